@@ -1,0 +1,14 @@
+// The ids of every check the gate can run: `warn-only` names them, reports carry them.
+
+export const CHECK_IDS = [
+  'server-ready',
+  'connect-success-rate',
+  'disconnect-success-rate',
+  'memory-growth',
+  'peak-memory-growth',
+  'recovery',
+  'server-crash',
+  'run-completed',
+] as const;
+
+export type CheckId = (typeof CHECK_IDS)[number];

@@ -1,0 +1,178 @@
+// Checks and verdict from what a run measured (pure): every limit becomes one row with a status.
+
+import type { Config, Limit } from '../config/parse.js';
+import { bytesFromMb, formatMb, formatMbDelta, formatRate } from '../report/format.js';
+import type {
+  Check,
+  CheckStatus,
+  LoadScenarioResult,
+  MemoryResult,
+  RecoveryResult,
+  ServerInfo,
+  StopInfo,
+  Verdict,
+} from '../report/schema.js';
+import type { CheckId } from './check-ids.js';
+
+export interface Measurements {
+  server: ServerInfo;
+  stopped: StopInfo | null;
+  flapping: LoadScenarioResult;
+  leak: LoadScenarioResult;
+  recovery: RecoveryResult;
+  memory: MemoryResult;
+}
+
+type Draft = Omit<Check, 'level' | 'status'> & { outcome: 'pass' | 'fail' | 'not-measured' };
+
+/** Every check that applies to this configuration, in report order. */
+export function runChecks(config: Config, m: Measurements): Check[] {
+  const drafts: Draft[] = [readyCheck(m)];
+  const load = [m.flapping, m.leak].filter((s) => s.enabled);
+  const stoppedNote = m.stopped ? ` (the run stopped during ${m.stopped.phase}: ${m.stopped.reason})` : '';
+
+  if (load.length > 0) {
+    const attempts = sum(load, (s) => s.attempts);
+    const connected = sum(load, (s) => s.connected);
+    const clean = sum(load, (s) => s.cleanDisconnects);
+    const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
+    if (connectLimit.value !== null) {
+      drafts.push(
+        rateCheck('connect-success-rate', 'connect success rate', connected, attempts, connectLimit.value, `no connection was attempted${stoppedNote}`),
+      );
+    }
+    if (disconnectLimit.value !== null) {
+      drafts.push(
+        rateCheck('disconnect-success-rate', 'clean disconnect rate', clean, connected, disconnectLimit.value, `no connection opened, so none could close${stoppedNote}`),
+      );
+    }
+  }
+
+  drafts.push(...memoryChecks(config, m.memory, stoppedNote));
+  if (config.scenarios.includes('recovery')) drafts.push(recoveryCheck(m.recovery, stoppedNote));
+  drafts.push(crashCheck(m.server));
+  drafts.push(completedCheck(m.stopped));
+
+  return drafts.map((d) => finalize(d, config.warnOnly));
+}
+
+/** fail if any error-level check failed; warn if only warnings; else pass. */
+export function verdictOf(checks: Check[]): Verdict {
+  if (checks.some((c) => c.status === 'fail')) return 'fail';
+  if (checks.some((c) => c.status === 'warn')) return 'warn';
+  return 'pass';
+}
+
+function finalize(draft: Draft, warnOnly: CheckId[]): Check {
+  const { outcome, ...rest } = draft;
+  const level = warnOnly.includes(draft.id as CheckId) ? 'warn' : 'error';
+  let status: CheckStatus = outcome;
+  if (outcome === 'fail' && level === 'warn') status = 'warn';
+  return { ...rest, level, status };
+}
+
+function readyCheck(m: Measurements): Draft {
+  const base = { id: 'server-ready', title: 'server ready', limit: 'handshake succeeds' };
+  if (m.server.readyAfterMs !== null) {
+    return { ...base, measured: `after ${(m.server.readyAfterMs / 1000).toFixed(1)} s`, value: m.server.readyAfterMs, outcome: 'pass' };
+  }
+  return {
+    ...base,
+    measured: 'never',
+    value: null,
+    outcome: 'fail',
+    detail: m.stopped?.message ?? 'the server never accepted a WebSocket handshake',
+  };
+}
+
+function rateCheck(id: CheckId, title: string, ok: number, total: number, min: number, whenNone: string): Draft {
+  const limit = `>= ${formatRate(min)}`;
+  if (total === 0) return { id, title, measured: 'none', limit, value: null, outcome: 'fail', detail: whenNone };
+  const rate = ok / total;
+  return {
+    id,
+    title,
+    measured: `${formatRate(rate)} (${ok}/${total})`,
+    limit,
+    value: rate,
+    outcome: rate >= min ? 'pass' : 'fail',
+  };
+}
+
+function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
+  const drafts: Draft[] = [];
+  const specs: Array<{ id: CheckId; title: string; limit: Limit; bytes: number | null }> = [
+    { id: 'memory-growth', title: 'retained memory growth', limit: config.limits.maxMemoryGrowthMb, bytes: memory.retainedGrowthBytes },
+    { id: 'peak-memory-growth', title: 'peak memory growth', limit: config.limits.maxPeakMemoryGrowthMb, bytes: memory.peakGrowthBytes },
+  ];
+  for (const { id, title, limit, bytes } of specs) {
+    if (limit.value === null) continue;
+    const limitText = `<= ${limit.value} MB`;
+    if (bytes === null) {
+      const why = memory.reason ?? `no sample in the window this figure needs${stoppedNote}`;
+      // A limit the user set on purpose must not pass by measuring nothing.
+      drafts.push({
+        id,
+        title,
+        measured: 'n/a',
+        limit: limitText,
+        value: null,
+        outcome: limit.explicit || memory.measured ? 'fail' : 'not-measured',
+        detail: why,
+      });
+      continue;
+    }
+    drafts.push({
+      id,
+      title,
+      measured: formatMbDelta(bytes),
+      limit: limitText,
+      value: Math.round((bytes / 1024 / 1024) * 100) / 100,
+      outcome: bytes <= bytesFromMb(limit.value) ? 'pass' : 'fail',
+      ...(memory.baselineBytes !== null ? { detail: `baseline ${formatMb(memory.baselineBytes)}` } : {}),
+    });
+  }
+  return drafts;
+}
+
+function recoveryCheck(r: RecoveryResult, stoppedNote: string): Draft {
+  const base = { id: 'recovery', title: 'recovery', limit: 'connects, all pings and messages answered' };
+  if (!r.connected && r.problems.length === 0) {
+    return { ...base, measured: 'did not run', value: null, outcome: 'fail', detail: `recovery did not run${stoppedNote}` };
+  }
+  const passed = r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && r.messagesAnswered === r.messagesSent;
+  const measured = r.connected
+    ? `pings ${r.pongsReceived}/${r.pingsSent}, messages ${r.messagesAnswered}/${r.messagesSent}`
+    : `no connection (${r.connectFailure ?? 'error'})`;
+  return {
+    ...base,
+    measured,
+    value: passed ? 1 : 0,
+    outcome: passed ? 'pass' : 'fail',
+    ...(r.problems.length > 0 ? { detail: r.problems.slice(0, 3).join('; ') } : {}),
+  };
+}
+
+function crashCheck(server: ServerInfo): Draft {
+  const base = { id: 'server-crash', title: 'server stayed up', limit: 'no exit during the run' };
+  if (server.exit) {
+    const how = server.exit.signal ? `signal ${server.exit.signal}` : `exit code ${server.exit.code}`;
+    return { ...base, measured: `crashed (${how})`, value: 0, outcome: 'fail', detail: `the server exited during ${server.exit.phase} with ${how}` };
+  }
+  if (server.pid === null) {
+    return { ...base, measured: 'n/a', value: null, outcome: 'not-measured', detail: 'attached without a known pid' };
+  }
+  return { ...base, measured: 'up', value: 1, outcome: 'pass' };
+}
+
+function completedCheck(stopped: StopInfo | null): Draft {
+  const base = { id: 'run-completed', title: 'run completed', limit: 'all phases ran' };
+  if (stopped) {
+    return { ...base, measured: `stopped (${stopped.reason})`, value: 0, outcome: 'fail', detail: `${stopped.message} (during ${stopped.phase})` };
+  }
+  return { ...base, measured: 'yes', value: 1, outcome: 'pass' };
+}
+
+function sum<T>(items: T[], f: (t: T) => number): number {
+  return items.reduce((s, t) => s + f(t), 0);
+}

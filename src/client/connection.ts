@@ -1,0 +1,150 @@
+// One WebSocket connection's lifecycle with timings: open, close cleanly or abruptly, classify failures.
+
+import WebSocket, { type ClientOptions } from 'ws';
+import type { FailureKind } from '../report/schema.js';
+
+/** Where and how to connect: the same for every connection of a run. */
+export interface Target {
+  url: string;
+  headers: Record<string, string>;
+  subprotocols: string[];
+  connectTimeoutMs: number;
+  closeTimeoutMs: number;
+  /** For a `localhost` URL: the address family that answered during readiness. */
+  family?: 4 | 6;
+}
+
+export type OpenResult =
+  | { ok: true; ws: WebSocket; handshakeMs: number }
+  | { ok: false; failure: FailureKind; message: string; elapsedMs: number };
+
+export interface CloseResult {
+  clean: boolean;
+  closeMs: number;
+  /** Close code seen by the client (1006: no close frame). */
+  code: number;
+  failure?: FailureKind;
+}
+
+const now = (): number => performance.now();
+
+/** Options handed to `ws` for every connection of the target. */
+function clientOptions(target: Target): ClientOptions & { closeTimeout: number } {
+  return {
+    headers: target.headers,
+    handshakeTimeout: target.connectTimeoutMs,
+    // ws waits 30 s for the server's close frame by default; our limit decides when a close is unclean.
+    closeTimeout: target.closeTimeoutMs,
+    perMessageDeflate: false,
+    followRedirects: false,
+    ...(target.family ? { family: target.family } : {}),
+  };
+}
+
+/** Opens one connection; resolves (never rejects) with the socket or a classified failure. */
+export function openConnection(target: Target, signal?: AbortSignal): Promise<OpenResult> {
+  const start = now();
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve({ ok: false, failure: 'aborted', message: 'aborted before connecting', elapsedMs: 0 });
+      return;
+    }
+    let settled = false;
+    const ws = new WebSocket(target.url, target.subprotocols, clientOptions(target));
+    const finish = (result: OpenResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      ws.off('open', onOpen);
+      ws.off('error', onError);
+      ws.off('close', onEarlyClose);
+      resolve(result);
+    };
+    const fail = (failure: FailureKind, message: string): void => {
+      ws.on('error', ignore);
+      ws.terminate();
+      finish({ ok: false, failure, message, elapsedMs: now() - start });
+    };
+    function onOpen(): void {
+      // From here on, errors show up as an unclean close; an unheard 'error' event would crash the gate.
+      ws.on('error', ignore);
+      finish({ ok: true, ws, handshakeMs: now() - start });
+    }
+    function onError(err: Error): void {
+      fail(classifyError(err), err.message);
+    }
+    function onEarlyClose(code: number): void {
+      fail('reset', `closed with code ${code} before the handshake completed`);
+    }
+    function onAbort(): void {
+      fail('aborted', 'aborted while connecting');
+    }
+    // ws has its own handshake timeout; this one also covers a stalled TCP connect.
+    const timer = setTimeout(() => fail('timeout', `no handshake within ${target.connectTimeoutMs} ms`), target.connectTimeoutMs + 50);
+    ws.once('open', onOpen);
+    ws.once('error', onError);
+    ws.once('close', onEarlyClose);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Closes an open connection. `clean`: close(1000) and wait for the server's close frame;
+ * `abrupt`: terminate() without a handshake (always resolves clean=true: nothing was expected).
+ */
+export function closeConnection(ws: WebSocket, mode: 'clean' | 'abrupt', timeoutMs: number): Promise<CloseResult> {
+  const start = now();
+  return new Promise((resolve) => {
+    ws.on('error', ignore);
+    if (ws.readyState === WebSocket.CLOSED) {
+      resolve({ clean: false, closeMs: 0, code: 1006, failure: 'closed-by-server' });
+      return;
+    }
+    const serverClosedFirst = ws.readyState === WebSocket.CLOSING;
+    const timer = setTimeout(() => {
+      // ws's own closeTimeout normally fires first; this is the backstop.
+      ws.terminate();
+    }, timeoutMs + 100);
+    ws.once('close', (code: number) => {
+      clearTimeout(timer);
+      const closeMs = now() - start;
+      if (mode === 'abrupt') {
+        resolve({ clean: true, closeMs, code });
+        return;
+      }
+      if (serverClosedFirst) {
+        resolve({ clean: false, closeMs, code, failure: 'closed-by-server' });
+      } else if (code === 1000 || code === 1005) {
+        resolve({ clean: true, closeMs, code });
+      } else if (code === 1006) {
+        resolve({ clean: false, closeMs, code, failure: closeMs >= timeoutMs ? 'close-timeout' : 'no-close-frame' });
+      } else {
+        resolve({ clean: false, closeMs, code, failure: `close-${code}` });
+      }
+    });
+    if (mode === 'abrupt') ws.terminate();
+    else if (!serverClosedFirst) ws.close(1000);
+  });
+}
+
+function ignore(): void {}
+
+/** Maps a ws/net error to a failure kind: refused, reset, timeout, http-<status> or error. */
+export function classifyError(err: Error & { code?: string }): FailureKind {
+  const http = /Unexpected server response: (\d{3})/.exec(err.message);
+  if (http) return `http-${http[1]}`;
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'ECONNABORTED':
+      return 'reset';
+    case 'ETIMEDOUT':
+      return 'timeout';
+  }
+  if (/handshake has timed out/i.test(err.message)) return 'timeout';
+  if (/socket hang up/i.test(err.message)) return 'reset';
+  return 'error';
+}

@@ -1,0 +1,61 @@
+// The one list of inputs: names, defaults and descriptions. action.yml repeats it (a test keeps them in sync).
+
+export interface InputDefinition {
+  name: string;
+  default: string;
+  description: string;
+  /** Kept out of logs and reports. */
+  secret?: boolean;
+}
+
+export const INPUTS = [
+  // Server
+  { name: 'server-command', default: '', description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.' },
+  { name: 'working-directory', default: '.', description: 'Directory the server command runs in.' },
+  { name: 'server-env', default: '', description: 'Extra environment for the server, one KEY=VALUE per line.' },
+  { name: 'server-pid', default: '', description: 'Attach mode only: pid of the running server, for memory sampling. On Linux the owner of the listening port is found when empty.' },
+  { name: 'server-log', default: '', description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory." },
+  { name: 'url', default: '', description: 'WebSocket URL of the server (ws:// or wss://). Required. In launch mode, port 0 picks a free port and passes it to the server as PORT.' },
+  { name: 'startup-timeout-s', default: '30', description: 'Seconds to wait for the first successful WebSocket handshake.' },
+  { name: 'shutdown-grace-s', default: '5', description: 'Seconds between SIGTERM and SIGKILL when the server tree is torn down.' },
+  // Client
+  { name: 'headers', default: '', description: 'Extra handshake headers, one `Name: value` per line. Values are masked as secrets.', secret: true },
+  { name: 'subprotocols', default: '', description: 'Comma-separated WebSocket subprotocols to offer.' },
+  { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
+  { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
+  // Scenarios
+  { name: 'scenarios', default: 'flapping,leak,recovery', description: 'Scenarios to run, comma-separated: flapping, leak, recovery.' },
+  { name: 'warmup-connections', default: '5', description: 'Connections made before the memory baseline is taken.' },
+  { name: 'flap-cycles', default: '20', description: 'Flapping: connect/hold/close/pause cycles.' },
+  { name: 'flap-hold-ms', default: '100', description: 'Milliseconds each connection is held open (flapping and leak).' },
+  { name: 'flap-pause-ms', default: '50', description: 'Milliseconds between a close and the next connect (flapping and leak).' },
+  { name: 'leak-clients', default: '3', description: 'Leak prevention: concurrent clients.' },
+  { name: 'leak-cycles', default: '15', description: 'Leak prevention: cycles per client.' },
+  { name: 'cooldown-ms', default: '2000', description: 'Idle time after the load before retained memory is measured.' },
+  { name: 'sample-interval-ms', default: '100', description: "Milliseconds between samples of the server tree's memory." },
+  { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
+  { name: 'recovery-messages', default: '5', description: 'Recovery: test messages to send.' },
+  { name: 'recovery-hold-ms', default: '1000', description: 'Recovery: how long the stable connection is held.' },
+  { name: 'message', default: 'ws-resilience-gate test message', description: 'Recovery: the test message text.' },
+  { name: 'expect', default: 'none', description: 'Recovery: what a reply must be: none (sending is enough), any, echo, or /regex/flags.' },
+  // Checks
+  { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
+  { name: 'min-disconnect-success-rate', default: '0.8', description: 'Lowest share of connections that must close cleanly (0..1), or off.' },
+  { name: 'max-memory-growth-mb', default: '50', description: 'Largest retained memory growth of the server tree after cooldown, in MB, or off.' },
+  { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MB, or off.' },
+  { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
+  // Run
+  { name: 'timeout-s', default: '300', description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.' },
+  { name: 'report-path', default: 'ws-resilience-report.json', description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path).' },
+] as const satisfies readonly InputDefinition[];
+
+export type InputName = (typeof INPUTS)[number]['name'];
+
+/** Raw input values by name, as the action or the CLI received them (undefined or '' = not given). */
+export type RawInputs = Partial<Record<InputName, string>>;
+
+export const INPUT_NAMES: readonly InputName[] = INPUTS.map((i) => i.name);
+
+export function inputDefault(name: InputName): string {
+  return INPUTS.find((i) => i.name === name)!.default;
+}

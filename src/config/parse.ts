@@ -1,0 +1,266 @@
+// Turns raw inputs (strings from the action or the CLI) into one validated Config. Pure: no I/O.
+
+import { CHECK_IDS, type CheckId } from '../analysis/check-ids.js';
+import type { ScenarioId } from '../report/schema.js';
+import { INPUTS, inputDefault, type InputName, type RawInputs } from './inputs.js';
+
+/** Bad input: names the input, what was given and what is accepted. */
+export class ConfigError extends Error {
+  constructor(
+    readonly input: string,
+    readonly given: string,
+    readonly accepted: string,
+  ) {
+    super(`'${input}' must be ${accepted}, got '${given.length > 200 ? `${given.slice(0, 200)}…` : given}'`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const SCENARIO_IDS: readonly ScenarioId[] = ['flapping', 'leak', 'recovery'];
+
+export type Expect =
+  | { kind: 'none' }
+  | { kind: 'any' }
+  | { kind: 'echo' }
+  | { kind: 'regex'; source: string; flags: string };
+
+/** A limit; `null` value means off. `explicit` when the user set a value other than the default. */
+export interface Limit {
+  value: number | null;
+  explicit: boolean;
+}
+
+export interface Config {
+  server: {
+    /** null: attach to a running server. */
+    command: string | null;
+    workingDirectory: string;
+    env: Record<string, string>;
+    pid: number | null;
+    logPath: string | null;
+    startupTimeoutMs: number;
+    shutdownGraceMs: number;
+  };
+  client: {
+    url: string;
+    headers: Record<string, string>;
+    subprotocols: string[];
+    connectTimeoutMs: number;
+    closeTimeoutMs: number;
+  };
+  scenarios: ScenarioId[];
+  warmupConnections: number;
+  flapping: { cycles: number; holdMs: number; pauseMs: number };
+  leak: { clients: number; cycles: number };
+  cooldownMs: number;
+  sampleIntervalMs: number;
+  recovery: { pings: number; messages: number; holdMs: number; message: string; expect: Expect };
+  limits: {
+    minConnectSuccessRate: Limit;
+    minDisconnectSuccessRate: Limit;
+    maxMemoryGrowthMb: Limit;
+    maxPeakMemoryGrowthMb: Limit;
+  };
+  warnOnly: CheckId[];
+  timeoutMs: number;
+  reportPath: string | null;
+}
+
+/**
+ * Builds the Config from raw inputs, or throws a ConfigError for the first bad one.
+ * `defaults` replaces some defaults (the CLI writes no JSON report unless asked).
+ */
+export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
+  for (const name of Object.keys(raw)) {
+    if (!INPUTS.some((i) => i.name === name)) {
+      throw new ConfigError(name, String(raw[name as InputName]), `one of the known inputs (${INPUTS.map((i) => i.name).join(', ')})`);
+    }
+  }
+  const defaultOf = (name: InputName): string => defaults[name] ?? inputDefault(name);
+  const get = (name: InputName): string => {
+    const value = raw[name]?.trim();
+    return value === undefined || value === '' ? defaultOf(name) : value;
+  };
+  const explicit = (name: InputName): boolean => {
+    const value = raw[name]?.trim();
+    return value !== undefined && value !== '' && value !== defaultOf(name);
+  };
+  const int = (name: InputName, min: number, max = Number.MAX_SAFE_INTEGER): number =>
+    parseInteger(name, get(name), min, max);
+  const limit = (name: InputName, min: number, max: number): Limit => ({
+    value: parseLimit(name, get(name), min, max),
+    explicit: explicit(name),
+  });
+
+  const command = get('server-command');
+  const serverPidText = get('server-pid');
+  const serverPid = serverPidText === '' ? null : parseInteger('server-pid', serverPidText, 1, 2 ** 31 - 1);
+  if (command !== '' && serverPid !== null) {
+    throw new ConfigError('server-pid', serverPidText, 'empty when server-command is set (the gate knows the pid of a server it launches)');
+  }
+
+  const config: Config = {
+    server: {
+      command: command === '' ? null : command,
+      workingDirectory: get('working-directory'),
+      env: parseKeyValueLines('server-env', raw['server-env'] ?? ''),
+      pid: serverPid,
+      logPath: get('server-log') === '' ? null : get('server-log'),
+      startupTimeoutMs: int('startup-timeout-s', 1, 3600) * 1000,
+      shutdownGraceMs: parseNumber('shutdown-grace-s', get('shutdown-grace-s'), 0, 600) * 1000,
+    },
+    client: {
+      url: parseUrl(get('url'), command !== ''),
+      headers: parseHeaders(raw.headers ?? ''),
+      subprotocols: parseList(get('subprotocols')),
+      connectTimeoutMs: int('connect-timeout-ms', 1, 600_000),
+      closeTimeoutMs: int('close-timeout-ms', 1, 600_000),
+    },
+    scenarios: parseIdList('scenarios', get('scenarios'), SCENARIO_IDS),
+    warmupConnections: int('warmup-connections', 0, 100_000),
+    flapping: {
+      cycles: int('flap-cycles', 1, 1_000_000),
+      holdMs: int('flap-hold-ms', 0, 600_000),
+      pauseMs: int('flap-pause-ms', 0, 600_000),
+    },
+    leak: { clients: int('leak-clients', 1, 100_000), cycles: int('leak-cycles', 1, 1_000_000) },
+    cooldownMs: int('cooldown-ms', 0, 600_000),
+    sampleIntervalMs: int('sample-interval-ms', 10, 60_000),
+    recovery: {
+      pings: int('recovery-pings', 0, 10_000),
+      messages: int('recovery-messages', 0, 10_000),
+      holdMs: int('recovery-hold-ms', 0, 600_000),
+      message: raw.message === undefined || raw.message === '' ? defaultOf('message') : raw.message,
+      expect: parseExpect(get('expect')),
+    },
+    limits: {
+      minConnectSuccessRate: limit('min-connect-success-rate', 0, 1),
+      minDisconnectSuccessRate: limit('min-disconnect-success-rate', 0, 1),
+      maxMemoryGrowthMb: limit('max-memory-growth-mb', 0, 1_000_000),
+      maxPeakMemoryGrowthMb: limit('max-peak-memory-growth-mb', 0, 1_000_000),
+    },
+    warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
+    timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
+    reportPath: get('report-path') === '' ? null : get('report-path'),
+  };
+  return config;
+}
+
+function parseNumber(name: string, text: string, min: number, max: number): number {
+  const value = /^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(name, text, `a number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function parseInteger(name: string, text: string, min: number, max: number): number {
+  const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, text, `a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function parseLimit(name: string, text: string, min: number, max: number): number | null {
+  if (text.toLowerCase() === 'off') return null;
+  try {
+    return parseNumber(name, text, min, max);
+  } catch {
+    throw new ConfigError(name, text, `a number from ${min} to ${max}, or off`);
+  }
+}
+
+function parseUrl(text: string, launching: boolean): string {
+  if (text === '') throw new ConfigError('url', text, 'a ws:// or wss:// URL (it is required)');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError('url', text, 'a ws:// or wss:// URL');
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new ConfigError('url', text, 'a ws:// or wss:// URL');
+  }
+  if (url.port === '0' && !launching) {
+    throw new ConfigError('url', text, 'a URL with a real port in attach mode (port 0 picks a free port only when server-command is set)');
+  }
+  return text;
+}
+
+function parseList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function parseIdList<T extends string>(name: string, text: string, known: readonly T[], allowEmpty = false): T[] {
+  const ids = parseList(text);
+  const accepted = `a comma-separated list of ${known.join(', ')}`;
+  for (const id of ids) {
+    if (!known.includes(id as T)) throw new ConfigError(name, text, accepted);
+  }
+  if (ids.length === 0 && !allowEmpty) throw new ConfigError(name, text, accepted);
+  return [...new Set(ids as T[])];
+}
+
+function nonEmptyLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+function parseKeyValueLines(name: string, text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of nonEmptyLines(text)) {
+    const eq = line.indexOf('=');
+    const key = eq > 0 ? line.slice(0, eq).trim() : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new ConfigError(name, line, 'lines of KEY=VALUE (KEY: letters, digits and _, not starting with a digit)');
+    }
+    env[key] = line.slice(eq + 1);
+  }
+  return env;
+}
+
+function parseHeaders(text: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of nonEmptyLines(text)) {
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon).trim() : '';
+    // The value is a secret: name the line by its header name only.
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new ConfigError('headers', colon > 0 ? `${name}: ***` : '***', 'lines of `Name: value` (a header name, a colon, a value)');
+    }
+    headers[name] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+function parseExpect(text: string): Expect {
+  const lower = text.toLowerCase();
+  if (lower === 'none' || lower === 'any' || lower === 'echo') return { kind: lower };
+  const match = /^\/(.*)\/([a-z]*)$/s.exec(text);
+  if (match) {
+    const [, source = '', flags = ''] = match;
+    try {
+      new RegExp(source, flags);
+    } catch (err) {
+      throw new ConfigError('expect', text, `none, any, echo, or a /regex/ that compiles (${(err as Error).message})`);
+    }
+    return { kind: 'regex', source, flags };
+  }
+  throw new ConfigError('expect', text, 'none, any, echo, or /regex/flags');
+}
+
+/** The effective configuration as name -> value, secrets masked, for the report. */
+export function describeConfig(raw: RawInputs, defaults: RawInputs = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const input of INPUTS) {
+    const value = raw[input.name]?.trim() || (defaults[input.name] ?? input.default);
+    out[input.name] = 'secret' in input && input.secret && value !== '' ? '***' : value;
+  }
+  return out;
+}

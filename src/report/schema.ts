@@ -1,0 +1,182 @@
+// The Report: everything one run learned, as plain JSON-serialisable data. Every output is rendered from it.
+
+/** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type PhaseName =
+  | 'startup'
+  | 'warmup'
+  | 'baseline'
+  | 'flapping'
+  | 'leak'
+  | 'cooldown'
+  | 'recovery'
+  | 'teardown';
+
+export type ScenarioId = 'flapping' | 'leak' | 'recovery';
+
+/** Why a connection attempt or its close did not succeed. `http-<status>` for an unexpected HTTP response. */
+export type FailureKind = string;
+
+export interface LatencySummary {
+  count: number;
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface LoadScenarioResult {
+  id: 'flapping' | 'leak';
+  /** False when the user turned the scenario off on purpose (`scenarios` input). */
+  enabled: boolean;
+  prescribed: { clients: number; cyclesPerClient: number; holdMs: number; pauseMs: number; cycleMs: number };
+  attempts: number;
+  connected: number;
+  cleanDisconnects: number;
+  /** connected / attempts; null when nothing was attempted. */
+  connectRate: number | null;
+  /** cleanDisconnects / connected; null when nothing connected. */
+  disconnectRate: number | null;
+  connectFailures: Record<FailureKind, number>;
+  disconnectFailures: Record<FailureKind, number>;
+  handshakeMs: LatencySummary | null;
+  closeMs: LatencySummary | null;
+  /** Whole measured cycle: connect + hold + close + pause. Compare with prescribed.cycleMs. */
+  cycleMs: LatencySummary | null;
+  durationMs: number;
+}
+
+export interface RecoveryResult {
+  id: 'recovery';
+  enabled: boolean;
+  connected: boolean;
+  connectFailure?: FailureKind;
+  handshakeMs: number | null;
+  pingsSent: number;
+  pongsReceived: number;
+  pingRttMs: LatencySummary | null;
+  messagesSent: number;
+  /** Messages whose reply satisfied `expect` (for `none`: sent without error). */
+  messagesAnswered: number;
+  expect: string;
+  heldMs: number;
+  closedCleanly: boolean;
+  /** One line per thing that went wrong, in order. Empty when recovery passed. */
+  problems: string[];
+}
+
+export interface MemorySample {
+  /** Milliseconds since the run started. */
+  tMs: number;
+  phase: PhaseName;
+  rssBytes: number;
+  cpuPercent: number;
+  processes: number;
+}
+
+export interface MemoryResult {
+  measured: boolean;
+  /** Why memory was not measured (e.g. attach mode without a pid). */
+  reason?: string;
+  sampleIntervalMs: number;
+  samples: MemorySample[];
+  baselineBytes: number | null;
+  peakBytes: number | null;
+  retainedBytes: number | null;
+  retainedGrowthBytes: number | null;
+  peakGrowthBytes: number | null;
+  /** retainedGrowthBytes relative to baselineBytes, in percent. */
+  growthPercent: number | null;
+}
+
+export interface ServerExit {
+  code: number | null;
+  signal: string | null;
+  phase: PhaseName;
+  atMs: number;
+}
+
+export interface ServerInfo {
+  mode: 'launch' | 'attach';
+  command: string | null;
+  url: string;
+  /** Root pid: the launched shell, or the attached server. */
+  pid: number | null;
+  /** How the pid was found in attach mode. */
+  pidSource: 'launched' | 'server-pid' | 'port-owner' | null;
+  readyAfterMs: number | null;
+  /** Set when the server's root process exited while the gate ran. */
+  exit: ServerExit | null;
+  logPath: string | null;
+  logTail: string[];
+  /** Every pid seen in the server's process tree during the run, so a caller can prove none survived. */
+  pidsSeen: number[];
+  /** The tree as first sampled after readiness: pid and command line. */
+  processes: Array<{ pid: number; command: string }>;
+  /** Pids of the tree still alive after teardown (should be empty). */
+  survivors: number[];
+}
+
+export type CheckLevel = 'error' | 'warn';
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'not-measured';
+
+export interface Check {
+  id: string;
+  title: string;
+  /** The measured figure, formatted for people (e.g. "64 %", "12.3 MB"). "n/a" when not measured. */
+  measured: string;
+  /** The limit, formatted for people (e.g. ">= 80 %"). */
+  limit: string;
+  /** Raw measured number, for machines; null when not measured or not numeric. */
+  value: number | null;
+  level: CheckLevel;
+  status: CheckStatus;
+  /** Why it failed or was not measured, one sentence. */
+  detail?: string;
+}
+
+export type Verdict = 'pass' | 'warn' | 'fail';
+
+export interface StopInfo {
+  phase: PhaseName;
+  reason: 'crash' | 'timeout' | 'cancelled' | 'startup-failed' | 'error';
+  message: string;
+}
+
+export interface PhaseSpan {
+  name: PhaseName;
+  startMs: number;
+  endMs: number;
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: string; version: string };
+  startedAt: string;
+  durationMs: number;
+  environment: {
+    os: string;
+    arch: string;
+    node: string;
+    runnerOs: string | null;
+    commit: string | null;
+    workflow: string | null;
+    job: string | null;
+  };
+  /** The effective configuration, secrets masked. */
+  config: Record<string, string>;
+  server: ServerInfo;
+  phases: PhaseSpan[];
+  /** Set when the run ended before all phases completed. */
+  stopped: StopInfo | null;
+  scenarios: {
+    flapping: LoadScenarioResult;
+    leak: LoadScenarioResult;
+    recovery: RecoveryResult;
+  };
+  memory: MemoryResult;
+  checks: Check[];
+  verdict: Verdict;
+}

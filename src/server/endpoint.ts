@@ -1,0 +1,67 @@
+// The server's address: picking a free port, and asking whether anything already listens there.
+
+import { createServer, connect } from 'node:net';
+
+/** Hosts to try for a URL host: `localhost` may be served on either loopback family. */
+export function candidateAddresses(hostname: string): Array<{ host: string; family?: 4 | 6 }> {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost') {
+    return [
+      { host: '127.0.0.1', family: 4 },
+      { host: '::1', family: 6 },
+    ];
+  }
+  return [{ host }];
+}
+
+/** A port that was free on loopback a moment ago (the server binds it right after). */
+export function pickFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Replaces port 0 in a ws:// URL with `port`. */
+export function withPort(url: string, port: number): string {
+  const u = new URL(url);
+  u.port = String(port);
+  return u.toString();
+}
+
+export function portOf(url: string): number {
+  const u = new URL(url);
+  if (u.port !== '') return Number(u.port);
+  return u.protocol === 'wss:' ? 443 : 80;
+}
+
+/** True when a TCP connection to host:port succeeds within timeoutMs. */
+export function tcpAnswers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (answered: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answered);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** The address already answering on the URL's port, or null when none does. */
+export async function existingListener(url: string): Promise<string | null> {
+  const u = new URL(url);
+  const port = portOf(url);
+  for (const { host } of candidateAddresses(u.hostname)) {
+    if (await tcpAnswers(host, port)) return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  }
+  return null;
+}

@@ -1,0 +1,4 @@
+// The gate's name and version, as reports and the CLI state them (a test keeps it equal to package.json).
+
+export const TOOL_NAME = 'ws-resilience-gate';
+export const TOOL_VERSION = '0.1.0';
