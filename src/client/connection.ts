@@ -10,8 +10,13 @@ export interface Target {
   subprotocols: string[];
   connectTimeoutMs: number;
   closeTimeoutMs: number;
-  /** For a `localhost` URL: the address family that answered during readiness. */
-  family?: 4 | 6;
+  /** For a `localhost` URL: the loopback address that answered during readiness (no DNS involved). */
+  pinned?: PinnedAddress;
+}
+
+export interface PinnedAddress {
+  address: string;
+  family: 4 | 6;
 }
 
 export type OpenResult =
@@ -37,7 +42,20 @@ function clientOptions(target: Target): ClientOptions & { closeTimeout: number }
     closeTimeout: target.closeTimeoutMs,
     perMessageDeflate: false,
     followRedirects: false,
-    ...(target.family ? { family: target.family } : {}),
+    ...(target.pinned ? { lookup: pinnedLookup(target.pinned) } : {}),
+  };
+}
+
+type LookupCallback = (err: Error | null, address: string | Array<{ address: string; family: number }>, family?: number) => void;
+
+/**
+ * A dns.lookup stand-in that always answers the pinned address: /etc/hosts may not list ::1 as
+ * localhost, and Node may prefer either family. Handles both the single and the `all` form.
+ */
+function pinnedLookup(pinned: PinnedAddress) {
+  return (_hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
+    if (options.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
+    else callback(null, pinned.address, pinned.family);
   };
 }
 

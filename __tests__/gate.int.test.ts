@@ -1,0 +1,184 @@
+// Whole gate runs against real server processes over loopback: the verdict, the figures, and teardown.
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { pickFreePort } from '../src/server/endpoint.js';
+import {
+  ECHO_SERVER,
+  QUICK,
+  check,
+  expectNothingLeftRunning,
+  fixtureInputs,
+  gate,
+  pidAlive,
+} from './helpers/gate-run.js';
+
+const MB = 1024 * 1024;
+
+describe('gate against real servers', () => {
+  it('passes a well-behaved echo server with the default scenarios, and tears it down', async () => {
+    const report = await gate({
+      'server-command': `node ${JSON.stringify(ECHO_SERVER)}`,
+      url: 'ws://127.0.0.1:0/',
+      expect: 'echo',
+    });
+    expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(report.verdict).toBe('pass');
+    expect(report.stopped).toBeNull();
+    // Defaults of the reference report: 20 flapping cycles, 3 clients x 15 cycles.
+    expect(report.scenarios.flapping.attempts).toBe(20);
+    expect(report.scenarios.leak.attempts).toBe(45);
+    expect(report.scenarios.flapping.cleanDisconnects).toBe(20);
+    expect(report.scenarios.flapping.prescribed.cycleMs).toBe(150);
+    expect(report.scenarios.flapping.cycleMs!.mean).toBeGreaterThanOrEqual(149);
+    expect(report.scenarios.recovery.messagesAnswered).toBe(5);
+    expect(report.scenarios.recovery.pongsReceived).toBe(3);
+    expect(report.memory.measured).toBe(true);
+    expect(report.memory.baselineBytes).toBeGreaterThan(10 * MB);
+    const phases = new Set(report.memory.samples.map((s) => s.phase));
+    for (const phase of ['baseline', 'flapping', 'leak', 'cooldown']) expect(phases).toContain(phase);
+    expect(report.server.logTail.join('\n')).toContain('echo server listening');
+    expectNothingLeftRunning(report);
+  });
+
+  it('fails the memory check for a server that retains 2 MB per connection', async () => {
+    const report = await gate(fixtureInputs({ LEAK_KB_PER_CONNECTION: 2048 }, { 'cooldown-ms': '500' }));
+    const memory = check(report, 'memory-growth');
+    expect(memory.status).toBe('fail');
+    // 70 connections x 2 MB: well above the 50 MB limit.
+    expect(report.memory.retainedGrowthBytes!).toBeGreaterThan(100 * MB);
+    expect(check(report, 'connect-success-rate').status).toBe('pass');
+    expect(report.verdict).toBe('fail');
+    expectNothingLeftRunning(report);
+  });
+
+  it('reports a crash with its exit code and phase for a server that exits after its 25th connection', async () => {
+    const report = await gate(fixtureInputs({ EXIT_AFTER_CONNECTIONS: 25, EXIT_CODE: 3 }));
+    expect(report.verdict).toBe('fail');
+    const crash = check(report, 'server-crash');
+    expect(crash.status).toBe('fail');
+    expect(crash.measured).toMatch(/crashed \(exit code 3\)/);
+    expect(report.server.exit).toMatchObject({ code: 3 });
+    // Readiness (1) + warm-up (5) + 19 flapping cycles: the 25th connection falls in flapping.
+    expect(report.server.exit!.phase).toBe('flapping');
+    expect(report.stopped).toMatchObject({ reason: 'crash', phase: 'flapping' });
+    expect(report.server.logTail.join('\n')).toContain('exiting after connection 25');
+    expect(check(report, 'recovery').status).toBe('fail');
+    expectNothingLeftRunning(report);
+  });
+
+  it('fails the connect rate and classifies failures as http-503 for a server that rejects half its upgrades', async () => {
+    const report = await gate(fixtureInputs({ REJECT_EVERY: 2 }, QUICK));
+    const connect = check(report, 'connect-success-rate');
+    expect(connect.status).toBe('fail');
+    expect(connect.value!).toBeGreaterThan(0.3);
+    expect(connect.value!).toBeLessThan(0.7);
+    const failures = { ...report.scenarios.flapping.connectFailures, ...report.scenarios.leak.connectFailures };
+    expect(Object.keys(failures)).toEqual(['http-503']);
+    expectNothingLeftRunning(report);
+  });
+
+  it('fails the clean-disconnect rate for a server that never answers the close handshake', async () => {
+    // It answers no pings either: a short connect-timeout-ms bounds recovery's wait for pongs.
+    const report = await gate(
+      fixtureInputs({ NO_CLOSE_REPLY: 1 }, { ...QUICK, 'close-timeout-ms': '300', 'connect-timeout-ms': '500' }),
+    );
+    const disconnect = check(report, 'disconnect-success-rate');
+    expect(disconnect.status).toBe('fail');
+    expect(disconnect.value).toBe(0);
+    expect(check(report, 'connect-success-rate').status).toBe('pass');
+    expect(report.scenarios.flapping.disconnectFailures).toEqual({ 'close-timeout': report.scenarios.flapping.connected });
+    expectNothingLeftRunning(report);
+  });
+
+  it('fails within startup-timeout-s for a server that never listens', async () => {
+    const started = Date.now();
+    const report = await gate(fixtureInputs({ NEVER_LISTEN: 1 }, { 'startup-timeout-s': '2' }));
+    const elapsed = Date.now() - started;
+    expect(report.verdict).toBe('fail');
+    const ready = check(report, 'server-ready');
+    expect(ready.status).toBe('fail');
+    expect(ready.detail).toMatch(/did not accept a WebSocket handshake .* within 2 s/);
+    expect(report.stopped).toMatchObject({ reason: 'startup-failed', phase: 'startup' });
+    expect(check(report, 'connect-success-rate').status).toBe('fail');
+    expect(report.server.logTail).toContain('never listening');
+    // 2 s of waiting plus a bounded teardown; no scenario ran.
+    expect(elapsed).toBeLessThan(2000 + 5000);
+    expectNothingLeftRunning(report);
+  });
+
+  it('shows the exit code and the log tail of a server that exits before it is ready', async () => {
+    const report = await gate({
+      'server-command': `node -e "console.error('cannot bind: config missing'); process.exit(7)"`,
+      url: 'ws://127.0.0.1:0/',
+    });
+    expect(report.verdict).toBe('fail');
+    expect(report.server.exit).toMatchObject({ code: 7, phase: 'startup' });
+    expect(check(report, 'server-crash').measured).toContain('exit code 7');
+    expect(check(report, 'server-ready').detail).toContain('exit code 7');
+    expect(report.server.logTail).toContain('cannot bind: config missing');
+    expectNothingLeftRunning(report);
+  });
+
+  it('measures the whole tree of a server launched through two shell wrappers', async () => {
+    const inner = fixtureInputs({ BALLAST_MB: 150 }, QUICK);
+    // Neither shell may exec its command: "; true" keeps each one alive as a parent.
+    const report = await gate({
+      ...inner,
+      'server-command': `bash -c 'bash -c "${inner['server-command']!.replace(/"/g, '\\"')}; true"; true'`,
+    });
+    expect(report.verdict).toBe('pass');
+    expect(report.server.processes.length).toBeGreaterThanOrEqual(3);
+    expect(report.server.processes.map((p) => p.command).join('\n')).toContain('faulty-server.js');
+    // A shell holds a few MB; the server's 150 MB ballast shows the tree was summed.
+    expect(report.memory.baselineBytes!).toBeGreaterThan(150 * MB);
+    expect(Math.max(...report.memory.samples.map((s) => s.processes))).toBeGreaterThanOrEqual(3);
+    expectNothingLeftRunning(report);
+  });
+
+  it('refuses to start when something already answers on the port', async () => {
+    const squatter = createServer((s) => s.destroy());
+    squatter.listen(0, '127.0.0.1');
+    await once(squatter, 'listening');
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      const report = await gate({ 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: `ws://127.0.0.1:${port}/` });
+      expect(report.verdict).toBe('fail');
+      expect(report.stopped).toMatchObject({ reason: 'startup-failed' });
+      expect(report.stopped!.message).toContain(`already answers on 127.0.0.1:${port}`);
+      expect(report.server.pidsSeen).toEqual([]);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('attaches to a running server by URL and finds its pid through the listening port', async () => {
+    const port = await pickFreePort();
+    const server = spawn(process.execPath, [ECHO_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+    try {
+      const report = await gate({ url: `ws://127.0.0.1:${port}/`, ...QUICK });
+      expect(report.verdict).toBe('pass');
+      expect(report.server.mode).toBe('attach');
+      expect(report.server.pid).toBe(server.pid);
+      expect(report.server.pidSource).toBe('port-owner');
+      expect(report.memory.measured).toBe(true);
+      // Attach mode never stops a server it did not start.
+      expect(pidAlive(server.pid!)).toBe(true);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
+
+  it('reaches a localhost URL whether the server listens on ::1 or on 127.0.0.1', async () => {
+    for (const host of ['::1', '127.0.0.1']) {
+      const report = await gate({
+        ...fixtureInputs({ HOST: host }, QUICK),
+        url: 'ws://localhost:0/',
+      });
+      expect(report.verdict, `${host}: ${JSON.stringify(report.stopped)}`).toBe('pass');
+      expectNothingLeftRunning(report);
+    }
+  });
+});

@@ -1,0 +1,68 @@
+// Runs the real gate against a real server process, and proves afterwards that nothing of it survived.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { RawInputs } from '../../src/config/inputs.js';
+import { describeConfig, parseConfig } from '../../src/config/parse.js';
+import { runGate } from '../../src/gate.js';
+import type { Report } from '../../src/report/schema.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const FAULTY_SERVER = fileURLToPath(new URL('../fixtures/faulty-server.js', import.meta.url));
+export const ECHO_SERVER = fileURLToPath(new URL('../../examples/echo-server.js', import.meta.url));
+
+/** Settings that keep a run short where the test is not about durations or memory. */
+export const QUICK: RawInputs = {
+  'warmup-connections': '2',
+  'flap-cycles': '8',
+  'flap-hold-ms': '20',
+  'flap-pause-ms': '10',
+  'leak-clients': '2',
+  'leak-cycles': '5',
+  'cooldown-ms': '300',
+  'recovery-hold-ms': '100',
+  'shutdown-grace-s': '2',
+};
+
+/** `node <fixture>` with the faults given as server-env lines. */
+export function fixtureInputs(faults: Record<string, string | number>, extra: RawInputs = {}): RawInputs {
+  return {
+    'server-command': `node ${JSON.stringify(FAULTY_SERVER)}`,
+    url: 'ws://127.0.0.1:0/',
+    'server-env': Object.entries(faults)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+    'report-path': '',
+    ...extra,
+  };
+}
+
+export async function gate(inputs: RawInputs): Promise<Report> {
+  const config = parseConfig({ 'report-path': '', ...inputs });
+  return runGate(config, { configDescription: describeConfig(inputs) });
+}
+
+/** Alive per /proc (a zombie counts as dead): independent of the gate's own process-tree code. */
+export function pidAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Every pid the gate saw in the server's tree is gone. */
+export function expectNothingLeftRunning(report: Report): void {
+  expect(report.server.survivors).toEqual([]);
+  const alive = report.server.pidsSeen.filter(pidAlive);
+  expect(alive, `server processes still alive: ${alive.join(', ')}`).toEqual([]);
+}
+
+export function check(report: Report, id: string) {
+  const found = report.checks.find((c) => c.id === id);
+  if (!found) throw new Error(`no check '${id}' in ${report.checks.map((c) => c.id).join(', ')}`);
+  return found;
+}

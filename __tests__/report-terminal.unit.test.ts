@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { formatMb, formatRate } from '../src/report/format.js';
+import { renderTerminal, TERMINAL_LOG_LINES } from '../src/report/terminal.js';
+import { crashedReport, failingReport, makeReport, notMeasuredReport, warnReport, withChecks } from './helpers/report-factory.js';
+
+function lines(text: string): string[] {
+  return text.split('\n');
+}
+
+/** The lines of a titled section: from the title to the next blank line. */
+function sectionLines(text: string, title: string): string[] {
+  const all = lines(text);
+  const start = all.findIndex((l) => l.startsWith(title));
+  if (start < 0) throw new Error(`no section ${title}`);
+  const end = all.indexOf('', start);
+  return all.slice(start + 1, end < 0 ? undefined : end);
+}
+
+describe('renderTerminal', () => {
+  it('starts with the verdict and counts', () => {
+    const pass = makeReport();
+    expect(lines(renderTerminal(pass))[0]).toBe(`[PASS] WebSocket resilience: ${pass.checks.length} of ${pass.checks.length} checks passed`);
+
+    const fail = failingReport();
+    const failed = fail.checks.filter((c) => c.status === 'fail');
+    const first = lines(renderTerminal(fail))[0]!;
+    expect(first.startsWith(`[FAIL] WebSocket resilience: ${failed.length} of ${fail.checks.length} checks failed: `)).toBe(true);
+    for (const c of failed) expect(first).toContain(`${c.title.toLowerCase()} ${c.measured}`);
+
+    expect(lines(renderTerminal(warnReport()))[0]).toMatch(/^\[WARN\] .*1 warning: peak memory growth/);
+    const nm = notMeasuredReport();
+    const count = nm.checks.filter((c) => c.status === 'not-measured').length;
+    expect(lines(renderTerminal(nm))[0]).toContain(`; ${count} not measured`);
+  });
+
+  it('aligns the checks table in columns', () => {
+    const report = failingReport();
+    const [header, rule, ...rows] = sectionLines(renderTerminal(report), 'Checks');
+    expect(rule).toMatch(/^-+$/);
+    expect(rows).toHaveLength(report.checks.length);
+    const measuredAt = header!.indexOf('Measured');
+    const limitAt = header!.indexOf('Limit');
+    const statusAt = header!.indexOf('Status');
+    report.checks.forEach((c, i) => {
+      const row = rows[i]!;
+      expect(row.startsWith(c.title)).toBe(true);
+      expect(row.slice(measuredAt).startsWith(c.measured)).toBe(true);
+      expect(row.slice(limitAt).startsWith(c.limit)).toBe(true);
+      expect(row.slice(statusAt).startsWith(c.status === 'fail' ? 'FAIL' : 'pass')).toBe(true);
+      if (c.detail) expect(row.endsWith(c.detail)).toBe(true);
+    });
+  });
+
+  it('shows each scenario, recovery and memory figures', () => {
+    const report = failingReport({ scenarios: { leak: { enabled: false } } });
+    const text = renderTerminal(report);
+    const [header, , ...rows] = sectionLines(text, 'Scenarios');
+    const f = report.scenarios.flapping;
+    const connectsAt = header!.indexOf('Connects');
+    const flapping = rows.find((r) => r.startsWith('flapping'))!;
+    expect(flapping.slice(connectsAt).startsWith(`${f.connected}/${f.attempts} (${formatRate(f.connectRate)})`)).toBe(true);
+    expect(rows.find((r) => r.startsWith('leak'))).toMatch(/^leak\s+disabled/);
+    const r = report.scenarios.recovery;
+    expect(text).toContain(`Recovery: connected`);
+    expect(text).toContain(`pings answered ${r.pongsReceived}/${r.pingsSent}`);
+    const memory = sectionLines(text, 'Memory');
+    expect(memory.find((l) => l.trim().startsWith('Baseline'))).toMatch(new RegExp(`${formatMb(report.memory.baselineBytes)}$`));
+    expect(memory.find((l) => l.trim().startsWith('Retained (after cooldown)'))).toMatch(new RegExp(`${formatMb(report.memory.retainedBytes)}$`));
+  });
+
+  it('says memory was not measured, and why', () => {
+    const report = notMeasuredReport();
+    expect(renderTerminal(report)).toContain(`Memory: not measured (${report.memory.reason})`);
+  });
+
+  it('says where the server crashed and shows its last lines', () => {
+    const report = crashedReport();
+    const text = renderTerminal(report);
+    expect(text).toContain(`The server crashed during ${report.server.exit!.phase} (exit code ${report.server.exit!.code})`);
+    expect(text).not.toContain('**');
+    const log = sectionLines(text, 'Server log');
+    expect(log.map((l) => l.trim())).toEqual(report.server.logTail);
+  });
+
+  it('shows only the last lines of a long log, and no log for a pass', () => {
+    const logTail = Array.from({ length: TERMINAL_LOG_LINES + 15 }, (_, i) => `log line ${i}`);
+    const text = renderTerminal(failingReport({ server: { logTail } }));
+    const log = sectionLines(text, 'Server log').map((l) => l.trim());
+    expect(log).toEqual(logTail.slice(-TERMINAL_LOG_LINES));
+    expect(renderTerminal(makeReport({ server: { logTail } }))).not.toContain(logTail[logTail.length - 1]);
+  });
+
+  it('neutralises hostile server output: no escape codes, no extra lines, long lines capped', () => {
+    const base = failingReport({
+      server: { logTail: ['\u001b[2J\u001b]0;owned\u0007cleared screen', 'x'.repeat(1_000_000), 'last\rline'] },
+    });
+    const report = withChecks(base, { 'connect-success-rate': { detail: 'line one\nline two\u001b[31m red' } });
+    const text = renderTerminal(report);
+    expect(text).not.toMatch(/[\u001b\u0007\r]/);
+    expect(text).toContain('cleared screen');
+    expect(text.length).toBeLessThan(20_000);
+    const checks = sectionLines(text, 'Checks');
+    expect(checks).toHaveLength(report.checks.length + 2);
+    expect(checks.some((l) => l.endsWith('line one line two red'))).toBe(true);
+  });
+
+  it('colours only when asked', () => {
+    const report = failingReport();
+    expect(renderTerminal(report)).not.toContain('\u001b[');
+    const coloured = renderTerminal(report, { color: true });
+    expect(lines(coloured)[0]!.startsWith('\u001b[31m[FAIL]\u001b[39m')).toBe(true);
+  });
+});

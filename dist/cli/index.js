@@ -1,0 +1,8918 @@
+#!/usr/bin/env node
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 636:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const stats = __nccwpck_require__(931)
+
+/**
+ * Get pid informations.
+ * @public
+ * @param  {Number|Number[]|String|String[]} pids A pid or a list of pids.
+ * @param  {Object} [options={}] Options object
+ * @param  {Function} [callback=undefined] Called when the statistics are ready.
+ * If not provided a promise is returned instead.
+ * @returns  {Promise.<Object>} Only when the callback is not provided.
+ */
+function pidusage (pids, options, callback) {
+  if (typeof options === 'function') {
+    callback = options
+    options = {}
+  }
+
+  if (options === undefined) {
+    options = {}
+  }
+
+  options = Object.assign({
+    usePs: /^true$/i.test(process.env.PIDUSAGE_USE_PS),
+    maxage: process.env.PIDUSAGE_MAXAGE
+  }, options)
+
+  if (typeof callback === 'function') {
+    stats(pids, options, callback)
+    return
+  }
+
+  return new Promise(function (resolve, reject) {
+    stats(pids, options, function (err, data) {
+      if (err) return reject(err)
+      resolve(data)
+    })
+  })
+}
+
+module.exports = pidusage
+module.exports.clear = __nccwpck_require__(244).clear
+
+
+/***/ }),
+
+/***/ 353:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const spawn = (__nccwpck_require__(317).spawn)
+
+/**
+  * Spawn a binary and read its stdout.
+  * @param  {String} cmd
+  * @param  {String[]} args
+  * @param  {Function} done(err, stdout)
+  */
+function run (cmd, args, options, done) {
+  if (typeof options === 'function') {
+    done = options
+    options = undefined
+  }
+
+  let executed = false
+  const ch = spawn(cmd, args, options)
+  let stdout = ''
+  let stderr = ''
+
+  ch.stdout.on('data', function (d) {
+    stdout += d.toString()
+  })
+
+  ch.stderr.on('data', function (d) {
+    stderr += d.toString()
+  })
+
+  ch.on('error', function (err) {
+    if (executed) return
+    executed = true
+    done(new Error(err))
+  })
+
+  ch.on('close', function (code, signal) {
+    if (executed) return
+    executed = true
+
+    if (stderr) {
+      return done(new Error(stderr))
+    }
+
+    done(null, stdout, code)
+  })
+}
+
+module.exports = run
+
+
+/***/ }),
+
+/***/ 346:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const os = __nccwpck_require__(857)
+const bin = __nccwpck_require__(353)
+const history = __nccwpck_require__(244)
+
+function parseDate (datestr) {
+  const year = datestr.substring(0, 4)
+  const month = datestr.substring(4, 6)
+  const day = datestr.substring(6, 8)
+  const hour = datestr.substring(8, 10)
+  const minutes = datestr.substring(10, 12)
+  const seconds = datestr.substring(12, 14)
+  const useconds = datestr.substring(15, 21)
+  const sign = datestr.substring(21, 22)
+  const tmz = parseInt(datestr.substring(22, 25), 10)
+  const tmzh = Math.floor(tmz / 60)
+  const tmzm = tmz % 60
+
+  return new Date(
+    year + '-' + month + '-' + day + 'T' + hour +
+    ':' + minutes + ':' + seconds +
+    '.' + useconds +
+    sign + (tmzh > 9 ? tmzh : '0' + tmzh) + '' + (tmzm > 9 ? tmzm : '0' + tmzm)
+  )
+}
+
+function gwmi (pids, options, done) {
+  let whereClause = 'ProcessId=' + pids[0]
+  for (let i = 1; i < pids.length; i++) {
+    whereClause += ' or ' + 'ProcessId=' + pids[i]
+  }
+
+  const property = 'CreationDate,KernelModeTime,ParentProcessId,ProcessId,UserModeTime,WorkingSetSize'
+  const command = 'gwmi win32_process -Filter \'' + whereClause + '\' | select ' + property + ' | format-table'
+
+  // Spawn powershell directly instead of through the `shell` option so that
+  // `-NoProfile` and `-NonInteractive` can be passed: without them every poll
+  // loads the user profile, which runs arbitrary startup code, slows each call
+  // down and makes any profile writing to stderr fail the poll (see bin.js).
+  bin('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', command], { windowsHide: true }, function (err, stdout, code) {
+    if (err) {
+      if (err.message.indexOf('No Instance(s) Available.') !== -1) {
+        const error = new Error('No matching pid found')
+        error.code = 'ENOENT'
+        return done(error)
+      }
+      return done(err)
+    }
+    if (code !== 0) {
+      return done(new Error('pidusage gwmi command exited with code ' + code))
+    }
+    const date = Date.now()
+
+    // Note: On Windows the returned value includes fractions of a second.
+    // Use Math.floor() to get whole seconds.
+    // Fallback on current date when uptime is not allowed (see https://github.com/soyuka/pidusage/pull/130)
+    const uptime = Math.floor(os.uptime() || (date / 1000))
+
+    // Example of stdout on Windows 10
+    // CreationDate: is in the format yyyymmddHHMMSS.mmmmmmsUUU
+    // KernelModeTime: is in units of 100 ns
+    // UserModeTime: is in units of 100 ns
+    // WorkingSetSize: is in bytes
+    //
+    // Refs: https://superuser.com/a/937401/470946
+    // Refs: https://msdn.microsoft.com/en-us/library/aa394372(v=vs.85).aspx
+    // NB: The columns are returned in lexicographical order
+    //
+    // Stdout Format
+    //
+    // Active code page: 936
+    //
+    // CreationDate              KernelModeTime ParentProcessId ProcessId UserModeTime WorkingSetSize
+    // ------------              -------------- --------------- --------- ------------ --------------
+    // 20220220185531.619182+480      981406250           18940      2804    572656250       61841408
+
+    stdout = stdout.split(os.EOL).slice(1)
+    const index = stdout.findIndex(v => !!v)
+    stdout = stdout.slice(index + 2)
+
+    if (!stdout.length) {
+      const error = new Error('No matching pid found')
+      error.code = 'ENOENT'
+      return done(error)
+    }
+
+    let again = false
+    const statistics = {}
+    for (let i = 0; i < stdout.length; i++) {
+      const line = stdout[i].trim().split(/\s+/)
+
+      if (!line || line.length === 1) {
+        continue
+      }
+
+      const creation = parseDate(line[0])
+      const ppid = parseInt(line[2], 10)
+      const pid = parseInt(line[3], 10)
+      const kerneltime = Math.round(parseInt(line[1], 10) / 10000)
+      const usertime = Math.round(parseInt(line[4], 10) / 10000)
+      const memory = parseInt(line[5], 10)
+
+      let hst = history.get(pid, options.maxage)
+      if (hst === undefined) {
+        again = true
+        hst = { ctime: kerneltime + usertime, uptime }
+      }
+
+      // process usage since last call
+      const total = (kerneltime + usertime - hst.ctime) / 1000
+      // time elapsed between calls in seconds
+      const seconds = uptime - hst.uptime
+      const cpu = seconds > 0 ? (total / seconds) * 100 : 0
+
+      history.set(pid, { ctime: usertime + kerneltime, uptime }, options.maxage)
+
+      statistics[pid] = {
+        cpu,
+        memory,
+        ppid,
+        pid,
+        ctime: usertime + kerneltime,
+        elapsed: date - creation.getTime(),
+        timestamp: date
+      }
+    }
+
+    if (again) {
+      return gwmi(pids, options, function (err, stats) {
+        if (err) return done(err)
+        done(null, Object.assign(statistics, stats))
+      })
+    }
+    done(null, statistics)
+  })
+}
+
+module.exports = gwmi
+
+
+/***/ }),
+
+/***/ 152:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const os = __nccwpck_require__(857)
+const fs = __nccwpck_require__(896)
+const exec = (__nccwpck_require__(317).exec)
+const parallel = __nccwpck_require__(327)
+
+/**
+ * Gathers Clock, PageSize and system uptime through /proc/uptime
+ * This method is mocked in procfile tests
+ */
+function updateCpu (cpu, next) {
+  if (cpu !== null) {
+    getRealUptime(function (err, uptime) {
+      if (err) return next(err)
+      cpu.uptime = uptime
+      next(null, cpu)
+    })
+    return
+  }
+
+  parallel([
+    getClockAndPageSize,
+    getRealUptime
+  ], function (err, data) {
+    if (err) return next(err)
+
+    cpu = {
+      clockTick: data[0].clockTick,
+      pageSize: data[0].pageSize,
+      uptime: data[1]
+    }
+
+    next(null, cpu)
+  })
+}
+
+module.exports = updateCpu
+
+/**
+ * Fallback on os.uptime(), though /proc/uptime is more precise
+ */
+function getRealUptime (next) {
+  fs.readFile('/proc/uptime', 'utf8', function (err, uptime) {
+    if (err || uptime === undefined) {
+      if (!process.env.PIDUSAGE_SILENT) {
+        console.warn("[pidusage] We couldn't find uptime from /proc/uptime, using os.uptime() value")
+      }
+      return next(null, os.uptime() || (new Date() / 1000))
+    }
+
+    return next(null, parseFloat(uptime.split(' ')[0]))
+  })
+}
+
+function getClockAndPageSize (next) {
+  parallel([
+    function getClockTick (cb) {
+      getconf('CLK_TCK', { default: 100 }, cb)
+    },
+    function getPageSize (cb) {
+      getconf('PAGESIZE', { default: 4096 }, cb)
+    }
+  ], function (err, data) {
+    if (err) return next(err)
+
+    next(null, { clockTick: data[0], pageSize: data[1] })
+  })
+}
+
+function getconf (keyword, options, next) {
+  if (typeof options === 'function') {
+    next = options
+    options = { default: '' }
+  }
+
+  exec('getconf ' + keyword, function (error, stdout, stderr) {
+    if (error !== null) {
+      if (!process.env.PIDUSAGE_SILENT) {
+        console.error('Error while calling "getconf ' + keyword + '"', error)
+      }
+      return next(null, options.default)
+    }
+
+    stdout = parseInt(stdout)
+
+    if (!isNaN(stdout)) {
+      return next(null, stdout)
+    }
+
+    return next(null, options.default)
+  })
+}
+
+
+/***/ }),
+
+/***/ 327:
+/***/ ((module) => {
+
+// execute an array of asynchronous functions in parallel
+// @param {Array} fns - an array of functions
+// @param {Function} done - callback(err, results)
+function parallel (fns, options, done) {
+  if (typeof options === 'function') {
+    done = options
+    options = {}
+  }
+
+  let keys
+  if (!Array.isArray(fns)) { keys = Object.keys(fns) }
+  const length = keys ? keys.length : fns.length
+  let pending = length
+  const results = keys ? {} : []
+
+  function each (i, err, result) {
+    results[i] = result
+
+    if (--pending === 0 || (err && !options.graceful)) {
+      if (options.graceful && err && length > 1) {
+        err = null
+      }
+
+      done && done(err, results)
+      done = null
+    }
+  }
+
+  if (keys) {
+    keys.forEach(function (key) {
+      fns[key](function (err, res) {
+        each(key, err, res)
+      })
+    })
+  } else {
+    fns.forEach(function (fn, i) {
+      fn(function (err, res) {
+        each(i, err, res)
+      })
+    })
+  }
+}
+
+module.exports = parallel
+
+
+/***/ }),
+
+/***/ 244:
+/***/ ((module) => {
+
+
+const DEFAULT_MAXAGE = 60000
+
+const expiration = {}
+const history = {}
+const expireListeners = {}
+
+let size = 0
+let interval = null
+
+function get (pid, maxage) {
+  if (maxage <= 0) {
+    return
+  }
+
+  if (history[pid] !== undefined) {
+    expiration[pid] = Date.now() + (maxage || DEFAULT_MAXAGE)
+  }
+
+  return history[pid]
+}
+
+function set (pid, object, maxage, onExpire) {
+  if (object === undefined || maxage <= 0) return
+
+  expiration[pid] = Date.now() + (maxage || DEFAULT_MAXAGE)
+  if (history[pid] === undefined) {
+    size++
+    sheduleInvalidator(maxage)
+  }
+
+  history[pid] = object
+  if (onExpire) {
+    expireListeners[pid] = onExpire
+  }
+}
+
+function sheduleInvalidator (maxage) {
+  if (size > 0) {
+    if (interval === null) {
+      interval = setInterval(runInvalidator, (maxage || DEFAULT_MAXAGE) / 2)
+      if (typeof interval.unref === 'function') {
+        interval.unref()
+      }
+    }
+
+    return
+  }
+
+  if (interval !== null) {
+    clearInterval(interval)
+    interval = null
+  }
+}
+
+function runInvalidator () {
+  const now = Date.now()
+  const pids = Object.keys(expiration)
+  for (let i = 0; i < pids.length; i++) {
+    const pid = pids[i]
+    if (expiration[pid] < now) {
+      size--
+      if (expireListeners[pid]) {
+        expireListeners[pid](history[pid])
+      }
+
+      delete history[pid]
+      delete expiration[pid]
+      delete expireListeners[pid]
+    }
+  }
+  sheduleInvalidator()
+}
+
+function deleteLoop (obj) { for (const i in obj) { delete obj[i] } }
+
+function clear () {
+  if (interval !== null) {
+    clearInterval(interval)
+    interval = null
+  }
+
+  deleteLoop(history)
+  deleteLoop(expiration)
+  deleteLoop(expireListeners)
+}
+
+module.exports = {
+  get,
+  set,
+  clear
+}
+
+
+/***/ }),
+
+/***/ 852:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const fs = __nccwpck_require__(896)
+const path = __nccwpck_require__(928)
+const updateCpu = __nccwpck_require__(152)
+const parallel = __nccwpck_require__(327)
+const history = __nccwpck_require__(244)
+let cpuInfo = null
+const SIZE = 1024 // if the stat file is bigger then this I'll buy you a drink
+
+function noop () {}
+
+function open (path, history, cb) {
+  if (history.fd) { return cb(null, history.fd) }
+  fs.open(path, 'r', cb)
+}
+
+function close (history) {
+  if (history.fd) {
+    fs.close(history.fd, noop)
+  }
+}
+
+function readUntilEnd (fd, buf, cb) {
+  let firstRead = false
+  if (typeof buf === 'function') {
+    cb = buf
+    buf = Buffer.alloc(SIZE)
+    firstRead = true
+  }
+
+  fs.read(fd, buf, 0, SIZE, 0, function (err, bytesRead, buffer) {
+    if (err) {
+      cb(err)
+      return
+    }
+
+    const data = Buffer.concat([buf, buffer], firstRead ? bytesRead : buf.length + bytesRead)
+    if (bytesRead === SIZE) {
+      readUntilEnd(fd, data, cb)
+      return
+    }
+
+    cb(null, buf)
+  })
+}
+
+function readProcFile (pid, options, done) {
+  let hst = history.get(pid, options.maxage)
+  let again = false
+  if (hst === undefined) {
+    again = true
+    hst = {}
+  }
+
+  // Arguments to path.join must be strings
+  open(path.join('/proc', '' + pid, 'stat'), hst, function (err, fd) {
+    if (err) {
+      if (err.code === 'ENOENT') {
+        err.message = 'No matching pid found'
+      }
+      return done(err, null)
+    }
+
+    if (err) {
+      return done(err)
+    }
+
+    readUntilEnd(fd, function (err, buffer) {
+      if (err) {
+        return done(err)
+      }
+
+      let infos = buffer.toString('utf8')
+      const date = Date.now()
+
+      // https://github.com/arunoda/node-usage/commit/a6ca74ecb8dd452c3c00ed2bde93294d7bb75aa8
+      // preventing process space in name by removing values before last ) (pid (name) ...)
+      const index = infos.lastIndexOf(')')
+      infos = infos.substr(index + 2).split(' ')
+
+      // according to http://man7.org/linux/man-pages/man5/proc.5.html (index 0 based - 2)
+      // In kernels before Linux 2.6, start was expressed in jiffies. Since Linux 2.6, the value is expressed in clock ticks
+      const stat = {
+        ppid: parseInt(infos[1]),
+        utime: parseFloat(infos[11]) * 1000 / cpuInfo.clockTick,
+        stime: parseFloat(infos[12]) * 1000 / cpuInfo.clockTick,
+        cutime: parseFloat(infos[13]) * 1000 / cpuInfo.clockTick,
+        cstime: parseFloat(infos[14]) * 1000 / cpuInfo.clockTick,
+        start: parseFloat(infos[19]) * 1000 / cpuInfo.clockTick,
+        rss: parseFloat(infos[21]),
+        uptime: cpuInfo.uptime * 1000,
+        fd
+      }
+
+      const memory = stat.rss * cpuInfo.pageSize
+
+      // https://stackoverflow.com/a/16736599/3921589
+      const childrens = options.childrens ? stat.cutime + stat.cstime : 0
+      // process usage since last call in seconds
+      const total = (stat.stime - (hst.stime || 0) + stat.utime - (hst.utime || 0) + childrens)
+      // time elapsed between calls in seconds
+      const seconds = Math.abs(hst.uptime !== undefined ? stat.uptime - hst.uptime : stat.start - stat.uptime)
+      const cpu = seconds > 0 ? (total / seconds) * 100 : 0
+
+      history.set(pid, stat, options.maxage, close)
+
+      if (again) {
+        return readProcFile(pid, options, done)
+      }
+
+      return done(null, {
+        cpu,
+        memory,
+        ctime: stat.utime + stat.stime,
+        elapsed: stat.uptime - stat.start,
+        timestamp: date,
+        pid,
+        ppid: stat.ppid
+      })
+    })
+  })
+}
+
+function procfile (pids, options, done) {
+  updateCpu(cpuInfo, function (err, result) {
+    if (err) return done(err)
+
+    cpuInfo = result
+    const fns = {}
+
+    pids.forEach(function (pid, i) {
+      fns[pid] = function (cb) {
+        readProcFile(pid, options, cb)
+      }
+    })
+
+    parallel(fns, { graceful: true }, done)
+  })
+}
+
+module.exports = procfile
+
+
+/***/ }),
+
+/***/ 363:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const os = __nccwpck_require__(857)
+const bin = __nccwpck_require__(353)
+const history = __nccwpck_require__(244)
+
+const PLATFORM = os.platform()
+
+function parseTime (timestr, centisec) {
+  let time = 0
+  const tpart = timestr.split(/-|:|\./)
+  let i = tpart.length - 1
+  if (i >= 0 && centisec && PLATFORM === 'darwin') {
+    time += parseInt(tpart[i--], 10) * 10
+  }
+  if (i >= 0) { // Seconds
+    time += parseInt(tpart[i--], 10) * 1000
+  }
+  if (i >= 0) { // Minutes
+    time += parseInt(tpart[i--], 10) * 60000
+  }
+  if (i >= 0) { // Hours
+    time += parseInt(tpart[i--], 10) * 3600000
+  }
+  if (i >= 0) { // Days
+    time += parseInt(tpart[i--], 10) * 86400000
+  }
+  return time
+}
+
+/**
+  * Get pid informations through ps command.
+  * @param  {Number[]} pids
+  * @param  {Object} options
+  * @param  {Function} done(err, stat)
+  */
+function ps (pids, options, done) {
+  const pArg = pids.join(',')
+  let args = ['-o', 'etime,pid,ppid,pcpu,rss,time', '-p', pArg]
+
+  if (PLATFORM === 'aix' || PLATFORM === 'os400') {
+    args = ['-o', 'etime,pid,ppid,pcpu,rssize,time', '-p', pArg]
+  }
+
+  bin('ps', args, function (err, stdout, code) {
+    if (err) {
+      if (PLATFORM === 'os390' && /no matching processes found/.test(err)) {
+        err = new Error('No matching pid found')
+        err.code = 'ENOENT'
+      }
+
+      return done(err)
+    }
+    if (code === 1) {
+      const error = new Error('No matching pid found')
+      error.code = 'ENOENT'
+      return done(error)
+    }
+    if (code !== 0) {
+      return done(new Error('pidusage ps command exited with code ' + code))
+    }
+    const date = Date.now()
+
+    // Example of stdout on *nix.
+    // ELAPSED: format is [[dd-]hh:]mm:ss
+    // RSS: is counted as blocks of 1024 bytes
+    // TIME: format is [[dd-]hh:]mm:ss
+    // %CPU: goes from 0 to vcore * 100
+    //
+    // Refs: http://www.manpages.info/linux/ps.1.html
+    // NB: The columns are returned in the order given inside the -o option
+    //
+    //    ELAPSED   PID  PPID  %CPU     RSS        TIME
+    // 2-40:50:53   430     1   3.0    5145  1-02:03:04
+    //   40:50:53   432   430   0.0    2364  1-01:02:03
+    //   01:50:50   727     1  10.0  348932       14:27
+    //      00:20  7166     1   0.1    3756        0:00
+
+    // Example of stdout on Darwin
+    // ELAPSED: format is [[dd-]hh:]mm:ss
+    // RSS: is counted as blocks of 1024 bytes
+    // TIME: format is [[dd-]hh:]mm:ss.cc (cc are centiseconds)
+    // %CPU: goes from 0 to vcore * 100
+    //
+    // Refs: https://ss64.com/osx/ps.html
+    // NB: The columns are returned in the order given inside the -o option
+    //
+    //    ELAPSED   PID  PPID  %CPU     RSS           TIME
+    // 2-40:50:53   430     1   3.0    5145  1-02:03:04.07
+    //   40:50:53   432   430   0.0    2364  1-01:02:03.10
+    //   01:50:50   727     1  10.0  348932       14:27.26
+    //      00:20  7166     1   0.1    3756        0:00.02
+
+    stdout = stdout.split(os.EOL)
+
+    const statistics = {}
+    for (let i = 1; i < stdout.length; i++) {
+      const line = stdout[i].trim().split(/\s+/)
+
+      if (!line || line.length !== 6) {
+        continue
+      }
+
+      const pid = parseInt(line[1], 10)
+      let hst = history.get(pid, options.maxage)
+      if (hst === undefined) hst = {}
+
+      const ppid = parseInt(line[2], 10)
+      const memory = parseInt(line[4], 10) * 1024
+      const etime = parseTime(line[0])
+      const ctime = parseTime(line[5], true)
+
+      const total = (ctime - (hst.ctime || 0))
+      // time elapsed between calls in seconds
+      const seconds = Math.abs(hst.elapsed !== undefined ? etime - hst.elapsed : etime)
+      const cpu = seconds > 0 ? (total / seconds) * 100 : 0
+
+      statistics[pid] = {
+        cpu,
+        memory,
+        ppid,
+        pid,
+        ctime,
+        elapsed: etime,
+        timestamp: date
+      }
+
+      history.set(pid, statistics[pid], options.maxage)
+    }
+
+    done(null, statistics)
+  })
+}
+
+module.exports = ps
+
+
+/***/ }),
+
+/***/ 931:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const fs = __nccwpck_require__(896)
+const os = __nccwpck_require__(857)
+const path = __nccwpck_require__(928)
+
+const requireMap = {
+  ps: () => __nccwpck_require__(363),
+  procfile: () => __nccwpck_require__(852),
+  wmic: () => __nccwpck_require__(938),
+  gwmi: () => __nccwpck_require__(346)
+}
+
+const platformToMethod = {
+  aix: 'ps',
+  os400: 'ps',
+  android: 'procfile',
+  alpine: 'procfile',
+  darwin: 'ps',
+  freebsd: 'ps',
+  os390: 'ps',
+  linux: 'procfile',
+  netbsd: 'procfile',
+  openbsd: 'ps',
+  sunos: 'ps',
+  win: 'wmic'
+}
+
+let platform = os.platform()
+
+if (fs.existsSync('/etc/alpine-release')) {
+  platform = 'alpine'
+}
+
+if (platform.match(/^win/)) {
+  platform = 'win'
+}
+
+let stat
+try {
+  stat = requireMap[platformToMethod[platform]]()
+} catch (err) {}
+
+let wmicAvailable
+
+function hasWmic () {
+  if (wmicAvailable === undefined) {
+    wmicAvailable = fs.existsSync(path.join(process.env.SystemRoot || 'C:\\Windows', 'System32', 'wbem', 'WMIC.exe'))
+  }
+  return wmicAvailable
+}
+
+/**
+ * @callback pidCallback
+ * @param {Error} err A possible error.
+ * @param {Object} statistics The object containing the statistics.
+ */
+
+/**
+ * Get pid informations.
+ * @public
+ * @param  {Number|Number[]|String|String[]} pids A pid or a list of pids.
+ * @param  {Object} [options={}] Options object
+ * @param  {pidCallback} callback Called when the statistics are ready.
+ */
+function get (pids, options, callback) {
+  let fn = stat
+  if (platform !== 'win' && options.usePs === true) {
+    fn = requireMap.ps()
+  }
+  if (platform === 'win') {
+    fn = options.useGwmi === true || !hasWmic() ? requireMap.gwmi() : requireMap.wmic()
+  }
+
+  if (fn === undefined) {
+    return callback(new Error(os.platform() + ' is not supported yet, please open an issue (https://github.com/soyuka/pidusage)'))
+  }
+
+  let single = false
+  if (!Array.isArray(pids)) {
+    single = true
+    pids = [pids]
+  }
+
+  if (pids.length === 0) {
+    return callback(new TypeError('You must provide at least one pid'))
+  }
+
+  for (let i = 0; i < pids.length; i++) {
+    pids[i] = parseInt(pids[i], 10)
+    if (isNaN(pids[i]) || pids[i] < 0) {
+      return callback(new TypeError('One of the pids provided is invalid'))
+    }
+  }
+
+  fn(pids, options, function (err, stats) {
+    if (err) {
+      return callback(err)
+    }
+
+    if (single) {
+      callback(null, stats[pids[0]])
+    } else {
+      callback(null, stats)
+    }
+  })
+}
+
+module.exports = get
+
+
+/***/ }),
+
+/***/ 938:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const os = __nccwpck_require__(857)
+const bin = __nccwpck_require__(353)
+const history = __nccwpck_require__(244)
+
+function parseDate (datestr) {
+  const year = datestr.substring(0, 4)
+  const month = datestr.substring(4, 6)
+  const day = datestr.substring(6, 8)
+  const hour = datestr.substring(8, 10)
+  const minutes = datestr.substring(10, 12)
+  const seconds = datestr.substring(12, 14)
+  const useconds = datestr.substring(15, 21)
+  const sign = datestr.substring(21, 22)
+  const tmz = parseInt(datestr.substring(22, 25), 10)
+  const tmzh = Math.floor(tmz / 60)
+  const tmzm = tmz % 60
+
+  return new Date(
+    year + '-' + month + '-' + day + 'T' + hour +
+    ':' + minutes + ':' + seconds +
+    '.' + useconds +
+    sign + (tmzh > 9 ? tmzh : '0' + tmzh) + '' + (tmzm > 9 ? tmzm : '0' + tmzm)
+  )
+}
+
+/**
+  * Get pid informations through wmic command.
+  * @param  {Number[]} pids
+  * @param  {Object} options
+  * @param  {Function} done(err, stat)
+  */
+function wmic (pids, options, done) {
+  let whereClause = 'ProcessId=' + pids[0]
+  for (let i = 1; i < pids.length; i++) {
+    whereClause += ' or ' + 'ProcessId=' + pids[i]
+  }
+
+  const args = [
+    'PROCESS',
+    'where',
+    '"' + whereClause + '"',
+    'get',
+    'CreationDate,KernelModeTime,ParentProcessId,ProcessId,UserModeTime,WorkingSetSize'
+  ]
+
+  bin('wmic', args, { windowsHide: true, windowsVerbatimArguments: true }, function (err, stdout, code) {
+    if (err) {
+      if (err.message.indexOf('No Instance(s) Available.') !== -1) {
+        const error = new Error('No matching pid found')
+        error.code = 'ENOENT'
+        return done(error)
+      }
+      return done(err)
+    }
+    if (code !== 0) {
+      return done(new Error('pidusage wmic command exited with code ' + code))
+    }
+    const date = Date.now()
+
+    // Note: On Windows the returned value includes fractions of a second.
+    // Use Math.floor() to get whole seconds.
+    // Fallback on current date when uptime is not allowed (see https://github.com/soyuka/pidusage/pull/130)
+    const uptime = Math.floor(os.uptime() || (date / 1000))
+
+    // Example of stdout on Windows 10
+    // CreationDate: is in the format yyyymmddHHMMSS.mmmmmmsUUU
+    // KernelModeTime: is in units of 100 ns
+    // UserModeTime: is in units of 100 ns
+    // WorkingSetSize: is in bytes
+    //
+    // Refs: https://superuser.com/a/937401/470946
+    // Refs: https://msdn.microsoft.com/en-us/library/aa394372(v=vs.85).aspx
+    // NB: The columns are returned in lexicographical order
+    //
+    // CreationDate               KernelModeTime  ParentProcessId  ProcessId  UserModeTime  WorkingSetSize
+    // 20150329221650.080654+060  153750000       0                777        8556250000    110821376
+
+    stdout = stdout.split(os.EOL)
+
+    let again = false
+    const statistics = {}
+    for (let i = 1; i < stdout.length; i++) {
+      const line = stdout[i].trim().split(/\s+/)
+
+      if (!line || line.length !== 6) {
+        continue
+      }
+
+      const creation = parseDate(line[0])
+      const ppid = parseInt(line[2], 10)
+      const pid = parseInt(line[3], 10)
+      const kerneltime = Math.round(parseInt(line[1], 10) / 10000)
+      const usertime = Math.round(parseInt(line[4], 10) / 10000)
+      const memory = parseInt(line[5], 10)
+
+      let hst = history.get(pid, options.maxage)
+      if (hst === undefined) {
+        again = true
+        hst = { ctime: kerneltime + usertime, uptime }
+      }
+
+      // process usage since last call
+      const total = (kerneltime + usertime - hst.ctime) / 1000
+      // time elapsed between calls in seconds
+      const seconds = uptime - hst.uptime
+      const cpu = seconds > 0 ? (total / seconds) * 100 : 0
+
+      history.set(pid, { ctime: usertime + kerneltime, uptime }, options.maxage)
+
+      statistics[pid] = {
+        cpu,
+        memory,
+        ppid,
+        pid,
+        ctime: usertime + kerneltime,
+        elapsed: date - creation.getTime(),
+        timestamp: date
+      }
+    }
+
+    if (again) {
+      return wmic(pids, options, function (err, stats) {
+        if (err) return done(err)
+        done(null, Object.assign(statistics, stats))
+      })
+    }
+    done(null, statistics)
+  })
+}
+
+module.exports = wmic
+
+
+/***/ }),
+
+/***/ 803:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { websocketMask, websocketUnmask } = __nccwpck_require__(611);
+
+const { EMPTY_BUFFER } = __nccwpck_require__(791);
+
+const FastBuffer = Buffer[Symbol.species];
+
+/**
+ * Merges an array of buffers into a new buffer.
+ *
+ * @param {Buffer[]} list The array of buffers to concat
+ * @param {Number} totalLength The total length of buffers in the list
+ * @return {Buffer} The resulting buffer
+ * @public
+ */
+function concat(list, totalLength) {
+  if (list.length === 0) return EMPTY_BUFFER;
+  if (list.length === 1) return list[0];
+
+  const target = Buffer.allocUnsafe(totalLength);
+  let offset = 0;
+
+  for (let i = 0; i < list.length; i++) {
+    const buf = list[i];
+    target.set(buf, offset);
+    offset += buf.length;
+  }
+
+  if (offset < totalLength) {
+    return new FastBuffer(target.buffer, target.byteOffset, offset);
+  }
+
+  return target;
+}
+
+/**
+ * Masks a buffer using the given mask.
+ *
+ * @param {Buffer} source The buffer to mask
+ * @param {Buffer} mask The mask to use
+ * @param {Buffer} output The buffer where to store the result
+ * @param {Number} offset The offset at which to start writing
+ * @param {Number} length The number of bytes to mask.
+ * @public
+ */
+function _mask(source, mask, output, offset, length) {
+  for (let i = 0; i < length; i++) {
+    output[offset + i] = source[i] ^ mask[i & 3];
+  }
+}
+
+/**
+ * Unmasks a buffer using the given mask.
+ *
+ * @param {Buffer} buffer The buffer to unmask
+ * @param {Buffer} mask The mask to use
+ * @public
+ */
+function _unmask(buffer, mask) {
+  for (let i = 0; i < buffer.length; i++) {
+    buffer[i] ^= mask[i & 3];
+  }
+}
+
+/**
+ * Converts a buffer to an `ArrayBuffer`.
+ *
+ * @param {Buffer} buf The buffer to convert
+ * @return {ArrayBuffer} Converted buffer
+ * @public
+ */
+function toArrayBuffer(buf) {
+  if (buf.length === buf.buffer.byteLength) {
+    return buf.buffer;
+  }
+
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
+}
+
+/**
+ * Converts `data` to a `Buffer`.
+ *
+ * @param {*} data The data to convert
+ * @return {Buffer} The buffer
+ * @throws {TypeError}
+ * @public
+ */
+function toBuffer(data) {
+  toBuffer.readOnly = true;
+
+  if (Buffer.isBuffer(data)) return data;
+
+  let buf;
+
+  if (data instanceof ArrayBuffer) {
+    buf = new FastBuffer(data);
+  } else if (ArrayBuffer.isView(data)) {
+    buf = new FastBuffer(data.buffer, data.byteOffset, data.byteLength);
+  } else {
+    buf = Buffer.from(data);
+    toBuffer.readOnly = false;
+  }
+
+  return buf;
+}
+
+module.exports = {
+  concat,
+  mask: _mask,
+  toArrayBuffer,
+  toBuffer,
+  unmask: _unmask
+};
+
+if (websocketMask) {
+  module.exports.mask = function (source, mask, output, offset, length) {
+    if (length < 24) _mask(source, mask, output, offset, length);
+    else websocketMask(source, mask, output, offset, length);
+  };
+
+  module.exports.unmask = function (buffer, mask) {
+    if (buffer.length < 24) _unmask(buffer, mask);
+    else websocketUnmask(buffer, mask);
+  };
+} /* istanbul ignore else  */ else if (!process.env.WS_NO_BUFFER_UTIL) {
+  try {
+    const bufferUtil = __nccwpck_require__(708);
+
+    module.exports.mask = function (source, mask, output, offset, length) {
+      if (length < 48) _mask(source, mask, output, offset, length);
+      else bufferUtil.mask(source, mask, output, offset, length);
+    };
+
+    module.exports.unmask = function (buffer, mask) {
+      if (buffer.length < 32) _unmask(buffer, mask);
+      else bufferUtil.unmask(buffer, mask);
+    };
+  } catch (e) {
+    // Continue regardless of the error.
+  }
+}
+
+
+/***/ }),
+
+/***/ 791:
+/***/ ((module) => {
+
+
+
+const BINARY_TYPES = ['nodebuffer', 'arraybuffer', 'fragments'];
+const hasBlob = typeof Blob !== 'undefined';
+
+if (hasBlob) BINARY_TYPES.push('blob');
+
+module.exports = {
+  BINARY_TYPES,
+  CLOSE_TIMEOUT: 30000,
+  EMPTY_BUFFER: Buffer.alloc(0),
+  GUID: '258EAFA5-E914-47DA-95CA-C5AB0DC85B11',
+  hasBlob,
+  kForOnEventAttribute: Symbol('kIsForOnEventAttribute'),
+  kListener: Symbol('kListener'),
+  kStatusCode: Symbol('status-code'),
+  kWebSocket: Symbol('websocket'),
+  NOOP: () => {}
+};
+
+
+/***/ }),
+
+/***/ 634:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { kForOnEventAttribute, kListener } = __nccwpck_require__(791);
+
+const kCode = Symbol('kCode');
+const kData = Symbol('kData');
+const kError = Symbol('kError');
+const kMessage = Symbol('kMessage');
+const kReason = Symbol('kReason');
+const kTarget = Symbol('kTarget');
+const kType = Symbol('kType');
+const kWasClean = Symbol('kWasClean');
+
+/**
+ * Class representing an event.
+ */
+class Event {
+  /**
+   * Create a new `Event`.
+   *
+   * @param {String} type The name of the event
+   * @throws {TypeError} If the `type` argument is not specified
+   */
+  constructor(type) {
+    this[kTarget] = null;
+    this[kType] = type;
+  }
+
+  /**
+   * @type {*}
+   */
+  get target() {
+    return this[kTarget];
+  }
+
+  /**
+   * @type {String}
+   */
+  get type() {
+    return this[kType];
+  }
+}
+
+Object.defineProperty(Event.prototype, 'target', { enumerable: true });
+Object.defineProperty(Event.prototype, 'type', { enumerable: true });
+
+/**
+ * Class representing a close event.
+ *
+ * @extends Event
+ */
+class CloseEvent extends Event {
+  /**
+   * Create a new `CloseEvent`.
+   *
+   * @param {String} type The name of the event
+   * @param {Object} [options] A dictionary object that allows for setting
+   *     attributes via object members of the same name
+   * @param {Number} [options.code=0] The status code explaining why the
+   *     connection was closed
+   * @param {String} [options.reason=''] A human-readable string explaining why
+   *     the connection was closed
+   * @param {Boolean} [options.wasClean=false] Indicates whether or not the
+   *     connection was cleanly closed
+   */
+  constructor(type, options = {}) {
+    super(type);
+
+    this[kCode] = options.code === undefined ? 0 : options.code;
+    this[kReason] = options.reason === undefined ? '' : options.reason;
+    this[kWasClean] = options.wasClean === undefined ? false : options.wasClean;
+  }
+
+  /**
+   * @type {Number}
+   */
+  get code() {
+    return this[kCode];
+  }
+
+  /**
+   * @type {String}
+   */
+  get reason() {
+    return this[kReason];
+  }
+
+  /**
+   * @type {Boolean}
+   */
+  get wasClean() {
+    return this[kWasClean];
+  }
+}
+
+Object.defineProperty(CloseEvent.prototype, 'code', { enumerable: true });
+Object.defineProperty(CloseEvent.prototype, 'reason', { enumerable: true });
+Object.defineProperty(CloseEvent.prototype, 'wasClean', { enumerable: true });
+
+/**
+ * Class representing an error event.
+ *
+ * @extends Event
+ */
+class ErrorEvent extends Event {
+  /**
+   * Create a new `ErrorEvent`.
+   *
+   * @param {String} type The name of the event
+   * @param {Object} [options] A dictionary object that allows for setting
+   *     attributes via object members of the same name
+   * @param {*} [options.error=null] The error that generated this event
+   * @param {String} [options.message=''] The error message
+   */
+  constructor(type, options = {}) {
+    super(type);
+
+    this[kError] = options.error === undefined ? null : options.error;
+    this[kMessage] = options.message === undefined ? '' : options.message;
+  }
+
+  /**
+   * @type {*}
+   */
+  get error() {
+    return this[kError];
+  }
+
+  /**
+   * @type {String}
+   */
+  get message() {
+    return this[kMessage];
+  }
+}
+
+Object.defineProperty(ErrorEvent.prototype, 'error', { enumerable: true });
+Object.defineProperty(ErrorEvent.prototype, 'message', { enumerable: true });
+
+/**
+ * Class representing a message event.
+ *
+ * @extends Event
+ */
+class MessageEvent extends Event {
+  /**
+   * Create a new `MessageEvent`.
+   *
+   * @param {String} type The name of the event
+   * @param {Object} [options] A dictionary object that allows for setting
+   *     attributes via object members of the same name
+   * @param {*} [options.data=null] The message content
+   */
+  constructor(type, options = {}) {
+    super(type);
+
+    this[kData] = options.data === undefined ? null : options.data;
+  }
+
+  /**
+   * @type {*}
+   */
+  get data() {
+    return this[kData];
+  }
+}
+
+Object.defineProperty(MessageEvent.prototype, 'data', { enumerable: true });
+
+/**
+ * This provides methods for emulating the `EventTarget` interface. It's not
+ * meant to be used directly.
+ *
+ * @mixin
+ */
+const EventTarget = {
+  /**
+   * Register an event listener.
+   *
+   * @param {String} type A string representing the event type to listen for
+   * @param {(Function|Object)} handler The listener to add
+   * @param {Object} [options] An options object specifies characteristics about
+   *     the event listener
+   * @param {Boolean} [options.once=false] A `Boolean` indicating that the
+   *     listener should be invoked at most once after being added. If `true`,
+   *     the listener would be automatically removed when invoked.
+   * @public
+   */
+  addEventListener(type, handler, options = {}) {
+    for (const listener of this.listeners(type)) {
+      if (
+        !options[kForOnEventAttribute] &&
+        listener[kListener] === handler &&
+        !listener[kForOnEventAttribute]
+      ) {
+        return;
+      }
+    }
+
+    let wrapper;
+
+    if (type === 'message') {
+      wrapper = function onMessage(data, isBinary) {
+        const event = new MessageEvent('message', {
+          data: isBinary ? data : data.toString()
+        });
+
+        event[kTarget] = this;
+        callListener(handler, this, event);
+      };
+    } else if (type === 'close') {
+      wrapper = function onClose(code, message) {
+        const event = new CloseEvent('close', {
+          code,
+          reason: message.toString(),
+          wasClean: this._closeFrameReceived && this._closeFrameSent
+        });
+
+        event[kTarget] = this;
+        callListener(handler, this, event);
+      };
+    } else if (type === 'error') {
+      wrapper = function onError(error) {
+        const event = new ErrorEvent('error', {
+          error,
+          message: error.message
+        });
+
+        event[kTarget] = this;
+        callListener(handler, this, event);
+      };
+    } else if (type === 'open') {
+      wrapper = function onOpen() {
+        const event = new Event('open');
+
+        event[kTarget] = this;
+        callListener(handler, this, event);
+      };
+    } else {
+      return;
+    }
+
+    wrapper[kForOnEventAttribute] = !!options[kForOnEventAttribute];
+    wrapper[kListener] = handler;
+
+    if (options.once) {
+      this.once(type, wrapper);
+    } else {
+      this.on(type, wrapper);
+    }
+  },
+
+  /**
+   * Remove an event listener.
+   *
+   * @param {String} type A string representing the event type to remove
+   * @param {(Function|Object)} handler The listener to remove
+   * @public
+   */
+  removeEventListener(type, handler) {
+    for (const listener of this.listeners(type)) {
+      if (listener[kListener] === handler && !listener[kForOnEventAttribute]) {
+        this.removeListener(type, listener);
+        break;
+      }
+    }
+  }
+};
+
+module.exports = {
+  CloseEvent,
+  ErrorEvent,
+  Event,
+  EventTarget,
+  MessageEvent
+};
+
+/**
+ * Call an event listener
+ *
+ * @param {(Function|Object)} listener The listener to call
+ * @param {*} thisArg The value to use as `this`` when calling the listener
+ * @param {Event} event The event to pass to the listener
+ * @private
+ */
+function callListener(listener, thisArg, event) {
+  if (typeof listener === 'object' && listener.handleEvent) {
+    listener.handleEvent.call(listener, event);
+  } else {
+    listener.call(thisArg, event);
+  }
+}
+
+
+/***/ }),
+
+/***/ 335:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { tokenChars } = __nccwpck_require__(615);
+
+/**
+ * Adds an offer to the map of extension offers or a parameter to the map of
+ * parameters.
+ *
+ * @param {Object} dest The map of extension offers or parameters
+ * @param {String} name The extension or parameter name
+ * @param {(Object|Boolean|String)} elem The extension parameters or the
+ *     parameter value
+ * @private
+ */
+function push(dest, name, elem) {
+  if (dest[name] === undefined) dest[name] = [elem];
+  else dest[name].push(elem);
+}
+
+/**
+ * Parses the `Sec-WebSocket-Extensions` header into an object.
+ *
+ * @param {String} header The field value of the header
+ * @return {Object} The parsed object
+ * @public
+ */
+function parse(header) {
+  const offers = Object.create(null);
+  let params = Object.create(null);
+  let mustUnescape = false;
+  let isEscaping = false;
+  let inQuotes = false;
+  let extensionName;
+  let paramName;
+  let start = -1;
+  let code = -1;
+  let end = -1;
+  let i = 0;
+
+  for (; i < header.length; i++) {
+    code = header.charCodeAt(i);
+
+    if (extensionName === undefined) {
+      if (end === -1 && tokenChars[code] === 1) {
+        if (start === -1) start = i;
+      } else if (
+        i !== 0 &&
+        (code === 0x20 /* ' ' */ || code === 0x09) /* '\t' */
+      ) {
+        if (end === -1 && start !== -1) end = i;
+      } else if (code === 0x3b /* ';' */ || code === 0x2c /* ',' */) {
+        if (start === -1) {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+
+        if (end === -1) end = i;
+        const name = header.slice(start, end);
+        if (code === 0x2c) {
+          push(offers, name, params);
+          params = Object.create(null);
+        } else {
+          extensionName = name;
+        }
+
+        start = end = -1;
+      } else {
+        throw new SyntaxError(`Unexpected character at index ${i}`);
+      }
+    } else if (paramName === undefined) {
+      if (end === -1 && tokenChars[code] === 1) {
+        if (start === -1) start = i;
+      } else if (code === 0x20 || code === 0x09) {
+        if (end === -1 && start !== -1) end = i;
+      } else if (code === 0x3b || code === 0x2c) {
+        if (start === -1) {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+
+        if (end === -1) end = i;
+        push(params, header.slice(start, end), true);
+        if (code === 0x2c) {
+          push(offers, extensionName, params);
+          params = Object.create(null);
+          extensionName = undefined;
+        }
+
+        start = end = -1;
+      } else if (code === 0x3d /* '=' */ && start !== -1 && end === -1) {
+        paramName = header.slice(start, i);
+        start = end = -1;
+      } else {
+        throw new SyntaxError(`Unexpected character at index ${i}`);
+      }
+    } else {
+      //
+      // The value of a quoted-string after unescaping must conform to the
+      // token ABNF, so only token characters are valid.
+      // Ref: https://tools.ietf.org/html/rfc6455#section-9.1
+      //
+      if (isEscaping) {
+        if (tokenChars[code] !== 1) {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+        if (start === -1) start = i;
+        else if (!mustUnescape) mustUnescape = true;
+        isEscaping = false;
+      } else if (inQuotes) {
+        if (tokenChars[code] === 1) {
+          if (start === -1) start = i;
+        } else if (code === 0x22 /* '"' */ && start !== -1) {
+          inQuotes = false;
+          end = i;
+        } else if (code === 0x5c /* '\' */) {
+          isEscaping = true;
+        } else {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+      } else if (code === 0x22 && header.charCodeAt(i - 1) === 0x3d) {
+        inQuotes = true;
+      } else if (end === -1 && tokenChars[code] === 1) {
+        if (start === -1) start = i;
+      } else if (start !== -1 && (code === 0x20 || code === 0x09)) {
+        if (end === -1) end = i;
+      } else if (code === 0x3b || code === 0x2c) {
+        if (start === -1) {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+
+        if (end === -1) end = i;
+        let value = header.slice(start, end);
+        if (mustUnescape) {
+          value = value.replace(/\\/g, '');
+          mustUnescape = false;
+        }
+        push(params, paramName, value);
+        if (code === 0x2c) {
+          push(offers, extensionName, params);
+          params = Object.create(null);
+          extensionName = undefined;
+        }
+
+        paramName = undefined;
+        start = end = -1;
+      } else {
+        throw new SyntaxError(`Unexpected character at index ${i}`);
+      }
+    }
+  }
+
+  if (start === -1 || inQuotes || code === 0x20 || code === 0x09) {
+    throw new SyntaxError('Unexpected end of input');
+  }
+
+  if (end === -1) end = i;
+  const token = header.slice(start, end);
+  if (extensionName === undefined) {
+    push(offers, token, params);
+  } else {
+    if (paramName === undefined) {
+      push(params, token, true);
+    } else if (mustUnescape) {
+      push(params, paramName, token.replace(/\\/g, ''));
+    } else {
+      push(params, paramName, token);
+    }
+    push(offers, extensionName, params);
+  }
+
+  return offers;
+}
+
+/**
+ * Builds the `Sec-WebSocket-Extensions` header field value.
+ *
+ * @param {Object} extensions The map of extensions and parameters to format
+ * @return {String} A string representing the given object
+ * @public
+ */
+function format(extensions) {
+  return Object.keys(extensions)
+    .map((extension) => {
+      let configurations = extensions[extension];
+      if (!Array.isArray(configurations)) configurations = [configurations];
+      return configurations
+        .map((params) => {
+          return [extension]
+            .concat(
+              Object.keys(params).map((k) => {
+                let values = params[k];
+                if (!Array.isArray(values)) values = [values];
+                return values
+                  .map((v) => (v === true ? k : `${k}=${v}`))
+                  .join('; ');
+              })
+            )
+            .join('; ');
+        })
+        .join(', ');
+    })
+    .join(', ');
+}
+
+module.exports = { format, parse };
+
+
+/***/ }),
+
+/***/ 958:
+/***/ ((module) => {
+
+
+
+const kDone = Symbol('kDone');
+const kRun = Symbol('kRun');
+
+/**
+ * A very simple job queue with adjustable concurrency. Adapted from
+ * https://github.com/STRML/async-limiter
+ */
+class Limiter {
+  /**
+   * Creates a new `Limiter`.
+   *
+   * @param {Number} [concurrency=Infinity] The maximum number of jobs allowed
+   *     to run concurrently
+   */
+  constructor(concurrency) {
+    this[kDone] = () => {
+      this.pending--;
+      this[kRun]();
+    };
+    this.concurrency = concurrency || Infinity;
+    this.jobs = [];
+    this.pending = 0;
+  }
+
+  /**
+   * Adds a job to the queue.
+   *
+   * @param {Function} job The job to run
+   * @public
+   */
+  add(job) {
+    this.jobs.push(job);
+    this[kRun]();
+  }
+
+  /**
+   * Removes a job from the queue and runs it if possible.
+   *
+   * @private
+   */
+  [kRun]() {
+    if (this.pending === this.concurrency) return;
+
+    if (this.jobs.length) {
+      const job = this.jobs.shift();
+
+      this.pending++;
+      job(this[kDone]);
+    }
+  }
+}
+
+module.exports = Limiter;
+
+
+/***/ }),
+
+/***/ 376:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const zlib = __nccwpck_require__(106);
+
+const bufferUtil = __nccwpck_require__(803);
+const Limiter = __nccwpck_require__(958);
+const { kStatusCode } = __nccwpck_require__(791);
+
+const FastBuffer = Buffer[Symbol.species];
+const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+const kPerMessageDeflate = Symbol('permessage-deflate');
+const kTotalLength = Symbol('total-length');
+const kCallback = Symbol('callback');
+const kBuffers = Symbol('buffers');
+const kError = Symbol('error');
+
+//
+// We limit zlib concurrency, which prevents severe memory fragmentation
+// as documented in https://github.com/nodejs/node/issues/8871#issuecomment-250915913
+// and https://github.com/websockets/ws/issues/1202
+//
+// Intentionally global; it's the global thread pool that's an issue.
+//
+let zlibLimiter;
+
+/**
+ * permessage-deflate implementation.
+ */
+class PerMessageDeflate {
+  /**
+   * Creates a PerMessageDeflate instance.
+   *
+   * @param {Object} [options] Configuration options
+   * @param {(Boolean|Number)} [options.clientMaxWindowBits] Advertise support
+   *     for, or request, a custom client window size
+   * @param {Boolean} [options.clientNoContextTakeover=false] Advertise/
+   *     acknowledge disabling of client context takeover
+   * @param {Number} [options.concurrencyLimit=10] The number of concurrent
+   *     calls to zlib
+   * @param {Boolean} [options.isServer=false] Create the instance in either
+   *     server or client mode
+   * @param {Number} [options.maxPayload=0] The maximum allowed message length
+   * @param {(Boolean|Number)} [options.serverMaxWindowBits] Request/confirm the
+   *     use of a custom server window size
+   * @param {Boolean} [options.serverNoContextTakeover=false] Request/accept
+   *     disabling of server context takeover
+   * @param {Number} [options.threshold=1024] Size (in bytes) below which
+   *     messages should not be compressed if context takeover is disabled
+   * @param {Object} [options.zlibDeflateOptions] Options to pass to zlib on
+   *     deflate
+   * @param {Object} [options.zlibInflateOptions] Options to pass to zlib on
+   *     inflate
+   */
+  constructor(options) {
+    this._options = options || {};
+    this._threshold =
+      this._options.threshold !== undefined ? this._options.threshold : 1024;
+    this._maxPayload = this._options.maxPayload | 0;
+    this._isServer = !!this._options.isServer;
+    this._deflate = null;
+    this._inflate = null;
+
+    this.params = null;
+
+    if (!zlibLimiter) {
+      const concurrency =
+        this._options.concurrencyLimit !== undefined
+          ? this._options.concurrencyLimit
+          : 10;
+      zlibLimiter = new Limiter(concurrency);
+    }
+  }
+
+  /**
+   * @type {String}
+   */
+  static get extensionName() {
+    return 'permessage-deflate';
+  }
+
+  /**
+   * Create an extension negotiation offer.
+   *
+   * @return {Object} Extension parameters
+   * @public
+   */
+  offer() {
+    const params = {};
+
+    if (this._options.serverNoContextTakeover) {
+      params.server_no_context_takeover = true;
+    }
+    if (this._options.clientNoContextTakeover) {
+      params.client_no_context_takeover = true;
+    }
+    if (this._options.serverMaxWindowBits) {
+      params.server_max_window_bits = this._options.serverMaxWindowBits;
+    }
+    if (this._options.clientMaxWindowBits) {
+      params.client_max_window_bits = this._options.clientMaxWindowBits;
+    } else if (this._options.clientMaxWindowBits == null) {
+      params.client_max_window_bits = true;
+    }
+
+    return params;
+  }
+
+  /**
+   * Accept an extension negotiation offer/response.
+   *
+   * @param {Array} configurations The extension negotiation offers/reponse
+   * @return {Object} Accepted configuration
+   * @public
+   */
+  accept(configurations) {
+    configurations = this.normalizeParams(configurations);
+
+    this.params = this._isServer
+      ? this.acceptAsServer(configurations)
+      : this.acceptAsClient(configurations);
+
+    return this.params;
+  }
+
+  /**
+   * Releases all resources used by the extension.
+   *
+   * @public
+   */
+  cleanup() {
+    if (this._inflate) {
+      this._inflate.close();
+      this._inflate = null;
+    }
+
+    if (this._deflate) {
+      const callback = this._deflate[kCallback];
+
+      this._deflate.close();
+      this._deflate = null;
+
+      if (callback) {
+        callback(
+          new Error(
+            'The deflate stream was closed while data was being processed'
+          )
+        );
+      }
+    }
+  }
+
+  /**
+   *  Accept an extension negotiation offer.
+   *
+   * @param {Array} offers The extension negotiation offers
+   * @return {Object} Accepted configuration
+   * @private
+   */
+  acceptAsServer(offers) {
+    const opts = this._options;
+    const accepted = offers.find((params) => {
+      if (
+        (opts.serverNoContextTakeover === false &&
+          params.server_no_context_takeover) ||
+        (params.server_max_window_bits &&
+          (opts.serverMaxWindowBits === false ||
+            (typeof opts.serverMaxWindowBits === 'number' &&
+              opts.serverMaxWindowBits > params.server_max_window_bits))) ||
+        (typeof opts.clientMaxWindowBits === 'number' &&
+          (typeof params.client_max_window_bits === 'number'
+            ? opts.clientMaxWindowBits > params.client_max_window_bits
+            : !params.client_max_window_bits))
+      ) {
+        return false;
+      }
+
+      return true;
+    });
+
+    if (!accepted) {
+      throw new Error('None of the extension offers can be accepted');
+    }
+
+    if (opts.serverNoContextTakeover) {
+      accepted.server_no_context_takeover = true;
+    }
+    if (opts.clientNoContextTakeover) {
+      accepted.client_no_context_takeover = true;
+    }
+    if (typeof opts.serverMaxWindowBits === 'number') {
+      accepted.server_max_window_bits = opts.serverMaxWindowBits;
+    }
+    if (typeof opts.clientMaxWindowBits === 'number') {
+      accepted.client_max_window_bits = opts.clientMaxWindowBits;
+    } else if (
+      accepted.client_max_window_bits === true ||
+      opts.clientMaxWindowBits === false
+    ) {
+      delete accepted.client_max_window_bits;
+    }
+
+    return accepted;
+  }
+
+  /**
+   * Accept the extension negotiation response.
+   *
+   * @param {Array} response The extension negotiation response
+   * @return {Object} Accepted configuration
+   * @private
+   */
+  acceptAsClient(response) {
+    const params = response[0];
+
+    if (
+      this._options.clientNoContextTakeover === false &&
+      params.client_no_context_takeover
+    ) {
+      throw new Error('Unexpected parameter "client_no_context_takeover"');
+    }
+
+    if (!params.client_max_window_bits) {
+      if (typeof this._options.clientMaxWindowBits === 'number') {
+        params.client_max_window_bits = this._options.clientMaxWindowBits;
+      }
+    } else if (
+      this._options.clientMaxWindowBits === false ||
+      (typeof this._options.clientMaxWindowBits === 'number' &&
+        params.client_max_window_bits > this._options.clientMaxWindowBits)
+    ) {
+      throw new Error(
+        'Unexpected or invalid parameter "client_max_window_bits"'
+      );
+    }
+
+    return params;
+  }
+
+  /**
+   * Normalize parameters.
+   *
+   * @param {Array} configurations The extension negotiation offers/reponse
+   * @return {Array} The offers/response with normalized parameters
+   * @private
+   */
+  normalizeParams(configurations) {
+    configurations.forEach((params) => {
+      Object.keys(params).forEach((key) => {
+        let value = params[key];
+
+        if (value.length > 1) {
+          throw new Error(`Parameter "${key}" must have only a single value`);
+        }
+
+        value = value[0];
+
+        if (key === 'client_max_window_bits') {
+          if (value !== true) {
+            const num = +value;
+            if (!Number.isInteger(num) || num < 8 || num > 15) {
+              throw new TypeError(
+                `Invalid value for parameter "${key}": ${value}`
+              );
+            }
+            value = num;
+          } else if (!this._isServer) {
+            throw new TypeError(
+              `Invalid value for parameter "${key}": ${value}`
+            );
+          }
+        } else if (key === 'server_max_window_bits') {
+          const num = +value;
+          if (!Number.isInteger(num) || num < 8 || num > 15) {
+            throw new TypeError(
+              `Invalid value for parameter "${key}": ${value}`
+            );
+          }
+          value = num;
+        } else if (
+          key === 'client_no_context_takeover' ||
+          key === 'server_no_context_takeover'
+        ) {
+          if (value !== true) {
+            throw new TypeError(
+              `Invalid value for parameter "${key}": ${value}`
+            );
+          }
+        } else {
+          throw new Error(`Unknown parameter "${key}"`);
+        }
+
+        params[key] = value;
+      });
+    });
+
+    return configurations;
+  }
+
+  /**
+   * Decompress data. Concurrency limited.
+   *
+   * @param {Buffer} data Compressed data
+   * @param {Boolean} fin Specifies whether or not this is the last fragment
+   * @param {Function} callback Callback
+   * @public
+   */
+  decompress(data, fin, callback) {
+    zlibLimiter.add((done) => {
+      this._decompress(data, fin, (err, result) => {
+        done();
+        callback(err, result);
+      });
+    });
+  }
+
+  /**
+   * Compress data. Concurrency limited.
+   *
+   * @param {(Buffer|String)} data Data to compress
+   * @param {Boolean} fin Specifies whether or not this is the last fragment
+   * @param {Function} callback Callback
+   * @public
+   */
+  compress(data, fin, callback) {
+    zlibLimiter.add((done) => {
+      this._compress(data, fin, (err, result) => {
+        done();
+        callback(err, result);
+      });
+    });
+  }
+
+  /**
+   * Decompress data.
+   *
+   * @param {Buffer} data Compressed data
+   * @param {Boolean} fin Specifies whether or not this is the last fragment
+   * @param {Function} callback Callback
+   * @private
+   */
+  _decompress(data, fin, callback) {
+    const endpoint = this._isServer ? 'client' : 'server';
+
+    if (!this._inflate) {
+      const key = `${endpoint}_max_window_bits`;
+      const windowBits =
+        typeof this.params[key] !== 'number'
+          ? zlib.Z_DEFAULT_WINDOWBITS
+          : this.params[key];
+
+      this._inflate = zlib.createInflateRaw({
+        ...this._options.zlibInflateOptions,
+        windowBits
+      });
+      this._inflate[kPerMessageDeflate] = this;
+      this._inflate[kTotalLength] = 0;
+      this._inflate[kBuffers] = [];
+      this._inflate.on('error', inflateOnError);
+      this._inflate.on('data', inflateOnData);
+    }
+
+    this._inflate[kCallback] = callback;
+
+    this._inflate.write(data);
+    if (fin) this._inflate.write(TRAILER);
+
+    this._inflate.flush(() => {
+      const err = this._inflate[kError];
+
+      if (err) {
+        this._inflate.close();
+        this._inflate = null;
+        callback(err);
+        return;
+      }
+
+      const data = bufferUtil.concat(
+        this._inflate[kBuffers],
+        this._inflate[kTotalLength]
+      );
+
+      if (this._inflate._readableState.endEmitted) {
+        this._inflate.close();
+        this._inflate = null;
+      } else {
+        this._inflate[kTotalLength] = 0;
+        this._inflate[kBuffers] = [];
+
+        if (fin && this.params[`${endpoint}_no_context_takeover`]) {
+          this._inflate.reset();
+        }
+      }
+
+      callback(null, data);
+    });
+  }
+
+  /**
+   * Compress data.
+   *
+   * @param {(Buffer|String)} data Data to compress
+   * @param {Boolean} fin Specifies whether or not this is the last fragment
+   * @param {Function} callback Callback
+   * @private
+   */
+  _compress(data, fin, callback) {
+    const endpoint = this._isServer ? 'server' : 'client';
+
+    if (!this._deflate) {
+      const key = `${endpoint}_max_window_bits`;
+      const windowBits =
+        typeof this.params[key] !== 'number'
+          ? zlib.Z_DEFAULT_WINDOWBITS
+          : this.params[key];
+
+      this._deflate = zlib.createDeflateRaw({
+        ...this._options.zlibDeflateOptions,
+        windowBits
+      });
+
+      this._deflate[kTotalLength] = 0;
+      this._deflate[kBuffers] = [];
+
+      this._deflate.on('data', deflateOnData);
+    }
+
+    this._deflate[kCallback] = callback;
+
+    this._deflate.write(data);
+    this._deflate.flush(zlib.Z_SYNC_FLUSH, () => {
+      if (!this._deflate) {
+        //
+        // The deflate stream was closed while data was being processed.
+        //
+        return;
+      }
+
+      let data = bufferUtil.concat(
+        this._deflate[kBuffers],
+        this._deflate[kTotalLength]
+      );
+
+      if (fin) {
+        data = new FastBuffer(data.buffer, data.byteOffset, data.length - 4);
+      }
+
+      //
+      // Ensure that the callback will not be called again in
+      // `PerMessageDeflate#cleanup()`.
+      //
+      this._deflate[kCallback] = null;
+
+      this._deflate[kTotalLength] = 0;
+      this._deflate[kBuffers] = [];
+
+      if (fin && this.params[`${endpoint}_no_context_takeover`]) {
+        this._deflate.reset();
+      }
+
+      callback(null, data);
+    });
+  }
+}
+
+module.exports = PerMessageDeflate;
+
+/**
+ * The listener of the `zlib.DeflateRaw` stream `'data'` event.
+ *
+ * @param {Buffer} chunk A chunk of data
+ * @private
+ */
+function deflateOnData(chunk) {
+  this[kBuffers].push(chunk);
+  this[kTotalLength] += chunk.length;
+}
+
+/**
+ * The listener of the `zlib.InflateRaw` stream `'data'` event.
+ *
+ * @param {Buffer} chunk A chunk of data
+ * @private
+ */
+function inflateOnData(chunk) {
+  this[kTotalLength] += chunk.length;
+
+  if (
+    this[kPerMessageDeflate]._maxPayload < 1 ||
+    this[kTotalLength] <= this[kPerMessageDeflate]._maxPayload
+  ) {
+    this[kBuffers].push(chunk);
+    return;
+  }
+
+  this[kError] = new RangeError('Max payload size exceeded');
+  this[kError].code = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+  this[kError][kStatusCode] = 1009;
+  this.removeListener('data', inflateOnData);
+
+  //
+  // The choice to employ `zlib.reset()` over `zlib.close()` is dictated by the
+  // fact that in Node.js versions prior to 13.10.0, the callback for
+  // `zlib.flush()` is not called if `zlib.close()` is used. Utilizing
+  // `zlib.reset()` ensures that either the callback is invoked or an error is
+  // emitted.
+  //
+  this.reset();
+}
+
+/**
+ * The listener of the `zlib.InflateRaw` stream `'error'` event.
+ *
+ * @param {Error} err The emitted error
+ * @private
+ */
+function inflateOnError(err) {
+  //
+  // There is no need to call `Zlib#close()` as the handle is automatically
+  // closed when an error is emitted.
+  //
+  this[kPerMessageDeflate]._inflate = null;
+
+  if (this[kError]) {
+    this[kCallback](this[kError]);
+    return;
+  }
+
+  err[kStatusCode] = 1007;
+  this[kCallback](err);
+}
+
+
+/***/ }),
+
+/***/ 893:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { Writable } = __nccwpck_require__(203);
+
+const PerMessageDeflate = __nccwpck_require__(376);
+const {
+  BINARY_TYPES,
+  EMPTY_BUFFER,
+  kStatusCode,
+  kWebSocket
+} = __nccwpck_require__(791);
+const { concat, toArrayBuffer, unmask } = __nccwpck_require__(803);
+const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(615);
+
+const FastBuffer = Buffer[Symbol.species];
+
+const GET_INFO = 0;
+const GET_PAYLOAD_LENGTH_16 = 1;
+const GET_PAYLOAD_LENGTH_64 = 2;
+const GET_MASK = 3;
+const GET_DATA = 4;
+const INFLATING = 5;
+const DEFER_EVENT = 6;
+
+/**
+ * HyBi Receiver implementation.
+ *
+ * @extends Writable
+ */
+class Receiver extends Writable {
+  /**
+   * Creates a Receiver instance.
+   *
+   * @param {Object} [options] Options object
+   * @param {Boolean} [options.allowSynchronousEvents=true] Specifies whether
+   *     any of the `'message'`, `'ping'`, and `'pong'` events can be emitted
+   *     multiple times in the same tick
+   * @param {String} [options.binaryType=nodebuffer] The type for binary data
+   * @param {Object} [options.extensions] An object containing the negotiated
+   *     extensions
+   * @param {Boolean} [options.isServer=false] Specifies whether to operate in
+   *     client or server mode
+   * @param {Number} [options.maxBufferedChunks=0] The maximum number of
+   *     buffered data chunks
+   * @param {Number} [options.maxFragments=0] The maximum number of message
+   *     fragments
+   * @param {Number} [options.maxPayload=0] The maximum allowed message length
+   * @param {Boolean} [options.skipUTF8Validation=false] Specifies whether or
+   *     not to skip UTF-8 validation for text and close messages
+   */
+  constructor(options = {}) {
+    super();
+
+    this._allowSynchronousEvents =
+      options.allowSynchronousEvents !== undefined
+        ? options.allowSynchronousEvents
+        : true;
+    this._binaryType = options.binaryType || BINARY_TYPES[0];
+    this._extensions = options.extensions || {};
+    this._isServer = !!options.isServer;
+    this._maxBufferedChunks = options.maxBufferedChunks | 0;
+    this._maxFragments = options.maxFragments | 0;
+    this._maxPayload = options.maxPayload | 0;
+    this._skipUTF8Validation = !!options.skipUTF8Validation;
+    this[kWebSocket] = undefined;
+
+    this._bufferedBytes = 0;
+    this._buffers = [];
+
+    this._compressed = false;
+    this._payloadLength = 0;
+    this._mask = undefined;
+    this._fragmented = 0;
+    this._masked = false;
+    this._fin = false;
+    this._opcode = 0;
+
+    this._totalPayloadLength = 0;
+    this._messageLength = 0;
+    this._numFragments = 0;
+    this._fragments = [];
+
+    this._errored = false;
+    this._loop = false;
+    this._state = GET_INFO;
+  }
+
+  /**
+   * Implements `Writable.prototype._write()`.
+   *
+   * @param {Buffer} chunk The chunk of data to write
+   * @param {String} encoding The character encoding of `chunk`
+   * @param {Function} cb Callback
+   * @private
+   */
+  _write(chunk, encoding, cb) {
+    if (this._opcode === 0x08 && this._state == GET_INFO) return cb();
+
+    if (
+      this._maxBufferedChunks > 0 &&
+      this._buffers.length >= this._maxBufferedChunks
+    ) {
+      cb(
+        this.createError(
+          RangeError,
+          'Too many buffered chunks',
+          false,
+          1008,
+          'WS_ERR_TOO_MANY_BUFFERED_PARTS'
+        )
+      );
+      return;
+    }
+
+    this._bufferedBytes += chunk.length;
+    this._buffers.push(chunk);
+    this.startLoop(cb);
+  }
+
+  /**
+   * Consumes `n` bytes from the buffered data.
+   *
+   * @param {Number} n The number of bytes to consume
+   * @return {Buffer} The consumed bytes
+   * @private
+   */
+  consume(n) {
+    this._bufferedBytes -= n;
+
+    if (n === this._buffers[0].length) return this._buffers.shift();
+
+    if (n < this._buffers[0].length) {
+      const buf = this._buffers[0];
+      this._buffers[0] = new FastBuffer(
+        buf.buffer,
+        buf.byteOffset + n,
+        buf.length - n
+      );
+
+      return new FastBuffer(buf.buffer, buf.byteOffset, n);
+    }
+
+    const dst = Buffer.allocUnsafe(n);
+
+    do {
+      const buf = this._buffers[0];
+      const offset = dst.length - n;
+
+      if (n >= buf.length) {
+        dst.set(this._buffers.shift(), offset);
+      } else {
+        dst.set(new Uint8Array(buf.buffer, buf.byteOffset, n), offset);
+        this._buffers[0] = new FastBuffer(
+          buf.buffer,
+          buf.byteOffset + n,
+          buf.length - n
+        );
+      }
+
+      n -= buf.length;
+    } while (n > 0);
+
+    return dst;
+  }
+
+  /**
+   * Starts the parsing loop.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  startLoop(cb) {
+    this._loop = true;
+
+    do {
+      switch (this._state) {
+        case GET_INFO:
+          this.getInfo(cb);
+          break;
+        case GET_PAYLOAD_LENGTH_16:
+          this.getPayloadLength16(cb);
+          break;
+        case GET_PAYLOAD_LENGTH_64:
+          this.getPayloadLength64(cb);
+          break;
+        case GET_MASK:
+          this.getMask();
+          break;
+        case GET_DATA:
+          this.getData(cb);
+          break;
+        case INFLATING:
+        case DEFER_EVENT:
+          this._loop = false;
+          return;
+      }
+    } while (this._loop);
+
+    if (!this._errored) cb();
+  }
+
+  /**
+   * Reads the first two bytes of a frame.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  getInfo(cb) {
+    if (this._bufferedBytes < 2) {
+      this._loop = false;
+      return;
+    }
+
+    const buf = this.consume(2);
+
+    if ((buf[0] & 0x30) !== 0x00) {
+      const error = this.createError(
+        RangeError,
+        'RSV2 and RSV3 must be clear',
+        true,
+        1002,
+        'WS_ERR_UNEXPECTED_RSV_2_3'
+      );
+
+      cb(error);
+      return;
+    }
+
+    const compressed = (buf[0] & 0x40) === 0x40;
+
+    if (compressed && !this._extensions[PerMessageDeflate.extensionName]) {
+      const error = this.createError(
+        RangeError,
+        'RSV1 must be clear',
+        true,
+        1002,
+        'WS_ERR_UNEXPECTED_RSV_1'
+      );
+
+      cb(error);
+      return;
+    }
+
+    this._fin = (buf[0] & 0x80) === 0x80;
+    this._opcode = buf[0] & 0x0f;
+    this._payloadLength = buf[1] & 0x7f;
+
+    if (this._opcode === 0x00) {
+      if (compressed) {
+        const error = this.createError(
+          RangeError,
+          'RSV1 must be clear',
+          true,
+          1002,
+          'WS_ERR_UNEXPECTED_RSV_1'
+        );
+
+        cb(error);
+        return;
+      }
+
+      if (!this._fragmented) {
+        const error = this.createError(
+          RangeError,
+          'invalid opcode 0',
+          true,
+          1002,
+          'WS_ERR_INVALID_OPCODE'
+        );
+
+        cb(error);
+        return;
+      }
+
+      this._opcode = this._fragmented;
+    } else if (this._opcode === 0x01 || this._opcode === 0x02) {
+      if (this._fragmented) {
+        const error = this.createError(
+          RangeError,
+          `invalid opcode ${this._opcode}`,
+          true,
+          1002,
+          'WS_ERR_INVALID_OPCODE'
+        );
+
+        cb(error);
+        return;
+      }
+
+      this._compressed = compressed;
+    } else if (this._opcode > 0x07 && this._opcode < 0x0b) {
+      if (!this._fin) {
+        const error = this.createError(
+          RangeError,
+          'FIN must be set',
+          true,
+          1002,
+          'WS_ERR_EXPECTED_FIN'
+        );
+
+        cb(error);
+        return;
+      }
+
+      if (compressed) {
+        const error = this.createError(
+          RangeError,
+          'RSV1 must be clear',
+          true,
+          1002,
+          'WS_ERR_UNEXPECTED_RSV_1'
+        );
+
+        cb(error);
+        return;
+      }
+
+      if (
+        this._payloadLength > 0x7d ||
+        (this._opcode === 0x08 && this._payloadLength === 1)
+      ) {
+        const error = this.createError(
+          RangeError,
+          `invalid payload length ${this._payloadLength}`,
+          true,
+          1002,
+          'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH'
+        );
+
+        cb(error);
+        return;
+      }
+    } else {
+      const error = this.createError(
+        RangeError,
+        `invalid opcode ${this._opcode}`,
+        true,
+        1002,
+        'WS_ERR_INVALID_OPCODE'
+      );
+
+      cb(error);
+      return;
+    }
+
+    if (!this._fin && !this._fragmented) this._fragmented = this._opcode;
+    this._masked = (buf[1] & 0x80) === 0x80;
+
+    if (this._isServer) {
+      if (!this._masked) {
+        const error = this.createError(
+          RangeError,
+          'MASK must be set',
+          true,
+          1002,
+          'WS_ERR_EXPECTED_MASK'
+        );
+
+        cb(error);
+        return;
+      }
+    } else if (this._masked) {
+      const error = this.createError(
+        RangeError,
+        'MASK must be clear',
+        true,
+        1002,
+        'WS_ERR_UNEXPECTED_MASK'
+      );
+
+      cb(error);
+      return;
+    }
+
+    if (this._payloadLength === 126) this._state = GET_PAYLOAD_LENGTH_16;
+    else if (this._payloadLength === 127) this._state = GET_PAYLOAD_LENGTH_64;
+    else this.haveLength(cb);
+  }
+
+  /**
+   * Gets extended payload length (7+16).
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  getPayloadLength16(cb) {
+    if (this._bufferedBytes < 2) {
+      this._loop = false;
+      return;
+    }
+
+    this._payloadLength = this.consume(2).readUInt16BE(0);
+    this.haveLength(cb);
+  }
+
+  /**
+   * Gets extended payload length (7+64).
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  getPayloadLength64(cb) {
+    if (this._bufferedBytes < 8) {
+      this._loop = false;
+      return;
+    }
+
+    const buf = this.consume(8);
+    const num = buf.readUInt32BE(0);
+
+    //
+    // The maximum safe integer in JavaScript is 2^53 - 1. An error is returned
+    // if payload length is greater than this number.
+    //
+    if (num > Math.pow(2, 53 - 32) - 1) {
+      const error = this.createError(
+        RangeError,
+        'Unsupported WebSocket frame: payload length > 2^53 - 1',
+        false,
+        1009,
+        'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'
+      );
+
+      cb(error);
+      return;
+    }
+
+    this._payloadLength = num * Math.pow(2, 32) + buf.readUInt32BE(4);
+    this.haveLength(cb);
+  }
+
+  /**
+   * Payload length has been read.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  haveLength(cb) {
+    if (this._payloadLength && this._opcode < 0x08) {
+      this._totalPayloadLength += this._payloadLength;
+      if (this._totalPayloadLength > this._maxPayload && this._maxPayload > 0) {
+        const error = this.createError(
+          RangeError,
+          'Max payload size exceeded',
+          false,
+          1009,
+          'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
+        );
+
+        cb(error);
+        return;
+      }
+    }
+
+    if (this._masked) this._state = GET_MASK;
+    else this._state = GET_DATA;
+  }
+
+  /**
+   * Reads mask bytes.
+   *
+   * @private
+   */
+  getMask() {
+    if (this._bufferedBytes < 4) {
+      this._loop = false;
+      return;
+    }
+
+    this._mask = this.consume(4);
+    this._state = GET_DATA;
+  }
+
+  /**
+   * Reads data bytes.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  getData(cb) {
+    let data = EMPTY_BUFFER;
+
+    if (this._payloadLength) {
+      if (this._bufferedBytes < this._payloadLength) {
+        this._loop = false;
+        return;
+      }
+
+      data = this.consume(this._payloadLength);
+
+      if (
+        this._masked &&
+        (this._mask[0] | this._mask[1] | this._mask[2] | this._mask[3]) !== 0
+      ) {
+        unmask(data, this._mask);
+      }
+    }
+
+    //
+    // The mask is a view into the buffer the stream delivered, which is commonly
+    // 64 KiB, and it is not needed once the payload above has been unmasked.
+    // Leaving it set would pin that whole buffer until the next frame arrives,
+    // which on an idle connection can be indefinitely.
+    //
+    this._mask = undefined;
+
+    if (this._opcode > 0x07) {
+      this.controlMessage(data, cb);
+      return;
+    }
+
+    if (this._maxFragments > 0 && ++this._numFragments > this._maxFragments) {
+      const error = this.createError(
+        RangeError,
+        'Too many message fragments',
+        false,
+        1008,
+        'WS_ERR_TOO_MANY_BUFFERED_PARTS'
+      );
+
+      cb(error);
+      return;
+    }
+
+    if (this._compressed) {
+      this._state = INFLATING;
+      this.decompress(data, cb);
+      return;
+    }
+
+    if (data.length) {
+      //
+      // This message is not compressed so its length is the sum of the payload
+      // length of all fragments.
+      //
+      this._messageLength = this._totalPayloadLength;
+      this._fragments.push(data);
+    }
+
+    this.dataMessage(cb);
+  }
+
+  /**
+   * Decompresses data.
+   *
+   * @param {Buffer} data Compressed data
+   * @param {Function} cb Callback
+   * @private
+   */
+  decompress(data, cb) {
+    const perMessageDeflate = this._extensions[PerMessageDeflate.extensionName];
+
+    perMessageDeflate.decompress(data, this._fin, (err, buf) => {
+      if (err) return cb(err);
+
+      if (buf.length) {
+        this._messageLength += buf.length;
+        if (this._messageLength > this._maxPayload && this._maxPayload > 0) {
+          const error = this.createError(
+            RangeError,
+            'Max payload size exceeded',
+            false,
+            1009,
+            'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
+          );
+
+          cb(error);
+          return;
+        }
+
+        this._fragments.push(buf);
+      }
+
+      this.dataMessage(cb);
+      if (this._state === GET_INFO) this.startLoop(cb);
+    });
+  }
+
+  /**
+   * Handles a data message.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  dataMessage(cb) {
+    if (!this._fin) {
+      this._state = GET_INFO;
+      return;
+    }
+
+    const messageLength = this._messageLength;
+    const fragments = this._fragments;
+
+    this._totalPayloadLength = 0;
+    this._messageLength = 0;
+    this._fragmented = 0;
+    this._numFragments = 0;
+    this._fragments = [];
+
+    if (this._opcode === 2) {
+      let data;
+
+      if (this._binaryType === 'nodebuffer') {
+        data = concat(fragments, messageLength);
+      } else if (this._binaryType === 'arraybuffer') {
+        data = toArrayBuffer(concat(fragments, messageLength));
+      } else if (this._binaryType === 'blob') {
+        data = new Blob(fragments);
+      } else {
+        data = fragments;
+      }
+
+      if (this._allowSynchronousEvents) {
+        this.emit('message', data, true);
+        this._state = GET_INFO;
+      } else {
+        this._state = DEFER_EVENT;
+        setImmediate(() => {
+          this.emit('message', data, true);
+          this._state = GET_INFO;
+          this.startLoop(cb);
+        });
+      }
+    } else {
+      const buf = concat(fragments, messageLength);
+
+      if (!this._skipUTF8Validation && !isValidUTF8(buf)) {
+        const error = this.createError(
+          Error,
+          'invalid UTF-8 sequence',
+          true,
+          1007,
+          'WS_ERR_INVALID_UTF8'
+        );
+
+        cb(error);
+        return;
+      }
+
+      if (this._state === INFLATING || this._allowSynchronousEvents) {
+        this.emit('message', buf, false);
+        this._state = GET_INFO;
+      } else {
+        this._state = DEFER_EVENT;
+        setImmediate(() => {
+          this.emit('message', buf, false);
+          this._state = GET_INFO;
+          this.startLoop(cb);
+        });
+      }
+    }
+  }
+
+  /**
+   * Handles a control message.
+   *
+   * @param {Buffer} data Data to handle
+   * @return {(Error|RangeError|undefined)} A possible error
+   * @private
+   */
+  controlMessage(data, cb) {
+    if (this._opcode === 0x08) {
+      if (data.length === 0) {
+        this._loop = false;
+        this.emit('conclude', 1005, EMPTY_BUFFER);
+        this.end();
+      } else {
+        const code = data.readUInt16BE(0);
+
+        if (!isValidStatusCode(code)) {
+          const error = this.createError(
+            RangeError,
+            `invalid status code ${code}`,
+            true,
+            1002,
+            'WS_ERR_INVALID_CLOSE_CODE'
+          );
+
+          cb(error);
+          return;
+        }
+
+        const buf = new FastBuffer(
+          data.buffer,
+          data.byteOffset + 2,
+          data.length - 2
+        );
+
+        if (!this._skipUTF8Validation && !isValidUTF8(buf)) {
+          const error = this.createError(
+            Error,
+            'invalid UTF-8 sequence',
+            true,
+            1007,
+            'WS_ERR_INVALID_UTF8'
+          );
+
+          cb(error);
+          return;
+        }
+
+        this._loop = false;
+        this.emit('conclude', code, buf);
+        this.end();
+      }
+
+      this._state = GET_INFO;
+      return;
+    }
+
+    if (this._allowSynchronousEvents) {
+      this.emit(this._opcode === 0x09 ? 'ping' : 'pong', data);
+      this._state = GET_INFO;
+    } else {
+      this._state = DEFER_EVENT;
+      setImmediate(() => {
+        this.emit(this._opcode === 0x09 ? 'ping' : 'pong', data);
+        this._state = GET_INFO;
+        this.startLoop(cb);
+      });
+    }
+  }
+
+  /**
+   * Builds an error object.
+   *
+   * @param {function(new:Error|RangeError)} ErrorCtor The error constructor
+   * @param {String} message The error message
+   * @param {Boolean} prefix Specifies whether or not to add a default prefix to
+   *     `message`
+   * @param {Number} statusCode The status code
+   * @param {String} errorCode The exposed error code
+   * @return {(Error|RangeError)} The error
+   * @private
+   */
+  createError(ErrorCtor, message, prefix, statusCode, errorCode) {
+    this._loop = false;
+    this._errored = true;
+
+    const err = new ErrorCtor(
+      prefix ? `Invalid WebSocket frame: ${message}` : message
+    );
+
+    Error.captureStackTrace(err, this.createError);
+    err.code = errorCode;
+    err[kStatusCode] = statusCode;
+    return err;
+  }
+}
+
+module.exports = Receiver;
+
+
+/***/ }),
+
+/***/ 389:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex" }] */
+
+
+
+const { Duplex } = __nccwpck_require__(203);
+const { randomFillSync } = __nccwpck_require__(982);
+const {
+  types: { isUint8Array }
+} = __nccwpck_require__(23);
+
+const PerMessageDeflate = __nccwpck_require__(376);
+const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(791);
+const { isBlob, isValidStatusCode } = __nccwpck_require__(615);
+const { mask: applyMask, toBuffer } = __nccwpck_require__(803);
+
+const kByteLength = Symbol('kByteLength');
+const maskBuffer = Buffer.alloc(4);
+const RANDOM_POOL_SIZE = 8 * 1024;
+let randomPool;
+let randomPoolPointer = RANDOM_POOL_SIZE;
+
+const DEFAULT = 0;
+const DEFLATING = 1;
+const GET_BLOB_DATA = 2;
+
+/**
+ * HyBi Sender implementation.
+ */
+class Sender {
+  /**
+   * Creates a Sender instance.
+   *
+   * @param {Duplex} socket The connection socket
+   * @param {Object} [extensions] An object containing the negotiated extensions
+   * @param {Function} [generateMask] The function used to generate the masking
+   *     key
+   */
+  constructor(socket, extensions, generateMask) {
+    this._extensions = extensions || {};
+
+    if (generateMask) {
+      this._generateMask = generateMask;
+      this._maskBuffer = Buffer.alloc(4);
+    }
+
+    this._socket = socket;
+
+    this._firstFragment = true;
+    this._compress = false;
+
+    this._bufferedBytes = 0;
+    this._queue = [];
+    this._state = DEFAULT;
+    this.onerror = NOOP;
+    this[kWebSocket] = undefined;
+  }
+
+  /**
+   * Frames a piece of data according to the HyBi WebSocket protocol.
+   *
+   * @param {(Buffer|String)} data The data to frame
+   * @param {Object} options Options object
+   * @param {Boolean} [options.fin=false] Specifies whether or not to set the
+   *     FIN bit
+   * @param {Function} [options.generateMask] The function used to generate the
+   *     masking key
+   * @param {Boolean} [options.mask=false] Specifies whether or not to mask
+   *     `data`
+   * @param {Buffer} [options.maskBuffer] The buffer used to store the masking
+   *     key
+   * @param {Number} options.opcode The opcode
+   * @param {Boolean} [options.readOnly=false] Specifies whether `data` can be
+   *     modified
+   * @param {Boolean} [options.rsv1=false] Specifies whether or not to set the
+   *     RSV1 bit
+   * @return {(Buffer|String)[]} The framed data
+   * @public
+   */
+  static frame(data, options) {
+    let mask;
+    let merge = false;
+    let offset = 2;
+    let skipMasking = false;
+
+    if (options.mask) {
+      mask = options.maskBuffer || maskBuffer;
+
+      if (options.generateMask) {
+        options.generateMask(mask);
+      } else {
+        if (randomPoolPointer === RANDOM_POOL_SIZE) {
+          /* istanbul ignore else  */
+          if (randomPool === undefined) {
+            //
+            // This is lazily initialized because server-sent frames must not
+            // be masked so it may never be used.
+            //
+            randomPool = Buffer.alloc(RANDOM_POOL_SIZE);
+          }
+
+          randomFillSync(randomPool, 0, RANDOM_POOL_SIZE);
+          randomPoolPointer = 0;
+        }
+
+        mask[0] = randomPool[randomPoolPointer++];
+        mask[1] = randomPool[randomPoolPointer++];
+        mask[2] = randomPool[randomPoolPointer++];
+        mask[3] = randomPool[randomPoolPointer++];
+      }
+
+      skipMasking = (mask[0] | mask[1] | mask[2] | mask[3]) === 0;
+      offset = 6;
+    }
+
+    let dataLength;
+
+    if (typeof data === 'string') {
+      if (
+        (!options.mask || skipMasking) &&
+        options[kByteLength] !== undefined
+      ) {
+        dataLength = options[kByteLength];
+      } else {
+        data = Buffer.from(data);
+        dataLength = data.length;
+      }
+    } else {
+      dataLength = data.length;
+      merge = options.mask && options.readOnly && !skipMasking;
+    }
+
+    let payloadLength = dataLength;
+
+    if (dataLength >= 65536) {
+      offset += 8;
+      payloadLength = 127;
+    } else if (dataLength > 125) {
+      offset += 2;
+      payloadLength = 126;
+    }
+
+    const target = Buffer.allocUnsafe(merge ? dataLength + offset : offset);
+
+    target[0] = options.fin ? options.opcode | 0x80 : options.opcode;
+    if (options.rsv1) target[0] |= 0x40;
+
+    target[1] = payloadLength;
+
+    if (payloadLength === 126) {
+      target.writeUInt16BE(dataLength, 2);
+    } else if (payloadLength === 127) {
+      target[2] = target[3] = 0;
+      target.writeUIntBE(dataLength, 4, 6);
+    }
+
+    if (!options.mask) {
+      return dataLength ? [target, data] : [target];
+    }
+
+    target[1] |= 0x80;
+    target[offset - 4] = mask[0];
+    target[offset - 3] = mask[1];
+    target[offset - 2] = mask[2];
+    target[offset - 1] = mask[3];
+
+    if (!dataLength) return [target];
+    if (skipMasking) return [target, data];
+
+    if (merge) {
+      applyMask(data, mask, target, offset, dataLength);
+      return [target];
+    }
+
+    applyMask(data, mask, data, 0, dataLength);
+    return [target, data];
+  }
+
+  /**
+   * Sends a close message to the other peer.
+   *
+   * @param {Number} [code] The status code component of the body
+   * @param {(String|Buffer)} [data] The message component of the body
+   * @param {Boolean} [mask=false] Specifies whether or not to mask the message
+   * @param {Function} [cb] Callback
+   * @public
+   */
+  close(code, data, mask, cb) {
+    let buf;
+
+    if (code === undefined) {
+      buf = EMPTY_BUFFER;
+    } else if (typeof code !== 'number' || !isValidStatusCode(code)) {
+      throw new TypeError('First argument must be a valid error code number');
+    } else if (data === undefined || !data.length) {
+      buf = Buffer.allocUnsafe(2);
+      buf.writeUInt16BE(code, 0);
+    } else {
+      const length = Buffer.byteLength(data);
+
+      if (length > 123) {
+        throw new RangeError('The message must not be greater than 123 bytes');
+      }
+
+      buf = Buffer.allocUnsafe(2 + length);
+      buf.writeUInt16BE(code, 0);
+
+      if (typeof data === 'string') {
+        buf.write(data, 2);
+      } else if (isUint8Array(data)) {
+        buf.set(data, 2);
+      } else {
+        throw new TypeError('Second argument must be a string or a Uint8Array');
+      }
+    }
+
+    const options = {
+      [kByteLength]: buf.length,
+      fin: true,
+      generateMask: this._generateMask,
+      mask,
+      maskBuffer: this._maskBuffer,
+      opcode: 0x08,
+      readOnly: false,
+      rsv1: false
+    };
+
+    if (this._state !== DEFAULT) {
+      this.enqueue([this.dispatch, buf, false, options, cb]);
+    } else {
+      this.sendFrame(Sender.frame(buf, options), cb);
+    }
+  }
+
+  /**
+   * Sends a ping message to the other peer.
+   *
+   * @param {*} data The message to send
+   * @param {Boolean} [mask=false] Specifies whether or not to mask `data`
+   * @param {Function} [cb] Callback
+   * @public
+   */
+  ping(data, mask, cb) {
+    let byteLength;
+    let readOnly;
+
+    if (typeof data === 'string') {
+      byteLength = Buffer.byteLength(data);
+      readOnly = false;
+    } else if (isBlob(data)) {
+      byteLength = data.size;
+      readOnly = false;
+    } else {
+      data = toBuffer(data);
+      byteLength = data.length;
+      readOnly = toBuffer.readOnly;
+    }
+
+    if (byteLength > 125) {
+      throw new RangeError('The data size must not be greater than 125 bytes');
+    }
+
+    const options = {
+      [kByteLength]: byteLength,
+      fin: true,
+      generateMask: this._generateMask,
+      mask,
+      maskBuffer: this._maskBuffer,
+      opcode: 0x09,
+      readOnly,
+      rsv1: false
+    };
+
+    if (isBlob(data)) {
+      if (this._state !== DEFAULT) {
+        this.enqueue([this.getBlobData, data, false, options, cb]);
+      } else {
+        this.getBlobData(data, false, options, cb);
+      }
+    } else if (this._state !== DEFAULT) {
+      this.enqueue([this.dispatch, data, false, options, cb]);
+    } else {
+      this.sendFrame(Sender.frame(data, options), cb);
+    }
+  }
+
+  /**
+   * Sends a pong message to the other peer.
+   *
+   * @param {*} data The message to send
+   * @param {Boolean} [mask=false] Specifies whether or not to mask `data`
+   * @param {Function} [cb] Callback
+   * @public
+   */
+  pong(data, mask, cb) {
+    let byteLength;
+    let readOnly;
+
+    if (typeof data === 'string') {
+      byteLength = Buffer.byteLength(data);
+      readOnly = false;
+    } else if (isBlob(data)) {
+      byteLength = data.size;
+      readOnly = false;
+    } else {
+      data = toBuffer(data);
+      byteLength = data.length;
+      readOnly = toBuffer.readOnly;
+    }
+
+    if (byteLength > 125) {
+      throw new RangeError('The data size must not be greater than 125 bytes');
+    }
+
+    const options = {
+      [kByteLength]: byteLength,
+      fin: true,
+      generateMask: this._generateMask,
+      mask,
+      maskBuffer: this._maskBuffer,
+      opcode: 0x0a,
+      readOnly,
+      rsv1: false
+    };
+
+    if (isBlob(data)) {
+      if (this._state !== DEFAULT) {
+        this.enqueue([this.getBlobData, data, false, options, cb]);
+      } else {
+        this.getBlobData(data, false, options, cb);
+      }
+    } else if (this._state !== DEFAULT) {
+      this.enqueue([this.dispatch, data, false, options, cb]);
+    } else {
+      this.sendFrame(Sender.frame(data, options), cb);
+    }
+  }
+
+  /**
+   * Sends a data message to the other peer.
+   *
+   * @param {*} data The message to send
+   * @param {Object} options Options object
+   * @param {Boolean} [options.binary=false] Specifies whether `data` is binary
+   *     or text
+   * @param {Boolean} [options.compress=false] Specifies whether or not to
+   *     compress `data`
+   * @param {Boolean} [options.fin=false] Specifies whether the fragment is the
+   *     last one
+   * @param {Boolean} [options.mask=false] Specifies whether or not to mask
+   *     `data`
+   * @param {Function} [cb] Callback
+   * @public
+   */
+  send(data, options, cb) {
+    const perMessageDeflate = this._extensions[PerMessageDeflate.extensionName];
+    let opcode = options.binary ? 2 : 1;
+    let rsv1 = options.compress;
+
+    let byteLength;
+    let readOnly;
+
+    if (typeof data === 'string') {
+      byteLength = Buffer.byteLength(data);
+      readOnly = false;
+    } else if (isBlob(data)) {
+      byteLength = data.size;
+      readOnly = false;
+    } else {
+      data = toBuffer(data);
+      byteLength = data.length;
+      readOnly = toBuffer.readOnly;
+    }
+
+    if (this._firstFragment) {
+      this._firstFragment = false;
+      if (
+        rsv1 &&
+        perMessageDeflate &&
+        perMessageDeflate.params[
+          perMessageDeflate._isServer
+            ? 'server_no_context_takeover'
+            : 'client_no_context_takeover'
+        ]
+      ) {
+        rsv1 = byteLength >= perMessageDeflate._threshold;
+      }
+      this._compress = rsv1;
+    } else {
+      rsv1 = false;
+      opcode = 0;
+    }
+
+    if (options.fin) this._firstFragment = true;
+
+    const opts = {
+      [kByteLength]: byteLength,
+      fin: options.fin,
+      generateMask: this._generateMask,
+      mask: options.mask,
+      maskBuffer: this._maskBuffer,
+      opcode,
+      readOnly,
+      rsv1
+    };
+
+    if (isBlob(data)) {
+      if (this._state !== DEFAULT) {
+        this.enqueue([this.getBlobData, data, this._compress, opts, cb]);
+      } else {
+        this.getBlobData(data, this._compress, opts, cb);
+      }
+    } else if (this._state !== DEFAULT) {
+      this.enqueue([this.dispatch, data, this._compress, opts, cb]);
+    } else {
+      this.dispatch(data, this._compress, opts, cb);
+    }
+  }
+
+  /**
+   * Gets the contents of a blob as binary data.
+   *
+   * @param {Blob} blob The blob
+   * @param {Boolean} [compress=false] Specifies whether or not to compress
+   *     the data
+   * @param {Object} options Options object
+   * @param {Boolean} [options.fin=false] Specifies whether or not to set the
+   *     FIN bit
+   * @param {Function} [options.generateMask] The function used to generate the
+   *     masking key
+   * @param {Boolean} [options.mask=false] Specifies whether or not to mask
+   *     `data`
+   * @param {Buffer} [options.maskBuffer] The buffer used to store the masking
+   *     key
+   * @param {Number} options.opcode The opcode
+   * @param {Boolean} [options.readOnly=false] Specifies whether `data` can be
+   *     modified
+   * @param {Boolean} [options.rsv1=false] Specifies whether or not to set the
+   *     RSV1 bit
+   * @param {Function} [cb] Callback
+   * @private
+   */
+  getBlobData(blob, compress, options, cb) {
+    this._bufferedBytes += options[kByteLength];
+    this._state = GET_BLOB_DATA;
+
+    blob
+      .arrayBuffer()
+      .then((arrayBuffer) => {
+        if (this._socket.destroyed) {
+          const err = new Error(
+            'The socket was closed while the blob was being read'
+          );
+
+          //
+          // `callCallbacks` is called in the next tick to ensure that errors
+          // that might be thrown in the callbacks behave like errors thrown
+          // outside the promise chain.
+          //
+          process.nextTick(callCallbacks, this, err, cb);
+          return;
+        }
+
+        this._bufferedBytes -= options[kByteLength];
+        const data = toBuffer(arrayBuffer);
+
+        if (!compress) {
+          this._state = DEFAULT;
+          this.sendFrame(Sender.frame(data, options), cb);
+          this.dequeue();
+        } else {
+          this.dispatch(data, compress, options, cb);
+        }
+      })
+      .catch((err) => {
+        //
+        // `onError` is called in the next tick for the same reason that
+        // `callCallbacks` above is.
+        //
+        process.nextTick(onError, this, err, cb);
+      });
+  }
+
+  /**
+   * Dispatches a message.
+   *
+   * @param {(Buffer|String)} data The message to send
+   * @param {Boolean} [compress=false] Specifies whether or not to compress
+   *     `data`
+   * @param {Object} options Options object
+   * @param {Boolean} [options.fin=false] Specifies whether or not to set the
+   *     FIN bit
+   * @param {Function} [options.generateMask] The function used to generate the
+   *     masking key
+   * @param {Boolean} [options.mask=false] Specifies whether or not to mask
+   *     `data`
+   * @param {Buffer} [options.maskBuffer] The buffer used to store the masking
+   *     key
+   * @param {Number} options.opcode The opcode
+   * @param {Boolean} [options.readOnly=false] Specifies whether `data` can be
+   *     modified
+   * @param {Boolean} [options.rsv1=false] Specifies whether or not to set the
+   *     RSV1 bit
+   * @param {Function} [cb] Callback
+   * @private
+   */
+  dispatch(data, compress, options, cb) {
+    if (!compress) {
+      this.sendFrame(Sender.frame(data, options), cb);
+      return;
+    }
+
+    const perMessageDeflate = this._extensions[PerMessageDeflate.extensionName];
+
+    this._bufferedBytes += options[kByteLength];
+    this._state = DEFLATING;
+    perMessageDeflate.compress(data, options.fin, (_, buf) => {
+      if (this._socket.destroyed) {
+        const err = new Error(
+          'The socket was closed while data was being compressed'
+        );
+
+        callCallbacks(this, err, cb);
+        return;
+      }
+
+      this._bufferedBytes -= options[kByteLength];
+      this._state = DEFAULT;
+      options.readOnly = false;
+      this.sendFrame(Sender.frame(buf, options), cb);
+      this.dequeue();
+    });
+  }
+
+  /**
+   * Executes queued send operations.
+   *
+   * @private
+   */
+  dequeue() {
+    while (this._state === DEFAULT && this._queue.length) {
+      const params = this._queue.shift();
+
+      this._bufferedBytes -= params[3][kByteLength];
+      Reflect.apply(params[0], this, params.slice(1));
+    }
+  }
+
+  /**
+   * Enqueues a send operation.
+   *
+   * @param {Array} params Send operation parameters.
+   * @private
+   */
+  enqueue(params) {
+    this._bufferedBytes += params[3][kByteLength];
+    this._queue.push(params);
+  }
+
+  /**
+   * Sends a frame.
+   *
+   * @param {(Buffer | String)[]} list The frame to send
+   * @param {Function} [cb] Callback
+   * @private
+   */
+  sendFrame(list, cb) {
+    if (list.length === 2) {
+      this._socket.cork();
+      this._socket.write(list[0]);
+      this._socket.write(list[1], cb);
+      this._socket.uncork();
+    } else {
+      this._socket.write(list[0], cb);
+    }
+  }
+}
+
+module.exports = Sender;
+
+/**
+ * Calls queued callbacks with an error.
+ *
+ * @param {Sender} sender The `Sender` instance
+ * @param {Error} err The error to call the callbacks with
+ * @param {Function} [cb] The first callback
+ * @private
+ */
+function callCallbacks(sender, err, cb) {
+  if (typeof cb === 'function') cb(err);
+
+  for (let i = 0; i < sender._queue.length; i++) {
+    const params = sender._queue[i];
+    const callback = params[params.length - 1];
+
+    if (typeof callback === 'function') callback(err);
+  }
+}
+
+/**
+ * Handles a `Sender` error.
+ *
+ * @param {Sender} sender The `Sender` instance
+ * @param {Error} err The error
+ * @param {Function} [cb] The first pending callback
+ * @private
+ */
+function onError(sender, err, cb) {
+  callCallbacks(sender, err, cb);
+  sender.onerror(err);
+}
+
+
+/***/ }),
+
+/***/ 412:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^WebSocket$" }] */
+
+
+const WebSocket = __nccwpck_require__(681);
+const { Duplex } = __nccwpck_require__(203);
+
+/**
+ * Emits the `'close'` event on a stream.
+ *
+ * @param {Duplex} stream The stream.
+ * @private
+ */
+function emitClose(stream) {
+  stream.emit('close');
+}
+
+/**
+ * The listener of the `'end'` event.
+ *
+ * @private
+ */
+function duplexOnEnd() {
+  if (!this.destroyed && this._writableState.finished) {
+    this.destroy();
+  }
+}
+
+/**
+ * The listener of the `'error'` event.
+ *
+ * @param {Error} err The error
+ * @private
+ */
+function duplexOnError(err) {
+  this.removeListener('error', duplexOnError);
+  this.destroy();
+  if (this.listenerCount('error') === 0) {
+    // Do not suppress the throwing behavior.
+    this.emit('error', err);
+  }
+}
+
+/**
+ * Wraps a `WebSocket` in a duplex stream.
+ *
+ * @param {WebSocket} ws The `WebSocket` to wrap
+ * @param {Object} [options] The options for the `Duplex` constructor
+ * @return {Duplex} The duplex stream
+ * @public
+ */
+function createWebSocketStream(ws, options) {
+  let terminateOnDestroy = true;
+
+  const duplex = new Duplex({
+    ...options,
+    autoDestroy: false,
+    emitClose: false,
+    objectMode: false,
+    writableObjectMode: false
+  });
+
+  ws.on('message', function message(msg, isBinary) {
+    const data =
+      !isBinary && duplex._readableState.objectMode ? msg.toString() : msg;
+
+    if (!duplex.push(data)) ws.pause();
+  });
+
+  ws.once('error', function error(err) {
+    if (duplex.destroyed) return;
+
+    // Prevent `ws.terminate()` from being called by `duplex._destroy()`.
+    //
+    // - If the `'error'` event is emitted before the `'open'` event, then
+    //   `ws.terminate()` is a noop as no socket is assigned.
+    // - Otherwise, the error is re-emitted by the listener of the `'error'`
+    //   event of the `Receiver` object. The listener already closes the
+    //   connection by calling `ws.close()`. This allows a close frame to be
+    //   sent to the other peer. If `ws.terminate()` is called right after this,
+    //   then the close frame might not be sent.
+    terminateOnDestroy = false;
+    duplex.destroy(err);
+  });
+
+  ws.once('close', function close() {
+    if (duplex.destroyed) return;
+
+    duplex.push(null);
+  });
+
+  duplex._destroy = function (err, callback) {
+    if (ws.readyState === ws.CLOSED) {
+      callback(err);
+      process.nextTick(emitClose, duplex);
+      return;
+    }
+
+    let called = false;
+
+    ws.once('error', function error(err) {
+      called = true;
+      callback(err);
+    });
+
+    ws.once('close', function close() {
+      if (!called) callback(err);
+      process.nextTick(emitClose, duplex);
+    });
+
+    if (terminateOnDestroy) ws.terminate();
+  };
+
+  duplex._final = function (callback) {
+    if (ws.readyState === ws.CONNECTING) {
+      ws.once('open', function open() {
+        duplex._final(callback);
+      });
+      return;
+    }
+
+    // If the value of the `_socket` property is `null` it means that `ws` is a
+    // client websocket and the handshake failed. In fact, when this happens, a
+    // socket is never assigned to the websocket. Wait for the `'error'` event
+    // that will be emitted by the websocket.
+    if (ws._socket === null) return;
+
+    if (ws._socket._writableState.finished) {
+      callback();
+      if (duplex._readableState.endEmitted) duplex.destroy();
+    } else {
+      ws._socket.once('finish', function finish() {
+        // `duplex` is not destroyed here because the `'end'` event will be
+        // emitted on `duplex` after this `'finish'` event. The EOF signaling
+        // `null` chunk is, in fact, pushed when the websocket emits `'close'`.
+        callback();
+      });
+      ws.close();
+    }
+  };
+
+  duplex._read = function () {
+    if (ws.isPaused) ws.resume();
+  };
+
+  duplex._write = function (chunk, encoding, callback) {
+    if (ws.readyState === ws.CONNECTING) {
+      ws.once('open', function open() {
+        duplex._write(chunk, encoding, callback);
+      });
+      return;
+    }
+
+    ws.send(chunk, callback);
+  };
+
+  duplex.on('end', duplexOnEnd);
+  duplex.on('error', duplexOnError);
+  return duplex;
+}
+
+module.exports = createWebSocketStream;
+
+
+/***/ }),
+
+/***/ 332:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { tokenChars } = __nccwpck_require__(615);
+
+/**
+ * Parses the `Sec-WebSocket-Protocol` header into a set of subprotocol names.
+ *
+ * @param {String} header The field value of the header
+ * @return {Set} The subprotocol names
+ * @public
+ */
+function parse(header) {
+  const protocols = new Set();
+  let start = -1;
+  let end = -1;
+  let i = 0;
+
+  for (i; i < header.length; i++) {
+    const code = header.charCodeAt(i);
+
+    if (end === -1 && tokenChars[code] === 1) {
+      if (start === -1) start = i;
+    } else if (
+      i !== 0 &&
+      (code === 0x20 /* ' ' */ || code === 0x09) /* '\t' */
+    ) {
+      if (end === -1 && start !== -1) end = i;
+    } else if (code === 0x2c /* ',' */) {
+      if (start === -1) {
+        throw new SyntaxError(`Unexpected character at index ${i}`);
+      }
+
+      if (end === -1) end = i;
+
+      const protocol = header.slice(start, end);
+
+      if (protocols.has(protocol)) {
+        throw new SyntaxError(`The "${protocol}" subprotocol is duplicated`);
+      }
+
+      protocols.add(protocol);
+      start = end = -1;
+    } else {
+      throw new SyntaxError(`Unexpected character at index ${i}`);
+    }
+  }
+
+  if (start === -1 || end !== -1) {
+    throw new SyntaxError('Unexpected end of input');
+  }
+
+  const protocol = header.slice(start, i);
+
+  if (protocols.has(protocol)) {
+    throw new SyntaxError(`The "${protocol}" subprotocol is duplicated`);
+  }
+
+  protocols.add(protocol);
+  return protocols;
+}
+
+module.exports = { parse };
+
+
+/***/ }),
+
+/***/ 615:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { isUtf8 } = __nccwpck_require__(181);
+
+const { hasBlob } = __nccwpck_require__(791);
+
+//
+// Allowed token characters:
+//
+// '!', '#', '$', '%', '&', ''', '*', '+', '-',
+// '.', 0-9, A-Z, '^', '_', '`', a-z, '|', '~'
+//
+// tokenChars[32] === 0 // ' '
+// tokenChars[33] === 1 // '!'
+// tokenChars[34] === 0 // '"'
+// ...
+//
+// prettier-ignore
+const tokenChars = [
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0 - 15
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 16 - 31
+  0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0, // 32 - 47
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, // 48 - 63
+  0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 64 - 79
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, // 80 - 95
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 96 - 111
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0 // 112 - 127
+];
+
+/**
+ * Checks if a status code is allowed in a close frame.
+ *
+ * @param {Number} code The status code
+ * @return {Boolean} `true` if the status code is valid, else `false`
+ * @public
+ */
+function isValidStatusCode(code) {
+  return (
+    (code >= 1000 &&
+      code <= 1014 &&
+      code !== 1004 &&
+      code !== 1005 &&
+      code !== 1006) ||
+    (code >= 3000 && code <= 4999)
+  );
+}
+
+/**
+ * Checks if a given buffer contains only correct UTF-8.
+ * Ported from https://www.cl.cam.ac.uk/%7Emgk25/ucs/utf8_check.c by
+ * Markus Kuhn.
+ *
+ * @param {Buffer} buf The buffer to check
+ * @return {Boolean} `true` if `buf` contains only correct UTF-8, else `false`
+ * @public
+ */
+function _isValidUTF8(buf) {
+  const len = buf.length;
+  let i = 0;
+
+  while (i < len) {
+    if ((buf[i] & 0x80) === 0) {
+      // 0xxxxxxx
+      i++;
+    } else if ((buf[i] & 0xe0) === 0xc0) {
+      // 110xxxxx 10xxxxxx
+      if (
+        i + 1 === len ||
+        (buf[i + 1] & 0xc0) !== 0x80 ||
+        (buf[i] & 0xfe) === 0xc0 // Overlong
+      ) {
+        return false;
+      }
+
+      i += 2;
+    } else if ((buf[i] & 0xf0) === 0xe0) {
+      // 1110xxxx 10xxxxxx 10xxxxxx
+      if (
+        i + 2 >= len ||
+        (buf[i + 1] & 0xc0) !== 0x80 ||
+        (buf[i + 2] & 0xc0) !== 0x80 ||
+        (buf[i] === 0xe0 && (buf[i + 1] & 0xe0) === 0x80) || // Overlong
+        (buf[i] === 0xed && (buf[i + 1] & 0xe0) === 0xa0) // Surrogate (U+D800 - U+DFFF)
+      ) {
+        return false;
+      }
+
+      i += 3;
+    } else if ((buf[i] & 0xf8) === 0xf0) {
+      // 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx
+      if (
+        i + 3 >= len ||
+        (buf[i + 1] & 0xc0) !== 0x80 ||
+        (buf[i + 2] & 0xc0) !== 0x80 ||
+        (buf[i + 3] & 0xc0) !== 0x80 ||
+        (buf[i] === 0xf0 && (buf[i + 1] & 0xf0) === 0x80) || // Overlong
+        (buf[i] === 0xf4 && buf[i + 1] > 0x8f) ||
+        buf[i] > 0xf4 // > U+10FFFF
+      ) {
+        return false;
+      }
+
+      i += 4;
+    } else {
+      return false;
+    }
+  }
+
+  return true;
+}
+
+/**
+ * Determines whether a value is a `Blob`.
+ *
+ * @param {*} value The value to be tested
+ * @return {Boolean} `true` if `value` is a `Blob`, else `false`
+ * @private
+ */
+function isBlob(value) {
+  return (
+    hasBlob &&
+    typeof value === 'object' &&
+    typeof value.arrayBuffer === 'function' &&
+    typeof value.type === 'string' &&
+    typeof value.stream === 'function' &&
+    (value[Symbol.toStringTag] === 'Blob' ||
+      value[Symbol.toStringTag] === 'File')
+  );
+}
+
+module.exports = {
+  isBlob,
+  isValidStatusCode,
+  isValidUTF8: _isValidUTF8,
+  tokenChars
+};
+
+if (isUtf8) {
+  module.exports.isValidUTF8 = function (buf) {
+    return buf.length < 24 ? _isValidUTF8(buf) : isUtf8(buf);
+  };
+} /* istanbul ignore else  */ else if (!process.env.WS_NO_UTF_8_VALIDATE) {
+  try {
+    const isValidUTF8 = __nccwpck_require__(414);
+
+    module.exports.isValidUTF8 = function (buf) {
+      return buf.length < 32 ? _isValidUTF8(buf) : isValidUTF8(buf);
+    };
+  } catch (e) {
+    // Continue regardless of the error.
+  }
+}
+
+
+/***/ }),
+
+/***/ 129:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex$", "caughtErrors": "none" }] */
+
+
+
+const EventEmitter = __nccwpck_require__(434);
+const http = __nccwpck_require__(611);
+const { Duplex } = __nccwpck_require__(203);
+const { createHash } = __nccwpck_require__(982);
+
+const extension = __nccwpck_require__(335);
+const PerMessageDeflate = __nccwpck_require__(376);
+const subprotocol = __nccwpck_require__(332);
+const WebSocket = __nccwpck_require__(681);
+const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(791);
+
+const keyRegex = /^[+/0-9A-Za-z]{22}==$/;
+
+const RUNNING = 0;
+const CLOSING = 1;
+const CLOSED = 2;
+
+/**
+ * Class representing a WebSocket server.
+ *
+ * @extends EventEmitter
+ */
+class WebSocketServer extends EventEmitter {
+  /**
+   * Create a `WebSocketServer` instance.
+   *
+   * @param {Object} options Configuration options
+   * @param {Boolean} [options.allowSynchronousEvents=true] Specifies whether
+   *     any of the `'message'`, `'ping'`, and `'pong'` events can be emitted
+   *     multiple times in the same tick
+   * @param {Boolean} [options.autoPong=true] Specifies whether or not to
+   *     automatically send a pong in response to a ping
+   * @param {Number} [options.backlog=511] The maximum length of the queue of
+   *     pending connections
+   * @param {Boolean} [options.clientTracking=true] Specifies whether or not to
+   *     track clients
+   * @param {Number} [options.closeTimeout=30000] Duration in milliseconds to
+   *     wait for the closing handshake to finish after `websocket.close()` is
+   *     called
+   * @param {Function} [options.handleProtocols] A hook to handle protocols
+   * @param {String} [options.host] The hostname where to bind the server
+   * @param {Number} [options.maxBufferedChunks=262144] The maximum number of
+   *     buffered data chunks
+   * @param {Number} [options.maxFragments=16384] The maximum number of message
+   *     fragments
+   * @param {Number} [options.maxPayload=104857600] The maximum allowed message
+   *     size
+   * @param {Number} [options.maxPendingAutoPongs=60] The maximum number of
+   *     pending automatic pongs
+   * @param {Boolean} [options.noServer=false] Enable no server mode
+   * @param {String} [options.path] Accept only connections matching this path
+   * @param {(Boolean|Object)} [options.perMessageDeflate=false] Enable/disable
+   *     permessage-deflate
+   * @param {Number} [options.port] The port where to bind the server
+   * @param {(http.Server|https.Server)} [options.server] A pre-created HTTP/S
+   *     server to use
+   * @param {Boolean} [options.skipUTF8Validation=false] Specifies whether or
+   *     not to skip UTF-8 validation for text and close messages
+   * @param {Function} [options.verifyClient] A hook to reject connections
+   * @param {Function} [options.WebSocket=WebSocket] Specifies the `WebSocket`
+   *     class to use. It must be the `WebSocket` class or class that extends it
+   * @param {Function} [callback] A listener for the `listening` event
+   */
+  constructor(options, callback) {
+    super();
+
+    options = {
+      allowSynchronousEvents: true,
+      autoPong: true,
+      maxBufferedChunks: 256 * 1024,
+      maxFragments: 16 * 1024,
+      maxPayload: 100 * 1024 * 1024,
+      maxPendingAutoPongs: 60,
+      skipUTF8Validation: false,
+      perMessageDeflate: false,
+      handleProtocols: null,
+      clientTracking: true,
+      closeTimeout: CLOSE_TIMEOUT,
+      verifyClient: null,
+      noServer: false,
+      backlog: null, // use default (511 as implemented in net.js)
+      server: null,
+      host: null,
+      path: null,
+      port: null,
+      WebSocket,
+      ...options
+    };
+
+    if (
+      (options.port == null && !options.server && !options.noServer) ||
+      (options.port != null && (options.server || options.noServer)) ||
+      (options.server && options.noServer)
+    ) {
+      throw new TypeError(
+        'One and only one of the "port", "server", or "noServer" options ' +
+          'must be specified'
+      );
+    }
+
+    if (options.port != null) {
+      this._server = http.createServer((req, res) => {
+        const body = http.STATUS_CODES[426];
+
+        res.writeHead(426, {
+          'Content-Length': body.length,
+          'Content-Type': 'text/plain'
+        });
+        res.end(body);
+      });
+      this._server.listen(
+        options.port,
+        options.host,
+        options.backlog,
+        callback
+      );
+    } else if (options.server) {
+      this._server = options.server;
+    }
+
+    if (this._server) {
+      const emitConnection = this.emit.bind(this, 'connection');
+
+      this._removeListeners = addListeners(this._server, {
+        listening: this.emit.bind(this, 'listening'),
+        error: this.emit.bind(this, 'error'),
+        upgrade: (req, socket, head) => {
+          this.handleUpgrade(req, socket, head, emitConnection);
+        }
+      });
+    }
+
+    if (options.perMessageDeflate === true) options.perMessageDeflate = {};
+    if (options.clientTracking) {
+      this.clients = new Set();
+      this._shouldEmitClose = false;
+    }
+
+    this.options = options;
+    this._state = RUNNING;
+  }
+
+  /**
+   * Returns the bound address, the address family name, and port of the server
+   * as reported by the operating system if listening on an IP socket.
+   * If the server is listening on a pipe or UNIX domain socket, the name is
+   * returned as a string.
+   *
+   * @return {(Object|String|null)} The address of the server
+   * @public
+   */
+  address() {
+    if (this.options.noServer) {
+      throw new Error('The server is operating in "noServer" mode');
+    }
+
+    if (!this._server) return null;
+    return this._server.address();
+  }
+
+  /**
+   * Stop the server from accepting new connections and emit the `'close'` event
+   * when all existing connections are closed.
+   *
+   * @param {Function} [cb] A one-time listener for the `'close'` event
+   * @public
+   */
+  close(cb) {
+    if (this._state === CLOSED) {
+      if (cb) {
+        this.once('close', () => {
+          cb(new Error('The server is not running'));
+        });
+      }
+
+      process.nextTick(emitClose, this);
+      return;
+    }
+
+    if (cb) this.once('close', cb);
+
+    if (this._state === CLOSING) return;
+    this._state = CLOSING;
+
+    if (this.options.noServer || this.options.server) {
+      if (this._server) {
+        this._removeListeners();
+        this._removeListeners = this._server = null;
+      }
+
+      if (this.clients) {
+        if (!this.clients.size) {
+          process.nextTick(emitClose, this);
+        } else {
+          this._shouldEmitClose = true;
+        }
+      } else {
+        process.nextTick(emitClose, this);
+      }
+    } else {
+      const server = this._server;
+
+      this._removeListeners();
+      this._removeListeners = this._server = null;
+
+      //
+      // The HTTP/S server was created internally. Close it, and rely on its
+      // `'close'` event.
+      //
+      server.close(() => {
+        emitClose(this);
+      });
+    }
+  }
+
+  /**
+   * See if a given request should be handled by this server instance.
+   *
+   * @param {http.IncomingMessage} req Request object to inspect
+   * @return {Boolean} `true` if the request is valid, else `false`
+   * @public
+   */
+  shouldHandle(req) {
+    if (this.options.path) {
+      const index = req.url.indexOf('?');
+      const pathname = index !== -1 ? req.url.slice(0, index) : req.url;
+
+      if (pathname !== this.options.path) return false;
+    }
+
+    return true;
+  }
+
+  /**
+   * Handle a HTTP Upgrade request.
+   *
+   * @param {http.IncomingMessage} req The request object
+   * @param {Duplex} socket The network socket between the server and client
+   * @param {Buffer} head The first packet of the upgraded stream
+   * @param {Function} cb Callback
+   * @public
+   */
+  handleUpgrade(req, socket, head, cb) {
+    socket.on('error', socketOnError);
+
+    const key = req.headers['sec-websocket-key'];
+    const upgrade = req.headers.upgrade;
+    const version = +req.headers['sec-websocket-version'];
+
+    if (req.method !== 'GET') {
+      const message = 'Invalid HTTP method';
+      abortHandshakeOrEmitwsClientError(this, req, socket, 405, message);
+      return;
+    }
+
+    if (upgrade === undefined || upgrade.toLowerCase() !== 'websocket') {
+      const message = 'Invalid Upgrade header';
+      abortHandshakeOrEmitwsClientError(this, req, socket, 400, message);
+      return;
+    }
+
+    if (key === undefined || !keyRegex.test(key)) {
+      const message = 'Missing or invalid Sec-WebSocket-Key header';
+      abortHandshakeOrEmitwsClientError(this, req, socket, 400, message);
+      return;
+    }
+
+    if (version !== 13 && version !== 8) {
+      const message = 'Missing or invalid Sec-WebSocket-Version header';
+      abortHandshakeOrEmitwsClientError(this, req, socket, 400, message, {
+        'Sec-WebSocket-Version': '13, 8'
+      });
+      return;
+    }
+
+    if (!this.shouldHandle(req)) {
+      abortHandshake(socket, 400);
+      return;
+    }
+
+    const secWebSocketProtocol = req.headers['sec-websocket-protocol'];
+    let protocols = new Set();
+
+    if (secWebSocketProtocol !== undefined) {
+      try {
+        protocols = subprotocol.parse(secWebSocketProtocol);
+      } catch (err) {
+        const message = 'Invalid Sec-WebSocket-Protocol header';
+        abortHandshakeOrEmitwsClientError(this, req, socket, 400, message);
+        return;
+      }
+    }
+
+    const secWebSocketExtensions = req.headers['sec-websocket-extensions'];
+    const extensions = {};
+
+    if (
+      this.options.perMessageDeflate &&
+      secWebSocketExtensions !== undefined
+    ) {
+      const perMessageDeflate = new PerMessageDeflate({
+        ...this.options.perMessageDeflate,
+        isServer: true,
+        maxPayload: this.options.maxPayload
+      });
+
+      try {
+        const offers = extension.parse(secWebSocketExtensions);
+
+        if (offers[PerMessageDeflate.extensionName]) {
+          perMessageDeflate.accept(offers[PerMessageDeflate.extensionName]);
+          extensions[PerMessageDeflate.extensionName] = perMessageDeflate;
+        }
+      } catch (err) {
+        const message =
+          'Invalid or unacceptable Sec-WebSocket-Extensions header';
+        abortHandshakeOrEmitwsClientError(this, req, socket, 400, message);
+        return;
+      }
+    }
+
+    //
+    // Optionally call external client verification handler.
+    //
+    if (this.options.verifyClient) {
+      const info = {
+        origin:
+          req.headers[`${version === 8 ? 'sec-websocket-origin' : 'origin'}`],
+        secure: !!(req.socket.authorized || req.socket.encrypted),
+        req
+      };
+
+      if (this.options.verifyClient.length === 2) {
+        this.options.verifyClient(info, (verified, code, message, headers) => {
+          if (!verified) {
+            return abortHandshake(socket, code || 401, message, headers);
+          }
+
+          this.completeUpgrade(
+            extensions,
+            key,
+            protocols,
+            req,
+            socket,
+            head,
+            cb
+          );
+        });
+        return;
+      }
+
+      if (!this.options.verifyClient(info)) return abortHandshake(socket, 401);
+    }
+
+    this.completeUpgrade(extensions, key, protocols, req, socket, head, cb);
+  }
+
+  /**
+   * Upgrade the connection to WebSocket.
+   *
+   * @param {Object} extensions The accepted extensions
+   * @param {String} key The value of the `Sec-WebSocket-Key` header
+   * @param {Set} protocols The subprotocols
+   * @param {http.IncomingMessage} req The request object
+   * @param {Duplex} socket The network socket between the server and client
+   * @param {Buffer} head The first packet of the upgraded stream
+   * @param {Function} cb Callback
+   * @throws {Error} If called more than once with the same socket
+   * @private
+   */
+  completeUpgrade(extensions, key, protocols, req, socket, head, cb) {
+    //
+    // Destroy the socket if the client has already sent a FIN packet.
+    //
+    if (!socket.readable || !socket.writable) return socket.destroy();
+
+    if (socket[kWebSocket]) {
+      throw new Error(
+        'server.handleUpgrade() was called more than once with the same ' +
+          'socket, possibly due to a misconfiguration'
+      );
+    }
+
+    if (this._state > RUNNING) return abortHandshake(socket, 503);
+
+    const digest = createHash('sha1')
+      .update(key + GUID)
+      .digest('base64');
+
+    const headers = [
+      'HTTP/1.1 101 Switching Protocols',
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Accept: ${digest}`
+    ];
+
+    const ws = new this.options.WebSocket(null, undefined, this.options);
+
+    if (protocols.size) {
+      //
+      // Optionally call external protocol selection handler.
+      //
+      const protocol = this.options.handleProtocols
+        ? this.options.handleProtocols(protocols, req)
+        : protocols.values().next().value;
+
+      if (protocol) {
+        headers.push(`Sec-WebSocket-Protocol: ${protocol}`);
+        ws._protocol = protocol;
+      }
+    }
+
+    if (extensions[PerMessageDeflate.extensionName]) {
+      const params = extensions[PerMessageDeflate.extensionName].params;
+      const value = extension.format({
+        [PerMessageDeflate.extensionName]: [params]
+      });
+      headers.push(`Sec-WebSocket-Extensions: ${value}`);
+      ws._extensions = extensions;
+    }
+
+    //
+    // Allow external modification/inspection of handshake headers.
+    //
+    this.emit('headers', headers, req);
+
+    socket.write(headers.concat('\r\n').join('\r\n'));
+    socket.removeListener('error', socketOnError);
+
+    ws.setSocket(socket, head, {
+      allowSynchronousEvents: this.options.allowSynchronousEvents,
+      maxBufferedChunks: this.options.maxBufferedChunks,
+      maxFragments: this.options.maxFragments,
+      maxPayload: this.options.maxPayload,
+      skipUTF8Validation: this.options.skipUTF8Validation
+    });
+
+    if (this.clients) {
+      this.clients.add(ws);
+      ws.on('close', () => {
+        this.clients.delete(ws);
+
+        if (this._shouldEmitClose && !this.clients.size) {
+          process.nextTick(emitClose, this);
+        }
+      });
+    }
+
+    cb(ws, req);
+  }
+}
+
+module.exports = WebSocketServer;
+
+/**
+ * Add event listeners on an `EventEmitter` using a map of <event, listener>
+ * pairs.
+ *
+ * @param {EventEmitter} server The event emitter
+ * @param {Object.<String, Function>} map The listeners to add
+ * @return {Function} A function that will remove the added listeners when
+ *     called
+ * @private
+ */
+function addListeners(server, map) {
+  for (const event of Object.keys(map)) server.on(event, map[event]);
+
+  return function removeListeners() {
+    for (const event of Object.keys(map)) {
+      server.removeListener(event, map[event]);
+    }
+  };
+}
+
+/**
+ * Emit a `'close'` event on an `EventEmitter`.
+ *
+ * @param {EventEmitter} server The event emitter
+ * @private
+ */
+function emitClose(server) {
+  server._state = CLOSED;
+  server.emit('close');
+}
+
+/**
+ * Handle socket errors.
+ *
+ * @private
+ */
+function socketOnError() {
+  this.destroy();
+}
+
+/**
+ * Close the connection when preconditions are not fulfilled.
+ *
+ * @param {Duplex} socket The socket of the upgrade request
+ * @param {Number} code The HTTP response status code
+ * @param {String} [message] The HTTP response body
+ * @param {Object} [headers] Additional HTTP response headers
+ * @private
+ */
+function abortHandshake(socket, code, message, headers) {
+  //
+  // The socket is writable unless the user destroyed or ended it before calling
+  // `server.handleUpgrade()` or in the `verifyClient` function, which is a user
+  // error. Handling this does not make much sense as the worst that can happen
+  // is that some of the data written by the user might be discarded due to the
+  // call to `socket.end()` below, which triggers an `'error'` event that in
+  // turn causes the socket to be destroyed.
+  //
+  message = message || http.STATUS_CODES[code];
+  headers = {
+    Connection: 'close',
+    'Content-Type': 'text/html',
+    'Content-Length': Buffer.byteLength(message),
+    ...headers
+  };
+
+  socket.once('finish', socket.destroy);
+
+  socket.end(
+    `HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\n` +
+      Object.keys(headers)
+        .map((h) => `${h}: ${headers[h]}`)
+        .join('\r\n') +
+      '\r\n\r\n' +
+      message
+  );
+}
+
+/**
+ * Emit a `'wsClientError'` event on a `WebSocketServer` if there is at least
+ * one listener for it, otherwise call `abortHandshake()`.
+ *
+ * @param {WebSocketServer} server The WebSocket server
+ * @param {http.IncomingMessage} req The request object
+ * @param {Duplex} socket The socket of the upgrade request
+ * @param {Number} code The HTTP response status code
+ * @param {String} message The HTTP response body
+ * @param {Object} [headers] The HTTP response headers
+ * @private
+ */
+function abortHandshakeOrEmitwsClientError(
+  server,
+  req,
+  socket,
+  code,
+  message,
+  headers
+) {
+  if (server.listenerCount('wsClientError')) {
+    const err = new Error(message);
+    Error.captureStackTrace(err, abortHandshakeOrEmitwsClientError);
+
+    server.emit('wsClientError', err, socket, req);
+  } else {
+    abortHandshake(socket, code, message, headers);
+  }
+}
+
+
+/***/ }),
+
+/***/ 681:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex|Readable$", "caughtErrors": "none" }] */
+
+
+
+const EventEmitter = __nccwpck_require__(434);
+const https = __nccwpck_require__(692);
+const http = __nccwpck_require__(611);
+const net = __nccwpck_require__(278);
+const querystring = __nccwpck_require__(480);
+const tls = __nccwpck_require__(756);
+const { randomBytes, createHash } = __nccwpck_require__(982);
+const { Duplex, Readable } = __nccwpck_require__(203);
+const { URL } = __nccwpck_require__(16);
+
+const PerMessageDeflate = __nccwpck_require__(376);
+const Receiver = __nccwpck_require__(893);
+const Sender = __nccwpck_require__(389);
+const { isBlob } = __nccwpck_require__(615);
+
+const {
+  BINARY_TYPES,
+  CLOSE_TIMEOUT,
+  EMPTY_BUFFER,
+  GUID,
+  kForOnEventAttribute,
+  kListener,
+  kStatusCode,
+  kWebSocket,
+  NOOP
+} = __nccwpck_require__(791);
+const {
+  EventTarget: { addEventListener, removeEventListener }
+} = __nccwpck_require__(634);
+const { format, parse } = __nccwpck_require__(335);
+const { toBuffer } = __nccwpck_require__(803);
+
+const kAborted = Symbol('kAborted');
+const protocolVersions = [8, 13];
+const readyStates = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
+const subprotocolRegex = /^[!#$%&'*+\-.0-9A-Z^_`|a-z~]+$/;
+
+/**
+ * Class representing a WebSocket.
+ *
+ * @extends EventEmitter
+ */
+class WebSocket extends EventEmitter {
+  /**
+   * Create a new `WebSocket`.
+   *
+   * @param {(String|URL)} address The URL to which to connect
+   * @param {(String|String[])} [protocols] The subprotocols
+   * @param {Object} [options] Connection options
+   */
+  constructor(address, protocols, options) {
+    super();
+
+    this._binaryType = BINARY_TYPES[0];
+    this._closeCode = 1006;
+    this._closeFrameReceived = false;
+    this._closeFrameSent = false;
+    this._closeMessage = EMPTY_BUFFER;
+    this._closeTimer = null;
+    this._errorEmitted = false;
+    this._extensions = {};
+    this._paused = false;
+    this._protocol = '';
+    this._readyState = WebSocket.CONNECTING;
+    this._receiver = null;
+    this._sender = null;
+    this._socket = null;
+
+    if (address !== null) {
+      this._bufferedAmount = 0;
+      this._isServer = false;
+      this._redirects = 0;
+
+      if (protocols === undefined) {
+        if (!options || options.protocols === undefined) {
+          protocols = [];
+        } else if (Array.isArray(options.protocols)) {
+          protocols = options.protocols;
+        } else {
+          protocols = [options.protocols];
+        }
+      } else if (!Array.isArray(protocols)) {
+        if (typeof protocols === 'object' && protocols !== null) {
+          options = protocols;
+
+          if (options.protocols === undefined) {
+            protocols = [];
+          } else if (Array.isArray(options.protocols)) {
+            protocols = options.protocols;
+          } else {
+            protocols = [options.protocols];
+          }
+        } else {
+          protocols = [protocols];
+        }
+      }
+
+      options = initAsClient(this, address, protocols, options);
+    } else {
+      this._isServer = true;
+    }
+
+    if (options.autoPong) {
+      this._autoPong = true;
+      this._autoPongComplete = () => autoPongComplete(this);
+      this._pendingAutoPongs = 0;
+      this._maxPendingAutoPongs = options.maxPendingAutoPongs | 0;
+    }
+
+    this._closeTimeout = options.closeTimeout;
+  }
+
+  /**
+   * For historical reasons, the custom "nodebuffer" type is used by the default
+   * instead of "blob".
+   *
+   * @type {String}
+   */
+  get binaryType() {
+    return this._binaryType;
+  }
+
+  set binaryType(type) {
+    if (!BINARY_TYPES.includes(type)) return;
+
+    this._binaryType = type;
+
+    //
+    // Allow to change `binaryType` on the fly.
+    //
+    if (this._receiver) this._receiver._binaryType = type;
+  }
+
+  /**
+   * @type {Number}
+   */
+  get bufferedAmount() {
+    if (!this._socket) return this._bufferedAmount;
+
+    return this._socket._writableState.length + this._sender._bufferedBytes;
+  }
+
+  /**
+   * @type {String}
+   */
+  get extensions() {
+    return Object.keys(this._extensions).join();
+  }
+
+  /**
+   * @type {Boolean}
+   */
+  get isPaused() {
+    return this._paused;
+  }
+
+  /**
+   * @type {Function}
+   */
+  /* istanbul ignore next */
+  get onclose() {
+    return null;
+  }
+
+  /**
+   * @type {Function}
+   */
+  /* istanbul ignore next */
+  get onerror() {
+    return null;
+  }
+
+  /**
+   * @type {Function}
+   */
+  /* istanbul ignore next */
+  get onopen() {
+    return null;
+  }
+
+  /**
+   * @type {Function}
+   */
+  /* istanbul ignore next */
+  get onmessage() {
+    return null;
+  }
+
+  /**
+   * @type {String}
+   */
+  get protocol() {
+    return this._protocol;
+  }
+
+  /**
+   * @type {Number}
+   */
+  get readyState() {
+    return this._readyState;
+  }
+
+  /**
+   * @type {String}
+   */
+  get url() {
+    return this._url;
+  }
+
+  /**
+   * Set up the socket and the internal resources.
+   *
+   * @param {Duplex} socket The network socket between the server and client
+   * @param {Buffer} head The first packet of the upgraded stream
+   * @param {Object} options Options object
+   * @param {Boolean} [options.allowSynchronousEvents=false] Specifies whether
+   *     any of the `'message'`, `'ping'`, and `'pong'` events can be emitted
+   *     multiple times in the same tick
+   * @param {Function} [options.generateMask] The function used to generate the
+   *     masking key
+   * @param {Number} [options.maxBufferedChunks=0] The maximum number of
+   *     buffered data chunks
+   * @param {Number} [options.maxFragments=0] The maximum number of message
+   *     fragments
+   * @param {Number} [options.maxPayload=0] The maximum allowed message size
+   * @param {Boolean} [options.skipUTF8Validation=false] Specifies whether or
+   *     not to skip UTF-8 validation for text and close messages
+   * @private
+   */
+  setSocket(socket, head, options) {
+    const receiver = new Receiver({
+      allowSynchronousEvents: options.allowSynchronousEvents,
+      binaryType: this.binaryType,
+      extensions: this._extensions,
+      isServer: this._isServer,
+      maxBufferedChunks: options.maxBufferedChunks,
+      maxFragments: options.maxFragments,
+      maxPayload: options.maxPayload,
+      skipUTF8Validation: options.skipUTF8Validation
+    });
+
+    const sender = new Sender(socket, this._extensions, options.generateMask);
+
+    this._receiver = receiver;
+    this._sender = sender;
+    this._socket = socket;
+
+    receiver[kWebSocket] = this;
+    sender[kWebSocket] = this;
+    socket[kWebSocket] = this;
+
+    receiver.on('conclude', receiverOnConclude);
+    receiver.on('drain', receiverOnDrain);
+    receiver.on('error', receiverOnError);
+    receiver.on('message', receiverOnMessage);
+    receiver.on('ping', receiverOnPing);
+    receiver.on('pong', receiverOnPong);
+
+    sender.onerror = senderOnError;
+
+    //
+    // These methods may not be available if `socket` is just a `Duplex`.
+    //
+    if (socket.setTimeout) socket.setTimeout(0);
+    if (socket.setNoDelay) socket.setNoDelay();
+
+    if (head.length > 0) socket.unshift(head);
+
+    socket.on('close', socketOnClose);
+    socket.on('data', socketOnData);
+    socket.on('end', socketOnEnd);
+    socket.on('error', socketOnError);
+
+    this._readyState = WebSocket.OPEN;
+    this.emit('open');
+  }
+
+  /**
+   * Emit the `'close'` event.
+   *
+   * @private
+   */
+  emitClose() {
+    if (!this._socket) {
+      this._readyState = WebSocket.CLOSED;
+      this.emit('close', this._closeCode, this._closeMessage);
+      return;
+    }
+
+    if (this._extensions[PerMessageDeflate.extensionName]) {
+      this._extensions[PerMessageDeflate.extensionName].cleanup();
+    }
+
+    this._receiver.removeAllListeners();
+    this._readyState = WebSocket.CLOSED;
+    this.emit('close', this._closeCode, this._closeMessage);
+  }
+
+  /**
+   * Start a closing handshake.
+   *
+   *          +----------+   +-----------+   +----------+
+   *     - - -|ws.close()|-->|close frame|-->|ws.close()|- - -
+   *    |     +----------+   +-----------+   +----------+     |
+   *          +----------+   +-----------+         |
+   * CLOSING  |ws.close()|<--|close frame|<--+-----+       CLOSING
+   *          +----------+   +-----------+   |
+   *    |           |                        |   +---+        |
+   *                +------------------------+-->|fin| - - - -
+   *    |         +---+                      |   +---+
+   *     - - - - -|fin|<---------------------+
+   *              +---+
+   *
+   * @param {Number} [code] Status code explaining why the connection is closing
+   * @param {(String|Buffer)} [data] The reason why the connection is
+   *     closing
+   * @public
+   */
+  close(code, data) {
+    if (this.readyState === WebSocket.CLOSED) return;
+    if (this.readyState === WebSocket.CONNECTING) {
+      const msg = 'WebSocket was closed before the connection was established';
+      abortHandshake(this, this._req, msg);
+      return;
+    }
+
+    if (this.readyState === WebSocket.CLOSING) {
+      if (
+        this._closeFrameSent &&
+        (this._closeFrameReceived || this._receiver._writableState.errorEmitted)
+      ) {
+        this._socket.end();
+      }
+
+      return;
+    }
+
+    this._sender.close(code, data, !this._isServer, (err) => {
+      //
+      // This error is handled by the `'error'` listener on the socket. We only
+      // want to know if the close frame has been sent here.
+      //
+      if (err) return;
+
+      this._closeFrameSent = true;
+
+      if (
+        this._closeFrameReceived ||
+        this._receiver._writableState.errorEmitted
+      ) {
+        this._socket.end();
+      }
+    });
+
+    this._readyState = WebSocket.CLOSING;
+    setCloseTimer(this);
+  }
+
+  /**
+   * Pause the socket.
+   *
+   * @public
+   */
+  pause() {
+    if (
+      this.readyState === WebSocket.CONNECTING ||
+      this.readyState === WebSocket.CLOSED
+    ) {
+      return;
+    }
+
+    this._paused = true;
+    this._socket.pause();
+  }
+
+  /**
+   * Send a ping.
+   *
+   * @param {*} [data] The data to send
+   * @param {Boolean} [mask] Indicates whether or not to mask `data`
+   * @param {Function} [cb] Callback which is executed when the ping is sent
+   * @public
+   */
+  ping(data, mask, cb) {
+    if (this.readyState === WebSocket.CONNECTING) {
+      throw new Error('WebSocket is not open: readyState 0 (CONNECTING)');
+    }
+
+    if (typeof data === 'function') {
+      cb = data;
+      data = mask = undefined;
+    } else if (typeof mask === 'function') {
+      cb = mask;
+      mask = undefined;
+    }
+
+    if (typeof data === 'number') data = data.toString();
+
+    if (this.readyState !== WebSocket.OPEN) {
+      sendAfterClose(this, data, cb);
+      return;
+    }
+
+    if (mask === undefined) mask = !this._isServer;
+    this._sender.ping(data || EMPTY_BUFFER, mask, cb);
+  }
+
+  /**
+   * Send a pong.
+   *
+   * @param {*} [data] The data to send
+   * @param {Boolean} [mask] Indicates whether or not to mask `data`
+   * @param {Function} [cb] Callback which is executed when the pong is sent
+   * @public
+   */
+  pong(data, mask, cb) {
+    if (this.readyState === WebSocket.CONNECTING) {
+      throw new Error('WebSocket is not open: readyState 0 (CONNECTING)');
+    }
+
+    if (typeof data === 'function') {
+      cb = data;
+      data = mask = undefined;
+    } else if (typeof mask === 'function') {
+      cb = mask;
+      mask = undefined;
+    }
+
+    if (typeof data === 'number') data = data.toString();
+
+    if (this.readyState !== WebSocket.OPEN) {
+      sendAfterClose(this, data, cb);
+      return;
+    }
+
+    if (mask === undefined) mask = !this._isServer;
+    this._sender.pong(data || EMPTY_BUFFER, mask, cb);
+  }
+
+  /**
+   * Resume the socket.
+   *
+   * @public
+   */
+  resume() {
+    if (
+      this.readyState === WebSocket.CONNECTING ||
+      this.readyState === WebSocket.CLOSED
+    ) {
+      return;
+    }
+
+    this._paused = false;
+    if (!this._receiver._writableState.needDrain) this._socket.resume();
+  }
+
+  /**
+   * Send a data message.
+   *
+   * @param {*} data The message to send
+   * @param {Object} [options] Options object
+   * @param {Boolean} [options.binary] Specifies whether `data` is binary or
+   *     text
+   * @param {Boolean} [options.compress] Specifies whether or not to compress
+   *     `data`
+   * @param {Boolean} [options.fin=true] Specifies whether the fragment is the
+   *     last one
+   * @param {Boolean} [options.mask] Specifies whether or not to mask `data`
+   * @param {Function} [cb] Callback which is executed when data is written out
+   * @public
+   */
+  send(data, options, cb) {
+    if (this.readyState === WebSocket.CONNECTING) {
+      throw new Error('WebSocket is not open: readyState 0 (CONNECTING)');
+    }
+
+    if (typeof options === 'function') {
+      cb = options;
+      options = {};
+    }
+
+    if (typeof data === 'number') data = data.toString();
+
+    if (this.readyState !== WebSocket.OPEN) {
+      sendAfterClose(this, data, cb);
+      return;
+    }
+
+    const opts = {
+      binary: typeof data !== 'string',
+      mask: !this._isServer,
+      compress: true,
+      fin: true,
+      ...options
+    };
+
+    if (!this._extensions[PerMessageDeflate.extensionName]) {
+      opts.compress = false;
+    }
+
+    this._sender.send(data || EMPTY_BUFFER, opts, cb);
+  }
+
+  /**
+   * Forcibly close the connection.
+   *
+   * @public
+   */
+  terminate() {
+    if (this.readyState === WebSocket.CLOSED) return;
+    if (this.readyState === WebSocket.CONNECTING) {
+      const msg = 'WebSocket was closed before the connection was established';
+      abortHandshake(this, this._req, msg);
+      return;
+    }
+
+    if (this._socket) {
+      this._readyState = WebSocket.CLOSING;
+      this._socket.destroy();
+    }
+  }
+}
+
+/**
+ * @constant {Number} CONNECTING
+ * @memberof WebSocket
+ */
+Object.defineProperty(WebSocket, 'CONNECTING', {
+  enumerable: true,
+  value: readyStates.indexOf('CONNECTING')
+});
+
+/**
+ * @constant {Number} CONNECTING
+ * @memberof WebSocket.prototype
+ */
+Object.defineProperty(WebSocket.prototype, 'CONNECTING', {
+  enumerable: true,
+  value: readyStates.indexOf('CONNECTING')
+});
+
+/**
+ * @constant {Number} OPEN
+ * @memberof WebSocket
+ */
+Object.defineProperty(WebSocket, 'OPEN', {
+  enumerable: true,
+  value: readyStates.indexOf('OPEN')
+});
+
+/**
+ * @constant {Number} OPEN
+ * @memberof WebSocket.prototype
+ */
+Object.defineProperty(WebSocket.prototype, 'OPEN', {
+  enumerable: true,
+  value: readyStates.indexOf('OPEN')
+});
+
+/**
+ * @constant {Number} CLOSING
+ * @memberof WebSocket
+ */
+Object.defineProperty(WebSocket, 'CLOSING', {
+  enumerable: true,
+  value: readyStates.indexOf('CLOSING')
+});
+
+/**
+ * @constant {Number} CLOSING
+ * @memberof WebSocket.prototype
+ */
+Object.defineProperty(WebSocket.prototype, 'CLOSING', {
+  enumerable: true,
+  value: readyStates.indexOf('CLOSING')
+});
+
+/**
+ * @constant {Number} CLOSED
+ * @memberof WebSocket
+ */
+Object.defineProperty(WebSocket, 'CLOSED', {
+  enumerable: true,
+  value: readyStates.indexOf('CLOSED')
+});
+
+/**
+ * @constant {Number} CLOSED
+ * @memberof WebSocket.prototype
+ */
+Object.defineProperty(WebSocket.prototype, 'CLOSED', {
+  enumerable: true,
+  value: readyStates.indexOf('CLOSED')
+});
+
+[
+  'binaryType',
+  'bufferedAmount',
+  'extensions',
+  'isPaused',
+  'protocol',
+  'readyState',
+  'url'
+].forEach((property) => {
+  Object.defineProperty(WebSocket.prototype, property, { enumerable: true });
+});
+
+//
+// Add the `onopen`, `onerror`, `onclose`, and `onmessage` attributes.
+// See https://html.spec.whatwg.org/multipage/comms.html#the-websocket-interface
+//
+['open', 'error', 'close', 'message'].forEach((method) => {
+  Object.defineProperty(WebSocket.prototype, `on${method}`, {
+    enumerable: true,
+    get() {
+      for (const listener of this.listeners(method)) {
+        if (listener[kForOnEventAttribute]) return listener[kListener];
+      }
+
+      return null;
+    },
+    set(handler) {
+      for (const listener of this.listeners(method)) {
+        if (listener[kForOnEventAttribute]) {
+          this.removeListener(method, listener);
+          break;
+        }
+      }
+
+      if (typeof handler !== 'function') return;
+
+      this.addEventListener(method, handler, {
+        [kForOnEventAttribute]: true
+      });
+    }
+  });
+});
+
+WebSocket.prototype.addEventListener = addEventListener;
+WebSocket.prototype.removeEventListener = removeEventListener;
+
+module.exports = WebSocket;
+
+/**
+ * Initialize a WebSocket client.
+ *
+ * @param {WebSocket} websocket The client to initialize
+ * @param {(String|URL)} address The URL to which to connect
+ * @param {Array} protocols The subprotocols
+ * @param {Object} [options] Connection options
+ * @param {Boolean} [options.allowSynchronousEvents=true] Specifies whether any
+ *     of the `'message'`, `'ping'`, and `'pong'` events can be emitted multiple
+ *     times in the same tick
+ * @param {Boolean} [options.autoPong=true] Specifies whether or not to
+ *     automatically send a pong in response to a ping
+ * @param {Number} [options.closeTimeout=30000] Duration in milliseconds to wait
+ *     for the closing handshake to finish after `websocket.close()` is called
+ * @param {Function} [options.finishRequest] A function which can be used to
+ *     customize the headers of each http request before it is sent
+ * @param {Boolean} [options.followRedirects=false] Whether or not to follow
+ *     redirects
+ * @param {Function} [options.generateMask] The function used to generate the
+ *     masking key
+ * @param {Number} [options.handshakeTimeout] Timeout in milliseconds for the
+ *     handshake request
+ * @param {Number} [options.maxBufferedChunks=262144] The maximum number of
+ *     buffered data chunks
+ * @param {Number} [options.maxFragments=16384] The maximum number of message
+ *     fragments
+ * @param {Number} [options.maxPayload=104857600] The maximum allowed message
+ *     size
+ * @param {Number} [options.maxPendingAutoPongs=60] The maximum number of
+ *     pending automatic pongs
+ * @param {Number} [options.maxRedirects=10] The maximum number of redirects
+ *     allowed
+ * @param {String} [options.origin] Value of the `Origin` or
+ *     `Sec-WebSocket-Origin` header
+ * @param {(Boolean|Object)} [options.perMessageDeflate=true] Enable/disable
+ *     permessage-deflate
+ * @param {Number} [options.protocolVersion=13] Value of the
+ *     `Sec-WebSocket-Version` header
+ * @param {Boolean} [options.skipUTF8Validation=false] Specifies whether or
+ *     not to skip UTF-8 validation for text and close messages
+ * @return {Object} The resolved options object used for initialization
+ * @private
+ */
+function initAsClient(websocket, address, protocols, options) {
+  const opts = {
+    allowSynchronousEvents: true,
+    autoPong: true,
+    closeTimeout: CLOSE_TIMEOUT,
+    protocolVersion: protocolVersions[1],
+    maxBufferedChunks: 256 * 1024,
+    maxFragments: 16 * 1024,
+    maxPayload: 100 * 1024 * 1024,
+    maxPendingAutoPongs: 60,
+    skipUTF8Validation: false,
+    perMessageDeflate: true,
+    followRedirects: false,
+    maxRedirects: 10,
+    ...options,
+    socketPath: undefined,
+    hostname: undefined,
+    protocol: undefined,
+    protocols: undefined,
+    timeout: undefined,
+    method: 'GET',
+    host: undefined,
+    path: undefined,
+    port: undefined
+  };
+
+  if (!protocolVersions.includes(opts.protocolVersion)) {
+    throw new RangeError(
+      `Unsupported protocol version: ${opts.protocolVersion} ` +
+        `(supported versions: ${protocolVersions.join(', ')})`
+    );
+  }
+
+  let parsedUrl;
+
+  if (address instanceof URL) {
+    parsedUrl = address;
+  } else {
+    try {
+      parsedUrl = new URL(address);
+    } catch {
+      throw new SyntaxError(`Invalid URL: ${address}`);
+    }
+  }
+
+  if (parsedUrl.protocol === 'http:' || parsedUrl.protocol === 'https:') {
+    parsedUrl = new URL(parsedUrl);
+    parsedUrl.protocol = parsedUrl.protocol === 'http:' ? 'ws:' : 'wss:';
+  }
+
+  websocket._url = parsedUrl.href;
+
+  const isSecure = parsedUrl.protocol === 'wss:';
+  const isIpcUrl = parsedUrl.protocol === 'ws+unix:';
+  let invalidUrlMessage;
+
+  if (parsedUrl.protocol !== 'ws:' && !isSecure && !isIpcUrl) {
+    invalidUrlMessage =
+      'The URL\'s protocol must be one of "ws:", "wss:", ' +
+      '"http:", "https:", or "ws+unix:"';
+  } else if (isIpcUrl && !parsedUrl.pathname) {
+    invalidUrlMessage = "The URL's pathname is empty";
+  } else if (parsedUrl.hash) {
+    invalidUrlMessage = 'The URL contains a fragment identifier';
+  }
+
+  if (invalidUrlMessage) {
+    const err = new SyntaxError(invalidUrlMessage);
+
+    if (websocket._redirects === 0) {
+      throw err;
+    } else {
+      emitErrorAndClose(websocket, err);
+      return;
+    }
+  }
+
+  const defaultPort = isSecure ? 443 : 80;
+  const key = randomBytes(16).toString('base64');
+  const request = isSecure ? https.request : http.request;
+  const protocolSet = new Set();
+  let perMessageDeflate;
+
+  opts.createConnection =
+    opts.createConnection || (isSecure ? tlsConnect : netConnect);
+  opts.defaultPort = opts.defaultPort || defaultPort;
+  opts.port = parsedUrl.port || defaultPort;
+  opts.host = parsedUrl.hostname.startsWith('[')
+    ? parsedUrl.hostname.slice(1, -1)
+    : parsedUrl.hostname;
+  opts.headers = {
+    ...opts.headers,
+    'Sec-WebSocket-Version': opts.protocolVersion,
+    'Sec-WebSocket-Key': key,
+    Connection: 'Upgrade',
+    Upgrade: 'websocket'
+  };
+  opts.path = parsedUrl.pathname + parsedUrl.search;
+  opts.timeout = opts.handshakeTimeout;
+
+  if (opts.perMessageDeflate) {
+    perMessageDeflate = new PerMessageDeflate({
+      ...opts.perMessageDeflate,
+      isServer: false,
+      maxPayload: opts.maxPayload
+    });
+    opts.headers['Sec-WebSocket-Extensions'] = format({
+      [PerMessageDeflate.extensionName]: perMessageDeflate.offer()
+    });
+  }
+  if (protocols.length) {
+    for (const protocol of protocols) {
+      if (
+        typeof protocol !== 'string' ||
+        !subprotocolRegex.test(protocol) ||
+        protocolSet.has(protocol)
+      ) {
+        throw new SyntaxError(
+          'An invalid or duplicated subprotocol was specified'
+        );
+      }
+
+      protocolSet.add(protocol);
+    }
+
+    opts.headers['Sec-WebSocket-Protocol'] = protocols.join(',');
+  }
+  if (opts.origin) {
+    if (opts.protocolVersion < 13) {
+      opts.headers['Sec-WebSocket-Origin'] = opts.origin;
+    } else {
+      opts.headers.Origin = opts.origin;
+    }
+  }
+  if (parsedUrl.username || parsedUrl.password) {
+    const username = querystring.unescape(parsedUrl.username);
+    const password = querystring.unescape(parsedUrl.password);
+
+    opts.auth = `${username}:${password}`;
+  }
+
+  if (isIpcUrl) {
+    const i = opts.path.indexOf(':');
+
+    if (i === -1) {
+      opts.socketPath = opts.path;
+      opts.path = '';
+    } else {
+      opts.socketPath = opts.path.slice(0, i);
+      opts.path = opts.path.slice(i + 1);
+    }
+  }
+
+  let req;
+
+  if (opts.followRedirects) {
+    if (websocket._redirects === 0) {
+      websocket._originalIpc = isIpcUrl;
+      websocket._originalSecure = isSecure;
+      websocket._originalHostOrSocketPath = isIpcUrl
+        ? opts.socketPath
+        : parsedUrl.host;
+
+      const headers = options && options.headers;
+
+      //
+      // Shallow copy the user provided options so that headers can be changed
+      // without mutating the original object.
+      //
+      options = { ...options, headers: {} };
+
+      if (headers) {
+        for (const [key, value] of Object.entries(headers)) {
+          options.headers[key.toLowerCase()] = value;
+        }
+      }
+    } else if (websocket.listenerCount('redirect') === 0) {
+      const isSameHost = isIpcUrl
+        ? websocket._originalIpc
+          ? opts.socketPath === websocket._originalHostOrSocketPath
+          : false
+        : websocket._originalIpc
+          ? false
+          : parsedUrl.host === websocket._originalHostOrSocketPath;
+
+      if (!isSameHost || (websocket._originalSecure && !isSecure)) {
+        //
+        // Match curl 7.77.0 behavior and drop the following headers. These
+        // headers are also dropped when following a redirect to a subdomain.
+        //
+        delete opts.headers.authorization;
+        delete opts.headers.cookie;
+
+        if (!isSameHost) delete opts.headers.host;
+
+        opts.auth = undefined;
+      }
+    }
+
+    //
+    // Match curl 7.77.0 behavior and make the first `Authorization` header win.
+    // If the `Authorization` header is set, then there is nothing to do as it
+    // will take precedence.
+    //
+    if (opts.auth && !options.headers.authorization) {
+      options.headers.authorization =
+        'Basic ' + Buffer.from(opts.auth).toString('base64');
+    }
+
+    req = websocket._req = request(opts);
+
+    if (websocket._redirects) {
+      //
+      // Unlike what is done for the `'upgrade'` event, no early exit is
+      // triggered here if the user calls `websocket.close()` or
+      // `websocket.terminate()` from a listener of the `'redirect'` event. This
+      // is because the user can also call `request.destroy()` with an error
+      // before calling `websocket.close()` or `websocket.terminate()` and this
+      // would result in an error being emitted on the `request` object with no
+      // `'error'` event listeners attached.
+      //
+      websocket.emit('redirect', websocket.url, req);
+    }
+  } else {
+    req = websocket._req = request(opts);
+  }
+
+  if (opts.timeout) {
+    req.on('timeout', () => {
+      abortHandshake(websocket, req, 'Opening handshake has timed out');
+    });
+  }
+
+  req.on('error', (err) => {
+    if (req === null || req[kAborted]) return;
+
+    req = websocket._req = null;
+    emitErrorAndClose(websocket, err);
+  });
+
+  req.on('response', (res) => {
+    const location = res.headers.location;
+    const statusCode = res.statusCode;
+
+    if (
+      location &&
+      opts.followRedirects &&
+      statusCode >= 300 &&
+      statusCode < 400
+    ) {
+      if (++websocket._redirects > opts.maxRedirects) {
+        abortHandshake(websocket, req, 'Maximum redirects exceeded');
+        return;
+      }
+
+      req.abort();
+
+      let addr;
+
+      try {
+        addr = new URL(location, address);
+      } catch (e) {
+        const err = new SyntaxError(`Invalid URL: ${location}`);
+        emitErrorAndClose(websocket, err);
+        return;
+      }
+
+      initAsClient(websocket, addr, protocols, options);
+    } else if (!websocket.emit('unexpected-response', req, res)) {
+      abortHandshake(
+        websocket,
+        req,
+        `Unexpected server response: ${res.statusCode}`
+      );
+    }
+  });
+
+  req.on('upgrade', (res, socket, head) => {
+    websocket.emit('upgrade', res);
+
+    //
+    // The user may have closed the connection from a listener of the
+    // `'upgrade'` event.
+    //
+    if (websocket.readyState !== WebSocket.CONNECTING) return;
+
+    req = websocket._req = null;
+
+    const upgrade = res.headers.upgrade;
+
+    if (upgrade === undefined || upgrade.toLowerCase() !== 'websocket') {
+      abortHandshake(websocket, socket, 'Invalid Upgrade header');
+      return;
+    }
+
+    const digest = createHash('sha1')
+      .update(key + GUID)
+      .digest('base64');
+
+    if (res.headers['sec-websocket-accept'] !== digest) {
+      abortHandshake(websocket, socket, 'Invalid Sec-WebSocket-Accept header');
+      return;
+    }
+
+    const serverProt = res.headers['sec-websocket-protocol'];
+    let protError;
+
+    if (serverProt !== undefined) {
+      if (!protocolSet.size) {
+        protError = 'Server sent a subprotocol but none was requested';
+      } else if (!protocolSet.has(serverProt)) {
+        protError = 'Server sent an invalid subprotocol';
+      }
+    } else if (protocolSet.size) {
+      protError = 'Server sent no subprotocol';
+    }
+
+    if (protError) {
+      abortHandshake(websocket, socket, protError);
+      return;
+    }
+
+    if (serverProt) websocket._protocol = serverProt;
+
+    const secWebSocketExtensions = res.headers['sec-websocket-extensions'];
+
+    if (secWebSocketExtensions !== undefined) {
+      if (!perMessageDeflate) {
+        const message =
+          'Server sent a Sec-WebSocket-Extensions header but no extension ' +
+          'was requested';
+        abortHandshake(websocket, socket, message);
+        return;
+      }
+
+      let extensions;
+
+      try {
+        extensions = parse(secWebSocketExtensions);
+      } catch (err) {
+        const message = 'Invalid Sec-WebSocket-Extensions header';
+        abortHandshake(websocket, socket, message);
+        return;
+      }
+
+      const extensionNames = Object.keys(extensions);
+
+      if (
+        extensionNames.length !== 1 ||
+        extensionNames[0] !== PerMessageDeflate.extensionName
+      ) {
+        const message = 'Server indicated an extension that was not requested';
+        abortHandshake(websocket, socket, message);
+        return;
+      }
+
+      try {
+        perMessageDeflate.accept(extensions[PerMessageDeflate.extensionName]);
+      } catch (err) {
+        const message = 'Invalid Sec-WebSocket-Extensions header';
+        abortHandshake(websocket, socket, message);
+        return;
+      }
+
+      websocket._extensions[PerMessageDeflate.extensionName] =
+        perMessageDeflate;
+    }
+
+    websocket.setSocket(socket, head, {
+      allowSynchronousEvents: opts.allowSynchronousEvents,
+      generateMask: opts.generateMask,
+      maxBufferedChunks: opts.maxBufferedChunks,
+      maxFragments: opts.maxFragments,
+      maxPayload: opts.maxPayload,
+      skipUTF8Validation: opts.skipUTF8Validation
+    });
+  });
+
+  if (opts.finishRequest) {
+    opts.finishRequest(req, websocket);
+  } else {
+    req.end();
+  }
+
+  return opts;
+}
+
+/**
+ * Emit the `'error'` and `'close'` events.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @param {Error} The error to emit
+ * @private
+ */
+function emitErrorAndClose(websocket, err) {
+  websocket._readyState = WebSocket.CLOSING;
+  //
+  // The following assignment is practically useless and is done only for
+  // consistency.
+  //
+  websocket._errorEmitted = true;
+  websocket.emit('error', err);
+  websocket.emitClose();
+}
+
+/**
+ * Create a `net.Socket` and initiate a connection.
+ *
+ * @param {Object} options Connection options
+ * @return {net.Socket} The newly created socket used to start the connection
+ * @private
+ */
+function netConnect(options) {
+  options.path = options.socketPath;
+  return net.connect(options);
+}
+
+/**
+ * Create a `tls.TLSSocket` and initiate a connection.
+ *
+ * @param {Object} options Connection options
+ * @return {tls.TLSSocket} The newly created socket used to start the connection
+ * @private
+ */
+function tlsConnect(options) {
+  options.path = undefined;
+
+  if (!options.servername && options.servername !== '') {
+    options.servername = net.isIP(options.host) ? '' : options.host;
+  }
+
+  return tls.connect(options);
+}
+
+/**
+ * Abort the handshake and emit an error.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @param {(http.ClientRequest|net.Socket|tls.Socket)} stream The request to
+ *     abort or the socket to destroy
+ * @param {String} message The error message
+ * @private
+ */
+function abortHandshake(websocket, stream, message) {
+  websocket._readyState = WebSocket.CLOSING;
+
+  const err = new Error(message);
+  Error.captureStackTrace(err, abortHandshake);
+
+  if (stream.setHeader) {
+    stream[kAborted] = true;
+    stream.abort();
+
+    if (stream.socket && !stream.socket.destroyed) {
+      //
+      // On Node.js >= 14.3.0 `request.abort()` does not destroy the socket if
+      // called after the request completed. See
+      // https://github.com/websockets/ws/issues/1869.
+      //
+      stream.socket.destroy();
+    }
+
+    process.nextTick(emitErrorAndClose, websocket, err);
+  } else {
+    stream.destroy(err);
+    stream.once('error', websocket.emit.bind(websocket, 'error'));
+    stream.once('close', websocket.emitClose.bind(websocket));
+  }
+}
+
+/**
+ * Handle cases where the `ping()`, `pong()`, or `send()` methods are called
+ * when the `readyState` attribute is `CLOSING` or `CLOSED`.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @param {*} [data] The data to send
+ * @param {Function} [cb] Callback
+ * @private
+ */
+function sendAfterClose(websocket, data, cb) {
+  if (data) {
+    const length = isBlob(data) ? data.size : toBuffer(data).length;
+
+    //
+    // The `_bufferedAmount` property is used only when the peer is a client and
+    // the opening handshake fails. Under these circumstances, in fact, the
+    // `setSocket()` method is not called, so the `_socket` and `_sender`
+    // properties are set to `null`.
+    //
+    if (websocket._socket) websocket._sender._bufferedBytes += length;
+    else websocket._bufferedAmount += length;
+  }
+
+  if (cb) {
+    const err = new Error(
+      `WebSocket is not open: readyState ${websocket.readyState} ` +
+        `(${readyStates[websocket.readyState]})`
+    );
+    process.nextTick(cb, err);
+  }
+}
+
+/**
+ * The listener of the `Receiver` `'conclude'` event.
+ *
+ * @param {Number} code The status code
+ * @param {Buffer} reason The reason for closing
+ * @private
+ */
+function receiverOnConclude(code, reason) {
+  const websocket = this[kWebSocket];
+
+  websocket._closeFrameReceived = true;
+  websocket._closeCode = code;
+
+  //
+  // The reason is a view into the buffer the socket delivered. Copy it so that
+  // the `WebSocket` does not keep that buffer alive. The copy is not pooled
+  // because a pooled one would keep the pool alive in the same way.
+  //
+  if (reason.length === 0) {
+    websocket._closeMessage = EMPTY_BUFFER;
+  } else {
+    websocket._closeMessage = Buffer.allocUnsafeSlow(reason.length);
+    websocket._closeMessage.set(reason);
+  }
+
+  if (websocket._socket[kWebSocket] === undefined) return;
+
+  websocket._socket.removeListener('data', socketOnData);
+  process.nextTick(resume, websocket._socket);
+
+  if (code === 1005) websocket.close();
+  else websocket.close(code, reason);
+}
+
+/**
+ * The listener of the `Receiver` `'drain'` event.
+ *
+ * @private
+ */
+function receiverOnDrain() {
+  const websocket = this[kWebSocket];
+
+  if (!websocket.isPaused) websocket._socket.resume();
+}
+
+/**
+ * The listener of the `Receiver` `'error'` event.
+ *
+ * @param {(RangeError|Error)} err The emitted error
+ * @private
+ */
+function receiverOnError(err) {
+  const websocket = this[kWebSocket];
+
+  if (websocket._socket[kWebSocket] !== undefined) {
+    websocket._socket.removeListener('data', socketOnData);
+
+    //
+    // On Node.js < 14.0.0 the `'error'` event is emitted synchronously. See
+    // https://github.com/websockets/ws/issues/1940.
+    //
+    process.nextTick(resume, websocket._socket);
+
+    websocket.close(err[kStatusCode]);
+  }
+
+  if (!websocket._errorEmitted) {
+    websocket._errorEmitted = true;
+    websocket.emit('error', err);
+  }
+}
+
+/**
+ * The listener of the `Receiver` `'finish'` event.
+ *
+ * @private
+ */
+function receiverOnFinish() {
+  this[kWebSocket].emitClose();
+}
+
+/**
+ * The listener of the `Receiver` `'message'` event.
+ *
+ * @param {Buffer|ArrayBuffer|Buffer[])} data The message
+ * @param {Boolean} isBinary Specifies whether the message is binary or not
+ * @private
+ */
+function receiverOnMessage(data, isBinary) {
+  this[kWebSocket].emit('message', data, isBinary);
+}
+
+/**
+ * The listener of the `Receiver` `'ping'` event.
+ *
+ * @param {Buffer} data The data included in the ping frame
+ * @private
+ */
+function receiverOnPing(data) {
+  const websocket = this[kWebSocket];
+
+  if (websocket._autoPong && websocket.readyState === WebSocket.OPEN) {
+    if (
+      websocket._maxPendingAutoPongs > 0 &&
+      websocket._pendingAutoPongs >= websocket._maxPendingAutoPongs
+    ) {
+      websocket.terminate();
+    } else {
+      websocket._pendingAutoPongs++;
+      websocket.pong(data, !this._isServer, websocket._autoPongComplete);
+    }
+  }
+
+  websocket.emit('ping', data);
+}
+
+/**
+ * The callback for automatic pong responses.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @private
+ */
+function autoPongComplete(websocket) {
+  websocket._pendingAutoPongs--;
+}
+
+/**
+ * The listener of the `Receiver` `'pong'` event.
+ *
+ * @param {Buffer} data The data included in the pong frame
+ * @private
+ */
+function receiverOnPong(data) {
+  this[kWebSocket].emit('pong', data);
+}
+
+/**
+ * Resume a readable stream
+ *
+ * @param {Readable} stream The readable stream
+ * @private
+ */
+function resume(stream) {
+  stream.resume();
+}
+
+/**
+ * The `Sender` error event handler.
+ *
+ * @param {Error} The error
+ * @private
+ */
+function senderOnError(err) {
+  const websocket = this[kWebSocket];
+
+  if (websocket.readyState === WebSocket.CLOSED) return;
+  if (websocket.readyState === WebSocket.OPEN) {
+    websocket._readyState = WebSocket.CLOSING;
+    setCloseTimer(websocket);
+  }
+
+  //
+  // `socket.end()` is used instead of `socket.destroy()` to allow the other
+  // peer to finish sending queued data. There is no need to set a timer here
+  // because `CLOSING` means that it is already set or not needed.
+  //
+  this._socket.end();
+
+  if (!websocket._errorEmitted) {
+    websocket._errorEmitted = true;
+    websocket.emit('error', err);
+  }
+}
+
+/**
+ * Set a timer to destroy the underlying raw socket of a WebSocket.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @private
+ */
+function setCloseTimer(websocket) {
+  websocket._closeTimer = setTimeout(
+    websocket._socket.destroy.bind(websocket._socket),
+    websocket._closeTimeout
+  );
+}
+
+/**
+ * The listener of the socket `'close'` event.
+ *
+ * @private
+ */
+function socketOnClose() {
+  const websocket = this[kWebSocket];
+
+  this.removeListener('close', socketOnClose);
+  this.removeListener('data', socketOnData);
+  this.removeListener('end', socketOnEnd);
+
+  websocket._readyState = WebSocket.CLOSING;
+
+  //
+  // The close frame might not have been received or the `'end'` event emitted,
+  // for example, if the socket was destroyed due to an error. Ensure that the
+  // `receiver` stream is closed after writing any remaining buffered data to
+  // it. If the readable side of the socket is in flowing mode then there is no
+  // buffered data as everything has been already written. If instead, the
+  // socket is paused, any possible buffered data will be read as a single
+  // chunk.
+  //
+  if (
+    !this._readableState.endEmitted &&
+    !websocket._closeFrameReceived &&
+    !websocket._receiver._writableState.errorEmitted &&
+    this._readableState.length !== 0
+  ) {
+    const chunk = this.read(this._readableState.length);
+
+    websocket._receiver.write(chunk);
+  }
+
+  websocket._receiver.end();
+
+  this[kWebSocket] = undefined;
+
+  clearTimeout(websocket._closeTimer);
+
+  if (
+    websocket._receiver._writableState.finished ||
+    websocket._receiver._writableState.errorEmitted
+  ) {
+    websocket.emitClose();
+  } else {
+    websocket._receiver.on('error', receiverOnFinish);
+    websocket._receiver.on('finish', receiverOnFinish);
+  }
+}
+
+/**
+ * The listener of the socket `'data'` event.
+ *
+ * @param {Buffer} chunk A chunk of data
+ * @private
+ */
+function socketOnData(chunk) {
+  if (!this[kWebSocket]._receiver.write(chunk)) {
+    this.pause();
+  }
+}
+
+/**
+ * The listener of the socket `'end'` event.
+ *
+ * @private
+ */
+function socketOnEnd() {
+  const websocket = this[kWebSocket];
+
+  websocket._readyState = WebSocket.CLOSING;
+  websocket._receiver.end();
+  this.end();
+}
+
+/**
+ * The listener of the socket `'error'` event.
+ *
+ * @private
+ */
+function socketOnError() {
+  const websocket = this[kWebSocket];
+
+  this.removeListener('error', socketOnError);
+  this.on('error', NOOP);
+
+  if (websocket) {
+    websocket._readyState = WebSocket.CLOSING;
+    this.destroy();
+  }
+}
+
+
+/***/ }),
+
+/***/ 708:
+/***/ ((module) => {
+
+module.exports = eval("require")("bufferutil");
+
+
+/***/ }),
+
+/***/ 414:
+/***/ ((module) => {
+
+module.exports = eval("require")("utf-8-validate");
+
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 480:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
+
+/***/ }),
+
+/***/ 203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 16:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 23:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/config/inputs.ts
+// The one list of inputs: names, defaults and descriptions. action.yml repeats it (a test keeps them in sync).
+const INPUTS = [
+    // Server
+    { name: 'server-command', default: '', description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.' },
+    { name: 'working-directory', default: '.', description: 'Directory the server command runs in.' },
+    { name: 'server-env', default: '', description: 'Extra environment for the server, one KEY=VALUE per line.' },
+    { name: 'server-pid', default: '', description: 'Attach mode only: pid of the running server, for memory sampling. On Linux the owner of the listening port is found when empty.' },
+    { name: 'server-log', default: '', description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory." },
+    { name: 'url', default: '', description: 'WebSocket URL of the server (ws:// or wss://). Required. In launch mode, port 0 picks a free port and passes it to the server as PORT.' },
+    { name: 'startup-timeout-s', default: '30', description: 'Seconds to wait for the first successful WebSocket handshake.' },
+    { name: 'shutdown-grace-s', default: '5', description: 'Seconds between SIGTERM and SIGKILL when the server tree is torn down.' },
+    // Client
+    { name: 'headers', default: '', description: 'Extra handshake headers, one `Name: value` per line. Values are masked as secrets.', secret: true },
+    { name: 'subprotocols', default: '', description: 'Comma-separated WebSocket subprotocols to offer.' },
+    { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
+    { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
+    // Scenarios
+    { name: 'scenarios', default: 'flapping,leak,recovery', description: 'Scenarios to run, comma-separated: flapping, leak, recovery.' },
+    { name: 'warmup-connections', default: '5', description: 'Connections made before the memory baseline is taken.' },
+    { name: 'flap-cycles', default: '20', description: 'Flapping: connect/hold/close/pause cycles.' },
+    { name: 'flap-hold-ms', default: '100', description: 'Milliseconds each connection is held open (flapping and leak).' },
+    { name: 'flap-pause-ms', default: '50', description: 'Milliseconds between a close and the next connect (flapping and leak).' },
+    { name: 'leak-clients', default: '3', description: 'Leak prevention: concurrent clients.' },
+    { name: 'leak-cycles', default: '15', description: 'Leak prevention: cycles per client.' },
+    { name: 'cooldown-ms', default: '2000', description: 'Idle time after the load before retained memory is measured.' },
+    { name: 'sample-interval-ms', default: '100', description: "Milliseconds between samples of the server tree's memory." },
+    { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
+    { name: 'recovery-messages', default: '5', description: 'Recovery: test messages to send.' },
+    { name: 'recovery-hold-ms', default: '1000', description: 'Recovery: how long the stable connection is held.' },
+    { name: 'message', default: 'ws-resilience-gate test message', description: 'Recovery: the test message text.' },
+    { name: 'expect', default: 'none', description: 'Recovery: what a reply must be: none (sending is enough), any, echo, or /regex/flags.' },
+    // Checks
+    { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
+    { name: 'min-disconnect-success-rate', default: '0.8', description: 'Lowest share of connections that must close cleanly (0..1), or off.' },
+    { name: 'max-memory-growth-mb', default: '50', description: 'Largest retained memory growth of the server tree after cooldown, in MB, or off.' },
+    { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MB, or off.' },
+    { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
+    // Run
+    { name: 'timeout-s', default: '300', description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.' },
+    { name: 'report-path', default: 'ws-resilience-report.json', description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path).' },
+];
+const INPUT_NAMES = INPUTS.map((i) => i.name);
+function inputDefault(name) {
+    return INPUTS.find((i) => i.name === name).default;
+}
+
+;// CONCATENATED MODULE: ./src/analysis/check-ids.ts
+// The ids of every check the gate can run: `warn-only` names them, reports carry them.
+const CHECK_IDS = [
+    'server-ready',
+    'connect-success-rate',
+    'disconnect-success-rate',
+    'memory-growth',
+    'peak-memory-growth',
+    'recovery',
+    'server-crash',
+    'run-completed',
+];
+
+;// CONCATENATED MODULE: ./src/config/parse.ts
+// Turns raw inputs (strings from the action or the CLI) into one validated Config. Pure: no I/O.
+
+
+/** Bad input: names the input, what was given and what is accepted. */
+class ConfigError extends Error {
+    input;
+    given;
+    accepted;
+    constructor(input, given, accepted) {
+        super(`'${input}' must be ${accepted}, got '${given.length > 200 ? `${given.slice(0, 200)}…` : given}'`);
+        this.input = input;
+        this.given = given;
+        this.accepted = accepted;
+        this.name = 'ConfigError';
+    }
+}
+const SCENARIO_IDS = ['flapping', 'leak', 'recovery'];
+/**
+ * Builds the Config from raw inputs, or throws a ConfigError for the first bad one.
+ * `defaults` replaces some defaults (the CLI writes no JSON report unless asked).
+ */
+function parseConfig(raw, defaults = {}) {
+    for (const name of Object.keys(raw)) {
+        if (!INPUTS.some((i) => i.name === name)) {
+            throw new ConfigError(name, String(raw[name]), `one of the known inputs (${INPUTS.map((i) => i.name).join(', ')})`);
+        }
+    }
+    const defaultOf = (name) => defaults[name] ?? inputDefault(name);
+    const get = (name) => {
+        const value = raw[name]?.trim();
+        return value === undefined || value === '' ? defaultOf(name) : value;
+    };
+    const explicit = (name) => {
+        const value = raw[name]?.trim();
+        return value !== undefined && value !== '' && value !== defaultOf(name);
+    };
+    const int = (name, min, max = Number.MAX_SAFE_INTEGER) => parseInteger(name, get(name), min, max);
+    const limit = (name, min, max) => ({
+        value: parseLimit(name, get(name), min, max),
+        explicit: explicit(name),
+    });
+    const command = get('server-command');
+    const serverPidText = get('server-pid');
+    const serverPid = serverPidText === '' ? null : parseInteger('server-pid', serverPidText, 1, 2 ** 31 - 1);
+    if (command !== '' && serverPid !== null) {
+        throw new ConfigError('server-pid', serverPidText, 'empty when server-command is set (the gate knows the pid of a server it launches)');
+    }
+    const config = {
+        server: {
+            command: command === '' ? null : command,
+            workingDirectory: get('working-directory'),
+            env: parseKeyValueLines('server-env', raw['server-env'] ?? ''),
+            pid: serverPid,
+            logPath: get('server-log') === '' ? null : get('server-log'),
+            startupTimeoutMs: int('startup-timeout-s', 1, 3600) * 1000,
+            shutdownGraceMs: parseNumber('shutdown-grace-s', get('shutdown-grace-s'), 0, 600) * 1000,
+        },
+        client: {
+            url: parseUrl(get('url'), command !== ''),
+            headers: parseHeaders(raw.headers ?? ''),
+            subprotocols: parseList(get('subprotocols')),
+            connectTimeoutMs: int('connect-timeout-ms', 1, 600_000),
+            closeTimeoutMs: int('close-timeout-ms', 1, 600_000),
+        },
+        scenarios: parseIdList('scenarios', get('scenarios'), SCENARIO_IDS),
+        warmupConnections: int('warmup-connections', 0, 100_000),
+        flapping: {
+            cycles: int('flap-cycles', 1, 1_000_000),
+            holdMs: int('flap-hold-ms', 0, 600_000),
+            pauseMs: int('flap-pause-ms', 0, 600_000),
+        },
+        leak: { clients: int('leak-clients', 1, 100_000), cycles: int('leak-cycles', 1, 1_000_000) },
+        cooldownMs: int('cooldown-ms', 0, 600_000),
+        sampleIntervalMs: int('sample-interval-ms', 10, 60_000),
+        recovery: {
+            pings: int('recovery-pings', 0, 10_000),
+            messages: int('recovery-messages', 0, 10_000),
+            holdMs: int('recovery-hold-ms', 0, 600_000),
+            message: raw.message === undefined || raw.message === '' ? defaultOf('message') : raw.message,
+            expect: parseExpect(get('expect')),
+        },
+        limits: {
+            minConnectSuccessRate: limit('min-connect-success-rate', 0, 1),
+            minDisconnectSuccessRate: limit('min-disconnect-success-rate', 0, 1),
+            maxMemoryGrowthMb: limit('max-memory-growth-mb', 0, 1_000_000),
+            maxPeakMemoryGrowthMb: limit('max-peak-memory-growth-mb', 0, 1_000_000),
+        },
+        warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
+        timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
+        reportPath: get('report-path') === '' ? null : get('report-path'),
+    };
+    return config;
+}
+function parseNumber(name, text, min, max) {
+    const value = /^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isFinite(value) || value < min || value > max) {
+        throw new ConfigError(name, text, `a number from ${min} to ${max}`);
+    }
+    return value;
+}
+function parseInteger(name, text, min, max) {
+    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+        throw new ConfigError(name, text, `a whole number from ${min} to ${max}`);
+    }
+    return value;
+}
+function parseLimit(name, text, min, max) {
+    if (text.toLowerCase() === 'off')
+        return null;
+    try {
+        return parseNumber(name, text, min, max);
+    }
+    catch {
+        throw new ConfigError(name, text, `a number from ${min} to ${max}, or off`);
+    }
+}
+function parseUrl(text, launching) {
+    if (text === '')
+        throw new ConfigError('url', text, 'a ws:// or wss:// URL (it is required)');
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new ConfigError('url', text, 'a ws:// or wss:// URL');
+    }
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+        throw new ConfigError('url', text, 'a ws:// or wss:// URL');
+    }
+    if (url.port === '0' && !launching) {
+        throw new ConfigError('url', text, 'a URL with a real port in attach mode (port 0 picks a free port only when server-command is set)');
+    }
+    return text;
+}
+function parseList(text) {
+    return text
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+function parseIdList(name, text, known, allowEmpty = false) {
+    const ids = parseList(text);
+    const accepted = `a comma-separated list of ${known.join(', ')}`;
+    for (const id of ids) {
+        if (!known.includes(id))
+            throw new ConfigError(name, text, accepted);
+    }
+    if (ids.length === 0 && !allowEmpty)
+        throw new ConfigError(name, text, accepted);
+    return [...new Set(ids)];
+}
+function nonEmptyLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('#'));
+}
+function parseKeyValueLines(name, text) {
+    const env = {};
+    for (const line of nonEmptyLines(text)) {
+        const eq = line.indexOf('=');
+        const key = eq > 0 ? line.slice(0, eq).trim() : '';
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+            throw new ConfigError(name, line, 'lines of KEY=VALUE (KEY: letters, digits and _, not starting with a digit)');
+        }
+        env[key] = line.slice(eq + 1);
+    }
+    return env;
+}
+function parseHeaders(text) {
+    const headers = {};
+    for (const line of nonEmptyLines(text)) {
+        const colon = line.indexOf(':');
+        const name = colon > 0 ? line.slice(0, colon).trim() : '';
+        // The value is a secret: name the line by its header name only.
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+            throw new ConfigError('headers', colon > 0 ? `${name}: ***` : '***', 'lines of `Name: value` (a header name, a colon, a value)');
+        }
+        headers[name] = line.slice(colon + 1).trim();
+    }
+    return headers;
+}
+function parseExpect(text) {
+    const lower = text.toLowerCase();
+    if (lower === 'none' || lower === 'any' || lower === 'echo')
+        return { kind: lower };
+    const match = /^\/(.*)\/([a-z]*)$/s.exec(text);
+    if (match) {
+        const [, source = '', flags = ''] = match;
+        try {
+            new RegExp(source, flags);
+        }
+        catch (err) {
+            throw new ConfigError('expect', text, `none, any, echo, or a /regex/ that compiles (${err.message})`);
+        }
+        return { kind: 'regex', source, flags };
+    }
+    throw new ConfigError('expect', text, 'none, any, echo, or /regex/flags');
+}
+/** The effective configuration as name -> value, secrets masked, for the report. */
+function describeConfig(raw, defaults = {}) {
+    const out = {};
+    for (const input of INPUTS) {
+        const value = raw[input.name]?.trim() || (defaults[input.name] ?? input.default);
+        out[input.name] = 'secret' in input && input.secret && value !== '' ? '***' : value;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/report/format.ts
+// Number formatting shared by checks and renderers, so a figure reads the same everywhere.
+const MB = 1024 * 1024;
+/** Bytes as megabytes with one decimal ("12.3 MB"); "n/a" for null. */
+function formatMb(bytes) {
+    if (bytes === null)
+        return 'n/a';
+    return `${(bytes / MB).toFixed(1)} MB`;
+}
+/** Signed megabytes ("+12.3 MB", "-0.4 MB"); "n/a" for null. */
+function formatMbDelta(bytes) {
+    if (bytes === null)
+        return 'n/a';
+    const sign = bytes >= 0 ? '+' : '-';
+    return `${sign}${(Math.abs(bytes) / MB).toFixed(1)} MB`;
+}
+/** A 0..1 rate as a whole percentage ("64 %"), keeping one decimal when it is not whole ("99.5 %"). */
+function formatRate(rate) {
+    if (rate === null)
+        return 'n/a';
+    const pct = rate * 100;
+    const rounded = Math.round(pct * 10) / 10;
+    return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)} %`;
+}
+/** A percentage that is already in percent ("+3.2 %"). */
+function formatPercentDelta(pct) {
+    if (pct === null)
+        return 'n/a';
+    return `${pct >= 0 ? '+' : '-'}${Math.abs(pct).toFixed(1)} %`;
+}
+/** Milliseconds with a precision that suits their size ("0.42 ms", "12.3 ms", "1520 ms"). */
+function formatMs(ms) {
+    if (ms === null)
+        return 'n/a';
+    if (ms < 1)
+        return `${ms.toFixed(2)} ms`;
+    if (ms < 100)
+        return `${ms.toFixed(1)} ms`;
+    return `${Math.round(ms)} ms`;
+}
+function bytesFromMb(mb) {
+    return mb * MB;
+}
+function mbFromBytes(bytes) {
+    return bytes / MB;
+}
+
+;// CONCATENATED MODULE: ./src/analysis/checks.ts
+// Checks and verdict from what a run measured (pure): every limit becomes one row with a status.
+
+/** Every check that applies to this configuration, in report order. */
+function runChecks(config, m) {
+    const drafts = [readyCheck(m)];
+    const load = [m.flapping, m.leak].filter((s) => s.enabled);
+    const stoppedNote = m.stopped ? ` (the run stopped during ${m.stopped.phase}: ${m.stopped.reason})` : '';
+    if (load.length > 0) {
+        const attempts = sum(load, (s) => s.attempts);
+        const connected = sum(load, (s) => s.connected);
+        const clean = sum(load, (s) => s.cleanDisconnects);
+        const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
+        if (connectLimit.value !== null) {
+            drafts.push(rateCheck('connect-success-rate', 'connect success rate', connected, attempts, connectLimit.value, `no connection was attempted${stoppedNote}`));
+        }
+        if (disconnectLimit.value !== null) {
+            drafts.push(rateCheck('disconnect-success-rate', 'clean disconnect rate', clean, connected, disconnectLimit.value, `no connection opened, so none could close${stoppedNote}`));
+        }
+    }
+    drafts.push(...memoryChecks(config, m.memory, stoppedNote));
+    if (config.scenarios.includes('recovery'))
+        drafts.push(recoveryCheck(m.recovery, stoppedNote));
+    drafts.push(crashCheck(m.server));
+    drafts.push(completedCheck(m.stopped));
+    return drafts.map((d) => finalize(d, config.warnOnly));
+}
+/** fail if any error-level check failed; warn if only warnings; else pass. */
+function verdictOf(checks) {
+    if (checks.some((c) => c.status === 'fail'))
+        return 'fail';
+    if (checks.some((c) => c.status === 'warn'))
+        return 'warn';
+    return 'pass';
+}
+function finalize(draft, warnOnly) {
+    const { outcome, ...rest } = draft;
+    const level = warnOnly.includes(draft.id) ? 'warn' : 'error';
+    let status = outcome;
+    if (outcome === 'fail' && level === 'warn')
+        status = 'warn';
+    return { ...rest, level, status };
+}
+function readyCheck(m) {
+    const base = { id: 'server-ready', title: 'server ready', limit: 'handshake' };
+    if (m.server.readyAfterMs !== null) {
+        return { ...base, measured: `after ${(m.server.readyAfterMs / 1000).toFixed(1)} s`, value: m.server.readyAfterMs, outcome: 'pass' };
+    }
+    return {
+        ...base,
+        measured: 'never',
+        value: null,
+        outcome: 'fail',
+        detail: m.stopped?.message ?? 'the server never accepted a WebSocket handshake',
+    };
+}
+function rateCheck(id, title, ok, total, min, whenNone) {
+    const limit = `>= ${formatRate(min)}`;
+    if (total === 0)
+        return { id, title, measured: 'none', limit, value: null, outcome: 'fail', detail: whenNone };
+    const rate = ok / total;
+    return {
+        id,
+        title,
+        measured: `${formatRate(rate)} (${ok}/${total})`,
+        limit,
+        value: rate,
+        outcome: rate >= min ? 'pass' : 'fail',
+    };
+}
+function memoryChecks(config, memory, stoppedNote) {
+    const drafts = [];
+    const specs = [
+        { id: 'memory-growth', title: 'retained memory growth', limit: config.limits.maxMemoryGrowthMb, bytes: memory.retainedGrowthBytes },
+        { id: 'peak-memory-growth', title: 'peak memory growth', limit: config.limits.maxPeakMemoryGrowthMb, bytes: memory.peakGrowthBytes },
+    ];
+    for (const { id, title, limit, bytes } of specs) {
+        if (limit.value === null)
+            continue;
+        const limitText = `<= ${limit.value} MB`;
+        if (bytes === null) {
+            const why = memory.reason ?? `no sample in the window this figure needs${stoppedNote}`;
+            // A limit the user set on purpose must not pass by measuring nothing.
+            drafts.push({
+                id,
+                title,
+                measured: 'n/a',
+                limit: limitText,
+                value: null,
+                outcome: limit.explicit ? 'fail' : 'not-measured',
+                detail: why,
+            });
+            continue;
+        }
+        drafts.push({
+            id,
+            title,
+            measured: formatMbDelta(bytes),
+            limit: limitText,
+            value: Math.round((bytes / 1024 / 1024) * 100) / 100,
+            outcome: bytes <= bytesFromMb(limit.value) ? 'pass' : 'fail',
+            ...(memory.baselineBytes !== null ? { detail: `baseline ${formatMb(memory.baselineBytes)}` } : {}),
+        });
+    }
+    return drafts;
+}
+function recoveryCheck(r, stoppedNote) {
+    const base = { id: 'recovery', title: 'recovery', limit: 'all answered' };
+    if (!r.connected && r.problems.length === 0) {
+        return { ...base, measured: 'did not run', value: null, outcome: 'fail', detail: `recovery did not run${stoppedNote}` };
+    }
+    const passed = r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && r.messagesAnswered === r.messagesSent;
+    const measured = r.connected
+        ? `pings ${r.pongsReceived}/${r.pingsSent}, messages ${r.messagesAnswered}/${r.messagesSent}`
+        : `no connection (${r.connectFailure ?? 'error'})`;
+    return {
+        ...base,
+        measured,
+        value: passed ? 1 : 0,
+        outcome: passed ? 'pass' : 'fail',
+        ...(r.problems.length > 0 ? { detail: r.problems.slice(0, 3).join('; ') } : {}),
+    };
+}
+function crashCheck(server) {
+    const base = { id: 'server-crash', title: 'server stayed up', limit: 'no exit' };
+    if (server.exit) {
+        const how = server.exit.signal ? `signal ${server.exit.signal}` : `exit code ${server.exit.code}`;
+        return { ...base, measured: `crashed (${how})`, value: 0, outcome: 'fail', detail: `the server exited during ${server.exit.phase} with ${how}` };
+    }
+    if (server.pid === null) {
+        return { ...base, measured: 'n/a', value: null, outcome: 'not-measured', detail: 'attached without a known pid' };
+    }
+    return { ...base, measured: 'up', value: 1, outcome: 'pass' };
+}
+function completedCheck(stopped) {
+    const base = { id: 'run-completed', title: 'run completed', limit: 'all phases' };
+    if (stopped) {
+        const where = stopped.message.includes(`during ${stopped.phase}`) ? '' : ` (during ${stopped.phase})`;
+        return { ...base, measured: `stopped (${stopped.reason})`, value: 0, outcome: 'fail', detail: `${stopped.message}${where}` };
+    }
+    return { ...base, measured: 'yes', value: 1, outcome: 'pass' };
+}
+function sum(items, f) {
+    return items.reduce((s, t) => s + f(t), 0);
+}
+
+;// CONCATENATED MODULE: ./src/analysis/stats.ts
+// Percentiles and medians over measured values (pure).
+/** Nearest-rank percentile of sorted values (p in 0..100). */
+function percentile(sorted, p) {
+    if (sorted.length === 0)
+        throw new Error('percentile of no values');
+    const rank = Math.ceil((p / 100) * sorted.length);
+    return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+function median(values) {
+    if (values.length === 0)
+        return null;
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+const round2 = (n) => Math.round(n * 100) / 100;
+/** p50/p95/p99/max/mean of the values, rounded to 0.01; null for no values. */
+function summarize(values) {
+    if (values.length === 0)
+        return null;
+    const sorted = [...values].sort((a, b) => a - b);
+    const mean = sorted.reduce((s, v) => s + v, 0) / sorted.length;
+    return {
+        count: sorted.length,
+        mean: round2(mean),
+        p50: round2(percentile(sorted, 50)),
+        p95: round2(percentile(sorted, 95)),
+        p99: round2(percentile(sorted, 99)),
+        max: round2(sorted[sorted.length - 1]),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/memory.ts
+// Memory figures from the samples of a run: baseline, peak, retained and growth (pure).
+
+const LOAD_PHASES = ['flapping', 'leak'];
+/**
+ * baseline = median of the baseline window; peak = max during load; retained = median of the
+ * cooldown window (or the first sample after load when there was no cooldown sample).
+ */
+function analyzeMemory(samples, sampleIntervalMs) {
+    const inPhase = (phases) => samples.filter((s) => phases.includes(s.phase));
+    const baselineBytes = median(inPhase(['baseline']).map((s) => s.rssBytes));
+    const load = inPhase(LOAD_PHASES);
+    const peakBytes = load.length === 0 ? null : Math.max(...load.map((s) => s.rssBytes));
+    let retainedBytes = median(inPhase(['cooldown']).map((s) => s.rssBytes));
+    if (retainedBytes === null && load.length > 0) {
+        const lastLoad = samples.lastIndexOf(load[load.length - 1]);
+        retainedBytes = samples[lastLoad + 1]?.rssBytes ?? null;
+    }
+    const retainedGrowthBytes = baselineBytes !== null && retainedBytes !== null ? retainedBytes - baselineBytes : null;
+    const peakGrowthBytes = baselineBytes !== null && peakBytes !== null ? peakBytes - baselineBytes : null;
+    return {
+        measured: baselineBytes !== null,
+        ...(baselineBytes === null ? { reason: samples.length === 0 ? 'no sample of the server tree was taken' : 'no baseline sample before the load' } : {}),
+        sampleIntervalMs,
+        samples,
+        baselineBytes,
+        peakBytes,
+        retainedBytes,
+        retainedGrowthBytes,
+        peakGrowthBytes,
+        growthPercent: retainedGrowthBytes !== null && baselineBytes ? Math.round((retainedGrowthBytes / baselineBytes) * 1000) / 10 : null,
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/pidusage/index.js
+var pidusage = __nccwpck_require__(636);
+var pidusage_default = /*#__PURE__*/__nccwpck_require__.n(pidusage);
+;// CONCATENATED MODULE: ./src/probe/sampler.ts
+// Samples the server tree's memory (summed RSS) and CPU at a fixed interval through the whole run.
+
+class ResourceSampler {
+    options;
+    samples = [];
+    timer = null;
+    running = null;
+    stopped = false;
+    constructor(options) {
+        this.options = options;
+    }
+    /** Primes CPU readings (pidusage's first one per pid is always 0), takes a first sample, then samples on. */
+    async start() {
+        await this.read(await this.options.listTree());
+        await this.sampleOnce();
+        this.schedule();
+    }
+    /** Takes one sample now, outside the schedule (e.g. at a phase boundary). */
+    async sampleOnce() {
+        const pids = await this.options.listTree();
+        if (pids.length === 0)
+            return null;
+        const usage = await this.read(pids);
+        if (usage.length === 0)
+            return null;
+        const sample = {
+            tMs: Math.round(performance.now() - this.options.originMs),
+            phase: this.options.phase(),
+            rssBytes: usage.reduce((sum, u) => sum + u.memory, 0),
+            cpuPercent: Math.round(usage.reduce((sum, u) => sum + u.cpu, 0) * 10) / 10,
+            processes: usage.length,
+        };
+        this.samples.push(sample);
+        return sample;
+    }
+    /** Stops sampling, waits for a sample in flight, and releases pidusage's per-pid history. */
+    async stop() {
+        this.stopped = true;
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = null;
+        await this.running;
+        pidusage_default().clear();
+    }
+    schedule() {
+        if (this.stopped)
+            return;
+        this.timer = setTimeout(() => {
+            this.running = this.sampleOnce()
+                .then(() => undefined)
+                .catch(() => undefined)
+                .finally(() => this.schedule());
+        }, this.options.intervalMs);
+    }
+    /** Usage of each pid still alive (a pid that died between listing and reading is skipped). */
+    async read(pids) {
+        if (pids.length === 0)
+            return [];
+        try {
+            const stats = (await pidusage_default()(pids));
+            return Object.values(stats).filter((s) => s !== null && s !== undefined);
+        }
+        catch {
+            // One dead pid can fail the whole batch on some platforms: read them one by one.
+            const each = await Promise.all(pids.map((pid) => pidusage_default()(pid).catch(() => null)));
+            return each.filter((s) => s !== null);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/schema.ts
+// The Report: everything one run learned, as plain JSON-serialisable data. Every output is rendered from it.
+/** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
+const REPORT_SCHEMA_VERSION = 1;
+
+// EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
+var stream = __nccwpck_require__(412);
+// EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
+var extension = __nccwpck_require__(335);
+// EXTERNAL MODULE: ./node_modules/ws/lib/permessage-deflate.js
+var permessage_deflate = __nccwpck_require__(376);
+// EXTERNAL MODULE: ./node_modules/ws/lib/receiver.js
+var receiver = __nccwpck_require__(893);
+// EXTERNAL MODULE: ./node_modules/ws/lib/sender.js
+var sender = __nccwpck_require__(389);
+// EXTERNAL MODULE: ./node_modules/ws/lib/subprotocol.js
+var subprotocol = __nccwpck_require__(332);
+// EXTERNAL MODULE: ./node_modules/ws/lib/websocket.js
+var websocket = __nccwpck_require__(681);
+// EXTERNAL MODULE: ./node_modules/ws/lib/websocket-server.js
+var websocket_server = __nccwpck_require__(129);
+;// CONCATENATED MODULE: ./node_modules/ws/wrapper.mjs
+
+
+
+
+
+
+
+
+
+
+
+/* harmony default export */ const wrapper = (websocket);
+
+;// CONCATENATED MODULE: ./src/client/connection.ts
+// One WebSocket connection's lifecycle with timings: open, close cleanly or abruptly, classify failures.
+
+const now = () => performance.now();
+/** Options handed to `ws` for every connection of the target. */
+function clientOptions(target) {
+    return {
+        headers: target.headers,
+        handshakeTimeout: target.connectTimeoutMs,
+        // ws waits 30 s for the server's close frame by default; our limit decides when a close is unclean.
+        closeTimeout: target.closeTimeoutMs,
+        perMessageDeflate: false,
+        followRedirects: false,
+        ...(target.pinned ? { lookup: pinnedLookup(target.pinned) } : {}),
+    };
+}
+/**
+ * A dns.lookup stand-in that always answers the pinned address: /etc/hosts may not list ::1 as
+ * localhost, and Node may prefer either family. Handles both the single and the `all` form.
+ */
+function pinnedLookup(pinned) {
+    return (_hostname, options, callback) => {
+        if (options.all)
+            callback(null, [{ address: pinned.address, family: pinned.family }]);
+        else
+            callback(null, pinned.address, pinned.family);
+    };
+}
+/** Opens one connection; resolves (never rejects) with the socket or a classified failure. */
+function openConnection(target, signal) {
+    const start = now();
+    return new Promise((resolve) => {
+        if (signal?.aborted) {
+            resolve({ ok: false, failure: 'aborted', message: 'aborted before connecting', elapsedMs: 0 });
+            return;
+        }
+        let settled = false;
+        const ws = new wrapper(target.url, target.subprotocols, clientOptions(target));
+        const finish = (result) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            ws.off('open', onOpen);
+            ws.off('error', onError);
+            ws.off('close', onEarlyClose);
+            resolve(result);
+        };
+        const fail = (failure, message) => {
+            ws.on('error', ignore);
+            ws.terminate();
+            finish({ ok: false, failure, message, elapsedMs: now() - start });
+        };
+        function onOpen() {
+            // From here on, errors show up as an unclean close; an unheard 'error' event would crash the gate.
+            ws.on('error', ignore);
+            finish({ ok: true, ws, handshakeMs: now() - start });
+        }
+        function onError(err) {
+            fail(classifyError(err), err.message);
+        }
+        function onEarlyClose(code) {
+            fail('reset', `closed with code ${code} before the handshake completed`);
+        }
+        function onAbort() {
+            fail('aborted', 'aborted while connecting');
+        }
+        // ws has its own handshake timeout; this one also covers a stalled TCP connect.
+        const timer = setTimeout(() => fail('timeout', `no handshake within ${target.connectTimeoutMs} ms`), target.connectTimeoutMs + 50);
+        ws.once('open', onOpen);
+        ws.once('error', onError);
+        ws.once('close', onEarlyClose);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+/**
+ * Closes an open connection. `clean`: close(1000) and wait for the server's close frame;
+ * `abrupt`: terminate() without a handshake (always resolves clean=true: nothing was expected).
+ */
+function closeConnection(ws, mode, timeoutMs) {
+    const start = now();
+    return new Promise((resolve) => {
+        ws.on('error', ignore);
+        if (ws.readyState === wrapper.CLOSED) {
+            resolve({ clean: false, closeMs: 0, code: 1006, failure: 'closed-by-server' });
+            return;
+        }
+        const serverClosedFirst = ws.readyState === wrapper.CLOSING;
+        const timer = setTimeout(() => {
+            // ws's own closeTimeout normally fires first; this is the backstop.
+            ws.terminate();
+        }, timeoutMs + 100);
+        ws.once('close', (code) => {
+            clearTimeout(timer);
+            const closeMs = now() - start;
+            if (mode === 'abrupt') {
+                resolve({ clean: true, closeMs, code });
+                return;
+            }
+            if (serverClosedFirst) {
+                resolve({ clean: false, closeMs, code, failure: 'closed-by-server' });
+            }
+            else if (code === 1000 || code === 1005) {
+                resolve({ clean: true, closeMs, code });
+            }
+            else if (code === 1006) {
+                resolve({ clean: false, closeMs, code, failure: closeMs >= timeoutMs ? 'close-timeout' : 'no-close-frame' });
+            }
+            else {
+                resolve({ clean: false, closeMs, code, failure: `close-${code}` });
+            }
+        });
+        if (mode === 'abrupt')
+            ws.terminate();
+        else if (!serverClosedFirst)
+            ws.close(1000);
+    });
+}
+function ignore() { }
+/** Maps a ws/net error to a failure kind: refused, reset, timeout, http-<status> or error. */
+function classifyError(err) {
+    const http = /Unexpected server response: (\d{3})/.exec(err.message);
+    if (http)
+        return `http-${http[1]}`;
+    switch (err.code) {
+        case 'ECONNREFUSED':
+            return 'refused';
+        case 'ECONNRESET':
+        case 'EPIPE':
+        case 'ECONNABORTED':
+            return 'reset';
+        case 'ETIMEDOUT':
+            return 'timeout';
+    }
+    if (/handshake has timed out/i.test(err.message))
+        return 'timeout';
+    if (/socket hang up/i.test(err.message))
+        return 'reset';
+    return 'error';
+}
+
+;// CONCATENATED MODULE: ./src/scenarios/load.ts
+// Flapping and leak prevention: clients that connect, hold, close and pause, cycle after cycle.
+
+
+
+/** Runs the scenario until every client finished its cycles or `signal` aborts (partial results then). */
+async function runLoad(spec, target, signal) {
+    const tally = {
+        attempts: 0,
+        connected: 0,
+        clean: 0,
+        connectFailures: {},
+        disconnectFailures: {},
+        handshakeMs: [],
+        closeMs: [],
+        cycleMs: [],
+    };
+    const start = performance.now();
+    const clients = Array.from({ length: spec.clients }, () => runClient(spec, target, signal, tally));
+    await Promise.all(clients);
+    return summarizeLoad(spec, tally, performance.now() - start);
+}
+async function runClient(spec, target, signal, tally) {
+    for (let cycle = 0; cycle < spec.cyclesPerClient && !signal.aborted; cycle++) {
+        const cycleStart = performance.now();
+        const opened = await openConnection(target, signal);
+        if (signal.aborted) {
+            if (opened.ok)
+                opened.ws.terminate();
+            return; // An interrupted cycle is not counted either way.
+        }
+        tally.attempts += 1;
+        if (opened.ok) {
+            tally.connected += 1;
+            tally.handshakeMs.push(opened.handshakeMs);
+            const held = await pause(spec.holdMs, signal);
+            if (!held) {
+                opened.ws.terminate();
+                tally.attempts -= 1;
+                tally.connected -= 1;
+                tally.handshakeMs.pop();
+                return;
+            }
+            const closed = await closeConnection(opened.ws, 'clean', target.closeTimeoutMs);
+            tally.closeMs.push(closed.closeMs);
+            if (closed.clean)
+                tally.clean += 1;
+            else
+                bump(tally.disconnectFailures, closed.failure ?? 'error');
+        }
+        else {
+            bump(tally.connectFailures, opened.failure);
+        }
+        if (!(await pause(spec.pauseMs, signal)))
+            return;
+        tally.cycleMs.push(performance.now() - cycleStart);
+    }
+}
+/** Waits ms; false when aborted meanwhile. */
+async function pause(ms, signal) {
+    if (ms <= 0)
+        return !signal.aborted;
+    try {
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function bump(counts, kind) {
+    counts[kind] = (counts[kind] ?? 0) + 1;
+}
+function summarizeLoad(spec, tally, durationMs) {
+    return {
+        id: spec.id,
+        enabled: true,
+        prescribed: {
+            clients: spec.clients,
+            cyclesPerClient: spec.cyclesPerClient,
+            holdMs: spec.holdMs,
+            pauseMs: spec.pauseMs,
+            cycleMs: spec.holdMs + spec.pauseMs,
+        },
+        attempts: tally.attempts,
+        connected: tally.connected,
+        cleanDisconnects: tally.clean,
+        connectRate: tally.attempts === 0 ? null : tally.connected / tally.attempts,
+        disconnectRate: tally.connected === 0 ? null : tally.clean / tally.connected,
+        connectFailures: tally.connectFailures,
+        disconnectFailures: tally.disconnectFailures,
+        handshakeMs: summarize(tally.handshakeMs),
+        closeMs: summarize(tally.closeMs),
+        cycleMs: summarize(tally.cycleMs),
+        durationMs: Math.round(durationMs),
+    };
+}
+/** The result of a scenario that did not run (disabled on purpose, or the run stopped before it). */
+function emptyLoadResult(spec, enabled) {
+    return { ...summarizeLoad(spec, emptyTally(), 0), enabled };
+}
+function emptyTally() {
+    return { attempts: 0, connected: 0, clean: 0, connectFailures: {}, disconnectFailures: {}, handshakeMs: [], closeMs: [], cycleMs: [] };
+}
+
+;// CONCATENATED MODULE: ./src/scenarios/recovery.ts
+// Recovery: after the storm, one stable connection must answer pings and test messages.
+
+
+
+/** Text of an Expect as the user wrote it. */
+function describeExpect(expect) {
+    return expect.kind === 'regex' ? `/${expect.source}/${expect.flags}` : expect.kind;
+}
+/** Does `reply` answer `sent` under `expect`? */
+function replyMatches(expect, sent, reply) {
+    switch (expect.kind) {
+        case 'none':
+        case 'any':
+            return true;
+        case 'echo':
+            return reply === sent;
+        case 'regex':
+            return new RegExp(expect.source, expect.flags).test(reply);
+    }
+}
+async function runRecovery(spec, target, signal) {
+    const result = emptyRecoveryResult(spec, true);
+    const opened = await openConnection(target, signal);
+    if (!opened.ok) {
+        result.connectFailure = opened.failure;
+        result.problems.push(`could not connect: ${opened.failure} (${opened.message})`);
+        return result;
+    }
+    const ws = opened.ws;
+    const openedAt = performance.now();
+    result.connected = true;
+    result.handshakeMs = Math.round(opened.handshakeMs * 100) / 100;
+    let serverClosed = null;
+    ws.once('close', (code) => {
+        serverClosed = code;
+    });
+    // Replies that arrive before we send anything (a protocol that speaks first) answer nothing of ours.
+    const inbox = [];
+    let waiter = null;
+    let sending = false;
+    ws.on('message', (data, isBinary) => {
+        if (!sending)
+            return;
+        inbox.push(isBinary ? `<binary ${rawLength(data)} bytes>` : rawText(data));
+        waiter?.();
+    });
+    const waitTimeoutMs = target.connectTimeoutMs;
+    const rtts = [];
+    for (let i = 0; i < spec.pings && !signal.aborted && serverClosed === null; i++) {
+        result.pingsSent += 1;
+        const rtt = await pingOnce(ws, waitTimeoutMs, signal);
+        if (rtt === null)
+            result.problems.push(`ping ${i + 1} got no pong within ${waitTimeoutMs} ms`);
+        else {
+            result.pongsReceived += 1;
+            rtts.push(rtt);
+        }
+    }
+    result.pingRttMs = summarize(rtts);
+    for (let i = 0; i < spec.messages && !signal.aborted && serverClosed === null; i++) {
+        const text = spec.messages > 1 ? `${spec.message} #${i + 1}` : spec.message;
+        sending = true;
+        const sendError = await new Promise((resolve) => ws.send(text, (err) => resolve(err ?? undefined)));
+        result.messagesSent += 1;
+        if (sendError) {
+            result.problems.push(`message ${i + 1} could not be sent: ${sendError.message}`);
+            continue;
+        }
+        if (spec.expect.kind === 'none') {
+            result.messagesAnswered += 1;
+            continue;
+        }
+        const reply = await nextReply(() => inbox.shift(), (w) => (waiter = w), waitTimeoutMs, signal);
+        waiter = null;
+        if (reply === undefined)
+            result.problems.push(`message ${i + 1} got no reply within ${waitTimeoutMs} ms`);
+        else if (replyMatches(spec.expect, text, reply))
+            result.messagesAnswered += 1;
+        else
+            result.problems.push(`message ${i + 1}: reply does not match expect ${result.expect}: ${reply.slice(0, 200)}`);
+    }
+    const remaining = spec.holdMs - (performance.now() - openedAt);
+    if (remaining > 0 && serverClosed === null) {
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(remaining, undefined, { signal }).catch(() => undefined);
+    }
+    result.heldMs = Math.round(performance.now() - openedAt);
+    if (serverClosed !== null) {
+        result.problems.push(`the server closed the connection (code ${serverClosed}) after ${result.heldMs} ms`);
+    }
+    else {
+        const closed = await closeConnection(ws, 'clean', target.closeTimeoutMs);
+        result.closedCleanly = closed.clean;
+        if (!closed.clean)
+            result.problems.push(`the close was not clean: ${closed.failure ?? `code ${closed.code}`}`);
+    }
+    if (signal.aborted)
+        result.problems.push('the run was stopped during recovery');
+    return result;
+}
+/** Round-trip time of one ping, or null when no pong arrives in time. */
+function pingOnce(ws, timeoutMs, signal) {
+    return new Promise((resolve) => {
+        const start = performance.now();
+        const done = (value) => {
+            clearTimeout(timer);
+            ws.off('pong', onPong);
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        };
+        const onPong = () => done(performance.now() - start);
+        const onAbort = () => done(null);
+        const timer = setTimeout(() => done(null), timeoutMs);
+        ws.on('pong', onPong);
+        signal.addEventListener('abort', onAbort, { once: true });
+        try {
+            ws.ping();
+        }
+        catch {
+            done(null);
+        }
+    });
+}
+async function nextReply(take, setWaiter, timeoutMs, signal) {
+    const ready = take();
+    if (ready !== undefined)
+        return ready;
+    await new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        signal.addEventListener('abort', done, { once: true });
+        setWaiter(done);
+    });
+    return take();
+}
+function rawText(data) {
+    if (Array.isArray(data))
+        return Buffer.concat(data).toString('utf8');
+    return Buffer.from(data).toString('utf8');
+}
+function rawLength(data) {
+    if (Array.isArray(data))
+        return data.reduce((n, b) => n + b.length, 0);
+    return data.byteLength;
+}
+/** The result of a recovery that did not run. */
+function emptyRecoveryResult(spec, enabled) {
+    return {
+        id: 'recovery',
+        enabled,
+        connected: false,
+        handshakeMs: null,
+        pingsSent: 0,
+        pongsReceived: 0,
+        pingRttMs: null,
+        messagesSent: 0,
+        messagesAnswered: 0,
+        expect: describeExpect(spec.expect),
+        heldMs: 0,
+        closedCleanly: false,
+        problems: [],
+    };
+}
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./src/server/endpoint.ts
+// The server's address: picking a free port, and asking whether anything already listens there.
+
+/** Hosts to try for a URL host: `localhost` may be served on either loopback family. */
+function candidateAddresses(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    if (host === 'localhost') {
+        return [
+            { host: '127.0.0.1', pinned: { address: '127.0.0.1', family: 4 } },
+            { host: '::1', pinned: { address: '::1', family: 6 } },
+        ];
+    }
+    return [{ host }];
+}
+/** A port that was free on loopback a moment ago (the server binds it right after). */
+function pickFreePort() {
+    return new Promise((resolve, reject) => {
+        const server = (0,external_node_net_namespaceObject.createServer)();
+        server.unref();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            const port = typeof address === 'object' && address ? address.port : 0;
+            server.close(() => resolve(port));
+        });
+    });
+}
+/** Replaces port 0 in a ws:// URL with `port`. */
+function withPort(url, port) {
+    const u = new URL(url);
+    u.port = String(port);
+    return u.toString();
+}
+function portOf(url) {
+    const u = new URL(url);
+    if (u.port !== '')
+        return Number(u.port);
+    return u.protocol === 'wss:' ? 443 : 80;
+}
+/** True when a TCP connection to host:port succeeds within timeoutMs. */
+function tcpAnswers(host, port, timeoutMs = 500) {
+    return new Promise((resolve) => {
+        const socket = (0,external_node_net_namespaceObject.connect)({ host, port });
+        const done = (answered) => {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(answered);
+        };
+        const timer = setTimeout(() => done(false), timeoutMs);
+        socket.once('connect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+/** The address already answering on the URL's port, or null when none does. */
+async function existingListener(url) {
+    const u = new URL(url);
+    const port = portOf(url);
+    for (const { host } of candidateAddresses(u.hostname)) {
+        if (await tcpAnswers(host, port))
+            return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/server/port-owner.ts
+// Attach mode on Linux: finds the pid that owns the listening socket on a port, through /proc.
+
+const TCP_LISTEN = '0A';
+/** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
+function listeningInodes(procNetTcp, port) {
+    const inodes = [];
+    for (const line of procNetTcp.split('\n').slice(1)) {
+        const fields = line.trim().split(/\s+/);
+        const local = fields[1];
+        const state = fields[3];
+        const inode = fields[9];
+        if (!local || !inode || state !== TCP_LISTEN)
+            continue;
+        const localPort = Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
+        if (localPort === port && inode !== '0')
+            inodes.push(inode);
+    }
+    return inodes;
+}
+/** The pid whose open fds include a socket listening on `port`; null when not found or not Linux. */
+async function findPortOwner(port) {
+    if (process.platform !== 'linux')
+        return null;
+    const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
+    const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((i) => `socket:[${i}]`));
+    if (wanted.size === 0)
+        return null;
+    const pids = (await (0,promises_namespaceObject.readdir)('/proc')).filter((d) => /^\d+$/.test(d));
+    for (const pid of pids) {
+        if (Number(pid) === process.pid)
+            continue;
+        let fds;
+        try {
+            fds = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`);
+        }
+        catch {
+            continue;
+        }
+        for (const fd of fds) {
+            const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
+            if (wanted.has(link))
+                return Number(pid);
+        }
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/server/process-tree.ts
+// Finds a process and all its descendants, and tells whether a pid is still alive. Read-only.
+
+
+const isLinux = process.platform === 'linux';
+/** The pid and every descendant of it that is alive now, root first. Empty when the root is gone. */
+async function listTree(rootPid) {
+    if (isLinux)
+        return listTreeFromProc(rootPid);
+    if (process.platform === 'win32')
+        return (await isAlive(rootPid)) ? [rootPid] : [];
+    return listTreeFromPs(rootPid);
+}
+async function listTreeFromProc(rootPid) {
+    if (!(await isAlive(rootPid)))
+        return [];
+    const tree = [];
+    const queue = [rootPid];
+    while (queue.length > 0) {
+        const pid = queue.shift();
+        tree.push(pid);
+        queue.push(...(await childrenFromProc(pid)));
+    }
+    return tree;
+}
+/** Children of one pid from /proc/<pid>/task/<tid>/children (one read per thread, no scan of all processes). */
+async function childrenFromProc(pid) {
+    let tids;
+    try {
+        tids = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/task`);
+    }
+    catch {
+        return [];
+    }
+    const children = [];
+    for (const tid of tids) {
+        try {
+            const text = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/task/${tid}/children`, 'utf8');
+            for (const part of text.split(' ')) {
+                const child = Number(part);
+                if (child > 0)
+                    children.push(child);
+            }
+        }
+        catch {
+            // The thread ended between readdir and read.
+        }
+    }
+    return children;
+}
+async function listTreeFromPs(rootPid) {
+    const out = await new Promise((resolve) => {
+        (0,external_node_child_process_namespaceObject.execFile)('ps', ['-A', '-o', 'pid=,ppid='], (err, stdout) => resolve(err ? '' : stdout));
+    });
+    const childrenOf = new Map();
+    let rootSeen = false;
+    for (const line of out.split('\n')) {
+        const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+        if (!pid || ppid === undefined)
+            continue;
+        if (pid === rootPid)
+            rootSeen = true;
+        childrenOf.set(ppid, [...(childrenOf.get(ppid) ?? []), pid]);
+    }
+    if (!rootSeen)
+        return [];
+    const tree = [];
+    const queue = [rootPid];
+    while (queue.length > 0) {
+        const pid = queue.shift();
+        tree.push(pid);
+        queue.push(...(childrenOf.get(pid) ?? []));
+    }
+    return tree;
+}
+/** True while the pid exists and is not a zombie (a zombie holds no memory and runs nothing). */
+async function isAlive(pid) {
+    if (isLinux) {
+        try {
+            const stat = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/stat`, 'utf8');
+            const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+            return state !== 'Z' && state !== 'X';
+        }
+        catch {
+            return false;
+        }
+    }
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/** The command line of a pid, for the report; '' when it cannot be read. */
+async function commandLine(pid) {
+    if (!isLinux)
+        return '';
+    try {
+        const raw = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/cmdline`, 'utf8');
+        return raw.split('\0').filter(Boolean).join(' ');
+    }
+    catch {
+        return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/server/readiness.ts
+// Waits until the server completes a real WebSocket handshake, retrying with backoff.
+
+
+
+class NotReadyError extends Error {
+    lastFailure;
+    constructor(message, lastFailure) {
+        super(message);
+        this.lastFailure = lastFailure;
+        this.name = 'NotReadyError';
+    }
+}
+/**
+ * Tries handshakes until one succeeds, `timeoutMs` passes, `signal` aborts, or `gaveUp()` returns a
+ * reason (the server process exited). Backoff grows from 50 ms to 500 ms.
+ */
+async function waitForHandshake(target, options) {
+    const start = performance.now();
+    const candidates = candidateAddresses(new URL(target.url).hostname).map((c) => c.pinned);
+    let attempts = 0;
+    let delay = 50;
+    let last = null;
+    for (;;) {
+        for (const pinned of candidates) {
+            const elapsed = performance.now() - start;
+            const remaining = options.timeoutMs - elapsed;
+            if (remaining <= 0)
+                break;
+            const reason = options.gaveUp?.();
+            if (reason)
+                throw new NotReadyError(reason, last);
+            if (options.signal.aborted)
+                throw new NotReadyError('stopped while waiting for the server to accept a handshake', last);
+            const attemptTarget = {
+                ...target,
+                connectTimeoutMs: Math.max(1, Math.min(target.connectTimeoutMs, remaining)),
+                ...(pinned ? { pinned } : {}),
+            };
+            attempts += 1;
+            const result = await openConnection(attemptTarget, options.signal);
+            if (result.ok) {
+                await closeConnection(result.ws, 'clean', target.closeTimeoutMs);
+                return { target: { ...target, ...(pinned ? { pinned } : {}) }, afterMs: performance.now() - start, attempts };
+            }
+            last = `${result.failure}: ${result.message}`;
+        }
+        const reason = options.gaveUp?.();
+        if (reason)
+            throw new NotReadyError(reason, last);
+        const remaining = options.timeoutMs - (performance.now() - start);
+        if (remaining <= 0) {
+            throw new NotReadyError(`the server did not accept a WebSocket handshake at ${target.url} within ${Math.round(options.timeoutMs / 1000)} s (${attempts} attempts; last: ${last ?? 'none'})`, last);
+        }
+        try {
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(delay, remaining), undefined, { signal: options.signal });
+        }
+        catch {
+            throw new NotReadyError('stopped while waiting for the server to accept a handshake', last);
+        }
+        delay = Math.min(delay * 2, 500);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/server/server-log.ts
+// Captures what the server prints: everything to a log file, the last lines in memory for the report.
+
+
+const MAX_LINE_CHARS = 4096;
+class ServerLog {
+    path;
+    keepLines;
+    lines = [];
+    partial = '';
+    file;
+    constructor(path, keepLines = 200) {
+        this.path = path;
+        this.keepLines = keepLines;
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        this.file = (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'w' });
+        // A full disk must not crash the gate; the in-memory tail still works.
+        this.file.on('error', () => { });
+    }
+    /** Feeds a stream of the server's output into the log. */
+    attach(stream) {
+        stream?.on('data', (chunk) => this.write(chunk));
+    }
+    write(chunk) {
+        this.file.write(chunk);
+        const parts = (this.partial + chunk.toString('utf8')).split(/\r?\n/);
+        this.partial = parts.pop() ?? '';
+        if (this.partial.length > MAX_LINE_CHARS) {
+            this.push(this.partial);
+            this.partial = '';
+        }
+        for (const line of parts)
+            this.push(line);
+    }
+    push(line) {
+        this.lines.push(line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}… [line cut]` : line);
+        if (this.lines.length > this.keepLines)
+            this.lines.shift();
+    }
+    /** The last lines printed, including an unfinished last line. */
+    tail(n = this.keepLines) {
+        const all = this.partial === '' ? this.lines : [...this.lines, this.partial];
+        return all.slice(-n);
+    }
+    /** Flushes and closes the file. */
+    close() {
+        return new Promise((resolve) => this.file.end(resolve));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/server/server-process.ts
+// The launched server: the one place that spawns it, watches it exit, and tears its whole tree down.
+
+
+
+
+class ServerProcess {
+    child;
+    log;
+    pid;
+    /** Every pid ever seen in the tree, so teardown can prove that none survived. */
+    pidsSeen = new Set();
+    /** Resolves when the root process exits, for whatever reason. */
+    exited;
+    exitInfo = null;
+    stopping = false;
+    constructor(child, log, pid) {
+        this.child = child;
+        this.log = log;
+        this.pid = pid;
+        this.pidsSeen.add(pid);
+        this.exited = new Promise((resolve) => {
+            child.once('exit', (code, signal) => {
+                this.exitInfo = { code, signal };
+                resolve(this.exitInfo);
+            });
+        });
+        log.attach(child.stdout);
+        log.attach(child.stderr);
+    }
+    /** Starts the command through a shell in its own process group, output captured to the log. */
+    static async launch(options) {
+        const log = new ServerLog(options.logPath);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(options.command, {
+            shell: true,
+            cwd: options.cwd,
+            env: { ...process.env, ...options.env },
+            // Its own process group, so one signal reaches the shell and everything it started.
+            detached: process.platform !== 'win32',
+            stdio: ['ignore', 'pipe', 'pipe'],
+            windowsHide: true,
+        });
+        const pid = await new Promise((resolve, reject) => {
+            child.once('spawn', () => resolve(child.pid));
+            child.once('error', (err) => reject(new Error(`could not start server-command in '${options.cwd}': ${err.message}`)));
+        }).catch(async (err) => {
+            await log.close();
+            throw err;
+        });
+        return new ServerProcess(child, log, pid);
+    }
+    /** Exit status once the root has exited; null while it runs. */
+    get exit() {
+        return this.exitInfo;
+    }
+    /** True once stop() began: an exit after that is ours, not a crash. */
+    get isStopping() {
+        return this.stopping;
+    }
+    /** The tree as it is now (root first), remembered in pidsSeen. */
+    async tree() {
+        const pids = this.exitInfo ? await this.orphansOfGroup() : await listTree(this.pid);
+        for (const pid of pids)
+            this.pidsSeen.add(pid);
+        return pids;
+    }
+    /**
+     * SIGTERM the process group and every known pid, wait up to `graceMs`, then SIGKILL what is left.
+     * Returns the pids of the tree still alive afterwards (empty on success).
+     */
+    async stop(graceMs) {
+        this.stopping = true;
+        await this.tree();
+        this.signalAll('SIGTERM');
+        if (!(await this.waitAllDead(graceMs))) {
+            await this.tree();
+            this.signalAll('SIGKILL');
+            await this.waitAllDead(2000);
+        }
+        this.child.stdout?.destroy();
+        this.child.stderr?.destroy();
+        await this.log.close();
+        return this.survivors();
+    }
+    /** Pids of the tree that are still alive. */
+    async survivors() {
+        const alive = [];
+        for (const pid of this.pidsSeen)
+            if (await isAlive(pid))
+                alive.push(pid);
+        return alive;
+    }
+    signalAll(signal) {
+        if (process.platform === 'win32') {
+            (0,external_node_child_process_namespaceObject.execFile)('taskkill', ['/pid', String(this.pid), '/T', '/F'], () => { });
+            return;
+        }
+        try {
+            process.kill(-this.pid, signal);
+        }
+        catch {
+            // The group is gone already.
+        }
+        // Descendants that left the group (setsid, daemons) still get the signal.
+        for (const pid of this.pidsSeen) {
+            try {
+                process.kill(pid, signal);
+            }
+            catch {
+                // Already gone.
+            }
+        }
+    }
+    async waitAllDead(timeoutMs) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+            if ((await this.survivors()).length === 0 && this.exitInfo)
+                return true;
+            if (Date.now() >= deadline)
+                return false;
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(25);
+        }
+    }
+    /** After the root died, its orphans are re-parented; the known pids still alive are the tree. */
+    async orphansOfGroup() {
+        const alive = await this.survivors();
+        const all = new Set();
+        for (const pid of alive)
+            for (const p of await listTree(pid))
+                all.add(p);
+        return [...all];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+// The gate's name and version, as reports and the CLI state them (a test keeps it equal to package.json).
+const TOOL_NAME = 'ws-resilience-gate';
+const TOOL_VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/gate.ts
+// Runs the phases in order under one AbortSignal and one deadline, always tears down, returns the Report.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Windows of samples the baseline needs: at least 500 ms and three samples. */
+function baselineWindowMs(sampleIntervalMs) {
+    return Math.max(500, 3 * sampleIntervalMs);
+}
+/** Thrown inside the run to end it early with a reason; never escapes runGate. */
+class StopRun extends Error {
+    info;
+    constructor(info) {
+        super(info.message);
+        this.info = info;
+    }
+}
+async function runGate(config, options = {}) {
+    const origin = performance.now();
+    const startedAt = new Date().toISOString();
+    const progress = options.onProgress ?? (() => { });
+    const controller = new AbortController();
+    const signal = controller.signal;
+    let stopped = null;
+    let phase = 'startup';
+    const phases = [{ name: 'startup', startMs: 0, endMs: 0 }];
+    const elapsed = () => Math.round(performance.now() - origin);
+    /** The first reason to stop wins; later ones (teardown noise) are ignored. */
+    const stop = (reason, message) => {
+        if (stopped)
+            return;
+        stopped = { phase, reason, message };
+        controller.abort(new StopRun(stopped));
+    };
+    const enter = (name, line) => {
+        phases[phases.length - 1].endMs = elapsed();
+        phases.push({ name, startMs: elapsed(), endMs: elapsed() });
+        phase = name;
+        if (line)
+            progress(`▶ ${name}: ${line}`);
+    };
+    const onCancel = () => stop('cancelled', 'the run was cancelled (SIGINT/SIGTERM)');
+    if (options.signal?.aborted)
+        onCancel();
+    options.signal?.addEventListener('abort', onCancel, { once: true });
+    const deadline = setTimeout(() => stop('timeout', `the run exceeded timeout-s (${config.timeoutMs / 1000} s)`), config.timeoutMs);
+    const launching = config.server.command !== null;
+    let url = config.client.url;
+    const serverEnv = { ...config.server.env };
+    const serverInfo = {
+        mode: launching ? 'launch' : 'attach',
+        command: config.server.command,
+        url,
+        pid: config.server.pid,
+        pidSource: config.server.pid !== null ? 'server-pid' : null,
+        readyAfterMs: null,
+        exit: null,
+        logPath: null,
+        logTail: [],
+        pidsSeen: [],
+        processes: [],
+        survivors: [],
+    };
+    let server = null;
+    let sampler = null;
+    const loadSpec = (id) => ({
+        id,
+        clients: id === 'flapping' ? 1 : config.leak.clients,
+        cyclesPerClient: id === 'flapping' ? config.flapping.cycles : config.leak.cycles,
+        holdMs: config.flapping.holdMs,
+        pauseMs: config.flapping.pauseMs,
+    });
+    const recoverySpec = config.recovery;
+    const enabled = (id) => config.scenarios.includes(id);
+    let flapping = emptyLoadResult(loadSpec('flapping'), enabled('flapping'));
+    let leak = emptyLoadResult(loadSpec('leak'), enabled('leak'));
+    let recovery = emptyRecoveryResult(recoverySpec, enabled('recovery'));
+    /** Waits ms unless the run stops; throws the stop. */
+    const wait = async (ms) => {
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined);
+        throwIfStopped();
+    };
+    const throwIfStopped = () => {
+        if (stopped)
+            throw new StopRun(stopped);
+    };
+    try {
+        // Startup: the address, the server, the first handshake.
+        if (launching && portOf(url) === 0) {
+            const port = await pickFreePort();
+            url = withPort(url, port);
+            serverEnv.PORT ??= String(port);
+        }
+        serverInfo.url = url;
+        if (launching) {
+            const squatter = await existingListener(url);
+            if (squatter) {
+                throw new StopRun({
+                    phase,
+                    reason: 'startup-failed',
+                    message: `something already answers on ${squatter}: stop it or choose another port in 'url' (the gate would test the wrong process)`,
+                });
+            }
+            const logPath = (0,external_node_path_namespaceObject.resolve)(config.server.logPath ?? (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `ws-resilience-server-${process.pid}-${Date.now()}.log`));
+            serverInfo.logPath = logPath;
+            progress(`▶ startup: launching \`${config.server.command}\` (log: ${logPath})`);
+            server = await ServerProcess.launch({
+                command: config.server.command,
+                cwd: (0,external_node_path_namespaceObject.resolve)(config.server.workingDirectory),
+                env: serverEnv,
+                logPath,
+            });
+            serverInfo.pid = server.pid;
+            serverInfo.pidSource = 'launched';
+            const launched = server;
+            void launched.exited.then((exit) => {
+                if (launched.isStopping)
+                    return;
+                serverInfo.exit = { ...exit, phase, atMs: elapsed() };
+                stop('crash', `the server exited during ${phase} with ${exitText(exit)}`);
+            });
+        }
+        else {
+            progress(`▶ startup: attaching to ${url}`);
+        }
+        let target = {
+            url,
+            headers: config.client.headers,
+            subprotocols: config.client.subprotocols,
+            connectTimeoutMs: config.client.connectTimeoutMs,
+            closeTimeoutMs: config.client.closeTimeoutMs,
+        };
+        try {
+            const ready = await waitForHandshake(target, {
+                timeoutMs: config.server.startupTimeoutMs,
+                signal,
+                gaveUp: () => (serverInfo.exit ? `the server exited before accepting a handshake (${exitText(serverInfo.exit)})` : null),
+            });
+            target = ready.target;
+            serverInfo.readyAfterMs = Math.round(ready.afterMs);
+            progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${ready.attempts} handshake attempt${ready.attempts === 1 ? '' : 's'})`);
+        }
+        catch (err) {
+            if (err instanceof NotReadyError && !stopped) {
+                throw new StopRun({ phase, reason: serverInfo.exit ? 'crash' : 'startup-failed', message: err.message });
+            }
+            throw err;
+        }
+        // The server's process tree, to sample.
+        if (!launching && serverInfo.pid === null) {
+            const owner = await findPortOwner(portOf(url));
+            if (owner !== null) {
+                serverInfo.pid = owner;
+                serverInfo.pidSource = 'port-owner';
+            }
+        }
+        const rootPid = serverInfo.pid;
+        if (rootPid !== null) {
+            const seen = new Set();
+            const treeOf = async () => {
+                const pids = server ? await server.tree() : await listTree(rootPid);
+                for (const p of pids)
+                    seen.add(p);
+                return pids;
+            };
+            serverInfo.processes = await Promise.all((await treeOf()).map(async (pid) => ({ pid, command: await commandLine(pid) })));
+            sampler = new ResourceSampler({ intervalMs: config.sampleIntervalMs, listTree: treeOf, phase: () => phase, originMs: origin });
+            await sampler.start();
+            if (!server)
+                serverInfo.pidsSeen = [...seen];
+        }
+        throwIfStopped();
+        // Load and measurement phases.
+        if (config.warmupConnections > 0) {
+            enter('warmup', `${config.warmupConnections} connections`);
+            await runLoad({ id: 'flapping', clients: 1, cyclesPerClient: config.warmupConnections, holdMs: 0, pauseMs: 0 }, target, signal);
+            throwIfStopped();
+        }
+        enter('baseline', `${baselineWindowMs(config.sampleIntervalMs)} ms idle`);
+        await wait(baselineWindowMs(config.sampleIntervalMs));
+        await sampler?.sampleOnce();
+        if (enabled('flapping')) {
+            const spec = loadSpec('flapping');
+            enter('flapping', `${spec.cyclesPerClient} cycles, hold ${spec.holdMs} ms, pause ${spec.pauseMs} ms`);
+            flapping = await runLoad(spec, target, signal);
+            progress(`  ${loadLine(flapping)}`);
+            throwIfStopped();
+        }
+        if (enabled('leak')) {
+            const spec = loadSpec('leak');
+            enter('leak', `${spec.clients} clients x ${spec.cyclesPerClient} cycles`);
+            leak = await runLoad(spec, target, signal);
+            progress(`  ${loadLine(leak)}`);
+            throwIfStopped();
+        }
+        enter('cooldown', `${config.cooldownMs} ms idle`);
+        await wait(config.cooldownMs);
+        await sampler?.sampleOnce();
+        if (enabled('recovery')) {
+            enter('recovery', `${recoverySpec.pings} pings, ${recoverySpec.messages} messages, expect ${recovery.expect}`);
+            recovery = await runRecovery(recoverySpec, target, signal);
+            progress(`  ${recovery.problems.length === 0 ? 'recovered' : recovery.problems.join('; ')}`);
+            throwIfStopped();
+        }
+    }
+    catch (err) {
+        if (err instanceof StopRun) {
+            stopped ??= err.info;
+        }
+        else {
+            stopped ??= { phase, reason: 'error', message: `internal error: ${err.stack ?? String(err)}` };
+        }
+    }
+    finally {
+        clearTimeout(deadline);
+        options.signal?.removeEventListener('abort', onCancel);
+        const stopPhase = phase;
+        enter('teardown', stopped ? `after ${stopped.reason} during ${stopPhase}` : 'stopping the server');
+        await sampler?.stop();
+        if (server) {
+            serverInfo.survivors = await server.stop(config.server.shutdownGraceMs);
+            serverInfo.logTail = server.log.tail();
+            serverInfo.pidsSeen = [...server.pidsSeen];
+            if (serverInfo.survivors.length > 0) {
+                progress(`⚠ processes of the server tree survived teardown: ${serverInfo.survivors.join(', ')}`);
+            }
+        }
+        phases[phases.length - 1].endMs = elapsed();
+    }
+    const memory = serverInfo.pid === null
+        ? {
+            ...analyzeMemory([], config.sampleIntervalMs),
+            reason: launching ? 'the server never started' : 'attached without a known pid: set server-pid (or run on Linux, where the port owner is found)',
+        }
+        : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs);
+    const measurements = { server: serverInfo, stopped, flapping, leak, recovery, memory };
+    const checks = runChecks(config, measurements);
+    return {
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+        startedAt,
+        durationMs: elapsed(),
+        environment: {
+            os: `${process.platform}`,
+            arch: process.arch,
+            node: process.version,
+            runnerOs: process.env.RUNNER_OS ?? null,
+            commit: process.env.GITHUB_SHA ?? null,
+            workflow: process.env.GITHUB_WORKFLOW ?? null,
+            job: process.env.GITHUB_JOB ?? null,
+        },
+        config: options.configDescription ?? {},
+        server: serverInfo,
+        phases,
+        stopped,
+        scenarios: { flapping, leak, recovery },
+        memory,
+        checks,
+        verdict: verdictOf(checks),
+    };
+}
+function exitText(exit) {
+    return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+}
+function loadLine(r) {
+    return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected} closed cleanly`;
+}
+
+;// CONCATENATED MODULE: ./src/report/json.ts
+// Writes the JSON report (the versioned Report object as it is).
+
+
+/** Writes the report to `path` (folders created) and returns the absolute path. */
+async function writeJsonReport(report, path) {
+    const absolute = (0,external_node_path_namespaceObject.resolve)(path);
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(absolute), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(absolute, `${JSON.stringify(report, null, 2)}\n`);
+    return absolute;
+}
+
+;// CONCATENATED MODULE: ./src/report/escape.ts
+// Escaping of text that came from the server or the user before it reaches Markdown, HTML or a terminal.
+/** Longest inline text (in characters of the original) kept by default; table cells stay readable. */
+const DEFAULT_INLINE_MAX = 300;
+const ZERO_WIDTH_JOINER = '\u200D';
+// CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks) a server may print.
+const ANSI_PATTERN = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u001B[@-Z\\-_]/g;
+// C0 and C1 controls except tab and newline; carriage returns become newlines first.
+const CONTROL_PATTERN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+// Bidirectional overrides can make a line read differently from what it contains.
+const BIDI_PATTERN = /[\u202A-\u202E\u2066-\u2069]/g;
+/** Removes ANSI escape sequences, control characters and bidi overrides; keeps tabs and newlines (CR/CRLF become LF). */
+function stripControl(text) {
+    return text
+        .replace(ANSI_PATTERN, '')
+        .replace(/\r\n?/g, '\n')
+        .replace(/[\u2028\u2029]/g, '\n')
+        .replace(CONTROL_PATTERN, '')
+        .replace(BIDI_PATTERN, '');
+}
+/** Cuts text to at most `maxLength` code points, ending with "…" when it cut. */
+function truncate(text, maxLength) {
+    if (text.length <= maxLength)
+        return text;
+    const points = Array.from(text);
+    if (points.length <= maxLength)
+        return text;
+    if (maxLength <= 0)
+        return '';
+    return `${points.slice(0, maxLength - 1).join('')}…`;
+}
+/** One line of plain text, safe for a terminal or a Markdown code span: no controls, newlines and tabs collapsed, capped. */
+function sanitizeText(text, maxLength = DEFAULT_INLINE_MAX) {
+    const oneLine = stripControl(String(text)).replace(/[\t\n]+/g, ' ');
+    return truncate(oneLine, maxLength);
+}
+/**
+ * Escapes text for inline Markdown (table cells, sentences, list items): one line, capped, with Markdown
+ * punctuation backslash-escaped, `& < >` as entities (so they stay inert inside HTML too) and `@mentions` broken
+ * by a zero-width joiner so nobody is pinged.
+ */
+function escapeInline(text, maxLength = DEFAULT_INLINE_MAX) {
+    const plain = sanitizeText(text, maxLength);
+    const escaped = plain
+        .replace(/[\\`*_[\]|~$]/g, (c) => `\\${c}`)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        // A mention is `@` followed by a name character; the joiner makes GitHub see no name after the `@`.
+        .replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZERO_WIDTH_JOINER}`);
+    // Block markers only matter at the start of a line (a list item or paragraph built from this text).
+    return escaped.replace(/^(\s*)(#{1,6}|[+-]|\d{1,9}[.)])(?=\s|$)/, (_m, space, marker) => {
+        return `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`;
+    });
+}
+/** Escapes text for HTML contexts where Markdown is not parsed (e.g. inside `<summary>`). Also breaks mentions. */
+function escapeHtml(text, maxLength = DEFAULT_INLINE_MAX) {
+    return sanitizeText(text, maxLength)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+        .replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZERO_WIDTH_JOINER}`);
+}
+/** The length of the longest run of backticks in text (0 when there is none). */
+function longestBacktickRun(text) {
+    let longest = 0;
+    for (const match of text.matchAll(/`+/g))
+        longest = Math.max(longest, match[0].length);
+    return longest;
+}
+/**
+ * A fenced code block holding text verbatim. The fence is longer than any backtick run inside (at least 3), so the
+ * content cannot close it; inside a fence HTML is inert (even `</details>`) and mentions do not ping.
+ */
+function codeBlock(text, lang = '') {
+    const body = stripControl(text);
+    const fence = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
+    // An info string may not contain backticks; keep it to a plain language name.
+    const info = lang.replace(/[^\w+.#-]/g, '');
+    const newline = body === '' || body.endsWith('\n') ? '' : '\n';
+    return `${fence}${info}\n${body}${newline}${fence}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+// The Markdown report (PR comment, job summary): pure, from a Report, escaped, and kept under GitHub's size limit.
+
+
+/** Safely below GitHub's 65,536-character limit for a comment body, leaving room for a marker and a header. */
+const DEFAULT_MAX_CHARS = 65_000;
+/** When the log tail must shrink, no single line keeps more than this many characters. */
+const LOG_LINE_CAP = 500;
+/** The memory chart never draws more points than this; more would be unreadable. */
+const CHART_MAX_POINTS = 60;
+const FAILED_CHECKS_IN_HEADLINE = 5;
+const PROBLEMS_IN_RECOVERY_LINE = 3;
+const VERDICT_ICON = { pass: '✅', warn: '⚠️', fail: '❌' };
+const STATUS_LABEL = {
+    pass: '✅ pass',
+    warn: '⚠️ warn',
+    fail: '❌ fail',
+    'not-measured': '➖ not measured',
+};
+const MARKDOWN_STYLE = { esc: (t) => escapeInline(t), strong: (t) => `**${t}**` };
+const INVERSE_OPERATOR = {
+    '>=': '<',
+    '≥': '<',
+    '<=': '>',
+    '≤': '>',
+    '>': '<=',
+    '<': '>=',
+    '==': '≠',
+    '=': '≠',
+};
+/** "Connect success rate" -> "connect success rate", but "TCP sockets" stays as it is. */
+function lowerFirst(text) {
+    const [first = '', second = ''] = text;
+    return second !== '' && second === second.toUpperCase() && /\p{L}/u.test(second) ? text : first.toLowerCase() + text.slice(1);
+}
+/** How a check missed its limit, in words: "connect success rate 64 % < 80 %". */
+function describeViolation(check, esc = (t) => t) {
+    const title = esc(lowerFirst(check.title));
+    const measured = esc(check.measured);
+    const match = /^\s*(>=|<=|≥|≤|==|>|<|=)\s*(.*)$/.exec(check.limit);
+    if (match)
+        return `${title} ${measured} ${INVERSE_OPERATOR[match[1]] ?? match[1]} ${esc(match[2])}`;
+    // A limit without an operator ("all answered") reads better left out: the measured text says it.
+    return `${title}: ${measured}`;
+}
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+function listViolations(checks, esc) {
+    const shown = checks.slice(0, FAILED_CHECKS_IN_HEADLINE).map((c) => describeViolation(c, esc));
+    if (checks.length > shown.length)
+        shown.push(`and ${checks.length - shown.length} more`);
+    return shown.join(', ');
+}
+/** The verdict in words, without an icon: "2 of 9 checks failed: …; 1 not measured". */
+function summarizeVerdict(report, esc = (t) => t) {
+    const total = report.checks.length;
+    const failed = report.checks.filter((c) => c.status === 'fail');
+    const warned = report.checks.filter((c) => c.status === 'warn');
+    const passed = report.checks.filter((c) => c.status === 'pass');
+    const notMeasured = report.checks.filter((c) => c.status === 'not-measured');
+    const checksWord = total === 1 ? 'check' : 'checks';
+    const parts = [];
+    if (failed.length > 0) {
+        parts.push(`${failed.length} of ${total} ${checksWord} failed: ${listViolations(failed, esc)}`);
+    }
+    else {
+        parts.push(`${passed.length} of ${total} ${checksWord} passed`);
+    }
+    if (warned.length > 0) {
+        // Without failures the warnings are the news, so they are spelled out.
+        parts.push(failed.length > 0 ? plural(warned.length, 'warning') : `${plural(warned.length, 'warning')}: ${listViolations(warned, esc)}`);
+    }
+    if (notMeasured.length > 0)
+        parts.push(`${notMeasured.length} not measured`);
+    if (report.verdict === 'fail' && failed.length === 0)
+        parts.push('the run failed');
+    return parts.join('; ');
+}
+/** Where and why the run stopped early (or the server exited), or null when it ran to the end. */
+function describeStop(report, style = MARKDOWN_STYLE) {
+    const { stopped } = report;
+    const exit = report.server.exit;
+    const exitText = exit
+        ? exit.signal
+            ? `signal ${style.esc(exit.signal)}`
+            : exit.code !== null
+                ? `exit code ${exit.code}`
+                : 'no exit code'
+        : null;
+    if (!stopped) {
+        if (!exit)
+            return null;
+        return `The server exited during ${style.strong(exit.phase)} (${exitText}).`;
+    }
+    const phase = style.strong(stopped.phase);
+    const message = stopped.message.trim() === '' ? '' : `: ${style.esc(stopped.message)}`;
+    switch (stopped.reason) {
+        case 'crash': {
+            const where = exit ? style.strong(exit.phase) : phase;
+            return `The server crashed during ${where}${exitText ? ` (${exitText})` : ''}${message}`;
+        }
+        case 'timeout':
+            return `The run hit its deadline during ${phase}${message}`;
+        case 'cancelled':
+            return `The run was cancelled during ${phase}${message}`;
+        case 'startup-failed':
+            return `The server did not start (${phase})${message}`;
+        case 'error':
+            return `The run stopped during ${phase} because of an error${message}`;
+    }
+}
+/** A Markdown table; every cell must already be escaped. */
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function latencyTriple(summary) {
+    if (!summary || summary.count === 0)
+        return 'n/a';
+    return `${formatMs(summary.p50)} / ${formatMs(summary.p95)} / ${formatMs(summary.p99)}`;
+}
+/** The scenario figures as cells: clients x cycles, connects, clean disconnects, cycle, handshake, close. */
+function scenarioCells(s) {
+    if (!s.enabled)
+        return ['disabled', '–', '–', '–', '–', '–'];
+    return [
+        `${s.prescribed.clients} × ${s.prescribed.cyclesPerClient}`,
+        `${s.connected}/${s.attempts} (${formatRate(s.connectRate)})`,
+        `${s.cleanDisconnects}/${s.connected} (${formatRate(s.disconnectRate)})`,
+        `${s.cycleMs && s.cycleMs.count > 0 ? formatMs(s.cycleMs.mean) : 'n/a'} / ${formatMs(s.prescribed.cycleMs)}`,
+        latencyTriple(s.handshakeMs),
+        latencyTriple(s.closeMs),
+    ];
+}
+const SCENARIO_HEADER = [
+    'Scenario',
+    'Clients × cycles',
+    'Connects',
+    'Clean disconnects',
+    'Cycle (measured / prescribed)',
+    'Handshake p50 / p95 / p99',
+    'Close p50 / p95 / p99',
+];
+/** Recovery in one sentence (without a label), e.g. "connected, pings answered 3/3 (RTT p50 0.42 ms), …". */
+function describeRecovery(report, esc = (t) => t) {
+    const r = report.scenarios.recovery;
+    if (!r.enabled)
+        return 'disabled';
+    if (!r.connected && r.problems.length === 0)
+        return 'did not run (the run stopped before it)';
+    const parts = [];
+    if (r.connected) {
+        parts.push(`connected${r.handshakeMs !== null ? ` in ${formatMs(r.handshakeMs)}` : ''}`);
+    }
+    else {
+        parts.push(`did not connect${r.connectFailure ? ` (${esc(r.connectFailure)})` : ''}`);
+    }
+    const rtt = r.pingRttMs && r.pingRttMs.count > 0 ? ` (RTT p50 ${formatMs(r.pingRttMs.p50)})` : '';
+    parts.push(`pings answered ${r.pongsReceived}/${r.pingsSent}${rtt}`);
+    parts.push(`messages answered ${r.messagesAnswered}/${r.messagesSent} (expect ${esc(r.expect)})`);
+    if (r.connected)
+        parts.push(r.closedCleanly ? 'closed cleanly' : 'did not close cleanly');
+    if (r.problems.length === 0) {
+        parts.push('no problems');
+    }
+    else {
+        const shown = r.problems.slice(0, PROBLEMS_IN_RECOVERY_LINE).map((p) => esc(p));
+        const more = r.problems.length - shown.length;
+        parts.push(`${plural(r.problems.length, 'problem')}: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`);
+    }
+    return parts.join(', ');
+}
+/** Memory figures as label/value pairs; null when memory was not measured. */
+function memoryRows(report) {
+    const m = report.memory;
+    if (!m.measured)
+        return null;
+    return [
+        ['Baseline', formatMb(m.baselineBytes)],
+        ['Peak', formatMb(m.peakBytes)],
+        ['Retained (after cooldown)', formatMb(m.retainedBytes)],
+        ['Retained growth', `${formatMbDelta(m.retainedGrowthBytes)} (${formatPercentDelta(m.growthPercent)})`],
+        ['Peak growth', formatMbDelta(m.peakGrowthBytes)],
+        ['Samples', `${m.samples.length}, every ${formatMs(m.sampleIntervalMs)}`],
+    ];
+}
+/** Picks at most `max` samples, keeping the highest one of each stretch so peaks survive. */
+function downsample(samples, max) {
+    if (samples.length <= max)
+        return samples.slice();
+    const picked = [];
+    for (let bucket = 0; bucket < max; bucket++) {
+        const from = Math.floor((bucket * samples.length) / max);
+        const to = Math.floor(((bucket + 1) * samples.length) / max);
+        let best = samples[from];
+        for (let i = from + 1; i < to; i++)
+            if (samples[i].rssBytes > best.rssBytes)
+                best = samples[i];
+        picked.push(best);
+    }
+    return picked;
+}
+/** Seconds labels with as few decimals as keep them distinct (a category axis merges equal labels). */
+function secondsLabels(points) {
+    for (let decimals = 0; decimals < 3; decimals++) {
+        const labels = points.map((p) => (p.tMs / 1000).toFixed(decimals));
+        if (new Set(labels).size === labels.length)
+            return labels;
+    }
+    return points.map((p) => (p.tMs / 1000).toFixed(3));
+}
+/** A Mermaid xychart of memory over time, phases named at the point where each starts; null with < 2 samples. */
+function memoryChart(report) {
+    const m = report.memory;
+    if (!m.measured || m.samples.length < 2)
+        return null;
+    const points = downsample(m.samples, CHART_MAX_POINTS);
+    const seconds = secondsLabels(points);
+    const labels = points.map((p, i) => (i === 0 || points[i - 1].phase !== p.phase ? `${seconds[i]} ${p.phase}` : seconds[i]));
+    const values = points.map((p) => Math.round(mbFromBytes(p.rssBytes) * 10) / 10);
+    const low = Math.max(0, Math.floor(Math.min(...values) * 0.95));
+    const high = Math.max(low + 1, Math.ceil(Math.max(...values) * 1.05));
+    // Phase names come from a fixed set and labels are digits, so nothing here needs escaping for Mermaid.
+    const lines = [
+        'xychart-beta',
+        '    title "Server memory (RSS, MB) over time"',
+        `    x-axis "seconds since start" [${labels.map((l) => `"${l}"`).join(', ')}]`,
+        `    y-axis "MB" ${low} --> ${high}`,
+        `    line [${values.map((v) => v.toFixed(1)).join(', ')}]`,
+    ];
+    return codeBlock(lines.join('\n'), 'mermaid');
+}
+/** Every failure the scenarios counted, most frequent first. */
+function failureRows(report) {
+    const rows = [];
+    for (const s of [report.scenarios.flapping, report.scenarios.leak]) {
+        for (const [kind, count] of Object.entries(s.connectFailures))
+            rows.push({ scenario: s.id, stage: 'connect', kind, count });
+        for (const [kind, count] of Object.entries(s.disconnectFailures))
+            rows.push({ scenario: s.id, stage: 'disconnect', kind, count });
+    }
+    const r = report.scenarios.recovery;
+    if (r.connectFailure)
+        rows.push({ scenario: 'recovery', stage: 'connect', kind: r.connectFailure, count: 1 });
+    return rows.filter((row) => row.count > 0).sort((a, b) => b.count - a.count);
+}
+function details(summary, body) {
+    // The blank lines end the HTML block so the body is parsed as Markdown (and a fence inside stays a fence).
+    return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+function failuresSection(report) {
+    const rows = failureRows(report);
+    const problems = report.scenarios.recovery.problems;
+    if (rows.length === 0 && problems.length === 0)
+        return null;
+    const parts = [];
+    if (rows.length > 0) {
+        parts.push(table(['Scenario', 'Stage', 'Kind', 'Count'], rows.map((r) => [r.scenario, r.stage, escapeInline(r.kind, 120), String(r.count)])));
+    }
+    if (problems.length > 0) {
+        parts.push(['Recovery problems:', '', ...problems.map((p) => `- ${escapeInline(p, 500)}`)].join('\n'));
+    }
+    const total = rows.reduce((sum, r) => sum + r.count, 0) + problems.length;
+    return details(`Failures by kind (${total})`, parts.join('\n\n'));
+}
+function logSection(report, lines) {
+    if (lines.length === 0)
+        return null;
+    const where = report.server.logPath ? `\n\nFull log on the runner: ${escapeInline(report.server.logPath)}` : '';
+    return details(`Server log (last ${plural(lines.length, 'line')})`, `${codeBlock(lines.join('\n'), 'text')}${where}`);
+}
+function orNa(value) {
+    return value === null || value === '' ? 'n/a' : escapeInline(value);
+}
+function environmentSection(report) {
+    const env = report.environment;
+    const server = report.server;
+    const pid = server.pid === null ? 'n/a' : `${server.pid}${server.pidSource ? ` (${server.pidSource})` : ''}`;
+    const rows = [
+        ['OS', `${escapeInline(env.os)} ${escapeInline(env.arch)}`],
+        ['Node', escapeInline(env.node)],
+        ['Runner OS', orNa(env.runnerOs)],
+        ['Commit', orNa(env.commit)],
+        ['Workflow', orNa(env.workflow)],
+        ['Job', orNa(env.job)],
+        ['Tool', `${escapeInline(report.tool.name)} ${escapeInline(report.tool.version)}`],
+        ['Started', escapeInline(report.startedAt)],
+        ['Duration', `${(report.durationMs / 1000).toFixed(1)} s`],
+        ['Server', `${server.mode}: ${orNa(server.command ?? server.url)}`],
+        ['URL', escapeInline(server.url)],
+        ['Server pid', pid],
+        ['Server ready after', formatMs(server.readyAfterMs)],
+    ];
+    if (server.survivors.length > 0)
+        rows.push(['Survived teardown', server.survivors.join(', ')]);
+    const parts = [table(['Environment', 'Value'], rows.map(([k, v]) => [k, v]))];
+    const config = Object.entries(report.config);
+    if (config.length > 0) {
+        parts.push(table(['Setting', 'Value'], config.map(([k, v]) => [escapeInline(k, 80), v === '' ? '' : escapeInline(v)])));
+    }
+    return details('Environment', parts.join('\n\n'));
+}
+function trimNotice(report, plan) {
+    const parts = [];
+    const total = report.server.logTail.length;
+    if (plan.details) {
+        if (plan.logLines === 0 && total > 0)
+            parts.push('server log tail omitted');
+        else if (plan.logLines < total)
+            parts.push(`server log tail shortened to ${plural(plan.logLines, 'line')} (of ${total})`);
+        if (plan.lineCap !== null && plan.logLines > 0)
+            parts.push(`log lines longer than ${plan.lineCap} characters cut`);
+    }
+    else {
+        parts.push('details (failures, server log, environment) omitted');
+    }
+    if (!plan.chart && memoryChart(report) !== null)
+        parts.push('memory chart omitted');
+    return parts.length === 0 ? null : `Trimmed: ${parts.join('; ')} to fit the comment limit.`;
+}
+function build(report, plan) {
+    const blocks = [];
+    const icon = VERDICT_ICON[report.verdict] ?? '❔';
+    blocks.push(`${icon} WebSocket resilience: ${summarizeVerdict(report, (t) => escapeInline(t, 120))}`);
+    const stop = describeStop(report);
+    if (stop)
+        blocks.push(stop);
+    blocks.push(table(['Check', 'Measured', 'Limit', 'Status'], report.checks.map((c) => [
+        escapeInline(c.title),
+        escapeInline(c.measured),
+        escapeInline(c.limit),
+        `${STATUS_LABEL[c.status] ?? escapeInline(c.status)}${c.detail ? `: ${escapeInline(c.detail)}` : ''}`,
+    ])));
+    const { flapping, leak } = report.scenarios;
+    blocks.push(table(SCENARIO_HEADER, [flapping, leak].map((s) => [s.id, ...scenarioCells(s)])));
+    blocks.push(`**Recovery:** ${describeRecovery(report, (t) => escapeInline(t, 200))}`);
+    const memory = memoryRows(report);
+    if (memory) {
+        blocks.push(table(['Memory (server tree RSS)', 'Value'], memory));
+    }
+    else {
+        const reason = report.memory.reason ? `: ${escapeInline(report.memory.reason)}` : '';
+        blocks.push(`**Memory:** not measured${reason}`);
+    }
+    if (plan.chart) {
+        const chart = memoryChart(report);
+        if (chart)
+            blocks.push(chart);
+    }
+    if (plan.details) {
+        const failures = failuresSection(report);
+        if (failures)
+            blocks.push(failures);
+        const tail = report.server.logTail.slice(report.server.logTail.length - plan.logLines);
+        const lines = plan.lineCap === null ? tail : tail.map((l) => truncate(l, plan.lineCap));
+        const log = logSection(report, plan.logLines === 0 ? [] : lines);
+        if (log)
+            blocks.push(log);
+        blocks.push(environmentSection(report));
+    }
+    const notice = trimNotice(report, plan);
+    if (notice)
+        blocks.push(notice);
+    return `${blocks.join('\n\n')}\n`;
+}
+/** The last resort: cut at a line boundary (only tables and sentences remain by then) and say so. */
+function hardCut(text, maxChars) {
+    const notice = '\n\nTrimmed: report cut to fit the comment limit.\n';
+    const room = maxChars - notice.length;
+    if (room <= 0)
+        return truncate(sanitizeText(text), maxChars);
+    const cut = text.lastIndexOf('\n', room);
+    const lines = text.slice(0, cut > 0 ? cut : room).split('\n');
+    // A table cut right after its header (or delimiter row) would leave a stray row; drop what has no body.
+    const isDelimiter = (line) => line !== undefined && /^\|( --- \|)+$/.test(line);
+    if (isDelimiter(lines[lines.length - 1]))
+        lines.splice(-2, 2);
+    else if (lines[lines.length - 1]?.startsWith('|') && isDelimiter(text.slice(cut + 1).split('\n', 1)[0]))
+        lines.pop();
+    return `${lines.join('\n').trimEnd()}${notice}`;
+}
+/**
+ * Renders the report as GitHub-flavoured Markdown no longer than `maxChars`: verdict line, stop reason, checks,
+ * scenarios, recovery, memory (table and chart), then collapsible failures, server log tail and environment.
+ * To fit, it gives up the oldest log lines (and cuts very long ones) first, then the chart, then the details.
+ */
+function renderMarkdown(report, options = {}) {
+    const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
+    const total = report.server.logTail.length;
+    const fits = (plan) => build(report, plan).length <= maxChars;
+    let plan = { logLines: total, lineCap: null, chart: true, details: true };
+    if (fits(plan))
+        return build(report, plan);
+    if (report.server.logTail.some((l) => l.length > LOG_LINE_CAP)) {
+        plan = { ...plan, lineCap: LOG_LINE_CAP };
+        if (fits(plan))
+            return build(report, plan);
+    }
+    // The most lines that fit; each extra line only adds characters, so the search is monotonic.
+    let low = 0;
+    let high = total;
+    while (low < high) {
+        const mid = Math.ceil((low + high) / 2);
+        if (fits({ ...plan, logLines: mid }))
+            low = mid;
+        else
+            high = mid - 1;
+    }
+    plan = { ...plan, logLines: low };
+    if (fits(plan))
+        return build(report, plan);
+    plan = { ...plan, logLines: 0, chart: false };
+    if (fits(plan)) {
+        // Without the chart there may be room for log lines again.
+        let lo = 0;
+        let hi = total;
+        while (lo < hi) {
+            const mid = Math.ceil((lo + hi) / 2);
+            if (fits({ ...plan, logLines: mid }))
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return build(report, { ...plan, logLines: lo });
+    }
+    plan = { ...plan, details: false };
+    const body = build(report, plan);
+    return body.length <= maxChars ? body : hardCut(body, maxChars);
+}
+
+;// CONCATENATED MODULE: ./src/report/terminal.ts
+// The plain-text report for a terminal (the CLI): aligned columns, no Markdown, nothing the server printed left raw.
+
+
+/** Log lines shown when the run failed. */
+const TERMINAL_LOG_LINES = 20;
+const LOG_LINE_MAX = 300;
+const VERDICT_TAG = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
+const STATUS_TEXT = { pass: 'pass', warn: 'WARN', fail: 'FAIL', 'not-measured': 'not measured' };
+const ANSI = {
+    pass: ['\u001B[32m', '\u001B[39m'],
+    warn: ['\u001B[33m', '\u001B[39m'],
+    fail: ['\u001B[31m', '\u001B[39m'],
+    dim: ['\u001B[2m', '\u001B[22m'],
+};
+const plain = (text) => sanitizeText(text);
+/**
+ * Columns padded to their widest cell. Colours are applied after padding so escape codes do not skew the widths.
+ * `paint` may wrap a cell (by row and column) once it is padded.
+ */
+function alignColumns(rows, paint) {
+    const widths = [];
+    for (const row of rows)
+        row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+    return rows.map((row, r) => row
+        .map((cell, c) => {
+        const padded = c === row.length - 1 ? cell : cell.padEnd(widths[c]);
+        return paint ? paint(padded, r, c) : padded;
+    })
+        .join('  ')
+        .trimEnd());
+}
+function rule(lines) {
+    return '-'.repeat(Math.max(...lines.map((l) => l.length), 0));
+}
+function section(title, lines) {
+    return [title, ...lines].join('\n');
+}
+/** Renders the report as aligned plain text: verdict, stop reason, checks, scenarios, recovery, memory, and the server's last lines when it failed. */
+function renderTerminal(report, options = {}) {
+    const color = options.color ?? false;
+    const paint = (key, text) => (color ? `${ANSI[key][0]}${text}${ANSI[key][1]}` : text);
+    const out = [];
+    out.push(`${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ${summarizeVerdict(report, plain)}`);
+    const stop = describeStop(report, { esc: plain, strong: (t) => t });
+    if (stop)
+        out.push(stop);
+    const checkRows = [
+        ['Check', 'Measured', 'Limit', 'Status', 'Detail'],
+        ...report.checks.map((c) => [plain(c.title), plain(c.measured), plain(c.limit), STATUS_TEXT[c.status] ?? plain(c.status), c.detail ? plain(c.detail) : '']),
+    ];
+    const statusColor = (row) => {
+        const status = report.checks[row - 1]?.status;
+        return status === 'fail' ? 'fail' : status === 'warn' ? 'warn' : status === 'pass' ? 'pass' : null;
+    };
+    const checkLines = alignColumns(checkRows, (cell, r, c) => {
+        const key = r > 0 && c === 3 ? statusColor(r) : null;
+        return key ? paint(key, cell) : cell;
+    });
+    out.push(section('Checks', [checkLines[0], rule(checkLines), ...checkLines.slice(1)]));
+    const { flapping, leak } = report.scenarios;
+    const scenarioLines = alignColumns([SCENARIO_HEADER, ...[flapping, leak].map((s) => [s.id, ...scenarioCells(s)])]);
+    out.push(section('Scenarios', [scenarioLines[0], rule(scenarioLines), ...scenarioLines.slice(1)]));
+    out.push(`Recovery: ${describeRecovery(report, plain)}`);
+    const memory = memoryRows(report);
+    if (memory) {
+        out.push(section('Memory (server tree RSS)', alignColumns(memory.map(([label, value]) => [`  ${label}`, value]))));
+    }
+    else {
+        out.push(`Memory: not measured${report.memory.reason ? ` (${plain(report.memory.reason)})` : ''}`);
+    }
+    const tail = report.server.logTail;
+    if (report.verdict === 'fail' && tail.length > 0) {
+        const shown = tail.slice(-TERMINAL_LOG_LINES).map((l) => `  ${paint('dim', sanitizeText(l, LOG_LINE_MAX))}`);
+        const from = report.server.logPath ? ` (full log: ${plain(report.server.logPath)})` : '';
+        out.push(section(`Server log, last ${shown.length} of ${tail.length} lines${from}`, shown));
+    }
+    return `${out.join('\n\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/cli.ts
+// CLI: argv -> config -> gate -> terminal report; exit 0 pass, 1 fail, 2 bad input, 130/143 cancelled.
+
+
+
+
+
+
+
+
+/** The CLI writes no JSON file unless asked to (--json or --report-path). */
+const CLI_DEFAULTS = { 'report-path': '' };
+const INPUT_SET = new Set(INPUTS.map((i) => i.name));
+/** Parses `--name value` / `--name=value` flags named like the action's inputs. Throws ConfigError. */
+function parseArgs(argv) {
+    const args = { inputs: {}, markdownPath: null, help: false, version: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === '--help' || arg === '-h') {
+            args.help = true;
+            continue;
+        }
+        if (arg === '--version') {
+            args.version = true;
+            continue;
+        }
+        if (!arg.startsWith('--')) {
+            throw new ConfigError('arguments', arg, 'flags of the form --name value (see --help)');
+        }
+        const eq = arg.indexOf('=');
+        const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+        let value = eq === -1 ? undefined : arg.slice(eq + 1);
+        if (value === undefined) {
+            value = argv[i + 1];
+            if (value === undefined)
+                throw new ConfigError(`--${name}`, '', 'followed by a value');
+            i += 1;
+        }
+        if (name === 'json')
+            args.inputs['report-path'] = value;
+        else if (name === 'markdown')
+            args.markdownPath = value;
+        else if (INPUT_SET.has(name))
+            args.inputs[name] = value;
+        else
+            throw new ConfigError(`--${name}`, value, `one of the flags listed by --help`);
+    }
+    return args;
+}
+function usage() {
+    const width = Math.max(...INPUTS.map((i) => i.name.length)) + 4;
+    const lines = [
+        `Usage: ${TOOL_NAME} --url ws://127.0.0.1:8080 [--server-command "node server.js"] [options]`,
+        '',
+        'Starts the server (or attaches to one), runs flapping, leak-prevention and recovery scenarios,',
+        'prints the report and exits 0 when every check passed, 1 when one failed, 2 on bad input.',
+        '',
+        'Options (the same names as the GitHub Action inputs):',
+        ...INPUTS.map((i) => {
+            const fallback = CLI_DEFAULTS[i.name] ?? i.default;
+            return `  --${i.name.padEnd(width)}${i.description}${fallback !== '' ? ` (default: ${fallback})` : ''}`;
+        }),
+        `  --${'json FILE'.padEnd(width)}Write the JSON report to FILE (same as --report-path).`,
+        `  --${'markdown FILE'.padEnd(width)}Write the Markdown report (as posted on a PR) to FILE.`,
+        `  --${'help'.padEnd(width)}Show this help.`,
+        `  --${'version'.padEnd(width)}Show the version.`,
+    ];
+    return lines.join('\n');
+}
+/** Runs the CLI; returns the exit code. */
+async function runCli(argv, io = { out: process.stdout, err: process.stderr }) {
+    let args;
+    let config;
+    try {
+        args = parseArgs(argv);
+        if (args.help) {
+            io.out.write(`${usage()}\n`);
+            return 0;
+        }
+        if (args.version) {
+            io.out.write(`${TOOL_VERSION}\n`);
+            return 0;
+        }
+        config = parseConfig(args.inputs, CLI_DEFAULTS);
+    }
+    catch (err) {
+        if (err instanceof ConfigError) {
+            io.err.write(`${TOOL_NAME}: ${err.message}\n`);
+            return 2;
+        }
+        throw err;
+    }
+    const cancel = new AbortController();
+    let cancelSignal = null;
+    const onSignal = (signal) => {
+        if (cancelSignal)
+            return;
+        cancelSignal = signal;
+        io.err.write(`\n${TOOL_NAME}: ${signal} received, tearing down the server...\n`);
+        cancel.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+        const report = await runGate(config, {
+            signal: cancel.signal,
+            onProgress: (line) => io.err.write(`${line}\n`),
+            configDescription: describeConfig(args.inputs, CLI_DEFAULTS),
+        });
+        io.out.write(`\n${renderTerminal(report)}\n`);
+        if (config.reportPath) {
+            const path = await writeJsonReport(report, config.reportPath);
+            io.err.write(`JSON report written to ${path}\n`);
+        }
+        if (args.markdownPath) {
+            await (0,promises_namespaceObject.writeFile)(args.markdownPath, renderMarkdown(report));
+            io.err.write(`Markdown report written to ${args.markdownPath}\n`);
+        }
+        if (cancelSignal)
+            return cancelSignal === 'SIGINT' ? 130 : 143;
+        return report.verdict === 'fail' ? 1 : 0;
+    }
+    finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/bin.ts
+// CLI entry: runs the CLI and exits with its code, nothing else.
+
+runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+    // Everything is closed by now; this only guards against a handle someone else left open.
+    setTimeout(() => process.exit(code), 2000).unref();
+}, (err) => {
+    process.stderr.write(`ws-resilience-gate: ${err.stack ?? String(err)}\n`);
+    process.exit(1);
+});
+
