@@ -10,6 +10,7 @@ import type { Config } from './config/parse.js';
 import { ResourceSampler } from './probe/sampler.js';
 import type { PhaseName, PhaseSpan, Report, ServerInfo, StopInfo } from './report/schema.js';
 import { REPORT_SCHEMA_VERSION } from './report/schema.js';
+import { redactSecrets } from './report/redact.js';
 import { emptyLoadResult, runLoad, type LoadSpec } from './scenarios/load.js';
 import { emptyRecoveryResult, runRecovery, type RecoverySpec } from './scenarios/recovery.js';
 import { existingListener, pickFreePort, portOf, withPort } from './server/endpoint.js';
@@ -259,7 +260,7 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
       : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs);
   const measurements = { server: serverInfo, stopped, flapping, leak, recovery, memory };
   const checks = runChecks(config, measurements);
-  return {
+  const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     startedAt,
@@ -282,6 +283,8 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
     checks,
     verdict: verdictOf(checks),
   };
+  // A server may print or echo a header value back; the report must not carry it.
+  return redactSecrets(report, Object.values(config.client.headers));
 }
 
 function exitText(exit: { code: number | null; signal: string | null }): string {

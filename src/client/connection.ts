@@ -87,6 +87,9 @@ export function openConnection(target: Target, signal?: AbortSignal): Promise<Op
     function onOpen(): void {
       // From here on, errors show up as an unclean close; an unheard 'error' event would crash the gate.
       ws.on('error', ignore);
+      ws.once('close', (code: number) => {
+        if (!closing.has(ws)) closedEarly.set(ws, code);
+      });
       finish({ ok: true, ws, handshakeMs: now() - start });
     }
     function onError(err: Error): void {
@@ -107,16 +110,29 @@ export function openConnection(target: Target, signal?: AbortSignal): Promise<Op
   });
 }
 
+/** Close codes of connections that closed before we closed them (the server closed or dropped them). */
+const closedEarly = new WeakMap<WebSocket, number>();
+/** Connections whose close we started. */
+const closing = new WeakSet<WebSocket>();
+
+/** What a close the server started is called: `server-close-<code>`, or `dropped` without a close frame. */
+function serverCloseKind(code: number): FailureKind {
+  return code === 1006 ? 'dropped' : `server-close-${code}`;
+}
+
 /**
  * Closes an open connection. `clean`: close(1000) and wait for the server's close frame;
  * `abrupt`: terminate() without a handshake (always resolves clean=true: nothing was expected).
+ * A connection the server closed (or dropped) first is never clean.
  */
 export function closeConnection(ws: WebSocket, mode: 'clean' | 'abrupt', timeoutMs: number): Promise<CloseResult> {
   const start = now();
   return new Promise((resolve) => {
     ws.on('error', ignore);
+    closing.add(ws);
     if (ws.readyState === WebSocket.CLOSED) {
-      resolve({ clean: false, closeMs: 0, code: 1006, failure: 'closed-by-server' });
+      const early = closedEarly.get(ws) ?? 1006;
+      resolve({ clean: mode === 'abrupt', closeMs: 0, code: early, ...(mode === 'abrupt' ? {} : { failure: serverCloseKind(early) }) });
       return;
     }
     const serverClosedFirst = ws.readyState === WebSocket.CLOSING;
@@ -129,10 +145,8 @@ export function closeConnection(ws: WebSocket, mode: 'clean' | 'abrupt', timeout
       const closeMs = now() - start;
       if (mode === 'abrupt') {
         resolve({ clean: true, closeMs, code });
-        return;
-      }
-      if (serverClosedFirst) {
-        resolve({ clean: false, closeMs, code, failure: 'closed-by-server' });
+      } else if (serverClosedFirst) {
+        resolve({ clean: false, closeMs, code, failure: serverCloseKind(code) });
       } else if (code === 1000 || code === 1005) {
         resolve({ clean: true, closeMs, code });
       } else if (code === 1006) {

@@ -75,11 +75,12 @@ export async function runRecovery(spec: RecoverySpec, target: Target, signal: Ab
   for (let i = 0; i < spec.messages && !signal.aborted && serverClosed === null; i++) {
     const text = spec.messages > 1 ? `${spec.message} #${i + 1}` : spec.message;
     sending = true;
-    const sendError = await new Promise<Error | undefined>((resolve) => ws.send(text, (err) => resolve(err ?? undefined)));
+    const sendError = await sendWithin(ws, text, waitTimeoutMs);
     result.messagesSent += 1;
     if (sendError) {
-      result.problems.push(`message ${i + 1} could not be sent: ${sendError.message}`);
-      continue;
+      result.problems.push(`message ${i + 1} could not be sent: ${sendError}`);
+      // A server that stopped reading takes no further message either.
+      break;
     }
     if (spec.expect.kind === 'none') {
       result.messagesAnswered += 1;
@@ -106,6 +107,20 @@ export async function runRecovery(spec: RecoverySpec, target: Target, signal: Ab
   }
   if (signal.aborted) result.problems.push('the run was stopped during recovery');
   return result;
+}
+
+/** Sends one message; resolves with why it failed, or null once it is written. Never waits past timeoutMs. */
+function sendWithin(ws: WebSocket, text: string, timeoutMs: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(
+      () => resolve(`not written within ${timeoutMs} ms (the server stopped reading; ${ws.bufferedAmount} bytes queued)`),
+      timeoutMs,
+    );
+    ws.send(text, (err) => {
+      clearTimeout(timer);
+      resolve(err ? err.message : null);
+    });
+  });
 }
 
 /** Round-trip time of one ping, or null when no pong arrives in time. */

@@ -1,0 +1,159 @@
+// Server faults, bounds and secrets: each run must end within its bounds with the right report,
+// and leave nothing of the server running.
+
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../src/report/markdown.js';
+import { renderTerminal } from '../src/report/terminal.js';
+import { pickFreePort } from '../src/server/endpoint.js';
+import { waitForHandshake } from '../src/server/readiness.js';
+import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, fixtureInputs, gate, pidAlive } from './helpers/gate-run.js';
+
+/** Runs the gate and returns the report with the wall time it took. */
+async function timedGate(...args: Parameters<typeof fixtureInputs>) {
+  const started = performance.now();
+  const report = await gate(fixtureInputs(...args));
+  return { report, elapsedMs: performance.now() - started };
+}
+
+const allFailures = (r: Awaited<ReturnType<typeof gate>>, stage: 'connectFailures' | 'disconnectFailures') => {
+  const merged: Record<string, number> = {};
+  for (const s of [r.scenarios.flapping, r.scenarios.leak]) {
+    for (const [kind, n] of Object.entries(s[stage])) merged[kind] = (merged[kind] ?? 0) + n;
+  }
+  return merged;
+};
+
+describe('server faults', () => {
+  it('names the leak phase when the server crashes in the middle of the leak scenario', async () => {
+    // 1 readiness + 5 warm-up + 20 flapping = 26 connections before the leak scenario starts.
+    const { report } = await timedGate({ EXIT_AFTER_CONNECTIONS: 35, EXIT_CODE: 9 }, { 'cooldown-ms': '300' });
+    expect(report.server.exit).toMatchObject({ code: 9, phase: 'leak' });
+    expect(report.stopped).toMatchObject({ reason: 'crash', phase: 'leak' });
+    expect(report.scenarios.flapping.attempts).toBe(20);
+    expect(report.scenarios.leak.attempts).toBeLessThan(45);
+    expect(check(report, 'server-crash').status).toBe('fail');
+    expect(report.verdict).toBe('fail');
+    expect(renderMarkdown(report)).toContain('The server crashed during **leak** (exit code 9)');
+    expectNothingLeftRunning(report);
+  });
+
+  it('fails within startup-timeout-s when the server accepts TCP but never answers the upgrade', async () => {
+    const { report, elapsedMs } = await timedGate({ NO_UPGRADE_REPLY: 1 }, { 'startup-timeout-s': '2', 'connect-timeout-ms': '500' });
+    expect(check(report, 'server-ready').status).toBe('fail');
+    expect(report.stopped!.message).toMatch(/within 2 s .*last: timeout/);
+    expect(elapsedMs).toBeLessThan(2000 + 5000);
+    expectNothingLeftRunning(report);
+  });
+
+  it('classifies slow upgrades (5 s) as timeouts and still ends in bounds', async () => {
+    const { report } = await timedGate(
+      { SLOW_UPGRADE_EVERY: 3, SLOW_UPGRADE_MS: 5000 },
+      { ...QUICK, 'connect-timeout-ms': '1000', 'recovery-pings': '1', 'recovery-messages': '1' },
+    );
+    const failures = allFailures(report, 'connectFailures');
+    expect(Object.keys(failures)).toEqual(['timeout']);
+    const connect = check(report, 'connect-success-rate');
+    expect(connect.status).toBe('fail');
+    expect(connect.value!).toBeGreaterThan(0.5);
+    expect(report.scenarios.flapping.handshakeMs!.max).toBeLessThan(1000);
+    expectNothingLeftRunning(report);
+  });
+
+  it('does not hang on a server that stops reading, even with a full send buffer', async () => {
+    const { report } = await timedGate(
+      { STOP_READING: 1 },
+      {
+        ...QUICK,
+        'close-timeout-ms': '300',
+        'connect-timeout-ms': '1000',
+        'recovery-messages': '40',
+        message: 'x'.repeat(256 * 1024),
+      },
+    );
+    expect(check(report, 'disconnect-success-rate').value).toBe(0);
+    expect(Object.keys(allFailures(report, 'disconnectFailures'))).toEqual(['close-timeout']);
+    const recovery = check(report, 'recovery');
+    expect(recovery.status).toBe('fail');
+    expect(report.scenarios.recovery.problems.join('\n')).toMatch(/got no pong|could not be sent: not written within 1000 ms/);
+    expect(report.stopped).toBeNull();
+    expectNothingLeftRunning(report);
+  });
+
+  it('classifies a close frame with an error code as server-close-<code>', async () => {
+    const { report } = await timedGate({ CLOSE_WITH: 1011 }, QUICK);
+    expect(check(report, 'disconnect-success-rate').value).toBe(0);
+    expect(Object.keys(allFailures(report, 'disconnectFailures'))).toEqual(['server-close-1011']);
+    expect(check(report, 'connect-success-rate').status).toBe('pass');
+    expect(report.scenarios.recovery.problems.join('\n')).toContain('closed the connection (code 1011)');
+    expectNothingLeftRunning(report);
+  });
+
+  it('classifies a connection dropped without a close frame as dropped', async () => {
+    const { report } = await timedGate({ DROP_AFTER_MS: 5 }, QUICK);
+    expect(Object.keys(allFailures(report, 'disconnectFailures'))).toEqual(['dropped']);
+    expect(check(report, 'disconnect-success-rate').status).toBe('fail');
+    expectNothingLeftRunning(report);
+  });
+
+  it('refuses a port held by a stale server process, and leaves that process alone', async () => {
+    const port = await pickFreePort();
+    const stale = spawn(process.execPath, [ECHO_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+    try {
+      const url = `ws://127.0.0.1:${port}/`;
+      await waitForHandshake(
+        { url, headers: {}, subprotocols: [], connectTimeoutMs: 1000, closeTimeoutMs: 1000 },
+        { timeoutMs: 10_000, signal: new AbortController().signal },
+      );
+      const report = await gate({ 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url });
+      expect(report.stopped).toMatchObject({ reason: 'startup-failed', phase: 'startup' });
+      expect(report.stopped!.message).toContain(`something already answers on 127.0.0.1:${port}`);
+      expect(report.server.pidsSeen).toEqual([]);
+      expect(report.verdict).toBe('fail');
+      expect(pidAlive(stale.pid!)).toBe(true);
+    } finally {
+      stale.kill('SIGKILL');
+    }
+  });
+});
+
+describe('bounds', () => {
+  it('stops at timeout-s, names the phase, fails, and still tears down', async () => {
+    const { report, elapsedMs } = await timedGate({}, { 'timeout-s': '2', 'flap-cycles': '500', 'shutdown-grace-s': '2' });
+    expect(report.stopped).toMatchObject({ reason: 'timeout', phase: 'flapping' });
+    expect(check(report, 'run-completed')).toMatchObject({ status: 'fail', measured: 'stopped (timeout)' });
+    expect(report.scenarios.flapping.attempts).toBeGreaterThan(0);
+    expect(report.verdict).toBe('fail');
+    expect(report.memory.baselineBytes).not.toBeNull();
+    expect(renderMarkdown(report)).toContain('The run hit its deadline during **flapping**');
+    expect(elapsedMs).toBeLessThan(2000 + 2000 + 1500);
+    expectNothingLeftRunning(report);
+  });
+});
+
+describe('client options and secrets', () => {
+  const SECRET = 's3cr3t-t0ken-value';
+
+  it('sends headers and subprotocols, and keeps header values out of every report even when the server prints them', async () => {
+    const { report } = await timedGate(
+      { REQUIRE_HEADER: `Authorization: Bearer ${SECRET}`, REQUIRE_PROTOCOL: 'chat.v2', LOG_HEADERS: 1 },
+      { ...QUICK, headers: `Authorization: Bearer ${SECRET}`, subprotocols: 'chat.v1, chat.v2', expect: 'echo' },
+    );
+    expect(report.verdict, JSON.stringify(report.checks.filter((c) => c.status !== 'pass'))).toBe('pass');
+    expect(report.server.logTail.join('\n')).toContain('"authorization":"***"');
+    for (const text of [JSON.stringify(report), renderMarkdown(report), renderTerminal(report)]) {
+      expect(text).not.toContain(SECRET);
+    }
+    expectNothingLeftRunning(report);
+  });
+
+  it('fails with http-401 when the server rejects the handshake headers', async () => {
+    const { report } = await timedGate(
+      { REQUIRE_HEADER: `Authorization: Bearer ${SECRET}` },
+      { ...QUICK, headers: 'Authorization: Bearer wrong', 'startup-timeout-s': '2' },
+    );
+    expect(check(report, 'server-ready').status).toBe('fail');
+    expect(report.stopped!.message).toContain('last: http-401');
+    expectNothingLeftRunning(report);
+  });
+});

@@ -1,0 +1,43 @@
+// After a run inside this process, nothing of ours stays open: no timer, socket, child, file handle,
+// and no promise rejected without a handler, on the happy path and on the stop paths.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ECHO_SERVER, QUICK, expectNothingLeftRunning, fixtureInputs, gate } from './helpers/gate-run.js';
+
+function counts(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) out[kind] = (out[kind] ?? 0) + 1;
+  return out;
+}
+
+/** Resources settle a tick after the last close callback; the test runner's own short timers within a second. */
+async function settledCounts(): Promise<Record<string, number>> {
+  await sleep(1000);
+  return counts();
+}
+
+describe('the gate leaves nothing open in its own process', () => {
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown): void => void rejections.push(reason);
+  beforeAll(() => process.on('unhandledRejection', onRejection));
+  afterAll(() => process.off('unhandledRejection', onRejection));
+
+  const runs: Array<[string, Parameters<typeof gate>[0]]> = [
+    ['a passing run', { ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' }],
+    ['a crash mid-run', fixtureInputs({ EXIT_AFTER_CONNECTIONS: 10 }, QUICK)],
+    ['a server that never listens', fixtureInputs({ NEVER_LISTEN: 1 }, { 'startup-timeout-s': '1' })],
+    ['a run stopped by timeout-s', fixtureInputs({}, { 'timeout-s': '1', 'flap-cycles': '100' })],
+    ['a server that stops reading', fixtureInputs({ STOP_READING: 1 }, { ...QUICK, 'close-timeout-ms': '200', 'connect-timeout-ms': '500' })],
+  ];
+  it.each(runs)('after %s', async (_name, inputs) => {
+    const before = await settledCounts();
+    const report = await gate(inputs);
+    const after = await settledCounts();
+    // Nothing may be added; the runner's own timers may come and go.
+    const added = Object.entries(after).filter(([kind, n]) => n > (before[kind] ?? 0));
+    expect(added, `before: ${JSON.stringify(before)}, after: ${JSON.stringify(after)}`).toEqual([]);
+    expect(rejections).toEqual([]);
+    expectNothingLeftRunning(report);
+  });
+});
