@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { INPUTS, type RawInputs } from '../src/config/inputs.js';
-import { ConfigError, describeConfig, parseConfig } from '../src/config/parse.js';
+import { ConfigError, describeConfig, parseActionConfig, parseConfig } from '../src/config/parse.js';
 import { TOOL_VERSION } from '../src/version.js';
 
 const URL_ONLY: RawInputs = { url: 'ws://127.0.0.1:8080/' };
@@ -124,6 +124,55 @@ describe('parseConfig', () => {
   });
 });
 
+describe('parseActionConfig', () => {
+  const actionDefaults = (): RawInputs => {
+    const raw: RawInputs = {};
+    for (const [name, spec] of Object.entries(action.inputs)) raw[name as keyof RawInputs] = spec.default;
+    return raw;
+  };
+
+  it("reads the comment inputs; the runner's unexpanded token default outside a runner means no token", () => {
+    const config = parseActionConfig({ ...actionDefaults(), ...URL_ONLY });
+    expect(config.mode).toBe('gate');
+    expect(config.comment).toEqual({ mode: 'always', key: null, author: 'github-actions[bot]', token: '', prNumber: null });
+    const given = parseActionConfig({
+      ...URL_ONLY,
+      comment: 'On-Failure',
+      'comment-key': ' node-24 ',
+      'comment-author': '@my-bot',
+      'github-token': 'ghp_abc',
+      'pr-number': '12',
+    });
+    expect(given.comment).toEqual({ mode: 'on-failure', key: 'node-24', author: 'my-bot', token: 'ghp_abc', prNumber: 12 });
+  });
+
+  it('needs no URL in post-comment mode, only the report to read', () => {
+    const config = parseActionConfig({ ...actionDefaults(), mode: 'post-comment', 'report-path': 'artifact/report.json' });
+    expect(config).toMatchObject({ mode: 'post-comment', reportPath: 'artifact/report.json' });
+    expect(() => parseActionConfig({ ...actionDefaults() })).toThrow(/'url' must be a ws:\/\/ or wss:\/\/ URL \(it is required\)/);
+  });
+
+  const bad: Array<[string, RawInputs, string]> = [
+    ['mode', { mode: 'dry-run' }, "'mode' must be gate or post-comment, got 'dry-run'"],
+    ['comment', { comment: 'sometimes' }, "'comment' must be always, on-failure or never, got 'sometimes'"],
+    ['pr-number', { 'pr-number': '#12' }, "'pr-number' must be a whole number from 1 to 2147483647, got '#12'"],
+    ['comment-key', { 'comment-key': 'k'.repeat(101) }, "'comment-key' must be one line of at most 100 characters"],
+  ];
+  it.each(bad)("rejects a bad '%s' in either mode, as parseConfig does", (_name, raw, message) => {
+    for (const mode of ['gate', 'post-comment']) {
+      expect(() => parseActionConfig({ ...URL_ONLY, mode, ...raw })).toThrow(message);
+    }
+    expect(() => parseConfig({ ...URL_ONLY, ...raw })).toThrow(message);
+  });
+
+  it('keeps the comment inputs out of the configuration copied into reports', () => {
+    const described = describeConfig({ ...URL_ONLY, 'github-token': 'ghp_s3cr3t', comment: 'never' });
+    expect(Object.keys(described)).not.toContain('github-token');
+    expect(Object.keys(described)).not.toContain('comment');
+    expect(JSON.stringify(described)).not.toContain('ghp_s3cr3t');
+  });
+});
+
 describe('action.yml', () => {
   it('declares every input with the same default and a description, and nothing else', () => {
     expect(Object.keys(action.inputs)).toEqual(INPUTS.map((i) => i.name));
@@ -132,14 +181,17 @@ describe('action.yml', () => {
       expect(String(declared.default), input.name).toBe(input.default);
       expect(declared.description, input.name).toBe(input.description);
     }
-    expect(action.inputs.url!.required).toBe(true);
+    // Only gate mode needs a URL (post-comment mode reads a report); the parser, not the runner, enforces it.
+    expect(action.inputs.url!.required).toBe(false);
+    expect(action.inputs.url!.description).toContain('Required in gate mode');
+    expect(action.inputs['github-token']!.default).toBe('${{ github.token }}');
   });
 
   it('runs the committed bundle on node24 and declares the outputs the action sets', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
     expect(action.branding.icon).toBeTruthy();
     expect(Object.keys(action.outputs).sort()).toEqual(
-      ['connect-success-rate', 'disconnect-success-rate', 'memory-growth-mb', 'passed', 'report-path', 'verdict'].sort(),
+      ['comment-url', 'connect-success-rate', 'disconnect-success-rate', 'memory-growth-mb', 'passed', 'report-path', 'verdict'].sort(),
     );
   });
 

@@ -2,7 +2,7 @@
 // CLI: argv -> config -> gate -> terminal report; exit 0 pass, 1 fail, 2 bad input, 130/143 cancelled.
 
 import { writeFile } from 'node:fs/promises';
-import { INPUTS, type InputName, type RawInputs } from './config/inputs.js';
+import { GATE_INPUTS, type InputName, type RawInputs } from './config/inputs.js';
 import { ConfigError, describeConfig, parseConfig } from './config/parse.js';
 import { runGate } from './gate.js';
 import { writeJsonReport } from './report/json.js';
@@ -20,7 +20,8 @@ export interface CliArgs {
 /** The CLI writes no JSON file unless asked to (--json or --report-path). */
 const CLI_DEFAULTS: RawInputs = { 'report-path': '' };
 
-const INPUT_SET = new Set<string>(INPUTS.map((i) => i.name));
+// The PR comment and its modes belong to the action alone: the CLI offers no flags for them.
+const INPUT_SET = new Set<string>(GATE_INPUTS.map((i) => i.name));
 
 /** Parses `--name value` / `--name=value` flags named like the action's inputs. Throws ConfigError. */
 export function parseArgs(argv: string[]): CliArgs {
@@ -55,7 +56,7 @@ export function parseArgs(argv: string[]): CliArgs {
 }
 
 export function usage(): string {
-  const width = Math.max(...INPUTS.map((i) => i.name.length)) + 4;
+  const width = Math.max(...GATE_INPUTS.map((i) => i.name.length)) + 4;
   const lines = [
     `Usage: ${TOOL_NAME} --url ws://127.0.0.1:8080 [--server-command "node server.js"] [options]`,
     '',
@@ -63,7 +64,7 @@ export function usage(): string {
     'prints the report and exits 0 when every check passed, 1 when one failed, 2 on bad input.',
     '',
     'Options (the same names as the GitHub Action inputs):',
-    ...INPUTS.map((i) => {
+    ...GATE_INPUTS.map((i) => {
       const fallback = CLI_DEFAULTS[i.name] ?? i.default;
       return `  --${i.name.padEnd(width)}${i.description}${fallback !== '' ? ` (default: ${fallback})` : ''}`;
     }),

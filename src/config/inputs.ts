@@ -6,6 +6,8 @@ export interface InputDefinition {
   description: string;
   /** Kept out of logs and reports. */
   secret?: boolean;
+  /** Only the GitHub Action reads it (the PR comment and its modes); the CLI offers no flag for it. */
+  actionOnly?: boolean;
 }
 
 export const INPUTS = [
@@ -15,7 +17,7 @@ export const INPUTS = [
   { name: 'server-env', default: '', description: 'Extra environment for the server, one KEY=VALUE per line.' },
   { name: 'server-pid', default: '', description: 'Attach mode only: pid of the running server, for memory sampling. On Linux the owner of the listening port is found when empty.' },
   { name: 'server-log', default: '', description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory." },
-  { name: 'url', default: '', description: 'WebSocket URL of the server (ws:// or wss://). Required. In launch mode, port 0 picks a free port and passes it to the server as PORT.' },
+  { name: 'url', default: '', description: 'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to the server as PORT.' },
   { name: 'startup-timeout-s', default: '30', description: 'Seconds to wait for the first successful WebSocket handshake.' },
   { name: 'shutdown-grace-s', default: '5', description: 'Seconds between SIGTERM and SIGKILL when the server tree is torn down.' },
   // Client
@@ -46,7 +48,14 @@ export const INPUTS = [
   { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
   // Run
   { name: 'timeout-s', default: '300', description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.' },
-  { name: 'report-path', default: 'ws-resilience-report.json', description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path).' },
+  { name: 'report-path', default: 'ws-resilience-report.json', description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path). In post-comment mode: the report to read.' },
+  // PR comment (action only)
+  { name: 'mode', default: 'gate', description: 'gate: run the gate. post-comment: only post the PR comment from the JSON report at `report-path` written by an earlier run (fork pull requests, see the README).', actionOnly: true },
+  { name: 'comment', default: 'always', description: 'When to post the PR comment: always, on-failure (create only when the gate fails, but always update an existing one), or never.', actionOnly: true },
+  { name: 'comment-key', default: '', description: 'Identifies this gate\'s comment among others on the PR. Empty: the workflow name and job id of the run that wrote the report.', actionOnly: true },
+  { name: 'comment-author', default: 'github-actions[bot]', description: 'Login that owns the comment: only a comment by this author is ever updated. Set it when `github-token` is not the workflow token.', actionOnly: true },
+  { name: 'github-token', default: '${{ github.token }}', description: 'Token for the PR comment; needs `pull-requests: write`.', secret: true, actionOnly: true },
+  { name: 'pr-number', default: '', description: 'Pull request to comment on. Empty: the pull request of the triggering event (in post-comment mode: of the workflow run, or the one recorded in the report).', actionOnly: true },
 ] as const satisfies readonly InputDefinition[];
 
 export type InputName = (typeof INPUTS)[number]['name'];
@@ -55,6 +64,9 @@ export type InputName = (typeof INPUTS)[number]['name'];
 export type RawInputs = Partial<Record<InputName, string>>;
 
 export const INPUT_NAMES: readonly InputName[] = INPUTS.map((i) => i.name);
+
+/** The inputs that configure the gate itself (CLI flags, the report's configuration); the others only steer the action's PR comment. */
+export const GATE_INPUTS = INPUTS.filter((i) => !('actionOnly' in i && i.actionOnly));
 
 export function inputDefault(name: InputName): string {
   return INPUTS.find((i) => i.name === name)!.default;

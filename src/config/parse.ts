@@ -2,7 +2,7 @@
 
 import { CHECK_IDS, type CheckId } from '../analysis/check-ids.js';
 import type { ScenarioId } from '../report/schema.js';
-import { INPUTS, inputDefault, type InputName, type RawInputs } from './inputs.js';
+import { GATE_INPUTS, INPUTS, inputDefault, type InputName, type RawInputs } from './inputs.js';
 
 /** Bad input: names the input, what was given and what is accepted. */
 export class ConfigError extends Error {
@@ -71,11 +71,9 @@ export interface Config {
  * `defaults` replaces some defaults (the CLI writes no JSON report unless asked).
  */
 export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
-  for (const name of Object.keys(raw)) {
-    if (!INPUTS.some((i) => i.name === name)) {
-      throw new ConfigError(name, String(raw[name as InputName]), `one of the known inputs (${INPUTS.map((i) => i.name).join(', ')})`);
-    }
-  }
+  // The action's own inputs are checked here too, so one call reports any bad input before anything starts.
+  parseRunMode(raw);
+  parseCommentConfig(raw);
   const defaultOf = (name: InputName): string => defaults[name] ?? inputDefault(name);
   const get = (name: InputName): string => {
     const value = raw[name]?.trim();
@@ -144,6 +142,86 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
     reportPath: get('report-path') === '' ? null : get('report-path'),
   };
   return config;
+}
+
+function assertKnownInputs(raw: RawInputs): void {
+  for (const name of Object.keys(raw)) {
+    if (!INPUTS.some((i) => i.name === name)) {
+      throw new ConfigError(name, String(raw[name as InputName]), `one of the known inputs (${INPUTS.map((i) => i.name).join(', ')})`);
+    }
+  }
+}
+
+export type RunMode = 'gate' | 'post-comment';
+export type CommentMode = 'always' | 'on-failure' | 'never';
+export const RUN_MODES: readonly RunMode[] = ['gate', 'post-comment'];
+export const COMMENT_MODES: readonly CommentMode[] = ['always', 'on-failure', 'never'];
+/** Longest `comment-key`: it is repeated in every comment's hidden marker. */
+export const COMMENT_KEY_MAX = 100;
+
+/** How the action posts its PR comment. */
+export interface CommentConfig {
+  mode: CommentMode;
+  /** null: the workflow name and job id of the run that wrote the report. */
+  key: string | null;
+  /** Only a comment by this login is ever updated. */
+  author: string;
+  /** '' when no token is available. */
+  token: string;
+  /** null: taken from the event (or, in post-comment mode, from the workflow run or the report). */
+  prNumber: number | null;
+}
+
+/** What the action does: run the gate (and comment), or only post the comment for an earlier run's report. */
+export type ActionConfig =
+  | { mode: 'gate'; gate: Config; comment: CommentConfig }
+  | { mode: 'post-comment'; reportPath: string; comment: CommentConfig };
+
+/** "a, b or c" */
+function orList(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+function oneOf<T extends string>(name: InputName, text: string, known: readonly T[]): T {
+  const lower = text.toLowerCase();
+  if (!known.includes(lower as T)) throw new ConfigError(name, text, orList(known));
+  return lower as T;
+}
+
+/** The comment inputs, validated. An unexpanded `${{ github.token }}` (outside a runner) means no token. */
+export function parseCommentConfig(raw: RawInputs): CommentConfig {
+  assertKnownInputs(raw);
+  const get = (name: InputName): string => {
+    const value = raw[name]?.trim();
+    return value === undefined || value === '' ? inputDefault(name) : value;
+  };
+  const key = get('comment-key');
+  if (key.length > COMMENT_KEY_MAX || /[\r\n]/.test(key)) {
+    throw new ConfigError('comment-key', key, `one line of at most ${COMMENT_KEY_MAX} characters`);
+  }
+  const token = get('github-token');
+  const prText = get('pr-number');
+  return {
+    mode: oneOf('comment', get('comment'), COMMENT_MODES),
+    key: key === '' ? null : key,
+    // Compared with each comment's login; "@name" is how people write it in prose.
+    author: get('comment-author').replace(/^@/, ''),
+    token: token === inputDefault('github-token') ? '' : token,
+    prNumber: prText === '' ? null : parseInteger('pr-number', prText, 1, 2 ** 31 - 1),
+  };
+}
+
+function parseRunMode(raw: RawInputs): RunMode {
+  return oneOf('mode', raw.mode?.trim() || inputDefault('mode'), RUN_MODES);
+}
+
+/** Builds the action's configuration; in post-comment mode the gate's inputs (url, server-command, …) are not read. */
+export function parseActionConfig(raw: RawInputs): ActionConfig {
+  const mode = parseRunMode(raw);
+  const comment = parseCommentConfig(raw);
+  if (mode === 'gate') return { mode, gate: parseConfig(raw), comment };
+  const reportPath = raw['report-path']?.trim() || inputDefault('report-path');
+  return { mode, reportPath, comment };
 }
 
 function parseNumber(name: string, text: string, min: number, max: number): number {
@@ -258,7 +336,8 @@ function parseExpect(text: string): Expect {
 /** The effective configuration as name -> value, secrets masked, for the report. */
 export function describeConfig(raw: RawInputs, defaults: RawInputs = {}): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const input of INPUTS) {
+  // The comment inputs steer the action, not the measurement; the token stays out even masked.
+  for (const input of GATE_INPUTS) {
     const value = raw[input.name]?.trim() || (defaults[input.name] ?? input.default);
     out[input.name] = 'secret' in input && input.secret && value !== '' ? '***' : value;
   }
