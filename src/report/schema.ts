@@ -164,6 +164,8 @@ export interface Report {
     commit: string | null;
     workflow: string | null;
     job: string | null;
+    /** The pull request the run was for, when the action knew it (a later post-comment run reads it). */
+    pullRequest?: number | null;
   };
   /** The effective configuration, secrets masked. */
   config: Record<string, string>;
