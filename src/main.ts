@@ -1,10 +1,12 @@
-// Action: inputs -> config -> gate -> report -> outputs, job summary, verdict. Nothing is read at import time.
+// Action: inputs -> config -> gate -> report -> outputs, job summary, PR comment, verdict. Nothing is read at import time.
 
+import { resolve } from 'node:path';
 import * as core from '@actions/core';
+import { postReportComment, readEvent, resolveTarget, type CommentOutcome } from './comment/post.js';
 import { INPUTS, type RawInputs } from './config/inputs.js';
-import { ConfigError, describeConfig, parseConfig, type Config } from './config/parse.js';
+import { ConfigError, describeConfig, parseActionConfig, type ActionConfig, type CommentConfig, type Config } from './config/parse.js';
 import { runGate } from './gate.js';
-import { writeJsonReport } from './report/json.js';
+import { readJsonReport, writeJsonReport } from './report/json.js';
 import { describeViolation, renderMarkdown } from './report/markdown.js';
 import type { Report } from './report/schema.js';
 import { renderTerminal } from './report/terminal.js';
@@ -43,14 +45,22 @@ export function outputsOf(report: Report, reportPath: string | null): Record<str
 }
 
 export async function run(): Promise<void> {
-  let config: Config;
+  let action: ActionConfig;
   const raw = readInputs();
   try {
-    config = parseConfig(raw);
+    action = parseActionConfig(raw);
   } catch (err) {
     core.setFailed(err instanceof ConfigError ? err.message : `could not read the inputs: ${String(err)}`);
     return;
   }
+  if (action.comment.token !== '') core.setSecret(action.comment.token);
+  if (action.mode === 'post-comment') {
+    await postCommentOnly(action.reportPath, action.comment).catch((err: unknown) => {
+      core.setFailed(`ws-resilience-gate failed unexpectedly: ${(err as Error).stack ?? String(err)}`);
+    });
+    return;
+  }
+  const config = action.gate;
   maskSecrets(config);
 
   // A cancelled workflow sends SIGINT, then SIGTERM: tear down and report either way.
@@ -62,13 +72,17 @@ export async function run(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const report = await runGate(config, {
+    const measured = await runGate(config, {
       signal: cancel.signal,
       onProgress: (line) => core.info(line),
       configDescription: describeConfig(raw),
     });
+    const report = withPullRequest(measured, action.comment);
     core.info(renderTerminal(report));
-    await publish(report, config);
+    const reportPath = await writeReport(report, config);
+    await publish(report, reportPath);
+    await comment(report, action.comment);
+    stateVerdict(report);
   } catch (err) {
     core.setFailed(`ws-resilience-gate failed unexpectedly: ${(err as Error).stack ?? String(err)}`);
   } finally {
@@ -77,16 +91,42 @@ export async function run(): Promise<void> {
   }
 }
 
-/** Writes the JSON report, outputs and job summary, then states the verdict. Each step fails alone. */
-async function publish(report: Report, config: Config): Promise<void> {
-  let reportPath: string | null = null;
-  if (config.reportPath) {
-    try {
-      reportPath = await writeJsonReport(report, config.reportPath);
-    } catch (err) {
-      core.warning(`could not write the JSON report to '${config.reportPath}': ${(err as Error).message}`);
-    }
+/** Records the pull request in the report, so a post-comment run for a fork PR knows where to post. */
+function withPullRequest(report: Report, comment: CommentConfig): Report {
+  const target = resolveTarget(readEvent(), comment.prNumber, null);
+  return { ...report, environment: { ...report.environment, pullRequest: 'skip' in target ? null : target.pr.number } };
+}
+
+/**
+ * post-comment mode: the report of an earlier run (a fork PR's artifact) becomes outputs, a job summary and the PR
+ * comment. Its verdict does not fail this step: the gate's own run already failed the PR's check, and a red run in a
+ * workflow_run workflow only adds noise. A missing or malformed report does fail it.
+ */
+async function postCommentOnly(reportPath: string, commentConfig: CommentConfig): Promise<void> {
+  let report: Report;
+  try {
+    report = await readJsonReport(reportPath);
+  } catch (err) {
+    core.setFailed((err as Error).message);
+    return;
   }
+  core.info(renderTerminal(report));
+  await publish(report, resolve(reportPath));
+  await comment(report, commentConfig);
+}
+
+async function writeReport(report: Report, config: Config): Promise<string | null> {
+  if (!config.reportPath) return null;
+  try {
+    return await writeJsonReport(report, config.reportPath);
+  } catch (err) {
+    core.warning(`could not write the JSON report to '${config.reportPath}': ${(err as Error).message}`);
+    return null;
+  }
+}
+
+/** Outputs, job summary and a warning per warn-level check. Each step fails alone. */
+async function publish(report: Report, reportPath: string | null): Promise<void> {
   for (const [name, value] of Object.entries(outputsOf(report, reportPath))) core.setOutput(name, value);
   try {
     await core.summary.addRaw(renderMarkdown(report, { maxChars: 1_000_000 })).write();
@@ -96,9 +136,37 @@ async function publish(report: Report, config: Config): Promise<void> {
   for (const check of report.checks.filter((c) => c.status === 'warn')) {
     core.warning(`${describeViolation(check)}${check.detail ? ` (${check.detail})` : ''}`);
   }
-  const failed = report.checks.filter((c) => c.status === 'fail');
-  if (report.verdict === 'fail') {
-    const list = failed.map((c) => `${describeViolation(c)}${c.detail ? ` (${c.detail})` : ''}`).join('; ');
-    core.setFailed(`WebSocket resilience gate failed: ${list}`);
+}
+
+/** Posts or updates the PR comment and sets `comment-url`. A failure is a warning: it never changes the verdict. */
+async function comment(report: Report, config: CommentConfig): Promise<void> {
+  let outcome: CommentOutcome;
+  try {
+    outcome = await postReportComment(report, { config, event: readEvent() });
+  } catch (err) {
+    outcome = { status: 'failed', message: `the PR comment failed unexpectedly: ${(err as Error).message}` };
   }
+  core.setOutput('comment-url', 'url' in outcome ? outcome.url : '');
+  switch (outcome.status) {
+    case 'created':
+    case 'updated':
+    case 'unchanged':
+      core.info(`PR comment ${outcome.status}: ${outcome.url}`);
+      break;
+    case 'skipped':
+      if (outcome.notice) core.notice(outcome.reason);
+      else core.info(`PR comment skipped: ${outcome.reason}`);
+      break;
+    case 'failed':
+      core.warning(outcome.message);
+      break;
+  }
+}
+
+/** Fails the step when an error-level check failed, naming each failed check. */
+function stateVerdict(report: Report): void {
+  if (report.verdict !== 'fail') return;
+  const failed = report.checks.filter((c) => c.status === 'fail');
+  const list = failed.map((c) => `${describeViolation(c)}${c.detail ? ` (${c.detail})` : ''}`).join('; ');
+  core.setFailed(`WebSocket resilience gate failed: ${list}`);
 }

@@ -6357,7 +6357,7 @@ const INPUTS = [
     { name: 'server-env', default: '', description: 'Extra environment for the server, one KEY=VALUE per line.' },
     { name: 'server-pid', default: '', description: 'Attach mode only: pid of the running server, for memory sampling. On Linux the owner of the listening port is found when empty.' },
     { name: 'server-log', default: '', description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory." },
-    { name: 'url', default: '', description: 'WebSocket URL of the server (ws:// or wss://). Required. In launch mode, port 0 picks a free port and passes it to the server as PORT.' },
+    { name: 'url', default: '', description: 'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to the server as PORT.' },
     { name: 'startup-timeout-s', default: '30', description: 'Seconds to wait for the first successful WebSocket handshake.' },
     { name: 'shutdown-grace-s', default: '5', description: 'Seconds between SIGTERM and SIGKILL when the server tree is torn down.' },
     // Client
@@ -6388,10 +6388,19 @@ const INPUTS = [
     { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
     // Run
     { name: 'timeout-s', default: '300', description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.' },
-    { name: 'report-path', default: 'ws-resilience-report.json', description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path).' },
+    { name: 'report-path', default: 'ws-resilience-report.json', description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path). In post-comment mode: the report to read.' },
+    // PR comment (action only)
+    { name: 'mode', default: 'gate', description: 'gate: run the gate. post-comment: only post the PR comment from the JSON report at `report-path` written by an earlier run (fork pull requests, see the README).', actionOnly: true },
+    { name: 'comment', default: 'always', description: 'When to post the PR comment: always, on-failure (create only when the gate fails, but always update an existing one), or never.', actionOnly: true },
+    { name: 'comment-key', default: '', description: 'Identifies this gate\'s comment among others on the PR. Empty: the workflow name and job id of the run that wrote the report.', actionOnly: true },
+    { name: 'comment-author', default: 'github-actions[bot]', description: 'Login that owns the comment: only a comment by this author is ever updated. Set it when `github-token` is not the workflow token.', actionOnly: true },
+    { name: 'github-token', default: '${{ github.token }}', description: 'Token for the PR comment; needs `pull-requests: write`.', secret: true, actionOnly: true },
+    { name: 'pr-number', default: '', description: 'Pull request to comment on. Empty: the pull request of the triggering event (in post-comment mode: of the workflow run, or the one recorded in the report).', actionOnly: true },
 ];
 const INPUT_NAMES = INPUTS.map((i) => i.name);
-function inputDefault(name) {
+/** The inputs that configure the gate itself (CLI flags, the report's configuration); the others only steer the action's PR comment. */
+const GATE_INPUTS = INPUTS.filter((i) => !('actionOnly' in i && i.actionOnly));
+function inputs_inputDefault(name) {
     return INPUTS.find((i) => i.name === name).default;
 }
 
@@ -6431,12 +6440,10 @@ const SCENARIO_IDS = ['flapping', 'leak', 'recovery'];
  * `defaults` replaces some defaults (the CLI writes no JSON report unless asked).
  */
 function parseConfig(raw, defaults = {}) {
-    for (const name of Object.keys(raw)) {
-        if (!INPUTS.some((i) => i.name === name)) {
-            throw new ConfigError(name, String(raw[name]), `one of the known inputs (${INPUTS.map((i) => i.name).join(', ')})`);
-        }
-    }
-    const defaultOf = (name) => defaults[name] ?? inputDefault(name);
+    // The action's own inputs are checked here too, so one call reports any bad input before anything starts.
+    parseRunMode(raw);
+    parseCommentConfig(raw);
+    const defaultOf = (name) => defaults[name] ?? inputs_inputDefault(name);
     const get = (name) => {
         const value = raw[name]?.trim();
         return value === undefined || value === '' ? defaultOf(name) : value;
@@ -6501,6 +6508,61 @@ function parseConfig(raw, defaults = {}) {
         reportPath: get('report-path') === '' ? null : get('report-path'),
     };
     return config;
+}
+function assertKnownInputs(raw) {
+    for (const name of Object.keys(raw)) {
+        if (!INPUTS.some((i) => i.name === name)) {
+            throw new ConfigError(name, String(raw[name]), `one of the known inputs (${INPUTS.map((i) => i.name).join(', ')})`);
+        }
+    }
+}
+const RUN_MODES = ['gate', 'post-comment'];
+const COMMENT_MODES = ['always', 'on-failure', 'never'];
+/** Longest `comment-key`: it is repeated in every comment's hidden marker. */
+const COMMENT_KEY_MAX = 100;
+/** "a, b or c" */
+function orList(words) {
+    return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+function oneOf(name, text, known) {
+    const lower = text.toLowerCase();
+    if (!known.includes(lower))
+        throw new ConfigError(name, text, orList(known));
+    return lower;
+}
+/** The comment inputs, validated. An unexpanded `${{ github.token }}` (outside a runner) means no token. */
+function parseCommentConfig(raw) {
+    assertKnownInputs(raw);
+    const get = (name) => {
+        const value = raw[name]?.trim();
+        return value === undefined || value === '' ? inputs_inputDefault(name) : value;
+    };
+    const key = get('comment-key');
+    if (key.length > COMMENT_KEY_MAX || /[\r\n]/.test(key)) {
+        throw new ConfigError('comment-key', key, `one line of at most ${COMMENT_KEY_MAX} characters`);
+    }
+    const token = get('github-token');
+    const prText = get('pr-number');
+    return {
+        mode: oneOf('comment', get('comment'), COMMENT_MODES),
+        key: key === '' ? null : key,
+        // Compared with each comment's login; "@name" is how people write it in prose.
+        author: get('comment-author').replace(/^@/, ''),
+        token: token === inputs_inputDefault('github-token') ? '' : token,
+        prNumber: prText === '' ? null : parseInteger('pr-number', prText, 1, 2 ** 31 - 1),
+    };
+}
+function parseRunMode(raw) {
+    return oneOf('mode', raw.mode?.trim() || inputs_inputDefault('mode'), RUN_MODES);
+}
+/** Builds the action's configuration; in post-comment mode the gate's inputs (url, server-command, …) are not read. */
+function parseActionConfig(raw) {
+    const mode = parseRunMode(raw);
+    const comment = parseCommentConfig(raw);
+    if (mode === 'gate')
+        return { mode, gate: parseConfig(raw), comment };
+    const reportPath = raw['report-path']?.trim() || inputDefault('report-path');
+    return { mode, reportPath, comment };
 }
 function parseNumber(name, text, min, max) {
     const value = /^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
@@ -6612,7 +6674,8 @@ function parseExpect(text) {
 /** The effective configuration as name -> value, secrets masked, for the report. */
 function describeConfig(raw, defaults = {}) {
     const out = {};
-    for (const input of INPUTS) {
+    // The comment inputs steer the action, not the measurement; the token stays out even masked.
+    for (const input of GATE_INPUTS) {
         const value = raw[input.name]?.trim() || (defaults[input.name] ?? input.default);
         out[input.name] = 'secret' in input && input.secret && value !== '' ? '***' : value;
     }
@@ -6962,7 +7025,29 @@ class ResourceSampler {
 ;// CONCATENATED MODULE: ./src/report/schema.ts
 // The Report: everything one run learned, as plain JSON-serialisable data. Every output is rendered from it.
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
-const REPORT_SCHEMA_VERSION = 1;
+const schema_REPORT_SCHEMA_VERSION = 1;
+
+;// CONCATENATED MODULE: ./src/report/redact.ts
+// Keeps secrets (header values) out of reports, even when the server prints or echoes them back.
+/** Secrets shorter than this are not searched for: replacing "1" everywhere would wreck the report. */
+const MIN_SECRET_LENGTH = 4;
+/** A deep copy of `value` with every occurrence of each secret in every string replaced by ***. */
+function redactSecrets(value, secrets) {
+    const wanted = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+    if (wanted.length === 0)
+        return value;
+    const redact = (text) => wanted.reduce((t, secret) => t.split(secret).join('***'), text);
+    const walk = (v) => {
+        if (typeof v === 'string')
+            return redact(v);
+        if (Array.isArray(v))
+            return v.map(walk);
+        if (v && typeof v === 'object')
+            return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+        return v;
+    };
+    return walk(value);
+}
 
 // EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
 var stream = __nccwpck_require__(412);
@@ -7051,6 +7136,10 @@ function openConnection(target, signal) {
         function onOpen() {
             // From here on, errors show up as an unclean close; an unheard 'error' event would crash the gate.
             ws.on('error', ignore);
+            ws.once('close', (code) => {
+                if (!closing.has(ws))
+                    closedEarly.set(ws, code);
+            });
             finish({ ok: true, ws, handshakeMs: now() - start });
         }
         function onError(err) {
@@ -7070,16 +7159,27 @@ function openConnection(target, signal) {
         signal?.addEventListener('abort', onAbort, { once: true });
     });
 }
+/** Close codes of connections that closed before we closed them (the server closed or dropped them). */
+const closedEarly = new WeakMap();
+/** Connections whose close we started. */
+const closing = new WeakSet();
+/** What a close the server started is called: `server-close-<code>`, or `dropped` without a close frame. */
+function serverCloseKind(code) {
+    return code === 1006 ? 'dropped' : `server-close-${code}`;
+}
 /**
  * Closes an open connection. `clean`: close(1000) and wait for the server's close frame;
  * `abrupt`: terminate() without a handshake (always resolves clean=true: nothing was expected).
+ * A connection the server closed (or dropped) first is never clean.
  */
 function closeConnection(ws, mode, timeoutMs) {
     const start = now();
     return new Promise((resolve) => {
         ws.on('error', ignore);
+        closing.add(ws);
         if (ws.readyState === wrapper.CLOSED) {
-            resolve({ clean: false, closeMs: 0, code: 1006, failure: 'closed-by-server' });
+            const early = closedEarly.get(ws) ?? 1006;
+            resolve({ clean: mode === 'abrupt', closeMs: 0, code: early, ...(mode === 'abrupt' ? {} : { failure: serverCloseKind(early) }) });
             return;
         }
         const serverClosedFirst = ws.readyState === wrapper.CLOSING;
@@ -7092,10 +7192,9 @@ function closeConnection(ws, mode, timeoutMs) {
             const closeMs = now() - start;
             if (mode === 'abrupt') {
                 resolve({ clean: true, closeMs, code });
-                return;
             }
-            if (serverClosedFirst) {
-                resolve({ clean: false, closeMs, code, failure: 'closed-by-server' });
+            else if (serverClosedFirst) {
+                resolve({ clean: false, closeMs, code, failure: serverCloseKind(code) });
             }
             else if (code === 1000 || code === 1005) {
                 resolve({ clean: true, closeMs, code });
@@ -7304,11 +7403,12 @@ async function runRecovery(spec, target, signal) {
     for (let i = 0; i < spec.messages && !signal.aborted && serverClosed === null; i++) {
         const text = spec.messages > 1 ? `${spec.message} #${i + 1}` : spec.message;
         sending = true;
-        const sendError = await new Promise((resolve) => ws.send(text, (err) => resolve(err ?? undefined)));
+        const sendError = await sendWithin(ws, text, waitTimeoutMs);
         result.messagesSent += 1;
         if (sendError) {
-            result.problems.push(`message ${i + 1} could not be sent: ${sendError.message}`);
-            continue;
+            result.problems.push(`message ${i + 1} could not be sent: ${sendError}`);
+            // A server that stopped reading takes no further message either.
+            break;
         }
         if (spec.expect.kind === 'none') {
             result.messagesAnswered += 1;
@@ -7340,6 +7440,16 @@ async function runRecovery(spec, target, signal) {
     if (signal.aborted)
         result.problems.push('the run was stopped during recovery');
     return result;
+}
+/** Sends one message; resolves with why it failed, or null once it is written. Never waits past timeoutMs. */
+function sendWithin(ws, text, timeoutMs) {
+    return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(`not written within ${timeoutMs} ms (the server stopped reading; ${ws.bufferedAmount} bytes queued)`), timeoutMs);
+        ws.send(text, (err) => {
+            clearTimeout(timer);
+            resolve(err ? err.message : null);
+        });
+    });
 }
 /** Round-trip time of one ping, or null when no pong arrives in time. */
 function pingOnce(ws, timeoutMs, signal) {
@@ -7887,9 +7997,12 @@ class ServerProcess {
 // The gate's name and version, as reports and the CLI state them (a test keeps it equal to package.json).
 const TOOL_NAME = 'ws-resilience-gate';
 const TOOL_VERSION = '0.1.0';
+/** Where the README lives; warnings link to its sections. */
+const TOOL_REPOSITORY_URL = 'https://github.com/ws-resilience-gate/ws-resilience-gate';
 
 ;// CONCATENATED MODULE: ./src/gate.ts
 // Runs the phases in order under one AbortSignal and one deadline, always tears down, returns the Report.
+
 
 
 
@@ -8137,8 +8250,8 @@ async function runGate(config, options = {}) {
         : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs);
     const measurements = { server: serverInfo, stopped, flapping, leak, recovery, memory };
     const checks = runChecks(config, measurements);
-    return {
-        schemaVersion: REPORT_SCHEMA_VERSION,
+    const report = {
+        schemaVersion: schema_REPORT_SCHEMA_VERSION,
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
         startedAt,
         durationMs: elapsed(),
@@ -8160,6 +8273,8 @@ async function runGate(config, options = {}) {
         checks,
         verdict: verdictOf(checks),
     };
+    // A server may print or echo a header value back; the report must not carry it.
+    return redactSecrets(report, Object.values(config.client.headers));
 }
 function exitText(exit) {
     return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
@@ -8168,8 +8283,234 @@ function loadLine(r) {
     return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected} closed cleanly`;
 }
 
+;// CONCATENATED MODULE: ./src/report/validate.ts
+// Checks that a JSON report read back from a file (an artifact of another run: untrusted) has the Report's shape.
+
+/** A report that cannot be trusted to render: names the field, what it should be and what it was. */
+class ReportShapeError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ReportShapeError';
+    }
+}
+// Records keyed by the union, so adding a phase or a status without listing it here fails to compile.
+const PHASES = {
+    startup: true,
+    warmup: true,
+    baseline: true,
+    flapping: true,
+    leak: true,
+    cooldown: true,
+    recovery: true,
+    teardown: true,
+};
+const STATUSES = { pass: true, warn: true, fail: true, 'not-measured': true };
+const LEVELS = { error: true, warn: true };
+const VERDICTS = { pass: true, warn: true, fail: true };
+const STOP_REASONS = (/* unused pure expression or super */ null && (['crash', 'timeout', 'cancelled', 'startup-failed', 'error']));
+const MODES = (/* unused pure expression or super */ null && (['launch', 'attach']));
+const PID_SOURCES = (/* unused pure expression or super */ null && (['launched', 'server-pid', 'port-owner']));
+function typeName(value) {
+    return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+function expect(path, what, got) {
+    const shown = typeof got === 'string' ? ` '${got.slice(0, 40)}'` : '';
+    throw new ReportShapeError(`${path} must be ${what}, got ${typeName(got)}${shown}`);
+}
+/** A small reader over one object: each accessor checks a field's type and names its path when it is wrong. */
+class Fields {
+    value;
+    path;
+    constructor(value, path) {
+        this.value = value;
+        this.path = path;
+    }
+    static of(value, path) {
+        if (typeof value !== 'object' || value === null || Array.isArray(value))
+            expect(path, 'an object', value);
+        return new Fields(value, path);
+    }
+    at(key) {
+        return this.path === '' ? key : `${this.path}.${key}`;
+    }
+    obj(key) {
+        return Fields.of(this.value[key], this.at(key));
+    }
+    str(key, nullable = false) {
+        const v = this.value[key];
+        if (!(typeof v === 'string' || (nullable && v === null)))
+            expect(this.at(key), nullable ? 'a string or null' : 'a string', v);
+    }
+    num(key, nullable = false) {
+        const v = this.value[key];
+        if (!((typeof v === 'number' && Number.isFinite(v)) || (nullable && v === null))) {
+            expect(this.at(key), nullable ? 'a number or null' : 'a number', v);
+        }
+    }
+    bool(key) {
+        if (typeof this.value[key] !== 'boolean')
+            expect(this.at(key), 'true or false', this.value[key]);
+    }
+    oneOf(key, allowed) {
+        if (!allowed.includes(this.value[key]))
+            expect(this.at(key), `one of ${allowed.join(', ')}`, this.value[key]);
+    }
+    list(key, each) {
+        const v = this.value[key];
+        if (!Array.isArray(v))
+            expect(this.at(key), 'an array', v);
+        v.forEach((item, i) => each(item, `${this.at(key)}[${i}]`));
+    }
+    optional(key) {
+        return this.value[key] !== undefined;
+    }
+}
+function latency(f, key) {
+    if (f.value[key] === null)
+        return;
+    const l = f.obj(key);
+    for (const k of ['count', 'mean', 'p50', 'p95', 'p99', 'max'])
+        l.num(k);
+}
+function counts(f, key) {
+    const c = f.obj(key);
+    for (const k of Object.keys(c.value))
+        c.num(k);
+}
+function loadScenario(f, id) {
+    const s = f.obj(id);
+    s.oneOf('id', [id]);
+    s.bool('enabled');
+    const p = s.obj('prescribed');
+    for (const k of ['clients', 'cyclesPerClient', 'holdMs', 'pauseMs', 'cycleMs'])
+        p.num(k);
+    for (const k of ['attempts', 'connected', 'cleanDisconnects', 'durationMs'])
+        s.num(k);
+    s.num('connectRate', true);
+    s.num('disconnectRate', true);
+    counts(s, 'connectFailures');
+    counts(s, 'disconnectFailures');
+    for (const k of ['handshakeMs', 'closeMs', 'cycleMs'])
+        latency(s, k);
+}
+function recovery(f) {
+    const r = f.obj('recovery');
+    r.oneOf('id', ['recovery']);
+    for (const k of ['enabled', 'connected', 'closedCleanly'])
+        r.bool(k);
+    if (r.optional('connectFailure'))
+        r.str('connectFailure');
+    r.num('handshakeMs', true);
+    for (const k of ['pingsSent', 'pongsReceived', 'messagesSent', 'messagesAnswered', 'heldMs'])
+        r.num(k);
+    latency(r, 'pingRttMs');
+    r.str('expect');
+    r.list('problems', (p, path) => typeof p === 'string' || expect(path, 'a string', p));
+}
+function server(f) {
+    const s = f.obj('server');
+    s.oneOf('mode', MODES);
+    s.str('command', true);
+    s.str('url');
+    s.num('pid', true);
+    s.oneOf('pidSource', [...PID_SOURCES, null]);
+    s.num('readyAfterMs', true);
+    if (s.value.exit !== null) {
+        const e = s.obj('exit');
+        e.num('code', true);
+        e.str('signal', true);
+        e.oneOf('phase', Object.keys(PHASES));
+        e.num('atMs');
+    }
+    s.str('logPath', true);
+    s.list('logTail', (l, path) => typeof l === 'string' || expect(path, 'a string', l));
+    s.list('pidsSeen', (p, path) => (typeof p === 'number' && Number.isFinite(p)) || expect(path, 'a number', p));
+    s.list('survivors', (p, path) => (typeof p === 'number' && Number.isFinite(p)) || expect(path, 'a number', p));
+    s.list('processes', (p, path) => {
+        const proc = Fields.of(p, path);
+        proc.num('pid');
+        proc.str('command');
+    });
+}
+function memory(f) {
+    const m = f.obj('memory');
+    m.bool('measured');
+    if (m.optional('reason'))
+        m.str('reason');
+    m.num('sampleIntervalMs');
+    m.list('samples', (s, path) => {
+        const sample = Fields.of(s, path);
+        for (const k of ['tMs', 'rssBytes', 'cpuPercent', 'processes'])
+            sample.num(k);
+        sample.oneOf('phase', Object.keys(PHASES));
+    });
+    for (const k of ['baselineBytes', 'peakBytes', 'retainedBytes', 'retainedGrowthBytes', 'peakGrowthBytes', 'growthPercent'])
+        m.num(k, true);
+}
+/**
+ * Returns the value as a Report when every field the renderers read has the right type and every enum a known
+ * value (a forged report could otherwise smuggle markup through a field the renderer trusts); throws
+ * ReportShapeError naming the first bad field. The schema version is checked first, with its own message.
+ */
+function validate_validateReport(value) {
+    const root = Fields.of(value, 'report');
+    const version = root.value.schemaVersion;
+    if (version !== REPORT_SCHEMA_VERSION) {
+        throw new ReportShapeError(typeof version === 'number' && version > REPORT_SCHEMA_VERSION
+            ? `report schema version ${version} is newer than this gate reads (${REPORT_SCHEMA_VERSION}): use the same version of the action in both workflows`
+            : `report schema version must be ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(version) ?? 'nothing'}: is this a ws-resilience-gate report?`);
+    }
+    const f = new Fields(root.value, '');
+    const tool = f.obj('tool');
+    tool.str('name');
+    tool.str('version');
+    f.str('startedAt');
+    f.num('durationMs');
+    const env = f.obj('environment');
+    for (const k of ['os', 'arch', 'node'])
+        env.str(k);
+    for (const k of ['runnerOs', 'commit', 'workflow', 'job'])
+        env.str(k, true);
+    if (env.optional('pullRequest'))
+        env.num('pullRequest', true);
+    const config = f.obj('config');
+    for (const k of Object.keys(config.value))
+        config.str(k);
+    server(f);
+    f.list('phases', (p, path) => {
+        const span = Fields.of(p, path);
+        span.oneOf('name', Object.keys(PHASES));
+        span.num('startMs');
+        span.num('endMs');
+    });
+    if (f.value.stopped !== null) {
+        const stop = f.obj('stopped');
+        stop.oneOf('phase', Object.keys(PHASES));
+        stop.oneOf('reason', STOP_REASONS);
+        stop.str('message');
+    }
+    const scenarios = f.obj('scenarios');
+    loadScenario(scenarios, 'flapping');
+    loadScenario(scenarios, 'leak');
+    recovery(scenarios);
+    memory(f);
+    f.list('checks', (c, path) => {
+        const check = Fields.of(c, path);
+        for (const k of ['id', 'title', 'measured', 'limit'])
+            check.str(k);
+        check.num('value', true);
+        check.oneOf('level', Object.keys(LEVELS));
+        check.oneOf('status', Object.keys(STATUSES));
+        if (check.optional('detail'))
+            check.str('detail');
+    });
+    f.oneOf('verdict', Object.keys(VERDICTS));
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/report/json.ts
-// Writes the JSON report (the versioned Report object as it is).
+// Writes the JSON report (the versioned Report object as it is) and reads one back, checked, for post-comment mode.
+
 
 
 /** Writes the report to `path` (folders created) and returns the absolute path. */
@@ -8178,6 +8519,30 @@ async function writeJsonReport(report, path) {
     await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(absolute), { recursive: true });
     await (0,promises_namespaceObject.writeFile)(absolute, `${JSON.stringify(report, null, 2)}\n`);
     return absolute;
+}
+/** Reads a report written by writeJsonReport (maybe by another run); throws naming the file and what is wrong with it. */
+async function readJsonReport(path) {
+    const absolute = resolve(path);
+    let text;
+    try {
+        text = await readFile(absolute, 'utf8');
+    }
+    catch (err) {
+        throw new Error(`no report at ${absolute} (${err.code ?? err.message}): was the artifact downloaded to report-path?`);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (err) {
+        throw new Error(`the report at ${absolute} is not JSON: ${err.message}`);
+    }
+    try {
+        return validateReport(parsed);
+    }
+    catch (err) {
+        throw new Error(`the report at ${absolute} cannot be used: ${err.message}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/escape.ts
@@ -8788,7 +9153,8 @@ function renderTerminal(report, options = {}) {
 
 /** The CLI writes no JSON file unless asked to (--json or --report-path). */
 const CLI_DEFAULTS = { 'report-path': '' };
-const INPUT_SET = new Set(INPUTS.map((i) => i.name));
+// The PR comment and its modes belong to the action alone: the CLI offers no flags for them.
+const INPUT_SET = new Set(GATE_INPUTS.map((i) => i.name));
 /** Parses `--name value` / `--name=value` flags named like the action's inputs. Throws ConfigError. */
 function parseArgs(argv) {
     const args = { inputs: {}, markdownPath: null, help: false, version: false };
@@ -8826,7 +9192,7 @@ function parseArgs(argv) {
     return args;
 }
 function usage() {
-    const width = Math.max(...INPUTS.map((i) => i.name.length)) + 4;
+    const width = Math.max(...GATE_INPUTS.map((i) => i.name.length)) + 4;
     const lines = [
         `Usage: ${TOOL_NAME} --url ws://127.0.0.1:8080 [--server-command "node server.js"] [options]`,
         '',
@@ -8834,7 +9200,7 @@ function usage() {
         'prints the report and exits 0 when every check passed, 1 when one failed, 2 on bad input.',
         '',
         'Options (the same names as the GitHub Action inputs):',
-        ...INPUTS.map((i) => {
+        ...GATE_INPUTS.map((i) => {
             const fallback = CLI_DEFAULTS[i.name] ?? i.default;
             return `  --${i.name.padEnd(width)}${i.description}${fallback !== '' ? ` (default: ${fallback})` : ''}`;
         }),

@@ -1,0 +1,92 @@
+// A report read back from an artifact is untrusted: every field the renderers read is checked, by path.
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readJsonReport, writeJsonReport } from '../src/report/json.js';
+import type { Report } from '../src/report/schema.js';
+import { ReportShapeError, validateReport } from '../src/report/validate.js';
+import { crashedReport, failingReport, makeReport, notMeasuredReport, warnReport } from './helpers/report-factory.js';
+
+/** A JSON round trip, then a change at a path ("a.b.0.c"). */
+function tampered(report: Report, path: string, value: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(report)) as Record<string, unknown>;
+  const keys = path.split('.');
+  let target: Record<string, unknown> = copy;
+  for (const key of keys.slice(0, -1)) target = target[key] as Record<string, unknown>;
+  if (value === undefined) delete target[keys[keys.length - 1]!];
+  else target[keys[keys.length - 1]!] = value;
+  return copy;
+}
+
+describe('validateReport', () => {
+  it.each([
+    ['passing', makeReport()],
+    ['warning', warnReport()],
+    ['failing', failingReport()],
+    ['crashed', crashedReport()],
+    ['not measured', notMeasuredReport()],
+    ['with a pull request', makeReport({ environment: { pullRequest: 12 } })],
+  ])('accepts a %s report as written', (_name, report) => {
+    const parsed: unknown = JSON.parse(JSON.stringify(report));
+    expect(validateReport(parsed)).toEqual(report);
+  });
+
+  it('checks the schema version first, with a message that says what to do', () => {
+    expect(() => validateReport(tampered(makeReport(), 'schemaVersion', 2))).toThrow(
+      'report schema version 2 is newer than this gate reads (1): use the same version of the action in both workflows',
+    );
+    expect(() => validateReport({ hello: 'world' })).toThrow('report schema version must be 1, got nothing: is this a ws-resilience-gate report?');
+    expect(() => validateReport([1, 2])).toThrow("report must be an object, got array");
+  });
+
+  const bad: Array<[string, unknown, string]> = [
+    ['scenarios.flapping.attempts', '12', "scenarios.flapping.attempts must be a number, got string '12'"],
+    ['verdict', 'maybe', "verdict must be one of pass, warn, fail, got string 'maybe'"],
+    ['server.mode', '<img src=x onerror=alert(1)>', 'server.mode must be one of launch, attach'],
+    ['server.logTail', ['ok', 3], 'server.logTail[1] must be a string, got number'],
+    ['stopped', { phase: '**bold**', reason: 'crash', message: 'x' }, 'stopped.phase must be one of startup, warmup'],
+    ['environment.pullRequest', '12', 'environment.pullRequest must be a number or null'],
+    ['memory.samples', [{ tMs: 0, phase: '</details>', rssBytes: 1, cpuPercent: 0, processes: 1 }], 'memory.samples[0].phase must be one of'],
+    ['scenarios.leak.connectFailures', { timeout: '3' }, 'scenarios.leak.connectFailures.timeout must be a number'],
+    ['scenarios.recovery.id', 'flapping', 'scenarios.recovery.id must be one of recovery'],
+    ['config', { url: 5 }, 'config.url must be a string, got number'],
+    ['memory.growthPercent', undefined, 'memory.growthPercent must be a number or null, got undefined'],
+  ];
+  it.each(bad)('rejects a bad %s, naming the field', (path, value, message) => {
+    const report = path === 'stopped' ? crashedReport() : makeReport();
+    let error: unknown;
+    try {
+      validateReport(tampered(report, path, value));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ReportShapeError);
+    expect((error as Error).message).toContain(message);
+  });
+
+  it('rejects a bad check status and level in any row', () => {
+    const report = failingReport();
+    const checks = report.checks.map((c, i) => (i === 2 ? { ...c, status: 'skipped' } : c));
+    expect(() => validateReport({ ...report, checks })).toThrow("checks[2].status must be one of pass, warn, fail, not-measured, got string 'skipped'");
+  });
+});
+
+describe('readJsonReport', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-gate-read-'));
+
+  it('reads back what writeJsonReport wrote', async () => {
+    const report = crashedReport();
+    const path = await writeJsonReport(report, join(dir, 'nested', 'r.json'));
+    expect(await readJsonReport(path)).toEqual(report);
+  });
+
+  it('names the file and the problem: missing, not JSON, wrong shape', async () => {
+    await expect(readJsonReport(join(dir, 'absent.json'))).rejects.toThrow(/no report at .*absent\.json \(ENOENT\): was the artifact downloaded to report-path\?/);
+    writeFileSync(join(dir, 'broken.json'), '{"schemaVersion": 1,');
+    await expect(readJsonReport(join(dir, 'broken.json'))).rejects.toThrow(/the report at .*broken\.json is not JSON/);
+    writeFileSync(join(dir, 'old.json'), JSON.stringify({ ...makeReport(), verdict: 'green' }));
+    await expect(readJsonReport(join(dir, 'old.json'))).rejects.toThrow(/the report at .*old\.json cannot be used: verdict must be one of/);
+  });
+});
