@@ -351,6 +351,18 @@ describe('renderMarkdown: details', () => {
     }
   });
 
+  it('opens the sections a reader of a failed run needs: failures on a fail, the log when the server died', () => {
+    const opened = (md: string): string[] =>
+      [...md.matchAll(/^<details open>\n<summary>([^<]*) \(/gm)].map((m) => m[1]!);
+    expect(opened(renderMarkdown(makeReport()))).toEqual([]);
+    expect(opened(renderMarkdown(warnReport()))).toEqual([]);
+    expect(opened(renderMarkdown(failingReport()))).toEqual(['Failures by kind']);
+    expect(opened(renderMarkdown(crashedReport()))).toEqual(['Failures by kind', 'Server log']);
+    const neverStarted = failingReport({ stopped: { phase: 'startup', reason: 'startup-failed', message: 'no handshake within 30 s' } });
+    expect(opened(renderMarkdown(neverStarted))).toContain('Server log');
+    expect(renderMarkdown(crashedReport())).toMatch(/^<details>\n<summary>Environment<\/summary>$/m);
+  });
+
   it('shows environment and configuration as key/value tables', () => {
     const report = makeReport();
     const md = renderMarkdown(report);
@@ -399,7 +411,7 @@ describe('renderMarkdown: hostile server output', () => {
     // Every </details> outside a fence is one of ours, alone on its line, and they balance.
     const closes = outside.filter((l) => l.includes('</details>'));
     expect(closes.every((l) => l === '</details>')).toBe(true);
-    expect(closes.length).toBe(outside.filter((l) => l === '<details>').length);
+    expect(closes.length).toBe(outside.filter((l) => /^<details( open)?>$/.test(l)).length);
     // The headline stays one line even though a detail had a newline.
     expect(md.split('\n').filter((l) => l.includes('second line'))).toHaveLength(1);
   });

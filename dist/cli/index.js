@@ -8877,9 +8877,14 @@ function failureRows(report) {
         rows.push({ scenario: 'recovery', stage: 'connect', kind: r.connectFailure, count: 1 });
     return rows.filter((row) => row.count > 0).sort((a, b) => b.count - a.count);
 }
-function details(summary, body) {
+/** A collapsible section; `open` when a reader of a failed run should not have to click to see why. */
+function details(summary, body, open = false) {
     // The blank lines end the HTML block so the body is parsed as Markdown (and a fence inside stays a fence).
-    return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+    return `<details${open ? ' open' : ''}>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+/** The server died or never came up: its last words are the first thing to read. */
+function serverFailed(report) {
+    return report.server.exit !== null || report.stopped?.reason === 'crash' || report.stopped?.reason === 'startup-failed';
 }
 function failuresSection(report) {
     const rows = failureRows(report);
@@ -8894,13 +8899,13 @@ function failuresSection(report) {
         parts.push(['Recovery problems:', '', ...problems.map((p) => `- ${escapeInline(p, 500)}`)].join('\n'));
     }
     const total = rows.reduce((sum, r) => sum + r.count, 0) + problems.length;
-    return details(`Failures by kind (${total})`, parts.join('\n\n'));
+    return details(`Failures by kind (${total})`, parts.join('\n\n'), report.verdict === 'fail');
 }
 function logSection(report, lines) {
     if (lines.length === 0)
         return null;
     const where = report.server.logPath ? `\n\nFull log on the runner: ${escapeInline(report.server.logPath)}` : '';
-    return details(`Server log (last ${plural(lines.length, 'line')})`, `${codeBlock(lines.join('\n'), 'text')}${where}`);
+    return details(`Server log (last ${plural(lines.length, 'line')})`, `${codeBlock(lines.join('\n'), 'text')}${where}`, serverFailed(report));
 }
 function orNa(value) {
     return value === null || value === '' ? 'n/a' : escapeInline(value);
