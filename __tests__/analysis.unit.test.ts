@@ -3,10 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks, verdictOf, type Measurements } from '../src/analysis/checks.js';
 import { analyzeMemory } from '../src/analysis/memory.js';
+import { analyzeSignals } from '../src/analysis/signals.js';
 import { median, percentile, summarize } from '../src/analysis/stats.js';
+import { fitTrend } from '../src/analysis/trend.js';
 import { parseConfig } from '../src/config/parse.js';
 import type { MemorySample, PhaseName } from '../src/report/schema.js';
-import { emptyLoadResult } from '../src/scenarios/load.js';
+import { emptyLoadResult, isAbrupt } from '../src/scenarios/load.js';
 import { emptyRecoveryResult } from '../src/scenarios/recovery.js';
 
 const MB = 1024 * 1024;
@@ -88,7 +90,15 @@ function measurements(overrides: Partial<Measurements> = {}): Measurements {
     flapping: load('flapping', 20, 20, 20),
     leak: load('leak', 45, 45, 45),
     recovery: { ...emptyRecoveryResult(config.recovery, true), connected: true, pingsSent: 3, pongsReceived: 3, messagesSent: 5, messagesAnswered: 5, closedCleanly: true },
-    memory: analyzeMemory(samples([['baseline', [40]], ['leak', [45]], ['cooldown', [41]]]), 100),
+    memory: analyzeMemory(samples([['baseline', [40]], ['leak', [45]], ['cooldown', [41]]]), 100, [
+      { connections: 0, rssBytes: 40 * MB },
+      { connections: 65, rssBytes: 41 * MB },
+    ]),
+    signals: analyzeSignals(
+      { fds: 20, threads: 7, processes: 1, lingeringConnections: 0, sessions: null },
+      { fds: 21, threads: 7, processes: 1, lingeringConnections: 0, sessions: null },
+      [],
+    ),
     ...overrides,
   };
 }
@@ -98,7 +108,20 @@ describe('runChecks', () => {
 
   it('passes a clean run on every default check', () => {
     const checks = runChecks(config, measurements());
-    expect(checks.map((c) => c.id)).toEqual(['server-ready', 'connect-success-rate', 'disconnect-success-rate', 'memory-growth', 'recovery', 'server-crash', 'run-completed']);
+    expect(checks.map((c) => c.id)).toEqual([
+      'server-ready',
+      'connect-success-rate',
+      'disconnect-success-rate',
+      'memory-growth',
+      'leak-per-connection',
+      'fd-growth',
+      'lingering-connections',
+      'thread-growth',
+      'process-growth',
+      'recovery',
+      'server-crash',
+      'run-completed',
+    ]);
     expect(checks.every((c) => c.status === 'pass')).toBe(true);
     expect(verdictOf(checks)).toBe('pass');
   });
@@ -178,5 +201,80 @@ describe('runChecks', () => {
     const completed = runChecks(config, m).find((c) => c.id === 'run-completed')!;
     expect(completed.status).toBe('fail');
     expect(completed.detail).toContain('during leak');
+  });
+});
+
+describe('fitTrend', () => {
+  const MBk = (kb: number) => kb * 1024;
+  it('recovers a linear leak per connection with no error', () => {
+    const points = [0, 35, 50, 65].map((c) => ({ connections: c, rssBytes: MBk(50_000 + 200 * c) }));
+    const trend = fitTrend(points);
+    expect(trend).toMatchObject({ kbPerConnection: 200, standardErrorKb: 0, skipped: 1 });
+  });
+  it('leaves out the baseline reading (warm-up growth) once there are four readings', () => {
+    // Fast growth over the first connections, flat afterwards: a clean server warming up.
+    const points = [
+      { connections: 0, rssBytes: MBk(60_000) },
+      { connections: 35, rssBytes: MBk(62_000) },
+      { connections: 50, rssBytes: MBk(62_000) },
+      { connections: 65, rssBytes: MBk(62_000) },
+    ];
+    expect(fitTrend(points).kbPerConnection).toBe(0);
+    expect(fitTrend(points.slice(0, 3)).kbPerConnection).toBeGreaterThan(30);
+  });
+  it('has no slope from one reading and no error from two', () => {
+    expect(fitTrend([{ connections: 0, rssBytes: 1 }]).kbPerConnection).toBeNull();
+    expect(fitTrend([{ connections: 0, rssBytes: 0 }, { connections: 10, rssBytes: MBk(10) }])).toMatchObject({ kbPerConnection: 1, standardErrorKb: null });
+  });
+});
+
+describe('isAbrupt', () => {
+  it('spreads the ratio evenly over the cycles', () => {
+    const count = (n: number, ratio: number) => Array.from({ length: n }, (_, k) => isAbrupt(k, ratio)).filter(Boolean).length;
+    expect(count(45, 0.5)).toBe(22);
+    expect(count(100, 0.25)).toBe(25);
+    expect(count(10, 0)).toBe(0);
+    expect(count(10, 1)).toBe(10);
+    expect([0, 1, 2, 3].map((k) => isAbrupt(k, 0.5))).toEqual([false, true, false, true]);
+  });
+});
+
+describe('leak checks', () => {
+  const config = parseConfig({ url: 'ws://127.0.0.1:1/' });
+  it('fails the trend above its limit and the signals above theirs', () => {
+    const m = measurements({
+      memory: analyzeMemory([], 100, [0, 35, 50, 65].map((c) => ({ connections: c, rssBytes: (40_000 + 210 * c) * 1024 }))),
+      signals: analyzeSignals(
+        { fds: 20, threads: 7, processes: 1, lingeringConnections: 0, sessions: null },
+        { fds: 85, threads: 7, processes: 66, lingeringConnections: 65, sessions: null },
+        [],
+      ),
+    });
+    const byId = Object.fromEntries(runChecks(config, m).map((c) => [c.id, c]));
+    expect(byId['leak-per-connection']).toMatchObject({ status: 'fail', value: 210 });
+    expect(byId['fd-growth']).toMatchObject({ status: 'fail', value: 65, detail: '20 -> 85' });
+    expect(byId['lingering-connections']).toMatchObject({ status: 'fail', value: 65 });
+    expect(byId['process-growth']).toMatchObject({ status: 'fail', value: 65 });
+    expect(byId['thread-growth']!.status).toBe('pass');
+  });
+  it('shows unreadable signals as not measured by default, and fails a limit set on purpose', () => {
+    const unread = analyzeSignals(
+      { fds: null, threads: null, processes: 1, lingeringConnections: null, sessions: null },
+      { fds: null, threads: null, processes: 1, lingeringConnections: null, sessions: null },
+      ['fds, threads and lingering connections are read from /proc, which darwin does not have'],
+    );
+    const lenient = runChecks(config, measurements({ signals: unread })).find((c) => c.id === 'fd-growth')!;
+    expect(lenient).toMatchObject({ status: 'not-measured', measured: 'n/a' });
+    expect(lenient.detail).toContain('/proc');
+    const strict = runChecks(parseConfig({ url: 'ws://127.0.0.1:1/', 'max-fd-growth': '10' }), measurements({ signals: unread }));
+    expect(strict.find((c) => c.id === 'fd-growth')!.status).toBe('fail');
+  });
+  it('checks sessions only with a stats-url, and fails when the stats-url cannot be read', () => {
+    expect(runChecks(config, measurements()).map((c) => c.id)).not.toContain('session-growth');
+    const withStats = parseConfig({ url: 'ws://127.0.0.1:1/', 'stats-url': 'http://127.0.0.1:1/stats' });
+    const unread = analyzeSignals(null, null, ['stats-url: HTTP 500 from http://127.0.0.1:1/stats']);
+    const sessions = runChecks(withStats, measurements({ signals: unread })).find((c) => c.id === 'session-growth')!;
+    expect(sessions.status).toBe('fail');
+    expect(sessions.detail).toContain('HTTP 500');
   });
 });

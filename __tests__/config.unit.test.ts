@@ -21,7 +21,12 @@ describe('parseConfig', () => {
   it('applies the reference defaults', () => {
     const config = parseConfig(URL_ONLY);
     expect(config.flapping).toEqual({ cycles: 20, holdMs: 100, pauseMs: 50 });
-    expect(config.leak).toEqual({ clients: 3, cycles: 15 });
+    expect(config.leak).toEqual({ clients: 3, cycles: 15, rounds: 3, abruptRatio: 0.5 });
+    expect(config.profile).toBe('default');
+    expect(config.limits.maxLeakKbPerConnection).toEqual({ value: 100, explicit: false });
+    expect(config.limits.maxLingeringConnections.value).toBe(0);
+    expect(config.limits.maxProcessGrowth.value).toBe(0);
+    expect(config.stats).toEqual({ url: null, field: 'sessions' });
     expect(config.warmupConnections).toBe(5);
     expect(config.cooldownMs).toBe(2000);
     expect(config.sampleIntervalMs).toBe(100);
@@ -40,6 +45,15 @@ describe('parseConfig', () => {
     for (const [name, spec] of Object.entries(action.inputs)) raw[name as keyof RawInputs] = spec.default;
     const config = parseConfig({ ...raw, ...URL_ONLY });
     expect(config).toEqual(parseConfig(URL_ONLY));
+  });
+
+  it('takes scenario sizes from the profile unless the input is set', () => {
+    const soak = parseConfig({ ...URL_ONLY, profile: 'soak' });
+    expect(soak.leak).toMatchObject({ clients: 10, cycles: 300, rounds: 6 });
+    expect(soak.limits.maxLeakKbPerConnection).toEqual({ value: 10, explicit: false });
+    expect(parseConfig({ ...URL_ONLY, profile: 'soak', 'leak-cycles': '50' }).leak.cycles).toBe(50);
+    // The runner passes every default: a default value does not override the profile.
+    expect(parseConfig({ ...URL_ONLY, profile: 'quick', 'flap-cycles': '20' }).flapping.cycles).toBe(10);
   });
 
   it('marks a limit explicit only when it differs from the default', () => {

@@ -5,10 +5,14 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runChecks, verdictOf } from './analysis/checks.js';
 import { analyzeMemory } from './analysis/memory.js';
+import { analyzeSignals } from './analysis/signals.js';
+import { median } from './analysis/stats.js';
+import { readSignals } from './probe/signals.js';
+import { readSessions } from './probe/stats-url.js';
 import type { Target } from './client/connection.js';
 import type { Config } from './config/parse.js';
 import { ResourceSampler } from './probe/sampler.js';
-import type { PhaseName, PhaseSpan, Report, ServerInfo, StopInfo } from './report/schema.js';
+import type { PhaseName, PhaseSpan, Report, ServerInfo, SignalReading, StopInfo } from './report/schema.js';
 import { REPORT_SCHEMA_VERSION } from './report/schema.js';
 import { redactSecrets } from './report/redact.js';
 import { emptyLoadResult, runLoad, type LoadSpec } from './scenarios/load.js';
@@ -88,6 +92,31 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
   };
   let server: ServerProcess | null = null;
   let sampler: ResourceSampler | null = null;
+  /** Lists the server tree now; null when no pid is known (attach mode without one). */
+  let treeOf: (() => Promise<number[]>) | null = null;
+  const signalNotes: string[] = [];
+  let signalsBaseline: SignalReading | null = null;
+  let signalsAfter: SignalReading | null = null;
+  const trendPoints: Array<{ connections: number; rssBytes: number }> = [];
+  const readSignalsNow = async (): Promise<SignalReading> => {
+    const reading: SignalReading = { ...(await readSignals(treeOf ? await treeOf() : [], portOf(url))), sessions: null };
+    if (config.stats.url) {
+      try {
+        reading.sessions = await readSessions(statsUrlFor(config.stats.url, url), config.stats.field, config.client.connectTimeoutMs);
+      } catch (err) {
+        signalNotes.push(`stats-url: ${(err as Error).message}`);
+      }
+    }
+    return reading;
+  };
+  /** Waits a settle window and returns the median RSS sampled in it (one point of the leak trend). */
+  const settledRss = async (): Promise<number | null> => {
+    if (!sampler) return null;
+    const from = performance.now() - origin;
+    await wait(baselineWindowMs(config.sampleIntervalMs) / 2);
+    await sampler.sampleOnce();
+    return median(sampler.samples.filter((x) => x.tMs >= from).map((x) => x.rssBytes));
+  };
   const loadSpec = (id: 'flapping' | 'leak'): LoadSpec => ({
     id,
     clients: id === 'flapping' ? 1 : config.leak.clients,
@@ -182,13 +211,14 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
     const rootPid = serverInfo.pid;
     if (rootPid !== null) {
       const seen = new Set<number>();
-      const treeOf = async (): Promise<number[]> => {
+      const listServerTree = async (): Promise<number[]> => {
         const pids = server ? await server.tree() : await listTree(rootPid);
         for (const p of pids) seen.add(p);
         return pids;
       };
-      serverInfo.processes = await Promise.all((await treeOf()).map(async (pid) => ({ pid, command: await commandLine(pid) })));
-      sampler = new ResourceSampler({ intervalMs: config.sampleIntervalMs, listTree: treeOf, phase: () => phase, originMs: origin });
+      treeOf = listServerTree;
+      serverInfo.processes = await Promise.all((await listServerTree()).map(async (pid) => ({ pid, command: await commandLine(pid) })));
+      sampler = new ResourceSampler({ intervalMs: config.sampleIntervalMs, listTree: listServerTree, phase: () => phase, originMs: origin });
       await sampler.start();
       if (!server) serverInfo.pidsSeen = [...seen];
     }
@@ -203,6 +233,9 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
     enter('baseline', `${baselineWindowMs(config.sampleIntervalMs)} ms idle`);
     await wait(baselineWindowMs(config.sampleIntervalMs));
     await sampler?.sampleOnce();
+    signalsBaseline = await readSignalsNow();
+    const baselineRss = median(sampler?.samples.filter((x) => x.phase === 'baseline').map((x) => x.rssBytes) ?? []);
+    if (baselineRss !== null) trendPoints.push({ connections: 0, rssBytes: baselineRss });
 
     if (enabled('flapping')) {
       const spec = loadSpec('flapping');
@@ -212,8 +245,16 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
       throwIfStopped();
     }
     if (enabled('leak')) {
-      const spec = loadSpec('leak');
-      enter('leak', `${spec.clients} clients x ${spec.cyclesPerClient} cycles`);
+      const spec: LoadSpec = {
+        ...loadSpec('leak'),
+        abruptRatio: config.leak.abruptRatio,
+        rounds: config.leak.rounds,
+        onRound: async (_round, attempts) => {
+          const rss = await settledRss();
+          if (rss !== null) trendPoints.push({ connections: flapping.attempts + attempts, rssBytes: rss });
+        },
+      };
+      enter('leak', `${spec.clients} clients x ${spec.cyclesPerClient} cycles in ${spec.rounds} rounds, ${Math.round(config.leak.abruptRatio * 100)} % abrupt`);
       leak = await runLoad(spec, target, signal);
       progress(`  ${loadLine(leak)}`);
       throwIfStopped();
@@ -221,6 +262,7 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
     enter('cooldown', `${config.cooldownMs} ms idle`);
     await wait(config.cooldownMs);
     await sampler?.sampleOnce();
+    signalsAfter = await readSignalsNow();
 
     if (enabled('recovery')) {
       enter('recovery', `${recoverySpec.pings} pings, ${recoverySpec.messages} messages, expect ${recovery.expect}`);
@@ -257,8 +299,9 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
           ...analyzeMemory([], config.sampleIntervalMs),
           reason: launching ? 'the server never started' : 'attached without a known pid: set server-pid (or run on Linux, where the port owner is found)',
         }
-      : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs);
-  const measurements = { server: serverInfo, stopped, flapping, leak, recovery, memory };
+      : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs, trendPoints);
+  const signals = analyzeSignals(signalsBaseline, signalsAfter, signalNotes);
+  const measurements = { server: serverInfo, stopped, flapping, leak, recovery, memory, signals };
   const checks = runChecks(config, measurements);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -280,11 +323,19 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
     stopped,
     scenarios: { flapping, leak, recovery },
     memory,
+    signals,
     checks,
     verdict: verdictOf(checks),
   };
   // A server may print or echo a header value back; the report must not carry it.
   return redactSecrets(report, Object.values(config.client.headers));
+}
+
+/** Port 0 in stats-url means the server's own port (which port 0 in url may have picked). */
+function statsUrlFor(statsUrl: string, serverUrl: string): string {
+  const stats = new URL(statsUrl);
+  if (stats.port === '0') stats.port = String(portOf(serverUrl));
+  return stats.toString();
 }
 
 function exitText(exit: { code: number | null; signal: string | null }): string {

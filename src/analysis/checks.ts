@@ -9,6 +9,8 @@ import type {
   MemoryResult,
   RecoveryResult,
   ServerInfo,
+  SignalReading,
+  SignalsResult,
   StopInfo,
   Verdict,
 } from '../report/schema.js';
@@ -21,6 +23,7 @@ export interface Measurements {
   leak: LoadScenarioResult;
   recovery: RecoveryResult;
   memory: MemoryResult;
+  signals: SignalsResult;
 }
 
 type Draft = Omit<Check, 'level' | 'status'> & { outcome: 'pass' | 'fail' | 'not-measured' };
@@ -35,6 +38,8 @@ export function runChecks(config: Config, m: Measurements): Check[] {
     const attempts = sum(load, (s) => s.attempts);
     const connected = sum(load, (s) => s.connected);
     const clean = sum(load, (s) => s.cleanDisconnects);
+    // Abrupt closes (terminate()) are ours on purpose: only the clean closes we tried are judged.
+    const cleanTried = connected - sum(load, (s) => s.abruptDisconnects);
     const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
     if (connectLimit.value !== null) {
       drafts.push(
@@ -43,12 +48,14 @@ export function runChecks(config: Config, m: Measurements): Check[] {
     }
     if (disconnectLimit.value !== null) {
       drafts.push(
-        rateCheck('disconnect-success-rate', 'clean disconnect rate', clean, connected, disconnectLimit.value, `no connection opened, so none could close${stoppedNote}`),
+        rateCheck('disconnect-success-rate', 'clean disconnect rate', clean, cleanTried, disconnectLimit.value, `no clean close was tried${stoppedNote}`),
       );
     }
   }
 
   drafts.push(...memoryChecks(config, m.memory, stoppedNote));
+  if (config.scenarios.includes('leak')) drafts.push(...trendChecks(config, m.memory, stoppedNote));
+  drafts.push(...signalChecks(config, m.signals, stoppedNote));
   if (config.scenarios.includes('recovery')) drafts.push(recoveryCheck(m.recovery, stoppedNote));
   drafts.push(crashCheck(m.server));
   drafts.push(completedCheck(m.stopped));
@@ -130,6 +137,67 @@ function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string)
       value: Math.round((bytes / 1024 / 1024) * 100) / 100,
       outcome: bytes <= bytesFromMb(limit.value) ? 'pass' : 'fail',
       ...(memory.baselineBytes !== null ? { detail: `baseline ${formatMb(memory.baselineBytes)}` } : {}),
+    });
+  }
+  return drafts;
+}
+
+function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
+  const limit = config.limits.maxLeakKbPerConnection;
+  if (limit.value === null) return [];
+  const base = { id: 'leak-per-connection', title: 'memory trend', limit: `<= ${limit.value} KB/conn` };
+  const slope = memory.trend?.kbPerConnection ?? null;
+  if (slope === null) {
+    return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}` }];
+  }
+  const se = memory.trend!.standardErrorKb;
+  return [
+    {
+      ...base,
+      measured: `${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''} KB/conn`,
+      value: slope,
+      outcome: slope <= limit.value ? 'pass' : 'fail',
+      detail: `fitted over ${memory.trend!.points.length - memory.trend!.skipped} readings from ${memory.trend!.points[memory.trend!.skipped]!.connections} to ${memory.trend!.points.at(-1)!.connections} connections`,
+    },
+  ];
+}
+
+const SIGNAL_CHECKS: Array<{ id: CheckId; title: string; key: keyof SignalReading; limit: (c: Config) => Limit }> = [
+  { id: 'fd-growth', title: 'open fd growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
+  { id: 'lingering-connections', title: 'lingering connections', key: 'lingeringConnections', limit: (c) => c.limits.maxLingeringConnections },
+  { id: 'thread-growth', title: 'thread growth', key: 'threads', limit: (c) => c.limits.maxThreadGrowth },
+  { id: 'process-growth', title: 'process growth', key: 'processes', limit: (c) => c.limits.maxProcessGrowth },
+  { id: 'session-growth', title: 'session growth', key: 'sessions', limit: (c) => c.limits.maxSessionGrowth },
+];
+
+function signalChecks(config: Config, signals: SignalsResult, stoppedNote: string): Draft[] {
+  const drafts: Draft[] = [];
+  for (const { id, title, key, limit: limitOf } of SIGNAL_CHECKS) {
+    const limit = limitOf(config);
+    if (limit.value === null) continue;
+    // Sessions exist only with a stats-url; without one, a default limit has nothing to judge.
+    if (key === 'sessions' && config.stats.url === null && !limit.explicit) continue;
+    const base = { id, title, limit: `<= ${limit.value}` };
+    const value = signals.growth[key];
+    if (value === null) {
+      const why = signals.notes.find((n) => (key === 'sessions' ? n.startsWith('stats-url') : !n.startsWith('stats-url')));
+      drafts.push({
+        ...base,
+        measured: 'n/a',
+        value: null,
+        // A stats-url the user gave that cannot be read fails like a limit set on purpose.
+        outcome: limit.explicit || (key === 'sessions' && config.stats.url !== null) ? 'fail' : 'not-measured',
+        detail: why ?? (key === 'sessions' && config.stats.url === null ? 'no stats-url given' : `not read${stoppedNote}`),
+      });
+      continue;
+    }
+    const before = signals.baseline?.[key];
+    drafts.push({
+      ...base,
+      measured: key === 'lingeringConnections' ? String(value) : `${value >= 0 ? '+' : ''}${value}`,
+      value,
+      outcome: value <= limit.value ? 'pass' : 'fail',
+      ...(before !== null && before !== undefined && key !== 'lingeringConnections' ? { detail: `${before} -> ${signals.after?.[key]}` } : {}),
     });
   }
   return drafts;

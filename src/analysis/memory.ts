@@ -2,6 +2,7 @@
 
 import type { MemoryResult, MemorySample, PhaseName } from '../report/schema.js';
 import { median } from './stats.js';
+import { fitTrend } from './trend.js';
 
 const LOAD_PHASES: readonly PhaseName[] = ['flapping', 'leak'];
 
@@ -9,7 +10,11 @@ const LOAD_PHASES: readonly PhaseName[] = ['flapping', 'leak'];
  * baseline = median of the baseline window; peak = max during load; retained = median of the
  * cooldown window (or the first sample after load when there was no cooldown sample).
  */
-export function analyzeMemory(samples: MemorySample[], sampleIntervalMs: number): MemoryResult {
+export function analyzeMemory(
+  samples: MemorySample[],
+  sampleIntervalMs: number,
+  trendPoints: Array<{ connections: number; rssBytes: number }> = [],
+): MemoryResult {
   const inPhase = (phases: readonly PhaseName[]): MemorySample[] => samples.filter((s) => phases.includes(s.phase));
   const baselineBytes = median(inPhase(['baseline']).map((s) => s.rssBytes));
   const load = inPhase(LOAD_PHASES);
@@ -33,5 +38,6 @@ export function analyzeMemory(samples: MemorySample[], sampleIntervalMs: number)
     peakGrowthBytes,
     growthPercent:
       retainedGrowthBytes !== null && baselineBytes ? Math.round((retainedGrowthBytes / baselineBytes) * 1000) / 10 : null,
+    trend: trendPoints.length === 0 ? null : fitTrend(trendPoints),
   };
 }

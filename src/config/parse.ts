@@ -3,6 +3,7 @@
 import { CHECK_IDS, type CheckId } from '../analysis/check-ids.js';
 import type { ScenarioId } from '../report/schema.js';
 import { GATE_INPUTS, INPUTS, inputDefault, type InputName, type RawInputs } from './inputs.js';
+import { PROFILE_DEFAULTS, PROFILES, type Profile } from './profiles.js';
 
 /** Bad input: names the input, what was given and what is accepted. */
 export class ConfigError extends Error {
@@ -48,10 +49,13 @@ export interface Config {
     connectTimeoutMs: number;
     closeTimeoutMs: number;
   };
+  profile: Profile;
   scenarios: ScenarioId[];
   warmupConnections: number;
   flapping: { cycles: number; holdMs: number; pauseMs: number };
-  leak: { clients: number; cycles: number };
+  leak: { clients: number; cycles: number; rounds: number; abruptRatio: number };
+  /** Where the server reports its sessions; null when not given. */
+  stats: { url: string | null; field: string };
   cooldownMs: number;
   sampleIntervalMs: number;
   recovery: { pings: number; messages: number; holdMs: number; message: string; expect: Expect };
@@ -60,6 +64,12 @@ export interface Config {
     minDisconnectSuccessRate: Limit;
     maxMemoryGrowthMb: Limit;
     maxPeakMemoryGrowthMb: Limit;
+    maxLeakKbPerConnection: Limit;
+    maxFdGrowth: Limit;
+    maxLingeringConnections: Limit;
+    maxThreadGrowth: Limit;
+    maxProcessGrowth: Limit;
+    maxSessionGrowth: Limit;
   };
   warnOnly: CheckId[];
   timeoutMs: number;
@@ -74,14 +84,21 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
   // The action's own inputs are checked here too, so one call reports any bad input before anything starts.
   parseRunMode(raw);
   parseCommentConfig(raw);
-  const defaultOf = (name: InputName): string => defaults[name] ?? inputDefault(name);
-  const get = (name: InputName): string => {
+  const profileText = raw.profile?.trim() || defaults.profile || inputDefault('profile');
+  if (!PROFILES.includes(profileText as Profile)) throw new ConfigError('profile', profileText, `one of ${PROFILES.join(', ')}`);
+  const profile = profileText as Profile;
+  const defaultOf = (name: InputName): string => defaults[name] ?? PROFILE_DEFAULTS[profile][name] ?? inputDefault(name);
+  // The runner passes every action.yml default, so a value equal to the plain default is no choice
+  // of the user's: the profile's value stands.
+  const given = (name: InputName): string | null => {
     const value = raw[name]?.trim();
-    return value === undefined || value === '' ? defaultOf(name) : value;
+    if (value === undefined || value === '') return null;
+    return value === inputDefault(name) && value !== defaultOf(name) && defaults[name] === undefined ? null : value;
   };
+  const get = (name: InputName): string => given(name) ?? defaultOf(name);
   const explicit = (name: InputName): boolean => {
-    const value = raw[name]?.trim();
-    return value !== undefined && value !== '' && value !== defaultOf(name);
+    const value = given(name);
+    return value !== null && value !== defaultOf(name);
   };
   const int = (name: InputName, min: number, max = Number.MAX_SAFE_INTEGER): number =>
     parseInteger(name, get(name), min, max);
@@ -114,6 +131,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       connectTimeoutMs: int('connect-timeout-ms', 1, 600_000),
       closeTimeoutMs: int('close-timeout-ms', 1, 600_000),
     },
+    profile,
     scenarios: parseIdList('scenarios', get('scenarios'), SCENARIO_IDS),
     warmupConnections: int('warmup-connections', 0, 100_000),
     flapping: {
@@ -121,7 +139,13 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       holdMs: int('flap-hold-ms', 0, 600_000),
       pauseMs: int('flap-pause-ms', 0, 600_000),
     },
-    leak: { clients: int('leak-clients', 1, 100_000), cycles: int('leak-cycles', 1, 1_000_000) },
+    leak: {
+      clients: int('leak-clients', 1, 100_000),
+      cycles: int('leak-cycles', 1, 1_000_000),
+      rounds: int('leak-rounds', 1, 1000),
+      abruptRatio: parseNumber('abrupt-ratio', get('abrupt-ratio'), 0, 1),
+    },
+    stats: { url: parseStatsUrl(get('stats-url')), field: parseField(get('stats-field')) },
     cooldownMs: int('cooldown-ms', 0, 600_000),
     sampleIntervalMs: int('sample-interval-ms', 10, 60_000),
     recovery: {
@@ -136,6 +160,12 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       minDisconnectSuccessRate: limit('min-disconnect-success-rate', 0, 1),
       maxMemoryGrowthMb: limit('max-memory-growth-mb', 0, 1_000_000),
       maxPeakMemoryGrowthMb: limit('max-peak-memory-growth-mb', 0, 1_000_000),
+      maxLeakKbPerConnection: limit('max-leak-kb-per-connection', 0, 1_000_000),
+      maxFdGrowth: limit('max-fd-growth', 0, 1_000_000),
+      maxLingeringConnections: limit('max-lingering-connections', 0, 1_000_000),
+      maxThreadGrowth: limit('max-thread-growth', 0, 1_000_000),
+      maxProcessGrowth: limit('max-process-growth', 0, 1_000_000),
+      maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
     },
     warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
     timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
@@ -262,6 +292,27 @@ function parseUrl(text: string, launching: boolean): string {
   }
   if (url.port === '0' && !launching) {
     throw new ConfigError('url', text, 'a URL with a real port in attach mode (port 0 picks a free port only when server-command is set)');
+  }
+  return text;
+}
+
+function parseStatsUrl(text: string): string | null {
+  if (text === '') return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError('stats-url', text, 'an http:// or https:// URL, or empty');
+  }
+  return text;
+}
+
+function parseField(text: string): string {
+  if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(text)) {
+    throw new ConfigError('stats-field', text, 'a JSON field name or dotted path such as sessions or ws.clients');
   }
   return text;
 }

@@ -197,8 +197,40 @@ export function memoryRows(report: Report): Array<[string, string]> | null {
     ['Retained (after cooldown)', formatMb(m.retainedBytes)],
     ['Retained growth', `${formatMbDelta(m.retainedGrowthBytes)} (${formatPercentDelta(m.growthPercent)})`],
     ['Peak growth', formatMbDelta(m.peakGrowthBytes)],
+    ['Trend (leak per connection)', describeTrend(report)],
     ['Samples', `${m.samples.length}, every ${formatMs(m.sampleIntervalMs)}`],
   ];
+}
+
+/** "21.3 ± 2.5 KB/conn, fitted over 3 readings (35 to 65 connections)", or why there is none. */
+export function describeTrend(report: Report): string {
+  const t = report.memory.trend;
+  if (!t || t.kbPerConnection === null) return 'n/a (fewer than two readings over the leak rounds)';
+  const fitted = t.points.slice(t.skipped);
+  const se = t.standardErrorKb !== null ? ` ± ${t.standardErrorKb.toFixed(1)}` : '';
+  return `${t.kbPerConnection.toFixed(1)}${se} KB/conn, fitted over ${fitted.length} readings (${fitted[0]!.connections} to ${fitted.at(-1)!.connections} connections)`;
+}
+
+const SIGNAL_LABELS: Array<[keyof Report['signals']['growth'], string]> = [
+  ['fds', 'Open fds'],
+  ['lingeringConnections', 'Connections left ESTABLISHED/CLOSE_WAIT'],
+  ['threads', 'Threads'],
+  ['processes', 'Processes'],
+  ['sessions', 'Sessions (stats-url)'],
+];
+
+export const SIGNAL_HEADER = ['Exact signal', 'Baseline', 'After cooldown', 'Change'];
+
+/** The exact leak signals, one row each: baseline, after cooldown, change; n/a where not read. */
+export function signalRows(report: Report): string[][] {
+  const { baseline, after, growth } = report.signals;
+  const show = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : String(v));
+  return SIGNAL_LABELS.filter(([key]) => key !== 'sessions' || baseline?.sessions != null || after?.sessions != null || report.config['stats-url']).map(
+    ([key, label]) => {
+      const change = growth[key];
+      return [label, show(baseline?.[key]), show(after?.[key]), change === null ? 'n/a' : `${change > 0 ? '+' : ''}${change}`];
+    },
+  );
 }
 
 /** Picks at most `max` samples, keeping the highest one of each stretch so peaks survive. */
@@ -391,6 +423,10 @@ function build(report: Report, plan: Plan): string {
   } else {
     const reason = report.memory.reason ? `: ${escapeInline(report.memory.reason)}` : '';
     blocks.push(`**Memory:** not measured${reason}`);
+  }
+  if (report.signals) {
+    blocks.push(table(SIGNAL_HEADER, signalRows(report)));
+    if (report.signals.notes.length > 0) blocks.push(`*Signals:* ${report.signals.notes.map((n) => escapeInline(n, 200)).join('; ')}`);
   }
   if (plan.chart) {
     const chart = memoryChart(report);

@@ -35,9 +35,11 @@ export interface LoadScenarioResult {
   attempts: number;
   connected: number;
   cleanDisconnects: number;
+  /** Connections ended on purpose with terminate() (no close handshake): not judged as disconnects. */
+  abruptDisconnects: number;
   /** connected / attempts; null when nothing was attempted. */
   connectRate: number | null;
-  /** cleanDisconnects / connected; null when nothing connected. */
+  /** cleanDisconnects / (connected - abruptDisconnects); null when no clean close was tried. */
   disconnectRate: number | null;
   connectFailures: Record<FailureKind, number>;
   disconnectFailures: Record<FailureKind, number>;
@@ -76,6 +78,17 @@ export interface MemorySample {
   processes: number;
 }
 
+/** Retained memory against connections made, over the leak scenario's rounds. */
+export interface LeakTrend {
+  points: Array<{ connections: number; rssBytes: number }>;
+  /** Leading points left out of the fit as warm-up (the baseline reading, once there are four or more). */
+  skipped: number;
+  /** Least-squares slope in KB per connection; null with fewer than two points. */
+  kbPerConnection: number | null;
+  /** Standard error of the slope in KB per connection; null with fewer than three points. */
+  standardErrorKb: number | null;
+}
+
 export interface MemoryResult {
   measured: boolean;
   /** Why memory was not measured (e.g. attach mode without a pid). */
@@ -89,6 +102,27 @@ export interface MemoryResult {
   peakGrowthBytes: number | null;
   /** retainedGrowthBytes relative to baselineBytes, in percent. */
   growthPercent: number | null;
+  trend: LeakTrend | null;
+}
+
+/** One reading of the exact leak signals; null where not measurable (not Linux, no stats-url). */
+export interface SignalReading {
+  fds: number | null;
+  threads: number | null;
+  processes: number | null;
+  lingeringConnections: number | null;
+  sessions: number | null;
+}
+
+export interface SignalsResult {
+  /** Taken after the baseline window, before any load. */
+  baseline: SignalReading | null;
+  /** Taken at the end of the cooldown, after all load. */
+  after: SignalReading | null;
+  /** after - baseline per signal; lingeringConnections is the after value itself (should be 0). */
+  growth: SignalReading;
+  /** Why some signals are n/a (platform, stats-url errors), one line each. */
+  notes: string[];
 }
 
 export interface ServerExit {
@@ -179,6 +213,7 @@ export interface Report {
     recovery: RecoveryResult;
   };
   memory: MemoryResult;
+  signals: SignalsResult;
   checks: Check[];
   verdict: Verdict;
 }

@@ -1,7 +1,7 @@
 // The plain-text report for a terminal (the CLI): aligned columns, no Markdown, nothing the server printed left raw.
 
 import { sanitizeText } from './escape.js';
-import { describeRecovery, describeStop, memoryRows, SCENARIO_HEADER, scenarioCells, summarizeVerdict } from './markdown.js';
+import { describeRecovery, describeStop, memoryRows, SCENARIO_HEADER, scenarioCells, SIGNAL_HEADER, signalRows, summarizeVerdict } from './markdown.js';
 import type { CheckStatus, Report, Verdict } from './schema.js';
 
 /** Log lines shown when the run failed. */
@@ -85,6 +85,10 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     out.push(section('Memory (server tree RSS)', alignColumns(memory.map(([label, value]) => [`  ${label}`, value]))));
   } else {
     out.push(`Memory: not measured${report.memory.reason ? ` (${plain(report.memory.reason)})` : ''}`);
+  }
+  if (report.signals) {
+    const signalLines = alignColumns([SIGNAL_HEADER, ...signalRows(report)]);
+    out.push(section('Exact leak signals', [signalLines[0]!, rule(signalLines), ...signalLines.slice(1)]));
   }
 
   const tail = report.server.logTail;

@@ -11,12 +11,19 @@ export interface LoadSpec {
   cyclesPerClient: number;
   holdMs: number;
   pauseMs: number;
+  /** Share of cycles (0..1) that end with terminate() instead of a close handshake, spread evenly. */
+  abruptRatio?: number;
+  /** The cycles are run in this many rounds; all clients finish a round before onRound is awaited. */
+  rounds?: number;
+  /** Called after each round, with the connections attempted so far (for the memory trend). */
+  onRound?: (round: number, attempts: number) => Promise<void>;
 }
 
 interface Tally {
   attempts: number;
   connected: number;
   clean: number;
+  abrupt: number;
   connectFailures: Record<string, number>;
   disconnectFailures: Record<string, number>;
   handshakeMs: number[];
@@ -26,25 +33,37 @@ interface Tally {
 
 /** Runs the scenario until every client finished its cycles or `signal` aborts (partial results then). */
 export async function runLoad(spec: LoadSpec, target: Target, signal: AbortSignal): Promise<LoadScenarioResult> {
-  const tally: Tally = {
-    attempts: 0,
-    connected: 0,
-    clean: 0,
-    connectFailures: {},
-    disconnectFailures: {},
-    handshakeMs: [],
-    closeMs: [],
-    cycleMs: [],
-  };
+  const tally = emptyTally();
   const start = performance.now();
-  const clients = Array.from({ length: spec.clients }, () => runClient(spec, target, signal, tally));
-  await Promise.all(clients);
+  const rounds = Math.max(1, Math.min(spec.rounds ?? 1, spec.cyclesPerClient));
+  let done = 0;
+  for (let round = 0; round < rounds && !signal.aborted; round++) {
+    const until = Math.round(((round + 1) * spec.cyclesPerClient) / rounds);
+    const from = done;
+    await Promise.all(Array.from({ length: spec.clients }, (_, client) => runClient(spec, client, from, until, target, signal, tally)));
+    done = until;
+    if (!signal.aborted) await spec.onRound?.(round, tally.attempts);
+  }
   return summarizeLoad(spec, tally, performance.now() - start);
 }
 
-async function runClient(spec: LoadSpec, target: Target, signal: AbortSignal, tally: Tally): Promise<void> {
-  for (let cycle = 0; cycle < spec.cyclesPerClient && !signal.aborted; cycle++) {
+/** Does cycle k (numbered across all clients) end abruptly? Spreads ratio*n abrupt cycles evenly. */
+export function isAbrupt(k: number, ratio: number): boolean {
+  return Math.floor((k + 1) * ratio) > Math.floor(k * ratio);
+}
+
+async function runClient(
+  spec: LoadSpec,
+  client: number,
+  from: number,
+  until: number,
+  target: Target,
+  signal: AbortSignal,
+  tally: Tally,
+): Promise<void> {
+  for (let cycle = from; cycle < until && !signal.aborted; cycle++) {
     const cycleStart = performance.now();
+    const abrupt = isAbrupt(cycle * spec.clients + client, spec.abruptRatio ?? 0);
     const opened = await openConnection(target, signal);
     if (signal.aborted) {
       if (opened.ok) opened.ws.terminate();
@@ -62,10 +81,13 @@ async function runClient(spec: LoadSpec, target: Target, signal: AbortSignal, ta
         tally.handshakeMs.pop();
         return;
       }
-      const closed = await closeConnection(opened.ws, 'clean', target.closeTimeoutMs);
-      tally.closeMs.push(closed.closeMs);
-      if (closed.clean) tally.clean += 1;
-      else bump(tally.disconnectFailures, closed.failure ?? 'error');
+      const closed = await closeConnection(opened.ws, abrupt ? 'abrupt' : 'clean', target.closeTimeoutMs);
+      if (abrupt) tally.abrupt += 1;
+      else {
+        tally.closeMs.push(closed.closeMs);
+        if (closed.clean) tally.clean += 1;
+        else bump(tally.disconnectFailures, closed.failure ?? 'error');
+      }
     } else {
       bump(tally.connectFailures, opened.failure);
     }
@@ -103,8 +125,9 @@ function summarizeLoad(spec: LoadSpec, tally: Tally, durationMs: number): LoadSc
     attempts: tally.attempts,
     connected: tally.connected,
     cleanDisconnects: tally.clean,
+    abruptDisconnects: tally.abrupt,
     connectRate: tally.attempts === 0 ? null : tally.connected / tally.attempts,
-    disconnectRate: tally.connected === 0 ? null : tally.clean / tally.connected,
+    disconnectRate: tally.connected - tally.abrupt === 0 ? null : tally.clean / (tally.connected - tally.abrupt),
     connectFailures: tally.connectFailures,
     disconnectFailures: tally.disconnectFailures,
     handshakeMs: summarize(tally.handshakeMs),
@@ -120,5 +143,5 @@ export function emptyLoadResult(spec: LoadSpec, enabled: boolean): LoadScenarioR
 }
 
 function emptyTally(): Tally {
-  return { attempts: 0, connected: 0, clean: 0, connectFailures: {}, disconnectFailures: {}, handshakeMs: [], closeMs: [], cycleMs: [] };
+  return { attempts: 0, connected: 0, clean: 0, abrupt: 0, connectFailures: {}, disconnectFailures: {}, handshakeMs: [], closeMs: [], cycleMs: [] };
 }

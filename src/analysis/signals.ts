@@ -1,0 +1,18 @@
+// The exact leak signals as growth from baseline to after cooldown (pure).
+
+import type { SignalReading, SignalsResult } from '../report/schema.js';
+
+const KEYS = ['fds', 'threads', 'processes', 'lingeringConnections', 'sessions'] as const;
+
+export function analyzeSignals(baseline: SignalReading | null, after: SignalReading | null, notes: string[]): SignalsResult {
+  const growth: SignalReading = { fds: null, threads: null, processes: null, lingeringConnections: null, sessions: null };
+  for (const key of KEYS) {
+    const a = after?.[key] ?? null;
+    const b = baseline?.[key] ?? null;
+    // Lingering connections should return to zero: the figure is what is left, not a difference.
+    growth[key] = key === 'lingeringConnections' ? a : a !== null && b !== null ? a - b : null;
+  }
+  const allNotes = [...notes];
+  if (process.platform !== 'linux') allNotes.push(`fds, threads and lingering connections are read from /proc, which ${process.platform} does not have`);
+  return { baseline, after, growth, notes: [...new Set(allNotes)] };
+}

@@ -1,0 +1,26 @@
+// Least-squares fit of retained memory against connections made: the leak per connection (pure).
+
+import type { LeakTrend } from '../report/schema.js';
+
+/**
+ * Slope (KB per connection) and its standard error; null where too few points. With four or more
+ * readings the one at the baseline is left out: a clean server's memory grows fastest over its first
+ * connections (allocator and JIT warm-up), and that growth is not a leak.
+ */
+export function fitTrend(all: Array<{ connections: number; rssBytes: number }>): LeakTrend {
+  const skipped = all.length >= 4 ? 1 : 0;
+  const points = all.slice(skipped);
+  const n = points.length;
+  const round = (v: number): number => Math.round(v * 100) / 100;
+  const xs = points.map((p) => p.connections);
+  const ys = points.map((p) => p.rssBytes / 1024);
+  const meanX = xs.reduce((s, x) => s + x, 0) / (n || 1);
+  const meanY = ys.reduce((s, y) => s + y, 0) / (n || 1);
+  const sxx = xs.reduce((s, x) => s + (x - meanX) ** 2, 0);
+  if (n < 2 || sxx === 0) return { points: all, skipped, kbPerConnection: null, standardErrorKb: null };
+  const slope = xs.reduce((s, x, i) => s + (x - meanX) * (ys[i]! - meanY), 0) / sxx;
+  if (n < 3) return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: null };
+  const intercept = meanY - slope * meanX;
+  const residuals = xs.reduce((s, x, i) => s + (ys[i]! - (intercept + slope * x)) ** 2, 0);
+  return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx)) };
+}

@@ -1,0 +1,55 @@
+// Exact leak signals of the server tree, read from /proc (Linux): open fds, threads, processes, and
+// TCP connections on the server's port still ESTABLISHED or CLOSE_WAIT. Null where not measurable.
+
+import { readFile, readdir, readlink } from 'node:fs/promises';
+
+export interface SignalSnapshot {
+  fds: number | null;
+  threads: number | null;
+  processes: number | null;
+  /** Server-side TCP connections on its port in ESTABLISHED or CLOSE_WAIT. */
+  lingeringConnections: number | null;
+}
+
+const TCP_ESTABLISHED = '01';
+const TCP_CLOSE_WAIT = '08';
+
+/** Inodes of sockets with local port `port` in ESTABLISHED or CLOSE_WAIT, from a /proc/net/tcp{,6} table. */
+export function lingeringInodes(procNetTcp: string, port: number): string[] {
+  const inodes: string[] = [];
+  for (const line of procNetTcp.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const local = fields[1];
+    const state = fields[3];
+    const inode = fields[9];
+    if (!local || !inode || inode === '0') continue;
+    if (state !== TCP_ESTABLISHED && state !== TCP_CLOSE_WAIT) continue;
+    if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) inodes.push(inode);
+  }
+  return inodes;
+}
+
+/** One reading of the tree's signals. On systems without /proc every figure is null (reported n/a). */
+export async function readSignals(pids: number[], port: number): Promise<SignalSnapshot> {
+  if (process.platform !== 'linux' || pids.length === 0) {
+    return { fds: null, threads: null, processes: pids.length === 0 ? null : pids.length, lingeringConnections: null };
+  }
+  let fds = 0;
+  let threads = 0;
+  const socketInodes = new Set<string>();
+  for (const pid of pids) {
+    const entries = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+    fds += entries.length;
+    for (const fd of entries) {
+      const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+      if (link.startsWith('socket:[')) socketInodes.add(link.slice(8, -1));
+    }
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    threads += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  }
+  // The tree's own network namespace: /proc/<pid>/net is that of the process.
+  const root = pids[0]!;
+  const tables = await Promise.all([`/proc/${root}/net/tcp`, `/proc/${root}/net/tcp6`].map((f) => readFile(f, 'utf8').catch(() => '')));
+  const lingering = tables.flatMap((t) => lingeringInodes(t, port)).filter((inode) => socketInodes.has(inode));
+  return { fds, threads, processes: pids.length, lingeringConnections: lingering.length };
+}
