@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonReport, writeJsonReport } from '../src/report/json.js';
+import { renderMarkdown } from '../src/report/markdown.js';
 import type { Report } from '../src/report/schema.js';
 import { ReportShapeError, validateReport } from '../src/report/validate.js';
 import { crashedReport, failingReport, makeReport, notMeasuredReport, warnReport } from './helpers/report-factory.js';
@@ -53,6 +54,10 @@ describe('validateReport', () => {
     ['scenarios.recovery.id', 'flapping', 'scenarios.recovery.id must be one of recovery'],
     ['config', { url: 5 }, 'config.url must be a string, got number'],
     ['memory.growthPercent', undefined, 'memory.growthPercent must be a number or null, got undefined'],
+    ['signals.baseline', { fds: '<img src=x onerror=alert(1)>', threads: 1, processes: 1, lingeringConnections: 0, sessions: null }, 'signals.baseline.fds must be a number or null'],
+    ['signals.notes', [{}], 'signals.notes[0] must be a string, got object'],
+    ['memory.trend', { points: [{ connections: '<b>', rssBytes: 1 }], skipped: 0, kbPerConnection: 1, standardErrorKb: null }, 'memory.trend.points[0].connections must be a number'],
+    ['scenarios.leak.abruptDisconnects', 'many', 'scenarios.leak.abruptDisconnects must be a number'],
   ];
   it.each(bad)('rejects a bad %s, naming the field', (path, value, message) => {
     const report = path === 'stopped' ? crashedReport() : makeReport();
@@ -64,6 +69,14 @@ describe('validateReport', () => {
     }
     expect(error).toBeInstanceOf(ReportShapeError);
     expect((error as Error).message).toContain(message);
+  });
+
+  it('accepts a report from before the exact signals, trend and abrupt disconnects (still schema version 1)', () => {
+    const report = JSON.parse(JSON.stringify(makeReport())) as Record<string, any>;
+    delete report.signals;
+    delete report.memory.trend;
+    delete report.scenarios.leak.abruptDisconnects;
+    expect(renderMarkdown(validateReport(report))).toMatch(/^✅ WebSocket resilience/);
   });
 
   it('rejects a bad check status and level in any row', () => {

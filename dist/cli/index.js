@@ -6373,6 +6373,11 @@ const INPUTS = [
     { name: 'flap-pause-ms', default: '50', description: 'Milliseconds between a close and the next connect (flapping and leak).' },
     { name: 'leak-clients', default: '3', description: 'Leak prevention: concurrent clients.' },
     { name: 'leak-cycles', default: '15', description: 'Leak prevention: cycles per client.' },
+    { name: 'profile', default: 'default', description: 'Scenario sizes: quick, default (the reference: 20 flapping cycles, 3 clients x 15 cycles), or soak (thousands of connections, to catch small leaks). Inputs you set yourself win.' },
+    { name: 'abrupt-ratio', default: '0.5', description: 'Leak prevention: share of cycles (0..1) that end with terminate(), like a vanished client, instead of a close handshake.' },
+    { name: 'leak-rounds', default: '3', description: 'Leak prevention: rounds the cycles are split into; memory is read after each to fit the leak per connection.' },
+    { name: 'stats-url', default: '', description: 'Optional HTTP URL where the server reports its sessions as JSON, read at baseline and after cooldown. Port 0: the port of `url`.' },
+    { name: 'stats-field', default: 'sessions', description: 'Field (dotted path) of the stats-url JSON that holds the session count.' },
     { name: 'cooldown-ms', default: '2000', description: 'Idle time after the load before retained memory is measured.' },
     { name: 'sample-interval-ms', default: '100', description: "Milliseconds between samples of the server tree's memory." },
     { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
@@ -6385,6 +6390,12 @@ const INPUTS = [
     { name: 'min-disconnect-success-rate', default: '0.8', description: 'Lowest share of connections that must close cleanly (0..1), or off.' },
     { name: 'max-memory-growth-mb', default: '50', description: 'Largest retained memory growth of the server tree after cooldown, in MB, or off.' },
     { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MB, or off.' },
+    { name: 'max-leak-kb-per-connection', default: '100', description: 'Largest memory trend over the leak rounds, in KB per connection, or off.' },
+    { name: 'max-fd-growth', default: '4', description: 'Largest growth of open file descriptors of the server tree after cooldown (Linux), or off.' },
+    { name: 'max-lingering-connections', default: '0', description: 'Most TCP connections of the server on its port still ESTABLISHED or CLOSE_WAIT after cooldown (Linux), or off.' },
+    { name: 'max-thread-growth', default: '4', description: 'Largest growth of the thread count of the server tree after cooldown (Linux), or off.' },
+    { name: 'max-process-growth', default: '0', description: 'Largest growth of the number of processes in the server tree after cooldown, or off.' },
+    { name: 'max-session-growth', default: '0', description: 'Largest growth of the sessions reported at stats-url after cooldown, or off.' },
     { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
     // Run
     { name: 'timeout-s', default: '300', description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.' },
@@ -6412,13 +6423,46 @@ const CHECK_IDS = [
     'disconnect-success-rate',
     'memory-growth',
     'peak-memory-growth',
+    'leak-per-connection',
+    'fd-growth',
+    'lingering-connections',
+    'thread-growth',
+    'process-growth',
+    'session-growth',
     'recovery',
     'server-crash',
     'run-completed',
 ];
 
+;// CONCATENATED MODULE: ./src/config/profiles.ts
+// Profiles: named sets of defaults for the scenario sizes. Inputs the user sets win over them.
+const PROFILES = ['quick', 'default', 'soak'];
+/** What each profile changes from the plain input defaults (the `default` profile changes nothing). */
+const PROFILE_DEFAULTS = {
+    quick: {
+        'warmup-connections': '3',
+        'flap-cycles': '10',
+        'leak-clients': '2',
+        'leak-cycles': '10',
+        'leak-rounds': '2',
+        'cooldown-ms': '1000',
+        'recovery-hold-ms': '500',
+    },
+    default: {},
+    soak: {
+        'warmup-connections': '200',
+        'flap-hold-ms': '10',
+        'flap-pause-ms': '10',
+        'leak-clients': '10',
+        'leak-cycles': '300',
+        'leak-rounds': '6',
+        'max-leak-kb-per-connection': '10',
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/config/parse.ts
 // Turns raw inputs (strings from the action or the CLI) into one validated Config. Pure: no I/O.
+
 
 
 /** Bad input: names the input, what was given and what is accepted. */
@@ -6443,14 +6487,23 @@ function parseConfig(raw, defaults = {}) {
     // The action's own inputs are checked here too, so one call reports any bad input before anything starts.
     parseRunMode(raw);
     parseCommentConfig(raw);
-    const defaultOf = (name) => defaults[name] ?? inputs_inputDefault(name);
-    const get = (name) => {
+    const profileText = raw.profile?.trim() || defaults.profile || inputs_inputDefault('profile');
+    if (!PROFILES.includes(profileText))
+        throw new ConfigError('profile', profileText, `one of ${PROFILES.join(', ')}`);
+    const profile = profileText;
+    const defaultOf = (name) => defaults[name] ?? PROFILE_DEFAULTS[profile][name] ?? inputs_inputDefault(name);
+    // The runner passes every action.yml default, so a value equal to the plain default is no choice
+    // of the user's: the profile's value stands.
+    const given = (name) => {
         const value = raw[name]?.trim();
-        return value === undefined || value === '' ? defaultOf(name) : value;
+        if (value === undefined || value === '')
+            return null;
+        return value === inputs_inputDefault(name) && value !== defaultOf(name) && defaults[name] === undefined ? null : value;
     };
+    const get = (name) => given(name) ?? defaultOf(name);
     const explicit = (name) => {
-        const value = raw[name]?.trim();
-        return value !== undefined && value !== '' && value !== defaultOf(name);
+        const value = given(name);
+        return value !== null && value !== defaultOf(name);
     };
     const int = (name, min, max = Number.MAX_SAFE_INTEGER) => parseInteger(name, get(name), min, max);
     const limit = (name, min, max) => ({
@@ -6480,6 +6533,7 @@ function parseConfig(raw, defaults = {}) {
             connectTimeoutMs: int('connect-timeout-ms', 1, 600_000),
             closeTimeoutMs: int('close-timeout-ms', 1, 600_000),
         },
+        profile,
         scenarios: parseIdList('scenarios', get('scenarios'), SCENARIO_IDS),
         warmupConnections: int('warmup-connections', 0, 100_000),
         flapping: {
@@ -6487,7 +6541,13 @@ function parseConfig(raw, defaults = {}) {
             holdMs: int('flap-hold-ms', 0, 600_000),
             pauseMs: int('flap-pause-ms', 0, 600_000),
         },
-        leak: { clients: int('leak-clients', 1, 100_000), cycles: int('leak-cycles', 1, 1_000_000) },
+        leak: {
+            clients: int('leak-clients', 1, 100_000),
+            cycles: int('leak-cycles', 1, 1_000_000),
+            rounds: int('leak-rounds', 1, 1000),
+            abruptRatio: parseNumber('abrupt-ratio', get('abrupt-ratio'), 0, 1),
+        },
+        stats: { url: parseStatsUrl(get('stats-url')), field: parseField(get('stats-field')) },
         cooldownMs: int('cooldown-ms', 0, 600_000),
         sampleIntervalMs: int('sample-interval-ms', 10, 60_000),
         recovery: {
@@ -6502,6 +6562,12 @@ function parseConfig(raw, defaults = {}) {
             minDisconnectSuccessRate: limit('min-disconnect-success-rate', 0, 1),
             maxMemoryGrowthMb: limit('max-memory-growth-mb', 0, 1_000_000),
             maxPeakMemoryGrowthMb: limit('max-peak-memory-growth-mb', 0, 1_000_000),
+            maxLeakKbPerConnection: limit('max-leak-kb-per-connection', 0, 1_000_000),
+            maxFdGrowth: limit('max-fd-growth', 0, 1_000_000),
+            maxLingeringConnections: limit('max-lingering-connections', 0, 1_000_000),
+            maxThreadGrowth: limit('max-thread-growth', 0, 1_000_000),
+            maxProcessGrowth: limit('max-process-growth', 0, 1_000_000),
+            maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
         },
         warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
         timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
@@ -6603,6 +6669,27 @@ function parseUrl(text, launching) {
     }
     if (url.port === '0' && !launching) {
         throw new ConfigError('url', text, 'a URL with a real port in attach mode (port 0 picks a free port only when server-command is set)');
+    }
+    return text;
+}
+function parseStatsUrl(text) {
+    if (text === '')
+        return null;
+    let url = null;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        // reported below
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+        throw new ConfigError('stats-url', text, 'an http:// or https:// URL, or empty');
+    }
+    return text;
+}
+function parseField(text) {
+    if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(text)) {
+        throw new ConfigError('stats-field', text, 'a JSON field name or dotted path such as sessions or ws.clients');
     }
     return text;
 }
@@ -6747,15 +6834,20 @@ function runChecks(config, m) {
         const attempts = sum(load, (s) => s.attempts);
         const connected = sum(load, (s) => s.connected);
         const clean = sum(load, (s) => s.cleanDisconnects);
+        // Abrupt closes (terminate()) are ours on purpose: only the clean closes we tried are judged.
+        const cleanTried = connected - sum(load, (s) => s.abruptDisconnects);
         const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
         if (connectLimit.value !== null) {
             drafts.push(rateCheck('connect-success-rate', 'connect success rate', connected, attempts, connectLimit.value, `no connection was attempted${stoppedNote}`));
         }
         if (disconnectLimit.value !== null) {
-            drafts.push(rateCheck('disconnect-success-rate', 'clean disconnect rate', clean, connected, disconnectLimit.value, `no connection opened, so none could close${stoppedNote}`));
+            drafts.push(rateCheck('disconnect-success-rate', 'clean disconnect rate', clean, cleanTried, disconnectLimit.value, `no clean close was tried${stoppedNote}`));
         }
     }
     drafts.push(...memoryChecks(config, m.memory, stoppedNote));
+    if (config.scenarios.includes('leak'))
+        drafts.push(...trendChecks(config, m.memory, stoppedNote));
+    drafts.push(...signalChecks(config, m.signals, stoppedNote));
     if (config.scenarios.includes('recovery'))
         drafts.push(recoveryCheck(m.recovery, stoppedNote));
     drafts.push(crashCheck(m.server));
@@ -6841,6 +6933,67 @@ function memoryChecks(config, memory, stoppedNote) {
     }
     return drafts;
 }
+function trendChecks(config, memory, stoppedNote) {
+    const limit = config.limits.maxLeakKbPerConnection;
+    if (limit.value === null)
+        return [];
+    const base = { id: 'leak-per-connection', title: 'memory trend', limit: `<= ${limit.value} KB/conn` };
+    const slope = memory.trend?.kbPerConnection ?? null;
+    if (slope === null) {
+        return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}` }];
+    }
+    const se = memory.trend.standardErrorKb;
+    return [
+        {
+            ...base,
+            measured: `${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''} KB/conn`,
+            value: slope,
+            outcome: slope <= limit.value ? 'pass' : 'fail',
+            detail: `fitted over ${memory.trend.points.length - memory.trend.skipped} readings from ${memory.trend.points[memory.trend.skipped].connections} to ${memory.trend.points.at(-1).connections} connections`,
+        },
+    ];
+}
+const SIGNAL_CHECKS = [
+    { id: 'fd-growth', title: 'open fd growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
+    { id: 'lingering-connections', title: 'lingering connections', key: 'lingeringConnections', limit: (c) => c.limits.maxLingeringConnections },
+    { id: 'thread-growth', title: 'thread growth', key: 'threads', limit: (c) => c.limits.maxThreadGrowth },
+    { id: 'process-growth', title: 'process growth', key: 'processes', limit: (c) => c.limits.maxProcessGrowth },
+    { id: 'session-growth', title: 'session growth', key: 'sessions', limit: (c) => c.limits.maxSessionGrowth },
+];
+function signalChecks(config, signals, stoppedNote) {
+    const drafts = [];
+    for (const { id, title, key, limit: limitOf } of SIGNAL_CHECKS) {
+        const limit = limitOf(config);
+        if (limit.value === null)
+            continue;
+        // Sessions exist only with a stats-url; without one, a default limit has nothing to judge.
+        if (key === 'sessions' && config.stats.url === null && !limit.explicit)
+            continue;
+        const base = { id, title, limit: `<= ${limit.value}` };
+        const value = signals.growth[key];
+        if (value === null) {
+            const why = signals.notes.find((n) => (key === 'sessions' ? n.startsWith('stats-url') : !n.startsWith('stats-url')));
+            drafts.push({
+                ...base,
+                measured: 'n/a',
+                value: null,
+                // A stats-url the user gave that cannot be read fails like a limit set on purpose.
+                outcome: limit.explicit || (key === 'sessions' && config.stats.url !== null) ? 'fail' : 'not-measured',
+                detail: why ?? (key === 'sessions' && config.stats.url === null ? 'no stats-url given' : `not read${stoppedNote}`),
+            });
+            continue;
+        }
+        const before = signals.baseline?.[key];
+        drafts.push({
+            ...base,
+            measured: key === 'lingeringConnections' ? String(value) : `${value >= 0 ? '+' : ''}${value}`,
+            value,
+            outcome: value <= limit.value ? 'pass' : 'fail',
+            ...(before !== null && before !== undefined && key !== 'lingeringConnections' ? { detail: `${before} -> ${signals.after?.[key]}` } : {}),
+        });
+    }
+    return drafts;
+}
 function recoveryCheck(r, stoppedNote) {
     const base = { id: 'recovery', title: 'recovery', limit: 'all answered' };
     if (!r.connected && r.problems.length === 0) {
@@ -6914,15 +7067,43 @@ function summarize(values) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/analysis/trend.ts
+// Least-squares fit of retained memory against connections made: the leak per connection (pure).
+/**
+ * Slope (KB per connection) and its standard error; null where too few points. With four or more
+ * readings the one at the baseline is left out: a clean server's memory grows fastest over its first
+ * connections (allocator and JIT warm-up), and that growth is not a leak.
+ */
+function fitTrend(all) {
+    const skipped = all.length >= 4 ? 1 : 0;
+    const points = all.slice(skipped);
+    const n = points.length;
+    const round = (v) => Math.round(v * 100) / 100;
+    const xs = points.map((p) => p.connections);
+    const ys = points.map((p) => p.rssBytes / 1024);
+    const meanX = xs.reduce((s, x) => s + x, 0) / (n || 1);
+    const meanY = ys.reduce((s, y) => s + y, 0) / (n || 1);
+    const sxx = xs.reduce((s, x) => s + (x - meanX) ** 2, 0);
+    if (n < 2 || sxx === 0)
+        return { points: all, skipped, kbPerConnection: null, standardErrorKb: null };
+    const slope = xs.reduce((s, x, i) => s + (x - meanX) * (ys[i] - meanY), 0) / sxx;
+    if (n < 3)
+        return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: null };
+    const intercept = meanY - slope * meanX;
+    const residuals = xs.reduce((s, x, i) => s + (ys[i] - (intercept + slope * x)) ** 2, 0);
+    return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx)) };
+}
+
 ;// CONCATENATED MODULE: ./src/analysis/memory.ts
 // Memory figures from the samples of a run: baseline, peak, retained and growth (pure).
+
 
 const LOAD_PHASES = ['flapping', 'leak'];
 /**
  * baseline = median of the baseline window; peak = max during load; retained = median of the
  * cooldown window (or the first sample after load when there was no cooldown sample).
  */
-function analyzeMemory(samples, sampleIntervalMs) {
+function analyzeMemory(samples, sampleIntervalMs, trendPoints = []) {
     const inPhase = (phases) => samples.filter((s) => phases.includes(s.phase));
     const baselineBytes = median(inPhase(['baseline']).map((s) => s.rssBytes));
     const load = inPhase(LOAD_PHASES);
@@ -6945,7 +7126,126 @@ function analyzeMemory(samples, sampleIntervalMs) {
         retainedGrowthBytes,
         peakGrowthBytes,
         growthPercent: retainedGrowthBytes !== null && baselineBytes ? Math.round((retainedGrowthBytes / baselineBytes) * 1000) / 10 : null,
+        trend: trendPoints.length === 0 ? null : fitTrend(trendPoints),
     };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/signals.ts
+// The exact leak signals as growth from baseline to after cooldown (pure).
+const KEYS = ['fds', 'threads', 'processes', 'lingeringConnections', 'sessions'];
+function analyzeSignals(baseline, after, notes) {
+    const growth = { fds: null, threads: null, processes: null, lingeringConnections: null, sessions: null };
+    for (const key of KEYS) {
+        const a = after?.[key] ?? null;
+        const b = baseline?.[key] ?? null;
+        // Lingering connections should return to zero: the figure is what is left, not a difference.
+        growth[key] = key === 'lingeringConnections' ? a : a !== null && b !== null ? a - b : null;
+    }
+    const allNotes = [...notes];
+    if (process.platform !== 'linux')
+        allNotes.push(`fds, threads and lingering connections are read from /proc, which ${process.platform} does not have`);
+    return { baseline, after, growth, notes: [...new Set(allNotes)] };
+}
+
+;// CONCATENATED MODULE: ./src/probe/signals.ts
+// Exact leak signals of the server tree, read from /proc (Linux): open fds, threads, processes, and
+// TCP connections on the server's port still ESTABLISHED or CLOSE_WAIT. Null where not measurable.
+
+const TCP_ESTABLISHED = '01';
+const TCP_CLOSE_WAIT = '08';
+/** Inodes of sockets with local port `port` in ESTABLISHED or CLOSE_WAIT, from a /proc/net/tcp{,6} table. */
+function lingeringInodes(procNetTcp, port) {
+    const inodes = [];
+    for (const line of procNetTcp.split('\n').slice(1)) {
+        const fields = line.trim().split(/\s+/);
+        const local = fields[1];
+        const state = fields[3];
+        const inode = fields[9];
+        if (!local || !inode || inode === '0')
+            continue;
+        if (state !== TCP_ESTABLISHED && state !== TCP_CLOSE_WAIT)
+            continue;
+        if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port)
+            inodes.push(inode);
+    }
+    return inodes;
+}
+/** One reading of the tree's signals. On systems without /proc every figure is null (reported n/a). */
+async function readSignals(pids, port) {
+    if (process.platform !== 'linux' || pids.length === 0) {
+        return { fds: null, threads: null, processes: pids.length === 0 ? null : pids.length, lingeringConnections: null };
+    }
+    let fds = 0;
+    let threads = 0;
+    const socketInodes = new Set();
+    for (const pid of pids) {
+        const entries = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`).catch(() => []);
+        fds += entries.length;
+        for (const fd of entries) {
+            const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
+            if (link.startsWith('socket:['))
+                socketInodes.add(link.slice(8, -1));
+        }
+        const status = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => '');
+        threads += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    }
+    // The tree's own network namespace: /proc/<pid>/net is that of the process.
+    const root = pids[0];
+    const tables = await Promise.all([`/proc/${root}/net/tcp`, `/proc/${root}/net/tcp6`].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
+    const lingering = tables.flatMap((t) => lingeringInodes(t, port)).filter((inode) => socketInodes.has(inode));
+    return { fds, threads, processes: pids.length, lingeringConnections: lingering.length };
+}
+
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/probe/stats-url.ts
+// Sessions a server reports about itself: one numeric field of a JSON document at `stats-url`.
+
+
+/** Reads `field` (a dotted path such as `ws.sessions`) from `json`; throws when it is not a number. */
+function numberAt(json, field) {
+    let value = json;
+    for (const key of field.split('.')) {
+        value = value !== null && typeof value === 'object' ? value[key] : undefined;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new Error(`field '${field}' is ${value === undefined ? 'missing' : `not a number (${JSON.stringify(value)?.slice(0, 80)})`}`);
+    }
+    return value;
+}
+/** GETs the stats URL (bounded by timeoutMs) and returns the session count it reports. */
+async function readSessions(url, field, timeoutMs) {
+    const { status, text } = await getText(url, timeoutMs);
+    if (status < 200 || status >= 300)
+        throw new Error(`HTTP ${status} from ${url}`);
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch {
+        throw new Error(`${url} did not return JSON: ${text.slice(0, 80)}`);
+    }
+    return numberAt(json, field);
+}
+/** One GET without keep-alive (no pooled socket outlives the call). */
+function getText(url, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        const get = url.startsWith('https:') ? external_node_https_namespaceObject.get : external_node_http_namespaceObject.get;
+        const request = get(url, { agent: false, headers: { accept: 'application/json', connection: 'close' }, timeout: timeoutMs }, (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk) => {
+                if (text.length < 1_000_000)
+                    text += chunk;
+            });
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+            response.on('error', reject);
+        });
+        request.on('timeout', () => request.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
+        request.on('error', reject);
+    });
 }
 
 // EXTERNAL MODULE: ./node_modules/pidusage/index.js
@@ -7242,24 +7542,28 @@ function classifyError(err) {
 
 /** Runs the scenario until every client finished its cycles or `signal` aborts (partial results then). */
 async function runLoad(spec, target, signal) {
-    const tally = {
-        attempts: 0,
-        connected: 0,
-        clean: 0,
-        connectFailures: {},
-        disconnectFailures: {},
-        handshakeMs: [],
-        closeMs: [],
-        cycleMs: [],
-    };
+    const tally = emptyTally();
     const start = performance.now();
-    const clients = Array.from({ length: spec.clients }, () => runClient(spec, target, signal, tally));
-    await Promise.all(clients);
+    const rounds = Math.max(1, Math.min(spec.rounds ?? 1, spec.cyclesPerClient));
+    let done = 0;
+    for (let round = 0; round < rounds && !signal.aborted; round++) {
+        const until = Math.round(((round + 1) * spec.cyclesPerClient) / rounds);
+        const from = done;
+        await Promise.all(Array.from({ length: spec.clients }, (_, client) => runClient(spec, client, from, until, target, signal, tally)));
+        done = until;
+        if (!signal.aborted)
+            await spec.onRound?.(round, tally.attempts);
+    }
     return summarizeLoad(spec, tally, performance.now() - start);
 }
-async function runClient(spec, target, signal, tally) {
-    for (let cycle = 0; cycle < spec.cyclesPerClient && !signal.aborted; cycle++) {
+/** Does cycle k (numbered across all clients) end abruptly? Spreads ratio*n abrupt cycles evenly. */
+function isAbrupt(k, ratio) {
+    return Math.floor((k + 1) * ratio) > Math.floor(k * ratio);
+}
+async function runClient(spec, client, from, until, target, signal, tally) {
+    for (let cycle = from; cycle < until && !signal.aborted; cycle++) {
         const cycleStart = performance.now();
+        const abrupt = isAbrupt(cycle * spec.clients + client, spec.abruptRatio ?? 0);
         const opened = await openConnection(target, signal);
         if (signal.aborted) {
             if (opened.ok)
@@ -7278,12 +7582,16 @@ async function runClient(spec, target, signal, tally) {
                 tally.handshakeMs.pop();
                 return;
             }
-            const closed = await closeConnection(opened.ws, 'clean', target.closeTimeoutMs);
-            tally.closeMs.push(closed.closeMs);
-            if (closed.clean)
-                tally.clean += 1;
-            else
-                bump(tally.disconnectFailures, closed.failure ?? 'error');
+            const closed = await closeConnection(opened.ws, abrupt ? 'abrupt' : 'clean', target.closeTimeoutMs);
+            if (abrupt)
+                tally.abrupt += 1;
+            else {
+                tally.closeMs.push(closed.closeMs);
+                if (closed.clean)
+                    tally.clean += 1;
+                else
+                    bump(tally.disconnectFailures, closed.failure ?? 'error');
+            }
         }
         else {
             bump(tally.connectFailures, opened.failure);
@@ -7322,8 +7630,9 @@ function summarizeLoad(spec, tally, durationMs) {
         attempts: tally.attempts,
         connected: tally.connected,
         cleanDisconnects: tally.clean,
+        abruptDisconnects: tally.abrupt,
         connectRate: tally.attempts === 0 ? null : tally.connected / tally.attempts,
-        disconnectRate: tally.connected === 0 ? null : tally.clean / tally.connected,
+        disconnectRate: tally.connected - tally.abrupt === 0 ? null : tally.clean / (tally.connected - tally.abrupt),
         connectFailures: tally.connectFailures,
         disconnectFailures: tally.disconnectFailures,
         handshakeMs: summarize(tally.handshakeMs),
@@ -7337,7 +7646,7 @@ function emptyLoadResult(spec, enabled) {
     return { ...summarizeLoad(spec, emptyTally(), 0), enabled };
 }
 function emptyTally() {
-    return { attempts: 0, connected: 0, clean: 0, connectFailures: {}, disconnectFailures: {}, handshakeMs: [], closeMs: [], cycleMs: [] };
+    return { attempts: 0, connected: 0, clean: 0, abrupt: 0, connectFailures: {}, disconnectFailures: {}, handshakeMs: [], closeMs: [], cycleMs: [] };
 }
 
 ;// CONCATENATED MODULE: ./src/scenarios/recovery.ts
@@ -8018,6 +8327,10 @@ const TOOL_REPOSITORY_URL = 'https://github.com/ws-resilience-gate/ws-resilience
 
 
 
+
+
+
+
 /** Windows of samples the baseline needs: at least 500 ms and three samples. */
 function baselineWindowMs(sampleIntervalMs) {
     return Math.max(500, 3 * sampleIntervalMs);
@@ -8078,6 +8391,33 @@ async function runGate(config, options = {}) {
     };
     let server = null;
     let sampler = null;
+    /** Lists the server tree now; null when no pid is known (attach mode without one). */
+    let treeOf = null;
+    const signalNotes = [];
+    let signalsBaseline = null;
+    let signalsAfter = null;
+    const trendPoints = [];
+    const readSignalsNow = async () => {
+        const reading = { ...(await readSignals(treeOf ? await treeOf() : [], portOf(url))), sessions: null };
+        if (config.stats.url) {
+            try {
+                reading.sessions = await readSessions(statsUrlFor(config.stats.url, url), config.stats.field, config.client.connectTimeoutMs);
+            }
+            catch (err) {
+                signalNotes.push(`stats-url: ${err.message}`);
+            }
+        }
+        return reading;
+    };
+    /** Waits a settle window and returns the median RSS sampled in it (one point of the leak trend). */
+    const settledRss = async () => {
+        if (!sampler)
+            return null;
+        const from = performance.now() - origin;
+        await wait(baselineWindowMs(config.sampleIntervalMs) / 2);
+        await sampler.sampleOnce();
+        return median(sampler.samples.filter((x) => x.tMs >= from).map((x) => x.rssBytes));
+    };
     const loadSpec = (id) => ({
         id,
         clients: id === 'flapping' ? 1 : config.leak.clients,
@@ -8172,14 +8512,15 @@ async function runGate(config, options = {}) {
         const rootPid = serverInfo.pid;
         if (rootPid !== null) {
             const seen = new Set();
-            const treeOf = async () => {
+            const listServerTree = async () => {
                 const pids = server ? await server.tree() : await listTree(rootPid);
                 for (const p of pids)
                     seen.add(p);
                 return pids;
             };
-            serverInfo.processes = await Promise.all((await treeOf()).map(async (pid) => ({ pid, command: await commandLine(pid) })));
-            sampler = new ResourceSampler({ intervalMs: config.sampleIntervalMs, listTree: treeOf, phase: () => phase, originMs: origin });
+            treeOf = listServerTree;
+            serverInfo.processes = await Promise.all((await listServerTree()).map(async (pid) => ({ pid, command: await commandLine(pid) })));
+            sampler = new ResourceSampler({ intervalMs: config.sampleIntervalMs, listTree: listServerTree, phase: () => phase, originMs: origin });
             await sampler.start();
             if (!server)
                 serverInfo.pidsSeen = [...seen];
@@ -8194,6 +8535,10 @@ async function runGate(config, options = {}) {
         enter('baseline', `${baselineWindowMs(config.sampleIntervalMs)} ms idle`);
         await wait(baselineWindowMs(config.sampleIntervalMs));
         await sampler?.sampleOnce();
+        signalsBaseline = await readSignalsNow();
+        const baselineRss = median(sampler?.samples.filter((x) => x.phase === 'baseline').map((x) => x.rssBytes) ?? []);
+        if (baselineRss !== null)
+            trendPoints.push({ connections: 0, rssBytes: baselineRss });
         if (enabled('flapping')) {
             const spec = loadSpec('flapping');
             enter('flapping', `${spec.cyclesPerClient} cycles, hold ${spec.holdMs} ms, pause ${spec.pauseMs} ms`);
@@ -8202,8 +8547,17 @@ async function runGate(config, options = {}) {
             throwIfStopped();
         }
         if (enabled('leak')) {
-            const spec = loadSpec('leak');
-            enter('leak', `${spec.clients} clients x ${spec.cyclesPerClient} cycles`);
+            const spec = {
+                ...loadSpec('leak'),
+                abruptRatio: config.leak.abruptRatio,
+                rounds: config.leak.rounds,
+                onRound: async (_round, attempts) => {
+                    const rss = await settledRss();
+                    if (rss !== null)
+                        trendPoints.push({ connections: flapping.attempts + attempts, rssBytes: rss });
+                },
+            };
+            enter('leak', `${spec.clients} clients x ${spec.cyclesPerClient} cycles in ${spec.rounds} rounds, ${Math.round(config.leak.abruptRatio * 100)} % abrupt`);
             leak = await runLoad(spec, target, signal);
             progress(`  ${loadLine(leak)}`);
             throwIfStopped();
@@ -8211,6 +8565,7 @@ async function runGate(config, options = {}) {
         enter('cooldown', `${config.cooldownMs} ms idle`);
         await wait(config.cooldownMs);
         await sampler?.sampleOnce();
+        signalsAfter = await readSignalsNow();
         if (enabled('recovery')) {
             enter('recovery', `${recoverySpec.pings} pings, ${recoverySpec.messages} messages, expect ${recovery.expect}`);
             recovery = await runRecovery(recoverySpec, target, signal);
@@ -8247,8 +8602,9 @@ async function runGate(config, options = {}) {
             ...analyzeMemory([], config.sampleIntervalMs),
             reason: launching ? 'the server never started' : 'attached without a known pid: set server-pid (or run on Linux, where the port owner is found)',
         }
-        : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs);
-    const measurements = { server: serverInfo, stopped, flapping, leak, recovery, memory };
+        : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs, trendPoints);
+    const signals = analyzeSignals(signalsBaseline, signalsAfter, signalNotes);
+    const measurements = { server: serverInfo, stopped, flapping, leak, recovery, memory, signals };
     const checks = runChecks(config, measurements);
     const report = {
         schemaVersion: schema_REPORT_SCHEMA_VERSION,
@@ -8270,11 +8626,19 @@ async function runGate(config, options = {}) {
         stopped,
         scenarios: { flapping, leak, recovery },
         memory,
+        signals,
         checks,
         verdict: verdictOf(checks),
     };
     // A server may print or echo a header value back; the report must not carry it.
     return redactSecrets(report, Object.values(config.client.headers));
+}
+/** Port 0 in stats-url means the server's own port (which port 0 in url may have picked). */
+function statsUrlFor(statsUrl, serverUrl) {
+    const stats = new URL(statsUrl);
+    if (stats.port === '0')
+        stats.port = String(portOf(serverUrl));
+    return stats.toString();
 }
 function exitText(exit) {
     return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
@@ -8386,6 +8750,9 @@ function loadScenario(f, id) {
         p.num(k);
     for (const k of ['attempts', 'connected', 'cleanDisconnects', 'durationMs'])
         s.num(k);
+    // Fields added to schema version 1 later are optional, so a report from an older gate still posts.
+    if (s.optional('abruptDisconnects'))
+        s.num('abruptDisconnects');
     s.num('connectRate', true);
     s.num('disconnectRate', true);
     counts(s, 'connectFailures');
@@ -8446,6 +8813,31 @@ function memory(f) {
     });
     for (const k of ['baselineBytes', 'peakBytes', 'retainedBytes', 'retainedGrowthBytes', 'peakGrowthBytes', 'growthPercent'])
         m.num(k, true);
+    if (m.optional('trend') && m.value.trend !== null) {
+        const t = m.obj('trend');
+        t.list('points', (p, path) => {
+            const point = Fields.of(p, path);
+            point.num('connections');
+            point.num('rssBytes');
+        });
+        t.num('skipped');
+        t.num('kbPerConnection', true);
+        t.num('standardErrorKb', true);
+    }
+}
+const SIGNAL_KEYS = (/* unused pure expression or super */ null && (['fds', 'threads', 'processes', 'lingeringConnections', 'sessions']));
+function signals(f) {
+    if (!f.optional('signals'))
+        return;
+    const s = f.obj('signals');
+    for (const key of ['baseline', 'after', 'growth']) {
+        if (key !== 'growth' && s.value[key] === null)
+            continue;
+        const reading = s.obj(key);
+        for (const k of SIGNAL_KEYS)
+            reading.num(k, true);
+    }
+    s.list('notes', (n, path) => typeof n === 'string' || expect(path, 'a string', n));
 }
 /**
  * Returns the value as a Report when every field the renderers read has the right type and every enum a known
@@ -8494,6 +8886,7 @@ function validate_validateReport(value) {
     loadScenario(scenarios, 'leak');
     recovery(scenarios);
     memory(f);
+    signals(f);
     f.list('checks', (c, path) => {
         const check = Fields.of(c, path);
         for (const k of ['id', 'title', 'measured', 'limit'])
@@ -8814,8 +9207,35 @@ function memoryRows(report) {
         ['Retained (after cooldown)', formatMb(m.retainedBytes)],
         ['Retained growth', `${formatMbDelta(m.retainedGrowthBytes)} (${formatPercentDelta(m.growthPercent)})`],
         ['Peak growth', formatMbDelta(m.peakGrowthBytes)],
+        ['Trend (leak per connection)', describeTrend(report)],
         ['Samples', `${m.samples.length}, every ${formatMs(m.sampleIntervalMs)}`],
     ];
+}
+/** "21.3 ± 2.5 KB/conn, fitted over 3 readings (35 to 65 connections)", or why there is none. */
+function describeTrend(report) {
+    const t = report.memory.trend;
+    if (!t || t.kbPerConnection === null)
+        return 'n/a (fewer than two readings over the leak rounds)';
+    const fitted = t.points.slice(t.skipped);
+    const se = t.standardErrorKb !== null ? ` ± ${t.standardErrorKb.toFixed(1)}` : '';
+    return `${t.kbPerConnection.toFixed(1)}${se} KB/conn, fitted over ${fitted.length} readings (${fitted[0].connections} to ${fitted.at(-1).connections} connections)`;
+}
+const SIGNAL_LABELS = [
+    ['fds', 'Open fds'],
+    ['lingeringConnections', 'Connections left ESTABLISHED/CLOSE_WAIT'],
+    ['threads', 'Threads'],
+    ['processes', 'Processes'],
+    ['sessions', 'Sessions (stats-url)'],
+];
+const SIGNAL_HEADER = ['Exact signal', 'Baseline', 'After cooldown', 'Change'];
+/** The exact leak signals, one row each: baseline, after cooldown, change; n/a where not read. */
+function signalRows(report) {
+    const { baseline, after, growth } = report.signals;
+    const show = (v) => (v === null || v === undefined ? 'n/a' : String(v));
+    return SIGNAL_LABELS.filter(([key]) => key !== 'sessions' || baseline?.sessions != null || after?.sessions != null || report.config['stats-url']).map(([key, label]) => {
+        const change = growth[key];
+        return [label, show(baseline?.[key]), show(after?.[key]), change === null ? 'n/a' : `${change > 0 ? '+' : ''}${change}`];
+    });
 }
 /** Picks at most `max` samples, keeping the highest one of each stretch so peaks survive. */
 function downsample(samples, max) {
@@ -8980,6 +9400,11 @@ function build(report, plan) {
         const reason = report.memory.reason ? `: ${escapeInline(report.memory.reason)}` : '';
         blocks.push(`**Memory:** not measured${reason}`);
     }
+    if (report.signals) {
+        blocks.push(table(SIGNAL_HEADER, signalRows(report)));
+        if (report.signals.notes.length > 0)
+            blocks.push(`*Signals:* ${report.signals.notes.map((n) => escapeInline(n, 200)).join('; ')}`);
+    }
     if (plan.chart) {
         const chart = memoryChart(report);
         if (chart)
@@ -9136,6 +9561,10 @@ function renderTerminal(report, options = {}) {
     }
     else {
         out.push(`Memory: not measured${report.memory.reason ? ` (${plain(report.memory.reason)})` : ''}`);
+    }
+    if (report.signals) {
+        const signalLines = alignColumns([SIGNAL_HEADER, ...signalRows(report)]);
+        out.push(section('Exact leak signals', [signalLines[0], rule(signalLines), ...signalLines.slice(1)]));
     }
     const tail = report.server.logTail;
     if (report.verdict === 'fail' && tail.length > 0) {

@@ -115,6 +115,8 @@ function loadScenario(f: Fields, id: 'flapping' | 'leak'): void {
   const p = s.obj('prescribed');
   for (const k of ['clients', 'cyclesPerClient', 'holdMs', 'pauseMs', 'cycleMs']) p.num(k);
   for (const k of ['attempts', 'connected', 'cleanDisconnects', 'durationMs']) s.num(k);
+  // Fields added to schema version 1 later are optional, so a report from an older gate still posts.
+  if (s.optional('abruptDisconnects')) s.num('abruptDisconnects');
   s.num('connectRate', true);
   s.num('disconnectRate', true);
   counts(s, 'connectFailures');
@@ -171,6 +173,30 @@ function memory(f: Fields): void {
     sample.oneOf('phase', Object.keys(PHASES));
   });
   for (const k of ['baselineBytes', 'peakBytes', 'retainedBytes', 'retainedGrowthBytes', 'peakGrowthBytes', 'growthPercent']) m.num(k, true);
+  if (m.optional('trend') && m.value.trend !== null) {
+    const t = m.obj('trend');
+    t.list('points', (p, path) => {
+      const point = Fields.of(p, path);
+      point.num('connections');
+      point.num('rssBytes');
+    });
+    t.num('skipped');
+    t.num('kbPerConnection', true);
+    t.num('standardErrorKb', true);
+  }
+}
+
+const SIGNAL_KEYS = ['fds', 'threads', 'processes', 'lingeringConnections', 'sessions'];
+
+function signals(f: Fields): void {
+  if (!f.optional('signals')) return;
+  const s = f.obj('signals');
+  for (const key of ['baseline', 'after', 'growth']) {
+    if (key !== 'growth' && s.value[key] === null) continue;
+    const reading = s.obj(key);
+    for (const k of SIGNAL_KEYS) reading.num(k, true);
+  }
+  s.list('notes', (n, path) => typeof n === 'string' || expect(path, 'a string', n));
 }
 
 /**
@@ -218,6 +244,7 @@ export function validateReport(value: unknown): Report {
   loadScenario(scenarios, 'leak');
   recovery(scenarios);
   memory(f);
+  signals(f);
   f.list('checks', (c, path) => {
     const check = Fields.of(c, path);
     for (const k of ['id', 'title', 'measured', 'limit']) check.str(k);
