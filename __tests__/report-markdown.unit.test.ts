@@ -278,6 +278,14 @@ describe('renderMarkdown: scenarios, recovery, memory', () => {
     }
   });
 
+  it('counts connections cut on purpose apart from the clean disconnects they are not judged by', () => {
+    const report = makeReport({ scenarios: { leak: { connected: 45, abruptDisconnects: 22, cleanDisconnects: 20, disconnectRate: 20 / 23 } } });
+    const leak = tableWithHeader(renderMarkdown(report), 'Scenario').rows.find((r) => r[0] === 'leak')!;
+    expect(leak[3]).toBe('20/23 (87 %), 22 cut on purpose');
+    const allCut = makeReport({ scenarios: { leak: { connected: 5, abruptDisconnects: 5, cleanDisconnects: 0, disconnectRate: null } } });
+    expect(tableWithHeader(renderMarkdown(allCut), 'Scenario').rows.find((r) => r[0] === 'leak')![3]).toBe('0/0 (n/a), 5 cut on purpose');
+  });
+
   it('shows a disabled scenario as disabled, keeping the column count', () => {
     const report = makeReport({ scenarios: { leak: { enabled: false, attempts: 0, connected: 0, cleanDisconnects: 0, connectRate: null, disconnectRate: null } } });
     const md = renderMarkdown(report);
