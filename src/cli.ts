@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { GATE_INPUTS, type InputName, type RawInputs } from './config/inputs.js';
 import { ConfigError, describeConfig, parseConfig } from './config/parse.js';
-import { runGate } from './gate.js';
+import { runGateWithBaseline } from './baseline.js';
 import { writeJsonReport } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTerminal } from './report/terminal.js';
@@ -110,7 +110,7 @@ export async function runCli(argv: string[], io = { out: process.stdout, err: pr
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const report = await runGate(config, {
+    const report = await runGateWithBaseline(config, {
       signal: cancel.signal,
       onProgress: (line) => io.err.write(`${line}\n`),
       configDescription: describeConfig(args.inputs, CLI_DEFAULTS),

@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { postReportComment, readEvent, resolveTarget, type CommentOutcome } from './comment/post.js';
 import { INPUTS, type RawInputs } from './config/inputs.js';
 import { ConfigError, describeConfig, parseActionConfig, type ActionConfig, type CommentConfig, type Config } from './config/parse.js';
-import { runGate } from './gate.js';
+import { runGateWithBaseline } from './baseline.js';
 import { readJsonReport, writeJsonReport } from './report/json.js';
 import { describeViolation, renderMarkdown } from './report/markdown.js';
 import type { Report } from './report/schema.js';
@@ -72,7 +72,7 @@ export async function run(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const measured = await runGate(config, {
+    const measured = await runGateWithBaseline(config, {
       signal: cancel.signal,
       onProgress: (line) => core.info(line),
       configDescription: describeConfig(raw),

@@ -15,6 +15,14 @@ export const CHECK_IDS = [
   'recovery',
   'server-crash',
   'run-completed',
+  // Against the base branch (baseline-report or baseline-server-command):
+  'regression-connect-success-rate',
+  'regression-disconnect-success-rate',
+  'regression-handshake-p95',
+  'regression-memory-growth',
+  'regression-leak-per-connection',
+  'regression-fd-growth',
+  'regression-lingering-connections',
 ] as const;
 
 export type CheckId = (typeof CHECK_IDS)[number];

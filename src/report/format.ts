@@ -44,3 +44,11 @@ export function bytesFromMb(mb: number): number {
 export function mbFromBytes(bytes: number): number {
   return bytes / MB;
 }
+
+/** A metric value with its unit: rates as percent, the rest with one decimal. */
+export function formatValue(value: number | null, unit: string): string {
+  if (value === null) return 'n/a';
+  if (unit === '%') return `${(Math.round(value * 1000) / 10).toString()} %`;
+  const rounded = Number.isInteger(value) ? String(value) : value.toFixed(1);
+  return unit === '' ? rounded : `${rounded} ${unit}`;
+}

@@ -1,7 +1,7 @@
 // The Markdown report (PR comment, job summary): pure, from a Report, escaped, and kept under GitHub's size limit.
 
 import { codeBlock, escapeInline, sanitizeText, truncate } from './escape.js';
-import { formatMb, formatMbDelta, formatMs, formatPercentDelta, formatRate, mbFromBytes } from './format.js';
+import { formatMb, formatMbDelta, formatValue, formatMs, formatPercentDelta, formatRate, mbFromBytes } from './format.js';
 import type { Check, CheckStatus, LatencySummary, LoadScenarioResult, MemorySample, Report, Verdict } from './schema.js';
 
 /** Safely below GitHub's 65,536-character limit for a comment body, leaving room for a marker and a header. */
@@ -404,6 +404,27 @@ function trimNotice(report: Report, plan: Plan): string | null {
   return parts.length === 0 ? null : `Trimmed: ${parts.join('; ')} to fit the comment limit.`;
 }
 
+export const COMPARISON_HEADER = ['Metric', 'Base', 'This PR', 'Change', 'Regression'];
+
+/** Rows of base → this PR for each headline metric; empty when nothing was compared. */
+export function comparisonRows(report: Report): string[][] {
+  return (report.comparison?.metrics ?? []).map((m) => {
+    const change =
+      m.change === null ? 'n/a' : `${m.change > 0 ? '+' : m.change < 0 ? '-' : '±'}${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${m.changePercent > 0 ? '+' : ''}${m.changePercent} %)` : ''}`;
+    const regressed = m.base === null || m.current === null ? '➖ not measured' : m.regressed ? '❌ yes' : '✅ no';
+    return [m.title, formatValue(m.base, m.unit), formatValue(m.current, m.unit), change, regressed];
+  });
+}
+
+/** The "base → this PR" table, or the reason the base was not compared; null without a base. */
+function comparisonBlock(report: Report): string | null {
+  const c = report.comparison;
+  if (!c) return null;
+  if (c.skipped) return `**Not compared with the base** (${escapeInline(c.source, 200)}): ${escapeInline(c.skipped, 500)}`;
+  const intro = `**Base → this PR** (base: ${escapeInline(c.source, 200)}; a regression is worse by more than ${c.maxRegressionPercent} % and its noise floor)`;
+  return `${intro}\n\n${table(COMPARISON_HEADER, comparisonRows(report).map((row) => row.map((cell) => escapeInline(cell))))}`;
+}
+
 function build(report: Report, plan: Plan): string {
   const blocks: string[] = [];
   const icon = VERDICT_ICON[report.verdict] ?? '❔';
@@ -424,6 +445,8 @@ function build(report: Report, plan: Plan): string {
   );
 
   const { flapping, leak } = report.scenarios;
+  const comparison = comparisonBlock(report);
+  if (comparison) blocks.push(comparison);
   blocks.push(table(SCENARIO_HEADER, [flapping, leak].map((s) => [s.id, ...scenarioCells(s)])));
   blocks.push(`**Recovery:** ${describeRecovery(report, (t) => escapeInline(t, 200))}`);
 

@@ -173,6 +173,32 @@ export interface Check {
 
 export type Verdict = 'pass' | 'warn' | 'fail';
 
+/** One headline metric of this run next to the base branch's. */
+export interface ComparisonMetric {
+  id: string;
+  title: string;
+  /** '%' for rates (stored 0..1), 'ms', 'MB', 'KB/conn', or '' for counts. */
+  unit: string;
+  base: number | null;
+  current: number | null;
+  /** current - base; null when either side was not measured. */
+  change: number | null;
+  /** change relative to base, in percent; null when base is 0 or missing. */
+  changePercent: number | null;
+  /** Worsening at or below this is noise. */
+  floor: number;
+  regressed: boolean;
+}
+
+export interface ComparisonResult {
+  /** Where the base numbers came from, for people. */
+  source: string;
+  /** Why the reports were not compared (schema or settings differ); null when they were. */
+  skipped: string | null;
+  maxRegressionPercent: number;
+  metrics: ComparisonMetric[];
+}
+
 export interface StopInfo {
   phase: PhaseName;
   reason: 'crash' | 'timeout' | 'cancelled' | 'startup-failed' | 'error';
@@ -214,6 +240,8 @@ export interface Report {
   };
   memory: MemoryResult;
   signals: SignalsResult;
+  /** Set when a base-branch report or a same-job base run was compared with this one. */
+  comparison?: ComparisonResult | null;
   checks: Check[];
   verdict: Verdict;
 }

@@ -1,0 +1,156 @@
+// Compares a run with one of the base branch: headline metrics side by side, and regression checks
+// that fail only when a metric worsened by more than a share of the base AND an absolute floor (pure).
+
+import type { Check, ComparisonMetric, ComparisonResult, Report } from '../report/schema.js';
+import { REPORT_SCHEMA_VERSION } from '../report/schema.js';
+import { formatValue } from '../report/format.js';
+import { verdictOf } from './checks.js';
+
+/** Settings that change what the numbers mean: two reports are compared only when these match. */
+export const COMPARED_SETTINGS = [
+  'profile',
+  'warmup-connections',
+  'flap-cycles',
+  'flap-hold-ms',
+  'flap-pause-ms',
+  'leak-clients',
+  'leak-cycles',
+  'leak-rounds',
+  'abrupt-ratio',
+  'cooldown-ms',
+  'sample-interval-ms',
+] as const;
+
+interface MetricSpec {
+  id: string;
+  title: string;
+  unit: string;
+  /** 'up': a larger value is worse; 'down': a smaller one is. */
+  worse: 'up' | 'down';
+  /** Worsening below this is noise, whatever the percentage (chosen from run-to-run noise, see README). */
+  floor: number;
+  read: (r: Report) => number | null;
+}
+
+const checkValue = (id: string) => (r: Report) => r.checks.find((c) => c.id === id)?.value ?? null;
+
+export const METRICS: readonly MetricSpec[] = [
+  { id: 'connect-success-rate', title: 'connect success rate', unit: '%', worse: 'down', floor: 0.05, read: checkValue('connect-success-rate') },
+  { id: 'disconnect-success-rate', title: 'clean disconnect rate', unit: '%', worse: 'down', floor: 0.05, read: checkValue('disconnect-success-rate') },
+  {
+    id: 'handshake-p95',
+    title: 'handshake p95',
+    unit: 'ms',
+    worse: 'up',
+    floor: 50,
+    read: (r) => {
+      const p95s = [r.scenarios.flapping, r.scenarios.leak].map((s) => s.handshakeMs?.p95).filter((v): v is number => v !== undefined);
+      return p95s.length === 0 ? null : Math.max(...p95s);
+    },
+  },
+  {
+    id: 'memory-growth',
+    title: 'retained memory growth',
+    unit: 'MB',
+    worse: 'up',
+    floor: 5,
+    read: (r) => (r.memory.retainedGrowthBytes === null ? null : r.memory.retainedGrowthBytes / 1024 / 1024),
+  },
+  { id: 'leak-per-connection', title: 'memory trend', unit: 'KB/conn', worse: 'up', floor: 30, read: (r) => r.memory.trend?.kbPerConnection ?? null },
+  { id: 'fd-growth', title: 'open fd growth', unit: '', worse: 'up', floor: 4, read: (r) => r.signals?.growth.fds ?? null },
+  {
+    id: 'lingering-connections',
+    title: 'lingering connections',
+    unit: '',
+    worse: 'up',
+    floor: 0,
+    read: (r) => r.signals?.growth.lingeringConnections ?? null,
+  },
+];
+
+export interface CompareOptions {
+  /** Worsening, in percent of the base value, that counts as a regression (with the floor). */
+  maxRegressionPercent: number;
+  level: 'error' | 'warn';
+  /** Check ids the user downgraded to warnings. */
+  warnOnly?: readonly string[];
+  /** Where the base numbers came from, for people ("baseline-report base.json", "same job, 2 rounds"). */
+  source: string;
+}
+
+/** Why two reports cannot be compared, or null when they can. */
+export function incompatibility(base: Report, current: Report): string | null {
+  if (base.schemaVersion !== REPORT_SCHEMA_VERSION) {
+    return `the base report has schema version ${String(base.schemaVersion)}, this gate writes ${REPORT_SCHEMA_VERSION}`;
+  }
+  const differing = COMPARED_SETTINGS.filter((k) => (base.config[k] ?? '') !== (current.config[k] ?? ''));
+  if (differing.length > 0) {
+    return `the scenario settings differ (${differing.map((k) => `${k}: ${base.config[k] ?? 'unset'} vs ${current.config[k] ?? 'unset'}`).join(', ')})`;
+  }
+  return null;
+}
+
+/** The median of a metric over several runs of one side (alternating rounds); null when never measured. */
+function medianOf(reports: readonly Report[], read: (r: Report) => number | null): number | null {
+  const values = reports.map(read).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  if (values.length === 0) return null;
+  const mid = values.length >> 1;
+  return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+}
+
+/** The metrics of both sides (medians over their runs) side by side, and whether each regressed. */
+export function compareMetrics(bases: readonly Report[], currents: readonly Report[], maxRegressionPercent: number): ComparisonMetric[] {
+  return METRICS.map((m) => {
+    const b = medianOf(bases, m.read);
+    const c = medianOf(currents, m.read);
+    const change = b === null || c === null ? null : c - b;
+    const worsening = change === null ? null : m.worse === 'up' ? change : -change;
+    const relative = b === null || worsening === null ? null : b === 0 ? (worsening > 0 ? Infinity : 0) : (worsening / Math.abs(b)) * 100;
+    const regressed = worsening !== null && relative !== null && worsening > m.floor && relative > maxRegressionPercent;
+    return {
+      id: m.id,
+      title: m.title,
+      unit: m.unit,
+      base: b,
+      current: c,
+      change,
+      changePercent: b === null || change === null || b === 0 ? null : Math.round((change / Math.abs(b)) * 1000) / 10,
+      floor: m.floor,
+      regressed,
+    };
+  });
+}
+
+/**
+ * The report with its comparison to the base attached, regression checks added and the verdict redone.
+ * `bases` and `currents` are the runs of each side (one each, or several alternating rounds).
+ */
+export function withComparison(current: Report, bases: readonly Report[], options: CompareOptions, currents: readonly Report[] = [current]): Report {
+  const skipped = bases.map((b) => incompatibility(b, current)).find((why) => why !== null) ?? null;
+  const comparison: ComparisonResult = skipped
+    ? { source: options.source, skipped, maxRegressionPercent: options.maxRegressionPercent, metrics: [] }
+    : { source: options.source, skipped: null, maxRegressionPercent: options.maxRegressionPercent, metrics: compareMetrics(bases, currents, options.maxRegressionPercent) };
+  const checks = [...current.checks, ...regressionChecks(comparison, options)];
+  return { ...current, comparison, checks, verdict: verdictOf(checks) };
+}
+
+/** One check per metric measured on both sides; a skipped comparison adds none (the report says why). */
+export function regressionChecks(comparison: ComparisonResult, options: CompareOptions): Check[] {
+  return comparison.metrics
+    .filter((m) => m.base !== null && m.current !== null)
+    .map((m) => {
+      const id = `regression-${m.id}`;
+      const level = options.level === 'warn' || options.warnOnly?.includes(id) ? 'warn' : 'error';
+      const status = m.regressed ? (level === 'warn' ? 'warn' : 'fail') : 'pass';
+      return {
+        id,
+        title: `${m.title} vs base`,
+        measured: `${formatValue(m.base, m.unit)} → ${formatValue(m.current, m.unit)}`,
+        limit: `worse by at most ${options.maxRegressionPercent} % or ${formatValue(m.floor, m.unit)}`,
+        value: m.change,
+        level,
+        status,
+        ...(m.regressed ? { detail: `worse by ${formatValue(Math.abs(m.change!), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ${comparison.source}` } : {}),
+      } satisfies Check;
+    });
+}
