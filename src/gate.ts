@@ -140,8 +140,7 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
   };
 
   try {
-    // Startup: the address, the server, the first handshake. A run cancelled before it began starts nothing.
-    throwIfStopped();
+    // Startup: the address, the server, the first handshake.
     if (launching && portOf(url) === 0) {
       const port = await pickFreePort();
       url = withPort(url, port);
@@ -184,6 +183,8 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
       subprotocols: config.client.subprotocols,
       connectTimeoutMs: config.client.connectTimeoutMs,
       closeTimeoutMs: config.client.closeTimeoutMs,
+      ca: config.client.ca,
+      rejectUnauthorized: !config.client.insecureTls,
     };
     try {
       const ready = await waitForHandshake(target, {

@@ -2,12 +2,12 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 636:
+/***/ 364:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const stats = __nccwpck_require__(931)
+const stats = __nccwpck_require__(427)
 
 /**
  * Get pid informations.
@@ -47,12 +47,12 @@ function pidusage (pids, options, callback) {
 }
 
 module.exports = pidusage
-module.exports.clear = __nccwpck_require__(244).clear
+module.exports.clear = __nccwpck_require__(628).clear
 
 
 /***/ }),
 
-/***/ 353:
+/***/ 225:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -107,14 +107,14 @@ module.exports = run
 
 /***/ }),
 
-/***/ 346:
+/***/ 602:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const os = __nccwpck_require__(857)
-const bin = __nccwpck_require__(353)
-const history = __nccwpck_require__(244)
+const bin = __nccwpck_require__(225)
+const history = __nccwpck_require__(628)
 
 function parseDate (datestr) {
   const year = datestr.substring(0, 4)
@@ -253,13 +253,13 @@ module.exports = gwmi
 
 /***/ }),
 
-/***/ 152:
+/***/ 24:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const os = __nccwpck_require__(857)
 const fs = __nccwpck_require__(896)
 const exec = (__nccwpck_require__(317).exec)
-const parallel = __nccwpck_require__(327)
+const parallel = __nccwpck_require__(559)
 
 /**
  * Gathers Clock, PageSize and system uptime through /proc/uptime
@@ -351,7 +351,7 @@ function getconf (keyword, options, next) {
 
 /***/ }),
 
-/***/ 327:
+/***/ 559:
 /***/ ((module) => {
 
 // execute an array of asynchronous functions in parallel
@@ -402,7 +402,7 @@ module.exports = parallel
 
 /***/ }),
 
-/***/ 244:
+/***/ 628:
 /***/ ((module) => {
 
 
@@ -501,14 +501,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 852:
+/***/ 668:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const fs = __nccwpck_require__(896)
 const path = __nccwpck_require__(928)
-const updateCpu = __nccwpck_require__(152)
-const parallel = __nccwpck_require__(327)
-const history = __nccwpck_require__(244)
+const updateCpu = __nccwpck_require__(24)
+const parallel = __nccwpck_require__(559)
+const history = __nccwpck_require__(628)
 let cpuInfo = null
 const SIZE = 1024 // if the stat file is bigger then this I'll buy you a drink
 
@@ -648,14 +648,14 @@ module.exports = procfile
 
 /***/ }),
 
-/***/ 363:
+/***/ 875:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const os = __nccwpck_require__(857)
-const bin = __nccwpck_require__(353)
-const history = __nccwpck_require__(244)
+const bin = __nccwpck_require__(225)
+const history = __nccwpck_require__(628)
 
 const PLATFORM = os.platform()
 
@@ -790,7 +790,7 @@ module.exports = ps
 
 /***/ }),
 
-/***/ 931:
+/***/ 427:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -800,10 +800,10 @@ const os = __nccwpck_require__(857)
 const path = __nccwpck_require__(928)
 
 const requireMap = {
-  ps: () => __nccwpck_require__(363),
-  procfile: () => __nccwpck_require__(852),
-  wmic: () => __nccwpck_require__(938),
-  gwmi: () => __nccwpck_require__(346)
+  ps: () => __nccwpck_require__(875),
+  procfile: () => __nccwpck_require__(668),
+  wmic: () => __nccwpck_require__(74),
+  gwmi: () => __nccwpck_require__(602)
 }
 
 const platformToMethod = {
@@ -906,14 +906,14 @@ module.exports = get
 
 /***/ }),
 
-/***/ 938:
+/***/ 74:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const os = __nccwpck_require__(857)
-const bin = __nccwpck_require__(353)
-const history = __nccwpck_require__(244)
+const bin = __nccwpck_require__(225)
+const history = __nccwpck_require__(628)
 
 function parseDate (datestr) {
   const year = datestr.substring(0, 4)
@@ -1046,14 +1046,14 @@ module.exports = wmic
 
 /***/ }),
 
-/***/ 803:
+/***/ 587:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { websocketMask, websocketUnmask } = __nccwpck_require__(611);
 
-const { EMPTY_BUFFER } = __nccwpck_require__(791);
+const { EMPTY_BUFFER } = __nccwpck_require__(663);
 
 const FastBuffer = Buffer[Symbol.species];
 
@@ -1176,7 +1176,7 @@ if (websocketMask) {
   };
 } /* istanbul ignore else  */ else if (!process.env.WS_NO_BUFFER_UTIL) {
   try {
-    const bufferUtil = __nccwpck_require__(708);
+    const bufferUtil = __nccwpck_require__(204);
 
     module.exports.mask = function (source, mask, output, offset, length) {
       if (length < 48) _mask(source, mask, output, offset, length);
@@ -1195,7 +1195,7 @@ if (websocketMask) {
 
 /***/ }),
 
-/***/ 791:
+/***/ 663:
 /***/ ((module) => {
 
 
@@ -1221,12 +1221,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 634:
+/***/ 474:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kForOnEventAttribute, kListener } = __nccwpck_require__(791);
+const { kForOnEventAttribute, kListener } = __nccwpck_require__(663);
 
 const kCode = Symbol('kCode');
 const kData = Symbol('kData');
@@ -1520,12 +1520,12 @@ function callListener(listener, thisArg, event) {
 
 /***/ }),
 
-/***/ 335:
+/***/ 183:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { tokenChars } = __nccwpck_require__(615);
+const { tokenChars } = __nccwpck_require__(583);
 
 /**
  * Adds an offer to the map of extension offers or a parameter to the map of
@@ -1730,7 +1730,7 @@ module.exports = { format, parse };
 
 /***/ }),
 
-/***/ 958:
+/***/ 406:
 /***/ ((module) => {
 
 
@@ -1792,16 +1792,16 @@ module.exports = Limiter;
 
 /***/ }),
 
-/***/ 376:
+/***/ 600:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const zlib = __nccwpck_require__(106);
 
-const bufferUtil = __nccwpck_require__(803);
-const Limiter = __nccwpck_require__(958);
-const { kStatusCode } = __nccwpck_require__(791);
+const bufferUtil = __nccwpck_require__(587);
+const Limiter = __nccwpck_require__(406);
+const { kStatusCode } = __nccwpck_require__(663);
 
 const FastBuffer = Buffer[Symbol.species];
 const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -2329,22 +2329,22 @@ function inflateOnError(err) {
 
 /***/ }),
 
-/***/ 893:
+/***/ 949:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(203);
 
-const PerMessageDeflate = __nccwpck_require__(376);
+const PerMessageDeflate = __nccwpck_require__(600);
 const {
   BINARY_TYPES,
   EMPTY_BUFFER,
   kStatusCode,
   kWebSocket
-} = __nccwpck_require__(791);
-const { concat, toArrayBuffer, unmask } = __nccwpck_require__(803);
-const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(615);
+} = __nccwpck_require__(663);
+const { concat, toArrayBuffer, unmask } = __nccwpck_require__(587);
+const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(583);
 
 const FastBuffer = Buffer[Symbol.species];
 
@@ -3087,7 +3087,7 @@ module.exports = Receiver;
 
 /***/ }),
 
-/***/ 389:
+/***/ 429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex" }] */
@@ -3100,10 +3100,10 @@ const {
   types: { isUint8Array }
 } = __nccwpck_require__(23);
 
-const PerMessageDeflate = __nccwpck_require__(376);
-const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(791);
-const { isBlob, isValidStatusCode } = __nccwpck_require__(615);
-const { mask: applyMask, toBuffer } = __nccwpck_require__(803);
+const PerMessageDeflate = __nccwpck_require__(600);
+const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(663);
+const { isBlob, isValidStatusCode } = __nccwpck_require__(583);
+const { mask: applyMask, toBuffer } = __nccwpck_require__(587);
 
 const kByteLength = Symbol('kByteLength');
 const maskBuffer = Buffer.alloc(4);
@@ -3704,13 +3704,13 @@ function onError(sender, err, cb) {
 
 /***/ }),
 
-/***/ 412:
+/***/ 876:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^WebSocket$" }] */
 
 
-const WebSocket = __nccwpck_require__(681);
+const WebSocket = __nccwpck_require__(537);
 const { Duplex } = __nccwpck_require__(203);
 
 /**
@@ -3872,12 +3872,12 @@ module.exports = createWebSocketStream;
 
 /***/ }),
 
-/***/ 332:
+/***/ 356:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { tokenChars } = __nccwpck_require__(615);
+const { tokenChars } = __nccwpck_require__(583);
 
 /**
  * Parses the `Sec-WebSocket-Protocol` header into a set of subprotocol names.
@@ -3941,14 +3941,14 @@ module.exports = { parse };
 
 /***/ }),
 
-/***/ 615:
+/***/ 583:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isUtf8 } = __nccwpck_require__(181);
 
-const { hasBlob } = __nccwpck_require__(791);
+const { hasBlob } = __nccwpck_require__(663);
 
 //
 // Allowed token characters:
@@ -4087,7 +4087,7 @@ if (isUtf8) {
   };
 } /* istanbul ignore else  */ else if (!process.env.WS_NO_UTF_8_VALIDATE) {
   try {
-    const isValidUTF8 = __nccwpck_require__(414);
+    const isValidUTF8 = __nccwpck_require__(101);
 
     module.exports.isValidUTF8 = function (buf) {
       return buf.length < 32 ? _isValidUTF8(buf) : isValidUTF8(buf);
@@ -4100,7 +4100,7 @@ if (isUtf8) {
 
 /***/ }),
 
-/***/ 129:
+/***/ 241:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex$", "caughtErrors": "none" }] */
@@ -4112,11 +4112,11 @@ const http = __nccwpck_require__(611);
 const { Duplex } = __nccwpck_require__(203);
 const { createHash } = __nccwpck_require__(982);
 
-const extension = __nccwpck_require__(335);
-const PerMessageDeflate = __nccwpck_require__(376);
-const subprotocol = __nccwpck_require__(332);
-const WebSocket = __nccwpck_require__(681);
-const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(791);
+const extension = __nccwpck_require__(183);
+const PerMessageDeflate = __nccwpck_require__(600);
+const subprotocol = __nccwpck_require__(356);
+const WebSocket = __nccwpck_require__(537);
+const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(663);
 
 const keyRegex = /^[+/0-9A-Za-z]{22}==$/;
 
@@ -4672,7 +4672,7 @@ function abortHandshakeOrEmitwsClientError(
 
 /***/ }),
 
-/***/ 681:
+/***/ 537:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex|Readable$", "caughtErrors": "none" }] */
@@ -4689,10 +4689,10 @@ const { randomBytes, createHash } = __nccwpck_require__(982);
 const { Duplex, Readable } = __nccwpck_require__(203);
 const { URL } = __nccwpck_require__(16);
 
-const PerMessageDeflate = __nccwpck_require__(376);
-const Receiver = __nccwpck_require__(893);
-const Sender = __nccwpck_require__(389);
-const { isBlob } = __nccwpck_require__(615);
+const PerMessageDeflate = __nccwpck_require__(600);
+const Receiver = __nccwpck_require__(949);
+const Sender = __nccwpck_require__(429);
+const { isBlob } = __nccwpck_require__(583);
 
 const {
   BINARY_TYPES,
@@ -4704,12 +4704,12 @@ const {
   kStatusCode,
   kWebSocket,
   NOOP
-} = __nccwpck_require__(791);
+} = __nccwpck_require__(663);
 const {
   EventTarget: { addEventListener, removeEventListener }
-} = __nccwpck_require__(634);
-const { format, parse } = __nccwpck_require__(335);
-const { toBuffer } = __nccwpck_require__(803);
+} = __nccwpck_require__(474);
+const { format, parse } = __nccwpck_require__(183);
+const { toBuffer } = __nccwpck_require__(587);
 
 const kAborted = Symbol('kAborted');
 const protocolVersions = [8, 13];
@@ -6150,7 +6150,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 708:
+/***/ 204:
 /***/ ((module) => {
 
 module.exports = eval("require")("bufferutil");
@@ -6158,7 +6158,7 @@ module.exports = eval("require")("bufferutil");
 
 /***/ }),
 
-/***/ 414:
+/***/ 101:
 /***/ ((module) => {
 
 module.exports = eval("require")("utf-8-validate");
@@ -6365,6 +6365,8 @@ const INPUTS = [
     { name: 'subprotocols', default: '', description: 'Comma-separated WebSocket subprotocols to offer.' },
     { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
     { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
+    { name: 'ca-file', default: '', description: "PEM file of CA certificates to trust for a wss:// server, in addition to Node's bundled ones (a self-signed or private CA)." },
+    { name: 'insecure-tls', default: 'false', description: "true: accept any TLS certificate of a wss:// server, unverified. Only for a loopback test server; prefer ca-file." },
     // Scenarios
     { name: 'scenarios', default: 'flapping,leak,recovery', description: 'Scenarios to run, comma-separated: flapping, leak, recovery.' },
     { name: 'warmup-connections', default: '5', description: 'Connections made before the memory baseline is taken.' },
@@ -6415,6 +6417,8 @@ function inputs_inputDefault(name) {
     return INPUTS.find((i) => i.name === name).default;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/analysis/check-ids.ts
 // The ids of every check the gate can run: `warn-only` names them, reports carry them.
 const CHECK_IDS = [
@@ -6461,7 +6465,8 @@ const PROFILE_DEFAULTS = {
 };
 
 ;// CONCATENATED MODULE: ./src/config/parse.ts
-// Turns raw inputs (strings from the action or the CLI) into one validated Config. Pure: no I/O.
+// Turns raw inputs (strings from the action or the CLI) into one validated Config. Pure: no I/O but reading ca-file.
+
 
 
 
@@ -6532,6 +6537,8 @@ function parseConfig(raw, defaults = {}) {
             subprotocols: parseList(get('subprotocols')),
             connectTimeoutMs: int('connect-timeout-ms', 1, 600_000),
             closeTimeoutMs: int('close-timeout-ms', 1, 600_000),
+            ca: readCaFile(get('ca-file')),
+            insecureTls: parseBoolean('insecure-tls', get('insecure-tls')),
         },
         profile,
         scenarios: parseIdList('scenarios', get('scenarios'), SCENARIO_IDS),
@@ -6670,6 +6677,41 @@ function parseUrl(text, launching) {
     if (url.port === '0' && !launching) {
         throw new ConfigError('url', text, 'a URL with a real port in attach mode (port 0 picks a free port only when server-command is set)');
     }
+    return text;
+}
+function parseBoolean(name, text) {
+    const lower = text.toLowerCase();
+    if (lower !== 'true' && lower !== 'false')
+        throw new ConfigError(name, text, 'true or false');
+    return lower === 'true';
+}
+/** Largest ca-file read: a bundle of every public CA is about 250 KB. */
+const CA_FILE_MAX_BYTES = 5 * 1024 * 1024;
+/**
+ * The PEM text of ca-file, read once before anything starts so a wrong path is bad input (one line naming
+ * the input), not a wss:// handshake that fails at every attempt until startup-timeout-s.
+ */
+function readCaFile(path) {
+    if (path === '')
+        return null;
+    const accepted = (why) => `the path of a readable PEM file of CA certificates (${why})`;
+    let text;
+    try {
+        const stat = (0,external_node_fs_namespaceObject.statSync)(path);
+        if (!stat.isFile())
+            throw new ConfigError('ca-file', path, accepted('not a file'));
+        if (stat.size > CA_FILE_MAX_BYTES)
+            throw new ConfigError('ca-file', path, accepted(`larger than ${CA_FILE_MAX_BYTES / 1024 / 1024} MB`));
+        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch (err) {
+        if (err instanceof ConfigError)
+            throw err;
+        const code = err.code;
+        throw new ConfigError('ca-file', path, accepted(code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')));
+    }
+    if (!text.includes('-----BEGIN CERTIFICATE-----'))
+        throw new ConfigError('ca-file', path, accepted('no -----BEGIN CERTIFICATE----- in it'));
     return text;
 }
 function parseStatsUrl(text) {
@@ -7248,8 +7290,8 @@ function getText(url, timeoutMs) {
     });
 }
 
-// EXTERNAL MODULE: ./node_modules/pidusage/index.js
-var pidusage = __nccwpck_require__(636);
+// EXTERNAL MODULE: ../../work/main/node_modules/pidusage/index.js
+var pidusage = __nccwpck_require__(364);
 var pidusage_default = /*#__PURE__*/__nccwpck_require__.n(pidusage);
 ;// CONCATENATED MODULE: ./src/probe/sampler.ts
 // Samples the server tree's memory (summed RSS) and CPU at a fixed interval through the whole run.
@@ -7349,23 +7391,25 @@ function redactSecrets(value, secrets) {
     return walk(value);
 }
 
-// EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
-var stream = __nccwpck_require__(412);
-// EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
-var extension = __nccwpck_require__(335);
-// EXTERNAL MODULE: ./node_modules/ws/lib/permessage-deflate.js
-var permessage_deflate = __nccwpck_require__(376);
-// EXTERNAL MODULE: ./node_modules/ws/lib/receiver.js
-var receiver = __nccwpck_require__(893);
-// EXTERNAL MODULE: ./node_modules/ws/lib/sender.js
-var sender = __nccwpck_require__(389);
-// EXTERNAL MODULE: ./node_modules/ws/lib/subprotocol.js
-var subprotocol = __nccwpck_require__(332);
-// EXTERNAL MODULE: ./node_modules/ws/lib/websocket.js
-var websocket = __nccwpck_require__(681);
-// EXTERNAL MODULE: ./node_modules/ws/lib/websocket-server.js
-var websocket_server = __nccwpck_require__(129);
-;// CONCATENATED MODULE: ./node_modules/ws/wrapper.mjs
+;// CONCATENATED MODULE: external "node:tls"
+const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/stream.js
+var stream = __nccwpck_require__(876);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/extension.js
+var extension = __nccwpck_require__(183);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/permessage-deflate.js
+var permessage_deflate = __nccwpck_require__(600);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/receiver.js
+var receiver = __nccwpck_require__(949);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/sender.js
+var sender = __nccwpck_require__(429);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/subprotocol.js
+var subprotocol = __nccwpck_require__(356);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/websocket.js
+var websocket = __nccwpck_require__(537);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/websocket-server.js
+var websocket_server = __nccwpck_require__(241);
+;// CONCATENATED MODULE: ../../work/main/node_modules/ws/wrapper.mjs
 
 
 
@@ -7382,6 +7426,7 @@ var websocket_server = __nccwpck_require__(129);
 ;// CONCATENATED MODULE: ./src/client/connection.ts
 // One WebSocket connection's lifecycle with timings: open, close cleanly or abruptly, classify failures.
 
+
 const now = () => performance.now();
 /** Options handed to `ws` for every connection of the target. */
 function clientOptions(target) {
@@ -7393,7 +7438,20 @@ function clientOptions(target) {
         perMessageDeflate: false,
         followRedirects: false,
         ...(target.pinned ? { lookup: pinnedLookup(target.pinned) } : {}),
+        ...(target.ca ? { secureContext: secureContextFor(target.ca) } : {}),
+        ...(target.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
     };
+}
+/** One TLS context per CA bundle: built per connection it would parse ~150 PEM certificates every handshake. */
+const secureContexts = new Map();
+/** A context trusting Node's bundled CAs and the given PEM certificates (like NODE_EXTRA_CA_CERTS). */
+function secureContextFor(ca) {
+    let context = secureContexts.get(ca);
+    if (!context) {
+        context = (0,external_node_tls_namespaceObject.createSecureContext)({ ca: [...external_node_tls_namespaceObject.rootCertificates, ca] });
+        secureContexts.set(ca, context);
+    }
+    return context;
 }
 /**
  * A dns.lookup stand-in that always answers the pinned address: /etc/hosts may not list ::1 as
@@ -7513,11 +7571,15 @@ function closeConnection(ws, mode, timeoutMs) {
     });
 }
 function ignore() { }
-/** Maps a ws/net error to a failure kind: refused, reset, timeout, http-<status> or error. */
+/** Maps a ws/net error to a failure kind: refused, reset, timeout, http-<status>, tls or error. */
 function classifyError(err) {
     const http = /Unexpected server response: (\d{3})/.exec(err.message);
     if (http)
         return `http-${http[1]}`;
+    // A certificate that does not verify (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, ...) or
+    // no TLS at all on a wss:// URL (EPROTO, wrong version number): waiting will not change either.
+    if (err.code && /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_|^EPROTO$/.test(err.code))
+        return 'tls';
     switch (err.code) {
         case 'ECONNREFUSED':
             return 'refused';
@@ -8098,6 +8160,9 @@ async function waitForHandshake(target, options) {
                 return { target: { ...target, ...(pinned ? { pinned } : {}) }, afterMs: performance.now() - start, attempts };
             }
             last = `${result.failure}: ${result.message}`;
+            // The server answered and its TLS will not change while we wait: say so now, not at startup-timeout-s.
+            if (result.failure === 'tls')
+                throw new NotReadyError(tlsFailureText(target.url, result.message), last);
         }
         const reason = options.gaveUp?.();
         if (reason)
@@ -8115,9 +8180,15 @@ async function waitForHandshake(target, options) {
         delay = Math.min(delay * 2, 500);
     }
 }
+/** Why a wss:// handshake failed, with what to change. */
+function tlsFailureText(url, message) {
+    const plain = /wrong version number|EPROTO|packet length too long/i.test(message);
+    const hint = plain
+        ? 'the server does not speak TLS on this port: use a ws:// URL'
+        : 'set ca-file to the PEM file of the CA that signed its certificate, or insecure-tls: true for a loopback test server';
+    return `the TLS handshake with ${url} failed: ${message} (${hint})`;
+}
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/server/server-log.ts
 // Captures what the server prints: everything to a log file, the last lines in memory for the report.
 
@@ -8484,6 +8555,8 @@ async function runGate(config, options = {}) {
             subprotocols: config.client.subprotocols,
             connectTimeoutMs: config.client.connectTimeoutMs,
             closeTimeoutMs: config.client.closeTimeoutMs,
+            ca: config.client.ca,
+            rejectUnauthorized: !config.client.insecureTls,
         };
         try {
             const ready = await waitForHandshake(target, {

@@ -1,5 +1,6 @@
 // One WebSocket connection's lifecycle with timings: open, close cleanly or abruptly, classify failures.
 
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import WebSocket, { type ClientOptions } from 'ws';
 import type { FailureKind } from '../report/schema.js';
 
@@ -12,6 +13,10 @@ export interface Target {
   closeTimeoutMs: number;
   /** For a `localhost` URL: the loopback address that answered during readiness (no DNS involved). */
   pinned?: PinnedAddress;
+  /** wss://: PEM CA certificates trusted besides Node's bundled ones (ca-file). */
+  ca?: string | null;
+  /** wss://: false accepts any server certificate (insecure-tls). */
+  rejectUnauthorized?: boolean;
 }
 
 export interface PinnedAddress {
@@ -43,7 +48,22 @@ function clientOptions(target: Target): ClientOptions & { closeTimeout: number }
     perMessageDeflate: false,
     followRedirects: false,
     ...(target.pinned ? { lookup: pinnedLookup(target.pinned) } : {}),
+    ...(target.ca ? { secureContext: secureContextFor(target.ca) } : {}),
+    ...(target.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
   };
+}
+
+/** One TLS context per CA bundle: built per connection it would parse ~150 PEM certificates every handshake. */
+const secureContexts = new Map<string, SecureContext>();
+
+/** A context trusting Node's bundled CAs and the given PEM certificates (like NODE_EXTRA_CA_CERTS). */
+function secureContextFor(ca: string): SecureContext {
+  let context = secureContexts.get(ca);
+  if (!context) {
+    context = createSecureContext({ ca: [...rootCertificates, ca] });
+    secureContexts.set(ca, context);
+  }
+  return context;
 }
 
 type LookupCallback = (err: Error | null, address: string | Array<{ address: string; family: number }>, family?: number) => void;
@@ -162,10 +182,13 @@ export function closeConnection(ws: WebSocket, mode: 'clean' | 'abrupt', timeout
 
 function ignore(): void {}
 
-/** Maps a ws/net error to a failure kind: refused, reset, timeout, http-<status> or error. */
+/** Maps a ws/net error to a failure kind: refused, reset, timeout, http-<status>, tls or error. */
 export function classifyError(err: Error & { code?: string }): FailureKind {
   const http = /Unexpected server response: (\d{3})/.exec(err.message);
   if (http) return `http-${http[1]}`;
+  // A certificate that does not verify (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, ...) or
+  // no TLS at all on a wss:// URL (EPROTO, wrong version number): waiting will not change either.
+  if (err.code && /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_|^EPROTO$/.test(err.code)) return 'tls';
   switch (err.code) {
     case 'ECONNREFUSED':
       return 'refused';

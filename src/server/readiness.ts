@@ -54,6 +54,8 @@ export async function waitForHandshake(
         return { target: { ...target, ...(pinned ? { pinned } : {}) }, afterMs: performance.now() - start, attempts };
       }
       last = `${result.failure}: ${result.message}`;
+      // The server answered and its TLS will not change while we wait: say so now, not at startup-timeout-s.
+      if (result.failure === 'tls') throw new NotReadyError(tlsFailureText(target.url, result.message), last);
     }
     const reason = options.gaveUp?.();
     if (reason) throw new NotReadyError(reason, last);
@@ -71,4 +73,13 @@ export async function waitForHandshake(
     }
     delay = Math.min(delay * 2, 500);
   }
+}
+
+/** Why a wss:// handshake failed, with what to change. */
+export function tlsFailureText(url: string, message: string): string {
+  const plain = /wrong version number|EPROTO|packet length too long/i.test(message);
+  const hint = plain
+    ? 'the server does not speak TLS on this port: use a ws:// URL'
+    : 'set ca-file to the PEM file of the CA that signed its certificate, or insecure-tls: true for a loopback test server';
+  return `the TLS handshake with ${url} failed: ${message} (${hint})`;
 }
