@@ -11,7 +11,7 @@ const BASE: RawInputs = { url: 'ws://127.0.0.1:8080/' };
 /** A bad value and the words the error must contain; `free` for inputs that take any text. */
 const TABLE: Record<InputName, { bad: string; accepted: string; base?: RawInputs } | 'free'> = {
   'server-command': 'free',
-  'working-directory': 'free',
+  'working-directory': { bad: 'no/such/directory', accepted: 'an existing directory', base: { 'server-command': 'node s.js' } },
   'server-env': { bad: 'NO_EQUALS_SIGN', accepted: 'lines of KEY=VALUE' },
   'server-pid': { bad: '-5', accepted: 'a whole number from 1' },
   'server-log': 'free',
@@ -54,6 +54,11 @@ const TABLE: Record<InputName, { bad: string; accepted: string; base?: RawInputs
   'max-process-growth': { bad: 'x', accepted: 'a number from 0 to 1000000, or off' },
   'max-session-growth': { bad: '--1', accepted: 'a number from 0 to 1000000, or off' },
   'warn-only': { bad: 'memory-growth,latency', accepted: 'a comma-separated list of server-ready' },
+  'baseline-report': { bad: 'base.json', accepted: 'empty when baseline-server-command is set', base: { 'baseline-server-command': 'node base.js' } },
+  'baseline-server-command': 'free',
+  'baseline-rounds': { bad: '0', accepted: 'a whole number from 1 to 20' },
+  'max-regression-percent': { bad: '25%', accepted: 'a number from 0 to 10000' },
+  'regression-level': { bad: 'fail', accepted: 'error or warn' },
   'timeout-s': { bad: '0', accepted: 'a whole number from 1' },
   'report-path': 'free',
   mode: { bad: 'dry-run', accepted: 'gate or post-comment' },

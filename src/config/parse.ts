@@ -1,4 +1,5 @@
-// Turns raw inputs (strings from the action or the CLI) into one validated Config. Pure: no I/O but reading ca-file.
+// Turns raw inputs (strings from the action or the CLI) into one validated Config. Pure: no I/O but reading
+// ca-file and checking that working-directory exists.
 
 import { readFileSync, statSync } from 'node:fs';
 import { CHECK_IDS, type CheckId } from '../analysis/check-ids.js';
@@ -77,6 +78,14 @@ export interface Config {
     maxSessionGrowth: Limit;
   };
   warnOnly: CheckId[];
+  /** Comparison with the base branch: a report from an earlier run, or a base server run in this job. */
+  baseline: {
+    reportPath: string | null;
+    serverCommand: string | null;
+    rounds: number;
+    maxRegressionPercent: number;
+    level: 'error' | 'warn';
+  };
   timeoutMs: number;
   reportPath: string | null;
 }
@@ -89,22 +98,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
   // The action's own inputs are checked here too, so one call reports any bad input before anything starts.
   parseRunMode(raw);
   parseCommentConfig(raw);
-  const profileText = raw.profile?.trim() || defaults.profile || inputDefault('profile');
-  if (!PROFILES.includes(profileText as Profile)) throw new ConfigError('profile', profileText, `one of ${PROFILES.join(', ')}`);
-  const profile = profileText as Profile;
-  const defaultOf = (name: InputName): string => defaults[name] ?? PROFILE_DEFAULTS[profile][name] ?? inputDefault(name);
-  // The runner passes every action.yml default, so a value equal to the plain default is no choice
-  // of the user's: the profile's value stands.
-  const given = (name: InputName): string | null => {
-    const value = raw[name]?.trim();
-    if (value === undefined || value === '') return null;
-    return value === inputDefault(name) && value !== defaultOf(name) && defaults[name] === undefined ? null : value;
-  };
-  const get = (name: InputName): string => given(name) ?? defaultOf(name);
-  const explicit = (name: InputName): boolean => {
-    const value = given(name);
-    return value !== null && value !== defaultOf(name);
-  };
+  const { profile, get, explicit } = resolveInputs(raw, defaults);
   const int = (name: InputName, min: number, max = Number.MAX_SAFE_INTEGER): number =>
     parseInteger(name, get(name), min, max);
   const limit = (name: InputName, min: number, max: number): Limit => ({
@@ -122,7 +116,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
   const config: Config = {
     server: {
       command: command === '' ? null : command,
-      workingDirectory: get('working-directory'),
+      workingDirectory: parseWorkingDirectory(get('working-directory'), command !== ''),
       env: parseKeyValueLines('server-env', raw['server-env'] ?? ''),
       pid: serverPid,
       logPath: get('server-log') === '' ? null : get('server-log'),
@@ -159,7 +153,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       pings: int('recovery-pings', 0, 10_000),
       messages: int('recovery-messages', 0, 10_000),
       holdMs: int('recovery-hold-ms', 0, 600_000),
-      message: raw.message === undefined || raw.message === '' ? defaultOf('message') : raw.message,
+      message: raw.message === undefined || raw.message === '' ? get('message') : raw.message,
       expect: parseExpect(get('expect')),
     },
     limits: {
@@ -175,6 +169,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
     },
     warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
+    baseline: parseBaseline(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
     timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
     reportPath: get('report-path') === '' ? null : get('report-path'),
   };
@@ -261,6 +256,30 @@ export function parseActionConfig(raw: RawInputs): ActionConfig {
   return { mode, reportPath, comment };
 }
 
+/**
+ * How each input's value is found: the value given, else the profile's default, else the plain one.
+ * `explicit` tells a value the user chose from a default.
+ */
+function resolveInputs(raw: RawInputs, defaults: RawInputs) {
+  const profileText = raw.profile?.trim() || defaults.profile || inputDefault('profile');
+  if (!PROFILES.includes(profileText as Profile)) throw new ConfigError('profile', profileText, `one of ${PROFILES.join(', ')}`);
+  const profile = profileText as Profile;
+  const defaultOf = (name: InputName): string => defaults[name] ?? PROFILE_DEFAULTS[profile][name] ?? inputDefault(name);
+  // The runner passes every action.yml default, so a value equal to the plain default is no choice
+  // of the user's: the profile's value stands.
+  const given = (name: InputName): string | null => {
+    const value = raw[name]?.trim();
+    if (value === undefined || value === '') return null;
+    return value === inputDefault(name) && value !== defaultOf(name) && defaults[name] === undefined ? null : value;
+  };
+  const get = (name: InputName): string => given(name) ?? defaultOf(name);
+  const explicit = (name: InputName): boolean => {
+    const value = given(name);
+    return value !== null && value !== defaultOf(name);
+  };
+  return { profile, get, explicit };
+}
+
 function parseNumber(name: string, text: string, min: number, max: number): number {
   const value = /^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isFinite(value) || value < min || value > max) {
@@ -303,6 +322,21 @@ function parseUrl(text: string, launching: boolean): string {
   return text;
 }
 
+function parseBaseline(reportPath: string, serverCommand: string, rounds: number, get: (name: InputName) => string): Config['baseline'] {
+  if (reportPath !== '' && serverCommand !== '') {
+    throw new ConfigError('baseline-report', reportPath, 'empty when baseline-server-command is set (compare with one base: a report or a server)');
+  }
+  const level = get('regression-level').toLowerCase();
+  if (level !== 'error' && level !== 'warn') throw new ConfigError('regression-level', get('regression-level'), 'error or warn');
+  return {
+    reportPath: reportPath === '' ? null : reportPath,
+    serverCommand: serverCommand === '' ? null : serverCommand,
+    rounds,
+    maxRegressionPercent: parseNumber('max-regression-percent', get('max-regression-percent'), 0, 10_000),
+    level,
+  };
+}
+
 function parseBoolean(name: InputName, text: string): boolean {
   const lower = text.toLowerCase();
   if (lower !== 'true' && lower !== 'false') throw new ConfigError(name, text, 'true or false');
@@ -332,6 +366,19 @@ function readCaFile(path: string): string | null {
   }
   if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('ca-file', path, accepted('no -----BEGIN CERTIFICATE----- in it'));
   return text;
+}
+
+/** The server's directory must exist before anything starts (only a launched server needs one). */
+function parseWorkingDirectory(path: string, launching: boolean): string {
+  if (!launching) return path;
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDirectory) throw new ConfigError('working-directory', path, 'an existing directory (the server command runs there)');
+  return path;
 }
 
 function parseStatsUrl(text: string): string | null {
@@ -425,9 +472,15 @@ function parseExpect(text: string): Expect {
 /** The effective configuration as name -> value, secrets masked, for the report. */
 export function describeConfig(raw: RawInputs, defaults: RawInputs = {}): Record<string, string> {
   const out: Record<string, string> = {};
+  let get: (name: InputName) => string;
+  try {
+    get = resolveInputs(raw, defaults).get;
+  } catch {
+    get = (name) => raw[name]?.trim() || (defaults[name] ?? inputDefault(name));
+  }
   // The comment inputs steer the action, not the measurement; the token stays out even masked.
   for (const input of GATE_INPUTS) {
-    const value = raw[input.name]?.trim() || (defaults[input.name] ?? input.default);
+    const value = get(input.name);
     out[input.name] = 'secret' in input && input.secret && value !== '' ? '***' : value;
   }
   return out;
