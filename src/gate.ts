@@ -140,7 +140,8 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
   };
 
   try {
-    // Startup: the address, the server, the first handshake.
+    // Startup: the address, the server, the first handshake. A run cancelled before it began starts nothing.
+    throwIfStopped();
     if (launching && portOf(url) === 0) {
       const port = await pickFreePort();
       url = withPort(url, port);

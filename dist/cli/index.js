@@ -6399,6 +6399,12 @@ const INPUTS = [
     { name: 'max-process-growth', default: '0', description: 'Largest growth of the number of processes in the server tree after cooldown, or off.' },
     { name: 'max-session-growth', default: '0', description: 'Largest growth of the sessions reported at stats-url after cooldown, or off.' },
     { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
+    // Against the base branch
+    { name: 'baseline-report', default: '', description: 'JSON report of a run on the base branch; headline metrics are compared and regressions checked.' },
+    { name: 'baseline-server-command', default: '', description: 'Shell command that starts the base branch server (e.g. checked out in another folder): it is gated in the same job, in rounds alternating with this one.' },
+    { name: 'baseline-rounds', default: '2', description: 'With baseline-server-command: alternating rounds of base and this run; each side is judged by its medians.' },
+    { name: 'max-regression-percent', default: '25', description: 'A metric regresses when it is worse than the base by more than this percentage and by more than its noise floor (see the README).' },
+    { name: 'regression-level', default: 'error', description: 'What a regression against the base does: error (fails the gate) or warn.' },
     // Run
     { name: 'timeout-s', default: '300', description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.' },
     { name: 'report-path', default: 'ws-resilience-report.json', description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path). In post-comment mode: the report to read.' },
@@ -6436,6 +6442,14 @@ const CHECK_IDS = [
     'recovery',
     'server-crash',
     'run-completed',
+    // Against the base branch (baseline-report or baseline-server-command):
+    'regression-connect-success-rate',
+    'regression-disconnect-success-rate',
+    'regression-handshake-p95',
+    'regression-memory-growth',
+    'regression-leak-per-connection',
+    'regression-fd-growth',
+    'regression-lingering-connections',
 ];
 
 ;// CONCATENATED MODULE: ./src/config/profiles.ts
@@ -6465,7 +6479,8 @@ const PROFILE_DEFAULTS = {
 };
 
 ;// CONCATENATED MODULE: ./src/config/parse.ts
-// Turns raw inputs (strings from the action or the CLI) into one validated Config. Pure: no I/O but reading ca-file.
+// Turns raw inputs (strings from the action or the CLI) into one validated Config. Pure: no I/O but reading
+// ca-file and checking that working-directory exists.
 
 
 
@@ -6492,24 +6507,7 @@ function parseConfig(raw, defaults = {}) {
     // The action's own inputs are checked here too, so one call reports any bad input before anything starts.
     parseRunMode(raw);
     parseCommentConfig(raw);
-    const profileText = raw.profile?.trim() || defaults.profile || inputs_inputDefault('profile');
-    if (!PROFILES.includes(profileText))
-        throw new ConfigError('profile', profileText, `one of ${PROFILES.join(', ')}`);
-    const profile = profileText;
-    const defaultOf = (name) => defaults[name] ?? PROFILE_DEFAULTS[profile][name] ?? inputs_inputDefault(name);
-    // The runner passes every action.yml default, so a value equal to the plain default is no choice
-    // of the user's: the profile's value stands.
-    const given = (name) => {
-        const value = raw[name]?.trim();
-        if (value === undefined || value === '')
-            return null;
-        return value === inputs_inputDefault(name) && value !== defaultOf(name) && defaults[name] === undefined ? null : value;
-    };
-    const get = (name) => given(name) ?? defaultOf(name);
-    const explicit = (name) => {
-        const value = given(name);
-        return value !== null && value !== defaultOf(name);
-    };
+    const { profile, get, explicit } = resolveInputs(raw, defaults);
     const int = (name, min, max = Number.MAX_SAFE_INTEGER) => parseInteger(name, get(name), min, max);
     const limit = (name, min, max) => ({
         value: parseLimit(name, get(name), min, max),
@@ -6524,7 +6522,7 @@ function parseConfig(raw, defaults = {}) {
     const config = {
         server: {
             command: command === '' ? null : command,
-            workingDirectory: get('working-directory'),
+            workingDirectory: parseWorkingDirectory(get('working-directory'), command !== ''),
             env: parseKeyValueLines('server-env', raw['server-env'] ?? ''),
             pid: serverPid,
             logPath: get('server-log') === '' ? null : get('server-log'),
@@ -6561,7 +6559,7 @@ function parseConfig(raw, defaults = {}) {
             pings: int('recovery-pings', 0, 10_000),
             messages: int('recovery-messages', 0, 10_000),
             holdMs: int('recovery-hold-ms', 0, 600_000),
-            message: raw.message === undefined || raw.message === '' ? defaultOf('message') : raw.message,
+            message: raw.message === undefined || raw.message === '' ? get('message') : raw.message,
             expect: parseExpect(get('expect')),
         },
         limits: {
@@ -6577,6 +6575,7 @@ function parseConfig(raw, defaults = {}) {
             maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
         },
         warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
+        baseline: parseBaseline(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
         timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
         reportPath: get('report-path') === '' ? null : get('report-path'),
     };
@@ -6637,6 +6636,31 @@ function parseActionConfig(raw) {
     const reportPath = raw['report-path']?.trim() || inputDefault('report-path');
     return { mode, reportPath, comment };
 }
+/**
+ * How each input's value is found: the value given, else the profile's default, else the plain one.
+ * `explicit` tells a value the user chose from a default.
+ */
+function resolveInputs(raw, defaults) {
+    const profileText = raw.profile?.trim() || defaults.profile || inputs_inputDefault('profile');
+    if (!PROFILES.includes(profileText))
+        throw new ConfigError('profile', profileText, `one of ${PROFILES.join(', ')}`);
+    const profile = profileText;
+    const defaultOf = (name) => defaults[name] ?? PROFILE_DEFAULTS[profile][name] ?? inputs_inputDefault(name);
+    // The runner passes every action.yml default, so a value equal to the plain default is no choice
+    // of the user's: the profile's value stands.
+    const given = (name) => {
+        const value = raw[name]?.trim();
+        if (value === undefined || value === '')
+            return null;
+        return value === inputs_inputDefault(name) && value !== defaultOf(name) && defaults[name] === undefined ? null : value;
+    };
+    const get = (name) => given(name) ?? defaultOf(name);
+    const explicit = (name) => {
+        const value = given(name);
+        return value !== null && value !== defaultOf(name);
+    };
+    return { profile, get, explicit };
+}
 function parseNumber(name, text, min, max) {
     const value = /^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
     if (!Number.isFinite(value) || value < min || value > max) {
@@ -6679,6 +6703,21 @@ function parseUrl(text, launching) {
     }
     return text;
 }
+function parseBaseline(reportPath, serverCommand, rounds, get) {
+    if (reportPath !== '' && serverCommand !== '') {
+        throw new ConfigError('baseline-report', reportPath, 'empty when baseline-server-command is set (compare with one base: a report or a server)');
+    }
+    const level = get('regression-level').toLowerCase();
+    if (level !== 'error' && level !== 'warn')
+        throw new ConfigError('regression-level', get('regression-level'), 'error or warn');
+    return {
+        reportPath: reportPath === '' ? null : reportPath,
+        serverCommand: serverCommand === '' ? null : serverCommand,
+        rounds,
+        maxRegressionPercent: parseNumber('max-regression-percent', get('max-regression-percent'), 0, 10_000),
+        level,
+    };
+}
 function parseBoolean(name, text) {
     const lower = text.toLowerCase();
     if (lower !== 'true' && lower !== 'false')
@@ -6713,6 +6752,21 @@ function readCaFile(path) {
     if (!text.includes('-----BEGIN CERTIFICATE-----'))
         throw new ConfigError('ca-file', path, accepted('no -----BEGIN CERTIFICATE----- in it'));
     return text;
+}
+/** The server's directory must exist before anything starts (only a launched server needs one). */
+function parseWorkingDirectory(path, launching) {
+    if (!launching)
+        return path;
+    let isDirectory = false;
+    try {
+        isDirectory = (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+    }
+    catch {
+        // reported below
+    }
+    if (!isDirectory)
+        throw new ConfigError('working-directory', path, 'an existing directory (the server command runs there)');
+    return path;
 }
 function parseStatsUrl(text) {
     if (text === '')
@@ -6803,20 +6857,26 @@ function parseExpect(text) {
 /** The effective configuration as name -> value, secrets masked, for the report. */
 function describeConfig(raw, defaults = {}) {
     const out = {};
+    let get;
+    try {
+        get = resolveInputs(raw, defaults).get;
+    }
+    catch {
+        get = (name) => raw[name]?.trim() || (defaults[name] ?? inputs_inputDefault(name));
+    }
     // The comment inputs steer the action, not the measurement; the token stays out even masked.
     for (const input of GATE_INPUTS) {
-        const value = raw[input.name]?.trim() || (defaults[input.name] ?? input.default);
+        const value = get(input.name);
         out[input.name] = 'secret' in input && input.secret && value !== '' ? '***' : value;
     }
     return out;
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/report/schema.ts
+// The Report: everything one run learned, as plain JSON-serialisable data. Every output is rendered from it.
+/** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
+const REPORT_SCHEMA_VERSION = 1;
+
 ;// CONCATENATED MODULE: ./src/report/format.ts
 // Number formatting shared by checks and renderers, so a figure reads the same everywhere.
 const MB = 1024 * 1024;
@@ -6862,6 +6922,15 @@ function bytesFromMb(mb) {
 }
 function mbFromBytes(bytes) {
     return bytes / MB;
+}
+/** A metric value with its unit: rates as percent, the rest with one decimal. */
+function formatValue(value, unit) {
+    if (value === null)
+        return 'n/a';
+    if (unit === '%')
+        return `${(Math.round(value * 1000) / 10).toString()} %`;
+    const rounded = Number.isInteger(value) ? String(value) : value.toFixed(1);
+    return unit === '' ? rounded : `${rounded} ${unit}`;
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/checks.ts
@@ -7076,6 +7145,140 @@ function sum(items, f) {
     return items.reduce((s, t) => s + f(t), 0);
 }
 
+;// CONCATENATED MODULE: ./src/analysis/compare.ts
+// Compares a run with one of the base branch: headline metrics side by side, and regression checks
+// that fail only when a metric worsened by more than a share of the base AND an absolute floor (pure).
+
+
+
+/** Settings that change what the numbers mean: two reports are compared only when these match. */
+const COMPARED_SETTINGS = [
+    'profile',
+    'warmup-connections',
+    'flap-cycles',
+    'flap-hold-ms',
+    'flap-pause-ms',
+    'leak-clients',
+    'leak-cycles',
+    'leak-rounds',
+    'abrupt-ratio',
+    'cooldown-ms',
+    'sample-interval-ms',
+];
+const checkValue = (id) => (r) => r.checks.find((c) => c.id === id)?.value ?? null;
+const METRICS = [
+    { id: 'connect-success-rate', title: 'connect success rate', unit: '%', worse: 'down', floor: 0.05, read: checkValue('connect-success-rate') },
+    { id: 'disconnect-success-rate', title: 'clean disconnect rate', unit: '%', worse: 'down', floor: 0.05, read: checkValue('disconnect-success-rate') },
+    {
+        id: 'handshake-p95',
+        title: 'handshake p95',
+        unit: 'ms',
+        worse: 'up',
+        floor: 50,
+        read: (r) => {
+            const p95s = [r.scenarios.flapping, r.scenarios.leak].map((s) => s.handshakeMs?.p95).filter((v) => v !== undefined);
+            return p95s.length === 0 ? null : Math.max(...p95s);
+        },
+    },
+    {
+        id: 'memory-growth',
+        title: 'retained memory growth',
+        unit: 'MB',
+        worse: 'up',
+        floor: 5,
+        read: (r) => (r.memory.retainedGrowthBytes === null ? null : r.memory.retainedGrowthBytes / 1024 / 1024),
+    },
+    { id: 'leak-per-connection', title: 'memory trend', unit: 'KB/conn', worse: 'up', floor: 30, read: (r) => r.memory.trend?.kbPerConnection ?? null },
+    { id: 'fd-growth', title: 'open fd growth', unit: '', worse: 'up', floor: 4, read: (r) => r.signals?.growth.fds ?? null },
+    {
+        id: 'lingering-connections',
+        title: 'lingering connections',
+        unit: '',
+        worse: 'up',
+        floor: 0,
+        read: (r) => r.signals?.growth.lingeringConnections ?? null,
+    },
+];
+/** Why two reports cannot be compared, or null when they can. */
+function incompatibility(base, current) {
+    if (base.schemaVersion !== REPORT_SCHEMA_VERSION) {
+        return `the base report has schema version ${String(base.schemaVersion)}, this gate writes ${REPORT_SCHEMA_VERSION}`;
+    }
+    const differing = COMPARED_SETTINGS.filter((k) => (base.config[k] ?? '') !== (current.config[k] ?? ''));
+    if (differing.length > 0) {
+        return `the scenario settings differ (${differing.map((k) => `${k}: ${base.config[k] ?? 'unset'} vs ${current.config[k] ?? 'unset'}`).join(', ')})`;
+    }
+    return null;
+}
+/** The median of a metric over several runs of one side (alternating rounds); null when never measured. */
+function medianOf(reports, read) {
+    const values = reports.map(read).filter((v) => v !== null).sort((a, b) => a - b);
+    if (values.length === 0)
+        return null;
+    const mid = values.length >> 1;
+    return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+/** The metrics of both sides (medians over their runs) side by side, and whether each regressed. */
+function compareMetrics(bases, currents, maxRegressionPercent) {
+    return METRICS.map((m) => {
+        const b = medianOf(bases, m.read);
+        const c = medianOf(currents, m.read);
+        const change = b === null || c === null ? null : c - b;
+        const worsening = change === null ? null : m.worse === 'up' ? change : -change;
+        const relative = b === null || worsening === null ? null : b === 0 ? (worsening > 0 ? Infinity : 0) : (worsening / Math.abs(b)) * 100;
+        const regressed = worsening !== null && relative !== null && worsening > m.floor && relative > maxRegressionPercent;
+        return {
+            id: m.id,
+            title: m.title,
+            unit: m.unit,
+            base: b,
+            current: c,
+            change,
+            changePercent: b === null || change === null || b === 0 ? null : Math.round((change / Math.abs(b)) * 1000) / 10,
+            floor: m.floor,
+            regressed,
+        };
+    });
+}
+/**
+ * The report with its comparison to the base attached, regression checks added and the verdict redone.
+ * `bases` and `currents` are the runs of each side (one each, or several alternating rounds).
+ */
+function withComparison(current, bases, options, currents = [current]) {
+    const skipped = bases.map((b) => incompatibility(b, current)).find((why) => why !== null) ?? null;
+    const comparison = skipped
+        ? { source: options.source, skipped, maxRegressionPercent: options.maxRegressionPercent, metrics: [] }
+        : { source: options.source, skipped: null, maxRegressionPercent: options.maxRegressionPercent, metrics: compareMetrics(bases, currents, options.maxRegressionPercent) };
+    const checks = [...current.checks, ...regressionChecks(comparison, options)];
+    return { ...current, comparison, checks, verdict: verdictOf(checks) };
+}
+/** One check per metric measured on both sides; a skipped comparison adds none (the report says why). */
+function regressionChecks(comparison, options) {
+    return comparison.metrics
+        .filter((m) => m.base !== null && m.current !== null)
+        .map((m) => {
+        const id = `regression-${m.id}`;
+        const level = options.level === 'warn' || options.warnOnly?.includes(id) ? 'warn' : 'error';
+        const status = m.regressed ? (level === 'warn' ? 'warn' : 'fail') : 'pass';
+        return {
+            id,
+            title: `${m.title} vs base`,
+            measured: `${formatValue(m.base, m.unit)} → ${formatValue(m.current, m.unit)}`,
+            limit: `worse by at most ${options.maxRegressionPercent} % or ${formatValue(m.floor, m.unit)}`,
+            value: m.change,
+            level,
+            status,
+            ...(m.regressed ? { detail: `worse by ${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ${comparison.source}` } : {}),
+        };
+    });
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/analysis/stats.ts
 // Percentiles and medians over measured values (pure).
 /** Nearest-rank percentile of sorted values (p in 0..100). */
@@ -7363,11 +7566,6 @@ class ResourceSampler {
         }
     }
 }
-
-;// CONCATENATED MODULE: ./src/report/schema.ts
-// The Report: everything one run learned, as plain JSON-serialisable data. Every output is rendered from it.
-/** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
-const schema_REPORT_SCHEMA_VERSION = 1;
 
 ;// CONCATENATED MODULE: ./src/report/redact.ts
 // Keeps secrets (header values) out of reports, even when the server prints or echoes them back.
@@ -8511,7 +8709,8 @@ async function runGate(config, options = {}) {
             throw new StopRun(stopped);
     };
     try {
-        // Startup: the address, the server, the first handshake.
+        // Startup: the address, the server, the first handshake. A run cancelled before it began starts nothing.
+        throwIfStopped();
         if (launching && portOf(url) === 0) {
             const port = await pickFreePort();
             url = withPort(url, port);
@@ -8680,7 +8879,7 @@ async function runGate(config, options = {}) {
     const measurements = { server: serverInfo, stopped, flapping, leak, recovery, memory, signals };
     const checks = runChecks(config, measurements);
     const report = {
-        schemaVersion: schema_REPORT_SCHEMA_VERSION,
+        schemaVersion: REPORT_SCHEMA_VERSION,
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
         startedAt,
         durationMs: elapsed(),
@@ -8744,9 +8943,9 @@ const PHASES = {
 const STATUSES = { pass: true, warn: true, fail: true, 'not-measured': true };
 const LEVELS = { error: true, warn: true };
 const VERDICTS = { pass: true, warn: true, fail: true };
-const STOP_REASONS = (/* unused pure expression or super */ null && (['crash', 'timeout', 'cancelled', 'startup-failed', 'error']));
-const MODES = (/* unused pure expression or super */ null && (['launch', 'attach']));
-const PID_SOURCES = (/* unused pure expression or super */ null && (['launched', 'server-pid', 'port-owner']));
+const STOP_REASONS = ['crash', 'timeout', 'cancelled', 'startup-failed', 'error'];
+const MODES = ['launch', 'attach'];
+const PID_SOURCES = ['launched', 'server-pid', 'port-owner'];
 function typeName(value) {
     return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 }
@@ -8898,7 +9097,7 @@ function memory(f) {
         t.num('standardErrorKb', true);
     }
 }
-const SIGNAL_KEYS = (/* unused pure expression or super */ null && (['fds', 'threads', 'processes', 'lingeringConnections', 'sessions']));
+const SIGNAL_KEYS = ['fds', 'threads', 'processes', 'lingeringConnections', 'sessions'];
 function signals(f) {
     if (!f.optional('signals'))
         return;
@@ -8917,7 +9116,7 @@ function signals(f) {
  * value (a forged report could otherwise smuggle markup through a field the renderer trusts); throws
  * ReportShapeError naming the first bad field. The schema version is checked first, with its own message.
  */
-function validate_validateReport(value) {
+function validateReport(value) {
     const root = Fields.of(value, 'report');
     const version = root.value.schemaVersion;
     if (version !== REPORT_SCHEMA_VERSION) {
@@ -8988,10 +9187,10 @@ async function writeJsonReport(report, path) {
 }
 /** Reads a report written by writeJsonReport (maybe by another run); throws naming the file and what is wrong with it. */
 async function readJsonReport(path) {
-    const absolute = resolve(path);
+    const absolute = (0,external_node_path_namespaceObject.resolve)(path);
     let text;
     try {
-        text = await readFile(absolute, 'utf8');
+        text = await (0,promises_namespaceObject.readFile)(absolute, 'utf8');
     }
     catch (err) {
         throw new Error(`no report at ${absolute} (${err.code ?? err.message}): was the artifact downloaded to report-path?`);
@@ -9009,6 +9208,51 @@ async function readJsonReport(path) {
     catch (err) {
         throw new Error(`the report at ${absolute} cannot be used: ${err.message}`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/baseline.ts
+// Runs the gate with a comparison against the base branch: a report from an earlier run, or the base
+// server gated in this same job, in rounds alternating with this run's.
+
+
+
+/** Runs the gate, and the base when configured; returns this run's report with the comparison attached. */
+async function runGateWithBaseline(config, options = {}) {
+    const { reportPath, serverCommand, rounds, maxRegressionPercent, level } = config.baseline;
+    const compare = (source) => ({ maxRegressionPercent, level, warnOnly: config.warnOnly, source });
+    if (reportPath !== null) {
+        const current = await runGate(config, options);
+        const source = `the base report ${reportPath}`;
+        try {
+            return withComparison(current, [await readJsonReport(reportPath)], compare(source));
+        }
+        catch (err) {
+            // A missing or unreadable base is said in the report (and so in the comment), never compared silently.
+            return { ...current, comparison: { source, skipped: err.message, maxRegressionPercent, metrics: [] } };
+        }
+    }
+    if (serverCommand === null)
+        return runGate(config, options);
+    const baseConfig = {
+        ...config,
+        server: { ...config.server, command: serverCommand, logPath: config.server.logPath === null ? null : `${config.server.logPath}.base` },
+        baseline: { ...config.baseline, reportPath: null, serverCommand: null },
+    };
+    const progress = options.onProgress ?? (() => { });
+    const bases = [];
+    const currents = [];
+    // Alternating base and this run spreads any drift of the runner (other jobs, thermal) over both sides.
+    for (let round = 1; round <= rounds && !options.signal?.aborted; round++) {
+        const tag = rounds > 1 ? ` ${round}/${rounds}` : '';
+        bases.push(await runGate(baseConfig, { ...options, onProgress: (line) => progress(`[base${tag}] ${line}`) }));
+        if (options.signal?.aborted)
+            break;
+        currents.push(await runGate(config, { ...options, onProgress: (line) => progress(`[this run${tag}] ${line}`) }));
+    }
+    // Cancelled before this run's first round: the report says so (runGate stops at once on an aborted signal).
+    const current = currents.at(-1) ?? (await runGate(config, options));
+    const source = `the base server (baseline-server-command), ${bases.length} round${bases.length === 1 ? '' : 's'} in this job`;
+    return withComparison(current, bases, compare(source), currents.length > 0 ? currents : [current]);
 }
 
 ;// CONCATENATED MODULE: ./src/report/escape.ts
@@ -9458,6 +9702,25 @@ function trimNotice(report, plan) {
         parts.push('memory chart omitted');
     return parts.length === 0 ? null : `Trimmed: ${parts.join('; ')} to fit the comment limit.`;
 }
+const COMPARISON_HEADER = ['Metric', 'Base', 'This PR', 'Change', 'Regression'];
+/** Rows of base → this PR for each headline metric; empty when nothing was compared. */
+function comparisonRows(report) {
+    return (report.comparison?.metrics ?? []).map((m) => {
+        const change = m.change === null ? 'n/a' : `${m.change > 0 ? '+' : m.change < 0 ? '-' : '±'}${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${m.changePercent > 0 ? '+' : ''}${m.changePercent} %)` : ''}`;
+        const regressed = m.base === null || m.current === null ? '➖ not measured' : m.regressed ? '❌ yes' : '✅ no';
+        return [m.title, formatValue(m.base, m.unit), formatValue(m.current, m.unit), change, regressed];
+    });
+}
+/** The "base → this PR" table, or the reason the base was not compared; null without a base. */
+function comparisonBlock(report) {
+    const c = report.comparison;
+    if (!c)
+        return null;
+    if (c.skipped)
+        return `**Not compared with the base** (${escapeInline(c.source, 200)}): ${escapeInline(c.skipped, 500)}`;
+    const intro = `**Base → this PR** (base: ${escapeInline(c.source, 200)}; a regression is worse by more than ${c.maxRegressionPercent} % and its noise floor)`;
+    return `${intro}\n\n${table(COMPARISON_HEADER, comparisonRows(report).map((row) => row.map((cell) => escapeInline(cell))))}`;
+}
 function build(report, plan) {
     const blocks = [];
     const icon = VERDICT_ICON[report.verdict] ?? '❔';
@@ -9472,6 +9735,9 @@ function build(report, plan) {
         `${STATUS_LABEL[c.status] ?? escapeInline(c.status)}${c.detail ? `: ${escapeInline(c.detail)}` : ''}`,
     ])));
     const { flapping, leak } = report.scenarios;
+    const comparison = comparisonBlock(report);
+    if (comparison)
+        blocks.push(comparison);
     blocks.push(table(SCENARIO_HEADER, [flapping, leak].map((s) => [s.id, ...scenarioCells(s)])));
     blocks.push(`**Recovery:** ${describeRecovery(report, (t) => escapeInline(t, 200))}`);
     const memory = memoryRows(report);
@@ -9762,7 +10028,7 @@ async function runCli(argv, io = { out: process.stdout, err: process.stderr }) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-        const report = await runGate(config, {
+        const report = await runGateWithBaseline(config, {
             signal: cancel.signal,
             onProgress: (line) => io.err.write(`${line}\n`),
             configDescription: describeConfig(args.inputs, CLI_DEFAULTS),

@@ -59,6 +59,12 @@ export const INPUTS = [
   { name: 'max-process-growth', default: '0', description: 'Largest growth of the number of processes in the server tree after cooldown, or off.' },
   { name: 'max-session-growth', default: '0', description: 'Largest growth of the sessions reported at stats-url after cooldown, or off.' },
   { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
+  // Against the base branch
+  { name: 'baseline-report', default: '', description: 'JSON report of a run on the base branch; headline metrics are compared and regressions checked.' },
+  { name: 'baseline-server-command', default: '', description: 'Shell command that starts the base branch server (e.g. checked out in another folder): it is gated in the same job, in rounds alternating with this one.' },
+  { name: 'baseline-rounds', default: '2', description: 'With baseline-server-command: alternating rounds of base and this run; each side is judged by its medians.' },
+  { name: 'max-regression-percent', default: '25', description: 'A metric regresses when it is worse than the base by more than this percentage and by more than its noise floor (see the README).' },
+  { name: 'regression-level', default: 'error', description: 'What a regression against the base does: error (fails the gate) or warn.' },
   // Run
   { name: 'timeout-s', default: '300', description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.' },
   { name: 'report-path', default: 'ws-resilience-report.json', description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path). In post-comment mode: the report to read.' },
