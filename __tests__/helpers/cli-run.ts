@@ -1,7 +1,7 @@
 // Runs the committed CLI bundle (dist/cli/index.js) as a user would, and reads back the JSON report it wrote.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../src/report/schema.js';
@@ -17,11 +17,16 @@ export interface CliRun {
   report: Report | null;
 }
 
-/** `node dist/cli/index.js --name value ... --json <tmp>` from the repository root (relative paths work as in CI). */
-export async function runCli(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  const reportPath = join(mkdtempSync(join(tmpdir(), 'ws-gate-cli-')), 'report.json');
+/**
+ * `node dist/cli/index.js --name value ... --json <tmp>` from the repository root (relative paths work as in CI);
+ * `user` runs it as another user (the test must run as root).
+ */
+export async function runCli(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, user?: { uid: number; gid: number }): Promise<CliRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-gate-cli-'));
+  if (user) chmodSync(dir, 0o777);
+  const reportPath = join(dir, 'report.json');
   const args = [CLI_BUNDLE, ...Object.entries(inputs).flatMap(([name, value]) => [`--${name}`, value]), '--json', reportPath];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...user });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

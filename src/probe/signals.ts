@@ -36,9 +36,15 @@ export async function readSignals(pids: number[], port: number): Promise<SignalS
   }
   let fds = 0;
   let threads = 0;
+  // Another user's process (a server in a container running as root): its fds cannot be listed. Counting
+  // them as 0 would pass every fd and lingering check unseen, so both become n/a.
+  let fdsHidden = false;
   const socketInodes = new Set<string>();
   for (const pid of pids) {
-    const entries = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+    const entries = await readdir(`/proc/${pid}/fd`).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EACCES' || err.code === 'EPERM') fdsHidden = true;
+      return [] as string[];
+    });
     fds += entries.length;
     for (const fd of entries) {
       const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
@@ -51,5 +57,6 @@ export async function readSignals(pids: number[], port: number): Promise<SignalS
   const root = pids[0]!;
   const tables = await Promise.all([`/proc/${root}/net/tcp`, `/proc/${root}/net/tcp6`].map((f) => readFile(f, 'utf8').catch(() => '')));
   const lingering = tables.flatMap((t) => lingeringInodes(t, port)).filter((inode) => socketInodes.has(inode));
+  if (fdsHidden) return { fds: null, threads, processes: pids.length, lingeringConnections: null };
   return { fds, threads, processes: pids.length, lingeringConnections: lingering.length };
 }

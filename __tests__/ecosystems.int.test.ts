@@ -1,0 +1,156 @@
+// Servers from other ecosystems, launched the way they are launched there, gated by the committed CLI bundle
+// with the settings of their example workflows: the verdict, and that the memory is that of the right processes.
+
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../src/report/schema.js';
+import { pickFreePort, tcpAnswers } from '../src/server/endpoint.js';
+import { notPassed, runCli } from './helpers/cli-run.js';
+import { ROOT, expectNothingLeftRunning, pidAlive } from './helpers/gate-run.js';
+
+const MB = 1024 * 1024;
+
+/** The `with:` of the gate step in examples/workflows/<name>. */
+function exampleInputs(name: string): Record<string, string> {
+  const workflow = parseYaml(readFileSync(join(ROOT, 'examples/workflows', name), 'utf8')) as {
+    jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string | number> }> }>;
+  };
+  const step = Object.values(workflow.jobs)
+    .flatMap((j) => j.steps)
+    .find((s) => s.uses?.startsWith('ws-resilience-gate/ws-resilience-gate@'))!;
+  return Object.fromEntries(Object.entries(step.with!).map(([k, v]) => [k, String(v)]));
+}
+
+/** The figures a closing note quotes, one line per server. */
+function figures(name: string, report: Report): string {
+  const m = report.memory;
+  const g = report.signals.growth;
+  const peakProcesses = Math.max(...m.samples.map((s) => s.processes));
+  return (
+    `${name}: ${report.verdict}; baseline ${(m.baselineBytes! / MB).toFixed(1)} MB, retained +${(m.retainedGrowthBytes! / MB).toFixed(1)} MB, ` +
+    `peak +${(m.peakGrowthBytes! / MB).toFixed(1)} MB, trend ${m.trend?.kbPerConnection?.toFixed(1)} ± ${m.trend?.standardErrorKb?.toFixed(1)} KB/conn; ` +
+    `fds ${g.fds} threads ${g.threads} processes ${g.processes} lingering ${g.lingeringConnections}; ` +
+    `tree ${report.signals.baseline?.processes} processes at rest, ${peakProcesses} at most; ` +
+    `measured: ${report.server.processes.map((p) => p.command).join(' | ')}`
+  );
+}
+
+/** Every default check passed, the server ran to the end, and nothing of it is left. */
+function expectCleanPass(run: { code: number | null; stderr: string; report: Report | null }): Report {
+  expect(run.report, run.stderr).not.toBeNull();
+  const report = run.report!;
+  expect(notPassed(report)).toEqual([]);
+  expect(run.code, run.stderr).toBe(0);
+  expect(report.scenarios.leak.abruptDisconnects).toBeGreaterThan(0);
+  expect(report.signals.growth).toMatchObject({ fds: 0, processes: 0, lingeringConnections: 0 });
+  expectNothingLeftRunning(report);
+  return report;
+}
+
+describe('servers from other ecosystems, through the CLI bundle', () => {
+  it("Python's websockets (Debian's python3): passes, and the memory is the interpreter's", async () => {
+    const inputs = { ...exampleInputs('python.yml'), 'server-command': '/usr/bin/python3 examples/python/echo_server.py' };
+    const report = expectCleanPass(await runCli(inputs));
+    console.log(figures('python websockets', report));
+    const python = report.server.processes.find((p) => p.command.includes('echo_server.py'))!;
+    expect(python.command).toMatch(/python3/);
+    expect(report.scenarios.recovery).toMatchObject({ expect: 'echo', messagesAnswered: 5, pongsReceived: 3 });
+    // A shell alone holds ~1 MB: an interpreter with websockets loaded is well above.
+    expect(report.memory.baselineBytes!).toBeGreaterThan(10 * MB);
+  });
+
+  it('websocketd wrapping cat: passes, samples the cat it forks per connection, and every one is gone after', async () => {
+    const report = expectCleanPass(await runCli(exampleInputs('websocketd.yml')));
+    console.log(figures('websocketd cat', report));
+    expect(report.server.processes.map((p) => p.command).join('\n')).toMatch(/websocketd --address=127\.0\.0\.1 --port=\d+ cat/);
+    const atRest = report.signals.baseline!.processes!;
+    // Up to three clients at once during leak, each with its own cat: the tree grew under the sampler...
+    const duringLoad = report.memory.samples.filter((s) => s.phase === 'flapping' || s.phase === 'leak').map((s) => s.processes);
+    expect(Math.max(...duringLoad)).toBeGreaterThan(atRest);
+    // ...and shrank back: no cat outlived its connection.
+    expect(report.signals.after!.processes).toBe(atRest);
+    const cats = report.server.pidsSeen.length - atRest;
+    expect(cats).toBeGreaterThan(10);
+    expect(report.scenarios.recovery).toMatchObject({ expect: 'echo', messagesAnswered: 5 });
+  });
+
+  it('Socket.IO on its raw WebSocket transport, with the example settings (one valid Engine.IO packet): passes', async () => {
+    const inputs = exampleInputs('socketio.yml');
+    expect(inputs.url).toContain('/socket.io/?EIO=4&transport=websocket');
+    const report = expectCleanPass(await runCli(inputs));
+    console.log(figures('socket.io', report));
+    expect(report.server.processes.map((p) => p.command).join('\n')).toContain('node examples/socketio/server.js');
+    // Pings are answered by ws under Engine.IO; `40` is answered with the namespace's `40{"sid":...}`.
+    expect(report.scenarios.recovery).toMatchObject({ pongsReceived: 3, messagesAnswered: 1, closedCleanly: true });
+    expect(report.memory.baselineBytes!).toBeGreaterThan(30 * MB);
+  });
+
+  it('Socket.IO with every default: only recovery fails, because Engine.IO closes on text that is not a packet', async () => {
+    const { 'recovery-messages': _n, message: _m, expect: _e, ...defaults } = exampleInputs('socketio.yml');
+    const run = await runCli(defaults);
+    const report = run.report!;
+    expect(run.code).toBe(1);
+    expect(notPassed(report).map((line) => line.split(':')[0])).toEqual(['recovery']);
+    expect(report.scenarios.recovery.pongsReceived).toBe(3);
+    expect(report.scenarios.recovery.problems.join('\n')).toMatch(/the server closed the connection/);
+    expectNothingLeftRunning(report);
+  });
+});
+
+describe('a server started with npm start in an earlier step, attached to by URL', () => {
+  it('samples the server that owns the port, not npm, and never stops it', async () => {
+    const port = await pickFreePort();
+    // As the example workflow does: npm start in the background, then the gate with a URL and no server-command.
+    const npm = spawn('npm', ['start'], { cwd: join(ROOT, 'examples/attach'), env: { ...process.env, PORT: String(port) }, detached: true, stdio: 'ignore' });
+    let serverPid: number | null = null;
+    try {
+      for (let i = 0; i < 100 && !(await tcpAnswers('127.0.0.1', port)); i++) await sleep(100);
+      const { 'startup-timeout-s': _s, ...inputs } = exampleInputs('attach-npm-start.yml');
+      const run = await runCli({ ...inputs, url: `ws://127.0.0.1:${port}/` });
+      const report = run.report!;
+      expect(notPassed(report)).toEqual([]);
+      expect(run.code, run.stderr).toBe(0);
+      console.log(figures('npm start, attached', report));
+      expect(report.server).toMatchObject({ mode: 'attach', pidSource: 'port-owner' });
+      expect(report.server.pid).not.toBe(npm.pid);
+      expect(report.server.processes.map((p) => p.command)).toEqual(['node ../echo-server.js']);
+      // Attached: the gate left the server running.
+      serverPid = report.server.pid;
+      expect(pidAlive(serverPid!)).toBe(true);
+      expect(report.server.survivors).toEqual([]);
+    } finally {
+      process.kill(-npm.pid!, 'SIGTERM');
+      for (let i = 0; i < 100 && (pidAlive(npm.pid!) || (serverPid !== null && pidAlive(serverPid))); i++) await sleep(50);
+    }
+    expect(pidAlive(npm.pid!)).toBe(false);
+    expect(pidAlive(serverPid!)).toBe(false);
+  });
+});
+
+describe("a server of another user (a container's root process, as with docker compose)", () => {
+  it.skipIf(process.getuid?.() !== 0)('shows its fds and lingering connections as not measured, never as 0', async () => {
+    const port = await pickFreePort();
+    const server = spawn(process.execPath, [join(ROOT, 'examples/echo-server.js')], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 100 && !(await tcpAnswers('127.0.0.1', port)); i++) await sleep(100);
+      // The gate as nobody, the server as root: /proc/<pid>/fd is closed to the gate, the rest is readable.
+      const run = await runCli({ url: `ws://127.0.0.1:${port}/`, 'server-pid': String(server.pid), 'recovery-hold-ms': '100' }, {}, { uid: 65534, gid: 65534 });
+      const report = run.report!;
+      expect(run.code, run.stderr).toBe(0);
+      expect(report.signals.after).toMatchObject({ fds: null, lingeringConnections: null, processes: 1 });
+      expect(report.signals.after!.threads).toBeGreaterThan(0);
+      for (const id of ['fd-growth', 'lingering-connections']) {
+        expect(report.checks.find((c) => c.id === id)).toMatchObject({ status: 'not-measured', measured: 'n/a' });
+      }
+      expect(report.memory.baselineBytes!).toBeGreaterThan(30 * MB);
+    } finally {
+      server.kill('SIGTERM');
+      for (let i = 0; i < 100 && pidAlive(server.pid!); i++) await sleep(50);
+    }
+    expect(pidAlive(server.pid!)).toBe(false);
+  });
+});
