@@ -29,6 +29,17 @@ describe('validateReport', () => {
     ['crashed', crashedReport()],
     ['not measured', notMeasuredReport()],
     ['with a pull request', makeReport({ environment: { pullRequest: 12 } })],
+    [
+      'with a comparison',
+      makeReport({
+        comparison: {
+          source: 'base report',
+          skipped: null,
+          maxRegressionPercent: 10,
+          metrics: [{ id: 'connect-success-rate', title: 'Connect success rate', unit: '%', base: 1, current: 0.9, change: -0.1, changePercent: -10, floor: 0.02, regressed: true }],
+        },
+      }),
+    ],
   ])('accepts a %s report as written', (_name, report) => {
     const parsed: unknown = JSON.parse(JSON.stringify(report));
     expect(validateReport(parsed)).toEqual(report);
@@ -58,6 +69,12 @@ describe('validateReport', () => {
     ['signals.notes', [{}], 'signals.notes[0] must be a string, got object'],
     ['memory.trend', { points: [{ connections: '<b>', rssBytes: 1 }], skipped: 0, kbPerConnection: 1, standardErrorKb: null }, 'memory.trend.points[0].connections must be a number'],
     ['scenarios.leak.abruptDisconnects', 'many', 'scenarios.leak.abruptDisconnects must be a number'],
+    ['comparison', { source: 'base', skipped: null, maxRegressionPercent: '<img src=x onerror=alert(1)>', metrics: [] }, 'comparison.maxRegressionPercent must be a number'],
+    [
+      'comparison',
+      { source: 'base', skipped: null, maxRegressionPercent: 10, metrics: [{ id: 'x', title: 't', unit: 'ms', base: 1, current: 2, change: '1', changePercent: null, floor: 0, regressed: true }] },
+      'comparison.metrics[0].change must be a number or null',
+    ],
   ];
   it.each(bad)('rejects a bad %s, naming the field', (path, value, message) => {
     const report = path === 'stopped' ? crashedReport() : makeReport();

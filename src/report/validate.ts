@@ -199,6 +199,21 @@ function signals(f: Fields): void {
   s.list('notes', (n, path) => typeof n === 'string' || expect(path, 'a string', n));
 }
 
+function comparison(f: Fields): void {
+  if (!f.optional('comparison') || f.value.comparison === null) return;
+  const c = f.obj('comparison');
+  c.str('source');
+  c.str('skipped', true);
+  c.num('maxRegressionPercent');
+  c.list('metrics', (m, path) => {
+    const metric = Fields.of(m, path);
+    for (const k of ['id', 'title', 'unit']) metric.str(k);
+    for (const k of ['base', 'current', 'change', 'changePercent']) metric.num(k, true);
+    metric.num('floor');
+    metric.bool('regressed');
+  });
+}
+
 /**
  * Returns the value as a Report when every field the renderers read has the right type and every enum a known
  * value (a forged report could otherwise smuggle markup through a field the renderer trusts); throws
@@ -245,6 +260,7 @@ export function validateReport(value: unknown): Report {
   recovery(scenarios);
   memory(f);
   signals(f);
+  comparison(f);
   f.list('checks', (c, path) => {
     const check = Fields.of(c, path);
     for (const k of ['id', 'title', 'measured', 'limit']) check.str(k);
