@@ -7422,9 +7422,16 @@ async function readSignals(pids, port) {
     }
     let fds = 0;
     let threads = 0;
+    // Another user's process (a server in a container running as root): its fds cannot be listed. Counting
+    // them as 0 would pass every fd and lingering check unseen, so both become n/a.
+    let fdsHidden = false;
     const socketInodes = new Set();
     for (const pid of pids) {
-        const entries = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`).catch(() => []);
+        const entries = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`).catch((err) => {
+            if (err.code === 'EACCES' || err.code === 'EPERM')
+                fdsHidden = true;
+            return [];
+        });
         fds += entries.length;
         for (const fd of entries) {
             const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
@@ -7438,6 +7445,8 @@ async function readSignals(pids, port) {
     const root = pids[0];
     const tables = await Promise.all([`/proc/${root}/net/tcp`, `/proc/${root}/net/tcp6`].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
     const lingering = tables.flatMap((t) => lingeringInodes(t, port)).filter((inode) => socketInodes.has(inode));
+    if (fdsHidden)
+        return { fds: null, threads, processes: pids.length, lingeringConnections: null };
     return { fds, threads, processes: pids.length, lingeringConnections: lingering.length };
 }
 
