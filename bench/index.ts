@@ -1,0 +1,130 @@
+// `npm run bench`: runs each section in its own child process, prints one table, writes bench/results.json.
+// Not a test: nothing here fails a build; the numbers are for people (and the README) to read.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runFidelity } from './fidelity.js';
+import { ROOT, note, round } from './lib.js';
+import { runOverhead } from './overhead.js';
+import { runSamplerCost } from './sampler.js';
+import { heldMemory, runScaleFlapping, runScaleHeld, scaleEnvironment } from './scale.js';
+import { runStartup } from './startup.js';
+import { renderTable, type Results } from './table.js';
+import { runWallTime } from './walltime.js';
+
+const SECTIONS = {
+  startup: runStartup,
+  overhead: runOverhead,
+  fidelity: runFidelity,
+  sampler: runSamplerCost,
+  walltime: runWallTime,
+  'scale-flapping': runScaleFlapping,
+  'scale-held': runScaleHeld,
+  'held-gate': () => heldMemory('gate'),
+  'held-bare': () => heldMemory('bare'),
+} as const;
+type SectionName = keyof typeof SECTIONS;
+const ORDER = Object.keys(SECTIONS) as SectionName[];
+
+/** Every bounded section together stays under ~5 minutes; one that hangs is killed after this. */
+const SECTION_TIMEOUT_MS = 150_000;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+/** Child mode: run one section, write its result as JSON to --out. */
+async function runSection(name: SectionName, out: string): Promise<void> {
+  const result = await SECTIONS[name]();
+  writeFileSync(out, JSON.stringify(result));
+}
+
+/** Runs one section in a fresh node (own heap and RSS; fd limit raised to the hard limit where a shell can). */
+function spawnSection(name: SectionName, dir: string): Promise<unknown> {
+  const out = join(dir, `${name}.json`);
+  const nodeArgs = ['--expose-gc', resolve(process.argv[1]!), '--section', name, '--out', out];
+  const child =
+    process.platform === 'win32'
+      ? spawn(process.execPath, nodeArgs, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] })
+      : spawn('/bin/sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...nodeArgs], {
+          cwd: ROOT,
+          stdio: ['ignore', 'inherit', 'inherit'],
+        });
+  return new Promise((resolvePromise) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), SECTION_TIMEOUT_MS);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      try {
+        resolvePromise(JSON.parse(readFileSync(out, 'utf8')));
+      } catch {
+        resolvePromise({ error: `section ${name} ended with ${signal ?? `exit code ${code}`} and no result` });
+      }
+    });
+  });
+}
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    return line?.split(':')[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
+  } catch {
+    return cpus()[0]?.model ?? 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  const only = arg('--only')?.split(',') as SectionName[] | undefined;
+  const unknown = only?.filter((s) => !ORDER.includes(s)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${ORDER.join(', ')}`);
+  const started = performance.now();
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpuModel(),
+    memoryGiB: round(totalmem() / 1024 ** 3, 1),
+    os: `${process.platform} ${release()}`,
+    node: process.version,
+    loadAverageAtStart: loadavg().map((l) => round(l, 2)),
+    loadAverageAtEnd: [] as number[],
+    ...scaleEnvironment(),
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'ws-gate-bench-'));
+  const sections: Record<string, unknown> = {};
+  try {
+    for (const name of only ?? ORDER) {
+      process.stderr.write(`▶ ${name}\n`);
+      const t = performance.now();
+      sections[name] = await spawnSection(name, dir);
+      note(`(${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  machine.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
+  const results: Results = { startedAt: new Date().toISOString(), durationS: round((performance.now() - started) / 1000, 1), machine, sections };
+  const table = renderTable(results);
+  const out = join(ROOT, 'bench/results.json');
+  writeFileSync(out, `${JSON.stringify({ ...results, table: table.rows }, null, 2)}\n`);
+  process.stdout.write(`${table.text}\n\nWritten to bench/results.json in ${results.durationS} s.\n`);
+}
+
+const section = arg('--section');
+if (section !== undefined) {
+  if (!ORDER.includes(section as SectionName)) throw new Error(`unknown section ${section}`);
+  runSection(section as SectionName, arg('--out')!).then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`bench section ${section} failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+} else {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}

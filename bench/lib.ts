@@ -1,0 +1,165 @@
+// Shared by the benchmark sections: the repo's paths, loopback echo servers, TCP state counts, CPU and GC helpers.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Target } from '../src/client/connection.js';
+import { pickFreePort } from '../src/server/endpoint.js';
+import { waitForHandshake } from '../src/server/readiness.js';
+import { ServerProcess } from '../src/server/server-process.js';
+
+/** The repository root: the nearest folder above the bench bundle (`<root>/.bench-build/`) that has the example server. */
+export const ROOT = findRoot(dirname(resolve(process.argv[1] ?? '.')));
+export const ECHO_SERVER = join(ROOT, 'examples/echo-server.js');
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'examples/echo-server.js'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`bench: no examples/echo-server.js above ${from} (run it with npm run bench from the repository)`);
+  }
+}
+
+/** The gate's default client settings (connect-timeout-ms, close-timeout-ms). */
+export const DEFAULT_TIMEOUTS = { connectTimeoutMs: 5000, closeTimeoutMs: 2000 };
+
+export interface EchoServer {
+  server: ServerProcess;
+  url: string;
+  port: number;
+  target: Target;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts examples/echo-server.js the way the gate does (shell, own process group) on a free loopback port,
+ * with the soft fd limit raised to the hard one, and waits for its first handshake.
+ */
+export async function startEchoServer(label: string): Promise<EchoServer> {
+  const port = await pickFreePort();
+  const url = `ws://127.0.0.1:${port}/`;
+  const server = await ServerProcess.launch({
+    command: `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec node ${JSON.stringify(ECHO_SERVER)}`,
+    cwd: ROOT,
+    env: { PORT: String(port) },
+    logPath: join(tmpdir(), `ws-gate-bench-${label}-${process.pid}.log`),
+  });
+  const controller = new AbortController();
+  const ready = await waitForHandshake(
+    { url, headers: {}, subprotocols: [], ...DEFAULT_TIMEOUTS },
+    { timeoutMs: 10_000, signal: controller.signal, gaveUp: () => (server.exit ? 'the bench echo server exited' : null) },
+  );
+  return {
+    server,
+    url,
+    port,
+    target: ready.target,
+    stop: async () => {
+      await server.stop(2000);
+    },
+  };
+}
+
+const TCP_STATES: Record<string, string> = { '01': 'ESTABLISHED', '06': 'TIME_WAIT', '08': 'CLOSE_WAIT', '04': 'FIN_WAIT1', '05': 'FIN_WAIT2', '09': 'LAST_ACK', '0B': 'CLOSING' };
+
+export interface PortSockets {
+  /** State -> count, for sockets whose local port is the server's (the server's side of each connection). */
+  serverSide: Record<string, number>;
+  /** State -> count, for sockets whose remote port is the server's (the clients' side). */
+  clientSide: Record<string, number>;
+  /** TIME_WAIT sockets on the whole machine, any port (what `ss -tan state time-wait` lists). */
+  timeWaitTotal: number;
+}
+
+/** Counts TCP sockets touching `port` by state and side, from /proc/net/tcp and tcp6 (Linux only; zeros elsewhere). */
+export function portSockets(port: number): PortSockets {
+  const result: PortSockets = { serverSide: {}, clientSide: {}, timeWaitTotal: 0 };
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const lines = text.split('\n');
+    for (let i = 1; i < lines.length; i++) {
+      const fields = lines[i]!.trim().split(/\s+/);
+      const local = fields[1];
+      const remote = fields[2];
+      const st = fields[3];
+      if (!local || !remote || !st) continue;
+      if (st === '06') result.timeWaitTotal += 1;
+      const state = TCP_STATES[st] ?? st;
+      const localPort = Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
+      const remotePort = Number.parseInt(remote.slice(remote.lastIndexOf(':') + 1), 16);
+      if (st === '0A') continue; // the listening socket
+      if (localPort === port) result.serverSide[state] = (result.serverSide[state] ?? 0) + 1;
+      else if (remotePort === port) result.clientSide[state] = (result.clientSide[state] ?? 0) + 1;
+    }
+  }
+  return result;
+}
+
+/** The machine's ephemeral port range and TIME_WAIT reuse setting, which decide when TIME_WAIT exhausts ports. */
+export function tcpSettings(): { ephemeralPorts: string; tcpTwReuse: string; finTimeoutS: string } {
+  const read = (path: string): string => {
+    try {
+      return readFileSync(path, 'utf8').trim().replace(/\s+/g, '-');
+    } catch {
+      return 'n/a';
+    }
+  };
+  return {
+    ephemeralPorts: read('/proc/sys/net/ipv4/ip_local_port_range'),
+    tcpTwReuse: read('/proc/sys/net/ipv4/tcp_tw_reuse'),
+    finTimeoutS: read('/proc/sys/net/ipv4/tcp_fin_timeout'),
+  };
+}
+
+/** The soft and hard open-file limits of this process. */
+export function fdLimits(): { soft: string; hard: string } {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const parts = line?.trim().split(/\s{2,}/) ?? [];
+    return { soft: parts[1] ?? 'n/a', hard: parts[2] ?? 'n/a' };
+  } catch {
+    return { soft: 'n/a', hard: 'n/a' };
+  }
+}
+
+/** Full GC when node runs with --expose-gc (the bench always does); a no-op otherwise. */
+export function fullGc(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    gc();
+  }
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Nearest-rank percentile (p in 0..100). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export const round = (n: number, digits = 2): number => {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+};
+
+export const MB = 1024 * 1024;
+
+/** Writes one line to stderr: progress for the person waiting, never part of the results. */
+export function note(line: string): void {
+  process.stderr.write(`  ${line}\n`);
+}

@@ -1,0 +1,188 @@
+// The one table the bench prints (Markdown, so the README can carry it as is), built from the sections' results.
+
+import type { FidelityResult } from './fidelity.js';
+import { median } from './lib.js';
+import type { OverheadResult } from './overhead.js';
+import type { SamplerResult } from './sampler.js';
+import type { HeldMemory, ScaleRun } from './scale.js';
+import type { StartupResult } from './startup.js';
+import type { WallTimeResult } from './walltime.js';
+
+export interface Results {
+  startedAt: string;
+  durationS: number;
+  machine: Record<string, unknown>;
+  sections: Record<string, unknown>;
+}
+
+export interface Row {
+  n: number;
+  measurement: string;
+  result: string;
+  target: string;
+  /** true: met, false: missed, null: no target or not measured. */
+  met: boolean | null;
+}
+
+const MB_DEC = 1_000_000;
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const kb = (bytes: number): string => `${fmt(bytes / 1024, 1)} KB`;
+const mbOf = (bytes: number): string => `${fmt(bytes / (1024 * 1024), 1)} MB`;
+const ms = (n: number): string => `${fmt(n, 2)} ms`;
+const s = (millis: number): string => `${fmt(millis / 1000, 2)} s`;
+const failures = (counts: Record<string, number>): string => {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? 'none' : entries.map(([k, v]) => `${k} ${v}`).join(', ');
+};
+
+function failed(section: unknown): string | null {
+  if (section === undefined) return 'not run';
+  const error = (section as { error?: string }).error;
+  return error ?? null;
+}
+
+export function renderTable(results: Results): { rows: Row[]; text: string } {
+  const rows: Row[] = [];
+  const add = (n: number, measurement: string, result: string, target: string, met: boolean | null): void => {
+    rows.push({ n, measurement, result, target, met });
+  };
+  const sec = results.sections;
+  /** Renders a section's rows, or one row saying why it has no result. */
+  const section = <T>(key: string, n: number, what: string, target: string, render: (result: T) => void): void => {
+    const error = failed(sec[key]);
+    if (error) add(n, what, error, target, null);
+    else render(sec[key] as T);
+  };
+
+  section<OverheadResult>('overhead', 1, 'engine vs bare ws loop', '≥ 0.90', (overhead) => {
+    for (const row of overhead.rows) {
+      const gateCpu = median(row.trials.filter((t) => t.impl === 'gate').map((t) => t.cpuUsPerCycle));
+      const bareCpu = median(row.trials.filter((t) => t.impl === 'bare').map((t) => t.cpuUsPerCycle));
+      add(
+        1,
+        `engine / bare \`ws\` loop, concurrency ${row.concurrency}, ${row.mode === 'clean' ? 'close(1000)' : 'terminate()'}`,
+        `${fmt(row.gateCyclesPerSecond)} / ${fmt(row.bareCyclesPerSecond)} cycles/s = **${fmt(row.ratio, 2)}** (${row.pairs} alternating blocks of ${fmt(row.cyclesPerBlock)} each; best blocks ${fmt(row.bestBlocksRatio, 2)}); client CPU ${fmt(gateCpu)} / ${fmt(bareCpu)} µs per cycle`,
+        '≥ 0.90',
+        row.ratio >= 0.9,
+      );
+    }
+  });
+
+  section<FidelityResult>('fidelity', 2, 'flapping cycle timing', '≤ 3 ms', (fidelity) => {
+    const { gate, bare } = fidelity;
+    add(
+      2,
+      `flapping cycle ${fidelity.holdMs} + ${fidelity.pauseMs} ms, ${gate.cycles} cycles: mean overhead beyond hold, pause and the server's handshake + close`,
+      `**${ms(gate.meanEngineOverheadMs)}** (bare loop ${ms(bare.meanEngineOverheadMs)}); p99 jitter ${ms(gate.p99JitterMs)}`,
+      '≤ 3 ms',
+      gate.meanEngineOverheadMs <= 3,
+    );
+    add(
+      2,
+      `… the whole cycle against the prescribed ${gate.prescribedMs} ms`,
+      `mean ${ms(gate.cycleMs.mean)} = +${ms(gate.meanOverheadMs)}: handshake ${ms(gate.handshakeMeanMs)} + close ${ms(gate.closeMeanMs)} + engine; p50 ${ms(gate.cycleMs.p50)}, p99 ${ms(gate.cycleMs.p99)} (bare loop: +${ms(bare.meanOverheadMs)})`,
+      '—',
+      null,
+    );
+  });
+
+  section<WallTimeResult>('walltime', 3, 'default run wall time', '≤ 1.2 × floor', (wall) => {
+    for (const run of wall.runs) {
+      const p = run.floor.parts;
+      const excess = Object.entries(run.excessMs)
+        .filter(([, v]) => v >= 50)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ');
+      const settles = run.floor.leakRoundSettlesMs;
+      add(
+        3,
+        `default run (${run.attempts} connections, verdict ${run.verdict}): ${run.how}`,
+        `${s(run.wallMs)} / floor ${s(run.floor.ms)} = **${fmt(run.ratio, 2)}×** (floor: baseline ${p.baselineMs} + flapping ${p.flappingMs} + leak ${p.leakMs} + cooldown ${p.cooldownMs} + recovery ${p.recoveryHoldMs} ms); over it, ms: ${excess}${settles > 0 ? `; the leak's includes ${fmt(settles)} of settle windows between rounds (${fmt(run.ratioWithSettles, 2)}× counting them)` : ''}`,
+        '≤ 1.2 × floor',
+        run.ratio <= 1.2,
+      );
+    }
+  });
+
+  section<SamplerResult>('sampler', 4, 'sampler cost', '< 1 % of a core', (sampler) => {
+    const r = sampler;
+    add(
+      4,
+      `sampler CPU at ${r.intervalMs} ms (${r.samplesTaken} samples over ${r.seconds} s, against as long idle)`,
+      `**${fmt(r.cpuPercentOfOneCore, 2)} %** of one core (${fmt(r.cpuUsPerSample)} µs per sample; idle ${fmt(r.idleCpuMsPerS, 2)}, sampling ${fmt(r.sampledCpuMsPerS, 2)} ms CPU/s)`,
+      '< 1 % of a core',
+      r.cpuPercentOfOneCore < 1,
+    );
+    const m = r.memory;
+    add(
+      4,
+      `sampler memory over ${fmt(m.samples)} samples`,
+      `${fmt(m.heapBytesPerSample)} B of heap per sample (${fmt(m.jsonBytesPerSample)} B as JSON); heap after dropping the samples: ${m.residualHeapBytes >= 0 ? '+' : ''}${kb(m.residualHeapBytes)}`,
+      'no growth besides the samples',
+      Math.abs(m.residualHeapBytes) < 256 * 1024,
+    );
+  });
+
+  for (const [key, concurrent] of [
+    ['scale-flapping', 1000],
+    ['scale-held', 5000],
+  ] as const) {
+    section<ScaleRun>(key, 5, key, 'completes, bounded RSS, no port exhaustion', (r) => {
+      add(
+        5,
+        `${r.name} (${Object.entries(r.inputs)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')})`,
+        `${r.completed ? 'completed' : `**stopped**: ${r.stopped}`} in ${s(r.wallMs)}, ${fmt(r.connected)}/${fmt(r.attempts)} connected (failures: ${failures(r.connectFailures)}; unclean: ${failures(r.disconnectFailures)}), peak ${fmt(r.peakEstablished)} open, handshake p99 ${ms(r.handshakeP99Ms ?? Number.NaN)}; gate RSS peak +${mbOf(r.gateRss.peakBytes - r.gateRss.beforeBytes)} = **${kb(r.gateRssBytesPerConnection)} per connection** (${fmt(concurrent)} at once); TIME_WAIT peak: ${fmt(r.timeWait.peakServerSide)} server side, ${fmt(r.timeWait.peakClientSide)} client side; the server's verdict: ${r.verdict}${r.failedChecks.length > 0 ? ` (${r.failedChecks.join('; ')})` : ''}`,
+        'completes, bounded RSS, no port exhaustion',
+        r.completed && !Object.keys(r.connectFailures).some((k) => k === 'error'),
+      );
+    });
+  }
+
+  section<HeldMemory>('held-gate', 5, 'held connections after GC', '—', (gate) =>
+    section<HeldMemory>('held-bare', 5, 'held connections after GC, bare ws', '—', (bare) =>
+      add(
+        5,
+        `${fmt(gate.connections)} connections held open, after a full GC: the gate's connection layer / bare \`ws\``,
+        `${kb(gate.rssBytesPerConnection)} / ${kb(bare.rssBytesPerConnection)} RSS, ${kb(gate.heapBytesPerConnection)} / ${kb(bare.heapBytesPerConnection)} heap per connection (${fmt(gate.open)} and ${fmt(bare.open)} open)`,
+        '—',
+        null,
+      ),
+    ),
+  );
+
+  section<StartupResult>('startup', 6, 'bundle and start-up', '< 1.5 MB, < 300 ms', (startup) => {
+    for (const b of startup.bundles) {
+      add(
+        6,
+        `bundle size: ${b.what}`,
+        b.bytes === null ? `not built: ${b.error ?? 'missing'}` : `**${fmt(b.bytes / MB_DEC, 2)} MB** (${fmt(b.bytes)} bytes)`,
+        '< 1.5 MB',
+        b.bytes === null ? null : b.bytes < 1.5 * MB_DEC,
+      );
+    }
+    for (const t of startup.timings) {
+      add(
+        6,
+        `start-up: \`node ${t.bundle}\` to its first handshake, Node ${t.node}`,
+        t.toFirstHandshakeMs === null ? `failed: ${t.error}` : `**${fmt(t.toFirstHandshakeMs)} ms** median of ${t.runsMs.length} (\`node -e 0\` alone: ${fmt(t.nodeAloneMs)} ms)`,
+        '< 300 ms',
+        t.toFirstHandshakeMs === null ? null : t.toFirstHandshakeMs < 300,
+      );
+    }
+  });
+
+  const mark = (met: boolean | null): string => (met === null ? '—' : met ? '✅' : '❌');
+  const lines = [
+    '| # | measurement | result | target | met |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.n} | ${r.measurement} | ${r.result} | ${r.target} | ${mark(r.met)} |`),
+  ];
+  const m = results.machine;
+  lines.push(
+    '',
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average ${(m.loadAverageAtStart as number[]).join(' ')} at start, ${(m.loadAverageAtEnd as number[]).join(' ')} at end.`,
+  );
+  return { rows, text: lines.join('\n') };
+}

@@ -1,0 +1,183 @@
+// Wall time of a default run against the example echo server, against the floor its own settings prescribe.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RawInputs } from '../src/config/inputs.js';
+import { describeConfig, parseConfig, type Config } from '../src/config/parse.js';
+import { baselineWindowMs, runGate } from '../src/gate.js';
+import type { Report } from '../src/report/schema.js';
+import { ECHO_SERVER, ROOT, note, round } from './lib.js';
+
+export interface Floor {
+  /** Sum of the parts, in ms. */
+  ms: number;
+  parts: {
+    /** Warm-up connections are made back to back: no hold or pause is prescribed, so they add nothing. */
+    warmupMs: number;
+    /** gate.ts waits baselineWindowMs(sample-interval-ms) idle before the load: prescribed, so counted. */
+    baselineMs: number;
+    flappingMs: number;
+    /** Per client; the clients run concurrently. */
+    leakMs: number;
+    cooldownMs: number;
+    recoveryHoldMs: number;
+  };
+  /**
+   * Idle windows gate.ts prescribes that the floor of DESIGN.md does not list: one settle window of
+   * baselineWindowMs/2 between leak rounds (for the memory trend). Shown apart, not in `ms`.
+   */
+  leakRoundSettlesMs: number;
+  /** The run's own settings the floor was computed from. */
+  settings: Record<string, string | number>;
+}
+
+export interface GateRun {
+  /** What ran: `runGate` from this tree's src/ (in this process), or the committed CLI bundle as a process. */
+  how: string;
+  wallMs: number;
+  /** The report's own durationMs (runGate start to report). */
+  reportDurationMs: number;
+  floor: Floor;
+  ratio: number;
+  /** wall / (floor + the leak-round settle windows). */
+  ratioWithSettles: number;
+  verdict: string;
+  /** Time per phase, from the report. */
+  phasesMs: Record<string, number>;
+  /** Each phase's time beyond its part of the floor (startup and teardown have none); `other`: outside any phase. */
+  excessMs: Record<string, number>;
+  attempts: number;
+}
+
+export interface WallTimeResult {
+  runs: GateRun[];
+}
+
+/** warm-up + baseline window + flapping cycles x (hold + pause) + leak cycles x (hold + pause) + cooldown + recovery hold. */
+export function floorOf(config: Config): Floor {
+  const cycle = config.flapping.holdMs + config.flapping.pauseMs;
+  const on = (id: string): boolean => (config.scenarios as string[]).includes(id);
+  const parts = {
+    warmupMs: 0,
+    baselineMs: baselineWindowMs(config.sampleIntervalMs),
+    flappingMs: on('flapping') ? config.flapping.cycles * cycle : 0,
+    leakMs: on('leak') ? config.leak.cycles * cycle : 0,
+    cooldownMs: config.cooldownMs,
+    recoveryHoldMs: on('recovery') ? config.recovery.holdMs : 0,
+  };
+  const leak = config.leak as { clients: number; cycles: number; rounds?: number; abruptRatio?: number };
+  const rounds = leak.rounds === undefined || !on('leak') ? 1 : Math.max(1, Math.min(leak.rounds, leak.cycles));
+  return {
+    ms: Object.values(parts).reduce((s, v) => s + v, 0),
+    parts,
+    leakRoundSettlesMs: (rounds - 1) * (baselineWindowMs(config.sampleIntervalMs) / 2),
+    settings: {
+      scenarios: config.scenarios.join(','),
+      'warmup-connections': config.warmupConnections,
+      'sample-interval-ms': config.sampleIntervalMs,
+      'flap-cycles': config.flapping.cycles,
+      'flap-hold-ms': config.flapping.holdMs,
+      'flap-pause-ms': config.flapping.pauseMs,
+      'leak-clients': leak.clients,
+      'leak-cycles': leak.cycles,
+      ...(leak.rounds !== undefined ? { 'leak-rounds': leak.rounds } : {}),
+      ...(leak.abruptRatio !== undefined ? { 'abrupt-ratio': leak.abruptRatio } : {}),
+      'cooldown-ms': config.cooldownMs,
+      'recovery-hold-ms': config.recovery.holdMs,
+    },
+  };
+}
+
+function phasesOf(report: Report): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of report.phases) out[p.name] = (out[p.name] ?? 0) + (p.endMs - p.startMs);
+  return out;
+}
+
+const attemptsOf = (report: Report): number => report.scenarios.flapping.attempts + report.scenarios.leak.attempts;
+
+/** The echo server with the gate's defaults: what `npm start` runs. */
+export function defaultInputs(extra: RawInputs = {}): RawInputs {
+  return { 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', 'report-path': '', ...extra };
+}
+
+/** runGate from this tree's src/, in this process. */
+export async function runGateTimed(inputs: RawInputs, onProgress?: (line: string) => void): Promise<{ report: Report; wallMs: number; config: Config }> {
+  const config = parseConfig(inputs);
+  const start = performance.now();
+  const report = await runGate(config, { configDescription: describeConfig(inputs), ...(onProgress ? { onProgress } : {}) });
+  return { report, wallMs: performance.now() - start, config };
+}
+
+function gateRun(how: string, report: Report, wallMs: number, floor: Floor): GateRun {
+  const phasesMs = phasesOf(report);
+  const part: Record<string, number> = {
+    warmup: floor.parts.warmupMs,
+    baseline: floor.parts.baselineMs,
+    flapping: floor.parts.flappingMs,
+    leak: floor.parts.leakMs,
+    cooldown: floor.parts.cooldownMs,
+    recovery: floor.parts.recoveryHoldMs,
+  };
+  const excessMs: Record<string, number> = {};
+  for (const [name, ms] of Object.entries(phasesMs)) excessMs[name] = ms - (part[name] ?? 0);
+  excessMs.other = Math.round(wallMs - Object.values(phasesMs).reduce((sum, v) => sum + v, 0));
+  return {
+    how,
+    wallMs: Math.round(wallMs),
+    reportDurationMs: report.durationMs,
+    floor,
+    ratio: round(wallMs / floor.ms, 3),
+    ratioWithSettles: round(wallMs / (floor.ms + floor.leakRoundSettlesMs), 3),
+    verdict: report.verdict,
+    phasesMs,
+    excessMs,
+    attempts: attemptsOf(report),
+  };
+}
+
+/** The committed CLI bundle as a user runs it (`npm start` without npm): process start to exit. */
+async function runCliTimed(): Promise<GateRun | null> {
+  const cli = join(ROOT, 'dist/cli/index.js');
+  if (!existsSync(cli)) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'ws-gate-bench-cli-'));
+  const json = join(dir, 'report.json');
+  try {
+    const start = performance.now();
+    const child = spawn(process.execPath, [cli, '--server-command', `node ${JSON.stringify(ECHO_SERVER)}`, '--url', 'ws://127.0.0.1:0/', '--json', json], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const wallMs = performance.now() - start;
+    if (!existsSync(json)) throw new Error(`dist/cli/index.js exited ${code} without a report: ${stderr.slice(-500)}`);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    // The floor from the settings the bundle itself reports using.
+    let floor: Floor;
+    try {
+      floor = floorOf(parseConfig({ ...(report.config as RawInputs), 'report-path': '' }));
+    } catch {
+      floor = floorOf(parseConfig(defaultInputs()));
+    }
+    return gateRun('node dist/cli/index.js (committed bundle; process start to exit)', report, wallMs, floor);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runWallTime(): Promise<WallTimeResult> {
+  const runs: GateRun[] = [];
+  for (let i = 0; i < 2; i++) {
+    note(`default run ${i + 1}/2 (runGate from src/)`);
+    const { report, wallMs, config } = await runGateTimed(defaultInputs());
+    runs.push(gateRun('runGate() from src/ (start to report)', report, wallMs, floorOf(config)));
+  }
+  note('default run with the committed CLI bundle');
+  const cli = await runCliTimed();
+  if (cli) runs.push(cli);
+  return { runs };
+}
