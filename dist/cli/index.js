@@ -2,12 +2,12 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 636:
+/***/ 364:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const stats = __nccwpck_require__(931)
+const stats = __nccwpck_require__(427)
 
 /**
  * Get pid informations.
@@ -47,12 +47,12 @@ function pidusage (pids, options, callback) {
 }
 
 module.exports = pidusage
-module.exports.clear = __nccwpck_require__(244).clear
+module.exports.clear = __nccwpck_require__(628).clear
 
 
 /***/ }),
 
-/***/ 353:
+/***/ 225:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -107,14 +107,14 @@ module.exports = run
 
 /***/ }),
 
-/***/ 346:
+/***/ 602:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const os = __nccwpck_require__(857)
-const bin = __nccwpck_require__(353)
-const history = __nccwpck_require__(244)
+const bin = __nccwpck_require__(225)
+const history = __nccwpck_require__(628)
 
 function parseDate (datestr) {
   const year = datestr.substring(0, 4)
@@ -253,13 +253,13 @@ module.exports = gwmi
 
 /***/ }),
 
-/***/ 152:
+/***/ 24:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const os = __nccwpck_require__(857)
 const fs = __nccwpck_require__(896)
 const exec = (__nccwpck_require__(317).exec)
-const parallel = __nccwpck_require__(327)
+const parallel = __nccwpck_require__(559)
 
 /**
  * Gathers Clock, PageSize and system uptime through /proc/uptime
@@ -351,7 +351,7 @@ function getconf (keyword, options, next) {
 
 /***/ }),
 
-/***/ 327:
+/***/ 559:
 /***/ ((module) => {
 
 // execute an array of asynchronous functions in parallel
@@ -402,7 +402,7 @@ module.exports = parallel
 
 /***/ }),
 
-/***/ 244:
+/***/ 628:
 /***/ ((module) => {
 
 
@@ -501,14 +501,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 852:
+/***/ 668:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const fs = __nccwpck_require__(896)
 const path = __nccwpck_require__(928)
-const updateCpu = __nccwpck_require__(152)
-const parallel = __nccwpck_require__(327)
-const history = __nccwpck_require__(244)
+const updateCpu = __nccwpck_require__(24)
+const parallel = __nccwpck_require__(559)
+const history = __nccwpck_require__(628)
 let cpuInfo = null
 const SIZE = 1024 // if the stat file is bigger then this I'll buy you a drink
 
@@ -648,14 +648,14 @@ module.exports = procfile
 
 /***/ }),
 
-/***/ 363:
+/***/ 875:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const os = __nccwpck_require__(857)
-const bin = __nccwpck_require__(353)
-const history = __nccwpck_require__(244)
+const bin = __nccwpck_require__(225)
+const history = __nccwpck_require__(628)
 
 const PLATFORM = os.platform()
 
@@ -790,7 +790,7 @@ module.exports = ps
 
 /***/ }),
 
-/***/ 931:
+/***/ 427:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -800,10 +800,10 @@ const os = __nccwpck_require__(857)
 const path = __nccwpck_require__(928)
 
 const requireMap = {
-  ps: () => __nccwpck_require__(363),
-  procfile: () => __nccwpck_require__(852),
-  wmic: () => __nccwpck_require__(938),
-  gwmi: () => __nccwpck_require__(346)
+  ps: () => __nccwpck_require__(875),
+  procfile: () => __nccwpck_require__(668),
+  wmic: () => __nccwpck_require__(74),
+  gwmi: () => __nccwpck_require__(602)
 }
 
 const platformToMethod = {
@@ -906,14 +906,14 @@ module.exports = get
 
 /***/ }),
 
-/***/ 938:
+/***/ 74:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const os = __nccwpck_require__(857)
-const bin = __nccwpck_require__(353)
-const history = __nccwpck_require__(244)
+const bin = __nccwpck_require__(225)
+const history = __nccwpck_require__(628)
 
 function parseDate (datestr) {
   const year = datestr.substring(0, 4)
@@ -1046,14 +1046,14 @@ module.exports = wmic
 
 /***/ }),
 
-/***/ 803:
+/***/ 587:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { websocketMask, websocketUnmask } = __nccwpck_require__(611);
 
-const { EMPTY_BUFFER } = __nccwpck_require__(791);
+const { EMPTY_BUFFER } = __nccwpck_require__(663);
 
 const FastBuffer = Buffer[Symbol.species];
 
@@ -1176,7 +1176,7 @@ if (websocketMask) {
   };
 } /* istanbul ignore else  */ else if (!process.env.WS_NO_BUFFER_UTIL) {
   try {
-    const bufferUtil = __nccwpck_require__(708);
+    const bufferUtil = __nccwpck_require__(204);
 
     module.exports.mask = function (source, mask, output, offset, length) {
       if (length < 48) _mask(source, mask, output, offset, length);
@@ -1195,7 +1195,7 @@ if (websocketMask) {
 
 /***/ }),
 
-/***/ 791:
+/***/ 663:
 /***/ ((module) => {
 
 
@@ -1221,12 +1221,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 634:
+/***/ 474:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kForOnEventAttribute, kListener } = __nccwpck_require__(791);
+const { kForOnEventAttribute, kListener } = __nccwpck_require__(663);
 
 const kCode = Symbol('kCode');
 const kData = Symbol('kData');
@@ -1520,12 +1520,12 @@ function callListener(listener, thisArg, event) {
 
 /***/ }),
 
-/***/ 335:
+/***/ 183:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { tokenChars } = __nccwpck_require__(615);
+const { tokenChars } = __nccwpck_require__(583);
 
 /**
  * Adds an offer to the map of extension offers or a parameter to the map of
@@ -1730,7 +1730,7 @@ module.exports = { format, parse };
 
 /***/ }),
 
-/***/ 958:
+/***/ 406:
 /***/ ((module) => {
 
 
@@ -1792,16 +1792,16 @@ module.exports = Limiter;
 
 /***/ }),
 
-/***/ 376:
+/***/ 600:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const zlib = __nccwpck_require__(106);
 
-const bufferUtil = __nccwpck_require__(803);
-const Limiter = __nccwpck_require__(958);
-const { kStatusCode } = __nccwpck_require__(791);
+const bufferUtil = __nccwpck_require__(587);
+const Limiter = __nccwpck_require__(406);
+const { kStatusCode } = __nccwpck_require__(663);
 
 const FastBuffer = Buffer[Symbol.species];
 const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -2329,22 +2329,22 @@ function inflateOnError(err) {
 
 /***/ }),
 
-/***/ 893:
+/***/ 949:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(203);
 
-const PerMessageDeflate = __nccwpck_require__(376);
+const PerMessageDeflate = __nccwpck_require__(600);
 const {
   BINARY_TYPES,
   EMPTY_BUFFER,
   kStatusCode,
   kWebSocket
-} = __nccwpck_require__(791);
-const { concat, toArrayBuffer, unmask } = __nccwpck_require__(803);
-const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(615);
+} = __nccwpck_require__(663);
+const { concat, toArrayBuffer, unmask } = __nccwpck_require__(587);
+const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(583);
 
 const FastBuffer = Buffer[Symbol.species];
 
@@ -3087,7 +3087,7 @@ module.exports = Receiver;
 
 /***/ }),
 
-/***/ 389:
+/***/ 429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex" }] */
@@ -3100,10 +3100,10 @@ const {
   types: { isUint8Array }
 } = __nccwpck_require__(23);
 
-const PerMessageDeflate = __nccwpck_require__(376);
-const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(791);
-const { isBlob, isValidStatusCode } = __nccwpck_require__(615);
-const { mask: applyMask, toBuffer } = __nccwpck_require__(803);
+const PerMessageDeflate = __nccwpck_require__(600);
+const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(663);
+const { isBlob, isValidStatusCode } = __nccwpck_require__(583);
+const { mask: applyMask, toBuffer } = __nccwpck_require__(587);
 
 const kByteLength = Symbol('kByteLength');
 const maskBuffer = Buffer.alloc(4);
@@ -3704,13 +3704,13 @@ function onError(sender, err, cb) {
 
 /***/ }),
 
-/***/ 412:
+/***/ 876:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^WebSocket$" }] */
 
 
-const WebSocket = __nccwpck_require__(681);
+const WebSocket = __nccwpck_require__(537);
 const { Duplex } = __nccwpck_require__(203);
 
 /**
@@ -3872,12 +3872,12 @@ module.exports = createWebSocketStream;
 
 /***/ }),
 
-/***/ 332:
+/***/ 356:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { tokenChars } = __nccwpck_require__(615);
+const { tokenChars } = __nccwpck_require__(583);
 
 /**
  * Parses the `Sec-WebSocket-Protocol` header into a set of subprotocol names.
@@ -3941,14 +3941,14 @@ module.exports = { parse };
 
 /***/ }),
 
-/***/ 615:
+/***/ 583:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isUtf8 } = __nccwpck_require__(181);
 
-const { hasBlob } = __nccwpck_require__(791);
+const { hasBlob } = __nccwpck_require__(663);
 
 //
 // Allowed token characters:
@@ -4087,7 +4087,7 @@ if (isUtf8) {
   };
 } /* istanbul ignore else  */ else if (!process.env.WS_NO_UTF_8_VALIDATE) {
   try {
-    const isValidUTF8 = __nccwpck_require__(414);
+    const isValidUTF8 = __nccwpck_require__(101);
 
     module.exports.isValidUTF8 = function (buf) {
       return buf.length < 32 ? _isValidUTF8(buf) : isValidUTF8(buf);
@@ -4100,7 +4100,7 @@ if (isUtf8) {
 
 /***/ }),
 
-/***/ 129:
+/***/ 241:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex$", "caughtErrors": "none" }] */
@@ -4112,11 +4112,11 @@ const http = __nccwpck_require__(611);
 const { Duplex } = __nccwpck_require__(203);
 const { createHash } = __nccwpck_require__(982);
 
-const extension = __nccwpck_require__(335);
-const PerMessageDeflate = __nccwpck_require__(376);
-const subprotocol = __nccwpck_require__(332);
-const WebSocket = __nccwpck_require__(681);
-const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(791);
+const extension = __nccwpck_require__(183);
+const PerMessageDeflate = __nccwpck_require__(600);
+const subprotocol = __nccwpck_require__(356);
+const WebSocket = __nccwpck_require__(537);
+const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(663);
 
 const keyRegex = /^[+/0-9A-Za-z]{22}==$/;
 
@@ -4672,7 +4672,7 @@ function abortHandshakeOrEmitwsClientError(
 
 /***/ }),
 
-/***/ 681:
+/***/ 537:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex|Readable$", "caughtErrors": "none" }] */
@@ -4689,10 +4689,10 @@ const { randomBytes, createHash } = __nccwpck_require__(982);
 const { Duplex, Readable } = __nccwpck_require__(203);
 const { URL } = __nccwpck_require__(16);
 
-const PerMessageDeflate = __nccwpck_require__(376);
-const Receiver = __nccwpck_require__(893);
-const Sender = __nccwpck_require__(389);
-const { isBlob } = __nccwpck_require__(615);
+const PerMessageDeflate = __nccwpck_require__(600);
+const Receiver = __nccwpck_require__(949);
+const Sender = __nccwpck_require__(429);
+const { isBlob } = __nccwpck_require__(583);
 
 const {
   BINARY_TYPES,
@@ -4704,12 +4704,12 @@ const {
   kStatusCode,
   kWebSocket,
   NOOP
-} = __nccwpck_require__(791);
+} = __nccwpck_require__(663);
 const {
   EventTarget: { addEventListener, removeEventListener }
-} = __nccwpck_require__(634);
-const { format, parse } = __nccwpck_require__(335);
-const { toBuffer } = __nccwpck_require__(803);
+} = __nccwpck_require__(474);
+const { format, parse } = __nccwpck_require__(183);
+const { toBuffer } = __nccwpck_require__(587);
 
 const kAborted = Symbol('kAborted');
 const protocolVersions = [8, 13];
@@ -6150,7 +6150,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 708:
+/***/ 204:
 /***/ ((module) => {
 
 module.exports = eval("require")("bufferutil");
@@ -6158,7 +6158,7 @@ module.exports = eval("require")("bufferutil");
 
 /***/ }),
 
-/***/ 414:
+/***/ 101:
 /***/ ((module) => {
 
 module.exports = eval("require")("utf-8-validate");
@@ -7415,9 +7415,9 @@ function lingeringInodes(procNetTcp, port) {
     }
     return inodes;
 }
-/** One reading of the tree's signals. On systems without /proc every figure is null (reported n/a). */
-async function readSignals(pids, port) {
-    if (process.platform !== 'linux' || pids.length === 0) {
+/** One reading of the tree's signals. On systems without /proc every figure but processes is null (reported n/a). */
+async function readSignals(pids, port, platform = process.platform) {
+    if (platform !== 'linux' || pids.length === 0) {
         return { fds: null, threads: null, processes: pids.length === 0 ? null : pids.length, lingeringConnections: null };
     }
     let fds = 0;
@@ -7502,8 +7502,8 @@ function getText(url, timeoutMs) {
     });
 }
 
-// EXTERNAL MODULE: ./node_modules/pidusage/index.js
-var pidusage = __nccwpck_require__(636);
+// EXTERNAL MODULE: ../../work/main/node_modules/pidusage/index.js
+var pidusage = __nccwpck_require__(364);
 var pidusage_default = /*#__PURE__*/__nccwpck_require__.n(pidusage);
 ;// CONCATENATED MODULE: ./src/probe/sampler.ts
 // Samples the server tree's memory (summed RSS) and CPU at a fixed interval through the whole run.
@@ -7635,23 +7635,23 @@ function redactSecrets(value, secrets) {
 
 ;// CONCATENATED MODULE: external "node:tls"
 const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-// EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
-var stream = __nccwpck_require__(412);
-// EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
-var extension = __nccwpck_require__(335);
-// EXTERNAL MODULE: ./node_modules/ws/lib/permessage-deflate.js
-var permessage_deflate = __nccwpck_require__(376);
-// EXTERNAL MODULE: ./node_modules/ws/lib/receiver.js
-var receiver = __nccwpck_require__(893);
-// EXTERNAL MODULE: ./node_modules/ws/lib/sender.js
-var sender = __nccwpck_require__(389);
-// EXTERNAL MODULE: ./node_modules/ws/lib/subprotocol.js
-var subprotocol = __nccwpck_require__(332);
-// EXTERNAL MODULE: ./node_modules/ws/lib/websocket.js
-var websocket = __nccwpck_require__(681);
-// EXTERNAL MODULE: ./node_modules/ws/lib/websocket-server.js
-var websocket_server = __nccwpck_require__(129);
-;// CONCATENATED MODULE: ./node_modules/ws/wrapper.mjs
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/stream.js
+var stream = __nccwpck_require__(876);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/extension.js
+var extension = __nccwpck_require__(183);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/permessage-deflate.js
+var permessage_deflate = __nccwpck_require__(600);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/receiver.js
+var receiver = __nccwpck_require__(949);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/sender.js
+var sender = __nccwpck_require__(429);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/subprotocol.js
+var subprotocol = __nccwpck_require__(356);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/websocket.js
+var websocket = __nccwpck_require__(537);
+// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/websocket-server.js
+var websocket_server = __nccwpck_require__(241);
+;// CONCATENATED MODULE: ../../work/main/node_modules/ws/wrapper.mjs
 
 
 
@@ -8198,54 +8198,6 @@ async function existingListener(url) {
     return null;
 }
 
-;// CONCATENATED MODULE: ./src/server/port-owner.ts
-// Attach mode on Linux: finds the pid that owns the listening socket on a port, through /proc.
-
-const TCP_LISTEN = '0A';
-/** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
-function listeningInodes(procNetTcp, port) {
-    const inodes = [];
-    for (const line of procNetTcp.split('\n').slice(1)) {
-        const fields = line.trim().split(/\s+/);
-        const local = fields[1];
-        const state = fields[3];
-        const inode = fields[9];
-        if (!local || !inode || state !== TCP_LISTEN)
-            continue;
-        const localPort = Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
-        if (localPort === port && inode !== '0')
-            inodes.push(inode);
-    }
-    return inodes;
-}
-/** The pid whose open fds include a socket listening on `port`; null when not found or not Linux. */
-async function findPortOwner(port) {
-    if (process.platform !== 'linux')
-        return null;
-    const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
-    const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((i) => `socket:[${i}]`));
-    if (wanted.size === 0)
-        return null;
-    const pids = (await (0,promises_namespaceObject.readdir)('/proc')).filter((d) => /^\d+$/.test(d));
-    for (const pid of pids) {
-        if (Number(pid) === process.pid)
-            continue;
-        let fds;
-        try {
-            fds = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`);
-        }
-        catch {
-            continue;
-        }
-        for (const fd of fds) {
-            const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
-            if (wanted.has(link))
-                return Number(pid);
-        }
-    }
-    return null;
-}
-
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/server/process-tree.ts
@@ -8254,13 +8206,84 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 
 const isLinux = process.platform === 'linux';
-/** The pid and every descendant of it that is alive now, root first. Empty when the root is gone. */
-async function listTree(rootPid) {
-    if (isLinux)
+/**
+ * The pid and every descendant of it that is alive now, root first. Empty when the root is gone. `platform`
+ * picks the method (tests run the ps one on Linux too).
+ */
+async function listTree(rootPid, platform = process.platform) {
+    if (platform === 'linux')
         return listTreeFromProc(rootPid);
-    if (process.platform === 'win32')
-        return (await isAlive(rootPid)) ? [rootPid] : [];
-    return listTreeFromPs(rootPid);
+    if (platform === 'win32')
+        return descendantsIn(rootPid, parseWindowsTable(await commandOutput('powershell.exe', powershellArgs(WINDOWS_TABLE_SCRIPT))));
+    return descendantsIn(rootPid, parsePsTable(await commandOutput('ps', ['-A', '-o', 'pid=,ppid=,stat='])));
+}
+/** Parses `ps -A -o pid=,ppid=,stat=` (macOS, the BSDs, Linux without /proc). */
+function parsePsTable(text) {
+    const rows = [];
+    for (const line of text.split('\n')) {
+        const [pid, ppid, stat = ''] = line.trim().split(/\s+/);
+        if (!/^\d+$/.test(pid ?? '') || !/^\d+$/.test(ppid ?? ''))
+            continue;
+        rows.push({ pid: Number(pid), ppid: Number(ppid), zombie: stat.startsWith('Z') });
+    }
+    return rows;
+}
+/**
+ * Every process as `pid ppid creation-FILETIME`, one a line. CIM rather than wmic, which newer Windows images
+ * no longer ship. The System Idle Process has no creation date: 0.
+ */
+const WINDOWS_TABLE_SCRIPT = "Get-CimInstance Win32_Process | ForEach-Object { '{0} {1} {2}' -f $_.ProcessId, $_.ParentProcessId, $(if ($_.CreationDate) { $_.CreationDate.ToFileTimeUtc() } else { 0 }) }";
+/** Parses the output of WINDOWS_TABLE_SCRIPT (CRLF line ends). */
+function parseWindowsTable(text) {
+    const rows = [];
+    for (const line of text.split(/\r?\n/)) {
+        const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
+        if (m)
+            rows.push({ pid: Number(m[1]), ppid: Number(m[2]), started: Number(m[3]) });
+    }
+    return rows;
+}
+/**
+ * The root and its descendants in a table, root first; empty when the root is not in it (or is a zombie).
+ * Windows keeps a child's parent pid after the parent exits and reuses pids soon: a "child" that started
+ * before its parent belongs to an earlier owner of that pid and is left out.
+ */
+function descendantsIn(rootPid, rows) {
+    const byPid = new Map(rows.filter((r) => !r.zombie).map((r) => [r.pid, r]));
+    if (!byPid.has(rootPid))
+        return [];
+    const childrenOf = new Map();
+    for (const row of byPid.values()) {
+        if (row.pid === row.ppid)
+            continue; // Windows' System Idle Process is its own parent
+        childrenOf.set(row.ppid, [...(childrenOf.get(row.ppid) ?? []), row]);
+    }
+    const tree = [];
+    const seen = new Set();
+    const queue = [byPid.get(rootPid)];
+    while (queue.length > 0) {
+        const parent = queue.shift();
+        if (seen.has(parent.pid))
+            continue;
+        seen.add(parent.pid);
+        tree.push(parent.pid);
+        for (const child of childrenOf.get(parent.pid) ?? []) {
+            if (child.started !== undefined && parent.started !== undefined && child.started < parent.started)
+                continue;
+            queue.push(child);
+        }
+    }
+    return tree;
+}
+/** powershell.exe arguments that run `script` without the user's profile and without any quoting to get wrong. */
+function powershellArgs(script) {
+    return ['-NoProfile', '-NonInteractive', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')];
+}
+/** stdout of a command, or '' when it cannot run or fails (the caller then sees no process). */
+function commandOutput(file, args) {
+    return new Promise((resolve) => {
+        (0,external_node_child_process_namespaceObject.execFile)(file, args, { windowsHide: true, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => resolve(err ? '' : stdout));
+    });
 }
 async function listTreeFromProc(rootPid) {
     if (!(await isAlive(rootPid)))
@@ -8304,31 +8327,6 @@ async function childrenFromProc(pid) {
     }
     return children;
 }
-async function listTreeFromPs(rootPid) {
-    const out = await new Promise((resolve) => {
-        (0,external_node_child_process_namespaceObject.execFile)('ps', ['-A', '-o', 'pid=,ppid='], (err, stdout) => resolve(err ? '' : stdout));
-    });
-    const childrenOf = new Map();
-    let rootSeen = false;
-    for (const line of out.split('\n')) {
-        const [pid, ppid] = line.trim().split(/\s+/).map(Number);
-        if (!pid || ppid === undefined)
-            continue;
-        if (pid === rootPid)
-            rootSeen = true;
-        childrenOf.set(ppid, [...(childrenOf.get(ppid) ?? []), pid]);
-    }
-    if (!rootSeen)
-        return [];
-    const tree = [];
-    const queue = [rootPid];
-    while (queue.length > 0) {
-        const pid = queue.shift();
-        tree.push(pid);
-        queue.push(...(childrenOf.get(pid) ?? []));
-    }
-    return tree;
-}
 /**
  * True while the pid exists and is not a zombie (a zombie holds no memory and runs nothing). On Linux a
  * synchronous /proc read: microseconds, where an async one costs the sampler ~0.7 ms of CPU per sample.
@@ -8353,9 +8351,12 @@ async function isAlive(pid) {
     }
 }
 /** The command line of a pid, for the report; '' when it cannot be read. */
-async function commandLine(pid) {
-    if (!isLinux)
-        return '';
+async function commandLine(pid, platform = process.platform) {
+    if (platform === 'win32') {
+        return (await commandOutput('powershell.exe', powershellArgs(`(Get-CimInstance Win32_Process -Filter 'ProcessId=${Math.trunc(pid)}').CommandLine`))).trim();
+    }
+    if (platform !== 'linux')
+        return (await commandOutput('ps', ['-o', 'command=', '-p', String(pid)])).trim();
     try {
         const raw = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/cmdline`, 'utf8');
         return raw.split('\0').filter(Boolean).join(' ');
@@ -8363,6 +8364,73 @@ async function commandLine(pid) {
     catch {
         return '';
     }
+}
+
+;// CONCATENATED MODULE: ./src/server/port-owner.ts
+// Attach mode: finds the pid that owns the listening socket on a port: /proc on Linux, lsof on macOS, and
+// Get-NetTCPConnection on Windows.
+
+
+const TCP_LISTEN = '0A';
+/** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
+function listeningInodes(procNetTcp, port) {
+    const inodes = [];
+    for (const line of procNetTcp.split('\n').slice(1)) {
+        const fields = line.trim().split(/\s+/);
+        const local = fields[1];
+        const state = fields[3];
+        const inode = fields[9];
+        if (!local || !inode || state !== TCP_LISTEN)
+            continue;
+        const localPort = Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
+        if (localPort === port && inode !== '0')
+            inodes.push(inode);
+    }
+    return inodes;
+}
+/** The first pid listed one a line (`lsof -t`, PowerShell), other than `exclude`; null when there is none. */
+function firstPid(text, exclude) {
+    for (const line of text.split(/\r?\n/)) {
+        const pid = /^\s*(\d+)\s*$/.exec(line)?.[1];
+        if (pid && Number(pid) > 0 && Number(pid) !== exclude)
+            return Number(pid);
+    }
+    return null;
+}
+/** The command that lists the pids listening on `port`, off Linux. */
+function portOwnerCommand(platform, port) {
+    const p = String(Math.trunc(port));
+    if (platform === 'win32') {
+        return ['powershell.exe', powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`)];
+    }
+    return ['lsof', ['-nP', `-iTCP:${p}`, '-sTCP:LISTEN', '-t']];
+}
+/** The pid whose open fds include a socket listening on `port`; null when not found. */
+async function findPortOwner(port, platform = process.platform) {
+    if (platform !== 'linux')
+        return firstPid(await commandOutput(...portOwnerCommand(platform, port)), process.pid);
+    const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
+    const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((i) => `socket:[${i}]`));
+    if (wanted.size === 0)
+        return null;
+    const pids = (await (0,promises_namespaceObject.readdir)('/proc')).filter((d) => /^\d+$/.test(d));
+    for (const pid of pids) {
+        if (Number(pid) === process.pid)
+            continue;
+        let fds;
+        try {
+            fds = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`);
+        }
+        catch {
+            continue;
+        }
+        for (const fd of fds) {
+            const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
+            if (wanted.has(link))
+                return Number(pid);
+        }
+    }
+    return null;
 }
 
 ;// CONCATENATED MODULE: ./src/server/readiness.ts
@@ -8496,6 +8564,28 @@ class ServerLog {
 
 
 
+/**
+ * How the command is spawned on `platform`. POSIX: through /bin/sh, in its own process group (detached), so one
+ * signal reaches the shell and everything it started. Windows: through cmd.exe (shell: true), and not detached:
+ * Windows has no process groups, and a detached child would get a console window of its own.
+ */
+function spawnOptionsFor(platform) {
+    return { shell: true, detached: platform !== 'win32', windowsHide: true };
+}
+/**
+ * What ending the tree takes on `platform`. POSIX: the signal to the root's process group, then to every pid of
+ * the tree, for descendants that left the group (setsid, daemons). Windows has neither signals nor groups
+ * (process.kill(-pid) is invalid there, and any signal is TerminateProcess): one `taskkill /T /F` for the root
+ * and every live pid of the tree, /T for their descendants, /F because console programs ignore the polite
+ * request, so SIGTERM and SIGKILL are the same there and shutdown-grace-s does not apply.
+ */
+function killPlan(platform, rootPid, pids, signal) {
+    const others = [...new Set(pids)].filter((pid) => pid !== rootPid);
+    if (platform === 'win32') {
+        return [{ kind: 'taskkill', args: ['/T', '/F', ...[rootPid, ...others].flatMap((pid) => ['/PID', String(pid)])] }];
+    }
+    return [{ kind: 'signal', pid: -rootPid, signal }, ...[rootPid, ...others].map((pid) => ({ kind: 'signal', pid, signal }))];
+}
 class ServerProcess {
     child;
     log;
@@ -8524,13 +8614,10 @@ class ServerProcess {
     static async launch(options) {
         const log = new ServerLog(options.logPath);
         const child = (0,external_node_child_process_namespaceObject.spawn)(options.command, {
-            shell: true,
+            ...spawnOptionsFor(process.platform),
             cwd: options.cwd,
             env: { ...process.env, ...options.env },
-            // Its own process group, so one signal reaches the shell and everything it started.
-            detached: process.platform !== 'win32',
             stdio: ['ignore', 'pipe', 'pipe'],
-            windowsHide: true,
         });
         const pid = await new Promise((resolve, reject) => {
             child.once('spawn', () => resolve(child.pid));
@@ -8563,10 +8650,10 @@ class ServerProcess {
     async stop(graceMs) {
         this.stopping = true;
         await this.tree();
-        this.signalAll('SIGTERM');
+        await this.signalAll('SIGTERM');
         if (!(await this.waitAllDead(graceMs))) {
             await this.tree();
-            this.signalAll('SIGKILL');
+            await this.signalAll('SIGKILL');
             await this.waitAllDead(2000);
         }
         this.child.stdout?.destroy();
@@ -8582,21 +8669,18 @@ class ServerProcess {
                 alive.push(pid);
         return alive;
     }
-    signalAll(signal) {
-        if (process.platform === 'win32') {
-            (0,external_node_child_process_namespaceObject.execFile)('taskkill', ['/pid', String(this.pid), '/T', '/F'], () => { });
-            return;
-        }
-        try {
-            process.kill(-this.pid, signal);
-        }
-        catch {
-            // The group is gone already.
-        }
-        // Descendants that left the group (setsid, daemons) still get the signal.
-        for (const pid of this.pidsSeen) {
+    /** Carries out the kill plan for the tree; waits for taskkill to finish, so the wait for the dead starts after it. */
+    async signalAll(signal) {
+        // Windows reuses pids soon: only pids still alive are named to taskkill (POSIX signals every pid seen, as before).
+        const pids = process.platform === 'win32' ? await this.survivors() : [...this.pidsSeen];
+        for (const step of killPlan(process.platform, this.pid, pids, signal)) {
+            if (step.kind === 'taskkill') {
+                // It exits non-zero when one of the pids is gone already; the wait that follows judges the outcome.
+                await new Promise((resolve) => (0,external_node_child_process_namespaceObject.execFile)('taskkill', step.args, { windowsHide: true, timeout: 10_000 }, () => resolve()));
+                continue;
+            }
             try {
-                process.kill(pid, signal);
+                process.kill(step.pid, step.signal);
             }
             catch {
                 // Already gone.

@@ -29,9 +29,9 @@ export function lingeringInodes(procNetTcp: string, port: number): string[] {
   return inodes;
 }
 
-/** One reading of the tree's signals. On systems without /proc every figure is null (reported n/a). */
-export async function readSignals(pids: number[], port: number): Promise<SignalSnapshot> {
-  if (process.platform !== 'linux' || pids.length === 0) {
+/** One reading of the tree's signals. On systems without /proc every figure but processes is null (reported n/a). */
+export async function readSignals(pids: number[], port: number, platform: NodeJS.Platform = process.platform): Promise<SignalSnapshot> {
+  if (platform !== 'linux' || pids.length === 0) {
     return { fds: null, threads: null, processes: pids.length === 0 ? null : pids.length, lingeringConnections: null };
   }
   let fds = 0;

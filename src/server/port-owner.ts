@@ -1,6 +1,8 @@
-// Attach mode on Linux: finds the pid that owns the listening socket on a port, through /proc.
+// Attach mode: finds the pid that owns the listening socket on a port: /proc on Linux, lsof on macOS, and
+// Get-NetTCPConnection on Windows.
 
 import { readFile, readdir, readlink } from 'node:fs/promises';
+import { commandOutput, powershellArgs } from './process-tree.js';
 
 const TCP_LISTEN = '0A';
 
@@ -19,9 +21,27 @@ export function listeningInodes(procNetTcp: string, port: number): string[] {
   return inodes;
 }
 
-/** The pid whose open fds include a socket listening on `port`; null when not found or not Linux. */
-export async function findPortOwner(port: number): Promise<number | null> {
-  if (process.platform !== 'linux') return null;
+/** The first pid listed one a line (`lsof -t`, PowerShell), other than `exclude`; null when there is none. */
+export function firstPid(text: string, exclude: number): number | null {
+  for (const line of text.split(/\r?\n/)) {
+    const pid = /^\s*(\d+)\s*$/.exec(line)?.[1];
+    if (pid && Number(pid) > 0 && Number(pid) !== exclude) return Number(pid);
+  }
+  return null;
+}
+
+/** The command that lists the pids listening on `port`, off Linux. */
+export function portOwnerCommand(platform: NodeJS.Platform, port: number): [string, string[]] {
+  const p = String(Math.trunc(port));
+  if (platform === 'win32') {
+    return ['powershell.exe', powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`)];
+  }
+  return ['lsof', ['-nP', `-iTCP:${p}`, '-sTCP:LISTEN', '-t']];
+}
+
+/** The pid whose open fds include a socket listening on `port`; null when not found. */
+export async function findPortOwner(port: number, platform: NodeJS.Platform = process.platform): Promise<number | null> {
+  if (platform !== 'linux') return firstPid(await commandOutput(...portOwnerCommand(platform, port)), process.pid);
   const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => readFile(f, 'utf8').catch(() => '')));
   const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((i) => `socket:[${i}]`));
   if (wanted.size === 0) return null;

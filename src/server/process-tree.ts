@@ -6,11 +6,93 @@ import { readFile } from 'node:fs/promises';
 
 const isLinux = process.platform === 'linux';
 
-/** The pid and every descendant of it that is alive now, root first. Empty when the root is gone. */
-export async function listTree(rootPid: number): Promise<number[]> {
-  if (isLinux) return listTreeFromProc(rootPid);
-  if (process.platform === 'win32') return (await isAlive(rootPid)) ? [rootPid] : [];
-  return listTreeFromPs(rootPid);
+/**
+ * The pid and every descendant of it that is alive now, root first. Empty when the root is gone. `platform`
+ * picks the method (tests run the ps one on Linux too).
+ */
+export async function listTree(rootPid: number, platform: NodeJS.Platform = process.platform): Promise<number[]> {
+  if (platform === 'linux') return listTreeFromProc(rootPid);
+  if (platform === 'win32') return descendantsIn(rootPid, parseWindowsTable(await commandOutput('powershell.exe', powershellArgs(WINDOWS_TABLE_SCRIPT))));
+  return descendantsIn(rootPid, parsePsTable(await commandOutput('ps', ['-A', '-o', 'pid=,ppid=,stat='])));
+}
+
+/** One process of a system-wide table. */
+export interface ProcessRow {
+  pid: number;
+  ppid: number;
+  /** Windows: creation time (FILETIME), to tell a child from a process that got a dead parent's reused pid. */
+  started?: number;
+  /** A zombie (exited, not reaped yet) holds no memory and runs nothing: not part of the tree. */
+  zombie?: boolean;
+}
+
+/** Parses `ps -A -o pid=,ppid=,stat=` (macOS, the BSDs, Linux without /proc). */
+export function parsePsTable(text: string): ProcessRow[] {
+  const rows: ProcessRow[] = [];
+  for (const line of text.split('\n')) {
+    const [pid, ppid, stat = ''] = line.trim().split(/\s+/);
+    if (!/^\d+$/.test(pid ?? '') || !/^\d+$/.test(ppid ?? '')) continue;
+    rows.push({ pid: Number(pid), ppid: Number(ppid), zombie: stat.startsWith('Z') });
+  }
+  return rows;
+}
+
+/**
+ * Every process as `pid ppid creation-FILETIME`, one a line. CIM rather than wmic, which newer Windows images
+ * no longer ship. The System Idle Process has no creation date: 0.
+ */
+export const WINDOWS_TABLE_SCRIPT =
+  "Get-CimInstance Win32_Process | ForEach-Object { '{0} {1} {2}' -f $_.ProcessId, $_.ParentProcessId, $(if ($_.CreationDate) { $_.CreationDate.ToFileTimeUtc() } else { 0 }) }";
+
+/** Parses the output of WINDOWS_TABLE_SCRIPT (CRLF line ends). */
+export function parseWindowsTable(text: string): ProcessRow[] {
+  const rows: ProcessRow[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
+    if (m) rows.push({ pid: Number(m[1]), ppid: Number(m[2]), started: Number(m[3]) });
+  }
+  return rows;
+}
+
+/**
+ * The root and its descendants in a table, root first; empty when the root is not in it (or is a zombie).
+ * Windows keeps a child's parent pid after the parent exits and reuses pids soon: a "child" that started
+ * before its parent belongs to an earlier owner of that pid and is left out.
+ */
+export function descendantsIn(rootPid: number, rows: readonly ProcessRow[]): number[] {
+  const byPid = new Map(rows.filter((r) => !r.zombie).map((r) => [r.pid, r]));
+  if (!byPid.has(rootPid)) return [];
+  const childrenOf = new Map<number, ProcessRow[]>();
+  for (const row of byPid.values()) {
+    if (row.pid === row.ppid) continue; // Windows' System Idle Process is its own parent
+    childrenOf.set(row.ppid, [...(childrenOf.get(row.ppid) ?? []), row]);
+  }
+  const tree: number[] = [];
+  const seen = new Set<number>();
+  const queue = [byPid.get(rootPid)!];
+  while (queue.length > 0) {
+    const parent = queue.shift()!;
+    if (seen.has(parent.pid)) continue;
+    seen.add(parent.pid);
+    tree.push(parent.pid);
+    for (const child of childrenOf.get(parent.pid) ?? []) {
+      if (child.started !== undefined && parent.started !== undefined && child.started < parent.started) continue;
+      queue.push(child);
+    }
+  }
+  return tree;
+}
+
+/** powershell.exe arguments that run `script` without the user's profile and without any quoting to get wrong. */
+export function powershellArgs(script: string): string[] {
+  return ['-NoProfile', '-NonInteractive', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')];
+}
+
+/** stdout of a command, or '' when it cannot run or fails (the caller then sees no process). */
+export function commandOutput(file: string, args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(file, args, { windowsHide: true, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => resolve(err ? '' : stdout));
+  });
 }
 
 async function listTreeFromProc(rootPid: number): Promise<number[]> {
@@ -53,29 +135,6 @@ async function childrenFromProc(pid: number): Promise<number[]> {
   return children;
 }
 
-async function listTreeFromPs(rootPid: number): Promise<number[]> {
-  const out = await new Promise<string>((resolve) => {
-    execFile('ps', ['-A', '-o', 'pid=,ppid='], (err, stdout) => resolve(err ? '' : stdout));
-  });
-  const childrenOf = new Map<number, number[]>();
-  let rootSeen = false;
-  for (const line of out.split('\n')) {
-    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
-    if (!pid || ppid === undefined) continue;
-    if (pid === rootPid) rootSeen = true;
-    childrenOf.set(ppid, [...(childrenOf.get(ppid) ?? []), pid]);
-  }
-  if (!rootSeen) return [];
-  const tree: number[] = [];
-  const queue = [rootPid];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    tree.push(pid);
-    queue.push(...(childrenOf.get(pid) ?? []));
-  }
-  return tree;
-}
-
 /**
  * True while the pid exists and is not a zombie (a zombie holds no memory and runs nothing). On Linux a
  * synchronous /proc read: microseconds, where an async one costs the sampler ~0.7 ms of CPU per sample.
@@ -99,8 +158,11 @@ export async function isAlive(pid: number): Promise<boolean> {
 }
 
 /** The command line of a pid, for the report; '' when it cannot be read. */
-export async function commandLine(pid: number): Promise<string> {
-  if (!isLinux) return '';
+export async function commandLine(pid: number, platform: NodeJS.Platform = process.platform): Promise<string> {
+  if (platform === 'win32') {
+    return (await commandOutput('powershell.exe', powershellArgs(`(Get-CimInstance Win32_Process -Filter 'ProcessId=${Math.trunc(pid)}').CommandLine`))).trim();
+  }
+  if (platform !== 'linux') return (await commandOutput('ps', ['-o', 'command=', '-p', String(pid)])).trim();
   try {
     const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8');
     return raw.split('\0').filter(Boolean).join(' ');

@@ -1,6 +1,6 @@
 // The launched server: the one place that spawns it, watches it exit, and tears its whole tree down.
 
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServerLog } from './server-log.js';
 import { isAlive, listTree } from './process-tree.js';
@@ -15,6 +15,33 @@ export interface LaunchOptions {
 export interface ExitInfo {
   code: number | null;
   signal: string | null;
+}
+
+/**
+ * How the command is spawned on `platform`. POSIX: through /bin/sh, in its own process group (detached), so one
+ * signal reaches the shell and everything it started. Windows: through cmd.exe (shell: true), and not detached:
+ * Windows has no process groups, and a detached child would get a console window of its own.
+ */
+export function spawnOptionsFor(platform: NodeJS.Platform): Pick<SpawnOptions, 'shell' | 'detached' | 'windowsHide'> {
+  return { shell: true, detached: platform !== 'win32', windowsHide: true };
+}
+
+/** One action of a teardown: a signal to a pid (negative: a process group), or a taskkill run. */
+export type KillStep = { kind: 'signal'; pid: number; signal: NodeJS.Signals } | { kind: 'taskkill'; args: string[] };
+
+/**
+ * What ending the tree takes on `platform`. POSIX: the signal to the root's process group, then to every pid of
+ * the tree, for descendants that left the group (setsid, daemons). Windows has neither signals nor groups
+ * (process.kill(-pid) is invalid there, and any signal is TerminateProcess): one `taskkill /T /F` for the root
+ * and every live pid of the tree, /T for their descendants, /F because console programs ignore the polite
+ * request, so SIGTERM and SIGKILL are the same there and shutdown-grace-s does not apply.
+ */
+export function killPlan(platform: NodeJS.Platform, rootPid: number, pids: Iterable<number>, signal: NodeJS.Signals): KillStep[] {
+  const others = [...new Set(pids)].filter((pid) => pid !== rootPid);
+  if (platform === 'win32') {
+    return [{ kind: 'taskkill', args: ['/T', '/F', ...[rootPid, ...others].flatMap((pid) => ['/PID', String(pid)])] }];
+  }
+  return [{ kind: 'signal', pid: -rootPid, signal }, ...[rootPid, ...others].map((pid) => ({ kind: 'signal' as const, pid, signal }))];
 }
 
 export class ServerProcess {
@@ -45,13 +72,10 @@ export class ServerProcess {
   static async launch(options: LaunchOptions): Promise<ServerProcess> {
     const log = new ServerLog(options.logPath);
     const child = spawn(options.command, {
-      shell: true,
+      ...spawnOptionsFor(process.platform),
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
-      // Its own process group, so one signal reaches the shell and everything it started.
-      detached: process.platform !== 'win32',
       stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
     });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once('spawn', () => resolve(child.pid!));
@@ -87,10 +111,10 @@ export class ServerProcess {
   async stop(graceMs: number): Promise<number[]> {
     this.stopping = true;
     await this.tree();
-    this.signalAll('SIGTERM');
+    await this.signalAll('SIGTERM');
     if (!(await this.waitAllDead(graceMs))) {
       await this.tree();
-      this.signalAll('SIGKILL');
+      await this.signalAll('SIGKILL');
       await this.waitAllDead(2000);
     }
     this.child.stdout?.destroy();
@@ -106,20 +130,18 @@ export class ServerProcess {
     return alive;
   }
 
-  private signalAll(signal: NodeJS.Signals): void {
-    if (process.platform === 'win32') {
-      execFile('taskkill', ['/pid', String(this.pid), '/T', '/F'], () => {});
-      return;
-    }
-    try {
-      process.kill(-this.pid, signal);
-    } catch {
-      // The group is gone already.
-    }
-    // Descendants that left the group (setsid, daemons) still get the signal.
-    for (const pid of this.pidsSeen) {
+  /** Carries out the kill plan for the tree; waits for taskkill to finish, so the wait for the dead starts after it. */
+  private async signalAll(signal: NodeJS.Signals): Promise<void> {
+    // Windows reuses pids soon: only pids still alive are named to taskkill (POSIX signals every pid seen, as before).
+    const pids = process.platform === 'win32' ? await this.survivors() : [...this.pidsSeen];
+    for (const step of killPlan(process.platform, this.pid, pids, signal)) {
+      if (step.kind === 'taskkill') {
+        // It exits non-zero when one of the pids is gone already; the wait that follows judges the outcome.
+        await new Promise<void>((resolve) => execFile('taskkill', step.args, { windowsHide: true, timeout: 10_000 }, () => resolve()));
+        continue;
+      }
       try {
-        process.kill(pid, signal);
+        process.kill(step.pid, step.signal);
       } catch {
         // Already gone.
       }
