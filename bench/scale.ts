@@ -26,6 +26,8 @@ export interface ScaleRun {
   /** Most connections the server side had ESTABLISHED at one time (polled from /proc/net/tcp). */
   peakEstablished: number;
   gateRss: { beforeBytes: number; peakBytes: number; afterBytes: number; peakHeapUsedBytes: number };
+  /** Peak RSS of the gate in each third of the leak phase: flat when it does not grow with connections made. */
+  gateRssPeakByLeakThirdBytes: number[];
   /** (peak RSS - RSS before) / the connections meant to be open at once. */
   gateRssBytesPerConnection: number;
   timeWait: {
@@ -61,8 +63,11 @@ async function scaleRun(name: string, concurrentConnections: number, extra: RawI
   let peakEstablished = 0;
   let peakServerTw = 0;
   let peakClientTw = 0;
+  const timeline: Array<{ tMs: number; rss: number }> = [];
+  const origin = performance.now();
   const watch = setInterval(() => {
     const m = process.memoryUsage();
+    timeline.push({ tMs: performance.now() - origin, rss: m.rss });
     peakRss = Math.max(peakRss, m.rss);
     peakHeap = Math.max(peakHeap, m.heapUsed);
     const s = portSockets(port);
@@ -84,6 +89,15 @@ async function scaleRun(name: string, concurrentConnections: number, extra: RawI
   peakServerTw = Math.max(peakServerTw, end.serverSide.TIME_WAIT ?? 0);
   peakClientTw = Math.max(peakClientTw, end.clientSide.TIME_WAIT ?? 0);
   const leak = report.scenarios.leak as typeof report.scenarios.leak & { abruptDisconnects?: number };
+  // The report's phase times count from runGate's start, which is within a millisecond of `origin`.
+  const leakPhase = report.phases.find((p) => p.name === 'leak');
+  const thirds = leakPhase
+    ? [0, 1, 2].map((i) => {
+        const from = leakPhase.startMs + ((leakPhase.endMs - leakPhase.startMs) * i) / 3;
+        const to = leakPhase.startMs + ((leakPhase.endMs - leakPhase.startMs) * (i + 1)) / 3;
+        return Math.max(0, ...timeline.filter((x) => x.tMs >= from && x.tMs < to).map((x) => x.rss));
+      })
+    : [];
   const flap = report.scenarios.flapping;
   const merge = (a: Record<string, number>, b: Record<string, number>): Record<string, number> => {
     const out = { ...a };
@@ -107,6 +121,7 @@ async function scaleRun(name: string, concurrentConnections: number, extra: RawI
     handshakeP99Ms: leak.handshakeMs?.p99 ?? null,
     peakEstablished,
     gateRss: { beforeBytes: before.rss, peakBytes: peakRss, afterBytes: process.memoryUsage().rss, peakHeapUsedBytes: peakHeap },
+    gateRssPeakByLeakThirdBytes: thirds,
     gateRssBytesPerConnection: Math.round((peakRss - before.rss) / concurrentConnections),
     timeWait: { peakServerSide: peakServerTw, peakClientSide: peakClientTw, end },
   };
