@@ -145,6 +145,8 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
     expect(gateRun.stdout.split('\n').filter((l) => l.includes(TOKEN))).toEqual([`::add-mask::${TOKEN}`]);
     expect(JSON.stringify(gateRun.report)).not.toContain(TOKEN);
     expect(gateRun.report!.environment.pullRequest).toBe(PR);
+    // The PR's head commit, not the merge commit GITHUB_SHA names on pull_request events.
+    expect(gateRun.report!.environment.commit).toBe(HEAD_SHA);
 
     // The fork setup's second workflow: reads the artifact, finds the PR in the report, cannot write.
     api.readOnly = true;

@@ -257,6 +257,15 @@ describe('leak checks', () => {
     expect(byId['process-growth']).toMatchObject({ status: 'fail', value: 65 });
     expect(byId['thread-growth']!.status).toBe('pass');
   });
+  it('does not judge a trend fitted over too few connections', () => {
+    const few = measurements({ memory: analyzeMemory([], 100, [0, 12, 16, 20].map((c) => ({ connections: c, rssBytes: (40_000 + 300 * c) * 1024 }))) });
+    const trend = runChecks(config, few).find((c) => c.id === 'leak-per-connection')!;
+    expect(trend).toMatchObject({ status: 'not-measured', value: null, measured: '300.0 ± 0.0 KB/conn' });
+    expect(trend.detail).toContain('only 8 connections');
+    const strict = runChecks(parseConfig({ url: 'ws://127.0.0.1:1/', 'max-leak-kb-per-connection': '50' }), few);
+    expect(strict.find((c) => c.id === 'leak-per-connection')!.status).toBe('fail');
+  });
+
   it('shows unreadable signals as not measured by default, and fails a limit set on purpose', () => {
     const unread = analyzeSignals(
       { fds: null, threads: null, processes: 1, lingeringConnections: null, sessions: null },

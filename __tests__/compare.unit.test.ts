@@ -12,6 +12,10 @@ function withGrowth(mb: number, kbPerConn: number, p95: number): Report {
   return {
     ...r,
     memory: { ...r.memory, retainedGrowthBytes: mb * MB, trend: { ...r.memory.trend!, kbPerConnection: kbPerConn } },
+    checks: [
+      ...r.checks.filter((c) => c.id !== 'leak-per-connection'),
+      { id: 'leak-per-connection', title: 'memory trend', measured: `${kbPerConn} KB/conn`, limit: '<= 100 KB/conn', value: kbPerConn, level: 'error', status: 'pass' },
+    ],
     scenarios: {
       ...r.scenarios,
       flapping: { ...r.scenarios.flapping, handshakeMs: { ...r.scenarios.flapping.handshakeMs!, p95 } },

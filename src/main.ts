@@ -91,10 +91,22 @@ export async function run(): Promise<void> {
   }
 }
 
-/** Records the pull request in the report, so a post-comment run for a fork PR knows where to post. */
+/**
+ * Records the pull request in the report, so a post-comment run for a fork PR knows where to post, and
+ * its head commit: on pull_request events GITHUB_SHA is a merge commit nobody pushed.
+ */
 function withPullRequest(report: Report, comment: CommentConfig): Report {
-  const target = resolveTarget(readEvent(), comment.prNumber, null);
-  return { ...report, environment: { ...report.environment, pullRequest: 'skip' in target ? null : target.pr.number } };
+  const event = readEvent();
+  const target = resolveTarget(event, comment.prNumber, null);
+  const head = (event.payload as { pull_request?: { head?: { sha?: unknown } } }).pull_request?.head?.sha;
+  return {
+    ...report,
+    environment: {
+      ...report.environment,
+      pullRequest: 'skip' in target ? null : target.pr.number,
+      commit: typeof head === 'string' ? head : report.environment.commit,
+    },
+  };
 }
 
 /**

@@ -142,6 +142,9 @@ function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string)
   return drafts;
 }
 
+/** Fewest connections between the first and last fitted reading for a trend to mean anything. */
+export const MIN_TREND_SPAN = 25;
+
 function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
   const limit = config.limits.maxLeakKbPerConnection;
   if (limit.value === null) return [];
@@ -151,10 +154,18 @@ function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string):
     return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}` }];
   }
   const se = memory.trend!.standardErrorKb;
+  const measured = `${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''} KB/conn`;
+  const fitted = memory.trend!.points.slice(memory.trend!.skipped);
+  const span = fitted.at(-1)!.connections - fitted[0]!.connections;
+  if (span < MIN_TREND_SPAN) {
+    // Over a handful of connections, allocator noise alone reads as tens of KB per connection.
+    const detail = `fitted over only ${span} connections; a trend needs ${MIN_TREND_SPAN} or more (raise leak-cycles)`;
+    return [{ ...base, measured, value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail }];
+  }
   return [
     {
       ...base,
-      measured: `${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''} KB/conn`,
+      measured,
       value: slope,
       outcome: slope <= limit.value ? 'pass' : 'fail',
       detail: `fitted over ${memory.trend!.points.length - memory.trend!.skipped} readings from ${memory.trend!.points[memory.trend!.skipped]!.connections} to ${memory.trend!.points.at(-1)!.connections} connections`,

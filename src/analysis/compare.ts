@@ -56,7 +56,8 @@ export const METRICS: readonly MetricSpec[] = [
     floor: 5,
     read: (r) => (r.memory.retainedGrowthBytes === null ? null : r.memory.retainedGrowthBytes / 1024 / 1024),
   },
-  { id: 'leak-per-connection', title: 'memory trend', unit: 'KB/conn', worse: 'up', floor: 30, read: (r) => r.memory.trend?.kbPerConnection ?? null },
+  // The check's value, not the raw fit: a trend the check did not trust (too few connections) is not compared.
+  { id: 'leak-per-connection', title: 'memory trend', unit: 'KB/conn', worse: 'up', floor: 30, read: checkValue('leak-per-connection') },
   { id: 'fd-growth', title: 'open fd growth', unit: '', worse: 'up', floor: 4, read: (r) => r.signals?.growth.fds ?? null },
   {
     id: 'lingering-connections',
