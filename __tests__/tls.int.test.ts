@@ -44,7 +44,10 @@ describe('wss:// with a self-signed certificate', () => {
 
   it('passes with insecure-tls: true and no CA', async () => {
     const report = await gate({ ...QUICK, ...wssServer(), 'insecure-tls': 'true', expect: 'echo' });
-    expect(notPassed(report)).toEqual([]);
+    // QUICK makes too few connections for some checks to judge: none may fail.
+    expect(notPassed(report).filter((line) => !line.includes(': not-measured,'))).toEqual([]);
+    expect(report.verdict).toBe('pass');
+    expect(report.scenarios.recovery).toMatchObject({ messagesAnswered: 5, closedCleanly: true });
     expectNothingLeftRunning(report);
   });
 
