@@ -300,7 +300,7 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
     serverInfo.pid === null
       ? {
           ...analyzeMemory([], config.sampleIntervalMs),
-          reason: launching ? 'the server never started' : 'attached without a known pid: set server-pid (or run on Linux, where the port owner is found)',
+          reason: launching ? 'the server never started' : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
       : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs, trendPoints);
   const signals = analyzeSignals(signalsBaseline, signalsAfter, signalNotes);

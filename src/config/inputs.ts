@@ -15,7 +15,7 @@ export const INPUTS = [
   { name: 'server-command', default: '', description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.' },
   { name: 'working-directory', default: '.', description: 'Directory the server command runs in.' },
   { name: 'server-env', default: '', description: 'Extra environment for the server, one KEY=VALUE per line.' },
-  { name: 'server-pid', default: '', description: 'Attach mode only: pid of the running server, for memory sampling. On Linux the owner of the listening port is found when empty.' },
+  { name: 'server-pid', default: '', description: 'Attach mode only: pid of the running server, for memory sampling. When empty, the owner of the listening port is found (/proc on Linux, lsof on macOS, Get-NetTCPConnection on Windows).' },
   { name: 'server-log', default: '', description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory." },
   { name: 'url', default: '', description: 'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to the server as PORT.' },
   { name: 'startup-timeout-s', default: '30', description: 'Seconds to wait for the first successful WebSocket handshake.' },
