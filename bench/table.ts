@@ -61,7 +61,7 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
       add(
         1,
         `engine / bare \`ws\` loop, concurrency ${row.concurrency}, ${row.mode === 'clean' ? 'close(1000)' : 'terminate()'}`,
-        `${fmt(row.gateCyclesPerSecond)} / ${fmt(row.bareCyclesPerSecond)} cycles/s = **${fmt(row.ratio, 2)}** (${row.pairs} alternating blocks of ${fmt(row.cyclesPerBlock)} each; best blocks ${fmt(row.bestBlocksRatio, 2)}); client CPU ${fmt(gateCpu)} / ${fmt(bareCpu)} µs per cycle`,
+        `${fmt(row.gateCyclesPerSecond)} / ${fmt(row.bareCyclesPerSecond)} cycles/s = **${fmt(row.ratio, 3)}** (${row.pairs} alternating blocks of ${fmt(row.cyclesPerBlock)} each; best blocks ${fmt(row.bestBlocksRatio, 3)}); client CPU ${fmt(gateCpu)} / ${fmt(bareCpu)} µs per cycle`,
         '≥ 0.90',
         row.ratio >= 0.9,
       );
