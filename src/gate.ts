@@ -345,6 +345,7 @@ function exitText(exit: { code: number | null; signal: string | null }): string 
   return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
 }
 
-function loadLine(r: { connected: number; attempts: number; cleanDisconnects: number }): string {
-  return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected} closed cleanly`;
+function loadLine(r: { connected: number; attempts: number; cleanDisconnects: number; abruptDisconnects: number }): string {
+  const cut = r.abruptDisconnects > 0 ? `, ${r.abruptDisconnects} cut on purpose` : '';
+  return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected - r.abruptDisconnects} closed cleanly${cut}`;
 }
