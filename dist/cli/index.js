@@ -9066,7 +9066,8 @@ function exitText(exit) {
     return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
 }
 function loadLine(r) {
-    return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected} closed cleanly`;
+    const cut = r.abruptDisconnects > 0 ? `, ${r.abruptDisconnects} cut on purpose` : '';
+    return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected - r.abruptDisconnects} closed cleanly${cut}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/validate.ts
