@@ -62,6 +62,15 @@ describe('CLI bundle', () => {
     expect(readFileSync(join(run.cwd, 'report.md'), 'utf8')).toMatch(/^✅ WebSocket resilience/);
   });
 
+  it('prints no warning of its own with 50 concurrent clients on one abort signal', async () => {
+    const run = await cli(
+      flags({ ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', 'leak-clients': '50', 'leak-cycles': '2' }),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/connect success rate\s+100 % \(108\/108\)/);
+    expect(run.stderr).not.toMatch(/Warning/);
+  });
+
   it('writes no JSON report unless asked', async () => {
     const run = await cli(flags({ ...QUICK, scenarios: 'recovery', 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' }));
     expect(run.code, run.stderr).toBe(0);

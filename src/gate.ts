@@ -1,5 +1,6 @@
 // Runs the phases in order under one AbortSignal and one deadline, always tears down, returns the Report.
 
+import { setMaxListeners } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,6 +52,8 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
   const progress = options.onProgress ?? (() => {});
   const controller = new AbortController();
   const signal = controller.signal;
+  // Every connection in flight listens to this one signal: hundreds of clients are by design, not a leak.
+  setMaxListeners(0, signal);
   let stopped: StopInfo | null = null;
   let phase: PhaseName = 'startup';
   const phases: PhaseSpan[] = [{ name: 'startup', startMs: 0, endMs: 0 }];

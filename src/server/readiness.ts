@@ -23,7 +23,7 @@ export class NotReadyError extends Error {
 
 /**
  * Tries handshakes until one succeeds, `timeoutMs` passes, `signal` aborts, or `gaveUp()` returns a
- * reason (the server process exited). Backoff grows from 50 ms to 500 ms.
+ * reason (the server process exited). Backoff grows from 50 ms to 100 ms: a refused attempt costs little.
  */
 export async function waitForHandshake(
   target: Target,
@@ -71,7 +71,7 @@ export async function waitForHandshake(
     } catch {
       throw new NotReadyError('stopped while waiting for the server to accept a handshake', last);
     }
-    delay = Math.min(delay * 2, 500);
+    delay = Math.min(delay * 2, 100);
   }
 }
 
