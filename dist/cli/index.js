@@ -2,12 +2,12 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 364:
+/***/ 636:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const stats = __nccwpck_require__(427)
+const stats = __nccwpck_require__(931)
 
 /**
  * Get pid informations.
@@ -47,12 +47,12 @@ function pidusage (pids, options, callback) {
 }
 
 module.exports = pidusage
-module.exports.clear = __nccwpck_require__(628).clear
+module.exports.clear = __nccwpck_require__(244).clear
 
 
 /***/ }),
 
-/***/ 225:
+/***/ 353:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -107,14 +107,14 @@ module.exports = run
 
 /***/ }),
 
-/***/ 602:
+/***/ 346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const os = __nccwpck_require__(857)
-const bin = __nccwpck_require__(225)
-const history = __nccwpck_require__(628)
+const bin = __nccwpck_require__(353)
+const history = __nccwpck_require__(244)
 
 function parseDate (datestr) {
   const year = datestr.substring(0, 4)
@@ -253,13 +253,13 @@ module.exports = gwmi
 
 /***/ }),
 
-/***/ 24:
+/***/ 152:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const os = __nccwpck_require__(857)
 const fs = __nccwpck_require__(896)
 const exec = (__nccwpck_require__(317).exec)
-const parallel = __nccwpck_require__(559)
+const parallel = __nccwpck_require__(327)
 
 /**
  * Gathers Clock, PageSize and system uptime through /proc/uptime
@@ -351,7 +351,7 @@ function getconf (keyword, options, next) {
 
 /***/ }),
 
-/***/ 559:
+/***/ 327:
 /***/ ((module) => {
 
 // execute an array of asynchronous functions in parallel
@@ -402,7 +402,7 @@ module.exports = parallel
 
 /***/ }),
 
-/***/ 628:
+/***/ 244:
 /***/ ((module) => {
 
 
@@ -501,14 +501,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 668:
+/***/ 852:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const fs = __nccwpck_require__(896)
 const path = __nccwpck_require__(928)
-const updateCpu = __nccwpck_require__(24)
-const parallel = __nccwpck_require__(559)
-const history = __nccwpck_require__(628)
+const updateCpu = __nccwpck_require__(152)
+const parallel = __nccwpck_require__(327)
+const history = __nccwpck_require__(244)
 let cpuInfo = null
 const SIZE = 1024 // if the stat file is bigger then this I'll buy you a drink
 
@@ -648,14 +648,14 @@ module.exports = procfile
 
 /***/ }),
 
-/***/ 875:
+/***/ 363:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const os = __nccwpck_require__(857)
-const bin = __nccwpck_require__(225)
-const history = __nccwpck_require__(628)
+const bin = __nccwpck_require__(353)
+const history = __nccwpck_require__(244)
 
 const PLATFORM = os.platform()
 
@@ -790,7 +790,7 @@ module.exports = ps
 
 /***/ }),
 
-/***/ 427:
+/***/ 931:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -800,10 +800,10 @@ const os = __nccwpck_require__(857)
 const path = __nccwpck_require__(928)
 
 const requireMap = {
-  ps: () => __nccwpck_require__(875),
-  procfile: () => __nccwpck_require__(668),
-  wmic: () => __nccwpck_require__(74),
-  gwmi: () => __nccwpck_require__(602)
+  ps: () => __nccwpck_require__(363),
+  procfile: () => __nccwpck_require__(852),
+  wmic: () => __nccwpck_require__(938),
+  gwmi: () => __nccwpck_require__(346)
 }
 
 const platformToMethod = {
@@ -906,14 +906,14 @@ module.exports = get
 
 /***/ }),
 
-/***/ 74:
+/***/ 938:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const os = __nccwpck_require__(857)
-const bin = __nccwpck_require__(225)
-const history = __nccwpck_require__(628)
+const bin = __nccwpck_require__(353)
+const history = __nccwpck_require__(244)
 
 function parseDate (datestr) {
   const year = datestr.substring(0, 4)
@@ -1046,14 +1046,14 @@ module.exports = wmic
 
 /***/ }),
 
-/***/ 587:
+/***/ 803:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { websocketMask, websocketUnmask } = __nccwpck_require__(611);
 
-const { EMPTY_BUFFER } = __nccwpck_require__(663);
+const { EMPTY_BUFFER } = __nccwpck_require__(791);
 
 const FastBuffer = Buffer[Symbol.species];
 
@@ -1176,7 +1176,7 @@ if (websocketMask) {
   };
 } /* istanbul ignore else  */ else if (!process.env.WS_NO_BUFFER_UTIL) {
   try {
-    const bufferUtil = __nccwpck_require__(204);
+    const bufferUtil = __nccwpck_require__(708);
 
     module.exports.mask = function (source, mask, output, offset, length) {
       if (length < 48) _mask(source, mask, output, offset, length);
@@ -1195,7 +1195,7 @@ if (websocketMask) {
 
 /***/ }),
 
-/***/ 663:
+/***/ 791:
 /***/ ((module) => {
 
 
@@ -1221,12 +1221,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 474:
+/***/ 634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kForOnEventAttribute, kListener } = __nccwpck_require__(663);
+const { kForOnEventAttribute, kListener } = __nccwpck_require__(791);
 
 const kCode = Symbol('kCode');
 const kData = Symbol('kData');
@@ -1520,12 +1520,12 @@ function callListener(listener, thisArg, event) {
 
 /***/ }),
 
-/***/ 183:
+/***/ 335:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { tokenChars } = __nccwpck_require__(583);
+const { tokenChars } = __nccwpck_require__(615);
 
 /**
  * Adds an offer to the map of extension offers or a parameter to the map of
@@ -1730,7 +1730,7 @@ module.exports = { format, parse };
 
 /***/ }),
 
-/***/ 406:
+/***/ 958:
 /***/ ((module) => {
 
 
@@ -1792,16 +1792,16 @@ module.exports = Limiter;
 
 /***/ }),
 
-/***/ 600:
+/***/ 376:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const zlib = __nccwpck_require__(106);
 
-const bufferUtil = __nccwpck_require__(587);
-const Limiter = __nccwpck_require__(406);
-const { kStatusCode } = __nccwpck_require__(663);
+const bufferUtil = __nccwpck_require__(803);
+const Limiter = __nccwpck_require__(958);
+const { kStatusCode } = __nccwpck_require__(791);
 
 const FastBuffer = Buffer[Symbol.species];
 const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -2329,22 +2329,22 @@ function inflateOnError(err) {
 
 /***/ }),
 
-/***/ 949:
+/***/ 893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(203);
 
-const PerMessageDeflate = __nccwpck_require__(600);
+const PerMessageDeflate = __nccwpck_require__(376);
 const {
   BINARY_TYPES,
   EMPTY_BUFFER,
   kStatusCode,
   kWebSocket
-} = __nccwpck_require__(663);
-const { concat, toArrayBuffer, unmask } = __nccwpck_require__(587);
-const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(583);
+} = __nccwpck_require__(791);
+const { concat, toArrayBuffer, unmask } = __nccwpck_require__(803);
+const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(615);
 
 const FastBuffer = Buffer[Symbol.species];
 
@@ -3087,7 +3087,7 @@ module.exports = Receiver;
 
 /***/ }),
 
-/***/ 429:
+/***/ 389:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex" }] */
@@ -3100,10 +3100,10 @@ const {
   types: { isUint8Array }
 } = __nccwpck_require__(23);
 
-const PerMessageDeflate = __nccwpck_require__(600);
-const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(663);
-const { isBlob, isValidStatusCode } = __nccwpck_require__(583);
-const { mask: applyMask, toBuffer } = __nccwpck_require__(587);
+const PerMessageDeflate = __nccwpck_require__(376);
+const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(791);
+const { isBlob, isValidStatusCode } = __nccwpck_require__(615);
+const { mask: applyMask, toBuffer } = __nccwpck_require__(803);
 
 const kByteLength = Symbol('kByteLength');
 const maskBuffer = Buffer.alloc(4);
@@ -3704,13 +3704,13 @@ function onError(sender, err, cb) {
 
 /***/ }),
 
-/***/ 876:
+/***/ 412:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^WebSocket$" }] */
 
 
-const WebSocket = __nccwpck_require__(537);
+const WebSocket = __nccwpck_require__(681);
 const { Duplex } = __nccwpck_require__(203);
 
 /**
@@ -3872,12 +3872,12 @@ module.exports = createWebSocketStream;
 
 /***/ }),
 
-/***/ 356:
+/***/ 332:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { tokenChars } = __nccwpck_require__(583);
+const { tokenChars } = __nccwpck_require__(615);
 
 /**
  * Parses the `Sec-WebSocket-Protocol` header into a set of subprotocol names.
@@ -3941,14 +3941,14 @@ module.exports = { parse };
 
 /***/ }),
 
-/***/ 583:
+/***/ 615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isUtf8 } = __nccwpck_require__(181);
 
-const { hasBlob } = __nccwpck_require__(663);
+const { hasBlob } = __nccwpck_require__(791);
 
 //
 // Allowed token characters:
@@ -4087,7 +4087,7 @@ if (isUtf8) {
   };
 } /* istanbul ignore else  */ else if (!process.env.WS_NO_UTF_8_VALIDATE) {
   try {
-    const isValidUTF8 = __nccwpck_require__(101);
+    const isValidUTF8 = __nccwpck_require__(414);
 
     module.exports.isValidUTF8 = function (buf) {
       return buf.length < 32 ? _isValidUTF8(buf) : isValidUTF8(buf);
@@ -4100,7 +4100,7 @@ if (isUtf8) {
 
 /***/ }),
 
-/***/ 241:
+/***/ 129:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex$", "caughtErrors": "none" }] */
@@ -4112,11 +4112,11 @@ const http = __nccwpck_require__(611);
 const { Duplex } = __nccwpck_require__(203);
 const { createHash } = __nccwpck_require__(982);
 
-const extension = __nccwpck_require__(183);
-const PerMessageDeflate = __nccwpck_require__(600);
-const subprotocol = __nccwpck_require__(356);
-const WebSocket = __nccwpck_require__(537);
-const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(663);
+const extension = __nccwpck_require__(335);
+const PerMessageDeflate = __nccwpck_require__(376);
+const subprotocol = __nccwpck_require__(332);
+const WebSocket = __nccwpck_require__(681);
+const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(791);
 
 const keyRegex = /^[+/0-9A-Za-z]{22}==$/;
 
@@ -4672,7 +4672,7 @@ function abortHandshakeOrEmitwsClientError(
 
 /***/ }),
 
-/***/ 537:
+/***/ 681:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex|Readable$", "caughtErrors": "none" }] */
@@ -4689,10 +4689,10 @@ const { randomBytes, createHash } = __nccwpck_require__(982);
 const { Duplex, Readable } = __nccwpck_require__(203);
 const { URL } = __nccwpck_require__(16);
 
-const PerMessageDeflate = __nccwpck_require__(600);
-const Receiver = __nccwpck_require__(949);
-const Sender = __nccwpck_require__(429);
-const { isBlob } = __nccwpck_require__(583);
+const PerMessageDeflate = __nccwpck_require__(376);
+const Receiver = __nccwpck_require__(893);
+const Sender = __nccwpck_require__(389);
+const { isBlob } = __nccwpck_require__(615);
 
 const {
   BINARY_TYPES,
@@ -4704,12 +4704,12 @@ const {
   kStatusCode,
   kWebSocket,
   NOOP
-} = __nccwpck_require__(663);
+} = __nccwpck_require__(791);
 const {
   EventTarget: { addEventListener, removeEventListener }
-} = __nccwpck_require__(474);
-const { format, parse } = __nccwpck_require__(183);
-const { toBuffer } = __nccwpck_require__(587);
+} = __nccwpck_require__(634);
+const { format, parse } = __nccwpck_require__(335);
+const { toBuffer } = __nccwpck_require__(803);
 
 const kAborted = Symbol('kAborted');
 const protocolVersions = [8, 13];
@@ -6150,7 +6150,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 204:
+/***/ 708:
 /***/ ((module) => {
 
 module.exports = eval("require")("bufferutil");
@@ -6158,7 +6158,7 @@ module.exports = eval("require")("bufferutil");
 
 /***/ }),
 
-/***/ 101:
+/***/ 414:
 /***/ ((module) => {
 
 module.exports = eval("require")("utf-8-validate");
@@ -6385,7 +6385,7 @@ const INPUTS = [
     { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
     { name: 'recovery-messages', default: '5', description: 'Recovery: test messages to send.' },
     { name: 'recovery-hold-ms', default: '1000', description: 'Recovery: how long the stable connection is held.' },
-    { name: 'message', default: 'ws-resilience-gate test message', description: 'Recovery: the test message text.' },
+    { name: 'message', default: 'ws-resilience-gate test message', description: 'Recovery: the test message, sent as given (a protocol packet works).' },
     { name: 'expect', default: 'none', description: 'Recovery: what a reply must be: none (sending is enough), any, echo, or /regex/flags.' },
     // Checks
     { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
@@ -7286,6 +7286,8 @@ function regressionChecks(comparison, options) {
     });
 }
 
+;// CONCATENATED MODULE: external "node:events"
+const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
@@ -7515,8 +7517,8 @@ function getText(url, timeoutMs) {
     });
 }
 
-// EXTERNAL MODULE: ../../work/main/node_modules/pidusage/index.js
-var pidusage = __nccwpck_require__(364);
+// EXTERNAL MODULE: ./node_modules/pidusage/index.js
+var pidusage = __nccwpck_require__(636);
 var pidusage_default = /*#__PURE__*/__nccwpck_require__.n(pidusage);
 ;// CONCATENATED MODULE: ./src/probe/sampler.ts
 // Samples the server tree's memory (summed RSS) and CPU at a fixed interval through the whole run.
@@ -7648,23 +7650,23 @@ function redactSecrets(value, secrets) {
 
 ;// CONCATENATED MODULE: external "node:tls"
 const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/stream.js
-var stream = __nccwpck_require__(876);
-// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/extension.js
-var extension = __nccwpck_require__(183);
-// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/permessage-deflate.js
-var permessage_deflate = __nccwpck_require__(600);
-// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/receiver.js
-var receiver = __nccwpck_require__(949);
-// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/sender.js
-var sender = __nccwpck_require__(429);
-// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/subprotocol.js
-var subprotocol = __nccwpck_require__(356);
-// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/websocket.js
-var websocket = __nccwpck_require__(537);
-// EXTERNAL MODULE: ../../work/main/node_modules/ws/lib/websocket-server.js
-var websocket_server = __nccwpck_require__(241);
-;// CONCATENATED MODULE: ../../work/main/node_modules/ws/wrapper.mjs
+// EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
+var stream = __nccwpck_require__(412);
+// EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
+var extension = __nccwpck_require__(335);
+// EXTERNAL MODULE: ./node_modules/ws/lib/permessage-deflate.js
+var permessage_deflate = __nccwpck_require__(376);
+// EXTERNAL MODULE: ./node_modules/ws/lib/receiver.js
+var receiver = __nccwpck_require__(893);
+// EXTERNAL MODULE: ./node_modules/ws/lib/sender.js
+var sender = __nccwpck_require__(389);
+// EXTERNAL MODULE: ./node_modules/ws/lib/subprotocol.js
+var subprotocol = __nccwpck_require__(332);
+// EXTERNAL MODULE: ./node_modules/ws/lib/websocket.js
+var websocket = __nccwpck_require__(681);
+// EXTERNAL MODULE: ./node_modules/ws/lib/websocket-server.js
+var websocket_server = __nccwpck_require__(129);
+;// CONCATENATED MODULE: ./node_modules/ws/wrapper.mjs
 
 
 
@@ -8027,7 +8029,8 @@ async function runRecovery(spec, target, signal) {
     }
     result.pingRttMs = summarize(rtts);
     for (let i = 0; i < spec.messages && !signal.aborted && serverClosed === null; i++) {
-        const text = spec.messages > 1 ? `${spec.message} #${i + 1}` : spec.message;
+        // Sent as given: a protocol packet (Socket.IO's `40`, a JSON command) must reach the server intact.
+        const text = spec.message;
         sending = true;
         const sendError = await sendWithin(ws, text, waitTimeoutMs);
         result.messagesSent += 1;
@@ -8461,7 +8464,7 @@ class NotReadyError extends Error {
 }
 /**
  * Tries handshakes until one succeeds, `timeoutMs` passes, `signal` aborts, or `gaveUp()` returns a
- * reason (the server process exited). Backoff grows from 50 ms to 500 ms.
+ * reason (the server process exited). Backoff grows from 50 ms to 100 ms: a refused attempt costs little.
  */
 async function waitForHandshake(target, options) {
     const start = performance.now();
@@ -8509,7 +8512,7 @@ async function waitForHandshake(target, options) {
         catch {
             throw new NotReadyError('stopped while waiting for the server to accept a handshake', last);
         }
-        delay = Math.min(delay * 2, 500);
+        delay = Math.min(delay * 2, 100);
     }
 }
 /** Why a wss:// handshake failed, with what to change. */
@@ -8750,6 +8753,7 @@ const TOOL_REPOSITORY_URL = 'https://github.com/ws-resilience-gate/ws-resilience
 
 
 
+
 /** Windows of samples the baseline needs: at least 500 ms and three samples. */
 function baselineWindowMs(sampleIntervalMs) {
     return Math.max(500, 3 * sampleIntervalMs);
@@ -8768,6 +8772,8 @@ async function runGate(config, options = {}) {
     const progress = options.onProgress ?? (() => { });
     const controller = new AbortController();
     const signal = controller.signal;
+    // Every connection in flight listens to this one signal: hundreds of clients are by design, not a leak.
+    (0,external_node_events_namespaceObject.setMaxListeners)(0, signal);
     let stopped = null;
     let phase = 'startup';
     const phases = [{ name: 'startup', startMs: 0, endMs: 0 }];

@@ -45,7 +45,7 @@ export const INPUTS = [
   { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
   { name: 'recovery-messages', default: '5', description: 'Recovery: test messages to send.' },
   { name: 'recovery-hold-ms', default: '1000', description: 'Recovery: how long the stable connection is held.' },
-  { name: 'message', default: 'ws-resilience-gate test message', description: 'Recovery: the test message text.' },
+  { name: 'message', default: 'ws-resilience-gate test message', description: 'Recovery: the test message, sent as given (a protocol packet works).' },
   { name: 'expect', default: 'none', description: 'Recovery: what a reply must be: none (sending is enough), any, echo, or /regex/flags.' },
   // Checks
   { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },

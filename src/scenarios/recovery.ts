@@ -73,7 +73,8 @@ export async function runRecovery(spec: RecoverySpec, target: Target, signal: Ab
   result.pingRttMs = summarize(rtts);
 
   for (let i = 0; i < spec.messages && !signal.aborted && serverClosed === null; i++) {
-    const text = spec.messages > 1 ? `${spec.message} #${i + 1}` : spec.message;
+    // Sent as given: a protocol packet (Socket.IO's `40`, a JSON command) must reach the server intact.
+    const text = spec.message;
     sending = true;
     const sendError = await sendWithin(ws, text, waitTimeoutMs);
     result.messagesSent += 1;
