@@ -7407,28 +7407,34 @@ function analyzeSignals(baseline, after, notes) {
     return { baseline, after, growth, notes: [...new Set(allNotes)] };
 }
 
-;// CONCATENATED MODULE: ./src/probe/signals.ts
-// Exact leak signals of the server tree, read from /proc (Linux): open fds, threads, processes, and
-// TCP connections on the server's port still ESTABLISHED or CLOSE_WAIT. Null where not measurable.
-
-const TCP_ESTABLISHED = '01';
-const TCP_CLOSE_WAIT = '08';
-/** Inodes of sockets with local port `port` in ESTABLISHED or CLOSE_WAIT, from a /proc/net/tcp{,6} table. */
-function lingeringInodes(procNetTcp, port) {
+;// CONCATENATED MODULE: ./src/probe/proc-net-tcp.ts
+// Reads /proc/net/tcp and /proc/net/tcp6 tables: which socket inodes sit on a local port in which state.
+/** Socket states as /proc/net/tcp writes them (hex). */
+const TCP_STATE = { ESTABLISHED: '01', CLOSE_WAIT: '08', LISTEN: '0A' };
+/** Inodes of the sockets whose local port is `port` and whose state is one of `states`. */
+function socketInodes(procNetTcp, port, states) {
     const inodes = [];
     for (const line of procNetTcp.split('\n').slice(1)) {
         const fields = line.trim().split(/\s+/);
         const local = fields[1];
         const state = fields[3];
         const inode = fields[9];
-        if (!local || !inode || inode === '0')
-            continue;
-        if (state !== TCP_ESTABLISHED && state !== TCP_CLOSE_WAIT)
+        if (!local || !inode || inode === '0' || !states.includes(state ?? ''))
             continue;
         if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port)
             inodes.push(inode);
     }
     return inodes;
+}
+
+;// CONCATENATED MODULE: ./src/probe/signals.ts
+// Exact leak signals of the server tree, read from /proc (Linux): open fds, threads, processes, and
+// TCP connections on the server's port still ESTABLISHED or CLOSE_WAIT. Null where not measurable.
+
+
+/** Inodes of sockets with local port `port` in ESTABLISHED or CLOSE_WAIT, from a /proc/net/tcp{,6} table. */
+function lingeringInodes(procNetTcp, port) {
+    return socketInodes(procNetTcp, port, [TCP_STATE.ESTABLISHED, TCP_STATE.CLOSE_WAIT]);
 }
 /** One reading of the tree's signals. On systems without /proc every figure but processes is null (reported n/a). */
 async function readSignals(pids, port, platform = process.platform) {
@@ -8387,22 +8393,10 @@ async function commandLine(pid, platform = process.platform) {
 // Get-NetTCPConnection on Windows.
 
 
-const TCP_LISTEN = '0A';
+
 /** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
 function listeningInodes(procNetTcp, port) {
-    const inodes = [];
-    for (const line of procNetTcp.split('\n').slice(1)) {
-        const fields = line.trim().split(/\s+/);
-        const local = fields[1];
-        const state = fields[3];
-        const inode = fields[9];
-        if (!local || !inode || state !== TCP_LISTEN)
-            continue;
-        const localPort = Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
-        if (localPort === port && inode !== '0')
-            inodes.push(inode);
-    }
-    return inodes;
+    return socketInodes(procNetTcp, port, [TCP_STATE.LISTEN]);
 }
 /** The first pid listed one a line (`lsof -t`, PowerShell), other than `exclude`; null when there is none. */
 function firstPid(text, exclude) {

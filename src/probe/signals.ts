@@ -2,6 +2,7 @@
 // TCP connections on the server's port still ESTABLISHED or CLOSE_WAIT. Null where not measurable.
 
 import { readFile, readdir, readlink } from 'node:fs/promises';
+import { socketInodes, TCP_STATE } from './proc-net-tcp.js';
 
 export interface SignalSnapshot {
   fds: number | null;
@@ -11,22 +12,9 @@ export interface SignalSnapshot {
   lingeringConnections: number | null;
 }
 
-const TCP_ESTABLISHED = '01';
-const TCP_CLOSE_WAIT = '08';
-
 /** Inodes of sockets with local port `port` in ESTABLISHED or CLOSE_WAIT, from a /proc/net/tcp{,6} table. */
 export function lingeringInodes(procNetTcp: string, port: number): string[] {
-  const inodes: string[] = [];
-  for (const line of procNetTcp.split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    const local = fields[1];
-    const state = fields[3];
-    const inode = fields[9];
-    if (!local || !inode || inode === '0') continue;
-    if (state !== TCP_ESTABLISHED && state !== TCP_CLOSE_WAIT) continue;
-    if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) inodes.push(inode);
-  }
-  return inodes;
+  return socketInodes(procNetTcp, port, [TCP_STATE.ESTABLISHED, TCP_STATE.CLOSE_WAIT]);
 }
 
 /** One reading of the tree's signals. On systems without /proc every figure but processes is null (reported n/a). */

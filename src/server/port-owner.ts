@@ -2,23 +2,12 @@
 // Get-NetTCPConnection on Windows.
 
 import { readFile, readdir, readlink } from 'node:fs/promises';
+import { socketInodes, TCP_STATE } from '../probe/proc-net-tcp.js';
 import { commandOutput, powershellArgs } from './process-tree.js';
-
-const TCP_LISTEN = '0A';
 
 /** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
 export function listeningInodes(procNetTcp: string, port: number): string[] {
-  const inodes: string[] = [];
-  for (const line of procNetTcp.split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    const local = fields[1];
-    const state = fields[3];
-    const inode = fields[9];
-    if (!local || !inode || state !== TCP_LISTEN) continue;
-    const localPort = Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
-    if (localPort === port && inode !== '0') inodes.push(inode);
-  }
-  return inodes;
+  return socketInodes(procNetTcp, port, [TCP_STATE.LISTEN]);
 }
 
 /** The first pid listed one a line (`lsof -t`, PowerShell), other than `exclude`; null when there is none. */
