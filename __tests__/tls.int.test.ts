@@ -51,6 +51,15 @@ describe('wss:// with a self-signed certificate', () => {
     expectNothingLeftRunning(report);
   });
 
+  it('reads an https:// stats-url with the same trust as the WebSocket connections', async () => {
+    const stats = { 'stats-url': 'https://127.0.0.1:0/stats' };
+    const trusted = await gate({ ...QUICK, ...wssServer(), ...stats, 'ca-file': CERT });
+    expect(check(trusted, 'session-growth')).toMatchObject({ status: 'pass', value: 0 });
+    expect(trusted.signals.baseline!.sessions).toBe(0);
+    const skipped = await gate({ ...QUICK, ...wssServer(), ...stats, 'insecure-tls': 'true' });
+    expect(check(skipped, 'session-growth')).toMatchObject({ status: 'pass', value: 0 });
+  });
+
   it('refuses the certificate without either, at the first handshake and saying what to set', async () => {
     const started = Date.now();
     const report = await gate({ ...QUICK, ...wssServer() });

@@ -105,7 +105,10 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
     const reading: SignalReading = { ...(await readSignals(treeOf ? await treeOf() : [], portOf(url))), sessions: null };
     if (config.stats.url) {
       try {
-        reading.sessions = await readSessions(statsUrlFor(config.stats.url, url), config.stats.field, config.client.connectTimeoutMs);
+        reading.sessions = await readSessions(statsUrlFor(config.stats.url, url), config.stats.field, config.client.connectTimeoutMs, {
+          ca: config.client.ca,
+          rejectUnauthorized: !config.client.insecureTls,
+        });
       } catch (err) {
         signalNotes.push(`stats-url: ${(err as Error).message}`);
       }

@@ -7475,8 +7475,11 @@ async function readSignals(pids, port, platform = process.platform) {
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: external "node:tls"
+const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 ;// CONCATENATED MODULE: ./src/probe/stats-url.ts
 // Sessions a server reports about itself: one numeric field of a JSON document at `stats-url`.
+
 
 
 /** Reads `field` (a dotted path such as `ws.sessions`) from `json`; throws when it is not a number. */
@@ -7491,8 +7494,8 @@ function numberAt(json, field) {
     return value;
 }
 /** GETs the stats URL (bounded by timeoutMs) and returns the session count it reports. */
-async function readSessions(url, field, timeoutMs) {
-    const { status, text } = await getText(url, timeoutMs);
+async function readSessions(url, field, timeoutMs, tls = {}) {
+    const { status, text } = await getText(url, timeoutMs, tls);
     if (status < 200 || status >= 300)
         throw new Error(`HTTP ${status} from ${url}`);
     let json;
@@ -7505,10 +7508,18 @@ async function readSessions(url, field, timeoutMs) {
     return numberAt(json, field);
 }
 /** One GET without keep-alive (no pooled socket outlives the call). */
-function getText(url, timeoutMs) {
+function getText(url, timeoutMs, tls) {
     return new Promise((resolve, reject) => {
-        const get = url.startsWith('https:') ? external_node_https_namespaceObject.get : external_node_http_namespaceObject.get;
-        const request = get(url, { agent: false, headers: { accept: 'application/json', connection: 'close' }, timeout: timeoutMs }, (response) => {
+        const https = url.startsWith('https:');
+        const get = https ? external_node_https_namespaceObject.get : external_node_http_namespaceObject.get;
+        const options = {
+            agent: false,
+            headers: { accept: 'application/json', connection: 'close' },
+            timeout: timeoutMs,
+            ...(https && tls.ca ? { ca: [...external_node_tls_namespaceObject.rootCertificates, tls.ca] } : {}),
+            ...(https && tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+        };
+        const request = get(url, options, (response) => {
             let text = '';
             response.setEncoding('utf8');
             response.on('data', (chunk) => {
@@ -7654,8 +7665,6 @@ function redactSecrets(value, secrets) {
     return walk(value);
 }
 
-;// CONCATENATED MODULE: external "node:tls"
-const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 // EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
 var stream = __nccwpck_require__(412);
 // EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
@@ -8820,7 +8829,10 @@ async function runGate(config, options = {}) {
         const reading = { ...(await readSignals(treeOf ? await treeOf() : [], portOf(url))), sessions: null };
         if (config.stats.url) {
             try {
-                reading.sessions = await readSessions(statsUrlFor(config.stats.url, url), config.stats.field, config.client.connectTimeoutMs);
+                reading.sessions = await readSessions(statsUrlFor(config.stats.url, url), config.stats.field, config.client.connectTimeoutMs, {
+                    ca: config.client.ca,
+                    rejectUnauthorized: !config.client.insecureTls,
+                });
             }
             catch (err) {
                 signalNotes.push(`stats-url: ${err.message}`);

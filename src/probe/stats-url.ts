@@ -2,6 +2,7 @@
 
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
+import { rootCertificates } from 'node:tls';
 
 /** Reads `field` (a dotted path such as `ws.sessions`) from `json`; throws when it is not a number. */
 export function numberAt(json: unknown, field: string): number {
@@ -16,8 +17,8 @@ export function numberAt(json: unknown, field: string): number {
 }
 
 /** GETs the stats URL (bounded by timeoutMs) and returns the session count it reports. */
-export async function readSessions(url: string, field: string, timeoutMs: number): Promise<number> {
-  const { status, text } = await getText(url, timeoutMs);
+export async function readSessions(url: string, field: string, timeoutMs: number, tls: StatsTls = {}): Promise<number> {
+  const { status, text } = await getText(url, timeoutMs, tls);
   if (status < 200 || status >= 300) throw new Error(`HTTP ${status} from ${url}`);
   let json: unknown;
   try {
@@ -28,11 +29,25 @@ export async function readSessions(url: string, field: string, timeoutMs: number
   return numberAt(json, field);
 }
 
+/** https:// stats URLs trust what the WebSocket connections trust (ca-file, insecure-tls). */
+export interface StatsTls {
+  ca?: string | null;
+  rejectUnauthorized?: boolean;
+}
+
 /** One GET without keep-alive (no pooled socket outlives the call). */
-function getText(url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+function getText(url: string, timeoutMs: number, tls: StatsTls): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const get = url.startsWith('https:') ? httpsGet : httpGet;
-    const request = get(url, { agent: false, headers: { accept: 'application/json', connection: 'close' }, timeout: timeoutMs }, (response) => {
+    const https = url.startsWith('https:');
+    const get = https ? httpsGet : httpGet;
+    const options = {
+      agent: false as const,
+      headers: { accept: 'application/json', connection: 'close' },
+      timeout: timeoutMs,
+      ...(https && tls.ca ? { ca: [...rootCertificates, tls.ca] } : {}),
+      ...(https && tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+    };
+    const request = get(url, options, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
