@@ -8,12 +8,11 @@ import { runChecks, verdictOf } from './analysis/checks.js';
 import { analyzeMemory } from './analysis/memory.js';
 import { analyzeSignals } from './analysis/signals.js';
 import { median } from './analysis/stats.js';
-import { readSignals } from './probe/signals.js';
-import { readSessions } from './probe/stats-url.js';
+import { LeakSignals } from './probe/leak-signals.js';
 import type { Target } from './client/connection.js';
 import type { Config } from './config/parse.js';
 import { ResourceSampler } from './probe/sampler.js';
-import type { PhaseName, PhaseSpan, Report, ServerInfo, SignalReading, StopInfo } from './report/schema.js';
+import type { PhaseName, PhaseSpan, Report, ServerInfo, StopInfo } from './report/schema.js';
 import { REPORT_SCHEMA_VERSION } from './report/schema.js';
 import { redactSecrets } from './report/redact.js';
 import { emptyLoadResult, runLoad, type LoadSpec } from './scenarios/load.js';
@@ -97,24 +96,8 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
   let sampler: ResourceSampler | null = null;
   /** Lists the server tree now; null when no pid is known (attach mode without one). */
   let treeOf: (() => Promise<number[]>) | null = null;
-  const signalNotes: string[] = [];
-  let signalsBaseline: SignalReading | null = null;
-  let signalsAfter: SignalReading | null = null;
+  let leakSignals: LeakSignals | null = null;
   const trendPoints: Array<{ connections: number; rssBytes: number }> = [];
-  const readSignalsNow = async (): Promise<SignalReading> => {
-    const reading: SignalReading = { ...(await readSignals(treeOf ? await treeOf() : [], portOf(url))), sessions: null };
-    if (config.stats.url) {
-      try {
-        reading.sessions = await readSessions(statsUrlFor(config.stats.url, url), config.stats.field, config.client.connectTimeoutMs, {
-          ca: config.client.ca,
-          rejectUnauthorized: !config.client.insecureTls,
-        });
-      } catch (err) {
-        signalNotes.push(`stats-url: ${(err as Error).message}`);
-      }
-    }
-    return reading;
-  };
   /** Waits a settle window and returns the median RSS sampled in it (one point of the leak trend). */
   const settledRss = async (): Promise<number | null> => {
     if (!sampler) return null;
@@ -242,7 +225,8 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
     enter('baseline', `${baselineWindowMs(config.sampleIntervalMs)} ms idle`);
     await wait(baselineWindowMs(config.sampleIntervalMs));
     await sampler?.sampleOnce();
-    signalsBaseline = await readSignalsNow();
+    leakSignals = new LeakSignals(config, url, treeOf);
+    await leakSignals.readBaseline();
     const baselineRss = median(sampler?.samples.filter((x) => x.phase === 'baseline').map((x) => x.rssBytes) ?? []);
     if (baselineRss !== null) trendPoints.push({ connections: 0, rssBytes: baselineRss });
 
@@ -271,7 +255,7 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
     enter('cooldown', `${config.cooldownMs} ms idle`);
     await wait(config.cooldownMs);
     await sampler?.sampleOnce();
-    signalsAfter = await readSignalsNow();
+    await leakSignals.readAfter();
 
     if (enabled('recovery')) {
       enter('recovery', `${recoverySpec.pings} pings, ${recoverySpec.messages} messages, expect ${recovery.expect}`);
@@ -309,7 +293,7 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
           reason: launching ? 'the server never started' : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
       : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs, trendPoints);
-  const signals = analyzeSignals(signalsBaseline, signalsAfter, signalNotes);
+  const signals = analyzeSignals(leakSignals?.baseline ?? null, leakSignals?.after ?? null, leakSignals?.notes ?? []);
   const measurements = { server: serverInfo, stopped, flapping, leak, recovery, memory, signals };
   const checks = runChecks(config, measurements);
   const report: Report = {
@@ -338,13 +322,6 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
   };
   // A server may print or echo a header value back; the report must not carry it.
   return redactSecrets(report, Object.values(config.client.headers));
-}
-
-/** Port 0 in stats-url means the server's own port (which port 0 in url may have picked). */
-function statsUrlFor(statsUrl: string, serverUrl: string): string {
-  const stats = new URL(statsUrl);
-  if (stats.port === '0') stats.port = String(portOf(serverUrl));
-  return stats.toString();
 }
 
 function exitText(exit: { code: number | null; signal: string | null }): string {

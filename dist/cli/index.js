@@ -7407,6 +7407,72 @@ function analyzeSignals(baseline, after, notes) {
     return { baseline, after, growth, notes: [...new Set(allNotes)] };
 }
 
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./src/server/endpoint.ts
+// The server's address: picking a free port, and asking whether anything already listens there.
+
+/** Hosts to try for a URL host: `localhost` may be served on either loopback family. */
+function candidateAddresses(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    if (host === 'localhost') {
+        return [
+            { host: '127.0.0.1', pinned: { address: '127.0.0.1', family: 4 } },
+            { host: '::1', pinned: { address: '::1', family: 6 } },
+        ];
+    }
+    return [{ host }];
+}
+/** A port that was free on loopback a moment ago (the server binds it right after). */
+function pickFreePort() {
+    return new Promise((resolve, reject) => {
+        const server = (0,external_node_net_namespaceObject.createServer)();
+        server.unref();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            const port = typeof address === 'object' && address ? address.port : 0;
+            server.close(() => resolve(port));
+        });
+    });
+}
+/** Replaces port 0 in a ws:// URL with `port`. */
+function withPort(url, port) {
+    const u = new URL(url);
+    u.port = String(port);
+    return u.toString();
+}
+function portOf(url) {
+    const u = new URL(url);
+    if (u.port !== '')
+        return Number(u.port);
+    return u.protocol === 'wss:' ? 443 : 80;
+}
+/** True when a TCP connection to host:port succeeds within timeoutMs. */
+function tcpAnswers(host, port, timeoutMs = 500) {
+    return new Promise((resolve) => {
+        const socket = (0,external_node_net_namespaceObject.connect)({ host, port });
+        const done = (answered) => {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(answered);
+        };
+        const timer = setTimeout(() => done(false), timeoutMs);
+        socket.once('connect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+/** The address already answering on the URL's port, or null when none does. */
+async function existingListener(url) {
+    const u = new URL(url);
+    const port = portOf(url);
+    for (const { host } of candidateAddresses(u.hostname)) {
+        if (await tcpAnswers(host, port))
+            return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    }
+    return null;
+}
+
 ;// CONCATENATED MODULE: ./src/probe/proc-net-tcp.ts
 // Reads /proc/net/tcp and /proc/net/tcp6 tables: which socket inodes sit on a local port in which state.
 /** Socket states as /proc/net/tcp writes them (hex). */
@@ -7532,6 +7598,60 @@ function getText(url, timeoutMs, tls) {
         request.on('timeout', () => request.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
         request.on('error', reject);
     });
+}
+
+;// CONCATENATED MODULE: ./src/probe/leak-signals.ts
+// The exact leak signals of one run: read at baseline and after cooldown, with what made any of them n/a.
+
+
+
+class LeakSignals {
+    config;
+    serverUrl;
+    listTree;
+    baseline = null;
+    after = null;
+    /** Why a signal could not be read (a stats-url error), one line each. */
+    notes = [];
+    /**
+     * @param serverUrl the URL the run connects to (port 0 already replaced)
+     * @param listTree lists the server tree now; null when no pid is known
+     */
+    constructor(config, serverUrl, listTree) {
+        this.config = config;
+        this.serverUrl = serverUrl;
+        this.listTree = listTree;
+    }
+    async readBaseline() {
+        this.baseline = await this.read();
+    }
+    async readAfter() {
+        this.after = await this.read();
+    }
+    async read() {
+        const pids = this.listTree ? await this.listTree() : [];
+        const reading = { ...(await readSignals(pids, portOf(this.serverUrl))), sessions: null };
+        const { stats, client } = this.config;
+        if (stats.url) {
+            try {
+                reading.sessions = await readSessions(statsUrlFor(stats.url, this.serverUrl), stats.field, client.connectTimeoutMs, {
+                    ca: client.ca,
+                    rejectUnauthorized: !client.insecureTls,
+                });
+            }
+            catch (err) {
+                this.notes.push(`stats-url: ${err.message}`);
+            }
+        }
+        return reading;
+    }
+}
+/** Port 0 in stats-url means the server's own port (which port 0 in url may have picked). */
+function statsUrlFor(statsUrl, serverUrl) {
+    const stats = new URL(statsUrl);
+    if (stats.port === '0')
+        stats.port = String(portOf(serverUrl));
+    return stats.toString();
 }
 
 // EXTERNAL MODULE: ./node_modules/pidusage/index.js
@@ -7700,6 +7820,8 @@ var websocket_server = __nccwpck_require__(129);
 
 
 const now = () => performance.now();
+/** How early a Node timer may fire against performance.now() (measured: about 0.6 ms). */
+const TIMER_SLACK_MS = 5;
 /** Options handed to `ws` for every connection of the target. */
 function clientOptions(target) {
     return {
@@ -7830,7 +7952,8 @@ function closeConnection(ws, mode, timeoutMs) {
                 resolve({ clean: true, closeMs, code });
             }
             else if (code === 1006) {
-                resolve({ clean: false, closeMs, code, failure: closeMs >= timeoutMs ? 'close-timeout' : 'no-close-frame' });
+                // Timers fire up to a millisecond early against performance.now(): ws's own close timer ended it.
+                resolve({ clean: false, closeMs, code, failure: closeMs >= timeoutMs - TIMER_SLACK_MS ? 'close-timeout' : 'no-close-frame' });
             }
             else {
                 resolve({ clean: false, closeMs, code, failure: `close-${code}` });
@@ -8161,72 +8284,6 @@ function emptyRecoveryResult(spec, enabled) {
         closedCleanly: false,
         problems: [],
     };
-}
-
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-;// CONCATENATED MODULE: ./src/server/endpoint.ts
-// The server's address: picking a free port, and asking whether anything already listens there.
-
-/** Hosts to try for a URL host: `localhost` may be served on either loopback family. */
-function candidateAddresses(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '');
-    if (host === 'localhost') {
-        return [
-            { host: '127.0.0.1', pinned: { address: '127.0.0.1', family: 4 } },
-            { host: '::1', pinned: { address: '::1', family: 6 } },
-        ];
-    }
-    return [{ host }];
-}
-/** A port that was free on loopback a moment ago (the server binds it right after). */
-function pickFreePort() {
-    return new Promise((resolve, reject) => {
-        const server = (0,external_node_net_namespaceObject.createServer)();
-        server.unref();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const address = server.address();
-            const port = typeof address === 'object' && address ? address.port : 0;
-            server.close(() => resolve(port));
-        });
-    });
-}
-/** Replaces port 0 in a ws:// URL with `port`. */
-function withPort(url, port) {
-    const u = new URL(url);
-    u.port = String(port);
-    return u.toString();
-}
-function portOf(url) {
-    const u = new URL(url);
-    if (u.port !== '')
-        return Number(u.port);
-    return u.protocol === 'wss:' ? 443 : 80;
-}
-/** True when a TCP connection to host:port succeeds within timeoutMs. */
-function tcpAnswers(host, port, timeoutMs = 500) {
-    return new Promise((resolve) => {
-        const socket = (0,external_node_net_namespaceObject.connect)({ host, port });
-        const done = (answered) => {
-            clearTimeout(timer);
-            socket.destroy();
-            resolve(answered);
-        };
-        const timer = setTimeout(() => done(false), timeoutMs);
-        socket.once('connect', () => done(true));
-        socket.once('error', () => done(false));
-    });
-}
-/** The address already answering on the URL's port, or null when none does. */
-async function existingListener(url) {
-    const u = new URL(url);
-    const port = portOf(url);
-    for (const { host } of candidateAddresses(u.hostname)) {
-        if (await tcpAnswers(host, port))
-            return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-    }
-    return null;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -8756,7 +8813,6 @@ const TOOL_REPOSITORY_URL = 'https://github.com/ws-resilience-gate/ws-resilience
 
 
 
-
 /** Windows of samples the baseline needs: at least 500 ms and three samples. */
 function baselineWindowMs(sampleIntervalMs) {
     return Math.max(500, 3 * sampleIntervalMs);
@@ -8821,25 +8877,8 @@ async function runGate(config, options = {}) {
     let sampler = null;
     /** Lists the server tree now; null when no pid is known (attach mode without one). */
     let treeOf = null;
-    const signalNotes = [];
-    let signalsBaseline = null;
-    let signalsAfter = null;
+    let leakSignals = null;
     const trendPoints = [];
-    const readSignalsNow = async () => {
-        const reading = { ...(await readSignals(treeOf ? await treeOf() : [], portOf(url))), sessions: null };
-        if (config.stats.url) {
-            try {
-                reading.sessions = await readSessions(statsUrlFor(config.stats.url, url), config.stats.field, config.client.connectTimeoutMs, {
-                    ca: config.client.ca,
-                    rejectUnauthorized: !config.client.insecureTls,
-                });
-            }
-            catch (err) {
-                signalNotes.push(`stats-url: ${err.message}`);
-            }
-        }
-        return reading;
-    };
     /** Waits a settle window and returns the median RSS sampled in it (one point of the leak trend). */
     const settledRss = async () => {
         if (!sampler)
@@ -8969,7 +9008,8 @@ async function runGate(config, options = {}) {
         enter('baseline', `${baselineWindowMs(config.sampleIntervalMs)} ms idle`);
         await wait(baselineWindowMs(config.sampleIntervalMs));
         await sampler?.sampleOnce();
-        signalsBaseline = await readSignalsNow();
+        leakSignals = new LeakSignals(config, url, treeOf);
+        await leakSignals.readBaseline();
         const baselineRss = median(sampler?.samples.filter((x) => x.phase === 'baseline').map((x) => x.rssBytes) ?? []);
         if (baselineRss !== null)
             trendPoints.push({ connections: 0, rssBytes: baselineRss });
@@ -8999,7 +9039,7 @@ async function runGate(config, options = {}) {
         enter('cooldown', `${config.cooldownMs} ms idle`);
         await wait(config.cooldownMs);
         await sampler?.sampleOnce();
-        signalsAfter = await readSignalsNow();
+        await leakSignals.readAfter();
         if (enabled('recovery')) {
             enter('recovery', `${recoverySpec.pings} pings, ${recoverySpec.messages} messages, expect ${recovery.expect}`);
             recovery = await runRecovery(recoverySpec, target, signal);
@@ -9037,7 +9077,7 @@ async function runGate(config, options = {}) {
             reason: launching ? 'the server never started' : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
         : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs, trendPoints);
-    const signals = analyzeSignals(signalsBaseline, signalsAfter, signalNotes);
+    const signals = analyzeSignals(leakSignals?.baseline ?? null, leakSignals?.after ?? null, leakSignals?.notes ?? []);
     const measurements = { server: serverInfo, stopped, flapping, leak, recovery, memory, signals };
     const checks = runChecks(config, measurements);
     const report = {
@@ -9066,13 +9106,6 @@ async function runGate(config, options = {}) {
     };
     // A server may print or echo a header value back; the report must not carry it.
     return redactSecrets(report, Object.values(config.client.headers));
-}
-/** Port 0 in stats-url means the server's own port (which port 0 in url may have picked). */
-function statsUrlFor(statsUrl, serverUrl) {
-    const stats = new URL(statsUrl);
-    if (stats.port === '0')
-        stats.port = String(portOf(serverUrl));
-    return stats.toString();
 }
 function exitText(exit) {
     return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;

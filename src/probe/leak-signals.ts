@@ -1,0 +1,56 @@
+// The exact leak signals of one run: read at baseline and after cooldown, with what made any of them n/a.
+
+import type { Config } from '../config/parse.js';
+import type { SignalReading } from '../report/schema.js';
+import { portOf } from '../server/endpoint.js';
+import { readSignals } from './signals.js';
+import { readSessions } from './stats-url.js';
+
+export class LeakSignals {
+  baseline: SignalReading | null = null;
+  after: SignalReading | null = null;
+  /** Why a signal could not be read (a stats-url error), one line each. */
+  readonly notes: string[] = [];
+
+  /**
+   * @param serverUrl the URL the run connects to (port 0 already replaced)
+   * @param listTree lists the server tree now; null when no pid is known
+   */
+  constructor(
+    private readonly config: Config,
+    private readonly serverUrl: string,
+    private readonly listTree: (() => Promise<number[]>) | null,
+  ) {}
+
+  async readBaseline(): Promise<void> {
+    this.baseline = await this.read();
+  }
+
+  async readAfter(): Promise<void> {
+    this.after = await this.read();
+  }
+
+  private async read(): Promise<SignalReading> {
+    const pids = this.listTree ? await this.listTree() : [];
+    const reading: SignalReading = { ...(await readSignals(pids, portOf(this.serverUrl))), sessions: null };
+    const { stats, client } = this.config;
+    if (stats.url) {
+      try {
+        reading.sessions = await readSessions(statsUrlFor(stats.url, this.serverUrl), stats.field, client.connectTimeoutMs, {
+          ca: client.ca,
+          rejectUnauthorized: !client.insecureTls,
+        });
+      } catch (err) {
+        this.notes.push(`stats-url: ${(err as Error).message}`);
+      }
+    }
+    return reading;
+  }
+}
+
+/** Port 0 in stats-url means the server's own port (which port 0 in url may have picked). */
+export function statsUrlFor(statsUrl: string, serverUrl: string): string {
+  const stats = new URL(statsUrl);
+  if (stats.port === '0') stats.port = String(portOf(serverUrl));
+  return stats.toString();
+}
