@@ -94,7 +94,11 @@ const HEAD_SHA = '5eed0123456789abcdef0123456789abcdef0123';
 const PR = 7;
 
 /** The environment of a workflow run on pull request #7 of o/r, with the event payload written to a file. */
-function pullRequestEnv(api: GitHubApiStandIn, payload: unknown = { pull_request: { number: PR, head: { sha: HEAD_SHA } } }, eventName = 'pull_request'): Record<string, string> {
+function pullRequestEnv(
+  api: GitHubApiStandIn,
+  payload: unknown = { pull_request: { number: PR, head: { sha: HEAD_SHA } } },
+  eventName = 'pull_request',
+): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'ws-gate-event-'));
   writeFileSync(join(dir, 'event.json'), JSON.stringify(payload));
   return {
@@ -144,7 +148,13 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
   it('posts the PR comment through the real client, and a post-comment run with a read-only token only warns', async () => {
     const gateRun = await runAction(
       node,
-      { ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', expect: 'echo', 'github-token': TOKEN },
+      {
+        ...QUICK,
+        'server-command': `node ${JSON.stringify(ECHO_SERVER)}`,
+        url: 'ws://127.0.0.1:0/',
+        expect: 'echo',
+        'github-token': TOKEN,
+      },
       pullRequestEnv(api),
     );
     expect(gateRun.code, gateRun.stdout).toBe(0);
@@ -169,10 +179,16 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
     const postRun = await runAction(
       node,
       { mode: 'post-comment', 'report-path': gateRun.outputs['report-path']!, 'github-token': TOKEN, url: '' },
-      { ...pullRequestEnv(api, { workflow_run: workflowRun }, 'workflow_run'), GITHUB_WORKFLOW: 'websocket-resilience-comment', GITHUB_JOB: 'comment' },
+      {
+        ...pullRequestEnv(api, { workflow_run: workflowRun }, 'workflow_run'),
+        GITHUB_WORKFLOW: 'websocket-resilience-comment',
+        GITHUB_JOB: 'comment',
+      },
     );
     expect(postRun.code, postRun.stdout).toBe(0);
-    expect(postRun.stdout).toMatch(/::warning::GitHub refused the PR comment on o\/r#7 \(403: Resource not accessible by integration.*#fork-pull-requests/);
+    expect(postRun.stdout).toMatch(
+      /::warning::GitHub refused the PR comment on o\/r#7 \(403: Resource not accessible by integration.*#fork-pull-requests/,
+    );
     expect(postRun.outputs).toMatchObject({ passed: 'true', verdict: 'pass', 'comment-url': '' });
     expect(postRun.summary).toMatch(/^✅ WebSocket resilience/);
     expect(api.commentsOn(PR)).toEqual([posted]);

@@ -89,11 +89,27 @@ function measurements(overrides: Partial<Measurements> = {}): Measurements {
     stopped: null,
     flapping: load('flapping', 20, 20, 20),
     leak: load('leak', 45, 45, 45),
-    recovery: { ...emptyRecoveryResult(config.recovery, true), connected: true, pingsSent: 3, pongsReceived: 3, messagesSent: 5, messagesAnswered: 5, closedCleanly: true },
-    memory: analyzeMemory(samples([['baseline', [40]], ['leak', [45]], ['cooldown', [41]]]), 100, [
-      { connections: 0, rssBytes: 40 * MB },
-      { connections: 65, rssBytes: 41 * MB },
-    ]),
+    recovery: {
+      ...emptyRecoveryResult(config.recovery, true),
+      connected: true,
+      pingsSent: 3,
+      pongsReceived: 3,
+      messagesSent: 5,
+      messagesAnswered: 5,
+      closedCleanly: true,
+    },
+    memory: analyzeMemory(
+      samples([
+        ['baseline', [40]],
+        ['leak', [45]],
+        ['cooldown', [41]],
+      ]),
+      100,
+      [
+        { connections: 0, rssBytes: 40 * MB },
+        { connections: 65, rssBytes: 41 * MB },
+      ],
+    ),
     signals: analyzeSignals(
       { fds: 20, threads: 7, processes: 1, lingeringConnections: 0, sessions: null },
       { fds: 21, threads: 7, processes: 1, lingeringConnections: 0, sessions: null },
@@ -157,7 +173,16 @@ describe('runChecks', () => {
   });
 
   it('downgrades warn-only checks to warnings, and the verdict to warn', () => {
-    const m = measurements({ memory: analyzeMemory(samples([['baseline', [40]], ['leak', [200]], ['cooldown', [150]]]), 100) });
+    const m = measurements({
+      memory: analyzeMemory(
+        samples([
+          ['baseline', [40]],
+          ['leak', [200]],
+          ['cooldown', [150]],
+        ]),
+        100,
+      ),
+    });
     const strict = runChecks(config, m);
     expect(strict.find((c) => c.id === 'memory-growth')!.status).toBe('fail');
     const lenient = runChecks(parseConfig({ url: 'ws://127.0.0.1:1/', 'warn-only': 'memory-growth' }), m);
@@ -224,7 +249,12 @@ describe('fitTrend', () => {
   });
   it('has no slope from one reading and no error from two', () => {
     expect(fitTrend([{ connections: 0, rssBytes: 1 }]).kbPerConnection).toBeNull();
-    expect(fitTrend([{ connections: 0, rssBytes: 0 }, { connections: 10, rssBytes: MBk(10) }])).toMatchObject({ kbPerConnection: 1, standardErrorKb: null });
+    expect(
+      fitTrend([
+        { connections: 0, rssBytes: 0 },
+        { connections: 10, rssBytes: MBk(10) },
+      ]),
+    ).toMatchObject({ kbPerConnection: 1, standardErrorKb: null });
   });
 });
 
@@ -243,7 +273,11 @@ describe('leak checks', () => {
   const config = parseConfig({ url: 'ws://127.0.0.1:1/' });
   it('fails the trend above its limit and the signals above theirs', () => {
     const m = measurements({
-      memory: analyzeMemory([], 100, [0, 35, 50, 65].map((c) => ({ connections: c, rssBytes: (40_000 + 210 * c) * 1024 }))),
+      memory: analyzeMemory(
+        [],
+        100,
+        [0, 35, 50, 65].map((c) => ({ connections: c, rssBytes: (40_000 + 210 * c) * 1024 })),
+      ),
       signals: analyzeSignals(
         { fds: 20, threads: 7, processes: 1, lingeringConnections: 0, sessions: null },
         { fds: 85, threads: 7, processes: 66, lingeringConnections: 65, sessions: null },
@@ -258,7 +292,13 @@ describe('leak checks', () => {
     expect(byId['thread-growth']!.status).toBe('pass');
   });
   it('does not judge a trend fitted over too few connections', () => {
-    const few = measurements({ memory: analyzeMemory([], 100, [0, 12, 16, 20].map((c) => ({ connections: c, rssBytes: (40_000 + 300 * c) * 1024 }))) });
+    const few = measurements({
+      memory: analyzeMemory(
+        [],
+        100,
+        [0, 12, 16, 20].map((c) => ({ connections: c, rssBytes: (40_000 + 300 * c) * 1024 })),
+      ),
+    });
     const trend = runChecks(config, few).find((c) => c.id === 'leak-per-connection')!;
     expect(trend).toMatchObject({ status: 'not-measured', value: null, measured: '300.0 ± 0.0 KB/conn' });
     expect(trend.detail).toContain('only 8 connections');

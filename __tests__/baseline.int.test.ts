@@ -53,7 +53,10 @@ describe('comparison with a base report', () => {
     expect(md).toContain('**Base → this PR**');
     expect(md).toMatch(/\| memory trend \| [\d.]+ KB\/conn \| [\d.]+ KB\/conn \| \+[\d.]+ KB\/conn \(\+[\d.]+ %\) \| ❌ yes \|/);
     // As a warning when the team asks for it.
-    expect(withComparison(leaky, [baseClean], { ...OPTIONS, level: 'warn' }).checks.find((c) => c.id === 'regression-leak-per-connection')!.status).toBe('warn');
+    expect(
+      withComparison(leaky, [baseClean], { ...OPTIONS, level: 'warn' }).checks.find((c) => c.id === 'regression-leak-per-connection')!
+        .status,
+    ).toBe('warn');
   });
 
   it('skips a base with other scenario settings or another schema version, and says why', () => {
@@ -62,7 +65,9 @@ describe('comparison with a base report', () => {
     expect(skipped.comparison!.skipped).toBe('the scenario settings differ (flap-cycles: 50 vs 20)');
     expect(regressions(skipped)).toEqual([]);
     expect(skipped.checks.some((c) => c.id.startsWith('regression-'))).toBe(false);
-    expect(renderMarkdown(skipped)).toContain('**Not compared with the base** (the base report): the scenario settings differ (flap-cycles: 50 vs 20)');
+    expect(renderMarkdown(skipped)).toContain(
+      '**Not compared with the base** (the base report): the scenario settings differ (flap-cycles: 50 vs 20)',
+    );
 
     const oldSchema = { ...baseClean, schemaVersion: 0 } as unknown as Report;
     expect(withComparison(secondClean, [oldSchema], OPTIONS).comparison!.skipped).toMatch(/schema version 0/);
@@ -73,12 +78,16 @@ describe('comparison with a base report', () => {
     const basePath = await writeJsonReport(leaky, join(dir, 'base.json'));
     const inputs = { ...CLEAN, profile: 'quick', 'baseline-report': basePath };
     // Quick settings differ from the default-profile base: skipped, not silently compared.
-    const mismatched = await runGateWithBaseline(parseConfig({ ...inputs, 'report-path': '' }), { configDescription: describeConfig(inputs) });
+    const mismatched = await runGateWithBaseline(parseConfig({ ...inputs, 'report-path': '' }), {
+      configDescription: describeConfig(inputs),
+    });
     expect(mismatched.comparison!.skipped).toMatch(/the scenario settings differ \(profile: default vs quick/);
     expectNothingLeftRunning(mismatched);
 
     const missing = { ...CLEAN, 'baseline-report': join(dir, 'nope.json') };
-    const report = await runGateWithBaseline(parseConfig({ ...missing, 'report-path': '', profile: 'quick' }), { configDescription: describeConfig(missing) });
+    const report = await runGateWithBaseline(parseConfig({ ...missing, 'report-path': '', profile: 'quick' }), {
+      configDescription: describeConfig(missing),
+    });
     expect(report.comparison!.skipped).toContain('nope.json');
     expect(report.verdict).toBe('pass');
   });

@@ -64,7 +64,13 @@ describe('CLI bundle', () => {
 
   it('prints no warning of its own with 50 concurrent clients on one abort signal', async () => {
     const run = await cli(
-      flags({ ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', 'leak-clients': '50', 'leak-cycles': '2' }),
+      flags({
+        ...QUICK,
+        'server-command': `node ${JSON.stringify(ECHO_SERVER)}`,
+        url: 'ws://127.0.0.1:0/',
+        'leak-clients': '50',
+        'leak-cycles': '2',
+      }),
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/connect success rate\s+100 % \(108\/108\)/);
@@ -72,14 +78,21 @@ describe('CLI bundle', () => {
   });
 
   it('writes no JSON report unless asked', async () => {
-    const run = await cli(flags({ ...QUICK, scenarios: 'recovery', 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' }));
+    const run = await cli(
+      flags({ ...QUICK, scenarios: 'recovery', 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' }),
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(existsSync(join(run.cwd, 'ws-resilience-report.json'))).toBe(false);
   });
 
   it('exits 1 with the failed check when the server never becomes ready', async () => {
     const run = await cli(
-      flags({ 'server-command': `node ${JSON.stringify(FAULTY_SERVER)}`, 'server-env': 'NEVER_LISTEN=1', url: 'ws://127.0.0.1:0/', 'startup-timeout-s': '1' }),
+      flags({
+        'server-command': `node ${JSON.stringify(FAULTY_SERVER)}`,
+        'server-env': 'NEVER_LISTEN=1',
+        url: 'ws://127.0.0.1:0/',
+        'startup-timeout-s': '1',
+      }),
     );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/FAIL.*server ready/);
@@ -101,7 +114,12 @@ describe('CLI bundle', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'ws-gate-cli-'));
     const child = spawn(
       process.execPath,
-      [CLI, ...flags({ 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', 'flap-cycles': '200' }), '--json', 'r.json'],
+      [
+        CLI,
+        ...flags({ 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', 'flap-cycles': '200' }),
+        '--json',
+        'r.json',
+      ],
       { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

@@ -27,7 +27,12 @@ afterEach(async () => {
 });
 
 function prEvent(number = PR): ActionEvent {
-  return { name: 'pull_request', payload: { pull_request: { number, head: { sha: 'abc1234def' } } }, repository: 'o/r', runUrl: 'https://github.com/o/r/actions/runs/1' };
+  return {
+    name: 'pull_request',
+    payload: { pull_request: { number, head: { sha: 'abc1234def' } } },
+    repository: 'o/r',
+    runUrl: 'https://github.com/o/r/actions/runs/1',
+  };
 }
 
 function config(inputs: RawInputs = {}): CommentConfig {
@@ -161,7 +166,9 @@ describe('sticky PR comment against the GitHub API stand-in', () => {
   it('the stand-in does answer 422 to an oversized body, so the previous test can fail', async () => {
     const { createGitHubClient } = await import('../src/comment/github-client.js');
     const octokit = createGitHubClient(TOKEN, { baseUrl: api.url, retryAfterBaseMs: 5, throttleId: randomUUID() });
-    await expect(octokit.rest.issues.createComment({ owner: 'o', repo: 'r', issue_number: PR, body: 'x'.repeat(GITHUB_COMMENT_MAX_CHARS + 1) })).rejects.toMatchObject({
+    await expect(
+      octokit.rest.issues.createComment({ owner: 'o', repo: 'r', issue_number: PR, body: 'x'.repeat(GITHUB_COMMENT_MAX_CHARS + 1) }),
+    ).rejects.toMatchObject({
       status: 422,
     });
   });
@@ -209,7 +216,10 @@ describe('sticky PR comment against the GitHub API stand-in', () => {
   });
 
   it('fails (as a message) without a token, and on a wrong token', async () => {
-    expect(await post(makeReport(), { 'github-token': '' })).toMatchObject({ status: 'failed', message: expect.stringContaining('no github-token') });
+    expect(await post(makeReport(), { 'github-token': '' })).toMatchObject({
+      status: 'failed',
+      message: expect.stringContaining('no github-token'),
+    });
     const wrong = await post(makeReport(), { 'github-token': 'not-the-token' });
     expect(wrong).toMatchObject({ status: 'failed', message: expect.stringContaining('GitHub answered 401') });
   });
@@ -236,7 +246,11 @@ describe('sticky PR comment against the GitHub API stand-in', () => {
     it('refuses a report whose PR is at another commit (outdated, or pointing elsewhere)', async () => {
       api.pulls.set(PR, 'deadbeef00000000');
       const outcome = await post(forkReport(PR), {}, runEvent([]));
-      expect(outcome).toMatchObject({ status: 'skipped', notice: true, reason: expect.stringContaining('is at commit deadbee, the report is for c0ffee0') });
+      expect(outcome).toMatchObject({
+        status: 'skipped',
+        notice: true,
+        reason: expect.stringContaining('is at commit deadbee, the report is for c0ffee0'),
+      });
       expect(api.writes()).toEqual([]);
     });
 

@@ -139,7 +139,12 @@ describe('commentBody', () => {
 });
 
 describe('resolveTarget', () => {
-  const event = (name: string, payload: unknown): ActionEvent => ({ name, payload, repository: 'o/r', runUrl: 'https://github.com/o/r/actions/runs/1' });
+  const event = (name: string, payload: unknown): ActionEvent => ({
+    name,
+    payload,
+    repository: 'o/r',
+    runUrl: 'https://github.com/o/r/actions/runs/1',
+  });
 
   it('takes the pull request of a pull_request event, with its head commit and this run', () => {
     const target = resolveTarget(event('pull_request', { pull_request: { number: 12, head: { sha: 'abc1234' } } }), null, null);
@@ -152,14 +157,18 @@ describe('resolveTarget', () => {
   });
 
   it('takes a PR comment thread, but not a plain issue', () => {
-    expect(resolveTarget(event('issue_comment', { issue: { number: 5, pull_request: {} } }), null, null)).toMatchObject({ pr: { number: 5 } });
+    expect(resolveTarget(event('issue_comment', { issue: { number: 5, pull_request: {} } }), null, null)).toMatchObject({
+      pr: { number: 5 },
+    });
     expect(resolveTarget(event('issue_comment', { issue: { number: 5 } }), null, null)).toHaveProperty('skip');
   });
 
   it('skips events without a pull request, saying so', () => {
     const target = resolveTarget(event('push', { ref: 'refs/heads/main' }), null, null);
     expect(target).toEqual({ skip: "no pull request in this 'push' event: the PR comment is skipped (set pr-number to comment anyway)" });
-    expect(resolveTarget({ ...event('pull_request', { pull_request: { number: 1 } }), repository: null }, null, null)).toHaveProperty('skip');
+    expect(resolveTarget({ ...event('pull_request', { pull_request: { number: 1 } }), repository: null }, null, null)).toHaveProperty(
+      'skip',
+    );
   });
 
   it('prefers pr-number over the event', () => {
@@ -191,7 +200,9 @@ describe('describeApiError', () => {
   });
 
   it('names other statuses and network errors', () => {
-    expect(describeApiError(Object.assign(new Error('Server Error'), { status: 500 }), pr)).toBe('GitHub answered 500 to the PR comment on o/r#4: Server Error');
+    expect(describeApiError(Object.assign(new Error('Server Error'), { status: 500 }), pr)).toBe(
+      'GitHub answered 500 to the PR comment on o/r#4: Server Error',
+    );
     expect(describeApiError(new Error('connect ECONNREFUSED'), pr)).toContain('could not reach GitHub');
   });
 });

@@ -14,7 +14,15 @@ function withGrowth(mb: number, kbPerConn: number, p95: number): Report {
     memory: { ...r.memory, retainedGrowthBytes: mb * MB, trend: { ...r.memory.trend!, kbPerConnection: kbPerConn } },
     checks: [
       ...r.checks.filter((c) => c.id !== 'leak-per-connection'),
-      { id: 'leak-per-connection', title: 'memory trend', measured: `${kbPerConn} KB/conn`, limit: '<= 100 KB/conn', value: kbPerConn, level: 'error', status: 'pass' },
+      {
+        id: 'leak-per-connection',
+        title: 'memory trend',
+        measured: `${kbPerConn} KB/conn`,
+        limit: '<= 100 KB/conn',
+        value: kbPerConn,
+        level: 'error',
+        status: 'pass',
+      },
     ],
     scenarios: {
       ...r.scenarios,
@@ -30,7 +38,11 @@ describe('compareMetrics', () => {
     // +4 MB is +400 % but under the 5 MB floor; +6 MB on 50 MB is over the floor but only +12 %.
     expect(metric([withGrowth(1, 0, 5)], [withGrowth(5, 0, 5)], 'memory-growth').regressed).toBe(false);
     expect(metric([withGrowth(50, 0, 5)], [withGrowth(56, 0, 5)], 'memory-growth').regressed).toBe(false);
-    expect(metric([withGrowth(2, 0, 5)], [withGrowth(9, 0, 5)], 'memory-growth')).toMatchObject({ regressed: true, change: 7, changePercent: 350 });
+    expect(metric([withGrowth(2, 0, 5)], [withGrowth(9, 0, 5)], 'memory-growth')).toMatchObject({
+      regressed: true,
+      change: 7,
+      changePercent: 350,
+    });
     expect(metric([withGrowth(2, 20, 5)], [withGrowth(2, 45, 5)], 'leak-per-connection').regressed).toBe(false);
     expect(metric([withGrowth(2, 20, 5)], [withGrowth(2, 200, 5)], 'leak-per-connection').regressed).toBe(true);
     expect(metric([withGrowth(2, 20, 10)], [withGrowth(2, 20, 45)], 'handshake-p95').regressed).toBe(false);
@@ -45,14 +57,22 @@ describe('compareMetrics', () => {
   });
 
   it('judges each side by its median over alternating rounds', () => {
-    const m = metric([withGrowth(2, 0, 5), withGrowth(3, 0, 5), withGrowth(40, 0, 5)], [withGrowth(4, 0, 5), withGrowth(3, 0, 5), withGrowth(2, 0, 5)], 'memory-growth');
+    const m = metric(
+      [withGrowth(2, 0, 5), withGrowth(3, 0, 5), withGrowth(40, 0, 5)],
+      [withGrowth(4, 0, 5), withGrowth(3, 0, 5), withGrowth(2, 0, 5)],
+      'memory-growth',
+    );
     expect(m).toMatchObject({ base: 3, current: 3, regressed: false });
   });
 });
 
 describe('withComparison', () => {
   it('adds a check per metric measured on both sides and redoes the verdict', () => {
-    const compared = withComparison(withGrowth(9, 20, 5), [withGrowth(2, 20, 5)], { maxRegressionPercent: 25, level: 'error', source: 'base' });
+    const compared = withComparison(withGrowth(9, 20, 5), [withGrowth(2, 20, 5)], {
+      maxRegressionPercent: 25,
+      level: 'error',
+      source: 'base',
+    });
     expect(compared.checks.find((c) => c.id === 'regression-memory-growth')).toMatchObject({ status: 'fail', measured: '2 MB → 9 MB' });
     expect(compared.verdict).toBe('fail');
     const warned = withComparison(withGrowth(9, 20, 5), [withGrowth(2, 20, 5)], {

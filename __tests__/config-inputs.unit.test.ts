@@ -54,7 +54,11 @@ const TABLE: Record<InputName, { bad: string; accepted: string; base?: RawInputs
   'max-process-growth': { bad: 'x', accepted: 'a number from 0 to 1000000, or off' },
   'max-session-growth': { bad: '--1', accepted: 'a number from 0 to 1000000, or off' },
   'warn-only': { bad: 'memory-growth,latency', accepted: 'a comma-separated list of server-ready' },
-  'baseline-report': { bad: 'base.json', accepted: 'empty when baseline-server-command is set', base: { 'baseline-server-command': 'node base.js' } },
+  'baseline-report': {
+    bad: 'base.json',
+    accepted: 'empty when baseline-server-command is set',
+    base: { 'baseline-server-command': 'node base.js' },
+  },
   'baseline-server-command': 'free',
   'baseline-rounds': { bad: '0', accepted: 'a whole number from 1 to 20' },
   'max-regression-percent': { bad: '25%', accepted: 'a number from 0 to 10000' },
@@ -95,10 +99,13 @@ describe('every input', () => {
     .map(([name]) => name as InputName);
   it.each(free)("accepts any text for '%s'", (name) => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() !== ''), (text) => {
-        // server-command must not turn the URL check into attach mode; keep the URL valid for both.
-        expect(() => parseConfig({ ...BASE, [name]: text })).not.toThrow();
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() !== ''),
+        (text) => {
+          // server-command must not turn the URL check into attach mode; keep the URL valid for both.
+          expect(() => parseConfig({ ...BASE, [name]: text })).not.toThrow();
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -111,7 +118,20 @@ describe('random input', () => {
     fc.string({ unit: 'grapheme', maxLength: 10 }),
     fc.integer({ min: -10, max: 100_000 }).map(String),
     fc.double({ noNaN: false }).map(String),
-    fc.constantFrom('off', 'none', 'echo', '/x+/i', 'ws://127.0.0.1:0/', 'wss://localhost:9/', 'flapping,leak', '', ' ', '\n', 'A=B\nC', 'X: y'),
+    fc.constantFrom(
+      'off',
+      'none',
+      'echo',
+      '/x+/i',
+      'ws://127.0.0.1:0/',
+      'wss://localhost:9/',
+      'flapping,leak',
+      '',
+      ' ',
+      '\n',
+      'A=B\nC',
+      'X: y',
+    ),
   );
   const raw = fc.dictionary(fc.constantFrom(...names), value, { maxKeys: 12 });
 

@@ -105,7 +105,12 @@ describe('a server started with npm start in an earlier step, attached to by URL
   it('samples the server that owns the port, not npm, and never stops it', async () => {
     const port = await pickFreePort();
     // As the example workflow does: npm start in the background, then the gate with a URL and no server-command.
-    const npm = spawn('npm', ['start'], { cwd: join(ROOT, 'examples/attach'), env: { ...process.env, PORT: String(port) }, detached: true, stdio: 'ignore' });
+    const npm = spawn('npm', ['start'], {
+      cwd: join(ROOT, 'examples/attach'),
+      env: { ...process.env, PORT: String(port) },
+      detached: true,
+      stdio: 'ignore',
+    });
     let serverPid: number | null = null;
     try {
       for (let i = 0; i < 100 && !(await tcpAnswers('127.0.0.1', port)); i++) await sleep(100);
@@ -134,11 +139,18 @@ describe('a server started with npm start in an earlier step, attached to by URL
 describe("a server of another user (a container's root process, as with docker compose)", () => {
   it.skipIf(process.getuid?.() !== 0)('shows its fds and lingering connections as not measured, never as 0', async () => {
     const port = await pickFreePort();
-    const server = spawn(process.execPath, [join(ROOT, 'examples/echo-server.js')], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+    const server = spawn(process.execPath, [join(ROOT, 'examples/echo-server.js')], {
+      env: { ...process.env, PORT: String(port) },
+      stdio: 'ignore',
+    });
     try {
       for (let i = 0; i < 100 && !(await tcpAnswers('127.0.0.1', port)); i++) await sleep(100);
       // The gate as nobody, the server as root: /proc/<pid>/fd is closed to the gate, the rest is readable.
-      const run = await runCli({ url: `ws://127.0.0.1:${port}/`, 'server-pid': String(server.pid), 'recovery-hold-ms': '100' }, {}, { uid: 65534, gid: 65534 });
+      const run = await runCli(
+        { url: `ws://127.0.0.1:${port}/`, 'server-pid': String(server.pid), 'recovery-hold-ms': '100' },
+        {},
+        { uid: 65534, gid: 65534 },
+      );
       const report = run.report!;
       expect(run.code, run.stderr).toBe(0);
       expect(report.signals.after).toMatchObject({ fds: null, lingeringConnections: null, processes: 1 });

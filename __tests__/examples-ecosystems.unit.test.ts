@@ -77,7 +77,9 @@ describe('ecosystem example workflows', () => {
   it('attach-docker-compose.yml samples the container (server-pid), published under the same port inside and out', () => {
     const inputs = gateWith('examples/workflows/attach-docker-compose.yml');
     expect(inputs['server-pid']).toBe('${{ steps.server.outputs.pid }}');
-    expect(stepsOf('examples/workflows/attach-docker-compose.yml').find((s) => s.run?.includes('docker inspect'))!.run).toContain('{{.State.Pid}}');
+    expect(stepsOf('examples/workflows/attach-docker-compose.yml').find((s) => s.run?.includes('docker inspect'))!.run).toContain(
+      '{{.State.Pid}}',
+    );
     const compose = parseYaml(read('examples/docker/compose.yaml')) as {
       services: Record<string, { command: string[]; environment: Record<string, string>; ports: string[] }>;
     };
@@ -91,7 +93,12 @@ describe('ecosystem example workflows', () => {
   it('the README links every example workflow and server', () => {
     const readme = read('README.md');
     for (const file of [...LAUNCHED.map(([f]) => f), ...ATTACHED]) expect(readme).toContain(`examples/workflows/${file}`);
-    for (const server of ['examples/socketio/server.js', 'examples/python/echo_server.py', 'examples/attach/package.json', 'examples/docker/compose.yaml']) {
+    for (const server of [
+      'examples/socketio/server.js',
+      'examples/python/echo_server.py',
+      'examples/attach/package.json',
+      'examples/docker/compose.yaml',
+    ]) {
       expect(readme).toContain(server);
     }
   });

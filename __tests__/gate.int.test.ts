@@ -5,15 +5,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { pickFreePort } from '../src/server/endpoint.js';
-import {
-  ECHO_SERVER,
-  QUICK,
-  check,
-  expectNothingLeftRunning,
-  fixtureInputs,
-  gate,
-  pidAlive,
-} from './helpers/gate-run.js';
+import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, fixtureInputs, gate, pidAlive } from './helpers/gate-run.js';
 
 const MB = 1024 * 1024;
 
@@ -82,9 +74,7 @@ describe('gate against real servers', () => {
 
   it('fails the clean-disconnect rate for a server that never answers the close handshake', async () => {
     // It answers no pings either: a short connect-timeout-ms bounds recovery's wait for pongs.
-    const report = await gate(
-      fixtureInputs({ NO_CLOSE_REPLY: 1 }, { ...QUICK, 'close-timeout-ms': '300', 'connect-timeout-ms': '500' }),
-    );
+    const report = await gate(fixtureInputs({ NO_CLOSE_REPLY: 1 }, { ...QUICK, 'close-timeout-ms': '300', 'connect-timeout-ms': '500' }));
     const disconnect = check(report, 'disconnect-success-rate');
     expect(disconnect.status).toBe('fail');
     expect(disconnect.value).toBe(0);

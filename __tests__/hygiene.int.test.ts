@@ -28,7 +28,10 @@ describe('the gate leaves nothing open in its own process', () => {
     ['a crash mid-run', fixtureInputs({ EXIT_AFTER_CONNECTIONS: 10 }, QUICK)],
     ['a server that never listens', fixtureInputs({ NEVER_LISTEN: 1 }, { 'startup-timeout-s': '1' })],
     ['a run stopped by timeout-s', fixtureInputs({}, { 'timeout-s': '1', 'flap-cycles': '100' })],
-    ['a server that stops reading', fixtureInputs({ STOP_READING: 1 }, { ...QUICK, 'close-timeout-ms': '200', 'connect-timeout-ms': '500' })],
+    [
+      'a server that stops reading',
+      fixtureInputs({ STOP_READING: 1 }, { ...QUICK, 'close-timeout-ms': '200', 'connect-timeout-ms': '500' }),
+    ],
   ];
   it.each(runs)('after %s', async (_name, inputs) => {
     const before = await settledCounts();

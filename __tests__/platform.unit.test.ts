@@ -42,7 +42,7 @@ describe('process table on macOS (ps)', () => {
 });
 
 describe('process table on Windows (PowerShell, CIM)', () => {
-  it('lists the tree under cmd.exe, leaving out a process that got a dead parent\'s reused pid', () => {
+  it("lists the tree under cmd.exe, leaving out a process that got a dead parent's reused pid", () => {
     const rows = parseWindowsTable(WINDOWS_TABLE);
     expect(rows).toHaveLength(6);
     expect(descendantsIn(7000, rows)).toEqual([7000, 7004, 7012]);

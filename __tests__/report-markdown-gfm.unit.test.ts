@@ -53,7 +53,10 @@ const OUR_HTML = [/^<details( open)?>\n<summary>[^<>]*<\/summary>$/, /^<\/detail
 /** Everything a reader could be misled by: foreign HTML, a live mention, a table that fell apart into text. */
 function expectSafe(tree: MdNode): void {
   for (const html of nodesOf(tree, 'html')) {
-    expect(OUR_HTML.some((re) => re.test(html.value!)), `foreign HTML: ${html.value!.slice(0, 200)}`).toBe(true);
+    expect(
+      OUR_HTML.some((re) => re.test(html.value!)),
+      `foreign HTML: ${html.value!.slice(0, 200)}`,
+    ).toBe(true);
   }
   const opened = nodesOf(tree, 'html').filter((n) => /^<details( open)?>/.test(n.value!)).length;
   expect(nodesOf(tree, 'html').filter((n) => n.value === '</details>').length).toBe(opened);
@@ -126,7 +129,10 @@ describe('rendered Markdown through a GFM parser', () => {
   });
 
   it('the PR comment body too, marker and footer included', () => {
-    const body = commentBody(hostileReport(), `${HOSTILE}--`.slice(0, 100), { runUrl: 'https://github.com/o/r/actions/runs/1', headSha: 'abcdef1' });
+    const body = commentBody(hostileReport(), `${HOSTILE}--`.slice(0, 100), {
+      runUrl: 'https://github.com/o/r/actions/runs/1',
+      headSha: 'abcdef1',
+    });
     const tree = parse(body);
     tables(tree);
     expectSafe(tree);

@@ -87,7 +87,8 @@ function scan(md: string): { outside: string[]; fences: Fence[]; tables: Table[]
       continue;
     }
     const delimiterCells = splitCells(next);
-    if (delimiterCells.length !== cells.length) problems.push(`line ${i + 2}: delimiter row has ${delimiterCells.length} cells, header ${cells.length}`);
+    if (delimiterCells.length !== cells.length)
+      problems.push(`line ${i + 2}: delimiter row has ${delimiterCells.length} cells, header ${cells.length}`);
     table = { header: cells, rows: [] };
     tables.push(table);
     outside.push(next);
@@ -238,7 +239,9 @@ describe('renderMarkdown: verdict line and checks', () => {
     const md = renderMarkdown(report);
     const nm = report.checks.filter((c) => c.status === 'not-measured');
     const passed = report.checks.filter((c) => c.status === 'pass');
-    expect(firstLine(md)).toBe(`✅ WebSocket resilience: ${passed.length} of ${report.checks.length} checks passed; ${nm.length} not measured`);
+    expect(firstLine(md)).toBe(
+      `✅ WebSocket resilience: ${passed.length} of ${report.checks.length} checks passed; ${nm.length} not measured`,
+    );
     const rows = tableWithHeader(md, 'Check').rows;
     for (const c of nm) expect(rows.find((r) => r[0] === c.title)![3]).toMatch(/^➖ not measured/);
     expect(md).toContain(`**Memory:** not measured: ${report.memory.reason}`);
@@ -279,7 +282,9 @@ describe('renderMarkdown: scenarios, recovery, memory', () => {
   });
 
   it('counts connections cut on purpose apart from the clean disconnects they are not judged by', () => {
-    const report = makeReport({ scenarios: { leak: { connected: 45, abruptDisconnects: 22, cleanDisconnects: 20, disconnectRate: 20 / 23 } } });
+    const report = makeReport({
+      scenarios: { leak: { connected: 45, abruptDisconnects: 22, cleanDisconnects: 20, disconnectRate: 20 / 23 } },
+    });
     const leak = tableWithHeader(renderMarkdown(report), 'Scenario').rows.find((r) => r[0] === 'leak')!;
     expect(leak[3]).toBe('20/23 (87 %), 22 cut on purpose');
     const allCut = makeReport({ scenarios: { leak: { connected: 5, abruptDisconnects: 5, cleanDisconnects: 0, disconnectRate: null } } });
@@ -287,7 +292,9 @@ describe('renderMarkdown: scenarios, recovery, memory', () => {
   });
 
   it('shows a disabled scenario as disabled, keeping the column count', () => {
-    const report = makeReport({ scenarios: { leak: { enabled: false, attempts: 0, connected: 0, cleanDisconnects: 0, connectRate: null, disconnectRate: null } } });
+    const report = makeReport({
+      scenarios: { leak: { enabled: false, attempts: 0, connected: 0, cleanDisconnects: 0, connectRate: null, disconnectRate: null } },
+    });
     const md = renderMarkdown(report);
     const leak = tableWithHeader(md, 'Scenario').rows.find((r) => r[0] === 'leak')!;
     expect(leak[1]).toBe('disabled');
@@ -297,13 +304,17 @@ describe('renderMarkdown: scenarios, recovery, memory', () => {
   it('summarises recovery in one line', () => {
     const report = makeReport();
     const r = report.scenarios.recovery;
-    const line = renderMarkdown(report).split('\n').find((l) => l.startsWith('**Recovery:**'))!;
+    const line = renderMarkdown(report)
+      .split('\n')
+      .find((l) => l.startsWith('**Recovery:**'))!;
     expect(line).toContain(`pings answered ${r.pongsReceived}/${r.pingsSent}`);
     expect(line).toContain(`messages answered ${r.messagesAnswered}/${r.messagesSent} (expect ${r.expect})`);
     expect(line).toContain('no problems');
 
     const broken = crashedReport();
-    const brokenLine = renderMarkdown(broken).split('\n').find((l) => l.startsWith('**Recovery:**'))!;
+    const brokenLine = renderMarkdown(broken)
+      .split('\n')
+      .find((l) => l.startsWith('**Recovery:**'))!;
     expect(brokenLine).toContain(`did not connect (${broken.scenarios.recovery.connectFailure})`);
     expect(brokenLine).toContain(escapeInline(broken.scenarios.recovery.problems[0]!, 200));
   });
@@ -329,7 +340,10 @@ describe('renderMarkdown: scenarios, recovery, memory', () => {
     const xLine = chart.lines.find((l) => l.trim().startsWith('x-axis'))!;
     const lineLine = chart.lines.find((l) => l.trim().startsWith('line'))!;
     const labels = [...xLine.matchAll(/"([^"]*)"/g)].map((m) => m[1]!).slice(1);
-    const values = lineLine.replace(/.*\[|\].*/g, '').split(',').map(Number);
+    const values = lineLine
+      .replace(/.*\[|\].*/g, '')
+      .split(',')
+      .map(Number);
     expect(samples.length).toBeGreaterThan(CHART_MAX_POINTS);
     expect(values.length).toBeLessThanOrEqual(CHART_MAX_POINTS);
     expect(labels).toHaveLength(values.length);
@@ -360,8 +374,7 @@ describe('renderMarkdown: details', () => {
   });
 
   it('opens the sections a reader of a failed run needs: failures on a fail, the log when the server died', () => {
-    const opened = (md: string): string[] =>
-      [...md.matchAll(/^<details open>\n<summary>([^<]*) \(/gm)].map((m) => m[1]!);
+    const opened = (md: string): string[] => [...md.matchAll(/^<details open>\n<summary>([^<]*) \(/gm)].map((m) => m[1]!);
     expect(opened(renderMarkdown(makeReport()))).toEqual([]);
     expect(opened(renderMarkdown(warnReport()))).toEqual([]);
     expect(opened(renderMarkdown(failingReport()))).toEqual(['Failures by kind']);
@@ -404,7 +417,9 @@ describe('renderMarkdown: hostile server output', () => {
       },
       config: { message: '@org/team <img src=x onerror=alert(1)> | ` | `' },
     });
-    return withChecks(base, { 'connect-success-rate': { detail: 'server said: @org/team </details> | <img src=x onerror=alert(1)>\nsecond line' } });
+    return withChecks(base, {
+      'connect-success-rate': { detail: 'server said: @org/team </details> | <img src=x onerror=alert(1)>\nsecond line' },
+    });
   }
 
   it('escapes everything outside code blocks and keeps tables intact', () => {

@@ -19,7 +19,9 @@ function sectionLines(text: string, title: string): string[] {
 describe('renderTerminal', () => {
   it('starts with the verdict and counts', () => {
     const pass = makeReport();
-    expect(lines(renderTerminal(pass))[0]).toBe(`[PASS] WebSocket resilience: ${pass.checks.length} of ${pass.checks.length} checks passed`);
+    expect(lines(renderTerminal(pass))[0]).toBe(
+      `[PASS] WebSocket resilience: ${pass.checks.length} of ${pass.checks.length} checks passed`,
+    );
 
     const fail = failingReport();
     const failed = fail.checks.filter((c) => c.status === 'fail');
@@ -65,7 +67,9 @@ describe('renderTerminal', () => {
     expect(text).toContain(`pings answered ${r.pongsReceived}/${r.pingsSent}`);
     const memory = sectionLines(text, 'Memory');
     expect(memory.find((l) => l.trim().startsWith('Baseline'))).toMatch(new RegExp(`${formatMb(report.memory.baselineBytes)}$`));
-    expect(memory.find((l) => l.trim().startsWith('Retained (after cooldown)'))).toMatch(new RegExp(`${formatMb(report.memory.retainedBytes)}$`));
+    expect(memory.find((l) => l.trim().startsWith('Retained (after cooldown)'))).toMatch(
+      new RegExp(`${formatMb(report.memory.retainedBytes)}$`),
+    );
   });
 
   it('says memory was not measured, and why', () => {

@@ -36,7 +36,19 @@ describe('validateReport', () => {
           source: 'base report',
           skipped: null,
           maxRegressionPercent: 10,
-          metrics: [{ id: 'connect-success-rate', title: 'Connect success rate', unit: '%', base: 1, current: 0.9, change: -0.1, changePercent: -10, floor: 0.02, regressed: true }],
+          metrics: [
+            {
+              id: 'connect-success-rate',
+              title: 'Connect success rate',
+              unit: '%',
+              base: 1,
+              current: 0.9,
+              change: -0.1,
+              changePercent: -10,
+              floor: 0.02,
+              regressed: true,
+            },
+          ],
         },
       }),
     ],
@@ -49,8 +61,10 @@ describe('validateReport', () => {
     expect(() => validateReport(tampered(makeReport(), 'schemaVersion', 2))).toThrow(
       'report schema version 2 is newer than this gate reads (1): use the same version of the action in both workflows',
     );
-    expect(() => validateReport({ hello: 'world' })).toThrow('report schema version must be 1, got nothing: is this a ws-resilience-gate report?');
-    expect(() => validateReport([1, 2])).toThrow("report must be an object, got array");
+    expect(() => validateReport({ hello: 'world' })).toThrow(
+      'report schema version must be 1, got nothing: is this a ws-resilience-gate report?',
+    );
+    expect(() => validateReport([1, 2])).toThrow('report must be an object, got array');
   });
 
   const bad: Array<[string, unknown, string]> = [
@@ -60,19 +74,40 @@ describe('validateReport', () => {
     ['server.logTail', ['ok', 3], 'server.logTail[1] must be a string, got number'],
     ['stopped', { phase: '**bold**', reason: 'crash', message: 'x' }, 'stopped.phase must be one of startup, warmup'],
     ['environment.pullRequest', '12', 'environment.pullRequest must be a number or null'],
-    ['memory.samples', [{ tMs: 0, phase: '</details>', rssBytes: 1, cpuPercent: 0, processes: 1 }], 'memory.samples[0].phase must be one of'],
+    [
+      'memory.samples',
+      [{ tMs: 0, phase: '</details>', rssBytes: 1, cpuPercent: 0, processes: 1 }],
+      'memory.samples[0].phase must be one of',
+    ],
     ['scenarios.leak.connectFailures', { timeout: '3' }, 'scenarios.leak.connectFailures.timeout must be a number'],
     ['scenarios.recovery.id', 'flapping', 'scenarios.recovery.id must be one of recovery'],
     ['config', { url: 5 }, 'config.url must be a string, got number'],
     ['memory.growthPercent', undefined, 'memory.growthPercent must be a number or null, got undefined'],
-    ['signals.baseline', { fds: '<img src=x onerror=alert(1)>', threads: 1, processes: 1, lingeringConnections: 0, sessions: null }, 'signals.baseline.fds must be a number or null'],
+    [
+      'signals.baseline',
+      { fds: '<img src=x onerror=alert(1)>', threads: 1, processes: 1, lingeringConnections: 0, sessions: null },
+      'signals.baseline.fds must be a number or null',
+    ],
     ['signals.notes', [{}], 'signals.notes[0] must be a string, got object'],
-    ['memory.trend', { points: [{ connections: '<b>', rssBytes: 1 }], skipped: 0, kbPerConnection: 1, standardErrorKb: null }, 'memory.trend.points[0].connections must be a number'],
+    [
+      'memory.trend',
+      { points: [{ connections: '<b>', rssBytes: 1 }], skipped: 0, kbPerConnection: 1, standardErrorKb: null },
+      'memory.trend.points[0].connections must be a number',
+    ],
     ['scenarios.leak.abruptDisconnects', 'many', 'scenarios.leak.abruptDisconnects must be a number'],
-    ['comparison', { source: 'base', skipped: null, maxRegressionPercent: '<img src=x onerror=alert(1)>', metrics: [] }, 'comparison.maxRegressionPercent must be a number'],
     [
       'comparison',
-      { source: 'base', skipped: null, maxRegressionPercent: 10, metrics: [{ id: 'x', title: 't', unit: 'ms', base: 1, current: 2, change: '1', changePercent: null, floor: 0, regressed: true }] },
+      { source: 'base', skipped: null, maxRegressionPercent: '<img src=x onerror=alert(1)>', metrics: [] },
+      'comparison.maxRegressionPercent must be a number',
+    ],
+    [
+      'comparison',
+      {
+        source: 'base',
+        skipped: null,
+        maxRegressionPercent: 10,
+        metrics: [{ id: 'x', title: 't', unit: 'ms', base: 1, current: 2, change: '1', changePercent: null, floor: 0, regressed: true }],
+      },
       'comparison.metrics[0].change must be a number or null',
     ],
   ];
@@ -99,7 +134,9 @@ describe('validateReport', () => {
   it('rejects a bad check status and level in any row', () => {
     const report = failingReport();
     const checks = report.checks.map((c, i) => (i === 2 ? { ...c, status: 'skipped' } : c));
-    expect(() => validateReport({ ...report, checks })).toThrow("checks[2].status must be one of pass, warn, fail, not-measured, got string 'skipped'");
+    expect(() => validateReport({ ...report, checks })).toThrow(
+      "checks[2].status must be one of pass, warn, fail, not-measured, got string 'skipped'",
+    );
   });
 });
 
@@ -113,7 +150,9 @@ describe('readJsonReport', () => {
   });
 
   it('names the file and the problem: missing, not JSON, wrong shape', async () => {
-    await expect(readJsonReport(join(dir, 'absent.json'))).rejects.toThrow(/no report at .*absent\.json \(ENOENT\): was the artifact downloaded to report-path\?/);
+    await expect(readJsonReport(join(dir, 'absent.json'))).rejects.toThrow(
+      /no report at .*absent\.json \(ENOENT\): was the artifact downloaded to report-path\?/,
+    );
     writeFileSync(join(dir, 'broken.json'), '{"schemaVersion": 1,');
     await expect(readJsonReport(join(dir, 'broken.json'))).rejects.toThrow(/the report at .*broken\.json is not JSON/);
     writeFileSync(join(dir, 'old.json'), JSON.stringify({ ...makeReport(), verdict: 'green' }));

@@ -18,10 +18,27 @@ const KEY = join(dir, 'key.pem');
 
 /** A self-signed certificate (its own CA) for localhost, 127.0.0.1 and ::1, valid for a day. */
 beforeAll(() => {
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', KEY, '-out', CERT, '-days', '1',
-    '-subj', '/CN=ws-resilience-gate test', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      KEY,
+      '-out',
+      CERT,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=ws-resilience-gate test',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
+    ],
+    { stdio: 'ignore' },
+  );
 });
 
 const wssServer = (url = 'wss://127.0.0.1:0/'): Record<string, string> => ({
@@ -80,10 +97,27 @@ describe('wss:// with a self-signed certificate', () => {
 
   it('trusts a wrong CA no more than none', async () => {
     const otherDir = mkdtempSync(join(tmpdir(), 'ws-gate-tls-other-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(otherDir, 'key.pem'), '-out', join(otherDir, 'cert.pem'),
-      '-days', '1', '-subj', '/CN=another CA', '-addext', 'subjectAltName=IP:127.0.0.1',
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(otherDir, 'key.pem'),
+        '-out',
+        join(otherDir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=another CA',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     const report = await gate({ ...QUICK, ...wssServer(), 'ca-file': join(otherDir, 'cert.pem') });
     expect(check(report, 'server-ready').detail).toMatch(/TLS handshake .* failed/);
     expectNothingLeftRunning(report);
@@ -115,9 +149,15 @@ describe('ca-file and insecure-tls as input', () => {
 
   it('the CLI exits 2 on a missing ca-file, before starting the server', async () => {
     const marker = join(dir, 'started');
-    const run = await runCli({ 'server-command': `touch ${JSON.stringify(marker)}`, url: 'wss://127.0.0.1:0/', 'ca-file': join(dir, 'nope.pem') });
+    const run = await runCli({
+      'server-command': `touch ${JSON.stringify(marker)}`,
+      url: 'wss://127.0.0.1:0/',
+      'ca-file': join(dir, 'nope.pem'),
+    });
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe(`ws-resilience-gate: 'ca-file' must be the path of a readable PEM file of CA certificates (no such file), got '${join(dir, 'nope.pem')}'`);
+    expect(run.stderr.trim()).toBe(
+      `ws-resilience-gate: 'ca-file' must be the path of a readable PEM file of CA certificates (no such file), got '${join(dir, 'nope.pem')}'`,
+    );
     expect(run.report).toBeNull();
     expect(() => execFileSync('test', ['-e', marker])).toThrow();
   });

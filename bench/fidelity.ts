@@ -93,7 +93,8 @@ export async function runFidelity(): Promise<FidelityResult> {
       echo.target,
       new AbortController().signal,
     );
-    if (!result.cycleMs || !result.handshakeMs || !result.closeMs) throw new Error(`fidelity: the flapping run measured no cycles (${JSON.stringify(result)})`);
+    if (!result.cycleMs || !result.handshakeMs || !result.closeMs)
+      throw new Error(`fidelity: the flapping run measured no cycles (${JSON.stringify(result)})`);
     const gate = timing(result.cycleMs.count, result.cycleMs, result.handshakeMs.mean, result.closeMs.mean);
     note(`bare: ${BARE_CYCLES} cycles`);
     const bare = await bareCycles(echo.url, BARE_CYCLES);

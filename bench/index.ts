@@ -106,7 +106,12 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   machine.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
-  const results: Results = { startedAt: new Date().toISOString(), durationS: round((performance.now() - started) / 1000, 1), machine, sections };
+  const results: Results = {
+    startedAt: new Date().toISOString(),
+    durationS: round((performance.now() - started) / 1000, 1),
+    machine,
+    sections,
+  };
   const table = renderTable(results);
   const out = join(ROOT, 'bench/results.json');
   writeFileSync(out, `${JSON.stringify({ ...results, table: table.rows }, null, 2)}\n`);

@@ -15,7 +15,8 @@ export const ECHO_SERVER = join(ROOT, 'examples/echo-server.js');
 function findRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'examples/echo-server.js'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`bench: no examples/echo-server.js above ${from} (run it with npm run bench from the repository)`);
+    if (dirname(dir) === dir)
+      throw new Error(`bench: no examples/echo-server.js above ${from} (run it with npm run bench from the repository)`);
   }
 }
 
@@ -59,7 +60,15 @@ export async function startEchoServer(label: string): Promise<EchoServer> {
   };
 }
 
-const TCP_STATES: Record<string, string> = { '01': 'ESTABLISHED', '06': 'TIME_WAIT', '08': 'CLOSE_WAIT', '04': 'FIN_WAIT1', '05': 'FIN_WAIT2', '09': 'LAST_ACK', '0B': 'CLOSING' };
+const TCP_STATES: Record<string, string> = {
+  '01': 'ESTABLISHED',
+  '06': 'TIME_WAIT',
+  '08': 'CLOSE_WAIT',
+  '04': 'FIN_WAIT1',
+  '05': 'FIN_WAIT2',
+  '09': 'LAST_ACK',
+  '0B': 'CLOSING',
+};
 
 export interface PortSockets {
   /** State -> count, for sockets whose local port is the server's (the server's side of each connection). */

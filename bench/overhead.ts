@@ -90,7 +90,12 @@ const signal = new AbortController().signal;
 let runLoadTerminates: boolean | null = null;
 
 /** The gate's engine: runLoad with zero hold and pause; every metric it records is recorded. */
-async function gateLoop(target: Target, concurrency: number, cycles: number, mode: CloseMode): Promise<{ failures: number; engine: string }> {
+async function gateLoop(
+  target: Target,
+  concurrency: number,
+  cycles: number,
+  mode: CloseMode,
+): Promise<{ failures: number; engine: string }> {
   const spec: LoadSpec & { abruptRatio?: number } = {
     id: 'leak',
     clients: concurrency,
@@ -135,16 +140,32 @@ async function connectionLayerLoop(target: Target, concurrency: number, cycles: 
   return { failures, engine: 'openConnection + closeConnection(abrupt)' };
 }
 
-async function trial(impl: 'bare' | 'gate', target: Target, concurrency: number, cycles: number, mode: CloseMode): Promise<Trial & { engine: string }> {
+async function trial(
+  impl: 'bare' | 'gate',
+  target: Target,
+  concurrency: number,
+  cycles: number,
+  mode: CloseMode,
+): Promise<Trial & { engine: string }> {
   fullGc();
   const cpu = process.cpuUsage();
   const start = performance.now();
   const outcome =
-    impl === 'bare' ? { failures: await bareLoop(target.url, concurrency, cycles, mode), engine: 'bare' } : await gateLoop(target, concurrency, cycles, mode);
+    impl === 'bare'
+      ? { failures: await bareLoop(target.url, concurrency, cycles, mode), engine: 'bare' }
+      : await gateLoop(target, concurrency, cycles, mode);
   const ms = performance.now() - start;
   const used = process.cpuUsage(cpu);
   const cpuUsPerCycle = round((used.user + used.system) / cycles, 1);
-  return { impl, cycles, ms: round(ms, 1), perSecond: round((cycles * 1000) / ms, 0), cpuUsPerCycle, failures: outcome.failures, engine: outcome.engine };
+  return {
+    impl,
+    cycles,
+    ms: round(ms, 1),
+    perSecond: round((cycles * 1000) / ms, 0),
+    cpuUsPerCycle,
+    failures: outcome.failures,
+    engine: outcome.engine,
+  };
 }
 
 /** Runs every (concurrency, mode) pair as interleaved bare/gate trials against one warm echo server. */

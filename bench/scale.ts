@@ -75,9 +75,11 @@ async function scaleRun(name: string, concurrentConnections: number, extra: RawI
     peakServerTw = Math.max(peakServerTw, s.serverSide.TIME_WAIT ?? 0);
     peakClientTw = Math.max(peakClientTw, s.clientSide.TIME_WAIT ?? 0);
   }, 250);
-  note(`${name}: ${Object.entries(extra)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ')}`);
+  note(
+    `${name}: ${Object.entries(extra)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
   let result;
   try {
     result = await runGateTimed(inputs, (line) => note(`  ${line}`));
@@ -174,7 +176,8 @@ export async function heldMemory(impl: 'gate' | 'bare'): Promise<HeldMemory> {
       if (impl === 'bare') {
         const ws = new WebSocket(echo.url, { perMessageDeflate: false });
         ws.on('error', () => {});
-        if (await new Promise<boolean>((resolve) => (ws.once('open', () => resolve(true)), ws.once('close', () => resolve(false))))) sockets.push(ws);
+        if (await new Promise<boolean>((resolve) => (ws.once('open', () => resolve(true)), ws.once('close', () => resolve(false)))))
+          sockets.push(ws);
       } else {
         const opened = await openConnection(echo.target, signal);
         if (opened.ok) sockets.push(opened.ws);

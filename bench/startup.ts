@@ -43,7 +43,13 @@ function sizeOf(path: string): number | null {
 /** Size of dist/index.js in the last commit: what runners run until the next one. */
 function committedSize(): number | null {
   try {
-    return Number(execFileSync('git', ['cat-file', '-s', 'HEAD:dist/index.js'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    return Number(
+      execFileSync('git', ['cat-file', '-s', 'HEAD:dist/index.js'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim(),
+    );
   } catch {
     return null;
   }
@@ -105,7 +111,13 @@ async function timeBundle(node: string, bundle: string): Promise<StartupTiming> 
     onConnection?.();
     onConnection = null;
   });
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, 'INPUT_URL': `ws://127.0.0.1:${port}/`, 'INPUT_REPORT-PATH': join(dir, 'report.json') };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    RUNNER_TEMP: dir,
+    INPUT_URL: `ws://127.0.0.1:${port}/`,
+    'INPUT_REPORT-PATH': join(dir, 'report.json'),
+  };
   const timing: StartupTiming = { node: '', bundle: bundle.slice(ROOT.length + 1), toFirstHandshakeMs: null, runsMs: [], nodeAloneMs: 0 };
   try {
     timing.node = await versionOf(node);
@@ -173,8 +185,18 @@ export async function runStartup(): Promise<StartupResult> {
   const bundles: BundleSize[] = [
     { what: 'dist/index.js in the working tree', path: 'dist/index.js', bytes: sizeOf(dist) },
     { what: 'dist/index.js at HEAD', path: 'HEAD:dist/index.js', bytes: committedSize() },
-    { what: 'src/index.ts built now, unminified', path: '.bench-build/action-full/index.js', bytes: fullError ? null : sizeOf(join(FULL_BUILD_DIR, 'index.js')), ...(fullError ? { error: fullError } : {}) },
-    { what: 'src/index.ts built now, ncc -m', path: '.bench-build/action-min/index.js', bytes: minError ? null : sizeOf(join(MIN_BUILD_DIR, 'index.js')), ...(minError ? { error: minError } : {}) },
+    {
+      what: 'src/index.ts built now, unminified',
+      path: '.bench-build/action-full/index.js',
+      bytes: fullError ? null : sizeOf(join(FULL_BUILD_DIR, 'index.js')),
+      ...(fullError ? { error: fullError } : {}),
+    },
+    {
+      what: 'src/index.ts built now, ncc -m',
+      path: '.bench-build/action-min/index.js',
+      bytes: minError ? null : sizeOf(join(MIN_BUILD_DIR, 'index.js')),
+      ...(minError ? { error: minError } : {}),
+    },
   ];
   const timings: StartupTiming[] = [];
   for (const node of nodesToTime()) {

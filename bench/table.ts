@@ -166,7 +166,9 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
       add(
         6,
         `start-up: \`node ${t.bundle}\` to its first handshake, Node ${t.node}`,
-        t.toFirstHandshakeMs === null ? `failed: ${t.error}` : `**${fmt(t.toFirstHandshakeMs)} ms** median of ${t.runsMs.length} (\`node -e 0\` alone: ${fmt(t.nodeAloneMs)} ms)`,
+        t.toFirstHandshakeMs === null
+          ? `failed: ${t.error}`
+          : `**${fmt(t.toFirstHandshakeMs)} ms** median of ${t.runsMs.length} (\`node -e 0\` alone: ${fmt(t.nodeAloneMs)} ms)`,
         '< 300 ms',
         t.toFirstHandshakeMs === null ? null : t.toFirstHandshakeMs < 300,
       );

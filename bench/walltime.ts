@@ -104,7 +104,10 @@ export function defaultInputs(extra: RawInputs = {}): RawInputs {
 }
 
 /** runGate from this tree's src/, in this process. */
-export async function runGateTimed(inputs: RawInputs, onProgress?: (line: string) => void): Promise<{ report: Report; wallMs: number; config: Config }> {
+export async function runGateTimed(
+  inputs: RawInputs,
+  onProgress?: (line: string) => void,
+): Promise<{ report: Report; wallMs: number; config: Config }> {
   const config = parseConfig(inputs);
   const start = performance.now();
   const report = await runGate(config, { configDescription: describeConfig(inputs), ...(onProgress ? { onProgress } : {}) });
@@ -146,10 +149,14 @@ async function runCliTimed(): Promise<GateRun | null> {
   const json = join(dir, 'report.json');
   try {
     const start = performance.now();
-    const child = spawn(process.execPath, [cli, '--server-command', `node ${JSON.stringify(ECHO_SERVER)}`, '--url', 'ws://127.0.0.1:0/', '--json', json], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, '--server-command', `node ${JSON.stringify(ECHO_SERVER)}`, '--url', 'ws://127.0.0.1:0/', '--json', json],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -146,7 +146,9 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
           message: `something already answers on ${squatter}: stop it or choose another port in 'url' (the gate would test the wrong process)`,
         });
       }
-      const logPath = resolve(config.server.logPath ?? join(process.env.RUNNER_TEMP || tmpdir(), `ws-resilience-server-${process.pid}-${Date.now()}.log`));
+      const logPath = resolve(
+        config.server.logPath ?? join(process.env.RUNNER_TEMP || tmpdir(), `ws-resilience-server-${process.pid}-${Date.now()}.log`),
+      );
       serverInfo.logPath = logPath;
       progress(`▶ startup: launching \`${config.server.command}\` (log: ${logPath})`);
       server = await ServerProcess.launch({
@@ -184,7 +186,9 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
       });
       target = ready.target;
       serverInfo.readyAfterMs = Math.round(ready.afterMs);
-      progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${ready.attempts} handshake attempt${ready.attempts === 1 ? '' : 's'})`);
+      progress(
+        `✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${ready.attempts} handshake attempt${ready.attempts === 1 ? '' : 's'})`,
+      );
     } catch (err) {
       if (err instanceof NotReadyError && !stopped) {
         throw new StopRun({ phase, reason: serverInfo.exit ? 'crash' : 'startup-failed', message: err.message });
@@ -210,7 +214,12 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
       };
       treeOf = listServerTree;
       serverInfo.processes = await Promise.all((await listServerTree()).map(async (pid) => ({ pid, command: await commandLine(pid) })));
-      sampler = new ResourceSampler({ intervalMs: config.sampleIntervalMs, listTree: listServerTree, phase: () => phase, originMs: origin });
+      sampler = new ResourceSampler({
+        intervalMs: config.sampleIntervalMs,
+        listTree: listServerTree,
+        phase: () => phase,
+        originMs: origin,
+      });
       await sampler.start();
       if (!server) serverInfo.pidsSeen = [...seen];
     }
@@ -247,7 +256,10 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
           if (rss !== null) trendPoints.push({ connections: flapping.attempts + attempts, rssBytes: rss });
         },
       };
-      enter('leak', `${spec.clients} clients x ${spec.cyclesPerClient} cycles in ${spec.rounds} rounds, ${Math.round(config.leak.abruptRatio * 100)} % abrupt`);
+      enter(
+        'leak',
+        `${spec.clients} clients x ${spec.cyclesPerClient} cycles in ${spec.rounds} rounds, ${Math.round(config.leak.abruptRatio * 100)} % abrupt`,
+      );
       leak = await runLoad(spec, target, signal);
       progress(`  ${loadLine(leak)}`);
       throwIfStopped();
@@ -290,7 +302,9 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
     serverInfo.pid === null
       ? {
           ...analyzeMemory([], config.sampleIntervalMs),
-          reason: launching ? 'the server never started' : 'attached without a known pid: the owner of the port was not found; set server-pid',
+          reason: launching
+            ? 'the server never started'
+            : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
       : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs, trendPoints);
   const signals = analyzeSignals(leakSignals?.baseline ?? null, leakSignals?.after ?? null, leakSignals?.notes ?? []);

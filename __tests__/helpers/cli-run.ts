@@ -21,7 +21,11 @@ export interface CliRun {
  * `node dist/cli/index.js --name value ... --json <tmp>` from the repository root (relative paths work as in CI);
  * `user` runs it as another user (the test must run as root).
  */
-export async function runCli(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, user?: { uid: number; gid: number }): Promise<CliRun> {
+export async function runCli(
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+  user?: { uid: number; gid: number },
+): Promise<CliRun> {
   const dir = mkdtempSync(join(tmpdir(), 'ws-gate-cli-'));
   if (user) chmodSync(dir, 0o777);
   const reportPath = join(dir, 'report.json');
@@ -43,5 +47,7 @@ export async function runCli(inputs: Record<string, string>, env: NodeJS.Process
 
 /** The checks that did not pass, as `id: measured (detail)` lines: an empty list reads well in a failed assertion. */
 export function notPassed(report: Report): string[] {
-  return report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.status}, ${c.measured}${c.detail ? ` (${c.detail})` : ''}`);
+  return report.checks
+    .filter((c) => c.status !== 'pass')
+    .map((c) => `${c.id}: ${c.status}, ${c.measured}${c.detail ? ` (${c.detail})` : ''}`);
 }

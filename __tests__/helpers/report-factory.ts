@@ -6,11 +6,7 @@ import type { Check, LatencySummary, LoadScenarioResult, MemorySample, PhaseName
 const MB = 1024 * 1024;
 
 /** Every field optional at every depth; arrays are replaced, not merged. */
-export type DeepPartial<T> = T extends Array<infer _U>
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
+export type DeepPartial<T> = T extends Array<infer _U> ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -216,7 +212,14 @@ export function failingReport(overrides: DeepPartial<Report> = {}): Report {
     verdict: 'fail',
     scenarios: {
       flapping: { connected: 13, connectRate: 0.65, cleanDisconnects: 13, connectFailures: { timeout: 4, 'http-503': 3 } },
-      leak: { connected: 28, connectRate: 28 / 45, cleanDisconnects: 25, disconnectRate: 25 / 28, connectFailures: { refused: 17 }, disconnectFailures: { 'no-close-frame': 3 } },
+      leak: {
+        connected: 28,
+        connectRate: 28 / 45,
+        cleanDisconnects: 25,
+        disconnectRate: 25 / 28,
+        connectFailures: { refused: 17 },
+        disconnectFailures: { 'no-close-frame': 3 },
+      },
     },
     memory: { retainedBytes: 162.3 * MB, retainedGrowthBytes: 120.3 * MB, growthPercent: (120.3 / 42) * 100 },
   });
@@ -246,7 +249,19 @@ export function crashedReport(overrides: DeepPartial<Report> = {}): Report {
     },
     scenarios: {
       leak: { connected: 20, cleanDisconnects: 20, connectRate: 20 / 45, connectFailures: { refused: 25 } },
-      recovery: { connected: false, connectFailure: 'refused', handshakeMs: null, pongsReceived: 0, pingsSent: 0, pingRttMs: null, messagesSent: 0, messagesAnswered: 0, heldMs: 0, closedCleanly: false, problems: ['could not connect: ECONNREFUSED 127.0.0.1:40123'] },
+      recovery: {
+        connected: false,
+        connectFailure: 'refused',
+        handshakeMs: null,
+        pongsReceived: 0,
+        pingsSent: 0,
+        pingRttMs: null,
+        messagesSent: 0,
+        messagesAnswered: 0,
+        heldMs: 0,
+        closedCleanly: false,
+        problems: ['could not connect: ECONNREFUSED 127.0.0.1:40123'],
+      },
     },
   });
   const crashed = withChecks(base, {

@@ -43,12 +43,26 @@ export function runChecks(config: Config, m: Measurements): Check[] {
     const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
     if (connectLimit.value !== null) {
       drafts.push(
-        rateCheck('connect-success-rate', 'connect success rate', connected, attempts, connectLimit.value, `no connection was attempted${stoppedNote}`),
+        rateCheck(
+          'connect-success-rate',
+          'connect success rate',
+          connected,
+          attempts,
+          connectLimit.value,
+          `no connection was attempted${stoppedNote}`,
+        ),
       );
     }
     if (disconnectLimit.value !== null) {
       drafts.push(
-        rateCheck('disconnect-success-rate', 'clean disconnect rate', clean, cleanTried, disconnectLimit.value, `no clean close was tried${stoppedNote}`),
+        rateCheck(
+          'disconnect-success-rate',
+          'clean disconnect rate',
+          clean,
+          cleanTried,
+          disconnectLimit.value,
+          `no clean close was tried${stoppedNote}`,
+        ),
       );
     }
   }
@@ -151,7 +165,15 @@ function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string):
   const base = { id: 'leak-per-connection', title: 'memory trend', limit: `<= ${limit.value} KB/conn` };
   const slope = memory.trend?.kbPerConnection ?? null;
   if (slope === null) {
-    return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}` }];
+    return [
+      {
+        ...base,
+        measured: 'n/a',
+        value: null,
+        outcome: limit.explicit ? 'fail' : 'not-measured',
+        detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}`,
+      },
+    ];
   }
   const se = memory.trend!.standardErrorKb;
   const measured = `${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''} KB/conn`;
@@ -175,7 +197,12 @@ function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string):
 
 const SIGNAL_CHECKS: Array<{ id: CheckId; title: string; key: keyof SignalReading; limit: (c: Config) => Limit }> = [
   { id: 'fd-growth', title: 'open fd growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
-  { id: 'lingering-connections', title: 'lingering connections', key: 'lingeringConnections', limit: (c) => c.limits.maxLingeringConnections },
+  {
+    id: 'lingering-connections',
+    title: 'lingering connections',
+    key: 'lingeringConnections',
+    limit: (c) => c.limits.maxLingeringConnections,
+  },
   { id: 'thread-growth', title: 'thread growth', key: 'threads', limit: (c) => c.limits.maxThreadGrowth },
   { id: 'process-growth', title: 'process growth', key: 'processes', limit: (c) => c.limits.maxProcessGrowth },
   { id: 'session-growth', title: 'session growth', key: 'sessions', limit: (c) => c.limits.maxSessionGrowth },
@@ -208,7 +235,9 @@ function signalChecks(config: Config, signals: SignalsResult, stoppedNote: strin
       measured: key === 'lingeringConnections' ? String(value) : `${value >= 0 ? '+' : ''}${value}`,
       value,
       outcome: value <= limit.value ? 'pass' : 'fail',
-      ...(before !== null && before !== undefined && key !== 'lingeringConnections' ? { detail: `${before} -> ${signals.after?.[key]}` } : {}),
+      ...(before !== null && before !== undefined && key !== 'lingeringConnections'
+        ? { detail: `${before} -> ${signals.after?.[key]}` }
+        : {}),
     });
   }
   return drafts;
@@ -236,7 +265,13 @@ function crashCheck(server: ServerInfo): Draft {
   const base = { id: 'server-crash', title: 'server stayed up', limit: 'no exit' };
   if (server.exit) {
     const how = server.exit.signal ? `signal ${server.exit.signal}` : `exit code ${server.exit.code}`;
-    return { ...base, measured: `crashed (${how})`, value: 0, outcome: 'fail', detail: `the server exited during ${server.exit.phase} with ${how}` };
+    return {
+      ...base,
+      measured: `crashed (${how})`,
+      value: 0,
+      outcome: 'fail',
+      detail: `the server exited during ${server.exit.phase} with ${how}`,
+    };
   }
   if (server.pid === null) {
     return { ...base, measured: 'n/a', value: null, outcome: 'not-measured', detail: 'attached without a known pid' };

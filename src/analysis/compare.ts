@@ -35,8 +35,22 @@ interface MetricSpec {
 const checkValue = (id: string) => (r: Report) => r.checks.find((c) => c.id === id)?.value ?? null;
 
 export const METRICS: readonly MetricSpec[] = [
-  { id: 'connect-success-rate', title: 'connect success rate', unit: '%', worse: 'down', floor: 0.05, read: checkValue('connect-success-rate') },
-  { id: 'disconnect-success-rate', title: 'clean disconnect rate', unit: '%', worse: 'down', floor: 0.05, read: checkValue('disconnect-success-rate') },
+  {
+    id: 'connect-success-rate',
+    title: 'connect success rate',
+    unit: '%',
+    worse: 'down',
+    floor: 0.05,
+    read: checkValue('connect-success-rate'),
+  },
+  {
+    id: 'disconnect-success-rate',
+    title: 'clean disconnect rate',
+    unit: '%',
+    worse: 'down',
+    floor: 0.05,
+    read: checkValue('disconnect-success-rate'),
+  },
   {
     id: 'handshake-p95',
     title: 'handshake p95',
@@ -93,7 +107,10 @@ export function incompatibility(base: Report, current: Report): string | null {
 
 /** The median of a metric over several runs of one side (alternating rounds); null when never measured. */
 function medianOf(reports: readonly Report[], read: (r: Report) => number | null): number | null {
-  const values = reports.map(read).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const values = reports
+    .map(read)
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => a - b);
   if (values.length === 0) return null;
   const mid = values.length >> 1;
   return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
@@ -126,11 +143,21 @@ export function compareMetrics(bases: readonly Report[], currents: readonly Repo
  * The report with its comparison to the base attached, regression checks added and the verdict redone.
  * `bases` and `currents` are the runs of each side (one each, or several alternating rounds).
  */
-export function withComparison(current: Report, bases: readonly Report[], options: CompareOptions, currents: readonly Report[] = [current]): Report {
+export function withComparison(
+  current: Report,
+  bases: readonly Report[],
+  options: CompareOptions,
+  currents: readonly Report[] = [current],
+): Report {
   const skipped = bases.map((b) => incompatibility(b, current)).find((why) => why !== null) ?? null;
   const comparison: ComparisonResult = skipped
     ? { source: options.source, skipped, maxRegressionPercent: options.maxRegressionPercent, metrics: [] }
-    : { source: options.source, skipped: null, maxRegressionPercent: options.maxRegressionPercent, metrics: compareMetrics(bases, currents, options.maxRegressionPercent) };
+    : {
+        source: options.source,
+        skipped: null,
+        maxRegressionPercent: options.maxRegressionPercent,
+        metrics: compareMetrics(bases, currents, options.maxRegressionPercent),
+      };
   const checks = [...current.checks, ...regressionChecks(comparison, options)];
   return { ...current, comparison, checks, verdict: verdictOf(checks) };
 }
@@ -151,7 +178,11 @@ export function regressionChecks(comparison: ComparisonResult, options: CompareO
         value: m.change,
         level,
         status,
-        ...(m.regressed ? { detail: `worse by ${formatValue(Math.abs(m.change!), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ${comparison.source}` } : {}),
+        ...(m.regressed
+          ? {
+              detail: `worse by ${formatValue(Math.abs(m.change!), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ${comparison.source}`,
+            }
+          : {}),
       } satisfies Check;
     });
 }

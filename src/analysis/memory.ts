@@ -28,7 +28,9 @@ export function analyzeMemory(
   const peakGrowthBytes = baselineBytes !== null && peakBytes !== null ? peakBytes - baselineBytes : null;
   return {
     measured: baselineBytes !== null,
-    ...(baselineBytes === null ? { reason: samples.length === 0 ? 'no sample of the server tree was taken' : 'no baseline sample before the load' } : {}),
+    ...(baselineBytes === null
+      ? { reason: samples.length === 0 ? 'no sample of the server tree was taken' : 'no baseline sample before the load' }
+      : {}),
     sampleIntervalMs,
     samples,
     baselineBytes,
@@ -36,8 +38,7 @@ export function analyzeMemory(
     retainedBytes,
     retainedGrowthBytes,
     peakGrowthBytes,
-    growthPercent:
-      retainedGrowthBytes !== null && baselineBytes ? Math.round((retainedGrowthBytes / baselineBytes) * 1000) / 10 : null,
+    growthPercent: retainedGrowthBytes !== null && baselineBytes ? Math.round((retainedGrowthBytes / baselineBytes) * 1000) / 10 : null,
     trend: trendPoints.length === 0 ? null : fitTrend(trendPoints),
   };
 }

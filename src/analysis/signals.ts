@@ -13,6 +13,7 @@ export function analyzeSignals(baseline: SignalReading | null, after: SignalRead
     growth[key] = key === 'lingeringConnections' ? a : a !== null && b !== null ? a - b : null;
   }
   const allNotes = [...notes];
-  if (process.platform !== 'linux') allNotes.push(`fds, threads and lingering connections are read from /proc, which ${process.platform} does not have`);
+  if (process.platform !== 'linux')
+    allNotes.push(`fds, threads and lingering connections are read from /proc, which ${process.platform} does not have`);
   return { baseline, after, growth, notes: [...new Set(allNotes)] };
 }

@@ -25,8 +25,7 @@ export interface PinnedAddress {
 }
 
 export type OpenResult =
-  | { ok: true; ws: WebSocket; handshakeMs: number }
-  | { ok: false; failure: FailureKind; message: string; elapsedMs: number };
+  { ok: true; ws: WebSocket; handshakeMs: number } | { ok: false; failure: FailureKind; message: string; elapsedMs: number };
 
 export interface CloseResult {
   clean: boolean;

@@ -43,7 +43,10 @@ export function createGitHubClient(token: string, options: ClientOptions = {}): 
     token,
     {
       baseUrl,
-      retry: { ...(base !== undefined && { retryAfterBaseValue: base }), ...(options.retries !== undefined && { retries: options.retries }) },
+      retry: {
+        ...(base !== undefined && { retryAfterBaseValue: base }),
+        ...(options.retries !== undefined && { retries: options.retries }),
+      },
       throttle: {
         ...(base !== undefined && { retryAfterBaseValue: base }),
         ...(options.throttleId !== undefined && { id: options.throttleId }),

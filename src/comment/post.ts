@@ -76,7 +76,11 @@ export interface CommentTarget {
  * branches of this repository, so for a fork the number recorded in the report is used; posting then verifies the
  * PR's head commit against the run's, so a report cannot steer the comment to another PR.
  */
-export function resolveTarget(event: ActionEvent, inputPr: number | null, reportPr: number | null | undefined): CommentTarget | { skip: string } {
+export function resolveTarget(
+  event: ActionEvent,
+  inputPr: number | null,
+  reportPr: number | null | undefined,
+): CommentTarget | { skip: string } {
   const [owner, repo, ...rest] = (event.repository ?? '').split('/');
   if (!owner || !repo || rest.length > 0) return { skip: 'GITHUB_REPOSITORY is not set (not running in a GitHub workflow)' };
   const run = dig(event.payload, 'workflow_run');
@@ -102,7 +106,9 @@ export function resolveTarget(event: ActionEvent, inputPr: number | null, report
     if (fromReport !== null) return target(fromReport, 'report');
     return { skip: 'the workflow run names no pull request and the report records none: the PR comment is skipped' };
   }
-  return { skip: `no pull request in this '${event.name ?? 'unknown'}' event: the PR comment is skipped (set pr-number to comment anyway)` };
+  return {
+    skip: `no pull request in this '${event.name ?? 'unknown'}' event: the PR comment is skipped (set pr-number to comment anyway)`,
+  };
 }
 
 export type CommentOutcome =
@@ -123,7 +129,8 @@ export function describeApiError(err: unknown, pr: PullRequestRef): string {
       "or give the job 'permissions: pull-requests: write'."
     );
   }
-  if (status === 404) return `GitHub found no pull request ${where} for the PR comment (404: ${message}): check pr-number and the token's repository access.`;
+  if (status === 404)
+    return `GitHub found no pull request ${where} for the PR comment (404: ${message}): check pr-number and the token's repository access.`;
   if (typeof status === 'number') return `GitHub answered ${status} to the PR comment on ${where}: ${message}`;
   return `could not reach GitHub for the PR comment on ${where}: ${message}`;
 }

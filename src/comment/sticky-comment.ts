@@ -40,7 +40,8 @@ export function commentKeyFor(report: Report, key: string | null): string {
 export function footer(links: CommentLinks): string | null {
   const parts: string[] = [];
   if (links.headSha && /^[0-9a-f]{7,64}$/i.test(links.headSha)) parts.push(`Commit ${links.headSha.slice(0, 7)}`);
-  if (links.runUrl && /^https?:\/\/[^\s()<>[\]"'`\\]+$/.test(links.runUrl)) parts.push(`[workflow run, logs and report artifact](${links.runUrl})`);
+  if (links.runUrl && /^https?:\/\/[^\s()<>[\]"'`\\]+$/.test(links.runUrl))
+    parts.push(`[workflow run, logs and report artifact](${links.runUrl})`);
   return parts.length === 0 ? null : parts.join(' · ');
 }
 
@@ -75,10 +76,7 @@ export async function findOwnComment(octokit: GitHubClient, pr: PullRequestRef, 
   return null;
 }
 
-export type CommentPlan =
-  | { action: 'create' }
-  | { action: 'update'; comment: IssueComment }
-  | { action: 'skip'; reason: string };
+export type CommentPlan = { action: 'create' } | { action: 'update'; comment: IssueComment } | { action: 'skip'; reason: string };
 
 /** True when the mode may lead to a comment at all (so the comments are worth listing). */
 export function commentMayBePosted(mode: CommentMode): boolean {
@@ -93,7 +91,10 @@ export function planComment(mode: CommentMode, verdict: Verdict, existing: Issue
   if (mode === 'never') return { action: 'skip', reason: "comment is 'never'" };
   if (existing) return { action: 'update', comment: existing };
   if (mode === 'on-failure' && verdict !== 'fail') {
-    return { action: 'skip', reason: `comment is 'on-failure', the gate's verdict is '${verdict}' and there is no earlier comment to update` };
+    return {
+      action: 'skip',
+      reason: `comment is 'on-failure', the gate's verdict is '${verdict}' and there is no earlier comment to update`,
+    };
   }
   return { action: 'create' };
 }

@@ -12,21 +12,53 @@ export interface InputDefinition {
 
 export const INPUTS = [
   // Server
-  { name: 'server-command', default: '', description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.' },
+  {
+    name: 'server-command',
+    default: '',
+    description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.',
+  },
   { name: 'working-directory', default: '.', description: 'Directory the server command runs in.' },
   { name: 'server-env', default: '', description: 'Extra environment for the server, one KEY=VALUE per line.' },
-  { name: 'server-pid', default: '', description: 'Attach mode only: pid of the running server, for memory sampling. When empty, the owner of the listening port is found (/proc on Linux, lsof on macOS, Get-NetTCPConnection on Windows).' },
-  { name: 'server-log', default: '', description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory." },
-  { name: 'url', default: '', description: 'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to the server as PORT.' },
+  {
+    name: 'server-pid',
+    default: '',
+    description:
+      'Attach mode only: pid of the running server, for memory sampling. When empty, the owner of the listening port is found (/proc on Linux, lsof on macOS, Get-NetTCPConnection on Windows).',
+  },
+  {
+    name: 'server-log',
+    default: '',
+    description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory.",
+  },
+  {
+    name: 'url',
+    default: '',
+    description:
+      'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to the server as PORT.',
+  },
   { name: 'startup-timeout-s', default: '30', description: 'Seconds to wait for the first successful WebSocket handshake.' },
   { name: 'shutdown-grace-s', default: '5', description: 'Seconds between SIGTERM and SIGKILL when the server tree is torn down.' },
   // Client
-  { name: 'headers', default: '', description: 'Extra handshake headers, one `Name: value` per line. Values are masked as secrets.', secret: true },
+  {
+    name: 'headers',
+    default: '',
+    description: 'Extra handshake headers, one `Name: value` per line. Values are masked as secrets.',
+    secret: true,
+  },
   { name: 'subprotocols', default: '', description: 'Comma-separated WebSocket subprotocols to offer.' },
   { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
   { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
-  { name: 'ca-file', default: '', description: "PEM file of CA certificates to trust for a wss:// server, in addition to Node's bundled ones (a self-signed or private CA)." },
-  { name: 'insecure-tls', default: 'false', description: "true: accept any TLS certificate of a wss:// server, unverified. Only for a loopback test server; prefer ca-file." },
+  {
+    name: 'ca-file',
+    default: '',
+    description:
+      "PEM file of CA certificates to trust for a wss:// server, in addition to Node's bundled ones (a self-signed or private CA).",
+  },
+  {
+    name: 'insecure-tls',
+    default: 'false',
+    description: 'true: accept any TLS certificate of a wss:// server, unverified. Only for a loopback test server; prefer ca-file.',
+  },
   // Scenarios
   { name: 'scenarios', default: 'flapping,leak,recovery', description: 'Scenarios to run, comma-separated: flapping, leak, recovery.' },
   { name: 'warmup-connections', default: '5', description: 'Connections made before the memory baseline is taken.' },
@@ -35,46 +67,159 @@ export const INPUTS = [
   { name: 'flap-pause-ms', default: '50', description: 'Milliseconds between a close and the next connect (flapping and leak).' },
   { name: 'leak-clients', default: '3', description: 'Leak prevention: concurrent clients.' },
   { name: 'leak-cycles', default: '15', description: 'Leak prevention: cycles per client.' },
-  { name: 'profile', default: 'default', description: 'Scenario sizes: quick, default (the reference: 20 flapping cycles, 3 clients x 15 cycles), or soak (thousands of connections, to catch small leaks). Inputs you set yourself win.' },
-  { name: 'abrupt-ratio', default: '0.5', description: 'Leak prevention: share of cycles (0..1) that end with terminate(), like a vanished client, instead of a close handshake.' },
-  { name: 'leak-rounds', default: '3', description: 'Leak prevention: rounds the cycles are split into; memory is read after each to fit the leak per connection.' },
-  { name: 'stats-url', default: '', description: 'Optional HTTP URL where the server reports its sessions as JSON, read at baseline and after cooldown. Port 0: the port of `url`.' },
+  {
+    name: 'profile',
+    default: 'default',
+    description:
+      'Scenario sizes: quick, default (the reference: 20 flapping cycles, 3 clients x 15 cycles), or soak (thousands of connections, to catch small leaks). Inputs you set yourself win.',
+  },
+  {
+    name: 'abrupt-ratio',
+    default: '0.5',
+    description: 'Leak prevention: share of cycles (0..1) that end with terminate(), like a vanished client, instead of a close handshake.',
+  },
+  {
+    name: 'leak-rounds',
+    default: '3',
+    description: 'Leak prevention: rounds the cycles are split into; memory is read after each to fit the leak per connection.',
+  },
+  {
+    name: 'stats-url',
+    default: '',
+    description:
+      'Optional HTTP URL where the server reports its sessions as JSON, read at baseline and after cooldown. Port 0: the port of `url`.',
+  },
   { name: 'stats-field', default: 'sessions', description: 'Field (dotted path) of the stats-url JSON that holds the session count.' },
   { name: 'cooldown-ms', default: '2000', description: 'Idle time after the load before retained memory is measured.' },
   { name: 'sample-interval-ms', default: '100', description: "Milliseconds between samples of the server tree's memory." },
   { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
   { name: 'recovery-messages', default: '5', description: 'Recovery: test messages to send.' },
   { name: 'recovery-hold-ms', default: '1000', description: 'Recovery: how long the stable connection is held.' },
-  { name: 'message', default: 'ws-resilience-gate test message', description: 'Recovery: the test message, sent as given (a protocol packet works).' },
+  {
+    name: 'message',
+    default: 'ws-resilience-gate test message',
+    description: 'Recovery: the test message, sent as given (a protocol packet works).',
+  },
   { name: 'expect', default: 'none', description: 'Recovery: what a reply must be: none (sending is enough), any, echo, or /regex/flags.' },
   // Checks
   { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
-  { name: 'min-disconnect-success-rate', default: '0.8', description: 'Lowest share of connections that must close cleanly (0..1), or off.' },
-  { name: 'max-memory-growth-mb', default: '50', description: 'Largest retained memory growth of the server tree after cooldown, in MB, or off.' },
+  {
+    name: 'min-disconnect-success-rate',
+    default: '0.8',
+    description: 'Lowest share of connections that must close cleanly (0..1), or off.',
+  },
+  {
+    name: 'max-memory-growth-mb',
+    default: '50',
+    description: 'Largest retained memory growth of the server tree after cooldown, in MB, or off.',
+  },
   { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MB, or off.' },
-  { name: 'max-leak-kb-per-connection', default: '100', description: 'Largest memory trend over the leak rounds, in KB per connection, or off.' },
-  { name: 'max-fd-growth', default: '4', description: 'Largest growth of open file descriptors of the server tree after cooldown (Linux), or off.' },
-  { name: 'max-lingering-connections', default: '0', description: 'Most TCP connections of the server on its port still ESTABLISHED or CLOSE_WAIT after cooldown (Linux), or off.' },
-  { name: 'max-thread-growth', default: '4', description: 'Largest growth of the thread count of the server tree after cooldown (Linux), or off.' },
-  { name: 'max-process-growth', default: '0', description: 'Largest growth of the number of processes in the server tree after cooldown, or off.' },
+  {
+    name: 'max-leak-kb-per-connection',
+    default: '100',
+    description: 'Largest memory trend over the leak rounds, in KB per connection, or off.',
+  },
+  {
+    name: 'max-fd-growth',
+    default: '4',
+    description: 'Largest growth of open file descriptors of the server tree after cooldown (Linux), or off.',
+  },
+  {
+    name: 'max-lingering-connections',
+    default: '0',
+    description: 'Most TCP connections of the server on its port still ESTABLISHED or CLOSE_WAIT after cooldown (Linux), or off.',
+  },
+  {
+    name: 'max-thread-growth',
+    default: '4',
+    description: 'Largest growth of the thread count of the server tree after cooldown (Linux), or off.',
+  },
+  {
+    name: 'max-process-growth',
+    default: '0',
+    description: 'Largest growth of the number of processes in the server tree after cooldown, or off.',
+  },
   { name: 'max-session-growth', default: '0', description: 'Largest growth of the sessions reported at stats-url after cooldown, or off.' },
   { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
   // Against the base branch
-  { name: 'baseline-report', default: '', description: 'JSON report of a run on the base branch; headline metrics are compared and regressions checked.' },
-  { name: 'baseline-server-command', default: '', description: 'Shell command that starts the base branch server (e.g. checked out in another folder): it is gated in the same job, in rounds alternating with this one.' },
-  { name: 'baseline-rounds', default: '2', description: 'With baseline-server-command: alternating rounds of base and this run; each side is judged by its medians.' },
-  { name: 'max-regression-percent', default: '25', description: 'A metric regresses when it is worse than the base by more than this percentage and by more than its noise floor (see the README).' },
+  {
+    name: 'baseline-report',
+    default: '',
+    description: 'JSON report of a run on the base branch; headline metrics are compared and regressions checked.',
+  },
+  {
+    name: 'baseline-server-command',
+    default: '',
+    description:
+      'Shell command that starts the base branch server (e.g. checked out in another folder): it is gated in the same job, in rounds alternating with this one.',
+  },
+  {
+    name: 'baseline-rounds',
+    default: '2',
+    description: 'With baseline-server-command: alternating rounds of base and this run; each side is judged by its medians.',
+  },
+  {
+    name: 'max-regression-percent',
+    default: '25',
+    description:
+      'A metric regresses when it is worse than the base by more than this percentage and by more than its noise floor (see the README).',
+  },
   { name: 'regression-level', default: 'error', description: 'What a regression against the base does: error (fails the gate) or warn.' },
   // Run
-  { name: 'timeout-s', default: '300', description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.' },
-  { name: 'report-path', default: 'ws-resilience-report.json', description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path). In post-comment mode: the report to read.' },
+  {
+    name: 'timeout-s',
+    default: '300',
+    description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.',
+  },
+  {
+    name: 'report-path',
+    default: 'ws-resilience-report.json',
+    description:
+      'Where the JSON report is written (the CLI writes one only with --json or --report-path). In post-comment mode: the report to read.',
+  },
   // PR comment (action only)
-  { name: 'mode', default: 'gate', description: 'gate: run the gate. post-comment: only post the PR comment from the JSON report at `report-path` written by an earlier run (fork pull requests, see the README).', actionOnly: true },
-  { name: 'comment', default: 'always', description: 'When to post the PR comment: always, on-failure (create only when the gate fails, but always update an existing one), or never.', actionOnly: true },
-  { name: 'comment-key', default: '', description: 'Identifies this gate\'s comment among others on the PR. Empty: the workflow name and job id of the run that wrote the report.', actionOnly: true },
-  { name: 'comment-author', default: 'github-actions[bot]', description: 'Login that owns the comment: only a comment by this author is ever updated. Set it when `github-token` is not the workflow token.', actionOnly: true },
-  { name: 'github-token', default: '${{ github.token }}', description: 'Token for the PR comment; needs `pull-requests: write`.', secret: true, actionOnly: true },
-  { name: 'pr-number', default: '', description: 'Pull request to comment on. Empty: the pull request of the triggering event (in post-comment mode: of the workflow run, or the one recorded in the report).', actionOnly: true },
+  {
+    name: 'mode',
+    default: 'gate',
+    description:
+      'gate: run the gate. post-comment: only post the PR comment from the JSON report at `report-path` written by an earlier run (fork pull requests, see the README).',
+    actionOnly: true,
+  },
+  {
+    name: 'comment',
+    default: 'always',
+    description:
+      'When to post the PR comment: always, on-failure (create only when the gate fails, but always update an existing one), or never.',
+    actionOnly: true,
+  },
+  {
+    name: 'comment-key',
+    default: '',
+    description:
+      "Identifies this gate's comment among others on the PR. Empty: the workflow name and job id of the run that wrote the report.",
+    actionOnly: true,
+  },
+  {
+    name: 'comment-author',
+    default: 'github-actions[bot]',
+    description:
+      'Login that owns the comment: only a comment by this author is ever updated. Set it when `github-token` is not the workflow token.',
+    actionOnly: true,
+  },
+  {
+    name: 'github-token',
+    default: '${{ github.token }}',
+    description: 'Token for the PR comment; needs `pull-requests: write`.',
+    secret: true,
+    actionOnly: true,
+  },
+  {
+    name: 'pr-number',
+    default: '',
+    description:
+      'Pull request to comment on. Empty: the pull request of the triggering event (in post-comment mode: of the workflow run, or the one recorded in the report).',
+    actionOnly: true,
+  },
 ] as const satisfies readonly InputDefinition[];
 
 export type InputName = (typeof INPUTS)[number]['name'];

@@ -21,11 +21,7 @@ export class ConfigError extends Error {
 
 export const SCENARIO_IDS: readonly ScenarioId[] = ['flapping', 'leak', 'recovery'];
 
-export type Expect =
-  | { kind: 'none' }
-  | { kind: 'any' }
-  | { kind: 'echo' }
-  | { kind: 'regex'; source: string; flags: string };
+export type Expect = { kind: 'none' } | { kind: 'any' } | { kind: 'echo' } | { kind: 'regex'; source: string; flags: string };
 
 /** A limit; `null` value means off. `explicit` when the user set a value other than the default. */
 export interface Limit {
@@ -99,8 +95,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
   parseRunMode(raw);
   parseCommentConfig(raw);
   const { profile, get, explicit } = resolveInputs(raw, defaults);
-  const int = (name: InputName, min: number, max = Number.MAX_SAFE_INTEGER): number =>
-    parseInteger(name, get(name), min, max);
+  const int = (name: InputName, min: number, max = Number.MAX_SAFE_INTEGER): number => parseInteger(name, get(name), min, max);
   const limit = (name: InputName, min: number, max: number): Limit => ({
     value: parseLimit(name, get(name), min, max),
     explicit: explicit(name),
@@ -206,8 +201,7 @@ export interface CommentConfig {
 
 /** What the action does: run the gate (and comment), or only post the comment for an earlier run's report. */
 export type ActionConfig =
-  | { mode: 'gate'; gate: Config; comment: CommentConfig }
-  | { mode: 'post-comment'; reportPath: string; comment: CommentConfig };
+  { mode: 'gate'; gate: Config; comment: CommentConfig } | { mode: 'post-comment'; reportPath: string; comment: CommentConfig };
 
 /** "a, b or c" */
 function orList(words: readonly string[]): string {
@@ -324,7 +318,11 @@ function parseUrl(text: string, launching: boolean): string {
 
 function parseBaseline(reportPath: string, serverCommand: string, rounds: number, get: (name: InputName) => string): Config['baseline'] {
   if (reportPath !== '' && serverCommand !== '') {
-    throw new ConfigError('baseline-report', reportPath, 'empty when baseline-server-command is set (compare with one base: a report or a server)');
+    throw new ConfigError(
+      'baseline-report',
+      reportPath,
+      'empty when baseline-server-command is set (compare with one base: a report or a server)',
+    );
   }
   const level = get('regression-level').toLowerCase();
   if (level !== 'error' && level !== 'warn') throw new ConfigError('regression-level', get('regression-level'), 'error or warn');
@@ -357,14 +355,16 @@ function readCaFile(path: string): string | null {
   try {
     const stat = statSync(path);
     if (!stat.isFile()) throw new ConfigError('ca-file', path, accepted('not a file'));
-    if (stat.size > CA_FILE_MAX_BYTES) throw new ConfigError('ca-file', path, accepted(`larger than ${CA_FILE_MAX_BYTES / 1024 / 1024} MB`));
+    if (stat.size > CA_FILE_MAX_BYTES)
+      throw new ConfigError('ca-file', path, accepted(`larger than ${CA_FILE_MAX_BYTES / 1024 / 1024} MB`));
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError('ca-file', path, accepted(code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')));
   }
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('ca-file', path, accepted('no -----BEGIN CERTIFICATE----- in it'));
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new ConfigError('ca-file', path, accepted('no -----BEGIN CERTIFICATE----- in it'));
   return text;
 }
 

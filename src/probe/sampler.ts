@@ -98,7 +98,10 @@ export class ResourceSampler {
         const rssKb = /^VmRSS:\s+(\d+)/m.exec(status)?.[1];
         const last = this.cpuSeen.get(pid);
         this.cpuSeen.set(pid, { cpuMs, atMs: now });
-        usage.push({ memory: rssKb === undefined ? 0 : Number(rssKb) * 1024, cpu: last && now > last.atMs ? ((cpuMs - last.cpuMs) / (now - last.atMs)) * 100 : 0 });
+        usage.push({
+          memory: rssKb === undefined ? 0 : Number(rssKb) * 1024,
+          cpu: last && now > last.atMs ? ((cpuMs - last.cpuMs) / (now - last.atMs)) * 100 : 0,
+        });
       }
       // Only the pids of the tree as it is now are kept: the map never outgrows the tree.
       for (const pid of this.cpuSeen.keys()) if (!pids.includes(pid)) this.cpuSeen.delete(pid);

@@ -20,7 +20,9 @@ export async function readJsonReport(path: string): Promise<Report> {
   try {
     text = await readFile(absolute, 'utf8');
   } catch (err) {
-    throw new Error(`no report at ${absolute} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): was the artifact downloaded to report-path?`);
+    throw new Error(
+      `no report at ${absolute} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): was the artifact downloaded to report-path?`,
+    );
   }
   let parsed: unknown;
   try {

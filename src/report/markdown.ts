@@ -88,7 +88,9 @@ export function summarizeVerdict(report: Report, esc: (text: string) => string =
   }
   if (warned.length > 0) {
     // Without failures the warnings are the news, so they are spelled out.
-    parts.push(failed.length > 0 ? plural(warned.length, 'warning') : `${plural(warned.length, 'warning')}: ${listViolations(warned, esc)}`);
+    parts.push(
+      failed.length > 0 ? plural(warned.length, 'warning') : `${plural(warned.length, 'warning')}: ${listViolations(warned, esc)}`,
+    );
   }
   if (notMeasured.length > 0) parts.push(`${notMeasured.length} not measured`);
   if (report.verdict === 'fail' && failed.length === 0) parts.push('the run failed');
@@ -235,12 +237,12 @@ export const SIGNAL_HEADER = ['Exact signal', 'Baseline', 'After cooldown', 'Cha
 export function signalRows(report: Report): string[][] {
   const { baseline, after, growth } = report.signals;
   const show = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : String(v));
-  return SIGNAL_LABELS.filter(([key]) => key !== 'sessions' || baseline?.sessions != null || after?.sessions != null || report.config['stats-url']).map(
-    ([key, label]) => {
-      const change = growth[key];
-      return [label, show(baseline?.[key]), show(after?.[key]), change === null ? 'n/a' : `${change > 0 ? '+' : ''}${change}`];
-    },
-  );
+  return SIGNAL_LABELS.filter(
+    ([key]) => key !== 'sessions' || baseline?.sessions != null || after?.sessions != null || report.config['stats-url'],
+  ).map(([key, label]) => {
+    const change = growth[key];
+    return [label, show(baseline?.[key]), show(after?.[key]), change === null ? 'n/a' : `${change > 0 ? '+' : ''}${change}`];
+  });
 }
 
 /** Picks at most `max` samples, keeping the highest one of each stretch so peaks survive. */
@@ -340,7 +342,11 @@ function failuresSection(report: Report): string | null {
 function logSection(report: Report, lines: string[]): string | null {
   if (lines.length === 0) return null;
   const where = report.server.logPath ? `\n\nFull log on the runner: ${escapeInline(report.server.logPath)}` : '';
-  return details(`Server log (last ${plural(lines.length, 'line')})`, `${codeBlock(lines.join('\n'), 'text')}${where}`, serverFailed(report));
+  return details(
+    `Server log (last ${plural(lines.length, 'line')})`,
+    `${codeBlock(lines.join('\n'), 'text')}${where}`,
+    serverFailed(report),
+  );
 }
 
 function orNa(value: string | null): string {
@@ -367,7 +373,12 @@ function environmentSection(report: Report): string {
     ['Server ready after', formatMs(server.readyAfterMs)],
   ];
   if (server.survivors.length > 0) rows.push(['Survived teardown', server.survivors.join(', ')]);
-  const parts = [table(['Environment', 'Value'], rows.map(([k, v]) => [k, v]))];
+  const parts = [
+    table(
+      ['Environment', 'Value'],
+      rows.map(([k, v]) => [k, v]),
+    ),
+  ];
   const config = Object.entries(report.config);
   if (config.length > 0) {
     parts.push(
@@ -410,7 +421,9 @@ export const COMPARISON_HEADER = ['Metric', 'Base', 'This PR', 'Change', 'Regres
 export function comparisonRows(report: Report): string[][] {
   return (report.comparison?.metrics ?? []).map((m) => {
     const change =
-      m.change === null ? 'n/a' : `${m.change > 0 ? '+' : m.change < 0 ? '-' : '±'}${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${m.changePercent > 0 ? '+' : ''}${m.changePercent} %)` : ''}`;
+      m.change === null
+        ? 'n/a'
+        : `${m.change > 0 ? '+' : m.change < 0 ? '-' : '±'}${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${m.changePercent > 0 ? '+' : ''}${m.changePercent} %)` : ''}`;
     const regressed = m.base === null || m.current === null ? '➖ not measured' : m.regressed ? '❌ yes' : '✅ no';
     return [m.title, formatValue(m.base, m.unit), formatValue(m.current, m.unit), change, regressed];
   });
@@ -422,7 +435,10 @@ function comparisonBlock(report: Report): string | null {
   if (!c) return null;
   if (c.skipped) return `**Not compared with the base** (${escapeInline(c.source, 200)}): ${escapeInline(c.skipped, 500)}`;
   const intro = `**Base → this PR** (base: ${escapeInline(c.source, 200)}; a regression is worse by more than ${c.maxRegressionPercent} % and its noise floor)`;
-  return `${intro}\n\n${table(COMPARISON_HEADER, comparisonRows(report).map((row) => row.map((cell) => escapeInline(cell))))}`;
+  return `${intro}\n\n${table(
+    COMPARISON_HEADER,
+    comparisonRows(report).map((row) => row.map((cell) => escapeInline(cell))),
+  )}`;
 }
 
 function build(report: Report, plan: Plan): string {
@@ -447,7 +463,12 @@ function build(report: Report, plan: Plan): string {
   const { flapping, leak } = report.scenarios;
   const comparison = comparisonBlock(report);
   if (comparison) blocks.push(comparison);
-  blocks.push(table(SCENARIO_HEADER, [flapping, leak].map((s) => [s.id, ...scenarioCells(s)])));
+  blocks.push(
+    table(
+      SCENARIO_HEADER,
+      [flapping, leak].map((s) => [s.id, ...scenarioCells(s)]),
+    ),
+  );
   blocks.push(`**Recovery:** ${describeRecovery(report, (t) => escapeInline(t, 200))}`);
 
   const memory = memoryRows(report);

@@ -3,15 +3,7 @@
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
 export const REPORT_SCHEMA_VERSION = 1;
 
-export type PhaseName =
-  | 'startup'
-  | 'warmup'
-  | 'baseline'
-  | 'flapping'
-  | 'leak'
-  | 'cooldown'
-  | 'recovery'
-  | 'teardown';
+export type PhaseName = 'startup' | 'warmup' | 'baseline' | 'flapping' | 'leak' | 'cooldown' | 'recovery' | 'teardown';
 
 export type ScenarioId = 'flapping' | 'leak' | 'recovery';
 

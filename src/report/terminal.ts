@@ -1,7 +1,16 @@
 // The plain-text report for a terminal (the CLI): aligned columns, no Markdown, nothing the server printed left raw.
 
 import { sanitizeText } from './escape.js';
-import { describeRecovery, describeStop, memoryRows, SCENARIO_HEADER, scenarioCells, SIGNAL_HEADER, signalRows, summarizeVerdict } from './markdown.js';
+import {
+  describeRecovery,
+  describeStop,
+  memoryRows,
+  SCENARIO_HEADER,
+  scenarioCells,
+  SIGNAL_HEADER,
+  signalRows,
+  summarizeVerdict,
+} from './markdown.js';
 import type { CheckStatus, Report, Verdict } from './schema.js';
 
 /** Log lines shown when the run failed. */
@@ -56,13 +65,21 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   const paint = (key: Verdict | 'dim', text: string): string => (color ? `${ANSI[key][0]}${text}${ANSI[key][1]}` : text);
   const out: string[] = [];
 
-  out.push(`${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ${summarizeVerdict(report, plain)}`);
+  out.push(
+    `${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ${summarizeVerdict(report, plain)}`,
+  );
   const stop = describeStop(report, { esc: plain, strong: (t) => t });
   if (stop) out.push(stop);
 
   const checkRows = [
     ['Check', 'Measured', 'Limit', 'Status', 'Detail'],
-    ...report.checks.map((c) => [plain(c.title), plain(c.measured), plain(c.limit), STATUS_TEXT[c.status] ?? plain(c.status), c.detail ? plain(c.detail) : '']),
+    ...report.checks.map((c) => [
+      plain(c.title),
+      plain(c.measured),
+      plain(c.limit),
+      STATUS_TEXT[c.status] ?? plain(c.status),
+      c.detail ? plain(c.detail) : '',
+    ]),
   ];
   const statusColor = (row: number): Verdict | null => {
     const status = report.checks[row - 1]?.status;

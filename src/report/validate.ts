@@ -1,13 +1,6 @@
 // Checks that a JSON report read back from a file (an artifact of another run: untrusted) has the Report's shape.
 
-import {
-  REPORT_SCHEMA_VERSION,
-  type CheckLevel,
-  type CheckStatus,
-  type PhaseName,
-  type Report,
-  type Verdict,
-} from './schema.js';
+import { REPORT_SCHEMA_VERSION, type CheckLevel, type CheckStatus, type PhaseName, type Report, type Verdict } from './schema.js';
 
 /** A report that cannot be trusted to render: names the field, what it should be and what it was. */
 export class ReportShapeError extends Error {
@@ -172,7 +165,8 @@ function memory(f: Fields): void {
     for (const k of ['tMs', 'rssBytes', 'cpuPercent', 'processes']) sample.num(k);
     sample.oneOf('phase', Object.keys(PHASES));
   });
-  for (const k of ['baselineBytes', 'peakBytes', 'retainedBytes', 'retainedGrowthBytes', 'peakGrowthBytes', 'growthPercent']) m.num(k, true);
+  for (const k of ['baselineBytes', 'peakBytes', 'retainedBytes', 'retainedGrowthBytes', 'peakGrowthBytes', 'growthPercent'])
+    m.num(k, true);
   if (m.optional('trend') && m.value.trend !== null) {
     const t = m.obj('trend');
     t.list('points', (p, path) => {

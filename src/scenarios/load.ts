@@ -143,5 +143,15 @@ export function emptyLoadResult(spec: LoadSpec, enabled: boolean): LoadScenarioR
 }
 
 function emptyTally(): Tally {
-  return { attempts: 0, connected: 0, clean: 0, abrupt: 0, connectFailures: {}, disconnectFailures: {}, handshakeMs: [], closeMs: [], cycleMs: [] };
+  return {
+    attempts: 0,
+    connected: 0,
+    clean: 0,
+    abrupt: 0,
+    connectFailures: {},
+    disconnectFailures: {},
+    handshakeMs: [],
+    closeMs: [],
+    cycleMs: [],
+  };
 }

@@ -87,7 +87,12 @@ export async function runRecovery(spec: RecoverySpec, target: Target, signal: Ab
       result.messagesAnswered += 1;
       continue;
     }
-    const reply = await nextReply(() => inbox.shift(), (w) => (waiter = w), waitTimeoutMs, signal);
+    const reply = await nextReply(
+      () => inbox.shift(),
+      (w) => (waiter = w),
+      waitTimeoutMs,
+      signal,
+    );
     waiter = null;
     if (reply === undefined) result.problems.push(`message ${i + 1} got no reply within ${waitTimeoutMs} ms`);
     else if (replyMatches(spec.expect, text, reply)) result.messagesAnswered += 1;

@@ -23,7 +23,12 @@ export function firstPid(text: string, exclude: number): number | null {
 export function portOwnerCommand(platform: NodeJS.Platform, port: number): [string, string[]] {
   const p = String(Math.trunc(port));
   if (platform === 'win32') {
-    return ['powershell.exe', powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`)];
+    return [
+      'powershell.exe',
+      powershellArgs(
+        `Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`,
+      ),
+    ];
   }
   return ['lsof', ['-nP', `-iTCP:${p}`, '-sTCP:LISTEN', '-t']];
 }

@@ -12,7 +12,8 @@ const isLinux = process.platform === 'linux';
  */
 export async function listTree(rootPid: number, platform: NodeJS.Platform = process.platform): Promise<number[]> {
   if (platform === 'linux') return listTreeFromProc(rootPid);
-  if (platform === 'win32') return descendantsIn(rootPid, parseWindowsTable(await commandOutput('powershell.exe', powershellArgs(WINDOWS_TABLE_SCRIPT))));
+  if (platform === 'win32')
+    return descendantsIn(rootPid, parseWindowsTable(await commandOutput('powershell.exe', powershellArgs(WINDOWS_TABLE_SCRIPT))));
   return descendantsIn(rootPid, parsePsTable(await commandOutput('ps', ['-A', '-o', 'pid=,ppid=,stat='])));
 }
 
@@ -160,7 +161,12 @@ export async function isAlive(pid: number): Promise<boolean> {
 /** The command line of a pid, for the report; '' when it cannot be read. */
 export async function commandLine(pid: number, platform: NodeJS.Platform = process.platform): Promise<string> {
   if (platform === 'win32') {
-    return (await commandOutput('powershell.exe', powershellArgs(`(Get-CimInstance Win32_Process -Filter 'ProcessId=${Math.trunc(pid)}').CommandLine`))).trim();
+    return (
+      await commandOutput(
+        'powershell.exe',
+        powershellArgs(`(Get-CimInstance Win32_Process -Filter 'ProcessId=${Math.trunc(pid)}').CommandLine`),
+      )
+    ).trim();
   }
   if (platform !== 'linux') return (await commandOutput('ps', ['-o', 'command=', '-p', String(pid)])).trim();
   try {
