@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/model/report.js';
 import { ECHO_SERVER, ROOT, pidAlive } from './helpers/gate-run.js';
 
 describe.each(['SIGINT', 'SIGTERM'] as const)('the action on %s mid-run', (signal) => {

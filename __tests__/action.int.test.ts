@@ -9,7 +9,7 @@ import { delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commentMarker } from '../src/comment/marker.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/model/report.js';
 import { GitHubApiStandIn } from './fixtures/github-api.js';
 import { ECHO_SERVER, FAULTY_SERVER, QUICK, ROOT, pidAlive } from './helpers/gate-run.js';
 

@@ -7,7 +7,7 @@ import { analyzeSignals } from '../src/analysis/signals.js';
 import { median, percentile, summarize } from '../src/analysis/stats.js';
 import { fitTrend } from '../src/analysis/trend.js';
 import { parseConfig } from '../src/config/parse.js';
-import type { MemorySample, PhaseName } from '../src/report/schema.js';
+import type { MemorySample, PhaseName } from '../src/model/report.js';
 import { emptyLoadResult, isAbrupt } from '../src/scenarios/load.js';
 import { emptyRecoveryResult } from '../src/scenarios/recovery.js';
 

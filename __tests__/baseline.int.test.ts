@@ -10,7 +10,7 @@ import { runGateWithBaseline } from '../src/baseline.js';
 import { describeConfig, parseConfig } from '../src/config/parse.js';
 import { writeJsonReport } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/model/report.js';
 import { ECHO_SERVER, FAULTY_SERVER, check, expectNothingLeftRunning, fixtureInputs, gate } from './helpers/gate-run.js';
 
 const CLEAN = { 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' };

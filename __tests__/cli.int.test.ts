@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/cli.js';
-import { ConfigError } from '../src/config/parse.js';
-import type { Report } from '../src/report/schema.js';
+import { ConfigError } from '../src/config/types.js';
+import type { Report } from '../src/model/report.js';
 import { ECHO_SERVER, FAULTY_SERVER, QUICK, ROOT, pidAlive } from './helpers/gate-run.js';
 
 const CLI = join(ROOT, 'dist/cli/index.js');

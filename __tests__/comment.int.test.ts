@@ -6,9 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commentMarker } from '../src/comment/marker.js';
 import { postReportComment, type ActionEvent, type CommentOutcome } from '../src/comment/post.js';
 import { GITHUB_COMMENT_MAX_CHARS } from '../src/comment/sticky-comment.js';
-import { parseCommentConfig, type CommentConfig } from '../src/config/parse.js';
+import { type CommentConfig } from '../src/config/types.js';
+import { parseCommentConfig } from '../src/config/parse.js';
 import type { RawInputs } from '../src/config/inputs.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/model/report.js';
 import { GitHubApiStandIn } from './fixtures/github-api.js';
 import { crashedReport, failingReport, makeReport } from './helpers/report-factory.js';
 

@@ -12,8 +12,8 @@ import {
   planComment,
   type IssueComment,
 } from '../src/comment/sticky-comment.js';
-import type { CommentMode } from '../src/config/parse.js';
-import type { Verdict } from '../src/report/schema.js';
+import type { CommentMode } from '../src/config/types.js';
+import type { Verdict } from '../src/model/report.js';
 import { crashedReport, failingReport, makeReport } from './helpers/report-factory.js';
 
 const BOT = 'github-actions[bot]';

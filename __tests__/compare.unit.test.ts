@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { compareMetrics, incompatibility, regressionChecks, withComparison } from '../src/analysis/compare.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/model/report.js';
 import { makeReport } from './helpers/report-factory.js';
 
 const MB = 1024 * 1024;

@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INPUTS, type InputName, type RawInputs } from '../src/config/inputs.js';
-import { ConfigError, parseConfig } from '../src/config/parse.js';
+import { ConfigError } from '../src/config/types.js';
+import { parseConfig } from '../src/config/parse.js';
 
 const BASE: RawInputs = { url: 'ws://127.0.0.1:8080/' };
 

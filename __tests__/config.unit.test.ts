@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { INPUTS, type RawInputs } from '../src/config/inputs.js';
-import { ConfigError, describeConfig, parseActionConfig, parseConfig } from '../src/config/parse.js';
+import { ConfigError } from '../src/config/types.js';
+import { describeConfig, parseActionConfig, parseConfig } from '../src/config/parse.js';
 import { TOOL_VERSION } from '../src/version.js';
 
 const URL_ONLY: RawInputs = { url: 'ws://127.0.0.1:8080/' };

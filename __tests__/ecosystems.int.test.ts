@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/model/report.js';
 import { pickFreePort, tcpAnswers } from '../src/server/endpoint.js';
 import { notPassed, runCli } from './helpers/cli-run.js';
 import { ROOT, expectNothingLeftRunning, pidAlive } from './helpers/gate-run.js';

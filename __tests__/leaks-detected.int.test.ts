@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { RawInputs } from '../src/config/inputs.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/model/report.js';
 import { ECHO_SERVER, check, expectNothingLeftRunning, fixtureInputs, gate } from './helpers/gate-run.js';
 
 const STATS: RawInputs = { 'stats-url': 'http://127.0.0.1:0/stats' };

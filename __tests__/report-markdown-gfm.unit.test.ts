@@ -7,7 +7,7 @@ import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { commentBody } from '../src/comment/sticky-comment.js';
 import { renderMarkdown } from '../src/report/markdown.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/model/report.js';
 import { crashedReport, failingReport, makeReport, notMeasuredReport, warnReport, withChecks } from './helpers/report-factory.js';
 
 /** The parts of an mdast node these tests read. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { codeBlock, escapeHtml, escapeInline, longestBacktickRun } from '../src/report/escape.js';
-import { formatMb, formatMbDelta, formatRate } from '../src/report/format.js';
+import { formatMb, formatMbDelta, formatRate } from '../src/model/format.js';
 import { CHART_MAX_POINTS, DEFAULT_MAX_CHARS, LOG_LINE_CAP, renderMarkdown } from '../src/report/markdown.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/model/report.js';
 import {
   crashedReport,
   failingReport,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMb, formatRate } from '../src/report/format.js';
+import { formatMb, formatRate } from '../src/model/format.js';
 import { renderTerminal, TERMINAL_LOG_LINES } from '../src/report/terminal.js';
 import { crashedReport, failingReport, makeReport, notMeasuredReport, warnReport, withChecks } from './helpers/report-factory.js';
 

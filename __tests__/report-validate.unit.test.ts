@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonReport, writeJsonReport } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/model/report.js';
 import { ReportShapeError, validateReport } from '../src/report/validate.js';
 import { crashedReport, failingReport, makeReport, notMeasuredReport, warnReport } from './helpers/report-factory.js';
 

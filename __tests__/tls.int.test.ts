@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../src/config/parse.js';
+import { ConfigError } from '../src/config/types.js';
+import { parseConfig } from '../src/config/parse.js';
 import { notPassed, runCli } from './helpers/cli-run.js';
 import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, gate } from './helpers/gate-run.js';
 

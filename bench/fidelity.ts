@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { runLoad } from '../src/scenarios/load.js';
-import type { LatencySummary } from '../src/report/schema.js';
+import type { LatencySummary } from '../src/model/report.js';
 import { note, percentile, round, startEchoServer } from './lib.js';
 
 export const HOLD_MS = 100;

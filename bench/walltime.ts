@@ -5,9 +5,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawInputs } from '../src/config/inputs.js';
-import { describeConfig, parseConfig, type Config } from '../src/config/parse.js';
+import { type Config } from '../src/config/types.js';
+import { describeConfig, parseConfig } from '../src/config/parse.js';
 import { baselineWindowMs, runGate } from '../src/gate.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/model/report.js';
 import { ECHO_SERVER, ROOT, note, round } from './lib.js';
 
 export interface Floor {

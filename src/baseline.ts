@@ -2,10 +2,10 @@
 // server gated in this same job, in rounds alternating with this run's.
 
 import { withComparison, type CompareOptions } from './analysis/compare.js';
-import type { Config } from './config/parse.js';
+import type { Config } from './config/types.js';
 import { runGate, type GateOptions } from './gate.js';
 import { readJsonReport } from './report/json.js';
-import type { Report } from './report/schema.js';
+import type { Report } from './model/report.js';
 
 /** Runs the gate, and the base when configured; returns this run's report with the comparison attached. */
 export async function runGateWithBaseline(config: Config, options: GateOptions = {}): Promise<Report> {

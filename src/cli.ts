@@ -3,7 +3,8 @@
 
 import { writeFile } from 'node:fs/promises';
 import { GATE_INPUTS, type InputName, type RawInputs } from './config/inputs.js';
-import { ConfigError, describeConfig, parseConfig } from './config/parse.js';
+import { ConfigError } from './config/types.js';
+import { describeConfig, parseConfig } from './config/parse.js';
 import { runGateWithBaseline } from './baseline.js';
 import { writeJsonReport } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';

@@ -4,11 +4,12 @@ import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { postReportComment, readEvent, resolveTarget, type CommentOutcome } from './comment/post.js';
 import { INPUTS, type RawInputs } from './config/inputs.js';
-import { ConfigError, describeConfig, parseActionConfig, type ActionConfig, type CommentConfig, type Config } from './config/parse.js';
+import { ConfigError, type ActionConfig, type CommentConfig, type Config } from './config/types.js';
+import { describeConfig, parseActionConfig } from './config/parse.js';
 import { runGateWithBaseline } from './baseline.js';
 import { readJsonReport, writeJsonReport } from './report/json.js';
 import { describeViolation, renderMarkdown } from './report/markdown.js';
-import type { Report } from './report/schema.js';
+import type { Report } from './model/report.js';
 import { renderTerminal } from './report/terminal.js';
 
 /** Every input as the runner passed it (the runner also passes action.yml's defaults). */

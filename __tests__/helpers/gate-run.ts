@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type { RawInputs } from '../../src/config/inputs.js';
 import { describeConfig, parseConfig } from '../../src/config/parse.js';
 import { runGate } from '../../src/gate.js';
-import type { Report } from '../../src/report/schema.js';
+import type { Report } from '../../src/model/report.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FAULTY_SERVER = fileURLToPath(new URL('../fixtures/faulty-server.js', import.meta.url));

@@ -1,7 +1,7 @@
 // Builds complete, realistic Reports for renderer tests: passing by default, with variants for the other outcomes.
 
-import { REPORT_SCHEMA_VERSION } from '../../src/report/schema.js';
-import type { Check, LatencySummary, LoadScenarioResult, MemorySample, PhaseName, PhaseSpan, Report } from '../../src/report/schema.js';
+import { REPORT_SCHEMA_VERSION } from '../../src/model/report.js';
+import type { Check, LatencySummary, LoadScenarioResult, MemorySample, PhaseName, PhaseSpan, Report } from '../../src/model/report.js';
 
 const MB = 1024 * 1024;
 

@@ -1,7 +1,7 @@
 // Checks and verdict from what a run measured (pure): every limit becomes one row with a status.
 
-import type { Config, Limit } from '../config/parse.js';
-import { bytesFromMb, formatMb, formatMbDelta, formatRate } from '../report/format.js';
+import type { Config, Limit } from '../config/types.js';
+import { bytesFromMb, formatMb, formatMbDelta, formatRate } from '../model/format.js';
 import type {
   Check,
   CheckStatus,
@@ -13,8 +13,8 @@ import type {
   SignalsResult,
   StopInfo,
   Verdict,
-} from '../report/schema.js';
-import type { CheckId } from './check-ids.js';
+} from '../model/report.js';
+import type { CheckId } from '../model/check-ids.js';
 
 export interface Measurements {
   server: ServerInfo;

@@ -1,9 +1,9 @@
 // Compares a run with one of the base branch: headline metrics side by side, and regression checks
 // that fail only when a metric worsened by more than a share of the base AND an absolute floor (pure).
 
-import type { Check, ComparisonMetric, ComparisonResult, Report } from '../report/schema.js';
-import { REPORT_SCHEMA_VERSION } from '../report/schema.js';
-import { formatValue } from '../report/format.js';
+import type { Check, ComparisonMetric, ComparisonResult, Report } from '../model/report.js';
+import { REPORT_SCHEMA_VERSION } from '../model/report.js';
+import { formatValue } from '../model/format.js';
 import { verdictOf } from './checks.js';
 
 /** Settings that change what the numbers mean: two reports are compared only when these match. */

@@ -1,6 +1,6 @@
 // Memory figures from the samples of a run: baseline, peak, retained and growth (pure).
 
-import type { MemoryResult, MemorySample, PhaseName } from '../report/schema.js';
+import type { MemoryResult, MemorySample, PhaseName } from '../model/report.js';
 import { median } from './stats.js';
 import { fitTrend } from './trend.js';
 

@@ -1,6 +1,6 @@
 // The exact leak signals as growth from baseline to after cooldown (pure).
 
-import type { SignalReading, SignalsResult } from '../report/schema.js';
+import type { SignalReading, SignalsResult } from '../model/report.js';
 
 const KEYS = ['fds', 'threads', 'processes', 'lingeringConnections', 'sessions'] as const;
 

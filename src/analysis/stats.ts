@@ -1,6 +1,6 @@
 // Percentiles and medians over measured values (pure).
 
-import type { LatencySummary } from '../report/schema.js';
+import type { LatencySummary } from '../model/report.js';
 
 /** Nearest-rank percentile of sorted values (p in 0..100). */
 export function percentile(sorted: readonly number[], p: number): number {

@@ -1,6 +1,6 @@
 // Least-squares fit of retained memory against connections made: the leak per connection (pure).
 
-import type { LeakTrend } from '../report/schema.js';
+import type { LeakTrend } from '../model/report.js';
 
 /**
  * Slope (KB per connection) and its standard error; null where too few points. With four or more

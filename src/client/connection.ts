@@ -2,7 +2,7 @@
 
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import WebSocket, { type ClientOptions } from 'ws';
-import type { FailureKind } from '../report/schema.js';
+import type { FailureKind } from '../model/report.js';
 
 /** Where and how to connect: the same for every connection of a run. */
 export interface Target {

@@ -1,8 +1,8 @@
 // Posts or updates the PR comment for a report: finds the pull request, talks to the API, turns failures into words.
 
 import { readFileSync } from 'node:fs';
-import type { CommentConfig } from '../config/parse.js';
-import type { Report } from '../report/schema.js';
+import type { CommentConfig } from '../config/types.js';
+import type { Report } from '../model/report.js';
 import { TOOL_REPOSITORY_URL } from '../version.js';
 import { createGitHubClient, type ClientOptions } from './github-client.js';
 import {

@@ -1,8 +1,8 @@
 // The sticky PR comment: its body, how ours is told apart from everyone else's, and whether to create, update or skip.
 
-import type { CommentMode } from '../config/parse.js';
+import type { CommentMode } from '../config/types.js';
 import { DEFAULT_MAX_CHARS, renderMarkdown } from '../report/markdown.js';
-import type { Report, Verdict } from '../report/schema.js';
+import type { Report, Verdict } from '../model/report.js';
 import { commentMarker, defaultCommentKey, hasMarker } from './marker.js';
 import type { GitHubClient } from './github-client.js';
 

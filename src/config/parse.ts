@@ -2,89 +2,24 @@
 // ca-file and checking that working-directory exists.
 
 import { readFileSync, statSync } from 'node:fs';
-import { CHECK_IDS, type CheckId } from '../analysis/check-ids.js';
-import type { ScenarioId } from '../report/schema.js';
+import { CHECK_IDS, type CheckId } from '../model/check-ids.js';
+import type { ScenarioId } from '../model/report.js';
 import { GATE_INPUTS, INPUTS, inputDefault, type InputName, type RawInputs } from './inputs.js';
 import { PROFILE_DEFAULTS, PROFILES, type Profile } from './profiles.js';
-
-/** Bad input: names the input, what was given and what is accepted. */
-export class ConfigError extends Error {
-  constructor(
-    readonly input: string,
-    readonly given: string,
-    readonly accepted: string,
-  ) {
-    super(`'${input}' must be ${accepted}, got '${given.length > 200 ? `${given.slice(0, 200)}…` : given}'`);
-    this.name = 'ConfigError';
-  }
-}
-
-export const SCENARIO_IDS: readonly ScenarioId[] = ['flapping', 'leak', 'recovery'];
-
-export type Expect = { kind: 'none' } | { kind: 'any' } | { kind: 'echo' } | { kind: 'regex'; source: string; flags: string };
-
-/** A limit; `null` value means off. `explicit` when the user set a value other than the default. */
-export interface Limit {
-  value: number | null;
-  explicit: boolean;
-}
-
-export interface Config {
-  server: {
-    /** null: attach to a running server. */
-    command: string | null;
-    workingDirectory: string;
-    env: Record<string, string>;
-    pid: number | null;
-    logPath: string | null;
-    startupTimeoutMs: number;
-    shutdownGraceMs: number;
-  };
-  client: {
-    url: string;
-    headers: Record<string, string>;
-    subprotocols: string[];
-    connectTimeoutMs: number;
-    closeTimeoutMs: number;
-    /** PEM text of the CA certificates from ca-file, trusted besides Node's own; null when not given. */
-    ca: string | null;
-    /** insecure-tls: accept any server certificate. */
-    insecureTls: boolean;
-  };
-  profile: Profile;
-  scenarios: ScenarioId[];
-  warmupConnections: number;
-  flapping: { cycles: number; holdMs: number; pauseMs: number };
-  leak: { clients: number; cycles: number; rounds: number; abruptRatio: number };
-  /** Where the server reports its sessions; null when not given. */
-  stats: { url: string | null; field: string };
-  cooldownMs: number;
-  sampleIntervalMs: number;
-  recovery: { pings: number; messages: number; holdMs: number; message: string; expect: Expect };
-  limits: {
-    minConnectSuccessRate: Limit;
-    minDisconnectSuccessRate: Limit;
-    maxMemoryGrowthMb: Limit;
-    maxPeakMemoryGrowthMb: Limit;
-    maxLeakKbPerConnection: Limit;
-    maxFdGrowth: Limit;
-    maxLingeringConnections: Limit;
-    maxThreadGrowth: Limit;
-    maxProcessGrowth: Limit;
-    maxSessionGrowth: Limit;
-  };
-  warnOnly: CheckId[];
-  /** Comparison with the base branch: a report from an earlier run, or a base server run in this job. */
-  baseline: {
-    reportPath: string | null;
-    serverCommand: string | null;
-    rounds: number;
-    maxRegressionPercent: number;
-    level: 'error' | 'warn';
-  };
-  timeoutMs: number;
-  reportPath: string | null;
-}
+import {
+  COMMENT_MODES,
+  ConfigError,
+  RUN_MODES,
+  SCENARIO_IDS,
+  type ActionConfig,
+  type CommentConfig,
+  type CommentMode,
+  type Config,
+  type Expect,
+  type Limit,
+  type RunMode,
+  COMMENT_KEY_MAX,
+} from './types.js';
 
 /**
  * Builds the Config from raw inputs, or throws a ConfigError for the first bad one.
@@ -178,30 +113,6 @@ function assertKnownInputs(raw: RawInputs): void {
     }
   }
 }
-
-export type RunMode = 'gate' | 'post-comment';
-export type CommentMode = 'always' | 'on-failure' | 'never';
-export const RUN_MODES: readonly RunMode[] = ['gate', 'post-comment'];
-export const COMMENT_MODES: readonly CommentMode[] = ['always', 'on-failure', 'never'];
-/** Longest `comment-key`: it is repeated in every comment's hidden marker. */
-export const COMMENT_KEY_MAX = 100;
-
-/** How the action posts its PR comment. */
-export interface CommentConfig {
-  mode: CommentMode;
-  /** null: the workflow name and job id of the run that wrote the report. */
-  key: string | null;
-  /** Only a comment by this login is ever updated. */
-  author: string;
-  /** '' when no token is available. */
-  token: string;
-  /** null: taken from the event (or, in post-comment mode, from the workflow run or the report). */
-  prNumber: number | null;
-}
-
-/** What the action does: run the gate (and comment), or only post the comment for an earlier run's report. */
-export type ActionConfig =
-  { mode: 'gate'; gate: Config; comment: CommentConfig } | { mode: 'post-comment'; reportPath: string; comment: CommentConfig };
 
 /** "a, b or c" */
 function orList(words: readonly string[]): string {

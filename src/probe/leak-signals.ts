@@ -1,7 +1,7 @@
 // The exact leak signals of one run: read at baseline and after cooldown, with what made any of them n/a.
 
-import type { Config } from '../config/parse.js';
-import type { SignalReading } from '../report/schema.js';
+import type { Config } from '../config/types.js';
+import type { SignalReading } from '../model/report.js';
 import { portOf } from '../server/endpoint.js';
 import { readSignals } from './signals.js';
 import { readSessions } from './stats-url.js';

@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import pidusage from 'pidusage';
-import type { MemorySample, PhaseName } from '../report/schema.js';
+import type { MemorySample, PhaseName } from '../model/report.js';
 
 export interface SamplerOptions {
   intervalMs: number;

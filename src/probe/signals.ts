@@ -2,7 +2,7 @@
 // TCP connections on the server's port still ESTABLISHED or CLOSE_WAIT. Null where not measurable.
 
 import { readFile, readdir, readlink } from 'node:fs/promises';
-import { socketInodes, TCP_STATE } from './proc-net-tcp.js';
+import { socketInodes, TCP_STATE } from '../server/proc-net-tcp.js';
 
 export interface SignalSnapshot {
   fds: number | null;

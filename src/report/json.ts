@@ -2,7 +2,7 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Report } from './schema.js';
+import type { Report } from '../model/report.js';
 import { validateReport } from './validate.js';
 
 /** Writes the report to `path` (folders created) and returns the absolute path. */

@@ -1,8 +1,8 @@
 // The Markdown report (PR comment, job summary): pure, from a Report, escaped, and kept under GitHub's size limit.
 
 import { codeBlock, escapeInline, sanitizeText, truncate } from './escape.js';
-import { formatMb, formatMbDelta, formatValue, formatMs, formatPercentDelta, formatRate, mbFromBytes } from './format.js';
-import type { Check, CheckStatus, LatencySummary, LoadScenarioResult, MemorySample, Report, Verdict } from './schema.js';
+import { formatMb, formatMbDelta, formatValue, formatMs, formatPercentDelta, formatRate, mbFromBytes } from '../model/format.js';
+import type { Check, CheckStatus, LatencySummary, LoadScenarioResult, MemorySample, Report, Verdict } from '../model/report.js';
 
 /** Safely below GitHub's 65,536-character limit for a comment body, leaving room for a marker and a header. */
 export const DEFAULT_MAX_CHARS = 65_000;

@@ -11,7 +11,7 @@ import {
   signalRows,
   summarizeVerdict,
 } from './markdown.js';
-import type { CheckStatus, Report, Verdict } from './schema.js';
+import type { CheckStatus, Report, Verdict } from '../model/report.js';
 
 /** Log lines shown when the run failed. */
 export const TERMINAL_LOG_LINES = 20;

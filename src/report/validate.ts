@@ -1,6 +1,6 @@
 // Checks that a JSON report read back from a file (an artifact of another run: untrusted) has the Report's shape.
 
-import { REPORT_SCHEMA_VERSION, type CheckLevel, type CheckStatus, type PhaseName, type Report, type Verdict } from './schema.js';
+import { REPORT_SCHEMA_VERSION, type CheckLevel, type CheckStatus, type PhaseName, type Report, type Verdict } from '../model/report.js';
 
 /** A report that cannot be trusted to render: names the field, what it should be and what it was. */
 export class ReportShapeError extends Error {

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeConnection, openConnection, type Target } from '../client/connection.js';
 import { summarize } from '../analysis/stats.js';
-import type { LoadScenarioResult } from '../report/schema.js';
+import type { LoadScenarioResult } from '../model/report.js';
 
 export interface LoadSpec {
   id: 'flapping' | 'leak';

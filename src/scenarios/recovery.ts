@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
 import { closeConnection, openConnection, type Target } from '../client/connection.js';
 import { summarize } from '../analysis/stats.js';
-import type { Expect } from '../config/parse.js';
-import type { RecoveryResult } from '../report/schema.js';
+import type { Expect } from '../config/types.js';
+import type { RecoveryResult } from '../model/report.js';
 
 export interface RecoverySpec {
   pings: number;

@@ -2,7 +2,7 @@
 // Get-NetTCPConnection on Windows.
 
 import { readFile, readdir, readlink } from 'node:fs/promises';
-import { socketInodes, TCP_STATE } from '../probe/proc-net-tcp.js';
+import { socketInodes, TCP_STATE } from './proc-net-tcp.js';
 import { commandOutput, powershellArgs } from './process-tree.js';
 
 /** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */

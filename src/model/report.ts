@@ -1,4 +1,4 @@
-// The Report: everything one run learned, as plain JSON-serialisable data. Every output is rendered from it.
+// The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer; imports nothing of ours.
 
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
 export const REPORT_SCHEMA_VERSION = 1;
