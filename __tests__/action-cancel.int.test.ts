@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/model/report.js';
 import { ECHO_SERVER, ROOT, pidAlive } from './helpers/gate-run.js';
+import { exited, stopAfterEach } from './helpers/processes.js';
 
 describe.each(['SIGINT', 'SIGTERM'] as const)('the action on %s mid-run', (signal) => {
+  // Stops the action (and so its server) if the test fails before it does.
+  const track = stopAfterEach();
   it('tears down, writes the summary and the partial report, and fails the step', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ws-gate-cancel-'));
     const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary.md') };
@@ -23,7 +26,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('the action on %s mid-run', (signa
     };
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, ...files };
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-    const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(process.execPath, [join(ROOT, 'dist/index.js')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let stdout = '';
     await new Promise<void>((resolve) =>
       child.stdout.on('data', (d: Buffer) => {
@@ -32,7 +35,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('the action on %s mid-run', (signa
       }),
     );
     child.kill(signal);
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const code = await exited(child);
     expect(code).toBe(1);
     expect(stdout).toContain(`${signal} received`);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;

@@ -9,8 +9,10 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/model/report.js';
 import { pickFreePort, tcpAnswers } from '../src/server/endpoint.js';
-import { notPassed, runCli } from './helpers/cli-run.js';
+import { cliForUser, notPassed, runCli } from './helpers/cli-run.js';
 import { ROOT, expectNothingLeftRunning, pidAlive } from './helpers/gate-run.js';
+import { stopAfterEach, stopSpawned } from './helpers/processes.js';
+import { SYSTEM_PYTHON, requireTool } from './helpers/tools.js';
 
 const MB = 1024 * 1024;
 
@@ -52,31 +54,37 @@ function expectCleanPass(run: { code: number | null; stderr: string; report: Rep
 }
 
 describe('servers from other ecosystems, through the CLI bundle', () => {
-  it("Python's websockets (Debian's python3): passes, and the memory is the interpreter's", async () => {
-    const inputs = { ...exampleInputs('python.yml'), 'server-command': '/usr/bin/python3 examples/python/echo_server.py' };
-    const report = expectCleanPass(await runCli(inputs));
-    console.log(figures('python websockets', report));
-    const python = report.server.processes.find((p) => p.command.includes('echo_server.py'))!;
-    expect(python.command).toMatch(/python3/);
-    expect(report.scenarios.recovery).toMatchObject({ expect: 'echo', messagesAnswered: 5, pongsReceived: 3 });
-    // A shell alone holds ~1 MB: an interpreter with websockets loaded is well above.
-    expect(report.memory.baselineBytes!).toBeGreaterThan(10 * MB);
-  });
+  it.skipIf(requireTool('python3-websockets'))(
+    "Python's websockets (Debian's python3): passes, and the memory is the interpreter's",
+    async () => {
+      const inputs = { ...exampleInputs('python.yml'), 'server-command': `${SYSTEM_PYTHON} examples/python/echo_server.py` };
+      const report = expectCleanPass(await runCli(inputs));
+      console.log(figures('python websockets', report));
+      const python = report.server.processes.find((p) => p.command.includes('echo_server.py'))!;
+      expect(python.command).toMatch(/python3/);
+      expect(report.scenarios.recovery).toMatchObject({ expect: 'echo', messagesAnswered: 5, pongsReceived: 3 });
+      // A shell alone holds ~1 MB: an interpreter with websockets loaded is well above.
+      expect(report.memory.baselineBytes!).toBeGreaterThan(10 * MB);
+    },
+  );
 
-  it('websocketd wrapping cat: passes, samples the cat it forks per connection, and every one is gone after', async () => {
-    const report = expectCleanPass(await runCli(exampleInputs('websocketd.yml')));
-    console.log(figures('websocketd cat', report));
-    expect(report.server.processes.map((p) => p.command).join('\n')).toMatch(/websocketd --address=127\.0\.0\.1 --port=\d+ cat/);
-    const atRest = report.signals.baseline!.processes!;
-    // Up to three clients at once during leak, each with its own cat: the tree grew under the sampler...
-    const duringLoad = report.memory.samples.filter((s) => s.phase === 'flapping' || s.phase === 'leak').map((s) => s.processes);
-    expect(Math.max(...duringLoad)).toBeGreaterThan(atRest);
-    // ...and shrank back: no cat outlived its connection.
-    expect(report.signals.after!.processes).toBe(atRest);
-    const cats = report.server.pidsSeen.length - atRest;
-    expect(cats).toBeGreaterThan(10);
-    expect(report.scenarios.recovery).toMatchObject({ expect: 'echo', messagesAnswered: 5 });
-  });
+  it.skipIf(requireTool('websocketd'))(
+    'websocketd wrapping cat: passes, samples the cat it forks per connection, and every one is gone after',
+    async () => {
+      const report = expectCleanPass(await runCli(exampleInputs('websocketd.yml')));
+      console.log(figures('websocketd cat', report));
+      expect(report.server.processes.map((p) => p.command).join('\n')).toMatch(/websocketd --address=127\.0\.0\.1 --port=\d+ cat/);
+      const atRest = report.signals.baseline!.processes!;
+      // Up to three clients at once during leak, each with its own cat: the tree grew under the sampler...
+      const duringLoad = report.memory.samples.filter((s) => s.phase === 'flapping' || s.phase === 'leak').map((s) => s.processes);
+      expect(Math.max(...duringLoad)).toBeGreaterThan(atRest);
+      // ...and shrank back: no cat outlived its connection.
+      expect(report.signals.after!.processes).toBe(atRest);
+      const cats = report.server.pidsSeen.length - atRest;
+      expect(cats).toBeGreaterThan(10);
+      expect(report.scenarios.recovery).toMatchObject({ expect: 'echo', messagesAnswered: 5 });
+    },
+  );
 
   it('Socket.IO on its raw WebSocket transport, with the example settings (one valid Engine.IO packet): passes', async () => {
     const inputs = exampleInputs('socketio.yml');
@@ -102,6 +110,7 @@ describe('servers from other ecosystems, through the CLI bundle', () => {
 });
 
 describe('a server started with npm start in an earlier step, attached to by URL', () => {
+  const track = stopAfterEach();
   it('samples the server that owns the port, not npm, and never stops it', async () => {
     const port = await pickFreePort();
     // As the example workflow does: npm start in the background, then the gate with a URL and no server-command.
@@ -111,6 +120,7 @@ describe('a server started with npm start in an earlier step, attached to by URL
       detached: true,
       stdio: 'ignore',
     });
+    track(npm, { group: true });
     let serverPid: number | null = null;
     try {
       for (let i = 0; i < 100 && !(await tcpAnswers('127.0.0.1', port)); i++) await sleep(100);
@@ -128,8 +138,7 @@ describe('a server started with npm start in an earlier step, attached to by URL
       expect(pidAlive(serverPid!)).toBe(true);
       expect(report.server.survivors).toEqual([]);
     } finally {
-      process.kill(-npm.pid!, 'SIGTERM');
-      for (let i = 0; i < 100 && (pidAlive(npm.pid!) || (serverPid !== null && pidAlive(serverPid))); i++) await sleep(50);
+      await stopSpawned(npm, { group: true, also: serverPid === null ? [] : [serverPid] });
     }
     expect(pidAlive(npm.pid!)).toBe(false);
     expect(pidAlive(serverPid!)).toBe(false);
@@ -137,19 +146,30 @@ describe('a server started with npm start in an earlier step, attached to by URL
 });
 
 describe("a server of another user (a container's root process, as with docker compose)", () => {
-  it.skipIf(process.getuid?.() !== 0)('shows its fds and lingering connections as not measured, never as 0', async () => {
+  const track = stopAfterEach();
+  const nobody = { uid: 65534, gid: 65534 };
+  it.skipIf(process.getuid?.() !== 0)('shows its fds and lingering connections as not measured, never as 0', async (ctx) => {
+    // The clone may sit where nobody cannot enter (root's home, a 0700 mktemp -d): run a copy from a directory it can.
+    const prepared = cliForUser(nobody);
+    if (!prepared.ok) {
+      process.stderr.write(`skipped: the CLI cannot run as uid ${nobody.uid}: ${prepared.reason}\n`);
+      ctx.skip(prepared.reason);
+      return;
+    }
     const port = await pickFreePort();
-    const server = spawn(process.execPath, [join(ROOT, 'examples/echo-server.js')], {
-      env: { ...process.env, PORT: String(port) },
-      stdio: 'ignore',
-    });
+    const server = track(
+      spawn(process.execPath, [join(ROOT, 'examples/echo-server.js')], {
+        env: { ...process.env, PORT: String(port) },
+        stdio: 'ignore',
+      }),
+    );
     try {
       for (let i = 0; i < 100 && !(await tcpAnswers('127.0.0.1', port)); i++) await sleep(100);
       // The gate as nobody, the server as root: /proc/<pid>/fd is closed to the gate, the rest is readable.
       const run = await runCli(
         { url: `ws://127.0.0.1:${port}/`, 'server-pid': String(server.pid), 'recovery-hold-ms': '100' },
         {},
-        { uid: 65534, gid: 65534 },
+        prepared.as,
       );
       const report = run.report!;
       expect(run.code, run.stderr).toBe(0);
@@ -160,8 +180,8 @@ describe("a server of another user (a container's root process, as with docker c
       }
       expect(report.memory.baselineBytes!).toBeGreaterThan(30 * MB);
     } finally {
-      server.kill('SIGTERM');
-      for (let i = 0; i < 100 && pidAlive(server.pid!); i++) await sleep(50);
+      prepared.cleanup();
+      expect(await stopSpawned(server)).toEqual([]);
     }
     expect(pidAlive(server.pid!)).toBe(false);
   });

@@ -8,6 +8,7 @@ import { renderTerminal } from '../src/report/terminal.js';
 import { pickFreePort } from '../src/server/endpoint.js';
 import { waitForHandshake } from '../src/server/readiness.js';
 import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, fixtureInputs, gate, pidAlive } from './helpers/gate-run.js';
+import { stopSpawned } from './helpers/processes.js';
 
 /** Runs the gate and returns the report with the wall time it took. */
 async function timedGate(...args: Parameters<typeof fixtureInputs>) {
@@ -112,7 +113,7 @@ describe('server faults', () => {
       expect(report.verdict).toBe('fail');
       expect(pidAlive(stale.pid!)).toBe(true);
     } finally {
-      stale.kill('SIGKILL');
+      expect(await stopSpawned(stale)).toEqual([]);
     }
   });
 });
@@ -126,7 +127,8 @@ describe('bounds', () => {
     expect(report.verdict).toBe('fail');
     expect(report.memory.baselineBytes).not.toBeNull();
     expect(renderMarkdown(report)).toContain('The run hit its deadline during **flapping**');
-    expect(elapsedMs).toBeLessThan(2000 + 2000 + 1500);
+    // Measured about 2.0 s on 2 busy cores: the deadline plus teardown, with more than 3x room for a loaded machine.
+    expect(elapsedMs).toBeLessThan(2000 + 5000);
     expectNothingLeftRunning(report);
   });
 });

@@ -15,6 +15,7 @@ import { findPortOwner } from '../src/server/port-owner.js';
 import { commandLine, isAlive, listTree } from '../src/server/process-tree.js';
 import { ServerProcess } from '../src/server/server-process.js';
 import { ECHO_SERVER } from './helpers/gate-run.js';
+import { requireTool } from './helpers/tools.js';
 
 const linux = process.platform === 'linux';
 
@@ -51,7 +52,7 @@ describe('the launched server on this platform', () => {
 });
 
 describe.runIf(linux)('the macOS branches, on Linux', () => {
-  it('ps lists the same tree as /proc: a shell wrapper, a server, its child', async () => {
+  it.skipIf(linux && requireTool('ps'))('ps lists the same tree as /proc: a shell wrapper, a server, its child', async () => {
     // Neither shell execs its last command ("; true"), so the tree has three levels.
     const root = spawn('sh', ['-c', 'sh -c "sleep 30 & sleep 30; true"; true'], { detached: true, stdio: 'ignore' });
     try {
@@ -70,7 +71,7 @@ describe.runIf(linux)('the macOS branches, on Linux', () => {
     expect(await listTree(root.pid!, 'darwin')).toEqual([]);
   });
 
-  it('lsof finds the owner of a listening port, as /proc does', async () => {
+  it.skipIf(linux && requireTool('lsof'))('lsof finds the owner of a listening port, as /proc does', async () => {
     const port = await pickFreePort();
     const server = spawn(process.execPath, [ECHO_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
     try {

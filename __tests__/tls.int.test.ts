@@ -2,23 +2,27 @@
 // insecure-tls; refused (fast, with what to change) without either; bad ca-file is bad input.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config/types.js';
 import { parseConfig } from '../src/config/parse.js';
 import { notPassed, runCli } from './helpers/cli-run.js';
 import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, gate } from './helpers/gate-run.js';
+import { requireTool } from './helpers/tools.js';
 
 const WSS_SERVER = fileURLToPath(new URL('./fixtures/wss-echo-server.js', import.meta.url));
+const NO_OPENSSL = requireTool('openssl');
 const dir = mkdtempSync(join(tmpdir(), 'ws-gate-tls-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const CERT = join(dir, 'cert.pem');
 const KEY = join(dir, 'key.pem');
 
 /** A self-signed certificate (its own CA) for localhost, 127.0.0.1 and ::1, valid for a day. */
 beforeAll(() => {
+  if (NO_OPENSSL) return;
   execFileSync(
     'openssl',
     [
@@ -48,7 +52,7 @@ const wssServer = (url = 'wss://127.0.0.1:0/'): Record<string, string> => ({
   url,
 });
 
-describe('wss:// with a self-signed certificate', () => {
+describe.skipIf(NO_OPENSSL)('wss:// with a self-signed certificate', () => {
   it('passes every default check through the CLI bundle when ca-file trusts the certificate (localhost URL)', async () => {
     const run = await runCli({ ...wssServer('wss://localhost:0/'), 'ca-file': CERT, expect: 'echo' });
     expect(run.code, run.stderr).toBe(0);
@@ -119,13 +123,17 @@ describe('wss:// with a self-signed certificate', () => {
       ],
       { stdio: 'ignore' },
     );
-    const report = await gate({ ...QUICK, ...wssServer(), 'ca-file': join(otherDir, 'cert.pem') });
-    expect(check(report, 'server-ready').detail).toMatch(/TLS handshake .* failed/);
-    expectNothingLeftRunning(report);
+    try {
+      const report = await gate({ ...QUICK, ...wssServer(), 'ca-file': join(otherDir, 'cert.pem') });
+      expect(check(report, 'server-ready').detail).toMatch(/TLS handshake .* failed/);
+      expectNothingLeftRunning(report);
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
   });
 });
 
-describe('ca-file and insecure-tls as input', () => {
+describe.skipIf(NO_OPENSSL)('ca-file and insecure-tls as input', () => {
   const URL_ONLY = { url: 'wss://127.0.0.1:8443/' };
 
   it('reads the PEM text once, before anything starts', () => {
