@@ -2,7 +2,7 @@
 // CLI: argv -> config -> gate -> terminal report; exit 0 pass, 1 fail, 2 bad input, 130/143 cancelled.
 
 import { writeFile } from 'node:fs/promises';
-import { GATE_INPUTS, type InputName, type RawInputs } from './config/inputs.js';
+import { GATE_INPUTS, INPUTS, type InputName, type RawInputs } from './config/inputs.js';
 import { ConfigError } from './config/types.js';
 import { describeConfig, parseConfig } from './config/parse.js';
 import { runGateWithBaseline } from './baseline.js';
@@ -24,7 +24,56 @@ const CLI_DEFAULTS: RawInputs = { 'report-path': '' };
 // The PR comment and its modes belong to the action alone: the CLI offers no flags for them.
 const INPUT_SET = new Set<string>(GATE_INPUTS.map((i) => i.name));
 
-/** Parses `--name value` / `--name=value` flags named like the action's inputs. Throws ConfigError. */
+/** How to run this CLI from a clone: the package is not published, so there is no bare command to name. */
+export const CLI_COMMAND = 'node dist/cli/index.js';
+
+const HELP_HINT = `run ${CLI_COMMAND} --help for the list`;
+
+/** A command line the CLI cannot read: says what was wrong and where to look, in one line. */
+export class UsageError extends ConfigError {
+  constructor(message: string, given: string) {
+    super('arguments', given, 'flags of the form --name value');
+    this.message = message;
+    this.name = 'UsageError';
+  }
+}
+
+/** Levenshtein distance, for "did you mean": flag names are short, so the quadratic table is nothing. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+const CLI_FLAGS = [...GATE_INPUTS.map((i) => i.name), 'json', 'markdown', 'help', 'version'];
+const ACTION_ONLY = new Set<string>(INPUTS.filter((i) => 'actionOnly' in i && i.actionOnly).map((i) => i.name));
+
+/** The flag a typo most likely meant, when one is close enough to be a typo. */
+export function closestFlag(name: string): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const flag of CLI_FLAGS) {
+    const d = editDistance(name, flag);
+    if (d < bestDistance) [best, bestDistance] = [flag, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : null;
+}
+
+function unknownFlag(name: string, arg: string): UsageError {
+  if (ACTION_ONLY.has(name)) {
+    return new UsageError(`--${name} is an input of the GitHub Action only (the PR comment): the CLI has no such flag; ${HELP_HINT}`, arg);
+  }
+  const near = closestFlag(name);
+  return new UsageError(`unknown flag --${name}${near ? ` (did you mean --${near}?)` : ''}; ${HELP_HINT}`, arg);
+}
+
+/** Parses `--name value` / `--name=value` flags named like the action's inputs. Throws ConfigError (UsageError). */
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = { inputs: {}, markdownPath: null, help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
@@ -37,34 +86,42 @@ export function parseArgs(argv: string[]): CliArgs {
       args.version = true;
       continue;
     }
-    if (!arg.startsWith('--')) {
-      throw new ConfigError('arguments', arg, 'flags of the form --name value (see --help)');
+    if (!arg.startsWith('--') || arg === '--') {
+      throw new UsageError(`unexpected argument '${arg}': every option is a flag, --name value or --name=value; ${HELP_HINT}`, arg);
     }
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    // Checked before the value is taken, so `--bogus --url x` names --bogus, not --url.
+    if (name !== 'json' && name !== 'markdown' && !INPUT_SET.has(name)) throw unknownFlag(name, arg);
     let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1);
     if (value === undefined) {
       value = argv[i + 1];
-      if (value === undefined) throw new ConfigError(`--${name}`, '', 'followed by a value');
+      if (value === undefined) throw new UsageError(`flag --${name} needs a value: --${name} VALUE or --${name}=VALUE`, arg);
       i += 1;
     }
     if (name === 'json') args.inputs['report-path'] = value;
     else if (name === 'markdown') args.markdownPath = value;
-    else if (INPUT_SET.has(name)) args.inputs[name as InputName] = value;
-    else throw new ConfigError(`--${name}`, value, `one of the flags listed by --help`);
+    else args.inputs[name as InputName] = value;
   }
   return args;
 }
 
+/** The --help text: how to run it, what it does, every flag with its default, exit codes. */
 export function usage(): string {
   const width = Math.max(...GATE_INPUTS.map((i) => i.name.length)) + 4;
   const lines = [
-    `Usage: ${TOOL_NAME} --url ws://127.0.0.1:8080 [--server-command "node server.js"] [options]`,
+    `Usage: ${CLI_COMMAND} --url ws://127.0.0.1:0/ --server-command "node server.js" [options]`,
+    `       ${CLI_COMMAND} --url ws://127.0.0.1:8080/            (attach to a server that is already running)`,
     '',
     'Starts the server (or attaches to one), runs flapping, leak-prevention and recovery scenarios,',
-    'prints the report and exits 0 when every check passed, 1 when one failed, 2 on bad input.',
+    'prints the report and exits 0 when every check passed, 1 when one failed, 2 on bad input,',
+    '130/143 when interrupted. Port 0 in --url picks a free port and passes it to the server as PORT.',
+    'Run it from a clone of the repository (npm ci first); `npm start` runs it against the example server.',
     '',
-    'Options (the same names as the GitHub Action inputs):',
+    'Example:',
+    `  ${CLI_COMMAND} --server-command "node examples/echo-server.js" --url ws://127.0.0.1:0/ --expect echo`,
+    '',
+    'Options (the same names as the GitHub Action inputs; --name value or --name=value):',
     ...GATE_INPUTS.map((i) => {
       const fallback = CLI_DEFAULTS[i.name] ?? i.default;
       return `  --${i.name.padEnd(width)}${i.description}${fallback !== '' ? ` (default: ${fallback})` : ''}`;

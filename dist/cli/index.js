@@ -6352,21 +6352,50 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 // The one list of inputs: names, defaults and descriptions. action.yml repeats it (a test keeps them in sync).
 const INPUTS = [
     // Server
-    { name: 'server-command', default: '', description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.' },
+    {
+        name: 'server-command',
+        default: '',
+        description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.',
+    },
     { name: 'working-directory', default: '.', description: 'Directory the server command runs in.' },
     { name: 'server-env', default: '', description: 'Extra environment for the server, one KEY=VALUE per line.' },
-    { name: 'server-pid', default: '', description: 'Attach mode only: pid of the running server, for memory sampling. When empty, the owner of the listening port is found (/proc on Linux, lsof on macOS, Get-NetTCPConnection on Windows).' },
-    { name: 'server-log', default: '', description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory." },
-    { name: 'url', default: '', description: 'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to the server as PORT.' },
+    {
+        name: 'server-pid',
+        default: '',
+        description: 'Attach mode only: pid of the running server, for memory sampling. When empty, the owner of the listening port is found (/proc on Linux, lsof on macOS, Get-NetTCPConnection on Windows).',
+    },
+    {
+        name: 'server-log',
+        default: '',
+        description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory.",
+    },
+    {
+        name: 'url',
+        default: '',
+        description: 'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to the server as PORT.',
+    },
     { name: 'startup-timeout-s', default: '30', description: 'Seconds to wait for the first successful WebSocket handshake.' },
     { name: 'shutdown-grace-s', default: '5', description: 'Seconds between SIGTERM and SIGKILL when the server tree is torn down.' },
     // Client
-    { name: 'headers', default: '', description: 'Extra handshake headers, one `Name: value` per line. Values are masked as secrets.', secret: true },
+    {
+        name: 'headers',
+        default: '',
+        description: 'Extra handshake headers, one `Name: value` per line. Values are masked as secrets.',
+        secret: true,
+    },
     { name: 'subprotocols', default: '', description: 'Comma-separated WebSocket subprotocols to offer.' },
     { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
     { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
-    { name: 'ca-file', default: '', description: "PEM file of CA certificates to trust for a wss:// server, in addition to Node's bundled ones (a self-signed or private CA)." },
-    { name: 'insecure-tls', default: 'false', description: "true: accept any TLS certificate of a wss:// server, unverified. Only for a loopback test server; prefer ca-file." },
+    {
+        name: 'ca-file',
+        default: '',
+        description: "PEM file of CA certificates to trust for a wss:// server, in addition to Node's bundled ones (a self-signed or private CA).",
+    },
+    {
+        name: 'insecure-tls',
+        default: 'false',
+        description: 'true: accept any TLS certificate of a wss:// server, unverified. Only for a loopback test server; prefer ca-file.',
+    },
     // Scenarios
     { name: 'scenarios', default: 'flapping,leak,recovery', description: 'Scenarios to run, comma-separated: flapping, leak, recovery.' },
     { name: 'warmup-connections', default: '5', description: 'Connections made before the memory baseline is taken.' },
@@ -6375,46 +6404,149 @@ const INPUTS = [
     { name: 'flap-pause-ms', default: '50', description: 'Milliseconds between a close and the next connect (flapping and leak).' },
     { name: 'leak-clients', default: '3', description: 'Leak prevention: concurrent clients.' },
     { name: 'leak-cycles', default: '15', description: 'Leak prevention: cycles per client.' },
-    { name: 'profile', default: 'default', description: 'Scenario sizes: quick, default (the reference: 20 flapping cycles, 3 clients x 15 cycles), or soak (thousands of connections, to catch small leaks). Inputs you set yourself win.' },
-    { name: 'abrupt-ratio', default: '0.5', description: 'Leak prevention: share of cycles (0..1) that end with terminate(), like a vanished client, instead of a close handshake.' },
-    { name: 'leak-rounds', default: '3', description: 'Leak prevention: rounds the cycles are split into; memory is read after each to fit the leak per connection.' },
-    { name: 'stats-url', default: '', description: 'Optional HTTP URL where the server reports its sessions as JSON, read at baseline and after cooldown. Port 0: the port of `url`.' },
+    {
+        name: 'profile',
+        default: 'default',
+        description: 'Scenario sizes: quick, default (the reference: 20 flapping cycles, 3 clients x 15 cycles), or soak (thousands of connections, to catch small leaks). Inputs you set yourself win.',
+    },
+    {
+        name: 'abrupt-ratio',
+        default: '0.5',
+        description: 'Leak prevention: share of cycles (0..1) that end with terminate(), like a vanished client, instead of a close handshake.',
+    },
+    {
+        name: 'leak-rounds',
+        default: '3',
+        description: 'Leak prevention: rounds the cycles are split into; memory is read after each to fit the leak per connection.',
+    },
+    {
+        name: 'stats-url',
+        default: '',
+        description: 'Optional HTTP URL where the server reports its sessions as JSON, read at baseline and after cooldown. Port 0: the port of `url`.',
+    },
     { name: 'stats-field', default: 'sessions', description: 'Field (dotted path) of the stats-url JSON that holds the session count.' },
     { name: 'cooldown-ms', default: '2000', description: 'Idle time after the load before retained memory is measured.' },
     { name: 'sample-interval-ms', default: '100', description: "Milliseconds between samples of the server tree's memory." },
     { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
     { name: 'recovery-messages', default: '5', description: 'Recovery: test messages to send.' },
     { name: 'recovery-hold-ms', default: '1000', description: 'Recovery: how long the stable connection is held.' },
-    { name: 'message', default: 'ws-resilience-gate test message', description: 'Recovery: the test message, sent as given (a protocol packet works).' },
+    {
+        name: 'message',
+        default: 'ws-resilience-gate test message',
+        description: 'Recovery: the test message, sent as given (a protocol packet works).',
+    },
     { name: 'expect', default: 'none', description: 'Recovery: what a reply must be: none (sending is enough), any, echo, or /regex/flags.' },
     // Checks
     { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
-    { name: 'min-disconnect-success-rate', default: '0.8', description: 'Lowest share of connections that must close cleanly (0..1), or off.' },
-    { name: 'max-memory-growth-mb', default: '50', description: 'Largest retained memory growth of the server tree after cooldown, in MB, or off.' },
+    {
+        name: 'min-disconnect-success-rate',
+        default: '0.8',
+        description: 'Lowest share of connections that must close cleanly (0..1), or off.',
+    },
+    {
+        name: 'max-memory-growth-mb',
+        default: '50',
+        description: 'Largest retained memory growth of the server tree after cooldown, in MB, or off.',
+    },
     { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MB, or off.' },
-    { name: 'max-leak-kb-per-connection', default: '100', description: 'Largest memory trend over the leak rounds, in KB per connection, or off.' },
-    { name: 'max-fd-growth', default: '4', description: 'Largest growth of open file descriptors of the server tree after cooldown (Linux), or off.' },
-    { name: 'max-lingering-connections', default: '0', description: 'Most TCP connections of the server on its port still ESTABLISHED or CLOSE_WAIT after cooldown (Linux), or off.' },
-    { name: 'max-thread-growth', default: '4', description: 'Largest growth of the thread count of the server tree after cooldown (Linux), or off.' },
-    { name: 'max-process-growth', default: '0', description: 'Largest growth of the number of processes in the server tree after cooldown, or off.' },
+    {
+        name: 'max-leak-kb-per-connection',
+        default: '100',
+        description: 'Largest memory trend over the leak rounds, in KB per connection, or off.',
+    },
+    {
+        name: 'max-fd-growth',
+        default: '4',
+        description: 'Largest growth of open file descriptors of the server tree after cooldown (Linux), or off.',
+    },
+    {
+        name: 'max-lingering-connections',
+        default: '0',
+        description: 'Most TCP connections of the server on its port still ESTABLISHED or CLOSE_WAIT after cooldown (Linux), or off.',
+    },
+    {
+        name: 'max-thread-growth',
+        default: '4',
+        description: 'Largest growth of the thread count of the server tree after cooldown (Linux), or off.',
+    },
+    {
+        name: 'max-process-growth',
+        default: '0',
+        description: 'Largest growth of the number of processes in the server tree after cooldown, or off.',
+    },
     { name: 'max-session-growth', default: '0', description: 'Largest growth of the sessions reported at stats-url after cooldown, or off.' },
     { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
     // Against the base branch
-    { name: 'baseline-report', default: '', description: 'JSON report of a run on the base branch; headline metrics are compared and regressions checked.' },
-    { name: 'baseline-server-command', default: '', description: 'Shell command that starts the base branch server (e.g. checked out in another folder): it is gated in the same job, in rounds alternating with this one.' },
-    { name: 'baseline-rounds', default: '2', description: 'With baseline-server-command: alternating rounds of base and this run; each side is judged by its medians.' },
-    { name: 'max-regression-percent', default: '25', description: 'A metric regresses when it is worse than the base by more than this percentage and by more than its noise floor (see the README).' },
+    {
+        name: 'baseline-report',
+        default: '',
+        description: 'JSON report of a run on the base branch; headline metrics are compared and regressions checked.',
+    },
+    {
+        name: 'baseline-server-command',
+        default: '',
+        description: 'Shell command that starts the base branch server (e.g. checked out in another folder): it is gated in the same job, in rounds alternating with this one.',
+    },
+    {
+        name: 'baseline-rounds',
+        default: '2',
+        description: 'With baseline-server-command: alternating rounds of base and this run; each side is judged by its medians.',
+    },
+    {
+        name: 'max-regression-percent',
+        default: '25',
+        description: 'A metric regresses when it is worse than the base by more than this percentage and by more than its noise floor (see the README).',
+    },
     { name: 'regression-level', default: 'error', description: 'What a regression against the base does: error (fails the gate) or warn.' },
     // Run
-    { name: 'timeout-s', default: '300', description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.' },
-    { name: 'report-path', default: 'ws-resilience-report.json', description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path). In post-comment mode: the report to read.' },
+    {
+        name: 'timeout-s',
+        default: '300',
+        description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.',
+    },
+    {
+        name: 'report-path',
+        default: 'ws-resilience-report.json',
+        description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path). In post-comment mode: the report to read.',
+    },
     // PR comment (action only)
-    { name: 'mode', default: 'gate', description: 'gate: run the gate. post-comment: only post the PR comment from the JSON report at `report-path` written by an earlier run (fork pull requests, see the README).', actionOnly: true },
-    { name: 'comment', default: 'always', description: 'When to post the PR comment: always, on-failure (create only when the gate fails, but always update an existing one), or never.', actionOnly: true },
-    { name: 'comment-key', default: '', description: 'Identifies this gate\'s comment among others on the PR. Empty: the workflow name and job id of the run that wrote the report.', actionOnly: true },
-    { name: 'comment-author', default: 'github-actions[bot]', description: 'Login that owns the comment: only a comment by this author is ever updated. Set it when `github-token` is not the workflow token.', actionOnly: true },
-    { name: 'github-token', default: '${{ github.token }}', description: 'Token for the PR comment; needs `pull-requests: write`.', secret: true, actionOnly: true },
-    { name: 'pr-number', default: '', description: 'Pull request to comment on. Empty: the pull request of the triggering event (in post-comment mode: of the workflow run, or the one recorded in the report).', actionOnly: true },
+    {
+        name: 'mode',
+        default: 'gate',
+        description: 'gate: run the gate. post-comment: only post the PR comment from the JSON report at `report-path` written by an earlier run (fork pull requests, see the README).',
+        actionOnly: true,
+    },
+    {
+        name: 'comment',
+        default: 'always',
+        description: 'When to post the PR comment: always, on-failure (create only when the gate fails, but always update an existing one), or never.',
+        actionOnly: true,
+    },
+    {
+        name: 'comment-key',
+        default: '',
+        description: "Identifies this gate's comment among others on the PR. Empty: the workflow name and job id of the run that wrote the report.",
+        actionOnly: true,
+    },
+    {
+        name: 'comment-author',
+        default: 'github-actions[bot]',
+        description: 'Login that owns the comment: only a comment by this author is ever updated. Set it when `github-token` is not the workflow token.',
+        actionOnly: true,
+    },
+    {
+        name: 'github-token',
+        default: '${{ github.token }}',
+        description: 'Token for the PR comment; needs `pull-requests: write`.',
+        secret: true,
+        actionOnly: true,
+    },
+    {
+        name: 'pr-number',
+        default: '',
+        description: 'Pull request to comment on. Empty: the pull request of the triggering event (in post-comment mode: of the workflow run, or the one recorded in the report).',
+        actionOnly: true,
+    },
 ];
 const INPUT_NAMES = INPUTS.map((i) => i.name);
 /** The inputs that configure the gate itself (CLI flags, the report's configuration); the others only steer the action's PR comment. */
@@ -6423,9 +6555,30 @@ function inputs_inputDefault(name) {
     return INPUTS.find((i) => i.name === name).default;
 }
 
+;// CONCATENATED MODULE: ./src/config/types.ts
+// The validated configuration's types and the error for bad input: what every layer may import.
+/** Bad input: names the input, what was given and what is accepted. */
+class ConfigError extends Error {
+    input;
+    given;
+    accepted;
+    constructor(input, given, accepted) {
+        super(`'${input}' must be ${accepted}, got '${given.length > 200 ? `${given.slice(0, 200)}…` : given}'`);
+        this.input = input;
+        this.given = given;
+        this.accepted = accepted;
+        this.name = 'ConfigError';
+    }
+}
+const SCENARIO_IDS = ['flapping', 'leak', 'recovery'];
+const RUN_MODES = ['gate', 'post-comment'];
+const COMMENT_MODES = ['always', 'on-failure', 'never'];
+/** Longest `comment-key`: it is repeated in every comment's hidden marker. */
+const COMMENT_KEY_MAX = 100;
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/analysis/check-ids.ts
+;// CONCATENATED MODULE: ./src/model/check-ids.ts
 // The ids of every check the gate can run: `warn-only` names them, reports carry them.
 const CHECK_IDS = [
     'server-ready',
@@ -6487,20 +6640,7 @@ const PROFILE_DEFAULTS = {
 
 
 
-/** Bad input: names the input, what was given and what is accepted. */
-class ConfigError extends Error {
-    input;
-    given;
-    accepted;
-    constructor(input, given, accepted) {
-        super(`'${input}' must be ${accepted}, got '${given.length > 200 ? `${given.slice(0, 200)}…` : given}'`);
-        this.input = input;
-        this.given = given;
-        this.accepted = accepted;
-        this.name = 'ConfigError';
-    }
-}
-const SCENARIO_IDS = ['flapping', 'leak', 'recovery'];
+
 /**
  * Builds the Config from raw inputs, or throws a ConfigError for the first bad one.
  * `defaults` replaces some defaults (the CLI writes no JSON report unless asked).
@@ -6590,10 +6730,6 @@ function assertKnownInputs(raw) {
         }
     }
 }
-const RUN_MODES = ['gate', 'post-comment'];
-const COMMENT_MODES = ['always', 'on-failure', 'never'];
-/** Longest `comment-key`: it is repeated in every comment's hidden marker. */
-const COMMENT_KEY_MAX = 100;
 /** "a, b or c" */
 function orList(words) {
     return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
@@ -6874,12 +7010,12 @@ function describeConfig(raw, defaults = {}) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/report/schema.ts
-// The Report: everything one run learned, as plain JSON-serialisable data. Every output is rendered from it.
+;// CONCATENATED MODULE: ./src/model/report.ts
+// The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer; imports nothing of ours.
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
 const REPORT_SCHEMA_VERSION = 1;
 
-;// CONCATENATED MODULE: ./src/report/format.ts
+;// CONCATENATED MODULE: ./src/model/format.ts
 // Number formatting shared by checks and renderers, so a figure reads the same everywhere.
 const MB = 1024 * 1024;
 /** Bytes as megabytes with one decimal ("12.3 MB"); "n/a" for null. */
@@ -7055,7 +7191,15 @@ function trendChecks(config, memory, stoppedNote) {
     const base = { id: 'leak-per-connection', title: 'memory trend', limit: `<= ${limit.value} KB/conn` };
     const slope = memory.trend?.kbPerConnection ?? null;
     if (slope === null) {
-        return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}` }];
+        return [
+            {
+                ...base,
+                measured: 'n/a',
+                value: null,
+                outcome: limit.explicit ? 'fail' : 'not-measured',
+                detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}`,
+            },
+        ];
     }
     const se = memory.trend.standardErrorKb;
     const measured = `${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''} KB/conn`;
@@ -7078,7 +7222,12 @@ function trendChecks(config, memory, stoppedNote) {
 }
 const SIGNAL_CHECKS = [
     { id: 'fd-growth', title: 'open fd growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
-    { id: 'lingering-connections', title: 'lingering connections', key: 'lingeringConnections', limit: (c) => c.limits.maxLingeringConnections },
+    {
+        id: 'lingering-connections',
+        title: 'lingering connections',
+        key: 'lingeringConnections',
+        limit: (c) => c.limits.maxLingeringConnections,
+    },
     { id: 'thread-growth', title: 'thread growth', key: 'threads', limit: (c) => c.limits.maxThreadGrowth },
     { id: 'process-growth', title: 'process growth', key: 'processes', limit: (c) => c.limits.maxProcessGrowth },
     { id: 'session-growth', title: 'session growth', key: 'sessions', limit: (c) => c.limits.maxSessionGrowth },
@@ -7112,7 +7261,9 @@ function signalChecks(config, signals, stoppedNote) {
             measured: key === 'lingeringConnections' ? String(value) : `${value >= 0 ? '+' : ''}${value}`,
             value,
             outcome: value <= limit.value ? 'pass' : 'fail',
-            ...(before !== null && before !== undefined && key !== 'lingeringConnections' ? { detail: `${before} -> ${signals.after?.[key]}` } : {}),
+            ...(before !== null && before !== undefined && key !== 'lingeringConnections'
+                ? { detail: `${before} -> ${signals.after?.[key]}` }
+                : {}),
         });
     }
     return drafts;
@@ -7138,7 +7289,13 @@ function crashCheck(server) {
     const base = { id: 'server-crash', title: 'server stayed up', limit: 'no exit' };
     if (server.exit) {
         const how = server.exit.signal ? `signal ${server.exit.signal}` : `exit code ${server.exit.code}`;
-        return { ...base, measured: `crashed (${how})`, value: 0, outcome: 'fail', detail: `the server exited during ${server.exit.phase} with ${how}` };
+        return {
+            ...base,
+            measured: `crashed (${how})`,
+            value: 0,
+            outcome: 'fail',
+            detail: `the server exited during ${server.exit.phase} with ${how}`,
+        };
     }
     if (server.pid === null) {
         return { ...base, measured: 'n/a', value: null, outcome: 'not-measured', detail: 'attached without a known pid' };
@@ -7179,8 +7336,22 @@ const COMPARED_SETTINGS = [
 ];
 const checkValue = (id) => (r) => r.checks.find((c) => c.id === id)?.value ?? null;
 const METRICS = [
-    { id: 'connect-success-rate', title: 'connect success rate', unit: '%', worse: 'down', floor: 0.05, read: checkValue('connect-success-rate') },
-    { id: 'disconnect-success-rate', title: 'clean disconnect rate', unit: '%', worse: 'down', floor: 0.05, read: checkValue('disconnect-success-rate') },
+    {
+        id: 'connect-success-rate',
+        title: 'connect success rate',
+        unit: '%',
+        worse: 'down',
+        floor: 0.05,
+        read: checkValue('connect-success-rate'),
+    },
+    {
+        id: 'disconnect-success-rate',
+        title: 'clean disconnect rate',
+        unit: '%',
+        worse: 'down',
+        floor: 0.05,
+        read: checkValue('disconnect-success-rate'),
+    },
     {
         id: 'handshake-p95',
         title: 'handshake p95',
@@ -7225,7 +7396,10 @@ function incompatibility(base, current) {
 }
 /** The median of a metric over several runs of one side (alternating rounds); null when never measured. */
 function medianOf(reports, read) {
-    const values = reports.map(read).filter((v) => v !== null).sort((a, b) => a - b);
+    const values = reports
+        .map(read)
+        .filter((v) => v !== null)
+        .sort((a, b) => a - b);
     if (values.length === 0)
         return null;
     const mid = values.length >> 1;
@@ -7261,7 +7435,12 @@ function withComparison(current, bases, options, currents = [current]) {
     const skipped = bases.map((b) => incompatibility(b, current)).find((why) => why !== null) ?? null;
     const comparison = skipped
         ? { source: options.source, skipped, maxRegressionPercent: options.maxRegressionPercent, metrics: [] }
-        : { source: options.source, skipped: null, maxRegressionPercent: options.maxRegressionPercent, metrics: compareMetrics(bases, currents, options.maxRegressionPercent) };
+        : {
+            source: options.source,
+            skipped: null,
+            maxRegressionPercent: options.maxRegressionPercent,
+            metrics: compareMetrics(bases, currents, options.maxRegressionPercent),
+        };
     const checks = [...current.checks, ...regressionChecks(comparison, options)];
     return { ...current, comparison, checks, verdict: verdictOf(checks) };
 }
@@ -7281,7 +7460,11 @@ function regressionChecks(comparison, options) {
             value: m.change,
             level,
             status,
-            ...(m.regressed ? { detail: `worse by ${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ${comparison.source}` } : {}),
+            ...(m.regressed
+                ? {
+                    detail: `worse by ${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ${comparison.source}`,
+                }
+                : {}),
         };
     });
 }
@@ -7377,7 +7560,9 @@ function analyzeMemory(samples, sampleIntervalMs, trendPoints = []) {
     const peakGrowthBytes = baselineBytes !== null && peakBytes !== null ? peakBytes - baselineBytes : null;
     return {
         measured: baselineBytes !== null,
-        ...(baselineBytes === null ? { reason: samples.length === 0 ? 'no sample of the server tree was taken' : 'no baseline sample before the load' } : {}),
+        ...(baselineBytes === null
+            ? { reason: samples.length === 0 ? 'no sample of the server tree was taken' : 'no baseline sample before the load' }
+            : {}),
         sampleIntervalMs,
         samples,
         baselineBytes,
@@ -7473,7 +7658,7 @@ async function existingListener(url) {
     return null;
 }
 
-;// CONCATENATED MODULE: ./src/probe/proc-net-tcp.ts
+;// CONCATENATED MODULE: ./src/server/proc-net-tcp.ts
 // Reads /proc/net/tcp and /proc/net/tcp6 tables: which socket inodes sit on a local port in which state.
 /** Socket states as /proc/net/tcp writes them (hex). */
 const TCP_STATE = { ESTABLISHED: '01', CLOSE_WAIT: '08', LISTEN: '0A' };
@@ -7743,7 +7928,10 @@ class ResourceSampler {
                 const rssKb = /^VmRSS:\s+(\d+)/m.exec(status)?.[1];
                 const last = this.cpuSeen.get(pid);
                 this.cpuSeen.set(pid, { cpuMs, atMs: now });
-                usage.push({ memory: rssKb === undefined ? 0 : Number(rssKb) * 1024, cpu: last && now > last.atMs ? ((cpuMs - last.cpuMs) / (now - last.atMs)) * 100 : 0 });
+                usage.push({
+                    memory: rssKb === undefined ? 0 : Number(rssKb) * 1024,
+                    cpu: last && now > last.atMs ? ((cpuMs - last.cpuMs) / (now - last.atMs)) * 100 : 0,
+                });
             }
             // Only the pids of the tree as it is now are kept: the map never outgrows the tree.
             for (const pid of this.cpuSeen.keys())
@@ -8103,7 +8291,17 @@ function emptyLoadResult(spec, enabled) {
     return { ...summarizeLoad(spec, emptyTally(), 0), enabled };
 }
 function emptyTally() {
-    return { attempts: 0, connected: 0, clean: 0, abrupt: 0, connectFailures: {}, disconnectFailures: {}, handshakeMs: [], closeMs: [], cycleMs: [] };
+    return {
+        attempts: 0,
+        connected: 0,
+        clean: 0,
+        abrupt: 0,
+        connectFailures: {},
+        disconnectFailures: {},
+        handshakeMs: [],
+        closeMs: [],
+        cycleMs: [],
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/scenarios/recovery.ts
@@ -8477,7 +8675,10 @@ function firstPid(text, exclude) {
 function portOwnerCommand(platform, port) {
     const p = String(Math.trunc(port));
     if (platform === 'win32') {
-        return ['powershell.exe', powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`)];
+        return [
+            'powershell.exe',
+            powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`),
+        ];
     }
     return ['lsof', ['-nP', `-iTCP:${p}`, '-sTCP:LISTEN', '-t']];
 }
@@ -8993,7 +9194,12 @@ async function runGate(config, options = {}) {
             };
             treeOf = listServerTree;
             serverInfo.processes = await Promise.all((await listServerTree()).map(async (pid) => ({ pid, command: await commandLine(pid) })));
-            sampler = new ResourceSampler({ intervalMs: config.sampleIntervalMs, listTree: listServerTree, phase: () => phase, originMs: origin });
+            sampler = new ResourceSampler({
+                intervalMs: config.sampleIntervalMs,
+                listTree: listServerTree,
+                phase: () => phase,
+                originMs: origin,
+            });
             await sampler.start();
             if (!server)
                 serverInfo.pidsSeen = [...seen];
@@ -9074,7 +9280,9 @@ async function runGate(config, options = {}) {
     const memory = serverInfo.pid === null
         ? {
             ...analyzeMemory([], config.sampleIntervalMs),
-            reason: launching ? 'the server never started' : 'attached without a known pid: the owner of the port was not found; set server-pid',
+            reason: launching
+                ? 'the server never started'
+                : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
         : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs, trendPoints);
     const signals = analyzeSignals(leakSignals?.baseline ?? null, leakSignals?.after ?? null, leakSignals?.notes ?? []);
@@ -9891,7 +10099,9 @@ function environmentSection(report) {
     ];
     if (server.survivors.length > 0)
         rows.push(['Survived teardown', server.survivors.join(', ')]);
-    const parts = [table(['Environment', 'Value'], rows.map(([k, v]) => [k, v]))];
+    const parts = [
+        table(['Environment', 'Value'], rows.map(([k, v]) => [k, v])),
+    ];
     const config = Object.entries(report.config);
     if (config.length > 0) {
         parts.push(table(['Setting', 'Value'], config.map(([k, v]) => [escapeInline(k, 80), v === '' ? '' : escapeInline(v)])));
@@ -9920,7 +10130,9 @@ const COMPARISON_HEADER = ['Metric', 'Base', 'This PR', 'Change', 'Regression'];
 /** Rows of base → this PR for each headline metric; empty when nothing was compared. */
 function comparisonRows(report) {
     return (report.comparison?.metrics ?? []).map((m) => {
-        const change = m.change === null ? 'n/a' : `${m.change > 0 ? '+' : m.change < 0 ? '-' : '±'}${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${m.changePercent > 0 ? '+' : ''}${m.changePercent} %)` : ''}`;
+        const change = m.change === null
+            ? 'n/a'
+            : `${m.change > 0 ? '+' : m.change < 0 ? '-' : '±'}${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${m.changePercent > 0 ? '+' : ''}${m.changePercent} %)` : ''}`;
         const regressed = m.base === null || m.current === null ? '➖ not measured' : m.regressed ? '❌ yes' : '✅ no';
         return [m.title, formatValue(m.base, m.unit), formatValue(m.current, m.unit), change, regressed];
     });
@@ -10102,7 +10314,13 @@ function renderTerminal(report, options = {}) {
         out.push(stop);
     const checkRows = [
         ['Check', 'Measured', 'Limit', 'Status', 'Detail'],
-        ...report.checks.map((c) => [plain(c.title), plain(c.measured), plain(c.limit), STATUS_TEXT[c.status] ?? plain(c.status), c.detail ? plain(c.detail) : '']),
+        ...report.checks.map((c) => [
+            plain(c.title),
+            plain(c.measured),
+            plain(c.limit),
+            STATUS_TEXT[c.status] ?? plain(c.status),
+            c.detail ? plain(c.detail) : '',
+        ]),
     ];
     const statusColor = (row) => {
         const status = report.checks[row - 1]?.status;
@@ -10147,11 +10365,55 @@ function renderTerminal(report, options = {}) {
 
 
 
+
 /** The CLI writes no JSON file unless asked to (--json or --report-path). */
 const CLI_DEFAULTS = { 'report-path': '' };
 // The PR comment and its modes belong to the action alone: the CLI offers no flags for them.
 const INPUT_SET = new Set(GATE_INPUTS.map((i) => i.name));
-/** Parses `--name value` / `--name=value` flags named like the action's inputs. Throws ConfigError. */
+/** How to run this CLI from a clone: the package is not published, so there is no bare command to name. */
+const CLI_COMMAND = 'node dist/cli/index.js';
+const HELP_HINT = `run ${CLI_COMMAND} --help for the list`;
+/** A command line the CLI cannot read: says what was wrong and where to look, in one line. */
+class UsageError extends ConfigError {
+    constructor(message, given) {
+        super('arguments', given, 'flags of the form --name value');
+        this.message = message;
+        this.name = 'UsageError';
+    }
+}
+/** Levenshtein distance, for "did you mean": flag names are short, so the quadratic table is nothing. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+const CLI_FLAGS = [...GATE_INPUTS.map((i) => i.name), 'json', 'markdown', 'help', 'version'];
+const ACTION_ONLY = new Set(INPUTS.filter((i) => 'actionOnly' in i && i.actionOnly).map((i) => i.name));
+/** The flag a typo most likely meant, when one is close enough to be a typo. */
+function closestFlag(name) {
+    let best = null;
+    let bestDistance = Infinity;
+    for (const flag of CLI_FLAGS) {
+        const d = editDistance(name, flag);
+        if (d < bestDistance)
+            [best, bestDistance] = [flag, d];
+    }
+    return bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : null;
+}
+function unknownFlag(name, arg) {
+    if (ACTION_ONLY.has(name)) {
+        return new UsageError(`--${name} is an input of the GitHub Action only (the PR comment): the CLI has no such flag; ${HELP_HINT}`, arg);
+    }
+    const near = closestFlag(name);
+    return new UsageError(`unknown flag --${name}${near ? ` (did you mean --${near}?)` : ''}; ${HELP_HINT}`, arg);
+}
+/** Parses `--name value` / `--name=value` flags named like the action's inputs. Throws ConfigError (UsageError). */
 function parseArgs(argv) {
     const args = { inputs: {}, markdownPath: null, help: false, version: false };
     for (let i = 0; i < argv.length; i++) {
@@ -10164,38 +10426,46 @@ function parseArgs(argv) {
             args.version = true;
             continue;
         }
-        if (!arg.startsWith('--')) {
-            throw new ConfigError('arguments', arg, 'flags of the form --name value (see --help)');
+        if (!arg.startsWith('--') || arg === '--') {
+            throw new UsageError(`unexpected argument '${arg}': every option is a flag, --name value or --name=value; ${HELP_HINT}`, arg);
         }
         const eq = arg.indexOf('=');
         const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+        // Checked before the value is taken, so `--bogus --url x` names --bogus, not --url.
+        if (name !== 'json' && name !== 'markdown' && !INPUT_SET.has(name))
+            throw unknownFlag(name, arg);
         let value = eq === -1 ? undefined : arg.slice(eq + 1);
         if (value === undefined) {
             value = argv[i + 1];
             if (value === undefined)
-                throw new ConfigError(`--${name}`, '', 'followed by a value');
+                throw new UsageError(`flag --${name} needs a value: --${name} VALUE or --${name}=VALUE`, arg);
             i += 1;
         }
         if (name === 'json')
             args.inputs['report-path'] = value;
         else if (name === 'markdown')
             args.markdownPath = value;
-        else if (INPUT_SET.has(name))
-            args.inputs[name] = value;
         else
-            throw new ConfigError(`--${name}`, value, `one of the flags listed by --help`);
+            args.inputs[name] = value;
     }
     return args;
 }
+/** The --help text: how to run it, what it does, every flag with its default, exit codes. */
 function usage() {
     const width = Math.max(...GATE_INPUTS.map((i) => i.name.length)) + 4;
     const lines = [
-        `Usage: ${TOOL_NAME} --url ws://127.0.0.1:8080 [--server-command "node server.js"] [options]`,
+        `Usage: ${CLI_COMMAND} --url ws://127.0.0.1:0/ --server-command "node server.js" [options]`,
+        `       ${CLI_COMMAND} --url ws://127.0.0.1:8080/            (attach to a server that is already running)`,
         '',
         'Starts the server (or attaches to one), runs flapping, leak-prevention and recovery scenarios,',
-        'prints the report and exits 0 when every check passed, 1 when one failed, 2 on bad input.',
+        'prints the report and exits 0 when every check passed, 1 when one failed, 2 on bad input,',
+        '130/143 when interrupted. Port 0 in --url picks a free port and passes it to the server as PORT.',
+        'Run it from a clone of the repository (npm ci first); `npm start` runs it against the example server.',
         '',
-        'Options (the same names as the GitHub Action inputs):',
+        'Example:',
+        `  ${CLI_COMMAND} --server-command "node examples/echo-server.js" --url ws://127.0.0.1:0/ --expect echo`,
+        '',
+        'Options (the same names as the GitHub Action inputs; --name value or --name=value):',
         ...GATE_INPUTS.map((i) => {
             const fallback = CLI_DEFAULTS[i.name] ?? i.default;
             return `  --${i.name.padEnd(width)}${i.description}${fallback !== '' ? ` (default: ${fallback})` : ''}`;
