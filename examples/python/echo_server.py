@@ -1,17 +1,25 @@
-"""A WebSocket echo server on Python's `websockets` (Debian: python3-websockets).
+"""A WebSocket echo server on Python's `websockets` (Debian: python3-websockets; or pip install websockets).
 
 Listens on 127.0.0.1:$PORT (default 8080) and echoes every message; pings are answered by the library.
+Runs on websockets 10 (Debian 12's, the legacy implementation) as on the current releases (the asyncio one).
 """
 import asyncio
 import os
 import signal
 
 import websockets
+from websockets.exceptions import ConnectionClosed
 
 
 async def echo(websocket, path=None):
-    async for message in websocket:
-        await websocket.send(message)
+    # `path` is passed only by websockets before 10.1; later versions call the handler with the connection alone.
+    try:
+        async for message in websocket:
+            await websocket.send(message)
+    except ConnectionClosed:
+        # A client that vanishes without a close handshake (a dropped network, a killed tab) is routine for a
+        # server: without this, websockets logs "connection handler failed" with a traceback for every one.
+        pass
 
 
 async def main():
