@@ -29,8 +29,12 @@ function parseWorkflow(text: string): Workflow {
 const workflow = (path: string): Workflow => parseWorkflow(read(path));
 const steps = (w: Workflow): Step[] => Object.values(w.jobs).flatMap((j) => j.steps);
 const gateStep = (w: Workflow): Step => steps(w).find((s) => s.uses?.startsWith('ws-resilience-gate/ws-resilience-gate@'))!;
+// The README carries the single workflow; the two for forks moved to their own page.
 const readmeWorkflows = (): Workflow[] =>
-  [...read('README.md').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseWorkflow(m[1]!)).filter((w) => w.jobs);
+  ['README.md', 'docs/fork-pull-requests.md']
+    .flatMap((path) => [...read(path).matchAll(/```yaml\n([\s\S]*?)```/g)])
+    .map((m) => parseWorkflow(m[1]!))
+    .filter((w) => w.jobs);
 
 /** The two-workflow fork setup: what each half may do, and that they agree on names and paths. */
 function expectForkPair(gate: Workflow, comment: Workflow): void {
