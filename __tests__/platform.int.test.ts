@@ -4,8 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -16,8 +15,10 @@ import { commandLine, isAlive, listTree } from '../src/server/process-tree.js';
 import { ServerProcess } from '../src/server/server-process.js';
 import { ECHO_SERVER } from './helpers/gate-run.js';
 import { requireTool } from './helpers/tools.js';
+import { tempDirsRemovedAfterEach } from './helpers/temp.js';
 
 const linux = process.platform === 'linux';
+const tempDir = tempDirsRemovedAfterEach();
 
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 200 && !(await tcpAnswers('127.0.0.1', port)); i++) await sleep(50);
@@ -31,7 +32,7 @@ describe('the launched server on this platform', () => {
       command: `node "${ECHO_SERVER}"`,
       cwd: process.cwd(),
       env: { PORT: String(port) },
-      logPath: join(mkdtempSync(join(tmpdir(), 'ws-gate-platform-')), 'server.log'),
+      logPath: join(tempDir('ws-gate-platform-'), 'server.log'),
     });
     let tree: number[] = [];
     try {
