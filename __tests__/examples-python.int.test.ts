@@ -16,7 +16,10 @@ const PYTHONS: Array<[string, string]> = [];
 if (!requireTool('python3-websockets')) PYTHONS.push(["Debian's python3-websockets", SYSTEM_PYTHON]);
 if (process.env.WS_GATE_PYTHON_CURRENT) PYTHONS.push(['WS_GATE_PYTHON_CURRENT', process.env.WS_GATE_PYTHON_CURRENT]);
 
-describe.skipIf(PYTHONS.length === 0).each(PYTHONS)('examples/python/echo_server.py under %s', (_name, python) => {
+// With no interpreter, one skipped case stands in: a file that defines no test at all fails the run.
+const CASES: Array<[string, string]> = PYTHONS.length > 0 ? PYTHONS : [['no Python with websockets', '']];
+
+describe.skipIf(PYTHONS.length === 0).each(CASES)('examples/python/echo_server.py under %s', (_name, python) => {
   it('passes with abrupt disconnects in the run, and its log holds no traceback', async () => {
     const version = execFileSync(python, ['-c', 'import websockets; print(websockets.__version__)']).toString().trim();
     const dir = mkdtempSync(join(tmpdir(), 'ws-gate-python-'));
