@@ -11,6 +11,7 @@ import { renderMarkdown } from './report/markdown.js';
 import { renderTerminal } from './report/terminal.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
+/** The command line, read: inputs by their action names, and the CLI's own flags. */
 export interface CliArgs {
   inputs: RawInputs;
   markdownPath: string | null;
