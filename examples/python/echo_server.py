@@ -25,9 +25,17 @@ async def echo(websocket, path=None):
 async def main():
     port = int(os.environ.get("PORT", "8080"))
     host = os.environ.get("HOST", "127.0.0.1")
-    stop = asyncio.get_running_loop().create_future()
+    loop = asyncio.get_running_loop()
+    stop = loop.create_future()
+
+    def on_signal():
+        # The same stop may arrive twice (a supervisor signalling the process group and then the pid): the
+        # second must not set the future again, which raises InvalidStateError into the log.
+        if not stop.done():
+            stop.set_result(None)
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        asyncio.get_running_loop().add_signal_handler(sig, stop.set_result, None)
+        loop.add_signal_handler(sig, on_signal)
     async with websockets.serve(echo, host, port):
         print(f"python echo server listening on ws://{host}:{port}", flush=True)
         await stop
