@@ -59,6 +59,17 @@ export interface RecoveryResult {
   closedCleanly: boolean;
   /** One line per thing that went wrong, in order. Empty when recovery passed. */
   problems: string[];
+  /** The protocol spoken (raw, socket.io, graphql-ws); absent in reports written before protocol adapters. */
+  protocol?: string;
+  /** The server's close when it closed the connection first: code, reason, and ms after the connection opened. */
+  serverClose?: { code: number; reason: string; atMs: number } | null;
+  /**
+   * False when the messages were not judged: the user set no message and the server answered the gate's arbitrary
+   * default text with a deliberate close (it is responsive, it just speaks another protocol). Absent or true: judged.
+   */
+  messagesJudged?: boolean;
+  /** Remarks that do not fail recovery (why the messages were not judged, what to set to test a real exchange). */
+  notes?: string[];
 }
 
 export interface MemorySample {

@@ -1,0 +1,6 @@
+// The protocol adapters' public face: the registry, auto-detection and the session that speaks through an adapter.
+
+export type { OpeningExchange, Probe, ProtocolAdapter, ProtocolId } from './adapter.js';
+export { detectProtocol, type Detection } from './detect.js';
+export { ADAPTERS, PROTOCOL_CHOICES, adapterFor, knownSubprotocols, targetFor, type ProtocolChoice } from './registry.js';
+export { ProtocolSession, closeText, type SessionClose } from './session.js';
