@@ -1,5 +1,6 @@
 // One WebSocket connection's lifecycle with timings: open, close cleanly or abruptly, classify failures.
 
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import WebSocket, { type ClientOptions } from 'ws';
 import type { FailureKind } from '../model/report.js';
@@ -25,7 +26,21 @@ export interface PinnedAddress {
 }
 
 export type OpenResult =
-  { ok: true; ws: WebSocket; handshakeMs: number } | { ok: false; failure: FailureKind; message: string; elapsedMs: number };
+  | { ok: true; ws: WebSocket; handshakeMs: number }
+  | { ok: false; failure: FailureKind; message: string; elapsedMs: number; response?: HttpAnswer };
+
+/** An HTTP answer instead of 101 Switching Protocols: what readiness needs to say why (path, auth, subprotocol). */
+export interface HttpAnswer {
+  status: number;
+  /** The response's Sec-WebSocket-Protocol header (some servers name the subprotocol they want), or null. */
+  protocolHeader: string | null;
+  /** The start of the body (at most BODY_EXCERPT_BYTES), decoded as UTF-8. */
+  body: string;
+}
+
+/** How much of a refusal's body is kept, and how long we wait for it: enough for a one-line reason. */
+const BODY_EXCERPT_BYTES = 1024;
+const BODY_WAIT_MS = 200;
 
 export interface CloseResult {
   clean: boolean;
@@ -98,12 +113,13 @@ export function openConnection(target: Target, signal?: AbortSignal): Promise<Op
       ws.off('open', onOpen);
       ws.off('error', onError);
       ws.off('close', onEarlyClose);
+      ws.off('unexpected-response', onUnexpectedResponse);
       resolve(result);
     };
-    const fail = (failure: FailureKind, message: string): void => {
+    const fail = (failure: FailureKind, message: string, response?: HttpAnswer): void => {
       ws.on('error', ignore);
       ws.terminate();
-      finish({ ok: false, failure, message, elapsedMs: now() - start });
+      finish({ ok: false, failure, message, elapsedMs: now() - start, ...(response ? { response } : {}) });
     };
     function onOpen(): void {
       // From here on, errors show up as an unclean close; an unheard 'error' event would crash the gate.
@@ -122,11 +138,38 @@ export function openConnection(target: Target, signal?: AbortSignal): Promise<Op
     function onAbort(): void {
       fail('aborted', 'aborted while connecting');
     }
+    // With this listener ws leaves the refused request to us: read the start of the body, then abort it.
+    function onUnexpectedResponse(req: ClientRequest, res: IncomingMessage): void {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const status = res.statusCode ?? 0;
+      const header = res.headers['sec-websocket-protocol'];
+      const answered = (): void => {
+        clearTimeout(bodyTimer);
+        res.off('data', onData);
+        res.off('end', answered);
+        res.off('error', answered);
+        req.destroy();
+        const body = Buffer.concat(chunks).subarray(0, BODY_EXCERPT_BYTES).toString('utf8');
+        const protocolHeader = Array.isArray(header) ? header.join(', ') : (header ?? null);
+        fail(`http-${status}`, `Unexpected server response: ${status}`, { status, protocolHeader, body });
+      };
+      function onData(chunk: Buffer): void {
+        size += chunk.length;
+        if (chunks.reduce((n, c) => n + c.length, 0) < BODY_EXCERPT_BYTES) chunks.push(chunk);
+        if (size >= BODY_EXCERPT_BYTES) answered();
+      }
+      const bodyTimer = setTimeout(answered, BODY_WAIT_MS);
+      res.on('data', onData);
+      res.once('end', answered);
+      res.once('error', answered);
+    }
     // ws has its own handshake timeout; this one also covers a stalled TCP connect.
     const timer = setTimeout(() => fail('timeout', `no handshake within ${target.connectTimeoutMs} ms`), target.connectTimeoutMs + 50);
     ws.once('open', onOpen);
     ws.once('error', onError);
     ws.once('close', onEarlyClose);
+    ws.once('unexpected-response', onUnexpectedResponse);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
