@@ -2,5 +2,6 @@
 
 export type { OpeningExchange, Probe, ProtocolAdapter, ProtocolId } from './adapter.js';
 export { detectProtocol, type Detection } from './detect.js';
-export { ADAPTERS, PROTOCOL_CHOICES, adapterFor, knownSubprotocols, targetFor, type ProtocolChoice } from './registry.js';
+export { ADAPTERS, adapterFor, chosenAdapter, knownSubprotocols, targetFor } from './registry.js';
+export { PROTOCOL_CHOICES, parseProtocol, type ProtocolChoice } from '../../config/protocol.js';
 export { ProtocolSession, closeText, type SessionClose } from './session.js';

@@ -1,5 +1,6 @@
 // The adapters by id, the `protocol` setting's values, and a target that offers an adapter's subprotocols.
 
+import type { ProtocolChoice } from '../../config/protocol.js';
 import type { Target } from '../connection.js';
 import type { ProtocolAdapter, ProtocolId } from './adapter.js';
 import { graphqlWs } from './graphql-ws.js';
@@ -13,13 +14,14 @@ export const ADAPTERS: Readonly<Record<ProtocolId, ProtocolAdapter>> = {
   'graphql-ws': graphqlWs,
 };
 
-/** Values of the `protocol` setting: an adapter id, or `auto` (detected from what the server does). */
-export type ProtocolChoice = ProtocolId | 'auto';
-export const PROTOCOL_CHOICES: readonly ProtocolChoice[] = ['auto', 'raw', 'socket.io', 'graphql-ws'];
-
 /** The adapter of `id`. */
 export function adapterFor(id: ProtocolId): ProtocolAdapter {
   return ADAPTERS[id];
+}
+
+/** The adapter of an explicit `protocol` choice; null for `auto` (call detectProtocol). */
+export function chosenAdapter(choice: ProtocolChoice): ProtocolAdapter | null {
+  return choice === 'auto' ? null : ADAPTERS[choice];
 }
 
 /** Subprotocols some adapter offers: what auto-detection tries on a server that wants one. */
