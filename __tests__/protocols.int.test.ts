@@ -107,7 +107,9 @@ describe('detectProtocol and recovery at defaults, real servers', () => {
     expect(recovery.heldMs).toBeLessThan(DEFAULTS.holdMs / 3);
     expect(recovery.messagesJudged).toBe(false);
     expect(recovery.problems).toEqual([]);
-    expect(recovery.notes?.join('\n')).toMatch(/code 4401 "Unauthorized".*set protocol .* or message and expect/);
+    expect(recovery.notes?.join('\n')).toMatch(
+      /\(code 4401\) with reason "Unauthorized", \d+ ms after the gate's default .*set protocol .* or message and expect/,
+    );
     expect(recoveryPassed(recovery)).toBe(true);
   });
 });
@@ -121,7 +123,9 @@ describe('recovery with a message the user set: judged strictly', () => {
     console.log(`4401 server, message set: ${line(recovery)}`);
     expect(recoveryPassed(recovery)).toBe(false);
     expect(recovery.messagesAnswered).toBe(0);
-    expect(recovery.problems.join('\n')).toMatch(/closed the connection \(code 4401 "Unauthorized"\) \d+ ms after message 1 was sent/);
+    expect(recovery.problems.join('\n')).toMatch(
+      /closed the connection \(code 4401\) with reason "Unauthorized", \d+ ms after message 1 was sent/,
+    );
     // The wait for a reply ended with the close, not after connect-timeout (2000 ms).
     expect(recovery.heldMs).toBeLessThan(2000 / 3);
     expect(recovery.serverClose!.atMs).toBeLessThan(2000 / 3);

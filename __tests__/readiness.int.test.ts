@@ -106,6 +106,18 @@ describe('definite answers end start-up within 5 s, naming the likely cause', ()
   });
 });
 
+describe('what is not a definite answer', () => {
+  it.each([
+    ['closes every connection with 1011 (a server fault)', { CLOSE_WITH: '1011' }],
+    ['drops every connection without a close frame', { DROP_AFTER_MS: '5' }],
+  ])('a server that %s is ready: the scenarios measure that', async (_name, faults) => {
+    const server = await startServer(process.execPath, ['__tests__/fixtures/faulty-server.js'], faults);
+    running.push(server);
+    const ready = await waitForHandshake(targetOf(server.url()), { timeoutMs: 10_000, signal: new AbortController().signal });
+    expect(ready.attempts).toBe(1);
+  });
+});
+
 describe('the failure summary when the budget runs out', () => {
   it('Socket.IO at the root: the most frequent real failure (socket hang up), not the attempt cut by the budget', async () => {
     const server = await launch('socketIo');

@@ -124,8 +124,9 @@ export function openConnection(target: Target, signal?: AbortSignal): Promise<Op
     function onOpen(): void {
       // From here on, errors show up as an unclean close; an unheard 'error' event would crash the gate.
       ws.on('error', ignore);
-      ws.once('close', (code: number) => {
-        if (!closing.has(ws)) closedEarly.set(ws, code);
+      bufferEarlyMessages(ws);
+      ws.once('close', (code: number, reason: Buffer) => {
+        if (!closing.has(ws)) closedEarly.set(ws, { code, reason: reason.toString('utf8') });
       });
       finish({ ok: true, ws, handshakeMs: now() - start });
     }
@@ -174,8 +175,45 @@ export function openConnection(target: Target, signal?: AbortSignal): Promise<Op
   });
 }
 
-/** Close codes of connections that closed before we closed them (the server closed or dropped them). */
-const closedEarly = new WeakMap<WebSocket, number>();
+/** A message as `ws` delivers it. */
+export interface RawMessage {
+  data: WebSocket.RawData;
+  isBinary: boolean;
+}
+
+/** Messages kept per connection until taken: a protocol that speaks first sends a few (Engine.IO: one or two). */
+const EARLY_MESSAGES_MAX = 64;
+const earlyMessages = new WeakMap<WebSocket, { kept: RawMessage[]; listener: (data: WebSocket.RawData, isBinary: boolean) => void }>();
+
+/**
+ * Keeps the first messages of a new connection. A message that comes with the handshake response is emitted
+ * on a nextTick, before the opener's promise continuation could listen: without this it would be lost.
+ */
+function bufferEarlyMessages(ws: WebSocket): void {
+  const kept: RawMessage[] = [];
+  const listener = (data: WebSocket.RawData, isBinary: boolean): void => {
+    if (kept.length < EARLY_MESSAGES_MAX) kept.push({ data, isBinary });
+  };
+  ws.on('message', listener);
+  earlyMessages.set(ws, { kept, listener });
+}
+
+/** The messages that arrived since the connection opened, once; from then on the caller listens itself. */
+export function takeEarlyMessages(ws: WebSocket): RawMessage[] {
+  const early = earlyMessages.get(ws);
+  if (!early) return [];
+  ws.off('message', early.listener);
+  earlyMessages.delete(ws);
+  return early.kept;
+}
+
+/** Closes of connections that closed before we closed them (the server closed or dropped them). */
+const closedEarly = new WeakMap<WebSocket, { code: number; reason: string }>();
+
+/** The close of a connection the server closed (or dropped) before we closed it, once its close event fired; else null. */
+export function earlyClose(ws: WebSocket): { code: number; reason: string } | null {
+  return closedEarly.get(ws) ?? null;
+}
 /** Connections whose close we started. */
 const closing = new WeakSet<WebSocket>();
 
@@ -195,7 +233,7 @@ export function closeConnection(ws: WebSocket, mode: 'clean' | 'abrupt', timeout
     ws.on('error', ignore);
     closing.add(ws);
     if (ws.readyState === WebSocket.CLOSED) {
-      const early = closedEarly.get(ws) ?? 1006;
+      const early = closedEarly.get(ws)?.code ?? 1006;
       resolve({ clean: mode === 'abrupt', closeMs: 0, code: early, ...(mode === 'abrupt' ? {} : { failure: serverCloseKind(early) }) });
       return;
     }
@@ -223,6 +261,15 @@ export function closeConnection(ws: WebSocket, mode: 'clean' | 'abrupt', timeout
     if (mode === 'abrupt') ws.terminate();
     else if (!serverClosedFirst) ws.close(1000);
   });
+}
+
+/**
+ * A close that a server sends on purpose, as an answer: not 1006 (no close frame), and none of the codes that
+ * say the server is going away or failing (1001 going away, 1011 internal error, 1012 restart, 1013 try later,
+ * 1014 bad gateway, 1015 TLS).
+ */
+export function isDeliberateClose(code: number): boolean {
+  return code !== 1006 && !(code === 1001 || (code >= 1011 && code <= 1015));
 }
 
 function ignore(): void {}

@@ -1,12 +1,14 @@
 // Recovery: after the storm, one stable connection must answer pings and test messages, spoken through the server's protocol.
 
-import { closeConnection, openConnection, type Target } from '../client/connection.js';
+import { closeConnection, isDeliberateClose, openConnection, type Target } from '../client/connection.js';
 import type { ProtocolAdapter } from '../client/protocols/adapter.js';
 import { raw } from '../client/protocols/raw.js';
-import { closeText, ProtocolSession, type SessionClose } from '../client/protocols/session.js';
+import { ProtocolSession, type SessionClose } from '../client/protocols/session.js';
 import { summarize } from '../analysis/stats.js';
 import type { Expect } from '../config/types.js';
 import type { RecoveryResult } from '../model/report.js';
+
+export { isDeliberateClose };
 
 export interface RecoverySpec {
   pings: number;
@@ -37,15 +39,6 @@ export function replyMatches(expect: Expect, sent: string, reply: string): boole
     case 'regex':
       return new RegExp(expect.source, expect.flags).test(reply);
   }
-}
-
-/**
- * A close that a server sends on purpose, as an answer: not 1006 (no close frame), and none of the codes that
- * say the server is going away or failing (1001 going away, 1011 internal error, 1012 restart, 1013 try later,
- * 1014 bad gateway, 1015 TLS).
- */
-export function isDeliberateClose(code: number): boolean {
-  return code !== 1006 && !(code === 1001 || (code >= 1011 && code <= 1015));
 }
 
 /** Did recovery pass? Connected, every ping answered, no problem, and every message answered when messages were judged. */
@@ -163,7 +156,7 @@ function judgeServerClose(
   if (defaultText && answeredText && isDeliberateClose(close.code) && result.problems.length === 0) {
     result.messagesJudged = false;
     (result.notes ??= []).push(
-      `the server closed the connection (${closeText(close)}) ${Math.round(close.atMs - lastSent.atMs)} ms after the gate's default ` +
+      `the server closed the connection ${closedWith(close)}, ${Math.round(close.atMs - lastSent.atMs)} ms after the gate's default ` +
         `test message: it is responsive but does not take arbitrary text, so the messages were not judged; to test a real ` +
         `exchange set protocol (socket.io, graphql-ws) or message and expect`,
     );
@@ -172,7 +165,12 @@ function judgeServerClose(
   const when = answeredText
     ? `${Math.round(close.atMs - lastSent.atMs)} ms after message ${lastSent.n} was sent (${at} ms after it opened, of ${spec.holdMs} ms)`
     : `${at} ms after it opened, before any message was sent (hold ${spec.holdMs} ms)`;
-  result.problems.push(`the server closed the connection (${closeText(close)}) ${when}`);
+  result.problems.push(`the server closed the connection ${closedWith(close)}, ${when}`);
+}
+
+/** `(code 4401) with reason "Unauthorized"`, or `(code 1005) without a reason`. */
+export function closedWith(close: { code: number; reason: string }): string {
+  return `(code ${close.code}) ${close.reason ? `with reason ${JSON.stringify(close.reason.slice(0, 200))}` : 'without a reason'}`;
 }
 
 /** The result of a recovery that did not run. */

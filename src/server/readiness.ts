@@ -2,7 +2,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
-import { closeConnection, openConnection, type HttpAnswer, type Target } from '../client/connection.js';
+import { closeConnection, earlyClose, isDeliberateClose, openConnection, type HttpAnswer, type Target } from '../client/connection.js';
 import { candidateAddresses } from './endpoint.js';
 
 export interface Ready {
@@ -151,7 +151,9 @@ async function attempt(target: Target, budgetCut: boolean, settleMs: number, sig
     };
   }
   const close = await closedWithin(result.ws, settleMs, signal);
-  if (close === null) {
+  // A drop (1006) or a failure code (1011, ...) is the server's fault, for the scenarios to measure; a deliberate
+  // close (4406, 4401, 1008, ...) answers something about the client that waiting will not change.
+  if (close === null || !isDeliberateClose(close.code)) {
     await closeConnection(result.ws, 'clean', target.closeTimeoutMs);
     return null;
   }
@@ -176,13 +178,14 @@ function closedWithin(ws: WebSocket, ms: number, signal: AbortSignal): Promise<{
     }
     const timer = setTimeout(() => done(null), ms);
     ws.once('close', onClose);
+    if (ws.readyState === ws.CLOSED) done(earlyClose(ws) ?? { code: 1006, reason: '' });
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
 /** HTTP answers that will not change while the server starts: client errors, except timeouts and rate limits. */
 function isDefinite(outcome: Outcome): boolean {
-  if (outcome.close) return outcome.close.code !== 1006;
+  if (outcome.close) return isDeliberateClose(outcome.close.code);
   const status = outcome.response?.status ?? Number(/^http-(\d{3})$/.exec(outcome.key)?.[1] ?? 0);
   return status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
@@ -257,16 +260,23 @@ export function definiteFailureText(
   return `${head}: waiting will not change a ${status}`;
 }
 
-/** `most frequent: reset: socket hang up (290 of 293)`, from the counted (not budget-cut) failures. */
+/**
+ * `most frequent: reset: socket hang up (290 of 293)`, from the counted (not budget-cut) failures. Refusals are
+ * what a server that is still starting gives: once any attempt got further, the summary is about those attempts.
+ */
 function failureSummary(counts: Map<string, { text: string; n: number }>): string {
+  const answered = [...counts.entries()].filter(([key]) => key !== 'refused');
+  const pool = answered.length > 0 ? answered.map(([, entry]) => entry) : [...counts.values()];
   let top: { text: string; n: number } | null = null;
   let total = 0;
-  for (const entry of counts.values()) {
+  for (const entry of pool) {
     total += entry.n;
     if (!top || entry.n > top.n) top = entry;
   }
   if (!top) return 'no attempt completed';
-  return `most frequent: ${top.text} (${top.n} of ${total})${summaryHint(top.text)}`;
+  const refused = answered.length > 0 ? (counts.get('refused')?.n ?? 0) : 0;
+  const before = refused > 0 ? `, after ${refused} refused while the port was not yet listening` : '';
+  return `most frequent: ${top.text} (${top.n} of ${total}${before})${summaryHint(top.text)}`;
 }
 
 /** What the most frequent failure suggests, when it suggests something. */

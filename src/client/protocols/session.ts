@@ -1,6 +1,7 @@
 // One open connection spoken through an adapter: answers keep-alives, queues the server's messages, knows when it closed.
 
 import WebSocket from 'ws';
+import { earlyClose, takeEarlyMessages } from '../connection.js';
 import type { ProtocolAdapter } from './adapter.js';
 
 /** The server's close as the client saw it. `atMs` counts from the moment the session was attached. */
@@ -31,12 +32,18 @@ export class ProtocolSession {
     readonly adapter: ProtocolAdapter,
   ) {}
 
-  /** Starts listening on `ws` (already open). Messages that arrived before this call are not seen. */
+  /** Starts listening on `ws` (opened by openConnection: the messages that came since it opened are read first). */
   static attach(ws: WebSocket, adapter: ProtocolAdapter): ProtocolSession {
     const session = new ProtocolSession(ws, adapter);
+    for (const early of takeEarlyMessages(ws)) session.onMessage(early.data, early.isBinary);
     ws.on('message', session.onMessage);
     ws.once('close', session.onClose);
-    if (ws.readyState !== WebSocket.OPEN) session.close = { code: 1006, reason: '', atMs: 0 };
+    // A close frame that came with the handshake response leaves the socket CLOSING: its close event, with the
+    // code and reason, is still to come. Only a socket already CLOSED needs its close looked up.
+    if (ws.readyState === WebSocket.CLOSED) {
+      const early = earlyClose(ws);
+      session.close = { code: early?.code ?? 1006, reason: early?.reason ?? '', atMs: 0 };
+    }
     return session;
   }
 
@@ -102,6 +109,17 @@ export class ProtocolSession {
     }
   }
 
+  /** On a connection that is no longer open: waits for its close event (code and reason), at most `timeoutMs`. */
+  private async closing(timeoutMs: number, signal: AbortSignal): Promise<WaitEnd> {
+    const deadline = performance.now() + timeoutMs;
+    while (!this.close && !signal.aborted) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return { kind: 'timeout' };
+      await this.sleep(remaining, signal);
+    }
+    return this.close ? { kind: 'closed', close: this.close } : { kind: 'aborted' };
+  }
+
   /** Sleeps until woken by a message or close, the timeout, or an abort. */
   private sleep(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
@@ -118,8 +136,8 @@ export class ProtocolSession {
   }
 
   /** Round-trip time of one WebSocket ping, or why no pong came. */
-  ping(timeoutMs: number, signal: AbortSignal): Promise<{ kind: 'pong'; rttMs: number } | WaitEnd> {
-    if (this.close) return Promise.resolve({ kind: 'closed', close: this.close });
+  async ping(timeoutMs: number, signal: AbortSignal): Promise<{ kind: 'pong'; rttMs: number } | WaitEnd> {
+    if (this.ws.readyState !== WebSocket.OPEN) return this.closing(timeoutMs, signal);
     const ws = this.ws;
     return new Promise((resolve) => {
       const start = performance.now();
@@ -151,8 +169,11 @@ export class ProtocolSession {
   }
 
   /** Sends one message; resolves with why it failed, or null once it is written. Never waits past timeoutMs. */
-  send(text: string, timeoutMs: number): Promise<string | null> {
-    if (this.close) return Promise.resolve(`the connection was already closed (${closeText(this.close)})`);
+  async send(text: string, timeoutMs: number): Promise<string | null> {
+    if (this.ws.readyState !== WebSocket.OPEN) {
+      const end = await this.closing(timeoutMs, new AbortController().signal);
+      return `the connection was already closing: ${waitEndText(end, timeoutMs)}`;
+    }
     const ws = this.ws;
     return new Promise((resolve) => {
       const timer = setTimeout(
