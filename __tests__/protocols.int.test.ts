@@ -145,6 +145,29 @@ describe('recovery with a message the user set: judged strictly', () => {
   });
 });
 
+describe('a closed connection ends every wait at once', () => {
+  it('graphql-ws spoken as raw without its subprotocol: the pings end with the 4406 close, not after connect-timeout', async () => {
+    const server = await launch('graphqlWs');
+    const signal = new AbortController().signal;
+    const started = performance.now();
+    const recovery = await runRecovery(
+      { ...DEFAULTS, messageIsDefault: false },
+      { ...targetOf(server.url('/graphql')), connectTimeoutMs: 5000 },
+      signal,
+    );
+    const elapsedMs = performance.now() - started;
+    console.log(`graphql-ws as raw: ${line(recovery)} (${Math.round(elapsedMs)} ms)`);
+    expect(recovery.serverClose).toMatchObject({ code: 4406, reason: 'Subprotocol not acceptable' });
+    expect(recovery.problems.join('\n')).toMatch(
+      /\(code 4406\) with reason "Subprotocol not acceptable", \d+ ms after it opened, before any message was sent/,
+    );
+    expect(recovery.problems.join('\n')).not.toMatch(/no pong/);
+    expect(recoveryPassed(recovery)).toBe(false);
+    // 5000 ms would be one ping's wait: the whole recovery took far less.
+    expect(elapsedMs).toBeLessThan(5000 / 3);
+  });
+});
+
 describe('load with the detected target', () => {
   it('graphql-ws: flapping cycles offering graphql-transport-ws close cleanly (without it, none does)', async () => {
     const server = await launch('graphqlWs');
