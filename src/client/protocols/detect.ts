@@ -88,7 +88,9 @@ async function observe(target: Target, listenMs: number, signal: AbortSignal): P
   if (!opened.ok) return { kind: 'failed', failure: opened.failure, message: opened.message };
   const session = ProtocolSession.attach(opened.ws, raw);
   try {
-    const first = await session.next(listenMs, signal);
+    // A subprotocol an adapter speaks, chosen in the handshake, says it all: no need to listen.
+    const chosen = withSubprotocols().some((a) => a.subprotocols.includes(opened.ws.protocol));
+    const first = chosen ? ({ kind: 'timeout' } as const) : await session.next(listenMs, signal);
     return { kind: 'open', protocol: opened.ws.protocol, first: first.kind === 'message' ? first.text : null, close: session.close };
   } finally {
     session.detach();
