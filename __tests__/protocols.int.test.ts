@@ -62,6 +62,13 @@ describe('detectProtocol and recovery at defaults, real servers', () => {
     expect(recoveryPassed(recovery)).toBe(true);
   });
 
+  it('Socket.IO with dynamic namespaces: the probe namespace connects, is left, and every probe is answered', async () => {
+    const server = await launch('socketIoDynamic');
+    const { detection, recovery } = await detectAndRecover(server.url(SOCKET_IO_PATH));
+    expect(detection.id).toBe('socket.io');
+    expect(recovery).toMatchObject({ pongsReceived: 3, messagesSent: 5, messagesAnswered: 5, closedCleanly: true, problems: [] });
+  });
+
   it('graphql-ws given only the URL: the 4406 close leads to graphql-transport-ws; ping messages get pongs', async () => {
     const server = await launch('graphqlWs');
     const { ready, detection, recovery } = await detectAndRecover(server.url('/graphql'));

@@ -50,6 +50,9 @@ describe('Socket.IO adapter', () => {
     for (const text of ['40{"sid":"x"}', '44{"message":"x"}', '44/other,{"message":"Invalid namespace"}', '2']) {
       expect(probe.answers(text), text).toBe(false);
     }
+    // Connected by a dynamic namespace: leave it, so the next probe is not a duplicate connect.
+    expect(probe.after!(`40${PROBE_NAMESPACE},{"sid":"x"}`)).toBe(`41${PROBE_NAMESPACE},`);
+    expect(probe.after!(`44${PROBE_NAMESPACE},{"message":"Invalid namespace"}`)).toBeNull();
   });
 });
 

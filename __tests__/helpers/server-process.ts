@@ -65,6 +65,7 @@ export async function startServer(command: string, args: string[], env: Record<s
 
 export const SERVERS = {
   socketIo: [process.execPath, ['examples/socketio/server.js']],
+  socketIoDynamic: [process.execPath, ['__tests__/fixtures/socketio-dynamic-server.js']],
   graphqlWs: [process.execPath, ['examples/graphql-ws/server.js']],
   hocuspocus: [process.execPath, ['examples/hocuspocus/server.js']],
   echo: [process.execPath, ['examples/echo-server.js']],

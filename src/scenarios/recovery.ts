@@ -109,8 +109,14 @@ export async function runRecovery(
     lastSent = { atMs: sentAt, n: i + 1 };
     if (probe) {
       const reply = await session.next(waitMs, signal, probe.answers);
-      if (reply.kind === 'message') result.messagesAnswered += 1;
-      else if (reply.kind === 'timeout') result.problems.push(`message ${i + 1} (${probe.describe}) got no answer within ${waitMs} ms`);
+      if (reply.kind === 'message') {
+        result.messagesAnswered += 1;
+        const after = probe.after?.(reply.text) ?? null;
+        if (after !== null && (await session.send(after, waitMs)) === null) {
+          // Socket.IO handles a namespace's disconnect on a later tick: a pong proves the server read past it before the next probe.
+          await session.ping(waitMs, signal);
+        }
+      } else if (reply.kind === 'timeout') result.problems.push(`message ${i + 1} (${probe.describe}) got no answer within ${waitMs} ms`);
     } else if (spec.expect.kind === 'none') {
       // Nothing to read back: a pong to a ping sent after the message proves the server read it and kept the connection.
       const pong = await session.ping(waitMs, signal);

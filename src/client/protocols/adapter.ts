@@ -21,6 +21,8 @@ export interface Probe {
   /** For the report: what was sent and what answers it. */
   describe: string;
   answers: (reply: string) => boolean;
+  /** What to send after the answer to leave the server as it was (null: nothing), before the next probe. */
+  after?: (reply: string) => string | null;
 }
 
 /**

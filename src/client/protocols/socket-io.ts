@@ -33,5 +33,8 @@ export const socketIo: ProtocolAdapter = {
     message: `40${PROBE_NAMESPACE},`,
     describe: `a connect to namespace ${PROBE_NAMESPACE} (40${PROBE_NAMESPACE},), answered by its connect or connect error`,
     answers: (reply) => reply.startsWith(`40${PROBE_NAMESPACE},`) || reply.startsWith(`44${PROBE_NAMESPACE},`),
+    // A server with dynamic namespaces connected us: leave the namespace, or the next probe is a duplicate connect,
+    // which Socket.IO answers by closing the whole connection.
+    after: (reply) => (reply.startsWith(`40${PROBE_NAMESPACE},`) ? `41${PROBE_NAMESPACE},` : null),
   },
 };
