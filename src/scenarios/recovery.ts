@@ -10,6 +10,7 @@ import type { RecoveryResult } from '../model/report.js';
 
 export { isDeliberateClose };
 
+/** What recovery does: the user's settings plus whether the message was left at its default. */
 export interface RecoverySpec {
   pings: number;
   messages: number;

@@ -5,6 +5,7 @@ import type WebSocket from 'ws';
 import { closeConnection, earlyClose, isDeliberateClose, openConnection, type HttpAnswer, type Target } from '../client/connection.js';
 import { candidateAddresses } from './endpoint.js';
 
+/** A server that took a handshake and kept the connection. */
 export interface Ready {
   /** The target to use from now on (with the address that answered, for localhost, and an accepted fallback subprotocol). */
   target: Target;
@@ -17,6 +18,7 @@ export interface Ready {
 /** Why start-up gave up: the budget ran out, a definite answer repeated, TLS, the process exited, or the run stopped. */
 export type NotReadyKind = 'timeout' | 'http' | 'closes-at-once' | 'tls' | 'gave-up' | 'stopped';
 
+/** Start-up ended without a ready server: the message is the sentence for the report, `kind` says why. */
 export class NotReadyError extends Error {
   constructor(
     message: string,
@@ -27,6 +29,7 @@ export class NotReadyError extends Error {
   }
 }
 
+/** How long to wait, when to give up, and what counts as definite. */
 export interface ReadinessOptions {
   timeoutMs: number;
   signal: AbortSignal;

@@ -14,6 +14,7 @@ export interface SessionClose {
 /** Why a wait ended without the message it waited for. */
 export type WaitEnd = { kind: 'closed'; close: SessionClose } | { kind: 'timeout' } | { kind: 'aborted' };
 
+/** A message, or why the wait ended without one. */
 export type WaitResult = { kind: 'message'; text: string; atMs: number } | WaitEnd;
 
 /**
