@@ -114,6 +114,7 @@ function measurements(overrides: Partial<Measurements> = {}): Measurements {
       { fds: 20, threads: 7, processes: 1, lingeringConnections: 0, sessions: null },
       { fds: 21, threads: 7, processes: 1, lingeringConnections: 0, sessions: null },
       [],
+      'linux',
     ),
     ...overrides,
   };
@@ -282,6 +283,7 @@ describe('leak checks', () => {
         { fds: 20, threads: 7, processes: 1, lingeringConnections: 0, sessions: null },
         { fds: 85, threads: 7, processes: 66, lingeringConnections: 65, sessions: null },
         [],
+        'linux',
       ),
     });
     const byId = Object.fromEntries(runChecks(config, m).map((c) => [c.id, c]));
@@ -311,6 +313,7 @@ describe('leak checks', () => {
       { fds: null, threads: null, processes: 1, lingeringConnections: null, sessions: null },
       { fds: null, threads: null, processes: 1, lingeringConnections: null, sessions: null },
       ['fds, threads and lingering connections are read from /proc, which darwin does not have'],
+      'linux',
     );
     const lenient = runChecks(config, measurements({ signals: unread })).find((c) => c.id === 'fd-growth')!;
     expect(lenient).toMatchObject({ status: 'not-measured', measured: 'n/a' });
@@ -321,7 +324,7 @@ describe('leak checks', () => {
   it('checks sessions only with a stats-url, and fails when the stats-url cannot be read', () => {
     expect(runChecks(config, measurements()).map((c) => c.id)).not.toContain('session-growth');
     const withStats = parseConfig({ url: 'ws://127.0.0.1:1/', 'stats-url': 'http://127.0.0.1:1/stats' });
-    const unread = analyzeSignals(null, null, ['stats-url: HTTP 500 from http://127.0.0.1:1/stats']);
+    const unread = analyzeSignals(null, null, ['stats-url: HTTP 500 from http://127.0.0.1:1/stats'], 'linux');
     const sessions = runChecks(withStats, measurements({ signals: unread })).find((c) => c.id === 'session-growth')!;
     expect(sessions.status).toBe('fail');
     expect(sessions.detail).toContain('HTTP 500');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withComparison, type CompareOptions } from '../src/analysis/compare.js';
-import { runGateWithBaseline } from '../src/baseline.js';
+import { runGateWithBaseCompare } from '../src/run/base-compare.js';
 import { describeConfig, parseConfig } from '../src/config/parse.js';
 import { writeJsonReport } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
@@ -78,14 +78,14 @@ describe('comparison with a base report', () => {
     const basePath = await writeJsonReport(leaky, join(dir, 'base.json'));
     const inputs = { ...CLEAN, profile: 'quick', 'baseline-report': basePath };
     // Quick settings differ from the default-profile base: skipped, not silently compared.
-    const mismatched = await runGateWithBaseline(parseConfig({ ...inputs, 'report-path': '' }), {
+    const mismatched = await runGateWithBaseCompare(parseConfig({ ...inputs, 'report-path': '' }), {
       configDescription: describeConfig(inputs),
     });
     expect(mismatched.comparison!.skipped).toMatch(/the scenario settings differ \(profile: default vs quick/);
     expectNothingLeftRunning(mismatched);
 
     const missing = { ...CLEAN, 'baseline-report': join(dir, 'nope.json') };
-    const report = await runGateWithBaseline(parseConfig({ ...missing, 'report-path': '', profile: 'quick' }), {
+    const report = await runGateWithBaseCompare(parseConfig({ ...missing, 'report-path': '', profile: 'quick' }), {
       configDescription: describeConfig(missing),
     });
     expect(report.comparison!.skipped).toContain('nope.json');
@@ -105,7 +105,7 @@ describe('same-job base server, alternating rounds', () => {
       'cooldown-ms': '500',
       'baseline-rounds': '2',
     };
-    const report = await runGateWithBaseline(parseConfig({ ...inputs, 'report-path': '' }), {
+    const report = await runGateWithBaseCompare(parseConfig({ ...inputs, 'report-path': '' }), {
       configDescription: describeConfig(inputs),
       onProgress: (line) => lines.push(line),
     });
@@ -123,7 +123,7 @@ describe('same-job base server, alternating rounds', () => {
 
   it('passes a run that is no worse than its base', async () => {
     const inputs = { ...CLEAN, 'baseline-server-command': CLEAN['server-command'], profile: 'quick', 'baseline-rounds': '1' };
-    const report = await runGateWithBaseline(parseConfig({ ...inputs, 'report-path': '' }), { configDescription: describeConfig(inputs) });
+    const report = await runGateWithBaseCompare(parseConfig({ ...inputs, 'report-path': '' }), { configDescription: describeConfig(inputs) });
     expect(report.comparison!.skipped).toBeNull();
     expect(regressions(report)).toEqual([]);
     expect(report.verdict).toBe('pass');

@@ -46,7 +46,7 @@ describe('the launched server on this platform', () => {
     }
     expect(tree.length).toBeGreaterThan(0);
     for (const pid of server.pidsSeen) expect(await isAlive(pid), `pid ${pid} survived`).toBe(false);
-    expect(server.exit).not.toBeNull();
+    expect(await server.exited).toHaveProperty('code');
   });
 });
 

@@ -99,7 +99,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
     },
     warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
-    baseline: parseBaseline(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
+    baseCompare: parseBaseCompare(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
     timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
     reportPath: get('report-path') === '' ? null : get('report-path'),
   };
@@ -227,7 +227,12 @@ function parseUrl(text: string, launching: boolean): string {
   return text;
 }
 
-function parseBaseline(reportPath: string, serverCommand: string, rounds: number, get: (name: InputName) => string): Config['baseline'] {
+function parseBaseCompare(
+  reportPath: string,
+  serverCommand: string,
+  rounds: number,
+  get: (name: InputName) => string,
+): Config['baseCompare'] {
   if (reportPath !== '' && serverCommand !== '') {
     throw new ConfigError(
       'baseline-report',

@@ -72,7 +72,7 @@ export interface Config {
   };
   warnOnly: CheckId[];
   /** Comparison with the base branch: a report from an earlier run, or a base server run in this job. */
-  baseline: {
+  baseCompare: {
     reportPath: string | null;
     serverCommand: string | null;
     rounds: number;

@@ -52,3 +52,8 @@ export function formatValue(value: number | null, unit: string): string {
   const rounded = Number.isInteger(value) ? String(value) : value.toFixed(1);
   return unit === '' ? rounded : `${rounded} ${unit}`;
 }
+
+/** How a process ended, in words: "exit code 3" or "signal SIGKILL". */
+export function describeExit(exit: { code: number | null; signal: string | null }): string {
+  return exit.signal ? `signal ${exit.signal}` : exit.code !== null ? `exit code ${exit.code}` : 'no exit code';
+}

@@ -216,6 +216,8 @@ export interface Report {
     commit: string | null;
     workflow: string | null;
     job: string | null;
+    /** The workflow run's page, where its log and artifacts are (the action knows it; the CLI does not). */
+    runUrl?: string | null;
     /** The pull request the run was for, when the action knew it (a later post-comment run reads it). */
     pullRequest?: number | null;
   };

@@ -1,0 +1,15 @@
+// The phase table: the order a run goes through. A new scenario is one module and one row here.
+
+import type { Phase } from './phase.js';
+import { baseline } from './baseline.js';
+import { cooldown } from './cooldown.js';
+import { flapping } from './flapping.js';
+import { leak } from './leak.js';
+import { recovery } from './recovery.js';
+import { startup } from './startup.js';
+import { warmup } from './warmup.js';
+
+export const PHASES: readonly Phase[] = [startup, warmup, baseline, flapping, leak, cooldown, recovery];
+
+export type { Phase } from './phase.js';
+export { RunContext, StopRun, baselineWindowMs, type Measurements } from './context.js';
