@@ -123,7 +123,9 @@ describe('same-job base server, alternating rounds', () => {
 
   it('passes a run that is no worse than its base', async () => {
     const inputs = { ...CLEAN, 'baseline-server-command': CLEAN['server-command'], profile: 'quick', 'baseline-rounds': '1' };
-    const report = await runGateWithBaseCompare(parseConfig({ ...inputs, 'report-path': '' }), { configDescription: describeConfig(inputs) });
+    const report = await runGateWithBaseCompare(parseConfig({ ...inputs, 'report-path': '' }), {
+      configDescription: describeConfig(inputs),
+    });
     expect(report.comparison!.skipped).toBeNull();
     expect(regressions(report)).toEqual([]);
     expect(report.verdict).toBe('pass');

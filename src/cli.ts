@@ -2,6 +2,7 @@
 // CLI: argv -> config -> gate -> terminal report; exit 0 pass, 1 fail, 2 bad input, 130/143 cancelled.
 
 import { writeFile } from 'node:fs/promises';
+import { profileDefaultText } from './config/profiles.js';
 import { GATE_INPUTS, type InputName, type RawInputs } from './config/inputs.js';
 import { ConfigError } from './config/types.js';
 import { describeConfig, parseConfig } from './config/parse.js';
@@ -67,7 +68,7 @@ export function usage(): string {
     '',
     'Options (the same names as the GitHub Action inputs):',
     ...GATE_INPUTS.map((i) => {
-      const fallback = CLI_DEFAULTS[i.name] ?? i.default;
+      const fallback = CLI_DEFAULTS[i.name] ?? (i.default || profileDefaultText(i.name));
       return `  --${i.name.padEnd(width)}${i.description}${fallback !== '' ? ` (default: ${fallback})` : ''}`;
     }),
     `  --${'json FILE'.padEnd(width)}Write the JSON report to FILE (same as --report-path).`,

@@ -1,5 +1,7 @@
 // The one list of inputs: names, defaults and descriptions. action.yml repeats it (a test keeps them in sync).
 
+import { profileDefaultText } from './profiles.js';
+
 export interface InputDefinition {
   name: string;
   default: string;
@@ -61,12 +63,12 @@ export const INPUTS = [
   },
   // Scenarios
   { name: 'scenarios', default: 'flapping,leak,recovery', description: 'Scenarios to run, comma-separated: flapping, leak, recovery.' },
-  { name: 'warmup-connections', default: '5', description: 'Connections made before the memory baseline is taken.' },
-  { name: 'flap-cycles', default: '20', description: 'Flapping: connect/hold/close/pause cycles.' },
-  { name: 'flap-hold-ms', default: '100', description: 'Milliseconds each connection is held open (flapping and leak).' },
-  { name: 'flap-pause-ms', default: '50', description: 'Milliseconds between a close and the next connect (flapping and leak).' },
-  { name: 'leak-clients', default: '3', description: 'Leak prevention: concurrent clients.' },
-  { name: 'leak-cycles', default: '15', description: 'Leak prevention: cycles per client.' },
+  { name: 'warmup-connections', default: '', description: 'Connections made before the memory baseline is taken.' },
+  { name: 'flap-cycles', default: '', description: 'Flapping: connect/hold/close/pause cycles.' },
+  { name: 'flap-hold-ms', default: '', description: 'Milliseconds each connection is held open (flapping and leak).' },
+  { name: 'flap-pause-ms', default: '', description: 'Milliseconds between a close and the next connect (flapping and leak).' },
+  { name: 'leak-clients', default: '', description: 'Leak prevention: concurrent clients.' },
+  { name: 'leak-cycles', default: '', description: 'Leak prevention: cycles per client.' },
   {
     name: 'profile',
     default: 'default',
@@ -80,7 +82,7 @@ export const INPUTS = [
   },
   {
     name: 'leak-rounds',
-    default: '3',
+    default: '',
     description: 'Leak prevention: rounds the cycles are split into; memory is read after each to fit the leak per connection.',
   },
   {
@@ -90,11 +92,11 @@ export const INPUTS = [
       'Optional HTTP URL where the server reports its sessions as JSON, read at baseline and after cooldown. Port 0: the port of `url`.',
   },
   { name: 'stats-field', default: 'sessions', description: 'Field (dotted path) of the stats-url JSON that holds the session count.' },
-  { name: 'cooldown-ms', default: '2000', description: 'Idle time after the load before retained memory is measured.' },
+  { name: 'cooldown-ms', default: '', description: 'Idle time after the load before retained memory is measured.' },
   { name: 'sample-interval-ms', default: '100', description: "Milliseconds between samples of the server tree's memory." },
   { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
   { name: 'recovery-messages', default: '5', description: 'Recovery: test messages to send.' },
-  { name: 'recovery-hold-ms', default: '1000', description: 'Recovery: how long the stable connection is held.' },
+  { name: 'recovery-hold-ms', default: '', description: 'Recovery: how long the stable connection is held.' },
   {
     name: 'message',
     default: 'ws-resilience-gate test message',
@@ -116,7 +118,7 @@ export const INPUTS = [
   { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MB, or off.' },
   {
     name: 'max-leak-kb-per-connection',
-    default: '100',
+    default: '',
     description: 'Largest memory trend over the leak rounds, in KB per connection, or off.',
   },
   {
@@ -227,10 +229,15 @@ export type InputName = (typeof INPUTS)[number]['name'];
 /** Raw input values by name, as the action or the CLI received them (undefined or '' = not given). */
 export type RawInputs = Partial<Record<InputName, string>>;
 
-export const INPUT_NAMES: readonly InputName[] = INPUTS.map((i) => i.name);
-
 /** The inputs that configure the gate itself (CLI flags, the report's configuration); the others only steer the action's PR comment. */
 export const GATE_INPUTS = INPUTS.filter((i) => !('actionOnly' in i && i.actionOnly));
+
+/** The description action.yml and the docs show: the profile defaults spelled out for an input a profile sets. */
+export function documentedDescription(name: InputName): string {
+  const input = INPUTS.find((i) => i.name === name)!;
+  const byProfile = profileDefaultText(name);
+  return byProfile === '' ? input.description : `${input.description} Default: ${byProfile}.`;
+}
 
 export function inputDefault(name: InputName): string {
   return INPUTS.find((i) => i.name === name)!.default;

@@ -169,13 +169,13 @@ function resolveInputs(raw: RawInputs, defaults: RawInputs) {
   const profileText = raw.profile?.trim() || defaults.profile || inputDefault('profile');
   if (!PROFILES.includes(profileText as Profile)) throw new ConfigError('profile', profileText, `one of ${PROFILES.join(', ')}`);
   const profile = profileText as Profile;
-  const defaultOf = (name: InputName): string => defaults[name] ?? PROFILE_DEFAULTS[profile][name] ?? inputDefault(name);
-  // The runner passes every action.yml default, so a value equal to the plain default is no choice
-  // of the user's: the profile's value stands.
+  const defaultOf = (name: InputName): string =>
+    defaults[name] ?? PROFILE_DEFAULTS[profile][name] ?? PROFILE_DEFAULTS.default[name] ?? inputDefault(name);
+  // Inputs a profile sets have no default in action.yml, so the runner passes them only when the user set them:
+  // any value given is the user's choice and wins over the profile.
   const given = (name: InputName): string | null => {
     const value = raw[name]?.trim();
-    if (value === undefined || value === '') return null;
-    return value === inputDefault(name) && value !== defaultOf(name) && defaults[name] === undefined ? null : value;
+    return value === undefined || value === '' ? null : value;
   };
   const get = (name: InputName): string => given(name) ?? defaultOf(name);
   const explicit = (name: InputName): boolean => {
