@@ -288,7 +288,7 @@ describe('leak checks', () => {
     });
     const byId = Object.fromEntries(runChecks(config, m).map((c) => [c.id, c]));
     expect(byId['leak-per-connection']).toMatchObject({ status: 'fail', value: 210 });
-    expect(byId['fd-growth']).toMatchObject({ status: 'fail', value: 65, detail: '20 -> 85' });
+    expect(byId['fd-growth']).toMatchObject({ status: 'fail', value: 65, detail: '20 → 85' });
     expect(byId['lingering-connections']).toMatchObject({ status: 'fail', value: 65 });
     expect(byId['process-growth']).toMatchObject({ status: 'fail', value: 65 });
     expect(byId['thread-growth']!.status).toBe('pass');

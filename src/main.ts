@@ -2,6 +2,7 @@
 
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
+import { mbFromBytes } from './model/format.js';
 import { postReportComment, readEvent, resolveTarget, type CommentOutcome } from './comment/post.js';
 import { INPUTS, type RawInputs } from './config/inputs.js';
 import { ConfigError, type ActionConfig, type CommentConfig, type Config } from './config/types.js';
@@ -42,7 +43,7 @@ export function outputsOf(report: Report, reportPath: string | null): Record<str
     'report-path': reportPath ?? '',
     'connect-success-rate': value('connect-success-rate'),
     'disconnect-success-rate': value('disconnect-success-rate'),
-    'memory-growth-mb': growth === null ? '' : String(Math.round((growth / 1024 / 1024) * 100) / 100),
+    'memory-growth-mb': growth === null ? '' : String(Math.round(mbFromBytes(growth) * 100) / 100),
   };
 }
 

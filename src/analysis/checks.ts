@@ -1,7 +1,8 @@
 // Checks and verdict from what a run measured (pure): every limit becomes one row with a status.
 
 import type { Config, Limit } from '../config/types.js';
-import { bytesFromMb, formatMb, formatMbDelta, formatRate } from '../model/format.js';
+import { checkDefinition, type CheckId, type Threshold } from '../model/checks.js';
+import { bytesFromMb, formatMb, formatMbDelta, formatRate, formatThreshold, describeExit, mbFromBytes } from '../model/format.js';
 import type {
   Check,
   CheckStatus,
@@ -14,7 +15,6 @@ import type {
   StopInfo,
   Verdict,
 } from '../model/report.js';
-import type { CheckId } from '../model/check-ids.js';
 
 export interface Measurements {
   server: ServerInfo;
@@ -27,6 +27,23 @@ export interface Measurements {
 }
 
 type Draft = Omit<Check, 'level' | 'status'> & { outcome: 'pass' | 'fail' | 'not-measured' };
+type Defined = Parameters<typeof checkDefinition>[0];
+
+/** The id, title and limit of a registered check, its limit text formatted from the threshold. */
+function head(id: Defined, limitValue?: number): Pick<Check, 'id' | 'title' | 'limit' | 'threshold'> {
+  const def = checkDefinition(id);
+  const threshold: Threshold | null =
+    limitValue !== undefined && def.op !== null && def.unit !== null ? { op: def.op, value: limitValue, unit: def.unit } : null;
+  return { id, title: def.title, limit: threshold ? formatThreshold(threshold) : (FIXED_LIMITS[id] ?? ''), threshold };
+}
+
+/** How the checks without a numeric limit state what they require. */
+const FIXED_LIMITS: Partial<Record<Defined, string>> = {
+  'server-ready': 'handshake',
+  recovery: 'all answered',
+  'server-crash': 'no exit',
+  'run-completed': 'all phases',
+};
 
 /** Every check that applies to this configuration, in report order. */
 export function runChecks(config: Config, m: Measurements): Check[] {
@@ -42,28 +59,10 @@ export function runChecks(config: Config, m: Measurements): Check[] {
     const cleanTried = connected - sum(load, (s) => s.abruptDisconnects);
     const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
     if (connectLimit.value !== null) {
-      drafts.push(
-        rateCheck(
-          'connect-success-rate',
-          'connect success rate',
-          connected,
-          attempts,
-          connectLimit.value,
-          `no connection was attempted${stoppedNote}`,
-        ),
-      );
+      drafts.push(rateCheck('connect-success-rate', connected, attempts, connectLimit.value, `no connection was attempted${stoppedNote}`));
     }
     if (disconnectLimit.value !== null) {
-      drafts.push(
-        rateCheck(
-          'disconnect-success-rate',
-          'clean disconnect rate',
-          clean,
-          cleanTried,
-          disconnectLimit.value,
-          `no clean close was tried${stoppedNote}`,
-        ),
-      );
+      drafts.push(rateCheck('disconnect-success-rate', clean, cleanTried, disconnectLimit.value, `no clean close was tried${stoppedNote}`));
     }
   }
 
@@ -86,14 +85,14 @@ export function verdictOf(checks: Check[]): Verdict {
 
 function finalize(draft: Draft, warnOnly: CheckId[]): Check {
   const { outcome, ...rest } = draft;
-  const level = warnOnly.includes(draft.id as CheckId) ? 'warn' : 'error';
+  const level = warnOnly.includes(draft.id) ? 'warn' : 'error';
   let status: CheckStatus = outcome;
   if (outcome === 'fail' && level === 'warn') status = 'warn';
   return { ...rest, level, status };
 }
 
 function readyCheck(m: Measurements): Draft {
-  const base = { id: 'server-ready', title: 'server ready', limit: 'handshake' };
+  const base = head('server-ready');
   if (m.server.readyAfterMs !== null) {
     return { ...base, measured: `after ${(m.server.readyAfterMs / 1000).toFixed(1)} s`, value: m.server.readyAfterMs, outcome: 'pass' };
   }
@@ -106,15 +105,13 @@ function readyCheck(m: Measurements): Draft {
   };
 }
 
-function rateCheck(id: CheckId, title: string, ok: number, total: number, min: number, whenNone: string): Draft {
-  const limit = `>= ${formatRate(min)}`;
-  if (total === 0) return { id, title, measured: 'none', limit, value: null, outcome: 'fail', detail: whenNone };
+function rateCheck(id: Defined, ok: number, total: number, min: number, whenNone: string): Draft {
+  const base = head(id, min);
+  if (total === 0) return { ...base, measured: 'none', value: null, outcome: 'fail', detail: whenNone };
   const rate = ok / total;
   return {
-    id,
-    title,
+    ...base,
     measured: `${formatRate(rate)} (${ok}/${total})`,
-    limit,
     value: rate,
     outcome: rate >= min ? 'pass' : 'fail',
   };
@@ -122,21 +119,19 @@ function rateCheck(id: CheckId, title: string, ok: number, total: number, min: n
 
 function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
   const drafts: Draft[] = [];
-  const specs: Array<{ id: CheckId; title: string; limit: Limit; bytes: number | null }> = [
-    { id: 'memory-growth', title: 'retained memory growth', limit: config.limits.maxMemoryGrowthMb, bytes: memory.retainedGrowthBytes },
-    { id: 'peak-memory-growth', title: 'peak memory growth', limit: config.limits.maxPeakMemoryGrowthMb, bytes: memory.peakGrowthBytes },
+  const specs: Array<{ id: Defined; limit: Limit; bytes: number | null }> = [
+    { id: 'memory-growth', limit: config.limits.maxMemoryGrowthMb, bytes: memory.retainedGrowthBytes },
+    { id: 'peak-memory-growth', limit: config.limits.maxPeakMemoryGrowthMb, bytes: memory.peakGrowthBytes },
   ];
-  for (const { id, title, limit, bytes } of specs) {
+  for (const { id, limit, bytes } of specs) {
     if (limit.value === null) continue;
-    const limitText = `<= ${limit.value} MB`;
+    const base = head(id, limit.value);
     if (bytes === null) {
       const why = memory.reason ?? `no sample in the window this figure needs${stoppedNote}`;
       // A limit the user set on purpose must not pass by measuring nothing.
       drafts.push({
-        id,
-        title,
+        ...base,
         measured: 'n/a',
-        limit: limitText,
         value: null,
         outcome: limit.explicit ? 'fail' : 'not-measured',
         detail: why,
@@ -144,11 +139,9 @@ function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string)
       continue;
     }
     drafts.push({
-      id,
-      title,
+      ...base,
       measured: formatMbDelta(bytes),
-      limit: limitText,
-      value: Math.round((bytes / 1024 / 1024) * 100) / 100,
+      value: Math.round(mbFromBytes(bytes) * 100) / 100,
       outcome: bytes <= bytesFromMb(limit.value) ? 'pass' : 'fail',
       ...(memory.baselineBytes !== null ? { detail: `baseline ${formatMb(memory.baselineBytes)}` } : {}),
     });
@@ -162,7 +155,7 @@ export const MIN_TREND_SPAN = 25;
 function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
   const limit = config.limits.maxLeakKbPerConnection;
   if (limit.value === null) return [];
-  const base = { id: 'leak-per-connection', title: 'memory trend', limit: `<= ${limit.value} KB/conn` };
+  const base = head('leak-per-connection', limit.value);
   const slope = memory.trend?.kbPerConnection ?? null;
   if (slope === null) {
     return [
@@ -195,27 +188,26 @@ function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string):
   ];
 }
 
-const SIGNAL_CHECKS: Array<{ id: CheckId; title: string; key: keyof SignalReading; limit: (c: Config) => Limit }> = [
-  { id: 'fd-growth', title: 'open fd growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
+const SIGNAL_CHECKS: Array<{ id: Defined; key: keyof SignalReading; limit: (c: Config) => Limit }> = [
+  { id: 'fd-growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
   {
     id: 'lingering-connections',
-    title: 'lingering connections',
     key: 'lingeringConnections',
     limit: (c) => c.limits.maxLingeringConnections,
   },
-  { id: 'thread-growth', title: 'thread growth', key: 'threads', limit: (c) => c.limits.maxThreadGrowth },
-  { id: 'process-growth', title: 'process growth', key: 'processes', limit: (c) => c.limits.maxProcessGrowth },
-  { id: 'session-growth', title: 'session growth', key: 'sessions', limit: (c) => c.limits.maxSessionGrowth },
+  { id: 'thread-growth', key: 'threads', limit: (c) => c.limits.maxThreadGrowth },
+  { id: 'process-growth', key: 'processes', limit: (c) => c.limits.maxProcessGrowth },
+  { id: 'session-growth', key: 'sessions', limit: (c) => c.limits.maxSessionGrowth },
 ];
 
 function signalChecks(config: Config, signals: SignalsResult, stoppedNote: string): Draft[] {
   const drafts: Draft[] = [];
-  for (const { id, title, key, limit: limitOf } of SIGNAL_CHECKS) {
+  for (const { id, key, limit: limitOf } of SIGNAL_CHECKS) {
     const limit = limitOf(config);
     if (limit.value === null) continue;
     // Sessions exist only with a stats-url; without one, a default limit has nothing to judge.
     if (key === 'sessions' && config.stats.url === null && !limit.explicit) continue;
-    const base = { id, title, limit: `<= ${limit.value}` };
+    const base = head(id, limit.value);
     const value = signals.growth[key];
     if (value === null) {
       const why = signals.notes.find((n) => (key === 'sessions' ? n.startsWith('stats-url') : !n.startsWith('stats-url')));
@@ -236,7 +228,7 @@ function signalChecks(config: Config, signals: SignalsResult, stoppedNote: strin
       value,
       outcome: value <= limit.value ? 'pass' : 'fail',
       ...(before !== null && before !== undefined && key !== 'lingeringConnections'
-        ? { detail: `${before} -> ${signals.after?.[key]}` }
+        ? { detail: `${before} → ${signals.after?.[key]}` }
         : {}),
     });
   }
@@ -244,7 +236,7 @@ function signalChecks(config: Config, signals: SignalsResult, stoppedNote: strin
 }
 
 function recoveryCheck(r: RecoveryResult, stoppedNote: string): Draft {
-  const base = { id: 'recovery', title: 'recovery', limit: 'all answered' };
+  const base = head('recovery');
   if (!r.connected && r.problems.length === 0) {
     return { ...base, measured: 'did not run', value: null, outcome: 'fail', detail: `recovery did not run${stoppedNote}` };
   }
@@ -262,9 +254,9 @@ function recoveryCheck(r: RecoveryResult, stoppedNote: string): Draft {
 }
 
 function crashCheck(server: ServerInfo): Draft {
-  const base = { id: 'server-crash', title: 'server stayed up', limit: 'no exit' };
+  const base = head('server-crash');
   if (server.exit) {
-    const how = server.exit.signal ? `signal ${server.exit.signal}` : `exit code ${server.exit.code}`;
+    const how = describeExit(server.exit);
     return {
       ...base,
       measured: `crashed (${how})`,
@@ -280,7 +272,7 @@ function crashCheck(server: ServerInfo): Draft {
 }
 
 function completedCheck(stopped: StopInfo | null): Draft {
-  const base = { id: 'run-completed', title: 'run completed', limit: 'all phases' };
+  const base = head('run-completed');
   if (stopped) {
     const where = stopped.message.includes(`during ${stopped.phase}`) ? '' : ` (during ${stopped.phase})`;
     return { ...base, measured: `stopped (${stopped.reason})`, value: 0, outcome: 'fail', detail: `${stopped.message}${where}` };

@@ -1,6 +1,6 @@
 // The validated configuration's types and the error for bad input: what every layer may import.
 
-import type { CheckId } from '../model/check-ids.js';
+import type { CheckId } from '../model/checks.js';
 import type { ScenarioId } from '../model/report.js';
 import type { Profile } from './profiles.js';
 

@@ -1,5 +1,7 @@
 // Number formatting shared by checks and renderers, so a figure reads the same everywhere.
 
+import type { CheckUnit, Threshold } from './checks.js';
+
 const MB = 1024 * 1024;
 
 /** Bytes as megabytes with one decimal ("12.3 MB"); "n/a" for null. */
@@ -50,10 +52,21 @@ export function formatValue(value: number | null, unit: string): string {
   if (value === null) return 'n/a';
   if (unit === '%') return `${(Math.round(value * 1000) / 10).toString()} %`;
   const rounded = Number.isInteger(value) ? String(value) : value.toFixed(1);
-  return unit === '' ? rounded : `${rounded} ${unit}`;
+  return unit === '' || unit === 'count' ? rounded : `${rounded} ${unit}`;
 }
 
 /** How a process ended, in words: "exit code 3" or "signal SIGKILL". */
 export function describeExit(exit: { code: number | null; signal: string | null }): string {
   return exit.signal ? `signal ${exit.signal}` : exit.code !== null ? `exit code ${exit.code}` : 'no exit code';
+}
+
+/** The unit as printed after a number; counts have none. */
+function unitText(unit: CheckUnit): string {
+  return unit === 'count' ? '' : unit;
+}
+
+/** A limit for people: "≥ 80 %", "≤ 50 MiB", "≤ 4". */
+export function formatThreshold(t: Threshold): string {
+  const value = t.unit === '%' ? formatRate(t.value) : `${t.value}${unitText(t.unit) === '' ? '' : ` ${unitText(t.unit)}`}`;
+  return `${t.op === '<=' ? '≤' : '≥'} ${value}`;
 }

@@ -1,4 +1,6 @@
-// The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer; imports nothing of ours.
+// The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer.
+
+import type { CheckId, CheckUnit, ComparedMetricId, Threshold } from './checks.js';
 
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -7,8 +9,23 @@ export type PhaseName = 'startup' | 'warmup' | 'baseline' | 'flapping' | 'leak' 
 
 export type ScenarioId = 'flapping' | 'leak' | 'recovery';
 
-/** Why a connection attempt or its close did not succeed. `http-<status>` for an unexpected HTTP response. */
-export type FailureKind = string;
+/**
+ * Why a connection attempt or its close did not succeed: `http-<status>` for an unexpected HTTP response,
+ * `server-close-<code>` when the server closed first, `close-<code>` for an unclean close code.
+ */
+export type FailureKind =
+  | 'refused'
+  | 'reset'
+  | 'timeout'
+  | 'tls'
+  | 'error'
+  | 'aborted'
+  | 'dropped'
+  | 'close-timeout'
+  | 'no-close-frame'
+  | `http-${number}`
+  | `server-close-${number}`
+  | `close-${number}`;
 
 export interface LatencySummary {
   count: number;
@@ -33,8 +50,10 @@ export interface LoadScenarioResult {
   connectRate: number | null;
   /** cleanDisconnects / (connected - abruptDisconnects); null when no clean close was tried. */
   disconnectRate: number | null;
-  connectFailures: Record<FailureKind, number>;
-  disconnectFailures: Record<FailureKind, number>;
+  /** Count per FailureKind. */
+  connectFailures: Record<string, number>;
+  /** Count per FailureKind. */
+  disconnectFailures: Record<string, number>;
   handshakeMs: LatencySummary | null;
   closeMs: LatencySummary | null;
   /** Whole measured cycle: connect + hold + close + pause. Compare with prescribed.cycleMs. */
@@ -149,12 +168,14 @@ export type CheckLevel = 'error' | 'warn';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'not-measured';
 
 export interface Check {
-  id: string;
+  id: CheckId;
   title: string;
   /** The measured figure, formatted for people (e.g. "64 %", "12.3 MB"). "n/a" when not measured. */
   measured: string;
-  /** The limit, formatted for people (e.g. ">= 80 %"). */
+  /** The limit, formatted for people (e.g. "≥ 80 %"). */
   limit: string;
+  /** The limit as data, for checks with a numeric one (reports before it was added lack it). */
+  threshold?: Threshold | null;
   /** Raw measured number, for machines; null when not measured or not numeric. */
   value: number | null;
   level: CheckLevel;
@@ -167,10 +188,10 @@ export type Verdict = 'pass' | 'warn' | 'fail';
 
 /** One headline metric of this run next to the base branch's. */
 export interface ComparisonMetric {
-  id: string;
+  id: ComparedMetricId;
   title: string;
-  /** '%' for rates (stored 0..1), 'ms', 'MB', 'KB/conn', or '' for counts. */
-  unit: string;
+  /** '%' for rates (stored 0..1), 'ms', 'MiB', 'KB/conn', or 'count'. */
+  unit: CheckUnit;
   base: number | null;
   current: number | null;
   /** current - base; null when either side was not measured. */
