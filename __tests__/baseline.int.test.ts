@@ -1,10 +1,10 @@
 // Comparison with the base branch on real reports the gate produced: noise passes, a regression fails,
 // a mismatched base is skipped with its reason, and a same-job base server is gated in alternation.
 
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withComparison, type CompareOptions } from '../src/analysis/compare.js';
 import { runGateWithBaseCompare } from '../src/run/base-compare.js';
 import { describeConfig, parseConfig } from '../src/config/parse.js';
@@ -94,6 +94,9 @@ describe('comparison with a base report', () => {
 });
 
 describe('same-job base server, alternating rounds', () => {
+  const logDir = mkdtempSync(join(tmpdir(), 'ws-gate-rounds-'));
+  afterAll(() => rmSync(logDir, { recursive: true, force: true }));
+
   it('gates the base and this run in turn and fails the run whose server leaks', async () => {
     const lines: string[] = [];
     const inputs = {
@@ -104,6 +107,7 @@ describe('same-job base server, alternating rounds', () => {
       // The default scenarios (the quick profile makes too few connections for a trend), shorter idles.
       'cooldown-ms': '500',
       'baseline-rounds': '2',
+      'server-log': join(logDir, 'server.log'),
     };
     const report = await runGateWithBaseCompare(parseConfig({ ...inputs, 'report-path': '' }), {
       configDescription: describeConfig(inputs),
@@ -116,6 +120,11 @@ describe('same-job base server, alternating rounds', () => {
       '[this run 2/2]',
     ]);
     expect(report.comparison!.source).toContain('2 rounds in this job');
+    // Every round keeps its own log; server-log itself is the log of the run the report is about.
+    const logs = lines.filter((l) => l.includes('▶ startup')).map((l) => /\(log: (.*)\)$/.exec(l)![1]!);
+    expect(logs.map((l) => basename(l))).toEqual(['server.log.base-round-1', 'server.log.round-1', 'server.log.base-round-2', 'server.log']);
+    for (const log of logs) expect(existsSync(log), log).toBe(true);
+    expect(report.server.logPath).toBe(join(logDir, 'server.log'));
     expect(regressions(report)).toContain('regression-leak-per-connection');
     expect(report.verdict).toBe('fail');
     expectNothingLeftRunning(report);

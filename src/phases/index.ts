@@ -12,4 +12,4 @@ import { warmup } from './warmup.js';
 export const PHASES: readonly Phase[] = [startup, warmup, baseline, flapping, leak, cooldown, recovery];
 
 export type { Phase } from './phase.js';
-export { RunContext, StopRun, baselineWindowMs, type Measurements } from './context.js';
+export { RunContext, StopRun, baselineWindowMs, type Measurements, type RunOptions } from './context.js';

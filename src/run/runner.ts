@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/types.js';
 import type { Report } from '../model/report.js';
-import { PHASES, RunContext, StopRun, type Phase } from '../phases/index.js';
+import { PHASES, RunContext, StopRun, type Phase, type RunOptions } from '../phases/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { assembleReport, type RunFacts } from './assemble.js';
 
@@ -22,12 +22,14 @@ export interface GateOptions {
   serverLogPath?: string;
   /** The phases to run, in order (tests give a shorter table). */
   phases?: readonly Phase[];
+  /** Starts the server; tests give a stand-in. */
+  launcher?: RunOptions['launcher'];
 }
 
 export async function runGate(config: Config, options: GateOptions = {}): Promise<Report> {
   const temporaryLog = config.server.logPath === null;
   const serverLogPath = resolve(options.serverLogPath ?? config.server.logPath ?? defaultLogPath());
-  const run = new RunContext(config, { progress: options.onProgress, serverLogPath });
+  const run = new RunContext(config, { progress: options.onProgress, serverLogPath, launcher: options.launcher });
   const onCancel = (): void => run.stop('cancelled', 'the run was cancelled (SIGINT/SIGTERM)');
   if (options.signal?.aborted) onCancel();
   options.signal?.addEventListener('abort', onCancel, { once: true });
