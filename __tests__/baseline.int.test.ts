@@ -122,7 +122,12 @@ describe('same-job base server, alternating rounds', () => {
     expect(report.comparison!.source).toContain('2 rounds in this job');
     // Every round keeps its own log; server-log itself is the log of the run the report is about.
     const logs = lines.filter((l) => l.includes('▶ startup')).map((l) => /\(log: (.*)\)$/.exec(l)![1]!);
-    expect(logs.map((l) => basename(l))).toEqual(['server.log.base-round-1', 'server.log.round-1', 'server.log.base-round-2', 'server.log']);
+    expect(logs.map((l) => basename(l))).toEqual([
+      'server.log.base-round-1',
+      'server.log.round-1',
+      'server.log.base-round-2',
+      'server.log',
+    ]);
     for (const log of logs) expect(existsSync(log), log).toBe(true);
     expect(report.server.logPath).toBe(join(logDir, 'server.log'));
     expect(regressions(report)).toContain('regression-leak-per-connection');

@@ -32,7 +32,7 @@ describe('the launched server on this platform', () => {
       env: { PORT: String(port) },
       logPath: join(mkdtempSync(join(tmpdir(), 'ws-gate-platform-')), 'server.log'),
     });
-    let tree: number[] = [];
+    let tree: number[];
     try {
       await waitForPort(port);
       tree = await server.tree();

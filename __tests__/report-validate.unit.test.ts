@@ -124,7 +124,7 @@ describe('validateReport', () => {
   });
 
   it('accepts a report from before the exact signals, trend and abrupt disconnects (still schema version 1)', () => {
-    const report = JSON.parse(JSON.stringify(makeReport())) as Record<string, any>;
+    const report = JSON.parse(JSON.stringify(makeReport())) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a report from an older version, edited freely
     delete report.signals;
     delete report.memory.trend;
     delete report.scenarios.leak.abruptDisconnects;

@@ -85,7 +85,7 @@ export interface PortSockets {
 export function portSockets(port: number): PortSockets {
   const result: PortSockets = { serverSide: {}, clientSide: {}, timeWaitTotal: 0 };
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch {

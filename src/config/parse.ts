@@ -2,8 +2,7 @@
 // ca-file and checking that working-directory exists.
 
 import { readFileSync, statSync } from 'node:fs';
-import { CHECK_IDS, type CheckId } from '../model/checks.js';
-import type { ScenarioId } from '../model/report.js';
+import { CHECK_IDS } from '../model/checks.js';
 import { GATE_INPUTS, INPUTS, inputDefault, type InputName, type RawInputs } from './inputs.js';
 import { PROFILE_DEFAULTS, PROFILES, type Profile } from './profiles.js';
 import {
@@ -13,7 +12,6 @@ import {
   SCENARIO_IDS,
   type ActionConfig,
   type CommentConfig,
-  type CommentMode,
   type Config,
   type Expect,
   type Limit,

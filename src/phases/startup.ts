@@ -6,7 +6,7 @@ import type { Config } from '../config/types.js';
 import { describeExit } from '../model/format.js';
 import { ResourceSampler } from '../probe/sampler.js';
 import { existingListener, pickFreePort, portOf, withPort } from '../server/endpoint.js';
-import { AttachedServer, LaunchedServer, type ServerHandle } from '../server/handle.js';
+import { AttachedServer, type ServerHandle } from '../server/handle.js';
 import { findPortOwner } from '../server/port-owner.js';
 import { commandLine } from '../server/process-tree.js';
 import { NotReadyError, waitForHandshake } from '../server/readiness.js';
