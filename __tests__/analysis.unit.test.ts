@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks, verdictOf, type Measurements } from '../src/analysis/checks.js';
 import { analyzeMemory } from '../src/analysis/memory.js';
-import { analyzeSignals } from '../src/analysis/signals.js';
+import { analyzeSignals } from '../src/analysis/signal-growth.js';
 import { median, percentile, summarize } from '../src/analysis/stats.js';
 import { fitTrend } from '../src/analysis/trend.js';
 import { parseConfig } from '../src/config/parse.js';

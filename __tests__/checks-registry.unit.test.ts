@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeMemory } from '../src/analysis/memory.js';
 import { runChecks } from '../src/analysis/checks.js';
-import { analyzeSignals } from '../src/analysis/signals.js';
+import { analyzeSignals } from '../src/analysis/signal-growth.js';
 import { INPUTS } from '../src/config/inputs.js';
 import { parseConfig } from '../src/config/parse.js';
 import { CHECK_IDS, CHECKS, COMPARED_METRICS } from '../src/model/checks.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { readSignals } from '../src/probe/signals.js';
+import { readSignals } from '../src/probe/proc-signals.js';
 import { pickFreePort, tcpAnswers } from '../src/server/endpoint.js';
 import { findPortOwner } from '../src/server/port-owner.js';
 import { commandLine, isAlive, listTree } from '../src/server/process-tree.js';

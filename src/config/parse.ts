@@ -1,10 +1,25 @@
-// Turns raw inputs (strings from the action or the CLI) into one validated Config. Pure: no I/O but reading
-// ca-file and checking that working-directory exists.
+// Turns raw inputs (strings from the action or the CLI) into one validated Config, or one ConfigError.
+// The only I/O is in files.ts (ca-file is read, working-directory checked) so a wrong path is bad input too.
 
-import { readFileSync, statSync } from 'node:fs';
 import { CHECK_IDS } from '../model/checks.js';
+import { readCaFile, parseWorkingDirectory } from './files.js';
 import { GATE_INPUTS, INPUTS, inputDefault, type InputName, type RawInputs } from './inputs.js';
-import { PROFILE_DEFAULTS, PROFILES, type Profile } from './profiles.js';
+import { resolveInputs } from './resolve.js';
+import {
+  oneOf,
+  parseBoolean,
+  parseExpect,
+  parseField,
+  parseHeaders,
+  parseIdList,
+  parseInteger,
+  parseKeyValueLines,
+  parseLimit,
+  parseList,
+  parseNumber,
+  parseStatsUrl,
+  parseUrl,
+} from './scalars.js';
 import {
   COMMENT_MODES,
   ConfigError,
@@ -13,7 +28,6 @@ import {
   type ActionConfig,
   type CommentConfig,
   type Config,
-  type Expect,
   type Limit,
   type RunMode,
   COMMENT_KEY_MAX,
@@ -112,17 +126,6 @@ function assertKnownInputs(raw: RawInputs): void {
   }
 }
 
-/** "a, b or c" */
-function orList(words: readonly string[]): string {
-  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
-}
-
-function oneOf<T extends string>(name: InputName, text: string, known: readonly T[]): T {
-  const lower = text.toLowerCase();
-  if (!known.includes(lower as T)) throw new ConfigError(name, text, orList(known));
-  return lower as T;
-}
-
 /** The comment inputs, validated. An unexpanded `${{ github.token }}` (outside a runner) means no token. */
 export function parseCommentConfig(raw: RawInputs): CommentConfig {
   assertKnownInputs(raw);
@@ -159,72 +162,6 @@ export function parseActionConfig(raw: RawInputs): ActionConfig {
   return { mode, reportPath, comment };
 }
 
-/**
- * How each input's value is found: the value given, else the profile's default, else the plain one.
- * `explicit` tells a value the user chose from a default.
- */
-function resolveInputs(raw: RawInputs, defaults: RawInputs) {
-  const profileText = raw.profile?.trim() || defaults.profile || inputDefault('profile');
-  if (!PROFILES.includes(profileText as Profile)) throw new ConfigError('profile', profileText, `one of ${PROFILES.join(', ')}`);
-  const profile = profileText as Profile;
-  const defaultOf = (name: InputName): string =>
-    defaults[name] ?? PROFILE_DEFAULTS[profile][name] ?? PROFILE_DEFAULTS.default[name] ?? inputDefault(name);
-  // Inputs a profile sets have no default in action.yml, so the runner passes them only when the user set them:
-  // any value given is the user's choice and wins over the profile.
-  const given = (name: InputName): string | null => {
-    const value = raw[name]?.trim();
-    return value === undefined || value === '' ? null : value;
-  };
-  const get = (name: InputName): string => given(name) ?? defaultOf(name);
-  const explicit = (name: InputName): boolean => {
-    const value = given(name);
-    return value !== null && value !== defaultOf(name);
-  };
-  return { profile, get, explicit };
-}
-
-function parseNumber(name: string, text: string, min: number, max: number): number {
-  const value = /^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigError(name, text, `a number from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function parseInteger(name: string, text: string, min: number, max: number): number {
-  const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, text, `a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function parseLimit(name: string, text: string, min: number, max: number): number | null {
-  if (text.toLowerCase() === 'off') return null;
-  try {
-    return parseNumber(name, text, min, max);
-  } catch {
-    throw new ConfigError(name, text, `a number from ${min} to ${max}, or off`);
-  }
-}
-
-function parseUrl(text: string, launching: boolean): string {
-  if (text === '') throw new ConfigError('url', text, 'a ws:// or wss:// URL (it is required)');
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new ConfigError('url', text, 'a ws:// or wss:// URL');
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new ConfigError('url', text, 'a ws:// or wss:// URL');
-  }
-  if (url.port === '0' && !launching) {
-    throw new ConfigError('url', text, 'a URL with a real port in attach mode (port 0 picks a free port only when server-command is set)');
-  }
-  return text;
-}
-
 function parseBaseCompare(
   reportPath: string,
   serverCommand: string,
@@ -247,140 +184,6 @@ function parseBaseCompare(
     maxRegressionPercent: parseNumber('max-regression-percent', get('max-regression-percent'), 0, 10_000),
     level,
   };
-}
-
-function parseBoolean(name: InputName, text: string): boolean {
-  const lower = text.toLowerCase();
-  if (lower !== 'true' && lower !== 'false') throw new ConfigError(name, text, 'true or false');
-  return lower === 'true';
-}
-
-/** Largest ca-file read: a bundle of every public CA is about 250 KB. */
-const CA_FILE_MAX_BYTES = 5 * 1024 * 1024;
-
-/**
- * The PEM text of ca-file, read once before anything starts so a wrong path is bad input (one line naming
- * the input), not a wss:// handshake that fails at every attempt until startup-timeout-s.
- */
-function readCaFile(path: string): string | null {
-  if (path === '') return null;
-  const accepted = (why: string): string => `the path of a readable PEM file of CA certificates (${why})`;
-  let text: string;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new ConfigError('ca-file', path, accepted('not a file'));
-    if (stat.size > CA_FILE_MAX_BYTES)
-      throw new ConfigError('ca-file', path, accepted(`larger than ${CA_FILE_MAX_BYTES / 1024 / 1024} MB`));
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError('ca-file', path, accepted(code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')));
-  }
-  if (!text.includes('-----BEGIN CERTIFICATE-----'))
-    throw new ConfigError('ca-file', path, accepted('no -----BEGIN CERTIFICATE----- in it'));
-  return text;
-}
-
-/** The server's directory must exist before anything starts (only a launched server needs one). */
-function parseWorkingDirectory(path: string, launching: boolean): string {
-  if (!launching) return path;
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch {
-    // reported below
-  }
-  if (!isDirectory) throw new ConfigError('working-directory', path, 'an existing directory (the server command runs there)');
-  return path;
-}
-
-function parseStatsUrl(text: string): string | null {
-  if (text === '') return null;
-  let url: URL | null = null;
-  try {
-    url = new URL(text);
-  } catch {
-    // reported below
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigError('stats-url', text, 'an http:// or https:// URL, or empty');
-  }
-  return text;
-}
-
-function parseField(text: string): string {
-  if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(text)) {
-    throw new ConfigError('stats-field', text, 'a JSON field name or dotted path such as sessions or ws.clients');
-  }
-  return text;
-}
-
-function parseList(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-function parseIdList<T extends string>(name: string, text: string, known: readonly T[], allowEmpty = false): T[] {
-  const ids = parseList(text);
-  const accepted = `a comma-separated list of ${known.join(', ')}`;
-  for (const id of ids) {
-    if (!known.includes(id as T)) throw new ConfigError(name, text, accepted);
-  }
-  if (ids.length === 0 && !allowEmpty) throw new ConfigError(name, text, accepted);
-  return [...new Set(ids as T[])];
-}
-
-function nonEmptyLines(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-}
-
-function parseKeyValueLines(name: string, text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of nonEmptyLines(text)) {
-    const eq = line.indexOf('=');
-    const key = eq > 0 ? line.slice(0, eq).trim() : '';
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new ConfigError(name, line, 'lines of KEY=VALUE (KEY: letters, digits and _, not starting with a digit)');
-    }
-    env[key] = line.slice(eq + 1);
-  }
-  return env;
-}
-
-function parseHeaders(text: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const line of nonEmptyLines(text)) {
-    const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    // The value is a secret: name the line by its header name only.
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw new ConfigError('headers', colon > 0 ? `${name}: ***` : '***', 'lines of `Name: value` (a header name, a colon, a value)');
-    }
-    headers[name] = line.slice(colon + 1).trim();
-  }
-  return headers;
-}
-
-function parseExpect(text: string): Expect {
-  const lower = text.toLowerCase();
-  if (lower === 'none' || lower === 'any' || lower === 'echo') return { kind: lower };
-  const match = /^\/(.*)\/([a-z]*)$/s.exec(text);
-  if (match) {
-    const [, source = '', flags = ''] = match;
-    try {
-      new RegExp(source, flags);
-    } catch (err) {
-      throw new ConfigError('expect', text, `none, any, echo, or a /regex/ that compiles (${(err as Error).message})`);
-    }
-    return { kind: 'regex', source, flags };
-  }
-  throw new ConfigError('expect', text, 'none, any, echo, or /regex/flags');
 }
 
 /** The effective configuration as name -> value, secrets masked, for the report. */

@@ -1,7 +1,7 @@
 // Baseline: an idle window after warm-up; its memory is what growth is measured from, and the exact signals' start.
 
 import { median } from '../analysis/stats.js';
-import { LeakSignals } from '../probe/leak-signals.js';
+import { ExactSignals } from '../probe/exact-signals.js';
 import { portOf } from '../server/endpoint.js';
 import { baselineWindowMs } from './context.js';
 import type { Phase } from './phase.js';
@@ -16,8 +16,8 @@ export const baseline: Phase = {
     await run.sampler?.sampleOnce();
     const server = run.server;
     const tree = server && server.pid !== null ? () => server.tree() : null;
-    run.leakSignals = new LeakSignals(run.config, portOf(run.requireTarget().url), tree);
-    await run.leakSignals.readBaseline();
+    run.exactSignals = new ExactSignals(run.config, portOf(run.requireTarget().url), tree);
+    await run.exactSignals.readBaseline();
     const rss = median(run.sampler?.samples.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes) ?? []);
     if (rss !== null) run.results.trendPoints.push({ connections: 0, rssBytes: rss });
   },

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Target } from '../client/connection.js';
 import type { Config } from '../config/types.js';
 import type { LoadScenarioResult, PhaseName, PhaseSpan, RecoveryResult, ServerInfo, StopInfo } from '../model/report.js';
-import type { LeakSignals } from '../probe/leak-signals.js';
+import type { ExactSignals } from '../probe/exact-signals.js';
 import type { ResourceSampler } from '../probe/sampler.js';
 import { emptyLoadResult, loadSpecOf } from '../scenarios/load.js';
 import { emptyRecoveryResult } from '../scenarios/recovery.js';
@@ -63,7 +63,7 @@ export class RunContext {
   /** Where and how every connection of the run connects; set once the server accepted a handshake. */
   target: Target | null = null;
   sampler: ResourceSampler | null = null;
-  leakSignals: LeakSignals | null = null;
+  exactSignals: ExactSignals | null = null;
   readonly serverInfo: ServerInfo;
   readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'trendPoints'>;
 

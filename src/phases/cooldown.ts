@@ -10,6 +10,6 @@ export const cooldown: Phase = {
     await run.idle(run.config.cooldownMs);
     if (run.stopped) return;
     await run.sampler?.sampleOnce();
-    await run.leakSignals?.readAfter();
+    await run.exactSignals?.readAfter();
   },
 };

@@ -2,7 +2,7 @@
 
 import { runChecks, verdictOf } from '../analysis/checks.js';
 import { analyzeMemory } from '../analysis/memory.js';
-import { analyzeSignals } from '../analysis/signals.js';
+import { analyzeSignals } from '../analysis/signal-growth.js';
 import type { Config } from '../config/types.js';
 import { REPORT_SCHEMA_VERSION, type MemorySample, type Report, type SignalReading } from '../model/report.js';
 import type { Measurements } from '../phases/index.js';

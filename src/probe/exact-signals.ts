@@ -1,11 +1,11 @@
-// The exact leak signals of one run: read at baseline and after cooldown, with what made any of them n/a.
+// One run's exact leak signals: read at baseline and after cooldown, with what made any of them n/a.
 
 import type { Config } from '../config/types.js';
 import type { SignalReading } from '../model/report.js';
-import { readSignals } from './signals.js';
+import { readSignals } from './proc-signals.js';
 import { readSessions } from './stats-url.js';
 
-export class LeakSignals {
+export class ExactSignals {
   baseline: SignalReading | null = null;
   after: SignalReading | null = null;
   /** Why a signal could not be read (a stats-url error), one line each. */
