@@ -5,7 +5,7 @@ import { runChecks, verdictOf, type Measurements } from '../src/analysis/checks.
 import { analyzeMemory } from '../src/analysis/memory.js';
 import { analyzeSignals } from '../src/analysis/signal-growth.js';
 import { median, percentile, summarize } from '../src/analysis/stats.js';
-import { fitTrend } from '../src/analysis/trend.js';
+import { fitTrend, trendLowerBound } from '../src/analysis/trend.js';
 import { parseConfig } from '../src/config/parse.js';
 import type { MemorySample, PhaseName } from '../src/model/report.js';
 import { emptyLoadResult, isAbrupt } from '../src/scenarios/load.js';
@@ -306,6 +306,33 @@ describe('leak checks', () => {
     expect(trend.detail).toContain('only 8 connections');
     const strict = runChecks(parseConfig({ url: 'ws://127.0.0.1:1/', 'max-leak-kb-per-connection': '50' }), few);
     expect(strict.find((c) => c.id === 'leak-per-connection')!.status).toBe('fail');
+  });
+
+  it('does not fail a slope above the limit that one GC step between readings explains', () => {
+    // Three fitted readings, the middle one 4 MB up: 130 KB/conn on its face, but ± 79.
+    const stepped = measurements({
+      memory: analyzeMemory([], 100, [
+        { connections: 0, rssBytes: 40_000 * 1024 },
+        { connections: 35, rssBytes: 40_000 * 1024 },
+        { connections: 50, rssBytes: 44_000 * 1024 },
+        { connections: 65, rssBytes: 43_900 * 1024 },
+      ]),
+    });
+    const trend = runChecks(config, stepped).find((c) => c.id === 'leak-per-connection')!;
+    expect(trend.value!).toBeGreaterThan(100);
+    expect(trend.status).toBe('pass');
+    expect(trendLowerBound(stepped.memory.trend!)!).toBeLessThan(100);
+    // A steady leak of the same size, with readings on a line, still fails.
+    const steady = measurements({
+      memory: analyzeMemory(
+        [],
+        100,
+        [0, 35, 50, 65].map((c) => ({ connections: c, rssBytes: (40_000 + 130 * c) * 1024 })),
+      ),
+    });
+    const failed = runChecks(config, steady).find((c) => c.id === 'leak-per-connection')!;
+    expect(failed.status).toBe('fail');
+    expect(failed.detail).toContain('at least 130.0 KB/conn at 95 % confidence');
   });
 
   it('shows unreadable signals as not measured by default, and fails a limit set on purpose', () => {

@@ -259,7 +259,7 @@ module.exports = gwmi
 const os = __nccwpck_require__(857)
 const fs = __nccwpck_require__(896)
 const exec = (__nccwpck_require__(317).exec)
-const parallel = __nccwpck_require__(327)
+const parallel = __nccwpck_require__(708)
 
 /**
  * Gathers Clock, PageSize and system uptime through /proc/uptime
@@ -351,7 +351,7 @@ function getconf (keyword, options, next) {
 
 /***/ }),
 
-/***/ 327:
+/***/ 708:
 /***/ ((module) => {
 
 // execute an array of asynchronous functions in parallel
@@ -507,7 +507,7 @@ module.exports = {
 const fs = __nccwpck_require__(896)
 const path = __nccwpck_require__(928)
 const updateCpu = __nccwpck_require__(152)
-const parallel = __nccwpck_require__(327)
+const parallel = __nccwpck_require__(708)
 const history = __nccwpck_require__(244)
 let cpuInfo = null
 const SIZE = 1024 // if the stat file is bigger then this I'll buy you a drink
@@ -1176,7 +1176,7 @@ if (websocketMask) {
   };
 } /* istanbul ignore else  */ else if (!process.env.WS_NO_BUFFER_UTIL) {
   try {
-    const bufferUtil = __nccwpck_require__(708);
+    const bufferUtil = __nccwpck_require__(327);
 
     module.exports.mask = function (source, mask, output, offset, length) {
       if (length < 48) _mask(source, mask, output, offset, length);
@@ -6150,7 +6150,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 708:
+/***/ 327:
 /***/ ((module) => {
 
 module.exports = eval("require")("bufferutil");
@@ -6348,114 +6348,13 @@ var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/config/inputs.ts
-// The one list of inputs: names, defaults and descriptions. action.yml repeats it (a test keeps them in sync).
-const INPUTS = [
-    // Server
-    { name: 'server-command', default: '', description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.' },
-    { name: 'working-directory', default: '.', description: 'Directory the server command runs in.' },
-    { name: 'server-env', default: '', description: 'Extra environment for the server, one KEY=VALUE per line.' },
-    { name: 'server-pid', default: '', description: 'Attach mode only: pid of the running server, for memory sampling. When empty, the owner of the listening port is found (/proc on Linux, lsof on macOS, Get-NetTCPConnection on Windows).' },
-    { name: 'server-log', default: '', description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory." },
-    { name: 'url', default: '', description: 'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to the server as PORT.' },
-    { name: 'startup-timeout-s', default: '30', description: 'Seconds to wait for the first successful WebSocket handshake.' },
-    { name: 'shutdown-grace-s', default: '5', description: 'Seconds between SIGTERM and SIGKILL when the server tree is torn down.' },
-    // Client
-    { name: 'headers', default: '', description: 'Extra handshake headers, one `Name: value` per line. Values are masked as secrets.', secret: true },
-    { name: 'subprotocols', default: '', description: 'Comma-separated WebSocket subprotocols to offer.' },
-    { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
-    { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
-    { name: 'ca-file', default: '', description: "PEM file of CA certificates to trust for a wss:// server, in addition to Node's bundled ones (a self-signed or private CA)." },
-    { name: 'insecure-tls', default: 'false', description: "true: accept any TLS certificate of a wss:// server, unverified. Only for a loopback test server; prefer ca-file." },
-    // Scenarios
-    { name: 'scenarios', default: 'flapping,leak,recovery', description: 'Scenarios to run, comma-separated: flapping, leak, recovery.' },
-    { name: 'warmup-connections', default: '5', description: 'Connections made before the memory baseline is taken.' },
-    { name: 'flap-cycles', default: '20', description: 'Flapping: connect/hold/close/pause cycles.' },
-    { name: 'flap-hold-ms', default: '100', description: 'Milliseconds each connection is held open (flapping and leak).' },
-    { name: 'flap-pause-ms', default: '50', description: 'Milliseconds between a close and the next connect (flapping and leak).' },
-    { name: 'leak-clients', default: '3', description: 'Leak prevention: concurrent clients.' },
-    { name: 'leak-cycles', default: '15', description: 'Leak prevention: cycles per client.' },
-    { name: 'profile', default: 'default', description: 'Scenario sizes: quick, default (the reference: 20 flapping cycles, 3 clients x 15 cycles), or soak (thousands of connections, to catch small leaks). Inputs you set yourself win.' },
-    { name: 'abrupt-ratio', default: '0.5', description: 'Leak prevention: share of cycles (0..1) that end with terminate(), like a vanished client, instead of a close handshake.' },
-    { name: 'leak-rounds', default: '3', description: 'Leak prevention: rounds the cycles are split into; memory is read after each to fit the leak per connection.' },
-    { name: 'stats-url', default: '', description: 'Optional HTTP URL where the server reports its sessions as JSON, read at baseline and after cooldown. Port 0: the port of `url`.' },
-    { name: 'stats-field', default: 'sessions', description: 'Field (dotted path) of the stats-url JSON that holds the session count.' },
-    { name: 'cooldown-ms', default: '2000', description: 'Idle time after the load before retained memory is measured.' },
-    { name: 'sample-interval-ms', default: '100', description: "Milliseconds between samples of the server tree's memory." },
-    { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
-    { name: 'recovery-messages', default: '5', description: 'Recovery: test messages to send.' },
-    { name: 'recovery-hold-ms', default: '1000', description: 'Recovery: how long the stable connection is held.' },
-    { name: 'message', default: 'ws-resilience-gate test message', description: 'Recovery: the test message, sent as given (a protocol packet works).' },
-    { name: 'expect', default: 'none', description: 'Recovery: what a reply must be: none (sending is enough), any, echo, or /regex/flags.' },
-    // Checks
-    { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
-    { name: 'min-disconnect-success-rate', default: '0.8', description: 'Lowest share of connections that must close cleanly (0..1), or off.' },
-    { name: 'max-memory-growth-mb', default: '50', description: 'Largest retained memory growth of the server tree after cooldown, in MB, or off.' },
-    { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MB, or off.' },
-    { name: 'max-leak-kb-per-connection', default: '100', description: 'Largest memory trend over the leak rounds, in KB per connection, or off.' },
-    { name: 'max-fd-growth', default: '4', description: 'Largest growth of open file descriptors of the server tree after cooldown (Linux), or off.' },
-    { name: 'max-lingering-connections', default: '0', description: 'Most TCP connections of the server on its port still ESTABLISHED or CLOSE_WAIT after cooldown (Linux), or off.' },
-    { name: 'max-thread-growth', default: '4', description: 'Largest growth of the thread count of the server tree after cooldown (Linux), or off.' },
-    { name: 'max-process-growth', default: '0', description: 'Largest growth of the number of processes in the server tree after cooldown, or off.' },
-    { name: 'max-session-growth', default: '0', description: 'Largest growth of the sessions reported at stats-url after cooldown, or off.' },
-    { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
-    // Against the base branch
-    { name: 'baseline-report', default: '', description: 'JSON report of a run on the base branch; headline metrics are compared and regressions checked.' },
-    { name: 'baseline-server-command', default: '', description: 'Shell command that starts the base branch server (e.g. checked out in another folder): it is gated in the same job, in rounds alternating with this one.' },
-    { name: 'baseline-rounds', default: '2', description: 'With baseline-server-command: alternating rounds of base and this run; each side is judged by its medians.' },
-    { name: 'max-regression-percent', default: '25', description: 'A metric regresses when it is worse than the base by more than this percentage and by more than its noise floor (see the README).' },
-    { name: 'regression-level', default: 'error', description: 'What a regression against the base does: error (fails the gate) or warn.' },
-    // Run
-    { name: 'timeout-s', default: '300', description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.' },
-    { name: 'report-path', default: 'ws-resilience-report.json', description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path). In post-comment mode: the report to read.' },
-    // PR comment (action only)
-    { name: 'mode', default: 'gate', description: 'gate: run the gate. post-comment: only post the PR comment from the JSON report at `report-path` written by an earlier run (fork pull requests, see the README).', actionOnly: true },
-    { name: 'comment', default: 'always', description: 'When to post the PR comment: always, on-failure (create only when the gate fails, but always update an existing one), or never.', actionOnly: true },
-    { name: 'comment-key', default: '', description: 'Identifies this gate\'s comment among others on the PR. Empty: the workflow name and job id of the run that wrote the report.', actionOnly: true },
-    { name: 'comment-author', default: 'github-actions[bot]', description: 'Login that owns the comment: only a comment by this author is ever updated. Set it when `github-token` is not the workflow token.', actionOnly: true },
-    { name: 'github-token', default: '${{ github.token }}', description: 'Token for the PR comment; needs `pull-requests: write`.', secret: true, actionOnly: true },
-    { name: 'pr-number', default: '', description: 'Pull request to comment on. Empty: the pull request of the triggering event (in post-comment mode: of the workflow run, or the one recorded in the report).', actionOnly: true },
-];
-const INPUT_NAMES = INPUTS.map((i) => i.name);
-/** The inputs that configure the gate itself (CLI flags, the report's configuration); the others only steer the action's PR comment. */
-const GATE_INPUTS = INPUTS.filter((i) => !('actionOnly' in i && i.actionOnly));
-function inputs_inputDefault(name) {
-    return INPUTS.find((i) => i.name === name).default;
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/analysis/check-ids.ts
-// The ids of every check the gate can run: `warn-only` names them, reports carry them.
-const CHECK_IDS = [
-    'server-ready',
-    'connect-success-rate',
-    'disconnect-success-rate',
-    'memory-growth',
-    'peak-memory-growth',
-    'leak-per-connection',
-    'fd-growth',
-    'lingering-connections',
-    'thread-growth',
-    'process-growth',
-    'session-growth',
-    'recovery',
-    'server-crash',
-    'run-completed',
-    // Against the base branch (baseline-report or baseline-server-command):
-    'regression-connect-success-rate',
-    'regression-disconnect-success-rate',
-    'regression-handshake-p95',
-    'regression-memory-growth',
-    'regression-leak-per-connection',
-    'regression-fd-growth',
-    'regression-lingering-connections',
-];
-
 ;// CONCATENATED MODULE: ./src/config/profiles.ts
 // Profiles: named sets of defaults for the scenario sizes. Inputs the user sets win over them.
 const PROFILES = ['quick', 'default', 'soak'];
-/** What each profile changes from the plain input defaults (the `default` profile changes nothing). */
+/**
+ * The defaults of the inputs that depend on the profile. These inputs have no plain default of their own (action.yml
+ * declares them empty), so a value the user sets always wins, even one equal to the reference value.
+ */
 const PROFILE_DEFAULTS = {
     quick: {
         'warmup-connections': '3',
@@ -6468,7 +6367,19 @@ const PROFILE_DEFAULTS = {
         'cooldown-ms': '1000',
         'recovery-hold-ms': '500',
     },
-    default: {},
+    // The reference workload: the plain defaults of every input a profile changes.
+    default: {
+        'warmup-connections': '5',
+        'flap-cycles': '20',
+        'flap-hold-ms': '100',
+        'flap-pause-ms': '50',
+        'leak-clients': '3',
+        'leak-cycles': '15',
+        'leak-rounds': '3',
+        'max-leak-kb-per-connection': '100',
+        'cooldown-ms': '2000',
+        'recovery-hold-ms': '1000',
+    },
     soak: {
         'warmup-connections': '200',
         'flap-hold-ms': '10',
@@ -6479,14 +6390,230 @@ const PROFILE_DEFAULTS = {
         'max-leak-kb-per-connection': '10',
     },
 };
+/** "20 (quick: 10)": an input's default under each profile, for help texts and docs; '' for an input no profile sets. */
+function profiles_profileDefaultText(name) {
+    const reference = PROFILE_DEFAULTS.default[name];
+    if (reference === undefined)
+        return '';
+    const others = PROFILES.filter((p) => p !== 'default' && PROFILE_DEFAULTS[p][name] !== undefined).map((p) => `${p}: ${PROFILE_DEFAULTS[p][name]}`);
+    return others.length === 0 ? reference : `${reference} (${others.join(', ')})`;
+}
 
-;// CONCATENATED MODULE: ./src/config/parse.ts
-// Turns raw inputs (strings from the action or the CLI) into one validated Config. Pure: no I/O but reading
-// ca-file and checking that working-directory exists.
+;// CONCATENATED MODULE: ./src/config/inputs.ts
+// The one list of inputs: names, defaults and descriptions. action.yml repeats it (a test keeps them in sync).
 
+const INPUTS = [
+    // Server
+    {
+        name: 'server-command',
+        default: '',
+        description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.',
+    },
+    { name: 'working-directory', default: '.', description: 'Directory the server command runs in.' },
+    { name: 'server-env', default: '', description: 'Extra environment for the server, one KEY=VALUE per line.' },
+    {
+        name: 'server-pid',
+        default: '',
+        description: 'Attach mode only: pid of the running server, for memory sampling. When empty, the owner of the listening port is found (/proc on Linux, lsof on macOS, Get-NetTCPConnection on Windows).',
+    },
+    {
+        name: 'server-log',
+        default: '',
+        description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory.",
+    },
+    {
+        name: 'url',
+        default: '',
+        description: 'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to the server as PORT.',
+    },
+    { name: 'startup-timeout-s', default: '30', description: 'Seconds to wait for the first successful WebSocket handshake.' },
+    { name: 'shutdown-grace-s', default: '5', description: 'Seconds between SIGTERM and SIGKILL when the server tree is torn down.' },
+    // Client
+    {
+        name: 'headers',
+        default: '',
+        description: 'Extra handshake headers, one `Name: value` per line. Values are masked as secrets.',
+        secret: true,
+    },
+    { name: 'subprotocols', default: '', description: 'Comma-separated WebSocket subprotocols to offer.' },
+    { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
+    { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
+    {
+        name: 'ca-file',
+        default: '',
+        description: "PEM file of CA certificates to trust for a wss:// server, in addition to Node's bundled ones (a self-signed or private CA).",
+    },
+    {
+        name: 'insecure-tls',
+        default: 'false',
+        description: 'true: accept any TLS certificate of a wss:// server, unverified. Only for a loopback test server; prefer ca-file.',
+    },
+    // Scenarios
+    { name: 'scenarios', default: 'flapping,leak,recovery', description: 'Scenarios to run, comma-separated: flapping, leak, recovery.' },
+    { name: 'warmup-connections', default: '', description: 'Connections made before the memory baseline is taken.' },
+    { name: 'flap-cycles', default: '', description: 'Flapping: connect/hold/close/pause cycles.' },
+    { name: 'flap-hold-ms', default: '', description: 'Milliseconds each connection is held open (flapping and leak).' },
+    { name: 'flap-pause-ms', default: '', description: 'Milliseconds between a close and the next connect (flapping and leak).' },
+    { name: 'leak-clients', default: '', description: 'Leak prevention: concurrent clients.' },
+    { name: 'leak-cycles', default: '', description: 'Leak prevention: cycles per client.' },
+    {
+        name: 'profile',
+        default: 'default',
+        description: 'Scenario sizes: quick, default (the reference: 20 flapping cycles, 3 clients x 15 cycles), or soak (thousands of connections, to catch small leaks). Inputs you set yourself win.',
+    },
+    {
+        name: 'abrupt-ratio',
+        default: '0.5',
+        description: 'Leak prevention: share of cycles (0..1) that end with terminate(), like a vanished client, instead of a close handshake.',
+    },
+    {
+        name: 'leak-rounds',
+        default: '',
+        description: 'Leak prevention: rounds the cycles are split into; memory is read after each to fit the leak per connection.',
+    },
+    {
+        name: 'stats-url',
+        default: '',
+        description: 'Optional HTTP URL where the server reports its sessions as JSON, read at baseline and after cooldown. Port 0: the port of `url`.',
+    },
+    { name: 'stats-field', default: 'sessions', description: 'Field (dotted path) of the stats-url JSON that holds the session count.' },
+    { name: 'cooldown-ms', default: '', description: 'Idle time after the load before retained memory is measured.' },
+    { name: 'sample-interval-ms', default: '100', description: "Milliseconds between samples of the server tree's memory." },
+    { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
+    { name: 'recovery-messages', default: '5', description: 'Recovery: test messages to send.' },
+    { name: 'recovery-hold-ms', default: '', description: 'Recovery: how long the stable connection is held.' },
+    {
+        name: 'message',
+        default: 'ws-resilience-gate test message',
+        description: 'Recovery: the test message, sent as given (a protocol packet works).',
+    },
+    { name: 'expect', default: 'none', description: 'Recovery: what a reply must be: none (sending is enough), any, echo, or /regex/flags.' },
+    // Checks
+    { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
+    {
+        name: 'min-disconnect-success-rate',
+        default: '0.8',
+        description: 'Lowest share of connections that must close cleanly (0..1), or off.',
+    },
+    {
+        name: 'max-memory-growth-mb',
+        default: '50',
+        description: 'Largest retained memory growth of the server tree after cooldown, in MB, or off.',
+    },
+    { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MB, or off.' },
+    {
+        name: 'max-leak-kb-per-connection',
+        default: '',
+        description: 'Largest memory trend over the leak rounds, in KB per connection, or off.',
+    },
+    {
+        name: 'max-fd-growth',
+        default: '4',
+        description: 'Largest growth of open file descriptors of the server tree after cooldown (Linux), or off.',
+    },
+    {
+        name: 'max-lingering-connections',
+        default: '0',
+        description: 'Most TCP connections of the server on its port still ESTABLISHED or CLOSE_WAIT after cooldown (Linux), or off.',
+    },
+    {
+        name: 'max-thread-growth',
+        default: '4',
+        description: 'Largest growth of the thread count of the server tree after cooldown (Linux), or off.',
+    },
+    {
+        name: 'max-process-growth',
+        default: '0',
+        description: 'Largest growth of the number of processes in the server tree after cooldown, or off.',
+    },
+    { name: 'max-session-growth', default: '0', description: 'Largest growth of the sessions reported at stats-url after cooldown, or off.' },
+    { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
+    // Against the base branch
+    {
+        name: 'baseline-report',
+        default: '',
+        description: 'JSON report of a run on the base branch; headline metrics are compared and regressions checked.',
+    },
+    {
+        name: 'baseline-server-command',
+        default: '',
+        description: 'Shell command that starts the base branch server (e.g. checked out in another folder): it is gated in the same job, in rounds alternating with this one.',
+    },
+    {
+        name: 'baseline-rounds',
+        default: '2',
+        description: 'With baseline-server-command: alternating rounds of base and this run; each side is judged by its medians.',
+    },
+    {
+        name: 'max-regression-percent',
+        default: '25',
+        description: 'A metric regresses when it is worse than the base by more than this percentage and by more than its noise floor (see the README).',
+    },
+    { name: 'regression-level', default: 'error', description: 'What a regression against the base does: error (fails the gate) or warn.' },
+    // Run
+    {
+        name: 'timeout-s',
+        default: '300',
+        description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.',
+    },
+    {
+        name: 'report-path',
+        default: 'ws-resilience-report.json',
+        description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path). In post-comment mode: the report to read.',
+    },
+    // PR comment (action only)
+    {
+        name: 'mode',
+        default: 'gate',
+        description: 'gate: run the gate. post-comment: only post the PR comment from the JSON report at `report-path` written by an earlier run (fork pull requests, see the README).',
+        actionOnly: true,
+    },
+    {
+        name: 'comment',
+        default: 'always',
+        description: 'When to post the PR comment: always, on-failure (create only when the gate fails, but always update an existing one), or never.',
+        actionOnly: true,
+    },
+    {
+        name: 'comment-key',
+        default: '',
+        description: "Identifies this gate's comment among others on the PR. Empty: the workflow name and job id of the run that wrote the report.",
+        actionOnly: true,
+    },
+    {
+        name: 'comment-author',
+        default: 'github-actions[bot]',
+        description: 'Login that owns the comment: only a comment by this author is ever updated. Set it when `github-token` is not the workflow token.',
+        actionOnly: true,
+    },
+    {
+        name: 'github-token',
+        default: '${{ github.token }}',
+        description: 'Token for the PR comment; needs `pull-requests: write`.',
+        secret: true,
+        actionOnly: true,
+    },
+    {
+        name: 'pr-number',
+        default: '',
+        description: 'Pull request to comment on. Empty: the pull request of the triggering event (in post-comment mode: of the workflow run, or the one recorded in the report).',
+        actionOnly: true,
+    },
+];
+/** The inputs that configure the gate itself (CLI flags, the report's configuration); the others only steer the action's PR comment. */
+const GATE_INPUTS = INPUTS.filter((i) => !('actionOnly' in i && i.actionOnly));
+/** The description action.yml and the docs show: the profile defaults spelled out for an input a profile sets. */
+function documentedDescription(name) {
+    const input = INPUTS.find((i) => i.name === name);
+    const byProfile = profileDefaultText(name);
+    return byProfile === '' ? input.description : `${input.description} Default: ${byProfile}.`;
+}
+function inputs_inputDefault(name) {
+    return INPUTS.find((i) => i.name === name).default;
+}
 
-
-
+;// CONCATENATED MODULE: ./src/config/types.ts
+// The validated configuration's types and the error for bad input: what every layer may import.
 /** Bad input: names the input, what was given and what is accepted. */
 class ConfigError extends Error {
     input;
@@ -6501,231 +6628,150 @@ class ConfigError extends Error {
     }
 }
 const SCENARIO_IDS = ['flapping', 'leak', 'recovery'];
-/**
- * Builds the Config from raw inputs, or throws a ConfigError for the first bad one.
- * `defaults` replaces some defaults (the CLI writes no JSON report unless asked).
- */
-function parseConfig(raw, defaults = {}) {
-    // The action's own inputs are checked here too, so one call reports any bad input before anything starts.
-    parseRunMode(raw);
-    parseCommentConfig(raw);
-    const { profile, get, explicit } = resolveInputs(raw, defaults);
-    const int = (name, min, max = Number.MAX_SAFE_INTEGER) => parseInteger(name, get(name), min, max);
-    const limit = (name, min, max) => ({
-        value: parseLimit(name, get(name), min, max),
-        explicit: explicit(name),
-    });
-    const command = get('server-command');
-    const serverPidText = get('server-pid');
-    const serverPid = serverPidText === '' ? null : parseInteger('server-pid', serverPidText, 1, 2 ** 31 - 1);
-    if (command !== '' && serverPid !== null) {
-        throw new ConfigError('server-pid', serverPidText, 'empty when server-command is set (the gate knows the pid of a server it launches)');
-    }
-    const config = {
-        server: {
-            command: command === '' ? null : command,
-            workingDirectory: parseWorkingDirectory(get('working-directory'), command !== ''),
-            env: parseKeyValueLines('server-env', raw['server-env'] ?? ''),
-            pid: serverPid,
-            logPath: get('server-log') === '' ? null : get('server-log'),
-            startupTimeoutMs: int('startup-timeout-s', 1, 3600) * 1000,
-            shutdownGraceMs: parseNumber('shutdown-grace-s', get('shutdown-grace-s'), 0, 600) * 1000,
-        },
-        client: {
-            url: parseUrl(get('url'), command !== ''),
-            headers: parseHeaders(raw.headers ?? ''),
-            subprotocols: parseList(get('subprotocols')),
-            connectTimeoutMs: int('connect-timeout-ms', 1, 600_000),
-            closeTimeoutMs: int('close-timeout-ms', 1, 600_000),
-            ca: readCaFile(get('ca-file')),
-            insecureTls: parseBoolean('insecure-tls', get('insecure-tls')),
-        },
-        profile,
-        scenarios: parseIdList('scenarios', get('scenarios'), SCENARIO_IDS),
-        warmupConnections: int('warmup-connections', 0, 100_000),
-        flapping: {
-            cycles: int('flap-cycles', 1, 1_000_000),
-            holdMs: int('flap-hold-ms', 0, 600_000),
-            pauseMs: int('flap-pause-ms', 0, 600_000),
-        },
-        leak: {
-            clients: int('leak-clients', 1, 100_000),
-            cycles: int('leak-cycles', 1, 1_000_000),
-            rounds: int('leak-rounds', 1, 1000),
-            abruptRatio: parseNumber('abrupt-ratio', get('abrupt-ratio'), 0, 1),
-        },
-        stats: { url: parseStatsUrl(get('stats-url')), field: parseField(get('stats-field')) },
-        cooldownMs: int('cooldown-ms', 0, 600_000),
-        sampleIntervalMs: int('sample-interval-ms', 10, 60_000),
-        recovery: {
-            pings: int('recovery-pings', 0, 10_000),
-            messages: int('recovery-messages', 0, 10_000),
-            holdMs: int('recovery-hold-ms', 0, 600_000),
-            message: raw.message === undefined || raw.message === '' ? get('message') : raw.message,
-            expect: parseExpect(get('expect')),
-        },
-        limits: {
-            minConnectSuccessRate: limit('min-connect-success-rate', 0, 1),
-            minDisconnectSuccessRate: limit('min-disconnect-success-rate', 0, 1),
-            maxMemoryGrowthMb: limit('max-memory-growth-mb', 0, 1_000_000),
-            maxPeakMemoryGrowthMb: limit('max-peak-memory-growth-mb', 0, 1_000_000),
-            maxLeakKbPerConnection: limit('max-leak-kb-per-connection', 0, 1_000_000),
-            maxFdGrowth: limit('max-fd-growth', 0, 1_000_000),
-            maxLingeringConnections: limit('max-lingering-connections', 0, 1_000_000),
-            maxThreadGrowth: limit('max-thread-growth', 0, 1_000_000),
-            maxProcessGrowth: limit('max-process-growth', 0, 1_000_000),
-            maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
-        },
-        warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
-        baseline: parseBaseline(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
-        timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
-        reportPath: get('report-path') === '' ? null : get('report-path'),
-    };
-    return config;
-}
-function assertKnownInputs(raw) {
-    for (const name of Object.keys(raw)) {
-        if (!INPUTS.some((i) => i.name === name)) {
-            throw new ConfigError(name, String(raw[name]), `one of the known inputs (${INPUTS.map((i) => i.name).join(', ')})`);
-        }
-    }
-}
 const RUN_MODES = ['gate', 'post-comment'];
 const COMMENT_MODES = ['always', 'on-failure', 'never'];
 /** Longest `comment-key`: it is repeated in every comment's hidden marker. */
 const COMMENT_KEY_MAX = 100;
-/** "a, b or c" */
-function orList(words) {
-    return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+
+;// CONCATENATED MODULE: ./src/model/checks.ts
+// The registry of checks: one entry per check, from which the ids, the regression ids and the docs table come.
+const CHECKS = [
+    {
+        id: 'server-ready',
+        title: 'server ready',
+        input: null,
+        unit: null,
+        op: null,
+        reads: 'A WebSocket handshake succeeds within startup-timeout-s.',
+    },
+    {
+        id: 'connect-success-rate',
+        title: 'connect success rate',
+        input: 'min-connect-success-rate',
+        unit: '%',
+        op: '>=',
+        reads: 'Share of connection attempts (flapping and leak) that opened within connect-timeout-ms.',
+    },
+    {
+        id: 'disconnect-success-rate',
+        title: 'clean disconnect rate',
+        input: 'min-disconnect-success-rate',
+        unit: '%',
+        op: '>=',
+        reads: 'Share of clean closes whose close frame came back within close-timeout-ms (connections cut on purpose are not judged).',
+    },
+    {
+        id: 'memory-growth',
+        title: 'retained memory growth',
+        input: 'max-memory-growth-mb',
+        unit: 'MiB',
+        op: '<=',
+        reads: "The server tree's RSS after cooldown minus its idle baseline.",
+    },
+    {
+        id: 'peak-memory-growth',
+        title: 'peak memory growth',
+        input: 'max-peak-memory-growth-mb',
+        unit: 'MiB',
+        op: '<=',
+        reads: "The server tree's highest RSS during load minus its idle baseline.",
+    },
+    {
+        id: 'leak-per-connection',
+        title: 'memory trend',
+        input: 'max-leak-kb-per-connection',
+        unit: 'KB/conn',
+        op: '<=',
+        reads: 'Least-squares slope of retained memory against connections made, over the leak rounds.',
+    },
+    {
+        id: 'fd-growth',
+        title: 'open fd growth',
+        input: 'max-fd-growth',
+        unit: 'count',
+        op: '<=',
+        reads: 'Open file descriptors of the server tree after cooldown minus at baseline (Linux).',
+    },
+    {
+        id: 'lingering-connections',
+        title: 'lingering connections',
+        input: 'max-lingering-connections',
+        unit: 'count',
+        op: '<=',
+        reads: "TCP connections on the server's port still ESTABLISHED or CLOSE_WAIT after cooldown (Linux).",
+    },
+    {
+        id: 'thread-growth',
+        title: 'thread growth',
+        input: 'max-thread-growth',
+        unit: 'count',
+        op: '<=',
+        reads: 'Threads of the server tree after cooldown minus at baseline (Linux).',
+    },
+    {
+        id: 'process-growth',
+        title: 'process growth',
+        input: 'max-process-growth',
+        unit: 'count',
+        op: '<=',
+        reads: 'Processes in the server tree after cooldown minus at baseline.',
+    },
+    {
+        id: 'session-growth',
+        title: 'session growth',
+        input: 'max-session-growth',
+        unit: 'count',
+        op: '<=',
+        reads: 'Sessions the server reports at stats-url after cooldown minus at baseline (only with stats-url).',
+    },
+    {
+        id: 'recovery',
+        title: 'recovery',
+        input: null,
+        unit: null,
+        op: null,
+        reads: 'After the load, one connection answers every ping and test message, and closes cleanly.',
+    },
+    {
+        id: 'server-crash',
+        title: 'server stayed up',
+        input: null,
+        unit: null,
+        op: null,
+        reads: "The server tree's root did not exit during the run.",
+    },
+    {
+        id: 'run-completed',
+        title: 'run completed',
+        input: null,
+        unit: null,
+        op: null,
+        reads: 'Every phase ran: no crash, timeout-s deadline or cancel cut the run short.',
+    },
+];
+/** The headline metrics compared with the base branch; each adds a check `regression-<id>`. */
+const COMPARED_METRICS = [
+    { id: 'connect-success-rate', title: 'connect success rate', unit: '%', worse: 'down', floor: 0.05 },
+    { id: 'disconnect-success-rate', title: 'clean disconnect rate', unit: '%', worse: 'down', floor: 0.05 },
+    { id: 'handshake-p95', title: 'handshake p95', unit: 'ms', worse: 'up', floor: 50 },
+    { id: 'memory-growth', title: 'retained memory growth', unit: 'MiB', worse: 'up', floor: 5 },
+    { id: 'leak-per-connection', title: 'memory trend', unit: 'KB/conn', worse: 'up', floor: 30 },
+    { id: 'fd-growth', title: 'open fd growth', unit: 'count', worse: 'up', floor: 4 },
+    { id: 'lingering-connections', title: 'lingering connections', unit: 'count', worse: 'up', floor: 0 },
+];
+/** Every check id the gate can report: `warn-only` accepts exactly these. */
+const CHECK_IDS = [...CHECKS.map((c) => c.id), ...COMPARED_METRICS.map((m) => `regression-${m.id}`)];
+/** The definition of a check (not of a regression check). */
+function checkDefinition(id) {
+    return CHECKS.find((c) => c.id === id);
 }
-function oneOf(name, text, known) {
-    const lower = text.toLowerCase();
-    if (!known.includes(lower))
-        throw new ConfigError(name, text, orList(known));
-    return lower;
-}
-/** The comment inputs, validated. An unexpanded `${{ github.token }}` (outside a runner) means no token. */
-function parseCommentConfig(raw) {
-    assertKnownInputs(raw);
-    const get = (name) => {
-        const value = raw[name]?.trim();
-        return value === undefined || value === '' ? inputs_inputDefault(name) : value;
-    };
-    const key = get('comment-key');
-    if (key.length > COMMENT_KEY_MAX || /[\r\n]/.test(key)) {
-        throw new ConfigError('comment-key', key, `one line of at most ${COMMENT_KEY_MAX} characters`);
-    }
-    const token = get('github-token');
-    const prText = get('pr-number');
-    return {
-        mode: oneOf('comment', get('comment'), COMMENT_MODES),
-        key: key === '' ? null : key,
-        // Compared with each comment's login; "@name" is how people write it in prose.
-        author: get('comment-author').replace(/^@/, ''),
-        token: token === inputs_inputDefault('github-token') ? '' : token,
-        prNumber: prText === '' ? null : parseInteger('pr-number', prText, 1, 2 ** 31 - 1),
-    };
-}
-function parseRunMode(raw) {
-    return oneOf('mode', raw.mode?.trim() || inputs_inputDefault('mode'), RUN_MODES);
-}
-/** Builds the action's configuration; in post-comment mode the gate's inputs (url, server-command, …) are not read. */
-function parseActionConfig(raw) {
-    const mode = parseRunMode(raw);
-    const comment = parseCommentConfig(raw);
-    if (mode === 'gate')
-        return { mode, gate: parseConfig(raw), comment };
-    const reportPath = raw['report-path']?.trim() || inputDefault('report-path');
-    return { mode, reportPath, comment };
-}
-/**
- * How each input's value is found: the value given, else the profile's default, else the plain one.
- * `explicit` tells a value the user chose from a default.
- */
-function resolveInputs(raw, defaults) {
-    const profileText = raw.profile?.trim() || defaults.profile || inputs_inputDefault('profile');
-    if (!PROFILES.includes(profileText))
-        throw new ConfigError('profile', profileText, `one of ${PROFILES.join(', ')}`);
-    const profile = profileText;
-    const defaultOf = (name) => defaults[name] ?? PROFILE_DEFAULTS[profile][name] ?? inputs_inputDefault(name);
-    // The runner passes every action.yml default, so a value equal to the plain default is no choice
-    // of the user's: the profile's value stands.
-    const given = (name) => {
-        const value = raw[name]?.trim();
-        if (value === undefined || value === '')
-            return null;
-        return value === inputs_inputDefault(name) && value !== defaultOf(name) && defaults[name] === undefined ? null : value;
-    };
-    const get = (name) => given(name) ?? defaultOf(name);
-    const explicit = (name) => {
-        const value = given(name);
-        return value !== null && value !== defaultOf(name);
-    };
-    return { profile, get, explicit };
-}
-function parseNumber(name, text, min, max) {
-    const value = /^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isFinite(value) || value < min || value > max) {
-        throw new ConfigError(name, text, `a number from ${min} to ${max}`);
-    }
-    return value;
-}
-function parseInteger(name, text, min, max) {
-    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-        throw new ConfigError(name, text, `a whole number from ${min} to ${max}`);
-    }
-    return value;
-}
-function parseLimit(name, text, min, max) {
-    if (text.toLowerCase() === 'off')
-        return null;
-    try {
-        return parseNumber(name, text, min, max);
-    }
-    catch {
-        throw new ConfigError(name, text, `a number from ${min} to ${max}, or off`);
-    }
-}
-function parseUrl(text, launching) {
-    if (text === '')
-        throw new ConfigError('url', text, 'a ws:// or wss:// URL (it is required)');
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new ConfigError('url', text, 'a ws:// or wss:// URL');
-    }
-    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-        throw new ConfigError('url', text, 'a ws:// or wss:// URL');
-    }
-    if (url.port === '0' && !launching) {
-        throw new ConfigError('url', text, 'a URL with a real port in attach mode (port 0 picks a free port only when server-command is set)');
-    }
-    return text;
-}
-function parseBaseline(reportPath, serverCommand, rounds, get) {
-    if (reportPath !== '' && serverCommand !== '') {
-        throw new ConfigError('baseline-report', reportPath, 'empty when baseline-server-command is set (compare with one base: a report or a server)');
-    }
-    const level = get('regression-level').toLowerCase();
-    if (level !== 'error' && level !== 'warn')
-        throw new ConfigError('regression-level', get('regression-level'), 'error or warn');
-    return {
-        reportPath: reportPath === '' ? null : reportPath,
-        serverCommand: serverCommand === '' ? null : serverCommand,
-        rounds,
-        maxRegressionPercent: parseNumber('max-regression-percent', get('max-regression-percent'), 0, 10_000),
-        level,
-    };
-}
-function parseBoolean(name, text) {
-    const lower = text.toLowerCase();
-    if (lower !== 'true' && lower !== 'false')
-        throw new ConfigError(name, text, 'true or false');
-    return lower === 'true';
-}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/config/files.ts
+// The inputs that name files and folders: read or checked once, before anything starts, so a wrong path is bad input.
+
+
 /** Largest ca-file read: a bundle of every public CA is about 250 KB. */
 const CA_FILE_MAX_BYTES = 5 * 1024 * 1024;
 /**
@@ -6769,6 +6815,97 @@ function parseWorkingDirectory(path, launching) {
     if (!isDirectory)
         throw new ConfigError('working-directory', path, 'an existing directory (the server command runs there)');
     return path;
+}
+
+;// CONCATENATED MODULE: ./src/config/resolve.ts
+// How each input's value is found: the value given, else the profile's default, else the plain one. Pure.
+
+
+
+/**
+ * How each input's value is found: the value given, else the profile's default, else the plain one.
+ * `explicit` tells a value the user chose from a default.
+ */
+function resolveInputs(raw, defaults) {
+    const profileText = raw.profile?.trim() || defaults.profile || inputs_inputDefault('profile');
+    if (!PROFILES.includes(profileText))
+        throw new ConfigError('profile', profileText, `one of ${PROFILES.join(', ')}`);
+    const profile = profileText;
+    const defaultOf = (name) => defaults[name] ?? PROFILE_DEFAULTS[profile][name] ?? PROFILE_DEFAULTS.default[name] ?? inputs_inputDefault(name);
+    // Inputs a profile sets have no default in action.yml, so the runner passes them only when the user set them:
+    // any value given is the user's choice and wins over the profile.
+    const given = (name) => {
+        const value = raw[name]?.trim();
+        return value === undefined || value === '' ? null : value;
+    };
+    const get = (name) => given(name) ?? defaultOf(name);
+    const explicit = (name) => {
+        const value = given(name);
+        return value !== null && value !== defaultOf(name);
+    };
+    return { profile, get, explicit };
+}
+
+;// CONCATENATED MODULE: ./src/config/scalars.ts
+// Scalar parsers for input values: each names the input and what it accepts when the value is bad. Pure.
+
+/** "a, b or c" */
+function orList(words) {
+    return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+function oneOf(name, text, known) {
+    const lower = text.toLowerCase();
+    if (!known.includes(lower))
+        throw new ConfigError(name, text, orList(known));
+    return lower;
+}
+function parseNumber(name, text, min, max) {
+    const value = /^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isFinite(value) || value < min || value > max) {
+        throw new ConfigError(name, text, `a number from ${min} to ${max}`);
+    }
+    return value;
+}
+function parseInteger(name, text, min, max) {
+    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+        throw new ConfigError(name, text, `a whole number from ${min} to ${max}`);
+    }
+    return value;
+}
+function parseLimit(name, text, min, max) {
+    if (text.toLowerCase() === 'off')
+        return null;
+    try {
+        return parseNumber(name, text, min, max);
+    }
+    catch {
+        throw new ConfigError(name, text, `a number from ${min} to ${max}, or off`);
+    }
+}
+function parseUrl(text, launching) {
+    if (text === '')
+        throw new ConfigError('url', text, 'a ws:// or wss:// URL (it is required)');
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new ConfigError('url', text, 'a ws:// or wss:// URL');
+    }
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+        throw new ConfigError('url', text, 'a ws:// or wss:// URL');
+    }
+    if (url.port === '0' && !launching) {
+        throw new ConfigError('url', text, 'a URL with a real port in attach mode (port 0 picks a free port only when server-command is set)');
+    }
+    return text;
+}
+function parseBoolean(name, text) {
+    const lower = text.toLowerCase();
+    if (lower !== 'true' && lower !== 'false')
+        throw new ConfigError(name, text, 'true or false');
+    return lower === 'true';
 }
 function parseStatsUrl(text) {
     if (text === '')
@@ -6856,6 +6993,154 @@ function parseExpect(text) {
     }
     throw new ConfigError('expect', text, 'none, any, echo, or /regex/flags');
 }
+
+;// CONCATENATED MODULE: ./src/config/parse.ts
+// Turns raw inputs (strings from the action or the CLI) into one validated Config, or one ConfigError.
+// The only I/O is in files.ts (ca-file is read, working-directory checked) so a wrong path is bad input too.
+
+
+
+
+
+
+/**
+ * Builds the Config from raw inputs, or throws a ConfigError for the first bad one.
+ * `defaults` replaces some defaults (the CLI writes no JSON report unless asked).
+ */
+function parseConfig(raw, defaults = {}) {
+    // The action's own inputs are checked here too, so one call reports any bad input before anything starts.
+    parseRunMode(raw);
+    parseCommentConfig(raw);
+    const { profile, get, explicit } = resolveInputs(raw, defaults);
+    const int = (name, min, max = Number.MAX_SAFE_INTEGER) => parseInteger(name, get(name), min, max);
+    const limit = (name, min, max) => ({
+        value: parseLimit(name, get(name), min, max),
+        explicit: explicit(name),
+    });
+    const command = get('server-command');
+    const serverPidText = get('server-pid');
+    const serverPid = serverPidText === '' ? null : parseInteger('server-pid', serverPidText, 1, 2 ** 31 - 1);
+    if (command !== '' && serverPid !== null) {
+        throw new ConfigError('server-pid', serverPidText, 'empty when server-command is set (the gate knows the pid of a server it launches)');
+    }
+    const config = {
+        server: {
+            command: command === '' ? null : command,
+            workingDirectory: parseWorkingDirectory(get('working-directory'), command !== ''),
+            env: parseKeyValueLines('server-env', raw['server-env'] ?? ''),
+            pid: serverPid,
+            logPath: get('server-log') === '' ? null : get('server-log'),
+            startupTimeoutMs: int('startup-timeout-s', 1, 3600) * 1000,
+            shutdownGraceMs: parseNumber('shutdown-grace-s', get('shutdown-grace-s'), 0, 600) * 1000,
+        },
+        client: {
+            url: parseUrl(get('url'), command !== ''),
+            headers: parseHeaders(raw.headers ?? ''),
+            subprotocols: parseList(get('subprotocols')),
+            connectTimeoutMs: int('connect-timeout-ms', 1, 600_000),
+            closeTimeoutMs: int('close-timeout-ms', 1, 600_000),
+            ca: readCaFile(get('ca-file')),
+            insecureTls: parseBoolean('insecure-tls', get('insecure-tls')),
+        },
+        profile,
+        scenarios: parseIdList('scenarios', get('scenarios'), SCENARIO_IDS),
+        warmupConnections: int('warmup-connections', 0, 100_000),
+        flapping: {
+            cycles: int('flap-cycles', 1, 1_000_000),
+            holdMs: int('flap-hold-ms', 0, 600_000),
+            pauseMs: int('flap-pause-ms', 0, 600_000),
+        },
+        leak: {
+            clients: int('leak-clients', 1, 100_000),
+            cycles: int('leak-cycles', 1, 1_000_000),
+            rounds: int('leak-rounds', 1, 1000),
+            abruptRatio: parseNumber('abrupt-ratio', get('abrupt-ratio'), 0, 1),
+        },
+        stats: { url: parseStatsUrl(get('stats-url')), field: parseField(get('stats-field')) },
+        cooldownMs: int('cooldown-ms', 0, 600_000),
+        sampleIntervalMs: int('sample-interval-ms', 10, 60_000),
+        recovery: {
+            pings: int('recovery-pings', 0, 10_000),
+            messages: int('recovery-messages', 0, 10_000),
+            holdMs: int('recovery-hold-ms', 0, 600_000),
+            message: raw.message === undefined || raw.message === '' ? get('message') : raw.message,
+            expect: parseExpect(get('expect')),
+        },
+        limits: {
+            minConnectSuccessRate: limit('min-connect-success-rate', 0, 1),
+            minDisconnectSuccessRate: limit('min-disconnect-success-rate', 0, 1),
+            maxMemoryGrowthMb: limit('max-memory-growth-mb', 0, 1_000_000),
+            maxPeakMemoryGrowthMb: limit('max-peak-memory-growth-mb', 0, 1_000_000),
+            maxLeakKbPerConnection: limit('max-leak-kb-per-connection', 0, 1_000_000),
+            maxFdGrowth: limit('max-fd-growth', 0, 1_000_000),
+            maxLingeringConnections: limit('max-lingering-connections', 0, 1_000_000),
+            maxThreadGrowth: limit('max-thread-growth', 0, 1_000_000),
+            maxProcessGrowth: limit('max-process-growth', 0, 1_000_000),
+            maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
+        },
+        warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
+        baseCompare: parseBaseCompare(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
+        timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
+        reportPath: get('report-path') === '' ? null : get('report-path'),
+    };
+    return config;
+}
+function assertKnownInputs(raw) {
+    for (const name of Object.keys(raw)) {
+        if (!INPUTS.some((i) => i.name === name)) {
+            throw new ConfigError(name, String(raw[name]), `one of the known inputs (${INPUTS.map((i) => i.name).join(', ')})`);
+        }
+    }
+}
+/** The comment inputs, validated. An unexpanded `${{ github.token }}` (outside a runner) means no token. */
+function parseCommentConfig(raw) {
+    assertKnownInputs(raw);
+    const get = (name) => {
+        const value = raw[name]?.trim();
+        return value === undefined || value === '' ? inputs_inputDefault(name) : value;
+    };
+    const key = get('comment-key');
+    if (key.length > COMMENT_KEY_MAX || /[\r\n]/.test(key)) {
+        throw new ConfigError('comment-key', key, `one line of at most ${COMMENT_KEY_MAX} characters`);
+    }
+    const token = get('github-token');
+    const prText = get('pr-number');
+    return {
+        mode: oneOf('comment', get('comment'), COMMENT_MODES),
+        key: key === '' ? null : key,
+        // Compared with each comment's login; "@name" is how people write it in prose.
+        author: get('comment-author').replace(/^@/, ''),
+        token: token === inputs_inputDefault('github-token') ? '' : token,
+        prNumber: prText === '' ? null : parseInteger('pr-number', prText, 1, 2 ** 31 - 1),
+    };
+}
+function parseRunMode(raw) {
+    return oneOf('mode', raw.mode?.trim() || inputs_inputDefault('mode'), RUN_MODES);
+}
+/** Builds the action's configuration; in post-comment mode the gate's inputs (url, server-command, …) are not read. */
+function parseActionConfig(raw) {
+    const mode = parseRunMode(raw);
+    const comment = parseCommentConfig(raw);
+    if (mode === 'gate')
+        return { mode, gate: parseConfig(raw), comment };
+    const reportPath = raw['report-path']?.trim() || inputDefault('report-path');
+    return { mode, reportPath, comment };
+}
+function parseBaseCompare(reportPath, serverCommand, rounds, get) {
+    if (reportPath !== '' && serverCommand !== '') {
+        throw new ConfigError('baseline-report', reportPath, 'empty when baseline-server-command is set (compare with one base: a report or a server)');
+    }
+    const level = get('regression-level').toLowerCase();
+    if (level !== 'error' && level !== 'warn')
+        throw new ConfigError('regression-level', get('regression-level'), 'error or warn');
+    return {
+        reportPath: reportPath === '' ? null : reportPath,
+        serverCommand: serverCommand === '' ? null : serverCommand,
+        rounds,
+        maxRegressionPercent: parseNumber('max-regression-percent', get('max-regression-percent'), 0, 10_000),
+        level,
+    };
+}
 /** The effective configuration as name -> value, secrets masked, for the report. */
 function describeConfig(raw, defaults = {}) {
     const out = {};
@@ -6874,12 +7159,12 @@ function describeConfig(raw, defaults = {}) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/report/schema.ts
-// The Report: everything one run learned, as plain JSON-serialisable data. Every output is rendered from it.
+;// CONCATENATED MODULE: ./src/model/report.ts
+// The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer.
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
 const REPORT_SCHEMA_VERSION = 1;
 
-;// CONCATENATED MODULE: ./src/report/format.ts
+;// CONCATENATED MODULE: ./src/model/format.ts
 // Number formatting shared by checks and renderers, so a figure reads the same everywhere.
 const MB = 1024 * 1024;
 /** Bytes as megabytes with one decimal ("12.3 MB"); "n/a" for null. */
@@ -6932,368 +7217,22 @@ function formatValue(value, unit) {
     if (unit === '%')
         return `${(Math.round(value * 1000) / 10).toString()} %`;
     const rounded = Number.isInteger(value) ? String(value) : value.toFixed(1);
-    return unit === '' ? rounded : `${rounded} ${unit}`;
+    return unit === '' || unit === 'count' ? rounded : `${rounded} ${unit}`;
+}
+/** How a process ended, in words: "exit code 3" or "signal SIGKILL". */
+function describeExit(exit) {
+    return exit.signal ? `signal ${exit.signal}` : exit.code !== null ? `exit code ${exit.code}` : 'no exit code';
+}
+/** The unit as printed after a number; counts have none. */
+function unitText(unit) {
+    return unit === 'count' ? '' : unit;
+}
+/** A limit for people: "≥ 80 %", "≤ 50 MiB", "≤ 4". */
+function formatThreshold(t) {
+    const value = t.unit === '%' ? formatRate(t.value) : `${t.value}${unitText(t.unit) === '' ? '' : ` ${unitText(t.unit)}`}`;
+    return `${t.op === '<=' ? '≤' : '≥'} ${value}`;
 }
 
-;// CONCATENATED MODULE: ./src/analysis/checks.ts
-// Checks and verdict from what a run measured (pure): every limit becomes one row with a status.
-
-/** Every check that applies to this configuration, in report order. */
-function runChecks(config, m) {
-    const drafts = [readyCheck(m)];
-    const load = [m.flapping, m.leak].filter((s) => s.enabled);
-    const stoppedNote = m.stopped ? ` (the run stopped during ${m.stopped.phase}: ${m.stopped.reason})` : '';
-    if (load.length > 0) {
-        const attempts = sum(load, (s) => s.attempts);
-        const connected = sum(load, (s) => s.connected);
-        const clean = sum(load, (s) => s.cleanDisconnects);
-        // Abrupt closes (terminate()) are ours on purpose: only the clean closes we tried are judged.
-        const cleanTried = connected - sum(load, (s) => s.abruptDisconnects);
-        const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
-        if (connectLimit.value !== null) {
-            drafts.push(rateCheck('connect-success-rate', 'connect success rate', connected, attempts, connectLimit.value, `no connection was attempted${stoppedNote}`));
-        }
-        if (disconnectLimit.value !== null) {
-            drafts.push(rateCheck('disconnect-success-rate', 'clean disconnect rate', clean, cleanTried, disconnectLimit.value, `no clean close was tried${stoppedNote}`));
-        }
-    }
-    drafts.push(...memoryChecks(config, m.memory, stoppedNote));
-    if (config.scenarios.includes('leak'))
-        drafts.push(...trendChecks(config, m.memory, stoppedNote));
-    drafts.push(...signalChecks(config, m.signals, stoppedNote));
-    if (config.scenarios.includes('recovery'))
-        drafts.push(recoveryCheck(m.recovery, stoppedNote));
-    drafts.push(crashCheck(m.server));
-    drafts.push(completedCheck(m.stopped));
-    return drafts.map((d) => finalize(d, config.warnOnly));
-}
-/** fail if any error-level check failed; warn if only warnings; else pass. */
-function verdictOf(checks) {
-    if (checks.some((c) => c.status === 'fail'))
-        return 'fail';
-    if (checks.some((c) => c.status === 'warn'))
-        return 'warn';
-    return 'pass';
-}
-function finalize(draft, warnOnly) {
-    const { outcome, ...rest } = draft;
-    const level = warnOnly.includes(draft.id) ? 'warn' : 'error';
-    let status = outcome;
-    if (outcome === 'fail' && level === 'warn')
-        status = 'warn';
-    return { ...rest, level, status };
-}
-function readyCheck(m) {
-    const base = { id: 'server-ready', title: 'server ready', limit: 'handshake' };
-    if (m.server.readyAfterMs !== null) {
-        return { ...base, measured: `after ${(m.server.readyAfterMs / 1000).toFixed(1)} s`, value: m.server.readyAfterMs, outcome: 'pass' };
-    }
-    return {
-        ...base,
-        measured: 'never',
-        value: null,
-        outcome: 'fail',
-        detail: m.stopped?.message ?? 'the server never accepted a WebSocket handshake',
-    };
-}
-function rateCheck(id, title, ok, total, min, whenNone) {
-    const limit = `>= ${formatRate(min)}`;
-    if (total === 0)
-        return { id, title, measured: 'none', limit, value: null, outcome: 'fail', detail: whenNone };
-    const rate = ok / total;
-    return {
-        id,
-        title,
-        measured: `${formatRate(rate)} (${ok}/${total})`,
-        limit,
-        value: rate,
-        outcome: rate >= min ? 'pass' : 'fail',
-    };
-}
-function memoryChecks(config, memory, stoppedNote) {
-    const drafts = [];
-    const specs = [
-        { id: 'memory-growth', title: 'retained memory growth', limit: config.limits.maxMemoryGrowthMb, bytes: memory.retainedGrowthBytes },
-        { id: 'peak-memory-growth', title: 'peak memory growth', limit: config.limits.maxPeakMemoryGrowthMb, bytes: memory.peakGrowthBytes },
-    ];
-    for (const { id, title, limit, bytes } of specs) {
-        if (limit.value === null)
-            continue;
-        const limitText = `<= ${limit.value} MB`;
-        if (bytes === null) {
-            const why = memory.reason ?? `no sample in the window this figure needs${stoppedNote}`;
-            // A limit the user set on purpose must not pass by measuring nothing.
-            drafts.push({
-                id,
-                title,
-                measured: 'n/a',
-                limit: limitText,
-                value: null,
-                outcome: limit.explicit ? 'fail' : 'not-measured',
-                detail: why,
-            });
-            continue;
-        }
-        drafts.push({
-            id,
-            title,
-            measured: formatMbDelta(bytes),
-            limit: limitText,
-            value: Math.round((bytes / 1024 / 1024) * 100) / 100,
-            outcome: bytes <= bytesFromMb(limit.value) ? 'pass' : 'fail',
-            ...(memory.baselineBytes !== null ? { detail: `baseline ${formatMb(memory.baselineBytes)}` } : {}),
-        });
-    }
-    return drafts;
-}
-/** Fewest connections between the first and last fitted reading for a trend to mean anything. */
-const MIN_TREND_SPAN = 25;
-function trendChecks(config, memory, stoppedNote) {
-    const limit = config.limits.maxLeakKbPerConnection;
-    if (limit.value === null)
-        return [];
-    const base = { id: 'leak-per-connection', title: 'memory trend', limit: `<= ${limit.value} KB/conn` };
-    const slope = memory.trend?.kbPerConnection ?? null;
-    if (slope === null) {
-        return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}` }];
-    }
-    const se = memory.trend.standardErrorKb;
-    const measured = `${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''} KB/conn`;
-    const fitted = memory.trend.points.slice(memory.trend.skipped);
-    const span = fitted.at(-1).connections - fitted[0].connections;
-    if (span < MIN_TREND_SPAN) {
-        // Over a handful of connections, allocator noise alone reads as tens of KB per connection.
-        const detail = `fitted over only ${span} connections; a trend needs ${MIN_TREND_SPAN} or more (raise leak-cycles)`;
-        return [{ ...base, measured, value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail }];
-    }
-    return [
-        {
-            ...base,
-            measured,
-            value: slope,
-            outcome: slope <= limit.value ? 'pass' : 'fail',
-            detail: `fitted over ${memory.trend.points.length - memory.trend.skipped} readings from ${memory.trend.points[memory.trend.skipped].connections} to ${memory.trend.points.at(-1).connections} connections`,
-        },
-    ];
-}
-const SIGNAL_CHECKS = [
-    { id: 'fd-growth', title: 'open fd growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
-    { id: 'lingering-connections', title: 'lingering connections', key: 'lingeringConnections', limit: (c) => c.limits.maxLingeringConnections },
-    { id: 'thread-growth', title: 'thread growth', key: 'threads', limit: (c) => c.limits.maxThreadGrowth },
-    { id: 'process-growth', title: 'process growth', key: 'processes', limit: (c) => c.limits.maxProcessGrowth },
-    { id: 'session-growth', title: 'session growth', key: 'sessions', limit: (c) => c.limits.maxSessionGrowth },
-];
-function signalChecks(config, signals, stoppedNote) {
-    const drafts = [];
-    for (const { id, title, key, limit: limitOf } of SIGNAL_CHECKS) {
-        const limit = limitOf(config);
-        if (limit.value === null)
-            continue;
-        // Sessions exist only with a stats-url; without one, a default limit has nothing to judge.
-        if (key === 'sessions' && config.stats.url === null && !limit.explicit)
-            continue;
-        const base = { id, title, limit: `<= ${limit.value}` };
-        const value = signals.growth[key];
-        if (value === null) {
-            const why = signals.notes.find((n) => (key === 'sessions' ? n.startsWith('stats-url') : !n.startsWith('stats-url')));
-            drafts.push({
-                ...base,
-                measured: 'n/a',
-                value: null,
-                // A stats-url the user gave that cannot be read fails like a limit set on purpose.
-                outcome: limit.explicit || (key === 'sessions' && config.stats.url !== null) ? 'fail' : 'not-measured',
-                detail: why ?? (key === 'sessions' && config.stats.url === null ? 'no stats-url given' : `not read${stoppedNote}`),
-            });
-            continue;
-        }
-        const before = signals.baseline?.[key];
-        drafts.push({
-            ...base,
-            measured: key === 'lingeringConnections' ? String(value) : `${value >= 0 ? '+' : ''}${value}`,
-            value,
-            outcome: value <= limit.value ? 'pass' : 'fail',
-            ...(before !== null && before !== undefined && key !== 'lingeringConnections' ? { detail: `${before} -> ${signals.after?.[key]}` } : {}),
-        });
-    }
-    return drafts;
-}
-function recoveryCheck(r, stoppedNote) {
-    const base = { id: 'recovery', title: 'recovery', limit: 'all answered' };
-    if (!r.connected && r.problems.length === 0) {
-        return { ...base, measured: 'did not run', value: null, outcome: 'fail', detail: `recovery did not run${stoppedNote}` };
-    }
-    const passed = r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && r.messagesAnswered === r.messagesSent;
-    const measured = r.connected
-        ? `pings ${r.pongsReceived}/${r.pingsSent}, messages ${r.messagesAnswered}/${r.messagesSent}`
-        : `no connection (${r.connectFailure ?? 'error'})`;
-    return {
-        ...base,
-        measured,
-        value: passed ? 1 : 0,
-        outcome: passed ? 'pass' : 'fail',
-        ...(r.problems.length > 0 ? { detail: r.problems.slice(0, 3).join('; ') } : {}),
-    };
-}
-function crashCheck(server) {
-    const base = { id: 'server-crash', title: 'server stayed up', limit: 'no exit' };
-    if (server.exit) {
-        const how = server.exit.signal ? `signal ${server.exit.signal}` : `exit code ${server.exit.code}`;
-        return { ...base, measured: `crashed (${how})`, value: 0, outcome: 'fail', detail: `the server exited during ${server.exit.phase} with ${how}` };
-    }
-    if (server.pid === null) {
-        return { ...base, measured: 'n/a', value: null, outcome: 'not-measured', detail: 'attached without a known pid' };
-    }
-    return { ...base, measured: 'up', value: 1, outcome: 'pass' };
-}
-function completedCheck(stopped) {
-    const base = { id: 'run-completed', title: 'run completed', limit: 'all phases' };
-    if (stopped) {
-        const where = stopped.message.includes(`during ${stopped.phase}`) ? '' : ` (during ${stopped.phase})`;
-        return { ...base, measured: `stopped (${stopped.reason})`, value: 0, outcome: 'fail', detail: `${stopped.message}${where}` };
-    }
-    return { ...base, measured: 'yes', value: 1, outcome: 'pass' };
-}
-function sum(items, f) {
-    return items.reduce((s, t) => s + f(t), 0);
-}
-
-;// CONCATENATED MODULE: ./src/analysis/compare.ts
-// Compares a run with one of the base branch: headline metrics side by side, and regression checks
-// that fail only when a metric worsened by more than a share of the base AND an absolute floor (pure).
-
-
-
-/** Settings that change what the numbers mean: two reports are compared only when these match. */
-const COMPARED_SETTINGS = [
-    'profile',
-    'warmup-connections',
-    'flap-cycles',
-    'flap-hold-ms',
-    'flap-pause-ms',
-    'leak-clients',
-    'leak-cycles',
-    'leak-rounds',
-    'abrupt-ratio',
-    'cooldown-ms',
-    'sample-interval-ms',
-];
-const checkValue = (id) => (r) => r.checks.find((c) => c.id === id)?.value ?? null;
-const METRICS = [
-    { id: 'connect-success-rate', title: 'connect success rate', unit: '%', worse: 'down', floor: 0.05, read: checkValue('connect-success-rate') },
-    { id: 'disconnect-success-rate', title: 'clean disconnect rate', unit: '%', worse: 'down', floor: 0.05, read: checkValue('disconnect-success-rate') },
-    {
-        id: 'handshake-p95',
-        title: 'handshake p95',
-        unit: 'ms',
-        worse: 'up',
-        floor: 50,
-        read: (r) => {
-            const p95s = [r.scenarios.flapping, r.scenarios.leak].map((s) => s.handshakeMs?.p95).filter((v) => v !== undefined);
-            return p95s.length === 0 ? null : Math.max(...p95s);
-        },
-    },
-    {
-        id: 'memory-growth',
-        title: 'retained memory growth',
-        unit: 'MB',
-        worse: 'up',
-        floor: 5,
-        read: (r) => (r.memory.retainedGrowthBytes === null ? null : r.memory.retainedGrowthBytes / 1024 / 1024),
-    },
-    // The check's value, not the raw fit: a trend the check did not trust (too few connections) is not compared.
-    { id: 'leak-per-connection', title: 'memory trend', unit: 'KB/conn', worse: 'up', floor: 30, read: checkValue('leak-per-connection') },
-    { id: 'fd-growth', title: 'open fd growth', unit: '', worse: 'up', floor: 4, read: (r) => r.signals?.growth.fds ?? null },
-    {
-        id: 'lingering-connections',
-        title: 'lingering connections',
-        unit: '',
-        worse: 'up',
-        floor: 0,
-        read: (r) => r.signals?.growth.lingeringConnections ?? null,
-    },
-];
-/** Why two reports cannot be compared, or null when they can. */
-function incompatibility(base, current) {
-    if (base.schemaVersion !== REPORT_SCHEMA_VERSION) {
-        return `the base report has schema version ${String(base.schemaVersion)}, this gate writes ${REPORT_SCHEMA_VERSION}`;
-    }
-    const differing = COMPARED_SETTINGS.filter((k) => (base.config[k] ?? '') !== (current.config[k] ?? ''));
-    if (differing.length > 0) {
-        return `the scenario settings differ (${differing.map((k) => `${k}: ${base.config[k] ?? 'unset'} vs ${current.config[k] ?? 'unset'}`).join(', ')})`;
-    }
-    return null;
-}
-/** The median of a metric over several runs of one side (alternating rounds); null when never measured. */
-function medianOf(reports, read) {
-    const values = reports.map(read).filter((v) => v !== null).sort((a, b) => a - b);
-    if (values.length === 0)
-        return null;
-    const mid = values.length >> 1;
-    return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
-/** The metrics of both sides (medians over their runs) side by side, and whether each regressed. */
-function compareMetrics(bases, currents, maxRegressionPercent) {
-    return METRICS.map((m) => {
-        const b = medianOf(bases, m.read);
-        const c = medianOf(currents, m.read);
-        const change = b === null || c === null ? null : c - b;
-        const worsening = change === null ? null : m.worse === 'up' ? change : -change;
-        const relative = b === null || worsening === null ? null : b === 0 ? (worsening > 0 ? Infinity : 0) : (worsening / Math.abs(b)) * 100;
-        const regressed = worsening !== null && relative !== null && worsening > m.floor && relative > maxRegressionPercent;
-        return {
-            id: m.id,
-            title: m.title,
-            unit: m.unit,
-            base: b,
-            current: c,
-            change,
-            changePercent: b === null || change === null || b === 0 ? null : Math.round((change / Math.abs(b)) * 1000) / 10,
-            floor: m.floor,
-            regressed,
-        };
-    });
-}
-/**
- * The report with its comparison to the base attached, regression checks added and the verdict redone.
- * `bases` and `currents` are the runs of each side (one each, or several alternating rounds).
- */
-function withComparison(current, bases, options, currents = [current]) {
-    const skipped = bases.map((b) => incompatibility(b, current)).find((why) => why !== null) ?? null;
-    const comparison = skipped
-        ? { source: options.source, skipped, maxRegressionPercent: options.maxRegressionPercent, metrics: [] }
-        : { source: options.source, skipped: null, maxRegressionPercent: options.maxRegressionPercent, metrics: compareMetrics(bases, currents, options.maxRegressionPercent) };
-    const checks = [...current.checks, ...regressionChecks(comparison, options)];
-    return { ...current, comparison, checks, verdict: verdictOf(checks) };
-}
-/** One check per metric measured on both sides; a skipped comparison adds none (the report says why). */
-function regressionChecks(comparison, options) {
-    return comparison.metrics
-        .filter((m) => m.base !== null && m.current !== null)
-        .map((m) => {
-        const id = `regression-${m.id}`;
-        const level = options.level === 'warn' || options.warnOnly?.includes(id) ? 'warn' : 'error';
-        const status = m.regressed ? (level === 'warn' ? 'warn' : 'fail') : 'pass';
-        return {
-            id,
-            title: `${m.title} vs base`,
-            measured: `${formatValue(m.base, m.unit)} → ${formatValue(m.current, m.unit)}`,
-            limit: `worse by at most ${options.maxRegressionPercent} % or ${formatValue(m.floor, m.unit)}`,
-            value: m.change,
-            level,
-            status,
-            ...(m.regressed ? { detail: `worse by ${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ${comparison.source}` } : {}),
-        };
-    });
-}
-
-;// CONCATENATED MODULE: external "node:events"
-const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/analysis/stats.ts
 // Percentiles and medians over measured values (pure).
 /** Nearest-rank percentile of sorted values (p in 0..100). */
@@ -7327,153 +7266,686 @@ function summarize(values) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/analysis/trend.ts
-// Least-squares fit of retained memory against connections made: the leak per connection (pure).
-/**
- * Slope (KB per connection) and its standard error; null where too few points. With four or more
- * readings the one at the baseline is left out: a clean server's memory grows fastest over its first
- * connections (allocator and JIT warm-up), and that growth is not a leak.
- */
-function fitTrend(all) {
-    const skipped = all.length >= 4 ? 1 : 0;
-    const points = all.slice(skipped);
-    const n = points.length;
-    const round = (v) => Math.round(v * 100) / 100;
-    const xs = points.map((p) => p.connections);
-    const ys = points.map((p) => p.rssBytes / 1024);
-    const meanX = xs.reduce((s, x) => s + x, 0) / (n || 1);
-    const meanY = ys.reduce((s, y) => s + y, 0) / (n || 1);
-    const sxx = xs.reduce((s, x) => s + (x - meanX) ** 2, 0);
-    if (n < 2 || sxx === 0)
-        return { points: all, skipped, kbPerConnection: null, standardErrorKb: null };
-    const slope = xs.reduce((s, x, i) => s + (x - meanX) * (ys[i] - meanY), 0) / sxx;
-    if (n < 3)
-        return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: null };
-    const intercept = meanY - slope * meanX;
-    const residuals = xs.reduce((s, x, i) => s + (ys[i] - (intercept + slope * x)) ** 2, 0);
-    return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx)) };
+;// CONCATENATED MODULE: ./src/analysis/checks.ts
+// Checks and verdict from what a run measured (pure): every limit becomes one row with a status.
+
+
+/** The id, title and limit of a registered check, its limit text formatted from the threshold. */
+function head(id, limitValue) {
+    const def = checkDefinition(id);
+    const threshold = limitValue !== undefined && def.op !== null && def.unit !== null ? { op: def.op, value: limitValue, unit: def.unit } : null;
+    return { id, title: def.title, limit: threshold ? formatThreshold(threshold) : (FIXED_LIMITS[id] ?? ''), threshold };
 }
-
-;// CONCATENATED MODULE: ./src/analysis/memory.ts
-// Memory figures from the samples of a run: baseline, peak, retained and growth (pure).
-
-
-const LOAD_PHASES = ['flapping', 'leak'];
-/**
- * baseline = median of the baseline window; peak = max during load; retained = median of the
- * cooldown window (or the first sample after load when there was no cooldown sample).
- */
-function analyzeMemory(samples, sampleIntervalMs, trendPoints = []) {
-    const inPhase = (phases) => samples.filter((s) => phases.includes(s.phase));
-    const baselineBytes = median(inPhase(['baseline']).map((s) => s.rssBytes));
-    const load = inPhase(LOAD_PHASES);
-    const peakBytes = load.length === 0 ? null : Math.max(...load.map((s) => s.rssBytes));
-    let retainedBytes = median(inPhase(['cooldown']).map((s) => s.rssBytes));
-    if (retainedBytes === null && load.length > 0) {
-        const lastLoad = samples.lastIndexOf(load[load.length - 1]);
-        retainedBytes = samples[lastLoad + 1]?.rssBytes ?? null;
+/** How the checks without a numeric limit state what they require. */
+const FIXED_LIMITS = {
+    'server-ready': 'handshake',
+    recovery: 'all answered',
+    'server-crash': 'no exit',
+    'run-completed': 'all phases',
+};
+/** Every check that applies to this configuration, in report order. */
+function runChecks(config, m) {
+    const drafts = [readyCheck(m)];
+    const load = [m.flapping, m.leak].filter((s) => s.enabled);
+    const stoppedNote = m.stopped ? ` (the run stopped during ${m.stopped.phase}: ${m.stopped.reason})` : '';
+    if (load.length > 0) {
+        const attempts = sum(load, (s) => s.attempts);
+        const connected = sum(load, (s) => s.connected);
+        const clean = sum(load, (s) => s.cleanDisconnects);
+        // Abrupt closes (terminate()) are ours on purpose: only the clean closes we tried are judged.
+        const cleanTried = connected - sum(load, (s) => s.abruptDisconnects);
+        const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
+        if (connectLimit.value !== null) {
+            drafts.push(rateCheck('connect-success-rate', connected, attempts, connectLimit.value, `no connection was attempted${stoppedNote}`));
+        }
+        if (disconnectLimit.value !== null) {
+            drafts.push(rateCheck('disconnect-success-rate', clean, cleanTried, disconnectLimit.value, `no clean close was tried${stoppedNote}`));
+        }
     }
-    const retainedGrowthBytes = baselineBytes !== null && retainedBytes !== null ? retainedBytes - baselineBytes : null;
-    const peakGrowthBytes = baselineBytes !== null && peakBytes !== null ? peakBytes - baselineBytes : null;
+    drafts.push(...memoryChecks(config, m.memory, stoppedNote));
+    if (config.scenarios.includes('leak'))
+        drafts.push(...trendChecks(config, m.memory, stoppedNote));
+    drafts.push(...signalChecks(config, m.signals, stoppedNote));
+    if (config.scenarios.includes('recovery'))
+        drafts.push(recoveryCheck(m.recovery, stoppedNote));
+    drafts.push(crashCheck(m.server));
+    drafts.push(completedCheck(m.stopped));
+    return drafts.map((d) => finalize(d, config.warnOnly));
+}
+/** fail if any error-level check failed; warn if only warnings; else pass. */
+function verdictOf(checks) {
+    if (checks.some((c) => c.status === 'fail'))
+        return 'fail';
+    if (checks.some((c) => c.status === 'warn'))
+        return 'warn';
+    return 'pass';
+}
+function finalize(draft, warnOnly) {
+    const { outcome, ...rest } = draft;
+    const level = warnOnly.includes(draft.id) ? 'warn' : 'error';
+    let status = outcome;
+    if (outcome === 'fail' && level === 'warn')
+        status = 'warn';
+    return { ...rest, level, status };
+}
+function readyCheck(m) {
+    const base = head('server-ready');
+    if (m.server.readyAfterMs !== null) {
+        return { ...base, measured: `after ${(m.server.readyAfterMs / 1000).toFixed(1)} s`, value: m.server.readyAfterMs, outcome: 'pass' };
+    }
     return {
-        measured: baselineBytes !== null,
-        ...(baselineBytes === null ? { reason: samples.length === 0 ? 'no sample of the server tree was taken' : 'no baseline sample before the load' } : {}),
-        sampleIntervalMs,
-        samples,
-        baselineBytes,
-        peakBytes,
-        retainedBytes,
-        retainedGrowthBytes,
-        peakGrowthBytes,
-        growthPercent: retainedGrowthBytes !== null && baselineBytes ? Math.round((retainedGrowthBytes / baselineBytes) * 1000) / 10 : null,
-        trend: trendPoints.length === 0 ? null : fitTrend(trendPoints),
+        ...base,
+        measured: 'never',
+        value: null,
+        outcome: 'fail',
+        detail: m.stopped?.message ?? 'the server never accepted a WebSocket handshake',
     };
 }
-
-;// CONCATENATED MODULE: ./src/analysis/signals.ts
-// The exact leak signals as growth from baseline to after cooldown (pure).
-const KEYS = ['fds', 'threads', 'processes', 'lingeringConnections', 'sessions'];
-function analyzeSignals(baseline, after, notes) {
-    const growth = { fds: null, threads: null, processes: null, lingeringConnections: null, sessions: null };
-    for (const key of KEYS) {
-        const a = after?.[key] ?? null;
-        const b = baseline?.[key] ?? null;
-        // Lingering connections should return to zero: the figure is what is left, not a difference.
-        growth[key] = key === 'lingeringConnections' ? a : a !== null && b !== null ? a - b : null;
-    }
-    const allNotes = [...notes];
-    if (process.platform !== 'linux')
-        allNotes.push(`fds, threads and lingering connections are read from /proc, which ${process.platform} does not have`);
-    return { baseline, after, growth, notes: [...new Set(allNotes)] };
+function rateCheck(id, ok, total, min, whenNone) {
+    const base = head(id, min);
+    if (total === 0)
+        return { ...base, measured: 'none', value: null, outcome: 'fail', detail: whenNone };
+    const rate = ok / total;
+    return {
+        ...base,
+        measured: `${formatRate(rate)} (${ok}/${total})`,
+        value: rate,
+        outcome: rate >= min ? 'pass' : 'fail',
+    };
 }
-
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-;// CONCATENATED MODULE: ./src/server/endpoint.ts
-// The server's address: picking a free port, and asking whether anything already listens there.
-
-/** Hosts to try for a URL host: `localhost` may be served on either loopback family. */
-function candidateAddresses(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '');
-    if (host === 'localhost') {
+function memoryChecks(config, memory, stoppedNote) {
+    const drafts = [];
+    const specs = [
+        { id: 'memory-growth', limit: config.limits.maxMemoryGrowthMb, bytes: memory.retainedGrowthBytes },
+        { id: 'peak-memory-growth', limit: config.limits.maxPeakMemoryGrowthMb, bytes: memory.peakGrowthBytes },
+    ];
+    for (const { id, limit, bytes } of specs) {
+        if (limit.value === null)
+            continue;
+        const base = head(id, limit.value);
+        if (bytes === null) {
+            const why = memory.reason ?? `no sample in the window this figure needs${stoppedNote}`;
+            // A limit the user set on purpose must not pass by measuring nothing.
+            drafts.push({
+                ...base,
+                measured: 'n/a',
+                value: null,
+                outcome: limit.explicit ? 'fail' : 'not-measured',
+                detail: why,
+            });
+            continue;
+        }
+        drafts.push({
+            ...base,
+            measured: formatMbDelta(bytes),
+            value: Math.round(mbFromBytes(bytes) * 100) / 100,
+            outcome: bytes <= bytesFromMb(limit.value) ? 'pass' : 'fail',
+            ...(memory.baselineBytes !== null ? { detail: `baseline ${formatMb(memory.baselineBytes)}` } : {}),
+        });
+    }
+    return drafts;
+}
+/** Fewest connections between the first and last fitted reading for a trend to mean anything. */
+const MIN_TREND_SPAN = 25;
+function trendChecks(config, memory, stoppedNote) {
+    const limit = config.limits.maxLeakKbPerConnection;
+    if (limit.value === null)
+        return [];
+    const base = head('leak-per-connection', limit.value);
+    const slope = memory.trend?.kbPerConnection ?? null;
+    if (slope === null) {
         return [
-            { host: '127.0.0.1', pinned: { address: '127.0.0.1', family: 4 } },
-            { host: '::1', pinned: { address: '::1', family: 6 } },
+            {
+                ...base,
+                measured: 'n/a',
+                value: null,
+                outcome: limit.explicit ? 'fail' : 'not-measured',
+                detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}`,
+            },
         ];
     }
-    return [{ host }];
+    const se = memory.trend.standardErrorKb;
+    const measured = `${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''} KB/conn`;
+    const fitted = memory.trend.points.slice(memory.trend.skipped);
+    const span = fitted.at(-1).connections - fitted[0].connections;
+    if (span < MIN_TREND_SPAN) {
+        // Over a handful of connections, allocator noise alone reads as tens of KB per connection.
+        const detail = `fitted over only ${span} connections; a trend needs ${MIN_TREND_SPAN} or more (raise leak-cycles)`;
+        return [{ ...base, measured, value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail }];
+    }
+    return [
+        {
+            ...base,
+            measured,
+            value: slope,
+            outcome: slope <= limit.value ? 'pass' : 'fail',
+            detail: `fitted over ${memory.trend.points.length - memory.trend.skipped} readings from ${memory.trend.points[memory.trend.skipped].connections} to ${memory.trend.points.at(-1).connections} connections`,
+        },
+    ];
 }
-/** A port that was free on loopback a moment ago (the server binds it right after). */
-function pickFreePort() {
-    return new Promise((resolve, reject) => {
-        const server = (0,external_node_net_namespaceObject.createServer)();
-        server.unref();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const address = server.address();
-            const port = typeof address === 'object' && address ? address.port : 0;
-            server.close(() => resolve(port));
+const SIGNAL_CHECKS = [
+    { id: 'fd-growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
+    {
+        id: 'lingering-connections',
+        key: 'lingeringConnections',
+        limit: (c) => c.limits.maxLingeringConnections,
+    },
+    { id: 'thread-growth', key: 'threads', limit: (c) => c.limits.maxThreadGrowth },
+    { id: 'process-growth', key: 'processes', limit: (c) => c.limits.maxProcessGrowth },
+    { id: 'session-growth', key: 'sessions', limit: (c) => c.limits.maxSessionGrowth },
+];
+function signalChecks(config, signals, stoppedNote) {
+    const drafts = [];
+    for (const { id, key, limit: limitOf } of SIGNAL_CHECKS) {
+        const limit = limitOf(config);
+        if (limit.value === null)
+            continue;
+        // Sessions exist only with a stats-url; without one, a default limit has nothing to judge.
+        if (key === 'sessions' && config.stats.url === null && !limit.explicit)
+            continue;
+        const base = head(id, limit.value);
+        const value = signals.growth[key];
+        if (value === null) {
+            const why = signals.notes.find((n) => (key === 'sessions' ? n.startsWith('stats-url') : !n.startsWith('stats-url')));
+            drafts.push({
+                ...base,
+                measured: 'n/a',
+                value: null,
+                // A stats-url the user gave that cannot be read fails like a limit set on purpose.
+                outcome: limit.explicit || (key === 'sessions' && config.stats.url !== null) ? 'fail' : 'not-measured',
+                detail: why ?? (key === 'sessions' && config.stats.url === null ? 'no stats-url given' : `not read${stoppedNote}`),
+            });
+            continue;
+        }
+        const before = signals.baseline?.[key];
+        drafts.push({
+            ...base,
+            measured: key === 'lingeringConnections' ? String(value) : `${value >= 0 ? '+' : ''}${value}`,
+            value,
+            outcome: value <= limit.value ? 'pass' : 'fail',
+            ...(before !== null && before !== undefined && key !== 'lingeringConnections'
+                ? { detail: `${before} → ${signals.after?.[key]}` }
+                : {}),
         });
-    });
+    }
+    return drafts;
 }
-/** Replaces port 0 in a ws:// URL with `port`. */
-function withPort(url, port) {
-    const u = new URL(url);
-    u.port = String(port);
-    return u.toString();
+function recoveryCheck(r, stoppedNote) {
+    const base = head('recovery');
+    if (!r.connected && r.problems.length === 0) {
+        return { ...base, measured: 'did not run', value: null, outcome: 'fail', detail: `recovery did not run${stoppedNote}` };
+    }
+    const passed = r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && r.messagesAnswered === r.messagesSent;
+    const measured = r.connected
+        ? `pings ${r.pongsReceived}/${r.pingsSent}, messages ${r.messagesAnswered}/${r.messagesSent}`
+        : `no connection (${r.connectFailure ?? 'error'})`;
+    return {
+        ...base,
+        measured,
+        value: passed ? 1 : 0,
+        outcome: passed ? 'pass' : 'fail',
+        ...(r.problems.length > 0 ? { detail: r.problems.slice(0, 3).join('; ') } : {}),
+    };
 }
-function portOf(url) {
-    const u = new URL(url);
-    if (u.port !== '')
-        return Number(u.port);
-    return u.protocol === 'wss:' ? 443 : 80;
-}
-/** True when a TCP connection to host:port succeeds within timeoutMs. */
-function tcpAnswers(host, port, timeoutMs = 500) {
-    return new Promise((resolve) => {
-        const socket = (0,external_node_net_namespaceObject.connect)({ host, port });
-        const done = (answered) => {
-            clearTimeout(timer);
-            socket.destroy();
-            resolve(answered);
+function crashCheck(server) {
+    const base = head('server-crash');
+    if (server.exit) {
+        const how = describeExit(server.exit);
+        return {
+            ...base,
+            measured: `crashed (${how})`,
+            value: 0,
+            outcome: 'fail',
+            detail: `the server exited during ${server.exit.phase} with ${how}`,
         };
-        const timer = setTimeout(() => done(false), timeoutMs);
-        socket.once('connect', () => done(true));
-        socket.once('error', () => done(false));
-    });
+    }
+    if (server.pid === null) {
+        return { ...base, measured: 'n/a', value: null, outcome: 'not-measured', detail: 'attached without a known pid' };
+    }
+    return { ...base, measured: 'up', value: 1, outcome: 'pass' };
 }
-/** The address already answering on the URL's port, or null when none does. */
-async function existingListener(url) {
-    const u = new URL(url);
-    const port = portOf(url);
-    for (const { host } of candidateAddresses(u.hostname)) {
-        if (await tcpAnswers(host, port))
-            return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+function completedCheck(stopped) {
+    const base = head('run-completed');
+    if (stopped) {
+        const where = stopped.message.includes(`during ${stopped.phase}`) ? '' : ` (during ${stopped.phase})`;
+        return { ...base, measured: `stopped (${stopped.reason})`, value: 0, outcome: 'fail', detail: `${stopped.message}${where}` };
+    }
+    return { ...base, measured: 'yes', value: 1, outcome: 'pass' };
+}
+function sum(items, f) {
+    return items.reduce((s, t) => s + f(t), 0);
+}
+
+;// CONCATENATED MODULE: ./src/analysis/compare.ts
+// Compares a run with one of the base branch: headline metrics side by side, and regression checks
+// that fail only when a metric worsened by more than a share of the base AND an absolute floor (pure).
+
+
+
+
+
+/** Settings that change what the numbers mean: two reports are compared only when these match. */
+const COMPARED_SETTINGS = [
+    'profile',
+    'warmup-connections',
+    'flap-cycles',
+    'flap-hold-ms',
+    'flap-pause-ms',
+    'leak-clients',
+    'leak-cycles',
+    'leak-rounds',
+    'abrupt-ratio',
+    'cooldown-ms',
+    'sample-interval-ms',
+];
+const checkValue = (id) => (r) => r.checks.find((c) => c.id === id)?.value ?? null;
+/** How each compared metric is read from a report (the metrics themselves are registered in the model). */
+const READ = {
+    'connect-success-rate': checkValue('connect-success-rate'),
+    'disconnect-success-rate': checkValue('disconnect-success-rate'),
+    'handshake-p95': (r) => {
+        const p95s = [r.scenarios.flapping, r.scenarios.leak].map((s) => s.handshakeMs?.p95).filter((v) => v !== undefined);
+        return p95s.length === 0 ? null : Math.max(...p95s);
+    },
+    'memory-growth': (r) => (r.memory.retainedGrowthBytes === null ? null : mbFromBytes(r.memory.retainedGrowthBytes)),
+    // The check's value, not the raw fit: a trend the check did not trust (too few connections) is not compared.
+    'leak-per-connection': checkValue('leak-per-connection'),
+    'fd-growth': (r) => r.signals?.growth.fds ?? null,
+    'lingering-connections': (r) => r.signals?.growth.lingeringConnections ?? null,
+};
+/** Why two reports cannot be compared, or null when they can. */
+function incompatibility(base, current) {
+    if (base.schemaVersion !== REPORT_SCHEMA_VERSION) {
+        return `the base report has schema version ${String(base.schemaVersion)}, this gate writes ${REPORT_SCHEMA_VERSION}`;
+    }
+    const differing = COMPARED_SETTINGS.filter((k) => (base.config[k] ?? '') !== (current.config[k] ?? ''));
+    if (differing.length > 0) {
+        return `the scenario settings differ (${differing.map((k) => `${k}: ${base.config[k] ?? 'unset'} vs ${current.config[k] ?? 'unset'}`).join(', ')})`;
     }
     return null;
 }
+/** The median of a metric over several runs of one side (alternating rounds); null when never measured. */
+function medianOf(reports, read) {
+    return median(reports.map(read).filter((v) => v !== null));
+}
+/** The metrics of both sides (medians over their runs) side by side, and whether each regressed. */
+function compareMetrics(bases, currents, maxRegressionPercent) {
+    return COMPARED_METRICS.map((m) => {
+        const b = medianOf(bases, READ[m.id]);
+        const c = medianOf(currents, READ[m.id]);
+        const change = b === null || c === null ? null : c - b;
+        const worsening = change === null ? null : m.worse === 'up' ? change : -change;
+        const relative = b === null || worsening === null ? null : b === 0 ? (worsening > 0 ? Infinity : 0) : (worsening / Math.abs(b)) * 100;
+        const regressed = worsening !== null && relative !== null && worsening > m.floor && relative > maxRegressionPercent;
+        return {
+            id: m.id,
+            title: m.title,
+            unit: m.unit,
+            base: b,
+            current: c,
+            change,
+            changePercent: b === null || change === null || b === 0 ? null : Math.round((change / Math.abs(b)) * 1000) / 10,
+            floor: m.floor,
+            regressed,
+        };
+    });
+}
+/**
+ * The report with its comparison to the base attached, regression checks added and the verdict redone.
+ * `bases` and `currents` are the runs of each side (one each, or several alternating rounds).
+ */
+function withComparison(current, bases, options, currents = [current]) {
+    const skipped = bases.map((b) => incompatibility(b, current)).find((why) => why !== null) ?? null;
+    const comparison = skipped
+        ? { source: options.source, skipped, maxRegressionPercent: options.maxRegressionPercent, metrics: [] }
+        : {
+            source: options.source,
+            skipped: null,
+            maxRegressionPercent: options.maxRegressionPercent,
+            metrics: compareMetrics(bases, currents, options.maxRegressionPercent),
+        };
+    const checks = [...current.checks, ...regressionChecks(comparison, options)];
+    return { ...current, comparison, checks, verdict: verdictOf(checks) };
+}
+/** One check per metric measured on both sides; a skipped comparison adds none (the report says why). */
+function regressionChecks(comparison, options) {
+    return comparison.metrics
+        .filter((m) => m.base !== null && m.current !== null)
+        .map((m) => {
+        const id = `regression-${m.id}`;
+        const level = options.level === 'warn' || options.warnOnly?.includes(id) ? 'warn' : 'error';
+        const status = m.regressed ? (level === 'warn' ? 'warn' : 'fail') : 'pass';
+        return {
+            id,
+            title: `${m.title} vs base`,
+            measured: `${formatValue(m.base, m.unit)} → ${formatValue(m.current, m.unit)}`,
+            limit: `worse by at most ${options.maxRegressionPercent} % or ${formatValue(m.floor, m.unit)}`,
+            value: m.change,
+            level,
+            status,
+            ...(m.regressed
+                ? {
+                    detail: `worse by ${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ${comparison.source}`,
+                }
+                : {}),
+        };
+    });
+}
 
-;// CONCATENATED MODULE: ./src/probe/proc-net-tcp.ts
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/report/validate.ts
+// Checks that a JSON report read back from a file (an artifact of another run: untrusted) has the Report's shape.
+
+/** A report that cannot be trusted to render: names the field, what it should be and what it was. */
+class ReportShapeError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ReportShapeError';
+    }
+}
+// Records keyed by the union, so adding a phase or a status without listing it here fails to compile.
+const PHASES = {
+    startup: true,
+    warmup: true,
+    baseline: true,
+    flapping: true,
+    leak: true,
+    cooldown: true,
+    recovery: true,
+    teardown: true,
+};
+const STATUSES = { pass: true, warn: true, fail: true, 'not-measured': true };
+const LEVELS = { error: true, warn: true };
+const VERDICTS = { pass: true, warn: true, fail: true };
+const STOP_REASONS = ['crash', 'timeout', 'cancelled', 'startup-failed', 'error'];
+const MODES = ['launch', 'attach'];
+const PID_SOURCES = ['launched', 'server-pid', 'port-owner'];
+function typeName(value) {
+    return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+function expect(path, what, got) {
+    const shown = typeof got === 'string' ? ` '${got.slice(0, 40)}'` : '';
+    throw new ReportShapeError(`${path} must be ${what}, got ${typeName(got)}${shown}`);
+}
+/** A small reader over one object: each accessor checks a field's type and names its path when it is wrong. */
+class Fields {
+    value;
+    path;
+    constructor(value, path) {
+        this.value = value;
+        this.path = path;
+    }
+    static of(value, path) {
+        if (typeof value !== 'object' || value === null || Array.isArray(value))
+            expect(path, 'an object', value);
+        return new Fields(value, path);
+    }
+    at(key) {
+        return this.path === '' ? key : `${this.path}.${key}`;
+    }
+    obj(key) {
+        return Fields.of(this.value[key], this.at(key));
+    }
+    str(key, nullable = false) {
+        const v = this.value[key];
+        if (!(typeof v === 'string' || (nullable && v === null)))
+            expect(this.at(key), nullable ? 'a string or null' : 'a string', v);
+    }
+    num(key, nullable = false) {
+        const v = this.value[key];
+        if (!((typeof v === 'number' && Number.isFinite(v)) || (nullable && v === null))) {
+            expect(this.at(key), nullable ? 'a number or null' : 'a number', v);
+        }
+    }
+    bool(key) {
+        if (typeof this.value[key] !== 'boolean')
+            expect(this.at(key), 'true or false', this.value[key]);
+    }
+    oneOf(key, allowed) {
+        if (!allowed.includes(this.value[key]))
+            expect(this.at(key), `one of ${allowed.join(', ')}`, this.value[key]);
+    }
+    list(key, each) {
+        const v = this.value[key];
+        if (!Array.isArray(v))
+            expect(this.at(key), 'an array', v);
+        v.forEach((item, i) => each(item, `${this.at(key)}[${i}]`));
+    }
+    optional(key) {
+        return this.value[key] !== undefined;
+    }
+}
+function latency(f, key) {
+    if (f.value[key] === null)
+        return;
+    const l = f.obj(key);
+    for (const k of ['count', 'mean', 'p50', 'p95', 'p99', 'max'])
+        l.num(k);
+}
+function counts(f, key) {
+    const c = f.obj(key);
+    for (const k of Object.keys(c.value))
+        c.num(k);
+}
+function loadScenario(f, id) {
+    const s = f.obj(id);
+    s.oneOf('id', [id]);
+    s.bool('enabled');
+    const p = s.obj('prescribed');
+    for (const k of ['clients', 'cyclesPerClient', 'holdMs', 'pauseMs', 'cycleMs'])
+        p.num(k);
+    for (const k of ['attempts', 'connected', 'cleanDisconnects', 'durationMs'])
+        s.num(k);
+    // Fields added to schema version 1 later are optional, so a report from an older gate still posts.
+    if (s.optional('abruptDisconnects'))
+        s.num('abruptDisconnects');
+    s.num('connectRate', true);
+    s.num('disconnectRate', true);
+    counts(s, 'connectFailures');
+    counts(s, 'disconnectFailures');
+    for (const k of ['handshakeMs', 'closeMs', 'cycleMs'])
+        latency(s, k);
+}
+function recovery(f) {
+    const r = f.obj('recovery');
+    r.oneOf('id', ['recovery']);
+    for (const k of ['enabled', 'connected', 'closedCleanly'])
+        r.bool(k);
+    if (r.optional('connectFailure'))
+        r.str('connectFailure');
+    r.num('handshakeMs', true);
+    for (const k of ['pingsSent', 'pongsReceived', 'messagesSent', 'messagesAnswered', 'heldMs'])
+        r.num(k);
+    latency(r, 'pingRttMs');
+    r.str('expect');
+    r.list('problems', (p, path) => typeof p === 'string' || expect(path, 'a string', p));
+}
+function server(f) {
+    const s = f.obj('server');
+    s.oneOf('mode', MODES);
+    s.str('command', true);
+    s.str('url');
+    s.num('pid', true);
+    s.oneOf('pidSource', [...PID_SOURCES, null]);
+    s.num('readyAfterMs', true);
+    if (s.value.exit !== null) {
+        const e = s.obj('exit');
+        e.num('code', true);
+        e.str('signal', true);
+        e.oneOf('phase', Object.keys(PHASES));
+        e.num('atMs');
+    }
+    s.str('logPath', true);
+    s.list('logTail', (l, path) => typeof l === 'string' || expect(path, 'a string', l));
+    s.list('pidsSeen', (p, path) => (typeof p === 'number' && Number.isFinite(p)) || expect(path, 'a number', p));
+    s.list('survivors', (p, path) => (typeof p === 'number' && Number.isFinite(p)) || expect(path, 'a number', p));
+    s.list('processes', (p, path) => {
+        const proc = Fields.of(p, path);
+        proc.num('pid');
+        proc.str('command');
+    });
+}
+function memory(f) {
+    const m = f.obj('memory');
+    m.bool('measured');
+    if (m.optional('reason'))
+        m.str('reason');
+    m.num('sampleIntervalMs');
+    m.list('samples', (s, path) => {
+        const sample = Fields.of(s, path);
+        for (const k of ['tMs', 'rssBytes', 'cpuPercent', 'processes'])
+            sample.num(k);
+        sample.oneOf('phase', Object.keys(PHASES));
+    });
+    for (const k of ['baselineBytes', 'peakBytes', 'retainedBytes', 'retainedGrowthBytes', 'peakGrowthBytes', 'growthPercent'])
+        m.num(k, true);
+    if (m.optional('trend') && m.value.trend !== null) {
+        const t = m.obj('trend');
+        t.list('points', (p, path) => {
+            const point = Fields.of(p, path);
+            point.num('connections');
+            point.num('rssBytes');
+        });
+        t.num('skipped');
+        t.num('kbPerConnection', true);
+        t.num('standardErrorKb', true);
+    }
+}
+const SIGNAL_KEYS = ['fds', 'threads', 'processes', 'lingeringConnections', 'sessions'];
+function signals(f) {
+    if (!f.optional('signals'))
+        return;
+    const s = f.obj('signals');
+    for (const key of ['baseline', 'after', 'growth']) {
+        if (key !== 'growth' && s.value[key] === null)
+            continue;
+        const reading = s.obj(key);
+        for (const k of SIGNAL_KEYS)
+            reading.num(k, true);
+    }
+    s.list('notes', (n, path) => typeof n === 'string' || expect(path, 'a string', n));
+}
+function comparison(f) {
+    if (!f.optional('comparison') || f.value.comparison === null)
+        return;
+    const c = f.obj('comparison');
+    c.str('source');
+    c.str('skipped', true);
+    c.num('maxRegressionPercent');
+    c.list('metrics', (m, path) => {
+        const metric = Fields.of(m, path);
+        for (const k of ['id', 'title', 'unit'])
+            metric.str(k);
+        for (const k of ['base', 'current', 'change', 'changePercent'])
+            metric.num(k, true);
+        metric.num('floor');
+        metric.bool('regressed');
+    });
+}
+/**
+ * Returns the value as a Report when every field the renderers read has the right type and every enum a known
+ * value (a forged report could otherwise smuggle markup through a field the renderer trusts); throws
+ * ReportShapeError naming the first bad field. The schema version is checked first, with its own message.
+ */
+function validateReport(value) {
+    const root = Fields.of(value, 'report');
+    const version = root.value.schemaVersion;
+    if (version !== REPORT_SCHEMA_VERSION) {
+        throw new ReportShapeError(typeof version === 'number' && version > REPORT_SCHEMA_VERSION
+            ? `report schema version ${version} is newer than this gate reads (${REPORT_SCHEMA_VERSION}): use the same version of the action in both workflows`
+            : `report schema version must be ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(version) ?? 'nothing'}: is this a ws-resilience-gate report?`);
+    }
+    const f = new Fields(root.value, '');
+    const tool = f.obj('tool');
+    tool.str('name');
+    tool.str('version');
+    f.str('startedAt');
+    f.num('durationMs');
+    const env = f.obj('environment');
+    for (const k of ['os', 'arch', 'node'])
+        env.str(k);
+    for (const k of ['runnerOs', 'commit', 'workflow', 'job'])
+        env.str(k, true);
+    if (env.optional('pullRequest'))
+        env.num('pullRequest', true);
+    const config = f.obj('config');
+    for (const k of Object.keys(config.value))
+        config.str(k);
+    server(f);
+    f.list('phases', (p, path) => {
+        const span = Fields.of(p, path);
+        span.oneOf('name', Object.keys(PHASES));
+        span.num('startMs');
+        span.num('endMs');
+    });
+    if (f.value.stopped !== null) {
+        const stop = f.obj('stopped');
+        stop.oneOf('phase', Object.keys(PHASES));
+        stop.oneOf('reason', STOP_REASONS);
+        stop.str('message');
+    }
+    const scenarios = f.obj('scenarios');
+    loadScenario(scenarios, 'flapping');
+    loadScenario(scenarios, 'leak');
+    recovery(scenarios);
+    memory(f);
+    signals(f);
+    comparison(f);
+    f.list('checks', (c, path) => {
+        const check = Fields.of(c, path);
+        for (const k of ['id', 'title', 'measured', 'limit'])
+            check.str(k);
+        check.num('value', true);
+        check.oneOf('level', Object.keys(LEVELS));
+        check.oneOf('status', Object.keys(STATUSES));
+        if (check.optional('detail'))
+            check.str('detail');
+    });
+    f.oneOf('verdict', Object.keys(VERDICTS));
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/report/json.ts
+// Writes the JSON report (the versioned Report object as it is) and reads one back, checked, for post-comment mode.
+
+
+
+/** Writes the report to `path` (folders created) and returns the absolute path. */
+async function writeJsonReport(report, path) {
+    const absolute = (0,external_node_path_namespaceObject.resolve)(path);
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(absolute), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(absolute, `${JSON.stringify(report, null, 2)}\n`);
+    return absolute;
+}
+/** Reads a report written by writeJsonReport (maybe by another run); throws naming the file and what is wrong with it. */
+async function readJsonReport(path) {
+    const absolute = (0,external_node_path_namespaceObject.resolve)(path);
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(absolute, 'utf8');
+    }
+    catch (err) {
+        throw new Error(`no report at ${absolute} (${err.code ?? err.message}): was the artifact downloaded to report-path?`, { cause: err });
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (err) {
+        throw new Error(`the report at ${absolute} is not JSON: ${err.message}`, { cause: err });
+    }
+    try {
+        return validateReport(parsed);
+    }
+    catch (err) {
+        throw new Error(`the report at ${absolute} cannot be used: ${err.message}`, { cause: err });
+    }
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/server/proc-net-tcp.ts
 // Reads /proc/net/tcp and /proc/net/tcp6 tables: which socket inodes sit on a local port in which state.
 /** Socket states as /proc/net/tcp writes them (hex). */
 const TCP_STATE = { ESTABLISHED: '01', CLOSE_WAIT: '08', LISTEN: '0A' };
@@ -7493,7 +7965,7 @@ function socketInodes(procNetTcp, port, states) {
     return inodes;
 }
 
-;// CONCATENATED MODULE: ./src/probe/signals.ts
+;// CONCATENATED MODULE: ./src/probe/proc-signals.ts
 // Exact leak signals of the server tree, read from /proc (Linux): open fds, threads, processes, and
 // TCP connections on the server's port still ESTABLISHED or CLOSE_WAIT. Null where not measurable.
 
@@ -7600,26 +8072,25 @@ function getText(url, timeoutMs, tls) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/probe/leak-signals.ts
-// The exact leak signals of one run: read at baseline and after cooldown, with what made any of them n/a.
+;// CONCATENATED MODULE: ./src/probe/exact-signals.ts
+// One run's exact leak signals: read at baseline and after cooldown, with what made any of them n/a.
 
 
-
-class LeakSignals {
+class ExactSignals {
     config;
-    serverUrl;
+    port;
     listTree;
     baseline = null;
     after = null;
     /** Why a signal could not be read (a stats-url error), one line each. */
     notes = [];
     /**
-     * @param serverUrl the URL the run connects to (port 0 already replaced)
+     * @param port the server's port (port 0 of the url already replaced)
      * @param listTree lists the server tree now; null when no pid is known
      */
-    constructor(config, serverUrl, listTree) {
+    constructor(config, port, listTree) {
         this.config = config;
-        this.serverUrl = serverUrl;
+        this.port = port;
         this.listTree = listTree;
     }
     async readBaseline() {
@@ -7628,13 +8099,17 @@ class LeakSignals {
     async readAfter() {
         this.after = await this.read();
     }
+    /** Both readings and the notes, as the report's analysis takes them. */
+    readings() {
+        return { baseline: this.baseline, after: this.after, notes: [...this.notes] };
+    }
     async read() {
         const pids = this.listTree ? await this.listTree() : [];
-        const reading = { ...(await readSignals(pids, portOf(this.serverUrl))), sessions: null };
+        const reading = { ...(await readSignals(pids, this.port)), sessions: null };
         const { stats, client } = this.config;
         if (stats.url) {
             try {
-                reading.sessions = await readSessions(statsUrlFor(stats.url, this.serverUrl), stats.field, client.connectTimeoutMs, {
+                reading.sessions = await readSessions(statsUrlFor(stats.url, this.port), stats.field, client.connectTimeoutMs, {
                     ca: client.ca,
                     rejectUnauthorized: !client.insecureTls,
                 });
@@ -7647,144 +8122,83 @@ class LeakSignals {
     }
 }
 /** Port 0 in stats-url means the server's own port (which port 0 in url may have picked). */
-function statsUrlFor(statsUrl, serverUrl) {
+function statsUrlFor(statsUrl, serverPort) {
     const stats = new URL(statsUrl);
     if (stats.port === '0')
-        stats.port = String(portOf(serverUrl));
+        stats.port = String(serverPort);
     return stats.toString();
 }
 
-// EXTERNAL MODULE: ./node_modules/pidusage/index.js
-var pidusage = __nccwpck_require__(636);
-var pidusage_default = /*#__PURE__*/__nccwpck_require__.n(pidusage);
-;// CONCATENATED MODULE: ./src/probe/sampler.ts
-// Samples the server tree's memory (summed RSS) and CPU at a fixed interval through the whole run.
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./src/server/endpoint.ts
+// The server's address: picking a free port, and asking whether anything already listens there.
 
-
-class ResourceSampler {
-    options;
-    samples = [];
-    timer = null;
-    running = null;
-    stopped = false;
-    /** Linux: CPU time of each pid of the tree at the last reading, for the CPU share since then. */
-    cpuSeen = new Map();
-    constructor(options) {
-        this.options = options;
+/** Hosts to try for a URL host: `localhost` may be served on either loopback family. */
+function candidateAddresses(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    if (host === 'localhost') {
+        return [
+            { host: '127.0.0.1', pinned: { address: '127.0.0.1', family: 4 } },
+            { host: '::1', pinned: { address: '::1', family: 6 } },
+        ];
     }
-    /** Primes CPU readings (pidusage's first one per pid is always 0), takes a first sample, then samples on. */
-    async start() {
-        await this.read(await this.options.listTree());
-        await this.sampleOnce();
-        this.schedule();
-    }
-    /** Takes one sample now, outside the schedule (e.g. at a phase boundary). */
-    async sampleOnce() {
-        const pids = await this.options.listTree();
-        if (pids.length === 0)
-            return null;
-        const usage = await this.read(pids);
-        if (usage.length === 0)
-            return null;
-        const sample = {
-            tMs: Math.round(performance.now() - this.options.originMs),
-            phase: this.options.phase(),
-            rssBytes: usage.reduce((sum, u) => sum + u.memory, 0),
-            cpuPercent: Math.round(usage.reduce((sum, u) => sum + u.cpu, 0) * 10) / 10,
-            processes: usage.length,
+    return [{ host }];
+}
+/** A port that was free on loopback a moment ago (the server binds it right after). */
+function pickFreePort() {
+    return new Promise((resolve, reject) => {
+        const server = (0,external_node_net_namespaceObject.createServer)();
+        server.unref();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            const port = typeof address === 'object' && address ? address.port : 0;
+            server.close(() => resolve(port));
+        });
+    });
+}
+/** Replaces port 0 in a ws:// URL with `port`. */
+function withPort(url, port) {
+    const u = new URL(url);
+    u.port = String(port);
+    return u.toString();
+}
+function portOf(url) {
+    const u = new URL(url);
+    if (u.port !== '')
+        return Number(u.port);
+    return u.protocol === 'wss:' ? 443 : 80;
+}
+/** True when a TCP connection to host:port succeeds within timeoutMs. */
+function tcpAnswers(host, port, timeoutMs = 500) {
+    return new Promise((resolve) => {
+        const socket = (0,external_node_net_namespaceObject.connect)({ host, port });
+        const done = (answered) => {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(answered);
         };
-        this.samples.push(sample);
-        return sample;
+        const timer = setTimeout(() => done(false), timeoutMs);
+        socket.once('connect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+/** The address already answering on the URL's port, or null when none does. */
+async function existingListener(url) {
+    const u = new URL(url);
+    const port = portOf(url);
+    for (const { host } of candidateAddresses(u.hostname)) {
+        if (await tcpAnswers(host, port))
+            return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     }
-    /** Stops sampling, waits for a sample in flight, and releases pidusage's per-pid history. */
-    async stop() {
-        this.stopped = true;
-        if (this.timer)
-            clearTimeout(this.timer);
-        this.timer = null;
-        await this.running;
-        pidusage_default().clear();
-    }
-    schedule() {
-        if (this.stopped)
-            return;
-        this.timer = setTimeout(() => {
-            this.running = this.sampleOnce()
-                .then(() => undefined)
-                .catch(() => undefined)
-                .finally(() => this.schedule());
-        }, this.options.intervalMs);
-    }
-    /**
-     * Usage of each pid still alive (a pid that died between listing and reading is skipped). On Linux straight from
-     * /proc and synchronously: two reads of kernel memory per pid take microseconds, where pidusage's threadpool round
-     * trips cost ~1 ms of CPU per sample in an otherwise idle gate (npm run bench: sampler cost).
-     */
-    async read(pids) {
-        if (pids.length === 0)
-            return [];
-        if (process.platform === 'linux') {
-            const now = performance.now();
-            const usage = [];
-            for (const pid of pids) {
-                let stat;
-                let status;
-                try {
-                    stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
-                    status = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/status`, 'utf8');
-                }
-                catch {
-                    continue;
-                }
-                // utime and stime, in clock ticks of USER_HZ: 100 on every architecture Node runs on (only alpha and ia64 differ).
-                const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-                const cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
-                // A zombie has no VmRSS line: it holds no memory (pidusage reported 0 for it too).
-                const rssKb = /^VmRSS:\s+(\d+)/m.exec(status)?.[1];
-                const last = this.cpuSeen.get(pid);
-                this.cpuSeen.set(pid, { cpuMs, atMs: now });
-                usage.push({ memory: rssKb === undefined ? 0 : Number(rssKb) * 1024, cpu: last && now > last.atMs ? ((cpuMs - last.cpuMs) / (now - last.atMs)) * 100 : 0 });
-            }
-            // Only the pids of the tree as it is now are kept: the map never outgrows the tree.
-            for (const pid of this.cpuSeen.keys())
-                if (!pids.includes(pid))
-                    this.cpuSeen.delete(pid);
-            return usage;
-        }
-        try {
-            const stats = (await pidusage_default()(pids));
-            return Object.values(stats).filter((s) => s !== null && s !== undefined);
-        }
-        catch {
-            // One dead pid can fail the whole batch on some platforms: read them one by one.
-            const each = await Promise.all(pids.map((pid) => pidusage_default()(pid).catch(() => null)));
-            return each.filter((s) => s !== null);
-        }
-    }
+    return null;
 }
 
-;// CONCATENATED MODULE: ./src/report/redact.ts
-// Keeps secrets (header values) out of reports, even when the server prints or echoes them back.
-/** Secrets shorter than this are not searched for: replacing "1" everywhere would wreck the report. */
-const MIN_SECRET_LENGTH = 4;
-/** A deep copy of `value` with every occurrence of each secret in every string replaced by ***. */
-function redactSecrets(value, secrets) {
-    const wanted = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
-    if (wanted.length === 0)
-        return value;
-    const redact = (text) => wanted.reduce((t, secret) => t.split(secret).join('***'), text);
-    const walk = (v) => {
-        if (typeof v === 'string')
-            return redact(v);
-        if (Array.isArray(v))
-            return v.map(walk);
-        if (v && typeof v === 'object')
-            return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-        return v;
-    };
-    return walk(value);
-}
-
+;// CONCATENATED MODULE: external "node:events"
+const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
 var stream = __nccwpck_require__(412);
 // EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
@@ -7970,7 +8384,7 @@ function ignore() { }
 function classifyError(err) {
     const http = /Unexpected server response: (\d{3})/.exec(err.message);
     if (http)
-        return `http-${http[1]}`;
+        return `http-${Number(http[1])}`;
     // A certificate that does not verify (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, ...) or
     // no TLS at all on a wss:// URL (EPROTO, wrong version number): waiting will not change either.
     if (err.code && /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_|^EPROTO$/.test(err.code))
@@ -7997,6 +8411,23 @@ function classifyError(err) {
 
 
 
+/** The flapping or leak scenario as the configuration prescribes it (both use the flapping hold and pause). */
+function loadSpecOf(config, id) {
+    const flapping = id === 'flapping';
+    return {
+        id,
+        clients: flapping ? 1 : config.leak.clients,
+        cyclesPerClient: flapping ? config.flapping.cycles : config.leak.cycles,
+        holdMs: config.flapping.holdMs,
+        pauseMs: config.flapping.pauseMs,
+        ...(flapping ? {} : { abruptRatio: config.leak.abruptRatio, rounds: config.leak.rounds }),
+    };
+}
+/** One line for people: "45/45 connected, 23/23 closed cleanly, 22 cut on purpose". */
+function loadLine(r) {
+    const cut = r.abruptDisconnects > 0 ? `, ${r.abruptDisconnects} cut on purpose` : '';
+    return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected - r.abruptDisconnects} closed cleanly${cut}`;
+}
 /** Runs the scenario until every client finished its cycles or `signal` aborts (partial results then). */
 async function runLoad(spec, target, signal) {
     const tally = emptyTally();
@@ -8103,7 +8534,17 @@ function emptyLoadResult(spec, enabled) {
     return { ...summarizeLoad(spec, emptyTally(), 0), enabled };
 }
 function emptyTally() {
-    return { attempts: 0, connected: 0, clean: 0, abrupt: 0, connectFailures: {}, disconnectFailures: {}, handshakeMs: [], closeMs: [], cycleMs: [] };
+    return {
+        attempts: 0,
+        connected: 0,
+        clean: 0,
+        abrupt: 0,
+        connectFailures: {},
+        disconnectFailures: {},
+        handshakeMs: [],
+        closeMs: [],
+        cycleMs: [],
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/scenarios/recovery.ts
@@ -8438,6 +8879,24 @@ async function isAlive(pid) {
         return err.code === 'EPERM';
     }
 }
+/**
+ * When the process started, in clock ticks since boot (/proc/<pid>/stat field 22), to tell it from a later process
+ * that got the same pid; null off Linux or when the pid is gone.
+ */
+function startTimeOf(pid) {
+    if (!isLinux)
+        return null;
+    try {
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        // Fields after the command name (which may contain spaces and parentheses): state is field 3, starttime 22.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const started = Number(fields[19]);
+        return Number.isFinite(started) ? started : null;
+    }
+    catch {
+        return null;
+    }
+}
 /** The command line of a pid, for the report; '' when it cannot be read. */
 async function commandLine(pid, platform = process.platform) {
     if (platform === 'win32') {
@@ -8451,6 +8910,643 @@ async function commandLine(pid, platform = process.platform) {
     }
     catch {
         return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/server/server-log.ts
+// Captures what the server prints: everything to a log file, the last lines in memory for the report.
+
+
+const MAX_LINE_CHARS = 4096;
+class ServerLog {
+    path;
+    keepLines;
+    lines = [];
+    partial = '';
+    file;
+    constructor(path, keepLines = 200) {
+        this.path = path;
+        this.keepLines = keepLines;
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        this.file = (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'w' });
+        // A full disk must not crash the gate; the in-memory tail still works.
+        this.file.on('error', () => { });
+    }
+    /** Feeds a stream of the server's output into the log. */
+    attach(stream) {
+        stream?.on('data', (chunk) => this.write(chunk));
+    }
+    write(chunk) {
+        this.file.write(chunk);
+        const parts = (this.partial + chunk.toString('utf8')).split(/\r?\n/);
+        this.partial = parts.pop() ?? '';
+        if (this.partial.length > MAX_LINE_CHARS) {
+            this.push(this.partial);
+            this.partial = '';
+        }
+        for (const line of parts)
+            this.push(line);
+    }
+    push(line) {
+        this.lines.push(line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}… [line cut]` : line);
+        if (this.lines.length > this.keepLines)
+            this.lines.shift();
+    }
+    /** The last lines printed, including an unfinished last line. */
+    tail(n = this.keepLines) {
+        const all = this.partial === '' ? this.lines : [...this.lines, this.partial];
+        return all.slice(-n);
+    }
+    /** Flushes and closes the file. */
+    close() {
+        return new Promise((resolve) => this.file.end(resolve));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/server/server-process.ts
+// The launched server: the one place that spawns it, watches it exit, and tears its whole tree down.
+
+
+
+
+/**
+ * How the command is spawned on `platform`. POSIX: through /bin/sh, in its own process group (detached), so one
+ * signal reaches the shell and everything it started. Windows: through cmd.exe (shell: true), and not detached:
+ * Windows has no process groups, and a detached child would get a console window of its own.
+ */
+function spawnOptionsFor(platform) {
+    return { shell: true, detached: platform !== 'win32', windowsHide: true };
+}
+/**
+ * What ending the tree takes on `platform`. POSIX: the signal to the root's process group, then to every pid of
+ * the tree, for descendants that left the group (setsid, daemons). Windows has neither signals nor groups
+ * (process.kill(-pid) is invalid there, and any signal is TerminateProcess): one `taskkill /T /F` for the root
+ * and every live pid of the tree, /T for their descendants, /F because console programs ignore the polite
+ * request, so SIGTERM and SIGKILL are the same there and shutdown-grace-s does not apply.
+ */
+function killPlan(platform, rootPid, pids, signal) {
+    const others = [...new Set(pids)].filter((pid) => pid !== rootPid);
+    if (platform === 'win32') {
+        return [{ kind: 'taskkill', args: ['/T', '/F', ...[rootPid, ...others].flatMap((pid) => ['/PID', String(pid)])] }];
+    }
+    return [{ kind: 'signal', pid: -rootPid, signal }, ...[rootPid, ...others].map((pid) => ({ kind: 'signal', pid, signal }))];
+}
+class ServerProcess {
+    child;
+    log;
+    pid;
+    /**
+     * Every pid ever seen in the tree with its start time, so teardown can prove that none survived, and never signals
+     * or reports a pid that the system has since given to an unrelated process (null: the platform cannot tell).
+     */
+    seen = new Map();
+    /** Resolves when the root process exits, for whatever reason. */
+    exited;
+    exitInfo = null;
+    stopping = false;
+    constructor(child, log, pid) {
+        this.child = child;
+        this.log = log;
+        this.pid = pid;
+        this.remember(pid);
+        this.exited = new Promise((resolve) => {
+            child.once('exit', (code, signal) => {
+                this.exitInfo = { code, signal };
+                resolve(this.exitInfo);
+            });
+        });
+        log.attach(child.stdout);
+        log.attach(child.stderr);
+    }
+    /** Starts the command through a shell in its own process group, output captured to the log. */
+    static async launch(options) {
+        const log = new ServerLog(options.logPath);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(options.command, {
+            ...spawnOptionsFor(process.platform),
+            cwd: options.cwd,
+            env: { ...process.env, ...options.env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const pid = await new Promise((resolve, reject) => {
+            child.once('spawn', () => resolve(child.pid));
+            child.once('error', (err) => reject(new Error(`could not start server-command in '${options.cwd}': ${err.message}`)));
+        }).catch(async (err) => {
+            await log.close();
+            throw err;
+        });
+        return new ServerProcess(child, log, pid);
+    }
+    /** Every pid seen in the tree so far. */
+    get pidsSeen() {
+        return new Set(this.seen.keys());
+    }
+    /** True once stop() began: an exit after that is ours, not a crash. */
+    get isStopping() {
+        return this.stopping;
+    }
+    /** The tree as it is now (root first), remembered in pidsSeen. */
+    async tree() {
+        const pids = this.exitInfo ? await this.orphansOfGroup() : await listTree(this.pid);
+        for (const pid of pids)
+            this.remember(pid);
+        return pids;
+    }
+    /**
+     * SIGTERM the process group and every known pid, wait up to `graceMs`, then SIGKILL what is left.
+     * Returns the pids of the tree still alive afterwards (empty on success).
+     */
+    async stop(graceMs) {
+        this.stopping = true;
+        await this.tree();
+        await this.signalAll('SIGTERM');
+        if (!(await this.waitAllDead(graceMs))) {
+            await this.tree();
+            await this.signalAll('SIGKILL');
+            await this.waitAllDead(2000);
+        }
+        this.child.stdout?.destroy();
+        this.child.stderr?.destroy();
+        await this.log.close();
+        return this.survivors();
+    }
+    /** Pids of the tree that are still alive and still the processes we saw (not a pid reused since). */
+    async survivors() {
+        const alive = [];
+        for (const [pid, started] of this.seen) {
+            if (!(await isAlive(pid)))
+                continue;
+            if (isSameProcess(started, startTimeOf(pid)))
+                alive.push(pid);
+        }
+        return alive;
+    }
+    remember(pid) {
+        if (!this.seen.has(pid))
+            this.seen.set(pid, startTimeOf(pid));
+    }
+    /** Carries out the kill plan for the tree; waits for taskkill to finish, so the wait for the dead starts after it. */
+    async signalAll(signal) {
+        // Only pids that are still ours: a pid seen earlier may belong to an unrelated process by now.
+        const pids = await this.survivors();
+        // Nothing of ours is left: the group is gone too, and its id may name someone else's group by now.
+        if (pids.length === 0)
+            return;
+        for (const step of killPlan(process.platform, this.pid, pids, signal)) {
+            if (step.kind === 'taskkill') {
+                // It exits non-zero when one of the pids is gone already; the wait that follows judges the outcome.
+                await new Promise((resolve) => (0,external_node_child_process_namespaceObject.execFile)('taskkill', step.args, { windowsHide: true, timeout: 10_000 }, () => resolve()));
+                continue;
+            }
+            try {
+                process.kill(step.pid, step.signal);
+            }
+            catch {
+                // Already gone.
+            }
+        }
+    }
+    async waitAllDead(timeoutMs) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+            if ((await this.survivors()).length === 0 && this.exitInfo)
+                return true;
+            if (Date.now() >= deadline)
+                return false;
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(25);
+        }
+    }
+    /** After the root died, its orphans are re-parented; the known pids still alive are the tree. */
+    async orphansOfGroup() {
+        const alive = await this.survivors();
+        const all = new Set();
+        for (const pid of alive)
+            for (const p of await listTree(pid))
+                all.add(p);
+        return [...all];
+    }
+}
+/**
+ * Is the process now at a pid the one recorded earlier? Start times differ when the pid was reused; where the
+ * platform cannot tell (null on either side) a live pid counts as the same.
+ */
+function isSameProcess(recorded, now) {
+    return recorded === null || now === null || recorded === now;
+}
+
+;// CONCATENATED MODULE: ./src/server/handle.ts
+// The server a run measures, launched or attached, behind one interface: its pid, its tree, and how it ends.
+
+
+/** A server the gate started: the process tree is its to end. */
+class LaunchedServer {
+    process;
+    mode = 'launch';
+    constructor(process) {
+        this.process = process;
+    }
+    /** Spawns the command (see ServerProcess.launch). */
+    static async launch(options) {
+        return new LaunchedServer(await ServerProcess.launch(options));
+    }
+    get pid() {
+        return this.process.pid;
+    }
+    get logPath() {
+        return this.process.log.path;
+    }
+    tree() {
+        return this.process.tree();
+    }
+    pidsSeen() {
+        return [...this.process.pidsSeen];
+    }
+    onUnexpectedExit(listener) {
+        const child = this.process;
+        void child.exited.then((exit) => {
+            if (!child.isStopping)
+                listener(exit);
+        });
+    }
+    stop(graceMs) {
+        return this.process.stop(graceMs);
+    }
+    logTail() {
+        return this.process.log.tail();
+    }
+}
+/** A server that was running before the gate and keeps running after it. */
+class AttachedServer {
+    pid;
+    mode = 'attach';
+    logPath = null;
+    seen = new Set();
+    constructor(pid) {
+        this.pid = pid;
+    }
+    async tree() {
+        if (this.pid === null)
+            return [];
+        const pids = await listTree(this.pid);
+        // Re-listed on every call: a server that forks per connection shows new children all run long.
+        for (const pid of pids)
+            this.seen.add(pid);
+        return pids;
+    }
+    pidsSeen() {
+        return [...this.seen];
+    }
+    onUnexpectedExit() {
+        // Not our child: its exit shows up as a tree that is empty, and as failed connections.
+    }
+    async stop() {
+        return [];
+    }
+    logTail() {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/phases/context.ts
+// One run's shared state: the clock, the stop, the server, the measurements so far. Every phase reads and fills it.
+
+
+
+
+
+/** Thrown inside a phase to end the run early with a reason; the runner catches it. */
+class StopRun extends Error {
+    info;
+    constructor(info) {
+        super(info.message);
+        this.info = info;
+    }
+}
+/** The idle window the baseline needs: at least 500 ms and three samples. */
+function baselineWindowMs(sampleIntervalMs) {
+    return Math.max(500, 3 * sampleIntervalMs);
+}
+class RunContext {
+    config;
+    origin = performance.now();
+    startedAt = new Date().toISOString();
+    /** Aborts everything in flight when the run stops; connections listen to it. */
+    signal;
+    controller = new AbortController();
+    stopInfo = null;
+    current = 'startup';
+    phases = [];
+    progress;
+    launcher;
+    serverLogPath;
+    server = null;
+    /** Where and how every connection of the run connects; set once the server accepted a handshake. */
+    target = null;
+    sampler = null;
+    exactSignals = null;
+    serverInfo;
+    results;
+    constructor(config, options = {}) {
+        this.config = config;
+        this.progress = options.progress ?? (() => { });
+        this.launcher = options.launcher ?? ((launch) => LaunchedServer.launch(launch));
+        this.serverLogPath = options.serverLogPath ?? config.server.logPath ?? 'server.log';
+        this.signal = this.controller.signal;
+        // Every connection in flight listens to this one signal: hundreds of clients are by design, not a leak.
+        (0,external_node_events_namespaceObject.setMaxListeners)(0, this.signal);
+        const launching = config.server.command !== null;
+        this.serverInfo = {
+            mode: launching ? 'launch' : 'attach',
+            command: config.server.command,
+            url: config.client.url,
+            pid: config.server.pid,
+            pidSource: config.server.pid !== null ? 'server-pid' : null,
+            readyAfterMs: null,
+            exit: null,
+            logPath: null,
+            logTail: [],
+            pidsSeen: [],
+            processes: [],
+            survivors: [],
+        };
+        const enabled = (id) => config.scenarios.includes(id);
+        this.results = {
+            flapping: emptyLoadResult(loadSpecOf(config, 'flapping'), enabled('flapping')),
+            leak: emptyLoadResult(loadSpecOf(config, 'leak'), enabled('leak')),
+            recovery: emptyRecoveryResult(config.recovery, enabled('recovery')),
+            trendPoints: [],
+        };
+    }
+    /** Milliseconds since the run started. */
+    elapsed() {
+        return Math.round(performance.now() - this.origin);
+    }
+    get phase() {
+        return this.current;
+    }
+    get stopped() {
+        return this.stopInfo;
+    }
+    /** Ends the run early; the first reason wins, later ones (teardown noise) are ignored. */
+    stop(reason, message) {
+        if (this.stopInfo)
+            return;
+        this.stopInfo = { phase: this.current, reason, message };
+        this.controller.abort(new StopRun(this.stopInfo));
+    }
+    /** Records a stop that a phase threw, unless an earlier one was recorded. */
+    recordStop(info) {
+        if (!this.stopInfo)
+            this.stopInfo = info;
+        if (!this.controller.signal.aborted)
+            this.controller.abort(new StopRun(info));
+    }
+    throwIfStopped() {
+        if (this.stopInfo)
+            throw new StopRun(this.stopInfo);
+    }
+    /** Closes the current phase's span and opens the next one. */
+    enter(name, line) {
+        this.close();
+        this.phases.push({ name, startMs: this.elapsed(), endMs: this.elapsed() });
+        this.current = name;
+        if (line)
+            this.progress(`▶ ${name}: ${line}`);
+    }
+    /** Closes the last phase's span (the run is over). */
+    close() {
+        const last = this.phases.at(-1);
+        if (last)
+            last.endMs = this.elapsed();
+    }
+    /** Waits ms unless the run stops meanwhile; never throws (the runner checks the stop after each phase). */
+    async idle(ms) {
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal: this.signal }).catch(() => undefined);
+    }
+    /** The target; only phases after startup may ask for it. */
+    requireTarget() {
+        if (!this.target)
+            throw new Error(`phase ${this.current} needs the server's target, which startup sets`);
+        return this.target;
+    }
+    /** Everything measured so far, for the report. */
+    measurements() {
+        return { server: this.serverInfo, stopped: this.stopInfo, phases: this.phases, ...this.results };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/phases/baseline.ts
+// Baseline: an idle window after warm-up; its memory is what growth is measured from, and the exact signals' start.
+
+
+
+
+const baseline = {
+    name: 'baseline',
+    enabled: () => true,
+    describe: (config) => `${baselineWindowMs(config.sampleIntervalMs)} ms idle`,
+    async run(run) {
+        await run.idle(baselineWindowMs(run.config.sampleIntervalMs));
+        if (run.stopped)
+            return;
+        await run.sampler?.sampleOnce();
+        const server = run.server;
+        const tree = server && server.pid !== null ? () => server.tree() : null;
+        run.exactSignals = new ExactSignals(run.config, portOf(run.requireTarget().url), tree);
+        await run.exactSignals.readBaseline();
+        const rss = median(run.sampler?.samples.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes) ?? []);
+        if (rss !== null)
+            run.results.trendPoints.push({ connections: 0, rssBytes: rss });
+    },
+};
+
+;// CONCATENATED MODULE: ./src/phases/cooldown.ts
+// Cooldown: idle after the load; what the server still holds then is what it retained.
+const cooldown = {
+    name: 'cooldown',
+    enabled: () => true,
+    describe: (config) => `${config.cooldownMs} ms idle`,
+    async run(run) {
+        await run.idle(run.config.cooldownMs);
+        if (run.stopped)
+            return;
+        await run.sampler?.sampleOnce();
+        await run.exactSignals?.readAfter();
+    },
+};
+
+;// CONCATENATED MODULE: ./src/phases/flapping.ts
+// Flapping: one client that connects, holds, closes and pauses, cycle after cycle.
+
+const flapping = {
+    name: 'flapping',
+    enabled: (config) => config.scenarios.includes('flapping'),
+    describe: (config) => `${config.flapping.cycles} cycles, hold ${config.flapping.holdMs} ms, pause ${config.flapping.pauseMs} ms`,
+    async run(run) {
+        run.results.flapping = await runLoad(loadSpecOf(run.config, 'flapping'), run.requireTarget(), run.signal);
+        run.progress(`  ${loadLine(run.results.flapping)}`);
+    },
+};
+
+;// CONCATENATED MODULE: ./src/phases/leak.ts
+// Leak prevention: concurrent clients in rounds, some cut abruptly; memory is read after each round for the trend.
+
+
+
+const leak = {
+    name: 'leak',
+    enabled: (config) => config.scenarios.includes('leak'),
+    describe: ({ leak: l }) => `${l.clients} clients x ${l.cycles} cycles in ${l.rounds} rounds, ${Math.round(l.abruptRatio * 100)} % abrupt`,
+    async run(run) {
+        const before = run.results.flapping.attempts;
+        const spec = {
+            ...loadSpecOf(run.config, 'leak'),
+            onRound: async (_round, attempts) => {
+                const rss = await settledRss(run);
+                if (rss !== null)
+                    run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss });
+            },
+        };
+        // runLoad returns what it counted even when the run stops mid-way (in a round or in a settle window).
+        run.results.leak = await runLoad(spec, run.requireTarget(), run.signal);
+        run.progress(`  ${loadLine(run.results.leak)}`);
+    },
+};
+/** Waits half a baseline window and returns the median RSS sampled in it: one point of the leak trend. */
+async function settledRss(run) {
+    const sampler = run.sampler;
+    if (!sampler)
+        return null;
+    const from = performance.now() - run.origin;
+    await run.idle(baselineWindowMs(run.config.sampleIntervalMs) / 2);
+    if (run.stopped)
+        return null;
+    await sampler.sampleOnce();
+    return median(sampler.samples.filter((s) => s.tMs >= from).map((s) => s.rssBytes));
+}
+
+;// CONCATENATED MODULE: ./src/phases/recovery.ts
+// Recovery: after the storm, one stable connection must answer pings and test messages.
+
+const recovery_recovery = {
+    name: 'recovery',
+    enabled: (config) => config.scenarios.includes('recovery'),
+    describe: ({ recovery: r }) => `${r.pings} pings, ${r.messages} messages, expect ${describeExpect(r.expect)}`,
+    async run(run) {
+        const result = await runRecovery(run.config.recovery, run.requireTarget(), run.signal);
+        run.results.recovery = result;
+        run.progress(`  ${result.problems.length === 0 ? 'recovered' : result.problems.join('; ')}`);
+    },
+};
+
+// EXTERNAL MODULE: ./node_modules/pidusage/index.js
+var pidusage = __nccwpck_require__(636);
+var pidusage_default = /*#__PURE__*/__nccwpck_require__.n(pidusage);
+;// CONCATENATED MODULE: ./src/probe/sampler.ts
+// Samples the server tree's memory (summed RSS) and CPU at a fixed interval through the whole run.
+
+
+class ResourceSampler {
+    options;
+    samples = [];
+    timer = null;
+    running = null;
+    stopped = false;
+    /** Linux: CPU time of each pid of the tree at the last reading, for the CPU share since then. */
+    cpuSeen = new Map();
+    constructor(options) {
+        this.options = options;
+    }
+    /** Primes CPU readings (pidusage's first one per pid is always 0), takes a first sample, then samples on. */
+    async start() {
+        await this.read(await this.options.listTree());
+        await this.sampleOnce();
+        this.schedule();
+    }
+    /** Takes one sample now, outside the schedule (e.g. at a phase boundary). */
+    async sampleOnce() {
+        const pids = await this.options.listTree();
+        if (pids.length === 0)
+            return null;
+        const usage = await this.read(pids);
+        if (usage.length === 0)
+            return null;
+        const sample = {
+            tMs: Math.round(performance.now() - this.options.originMs),
+            phase: this.options.phase(),
+            rssBytes: usage.reduce((sum, u) => sum + u.memory, 0),
+            cpuPercent: Math.round(usage.reduce((sum, u) => sum + u.cpu, 0) * 10) / 10,
+            processes: usage.length,
+        };
+        this.samples.push(sample);
+        return sample;
+    }
+    /** Stops sampling, waits for a sample in flight, and releases pidusage's per-pid history. */
+    async stop() {
+        this.stopped = true;
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = null;
+        await this.running;
+        pidusage_default().clear();
+    }
+    schedule() {
+        if (this.stopped)
+            return;
+        this.timer = setTimeout(() => {
+            this.running = this.sampleOnce()
+                .then(() => undefined)
+                .catch(() => undefined)
+                .finally(() => this.schedule());
+        }, this.options.intervalMs);
+    }
+    /**
+     * Usage of each pid still alive (a pid that died between listing and reading is skipped). On Linux straight from
+     * /proc and synchronously: two reads of kernel memory per pid take microseconds, where pidusage's threadpool round
+     * trips cost ~1 ms of CPU per sample in an otherwise idle gate (npm run bench: sampler cost).
+     */
+    async read(pids) {
+        if (pids.length === 0)
+            return [];
+        if (process.platform === 'linux') {
+            const now = performance.now();
+            const usage = [];
+            for (const pid of pids) {
+                let stat;
+                let status;
+                try {
+                    stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+                    status = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/status`, 'utf8');
+                }
+                catch {
+                    continue;
+                }
+                // utime and stime, in clock ticks of USER_HZ: 100 on every architecture Node runs on (only alpha and ia64 differ).
+                const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+                const cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
+                // A zombie has no VmRSS line: it holds no memory (pidusage reported 0 for it too).
+                const rssKb = /^VmRSS:\s+(\d+)/m.exec(status)?.[1];
+                const last = this.cpuSeen.get(pid);
+                this.cpuSeen.set(pid, { cpuMs, atMs: now });
+                usage.push({
+                    memory: rssKb === undefined ? 0 : Number(rssKb) * 1024,
+                    cpu: last && now > last.atMs ? ((cpuMs - last.cpuMs) / (now - last.atMs)) * 100 : 0,
+                });
+            }
+            // Only the pids of the tree as it is now are kept: the map never outgrows the tree.
+            for (const pid of this.cpuSeen.keys())
+                if (!pids.includes(pid))
+                    this.cpuSeen.delete(pid);
+            return usage;
+        }
+        try {
+            const stats = (await pidusage_default()(pids));
+            return Object.values(stats).filter((s) => s !== null && s !== undefined);
+        }
+        catch {
+            // One dead pid can fail the whole batch on some platforms: read them one by one.
+            const each = await Promise.all(pids.map((pid) => pidusage_default()(pid).catch(() => null)));
+            return each.filter((s) => s !== null);
+        }
     }
 }
 
@@ -8477,7 +9573,10 @@ function firstPid(text, exclude) {
 function portOwnerCommand(platform, port) {
     const p = String(Math.trunc(port));
     if (platform === 'win32') {
-        return ['powershell.exe', powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`)];
+        return [
+            'powershell.exe',
+            powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`),
+        ];
     }
     return ['lsof', ['-nP', `-iTCP:${p}`, '-sTCP:LISTEN', '-t']];
 }
@@ -8584,205 +9683,147 @@ function tlsFailureText(url, message) {
     return `the TLS handshake with ${url} failed: ${message} (${hint})`;
 }
 
-;// CONCATENATED MODULE: ./src/server/server-log.ts
-// Captures what the server prints: everything to a log file, the last lines in memory for the report.
-
-
-const MAX_LINE_CHARS = 4096;
-class ServerLog {
-    path;
-    keepLines;
-    lines = [];
-    partial = '';
-    file;
-    constructor(path, keepLines = 200) {
-        this.path = path;
-        this.keepLines = keepLines;
-        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        this.file = (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'w' });
-        // A full disk must not crash the gate; the in-memory tail still works.
-        this.file.on('error', () => { });
-    }
-    /** Feeds a stream of the server's output into the log. */
-    attach(stream) {
-        stream?.on('data', (chunk) => this.write(chunk));
-    }
-    write(chunk) {
-        this.file.write(chunk);
-        const parts = (this.partial + chunk.toString('utf8')).split(/\r?\n/);
-        this.partial = parts.pop() ?? '';
-        if (this.partial.length > MAX_LINE_CHARS) {
-            this.push(this.partial);
-            this.partial = '';
-        }
-        for (const line of parts)
-            this.push(line);
-    }
-    push(line) {
-        this.lines.push(line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}… [line cut]` : line);
-        if (this.lines.length > this.keepLines)
-            this.lines.shift();
-    }
-    /** The last lines printed, including an unfinished last line. */
-    tail(n = this.keepLines) {
-        const all = this.partial === '' ? this.lines : [...this.lines, this.partial];
-        return all.slice(-n);
-    }
-    /** Flushes and closes the file. */
-    close() {
-        return new Promise((resolve) => this.file.end(resolve));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/server/server-process.ts
-// The launched server: the one place that spawns it, watches it exit, and tears its whole tree down.
+;// CONCATENATED MODULE: ./src/phases/startup.ts
+// Startup: the address, the server (launched or attached), the first handshake, the tree and its sampler.
 
 
 
 
-/**
- * How the command is spawned on `platform`. POSIX: through /bin/sh, in its own process group (detached), so one
- * signal reaches the shell and everything it started. Windows: through cmd.exe (shell: true), and not detached:
- * Windows has no process groups, and a detached child would get a console window of its own.
- */
-function spawnOptionsFor(platform) {
-    return { shell: true, detached: platform !== 'win32', windowsHide: true };
-}
-/**
- * What ending the tree takes on `platform`. POSIX: the signal to the root's process group, then to every pid of
- * the tree, for descendants that left the group (setsid, daemons). Windows has neither signals nor groups
- * (process.kill(-pid) is invalid there, and any signal is TerminateProcess): one `taskkill /T /F` for the root
- * and every live pid of the tree, /T for their descendants, /F because console programs ignore the polite
- * request, so SIGTERM and SIGKILL are the same there and shutdown-grace-s does not apply.
- */
-function killPlan(platform, rootPid, pids, signal) {
-    const others = [...new Set(pids)].filter((pid) => pid !== rootPid);
-    if (platform === 'win32') {
-        return [{ kind: 'taskkill', args: ['/T', '/F', ...[rootPid, ...others].flatMap((pid) => ['/PID', String(pid)])] }];
+
+
+
+
+
+const startup = {
+    name: 'startup',
+    enabled: () => true,
+    async run(run) {
+        const { config } = run;
+        const launching = config.server.command !== null;
+        const url = launching ? await launch(run) : attachTo(run);
+        const ready = await handshake(run, targetOf(config, url));
+        run.target = ready.target;
+        run.serverInfo.readyAfterMs = Math.round(ready.afterMs);
+        const attempts = `${ready.attempts} handshake attempt${ready.attempts === 1 ? '' : 's'}`;
+        run.progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${attempts})`);
+        if (!launching)
+            await findAttachedPid(run, url);
+        await startSampling(run);
+    },
+};
+/** Picks the port, refuses a port already taken, spawns the command and watches it for an early exit. */
+async function launch(run) {
+    const { config } = run;
+    let url = config.client.url;
+    const env = { ...config.server.env };
+    if (portOf(url) === 0) {
+        const port = await pickFreePort();
+        url = withPort(url, port);
+        env.PORT ??= String(port);
     }
-    return [{ kind: 'signal', pid: -rootPid, signal }, ...[rootPid, ...others].map((pid) => ({ kind: 'signal', pid, signal }))];
-}
-class ServerProcess {
-    child;
-    log;
-    pid;
-    /** Every pid ever seen in the tree, so teardown can prove that none survived. */
-    pidsSeen = new Set();
-    /** Resolves when the root process exits, for whatever reason. */
-    exited;
-    exitInfo = null;
-    stopping = false;
-    constructor(child, log, pid) {
-        this.child = child;
-        this.log = log;
-        this.pid = pid;
-        this.pidsSeen.add(pid);
-        this.exited = new Promise((resolve) => {
-            child.once('exit', (code, signal) => {
-                this.exitInfo = { code, signal };
-                resolve(this.exitInfo);
-            });
+    run.serverInfo.url = url;
+    const squatter = await existingListener(url);
+    if (squatter) {
+        throw new StopRun({
+            phase: 'startup',
+            reason: 'startup-failed',
+            message: `something already answers on ${squatter}: stop it or choose another port in 'url' (the gate would test the wrong process)`,
         });
-        log.attach(child.stdout);
-        log.attach(child.stderr);
     }
-    /** Starts the command through a shell in its own process group, output captured to the log. */
-    static async launch(options) {
-        const log = new ServerLog(options.logPath);
-        const child = (0,external_node_child_process_namespaceObject.spawn)(options.command, {
-            ...spawnOptionsFor(process.platform),
-            cwd: options.cwd,
-            env: { ...process.env, ...options.env },
-            stdio: ['ignore', 'pipe', 'pipe'],
+    const logPath = run.serverLogPath;
+    run.serverInfo.logPath = logPath;
+    run.progress(`▶ startup: launching \`${config.server.command}\` (log: ${logPath})`);
+    const server = await run.launcher({ command: config.server.command, cwd: (0,external_node_path_namespaceObject.resolve)(config.server.workingDirectory), env, logPath });
+    run.server = server;
+    run.serverInfo.pid = server.pid;
+    run.serverInfo.pidSource = 'launched';
+    server.onUnexpectedExit((exit) => {
+        run.serverInfo.exit = { ...exit, phase: run.phase, atMs: run.elapsed() };
+        run.stop('crash', `the server exited during ${run.phase} with ${describeExit(exit)}`);
+    });
+    return url;
+}
+function attachTo(run) {
+    run.progress(`▶ startup: attaching to ${run.config.client.url}`);
+    return run.config.client.url;
+}
+function targetOf(config, url) {
+    return {
+        url,
+        headers: config.client.headers,
+        subprotocols: config.client.subprotocols,
+        connectTimeoutMs: config.client.connectTimeoutMs,
+        closeTimeoutMs: config.client.closeTimeoutMs,
+        ca: config.client.ca,
+        rejectUnauthorized: !config.client.insecureTls,
+    };
+}
+async function handshake(run, target) {
+    try {
+        return await waitForHandshake(target, {
+            timeoutMs: run.config.server.startupTimeoutMs,
+            signal: run.signal,
+            gaveUp: () => (run.serverInfo.exit ? `the server exited before accepting a handshake (${describeExit(run.serverInfo.exit)})` : null),
         });
-        const pid = await new Promise((resolve, reject) => {
-            child.once('spawn', () => resolve(child.pid));
-            child.once('error', (err) => reject(new Error(`could not start server-command in '${options.cwd}': ${err.message}`)));
-        }).catch(async (err) => {
-            await log.close();
-            throw err;
-        });
-        return new ServerProcess(child, log, pid);
     }
-    /** Exit status once the root has exited; null while it runs. */
-    get exit() {
-        return this.exitInfo;
-    }
-    /** True once stop() began: an exit after that is ours, not a crash. */
-    get isStopping() {
-        return this.stopping;
-    }
-    /** The tree as it is now (root first), remembered in pidsSeen. */
-    async tree() {
-        const pids = this.exitInfo ? await this.orphansOfGroup() : await listTree(this.pid);
-        for (const pid of pids)
-            this.pidsSeen.add(pid);
-        return pids;
-    }
-    /**
-     * SIGTERM the process group and every known pid, wait up to `graceMs`, then SIGKILL what is left.
-     * Returns the pids of the tree still alive afterwards (empty on success).
-     */
-    async stop(graceMs) {
-        this.stopping = true;
-        await this.tree();
-        await this.signalAll('SIGTERM');
-        if (!(await this.waitAllDead(graceMs))) {
-            await this.tree();
-            await this.signalAll('SIGKILL');
-            await this.waitAllDead(2000);
+    catch (err) {
+        if (err instanceof NotReadyError && !run.stopped) {
+            throw new StopRun({ phase: 'startup', reason: run.serverInfo.exit ? 'crash' : 'startup-failed', message: err.message });
         }
-        this.child.stdout?.destroy();
-        this.child.stderr?.destroy();
-        await this.log.close();
-        return this.survivors();
-    }
-    /** Pids of the tree that are still alive. */
-    async survivors() {
-        const alive = [];
-        for (const pid of this.pidsSeen)
-            if (await isAlive(pid))
-                alive.push(pid);
-        return alive;
-    }
-    /** Carries out the kill plan for the tree; waits for taskkill to finish, so the wait for the dead starts after it. */
-    async signalAll(signal) {
-        // Windows reuses pids soon: only pids still alive are named to taskkill (POSIX signals every pid seen, as before).
-        const pids = process.platform === 'win32' ? await this.survivors() : [...this.pidsSeen];
-        for (const step of killPlan(process.platform, this.pid, pids, signal)) {
-            if (step.kind === 'taskkill') {
-                // It exits non-zero when one of the pids is gone already; the wait that follows judges the outcome.
-                await new Promise((resolve) => (0,external_node_child_process_namespaceObject.execFile)('taskkill', step.args, { windowsHide: true, timeout: 10_000 }, () => resolve()));
-                continue;
-            }
-            try {
-                process.kill(step.pid, step.signal);
-            }
-            catch {
-                // Already gone.
-            }
-        }
-    }
-    async waitAllDead(timeoutMs) {
-        const deadline = Date.now() + timeoutMs;
-        for (;;) {
-            if ((await this.survivors()).length === 0 && this.exitInfo)
-                return true;
-            if (Date.now() >= deadline)
-                return false;
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(25);
-        }
-    }
-    /** After the root died, its orphans are re-parented; the known pids still alive are the tree. */
-    async orphansOfGroup() {
-        const alive = await this.survivors();
-        const all = new Set();
-        for (const pid of alive)
-            for (const p of await listTree(pid))
-                all.add(p);
-        return [...all];
+        throw err;
     }
 }
+/** Attach mode: the pid given, or the owner of the listening port. */
+async function findAttachedPid(run, url) {
+    if (run.serverInfo.pid === null) {
+        const owner = await findPortOwner(portOf(url));
+        if (owner !== null) {
+            run.serverInfo.pid = owner;
+            run.serverInfo.pidSource = 'port-owner';
+        }
+    }
+    run.server = new AttachedServer(run.serverInfo.pid);
+}
+/** Lists the tree once for the report, then samples it for the rest of the run. */
+async function startSampling(run) {
+    const server = run.server;
+    if (!server || server.pid === null)
+        return;
+    const tree = await server.tree();
+    run.serverInfo.processes = await Promise.all(tree.map(async (pid) => ({ pid, command: await commandLine(pid) })));
+    run.sampler = new ResourceSampler({
+        intervalMs: run.config.sampleIntervalMs,
+        listTree: () => server.tree(),
+        phase: () => run.phase,
+        originMs: run.origin,
+    });
+    await run.sampler.start();
+}
+
+;// CONCATENATED MODULE: ./src/phases/warmup.ts
+// Warm-up: a few connections before the idle baseline, so the baseline is not a cold start's.
+
+const warmup = {
+    name: 'warmup',
+    enabled: (config) => config.warmupConnections > 0,
+    describe: (config) => `${config.warmupConnections} connections`,
+    async run(run) {
+        const spec = { id: 'flapping', clients: 1, cyclesPerClient: run.config.warmupConnections, holdMs: 0, pauseMs: 0 };
+        await runLoad(spec, run.requireTarget(), run.signal);
+    },
+};
+
+;// CONCATENATED MODULE: ./src/phases/index.ts
+// The phase table: the order a run goes through. A new scenario is one module and one row here.
+
+
+
+
+
+
+
+const phases_PHASES = [startup, warmup, baseline, flapping, leak, cooldown, recovery_recovery];
+
 
 ;// CONCATENATED MODULE: ./src/version.ts
 // The gate's name and version, as reports and the CLI state them (a test keeps it equal to package.json).
@@ -8791,314 +9832,141 @@ const TOOL_VERSION = '0.1.0';
 /** Where the README lives; warnings link to its sections. */
 const TOOL_REPOSITORY_URL = 'https://github.com/ws-resilience-gate/ws-resilience-gate';
 
-;// CONCATENATED MODULE: ./src/gate.ts
-// Runs the phases in order under one AbortSignal and one deadline, always tears down, returns the Report.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Windows of samples the baseline needs: at least 500 ms and three samples. */
-function baselineWindowMs(sampleIntervalMs) {
-    return Math.max(500, 3 * sampleIntervalMs);
+;// CONCATENATED MODULE: ./src/analysis/trend.ts
+// Least-squares fit of retained memory against connections made: the leak per connection (pure).
+/**
+ * Slope (KB per connection) and its standard error; null where too few points. With four or more
+ * readings the one at the baseline is left out: a clean server's memory grows fastest over its first
+ * connections (allocator and JIT warm-up), and that growth is not a leak.
+ */
+function fitTrend(all) {
+    const skipped = all.length >= 4 ? 1 : 0;
+    const points = all.slice(skipped);
+    const n = points.length;
+    const round = (v) => Math.round(v * 100) / 100;
+    const xs = points.map((p) => p.connections);
+    const ys = points.map((p) => p.rssBytes / 1024);
+    const meanX = xs.reduce((s, x) => s + x, 0) / (n || 1);
+    const meanY = ys.reduce((s, y) => s + y, 0) / (n || 1);
+    const sxx = xs.reduce((s, x) => s + (x - meanX) ** 2, 0);
+    if (n < 2 || sxx === 0)
+        return { points: all, skipped, kbPerConnection: null, standardErrorKb: null };
+    const slope = xs.reduce((s, x, i) => s + (x - meanX) * (ys[i] - meanY), 0) / sxx;
+    if (n < 3)
+        return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: null };
+    const intercept = meanY - slope * meanX;
+    const residuals = xs.reduce((s, x, i) => s + (ys[i] - (intercept + slope * x)) ** 2, 0);
+    return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx)) };
 }
-/** Thrown inside the run to end it early with a reason; never escapes runGate. */
-class StopRun extends Error {
-    info;
-    constructor(info) {
-        super(info.message);
-        this.info = info;
+
+;// CONCATENATED MODULE: ./src/analysis/memory.ts
+// Memory figures from the samples of a run: baseline, peak, retained and growth (pure).
+
+
+const LOAD_PHASES = ['flapping', 'leak'];
+/**
+ * baseline = median of the baseline window; peak = max during load; retained = median of the
+ * cooldown window (or the first sample after load when there was no cooldown sample).
+ */
+function analyzeMemory(samples, sampleIntervalMs, trendPoints = []) {
+    const inPhase = (phases) => samples.filter((s) => phases.includes(s.phase));
+    const baselineBytes = median(inPhase(['baseline']).map((s) => s.rssBytes));
+    const load = inPhase(LOAD_PHASES);
+    const peakBytes = load.length === 0 ? null : Math.max(...load.map((s) => s.rssBytes));
+    let retainedBytes = median(inPhase(['cooldown']).map((s) => s.rssBytes));
+    if (retainedBytes === null && load.length > 0) {
+        const lastLoad = samples.lastIndexOf(load[load.length - 1]);
+        retainedBytes = samples[lastLoad + 1]?.rssBytes ?? null;
     }
+    const retainedGrowthBytes = baselineBytes !== null && retainedBytes !== null ? retainedBytes - baselineBytes : null;
+    const peakGrowthBytes = baselineBytes !== null && peakBytes !== null ? peakBytes - baselineBytes : null;
+    return {
+        measured: baselineBytes !== null,
+        ...(baselineBytes === null
+            ? { reason: samples.length === 0 ? 'no sample of the server tree was taken' : 'no baseline sample before the load' }
+            : {}),
+        sampleIntervalMs,
+        samples,
+        baselineBytes,
+        peakBytes,
+        retainedBytes,
+        retainedGrowthBytes,
+        peakGrowthBytes,
+        growthPercent: retainedGrowthBytes !== null && baselineBytes ? Math.round((retainedGrowthBytes / baselineBytes) * 1000) / 10 : null,
+        trend: trendPoints.length === 0 ? null : fitTrend(trendPoints),
+    };
 }
-async function runGate(config, options = {}) {
-    const origin = performance.now();
-    const startedAt = new Date().toISOString();
-    const progress = options.onProgress ?? (() => { });
-    const controller = new AbortController();
-    const signal = controller.signal;
-    // Every connection in flight listens to this one signal: hundreds of clients are by design, not a leak.
-    (0,external_node_events_namespaceObject.setMaxListeners)(0, signal);
-    let stopped = null;
-    let phase = 'startup';
-    const phases = [{ name: 'startup', startMs: 0, endMs: 0 }];
-    const elapsed = () => Math.round(performance.now() - origin);
-    /** The first reason to stop wins; later ones (teardown noise) are ignored. */
-    const stop = (reason, message) => {
-        if (stopped)
-            return;
-        stopped = { phase, reason, message };
-        controller.abort(new StopRun(stopped));
+
+;// CONCATENATED MODULE: ./src/analysis/signal-growth.ts
+// The exact leak signals as growth from baseline to after cooldown (pure).
+const KEYS = ['fds', 'threads', 'processes', 'lingeringConnections', 'sessions'];
+/** `platform`: where the signals were read (only Linux has /proc). */
+function analyzeSignals(baseline, after, notes, platform) {
+    const growth = { fds: null, threads: null, processes: null, lingeringConnections: null, sessions: null };
+    for (const key of KEYS) {
+        const a = after?.[key] ?? null;
+        const b = baseline?.[key] ?? null;
+        // Lingering connections should return to zero: the figure is what is left, not a difference.
+        growth[key] = key === 'lingeringConnections' ? a : a !== null && b !== null ? a - b : null;
+    }
+    const allNotes = [...notes];
+    if (platform !== 'linux')
+        allNotes.push(`fds, threads and lingering connections are read from /proc, which ${platform} does not have`);
+    return { baseline, after, growth, notes: [...new Set(allNotes)] };
+}
+
+;// CONCATENATED MODULE: ./src/model/redact.ts
+// Keeps secrets (header values) out of reports, even when the server prints or echoes them back.
+/** Secrets shorter than this are not searched for: replacing "1" everywhere would wreck the report. */
+const MIN_SECRET_LENGTH = 4;
+/** A deep copy of `value` with every occurrence of each secret in every string replaced by ***. */
+function redactSecrets(value, secrets) {
+    const wanted = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+    if (wanted.length === 0)
+        return value;
+    const redact = (text) => wanted.reduce((t, secret) => t.split(secret).join('***'), text);
+    const walk = (v) => {
+        if (typeof v === 'string')
+            return redact(v);
+        if (Array.isArray(v))
+            return v.map(walk);
+        if (v && typeof v === 'object')
+            return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+        return v;
     };
-    const enter = (name, line) => {
-        phases[phases.length - 1].endMs = elapsed();
-        phases.push({ name, startMs: elapsed(), endMs: elapsed() });
-        phase = name;
-        if (line)
-            progress(`▶ ${name}: ${line}`);
-    };
-    const onCancel = () => stop('cancelled', 'the run was cancelled (SIGINT/SIGTERM)');
-    if (options.signal?.aborted)
-        onCancel();
-    options.signal?.addEventListener('abort', onCancel, { once: true });
-    const deadline = setTimeout(() => stop('timeout', `the run exceeded timeout-s (${config.timeoutMs / 1000} s)`), config.timeoutMs);
+    return walk(value);
+}
+
+;// CONCATENATED MODULE: ./src/run/assemble.ts
+// The Report from what a run measured (pure): memory and signal figures, checks, verdict.
+
+
+
+
+
+function assembleReport(config, m, probes, facts) {
     const launching = config.server.command !== null;
-    let url = config.client.url;
-    const serverEnv = { ...config.server.env };
-    const serverInfo = {
-        mode: launching ? 'launch' : 'attach',
-        command: config.server.command,
-        url,
-        pid: config.server.pid,
-        pidSource: config.server.pid !== null ? 'server-pid' : null,
-        readyAfterMs: null,
-        exit: null,
-        logPath: null,
-        logTail: [],
-        pidsSeen: [],
-        processes: [],
-        survivors: [],
-    };
-    let server = null;
-    let sampler = null;
-    /** Lists the server tree now; null when no pid is known (attach mode without one). */
-    let treeOf = null;
-    let leakSignals = null;
-    const trendPoints = [];
-    /** Waits a settle window and returns the median RSS sampled in it (one point of the leak trend). */
-    const settledRss = async () => {
-        if (!sampler)
-            return null;
-        const from = performance.now() - origin;
-        await wait(baselineWindowMs(config.sampleIntervalMs) / 2);
-        await sampler.sampleOnce();
-        return median(sampler.samples.filter((x) => x.tMs >= from).map((x) => x.rssBytes));
-    };
-    const loadSpec = (id) => ({
-        id,
-        clients: id === 'flapping' ? 1 : config.leak.clients,
-        cyclesPerClient: id === 'flapping' ? config.flapping.cycles : config.leak.cycles,
-        holdMs: config.flapping.holdMs,
-        pauseMs: config.flapping.pauseMs,
-    });
-    const recoverySpec = config.recovery;
-    const enabled = (id) => config.scenarios.includes(id);
-    let flapping = emptyLoadResult(loadSpec('flapping'), enabled('flapping'));
-    let leak = emptyLoadResult(loadSpec('leak'), enabled('leak'));
-    let recovery = emptyRecoveryResult(recoverySpec, enabled('recovery'));
-    /** Waits ms unless the run stops; throws the stop. */
-    const wait = async (ms) => {
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined);
-        throwIfStopped();
-    };
-    const throwIfStopped = () => {
-        if (stopped)
-            throw new StopRun(stopped);
-    };
-    try {
-        // Startup: the address, the server, the first handshake. A run cancelled before it began starts nothing.
-        throwIfStopped();
-        if (launching && portOf(url) === 0) {
-            const port = await pickFreePort();
-            url = withPort(url, port);
-            serverEnv.PORT ??= String(port);
-        }
-        serverInfo.url = url;
-        if (launching) {
-            const squatter = await existingListener(url);
-            if (squatter) {
-                throw new StopRun({
-                    phase,
-                    reason: 'startup-failed',
-                    message: `something already answers on ${squatter}: stop it or choose another port in 'url' (the gate would test the wrong process)`,
-                });
-            }
-            const logPath = (0,external_node_path_namespaceObject.resolve)(config.server.logPath ?? (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `ws-resilience-server-${process.pid}-${Date.now()}.log`));
-            serverInfo.logPath = logPath;
-            progress(`▶ startup: launching \`${config.server.command}\` (log: ${logPath})`);
-            server = await ServerProcess.launch({
-                command: config.server.command,
-                cwd: (0,external_node_path_namespaceObject.resolve)(config.server.workingDirectory),
-                env: serverEnv,
-                logPath,
-            });
-            serverInfo.pid = server.pid;
-            serverInfo.pidSource = 'launched';
-            const launched = server;
-            void launched.exited.then((exit) => {
-                if (launched.isStopping)
-                    return;
-                serverInfo.exit = { ...exit, phase, atMs: elapsed() };
-                stop('crash', `the server exited during ${phase} with ${exitText(exit)}`);
-            });
-        }
-        else {
-            progress(`▶ startup: attaching to ${url}`);
-        }
-        let target = {
-            url,
-            headers: config.client.headers,
-            subprotocols: config.client.subprotocols,
-            connectTimeoutMs: config.client.connectTimeoutMs,
-            closeTimeoutMs: config.client.closeTimeoutMs,
-            ca: config.client.ca,
-            rejectUnauthorized: !config.client.insecureTls,
-        };
-        try {
-            const ready = await waitForHandshake(target, {
-                timeoutMs: config.server.startupTimeoutMs,
-                signal,
-                gaveUp: () => (serverInfo.exit ? `the server exited before accepting a handshake (${exitText(serverInfo.exit)})` : null),
-            });
-            target = ready.target;
-            serverInfo.readyAfterMs = Math.round(ready.afterMs);
-            progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${ready.attempts} handshake attempt${ready.attempts === 1 ? '' : 's'})`);
-        }
-        catch (err) {
-            if (err instanceof NotReadyError && !stopped) {
-                throw new StopRun({ phase, reason: serverInfo.exit ? 'crash' : 'startup-failed', message: err.message });
-            }
-            throw err;
-        }
-        // The server's process tree, to sample.
-        if (!launching && serverInfo.pid === null) {
-            const owner = await findPortOwner(portOf(url));
-            if (owner !== null) {
-                serverInfo.pid = owner;
-                serverInfo.pidSource = 'port-owner';
-            }
-        }
-        const rootPid = serverInfo.pid;
-        if (rootPid !== null) {
-            const seen = new Set();
-            const listServerTree = async () => {
-                const pids = server ? await server.tree() : await listTree(rootPid);
-                for (const p of pids)
-                    seen.add(p);
-                return pids;
-            };
-            treeOf = listServerTree;
-            serverInfo.processes = await Promise.all((await listServerTree()).map(async (pid) => ({ pid, command: await commandLine(pid) })));
-            sampler = new ResourceSampler({ intervalMs: config.sampleIntervalMs, listTree: listServerTree, phase: () => phase, originMs: origin });
-            await sampler.start();
-            if (!server)
-                serverInfo.pidsSeen = [...seen];
-        }
-        throwIfStopped();
-        // Load and measurement phases.
-        if (config.warmupConnections > 0) {
-            enter('warmup', `${config.warmupConnections} connections`);
-            await runLoad({ id: 'flapping', clients: 1, cyclesPerClient: config.warmupConnections, holdMs: 0, pauseMs: 0 }, target, signal);
-            throwIfStopped();
-        }
-        enter('baseline', `${baselineWindowMs(config.sampleIntervalMs)} ms idle`);
-        await wait(baselineWindowMs(config.sampleIntervalMs));
-        await sampler?.sampleOnce();
-        leakSignals = new LeakSignals(config, url, treeOf);
-        await leakSignals.readBaseline();
-        const baselineRss = median(sampler?.samples.filter((x) => x.phase === 'baseline').map((x) => x.rssBytes) ?? []);
-        if (baselineRss !== null)
-            trendPoints.push({ connections: 0, rssBytes: baselineRss });
-        if (enabled('flapping')) {
-            const spec = loadSpec('flapping');
-            enter('flapping', `${spec.cyclesPerClient} cycles, hold ${spec.holdMs} ms, pause ${spec.pauseMs} ms`);
-            flapping = await runLoad(spec, target, signal);
-            progress(`  ${loadLine(flapping)}`);
-            throwIfStopped();
-        }
-        if (enabled('leak')) {
-            const spec = {
-                ...loadSpec('leak'),
-                abruptRatio: config.leak.abruptRatio,
-                rounds: config.leak.rounds,
-                onRound: async (_round, attempts) => {
-                    const rss = await settledRss();
-                    if (rss !== null)
-                        trendPoints.push({ connections: flapping.attempts + attempts, rssBytes: rss });
-                },
-            };
-            enter('leak', `${spec.clients} clients x ${spec.cyclesPerClient} cycles in ${spec.rounds} rounds, ${Math.round(config.leak.abruptRatio * 100)} % abrupt`);
-            leak = await runLoad(spec, target, signal);
-            progress(`  ${loadLine(leak)}`);
-            throwIfStopped();
-        }
-        enter('cooldown', `${config.cooldownMs} ms idle`);
-        await wait(config.cooldownMs);
-        await sampler?.sampleOnce();
-        await leakSignals.readAfter();
-        if (enabled('recovery')) {
-            enter('recovery', `${recoverySpec.pings} pings, ${recoverySpec.messages} messages, expect ${recovery.expect}`);
-            recovery = await runRecovery(recoverySpec, target, signal);
-            progress(`  ${recovery.problems.length === 0 ? 'recovered' : recovery.problems.join('; ')}`);
-            throwIfStopped();
-        }
-    }
-    catch (err) {
-        if (err instanceof StopRun) {
-            stopped ??= err.info;
-        }
-        else {
-            stopped ??= { phase, reason: 'error', message: `internal error: ${err.stack ?? String(err)}` };
-        }
-    }
-    finally {
-        clearTimeout(deadline);
-        options.signal?.removeEventListener('abort', onCancel);
-        const stopPhase = phase;
-        enter('teardown', stopped ? `after ${stopped.reason} during ${stopPhase}` : 'stopping the server');
-        await sampler?.stop();
-        if (server) {
-            serverInfo.survivors = await server.stop(config.server.shutdownGraceMs);
-            serverInfo.logTail = server.log.tail();
-            serverInfo.pidsSeen = [...server.pidsSeen];
-            if (serverInfo.survivors.length > 0) {
-                progress(`⚠ processes of the server tree survived teardown: ${serverInfo.survivors.join(', ')}`);
-            }
-        }
-        phases[phases.length - 1].endMs = elapsed();
-    }
-    const memory = serverInfo.pid === null
+    const memory = m.server.pid === null
         ? {
             ...analyzeMemory([], config.sampleIntervalMs),
-            reason: launching ? 'the server never started' : 'attached without a known pid: the owner of the port was not found; set server-pid',
+            reason: launching
+                ? 'the server never started'
+                : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
-        : analyzeMemory(sampler?.samples ?? [], config.sampleIntervalMs, trendPoints);
-    const signals = analyzeSignals(leakSignals?.baseline ?? null, leakSignals?.after ?? null, leakSignals?.notes ?? []);
-    const measurements = { server: serverInfo, stopped, flapping, leak, recovery, memory, signals };
-    const checks = runChecks(config, measurements);
+        : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints);
+    const signals = analyzeSignals(probes.signals.baseline, probes.signals.after, probes.signals.notes, facts.platform);
+    const checks = runChecks(config, { ...m, memory, signals });
     const report = {
         schemaVersion: REPORT_SCHEMA_VERSION,
-        tool: { name: TOOL_NAME, version: TOOL_VERSION },
-        startedAt,
-        durationMs: elapsed(),
-        environment: {
-            os: `${process.platform}`,
-            arch: process.arch,
-            node: process.version,
-            runnerOs: process.env.RUNNER_OS ?? null,
-            commit: process.env.GITHUB_SHA ?? null,
-            workflow: process.env.GITHUB_WORKFLOW ?? null,
-            job: process.env.GITHUB_JOB ?? null,
-        },
-        config: options.configDescription ?? {},
-        server: serverInfo,
-        phases,
-        stopped,
-        scenarios: { flapping, leak, recovery },
+        tool: facts.tool,
+        startedAt: facts.startedAt,
+        durationMs: facts.durationMs,
+        environment: facts.environment,
+        config: facts.configDescription,
+        server: m.server,
+        phases: m.phases,
+        stopped: m.stopped,
+        scenarios: { flapping: m.flapping, leak: m.leak, recovery: m.recovery },
         memory,
         signals,
         checks,
@@ -9107,332 +9975,100 @@ async function runGate(config, options = {}) {
     // A server may print or echo a header value back; the report must not carry it.
     return redactSecrets(report, Object.values(config.client.headers));
 }
-function exitText(exit) {
-    return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-}
-function loadLine(r) {
-    const cut = r.abruptDisconnects > 0 ? `, ${r.abruptDisconnects} cut on purpose` : '';
-    return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected - r.abruptDisconnects} closed cleanly${cut}`;
-}
 
-;// CONCATENATED MODULE: ./src/report/validate.ts
-// Checks that a JSON report read back from a file (an artifact of another run: untrusted) has the Report's shape.
+;// CONCATENATED MODULE: ./src/run/runner.ts
+// Runs the phase table under one stop and one deadline, always tears down, and returns the Report.
 
-/** A report that cannot be trusted to render: names the field, what it should be and what it was. */
-class ReportShapeError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ReportShapeError';
-    }
-}
-// Records keyed by the union, so adding a phase or a status without listing it here fails to compile.
-const PHASES = {
-    startup: true,
-    warmup: true,
-    baseline: true,
-    flapping: true,
-    leak: true,
-    cooldown: true,
-    recovery: true,
-    teardown: true,
-};
-const STATUSES = { pass: true, warn: true, fail: true, 'not-measured': true };
-const LEVELS = { error: true, warn: true };
-const VERDICTS = { pass: true, warn: true, fail: true };
-const STOP_REASONS = ['crash', 'timeout', 'cancelled', 'startup-failed', 'error'];
-const MODES = ['launch', 'attach'];
-const PID_SOURCES = ['launched', 'server-pid', 'port-owner'];
-function typeName(value) {
-    return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-}
-function expect(path, what, got) {
-    const shown = typeof got === 'string' ? ` '${got.slice(0, 40)}'` : '';
-    throw new ReportShapeError(`${path} must be ${what}, got ${typeName(got)}${shown}`);
-}
-/** A small reader over one object: each accessor checks a field's type and names its path when it is wrong. */
-class Fields {
-    value;
-    path;
-    constructor(value, path) {
-        this.value = value;
-        this.path = path;
-    }
-    static of(value, path) {
-        if (typeof value !== 'object' || value === null || Array.isArray(value))
-            expect(path, 'an object', value);
-        return new Fields(value, path);
-    }
-    at(key) {
-        return this.path === '' ? key : `${this.path}.${key}`;
-    }
-    obj(key) {
-        return Fields.of(this.value[key], this.at(key));
-    }
-    str(key, nullable = false) {
-        const v = this.value[key];
-        if (!(typeof v === 'string' || (nullable && v === null)))
-            expect(this.at(key), nullable ? 'a string or null' : 'a string', v);
-    }
-    num(key, nullable = false) {
-        const v = this.value[key];
-        if (!((typeof v === 'number' && Number.isFinite(v)) || (nullable && v === null))) {
-            expect(this.at(key), nullable ? 'a number or null' : 'a number', v);
+
+
+
+
+
+async function runGate(config, options = {}) {
+    const temporaryLog = config.server.logPath === null;
+    const serverLogPath = (0,external_node_path_namespaceObject.resolve)(options.serverLogPath ?? config.server.logPath ?? defaultLogPath());
+    const run = new RunContext(config, { progress: options.onProgress, serverLogPath, launcher: options.launcher });
+    const onCancel = () => run.stop('cancelled', 'the run was cancelled (SIGINT/SIGTERM)');
+    if (options.signal?.aborted)
+        onCancel();
+    options.signal?.addEventListener('abort', onCancel, { once: true });
+    const deadline = setTimeout(() => run.stop('timeout', `the run exceeded timeout-s (${config.timeoutMs / 1000} s)`), config.timeoutMs);
+    try {
+        for (const phase of options.phases ?? phases_PHASES) {
+            run.throwIfStopped();
+            if (!phase.enabled(config))
+                continue;
+            run.enter(phase.name, phase.describe?.(config));
+            await phase.run(run);
         }
-    }
-    bool(key) {
-        if (typeof this.value[key] !== 'boolean')
-            expect(this.at(key), 'true or false', this.value[key]);
-    }
-    oneOf(key, allowed) {
-        if (!allowed.includes(this.value[key]))
-            expect(this.at(key), `one of ${allowed.join(', ')}`, this.value[key]);
-    }
-    list(key, each) {
-        const v = this.value[key];
-        if (!Array.isArray(v))
-            expect(this.at(key), 'an array', v);
-        v.forEach((item, i) => each(item, `${this.at(key)}[${i}]`));
-    }
-    optional(key) {
-        return this.value[key] !== undefined;
-    }
-}
-function latency(f, key) {
-    if (f.value[key] === null)
-        return;
-    const l = f.obj(key);
-    for (const k of ['count', 'mean', 'p50', 'p95', 'p99', 'max'])
-        l.num(k);
-}
-function counts(f, key) {
-    const c = f.obj(key);
-    for (const k of Object.keys(c.value))
-        c.num(k);
-}
-function loadScenario(f, id) {
-    const s = f.obj(id);
-    s.oneOf('id', [id]);
-    s.bool('enabled');
-    const p = s.obj('prescribed');
-    for (const k of ['clients', 'cyclesPerClient', 'holdMs', 'pauseMs', 'cycleMs'])
-        p.num(k);
-    for (const k of ['attempts', 'connected', 'cleanDisconnects', 'durationMs'])
-        s.num(k);
-    // Fields added to schema version 1 later are optional, so a report from an older gate still posts.
-    if (s.optional('abruptDisconnects'))
-        s.num('abruptDisconnects');
-    s.num('connectRate', true);
-    s.num('disconnectRate', true);
-    counts(s, 'connectFailures');
-    counts(s, 'disconnectFailures');
-    for (const k of ['handshakeMs', 'closeMs', 'cycleMs'])
-        latency(s, k);
-}
-function recovery(f) {
-    const r = f.obj('recovery');
-    r.oneOf('id', ['recovery']);
-    for (const k of ['enabled', 'connected', 'closedCleanly'])
-        r.bool(k);
-    if (r.optional('connectFailure'))
-        r.str('connectFailure');
-    r.num('handshakeMs', true);
-    for (const k of ['pingsSent', 'pongsReceived', 'messagesSent', 'messagesAnswered', 'heldMs'])
-        r.num(k);
-    latency(r, 'pingRttMs');
-    r.str('expect');
-    r.list('problems', (p, path) => typeof p === 'string' || expect(path, 'a string', p));
-}
-function server(f) {
-    const s = f.obj('server');
-    s.oneOf('mode', MODES);
-    s.str('command', true);
-    s.str('url');
-    s.num('pid', true);
-    s.oneOf('pidSource', [...PID_SOURCES, null]);
-    s.num('readyAfterMs', true);
-    if (s.value.exit !== null) {
-        const e = s.obj('exit');
-        e.num('code', true);
-        e.str('signal', true);
-        e.oneOf('phase', Object.keys(PHASES));
-        e.num('atMs');
-    }
-    s.str('logPath', true);
-    s.list('logTail', (l, path) => typeof l === 'string' || expect(path, 'a string', l));
-    s.list('pidsSeen', (p, path) => (typeof p === 'number' && Number.isFinite(p)) || expect(path, 'a number', p));
-    s.list('survivors', (p, path) => (typeof p === 'number' && Number.isFinite(p)) || expect(path, 'a number', p));
-    s.list('processes', (p, path) => {
-        const proc = Fields.of(p, path);
-        proc.num('pid');
-        proc.str('command');
-    });
-}
-function memory(f) {
-    const m = f.obj('memory');
-    m.bool('measured');
-    if (m.optional('reason'))
-        m.str('reason');
-    m.num('sampleIntervalMs');
-    m.list('samples', (s, path) => {
-        const sample = Fields.of(s, path);
-        for (const k of ['tMs', 'rssBytes', 'cpuPercent', 'processes'])
-            sample.num(k);
-        sample.oneOf('phase', Object.keys(PHASES));
-    });
-    for (const k of ['baselineBytes', 'peakBytes', 'retainedBytes', 'retainedGrowthBytes', 'peakGrowthBytes', 'growthPercent'])
-        m.num(k, true);
-    if (m.optional('trend') && m.value.trend !== null) {
-        const t = m.obj('trend');
-        t.list('points', (p, path) => {
-            const point = Fields.of(p, path);
-            point.num('connections');
-            point.num('rssBytes');
-        });
-        t.num('skipped');
-        t.num('kbPerConnection', true);
-        t.num('standardErrorKb', true);
-    }
-}
-const SIGNAL_KEYS = ['fds', 'threads', 'processes', 'lingeringConnections', 'sessions'];
-function signals(f) {
-    if (!f.optional('signals'))
-        return;
-    const s = f.obj('signals');
-    for (const key of ['baseline', 'after', 'growth']) {
-        if (key !== 'growth' && s.value[key] === null)
-            continue;
-        const reading = s.obj(key);
-        for (const k of SIGNAL_KEYS)
-            reading.num(k, true);
-    }
-    s.list('notes', (n, path) => typeof n === 'string' || expect(path, 'a string', n));
-}
-function comparison(f) {
-    if (!f.optional('comparison') || f.value.comparison === null)
-        return;
-    const c = f.obj('comparison');
-    c.str('source');
-    c.str('skipped', true);
-    c.num('maxRegressionPercent');
-    c.list('metrics', (m, path) => {
-        const metric = Fields.of(m, path);
-        for (const k of ['id', 'title', 'unit'])
-            metric.str(k);
-        for (const k of ['base', 'current', 'change', 'changePercent'])
-            metric.num(k, true);
-        metric.num('floor');
-        metric.bool('regressed');
-    });
-}
-/**
- * Returns the value as a Report when every field the renderers read has the right type and every enum a known
- * value (a forged report could otherwise smuggle markup through a field the renderer trusts); throws
- * ReportShapeError naming the first bad field. The schema version is checked first, with its own message.
- */
-function validateReport(value) {
-    const root = Fields.of(value, 'report');
-    const version = root.value.schemaVersion;
-    if (version !== REPORT_SCHEMA_VERSION) {
-        throw new ReportShapeError(typeof version === 'number' && version > REPORT_SCHEMA_VERSION
-            ? `report schema version ${version} is newer than this gate reads (${REPORT_SCHEMA_VERSION}): use the same version of the action in both workflows`
-            : `report schema version must be ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(version) ?? 'nothing'}: is this a ws-resilience-gate report?`);
-    }
-    const f = new Fields(root.value, '');
-    const tool = f.obj('tool');
-    tool.str('name');
-    tool.str('version');
-    f.str('startedAt');
-    f.num('durationMs');
-    const env = f.obj('environment');
-    for (const k of ['os', 'arch', 'node'])
-        env.str(k);
-    for (const k of ['runnerOs', 'commit', 'workflow', 'job'])
-        env.str(k, true);
-    if (env.optional('pullRequest'))
-        env.num('pullRequest', true);
-    const config = f.obj('config');
-    for (const k of Object.keys(config.value))
-        config.str(k);
-    server(f);
-    f.list('phases', (p, path) => {
-        const span = Fields.of(p, path);
-        span.oneOf('name', Object.keys(PHASES));
-        span.num('startMs');
-        span.num('endMs');
-    });
-    if (f.value.stopped !== null) {
-        const stop = f.obj('stopped');
-        stop.oneOf('phase', Object.keys(PHASES));
-        stop.oneOf('reason', STOP_REASONS);
-        stop.str('message');
-    }
-    const scenarios = f.obj('scenarios');
-    loadScenario(scenarios, 'flapping');
-    loadScenario(scenarios, 'leak');
-    recovery(scenarios);
-    memory(f);
-    signals(f);
-    comparison(f);
-    f.list('checks', (c, path) => {
-        const check = Fields.of(c, path);
-        for (const k of ['id', 'title', 'measured', 'limit'])
-            check.str(k);
-        check.num('value', true);
-        check.oneOf('level', Object.keys(LEVELS));
-        check.oneOf('status', Object.keys(STATUSES));
-        if (check.optional('detail'))
-            check.str('detail');
-    });
-    f.oneOf('verdict', Object.keys(VERDICTS));
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/report/json.ts
-// Writes the JSON report (the versioned Report object as it is) and reads one back, checked, for post-comment mode.
-
-
-
-/** Writes the report to `path` (folders created) and returns the absolute path. */
-async function writeJsonReport(report, path) {
-    const absolute = (0,external_node_path_namespaceObject.resolve)(path);
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(absolute), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(absolute, `${JSON.stringify(report, null, 2)}\n`);
-    return absolute;
-}
-/** Reads a report written by writeJsonReport (maybe by another run); throws naming the file and what is wrong with it. */
-async function readJsonReport(path) {
-    const absolute = (0,external_node_path_namespaceObject.resolve)(path);
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(absolute, 'utf8');
+        run.throwIfStopped();
     }
     catch (err) {
-        throw new Error(`no report at ${absolute} (${err.code ?? err.message}): was the artifact downloaded to report-path?`);
+        const internal = { phase: run.phase, reason: 'error', message: `internal error: ${err.stack ?? String(err)}` };
+        run.recordStop(err instanceof StopRun ? err.info : internal);
     }
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
+    finally {
+        clearTimeout(deadline);
+        options.signal?.removeEventListener('abort', onCancel);
+        await teardown(run);
     }
-    catch (err) {
-        throw new Error(`the report at ${absolute} is not JSON: ${err.message}`);
+    const report = assembleReport(config, run.measurements(), { samples: run.sampler?.samples ?? [], signals: run.exactSignals?.readings() ?? { baseline: null, after: null, notes: [] } }, factsOf(run, options));
+    // A log the user did not ask for is kept only when there is something to read in it.
+    if (temporaryLog && report.verdict === 'pass' && report.server.logPath !== null) {
+        await (0,promises_namespaceObject.rm)(report.server.logPath, { force: true });
+        return { ...report, server: { ...report.server, logPath: null } };
     }
-    try {
-        return validateReport(parsed);
+    return report;
+}
+/** Stops the sampler and the server tree; what survived goes into the report. Runs on every path. */
+async function teardown(run) {
+    const line = run.stopped ? `after ${run.stopped.reason} during ${run.phase}` : undefined;
+    run.enter('teardown', line ?? (run.server?.mode === 'attach' ? 'leaving the attached server running' : 'stopping the server'));
+    await run.sampler?.stop();
+    const server = run.server;
+    if (server) {
+        const survivors = await server.stop(run.config.server.shutdownGraceMs);
+        Object.assign(run.serverInfo, { survivors, logTail: server.logTail(), pidsSeen: server.pidsSeen() });
+        if (survivors.length > 0)
+            run.progress(`⚠ processes of the server tree survived teardown: ${survivors.join(', ')}`);
     }
-    catch (err) {
-        throw new Error(`the report at ${absolute} cannot be used: ${err.message}`);
-    }
+    run.close();
+}
+function factsOf(run, options) {
+    return {
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+        environment: {
+            os: process.platform,
+            arch: process.arch,
+            node: process.version,
+            runnerOs: null,
+            commit: null,
+            workflow: null,
+            job: null,
+            ...options.environment,
+        },
+        startedAt: run.startedAt,
+        durationMs: run.elapsed(),
+        platform: process.platform,
+        configDescription: options.configDescription ?? {},
+    };
+}
+let logsNamed = 0;
+/** A fresh file in the runner's temp directory: two runs in one process (base rounds) never share one. */
+function defaultLogPath() {
+    logsNamed += 1;
+    return (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `ws-resilience-server-${process.pid}-${Date.now()}-${logsNamed}.log`);
 }
 
-;// CONCATENATED MODULE: ./src/baseline.ts
+;// CONCATENATED MODULE: ./src/run/base-compare.ts
 // Runs the gate with a comparison against the base branch: a report from an earlier run, or the base
 // server gated in this same job, in rounds alternating with this run's.
 
 
 
 /** Runs the gate, and the base when configured; returns this run's report with the comparison attached. */
-async function runGateWithBaseline(config, options = {}) {
-    const { reportPath, serverCommand, rounds, maxRegressionPercent, level } = config.baseline;
+async function runGateWithBaseCompare(config, options = {}) {
+    const { reportPath, serverCommand, rounds, maxRegressionPercent, level } = config.baseCompare;
     const compare = (source) => ({ maxRegressionPercent, level, warnOnly: config.warnOnly, source });
     if (reportPath !== null) {
         const current = await runGate(config, options);
@@ -9449,24 +10085,67 @@ async function runGateWithBaseline(config, options = {}) {
         return runGate(config, options);
     const baseConfig = {
         ...config,
-        server: { ...config.server, command: serverCommand, logPath: config.server.logPath === null ? null : `${config.server.logPath}.base` },
-        baseline: { ...config.baseline, reportPath: null, serverCommand: null },
+        server: { ...config.server, command: serverCommand },
+        baseCompare: { ...config.baseCompare, reportPath: null, serverCommand: null },
     };
     const progress = options.onProgress ?? (() => { });
+    const log = config.server.logPath;
+    // Each round keeps its own log; server-log itself holds the log of the run the report is about (the last one).
+    const logOf = (side, round) => {
+        if (log === null)
+            return {};
+        if (side === 'base')
+            return { serverLogPath: `${log}.base-round-${round}` };
+        return round === rounds ? {} : { serverLogPath: `${log}.round-${round}` };
+    };
     const bases = [];
     const currents = [];
     // Alternating base and this run spreads any drift of the runner (other jobs, thermal) over both sides.
     for (let round = 1; round <= rounds && !options.signal?.aborted; round++) {
         const tag = rounds > 1 ? ` ${round}/${rounds}` : '';
-        bases.push(await runGate(baseConfig, { ...options, onProgress: (line) => progress(`[base${tag}] ${line}`) }));
+        const base = { ...options, ...logOf('base', round), onProgress: (line) => progress(`[base${tag}] ${line}`) };
+        bases.push(await runGate(baseConfig, base));
         if (options.signal?.aborted)
             break;
-        currents.push(await runGate(config, { ...options, onProgress: (line) => progress(`[this run${tag}] ${line}`) }));
+        const current = { ...options, ...logOf('this', round), onProgress: (line) => progress(`[this run${tag}] ${line}`) };
+        currents.push(await runGate(config, current));
     }
     // Cancelled before this run's first round: the report says so (runGate stops at once on an aborted signal).
     const current = currents.at(-1) ?? (await runGate(config, options));
     const source = `the base server (baseline-server-command), ${bases.length} round${bases.length === 1 ? '' : 's'} in this job`;
     return withComparison(current, bases, compare(source), currents.length > 0 ? currents : [current]);
+}
+
+;// CONCATENATED MODULE: ./src/run/cancel.ts
+// SIGINT and SIGTERM during a run: tear down and report, for both faces (the action and the CLI).
+/**
+ * Runs `body` with an AbortSignal that SIGINT or SIGTERM aborts (a cancelled workflow sends SIGINT, then SIGTERM).
+ * `onSignal` hears the first signal only; the handlers are removed on every path.
+ */
+async function withCancelSignals(onSignal, body) {
+    const cancel = new AbortController();
+    let cancelledBy = null;
+    const handle = (signal) => {
+        if (cancelledBy)
+            return;
+        cancelledBy = signal;
+        onSignal(signal);
+        cancel.abort();
+    };
+    process.on('SIGINT', handle);
+    process.on('SIGTERM', handle);
+    try {
+        const result = await body(cancel.signal);
+        return { result, cancelledBy };
+    }
+    finally {
+        process.off('SIGINT', handle);
+        process.off('SIGTERM', handle);
+    }
+}
+/** The CLI's exit status after a cancel: 128 + the signal's number. */
+function cancelExitCode(signal) {
+    return signal === 'SIGINT' ? 130 : 143;
 }
 
 ;// CONCATENATED MODULE: ./src/report/escape.ts
@@ -9891,7 +10570,9 @@ function environmentSection(report) {
     ];
     if (server.survivors.length > 0)
         rows.push(['Survived teardown', server.survivors.join(', ')]);
-    const parts = [table(['Environment', 'Value'], rows.map(([k, v]) => [k, v]))];
+    const parts = [
+        table(['Environment', 'Value'], rows.map(([k, v]) => [k, v])),
+    ];
     const config = Object.entries(report.config);
     if (config.length > 0) {
         parts.push(table(['Setting', 'Value'], config.map(([k, v]) => [escapeInline(k, 80), v === '' ? '' : escapeInline(v)])));
@@ -9920,7 +10601,9 @@ const COMPARISON_HEADER = ['Metric', 'Base', 'This PR', 'Change', 'Regression'];
 /** Rows of base → this PR for each headline metric; empty when nothing was compared. */
 function comparisonRows(report) {
     return (report.comparison?.metrics ?? []).map((m) => {
-        const change = m.change === null ? 'n/a' : `${m.change > 0 ? '+' : m.change < 0 ? '-' : '±'}${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${m.changePercent > 0 ? '+' : ''}${m.changePercent} %)` : ''}`;
+        const change = m.change === null
+            ? 'n/a'
+            : `${m.change > 0 ? '+' : m.change < 0 ? '-' : '±'}${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${m.changePercent > 0 ? '+' : ''}${m.changePercent} %)` : ''}`;
         const regressed = m.base === null || m.current === null ? '➖ not measured' : m.regressed ? '❌ yes' : '✅ no';
         return [m.title, formatValue(m.base, m.unit), formatValue(m.current, m.unit), change, regressed];
     });
@@ -10102,7 +10785,13 @@ function renderTerminal(report, options = {}) {
         out.push(stop);
     const checkRows = [
         ['Check', 'Measured', 'Limit', 'Status', 'Detail'],
-        ...report.checks.map((c) => [plain(c.title), plain(c.measured), plain(c.limit), STATUS_TEXT[c.status] ?? plain(c.status), c.detail ? plain(c.detail) : '']),
+        ...report.checks.map((c) => [
+            plain(c.title),
+            plain(c.measured),
+            plain(c.limit),
+            STATUS_TEXT[c.status] ?? plain(c.status),
+            c.detail ? plain(c.detail) : '',
+        ]),
     ];
     const statusColor = (row) => {
         const status = report.checks[row - 1]?.status;
@@ -10139,6 +10828,9 @@ function renderTerminal(report, options = {}) {
 
 ;// CONCATENATED MODULE: ./src/cli.ts
 // CLI: argv -> config -> gate -> terminal report; exit 0 pass, 1 fail, 2 bad input, 130/143 cancelled.
+
+
+
 
 
 
@@ -10197,7 +10889,7 @@ function usage() {
         '',
         'Options (the same names as the GitHub Action inputs):',
         ...GATE_INPUTS.map((i) => {
-            const fallback = CLI_DEFAULTS[i.name] ?? i.default;
+            const fallback = CLI_DEFAULTS[i.name] ?? (i.default || profiles_profileDefaultText(i.name));
             return `  --${i.name.padEnd(width)}${i.description}${fallback !== '' ? ` (default: ${fallback})` : ''}`;
         }),
         `  --${'json FILE'.padEnd(width)}Write the JSON report to FILE (same as --report-path).`,
@@ -10230,40 +10922,26 @@ async function runCli(argv, io = { out: process.stdout, err: process.stderr }) {
         }
         throw err;
     }
-    const cancel = new AbortController();
-    let cancelSignal = null;
     const onSignal = (signal) => {
-        if (cancelSignal)
-            return;
-        cancelSignal = signal;
         io.err.write(`\n${TOOL_NAME}: ${signal} received, tearing down the server...\n`);
-        cancel.abort();
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-        const report = await runGateWithBaseline(config, {
-            signal: cancel.signal,
-            onProgress: (line) => io.err.write(`${line}\n`),
-            configDescription: describeConfig(args.inputs, CLI_DEFAULTS),
-        });
-        io.out.write(`\n${renderTerminal(report)}\n`);
-        if (config.reportPath) {
-            const path = await writeJsonReport(report, config.reportPath);
-            io.err.write(`JSON report written to ${path}\n`);
-        }
-        if (args.markdownPath) {
-            await (0,promises_namespaceObject.writeFile)(args.markdownPath, renderMarkdown(report));
-            io.err.write(`Markdown report written to ${args.markdownPath}\n`);
-        }
-        if (cancelSignal)
-            return cancelSignal === 'SIGINT' ? 130 : 143;
-        return report.verdict === 'fail' ? 1 : 0;
+    const { result: report, cancelledBy } = await withCancelSignals(onSignal, (signal) => runGateWithBaseCompare(config, {
+        signal,
+        onProgress: (line) => io.err.write(`${line}\n`),
+        configDescription: describeConfig(args.inputs, CLI_DEFAULTS),
+    }));
+    io.out.write(`\n${renderTerminal(report)}\n`);
+    if (config.reportPath) {
+        const path = await writeJsonReport(report, config.reportPath);
+        io.err.write(`JSON report written to ${path}\n`);
     }
-    finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+    if (args.markdownPath) {
+        await (0,promises_namespaceObject.writeFile)(args.markdownPath, renderMarkdown(report));
+        io.err.write(`Markdown report written to ${args.markdownPath}\n`);
     }
+    if (cancelledBy)
+        return cancelExitCode(cancelledBy);
+    return report.verdict === 'fail' ? 1 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/bin.ts
