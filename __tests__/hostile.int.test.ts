@@ -97,3 +97,51 @@ describe('servers that hostile input hurts', () => {
     expect(judged.failures.join('\n')).toContain("most during 'oversized-message'");
   });
 });
+
+describe('nothing of ours stays open', () => {
+  function counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const kind of process.getActiveResourcesInfo()) out[kind] = (out[kind] ?? 0) + 1;
+    return out;
+  }
+  /** Resources settle a tick after the last close callback; the test runner's own short timers within a second. */
+  async function settledCounts(): Promise<Record<string, number>> {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return counts();
+  }
+
+  it('after a full run, a crash, and a run stopped by its signal in the middle of the stalled handshakes', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const healthy = await launchServer(SERVERS.ws);
+      const crashing = await launchServer(`${NODE} ${fixturePath('hostile-crash-server.js')}`);
+      const before = await settledCounts();
+
+      await runHostile(SPEC, healthy.target, probesFor(healthy));
+      await runHostile(SPEC, crashing.target, probesFor(crashing));
+      const controller = new AbortController();
+      const stopAt = setTimeout(() => controller.abort(), 300);
+      const start = performance.now();
+      const stalls = { ...SPEC, cases: ['slow-handshake', 'garbage-handshake'] as const };
+      const stopped = await runHostile(stalls, healthy.target, { ...probesFor(healthy), signal: controller.signal });
+      clearTimeout(stopAt);
+      const elapsed = performance.now() - start;
+
+      const after = await settledCounts();
+      const added = Object.entries(after).filter(([kind, n]) => n > (before[kind] ?? 0));
+      expect(added, `before: ${JSON.stringify(before)}, after: ${JSON.stringify(after)}`).toEqual([]);
+      expect(rejections).toEqual([]);
+      // The stalls hold for close-timeout-ms (2 s) unless the signal ends them.
+      expect(elapsed).toBeLessThan(1500);
+      expect(stopped.notes).toContain('the run was stopped');
+      expect(stopped.cases.map((c) => [c.id, c.outcome, c.detail])).toEqual([
+        ['slow-handshake', 'not-run', 'the run was stopped during the case'],
+        ['garbage-handshake', 'not-run', 'the run was stopped during the case'],
+      ]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+});
