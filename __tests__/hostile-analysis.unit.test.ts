@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_CASES, caseMatchesRfc, judgeHostile, type CaseObservation } from '../src/analysis/hostile.js';
 import { HOSTILE_CASE_IDS, outcomeText, type HostileCaseId, type HostileCaseResult, type HostileResult } from '../src/model/hostile.js';
+import { hostileNotRun } from '../src/scenarios/hostile.js';
 
 const MiB = 1024 * 1024;
 
@@ -169,7 +170,7 @@ describe('judgeHostile', () => {
     });
   });
 
-  it('is not measured when the scenario did not run', () => {
+  it('is not measured when the scenario was not selected', () => {
     const judged = judgeHostile(result({ enabled: false, cases: [], notes: ['not selected'] }), LIMITS);
     expect(judged).toMatchObject({ outcome: 'not-measured', value: null, measured: 'did not run', detail: 'not selected' });
   });
@@ -190,5 +191,16 @@ describe('outcomeText', () => {
     expect(outcomeText(good('oversized-message', { outcome: 'kept-open', bytesSent: 16 * MiB }))).toBe('kept open (took 16777216 bytes)');
     expect(outcomeText(good('garbage-handshake'))).toBe('HTTP 400');
     expect(outcomeText(good('reserved-bits', { reason: 'x'.repeat(60) }))).toBe(`close 1002 "${'x'.repeat(39)}…"`);
+  });
+});
+
+describe('a scenario that did not run', () => {
+  it('is not measured when not selected, and fails when selected but the run stopped before it', () => {
+    const off = hostileNotRun(false, "not in 'scenarios'");
+    expect(off).toMatchObject({ enabled: false, cases: [] });
+    expect(judgeHostile(off, LIMITS)).toMatchObject({ outcome: 'not-measured', detail: "not in 'scenarios'" });
+    const stopped = hostileNotRun(true, 'the run stopped during leak');
+    expect(stopped.cases.map((c) => c.outcome)).toEqual(HOSTILE_CASE_IDS.map(() => 'not-run'));
+    expect(judgeHostile(stopped, LIMITS)).toMatchObject({ outcome: 'fail', value: 0, detail: 'the run stopped during leak' });
   });
 });

@@ -108,11 +108,12 @@ export function judgeHostile(result: HostileResult, limits: HostileLimits): Host
   const base = { id: 'hostile-survived' as const, title: TITLE, limit };
   const ran = result.cases.filter((c) => c.outcome !== 'not-run');
   if (!result.enabled || ran.length === 0) {
+    // A scenario that was selected and made no attempt fails, as every scenario does; one not selected is off.
     return {
       ...base,
-      outcome: 'not-measured',
+      outcome: result.enabled ? 'fail' : 'not-measured',
       measured: 'did not run',
-      value: null,
+      value: result.enabled ? 0 : null,
       detail: result.notes[0] ?? 'no hostile case ran',
       failures: [],
       warnings: [],

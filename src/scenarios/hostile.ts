@@ -138,6 +138,25 @@ export async function runHostile(spec: HostileSpec, target: Target, probes: Host
   return result;
 }
 
+/**
+ * The result for a scenario that did not run: not selected (`enabled` false, no cases), or selected but the run
+ * stopped before it (every case `not-run`, with the reason).
+ */
+export function hostileNotRun(enabled: boolean, reason: string): HostileResult {
+  return {
+    id: 'hostile',
+    enabled,
+    cases: enabled ? HOSTILE_CASE_IDS.map((id) => notRun(id, reason)) : [],
+    serverSurvived: true,
+    stillAccepting: true,
+    memory: { beforeBytes: null, peakBytes: null, afterBytes: null },
+    memoryGrowthBytes: null,
+    servedOthersDuringStalls: { tried: 0, succeeded: 0 },
+    durationMs: 0,
+    notes: [reason],
+  };
+}
+
 function notRun(id: HostileCaseId, why: string): HostileCaseResult {
   return { id, ...HOSTILE_CASES[id], outcome: 'not-run', matchesRfc: false, ms: 0, acceptingAfter: false, detail: why };
 }
