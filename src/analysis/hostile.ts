@@ -3,6 +3,7 @@
 import { bytesFromMb, formatMb } from '../model/format.js';
 import { outcomeText, type HostileCaseId, type HostileCaseResult, type HostileOutcome, type HostileResult } from '../model/hostile.js';
 
+/** How a case is named and what it expects. */
 export interface CaseSpec {
   title: string;
   /** For people: what the server should do. */
@@ -73,6 +74,7 @@ export function caseMatchesRfc(id: HostileCaseId, o: CaseObservation): boolean {
   return false;
 }
 
+/** The limits hostile-survived is judged against (from the hostile inputs). */
 export interface HostileLimits {
   /** Most the server tree's memory may grow during the scenario (peak minus before); null: not judged. */
   maxMemoryGrowthMb: number | null;

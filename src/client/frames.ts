@@ -11,6 +11,7 @@ export const MAX_CONTROL_PAYLOAD = 125;
 /** The largest length the 64-bit form may claim: its most significant bit must be 0 (section 5.2). */
 export const LARGEST_LENGTH = 2n ** 63n - 1n;
 
+/** What to write: every header field, right or wrong on purpose. */
 export interface FrameSpec {
   /** Default true. */
   fin?: boolean;
@@ -122,6 +123,7 @@ export interface ReadFrame {
   payload: Buffer;
 }
 
+/** What a close frame said. */
 export interface CloseInfo {
   /** 1005 when the close frame carried no code (section 7.1.5). */
   code: number;

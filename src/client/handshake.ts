@@ -37,6 +37,7 @@ export function upgradeRequest(url: string, key: string, subprotocols: string[],
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
+/** The head of the server's HTTP response. */
 export interface ResponseHead {
   status: number;
   /** Header names lower-cased; repeated headers joined with ", ". */

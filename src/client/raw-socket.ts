@@ -1,5 +1,4 @@
-// A WebSocket connection at the byte level: our own TCP or TLS socket, our own opening handshake, frames read by
-// FrameReader, so a caller can write what the `ws` client refuses to send. Every wait is bounded; destroy() ends it.
+// A WebSocket connection at the byte level (own TCP/TLS socket and handshake), for bytes the `ws` client refuses to send.
 
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
@@ -20,6 +19,7 @@ export class RawOpenError extends Error {
   }
 }
 
+/** Bounds of an open: the run's signal and a timeout. */
 export interface RawOptions {
   signal?: AbortSignal;
   /** Bound for the TCP (and TLS) connect and, for openRaw, the handshake too; default target.connectTimeoutMs. */

@@ -26,8 +26,10 @@ export const HOSTILE_INPUTS = [
   },
 ] as const satisfies readonly InputDefinition[];
 
+/** The name of one hostile input. */
 export type HostileInputName = (typeof HOSTILE_INPUTS)[number]['name'];
 
+/** The hostile inputs, parsed. */
 export interface HostileSettings {
   maxBytes: number;
   pings: number;

@@ -17,6 +17,7 @@ export const HOSTILE_CASE_IDS = [
   'garbage-handshake',
 ] as const;
 
+/** One case of HOSTILE_CASE_IDS. */
 export type HostileCaseId = (typeof HOSTILE_CASE_IDS)[number];
 
 /**
@@ -30,6 +31,7 @@ export type HostileCaseId = (typeof HOSTILE_CASE_IDS)[number];
  */
 export type HostileOutcome = 'closed' | 'dropped' | 'kept-open' | 'refused' | 'crashed' | 'not-run';
 
+/** One hostile case: what was sent, what the server did, and whether RFC 6455 asks for that. */
 export interface HostileCaseResult {
   id: HostileCaseId;
   title: string;
@@ -57,6 +59,7 @@ export interface HostileCaseResult {
   detail?: string;
 }
 
+/** The hostile scenario in the Report. */
 export interface HostileResult {
   id: 'hostile';
   /** False when the scenario was not selected (`scenarios` input). */

@@ -4,6 +4,7 @@ import { formatMbDelta, formatMs } from '../model/format.js';
 import { outcomeText, type HostileCaseResult, type HostileResult } from '../model/hostile.js';
 import { escapeInline } from './escape.js';
 
+/** The table's header cells. */
 export const HOSTILE_HEADER = ['Case', 'RFC 6455 asks', 'Server did', 'As asked', 'Time', 'Memory'];
 
 /** One case as escaped table cells: the server's close reason is its text, so it is escaped like a log line. */

@@ -1,5 +1,4 @@
-// The hostile scenario: malformed frames, an oversized message, a ping flood and broken handshakes, one raw
-// connection each, and after each one proof that the server is alive and still accepts a normal handshake.
+// The hostile scenario: malformed frames, floods and broken handshakes, each on its own raw connection, then a liveness check.
 
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +9,7 @@ import { newKey, upgradeRequest } from '../client/handshake.js';
 import { RawOpenError, RawSocket, openRaw } from '../client/raw-socket.js';
 import { HOSTILE_CASE_IDS, type HostileCaseId, type HostileCaseResult, type HostileResult } from '../model/hostile.js';
 
+/** The scenario's own settings (from the hostile-* inputs). */
 export interface HostileSpec {
   /** `hostile-max-bytes`: the size of the oversized message, sent for real until the server reacts. */
   maxBytes: number;
@@ -19,6 +19,7 @@ export interface HostileSpec {
   cases?: readonly HostileCaseId[];
 }
 
+/** The run's stop signal and what the scenario may learn about the server process. */
 export interface HostileProbes {
   signal: AbortSignal;
   /** False once the server process exited; absent when it cannot be watched (attach without a pid). */
