@@ -2,13 +2,14 @@
 // a server that decodes text with a throwing decoder crashes (and the check names the case), and a server
 // without a size limit shows the 16 MiB it kept.
 
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { judgeHostile } from '../src/analysis/hostile.js';
 import { HOSTILE_CASE_IDS, outcomeText, type HostileResult } from '../src/model/hostile.js';
 import { runHostile, type HostileSpec } from '../src/scenarios/hostile.js';
 import { ROOT } from './helpers/gate-run.js';
-import { NODE, fixturePath, launchServer, stopAll, treeRss, type SpawnedServer } from './helpers/spawned-server.js';
+import { NODE, fixturePath, launchServer, selfSignedCert, stopAll, treeRss, type SpawnedServer } from './helpers/spawned-server.js';
 
 const SERVERS = {
   ws: `${NODE} ${JSON.stringify(join(ROOT, 'examples/echo-server.js'))}`,
@@ -65,6 +66,26 @@ describe('healthy servers survive every hostile case', () => {
       expect(r.server.exit).toBeNull();
     });
   }
+});
+
+describe('over TLS', () => {
+  let cert: ReturnType<typeof selfSignedCert> | null = null;
+  afterAll(() => cert && rmSync(cert.dir, { recursive: true, force: true }));
+
+  it('a wss:// echo server survives every case, the broken handshakes sent inside TLS', async () => {
+    cert = selfSignedCert();
+    const r = await launchServer(`${NODE} ${fixturePath('wss-echo-server.js')}`, {
+      scheme: 'wss',
+      env: { TLS_CERT: cert.cert, TLS_KEY: cert.key },
+      target: { ca: readFileSync(cert.cert, 'utf8') },
+    });
+    const result = await runHostile(SPEC, r.target, probesFor(r));
+    console.log(table('ws over TLS', result));
+    expect(result).toMatchObject({ serverSurvived: true, stillAccepting: true, servedOthersDuringStalls: { tried: 2, succeeded: 2 } });
+    expect(result.cases.find((c) => c.id === 'invalid-utf8')).toMatchObject({ outcome: 'closed', code: 1007, matchesRfc: true });
+    expect(result.cases.find((c) => c.id === 'garbage-handshake')).toMatchObject({ outcome: 'refused', httpStatus: 400 });
+    for (const c of result.cases) expect(c.acceptingAfter, c.id).toBe(true);
+  });
 });
 
 describe('servers that hostile input hurts', () => {

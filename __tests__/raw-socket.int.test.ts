@@ -1,17 +1,14 @@
 // Our own opening handshake against real servers: frames both ways, subprotocols and headers offered, refusals
 // classified like the ws client's, every wait bounded, and wss:// with the target's trust settings.
 
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../src/client/connection.js';
 import { OPCODE, closeFrame, frame, pingFrame } from '../src/client/frames.js';
 import { RawOpenError, RawSocket, openRaw } from '../src/client/raw-socket.js';
 import { pickFreePort } from '../src/server/endpoint.js';
 import { ECHO_SERVER, FAULTY_SERVER } from './helpers/gate-run.js';
-import { NODE, fixturePath, launchServer, stopAll } from './helpers/spawned-server.js';
+import { NODE, fixturePath, launchServer, selfSignedCert, stopAll } from './helpers/spawned-server.js';
 
 afterEach(stopAll);
 
@@ -115,32 +112,10 @@ describe('what the handshake offers, and refusals', () => {
 });
 
 describe('wss:// with a self-signed certificate', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ws-gate-raw-tls-'));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  beforeAll(() => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=raw test',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-  });
+  let cert = '';
+  let key = '';
+  let dir = '';
+  beforeAll(() => ({ cert, key, dir } = selfSignedCert()));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('completes the handshake with insecure-tls or the CA trusted, and is refused (tls) otherwise', async () => {

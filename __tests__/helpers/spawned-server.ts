@@ -1,6 +1,7 @@
 // A real server process for tests that drive it without the gate: launched on a free loopback port, ready once a
 // handshake succeeds, stopped (and proven gone) by stopAll() in afterEach.
 
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,4 +100,33 @@ export async function treeRss(server: ServerProcess): Promise<number | null> {
     }
   }
   return read ? total : null;
+}
+
+/** A self-signed certificate (its own CA) for 127.0.0.1, valid for a day, as PEM files in a new temp directory. */
+export function selfSignedCert(): { cert: string; key: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-gate-cert-'));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=ws-resilience-gate test',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert, key, dir };
 }
