@@ -26,7 +26,12 @@ describe('the check registry', () => {
   });
 
   it('produces every registered check, in registry order, with the limit as data', () => {
-    const config = parseConfig({ url: 'ws://127.0.0.1:1/', 'stats-url': 'http://127.0.0.1:1/', 'max-peak-memory-growth-mb': '80' });
+    const config = parseConfig({
+      url: 'ws://127.0.0.1:1/',
+      'stats-url': 'http://127.0.0.1:1/',
+      'max-peak-memory-growth-mb': '80',
+      scenarios: 'flapping,leak,recovery,hostile',
+    });
     const checks = runChecks(config, {
       server: {
         mode: 'launch',

@@ -3,7 +3,9 @@
 import type { Config, Limit } from '../config/types.js';
 import { checkDefinition, type CheckId, type Threshold } from '../model/checks.js';
 import { bytesFromMb, formatMb, formatMbDelta, formatRate, formatThreshold, describeExit, mbFromBytes } from '../model/format.js';
+import { hostileNotRun, judgeHostile } from './hostile.js';
 import { trendLowerBound } from './trend.js';
+import type { HostileResult } from '../model/hostile.js';
 import type {
   Check,
   CheckStatus,
@@ -23,11 +25,14 @@ export interface Measurements {
   flapping: LoadScenarioResult;
   leak: LoadScenarioResult;
   recovery: RecoveryResult;
+  /** Absent when the hostile scenario was not selected. */
+  hostile?: HostileResult;
   memory: MemoryResult;
   signals: SignalsResult;
 }
 
-type Draft = Omit<Check, 'level' | 'status'> & { outcome: 'pass' | 'fail' | 'not-measured' };
+/** `warn`: a finding that warns whatever the level (a hostile case answered other than RFC 6455 asks). */
+type Draft = Omit<Check, 'level' | 'status'> & { outcome: 'pass' | 'warn' | 'fail' | 'not-measured' };
 type Defined = Parameters<typeof checkDefinition>[0];
 
 /** The id, title and limit of a registered check, its limit text formatted from the threshold. */
@@ -71,6 +76,7 @@ export function runChecks(config: Config, m: Measurements): Check[] {
   if (config.scenarios.includes('leak')) drafts.push(...trendChecks(config, m.memory, stoppedNote));
   drafts.push(...signalChecks(config, m.signals, stoppedNote));
   if (config.scenarios.includes('recovery')) drafts.push(recoveryCheck(m.recovery, stoppedNote));
+  if (config.scenarios.includes('hostile')) drafts.push(hostileCheck(config, m));
   drafts.push(crashCheck(m.server));
   drafts.push(completedCheck(m.stopped));
 
@@ -249,6 +255,30 @@ function recoveryCheck(r: RecoveryResult, stoppedNote: string): Draft {
     value: passed ? 1 : 0,
     outcome: passed ? 'pass' : 'fail',
     ...(r.problems.length > 0 ? { detail: r.problems.slice(0, 3).join('; ') } : {}),
+  };
+}
+
+/** The server survived hostile input: stayed up, kept accepting, passed recovery after it, kept its memory. */
+function hostileCheck(config: Config, m: Measurements): Draft {
+  const limit = config.limits.maxHostileMemoryGrowthMb;
+  const result = m.hostile ?? hostileNotRun(true, 'the hostile scenario did not run');
+  const judged = judgeHostile(result, {
+    maxMemoryGrowthMb: limit.value,
+    memoryLimitExplicit: limit.explicit,
+    strict: config.hostile.strict,
+  });
+  const ran = result.cases.some((c) => c.outcome !== 'not-run');
+  const recoveryFailed =
+    config.scenarios.includes('recovery') && ran && result.serverSurvived && recoveryCheck(m.recovery, '').outcome === 'fail';
+  const outcome = recoveryFailed ? 'fail' : judged.outcome;
+  const detail = recoveryFailed ? ['recovery failed after the hostile cases', judged.detail].filter(Boolean).join('; ') : judged.detail;
+  return {
+    ...head('hostile-survived'),
+    limit: judged.limit,
+    measured: judged.measured,
+    value: outcome === 'fail' ? 0 : judged.value,
+    outcome,
+    ...(detail ? { detail } : {}),
   };
 }
 

@@ -62,7 +62,12 @@ export const INPUTS = [
     description: 'true: accept any TLS certificate of a wss:// server, unverified. Only for a loopback test server; prefer ca-file.',
   },
   // Scenarios
-  { name: 'scenarios', default: 'flapping,leak,recovery', description: 'Scenarios to run, comma-separated: flapping, leak, recovery.' },
+  {
+    name: 'scenarios',
+    default: '',
+    description:
+      'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, stalled handshakes).',
+  },
   { name: 'warmup-connections', default: '', description: 'Connections made before the memory baseline is taken.' },
   { name: 'flap-cycles', default: '', description: 'Flapping: connect/hold/close/pause cycles.' },
   { name: 'flap-hold-ms', default: '', description: 'Milliseconds each connection is held open (flapping and leak).' },
@@ -103,6 +108,19 @@ export const INPUTS = [
     description: 'Recovery: the test message, sent as given (a protocol packet works).',
   },
   { name: 'expect', default: 'none', description: 'Recovery: what a reply must be: none (sending is enough), any, echo, or /regex/flags.' },
+  {
+    name: 'hostile-max-bytes',
+    default: '16777216',
+    description:
+      'hostile: size in bytes of the oversized message, sent for real until the server reacts (it should close with 1009 first).',
+  },
+  { name: 'hostile-pings', default: '1000', description: 'hostile: pings written at once in the ping flood.' },
+  {
+    name: 'hostile-strict',
+    default: 'false',
+    description:
+      'hostile: true fails hostile-survived when a case is not handled as RFC 6455 asks (a wrong close code, a drop); false warns.',
+  },
   // Checks
   { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
   {
@@ -143,6 +161,12 @@ export const INPUTS = [
   },
   { name: 'max-session-growth', default: '0', description: 'Largest growth of the sessions reported at stats-url after cooldown, or off.' },
   { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
+  {
+    name: 'max-hostile-memory-growth-mb',
+    default: '100',
+    description:
+      "hostile: most the server tree's memory may grow during the scenario, in MiB, or off. Healthy servers that take a 16 MiB message grow by up to about 65 MiB.",
+  },
   // Against the base branch
   {
     name: 'baseline-report',

@@ -98,6 +98,11 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       message: raw.message === undefined || raw.message === '' ? get('message') : raw.message,
       expect: parseExpect(get('expect')),
     },
+    hostile: {
+      maxBytes: int('hostile-max-bytes', 65_536, 1024 * 1024 * 1024),
+      pings: int('hostile-pings', 1, 100_000),
+      strict: parseBoolean('hostile-strict', get('hostile-strict')),
+    },
     limits: {
       minConnectSuccessRate: limit('min-connect-success-rate', 0, 1),
       minDisconnectSuccessRate: limit('min-disconnect-success-rate', 0, 1),
@@ -109,6 +114,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       maxThreadGrowth: limit('max-thread-growth', 0, 1_000_000),
       maxProcessGrowth: limit('max-process-growth', 0, 1_000_000),
       maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
+      maxHostileMemoryGrowthMb: limit('max-hostile-memory-growth-mb', 0, 1_000_000),
     },
     warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
     baseCompare: parseBaseCompare(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),

@@ -21,6 +21,7 @@ export const PROFILE_DEFAULTS: Record<Profile, Readonly<Record<string, string>>>
   },
   // The reference workload: the plain defaults of every input a profile changes.
   default: {
+    scenarios: 'flapping,leak,recovery',
     'warmup-connections': '5',
     'flap-cycles': '20',
     'flap-hold-ms': '100',
@@ -33,6 +34,7 @@ export const PROFILE_DEFAULTS: Record<Profile, Readonly<Record<string, string>>>
     'recovery-hold-ms': '1000',
   },
   soak: {
+    scenarios: 'flapping,leak,recovery,hostile',
     // V8 grows its heap over a Node server's first ~3,000 connections (RSS +28 MB on graphql-ws): warm up past it.
     'warmup-connections': '3000',
     'flap-hold-ms': '10',

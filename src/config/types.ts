@@ -16,7 +16,7 @@ export class ConfigError extends Error {
   }
 }
 
-export const SCENARIO_IDS: readonly ScenarioId[] = ['flapping', 'leak', 'recovery'];
+export const SCENARIO_IDS: readonly ScenarioId[] = ['flapping', 'leak', 'recovery', 'hostile'];
 
 export type Expect = { kind: 'none' } | { kind: 'any' } | { kind: 'echo' } | { kind: 'regex'; source: string; flags: string };
 
@@ -58,6 +58,8 @@ export interface Config {
   cooldownMs: number;
   sampleIntervalMs: number;
   recovery: { pings: number; messages: number; holdMs: number; message: string; expect: Expect };
+  /** The hostile scenario: the oversized message's size, the ping flood, and whether RFC mismatches fail. */
+  hostile: { maxBytes: number; pings: number; strict: boolean };
   limits: {
     minConnectSuccessRate: Limit;
     minDisconnectSuccessRate: Limit;
@@ -69,6 +71,7 @@ export interface Config {
     maxThreadGrowth: Limit;
     maxProcessGrowth: Limit;
     maxSessionGrowth: Limit;
+    maxHostileMemoryGrowthMb: Limit;
   };
   warnOnly: CheckId[];
   /** Comparison with the base branch: a report from an earlier run, or a base server run in this job. */

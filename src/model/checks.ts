@@ -122,6 +122,15 @@ export const CHECKS = [
     reads: 'After the load, one connection answers every ping and test message, and closes cleanly.',
   },
   {
+    id: 'hostile-survived',
+    title: 'survived hostile input',
+    input: 'max-hostile-memory-growth-mb',
+    unit: null,
+    op: null,
+    reads:
+      'hostile scenario: the server stays up, keeps accepting handshakes, passes recovery afterwards and grows its memory by at most the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
+  },
+  {
     id: 'server-crash',
     title: 'server stayed up',
     input: null,

@@ -1,13 +1,14 @@
 // The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer.
 
 import type { CheckId, CheckUnit, ComparedMetricId, Threshold } from './checks.js';
+import type { HostileResult } from './hostile.js';
 
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
 export const REPORT_SCHEMA_VERSION = 1;
 
-export type PhaseName = 'startup' | 'warmup' | 'baseline' | 'flapping' | 'leak' | 'cooldown' | 'recovery' | 'teardown';
+export type PhaseName = 'startup' | 'warmup' | 'baseline' | 'flapping' | 'leak' | 'cooldown' | 'hostile' | 'recovery' | 'teardown';
 
-export type ScenarioId = 'flapping' | 'leak' | 'recovery';
+export type ScenarioId = 'flapping' | 'leak' | 'recovery' | 'hostile';
 
 /**
  * Why a connection attempt or its close did not succeed: `http-<status>` for an unexpected HTTP response,
@@ -252,6 +253,8 @@ export interface Report {
     flapping: LoadScenarioResult;
     leak: LoadScenarioResult;
     recovery: RecoveryResult;
+    /** Absent in reports from before the hostile scenario existed. */
+    hostile?: HostileResult;
   };
   memory: MemoryResult;
   signals: SignalsResult;

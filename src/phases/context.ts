@@ -4,10 +4,12 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Target } from '../client/connection.js';
 import type { Config } from '../config/types.js';
-import type { LoadScenarioResult, PhaseName, PhaseSpan, RecoveryResult, ServerInfo, StopInfo } from '../model/report.js';
+import type { HostileResult } from '../model/hostile.js';
+import type { LoadScenarioResult, PhaseName, PhaseSpan, RecoveryResult, ScenarioId, ServerInfo, StopInfo } from '../model/report.js';
 import type { ExactSignals } from '../probe/exact-signals.js';
 import type { ResourceSampler } from '../probe/sampler.js';
 import { emptyLoadResult, loadSpecOf } from '../scenarios/load.js';
+import { hostileNotRun } from '../analysis/hostile.js';
 import { emptyRecoveryResult } from '../scenarios/recovery.js';
 import { LaunchedServer, type ServerHandle } from '../server/handle.js';
 import type { LaunchOptions } from '../server/server-process.js';
@@ -32,6 +34,7 @@ export interface Measurements {
   flapping: LoadScenarioResult;
   leak: LoadScenarioResult;
   recovery: RecoveryResult;
+  hostile: HostileResult;
   /** Retained memory against connections made, one point per settle window (the leak trend). */
   trendPoints: Array<{ connections: number; rssBytes: number }>;
 }
@@ -65,7 +68,7 @@ export class RunContext {
   sampler: ResourceSampler | null = null;
   exactSignals: ExactSignals | null = null;
   readonly serverInfo: ServerInfo;
-  readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'trendPoints'>;
+  readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'trendPoints'>;
 
   constructor(
     readonly config: Config,
@@ -92,11 +95,12 @@ export class RunContext {
       processes: [],
       survivors: [],
     };
-    const enabled = (id: 'flapping' | 'leak' | 'recovery'): boolean => config.scenarios.includes(id);
+    const enabled = (id: ScenarioId): boolean => config.scenarios.includes(id);
     this.results = {
       flapping: emptyLoadResult(loadSpecOf(config, 'flapping'), enabled('flapping')),
       leak: emptyLoadResult(loadSpecOf(config, 'leak'), enabled('leak')),
       recovery: emptyRecoveryResult(config.recovery, enabled('recovery')),
+      hostile: hostileNotRun(enabled('hostile'), enabled('hostile') ? 'the run stopped before the hostile scenario' : 'not selected'),
       trendPoints: [],
     };
   }

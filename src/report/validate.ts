@@ -12,6 +12,7 @@ export class ReportShapeError extends Error {
 
 // Records keyed by the union, so adding a phase or a status without listing it here fails to compile.
 const PHASES: Record<PhaseName, true> = {
+  hostile: true,
   startup: true,
   warmup: true,
   baseline: true,

@@ -48,7 +48,7 @@ export function assembleReport(config: Config, m: Measurements, probes: ProbeRea
     server: m.server,
     phases: m.phases,
     stopped: m.stopped,
-    scenarios: { flapping: m.flapping, leak: m.leak, recovery: m.recovery },
+    scenarios: { flapping: m.flapping, leak: m.leak, recovery: m.recovery, ...(m.hostile.enabled ? { hostile: m.hostile } : {}) },
     memory,
     signals,
     checks,

@@ -90,6 +90,11 @@ export class ServerProcess {
     return new ServerProcess(child, log, pid);
   }
 
+  /** Exit status once the root has exited; null while it runs (tests and the benchmark poll it). */
+  get exit(): ExitInfo | null {
+    return this.exitInfo;
+  }
+
   /** Every pid seen in the tree so far. */
   get pidsSeen(): ReadonlySet<number> {
     return new Set(this.seen.keys());
