@@ -150,7 +150,7 @@ describe('runChecks', () => {
     const connect = checks.find((c) => c.id === 'connect-success-rate')!;
     expect(connect.value).toBeCloseTo(50 / 65);
     expect(connect.status).toBe('fail');
-    expect(connect.measured).toBe('76.9 % (50/65)');
+    expect(connect.measured).toBe('76.9\u00A0% (50/65)');
     expect(checks.find((c) => c.id === 'disconnect-success-rate')!.value).toBeCloseTo(30 / 50);
     expect(verdictOf(checks)).toBe('fail');
   });
