@@ -59,7 +59,7 @@ describe('CLI bundle', () => {
     expect(report.verdict).toBe('pass');
     expect(report.config['flap-cycles']).toBe('8');
     expect(report.server.pidsSeen.filter(pidAlive)).toEqual([]);
-    expect(readFileSync(join(run.cwd, 'report.md'), 'utf8')).toMatch(/^✅ WebSocket resilience/);
+    expect(readFileSync(join(run.cwd, 'report.md'), 'utf8')).toMatch(/^### ✅ WebSocket resilience/);
   });
 
   it('prints no warning of its own with 50 concurrent clients on one abort signal', async () => {

@@ -65,14 +65,14 @@ describe('sticky PR comment against the GitHub API stand-in', () => {
     const [created] = api.commentsOn(PR);
     expect(created).toBeDefined();
     expect(first).toEqual({ status: 'created', url: `https://github.com/o/r/pull/${PR}#issuecomment-${created!.id}` });
-    expect(created!.body.startsWith('❌ WebSocket resilience: 2 of 6 checks failed')).toBe(true);
+    expect(created!.body.startsWith('### ❌ WebSocket resilience: 2 of 6 checks failed')).toBe(true);
     expect(created!.body).toContain(MARKER);
     expect(api.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
 
     const second = await post(makeReport());
     expect(second).toEqual({ status: 'updated', url: first.status === 'created' ? first.url : '' });
     expect(api.commentsOn(PR)).toHaveLength(1);
-    expect(api.commentsOn(PR)[0]!.body.startsWith('✅ WebSocket resilience: 6 of 6 checks passed')).toBe(true);
+    expect(api.commentsOn(PR)[0]!.body.startsWith('### ✅ WebSocket resilience: 6 of 6 checks passed')).toBe(true);
     expect(requestLine()).toEqual([
       `GET /repos/o/r/issues/${PR}/comments 200`,
       `POST /repos/o/r/issues/${PR}/comments 201`,

@@ -128,7 +128,7 @@ describe('validateReport', () => {
     delete report.signals;
     delete report.memory.trend;
     delete report.scenarios.leak.abruptDisconnects;
-    expect(renderMarkdown(validateReport(report))).toMatch(/^✅ WebSocket resilience/);
+    expect(renderMarkdown(validateReport(report))).toMatch(/^### ✅ WebSocket resilience/);
   });
 
   it('rejects a bad check status and level in any row', () => {
