@@ -306,6 +306,8 @@ describe('renderComment: a crash', () => {
     const excerpt = scan(md).fences.find((f) => f.info === 'text')!;
     expect(excerpt.lines).toEqual(report.server.logTail.slice(-LOG_EXCERPT_LINES));
     expect(md.indexOf(excerpt.lines.at(-1)!)).toBeLessThan(md.indexOf('<details>'));
+    // The chart stops at the crash and says when it came.
+    expect(md).toContain(`The server exited at ${(report.server.exit!.atMs / 1000).toFixed(1)}${NBSP}s.`);
   });
 
   it('does not repeat a stop message that only restates the exit', () => {

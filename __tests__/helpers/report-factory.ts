@@ -383,7 +383,15 @@ export function crashCase(): Report {
         'exiting with code 3',
       ],
     },
-    memory: { retainedBytes: null, retainedGrowthBytes: null, growthPercent: null, trend: null },
+    // Nothing is sampled after the crash, and the phases after it never began.
+    phases: phaseSpans().filter((p) => p.startMs < 6_800),
+    memory: {
+      samples: memorySamples().filter((s) => s.tMs <= 6_800),
+      retainedBytes: null,
+      retainedGrowthBytes: null,
+      growthPercent: null,
+      trend: null,
+    },
     signals: {
       after: null,
       growth: { fds: null, threads: null, processes: null, lingeringConnections: null, sessions: null },

@@ -62,7 +62,9 @@ export function phaseStarts(report: Report): Array<{ phase: string; seconds: num
 /** The line under the chart that says where each phase began ("warmup 0.4 s · baseline 1.4 s · …"). */
 export function phaseCaption(report: Report): string {
   const parts = phaseStarts(report).map((p) => `${p.phase} ${formatSeconds(p.seconds * 1000)}`);
-  return parts.length === 0 ? '' : `Phases start at: ${parts.join(' · ')}.`;
+  const exit = report.server.exit;
+  const exited = exit ? ` The server exited at ${formatSeconds(exit.atMs)}.` : '';
+  return parts.length === 0 ? exited.trim() : `Phases start at: ${parts.join(' · ')}.${exited}`;
 }
 
 function axisNumber(value: number, decimals: number): string {

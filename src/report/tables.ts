@@ -97,7 +97,12 @@ export function memoryRows(report: Report): Array<[string, string]> | null {
     ['Baseline', formatMb(m.baselineBytes)],
     ['Peak', formatMb(m.peakBytes)],
     ['Retained (after cooldown)', formatMb(m.retainedBytes)],
-    ['Retained growth', `${formatMbDelta(m.retainedGrowthBytes)} (${formatPercentDelta(m.growthPercent)})`],
+    [
+      'Retained growth',
+      m.retainedGrowthBytes === null
+        ? 'n/a'
+        : `${formatMbDelta(m.retainedGrowthBytes)}${m.growthPercent === null ? '' : ` (${formatPercentDelta(m.growthPercent)})`}`,
+    ],
     ['Peak growth', formatMbDelta(m.peakGrowthBytes)],
     ['Trend (leak per connection)', describeTrend(report)],
     ['Samples', `${m.samples.length}, every ${formatMs(m.sampleIntervalMs)}`],
