@@ -54,6 +54,8 @@ describe('typeset', () => {
     expect(typeset('<= 50 MB')).toBe(`≤ 50${NBSP}MiB`);
     expect(typeset('<= 100 KB/conn')).toBe(`≤ 100${NBSP}KiB/conn`);
     expect(typeset('23 -> 88')).toBe('23 → 88');
+    expect(typeset('+0')).toBe('±0');
+    expect(typeset('+0.5 MB, +10')).toBe(`+0.5${NBSP}MiB, +10`);
     expect(typeset('21.3 ± 2.5 KB/conn')).toBe(`21.3 ±${NBSP}2.5${NBSP}KiB/conn`);
     // Words that merely start like a unit stay as they are.
     expect(typeset('3 messages, 2 sessions')).toBe('3 messages, 2 sessions');

@@ -12,10 +12,14 @@ const UNIT_NAMES: Record<string, string> = { MB: 'MiB', KB: 'KiB', 'KB/conn': 'K
  * needs this.
  */
 export function typeset(text: string): string {
-  return text
-    .replace(/>=/g, '≥')
-    .replace(/<=/g, '≤')
-    .replace(/\s*->\s*/g, ` ${ARROW} `)
-    .replace(NUMBER_UNIT, (_m, digit: string, unit: string) => `${digit}${NBSP}${UNIT_NAMES[unit] ?? unit}`)
-    .replace(/±[ ](?=\d)/g, `±${NBSP}`);
+  return (
+    text
+      .replace(/>=/g, '≥')
+      .replace(/<=/g, '≤')
+      .replace(/\s*->\s*/g, ` ${ARROW} `)
+      .replace(NUMBER_UNIT, (_m, digit: string, unit: string) => `${digit}${NBSP}${UNIT_NAMES[unit] ?? unit}`)
+      .replace(/±[ ](?=\d)/g, `±${NBSP}`)
+      // No change is ±0, as the formatters write it, not +0.
+      .replace(/(?<![\w.])\+0(?![\d.])/g, '±0')
+  );
 }
