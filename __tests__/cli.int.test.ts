@@ -53,7 +53,7 @@ describe('CLI bundle', () => {
       expect(run.stderr).toContain(`▶ ${phase}:`);
     }
     expect(run.stdout).toMatch(/PASS.*WebSocket resilience: \d+ of \d+ checks passed/);
-    expect(run.stdout).toMatch(/connect success rate\s+100 % \(18\/18\)/);
+    expect(run.stdout).toMatch(/Connect success rate\s+100\s% \(18\/18\)/);
     const report = JSON.parse(readFileSync(join(run.cwd, 'out/report.json'), 'utf8')) as Report;
     expect(report.schemaVersion).toBe(1);
     expect(report.verdict).toBe('pass');
