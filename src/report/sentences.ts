@@ -2,7 +2,7 @@
 // the Markdown and terminal renderers; a TextStyle decides how text is escaped and emphasised.
 
 import { ARROW, formatKibPerConnection, formatMb, formatMbDelta, formatMs, formatRate, formatSeconds, NBSP } from '../model/format.js';
-import type { Check, LoadScenarioResult, Report, Verdict } from '../model/report.js';
+import type { Check, LoadScenarioResult, Report } from '../model/report.js';
 import { escapeInline, sanitizeText } from './escape.js';
 import { typeset } from './typeset.js';
 
@@ -73,9 +73,6 @@ export function headline(report: Report): string {
   if (report.verdict === 'fail' && failed === 0) text += '; the run failed';
   return text;
 }
-
-/** The verdict as a word, for a heading's icon text. */
-export const VERDICT_WORD: Record<Verdict, string> = { pass: 'passed', warn: 'passed with warnings', fail: 'failed' };
 
 function exitText(report: Report): string | null {
   const exit = report.server.exit;
