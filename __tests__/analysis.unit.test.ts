@@ -151,7 +151,7 @@ describe('runChecks', () => {
     const connect = checks.find((c) => c.id === 'connect-success-rate')!;
     expect(connect.value).toBeCloseTo(50 / 65);
     expect(connect.status).toBe('fail');
-    expect(connect.measured).toBe('76.9 % (50/65)');
+    expect(connect.measured).toBe('76.9\u00A0% (50/65)');
     expect(checks.find((c) => c.id === 'disconnect-success-rate')!.value).toBeCloseTo(30 / 50);
     expect(verdictOf(checks)).toBe('fail');
   });
@@ -302,7 +302,7 @@ describe('leak checks', () => {
       ),
     });
     const trend = runChecks(config, few).find((c) => c.id === 'leak-per-connection')!;
-    expect(trend).toMatchObject({ status: 'not-measured', value: null, measured: '300.0 ± 0.0 KB/conn' });
+    expect(trend).toMatchObject({ status: 'not-measured', value: null, measured: '300.0 ± 0.0\u00A0KiB/conn' });
     expect(trend.detail).toContain('only 8 connections');
     const strict = runChecks(parseConfig({ url: 'ws://127.0.0.1:1/', 'max-leak-kb-per-connection': '50' }), few);
     expect(strict.find((c) => c.id === 'leak-per-connection')!.status).toBe('fail');
@@ -332,7 +332,7 @@ describe('leak checks', () => {
     });
     const failed = runChecks(config, steady).find((c) => c.id === 'leak-per-connection')!;
     expect(failed.status).toBe('fail');
-    expect(failed.detail).toContain('at least 130.0 KB/conn at 95 % confidence');
+    expect(failed.detail).toContain('at least 130.0\u00A0KiB/conn at 95\u00A0% confidence');
   });
 
   it('shows unreadable signals as not measured by default, and fails a limit set on purpose', () => {

@@ -60,8 +60,8 @@ describe('the check registry', () => {
     const memory = checks.find((c) => c.id === 'memory-growth')!;
     expect(memory.threshold).toEqual({ op: '<=', value: 50, unit: 'MiB' });
     expect(memory.limit).toBe(formatThreshold(memory.threshold!));
-    expect(checks.find((c) => c.id === 'connect-success-rate')!.limit).toBe('≥ 80 %');
-    expect(checks.find((c) => c.id === 'fd-growth')!.limit).toBe('≤ 4');
+    expect(checks.find((c) => c.id === 'connect-success-rate')!.limit).toBe('≥\u00A080\u00A0%');
+    expect(checks.find((c) => c.id === 'fd-growth')!.limit).toBe('≤\u00A04');
     expect(checks.find((c) => c.id === 'recovery')!.threshold).toBeNull();
   });
 });

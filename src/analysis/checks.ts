@@ -2,7 +2,17 @@
 
 import type { Config, Limit } from '../config/types.js';
 import { checkDefinition, type CheckId, type Threshold } from '../model/checks.js';
-import { bytesFromMb, formatMb, formatMbDelta, formatRate, formatThreshold, describeExit, mbFromBytes } from '../model/format.js';
+import {
+  bytesFromMb,
+  formatMb,
+  formatMbDelta,
+  formatRate,
+  formatThreshold,
+  describeExit,
+  mbFromBytes,
+  NBSP,
+  withUnit,
+} from '../model/format.js';
 import { hostileNotRun, judgeHostile } from './hostile.js';
 import { trendLowerBound } from './trend.js';
 import type { HostileResult } from '../model/hostile.js';
@@ -176,7 +186,7 @@ function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string):
     ];
   }
   const se = memory.trend!.standardErrorKb;
-  const measured = `${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''} KB/conn`;
+  const measured = withUnit(`${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''}`, 'KiB/conn');
   const fitted = memory.trend!.points.slice(memory.trend!.skipped);
   const span = fitted.at(-1)!.connections - fitted[0]!.connections;
   if (span < MIN_TREND_SPAN) {
@@ -189,7 +199,8 @@ function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string):
   // Judged by the least leak the readings allow: one GC step between readings must not fail a clean server.
   const bound = trendLowerBound(trend);
   const judged = bound ?? slope;
-  const boundText = bound !== null && slope > limit.value ? `; at least ${bound.toFixed(1)} KB/conn at 95 % confidence` : '';
+  const boundText =
+    bound !== null && slope > limit.value ? `; at least ${withUnit(bound.toFixed(1), 'KiB/conn')} at 95${NBSP}% confidence` : '';
   return [{ ...base, measured, value: slope, outcome: judged <= limit.value ? 'pass' : 'fail', detail: `${fittedText}${boundText}` }];
 }
 

@@ -187,6 +187,30 @@ export interface Check {
 
 export type Verdict = 'pass' | 'warn' | 'fail';
 
+/** One step of a retainer path: the edge followed and the node it leads to. */
+export interface RetainerStep {
+  edge: string;
+  node: string;
+}
+
+/** A constructor (or native type) whose instances grew with the connections made. */
+export interface HeapSuspect {
+  name: string;
+  /** Instances after minus before. */
+  countDelta: number;
+  /** countDelta / connections made. */
+  perConnection: number;
+  bytesDelta: number;
+  /** Shortest path of named edges from a GC root to one retained instance; null when none was found. */
+  retainerPath: RetainerStep[] | null;
+}
+
+/** What the heap snapshots showed (Node servers). */
+export interface HeapEvidence {
+  /** Most suspicious first. */
+  suspects: HeapSuspect[];
+}
+
 /** One headline metric of this run next to the base branch's. */
 export interface ComparisonMetric {
   id: ComparedMetricId;
@@ -238,10 +262,10 @@ export interface Report {
     commit: string | null;
     workflow: string | null;
     job: string | null;
-    /** The workflow run's page, where its log and artifacts are (the action knows it; the CLI does not). */
-    runUrl?: string | null;
     /** The pull request the run was for, when the action knew it (a later post-comment run reads it). */
     pullRequest?: number | null;
+    /** The workflow run's page ($GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID), when run as an action. */
+    runUrl?: string | null;
   };
   /** The effective configuration, secrets masked. */
   config: Record<string, string>;
@@ -258,6 +282,8 @@ export interface Report {
   };
   memory: MemoryResult;
   signals: SignalsResult;
+  /** Heap snapshot evidence, when heap snapshots were taken. */
+  heap?: HeapEvidence | null;
   /** Set when a base-branch report or a same-job base run was compared with this one. */
   comparison?: ComparisonResult | null;
   checks: Check[];
