@@ -80,8 +80,8 @@ export interface HeapEvidence {
   suspects: HeapGrowthRow[];
   /** Largest growth (suspects first, then by bytes), at most TOP_GROWTH_ROWS. */
   topGrowth: HeapGrowthRow[];
-  /** The limit applied (max-retained-per-connection). */
-  maxRetainedPerConnection: number;
+  /** The limit applied (max-retained-per-connection); null: off, growth reported but nothing breaches. */
+  maxRetainedPerConnection: number | null;
   /** Constructor names left out on the user's word (heap-ignore). */
   ignored: string[];
   /** Least-squares slope of heapBytes against connections over all snapshots, in KB per connection. */
@@ -98,7 +98,7 @@ export const TOP_GROWTH_ROWS = 10;
 export function heapEvidenceWithout(
   status: Exclude<HeapEvidenceStatus, 'measured'>,
   reason: string,
-  maxRetainedPerConnection: number,
+  maxRetainedPerConnection: number | null,
 ): HeapEvidence {
   return {
     status,
