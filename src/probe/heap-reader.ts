@@ -493,12 +493,15 @@ export async function readHeapSnapshot(path: string, options: { signal?: AbortSi
 /**
  * Left out of the aggregation and of the heap total: V8's `code` node type (bytecode, scope infos, feedback
  * metadata and cells, shared function infos, constant pools, compiled code), `synthetic` nodes (the roots, no
- * size), and these names whatever their type, as older V8 versions type some of them `hidden` or `array`:
- * feedback vectors and cells, `(compiled code)`, `system / Code` and its wrappers, bytecode arrays. They grow
- * with JIT warm-up, not with connections.
+ * size), and these names whatever their type, as V8 types some of them `hidden` (and older versions `array`):
+ * feedback vectors and cells, `(compiled code)`, `system / Code` and its wrappers, bytecode arrays, and the
+ * trusted-space metadata of functions (SharedFunctionInfoWrapper, ProtectedFixedArray, Trusted*, deoptimization
+ * and uncompiled data), and weak lists (WeakArrayList holds nothing alive). All of them grow with JIT warm-up,
+ * not with connections: on Node 24 a clean ws server gains one SharedFunctionInfoWrapper and one
+ * ProtectedFixedArray per connection for its first ~60 connections, then a few per hundred.
  */
 export const EXCLUDED_NAMES =
-  /^(system \/ (Code|CodeWrapper|CodeDataContainer|InstructionStream|BytecodeArray|BytecodeWrapper|Feedback\w*|ClosureFeedbackCellArray)|\((compiled code|code|code relocation info|feedback vector|feedback metadata)\))$/;
+  /^(system \/ (Code|CodeWrapper|CodeDataContainer|InstructionStream|BytecodeArray|BytecodeWrapper|Feedback\w*|ClosureFeedbackCellArray|SharedFunctionInfo\w*|ProtectedFixedArray|Trusted\w*|InterpreterData|DeoptimizationData\w*|UncompiledData\w*|PreparseData|ScopeInfo|WeakArrayList)|\((compiled code|code|code relocation info|feedback vector|feedback metadata|shared function info)\))$/;
 
 /** True for a node the aggregation leaves out (see EXCLUDED_NAMES). */
 export function isExcludedNode(type: string, name: string): boolean {
@@ -604,30 +607,71 @@ export function edgeName(graph: HeapGraph, edge: number): string {
 /** Edge kinds a retainer path may follow: weak edges do not retain; hidden ones have no name a reader knows. */
 const PATH_EDGE_KINDS = new Set(['context', 'element', 'property', 'internal', 'shortcut']);
 
+/** Synthetic roots a path does not start from (see retainerPaths). */
+const TRANSIENT_ROOTS = new Set(['(Handle scope)']);
+
 /**
  * The shortest path of named, non-weak edges from the synthetic root (through `(GC roots)`) to a node for which
  * `predicate` holds, by breadth-first search; null when none is reachable. The root itself is not a step.
  */
 export function retainerPath(graph: HeapGraph, predicate: (node: number) => boolean): RetainerStep[] | null {
+  return retainerPaths(graph, (node) => (predicate(node) ? 0 : -1), 1)[0] ?? null;
+}
+
+/** How retainerPaths picks the instance whose path it returns. */
+export interface RetainerPathOptions {
+  /**
+   * first: the instance nearest a root (the shortest path). common: among the instances found (up to
+   * MAX_CANDIDATES), one whose last SIGNATURE_DEPTH retainers are those most of them share, nearest a root among
+   * those: a leak retains its instances all the same way, while the nearest one may be a buffer on the stack.
+   */
+  pick?: 'first' | 'common';
+}
+
+const MAX_CANDIDATES = 5000;
+const SIGNATURE_DEPTH = 4;
+
+/**
+ * Paths to several targets in one breadth-first search: `classify` maps a node to a target index in
+ * 0 .. targets - 1 (or -1). One pass over the graph however many suspects there are.
+ */
+export function retainerPaths(
+  graph: HeapGraph,
+  classify: (node: number) => number,
+  targets: number,
+  options: RetainerPathOptions = {},
+): Array<RetainerStep[] | null> {
   const n = graph.nodeCount;
-  if (n === 0) return null;
+  const common = options.pick === 'common';
+  const found: number[][] = Array.from({ length: targets }, () => []);
+  if (n === 0 || targets === 0) return found.map(() => null);
   const followed = new Uint8Array(graph.edgeTypes.length);
   graph.edgeTypes.forEach((kind, k) => (followed[k] = PATH_EDGE_KINDS.has(kind) ? 1 : 0));
-  // parentEdge[i] = edge index + 1 that first reached i (0: not reached); the root is marked reached by `seen`.
+  // parentEdge[i]: the edge that first reached node i; `seen` marks reached nodes (the root included).
   const parentEdge = new Uint32Array(n);
   const parentNode = new Uint32Array(n);
   const seen = new Uint8Array(n);
   const queue = new Uint32Array(n);
   let head = 0;
   let tail = 0;
+  let left = targets;
   queue[tail++] = 0;
   seen[0] = 1;
-  let found = -1;
-  while (head < tail) {
+  // Handles that C++ code holds while the snapshot is taken keep an object for that moment only. The synthetic
+  // roots come first in a snapshot.
+  const synthetic = graph.nodeTypes.indexOf('synthetic');
+  for (let node = 1; node < n && graph.nodeType[node] === synthetic; node++) {
+    if (TRANSIENT_ROOTS.has(graph.strings[graph.nodeName[node]!] ?? '')) seen[node] = 1;
+  }
+  while (head < tail && (common || left > 0)) {
     const node = queue[head++]!;
-    if (node !== 0 && predicate(node)) {
-      found = node;
-      break;
+    if (node !== 0) {
+      const target = classify(node);
+      if (target >= 0 && target < targets) {
+        const list = found[target]!;
+        if (list.length === 0) left--;
+        if (list.length < (common ? MAX_CANDIDATES : 1)) list.push(node);
+      }
     }
     const end = graph.firstEdge[node + 1]!;
     for (let e = graph.firstEdge[node]!; e < end; e++) {
@@ -635,15 +679,42 @@ export function retainerPath(graph: HeapGraph, predicate: (node: number) => bool
       const to = graph.edgeTo[e]!;
       if (seen[to] === 1) continue;
       seen[to] = 1;
-      parentEdge[to] = e + 1;
+      parentEdge[to] = e;
       parentNode[to] = node;
       queue[tail++] = to;
     }
   }
-  if (found === -1) return null;
+  return found.map((list) => {
+    if (list.length === 0) return null;
+    const chosen = common ? mostCommon(graph, list, parentEdge, parentNode) : list[0]!;
+    return pathTo(graph, chosen, parentEdge, parentNode);
+  });
+}
+
+/** The first (nearest a root) of the candidates whose retainer signature is the most frequent. */
+function mostCommon(graph: HeapGraph, candidates: readonly number[], parentEdge: Uint32Array, parentNode: Uint32Array): number {
+  const tally = new Map<string, { count: number; first: number }>();
+  for (const node of candidates) {
+    const parts: string[] = [];
+    for (let at = node, k = 0; at !== 0 && k < SIGNATURE_DEPTH; at = parentNode[at]!, k++) {
+      const e = parentEdge[at]!;
+      const kind = graph.edgeTypes[graph.edgeType[e]!];
+      parts.push(`${nodeClassKey(graph, parentNode[at]!)}|${kind}:${kind === 'element' ? '' : edgeName(graph, e)}`);
+    }
+    const key = parts.join('<');
+    const entry = tally.get(key);
+    if (entry) entry.count++;
+    else tally.set(key, { count: 1, first: node });
+  }
+  let best = { count: 0, first: candidates[0]! };
+  for (const entry of tally.values()) if (entry.count > best.count) best = entry;
+  return best.first;
+}
+
+function pathTo(graph: HeapGraph, target: number, parentEdge: Uint32Array, parentNode: Uint32Array): RetainerStep[] {
   const steps: RetainerStep[] = [];
-  for (let node = found; node !== 0; node = parentNode[node]!) {
-    const e = parentEdge[node]! - 1;
+  for (let node = target; node !== 0; node = parentNode[node]!) {
+    const e = parentEdge[node]!;
     const kind = (graph.edgeTypes[graph.edgeType[e]!] ?? 'internal') as HeapEdgeKind;
     const step: RetainerStep = { edge: edgeName(graph, e), kind, node: nodeLabel(graph, node) };
     if (kind === 'context') {
@@ -653,6 +724,12 @@ export function retainerPath(graph: HeapGraph, predicate: (node: number) => bool
     steps.push(step);
   }
   return steps.reverse();
+}
+
+/** A node's aggregation key: `${node type}\u0000${class name}`, as HeapClassStat rows are told apart. */
+export function nodeClassKey(graph: HeapGraph, node: number): string {
+  const type = graph.nodeTypes[graph.nodeType[node]!] ?? 'unknown';
+  return `${type}\u0000${className(type, graph.strings[graph.nodeName[node]!] ?? '')}`;
 }
 
 /** The first edge of `node` named `name` (named kinds only); -1 when there is none. */
