@@ -1,10 +1,10 @@
 // The heap diff on synthetic aggregates: leaks named, churn and filled caches not, heap growth per connection.
 
 import { describe, expect, it } from 'vitest';
-import { HEAP_DIFF_DEFAULTS, diffHeap, fitHeapPerConnection, growthRows, isSteady } from '../src/analysis/heap-diff.js';
+import { HEAP_DIFF_DEFAULTS, diffHeap, fitHeapPerConnection, growthRows, isSteady, rankSuspects } from '../src/analysis/heap-diff.js';
 import { parseHeapConfig, HEAP_INPUTS, type HeapInputName } from '../src/config/heap-inputs.js';
 import { ConfigError } from '../src/config/types.js';
-import type { HeapSnapshotData } from '../src/model/heap.js';
+import type { HeapSnapshotData, RetainerStep } from '../src/model/heap.js';
 
 const BASE: Record<string, [number, number]> = { 'object:Object': [5000, 200_000], 'object:WebSocketServer': [1, 200] };
 const LABELS = ['after-warmup', 'after-round-1', 'after-round-2', 'after-round-3', 'after-cooldown'];
@@ -203,5 +203,35 @@ describe('parseHeapConfig', () => {
       /'max-retained-per-connection' must be a number from 0.01/,
     );
     expect(() => parseHeapConfig(defaults({ 'heap-snapshot-timeout-s': 'abc' }))).toThrow(/'heap-snapshot-timeout-s'/);
+  });
+});
+
+describe('rankSuspects', () => {
+  it('puts the constructor nearest a root first, then what it drags along, storage and primitives last', () => {
+    const evidence = diffHeap(
+      run((i) => ({
+        'object:Socket': [since(i), since(i) * 400],
+        'object:Session': [since(i), since(i) * 40],
+        'number:(number)': [2 * since(i), since(i) * 32],
+        'closure:onMessage': [since(i), since(i) * 64],
+        'object:Orphan': [since(i), since(i) * 8],
+      })),
+    );
+    const step = (node: string): RetainerStep => ({ edge: 'x', kind: 'property', node });
+    const paths: Record<string, RetainerStep[] | null> = {
+      Socket: [step('(GC roots)'), step('Map'), step('Session'), step('WebSocket'), step('Socket')],
+      Session: [step('(GC roots)'), step('Map'), step('Session')],
+      '(number)': [step('(GC roots)'), step('(number)')],
+      onMessage: [step('(GC roots)'), step('Map'), step('Session'), step('onMessage()')],
+      Orphan: null,
+    };
+    const withPaths = {
+      ...evidence,
+      suspects: evidence.suspects.map((r) => ({ ...r, retainerPath: paths[r.name] ?? null })),
+    };
+    const ranked = rankSuspects(withPaths);
+    expect(ranked.suspects.map((r) => r.name)).toEqual(['Session', 'Socket', 'Orphan', 'onMessage', '(number)']);
+    expect(ranked.topGrowth.map((r) => r.name).slice(0, 5)).toEqual(['Session', 'Socket', 'Orphan', 'onMessage', '(number)']);
+    expect(ranked.topGrowth.find((r) => r.name === 'Session')!.retainerPath).toHaveLength(3);
   });
 });

@@ -29,6 +29,13 @@ export const HEAP_DIFF_DEFAULTS: HeapDiffOptions = { maxRetainedPerConnection: 0
  */
 export const CONSISTENCY_FACTOR = 2;
 
+/**
+ * Node types never reported as growth: an object shape (V8's hidden class, descriptor and transition arrays)
+ * is made for each new layout the code meets, so it grows with the code paths run, and a leak of objects shows
+ * in the objects themselves. Their bytes stay in the heap total.
+ */
+export const LAYOUT_TYPES: ReadonlySet<string> = new Set(['object shape']);
+
 const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /**
@@ -55,7 +62,7 @@ export function diffHeap(snapshots: readonly HeapSnapshotData[], options: HeapDi
     };
   }
   const ignore = new Set(options.ignore.map((n) => n.trim()).filter(Boolean));
-  const rows = growthRows(snapshots).filter((r) => !ignore.has(r.name));
+  const rows = growthRows(snapshots).filter((r) => !ignore.has(r.name) && !LAYOUT_TYPES.has(r.nodeType));
   const isSuspect = (r: HeapGrowthRow): boolean =>
     limit !== null && r.perConnection >= limit && r.countDelta >= options.minInstances && r.consistent;
   const bySize = (a: HeapGrowthRow, b: HeapGrowthRow): number => b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta;
@@ -165,4 +172,31 @@ export function fitHeapPerConnection(summaries: readonly HeapSnapshotSummary[]):
   const intercept = meanY - slope * meanX;
   const residuals = xs.reduce((a, x, i) => a + (ys[i]! - (intercept + slope * x)) ** 2, 0);
   return { kbPerConnection: round(slope, 2), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx), 2) };
+}
+
+/**
+ * 0: an instance of a constructor (what a user names in code); 1: closures, native data, V8's own objects;
+ * 2: storage and primitives (arrays, property stores, strings, heap numbers), whose paths say least.
+ */
+export function suspectTier(row: Pick<HeapGrowthRow, 'nodeType' | 'name'>): number {
+  if (row.nodeType === 'object' && !row.name.startsWith('system / ')) return 0;
+  if (row.nodeType === 'object' || row.nodeType === 'closure' || row.nodeType === 'native' || row.nodeType === 'regexp') return 1;
+  return 2;
+}
+
+/**
+ * Suspects in the order a reader should see them, once retainer paths are known: constructors first
+ * (suspectTier), and within a tier nearest a GC root first: the object a leak keeps (a Session in a Map) comes
+ * before what it drags along (its WebSocket, Socket), whose paths run through it and so are longer. Ties and
+ * rows without a path keep their order (largest growth first); topGrowth follows.
+ */
+export function rankSuspects(evidence: HeapEvidence): HeapEvidence {
+  const length = (r: HeapGrowthRow): number => r.retainerPath?.length ?? Number.POSITIVE_INFINITY;
+  const ranked = evidence.suspects
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => suspectTier(a.r) - suspectTier(b.r) || length(a.r) - length(b.r) || a.i - b.i)
+    .map((s) => s.r);
+  const isSuspect = new Set(ranked.map((r) => `${r.nodeType}\u0000${r.name}`));
+  const others = evidence.topGrowth.filter((r) => !isSuspect.has(`${r.nodeType}\u0000${r.name}`));
+  return { ...evidence, suspects: ranked, topGrowth: [...ranked, ...others].slice(0, TOP_GROWTH_ROWS) };
 }
