@@ -9,6 +9,7 @@ import {
   IncompleteSnapshotError,
   aggregateHeap,
   className,
+  edgeOwner,
   isExcludedNode,
   parseHeapSnapshot,
   readHeapSnapshot,
@@ -37,7 +38,10 @@ describe('HeapSnapshotParser', () => {
     expect(g.edgeTypes[g.edgeType[3]!]).toBe('weak');
     expect(g.edgeTo[3]).toBe(7);
     expect(g.strings[11]).toBe('Holder "quoted"\nname é');
-    expect(g.strings).toHaveLength(24);
+    expect(g.stringCount).toBe(24);
+    // Names only: the contents of string nodes are not kept; a script's name (a code node) is.
+    expect(g.strings[8]).toBeUndefined();
+    expect(g.strings[10]).toBe('file:///srv/app/server.js');
   });
 
   it('gives the same graph fed one byte at a time (tokens split across every chunk boundary)', () => {
@@ -50,6 +54,16 @@ describe('HeapSnapshotParser', () => {
     expect(split.nodeSelfSize).toEqual(whole.nodeSelfSize);
     expect(split.edgeTo).toEqual(whole.edgeTo);
     expect(split.edgeNameOrIndex).toEqual(whole.edgeNameOrIndex);
+  });
+
+  it('keeps the name of an internal edge unless it is an index', () => {
+    // Node 6's hidden edge to the bytecode array becomes an internal edge named "47", as V8 names a large array's slots.
+    const text = tinyBytes.toString('utf8').replace(',1,1,48,4,2,54', ',1,1,48,3,23,54').replace('"weakly"', '"47"');
+    const g = parseHeapSnapshot(text);
+    expect(g.strings[23]).toBeUndefined();
+    expect(g.strings[18]).toBe('table');
+    const path = retainerPath(g, (node) => classOf(g, node) === 'system / BytecodeArray');
+    expect(path?.at(-1)).toEqual({ edge: '', kind: 'internal', node: 'system / BytecodeArray' });
   });
 
   it('streams a file', async () => {
@@ -95,6 +109,12 @@ describe('aggregateHeap', () => {
 });
 
 describe('retainerPath', () => {
+  it('finds the node that owns an edge, nodes without edges between', () => {
+    const graph = parseHeapSnapshot(tinyBytes);
+    const owners = Array.from({ length: graph.edgeCount }, (_, e) => edgeOwner(graph, e));
+    expect(owners).toEqual([0, 1, 2, 2, 2, 3, 3, 4, 5, 6, 6, 12, 14]);
+  });
+
   const g = parseHeapSnapshot(tinyBytes);
 
   it('finds the shortest path over non-weak edges, and names the context variable with its script', () => {

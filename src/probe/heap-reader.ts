@@ -1,11 +1,11 @@
 // Reads V8 .heapsnapshot files as a stream into typed arrays (the text is never held whole: real heaps reach
 // hundreds of MB), aggregates nodes per (node type, class name), and finds retainer paths from the GC roots.
 
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { HeapClassStat, HeapEdgeKind, RetainerStep } from '../model/heap.js';
 
 /**
- * A snapshot's graph, in about 21 bytes per node and 9 per edge. Node i's edges are firstEdge[i] ..
+ * A snapshot's graph, in 17 bytes per node and 9 per edge. Node i's edges are firstEdge[i] ..
  * firstEdge[i + 1] - 1; edgeTo holds node indexes (the file's to_node is a field offset). Node 0 is the
  * synthetic root.
  */
@@ -14,12 +14,18 @@ export interface HeapGraph {
   edgeCount: number;
   nodeTypes: readonly string[];
   edgeTypes: readonly string[];
-  /** The snapshot's string table: names are indexes into it. */
+  /**
+   * The snapshot's string table: names are indexes into it. Only names are kept (see neededStrings): the
+   * contents of string nodes, source texts and index-like internal edge names are holes (undefined).
+   */
   strings: string[];
+  /** Entries in the file's string table (the last kept one can come before the end). */
+  stringCount: number;
   nodeType: Uint8Array;
   nodeName: Uint32Array;
   nodeId: Uint32Array;
-  nodeSelfSize: Float64Array;
+  /** Self sizes; one above 4 GiB - 1 (a single ArrayBuffer that large) reads as 4 GiB - 1. */
+  nodeSelfSize: Uint32Array;
   firstEdge: Uint32Array;
   edgeType: Uint8Array;
   /** A string index for named edges; the index itself for element and hidden edges. */
@@ -95,6 +101,8 @@ export class HeapSnapshotParser {
   private nodeFieldSlot: Int8Array = new Int8Array(0);
   private edgeFieldSlot: Int8Array = new Int8Array(0);
   private seen = new Set<string>();
+  /** 1 for each string index a class, edge or script name uses; null (all needed) when strings come first. */
+  private neededStrings: Uint8Array | null = null;
 
   /** Feeds the next chunk of the file. */
   write(chunk: Uint8Array): void {
@@ -170,7 +178,7 @@ export class HeapSnapshotParser {
       if (!this.seen.has(needed)) throw new Error(`not a heap snapshot: no "${needed}" section`);
     }
     const graph = this.graph!;
-    if (graph.strings.length === 0) throw new Error('not a heap snapshot: an empty string table');
+    if (graph.stringCount === 0) throw new Error('not a heap snapshot: an empty string table');
     return graph;
   }
 
@@ -209,6 +217,7 @@ export class HeapSnapshotParser {
       this.value = 0;
       this.mode = MODE_INTS_OPEN;
     } else if (key === 'strings') {
+      this.neededStrings = this.seen.has('nodes') && this.seen.has('edges') ? neededStrings(this.graph!) : null;
       this.mode = MODE_STRINGS_OPEN;
     } else {
       this.depth = 0;
@@ -302,10 +311,11 @@ export class HeapSnapshotParser {
       nodeTypes: meta.nodeTypes,
       edgeTypes: meta.edgeTypes,
       strings: [],
+      stringCount: 0,
       nodeType: new Uint8Array(meta.nodeCount),
       nodeName: new Uint32Array(meta.nodeCount),
       nodeId: new Uint32Array(meta.nodeCount),
-      nodeSelfSize: new Float64Array(meta.nodeCount),
+      nodeSelfSize: new Uint32Array(meta.nodeCount),
       firstEdge: new Uint32Array(meta.nodeCount + 1),
       edgeType: new Uint8Array(meta.edgeCount),
       edgeNameOrIndex: new Uint32Array(meta.edgeCount),
@@ -343,7 +353,7 @@ export class HeapSnapshotParser {
             g.nodeId[row] = value;
             break;
           case 3:
-            g.nodeSelfSize[row] = value;
+            g.nodeSelfSize[row] = value > 0xffffffff ? 0xffffffff : value;
             break;
           case 4:
             g.firstEdge[row + 1] = value;
@@ -458,19 +468,67 @@ export class HeapSnapshotParser {
         this.escaped = true;
         this.tokenEscaped = true;
       } else if (c === QUOTE) {
+        const graph = this.graph!;
+        const index = graph.stringCount++;
+        const need = this.neededStrings === null ? STRING_KEEP : (this.neededStrings[index] ?? STRING_SKIP);
         const part = buf.subarray(start, i);
-        const bytes = this.token.length === 0 ? part : Buffer.concat([...this.token, part]);
-        const text = bytes.toString('utf8');
-        this.graph!.strings.push(this.tokenEscaped ? (JSON.parse(`"${text}"`) as string) : text);
+        if (need === STRING_KEEP || (need === STRING_KEEP_UNLESS_INDEX && !allDigits(this.token, part))) {
+          const bytes = this.token.length === 0 ? part : Buffer.concat([...this.token, part]);
+          const text = bytes.toString('utf8');
+          graph.strings[index] = this.tokenEscaped ? (JSON.parse(`"${text}"`) as string) : text;
+        }
         this.token = [];
         this.mode = MODE_STRINGS;
         return i + 1;
       }
     }
     // A string that goes on in the next chunk: copied, since the stream may reuse its buffer.
-    this.token.push(Buffer.from(buf.subarray(start, n)));
+    if (this.neededStrings === null || (this.neededStrings[this.graph!.stringCount] ?? STRING_SKIP) !== STRING_SKIP)
+      this.token.push(Buffer.from(buf.subarray(start, n)));
     return n;
   }
+}
+
+/** neededStrings values: not kept; kept; kept unless all digits (the name of an internal edge only). */
+const STRING_SKIP = 0;
+const STRING_KEEP = 1;
+const STRING_KEEP_UNLESS_INDEX = 2;
+
+/**
+ * Which strings the graph uses as names: of nodes of every type but strings, numbers, regexps, bigints and
+ * symbols (their names are their contents, counted as one class each), and of named edges. The others (source
+ * texts, every string value on the heap: most of the table in a real app) are read as '' without being kept.
+ * Internal edges of a large array are named by their index ("0" ... "290000"): a name used only by internal
+ * edges is kept unless it is all digits, which says nothing in a path.
+ */
+function neededStrings(graph: HeapGraph): Uint8Array {
+  const groupedType = new Uint8Array(graph.nodeTypes.length);
+  graph.nodeTypes.forEach((t, k) => (groupedType[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
+  let max = 0;
+  for (let i = 0; i < graph.nodeCount; i++) if (graph.nodeName[i]! > max) max = graph.nodeName[i]!;
+  for (let e = 0; e < graph.edgeCount; e++) if (graph.edgeNameOrIndex[e]! > max) max = graph.edgeNameOrIndex[e]!;
+  const needed = new Uint8Array(max + 1);
+  const edgeNeed = new Uint8Array(graph.edgeTypes.length);
+  graph.edgeTypes.forEach(
+    (t, k) => (edgeNeed[k] = t === 'element' || t === 'hidden' ? STRING_SKIP : t === 'internal' ? STRING_KEEP_UNLESS_INDEX : STRING_KEEP),
+  );
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const need = edgeNeed[graph.edgeType[e]!]!;
+    const at = graph.edgeNameOrIndex[e]!;
+    if (need > STRING_SKIP && needed[at] !== STRING_KEEP) needed[at] = need;
+  }
+  for (let i = 0; i < graph.nodeCount; i++) if (groupedType[graph.nodeType[i]!] === 0) needed[graph.nodeName[i]!] = STRING_KEEP;
+  needed[0] = STRING_KEEP;
+  return needed;
+}
+
+/** True when a string token (its earlier chunks and its last) is all ASCII digits, and not empty. */
+function allDigits(parts: readonly Buffer[], last: Buffer): boolean {
+  const digits = (part: Buffer): boolean => {
+    for (let i = 0; i < part.length; i++) if (part[i]! < ZERO || part[i]! > NINE) return false;
+    return true;
+  };
+  return parts.every(digits) && digits(last) && parts.reduce((n, p) => n + p.length, last.length) > 0;
 }
 
 /** Parses a whole snapshot held in memory (tests, small files). */
@@ -483,8 +541,20 @@ export function parseHeapSnapshot(text: string | Uint8Array): HeapGraph {
 /** Streams a .heapsnapshot file into a HeapGraph, 1 MB at a time. */
 export async function readHeapSnapshot(path: string, options: { signal?: AbortSignal } = {}): Promise<HeapGraph> {
   const parser = new HeapSnapshotParser();
-  const stream = createReadStream(path, { highWaterMark: 1 << 20, signal: options.signal });
-  for await (const chunk of stream) parser.write(chunk as Buffer);
+  // One buffer, reused: a stream's fresh chunk per MB would leave hundreds of MB of garbage for the GC to find
+  // on a large file, all of it counted in the peak RSS. The parser copies what it keeps.
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const file = await open(path, 'r');
+  try {
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      parser.write(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
   return parser.end();
 }
 
@@ -528,6 +598,21 @@ export function className(type: string, name: string): string {
   return name;
 }
 
+/**
+ * A number equal for nodes of the same class, to memoize per class without building strings: the type alone
+ * for grouped types (a million distinct strings are one class: a key per name would cost a Map entry each),
+ * else name index and type.
+ */
+export function classPairKeys(graph: HeapGraph): (node: number) => number {
+  const types = graph.nodeTypes.length;
+  const grouped = new Uint8Array(types);
+  graph.nodeTypes.forEach((t, k) => (grouped[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
+  return (node) => {
+    const t = graph.nodeType[node]!;
+    return grouped[t] === 1 ? -1 - t : graph.nodeName[node]! * types + t;
+  };
+}
+
 /** One snapshot's aggregation. */
 export interface HeapAggregate {
   classes: HeapClassStat[];
@@ -543,8 +628,9 @@ export interface HeapAggregate {
 /** Count and self size per (node type, class name), excluded nodes left out. */
 export function aggregateHeap(graph: HeapGraph): HeapAggregate {
   const { nodeTypes, strings } = graph;
-  // Memo of (type, name string index) -> class slot, -1 for excluded; grouped types need no name.
+  // Memo of classPairKey -> class slot, -1 for excluded.
   const slotByPair = new Map<number, number>();
+  const pairKey = classPairKeys(graph);
   const slotByGroup = new Map<string, number>();
   const classes: HeapClassStat[] = [];
   const slotOf = (type: string, name: string): number => {
@@ -562,17 +648,14 @@ export function aggregateHeap(graph: HeapGraph): HeapAggregate {
   let totalBytes = 0;
   let excludedBytes = 0;
   let maxNodeId = 0;
-  const typeCount = nodeTypes.length;
   for (let i = 0; i < graph.nodeCount; i++) {
-    const t = graph.nodeType[i]!;
-    const nameIndex = graph.nodeName[i]!;
     const size = graph.nodeSelfSize[i]!;
     const id = graph.nodeId[i]!;
     if (id > maxNodeId) maxNodeId = id;
-    const pair = nameIndex * typeCount + t;
+    const pair = pairKey(i);
     let slot = slotByPair.get(pair);
     if (slot === undefined) {
-      slot = slotOf(nodeTypes[t] ?? 'unknown', strings[nameIndex] ?? '');
+      slot = slotOf(nodeTypes[graph.nodeType[i]!] ?? 'unknown', strings[graph.nodeName[i]!] ?? '');
       slotByPair.set(pair, slot);
     }
     if (slot === -1) {
@@ -597,11 +680,11 @@ export function nodeLabel(graph: HeapGraph, node: number): string {
   return className(type, name);
 }
 
-/** An edge's name: the string for named edges, the index for elements and hidden edges. */
+/** An edge's name: the string for named edges ('' for an index-like internal name, not kept), the index for elements and hidden edges. */
 export function edgeName(graph: HeapGraph, edge: number): string {
   const kind = graph.edgeTypes[graph.edgeType[edge]!];
   const v = graph.edgeNameOrIndex[edge]!;
-  return kind === 'element' || kind === 'hidden' ? String(v) : (graph.strings[v] ?? String(v));
+  return kind === 'element' || kind === 'hidden' ? String(v) : (graph.strings[v] ?? '');
 }
 
 /** Edge kinds a retainer path may follow: weak edges do not retain; hidden ones have no name a reader knows. */
@@ -647,21 +730,20 @@ export function retainerPaths(
   if (n === 0 || targets === 0) return found.map(() => null);
   const followed = new Uint8Array(graph.edgeTypes.length);
   graph.edgeTypes.forEach((kind, k) => (followed[k] = PATH_EDGE_KINDS.has(kind) ? 1 : 0));
-  // parentEdge[i]: the edge that first reached node i; `seen` marks reached nodes (the root included).
-  const parentEdge = new Uint32Array(n);
-  const parentNode = new Uint32Array(n);
-  const seen = new Uint8Array(n);
+  // parentEdge[i]: the edge that first reached node i, or UNSEEN / NO_PARENT (the root, transient roots). The
+  // node an edge leaves is found from firstEdge when a path is built: 8 bytes a node for the whole search.
+  const parentEdge = new Uint32Array(n).fill(UNSEEN);
   const queue = new Uint32Array(n);
   let head = 0;
   let tail = 0;
   let left = targets;
   queue[tail++] = 0;
-  seen[0] = 1;
+  parentEdge[0] = NO_PARENT;
   // Handles that C++ code holds while the snapshot is taken keep an object for that moment only. The synthetic
   // roots come first in a snapshot.
   const synthetic = graph.nodeTypes.indexOf('synthetic');
   for (let node = 1; node < n && graph.nodeType[node] === synthetic; node++) {
-    if (TRANSIENT_ROOTS.has(graph.strings[graph.nodeName[node]!] ?? '')) seen[node] = 1;
+    if (TRANSIENT_ROOTS.has(graph.strings[graph.nodeName[node]!] ?? '')) parentEdge[node] = NO_PARENT;
   }
   while (head < tail && (common || left > 0)) {
     const node = queue[head++]!;
@@ -677,29 +759,44 @@ export function retainerPaths(
     for (let e = graph.firstEdge[node]!; e < end; e++) {
       if (followed[graph.edgeType[e]!] === 0) continue;
       const to = graph.edgeTo[e]!;
-      if (seen[to] === 1) continue;
-      seen[to] = 1;
+      if (parentEdge[to] !== UNSEEN) continue;
       parentEdge[to] = e;
-      parentNode[to] = node;
       queue[tail++] = to;
     }
   }
   return found.map((list) => {
     if (list.length === 0) return null;
-    const chosen = common ? mostCommon(graph, list, parentEdge, parentNode) : list[0]!;
-    return pathTo(graph, chosen, parentEdge, parentNode);
+    const chosen = common ? mostCommon(graph, list, parentEdge) : list[0]!;
+    return pathTo(graph, chosen, parentEdge);
   });
 }
 
+const UNSEEN = 0xffffffff;
+const NO_PARENT = 0xfffffffe;
+
+/** The node whose edges include edge `e`: the last node whose first edge is at or before it. */
+export function edgeOwner(graph: HeapGraph, e: number): number {
+  const first = graph.firstEdge;
+  let lo = 0;
+  let hi = graph.nodeCount - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (first[mid]! <= e) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** The first (nearest a root) of the candidates whose retainer signature is the most frequent. */
-function mostCommon(graph: HeapGraph, candidates: readonly number[], parentEdge: Uint32Array, parentNode: Uint32Array): number {
+function mostCommon(graph: HeapGraph, candidates: readonly number[], parentEdge: Uint32Array): number {
   const tally = new Map<string, { count: number; first: number }>();
   for (const node of candidates) {
     const parts: string[] = [];
-    for (let at = node, k = 0; at !== 0 && k < SIGNATURE_DEPTH; at = parentNode[at]!, k++) {
+    for (let at = node, k = 0; parentEdge[at] !== NO_PARENT && k < SIGNATURE_DEPTH; k++) {
       const e = parentEdge[at]!;
       const kind = graph.edgeTypes[graph.edgeType[e]!];
-      parts.push(`${nodeClassKey(graph, parentNode[at]!)}|${kind}:${kind === 'element' ? '' : edgeName(graph, e)}`);
+      at = edgeOwner(graph, e);
+      parts.push(`${nodeClassKey(graph, at)}|${kind}:${kind === 'element' ? '' : edgeName(graph, e)}`);
     }
     const key = parts.join('<');
     const entry = tally.get(key);
@@ -711,17 +808,19 @@ function mostCommon(graph: HeapGraph, candidates: readonly number[], parentEdge:
   return best.first;
 }
 
-function pathTo(graph: HeapGraph, target: number, parentEdge: Uint32Array, parentNode: Uint32Array): RetainerStep[] {
+function pathTo(graph: HeapGraph, target: number, parentEdge: Uint32Array): RetainerStep[] {
   const steps: RetainerStep[] = [];
-  for (let node = target; node !== 0; node = parentNode[node]!) {
+  for (let node = target; parentEdge[node] !== NO_PARENT;) {
     const e = parentEdge[node]!;
+    const from = edgeOwner(graph, e);
     const kind = (graph.edgeTypes[graph.edgeType[e]!] ?? 'internal') as HeapEdgeKind;
     const step: RetainerStep = { edge: edgeName(graph, e), kind, node: nodeLabel(graph, node) };
     if (kind === 'context') {
-      const script = contextScript(graph, parentNode[node]!);
+      const script = contextScript(graph, from);
       if (script) step.context = script;
     }
     steps.push(step);
+    node = from;
   }
   return steps.reverse();
 }

@@ -1,7 +1,7 @@
 // Takes V8 heap snapshots of a running Node server: the NODE_OPTIONS that install the snapshot signal, which pid
 // to signal, waiting for a complete file, reading and deleting it; the last graph stays for retainer paths.
 
-import { mkdir, mkdtemp, readFile, readdir, readlink, rename, rm, stat, chmod } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readFile, readdir, readlink, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +9,15 @@ import { rankSuspects } from '../analysis/heap-diff.js';
 import type { HeapEvidence, HeapGrowthRow, HeapSnapshotData } from '../model/heap.js';
 import { findPortOwner } from '../server/port-owner.js';
 import { isAlive } from '../server/process-tree.js';
-import { aggregateHeap, IncompleteSnapshotError, nodeClassKey, readHeapSnapshot, retainerPaths, type HeapGraph } from './heap-reader.js';
+import {
+  aggregateHeap,
+  classPairKeys,
+  IncompleteSnapshotError,
+  nodeClassKey,
+  readHeapSnapshot,
+  retainerPaths,
+  type HeapGraph,
+} from './heap-reader.js';
 
 /** The signal Node is told to snapshot on. SIGUSR1 starts the inspector; SIGUSR2 is free, and kills a process
  * that has no handler for it: a pid is signalled only once its environment or argv shows the handler. */
@@ -144,9 +152,10 @@ export class HeapSnapshotter {
   }
 
   /**
-   * Polls for a new file. A file is read once its size held still for one poll; the reader itself is the proof
-   * of completeness (the top-level closing brace appears only at the very end), so a read that meets the end of
-   * a file still being written just waits for the next poll. The file is deleted right after reading.
+   * Polls for a new file. It is read once its size held still for one poll and it ends like a snapshot (`]}`):
+   * reading a file V8 is still writing would time the writer, not the reader. The reader itself is the proof of
+   * completeness (the top-level closing brace appears only at the very end): a read that meets the end of a file
+   * still being written just waits for the next poll. The file is deleted right after reading.
    */
   private async waitForSnapshot(
     pid: number,
@@ -161,13 +170,15 @@ export class HeapSnapshotter {
       if (name) {
         const path = join(this.dir, name);
         const size = (await stat(path).catch(() => null))?.size ?? -1;
-        if (size > 0 && size === lastSize) {
+        if (size > 0 && size === lastSize && (await endsLikeSnapshot(path, size))) {
           const snapshotMs = performance.now() - started;
           const readStarted = performance.now();
           try {
             const graph = await readHeapSnapshot(path, { signal: options.signal });
+            const readMs = performance.now() - readStarted;
+            const fileBytes = (await stat(path).catch(() => null))?.size ?? size;
             if (!this.keep) await rm(path, { force: true });
-            return { path, graph, fileBytes: size, readMs: performance.now() - readStarted, snapshotMs };
+            return { path, graph, fileBytes, readMs, snapshotMs };
           } catch (err) {
             if (!(err instanceof IncompleteSnapshotError)) {
               if (!this.keep) await rm(path, { force: true });
@@ -201,8 +212,9 @@ export class HeapSnapshotter {
     if (!graph || evidence.suspects.length === 0) return evidence;
     const index = new Map(evidence.suspects.map((s, i) => [`${s.nodeType}\u0000${s.name}`, i]));
     const memo = new Map<number, number>();
+    const pairKey = classPairKeys(graph);
     const targetOf = (node: number): number => {
-      const pair = graph.nodeName[node]! * graph.nodeTypes.length + graph.nodeType[node]!;
+      const pair = pairKey(node);
       let target = memo.get(pair);
       if (target === undefined) {
         target = index.get(nodeClassKey(graph, node)) ?? -1;
@@ -236,6 +248,19 @@ export class HeapSnapshotter {
     if (this.disposed) return;
     this.disposed = true;
     if (!this.keep) await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** True when the last bytes of the file are the end of a snapshot: the strings array and the object closed. */
+async function endsLikeSnapshot(path: string, size: number): Promise<boolean> {
+  const file = await open(path, 'r').catch(() => null);
+  if (!file) return false;
+  try {
+    const tail = Buffer.alloc(Math.min(size, 64));
+    await file.read(tail, 0, tail.length, size - tail.length);
+    return /\]\s*\}\s*$/.test(tail.toString('latin1'));
+  } finally {
+    await file.close();
   }
 }
 
