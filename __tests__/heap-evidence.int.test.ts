@@ -18,6 +18,8 @@ import { waitForHandshake } from '../src/server/readiness.js';
 import { ServerProcess } from '../src/server/server-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
+/** The Node that runs the fixture: HEAP_FIXTURE_NODE=/usr/bin/node checks another major (the machine's Node 20). */
+const FIXTURE_NODE = process.env.HEAP_FIXTURE_NODE || process.execPath;
 const FIXTURE = join(ROOT, '__tests__/fixtures/heap-leak-server.js');
 const WARMUP = 5;
 const ROUNDS = 3;
@@ -79,7 +81,7 @@ async function measure(leak: string): Promise<Measured> {
   // A shell stays the root of the tree (two commands): the signal must go to the node child, never to sh.
   const logPath = join(tmpdir(), `ws-gate-heap-test-${leak}-${process.pid}.log`);
   const server = await ServerProcess.launch({
-    command: `${JSON.stringify(process.execPath)} ${JSON.stringify(FIXTURE)}; echo heap-leak-server ended`,
+    command: `${JSON.stringify(FIXTURE_NODE)} ${JSON.stringify(FIXTURE)}; echo heap-leak-server ended`,
     cwd: ROOT,
     env: { PORT: String(port), LEAK: leak, NODE_OPTIONS: snapshotter.nodeOptions('--max-old-space-size=256') },
     logPath,

@@ -621,7 +621,11 @@ export interface HeapAggregate {
   /** Sum of self sizes left out. */
   excludedBytes: number;
   nodeCount: number;
-  /** The highest node id: an object with a higher id in a later snapshot was allocated after this one. */
+  /**
+   * The highest id of a JS object (object, closure, array): one with a higher id in a later snapshot was
+   * allocated after this one. Native and synthetic nodes are left out: Node 20 gives the embedder's nodes ids
+   * from another range (hundreds of millions), above every JS object made later.
+   */
   maxNodeId: number;
 }
 
@@ -648,10 +652,12 @@ export function aggregateHeap(graph: HeapGraph): HeapAggregate {
   let totalBytes = 0;
   let excludedBytes = 0;
   let maxNodeId = 0;
+  const idTypes = new Uint8Array(nodeTypes.length);
+  nodeTypes.forEach((t, k) => (idTypes[k] = t === 'object' || t === 'closure' || t === 'array' ? 1 : 0));
   for (let i = 0; i < graph.nodeCount; i++) {
     const size = graph.nodeSelfSize[i]!;
     const id = graph.nodeId[i]!;
-    if (id > maxNodeId) maxNodeId = id;
+    if (id > maxNodeId && idTypes[graph.nodeType[i]!] === 1) maxNodeId = id;
     const pair = pairKey(i);
     let slot = slotByPair.get(pair);
     if (slot === undefined) {
