@@ -69,7 +69,17 @@ function fileLabel(label: string): string {
 
 /**
  * Owns one private directory for a run's snapshots. Create it before launching the server (its NODE_OPTIONS
- * name the directory), take snapshots at phase boundaries, attach retainer paths at the end, dispose always.
+ * name the directory), take snapshots at phase boundaries (never while a scenario runs: a snapshot pauses the
+ * server for seconds), attach retainer paths at the end, dispose always:
+ *
+ *   const heap = await HeapSnapshotter.create({ keepDir: cfg.keepDir, maxRssBytes: cfg.maxRssBytes });
+ *   try {
+ *     launch with env NODE_OPTIONS = heap.nodeOptions(userEnv.NODE_OPTIONS ?? process.env.NODE_OPTIONS)
+ *     const target = await findSnapshotTarget(await server.tree(), port, heap.dir); // once, after readiness
+ *     snapshots.push(await heap.take(target.pid, 'after-warmup', { connections, timeoutMs, signal }));
+ *     ... 'after-round-N' after each leak round, 'after-cooldown' ...
+ *     evidence = heap.attachRetainerPaths(diffHeap(snapshots, options));
+ *   } finally { await heap.dispose(); }
  */
 export class HeapSnapshotter {
   private graph: HeapGraph | null = null;
