@@ -2,8 +2,6 @@
 
 import { describe, expect, it } from 'vitest';
 import { HEAP_DIFF_DEFAULTS, diffHeap, fitHeapPerConnection, growthRows, isSteady, rankSuspects } from '../src/analysis/heap-diff.js';
-import { parseHeapConfig, HEAP_INPUTS, type HeapInputName } from '../src/config/heap-inputs.js';
-import { ConfigError } from '../src/config/types.js';
 import type { HeapSnapshotData, RetainerStep } from '../src/model/heap.js';
 
 const BASE: Record<string, [number, number]> = { 'object:Object': [5000, 200_000], 'object:WebSocketServer': [1, 200] };
@@ -159,50 +157,6 @@ describe('growthRows and isSteady', () => {
     expect(isSteady(c, [0, 45, 50, 60, 60], 1)).toBe(false);
     expect(isSteady(c, [0, 20, 20, 60, 60], 1)).toBe(false);
     expect(isSteady(c, [0, 0, 0, 0, 0], 0)).toBe(false);
-  });
-});
-
-describe('parseHeapConfig', () => {
-  const defaults =
-    (over: Partial<Record<HeapInputName, string>> = {}) =>
-    (name: HeapInputName) =>
-      over[name] ?? HEAP_INPUTS[name].default;
-
-  it('gives the proposed defaults', () => {
-    expect(parseHeapConfig(defaults())).toEqual({
-      enabled: true,
-      maxRetainedPerConnection: 0.5,
-      ignore: [],
-      keepDir: null,
-      timeoutMs: 60_000,
-      maxRssBytes: 512 * 1024 * 1024,
-    });
-  });
-
-  it('reads every input, and names the bad one', () => {
-    const config = parseHeapConfig(
-      defaults({
-        'heap-snapshots': 'OFF',
-        'max-retained-per-connection': 'off',
-        'heap-ignore': 'LRUCache, Session,LRUCache',
-        'heap-snapshot-dir': ' /tmp/keep ',
-        'heap-snapshot-timeout-s': '5',
-        'heap-snapshot-max-mb': '64',
-      }),
-    );
-    expect(config).toEqual({
-      enabled: false,
-      maxRetainedPerConnection: null,
-      ignore: ['LRUCache', 'Session'],
-      keepDir: '/tmp/keep',
-      timeoutMs: 5000,
-      maxRssBytes: 64 * 1024 * 1024,
-    });
-    expect(() => parseHeapConfig(defaults({ 'heap-snapshots': 'on' }))).toThrow(new ConfigError('heap-snapshots', 'on', 'auto or off'));
-    expect(() => parseHeapConfig(defaults({ 'max-retained-per-connection': '0' }))).toThrow(
-      /'max-retained-per-connection' must be a number from 0.01/,
-    );
-    expect(() => parseHeapConfig(defaults({ 'heap-snapshot-timeout-s': 'abc' }))).toThrow(/'heap-snapshot-timeout-s'/);
   });
 });
 

@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { diffHeap } from '../src/analysis/heap-diff.js';
 import { formatRetainerPath, type HeapEvidence, type HeapSnapshotData } from '../src/model/heap.js';
 import { HeapSnapshotter, findSnapshotTarget } from '../src/probe/heap-snapshot.js';
-import { readSignals } from '../src/probe/signals.js';
+import { readSignals } from '../src/probe/proc-signals.js';
 import { isAlive } from '../src/server/process-tree.js';
 import { pickFreePort } from '../src/server/endpoint.js';
 import { waitForHandshake } from '../src/server/readiness.js';

@@ -389,11 +389,11 @@ describe('renderComment: causes are a table from check id to evidence', () => {
   it('writes a retainer path from its steps, and none when there is none', () => {
     expect(
       retainerPathText([
-        { edge: '', node: '(GC roots)' },
-        { edge: 'sessions', node: 'Map' },
-        { edge: '', node: 'Session' },
+        { edge: '', kind: 'internal', node: '(GC roots)' },
+        { edge: 'sessions', kind: 'context', node: 'Map', context: 'server.js' },
+        { edge: '7', kind: 'internal', node: 'Session' },
       ]),
-    ).toBe('(GC roots) → Map sessions → Session');
+    ).toBe('(GC roots) → Map sessions (context of server.js) → Session');
     expect(retainerPathText(null)).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import { renderMarkdown } from '../src/report/markdown.js';
 import type { Report } from '../src/model/report.js';
 import { ReportShapeError, validateReport } from '../src/report/validate.js';
 import { crashedReport, failingReport, leakCase, makeReport, notMeasuredReport, passCase, warnReport } from './helpers/report-factory.js';
+import { heapEvidence, heapSuspect } from './helpers/report-factory.js';
 
 /** A JSON round trip, then a change at a path ("a.b.0.c"). */
 function tampered(report: Report, path: string, value: unknown): unknown {
@@ -33,7 +34,9 @@ describe('validateReport', () => {
     ['with heap evidence', leakCase()],
     [
       'with a suspect without a retainer path',
-      makeReport({ heap: { suspects: [{ name: 'Buffer', countDelta: 3, perConnection: 0.05, bytesDelta: 3072, retainerPath: null }] } }),
+      makeReport({
+        heap: heapEvidence([heapSuspect({ name: 'Buffer', countDelta: 3, perConnection: 0.05, bytesDelta: 3072, retainerPath: null })]),
+      }),
     ],
     [
       'with a comparison',

@@ -1,5 +1,6 @@
 // Builds complete, realistic Reports for renderer tests: passing by default, with variants for the other outcomes.
 
+import { heapEvidenceWithout, type HeapEvidence, type HeapGrowthRow } from '../../src/model/heap.js';
 import { runChecks, verdictOf } from '../../src/analysis/checks.js';
 import { withComparison } from '../../src/analysis/compare.js';
 import { INPUTS, type RawInputs } from '../../src/config/inputs.js';
@@ -350,21 +351,19 @@ export function leakCase(): Report {
         after: { fds: 88, threads: 7, processes: 1, lingeringConnections: 71, sessions: null },
         growth: { fds: 65, threads: 0, processes: 0, lingeringConnections: 71, sessions: null },
       },
-      heap: {
-        suspects: [
-          {
-            name: 'Session',
-            countDelta: 65,
-            perConnection: 1,
-            bytesDelta: 65 * 200 * 1024,
-            retainerPath: [
-              { edge: '', node: '(GC roots)' },
-              { edge: 'sessions', node: 'Map' },
-              { edge: '', node: 'Session' },
-            ],
-          },
-        ],
-      },
+      heap: heapEvidence([
+        heapSuspect({
+          name: 'Session',
+          countDelta: 65,
+          perConnection: 1,
+          bytesDelta: 65 * 200 * 1024,
+          retainerPath: [
+            { edge: '', kind: 'internal', node: '(GC roots)' },
+            { edge: 'sessions', kind: 'context', node: 'Map' },
+            { edge: '', kind: 'internal', node: 'Session' },
+          ],
+        }),
+      ]),
     }),
   );
 }
@@ -435,3 +434,22 @@ export const REVIEW_CASES: Record<string, () => Report> = {
   'rejected-upgrade': rejectedUpgradeCase,
   'base-regression': baseRegressionCase,
 };
+
+/** A growth row with the fields a renderer does not read filled in. */
+export function heapSuspect(
+  row: Pick<HeapGrowthRow, 'name' | 'countDelta' | 'perConnection' | 'bytesDelta' | 'retainerPath'>,
+): HeapGrowthRow {
+  return {
+    nodeType: 'object',
+    countFirst: 5,
+    countLast: 5 + row.countDelta,
+    bytesEach: row.bytesDelta / row.countDelta,
+    consistent: true,
+    ...row,
+  };
+}
+
+/** Measured heap evidence with these suspects (snapshots left out). */
+export function heapEvidence(suspects: HeapGrowthRow[]): HeapEvidence {
+  return { ...heapEvidenceWithout('n/a', '', 0.5), status: 'measured', reason: undefined, suspects, topGrowth: suspects };
+}

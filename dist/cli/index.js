@@ -6506,6 +6506,32 @@ const INPUTS = [
         default: 'false',
         description: 'hostile: true fails hostile-survived when a case is not handled as RFC 6455 asks (a wrong close code, a drop); false warns.',
     },
+    // Heap evidence (Node servers)
+    {
+        name: 'heap-snapshots',
+        default: 'auto',
+        description: 'auto: when the launched server is a Node process, take V8 heap snapshots (after warm-up, between leak rounds, after cooldown) to judge leaks by the heap after a full GC and name what it retains per connection; off: never.',
+    },
+    {
+        name: 'heap-ignore',
+        default: '',
+        description: 'Comma-separated constructor or native type names that are bounded caches in your server: never reported as leaks.',
+    },
+    {
+        name: 'heap-snapshot-dir',
+        default: '',
+        description: 'Keep the heap snapshots in this directory. They hold the server memory (tokens, user data): never upload them. Empty: a private temporary directory, deleted after reading.',
+    },
+    {
+        name: 'heap-snapshot-timeout-s',
+        default: '60',
+        description: 'Seconds to wait for one heap snapshot before giving up on heap evidence (the verdict falls back to RSS).',
+    },
+    {
+        name: 'heap-snapshot-max-mb',
+        default: '512',
+        description: 'No heap snapshot of a server process whose RSS is above this many MiB: writing one pauses the server and can double its memory.',
+    },
     // Checks
     { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
     {
@@ -6550,6 +6576,11 @@ const INPUTS = [
         name: 'max-hostile-memory-growth-mb',
         default: '100',
         description: "hostile: most the server tree's memory may grow during the scenario, in MiB, or off. Healthy servers that take a 16 MiB message grow by up to about 65 MiB.",
+    },
+    {
+        name: 'max-retained-per-connection',
+        default: '0.25',
+        description: 'Heap evidence: fail when a constructor grows by at least this many instances per connection made, steadily across rounds and by 20 or more in all, or off.',
     },
     // Against the base branch
     {
@@ -6706,6 +6737,14 @@ const CHECKS = [
         unit: 'KiB/conn',
         op: '<=',
         reads: 'Least-squares slope of retained memory against connections made, over the leak rounds.',
+    },
+    {
+        id: 'retained-objects',
+        title: 'retained objects',
+        input: 'max-retained-per-connection',
+        unit: 'count',
+        op: '<=',
+        reads: 'Node servers (heap snapshots after a full GC): the most instances of one constructor retained per connection made, steadily across rounds and 20 or more in all.',
     },
     {
         id: 'fd-growth',
@@ -7102,6 +7141,13 @@ function parseConfig(raw, defaults = {}) {
             message: raw.message === undefined || raw.message === '' ? get('message') : raw.message,
             expect: parseExpect(get('expect')),
         },
+        heap: {
+            enabled: oneOf('heap-snapshots', get('heap-snapshots'), ['auto', 'off']) === 'auto',
+            ignore: parseList(get('heap-ignore')),
+            keepDir: get('heap-snapshot-dir') === '' ? null : get('heap-snapshot-dir'),
+            timeoutMs: int('heap-snapshot-timeout-s', 1, 3600) * 1000,
+            maxRssBytes: int('heap-snapshot-max-mb', 1, 1_048_576) * 1024 * 1024,
+        },
         hostile: {
             maxBytes: int('hostile-max-bytes', 65_536, 1024 * 1024 * 1024),
             pings: int('hostile-pings', 1, 100_000),
@@ -7119,6 +7165,7 @@ function parseConfig(raw, defaults = {}) {
             maxProcessGrowth: limit('max-process-growth', 0, 1_000_000),
             maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
             maxHostileMemoryGrowthMb: limit('max-hostile-memory-growth-mb', 0, 1_000_000),
+            maxRetainedPerConnection: limit('max-retained-per-connection', 0.01, 1000),
         },
         warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
         baseCompare: parseBaseCompare(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
@@ -7326,6 +7373,16 @@ function formatThreshold(t) {
     const value = t.unit === '%' ? formatRate(t.value) : t.unit === 'count' ? String(t.value) : withUnit(String(t.value), printedUnit(t.unit));
     return `${t.op === '<=' ? '≤' : '≥'}${NBSP}${value}`;
 }
+/** A signed change in bytes in the unit that suits its size: "+12.7 MiB", "+13.0 KiB", "±0 B". */
+function formatBytesDelta(bytes) {
+    const magnitude = Math.abs(bytes);
+    const text = magnitude >= MIB
+        ? withUnit((magnitude / MIB).toFixed(1), 'MiB')
+        : magnitude >= 1024
+            ? withUnit((magnitude / 1024).toFixed(1), 'KiB')
+            : withUnit(String(magnitude), 'B');
+    return `${magnitude === 0 ? '±' : sign(bytes)}${text}`;
+}
 
 ;// CONCATENATED MODULE: ./src/analysis/stats.ts
 // Percentiles and medians over measured values (pure).
@@ -7457,7 +7514,7 @@ function caseMatchesRfc(id, o) {
 const TITLE = 'survived hostile input';
 /** Judges the scenario: the server must stay up, keep accepting handshakes and keep its memory within the limit. */
 function judgeHostile(result, limits) {
-    const memoryLimit = limits.maxMemoryGrowthMb === null ? '' : `, memory ≤ ${limits.maxMemoryGrowthMb} MB`;
+    const memoryLimit = limits.maxMemoryGrowthMb === null ? '' : `, memory ≤ ${withUnit(String(limits.maxMemoryGrowthMb), 'MiB')}`;
     const limit = `no crash, still accepting${memoryLimit}${limits.strict ? ', RFC 6455 in every case' : ''}`;
     const base = { id: 'hostile-survived', title: TITLE, limit };
     const ran = result.cases.filter((c) => c.outcome !== 'not-run');
@@ -7496,7 +7553,7 @@ function judgeHostile(result, limits) {
         else if (result.memoryGrowthBytes > bytesFromMb(limits.maxMemoryGrowthMb)) {
             const worst = largestGrowth(result.cases);
             const most = worst ? `, most during '${worst.id}' (${formatMb(worst.memoryGrowthBytes ?? 0)})` : '';
-            failures.push(`memory grew by ${formatMb(result.memoryGrowthBytes)} (limit ${limits.maxMemoryGrowthMb} MB)${most}`);
+            failures.push(`memory grew by ${formatMb(result.memoryGrowthBytes)} (limit ${withUnit(String(limits.maxMemoryGrowthMb), 'MiB')})${most}`);
         }
     }
     const mismatches = ran.filter((c) => !c.matchesRfc && c.outcome !== 'crashed').map((c) => c.id);
@@ -7585,11 +7642,14 @@ const T_95 = [Infinity, 6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.
  * (29.7 ± 0.4) is judged at nearly its face value. Null when the fit has no standard error (two readings).
  */
 function trendLowerBound(trend) {
-    if (trend.kbPerConnection === null || trend.standardErrorKb === null)
+    return slopeLowerBound(trend.kbPerConnection, trend.standardErrorKb, trend.points.length - trend.skipped);
+}
+/** The slope minus t times its standard error for a fit over `points` readings; null without a standard error. */
+function slopeLowerBound(slope, standardError, points) {
+    if (slope === null || standardError === null || points < 3)
         return null;
-    const fitted = trend.points.length - trend.skipped;
-    const t = T_95[fitted - 2] ?? 1.645;
-    return Math.round((trend.kbPerConnection - t * trend.standardErrorKb) * 100) / 100;
+    const t = T_95[points - 2] ?? 1.645;
+    return Math.round((slope - t * standardError) * 100) / 100;
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/checks.ts
@@ -7632,7 +7692,9 @@ function runChecks(config, m) {
     }
     drafts.push(...memoryChecks(config, m.memory, stoppedNote));
     if (config.scenarios.includes('leak'))
-        drafts.push(...trendChecks(config, m.memory, stoppedNote));
+        drafts.push(...trendChecks(config, m.memory, m.heap ?? null, stoppedNote));
+    if (config.scenarios.includes('leak'))
+        drafts.push(...retainedCheck(config, m.heap ?? null, stoppedNote));
     drafts.push(...signalChecks(config, m.signals, stoppedNote));
     if (config.scenarios.includes('recovery'))
         drafts.push(recoveryCheck(m.recovery, stoppedNote));
@@ -7717,11 +7779,19 @@ function memoryChecks(config, memory, stoppedNote) {
 }
 /** Fewest connections between the first and last fitted reading for a trend to mean anything. */
 const MIN_TREND_SPAN = 25;
-function trendChecks(config, memory, stoppedNote) {
+function trendChecks(config, memory, heap, stoppedNote) {
     const limit = config.limits.maxLeakKbPerConnection;
     if (limit.value === null)
         return [];
     const base = head('leak-per-connection', limit.value);
+    // A Node server's heap after a full GC is exact where RSS is noise: it is the figure judged when there is one.
+    if (heap?.status === 'measured' && heap.heapKbPerConnection !== null) {
+        const points = heap.snapshots;
+        const rss = memory.trend?.kbPerConnection;
+        const rssNote = rss === null || rss === undefined ? '' : `; RSS trend ${withUnit(rss.toFixed(1), 'KiB/conn')} (information)`;
+        const what = `heap after a full GC, over ${points.length} snapshots from ${points[0].connections} to ${points.at(-1).connections} connections`;
+        return [judgeSlope(base, limit.value, heap.heapKbPerConnection, heap.standardErrorKb, points.length, `${what}${rssNote}`)];
+    }
     const slope = memory.trend?.kbPerConnection ?? null;
     if (slope === null) {
         return [
@@ -7734,22 +7804,76 @@ function trendChecks(config, memory, stoppedNote) {
             },
         ];
     }
-    const se = memory.trend.standardErrorKb;
-    const measured = withUnit(`${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''}`, 'KiB/conn');
-    const fitted = memory.trend.points.slice(memory.trend.skipped);
+    const trend = memory.trend;
+    const fitted = trend.points.slice(trend.skipped);
     const span = fitted.at(-1).connections - fitted[0].connections;
     if (span < MIN_TREND_SPAN) {
         // Over a handful of connections, allocator noise alone reads as tens of KB per connection.
         const detail = `fitted over only ${span} connections; a trend needs ${MIN_TREND_SPAN} or more (raise leak-cycles)`;
-        return [{ ...base, measured, value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail }];
+        return [
+            {
+                ...base,
+                measured: slopeText(slope, trend.standardErrorKb),
+                value: null,
+                outcome: limit.explicit ? 'fail' : 'not-measured',
+                detail,
+            },
+        ];
     }
-    const trend = memory.trend;
-    const fittedText = `fitted over ${fitted.length} readings from ${fitted[0].connections} to ${fitted.at(-1).connections} connections`;
-    // Judged by the least leak the readings allow: one GC step between readings must not fail a clean server.
-    const bound = trendLowerBound(trend);
+    const fittedText = `RSS fitted over ${fitted.length} readings from ${fitted[0].connections} to ${fitted.at(-1).connections} connections`;
+    return [judgeSlope(base, limit.value, slope, trend.standardErrorKb, fitted.length, fittedText)];
+}
+function slopeText(slope, se) {
+    return withUnit(`${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''}`, 'KiB/conn');
+}
+/**
+ * Judged by the least leak the readings allow (slope minus t·SE at 95 %): one GC step between three readings must
+ * not fail a clean server, while readings on a line are judged at nearly their face value.
+ */
+function judgeSlope(base, limit, slope, se, points, what) {
+    const bound = slopeLowerBound(slope, se, points);
     const judged = bound ?? slope;
-    const boundText = bound !== null && slope > limit.value ? `; at least ${withUnit(bound.toFixed(1), 'KiB/conn')} at 95${NBSP}% confidence` : '';
-    return [{ ...base, measured, value: slope, outcome: judged <= limit.value ? 'pass' : 'fail', detail: `${fittedText}${boundText}` }];
+    const boundText = bound !== null && slope > limit ? `; at least ${withUnit(bound.toFixed(1), 'KiB/conn')} at 95${NBSP}% confidence` : '';
+    return {
+        ...base,
+        measured: slopeText(slope, se),
+        value: slope,
+        outcome: judged <= limit ? 'pass' : 'fail',
+        detail: `${what}${boundText}`,
+    };
+}
+/** Heap evidence: no constructor may grow steadily with the connections made (Node servers the gate launched). */
+function retainedCheck(config, heap, stoppedNote) {
+    const limit = config.limits.maxRetainedPerConnection;
+    if (limit.value === null)
+        return [];
+    // Without snapshots on purpose there is nothing to judge, unless the user asked for this limit.
+    if ((heap === null || heap.status === 'off') && !limit.explicit)
+        return [];
+    const base = head('retained-objects', limit.value);
+    if (heap === null || heap.status !== 'measured') {
+        const why = heap?.reason ?? `no heap snapshots${stoppedNote}`;
+        return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: why }];
+    }
+    const top = heap.suspects[0] ?? heap.topGrowth[0] ?? null;
+    if (!top)
+        return [{ ...base, measured: 'nothing grew', value: 0, outcome: 'pass' }];
+    const perConnection = `${top.perConnection.toFixed(2)}/conn`;
+    const measured = `${top.countDelta >= 0 ? '+' : ''}${top.countDelta} ${top.name} (${perConnection})`;
+    if (heap.suspects.length === 0) {
+        return [
+            {
+                ...base,
+                measured,
+                value: top.perConnection,
+                outcome: 'pass',
+                detail: 'largest growth; no constructor grew steadily with the connections',
+            },
+        ];
+    }
+    const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
+    const bytes = `${formatMbDelta(top.bytesDelta)}, ${(top.bytesEach / 1024).toFixed(1)}${NBSP}KiB each`;
+    return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
 }
 const SIGNAL_CHECKS = [
     { id: 'fd-growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
@@ -9621,6 +9745,8 @@ class RunContext {
     exactSignals = null;
     serverInfo;
     results;
+    /** Heap snapshots of a launched Node server; null when none are taken. */
+    heap = null;
     constructor(config, options = {}) {
         this.config = config;
         this.progress = options.progress ?? (() => { });
@@ -9650,6 +9776,7 @@ class RunContext {
             leak: emptyLoadResult(loadSpecOf(config, 'leak'), enabled('leak')),
             recovery: emptyRecoveryResult(config.recovery, enabled('recovery')),
             hostile: hostileNotRun(enabled('hostile'), enabled('hostile') ? 'the run stopped before the hostile scenario' : 'not selected'),
+            heap: null,
             trendPoints: [],
         };
     }
@@ -9711,8 +9838,1521 @@ class RunContext {
     }
 }
 
+;// CONCATENATED MODULE: ./src/model/heap.ts
+// The heap evidence a Report carries for Node servers: snapshot summaries, growth per constructor, suspects with
+// their retainer paths, heap per connection; plus how a retainer path reads as one line.
+/** At most this many growth rows go into the Report. */
+const TOP_GROWTH_ROWS = 10;
+/** Evidence that says only why there is none. */
+function heapEvidenceWithout(status, reason, maxRetainedPerConnection) {
+    return {
+        status,
+        reason,
+        snapshots: [],
+        suspects: [],
+        topGrowth: [],
+        maxRetainedPerConnection,
+        ignored: [],
+        heapKbPerConnection: null,
+        standardErrorKb: null,
+        notes: [],
+    };
+}
+// Steps that only say how V8 stores something (a Map's backing array, an object's property store): a reader
+// learns nothing from them, so the one-line form leaves them out unless they are the end of the path.
+const STORAGE_NODES = /^(system \/ .*|\(array\)|\(object elements\)|\(object properties\)|\(internal array\)|)$/;
+/**
+ * A retainer path as one line: `(GC roots) → (Stack roots) → Object.SIGINT → shutdown() → Map sessions (context
+ * of server.js) → Session`. Property and element edges are appended to the node that holds them; a context
+ * variable is named with the script that owns the context.
+ */
+function formatRetainerPath(path) {
+    const parts = [];
+    for (const step of path) {
+        const holder = parts[parts.length - 1];
+        if (step.kind === 'context') {
+            if (holder?.label === 'system / Context')
+                parts.pop();
+            parts.push({ label: `${step.node} ${step.edge}${step.context ? ` (context of ${step.context})` : ''}`, storage: false });
+            continue;
+        }
+        if (holder && !holder.storage && !holder.label.startsWith('(')) {
+            if (step.kind === 'property' || step.kind === 'shortcut')
+                holder.label += `.${step.edge}`;
+            else if (step.kind === 'element')
+                holder.label += `[${step.edge}]`;
+        }
+        parts.push({ label: step.node, storage: STORAGE_NODES.test(step.node) });
+    }
+    return parts
+        .filter((p, i) => i === parts.length - 1 || !p.storage)
+        .map((p) => p.label)
+        .join(' → ');
+}
+
+;// CONCATENATED MODULE: ./src/analysis/heap-diff.ts
+// Compares heap snapshots taken at growing connection counts: growth per constructor, per connection, whether it
+// is steady across rounds, the suspects, and the heap's own growth per connection (pure).
+
+/** Defaults: a clean `ws` echo server measured at most 0.18 per connection for any constructor. */
+const HEAP_DIFF_DEFAULTS = { maxRetainedPerConnection: 0.5, minInstances: 20, ignore: [] };
+/**
+ * A round counts as steady when its own growth per connection is within this factor of the whole run's: a leak
+ * grows by about the same amount every round, while a cache or pool that fills once grows in the first round only.
+ */
+const CONSISTENCY_FACTOR = 2;
+/**
+ * Node types never reported as growth: an object shape (V8's hidden class, descriptor and transition arrays)
+ * is made for each new layout the code meets, so it grows with the code paths run, and a leak of objects shows
+ * in the objects themselves. Their bytes stay in the heap total.
+ */
+const LAYOUT_TYPES = new Set(['object shape']);
+const round = (v, digits) => Math.round(v * 10 ** digits) / 10 ** digits;
+/**
+ * The evidence from snapshots in the order they were taken (connections never decrease): `skipped` when fewer
+ * than two or no connections were made between the first and the last. Retainer paths are left null: they need
+ * the last snapshot's graph, which the prober holds (HeapSnapshotter.attachRetainerPaths).
+ */
+function diffHeap(snapshots, options = HEAP_DIFF_DEFAULTS) {
+    const limit = options.maxRetainedPerConnection;
+    const summaries = snapshots.map((s) => s.summary);
+    if (snapshots.length < 2) {
+        return {
+            ...heapEvidenceWithout('skipped', `${snapshots.length} heap snapshot(s); two or more are needed`, limit),
+            snapshots: summaries,
+        };
+    }
+    const first = summaries[0];
+    const last = summaries[summaries.length - 1];
+    const made = last.connections - first.connections;
+    if (made <= 0) {
+        return {
+            ...heapEvidenceWithout('skipped', 'no connections were made between the first and the last heap snapshot', limit),
+            snapshots: summaries,
+        };
+    }
+    const ignore = new Set(options.ignore.map((n) => n.trim()).filter(Boolean));
+    const rows = growthRows(snapshots).filter((r) => !ignore.has(r.name) && !LAYOUT_TYPES.has(r.nodeType));
+    const isSuspect = (r) => limit !== null && r.perConnection >= limit && r.countDelta >= options.minInstances && r.consistent;
+    const bySize = (a, b) => b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta;
+    const suspects = rows.filter(isSuspect).sort(bySize);
+    const others = rows.filter((r) => !isSuspect(r) && (r.countDelta > 0 || r.bytesDelta > 0)).sort(bySize);
+    const fit = fitHeapPerConnection(summaries);
+    const rounds = countRounds(summaries);
+    const notes = [];
+    if (rounds < 2)
+        notes.push('one round of connections between snapshots: whether growth is steady could not be judged');
+    const steadyBelow = rows.filter((r) => limit !== null && r.perConnection >= limit && r.consistent && r.countDelta > 0 && r.countDelta < options.minInstances);
+    if (steadyBelow.length > 0) {
+        notes.push(`${steadyBelow.length} class(es) grew per connection by ≥ ${limit} but by fewer than ${options.minInstances} instances in all`);
+    }
+    return {
+        status: 'measured',
+        snapshots: summaries,
+        suspects,
+        topGrowth: [...suspects, ...others].slice(0, TOP_GROWTH_ROWS),
+        maxRetainedPerConnection: limit,
+        ignored: [...ignore],
+        heapKbPerConnection: fit.kbPerConnection,
+        standardErrorKb: fit.standardErrorKb,
+        notes,
+    };
+}
+/** Intervals between consecutive snapshots in which connections were made. */
+function countRounds(summaries) {
+    let n = 0;
+    for (let i = 1; i < summaries.length; i++)
+        if (summaries[i].connections > summaries[i - 1].connections)
+            n++;
+    return n;
+}
+/** Key of a class across snapshots. */
+const keyOf = (c) => `${c.nodeType}\u0000${c.name}`;
+/** One row per class present in any snapshot, first against last; retainerPath null. */
+function growthRows(snapshots) {
+    const maps = snapshots.map((s) => new Map(s.classes.map((c) => [keyOf(c), c])));
+    const keys = new Set(maps.flatMap((m) => [...m.keys()]));
+    const connections = snapshots.map((s) => s.summary.connections);
+    const made = connections[connections.length - 1] - connections[0];
+    const rows = [];
+    for (const key of keys) {
+        const stats = maps.map((m) => m.get(key));
+        const some = stats.find((s) => s !== undefined);
+        const counts = stats.map((s) => s?.count ?? 0);
+        const firstStat = stats[0];
+        const lastStat = stats[stats.length - 1];
+        const countFirst = counts[0];
+        const countLast = counts[counts.length - 1];
+        const countDelta = countLast - countFirst;
+        const perConnection = made > 0 ? countDelta / made : 0;
+        rows.push({
+            name: some.name,
+            nodeType: some.nodeType,
+            countFirst,
+            countLast,
+            countDelta,
+            perConnection: round(perConnection, 3),
+            bytesDelta: (lastStat?.selfSize ?? 0) - (firstStat?.selfSize ?? 0),
+            bytesEach: lastStat && lastStat.count > 0 ? Math.round(lastStat.selfSize / lastStat.count) : 0,
+            consistent: isSteady(connections, counts, perConnection),
+            retainerPath: null,
+        });
+    }
+    return rows;
+}
+/**
+ * True when the count grew in every interval that made connections, each by CONSISTENCY_FACTOR of `overall`
+ * per connection or closer. Intervals without connections (the cooldown) are not judged here: what they give
+ * back already lowers the first-to-last growth.
+ */
+function isSteady(connections, counts, overall) {
+    if (overall <= 0)
+        return false;
+    for (let i = 1; i < counts.length; i++) {
+        const made = connections[i] - connections[i - 1];
+        if (made <= 0)
+            continue;
+        const rate = (counts[i] - counts[i - 1]) / made;
+        if (rate <= 0 || rate < overall / CONSISTENCY_FACTOR || rate > overall * CONSISTENCY_FACTOR)
+            return false;
+    }
+    return true;
+}
+/**
+ * Least-squares slope of the heap total (KB) against connections, over every snapshot (each one follows a full
+ * GC, so unlike RSS there is no warm-up reading to drop), with its standard error.
+ */
+function fitHeapPerConnection(summaries) {
+    const n = summaries.length;
+    const xs = summaries.map((s) => s.connections);
+    const ys = summaries.map((s) => s.heapBytes / 1024);
+    const meanX = xs.reduce((a, x) => a + x, 0) / (n || 1);
+    const meanY = ys.reduce((a, y) => a + y, 0) / (n || 1);
+    const sxx = xs.reduce((a, x) => a + (x - meanX) ** 2, 0);
+    if (n < 2 || sxx === 0)
+        return { kbPerConnection: null, standardErrorKb: null };
+    const slope = xs.reduce((a, x, i) => a + (x - meanX) * (ys[i] - meanY), 0) / sxx;
+    if (n < 3)
+        return { kbPerConnection: round(slope, 2), standardErrorKb: null };
+    const intercept = meanY - slope * meanX;
+    const residuals = xs.reduce((a, x, i) => a + (ys[i] - (intercept + slope * x)) ** 2, 0);
+    return { kbPerConnection: round(slope, 2), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx), 2) };
+}
+/**
+ * 0: an instance of a constructor (what a user names in code); 1: closures, native data, V8's own objects;
+ * 2: storage and primitives (arrays, property stores, strings, heap numbers), whose paths say least.
+ */
+function suspectTier(row) {
+    if (row.nodeType === 'object' && !row.name.startsWith('system / '))
+        return 0;
+    if (row.nodeType === 'object' || row.nodeType === 'closure' || row.nodeType === 'native' || row.nodeType === 'regexp')
+        return 1;
+    return 2;
+}
+/**
+ * Suspects in the order a reader should see them, once retainer paths are known: constructors first
+ * (suspectTier), and within a tier nearest a GC root first: the object a leak keeps (a Session in a Map) comes
+ * before what it drags along (its WebSocket, Socket), whose paths run through it and so are longer. Ties and
+ * rows without a path keep their order (largest growth first); topGrowth follows.
+ */
+function rankSuspects(evidence) {
+    const length = (r) => r.retainerPath?.length ?? Number.POSITIVE_INFINITY;
+    const ranked = evidence.suspects
+        .map((r, i) => ({ r, i }))
+        .sort((a, b) => suspectTier(a.r) - suspectTier(b.r) || length(a.r) - length(b.r) || a.i - b.i)
+        .map((s) => s.r);
+    const isSuspect = new Set(ranked.map((r) => `${r.nodeType}\u0000${r.name}`));
+    const others = evidence.topGrowth.filter((r) => !isSuspect.has(`${r.nodeType}\u0000${r.name}`));
+    return { ...evidence, suspects: ranked, topGrowth: [...ranked, ...others].slice(0, TOP_GROWTH_ROWS) };
+}
+
+;// CONCATENATED MODULE: ./src/server/port-owner.ts
+// Attach mode: finds the pid that owns the listening socket on a port: /proc on Linux, lsof on macOS, and
+// Get-NetTCPConnection on Windows.
+
+
+
+/** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
+function listeningInodes(procNetTcp, port) {
+    return socketInodes(procNetTcp, port, [TCP_STATE.LISTEN]);
+}
+/** The first pid listed one a line (`lsof -t`, PowerShell), other than `exclude`; null when there is none. */
+function firstPid(text, exclude) {
+    for (const line of text.split(/\r?\n/)) {
+        const pid = /^\s*(\d+)\s*$/.exec(line)?.[1];
+        if (pid && Number(pid) > 0 && Number(pid) !== exclude)
+            return Number(pid);
+    }
+    return null;
+}
+/** The command that lists the pids listening on `port`, off Linux. */
+function portOwnerCommand(platform, port) {
+    const p = String(Math.trunc(port));
+    if (platform === 'win32') {
+        return [
+            'powershell.exe',
+            powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`),
+        ];
+    }
+    return ['lsof', ['-nP', `-iTCP:${p}`, '-sTCP:LISTEN', '-t']];
+}
+/** The pid whose open fds include a socket listening on `port`; null when not found. */
+async function findPortOwner(port, platform = process.platform) {
+    if (platform !== 'linux')
+        return firstPid(await commandOutput(...portOwnerCommand(platform, port)), process.pid);
+    const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
+    const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((i) => `socket:[${i}]`));
+    if (wanted.size === 0)
+        return null;
+    const pids = (await (0,promises_namespaceObject.readdir)('/proc')).filter((d) => /^\d+$/.test(d));
+    for (const pid of pids) {
+        if (Number(pid) === process.pid)
+            continue;
+        let fds;
+        try {
+            fds = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`);
+        }
+        catch {
+            continue;
+        }
+        for (const fd of fds) {
+            const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
+            if (wanted.has(link))
+                return Number(pid);
+        }
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/probe/heap-reader.ts
+// Reads V8 .heapsnapshot files as a stream into typed arrays (the text is never held whole: real heaps reach
+// hundreds of MB), aggregates nodes per (node type, class name), and finds retainer paths from the GC roots.
+
+/** The file ended before the snapshot did: V8 is probably still writing it. */
+class IncompleteSnapshotError extends Error {
+    constructor(what) {
+        super(`heap snapshot incomplete: ${what}`);
+        this.name = 'IncompleteSnapshotError';
+    }
+}
+const MODE_TOP = 0; // between top-level keys
+const MODE_KEY = 1; // inside a top-level key
+const MODE_COLON = 2; // after a key, before its value
+const MODE_SCAN = 3; // inside a value that is captured (snapshot) or skipped (trace_tree, locations, ...)
+const MODE_INTS_OPEN = 4; // before the '[' of nodes or edges
+const MODE_INTS = 5;
+const MODE_STRINGS_OPEN = 6; // before the '[' of strings
+const MODE_STRINGS = 7; // between strings
+const MODE_STRING = 8; // inside one string of the string table
+const MODE_DONE = 9;
+const MODE_START = 10; // before the opening '{'
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
+const ZERO = 0x30;
+const NINE = 0x39;
+/**
+ * A push parser for the documented .heapsnapshot layout: `snapshot` (meta and counts) is captured and JSON-parsed,
+ * `nodes` and `edges` are tokenized straight into typed arrays, `strings` one string at a time, and every other
+ * section (trace_function_infos, trace_tree, samples, locations) is skipped without being kept.
+ */
+class HeapSnapshotParser {
+    mode = MODE_START;
+    key = '';
+    section = '';
+    // MODE_SCAN
+    depth = 0;
+    inString = false;
+    escaped = false;
+    capture = null;
+    // MODE_INTS
+    value = 0;
+    inNumber = false;
+    fieldIndex = 0;
+    row = 0;
+    // MODE_STRING
+    token = [];
+    tokenEscaped = false;
+    meta = null;
+    graph = null;
+    nodeFieldCount = 0;
+    edgeFieldCount = 0;
+    nodeFieldSlot = new Int8Array(0);
+    edgeFieldSlot = new Int8Array(0);
+    seen = new Set();
+    /** 1 for each string index a class, edge or script name uses; null (all needed) when strings come first. */
+    neededStrings = null;
+    /** Feeds the next chunk of the file. */
+    write(chunk) {
+        const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        let i = 0;
+        const n = buf.length;
+        while (i < n) {
+            switch (this.mode) {
+                case MODE_START:
+                    i = this.skipSpace(buf, i);
+                    if (i < n) {
+                        if (buf[i] !== OPEN_BRACE)
+                            throw new Error('not a heap snapshot: it does not start with an object');
+                        this.mode = MODE_TOP;
+                        i++;
+                    }
+                    break;
+                case MODE_TOP:
+                    i = this.top(buf, i);
+                    break;
+                case MODE_KEY: {
+                    const end = buf.indexOf(QUOTE, i);
+                    if (end === -1) {
+                        this.key += buf.toString('latin1', i, n);
+                        i = n;
+                    }
+                    else {
+                        this.key += buf.toString('latin1', i, end);
+                        this.mode = MODE_COLON;
+                        i = end + 1;
+                    }
+                    break;
+                }
+                case MODE_COLON:
+                    i = this.skipSpace(buf, i);
+                    if (i < n) {
+                        if (buf[i] !== COLON)
+                            throw new Error(`not a heap snapshot: no ':' after "${this.key}"`);
+                        i++;
+                        this.startValue();
+                    }
+                    break;
+                case MODE_SCAN:
+                    i = this.scan(buf, i);
+                    break;
+                case MODE_INTS_OPEN:
+                case MODE_STRINGS_OPEN:
+                    i = this.skipSpace(buf, i);
+                    if (i < n) {
+                        if (buf[i] !== OPEN_BRACKET)
+                            throw new Error(`not a heap snapshot: "${this.section}" is not an array`);
+                        this.mode = this.mode === MODE_INTS_OPEN ? MODE_INTS : MODE_STRINGS;
+                        i++;
+                    }
+                    break;
+                case MODE_INTS:
+                    i = this.section === 'nodes' ? this.nodes(buf, i) : this.edges(buf, i);
+                    break;
+                case MODE_STRINGS:
+                    i = this.betweenStrings(buf, i);
+                    break;
+                case MODE_STRING:
+                    i = this.inToken(buf, i);
+                    break;
+                case MODE_DONE:
+                    i = this.skipSpace(buf, i);
+                    if (i < n)
+                        throw new Error('not a heap snapshot: text after the closing brace');
+                    break;
+            }
+        }
+    }
+    /** The graph, once the whole file was written; throws IncompleteSnapshotError when it ended early. */
+    end() {
+        if (this.mode !== MODE_DONE)
+            throw new IncompleteSnapshotError(`the file ends inside "${this.section || this.key || 'the start'}"`);
+        for (const needed of ['snapshot', 'nodes', 'edges', 'strings']) {
+            if (!this.seen.has(needed))
+                throw new Error(`not a heap snapshot: no "${needed}" section`);
+        }
+        const graph = this.graph;
+        if (graph.stringCount === 0)
+            throw new Error('not a heap snapshot: an empty string table');
+        return graph;
+    }
+    skipSpace(buf, i) {
+        while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09))
+            i++;
+        return i;
+    }
+    top(buf, i) {
+        for (; i < buf.length; i++) {
+            const c = buf[i];
+            if (c === QUOTE) {
+                this.key = '';
+                this.mode = MODE_KEY;
+                return i + 1;
+            }
+            if (c === CLOSE_BRACE) {
+                this.mode = MODE_DONE;
+                return i + 1;
+            }
+        }
+        return i;
+    }
+    startValue() {
+        const key = this.key;
+        this.section = key;
+        this.seen.add(key);
+        if ((key === 'nodes' || key === 'edges' || key === 'strings') && !this.meta) {
+            throw new Error(`not a heap snapshot: "${key}" before "snapshot"`);
+        }
+        if (key === 'nodes' || key === 'edges') {
+            this.fieldIndex = 0;
+            this.row = 0;
+            this.inNumber = false;
+            this.value = 0;
+            this.mode = MODE_INTS_OPEN;
+        }
+        else if (key === 'strings') {
+            this.neededStrings = this.seen.has('nodes') && this.seen.has('edges') ? neededStrings(this.graph) : null;
+            this.mode = MODE_STRINGS_OPEN;
+        }
+        else {
+            this.depth = 0;
+            this.inString = false;
+            this.escaped = false;
+            this.capture = key === 'snapshot' ? [] : null;
+            this.mode = MODE_SCAN;
+        }
+    }
+    /** A JSON value of any shape, followed to its end; kept only for `snapshot`. */
+    scan(buf, i) {
+        const start = i;
+        const n = buf.length;
+        for (; i < n; i++) {
+            const c = buf[i];
+            if (this.inString) {
+                if (this.escaped)
+                    this.escaped = false;
+                else if (c === BACKSLASH)
+                    this.escaped = true;
+                else if (c === QUOTE)
+                    this.inString = false;
+                continue;
+            }
+            if (c === QUOTE)
+                this.inString = true;
+            else if (c === OPEN_BRACE || c === OPEN_BRACKET)
+                this.depth++;
+            else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+                this.depth--;
+                if (this.depth === 0) {
+                    this.capture?.push(Buffer.from(buf.subarray(start, i + 1)));
+                    this.finishScan();
+                    return i + 1;
+                }
+            }
+            else if (this.depth === 0 && (c === 0x2c || c === CLOSE_BRACE)) {
+                // A scalar value at the top level ends at the next separator, which belongs to the top level.
+                this.capture?.push(Buffer.from(buf.subarray(start, i)));
+                this.finishScan();
+                return i;
+            }
+        }
+        this.capture?.push(Buffer.from(buf.subarray(start, n)));
+        return n;
+    }
+    finishScan() {
+        if (this.capture)
+            this.readMeta(Buffer.concat(this.capture).toString('utf8'));
+        this.capture = null;
+        this.mode = MODE_TOP;
+    }
+    readMeta(text) {
+        const snapshot = JSON.parse(text);
+        const m = snapshot.meta;
+        const nodeTypes = m?.node_types?.[0];
+        const edgeTypes = m?.edge_types?.[0];
+        if (!m?.node_fields || !m.edge_fields || !Array.isArray(nodeTypes) || !Array.isArray(edgeTypes)) {
+            throw new Error('not a heap snapshot: no field lists in snapshot.meta');
+        }
+        if (typeof snapshot.node_count !== 'number' || typeof snapshot.edge_count !== 'number') {
+            throw new Error('not a heap snapshot: no node_count / edge_count');
+        }
+        const meta = {
+            nodeFields: m.node_fields,
+            edgeFields: m.edge_fields,
+            nodeTypes: nodeTypes,
+            edgeTypes: edgeTypes,
+            nodeCount: snapshot.node_count,
+            edgeCount: snapshot.edge_count,
+        };
+        const slots = (fields, wanted) => {
+            const slot = new Int8Array(fields.length).fill(-1);
+            wanted.forEach((name, k) => {
+                const at = fields.indexOf(name);
+                if (at === -1)
+                    throw new Error(`not a heap snapshot: no "${name}" field`);
+                slot[at] = k;
+            });
+            return slot;
+        };
+        this.nodeFieldSlot = slots(meta.nodeFields, ['type', 'name', 'id', 'self_size', 'edge_count']);
+        this.edgeFieldSlot = slots(meta.edgeFields, ['type', 'name_or_index', 'to_node']);
+        this.nodeFieldCount = meta.nodeFields.length;
+        this.edgeFieldCount = meta.edgeFields.length;
+        if (meta.nodeTypes.length > 255 || meta.edgeTypes.length > 255)
+            throw new Error('heap snapshot: more node or edge types than fit a byte');
+        this.meta = meta;
+        this.graph = {
+            nodeCount: meta.nodeCount,
+            edgeCount: meta.edgeCount,
+            nodeTypes: meta.nodeTypes,
+            edgeTypes: meta.edgeTypes,
+            strings: [],
+            stringCount: 0,
+            nodeType: new Uint8Array(meta.nodeCount),
+            nodeName: new Uint32Array(meta.nodeCount),
+            nodeId: new Uint32Array(meta.nodeCount),
+            nodeSelfSize: new Uint32Array(meta.nodeCount),
+            firstEdge: new Uint32Array(meta.nodeCount + 1),
+            edgeType: new Uint8Array(meta.edgeCount),
+            edgeNameOrIndex: new Uint32Array(meta.edgeCount),
+            edgeTo: new Uint32Array(meta.edgeCount),
+        };
+    }
+    // The two integer loops dominate the reading time: one byte at a time, no allocation.
+    nodes(buf, i) {
+        const g = this.graph;
+        const slot = this.nodeFieldSlot;
+        const fields = this.nodeFieldCount;
+        const n = buf.length;
+        let value = this.value;
+        let inNumber = this.inNumber;
+        let field = this.fieldIndex;
+        let row = this.row;
+        for (; i < n; i++) {
+            const c = buf[i];
+            if (c >= ZERO && c <= NINE) {
+                value = value * 10 + (c - ZERO);
+                inNumber = true;
+                continue;
+            }
+            if (inNumber) {
+                if (row >= g.nodeCount)
+                    throw new Error(`heap snapshot: more nodes than node_count ${g.nodeCount}`);
+                switch (slot[field]) {
+                    case 0:
+                        g.nodeType[row] = value;
+                        break;
+                    case 1:
+                        g.nodeName[row] = value;
+                        break;
+                    case 2:
+                        g.nodeId[row] = value;
+                        break;
+                    case 3:
+                        g.nodeSelfSize[row] = value > 0xffffffff ? 0xffffffff : value;
+                        break;
+                    case 4:
+                        g.firstEdge[row + 1] = value;
+                        break;
+                }
+                if (++field === fields) {
+                    field = 0;
+                    row++;
+                }
+                value = 0;
+                inNumber = false;
+            }
+            if (c === CLOSE_BRACKET) {
+                if (row !== g.nodeCount || field !== 0)
+                    throw new Error(`heap snapshot: ${row} nodes, node_count says ${g.nodeCount}`);
+                const first = g.firstEdge;
+                for (let k = 1; k <= g.nodeCount; k++)
+                    first[k] = first[k] + first[k - 1];
+                if (first[g.nodeCount] !== g.edgeCount)
+                    throw new Error(`heap snapshot: nodes own ${first[g.nodeCount]} edges, edge_count says ${g.edgeCount}`);
+                this.mode = MODE_TOP;
+                this.inNumber = false;
+                this.value = 0;
+                return i + 1;
+            }
+        }
+        this.value = value;
+        this.inNumber = inNumber;
+        this.fieldIndex = field;
+        this.row = row;
+        return n;
+    }
+    edges(buf, i) {
+        const g = this.graph;
+        const slot = this.edgeFieldSlot;
+        const fields = this.edgeFieldCount;
+        const nodeFields = this.nodeFieldCount;
+        const n = buf.length;
+        let value = this.value;
+        let inNumber = this.inNumber;
+        let field = this.fieldIndex;
+        let row = this.row;
+        for (; i < n; i++) {
+            const c = buf[i];
+            if (c >= ZERO && c <= NINE) {
+                value = value * 10 + (c - ZERO);
+                inNumber = true;
+                continue;
+            }
+            if (inNumber) {
+                if (row >= g.edgeCount)
+                    throw new Error(`heap snapshot: more edges than edge_count ${g.edgeCount}`);
+                switch (slot[field]) {
+                    case 0:
+                        g.edgeType[row] = value;
+                        break;
+                    case 1:
+                        g.edgeNameOrIndex[row] = value;
+                        break;
+                    case 2:
+                        if (value % nodeFields !== 0 || value / nodeFields >= g.nodeCount)
+                            throw new Error(`heap snapshot: edge ${row} points at no node (${value})`);
+                        g.edgeTo[row] = value / nodeFields;
+                        break;
+                }
+                if (++field === fields) {
+                    field = 0;
+                    row++;
+                }
+                value = 0;
+                inNumber = false;
+            }
+            if (c === CLOSE_BRACKET) {
+                if (row !== g.edgeCount || field !== 0)
+                    throw new Error(`heap snapshot: ${row} edges, edge_count says ${g.edgeCount}`);
+                this.mode = MODE_TOP;
+                this.inNumber = false;
+                this.value = 0;
+                return i + 1;
+            }
+        }
+        this.value = value;
+        this.inNumber = inNumber;
+        this.fieldIndex = field;
+        this.row = row;
+        return n;
+    }
+    betweenStrings(buf, i) {
+        for (; i < buf.length; i++) {
+            const c = buf[i];
+            if (c === QUOTE) {
+                this.token = [];
+                this.tokenEscaped = false;
+                this.escaped = false;
+                this.mode = MODE_STRING;
+                return i + 1;
+            }
+            if (c === CLOSE_BRACKET) {
+                this.mode = MODE_TOP;
+                return i + 1;
+            }
+        }
+        return i;
+    }
+    inToken(buf, i) {
+        const start = i;
+        const n = buf.length;
+        for (; i < n; i++) {
+            const c = buf[i];
+            if (this.escaped) {
+                this.escaped = false;
+            }
+            else if (c === BACKSLASH) {
+                this.escaped = true;
+                this.tokenEscaped = true;
+            }
+            else if (c === QUOTE) {
+                const graph = this.graph;
+                const index = graph.stringCount++;
+                const need = this.neededStrings === null ? STRING_KEEP : (this.neededStrings[index] ?? STRING_SKIP);
+                const part = buf.subarray(start, i);
+                if (need === STRING_KEEP || (need === STRING_KEEP_UNLESS_INDEX && !allDigits(this.token, part))) {
+                    const bytes = this.token.length === 0 ? part : Buffer.concat([...this.token, part]);
+                    const text = bytes.toString('utf8');
+                    graph.strings[index] = this.tokenEscaped ? JSON.parse(`"${text}"`) : text;
+                }
+                this.token = [];
+                this.mode = MODE_STRINGS;
+                return i + 1;
+            }
+        }
+        // A string that goes on in the next chunk: copied, since the stream may reuse its buffer.
+        if (this.neededStrings === null || (this.neededStrings[this.graph.stringCount] ?? STRING_SKIP) !== STRING_SKIP)
+            this.token.push(Buffer.from(buf.subarray(start, n)));
+        return n;
+    }
+}
+/** neededStrings values: not kept; kept; kept unless all digits (the name of an internal edge only). */
+const STRING_SKIP = 0;
+const STRING_KEEP = 1;
+const STRING_KEEP_UNLESS_INDEX = 2;
+/**
+ * Which strings the graph uses as names: of nodes of every type but strings, numbers, regexps, bigints and
+ * symbols (their names are their contents, counted as one class each), and of named edges. The others (source
+ * texts, every string value on the heap: most of the table in a real app) are read as '' without being kept.
+ * Internal edges of a large array are named by their index ("0" ... "290000"): a name used only by internal
+ * edges is kept unless it is all digits, which says nothing in a path.
+ */
+function neededStrings(graph) {
+    const groupedType = new Uint8Array(graph.nodeTypes.length);
+    graph.nodeTypes.forEach((t, k) => (groupedType[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
+    let max = 0;
+    for (let i = 0; i < graph.nodeCount; i++)
+        if (graph.nodeName[i] > max)
+            max = graph.nodeName[i];
+    for (let e = 0; e < graph.edgeCount; e++)
+        if (graph.edgeNameOrIndex[e] > max)
+            max = graph.edgeNameOrIndex[e];
+    const needed = new Uint8Array(max + 1);
+    const edgeNeed = new Uint8Array(graph.edgeTypes.length);
+    graph.edgeTypes.forEach((t, k) => (edgeNeed[k] = t === 'element' || t === 'hidden' ? STRING_SKIP : t === 'internal' ? STRING_KEEP_UNLESS_INDEX : STRING_KEEP));
+    for (let e = 0; e < graph.edgeCount; e++) {
+        const need = edgeNeed[graph.edgeType[e]];
+        const at = graph.edgeNameOrIndex[e];
+        if (need > STRING_SKIP && needed[at] !== STRING_KEEP)
+            needed[at] = need;
+    }
+    for (let i = 0; i < graph.nodeCount; i++)
+        if (groupedType[graph.nodeType[i]] === 0)
+            needed[graph.nodeName[i]] = STRING_KEEP;
+    needed[0] = STRING_KEEP;
+    return needed;
+}
+/** True when a string token (its earlier chunks and its last) is all ASCII digits, and not empty. */
+function allDigits(parts, last) {
+    const digits = (part) => {
+        for (let i = 0; i < part.length; i++)
+            if (part[i] < ZERO || part[i] > NINE)
+                return false;
+        return true;
+    };
+    return parts.every(digits) && digits(last) && parts.reduce((n, p) => n + p.length, last.length) > 0;
+}
+/** Parses a whole snapshot held in memory (tests, small files). */
+function parseHeapSnapshot(text) {
+    const parser = new HeapSnapshotParser();
+    parser.write(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+    return parser.end();
+}
+/** Streams a .heapsnapshot file into a HeapGraph, 1 MB at a time. */
+async function readHeapSnapshot(path, options = {}) {
+    const parser = new HeapSnapshotParser();
+    // One buffer, reused: a stream's fresh chunk per MB would leave hundreds of MB of garbage for the GC to find
+    // on a large file, all of it counted in the peak RSS. The parser copies what it keeps.
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    const file = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        for (;;) {
+            options.signal?.throwIfAborted();
+            const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                break;
+            parser.write(buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await file.close();
+    }
+    return parser.end();
+}
+// ---- aggregation
+/**
+ * Left out of the aggregation and of the heap total: V8's `code` node type (bytecode, scope infos, feedback
+ * metadata and cells, shared function infos, constant pools, compiled code), `synthetic` nodes (the roots, no
+ * size), and these names whatever their type, as V8 types some of them `hidden` (and older versions `array`):
+ * feedback vectors and cells, `(compiled code)`, `system / Code` and its wrappers, bytecode arrays, and the
+ * trusted-space metadata of functions (SharedFunctionInfoWrapper, ProtectedFixedArray, Trusted*, deoptimization
+ * and uncompiled data), and weak lists (WeakArrayList holds nothing alive). All of them grow with JIT warm-up,
+ * not with connections: on Node 24 a clean ws server gains one SharedFunctionInfoWrapper and one
+ * ProtectedFixedArray per connection for its first ~60 connections, then a few per hundred.
+ */
+const EXCLUDED_NAMES = /^(system \/ (Code|CodeWrapper|CodeDataContainer|InstructionStream|BytecodeArray|BytecodeWrapper|Feedback\w*|ClosureFeedbackCellArray|SharedFunctionInfo\w*|ProtectedFixedArray|Trusted\w*|InterpreterData|DeoptimizationData\w*|UncompiledData\w*|PreparseData|ScopeInfo|WeakArrayList)|\((compiled code|code|code relocation info|feedback vector|feedback metadata|shared function info)\))$/;
+/** True for a node the aggregation leaves out (see EXCLUDED_NAMES). */
+function isExcludedNode(type, name) {
+    return type === 'code' || type === 'synthetic' || EXCLUDED_NAMES.test(name);
+}
+// Node types whose names are contents, not classes (a string's text, a regexp's source): one class each.
+const GROUPED_TYPES = {
+    string: '(string)',
+    'concatenated string': '(string)',
+    'sliced string': '(string)',
+    number: '(number)',
+    regexp: '(regexp)',
+    bigint: '(bigint)',
+    symbol: '(symbol)',
+};
+/** The class a node is counted under: its constructor or native type, or its type's group. */
+function className(type, name) {
+    const grouped = GROUPED_TYPES[type];
+    if (grouped !== undefined)
+        return grouped;
+    if (type === 'array' && name === '')
+        return '(array)';
+    if (type === 'closure' && name === '')
+        return '(anonymous)';
+    return name;
+}
+/**
+ * A number equal for nodes of the same class, to memoize per class without building strings: the type alone
+ * for grouped types (a million distinct strings are one class: a key per name would cost a Map entry each),
+ * else name index and type.
+ */
+function classPairKeys(graph) {
+    const types = graph.nodeTypes.length;
+    const grouped = new Uint8Array(types);
+    graph.nodeTypes.forEach((t, k) => (grouped[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
+    return (node) => {
+        const t = graph.nodeType[node];
+        return grouped[t] === 1 ? -1 - t : graph.nodeName[node] * types + t;
+    };
+}
+/** Count and self size per (node type, class name), excluded nodes left out. */
+function aggregateHeap(graph) {
+    const { nodeTypes, strings } = graph;
+    // Memo of classPairKey -> class slot, -1 for excluded.
+    const slotByPair = new Map();
+    const pairKey = classPairKeys(graph);
+    const slotByGroup = new Map();
+    const classes = [];
+    const slotOf = (type, name) => {
+        if (isExcludedNode(type, name))
+            return -1;
+        const cls = className(type, name);
+        const key = `${type}\u0000${cls}`;
+        let slot = slotByGroup.get(key);
+        if (slot === undefined) {
+            slot = classes.length;
+            classes.push({ nodeType: type, name: cls, count: 0, selfSize: 0 });
+            slotByGroup.set(key, slot);
+        }
+        return slot;
+    };
+    let totalBytes = 0;
+    let excludedBytes = 0;
+    let maxNodeId = 0;
+    const idTypes = new Uint8Array(nodeTypes.length);
+    nodeTypes.forEach((t, k) => (idTypes[k] = t === 'object' || t === 'closure' || t === 'array' ? 1 : 0));
+    for (let i = 0; i < graph.nodeCount; i++) {
+        const size = graph.nodeSelfSize[i];
+        const id = graph.nodeId[i];
+        if (id > maxNodeId && idTypes[graph.nodeType[i]] === 1)
+            maxNodeId = id;
+        const pair = pairKey(i);
+        let slot = slotByPair.get(pair);
+        if (slot === undefined) {
+            slot = slotOf(nodeTypes[graph.nodeType[i]] ?? 'unknown', strings[graph.nodeName[i]] ?? '');
+            slotByPair.set(pair, slot);
+        }
+        if (slot === -1) {
+            excludedBytes += size;
+            continue;
+        }
+        const cls = classes[slot];
+        cls.count++;
+        cls.selfSize += size;
+        totalBytes += size;
+    }
+    return { classes, totalBytes, excludedBytes, nodeCount: graph.nodeCount, maxNodeId };
+}
+// ---- retainer paths
+/** How a node reads in a path: its class, closures as `name()`, synthetic roots by their name. */
+function nodeLabel(graph, node) {
+    const type = graph.nodeTypes[graph.nodeType[node]] ?? 'unknown';
+    const name = graph.strings[graph.nodeName[node]] ?? '';
+    if (type === 'closure')
+        return `${name || '(anonymous)'}()`;
+    return className(type, name);
+}
+/** An edge's name: the string for named edges ('' for an index-like internal name, not kept), the index for elements and hidden edges. */
+function edgeName(graph, edge) {
+    const kind = graph.edgeTypes[graph.edgeType[edge]];
+    const v = graph.edgeNameOrIndex[edge];
+    return kind === 'element' || kind === 'hidden' ? String(v) : (graph.strings[v] ?? '');
+}
+/** Edge kinds a retainer path may follow: weak edges do not retain; hidden ones have no name a reader knows. */
+const PATH_EDGE_KINDS = new Set(['context', 'element', 'property', 'internal', 'shortcut']);
+/** Synthetic roots a path does not start from (see retainerPaths). */
+const TRANSIENT_ROOTS = new Set(['(Handle scope)']);
+/**
+ * The shortest path of named, non-weak edges from the synthetic root (through `(GC roots)`) to a node for which
+ * `predicate` holds, by breadth-first search; null when none is reachable. The root itself is not a step.
+ */
+function retainerPath(graph, predicate) {
+    return retainerPaths(graph, (node) => (predicate(node) ? 0 : -1), 1)[0] ?? null;
+}
+const MAX_CANDIDATES = 5000;
+const SIGNATURE_DEPTH = 4;
+/**
+ * Paths to several targets in one breadth-first search: `classify` maps a node to a target index in
+ * 0 .. targets - 1 (or -1). One pass over the graph however many suspects there are.
+ */
+function retainerPaths(graph, classify, targets, options = {}) {
+    const n = graph.nodeCount;
+    const common = options.pick === 'common';
+    const found = Array.from({ length: targets }, () => []);
+    if (n === 0 || targets === 0)
+        return found.map(() => null);
+    const followed = new Uint8Array(graph.edgeTypes.length);
+    graph.edgeTypes.forEach((kind, k) => (followed[k] = PATH_EDGE_KINDS.has(kind) ? 1 : 0));
+    // parentEdge[i]: the edge that first reached node i, or UNSEEN / NO_PARENT (the root, transient roots). The
+    // node an edge leaves is found from firstEdge when a path is built: 8 bytes a node for the whole search.
+    const parentEdge = new Uint32Array(n).fill(UNSEEN);
+    const queue = new Uint32Array(n);
+    let head = 0;
+    let tail = 0;
+    let left = targets;
+    queue[tail++] = 0;
+    parentEdge[0] = NO_PARENT;
+    // Handles that C++ code holds while the snapshot is taken keep an object for that moment only. The synthetic
+    // roots come first in a snapshot.
+    const synthetic = graph.nodeTypes.indexOf('synthetic');
+    for (let node = 1; node < n && graph.nodeType[node] === synthetic; node++) {
+        if (TRANSIENT_ROOTS.has(graph.strings[graph.nodeName[node]] ?? ''))
+            parentEdge[node] = NO_PARENT;
+    }
+    while (head < tail && (common || left > 0)) {
+        const node = queue[head++];
+        if (node !== 0) {
+            const target = classify(node);
+            if (target >= 0 && target < targets) {
+                const list = found[target];
+                if (list.length === 0)
+                    left--;
+                if (list.length < (common ? MAX_CANDIDATES : 1))
+                    list.push(node);
+            }
+        }
+        const end = graph.firstEdge[node + 1];
+        for (let e = graph.firstEdge[node]; e < end; e++) {
+            if (followed[graph.edgeType[e]] === 0)
+                continue;
+            const to = graph.edgeTo[e];
+            if (parentEdge[to] !== UNSEEN)
+                continue;
+            parentEdge[to] = e;
+            queue[tail++] = to;
+        }
+    }
+    return found.map((list) => {
+        if (list.length === 0)
+            return null;
+        const chosen = common ? mostCommon(graph, list, parentEdge) : list[0];
+        return pathTo(graph, chosen, parentEdge);
+    });
+}
+const UNSEEN = 0xffffffff;
+const NO_PARENT = 0xfffffffe;
+/** The node whose edges include edge `e`: the last node whose first edge is at or before it. */
+function edgeOwner(graph, e) {
+    const first = graph.firstEdge;
+    let lo = 0;
+    let hi = graph.nodeCount - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (first[mid] <= e)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+/** The first (nearest a root) of the candidates whose retainer signature is the most frequent. */
+function mostCommon(graph, candidates, parentEdge) {
+    const tally = new Map();
+    for (const node of candidates) {
+        const parts = [];
+        for (let at = node, k = 0; parentEdge[at] !== NO_PARENT && k < SIGNATURE_DEPTH; k++) {
+            const e = parentEdge[at];
+            const kind = graph.edgeTypes[graph.edgeType[e]];
+            at = edgeOwner(graph, e);
+            parts.push(`${nodeClassKey(graph, at)}|${kind}:${kind === 'element' ? '' : edgeName(graph, e)}`);
+        }
+        const key = parts.join('<');
+        const entry = tally.get(key);
+        if (entry)
+            entry.count++;
+        else
+            tally.set(key, { count: 1, first: node });
+    }
+    let best = { count: 0, first: candidates[0] };
+    for (const entry of tally.values())
+        if (entry.count > best.count)
+            best = entry;
+    return best.first;
+}
+function pathTo(graph, target, parentEdge) {
+    const steps = [];
+    for (let node = target; parentEdge[node] !== NO_PARENT;) {
+        const e = parentEdge[node];
+        const from = edgeOwner(graph, e);
+        const kind = (graph.edgeTypes[graph.edgeType[e]] ?? 'internal');
+        const step = { edge: edgeName(graph, e), kind, node: nodeLabel(graph, node) };
+        if (kind === 'context') {
+            const script = contextScript(graph, from);
+            if (script)
+                step.context = script;
+        }
+        steps.push(step);
+        node = from;
+    }
+    return steps.reverse();
+}
+/** A node's aggregation key: `${node type}\u0000${class name}`, as HeapClassStat rows are told apart. */
+function nodeClassKey(graph, node) {
+    const type = graph.nodeTypes[graph.nodeType[node]] ?? 'unknown';
+    return `${type}\u0000${className(type, graph.strings[graph.nodeName[node]] ?? '')}`;
+}
+/** The first edge of `node` named `name` (named kinds only); -1 when there is none. */
+function namedEdge(graph, node, names) {
+    const end = graph.firstEdge[node + 1];
+    for (let e = graph.firstEdge[node]; e < end; e++) {
+        const kind = graph.edgeTypes[graph.edgeType[e]];
+        if (kind === 'element' || kind === 'hidden')
+            continue;
+        if (names.includes(graph.strings[graph.edgeNameOrIndex[e]] ?? ''))
+            return e;
+    }
+    return -1;
+}
+/**
+ * The file name of the script that owns a context: a closure whose `context` edge points at it, then that
+ * closure's shared function info, then its script. One pass over the closures; null when none is found.
+ */
+function contextScript(graph, contextNode) {
+    const closureType = graph.nodeTypes.indexOf('closure');
+    for (let i = 0; i < graph.nodeCount; i++) {
+        if (graph.nodeType[i] !== closureType)
+            continue;
+        const c = namedEdge(graph, i, ['context']);
+        if (c === -1 || graph.edgeTo[c] !== contextNode)
+            continue;
+        const shared = namedEdge(graph, i, ['shared']);
+        if (shared === -1)
+            continue;
+        const script = namedEdge(graph, graph.edgeTo[shared], ['script', 'script_or_debug_info']);
+        if (script === -1)
+            continue;
+        const name = graph.strings[graph.nodeName[graph.edgeTo[script]]] ?? '';
+        if (name === '')
+            continue;
+        return name.split(/[\\/]/).filter(Boolean).pop() ?? name;
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/probe/heap-snapshot.ts
+// Takes V8 heap snapshots of a running Node server: the NODE_OPTIONS that install the snapshot signal, which pid
+// to signal, waiting for a complete file, reading and deleting it; the last graph stays for retainer paths.
+
+
+
+
+
+
+
+
+/** The signal Node is told to snapshot on. SIGUSR1 starts the inspector; SIGUSR2 is free, and kills a process
+ * that has no handler for it: a pid is signalled only once its environment or argv shows the handler. */
+const SNAPSHOT_SIGNAL = 'SIGUSR2';
+/** How often the directory is looked at while V8 writes. */
+const POLL_MS = 50;
+/** A snapshot that could not be taken or read; the message says why, for HeapEvidence.reason. */
+class HeapSnapshotError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'HeapSnapshotError';
+    }
+}
+/** Quotes a value for NODE_OPTIONS, which splits on spaces and honours double quotes with backslash escapes. */
+function quoteNodeOption(value) {
+    return /[\s"\\]/.test(value) ? `"${value.replace(/(["\\])/g, '\\$1')}"` : value;
+}
+/** NODE_OPTIONS for the server: the user's own first, then the snapshot signal and the directory (last one wins). */
+function snapshotNodeOptions(dir, existing) {
+    const ours = `--heapsnapshot-signal=${SNAPSHOT_SIGNAL} --diagnostic-dir=${quoteNodeOption(dir)}`;
+    return existing && existing.trim() !== '' ? `${existing.trim()} ${ours}` : ours;
+}
+/** A file name made of a label: letters, digits, dot, dash and underscore. */
+function fileLabel(label) {
+    return label.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'snapshot';
+}
+/**
+ * Owns one private directory for a run's snapshots. Create it before launching the server (its NODE_OPTIONS
+ * name the directory), take snapshots at phase boundaries (never while a scenario runs: a snapshot pauses the
+ * server for seconds), attach retainer paths at the end, dispose always:
+ *
+ *   const heap = await HeapSnapshotter.create({ keepDir: cfg.keepDir, maxRssBytes: cfg.maxRssBytes });
+ *   try {
+ *     launch with env NODE_OPTIONS = heap.nodeOptions(userEnv.NODE_OPTIONS ?? process.env.NODE_OPTIONS)
+ *     const target = await findSnapshotTarget(await server.tree(), port, heap.dir); // once, after readiness
+ *     snapshots.push(await heap.take(target.pid, 'after-warmup', { connections, timeoutMs, signal }));
+ *     ... 'after-round-N' after each leak round, 'after-cooldown' ...
+ *     evidence = heap.attachRetainerPaths(diffHeap(snapshots, options));
+ *   } finally { await heap.dispose(); }
+ */
+class HeapSnapshotter {
+    dir;
+    keep;
+    maxRssBytes;
+    graph = null;
+    firstMaxNodeId = null;
+    disposed = false;
+    constructor(
+    /** Where V8 writes the snapshots. */
+    dir, keep, maxRssBytes) {
+        this.dir = dir;
+        this.keep = keep;
+        this.maxRssBytes = maxRssBytes;
+    }
+    /** Makes the directory: a fresh 0700 one under RUNNER_TEMP or the OS temp dir, or keepDir (created 0700 if missing). */
+    static async create(options) {
+        if (options.keepDir) {
+            const dir = (0,external_node_path_namespaceObject.resolve)(options.keepDir);
+            await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
+            return new HeapSnapshotter(dir, true, options.maxRssBytes);
+        }
+        const root = options.tmpRoot ?? process.env.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)();
+        const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(root, 'ws-gate-heap-'));
+        // mkdtemp makes it 0700 on POSIX already; said again for a umask or platform that differs.
+        await (0,promises_namespaceObject.chmod)(dir, 0o700).catch(() => undefined);
+        return new HeapSnapshotter(dir, false, options.maxRssBytes);
+    }
+    /** The NODE_OPTIONS value to launch the server with, keeping `existing` (the user's own). */
+    nodeOptions(existing = process.env.NODE_OPTIONS) {
+        return snapshotNodeOptions(this.dir, existing);
+    }
+    /**
+     * Signals `pid`, waits until its snapshot file is complete, reads it, deletes it (unless kept) and returns the
+     * summary and per-class counts. The graph is kept for retainer paths until the next take (only the last one
+     * is needed). Throws HeapSnapshotError (RSS above the cap, the process gone, timeout) or an AbortError.
+     */
+    async take(pid, label, options) {
+        if (this.disposed)
+            throw new HeapSnapshotError('heap snapshotter already disposed');
+        const rss = await rssBytes(pid);
+        if (rss !== null && rss > this.maxRssBytes) {
+            throw new HeapSnapshotError(`pid ${pid} uses ${(rss / 1048576).toFixed(0)} MB RSS, above heap-snapshot-max-mb ${(this.maxRssBytes / 1048576).toFixed(0)}: no heap snapshot taken (writing one pauses the server and can double its memory)`);
+        }
+        const before = new Set(await this.snapshotFiles());
+        this.graph = null; // the previous graph is not needed any more: free it before reading the next
+        const started = performance.now();
+        try {
+            process.kill(pid, SNAPSHOT_SIGNAL);
+        }
+        catch (err) {
+            throw new HeapSnapshotError(`could not signal pid ${pid} for a heap snapshot: ${err.message}`);
+        }
+        const { path, graph, fileBytes, readMs, snapshotMs } = await this.waitForSnapshot(pid, before, started, options);
+        try {
+            const readStarted = performance.now();
+            const aggregate = aggregateHeap(graph);
+            this.graph = graph;
+            this.firstMaxNodeId ??= aggregate.maxNodeId;
+            return {
+                summary: {
+                    label,
+                    connections: options.connections,
+                    heapBytes: aggregate.totalBytes,
+                    nodeCount: aggregate.nodeCount,
+                    snapshotMs: Math.round(snapshotMs),
+                    readMs: Math.round(readMs + performance.now() - readStarted),
+                    fileBytes,
+                },
+                classes: aggregate.classes,
+            };
+        }
+        finally {
+            if (this.keep)
+                await (0,promises_namespaceObject.rename)(path, (0,external_node_path_namespaceObject.join)(this.dir, `${fileLabel(label)}.heapsnapshot`)).catch(() => undefined);
+        }
+    }
+    /** `.heapsnapshot` files in the directory now. */
+    async snapshotFiles() {
+        return (await (0,promises_namespaceObject.readdir)(this.dir).catch(() => [])).filter((f) => f.endsWith('.heapsnapshot'));
+    }
+    /**
+     * Polls for a new file. It is read once its size held still for one poll and it ends like a snapshot (`]}`):
+     * reading a file V8 is still writing would time the writer, not the reader. The reader itself is the proof of
+     * completeness (the top-level closing brace appears only at the very end): a read that meets the end of a file
+     * still being written just waits for the next poll. The file is deleted right after reading.
+     */
+    async waitForSnapshot(pid, before, started, options) {
+        const deadline = started + options.timeoutMs;
+        let lastSize = -1;
+        for (;;) {
+            const name = (await this.snapshotFiles()).find((f) => !before.has(f));
+            if (name) {
+                const path = (0,external_node_path_namespaceObject.join)(this.dir, name);
+                const size = (await (0,promises_namespaceObject.stat)(path).catch(() => null))?.size ?? -1;
+                if (size > 0 && size === lastSize && (await endsLikeSnapshot(path, size))) {
+                    const snapshotMs = performance.now() - started;
+                    const readStarted = performance.now();
+                    try {
+                        const graph = await readHeapSnapshot(path, { signal: options.signal });
+                        const readMs = performance.now() - readStarted;
+                        const fileBytes = (await (0,promises_namespaceObject.stat)(path).catch(() => null))?.size ?? size;
+                        if (!this.keep)
+                            await (0,promises_namespaceObject.rm)(path, { force: true });
+                        return { path, graph, fileBytes, readMs, snapshotMs };
+                    }
+                    catch (err) {
+                        if (!(err instanceof IncompleteSnapshotError)) {
+                            if (!this.keep)
+                                await (0,promises_namespaceObject.rm)(path, { force: true });
+                            throw err instanceof Error && err.name === 'AbortError'
+                                ? err
+                                : new HeapSnapshotError(`heap snapshot of pid ${pid} unreadable: ${err.message}`);
+                        }
+                    }
+                }
+                lastSize = size;
+            }
+            if (!(await isAlive(pid)))
+                throw new HeapSnapshotError(`pid ${pid} exited while writing its heap snapshot`);
+            if (performance.now() >= deadline) {
+                throw new HeapSnapshotError(`no complete heap snapshot from pid ${pid} within ${Math.round(options.timeoutMs / 1000)} s (heap-snapshot-timeout-s)`);
+            }
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(POLL_MS, undefined, { signal: options.signal });
+        }
+    }
+    /**
+     * The evidence with a retainer path on each suspect (and the same rows among topGrowth), from the last
+     * snapshot's graph: to an instance allocated after the first snapshot where one is reachable, else to any,
+     * retained the way most of them are; then ranked nearest a root first (rankSuspects). One breadth-first
+     * search, however many suspects. Drops the graph afterwards.
+     */
+    attachRetainerPaths(evidence) {
+        const graph = this.graph;
+        this.graph = null;
+        if (!graph || evidence.suspects.length === 0)
+            return evidence;
+        const index = new Map(evidence.suspects.map((s, i) => [`${s.nodeType}\u0000${s.name}`, i]));
+        const memo = new Map();
+        const pairKey = classPairKeys(graph);
+        const targetOf = (node) => {
+            const pair = pairKey(node);
+            let target = memo.get(pair);
+            if (target === undefined) {
+                target = index.get(nodeClassKey(graph, node)) ?? -1;
+                memo.set(pair, target);
+            }
+            return target;
+        };
+        const minId = this.firstMaxNodeId ?? 0;
+        const paths = retainerPaths(graph, (node) => (graph.nodeId[node] > minId ? targetOf(node) : -1), evidence.suspects.length, {
+            pick: 'common',
+        });
+        if (paths.some((p) => p === null)) {
+            const any = retainerPaths(graph, targetOf, evidence.suspects.length, { pick: 'common' });
+            any.forEach((p, i) => (paths[i] ??= p));
+        }
+        const withPath = (row) => {
+            const i = index.get(`${row.nodeType}\u0000${row.name}`);
+            return i === undefined ? row : { ...row, retainerPath: paths[i] ?? null };
+        };
+        return rankSuspects({ ...evidence, suspects: evidence.suspects.map(withPath), topGrowth: evidence.topGrowth.map(withPath) });
+    }
+    /** Drops the kept graph (memory) without disposing the directory. */
+    releaseGraph() {
+        this.graph = null;
+    }
+    /** Removes the private directory and everything in it (a kept directory stays). Safe to call twice. */
+    async dispose() {
+        this.graph = null;
+        if (this.disposed)
+            return;
+        this.disposed = true;
+        if (!this.keep)
+            await (0,promises_namespaceObject.rm)(this.dir, { recursive: true, force: true });
+    }
+}
+/** True when the last bytes of the file are the end of a snapshot: the strings array and the object closed. */
+async function endsLikeSnapshot(path, size) {
+    const file = await (0,promises_namespaceObject.open)(path, 'r').catch(() => null);
+    if (!file)
+        return false;
+    try {
+        const tail = Buffer.alloc(Math.min(size, 64));
+        await file.read(tail, 0, tail.length, size - tail.length);
+        return /\]\s*\}\s*$/.test(tail.toString('latin1'));
+    }
+    finally {
+        await file.close();
+    }
+}
+/** Resident set size of one pid from /proc (Linux); null where it cannot be read. */
+async function rssBytes(pid) {
+    const status = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb === undefined ? null : Number(kb) * 1024;
+}
+/** True for the Node binary's usual names: node, nodejs, node20, node-24 ... */
+function isNodeExecutable(exe) {
+    return /^(node|nodejs)([-_]?\d+(\.\d+)*)?(\.exe)?$/i.test((0,external_node_path_namespaceObject.basename)(exe));
+}
+/**
+ * The last value of a Node option in an options string (`--name=value`, `--name value`, quoted or not), or
+ * null. Later occurrences win, as they do for Node.
+ */
+function lastNodeOption(text, name) {
+    const re = new RegExp(`(?:^|\\s)${name.replace(/[-]/g, '\\-')}(?:=|\\s+)("((?:[^"\\\\]|\\\\.)*)"|(\\S+))`, 'g');
+    let value = null;
+    for (let m = re.exec(text); m; m = re.exec(text))
+        value = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? null);
+    return value;
+}
+/** True when argv or NODE_OPTIONS install the snapshot signal and send snapshots to `dir`. */
+function snapshotReady(argv, nodeOptions, dir) {
+    const text = `${nodeOptions} ${argv.map((a) => quoteNodeOption(a)).join(' ')}`;
+    return lastNodeOption(text, '--heapsnapshot-signal') === SNAPSHOT_SIGNAL && lastNodeOption(text, '--diagnostic-dir') === dir;
+}
+/** The pid to snapshot, or why there is none (pure). */
+function chooseSnapshotTarget(tree, portOwner, facts) {
+    const byPid = new Map(facts.map((f) => [f.pid, f]));
+    if (portOwner !== null && tree.includes(portOwner)) {
+        const owner = byPid.get(portOwner);
+        if (!owner || !isNodeExecutable(owner.exe)) {
+            return { pid: null, reason: `the process listening on the port (pid ${portOwner}, ${owner?.exe || 'unknown'}) is not Node` };
+        }
+        if (!owner.snapshotReady) {
+            return { pid: null, reason: `the Node process listening on the port (pid ${portOwner}) did not get the snapshot NODE_OPTIONS` };
+        }
+        return { pid: portOwner };
+    }
+    const ready = facts.filter((f) => tree.includes(f.pid) && isNodeExecutable(f.exe) && f.snapshotReady);
+    if (ready.length === 1)
+        return { pid: ready[0].pid };
+    if (ready.length === 0)
+        return { pid: null, reason: 'no Node process of the server tree has the snapshot signal installed' };
+    return {
+        pid: null,
+        reason: `the port's owner is unknown and ${ready.length} Node processes could be the server (${ready.map((f) => f.pid).join(', ')})`,
+    };
+}
+/** Reads ProcessFacts of one pid from /proc (Linux); null when the process is gone. */
+async function readProcessFacts(pid, dir) {
+    const cmdline = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/cmdline`, 'utf8').catch(() => null);
+    if (cmdline === null)
+        return null;
+    const argv = cmdline.split('\0').filter((a) => a !== '');
+    const exe = (0,external_node_path_namespaceObject.basename)(await (0,promises_namespaceObject.readlink)(`/proc/${pid}/exe`).catch(() => argv[0] ?? ''));
+    // Another user's environ is unreadable: then only argv can show the options.
+    const environ = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    const nodeOptions = environ
+        .split('\0')
+        .find((e) => e.startsWith('NODE_OPTIONS='))
+        ?.slice('NODE_OPTIONS='.length) ?? '';
+    return { pid, exe, snapshotReady: snapshotReady(argv.slice(1), nodeOptions, dir) };
+}
+/**
+ * Which pid of the server tree to signal: the Node process that owns the listening `port` (never a shell or
+ * npm wrapper: SIGUSR2 would kill it), else the one Node process of the tree with the signal installed. Linux
+ * only: elsewhere the signal's handler cannot be confirmed, and signalling a process without it kills it.
+ */
+async function findSnapshotTarget(tree, port, dir, platform = process.platform) {
+    if (platform !== 'linux')
+        return { pid: null, reason: `heap snapshots need /proc (Linux) to confirm the signal handler; not on ${platform}` };
+    const owner = port === null ? null : await findPortOwner(port, platform);
+    const facts = (await Promise.all(tree.map((pid) => readProcessFacts(pid, dir)))).filter((f) => f !== null);
+    return chooseSnapshotTarget(tree, owner, facts);
+}
+
+;// CONCATENATED MODULE: ./src/phases/heap.ts
+// Heap evidence across the phases: snapshots of a launched Node server at the boundaries where no client is
+// connected (after warm-up, between leak rounds, after cooldown), and the evidence read from them at the end.
+
+
+
+
+
+
+/** Fewest instances a constructor must grow by before it can be a suspect (one-off allocations are not leaks). */
+const MIN_INSTANCES = 20;
+/** How long a snapshot waits for the connections of the rounds before it to be closed on the server's side. */
+const QUIET_MS = 2000;
+/**
+ * Before launch: a private directory and the NODE_OPTIONS that make the server write a snapshot on SIGUSR2.
+ * Returns the environment to launch with (the user's NODE_OPTIONS kept first).
+ */
+async function prepareHeap(run, env) {
+    const { heap } = run.config;
+    if (!heap.enabled || run.config.server.command === null)
+        return env;
+    const snapshotter = await HeapSnapshotter.create({ keepDir: heap.keepDir, maxRssBytes: heap.maxRssBytes });
+    run.heap = { snapshotter, pid: null, snapshots: [], stopped: 'the server has not started' };
+    if (heap.keepDir) {
+        run.progress(`⚠ heap snapshots are kept in ${snapshotter.dir}: they hold the server's memory (tokens, user data); never upload them`);
+    }
+    return { ...env, NODE_OPTIONS: snapshotter.nodeOptions(env.NODE_OPTIONS ?? process.env.NODE_OPTIONS) };
+}
+/** After readiness: the Node process that owns the port is the one to signal; anything else means no evidence. */
+async function findHeapTarget(run) {
+    const heap = run.heap;
+    if (!heap || !run.server)
+        return;
+    const found = await findSnapshotTarget(await run.server.tree(), portOf(run.requireTarget().url), heap.snapshotter.dir);
+    heap.pid = found.pid;
+    heap.stopped = found.pid === null ? found.reason : null;
+}
+/** Takes one snapshot once the server holds no client connection; a failure ends heap evidence, not the run. */
+async function heapSnapshot(run, label, connections) {
+    const heap = run.heap;
+    if (!heap || heap.pid === null || heap.stopped !== null || run.stopped)
+        return;
+    await untilQuiet(run);
+    try {
+        const data = await heap.snapshotter.take(heap.pid, label, { connections, timeoutMs: run.config.heap.timeoutMs, signal: run.signal });
+        heap.snapshots.push(data);
+    }
+    catch (err) {
+        if (run.stopped)
+            return;
+        heap.stopped = err.message;
+        run.progress(`⚠ heap evidence stopped: ${heap.stopped}; the memory verdict falls back to RSS`);
+    }
+}
+/** The evidence from the snapshots taken, retainer paths attached; the snapshots' directory removed. Every path. */
+async function finishHeap(run) {
+    const limit = run.config.limits.maxRetainedPerConnection.value;
+    const heap = run.heap;
+    if (!run.config.heap.enabled)
+        return heapEvidenceWithout('off', 'heap-snapshots is off', limit);
+    if (!heap) {
+        const why = run.config.server.command === null
+            ? 'attach mode: the gate did not start the server (start it with the flags in docs/leaks.md for heap evidence)'
+            : 'the server never started';
+        return heapEvidenceWithout('n/a', why, limit);
+    }
+    try {
+        if (heap.pid === null)
+            return heapEvidenceWithout('n/a', heap.stopped ?? 'no Node process owns the port', limit);
+        const options = { maxRetainedPerConnection: limit, minInstances: MIN_INSTANCES, ignore: run.config.heap.ignore };
+        const evidence = heap.snapshotter.attachRetainerPaths(diffHeap(heap.snapshots, options));
+        if (heap.stopped !== null && evidence.status !== 'measured')
+            return { ...evidence, status: 'skipped', reason: heap.stopped };
+        return heap.stopped === null ? evidence : { ...evidence, notes: [...evidence.notes, `stopped early: ${heap.stopped}`] };
+    }
+    finally {
+        await heap.snapshotter.dispose();
+    }
+}
+/** Waits (bounded) until no connection on the server's port is ESTABLISHED or CLOSE_WAIT: a snapshot counts them. */
+async function untilQuiet(run) {
+    const server = run.server;
+    if (!server)
+        return;
+    const port = portOf(run.requireTarget().url);
+    const deadline = performance.now() + QUIET_MS;
+    while (performance.now() < deadline && !run.stopped) {
+        const { lingeringConnections } = await readSignals(await server.tree(), port);
+        if (!lingeringConnections)
+            return;
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(25);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/phases/baseline.ts
 // Baseline: an idle window after warm-up; its memory is what growth is measured from, and the exact signals' start.
+
 
 
 
@@ -9722,6 +11362,8 @@ const baseline = {
     enabled: () => true,
     describe: (config) => `${baselineWindowMs(config.sampleIntervalMs)} ms idle`,
     async run(run) {
+        // Before the idle window, so the memory a snapshot leaves behind is part of the baseline, not of growth.
+        await heapSnapshot(run, 'before-load', 0);
         await run.idle(baselineWindowMs(run.config.sampleIntervalMs));
         if (run.stopped)
             return;
@@ -9738,6 +11380,7 @@ const baseline = {
 
 ;// CONCATENATED MODULE: ./src/phases/cooldown.ts
 // Cooldown: idle after the load; what the server still holds then is what it retained.
+
 const cooldown = {
     name: 'cooldown',
     enabled: () => true,
@@ -9748,6 +11391,9 @@ const cooldown = {
             return;
         await run.sampler?.sampleOnce();
         await run.exactSignals?.readAfter();
+        // After the retained RSS is read: a snapshot makes the server allocate.
+        const { flapping, leak } = run.results;
+        await heapSnapshot(run, 'after-cooldown', flapping.attempts + leak.attempts);
     },
 };
 
@@ -10668,6 +12314,7 @@ const hostile = {
 
 
 
+
 const leak = {
     name: 'leak',
     enabled: (config) => config.scenarios.includes('leak'),
@@ -10676,10 +12323,13 @@ const leak = {
         const before = run.results.flapping.attempts;
         const spec = {
             ...loadSpecOf(run.config, 'leak'),
-            onRound: async (_round, attempts) => {
+            onRound: async (round, attempts) => {
                 const rss = await settledRss(run);
                 if (rss !== null)
                     run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss });
+                // The last round's snapshot is the one after cooldown.
+                if (round + 1 < run.config.leak.rounds)
+                    await heapSnapshot(run, `after-round-${round + 1}`, before + attempts);
             },
         };
         // runLoad returns what it counted even when the run stops mid-way (in a round or in a settle window).
@@ -10826,64 +12476,6 @@ class ResourceSampler {
     }
 }
 
-;// CONCATENATED MODULE: ./src/server/port-owner.ts
-// Attach mode: finds the pid that owns the listening socket on a port: /proc on Linux, lsof on macOS, and
-// Get-NetTCPConnection on Windows.
-
-
-
-/** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
-function listeningInodes(procNetTcp, port) {
-    return socketInodes(procNetTcp, port, [TCP_STATE.LISTEN]);
-}
-/** The first pid listed one a line (`lsof -t`, PowerShell), other than `exclude`; null when there is none. */
-function firstPid(text, exclude) {
-    for (const line of text.split(/\r?\n/)) {
-        const pid = /^\s*(\d+)\s*$/.exec(line)?.[1];
-        if (pid && Number(pid) > 0 && Number(pid) !== exclude)
-            return Number(pid);
-    }
-    return null;
-}
-/** The command that lists the pids listening on `port`, off Linux. */
-function portOwnerCommand(platform, port) {
-    const p = String(Math.trunc(port));
-    if (platform === 'win32') {
-        return [
-            'powershell.exe',
-            powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`),
-        ];
-    }
-    return ['lsof', ['-nP', `-iTCP:${p}`, '-sTCP:LISTEN', '-t']];
-}
-/** The pid whose open fds include a socket listening on `port`; null when not found. */
-async function findPortOwner(port, platform = process.platform) {
-    if (platform !== 'linux')
-        return firstPid(await commandOutput(...portOwnerCommand(platform, port)), process.pid);
-    const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
-    const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((i) => `socket:[${i}]`));
-    if (wanted.size === 0)
-        return null;
-    const pids = (await (0,promises_namespaceObject.readdir)('/proc')).filter((d) => /^\d+$/.test(d));
-    for (const pid of pids) {
-        if (Number(pid) === process.pid)
-            continue;
-        let fds;
-        try {
-            fds = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`);
-        }
-        catch {
-            continue;
-        }
-        for (const fd of fds) {
-            const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
-            if (wanted.has(link))
-                return Number(pid);
-        }
-    }
-    return null;
-}
-
 ;// CONCATENATED MODULE: ./src/server/readiness.ts
 // Waits until the server completes a real WebSocket handshake, retrying with backoff.
 
@@ -10970,6 +12562,7 @@ function tlsFailureText(url, message) {
 
 
 
+
 const startup = {
     name: 'startup',
     enabled: () => true,
@@ -10985,6 +12578,7 @@ const startup = {
         if (!launching)
             await findAttachedPid(run, url);
         await startSampling(run);
+        await findHeapTarget(run);
     },
 };
 /** Picks the port, refuses a port already taken, spawns the command and watches it for an early exit. */
@@ -11009,7 +12603,13 @@ async function launch(run) {
     const logPath = run.serverLogPath;
     run.serverInfo.logPath = logPath;
     run.progress(`▶ startup: launching \`${config.server.command}\` (log: ${logPath})`);
-    const server = await run.launcher({ command: config.server.command, cwd: (0,external_node_path_namespaceObject.resolve)(config.server.workingDirectory), env, logPath });
+    const launchEnv = await prepareHeap(run, env);
+    const server = await run.launcher({
+        command: config.server.command,
+        cwd: (0,external_node_path_namespaceObject.resolve)(config.server.workingDirectory),
+        env: launchEnv,
+        logPath,
+    });
     run.server = server;
     run.serverInfo.pid = server.pid;
     run.serverInfo.pidSource = 'launched';
@@ -11101,6 +12701,7 @@ const warmup = {
 
 // Hostile runs after the retained memory is read and before recovery, which then proves the server still serves.
 const phases_PHASES = [startup, warmup, baseline, flapping, leak, cooldown, hostile, recovery_recovery];
+
 
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -11220,6 +12821,7 @@ function assembleReport(config, m, probes, facts) {
         scenarios: { flapping: m.flapping, leak: m.leak, recovery: m.recovery, ...(m.hostile.enabled ? { hostile: m.hostile } : {}) },
         memory,
         signals,
+        ...(m.heap ? { heap: m.heap } : {}),
         checks,
         verdict: verdictOf(checks),
     };
@@ -11276,6 +12878,7 @@ async function teardown(run) {
     const line = run.stopped ? `after ${run.stopped.reason} during ${run.phase}` : undefined;
     run.enter('teardown', line ?? (run.server?.mode === 'attach' ? 'leaving the attached server running' : 'stopping the server'));
     await run.sampler?.stop();
+    run.results.heap = await finishHeap(run);
     const server = run.server;
     if (server) {
         const survivors = await server.stop(run.config.server.shutdownGraceMs);
@@ -11757,8 +13360,10 @@ function keyFigures(report) {
         figures.push(`retained ${formatMbDelta(m.retainedGrowthBytes)}`);
     else
         figures.push('memory not measured');
-    if (m.trend?.kbPerConnection != null)
-        figures.push(`trend ${formatKibPerConnection(m.trend.kbPerConnection)}`);
+    // The figure the leak verdict judged: the heap's after a full GC for a Node server, else the RSS trend.
+    const judged = report.checks.find((c) => c.id === 'leak-per-connection')?.value ?? m.trend?.kbPerConnection ?? null;
+    if (judged !== null)
+        figures.push(`${report.heap?.status === 'measured' ? 'heap' : 'trend'} ${formatKibPerConnection(judged)}`);
     const r = report.scenarios.recovery;
     if (r.enabled) {
         const ok = r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && r.messagesAnswered === r.messagesSent;
@@ -11963,6 +13568,7 @@ function environmentRows(report) {
 
 
 
+
 const SIGNAL_NAMES = [
     ['fds', 'fds'],
     ['threads', 'threads'],
@@ -11989,7 +13595,7 @@ function movedSignals(report) {
 function retainerPathText(path) {
     if (!path || path.length === 0)
         return null;
-    return path.map((step) => [step.node, step.edge].filter((t) => t !== '').join(' ')).join(` ${ARROW} `);
+    return formatRetainerPath(path);
 }
 /** The top heap suspect: "+65 Session (1.00 per connection, +1.3 MiB), held by (GC roots) → …"; null without heap evidence. */
 function heapSuspect(report, esc) {
@@ -11998,7 +13604,7 @@ function heapSuspect(report, esc) {
         return null;
     const path = retainerPathText(suspect.retainerPath);
     const count = `${suspect.countDelta >= 0 ? '+' : '-'}${Math.abs(suspect.countDelta)}`;
-    const figures = `${suspect.perConnection.toFixed(2)} per connection, ${formatMbDelta(suspect.bytesDelta)}`;
+    const figures = `${suspect.perConnection.toFixed(2)} per connection, ${formatBytesDelta(suspect.bytesDelta)}`;
     return `${count} ${esc(suspect.name)} (${figures})${path ? `, held by ${esc(path)}` : ''}`;
 }
 function joinCauses(parts) {
@@ -12056,7 +13662,11 @@ const CAUSES = {
     'peak-memory-growth': (_check, report) => report.memory.baselineBytes === null || report.memory.peakBytes === null
         ? null
         : `peak ${formatMb(report.memory.peakBytes)} over a baseline of ${formatMb(report.memory.baselineBytes)}`,
-    'leak-per-connection': (_check, report, style) => joinCauses([trendFit(report), signalsUnlessShown(report), heapSuspect(report, style.esc)]),
+    'leak-per-connection': (check, report, style) => joinCauses([
+        report.heap?.status === 'measured' ? (check.detail ?? null) : trendFit(report),
+        signalsUnlessShown(report),
+        heapSuspect(report, style.esc),
+    ]),
     'fd-growth': signalBeforeAfter('fds', 'open fds'),
     'lingering-connections': (check) => `${plural(check.value ?? 0, 'connection')} still ESTABLISHED or CLOSE_WAIT after cooldown`,
     'thread-growth': signalBeforeAfter('threads', 'threads'),

@@ -74,6 +74,15 @@ export const CHECKS = [
     reads: 'Least-squares slope of retained memory against connections made, over the leak rounds.',
   },
   {
+    id: 'retained-objects',
+    title: 'retained objects',
+    input: 'max-retained-per-connection',
+    unit: 'count',
+    op: '<=',
+    reads:
+      'Node servers (heap snapshots after a full GC): the most instances of one constructor retained per connection made, steadily across rounds and 20 or more in all.',
+  },
+  {
     id: 'fd-growth',
     title: 'open fd growth',
     input: 'max-fd-growth',

@@ -123,3 +123,15 @@ export function formatThreshold(t: Threshold): string {
     t.unit === '%' ? formatRate(t.value) : t.unit === 'count' ? String(t.value) : withUnit(String(t.value), printedUnit(t.unit));
   return `${t.op === '<=' ? '≤' : '≥'}${NBSP}${value}`;
 }
+
+/** A signed change in bytes in the unit that suits its size: "+12.7 MiB", "+13.0 KiB", "±0 B". */
+export function formatBytesDelta(bytes: number): string {
+  const magnitude = Math.abs(bytes);
+  const text =
+    magnitude >= MIB
+      ? withUnit((magnitude / MIB).toFixed(1), 'MiB')
+      : magnitude >= 1024
+        ? withUnit((magnitude / 1024).toFixed(1), 'KiB')
+        : withUnit(String(magnitude), 'B');
+  return `${magnitude === 0 ? '±' : sign(bytes)}${text}`;
+}

@@ -1,6 +1,7 @@
 // The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer.
 
 import type { CheckId, CheckUnit, ComparedMetricId, Threshold } from './checks.js';
+import type { HeapEvidence } from './heap.js';
 import type { HostileResult } from './hostile.js';
 
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
@@ -186,30 +187,6 @@ export interface Check {
 }
 
 export type Verdict = 'pass' | 'warn' | 'fail';
-
-/** One step of a retainer path: the edge followed and the node it leads to. */
-export interface RetainerStep {
-  edge: string;
-  node: string;
-}
-
-/** A constructor (or native type) whose instances grew with the connections made. */
-export interface HeapSuspect {
-  name: string;
-  /** Instances after minus before. */
-  countDelta: number;
-  /** countDelta / connections made. */
-  perConnection: number;
-  bytesDelta: number;
-  /** Shortest path of named edges from a GC root to one retained instance; null when none was found. */
-  retainerPath: RetainerStep[] | null;
-}
-
-/** What the heap snapshots showed (Node servers). */
-export interface HeapEvidence {
-  /** Most suspicious first. */
-  suspects: HeapSuspect[];
-}
 
 /** One headline metric of this run next to the base branch's. */
 export interface ComparisonMetric {

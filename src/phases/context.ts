@@ -4,6 +4,8 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Target } from '../client/connection.js';
 import type { Config } from '../config/types.js';
+import type { HeapRun } from './heap.js';
+import type { HeapEvidence } from '../model/heap.js';
 import type { HostileResult } from '../model/hostile.js';
 import type { LoadScenarioResult, PhaseName, PhaseSpan, RecoveryResult, ScenarioId, ServerInfo, StopInfo } from '../model/report.js';
 import type { ExactSignals } from '../probe/exact-signals.js';
@@ -35,6 +37,8 @@ export interface Measurements {
   leak: LoadScenarioResult;
   recovery: RecoveryResult;
   hostile: HostileResult;
+  /** What the heap snapshots showed; null until the run is over. */
+  heap: HeapEvidence | null;
   /** Retained memory against connections made, one point per settle window (the leak trend). */
   trendPoints: Array<{ connections: number; rssBytes: number }>;
 }
@@ -68,7 +72,9 @@ export class RunContext {
   sampler: ResourceSampler | null = null;
   exactSignals: ExactSignals | null = null;
   readonly serverInfo: ServerInfo;
-  readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'trendPoints'>;
+  readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'heap' | 'trendPoints'>;
+  /** Heap snapshots of a launched Node server; null when none are taken. */
+  heap: HeapRun | null = null;
 
   constructor(
     readonly config: Config,
@@ -101,6 +107,7 @@ export class RunContext {
       leak: emptyLoadResult(loadSpecOf(config, 'leak'), enabled('leak')),
       recovery: emptyRecoveryResult(config.recovery, enabled('recovery')),
       hostile: hostileNotRun(enabled('hostile'), enabled('hostile') ? 'the run stopped before the hostile scenario' : 'not selected'),
+      heap: null,
       trendPoints: [],
     };
   }

@@ -1,8 +1,9 @@
 // The cause shown beside a failing or warning check: a table from check id to the evidence that explains it, so a
 // new check adds one line here.
 
-import { ARROW, formatChange, formatMb, formatMbDelta, formatValue, NBSP } from '../model/format.js';
-import type { Check, ComparisonMetric, HeapSuspect, Report, SignalReading } from '../model/report.js';
+import { formatBytesDelta, formatChange, formatMb, formatValue, NBSP } from '../model/format.js';
+import { formatRetainerPath, type HeapGrowthRow } from '../model/heap.js';
+import type { Check, ComparisonMetric, Report, SignalReading } from '../model/report.js';
 import {
   beforeAfter,
   describeStop,
@@ -42,9 +43,9 @@ export function movedSignals(report: Report): string | null {
 }
 
 /** "(GC roots) → Map sessions → Session": each step's node, then the edge it holds the next one by. */
-export function retainerPathText(path: HeapSuspect['retainerPath']): string | null {
+export function retainerPathText(path: HeapGrowthRow['retainerPath']): string | null {
   if (!path || path.length === 0) return null;
-  return path.map((step) => [step.node, step.edge].filter((t) => t !== '').join(' ')).join(` ${ARROW} `);
+  return formatRetainerPath(path);
 }
 
 /** The top heap suspect: "+65 Session (1.00 per connection, +1.3 MiB), held by (GC roots) → …"; null without heap evidence. */
@@ -53,7 +54,7 @@ export function heapSuspect(report: Report, esc: (text: string) => string): stri
   if (!suspect) return null;
   const path = retainerPathText(suspect.retainerPath);
   const count = `${suspect.countDelta >= 0 ? '+' : '-'}${Math.abs(suspect.countDelta)}`;
-  const figures = `${suspect.perConnection.toFixed(2)} per connection, ${formatMbDelta(suspect.bytesDelta)}`;
+  const figures = `${suspect.perConnection.toFixed(2)} per connection, ${formatBytesDelta(suspect.bytesDelta)}`;
   return `${count} ${esc(suspect.name)} (${figures})${path ? `, held by ${esc(path)}` : ''}`;
 }
 
@@ -121,8 +122,12 @@ export const CAUSES: Record<string, CauseFn> = {
     report.memory.baselineBytes === null || report.memory.peakBytes === null
       ? null
       : `peak ${formatMb(report.memory.peakBytes)} over a baseline of ${formatMb(report.memory.baselineBytes)}`,
-  'leak-per-connection': (_check, report, style) =>
-    joinCauses([trendFit(report), signalsUnlessShown(report), heapSuspect(report, style.esc)]),
+  'leak-per-connection': (check, report, style) =>
+    joinCauses([
+      report.heap?.status === 'measured' ? (check.detail ?? null) : trendFit(report),
+      signalsUnlessShown(report),
+      heapSuspect(report, style.esc),
+    ]),
   'fd-growth': signalBeforeAfter('fds', 'open fds'),
   'lingering-connections': (check) => `${plural(check.value ?? 0, 'connection')} still ESTABLISHED or CLOSE_WAIT after cooldown`,
   'thread-growth': signalBeforeAfter('threads', 'threads'),

@@ -221,7 +221,9 @@ export function keyFigures(report: Report): string[] {
   const m = report.memory;
   if (m.measured && m.retainedGrowthBytes !== null) figures.push(`retained ${formatMbDelta(m.retainedGrowthBytes)}`);
   else figures.push('memory not measured');
-  if (m.trend?.kbPerConnection != null) figures.push(`trend ${formatKibPerConnection(m.trend.kbPerConnection)}`);
+  // The figure the leak verdict judged: the heap's after a full GC for a Node server, else the RSS trend.
+  const judged = report.checks.find((c) => c.id === 'leak-per-connection')?.value ?? m.trend?.kbPerConnection ?? null;
+  if (judged !== null) figures.push(`${report.heap?.status === 'measured' ? 'heap' : 'trend'} ${formatKibPerConnection(judged)}`);
   const r = report.scenarios.recovery;
   if (r.enabled) {
     const ok = r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && r.messagesAnswered === r.messagesSent;

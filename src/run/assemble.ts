@@ -51,6 +51,7 @@ export function assembleReport(config: Config, m: Measurements, probes: ProbeRea
     scenarios: { flapping: m.flapping, leak: m.leak, recovery: m.recovery, ...(m.hostile.enabled ? { hostile: m.hostile } : {}) },
     memory,
     signals,
+    ...(m.heap ? { heap: m.heap } : {}),
     checks,
     verdict: verdictOf(checks),
   };
