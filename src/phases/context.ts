@@ -4,8 +4,8 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Target } from '../client/connection.js';
 import type { Config } from '../config/types.js';
-import type { HeapRun } from './heap.js';
-import type { HeapEvidence } from '../model/heap.js';
+import type { HeapEvidence, HeapSnapshotData } from '../model/heap.js';
+import type { HeapSnapshotter } from '../probe/heap-snapshot.js';
 import type { HostileResult } from '../model/hostile.js';
 import type { LoadScenarioResult, PhaseName, PhaseSpan, RecoveryResult, ScenarioId, ServerInfo, StopInfo } from '../model/report.js';
 import type { ExactSignals } from '../probe/exact-signals.js';
@@ -41,6 +41,14 @@ export interface Measurements {
   heap: HeapEvidence | null;
   /** Retained memory against connections made, one point per settle window (the leak trend). */
   trendPoints: Array<{ connections: number; rssBytes: number }>;
+}
+
+/** One run's snapshots of its server; `stopped` says why no more are taken. */
+export interface HeapRun {
+  snapshotter: HeapSnapshotter;
+  pid: number | null;
+  snapshots: HeapSnapshotData[];
+  stopped: string | null;
 }
 
 /** How a run is set up besides its configuration. */

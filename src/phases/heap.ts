@@ -3,7 +3,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { diffHeap } from '../analysis/heap-diff.js';
-import { heapEvidenceWithout, type HeapEvidence, type HeapSnapshotData } from '../model/heap.js';
+import { heapEvidenceWithout, type HeapEvidence } from '../model/heap.js';
 import { HeapSnapshotter, findSnapshotTarget } from '../probe/heap-snapshot.js';
 import { readSignals } from '../probe/proc-signals.js';
 import { portOf } from '../server/endpoint.js';
@@ -13,14 +13,6 @@ import type { RunContext } from './context.js';
 const MIN_INSTANCES = 20;
 /** How long a snapshot waits for the connections of the rounds before it to be closed on the server's side. */
 const QUIET_MS = 2000;
-
-/** One run's snapshots of its server; `stopped` says why no more are taken. */
-export interface HeapRun {
-  snapshotter: HeapSnapshotter;
-  pid: number | null;
-  snapshots: HeapSnapshotData[];
-  stopped: string | null;
-}
 
 /**
  * Before launch: a private directory and the NODE_OPTIONS that make the server write a snapshot on SIGUSR2.
