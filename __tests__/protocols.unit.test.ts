@@ -2,16 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Target } from '../src/client/connection.js';
+import { parseProtocol } from '../src/config/scalars.js';
 import { messageType } from '../src/client/protocols/graphql-ws.js';
-import {
-  ADAPTERS,
-  PROTOCOL_CHOICES,
-  adapterFor,
-  chosenAdapter,
-  knownSubprotocols,
-  parseProtocol,
-  targetFor,
-} from '../src/client/protocols/index.js';
+import { ADAPTERS, PROTOCOL_CHOICES, adapterFor, chosenAdapter, knownSubprotocols, targetFor } from '../src/client/protocols/index.js';
 import { closeText } from '../src/client/protocols/session.js';
 import { PROBE_NAMESPACE, isEngineIoOpen } from '../src/client/protocols/socket-io.js';
 import type { RecoveryResult } from '../src/model/report.js';

@@ -277,7 +277,7 @@ function ignore(): void {}
 /** Maps a ws/net error to a failure kind: refused, reset, timeout, http-<status>, tls or error. */
 export function classifyError(err: Error & { code?: string }): FailureKind {
   const http = /Unexpected server response: (\d{3})/.exec(err.message);
-  if (http) return `http-${http[1]}`;
+  if (http) return `http-${Number(http[1])}`;
   // A certificate that does not verify (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, ...) or
   // no TLS at all on a wss:// URL (EPROTO, wrong version number): waiting will not change either.
   if (err.code && /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_|^EPROTO$/.test(err.code)) return 'tls';

@@ -9,6 +9,7 @@ import type { Expect } from '../config/types.js';
 import type { RecoveryResult } from '../model/report.js';
 
 export { isDeliberateClose };
+export { recoveryPassed } from '../analysis/recovery.js';
 
 /** What recovery does: the user's settings plus whether the message was left at its default. */
 export interface RecoverySpec {
@@ -40,12 +41,6 @@ export function replyMatches(expect: Expect, sent: string, reply: string): boole
     case 'regex':
       return new RegExp(expect.source, expect.flags).test(reply);
   }
-}
-
-/** Did recovery pass? Connected, every ping answered, no problem, and every message answered when messages were judged. */
-export function recoveryPassed(r: RecoveryResult): boolean {
-  const messagesOk = r.messagesJudged === false || r.messagesAnswered === r.messagesSent;
-  return r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && messagesOk;
 }
 
 /**

@@ -208,7 +208,7 @@ function closeWords(close: { code: number; reason: string }): string {
 /** The subprotocol a refusal names (in its Sec-WebSocket-Protocol header or its body), or null. */
 export function askedSubprotocol(response: HttpAnswer): string | null {
   if (response.protocolHeader) return response.protocolHeader.trim();
-  const named = /(?:sub-?)?protocols?\b[^:\n]{0,40}?:\s*["'`]?([A-Za-z0-9][A-Za-z0-9._+\-]*(?:\s*,\s*[A-Za-z0-9][A-Za-z0-9._+\-]*)*)/i.exec(
+  const named = /(?:sub-?)?protocols?\b[^:\n]{0,40}?:\s*["'`]?([A-Za-z0-9][A-Za-z0-9._+-]*(?:\s*,\s*[A-Za-z0-9][A-Za-z0-9._+-]*)*)/i.exec(
     response.body,
   );
   return named?.[1] ?? null;
