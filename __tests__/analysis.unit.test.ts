@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { runChecks, verdictOf, type Measurements } from '../src/analysis/checks.js';
-import { analyzeMemory } from '../src/analysis/memory.js';
+import { analyzeMemory, withoutProbes } from '../src/analysis/memory.js';
 import { analyzeSignals } from '../src/analysis/signal-growth.js';
 import { median, percentile, summarize } from '../src/analysis/stats.js';
 import { fitTrend, trendLowerBound } from '../src/analysis/trend.js';
@@ -355,5 +355,30 @@ describe('leak checks', () => {
     const sessions = runChecks(withStats, measurements({ signals: unread })).find((c) => c.id === 'session-growth')!;
     expect(sessions.status).toBe('fail');
     expect(sessions.detail).toContain('HTTP 500');
+  });
+});
+
+describe('withoutProbes', () => {
+  const sample = (tMs: number, mb: number, phase: MemorySample['phase']): MemorySample => ({
+    tMs,
+    phase,
+    rssBytes: mb * MB,
+    cpuPercent: 0,
+    processes: 1,
+  });
+  it('drops the samples taken during a heap snapshot and subtracts what it added from every later sample', () => {
+    const samples = [sample(100, 40, 'baseline'), sample(200, 70, 'leak'), sample(300, 60, 'leak'), sample(400, 61, 'cooldown')];
+    const kept = withoutProbes(samples, [{ fromMs: 150, toMs: 250, bytes: 20 * MB }]);
+    expect(kept.map((s) => [s.tMs, s.rssBytes / MB])).toEqual([
+      [100, 40],
+      [300, 40],
+      [400, 41],
+    ]);
+    // The figures judge the server's own memory: +1 MiB retained, not +21.
+    const memory = analyzeMemory(samples, 100, [], [{ fromMs: 150, toMs: 250, bytes: 20 * MB }]);
+    expect(memory.retainedGrowthBytes).toBe(1 * MB);
+    expect(memory.peakBytes).toBe(40 * MB);
+    expect(memory.probeOverheadBytes).toBe(20 * MB);
+    expect(memory.samples).toHaveLength(4);
   });
 });

@@ -7876,8 +7876,8 @@ function retainedCheck(config, heap, stoppedNote) {
     const limit = config.limits.maxRetainedPerConnection;
     if (limit.value === null)
         return [];
-    // Without snapshots on purpose there is nothing to judge, unless the user asked for this limit.
-    if ((heap === null || heap.status === 'off') && !limit.explicit)
+    // Without snapshots on purpose, or of a server that is not Node, there is nothing to judge: unless the user asked.
+    if ((heap === null || heap.status === 'off' || heap.status === 'n/a') && !limit.explicit)
         return [];
     const base = head('retained-objects', limit.value);
     if (heap === null || heap.status !== 'measured') {
@@ -10154,6 +10154,8 @@ class RunContext {
     exactSignals = null;
     serverInfo;
     results;
+    /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
+    probeWindows = [];
     /** Heap snapshots of a launched Node server; null when none are taken. */
     heap = null;
     constructor(config, options = {}) {
@@ -10240,6 +10242,10 @@ class RunContext {
         if (!this.target)
             throw new Error(`phase ${this.current} needs the server's target, which startup sets`);
         return this.target;
+    }
+    /** RSS the probes have added so far (subtracted from the trend's readings as they are taken). */
+    probeOverhead() {
+        return this.probeWindows.reduce((sum, w) => sum + w.bytes, 0);
     }
     /** Everything measured so far, for the report. */
     measurements() {
@@ -11650,9 +11656,14 @@ async function heapSnapshot(run, label, connections) {
     if (!heap || heap.pid === null || heap.stopped !== null || run.stopped)
         return;
     await untilQuiet(run);
+    const before = await run.sampler?.sampleOnce();
     try {
         const data = await heap.snapshotter.take(heap.pid, label, { connections, timeoutMs: run.config.heap.timeoutMs, signal: run.signal });
         heap.snapshots.push(data);
+        // Writing a snapshot makes the server allocate, and it keeps that RSS: measured here, left out of growth.
+        const after = await run.sampler?.sampleOnce();
+        if (before && after)
+            run.probeWindows.push({ fromMs: before.tMs, toMs: after.tMs, bytes: Math.max(0, after.rssBytes - before.rssBytes) });
     }
     catch (err) {
         if (run.stopped)
@@ -11726,7 +11737,7 @@ const baseline = {
         await run.exactSignals.readBaseline();
         const rss = median(run.sampler?.samples.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes) ?? []);
         if (rss !== null)
-            run.results.trendPoints.push({ connections: 0, rssBytes: rss });
+            run.results.trendPoints.push({ connections: 0, rssBytes: rss - run.probeOverhead() });
     },
 };
 
@@ -12678,7 +12689,7 @@ const leak = {
             onRound: async (round, attempts) => {
                 const rss = await settledRss(run);
                 if (rss !== null)
-                    run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss });
+                    run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss - run.probeOverhead() });
                 // The last round's snapshot is the one after cooldown.
                 if (round + 1 < run.config.leak.rounds)
                     await heapSnapshot(run, `after-round-${round + 1}`, before + attempts);
@@ -13500,10 +13511,26 @@ const TOOL_REPOSITORY_URL = 'https://github.com/ws-resilience-gate/ws-resilience
 
 const LOAD_PHASES = ['flapping', 'leak'];
 /**
- * baseline = median of the baseline window; peak = max during load; retained = median of the
- * cooldown window (or the first sample after load when there was no cooldown sample).
+ * The samples as the server's own memory: those taken while a probe ran are left out, and what each probe added
+ * is subtracted from every later sample. The report keeps the raw samples; only the figures use these.
  */
-function analyzeMemory(samples, sampleIntervalMs, trendPoints = []) {
+function withoutProbes(samples, windows) {
+    if (windows.length === 0)
+        return [...samples];
+    return samples
+        .filter((s) => !windows.some((w) => s.tMs > w.fromMs && s.tMs < w.toMs))
+        .map((s) => {
+        const added = windows.filter((w) => w.toMs <= s.tMs).reduce((sum, w) => sum + w.bytes, 0);
+        return added === 0 ? s : { ...s, rssBytes: s.rssBytes - added };
+    });
+}
+/**
+ * baseline = median of the baseline window; peak = max during load; retained = median of the
+ * cooldown window (or the first sample after load when there was no cooldown sample). Probe windows (heap
+ * snapshots) are taken out first, so memory the gate's own probing made the server allocate is not growth.
+ */
+function analyzeMemory(rawSamples, sampleIntervalMs, trendPoints = [], probeWindows = []) {
+    const samples = withoutProbes(rawSamples, probeWindows);
     const inPhase = (phases) => samples.filter((s) => phases.includes(s.phase));
     const baselineBytes = median(inPhase(['baseline']).map((s) => s.rssBytes));
     const load = inPhase(LOAD_PHASES);
@@ -13521,7 +13548,8 @@ function analyzeMemory(samples, sampleIntervalMs, trendPoints = []) {
             ? { reason: samples.length === 0 ? 'no sample of the server tree was taken' : 'no baseline sample before the load' }
             : {}),
         sampleIntervalMs,
-        samples,
+        samples: rawSamples,
+        ...(probeWindows.length > 0 ? { probeOverheadBytes: probeWindows.reduce((sum, w) => sum + w.bytes, 0) } : {}),
         baselineBytes,
         peakBytes,
         retainedBytes,
@@ -13588,7 +13616,7 @@ function assembleReport(config, m, probes, facts) {
                 ? 'the server never started'
                 : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
-        : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints);
+        : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints, probes.probeWindows);
     const signals = analyzeSignals(probes.signals.baseline, probes.signals.after, probes.signals.notes, facts.platform);
     const checks = runChecks(config, { ...m, memory, signals });
     const report = {
@@ -13649,7 +13677,11 @@ async function runGate(config, options = {}) {
         options.signal?.removeEventListener('abort', onCancel);
         await teardown(run);
     }
-    const report = assembleReport(config, run.measurements(), { samples: run.sampler?.samples ?? [], signals: run.exactSignals?.readings() ?? { baseline: null, after: null, notes: [] } }, factsOf(run, options));
+    const report = assembleReport(config, run.measurements(), {
+        samples: run.sampler?.samples ?? [],
+        signals: run.exactSignals?.readings() ?? { baseline: null, after: null, notes: [] },
+        probeWindows: run.probeWindows,
+    }, factsOf(run, options));
     // A log the user did not ask for is kept only when there is something to read in it.
     if (temporaryLog && report.verdict === 'pass' && report.server.logPath !== null) {
         await (0,promises_namespaceObject.rm)(report.server.logPath, { force: true });
@@ -14266,6 +14298,9 @@ function memoryRows(report) {
         ['Peak growth', formatMbDelta(m.peakGrowthBytes)],
         ['Trend (leak per connection)', describeTrend(report)],
         ['Samples', `${m.samples.length}, every ${formatMs(m.sampleIntervalMs)}`],
+        ...(m.probeOverheadBytes
+            ? [['Heap snapshots (left out of the figures)', `${formatMbDelta(m.probeOverheadBytes)} of RSS`]]
+            : []),
     ];
 }
 const SIGNAL_LABELS = [

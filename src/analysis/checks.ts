@@ -243,8 +243,8 @@ function judgeSlope(base: ReturnType<typeof head>, limit: number, slope: number,
 function retainedCheck(config: Config, heap: HeapEvidence | null, stoppedNote: string): Draft[] {
   const limit = config.limits.maxRetainedPerConnection;
   if (limit.value === null) return [];
-  // Without snapshots on purpose there is nothing to judge, unless the user asked for this limit.
-  if ((heap === null || heap.status === 'off') && !limit.explicit) return [];
+  // Without snapshots on purpose, or of a server that is not Node, there is nothing to judge: unless the user asked.
+  if ((heap === null || heap.status === 'off' || heap.status === 'n/a') && !limit.explicit) return [];
   const base = head('retained-objects', limit.value);
   if (heap === null || heap.status !== 'measured') {
     const why = heap?.reason ?? `no heap snapshots${stoppedNote}`;

@@ -127,6 +127,8 @@ export interface MemoryResult {
   /** retainedGrowthBytes relative to baselineBytes, in percent. */
   growthPercent: number | null;
   trend: LeakTrend | null;
+  /** RSS the heap snapshots made the server allocate, left out of baseline, peak, retained and trend. */
+  probeOverheadBytes?: number;
 }
 
 /** One reading of the exact leak signals; null where not measurable (not Linux, no stats-url). */

@@ -23,6 +23,6 @@ export const baseline: Phase = {
     run.exactSignals = new ExactSignals(run.config, portOf(run.requireTarget().url), tree);
     await run.exactSignals.readBaseline();
     const rss = median(run.sampler?.samples.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes) ?? []);
-    if (rss !== null) run.results.trendPoints.push({ connections: 0, rssBytes: rss });
+    if (rss !== null) run.results.trendPoints.push({ connections: 0, rssBytes: rss - run.probeOverhead() });
   },
 };

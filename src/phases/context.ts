@@ -3,6 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Target } from '../client/connection.js';
+import type { ProbeWindow } from '../analysis/memory.js';
 import type { Config } from '../config/types.js';
 import type { HeapEvidence, HeapSnapshotData } from '../model/heap.js';
 import type { HeapSnapshotter } from '../probe/heap-snapshot.js';
@@ -83,6 +84,8 @@ export class RunContext {
   exactSignals: ExactSignals | null = null;
   readonly serverInfo: ServerInfo;
   readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'heap' | 'trendPoints'>;
+  /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
+  readonly probeWindows: ProbeWindow[] = [];
   /** Heap snapshots of a launched Node server; null when none are taken. */
   heap: HeapRun | null = null;
 
@@ -175,6 +178,11 @@ export class RunContext {
   requireTarget(): Target {
     if (!this.target) throw new Error(`phase ${this.current} needs the server's target, which startup sets`);
     return this.target;
+  }
+
+  /** RSS the probes have added so far (subtracted from the trend's readings as they are taken). */
+  probeOverhead(): number {
+    return this.probeWindows.reduce((sum, w) => sum + w.bytes, 0);
   }
 
   /** Everything measured so far, for the report. */

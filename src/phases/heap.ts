@@ -43,9 +43,14 @@ export async function heapSnapshot(run: RunContext, label: string, connections: 
   const heap = run.heap;
   if (!heap || heap.pid === null || heap.stopped !== null || run.stopped) return;
   await untilQuiet(run);
+  const before = await run.sampler?.sampleOnce();
   try {
     const data = await heap.snapshotter.take(heap.pid, label, { connections, timeoutMs: run.config.heap.timeoutMs, signal: run.signal });
     heap.snapshots.push(data);
+    // Writing a snapshot makes the server allocate, and it keeps that RSS: measured here, left out of growth.
+    const after = await run.sampler?.sampleOnce();
+    if (before && after)
+      run.probeWindows.push({ fromMs: before.tMs, toMs: after.tMs, bytes: Math.max(0, after.rssBytes - before.rssBytes) });
   } catch (err) {
     if (run.stopped) return;
     heap.stopped = (err as Error).message;

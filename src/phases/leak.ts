@@ -16,7 +16,7 @@ export const leak: Phase = {
       ...loadSpecOf(run.config, 'leak'),
       onRound: async (round: number, attempts: number) => {
         const rss = await settledRss(run);
-        if (rss !== null) run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss });
+        if (rss !== null) run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss - run.probeOverhead() });
         // The last round's snapshot is the one after cooldown.
         if (round + 1 < run.config.leak.rounds) await heapSnapshot(run, `after-round-${round + 1}`, before + attempts);
       },

@@ -106,6 +106,9 @@ export function memoryRows(report: Report): Array<[string, string]> | null {
     ['Peak growth', formatMbDelta(m.peakGrowthBytes)],
     ['Trend (leak per connection)', describeTrend(report)],
     ['Samples', `${m.samples.length}, every ${formatMs(m.sampleIntervalMs)}`],
+    ...(m.probeOverheadBytes
+      ? [['Heap snapshots (left out of the figures)', `${formatMbDelta(m.probeOverheadBytes)} of RSS`] as [string, string]]
+      : []),
   ];
 }
 

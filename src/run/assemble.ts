@@ -1,7 +1,7 @@
 // The Report from what a run measured (pure): memory and signal figures, checks, verdict.
 
 import { runChecks, verdictOf } from '../analysis/checks.js';
-import { analyzeMemory } from '../analysis/memory.js';
+import { analyzeMemory, type ProbeWindow } from '../analysis/memory.js';
 import { analyzeSignals } from '../analysis/signal-growth.js';
 import type { Config } from '../config/types.js';
 import { REPORT_SCHEMA_VERSION, type MemorySample, type Report, type SignalReading } from '../model/report.js';
@@ -23,6 +23,8 @@ export interface RunFacts {
 export interface ProbeReadings {
   samples: MemorySample[];
   signals: { baseline: SignalReading | null; after: SignalReading | null; notes: string[] };
+  /** Where heap snapshots made the server allocate. */
+  probeWindows: ProbeWindow[];
 }
 
 export function assembleReport(config: Config, m: Measurements, probes: ProbeReadings, facts: RunFacts): Report {
@@ -35,7 +37,7 @@ export function assembleReport(config: Config, m: Measurements, probes: ProbeRea
             ? 'the server never started'
             : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
-      : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints);
+      : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints, probes.probeWindows);
   const signals = analyzeSignals(probes.signals.baseline, probes.signals.after, probes.signals.notes, facts.platform);
   const checks = runChecks(config, { ...m, memory, signals });
   const report: Report = {

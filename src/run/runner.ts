@@ -54,7 +54,11 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
   const report = assembleReport(
     config,
     run.measurements(),
-    { samples: run.sampler?.samples ?? [], signals: run.exactSignals?.readings() ?? { baseline: null, after: null, notes: [] } },
+    {
+      samples: run.sampler?.samples ?? [],
+      signals: run.exactSignals?.readings() ?? { baseline: null, after: null, notes: [] },
+      probeWindows: run.probeWindows,
+    },
     factsOf(run, options),
   );
   // A log the user did not ask for is kept only when there is something to read in it.
