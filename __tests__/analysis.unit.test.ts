@@ -382,3 +382,20 @@ describe('withoutProbes', () => {
     expect(memory.samples).toHaveLength(4);
   });
 });
+
+describe('withoutProbes and the heap', () => {
+  it('never reads less retained growth than the heap after a full GC showed (freed snapshot memory is reused)', () => {
+    const s = (tMs: number, mb: number, phase: MemorySample['phase']): MemorySample => ({
+      tMs,
+      phase,
+      rssBytes: mb * MB,
+      cpuPercent: 0,
+      processes: 1,
+    });
+    // A 50 MiB snapshot window, then 30 MiB of real growth that fits in what the snapshot freed: RSS +50 in all.
+    const samples = [s(100, 40, 'baseline'), s(300, 90, 'leak'), s(400, 90, 'cooldown')];
+    const windows = [{ fromMs: 150, toMs: 250, bytes: 50 * MB }];
+    expect(analyzeMemory(samples, 100, [], windows).retainedGrowthBytes).toBe(0);
+    expect(analyzeMemory(samples, 100, [], windows, 30 * MB).retainedGrowthBytes).toBe(30 * MB);
+  });
+});

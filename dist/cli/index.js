@@ -13529,13 +13529,22 @@ function withoutProbes(samples, windows) {
  * cooldown window (or the first sample after load when there was no cooldown sample). Probe windows (heap
  * snapshots) are taken out first, so memory the gate's own probing made the server allocate is not growth.
  */
-function analyzeMemory(rawSamples, sampleIntervalMs, trendPoints = [], probeWindows = []) {
+function analyzeMemory(rawSamples, sampleIntervalMs, trendPoints = [], probeWindows = [], 
+/**
+ * Growth known for certain from elsewhere (the heap after a full GC between the first and last snapshot). What a
+ * probe added is only a bound: the allocator hands the memory a snapshot freed to the server's later growth, so
+ * after subtracting it the retained growth is at least this.
+ */
+knownGrowthBytes = null) {
     const samples = withoutProbes(rawSamples, probeWindows);
     const inPhase = (phases) => samples.filter((s) => phases.includes(s.phase));
     const baselineBytes = median(inPhase(['baseline']).map((s) => s.rssBytes));
     const load = inPhase(LOAD_PHASES);
     const peakBytes = load.length === 0 ? null : Math.max(...load.map((s) => s.rssBytes));
     let retainedBytes = median(inPhase(['cooldown']).map((s) => s.rssBytes));
+    if (retainedBytes !== null && baselineBytes !== null && knownGrowthBytes !== null && probeWindows.length > 0) {
+        retainedBytes = Math.max(retainedBytes, baselineBytes + knownGrowthBytes);
+    }
     if (retainedBytes === null && load.length > 0) {
         const lastLoad = samples.lastIndexOf(load[load.length - 1]);
         retainedBytes = samples[lastLoad + 1]?.rssBytes ?? null;
@@ -13616,7 +13625,7 @@ function assembleReport(config, m, probes, facts) {
                 ? 'the server never started'
                 : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
-        : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints, probes.probeWindows);
+        : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints, probes.probeWindows, heapGrowthBytes(m.heap));
     const signals = analyzeSignals(probes.signals.baseline, probes.signals.after, probes.signals.notes, facts.platform);
     const checks = runChecks(config, { ...m, memory, signals });
     const report = {
@@ -13638,6 +13647,12 @@ function assembleReport(config, m, probes, facts) {
     };
     // A server may print or echo a header value back; the report must not carry it.
     return redactSecrets(report, Object.values(config.client.headers));
+}
+/** The heap's growth after a full GC from the first to the last snapshot (array buffers included); null without one. */
+function heapGrowthBytes(heap) {
+    if (heap?.status !== 'measured' || heap.snapshots.length < 2)
+        return null;
+    return heap.snapshots.at(-1).heapBytes - heap.snapshots[0].heapBytes;
 }
 
 ;// CONCATENATED MODULE: ./src/run/runner.ts

@@ -38,6 +38,12 @@ export function analyzeMemory(
   sampleIntervalMs: number,
   trendPoints: Array<{ connections: number; rssBytes: number }> = [],
   probeWindows: readonly ProbeWindow[] = [],
+  /**
+   * Growth known for certain from elsewhere (the heap after a full GC between the first and last snapshot). What a
+   * probe added is only a bound: the allocator hands the memory a snapshot freed to the server's later growth, so
+   * after subtracting it the retained growth is at least this.
+   */
+  knownGrowthBytes: number | null = null,
 ): MemoryResult {
   const samples = withoutProbes(rawSamples, probeWindows);
   const inPhase = (phases: readonly PhaseName[]): MemorySample[] => samples.filter((s) => phases.includes(s.phase));
@@ -45,6 +51,9 @@ export function analyzeMemory(
   const load = inPhase(LOAD_PHASES);
   const peakBytes = load.length === 0 ? null : Math.max(...load.map((s) => s.rssBytes));
   let retainedBytes = median(inPhase(['cooldown']).map((s) => s.rssBytes));
+  if (retainedBytes !== null && baselineBytes !== null && knownGrowthBytes !== null && probeWindows.length > 0) {
+    retainedBytes = Math.max(retainedBytes, baselineBytes + knownGrowthBytes);
+  }
   if (retainedBytes === null && load.length > 0) {
     const lastLoad = samples.lastIndexOf(load[load.length - 1]!);
     retainedBytes = samples[lastLoad + 1]?.rssBytes ?? null;
