@@ -1,12 +1,12 @@
 // Comparison with the base branch on real reports the gate produced: noise passes, a regression fails,
 // a mismatched base is skipped with its reason, and a same-job base server is gated in alternation.
 
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withComparison, type CompareOptions } from '../src/analysis/compare.js';
-import { runGateWithBaseline } from '../src/baseline.js';
+import { runGateWithBaseCompare } from '../src/run/base-compare.js';
 import { describeConfig, parseConfig } from '../src/config/parse.js';
 import { writeJsonReport } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
@@ -48,10 +48,12 @@ describe('comparison with a base report', () => {
     expect(regressions(compared)).toContain('regression-leak-per-connection');
     const trend = check(compared, 'regression-leak-per-connection');
     expect(trend.status).toBe('fail');
-    expect(trend.measured).toMatch(/^\d+(\.\d)? KB\/conn → \d+(\.\d)? KB\/conn$/);
+    expect(trend.measured).toMatch(/^\d+(\.\d)?\sKiB\/conn → \d+(\.\d)?\sKiB\/conn$/);
     const md = renderMarkdown(compared);
-    expect(md).toContain('**Base → this PR**');
-    expect(md).toMatch(/\| memory trend \| [\d.]+ KB\/conn \| [\d.]+ KB\/conn \| \+[\d.]+ KB\/conn \(\+[\d.]+ %\) \| ❌ yes \|/);
+    expect(md).toContain('<summary>Base → this PR: ');
+    expect(md).toMatch(
+      /\| memory trend \| [\d.]+\sKiB\/conn \| [\d.]+\sKiB\/conn \| \+[\d.]+\sKiB\/conn( \(\+[\d.]+\s%\))? ❌ regression \|/,
+    );
     // As a warning when the team asks for it.
     expect(
       withComparison(leaky, [baseClean], { ...OPTIONS, level: 'warn' }).checks.find((c) => c.id === 'regression-leak-per-connection')!
@@ -66,7 +68,7 @@ describe('comparison with a base report', () => {
     expect(regressions(skipped)).toEqual([]);
     expect(skipped.checks.some((c) => c.id.startsWith('regression-'))).toBe(false);
     expect(renderMarkdown(skipped)).toContain(
-      '**Not compared with the base** (the base report): the scenario settings differ (flap-cycles: 50 vs 20)',
+      'Not compared with the base (the base report): the scenario settings differ (flap-cycles: 50 vs 20)',
     );
 
     const oldSchema = { ...baseClean, schemaVersion: 0 } as unknown as Report;
@@ -78,14 +80,14 @@ describe('comparison with a base report', () => {
     const basePath = await writeJsonReport(leaky, join(dir, 'base.json'));
     const inputs = { ...CLEAN, profile: 'quick', 'baseline-report': basePath };
     // Quick settings differ from the default-profile base: skipped, not silently compared.
-    const mismatched = await runGateWithBaseline(parseConfig({ ...inputs, 'report-path': '' }), {
+    const mismatched = await runGateWithBaseCompare(parseConfig({ ...inputs, 'report-path': '' }), {
       configDescription: describeConfig(inputs),
     });
     expect(mismatched.comparison!.skipped).toMatch(/the scenario settings differ \(profile: default vs quick/);
     expectNothingLeftRunning(mismatched);
 
     const missing = { ...CLEAN, 'baseline-report': join(dir, 'nope.json') };
-    const report = await runGateWithBaseline(parseConfig({ ...missing, 'report-path': '', profile: 'quick' }), {
+    const report = await runGateWithBaseCompare(parseConfig({ ...missing, 'report-path': '', profile: 'quick' }), {
       configDescription: describeConfig(missing),
     });
     expect(report.comparison!.skipped).toContain('nope.json');
@@ -94,6 +96,9 @@ describe('comparison with a base report', () => {
 });
 
 describe('same-job base server, alternating rounds', () => {
+  const logDir = mkdtempSync(join(tmpdir(), 'ws-gate-rounds-'));
+  afterAll(() => rmSync(logDir, { recursive: true, force: true }));
+
   it('gates the base and this run in turn and fails the run whose server leaks', async () => {
     const lines: string[] = [];
     const inputs = {
@@ -104,8 +109,9 @@ describe('same-job base server, alternating rounds', () => {
       // The default scenarios (the quick profile makes too few connections for a trend), shorter idles.
       'cooldown-ms': '500',
       'baseline-rounds': '2',
+      'server-log': join(logDir, 'server.log'),
     };
-    const report = await runGateWithBaseline(parseConfig({ ...inputs, 'report-path': '' }), {
+    const report = await runGateWithBaseCompare(parseConfig({ ...inputs, 'report-path': '' }), {
       configDescription: describeConfig(inputs),
       onProgress: (line) => lines.push(line),
     });
@@ -116,6 +122,16 @@ describe('same-job base server, alternating rounds', () => {
       '[this run 2/2]',
     ]);
     expect(report.comparison!.source).toContain('2 rounds in this job');
+    // Every round keeps its own log; server-log itself is the log of the run the report is about.
+    const logs = lines.filter((l) => l.includes('▶ startup')).map((l) => /\(log: (.*)\)$/.exec(l)![1]!);
+    expect(logs.map((l) => basename(l))).toEqual([
+      'server.log.base-round-1',
+      'server.log.round-1',
+      'server.log.base-round-2',
+      'server.log',
+    ]);
+    for (const log of logs) expect(existsSync(log), log).toBe(true);
+    expect(report.server.logPath).toBe(join(logDir, 'server.log'));
     expect(regressions(report)).toContain('regression-leak-per-connection');
     expect(report.verdict).toBe('fail');
     expectNothingLeftRunning(report);
@@ -123,7 +139,9 @@ describe('same-job base server, alternating rounds', () => {
 
   it('passes a run that is no worse than its base', async () => {
     const inputs = { ...CLEAN, 'baseline-server-command': CLEAN['server-command'], profile: 'quick', 'baseline-rounds': '1' };
-    const report = await runGateWithBaseline(parseConfig({ ...inputs, 'report-path': '' }), { configDescription: describeConfig(inputs) });
+    const report = await runGateWithBaseCompare(parseConfig({ ...inputs, 'report-path': '' }), {
+      configDescription: describeConfig(inputs),
+    });
     expect(report.comparison!.skipped).toBeNull();
     expect(regressions(report)).toEqual([]);
     expect(report.verdict).toBe('pass');

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { INPUTS, type RawInputs } from '../src/config/inputs.js';
+import { documentedDescription, INPUTS, type RawInputs } from '../src/config/inputs.js';
 import { ConfigError } from '../src/config/types.js';
 import { describeConfig, parseActionConfig, parseConfig } from '../src/config/parse.js';
 import { TOOL_VERSION } from '../src/version.js';
@@ -53,8 +53,9 @@ describe('parseConfig', () => {
     expect(soak.leak).toMatchObject({ clients: 10, cycles: 300, rounds: 6 });
     expect(soak.limits.maxLeakKbPerConnection).toEqual({ value: 10, explicit: false });
     expect(parseConfig({ ...URL_ONLY, profile: 'soak', 'leak-cycles': '50' }).leak.cycles).toBe(50);
-    // The runner passes every default: a default value does not override the profile.
-    expect(parseConfig({ ...URL_ONLY, profile: 'quick', 'flap-cycles': '20' }).flapping.cycles).toBe(10);
+    // A value the user sets wins over the profile, also one equal to the reference profile's.
+    expect(parseConfig({ ...URL_ONLY, profile: 'quick', 'flap-cycles': '20' }).flapping.cycles).toBe(20);
+    expect(parseConfig({ ...URL_ONLY, profile: 'quick' }).flapping.cycles).toBe(10);
   });
 
   it('marks a limit explicit only when it differs from the default', () => {
@@ -109,7 +110,7 @@ describe('parseConfig', () => {
     [
       'unknown scenario',
       { ...URL_ONLY, scenarios: 'flapping,soak' },
-      /'scenarios' must be a comma-separated list of flapping, leak, recovery, got 'flapping,soak'/,
+      /'scenarios' must be a comma-separated list of flapping, leak, recovery, hostile, got 'flapping,soak'/,
     ],
     ['no scenario', { ...URL_ONLY, scenarios: ' , ' }, /'scenarios' must be a comma-separated list/],
     [
@@ -214,7 +215,7 @@ describe('action.yml', () => {
     for (const input of INPUTS) {
       const declared = action.inputs[input.name]!;
       expect(String(declared.default), input.name).toBe(input.default);
-      expect(declared.description, input.name).toBe(input.description);
+      expect(declared.description, input.name).toBe(documentedDescription(input.name));
     }
     // Only gate mode needs a URL (post-comment mode reads a report); the parser, not the runner, enforces it.
     expect(action.inputs.url!.required).toBe(false);

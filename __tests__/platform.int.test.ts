@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { readSignals } from '../src/probe/signals.js';
+import { readSignals } from '../src/probe/proc-signals.js';
 import { pickFreePort, tcpAnswers } from '../src/server/endpoint.js';
 import { findPortOwner } from '../src/server/port-owner.js';
 import { commandLine, isAlive, listTree } from '../src/server/process-tree.js';
@@ -34,7 +34,7 @@ describe('the launched server on this platform', () => {
       env: { PORT: String(port) },
       logPath: join(tempDir('ws-gate-platform-'), 'server.log'),
     });
-    let tree: number[] = [];
+    let tree: number[];
     try {
       await waitForPort(port);
       tree = await server.tree();
@@ -48,7 +48,7 @@ describe('the launched server on this platform', () => {
     }
     expect(tree.length).toBeGreaterThan(0);
     for (const pid of server.pidsSeen) expect(await isAlive(pid), `pid ${pid} survived`).toBe(false);
-    expect(server.exit).not.toBeNull();
+    expect(await server.exited).toHaveProperty('code');
   });
 });
 

@@ -44,10 +44,12 @@ export async function startEchoServer(label: string): Promise<EchoServer> {
     env: { PORT: String(port) },
     logPath: join(tmpdir(), `ws-gate-bench-${label}-${process.pid}.log`),
   });
+  let exited = false;
+  void server.exited.then(() => (exited = true));
   const controller = new AbortController();
   const ready = await waitForHandshake(
     { url, headers: {}, subprotocols: [], ...DEFAULT_TIMEOUTS },
-    { timeoutMs: 10_000, signal: controller.signal, gaveUp: () => (server.exit ? 'the bench echo server exited' : null) },
+    { timeoutMs: 10_000, signal: controller.signal, gaveUp: () => (exited ? 'the bench echo server exited' : null) },
   );
   return {
     server,
@@ -83,7 +85,7 @@ export interface PortSockets {
 export function portSockets(port: number): PortSockets {
   const result: PortSockets = { serverSide: {}, clientSide: {}, timeWaitTotal: 0 };
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { RawInputs } from '../src/config/inputs.js';
 import { type Config } from '../src/config/types.js';
 import { describeConfig, parseConfig } from '../src/config/parse.js';
-import { baselineWindowMs, runGate } from '../src/gate.js';
+import { baselineWindowMs } from '../src/phases/index.js';
+import { runGate } from '../src/run/runner.js';
 import type { Report } from '../src/model/report.js';
 import { ECHO_SERVER, ROOT, note, round } from './lib.js';
 

@@ -2,10 +2,13 @@
 // CLI: argv -> config -> gate -> terminal report; exit 0 pass, 1 fail, 2 bad input, 130/143 cancelled.
 
 import { writeFile } from 'node:fs/promises';
+import { profileDefaultText } from './config/profiles.js';
 import { GATE_INPUTS, INPUTS, type InputName, type RawInputs } from './config/inputs.js';
 import { ConfigError } from './config/types.js';
 import { describeConfig, parseConfig } from './config/parse.js';
-import { runGateWithBaseline } from './baseline.js';
+import { defaultSettings } from './config/resolve.js';
+import { runGateWithBaseCompare } from './run/base-compare.js';
+import { cancelExitCode, withCancelSignals } from './run/cancel.js';
 import { writeJsonReport } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTerminal } from './report/terminal.js';
@@ -124,7 +127,7 @@ export function usage(): string {
     '',
     'Options (the same names as the GitHub Action inputs; --name value or --name=value):',
     ...GATE_INPUTS.map((i) => {
-      const fallback = CLI_DEFAULTS[i.name] ?? i.default;
+      const fallback = CLI_DEFAULTS[i.name] ?? (i.default || profileDefaultText(i.name));
       return `  --${i.name.padEnd(width)}${i.description}${fallback !== '' ? ` (default: ${fallback})` : ''}`;
     }),
     `  --${'json FILE'.padEnd(width)}Write the JSON report to FILE (same as --report-path).`,
@@ -158,35 +161,25 @@ export async function runCli(argv: string[], io = { out: process.stdout, err: pr
     throw err;
   }
 
-  const cancel = new AbortController();
-  let cancelSignal: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (cancelSignal) return;
-    cancelSignal = signal;
     io.err.write(`\n${TOOL_NAME}: ${signal} received, tearing down the server...\n`);
-    cancel.abort();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    const report = await runGateWithBaseline(config, {
-      signal: cancel.signal,
+  const { result: report, cancelledBy } = await withCancelSignals(onSignal, (signal) =>
+    runGateWithBaseCompare(config, {
+      signal,
       onProgress: (line) => io.err.write(`${line}\n`),
       configDescription: describeConfig(args.inputs, CLI_DEFAULTS),
-    });
-    io.out.write(`\n${renderTerminal(report)}\n`);
-    if (config.reportPath) {
-      const path = await writeJsonReport(report, config.reportPath);
-      io.err.write(`JSON report written to ${path}\n`);
-    }
-    if (args.markdownPath) {
-      await writeFile(args.markdownPath, renderMarkdown(report));
-      io.err.write(`Markdown report written to ${args.markdownPath}\n`);
-    }
-    if (cancelSignal) return cancelSignal === 'SIGINT' ? 130 : 143;
-    return report.verdict === 'fail' ? 1 : 0;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    }),
+  );
+  io.out.write(`\n${renderTerminal(report)}\n`);
+  if (config.reportPath) {
+    const path = await writeJsonReport(report, config.reportPath);
+    io.err.write(`JSON report written to ${path}\n`);
   }
+  if (args.markdownPath) {
+    await writeFile(args.markdownPath, renderMarkdown(report, { settingDefaults: defaultSettings(report.config.profile) }));
+    io.err.write(`Markdown report written to ${args.markdownPath}\n`);
+  }
+  if (cancelledBy) return cancelExitCode(cancelledBy);
+  return report.verdict === 'fail' ? 1 : 0;
 }

@@ -2,11 +2,14 @@
 
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
+import { mbFromBytes } from './model/format.js';
 import { postReportComment, readEvent, resolveTarget, type CommentOutcome } from './comment/post.js';
 import { INPUTS, type RawInputs } from './config/inputs.js';
 import { ConfigError, type ActionConfig, type CommentConfig, type Config } from './config/types.js';
 import { describeConfig, parseActionConfig } from './config/parse.js';
-import { runGateWithBaseline } from './baseline.js';
+import { defaultSettings } from './config/resolve.js';
+import { runGateWithBaseCompare } from './run/base-compare.js';
+import { withCancelSignals } from './run/cancel.js';
 import { readJsonReport, writeJsonReport } from './report/json.js';
 import { describeViolation, renderMarkdown } from './report/markdown.js';
 import type { Report } from './model/report.js';
@@ -41,7 +44,7 @@ export function outputsOf(report: Report, reportPath: string | null): Record<str
     'report-path': reportPath ?? '',
     'connect-success-rate': value('connect-success-rate'),
     'disconnect-success-rate': value('disconnect-success-rate'),
-    'memory-growth-mb': growth === null ? '' : String(Math.round((growth / 1024 / 1024) * 100) / 100),
+    'memory-growth-mb': growth === null ? '' : String(Math.round(mbFromBytes(growth) * 100) / 100),
   };
 }
 
@@ -64,20 +67,16 @@ export async function run(): Promise<void> {
   const config = action.gate;
   maskSecrets(config);
 
-  // A cancelled workflow sends SIGINT, then SIGTERM: tear down and report either way.
-  const cancel = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    core.warning(`${signal} received: tearing down the server and writing a partial report`);
-    cancel.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   try {
-    const measured = await runGateWithBaseline(config, {
-      signal: cancel.signal,
-      onProgress: (line) => core.info(line),
-      configDescription: describeConfig(raw),
-    });
+    const warn = (signal: NodeJS.Signals): void => core.warning(`${signal} received: tearing down the server and writing a partial report`);
+    const { result: measured } = await withCancelSignals(warn, (signal) =>
+      runGateWithBaseCompare(config, {
+        signal,
+        onProgress: (line) => core.info(line),
+        configDescription: describeConfig(raw),
+        environment: runnerEnvironment(),
+      }),
+    );
     const report = withPullRequest(measured, action.comment);
     core.info(renderTerminal(report));
     const reportPath = await writeReport(report, config);
@@ -86,10 +85,19 @@ export async function run(): Promise<void> {
     stateVerdict(report);
   } catch (err) {
     core.setFailed(`ws-resilience-gate failed unexpectedly: ${(err as Error).stack ?? String(err)}`);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
+}
+
+/** What the runner tells of the run through its environment: the engine itself reads none of it. */
+export function runnerEnvironment(env: NodeJS.ProcessEnv = process.env): Partial<Report['environment']> {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = env;
+  return {
+    runnerOs: env.RUNNER_OS ?? null,
+    commit: env.GITHUB_SHA ?? null,
+    workflow: env.GITHUB_WORKFLOW ?? null,
+    job: env.GITHUB_JOB ?? null,
+    ...(server && repo && runId ? { runUrl: `${server}/${repo}/actions/runs/${runId}` } : {}),
+  };
 }
 
 /**
@@ -142,7 +150,8 @@ async function writeReport(report: Report, config: Config): Promise<string | nul
 async function publish(report: Report, reportPath: string | null): Promise<void> {
   for (const [name, value] of Object.entries(outputsOf(report, reportPath))) core.setOutput(name, value);
   try {
-    await core.summary.addRaw(renderMarkdown(report, { maxChars: 1_000_000 })).write();
+    const settingDefaults = defaultSettings(report.config.profile);
+    await core.summary.addRaw(renderMarkdown(report, { maxChars: 1_000_000, settingDefaults })).write();
   } catch (err) {
     core.warning(`could not write the job summary: ${(err as Error).message}`);
   }

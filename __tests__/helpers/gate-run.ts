@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { RawInputs } from '../../src/config/inputs.js';
 import { describeConfig, parseConfig } from '../../src/config/parse.js';
-import { runGate } from '../../src/gate.js';
+import { runGate } from '../../src/run/runner.js';
 import type { Report } from '../../src/model/report.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -12,14 +12,14 @@ export function descendants(pid: number): number[] {
   const queue = [pid];
   while (queue.length > 0) {
     const parent = queue.shift()!;
-    let tasks: string[] = [];
+    let tasks: string[];
     try {
       tasks = readdirSync(`/proc/${parent}/task`);
     } catch {
       continue;
     }
     for (const task of tasks) {
-      let children = '';
+      let children: string;
       try {
         children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8');
       } catch {

@@ -1,7 +1,23 @@
 // Checks and verdict from what a run measured (pure): every limit becomes one row with a status.
 
 import type { Config, Limit } from '../config/types.js';
-import { bytesFromMb, formatMb, formatMbDelta, formatRate } from '../model/format.js';
+import { checkDefinition, type CheckId, type Threshold } from '../model/checks.js';
+import {
+  bytesFromMb,
+  formatMb,
+  formatMbDelta,
+  formatRate,
+  formatThreshold,
+  describeExit,
+  mbFromBytes,
+  NBSP,
+  withUnit,
+} from '../model/format.js';
+import { hostileNotRun, judgeHostile } from './hostile.js';
+import { recoveryPassed } from './recovery.js';
+import { slopeLowerBound } from './trend.js';
+import type { HeapEvidence } from '../model/heap.js';
+import type { HostileResult } from '../model/hostile.js';
 import type {
   Check,
   CheckStatus,
@@ -14,7 +30,6 @@ import type {
   StopInfo,
   Verdict,
 } from '../model/report.js';
-import type { CheckId } from '../model/check-ids.js';
 
 export interface Measurements {
   server: ServerInfo;
@@ -22,11 +37,33 @@ export interface Measurements {
   flapping: LoadScenarioResult;
   leak: LoadScenarioResult;
   recovery: RecoveryResult;
+  /** Absent when the hostile scenario was not selected. */
+  hostile?: HostileResult;
+  /** What the heap snapshots showed; absent or null without them. */
+  heap?: HeapEvidence | null;
   memory: MemoryResult;
   signals: SignalsResult;
 }
 
-type Draft = Omit<Check, 'level' | 'status'> & { outcome: 'pass' | 'fail' | 'not-measured' };
+/** `warn`: a finding that warns whatever the level (a hostile case answered other than RFC 6455 asks). */
+type Draft = Omit<Check, 'level' | 'status'> & { outcome: 'pass' | 'warn' | 'fail' | 'not-measured' };
+type Defined = Parameters<typeof checkDefinition>[0];
+
+/** The id, title and limit of a registered check, its limit text formatted from the threshold. */
+function head(id: Defined, limitValue?: number): Pick<Check, 'id' | 'title' | 'limit' | 'threshold'> {
+  const def = checkDefinition(id);
+  const threshold: Threshold | null =
+    limitValue !== undefined && def.op !== null && def.unit !== null ? { op: def.op, value: limitValue, unit: def.unit } : null;
+  return { id, title: def.title, limit: threshold ? formatThreshold(threshold) : (FIXED_LIMITS[id] ?? ''), threshold };
+}
+
+/** How the checks without a numeric limit state what they require. */
+const FIXED_LIMITS: Partial<Record<Defined, string>> = {
+  'server-ready': 'handshake',
+  recovery: 'all answered',
+  'server-crash': 'no exit',
+  'run-completed': 'all phases',
+};
 
 /** Every check that applies to this configuration, in report order. */
 export function runChecks(config: Config, m: Measurements): Check[] {
@@ -42,35 +79,19 @@ export function runChecks(config: Config, m: Measurements): Check[] {
     const cleanTried = connected - sum(load, (s) => s.abruptDisconnects);
     const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
     if (connectLimit.value !== null) {
-      drafts.push(
-        rateCheck(
-          'connect-success-rate',
-          'connect success rate',
-          connected,
-          attempts,
-          connectLimit.value,
-          `no connection was attempted${stoppedNote}`,
-        ),
-      );
+      drafts.push(rateCheck('connect-success-rate', connected, attempts, connectLimit.value, `no connection was attempted${stoppedNote}`));
     }
     if (disconnectLimit.value !== null) {
-      drafts.push(
-        rateCheck(
-          'disconnect-success-rate',
-          'clean disconnect rate',
-          clean,
-          cleanTried,
-          disconnectLimit.value,
-          `no clean close was tried${stoppedNote}`,
-        ),
-      );
+      drafts.push(rateCheck('disconnect-success-rate', clean, cleanTried, disconnectLimit.value, `no clean close was tried${stoppedNote}`));
     }
   }
 
   drafts.push(...memoryChecks(config, m.memory, stoppedNote));
-  if (config.scenarios.includes('leak')) drafts.push(...trendChecks(config, m.memory, stoppedNote));
+  if (config.scenarios.includes('leak')) drafts.push(...trendChecks(config, m.memory, m.heap ?? null, stoppedNote));
+  if (config.scenarios.includes('leak')) drafts.push(...retainedCheck(config, m.heap ?? null, stoppedNote));
   drafts.push(...signalChecks(config, m.signals, stoppedNote));
   if (config.scenarios.includes('recovery')) drafts.push(recoveryCheck(m.recovery, stoppedNote));
+  if (config.scenarios.includes('hostile')) drafts.push(hostileCheck(config, m));
   drafts.push(crashCheck(m.server));
   drafts.push(completedCheck(m.stopped));
 
@@ -86,14 +107,14 @@ export function verdictOf(checks: Check[]): Verdict {
 
 function finalize(draft: Draft, warnOnly: CheckId[]): Check {
   const { outcome, ...rest } = draft;
-  const level = warnOnly.includes(draft.id as CheckId) ? 'warn' : 'error';
+  const level = warnOnly.includes(draft.id) ? 'warn' : 'error';
   let status: CheckStatus = outcome;
   if (outcome === 'fail' && level === 'warn') status = 'warn';
   return { ...rest, level, status };
 }
 
 function readyCheck(m: Measurements): Draft {
-  const base = { id: 'server-ready', title: 'server ready', limit: 'handshake' };
+  const base = head('server-ready');
   if (m.server.readyAfterMs !== null) {
     return { ...base, measured: `after ${(m.server.readyAfterMs / 1000).toFixed(1)} s`, value: m.server.readyAfterMs, outcome: 'pass' };
   }
@@ -106,15 +127,13 @@ function readyCheck(m: Measurements): Draft {
   };
 }
 
-function rateCheck(id: CheckId, title: string, ok: number, total: number, min: number, whenNone: string): Draft {
-  const limit = `>= ${formatRate(min)}`;
-  if (total === 0) return { id, title, measured: 'none', limit, value: null, outcome: 'fail', detail: whenNone };
+function rateCheck(id: Defined, ok: number, total: number, min: number, whenNone: string): Draft {
+  const base = head(id, min);
+  if (total === 0) return { ...base, measured: 'none', value: null, outcome: 'fail', detail: whenNone };
   const rate = ok / total;
   return {
-    id,
-    title,
+    ...base,
     measured: `${formatRate(rate)} (${ok}/${total})`,
-    limit,
     value: rate,
     outcome: rate >= min ? 'pass' : 'fail',
   };
@@ -122,21 +141,19 @@ function rateCheck(id: CheckId, title: string, ok: number, total: number, min: n
 
 function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
   const drafts: Draft[] = [];
-  const specs: Array<{ id: CheckId; title: string; limit: Limit; bytes: number | null }> = [
-    { id: 'memory-growth', title: 'retained memory growth', limit: config.limits.maxMemoryGrowthMb, bytes: memory.retainedGrowthBytes },
-    { id: 'peak-memory-growth', title: 'peak memory growth', limit: config.limits.maxPeakMemoryGrowthMb, bytes: memory.peakGrowthBytes },
+  const specs: Array<{ id: Defined; limit: Limit; bytes: number | null }> = [
+    { id: 'memory-growth', limit: config.limits.maxMemoryGrowthMb, bytes: memory.retainedGrowthBytes },
+    { id: 'peak-memory-growth', limit: config.limits.maxPeakMemoryGrowthMb, bytes: memory.peakGrowthBytes },
   ];
-  for (const { id, title, limit, bytes } of specs) {
+  for (const { id, limit, bytes } of specs) {
     if (limit.value === null) continue;
-    const limitText = `<= ${limit.value} MB`;
+    const base = head(id, limit.value);
     if (bytes === null) {
       const why = memory.reason ?? `no sample in the window this figure needs${stoppedNote}`;
       // A limit the user set on purpose must not pass by measuring nothing.
       drafts.push({
-        id,
-        title,
+        ...base,
         measured: 'n/a',
-        limit: limitText,
         value: null,
         outcome: limit.explicit ? 'fail' : 'not-measured',
         detail: why,
@@ -144,11 +161,9 @@ function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string)
       continue;
     }
     drafts.push({
-      id,
-      title,
+      ...base,
       measured: formatMbDelta(bytes),
-      limit: limitText,
-      value: Math.round((bytes / 1024 / 1024) * 100) / 100,
+      value: Math.round(mbFromBytes(bytes) * 100) / 100,
       outcome: bytes <= bytesFromMb(limit.value) ? 'pass' : 'fail',
       ...(memory.baselineBytes !== null ? { detail: `baseline ${formatMb(memory.baselineBytes)}` } : {}),
     });
@@ -159,10 +174,18 @@ function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string)
 /** Fewest connections between the first and last fitted reading for a trend to mean anything. */
 export const MIN_TREND_SPAN = 25;
 
-function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
+function trendChecks(config: Config, memory: MemoryResult, heap: HeapEvidence | null, stoppedNote: string): Draft[] {
   const limit = config.limits.maxLeakKbPerConnection;
   if (limit.value === null) return [];
-  const base = { id: 'leak-per-connection', title: 'memory trend', limit: `<= ${limit.value} KB/conn` };
+  const base = head('leak-per-connection', limit.value);
+  // A Node server's heap after a full GC is exact where RSS is noise: it is the figure judged when there is one.
+  if (heap?.status === 'measured' && heap.heapKbPerConnection !== null) {
+    const points = heap.snapshots;
+    const rss = memory.trend?.kbPerConnection;
+    const rssNote = rss === null || rss === undefined ? '' : `; RSS trend ${withUnit(rss.toFixed(1), 'KiB/conn')} (information)`;
+    const what = `heap after a full GC, over ${points.length} snapshots from ${points[0]!.connections} to ${points.at(-1)!.connections} connections`;
+    return [judgeSlope(base, limit.value, heap.heapKbPerConnection, heap.standardErrorKb, points.length, `${what}${rssNote}`)];
+  }
   const slope = memory.trend?.kbPerConnection ?? null;
   if (slope === null) {
     return [
@@ -175,47 +198,98 @@ function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string):
       },
     ];
   }
-  const se = memory.trend!.standardErrorKb;
-  const measured = `${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''} KB/conn`;
-  const fitted = memory.trend!.points.slice(memory.trend!.skipped);
+  const trend = memory.trend!;
+  const fitted = trend.points.slice(trend.skipped);
   const span = fitted.at(-1)!.connections - fitted[0]!.connections;
   if (span < MIN_TREND_SPAN) {
     // Over a handful of connections, allocator noise alone reads as tens of KB per connection.
     const detail = `fitted over only ${span} connections; a trend needs ${MIN_TREND_SPAN} or more (raise leak-cycles)`;
-    return [{ ...base, measured, value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail }];
+    return [
+      {
+        ...base,
+        measured: slopeText(slope, trend.standardErrorKb),
+        value: null,
+        outcome: limit.explicit ? 'fail' : 'not-measured',
+        detail,
+      },
+    ];
   }
-  return [
-    {
-      ...base,
-      measured,
-      value: slope,
-      outcome: slope <= limit.value ? 'pass' : 'fail',
-      detail: `fitted over ${memory.trend!.points.length - memory.trend!.skipped} readings from ${memory.trend!.points[memory.trend!.skipped]!.connections} to ${memory.trend!.points.at(-1)!.connections} connections`,
-    },
-  ];
+  const fittedText = `RSS fitted over ${fitted.length} readings from ${fitted[0]!.connections} to ${fitted.at(-1)!.connections} connections`;
+  return [judgeSlope(base, limit.value, slope, trend.standardErrorKb, fitted.length, fittedText)];
 }
 
-const SIGNAL_CHECKS: Array<{ id: CheckId; title: string; key: keyof SignalReading; limit: (c: Config) => Limit }> = [
-  { id: 'fd-growth', title: 'open fd growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
+function slopeText(slope: number, se: number | null): string {
+  return withUnit(`${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''}`, 'KiB/conn');
+}
+
+/**
+ * Judged by the least leak the readings allow (slope minus t·SE at 95 %): one GC step between three readings must
+ * not fail a clean server, while readings on a line are judged at nearly their face value.
+ */
+function judgeSlope(base: ReturnType<typeof head>, limit: number, slope: number, se: number | null, points: number, what: string): Draft {
+  const bound = slopeLowerBound(slope, se, points);
+  const judged = bound ?? slope;
+  const boundText = bound !== null && slope > limit ? `; at least ${withUnit(bound.toFixed(1), 'KiB/conn')} at 95${NBSP}% confidence` : '';
+  return {
+    ...base,
+    measured: slopeText(slope, se),
+    value: slope,
+    outcome: judged <= limit ? 'pass' : 'fail',
+    detail: `${what}${boundText}`,
+  };
+}
+
+/** Heap evidence: no constructor may grow steadily with the connections made (Node servers the gate launched). */
+function retainedCheck(config: Config, heap: HeapEvidence | null, stoppedNote: string): Draft[] {
+  const limit = config.limits.maxRetainedPerConnection;
+  if (limit.value === null) return [];
+  // Without snapshots on purpose, or of a server that is not Node, there is nothing to judge: unless the user asked.
+  if ((heap === null || heap.status === 'off' || heap.status === 'n/a') && !limit.explicit) return [];
+  const base = head('retained-objects', limit.value);
+  if (heap === null || heap.status !== 'measured') {
+    const why = heap?.reason ?? `no heap snapshots${stoppedNote}`;
+    return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: why }];
+  }
+  const top = heap.suspects[0] ?? heap.topGrowth[0] ?? null;
+  if (!top) return [{ ...base, measured: 'nothing grew', value: 0, outcome: 'pass' }];
+  const perConnection = `${top.perConnection.toFixed(2)}/conn`;
+  const measured = `${top.countDelta >= 0 ? '+' : ''}${top.countDelta} ${top.name} (${perConnection})`;
+  if (heap.suspects.length === 0) {
+    return [
+      {
+        ...base,
+        measured,
+        value: top.perConnection,
+        outcome: 'pass',
+        detail: 'largest growth; no constructor grew steadily with the connections',
+      },
+    ];
+  }
+  const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
+  const bytes = `${formatMbDelta(top.bytesDelta)}, ${(top.bytesEach / 1024).toFixed(1)}${NBSP}KiB each`;
+  return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
+}
+
+const SIGNAL_CHECKS: Array<{ id: Defined; key: keyof SignalReading; limit: (c: Config) => Limit }> = [
+  { id: 'fd-growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
   {
     id: 'lingering-connections',
-    title: 'lingering connections',
     key: 'lingeringConnections',
     limit: (c) => c.limits.maxLingeringConnections,
   },
-  { id: 'thread-growth', title: 'thread growth', key: 'threads', limit: (c) => c.limits.maxThreadGrowth },
-  { id: 'process-growth', title: 'process growth', key: 'processes', limit: (c) => c.limits.maxProcessGrowth },
-  { id: 'session-growth', title: 'session growth', key: 'sessions', limit: (c) => c.limits.maxSessionGrowth },
+  { id: 'thread-growth', key: 'threads', limit: (c) => c.limits.maxThreadGrowth },
+  { id: 'process-growth', key: 'processes', limit: (c) => c.limits.maxProcessGrowth },
+  { id: 'session-growth', key: 'sessions', limit: (c) => c.limits.maxSessionGrowth },
 ];
 
 function signalChecks(config: Config, signals: SignalsResult, stoppedNote: string): Draft[] {
   const drafts: Draft[] = [];
-  for (const { id, title, key, limit: limitOf } of SIGNAL_CHECKS) {
+  for (const { id, key, limit: limitOf } of SIGNAL_CHECKS) {
     const limit = limitOf(config);
     if (limit.value === null) continue;
     // Sessions exist only with a stats-url; without one, a default limit has nothing to judge.
     if (key === 'sessions' && config.stats.url === null && !limit.explicit) continue;
-    const base = { id, title, limit: `<= ${limit.value}` };
+    const base = head(id, limit.value);
     const value = signals.growth[key];
     if (value === null) {
       const why = signals.notes.find((n) => (key === 'sessions' ? n.startsWith('stats-url') : !n.startsWith('stats-url')));
@@ -236,7 +310,7 @@ function signalChecks(config: Config, signals: SignalsResult, stoppedNote: strin
       value,
       outcome: value <= limit.value ? 'pass' : 'fail',
       ...(before !== null && before !== undefined && key !== 'lingeringConnections'
-        ? { detail: `${before} -> ${signals.after?.[key]}` }
+        ? { detail: `${before} → ${signals.after?.[key]}` }
         : {}),
     });
   }
@@ -244,27 +318,53 @@ function signalChecks(config: Config, signals: SignalsResult, stoppedNote: strin
 }
 
 function recoveryCheck(r: RecoveryResult, stoppedNote: string): Draft {
-  const base = { id: 'recovery', title: 'recovery', limit: 'all answered' };
+  const base = head('recovery');
   if (!r.connected && r.problems.length === 0) {
     return { ...base, measured: 'did not run', value: null, outcome: 'fail', detail: `recovery did not run${stoppedNote}` };
   }
-  const passed = r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && r.messagesAnswered === r.messagesSent;
-  const measured = r.connected
-    ? `pings ${r.pongsReceived}/${r.pingsSent}, messages ${r.messagesAnswered}/${r.messagesSent}`
-    : `no connection (${r.connectFailure ?? 'error'})`;
+  const passed = recoveryPassed(r);
+  // A server that closed deliberately on the gate's default text is responsive: its messages were not judged.
+  const closed = r.serverClose ? `closed ${r.serverClose.code}${r.serverClose.reason ? ` "${r.serverClose.reason}"` : ''}` : 'not judged';
+  const messages = r.messagesJudged === false ? `messages not judged (${closed})` : `messages ${r.messagesAnswered}/${r.messagesSent}`;
+  const measured = r.connected ? `pings ${r.pongsReceived}/${r.pingsSent}, ${messages}` : `no connection (${r.connectFailure ?? 'error'})`;
+  const lines = r.problems.length > 0 ? r.problems.slice(0, 3) : (r.notes ?? []);
   return {
     ...base,
     measured,
     value: passed ? 1 : 0,
     outcome: passed ? 'pass' : 'fail',
-    ...(r.problems.length > 0 ? { detail: r.problems.slice(0, 3).join('; ') } : {}),
+    ...(lines.length > 0 ? { detail: lines.join('; ') } : {}),
+  };
+}
+
+/** The server survived hostile input: stayed up, kept accepting, passed recovery after it, kept its memory. */
+function hostileCheck(config: Config, m: Measurements): Draft {
+  const limit = config.limits.maxHostileMemoryGrowthMb;
+  const result = m.hostile ?? hostileNotRun(true, 'the hostile scenario did not run');
+  const judged = judgeHostile(result, {
+    maxMemoryGrowthMb: limit.value,
+    memoryLimitExplicit: limit.explicit,
+    strict: config.hostile.strict,
+  });
+  const ran = result.cases.some((c) => c.outcome !== 'not-run');
+  const recoveryFailed =
+    config.scenarios.includes('recovery') && ran && result.serverSurvived && recoveryCheck(m.recovery, '').outcome === 'fail';
+  const outcome = recoveryFailed ? 'fail' : judged.outcome;
+  const detail = recoveryFailed ? ['recovery failed after the hostile cases', judged.detail].filter(Boolean).join('; ') : judged.detail;
+  return {
+    ...head('hostile-survived'),
+    limit: judged.limit,
+    measured: judged.measured,
+    value: outcome === 'fail' ? 0 : judged.value,
+    outcome,
+    ...(detail ? { detail } : {}),
   };
 }
 
 function crashCheck(server: ServerInfo): Draft {
-  const base = { id: 'server-crash', title: 'server stayed up', limit: 'no exit' };
+  const base = head('server-crash');
   if (server.exit) {
-    const how = server.exit.signal ? `signal ${server.exit.signal}` : `exit code ${server.exit.code}`;
+    const how = describeExit(server.exit);
     return {
       ...base,
       measured: `crashed (${how})`,
@@ -280,7 +380,7 @@ function crashCheck(server: ServerInfo): Draft {
 }
 
 function completedCheck(stopped: StopInfo | null): Draft {
-  const base = { id: 'run-completed', title: 'run completed', limit: 'all phases' };
+  const base = head('run-completed');
   if (stopped) {
     const where = stopped.message.includes(`during ${stopped.phase}`) ? '' : ` (during ${stopped.phase})`;
     return { ...base, measured: `stopped (${stopped.reason})`, value: 0, outcome: 'fail', detail: `${stopped.message}${where}` };

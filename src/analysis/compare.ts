@@ -3,7 +3,9 @@
 
 import type { Check, ComparisonMetric, ComparisonResult, Report } from '../model/report.js';
 import { REPORT_SCHEMA_VERSION } from '../model/report.js';
-import { formatValue } from '../model/format.js';
+import { COMPARED_METRICS, type CheckId, type ComparedMetricId } from '../model/checks.js';
+import { formatValue, mbFromBytes } from '../model/format.js';
+import { median } from './stats.js';
 import { verdictOf } from './checks.js';
 
 /** Settings that change what the numbers mean: two reports are compared only when these match. */
@@ -21,67 +23,22 @@ export const COMPARED_SETTINGS = [
   'sample-interval-ms',
 ] as const;
 
-interface MetricSpec {
-  id: string;
-  title: string;
-  unit: string;
-  /** 'up': a larger value is worse; 'down': a smaller one is. */
-  worse: 'up' | 'down';
-  /** Worsening below this is noise, whatever the percentage (chosen from run-to-run noise, see README). */
-  floor: number;
-  read: (r: Report) => number | null;
-}
+const checkValue = (id: CheckId) => (r: Report) => r.checks.find((c) => c.id === id)?.value ?? null;
 
-const checkValue = (id: string) => (r: Report) => r.checks.find((c) => c.id === id)?.value ?? null;
-
-export const METRICS: readonly MetricSpec[] = [
-  {
-    id: 'connect-success-rate',
-    title: 'connect success rate',
-    unit: '%',
-    worse: 'down',
-    floor: 0.05,
-    read: checkValue('connect-success-rate'),
+/** How each compared metric is read from a report (the metrics themselves are registered in the model). */
+const READ: Record<ComparedMetricId, (r: Report) => number | null> = {
+  'connect-success-rate': checkValue('connect-success-rate'),
+  'disconnect-success-rate': checkValue('disconnect-success-rate'),
+  'handshake-p95': (r) => {
+    const p95s = [r.scenarios.flapping, r.scenarios.leak].map((s) => s.handshakeMs?.p95).filter((v): v is number => v !== undefined);
+    return p95s.length === 0 ? null : Math.max(...p95s);
   },
-  {
-    id: 'disconnect-success-rate',
-    title: 'clean disconnect rate',
-    unit: '%',
-    worse: 'down',
-    floor: 0.05,
-    read: checkValue('disconnect-success-rate'),
-  },
-  {
-    id: 'handshake-p95',
-    title: 'handshake p95',
-    unit: 'ms',
-    worse: 'up',
-    floor: 50,
-    read: (r) => {
-      const p95s = [r.scenarios.flapping, r.scenarios.leak].map((s) => s.handshakeMs?.p95).filter((v): v is number => v !== undefined);
-      return p95s.length === 0 ? null : Math.max(...p95s);
-    },
-  },
-  {
-    id: 'memory-growth',
-    title: 'retained memory growth',
-    unit: 'MB',
-    worse: 'up',
-    floor: 5,
-    read: (r) => (r.memory.retainedGrowthBytes === null ? null : r.memory.retainedGrowthBytes / 1024 / 1024),
-  },
+  'memory-growth': (r) => (r.memory.retainedGrowthBytes === null ? null : mbFromBytes(r.memory.retainedGrowthBytes)),
   // The check's value, not the raw fit: a trend the check did not trust (too few connections) is not compared.
-  { id: 'leak-per-connection', title: 'memory trend', unit: 'KB/conn', worse: 'up', floor: 30, read: checkValue('leak-per-connection') },
-  { id: 'fd-growth', title: 'open fd growth', unit: '', worse: 'up', floor: 4, read: (r) => r.signals?.growth.fds ?? null },
-  {
-    id: 'lingering-connections',
-    title: 'lingering connections',
-    unit: '',
-    worse: 'up',
-    floor: 0,
-    read: (r) => r.signals?.growth.lingeringConnections ?? null,
-  },
-];
+  'leak-per-connection': checkValue('leak-per-connection'),
+  'fd-growth': (r) => r.signals?.growth.fds ?? null,
+  'lingering-connections': (r) => r.signals?.growth.lingeringConnections ?? null,
+};
 
 export interface CompareOptions {
   /** Worsening, in percent of the base value, that counts as a regression (with the floor). */
@@ -107,20 +64,14 @@ export function incompatibility(base: Report, current: Report): string | null {
 
 /** The median of a metric over several runs of one side (alternating rounds); null when never measured. */
 function medianOf(reports: readonly Report[], read: (r: Report) => number | null): number | null {
-  const values = reports
-    .map(read)
-    .filter((v): v is number => v !== null)
-    .sort((a, b) => a - b);
-  if (values.length === 0) return null;
-  const mid = values.length >> 1;
-  return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+  return median(reports.map(read).filter((v): v is number => v !== null));
 }
 
 /** The metrics of both sides (medians over their runs) side by side, and whether each regressed. */
 export function compareMetrics(bases: readonly Report[], currents: readonly Report[], maxRegressionPercent: number): ComparisonMetric[] {
-  return METRICS.map((m) => {
-    const b = medianOf(bases, m.read);
-    const c = medianOf(currents, m.read);
+  return COMPARED_METRICS.map((m) => {
+    const b = medianOf(bases, READ[m.id]);
+    const c = medianOf(currents, READ[m.id]);
     const change = b === null || c === null ? null : c - b;
     const worsening = change === null ? null : m.worse === 'up' ? change : -change;
     const relative = b === null || worsening === null ? null : b === 0 ? (worsening > 0 ? Infinity : 0) : (worsening / Math.abs(b)) * 100;
@@ -167,7 +118,7 @@ export function regressionChecks(comparison: ComparisonResult, options: CompareO
   return comparison.metrics
     .filter((m) => m.base !== null && m.current !== null)
     .map((m) => {
-      const id = `regression-${m.id}`;
+      const id = `regression-${m.id}` as const;
       const level = options.level === 'warn' || options.warnOnly?.includes(id) ? 'warn' : 'error';
       const status = m.regressed ? (level === 'warn' ? 'warn' : 'fail') : 'pass';
       return {

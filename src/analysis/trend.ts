@@ -24,3 +24,23 @@ export function fitTrend(all: Array<{ connections: number; rssBytes: number }>):
   const residuals = xs.reduce((s, x, i) => s + (ys[i]! - (intercept + slope * x)) ** 2, 0);
   return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx)) };
 }
+
+/** One-sided 95 % critical values of Student's t by degrees of freedom (readings fitted minus two). */
+const T_95 = [Infinity, 6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833, 1.812];
+
+/**
+ * The least leak per connection the readings are consistent with, at 95 % one-sided confidence: the slope minus
+ * t times its standard error. A trend fails only when this bound is above the limit, so a single GC step between
+ * three readings (a slope of ±80 with a standard error of 50) cannot fail a clean server, while a steady leak
+ * (29.7 ± 0.4) is judged at nearly its face value. Null when the fit has no standard error (two readings).
+ */
+export function trendLowerBound(trend: LeakTrend): number | null {
+  return slopeLowerBound(trend.kbPerConnection, trend.standardErrorKb, trend.points.length - trend.skipped);
+}
+
+/** The slope minus t times its standard error for a fit over `points` readings; null without a standard error. */
+export function slopeLowerBound(slope: number | null, standardError: number | null, points: number): number | null {
+  if (slope === null || standardError === null || points < 3) return null;
+  const t = T_95[points - 2] ?? 1.645;
+  return Math.round((slope - t * standardError) * 100) / 100;
+}

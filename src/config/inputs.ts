@@ -1,5 +1,7 @@
 // The one list of inputs: names, defaults and descriptions. action.yml repeats it (a test keeps them in sync).
 
+import { profileDefaultText } from './profiles.js';
+
 export interface InputDefinition {
   name: string;
   default: string;
@@ -46,6 +48,12 @@ export const INPUTS = [
     secret: true,
   },
   { name: 'subprotocols', default: '', description: 'Comma-separated WebSocket subprotocols to offer.' },
+  {
+    name: 'protocol',
+    default: 'auto',
+    description:
+      'The protocol spoken on top of WebSocket: auto (detected from what the server does: an Engine.IO open packet, a subprotocol it asks for), raw, socket.io or graphql-ws. Recovery proves liveness through it.',
+  },
   { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
   { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
   {
@@ -60,13 +68,18 @@ export const INPUTS = [
     description: 'true: accept any TLS certificate of a wss:// server, unverified. Only for a loopback test server; prefer ca-file.',
   },
   // Scenarios
-  { name: 'scenarios', default: 'flapping,leak,recovery', description: 'Scenarios to run, comma-separated: flapping, leak, recovery.' },
-  { name: 'warmup-connections', default: '5', description: 'Connections made before the memory baseline is taken.' },
-  { name: 'flap-cycles', default: '20', description: 'Flapping: connect/hold/close/pause cycles.' },
-  { name: 'flap-hold-ms', default: '100', description: 'Milliseconds each connection is held open (flapping and leak).' },
-  { name: 'flap-pause-ms', default: '50', description: 'Milliseconds between a close and the next connect (flapping and leak).' },
-  { name: 'leak-clients', default: '3', description: 'Leak prevention: concurrent clients.' },
-  { name: 'leak-cycles', default: '15', description: 'Leak prevention: cycles per client.' },
+  {
+    name: 'scenarios',
+    default: '',
+    description:
+      'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, stalled handshakes).',
+  },
+  { name: 'warmup-connections', default: '', description: 'Connections made before the memory baseline is taken.' },
+  { name: 'flap-cycles', default: '', description: 'Flapping: connect/hold/close/pause cycles.' },
+  { name: 'flap-hold-ms', default: '', description: 'Milliseconds each connection is held open (flapping and leak).' },
+  { name: 'flap-pause-ms', default: '', description: 'Milliseconds between a close and the next connect (flapping and leak).' },
+  { name: 'leak-clients', default: '', description: 'Leak prevention: concurrent clients.' },
+  { name: 'leak-cycles', default: '', description: 'Leak prevention: cycles per client.' },
   {
     name: 'profile',
     default: 'default',
@@ -80,7 +93,7 @@ export const INPUTS = [
   },
   {
     name: 'leak-rounds',
-    default: '3',
+    default: '',
     description: 'Leak prevention: rounds the cycles are split into; memory is read after each to fit the leak per connection.',
   },
   {
@@ -90,17 +103,59 @@ export const INPUTS = [
       'Optional HTTP URL where the server reports its sessions as JSON, read at baseline and after cooldown. Port 0: the port of `url`.',
   },
   { name: 'stats-field', default: 'sessions', description: 'Field (dotted path) of the stats-url JSON that holds the session count.' },
-  { name: 'cooldown-ms', default: '2000', description: 'Idle time after the load before retained memory is measured.' },
+  { name: 'cooldown-ms', default: '', description: 'Idle time after the load before retained memory is measured.' },
   { name: 'sample-interval-ms', default: '100', description: "Milliseconds between samples of the server tree's memory." },
   { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
   { name: 'recovery-messages', default: '5', description: 'Recovery: test messages to send.' },
-  { name: 'recovery-hold-ms', default: '1000', description: 'Recovery: how long the stable connection is held.' },
+  { name: 'recovery-hold-ms', default: '', description: 'Recovery: how long the stable connection is held.' },
   {
     name: 'message',
     default: 'ws-resilience-gate test message',
     description: 'Recovery: the test message, sent as given (a protocol packet works).',
   },
   { name: 'expect', default: 'none', description: 'Recovery: what a reply must be: none (sending is enough), any, echo, or /regex/flags.' },
+  {
+    name: 'hostile-max-bytes',
+    default: '16777216',
+    description:
+      'hostile: size in bytes of the oversized message, sent for real until the server reacts (it should close with 1009 first).',
+  },
+  { name: 'hostile-pings', default: '1000', description: 'hostile: pings written at once in the ping flood.' },
+  {
+    name: 'hostile-strict',
+    default: 'false',
+    description:
+      'hostile: true fails hostile-survived when a case is not handled as RFC 6455 asks (a wrong close code, a drop); false warns.',
+  },
+  // Heap evidence (Node servers)
+  {
+    name: 'heap-snapshots',
+    default: 'auto',
+    description:
+      'auto: when the launched server is a Node process, take V8 heap snapshots (after warm-up, between leak rounds, after cooldown) to judge leaks by the heap after a full GC and name what it retains per connection; off: never.',
+  },
+  {
+    name: 'heap-ignore',
+    default: '',
+    description: 'Comma-separated constructor or native type names that are bounded caches in your server: never reported as leaks.',
+  },
+  {
+    name: 'heap-snapshot-dir',
+    default: '',
+    description:
+      'Keep the heap snapshots in this directory. They hold the server memory (tokens, user data): never upload them. Empty: a private temporary directory, deleted after reading.',
+  },
+  {
+    name: 'heap-snapshot-timeout-s',
+    default: '60',
+    description: 'Seconds to wait for one heap snapshot before giving up on heap evidence (the verdict falls back to RSS).',
+  },
+  {
+    name: 'heap-snapshot-max-mb',
+    default: '512',
+    description:
+      'No heap snapshot of a server process whose RSS is above this many MiB: writing one pauses the server and can double its memory.',
+  },
   // Checks
   { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
   {
@@ -116,7 +171,7 @@ export const INPUTS = [
   { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MB, or off.' },
   {
     name: 'max-leak-kb-per-connection',
-    default: '100',
+    default: '',
     description: 'Largest memory trend over the leak rounds, in KB per connection, or off.',
   },
   {
@@ -141,6 +196,18 @@ export const INPUTS = [
   },
   { name: 'max-session-growth', default: '0', description: 'Largest growth of the sessions reported at stats-url after cooldown, or off.' },
   { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
+  {
+    name: 'max-hostile-memory-growth-mb',
+    default: '100',
+    description:
+      "hostile: most the server tree's memory may grow during the scenario, in MiB, or off. Healthy servers that take a 16 MiB message grow by up to about 65 MiB.",
+  },
+  {
+    name: 'max-retained-per-connection',
+    default: '0.25',
+    description:
+      'Heap evidence: fail when a constructor grows by at least this many instances per connection made, steadily across rounds and by 20 or more in all, or off.',
+  },
   // Against the base branch
   {
     name: 'baseline-report',
@@ -227,10 +294,15 @@ export type InputName = (typeof INPUTS)[number]['name'];
 /** Raw input values by name, as the action or the CLI received them (undefined or '' = not given). */
 export type RawInputs = Partial<Record<InputName, string>>;
 
-export const INPUT_NAMES: readonly InputName[] = INPUTS.map((i) => i.name);
-
 /** The inputs that configure the gate itself (CLI flags, the report's configuration); the others only steer the action's PR comment. */
 export const GATE_INPUTS = INPUTS.filter((i) => !('actionOnly' in i && i.actionOnly));
+
+/** The description action.yml and the docs show: the profile defaults spelled out for an input a profile sets. */
+export function documentedDescription(name: InputName): string {
+  const input = INPUTS.find((i) => i.name === name)!;
+  const byProfile = profileDefaultText(name);
+  return byProfile === '' ? input.description : `${input.description} Default: ${byProfile}.`;
+}
 
 export function inputDefault(name: InputName): string {
   return INPUTS.find((i) => i.name === name)!.default;

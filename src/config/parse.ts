@@ -1,11 +1,26 @@
-// Turns raw inputs (strings from the action or the CLI) into one validated Config. Pure: no I/O but reading
-// ca-file and checking that working-directory exists.
+// Turns raw inputs (strings from the action or the CLI) into one validated Config, or one ConfigError.
+// The only I/O is in files.ts (ca-file is read, working-directory checked) so a wrong path is bad input too.
 
-import { readFileSync, statSync } from 'node:fs';
-import { CHECK_IDS, type CheckId } from '../model/check-ids.js';
-import type { ScenarioId } from '../model/report.js';
+import { CHECK_IDS } from '../model/checks.js';
+import { readCaFile, parseWorkingDirectory } from './files.js';
 import { GATE_INPUTS, INPUTS, inputDefault, type InputName, type RawInputs } from './inputs.js';
-import { PROFILE_DEFAULTS, PROFILES, type Profile } from './profiles.js';
+import { resolveInputs } from './resolve.js';
+import {
+  oneOf,
+  parseBoolean,
+  parseExpect,
+  parseField,
+  parseHeaders,
+  parseIdList,
+  parseInteger,
+  parseKeyValueLines,
+  parseLimit,
+  parseList,
+  parseNumber,
+  parseProtocol,
+  parseStatsUrl,
+  parseUrl,
+} from './scalars.js';
 import {
   COMMENT_MODES,
   ConfigError,
@@ -13,9 +28,7 @@ import {
   SCENARIO_IDS,
   type ActionConfig,
   type CommentConfig,
-  type CommentMode,
   type Config,
-  type Expect,
   type Limit,
   type RunMode,
   COMMENT_KEY_MAX,
@@ -61,6 +74,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       closeTimeoutMs: int('close-timeout-ms', 1, 600_000),
       ca: readCaFile(get('ca-file')),
       insecureTls: parseBoolean('insecure-tls', get('insecure-tls')),
+      protocol: parseProtocol(get('protocol')),
     },
     profile,
     scenarios: parseIdList('scenarios', get('scenarios'), SCENARIO_IDS),
@@ -85,6 +99,19 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       holdMs: int('recovery-hold-ms', 0, 600_000),
       message: raw.message === undefined || raw.message === '' ? get('message') : raw.message,
       expect: parseExpect(get('expect')),
+      messageIsDefault: !explicit('message') && !explicit('expect'),
+    },
+    heap: {
+      enabled: oneOf('heap-snapshots', get('heap-snapshots'), ['auto', 'off']) === 'auto',
+      ignore: parseList(get('heap-ignore')),
+      keepDir: get('heap-snapshot-dir') === '' ? null : get('heap-snapshot-dir'),
+      timeoutMs: int('heap-snapshot-timeout-s', 1, 3600) * 1000,
+      maxRssBytes: int('heap-snapshot-max-mb', 1, 1_048_576) * 1024 * 1024,
+    },
+    hostile: {
+      maxBytes: int('hostile-max-bytes', 65_536, 1024 * 1024 * 1024),
+      pings: int('hostile-pings', 1, 100_000),
+      strict: parseBoolean('hostile-strict', get('hostile-strict')),
     },
     limits: {
       minConnectSuccessRate: limit('min-connect-success-rate', 0, 1),
@@ -97,9 +124,11 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       maxThreadGrowth: limit('max-thread-growth', 0, 1_000_000),
       maxProcessGrowth: limit('max-process-growth', 0, 1_000_000),
       maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
+      maxHostileMemoryGrowthMb: limit('max-hostile-memory-growth-mb', 0, 1_000_000),
+      maxRetainedPerConnection: limit('max-retained-per-connection', 0.01, 1000),
     },
     warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
-    baseline: parseBaseline(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
+    baseCompare: parseBaseCompare(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
     timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
     reportPath: get('report-path') === '' ? null : get('report-path'),
   };
@@ -112,17 +141,6 @@ function assertKnownInputs(raw: RawInputs): void {
       throw new ConfigError(name, String(raw[name as InputName]), `one of the known inputs (${INPUTS.map((i) => i.name).join(', ')})`);
     }
   }
-}
-
-/** "a, b or c" */
-function orList(words: readonly string[]): string {
-  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
-}
-
-function oneOf<T extends string>(name: InputName, text: string, known: readonly T[]): T {
-  const lower = text.toLowerCase();
-  if (!known.includes(lower as T)) throw new ConfigError(name, text, orList(known));
-  return lower as T;
 }
 
 /** The comment inputs, validated. An unexpanded `${{ github.token }}` (outside a runner) means no token. */
@@ -161,73 +179,12 @@ export function parseActionConfig(raw: RawInputs): ActionConfig {
   return { mode, reportPath, comment };
 }
 
-/**
- * How each input's value is found: the value given, else the profile's default, else the plain one.
- * `explicit` tells a value the user chose from a default.
- */
-function resolveInputs(raw: RawInputs, defaults: RawInputs) {
-  const profileText = raw.profile?.trim() || defaults.profile || inputDefault('profile');
-  if (!PROFILES.includes(profileText as Profile)) throw new ConfigError('profile', profileText, `one of ${PROFILES.join(', ')}`);
-  const profile = profileText as Profile;
-  const defaultOf = (name: InputName): string => defaults[name] ?? PROFILE_DEFAULTS[profile][name] ?? inputDefault(name);
-  // The runner passes every action.yml default, so a value equal to the plain default is no choice
-  // of the user's: the profile's value stands.
-  const given = (name: InputName): string | null => {
-    const value = raw[name]?.trim();
-    if (value === undefined || value === '') return null;
-    return value === inputDefault(name) && value !== defaultOf(name) && defaults[name] === undefined ? null : value;
-  };
-  const get = (name: InputName): string => given(name) ?? defaultOf(name);
-  const explicit = (name: InputName): boolean => {
-    const value = given(name);
-    return value !== null && value !== defaultOf(name);
-  };
-  return { profile, get, explicit };
-}
-
-function parseNumber(name: string, text: string, min: number, max: number): number {
-  const value = /^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigError(name, text, `a number from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function parseInteger(name: string, text: string, min: number, max: number): number {
-  const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, text, `a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function parseLimit(name: string, text: string, min: number, max: number): number | null {
-  if (text.toLowerCase() === 'off') return null;
-  try {
-    return parseNumber(name, text, min, max);
-  } catch {
-    throw new ConfigError(name, text, `a number from ${min} to ${max}, or off`);
-  }
-}
-
-function parseUrl(text: string, launching: boolean): string {
-  if (text === '') throw new ConfigError('url', text, 'a ws:// or wss:// URL (it is required)');
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new ConfigError('url', text, 'a ws:// or wss:// URL');
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new ConfigError('url', text, 'a ws:// or wss:// URL');
-  }
-  if (url.port === '0' && !launching) {
-    throw new ConfigError('url', text, 'a URL with a real port in attach mode (port 0 picks a free port only when server-command is set)');
-  }
-  return text;
-}
-
-function parseBaseline(reportPath: string, serverCommand: string, rounds: number, get: (name: InputName) => string): Config['baseline'] {
+function parseBaseCompare(
+  reportPath: string,
+  serverCommand: string,
+  rounds: number,
+  get: (name: InputName) => string,
+): Config['baseCompare'] {
   if (reportPath !== '' && serverCommand !== '') {
     throw new ConfigError(
       'baseline-report',
@@ -244,140 +201,6 @@ function parseBaseline(reportPath: string, serverCommand: string, rounds: number
     maxRegressionPercent: parseNumber('max-regression-percent', get('max-regression-percent'), 0, 10_000),
     level,
   };
-}
-
-function parseBoolean(name: InputName, text: string): boolean {
-  const lower = text.toLowerCase();
-  if (lower !== 'true' && lower !== 'false') throw new ConfigError(name, text, 'true or false');
-  return lower === 'true';
-}
-
-/** Largest ca-file read: a bundle of every public CA is about 250 KB. */
-const CA_FILE_MAX_BYTES = 5 * 1024 * 1024;
-
-/**
- * The PEM text of ca-file, read once before anything starts so a wrong path is bad input (one line naming
- * the input), not a wss:// handshake that fails at every attempt until startup-timeout-s.
- */
-function readCaFile(path: string): string | null {
-  if (path === '') return null;
-  const accepted = (why: string): string => `the path of a readable PEM file of CA certificates (${why})`;
-  let text: string;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new ConfigError('ca-file', path, accepted('not a file'));
-    if (stat.size > CA_FILE_MAX_BYTES)
-      throw new ConfigError('ca-file', path, accepted(`larger than ${CA_FILE_MAX_BYTES / 1024 / 1024} MB`));
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError('ca-file', path, accepted(code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')));
-  }
-  if (!text.includes('-----BEGIN CERTIFICATE-----'))
-    throw new ConfigError('ca-file', path, accepted('no -----BEGIN CERTIFICATE----- in it'));
-  return text;
-}
-
-/** The server's directory must exist before anything starts (only a launched server needs one). */
-function parseWorkingDirectory(path: string, launching: boolean): string {
-  if (!launching) return path;
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch {
-    // reported below
-  }
-  if (!isDirectory) throw new ConfigError('working-directory', path, 'an existing directory (the server command runs there)');
-  return path;
-}
-
-function parseStatsUrl(text: string): string | null {
-  if (text === '') return null;
-  let url: URL | null = null;
-  try {
-    url = new URL(text);
-  } catch {
-    // reported below
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigError('stats-url', text, 'an http:// or https:// URL, or empty');
-  }
-  return text;
-}
-
-function parseField(text: string): string {
-  if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(text)) {
-    throw new ConfigError('stats-field', text, 'a JSON field name or dotted path such as sessions or ws.clients');
-  }
-  return text;
-}
-
-function parseList(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-function parseIdList<T extends string>(name: string, text: string, known: readonly T[], allowEmpty = false): T[] {
-  const ids = parseList(text);
-  const accepted = `a comma-separated list of ${known.join(', ')}`;
-  for (const id of ids) {
-    if (!known.includes(id as T)) throw new ConfigError(name, text, accepted);
-  }
-  if (ids.length === 0 && !allowEmpty) throw new ConfigError(name, text, accepted);
-  return [...new Set(ids as T[])];
-}
-
-function nonEmptyLines(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-}
-
-function parseKeyValueLines(name: string, text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of nonEmptyLines(text)) {
-    const eq = line.indexOf('=');
-    const key = eq > 0 ? line.slice(0, eq).trim() : '';
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new ConfigError(name, line, 'lines of KEY=VALUE (KEY: letters, digits and _, not starting with a digit)');
-    }
-    env[key] = line.slice(eq + 1);
-  }
-  return env;
-}
-
-function parseHeaders(text: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const line of nonEmptyLines(text)) {
-    const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    // The value is a secret: name the line by its header name only.
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw new ConfigError('headers', colon > 0 ? `${name}: ***` : '***', 'lines of `Name: value` (a header name, a colon, a value)');
-    }
-    headers[name] = line.slice(colon + 1).trim();
-  }
-  return headers;
-}
-
-function parseExpect(text: string): Expect {
-  const lower = text.toLowerCase();
-  if (lower === 'none' || lower === 'any' || lower === 'echo') return { kind: lower };
-  const match = /^\/(.*)\/([a-z]*)$/s.exec(text);
-  if (match) {
-    const [, source = '', flags = ''] = match;
-    try {
-      new RegExp(source, flags);
-    } catch (err) {
-      throw new ConfigError('expect', text, `none, any, echo, or a /regex/ that compiles (${(err as Error).message})`);
-    }
-    return { kind: 'regex', source, flags };
-  }
-  throw new ConfigError('expect', text, 'none, any, echo, or /regex/flags');
 }
 
 /** The effective configuration as name -> value, secrets masked, for the report. */

@@ -1,14 +1,33 @@
-// The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer; imports nothing of ours.
+// The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer.
+
+import type { CheckId, CheckUnit, ComparedMetricId, Threshold } from './checks.js';
+import type { HeapEvidence } from './heap.js';
+import type { HostileResult } from './hostile.js';
 
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
 export const REPORT_SCHEMA_VERSION = 1;
 
-export type PhaseName = 'startup' | 'warmup' | 'baseline' | 'flapping' | 'leak' | 'cooldown' | 'recovery' | 'teardown';
+export type PhaseName = 'startup' | 'warmup' | 'baseline' | 'flapping' | 'leak' | 'cooldown' | 'hostile' | 'recovery' | 'teardown';
 
-export type ScenarioId = 'flapping' | 'leak' | 'recovery';
+export type ScenarioId = 'flapping' | 'leak' | 'recovery' | 'hostile';
 
-/** Why a connection attempt or its close did not succeed. `http-<status>` for an unexpected HTTP response. */
-export type FailureKind = string;
+/**
+ * Why a connection attempt or its close did not succeed: `http-<status>` for an unexpected HTTP response,
+ * `server-close-<code>` when the server closed first, `close-<code>` for an unclean close code.
+ */
+export type FailureKind =
+  | 'refused'
+  | 'reset'
+  | 'timeout'
+  | 'tls'
+  | 'error'
+  | 'aborted'
+  | 'dropped'
+  | 'close-timeout'
+  | 'no-close-frame'
+  | `http-${number}`
+  | `server-close-${number}`
+  | `close-${number}`;
 
 export interface LatencySummary {
   count: number;
@@ -33,8 +52,10 @@ export interface LoadScenarioResult {
   connectRate: number | null;
   /** cleanDisconnects / (connected - abruptDisconnects); null when no clean close was tried. */
   disconnectRate: number | null;
-  connectFailures: Record<FailureKind, number>;
-  disconnectFailures: Record<FailureKind, number>;
+  /** Count per FailureKind. */
+  connectFailures: Record<string, number>;
+  /** Count per FailureKind. */
+  disconnectFailures: Record<string, number>;
   handshakeMs: LatencySummary | null;
   closeMs: LatencySummary | null;
   /** Whole measured cycle: connect + hold + close + pause. Compare with prescribed.cycleMs. */
@@ -59,6 +80,17 @@ export interface RecoveryResult {
   closedCleanly: boolean;
   /** One line per thing that went wrong, in order. Empty when recovery passed. */
   problems: string[];
+  /** The protocol spoken (raw, socket.io, graphql-ws); absent in reports written before protocol adapters. */
+  protocol?: string;
+  /** The server's close when it closed the connection first: code, reason, and ms after the connection opened. */
+  serverClose?: { code: number; reason: string; atMs: number } | null;
+  /**
+   * False when the messages were not judged: the user set no message and the server answered the gate's arbitrary
+   * default text with a deliberate close (it is responsive, it just speaks another protocol). Absent or true: judged.
+   */
+  messagesJudged?: boolean;
+  /** Remarks that do not fail recovery (why the messages were not judged, what to set to test a real exchange). */
+  notes?: string[];
 }
 
 export interface MemorySample {
@@ -95,6 +127,8 @@ export interface MemoryResult {
   /** retainedGrowthBytes relative to baselineBytes, in percent. */
   growthPercent: number | null;
   trend: LeakTrend | null;
+  /** RSS the heap snapshots made the server allocate, left out of baseline, peak, retained and trend. */
+  probeOverheadBytes?: number;
 }
 
 /** One reading of the exact leak signals; null where not measurable (not Linux, no stats-url). */
@@ -133,6 +167,8 @@ export interface ServerInfo {
   /** How the pid was found in attach mode. */
   pidSource: 'launched' | 'server-pid' | 'port-owner' | null;
   readyAfterMs: number | null;
+  /** The protocol spoken on top of WebSocket, and why (detected, or set by the protocol input). */
+  protocol?: { id: 'raw' | 'socket.io' | 'graphql-ws'; why: string };
   /** Set when the server's root process exited while the gate ran. */
   exit: ServerExit | null;
   logPath: string | null;
@@ -143,18 +179,22 @@ export interface ServerInfo {
   processes: Array<{ pid: number; command: string }>;
   /** Pids of the tree still alive after teardown (should be empty). */
   survivors: number[];
+  /** Set when something still listened on the server's port after teardown (a server that left the tree). */
+  leftListening?: string;
 }
 
 export type CheckLevel = 'error' | 'warn';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'not-measured';
 
 export interface Check {
-  id: string;
+  id: CheckId;
   title: string;
   /** The measured figure, formatted for people (e.g. "64 %", "12.3 MB"). "n/a" when not measured. */
   measured: string;
-  /** The limit, formatted for people (e.g. ">= 80 %"). */
+  /** The limit, formatted for people (e.g. "≥ 80 %"). */
   limit: string;
+  /** The limit as data, for checks with a numeric one (reports before it was added lack it). */
+  threshold?: Threshold | null;
   /** Raw measured number, for machines; null when not measured or not numeric. */
   value: number | null;
   level: CheckLevel;
@@ -167,10 +207,10 @@ export type Verdict = 'pass' | 'warn' | 'fail';
 
 /** One headline metric of this run next to the base branch's. */
 export interface ComparisonMetric {
-  id: string;
+  id: ComparedMetricId;
   title: string;
-  /** '%' for rates (stored 0..1), 'ms', 'MB', 'KB/conn', or '' for counts. */
-  unit: string;
+  /** '%' for rates (stored 0..1), 'ms', 'MiB', 'KB/conn', or 'count'. */
+  unit: CheckUnit;
   base: number | null;
   current: number | null;
   /** current - base; null when either side was not measured. */
@@ -218,6 +258,8 @@ export interface Report {
     job: string | null;
     /** The pull request the run was for, when the action knew it (a later post-comment run reads it). */
     pullRequest?: number | null;
+    /** The workflow run's page ($GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID), when run as an action. */
+    runUrl?: string | null;
   };
   /** The effective configuration, secrets masked. */
   config: Record<string, string>;
@@ -229,9 +271,13 @@ export interface Report {
     flapping: LoadScenarioResult;
     leak: LoadScenarioResult;
     recovery: RecoveryResult;
+    /** Absent in reports from before the hostile scenario existed. */
+    hostile?: HostileResult;
   };
   memory: MemoryResult;
   signals: SignalsResult;
+  /** Heap snapshot evidence, when heap snapshots were taken. */
+  heap?: HeapEvidence | null;
   /** Set when a base-branch report or a same-job base run was compared with this one. */
   comparison?: ComparisonResult | null;
   checks: Check[];

@@ -22,17 +22,18 @@ export async function readJsonReport(path: string): Promise<Report> {
   } catch (err) {
     throw new Error(
       `no report at ${absolute} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): was the artifact downloaded to report-path?`,
+      { cause: err },
     );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new Error(`the report at ${absolute} is not JSON: ${(err as Error).message}`);
+    throw new Error(`the report at ${absolute} is not JSON: ${(err as Error).message}`, { cause: err });
   }
   try {
     return validateReport(parsed);
   } catch (err) {
-    throw new Error(`the report at ${absolute} cannot be used: ${(err as Error).message}`);
+    throw new Error(`the report at ${absolute} cannot be used: ${(err as Error).message}`, { cause: err });
   }
 }

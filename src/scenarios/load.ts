@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeConnection, openConnection, type Target } from '../client/connection.js';
 import { summarize } from '../analysis/stats.js';
+import type { Config } from '../config/types.js';
 import type { LoadScenarioResult } from '../model/report.js';
 
 export interface LoadSpec {
@@ -17,6 +18,25 @@ export interface LoadSpec {
   rounds?: number;
   /** Called after each round, with the connections attempted so far (for the memory trend). */
   onRound?: (round: number, attempts: number) => Promise<void>;
+}
+
+/** The flapping or leak scenario as the configuration prescribes it (both use the flapping hold and pause). */
+export function loadSpecOf(config: Config, id: 'flapping' | 'leak'): LoadSpec {
+  const flapping = id === 'flapping';
+  return {
+    id,
+    clients: flapping ? 1 : config.leak.clients,
+    cyclesPerClient: flapping ? config.flapping.cycles : config.leak.cycles,
+    holdMs: config.flapping.holdMs,
+    pauseMs: config.flapping.pauseMs,
+    ...(flapping ? {} : { abruptRatio: config.leak.abruptRatio, rounds: config.leak.rounds }),
+  };
+}
+
+/** One line for people: "45/45 connected, 23/23 closed cleanly, 22 cut on purpose". */
+export function loadLine(r: LoadScenarioResult): string {
+  const cut = r.abruptDisconnects > 0 ? `, ${r.abruptDisconnects} cut on purpose` : '';
+  return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected - r.abruptDisconnects} closed cleanly${cut}`;
 }
 
 interface Tally {

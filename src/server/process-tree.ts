@@ -158,6 +158,23 @@ export async function isAlive(pid: number): Promise<boolean> {
   }
 }
 
+/**
+ * When the process started, in clock ticks since boot (/proc/<pid>/stat field 22), to tell it from a later process
+ * that got the same pid; null off Linux or when the pid is gone.
+ */
+export function startTimeOf(pid: number): number | null {
+  if (!isLinux) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces and parentheses): state is field 3, starttime 22.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const started = Number(fields[19]);
+    return Number.isFinite(started) ? started : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The command line of a pid, for the report; '' when it cannot be read. */
 export async function commandLine(pid: number, platform: NodeJS.Platform = process.platform): Promise<string> {
   if (platform === 'win32') {

@@ -3,7 +3,7 @@
 import { spawn, execFile, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServerLog } from './server-log.js';
-import { isAlive, listTree } from './process-tree.js';
+import { isAlive, listTree, startTimeOf } from './process-tree.js';
 
 export interface LaunchOptions {
   command: string;
@@ -45,8 +45,11 @@ export function killPlan(platform: NodeJS.Platform, rootPid: number, pids: Itera
 }
 
 export class ServerProcess {
-  /** Every pid ever seen in the tree, so teardown can prove that none survived. */
-  readonly pidsSeen = new Set<number>();
+  /**
+   * Every pid ever seen in the tree with its start time, so teardown can prove that none survived, and never signals
+   * or reports a pid that the system has since given to an unrelated process (null: the platform cannot tell).
+   */
+  private readonly seen = new Map<number, number | null>();
   /** Resolves when the root process exits, for whatever reason. */
   readonly exited: Promise<ExitInfo>;
   private exitInfo: ExitInfo | null = null;
@@ -57,7 +60,7 @@ export class ServerProcess {
     readonly log: ServerLog,
     readonly pid: number,
   ) {
-    this.pidsSeen.add(pid);
+    this.remember(pid);
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.exitInfo = { code, signal };
@@ -87,9 +90,14 @@ export class ServerProcess {
     return new ServerProcess(child, log, pid);
   }
 
-  /** Exit status once the root has exited; null while it runs. */
+  /** Exit status once the root has exited; null while it runs (tests and the benchmark poll it). */
   get exit(): ExitInfo | null {
     return this.exitInfo;
+  }
+
+  /** Every pid seen in the tree so far. */
+  get pidsSeen(): ReadonlySet<number> {
+    return new Set(this.seen.keys());
   }
 
   /** True once stop() began: an exit after that is ours, not a crash. */
@@ -100,7 +108,7 @@ export class ServerProcess {
   /** The tree as it is now (root first), remembered in pidsSeen. */
   async tree(): Promise<number[]> {
     const pids = this.exitInfo ? await this.orphansOfGroup() : await listTree(this.pid);
-    for (const pid of pids) this.pidsSeen.add(pid);
+    for (const pid of pids) this.remember(pid);
     return pids;
   }
 
@@ -123,17 +131,26 @@ export class ServerProcess {
     return this.survivors();
   }
 
-  /** Pids of the tree that are still alive. */
+  /** Pids of the tree that are still alive and still the processes we saw (not a pid reused since). */
   async survivors(): Promise<number[]> {
     const alive: number[] = [];
-    for (const pid of this.pidsSeen) if (await isAlive(pid)) alive.push(pid);
+    for (const [pid, started] of this.seen) {
+      if (!(await isAlive(pid))) continue;
+      if (isSameProcess(started, startTimeOf(pid))) alive.push(pid);
+    }
     return alive;
+  }
+
+  private remember(pid: number): void {
+    if (!this.seen.has(pid)) this.seen.set(pid, startTimeOf(pid));
   }
 
   /** Carries out the kill plan for the tree; waits for taskkill to finish, so the wait for the dead starts after it. */
   private async signalAll(signal: NodeJS.Signals): Promise<void> {
-    // Windows reuses pids soon: only pids still alive are named to taskkill (POSIX signals every pid seen, as before).
-    const pids = process.platform === 'win32' ? await this.survivors() : [...this.pidsSeen];
+    // Only pids that are still ours: a pid seen earlier may belong to an unrelated process by now.
+    const pids = await this.survivors();
+    // Nothing of ours is left: the group is gone too, and its id may name someone else's group by now.
+    if (pids.length === 0) return;
     for (const step of killPlan(process.platform, this.pid, pids, signal)) {
       if (step.kind === 'taskkill') {
         // It exits non-zero when one of the pids is gone already; the wait that follows judges the outcome.
@@ -164,4 +181,12 @@ export class ServerProcess {
     for (const pid of alive) for (const p of await listTree(pid)) all.add(p);
     return [...all];
   }
+}
+
+/**
+ * Is the process now at a pid the one recorded earlier? Start times differ when the pid was reused; where the
+ * platform cannot tell (null on either side) a live pid counts as the same.
+ */
+export function isSameProcess(recorded: number | null, now: number | null): boolean {
+  return recorded === null || now === null || recorded === now;
 }

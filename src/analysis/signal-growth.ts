@@ -4,7 +4,13 @@ import type { SignalReading, SignalsResult } from '../model/report.js';
 
 const KEYS = ['fds', 'threads', 'processes', 'lingeringConnections', 'sessions'] as const;
 
-export function analyzeSignals(baseline: SignalReading | null, after: SignalReading | null, notes: string[]): SignalsResult {
+/** `platform`: where the signals were read (only Linux has /proc). */
+export function analyzeSignals(
+  baseline: SignalReading | null,
+  after: SignalReading | null,
+  notes: string[],
+  platform: NodeJS.Platform,
+): SignalsResult {
   const growth: SignalReading = { fds: null, threads: null, processes: null, lingeringConnections: null, sessions: null };
   for (const key of KEYS) {
     const a = after?.[key] ?? null;
@@ -13,7 +19,6 @@ export function analyzeSignals(baseline: SignalReading | null, after: SignalRead
     growth[key] = key === 'lingeringConnections' ? a : a !== null && b !== null ? a - b : null;
   }
   const allNotes = [...notes];
-  if (process.platform !== 'linux')
-    allNotes.push(`fds, threads and lingering connections are read from /proc, which ${process.platform} does not have`);
+  if (platform !== 'linux') allNotes.push(`fds, threads and lingering connections are read from /proc, which ${platform} does not have`);
   return { baseline, after, growth, notes: [...new Set(allNotes)] };
 }

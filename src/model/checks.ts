@@ -1,0 +1,181 @@
+// The registry of checks: one entry per check, from which the ids, the regression ids and the docs table come.
+
+/** How a measured value is held against its limit. */
+export type Operator = '<=' | '>=';
+
+/** The unit a check's value and limit are in: rates are 0..1 shown as percent; memory in MiB (1024²). */
+export type CheckUnit = '%' | 'MiB' | 'KiB/conn' | 'count' | 'ms';
+
+/** A check's limit as data: renderers format it, nobody parses it back from text. */
+export interface Threshold {
+  op: Operator;
+  value: number;
+  unit: CheckUnit;
+}
+
+export interface CheckDefinition {
+  id: string;
+  title: string;
+  /** The input that sets (or turns off) the limit; null for a check whose limit is fixed. */
+  input: string | null;
+  unit: CheckUnit | null;
+  op: Operator | null;
+  /** What the check measures and when it fails, for the docs. */
+  reads: string;
+}
+
+export const CHECKS = [
+  {
+    id: 'server-ready',
+    title: 'server ready',
+    input: null,
+    unit: null,
+    op: null,
+    reads: 'A WebSocket handshake succeeds within startup-timeout-s.',
+  },
+  {
+    id: 'connect-success-rate',
+    title: 'connect success rate',
+    input: 'min-connect-success-rate',
+    unit: '%',
+    op: '>=',
+    reads: 'Share of connection attempts (flapping and leak) that opened within connect-timeout-ms.',
+  },
+  {
+    id: 'disconnect-success-rate',
+    title: 'clean disconnect rate',
+    input: 'min-disconnect-success-rate',
+    unit: '%',
+    op: '>=',
+    reads: 'Share of clean closes whose close frame came back within close-timeout-ms (connections cut on purpose are not judged).',
+  },
+  {
+    id: 'memory-growth',
+    title: 'retained memory growth',
+    input: 'max-memory-growth-mb',
+    unit: 'MiB',
+    op: '<=',
+    reads: "The server tree's RSS after cooldown minus its idle baseline.",
+  },
+  {
+    id: 'peak-memory-growth',
+    title: 'peak memory growth',
+    input: 'max-peak-memory-growth-mb',
+    unit: 'MiB',
+    op: '<=',
+    reads: "The server tree's highest RSS during load minus its idle baseline.",
+  },
+  {
+    id: 'leak-per-connection',
+    title: 'memory trend',
+    input: 'max-leak-kb-per-connection',
+    unit: 'KiB/conn',
+    op: '<=',
+    reads: 'Least-squares slope of retained memory against connections made, over the leak rounds.',
+  },
+  {
+    id: 'retained-objects',
+    title: 'retained objects',
+    input: 'max-retained-per-connection',
+    unit: 'count',
+    op: '<=',
+    reads:
+      'Node servers (heap snapshots after a full GC): the most instances of one constructor retained per connection made, steadily across rounds and 20 or more in all.',
+  },
+  {
+    id: 'fd-growth',
+    title: 'open fd growth',
+    input: 'max-fd-growth',
+    unit: 'count',
+    op: '<=',
+    reads: 'Open file descriptors of the server tree after cooldown minus at baseline (Linux).',
+  },
+  {
+    id: 'lingering-connections',
+    title: 'lingering connections',
+    input: 'max-lingering-connections',
+    unit: 'count',
+    op: '<=',
+    reads: "TCP connections on the server's port still ESTABLISHED or CLOSE_WAIT after cooldown (Linux).",
+  },
+  {
+    id: 'thread-growth',
+    title: 'thread growth',
+    input: 'max-thread-growth',
+    unit: 'count',
+    op: '<=',
+    reads: 'Threads of the server tree after cooldown minus at baseline (Linux).',
+  },
+  {
+    id: 'process-growth',
+    title: 'process growth',
+    input: 'max-process-growth',
+    unit: 'count',
+    op: '<=',
+    reads: 'Processes in the server tree after cooldown minus at baseline.',
+  },
+  {
+    id: 'session-growth',
+    title: 'session growth',
+    input: 'max-session-growth',
+    unit: 'count',
+    op: '<=',
+    reads: 'Sessions the server reports at stats-url after cooldown minus at baseline (only with stats-url).',
+  },
+  {
+    id: 'recovery',
+    title: 'recovery',
+    input: null,
+    unit: null,
+    op: null,
+    reads: 'After the load, one connection answers every ping and test message, and closes cleanly.',
+  },
+  {
+    id: 'hostile-survived',
+    title: 'survived hostile input',
+    input: 'max-hostile-memory-growth-mb',
+    unit: null,
+    op: null,
+    reads:
+      'hostile scenario: the server stays up, keeps accepting handshakes, passes recovery afterwards and grows its memory by at most the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
+  },
+  {
+    id: 'server-crash',
+    title: 'server stayed up',
+    input: null,
+    unit: null,
+    op: null,
+    reads: "The server tree's root did not exit during the run.",
+  },
+  {
+    id: 'run-completed',
+    title: 'run completed',
+    input: null,
+    unit: null,
+    op: null,
+    reads: 'Every phase ran: no crash, timeout-s deadline or cancel cut the run short.',
+  },
+] as const satisfies readonly CheckDefinition[];
+
+/** The headline metrics compared with the base branch; each adds a check `regression-<id>`. */
+export const COMPARED_METRICS = [
+  { id: 'connect-success-rate', title: 'connect success rate', unit: '%', worse: 'down', floor: 0.05 },
+  { id: 'disconnect-success-rate', title: 'clean disconnect rate', unit: '%', worse: 'down', floor: 0.05 },
+  { id: 'handshake-p95', title: 'handshake p95', unit: 'ms', worse: 'up', floor: 50 },
+  { id: 'memory-growth', title: 'retained memory growth', unit: 'MiB', worse: 'up', floor: 5 },
+  { id: 'leak-per-connection', title: 'memory trend', unit: 'KiB/conn', worse: 'up', floor: 30 },
+  { id: 'fd-growth', title: 'open fd growth', unit: 'count', worse: 'up', floor: 4 },
+  { id: 'lingering-connections', title: 'lingering connections', unit: 'count', worse: 'up', floor: 0 },
+] as const satisfies ReadonlyArray<{ id: string; title: string; unit: CheckUnit; worse: 'up' | 'down'; floor: number }>;
+
+export type ComparedMetricId = (typeof COMPARED_METRICS)[number]['id'];
+export type RegressionCheckId = `regression-${ComparedMetricId}`;
+export type CheckId = (typeof CHECKS)[number]['id'] | RegressionCheckId;
+
+/** Every check id the gate can report: `warn-only` accepts exactly these. */
+export const CHECK_IDS: readonly CheckId[] = [...CHECKS.map((c) => c.id), ...COMPARED_METRICS.map((m) => `regression-${m.id}` as const)];
+
+/** The definition of a check (not of a regression check). */
+export function checkDefinition(id: (typeof CHECKS)[number]['id']): (typeof CHECKS)[number] {
+  return CHECKS.find((c) => c.id === id)!;
+}

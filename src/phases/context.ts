@@ -1,0 +1,192 @@
+// One run's shared state: the clock, the stop, the server, the measurements so far. Every phase reads and fills it.
+
+import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Target } from '../client/connection.js';
+import type { ProbeWindow } from '../analysis/memory.js';
+import type { Config } from '../config/types.js';
+import type { HeapEvidence, HeapSnapshotData } from '../model/heap.js';
+import type { HeapSnapshotter } from '../probe/heap-snapshot.js';
+import type { HostileResult } from '../model/hostile.js';
+import type { LoadScenarioResult, PhaseName, PhaseSpan, RecoveryResult, ScenarioId, ServerInfo, StopInfo } from '../model/report.js';
+import type { ExactSignals } from '../probe/exact-signals.js';
+import type { ResourceSampler } from '../probe/sampler.js';
+import { emptyLoadResult, loadSpecOf } from '../scenarios/load.js';
+import { hostileNotRun } from '../analysis/hostile.js';
+import { emptyRecoveryResult } from '../scenarios/recovery.js';
+import { LaunchedServer, type ServerHandle } from '../server/handle.js';
+import type { LaunchOptions } from '../server/server-process.js';
+
+/** Thrown inside a phase to end the run early with a reason; the runner catches it. */
+export class StopRun extends Error {
+  constructor(readonly info: StopInfo) {
+    super(info.message);
+  }
+}
+
+/** The idle window the baseline needs: at least 500 ms and three samples. */
+export function baselineWindowMs(sampleIntervalMs: number): number {
+  return Math.max(500, 3 * sampleIntervalMs);
+}
+
+/** Everything a run measured, as the report is assembled from it. */
+export interface Measurements {
+  server: ServerInfo;
+  stopped: StopInfo | null;
+  phases: PhaseSpan[];
+  flapping: LoadScenarioResult;
+  leak: LoadScenarioResult;
+  recovery: RecoveryResult;
+  hostile: HostileResult;
+  /** What the heap snapshots showed; null until the run is over. */
+  heap: HeapEvidence | null;
+  /** Retained memory against connections made, one point per settle window (the leak trend). */
+  trendPoints: Array<{ connections: number; rssBytes: number }>;
+}
+
+/** One run's snapshots of its server; `stopped` says why no more are taken. */
+export interface HeapRun {
+  snapshotter: HeapSnapshotter;
+  pid: number | null;
+  snapshots: HeapSnapshotData[];
+  stopped: string | null;
+}
+
+/** How a run is set up besides its configuration. */
+export interface RunOptions {
+  /** One line per phase, for people watching. */
+  progress?: (line: string) => void;
+  /** Starts the server; tests give a stand-in. */
+  launcher?: (options: LaunchOptions) => Promise<ServerHandle>;
+  /** Where the launched server's output goes (the configured server-log, or a temporary file). */
+  serverLogPath?: string;
+}
+
+export class RunContext {
+  readonly origin = performance.now();
+  readonly startedAt = new Date().toISOString();
+  /** Aborts everything in flight when the run stops; connections listen to it. */
+  readonly signal: AbortSignal;
+  private readonly controller = new AbortController();
+  private stopInfo: StopInfo | null = null;
+  private current: PhaseName = 'startup';
+  readonly phases: PhaseSpan[] = [];
+  readonly progress: (line: string) => void;
+  readonly launcher: (options: LaunchOptions) => Promise<ServerHandle>;
+  readonly serverLogPath: string;
+
+  server: ServerHandle | null = null;
+  /** Where and how every connection of the run connects; set once the server accepted a handshake. */
+  target: Target | null = null;
+  /** Settles when the protocol is known and `target` offers its subprotocol; the scenarios wait for it. */
+  protocolSettled: Promise<void> = Promise.resolve();
+  sampler: ResourceSampler | null = null;
+  exactSignals: ExactSignals | null = null;
+  readonly serverInfo: ServerInfo;
+  readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'heap' | 'trendPoints'>;
+  /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
+  readonly probeWindows: ProbeWindow[] = [];
+  /** Heap snapshots of a launched Node server; null when none are taken. */
+  heap: HeapRun | null = null;
+
+  constructor(
+    readonly config: Config,
+    options: RunOptions = {},
+  ) {
+    this.progress = options.progress ?? (() => {});
+    this.launcher = options.launcher ?? ((launch) => LaunchedServer.launch(launch));
+    this.serverLogPath = options.serverLogPath ?? config.server.logPath ?? 'server.log';
+    this.signal = this.controller.signal;
+    // Every connection in flight listens to this one signal: hundreds of clients are by design, not a leak.
+    setMaxListeners(0, this.signal);
+    const launching = config.server.command !== null;
+    this.serverInfo = {
+      mode: launching ? 'launch' : 'attach',
+      command: config.server.command,
+      url: config.client.url,
+      pid: config.server.pid,
+      pidSource: config.server.pid !== null ? 'server-pid' : null,
+      readyAfterMs: null,
+      exit: null,
+      logPath: null,
+      logTail: [],
+      pidsSeen: [],
+      processes: [],
+      survivors: [],
+    };
+    const enabled = (id: ScenarioId): boolean => config.scenarios.includes(id);
+    this.results = {
+      flapping: emptyLoadResult(loadSpecOf(config, 'flapping'), enabled('flapping')),
+      leak: emptyLoadResult(loadSpecOf(config, 'leak'), enabled('leak')),
+      recovery: emptyRecoveryResult(config.recovery, enabled('recovery')),
+      hostile: hostileNotRun(enabled('hostile'), enabled('hostile') ? 'the run stopped before the hostile scenario' : 'not selected'),
+      heap: null,
+      trendPoints: [],
+    };
+  }
+
+  /** Milliseconds since the run started. */
+  elapsed(): number {
+    return Math.round(performance.now() - this.origin);
+  }
+
+  get phase(): PhaseName {
+    return this.current;
+  }
+
+  get stopped(): StopInfo | null {
+    return this.stopInfo;
+  }
+
+  /** Ends the run early; the first reason wins, later ones (teardown noise) are ignored. */
+  stop(reason: StopInfo['reason'], message: string): void {
+    if (this.stopInfo) return;
+    this.stopInfo = { phase: this.current, reason, message };
+    this.controller.abort(new StopRun(this.stopInfo));
+  }
+
+  /** Records a stop that a phase threw, unless an earlier one was recorded. */
+  recordStop(info: StopInfo): void {
+    if (!this.stopInfo) this.stopInfo = info;
+    if (!this.controller.signal.aborted) this.controller.abort(new StopRun(info));
+  }
+
+  throwIfStopped(): void {
+    if (this.stopInfo) throw new StopRun(this.stopInfo);
+  }
+
+  /** Closes the current phase's span and opens the next one. */
+  enter(name: PhaseName, line?: string): void {
+    this.close();
+    this.phases.push({ name, startMs: this.elapsed(), endMs: this.elapsed() });
+    this.current = name;
+    if (line) this.progress(`▶ ${name}: ${line}`);
+  }
+
+  /** Closes the last phase's span (the run is over). */
+  close(): void {
+    const last = this.phases.at(-1);
+    if (last) last.endMs = this.elapsed();
+  }
+
+  /** Waits ms unless the run stops meanwhile; never throws (the runner checks the stop after each phase). */
+  async idle(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.signal }).catch(() => undefined);
+  }
+
+  /** The target; only phases after startup may ask for it. */
+  requireTarget(): Target {
+    if (!this.target) throw new Error(`phase ${this.current} needs the server's target, which startup sets`);
+    return this.target;
+  }
+
+  /** RSS the probes have added so far (subtracted from the trend's readings as they are taken). */
+  probeOverhead(): number {
+    return this.probeWindows.reduce((sum, w) => sum + w.bytes, 0);
+  }
+
+  /** Everything measured so far, for the report. */
+  measurements(): Measurements {
+    return { server: this.serverInfo, stopped: this.stopInfo, phases: this.phases, ...this.results };
+  }
+}

@@ -1,0 +1,120 @@
+// Runs the phase table under one stop and one deadline, always tears down, and returns the Report.
+
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Config } from '../config/types.js';
+import type { Report } from '../model/report.js';
+import { finishHeap, PHASES, RunContext, StopRun, type Phase, type RunOptions } from '../phases/index.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { listenerAfterTeardown, leftListeningText } from '../server/endpoint.js';
+import { assembleReport, type RunFacts } from './assemble.js';
+
+export interface GateOptions {
+  /** Aborts the run from outside (SIGINT/SIGTERM): the gate tears down and reports. */
+  signal?: AbortSignal;
+  /** One line per phase, for people watching. */
+  onProgress?: (line: string) => void;
+  /** The effective configuration as name -> value (secrets masked), copied into the report. */
+  configDescription?: Record<string, string>;
+  /** What the caller knows of where the run happens (the action reads GITHUB_*; the CLI knows less). */
+  environment?: Partial<Report['environment']>;
+  /** Where the server's log goes instead of server-log itself (the base comparison names each round's). */
+  serverLogPath?: string;
+  /** The phases to run, in order (tests give a shorter table). */
+  phases?: readonly Phase[];
+  /** Starts the server; tests give a stand-in. */
+  launcher?: RunOptions['launcher'];
+}
+
+export async function runGate(config: Config, options: GateOptions = {}): Promise<Report> {
+  const temporaryLog = config.server.logPath === null;
+  const serverLogPath = resolve(options.serverLogPath ?? config.server.logPath ?? defaultLogPath());
+  const run = new RunContext(config, { progress: options.onProgress, serverLogPath, launcher: options.launcher });
+  const onCancel = (): void => run.stop('cancelled', 'the run was cancelled (SIGINT/SIGTERM)');
+  if (options.signal?.aborted) onCancel();
+  options.signal?.addEventListener('abort', onCancel, { once: true });
+  const deadline = setTimeout(() => run.stop('timeout', `the run exceeded timeout-s (${config.timeoutMs / 1000} s)`), config.timeoutMs);
+  try {
+    for (const phase of options.phases ?? PHASES) {
+      run.throwIfStopped();
+      if (!phase.enabled(config)) continue;
+      run.enter(phase.name, phase.describe?.(config));
+      await phase.run(run);
+    }
+    run.throwIfStopped();
+  } catch (err) {
+    const internal = { phase: run.phase, reason: 'error' as const, message: `internal error: ${(err as Error).stack ?? String(err)}` };
+    run.recordStop(err instanceof StopRun ? err.info : internal);
+  } finally {
+    clearTimeout(deadline);
+    options.signal?.removeEventListener('abort', onCancel);
+    await teardown(run);
+  }
+  const report = assembleReport(
+    config,
+    run.measurements(),
+    {
+      samples: run.sampler?.samples ?? [],
+      signals: run.exactSignals?.readings() ?? { baseline: null, after: null, notes: [] },
+      probeWindows: run.probeWindows,
+    },
+    factsOf(run, options),
+  );
+  // A log the user did not ask for is kept only when there is something to read in it.
+  if (temporaryLog && report.verdict === 'pass' && report.server.logPath !== null) {
+    await rm(report.server.logPath, { force: true });
+    return { ...report, server: { ...report.server, logPath: null } };
+  }
+  return report;
+}
+
+/** Stops the sampler and the server tree; what survived goes into the report. Runs on every path. */
+async function teardown(run: RunContext): Promise<void> {
+  const line = run.stopped ? `after ${run.stopped.reason} during ${run.phase}` : undefined;
+  run.enter('teardown', line ?? (run.server?.mode === 'attach' ? 'leaving the attached server running' : 'stopping the server'));
+  await run.sampler?.stop();
+  run.results.heap = await finishHeap(run);
+  const server = run.server;
+  if (server) {
+    const survivors = await server.stop(run.config.server.shutdownGraceMs);
+    Object.assign(run.serverInfo, { survivors, logTail: server.logTail(), pidsSeen: server.pidsSeen() });
+    if (survivors.length > 0) run.progress(`⚠ processes of the server tree survived teardown: ${survivors.join(', ')}`);
+    // A server that left the tree (setsid, a daemon, a backgrounded start script) still holds the port.
+    const left = server.mode === 'launch' ? await listenerAfterTeardown(run.serverInfo.url) : null;
+    if (left) {
+      if (left.pid !== null && !survivors.includes(left.pid)) run.serverInfo.survivors = [...survivors, left.pid];
+      run.serverInfo.leftListening = leftListeningText(left);
+      run.progress(`⚠ ${run.serverInfo.leftListening}`);
+    }
+  }
+  run.close();
+}
+
+function factsOf(run: RunContext, options: GateOptions): RunFacts {
+  return {
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    environment: {
+      os: process.platform,
+      arch: process.arch,
+      node: process.version,
+      runnerOs: null,
+      commit: null,
+      workflow: null,
+      job: null,
+      ...options.environment,
+    },
+    startedAt: run.startedAt,
+    durationMs: run.elapsed(),
+    platform: process.platform,
+    configDescription: options.configDescription ?? {},
+  };
+}
+
+let logsNamed = 0;
+
+/** A fresh file in the runner's temp directory: two runs in one process (base rounds) never share one. */
+function defaultLogPath(): string {
+  logsNamed += 1;
+  return join(process.env.RUNNER_TEMP || tmpdir(), `ws-resilience-server-${process.pid}-${Date.now()}-${logsNamed}.log`);
+}
