@@ -254,13 +254,16 @@ describe('renderComment: the decision first', () => {
   it('a leak names the leaking signals and the heap suspect with its retainer path', () => {
     const report = leakCase();
     const items = causeItems(renderComment(report));
-    expect(items).toHaveLength(3);
+    expect(items).toHaveLength(4);
     expect(items[0]).toContain(`**memory trend 203.4 ±${NBSP}4.1 KiB/conn > 100 KiB/conn**`.replace(/ (KiB)/g, `${NBSP}$1`));
     expect(items[0]).toContain('+65 Session (1.00 per connection, +12.7');
     expect(items[0]).toContain('held by (GC roots) → Map sessions → Session');
-    expect(items[1]).toContain('**open fd growth +65 > 4** — open fds 23 → 88');
-    expect(items[2]).toContain('**lingering connections 71 > 0** — 71');
-    expect(items[2]).toContain('still ESTABLISHED or CLOSE_WAIT after cooldown');
+    // The heap names the leak as its own failing check, with the same retainer path beside it.
+    expect(items[1]).toContain('**retained objects +65 Session (1.00/conn) >');
+    expect(items[1]).toContain('held by (GC roots) → Map sessions → Session');
+    expect(items[2]).toContain('**open fd growth +65 > 4** — open fds 23 → 88');
+    expect(items[3]).toContain('**lingering connections 71 > 0** — 71');
+    expect(items[3]).toContain('still ESTABLISHED or CLOSE_WAIT after cooldown');
   });
 
   it('a warning is listed with its own icon and the verdict says so', () => {

@@ -317,6 +317,8 @@ export function judged(report: Report, raw: RawInputs = {}): Report {
     recovery: report.scenarios.recovery,
     memory: report.memory,
     signals: report.signals,
+    heap: report.heap ?? null,
+    ...(report.scenarios.hostile ? { hostile: report.scenarios.hostile } : {}),
   });
   return { ...report, config: describeConfig(inputs), checks, verdict: verdictOf(checks) };
 }

@@ -223,7 +223,8 @@ export function keyFigures(report: Report): string[] {
   else figures.push('memory not measured');
   // The figure the leak verdict judged: the heap's after a full GC for a Node server, else the RSS trend.
   const judged = report.checks.find((c) => c.id === 'leak-per-connection')?.value ?? m.trend?.kbPerConnection ?? null;
-  if (judged !== null) figures.push(`${report.heap?.status === 'measured' ? 'heap' : 'trend'} ${formatKibPerConnection(judged)}`);
+  const byHeap = report.heap?.status === 'measured' && report.heap.heapKbPerConnection != null;
+  if (judged !== null) figures.push(`${byHeap ? 'heap' : 'trend'} ${formatKibPerConnection(judged)}`);
   const r = report.scenarios.recovery;
   if (r.enabled) {
     const ok = r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && r.messagesAnswered === r.messagesSent;
