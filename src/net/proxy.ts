@@ -242,6 +242,7 @@ export class ProxyPair {
 export class FaultProxy {
   private readonly live = new Set<ProxyPair>();
   private acceptedCount = 0;
+  private resetCount = 0;
   private closing: Promise<void> | null = null;
   /** Called for every accepted connection, once its pair exists. */
   onPair: ((pair: ProxyPair) => void) | null = null;
@@ -285,6 +286,11 @@ export class FaultProxy {
   /** Connections accepted so far; pair ids run from 1 to this. */
   get accepted(): number {
     return this.acceptedCount;
+  }
+
+  /** Connections ended with an RST by a reset toxic or reset(). */
+  get resets(): number {
+    return this.resetCount;
   }
 
   /** The live pair with this id, if any. */
@@ -347,5 +353,6 @@ export class FaultProxy {
 
   private readonly onPairGone = (pair: ProxyPair): void => {
     this.live.delete(pair);
+    if (pair.resetReason !== null) this.resetCount += 1;
   };
 }

@@ -8,14 +8,17 @@ import { slicer } from './slicer.js';
 import { slowClose } from './slow-close.js';
 import type { Toxic } from './toxic.js';
 
-/** Every toxic by name, in the order a chunk passes them on its way (latency first, reset last). */
+/**
+ * Every toxic by name, in the order a chunk passes them on its way. Reset first: it counts the writes as the
+ * sender made them (its "message" is the first write after the upgrade), before the slicer splits them.
+ */
 export const TOXICS = {
+  reset,
   latency,
   bandwidth,
   slicer,
   'slow-close': slowClose,
   blackhole,
-  reset,
 } as const satisfies Record<string, Toxic<unknown>>;
 
 export type ToxicName = keyof typeof TOXICS;
