@@ -127,6 +127,21 @@ describe('the fault proxy', () => {
     await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
   });
 
+  it('a refused upstream reaches the client as a reset, and leaves no pair', async () => {
+    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    const upstream = upstreamOf(running.target);
+    await running.stop();
+    running = null;
+    proxy = await FaultProxy.start({ upstream });
+    const open = await openConnection(
+      { url: `ws://127.0.0.1:${proxy.port}/`, headers: {}, subprotocols: [], connectTimeoutMs: 2000, closeTimeoutMs: 1000 },
+      new AbortController().signal,
+    );
+    expect(open).toMatchObject({ ok: false, failure: 'reset' });
+    await expect.poll(() => proxy!.pairs.length, { timeout: 2000 }).toBe(0);
+    expect(proxy.accepted).toBe(1);
+  });
+
   it('close() with toxics holding data and connections open leaves no socket, server or timer behind', async () => {
     running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
     await sleep(200);

@@ -2,10 +2,14 @@
 // A server that ignores bufferedAmount buffers everything (its RSS, read from /proc, grows by about what was sent);
 // one that stops reading a client past a limit stays flat and pushes back on the sender.
 
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { slowConsumerMemoryCheck } from '../src/analysis/faults.js';
 import { runSlowConsumer, type SlowConsumerSpec } from '../src/scenarios/slow-consumer.js';
 import { EXAMPLE, startServer, type RunningServer } from './helpers/fault-servers.js';
+import { ROOT } from './helpers/gate-run.js';
+
+const PUSH_SERVER = `node ${JSON.stringify(join(ROOT, '__tests__/fixtures/push-server.js'))}`;
 
 let running: RunningServer | null = null;
 afterEach(async () => {
@@ -59,5 +63,28 @@ describe('slow consumer', () => {
     expect(result.endedBy).toBe('server-closed');
     expect(performance.now() - started).toBeLessThan(15_000);
     await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
+  });
+
+  it('subscribe mode: a server that pushes regardless grows; one that skips pushes past 1 MiB queued does not', async () => {
+    const run = async (env: Record<string, string>) => {
+      running = await startServer(PUSH_SERVER, env);
+      const result = await runSlowConsumer(
+        { ...spec(running), durationMs: 4000, subscribeMessage: 'subscribe' },
+        running.target,
+        new AbortController().signal,
+      );
+      await running.stop();
+      running = null;
+      return result;
+    };
+    const unbounded = await run({});
+    const bounded = await run({ BOUNDED: '1' });
+    console.log(`push: unbounded +${(unbounded.memoryGrowthBytes ?? 0) / MB} MB, bounded +${(bounded.memoryGrowthBytes ?? 0) / MB} MB`);
+    for (const r of [unbounded, bounded])
+      expect(r).toMatchObject({ mode: 'subscribe', messagesSent: 1, endedBy: 'duration', serverClosed: false });
+    expect(unbounded.memoryGrowthBytes!).toBeGreaterThan(60 * MB);
+    expect(bounded.memoryGrowthBytes!).toBeLessThan(45 * MB);
+    expect(slowConsumerMemoryCheck(unbounded).status).toBe('fail');
+    expect(slowConsumerMemoryCheck(bounded).status).toBe('pass');
   });
 });

@@ -2,6 +2,7 @@
 // each direction and per-connection control (silence, pause, reset) for the fault scenarios.
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { NetworkFaults } from '../model/faults.js';
 import type { NetworkSpec, ToxicSpec } from './spec.js';
 import { BlackholeStage } from './toxics/blackhole.js';
 import { TOXICS } from './toxics/index.js';
@@ -354,5 +355,15 @@ export class FaultProxy {
   private readonly onPairGone = (pair: ProxyPair): void => {
     this.live.delete(pair);
     if (pair.resetReason !== null) this.resetCount += 1;
+  };
+}
+
+/** The Report's account of a proxy's run: the spec it applied, the connections it relayed and the resets it made. */
+export function networkFaults(spec: NetworkSpec, proxy: Pick<FaultProxy, 'accepted' | 'resets'>): NetworkFaults {
+  return {
+    spec: spec.text,
+    toxics: spec.toxics.map((t) => ({ toxic: t.toxic, direction: t.direction, params: { ...t.params } as Record<string, number> })),
+    connections: proxy.accepted,
+    resets: proxy.resets,
   };
 }
