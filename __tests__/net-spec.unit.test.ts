@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config/types.js';
 import { networkForm, parseNetwork, parseValue } from '../src/net/spec.js';
+import { proxiedTarget, upstreamOf } from '../src/net/target.js';
 
 describe('parseNetwork', () => {
   it('reads the example into toxics on both directions, reset on the client-to-server side only', () => {
@@ -85,5 +86,26 @@ describe('parseValue', () => {
     ['rate', ''],
   ] as const)('%s %j is not a value', (kind, raw) => {
     expect(parseValue(kind, raw)).toBeNull();
+  });
+});
+
+describe('the target through the proxy', () => {
+  const base = { headers: {}, subprotocols: [], connectTimeoutMs: 1000, closeTimeoutMs: 1000 };
+
+  it('keeps a host name (certificate, SNI, Host header) and pins it to the proxy on 127.0.0.1', () => {
+    const target = { ...base, url: 'wss://localhost:8443/socket?x=1', pinned: { address: '::1', family: 6 as const } };
+    expect(upstreamOf(target)).toEqual({ host: '::1', port: 8443 });
+    expect(proxiedTarget(target, { port: 5000 })).toEqual({
+      ...base,
+      url: 'wss://localhost:5000/socket?x=1',
+      pinned: { address: '127.0.0.1', family: 4 },
+    });
+  });
+
+  it('turns an IP literal into 127.0.0.1, where the proxy listens', () => {
+    const target = { ...base, url: 'ws://[::1]:8080/' };
+    expect(upstreamOf(target)).toEqual({ host: '::1', port: 8080 });
+    expect(proxiedTarget(target, { port: 5000 })).toEqual({ ...base, url: 'ws://127.0.0.1:5000/' });
+    expect(upstreamOf({ ...base, url: 'ws://127.0.0.1/' })).toEqual({ host: '127.0.0.1', port: 80 });
   });
 });

@@ -2,6 +2,10 @@
 // a connect rate >= 80 %, and leave no pair in the proxy and no connection on the server; Python's websockets
 // reassembles sliced, delayed frames; close() leaves no handle behind.
 
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,9 +13,9 @@ import { closeConnection, openConnection, type Target } from '../src/client/conn
 import { summarize } from '../src/analysis/stats.js';
 import { FaultProxy } from '../src/net/proxy.js';
 import { parseNetwork } from '../src/net/spec.js';
-import { proxiedTarget, upstreamOf } from '../src/scenarios/dead-peers.js';
+import { proxiedTarget, upstreamOf } from '../src/net/target.js';
 import { PYTHON_ECHO_SERVER } from './helpers/clean-servers.js';
-import { ECHO_SERVER } from './helpers/gate-run.js';
+import { ECHO_SERVER, ROOT } from './helpers/gate-run.js';
 import { startServer, type RunningServer } from './helpers/fault-servers.js';
 
 let running: RunningServer | null = null;
@@ -125,6 +129,45 @@ describe('the fault proxy', () => {
     await pair!.closed;
     expect(pair!.upstreamClosedAt).not.toBeNull();
     await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
+  });
+
+  it('wss:// through the proxy: TLS passes end to end, checked against a certificate for localhost only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ws-gate-proxy-tls-'));
+    try {
+      const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost',
+        ],
+        { stdio: 'ignore' },
+      );
+      const server = `node ${JSON.stringify(join(ROOT, '__tests__/fixtures/wss-echo-server.js'))}`;
+      const ca = readFileSync(cert, 'utf8');
+      running = await startServer(server, { TLS_CERT: cert, TLS_KEY: key }, (port) => `wss://localhost:${port}/`, { ca });
+      proxy = await FaultProxy.start({ upstream: upstreamOf(running.target), network: parseNetwork('latency=20ms,slice=32') });
+      const open = await openConnection(proxiedTarget(running.target, proxy), new AbortController().signal);
+      expect(open).toMatchObject({ ok: true });
+      if (!open.ok) return;
+      expect(await echo(open.ws, 'over tls', 5000)).toBe('over tls');
+      expect((await closeConnection(open.ws, 'clean', 2000)).clean).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a refused upstream reaches the client as a reset, and leaves no pair', async () => {

@@ -5,7 +5,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { closeConnection, openConnection, type Target } from '../src/client/connection.js';
 import { FaultProxy } from '../src/net/proxy.js';
-import { proxiedTarget, upstreamOf } from '../src/scenarios/dead-peers.js';
+import { proxiedTarget, upstreamOf } from '../src/net/target.js';
 import { fullGc, median, note, round, startEchoServer } from './lib.js';
 
 type Via = 'direct' | 'proxy' | 'pipe';

@@ -39,6 +39,7 @@ export async function startServer(
   command: string,
   env: Record<string, string> = {},
   url = (port: number) => `ws://127.0.0.1:${port}/`,
+  client: Partial<Target> = {},
 ): Promise<RunningServer> {
   const port = await pickFreePort();
   const logDir = mkdtempSync(join(tmpdir(), 'ws-gate-faults-'));
@@ -57,7 +58,7 @@ export async function startServer(
   try {
     const controller = new AbortController();
     const ready = await waitForHandshake(
-      { url: url(port), headers: {}, subprotocols: [], connectTimeoutMs: 2000, closeTimeoutMs: 2000 },
+      { url: url(port), headers: {}, subprotocols: [], connectTimeoutMs: 2000, closeTimeoutMs: 2000, ...client },
       {
         timeoutMs: 15_000,
         signal: controller.signal,

@@ -271,14 +271,6 @@ export class FaultProxy {
     return new FaultProxy(server, port, options);
   }
 
-  /** The server's ws:// URL with the proxy's address in place of the server's (path and query kept). */
-  urlFor(serverUrl: string): string {
-    const url = new URL(serverUrl);
-    url.hostname = '127.0.0.1';
-    url.port = String(this.port);
-    return url.toString();
-  }
-
   /** Pairs with a socket still open, in accept order. */
   get pairs(): ProxyPair[] {
     return [...this.live];

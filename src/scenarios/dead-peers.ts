@@ -7,6 +7,7 @@ import { closeConnection, openConnection, type Target } from '../client/connecti
 import { summarize } from '../analysis/stats.js';
 import type { DeadPeerClient, DeadPeersResult } from '../model/faults.js';
 import { FaultProxy, type ProxyPair } from '../net/proxy.js';
+import { proxiedTarget, upstreamOf } from '../net/target.js';
 import { FrameScanner, OPCODE } from '../net/ws-frames.js';
 
 export interface DeadPeersSpec {
@@ -53,20 +54,6 @@ function silence(proxy: FaultProxy, client: number, ws: WebSocket, pair: ProxyPa
   };
   proxy.blackhole(pair, 'both');
   return silent;
-}
-
-/** Where the proxy relays to: the address readiness pinned, else the URL's host. */
-export function upstreamOf(target: Target): { host: string; port: number } {
-  const url = new URL(target.url);
-  const host = target.pinned?.address ?? url.hostname.replace(/^\[|\]$/g, '');
-  const port = url.port !== '' ? Number(url.port) : url.protocol === 'wss:' ? 443 : 80;
-  return { host, port };
-}
-
-/** The target as seen through the proxy (no pinned address: the proxy's URL is 127.0.0.1 already). */
-export function proxiedTarget(target: Target, proxy: FaultProxy): Target {
-  const { pinned: _pinned, ...rest } = target;
-  return { ...rest, url: proxy.urlFor(target.url) };
 }
 
 /**

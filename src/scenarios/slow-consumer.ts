@@ -7,7 +7,7 @@ import type WebSocket from 'ws';
 import { closeConnection, openConnection, type Target } from '../client/connection.js';
 import type { SlowConsumerResult } from '../model/faults.js';
 import { FaultProxy } from '../net/proxy.js';
-import { proxiedTarget, upstreamOf } from './dead-peers.js';
+import { proxiedTarget, upstreamOf } from '../net/target.js';
 
 export interface SlowConsumerSpec {
   /** Longest time the client does not read. */
