@@ -170,6 +170,28 @@ describe('the fault proxy', () => {
     }
   });
 
+  it('bandwidth: bytes reach the server at the rate, and a fast sender is pushed back instead of buffered', async () => {
+    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    const highWaterBytes = 64 * 1024;
+    proxy = await FaultProxy.start({ upstream: upstreamOf(running.target), network: parseNetwork('up.bandwidth=256kb'), highWaterBytes });
+    const open = await openConnection(proxiedTarget(running.target, proxy), new AbortController().signal);
+    expect(open.ok).toBe(true);
+    if (!open.ok) return;
+    const [pair] = proxy.pairs;
+    const sentAt = performance.now();
+    // 32 MiB: loopback's socket buffers alone take several MiB before anything waits in the client.
+    for (let i = 0; i < 512; i++) open.ws.send(Buffer.alloc(64 * 1024, i));
+    await sleep(1000);
+    const elapsedS = (performance.now() - sentAt) / 1000;
+    // About 256 KiB/s let through (plus the upgrade request), the rest waits in the client.
+    expect(pair!.up.bytesOut).toBeLessThan(256 * 1024 * elapsedS * 1.5 + 1024);
+    expect(pair!.up.bytesOut).toBeGreaterThan(256 * 1024 * 0.5);
+    // The toxic holds at most the high-water mark and one read; the client's own queue holds the rest.
+    expect(pair!.up.heldBytes()).toBeLessThanOrEqual(highWaterBytes + 64 * 1024);
+    expect(open.ws.bufferedAmount).toBeGreaterThan(1024 * 1024);
+    await closeConnection(open.ws, 'abrupt', 1000);
+  });
+
   it('a refused upstream reaches the client as a reset, and leaves no pair', async () => {
     running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
     const upstream = upstreamOf(running.target);

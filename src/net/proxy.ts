@@ -34,8 +34,6 @@ export class Pipe {
   readonly hole: BlackholeStage;
   private readonly stages: ToxicStage[] = [];
   private readonly pauses = new Set<PauseReason>();
-  /** Bytes inside the toxics: entered and not yet written to the destination. */
-  private held = 0;
   /** Bytes read from the source. */
   bytesIn = 0;
   /** Bytes written to the destination. */
@@ -61,15 +59,14 @@ export class Pipe {
       next = stage;
     }
     const first = next;
-    const counted: Sink = {
+    const watched: Sink = {
       write: (chunk) => {
-        this.held += chunk.length;
-        if (this.held > this.highWater) this.pause('chain-full');
         first.write(chunk);
+        if (this.heldBytes() > this.highWater) this.pause('chain-full');
       },
       end: () => first.end(),
     };
-    this.hole = new BlackholeStage(counted, null);
+    this.hole = new BlackholeStage(watched, null);
     source.on('data', this.onData);
     source.on('end', this.onEnd);
     destination.on('drain', this.onDrain);
@@ -111,9 +108,15 @@ export class Pipe {
     this.resume('destination-full');
   };
 
+  /** Bytes the toxics hold back (bytes a toxic dropped are not held). */
+  heldBytes(): number {
+    let sum = 0;
+    for (const stage of this.stages) sum += stage.heldBytes ?? 0;
+    return sum;
+  }
+
   private readonly toDestination = (chunk: Buffer): void => {
-    this.held -= chunk.length;
-    if (this.held <= this.highWater / 2) this.resume('chain-full');
+    if (this.pauses.has('chain-full') && this.heldBytes() <= this.highWater / 2) this.resume('chain-full');
     if (this.destination.destroyed) return;
     this.bytesOut += chunk.length;
     if (!this.destination.write(chunk)) {

@@ -40,6 +40,9 @@ export const bandwidth: Toxic<BandwidthParams> = {
       },
       end: () => queue.push(null, 0),
       destroy: () => queue.destroy(),
+      get heldBytes() {
+        return queue.heldBytes;
+      },
     };
   },
 };

@@ -19,12 +19,13 @@ export class DelayQueue {
   private timer: NodeJS.Timeout | null = null;
   private lastDue = 0;
   private destroyed = false;
+  private held = 0;
 
   constructor(private readonly next: Sink) {}
 
   /** Bytes queued and not yet handed on. */
   get heldBytes(): number {
-    return this.items.reduce((sum, item) => sum + (item.chunk?.length ?? 0), 0);
+    return this.held;
   }
 
   /** When the last queued item is due (performance.now() time); now when the queue is empty. */
@@ -47,12 +48,14 @@ export class DelayQueue {
       return;
     }
     this.items.push({ due: at, chunk });
+    this.held += chunk?.length ?? 0;
     this.schedule();
   }
 
   destroy(): void {
     this.destroyed = true;
     this.items.length = 0;
+    this.held = 0;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -71,7 +74,11 @@ export class DelayQueue {
     this.timer = null;
     // Node timers fire up to a millisecond early against performance.now(): that much early is on time.
     const until = now() + 1;
-    while (!this.destroyed && this.items.length > 0 && this.items[0]!.due <= until) this.deliver(this.items.shift()!.chunk);
+    while (!this.destroyed && this.items.length > 0 && this.items[0]!.due <= until) {
+      const { chunk } = this.items.shift()!;
+      this.held -= chunk?.length ?? 0;
+      this.deliver(chunk);
+    }
     if (!this.destroyed) this.schedule();
   };
 }

@@ -32,6 +32,9 @@ export const latency: Toxic<LatencyParams> = {
       // The FIN travels the same wire: it arrives after the last byte, delayed like one.
       end: () => queue.push(null, latencyDelay(params, context.random())),
       destroy: () => queue.destroy(),
+      get heldBytes() {
+        return queue.heldBytes;
+      },
     };
   },
 };

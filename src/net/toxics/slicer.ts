@@ -35,6 +35,9 @@ export const slicer: Toxic<SlicerParams> = {
       },
       end: () => queue.push(null, 0),
       destroy: () => queue.destroy(),
+      get heldBytes() {
+        return queue.heldBytes;
+      },
     };
   },
 };

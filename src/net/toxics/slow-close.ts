@@ -19,6 +19,9 @@ export const slowClose: Toxic<SlowCloseParams> = {
       write: (chunk) => queue.push(chunk, 0),
       end: () => queue.push(null, params.delayMs),
       destroy: () => queue.destroy(),
+      get heldBytes() {
+        return queue.heldBytes;
+      },
     };
   },
 };

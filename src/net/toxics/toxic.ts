@@ -25,6 +25,8 @@ export interface ToxicStage {
   end(): void;
   /** The connection is gone: drop what is held and clear every timer. */
   destroy(): void;
+  /** Bytes it holds back now (a delaying toxic); the proxy stops reading the source while its toxics hold too much. */
+  readonly heldBytes?: number;
 }
 
 /** Value kinds a `network` key accepts (see spec.ts for the forms). */
