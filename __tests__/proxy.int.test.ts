@@ -11,7 +11,7 @@ import type WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeConnection, openConnection, type Target } from '../src/client/connection.js';
 import { summarize } from '../src/analysis/stats.js';
-import { FaultProxy } from '../src/net/proxy.js';
+import { FaultProxy, networkFaults } from '../src/net/proxy.js';
 import { parseNetwork } from '../src/net/spec.js';
 import { proxiedTarget, upstreamOf } from '../src/net/target.js';
 import { PYTHON_ECHO_SERVER } from './helpers/clean-servers.js';
@@ -76,8 +76,10 @@ describe('the fault proxy', () => {
   it('ws echo server: latency 100 ms ± 20, 64-byte slices and 20 % resets keep >= 80 % connected and leave nothing open', async () => {
     running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
     const network = parseNetwork('latency=100ms,jitter=20ms,slice=64,reset-ratio=0.2');
-    proxy = await FaultProxy.start({ upstream: upstreamOf(running.target), network });
-    const target = { ...proxiedTarget(running.target, proxy), connectTimeoutMs: 3000, closeTimeoutMs: 2000 };
+    expect(await FaultProxy.inFrontOf(running.target, parseNetwork('none'))).toBeNull();
+    const front = (await FaultProxy.inFrontOf(running.target, network))!;
+    proxy = front.proxy;
+    const target = { ...front.target, connectTimeoutMs: 3000, closeTimeoutMs: 2000 };
     const tally = await cycles(target, 5, 20);
     const rate = tally.connected / tally.attempts;
     const handshake = summarize(tally.handshakeMs)!;
@@ -94,6 +96,12 @@ describe('the fault proxy', () => {
     expect(Math.min(...tally.handshakeMs)).toBeGreaterThanOrEqual(150);
     await expect.poll(() => proxy!.pairs.length, { timeout: 5000 }).toBe(0);
     await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
+    expect(networkFaults(network, proxy)).toEqual({
+      spec: 'latency=100ms,jitter=20ms,slice=64,reset-ratio=0.2',
+      toxics: network.toxics.map((t) => ({ toxic: t.toxic, direction: t.direction, params: t.params })),
+      connections: 100,
+      resets: proxy.resets,
+    });
   });
 
   it("Python's websockets reassembles frames sliced into 16 bytes and delayed 50 ms", async () => {

@@ -2,7 +2,9 @@
 // each direction and per-connection control (silence, pause, reset) for the fault scenarios.
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { Target } from '../client/connection.js';
 import type { NetworkFaults } from '../model/faults.js';
+import { proxiedTarget, upstreamOf } from './target.js';
 import type { NetworkSpec, ToxicSpec } from './spec.js';
 import { BlackholeStage } from './toxics/blackhole.js';
 import { TOXICS } from './toxics/index.js';
@@ -272,6 +274,16 @@ export class FaultProxy {
       });
     });
     return new FaultProxy(server, port, options);
+  }
+
+  /**
+   * A proxy with `network`'s toxics in front of the server `target` points at, and the target that goes through
+   * it; null when the spec has no toxics (no proxy then: nothing to inject).
+   */
+  static async inFrontOf(target: Target, network: NetworkSpec): Promise<{ proxy: FaultProxy; target: Target } | null> {
+    if (network.toxics.length === 0) return null;
+    const proxy = await FaultProxy.start({ upstream: upstreamOf(target), network });
+    return { proxy, target: proxiedTarget(target, proxy) };
   }
 
   /** Pairs with a socket still open, in accept order. */
