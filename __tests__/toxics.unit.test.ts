@@ -93,6 +93,19 @@ describe('slicer', () => {
     // Two gaps of 5 ms (a timer may fire a millisecond early): apart, not merged.
     expect(sink.got[2]!.at - sink.got[0]!.at).toBeGreaterThanOrEqual(5);
   });
+
+  it('keeps the segments apart when the event loop was busy past their due times', async () => {
+    const sink = recorder();
+    const stage = slicer.create({ sliceBytes: 1, delayMs: 5 }, sink, context(Math.random));
+    stage.write(Buffer.from('abcd'));
+    stage.end();
+    const busyUntil = performance.now() + 40;
+    while (performance.now() < busyUntil);
+    await sink.ended;
+    const at = sink.got.filter((g) => g.chunk !== 'FIN').map((g) => g.at);
+    expect(at).toHaveLength(4);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(3);
+  });
 });
 
 describe('reset', () => {

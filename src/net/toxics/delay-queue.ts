@@ -21,7 +21,14 @@ export class DelayQueue {
   private destroyed = false;
   private held = 0;
 
-  constructor(private readonly next: Sink) {}
+  /**
+   * `spacingMs`: the least time between two hand-overs, even when a late timer finds several items due (the
+   * slicer's segments must stay apart; latency and bandwidth catch up instead, keeping their schedule).
+   */
+  constructor(
+    private readonly next: Sink,
+    private readonly spacingMs = 0,
+  ) {}
 
   /** Bytes queued and not yet handed on. */
   get heldBytes(): number {
@@ -78,6 +85,12 @@ export class DelayQueue {
       const { chunk } = this.items.shift()!;
       this.held -= chunk?.length ?? 0;
       this.deliver(chunk);
+      const following = this.items[0];
+      if (this.spacingMs > 0 && following && chunk !== null) {
+        following.due = Math.max(following.due, now() + this.spacingMs);
+        this.lastDue = Math.max(this.lastDue, following.due);
+        break;
+      }
     }
     if (!this.destroyed) this.schedule();
   };

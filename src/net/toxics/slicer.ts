@@ -28,7 +28,7 @@ export const slicer: Toxic<SlicerParams> = {
     return { sliceBytes, delayMs: values['slice-delay'] ?? 1 };
   },
   create(params, next) {
-    const queue = new DelayQueue(next);
+    const queue = new DelayQueue(next, params.delayMs);
     return {
       write(chunk) {
         for (const part of sliceChunk(chunk, params.sliceBytes)) queue.pushAt(part, queue.tail + params.delayMs);
