@@ -47,8 +47,9 @@ describe('slow consumer', () => {
     const result = await runSlowConsumer({ ...spec(running), durationMs: 5000 }, running.target, new AbortController().signal);
     console.log(`bounded: ${JSON.stringify({ ...result, growthMb: (result.memoryGrowthBytes ?? 0) / MB })}`);
     expect(result).toMatchObject({ connected: true, endedBy: 'duration', serverPausedReading: true, serverClosed: false });
-    // It took only what fits its limit and the TCP buffers between it and the client.
-    expect(result.bytesSent).toBeLessThan(30 * MB);
+    // It took its limit and what the TCP buffers between it and the client hold (22–32 MB measured here), far
+    // from the 96 MB offered: it pushed back.
+    expect(result.bytesSent).toBeLessThan(64 * MB);
     // Measured: ~16 MB (the kernel's socket buffers let it take ~20 MB before it pushes back), against 120+ MB above.
     expect(result.memoryGrowthBytes!).toBeLessThan(45 * MB);
     expect(slowConsumerMemoryCheck(result).status).toBe('pass');
