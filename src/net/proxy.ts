@@ -74,20 +74,24 @@ export class Pipe {
     destination.on('drain', this.onDrain);
   }
 
+  /** Stops reading the source for `reason`; it is read again once every reason is gone. */
   pause(reason: PauseReason): void {
     this.pauses.add(reason);
     this.source.pause();
   }
 
+  /** Drops `reason`; reads the source again when no other reason holds it. */
   resume(reason: PauseReason): void {
     this.pauses.delete(reason);
     if (this.pauses.size === 0 && !this.source.destroyed) this.source.resume();
   }
 
+  /** Paused on purpose (FaultProxy.pause), whatever the backpressure does. */
   get userPaused(): boolean {
     return this.pauses.has('user');
   }
 
+  /** Clears the toxics' timers and unhooks the sockets (called once both sockets closed). */
   destroy(): void {
     this.hole.destroy();
     for (const stage of this.stages) stage.destroy();
