@@ -53,7 +53,9 @@ export interface DeadPeersResult {
   reapMs: LatencySummary | null;
   /**
    * Linux: the server's ESTABLISHED / CLOSE_WAIT sockets on its port at the end of the wait, less those before the
-   * clients connected (from the integrator's /proc reading); null when not given or not measurable.
+   * clients connected (from the integrator's /proc reading); null when not given or not measurable. A server that
+   * sent a close frame still holds its socket until its closing handshake times out (ws: 30 s), so this may
+   * exceed stillOpen.
    */
   serverSideOpen: number | null;
   /** Set when the run's signal ended the wait early. */

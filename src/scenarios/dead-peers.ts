@@ -1,5 +1,6 @@
 // Dead peers: clients that complete the handshake, then go silent without FIN or RST; how long until the server
-// closes its side of each (a heartbeat reaps them; without one they stay open for good).
+// gives up on each, with a close frame or by closing the TCP connection (a heartbeat reaps them; without one
+// they stay open for good).
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
@@ -14,7 +15,7 @@ export interface DeadPeersSpec {
   clients: number;
   /** dead-peer-timeout-s in ms: how long each silent client may stay open. */
   timeoutMs: number;
-  /** The protocol's opening exchange after the handshake (Socket.IO: answer the open packet), before going silent. */
+  /** The protocol's opening exchange after the handshake, before going silent (Socket.IO: send `40`, await `40{sid}`). */
   greet?: (ws: WebSocket, signal: AbortSignal) => Promise<void>;
   /**
    * Linux: the server's ESTABLISHED / CLOSE_WAIT sockets on its port (readSignals' lingeringConnections), read
@@ -57,9 +58,9 @@ function silence(proxy: FaultProxy, client: number, ws: WebSocket, pair: ProxyPa
 }
 
 /**
- * Connects `clients` clients through a proxy of its own, silences each after its handshake, and waits until the
- * server gave up on every one (sent a close frame or closed the TCP connection), `timeoutMs` after the last went silent, or `signal` aborts. Always closes
- * its clients and its proxy before it returns.
+ * Connects `clients` clients one by one through a proxy of its own, silences each after its handshake, and waits
+ * until the server gave up on every one (sent a close frame or closed the TCP connection), until `timeoutMs`
+ * after the last went silent, or until `signal` aborts. Always closes its clients and its proxy before it returns.
  */
 export async function runDeadPeers(spec: DeadPeersSpec, target: Target, signal: AbortSignal): Promise<DeadPeersResult> {
   const start = performance.now();
