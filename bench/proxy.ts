@@ -36,6 +36,8 @@ export interface ProxyResult {
   cpuUsPerCycle: Record<Via, number>;
   medianPairRatio: number;
   ratioRange: [number, number];
+  /** One client, cycle after cycle: median handshake and close time, straight and through the proxy (ms). */
+  latency: Record<'direct' | 'proxy', { handshakeMs: number; closeMs: number }>;
   /** Pairs still open in the proxy after the last block (should be 0). */
   pairsLeft: number;
   trials: ProxyTrial[];
@@ -82,6 +84,16 @@ async function trial(via: Via, target: Target): Promise<ProxyTrial> {
   };
 }
 
+/** Median handshake and close times of `cycles` sequential cycles (the flapping scenario's pace, minus hold and pause). */
+async function sequentialLatency(target: Target, cycles: number, into: { handshake: number[]; close: number[] }): Promise<void> {
+  for (let i = 0; i < cycles; i++) {
+    const open = await openConnection(target, signal);
+    if (!open.ok) continue;
+    into.handshake.push(open.handshakeMs);
+    into.close.push((await closeConnection(open.ws, 'clean', target.closeTimeoutMs)).closeMs);
+  }
+}
+
 /** The least a relay can do: pipe() both ways, destroy the other side on error. */
 async function startPipeRelay(upstream: { host: string; port: number }): Promise<{ server: Server; port: number }> {
   const server = createServer({ allowHalfOpen: true }, function relay(client: Socket) {
@@ -118,6 +130,18 @@ export async function runProxyOverhead(): Promise<ProxyResult> {
       for (const via of order) trials.push((block[via] = await trial(via, targets[via])));
       ratios.push(block.proxy!.perSecond / block.direct!.perSecond);
     }
+    const sequential = {
+      direct: { handshake: [] as number[], close: [] as number[] },
+      proxy: { handshake: [] as number[], close: [] as number[] },
+    };
+    for (let t = 0; t < 6; t++) {
+      for (const via of t % 2 === 0 ? (['direct', 'proxy'] as const) : (['proxy', 'direct'] as const))
+        await sequentialLatency(targets[via], 100, sequential[via]);
+    }
+    const latencyOf = (via: 'direct' | 'proxy') => ({
+      handshakeMs: round(median(sequential[via].handshake), 3),
+      closeMs: round(median(sequential[via].close), 3),
+    });
     const cpu = (via: Via): number => median(trials.filter((x) => x.via === via).map((x) => x.cpuUsPerCycle));
     const rate = (via: Via): number => {
       const mine = trials.filter((x) => x.via === via);
@@ -136,6 +160,7 @@ export async function runProxyOverhead(): Promise<ProxyResult> {
       ratio: round(proxied / straight, 3),
       ratioToPipe: round(proxied / piped, 3),
       cpuUsPerCycle: { direct: cpu('direct'), proxy: cpu('proxy'), pipe: cpu('pipe') },
+      latency: { direct: latencyOf('direct'), proxy: latencyOf('proxy') },
       medianPairRatio: round(median(ratios), 3),
       ratioRange: [round(Math.min(...ratios), 3), round(Math.max(...ratios), 3)],
       pairsLeft: proxy.pairs.length,

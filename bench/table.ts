@@ -78,6 +78,14 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
       '≥ 0.90',
       p.ratio >= 0.9 && p.pairsLeft === 0,
     );
+    const l = p.latency;
+    add(
+      1,
+      '… one client, cycle after cycle: median handshake and close, through the proxy / straight',
+      `handshake ${ms(l.proxy.handshakeMs)} / ${ms(l.direct.handshakeMs)}, close ${ms(l.proxy.closeMs)} / ${ms(l.direct.closeMs)} (600 cycles each)`,
+      '—',
+      null,
+    );
   });
 
   section<FidelityResult>('fidelity', 2, 'flapping cycle timing', '≤ 3 ms', (fidelity) => {
