@@ -11,6 +11,7 @@ import type WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeConnection, openConnection, type Target } from '../src/client/connection.js';
 import { summarize } from '../src/analysis/stats.js';
+import { runLoad } from '../src/scenarios/load.js';
 import { FaultProxy, networkFaults } from '../src/net/proxy.js';
 import { parseNetwork } from '../src/net/spec.js';
 import { proxiedTarget, upstreamOf } from '../src/net/target.js';
@@ -102,6 +103,33 @@ describe('the fault proxy', () => {
       connections: 100,
       resets: proxy.resets,
     });
+  });
+
+  it("the gate's load engine through toxics: leak rounds with abrupt closes end with nothing open", async () => {
+    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    const front = (await FaultProxy.inFrontOf(running.target, parseNetwork('latency=20ms,jitter=10ms,slice=128,reset-ratio=0.1')))!;
+    proxy = front.proxy;
+    const rounds: number[] = [];
+    const result = await runLoad(
+      {
+        id: 'leak',
+        clients: 3,
+        cyclesPerClient: 10,
+        holdMs: 20,
+        pauseMs: 10,
+        abruptRatio: 0.3,
+        rounds: 2,
+        onRound: async (_round, attempts) => void rounds.push(attempts),
+      },
+      front.target,
+      new AbortController().signal,
+    );
+    expect(result.attempts).toBe(30);
+    expect(rounds).toEqual([15, 30]);
+    expect(result.connectRate!).toBeGreaterThanOrEqual(0.8);
+    expect(result.abruptDisconnects).toBeGreaterThan(0);
+    await expect.poll(() => proxy!.pairs.length, { timeout: 5000 }).toBe(0);
+    await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
   });
 
   it("Python's websockets reassembles frames sliced into 16 bytes and delayed 50 ms", async () => {
