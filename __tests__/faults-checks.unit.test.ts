@@ -106,7 +106,13 @@ describe('dead-peer-reaping', () => {
 describe('slow-consumer-memory', () => {
   it('passes within the default 50 MB, saying how the server reacted', () => {
     const check = slowConsumerMemoryCheck(slow({}));
-    expect(check).toMatchObject({ status: 'pass', measured: '+10.0 MB', limit: '<= 50 MB', value: 10 });
+    expect(check).toMatchObject({
+      status: 'pass',
+      measured: '+10.0 MB',
+      limit: '≤ 50 MiB',
+      threshold: { op: '<=', value: 50, unit: 'MiB' },
+      value: 10,
+    });
     expect(check.detail).toBe('the server wrote 64.0 MB towards a client that did not read; the server stopped reading it');
   });
 
@@ -115,7 +121,7 @@ describe('slow-consumer-memory', () => {
       value: 100,
       explicit: true,
     });
-    expect(check).toMatchObject({ status: 'fail', limit: '<= 100 MB', value: 123 });
+    expect(check).toMatchObject({ status: 'fail', limit: '≤ 100 MiB', value: 123 });
     expect(check.detail).toMatch(/buffering it in memory: check bufferedAmount and pause or drop a client that does not read$/);
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Target } from '../../src/client/connection.js';
-import { readSignals } from '../../src/probe/signals.js';
+import { readSignals } from '../../src/probe/proc-signals.js';
 import { pickFreePort } from '../../src/server/endpoint.js';
 import { waitForHandshake } from '../../src/server/readiness.js';
 import { ServerProcess } from '../../src/server/server-process.js';

@@ -1,8 +1,14 @@
 // Checks of the fault scenarios (pure): dead-peer reaping and slow-consumer memory.
 
-import type { DeadPeersResult, FaultCheckId, SlowConsumerResult } from '../model/faults.js';
-import { formatMbDelta } from '../model/format.js';
+import type { Threshold } from '../model/checks.js';
+import { FAULT_CHECKS, type DeadPeersResult, type FaultCheckId, type SlowConsumerResult } from '../model/faults.js';
+import { formatMbDelta, formatThreshold } from '../model/format.js';
 import type { Check, CheckLevel, CheckStatus } from '../model/report.js';
+
+/** A Check whose id is one of the fault checks (a CheckId once FAULT_CHECKS joins the registry). */
+export type FaultCheck = Omit<Check, 'id'> & { id: FaultCheckId };
+
+const titleOf = (id: FaultCheckId): string => FAULT_CHECKS.find((c) => c.id === id)!.title;
 
 /** The default of `max-slow-consumer-growth-mb`. */
 export const DEFAULT_MAX_SLOW_CONSUMER_GROWTH_MB = 50;
@@ -16,10 +22,10 @@ function status(outcome: 'pass' | 'fail' | 'not-measured', level: CheckLevel): C
  * `dead-peer-reaping`: every silent client must be closed by the server within dead-peer-timeout-s. Fails when one
  * is still open, or when no client went silent (nothing was tested).
  */
-export function deadPeerReapingCheck(result: DeadPeersResult, level: CheckLevel = 'error'): Check {
+export function deadPeerReapingCheck(result: DeadPeersResult, level: CheckLevel = 'error'): FaultCheck {
   const id: FaultCheckId = 'dead-peer-reaping';
   const seconds = Math.round(result.timeoutMs / 1000);
-  const base = { id, title: 'dead peers reaped', limit: `all within ${seconds} s`, level };
+  const base = { id, title: titleOf(id), limit: `all within ${seconds} s`, threshold: null, level };
   if (result.silenced === 0) {
     const failures = Object.entries(result.connectFailures).map(([kind, n]) => `${kind} ${n}`);
     const why = result.stoppedEarly ? 'the run stopped before any client went silent' : 'no client completed the handshake';
@@ -63,9 +69,10 @@ export function slowConsumerMemoryCheck(
   result: SlowConsumerResult,
   limit: { value: number; explicit: boolean } = { value: DEFAULT_MAX_SLOW_CONSUMER_GROWTH_MB, explicit: false },
   level: CheckLevel = 'error',
-): Check {
+): FaultCheck {
   const id: FaultCheckId = 'slow-consumer-memory';
-  const base = { id, title: 'memory with a slow consumer', limit: `<= ${limit.value} MB`, level };
+  const threshold: Threshold = { op: '<=', value: limit.value, unit: 'MiB' };
+  const base = { id, title: titleOf(id), limit: formatThreshold(threshold), threshold, level };
   if (!result.connected) {
     return {
       ...base,
