@@ -39,7 +39,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('the action on %s mid-run', (signa
     expect(report.stopped).toMatchObject({ reason: 'cancelled', phase: 'flapping' });
     expect(report.server.pidsSeen.length).toBeGreaterThan(0);
     expect(report.server.pidsSeen.filter(pidAlive)).toEqual([]);
-    expect(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')).toMatch(/❌ WebSocket resilience: .*run completed/);
+    expect(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')).toMatch(/❌ WebSocket resilience: [\s\S]*run completed/);
     expect(readFileSync(files.GITHUB_OUTPUT, 'utf8')).toContain('passed<<');
   });
 });

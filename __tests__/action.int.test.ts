@@ -161,8 +161,11 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
     const [posted] = api.commentsOn(PR);
     expect(posted, gateRun.stdout).toBeDefined();
     expect(gateRun.outputs['comment-url']).toBe(`https://github.com/o/r/pull/${PR}#issuecomment-${posted!.id}`);
-    expect(posted!.body).toMatch(/^✅ WebSocket resilience: \d+ of \d+ checks passed\n/);
-    expect(posted!.body).toContain(`Commit 5eed012 · [workflow run, logs and report artifact](https://github.com/o/r/actions/runs/4242)`);
+    expect(posted!.body).toMatch(/^### ✅ WebSocket resilience: \d+ of \d+ checks passed\n/);
+    // The report links its workflow run itself; the footer only names the commit, not the run a second time.
+    expect(posted!.body).toContain('[workflow run](https://github.com/o/r/actions/runs/4242)');
+    expect(posted!.body).toContain('Commit 5eed012');
+    expect(posted!.body).not.toContain('logs and report artifact');
     expect(posted!.body.trimEnd().endsWith(commentMarker('ci/gate'))).toBe(true);
     expect(api.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
     // The token is masked from the first moment and kept out of the report.
@@ -172,7 +175,9 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
     // The PR's head commit, not the merge commit GITHUB_SHA names on pull_request events.
     expect(gateRun.report!.environment.commit).toBe(HEAD_SHA);
 
-    // The fork setup's second workflow: reads the artifact, finds the PR in the report, cannot write.
+    // The fork setup's second workflow: reads the artifact, finds the PR in the report, cannot write. The comment on
+    // the PR is an earlier run's, so it needs an update, which the read-only token is refused.
+    posted!.body = posted!.body.replace(/^### ✅ WebSocket resilience: .*$/m, '### ❌ WebSocket resilience: an earlier run');
     api.readOnly = true;
     api.pulls.set(PR, HEAD_SHA);
     const workflowRun = { head_sha: HEAD_SHA, html_url: 'https://github.com/o/r/actions/runs/4243', pull_requests: [] };
@@ -190,7 +195,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
       /::warning::GitHub refused the PR comment on o\/r#7 \(403: Resource not accessible by integration.*#fork-pull-requests/,
     );
     expect(postRun.outputs).toMatchObject({ passed: 'true', verdict: 'pass', 'comment-url': '' });
-    expect(postRun.summary).toMatch(/^✅ WebSocket resilience/);
+    expect(postRun.summary).toMatch(/^### ✅ WebSocket resilience/);
     expect(api.commentsOn(PR)).toEqual([posted]);
     // It looked for the gate's own comment (key from the report: ci/gate) before trying to update it.
     expect(api.writes().map((r) => `${r.method} ${r.url} ${r.status}`)).toEqual([
@@ -216,10 +221,10 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/::warning::GitHub refused the PR comment on o\/r#7 \(403/);
     expect(api.writes().map((r) => r.status)).toEqual([403]);
-    expect(result.stdout).toMatch(/::error::WebSocket resilience gate failed: connect success rate \d+(\.\d)? % \(\d+\/\d+\) < 80 %/);
+    expect(result.stdout).toMatch(/::error::WebSocket resilience gate failed: connect success rate \d+(\.\d)?\s% \(\d+\/\d+\) < 80\s%/);
     expect(result.outputs).toMatchObject({ passed: 'false', verdict: 'fail' });
     expect(Number(result.outputs['connect-success-rate'])).toBeLessThan(0.8);
-    expect(result.summary).toMatch(/❌ WebSocket resilience: \d+ of \d+ checks failed: connect success rate/);
+    expect(result.summary).toMatch(/❌ WebSocket resilience: \d+ of \d+ checks failed\n[\s\S]*connect success rate/);
     expect(result.report!.scenarios.flapping.connectFailures).toHaveProperty('http-503');
     expect(result.report!.server.pidsSeen.filter(pidAlive)).toEqual([]);
   });

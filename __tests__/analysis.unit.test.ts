@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { runChecks, verdictOf, type Measurements } from '../src/analysis/checks.js';
-import { analyzeMemory } from '../src/analysis/memory.js';
+import { analyzeMemory, withoutProbes } from '../src/analysis/memory.js';
 import { analyzeSignals } from '../src/analysis/signal-growth.js';
 import { median, percentile, summarize } from '../src/analysis/stats.js';
 import { fitTrend, trendLowerBound } from '../src/analysis/trend.js';
@@ -151,7 +151,7 @@ describe('runChecks', () => {
     const connect = checks.find((c) => c.id === 'connect-success-rate')!;
     expect(connect.value).toBeCloseTo(50 / 65);
     expect(connect.status).toBe('fail');
-    expect(connect.measured).toBe('76.9 % (50/65)');
+    expect(connect.measured).toBe('76.9\u00A0% (50/65)');
     expect(checks.find((c) => c.id === 'disconnect-success-rate')!.value).toBeCloseTo(30 / 50);
     expect(verdictOf(checks)).toBe('fail');
   });
@@ -302,7 +302,7 @@ describe('leak checks', () => {
       ),
     });
     const trend = runChecks(config, few).find((c) => c.id === 'leak-per-connection')!;
-    expect(trend).toMatchObject({ status: 'not-measured', value: null, measured: '300.0 ± 0.0 KB/conn' });
+    expect(trend).toMatchObject({ status: 'not-measured', value: null, measured: '300.0 ± 0.0\u00A0KiB/conn' });
     expect(trend.detail).toContain('only 8 connections');
     const strict = runChecks(parseConfig({ url: 'ws://127.0.0.1:1/', 'max-leak-kb-per-connection': '50' }), few);
     expect(strict.find((c) => c.id === 'leak-per-connection')!.status).toBe('fail');
@@ -332,7 +332,7 @@ describe('leak checks', () => {
     });
     const failed = runChecks(config, steady).find((c) => c.id === 'leak-per-connection')!;
     expect(failed.status).toBe('fail');
-    expect(failed.detail).toContain('at least 130.0 KB/conn at 95 % confidence');
+    expect(failed.detail).toContain('at least 130.0\u00A0KiB/conn at 95\u00A0% confidence');
   });
 
   it('shows unreadable signals as not measured by default, and fails a limit set on purpose', () => {
@@ -355,5 +355,47 @@ describe('leak checks', () => {
     const sessions = runChecks(withStats, measurements({ signals: unread })).find((c) => c.id === 'session-growth')!;
     expect(sessions.status).toBe('fail');
     expect(sessions.detail).toContain('HTTP 500');
+  });
+});
+
+describe('withoutProbes', () => {
+  const sample = (tMs: number, mb: number, phase: MemorySample['phase']): MemorySample => ({
+    tMs,
+    phase,
+    rssBytes: mb * MB,
+    cpuPercent: 0,
+    processes: 1,
+  });
+  it('drops the samples taken during a heap snapshot and subtracts what it added from every later sample', () => {
+    const samples = [sample(100, 40, 'baseline'), sample(200, 70, 'leak'), sample(300, 60, 'leak'), sample(400, 61, 'cooldown')];
+    const kept = withoutProbes(samples, [{ fromMs: 150, toMs: 250, bytes: 20 * MB }]);
+    expect(kept.map((s) => [s.tMs, s.rssBytes / MB])).toEqual([
+      [100, 40],
+      [300, 40],
+      [400, 41],
+    ]);
+    // The figures judge the server's own memory: +1 MiB retained, not +21.
+    const memory = analyzeMemory(samples, 100, [], [{ fromMs: 150, toMs: 250, bytes: 20 * MB }]);
+    expect(memory.retainedGrowthBytes).toBe(1 * MB);
+    expect(memory.peakBytes).toBe(40 * MB);
+    expect(memory.probeOverheadBytes).toBe(20 * MB);
+    expect(memory.samples).toHaveLength(4);
+  });
+});
+
+describe('withoutProbes and the heap', () => {
+  it('never reads less retained growth than the heap after a full GC showed (freed snapshot memory is reused)', () => {
+    const s = (tMs: number, mb: number, phase: MemorySample['phase']): MemorySample => ({
+      tMs,
+      phase,
+      rssBytes: mb * MB,
+      cpuPercent: 0,
+      processes: 1,
+    });
+    // A 50 MiB snapshot window, then 30 MiB of real growth that fits in what the snapshot freed: RSS +50 in all.
+    const samples = [s(100, 40, 'baseline'), s(300, 90, 'leak'), s(400, 90, 'cooldown')];
+    const windows = [{ fromMs: 150, toMs: 250, bytes: 50 * MB }];
+    expect(analyzeMemory(samples, 100, [], windows).retainedGrowthBytes).toBe(0);
+    expect(analyzeMemory(samples, 100, [], windows, 30 * MB).retainedGrowthBytes).toBe(30 * MB);
   });
 });

@@ -48,10 +48,12 @@ describe('comparison with a base report', () => {
     expect(regressions(compared)).toContain('regression-leak-per-connection');
     const trend = check(compared, 'regression-leak-per-connection');
     expect(trend.status).toBe('fail');
-    expect(trend.measured).toMatch(/^\d+(\.\d)? KB\/conn → \d+(\.\d)? KB\/conn$/);
+    expect(trend.measured).toMatch(/^\d+(\.\d)?\sKiB\/conn → \d+(\.\d)?\sKiB\/conn$/);
     const md = renderMarkdown(compared);
-    expect(md).toContain('**Base → this PR**');
-    expect(md).toMatch(/\| memory trend \| [\d.]+ KB\/conn \| [\d.]+ KB\/conn \| \+[\d.]+ KB\/conn \(\+[\d.]+ %\) \| ❌ yes \|/);
+    expect(md).toContain('<summary>Base → this PR: ');
+    expect(md).toMatch(
+      /\| memory trend \| [\d.]+\sKiB\/conn \| [\d.]+\sKiB\/conn \| \+[\d.]+\sKiB\/conn( \(\+[\d.]+\s%\))? ❌ regression \|/,
+    );
     // As a warning when the team asks for it.
     expect(
       withComparison(leaky, [baseClean], { ...OPTIONS, level: 'warn' }).checks.find((c) => c.id === 'regression-leak-per-connection')!
@@ -66,7 +68,7 @@ describe('comparison with a base report', () => {
     expect(regressions(skipped)).toEqual([]);
     expect(skipped.checks.some((c) => c.id.startsWith('regression-'))).toBe(false);
     expect(renderMarkdown(skipped)).toContain(
-      '**Not compared with the base** (the base report): the scenario settings differ (flap-cycles: 50 vs 20)',
+      'Not compared with the base (the base report): the scenario settings differ (flap-cycles: 50 vs 20)',
     );
 
     const oldSchema = { ...baseClean, schemaVersion: 0 } as unknown as Report;

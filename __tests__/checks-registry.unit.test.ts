@@ -8,6 +8,7 @@ import { INPUTS } from '../src/config/inputs.js';
 import { parseConfig } from '../src/config/parse.js';
 import { CHECK_IDS, CHECKS, COMPARED_METRICS } from '../src/model/checks.js';
 import { formatThreshold } from '../src/model/format.js';
+import { heapEvidenceWithout } from '../src/model/heap.js';
 import { emptyLoadResult, loadSpecOf } from '../src/scenarios/load.js';
 import { emptyRecoveryResult } from '../src/scenarios/recovery.js';
 
@@ -53,6 +54,7 @@ describe('the check registry', () => {
       recovery: emptyRecoveryResult(config.recovery, true),
       memory: analyzeMemory([], 100),
       signals: analyzeSignals(null, null, [], 'linux'),
+      heap: heapEvidenceWithout('skipped', 'the snapshot timed out', 0.25),
     });
     expect(checks.map((c) => c.id)).toEqual(CHECKS.map((c) => c.id));
     const titles = Object.fromEntries(CHECKS.map((c) => [c.id, c.title]));
@@ -60,8 +62,8 @@ describe('the check registry', () => {
     const memory = checks.find((c) => c.id === 'memory-growth')!;
     expect(memory.threshold).toEqual({ op: '<=', value: 50, unit: 'MiB' });
     expect(memory.limit).toBe(formatThreshold(memory.threshold!));
-    expect(checks.find((c) => c.id === 'connect-success-rate')!.limit).toBe('≥ 80 %');
-    expect(checks.find((c) => c.id === 'fd-growth')!.limit).toBe('≤ 4');
+    expect(checks.find((c) => c.id === 'connect-success-rate')!.limit).toBe('≥\u00A080\u00A0%');
+    expect(checks.find((c) => c.id === 'fd-growth')!.limit).toBe('≤\u00A04');
     expect(checks.find((c) => c.id === 'recovery')!.threshold).toBeNull();
   });
 });

@@ -53,13 +53,13 @@ describe('CLI bundle', () => {
       expect(run.stderr).toContain(`▶ ${phase}:`);
     }
     expect(run.stdout).toMatch(/PASS.*WebSocket resilience: \d+ of \d+ checks passed/);
-    expect(run.stdout).toMatch(/connect success rate\s+100 % \(18\/18\)/);
+    expect(run.stdout).toMatch(/Connect success rate\s+100\s% \(18\/18\)/);
     const report = JSON.parse(readFileSync(join(run.cwd, 'out/report.json'), 'utf8')) as Report;
     expect(report.schemaVersion).toBe(1);
     expect(report.verdict).toBe('pass');
     expect(report.config['flap-cycles']).toBe('8');
     expect(report.server.pidsSeen.filter(pidAlive)).toEqual([]);
-    expect(readFileSync(join(run.cwd, 'report.md'), 'utf8')).toMatch(/^✅ WebSocket resilience/);
+    expect(readFileSync(join(run.cwd, 'report.md'), 'utf8')).toMatch(/^### ✅ WebSocket resilience/);
   });
 
   it('prints no warning of its own with 50 concurrent clients on one abort signal', async () => {
@@ -73,7 +73,7 @@ describe('CLI bundle', () => {
       }),
     );
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/connect success rate\s+100 % \(108\/108\)/);
+    expect(run.stdout).toMatch(/Connect success rate\s+100\s%\s\(108\/108\)/);
     expect(run.stderr).not.toMatch(/Warning/);
   });
 

@@ -65,14 +65,14 @@ describe('sticky PR comment against the GitHub API stand-in', () => {
     const [created] = api.commentsOn(PR);
     expect(created).toBeDefined();
     expect(first).toEqual({ status: 'created', url: `https://github.com/o/r/pull/${PR}#issuecomment-${created!.id}` });
-    expect(created!.body.startsWith('❌ WebSocket resilience: 2 of 6 checks failed')).toBe(true);
+    expect(created!.body.startsWith('### ❌ WebSocket resilience: 2 of 6 checks failed')).toBe(true);
     expect(created!.body).toContain(MARKER);
     expect(api.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
 
     const second = await post(makeReport());
     expect(second).toEqual({ status: 'updated', url: first.status === 'created' ? first.url : '' });
     expect(api.commentsOn(PR)).toHaveLength(1);
-    expect(api.commentsOn(PR)[0]!.body.startsWith('✅ WebSocket resilience: 6 of 6 checks passed')).toBe(true);
+    expect(api.commentsOn(PR)[0]!.body.startsWith('### ✅ WebSocket resilience: 6 of 6 checks passed')).toBe(true);
     expect(requestLine()).toEqual([
       `GET /repos/o/r/issues/${PR}/comments 200`,
       `POST /repos/o/r/issues/${PR}/comments 201`,
@@ -117,7 +117,7 @@ describe('sticky PR comment against the GitHub API stand-in', () => {
     const bodies = api.commentsOn(PR).map((c) => c.body);
     expect(bodies).toHaveLength(2);
     expect(bodies[0]).toContain(commentMarker('node-20'));
-    expect(bodies[0]!.startsWith('❌')).toBe(true);
+    expect(bodies[0]!.startsWith('### ❌')).toBe(true);
     expect(bodies[1]).toContain(commentMarker('node-24'));
   });
 
@@ -126,7 +126,7 @@ describe('sticky PR comment against the GitHub API stand-in', () => {
     api.addComment(PR, `old\n${MARKER}\n`, 'github-actions[bot]');
     const outcome = await post(makeReport(), { 'comment-author': 'my-ci-bot' });
     expect(outcome.status).toBe('updated');
-    expect(mine.body.startsWith('✅')).toBe(true);
+    expect(mine.body.startsWith('### ✅')).toBe(true);
   });
 
   it('on-failure: creates nothing for a passing gate, but turns an existing red comment green', async () => {
@@ -136,7 +136,7 @@ describe('sticky PR comment against the GitHub API stand-in', () => {
     const created = await post(failingReport(), { comment: 'on-failure' });
     expect(created.status).toBe('created');
     expect(await post(makeReport(), { comment: 'on-failure' })).toMatchObject({ status: 'updated' });
-    expect(api.commentsOn(PR)[0]!.body.startsWith('✅')).toBe(true);
+    expect(api.commentsOn(PR)[0]!.body.startsWith('### ✅')).toBe(true);
   });
 
   it('never: makes no request at all', async () => {

@@ -108,7 +108,8 @@ describe('commentBody', () => {
   it('is the Markdown report, a footer with the commit and run, and the marker last', () => {
     const report = failingReport();
     const body = commentBody(report, 'ci/gate', { runUrl: 'https://github.com/o/r/actions/runs/42', headSha: 'abcdef1234567890' });
-    expect(body.startsWith('❌ WebSocket resilience: 2 of 6 checks failed: connect success rate 64 % < 80 %')).toBe(true);
+    expect(body.startsWith('### ❌ WebSocket resilience: 2 of 6 checks failed\n')).toBe(true);
+    expect(body).toContain('- ❌ **connect success rate 64\u00A0% < 80\u00A0%** — ');
     expect(body).toContain('\nCommit abcdef1 · [workflow run, logs and report artifact](https://github.com/o/r/actions/runs/42)\n');
     expect(body.trimEnd().split('\n').at(-1)).toBe(commentMarker('ci/gate'));
     expect(hasMarker(body, 'ci/gate')).toBe(true);

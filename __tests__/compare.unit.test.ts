@@ -73,7 +73,10 @@ describe('withComparison', () => {
       level: 'error',
       source: 'base',
     });
-    expect(compared.checks.find((c) => c.id === 'regression-memory-growth')).toMatchObject({ status: 'fail', measured: '2 MiB → 9 MiB' });
+    expect(compared.checks.find((c) => c.id === 'regression-memory-growth')).toMatchObject({
+      status: 'fail',
+      measured: '2.0\u00A0MiB → 9.0\u00A0MiB',
+    });
     expect(compared.verdict).toBe('fail');
     const warned = withComparison(withGrowth(9, 20, 5), [withGrowth(2, 20, 5)], {
       maxRegressionPercent: 25,

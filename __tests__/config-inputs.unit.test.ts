@@ -58,6 +58,12 @@ const TABLE: Record<InputName, { bad: string; accepted: string; base?: RawInputs
   'hostile-max-bytes': { bad: '16MB', accepted: 'a whole number from 65536 to 1073741824' },
   'hostile-pings': { bad: '0', accepted: 'a whole number from 1 to 100000' },
   'hostile-strict': { bad: 'yes', accepted: 'true or false' },
+  'heap-snapshots': { bad: 'on', accepted: 'auto or off' },
+  'heap-ignore': 'free',
+  'heap-snapshot-dir': 'free',
+  'heap-snapshot-timeout-s': { bad: '0', accepted: 'a whole number from 1 to 3600' },
+  'heap-snapshot-max-mb': { bad: 'big', accepted: 'a whole number from 1 to 1048576' },
+  'max-retained-per-connection': { bad: '0', accepted: 'a number from 0.01 to 1000, or off' },
   'warn-only': { bad: 'memory-growth,latency', accepted: 'a comma-separated list of server-ready' },
   'baseline-report': {
     bad: 'base.json',

@@ -104,7 +104,7 @@ describe('judgeHostile', () => {
     const judged = judgeHostile(result(), LIMITS);
     expect(judged).toMatchObject({ id: 'hostile-survived', outcome: 'pass', value: 1, failures: [], warnings: [], mismatches: [] });
     expect(judged.measured).toBe('13 cases survived');
-    expect(judged.limit).toBe('no crash, still accepting, memory ≤ 100 MB');
+    expect(judged.limit).toBe('no crash, still accepting, memory ≤ 100\u00A0MiB');
     expect(judged.detail).toBeUndefined();
   });
 
@@ -153,7 +153,7 @@ describe('judgeHostile', () => {
     );
     const over = judgeHostile(result({ memoryGrowthBytes: 41 * MiB }, cases), { ...LIMITS, maxMemoryGrowthMb: 32 });
     expect(over.outcome).toBe('fail');
-    expect(over.failures).toEqual(["memory grew by 41.0 MB (limit 32 MB), most during 'oversized-message' (38.0 MB)"]);
+    expect(over.failures).toEqual(["memory grew by 41.0\u00A0MiB (limit 32\u00A0MiB), most during 'oversized-message' (38.0\u00A0MiB)"]);
     const under = judgeHostile(result({ memoryGrowthBytes: 41 * MiB }, cases), { ...LIMITS, maxMemoryGrowthMb: 64 });
     expect(under.outcome).toBe('pass');
     const off = judgeHostile(result({ memoryGrowthBytes: 900 * MiB }, cases), { ...LIMITS, maxMemoryGrowthMb: null });

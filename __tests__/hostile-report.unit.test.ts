@@ -66,14 +66,14 @@ describe('hostileMarkdown', () => {
     // The mention is broken by a zero-width joiner, so nobody is pinged.
     expect(first[2]).toBe(`close 1002 "${HOSTILE_REASON.slice(0, 39)}…"`.replace('@', '@\u200d'));
     expect(first[3]).toBe('⚠️');
-    expect(first[5]).toBe('+0.5\u00a0MB');
+    expect(first[5]).toBe('+0.5\u00a0MiB');
     expect(rows[2]!.children!.map(plainText)[3]).toBe('❌');
     expect(rows[3]!.children!.map(plainText).slice(3, 5)).toEqual(['➖', '–']);
     expect(nodesOf(tree, 'html')).toEqual([]);
     expect(nodesOf(table!, 'strong')).toEqual([]);
     expect(md).not.toMatch(/@octocat/);
     expect(md).toContain('the server exited during `reserved-bits`');
-    expect(md).toContain('memory +3.0\u00a0MB, 2.3\u00a0s.');
+    expect(md).toContain('memory +3.0\u00a0MiB, 2.3\u00a0s.');
   });
 
   it('is empty when the scenario did not run', () => {

@@ -28,6 +28,8 @@ const SMALL: RawInputs = {
   'recovery-hold-ms': '20',
   'recovery-messages': '2',
   'max-leak-kb-per-connection': 'off',
+  // The stand-in is this test process: no Node server of ours to take heap snapshots of.
+  'heap-snapshots': 'off',
   'report-path': '',
 };
 
@@ -153,7 +155,7 @@ describe('the runner', () => {
 
   it('stops at timeout-s in whatever phase it is in', async () => {
     const made: StandInServer[] = [];
-    const report = await runGate(launched({ 'cooldown-ms': '60000', 'timeout-s': '1' }), { launcher: StandInServer.launcher(made) });
+    const report = await runGate(launched({ 'cooldown-ms': '60000', 'timeout-s': '3' }), { launcher: StandInServer.launcher(made) });
     expect(report.stopped).toMatchObject({ phase: 'cooldown', reason: 'timeout' });
     expect(made[0]!.stops).toBe(1);
     expect(report.checks.find((c) => c.id === 'run-completed')!.status).toBe('fail');

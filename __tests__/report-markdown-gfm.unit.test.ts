@@ -6,9 +6,18 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { commentBody } from '../src/comment/sticky-comment.js';
-import { renderMarkdown } from '../src/report/markdown.js';
+import { renderComment, renderMarkdown } from '../src/report/markdown.js';
 import type { Report } from '../src/model/report.js';
-import { crashedReport, failingReport, makeReport, notMeasuredReport, warnReport, withChecks } from './helpers/report-factory.js';
+import {
+  crashedReport,
+  failingReport,
+  makeReport,
+  notMeasuredReport,
+  REVIEW_CASES,
+  settingDefaults,
+  warnReport,
+  withChecks,
+} from './helpers/report-factory.js';
 
 /** The parts of an mdast node these tests read. */
 interface MdNode {
@@ -95,12 +104,12 @@ describe('rendered Markdown through a GFM parser', () => {
   it.each(REPORTS)('%s: the verdict first, every table with consistent columns, nothing foreign', (_name, make, count) => {
     const report = make();
     const tree = parse(renderMarkdown(report));
-    expect(tree.children![0]!.type).toBe('paragraph');
+    expect(tree.children![0]!.type).toBe('heading');
     expect(plainText(tree.children![0]!)).toMatch(/^(✅|⚠️|❌) WebSocket resilience: \d+ of \d+ checks (passed|failed)/);
     const found = tables(tree);
     expect(found).toHaveLength(count);
     expect(found[0]![0]).toEqual(['Check', 'Measured', 'Limit', 'Status']);
-    expect(found[0]!.length - 1).toBe(report.checks.length);
+    expect(found[0]!.length - 1).toBe(report.checks.filter((c) => !c.id.startsWith('regression-')).length);
     expect(found[1]![0]![0]).toBe('Scenario');
     expectSafe(tree);
   });
@@ -140,5 +149,25 @@ describe('rendered Markdown through a GFM parser', () => {
     expect(last.type).toBe('html');
     expect(last.value).toMatch(/^<!-- ws-resilience-gate:comment-key=/);
     expect(nodesOf(tree, 'link').map((l) => (l as MdNode & { url: string }).url)).toContain('https://github.com/o/r/actions/runs/1');
+  });
+
+  it.each(Object.keys(REVIEW_CASES))('the comment of the %s case: a heading, a list of causes, tables intact, nothing foreign', (name) => {
+    const report = REVIEW_CASES[name]!();
+    const tree = parse(renderComment(report, { settingDefaults: settingDefaults() }));
+    expect(tree.children![0]!.type).toBe('heading');
+    const lists = tree.children!.filter((n) => n.type === 'list');
+    const failing = report.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
+    // Failing checks make a list right under the key figures; a pass has none.
+    expect(lists.length).toBe(failing.length > 0 ? 1 : 0);
+    tables(tree);
+    expectSafe(tree);
+  });
+
+  it('the comment of the hostile report', () => {
+    for (const maxChars of [1_500, 6_000, 65_000]) {
+      const tree = parse(renderComment(hostileReport(), { maxChars }));
+      tables(tree);
+      expectSafe(tree);
+    }
   });
 });

@@ -1,14 +1,33 @@
+import type { CheckId } from '../src/model/checks.js';
 import { describe, expect, it } from 'vitest';
 import { codeBlock, escapeHtml, escapeInline, longestBacktickRun } from '../src/report/escape.js';
-import { formatMb, formatMbDelta, formatRate } from '../src/model/format.js';
-import { CHART_MAX_POINTS, DEFAULT_MAX_CHARS, LOG_LINE_CAP, renderMarkdown } from '../src/report/markdown.js';
-import type { Report } from '../src/model/report.js';
+import { formatMb, formatMbDelta, formatRate, NBSP } from '../src/model/format.js';
+import { CAUSES, causeOf, retainerPathText } from '../src/report/causes.js';
+import { CHART_LINE_COLOR, resampleEvenly } from '../src/report/chart.js';
+import { largestFitting } from '../src/report/fit.js';
 import {
+  CHART_MAX_POINTS,
+  DEFAULT_MAX_CHARS,
+  LOG_EXCERPT_LINES,
+  LOG_LINE_CAP,
+  renderComment,
+  renderMarkdown,
+} from '../src/report/markdown.js';
+import { MARKDOWN_STYLE } from '../src/report/sentences.js';
+import type { MemorySample, Report } from '../src/model/report.js';
+import {
+  baseRegressionCase,
+  check,
+  crashCase,
   crashedReport,
   failingReport,
+  leakCase,
   makeReport,
   memorySamples,
   notMeasuredReport,
+  passCase,
+  rejectedUpgradeCase,
+  settingDefaults,
   warnReport,
   withChecks,
 } from './helpers/report-factory.js';
@@ -108,10 +127,6 @@ function firstLine(md: string): string {
   return md.split('\n')[0]!;
 }
 
-function logFence(md: string): Fence | undefined {
-  return scan(md).fences.find((f) => f.info === 'text');
-}
-
 describe('scan helper', () => {
   it('counts escaped pipes as content and finds a short row', () => {
     const good = scan('| a | b |\n| --- | --- |\n| x \\| y | z |');
@@ -188,214 +203,350 @@ describe('codeBlock', () => {
   });
 });
 
-describe('renderMarkdown: verdict line and checks', () => {
-  it('passes: every check counted, one row per check', () => {
-    const report = makeReport();
-    const md = renderMarkdown(report);
+/** The lines a reader sees before opening anything: outside collapsed sections, plus each section's summary line. */
+function firstView(md: string): string[] {
+  const seen: string[] = [];
+  let depth = 0;
+  for (const line of md.split('\n')) {
+    if (/^<details( open)?>$/.test(line)) depth++;
+    else if (line === '</details>') depth--;
+    else if (depth === 0 && line.trim() !== '') seen.push(line);
+    else if (depth === 1 && line.startsWith('<summary>')) seen.push(line);
+  }
+  return seen;
+}
+
+/** The list items right under the heading: one per failing or warning check. */
+function causeItems(md: string): string[] {
+  return firstView(md).filter((l) => l.startsWith('- '));
+}
+
+const opened = (md: string): number => (md.match(/^<details open>$/gm) ?? []).length;
+
+describe('renderComment: the decision first', () => {
+  it('a pass is a heading, one line of key figures and the collapsed sections: at most 5 lines', () => {
+    const report = passCase();
+    const md = renderComment(report, { settingDefaults: settingDefaults() });
     const n = report.checks.length;
-    expect(firstLine(md)).toBe(`✅ WebSocket resilience: ${n} of ${n} checks passed`);
-    const checks = tableWithHeader(md, 'Check');
-    expect(checks.header).toEqual(['Check', 'Measured', 'Limit', 'Status']);
-    expect(checks.rows.map((r) => r[0])).toEqual(report.checks.map((c) => escapeInline(c.title)));
-    for (const row of checks.rows) expect(row[3]).toBe('✅ pass');
+    expect(firstLine(md)).toBe(`### ✅ WebSocket resilience: ${n} of ${n} checks passed`);
+    const view = firstView(md);
+    expect(view.length).toBeLessThanOrEqual(5);
+    expect(view[1]).toMatch(
+      /^connect 100\s% · clean close 100\s% · retained \+1\.2\sMiB · trend 23\.5\sKiB\/conn · recovered · 11\.3\ss run/,
+    );
+    expect(view[1]).toContain(`[workflow run](${report.environment.runUrl})`);
+    expect(causeItems(md)).toEqual([]);
+    expect(opened(md)).toBe(0);
     expect(scan(md).problems).toEqual([]);
-    expect(md).not.toContain('Trimmed');
   });
 
-  it('fails: names each failed check with measured value and the broken limit', () => {
-    const report = failingReport();
-    const md = renderMarkdown(report);
-    const failed = report.checks.filter((c) => c.status === 'fail');
-    expect(failed.length).toBeGreaterThan(1);
-    const line = firstLine(md);
-    expect(line.startsWith(`❌ WebSocket resilience: ${failed.length} of ${report.checks.length} checks failed: `)).toBe(true);
-    for (const c of failed) {
-      const limitValue = c.limit.replace(/^(>=|<=)\s*/, '');
-      const op = c.limit.startsWith('>=') ? '<' : '>';
-      expect(line).toContain(`${c.title.toLowerCase()} ${c.measured} ${op} ${limitValue}`);
-    }
-    expect(line).toContain('connect success rate 64 % < 80 %');
-    const rows = tableWithHeader(md, 'Check').rows;
-    for (const c of failed) {
-      const row = rows.find((r) => r[0] === c.title)!;
-      expect(row[1]).toBe(c.measured);
-      expect(row[3]).toBe(`❌ fail: ${c.detail}`);
-    }
+  it('lists each failing check once, with its violation and its cause beside it', () => {
+    const report = rejectedUpgradeCase();
+    const md = renderComment(report);
+    expect(firstLine(md)).toBe(`### ❌ WebSocket resilience: 1 of ${report.checks.length} checks failed`);
+    expect(causeItems(md)).toEqual([
+      `- ❌ **connect success rate 70.8${NBSP}% (46/65) < 80${NBSP}%** — 12${NBSP}×${NBSP}http-503 (flapping); 4${NBSP}×${NBSP}http-503, 3${NBSP}×${NBSP}http-502 (leak)`,
+    ]);
+    // Once: the checks table holds it too, but behind <details>.
+    expect(firstView(md).filter((l) => l.includes('connect success rate'))).toHaveLength(1);
   });
 
-  it('warns when only warn-level checks failed', () => {
+  it('a leak names the leaking signals and the heap suspect with its retainer path', () => {
+    const report = leakCase();
+    const items = causeItems(renderComment(report));
+    expect(items).toHaveLength(3);
+    expect(items[0]).toContain(`**memory trend 203.4 ±${NBSP}4.1 KiB/conn > 100 KiB/conn**`.replace(/ (KiB)/g, `${NBSP}$1`));
+    expect(items[0]).toContain('+65 Session (1.00 per connection, +12.7');
+    expect(items[0]).toContain('held by (GC roots) → Map sessions → Session');
+    expect(items[1]).toContain('**open fd growth +65 > 4** — open fds 23 → 88');
+    expect(items[2]).toContain('**lingering connections 71 > 0** — 71');
+    expect(items[2]).toContain('still ESTABLISHED or CLOSE_WAIT after cooldown');
+  });
+
+  it('a warning is listed with its own icon and the verdict says so', () => {
     const report = warnReport();
-    const md = renderMarkdown(report);
-    const warned = report.checks.find((c) => c.status === 'warn')!;
+    const md = renderComment(report);
     expect(firstLine(md)).toBe(
-      `⚠️ WebSocket resilience: ${report.checks.length - 1} of ${report.checks.length} checks passed; 1 warning: ` +
-        `${warned.title.toLowerCase()} ${warned.measured} > ${warned.limit.replace('<= ', '')}`,
+      `### ⚠️ WebSocket resilience: ${report.checks.length - 1} of ${report.checks.length} checks passed, 1${NBSP}warning`,
     );
-    expect(tableWithHeader(md, 'Check').rows.find((r) => r[0] === warned.title)![3]).toContain('⚠️ warn');
+    expect(causeItems(md)).toEqual([
+      `- ⚠️ **peak memory growth 130.0${NBSP}MiB > 100${NBSP}MiB** — peak 47.0${NBSP}MiB over a baseline of 42.0${NBSP}MiB`,
+    ]);
   });
 
-  it('counts and shows not-measured checks, and memory as not measured with the reason', () => {
+  it('counts not-measured checks in the heading and says why memory was not measured', () => {
     const report = notMeasuredReport();
-    const md = renderMarkdown(report);
+    const md = renderComment(report);
     const nm = report.checks.filter((c) => c.status === 'not-measured');
-    const passed = report.checks.filter((c) => c.status === 'pass');
-    expect(firstLine(md)).toBe(
-      `✅ WebSocket resilience: ${passed.length} of ${report.checks.length} checks passed; ${nm.length} not measured`,
-    );
-    const rows = tableWithHeader(md, 'Check').rows;
-    for (const c of nm) expect(rows.find((r) => r[0] === c.title)![3]).toMatch(/^➖ not measured/);
+    expect(firstLine(md)).toContain(`; ${nm.length} not measured`);
     expect(md).toContain(`**Memory:** not measured: ${report.memory.reason}`);
     expect(md).not.toContain('```mermaid');
-    expect(scan(md).problems).toEqual([]);
-  });
-
-  it('says where and why a crashed run stopped', () => {
-    const report = crashedReport();
-    const md = renderMarkdown(report);
-    expect(firstLine(md).startsWith('❌')).toBe(true);
-    expect(md).toContain(`The server crashed during **${report.server.exit!.phase}** (exit code ${report.server.exit!.code})`);
-    const fence = logFence(md)!;
-    expect(fence.lines).toEqual(report.server.logTail);
-
-    const killed = crashedReport({ server: { exit: { code: null, signal: 'SIGKILL', phase: 'flapping' } } });
-    expect(renderMarkdown(killed)).toContain('The server crashed during **flapping** (signal SIGKILL)');
-  });
-
-  it('describes a timeout with its message', () => {
-    const report = failingReport({ stopped: { phase: 'cooldown', reason: 'timeout', message: 'deadline of 300 s reached' } });
-    expect(renderMarkdown(report)).toContain('The run hit its deadline during **cooldown**: deadline of 300 s reached');
   });
 });
 
-describe('renderMarkdown: scenarios, recovery, memory', () => {
-  it('has one row per load scenario with the measured figures', () => {
+describe('renderComment: a crash', () => {
+  it('says the crash once, shows the server log near the top and folds the unmeasured checks into one line', () => {
+    const report = crashCase();
+    const md = renderComment(report);
+    const view = firstView(md);
+    const items = causeItems(md);
+    expect(items).toContain(`- ❌ **server stayed up** — The server crashed during **leak** (exit code 3).`);
+    // The run-completed check would only repeat the crash.
+    expect(items.some((l) => l.includes('run completed'))).toBe(false);
+    const notMeasured = report.checks.filter((c) => c.status === 'not-measured');
+    expect(notMeasured.length).toBeGreaterThan(1);
+    expect(items.at(-1)).toBe(
+      `- ➖ ${notMeasured.length}${NBSP}checks not measured after the crash: ${notMeasured.map((c) => escapeInline(c.title)).join(', ')}`,
+    );
+    expect(view.join('\n').match(/exit code 3/g)).toHaveLength(1);
+    // The log excerpt comes before any collapsed section and ends with the server's last line.
+    const excerpt = scan(md).fences.find((f) => f.info === 'text')!;
+    expect(excerpt.lines).toEqual(report.server.logTail.slice(-LOG_EXCERPT_LINES));
+    expect(md.indexOf(excerpt.lines.at(-1)!)).toBeLessThan(md.indexOf('<details>'));
+    // The chart stops at the crash and says when it came.
+    expect(md).toContain(`The server exited at ${(report.server.exit!.atMs / 1000).toFixed(1)}${NBSP}s.`);
+  });
+
+  it('does not repeat a stop message that only restates the exit', () => {
+    const md = renderComment(crashedReport());
+    expect(md).toContain('The server crashed during **leak** (exit code 3).');
+    expect(md).not.toContain('exited with code 3');
+    const other = crashedReport({ stopped: { message: 'EMFILE while accepting' } });
+    expect(renderComment(other)).toContain('The server crashed during **leak** (exit code 3): EMFILE while accepting');
+    const killed = crashedReport({ server: { exit: { code: null, signal: 'SIGKILL', phase: 'flapping' } } });
+    expect(renderComment(killed)).toContain('The server crashed during **flapping** (signal SIGKILL)');
+  });
+
+  it('describes a timeout with its message, and a server that never started', () => {
+    const timeout = failingReport({ stopped: { phase: 'cooldown', reason: 'timeout', message: 'deadline of 300 s reached' } });
+    expect(renderComment(timeout)).toContain('The run hit its deadline during **cooldown**: deadline of 300 s reached');
+    const neverStarted = failingReport({ stopped: { phase: 'startup', reason: 'startup-failed', message: 'no handshake within 30 s' } });
+    const md = renderComment(neverStarted);
+    expect(md).toContain('The server did not start (**startup**): no handshake within 30 s');
+    expect(md.indexOf('```text')).toBeLessThan(md.indexOf('<details>'));
+  });
+});
+
+describe('renderComment: the base comparison, once', () => {
+  it('shows regressed metrics once with the base value, and one table of what changed beyond noise', () => {
+    const report = baseRegressionCase();
+    const md = renderComment(report);
+    const items = causeItems(md);
+    const regressed = report.comparison!.metrics.filter((m) => m.regressed);
+    expect(regressed.length).toBe(2);
+    expect(items).toHaveLength(2);
+    expect(items[1]).toBe(
+      `- ❌ **retained memory growth 2.0${NBSP}MiB → 9.0${NBSP}MiB (+7.0${NBSP}MiB) against the base** — regressed: worse than the base by more than 25${NBSP}% of it and by more than 5.0${NBSP}MiB`,
+    );
+    // No regression rows in the checks table: the base table is the one place for them.
+    expect(tableWithHeader(md, 'Check').rows.some((r) => r[0]!.includes('vs base'))).toBe(false);
+    const base = tableWithHeader(md, 'Metric');
+    expect(base.header).toEqual(['Metric', 'Base', 'This PR', 'Change', 'Noise floor']);
+    const changed = report.comparison!.metrics.filter((m) => m.change !== null && Math.abs(m.change) > m.floor);
+    expect(base.rows.map((r) => r[0])).toEqual(changed.map((m) => m.title));
+  });
+
+  it('gives a percentage only when the base is above the noise floor', () => {
+    const report = baseRegressionCase();
+    const near = report.comparison!.metrics.find((m) => m.id === 'memory-growth')!;
+    expect(near.base!).toBeLessThanOrEqual(near.floor);
+    const row = tableWithHeader(renderComment(report), 'Metric').rows.find((r) => r[0] === near.title)!;
+    expect(row[3]).toBe(`+7.0${NBSP}MiB ❌ regression`);
+    const above = {
+      ...report,
+      comparison: {
+        ...report.comparison!,
+        metrics: report.comparison!.metrics.map((m) =>
+          m.id === 'memory-growth' ? { ...m, base: 20, current: 27, change: 7, changePercent: 35 } : m,
+        ),
+      },
+    };
+    const aboveRow = tableWithHeader(renderComment(above), 'Metric').rows.find((r) => r[0] === near.title)!;
+    expect(aboveRow[3]).toBe(`+7.0${NBSP}MiB (+35${NBSP}%) ❌ regression`);
+  });
+
+  it('says why the base was not compared', () => {
+    const report = makeReport({
+      comparison: { source: 'base.json', skipped: 'the scenario settings differ', maxRegressionPercent: 25, metrics: [] },
+    });
+    expect(renderComment(report)).toContain('Not compared with the base (base.json): the scenario settings differ');
+  });
+});
+
+describe('renderComment: causes are a table from check id to evidence', () => {
+  it('has an entry for the checks to come, and falls back to the detail for an unknown one', () => {
+    for (const id of ['retained-objects', 'dead-peer-reaping', 'hostile-survived', 'connect-success-rate', 'server-crash']) {
+      expect(CAUSES[id], id).toBeTypeOf('function');
+    }
+    const report = leakCase();
+    const retained = check({ id: 'retained-objects' as CheckId, title: 'retained objects', status: 'fail', detail: 'fallback' });
+    expect(causeOf(retained, report, MARKDOWN_STYLE)).toContain('held by (GC roots) → Map sessions → Session');
+    expect(causeOf(retained, makeReport(), MARKDOWN_STYLE)).toBe('fallback');
+    const novel = check({ id: 'something-new' as CheckId, title: 'something new', status: 'fail', detail: 'it broke -> badly' });
+    expect(causeOf(novel, makeReport(), MARKDOWN_STYLE)).toBe('it broke → badly');
+  });
+
+  it('writes a retainer path from its steps, and none when there is none', () => {
+    expect(
+      retainerPathText([
+        { edge: '', kind: 'internal', node: '(GC roots)' },
+        { edge: 'sessions', kind: 'context', node: 'Map', context: 'server.js' },
+        { edge: '7', kind: 'internal', node: 'Session' },
+      ]),
+    ).toBe('(GC roots) → Map sessions (context of server.js) → Session');
+    expect(retainerPathText(null)).toBeNull();
+  });
+});
+
+describe('renderComment: typography', () => {
+  it('joins numbers and units with a non-breaking space, uses ≥ ≤ →, MiB and KiB, and one sign convention', () => {
+    for (const report of [passCase(), leakCase(), crashCase(), rejectedUpgradeCase(), baseRegressionCase()]) {
+      const md = renderMarkdown(report, { settingDefaults: settingDefaults() });
+      const text = scan(md).outside.join('\n');
+      expect(text).not.toMatch(/\d (%|MiB|KiB|ms|s\b|MB|KB)/);
+      expect(text).not.toMatch(/\bMB\b|\bKB\//);
+      expect(text).not.toMatch(/->|&gt;=|&lt;=/);
+      expect(text).not.toMatch(/\| \+?-?\d+(\.\d+)? MB/);
+    }
+    expect(formatMbDelta(1.2 * 1024 * 1024)).toBe(`+1.2${NBSP}MiB`);
+    expect(formatMbDelta(-0.4 * 1024 * 1024)).toBe(`-0.4${NBSP}MiB`);
+    expect(formatMb(42 * 1024 * 1024)).toBe(`42.0${NBSP}MiB`);
+    expect(formatRate(0.708)).toBe(`70.8${NBSP}%`);
+    expect(formatRate(1)).toBe(`100${NBSP}%`);
+  });
+});
+
+describe('renderComment: sections behind <details>', () => {
+  it('the comment keeps every section collapsed; the job summary opens them all', () => {
     const report = failingReport();
-    const rows = tableWithHeader(renderMarkdown(report), 'Scenario').rows;
-    expect(rows.map((r) => r[0])).toEqual(['flapping', 'leak']);
+    expect(opened(renderComment(report))).toBe(0);
+    const summary = renderMarkdown(report);
+    expect(opened(summary)).toBeGreaterThanOrEqual(2);
+    expect(summary).not.toMatch(/^<details>$/m);
+  });
+
+  it('has one checks row per check (titles capitalised), and the failure kinds with their counts', () => {
+    const report = failingReport();
+    const md = renderComment(report);
+    const checks = tableWithHeader(md, 'Check');
+    expect(checks.header).toEqual(['Check', 'Measured', 'Limit', 'Status']);
+    expect(checks.rows.map((r) => r[0])).toEqual(
+      report.checks.map((c) => escapeInline(c.title.charAt(0).toUpperCase() + c.title.slice(1))),
+    );
+    const rows = scan(md).tables.find((t) => t.header.join() === 'Scenario,Stage,Kind,Count')!.rows;
     for (const s of [report.scenarios.flapping, report.scenarios.leak]) {
-      const row = rows.find((r) => r[0] === s.id)!;
-      expect(row[1]).toBe(`${s.prescribed.clients} × ${s.prescribed.cyclesPerClient}`);
-      expect(row[2]).toBe(`${s.connected}/${s.attempts} (${formatRate(s.connectRate)})`);
-      expect(row[3]).toBe(`${s.cleanDisconnects}/${s.connected} (${formatRate(s.disconnectRate)})`);
-      expect(row[4]).toContain(`/ ${s.prescribed.cycleMs} ms`);
+      for (const [kind, count] of Object.entries(s.connectFailures)) expect(rows).toContainEqual([s.id, 'connect', kind, String(count)]);
+      for (const [kind, count] of Object.entries(s.disconnectFailures))
+        expect(rows).toContainEqual([s.id, 'disconnect', kind, String(count)]);
     }
   });
 
-  it('counts connections cut on purpose apart from the clean disconnects they are not judged by', () => {
-    const report = makeReport({
+  it('shows the scenarios side by side, one row per figure', () => {
+    const report = failingReport({
       scenarios: { leak: { connected: 45, abruptDisconnects: 22, cleanDisconnects: 20, disconnectRate: 20 / 23 } },
     });
-    const leak = tableWithHeader(renderMarkdown(report), 'Scenario').rows.find((r) => r[0] === 'leak')!;
-    expect(leak[3]).toBe('20/23 (87 %), 22 cut on purpose');
-    const allCut = makeReport({ scenarios: { leak: { connected: 5, abruptDisconnects: 5, cleanDisconnects: 0, disconnectRate: null } } });
-    expect(tableWithHeader(renderMarkdown(allCut), 'Scenario').rows.find((r) => r[0] === 'leak')![3]).toBe('0/0 (n/a), 5 cut on purpose');
-  });
-
-  it('shows a disabled scenario as disabled, keeping the column count', () => {
-    const report = makeReport({
-      scenarios: { leak: { enabled: false, attempts: 0, connected: 0, cleanDisconnects: 0, connectRate: null, disconnectRate: null } },
-    });
-    const md = renderMarkdown(report);
-    const leak = tableWithHeader(md, 'Scenario').rows.find((r) => r[0] === 'leak')!;
-    expect(leak[1]).toBe('disabled');
-    expect(scan(md).problems).toEqual([]);
+    const t = tableWithHeader(renderComment(report), 'Scenario');
+    expect(t.header).toEqual(['Scenario', 'flapping', 'leak']);
+    const row = (label: string): string[] => t.rows.find((r) => r[0] === label)!;
+    const f = report.scenarios.flapping;
+    expect(row('Connects')[1]).toBe(`${f.connected}/${f.attempts} (${formatRate(f.connectRate)})`);
+    expect(row('Clean disconnects')[2]).toBe(`20/23 (87${NBSP}%), 22 cut on purpose`);
+    const disabled = makeReport({ scenarios: { leak: { enabled: false } } });
+    expect(tableWithHeader(renderComment(disabled), 'Scenario').rows.find((r) => r[0] === 'Clients × cycles')![2]).toBe('disabled');
   });
 
   it('summarises recovery in one line', () => {
-    const report = makeReport();
-    const r = report.scenarios.recovery;
-    const line = renderMarkdown(report)
+    const r = makeReport().scenarios.recovery;
+    const line = renderComment(makeReport())
       .split('\n')
       .find((l) => l.startsWith('**Recovery:**'))!;
     expect(line).toContain(`pings answered ${r.pongsReceived}/${r.pingsSent}`);
-    expect(line).toContain(`messages answered ${r.messagesAnswered}/${r.messagesSent} (expect ${r.expect})`);
     expect(line).toContain('no problems');
-
     const broken = crashedReport();
-    const brokenLine = renderMarkdown(broken)
+    const brokenLine = renderComment(broken)
       .split('\n')
       .find((l) => l.startsWith('**Recovery:**'))!;
     expect(brokenLine).toContain(`did not connect (${broken.scenarios.recovery.connectFailure})`);
-    expect(brokenLine).toContain(escapeInline(broken.scenarios.recovery.problems[0]!, 200));
   });
 
-  it('lists the memory figures', () => {
+  it('lists the memory figures in MiB', () => {
     const report = failingReport();
-    const rows = tableWithHeader(renderMarkdown(report), 'Memory (server tree RSS)').rows;
+    const rows = tableWithHeader(renderComment(report), 'Memory (server tree RSS)').rows;
     const value = (label: string): string => rows.find((r) => r[0] === label)![1]!;
     expect(value('Baseline')).toBe(formatMb(report.memory.baselineBytes));
-    expect(value('Peak')).toBe(formatMb(report.memory.peakBytes));
     expect(value('Retained (after cooldown)')).toBe(formatMb(report.memory.retainedBytes));
-    expect(value('Retained growth')).toContain(formatMbDelta(report.memory.retainedGrowthBytes));
-    expect(value('Retained growth')).toContain(`${report.memory.growthPercent!.toFixed(1)} %`);
-    expect(value('Peak growth')).toBe(formatMbDelta(report.memory.peakGrowthBytes));
+    expect(value('Retained growth')).toBe(
+      `${formatMbDelta(report.memory.retainedGrowthBytes)} (+${report.memory.growthPercent!.toFixed(1)}${NBSP}%)`,
+    );
   });
 
-  it('draws memory over time with at most 60 points, keeping the peak and naming the phases', () => {
-    const samples = memorySamples(20); // several hundred samples
+  it('lists only the settings that differ from their defaults, and links the workflow run', () => {
+    const report = passCase();
+    const md = renderComment(report, { settingDefaults: settingDefaults() });
+    const settings = tableWithHeader(md, 'Setting (not default)').rows;
+    const defaults = settingDefaults();
+    const differing = Object.entries(report.config).filter(([k, v]) => defaults[k] !== v);
+    expect(settings.map((r) => r[0])).toEqual(differing.map(([k]) => escapeInline(k)));
+    expect(settings.length).toBeLessThan(Object.keys(report.config).length / 4);
+    expect(md).toContain(`Full server log and outputs: [workflow run](${report.environment.runUrl}).`);
+    expect(md).not.toContain(report.server.logPath!);
+  });
+
+  it('links only an http(s) run URL', () => {
+    const evil = makeReport({ environment: { runUrl: 'javascript:alert(1)' } });
+    expect(renderComment(evil)).not.toContain('javascript:');
+    const parens = makeReport({ environment: { runUrl: 'https://x.test/a)(b' } });
+    expect(renderComment(parens)).toContain('(https://x.test/a%29%28b)');
+  });
+});
+
+describe('the memory chart', () => {
+  function chartOf(md: string): string[] {
+    return scan(md).fences.find((f) => f.info === 'mermaid')!.lines;
+  }
+
+  it('has a numeric x-axis in seconds, an explicit line colour, at most 60 points, the peak, and the phases in a caption', () => {
+    const samples = memorySamples(20);
     const peak = Math.max(...samples.map((s) => s.rssBytes));
     const report = makeReport({ memory: { samples } });
-    const chart = scan(renderMarkdown(report)).fences.find((f) => f.info === 'mermaid')!;
-    expect(chart.lines[0]).toBe('xychart-beta');
-    const xLine = chart.lines.find((l) => l.trim().startsWith('x-axis'))!;
-    const lineLine = chart.lines.find((l) => l.trim().startsWith('line'))!;
-    const labels = [...xLine.matchAll(/"([^"]*)"/g)].map((m) => m[1]!).slice(1);
-    const values = lineLine
+    const md = renderComment(report);
+    const chart = chartOf(md);
+    expect(chart[0]).toBe(`%%{init: {"themeVariables":{"xyChart":{"plotColorPalette":"${CHART_LINE_COLOR}"}}}}%%`);
+    expect(chart[1]).toBe('xychart-beta');
+    const axis = /x-axis "seconds since start" ([\d.]+) --> ([\d.]+)$/.exec(chart.find((l) => l.includes('x-axis'))!)!;
+    expect(Number(axis[1])).toBeCloseTo(samples[0]!.tMs / 1000, 1);
+    expect(Number(axis[2])).toBeCloseTo(samples.at(-1)!.tMs / 1000, 1);
+    const values = chart
+      .find((l) => l.trim().startsWith('line'))!
       .replace(/.*\[|\].*/g, '')
       .split(',')
       .map(Number);
     expect(samples.length).toBeGreaterThan(CHART_MAX_POINTS);
-    expect(values.length).toBeLessThanOrEqual(CHART_MAX_POINTS);
-    expect(labels).toHaveLength(values.length);
-    expect(new Set(labels).size).toBe(labels.length);
+    expect(values.length).toBe(CHART_MAX_POINTS);
     expect(Math.max(...values)).toBeCloseTo(peak / 1024 / 1024, 1);
-    for (const phase of new Set(samples.map((s) => s.phase))) expect(labels.some((l) => l.endsWith(` ${phase}`))).toBe(true);
-  });
-
-  it('omits the chart with fewer than two samples', () => {
-    const report = makeReport({ memory: { samples: memorySamples().slice(0, 1) } });
-    expect(renderMarkdown(report)).not.toContain('```mermaid');
-  });
-});
-
-describe('renderMarkdown: details', () => {
-  it('lists failures by kind with their counts', () => {
-    const report = failingReport();
-    const md = renderMarkdown(report);
-    const rows = scan(md).tables.find((t) => t.header.join() === 'Scenario,Stage,Kind,Count')!.rows;
-    for (const s of [report.scenarios.flapping, report.scenarios.leak]) {
-      for (const [kind, count] of Object.entries(s.connectFailures)) {
-        expect(rows).toContainEqual([s.id, 'connect', kind, String(count)]);
-      }
-      for (const [kind, count] of Object.entries(s.disconnectFailures)) {
-        expect(rows).toContainEqual([s.id, 'disconnect', kind, String(count)]);
-      }
+    const caption = md.split('\n').find((l) => l.startsWith('Phases start at:'))!;
+    for (const span of report.phases.filter((p) => p.name !== 'startup')) {
+      expect(caption).toContain(`${span.name} ${(span.startMs / 1000).toFixed(1)}${NBSP}s`);
     }
   });
 
-  it('opens the sections a reader of a failed run needs: failures on a fail, the log when the server died', () => {
-    const opened = (md: string): string[] => [...md.matchAll(/^<details open>\n<summary>([^<]*) \(/gm)].map((m) => m[1]!);
-    expect(opened(renderMarkdown(makeReport()))).toEqual([]);
-    expect(opened(renderMarkdown(warnReport()))).toEqual([]);
-    expect(opened(renderMarkdown(failingReport()))).toEqual(['Failures by kind']);
-    expect(opened(renderMarkdown(crashedReport()))).toEqual(['Failures by kind', 'Server log']);
-    const neverStarted = failingReport({ stopped: { phase: 'startup', reason: 'startup-failed', message: 'no handshake within 30 s' } });
-    expect(opened(renderMarkdown(neverStarted))).toContain('Server log');
-    expect(renderMarkdown(crashedReport())).toMatch(/^<details>\n<summary>Environment<\/summary>$/m);
+  it('places values at their times, not evenly by sample index', () => {
+    // Dense samples early, sparse late: a step at 9 s must land at 90 % of the axis.
+    const samples: MemorySample[] = [];
+    for (let t = 0; t < 1000; t += 10) samples.push({ tMs: t, phase: 'warmup', rssBytes: 10 * 1024 * 1024, cpuPercent: 0, processes: 1 });
+    for (let t = 1000; t <= 10_000; t += 1000)
+      samples.push({ tMs: t, phase: 'leak', rssBytes: (t >= 9000 ? 20 : 10) * 1024 * 1024, cpuPercent: 0, processes: 1 });
+    const points = resampleEvenly(samples, 11);
+    expect(points.map((p) => p.seconds)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(points.map((p) => p.mib)).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 20, 20]);
   });
 
-  it('shows environment and configuration as key/value tables', () => {
-    const report = makeReport();
-    const md = renderMarkdown(report);
-    const env = tableWithHeader(md, 'Environment').rows;
-    expect(env).toContainEqual(['Commit', report.environment.commit]);
-    expect(env).toContainEqual(['Node', report.environment.node]);
-    const config = tableWithHeader(md, 'Setting').rows;
-    expect(config.map((r) => r[0])).toEqual(Object.keys(report.config).map((k) => escapeInline(k)));
+  it('is left out with fewer than two samples', () => {
+    expect(renderComment(makeReport({ memory: { samples: memorySamples().slice(0, 1) } }))).not.toContain('```mermaid');
   });
 });
 
-describe('renderMarkdown: hostile server output', () => {
+describe('renderComment: hostile server output', () => {
   const ticks = '`'.repeat(12);
   const hostileLines = [
     `${ticks} closes nothing`,
@@ -410,93 +561,92 @@ describe('renderMarkdown: hostile server output', () => {
 
   function hostileReport(): Report {
     const base = failingReport({
-      server: { logTail: hostileLines },
+      server: { logTail: hostileLines, exit: { code: 1, signal: null, phase: 'leak', atMs: 5000 } },
+      stopped: { phase: 'leak', reason: 'crash', message: '</details> @org/team' },
       scenarios: {
         flapping: { connectFailures: { [`http-500 ${ticks} </details> @org/team <img src=x onerror=alert(1)> | x`]: 2 } },
         recovery: { problems: ['reply was "</details><img src=x onerror=alert(1)>" from @org/team', 'y'.repeat(100_000)] },
       },
       config: { message: '@org/team <img src=x onerror=alert(1)> | ` | `' },
+      environment: { runUrl: 'https://x.test/"><img src=x>' },
     });
     return withChecks(base, {
       'connect-success-rate': { detail: 'server said: @org/team </details> | <img src=x onerror=alert(1)>\nsecond line' },
     });
   }
 
-  it('escapes everything outside code blocks and keeps tables intact', () => {
-    const md = renderMarkdown(hostileReport());
-    const { outside, problems } = scan(md);
-    expect(problems).toEqual([]);
-    const text = outside.join('\n');
-    expect(text).not.toContain('<img');
-    expect(text).not.toContain('<h1>');
-    expect(text).not.toMatch(/@org/);
-    expect(text).toContain(`@${ZWJ}org/team`);
-    // Every </details> outside a fence is one of ours, alone on its line, and they balance.
-    const closes = outside.filter((l) => l.includes('</details>'));
-    expect(closes.every((l) => l === '</details>')).toBe(true);
-    expect(closes.length).toBe(outside.filter((l) => /^<details( open)?>$/.test(l)).length);
-    // The headline stays one line even though a detail had a newline.
-    expect(md.split('\n').filter((l) => l.includes('second line'))).toHaveLength(1);
-  });
+  for (const [name, render] of [
+    ['comment', (r: Report) => renderComment(r)],
+    ['summary', (r: Report) => renderMarkdown(r)],
+  ] as const) {
+    it(`${name}: escapes everything outside code blocks and keeps tables intact`, () => {
+      const md = render(hostileReport());
+      const { outside, problems } = scan(md);
+      expect(problems).toEqual([]);
+      const text = outside.join('\n');
+      expect(text).not.toContain('<img');
+      expect(text).not.toContain('<h1>');
+      expect(text).not.toMatch(/@org/);
+      expect(text).toContain(`@${ZWJ}org/team`);
+      const closes = outside.filter((l) => l.includes('</details>'));
+      expect(closes.every((l) => l === '</details>')).toBe(true);
+      expect(closes.length).toBe(outside.filter((l) => /^<details( open)?>$/.test(l)).length);
+    });
 
-  it('keeps the log in a fence the log cannot close', () => {
-    const md = renderMarkdown(hostileReport());
-    const fence = logFence(md)!;
-    expect(fence.open.length).toBeGreaterThan(ticks.length);
-    expect(fence.lines).toContain('</details>');
-    expect(fence.lines).toContain('<img src=x onerror=alert(1)>');
-    expect(fence.lines[fence.lines.length - 1]).toBe('the very last line');
-  });
+    it(`${name}: stays under the limit with a 1 MB log line, cuts long lines and says what it trimmed`, () => {
+      const md = render(hostileReport());
+      expect(md.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
+      expect(md).toMatch(/^Trimmed: .*to fit the comment limit\.$/m);
+      expect(md).toContain(`log lines longer than ${LOG_LINE_CAP} characters cut`);
+      for (const fence of scan(md).fences.filter((f) => f.info === 'text')) {
+        expect(fence.open.length).toBeGreaterThan(ticks.length);
+        for (const line of fence.lines) expect(Array.from(line).length).toBeLessThanOrEqual(LOG_LINE_CAP);
+        expect(fence.lines.at(-1)).toBe('the very last line');
+      }
+    });
+  }
 
-  it('stays under the limit and says what it trimmed', () => {
-    const md = renderMarkdown(hostileReport());
-    expect(md.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
-    expect(md).toMatch(/^Trimmed: .*to fit the comment limit\.$/m);
-    expect(md).toContain(`log lines longer than ${LOG_LINE_CAP} characters cut`);
-    const fence = logFence(md)!;
-    for (const line of fence.lines) expect(Array.from(line).length).toBeLessThanOrEqual(LOG_LINE_CAP);
-  });
-
-  it('drops the oldest log lines first and reports how many it kept', () => {
+  it('drops the oldest log lines first and keeps as many as fit', () => {
     const logTail = Array.from({ length: 3000 }, (_, i) => `line ${i} ${'z'.repeat(80)}`);
-    const report = crashedReport({ server: { logTail } });
-    const md = renderMarkdown(report);
+    const md = renderComment(crashedReport({ server: { logTail } }));
     expect(md.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
-    const match = /server log tail shortened to (\d+) lines \(of (\d+)\)/.exec(md)!;
+    const match = /server log tail shortened to (\d+)\u00A0lines \(of (\d+)\)/.exec(md)!;
     const kept = Number(match[1]);
     expect(Number(match[2])).toBe(logTail.length);
     expect(kept).toBeGreaterThan(0);
-    expect(kept).toBeLessThan(logTail.length);
-    expect(logFence(md)!.lines).toEqual(logTail.slice(-kept));
+    const full = scan(md)
+      .fences.filter((f) => f.info === 'text')
+      .at(-1)!;
+    expect(full.lines).toEqual(logTail.slice(-kept));
     expect(md).toContain('```mermaid');
-    // One more line would not have fitted: the search keeps as much as it can.
     expect(md.length + logTail[0]!.length + 1).toBeGreaterThan(DEFAULT_MAX_CHARS);
   });
 
-  it('gives up the chart after the log, and always respects maxChars', () => {
+  it('gives up the chart after the log, then the sections, and always respects maxChars', () => {
     const report = makeReport({ server: { logTail: [] } });
-    const full = renderMarkdown(report);
-    const chartFence = scan(full).fences.find((f) => f.info === 'mermaid')!;
-    const maxChars = full.length - 10;
-    const md = renderMarkdown(report, { maxChars });
-    expect(md.length).toBeLessThanOrEqual(maxChars);
+    const full = renderComment(report);
+    const md = renderComment(report, { maxChars: full.length - 10 });
+    expect(md.length).toBeLessThanOrEqual(full.length - 10);
     expect(md).not.toContain('```mermaid');
-    expect(chartFence.lines.length).toBeGreaterThan(0);
     expect(md).toContain('memory chart omitted');
-
     const hostile = hostileReport();
     for (const limit of [300, 1500, 4000]) {
-      const small = renderMarkdown(hostile, { maxChars: limit });
+      const small = renderComment(hostile, { maxChars: limit });
       expect(small.length).toBeLessThanOrEqual(limit);
       expect(small).toContain('Trimmed');
       expect(scan(small).problems).toEqual([]);
     }
-    // Cut points land everywhere in the tables; none may leave a stray row behind.
     const failing = failingReport();
     for (let limit = 200; limit <= 4000; limit += 37) {
-      const small = renderMarkdown(failing, { maxChars: limit });
+      const small = renderComment(failing, { maxChars: limit });
       expect(small.length).toBeLessThanOrEqual(limit);
       expect(scan(small).problems).toEqual([]);
     }
+  });
+
+  it('searches for the most that fits with one helper', () => {
+    expect(largestFitting(0, 100, (n) => n <= 37)).toBe(37);
+    expect(largestFitting(0, 100, () => false)).toBe(0);
+    expect(largestFitting(0, 100, () => true)).toBe(100);
   });
 });

@@ -17,25 +17,43 @@ function sectionLines(text: string, title: string): string[] {
 }
 
 describe('renderTerminal', () => {
-  it('starts with the verdict and counts', () => {
+  it('starts with the verdict and the key figures, then why it failed', () => {
     const pass = makeReport();
-    expect(lines(renderTerminal(pass))[0]).toBe(
-      `[PASS] WebSocket resilience: ${pass.checks.length} of ${pass.checks.length} checks passed`,
-    );
+    const [first, second] = lines(renderTerminal(pass));
+    expect(first).toBe(`[PASS] WebSocket resilience: ${pass.checks.length} of ${pass.checks.length} checks passed`);
+    expect(second).toMatch(/^connect 100\s% · clean close 100\s% · retained \+1\.2\sMiB/);
+    expect(renderTerminal(pass)).not.toContain('Why');
 
     const fail = failingReport();
     const failed = fail.checks.filter((c) => c.status === 'fail');
-    const first = lines(renderTerminal(fail))[0]!;
-    expect(first.startsWith(`[FAIL] WebSocket resilience: ${failed.length} of ${fail.checks.length} checks failed: `)).toBe(true);
-    for (const c of failed) expect(first).toContain(`${c.title.toLowerCase()} ${c.measured}`);
+    const text = renderTerminal(fail);
+    expect(lines(text)[0]).toBe(`[FAIL] WebSocket resilience: ${failed.length} of ${fail.checks.length} checks failed`);
+    const why = sectionLines(text, 'Why');
+    expect(why).toHaveLength(failed.length);
+    expect(why[0]).toBe(
+      `  FAIL  connect success rate 64\u00A0% < 80\u00A0% - 4\u00A0×\u00A0timeout, 3\u00A0×\u00A0http-503 (flapping); 17\u00A0×\u00A0refused (leak)`,
+    );
 
-    expect(lines(renderTerminal(warnReport()))[0]).toMatch(/^\[WARN\] .*1 warning: peak memory growth/);
+    expect(lines(renderTerminal(warnReport()))[0]).toMatch(/^\[WARN\] .*1\swarning$/);
     const nm = notMeasuredReport();
     const count = nm.checks.filter((c) => c.status === 'not-measured').length;
     expect(lines(renderTerminal(nm))[0]).toContain(`; ${count} not measured`);
   });
 
-  it('aligns the checks table in columns', () => {
+  it('gives the close reasons of a failed disconnect rate, where the Detail column used to be empty', () => {
+    const base = makeReport({
+      scenarios: { flapping: { cleanDisconnects: 0, disconnectRate: 0, disconnectFailures: { 'close-timeout': 14, 'code-1006': 6 } } },
+    });
+    const report = withChecks(base, { 'disconnect-success-rate': { measured: '0 % (0/20)', value: 0, status: 'fail' } });
+    const text = renderTerminal(report);
+    const row = sectionLines(text, 'Checks').find((l) => l.startsWith('Clean disconnect rate'))!;
+    expect(row).toMatch(/14\s×\sclose-timeout, 6\s×\scode-1006 \(flapping\)$/);
+    expect(sectionLines(text, 'Failures and close reasons')).toContainEqual(
+      expect.stringMatching(/^flapping\s+disconnect\s+close-timeout\s+14$/),
+    );
+  });
+
+  it('aligns the checks table in columns, with the limits typeset', () => {
     const report = failingReport();
     const [header, rule, ...rows] = sectionLines(renderTerminal(report), 'Checks');
     expect(rule).toMatch(/^-+$/);
@@ -46,10 +64,17 @@ describe('renderTerminal', () => {
     report.checks.forEach((c, i) => {
       const row = rows[i]!;
       expect(row.startsWith(c.title)).toBe(true);
-      expect(row.slice(measuredAt).startsWith(c.measured)).toBe(true);
-      expect(row.slice(limitAt).startsWith(c.limit)).toBe(true);
+      expect(row.slice(measuredAt).startsWith(c.measured.replace(/ (%|MB)/, '\u00A0$1').replace('MB', 'MiB'))).toBe(true);
+      expect(
+        row.slice(limitAt).startsWith(
+          c.limit
+            .replace('>=', '≥')
+            .replace('<=', '≤')
+            .replace(/ (%|MB)$/, '\u00A0$1')
+            .replace('MB', 'MiB'),
+        ),
+      ).toBe(true);
       expect(row.slice(statusAt).startsWith(c.status === 'fail' ? 'FAIL' : 'pass')).toBe(true);
-      if (c.detail) expect(row.endsWith(c.detail)).toBe(true);
     });
   });
 
@@ -80,7 +105,9 @@ describe('renderTerminal', () => {
   it('says where the server crashed and shows its last lines', () => {
     const report = crashedReport();
     const text = renderTerminal(report);
-    expect(text).toContain(`The server crashed during ${report.server.exit!.phase} (exit code ${report.server.exit!.code})`);
+    expect(text).toContain(
+      `Server stayed up - The server crashed during ${report.server.exit!.phase} (exit code ${report.server.exit!.code}).`,
+    );
     expect(text).not.toContain('**');
     const log = sectionLines(text, 'Server log');
     expect(log.map((l) => l.trim())).toEqual(report.server.logTail);
@@ -98,7 +125,7 @@ describe('renderTerminal', () => {
     const base = failingReport({
       server: { logTail: ['\u001b[2J\u001b]0;owned\u0007cleared screen', 'x'.repeat(1_000_000), 'last\rline'] },
     });
-    const report = withChecks(base, { 'connect-success-rate': { detail: 'line one\nline two\u001b[31m red' } });
+    const report = withChecks(base, { recovery: { status: 'fail', detail: 'line one\nline two\u001b[31m red' } });
     const text = renderTerminal(report);
     expect(text).not.toMatch(/[\u001b\u0007\r]/);
     expect(text).toContain('cleared screen');

@@ -8,7 +8,8 @@ import { readJsonReport, writeJsonReport } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import type { Report } from '../src/model/report.js';
 import { ReportShapeError, validateReport } from '../src/report/validate.js';
-import { crashedReport, failingReport, makeReport, notMeasuredReport, warnReport } from './helpers/report-factory.js';
+import { crashedReport, failingReport, leakCase, makeReport, notMeasuredReport, passCase, warnReport } from './helpers/report-factory.js';
+import { heapEvidence, heapSuspect } from './helpers/report-factory.js';
 
 /** A JSON round trip, then a change at a path ("a.b.0.c"). */
 function tampered(report: Report, path: string, value: unknown): unknown {
@@ -29,6 +30,14 @@ describe('validateReport', () => {
     ['crashed', crashedReport()],
     ['not measured', notMeasuredReport()],
     ['with a pull request', makeReport({ environment: { pullRequest: 12 } })],
+    ['with a run URL', passCase()],
+    ['with heap evidence', leakCase()],
+    [
+      'with a suspect without a retainer path',
+      makeReport({
+        heap: heapEvidence([heapSuspect({ name: 'Buffer', countDelta: 3, perConnection: 0.05, bytesDelta: 3072, retainerPath: null })]),
+      }),
+    ],
     [
       'with a comparison',
       makeReport({
@@ -110,6 +119,13 @@ describe('validateReport', () => {
       },
       'comparison.metrics[0].change must be a number or null',
     ],
+    ['environment.runUrl', 42, 'environment.runUrl must be a string or null'],
+    ['heap', { suspects: 'many' }, 'heap.suspects must be an array'],
+    [
+      'heap',
+      { suspects: [{ name: 'Session', countDelta: 65, perConnection: 1, bytesDelta: 1, retainerPath: [{ edge: 1, node: 'Map' }] }] },
+      'heap.suspects[0].retainerPath[0].edge must be a string',
+    ],
   ];
   it.each(bad)('rejects a bad %s, naming the field', (path, value, message) => {
     const report = path === 'stopped' ? crashedReport() : makeReport();
@@ -128,7 +144,7 @@ describe('validateReport', () => {
     delete report.signals;
     delete report.memory.trend;
     delete report.scenarios.leak.abruptDisconnects;
-    expect(renderMarkdown(validateReport(report))).toMatch(/^✅ WebSocket resilience/);
+    expect(renderMarkdown(validateReport(report))).toMatch(/^### ✅ WebSocket resilience/);
   });
 
   it('rejects a bad check status and level in any row', () => {

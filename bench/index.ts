@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runFidelity } from './fidelity.js';
+import { readerChild, runHeapBench } from './heap.js';
 import { ROOT, note, round } from './lib.js';
 import { runOverhead } from './overhead.js';
 import { runProxyOverhead } from './proxy.js';
@@ -27,6 +28,7 @@ const SECTIONS = {
   'scale-held': runScaleHeld,
   'held-gate': () => heldMemory('gate'),
   'held-bare': () => heldMemory('bare'),
+  heap: runHeapBench,
 } as const;
 type SectionName = keyof typeof SECTIONS;
 const ORDER = Object.keys(SECTIONS) as SectionName[];
@@ -130,8 +132,18 @@ function reprintTable(): void {
 }
 
 const section = arg('--section');
+const heapRead = arg('--heap-read');
 if (process.argv.includes('--table')) {
   reprintTable();
+} else if (heapRead !== undefined) {
+  // A child of the heap section: reads one snapshot in a fresh process, for its peak RSS.
+  readerChild(heapRead, arg('--out')!).then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`heap reader child failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
 } else if (section !== undefined) {
   if (!ORDER.includes(section as SectionName)) throw new Error(`unknown section ${section}`);
   runSection(section as SectionName, arg('--out')!).then(

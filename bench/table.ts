@@ -1,6 +1,7 @@
 // The one table the bench prints (Markdown, so the README can carry it as is), built from the sections' results.
 
 import type { FidelityResult } from './fidelity.js';
+import type { HeapBenchResult } from './heap.js';
 import { median } from './lib.js';
 import type { OverheadResult } from './overhead.js';
 import type { ProxyResult } from './proxy.js';
@@ -191,6 +192,18 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
           : `**${fmt(t.toFirstHandshakeMs)} ms** median of ${t.runsMs.length} (\`node -e 0\` alone: ${fmt(t.nodeAloneMs)} ms)`,
         '< 300 ms',
         t.toFirstHandshakeMs === null ? null : t.toFirstHandshakeMs < 300,
+      );
+    }
+  });
+
+  section<HeapBenchResult>('heap', 7, 'heap snapshot and read', '≤ 3 s each at 50 MB; reader peak ≤ 2 × nodes × 32 B + 50 MB', (heap) => {
+    for (const r of heap.rows) {
+      add(
+        7,
+        `heap snapshot of a server holding ${fmt(r.heldMb)} MB of small objects (heapUsed ${fmt(r.serverHeapUsedMb, 1)} MB; ${fmt(r.nodes)} nodes, ${fmt(r.fileMb, 1)} MB file)`,
+        `snapshot **${s(r.snapshotMs)}**, read **${s(r.readMs)}**; reader peak RSS **${fmt(r.readerPeakRssMb, 1)} MB** (from ${fmt(r.readerBaseRssMb, 1)} MB; target ${fmt(r.targetPeakRssMb, 1)} MB); retainer path search ${s(r.pathMs)}, peak ${fmt(r.pathPeakRssMb, 1)} MB`,
+        r.heldMb === 50 ? '≤ 3 s each; peak ≤ target' : 'peak ≤ target',
+        (r.heldMb !== 50 || (r.snapshotMs <= 3000 && r.readMs <= 3000)) && r.readerPeakRssMb <= r.targetPeakRssMb,
       );
     }
   });

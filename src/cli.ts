@@ -6,6 +6,7 @@ import { profileDefaultText } from './config/profiles.js';
 import { GATE_INPUTS, type InputName, type RawInputs } from './config/inputs.js';
 import { ConfigError } from './config/types.js';
 import { describeConfig, parseConfig } from './config/parse.js';
+import { defaultSettings } from './config/resolve.js';
 import { runGateWithBaseCompare } from './run/base-compare.js';
 import { cancelExitCode, withCancelSignals } from './run/cancel.js';
 import { writeJsonReport } from './report/json.js';
@@ -118,7 +119,7 @@ export async function runCli(argv: string[], io = { out: process.stdout, err: pr
     io.err.write(`JSON report written to ${path}\n`);
   }
   if (args.markdownPath) {
-    await writeFile(args.markdownPath, renderMarkdown(report));
+    await writeFile(args.markdownPath, renderMarkdown(report, { settingDefaults: defaultSettings(report.config.profile) }));
     io.err.write(`Markdown report written to ${args.markdownPath}\n`);
   }
   if (cancelledBy) return cancelExitCode(cancelledBy);

@@ -7,6 +7,7 @@ import { postReportComment, readEvent, resolveTarget, type CommentOutcome } from
 import { INPUTS, type RawInputs } from './config/inputs.js';
 import { ConfigError, type ActionConfig, type CommentConfig, type Config } from './config/types.js';
 import { describeConfig, parseActionConfig } from './config/parse.js';
+import { defaultSettings } from './config/resolve.js';
 import { runGateWithBaseCompare } from './run/base-compare.js';
 import { withCancelSignals } from './run/cancel.js';
 import { readJsonReport, writeJsonReport } from './report/json.js';
@@ -149,7 +150,8 @@ async function writeReport(report: Report, config: Config): Promise<string | nul
 async function publish(report: Report, reportPath: string | null): Promise<void> {
   for (const [name, value] of Object.entries(outputsOf(report, reportPath))) core.setOutput(name, value);
   try {
-    await core.summary.addRaw(renderMarkdown(report, { maxChars: 1_000_000 })).write();
+    const settingDefaults = defaultSettings(report.config.profile);
+    await core.summary.addRaw(renderMarkdown(report, { maxChars: 1_000_000, settingDefaults })).write();
   } catch (err) {
     core.warning(`could not write the job summary: ${(err as Error).message}`);
   }

@@ -1,5 +1,10 @@
 // Builds complete, realistic Reports for renderer tests: passing by default, with variants for the other outcomes.
 
+import { heapEvidenceWithout, type HeapEvidence, type HeapGrowthRow } from '../../src/model/heap.js';
+import { runChecks, verdictOf } from '../../src/analysis/checks.js';
+import { withComparison } from '../../src/analysis/compare.js';
+import { INPUTS, type RawInputs } from '../../src/config/inputs.js';
+import { describeConfig, parseConfig } from '../../src/config/parse.js';
 import { REPORT_SCHEMA_VERSION } from '../../src/model/report.js';
 import type { Check, LatencySummary, LoadScenarioResult, MemorySample, PhaseName, PhaseSpan, Report } from '../../src/model/report.js';
 
@@ -292,4 +297,159 @@ export function notMeasuredReport(overrides: DeepPartial<Report> = {}): Report {
     'peak-memory-growth': { measured: 'n/a', value: null, status: 'not-measured' },
   });
   return deepMerge(notMeasured, overrides);
+}
+
+// ---- Reports judged by the real checks (src/analysis), as a run produces them: the cases a reviewer sees. ----
+
+/** The settings of a default launch run, plus `raw`. */
+export function runInputs(raw: RawInputs = {}): RawInputs {
+  return { url: 'ws://127.0.0.1:0/', 'server-command': 'node server.js', ...raw };
+}
+
+/** The report with its checks, verdict and config as the gate would produce them from its measurements. */
+export function judged(report: Report, raw: RawInputs = {}): Report {
+  const inputs = runInputs(raw);
+  const checks = runChecks(parseConfig(inputs), {
+    server: report.server,
+    stopped: report.stopped,
+    flapping: report.scenarios.flapping,
+    leak: report.scenarios.leak,
+    recovery: report.scenarios.recovery,
+    memory: report.memory,
+    signals: report.signals,
+  });
+  return { ...report, config: describeConfig(inputs), checks, verdict: verdictOf(checks) };
+}
+
+/** Input name -> default, for the renderers' non-default settings. */
+export function settingDefaults(): Record<string, string> {
+  return Object.fromEntries(INPUTS.map((i) => [i.name, i.default]));
+}
+
+/** A healthy run: every default check passes. */
+export function passCase(): Report {
+  return judged(makeReport({ environment: { runUrl: 'https://github.com/acme/chat/actions/runs/123456789' } }));
+}
+
+/** A server that keeps a session per connection: fds +65, 71 lingering, a steep trend, and heap evidence. */
+export function leakCase(): Report {
+  const trendPoints = [0, 35, 50, 65].map((c) => ({ connections: c, rssBytes: Math.round((42 + (c * 203) / 1024) * MB) }));
+  return judged(
+    makeReport({
+      environment: { runUrl: 'https://github.com/acme/chat/actions/runs/123456790' },
+      memory: {
+        samples: memorySamples(100, 42, 56, 12.9),
+        retainedBytes: 54.9 * MB,
+        retainedGrowthBytes: 12.9 * MB,
+        peakBytes: 56 * MB,
+        peakGrowthBytes: 14 * MB,
+        growthPercent: (12.9 / 42) * 100,
+        trend: { points: trendPoints, skipped: 1, kbPerConnection: 203.4, standardErrorKb: 4.1 },
+      },
+      signals: {
+        baseline: { fds: 23, threads: 7, processes: 1, lingeringConnections: 0, sessions: null },
+        after: { fds: 88, threads: 7, processes: 1, lingeringConnections: 71, sessions: null },
+        growth: { fds: 65, threads: 0, processes: 0, lingeringConnections: 71, sessions: null },
+      },
+      heap: heapEvidence([
+        heapSuspect({
+          name: 'Session',
+          countDelta: 65,
+          perConnection: 1,
+          bytesDelta: 65 * 200 * 1024,
+          retainerPath: [
+            { edge: '', kind: 'internal', node: '(GC roots)' },
+            { edge: 'sessions', kind: 'context', node: 'Map' },
+            { edge: '', kind: 'internal', node: 'Session' },
+          ],
+        }),
+      ]),
+    }),
+  );
+}
+
+/** The server ran out of file descriptors and exited with code 3 during the leak scenario. */
+export function crashCase(): Report {
+  const base = crashedReport({
+    environment: { runUrl: 'https://github.com/acme/chat/actions/runs/123456791' },
+    server: {
+      logTail: [
+        'listening on 40123',
+        ...Array.from({ length: 30 }, (_, i) => `session ${i + 1} opened`),
+        'Error: EMFILE: too many open files, accept',
+        '    at TCP.onconnection (node:net:2058:24)',
+        'FATAL: out of file descriptors',
+        'exiting with code 3',
+      ],
+    },
+    // Nothing is sampled after the crash, and the phases after it never began.
+    phases: phaseSpans().filter((p) => p.startMs < 6_800),
+    memory: {
+      samples: memorySamples().filter((s) => s.tMs <= 6_800),
+      retainedBytes: null,
+      retainedGrowthBytes: null,
+      growthPercent: null,
+      trend: null,
+    },
+    signals: {
+      after: null,
+      growth: { fds: null, threads: null, processes: null, lingeringConnections: null, sessions: null },
+      notes: [],
+    },
+  });
+  return judged(base);
+}
+
+/** A proxy in front of the server answers 503 to a quarter of the upgrades. */
+export function rejectedUpgradeCase(): Report {
+  return judged(
+    makeReport({
+      environment: { runUrl: 'https://github.com/acme/chat/actions/runs/123456792' },
+      scenarios: {
+        flapping: { connected: 8, cleanDisconnects: 8, connectRate: 0.4, connectFailures: { 'http-503': 12 } },
+        leak: { connected: 38, cleanDisconnects: 38, connectRate: 38 / 45, connectFailures: { 'http-503': 4, 'http-502': 3 } },
+      },
+    }),
+  );
+}
+
+/** Retained memory and lingering connections got worse than on the base branch, though within the absolute limits. */
+export function baseRegressionCase(): Report {
+  const base = judged(makeReport({ memory: { retainedGrowthBytes: 2 * MB } }));
+  const current = judged(
+    makeReport({
+      environment: { runUrl: 'https://github.com/acme/chat/actions/runs/123456793' },
+      memory: { retainedBytes: 51 * MB, retainedGrowthBytes: 9 * MB, growthPercent: (9 / 42) * 100 },
+      scenarios: { flapping: { handshakeMs: latency(1.4, { count: 20, p95: 90 }) } },
+    }),
+  );
+  return withComparison(current, [base], { maxRegressionPercent: 25, level: 'error', source: 'baseline-report base.json' });
+}
+
+/** The five cases a reviewer sees, by name. */
+export const REVIEW_CASES: Record<string, () => Report> = {
+  pass: passCase,
+  leak: leakCase,
+  crash: crashCase,
+  'rejected-upgrade': rejectedUpgradeCase,
+  'base-regression': baseRegressionCase,
+};
+
+/** A growth row with the fields a renderer does not read filled in. */
+export function heapSuspect(
+  row: Pick<HeapGrowthRow, 'name' | 'countDelta' | 'perConnection' | 'bytesDelta' | 'retainerPath'>,
+): HeapGrowthRow {
+  return {
+    nodeType: 'object',
+    countFirst: 5,
+    countLast: 5 + row.countDelta,
+    bytesEach: row.bytesDelta / row.countDelta,
+    consistent: true,
+    ...row,
+  };
+}
+
+/** Measured heap evidence with these suspects (snapshots left out). */
+export function heapEvidence(suspects: HeapGrowthRow[]): HeapEvidence {
+  return { ...heapEvidenceWithout('n/a', '', 0.5), status: 'measured', reason: undefined, suspects, topGrowth: suspects };
 }

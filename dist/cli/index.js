@@ -6369,6 +6369,7 @@ const PROFILE_DEFAULTS = {
     },
     // The reference workload: the plain defaults of every input a profile changes.
     default: {
+        scenarios: 'flapping,leak,recovery',
         'warmup-connections': '5',
         'flap-cycles': '20',
         'flap-hold-ms': '100',
@@ -6381,6 +6382,7 @@ const PROFILE_DEFAULTS = {
         'recovery-hold-ms': '1000',
     },
     soak: {
+        scenarios: 'flapping,leak,recovery,hostile',
         // V8 grows its heap over a Node server's first ~3,000 connections (RSS +28 MB on graphql-ws): warm up past it.
         'warmup-connections': '3000',
         'flap-hold-ms': '10',
@@ -6450,7 +6452,11 @@ const INPUTS = [
         description: 'true: accept any TLS certificate of a wss:// server, unverified. Only for a loopback test server; prefer ca-file.',
     },
     // Scenarios
-    { name: 'scenarios', default: 'flapping,leak,recovery', description: 'Scenarios to run, comma-separated: flapping, leak, recovery.' },
+    {
+        name: 'scenarios',
+        default: '',
+        description: 'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, stalled handshakes).',
+    },
     { name: 'warmup-connections', default: '', description: 'Connections made before the memory baseline is taken.' },
     { name: 'flap-cycles', default: '', description: 'Flapping: connect/hold/close/pause cycles.' },
     { name: 'flap-hold-ms', default: '', description: 'Milliseconds each connection is held open (flapping and leak).' },
@@ -6489,6 +6495,43 @@ const INPUTS = [
         description: 'Recovery: the test message, sent as given (a protocol packet works).',
     },
     { name: 'expect', default: 'none', description: 'Recovery: what a reply must be: none (sending is enough), any, echo, or /regex/flags.' },
+    {
+        name: 'hostile-max-bytes',
+        default: '16777216',
+        description: 'hostile: size in bytes of the oversized message, sent for real until the server reacts (it should close with 1009 first).',
+    },
+    { name: 'hostile-pings', default: '1000', description: 'hostile: pings written at once in the ping flood.' },
+    {
+        name: 'hostile-strict',
+        default: 'false',
+        description: 'hostile: true fails hostile-survived when a case is not handled as RFC 6455 asks (a wrong close code, a drop); false warns.',
+    },
+    // Heap evidence (Node servers)
+    {
+        name: 'heap-snapshots',
+        default: 'auto',
+        description: 'auto: when the launched server is a Node process, take V8 heap snapshots (after warm-up, between leak rounds, after cooldown) to judge leaks by the heap after a full GC and name what it retains per connection; off: never.',
+    },
+    {
+        name: 'heap-ignore',
+        default: '',
+        description: 'Comma-separated constructor or native type names that are bounded caches in your server: never reported as leaks.',
+    },
+    {
+        name: 'heap-snapshot-dir',
+        default: '',
+        description: 'Keep the heap snapshots in this directory. They hold the server memory (tokens, user data): never upload them. Empty: a private temporary directory, deleted after reading.',
+    },
+    {
+        name: 'heap-snapshot-timeout-s',
+        default: '60',
+        description: 'Seconds to wait for one heap snapshot before giving up on heap evidence (the verdict falls back to RSS).',
+    },
+    {
+        name: 'heap-snapshot-max-mb',
+        default: '512',
+        description: 'No heap snapshot of a server process whose RSS is above this many MiB: writing one pauses the server and can double its memory.',
+    },
     // Checks
     { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
     {
@@ -6529,6 +6572,16 @@ const INPUTS = [
     },
     { name: 'max-session-growth', default: '0', description: 'Largest growth of the sessions reported at stats-url after cooldown, or off.' },
     { name: 'warn-only', default: '', description: 'Comma-separated check ids that only warn instead of failing.' },
+    {
+        name: 'max-hostile-memory-growth-mb',
+        default: '100',
+        description: "hostile: most the server tree's memory may grow during the scenario, in MiB, or off. Healthy servers that take a 16 MiB message grow by up to about 65 MiB.",
+    },
+    {
+        name: 'max-retained-per-connection',
+        default: '0.25',
+        description: 'Heap evidence: fail when a constructor grows by at least this many instances per connection made, steadily across rounds and by 20 or more in all, or off.',
+    },
     // Against the base branch
     {
         name: 'baseline-report',
@@ -6628,7 +6681,7 @@ class ConfigError extends Error {
         this.name = 'ConfigError';
     }
 }
-const SCENARIO_IDS = ['flapping', 'leak', 'recovery'];
+const SCENARIO_IDS = ['flapping', 'leak', 'recovery', 'hostile'];
 const RUN_MODES = ['gate', 'post-comment'];
 const COMMENT_MODES = ['always', 'on-failure', 'never'];
 /** Longest `comment-key`: it is repeated in every comment's hidden marker. */
@@ -6681,9 +6734,17 @@ const CHECKS = [
         id: 'leak-per-connection',
         title: 'memory trend',
         input: 'max-leak-kb-per-connection',
-        unit: 'KB/conn',
+        unit: 'KiB/conn',
         op: '<=',
         reads: 'Least-squares slope of retained memory against connections made, over the leak rounds.',
+    },
+    {
+        id: 'retained-objects',
+        title: 'retained objects',
+        input: 'max-retained-per-connection',
+        unit: 'count',
+        op: '<=',
+        reads: 'Node servers (heap snapshots after a full GC): the most instances of one constructor retained per connection made, steadily across rounds and 20 or more in all.',
     },
     {
         id: 'fd-growth',
@@ -6734,6 +6795,14 @@ const CHECKS = [
         reads: 'After the load, one connection answers every ping and test message, and closes cleanly.',
     },
     {
+        id: 'hostile-survived',
+        title: 'survived hostile input',
+        input: 'max-hostile-memory-growth-mb',
+        unit: null,
+        op: null,
+        reads: 'hostile scenario: the server stays up, keeps accepting handshakes, passes recovery afterwards and grows its memory by at most the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
+    },
+    {
         id: 'server-crash',
         title: 'server stayed up',
         input: null,
@@ -6756,7 +6825,7 @@ const COMPARED_METRICS = [
     { id: 'disconnect-success-rate', title: 'clean disconnect rate', unit: '%', worse: 'down', floor: 0.05 },
     { id: 'handshake-p95', title: 'handshake p95', unit: 'ms', worse: 'up', floor: 50 },
     { id: 'memory-growth', title: 'retained memory growth', unit: 'MiB', worse: 'up', floor: 5 },
-    { id: 'leak-per-connection', title: 'memory trend', unit: 'KB/conn', worse: 'up', floor: 30 },
+    { id: 'leak-per-connection', title: 'memory trend', unit: 'KiB/conn', worse: 'up', floor: 30 },
     { id: 'fd-growth', title: 'open fd growth', unit: 'count', worse: 'up', floor: 4 },
     { id: 'lingering-connections', title: 'lingering connections', unit: 'count', worse: 'up', floor: 0 },
 ];
@@ -6845,6 +6914,11 @@ function resolveInputs(raw, defaults) {
         return value !== null && value !== defaultOf(name);
     };
     return { profile, get, explicit };
+}
+/** Every input's default under a profile (the reference one when the name is unknown), for "settings not default". */
+function defaultSettings(profileName) {
+    const profile = PROFILES.includes(profileName) ? profileName : 'default';
+    return Object.fromEntries(INPUTS.map((i) => [i.name, PROFILE_DEFAULTS[profile][i.name] ?? PROFILE_DEFAULTS.default[i.name] ?? i.default]));
 }
 
 ;// CONCATENATED MODULE: ./src/config/scalars.ts
@@ -7067,6 +7141,18 @@ function parseConfig(raw, defaults = {}) {
             message: raw.message === undefined || raw.message === '' ? get('message') : raw.message,
             expect: parseExpect(get('expect')),
         },
+        heap: {
+            enabled: oneOf('heap-snapshots', get('heap-snapshots'), ['auto', 'off']) === 'auto',
+            ignore: parseList(get('heap-ignore')),
+            keepDir: get('heap-snapshot-dir') === '' ? null : get('heap-snapshot-dir'),
+            timeoutMs: int('heap-snapshot-timeout-s', 1, 3600) * 1000,
+            maxRssBytes: int('heap-snapshot-max-mb', 1, 1_048_576) * 1024 * 1024,
+        },
+        hostile: {
+            maxBytes: int('hostile-max-bytes', 65_536, 1024 * 1024 * 1024),
+            pings: int('hostile-pings', 1, 100_000),
+            strict: parseBoolean('hostile-strict', get('hostile-strict')),
+        },
         limits: {
             minConnectSuccessRate: limit('min-connect-success-rate', 0, 1),
             minDisconnectSuccessRate: limit('min-disconnect-success-rate', 0, 1),
@@ -7078,6 +7164,8 @@ function parseConfig(raw, defaults = {}) {
             maxThreadGrowth: limit('max-thread-growth', 0, 1_000_000),
             maxProcessGrowth: limit('max-process-growth', 0, 1_000_000),
             maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
+            maxHostileMemoryGrowthMb: limit('max-hostile-memory-growth-mb', 0, 1_000_000),
+            maxRetainedPerConnection: limit('max-retained-per-connection', 0.01, 1000),
         },
         warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
         baseCompare: parseBaseCompare(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
@@ -7166,72 +7254,134 @@ function describeConfig(raw, defaults = {}) {
 const REPORT_SCHEMA_VERSION = 1;
 
 ;// CONCATENATED MODULE: ./src/model/format.ts
-// Number formatting shared by checks and renderers, so a figure reads the same everywhere.
-const MB = 1024 * 1024;
-/** Bytes as megabytes with one decimal ("12.3 MB"); "n/a" for null. */
+// Number formatting shared by checks and renderers, so a figure reads the same everywhere: one precision per unit,
+// one sign convention, a non-breaking space between a number and its unit, and the unit that was computed.
+const MIB = 1024 * 1024;
+/** U+00A0: keeps a number and its unit on one line ("100 %" never wraps into "100⏎%"). */
+const NBSP = '\u00A0';
+/** The one arrow used for "before → after". */
+const ARROW = '→';
+/** A number followed by its unit, joined by a non-breaking space. */
+function withUnit(number, unit) {
+    return unit === '' ? number : `${number}${NBSP}${unit}`;
+}
+/** "+" for positive, "-" for negative, "±" for zero: the sign convention of every change we print. */
+function sign(value) {
+    return value > 0 ? '+' : value < 0 ? '-' : '±';
+}
+/** Bytes as mebibytes with one decimal ("12.3 MiB"); "n/a" for null. */
 function formatMb(bytes) {
     if (bytes === null)
         return 'n/a';
-    return `${(bytes / MB).toFixed(1)} MB`;
+    return withUnit((bytes / MIB).toFixed(1), 'MiB');
 }
-/** Signed megabytes ("+12.3 MB", "-0.4 MB"); "n/a" for null. */
+/** A signed change in mebibytes ("+12.3 MiB", "-0.4 MiB", "±0.0 MiB"); "n/a" for null. */
 function formatMbDelta(bytes) {
     if (bytes === null)
         return 'n/a';
-    const sign = bytes >= 0 ? '+' : '-';
-    return `${sign}${(Math.abs(bytes) / MB).toFixed(1)} MB`;
+    const mib = (Math.abs(bytes) / MIB).toFixed(1);
+    return withUnit(`${Number(mib) === 0 ? '±' : sign(bytes)}${mib}`, 'MiB');
 }
-/** A 0..1 rate as a whole percentage ("64 %"), keeping one decimal when it is not whole ("99.5 %"). */
+/** A percentage: at most one decimal, a trailing ".0" dropped ("64 %", "99.5 %"). */
+function percentNumber(pct) {
+    const rounded = Math.round(pct * 10) / 10;
+    return Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1);
+}
+/** A 0..1 rate as a percentage ("64 %", "99.5 %"). */
 function formatRate(rate) {
     if (rate === null)
         return 'n/a';
-    const pct = rate * 100;
-    const rounded = Math.round(pct * 10) / 10;
-    return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)} %`;
+    return withUnit(percentNumber(rate * 100), '%');
 }
-/** A percentage that is already in percent ("+3.2 %"). */
+/** A signed change already in percent ("+3.2 %"); "n/a" for null. */
 function formatPercentDelta(pct) {
     if (pct === null)
         return 'n/a';
-    return `${pct >= 0 ? '+' : '-'}${Math.abs(pct).toFixed(1)} %`;
+    const text = percentNumber(Math.abs(pct));
+    return withUnit(`${Number(text) === 0 ? '±' : sign(pct)}${text}`, '%');
 }
 /** Milliseconds with a precision that suits their size ("0.42 ms", "12.3 ms", "1520 ms"). */
 function formatMs(ms) {
     if (ms === null)
         return 'n/a';
     if (ms < 1)
-        return `${ms.toFixed(2)} ms`;
+        return withUnit(ms.toFixed(2), 'ms');
     if (ms < 100)
-        return `${ms.toFixed(1)} ms`;
-    return `${Math.round(ms)} ms`;
+        return withUnit(ms.toFixed(1), 'ms');
+    return withUnit(String(Math.round(ms)), 'ms');
+}
+/** Seconds with one decimal ("12.3 s"). */
+function formatSeconds(ms) {
+    if (ms === null)
+        return 'n/a';
+    return withUnit((ms / 1000).toFixed(1), 's');
+}
+/** A memory trend in KiB per connection ("23.5 KiB/conn", "23.5 ± 2.5 KiB/conn"): the slope is fitted over bytes / 1024. */
+function formatKibPerConnection(kb, standardError = null) {
+    if (kb === null)
+        return 'n/a';
+    const se = standardError === null ? '' : ` ±${NBSP}${standardError.toFixed(1)}`;
+    return withUnit(`${kb.toFixed(1)}${se}`, 'KiB/conn');
 }
 function bytesFromMb(mb) {
-    return mb * MB;
+    return mb * MIB;
 }
 function mbFromBytes(bytes) {
-    return bytes / MB;
+    return bytes / MIB;
 }
-/** A metric value with its unit: rates as percent, the rest with one decimal. */
+/** The unit a metric is printed in: comparison metrics name MB and KB/conn, which are computed as MiB and KiB. */
+function printedUnit(unit) {
+    if (unit === 'MB')
+        return 'MiB';
+    if (unit === 'KB/conn')
+        return 'KiB/conn';
+    return unit;
+}
+/** A metric value with its unit, in that unit's one precision: rates as percent, MiB and KiB/conn with one decimal, counts whole. */
 function formatValue(value, unit) {
     if (value === null)
         return 'n/a';
     if (unit === '%')
-        return `${(Math.round(value * 1000) / 10).toString()} %`;
-    const rounded = Number.isInteger(value) ? String(value) : value.toFixed(1);
-    return unit === '' || unit === 'count' ? rounded : `${rounded} ${unit}`;
+        return formatRate(value);
+    if (unit === 'ms')
+        return formatMs(value);
+    if (unit === 'MB' || unit === 'KB/conn' || unit === 'MiB' || unit === 'KiB/conn')
+        return withUnit(value.toFixed(1), printedUnit(unit));
+    if (unit === '' || unit === 'count')
+        return Number.isInteger(value) ? String(value) : value.toFixed(1);
+    return withUnit(Number.isInteger(value) ? String(value) : value.toFixed(1), unit);
+}
+/** A signed change of a metric ("+7.0 MiB", "-5 points" for rates, "+65" for counts); "n/a" for null. */
+function formatChange(change, unit) {
+    if (change === null)
+        return 'n/a';
+    // A difference of two rates is in percentage points, not percent.
+    if (unit === '%') {
+        const points = percentNumber(Math.abs(change) * 100);
+        return withUnit(`${Number(points) === 0 ? '±' : sign(change)}${points}`, Number(points) === 1 ? 'point' : 'points');
+    }
+    const magnitude = formatValue(Math.abs(change), unit);
+    const zero = Number(magnitude.split(NBSP)[0]) === 0;
+    return `${zero ? '±' : sign(change)}${magnitude}`;
 }
 /** How a process ended, in words: "exit code 3" or "signal SIGKILL". */
 function describeExit(exit) {
     return exit.signal ? `signal ${exit.signal}` : exit.code !== null ? `exit code ${exit.code}` : 'no exit code';
 }
-/** The unit as printed after a number; counts have none. */
-function unitText(unit) {
-    return unit === 'count' ? '' : unit;
-}
-/** A limit for people: "≥ 80 %", "≤ 50 MiB", "≤ 4". */
+/** A limit for people: "≥ 80 %", "≤ 50 MiB", "≤ 4" (a limit is printed as set, not rounded). */
 function formatThreshold(t) {
-    const value = t.unit === '%' ? formatRate(t.value) : `${t.value}${unitText(t.unit) === '' ? '' : ` ${unitText(t.unit)}`}`;
-    return `${t.op === '<=' ? '≤' : '≥'} ${value}`;
+    const value = t.unit === '%' ? formatRate(t.value) : t.unit === 'count' ? String(t.value) : withUnit(String(t.value), printedUnit(t.unit));
+    return `${t.op === '<=' ? '≤' : '≥'}${NBSP}${value}`;
+}
+/** A signed change in bytes in the unit that suits its size: "+12.7 MiB", "+13.0 KiB", "±0 B". */
+function formatBytesDelta(bytes) {
+    const magnitude = Math.abs(bytes);
+    const text = magnitude >= MIB
+        ? withUnit((magnitude / MIB).toFixed(1), 'MiB')
+        : magnitude >= 1024
+            ? withUnit((magnitude / 1024).toFixed(1), 'KiB')
+            : withUnit(String(magnitude), 'B');
+    return `${magnitude === 0 ? '±' : sign(bytes)}${text}`;
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/stats.ts
@@ -7265,6 +7415,196 @@ function summarize(values) {
         p99: round2(percentile(sorted, 99)),
         max: round2(sorted[sorted.length - 1]),
     };
+}
+
+;// CONCATENATED MODULE: ./src/model/hostile.ts
+// The hostile scenario's part of the Report: what the server did with each malformed frame or flood, as plain JSON.
+/** The cases, in the order they run. */
+const HOSTILE_CASE_IDS = [
+    'invalid-utf8',
+    'reserved-bits',
+    'unknown-opcode',
+    'unmasked-frame',
+    'fragmented-control',
+    'oversized-control',
+    'orphan-continuation',
+    'invalid-close-code',
+    'oversized-message',
+    'huge-length-claim',
+    'ping-flood',
+    'slow-handshake',
+    'garbage-handshake',
+];
+/** What the server did, in a few words for tables: `close 1007 "invalid UTF-8"`, `dropped`, `kept open (pongs 1000/1000)`. */
+function outcomeText(c) {
+    switch (c.outcome) {
+        case 'closed': {
+            const reason = c.reason ? ` ${JSON.stringify(c.reason.length > 40 ? `${c.reason.slice(0, 39)}…` : c.reason)}` : '';
+            return `close ${c.code ?? 1005}${reason}`;
+        }
+        case 'dropped':
+            return c.pings !== undefined ? `dropped (pongs ${c.pongs ?? 0}/${c.pings})` : 'dropped';
+        case 'kept-open':
+            if (c.pings !== undefined)
+                return `kept open (pongs ${c.pongs ?? 0}/${c.pings})`;
+            if (c.bytesSent !== undefined)
+                return `kept open (took ${c.bytesSent} bytes)`;
+            return 'kept open';
+        case 'refused':
+            return c.httpStatus !== undefined ? `HTTP ${c.httpStatus}` : 'refused';
+        default:
+            return c.outcome;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/analysis/hostile.ts
+// What RFC 6455 asks of a server for each hostile case, and the `hostile-survived` judgement (pure).
+
+
+/** Every case's title and expectation, with the RFC 6455 section that asks for it. */
+const HOSTILE_CASES = {
+    'invalid-utf8': { title: 'text frame with invalid UTF-8', expected: 'close 1007 (section 8.1)' },
+    'reserved-bits': { title: 'RSV1-3 set without an extension', expected: 'close 1002 (section 5.2)' },
+    'unknown-opcode': { title: 'reserved opcode 0x3', expected: 'close 1002 (section 5.2)' },
+    'unmasked-frame': { title: 'unmasked client frame', expected: 'close 1002 or drop (section 5.1)' },
+    'fragmented-control': { title: 'ping with FIN clear', expected: 'close 1002 (section 5.5)' },
+    'oversized-control': { title: 'ping with 126 payload bytes', expected: 'close 1002 (section 5.5)' },
+    'orphan-continuation': { title: 'continuation without a start', expected: 'close 1002 (section 5.4)' },
+    'invalid-close-code': { title: 'close frame with code 999', expected: 'close 1002 (section 7.4)' },
+    'oversized-message': { title: 'message above the size limit', expected: 'close 1009 before it is all sent (section 10.4)' },
+    'huge-length-claim': { title: 'header claiming 2^63 - 1 bytes', expected: 'close 1009 or drop (section 10.4)' },
+    'ping-flood': { title: 'burst of pings', expected: 'pong to the last ping, or a close (section 5.5.3)' },
+    'slow-handshake': { title: 'handshake dribbled a byte per 100 ms', expected: 'drop it, or keep serving others meanwhile' },
+    'garbage-handshake': { title: 'garbage instead of HTTP', expected: 'HTTP 4xx or drop' },
+};
+const CLOSE_1002 = [
+    'reserved-bits',
+    'unknown-opcode',
+    'fragmented-control',
+    'oversized-control',
+    'orphan-continuation',
+    'invalid-close-code',
+];
+/**
+ * Whether the server did what RFC 6455 asks. Strict where the RFC names a code: failing the connection
+ * without a close frame is allowed by 7.1.7 only as a SHOULD, so it counts as a mismatch except where the
+ * RFC itself says "close the connection" (an unmasked frame) or gives no code (size limits).
+ */
+function caseMatchesRfc(id, o) {
+    const closedWith = (code) => o.outcome === 'closed' && o.code === code;
+    if (id === 'invalid-utf8')
+        return closedWith(1007);
+    if (CLOSE_1002.includes(id))
+        return closedWith(1002);
+    switch (id) {
+        case 'unmasked-frame':
+            return closedWith(1002) || o.outcome === 'dropped';
+        case 'oversized-message':
+        case 'huge-length-claim':
+            return o.outcome === 'closed' || o.outcome === 'dropped';
+        case 'ping-flood':
+            return o.outcome === 'closed' || (o.outcome === 'kept-open' && o.lastPongAnswered === true);
+        case 'slow-handshake':
+            return o.outcome === 'dropped' || o.outcome === 'refused' || (o.outcome === 'kept-open' && o.servedOthers === true);
+        case 'garbage-handshake':
+            return (o.outcome === 'dropped' || (o.outcome === 'refused' && o.httpStatus !== undefined && o.httpStatus >= 400 && o.httpStatus < 500));
+    }
+    return false;
+}
+const TITLE = 'survived hostile input';
+/** Judges the scenario: the server must stay up, keep accepting handshakes and keep its memory within the limit. */
+function judgeHostile(result, limits) {
+    const memoryLimit = limits.maxMemoryGrowthMb === null ? '' : `, memory ≤ ${withUnit(String(limits.maxMemoryGrowthMb), 'MiB')}`;
+    const limit = `no crash, still accepting${memoryLimit}${limits.strict ? ', RFC 6455 in every case' : ''}`;
+    const base = { id: 'hostile-survived', title: TITLE, limit };
+    const ran = result.cases.filter((c) => c.outcome !== 'not-run');
+    if (!result.enabled || ran.length === 0) {
+        // A scenario that was selected and made no attempt fails, as every scenario does; one not selected is off.
+        return {
+            ...base,
+            outcome: result.enabled ? 'fail' : 'not-measured',
+            measured: 'did not run',
+            value: result.enabled ? 0 : null,
+            detail: result.notes[0] ?? 'no hostile case ran',
+            failures: [],
+            warnings: [],
+            mismatches: [],
+        };
+    }
+    const failures = [];
+    const warnings = [];
+    if (!result.serverSurvived) {
+        const during = result.crashedDuring ? ` during '${result.crashedDuring}' (${HOSTILE_CASES[result.crashedDuring].title})` : '';
+        failures.push(`the server exited${during}`);
+    }
+    else if (!result.stillAccepting || result.stoppedAcceptingAfter) {
+        const after = result.stoppedAcceptingAfter ? ` after '${result.stoppedAcceptingAfter}'` : '';
+        failures.push(`the server stopped accepting handshakes${after}`);
+    }
+    const { tried, succeeded } = result.servedOthersDuringStalls;
+    if (tried > 0 && succeeded < tried) {
+        failures.push(`only ${succeeded} of ${tried} handshakes succeeded while a slow and a garbage handshake were open`);
+    }
+    if (limits.maxMemoryGrowthMb !== null) {
+        if (result.memoryGrowthBytes === null) {
+            const text = 'memory growth could not be read';
+            (limits.memoryLimitExplicit ? failures : warnings).push(text);
+        }
+        else if (result.memoryGrowthBytes > bytesFromMb(limits.maxMemoryGrowthMb)) {
+            const worst = largestGrowth(result.cases);
+            const most = worst ? `, most during '${worst.id}' (${formatMb(worst.memoryGrowthBytes ?? 0)})` : '';
+            failures.push(`memory grew by ${formatMb(result.memoryGrowthBytes)} (limit ${withUnit(String(limits.maxMemoryGrowthMb), 'MiB')})${most}`);
+        }
+    }
+    const mismatches = ran.filter((c) => !c.matchesRfc && c.outcome !== 'crashed').map((c) => c.id);
+    for (const id of mismatches) {
+        const c = result.cases.find((x) => x.id === id);
+        (limits.strict ? failures : warnings).push(`'${id}': ${outcomeText(c)}, expected ${c.expected}`);
+    }
+    const outcome = failures.length > 0 ? 'fail' : warnings.length > 0 ? 'warn' : 'pass';
+    const notRun = result.cases.length - ran.length;
+    const measured = !result.serverSurvived
+        ? `crashed${result.crashedDuring ? ` (${result.crashedDuring})` : ''}`
+        : `${ran.length} cases survived${mismatches.length > 0 ? `, ${mismatches.length} not per RFC 6455` : ''}${notRun > 0 ? `, ${notRun} not run` : ''}`;
+    const lines = [...failures, ...warnings];
+    return {
+        ...base,
+        outcome,
+        measured,
+        value: failures.length === 0 ? 1 : 0,
+        ...(lines.length > 0 ? { detail: lines.slice(0, 3).join('; ') + (lines.length > 3 ? `; and ${lines.length - 3} more` : '') } : {}),
+        failures,
+        warnings,
+        mismatches,
+    };
+}
+function largestGrowth(cases) {
+    let worst = null;
+    for (const c of cases)
+        if (c.memoryGrowthBytes !== undefined && c.memoryGrowthBytes > (worst?.memoryGrowthBytes ?? 0))
+            worst = c;
+    return worst;
+}
+/**
+ * The result for a scenario that did not run: not selected (`enabled` false, no cases), or selected but the run
+ * stopped before it (every case `not-run`, with the reason).
+ */
+function hostileNotRun(enabled, reason) {
+    return {
+        id: 'hostile',
+        enabled,
+        cases: enabled ? HOSTILE_CASE_IDS.map((id) => notRunCase(id, reason)) : [],
+        serverSurvived: true,
+        stillAccepting: true,
+        memory: { beforeBytes: null, peakBytes: null, afterBytes: null },
+        memoryGrowthBytes: null,
+        servedOthersDuringStalls: { tried: 0, succeeded: 0 },
+        durationMs: 0,
+        notes: [reason],
+    };
+}
+function notRunCase(id, why) {
+    return { id, ...HOSTILE_CASES[id], outcome: 'not-run', matchesRfc: false, ms: 0, acceptingAfter: false, detail: why };
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/trend.ts
@@ -7302,15 +7642,19 @@ const T_95 = [Infinity, 6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.
  * (29.7 ± 0.4) is judged at nearly its face value. Null when the fit has no standard error (two readings).
  */
 function trendLowerBound(trend) {
-    if (trend.kbPerConnection === null || trend.standardErrorKb === null)
+    return slopeLowerBound(trend.kbPerConnection, trend.standardErrorKb, trend.points.length - trend.skipped);
+}
+/** The slope minus t times its standard error for a fit over `points` readings; null without a standard error. */
+function slopeLowerBound(slope, standardError, points) {
+    if (slope === null || standardError === null || points < 3)
         return null;
-    const fitted = trend.points.length - trend.skipped;
-    const t = T_95[fitted - 2] ?? 1.645;
-    return Math.round((trend.kbPerConnection - t * trend.standardErrorKb) * 100) / 100;
+    const t = T_95[points - 2] ?? 1.645;
+    return Math.round((slope - t * standardError) * 100) / 100;
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/checks.ts
 // Checks and verdict from what a run measured (pure): every limit becomes one row with a status.
+
 
 
 
@@ -7348,10 +7692,14 @@ function runChecks(config, m) {
     }
     drafts.push(...memoryChecks(config, m.memory, stoppedNote));
     if (config.scenarios.includes('leak'))
-        drafts.push(...trendChecks(config, m.memory, stoppedNote));
+        drafts.push(...trendChecks(config, m.memory, m.heap ?? null, stoppedNote));
+    if (config.scenarios.includes('leak'))
+        drafts.push(...retainedCheck(config, m.heap ?? null, stoppedNote));
     drafts.push(...signalChecks(config, m.signals, stoppedNote));
     if (config.scenarios.includes('recovery'))
         drafts.push(recoveryCheck(m.recovery, stoppedNote));
+    if (config.scenarios.includes('hostile'))
+        drafts.push(hostileCheck(config, m));
     drafts.push(crashCheck(m.server));
     drafts.push(completedCheck(m.stopped));
     return drafts.map((d) => finalize(d, config.warnOnly));
@@ -7431,11 +7779,19 @@ function memoryChecks(config, memory, stoppedNote) {
 }
 /** Fewest connections between the first and last fitted reading for a trend to mean anything. */
 const MIN_TREND_SPAN = 25;
-function trendChecks(config, memory, stoppedNote) {
+function trendChecks(config, memory, heap, stoppedNote) {
     const limit = config.limits.maxLeakKbPerConnection;
     if (limit.value === null)
         return [];
     const base = head('leak-per-connection', limit.value);
+    // A Node server's heap after a full GC is exact where RSS is noise: it is the figure judged when there is one.
+    if (heap?.status === 'measured' && heap.heapKbPerConnection !== null) {
+        const points = heap.snapshots;
+        const rss = memory.trend?.kbPerConnection;
+        const rssNote = rss === null || rss === undefined ? '' : `; RSS trend ${withUnit(rss.toFixed(1), 'KiB/conn')} (information)`;
+        const what = `heap after a full GC, over ${points.length} snapshots from ${points[0].connections} to ${points.at(-1).connections} connections`;
+        return [judgeSlope(base, limit.value, heap.heapKbPerConnection, heap.standardErrorKb, points.length, `${what}${rssNote}`)];
+    }
     const slope = memory.trend?.kbPerConnection ?? null;
     if (slope === null) {
         return [
@@ -7448,22 +7804,76 @@ function trendChecks(config, memory, stoppedNote) {
             },
         ];
     }
-    const se = memory.trend.standardErrorKb;
-    const measured = `${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''} KB/conn`;
-    const fitted = memory.trend.points.slice(memory.trend.skipped);
+    const trend = memory.trend;
+    const fitted = trend.points.slice(trend.skipped);
     const span = fitted.at(-1).connections - fitted[0].connections;
     if (span < MIN_TREND_SPAN) {
         // Over a handful of connections, allocator noise alone reads as tens of KB per connection.
         const detail = `fitted over only ${span} connections; a trend needs ${MIN_TREND_SPAN} or more (raise leak-cycles)`;
-        return [{ ...base, measured, value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail }];
+        return [
+            {
+                ...base,
+                measured: slopeText(slope, trend.standardErrorKb),
+                value: null,
+                outcome: limit.explicit ? 'fail' : 'not-measured',
+                detail,
+            },
+        ];
     }
-    const trend = memory.trend;
-    const fittedText = `fitted over ${fitted.length} readings from ${fitted[0].connections} to ${fitted.at(-1).connections} connections`;
-    // Judged by the least leak the readings allow: one GC step between readings must not fail a clean server.
-    const bound = trendLowerBound(trend);
+    const fittedText = `RSS fitted over ${fitted.length} readings from ${fitted[0].connections} to ${fitted.at(-1).connections} connections`;
+    return [judgeSlope(base, limit.value, slope, trend.standardErrorKb, fitted.length, fittedText)];
+}
+function slopeText(slope, se) {
+    return withUnit(`${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''}`, 'KiB/conn');
+}
+/**
+ * Judged by the least leak the readings allow (slope minus t·SE at 95 %): one GC step between three readings must
+ * not fail a clean server, while readings on a line are judged at nearly their face value.
+ */
+function judgeSlope(base, limit, slope, se, points, what) {
+    const bound = slopeLowerBound(slope, se, points);
     const judged = bound ?? slope;
-    const boundText = bound !== null && slope > limit.value ? `; at least ${bound.toFixed(1)} KB/conn at 95 % confidence` : '';
-    return [{ ...base, measured, value: slope, outcome: judged <= limit.value ? 'pass' : 'fail', detail: `${fittedText}${boundText}` }];
+    const boundText = bound !== null && slope > limit ? `; at least ${withUnit(bound.toFixed(1), 'KiB/conn')} at 95${NBSP}% confidence` : '';
+    return {
+        ...base,
+        measured: slopeText(slope, se),
+        value: slope,
+        outcome: judged <= limit ? 'pass' : 'fail',
+        detail: `${what}${boundText}`,
+    };
+}
+/** Heap evidence: no constructor may grow steadily with the connections made (Node servers the gate launched). */
+function retainedCheck(config, heap, stoppedNote) {
+    const limit = config.limits.maxRetainedPerConnection;
+    if (limit.value === null)
+        return [];
+    // Without snapshots on purpose, or of a server that is not Node, there is nothing to judge: unless the user asked.
+    if ((heap === null || heap.status === 'off' || heap.status === 'n/a') && !limit.explicit)
+        return [];
+    const base = head('retained-objects', limit.value);
+    if (heap === null || heap.status !== 'measured') {
+        const why = heap?.reason ?? `no heap snapshots${stoppedNote}`;
+        return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: why }];
+    }
+    const top = heap.suspects[0] ?? heap.topGrowth[0] ?? null;
+    if (!top)
+        return [{ ...base, measured: 'nothing grew', value: 0, outcome: 'pass' }];
+    const perConnection = `${top.perConnection.toFixed(2)}/conn`;
+    const measured = `${top.countDelta >= 0 ? '+' : ''}${top.countDelta} ${top.name} (${perConnection})`;
+    if (heap.suspects.length === 0) {
+        return [
+            {
+                ...base,
+                measured,
+                value: top.perConnection,
+                outcome: 'pass',
+                detail: 'largest growth; no constructor grew steadily with the connections',
+            },
+        ];
+    }
+    const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
+    const bytes = `${formatMbDelta(top.bytesDelta)}, ${(top.bytesEach / 1024).toFixed(1)}${NBSP}KiB each`;
+    return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
 }
 const SIGNAL_CHECKS = [
     { id: 'fd-growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
@@ -7527,6 +7937,28 @@ function recoveryCheck(r, stoppedNote) {
         value: passed ? 1 : 0,
         outcome: passed ? 'pass' : 'fail',
         ...(r.problems.length > 0 ? { detail: r.problems.slice(0, 3).join('; ') } : {}),
+    };
+}
+/** The server survived hostile input: stayed up, kept accepting, passed recovery after it, kept its memory. */
+function hostileCheck(config, m) {
+    const limit = config.limits.maxHostileMemoryGrowthMb;
+    const result = m.hostile ?? hostileNotRun(true, 'the hostile scenario did not run');
+    const judged = judgeHostile(result, {
+        maxMemoryGrowthMb: limit.value,
+        memoryLimitExplicit: limit.explicit,
+        strict: config.hostile.strict,
+    });
+    const ran = result.cases.some((c) => c.outcome !== 'not-run');
+    const recoveryFailed = config.scenarios.includes('recovery') && ran && result.serverSurvived && recoveryCheck(m.recovery, '').outcome === 'fail';
+    const outcome = recoveryFailed ? 'fail' : judged.outcome;
+    const detail = recoveryFailed ? ['recovery failed after the hostile cases', judged.detail].filter(Boolean).join('; ') : judged.detail;
+    return {
+        ...head('hostile-survived'),
+        limit: judged.limit,
+        measured: judged.measured,
+        value: outcome === 'fail' ? 0 : judged.value,
+        outcome,
+        ...(detail ? { detail } : {}),
     };
 }
 function crashCheck(server) {
@@ -7694,6 +8126,7 @@ const PHASES = {
     flapping: true,
     leak: true,
     cooldown: true,
+    hostile: true,
     recovery: true,
     teardown: true,
 };
@@ -7885,6 +8318,23 @@ function comparison(f) {
         metric.bool('regressed');
     });
 }
+function heap(f) {
+    if (!f.optional('heap') || f.value.heap === null)
+        return;
+    f.obj('heap').list('suspects', (item, path) => {
+        const suspect = Fields.of(item, path);
+        suspect.str('name');
+        for (const k of ['countDelta', 'perConnection', 'bytesDelta'])
+            suspect.num(k);
+        if (suspect.value.retainerPath === null)
+            return;
+        suspect.list('retainerPath', (step, stepPath) => {
+            const s = Fields.of(step, stepPath);
+            s.str('edge');
+            s.str('node');
+        });
+    });
+}
 /**
  * Returns the value as a Report when every field the renderers read has the right type and every enum a known
  * value (a forged report could otherwise smuggle markup through a field the renderer trusts); throws
@@ -7911,6 +8361,8 @@ function validateReport(value) {
         env.str(k, true);
     if (env.optional('pullRequest'))
         env.num('pullRequest', true);
+    if (env.optional('runUrl'))
+        env.str('runUrl', true);
     const config = f.obj('config');
     for (const k of Object.keys(config.value))
         config.str(k);
@@ -7934,6 +8386,7 @@ function validateReport(value) {
     memory(f);
     signals(f);
     comparison(f);
+    heap(f);
     f.list('checks', (c, path) => {
         const check = Fields.of(c, path);
         for (const k of ['id', 'title', 'measured', 'limit'])
@@ -9078,6 +9531,10 @@ class ServerProcess {
         });
         return new ServerProcess(child, log, pid);
     }
+    /** Exit status once the root has exited; null while it runs (tests and the benchmark poll it). */
+    get exit() {
+        return this.exitInfo;
+    }
     /** Every pid seen in the tree so far. */
     get pidsSeen() {
         return new Set(this.seen.keys());
@@ -9255,6 +9712,7 @@ class AttachedServer {
 
 
 
+
 /** Thrown inside a phase to end the run early with a reason; the runner catches it. */
 class StopRun extends Error {
     info;
@@ -9287,6 +9745,10 @@ class RunContext {
     exactSignals = null;
     serverInfo;
     results;
+    /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
+    probeWindows = [];
+    /** Heap snapshots of a launched Node server; null when none are taken. */
+    heap = null;
     constructor(config, options = {}) {
         this.config = config;
         this.progress = options.progress ?? (() => { });
@@ -9315,6 +9777,8 @@ class RunContext {
             flapping: emptyLoadResult(loadSpecOf(config, 'flapping'), enabled('flapping')),
             leak: emptyLoadResult(loadSpecOf(config, 'leak'), enabled('leak')),
             recovery: emptyRecoveryResult(config.recovery, enabled('recovery')),
+            hostile: hostileNotRun(enabled('hostile'), enabled('hostile') ? 'the run stopped before the hostile scenario' : 'not selected'),
+            heap: null,
             trendPoints: [],
         };
     }
@@ -9370,9 +9834,1530 @@ class RunContext {
             throw new Error(`phase ${this.current} needs the server's target, which startup sets`);
         return this.target;
     }
+    /** RSS the probes have added so far (subtracted from the trend's readings as they are taken). */
+    probeOverhead() {
+        return this.probeWindows.reduce((sum, w) => sum + w.bytes, 0);
+    }
     /** Everything measured so far, for the report. */
     measurements() {
         return { server: this.serverInfo, stopped: this.stopInfo, phases: this.phases, ...this.results };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/model/heap.ts
+// The heap evidence a Report carries for Node servers: snapshot summaries, growth per constructor, suspects with
+// their retainer paths, heap per connection; plus how a retainer path reads as one line.
+/** At most this many growth rows go into the Report. */
+const TOP_GROWTH_ROWS = 10;
+/** Evidence that says only why there is none. */
+function heapEvidenceWithout(status, reason, maxRetainedPerConnection) {
+    return {
+        status,
+        reason,
+        snapshots: [],
+        suspects: [],
+        topGrowth: [],
+        maxRetainedPerConnection,
+        ignored: [],
+        heapKbPerConnection: null,
+        standardErrorKb: null,
+        notes: [],
+    };
+}
+// Steps that only say how V8 stores something (a Map's backing array, an object's property store): a reader
+// learns nothing from them, so the one-line form leaves them out unless they are the end of the path.
+const STORAGE_NODES = /^(system \/ .*|\(array\)|\(object elements\)|\(object properties\)|\(internal array\)|)$/;
+/**
+ * A retainer path as one line: `(GC roots) → (Stack roots) → Object.SIGINT → shutdown() → Map sessions (context
+ * of server.js) → Session`. Property and element edges are appended to the node that holds them; a context
+ * variable is named with the script that owns the context.
+ */
+function formatRetainerPath(path) {
+    const parts = [];
+    for (const step of path) {
+        const holder = parts[parts.length - 1];
+        if (step.kind === 'context') {
+            if (holder?.label === 'system / Context')
+                parts.pop();
+            parts.push({ label: `${step.node} ${step.edge}${step.context ? ` (context of ${step.context})` : ''}`, storage: false });
+            continue;
+        }
+        if (holder && !holder.storage && !holder.label.startsWith('(')) {
+            if (step.kind === 'property' || step.kind === 'shortcut')
+                holder.label += `.${step.edge}`;
+            else if (step.kind === 'element')
+                holder.label += `[${step.edge}]`;
+        }
+        parts.push({ label: step.node, storage: STORAGE_NODES.test(step.node) });
+    }
+    return parts
+        .filter((p, i) => i === parts.length - 1 || !p.storage)
+        .map((p) => p.label)
+        .join(' → ');
+}
+
+;// CONCATENATED MODULE: ./src/analysis/heap-diff.ts
+// Compares heap snapshots taken at growing connection counts: growth per constructor, per connection, whether it
+// is steady across rounds, the suspects, and the heap's own growth per connection (pure).
+
+/** Defaults: a clean `ws` echo server measured at most 0.18 per connection for any constructor. */
+const HEAP_DIFF_DEFAULTS = { maxRetainedPerConnection: 0.5, minInstances: 20, ignore: [] };
+/**
+ * A round counts as steady when its own growth per connection is within this factor of the whole run's: a leak
+ * grows by about the same amount every round, while a cache or pool that fills once grows in the first round only.
+ */
+const CONSISTENCY_FACTOR = 2;
+/**
+ * Node types never reported as growth: an object shape (V8's hidden class, descriptor and transition arrays)
+ * is made for each new layout the code meets, so it grows with the code paths run, and a leak of objects shows
+ * in the objects themselves. Their bytes stay in the heap total.
+ */
+const LAYOUT_TYPES = new Set(['object shape']);
+const round = (v, digits) => Math.round(v * 10 ** digits) / 10 ** digits;
+/**
+ * The evidence from snapshots in the order they were taken (connections never decrease): `skipped` when fewer
+ * than two or no connections were made between the first and the last. Retainer paths are left null: they need
+ * the last snapshot's graph, which the prober holds (HeapSnapshotter.attachRetainerPaths).
+ */
+function diffHeap(snapshots, options = HEAP_DIFF_DEFAULTS) {
+    const limit = options.maxRetainedPerConnection;
+    const summaries = snapshots.map((s) => s.summary);
+    if (snapshots.length < 2) {
+        return {
+            ...heapEvidenceWithout('skipped', `${snapshots.length} heap snapshot(s); two or more are needed`, limit),
+            snapshots: summaries,
+        };
+    }
+    const first = summaries[0];
+    const last = summaries[summaries.length - 1];
+    const made = last.connections - first.connections;
+    if (made <= 0) {
+        return {
+            ...heapEvidenceWithout('skipped', 'no connections were made between the first and the last heap snapshot', limit),
+            snapshots: summaries,
+        };
+    }
+    const ignore = new Set(options.ignore.map((n) => n.trim()).filter(Boolean));
+    const rows = growthRows(snapshots).filter((r) => !ignore.has(r.name) && !LAYOUT_TYPES.has(r.nodeType));
+    const isSuspect = (r) => limit !== null && r.perConnection >= limit && r.countDelta >= options.minInstances && r.consistent;
+    const bySize = (a, b) => b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta;
+    const suspects = rows.filter(isSuspect).sort(bySize);
+    const others = rows.filter((r) => !isSuspect(r) && (r.countDelta > 0 || r.bytesDelta > 0)).sort(bySize);
+    const fit = fitHeapPerConnection(summaries);
+    const rounds = countRounds(summaries);
+    const notes = [];
+    if (rounds < 2)
+        notes.push('one round of connections between snapshots: whether growth is steady could not be judged');
+    const steadyBelow = rows.filter((r) => limit !== null && r.perConnection >= limit && r.consistent && r.countDelta > 0 && r.countDelta < options.minInstances);
+    if (steadyBelow.length > 0) {
+        notes.push(`${steadyBelow.length} class(es) grew per connection by ≥ ${limit} but by fewer than ${options.minInstances} instances in all`);
+    }
+    return {
+        status: 'measured',
+        snapshots: summaries,
+        suspects,
+        topGrowth: [...suspects, ...others].slice(0, TOP_GROWTH_ROWS),
+        maxRetainedPerConnection: limit,
+        ignored: [...ignore],
+        heapKbPerConnection: fit.kbPerConnection,
+        standardErrorKb: fit.standardErrorKb,
+        notes,
+    };
+}
+/** Intervals between consecutive snapshots in which connections were made. */
+function countRounds(summaries) {
+    let n = 0;
+    for (let i = 1; i < summaries.length; i++)
+        if (summaries[i].connections > summaries[i - 1].connections)
+            n++;
+    return n;
+}
+/** Key of a class across snapshots. */
+const keyOf = (c) => `${c.nodeType}\u0000${c.name}`;
+/** One row per class present in any snapshot, first against last; retainerPath null. */
+function growthRows(snapshots) {
+    const maps = snapshots.map((s) => new Map(s.classes.map((c) => [keyOf(c), c])));
+    const keys = new Set(maps.flatMap((m) => [...m.keys()]));
+    const connections = snapshots.map((s) => s.summary.connections);
+    const made = connections[connections.length - 1] - connections[0];
+    const rows = [];
+    for (const key of keys) {
+        const stats = maps.map((m) => m.get(key));
+        const some = stats.find((s) => s !== undefined);
+        const counts = stats.map((s) => s?.count ?? 0);
+        const firstStat = stats[0];
+        const lastStat = stats[stats.length - 1];
+        const countFirst = counts[0];
+        const countLast = counts[counts.length - 1];
+        const countDelta = countLast - countFirst;
+        const perConnection = made > 0 ? countDelta / made : 0;
+        rows.push({
+            name: some.name,
+            nodeType: some.nodeType,
+            countFirst,
+            countLast,
+            countDelta,
+            perConnection: round(perConnection, 3),
+            bytesDelta: (lastStat?.selfSize ?? 0) - (firstStat?.selfSize ?? 0),
+            bytesEach: lastStat && lastStat.count > 0 ? Math.round(lastStat.selfSize / lastStat.count) : 0,
+            consistent: isSteady(connections, counts, perConnection),
+            retainerPath: null,
+        });
+    }
+    return rows;
+}
+/**
+ * True when the count grew in every interval that made connections, each by CONSISTENCY_FACTOR of `overall`
+ * per connection or closer. Intervals without connections (the cooldown) are not judged here: what they give
+ * back already lowers the first-to-last growth.
+ */
+function isSteady(connections, counts, overall) {
+    if (overall <= 0)
+        return false;
+    for (let i = 1; i < counts.length; i++) {
+        const made = connections[i] - connections[i - 1];
+        if (made <= 0)
+            continue;
+        const rate = (counts[i] - counts[i - 1]) / made;
+        if (rate <= 0 || rate < overall / CONSISTENCY_FACTOR || rate > overall * CONSISTENCY_FACTOR)
+            return false;
+    }
+    return true;
+}
+/**
+ * Least-squares slope of the heap total (KB) against connections, over every snapshot (each one follows a full
+ * GC, so unlike RSS there is no warm-up reading to drop), with its standard error.
+ */
+function fitHeapPerConnection(summaries) {
+    const n = summaries.length;
+    const xs = summaries.map((s) => s.connections);
+    const ys = summaries.map((s) => s.heapBytes / 1024);
+    const meanX = xs.reduce((a, x) => a + x, 0) / (n || 1);
+    const meanY = ys.reduce((a, y) => a + y, 0) / (n || 1);
+    const sxx = xs.reduce((a, x) => a + (x - meanX) ** 2, 0);
+    if (n < 2 || sxx === 0)
+        return { kbPerConnection: null, standardErrorKb: null };
+    const slope = xs.reduce((a, x, i) => a + (x - meanX) * (ys[i] - meanY), 0) / sxx;
+    if (n < 3)
+        return { kbPerConnection: round(slope, 2), standardErrorKb: null };
+    const intercept = meanY - slope * meanX;
+    const residuals = xs.reduce((a, x, i) => a + (ys[i] - (intercept + slope * x)) ** 2, 0);
+    return { kbPerConnection: round(slope, 2), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx), 2) };
+}
+/**
+ * 0: an instance of a constructor (what a user names in code); 1: closures, native data, V8's own objects;
+ * 2: storage and primitives (arrays, property stores, strings, heap numbers), whose paths say least.
+ */
+function suspectTier(row) {
+    if (row.nodeType === 'object' && !row.name.startsWith('system / '))
+        return 0;
+    if (row.nodeType === 'object' || row.nodeType === 'closure' || row.nodeType === 'native' || row.nodeType === 'regexp')
+        return 1;
+    return 2;
+}
+/**
+ * Suspects in the order a reader should see them, once retainer paths are known: constructors first
+ * (suspectTier), and within a tier nearest a GC root first: the object a leak keeps (a Session in a Map) comes
+ * before what it drags along (its WebSocket, Socket), whose paths run through it and so are longer. Ties and
+ * rows without a path keep their order (largest growth first); topGrowth follows.
+ */
+function rankSuspects(evidence) {
+    const length = (r) => r.retainerPath?.length ?? Number.POSITIVE_INFINITY;
+    const ranked = evidence.suspects
+        .map((r, i) => ({ r, i }))
+        .sort((a, b) => suspectTier(a.r) - suspectTier(b.r) || length(a.r) - length(b.r) || a.i - b.i)
+        .map((s) => s.r);
+    const isSuspect = new Set(ranked.map((r) => `${r.nodeType}\u0000${r.name}`));
+    const others = evidence.topGrowth.filter((r) => !isSuspect.has(`${r.nodeType}\u0000${r.name}`));
+    return { ...evidence, suspects: ranked, topGrowth: [...ranked, ...others].slice(0, TOP_GROWTH_ROWS) };
+}
+
+;// CONCATENATED MODULE: ./src/server/port-owner.ts
+// Attach mode: finds the pid that owns the listening socket on a port: /proc on Linux, lsof on macOS, and
+// Get-NetTCPConnection on Windows.
+
+
+
+/** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
+function listeningInodes(procNetTcp, port) {
+    return socketInodes(procNetTcp, port, [TCP_STATE.LISTEN]);
+}
+/** The first pid listed one a line (`lsof -t`, PowerShell), other than `exclude`; null when there is none. */
+function firstPid(text, exclude) {
+    for (const line of text.split(/\r?\n/)) {
+        const pid = /^\s*(\d+)\s*$/.exec(line)?.[1];
+        if (pid && Number(pid) > 0 && Number(pid) !== exclude)
+            return Number(pid);
+    }
+    return null;
+}
+/** The command that lists the pids listening on `port`, off Linux. */
+function portOwnerCommand(platform, port) {
+    const p = String(Math.trunc(port));
+    if (platform === 'win32') {
+        return [
+            'powershell.exe',
+            powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`),
+        ];
+    }
+    return ['lsof', ['-nP', `-iTCP:${p}`, '-sTCP:LISTEN', '-t']];
+}
+/** The pid whose open fds include a socket listening on `port`; null when not found. */
+async function findPortOwner(port, platform = process.platform) {
+    if (platform !== 'linux')
+        return firstPid(await commandOutput(...portOwnerCommand(platform, port)), process.pid);
+    const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
+    const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((i) => `socket:[${i}]`));
+    if (wanted.size === 0)
+        return null;
+    const pids = (await (0,promises_namespaceObject.readdir)('/proc')).filter((d) => /^\d+$/.test(d));
+    for (const pid of pids) {
+        if (Number(pid) === process.pid)
+            continue;
+        let fds;
+        try {
+            fds = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`);
+        }
+        catch {
+            continue;
+        }
+        for (const fd of fds) {
+            const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
+            if (wanted.has(link))
+                return Number(pid);
+        }
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/probe/heap-reader.ts
+// Reads V8 .heapsnapshot files as a stream into typed arrays (the text is never held whole: real heaps reach
+// hundreds of MB), aggregates nodes per (node type, class name), and finds retainer paths from the GC roots.
+
+/** The file ended before the snapshot did: V8 is probably still writing it. */
+class IncompleteSnapshotError extends Error {
+    constructor(what) {
+        super(`heap snapshot incomplete: ${what}`);
+        this.name = 'IncompleteSnapshotError';
+    }
+}
+const MODE_TOP = 0; // between top-level keys
+const MODE_KEY = 1; // inside a top-level key
+const MODE_COLON = 2; // after a key, before its value
+const MODE_SCAN = 3; // inside a value that is captured (snapshot) or skipped (trace_tree, locations, ...)
+const MODE_INTS_OPEN = 4; // before the '[' of nodes or edges
+const MODE_INTS = 5;
+const MODE_STRINGS_OPEN = 6; // before the '[' of strings
+const MODE_STRINGS = 7; // between strings
+const MODE_STRING = 8; // inside one string of the string table
+const MODE_DONE = 9;
+const MODE_START = 10; // before the opening '{'
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
+const ZERO = 0x30;
+const NINE = 0x39;
+/**
+ * A push parser for the documented .heapsnapshot layout: `snapshot` (meta and counts) is captured and JSON-parsed,
+ * `nodes` and `edges` are tokenized straight into typed arrays, `strings` one string at a time, and every other
+ * section (trace_function_infos, trace_tree, samples, locations) is skipped without being kept.
+ */
+class HeapSnapshotParser {
+    mode = MODE_START;
+    key = '';
+    section = '';
+    // MODE_SCAN
+    depth = 0;
+    inString = false;
+    escaped = false;
+    capture = null;
+    // MODE_INTS
+    value = 0;
+    inNumber = false;
+    fieldIndex = 0;
+    row = 0;
+    // MODE_STRING
+    token = [];
+    tokenEscaped = false;
+    meta = null;
+    graph = null;
+    nodeFieldCount = 0;
+    edgeFieldCount = 0;
+    nodeFieldSlot = new Int8Array(0);
+    edgeFieldSlot = new Int8Array(0);
+    seen = new Set();
+    /** 1 for each string index a class, edge or script name uses; null (all needed) when strings come first. */
+    neededStrings = null;
+    /** Feeds the next chunk of the file. */
+    write(chunk) {
+        const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        let i = 0;
+        const n = buf.length;
+        while (i < n) {
+            switch (this.mode) {
+                case MODE_START:
+                    i = this.skipSpace(buf, i);
+                    if (i < n) {
+                        if (buf[i] !== OPEN_BRACE)
+                            throw new Error('not a heap snapshot: it does not start with an object');
+                        this.mode = MODE_TOP;
+                        i++;
+                    }
+                    break;
+                case MODE_TOP:
+                    i = this.top(buf, i);
+                    break;
+                case MODE_KEY: {
+                    const end = buf.indexOf(QUOTE, i);
+                    if (end === -1) {
+                        this.key += buf.toString('latin1', i, n);
+                        i = n;
+                    }
+                    else {
+                        this.key += buf.toString('latin1', i, end);
+                        this.mode = MODE_COLON;
+                        i = end + 1;
+                    }
+                    break;
+                }
+                case MODE_COLON:
+                    i = this.skipSpace(buf, i);
+                    if (i < n) {
+                        if (buf[i] !== COLON)
+                            throw new Error(`not a heap snapshot: no ':' after "${this.key}"`);
+                        i++;
+                        this.startValue();
+                    }
+                    break;
+                case MODE_SCAN:
+                    i = this.scan(buf, i);
+                    break;
+                case MODE_INTS_OPEN:
+                case MODE_STRINGS_OPEN:
+                    i = this.skipSpace(buf, i);
+                    if (i < n) {
+                        if (buf[i] !== OPEN_BRACKET)
+                            throw new Error(`not a heap snapshot: "${this.section}" is not an array`);
+                        this.mode = this.mode === MODE_INTS_OPEN ? MODE_INTS : MODE_STRINGS;
+                        i++;
+                    }
+                    break;
+                case MODE_INTS:
+                    i = this.section === 'nodes' ? this.nodes(buf, i) : this.edges(buf, i);
+                    break;
+                case MODE_STRINGS:
+                    i = this.betweenStrings(buf, i);
+                    break;
+                case MODE_STRING:
+                    i = this.inToken(buf, i);
+                    break;
+                case MODE_DONE:
+                    i = this.skipSpace(buf, i);
+                    if (i < n)
+                        throw new Error('not a heap snapshot: text after the closing brace');
+                    break;
+            }
+        }
+    }
+    /** The graph, once the whole file was written; throws IncompleteSnapshotError when it ended early. */
+    end() {
+        if (this.mode !== MODE_DONE)
+            throw new IncompleteSnapshotError(`the file ends inside "${this.section || this.key || 'the start'}"`);
+        for (const needed of ['snapshot', 'nodes', 'edges', 'strings']) {
+            if (!this.seen.has(needed))
+                throw new Error(`not a heap snapshot: no "${needed}" section`);
+        }
+        const graph = this.graph;
+        if (graph.stringCount === 0)
+            throw new Error('not a heap snapshot: an empty string table');
+        return graph;
+    }
+    skipSpace(buf, i) {
+        while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09))
+            i++;
+        return i;
+    }
+    top(buf, i) {
+        for (; i < buf.length; i++) {
+            const c = buf[i];
+            if (c === QUOTE) {
+                this.key = '';
+                this.mode = MODE_KEY;
+                return i + 1;
+            }
+            if (c === CLOSE_BRACE) {
+                this.mode = MODE_DONE;
+                return i + 1;
+            }
+        }
+        return i;
+    }
+    startValue() {
+        const key = this.key;
+        this.section = key;
+        this.seen.add(key);
+        if ((key === 'nodes' || key === 'edges' || key === 'strings') && !this.meta) {
+            throw new Error(`not a heap snapshot: "${key}" before "snapshot"`);
+        }
+        if (key === 'nodes' || key === 'edges') {
+            this.fieldIndex = 0;
+            this.row = 0;
+            this.inNumber = false;
+            this.value = 0;
+            this.mode = MODE_INTS_OPEN;
+        }
+        else if (key === 'strings') {
+            this.neededStrings = this.seen.has('nodes') && this.seen.has('edges') ? neededStrings(this.graph) : null;
+            this.mode = MODE_STRINGS_OPEN;
+        }
+        else {
+            this.depth = 0;
+            this.inString = false;
+            this.escaped = false;
+            this.capture = key === 'snapshot' ? [] : null;
+            this.mode = MODE_SCAN;
+        }
+    }
+    /** A JSON value of any shape, followed to its end; kept only for `snapshot`. */
+    scan(buf, i) {
+        const start = i;
+        const n = buf.length;
+        for (; i < n; i++) {
+            const c = buf[i];
+            if (this.inString) {
+                if (this.escaped)
+                    this.escaped = false;
+                else if (c === BACKSLASH)
+                    this.escaped = true;
+                else if (c === QUOTE)
+                    this.inString = false;
+                continue;
+            }
+            if (c === QUOTE)
+                this.inString = true;
+            else if (c === OPEN_BRACE || c === OPEN_BRACKET)
+                this.depth++;
+            else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+                this.depth--;
+                if (this.depth === 0) {
+                    this.capture?.push(Buffer.from(buf.subarray(start, i + 1)));
+                    this.finishScan();
+                    return i + 1;
+                }
+            }
+            else if (this.depth === 0 && (c === 0x2c || c === CLOSE_BRACE)) {
+                // A scalar value at the top level ends at the next separator, which belongs to the top level.
+                this.capture?.push(Buffer.from(buf.subarray(start, i)));
+                this.finishScan();
+                return i;
+            }
+        }
+        this.capture?.push(Buffer.from(buf.subarray(start, n)));
+        return n;
+    }
+    finishScan() {
+        if (this.capture)
+            this.readMeta(Buffer.concat(this.capture).toString('utf8'));
+        this.capture = null;
+        this.mode = MODE_TOP;
+    }
+    readMeta(text) {
+        const snapshot = JSON.parse(text);
+        const m = snapshot.meta;
+        const nodeTypes = m?.node_types?.[0];
+        const edgeTypes = m?.edge_types?.[0];
+        if (!m?.node_fields || !m.edge_fields || !Array.isArray(nodeTypes) || !Array.isArray(edgeTypes)) {
+            throw new Error('not a heap snapshot: no field lists in snapshot.meta');
+        }
+        if (typeof snapshot.node_count !== 'number' || typeof snapshot.edge_count !== 'number') {
+            throw new Error('not a heap snapshot: no node_count / edge_count');
+        }
+        const meta = {
+            nodeFields: m.node_fields,
+            edgeFields: m.edge_fields,
+            nodeTypes: nodeTypes,
+            edgeTypes: edgeTypes,
+            nodeCount: snapshot.node_count,
+            edgeCount: snapshot.edge_count,
+        };
+        const slots = (fields, wanted) => {
+            const slot = new Int8Array(fields.length).fill(-1);
+            wanted.forEach((name, k) => {
+                const at = fields.indexOf(name);
+                if (at === -1)
+                    throw new Error(`not a heap snapshot: no "${name}" field`);
+                slot[at] = k;
+            });
+            return slot;
+        };
+        this.nodeFieldSlot = slots(meta.nodeFields, ['type', 'name', 'id', 'self_size', 'edge_count']);
+        this.edgeFieldSlot = slots(meta.edgeFields, ['type', 'name_or_index', 'to_node']);
+        this.nodeFieldCount = meta.nodeFields.length;
+        this.edgeFieldCount = meta.edgeFields.length;
+        if (meta.nodeTypes.length > 255 || meta.edgeTypes.length > 255)
+            throw new Error('heap snapshot: more node or edge types than fit a byte');
+        this.meta = meta;
+        this.graph = {
+            nodeCount: meta.nodeCount,
+            edgeCount: meta.edgeCount,
+            nodeTypes: meta.nodeTypes,
+            edgeTypes: meta.edgeTypes,
+            strings: [],
+            stringCount: 0,
+            nodeType: new Uint8Array(meta.nodeCount),
+            nodeName: new Uint32Array(meta.nodeCount),
+            nodeId: new Uint32Array(meta.nodeCount),
+            nodeSelfSize: new Uint32Array(meta.nodeCount),
+            firstEdge: new Uint32Array(meta.nodeCount + 1),
+            edgeType: new Uint8Array(meta.edgeCount),
+            edgeNameOrIndex: new Uint32Array(meta.edgeCount),
+            edgeTo: new Uint32Array(meta.edgeCount),
+        };
+    }
+    // The two integer loops dominate the reading time: one byte at a time, no allocation.
+    nodes(buf, i) {
+        const g = this.graph;
+        const slot = this.nodeFieldSlot;
+        const fields = this.nodeFieldCount;
+        const n = buf.length;
+        let value = this.value;
+        let inNumber = this.inNumber;
+        let field = this.fieldIndex;
+        let row = this.row;
+        for (; i < n; i++) {
+            const c = buf[i];
+            if (c >= ZERO && c <= NINE) {
+                value = value * 10 + (c - ZERO);
+                inNumber = true;
+                continue;
+            }
+            if (inNumber) {
+                if (row >= g.nodeCount)
+                    throw new Error(`heap snapshot: more nodes than node_count ${g.nodeCount}`);
+                switch (slot[field]) {
+                    case 0:
+                        g.nodeType[row] = value;
+                        break;
+                    case 1:
+                        g.nodeName[row] = value;
+                        break;
+                    case 2:
+                        g.nodeId[row] = value;
+                        break;
+                    case 3:
+                        g.nodeSelfSize[row] = value > 0xffffffff ? 0xffffffff : value;
+                        break;
+                    case 4:
+                        g.firstEdge[row + 1] = value;
+                        break;
+                }
+                if (++field === fields) {
+                    field = 0;
+                    row++;
+                }
+                value = 0;
+                inNumber = false;
+            }
+            if (c === CLOSE_BRACKET) {
+                if (row !== g.nodeCount || field !== 0)
+                    throw new Error(`heap snapshot: ${row} nodes, node_count says ${g.nodeCount}`);
+                const first = g.firstEdge;
+                for (let k = 1; k <= g.nodeCount; k++)
+                    first[k] = first[k] + first[k - 1];
+                if (first[g.nodeCount] !== g.edgeCount)
+                    throw new Error(`heap snapshot: nodes own ${first[g.nodeCount]} edges, edge_count says ${g.edgeCount}`);
+                this.mode = MODE_TOP;
+                this.inNumber = false;
+                this.value = 0;
+                return i + 1;
+            }
+        }
+        this.value = value;
+        this.inNumber = inNumber;
+        this.fieldIndex = field;
+        this.row = row;
+        return n;
+    }
+    edges(buf, i) {
+        const g = this.graph;
+        const slot = this.edgeFieldSlot;
+        const fields = this.edgeFieldCount;
+        const nodeFields = this.nodeFieldCount;
+        const n = buf.length;
+        let value = this.value;
+        let inNumber = this.inNumber;
+        let field = this.fieldIndex;
+        let row = this.row;
+        for (; i < n; i++) {
+            const c = buf[i];
+            if (c >= ZERO && c <= NINE) {
+                value = value * 10 + (c - ZERO);
+                inNumber = true;
+                continue;
+            }
+            if (inNumber) {
+                if (row >= g.edgeCount)
+                    throw new Error(`heap snapshot: more edges than edge_count ${g.edgeCount}`);
+                switch (slot[field]) {
+                    case 0:
+                        g.edgeType[row] = value;
+                        break;
+                    case 1:
+                        g.edgeNameOrIndex[row] = value;
+                        break;
+                    case 2:
+                        if (value % nodeFields !== 0 || value / nodeFields >= g.nodeCount)
+                            throw new Error(`heap snapshot: edge ${row} points at no node (${value})`);
+                        g.edgeTo[row] = value / nodeFields;
+                        break;
+                }
+                if (++field === fields) {
+                    field = 0;
+                    row++;
+                }
+                value = 0;
+                inNumber = false;
+            }
+            if (c === CLOSE_BRACKET) {
+                if (row !== g.edgeCount || field !== 0)
+                    throw new Error(`heap snapshot: ${row} edges, edge_count says ${g.edgeCount}`);
+                this.mode = MODE_TOP;
+                this.inNumber = false;
+                this.value = 0;
+                return i + 1;
+            }
+        }
+        this.value = value;
+        this.inNumber = inNumber;
+        this.fieldIndex = field;
+        this.row = row;
+        return n;
+    }
+    betweenStrings(buf, i) {
+        for (; i < buf.length; i++) {
+            const c = buf[i];
+            if (c === QUOTE) {
+                this.token = [];
+                this.tokenEscaped = false;
+                this.escaped = false;
+                this.mode = MODE_STRING;
+                return i + 1;
+            }
+            if (c === CLOSE_BRACKET) {
+                this.mode = MODE_TOP;
+                return i + 1;
+            }
+        }
+        return i;
+    }
+    inToken(buf, i) {
+        const start = i;
+        const n = buf.length;
+        for (; i < n; i++) {
+            const c = buf[i];
+            if (this.escaped) {
+                this.escaped = false;
+            }
+            else if (c === BACKSLASH) {
+                this.escaped = true;
+                this.tokenEscaped = true;
+            }
+            else if (c === QUOTE) {
+                const graph = this.graph;
+                const index = graph.stringCount++;
+                const need = this.neededStrings === null ? STRING_KEEP : (this.neededStrings[index] ?? STRING_SKIP);
+                const part = buf.subarray(start, i);
+                if (need === STRING_KEEP || (need === STRING_KEEP_UNLESS_INDEX && !allDigits(this.token, part))) {
+                    const bytes = this.token.length === 0 ? part : Buffer.concat([...this.token, part]);
+                    const text = bytes.toString('utf8');
+                    graph.strings[index] = this.tokenEscaped ? JSON.parse(`"${text}"`) : text;
+                }
+                this.token = [];
+                this.mode = MODE_STRINGS;
+                return i + 1;
+            }
+        }
+        // A string that goes on in the next chunk: copied, since the stream may reuse its buffer.
+        if (this.neededStrings === null || (this.neededStrings[this.graph.stringCount] ?? STRING_SKIP) !== STRING_SKIP)
+            this.token.push(Buffer.from(buf.subarray(start, n)));
+        return n;
+    }
+}
+/** neededStrings values: not kept; kept; kept unless all digits (the name of an internal edge only). */
+const STRING_SKIP = 0;
+const STRING_KEEP = 1;
+const STRING_KEEP_UNLESS_INDEX = 2;
+/**
+ * Which strings the graph uses as names: of nodes of every type but strings, numbers, regexps, bigints and
+ * symbols (their names are their contents, counted as one class each), and of named edges. The others (source
+ * texts, every string value on the heap: most of the table in a real app) are read as '' without being kept.
+ * Internal edges of a large array are named by their index ("0" ... "290000"): a name used only by internal
+ * edges is kept unless it is all digits, which says nothing in a path.
+ */
+function neededStrings(graph) {
+    const groupedType = new Uint8Array(graph.nodeTypes.length);
+    graph.nodeTypes.forEach((t, k) => (groupedType[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
+    let max = 0;
+    for (let i = 0; i < graph.nodeCount; i++)
+        if (graph.nodeName[i] > max)
+            max = graph.nodeName[i];
+    for (let e = 0; e < graph.edgeCount; e++)
+        if (graph.edgeNameOrIndex[e] > max)
+            max = graph.edgeNameOrIndex[e];
+    const needed = new Uint8Array(max + 1);
+    const edgeNeed = new Uint8Array(graph.edgeTypes.length);
+    graph.edgeTypes.forEach((t, k) => (edgeNeed[k] = t === 'element' || t === 'hidden' ? STRING_SKIP : t === 'internal' ? STRING_KEEP_UNLESS_INDEX : STRING_KEEP));
+    for (let e = 0; e < graph.edgeCount; e++) {
+        const need = edgeNeed[graph.edgeType[e]];
+        const at = graph.edgeNameOrIndex[e];
+        if (need > STRING_SKIP && needed[at] !== STRING_KEEP)
+            needed[at] = need;
+    }
+    for (let i = 0; i < graph.nodeCount; i++)
+        if (groupedType[graph.nodeType[i]] === 0)
+            needed[graph.nodeName[i]] = STRING_KEEP;
+    needed[0] = STRING_KEEP;
+    return needed;
+}
+/** True when a string token (its earlier chunks and its last) is all ASCII digits, and not empty. */
+function allDigits(parts, last) {
+    const digits = (part) => {
+        for (let i = 0; i < part.length; i++)
+            if (part[i] < ZERO || part[i] > NINE)
+                return false;
+        return true;
+    };
+    return parts.every(digits) && digits(last) && parts.reduce((n, p) => n + p.length, last.length) > 0;
+}
+/** Parses a whole snapshot held in memory (tests, small files). */
+function parseHeapSnapshot(text) {
+    const parser = new HeapSnapshotParser();
+    parser.write(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+    return parser.end();
+}
+/** Streams a .heapsnapshot file into a HeapGraph, 1 MB at a time. */
+async function readHeapSnapshot(path, options = {}) {
+    const parser = new HeapSnapshotParser();
+    // One buffer, reused: a stream's fresh chunk per MB would leave hundreds of MB of garbage for the GC to find
+    // on a large file, all of it counted in the peak RSS. The parser copies what it keeps.
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    const file = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        for (;;) {
+            options.signal?.throwIfAborted();
+            const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                break;
+            parser.write(buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await file.close();
+    }
+    return parser.end();
+}
+// ---- aggregation
+/**
+ * Left out of the aggregation and of the heap total: V8's `code` node type (bytecode, scope infos, feedback
+ * metadata and cells, shared function infos, constant pools, compiled code), `synthetic` nodes (the roots, no
+ * size), and these names whatever their type, as V8 types some of them `hidden` (and older versions `array`):
+ * feedback vectors and cells, `(compiled code)`, `system / Code` and its wrappers, bytecode arrays, and the
+ * trusted-space metadata of functions (SharedFunctionInfoWrapper, ProtectedFixedArray, Trusted*, deoptimization
+ * and uncompiled data), and weak lists (WeakArrayList holds nothing alive). All of them grow with JIT warm-up,
+ * not with connections: on Node 24 a clean ws server gains one SharedFunctionInfoWrapper and one
+ * ProtectedFixedArray per connection for its first ~60 connections, then a few per hundred.
+ */
+const EXCLUDED_NAMES = /^(system \/ (Code|CodeWrapper|CodeDataContainer|InstructionStream|BytecodeArray|BytecodeWrapper|Feedback\w*|ClosureFeedbackCellArray|SharedFunctionInfo\w*|ProtectedFixedArray|Trusted\w*|InterpreterData|DeoptimizationData\w*|UncompiledData\w*|PreparseData|ScopeInfo|WeakArrayList)|\((compiled code|code|code relocation info|feedback vector|feedback metadata|shared function info)\))$/;
+/** True for a node the aggregation leaves out (see EXCLUDED_NAMES). */
+function isExcludedNode(type, name) {
+    return type === 'code' || type === 'synthetic' || EXCLUDED_NAMES.test(name);
+}
+// Node types whose names are contents, not classes (a string's text, a regexp's source): one class each.
+const GROUPED_TYPES = {
+    string: '(string)',
+    'concatenated string': '(string)',
+    'sliced string': '(string)',
+    number: '(number)',
+    regexp: '(regexp)',
+    bigint: '(bigint)',
+    symbol: '(symbol)',
+};
+/** The class a node is counted under: its constructor or native type, or its type's group. */
+function className(type, name) {
+    const grouped = GROUPED_TYPES[type];
+    if (grouped !== undefined)
+        return grouped;
+    if (type === 'array' && name === '')
+        return '(array)';
+    if (type === 'closure' && name === '')
+        return '(anonymous)';
+    return name;
+}
+/**
+ * A number equal for nodes of the same class, to memoize per class without building strings: the type alone
+ * for grouped types (a million distinct strings are one class: a key per name would cost a Map entry each),
+ * else name index and type.
+ */
+function classPairKeys(graph) {
+    const types = graph.nodeTypes.length;
+    const grouped = new Uint8Array(types);
+    graph.nodeTypes.forEach((t, k) => (grouped[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
+    return (node) => {
+        const t = graph.nodeType[node];
+        return grouped[t] === 1 ? -1 - t : graph.nodeName[node] * types + t;
+    };
+}
+/** Count and self size per (node type, class name), excluded nodes left out. */
+function aggregateHeap(graph) {
+    const { nodeTypes, strings } = graph;
+    // Memo of classPairKey -> class slot, -1 for excluded.
+    const slotByPair = new Map();
+    const pairKey = classPairKeys(graph);
+    const slotByGroup = new Map();
+    const classes = [];
+    const slotOf = (type, name) => {
+        if (isExcludedNode(type, name))
+            return -1;
+        const cls = className(type, name);
+        const key = `${type}\u0000${cls}`;
+        let slot = slotByGroup.get(key);
+        if (slot === undefined) {
+            slot = classes.length;
+            classes.push({ nodeType: type, name: cls, count: 0, selfSize: 0 });
+            slotByGroup.set(key, slot);
+        }
+        return slot;
+    };
+    let totalBytes = 0;
+    let excludedBytes = 0;
+    let maxNodeId = 0;
+    const idTypes = new Uint8Array(nodeTypes.length);
+    nodeTypes.forEach((t, k) => (idTypes[k] = t === 'object' || t === 'closure' || t === 'array' ? 1 : 0));
+    for (let i = 0; i < graph.nodeCount; i++) {
+        const size = graph.nodeSelfSize[i];
+        const id = graph.nodeId[i];
+        if (id > maxNodeId && idTypes[graph.nodeType[i]] === 1)
+            maxNodeId = id;
+        const pair = pairKey(i);
+        let slot = slotByPair.get(pair);
+        if (slot === undefined) {
+            slot = slotOf(nodeTypes[graph.nodeType[i]] ?? 'unknown', strings[graph.nodeName[i]] ?? '');
+            slotByPair.set(pair, slot);
+        }
+        if (slot === -1) {
+            excludedBytes += size;
+            continue;
+        }
+        const cls = classes[slot];
+        cls.count++;
+        cls.selfSize += size;
+        totalBytes += size;
+    }
+    return { classes, totalBytes, excludedBytes, nodeCount: graph.nodeCount, maxNodeId };
+}
+// ---- retainer paths
+/** How a node reads in a path: its class, closures as `name()`, synthetic roots by their name. */
+function nodeLabel(graph, node) {
+    const type = graph.nodeTypes[graph.nodeType[node]] ?? 'unknown';
+    const name = graph.strings[graph.nodeName[node]] ?? '';
+    if (type === 'closure')
+        return `${name || '(anonymous)'}()`;
+    return className(type, name);
+}
+/** An edge's name: the string for named edges ('' for an index-like internal name, not kept), the index for elements and hidden edges. */
+function edgeName(graph, edge) {
+    const kind = graph.edgeTypes[graph.edgeType[edge]];
+    const v = graph.edgeNameOrIndex[edge];
+    return kind === 'element' || kind === 'hidden' ? String(v) : (graph.strings[v] ?? '');
+}
+/** Edge kinds a retainer path may follow: weak edges do not retain; hidden ones have no name a reader knows. */
+const PATH_EDGE_KINDS = new Set(['context', 'element', 'property', 'internal', 'shortcut']);
+/** Synthetic roots a path does not start from (see retainerPaths). */
+const TRANSIENT_ROOTS = new Set(['(Handle scope)']);
+/**
+ * The shortest path of named, non-weak edges from the synthetic root (through `(GC roots)`) to a node for which
+ * `predicate` holds, by breadth-first search; null when none is reachable. The root itself is not a step.
+ */
+function retainerPath(graph, predicate) {
+    return retainerPaths(graph, (node) => (predicate(node) ? 0 : -1), 1)[0] ?? null;
+}
+const MAX_CANDIDATES = 5000;
+const SIGNATURE_DEPTH = 4;
+/**
+ * Paths to several targets in one breadth-first search: `classify` maps a node to a target index in
+ * 0 .. targets - 1 (or -1). One pass over the graph however many suspects there are.
+ */
+function retainerPaths(graph, classify, targets, options = {}) {
+    const n = graph.nodeCount;
+    const common = options.pick === 'common';
+    const found = Array.from({ length: targets }, () => []);
+    if (n === 0 || targets === 0)
+        return found.map(() => null);
+    const followed = new Uint8Array(graph.edgeTypes.length);
+    graph.edgeTypes.forEach((kind, k) => (followed[k] = PATH_EDGE_KINDS.has(kind) ? 1 : 0));
+    // parentEdge[i]: the edge that first reached node i, or UNSEEN / NO_PARENT (the root, transient roots). The
+    // node an edge leaves is found from firstEdge when a path is built: 8 bytes a node for the whole search.
+    const parentEdge = new Uint32Array(n).fill(UNSEEN);
+    const queue = new Uint32Array(n);
+    let head = 0;
+    let tail = 0;
+    let left = targets;
+    queue[tail++] = 0;
+    parentEdge[0] = NO_PARENT;
+    // Handles that C++ code holds while the snapshot is taken keep an object for that moment only. The synthetic
+    // roots come first in a snapshot.
+    const synthetic = graph.nodeTypes.indexOf('synthetic');
+    for (let node = 1; node < n && graph.nodeType[node] === synthetic; node++) {
+        if (TRANSIENT_ROOTS.has(graph.strings[graph.nodeName[node]] ?? ''))
+            parentEdge[node] = NO_PARENT;
+    }
+    while (head < tail && (common || left > 0)) {
+        const node = queue[head++];
+        if (node !== 0) {
+            const target = classify(node);
+            if (target >= 0 && target < targets) {
+                const list = found[target];
+                if (list.length === 0)
+                    left--;
+                if (list.length < (common ? MAX_CANDIDATES : 1))
+                    list.push(node);
+            }
+        }
+        const end = graph.firstEdge[node + 1];
+        for (let e = graph.firstEdge[node]; e < end; e++) {
+            if (followed[graph.edgeType[e]] === 0)
+                continue;
+            const to = graph.edgeTo[e];
+            if (parentEdge[to] !== UNSEEN)
+                continue;
+            parentEdge[to] = e;
+            queue[tail++] = to;
+        }
+    }
+    return found.map((list) => {
+        if (list.length === 0)
+            return null;
+        const chosen = common ? mostCommon(graph, list, parentEdge) : list[0];
+        return pathTo(graph, chosen, parentEdge);
+    });
+}
+const UNSEEN = 0xffffffff;
+const NO_PARENT = 0xfffffffe;
+/** The node whose edges include edge `e`: the last node whose first edge is at or before it. */
+function edgeOwner(graph, e) {
+    const first = graph.firstEdge;
+    let lo = 0;
+    let hi = graph.nodeCount - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (first[mid] <= e)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+/** The first (nearest a root) of the candidates whose retainer signature is the most frequent. */
+function mostCommon(graph, candidates, parentEdge) {
+    const tally = new Map();
+    for (const node of candidates) {
+        const parts = [];
+        for (let at = node, k = 0; parentEdge[at] !== NO_PARENT && k < SIGNATURE_DEPTH; k++) {
+            const e = parentEdge[at];
+            const kind = graph.edgeTypes[graph.edgeType[e]];
+            at = edgeOwner(graph, e);
+            parts.push(`${nodeClassKey(graph, at)}|${kind}:${kind === 'element' ? '' : edgeName(graph, e)}`);
+        }
+        const key = parts.join('<');
+        const entry = tally.get(key);
+        if (entry)
+            entry.count++;
+        else
+            tally.set(key, { count: 1, first: node });
+    }
+    let best = { count: 0, first: candidates[0] };
+    for (const entry of tally.values())
+        if (entry.count > best.count)
+            best = entry;
+    return best.first;
+}
+function pathTo(graph, target, parentEdge) {
+    const steps = [];
+    for (let node = target; parentEdge[node] !== NO_PARENT;) {
+        const e = parentEdge[node];
+        const from = edgeOwner(graph, e);
+        const kind = (graph.edgeTypes[graph.edgeType[e]] ?? 'internal');
+        const step = { edge: edgeName(graph, e), kind, node: nodeLabel(graph, node) };
+        if (kind === 'context') {
+            const script = contextScript(graph, from);
+            if (script)
+                step.context = script;
+        }
+        steps.push(step);
+        node = from;
+    }
+    return steps.reverse();
+}
+/** A node's aggregation key: `${node type}\u0000${class name}`, as HeapClassStat rows are told apart. */
+function nodeClassKey(graph, node) {
+    const type = graph.nodeTypes[graph.nodeType[node]] ?? 'unknown';
+    return `${type}\u0000${className(type, graph.strings[graph.nodeName[node]] ?? '')}`;
+}
+/** The first edge of `node` named `name` (named kinds only); -1 when there is none. */
+function namedEdge(graph, node, names) {
+    const end = graph.firstEdge[node + 1];
+    for (let e = graph.firstEdge[node]; e < end; e++) {
+        const kind = graph.edgeTypes[graph.edgeType[e]];
+        if (kind === 'element' || kind === 'hidden')
+            continue;
+        if (names.includes(graph.strings[graph.edgeNameOrIndex[e]] ?? ''))
+            return e;
+    }
+    return -1;
+}
+/**
+ * The file name of the script that owns a context: a closure whose `context` edge points at it, then that
+ * closure's shared function info, then its script. One pass over the closures; null when none is found.
+ */
+function contextScript(graph, contextNode) {
+    const closureType = graph.nodeTypes.indexOf('closure');
+    for (let i = 0; i < graph.nodeCount; i++) {
+        if (graph.nodeType[i] !== closureType)
+            continue;
+        const c = namedEdge(graph, i, ['context']);
+        if (c === -1 || graph.edgeTo[c] !== contextNode)
+            continue;
+        const shared = namedEdge(graph, i, ['shared']);
+        if (shared === -1)
+            continue;
+        const script = namedEdge(graph, graph.edgeTo[shared], ['script', 'script_or_debug_info']);
+        if (script === -1)
+            continue;
+        const name = graph.strings[graph.nodeName[graph.edgeTo[script]]] ?? '';
+        if (name === '')
+            continue;
+        return name.split(/[\\/]/).filter(Boolean).pop() ?? name;
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/probe/heap-snapshot.ts
+// Takes V8 heap snapshots of a running Node server: the NODE_OPTIONS that install the snapshot signal, which pid
+// to signal, waiting for a complete file, reading and deleting it; the last graph stays for retainer paths.
+
+
+
+
+
+
+
+
+/** The signal Node is told to snapshot on. SIGUSR1 starts the inspector; SIGUSR2 is free, and kills a process
+ * that has no handler for it: a pid is signalled only once its environment or argv shows the handler. */
+const SNAPSHOT_SIGNAL = 'SIGUSR2';
+/** How often the directory is looked at while V8 writes. */
+const POLL_MS = 50;
+/** A snapshot that could not be taken or read; the message says why, for HeapEvidence.reason. */
+class HeapSnapshotError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'HeapSnapshotError';
+    }
+}
+/** Quotes a value for NODE_OPTIONS, which splits on spaces and honours double quotes with backslash escapes. */
+function quoteNodeOption(value) {
+    return /[\s"\\]/.test(value) ? `"${value.replace(/(["\\])/g, '\\$1')}"` : value;
+}
+/** NODE_OPTIONS for the server: the user's own first, then the snapshot signal and the directory (last one wins). */
+function snapshotNodeOptions(dir, existing) {
+    const ours = `--heapsnapshot-signal=${SNAPSHOT_SIGNAL} --diagnostic-dir=${quoteNodeOption(dir)}`;
+    return existing && existing.trim() !== '' ? `${existing.trim()} ${ours}` : ours;
+}
+/** A file name made of a label: letters, digits, dot, dash and underscore. */
+function fileLabel(label) {
+    return label.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'snapshot';
+}
+/**
+ * Owns one private directory for a run's snapshots. Create it before launching the server (its NODE_OPTIONS
+ * name the directory), take snapshots at phase boundaries (never while a scenario runs: a snapshot pauses the
+ * server for seconds), attach retainer paths at the end, dispose always:
+ *
+ *   const heap = await HeapSnapshotter.create({ keepDir: cfg.keepDir, maxRssBytes: cfg.maxRssBytes });
+ *   try {
+ *     launch with env NODE_OPTIONS = heap.nodeOptions(userEnv.NODE_OPTIONS ?? process.env.NODE_OPTIONS)
+ *     const target = await findSnapshotTarget(await server.tree(), port, heap.dir); // once, after readiness
+ *     snapshots.push(await heap.take(target.pid, 'after-warmup', { connections, timeoutMs, signal }));
+ *     ... 'after-round-N' after each leak round, 'after-cooldown' ...
+ *     evidence = heap.attachRetainerPaths(diffHeap(snapshots, options));
+ *   } finally { await heap.dispose(); }
+ */
+class HeapSnapshotter {
+    dir;
+    keep;
+    maxRssBytes;
+    graph = null;
+    firstMaxNodeId = null;
+    disposed = false;
+    constructor(
+    /** Where V8 writes the snapshots. */
+    dir, keep, maxRssBytes) {
+        this.dir = dir;
+        this.keep = keep;
+        this.maxRssBytes = maxRssBytes;
+    }
+    /** Makes the directory: a fresh 0700 one under RUNNER_TEMP or the OS temp dir, or keepDir (created 0700 if missing). */
+    static async create(options) {
+        if (options.keepDir) {
+            const dir = (0,external_node_path_namespaceObject.resolve)(options.keepDir);
+            await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
+            return new HeapSnapshotter(dir, true, options.maxRssBytes);
+        }
+        const root = options.tmpRoot ?? process.env.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)();
+        const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(root, 'ws-gate-heap-'));
+        // mkdtemp makes it 0700 on POSIX already; said again for a umask or platform that differs.
+        await (0,promises_namespaceObject.chmod)(dir, 0o700).catch(() => undefined);
+        return new HeapSnapshotter(dir, false, options.maxRssBytes);
+    }
+    /** The NODE_OPTIONS value to launch the server with, keeping `existing` (the user's own). */
+    nodeOptions(existing = process.env.NODE_OPTIONS) {
+        return snapshotNodeOptions(this.dir, existing);
+    }
+    /**
+     * Signals `pid`, waits until its snapshot file is complete, reads it, deletes it (unless kept) and returns the
+     * summary and per-class counts. The graph is kept for retainer paths until the next take (only the last one
+     * is needed). Throws HeapSnapshotError (RSS above the cap, the process gone, timeout) or an AbortError.
+     */
+    async take(pid, label, options) {
+        if (this.disposed)
+            throw new HeapSnapshotError('heap snapshotter already disposed');
+        const rss = await rssBytes(pid);
+        if (rss !== null && rss > this.maxRssBytes) {
+            throw new HeapSnapshotError(`pid ${pid} uses ${(rss / 1048576).toFixed(0)} MB RSS, above heap-snapshot-max-mb ${(this.maxRssBytes / 1048576).toFixed(0)}: no heap snapshot taken (writing one pauses the server and can double its memory)`);
+        }
+        const before = new Set(await this.snapshotFiles());
+        this.graph = null; // the previous graph is not needed any more: free it before reading the next
+        const started = performance.now();
+        try {
+            process.kill(pid, SNAPSHOT_SIGNAL);
+        }
+        catch (err) {
+            throw new HeapSnapshotError(`could not signal pid ${pid} for a heap snapshot: ${err.message}`);
+        }
+        const { path, graph, fileBytes, readMs, snapshotMs } = await this.waitForSnapshot(pid, before, started, options);
+        try {
+            const readStarted = performance.now();
+            const aggregate = aggregateHeap(graph);
+            this.graph = graph;
+            this.firstMaxNodeId ??= aggregate.maxNodeId;
+            return {
+                summary: {
+                    label,
+                    connections: options.connections,
+                    heapBytes: aggregate.totalBytes,
+                    nodeCount: aggregate.nodeCount,
+                    snapshotMs: Math.round(snapshotMs),
+                    readMs: Math.round(readMs + performance.now() - readStarted),
+                    fileBytes,
+                },
+                classes: aggregate.classes,
+            };
+        }
+        finally {
+            if (this.keep)
+                await (0,promises_namespaceObject.rename)(path, (0,external_node_path_namespaceObject.join)(this.dir, `${fileLabel(label)}.heapsnapshot`)).catch(() => undefined);
+        }
+    }
+    /** `.heapsnapshot` files in the directory now. */
+    async snapshotFiles() {
+        return (await (0,promises_namespaceObject.readdir)(this.dir).catch(() => [])).filter((f) => f.endsWith('.heapsnapshot'));
+    }
+    /**
+     * Polls for a new file. It is read once its size held still for one poll and it ends like a snapshot (`]}`):
+     * reading a file V8 is still writing would time the writer, not the reader. The reader itself is the proof of
+     * completeness (the top-level closing brace appears only at the very end): a read that meets the end of a file
+     * still being written just waits for the next poll. The file is deleted right after reading.
+     */
+    async waitForSnapshot(pid, before, started, options) {
+        const deadline = started + options.timeoutMs;
+        let lastSize = -1;
+        for (;;) {
+            const name = (await this.snapshotFiles()).find((f) => !before.has(f));
+            if (name) {
+                const path = (0,external_node_path_namespaceObject.join)(this.dir, name);
+                const size = (await (0,promises_namespaceObject.stat)(path).catch(() => null))?.size ?? -1;
+                if (size > 0 && size === lastSize && (await endsLikeSnapshot(path, size))) {
+                    const snapshotMs = performance.now() - started;
+                    const readStarted = performance.now();
+                    try {
+                        const graph = await readHeapSnapshot(path, { signal: options.signal });
+                        const readMs = performance.now() - readStarted;
+                        const fileBytes = (await (0,promises_namespaceObject.stat)(path).catch(() => null))?.size ?? size;
+                        if (!this.keep)
+                            await (0,promises_namespaceObject.rm)(path, { force: true });
+                        return { path, graph, fileBytes, readMs, snapshotMs };
+                    }
+                    catch (err) {
+                        if (!(err instanceof IncompleteSnapshotError)) {
+                            if (!this.keep)
+                                await (0,promises_namespaceObject.rm)(path, { force: true });
+                            throw err instanceof Error && err.name === 'AbortError'
+                                ? err
+                                : new HeapSnapshotError(`heap snapshot of pid ${pid} unreadable: ${err.message}`);
+                        }
+                    }
+                }
+                lastSize = size;
+            }
+            if (!(await isAlive(pid)))
+                throw new HeapSnapshotError(`pid ${pid} exited while writing its heap snapshot`);
+            if (performance.now() >= deadline) {
+                throw new HeapSnapshotError(`no complete heap snapshot from pid ${pid} within ${Math.round(options.timeoutMs / 1000)} s (heap-snapshot-timeout-s)`);
+            }
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(POLL_MS, undefined, { signal: options.signal });
+        }
+    }
+    /**
+     * The evidence with a retainer path on each suspect (and the same rows among topGrowth), from the last
+     * snapshot's graph: to an instance allocated after the first snapshot where one is reachable, else to any,
+     * retained the way most of them are; then ranked nearest a root first (rankSuspects). One breadth-first
+     * search, however many suspects. Drops the graph afterwards.
+     */
+    attachRetainerPaths(evidence) {
+        const graph = this.graph;
+        this.graph = null;
+        if (!graph || evidence.suspects.length === 0)
+            return evidence;
+        const index = new Map(evidence.suspects.map((s, i) => [`${s.nodeType}\u0000${s.name}`, i]));
+        const memo = new Map();
+        const pairKey = classPairKeys(graph);
+        const targetOf = (node) => {
+            const pair = pairKey(node);
+            let target = memo.get(pair);
+            if (target === undefined) {
+                target = index.get(nodeClassKey(graph, node)) ?? -1;
+                memo.set(pair, target);
+            }
+            return target;
+        };
+        const minId = this.firstMaxNodeId ?? 0;
+        const paths = retainerPaths(graph, (node) => (graph.nodeId[node] > minId ? targetOf(node) : -1), evidence.suspects.length, {
+            pick: 'common',
+        });
+        if (paths.some((p) => p === null)) {
+            const any = retainerPaths(graph, targetOf, evidence.suspects.length, { pick: 'common' });
+            any.forEach((p, i) => (paths[i] ??= p));
+        }
+        const withPath = (row) => {
+            const i = index.get(`${row.nodeType}\u0000${row.name}`);
+            return i === undefined ? row : { ...row, retainerPath: paths[i] ?? null };
+        };
+        return rankSuspects({ ...evidence, suspects: evidence.suspects.map(withPath), topGrowth: evidence.topGrowth.map(withPath) });
+    }
+    /** Drops the kept graph (memory) without disposing the directory. */
+    releaseGraph() {
+        this.graph = null;
+    }
+    /** Removes the private directory and everything in it (a kept directory stays). Safe to call twice. */
+    async dispose() {
+        this.graph = null;
+        if (this.disposed)
+            return;
+        this.disposed = true;
+        if (!this.keep)
+            await (0,promises_namespaceObject.rm)(this.dir, { recursive: true, force: true });
+    }
+}
+/** True when the last bytes of the file are the end of a snapshot: the strings array and the object closed. */
+async function endsLikeSnapshot(path, size) {
+    const file = await (0,promises_namespaceObject.open)(path, 'r').catch(() => null);
+    if (!file)
+        return false;
+    try {
+        const tail = Buffer.alloc(Math.min(size, 64));
+        await file.read(tail, 0, tail.length, size - tail.length);
+        return /\]\s*\}\s*$/.test(tail.toString('latin1'));
+    }
+    finally {
+        await file.close();
+    }
+}
+/** Resident set size of one pid from /proc (Linux); null where it cannot be read. */
+async function rssBytes(pid) {
+    const status = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb === undefined ? null : Number(kb) * 1024;
+}
+/** True for the Node binary's usual names: node, nodejs, node20, node-24 ... */
+function isNodeExecutable(exe) {
+    return /^(node|nodejs)([-_]?\d+(\.\d+)*)?(\.exe)?$/i.test((0,external_node_path_namespaceObject.basename)(exe));
+}
+/**
+ * The last value of a Node option in an options string (`--name=value`, `--name value`, quoted or not), or
+ * null. Later occurrences win, as they do for Node.
+ */
+function lastNodeOption(text, name) {
+    const re = new RegExp(`(?:^|\\s)${name.replace(/[-]/g, '\\-')}(?:=|\\s+)("((?:[^"\\\\]|\\\\.)*)"|(\\S+))`, 'g');
+    let value = null;
+    for (let m = re.exec(text); m; m = re.exec(text))
+        value = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? null);
+    return value;
+}
+/** True when argv or NODE_OPTIONS install the snapshot signal and send snapshots to `dir`. */
+function snapshotReady(argv, nodeOptions, dir) {
+    const text = `${nodeOptions} ${argv.map((a) => quoteNodeOption(a)).join(' ')}`;
+    return lastNodeOption(text, '--heapsnapshot-signal') === SNAPSHOT_SIGNAL && lastNodeOption(text, '--diagnostic-dir') === dir;
+}
+/** The pid to snapshot, or why there is none (pure). */
+function chooseSnapshotTarget(tree, portOwner, facts) {
+    const byPid = new Map(facts.map((f) => [f.pid, f]));
+    if (portOwner !== null && tree.includes(portOwner)) {
+        const owner = byPid.get(portOwner);
+        if (!owner || !isNodeExecutable(owner.exe)) {
+            return { pid: null, reason: `the process listening on the port (pid ${portOwner}, ${owner?.exe || 'unknown'}) is not Node` };
+        }
+        if (!owner.snapshotReady) {
+            return { pid: null, reason: `the Node process listening on the port (pid ${portOwner}) did not get the snapshot NODE_OPTIONS` };
+        }
+        return { pid: portOwner };
+    }
+    const ready = facts.filter((f) => tree.includes(f.pid) && isNodeExecutable(f.exe) && f.snapshotReady);
+    if (ready.length === 1)
+        return { pid: ready[0].pid };
+    if (ready.length === 0)
+        return { pid: null, reason: 'no Node process of the server tree has the snapshot signal installed' };
+    return {
+        pid: null,
+        reason: `the port's owner is unknown and ${ready.length} Node processes could be the server (${ready.map((f) => f.pid).join(', ')})`,
+    };
+}
+/** Reads ProcessFacts of one pid from /proc (Linux); null when the process is gone. */
+async function readProcessFacts(pid, dir) {
+    const cmdline = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/cmdline`, 'utf8').catch(() => null);
+    if (cmdline === null)
+        return null;
+    const argv = cmdline.split('\0').filter((a) => a !== '');
+    const exe = (0,external_node_path_namespaceObject.basename)(await (0,promises_namespaceObject.readlink)(`/proc/${pid}/exe`).catch(() => argv[0] ?? ''));
+    // Another user's environ is unreadable: then only argv can show the options.
+    const environ = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    const nodeOptions = environ
+        .split('\0')
+        .find((e) => e.startsWith('NODE_OPTIONS='))
+        ?.slice('NODE_OPTIONS='.length) ?? '';
+    return { pid, exe, snapshotReady: snapshotReady(argv.slice(1), nodeOptions, dir) };
+}
+/**
+ * Which pid of the server tree to signal: the Node process that owns the listening `port` (never a shell or
+ * npm wrapper: SIGUSR2 would kill it), else the one Node process of the tree with the signal installed. Linux
+ * only: elsewhere the signal's handler cannot be confirmed, and signalling a process without it kills it.
+ */
+async function findSnapshotTarget(tree, port, dir, platform = process.platform) {
+    if (platform !== 'linux')
+        return { pid: null, reason: `heap snapshots need /proc (Linux) to confirm the signal handler; not on ${platform}` };
+    const owner = port === null ? null : await findPortOwner(port, platform);
+    const facts = (await Promise.all(tree.map((pid) => readProcessFacts(pid, dir)))).filter((f) => f !== null);
+    return chooseSnapshotTarget(tree, owner, facts);
+}
+
+;// CONCATENATED MODULE: ./src/phases/heap.ts
+// Heap evidence across the phases: snapshots of a launched Node server at the boundaries where no client is
+// connected (after warm-up, between leak rounds, after cooldown), and the evidence read from them at the end.
+
+
+
+
+
+
+/** Fewest instances a constructor must grow by before it can be a suspect (one-off allocations are not leaks). */
+const MIN_INSTANCES = 20;
+/** How long a snapshot waits for the connections of the rounds before it to be closed on the server's side. */
+const QUIET_MS = 2000;
+/**
+ * Before launch: a private directory and the NODE_OPTIONS that make the server write a snapshot on SIGUSR2.
+ * Returns the environment to launch with (the user's NODE_OPTIONS kept first).
+ */
+async function prepareHeap(run, env) {
+    const { heap } = run.config;
+    if (!heap.enabled || run.config.server.command === null)
+        return env;
+    const snapshotter = await HeapSnapshotter.create({ keepDir: heap.keepDir, maxRssBytes: heap.maxRssBytes });
+    run.heap = { snapshotter, pid: null, snapshots: [], stopped: 'the server has not started' };
+    if (heap.keepDir) {
+        run.progress(`⚠ heap snapshots are kept in ${snapshotter.dir}: they hold the server's memory (tokens, user data); never upload them`);
+    }
+    return { ...env, NODE_OPTIONS: snapshotter.nodeOptions(env.NODE_OPTIONS ?? process.env.NODE_OPTIONS) };
+}
+/** After readiness: the Node process that owns the port is the one to signal; anything else means no evidence. */
+async function findHeapTarget(run) {
+    const heap = run.heap;
+    if (!heap || !run.server)
+        return;
+    const found = await findSnapshotTarget(await run.server.tree(), portOf(run.requireTarget().url), heap.snapshotter.dir);
+    heap.pid = found.pid;
+    heap.stopped = found.pid === null ? found.reason : null;
+}
+/** Takes one snapshot once the server holds no client connection; a failure ends heap evidence, not the run. */
+async function heapSnapshot(run, label, connections) {
+    const heap = run.heap;
+    if (!heap || heap.pid === null || heap.stopped !== null || run.stopped)
+        return;
+    await untilQuiet(run);
+    const before = await run.sampler?.sampleOnce();
+    try {
+        const data = await heap.snapshotter.take(heap.pid, label, { connections, timeoutMs: run.config.heap.timeoutMs, signal: run.signal });
+        heap.snapshots.push(data);
+        // Writing a snapshot makes the server allocate, and it keeps that RSS: measured here, left out of growth.
+        const after = await run.sampler?.sampleOnce();
+        if (before && after)
+            run.probeWindows.push({ fromMs: before.tMs, toMs: after.tMs, bytes: Math.max(0, after.rssBytes - before.rssBytes) });
+    }
+    catch (err) {
+        if (run.stopped)
+            return;
+        heap.stopped = err.message;
+        run.progress(`⚠ heap evidence stopped: ${heap.stopped}; the memory verdict falls back to RSS`);
+    }
+}
+/** The evidence from the snapshots taken, retainer paths attached; the snapshots' directory removed. Every path. */
+async function finishHeap(run) {
+    const limit = run.config.limits.maxRetainedPerConnection.value;
+    const heap = run.heap;
+    if (!run.config.heap.enabled)
+        return heapEvidenceWithout('off', 'heap-snapshots is off', limit);
+    if (!heap) {
+        const why = run.config.server.command === null
+            ? 'attach mode: the gate did not start the server (start it with the flags in docs/leaks.md for heap evidence)'
+            : 'the server never started';
+        return heapEvidenceWithout('n/a', why, limit);
+    }
+    try {
+        if (heap.pid === null)
+            return heapEvidenceWithout('n/a', heap.stopped ?? 'no Node process owns the port', limit);
+        const options = { maxRetainedPerConnection: limit, minInstances: MIN_INSTANCES, ignore: run.config.heap.ignore };
+        const evidence = heap.snapshotter.attachRetainerPaths(diffHeap(heap.snapshots, options));
+        if (heap.stopped !== null && evidence.status !== 'measured')
+            return { ...evidence, status: 'skipped', reason: heap.stopped };
+        return heap.stopped === null ? evidence : { ...evidence, notes: [...evidence.notes, `stopped early: ${heap.stopped}`] };
+    }
+    finally {
+        await heap.snapshotter.dispose();
+    }
+}
+/** Waits (bounded) until no connection on the server's port is ESTABLISHED or CLOSE_WAIT: a snapshot counts them. */
+async function untilQuiet(run) {
+    const server = run.server;
+    if (!server)
+        return;
+    const port = portOf(run.requireTarget().url);
+    const deadline = performance.now() + QUIET_MS;
+    while (performance.now() < deadline && !run.stopped) {
+        const { lingeringConnections } = await readSignals(await server.tree(), port);
+        if (!lingeringConnections)
+            return;
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(25);
     }
 }
 
@@ -9382,11 +11367,14 @@ class RunContext {
 
 
 
+
 const baseline = {
     name: 'baseline',
     enabled: () => true,
     describe: (config) => `${baselineWindowMs(config.sampleIntervalMs)} ms idle`,
     async run(run) {
+        // Before the idle window, so the memory a snapshot leaves behind is part of the baseline, not of growth.
+        await heapSnapshot(run, 'before-load', 0);
         await run.idle(baselineWindowMs(run.config.sampleIntervalMs));
         if (run.stopped)
             return;
@@ -9397,12 +11385,13 @@ const baseline = {
         await run.exactSignals.readBaseline();
         const rss = median(run.sampler?.samples.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes) ?? []);
         if (rss !== null)
-            run.results.trendPoints.push({ connections: 0, rssBytes: rss });
+            run.results.trendPoints.push({ connections: 0, rssBytes: rss - run.probeOverhead() });
     },
 };
 
 ;// CONCATENATED MODULE: ./src/phases/cooldown.ts
 // Cooldown: idle after the load; what the server still holds then is what it retained.
+
 const cooldown = {
     name: 'cooldown',
     enabled: () => true,
@@ -9413,6 +11402,9 @@ const cooldown = {
             return;
         await run.sampler?.sampleOnce();
         await run.exactSignals?.readAfter();
+        // After the retained RSS is read: a snapshot makes the server allocate.
+        const { flapping, leak } = run.results;
+        await heapSnapshot(run, 'after-cooldown', flapping.attempts + leak.attempts);
     },
 };
 
@@ -9429,8 +11421,908 @@ const flapping = {
     },
 };
 
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/client/frames.ts
+// RFC 6455 frames as bytes (pure): a writer that can break every rule on purpose, and a reader for what a server sends.
+
+/** Opcodes of RFC 6455 section 5.2; 0x3-0x7 and 0xB-0xF are reserved. */
+const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa };
+/** Control frames carry at most this many payload bytes (RFC 6455 section 5.5). */
+const MAX_CONTROL_PAYLOAD = 125;
+/** The largest length the 64-bit form may claim: its most significant bit must be 0 (section 5.2). */
+const LARGEST_LENGTH = 2n ** 63n - 1n;
+/** The header of a frame (with its masking key, if masked) for a payload of `length` bytes. */
+function frameHeader(spec, length, maskKey) {
+    const len = BigInt(length);
+    if (len < 0n || len > 2n ** 64n - 1n)
+        throw new RangeError(`a frame length must fit 64 bits, got ${len}`);
+    const lengthBytes = len <= 125n ? 0 : len <= 0xffffn ? 2 : 8;
+    const header = Buffer.alloc(2 + lengthBytes + (maskKey ? 4 : 0));
+    header[0] =
+        ((spec.fin ?? true) ? 0x80 : 0) | (spec.rsv1 ? 0x40 : 0) | (spec.rsv2 ? 0x20 : 0) | (spec.rsv3 ? 0x10 : 0) | (spec.opcode & 0x0f);
+    const lengthField = lengthBytes === 0 ? Number(len) : lengthBytes === 2 ? 126 : 127;
+    header[1] = (maskKey ? 0x80 : 0) | lengthField;
+    if (lengthBytes === 2)
+        header.writeUInt16BE(Number(len), 2);
+    if (lengthBytes === 8)
+        header.writeBigUInt64BE(len, 2);
+    if (maskKey)
+        maskKey.copy(header, 2 + lengthBytes, 0, 4);
+    return header;
+}
+/** XORs `data` with the key as if it started `offset` bytes into the payload; returns a new buffer. */
+function maskBytes(data, key, offset = 0) {
+    const out = Buffer.allocUnsafe(data.length);
+    for (let i = 0; i < data.length; i++)
+        out[i] = data[i] ^ key[(offset + i) & 3];
+    return out;
+}
+/** One whole frame: header, masking key and (masked) payload. */
+function frames_frame(spec) {
+    const payload = typeof spec.payload === 'string' ? Buffer.from(spec.payload, 'utf8') : (spec.payload ?? Buffer.alloc(0));
+    const key = (spec.mask ?? true) ? (spec.maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)) : null;
+    if (key && key.length !== 4)
+        throw new RangeError(`a masking key has 4 bytes, got ${key.length}`);
+    const header = frameHeader(spec, spec.lengthOverride ?? payload.length, key);
+    return Buffer.concat([header, key ? maskBytes(payload, key) : payload]);
+}
+/** A close frame's payload: the code as 2 bytes, then the UTF-8 reason. */
+function closePayload(code, reason = '') {
+    const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
+    payload.writeUInt16BE(code, 0);
+    payload.write(reason, 2, 'utf8');
+    return payload;
+}
+/** A valid close frame from a client. */
+function closeFrame(code, reason = '', maskKey) {
+    return frames_frame({ opcode: OPCODE.close, payload: closePayload(code, reason), ...(maskKey ? { maskKey } : {}) });
+}
+/** A valid ping from a client. */
+function pingFrame(payload, maskKey) {
+    return frames_frame({ opcode: OPCODE.ping, payload, ...(maskKey ? { maskKey } : {}) });
+}
+/**
+ * Text that is not UTF-8: "κόσμε" followed by ED A0 80, the encoding of the surrogate U+D800, which
+ * UTF-8 forbids (RFC 3629 section 3; Autobahn case 6.4.x uses the same kind of sequence).
+ */
+const INVALID_UTF8 = Buffer.concat([Buffer.from('κόσμε', 'utf8'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('edited', 'utf8')]);
+/** The malformed frames of the hostile scenario, each breaking one rule of RFC 6455. */
+const malformed = {
+    /** A text frame whose payload is not UTF-8: the server must fail with 1007 (section 8.1). */
+    invalidUtf8Text: (maskKey) => frames_frame({ opcode: OPCODE.text, payload: INVALID_UTF8, ...(maskKey ? { maskKey } : {}) }),
+    /** RSV1-3 set although no extension was negotiated: fail the connection (section 5.2). */
+    reservedBits: (maskKey) => frames_frame({ opcode: OPCODE.text, rsv1: true, rsv2: true, rsv3: true, payload: 'reserved', ...(maskKey ? { maskKey } : {}) }),
+    /** Opcode 0x3, reserved for future non-control frames: fail the connection (section 5.2). */
+    unknownOpcode: (maskKey) => frames_frame({ opcode: 0x3, payload: 'opcode 3', ...(maskKey ? { maskKey } : {}) }),
+    /** A client frame without a mask: the server must close the connection (section 5.1). */
+    unmaskedText: () => frames_frame({ opcode: OPCODE.text, mask: false, payload: 'unmasked' }),
+    /** A ping with FIN clear: control frames must not be fragmented (section 5.5). */
+    fragmentedPing: (maskKey) => frames_frame({ opcode: OPCODE.ping, fin: false, payload: 'fragment', ...(maskKey ? { maskKey } : {}) }),
+    /** A ping with 126 payload bytes (the 16-bit length form): more than a control frame may carry (section 5.5). */
+    oversizedPing: (maskKey) => frames_frame({ opcode: OPCODE.ping, payload: Buffer.alloc(MAX_CONTROL_PAYLOAD + 1, 0x2a), ...(maskKey ? { maskKey } : {}) }),
+    /** A continuation frame with no message started: fail the connection (section 5.4). */
+    orphanContinuation: (maskKey) => frames_frame({ opcode: OPCODE.continuation, payload: 'orphan', ...(maskKey ? { maskKey } : {}) }),
+    /** A close frame with code 999, outside every range section 7.4 allows. */
+    invalidCloseCode: (maskKey) => closeFrame(999, '', maskKey),
+    /** Only the header of a binary frame claiming 2^63 - 1 bytes: no server can buffer that (section 10.4). */
+    hugeLengthHeader: (maskKey) => frameHeader({ opcode: OPCODE.binary }, LARGEST_LENGTH, maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)),
+};
+/** The code and reason of a close frame's payload. */
+function parseClosePayload(payload) {
+    if (payload.length < 2)
+        return { code: 1005, reason: '' };
+    return { code: payload.readUInt16BE(0), reason: payload.subarray(2).toString('utf8') };
+}
+/** Parses a frame header at the start of `data`: null when more bytes are needed. */
+function parseHeader(data) {
+    if (data.length < 2)
+        return null;
+    const b0 = data[0];
+    const b1 = data[1];
+    const masked = (b1 & 0x80) !== 0;
+    let length = b1 & 0x7f;
+    let size = 2;
+    if (length === 126) {
+        if (data.length < 4)
+            return null;
+        length = data.readUInt16BE(2);
+        size = 4;
+    }
+    else if (length === 127) {
+        if (data.length < 10)
+            return null;
+        const big = data.readBigUInt64BE(2);
+        if (big > BigInt(Number.MAX_SAFE_INTEGER))
+            throw new RangeError(`a frame claims ${big} bytes`);
+        length = Number(big);
+        size = 10;
+    }
+    if (masked && data.length < size + 4)
+        return null;
+    const maskKey = masked ? Buffer.from(data.subarray(size, size + 4)) : null;
+    if (masked)
+        size += 4;
+    return { fin: (b0 & 0x80) !== 0, rsv: (b0 >> 4) & 0x7, opcode: b0 & 0x0f, masked, length, maskKey, size };
+}
+const EMPTY = Buffer.alloc(0);
+/**
+ * Reads frames from a byte stream that arrives in arbitrary pieces. Keeps at most `keepBytes` of each
+ * payload, so a server echoing a 16 MiB message costs the reader nothing. After a header it cannot
+ * read (a length beyond 2^53), `error` is set and the rest of the stream is ignored.
+ */
+class FrameReader {
+    keepBytes;
+    /** Why the stream stopped being readable; null while it reads. */
+    error = null;
+    /** Payload bytes of data frames (text, binary, continuation) seen so far, kept or not. */
+    dataBytes = 0;
+    head = EMPTY;
+    current = null;
+    constructor(keepBytes = 4096) {
+        this.keepBytes = keepBytes;
+    }
+    /** Feeds the next piece of the stream; returns the frames it completed. */
+    push(chunk) {
+        const frames = [];
+        let data = this.head.length > 0 ? Buffer.concat([this.head, chunk]) : chunk;
+        this.head = EMPTY;
+        while (this.error === null) {
+            if (!this.current) {
+                if (data.length === 0)
+                    break;
+                let header;
+                try {
+                    header = parseHeader(data);
+                }
+                catch (err) {
+                    this.error = err.message;
+                    break;
+                }
+                if (!header) {
+                    this.head = Buffer.from(data);
+                    break;
+                }
+                this.current = { ...header, remaining: header.length, kept: [], keptBytes: 0 };
+                data = data.subarray(header.size);
+            }
+            const current = this.current;
+            const take = Math.min(current.remaining, data.length);
+            const keep = Math.min(take, this.keepBytes - current.keptBytes);
+            if (keep > 0) {
+                const offset = current.length - current.remaining;
+                const piece = data.subarray(0, keep);
+                current.kept.push(current.maskKey ? maskBytes(piece, current.maskKey, offset) : Buffer.from(piece));
+                current.keptBytes += keep;
+            }
+            if (current.opcode < 0x8)
+                this.dataBytes += take;
+            current.remaining -= take;
+            data = data.subarray(take);
+            if (current.remaining > 0)
+                break;
+            const { fin, rsv, opcode, masked, length, kept } = current;
+            frames.push({ fin, rsv, opcode, masked, length, payload: Buffer.concat(kept) });
+            this.current = null;
+        }
+        return frames;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/client/handshake.ts
+// The HTTP/1.1 opening handshake of RFC 6455 section 4 as text (pure): the request we write and the response we judge.
+
+/** The GUID of RFC 6455 section 1.3, appended to the key before hashing. */
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+/** Responses longer than this without their blank line are not a handshake. */
+const MAX_RESPONSE_HEAD = 16 * 1024;
+/** A fresh Sec-WebSocket-Key: 16 random bytes, base64 (section 4.1). */
+function newKey() {
+    return (0,external_node_crypto_namespaceObject.randomBytes)(16).toString('base64');
+}
+/** The Sec-WebSocket-Accept a server must answer for `key` (section 4.2.2). */
+function acceptFor(key) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha1')
+        .update(key + WS_GUID)
+        .digest('base64');
+}
+/** The GET request that opens a WebSocket at `url`, offering `subprotocols` and carrying the user's `headers`. */
+function upgradeRequest(url, key, subprotocols, headers) {
+    const u = new URL(url);
+    const path = `${u.pathname || '/'}${u.search}`;
+    const lines = [
+        `GET ${path} HTTP/1.1`,
+        `Host: ${u.host}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Key: ${key}`,
+        'Sec-WebSocket-Version: 13',
+    ];
+    if (subprotocols.length > 0)
+        lines.push(`Sec-WebSocket-Protocol: ${subprotocols.join(', ')}`);
+    for (const [name, value] of Object.entries(headers))
+        lines.push(`${name}: ${value}`);
+    return `${lines.join('\r\n')}\r\n\r\n`;
+}
+/**
+ * The status and headers of an HTTP response at the start of `data`; null while the blank line has not
+ * arrived. Throws when it is not HTTP or the head exceeds MAX_RESPONSE_HEAD.
+ */
+function parseResponseHead(data) {
+    const end = data.indexOf('\r\n\r\n');
+    if (end < 0) {
+        if (data.length >= 5 && !data.subarray(0, 5).equals(Buffer.from('HTTP/')))
+            throw new Error('the server did not answer HTTP');
+        if (data.length > MAX_RESPONSE_HEAD)
+            throw new Error(`no end of the response head within ${MAX_RESPONSE_HEAD} bytes`);
+        return null;
+    }
+    const [statusLine = '', ...lines] = data.subarray(0, end).toString('latin1').split('\r\n');
+    const match = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
+    if (!match)
+        throw new Error(`not an HTTP status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
+    const headers = {};
+    for (const line of lines) {
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const name = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).trim();
+        headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    }
+    return { status: Number(match[1]), headers, rest: data.subarray(end + 4) };
+}
+/** Why a response does not complete the handshake for `key` and the offered subprotocols; null when it does. */
+function handshakeProblem(head, key, subprotocols) {
+    if (head.status !== 101)
+        return `HTTP ${head.status} instead of 101`;
+    if ((head.headers['upgrade'] ?? '').toLowerCase() !== 'websocket')
+        return "no 'Upgrade: websocket' header";
+    if (!/\bupgrade\b/i.test(head.headers['connection'] ?? ''))
+        return "no 'Connection: Upgrade' header";
+    if (head.headers['sec-websocket-accept'] !== acceptFor(key))
+        return 'Sec-WebSocket-Accept does not match the key';
+    const protocol = head.headers['sec-websocket-protocol'];
+    if (protocol !== undefined && !subprotocols.includes(protocol))
+        return `the server chose subprotocol '${protocol}', which was not offered`;
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/client/raw-socket.ts
+// A WebSocket connection at the byte level (own TCP/TLS socket and handshake), for bytes the `ws` client refuses to send.
+
+
+
+
+
+/** Why a raw connection could not be opened: a FailureKind as the rest of the gate uses them, plus the HTTP status. */
+class RawOpenError extends Error {
+    failure;
+    httpStatus;
+    constructor(failure, message, httpStatus) {
+        super(message);
+        this.failure = failure;
+        this.httpStatus = httpStatus;
+        this.name = 'RawOpenError';
+    }
+}
+/** One TLS context per CA bundle (parsing Node's ~150 bundled certificates per connection would cost milliseconds). */
+const raw_socket_secureContexts = new Map();
+function raw_socket_secureContextFor(ca) {
+    let context = raw_socket_secureContexts.get(ca);
+    if (!context) {
+        context = (0,external_node_tls_namespaceObject.createSecureContext)({ ca: [...external_node_tls_namespaceObject.rootCertificates, ca] });
+        raw_socket_secureContexts.set(ca, context);
+    }
+    return context;
+}
+/** A socket to the target's host and port, plain or TLS; the handshake is the caller's (or openRaw's). */
+function dial(target) {
+    const url = new URL(target.url);
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const host = target.pinned?.address ?? hostname;
+    const port = Number(url.port || (url.protocol === 'wss:' ? 443 : 80));
+    if (url.protocol !== 'wss:')
+        return (0,external_node_net_namespaceObject.connect)({ host, port });
+    return (0,external_node_tls_namespaceObject.connect)({
+        host,
+        port,
+        // SNI takes host names only (RFC 6066 section 3).
+        ...((0,external_node_net_namespaceObject.isIP)(hostname) ? {} : { servername: hostname }),
+        ALPNProtocols: ['http/1.1'],
+        ...(target.ca ? { secureContext: raw_socket_secureContextFor(target.ca) } : {}),
+        ...(target.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+    });
+}
+/**
+ * One raw connection. Before `upgrade()` it keeps the first bytes the server sends (an HTTP answer to a
+ * broken request); after it, it reads frames: the close frame, pongs, and counts data.
+ */
+class RawSocket {
+    socket;
+    /** Bytes received before the handshake completed (at most MAX_RESPONSE_HEAD). */
+    received = Buffer.alloc(0);
+    /** The server's close frame, once one arrived. */
+    closeInfo = null;
+    /** True once the TCP connection ended (FIN, RST or error) or was destroyed. */
+    ended = false;
+    /** The error that ended it, if one did (ECONNRESET: the server reset it). */
+    endError = null;
+    pongs = 0;
+    lastPong = null;
+    /** The subprotocol the server chose; null without one. */
+    protocol = null;
+    reader = new FrameReader();
+    framing = false;
+    drained = true;
+    waiters = new Set();
+    constructor(socket) {
+        this.socket = socket;
+        socket.on('data', this.onData);
+        socket.on('drain', this.onDrain);
+        socket.on('error', this.onError);
+        socket.on('close', this.onClose);
+    }
+    /** Opens the TCP (or TLS) connection only: for handshakes that are themselves the test. */
+    static connect(target, options = {}) {
+        const timeoutMs = options.timeoutMs ?? target.connectTimeoutMs;
+        const { signal } = options;
+        return new Promise((resolve, reject) => {
+            if (signal?.aborted) {
+                reject(new RawOpenError('aborted', 'aborted before connecting'));
+                return;
+            }
+            const socket = dial(target);
+            const ready = target.url.startsWith('wss:') ? 'secureConnect' : 'connect';
+            const finish = (err) => {
+                clearTimeout(timer);
+                signal?.removeEventListener('abort', onAbort);
+                socket.off(ready, onReady);
+                socket.off('error', onError);
+                if (err) {
+                    socket.destroy();
+                    reject(err);
+                }
+                else
+                    resolve(new RawSocket(socket));
+            };
+            function onReady() {
+                finish(null);
+            }
+            function onError(err) {
+                finish(new RawOpenError(classifyError(err), err.message));
+            }
+            function onAbort() {
+                finish(new RawOpenError('aborted', 'aborted while connecting'));
+            }
+            const timer = setTimeout(() => finish(new RawOpenError('timeout', `no connection within ${timeoutMs} ms`)), timeoutMs);
+            socket.once(ready, onReady);
+            socket.once('error', onError);
+            signal?.addEventListener('abort', onAbort, { once: true });
+        });
+    }
+    /**
+     * Performs the opening handshake: a fresh key, the target's subprotocols and headers; checks the 101, the
+     * Upgrade and Connection headers and Sec-WebSocket-Accept. Throws RawOpenError (http-<status> for a refusal).
+     */
+    async upgrade(target, options = {}) {
+        const timeoutMs = options.timeoutMs ?? target.connectTimeoutMs;
+        const key = newKey();
+        this.write(Buffer.from(upgradeRequest(target.url, key, target.subprotocols, target.headers), 'latin1'));
+        // Written by the condition below, which runs on every event until the head is complete.
+        const state = { head: null, problem: null };
+        const complete = () => {
+            try {
+                state.head = parseResponseHead(this.received);
+            }
+            catch (err) {
+                state.problem = err.message;
+            }
+            return state.head !== null || state.problem !== null || this.ended;
+        };
+        const answered = await this.waitUntil(complete, timeoutMs, options.signal);
+        if (options.signal?.aborted)
+            throw new RawOpenError('aborted', 'aborted during the handshake');
+        if (state.problem)
+            throw new RawOpenError('error', state.problem);
+        if (!answered)
+            throw new RawOpenError('timeout', `no handshake response within ${timeoutMs} ms`);
+        const head = state.head;
+        if (!head)
+            throw new RawOpenError(this.endError ? classifyError(this.endError) : 'reset', 'the server closed the connection during the handshake');
+        const { status, headers, rest } = head;
+        const wrong = handshakeProblem(head, key, target.subprotocols);
+        if (wrong)
+            throw new RawOpenError(status === 101 ? 'error' : `http-${status}`, wrong, status);
+        this.protocol = headers['sec-websocket-protocol'] ?? null;
+        this.framing = true;
+        this.received = Buffer.alloc(0);
+        if (rest.length > 0)
+            this.readFrames(rest);
+    }
+    /** Writes bytes unless the connection ended; false when the kernel buffer is full (wait with drain()). */
+    write(data) {
+        if (this.ended || this.socket.destroyed)
+            return false;
+        const flushed = this.socket.write(data);
+        if (!flushed)
+            this.drained = false;
+        return flushed;
+    }
+    /** Waits until the socket can take more bytes, `stop()` holds, or `timeoutMs` passes; true when drained. */
+    async drain(timeoutMs, stop, signal) {
+        await this.waitUntil(() => this.drained || this.ended || stop(), timeoutMs, signal);
+        return this.drained && !this.ended;
+    }
+    /** Resolves true as soon as `condition()` holds (checked after every event), false at the timeout or abort. */
+    waitUntil(condition, timeoutMs, signal) {
+        if (condition())
+            return Promise.resolve(true);
+        return new Promise((resolve) => {
+            const finish = (result) => {
+                clearTimeout(timer);
+                signal?.removeEventListener('abort', onAbort);
+                this.waiters.delete(check);
+                resolve(result);
+            };
+            function check() {
+                if (condition())
+                    finish(true);
+            }
+            function onAbort() {
+                finish(false);
+            }
+            const timer = setTimeout(() => finish(condition()), timeoutMs);
+            this.waiters.add(check);
+            if (signal?.aborted)
+                onAbort();
+            else
+                signal?.addEventListener('abort', onAbort, { once: true });
+        });
+    }
+    /** Answers the server's close frame (the polite half of the closing handshake) and ends our side. */
+    replyClose() {
+        if (this.ended || this.socket.destroyed)
+            return;
+        this.socket.end(closeFrame(this.closeInfo?.code === 1005 || !this.closeInfo ? 1000 : validEcho(this.closeInfo.code)));
+    }
+    /** Ends the connection now; safe to call more than once. */
+    destroy() {
+        this.socket.destroy();
+        this.ended = true;
+        this.notify();
+    }
+    readFrames(data) {
+        for (const frame of this.reader.push(data)) {
+            if (frame.opcode === OPCODE.close && !this.closeInfo)
+                this.closeInfo = parseClosePayload(frame.payload);
+            if (frame.opcode === OPCODE.pong) {
+                this.pongs += 1;
+                this.lastPong = frame.payload;
+            }
+        }
+    }
+    notify() {
+        for (const check of [...this.waiters])
+            check();
+    }
+    onData = (data) => {
+        if (this.framing)
+            this.readFrames(data);
+        else if (this.received.length < MAX_RESPONSE_HEAD)
+            this.received = Buffer.concat([this.received, data]);
+        this.notify();
+    };
+    onDrain = () => {
+        this.drained = true;
+        this.notify();
+    };
+    onError = (err) => {
+        this.endError ??= err;
+        this.ended = true;
+        this.notify();
+    };
+    onClose = () => {
+        this.ended = true;
+        this.notify();
+    };
+}
+/** The code to echo in our close reply: the server's own when a client may send it, else 1000. */
+function validEcho(code) {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999) ? code : 1000;
+}
+/** Connects and completes the opening handshake; throws RawOpenError and leaves nothing open when it cannot. */
+async function openRaw(target, options = {}) {
+    const start = performance.now();
+    const timeoutMs = options.timeoutMs ?? target.connectTimeoutMs;
+    const raw = await RawSocket.connect(target, options);
+    try {
+        await raw.upgrade(target, { ...options, timeoutMs: Math.max(1, timeoutMs - (performance.now() - start)) });
+        return raw;
+    }
+    catch (err) {
+        raw.destroy();
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/scenarios/hostile.ts
+// The hostile scenario: malformed frames, floods and broken handshakes, each on its own raw connection, then a liveness check.
+
+
+
+
+
+
+
+
+/** The payload of the ping sent after a hostile frame: its pong proves the server read past the frame and stayed. */
+const PROBE = Buffer.from('hostile-probe');
+/** How long a kept-open verdict waits after the probe's pong for a close that might still be on its way. */
+const AFTER_PROBE_MS = 30;
+/** The slow handshake's pace: one byte per interval. */
+const DRIBBLE_MS = 100;
+/** Bytes per write of the oversized message (a multiple of 4, so every chunk starts at the same mask offset). */
+const CHUNK = 64 * 1024;
+/** After a failed handshake, how long the server's exit may take to be noticed before it counts as alive. */
+const EXIT_GRACE_MS = 1000;
+/** Instead of an HTTP request: a TLS ClientHello's first bytes, a NUL and binary noise, then a blank line. */
+const GARBAGE = Buffer.concat([
+    Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x00, 0xff, 0xfe]),
+    Buffer.from('\u0000garbage\r\n\r\n', 'latin1'),
+]);
+const hostile_now = () => performance.now();
+/** Runs the selected cases in order, each on its own connection; stops early when the server exits or stops accepting. */
+async function runHostile(spec, target, probes) {
+    const start = hostile_now();
+    const selected = HOSTILE_CASE_IDS.filter((id) => !spec.cases || spec.cases.includes(id));
+    const readMemory = probes.readMemory ?? (async () => null);
+    const before = await readMemory();
+    const memory = { beforeBytes: before, peakBytes: before, afterBytes: before };
+    const result = {
+        id: 'hostile',
+        enabled: true,
+        cases: [],
+        serverSurvived: true,
+        stillAccepting: true,
+        memory,
+        memoryGrowthBytes: null,
+        servedOthersDuringStalls: { tried: 0, succeeded: 0 },
+        durationMs: 0,
+        notes: [],
+    };
+    let stopReason = null;
+    // The two stalled handshakes run together: the point is that others are served while both are open.
+    const stallIds = selected.filter((id) => id === 'slow-handshake' || id === 'garbage-handshake');
+    const steps = [
+        ...selected.filter((id) => !stallIds.includes(id)).map((id) => [id]),
+        ...(stallIds.length > 0 ? [stallIds] : []),
+    ];
+    for (const ids of steps) {
+        if (!stopReason && probes.signal.aborted)
+            stopReason = 'the run was stopped';
+        if (stopReason) {
+            for (const id of ids)
+                result.cases.push(notRunCase(id, stopReason));
+            continue;
+        }
+        // The reading after the previous case is the one before this case: /proc walks cost time on a busy machine.
+        const memoryBefore = memory.afterBytes;
+        let observed;
+        if (ids.length === 1 && !stallIds.includes(ids[0])) {
+            observed = [[ids[0], await runFrameCase(ids[0], spec, target, probes.signal)]];
+        }
+        else {
+            const stalls = await runStalls(ids, target, probes.signal);
+            result.servedOthersDuringStalls = stalls.served;
+            observed = stalls.cases;
+        }
+        const alive = await survived(target, probes);
+        const memoryAfter = await readMemory();
+        if (memoryAfter !== null) {
+            memory.afterBytes = memoryAfter;
+            memory.peakBytes = Math.max(memory.peakBytes ?? memoryAfter, memoryAfter);
+        }
+        // The run stops at once when the server exits: that stop is the crash this case caused, judged below.
+        if (probes.signal.aborted && alive.serverAlive) {
+            // What a case saw after the run's stop is no reaction of the server's.
+            stopReason = 'the run was stopped';
+            for (const [id] of observed)
+                result.cases.push(notRunCase(id, 'the run was stopped during the case'));
+            continue;
+        }
+        for (const [id, o] of observed) {
+            const crashed = !alive.serverAlive;
+            // Only the judgement needs these two; the Report carries what they were derived from.
+            const { lastPongAnswered, servedOthers, ...fields } = o;
+            const c = {
+                id,
+                ...HOSTILE_CASES[id],
+                ...fields,
+                outcome: crashed ? 'crashed' : o.outcome,
+                matchesRfc: !crashed && caseMatchesRfc(id, { ...fields, lastPongAnswered, servedOthers }),
+                ms: Math.round(o.ms * 10) / 10,
+                acceptingAfter: alive.accepting,
+                ...(memoryBefore !== null && memoryAfter !== null ? { memoryGrowthBytes: memoryAfter - memoryBefore } : {}),
+            };
+            if (crashed && o.outcome !== 'crashed')
+                c.detail = `the server exited; on the connection: ${o.outcome}${c.detail ? ` (${c.detail})` : ''}`;
+            result.cases.push(c);
+        }
+        if (!alive.serverAlive) {
+            result.serverSurvived = false;
+            result.stillAccepting = false;
+            result.crashedDuring = ids[0];
+            stopReason = `the server exited during '${ids.join("' / '")}'`;
+        }
+        else if (!alive.accepting) {
+            result.stillAccepting = false;
+            result.stoppedAcceptingAfter = ids[ids.length - 1];
+            stopReason = `the server stopped accepting handshakes after '${ids.join("' / '")}'`;
+        }
+    }
+    if (stopReason)
+        result.notes.push(stopReason);
+    if (memory.beforeBytes !== null && memory.peakBytes !== null)
+        result.memoryGrowthBytes = memory.peakBytes - memory.beforeBytes;
+    else
+        result.notes.push('the server tree memory could not be read: growth not measured');
+    result.durationMs = Math.round(hostile_now() - start);
+    return result;
+}
+/** Whether the server process is alive and a normal handshake succeeds; a crash may take a moment to be seen. */
+async function survived(target, probes) {
+    const accepting = await acceptsHandshake(target, probes.signal);
+    const isAlive = probes.isServerAlive;
+    if (accepting || !isAlive)
+        return { serverAlive: isAlive?.() ?? true, accepting };
+    const deadline = hostile_now() + EXIT_GRACE_MS;
+    while (isAlive() && hostile_now() < deadline && !probes.signal.aborted)
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(25);
+    return { serverAlive: isAlive(), accepting: false };
+}
+/** One normal handshake with the `ws` client, closed cleanly: the server still serves. */
+async function acceptsHandshake(target, signal) {
+    const opened = await openConnection(target, signal);
+    if (!opened.ok)
+        return false;
+    await closeConnection(opened.ws, 'clean', target.closeTimeoutMs);
+    return true;
+}
+/** A handshake that failed where the case needed an open connection. */
+function refusedObservation(err, start) {
+    const e = err instanceof RawOpenError ? err : new RawOpenError('error', String(err));
+    return {
+        outcome: 'refused',
+        ms: hostile_now() - start,
+        ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
+        detail: `the opening handshake failed (${e.failure}: ${e.message})`,
+    };
+}
+/** The server's reaction as an outcome: its close frame, a drop, or nothing. */
+function reaction(raw, start) {
+    if (raw.closeInfo)
+        return { outcome: 'closed', code: raw.closeInfo.code, reason: raw.closeInfo.reason, ms: hostile_now() - start };
+    if (raw.ended) {
+        const reset = raw.endError?.message.includes('ECONNRESET') ? { detail: 'the server reset the connection' } : {};
+        return { outcome: 'dropped', ms: hostile_now() - start, ...reset };
+    }
+    return { outcome: 'kept-open', ms: hostile_now() - start };
+}
+/** The bytes of a single-frame case. */
+function caseBytes(id) {
+    switch (id) {
+        case 'invalid-utf8':
+            return malformed.invalidUtf8Text();
+        case 'reserved-bits':
+            return malformed.reservedBits();
+        case 'unknown-opcode':
+            return malformed.unknownOpcode();
+        case 'unmasked-frame':
+            return malformed.unmaskedText();
+        case 'fragmented-control':
+            return malformed.fragmentedPing();
+        case 'oversized-control':
+            return malformed.oversizedPing();
+        case 'orphan-continuation':
+            return malformed.orphanContinuation();
+        case 'invalid-close-code':
+            return malformed.invalidCloseCode();
+        case 'huge-length-claim':
+            return malformed.hugeLengthHeader();
+        default:
+            throw new Error(`'${id}' is not a single-frame case`);
+    }
+}
+/** Opens a raw connection, runs one frame case on it, and always destroys it. */
+async function runFrameCase(id, spec, target, signal) {
+    const start = hostile_now();
+    let raw;
+    try {
+        raw = await openRaw(target, { signal });
+    }
+    catch (err) {
+        return refusedObservation(err, start);
+    }
+    try {
+        if (id === 'oversized-message')
+            return await oversized(raw, spec.maxBytes, target.closeTimeoutMs, signal);
+        if (id === 'ping-flood')
+            return await pingFlood(raw, spec.pings, target.closeTimeoutMs, signal);
+        const caseStart = hostile_now();
+        raw.write(caseBytes(id));
+        // After a close frame nothing may follow; after a huge length claim a ping would only be more payload.
+        const probe = id !== 'invalid-close-code' && id !== 'huge-length-claim';
+        return await awaitReaction(raw, caseStart, probe, target.closeTimeoutMs, signal);
+    }
+    finally {
+        if (raw.closeInfo)
+            raw.replyClose();
+        raw.destroy();
+    }
+}
+/** Waits for a close or a drop; with `probe`, a pong to a ping sent behind the hostile bytes ends the wait early. */
+async function awaitReaction(raw, start, probe, timeoutMs, signal) {
+    const reacted = () => raw.closeInfo !== null || raw.ended;
+    const probed = () => raw.lastPong !== null && raw.lastPong.equals(PROBE);
+    if (probe)
+        raw.write(pingFrame(PROBE));
+    await raw.waitUntil(() => reacted() || (probe && probed()), timeoutMs, signal);
+    const ms = hostile_now() - start;
+    if (!reacted() && probe && probed())
+        await raw.waitUntil(reacted, AFTER_PROBE_MS, signal);
+    return { ...reaction(raw, start), ms: reacted() ? hostile_now() - start : ms };
+}
+/**
+ * Sends one binary message of `maxBytes` for real, a chunk at a time with backpressure, until the server
+ * closes, drops, or stops reading for `timeoutMs`; then waits for its reaction as any other case.
+ */
+async function oversized(raw, maxBytes, timeoutMs, signal) {
+    const start = hostile_now();
+    const key = (0,external_node_crypto_namespaceObject.randomBytes)(4);
+    // Zeros masked with the key are the key repeated: one chunk serves for the whole message.
+    const chunk = Buffer.alloc(CHUNK);
+    for (let i = 0; i < CHUNK; i++)
+        chunk[i] = key[i & 3];
+    const reacted = () => raw.closeInfo !== null || raw.ended || signal.aborted;
+    raw.write(frameHeader({ opcode: OPCODE.binary }, maxBytes, key));
+    let sent = 0;
+    let stalled = false;
+    while (sent < maxBytes && !reacted()) {
+        const n = Math.min(CHUNK, maxBytes - sent);
+        const flushed = raw.write(n === CHUNK ? chunk : chunk.subarray(0, n));
+        sent += n;
+        if (!flushed && !(await raw.drain(timeoutMs, reacted, signal)) && !reacted()) {
+            stalled = true;
+            break;
+        }
+    }
+    const observed = stalled ? reaction(raw, start) : await awaitReaction(raw, start, true, timeoutMs, signal);
+    const took = observed.outcome === 'kept-open' && sent === maxBytes && !stalled;
+    return {
+        ...observed,
+        bytesSent: sent,
+        ...(stalled ? { detail: `the server stopped reading after ${sent} bytes and did not close within ${timeoutMs} ms` } : {}),
+        ...(took ? { detail: `the server took all ${maxBytes} bytes and stayed open` } : {}),
+    };
+}
+/** Writes `count` pings at once and waits for the pong to the last one, a close or a drop. */
+async function pingFlood(raw, count, timeoutMs, signal) {
+    const payloads = Array.from({ length: count }, (_, i) => Buffer.from(`flood-${i}`));
+    const last = payloads[payloads.length - 1] ?? PROBE;
+    const start = hostile_now();
+    raw.write(Buffer.concat(payloads.map((p) => pingFrame(p))));
+    const answered = () => raw.lastPong !== null && raw.lastPong.equals(last);
+    await raw.waitUntil(() => raw.closeInfo !== null || raw.ended || answered(), timeoutMs, signal);
+    const observed = reaction(raw, start);
+    return { ...observed, pings: count, pongs: raw.pongs, lastPongAnswered: answered() };
+}
+/**
+ * The slow and the garbage handshakes, together for `closeTimeoutMs`; meanwhile normal handshakes must
+ * succeed (at a quarter and at half of the window).
+ */
+async function runStalls(ids, target, signal) {
+    const windowMs = target.closeTimeoutMs;
+    const running = ids.map((id) => stall(id, target, windowMs, signal));
+    const served = { tried: 0, succeeded: 0 };
+    const start = hostile_now();
+    for (const at of [windowMs / 4, windowMs / 2]) {
+        const wait = at - (hostile_now() - start);
+        if (wait > 0)
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(wait, undefined, { signal }).catch(() => undefined);
+        if (signal.aborted)
+            break;
+        served.tried += 1;
+        if (await acceptsHandshake(target, signal))
+            served.succeeded += 1;
+    }
+    const observed = await Promise.all(running);
+    return {
+        cases: ids.map((id, i) => {
+            const o = observed[i];
+            return [id, id === 'slow-handshake' ? { ...o, servedOthers: served.tried > 0 && served.succeeded === served.tried } : o];
+        }),
+        served,
+    };
+}
+/** One broken handshake held for `windowMs`: the server should drop it (or answer it with an HTTP error). */
+async function stall(id, target, windowMs, signal) {
+    const start = hostile_now();
+    let raw;
+    try {
+        raw = await RawSocket.connect(target, { signal });
+    }
+    catch (err) {
+        return refusedObservation(err, start);
+    }
+    let timer;
+    try {
+        if (id === 'garbage-handshake') {
+            raw.write(GARBAGE);
+        }
+        else {
+            const request = Buffer.from(upgradeRequest(target.url, newKey(), target.subprotocols, target.headers), 'latin1');
+            let sent = 0;
+            // Never the last byte: the request must not complete however long the window.
+            const dribble = () => {
+                if (sent < request.length - 1)
+                    raw.write(request.subarray(sent, ++sent));
+            };
+            dribble();
+            timer = setInterval(dribble, DRIBBLE_MS);
+        }
+        await raw.waitUntil(() => raw.ended, windowMs, signal);
+        const ms = hostile_now() - start;
+        const status = httpStatusOf(raw.received);
+        if (status !== null) {
+            return {
+                outcome: 'refused',
+                httpStatus: status,
+                ms,
+                ...(raw.ended ? {} : { detail: 'the server answered but kept the connection open' }),
+            };
+        }
+        if (raw.ended)
+            return { outcome: 'dropped', ms };
+        return raw.received.length > 0
+            ? { outcome: 'kept-open', ms, detail: 'the server sent something other than HTTP' }
+            : { outcome: 'kept-open', ms };
+    }
+    finally {
+        clearInterval(timer);
+        raw.destroy();
+    }
+}
+/** The status of an HTTP response at the start of `data`, or null when there is none. */
+function httpStatusOf(data) {
+    const match = /^HTTP\/1\.[01] (\d{3})/.exec(data.subarray(0, 16).toString('latin1'));
+    return match ? Number(match[1]) : null;
+}
+
+;// CONCATENATED MODULE: ./src/phases/hostile.ts
+// Hostile: one connection per malformed frame, oversized message, ping flood or stalled handshake.
+
+const hostile = {
+    name: 'hostile',
+    enabled: (config) => config.scenarios.includes('hostile'),
+    describe: ({ hostile: h }) => `malformed frames, a ${h.maxBytes}-byte message, ${h.pings} pings, stalled handshakes`,
+    async run(run) {
+        const sampler = run.sampler;
+        const watched = run.server?.mode === 'launch';
+        run.results.hostile = await runHostile(run.config.hostile, run.requireTarget(), {
+            signal: run.signal,
+            ...(watched ? { isServerAlive: () => run.serverInfo.exit === null } : {}),
+            // A sample taken now, between cases, so a case's memory is read when it ends.
+            ...(sampler ? { readMemory: async () => (await sampler.sampleOnce())?.rssBytes ?? null } : {}),
+        });
+        const survived = run.results.hostile.serverSurvived ? 'survived' : `crashed during ${run.results.hostile.crashedDuring ?? 'a case'}`;
+        run.progress(`  ${run.results.hostile.cases.length} cases, ${survived}`);
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/phases/leak.ts
 // Leak prevention: concurrent clients in rounds, some cut abruptly; memory is read after each round for the trend.
+
 
 
 
@@ -9442,10 +12334,13 @@ const leak = {
         const before = run.results.flapping.attempts;
         const spec = {
             ...loadSpecOf(run.config, 'leak'),
-            onRound: async (_round, attempts) => {
+            onRound: async (round, attempts) => {
                 const rss = await settledRss(run);
                 if (rss !== null)
-                    run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss });
+                    run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss - run.probeOverhead() });
+                // The last round's snapshot is the one after cooldown.
+                if (round + 1 < run.config.leak.rounds)
+                    await heapSnapshot(run, `after-round-${round + 1}`, before + attempts);
             },
         };
         // runLoad returns what it counted even when the run stops mid-way (in a round or in a settle window).
@@ -9592,64 +12487,6 @@ class ResourceSampler {
     }
 }
 
-;// CONCATENATED MODULE: ./src/server/port-owner.ts
-// Attach mode: finds the pid that owns the listening socket on a port: /proc on Linux, lsof on macOS, and
-// Get-NetTCPConnection on Windows.
-
-
-
-/** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
-function listeningInodes(procNetTcp, port) {
-    return socketInodes(procNetTcp, port, [TCP_STATE.LISTEN]);
-}
-/** The first pid listed one a line (`lsof -t`, PowerShell), other than `exclude`; null when there is none. */
-function firstPid(text, exclude) {
-    for (const line of text.split(/\r?\n/)) {
-        const pid = /^\s*(\d+)\s*$/.exec(line)?.[1];
-        if (pid && Number(pid) > 0 && Number(pid) !== exclude)
-            return Number(pid);
-    }
-    return null;
-}
-/** The command that lists the pids listening on `port`, off Linux. */
-function portOwnerCommand(platform, port) {
-    const p = String(Math.trunc(port));
-    if (platform === 'win32') {
-        return [
-            'powershell.exe',
-            powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`),
-        ];
-    }
-    return ['lsof', ['-nP', `-iTCP:${p}`, '-sTCP:LISTEN', '-t']];
-}
-/** The pid whose open fds include a socket listening on `port`; null when not found. */
-async function findPortOwner(port, platform = process.platform) {
-    if (platform !== 'linux')
-        return firstPid(await commandOutput(...portOwnerCommand(platform, port)), process.pid);
-    const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
-    const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((i) => `socket:[${i}]`));
-    if (wanted.size === 0)
-        return null;
-    const pids = (await (0,promises_namespaceObject.readdir)('/proc')).filter((d) => /^\d+$/.test(d));
-    for (const pid of pids) {
-        if (Number(pid) === process.pid)
-            continue;
-        let fds;
-        try {
-            fds = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`);
-        }
-        catch {
-            continue;
-        }
-        for (const fd of fds) {
-            const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
-            if (wanted.has(link))
-                return Number(pid);
-        }
-    }
-    return null;
-}
-
 ;// CONCATENATED MODULE: ./src/server/readiness.ts
 // Waits until the server completes a real WebSocket handshake, retrying with backoff.
 
@@ -9736,6 +12573,7 @@ function tlsFailureText(url, message) {
 
 
 
+
 const startup = {
     name: 'startup',
     enabled: () => true,
@@ -9751,6 +12589,7 @@ const startup = {
         if (!launching)
             await findAttachedPid(run, url);
         await startSampling(run);
+        await findHeapTarget(run);
     },
 };
 /** Picks the port, refuses a port already taken, spawns the command and watches it for an early exit. */
@@ -9775,7 +12614,13 @@ async function launch(run) {
     const logPath = run.serverLogPath;
     run.serverInfo.logPath = logPath;
     run.progress(`▶ startup: launching \`${config.server.command}\` (log: ${logPath})`);
-    const server = await run.launcher({ command: config.server.command, cwd: (0,external_node_path_namespaceObject.resolve)(config.server.workingDirectory), env, logPath });
+    const launchEnv = await prepareHeap(run, env);
+    const server = await run.launcher({
+        command: config.server.command,
+        cwd: (0,external_node_path_namespaceObject.resolve)(config.server.workingDirectory),
+        env: launchEnv,
+        logPath,
+    });
     run.server = server;
     run.serverInfo.pid = server.pid;
     run.serverInfo.pidSource = 'launched';
@@ -9864,7 +12709,10 @@ const warmup = {
 
 
 
-const phases_PHASES = [startup, warmup, baseline, flapping, leak, cooldown, recovery_recovery];
+
+// Hostile runs after the retained memory is read and before recovery, which then proves the server still serves.
+const phases_PHASES = [startup, warmup, baseline, flapping, leak, cooldown, hostile, recovery_recovery];
+
 
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -9880,15 +12728,40 @@ const TOOL_REPOSITORY_URL = 'https://github.com/ws-resilience-gate/ws-resilience
 
 const LOAD_PHASES = ['flapping', 'leak'];
 /**
- * baseline = median of the baseline window; peak = max during load; retained = median of the
- * cooldown window (or the first sample after load when there was no cooldown sample).
+ * The samples as the server's own memory: those taken while a probe ran are left out, and what each probe added
+ * is subtracted from every later sample. The report keeps the raw samples; only the figures use these.
  */
-function analyzeMemory(samples, sampleIntervalMs, trendPoints = []) {
+function withoutProbes(samples, windows) {
+    if (windows.length === 0)
+        return [...samples];
+    return samples
+        .filter((s) => !windows.some((w) => s.tMs > w.fromMs && s.tMs < w.toMs))
+        .map((s) => {
+        const added = windows.filter((w) => w.toMs <= s.tMs).reduce((sum, w) => sum + w.bytes, 0);
+        return added === 0 ? s : { ...s, rssBytes: s.rssBytes - added };
+    });
+}
+/**
+ * baseline = median of the baseline window; peak = max during load; retained = median of the
+ * cooldown window (or the first sample after load when there was no cooldown sample). Probe windows (heap
+ * snapshots) are taken out first, so memory the gate's own probing made the server allocate is not growth.
+ */
+function analyzeMemory(rawSamples, sampleIntervalMs, trendPoints = [], probeWindows = [], 
+/**
+ * Growth known for certain from elsewhere (the heap after a full GC between the first and last snapshot). What a
+ * probe added is only a bound: the allocator hands the memory a snapshot freed to the server's later growth, so
+ * after subtracting it the retained growth is at least this.
+ */
+knownGrowthBytes = null) {
+    const samples = withoutProbes(rawSamples, probeWindows);
     const inPhase = (phases) => samples.filter((s) => phases.includes(s.phase));
     const baselineBytes = median(inPhase(['baseline']).map((s) => s.rssBytes));
     const load = inPhase(LOAD_PHASES);
     const peakBytes = load.length === 0 ? null : Math.max(...load.map((s) => s.rssBytes));
     let retainedBytes = median(inPhase(['cooldown']).map((s) => s.rssBytes));
+    if (retainedBytes !== null && baselineBytes !== null && knownGrowthBytes !== null && probeWindows.length > 0) {
+        retainedBytes = Math.max(retainedBytes, baselineBytes + knownGrowthBytes);
+    }
     if (retainedBytes === null && load.length > 0) {
         const lastLoad = samples.lastIndexOf(load[load.length - 1]);
         retainedBytes = samples[lastLoad + 1]?.rssBytes ?? null;
@@ -9901,7 +12774,8 @@ function analyzeMemory(samples, sampleIntervalMs, trendPoints = []) {
             ? { reason: samples.length === 0 ? 'no sample of the server tree was taken' : 'no baseline sample before the load' }
             : {}),
         sampleIntervalMs,
-        samples,
+        samples: rawSamples,
+        ...(probeWindows.length > 0 ? { probeOverheadBytes: probeWindows.reduce((sum, w) => sum + w.bytes, 0) } : {}),
         baselineBytes,
         peakBytes,
         retainedBytes,
@@ -9968,7 +12842,7 @@ function assembleReport(config, m, probes, facts) {
                 ? 'the server never started'
                 : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
-        : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints);
+        : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints, probes.probeWindows, heapGrowthBytes(m.heap));
     const signals = analyzeSignals(probes.signals.baseline, probes.signals.after, probes.signals.notes, facts.platform);
     const checks = runChecks(config, { ...m, memory, signals });
     const report = {
@@ -9981,14 +12855,21 @@ function assembleReport(config, m, probes, facts) {
         server: m.server,
         phases: m.phases,
         stopped: m.stopped,
-        scenarios: { flapping: m.flapping, leak: m.leak, recovery: m.recovery },
+        scenarios: { flapping: m.flapping, leak: m.leak, recovery: m.recovery, ...(m.hostile.enabled ? { hostile: m.hostile } : {}) },
         memory,
         signals,
+        ...(m.heap ? { heap: m.heap } : {}),
         checks,
         verdict: verdictOf(checks),
     };
     // A server may print or echo a header value back; the report must not carry it.
     return redactSecrets(report, Object.values(config.client.headers));
+}
+/** The heap's growth after a full GC from the first to the last snapshot (array buffers included); null without one. */
+function heapGrowthBytes(heap) {
+    if (heap?.status !== 'measured' || heap.snapshots.length < 2)
+        return null;
+    return heap.snapshots.at(-1).heapBytes - heap.snapshots[0].heapBytes;
 }
 
 ;// CONCATENATED MODULE: ./src/run/runner.ts
@@ -10027,7 +12908,11 @@ async function runGate(config, options = {}) {
         options.signal?.removeEventListener('abort', onCancel);
         await teardown(run);
     }
-    const report = assembleReport(config, run.measurements(), { samples: run.sampler?.samples ?? [], signals: run.exactSignals?.readings() ?? { baseline: null, after: null, notes: [] } }, factsOf(run, options));
+    const report = assembleReport(config, run.measurements(), {
+        samples: run.sampler?.samples ?? [],
+        signals: run.exactSignals?.readings() ?? { baseline: null, after: null, notes: [] },
+        probeWindows: run.probeWindows,
+    }, factsOf(run, options));
     // A log the user did not ask for is kept only when there is something to read in it.
     if (temporaryLog && report.verdict === 'pass' && report.server.logPath !== null) {
         await (0,promises_namespaceObject.rm)(report.server.logPath, { force: true });
@@ -10040,6 +12925,7 @@ async function teardown(run) {
     const line = run.stopped ? `after ${run.stopped.reason} during ${run.phase}` : undefined;
     run.enter('teardown', line ?? (run.server?.mode === 'attach' ? 'leaving the attached server running' : 'stopping the server'));
     await run.sampler?.stop();
+    run.results.heap = await finishHeap(run);
     const server = run.server;
     if (server) {
         const survivors = await server.stop(run.config.server.shutdownGraceMs);
@@ -10248,159 +13134,189 @@ function codeBlock(text, lang = '') {
     return `${fence}${info}\n${body}${newline}${fence}`;
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-// The Markdown report (PR comment, job summary): pure, from a Report, escaped, and kept under GitHub's size limit.
+;// CONCATENATED MODULE: ./src/report/hostile.ts
+// The hostile scenario as Markdown (pure): one row per case, what RFC 6455 asks next to what the server did.
 
 
-/** Safely below GitHub's 65,536-character limit for a comment body, leaving room for a marker and a header. */
-const DEFAULT_MAX_CHARS = 65_000;
-/** When the log tail must shrink, no single line keeps more than this many characters. */
-const LOG_LINE_CAP = 500;
-/** The memory chart never draws more points than this; more would be unreadable. */
-const CHART_MAX_POINTS = 60;
-const FAILED_CHECKS_IN_HEADLINE = 5;
-const PROBLEMS_IN_RECOVERY_LINE = 3;
-const VERDICT_ICON = { pass: '✅', warn: '⚠️', fail: '❌' };
-const STATUS_LABEL = {
-    pass: '✅ pass',
-    warn: '⚠️ warn',
-    fail: '❌ fail',
-    'not-measured': '➖ not measured',
-};
+
+/** The table's header cells. */
+const HOSTILE_HEADER = ['Case', 'RFC 6455 asks', 'Server did', 'As asked', 'Time', 'Memory'];
+/** One case as escaped table cells: the server's close reason is its text, so it is escaped like a log line. */
+function hostileCells(c) {
+    const did = c.detail ? `${outcomeText(c)}: ${c.detail}` : outcomeText(c);
+    const asked = c.outcome === 'not-run' ? '➖' : c.matchesRfc ? '✅' : c.outcome === 'crashed' ? '❌' : '⚠️';
+    return [
+        `${escapeInline(c.title)} (\`${c.id}\`)`,
+        escapeInline(c.expected),
+        escapeInline(did, 160),
+        asked,
+        c.outcome === 'not-run' ? '–' : formatMs(c.ms),
+        c.memoryGrowthBytes === undefined ? 'n/a' : formatMbDelta(c.memoryGrowthBytes),
+    ];
+}
+/** A line of figures and the table of cases; empty when the scenario did not run. */
+function hostileMarkdown(result) {
+    if (!result.enabled)
+        return '';
+    const { tried, succeeded } = result.servedOthersDuringStalls;
+    const figures = [
+        result.serverSurvived ? 'the server stayed up' : `the server exited during \`${result.crashedDuring ?? '?'}\``,
+        result.stillAccepting ? 'kept accepting handshakes' : 'stopped accepting handshakes',
+        ...(tried > 0 ? [`${succeeded}/${tried} handshakes served during the stalled ones`] : []),
+        `memory ${formatMbDelta(result.memoryGrowthBytes)}`,
+        `${(result.durationMs / 1000).toFixed(1)}\u00a0s`,
+    ];
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    const rows = [line(HOSTILE_HEADER), line(HOSTILE_HEADER.map(() => '---')), ...result.cases.map((c) => line(hostileCells(c)))];
+    const notes = result.notes.map((n) => `- ${escapeInline(n)}`);
+    return [`**Hostile input**: ${figures.join(', ')}.`, '', ...rows, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
+}
+/** The cases as plain rows for the terminal: case, what RFC 6455 asks, what the server did, as asked. */
+function hostileRows(result) {
+    return result.cases.map((c) => [
+        c.id,
+        c.expected,
+        c.detail ? `${outcomeText(c)}: ${c.detail}` : outcomeText(c),
+        c.outcome === 'not-run' ? '–' : c.matchesRfc ? 'yes' : 'no',
+    ]);
+}
+/** The terminal table's header. */
+const HOSTILE_TERMINAL_HEADER = ['Hostile case', 'RFC 6455 asks', 'Server did', 'As asked'];
+
+;// CONCATENATED MODULE: ./src/report/typeset.ts
+// Typesetting of figures that reach the renderers as text (check limits and measured values built in analysis).
+
+// A number followed by a space and a unit we print; "MB" and "KB" are computed as 1024-based, so they become MiB and KiB.
+const NUMBER_UNIT = /(\d)[ \u00A0](%|MiB|MB|KiB\/conn|KB\/conn|KB|ms|s|points?)(?![\p{L}\p{N}])/gu;
+const UNIT_NAMES = { MB: 'MiB', KB: 'KiB', 'KB/conn': 'KiB/conn' };
+/**
+ * Normalises text built by the analysis: `>=`/`<=` become `≥`/`≤`, `->` becomes `→`, MB/KB become MiB/KiB and
+ * a number keeps its unit with a non-breaking space. Once limits are data (`{op, value, unit}`), only measured text
+ * needs this.
+ */
+function typeset(text) {
+    return (text
+        .replace(/>=/g, '≥')
+        .replace(/<=/g, '≤')
+        .replace(/\s*->\s*/g, ` ${ARROW} `)
+        .replace(NUMBER_UNIT, (_m, digit, unit) => `${digit}${NBSP}${UNIT_NAMES[unit] ?? unit}`)
+        .replace(/±[ ](?=\d)/g, `±${NBSP}`)
+        // No change is ±0, as the formatters write it, not +0.
+        .replace(/(?<![\w.])\+0(?![\d.])/g, '±0'));
+}
+
+;// CONCATENATED MODULE: ./src/report/sentences.ts
+// Format-neutral sentences about a Report (verdict, key figures, stop, recovery, trend, failure kinds), shared by
+// the Markdown and terminal renderers; a TextStyle decides how text is escaped and emphasised.
+
+
+
+/** Markdown: escaped inline text, bold with `**`. */
 const MARKDOWN_STYLE = { esc: (t) => escapeInline(t), strong: (t) => `**${t}**` };
-const INVERSE_OPERATOR = {
-    '>=': '<',
-    '≥': '<',
-    '<=': '>',
-    '≤': '>',
-    '>': '<=',
-    '<': '>=',
-    '==': '≠',
-    '=': '≠',
-};
+/** Terminal: one sanitised line, no emphasis. */
+const PLAIN_STYLE = { esc: (t) => sanitizeText(t), strong: (t) => t };
+const PROBLEMS_IN_RECOVERY_LINE = 3;
+const KINDS_SHOWN = 4;
+const INVERSE_OPERATOR = { '≥': '<', '≤': '>', '>': '≤', '<': '≥', '==': '≠', '=': '≠' };
+/** "n word" or "n words". */
+function plural(n, word) {
+    return `${n}${NBSP}${word}${n === 1 ? '' : 's'}`;
+}
 /** "Connect success rate" -> "connect success rate", but "TCP sockets" stays as it is. */
 function lowerFirst(text) {
     const [first = '', second = ''] = text;
     return second !== '' && second === second.toUpperCase() && /\p{L}/u.test(second) ? text : first.toLowerCase() + text.slice(1);
 }
-/** How a check missed its limit, in words: "connect success rate 64 % < 80 %". */
+/** The check's limit as printed: `≥ 80 %`, `≤ 50 MiB`; from its threshold, or its text in a report that has none. */
+function limitText(check) {
+    return check.threshold ? formatThreshold(check.threshold) : typeset(check.limit);
+}
+/** The check's measured figure as printed. */
+function measuredText(check) {
+    return typeset(check.measured);
+}
+/** How a check missed its limit, in words: "connect success rate 64 % (41/65) < 80 %". */
 function describeViolation(check, esc = (t) => t) {
     const title = esc(lowerFirst(check.title));
-    const measured = esc(check.measured);
-    const match = /^\s*(>=|<=|≥|≤|==|>|<|=)\s*(.*)$/.exec(check.limit);
+    const measured = esc(measuredText(check));
+    if (check.threshold) {
+        const bound = formatThreshold(check.threshold).slice(2);
+        return `${title} ${measured} ${check.threshold.op === '<=' ? '>' : '<'} ${esc(bound)}`;
+    }
+    // A report written before limits were data: its limit text is all there is.
+    const match = /^\s*(≥|≤|==|>|<|=)\s*(.*)$/.exec(limitText(check));
     if (match)
         return `${title} ${measured} ${INVERSE_OPERATOR[match[1]] ?? match[1]} ${esc(match[2])}`;
     // A limit without an operator ("all answered") reads better left out: the measured text says it.
     return `${title}: ${measured}`;
 }
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** Regression checks repeat the base comparison; renderers show that comparison once, as its own table. */
+function isRegressionCheck(check) {
+    return check.id.startsWith('regression-');
 }
-function listViolations(checks, esc) {
-    const shown = checks.slice(0, FAILED_CHECKS_IN_HEADLINE).map((c) => describeViolation(c, esc));
-    if (checks.length > shown.length)
-        shown.push(`and ${checks.length - shown.length} more`);
-    return shown.join(', ');
-}
-/** The verdict in words, without an icon: "2 of 9 checks failed: …; 1 not measured". */
-function summarizeVerdict(report, esc = (t) => t) {
+/** The verdict in a few words: "6 of 6 checks passed", "2 of 9 checks failed, 1 warning; 1 not measured". */
+function headline(report) {
+    const count = (status) => report.checks.filter((c) => c.status === status).length;
     const total = report.checks.length;
-    const failed = report.checks.filter((c) => c.status === 'fail');
-    const warned = report.checks.filter((c) => c.status === 'warn');
-    const passed = report.checks.filter((c) => c.status === 'pass');
-    const notMeasured = report.checks.filter((c) => c.status === 'not-measured');
+    const failed = count('fail');
+    const warned = count('warn');
+    const notMeasured = count('not-measured');
     const checksWord = total === 1 ? 'check' : 'checks';
-    const parts = [];
-    if (failed.length > 0) {
-        parts.push(`${failed.length} of ${total} ${checksWord} failed: ${listViolations(failed, esc)}`);
-    }
-    else {
-        parts.push(`${passed.length} of ${total} ${checksWord} passed`);
-    }
-    if (warned.length > 0) {
-        // Without failures the warnings are the news, so they are spelled out.
-        parts.push(failed.length > 0 ? plural(warned.length, 'warning') : `${plural(warned.length, 'warning')}: ${listViolations(warned, esc)}`);
-    }
-    if (notMeasured.length > 0)
-        parts.push(`${notMeasured.length} not measured`);
-    if (report.verdict === 'fail' && failed.length === 0)
-        parts.push('the run failed');
-    return parts.join('; ');
+    let text = failed > 0 ? `${failed} of ${total} ${checksWord} failed` : `${count('pass')} of ${total} ${checksWord} passed`;
+    if (warned > 0)
+        text += `, ${plural(warned, 'warning')}`;
+    if (notMeasured > 0)
+        text += `; ${notMeasured} not measured`;
+    if (report.verdict === 'fail' && failed === 0)
+        text += '; the run failed';
+    return text;
 }
-/** Where and why the run stopped early (or the server exited), or null when it ran to the end. */
+function exitText(report) {
+    const exit = report.server.exit;
+    if (!exit)
+        return null;
+    return exit.signal ? `signal ${exit.signal}` : exit.code !== null ? `exit code ${exit.code}` : 'no exit code';
+}
+/** The stop message, unless it only repeats what the sentence already says (the exit code, the phase). */
+function addedMessage(message, said) {
+    const trimmed = message.trim();
+    if (trimmed === '')
+        return '';
+    const normalise = (t) => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ');
+    const words = normalise(trimmed)
+        .split(' ')
+        .filter((w) => w.length > 0 && !['the', 'server', 'exited', 'with', 'during', 'crashed', 'run', 'stopped', 'in'].includes(w));
+    const saidWords = new Set(normalise(said).split(' '));
+    return words.every((w) => saidWords.has(w)) ? '' : `: ${trimmed}`;
+}
+/** Where and why the run stopped early (or the server exited), in one sentence; null when it ran to the end. */
 function describeStop(report, style = MARKDOWN_STYLE) {
     const { stopped } = report;
     const exit = report.server.exit;
-    const exitText = exit
-        ? exit.signal
-            ? `signal ${style.esc(exit.signal)}`
-            : exit.code !== null
-                ? `exit code ${exit.code}`
-                : 'no exit code'
-        : null;
+    const how = exitText(report);
     if (!stopped) {
         if (!exit)
             return null;
-        return `The server exited during ${style.strong(exit.phase)} (${exitText}).`;
+        return `The server exited during ${style.strong(exit.phase)} (${style.esc(how)}).`;
     }
-    const phase = style.strong(stopped.phase);
-    const message = stopped.message.trim() === '' ? '' : `: ${style.esc(stopped.message)}`;
-    switch (stopped.reason) {
-        case 'crash': {
-            const where = exit ? style.strong(exit.phase) : phase;
-            return `The server crashed during ${where}${exitText ? ` (${exitText})` : ''}${message}`;
+    const at = (p) => {
+        const phase = p(stopped.phase);
+        switch (stopped.reason) {
+            case 'crash':
+                return `The server crashed during ${p(exit?.phase ?? stopped.phase)}${how ? ` (${how})` : ''}`;
+            case 'timeout':
+                return `The run hit its deadline during ${phase}`;
+            case 'cancelled':
+                return `The run was cancelled during ${phase}`;
+            case 'startup-failed':
+                return `The server did not start (${phase})`;
+            default:
+                return `The run stopped during ${phase} because of an error`;
         }
-        case 'timeout':
-            return `The run hit its deadline during ${phase}${message}`;
-        case 'cancelled':
-            return `The run was cancelled during ${phase}${message}`;
-        case 'startup-failed':
-            return `The server did not start (${phase})${message}`;
-        case 'error':
-            return `The run stopped during ${phase} because of an error${message}`;
-    }
+    };
+    const message = addedMessage(stopped.message, at((t) => t));
+    return `${at(style.strong)}${message === '' ? '.' : style.esc(message)}`;
 }
-/** A Markdown table; every cell must already be escaped. */
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function latencyTriple(summary) {
-    if (!summary || summary.count === 0)
-        return 'n/a';
-    return `${formatMs(summary.p50)} / ${formatMs(summary.p95)} / ${formatMs(summary.p99)}`;
-}
-/**
- * Clean closes out of the closes that were tried: connections cut on purpose with terminate() are not judged, so
- * they are counted apart ("4/5 (80 %), 5 cut on purpose") and the fraction matches the rate next to it.
- */
-function disconnectCell(s) {
-    const abrupt = s.abruptDisconnects ?? 0;
-    const judged = `${s.cleanDisconnects}/${s.connected - abrupt} (${formatRate(s.disconnectRate)})`;
-    return abrupt > 0 ? `${judged}, ${abrupt} cut on purpose` : judged;
-}
-/** The scenario figures as cells: clients x cycles, connects, clean disconnects, cycle, handshake, close. */
-function scenarioCells(s) {
-    if (!s.enabled)
-        return ['disabled', '–', '–', '–', '–', '–'];
-    return [
-        `${s.prescribed.clients} × ${s.prescribed.cyclesPerClient}`,
-        `${s.connected}/${s.attempts} (${formatRate(s.connectRate)})`,
-        disconnectCell(s),
-        `${s.cycleMs && s.cycleMs.count > 0 ? formatMs(s.cycleMs.mean) : 'n/a'} / ${formatMs(s.prescribed.cycleMs)}`,
-        latencyTriple(s.handshakeMs),
-        latencyTriple(s.closeMs),
-    ];
-}
-const SCENARIO_HEADER = [
-    'Scenario',
-    'Clients × cycles',
-    'Connects',
-    'Clean disconnects',
-    'Cycle (measured / prescribed)',
-    'Handshake p50 / p95 / p99',
-    'Close p50 / p95 / p99',
-];
 /** Recovery in one sentence (without a label), e.g. "connected, pings answered 3/3 (RTT p50 0.42 ms), …". */
 function describeRecovery(report, esc = (t) => t) {
     const r = report.scenarios.recovery;
@@ -10424,11 +13340,168 @@ function describeRecovery(report, esc = (t) => t) {
         parts.push('no problems');
     }
     else {
-        const shown = r.problems.slice(0, PROBLEMS_IN_RECOVERY_LINE).map((p) => esc(p));
-        const more = r.problems.length - shown.length;
-        parts.push(`${plural(r.problems.length, 'problem')}: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`);
+        parts.push(`${plural(r.problems.length, 'problem')}: ${recoveryProblems(report, esc)}`);
     }
     return parts.join(', ');
+}
+/** The first recovery problems, "; and N more". */
+function recoveryProblems(report, esc) {
+    const problems = report.scenarios.recovery.problems;
+    const shown = problems.slice(0, PROBLEMS_IN_RECOVERY_LINE).map((p) => esc(p));
+    const more = problems.length - shown.length;
+    return `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}
+/** "21.3 ± 2.5 KiB/conn, fitted over 3 readings (35 to 65 connections)", or why there is none. */
+function describeTrend(report) {
+    const t = report.memory.trend;
+    if (!t || t.kbPerConnection === null)
+        return 'n/a (fewer than two readings over the leak rounds)';
+    const fitted = t.points.slice(t.skipped);
+    return `${formatKibPerConnection(t.kbPerConnection, t.standardErrorKb)}, fitted over ${fitted.length} readings (${fitted[0].connections} to ${fitted.at(-1).connections} connections)`;
+}
+/** "16 × http-503, 3 × timeout" (most frequent first, at most four kinds, then "and N more"). */
+function failureKinds(counts, esc = (t) => t) {
+    const entries = Object.entries(counts)
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1]);
+    const shown = entries.slice(0, KINDS_SHOWN).map(([kind, n]) => `${n}${NBSP}×${NBSP}${esc(kind)}`);
+    const rest = entries.slice(KINDS_SHOWN).reduce((sum, [, n]) => sum + n, 0);
+    if (rest > 0)
+        shown.push(`${rest} more of ${entries.length - KINDS_SHOWN} other kinds`);
+    return shown.join(', ');
+}
+/** The failures of one stage across the load scenarios: "16 × http-503 (flapping); 17 × refused (leak)"; null when none. */
+function stageFailures(report, stage, esc = (t) => t) {
+    const parts = [];
+    for (const s of [report.scenarios.flapping, report.scenarios.leak]) {
+        const counts = stage === 'connect' ? s.connectFailures : s.disconnectFailures;
+        const kinds = failureKinds(counts, esc);
+        if (kinds !== '')
+            parts.push(`${kinds} (${s.id})`);
+    }
+    return parts.length === 0 ? null : parts.join('; ');
+}
+function loadRate(report, pick) {
+    let ok = 0;
+    let total = 0;
+    for (const s of [report.scenarios.flapping, report.scenarios.leak]) {
+        if (!s.enabled)
+            continue;
+        const [a, b] = pick(s);
+        ok += a;
+        total += b;
+    }
+    return total === 0 ? null : ok / total;
+}
+/** The key figures of a run, each short: "connect 100 %", "clean close 100 %", "retained +1.2 MiB", … */
+function keyFigures(report) {
+    const figures = [];
+    const connect = loadRate(report, (s) => [s.connected, s.attempts]);
+    const clean = loadRate(report, (s) => [s.cleanDisconnects, s.connected - (s.abruptDisconnects ?? 0)]);
+    if (connect !== null)
+        figures.push(`connect ${formatRate(connect)}`);
+    if (clean !== null)
+        figures.push(`clean close ${formatRate(clean)}`);
+    const m = report.memory;
+    if (m.measured && m.retainedGrowthBytes !== null)
+        figures.push(`retained ${formatMbDelta(m.retainedGrowthBytes)}`);
+    else
+        figures.push('memory not measured');
+    // The figure the leak verdict judged: the heap's after a full GC for a Node server, else the RSS trend.
+    const judged = report.checks.find((c) => c.id === 'leak-per-connection')?.value ?? m.trend?.kbPerConnection ?? null;
+    if (judged !== null)
+        figures.push(`${report.heap?.status === 'measured' ? 'heap' : 'trend'} ${formatKibPerConnection(judged)}`);
+    const r = report.scenarios.recovery;
+    if (r.enabled) {
+        const ok = r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && r.messagesAnswered === r.messagesSent;
+        figures.push(ok ? 'recovered' : r.connected || r.problems.length > 0 ? 'recovery failed' : 'recovery did not run');
+    }
+    figures.push(`${formatSeconds(report.durationMs)} run`);
+    return figures;
+}
+/** "42.0 MiB → 162.3 MiB": a value before and after. */
+function beforeAfter(before, after) {
+    return `${before} ${ARROW} ${after}`;
+}
+/** Memory from baseline to after cooldown, "42.0 MiB → 162.3 MiB after cooldown"; null without both. */
+function memoryBeforeAfter(report) {
+    const m = report.memory;
+    if (m.baselineBytes === null || m.retainedBytes === null)
+        return null;
+    return `${beforeAfter(formatMb(m.baselineBytes), formatMb(m.retainedBytes))} after cooldown`;
+}
+
+;// CONCATENATED MODULE: ./src/report/tables.ts
+// Table rows from a Report (checks, scenarios, memory, signals, failures, base comparison, environment), as plain
+// cells shared by Markdown and terminal, plus the Markdown table itself.
+
+
+/** A Markdown table; every cell must already be escaped. */
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+const STATUS_LABEL = {
+    pass: '✅ pass',
+    warn: '⚠️ warn',
+    fail: '❌ fail',
+    'not-measured': '➖ not measured',
+};
+/** "server ready" -> "Server ready": table rows start with a capital. */
+function upperFirst(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+const CHECK_HEADER = ['Check', 'Measured', 'Limit', 'Status'];
+/** One row per check (title, measured, limit, status), without the regression checks the base table already shows. */
+function checkRows(report) {
+    return report.checks
+        .filter((c) => !isRegressionCheck(c))
+        .map((c) => [upperFirst(c.title), measuredText(c), limitText(c), STATUS_LABEL[c.status] ?? c.status]);
+}
+function latencyTriple(summary) {
+    if (!summary || summary.count === 0)
+        return 'n/a';
+    return `${formatMs(summary.p50)} / ${formatMs(summary.p95)} / ${formatMs(summary.p99)}`;
+}
+/**
+ * Clean closes out of the closes that were tried: connections cut on purpose with terminate() are not judged, so
+ * they are counted apart ("4/5 (80 %), 5 cut on purpose") and the fraction matches the rate next to it.
+ */
+function disconnectCell(s) {
+    const abrupt = s.abruptDisconnects ?? 0;
+    const judged = `${s.cleanDisconnects}/${s.connected - abrupt} (${formatRate(s.disconnectRate)})`;
+    return abrupt > 0 ? `${judged}, ${abrupt} cut on purpose` : judged;
+}
+const SCENARIO_HEADER = [
+    'Scenario',
+    'Clients × cycles',
+    'Connects',
+    'Clean disconnects',
+    'Cycle (measured / prescribed)',
+    'Handshake p50 / p95 / p99',
+    'Close p50 / p95 / p99',
+];
+/** The scenario figures as cells: clients × cycles, connects, clean disconnects, cycle, handshake, close. */
+function scenarioCells(s) {
+    if (!s.enabled)
+        return ['disabled', '–', '–', '–', '–', '–'];
+    return [
+        `${s.prescribed.clients} × ${s.prescribed.cyclesPerClient}`,
+        `${s.connected}/${s.attempts} (${formatRate(s.connectRate)})`,
+        disconnectCell(s),
+        `${s.cycleMs && s.cycleMs.count > 0 ? formatMs(s.cycleMs.mean) : 'n/a'} / ${formatMs(s.prescribed.cycleMs)}`,
+        latencyTriple(s.handshakeMs),
+        latencyTriple(s.closeMs),
+    ];
+}
+/** The scenarios side by side, one row per figure (narrow enough for a comment column): header and rows. */
+function scenarioColumns(report) {
+    const scenarios = [report.scenarios.flapping, report.scenarios.leak];
+    const cells = scenarios.map(scenarioCells);
+    return {
+        header: ['Scenario', ...scenarios.map((s) => s.id)],
+        rows: SCENARIO_HEADER.slice(1).map((label, i) => [label, ...cells.map((c) => c[i])]),
+    };
 }
 /** Memory figures as label/value pairs; null when memory was not measured. */
 function memoryRows(report) {
@@ -10439,20 +13512,19 @@ function memoryRows(report) {
         ['Baseline', formatMb(m.baselineBytes)],
         ['Peak', formatMb(m.peakBytes)],
         ['Retained (after cooldown)', formatMb(m.retainedBytes)],
-        ['Retained growth', `${formatMbDelta(m.retainedGrowthBytes)} (${formatPercentDelta(m.growthPercent)})`],
+        [
+            'Retained growth',
+            m.retainedGrowthBytes === null
+                ? 'n/a'
+                : `${formatMbDelta(m.retainedGrowthBytes)}${m.growthPercent === null ? '' : ` (${formatPercentDelta(m.growthPercent)})`}`,
+        ],
         ['Peak growth', formatMbDelta(m.peakGrowthBytes)],
         ['Trend (leak per connection)', describeTrend(report)],
         ['Samples', `${m.samples.length}, every ${formatMs(m.sampleIntervalMs)}`],
+        ...(m.probeOverheadBytes
+            ? [['Heap snapshots (left out of the figures)', `${formatMbDelta(m.probeOverheadBytes)} of RSS`]]
+            : []),
     ];
-}
-/** "21.3 ± 2.5 KB/conn, fitted over 3 readings (35 to 65 connections)", or why there is none. */
-function describeTrend(report) {
-    const t = report.memory.trend;
-    if (!t || t.kbPerConnection === null)
-        return 'n/a (fewer than two readings over the leak rounds)';
-    const fitted = t.points.slice(t.skipped);
-    const se = t.standardErrorKb !== null ? ` ± ${t.standardErrorKb.toFixed(1)}` : '';
-    return `${t.kbPerConnection.toFixed(1)}${se} KB/conn, fitted over ${fitted.length} readings (${fitted[0].connections} to ${fitted.at(-1).connections} connections)`;
 }
 const SIGNAL_LABELS = [
     ['fds', 'Open fds'],
@@ -10468,56 +13540,11 @@ function signalRows(report) {
     const show = (v) => (v === null || v === undefined ? 'n/a' : String(v));
     return SIGNAL_LABELS.filter(([key]) => key !== 'sessions' || baseline?.sessions != null || after?.sessions != null || report.config['stats-url']).map(([key, label]) => {
         const change = growth[key];
-        return [label, show(baseline?.[key]), show(after?.[key]), change === null ? 'n/a' : `${change > 0 ? '+' : ''}${change}`];
+        return [label, show(baseline?.[key]), show(after?.[key]), formatChange(change, '')];
     });
 }
-/** Picks at most `max` samples, keeping the highest one of each stretch so peaks survive. */
-function downsample(samples, max) {
-    if (samples.length <= max)
-        return samples.slice();
-    const picked = [];
-    for (let bucket = 0; bucket < max; bucket++) {
-        const from = Math.floor((bucket * samples.length) / max);
-        const to = Math.floor(((bucket + 1) * samples.length) / max);
-        let best = samples[from];
-        for (let i = from + 1; i < to; i++)
-            if (samples[i].rssBytes > best.rssBytes)
-                best = samples[i];
-        picked.push(best);
-    }
-    return picked;
-}
-/** Seconds labels with as few decimals as keep them distinct (a category axis merges equal labels). */
-function secondsLabels(points) {
-    for (let decimals = 0; decimals < 3; decimals++) {
-        const labels = points.map((p) => (p.tMs / 1000).toFixed(decimals));
-        if (new Set(labels).size === labels.length)
-            return labels;
-    }
-    return points.map((p) => (p.tMs / 1000).toFixed(3));
-}
-/** A Mermaid xychart of memory over time, phases named at the point where each starts; null with < 2 samples. */
-function memoryChart(report) {
-    const m = report.memory;
-    if (!m.measured || m.samples.length < 2)
-        return null;
-    const points = downsample(m.samples, CHART_MAX_POINTS);
-    const seconds = secondsLabels(points);
-    const labels = points.map((p, i) => (i === 0 || points[i - 1].phase !== p.phase ? `${seconds[i]} ${p.phase}` : seconds[i]));
-    const values = points.map((p) => Math.round(mbFromBytes(p.rssBytes) * 10) / 10);
-    const low = Math.max(0, Math.floor(Math.min(...values) * 0.95));
-    const high = Math.max(low + 1, Math.ceil(Math.max(...values) * 1.05));
-    // Phase names come from a fixed set and labels are digits, so nothing here needs escaping for Mermaid.
-    const lines = [
-        'xychart-beta',
-        '    title "Server memory (RSS, MB) over time"',
-        `    x-axis "seconds since start" [${labels.map((l) => `"${l}"`).join(', ')}]`,
-        `    y-axis "MB" ${low} --> ${high}`,
-        `    line [${values.map((v) => v.toFixed(1)).join(', ')}]`,
-    ];
-    return codeBlock(lines.join('\n'), 'mermaid');
-}
-/** Every failure the scenarios counted, most frequent first. */
+const FAILURE_HEADER = ['Scenario', 'Stage', 'Kind', 'Count'];
+/** Every failure the scenarios counted (connect failures and close reasons), most frequent first. */
 function failureRows(report) {
     const rows = [];
     for (const s of [report.scenarios.flapping, report.scenarios.leak]) {
@@ -10531,160 +13558,336 @@ function failureRows(report) {
         rows.push({ scenario: 'recovery', stage: 'connect', kind: r.connectFailure, count: 1 });
     return rows.filter((row) => row.count > 0).sort((a, b) => b.count - a.count);
 }
-/** A collapsible section; `open` when a reader of a failed run should not have to click to see why. */
-function details(summary, body, open = false) {
-    // The blank lines end the HTML block so the body is parsed as Markdown (and a fence inside stays a fence).
-    return `<details${open ? ' open' : ''}>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+const COMPARISON_HEADER = ['Metric', 'Base', 'This PR', 'Change', 'Noise floor'];
+/** True when a metric moved by more than its noise floor (either way), so it belongs in the base table. */
+function changedBeyondNoise(m) {
+    return m.change !== null && Math.abs(m.change) > m.floor;
 }
-/** The server died or never came up: its last words are the first thing to read. */
-function serverFailed(report) {
-    return report.server.exit !== null || report.stopped?.reason === 'crash' || report.stopped?.reason === 'startup-failed';
+/**
+ * "+7.0 MiB (+350 %)": a percentage only when the base is above the metric's noise floor (a change against a
+ * near-zero base reads as "+20731 %", which says nothing), else the absolute change alone.
+ */
+function changeText(m) {
+    const absolute = formatChange(m.change, m.unit);
+    if (m.change === null || m.base === null || Math.abs(m.base) <= m.floor || m.changePercent === null)
+        return absolute;
+    return `${absolute} (${formatPercentDelta(m.changePercent)})`;
 }
-function failuresSection(report) {
-    const rows = failureRows(report);
-    const problems = report.scenarios.recovery.problems;
-    if (rows.length === 0 && problems.length === 0)
-        return null;
-    const parts = [];
-    if (rows.length > 0) {
-        parts.push(table(['Scenario', 'Stage', 'Kind', 'Count'], rows.map((r) => [r.scenario, r.stage, escapeInline(r.kind, 120), String(r.count)])));
-    }
-    if (problems.length > 0) {
-        parts.push(['Recovery problems:', '', ...problems.map((p) => `- ${escapeInline(p, 500)}`)].join('\n'));
-    }
-    const total = rows.reduce((sum, r) => sum + r.count, 0) + problems.length;
-    return details(`Failures by kind (${total})`, parts.join('\n\n'), report.verdict === 'fail');
+/** A metric's noise floor as an amount: "5 points" for rates, "5.0 MiB", "4" for counts. */
+function floorText(m) {
+    return formatChange(m.floor, m.unit).replace(/^[+±]/, '');
 }
-function logSection(report, lines) {
-    if (lines.length === 0)
-        return null;
-    const where = report.server.logPath ? `\n\nFull log on the runner: ${escapeInline(report.server.logPath)}` : '';
-    return details(`Server log (last ${plural(lines.length, 'line')})`, `${codeBlock(lines.join('\n'), 'text')}${where}`, serverFailed(report));
+/** Rows of base → this PR for the metrics that changed beyond noise, regressions marked; empty when none did. */
+function comparisonRows(report) {
+    return (report.comparison?.metrics ?? [])
+        .filter(changedBeyondNoise)
+        .map((m) => [
+        m.title,
+        formatValue(m.base, m.unit),
+        formatValue(m.current, m.unit),
+        `${changeText(m)}${m.regressed ? ' ❌ regression' : ''}`,
+        floorText(m),
+    ]);
 }
-function orNa(value) {
-    return value === null || value === '' ? 'n/a' : escapeInline(value);
+/** The settings that differ from their defaults, name and value; `defaults` maps an input name to its default. */
+function nonDefaultSettings(report, defaults) {
+    return Object.entries(report.config).filter(([name, value]) => (defaults && name in defaults ? defaults[name] !== value : value !== ''));
 }
-function environmentSection(report) {
+/** Environment rows (label, plain value): where it ran, what ran, how long. */
+function environmentRows(report) {
     const env = report.environment;
     const server = report.server;
-    const pid = server.pid === null ? 'n/a' : `${server.pid}${server.pidSource ? ` (${server.pidSource})` : ''}`;
     const rows = [
-        ['OS', `${escapeInline(env.os)} ${escapeInline(env.arch)}`],
-        ['Node', escapeInline(env.node)],
-        ['Runner OS', orNa(env.runnerOs)],
-        ['Commit', orNa(env.commit)],
-        ['Workflow', orNa(env.workflow)],
-        ['Job', orNa(env.job)],
-        ['Tool', `${escapeInline(report.tool.name)} ${escapeInline(report.tool.version)}`],
-        ['Started', escapeInline(report.startedAt)],
-        ['Duration', `${(report.durationMs / 1000).toFixed(1)} s`],
-        ['Server', `${server.mode}: ${orNa(server.command ?? server.url)}`],
-        ['URL', escapeInline(server.url)],
-        ['Server pid', pid],
-        ['Server ready after', formatMs(server.readyAfterMs)],
+        ['Runner', `${env.runnerOs ?? env.os} ${env.arch}, Node ${env.node}`],
+        ['Commit', env.commit ?? 'n/a'],
+        ['Workflow / job', `${env.workflow ?? 'n/a'} / ${env.job ?? 'n/a'}`],
+        ['Tool', `${report.tool.name} ${report.tool.version}`],
+        ['Started', `${report.startedAt}, ran ${formatSeconds(report.durationMs)}`],
+        ['Server', `${server.mode}: ${server.command ?? server.url}`],
+        ['Ready after', formatMs(server.readyAfterMs)],
     ];
     if (server.survivors.length > 0)
         rows.push(['Survived teardown', server.survivors.join(', ')]);
-    const parts = [
-        table(['Environment', 'Value'], rows.map(([k, v]) => [k, v])),
-    ];
-    const config = Object.entries(report.config);
-    if (config.length > 0) {
-        parts.push(table(['Setting', 'Value'], config.map(([k, v]) => [escapeInline(k, 80), v === '' ? '' : escapeInline(v)])));
-    }
-    return details('Environment', parts.join('\n\n'));
+    return rows;
 }
-function trimNotice(report, plan) {
-    const parts = [];
-    const total = report.server.logTail.length;
-    if (plan.details) {
-        if (plan.logLines === 0 && total > 0)
-            parts.push('server log tail omitted');
-        else if (plan.logLines < total)
-            parts.push(`server log tail shortened to ${plural(plan.logLines, 'line')} (of ${total})`);
-        if (plan.lineCap !== null && plan.logLines > 0)
-            parts.push(`log lines longer than ${plan.lineCap} characters cut`);
-    }
-    else {
-        parts.push('details (failures, server log, environment) omitted');
-    }
-    if (!plan.chart && memoryChart(report) !== null)
-        parts.push('memory chart omitted');
-    return parts.length === 0 ? null : `Trimmed: ${parts.join('; ')} to fit the comment limit.`;
-}
-const COMPARISON_HEADER = ['Metric', 'Base', 'This PR', 'Change', 'Regression'];
-/** Rows of base → this PR for each headline metric; empty when nothing was compared. */
-function comparisonRows(report) {
-    return (report.comparison?.metrics ?? []).map((m) => {
-        const change = m.change === null
-            ? 'n/a'
-            : `${m.change > 0 ? '+' : m.change < 0 ? '-' : '±'}${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${m.changePercent > 0 ? '+' : ''}${m.changePercent} %)` : ''}`;
-        const regressed = m.base === null || m.current === null ? '➖ not measured' : m.regressed ? '❌ yes' : '✅ no';
-        return [m.title, formatValue(m.base, m.unit), formatValue(m.current, m.unit), change, regressed];
-    });
-}
-/** The "base → this PR" table, or the reason the base was not compared; null without a base. */
-function comparisonBlock(report) {
-    const c = report.comparison;
-    if (!c)
+
+;// CONCATENATED MODULE: ./src/report/causes.ts
+// The cause shown beside a failing or warning check: a table from check id to the evidence that explains it, so a
+// new check adds one line here.
+
+
+
+
+
+const SIGNAL_NAMES = [
+    ['fds', 'fds'],
+    ['threads', 'threads'],
+    ['processes', 'processes'],
+    ['sessions', 'sessions'],
+];
+/** The exact signals that moved: "fds +65, 71 lingering"; null when all stayed put or none were read. */
+function movedSignals(report) {
+    const growth = report.signals?.growth;
+    if (!growth)
         return null;
-    if (c.skipped)
-        return `**Not compared with the base** (${escapeInline(c.source, 200)}): ${escapeInline(c.skipped, 500)}`;
-    const intro = `**Base → this PR** (base: ${escapeInline(c.source, 200)}; a regression is worse by more than ${c.maxRegressionPercent} % and its noise floor)`;
-    return `${intro}\n\n${table(COMPARISON_HEADER, comparisonRows(report).map((row) => row.map((cell) => escapeInline(cell))))}`;
+    const parts = [];
+    for (const [key, name] of SIGNAL_NAMES) {
+        const v = growth[key];
+        if (v !== null && v !== 0)
+            parts.push(`${name} ${v > 0 ? '+' : '-'}${Math.abs(v)}`);
+    }
+    const lingering = growth.lingeringConnections;
+    if (lingering !== null && lingering > 0)
+        parts.push(`${lingering} lingering`);
+    return parts.length === 0 ? null : parts.join(', ');
 }
-function build(report, plan) {
-    const blocks = [];
-    const icon = VERDICT_ICON[report.verdict] ?? '❔';
-    blocks.push(`${icon} WebSocket resilience: ${summarizeVerdict(report, (t) => escapeInline(t, 120))}`);
-    const stop = describeStop(report);
-    if (stop)
-        blocks.push(stop);
-    blocks.push(table(['Check', 'Measured', 'Limit', 'Status'], report.checks.map((c) => [
-        escapeInline(c.title),
-        escapeInline(c.measured),
-        escapeInline(c.limit),
-        `${STATUS_LABEL[c.status] ?? escapeInline(c.status)}${c.detail ? `: ${escapeInline(c.detail)}` : ''}`,
-    ])));
-    const { flapping, leak } = report.scenarios;
-    const comparison = comparisonBlock(report);
-    if (comparison)
-        blocks.push(comparison);
-    blocks.push(table(SCENARIO_HEADER, [flapping, leak].map((s) => [s.id, ...scenarioCells(s)])));
-    blocks.push(`**Recovery:** ${describeRecovery(report, (t) => escapeInline(t, 200))}`);
-    const memory = memoryRows(report);
-    if (memory) {
-        blocks.push(table(['Memory (server tree RSS)', 'Value'], memory));
+/** "(GC roots) → Map sessions → Session": each step's node, then the edge it holds the next one by. */
+function retainerPathText(path) {
+    if (!path || path.length === 0)
+        return null;
+    return formatRetainerPath(path);
+}
+/** The top heap suspect: "+65 Session (1.00 per connection, +1.3 MiB), held by (GC roots) → …"; null without heap evidence. */
+function heapSuspect(report, esc) {
+    const suspect = report.heap?.suspects[0];
+    if (!suspect)
+        return null;
+    const path = retainerPathText(suspect.retainerPath);
+    const count = `${suspect.countDelta >= 0 ? '+' : '-'}${Math.abs(suspect.countDelta)}`;
+    const figures = `${suspect.perConnection.toFixed(2)} per connection, ${formatBytesDelta(suspect.bytesDelta)}`;
+    return `${count} ${esc(suspect.name)} (${figures})${path ? `, held by ${esc(path)}` : ''}`;
+}
+function joinCauses(parts) {
+    const kept = parts.filter((p) => p !== null && p !== '');
+    return kept.length === 0 ? null : kept.join('; ');
+}
+function signalBeforeAfter(key, label) {
+    return (_check, report) => {
+        const before = report.signals?.baseline?.[key];
+        const after = report.signals?.after?.[key];
+        if (before == null || after == null)
+            return null;
+        return `${label} ${beforeAfter(String(before), String(after))}`;
+    };
+}
+/** The metric a regression check is about, found by its id. */
+function comparedMetric(check, report) {
+    return report.comparison?.metrics.find((m) => `regression-${m.id}` === check.id);
+}
+/** The rule in words that cannot be misread: "worse than the base by more than 25 % of it and by more than 5 points". */
+function regressionRule(maxRegressionPercent, metric) {
+    const floor = floorText(metric);
+    return `worse than the base by more than ${maxRegressionPercent}${NBSP}% of it and by more than ${floor}`;
+}
+const regressionCause = (check, report) => {
+    const metric = comparedMetric(check, report);
+    if (!metric || metric.base === null || metric.current === null)
+        return typeset(check.detail ?? '') || null;
+    return `regressed: ${regressionRule(report.comparison.maxRegressionPercent, metric)}`;
+};
+/** True when a check of one of these ids failed or warned: its own line shows that evidence. */
+function shownElsewhere(report, ids) {
+    return report.checks.some((c) => ids.includes(c.id) && (c.status === 'fail' || c.status === 'warn'));
+}
+const SIGNAL_CHECK_IDS = ['fd-growth', 'lingering-connections', 'thread-growth', 'process-growth', 'session-growth'];
+/** The exact signals, unless their own checks failed and say it there. */
+function signalsUnlessShown(report) {
+    return shownElsewhere(report, SIGNAL_CHECK_IDS) ? null : movedSignals(report);
+}
+/** The trend's fit, without the slope the check's own line already gives. */
+function trendFit(report) {
+    const t = report.memory.trend;
+    if (!t || t.kbPerConnection === null)
+        return null;
+    const fitted = t.points.slice(t.skipped);
+    return `fitted over ${plural(fitted.length, 'reading')} from ${fitted[0].connections} to ${fitted.at(-1).connections} connections`;
+}
+const detailCause = (check, _report, style) => (check.detail ? style.esc(typeset(check.detail)) : null);
+/** The cause of each check, by id. A check without an entry shows its own detail. */
+const CAUSES = {
+    'server-ready': (check, report, style) => describeStop(report, style) ?? detailCause(check, report, style),
+    'connect-success-rate': (check, report, style) => stageFailures(report, 'connect', style.esc) ?? detailCause(check, report, style),
+    'disconnect-success-rate': (check, report, style) => stageFailures(report, 'disconnect', style.esc) ?? detailCause(check, report, style),
+    'memory-growth': (_check, report, style) => joinCauses([memoryBeforeAfter(report), signalsUnlessShown(report), heapSuspect(report, style.esc)]),
+    'peak-memory-growth': (_check, report) => report.memory.baselineBytes === null || report.memory.peakBytes === null
+        ? null
+        : `peak ${formatMb(report.memory.peakBytes)} over a baseline of ${formatMb(report.memory.baselineBytes)}`,
+    'leak-per-connection': (check, report, style) => joinCauses([
+        report.heap?.status === 'measured' ? (check.detail ?? null) : trendFit(report),
+        signalsUnlessShown(report),
+        heapSuspect(report, style.esc),
+    ]),
+    'fd-growth': signalBeforeAfter('fds', 'open fds'),
+    'lingering-connections': (check) => `${plural(check.value ?? 0, 'connection')} still ESTABLISHED or CLOSE_WAIT after cooldown`,
+    'thread-growth': signalBeforeAfter('threads', 'threads'),
+    'process-growth': signalBeforeAfter('processes', 'processes'),
+    'session-growth': signalBeforeAfter('sessions', 'sessions'),
+    recovery: (check, report, style) => report.scenarios.recovery.problems.length > 0 ? recoveryProblems(report, style.esc) : detailCause(check, report, style),
+    'server-crash': (check, report, style) => describeStop(report, style) ?? detailCause(check, report, style),
+    'run-completed': (check, report, style) => describeStop(report, style) ?? detailCause(check, report, style),
+    'retained-objects': (check, report, style) => heapSuspect(report, style.esc) ?? detailCause(check, report, style),
+    'dead-peer-reaping': detailCause,
+    'hostile-survived': detailCause,
+};
+/** The cause of a check in one line, from the table (regression checks: the base value); null when nothing is known. */
+function causeOf(check, report, style) {
+    const fn = CAUSES[check.id] ?? (isRegressionCheck(check) ? regressionCause : detailCause);
+    return fn(check, report, style);
+}
+/**
+ * What a failing check's line leads with: the violation ("connect success rate 64 % < 80 %"); for a regression the
+ * metric from base to now ("retained memory growth 2.0 MiB → 9.0 MiB (+7.0 MiB)"); for a crash or a failed start
+ * only the title, since the cause says what happened.
+ */
+function checkHeadline(check, report, esc) {
+    if (isStopCheck(check) && causeOf(check, report, { esc, strong: (t) => t }) !== null)
+        return esc(check.title);
+    const metric = isRegressionCheck(check) ? comparedMetric(check, report) : undefined;
+    if (metric && metric.base !== null && metric.current !== null) {
+        const change = formatChange(metric.change, metric.unit);
+        return `${esc(metric.title)} ${beforeAfter(formatValue(metric.base, metric.unit), formatValue(metric.current, metric.unit))} (${change}) against the base`;
     }
-    else {
-        const reason = report.memory.reason ? `: ${escapeInline(report.memory.reason)}` : '';
-        blocks.push(`**Memory:** not measured${reason}`);
+    return describeViolation(check, esc);
+}
+const STOP_CHECKS = new Set(['server-ready', 'server-crash', 'run-completed']);
+/** The checks whose cause is the stop itself (crash, failed start, early end). */
+function isStopCheck(check) {
+    return STOP_CHECKS.has(check.id);
+}
+/** Splits the failing and warning checks into those shown with a cause and those the stop explains. */
+function outcome(report) {
+    const bad = report.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
+    const afterStop = (c) => report.stopped !== null && !STOP_CHECKS.has(c.id) && (c.value === null || c.status === 'not-measured');
+    let shown = bad.filter((c) => !afterStop(c));
+    // The crash (or the failed start) already says that the run stopped there.
+    if (shown.some((c) => c.id === 'server-crash' || c.id === 'server-ready')) {
+        shown = shown.filter((c) => c.id !== 'run-completed');
     }
-    if (report.signals) {
-        blocks.push(table(SIGNAL_HEADER, signalRows(report)));
-        if (report.signals.notes.length > 0)
-            blocks.push(`*Signals:* ${report.signals.notes.map((n) => escapeInline(n, 200)).join('; ')}`);
+    return { shown, notMeasuredAfterStop: report.checks.filter((c) => afterStop(c) && c.status !== 'pass') };
+}
+/** "3 checks not measured after the crash: memory trend, fd growth, recovery"; null when none. */
+function describeNotMeasuredAfterStop(report, checks, esc) {
+    if (checks.length === 0 || !report.stopped)
+        return null;
+    const why = {
+        crash: 'after the crash',
+        timeout: 'after the deadline',
+        cancelled: 'after the cancel',
+        'startup-failed': 'because the server did not start',
+        error: 'after the error',
+    };
+    const titles = checks.map((c) => esc(c.title.toLowerCase())).join(', ');
+    return `${plural(checks.length, 'check')} not measured ${why[report.stopped.reason] ?? 'after the stop'}: ${titles}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/chart.ts
+// The memory chart: a Mermaid xychart of the server tree's RSS over time, on a numeric axis in seconds.
+
+
+/** The chart never draws more points than this; more would be unreadable at a comment's width. */
+const CHART_MAX_POINTS = 60;
+/**
+ * The line colour: GitHub's blue accent, which keeps a contrast ratio above 3 against a white chart, Mermaid's dark
+ * chart background (#333) and GitHub's dark page (#0d1117). Mermaid's own first colour (#ECECFF) vanishes on white.
+ */
+const CHART_LINE_COLOR = '#2f81f7';
+/**
+ * Resamples onto `count` evenly spaced times from the first sample to the last, because Mermaid spaces a line's values
+ * evenly along a numeric axis. Each point takes the highest sample of its stretch (so peaks survive), or the
+ * nearest earlier sample when its stretch holds none.
+ */
+function resampleEvenly(samples, count) {
+    if (samples.length === 0)
+        return [];
+    const sorted = samples.slice().sort((a, b) => a.tMs - b.tMs);
+    const start = sorted[0].tMs;
+    const end = sorted.at(-1).tMs;
+    const n = Math.max(2, Math.min(count, sorted.length));
+    const step = (end - start) / (n - 1);
+    const points = [];
+    let j = 0;
+    let last = sorted[0];
+    for (let i = 0; i < n; i++) {
+        const t = start + i * step;
+        const until = i === n - 1 ? Infinity : t + step / 2;
+        let best = null;
+        while (j < sorted.length && sorted[j].tMs < until) {
+            if (best === null || sorted[j].rssBytes > best.rssBytes)
+                best = sorted[j];
+            last = sorted[j];
+            j++;
+        }
+        points.push({ seconds: t / 1000, mib: mbFromBytes((best ?? last).rssBytes) });
     }
-    if (plan.chart) {
-        const chart = memoryChart(report);
-        if (chart)
-            blocks.push(chart);
+    return points;
+}
+/** When each phase began, in seconds since the start: from the phase spans, else from the samples. */
+function phaseStarts(report) {
+    const spans = (report.phases ?? []).filter((p) => p.name !== 'startup' && p.name !== 'teardown');
+    if (spans.length > 0)
+        return spans.map((p) => ({ phase: p.name, seconds: p.startMs / 1000 }));
+    const starts = [];
+    report.memory.samples.forEach((s, i, all) => {
+        if (i === 0 || all[i - 1].phase !== s.phase)
+            starts.push({ phase: s.phase, seconds: s.tMs / 1000 });
+    });
+    return starts;
+}
+/** The line under the chart that says where each phase began ("warmup 0.4 s · baseline 1.4 s · …"). */
+function phaseCaption(report) {
+    const parts = phaseStarts(report).map((p) => `${p.phase} ${formatSeconds(p.seconds * 1000)}`);
+    const exit = report.server.exit;
+    const exited = exit ? ` The server exited at ${formatSeconds(exit.atMs)}.` : '';
+    return parts.length === 0 ? exited.trim() : `Phases start at: ${parts.join(' · ')}.${exited}`;
+}
+function axisNumber(value, decimals) {
+    return value.toFixed(decimals);
+}
+/** A Mermaid xychart of memory over time (RSS in MiB, time in seconds), with its phase caption; null with < 2 samples. */
+function memoryChart(report) {
+    const m = report.memory;
+    if (!m.measured || m.samples.length < 2)
+        return null;
+    const points = resampleEvenly(m.samples, CHART_MAX_POINTS);
+    const values = points.map((p) => Math.round(p.mib * 10) / 10);
+    const low = Math.max(0, Math.floor(Math.min(...values) * 0.95));
+    const high = Math.max(low + 1, Math.ceil(Math.max(...values) * 1.05));
+    const from = points[0].seconds;
+    const to = Math.max(points.at(-1).seconds, from + 0.1);
+    const init = { themeVariables: { xyChart: { plotColorPalette: CHART_LINE_COLOR } } };
+    // Every token is ours (numbers and fixed words), so nothing here needs escaping for Mermaid.
+    const lines = [
+        `%%{init: ${JSON.stringify(init)}}%%`,
+        'xychart-beta',
+        '    title "Server memory (RSS, MiB) over time"',
+        `    x-axis "seconds since start" ${axisNumber(from, 1)} --> ${axisNumber(to, 1)}`,
+        `    y-axis "MiB" ${low} --> ${high}`,
+        `    line [${values.map((v) => v.toFixed(1)).join(', ')}]`,
+    ];
+    const caption = phaseCaption(report);
+    return `${codeBlock(lines.join('\n'), 'mermaid')}${caption === '' ? '' : `\n\n${caption}`}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/fit.ts
+// Fitting a rendered body under a size limit: what to give up first, one search for the most that fits, a last-resort cut.
+
+/** When the log must shrink, no single line keeps more than this many characters. */
+const LOG_LINE_CAP = 500;
+/**
+ * The largest n in [low, high] for which `fits(n)` holds, when fitting is monotonic (more n, more characters);
+ * `low` when even that does not fit.
+ */
+function largestFitting(low, high, fits) {
+    let lo = low;
+    let hi = high;
+    while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (fits(mid))
+            lo = mid;
+        else
+            hi = mid - 1;
     }
-    if (plan.details) {
-        const failures = failuresSection(report);
-        if (failures)
-            blocks.push(failures);
-        const tail = report.server.logTail.slice(report.server.logTail.length - plan.logLines);
-        const lines = plan.lineCap === null ? tail : tail.map((l) => truncate(l, plan.lineCap));
-        const log = logSection(report, plan.logLines === 0 ? [] : lines);
-        if (log)
-            blocks.push(log);
-        blocks.push(environmentSection(report));
-    }
-    const notice = trimNotice(report, plan);
-    if (notice)
-        blocks.push(notice);
-    return `${blocks.join('\n\n')}\n`;
+    return lo;
 }
 /** The last resort: cut at a line boundary (only tables and sentences remain by then) and say so. */
 function hardCut(text, maxChars) {
@@ -10700,59 +13903,235 @@ function hardCut(text, maxChars) {
         lines.splice(-2, 2);
     else if (lines[lines.length - 1]?.startsWith('|') && isDelimiter(text.slice(cut + 1).split('\n', 1)[0]))
         lines.pop();
+    // An open fence or <details> left by the cut would swallow the notice.
+    const fences = lines.filter((l) => /^`{3,}/.test(l)).length;
+    if (fences % 2 === 1) {
+        let open = lines.length - 1;
+        while (open > 0 && !/^`{3,}/.test(lines[open]))
+            open--;
+        lines.splice(open);
+    }
+    const opened = lines.filter((l) => /^<details( open)?>$/.test(l)).length - lines.filter((l) => l === '</details>').length;
+    for (let i = 0; i < opened; i++)
+        lines.push('', '</details>');
     return `${lines.join('\n').trimEnd()}${notice}`;
 }
 /**
- * Renders the report as GitHub-flavoured Markdown no longer than `maxChars`: verdict line, stop reason, checks,
- * scenarios, recovery, memory (table and chart), then collapsible failures, server log tail and environment.
- * To fit, it gives up the oldest log lines (and cuts very long ones) first, then the chart, then the details.
+ * Renders with the fullest plan that fits `maxChars`: it gives up the oldest log lines (and cuts very long ones)
+ * first, then the chart, then the collapsible sections, and cuts as a last resort.
  */
-function renderMarkdown(report, options = {}) {
-    const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
-    const total = report.server.logTail.length;
-    const fits = (plan) => build(report, plan).length <= maxChars;
+function fitToLimit(build, logTail, maxChars) {
+    const total = logTail.length;
+    const fits = (plan) => build(plan).length <= maxChars;
     let plan = { logLines: total, lineCap: null, chart: true, details: true };
     if (fits(plan))
-        return build(report, plan);
-    if (report.server.logTail.some((l) => l.length > LOG_LINE_CAP)) {
+        return build(plan);
+    if (logTail.some((l) => l.length > LOG_LINE_CAP)) {
         plan = { ...plan, lineCap: LOG_LINE_CAP };
         if (fits(plan))
-            return build(report, plan);
+            return build(plan);
     }
-    // The most lines that fit; each extra line only adds characters, so the search is monotonic.
-    let low = 0;
-    let high = total;
-    while (low < high) {
-        const mid = Math.ceil((low + high) / 2);
-        if (fits({ ...plan, logLines: mid }))
-            low = mid;
-        else
-            high = mid - 1;
+    for (const chart of [true, false]) {
+        const base = { ...plan, chart, logLines: 0 };
+        if (fits(base))
+            return build({ ...base, logLines: largestFitting(0, total, (n) => fits({ ...base, logLines: n })) });
     }
-    plan = { ...plan, logLines: low };
-    if (fits(plan))
-        return build(report, plan);
-    plan = { ...plan, logLines: 0, chart: false };
-    if (fits(plan)) {
-        // Without the chart there may be room for log lines again.
-        let lo = 0;
-        let hi = total;
-        while (lo < hi) {
-            const mid = Math.ceil((lo + hi) / 2);
-            if (fits({ ...plan, logLines: mid }))
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        return build(report, { ...plan, logLines: lo });
-    }
-    plan = { ...plan, details: false };
-    const body = build(report, plan);
+    const body = build({ ...plan, logLines: 0, chart: false, details: false });
     return body.length <= maxChars ? body : hardCut(body, maxChars);
 }
 
+;// CONCATENATED MODULE: ./src/report/comment.ts
+// The Markdown body for a reader who glances (PR comment) or reads on (job summary): the decision first, each
+// failing check once with its cause, everything else in collapsible sections; escaped and under the size limit.
+
+
+
+
+
+
+
+
+/** Safely below GitHub's 65,536-character limit for a comment body, leaving room for a marker and a header. */
+const DEFAULT_MAX_CHARS = 65_000;
+/** Lines of the server's output shown near the top when it crashed or never came up. */
+const LOG_EXCERPT_LINES = 8;
+const LOG_EXCERPT_LINE_MAX = 200;
+const CAUSE_MAX = 600;
+const VERDICT_ICON = { pass: '✅', warn: '⚠️', fail: '❌' };
+const STATUS_ICON = { fail: '❌', warn: '⚠️', 'not-measured': '➖' };
+const STYLE = { esc: (t) => escapeInline(t, 200), strong: MARKDOWN_STYLE.strong };
+/** A collapsible section. */
+function details(summary, body, open) {
+    // The blank lines end the HTML block so the body is parsed as Markdown (and a fence inside stays a fence).
+    return `<details${open ? ' open' : ''}>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+/** The server died or never came up: its last words are the first thing to read. */
+function serverFailed(report) {
+    return report.server.exit !== null || report.stopped?.reason === 'crash' || report.stopped?.reason === 'startup-failed';
+}
+/** A link to the workflow run, when the URL is an http(s) URL; parentheses and spaces are percent-encoded. */
+function runLink(report) {
+    const url = report.environment.runUrl;
+    if (!url || !/^https?:\/\/[^\s<>"]+$/.test(url))
+        return null;
+    return `[workflow run](${url.replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'))})`;
+}
+function headingBlock(report) {
+    const icon = VERDICT_ICON[report.verdict] ?? '❔';
+    const figures = keyFigures(report).map((f) => escapeInline(f));
+    const link = runLink(report);
+    return `### ${icon} WebSocket resilience: ${escapeInline(headline(report))}\n\n${[...figures, ...(link ? [link] : [])].join(' · ')}`;
+}
+/** Each failing or warning check once, its cause beside it; checks the stop left unmeasured in one line. */
+function failingList(report) {
+    const { shown, notMeasuredAfterStop } = outcome(report);
+    const items = [];
+    for (const check of shown) {
+        const icon = STATUS_ICON[check.status] ?? '❔';
+        const cause = causeOf(check, report, STYLE);
+        const what = checkHeadline(check, report, (t) => escapeInline(t, 200));
+        items.push(`- ${icon} **${what}**${cause ? ` — ${truncate(cause, CAUSE_MAX)}` : ''}`);
+    }
+    const rest = describeNotMeasuredAfterStop(report, notMeasuredAfterStop, (t) => escapeInline(t, 120));
+    if (rest)
+        items.push(`- ➖ ${rest}`);
+    const stop = describeStop(report, STYLE);
+    const stopSaid = shown.some(isStopCheck);
+    if (stop && !stopSaid)
+        items.unshift(`- ${stop}`);
+    return items.length === 0 ? null : items.join('\n');
+}
+function logExcerpt(report) {
+    if (!serverFailed(report) || report.server.logTail.length === 0)
+        return null;
+    const lines = report.server.logTail.slice(-LOG_EXCERPT_LINES).map((l) => truncate(l, LOG_EXCERPT_LINE_MAX));
+    const of = report.server.logTail.length > lines.length ? ` (of ${report.server.logTail.length})` : '';
+    return `The last ${plural(lines.length, 'line')} the server printed${of}:\n\n${codeBlock(lines.join('\n'), 'text')}`;
+}
+function checksSection(report, plan, open) {
+    const parts = [];
+    const rows = checkRows(report).map((r) => r.map((cell) => escapeInline(cell)));
+    parts.push(table(CHECK_HEADER, rows));
+    parts.push(`**Recovery:** ${describeRecovery(report, (t) => escapeInline(t, 200))}`);
+    const scenarios = scenarioColumns(report);
+    parts.push(table(scenarios.header, scenarios.rows));
+    const failures = failureRows(report);
+    if (failures.length > 0) {
+        parts.push(table(FAILURE_HEADER, failures.map((f) => [f.scenario, f.stage, escapeInline(f.kind, 120), String(f.count)])));
+    }
+    const memory = memoryRows(report);
+    if (memory)
+        parts.push(table(['Memory (server tree RSS)', 'Value'], memory));
+    else
+        parts.push(`**Memory:** not measured${report.memory.reason ? `: ${escapeInline(report.memory.reason)}` : ''}`);
+    if (report.signals) {
+        parts.push(table(SIGNAL_HEADER, signalRows(report)));
+        if (report.signals.notes.length > 0)
+            parts.push(`*Signals:* ${report.signals.notes.map((n) => escapeInline(n, 200)).join('; ')}`);
+    }
+    if (report.scenarios.hostile)
+        parts.push(hostileMarkdown(report.scenarios.hostile));
+    if (plan.chart) {
+        const chart = memoryChart(report);
+        if (chart)
+            parts.push(chart);
+    }
+    const passed = report.checks.filter((c) => c.status === 'pass').length;
+    return details(`All checks (${passed} of ${report.checks.length} passed), scenarios, memory and signals`, parts.join('\n\n'), open);
+}
+function comparisonSection(report, open) {
+    const c = report.comparison;
+    if (!c)
+        return null;
+    const source = escapeInline(c.source, 200);
+    if (c.skipped)
+        return `Not compared with the base (${source}): ${escapeInline(c.skipped, 500)}`;
+    const rows = comparisonRows(report);
+    const regressed = c.metrics.filter((m) => m.regressed).length;
+    const summary = `Base → this PR: ${plural(rows.length, 'metric')} changed beyond noise${regressed > 0 ? `, ${regressed} regressed` : ''}`;
+    const rule = `Base: ${source}. A metric regressed when it is worse than the base by more than ${c.maxRegressionPercent}${NBSP}% of the base value and by more than its noise floor.`;
+    const body = rows.length === 0
+        ? `${rule}\n\nNo metric changed by more than its noise floor.`
+        : `${rule}\n\n${table(COMPARISON_HEADER, rows.map((r) => r.map((cell) => escapeInline(cell))))}`;
+    return details(escapeHtml(summary), body, open);
+}
+function logAndEnvironmentSection(report, plan, options, open) {
+    const parts = [];
+    const tail = report.server.logTail;
+    const kept = plan.logLines === 0 ? [] : tail.slice(tail.length - plan.logLines);
+    const lines = plan.lineCap === null ? kept : kept.map((l) => truncate(l, plan.lineCap));
+    if (lines.length > 0)
+        parts.push(`Server log, last ${plural(lines.length, 'line')}:\n\n${codeBlock(lines.join('\n'), 'text')}`);
+    parts.push(table(['Environment', 'Value'], environmentRows(report).map(([k, v]) => [k, escapeInline(v)])));
+    const settings = nonDefaultSettings(report, options.settingDefaults);
+    parts.push(settings.length === 0
+        ? 'All settings at their defaults.'
+        : table(['Setting (not default)', 'Value'], settings.map(([k, v]) => [escapeInline(k, 80), v === '' ? '(empty)' : escapeInline(v)])));
+    const link = runLink(report);
+    if (link)
+        parts.push(`Full server log and outputs: ${link}.`);
+    const summary = lines.length > 0 ? `Server log (last ${plural(lines.length, 'line')}) and environment` : 'Environment and settings';
+    return details(summary, parts.join('\n\n'), open);
+}
+function trimNotice(report, plan) {
+    const parts = [];
+    const total = report.server.logTail.length;
+    if (plan.details) {
+        if (plan.logLines === 0 && total > 0)
+            parts.push('server log tail omitted');
+        else if (plan.logLines < total)
+            parts.push(`server log tail shortened to ${plural(plan.logLines, 'line')} (of ${total})`);
+        if (plan.lineCap !== null && plan.logLines > 0)
+            parts.push(`log lines longer than ${plan.lineCap} characters cut`);
+        if (!plan.chart && memoryChart(report) !== null)
+            parts.push('memory chart omitted');
+    }
+    else {
+        parts.push('details (all checks, scenarios, memory, server log, environment) omitted');
+    }
+    return parts.length === 0 ? null : `Trimmed: ${parts.join('; ')} to fit the comment limit.`;
+}
+function build(report, plan, options) {
+    const open = options.expanded ?? false;
+    const blocks = [headingBlock(report), failingList(report), logExcerpt(report)];
+    if (plan.details) {
+        blocks.push(checksSection(report, plan, open), comparisonSection(report, open), logAndEnvironmentSection(report, plan, options, open));
+    }
+    blocks.push(trimNotice(report, plan));
+    return `${blocks.filter((b) => b !== null).join('\n\n')}\n`;
+}
+/**
+ * The PR comment: a heading with the verdict and the key figures; each failing or warning check once with its
+ * cause; the server's last lines when it died; then collapsible sections (all checks, scenarios, memory chart,
+ * signals, base comparison, log, environment). To fit `maxChars` it gives up the oldest log lines, then the chart,
+ * then the sections.
+ */
+function renderComment(report, options = {}) {
+    const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
+    return fitToLimit((plan) => build(report, plan, options), report.server.logTail, maxChars);
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+// The Markdown entry points: the PR comment (collapsed) and the job summary (the same report with every section open).
+
+
+
+
+
+/**
+ * The job summary: the comment's layout with every section open, so a reader who came to the run page sees it
+ * all. Kept under `maxChars` (default 65,000) the same way as the comment.
+ */
+function renderMarkdown(report, options = {}) {
+    return renderComment(report, { ...options, maxChars: options.maxChars ?? DEFAULT_MAX_CHARS, expanded: true });
+}
+
 ;// CONCATENATED MODULE: ./src/report/terminal.ts
-// The plain-text report for a terminal (the CLI): aligned columns, no Markdown, nothing the server printed left raw.
+// The plain-text report for a terminal (the CLI): the decision and causes first, then aligned tables; nothing the
+// server printed is left raw.
+
+
+
 
 
 /** Log lines shown when the run failed. */
@@ -10789,38 +14168,59 @@ function rule(lines) {
 function section(title, lines) {
     return [title, ...lines].join('\n');
 }
-/** Renders the report as aligned plain text: verdict, stop reason, checks, scenarios, recovery, memory, and the server's last lines when it failed. */
+function tableSection(title, header, rows, paint) {
+    const lines = alignColumns([header, ...rows.map((r) => r.map(plain))], paint);
+    return section(title, [lines[0], rule(lines), ...lines.slice(1)]);
+}
+/** The failing and warning checks with their causes, as the comment shows them; empty when all passed. */
+function causeLines(report) {
+    const { shown, notMeasuredAfterStop } = outcome(report);
+    const lines = shown.map((c) => {
+        const cause = causeOf(c, report, PLAIN_STYLE);
+        const what = checkHeadline(c, report, plain);
+        return `  ${STATUS_TEXT[c.status] ?? c.status}  ${what}${cause ? ` - ${cause}` : ''}`;
+    });
+    const rest = describeNotMeasuredAfterStop(report, notMeasuredAfterStop, plain);
+    if (rest)
+        lines.push(`  ${rest}`);
+    return lines;
+}
+/** Renders the report as plain text: verdict and key figures, causes, stop, then checks, scenarios, failures, memory, signals, base, and the server's last lines when it failed. */
 function renderTerminal(report, options = {}) {
     const color = options.color ?? false;
     const paint = (key, text) => (color ? `${ANSI[key][0]}${text}${ANSI[key][1]}` : text);
     const out = [];
-    out.push(`${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ${summarizeVerdict(report, plain)}`);
-    const stop = describeStop(report, { esc: plain, strong: (t) => t });
-    if (stop)
+    out.push(`${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ${headline(report)}\n${keyFigures(report).join(' · ')}`);
+    const stop = describeStop(report, PLAIN_STYLE);
+    const causes = causeLines(report);
+    if (stop && !causes.some((l) => l.includes(stop)))
         out.push(stop);
-    const checkRows = [
-        ['Check', 'Measured', 'Limit', 'Status', 'Detail'],
-        ...report.checks.map((c) => [
-            plain(c.title),
-            plain(c.measured),
-            plain(c.limit),
-            STATUS_TEXT[c.status] ?? plain(c.status),
-            c.detail ? plain(c.detail) : '',
-        ]),
-    ];
+    if (causes.length > 0)
+        out.push(section('Why', causes));
+    const checks = report.checks.filter((c) => !c.id.startsWith('regression-'));
+    const rows = checkRows(report).map((row, i) => {
+        const c = checks[i];
+        const detail = c.status === 'fail' || c.status === 'warn' ? (causeOf(c, report, PLAIN_STYLE) ?? '') : plain(c.detail ?? '');
+        return [...row.slice(0, 3), STATUS_TEXT[c.status] ?? c.status, detail];
+    });
     const statusColor = (row) => {
-        const status = report.checks[row - 1]?.status;
+        const status = checks[row - 1]?.status;
         return status === 'fail' ? 'fail' : status === 'warn' ? 'warn' : status === 'pass' ? 'pass' : null;
     };
-    const checkLines = alignColumns(checkRows, (cell, r, c) => {
+    out.push(tableSection('Checks', [...CHECK_HEADER, 'Detail'], rows, (cell, r, c) => {
         const key = r > 0 && c === 3 ? statusColor(r) : null;
         return key ? paint(key, cell) : cell;
-    });
-    out.push(section('Checks', [checkLines[0], rule(checkLines), ...checkLines.slice(1)]));
+    }));
     const { flapping, leak } = report.scenarios;
-    const scenarioLines = alignColumns([SCENARIO_HEADER, ...[flapping, leak].map((s) => [s.id, ...scenarioCells(s)])]);
-    out.push(section('Scenarios', [scenarioLines[0], rule(scenarioLines), ...scenarioLines.slice(1)]));
+    out.push(tableSection('Scenarios', SCENARIO_HEADER, [flapping, leak].map((s) => [s.id, ...scenarioCells(s)])));
+    const failures = failureRows(report);
+    if (failures.length > 0) {
+        out.push(tableSection('Failures and close reasons', FAILURE_HEADER, failures.map((f) => [f.scenario, f.stage, f.kind, String(f.count)])));
+    }
     out.push(`Recovery: ${describeRecovery(report, plain)}`);
+    const hostile = report.scenarios.hostile;
+    if (hostile)
+        out.push(tableSection('Hostile input', HOSTILE_TERMINAL_HEADER, hostileRows(hostile).map((r) => r.map((cell) => plain(cell)))));
     const memory = memoryRows(report);
     if (memory) {
         out.push(section('Memory (server tree RSS)', alignColumns(memory.map(([label, value]) => [`  ${label}`, value]))));
@@ -10828,10 +14228,13 @@ function renderTerminal(report, options = {}) {
     else {
         out.push(`Memory: not measured${report.memory.reason ? ` (${plain(report.memory.reason)})` : ''}`);
     }
-    if (report.signals) {
-        const signalLines = alignColumns([SIGNAL_HEADER, ...signalRows(report)]);
-        out.push(section('Exact leak signals', [signalLines[0], rule(signalLines), ...signalLines.slice(1)]));
-    }
+    if (report.signals)
+        out.push(tableSection('Exact leak signals', SIGNAL_HEADER, signalRows(report)));
+    const comparison = comparisonRows(report);
+    if (report.comparison?.skipped)
+        out.push(`Not compared with the base (${plain(report.comparison.source)}): ${plain(report.comparison.skipped)}`);
+    else if (comparison.length > 0)
+        out.push(tableSection(`Base (${plain(report.comparison.source)}) → this PR`, COMPARISON_HEADER, comparison));
     const tail = report.server.logTail;
     if (report.verdict === 'fail' && tail.length > 0) {
         const shown = tail.slice(-TERMINAL_LOG_LINES).map((l) => `  ${paint('dim', sanitizeText(l, LOG_LINE_MAX))}`);
@@ -10843,6 +14246,7 @@ function renderTerminal(report, options = {}) {
 
 ;// CONCATENATED MODULE: ./src/cli.ts
 // CLI: argv -> config -> gate -> terminal report; exit 0 pass, 1 fail, 2 bad input, 130/143 cancelled.
+
 
 
 
@@ -10951,7 +14355,7 @@ async function runCli(argv, io = { out: process.stdout, err: process.stderr }) {
         io.err.write(`JSON report written to ${path}\n`);
     }
     if (args.markdownPath) {
-        await (0,promises_namespaceObject.writeFile)(args.markdownPath, renderMarkdown(report));
+        await (0,promises_namespaceObject.writeFile)(args.markdownPath, renderMarkdown(report, { settingDefaults: defaultSettings(report.config.profile) }));
         io.err.write(`Markdown report written to ${args.markdownPath}\n`);
     }
     if (cancelledBy)

@@ -2,9 +2,20 @@
 
 import type { Config, Limit } from '../config/types.js';
 import { checkDefinition, type CheckId, type Threshold } from '../model/checks.js';
-import { bytesFromMb, formatMb, formatMbDelta, formatRate, formatThreshold, describeExit, mbFromBytes } from '../model/format.js';
+import {
+  bytesFromMb,
+  formatMb,
+  formatMbDelta,
+  formatRate,
+  formatThreshold,
+  describeExit,
+  mbFromBytes,
+  NBSP,
+  withUnit,
+} from '../model/format.js';
 import { hostileNotRun, judgeHostile } from './hostile.js';
-import { trendLowerBound } from './trend.js';
+import { slopeLowerBound } from './trend.js';
+import type { HeapEvidence } from '../model/heap.js';
 import type { HostileResult } from '../model/hostile.js';
 import type {
   Check,
@@ -27,6 +38,8 @@ export interface Measurements {
   recovery: RecoveryResult;
   /** Absent when the hostile scenario was not selected. */
   hostile?: HostileResult;
+  /** What the heap snapshots showed; absent or null without them. */
+  heap?: HeapEvidence | null;
   memory: MemoryResult;
   signals: SignalsResult;
 }
@@ -73,7 +86,8 @@ export function runChecks(config: Config, m: Measurements): Check[] {
   }
 
   drafts.push(...memoryChecks(config, m.memory, stoppedNote));
-  if (config.scenarios.includes('leak')) drafts.push(...trendChecks(config, m.memory, stoppedNote));
+  if (config.scenarios.includes('leak')) drafts.push(...trendChecks(config, m.memory, m.heap ?? null, stoppedNote));
+  if (config.scenarios.includes('leak')) drafts.push(...retainedCheck(config, m.heap ?? null, stoppedNote));
   drafts.push(...signalChecks(config, m.signals, stoppedNote));
   if (config.scenarios.includes('recovery')) drafts.push(recoveryCheck(m.recovery, stoppedNote));
   if (config.scenarios.includes('hostile')) drafts.push(hostileCheck(config, m));
@@ -159,10 +173,18 @@ function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string)
 /** Fewest connections between the first and last fitted reading for a trend to mean anything. */
 export const MIN_TREND_SPAN = 25;
 
-function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
+function trendChecks(config: Config, memory: MemoryResult, heap: HeapEvidence | null, stoppedNote: string): Draft[] {
   const limit = config.limits.maxLeakKbPerConnection;
   if (limit.value === null) return [];
   const base = head('leak-per-connection', limit.value);
+  // A Node server's heap after a full GC is exact where RSS is noise: it is the figure judged when there is one.
+  if (heap?.status === 'measured' && heap.heapKbPerConnection !== null) {
+    const points = heap.snapshots;
+    const rss = memory.trend?.kbPerConnection;
+    const rssNote = rss === null || rss === undefined ? '' : `; RSS trend ${withUnit(rss.toFixed(1), 'KiB/conn')} (information)`;
+    const what = `heap after a full GC, over ${points.length} snapshots from ${points[0]!.connections} to ${points.at(-1)!.connections} connections`;
+    return [judgeSlope(base, limit.value, heap.heapKbPerConnection, heap.standardErrorKb, points.length, `${what}${rssNote}`)];
+  }
   const slope = memory.trend?.kbPerConnection ?? null;
   if (slope === null) {
     return [
@@ -175,22 +197,76 @@ function trendChecks(config: Config, memory: MemoryResult, stoppedNote: string):
       },
     ];
   }
-  const se = memory.trend!.standardErrorKb;
-  const measured = `${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''} KB/conn`;
-  const fitted = memory.trend!.points.slice(memory.trend!.skipped);
+  const trend = memory.trend!;
+  const fitted = trend.points.slice(trend.skipped);
   const span = fitted.at(-1)!.connections - fitted[0]!.connections;
   if (span < MIN_TREND_SPAN) {
     // Over a handful of connections, allocator noise alone reads as tens of KB per connection.
     const detail = `fitted over only ${span} connections; a trend needs ${MIN_TREND_SPAN} or more (raise leak-cycles)`;
-    return [{ ...base, measured, value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail }];
+    return [
+      {
+        ...base,
+        measured: slopeText(slope, trend.standardErrorKb),
+        value: null,
+        outcome: limit.explicit ? 'fail' : 'not-measured',
+        detail,
+      },
+    ];
   }
-  const trend = memory.trend!;
-  const fittedText = `fitted over ${fitted.length} readings from ${fitted[0]!.connections} to ${fitted.at(-1)!.connections} connections`;
-  // Judged by the least leak the readings allow: one GC step between readings must not fail a clean server.
-  const bound = trendLowerBound(trend);
+  const fittedText = `RSS fitted over ${fitted.length} readings from ${fitted[0]!.connections} to ${fitted.at(-1)!.connections} connections`;
+  return [judgeSlope(base, limit.value, slope, trend.standardErrorKb, fitted.length, fittedText)];
+}
+
+function slopeText(slope: number, se: number | null): string {
+  return withUnit(`${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''}`, 'KiB/conn');
+}
+
+/**
+ * Judged by the least leak the readings allow (slope minus t·SE at 95 %): one GC step between three readings must
+ * not fail a clean server, while readings on a line are judged at nearly their face value.
+ */
+function judgeSlope(base: ReturnType<typeof head>, limit: number, slope: number, se: number | null, points: number, what: string): Draft {
+  const bound = slopeLowerBound(slope, se, points);
   const judged = bound ?? slope;
-  const boundText = bound !== null && slope > limit.value ? `; at least ${bound.toFixed(1)} KB/conn at 95 % confidence` : '';
-  return [{ ...base, measured, value: slope, outcome: judged <= limit.value ? 'pass' : 'fail', detail: `${fittedText}${boundText}` }];
+  const boundText = bound !== null && slope > limit ? `; at least ${withUnit(bound.toFixed(1), 'KiB/conn')} at 95${NBSP}% confidence` : '';
+  return {
+    ...base,
+    measured: slopeText(slope, se),
+    value: slope,
+    outcome: judged <= limit ? 'pass' : 'fail',
+    detail: `${what}${boundText}`,
+  };
+}
+
+/** Heap evidence: no constructor may grow steadily with the connections made (Node servers the gate launched). */
+function retainedCheck(config: Config, heap: HeapEvidence | null, stoppedNote: string): Draft[] {
+  const limit = config.limits.maxRetainedPerConnection;
+  if (limit.value === null) return [];
+  // Without snapshots on purpose, or of a server that is not Node, there is nothing to judge: unless the user asked.
+  if ((heap === null || heap.status === 'off' || heap.status === 'n/a') && !limit.explicit) return [];
+  const base = head('retained-objects', limit.value);
+  if (heap === null || heap.status !== 'measured') {
+    const why = heap?.reason ?? `no heap snapshots${stoppedNote}`;
+    return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: why }];
+  }
+  const top = heap.suspects[0] ?? heap.topGrowth[0] ?? null;
+  if (!top) return [{ ...base, measured: 'nothing grew', value: 0, outcome: 'pass' }];
+  const perConnection = `${top.perConnection.toFixed(2)}/conn`;
+  const measured = `${top.countDelta >= 0 ? '+' : ''}${top.countDelta} ${top.name} (${perConnection})`;
+  if (heap.suspects.length === 0) {
+    return [
+      {
+        ...base,
+        measured,
+        value: top.perConnection,
+        outcome: 'pass',
+        detail: 'largest growth; no constructor grew steadily with the connections',
+      },
+    ];
+  }
+  const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
+  const bytes = `${formatMbDelta(top.bytesDelta)}, ${(top.bytesEach / 1024).toFixed(1)}${NBSP}KiB each`;
+  return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
 }
 
 const SIGNAL_CHECKS: Array<{ id: Defined; key: keyof SignalReading; limit: (c: Config) => Limit }> = [

@@ -1,6 +1,6 @@
 // What RFC 6455 asks of a server for each hostile case, and the `hostile-survived` judgement (pure).
 
-import { bytesFromMb, formatMb } from '../model/format.js';
+import { bytesFromMb, formatMb, withUnit } from '../model/format.js';
 import {
   HOSTILE_CASE_IDS,
   outcomeText,
@@ -112,7 +112,7 @@ const TITLE = 'survived hostile input';
 
 /** Judges the scenario: the server must stay up, keep accepting handshakes and keep its memory within the limit. */
 export function judgeHostile(result: HostileResult, limits: HostileLimits): HostileJudgement {
-  const memoryLimit = limits.maxMemoryGrowthMb === null ? '' : `, memory ≤ ${limits.maxMemoryGrowthMb} MB`;
+  const memoryLimit = limits.maxMemoryGrowthMb === null ? '' : `, memory ≤ ${withUnit(String(limits.maxMemoryGrowthMb), 'MiB')}`;
   const limit = `no crash, still accepting${memoryLimit}${limits.strict ? ', RFC 6455 in every case' : ''}`;
   const base = { id: 'hostile-survived' as const, title: TITLE, limit };
   const ran = result.cases.filter((c) => c.outcome !== 'not-run');
@@ -151,7 +151,9 @@ export function judgeHostile(result: HostileResult, limits: HostileLimits): Host
     } else if (result.memoryGrowthBytes > bytesFromMb(limits.maxMemoryGrowthMb)) {
       const worst = largestGrowth(result.cases);
       const most = worst ? `, most during '${worst.id}' (${formatMb(worst.memoryGrowthBytes ?? 0)})` : '';
-      failures.push(`memory grew by ${formatMb(result.memoryGrowthBytes)} (limit ${limits.maxMemoryGrowthMb} MB)${most}`);
+      failures.push(
+        `memory grew by ${formatMb(result.memoryGrowthBytes)} (limit ${withUnit(String(limits.maxMemoryGrowthMb), 'MiB')})${most}`,
+      );
     }
   }
 

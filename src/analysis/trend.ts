@@ -35,8 +35,12 @@ const T_95 = [Infinity, 6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.
  * (29.7 ± 0.4) is judged at nearly its face value. Null when the fit has no standard error (two readings).
  */
 export function trendLowerBound(trend: LeakTrend): number | null {
-  if (trend.kbPerConnection === null || trend.standardErrorKb === null) return null;
-  const fitted = trend.points.length - trend.skipped;
-  const t = T_95[fitted - 2] ?? 1.645;
-  return Math.round((trend.kbPerConnection - t * trend.standardErrorKb) * 100) / 100;
+  return slopeLowerBound(trend.kbPerConnection, trend.standardErrorKb, trend.points.length - trend.skipped);
+}
+
+/** The slope minus t times its standard error for a fit over `points` readings; null without a standard error. */
+export function slopeLowerBound(slope: number | null, standardError: number | null, points: number): number | null {
+  if (slope === null || standardError === null || points < 3) return null;
+  const t = T_95[points - 2] ?? 1.645;
+  return Math.round((slope - t * standardError) * 100) / 100;
 }

@@ -1,7 +1,8 @@
 // The sticky PR comment: its body, how ours is told apart from everyone else's, and whether to create, update or skip.
 
 import type { CommentMode } from '../config/types.js';
-import { DEFAULT_MAX_CHARS, renderMarkdown } from '../report/markdown.js';
+import { defaultSettings } from '../config/resolve.js';
+import { DEFAULT_MAX_CHARS, renderComment } from '../report/markdown.js';
 import type { Report, Verdict } from '../model/report.js';
 import { commentMarker, defaultCommentKey, hasMarker } from './marker.js';
 import type { GitHubClient } from './github-client.js';
@@ -50,9 +51,11 @@ export function footer(links: CommentLinks): string | null {
  * marker and footer leave below GitHub's limit, so the API never answers "body is too long".
  */
 export function commentBody(report: Report, key: string, links: CommentLinks = {}): string {
-  const foot = footer(links);
+  // The report links its workflow run itself; the footer then only names the commit.
+  const foot = footer(report.environment.runUrl ? { ...links, runUrl: null } : links);
   const tail = `${foot === null ? '' : `\n${foot}\n`}\n${commentMarker(key)}\n`;
-  const markdown = renderMarkdown(report, { maxChars: Math.min(DEFAULT_MAX_CHARS, GITHUB_COMMENT_MAX_CHARS - tail.length) });
+  const maxChars = Math.min(DEFAULT_MAX_CHARS, GITHUB_COMMENT_MAX_CHARS - tail.length);
+  const markdown = renderComment(report, { maxChars, settingDefaults: defaultSettings(report.config.profile) });
   return `${markdown}${tail}`;
 }
 

@@ -121,6 +121,35 @@ export const INPUTS = [
     description:
       'hostile: true fails hostile-survived when a case is not handled as RFC 6455 asks (a wrong close code, a drop); false warns.',
   },
+  // Heap evidence (Node servers)
+  {
+    name: 'heap-snapshots',
+    default: 'auto',
+    description:
+      'auto: when the launched server is a Node process, take V8 heap snapshots (after warm-up, between leak rounds, after cooldown) to judge leaks by the heap after a full GC and name what it retains per connection; off: never.',
+  },
+  {
+    name: 'heap-ignore',
+    default: '',
+    description: 'Comma-separated constructor or native type names that are bounded caches in your server: never reported as leaks.',
+  },
+  {
+    name: 'heap-snapshot-dir',
+    default: '',
+    description:
+      'Keep the heap snapshots in this directory. They hold the server memory (tokens, user data): never upload them. Empty: a private temporary directory, deleted after reading.',
+  },
+  {
+    name: 'heap-snapshot-timeout-s',
+    default: '60',
+    description: 'Seconds to wait for one heap snapshot before giving up on heap evidence (the verdict falls back to RSS).',
+  },
+  {
+    name: 'heap-snapshot-max-mb',
+    default: '512',
+    description:
+      'No heap snapshot of a server process whose RSS is above this many MiB: writing one pauses the server and can double its memory.',
+  },
   // Checks
   { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
   {
@@ -166,6 +195,12 @@ export const INPUTS = [
     default: '100',
     description:
       "hostile: most the server tree's memory may grow during the scenario, in MiB, or off. Healthy servers that take a 16 MiB message grow by up to about 65 MiB.",
+  },
+  {
+    name: 'max-retained-per-connection',
+    default: '0.25',
+    description:
+      'Heap evidence: fail when a constructor grows by at least this many instances per connection made, steadily across rounds and by 20 or more in all, or off.',
   },
   // Against the base branch
   {

@@ -98,6 +98,13 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       message: raw.message === undefined || raw.message === '' ? get('message') : raw.message,
       expect: parseExpect(get('expect')),
     },
+    heap: {
+      enabled: oneOf('heap-snapshots', get('heap-snapshots'), ['auto', 'off']) === 'auto',
+      ignore: parseList(get('heap-ignore')),
+      keepDir: get('heap-snapshot-dir') === '' ? null : get('heap-snapshot-dir'),
+      timeoutMs: int('heap-snapshot-timeout-s', 1, 3600) * 1000,
+      maxRssBytes: int('heap-snapshot-max-mb', 1, 1_048_576) * 1024 * 1024,
+    },
     hostile: {
       maxBytes: int('hostile-max-bytes', 65_536, 1024 * 1024 * 1024),
       pings: int('hostile-pings', 1, 100_000),
@@ -115,6 +122,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       maxProcessGrowth: limit('max-process-growth', 0, 1_000_000),
       maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
       maxHostileMemoryGrowthMb: limit('max-hostile-memory-growth-mb', 0, 1_000_000),
+      maxRetainedPerConnection: limit('max-retained-per-connection', 0.01, 1000),
     },
     warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
     baseCompare: parseBaseCompare(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),

@@ -1,6 +1,6 @@
 // How each input's value is found: the value given, else the profile's default, else the plain one. Pure.
 
-import { inputDefault, type InputName, type RawInputs } from './inputs.js';
+import { INPUTS, inputDefault, type InputName, type RawInputs } from './inputs.js';
 import { PROFILE_DEFAULTS, PROFILES, type Profile } from './profiles.js';
 import { ConfigError } from './types.js';
 
@@ -26,4 +26,12 @@ export function resolveInputs(raw: RawInputs, defaults: RawInputs) {
     return value !== null && value !== defaultOf(name);
   };
   return { profile, get, explicit };
+}
+
+/** Every input's default under a profile (the reference one when the name is unknown), for "settings not default". */
+export function defaultSettings(profileName: string | undefined): Record<string, string> {
+  const profile = PROFILES.includes(profileName as Profile) ? (profileName as Profile) : 'default';
+  return Object.fromEntries(
+    INPUTS.map((i) => [i.name, PROFILE_DEFAULTS[profile][i.name] ?? PROFILE_DEFAULTS.default[i.name] ?? i.default]),
+  );
 }

@@ -58,6 +58,8 @@ export interface Config {
   cooldownMs: number;
   sampleIntervalMs: number;
   recovery: { pings: number; messages: number; holdMs: number; message: string; expect: Expect };
+  /** Heap snapshots of a Node server (heap evidence); `maxRetainedPerConnection` is in limits. */
+  heap: { enabled: boolean; ignore: string[]; keepDir: string | null; timeoutMs: number; maxRssBytes: number };
   /** The hostile scenario: the oversized message's size, the ping flood, and whether RFC mismatches fail. */
   hostile: { maxBytes: number; pings: number; strict: boolean };
   limits: {
@@ -72,6 +74,7 @@ export interface Config {
     maxProcessGrowth: Limit;
     maxSessionGrowth: Limit;
     maxHostileMemoryGrowthMb: Limit;
+    maxRetainedPerConnection: Limit;
   };
   warnOnly: CheckId[];
   /** Comparison with the base branch: a report from an earlier run, or a base server run in this job. */

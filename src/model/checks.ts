@@ -4,7 +4,7 @@
 export type Operator = '<=' | '>=';
 
 /** The unit a check's value and limit are in: rates are 0..1 shown as percent; memory in MiB (1024²). */
-export type CheckUnit = '%' | 'MiB' | 'KB/conn' | 'count' | 'ms';
+export type CheckUnit = '%' | 'MiB' | 'KiB/conn' | 'count' | 'ms';
 
 /** A check's limit as data: renderers format it, nobody parses it back from text. */
 export interface Threshold {
@@ -69,9 +69,18 @@ export const CHECKS = [
     id: 'leak-per-connection',
     title: 'memory trend',
     input: 'max-leak-kb-per-connection',
-    unit: 'KB/conn',
+    unit: 'KiB/conn',
     op: '<=',
     reads: 'Least-squares slope of retained memory against connections made, over the leak rounds.',
+  },
+  {
+    id: 'retained-objects',
+    title: 'retained objects',
+    input: 'max-retained-per-connection',
+    unit: 'count',
+    op: '<=',
+    reads:
+      'Node servers (heap snapshots after a full GC): the most instances of one constructor retained per connection made, steadily across rounds and 20 or more in all.',
   },
   {
     id: 'fd-growth',
@@ -154,7 +163,7 @@ export const COMPARED_METRICS = [
   { id: 'disconnect-success-rate', title: 'clean disconnect rate', unit: '%', worse: 'down', floor: 0.05 },
   { id: 'handshake-p95', title: 'handshake p95', unit: 'ms', worse: 'up', floor: 50 },
   { id: 'memory-growth', title: 'retained memory growth', unit: 'MiB', worse: 'up', floor: 5 },
-  { id: 'leak-per-connection', title: 'memory trend', unit: 'KB/conn', worse: 'up', floor: 30 },
+  { id: 'leak-per-connection', title: 'memory trend', unit: 'KiB/conn', worse: 'up', floor: 30 },
   { id: 'fd-growth', title: 'open fd growth', unit: 'count', worse: 'up', floor: 4 },
   { id: 'lingering-connections', title: 'lingering connections', unit: 'count', worse: 'up', floor: 0 },
 ] as const satisfies ReadonlyArray<{ id: string; title: string; unit: CheckUnit; worse: 'up' | 'down'; floor: number }>;

@@ -1,6 +1,7 @@
 // The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer.
 
 import type { CheckId, CheckUnit, ComparedMetricId, Threshold } from './checks.js';
+import type { HeapEvidence } from './heap.js';
 import type { HostileResult } from './hostile.js';
 
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
@@ -115,6 +116,8 @@ export interface MemoryResult {
   /** retainedGrowthBytes relative to baselineBytes, in percent. */
   growthPercent: number | null;
   trend: LeakTrend | null;
+  /** RSS the heap snapshots made the server allocate, left out of baseline, peak, retained and trend. */
+  probeOverheadBytes?: number;
 }
 
 /** One reading of the exact leak signals; null where not measurable (not Linux, no stats-url). */
@@ -238,10 +241,10 @@ export interface Report {
     commit: string | null;
     workflow: string | null;
     job: string | null;
-    /** The workflow run's page, where its log and artifacts are (the action knows it; the CLI does not). */
-    runUrl?: string | null;
     /** The pull request the run was for, when the action knew it (a later post-comment run reads it). */
     pullRequest?: number | null;
+    /** The workflow run's page ($GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID), when run as an action. */
+    runUrl?: string | null;
   };
   /** The effective configuration, secrets masked. */
   config: Record<string, string>;
@@ -258,6 +261,8 @@ export interface Report {
   };
   memory: MemoryResult;
   signals: SignalsResult;
+  /** Heap snapshot evidence, when heap snapshots were taken. */
+  heap?: HeapEvidence | null;
   /** Set when a base-branch report or a same-job base run was compared with this one. */
   comparison?: ComparisonResult | null;
   checks: Check[];

@@ -4,6 +4,7 @@ import { median } from '../analysis/stats.js';
 import { ExactSignals } from '../probe/exact-signals.js';
 import { portOf } from '../server/endpoint.js';
 import { baselineWindowMs } from './context.js';
+import { heapSnapshot } from './heap.js';
 import type { Phase } from './phase.js';
 
 export const baseline: Phase = {
@@ -11,6 +12,8 @@ export const baseline: Phase = {
   enabled: () => true,
   describe: (config) => `${baselineWindowMs(config.sampleIntervalMs)} ms idle`,
   async run(run) {
+    // Before the idle window, so the memory a snapshot leaves behind is part of the baseline, not of growth.
+    await heapSnapshot(run, 'before-load', 0);
     await run.idle(baselineWindowMs(run.config.sampleIntervalMs));
     if (run.stopped) return;
     await run.sampler?.sampleOnce();
@@ -19,6 +22,6 @@ export const baseline: Phase = {
     run.exactSignals = new ExactSignals(run.config, portOf(run.requireTarget().url), tree);
     await run.exactSignals.readBaseline();
     const rss = median(run.sampler?.samples.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes) ?? []);
-    if (rss !== null) run.results.trendPoints.push({ connections: 0, rssBytes: rss });
+    if (rss !== null) run.results.trendPoints.push({ connections: 0, rssBytes: rss - run.probeOverhead() });
   },
 };

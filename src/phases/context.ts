@@ -3,7 +3,10 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Target } from '../client/connection.js';
+import type { ProbeWindow } from '../analysis/memory.js';
 import type { Config } from '../config/types.js';
+import type { HeapEvidence, HeapSnapshotData } from '../model/heap.js';
+import type { HeapSnapshotter } from '../probe/heap-snapshot.js';
 import type { HostileResult } from '../model/hostile.js';
 import type { LoadScenarioResult, PhaseName, PhaseSpan, RecoveryResult, ScenarioId, ServerInfo, StopInfo } from '../model/report.js';
 import type { ExactSignals } from '../probe/exact-signals.js';
@@ -35,8 +38,18 @@ export interface Measurements {
   leak: LoadScenarioResult;
   recovery: RecoveryResult;
   hostile: HostileResult;
+  /** What the heap snapshots showed; null until the run is over. */
+  heap: HeapEvidence | null;
   /** Retained memory against connections made, one point per settle window (the leak trend). */
   trendPoints: Array<{ connections: number; rssBytes: number }>;
+}
+
+/** One run's snapshots of its server; `stopped` says why no more are taken. */
+export interface HeapRun {
+  snapshotter: HeapSnapshotter;
+  pid: number | null;
+  snapshots: HeapSnapshotData[];
+  stopped: string | null;
 }
 
 /** How a run is set up besides its configuration. */
@@ -68,7 +81,11 @@ export class RunContext {
   sampler: ResourceSampler | null = null;
   exactSignals: ExactSignals | null = null;
   readonly serverInfo: ServerInfo;
-  readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'trendPoints'>;
+  readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'heap' | 'trendPoints'>;
+  /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
+  readonly probeWindows: ProbeWindow[] = [];
+  /** Heap snapshots of a launched Node server; null when none are taken. */
+  heap: HeapRun | null = null;
 
   constructor(
     readonly config: Config,
@@ -101,6 +118,7 @@ export class RunContext {
       leak: emptyLoadResult(loadSpecOf(config, 'leak'), enabled('leak')),
       recovery: emptyRecoveryResult(config.recovery, enabled('recovery')),
       hostile: hostileNotRun(enabled('hostile'), enabled('hostile') ? 'the run stopped before the hostile scenario' : 'not selected'),
+      heap: null,
       trendPoints: [],
     };
   }
@@ -158,6 +176,11 @@ export class RunContext {
   requireTarget(): Target {
     if (!this.target) throw new Error(`phase ${this.current} needs the server's target, which startup sets`);
     return this.target;
+  }
+
+  /** RSS the probes have added so far (subtracted from the trend's readings as they are taken). */
+  probeOverhead(): number {
+    return this.probeWindows.reduce((sum, w) => sum + w.bytes, 0);
   }
 
   /** Everything measured so far, for the report. */

@@ -14,4 +14,5 @@ import { warmup } from './warmup.js';
 export const PHASES: readonly Phase[] = [startup, warmup, baseline, flapping, leak, cooldown, hostile, recovery];
 
 export type { Phase } from './phase.js';
+export { finishHeap } from './heap.js';
 export { RunContext, StopRun, baselineWindowMs, type Measurements, type RunOptions } from './context.js';

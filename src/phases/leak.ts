@@ -3,6 +3,7 @@
 import { median } from '../analysis/stats.js';
 import { loadLine, loadSpecOf, runLoad } from '../scenarios/load.js';
 import { baselineWindowMs, type RunContext } from './context.js';
+import { heapSnapshot } from './heap.js';
 import type { Phase } from './phase.js';
 
 export const leak: Phase = {
@@ -13,9 +14,11 @@ export const leak: Phase = {
     const before = run.results.flapping.attempts;
     const spec = {
       ...loadSpecOf(run.config, 'leak'),
-      onRound: async (_round: number, attempts: number) => {
+      onRound: async (round: number, attempts: number) => {
         const rss = await settledRss(run);
-        if (rss !== null) run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss });
+        if (rss !== null) run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss - run.probeOverhead() });
+        // The last round's snapshot is the one after cooldown.
+        if (round + 1 < run.config.leak.rounds) await heapSnapshot(run, `after-round-${round + 1}`, before + attempts);
       },
     };
     // runLoad returns what it counted even when the run stops mid-way (in a round or in a settle window).

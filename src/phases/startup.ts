@@ -12,6 +12,7 @@ import { commandLine } from '../server/process-tree.js';
 import { NotReadyError, waitForHandshake } from '../server/readiness.js';
 import type { LaunchOptions } from '../server/server-process.js';
 import { StopRun, type RunContext } from './context.js';
+import { findHeapTarget, prepareHeap } from './heap.js';
 import type { Phase } from './phase.js';
 
 /** Starts the server; tests give a stand-in. */
@@ -31,6 +32,7 @@ export const startup: Phase = {
     run.progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${attempts})`);
     if (!launching) await findAttachedPid(run, url);
     await startSampling(run);
+    await findHeapTarget(run);
   },
 };
 
@@ -56,7 +58,13 @@ async function launch(run: RunContext): Promise<string> {
   const logPath = run.serverLogPath;
   run.serverInfo.logPath = logPath;
   run.progress(`▶ startup: launching \`${config.server.command}\` (log: ${logPath})`);
-  const server = await run.launcher({ command: config.server.command!, cwd: resolve(config.server.workingDirectory), env, logPath });
+  const launchEnv = await prepareHeap(run, env);
+  const server = await run.launcher({
+    command: config.server.command!,
+    cwd: resolve(config.server.workingDirectory),
+    env: launchEnv,
+    logPath,
+  });
   run.server = server;
   run.serverInfo.pid = server.pid;
   run.serverInfo.pidSource = 'launched';

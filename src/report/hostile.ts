@@ -17,7 +17,7 @@ export function hostileCells(c: HostileCaseResult): string[] {
     escapeInline(did, 160),
     asked,
     c.outcome === 'not-run' ? '–' : formatMs(c.ms),
-    c.memoryGrowthBytes === undefined ? 'n/a' : formatMbDelta(c.memoryGrowthBytes).replace(' MB', '\u00a0MB'),
+    c.memoryGrowthBytes === undefined ? 'n/a' : formatMbDelta(c.memoryGrowthBytes),
   ];
 }
 
@@ -29,7 +29,7 @@ export function hostileMarkdown(result: HostileResult): string {
     result.serverSurvived ? 'the server stayed up' : `the server exited during \`${result.crashedDuring ?? '?'}\``,
     result.stillAccepting ? 'kept accepting handshakes' : 'stopped accepting handshakes',
     ...(tried > 0 ? [`${succeeded}/${tried} handshakes served during the stalled ones`] : []),
-    `memory ${formatMbDelta(result.memoryGrowthBytes).replace(' MB', '\u00a0MB')}`,
+    `memory ${formatMbDelta(result.memoryGrowthBytes)}`,
     `${(result.durationMs / 1000).toFixed(1)}\u00a0s`,
   ];
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
@@ -37,3 +37,16 @@ export function hostileMarkdown(result: HostileResult): string {
   const notes = result.notes.map((n) => `- ${escapeInline(n)}`);
   return [`**Hostile input**: ${figures.join(', ')}.`, '', ...rows, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
 }
+
+/** The cases as plain rows for the terminal: case, what RFC 6455 asks, what the server did, as asked. */
+export function hostileRows(result: HostileResult): string[][] {
+  return result.cases.map((c) => [
+    c.id,
+    c.expected,
+    c.detail ? `${outcomeText(c)}: ${c.detail}` : outcomeText(c),
+    c.outcome === 'not-run' ? '–' : c.matchesRfc ? 'yes' : 'no',
+  ]);
+}
+
+/** The terminal table's header. */
+export const HOSTILE_TERMINAL_HEADER = ['Hostile case', 'RFC 6455 asks', 'Server did', 'As asked'];

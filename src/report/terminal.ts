@@ -1,17 +1,24 @@
-// The plain-text report for a terminal (the CLI): aligned columns, no Markdown, nothing the server printed left raw.
+// The plain-text report for a terminal (the CLI): the decision and causes first, then aligned tables; nothing the
+// server printed is left raw.
 
+import { HOSTILE_TERMINAL_HEADER, hostileRows } from './hostile.js';
 import { sanitizeText } from './escape.js';
+import { causeOf, checkHeadline, describeNotMeasuredAfterStop, outcome } from './causes.js';
+import { describeRecovery, describeStop, headline, keyFigures, PLAIN_STYLE } from './sentences.js';
 import {
-  describeRecovery,
-  describeStop,
+  CHECK_HEADER,
+  checkRows,
+  COMPARISON_HEADER,
+  comparisonRows,
+  FAILURE_HEADER,
+  failureRows,
   memoryRows,
   SCENARIO_HEADER,
   scenarioCells,
   SIGNAL_HEADER,
   signalRows,
-  summarizeVerdict,
-} from './markdown.js';
-import type { CheckStatus, Report, Verdict } from '../model/report.js';
+} from './tables.js';
+import type { Report, Verdict } from '../model/report.js';
 
 /** Log lines shown when the run failed. */
 export const TERMINAL_LOG_LINES = 20;
@@ -23,7 +30,7 @@ export interface TerminalOptions {
 }
 
 const VERDICT_TAG: Record<Verdict, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
-const STATUS_TEXT: Record<CheckStatus, string> = { pass: 'pass', warn: 'WARN', fail: 'FAIL', 'not-measured': 'not measured' };
+const STATUS_TEXT: Record<string, string> = { pass: 'pass', warn: 'WARN', fail: 'FAIL', 'not-measured': 'not measured' };
 const ANSI: Record<Verdict | 'dim', [string, string]> = {
   pass: ['\u001B[32m', '\u001B[39m'],
   warn: ['\u001B[33m', '\u001B[39m'],
@@ -59,43 +66,88 @@ function section(title: string, lines: string[]): string {
   return [title, ...lines].join('\n');
 }
 
-/** Renders the report as aligned plain text: verdict, stop reason, checks, scenarios, recovery, memory, and the server's last lines when it failed. */
+function tableSection(
+  title: string,
+  header: string[],
+  rows: string[][],
+  paint?: (cell: string, row: number, col: number) => string,
+): string {
+  const lines = alignColumns([header, ...rows.map((r) => r.map(plain))], paint);
+  return section(title, [lines[0]!, rule(lines), ...lines.slice(1)]);
+}
+
+/** The failing and warning checks with their causes, as the comment shows them; empty when all passed. */
+function causeLines(report: Report): string[] {
+  const { shown, notMeasuredAfterStop } = outcome(report);
+  const lines = shown.map((c) => {
+    const cause = causeOf(c, report, PLAIN_STYLE);
+    const what = checkHeadline(c, report, plain);
+    return `  ${STATUS_TEXT[c.status] ?? c.status}  ${what}${cause ? ` - ${cause}` : ''}`;
+  });
+  const rest = describeNotMeasuredAfterStop(report, notMeasuredAfterStop, plain);
+  if (rest) lines.push(`  ${rest}`);
+  return lines;
+}
+
+/** Renders the report as plain text: verdict and key figures, causes, stop, then checks, scenarios, failures, memory, signals, base, and the server's last lines when it failed. */
 export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
   const color = options.color ?? false;
   const paint = (key: Verdict | 'dim', text: string): string => (color ? `${ANSI[key][0]}${text}${ANSI[key][1]}` : text);
   const out: string[] = [];
 
   out.push(
-    `${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ${summarizeVerdict(report, plain)}`,
+    `${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ${headline(report)}\n${keyFigures(report).join(' · ')}`,
   );
-  const stop = describeStop(report, { esc: plain, strong: (t) => t });
-  if (stop) out.push(stop);
+  const stop = describeStop(report, PLAIN_STYLE);
+  const causes = causeLines(report);
+  if (stop && !causes.some((l) => l.includes(stop))) out.push(stop);
+  if (causes.length > 0) out.push(section('Why', causes));
 
-  const checkRows = [
-    ['Check', 'Measured', 'Limit', 'Status', 'Detail'],
-    ...report.checks.map((c) => [
-      plain(c.title),
-      plain(c.measured),
-      plain(c.limit),
-      STATUS_TEXT[c.status] ?? plain(c.status),
-      c.detail ? plain(c.detail) : '',
-    ]),
-  ];
+  const checks = report.checks.filter((c) => !c.id.startsWith('regression-'));
+  const rows = checkRows(report).map((row, i) => {
+    const c = checks[i]!;
+    const detail = c.status === 'fail' || c.status === 'warn' ? (causeOf(c, report, PLAIN_STYLE) ?? '') : plain(c.detail ?? '');
+    return [...row.slice(0, 3), STATUS_TEXT[c.status] ?? c.status, detail];
+  });
   const statusColor = (row: number): Verdict | null => {
-    const status = report.checks[row - 1]?.status;
+    const status = checks[row - 1]?.status;
     return status === 'fail' ? 'fail' : status === 'warn' ? 'warn' : status === 'pass' ? 'pass' : null;
   };
-  const checkLines = alignColumns(checkRows, (cell, r, c) => {
-    const key = r > 0 && c === 3 ? statusColor(r) : null;
-    return key ? paint(key, cell) : cell;
-  });
-  out.push(section('Checks', [checkLines[0]!, rule(checkLines), ...checkLines.slice(1)]));
+  out.push(
+    tableSection('Checks', [...CHECK_HEADER, 'Detail'], rows, (cell, r, c) => {
+      const key = r > 0 && c === 3 ? statusColor(r) : null;
+      return key ? paint(key, cell) : cell;
+    }),
+  );
 
   const { flapping, leak } = report.scenarios;
-  const scenarioLines = alignColumns([SCENARIO_HEADER, ...[flapping, leak].map((s) => [s.id, ...scenarioCells(s)])]);
-  out.push(section('Scenarios', [scenarioLines[0]!, rule(scenarioLines), ...scenarioLines.slice(1)]));
-
+  out.push(
+    tableSection(
+      'Scenarios',
+      SCENARIO_HEADER,
+      [flapping, leak].map((s) => [s.id, ...scenarioCells(s)]),
+    ),
+  );
+  const failures = failureRows(report);
+  if (failures.length > 0) {
+    out.push(
+      tableSection(
+        'Failures and close reasons',
+        FAILURE_HEADER,
+        failures.map((f) => [f.scenario, f.stage, f.kind, String(f.count)]),
+      ),
+    );
+  }
   out.push(`Recovery: ${describeRecovery(report, plain)}`);
+  const hostile = report.scenarios.hostile;
+  if (hostile)
+    out.push(
+      tableSection(
+        'Hostile input',
+        HOSTILE_TERMINAL_HEADER,
+        hostileRows(hostile).map((r) => r.map((cell) => plain(cell))),
+      ),
+    );
 
   const memory = memoryRows(report);
   if (memory) {
@@ -103,10 +155,12 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   } else {
     out.push(`Memory: not measured${report.memory.reason ? ` (${plain(report.memory.reason)})` : ''}`);
   }
-  if (report.signals) {
-    const signalLines = alignColumns([SIGNAL_HEADER, ...signalRows(report)]);
-    out.push(section('Exact leak signals', [signalLines[0]!, rule(signalLines), ...signalLines.slice(1)]));
-  }
+  if (report.signals) out.push(tableSection('Exact leak signals', SIGNAL_HEADER, signalRows(report)));
+  const comparison = comparisonRows(report);
+  if (report.comparison?.skipped)
+    out.push(`Not compared with the base (${plain(report.comparison.source)}): ${plain(report.comparison.skipped)}`);
+  else if (comparison.length > 0)
+    out.push(tableSection(`Base (${plain(report.comparison!.source)}) → this PR`, COMPARISON_HEADER, comparison));
 
   const tail = report.server.logTail;
   if (report.verdict === 'fail' && tail.length > 0) {

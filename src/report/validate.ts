@@ -12,13 +12,13 @@ export class ReportShapeError extends Error {
 
 // Records keyed by the union, so adding a phase or a status without listing it here fails to compile.
 const PHASES: Record<PhaseName, true> = {
-  hostile: true,
   startup: true,
   warmup: true,
   baseline: true,
   flapping: true,
   leak: true,
   cooldown: true,
+  hostile: true,
   recovery: true,
   teardown: true,
 };
@@ -209,6 +209,21 @@ function comparison(f: Fields): void {
   });
 }
 
+function heap(f: Fields): void {
+  if (!f.optional('heap') || f.value.heap === null) return;
+  f.obj('heap').list('suspects', (item, path) => {
+    const suspect = Fields.of(item, path);
+    suspect.str('name');
+    for (const k of ['countDelta', 'perConnection', 'bytesDelta']) suspect.num(k);
+    if (suspect.value.retainerPath === null) return;
+    suspect.list('retainerPath', (step, stepPath) => {
+      const s = Fields.of(step, stepPath);
+      s.str('edge');
+      s.str('node');
+    });
+  });
+}
+
 /**
  * Returns the value as a Report when every field the renderers read has the right type and every enum a known
  * value (a forged report could otherwise smuggle markup through a field the renderer trusts); throws
@@ -234,6 +249,7 @@ export function validateReport(value: unknown): Report {
   for (const k of ['os', 'arch', 'node']) env.str(k);
   for (const k of ['runnerOs', 'commit', 'workflow', 'job']) env.str(k, true);
   if (env.optional('pullRequest')) env.num('pullRequest', true);
+  if (env.optional('runUrl')) env.str('runUrl', true);
   const config = f.obj('config');
   for (const k of Object.keys(config.value)) config.str(k);
   server(f);
@@ -256,6 +272,7 @@ export function validateReport(value: unknown): Report {
   memory(f);
   signals(f);
   comparison(f);
+  heap(f);
   f.list('checks', (c, path) => {
     const check = Fields.of(c, path);
     for (const k of ['id', 'title', 'measured', 'limit']) check.str(k);

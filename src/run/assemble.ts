@@ -1,9 +1,10 @@
 // The Report from what a run measured (pure): memory and signal figures, checks, verdict.
 
 import { runChecks, verdictOf } from '../analysis/checks.js';
-import { analyzeMemory } from '../analysis/memory.js';
+import { analyzeMemory, type ProbeWindow } from '../analysis/memory.js';
 import { analyzeSignals } from '../analysis/signal-growth.js';
 import type { Config } from '../config/types.js';
+import type { HeapEvidence } from '../model/heap.js';
 import { REPORT_SCHEMA_VERSION, type MemorySample, type Report, type SignalReading } from '../model/report.js';
 import type { Measurements } from '../phases/index.js';
 import { redactSecrets } from '../model/redact.js';
@@ -23,6 +24,8 @@ export interface RunFacts {
 export interface ProbeReadings {
   samples: MemorySample[];
   signals: { baseline: SignalReading | null; after: SignalReading | null; notes: string[] };
+  /** Where heap snapshots made the server allocate. */
+  probeWindows: ProbeWindow[];
 }
 
 export function assembleReport(config: Config, m: Measurements, probes: ProbeReadings, facts: RunFacts): Report {
@@ -35,7 +38,7 @@ export function assembleReport(config: Config, m: Measurements, probes: ProbeRea
             ? 'the server never started'
             : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
-      : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints);
+      : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints, probes.probeWindows, heapGrowthBytes(m.heap));
   const signals = analyzeSignals(probes.signals.baseline, probes.signals.after, probes.signals.notes, facts.platform);
   const checks = runChecks(config, { ...m, memory, signals });
   const report: Report = {
@@ -51,9 +54,16 @@ export function assembleReport(config: Config, m: Measurements, probes: ProbeRea
     scenarios: { flapping: m.flapping, leak: m.leak, recovery: m.recovery, ...(m.hostile.enabled ? { hostile: m.hostile } : {}) },
     memory,
     signals,
+    ...(m.heap ? { heap: m.heap } : {}),
     checks,
     verdict: verdictOf(checks),
   };
   // A server may print or echo a header value back; the report must not carry it.
   return redactSecrets(report, Object.values(config.client.headers));
+}
+
+/** The heap's growth after a full GC from the first to the last snapshot (array buffers included); null without one. */
+function heapGrowthBytes(heap: HeapEvidence | null): number | null {
+  if (heap?.status !== 'measured' || heap.snapshots.length < 2) return null;
+  return heap.snapshots.at(-1)!.heapBytes - heap.snapshots[0]!.heapBytes;
 }

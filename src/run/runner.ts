@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/types.js';
 import type { Report } from '../model/report.js';
-import { PHASES, RunContext, StopRun, type Phase, type RunOptions } from '../phases/index.js';
+import { finishHeap, PHASES, RunContext, StopRun, type Phase, type RunOptions } from '../phases/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { assembleReport, type RunFacts } from './assemble.js';
 
@@ -53,7 +53,11 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
   const report = assembleReport(
     config,
     run.measurements(),
-    { samples: run.sampler?.samples ?? [], signals: run.exactSignals?.readings() ?? { baseline: null, after: null, notes: [] } },
+    {
+      samples: run.sampler?.samples ?? [],
+      signals: run.exactSignals?.readings() ?? { baseline: null, after: null, notes: [] },
+      probeWindows: run.probeWindows,
+    },
     factsOf(run, options),
   );
   // A log the user did not ask for is kept only when there is something to read in it.
@@ -69,6 +73,7 @@ async function teardown(run: RunContext): Promise<void> {
   const line = run.stopped ? `after ${run.stopped.reason} during ${run.phase}` : undefined;
   run.enter('teardown', line ?? (run.server?.mode === 'attach' ? 'leaving the attached server running' : 'stopping the server'));
   await run.sampler?.stop();
+  run.results.heap = await finishHeap(run);
   const server = run.server;
   if (server) {
     const survivors = await server.stop(run.config.server.shutdownGraceMs);

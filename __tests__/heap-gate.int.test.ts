@@ -1,0 +1,47 @@
+// Heap evidence in whole default runs (no stats-url): each leaking fixture fails retained-objects and names
+// what it retains, with a retainer path in the terminal report; the clean fixture passes with the heap trend.
+
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { renderTerminal } from '../src/report/terminal.js';
+import { check, expectNothingLeftRunning, gate } from './helpers/gate-run.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/heap-leak-server.js', import.meta.url));
+const run = (leak: string) =>
+  gate({ 'server-command': `node ${JSON.stringify(FIXTURE)}`, 'server-env': `LEAK=${leak}`, url: 'ws://127.0.0.1:0/' });
+
+describe.runIf(process.platform === 'linux')('heap evidence at the default profile', () => {
+  const cases: Array<[string, RegExp, RegExp]> = [
+    ['session-map', /Session/, /Map sessions \(context of heap-leak-server\.js\)/],
+    ['buffer', /Buffer|JSArrayBufferData/, /context of heap-leak-server\.js/],
+    ['vanished', /PeerState/, /Map peers \(context of heap-leak-server\.js\)/],
+  ];
+  for (const [leak, constructor, path] of cases) {
+    it(`fails retained-objects for a server that keeps ${leak} state, naming ${constructor.source}`, async () => {
+      const report = await run(leak);
+      const retained = check(report, 'retained-objects');
+      expect(retained.status).toBe('fail');
+      expect(retained.measured).toMatch(constructor);
+      expect(report.heap?.status).toBe('measured');
+      const suspect = report.heap!.suspects[0]!;
+      expect(suspect.name).toMatch(constructor);
+      expect(suspect.retainerPath).not.toBeNull();
+      // The reader of the terminal report sees the path next to the failing check.
+      expect(renderTerminal(report)).toMatch(path);
+      expect(report.verdict).toBe('fail');
+      expectNothingLeftRunning(report);
+    });
+  }
+
+  it('passes a clean server, judging its leak per connection by the heap after a full GC', async () => {
+    const report = await run('none');
+    expect(check(report, 'retained-objects').status).toBe('pass');
+    const trend = check(report, 'leak-per-connection');
+    expect(trend.status).toBe('pass');
+    expect(trend.detail).toContain('heap after a full GC');
+    expect(Math.abs(trend.value!)).toBeLessThan(5);
+    expect(report.heap!.snapshots.map((s) => s.label)).toEqual(['before-load', 'after-round-1', 'after-round-2', 'after-cooldown']);
+    expect(report.verdict).toBe('pass');
+    expectNothingLeftRunning(report);
+  });
+});

@@ -1,0 +1,143 @@
+// The reader on real V8 snapshots and the snapshotter against real Node processes: counts, paths, the size cap,
+// the timeout, cancelling, and a directory that is gone afterwards.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatRetainerPath } from '../src/model/heap.js';
+import { aggregateHeap, readHeapSnapshot, retainerPath } from '../src/probe/heap-reader.js';
+import { HeapSnapshotError, HeapSnapshotter, findSnapshotTarget } from '../src/probe/heap-snapshot.js';
+import { isAlive } from '../src/server/process-tree.js';
+
+let cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step();
+  cleanup = [];
+});
+
+/** Starts `node -e script` with env; killed after the test whatever happens. Resolves once it printed "ready". */
+async function startNode(script: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  cleanup.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+    expect(await isAlive(child.pid!)).toBe(false);
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', function onData(chunk: Buffer) {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`node exited with ${code} before it was ready`)));
+  });
+  return child;
+}
+
+const KEEPER = `
+class Marker { constructor(i) { this.i = i; } }
+globalThis.kept = Array.from({ length: 300 }, (_, i) => new Marker(i));
+setInterval(() => {}, 1000);
+console.log('ready');
+`;
+
+describe('reading a real snapshot', () => {
+  it('counts 300 instances of a class and finds the global that keeps them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ws-gate-heap-read-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'real.heapsnapshot');
+    const run = spawnSync(
+      process.execPath,
+      ['-e', `${KEEPER.replace('setInterval(() => {}, 1000);', '')}\nrequire('v8').writeHeapSnapshot(${JSON.stringify(file)});`],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const graph = await readHeapSnapshot(file);
+    const agg = aggregateHeap(graph);
+    expect(agg.classes.find((c) => c.nodeType === 'object' && c.name === 'Marker')?.count).toBe(300);
+    expect(agg.nodeCount).toBe(graph.nodeCount);
+    expect(agg.totalBytes + agg.excludedBytes).toBe(graph.nodeSelfSize.reduce((s, v) => s + v, 0));
+    expect(agg.excludedBytes).toBeGreaterThan(0);
+    const path = retainerPath(
+      graph,
+      (node) => graph.strings[graph.nodeName[node]!] === 'Marker' && graph.nodeTypes[graph.nodeType[node]!] === 'object',
+    );
+    expect(formatRetainerPath(path!)).toMatch(/(^|→ )global\.kept → Array(\[\d+\])? → Marker$/);
+    // The text is never whole in memory: a 1 MB stream over a file of several.
+    expect(statSync(file).size).toBeGreaterThan(2 * 1024 * 1024);
+  });
+});
+
+describe('HeapSnapshotter', () => {
+  it('snapshots a running node on the signal, deletes each file after reading, and removes its directory', async () => {
+    const snapshotter = await HeapSnapshotter.create({ maxRssBytes: 512 * 1024 * 1024 });
+    cleanup.push(() => snapshotter.dispose());
+    expect(statSync(snapshotter.dir).mode & 0o777).toBe(0o700);
+    const child = await startNode(KEEPER, { NODE_OPTIONS: snapshotter.nodeOptions('') });
+    const target = await findSnapshotTarget([child.pid!], null, snapshotter.dir);
+    expect(target).toEqual({ pid: child.pid });
+    const first = await snapshotter.take(child.pid!, 'first', { connections: 0, timeoutMs: 60_000 });
+    expect(readdirSync(snapshotter.dir)).toEqual([]);
+    const second = await snapshotter.take(child.pid!, 'second', { connections: 10, timeoutMs: 60_000 });
+    expect(second.classes.find((c) => c.nodeType === 'object' && c.name === 'Marker')?.count).toBe(300);
+    expect(second.summary).toMatchObject({ label: 'second', connections: 10 });
+    expect(second.summary.fileBytes).toBeGreaterThan(1024 * 1024);
+    expect(Math.abs(second.summary.heapBytes - first.summary.heapBytes)).toBeLessThan(first.summary.heapBytes / 2);
+    expect(await isAlive(child.pid!)).toBe(true);
+    await snapshotter.dispose();
+    expect(existsSync(snapshotter.dir)).toBe(false);
+    await expect(snapshotter.take(child.pid!, 'late', { connections: 0, timeoutMs: 1000 })).rejects.toThrow(/disposed/);
+  });
+
+  it('keeps the files under their labels in heap-snapshot-dir, and leaves that directory', async () => {
+    const keepDir = join(mkdtempSync(join(tmpdir(), 'ws-gate-heap-keep-')), 'kept snapshots');
+    cleanup.push(() => rmSync(join(keepDir, '..'), { recursive: true, force: true }));
+    const snapshotter = await HeapSnapshotter.create({ keepDir, maxRssBytes: 512 * 1024 * 1024 });
+    cleanup.push(() => snapshotter.dispose());
+    const child = await startNode(KEEPER, { NODE_OPTIONS: snapshotter.nodeOptions('') });
+    await snapshotter.take(child.pid!, 'after warm-up', { connections: 0, timeoutMs: 60_000 });
+    await snapshotter.dispose();
+    expect(readdirSync(keepDir)).toEqual(['after_warm-up.heapsnapshot']);
+  });
+
+  it('takes no snapshot of a process above the size cap, and the process lives on', async () => {
+    const snapshotter = await HeapSnapshotter.create({ maxRssBytes: 1024 * 1024 });
+    cleanup.push(() => snapshotter.dispose());
+    const child = await startNode(KEEPER, { NODE_OPTIONS: snapshotter.nodeOptions('') });
+    await expect(snapshotter.take(child.pid!, 'capped', { connections: 0, timeoutMs: 60_000 })).rejects.toThrow(
+      /above heap-snapshot-max-mb 1/,
+    );
+    await sleep(200);
+    expect(await isAlive(child.pid!)).toBe(true);
+    expect(readdirSync(snapshotter.dir)).toEqual([]);
+  });
+
+  it('gives up after the timeout, or at once when cancelled, if no snapshot comes', async () => {
+    const snapshotter = await HeapSnapshotter.create({ maxRssBytes: 512 * 1024 * 1024 });
+    cleanup.push(() => snapshotter.dispose());
+    // Handles the signal itself, so no snapshot is written and the process is not killed.
+    const child = await startNode(`process.on('SIGUSR2', () => {}); setInterval(() => {}, 1000); console.log('ready');`, {});
+    const started = performance.now();
+    await expect(snapshotter.take(child.pid!, 'never', { connections: 0, timeoutMs: 300 })).rejects.toThrow(HeapSnapshotError);
+    expect(performance.now() - started).toBeLessThan(5000);
+    const controller = new AbortController();
+    const cancelled = snapshotter.take(child.pid!, 'cancelled', { connections: 0, timeoutMs: 60_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await isAlive(child.pid!)).toBe(true);
+    expect(await findSnapshotTarget([child.pid!], null, snapshotter.dir)).toMatchObject({ pid: null });
+  });
+
+  it('says when the process dies while it should be writing', async () => {
+    const snapshotter = await HeapSnapshotter.create({ maxRssBytes: 512 * 1024 * 1024 });
+    cleanup.push(() => snapshotter.dispose());
+    const child = await startNode(`process.on('SIGUSR2', () => process.exit(3)); setInterval(() => {}, 1000); console.log('ready');`, {});
+    await expect(snapshotter.take(child.pid!, 'dies', { connections: 0, timeoutMs: 30_000 })).rejects.toThrow(/exited while writing/);
+  });
+});

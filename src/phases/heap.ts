@@ -1,0 +1,95 @@
+// Heap evidence across the phases: snapshots of a launched Node server at the boundaries where no client is
+// connected (after warm-up, between leak rounds, after cooldown), and the evidence read from them at the end.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { diffHeap } from '../analysis/heap-diff.js';
+import { heapEvidenceWithout, type HeapEvidence } from '../model/heap.js';
+import { HeapSnapshotter, findSnapshotTarget } from '../probe/heap-snapshot.js';
+import { readSignals } from '../probe/proc-signals.js';
+import { portOf } from '../server/endpoint.js';
+import type { RunContext } from './context.js';
+
+/** Fewest instances a constructor must grow by before it can be a suspect (one-off allocations are not leaks). */
+const MIN_INSTANCES = 20;
+/** How long a snapshot waits for the connections of the rounds before it to be closed on the server's side. */
+const QUIET_MS = 2000;
+
+/**
+ * Before launch: a private directory and the NODE_OPTIONS that make the server write a snapshot on SIGUSR2.
+ * Returns the environment to launch with (the user's NODE_OPTIONS kept first).
+ */
+export async function prepareHeap(run: RunContext, env: Record<string, string>): Promise<Record<string, string>> {
+  const { heap } = run.config;
+  if (!heap.enabled || run.config.server.command === null) return env;
+  const snapshotter = await HeapSnapshotter.create({ keepDir: heap.keepDir, maxRssBytes: heap.maxRssBytes });
+  run.heap = { snapshotter, pid: null, snapshots: [], stopped: 'the server has not started' };
+  if (heap.keepDir) {
+    run.progress(`⚠ heap snapshots are kept in ${snapshotter.dir}: they hold the server's memory (tokens, user data); never upload them`);
+  }
+  return { ...env, NODE_OPTIONS: snapshotter.nodeOptions(env.NODE_OPTIONS ?? process.env.NODE_OPTIONS) };
+}
+
+/** After readiness: the Node process that owns the port is the one to signal; anything else means no evidence. */
+export async function findHeapTarget(run: RunContext): Promise<void> {
+  const heap = run.heap;
+  if (!heap || !run.server) return;
+  const found = await findSnapshotTarget(await run.server.tree(), portOf(run.requireTarget().url), heap.snapshotter.dir);
+  heap.pid = found.pid;
+  heap.stopped = found.pid === null ? found.reason : null;
+}
+
+/** Takes one snapshot once the server holds no client connection; a failure ends heap evidence, not the run. */
+export async function heapSnapshot(run: RunContext, label: string, connections: number): Promise<void> {
+  const heap = run.heap;
+  if (!heap || heap.pid === null || heap.stopped !== null || run.stopped) return;
+  await untilQuiet(run);
+  const before = await run.sampler?.sampleOnce();
+  try {
+    const data = await heap.snapshotter.take(heap.pid, label, { connections, timeoutMs: run.config.heap.timeoutMs, signal: run.signal });
+    heap.snapshots.push(data);
+    // Writing a snapshot makes the server allocate, and it keeps that RSS: measured here, left out of growth.
+    const after = await run.sampler?.sampleOnce();
+    if (before && after)
+      run.probeWindows.push({ fromMs: before.tMs, toMs: after.tMs, bytes: Math.max(0, after.rssBytes - before.rssBytes) });
+  } catch (err) {
+    if (run.stopped) return;
+    heap.stopped = (err as Error).message;
+    run.progress(`⚠ heap evidence stopped: ${heap.stopped}; the memory verdict falls back to RSS`);
+  }
+}
+
+/** The evidence from the snapshots taken, retainer paths attached; the snapshots' directory removed. Every path. */
+export async function finishHeap(run: RunContext): Promise<HeapEvidence> {
+  const limit = run.config.limits.maxRetainedPerConnection.value;
+  const heap = run.heap;
+  if (!run.config.heap.enabled) return heapEvidenceWithout('off', 'heap-snapshots is off', limit);
+  if (!heap) {
+    const why =
+      run.config.server.command === null
+        ? 'attach mode: the gate did not start the server (start it with the flags in docs/leaks.md for heap evidence)'
+        : 'the server never started';
+    return heapEvidenceWithout('n/a', why, limit);
+  }
+  try {
+    if (heap.pid === null) return heapEvidenceWithout('n/a', heap.stopped ?? 'no Node process owns the port', limit);
+    const options = { maxRetainedPerConnection: limit, minInstances: MIN_INSTANCES, ignore: run.config.heap.ignore };
+    const evidence = heap.snapshotter.attachRetainerPaths(diffHeap(heap.snapshots, options));
+    if (heap.stopped !== null && evidence.status !== 'measured') return { ...evidence, status: 'skipped', reason: heap.stopped };
+    return heap.stopped === null ? evidence : { ...evidence, notes: [...evidence.notes, `stopped early: ${heap.stopped}`] };
+  } finally {
+    await heap.snapshotter.dispose();
+  }
+}
+
+/** Waits (bounded) until no connection on the server's port is ESTABLISHED or CLOSE_WAIT: a snapshot counts them. */
+async function untilQuiet(run: RunContext): Promise<void> {
+  const server = run.server;
+  if (!server) return;
+  const port = portOf(run.requireTarget().url);
+  const deadline = performance.now() + QUIET_MS;
+  while (performance.now() < deadline && !run.stopped) {
+    const { lingeringConnections } = await readSignals(await server.tree(), port);
+    if (!lingeringConnections) return;
+    await sleep(25);
+  }
+}

@@ -1,0 +1,870 @@
+// Reads V8 .heapsnapshot files as a stream into typed arrays (the text is never held whole: real heaps reach
+// hundreds of MB), aggregates nodes per (node type, class name), and finds retainer paths from the GC roots.
+
+import { open } from 'node:fs/promises';
+import type { HeapClassStat, HeapEdgeKind, RetainerStep } from '../model/heap.js';
+
+/**
+ * A snapshot's graph, in 17 bytes per node and 9 per edge. Node i's edges are firstEdge[i] ..
+ * firstEdge[i + 1] - 1; edgeTo holds node indexes (the file's to_node is a field offset). Node 0 is the
+ * synthetic root.
+ */
+export interface HeapGraph {
+  nodeCount: number;
+  edgeCount: number;
+  nodeTypes: readonly string[];
+  edgeTypes: readonly string[];
+  /**
+   * The snapshot's string table: names are indexes into it. Only names are kept (see neededStrings): the
+   * contents of string nodes, source texts and index-like internal edge names are holes (undefined).
+   */
+  strings: string[];
+  /** Entries in the file's string table (the last kept one can come before the end). */
+  stringCount: number;
+  nodeType: Uint8Array;
+  nodeName: Uint32Array;
+  nodeId: Uint32Array;
+  /** Self sizes; one above 4 GiB - 1 (a single ArrayBuffer that large) reads as 4 GiB - 1. */
+  nodeSelfSize: Uint32Array;
+  firstEdge: Uint32Array;
+  edgeType: Uint8Array;
+  /** A string index for named edges; the index itself for element and hidden edges. */
+  edgeNameOrIndex: Uint32Array;
+  edgeTo: Uint32Array;
+}
+
+/** The file ended before the snapshot did: V8 is probably still writing it. */
+export class IncompleteSnapshotError extends Error {
+  constructor(what: string) {
+    super(`heap snapshot incomplete: ${what}`);
+    this.name = 'IncompleteSnapshotError';
+  }
+}
+
+const MODE_TOP = 0; // between top-level keys
+const MODE_KEY = 1; // inside a top-level key
+const MODE_COLON = 2; // after a key, before its value
+const MODE_SCAN = 3; // inside a value that is captured (snapshot) or skipped (trace_tree, locations, ...)
+const MODE_INTS_OPEN = 4; // before the '[' of nodes or edges
+const MODE_INTS = 5;
+const MODE_STRINGS_OPEN = 6; // before the '[' of strings
+const MODE_STRINGS = 7; // between strings
+const MODE_STRING = 8; // inside one string of the string table
+const MODE_DONE = 9;
+const MODE_START = 10; // before the opening '{'
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+interface Meta {
+  nodeFields: string[];
+  nodeTypes: string[];
+  edgeFields: string[];
+  edgeTypes: string[];
+  nodeCount: number;
+  edgeCount: number;
+}
+
+/**
+ * A push parser for the documented .heapsnapshot layout: `snapshot` (meta and counts) is captured and JSON-parsed,
+ * `nodes` and `edges` are tokenized straight into typed arrays, `strings` one string at a time, and every other
+ * section (trace_function_infos, trace_tree, samples, locations) is skipped without being kept.
+ */
+export class HeapSnapshotParser {
+  private mode = MODE_START;
+  private key = '';
+  private section = '';
+  // MODE_SCAN
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private capture: Buffer[] | null = null;
+  // MODE_INTS
+  private value = 0;
+  private inNumber = false;
+  private fieldIndex = 0;
+  private row = 0;
+  // MODE_STRING
+  private token: Buffer[] = [];
+  private tokenEscaped = false;
+  private meta: Meta | null = null;
+  private graph: HeapGraph | null = null;
+  private nodeFieldCount = 0;
+  private edgeFieldCount = 0;
+  private nodeFieldSlot: Int8Array = new Int8Array(0);
+  private edgeFieldSlot: Int8Array = new Int8Array(0);
+  private seen = new Set<string>();
+  /** 1 for each string index a class, edge or script name uses; null (all needed) when strings come first. */
+  private neededStrings: Uint8Array | null = null;
+
+  /** Feeds the next chunk of the file. */
+  write(chunk: Uint8Array): void {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let i = 0;
+    const n = buf.length;
+    while (i < n) {
+      switch (this.mode) {
+        case MODE_START:
+          i = this.skipSpace(buf, i);
+          if (i < n) {
+            if (buf[i] !== OPEN_BRACE) throw new Error('not a heap snapshot: it does not start with an object');
+            this.mode = MODE_TOP;
+            i++;
+          }
+          break;
+        case MODE_TOP:
+          i = this.top(buf, i);
+          break;
+        case MODE_KEY: {
+          const end = buf.indexOf(QUOTE, i);
+          if (end === -1) {
+            this.key += buf.toString('latin1', i, n);
+            i = n;
+          } else {
+            this.key += buf.toString('latin1', i, end);
+            this.mode = MODE_COLON;
+            i = end + 1;
+          }
+          break;
+        }
+        case MODE_COLON:
+          i = this.skipSpace(buf, i);
+          if (i < n) {
+            if (buf[i] !== COLON) throw new Error(`not a heap snapshot: no ':' after "${this.key}"`);
+            i++;
+            this.startValue();
+          }
+          break;
+        case MODE_SCAN:
+          i = this.scan(buf, i);
+          break;
+        case MODE_INTS_OPEN:
+        case MODE_STRINGS_OPEN:
+          i = this.skipSpace(buf, i);
+          if (i < n) {
+            if (buf[i] !== OPEN_BRACKET) throw new Error(`not a heap snapshot: "${this.section}" is not an array`);
+            this.mode = this.mode === MODE_INTS_OPEN ? MODE_INTS : MODE_STRINGS;
+            i++;
+          }
+          break;
+        case MODE_INTS:
+          i = this.section === 'nodes' ? this.nodes(buf, i) : this.edges(buf, i);
+          break;
+        case MODE_STRINGS:
+          i = this.betweenStrings(buf, i);
+          break;
+        case MODE_STRING:
+          i = this.inToken(buf, i);
+          break;
+        case MODE_DONE:
+          i = this.skipSpace(buf, i);
+          if (i < n) throw new Error('not a heap snapshot: text after the closing brace');
+          break;
+      }
+    }
+  }
+
+  /** The graph, once the whole file was written; throws IncompleteSnapshotError when it ended early. */
+  end(): HeapGraph {
+    if (this.mode !== MODE_DONE) throw new IncompleteSnapshotError(`the file ends inside "${this.section || this.key || 'the start'}"`);
+    for (const needed of ['snapshot', 'nodes', 'edges', 'strings']) {
+      if (!this.seen.has(needed)) throw new Error(`not a heap snapshot: no "${needed}" section`);
+    }
+    const graph = this.graph!;
+    if (graph.stringCount === 0) throw new Error('not a heap snapshot: an empty string table');
+    return graph;
+  }
+
+  private skipSpace(buf: Buffer, i: number): number {
+    while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
+    return i;
+  }
+
+  private top(buf: Buffer, i: number): number {
+    for (; i < buf.length; i++) {
+      const c = buf[i]!;
+      if (c === QUOTE) {
+        this.key = '';
+        this.mode = MODE_KEY;
+        return i + 1;
+      }
+      if (c === CLOSE_BRACE) {
+        this.mode = MODE_DONE;
+        return i + 1;
+      }
+    }
+    return i;
+  }
+
+  private startValue(): void {
+    const key = this.key;
+    this.section = key;
+    this.seen.add(key);
+    if ((key === 'nodes' || key === 'edges' || key === 'strings') && !this.meta) {
+      throw new Error(`not a heap snapshot: "${key}" before "snapshot"`);
+    }
+    if (key === 'nodes' || key === 'edges') {
+      this.fieldIndex = 0;
+      this.row = 0;
+      this.inNumber = false;
+      this.value = 0;
+      this.mode = MODE_INTS_OPEN;
+    } else if (key === 'strings') {
+      this.neededStrings = this.seen.has('nodes') && this.seen.has('edges') ? neededStrings(this.graph!) : null;
+      this.mode = MODE_STRINGS_OPEN;
+    } else {
+      this.depth = 0;
+      this.inString = false;
+      this.escaped = false;
+      this.capture = key === 'snapshot' ? [] : null;
+      this.mode = MODE_SCAN;
+    }
+  }
+
+  /** A JSON value of any shape, followed to its end; kept only for `snapshot`. */
+  private scan(buf: Buffer, i: number): number {
+    const start = i;
+    const n = buf.length;
+    for (; i < n; i++) {
+      const c = buf[i]!;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) this.inString = false;
+        continue;
+      }
+      if (c === QUOTE) this.inString = true;
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        this.depth--;
+        if (this.depth === 0) {
+          this.capture?.push(Buffer.from(buf.subarray(start, i + 1)));
+          this.finishScan();
+          return i + 1;
+        }
+      } else if (this.depth === 0 && (c === 0x2c || c === CLOSE_BRACE)) {
+        // A scalar value at the top level ends at the next separator, which belongs to the top level.
+        this.capture?.push(Buffer.from(buf.subarray(start, i)));
+        this.finishScan();
+        return i;
+      }
+    }
+    this.capture?.push(Buffer.from(buf.subarray(start, n)));
+    return n;
+  }
+
+  private finishScan(): void {
+    if (this.capture) this.readMeta(Buffer.concat(this.capture).toString('utf8'));
+    this.capture = null;
+    this.mode = MODE_TOP;
+  }
+
+  private readMeta(text: string): void {
+    const snapshot = JSON.parse(text) as {
+      meta?: { node_fields?: string[]; node_types?: unknown[]; edge_fields?: string[]; edge_types?: unknown[] };
+      node_count?: number;
+      edge_count?: number;
+    };
+    const m = snapshot.meta;
+    const nodeTypes = m?.node_types?.[0];
+    const edgeTypes = m?.edge_types?.[0];
+    if (!m?.node_fields || !m.edge_fields || !Array.isArray(nodeTypes) || !Array.isArray(edgeTypes)) {
+      throw new Error('not a heap snapshot: no field lists in snapshot.meta');
+    }
+    if (typeof snapshot.node_count !== 'number' || typeof snapshot.edge_count !== 'number') {
+      throw new Error('not a heap snapshot: no node_count / edge_count');
+    }
+    const meta: Meta = {
+      nodeFields: m.node_fields,
+      edgeFields: m.edge_fields,
+      nodeTypes: nodeTypes as string[],
+      edgeTypes: edgeTypes as string[],
+      nodeCount: snapshot.node_count,
+      edgeCount: snapshot.edge_count,
+    };
+    const slots = (fields: string[], wanted: string[]): Int8Array => {
+      const slot = new Int8Array(fields.length).fill(-1);
+      wanted.forEach((name, k) => {
+        const at = fields.indexOf(name);
+        if (at === -1) throw new Error(`not a heap snapshot: no "${name}" field`);
+        slot[at] = k;
+      });
+      return slot;
+    };
+    this.nodeFieldSlot = slots(meta.nodeFields, ['type', 'name', 'id', 'self_size', 'edge_count']);
+    this.edgeFieldSlot = slots(meta.edgeFields, ['type', 'name_or_index', 'to_node']);
+    this.nodeFieldCount = meta.nodeFields.length;
+    this.edgeFieldCount = meta.edgeFields.length;
+    if (meta.nodeTypes.length > 255 || meta.edgeTypes.length > 255)
+      throw new Error('heap snapshot: more node or edge types than fit a byte');
+    this.meta = meta;
+    this.graph = {
+      nodeCount: meta.nodeCount,
+      edgeCount: meta.edgeCount,
+      nodeTypes: meta.nodeTypes,
+      edgeTypes: meta.edgeTypes,
+      strings: [],
+      stringCount: 0,
+      nodeType: new Uint8Array(meta.nodeCount),
+      nodeName: new Uint32Array(meta.nodeCount),
+      nodeId: new Uint32Array(meta.nodeCount),
+      nodeSelfSize: new Uint32Array(meta.nodeCount),
+      firstEdge: new Uint32Array(meta.nodeCount + 1),
+      edgeType: new Uint8Array(meta.edgeCount),
+      edgeNameOrIndex: new Uint32Array(meta.edgeCount),
+      edgeTo: new Uint32Array(meta.edgeCount),
+    };
+  }
+
+  // The two integer loops dominate the reading time: one byte at a time, no allocation.
+  private nodes(buf: Buffer, i: number): number {
+    const g = this.graph!;
+    const slot = this.nodeFieldSlot;
+    const fields = this.nodeFieldCount;
+    const n = buf.length;
+    let value = this.value;
+    let inNumber = this.inNumber;
+    let field = this.fieldIndex;
+    let row = this.row;
+    for (; i < n; i++) {
+      const c = buf[i]!;
+      if (c >= ZERO && c <= NINE) {
+        value = value * 10 + (c - ZERO);
+        inNumber = true;
+        continue;
+      }
+      if (inNumber) {
+        if (row >= g.nodeCount) throw new Error(`heap snapshot: more nodes than node_count ${g.nodeCount}`);
+        switch (slot[field]) {
+          case 0:
+            g.nodeType[row] = value;
+            break;
+          case 1:
+            g.nodeName[row] = value;
+            break;
+          case 2:
+            g.nodeId[row] = value;
+            break;
+          case 3:
+            g.nodeSelfSize[row] = value > 0xffffffff ? 0xffffffff : value;
+            break;
+          case 4:
+            g.firstEdge[row + 1] = value;
+            break;
+        }
+        if (++field === fields) {
+          field = 0;
+          row++;
+        }
+        value = 0;
+        inNumber = false;
+      }
+      if (c === CLOSE_BRACKET) {
+        if (row !== g.nodeCount || field !== 0) throw new Error(`heap snapshot: ${row} nodes, node_count says ${g.nodeCount}`);
+        const first = g.firstEdge;
+        for (let k = 1; k <= g.nodeCount; k++) first[k] = first[k]! + first[k - 1]!;
+        if (first[g.nodeCount] !== g.edgeCount)
+          throw new Error(`heap snapshot: nodes own ${first[g.nodeCount]} edges, edge_count says ${g.edgeCount}`);
+        this.mode = MODE_TOP;
+        this.inNumber = false;
+        this.value = 0;
+        return i + 1;
+      }
+    }
+    this.value = value;
+    this.inNumber = inNumber;
+    this.fieldIndex = field;
+    this.row = row;
+    return n;
+  }
+
+  private edges(buf: Buffer, i: number): number {
+    const g = this.graph!;
+    const slot = this.edgeFieldSlot;
+    const fields = this.edgeFieldCount;
+    const nodeFields = this.nodeFieldCount;
+    const n = buf.length;
+    let value = this.value;
+    let inNumber = this.inNumber;
+    let field = this.fieldIndex;
+    let row = this.row;
+    for (; i < n; i++) {
+      const c = buf[i]!;
+      if (c >= ZERO && c <= NINE) {
+        value = value * 10 + (c - ZERO);
+        inNumber = true;
+        continue;
+      }
+      if (inNumber) {
+        if (row >= g.edgeCount) throw new Error(`heap snapshot: more edges than edge_count ${g.edgeCount}`);
+        switch (slot[field]) {
+          case 0:
+            g.edgeType[row] = value;
+            break;
+          case 1:
+            g.edgeNameOrIndex[row] = value;
+            break;
+          case 2:
+            if (value % nodeFields !== 0 || value / nodeFields >= g.nodeCount)
+              throw new Error(`heap snapshot: edge ${row} points at no node (${value})`);
+            g.edgeTo[row] = value / nodeFields;
+            break;
+        }
+        if (++field === fields) {
+          field = 0;
+          row++;
+        }
+        value = 0;
+        inNumber = false;
+      }
+      if (c === CLOSE_BRACKET) {
+        if (row !== g.edgeCount || field !== 0) throw new Error(`heap snapshot: ${row} edges, edge_count says ${g.edgeCount}`);
+        this.mode = MODE_TOP;
+        this.inNumber = false;
+        this.value = 0;
+        return i + 1;
+      }
+    }
+    this.value = value;
+    this.inNumber = inNumber;
+    this.fieldIndex = field;
+    this.row = row;
+    return n;
+  }
+
+  private betweenStrings(buf: Buffer, i: number): number {
+    for (; i < buf.length; i++) {
+      const c = buf[i]!;
+      if (c === QUOTE) {
+        this.token = [];
+        this.tokenEscaped = false;
+        this.escaped = false;
+        this.mode = MODE_STRING;
+        return i + 1;
+      }
+      if (c === CLOSE_BRACKET) {
+        this.mode = MODE_TOP;
+        return i + 1;
+      }
+    }
+    return i;
+  }
+
+  private inToken(buf: Buffer, i: number): number {
+    const start = i;
+    const n = buf.length;
+    for (; i < n; i++) {
+      const c = buf[i]!;
+      if (this.escaped) {
+        this.escaped = false;
+      } else if (c === BACKSLASH) {
+        this.escaped = true;
+        this.tokenEscaped = true;
+      } else if (c === QUOTE) {
+        const graph = this.graph!;
+        const index = graph.stringCount++;
+        const need = this.neededStrings === null ? STRING_KEEP : (this.neededStrings[index] ?? STRING_SKIP);
+        const part = buf.subarray(start, i);
+        if (need === STRING_KEEP || (need === STRING_KEEP_UNLESS_INDEX && !allDigits(this.token, part))) {
+          const bytes = this.token.length === 0 ? part : Buffer.concat([...this.token, part]);
+          const text = bytes.toString('utf8');
+          graph.strings[index] = this.tokenEscaped ? (JSON.parse(`"${text}"`) as string) : text;
+        }
+        this.token = [];
+        this.mode = MODE_STRINGS;
+        return i + 1;
+      }
+    }
+    // A string that goes on in the next chunk: copied, since the stream may reuse its buffer.
+    if (this.neededStrings === null || (this.neededStrings[this.graph!.stringCount] ?? STRING_SKIP) !== STRING_SKIP)
+      this.token.push(Buffer.from(buf.subarray(start, n)));
+    return n;
+  }
+}
+
+/** neededStrings values: not kept; kept; kept unless all digits (the name of an internal edge only). */
+const STRING_SKIP = 0;
+const STRING_KEEP = 1;
+const STRING_KEEP_UNLESS_INDEX = 2;
+
+/**
+ * Which strings the graph uses as names: of nodes of every type but strings, numbers, regexps, bigints and
+ * symbols (their names are their contents, counted as one class each), and of named edges. The others (source
+ * texts, every string value on the heap: most of the table in a real app) are read as '' without being kept.
+ * Internal edges of a large array are named by their index ("0" ... "290000"): a name used only by internal
+ * edges is kept unless it is all digits, which says nothing in a path.
+ */
+function neededStrings(graph: HeapGraph): Uint8Array {
+  const groupedType = new Uint8Array(graph.nodeTypes.length);
+  graph.nodeTypes.forEach((t, k) => (groupedType[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
+  let max = 0;
+  for (let i = 0; i < graph.nodeCount; i++) if (graph.nodeName[i]! > max) max = graph.nodeName[i]!;
+  for (let e = 0; e < graph.edgeCount; e++) if (graph.edgeNameOrIndex[e]! > max) max = graph.edgeNameOrIndex[e]!;
+  const needed = new Uint8Array(max + 1);
+  const edgeNeed = new Uint8Array(graph.edgeTypes.length);
+  graph.edgeTypes.forEach(
+    (t, k) => (edgeNeed[k] = t === 'element' || t === 'hidden' ? STRING_SKIP : t === 'internal' ? STRING_KEEP_UNLESS_INDEX : STRING_KEEP),
+  );
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const need = edgeNeed[graph.edgeType[e]!]!;
+    const at = graph.edgeNameOrIndex[e]!;
+    if (need > STRING_SKIP && needed[at] !== STRING_KEEP) needed[at] = need;
+  }
+  for (let i = 0; i < graph.nodeCount; i++) if (groupedType[graph.nodeType[i]!] === 0) needed[graph.nodeName[i]!] = STRING_KEEP;
+  needed[0] = STRING_KEEP;
+  return needed;
+}
+
+/** True when a string token (its earlier chunks and its last) is all ASCII digits, and not empty. */
+function allDigits(parts: readonly Buffer[], last: Buffer): boolean {
+  const digits = (part: Buffer): boolean => {
+    for (let i = 0; i < part.length; i++) if (part[i]! < ZERO || part[i]! > NINE) return false;
+    return true;
+  };
+  return parts.every(digits) && digits(last) && parts.reduce((n, p) => n + p.length, last.length) > 0;
+}
+
+/** Parses a whole snapshot held in memory (tests, small files). */
+export function parseHeapSnapshot(text: string | Uint8Array): HeapGraph {
+  const parser = new HeapSnapshotParser();
+  parser.write(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+  return parser.end();
+}
+
+/** Streams a .heapsnapshot file into a HeapGraph, 1 MB at a time. */
+export async function readHeapSnapshot(path: string, options: { signal?: AbortSignal } = {}): Promise<HeapGraph> {
+  const parser = new HeapSnapshotParser();
+  // One buffer, reused: a stream's fresh chunk per MB would leave hundreds of MB of garbage for the GC to find
+  // on a large file, all of it counted in the peak RSS. The parser copies what it keeps.
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const file = await open(path, 'r');
+  try {
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      parser.write(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
+  return parser.end();
+}
+
+// ---- aggregation
+
+/**
+ * Left out of the aggregation and of the heap total: V8's `code` node type (bytecode, scope infos, feedback
+ * metadata and cells, shared function infos, constant pools, compiled code), `synthetic` nodes (the roots, no
+ * size), and these names whatever their type, as V8 types some of them `hidden` (and older versions `array`):
+ * feedback vectors and cells, `(compiled code)`, `system / Code` and its wrappers, bytecode arrays, and the
+ * trusted-space metadata of functions (SharedFunctionInfoWrapper, ProtectedFixedArray, Trusted*, deoptimization
+ * and uncompiled data), and weak lists (WeakArrayList holds nothing alive). All of them grow with JIT warm-up,
+ * not with connections: on Node 24 a clean ws server gains one SharedFunctionInfoWrapper and one
+ * ProtectedFixedArray per connection for its first ~60 connections, then a few per hundred.
+ */
+export const EXCLUDED_NAMES =
+  /^(system \/ (Code|CodeWrapper|CodeDataContainer|InstructionStream|BytecodeArray|BytecodeWrapper|Feedback\w*|ClosureFeedbackCellArray|SharedFunctionInfo\w*|ProtectedFixedArray|Trusted\w*|InterpreterData|DeoptimizationData\w*|UncompiledData\w*|PreparseData|ScopeInfo|WeakArrayList)|\((compiled code|code|code relocation info|feedback vector|feedback metadata|shared function info)\))$/;
+
+/** True for a node the aggregation leaves out (see EXCLUDED_NAMES). */
+export function isExcludedNode(type: string, name: string): boolean {
+  return type === 'code' || type === 'synthetic' || EXCLUDED_NAMES.test(name);
+}
+
+// Node types whose names are contents, not classes (a string's text, a regexp's source): one class each.
+const GROUPED_TYPES: Record<string, string> = {
+  string: '(string)',
+  'concatenated string': '(string)',
+  'sliced string': '(string)',
+  number: '(number)',
+  regexp: '(regexp)',
+  bigint: '(bigint)',
+  symbol: '(symbol)',
+};
+
+/** The class a node is counted under: its constructor or native type, or its type's group. */
+export function className(type: string, name: string): string {
+  const grouped = GROUPED_TYPES[type];
+  if (grouped !== undefined) return grouped;
+  if (type === 'array' && name === '') return '(array)';
+  if (type === 'closure' && name === '') return '(anonymous)';
+  return name;
+}
+
+/**
+ * A number equal for nodes of the same class, to memoize per class without building strings: the type alone
+ * for grouped types (a million distinct strings are one class: a key per name would cost a Map entry each),
+ * else name index and type.
+ */
+export function classPairKeys(graph: HeapGraph): (node: number) => number {
+  const types = graph.nodeTypes.length;
+  const grouped = new Uint8Array(types);
+  graph.nodeTypes.forEach((t, k) => (grouped[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
+  return (node) => {
+    const t = graph.nodeType[node]!;
+    return grouped[t] === 1 ? -1 - t : graph.nodeName[node]! * types + t;
+  };
+}
+
+/** One snapshot's aggregation. */
+export interface HeapAggregate {
+  classes: HeapClassStat[];
+  /** Sum of self sizes of the nodes counted (code and feedback vectors left out). */
+  totalBytes: number;
+  /** Sum of self sizes left out. */
+  excludedBytes: number;
+  nodeCount: number;
+  /**
+   * The highest id of a JS object (object, closure, array): one with a higher id in a later snapshot was
+   * allocated after this one. Native and synthetic nodes are left out: Node 20 gives the embedder's nodes ids
+   * from another range (hundreds of millions), above every JS object made later.
+   */
+  maxNodeId: number;
+}
+
+/** Count and self size per (node type, class name), excluded nodes left out. */
+export function aggregateHeap(graph: HeapGraph): HeapAggregate {
+  const { nodeTypes, strings } = graph;
+  // Memo of classPairKey -> class slot, -1 for excluded.
+  const slotByPair = new Map<number, number>();
+  const pairKey = classPairKeys(graph);
+  const slotByGroup = new Map<string, number>();
+  const classes: HeapClassStat[] = [];
+  const slotOf = (type: string, name: string): number => {
+    if (isExcludedNode(type, name)) return -1;
+    const cls = className(type, name);
+    const key = `${type}\u0000${cls}`;
+    let slot = slotByGroup.get(key);
+    if (slot === undefined) {
+      slot = classes.length;
+      classes.push({ nodeType: type, name: cls, count: 0, selfSize: 0 });
+      slotByGroup.set(key, slot);
+    }
+    return slot;
+  };
+  let totalBytes = 0;
+  let excludedBytes = 0;
+  let maxNodeId = 0;
+  const idTypes = new Uint8Array(nodeTypes.length);
+  nodeTypes.forEach((t, k) => (idTypes[k] = t === 'object' || t === 'closure' || t === 'array' ? 1 : 0));
+  for (let i = 0; i < graph.nodeCount; i++) {
+    const size = graph.nodeSelfSize[i]!;
+    const id = graph.nodeId[i]!;
+    if (id > maxNodeId && idTypes[graph.nodeType[i]!] === 1) maxNodeId = id;
+    const pair = pairKey(i);
+    let slot = slotByPair.get(pair);
+    if (slot === undefined) {
+      slot = slotOf(nodeTypes[graph.nodeType[i]!] ?? 'unknown', strings[graph.nodeName[i]!] ?? '');
+      slotByPair.set(pair, slot);
+    }
+    if (slot === -1) {
+      excludedBytes += size;
+      continue;
+    }
+    const cls = classes[slot]!;
+    cls.count++;
+    cls.selfSize += size;
+    totalBytes += size;
+  }
+  return { classes, totalBytes, excludedBytes, nodeCount: graph.nodeCount, maxNodeId };
+}
+
+// ---- retainer paths
+
+/** How a node reads in a path: its class, closures as `name()`, synthetic roots by their name. */
+export function nodeLabel(graph: HeapGraph, node: number): string {
+  const type = graph.nodeTypes[graph.nodeType[node]!] ?? 'unknown';
+  const name = graph.strings[graph.nodeName[node]!] ?? '';
+  if (type === 'closure') return `${name || '(anonymous)'}()`;
+  return className(type, name);
+}
+
+/** An edge's name: the string for named edges ('' for an index-like internal name, not kept), the index for elements and hidden edges. */
+export function edgeName(graph: HeapGraph, edge: number): string {
+  const kind = graph.edgeTypes[graph.edgeType[edge]!];
+  const v = graph.edgeNameOrIndex[edge]!;
+  return kind === 'element' || kind === 'hidden' ? String(v) : (graph.strings[v] ?? '');
+}
+
+/** Edge kinds a retainer path may follow: weak edges do not retain; hidden ones have no name a reader knows. */
+const PATH_EDGE_KINDS = new Set(['context', 'element', 'property', 'internal', 'shortcut']);
+
+/** Synthetic roots a path does not start from (see retainerPaths). */
+const TRANSIENT_ROOTS = new Set(['(Handle scope)']);
+
+/**
+ * The shortest path of named, non-weak edges from the synthetic root (through `(GC roots)`) to a node for which
+ * `predicate` holds, by breadth-first search; null when none is reachable. The root itself is not a step.
+ */
+export function retainerPath(graph: HeapGraph, predicate: (node: number) => boolean): RetainerStep[] | null {
+  return retainerPaths(graph, (node) => (predicate(node) ? 0 : -1), 1)[0] ?? null;
+}
+
+/** How retainerPaths picks the instance whose path it returns. */
+export interface RetainerPathOptions {
+  /**
+   * first: the instance nearest a root (the shortest path). common: among the instances found (up to
+   * MAX_CANDIDATES), one whose last SIGNATURE_DEPTH retainers are those most of them share, nearest a root among
+   * those: a leak retains its instances all the same way, while the nearest one may be a buffer on the stack.
+   */
+  pick?: 'first' | 'common';
+}
+
+const MAX_CANDIDATES = 5000;
+const SIGNATURE_DEPTH = 4;
+
+/**
+ * Paths to several targets in one breadth-first search: `classify` maps a node to a target index in
+ * 0 .. targets - 1 (or -1). One pass over the graph however many suspects there are.
+ */
+export function retainerPaths(
+  graph: HeapGraph,
+  classify: (node: number) => number,
+  targets: number,
+  options: RetainerPathOptions = {},
+): Array<RetainerStep[] | null> {
+  const n = graph.nodeCount;
+  const common = options.pick === 'common';
+  const found: number[][] = Array.from({ length: targets }, () => []);
+  if (n === 0 || targets === 0) return found.map(() => null);
+  const followed = new Uint8Array(graph.edgeTypes.length);
+  graph.edgeTypes.forEach((kind, k) => (followed[k] = PATH_EDGE_KINDS.has(kind) ? 1 : 0));
+  // parentEdge[i]: the edge that first reached node i, or UNSEEN / NO_PARENT (the root, transient roots). The
+  // node an edge leaves is found from firstEdge when a path is built: 8 bytes a node for the whole search.
+  const parentEdge = new Uint32Array(n).fill(UNSEEN);
+  const queue = new Uint32Array(n);
+  let head = 0;
+  let tail = 0;
+  let left = targets;
+  queue[tail++] = 0;
+  parentEdge[0] = NO_PARENT;
+  // Handles that C++ code holds while the snapshot is taken keep an object for that moment only. The synthetic
+  // roots come first in a snapshot.
+  const synthetic = graph.nodeTypes.indexOf('synthetic');
+  for (let node = 1; node < n && graph.nodeType[node] === synthetic; node++) {
+    if (TRANSIENT_ROOTS.has(graph.strings[graph.nodeName[node]!] ?? '')) parentEdge[node] = NO_PARENT;
+  }
+  while (head < tail && (common || left > 0)) {
+    const node = queue[head++]!;
+    if (node !== 0) {
+      const target = classify(node);
+      if (target >= 0 && target < targets) {
+        const list = found[target]!;
+        if (list.length === 0) left--;
+        if (list.length < (common ? MAX_CANDIDATES : 1)) list.push(node);
+      }
+    }
+    const end = graph.firstEdge[node + 1]!;
+    for (let e = graph.firstEdge[node]!; e < end; e++) {
+      if (followed[graph.edgeType[e]!] === 0) continue;
+      const to = graph.edgeTo[e]!;
+      if (parentEdge[to] !== UNSEEN) continue;
+      parentEdge[to] = e;
+      queue[tail++] = to;
+    }
+  }
+  return found.map((list) => {
+    if (list.length === 0) return null;
+    const chosen = common ? mostCommon(graph, list, parentEdge) : list[0]!;
+    return pathTo(graph, chosen, parentEdge);
+  });
+}
+
+const UNSEEN = 0xffffffff;
+const NO_PARENT = 0xfffffffe;
+
+/** The node whose edges include edge `e`: the last node whose first edge is at or before it. */
+export function edgeOwner(graph: HeapGraph, e: number): number {
+  const first = graph.firstEdge;
+  let lo = 0;
+  let hi = graph.nodeCount - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (first[mid]! <= e) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The first (nearest a root) of the candidates whose retainer signature is the most frequent. */
+function mostCommon(graph: HeapGraph, candidates: readonly number[], parentEdge: Uint32Array): number {
+  const tally = new Map<string, { count: number; first: number }>();
+  for (const node of candidates) {
+    const parts: string[] = [];
+    for (let at = node, k = 0; parentEdge[at] !== NO_PARENT && k < SIGNATURE_DEPTH; k++) {
+      const e = parentEdge[at]!;
+      const kind = graph.edgeTypes[graph.edgeType[e]!];
+      at = edgeOwner(graph, e);
+      parts.push(`${nodeClassKey(graph, at)}|${kind}:${kind === 'element' ? '' : edgeName(graph, e)}`);
+    }
+    const key = parts.join('<');
+    const entry = tally.get(key);
+    if (entry) entry.count++;
+    else tally.set(key, { count: 1, first: node });
+  }
+  let best = { count: 0, first: candidates[0]! };
+  for (const entry of tally.values()) if (entry.count > best.count) best = entry;
+  return best.first;
+}
+
+function pathTo(graph: HeapGraph, target: number, parentEdge: Uint32Array): RetainerStep[] {
+  const steps: RetainerStep[] = [];
+  for (let node = target; parentEdge[node] !== NO_PARENT;) {
+    const e = parentEdge[node]!;
+    const from = edgeOwner(graph, e);
+    const kind = (graph.edgeTypes[graph.edgeType[e]!] ?? 'internal') as HeapEdgeKind;
+    const step: RetainerStep = { edge: edgeName(graph, e), kind, node: nodeLabel(graph, node) };
+    if (kind === 'context') {
+      const script = contextScript(graph, from);
+      if (script) step.context = script;
+    }
+    steps.push(step);
+    node = from;
+  }
+  return steps.reverse();
+}
+
+/** A node's aggregation key: `${node type}\u0000${class name}`, as HeapClassStat rows are told apart. */
+export function nodeClassKey(graph: HeapGraph, node: number): string {
+  const type = graph.nodeTypes[graph.nodeType[node]!] ?? 'unknown';
+  return `${type}\u0000${className(type, graph.strings[graph.nodeName[node]!] ?? '')}`;
+}
+
+/** The first edge of `node` named `name` (named kinds only); -1 when there is none. */
+function namedEdge(graph: HeapGraph, node: number, names: readonly string[]): number {
+  const end = graph.firstEdge[node + 1]!;
+  for (let e = graph.firstEdge[node]!; e < end; e++) {
+    const kind = graph.edgeTypes[graph.edgeType[e]!];
+    if (kind === 'element' || kind === 'hidden') continue;
+    if (names.includes(graph.strings[graph.edgeNameOrIndex[e]!] ?? '')) return e;
+  }
+  return -1;
+}
+
+/**
+ * The file name of the script that owns a context: a closure whose `context` edge points at it, then that
+ * closure's shared function info, then its script. One pass over the closures; null when none is found.
+ */
+export function contextScript(graph: HeapGraph, contextNode: number): string | null {
+  const closureType = graph.nodeTypes.indexOf('closure');
+  for (let i = 0; i < graph.nodeCount; i++) {
+    if (graph.nodeType[i] !== closureType) continue;
+    const c = namedEdge(graph, i, ['context']);
+    if (c === -1 || graph.edgeTo[c] !== contextNode) continue;
+    const shared = namedEdge(graph, i, ['shared']);
+    if (shared === -1) continue;
+    const script = namedEdge(graph, graph.edgeTo[shared]!, ['script', 'script_or_debug_info']);
+    if (script === -1) continue;
+    const name = graph.strings[graph.nodeName[graph.edgeTo[script]!]!] ?? '';
+    if (name === '') continue;
+    return name.split(/[\\/]/).filter(Boolean).pop() ?? name;
+  }
+  return null;
+}
