@@ -21,6 +21,7 @@ const TABLE: Record<InputName, { bad: string; accepted: string; base?: RawInputs
   'shutdown-grace-s': { bad: 'soon', accepted: 'a number from 0 to 600' },
   headers: { bad: 'no colon here', accepted: 'lines of `Name: value`' },
   subprotocols: 'free',
+  protocol: { bad: 'stomp', accepted: 'one of auto, raw, socket.io, graphql-ws' },
   'connect-timeout-ms': { bad: '1e3', accepted: 'a whole number from 1' },
   'close-timeout-ms': { bad: '0', accepted: 'a whole number from 1' },
   'ca-file': { bad: 'no-such-dir/ca.pem', accepted: 'the path of a readable PEM file of CA certificates' },

@@ -6439,6 +6439,11 @@ const INPUTS = [
         secret: true,
     },
     { name: 'subprotocols', default: '', description: 'Comma-separated WebSocket subprotocols to offer.' },
+    {
+        name: 'protocol',
+        default: 'auto',
+        description: 'The protocol spoken on top of WebSocket: auto (detected from what the server does: an Engine.IO open packet, a subprotocol it asks for), raw, socket.io or graphql-ws. Recovery proves liveness through it.',
+    },
     { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
     { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
     {
@@ -6681,6 +6686,8 @@ class ConfigError extends Error {
         this.name = 'ConfigError';
     }
 }
+/** `auto` (detected from what the server does) or an adapter id. */
+const PROTOCOL_CHOICES = ['auto', 'raw', 'socket.io', 'graphql-ws'];
 const SCENARIO_IDS = ['flapping', 'leak', 'recovery', 'hostile'];
 const RUN_MODES = ['gate', 'post-comment'];
 const COMMENT_MODES = ['always', 'on-failure', 'never'];
@@ -7068,6 +7075,17 @@ function parseExpect(text) {
     }
     throw new ConfigError('expect', text, 'none, any, echo, or /regex/flags');
 }
+/** Parses the `protocol` input (case-insensitive; `socketio` and `socket-io` are read as socket.io). */
+function parseProtocol(text) {
+    const value = text.trim().toLowerCase();
+    if (value === '')
+        return 'auto';
+    const spelled = value === 'socketio' || value === 'socket-io' ? 'socket.io' : value;
+    const choice = PROTOCOL_CHOICES.find((c) => c === spelled);
+    if (!choice)
+        throw new ConfigError('protocol', text, `one of ${PROTOCOL_CHOICES.join(', ')}`);
+    return choice;
+}
 
 ;// CONCATENATED MODULE: ./src/config/parse.ts
 // Turns raw inputs (strings from the action or the CLI) into one validated Config, or one ConfigError.
@@ -7116,6 +7134,7 @@ function parseConfig(raw, defaults = {}) {
             closeTimeoutMs: int('close-timeout-ms', 1, 600_000),
             ca: readCaFile(get('ca-file')),
             insecureTls: parseBoolean('insecure-tls', get('insecure-tls')),
+            protocol: parseProtocol(get('protocol')),
         },
         profile,
         scenarios: parseIdList('scenarios', get('scenarios'), SCENARIO_IDS),
@@ -7140,6 +7159,7 @@ function parseConfig(raw, defaults = {}) {
             holdMs: int('recovery-hold-ms', 0, 600_000),
             message: raw.message === undefined || raw.message === '' ? get('message') : raw.message,
             expect: parseExpect(get('expect')),
+            messageIsDefault: !explicit('message') && !explicit('expect'),
         },
         heap: {
             enabled: oneOf('heap-snapshots', get('heap-snapshots'), ['auto', 'off']) === 'auto',
@@ -7607,6 +7627,14 @@ function notRunCase(id, why) {
     return { id, ...HOSTILE_CASES[id], outcome: 'not-run', matchesRfc: false, ms: 0, acceptingAfter: false, detail: why };
 }
 
+;// CONCATENATED MODULE: ./src/analysis/recovery.ts
+// Whether recovery passed (pure): every ping answered, and every message judged answered.
+/** Did recovery pass? Connected, every ping answered, no problem, and every message answered when messages were judged. */
+function recoveryPassed(r) {
+    const messagesOk = r.messagesJudged === false || r.messagesAnswered === r.messagesSent;
+    return r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && messagesOk;
+}
+
 ;// CONCATENATED MODULE: ./src/analysis/trend.ts
 // Least-squares fit of retained memory against connections made: the leak per connection (pure).
 /**
@@ -7654,6 +7682,7 @@ function slopeLowerBound(slope, standardError, points) {
 
 ;// CONCATENATED MODULE: ./src/analysis/checks.ts
 // Checks and verdict from what a run measured (pure): every limit becomes one row with a status.
+
 
 
 
@@ -7927,16 +7956,18 @@ function recoveryCheck(r, stoppedNote) {
     if (!r.connected && r.problems.length === 0) {
         return { ...base, measured: 'did not run', value: null, outcome: 'fail', detail: `recovery did not run${stoppedNote}` };
     }
-    const passed = r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && r.messagesAnswered === r.messagesSent;
-    const measured = r.connected
-        ? `pings ${r.pongsReceived}/${r.pingsSent}, messages ${r.messagesAnswered}/${r.messagesSent}`
-        : `no connection (${r.connectFailure ?? 'error'})`;
+    const passed = recoveryPassed(r);
+    // A server that closed deliberately on the gate's default text is responsive: its messages were not judged.
+    const closed = r.serverClose ? `closed ${r.serverClose.code}${r.serverClose.reason ? ` "${r.serverClose.reason}"` : ''}` : 'not judged';
+    const messages = r.messagesJudged === false ? `messages not judged (${closed})` : `messages ${r.messagesAnswered}/${r.messagesSent}`;
+    const measured = r.connected ? `pings ${r.pongsReceived}/${r.pingsSent}, ${messages}` : `no connection (${r.connectFailure ?? 'error'})`;
+    const lines = r.problems.length > 0 ? r.problems.slice(0, 3) : (r.notes ?? []);
     return {
         ...base,
         measured,
         value: passed ? 1 : 0,
         outcome: passed ? 'pass' : 'fail',
-        ...(r.problems.length > 0 ? { detail: r.problems.slice(0, 3).join('; ') } : {}),
+        ...(lines.length > 0 ? { detail: lines.join('; ') } : {}),
     };
 }
 /** The server survived hostile input: stayed up, kept accepting, passed recovery after it, kept its memory. */
@@ -8626,602 +8657,6 @@ function statsUrlFor(statsUrl, serverPort) {
 
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-;// CONCATENATED MODULE: ./src/server/endpoint.ts
-// The server's address: picking a free port, and asking whether anything already listens there.
-
-/** Hosts to try for a URL host: `localhost` may be served on either loopback family. */
-function candidateAddresses(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '');
-    if (host === 'localhost') {
-        return [
-            { host: '127.0.0.1', pinned: { address: '127.0.0.1', family: 4 } },
-            { host: '::1', pinned: { address: '::1', family: 6 } },
-        ];
-    }
-    return [{ host }];
-}
-/** A port that was free on loopback a moment ago (the server binds it right after). */
-function pickFreePort() {
-    return new Promise((resolve, reject) => {
-        const server = (0,external_node_net_namespaceObject.createServer)();
-        server.unref();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const address = server.address();
-            const port = typeof address === 'object' && address ? address.port : 0;
-            server.close(() => resolve(port));
-        });
-    });
-}
-/** Replaces port 0 in a ws:// URL with `port`. */
-function withPort(url, port) {
-    const u = new URL(url);
-    u.port = String(port);
-    return u.toString();
-}
-function portOf(url) {
-    const u = new URL(url);
-    if (u.port !== '')
-        return Number(u.port);
-    return u.protocol === 'wss:' ? 443 : 80;
-}
-/** True when a TCP connection to host:port succeeds within timeoutMs. */
-function tcpAnswers(host, port, timeoutMs = 500) {
-    return new Promise((resolve) => {
-        const socket = (0,external_node_net_namespaceObject.connect)({ host, port });
-        const done = (answered) => {
-            clearTimeout(timer);
-            socket.destroy();
-            resolve(answered);
-        };
-        const timer = setTimeout(() => done(false), timeoutMs);
-        socket.once('connect', () => done(true));
-        socket.once('error', () => done(false));
-    });
-}
-/** The address already answering on the URL's port, or null when none does. */
-async function existingListener(url) {
-    const u = new URL(url);
-    const port = portOf(url);
-    for (const { host } of candidateAddresses(u.hostname)) {
-        if (await tcpAnswers(host, port))
-            return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-    }
-    return null;
-}
-
-;// CONCATENATED MODULE: external "node:events"
-const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
-var stream = __nccwpck_require__(412);
-// EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
-var extension = __nccwpck_require__(335);
-// EXTERNAL MODULE: ./node_modules/ws/lib/permessage-deflate.js
-var permessage_deflate = __nccwpck_require__(376);
-// EXTERNAL MODULE: ./node_modules/ws/lib/receiver.js
-var receiver = __nccwpck_require__(893);
-// EXTERNAL MODULE: ./node_modules/ws/lib/sender.js
-var sender = __nccwpck_require__(389);
-// EXTERNAL MODULE: ./node_modules/ws/lib/subprotocol.js
-var subprotocol = __nccwpck_require__(332);
-// EXTERNAL MODULE: ./node_modules/ws/lib/websocket.js
-var websocket = __nccwpck_require__(681);
-// EXTERNAL MODULE: ./node_modules/ws/lib/websocket-server.js
-var websocket_server = __nccwpck_require__(129);
-;// CONCATENATED MODULE: ./node_modules/ws/wrapper.mjs
-
-
-
-
-
-
-
-
-
-
-
-/* harmony default export */ const wrapper = (websocket);
-
-;// CONCATENATED MODULE: ./src/client/connection.ts
-// One WebSocket connection's lifecycle with timings: open, close cleanly or abruptly, classify failures.
-
-
-const now = () => performance.now();
-/** How early a Node timer may fire against performance.now() (measured: about 0.6 ms). */
-const TIMER_SLACK_MS = 5;
-/** Options handed to `ws` for every connection of the target. */
-function clientOptions(target) {
-    return {
-        headers: target.headers,
-        handshakeTimeout: target.connectTimeoutMs,
-        // ws waits 30 s for the server's close frame by default; our limit decides when a close is unclean.
-        closeTimeout: target.closeTimeoutMs,
-        perMessageDeflate: false,
-        followRedirects: false,
-        ...(target.pinned ? { lookup: pinnedLookup(target.pinned) } : {}),
-        ...(target.ca ? { secureContext: secureContextFor(target.ca) } : {}),
-        ...(target.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
-    };
-}
-/** One TLS context per CA bundle: built per connection it would parse ~150 PEM certificates every handshake. */
-const secureContexts = new Map();
-/** A context trusting Node's bundled CAs and the given PEM certificates (like NODE_EXTRA_CA_CERTS). */
-function secureContextFor(ca) {
-    let context = secureContexts.get(ca);
-    if (!context) {
-        context = (0,external_node_tls_namespaceObject.createSecureContext)({ ca: [...external_node_tls_namespaceObject.rootCertificates, ca] });
-        secureContexts.set(ca, context);
-    }
-    return context;
-}
-/**
- * A dns.lookup stand-in that always answers the pinned address: /etc/hosts may not list ::1 as
- * localhost, and Node may prefer either family. Handles both the single and the `all` form.
- */
-function pinnedLookup(pinned) {
-    return (_hostname, options, callback) => {
-        if (options.all)
-            callback(null, [{ address: pinned.address, family: pinned.family }]);
-        else
-            callback(null, pinned.address, pinned.family);
-    };
-}
-/** Opens one connection; resolves (never rejects) with the socket or a classified failure. */
-function openConnection(target, signal) {
-    const start = now();
-    return new Promise((resolve) => {
-        if (signal?.aborted) {
-            resolve({ ok: false, failure: 'aborted', message: 'aborted before connecting', elapsedMs: 0 });
-            return;
-        }
-        let settled = false;
-        const ws = new wrapper(target.url, target.subprotocols, clientOptions(target));
-        const finish = (result) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', onAbort);
-            ws.off('open', onOpen);
-            ws.off('error', onError);
-            ws.off('close', onEarlyClose);
-            resolve(result);
-        };
-        const fail = (failure, message) => {
-            ws.on('error', ignore);
-            ws.terminate();
-            finish({ ok: false, failure, message, elapsedMs: now() - start });
-        };
-        function onOpen() {
-            // From here on, errors show up as an unclean close; an unheard 'error' event would crash the gate.
-            ws.on('error', ignore);
-            ws.once('close', (code) => {
-                if (!closing.has(ws))
-                    closedEarly.set(ws, code);
-            });
-            finish({ ok: true, ws, handshakeMs: now() - start });
-        }
-        function onError(err) {
-            fail(classifyError(err), err.message);
-        }
-        function onEarlyClose(code) {
-            fail('reset', `closed with code ${code} before the handshake completed`);
-        }
-        function onAbort() {
-            fail('aborted', 'aborted while connecting');
-        }
-        // ws has its own handshake timeout; this one also covers a stalled TCP connect.
-        const timer = setTimeout(() => fail('timeout', `no handshake within ${target.connectTimeoutMs} ms`), target.connectTimeoutMs + 50);
-        ws.once('open', onOpen);
-        ws.once('error', onError);
-        ws.once('close', onEarlyClose);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-/** Close codes of connections that closed before we closed them (the server closed or dropped them). */
-const closedEarly = new WeakMap();
-/** Connections whose close we started. */
-const closing = new WeakSet();
-/** What a close the server started is called: `server-close-<code>`, or `dropped` without a close frame. */
-function serverCloseKind(code) {
-    return code === 1006 ? 'dropped' : `server-close-${code}`;
-}
-/**
- * Closes an open connection. `clean`: close(1000) and wait for the server's close frame;
- * `abrupt`: terminate() without a handshake (always resolves clean=true: nothing was expected).
- * A connection the server closed (or dropped) first is never clean.
- */
-function closeConnection(ws, mode, timeoutMs) {
-    const start = now();
-    return new Promise((resolve) => {
-        ws.on('error', ignore);
-        closing.add(ws);
-        if (ws.readyState === wrapper.CLOSED) {
-            const early = closedEarly.get(ws) ?? 1006;
-            resolve({ clean: mode === 'abrupt', closeMs: 0, code: early, ...(mode === 'abrupt' ? {} : { failure: serverCloseKind(early) }) });
-            return;
-        }
-        const serverClosedFirst = ws.readyState === wrapper.CLOSING;
-        const timer = setTimeout(() => {
-            // ws's own closeTimeout normally fires first; this is the backstop.
-            ws.terminate();
-        }, timeoutMs + 100);
-        ws.once('close', (code) => {
-            clearTimeout(timer);
-            const closeMs = now() - start;
-            if (mode === 'abrupt') {
-                resolve({ clean: true, closeMs, code });
-            }
-            else if (serverClosedFirst) {
-                resolve({ clean: false, closeMs, code, failure: serverCloseKind(code) });
-            }
-            else if (code === 1000 || code === 1005) {
-                resolve({ clean: true, closeMs, code });
-            }
-            else if (code === 1006) {
-                // Timers fire up to a millisecond early against performance.now(): ws's own close timer ended it.
-                resolve({ clean: false, closeMs, code, failure: closeMs >= timeoutMs - TIMER_SLACK_MS ? 'close-timeout' : 'no-close-frame' });
-            }
-            else {
-                resolve({ clean: false, closeMs, code, failure: `close-${code}` });
-            }
-        });
-        if (mode === 'abrupt')
-            ws.terminate();
-        else if (!serverClosedFirst)
-            ws.close(1000);
-    });
-}
-function ignore() { }
-/** Maps a ws/net error to a failure kind: refused, reset, timeout, http-<status>, tls or error. */
-function classifyError(err) {
-    const http = /Unexpected server response: (\d{3})/.exec(err.message);
-    if (http)
-        return `http-${Number(http[1])}`;
-    // A certificate that does not verify (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, ...) or
-    // no TLS at all on a wss:// URL (EPROTO, wrong version number): waiting will not change either.
-    if (err.code && /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_|^EPROTO$/.test(err.code))
-        return 'tls';
-    switch (err.code) {
-        case 'ECONNREFUSED':
-            return 'refused';
-        case 'ECONNRESET':
-        case 'EPIPE':
-        case 'ECONNABORTED':
-            return 'reset';
-        case 'ETIMEDOUT':
-            return 'timeout';
-    }
-    if (/handshake has timed out/i.test(err.message))
-        return 'timeout';
-    if (/socket hang up/i.test(err.message))
-        return 'reset';
-    return 'error';
-}
-
-;// CONCATENATED MODULE: ./src/scenarios/load.ts
-// Flapping and leak prevention: clients that connect, hold, close and pause, cycle after cycle.
-
-
-
-/** The flapping or leak scenario as the configuration prescribes it (both use the flapping hold and pause). */
-function loadSpecOf(config, id) {
-    const flapping = id === 'flapping';
-    return {
-        id,
-        clients: flapping ? 1 : config.leak.clients,
-        cyclesPerClient: flapping ? config.flapping.cycles : config.leak.cycles,
-        holdMs: config.flapping.holdMs,
-        pauseMs: config.flapping.pauseMs,
-        ...(flapping ? {} : { abruptRatio: config.leak.abruptRatio, rounds: config.leak.rounds }),
-    };
-}
-/** One line for people: "45/45 connected, 23/23 closed cleanly, 22 cut on purpose". */
-function loadLine(r) {
-    const cut = r.abruptDisconnects > 0 ? `, ${r.abruptDisconnects} cut on purpose` : '';
-    return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected - r.abruptDisconnects} closed cleanly${cut}`;
-}
-/** Runs the scenario until every client finished its cycles or `signal` aborts (partial results then). */
-async function runLoad(spec, target, signal) {
-    const tally = emptyTally();
-    const start = performance.now();
-    const rounds = Math.max(1, Math.min(spec.rounds ?? 1, spec.cyclesPerClient));
-    let done = 0;
-    for (let round = 0; round < rounds && !signal.aborted; round++) {
-        const until = Math.round(((round + 1) * spec.cyclesPerClient) / rounds);
-        const from = done;
-        await Promise.all(Array.from({ length: spec.clients }, (_, client) => runClient(spec, client, from, until, target, signal, tally)));
-        done = until;
-        if (!signal.aborted)
-            await spec.onRound?.(round, tally.attempts);
-    }
-    return summarizeLoad(spec, tally, performance.now() - start);
-}
-/** Does cycle k (numbered across all clients) end abruptly? Spreads ratio*n abrupt cycles evenly. */
-function isAbrupt(k, ratio) {
-    return Math.floor((k + 1) * ratio) > Math.floor(k * ratio);
-}
-async function runClient(spec, client, from, until, target, signal, tally) {
-    for (let cycle = from; cycle < until && !signal.aborted; cycle++) {
-        const cycleStart = performance.now();
-        const abrupt = isAbrupt(cycle * spec.clients + client, spec.abruptRatio ?? 0);
-        const opened = await openConnection(target, signal);
-        if (signal.aborted) {
-            if (opened.ok)
-                opened.ws.terminate();
-            return; // An interrupted cycle is not counted either way.
-        }
-        tally.attempts += 1;
-        if (opened.ok) {
-            tally.connected += 1;
-            tally.handshakeMs.push(opened.handshakeMs);
-            const held = await pause(spec.holdMs, signal);
-            if (!held) {
-                opened.ws.terminate();
-                tally.attempts -= 1;
-                tally.connected -= 1;
-                tally.handshakeMs.pop();
-                return;
-            }
-            const closed = await closeConnection(opened.ws, abrupt ? 'abrupt' : 'clean', target.closeTimeoutMs);
-            if (abrupt)
-                tally.abrupt += 1;
-            else {
-                tally.closeMs.push(closed.closeMs);
-                if (closed.clean)
-                    tally.clean += 1;
-                else
-                    bump(tally.disconnectFailures, closed.failure ?? 'error');
-            }
-        }
-        else {
-            bump(tally.connectFailures, opened.failure);
-        }
-        if (!(await pause(spec.pauseMs, signal)))
-            return;
-        tally.cycleMs.push(performance.now() - cycleStart);
-    }
-}
-/** Waits ms; false when aborted meanwhile. */
-async function pause(ms, signal) {
-    if (ms <= 0)
-        return !signal.aborted;
-    try {
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-function bump(counts, kind) {
-    counts[kind] = (counts[kind] ?? 0) + 1;
-}
-function summarizeLoad(spec, tally, durationMs) {
-    return {
-        id: spec.id,
-        enabled: true,
-        prescribed: {
-            clients: spec.clients,
-            cyclesPerClient: spec.cyclesPerClient,
-            holdMs: spec.holdMs,
-            pauseMs: spec.pauseMs,
-            cycleMs: spec.holdMs + spec.pauseMs,
-        },
-        attempts: tally.attempts,
-        connected: tally.connected,
-        cleanDisconnects: tally.clean,
-        abruptDisconnects: tally.abrupt,
-        connectRate: tally.attempts === 0 ? null : tally.connected / tally.attempts,
-        disconnectRate: tally.connected - tally.abrupt === 0 ? null : tally.clean / (tally.connected - tally.abrupt),
-        connectFailures: tally.connectFailures,
-        disconnectFailures: tally.disconnectFailures,
-        handshakeMs: summarize(tally.handshakeMs),
-        closeMs: summarize(tally.closeMs),
-        cycleMs: summarize(tally.cycleMs),
-        durationMs: Math.round(durationMs),
-    };
-}
-/** The result of a scenario that did not run (disabled on purpose, or the run stopped before it). */
-function emptyLoadResult(spec, enabled) {
-    return { ...summarizeLoad(spec, emptyTally(), 0), enabled };
-}
-function emptyTally() {
-    return {
-        attempts: 0,
-        connected: 0,
-        clean: 0,
-        abrupt: 0,
-        connectFailures: {},
-        disconnectFailures: {},
-        handshakeMs: [],
-        closeMs: [],
-        cycleMs: [],
-    };
-}
-
-;// CONCATENATED MODULE: ./src/scenarios/recovery.ts
-// Recovery: after the storm, one stable connection must answer pings and test messages.
-
-
-
-/** Text of an Expect as the user wrote it. */
-function describeExpect(expect) {
-    return expect.kind === 'regex' ? `/${expect.source}/${expect.flags}` : expect.kind;
-}
-/** Does `reply` answer `sent` under `expect`? */
-function replyMatches(expect, sent, reply) {
-    switch (expect.kind) {
-        case 'none':
-        case 'any':
-            return true;
-        case 'echo':
-            return reply === sent;
-        case 'regex':
-            return new RegExp(expect.source, expect.flags).test(reply);
-    }
-}
-async function runRecovery(spec, target, signal) {
-    const result = emptyRecoveryResult(spec, true);
-    const opened = await openConnection(target, signal);
-    if (!opened.ok) {
-        result.connectFailure = opened.failure;
-        result.problems.push(`could not connect: ${opened.failure} (${opened.message})`);
-        return result;
-    }
-    const ws = opened.ws;
-    const openedAt = performance.now();
-    result.connected = true;
-    result.handshakeMs = Math.round(opened.handshakeMs * 100) / 100;
-    let serverClosed = null;
-    ws.once('close', (code) => {
-        serverClosed = code;
-    });
-    // Replies that arrive before we send anything (a protocol that speaks first) answer nothing of ours.
-    const inbox = [];
-    let waiter = null;
-    let sending = false;
-    ws.on('message', (data, isBinary) => {
-        if (!sending)
-            return;
-        inbox.push(isBinary ? `<binary ${rawLength(data)} bytes>` : rawText(data));
-        waiter?.();
-    });
-    const waitTimeoutMs = target.connectTimeoutMs;
-    const rtts = [];
-    for (let i = 0; i < spec.pings && !signal.aborted && serverClosed === null; i++) {
-        result.pingsSent += 1;
-        const rtt = await pingOnce(ws, waitTimeoutMs, signal);
-        if (rtt === null)
-            result.problems.push(`ping ${i + 1} got no pong within ${waitTimeoutMs} ms`);
-        else {
-            result.pongsReceived += 1;
-            rtts.push(rtt);
-        }
-    }
-    result.pingRttMs = summarize(rtts);
-    for (let i = 0; i < spec.messages && !signal.aborted && serverClosed === null; i++) {
-        // Sent as given: a protocol packet (Socket.IO's `40`, a JSON command) must reach the server intact.
-        const text = spec.message;
-        sending = true;
-        const sendError = await sendWithin(ws, text, waitTimeoutMs);
-        result.messagesSent += 1;
-        if (sendError) {
-            result.problems.push(`message ${i + 1} could not be sent: ${sendError}`);
-            // A server that stopped reading takes no further message either.
-            break;
-        }
-        if (spec.expect.kind === 'none') {
-            result.messagesAnswered += 1;
-            continue;
-        }
-        const reply = await nextReply(() => inbox.shift(), (w) => (waiter = w), waitTimeoutMs, signal);
-        waiter = null;
-        if (reply === undefined)
-            result.problems.push(`message ${i + 1} got no reply within ${waitTimeoutMs} ms`);
-        else if (replyMatches(spec.expect, text, reply))
-            result.messagesAnswered += 1;
-        else
-            result.problems.push(`message ${i + 1}: reply does not match expect ${result.expect}: ${reply.slice(0, 200)}`);
-    }
-    const remaining = spec.holdMs - (performance.now() - openedAt);
-    if (remaining > 0 && serverClosed === null) {
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(remaining, undefined, { signal }).catch(() => undefined);
-    }
-    result.heldMs = Math.round(performance.now() - openedAt);
-    if (serverClosed !== null) {
-        result.problems.push(`the server closed the connection (code ${serverClosed}) after ${result.heldMs} ms`);
-    }
-    else {
-        const closed = await closeConnection(ws, 'clean', target.closeTimeoutMs);
-        result.closedCleanly = closed.clean;
-        if (!closed.clean)
-            result.problems.push(`the close was not clean: ${closed.failure ?? `code ${closed.code}`}`);
-    }
-    if (signal.aborted)
-        result.problems.push('the run was stopped during recovery');
-    return result;
-}
-/** Sends one message; resolves with why it failed, or null once it is written. Never waits past timeoutMs. */
-function sendWithin(ws, text, timeoutMs) {
-    return new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(`not written within ${timeoutMs} ms (the server stopped reading; ${ws.bufferedAmount} bytes queued)`), timeoutMs);
-        ws.send(text, (err) => {
-            clearTimeout(timer);
-            resolve(err ? err.message : null);
-        });
-    });
-}
-/** Round-trip time of one ping, or null when no pong arrives in time. */
-function pingOnce(ws, timeoutMs, signal) {
-    return new Promise((resolve) => {
-        const start = performance.now();
-        const done = (value) => {
-            clearTimeout(timer);
-            ws.off('pong', onPong);
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        };
-        const onPong = () => done(performance.now() - start);
-        const onAbort = () => done(null);
-        const timer = setTimeout(() => done(null), timeoutMs);
-        ws.on('pong', onPong);
-        signal.addEventListener('abort', onAbort, { once: true });
-        try {
-            ws.ping();
-        }
-        catch {
-            done(null);
-        }
-    });
-}
-async function nextReply(take, setWaiter, timeoutMs, signal) {
-    const ready = take();
-    if (ready !== undefined)
-        return ready;
-    await new Promise((resolve) => {
-        const done = () => {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        signal.addEventListener('abort', done, { once: true });
-        setWaiter(done);
-    });
-    return take();
-}
-function rawText(data) {
-    if (Array.isArray(data))
-        return Buffer.concat(data).toString('utf8');
-    return Buffer.from(data).toString('utf8');
-}
-function rawLength(data) {
-    if (Array.isArray(data))
-        return data.reduce((n, b) => n + b.length, 0);
-    return data.byteLength;
-}
-/** The result of a recovery that did not run. */
-function emptyRecoveryResult(spec, enabled) {
-    return {
-        id: 'recovery',
-        enabled,
-        connected: false,
-        handshakeMs: null,
-        pingsSent: 0,
-        pongsReceived: 0,
-        pingRttMs: null,
-        messagesSent: 0,
-        messagesAnswered: 0,
-        expect: describeExpect(spec.expect),
-        heldMs: 0,
-        closedCleanly: false,
-        problems: [],
-    };
-}
-
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/server/process-tree.ts
@@ -9406,6 +8841,978 @@ async function commandLine(pid, platform = process.platform) {
     catch {
         return '';
     }
+}
+
+;// CONCATENATED MODULE: ./src/server/port-owner.ts
+// Attach mode: finds the pid that owns the listening socket on a port: /proc on Linux, lsof on macOS, and
+// Get-NetTCPConnection on Windows.
+
+
+
+/** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
+function listeningInodes(procNetTcp, port) {
+    return socketInodes(procNetTcp, port, [TCP_STATE.LISTEN]);
+}
+/** The first pid listed one a line (`lsof -t`, PowerShell), other than `exclude`; null when there is none. */
+function firstPid(text, exclude) {
+    for (const line of text.split(/\r?\n/)) {
+        const pid = /^\s*(\d+)\s*$/.exec(line)?.[1];
+        if (pid && Number(pid) > 0 && Number(pid) !== exclude)
+            return Number(pid);
+    }
+    return null;
+}
+/** The command that lists the pids listening on `port`, off Linux. */
+function portOwnerCommand(platform, port) {
+    const p = String(Math.trunc(port));
+    if (platform === 'win32') {
+        return [
+            'powershell.exe',
+            powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`),
+        ];
+    }
+    return ['lsof', ['-nP', `-iTCP:${p}`, '-sTCP:LISTEN', '-t']];
+}
+/** The pid whose open fds include a socket listening on `port`; null when not found. */
+async function findPortOwner(port, platform = process.platform) {
+    if (platform !== 'linux')
+        return firstPid(await commandOutput(...portOwnerCommand(platform, port)), process.pid);
+    const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
+    const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((i) => `socket:[${i}]`));
+    if (wanted.size === 0)
+        return null;
+    const pids = (await (0,promises_namespaceObject.readdir)('/proc')).filter((d) => /^\d+$/.test(d));
+    for (const pid of pids) {
+        if (Number(pid) === process.pid)
+            continue;
+        let fds;
+        try {
+            fds = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`);
+        }
+        catch {
+            continue;
+        }
+        for (const fd of fds) {
+            const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
+            if (wanted.has(link))
+                return Number(pid);
+        }
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/server/endpoint.ts
+// The server's address: picking a free port, and asking whether anything already listens there.
+
+
+/** Hosts to try for a URL host: `localhost` may be served on either loopback family. */
+function candidateAddresses(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    if (host === 'localhost') {
+        return [
+            { host: '127.0.0.1', pinned: { address: '127.0.0.1', family: 4 } },
+            { host: '::1', pinned: { address: '::1', family: 6 } },
+        ];
+    }
+    return [{ host }];
+}
+/** A port that was free on loopback a moment ago (the server binds it right after). */
+function pickFreePort() {
+    return new Promise((resolve, reject) => {
+        const server = (0,external_node_net_namespaceObject.createServer)();
+        server.unref();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            const port = typeof address === 'object' && address ? address.port : 0;
+            server.close(() => resolve(port));
+        });
+    });
+}
+/** Replaces port 0 in a ws:// URL with `port`. */
+function withPort(url, port) {
+    const u = new URL(url);
+    u.port = String(port);
+    return u.toString();
+}
+/** The port a ws:// or wss:// URL connects to (80 or 443 when it names none). */
+function portOf(url) {
+    const u = new URL(url);
+    if (u.port !== '')
+        return Number(u.port);
+    return u.protocol === 'wss:' ? 443 : 80;
+}
+/** True when a TCP connection to host:port succeeds within timeoutMs. */
+function tcpAnswers(host, port, timeoutMs = 500) {
+    return new Promise((resolve) => {
+        const socket = (0,external_node_net_namespaceObject.connect)({ host, port });
+        const done = (answered) => {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(answered);
+        };
+        const timer = setTimeout(() => done(false), timeoutMs);
+        socket.once('connect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+/** The address already answering on the URL's port, or null when none does. */
+async function existingListener(url) {
+    const u = new URL(url);
+    const port = portOf(url);
+    for (const { host } of candidateAddresses(u.hostname)) {
+        if (await tcpAnswers(host, port))
+            return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    }
+    return null;
+}
+/**
+ * After teardown: what still listens on the URL's port, or null. A server that left the launched tree (setsid,
+ * a daemon mode, a double fork, a start script that backgrounds it) escapes the tree's teardown but not this.
+ */
+async function listenerAfterTeardown(url, platform = process.platform) {
+    const address = await existingListener(url);
+    if (address === null)
+        return null;
+    const pid = await findPortOwner(portOf(url), platform).catch(() => null);
+    return { address, pid };
+}
+/** The sentence for a server still listening after teardown (launch mode: the gate started it, so it must be gone). */
+function leftListeningText(left) {
+    const who = left.pid !== null ? `pid ${left.pid}` : 'a process the gate could not identify';
+    return (`${who} still listens on ${left.address} after teardown: the server left the process tree the gate started ` +
+        `(setsid, a daemon mode, or a start script that backgrounds it), so it was not stopped; keep the server in the ` +
+        `foreground of server-command${left.pid !== null ? `, and stop it yourself (kill ${left.pid})` : ''}`);
+}
+
+;// CONCATENATED MODULE: external "node:events"
+const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
+var stream = __nccwpck_require__(412);
+// EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
+var extension = __nccwpck_require__(335);
+// EXTERNAL MODULE: ./node_modules/ws/lib/permessage-deflate.js
+var permessage_deflate = __nccwpck_require__(376);
+// EXTERNAL MODULE: ./node_modules/ws/lib/receiver.js
+var receiver = __nccwpck_require__(893);
+// EXTERNAL MODULE: ./node_modules/ws/lib/sender.js
+var sender = __nccwpck_require__(389);
+// EXTERNAL MODULE: ./node_modules/ws/lib/subprotocol.js
+var subprotocol = __nccwpck_require__(332);
+// EXTERNAL MODULE: ./node_modules/ws/lib/websocket.js
+var websocket = __nccwpck_require__(681);
+// EXTERNAL MODULE: ./node_modules/ws/lib/websocket-server.js
+var websocket_server = __nccwpck_require__(129);
+;// CONCATENATED MODULE: ./node_modules/ws/wrapper.mjs
+
+
+
+
+
+
+
+
+
+
+
+/* harmony default export */ const wrapper = (websocket);
+
+;// CONCATENATED MODULE: ./src/client/connection.ts
+// One WebSocket connection's lifecycle with timings: open, close cleanly or abruptly, classify failures.
+
+
+/** How much of a refusal's body is kept, and how long we wait for it: enough for a one-line reason. */
+const BODY_EXCERPT_BYTES = 1024;
+const BODY_WAIT_MS = 200;
+const now = () => performance.now();
+/** How early a Node timer may fire against performance.now() (measured: about 0.6 ms). */
+const TIMER_SLACK_MS = 5;
+/** Options handed to `ws` for every connection of the target. */
+function clientOptions(target) {
+    return {
+        headers: target.headers,
+        handshakeTimeout: target.connectTimeoutMs,
+        // ws waits 30 s for the server's close frame by default; our limit decides when a close is unclean.
+        closeTimeout: target.closeTimeoutMs,
+        perMessageDeflate: false,
+        followRedirects: false,
+        ...(target.pinned ? { lookup: pinnedLookup(target.pinned) } : {}),
+        ...(target.ca ? { secureContext: secureContextFor(target.ca) } : {}),
+        ...(target.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+    };
+}
+/** One TLS context per CA bundle: built per connection it would parse ~150 PEM certificates every handshake. */
+const secureContexts = new Map();
+/** A context trusting Node's bundled CAs and the given PEM certificates (like NODE_EXTRA_CA_CERTS). */
+function secureContextFor(ca) {
+    let context = secureContexts.get(ca);
+    if (!context) {
+        context = (0,external_node_tls_namespaceObject.createSecureContext)({ ca: [...external_node_tls_namespaceObject.rootCertificates, ca] });
+        secureContexts.set(ca, context);
+    }
+    return context;
+}
+/**
+ * A dns.lookup stand-in that always answers the pinned address: /etc/hosts may not list ::1 as
+ * localhost, and Node may prefer either family. Handles both the single and the `all` form.
+ */
+function pinnedLookup(pinned) {
+    return (_hostname, options, callback) => {
+        if (options.all)
+            callback(null, [{ address: pinned.address, family: pinned.family }]);
+        else
+            callback(null, pinned.address, pinned.family);
+    };
+}
+/** Opens one connection; resolves (never rejects) with the socket or a classified failure. */
+function openConnection(target, signal) {
+    const start = now();
+    return new Promise((resolve) => {
+        if (signal?.aborted) {
+            resolve({ ok: false, failure: 'aborted', message: 'aborted before connecting', elapsedMs: 0 });
+            return;
+        }
+        let settled = false;
+        const ws = new wrapper(target.url, target.subprotocols, clientOptions(target));
+        const finish = (result) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            ws.off('open', onOpen);
+            ws.off('error', onError);
+            ws.off('close', onEarlyClose);
+            ws.off('unexpected-response', onUnexpectedResponse);
+            resolve(result);
+        };
+        const fail = (failure, message, response) => {
+            ws.on('error', ignore);
+            ws.terminate();
+            finish({ ok: false, failure, message, elapsedMs: now() - start, ...(response ? { response } : {}) });
+        };
+        function onOpen() {
+            // From here on, errors show up as an unclean close; an unheard 'error' event would crash the gate.
+            ws.on('error', ignore);
+            bufferEarlyMessages(ws);
+            ws.once('close', (code, reason) => {
+                if (!closing.has(ws))
+                    closedEarly.set(ws, { code, reason: reason.toString('utf8') });
+            });
+            finish({ ok: true, ws, handshakeMs: now() - start });
+        }
+        function onError(err) {
+            fail(classifyError(err), err.message);
+        }
+        function onEarlyClose(code) {
+            fail('reset', `closed with code ${code} before the handshake completed`);
+        }
+        function onAbort() {
+            fail('aborted', 'aborted while connecting');
+        }
+        // With this listener ws leaves the refused request to us: read the start of the body, then abort it.
+        function onUnexpectedResponse(req, res) {
+            const chunks = [];
+            let size = 0;
+            const status = res.statusCode ?? 0;
+            const header = res.headers['sec-websocket-protocol'];
+            const answered = () => {
+                clearTimeout(bodyTimer);
+                res.off('data', onData);
+                res.off('end', answered);
+                res.off('error', answered);
+                req.destroy();
+                const body = Buffer.concat(chunks).subarray(0, BODY_EXCERPT_BYTES).toString('utf8');
+                const protocolHeader = Array.isArray(header) ? header.join(', ') : (header ?? null);
+                fail(`http-${status}`, `Unexpected server response: ${status}`, { status, protocolHeader, body });
+            };
+            function onData(chunk) {
+                size += chunk.length;
+                if (chunks.reduce((n, c) => n + c.length, 0) < BODY_EXCERPT_BYTES)
+                    chunks.push(chunk);
+                if (size >= BODY_EXCERPT_BYTES)
+                    answered();
+            }
+            const bodyTimer = setTimeout(answered, BODY_WAIT_MS);
+            res.on('data', onData);
+            res.once('end', answered);
+            res.once('error', answered);
+        }
+        // ws has its own handshake timeout; this one also covers a stalled TCP connect.
+        const timer = setTimeout(() => fail('timeout', `no handshake within ${target.connectTimeoutMs} ms`), target.connectTimeoutMs + 50);
+        ws.once('open', onOpen);
+        ws.once('error', onError);
+        ws.once('close', onEarlyClose);
+        ws.once('unexpected-response', onUnexpectedResponse);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+/** Messages kept per connection until taken: a protocol that speaks first sends a few (Engine.IO: one or two). */
+const EARLY_MESSAGES_MAX = 64;
+const earlyMessages = new WeakMap();
+/**
+ * Keeps the first messages of a new connection. A message that comes with the handshake response is emitted
+ * on a nextTick, before the opener's promise continuation could listen: without this it would be lost.
+ */
+function bufferEarlyMessages(ws) {
+    const kept = [];
+    const listener = (data, isBinary) => {
+        if (kept.length < EARLY_MESSAGES_MAX)
+            kept.push({ data, isBinary });
+    };
+    ws.on('message', listener);
+    earlyMessages.set(ws, { kept, listener });
+}
+/** The messages that arrived since the connection opened, once; from then on the caller listens itself. */
+function takeEarlyMessages(ws) {
+    const early = earlyMessages.get(ws);
+    if (!early)
+        return [];
+    ws.off('message', early.listener);
+    earlyMessages.delete(ws);
+    return early.kept;
+}
+/** Closes of connections that closed before we closed them (the server closed or dropped them). */
+const closedEarly = new WeakMap();
+/** The close of a connection the server closed (or dropped) before we closed it, once its close event fired; else null. */
+function earlyClose(ws) {
+    return closedEarly.get(ws) ?? null;
+}
+/** Connections whose close we started. */
+const closing = new WeakSet();
+/** What a close the server started is called: `server-close-<code>`, or `dropped` without a close frame. */
+function serverCloseKind(code) {
+    return code === 1006 ? 'dropped' : `server-close-${code}`;
+}
+/**
+ * Closes an open connection. `clean`: close(1000) and wait for the server's close frame;
+ * `abrupt`: terminate() without a handshake (always resolves clean=true: nothing was expected).
+ * A connection the server closed (or dropped) first is never clean.
+ */
+function closeConnection(ws, mode, timeoutMs) {
+    const start = now();
+    return new Promise((resolve) => {
+        ws.on('error', ignore);
+        closing.add(ws);
+        if (ws.readyState === wrapper.CLOSED) {
+            const early = closedEarly.get(ws)?.code ?? 1006;
+            resolve({ clean: mode === 'abrupt', closeMs: 0, code: early, ...(mode === 'abrupt' ? {} : { failure: serverCloseKind(early) }) });
+            return;
+        }
+        const serverClosedFirst = ws.readyState === wrapper.CLOSING;
+        const timer = setTimeout(() => {
+            // ws's own closeTimeout normally fires first; this is the backstop.
+            ws.terminate();
+        }, timeoutMs + 100);
+        ws.once('close', (code) => {
+            clearTimeout(timer);
+            const closeMs = now() - start;
+            if (mode === 'abrupt') {
+                resolve({ clean: true, closeMs, code });
+            }
+            else if (serverClosedFirst) {
+                resolve({ clean: false, closeMs, code, failure: serverCloseKind(code) });
+            }
+            else if (code === 1000 || code === 1005) {
+                resolve({ clean: true, closeMs, code });
+            }
+            else if (code === 1006) {
+                // Timers fire up to a millisecond early against performance.now(): ws's own close timer ended it.
+                resolve({ clean: false, closeMs, code, failure: closeMs >= timeoutMs - TIMER_SLACK_MS ? 'close-timeout' : 'no-close-frame' });
+            }
+            else {
+                resolve({ clean: false, closeMs, code, failure: `close-${code}` });
+            }
+        });
+        if (mode === 'abrupt')
+            ws.terminate();
+        else if (!serverClosedFirst)
+            ws.close(1000);
+    });
+}
+/**
+ * A close that a server sends on purpose, as an answer: not 1006 (no close frame), and none of the codes that
+ * say the server is going away or failing (1001 going away, 1011 internal error, 1012 restart, 1013 try later,
+ * 1014 bad gateway, 1015 TLS).
+ */
+function isDeliberateClose(code) {
+    return code !== 1006 && !(code === 1001 || (code >= 1011 && code <= 1015));
+}
+function ignore() { }
+/** Maps a ws/net error to a failure kind: refused, reset, timeout, http-<status>, tls or error. */
+function classifyError(err) {
+    const http = /Unexpected server response: (\d{3})/.exec(err.message);
+    if (http)
+        return `http-${Number(http[1])}`;
+    // A certificate that does not verify (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, ...) or
+    // no TLS at all on a wss:// URL (EPROTO, wrong version number): waiting will not change either.
+    if (err.code && /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_|^EPROTO$/.test(err.code))
+        return 'tls';
+    switch (err.code) {
+        case 'ECONNREFUSED':
+            return 'refused';
+        case 'ECONNRESET':
+        case 'EPIPE':
+        case 'ECONNABORTED':
+            return 'reset';
+        case 'ETIMEDOUT':
+            return 'timeout';
+    }
+    if (/handshake has timed out/i.test(err.message))
+        return 'timeout';
+    if (/socket hang up/i.test(err.message))
+        return 'reset';
+    return 'error';
+}
+
+;// CONCATENATED MODULE: ./src/scenarios/load.ts
+// Flapping and leak prevention: clients that connect, hold, close and pause, cycle after cycle.
+
+
+
+/** The flapping or leak scenario as the configuration prescribes it (both use the flapping hold and pause). */
+function loadSpecOf(config, id) {
+    const flapping = id === 'flapping';
+    return {
+        id,
+        clients: flapping ? 1 : config.leak.clients,
+        cyclesPerClient: flapping ? config.flapping.cycles : config.leak.cycles,
+        holdMs: config.flapping.holdMs,
+        pauseMs: config.flapping.pauseMs,
+        ...(flapping ? {} : { abruptRatio: config.leak.abruptRatio, rounds: config.leak.rounds }),
+    };
+}
+/** One line for people: "45/45 connected, 23/23 closed cleanly, 22 cut on purpose". */
+function loadLine(r) {
+    const cut = r.abruptDisconnects > 0 ? `, ${r.abruptDisconnects} cut on purpose` : '';
+    return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected - r.abruptDisconnects} closed cleanly${cut}`;
+}
+/** Runs the scenario until every client finished its cycles or `signal` aborts (partial results then). */
+async function runLoad(spec, target, signal) {
+    const tally = emptyTally();
+    const start = performance.now();
+    const rounds = Math.max(1, Math.min(spec.rounds ?? 1, spec.cyclesPerClient));
+    let done = 0;
+    for (let round = 0; round < rounds && !signal.aborted; round++) {
+        const until = Math.round(((round + 1) * spec.cyclesPerClient) / rounds);
+        const from = done;
+        await Promise.all(Array.from({ length: spec.clients }, (_, client) => runClient(spec, client, from, until, target, signal, tally)));
+        done = until;
+        if (!signal.aborted)
+            await spec.onRound?.(round, tally.attempts);
+    }
+    return summarizeLoad(spec, tally, performance.now() - start);
+}
+/** Does cycle k (numbered across all clients) end abruptly? Spreads ratio*n abrupt cycles evenly. */
+function isAbrupt(k, ratio) {
+    return Math.floor((k + 1) * ratio) > Math.floor(k * ratio);
+}
+async function runClient(spec, client, from, until, target, signal, tally) {
+    for (let cycle = from; cycle < until && !signal.aborted; cycle++) {
+        const cycleStart = performance.now();
+        const abrupt = isAbrupt(cycle * spec.clients + client, spec.abruptRatio ?? 0);
+        const opened = await openConnection(target, signal);
+        if (signal.aborted) {
+            if (opened.ok)
+                opened.ws.terminate();
+            return; // An interrupted cycle is not counted either way.
+        }
+        tally.attempts += 1;
+        if (opened.ok) {
+            tally.connected += 1;
+            tally.handshakeMs.push(opened.handshakeMs);
+            const held = await pause(spec.holdMs, signal);
+            if (!held) {
+                opened.ws.terminate();
+                tally.attempts -= 1;
+                tally.connected -= 1;
+                tally.handshakeMs.pop();
+                return;
+            }
+            const closed = await closeConnection(opened.ws, abrupt ? 'abrupt' : 'clean', target.closeTimeoutMs);
+            if (abrupt)
+                tally.abrupt += 1;
+            else {
+                tally.closeMs.push(closed.closeMs);
+                if (closed.clean)
+                    tally.clean += 1;
+                else
+                    bump(tally.disconnectFailures, closed.failure ?? 'error');
+            }
+        }
+        else {
+            bump(tally.connectFailures, opened.failure);
+        }
+        if (!(await pause(spec.pauseMs, signal)))
+            return;
+        tally.cycleMs.push(performance.now() - cycleStart);
+    }
+}
+/** Waits ms; false when aborted meanwhile. */
+async function pause(ms, signal) {
+    if (ms <= 0)
+        return !signal.aborted;
+    try {
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function bump(counts, kind) {
+    counts[kind] = (counts[kind] ?? 0) + 1;
+}
+function summarizeLoad(spec, tally, durationMs) {
+    return {
+        id: spec.id,
+        enabled: true,
+        prescribed: {
+            clients: spec.clients,
+            cyclesPerClient: spec.cyclesPerClient,
+            holdMs: spec.holdMs,
+            pauseMs: spec.pauseMs,
+            cycleMs: spec.holdMs + spec.pauseMs,
+        },
+        attempts: tally.attempts,
+        connected: tally.connected,
+        cleanDisconnects: tally.clean,
+        abruptDisconnects: tally.abrupt,
+        connectRate: tally.attempts === 0 ? null : tally.connected / tally.attempts,
+        disconnectRate: tally.connected - tally.abrupt === 0 ? null : tally.clean / (tally.connected - tally.abrupt),
+        connectFailures: tally.connectFailures,
+        disconnectFailures: tally.disconnectFailures,
+        handshakeMs: summarize(tally.handshakeMs),
+        closeMs: summarize(tally.closeMs),
+        cycleMs: summarize(tally.cycleMs),
+        durationMs: Math.round(durationMs),
+    };
+}
+/** The result of a scenario that did not run (disabled on purpose, or the run stopped before it). */
+function emptyLoadResult(spec, enabled) {
+    return { ...summarizeLoad(spec, emptyTally(), 0), enabled };
+}
+function emptyTally() {
+    return {
+        attempts: 0,
+        connected: 0,
+        clean: 0,
+        abrupt: 0,
+        connectFailures: {},
+        disconnectFailures: {},
+        handshakeMs: [],
+        closeMs: [],
+        cycleMs: [],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/client/protocols/raw.ts
+// The raw adapter: plain WebSocket messages, no opening exchange, no keep-alive of its own.
+/** Plain WebSocket: recovery sends the configured message and judges it by `expect`. */
+const raw = {
+    id: 'raw',
+    subprotocols: [],
+    opening: null,
+    keepAlive: () => null,
+    probe: null,
+};
+
+;// CONCATENATED MODULE: ./src/client/protocols/session.ts
+// One open connection spoken through an adapter: answers keep-alives, queues the server's messages, knows when it closed.
+
+
+/**
+ * Wraps an open `ws`. Every wait ends at once when the connection closes: a closed connection will not answer,
+ * and waiting out a timeout would misreport when the close happened.
+ */
+class ProtocolSession {
+    ws;
+    adapter;
+    /** The server's close, once it arrived. */
+    close = null;
+    inbox = [];
+    wake = null;
+    origin = performance.now();
+    constructor(ws, adapter) {
+        this.ws = ws;
+        this.adapter = adapter;
+    }
+    /** Starts listening on `ws` (opened by openConnection: the messages that came since it opened are read first). */
+    static attach(ws, adapter) {
+        const session = new ProtocolSession(ws, adapter);
+        for (const early of takeEarlyMessages(ws))
+            session.onMessage(early.data, early.isBinary);
+        ws.on('message', session.onMessage);
+        ws.once('close', session.onClose);
+        // A close frame that came with the handshake response leaves the socket CLOSING: its close event, with the
+        // code and reason, is still to come. Only a socket already CLOSED needs its close looked up.
+        if (ws.readyState === wrapper.CLOSED) {
+            const early = earlyClose(ws);
+            session.close = { code: early?.code ?? 1006, reason: early?.reason ?? '', atMs: 0 };
+        }
+        return session;
+    }
+    /** Stops listening (the connection itself stays as it is). */
+    detach() {
+        this.ws.off('message', this.onMessage);
+        this.ws.off('close', this.onClose);
+        this.wake?.();
+    }
+    /** Milliseconds since the session was attached. */
+    elapsedMs() {
+        return performance.now() - this.origin;
+    }
+    /** Forgets queued messages: a reply that arrived before we sent anything answers nothing of ours. */
+    clearInbox() {
+        this.inbox.length = 0;
+    }
+    onMessage = (data, isBinary) => {
+        const text = isBinary ? `<binary ${rawLength(data)} bytes>` : rawText(data);
+        const reply = isBinary ? null : this.adapter.keepAlive(text);
+        if (reply !== null) {
+            if (this.ws.readyState === wrapper.OPEN)
+                this.ws.send(reply);
+            return;
+        }
+        this.inbox.push({ text, atMs: this.elapsedMs() });
+        this.wake?.();
+    };
+    onClose = (code, reason) => {
+        this.close = { code, reason: reason.toString('utf8'), atMs: this.elapsedMs() };
+        this.wake?.();
+    };
+    /**
+     * The first queued message (that `accept` takes, dropping the ones before it), waiting up to `timeoutMs`.
+     * Ends early when the connection closes or `signal` aborts.
+     */
+    async next(timeoutMs, signal, accept = () => true) {
+        const deadline = performance.now() + timeoutMs;
+        for (;;) {
+            while (this.inbox.length > 0) {
+                const message = this.inbox.shift();
+                if (accept(message.text))
+                    return { kind: 'message', ...message };
+            }
+            if (this.close)
+                return { kind: 'closed', close: this.close };
+            if (signal.aborted)
+                return { kind: 'aborted' };
+            const remaining = deadline - performance.now();
+            if (remaining <= 0)
+                return { kind: 'timeout' };
+            await this.sleep(remaining, signal);
+        }
+    }
+    /** Waits `ms`, or less when the connection closes or `signal` aborts. */
+    async hold(ms, signal) {
+        const deadline = performance.now() + ms;
+        while (!this.close && !signal.aborted) {
+            const remaining = deadline - performance.now();
+            if (remaining <= 0)
+                return;
+            await this.sleep(remaining, signal);
+        }
+    }
+    /** On a connection that is no longer open: waits for its close event (code and reason), at most `timeoutMs`. */
+    async closing(timeoutMs, signal) {
+        const deadline = performance.now() + timeoutMs;
+        while (!this.close && !signal.aborted) {
+            const remaining = deadline - performance.now();
+            if (remaining <= 0)
+                return { kind: 'timeout' };
+            await this.sleep(remaining, signal);
+        }
+        return this.close ? { kind: 'closed', close: this.close } : { kind: 'aborted' };
+    }
+    /** Sleeps until woken by a message or close, the timeout, or an abort. */
+    sleep(ms, signal) {
+        return new Promise((resolve) => {
+            const done = () => {
+                clearTimeout(timer);
+                signal.removeEventListener('abort', done);
+                this.wake = null;
+                resolve();
+            };
+            const timer = setTimeout(done, ms);
+            signal.addEventListener('abort', done, { once: true });
+            this.wake = done;
+        });
+    }
+    /** Round-trip time of one WebSocket ping, or why no pong came. */
+    async ping(timeoutMs, signal) {
+        if (this.ws.readyState !== wrapper.OPEN)
+            return this.closing(timeoutMs, signal);
+        const ws = this.ws;
+        return new Promise((resolve) => {
+            const start = performance.now();
+            const done = (value) => {
+                clearTimeout(timer);
+                ws.off('pong', onPong);
+                ws.off('close', onClose);
+                signal.removeEventListener('abort', onAbort);
+                resolve(value);
+            };
+            function onPong() {
+                done({ kind: 'pong', rttMs: performance.now() - start });
+            }
+            const onClose = () => done({ kind: 'closed', close: this.close ?? { code: 1006, reason: '', atMs: this.elapsedMs() } });
+            function onAbort() {
+                done({ kind: 'aborted' });
+            }
+            const timer = setTimeout(() => done({ kind: 'timeout' }), timeoutMs);
+            ws.on('pong', onPong);
+            // Registered after the session's own close listener, so `this.close` is set when this one runs.
+            ws.once('close', onClose);
+            signal.addEventListener('abort', onAbort, { once: true });
+            try {
+                ws.ping();
+            }
+            catch {
+                done({ kind: 'closed', close: this.close ?? { code: 1006, reason: '', atMs: this.elapsedMs() } });
+            }
+        });
+    }
+    /** Sends one message; resolves with why it failed, or null once it is written. Never waits past timeoutMs. */
+    async send(text, timeoutMs) {
+        if (this.ws.readyState !== wrapper.OPEN) {
+            const end = await this.closing(timeoutMs, new AbortController().signal);
+            return `the connection was already closing: ${waitEndText(end, timeoutMs)}`;
+        }
+        const ws = this.ws;
+        return new Promise((resolve) => {
+            const timer = setTimeout(() => resolve(`not written within ${timeoutMs} ms (the server stopped reading; ${ws.bufferedAmount} bytes queued)`), timeoutMs);
+            ws.send(text, (err) => {
+                clearTimeout(timer);
+                resolve(err ? err.message : null);
+            });
+        });
+    }
+    /**
+     * Runs the adapter's opening exchange: waits for the server's greeting, sends the opening message and waits
+     * for its acknowledgement. Resolves with null on success, or a sentence saying what went wrong.
+     */
+    async open(timeoutMs, signal) {
+        const opening = this.adapter.opening;
+        if (!opening)
+            return null;
+        const name = this.adapter.id;
+        if (opening.greeting) {
+            const greeting = await this.next(timeoutMs, signal, opening.greeting.matches);
+            if (greeting.kind !== 'message')
+                return `${name}: ${opening.greeting.describe} did not arrive: ${waitEndText(greeting, timeoutMs)}`;
+        }
+        this.clearInbox();
+        const sendError = await this.send(opening.send, timeoutMs);
+        if (sendError)
+            return `${name}: the opening message ${opening.send} could not be sent: ${sendError}`;
+        let refusal = null;
+        const ack = await this.next(timeoutMs, signal, (text) => {
+            refusal = opening.refusal?.(text) ?? null;
+            return refusal !== null || opening.ack.matches(text);
+        });
+        if (ack.kind !== 'message')
+            return `${name}: ${opening.ack.describe} did not arrive after ${opening.send}: ${waitEndText(ack, timeoutMs)}`;
+        if (refusal)
+            return `${name}: ${refusal}`;
+        return null;
+    }
+}
+/** `code 4401 "Unauthorized"`, or `code 1005 (no reason given)`. */
+function closeText(close) {
+    return `code ${close.code} ${close.reason ? JSON.stringify(close.reason.slice(0, 200)) : '(no reason given)'}`;
+}
+/** Why a wait ended, as the end of a sentence. */
+function waitEndText(end, timeoutMs) {
+    switch (end.kind) {
+        case 'closed':
+            return `the server closed the connection (${closeText(end.close)}) at ${Math.round(end.close.atMs)} ms`;
+        case 'timeout':
+            return `nothing within ${timeoutMs} ms`;
+        case 'aborted':
+            return 'the run was stopped';
+    }
+}
+function rawText(data) {
+    if (Array.isArray(data))
+        return Buffer.concat(data).toString('utf8');
+    return Buffer.from(data).toString('utf8');
+}
+function rawLength(data) {
+    if (Array.isArray(data))
+        return data.reduce((n, b) => n + b.length, 0);
+    return data.byteLength;
+}
+
+;// CONCATENATED MODULE: ./src/scenarios/recovery.ts
+// Recovery: after the storm, one stable connection must answer pings and test messages, spoken through the server's protocol.
+
+
+
+
+
+
+/** Text of an Expect as the user wrote it. */
+function describeExpect(expect) {
+    return expect.kind === 'regex' ? `/${expect.source}/${expect.flags}` : expect.kind;
+}
+/** Does `reply` answer `sent` under `expect`? */
+function replyMatches(expect, sent, reply) {
+    switch (expect.kind) {
+        case 'none':
+        case 'any':
+            return true;
+        case 'echo':
+            return reply === sent;
+        case 'regex':
+            return new RegExp(expect.source, expect.flags).test(reply);
+    }
+}
+/**
+ * One connection held `holdMs`: the adapter's opening exchange, `pings` WebSocket pings, then `messages` messages.
+ * Every wait ends at once when the server closes the connection; the close (code, reason, when) is in the result.
+ */
+async function runRecovery(spec, target, signal, adapter = raw) {
+    const result = emptyRecoveryResult(spec, true);
+    result.protocol = adapter.id;
+    const probe = spec.messageIsDefault ? adapter.probe : null;
+    if (probe)
+        result.expect = `${adapter.id} answer`;
+    const opened = await openConnection(target, signal);
+    if (!opened.ok) {
+        result.connectFailure = opened.failure;
+        result.problems.push(`could not connect: ${opened.failure} (${opened.message})`);
+        return result;
+    }
+    // Attached before any await: a protocol that speaks first (Engine.IO) sends right after the handshake.
+    const session = ProtocolSession.attach(opened.ws, adapter);
+    result.connected = true;
+    result.handshakeMs = Math.round(opened.handshakeMs * 100) / 100;
+    const waitMs = target.connectTimeoutMs;
+    const stillOpen = () => session.close === null && !signal.aborted;
+    /** When the last message was sent (ms after open) and its number, to say what the server's close answered. */
+    let lastSent = null;
+    // A user message that is itself the opening (Socket.IO's `40`, as older workflows set) opens the session: sent twice, a second `40` is refused.
+    const userOpens = !probe && adapter.opening !== null && spec.message === adapter.opening.send;
+    const openingProblem = userOpens ? null : await session.open(waitMs, signal);
+    if (openingProblem !== null && stillOpen())
+        result.problems.push(openingProblem);
+    const rtts = [];
+    for (let i = 0; i < spec.pings && openingProblem === null && stillOpen(); i++) {
+        result.pingsSent += 1;
+        const pong = await session.ping(waitMs, signal);
+        if (pong.kind === 'pong') {
+            result.pongsReceived += 1;
+            rtts.push(pong.rttMs);
+        }
+        else if (pong.kind === 'timeout') {
+            result.problems.push(`ping ${i + 1} got no pong within ${waitMs} ms`);
+        }
+    }
+    result.pingRttMs = summarize(rtts);
+    for (let i = 0; i < spec.messages && openingProblem === null && stillOpen(); i++) {
+        // Sent as given: a protocol packet (Socket.IO's `40`, a JSON command) must reach the server intact.
+        const text = probe ? probe.message : spec.message;
+        session.clearInbox();
+        const sentAt = session.elapsedMs();
+        const sendError = await session.send(text, waitMs);
+        result.messagesSent += 1;
+        if (sendError) {
+            result.problems.push(`message ${i + 1} could not be sent: ${sendError}`);
+            // A server that stopped reading takes no further message either.
+            break;
+        }
+        lastSent = { atMs: sentAt, n: i + 1 };
+        if (probe) {
+            const reply = await session.next(waitMs, signal, probe.answers);
+            if (reply.kind === 'message') {
+                result.messagesAnswered += 1;
+                const after = probe.after?.(reply.text) ?? null;
+                if (after !== null && (await session.send(after, waitMs)) === null) {
+                    // Socket.IO handles a namespace's disconnect on a later tick: a pong proves the server read past it before the next probe.
+                    await session.ping(waitMs, signal);
+                }
+            }
+            else if (reply.kind === 'timeout')
+                result.problems.push(`message ${i + 1} (${probe.describe}) got no answer within ${waitMs} ms`);
+        }
+        else if (spec.expect.kind === 'none') {
+            // Nothing to read back: a pong to a ping sent after the message proves the server read it and kept the connection.
+            const pong = await session.ping(waitMs, signal);
+            if (pong.kind === 'pong')
+                result.messagesAnswered += 1;
+            else if (pong.kind === 'timeout')
+                result.problems.push(`message ${i + 1}: no pong to the ping sent after it within ${waitMs} ms`);
+        }
+        else {
+            const reply = await session.next(waitMs, signal);
+            if (reply.kind === 'message') {
+                if (replyMatches(spec.expect, text, reply.text))
+                    result.messagesAnswered += 1;
+                else
+                    result.problems.push(`message ${i + 1}: reply does not match expect ${result.expect}: ${reply.text.slice(0, 200)}`);
+            }
+            else if (reply.kind === 'timeout') {
+                result.problems.push(`message ${i + 1} got no reply within ${waitMs} ms`);
+            }
+        }
+    }
+    await session.hold(spec.holdMs - session.elapsedMs(), signal);
+    result.heldMs = Math.round(session.elapsedMs());
+    session.detach();
+    const close = session.close;
+    if (close !== null) {
+        result.serverClose = { ...close, atMs: Math.round(close.atMs) };
+        judgeServerClose(result, close, lastSent, spec, probe === null && spec.messageIsDefault === true);
+    }
+    else {
+        const closed = await closeConnection(opened.ws, 'clean', target.closeTimeoutMs);
+        result.closedCleanly = closed.clean;
+        if (!closed.clean)
+            result.problems.push(`the close was not clean: ${closed.failure ?? `code ${closed.code}`}`);
+    }
+    if (signal.aborted)
+        result.problems.push('the run was stopped during recovery');
+    return result;
+}
+/** A problem, or (for the gate's own default text) a note that the server answered it with a deliberate close. */
+function judgeServerClose(result, close, lastSent, spec, defaultText) {
+    const at = Math.round(close.atMs);
+    const answeredText = lastSent !== null && close.atMs >= lastSent.atMs;
+    if (defaultText && answeredText && isDeliberateClose(close.code) && result.problems.length === 0) {
+        result.messagesJudged = false;
+        (result.notes ??= []).push(`the server closed the connection ${closedWith(close)}, ${Math.round(close.atMs - lastSent.atMs)} ms after the gate's default ` +
+            `test message: it is responsive but does not take arbitrary text, so the messages were not judged; to test a real ` +
+            `exchange set protocol (socket.io, graphql-ws) or message and expect`);
+        return;
+    }
+    const when = answeredText
+        ? `${Math.round(close.atMs - lastSent.atMs)} ms after message ${lastSent.n} was sent (${at} ms after it opened, of ${spec.holdMs} ms)`
+        : `${at} ms after it opened, before any message was sent (hold ${spec.holdMs} ms)`;
+    result.problems.push(`the server closed the connection ${closedWith(close)}, ${when}`);
+}
+/** `(code 4401) with reason "Unauthorized"`, or `(code 1005) without a reason`. */
+function closedWith(close) {
+    return `(code ${close.code}) ${close.reason ? `with reason ${JSON.stringify(close.reason.slice(0, 200))}` : 'without a reason'}`;
+}
+/** The result of a recovery that did not run. */
+function emptyRecoveryResult(spec, enabled) {
+    return {
+        id: 'recovery',
+        enabled,
+        connected: false,
+        handshakeMs: null,
+        pingsSent: 0,
+        pongsReceived: 0,
+        pingRttMs: null,
+        messagesSent: 0,
+        messagesAnswered: 0,
+        expect: describeExpect(spec.expect),
+        heldMs: 0,
+        closedCleanly: false,
+        problems: [],
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/server/server-log.ts
@@ -9741,6 +10148,8 @@ class RunContext {
     server = null;
     /** Where and how every connection of the run connects; set once the server accepted a handshake. */
     target = null;
+    /** Settles when the protocol is known and `target` offers its subprotocol; the scenarios wait for it. */
+    protocolSettled = Promise.resolve();
     sampler = null;
     exactSignals = null;
     serverInfo;
@@ -10070,64 +10479,6 @@ function rankSuspects(evidence) {
     const isSuspect = new Set(ranked.map((r) => `${r.nodeType}\u0000${r.name}`));
     const others = evidence.topGrowth.filter((r) => !isSuspect.has(`${r.nodeType}\u0000${r.name}`));
     return { ...evidence, suspects: ranked, topGrowth: [...ranked, ...others].slice(0, TOP_GROWTH_ROWS) };
-}
-
-;// CONCATENATED MODULE: ./src/server/port-owner.ts
-// Attach mode: finds the pid that owns the listening socket on a port: /proc on Linux, lsof on macOS, and
-// Get-NetTCPConnection on Windows.
-
-
-
-/** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
-function listeningInodes(procNetTcp, port) {
-    return socketInodes(procNetTcp, port, [TCP_STATE.LISTEN]);
-}
-/** The first pid listed one a line (`lsof -t`, PowerShell), other than `exclude`; null when there is none. */
-function firstPid(text, exclude) {
-    for (const line of text.split(/\r?\n/)) {
-        const pid = /^\s*(\d+)\s*$/.exec(line)?.[1];
-        if (pid && Number(pid) > 0 && Number(pid) !== exclude)
-            return Number(pid);
-    }
-    return null;
-}
-/** The command that lists the pids listening on `port`, off Linux. */
-function portOwnerCommand(platform, port) {
-    const p = String(Math.trunc(port));
-    if (platform === 'win32') {
-        return [
-            'powershell.exe',
-            powershellArgs(`Get-NetTCPConnection -State Listen -LocalPort ${p} -ErrorAction SilentlyContinue | ForEach-Object { $_.OwningProcess }`),
-        ];
-    }
-    return ['lsof', ['-nP', `-iTCP:${p}`, '-sTCP:LISTEN', '-t']];
-}
-/** The pid whose open fds include a socket listening on `port`; null when not found. */
-async function findPortOwner(port, platform = process.platform) {
-    if (platform !== 'linux')
-        return firstPid(await commandOutput(...portOwnerCommand(platform, port)), process.pid);
-    const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
-    const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((i) => `socket:[${i}]`));
-    if (wanted.size === 0)
-        return null;
-    const pids = (await (0,promises_namespaceObject.readdir)('/proc')).filter((d) => /^\d+$/.test(d));
-    for (const pid of pids) {
-        if (Number(pid) === process.pid)
-            continue;
-        let fds;
-        try {
-            fds = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`);
-        }
-        catch {
-            continue;
-        }
-        for (const fd of fds) {
-            const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
-            if (wanted.has(link))
-                return Number(pid);
-        }
-    }
-    return null;
 }
 
 ;// CONCATENATED MODULE: ./src/probe/heap-reader.ts
@@ -11373,6 +11724,7 @@ const baseline = {
     enabled: () => true,
     describe: (config) => `${baselineWindowMs(config.sampleIntervalMs)} ms idle`,
     async run(run) {
+        await run.protocolSettled;
         // Before the idle window, so the memory a snapshot leaves behind is part of the baseline, not of growth.
         await heapSnapshot(run, 'before-load', 0);
         await run.idle(baselineWindowMs(run.config.sampleIntervalMs));
@@ -12361,19 +12713,232 @@ async function settledRss(run) {
     return median(sampler.samples.filter((s) => s.tMs >= from).map((s) => s.rssBytes));
 }
 
+;// CONCATENATED MODULE: ./src/client/protocols/adapter.ts
+// The shape of a protocol adapter: what the gate must say and hear to hold a real session with a server.
+/** Parses `text` as a JSON object, or null. */
+function jsonObject(text) {
+    try {
+        const value = JSON.parse(text);
+        return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null;
+    }
+    catch {
+        return null;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/client/protocols/graphql-ws.ts
+// The graphql-ws adapter: the graphql-transport-ws subprotocol, connection_init/ack, ping/pong messages.
+
+/** The subprotocol of the graphql-ws library (not the older subscriptions-transport-ws `graphql-ws`). */
+const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws';
+/** The `type` of a graphql-transport-ws message, or null when `text` is not one. */
+function messageType(text) {
+    const message = jsonObject(text);
+    return message && typeof message.type === 'string' ? message.type : null;
+}
+/** graphql-ws: the protocol's own ping is answered by the server with a pong, no schema needed. */
+const graphqlWs = {
+    id: 'graphql-ws',
+    subprotocols: [GRAPHQL_TRANSPORT_WS],
+    opening: {
+        send: JSON.stringify({ type: 'connection_init' }),
+        ack: { describe: 'connection_ack', matches: (text) => messageType(text) === 'connection_ack' },
+    },
+    keepAlive: (text) => (messageType(text) === 'ping' ? JSON.stringify({ type: 'pong' }) : null),
+    probe: {
+        message: JSON.stringify({ type: 'ping', payload: { from: 'ws-resilience-gate' } }),
+        describe: 'a graphql-ws ping message, answered by a pong message',
+        answers: (reply) => messageType(reply) === 'pong',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/client/protocols/socket-io.ts
+// The Socket.IO adapter: Engine.IO v4 on its WebSocket transport, the default namespace, Engine.IO heartbeats.
+
+/**
+ * The namespace recovery asks for. A stock server answers a connect to a namespace it does not know with a
+ * connect error (`44/ns,{"message":"Invalid namespace"}`), and one with dynamic namespaces with a connect
+ * (`40/ns,{"sid":...}`): either reply comes from the Socket.IO layer itself and runs none of the application's
+ * handlers. An event with an ack id (`421["x"]`) would not do: a server without a handler for it never acks.
+ */
+const PROBE_NAMESPACE = '/ws-resilience-gate';
+/** Engine.IO's open packet: `0` followed by the handshake JSON with the session id and heartbeat settings. */
+function isEngineIoOpen(text) {
+    if (!text.startsWith('0{'))
+        return false;
+    const open = jsonObject(text.slice(1));
+    return open !== null && typeof open.sid === 'string' && typeof open.pingInterval === 'number';
+}
+/** Socket.IO v4 over Engine.IO v4 (URL `/socket.io/?EIO=4&transport=websocket`). */
+const socketIo = {
+    id: 'socket.io',
+    subprotocols: [],
+    opening: {
+        greeting: { describe: 'the Engine.IO open packet 0{"sid":…}', matches: isEngineIoOpen },
+        send: '40',
+        ack: { describe: 'the connect ack 40{"sid":…} of the default namespace', matches: (text) => /^40\{/.test(text) },
+        refusal: (text) => (/^44(\{|$)/.test(text) ? `the default namespace refused the connection: ${text.slice(2, 200)}` : null),
+    },
+    // Engine.IO v4: the server pings (`2`), the client must pong (`3`) within pingTimeout or be dropped.
+    keepAlive: (text) => (text === '2' ? '3' : null),
+    probe: {
+        message: `40${PROBE_NAMESPACE},`,
+        describe: `a connect to namespace ${PROBE_NAMESPACE} (40${PROBE_NAMESPACE},), answered by its connect or connect error`,
+        answers: (reply) => reply.startsWith(`40${PROBE_NAMESPACE},`) || reply.startsWith(`44${PROBE_NAMESPACE},`),
+        // A server with dynamic namespaces connected us: leave the namespace, or the next probe is a duplicate connect,
+        // which Socket.IO answers by closing the whole connection.
+        after: (reply) => (reply.startsWith(`40${PROBE_NAMESPACE},`) ? `41${PROBE_NAMESPACE},` : null),
+    },
+};
+
+;// CONCATENATED MODULE: ./src/client/protocols/registry.ts
+// The adapters by id, the `protocol` setting's values, and a target that offers an adapter's subprotocols.
+
+
+
+/** Every adapter, by id. Adding a protocol = one file and one line here. */
+const ADAPTERS = {
+    raw: raw,
+    'socket.io': socketIo,
+    'graphql-ws': graphqlWs,
+};
+/** The adapter of `id`. */
+function adapterFor(id) {
+    return ADAPTERS[id];
+}
+/** The adapter of an explicit `protocol` choice; null for `auto` (call detectProtocol). */
+function chosenAdapter(choice) {
+    return choice === 'auto' ? null : ADAPTERS[choice];
+}
+/** Subprotocols some adapter offers: what auto-detection tries on a server that wants one. */
+function knownSubprotocols() {
+    return [...new Set(Object.values(ADAPTERS).flatMap((a) => a.subprotocols))];
+}
+/** `target` offering the adapter's subprotocols after the user's own (no duplicates). */
+function targetFor(target, adapter) {
+    const subprotocols = [...new Set([...target.subprotocols, ...adapter.subprotocols])];
+    return subprotocols.length === target.subprotocols.length ? target : { ...target, subprotocols };
+}
+
 ;// CONCATENATED MODULE: ./src/phases/recovery.ts
 // Recovery: after the storm, one stable connection must answer pings and test messages.
+
 
 const recovery_recovery = {
     name: 'recovery',
     enabled: (config) => config.scenarios.includes('recovery'),
     describe: ({ recovery: r }) => `${r.pings} pings, ${r.messages} messages, expect ${describeExpect(r.expect)}`,
     async run(run) {
-        const result = await runRecovery(run.config.recovery, run.requireTarget(), run.signal);
+        const adapter = adapterFor(run.serverInfo.protocol?.id ?? 'raw');
+        const result = await runRecovery(run.config.recovery, run.requireTarget(), run.signal, adapter);
         run.results.recovery = result;
         run.progress(`  ${result.problems.length === 0 ? 'recovered' : result.problems.join('; ')}`);
+        for (const note of result.notes ?? [])
+            run.progress(`  note: ${note}`);
     },
 };
+
+;// CONCATENATED MODULE: ./src/client/protocols/detect.ts
+// Auto-detection: which protocol a server speaks, judged from what it does on one or two real connections.
+
+
+
+
+
+/**
+ * Picks the protocol from what the server does: an Engine.IO open packet sent unasked means Socket.IO; a server
+ * that accepts `graphql-transport-ws` (offered by the user, or tried after it refused a handshake without a
+ * subprotocol or closed at once with 4406) means graphql-ws; anything else is raw. Call once, after readiness.
+ * `listenMs` is how long a fresh connection is watched for a first message or a close.
+ */
+async function detectProtocol(target, options) {
+    const listenMs = options.listenMs ?? 500;
+    const first = await observe(target, listenMs, options.signal);
+    const onSocketIoPath = /\/socket\.io\/?$/.test(new URL(target.url).pathname);
+    if (first.kind === 'open' && first.first !== null && isEngineIoOpen(first.first)) {
+        const where = onSocketIoPath ? ' on a /socket.io/ path' : '';
+        return { id: 'socket.io', target, why: `the server spoke first with an Engine.IO open packet (0{"sid":…})${where}` };
+    }
+    for (const adapter of withSubprotocols()) {
+        if (first.kind === 'open' && adapter.subprotocols.includes(first.protocol)) {
+            return { id: adapter.id, target: targetFor(target, adapter), why: `the server accepted the subprotocol ${first.protocol}` };
+        }
+    }
+    const refusal = refusedForWantOfSubprotocol(first);
+    if (refusal) {
+        for (const adapter of withSubprotocols()) {
+            if (adapter.subprotocols.every((p) => target.subprotocols.includes(p)))
+                continue;
+            const problem = await tryAdapter(targetFor(target, adapter), adapter, options.signal);
+            if (problem === null) {
+                const offered = adapter.subprotocols.join(', ');
+                return {
+                    id: adapter.id,
+                    target: targetFor(target, adapter),
+                    why: `${refusal}; offered ${offered}, it accepted and answered ${adapter.opening?.ack.describe ?? 'the handshake'}`,
+                };
+            }
+        }
+    }
+    return { id: raw.id, target, why: rawWhy(first, listenMs, onSocketIoPath, refusal) };
+}
+function withSubprotocols() {
+    return Object.values(ADAPTERS).filter((a) => a.subprotocols.length > 0);
+}
+/** The start of a sentence when the server refused or dropped the handshake as a server wanting a subprotocol does. */
+function refusedForWantOfSubprotocol(seen) {
+    if (seen.kind === 'failed') {
+        // 400 (ws, graphql-ws with handleProtocols), 426 and 406 are what servers answer to a missing subprotocol.
+        return /^http-(400|406|426)$/.test(seen.failure) ? `the server refused the handshake (${seen.failure})` : null;
+    }
+    const close = seen.close;
+    if (close && close.atMs < 1000 && (close.code === 4406 || close.code === 1002 || /protocol/i.test(close.reason))) {
+        return `the server closed the connection at once (${closeText(close)})`;
+    }
+    return null;
+}
+function rawWhy(seen, listenMs, onSocketIoPath, refusal) {
+    if (seen.kind === 'failed')
+        return `no connection to look at (${seen.failure}: ${seen.message}); assumed raw`;
+    if (refusal)
+        return `${refusal}, and no known subprotocol was accepted; assumed raw`;
+    const socketIoHint = onSocketIoPath ? ' (the path is /socket.io/, but no Engine.IO open packet arrived)' : '';
+    const subprotocol = seen.protocol ? `; it chose the subprotocol ${seen.protocol}` : '';
+    return `the server sent nothing unasked within ${listenMs} ms${subprotocol}${socketIoHint}: raw WebSocket`;
+}
+/** Opens one connection, watches it for `listenMs` (first message or close), and closes it. */
+async function observe(target, listenMs, signal) {
+    const opened = await openConnection(target, signal);
+    if (!opened.ok)
+        return { kind: 'failed', failure: opened.failure, message: opened.message };
+    const session = ProtocolSession.attach(opened.ws, raw);
+    try {
+        // A subprotocol an adapter speaks, chosen in the handshake, says it all: no need to listen.
+        const chosen = withSubprotocols().some((a) => a.subprotocols.includes(opened.ws.protocol));
+        const first = chosen ? { kind: 'timeout' } : await session.next(listenMs, signal);
+        return { kind: 'open', protocol: opened.ws.protocol, first: first.kind === 'message' ? first.text : null, close: session.close };
+    }
+    finally {
+        session.detach();
+        await closeConnection(opened.ws, 'clean', target.closeTimeoutMs);
+    }
+}
+/** Null when the server accepts the adapter's subprotocol and completes its opening exchange; else why not. */
+async function tryAdapter(target, adapter, signal) {
+    const opened = await openConnection(target, signal);
+    if (!opened.ok)
+        return `${opened.failure}: ${opened.message}`;
+    const session = ProtocolSession.attach(opened.ws, adapter);
+    try {
+        if (!adapter.subprotocols.includes(opened.ws.protocol))
+            return `the server chose no subprotocol of ${adapter.id}`;
+        return await session.open(target.connectTimeoutMs, signal);
+    }
+    finally {
+        session.detach();
+        await closeConnection(opened.ws, 'clean', target.closeTimeoutMs);
+    }
+}
 
 // EXTERNAL MODULE: ./node_modules/pidusage/index.js
 var pidusage = __nccwpck_require__(636);
@@ -12488,70 +13053,253 @@ class ResourceSampler {
 }
 
 ;// CONCATENATED MODULE: ./src/server/readiness.ts
-// Waits until the server completes a real WebSocket handshake, retrying with backoff.
+// Waits until the server completes a real WebSocket handshake and keeps the connection; fails fast on definite answers.
 
 
 
+/** Start-up ended without a ready server: the message is the sentence for the report, `kind` says why. */
 class NotReadyError extends Error {
-    lastFailure;
-    constructor(message, lastFailure) {
+    kind;
+    constructor(message, kind = 'timeout') {
         super(message);
-        this.lastFailure = lastFailure;
+        this.kind = kind;
         this.name = 'NotReadyError';
     }
 }
 /**
- * Tries handshakes until one succeeds, `timeoutMs` passes, `signal` aborts, or `gaveUp()` returns a
- * reason (the server process exited). Backoff grows from 50 ms to 100 ms: a refused attempt costs little.
+ * Tries handshakes until one succeeds and the connection stays open `settleMs`, `timeoutMs` passes, `signal`
+ * aborts, `gaveUp()` returns a reason, or a definite answer repeats (an HTTP 4xx, a close right after the
+ * handshake): waiting will not change those. Backoff grows from 50 ms to 100 ms: a refused attempt costs little.
  */
 async function waitForHandshake(target, options) {
     const start = performance.now();
+    const settleMs = options.settleMs ?? 100;
+    const definiteAttempts = options.definiteAttempts ?? 3;
+    const definiteAfterMs = options.definiteAfterMs ?? 1000;
+    const fallback = options.fallbackSubprotocols ?? [];
     const candidates = candidateAddresses(new URL(target.url).hostname).map((c) => c.pinned);
+    const counts = new Map();
+    let streak = null;
+    let offered = target.subprotocols;
+    let refusedWithout = null;
     let attempts = 0;
     let delay = 50;
-    let last = null;
+    const elapsed = () => performance.now() - start;
     for (;;) {
         for (const pinned of candidates) {
-            const elapsed = performance.now() - start;
-            const remaining = options.timeoutMs - elapsed;
+            const remaining = options.timeoutMs - elapsed();
             if (remaining <= 0)
                 break;
             const reason = options.gaveUp?.();
             if (reason)
-                throw new NotReadyError(reason, last);
+                throw new NotReadyError(reason, 'gave-up');
             if (options.signal.aborted)
-                throw new NotReadyError('stopped while waiting for the server to accept a handshake', last);
-            const attemptTarget = {
-                ...target,
-                connectTimeoutMs: Math.max(1, Math.min(target.connectTimeoutMs, remaining)),
-                ...(pinned ? { pinned } : {}),
-            };
+                throw new NotReadyError('stopped while waiting for the server to accept a handshake', 'stopped');
+            const connectTimeoutMs = Math.max(1, Math.min(target.connectTimeoutMs, remaining));
+            const attemptTarget = { ...target, subprotocols: offered, connectTimeoutMs, ...(pinned ? { pinned } : {}) };
             attempts += 1;
-            const result = await openConnection(attemptTarget, options.signal);
-            if (result.ok) {
-                await closeConnection(result.ws, 'clean', target.closeTimeoutMs);
-                return { target: { ...target, ...(pinned ? { pinned } : {}) }, afterMs: performance.now() - start, attempts };
+            const outcome = await attempt(attemptTarget, connectTimeoutMs < target.connectTimeoutMs, settleMs, options.signal);
+            if (outcome === null) {
+                const ready = {
+                    target: { ...target, subprotocols: offered, ...(pinned ? { pinned } : {}) },
+                    afterMs: elapsed(),
+                    attempts,
+                };
+                if (refusedWithout)
+                    ready.note = `${refusedWithout.text} without a subprotocol; it accepted ${offered.join(', ')}`;
+                return ready;
             }
-            last = `${result.failure}: ${result.message}`;
-            // The server answered and its TLS will not change while we wait: say so now, not at startup-timeout-s.
-            if (result.failure === 'tls')
-                throw new NotReadyError(tlsFailureText(target.url, result.message), last);
+            if (outcome.key === 'tls')
+                throw new NotReadyError(tlsFailureText(target.url, outcome.text.replace(/^tls: /, '')), 'tls');
+            if (outcome.cut)
+                continue;
+            const seen = counts.get(outcome.key) ?? { text: outcome.text, n: 0 };
+            seen.n += 1;
+            seen.text = outcome.text;
+            counts.set(outcome.key, seen);
+            if (offered.length === 0 && fallback.length > 0 && wantsSubprotocol(outcome)) {
+                // Not a failure yet: the next attempts offer the known subprotocols.
+                refusedWithout = outcome;
+                offered = fallback;
+                streak = null;
+                continue;
+            }
+            streak =
+                streak !== null && streak.key === outcome.key ? { ...streak, n: streak.n + 1 } : { key: outcome.key, n: 1, sinceMs: elapsed() };
+            if (isDefinite(outcome) && streak.n >= definiteAttempts && elapsed() - streak.sinceMs >= definiteAfterMs) {
+                const text = definiteFailureText(target.url, offered, outcome, { attempts: streak.n, overMs: elapsed() - streak.sinceMs });
+                throw new NotReadyError(refusedWithout ? `${text} (without a subprotocol: ${refusedWithout.text})` : text, outcome.close ? 'closes-at-once' : 'http');
+            }
         }
         const reason = options.gaveUp?.();
         if (reason)
-            throw new NotReadyError(reason, last);
-        const remaining = options.timeoutMs - (performance.now() - start);
+            throw new NotReadyError(reason, 'gave-up');
+        const remaining = options.timeoutMs - elapsed();
         if (remaining <= 0) {
-            throw new NotReadyError(`the server did not accept a WebSocket handshake at ${target.url} within ${Math.round(options.timeoutMs / 1000)} s (${attempts} attempts; last: ${last ?? 'none'})`, last);
+            throw new NotReadyError(`the server did not accept a WebSocket handshake at ${target.url} within ${Math.round(options.timeoutMs / 1000)} s (${attempts} attempts; ${failureSummary(counts)})`, 'timeout');
         }
         try {
             await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(delay, remaining), undefined, { signal: options.signal });
         }
         catch {
-            throw new NotReadyError('stopped while waiting for the server to accept a handshake', last);
+            throw new NotReadyError('stopped while waiting for the server to accept a handshake', 'stopped');
         }
         delay = Math.min(delay * 2, 100);
     }
+}
+/** One handshake: null when it opened and stayed open `settleMs` (then closed cleanly), else what happened. */
+async function attempt(target, budgetCut, settleMs, signal) {
+    const result = await openConnection(target, signal);
+    if (!result.ok) {
+        // An attempt whose timeout the remaining budget shortened says nothing about the server.
+        const cut = budgetCut && result.failure === 'timeout';
+        return {
+            key: result.failure,
+            text: `${result.failure}: ${result.message}`,
+            ...(result.response ? { response: result.response } : {}),
+            cut,
+        };
+    }
+    const close = await closedWithin(result.ws, settleMs, signal);
+    // A drop (1006) or a failure code (1011, ...) is the server's fault, for the scenarios to measure; a deliberate
+    // close (4406, 4401, 1008, ...) answers something about the client that waiting will not change.
+    if (close === null || !isDeliberateClose(close.code)) {
+        await closeConnection(result.ws, 'clean', target.closeTimeoutMs);
+        return null;
+    }
+    await closeConnection(result.ws, 'abrupt', target.closeTimeoutMs);
+    return { key: `closes-${close.code}`, text: `closed at once with ${closeWords(close)}`, close, cut: false };
+}
+/** The server's close if it arrives within `ms`, else null (the connection is left open). */
+function closedWithin(ws, ms, signal) {
+    return new Promise((resolve) => {
+        const done = (value) => {
+            clearTimeout(timer);
+            ws.off('close', onClose);
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        };
+        function onClose(code, reason) {
+            done({ code, reason: reason.toString('utf8') });
+        }
+        function onAbort() {
+            done(null);
+        }
+        const timer = setTimeout(() => done(null), ms);
+        ws.once('close', onClose);
+        if (ws.readyState === ws.CLOSED)
+            done(earlyClose(ws) ?? { code: 1006, reason: '' });
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+}
+/** HTTP answers that will not change while the server starts: client errors, except timeouts and rate limits. */
+function isDefinite(outcome) {
+    if (outcome.close)
+        return isDeliberateClose(outcome.close.code);
+    const status = outcome.response?.status ?? Number(/^http-(\d{3})$/.exec(outcome.key)?.[1] ?? 0);
+    return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+/** A refusal or a close that servers give when the client offered no subprotocol they speak. */
+function wantsSubprotocol(outcome) {
+    if (outcome.close)
+        return outcome.close.code === 4406 || outcome.close.code === 1002 || /protocol/i.test(outcome.close.reason);
+    const status = outcome.response?.status ?? 0;
+    return status === 400 || status === 406 || status === 426;
+}
+/** `code 4406 "Subprotocol not acceptable"`. */
+function closeWords(close) {
+    return `code ${close.code}${close.reason ? ` ${JSON.stringify(close.reason.slice(0, 200))}` : ' (no reason given)'}`;
+}
+/** The subprotocol a refusal names (in its Sec-WebSocket-Protocol header or its body), or null. */
+function askedSubprotocol(response) {
+    if (response.protocolHeader)
+        return response.protocolHeader.trim();
+    const named = /(?:sub-?)?protocols?\b[^:\n]{0,40}?:\s*["'`]?([A-Za-z0-9][A-Za-z0-9._+-]*(?:\s*,\s*[A-Za-z0-9][A-Za-z0-9._+-]*)*)/i.exec(response.body);
+    return named?.[1] ?? null;
+}
+/**
+ * The sentence for a definite answer that repeated: what the server said and its likely cause (wrong path,
+ * missing credentials, a subprotocol it requires, or a server that closes every connection right away).
+ */
+function definiteFailureText(url, offered, outcome, seen) {
+    const over = `${seen.attempts} attempts over ${(seen.overMs / 1000).toFixed(1)} s`;
+    if (outcome.close) {
+        const close = outcome.close;
+        let cause = "check the server's log for why";
+        if (close.code === 4406 || close.code === 1002 || /protocol/i.test(close.reason)) {
+            cause =
+                offered.length > 0
+                    ? `it does not accept the subprotocols offered (${offered.join(', ')})`
+                    : 'it wants a subprotocol: offer it with subprotocols (graphql-transport-ws for graphql-ws), or set protocol: auto';
+        }
+        else if (close.code === 1008 || close.code === 4401 || close.code === 4403 || /auth|token|forbidden|credential/i.test(close.reason)) {
+            cause = 'it refuses the client: add the credentials it expects with headers';
+        }
+        return `the server accepts the WebSocket handshake at ${url} but closes every connection right away (${closeWords(close)}; ${over}): ${cause}`;
+    }
+    const response = outcome.response;
+    const status = response?.status ?? Number(/^http-(\d{3})$/.exec(outcome.key)?.[1] ?? 0);
+    const body = response?.body.replace(/\s+/g, ' ').trim() ?? '';
+    const said = body ? ` ${JSON.stringify(body.slice(0, 120))}` : '';
+    const head = `the server answered HTTP ${status}${said} to every WebSocket handshake at ${url} (${over})`;
+    const path = new URL(url).pathname + new URL(url).search;
+    const asked = response ? askedSubprotocol(response) : null;
+    if (asked || (status === 400 && /protocol/i.test(body))) {
+        const which = asked ? `: it asks for ${asked}; set subprotocols: ${asked}` : ': offer the one it expects with subprotocols';
+        const refused = offered.length > 0 ? ` (offered: ${offered.join(', ')})` : '';
+        return `${head}: it requires a subprotocol${refused}${which}`;
+    }
+    if (status === 404 || status === 410) {
+        return `${head}: the path ${path} is likely wrong; check the URL's path (Socket.IO listens on /socket.io/?EIO=4&transport=websocket)`;
+    }
+    if (status === 401 || status === 403 || status === 407) {
+        return `${head}: it wants credentials; add them with headers (for example Authorization: Bearer …) or check the ones given`;
+    }
+    if (status === 400 || status === 426) {
+        const none = offered.length === 0 ? 'none was offered' : `offered: ${offered.join(', ')}`;
+        return `${head}: it rejects the handshake; it may require a subprotocol (${none}; set subprotocols), a header, or another path`;
+    }
+    return `${head}: waiting will not change a ${status}`;
+}
+/**
+ * `most frequent: reset: socket hang up (290 of 293)`, from the counted (not budget-cut) failures. Refusals are
+ * what a server that is still starting gives: once any attempt got further, the summary is about those attempts.
+ */
+function failureSummary(counts) {
+    const answered = [...counts.entries()].filter(([key]) => key !== 'refused');
+    const pool = answered.length > 0 ? answered.map(([, entry]) => entry) : [...counts.values()];
+    let top = null;
+    let total = 0;
+    for (const entry of pool) {
+        total += entry.n;
+        if (!top || entry.n > top.n)
+            top = entry;
+    }
+    if (!top)
+        return 'no attempt completed';
+    const refused = answered.length > 0 ? (counts.get('refused')?.n ?? 0) : 0;
+    const before = refused > 0 ? `, after ${refused} refused while the port was not yet listening` : '';
+    return `most frequent: ${top.text} (${top.n} of ${total}${before})${summaryHint(top.text)}`;
+}
+/** What the most frequent failure suggests, when it suggests something. */
+function summaryHint(failure) {
+    if (/socket hang up/i.test(failure)) {
+        return '; the server takes the TCP connection but hangs up on the upgrade request: likely a wrong path (Socket.IO listens on /socket.io/?EIO=4&transport=websocket)';
+    }
+    if (failure.startsWith('refused'))
+        return '; nothing listens on the port: check the port and that the server binds 127.0.0.1';
+    if (failure.startsWith('timeout'))
+        return '; the server takes the TCP connection but never answers the upgrade request';
+    return '';
+}
+/** The sentence for a server command that exited before the server accepted a handshake. */
+function exitBeforeReadyText(exit) {
+    if (exit.signal)
+        return `the server was killed by signal ${exit.signal} before accepting a handshake`;
+    if (exit.code === 0) {
+        return 'the server command exited (code 0) before accepting a handshake: the server command must keep running in the foreground (no trailing &, nohup, setsid or daemon mode)';
+    }
+    return `the server crashed before accepting a handshake (exit code ${exit.code})`;
 }
 /** Why a wss:// handshake failed, with what to change. */
 function tlsFailureText(url, message) {
@@ -12574,6 +13322,8 @@ function tlsFailureText(url, message) {
 
 
 
+
+
 const startup = {
     name: 'startup',
     enabled: () => true,
@@ -12581,11 +13331,15 @@ const startup = {
         const { config } = run;
         const launching = config.server.command !== null;
         const url = launching ? await launch(run) : attachTo(run);
-        const ready = await handshake(run, targetOf(config, url));
-        run.target = ready.target;
+        const chosen = chosenAdapter(config.client.protocol);
+        // A chosen protocol's subprotocol is offered from the first handshake: graphql-ws refuses one without it.
+        const ready = await handshake(run, chosen ? targetFor(targetOf(config, url), chosen) : targetOf(config, url));
         run.serverInfo.readyAfterMs = Math.round(ready.afterMs);
         const attempts = `${ready.attempts} handshake attempt${ready.attempts === 1 ? '' : 's'}`;
-        run.progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${attempts})`);
+        run.progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${attempts})${ready.note ? `; ${ready.note}` : ''}`);
+        run.target = ready.target;
+        // Detecting the protocol listens up to 500 ms for a server that speaks first: it runs alongside the warm-up.
+        run.protocolSettled = settleProtocol(run, ready.target, chosen);
         if (!launching)
             await findAttachedPid(run, url);
         await startSampling(run);
@@ -12626,7 +13380,11 @@ async function launch(run) {
     run.serverInfo.pidSource = 'launched';
     server.onUnexpectedExit((exit) => {
         run.serverInfo.exit = { ...exit, phase: run.phase, atMs: run.elapsed() };
-        run.stop('crash', `the server exited during ${run.phase} with ${describeExit(exit)}`);
+        // Exit code 0 before the first handshake is a start script that does not stay in the foreground, not a crash.
+        if (run.serverInfo.readyAfterMs === null && exit.code === 0)
+            run.stop('startup-failed', exitBeforeReadyText(exit));
+        else
+            run.stop('crash', `the server exited during ${run.phase} with ${describeExit(exit)}`);
     });
     return url;
 }
@@ -12650,14 +13408,38 @@ async function handshake(run, target) {
         return await waitForHandshake(target, {
             timeoutMs: run.config.server.startupTimeoutMs,
             signal: run.signal,
-            gaveUp: () => (run.serverInfo.exit ? `the server exited before accepting a handshake (${describeExit(run.serverInfo.exit)})` : null),
+            gaveUp: () => (run.serverInfo.exit ? exitBeforeReadyText(run.serverInfo.exit) : null),
+            // With protocol auto and no subprotocol set, a server that asks for a known one gets it (graphql-ws: 4406).
+            fallbackSubprotocols: run.config.client.protocol === 'auto' && target.subprotocols.length === 0 ? knownSubprotocols() : [],
         });
     }
     catch (err) {
         if (err instanceof NotReadyError && !run.stopped) {
-            throw new StopRun({ phase: 'startup', reason: run.serverInfo.exit ? 'crash' : 'startup-failed', message: err.message });
+            const crashed = run.serverInfo.exit !== null && run.serverInfo.exit.code !== 0;
+            throw new StopRun({ phase: 'startup', reason: crashed ? 'crash' : 'startup-failed', message: err.message });
         }
         throw err;
+    }
+}
+/**
+ * The protocol every connection of the run speaks: the one chosen, or the one the server's behaviour shows (auto);
+ * the target offers its subprotocol from now on, so load connections close as cleanly as recovery's.
+ */
+async function settleProtocol(run, ready, chosen) {
+    if (chosen) {
+        run.target = ready;
+        run.serverInfo.protocol = { id: chosen.id, why: 'set by the protocol input' };
+        return;
+    }
+    try {
+        const detected = await detectProtocol(ready, { signal: run.signal });
+        run.target = detected.target;
+        run.serverInfo.protocol = { id: detected.id, why: detected.why };
+        run.progress(`  protocol ${detected.id}: ${detected.why}`);
+    }
+    catch (err) {
+        // The run stopped meanwhile, or the server went away: the stop says why; raw is what the gate then spoke.
+        run.serverInfo.protocol = { id: 'raw', why: `detection did not finish (${err.message})` };
     }
 }
 /** Attach mode: the pid given, or the owner of the listening port. */
@@ -12697,6 +13479,7 @@ const warmup = {
     async run(run) {
         const spec = { id: 'flapping', clients: 1, cyclesPerClient: run.config.warmupConnections, holdMs: 0, pauseMs: 0 };
         await runLoad(spec, run.requireTarget(), run.signal);
+        await run.protocolSettled;
     },
 };
 
@@ -12880,6 +13663,7 @@ function heapGrowthBytes(heap) {
 
 
 
+
 async function runGate(config, options = {}) {
     const temporaryLog = config.server.logPath === null;
     const serverLogPath = (0,external_node_path_namespaceObject.resolve)(options.serverLogPath ?? config.server.logPath ?? defaultLogPath());
@@ -12932,6 +13716,14 @@ async function teardown(run) {
         Object.assign(run.serverInfo, { survivors, logTail: server.logTail(), pidsSeen: server.pidsSeen() });
         if (survivors.length > 0)
             run.progress(`⚠ processes of the server tree survived teardown: ${survivors.join(', ')}`);
+        // A server that left the tree (setsid, a daemon, a backgrounded start script) still holds the port.
+        const left = server.mode === 'launch' ? await listenerAfterTeardown(run.serverInfo.url) : null;
+        if (left) {
+            if (left.pid !== null && !survivors.includes(left.pid))
+                run.serverInfo.survivors = [...survivors, left.pid];
+            run.serverInfo.leftListening = leftListeningText(left);
+            run.progress(`⚠ ${run.serverInfo.leftListening}`);
+        }
     }
     run.close();
 }

@@ -14,6 +14,7 @@ import {
   withUnit,
 } from '../model/format.js';
 import { hostileNotRun, judgeHostile } from './hostile.js';
+import { recoveryPassed } from './recovery.js';
 import { slopeLowerBound } from './trend.js';
 import type { HeapEvidence } from '../model/heap.js';
 import type { HostileResult } from '../model/hostile.js';
@@ -321,16 +322,18 @@ function recoveryCheck(r: RecoveryResult, stoppedNote: string): Draft {
   if (!r.connected && r.problems.length === 0) {
     return { ...base, measured: 'did not run', value: null, outcome: 'fail', detail: `recovery did not run${stoppedNote}` };
   }
-  const passed = r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && r.messagesAnswered === r.messagesSent;
-  const measured = r.connected
-    ? `pings ${r.pongsReceived}/${r.pingsSent}, messages ${r.messagesAnswered}/${r.messagesSent}`
-    : `no connection (${r.connectFailure ?? 'error'})`;
+  const passed = recoveryPassed(r);
+  // A server that closed deliberately on the gate's default text is responsive: its messages were not judged.
+  const closed = r.serverClose ? `closed ${r.serverClose.code}${r.serverClose.reason ? ` "${r.serverClose.reason}"` : ''}` : 'not judged';
+  const messages = r.messagesJudged === false ? `messages not judged (${closed})` : `messages ${r.messagesAnswered}/${r.messagesSent}`;
+  const measured = r.connected ? `pings ${r.pongsReceived}/${r.pingsSent}, ${messages}` : `no connection (${r.connectFailure ?? 'error'})`;
+  const lines = r.problems.length > 0 ? r.problems.slice(0, 3) : (r.notes ?? []);
   return {
     ...base,
     measured,
     value: passed ? 1 : 0,
     outcome: passed ? 'pass' : 'fail',
-    ...(r.problems.length > 0 ? { detail: r.problems.slice(0, 3).join('; ') } : {}),
+    ...(lines.length > 0 ? { detail: lines.join('; ') } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 // One WebSocket connection's lifecycle with timings: open, close cleanly or abruptly, classify failures.
 
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import WebSocket, { type ClientOptions } from 'ws';
 import type { FailureKind } from '../model/report.js';
@@ -25,7 +26,21 @@ export interface PinnedAddress {
 }
 
 export type OpenResult =
-  { ok: true; ws: WebSocket; handshakeMs: number } | { ok: false; failure: FailureKind; message: string; elapsedMs: number };
+  | { ok: true; ws: WebSocket; handshakeMs: number }
+  | { ok: false; failure: FailureKind; message: string; elapsedMs: number; response?: HttpAnswer };
+
+/** An HTTP answer instead of 101 Switching Protocols: what readiness needs to say why (path, auth, subprotocol). */
+export interface HttpAnswer {
+  status: number;
+  /** The response's Sec-WebSocket-Protocol header (some servers name the subprotocol they want), or null. */
+  protocolHeader: string | null;
+  /** The start of the body (at most BODY_EXCERPT_BYTES), decoded as UTF-8. */
+  body: string;
+}
+
+/** How much of a refusal's body is kept, and how long we wait for it: enough for a one-line reason. */
+const BODY_EXCERPT_BYTES = 1024;
+const BODY_WAIT_MS = 200;
 
 export interface CloseResult {
   clean: boolean;
@@ -98,18 +113,20 @@ export function openConnection(target: Target, signal?: AbortSignal): Promise<Op
       ws.off('open', onOpen);
       ws.off('error', onError);
       ws.off('close', onEarlyClose);
+      ws.off('unexpected-response', onUnexpectedResponse);
       resolve(result);
     };
-    const fail = (failure: FailureKind, message: string): void => {
+    const fail = (failure: FailureKind, message: string, response?: HttpAnswer): void => {
       ws.on('error', ignore);
       ws.terminate();
-      finish({ ok: false, failure, message, elapsedMs: now() - start });
+      finish({ ok: false, failure, message, elapsedMs: now() - start, ...(response ? { response } : {}) });
     };
     function onOpen(): void {
       // From here on, errors show up as an unclean close; an unheard 'error' event would crash the gate.
       ws.on('error', ignore);
-      ws.once('close', (code: number) => {
-        if (!closing.has(ws)) closedEarly.set(ws, code);
+      bufferEarlyMessages(ws);
+      ws.once('close', (code: number, reason: Buffer) => {
+        if (!closing.has(ws)) closedEarly.set(ws, { code, reason: reason.toString('utf8') });
       });
       finish({ ok: true, ws, handshakeMs: now() - start });
     }
@@ -122,17 +139,81 @@ export function openConnection(target: Target, signal?: AbortSignal): Promise<Op
     function onAbort(): void {
       fail('aborted', 'aborted while connecting');
     }
+    // With this listener ws leaves the refused request to us: read the start of the body, then abort it.
+    function onUnexpectedResponse(req: ClientRequest, res: IncomingMessage): void {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const status = res.statusCode ?? 0;
+      const header = res.headers['sec-websocket-protocol'];
+      const answered = (): void => {
+        clearTimeout(bodyTimer);
+        res.off('data', onData);
+        res.off('end', answered);
+        res.off('error', answered);
+        req.destroy();
+        const body = Buffer.concat(chunks).subarray(0, BODY_EXCERPT_BYTES).toString('utf8');
+        const protocolHeader = Array.isArray(header) ? header.join(', ') : (header ?? null);
+        fail(`http-${status}`, `Unexpected server response: ${status}`, { status, protocolHeader, body });
+      };
+      function onData(chunk: Buffer): void {
+        size += chunk.length;
+        if (chunks.reduce((n, c) => n + c.length, 0) < BODY_EXCERPT_BYTES) chunks.push(chunk);
+        if (size >= BODY_EXCERPT_BYTES) answered();
+      }
+      const bodyTimer = setTimeout(answered, BODY_WAIT_MS);
+      res.on('data', onData);
+      res.once('end', answered);
+      res.once('error', answered);
+    }
     // ws has its own handshake timeout; this one also covers a stalled TCP connect.
     const timer = setTimeout(() => fail('timeout', `no handshake within ${target.connectTimeoutMs} ms`), target.connectTimeoutMs + 50);
     ws.once('open', onOpen);
     ws.once('error', onError);
     ws.once('close', onEarlyClose);
+    ws.once('unexpected-response', onUnexpectedResponse);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
-/** Close codes of connections that closed before we closed them (the server closed or dropped them). */
-const closedEarly = new WeakMap<WebSocket, number>();
+/** A message as `ws` delivers it. */
+export interface RawMessage {
+  data: WebSocket.RawData;
+  isBinary: boolean;
+}
+
+/** Messages kept per connection until taken: a protocol that speaks first sends a few (Engine.IO: one or two). */
+const EARLY_MESSAGES_MAX = 64;
+const earlyMessages = new WeakMap<WebSocket, { kept: RawMessage[]; listener: (data: WebSocket.RawData, isBinary: boolean) => void }>();
+
+/**
+ * Keeps the first messages of a new connection. A message that comes with the handshake response is emitted
+ * on a nextTick, before the opener's promise continuation could listen: without this it would be lost.
+ */
+function bufferEarlyMessages(ws: WebSocket): void {
+  const kept: RawMessage[] = [];
+  const listener = (data: WebSocket.RawData, isBinary: boolean): void => {
+    if (kept.length < EARLY_MESSAGES_MAX) kept.push({ data, isBinary });
+  };
+  ws.on('message', listener);
+  earlyMessages.set(ws, { kept, listener });
+}
+
+/** The messages that arrived since the connection opened, once; from then on the caller listens itself. */
+export function takeEarlyMessages(ws: WebSocket): RawMessage[] {
+  const early = earlyMessages.get(ws);
+  if (!early) return [];
+  ws.off('message', early.listener);
+  earlyMessages.delete(ws);
+  return early.kept;
+}
+
+/** Closes of connections that closed before we closed them (the server closed or dropped them). */
+const closedEarly = new WeakMap<WebSocket, { code: number; reason: string }>();
+
+/** The close of a connection the server closed (or dropped) before we closed it, once its close event fired; else null. */
+export function earlyClose(ws: WebSocket): { code: number; reason: string } | null {
+  return closedEarly.get(ws) ?? null;
+}
 /** Connections whose close we started. */
 const closing = new WeakSet<WebSocket>();
 
@@ -152,7 +233,7 @@ export function closeConnection(ws: WebSocket, mode: 'clean' | 'abrupt', timeout
     ws.on('error', ignore);
     closing.add(ws);
     if (ws.readyState === WebSocket.CLOSED) {
-      const early = closedEarly.get(ws) ?? 1006;
+      const early = closedEarly.get(ws)?.code ?? 1006;
       resolve({ clean: mode === 'abrupt', closeMs: 0, code: early, ...(mode === 'abrupt' ? {} : { failure: serverCloseKind(early) }) });
       return;
     }
@@ -180,6 +261,15 @@ export function closeConnection(ws: WebSocket, mode: 'clean' | 'abrupt', timeout
     if (mode === 'abrupt') ws.terminate();
     else if (!serverClosedFirst) ws.close(1000);
   });
+}
+
+/**
+ * A close that a server sends on purpose, as an answer: not 1006 (no close frame), and none of the codes that
+ * say the server is going away or failing (1001 going away, 1011 internal error, 1012 restart, 1013 try later,
+ * 1014 bad gateway, 1015 TLS).
+ */
+export function isDeliberateClose(code: number): boolean {
+  return code !== 1006 && !(code === 1001 || (code >= 1011 && code <= 1015));
 }
 
 function ignore(): void {}

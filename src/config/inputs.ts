@@ -48,6 +48,12 @@ export const INPUTS = [
     secret: true,
   },
   { name: 'subprotocols', default: '', description: 'Comma-separated WebSocket subprotocols to offer.' },
+  {
+    name: 'protocol',
+    default: 'auto',
+    description:
+      'The protocol spoken on top of WebSocket: auto (detected from what the server does: an Engine.IO open packet, a subprotocol it asks for), raw, socket.io or graphql-ws. Recovery proves liveness through it.',
+  },
   { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
   { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
   {

@@ -17,6 +17,7 @@ import {
   parseLimit,
   parseList,
   parseNumber,
+  parseProtocol,
   parseStatsUrl,
   parseUrl,
 } from './scalars.js';
@@ -73,6 +74,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       closeTimeoutMs: int('close-timeout-ms', 1, 600_000),
       ca: readCaFile(get('ca-file')),
       insecureTls: parseBoolean('insecure-tls', get('insecure-tls')),
+      protocol: parseProtocol(get('protocol')),
     },
     profile,
     scenarios: parseIdList('scenarios', get('scenarios'), SCENARIO_IDS),
@@ -97,6 +99,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       holdMs: int('recovery-hold-ms', 0, 600_000),
       message: raw.message === undefined || raw.message === '' ? get('message') : raw.message,
       expect: parseExpect(get('expect')),
+      messageIsDefault: !explicit('message') && !explicit('expect'),
     },
     heap: {
       enabled: oneOf('heap-snapshots', get('heap-snapshots'), ['auto', 'off']) === 'auto',

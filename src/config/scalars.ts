@@ -1,7 +1,7 @@
 // Scalar parsers for input values: each names the input and what it accepts when the value is bad. Pure.
 
 import type { InputName } from './inputs.js';
-import { ConfigError, type Expect } from './types.js';
+import { ConfigError, PROTOCOL_CHOICES, type Expect, type ProtocolChoice } from './types.js';
 
 /** "a, b or c" */
 export function orList(words: readonly string[]): string {
@@ -148,4 +148,14 @@ export function parseExpect(text: string): Expect {
     return { kind: 'regex', source, flags };
   }
   throw new ConfigError('expect', text, 'none, any, echo, or /regex/flags');
+}
+
+/** Parses the `protocol` input (case-insensitive; `socketio` and `socket-io` are read as socket.io). */
+export function parseProtocol(text: string): ProtocolChoice {
+  const value = text.trim().toLowerCase();
+  if (value === '') return 'auto';
+  const spelled = value === 'socketio' || value === 'socket-io' ? 'socket.io' : value;
+  const choice = PROTOCOL_CHOICES.find((c) => c === spelled);
+  if (!choice) throw new ConfigError('protocol', text, `one of ${PROTOCOL_CHOICES.join(', ')}`);
+  return choice;
 }

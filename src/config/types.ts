@@ -16,6 +16,10 @@ export class ConfigError extends Error {
   }
 }
 
+/** `auto` (detected from what the server does) or an adapter id. */
+export const PROTOCOL_CHOICES = ['auto', 'raw', 'socket.io', 'graphql-ws'] as const;
+export type ProtocolChoice = (typeof PROTOCOL_CHOICES)[number];
+
 export const SCENARIO_IDS: readonly ScenarioId[] = ['flapping', 'leak', 'recovery', 'hostile'];
 
 export type Expect = { kind: 'none' } | { kind: 'any' } | { kind: 'echo' } | { kind: 'regex'; source: string; flags: string };
@@ -47,6 +51,8 @@ export interface Config {
     ca: string | null;
     /** insecure-tls: accept any server certificate. */
     insecureTls: boolean;
+    /** The protocol spoken on top of WebSocket: detected from what the server does, or chosen. */
+    protocol: ProtocolChoice;
   };
   profile: Profile;
   scenarios: ScenarioId[];
@@ -57,7 +63,8 @@ export interface Config {
   stats: { url: string | null; field: string };
   cooldownMs: number;
   sampleIntervalMs: number;
-  recovery: { pings: number; messages: number; holdMs: number; message: string; expect: Expect };
+  /** `messageIsDefault`: the user set neither message nor expect, so the protocol's own probe is judged. */
+  recovery: { pings: number; messages: number; holdMs: number; message: string; expect: Expect; messageIsDefault: boolean };
   /** Heap snapshots of a Node server (heap evidence); `maxRetainedPerConnection` is in limits. */
   heap: { enabled: boolean; ignore: string[]; keepDir: string | null; timeoutMs: number; maxRssBytes: number };
   /** The hostile scenario: the oversized message's size, the ping flood, and whether RFC mismatches fail. */

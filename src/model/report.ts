@@ -80,6 +80,17 @@ export interface RecoveryResult {
   closedCleanly: boolean;
   /** One line per thing that went wrong, in order. Empty when recovery passed. */
   problems: string[];
+  /** The protocol spoken (raw, socket.io, graphql-ws); absent in reports written before protocol adapters. */
+  protocol?: string;
+  /** The server's close when it closed the connection first: code, reason, and ms after the connection opened. */
+  serverClose?: { code: number; reason: string; atMs: number } | null;
+  /**
+   * False when the messages were not judged: the user set no message and the server answered the gate's arbitrary
+   * default text with a deliberate close (it is responsive, it just speaks another protocol). Absent or true: judged.
+   */
+  messagesJudged?: boolean;
+  /** Remarks that do not fail recovery (why the messages were not judged, what to set to test a real exchange). */
+  notes?: string[];
 }
 
 export interface MemorySample {
@@ -156,6 +167,8 @@ export interface ServerInfo {
   /** How the pid was found in attach mode. */
   pidSource: 'launched' | 'server-pid' | 'port-owner' | null;
   readyAfterMs: number | null;
+  /** The protocol spoken on top of WebSocket, and why (detected, or set by the protocol input). */
+  protocol?: { id: 'raw' | 'socket.io' | 'graphql-ws'; why: string };
   /** Set when the server's root process exited while the gate ran. */
   exit: ServerExit | null;
   logPath: string | null;
@@ -166,6 +179,8 @@ export interface ServerInfo {
   processes: Array<{ pid: number; command: string }>;
   /** Pids of the tree still alive after teardown (should be empty). */
   survivors: number[];
+  /** Set when something still listened on the server's port after teardown (a server that left the tree). */
+  leftListening?: string;
 }
 
 export type CheckLevel = 'error' | 'warn';

@@ -12,6 +12,7 @@ export const baseline: Phase = {
   enabled: () => true,
   describe: (config) => `${baselineWindowMs(config.sampleIntervalMs)} ms idle`,
   async run(run) {
+    await run.protocolSettled;
     // Before the idle window, so the memory a snapshot leaves behind is part of the baseline, not of growth.
     await heapSnapshot(run, 'before-load', 0);
     await run.idle(baselineWindowMs(run.config.sampleIntervalMs));

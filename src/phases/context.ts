@@ -78,6 +78,8 @@ export class RunContext {
   server: ServerHandle | null = null;
   /** Where and how every connection of the run connects; set once the server accepted a handshake. */
   target: Target | null = null;
+  /** Settles when the protocol is known and `target` offers its subprotocol; the scenarios wait for it. */
+  protocolSettled: Promise<void> = Promise.resolve();
   sampler: ResourceSampler | null = null;
   exactSignals: ExactSignals | null = null;
   readonly serverInfo: ServerInfo;

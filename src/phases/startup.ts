@@ -2,6 +2,9 @@
 
 import { resolve } from 'node:path';
 import type { Target } from '../client/connection.js';
+import type { ProtocolAdapter } from '../client/protocols/adapter.js';
+import { detectProtocol } from '../client/protocols/detect.js';
+import { chosenAdapter, knownSubprotocols, targetFor } from '../client/protocols/registry.js';
 import type { Config } from '../config/types.js';
 import { describeExit } from '../model/format.js';
 import { ResourceSampler } from '../probe/sampler.js';
@@ -9,7 +12,7 @@ import { existingListener, pickFreePort, portOf, withPort } from '../server/endp
 import { AttachedServer, type ServerHandle } from '../server/handle.js';
 import { findPortOwner } from '../server/port-owner.js';
 import { commandLine } from '../server/process-tree.js';
-import { NotReadyError, waitForHandshake } from '../server/readiness.js';
+import { exitBeforeReadyText, NotReadyError, waitForHandshake } from '../server/readiness.js';
 import type { LaunchOptions } from '../server/server-process.js';
 import { StopRun, type RunContext } from './context.js';
 import { findHeapTarget, prepareHeap } from './heap.js';
@@ -25,11 +28,15 @@ export const startup: Phase = {
     const { config } = run;
     const launching = config.server.command !== null;
     const url = launching ? await launch(run) : attachTo(run);
-    const ready = await handshake(run, targetOf(config, url));
-    run.target = ready.target;
+    const chosen = chosenAdapter(config.client.protocol);
+    // A chosen protocol's subprotocol is offered from the first handshake: graphql-ws refuses one without it.
+    const ready = await handshake(run, chosen ? targetFor(targetOf(config, url), chosen) : targetOf(config, url));
     run.serverInfo.readyAfterMs = Math.round(ready.afterMs);
     const attempts = `${ready.attempts} handshake attempt${ready.attempts === 1 ? '' : 's'}`;
-    run.progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${attempts})`);
+    run.progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${attempts})${ready.note ? `; ${ready.note}` : ''}`);
+    run.target = ready.target;
+    // Detecting the protocol listens up to 500 ms for a server that speaks first: it runs alongside the warm-up.
+    run.protocolSettled = settleProtocol(run, ready.target, chosen);
     if (!launching) await findAttachedPid(run, url);
     await startSampling(run);
     await findHeapTarget(run);
@@ -70,7 +77,9 @@ async function launch(run: RunContext): Promise<string> {
   run.serverInfo.pidSource = 'launched';
   server.onUnexpectedExit((exit) => {
     run.serverInfo.exit = { ...exit, phase: run.phase, atMs: run.elapsed() };
-    run.stop('crash', `the server exited during ${run.phase} with ${describeExit(exit)}`);
+    // Exit code 0 before the first handshake is a start script that does not stay in the foreground, not a crash.
+    if (run.serverInfo.readyAfterMs === null && exit.code === 0) run.stop('startup-failed', exitBeforeReadyText(exit));
+    else run.stop('crash', `the server exited during ${run.phase} with ${describeExit(exit)}`);
   });
   return url;
 }
@@ -97,13 +106,37 @@ async function handshake(run: RunContext, target: Target): ReturnType<typeof wai
     return await waitForHandshake(target, {
       timeoutMs: run.config.server.startupTimeoutMs,
       signal: run.signal,
-      gaveUp: () => (run.serverInfo.exit ? `the server exited before accepting a handshake (${describeExit(run.serverInfo.exit)})` : null),
+      gaveUp: () => (run.serverInfo.exit ? exitBeforeReadyText(run.serverInfo.exit) : null),
+      // With protocol auto and no subprotocol set, a server that asks for a known one gets it (graphql-ws: 4406).
+      fallbackSubprotocols: run.config.client.protocol === 'auto' && target.subprotocols.length === 0 ? knownSubprotocols() : [],
     });
   } catch (err) {
     if (err instanceof NotReadyError && !run.stopped) {
-      throw new StopRun({ phase: 'startup', reason: run.serverInfo.exit ? 'crash' : 'startup-failed', message: err.message });
+      const crashed = run.serverInfo.exit !== null && run.serverInfo.exit.code !== 0;
+      throw new StopRun({ phase: 'startup', reason: crashed ? 'crash' : 'startup-failed', message: err.message });
     }
     throw err;
+  }
+}
+
+/**
+ * The protocol every connection of the run speaks: the one chosen, or the one the server's behaviour shows (auto);
+ * the target offers its subprotocol from now on, so load connections close as cleanly as recovery's.
+ */
+async function settleProtocol(run: RunContext, ready: Target, chosen: ProtocolAdapter | null): Promise<void> {
+  if (chosen) {
+    run.target = ready;
+    run.serverInfo.protocol = { id: chosen.id, why: 'set by the protocol input' };
+    return;
+  }
+  try {
+    const detected = await detectProtocol(ready, { signal: run.signal });
+    run.target = detected.target;
+    run.serverInfo.protocol = { id: detected.id, why: detected.why };
+    run.progress(`  protocol ${detected.id}: ${detected.why}`);
+  } catch (err) {
+    // The run stopped meanwhile, or the server went away: the stop says why; raw is what the gate then spoke.
+    run.serverInfo.protocol = { id: 'raw', why: `detection did not finish (${(err as Error).message})` };
   }
 }
 

@@ -10,5 +10,6 @@ export const warmup: Phase = {
   async run(run) {
     const spec = { id: 'flapping' as const, clients: 1, cyclesPerClient: run.config.warmupConnections, holdMs: 0, pauseMs: 0 };
     await runLoad(spec, run.requireTarget(), run.signal);
+    await run.protocolSettled;
   },
 };

@@ -7,6 +7,7 @@ import type { Config } from '../config/types.js';
 import type { Report } from '../model/report.js';
 import { finishHeap, PHASES, RunContext, StopRun, type Phase, type RunOptions } from '../phases/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { listenerAfterTeardown, leftListeningText } from '../server/endpoint.js';
 import { assembleReport, type RunFacts } from './assemble.js';
 
 export interface GateOptions {
@@ -79,6 +80,13 @@ async function teardown(run: RunContext): Promise<void> {
     const survivors = await server.stop(run.config.server.shutdownGraceMs);
     Object.assign(run.serverInfo, { survivors, logTail: server.logTail(), pidsSeen: server.pidsSeen() });
     if (survivors.length > 0) run.progress(`⚠ processes of the server tree survived teardown: ${survivors.join(', ')}`);
+    // A server that left the tree (setsid, a daemon, a backgrounded start script) still holds the port.
+    const left = server.mode === 'launch' ? await listenerAfterTeardown(run.serverInfo.url) : null;
+    if (left) {
+      if (left.pid !== null && !survivors.includes(left.pid)) run.serverInfo.survivors = [...survivors, left.pid];
+      run.serverInfo.leftListening = leftListeningText(left);
+      run.progress(`⚠ ${run.serverInfo.leftListening}`);
+    }
   }
   run.close();
 }

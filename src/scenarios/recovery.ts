@@ -1,18 +1,28 @@
-// Recovery: after the storm, one stable connection must answer pings and test messages.
+// Recovery: after the storm, one stable connection must answer pings and test messages, spoken through the server's protocol.
 
-import { setTimeout as sleep } from 'node:timers/promises';
-import type WebSocket from 'ws';
-import { closeConnection, openConnection, type Target } from '../client/connection.js';
+import { closeConnection, isDeliberateClose, openConnection, type Target } from '../client/connection.js';
+import type { ProtocolAdapter } from '../client/protocols/adapter.js';
+import { raw } from '../client/protocols/raw.js';
+import { ProtocolSession, type SessionClose } from '../client/protocols/session.js';
 import { summarize } from '../analysis/stats.js';
 import type { Expect } from '../config/types.js';
 import type { RecoveryResult } from '../model/report.js';
 
+export { isDeliberateClose };
+export { recoveryPassed } from '../analysis/recovery.js';
+
+/** What recovery does: the user's settings plus whether the message was left at its default. */
 export interface RecoverySpec {
   pings: number;
   messages: number;
   holdMs: number;
   message: string;
   expect: Expect;
+  /**
+   * True when the user set neither `message` nor `expect`: the adapter's own probe is sent (raw: the default text),
+   * and a raw server that closes deliberately on that text is responsive. False or absent: judged strictly.
+   */
+  messageIsDefault?: boolean;
 }
 
 /** Text of an Expect as the user wrote it. */
@@ -33,81 +43,101 @@ export function replyMatches(expect: Expect, sent: string, reply: string): boole
   }
 }
 
-export async function runRecovery(spec: RecoverySpec, target: Target, signal: AbortSignal): Promise<RecoveryResult> {
+/**
+ * One connection held `holdMs`: the adapter's opening exchange, `pings` WebSocket pings, then `messages` messages.
+ * Every wait ends at once when the server closes the connection; the close (code, reason, when) is in the result.
+ */
+export async function runRecovery(
+  spec: RecoverySpec,
+  target: Target,
+  signal: AbortSignal,
+  adapter: ProtocolAdapter = raw,
+): Promise<RecoveryResult> {
   const result = emptyRecoveryResult(spec, true);
+  result.protocol = adapter.id;
+  const probe = spec.messageIsDefault ? adapter.probe : null;
+  if (probe) result.expect = `${adapter.id} answer`;
   const opened = await openConnection(target, signal);
   if (!opened.ok) {
     result.connectFailure = opened.failure;
     result.problems.push(`could not connect: ${opened.failure} (${opened.message})`);
     return result;
   }
-  const ws = opened.ws;
-  const openedAt = performance.now();
+  // Attached before any await: a protocol that speaks first (Engine.IO) sends right after the handshake.
+  const session = ProtocolSession.attach(opened.ws, adapter);
   result.connected = true;
   result.handshakeMs = Math.round(opened.handshakeMs * 100) / 100;
-  let serverClosed: number | null = null;
-  ws.once('close', (code: number) => {
-    serverClosed = code;
-  });
-  // Replies that arrive before we send anything (a protocol that speaks first) answer nothing of ours.
-  const inbox: string[] = [];
-  let waiter: (() => void) | null = null;
-  let sending = false;
-  ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-    if (!sending) return;
-    inbox.push(isBinary ? `<binary ${rawLength(data)} bytes>` : rawText(data));
-    waiter?.();
-  });
+  const waitMs = target.connectTimeoutMs;
+  const stillOpen = (): boolean => session.close === null && !signal.aborted;
+  /** When the last message was sent (ms after open) and its number, to say what the server's close answered. */
+  let lastSent: { atMs: number; n: number } | null = null;
 
-  const waitTimeoutMs = target.connectTimeoutMs;
+  // A user message that is itself the opening (Socket.IO's `40`, as older workflows set) opens the session: sent twice, a second `40` is refused.
+  const userOpens = !probe && adapter.opening !== null && spec.message === adapter.opening.send;
+  const openingProblem = userOpens ? null : await session.open(waitMs, signal);
+  if (openingProblem !== null && stillOpen()) result.problems.push(openingProblem);
+
   const rtts: number[] = [];
-  for (let i = 0; i < spec.pings && !signal.aborted && serverClosed === null; i++) {
+  for (let i = 0; i < spec.pings && openingProblem === null && stillOpen(); i++) {
     result.pingsSent += 1;
-    const rtt = await pingOnce(ws, waitTimeoutMs, signal);
-    if (rtt === null) result.problems.push(`ping ${i + 1} got no pong within ${waitTimeoutMs} ms`);
-    else {
+    const pong = await session.ping(waitMs, signal);
+    if (pong.kind === 'pong') {
       result.pongsReceived += 1;
-      rtts.push(rtt);
+      rtts.push(pong.rttMs);
+    } else if (pong.kind === 'timeout') {
+      result.problems.push(`ping ${i + 1} got no pong within ${waitMs} ms`);
     }
   }
   result.pingRttMs = summarize(rtts);
 
-  for (let i = 0; i < spec.messages && !signal.aborted && serverClosed === null; i++) {
+  for (let i = 0; i < spec.messages && openingProblem === null && stillOpen(); i++) {
     // Sent as given: a protocol packet (Socket.IO's `40`, a JSON command) must reach the server intact.
-    const text = spec.message;
-    sending = true;
-    const sendError = await sendWithin(ws, text, waitTimeoutMs);
+    const text = probe ? probe.message : spec.message;
+    session.clearInbox();
+    const sentAt = session.elapsedMs();
+    const sendError = await session.send(text, waitMs);
     result.messagesSent += 1;
     if (sendError) {
       result.problems.push(`message ${i + 1} could not be sent: ${sendError}`);
       // A server that stopped reading takes no further message either.
       break;
     }
-    if (spec.expect.kind === 'none') {
-      result.messagesAnswered += 1;
-      continue;
+    lastSent = { atMs: sentAt, n: i + 1 };
+    if (probe) {
+      const reply = await session.next(waitMs, signal, probe.answers);
+      if (reply.kind === 'message') {
+        result.messagesAnswered += 1;
+        const after = probe.after?.(reply.text) ?? null;
+        if (after !== null && (await session.send(after, waitMs)) === null) {
+          // Socket.IO handles a namespace's disconnect on a later tick: a pong proves the server read past it before the next probe.
+          await session.ping(waitMs, signal);
+        }
+      } else if (reply.kind === 'timeout') result.problems.push(`message ${i + 1} (${probe.describe}) got no answer within ${waitMs} ms`);
+    } else if (spec.expect.kind === 'none') {
+      // Nothing to read back: a pong to a ping sent after the message proves the server read it and kept the connection.
+      const pong = await session.ping(waitMs, signal);
+      if (pong.kind === 'pong') result.messagesAnswered += 1;
+      else if (pong.kind === 'timeout') result.problems.push(`message ${i + 1}: no pong to the ping sent after it within ${waitMs} ms`);
+    } else {
+      const reply = await session.next(waitMs, signal);
+      if (reply.kind === 'message') {
+        if (replyMatches(spec.expect, text, reply.text)) result.messagesAnswered += 1;
+        else result.problems.push(`message ${i + 1}: reply does not match expect ${result.expect}: ${reply.text.slice(0, 200)}`);
+      } else if (reply.kind === 'timeout') {
+        result.problems.push(`message ${i + 1} got no reply within ${waitMs} ms`);
+      }
     }
-    const reply = await nextReply(
-      () => inbox.shift(),
-      (w) => (waiter = w),
-      waitTimeoutMs,
-      signal,
-    );
-    waiter = null;
-    if (reply === undefined) result.problems.push(`message ${i + 1} got no reply within ${waitTimeoutMs} ms`);
-    else if (replyMatches(spec.expect, text, reply)) result.messagesAnswered += 1;
-    else result.problems.push(`message ${i + 1}: reply does not match expect ${result.expect}: ${reply.slice(0, 200)}`);
   }
 
-  const remaining = spec.holdMs - (performance.now() - openedAt);
-  if (remaining > 0 && serverClosed === null) {
-    await sleep(remaining, undefined, { signal }).catch(() => undefined);
-  }
-  result.heldMs = Math.round(performance.now() - openedAt);
-  if (serverClosed !== null) {
-    result.problems.push(`the server closed the connection (code ${serverClosed}) after ${result.heldMs} ms`);
+  await session.hold(spec.holdMs - session.elapsedMs(), signal);
+  result.heldMs = Math.round(session.elapsedMs());
+  session.detach();
+  const close = session.close;
+  if (close !== null) {
+    result.serverClose = { ...close, atMs: Math.round(close.atMs) };
+    judgeServerClose(result, close, lastSent, spec, probe === null && spec.messageIsDefault === true);
   } else {
-    const closed = await closeConnection(ws, 'clean', target.closeTimeoutMs);
+    const closed = await closeConnection(opened.ws, 'clean', target.closeTimeoutMs);
     result.closedCleanly = closed.clean;
     if (!closed.clean) result.problems.push(`the close was not clean: ${closed.failure ?? `code ${closed.code}`}`);
   }
@@ -115,72 +145,34 @@ export async function runRecovery(spec: RecoverySpec, target: Target, signal: Ab
   return result;
 }
 
-/** Sends one message; resolves with why it failed, or null once it is written. Never waits past timeoutMs. */
-function sendWithin(ws: WebSocket, text: string, timeoutMs: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(
-      () => resolve(`not written within ${timeoutMs} ms (the server stopped reading; ${ws.bufferedAmount} bytes queued)`),
-      timeoutMs,
+/** A problem, or (for the gate's own default text) a note that the server answered it with a deliberate close. */
+function judgeServerClose(
+  result: RecoveryResult,
+  close: SessionClose,
+  lastSent: { atMs: number; n: number } | null,
+  spec: RecoverySpec,
+  defaultText: boolean,
+): void {
+  const at = Math.round(close.atMs);
+  const answeredText = lastSent !== null && close.atMs >= lastSent.atMs;
+  if (defaultText && answeredText && isDeliberateClose(close.code) && result.problems.length === 0) {
+    result.messagesJudged = false;
+    (result.notes ??= []).push(
+      `the server closed the connection ${closedWith(close)}, ${Math.round(close.atMs - lastSent.atMs)} ms after the gate's default ` +
+        `test message: it is responsive but does not take arbitrary text, so the messages were not judged; to test a real ` +
+        `exchange set protocol (socket.io, graphql-ws) or message and expect`,
     );
-    ws.send(text, (err) => {
-      clearTimeout(timer);
-      resolve(err ? err.message : null);
-    });
-  });
+    return;
+  }
+  const when = answeredText
+    ? `${Math.round(close.atMs - lastSent.atMs)} ms after message ${lastSent.n} was sent (${at} ms after it opened, of ${spec.holdMs} ms)`
+    : `${at} ms after it opened, before any message was sent (hold ${spec.holdMs} ms)`;
+  result.problems.push(`the server closed the connection ${closedWith(close)}, ${when}`);
 }
 
-/** Round-trip time of one ping, or null when no pong arrives in time. */
-function pingOnce(ws: WebSocket, timeoutMs: number, signal: AbortSignal): Promise<number | null> {
-  return new Promise((resolve) => {
-    const start = performance.now();
-    const done = (value: number | null): void => {
-      clearTimeout(timer);
-      ws.off('pong', onPong);
-      signal.removeEventListener('abort', onAbort);
-      resolve(value);
-    };
-    const onPong = (): void => done(performance.now() - start);
-    const onAbort = (): void => done(null);
-    const timer = setTimeout(() => done(null), timeoutMs);
-    ws.on('pong', onPong);
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      ws.ping();
-    } catch {
-      done(null);
-    }
-  });
-}
-
-async function nextReply(
-  take: () => string | undefined,
-  setWaiter: (w: () => void) => void,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<string | undefined> {
-  const ready = take();
-  if (ready !== undefined) return ready;
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    signal.addEventListener('abort', done, { once: true });
-    setWaiter(done);
-  });
-  return take();
-}
-
-function rawText(data: WebSocket.RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
-}
-
-function rawLength(data: WebSocket.RawData): number {
-  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
-  return (data as ArrayBuffer).byteLength;
+/** `(code 4401) with reason "Unauthorized"`, or `(code 1005) without a reason`. */
+export function closedWith(close: { code: number; reason: string }): string {
+  return `(code ${close.code}) ${close.reason ? `with reason ${JSON.stringify(close.reason.slice(0, 200))}` : 'without a reason'}`;
 }
 
 /** The result of a recovery that did not run. */

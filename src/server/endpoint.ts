@@ -2,6 +2,7 @@
 
 import { createServer, connect } from 'node:net';
 import type { PinnedAddress } from '../client/connection.js';
+import { findPortOwner } from './port-owner.js';
 
 /** Hosts to try for a URL host: `localhost` may be served on either loopback family. */
 export function candidateAddresses(hostname: string): Array<{ host: string; pinned?: PinnedAddress }> {
@@ -36,6 +37,7 @@ export function withPort(url: string, port: number): string {
   return u.toString();
 }
 
+/** The port a ws:// or wss:// URL connects to (80 or 443 when it names none). */
 export function portOf(url: string): number {
   const u = new URL(url);
   if (u.port !== '') return Number(u.port);
@@ -65,4 +67,31 @@ export async function existingListener(url: string): Promise<string | null> {
     if (await tcpAnswers(host, port)) return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   }
   return null;
+}
+
+/** Something that still listens on the URL's port after teardown: where, and the pid when it can be found. */
+export interface LeftListening {
+  address: string;
+  pid: number | null;
+}
+
+/**
+ * After teardown: what still listens on the URL's port, or null. A server that left the launched tree (setsid,
+ * a daemon mode, a double fork, a start script that backgrounds it) escapes the tree's teardown but not this.
+ */
+export async function listenerAfterTeardown(url: string, platform: NodeJS.Platform = process.platform): Promise<LeftListening | null> {
+  const address = await existingListener(url);
+  if (address === null) return null;
+  const pid = await findPortOwner(portOf(url), platform).catch(() => null);
+  return { address, pid };
+}
+
+/** The sentence for a server still listening after teardown (launch mode: the gate started it, so it must be gone). */
+export function leftListeningText(left: LeftListening): string {
+  const who = left.pid !== null ? `pid ${left.pid}` : 'a process the gate could not identify';
+  return (
+    `${who} still listens on ${left.address} after teardown: the server left the process tree the gate started ` +
+    `(setsid, a daemon mode, or a start script that backgrounds it), so it was not stopped; keep the server in the ` +
+    `foreground of server-command${left.pid !== null ? `, and stop it yourself (kill ${left.pid})` : ''}`
+  );
 }

@@ -1,0 +1,80 @@
+// Starts an example or fixture server as a real process on a free loopback port, and stops it for sure.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { pickFreePort, tcpAnswers } from '../../src/server/endpoint.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface RunningServer {
+  port: number;
+  pid: number;
+  /** ws://127.0.0.1:<port><path> */
+  url: (path?: string) => string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Alive per /proc (a zombie counts as dead). */
+export function pidAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Spawns `command args` with PORT set and waits until its port accepts TCP (not a handshake: readiness is under test). */
+export async function startServer(command: string, args: string[], env: Record<string, string> = {}): Promise<RunningServer> {
+  const port = await pickFreePort();
+  const child: ChildProcess = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const gone = await Promise.race([exited.then(() => true), sleep(3000).then(() => false)]);
+    if (!gone) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+  const started = performance.now();
+  while (!(await tcpAnswers('127.0.0.1', port, 500))) {
+    if (child.exitCode !== null || performance.now() - started > 15_000) {
+      await stop();
+      throw new Error(`${command} ${args.join(' ')} did not listen on ${port}: ${output}`);
+    }
+    await sleep(50);
+  }
+  return { port, pid: child.pid!, url: (path = '/') => `ws://127.0.0.1:${port}${path}`, output: () => output, stop };
+}
+
+export const SERVERS = {
+  socketIo: [process.execPath, ['examples/socketio/server.js']],
+  socketIoDynamic: [process.execPath, ['__tests__/fixtures/socketio-dynamic-server.js']],
+  graphqlWs: [process.execPath, ['examples/graphql-ws/server.js']],
+  hocuspocus: [process.execPath, ['examples/hocuspocus/server.js']],
+  echo: [process.execPath, ['examples/echo-server.js']],
+  python: ['/usr/bin/python3', ['examples/python/echo_server.py']],
+  strict: [process.execPath, ['__tests__/fixtures/strict-server.js']],
+} as const satisfies Record<string, readonly [string, readonly string[]]>;
+
+/** Starts one of SERVERS. */
+export function start(which: keyof typeof SERVERS, env: Record<string, string> = {}): Promise<RunningServer> {
+  const [command, args] = SERVERS[which];
+  return startServer(command, [...args], env);
+}

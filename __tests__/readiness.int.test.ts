@@ -1,0 +1,130 @@
+// Start-up against real servers: definite answers end it early with their likely cause; budget-cut attempts are not "last".
+
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Target } from '../src/client/connection.js';
+import { knownSubprotocols } from '../src/client/protocols/index.js';
+import { NotReadyError, waitForHandshake, type ReadinessOptions } from '../src/server/readiness.js';
+import { pidAlive, start, startServer, type RunningServer } from './helpers/server-process.js';
+
+const running: RunningServer[] = [];
+
+afterEach(async () => {
+  const servers = running.splice(0);
+  await Promise.all(servers.map((s) => s.stop()));
+  for (const s of servers) expect(pidAlive(s.pid), `server ${s.pid} still alive`).toBe(false);
+});
+
+async function launch(...args: Parameters<typeof start>): Promise<RunningServer> {
+  const server = await start(...args);
+  running.push(server);
+  return server;
+}
+
+function targetOf(url: string, extra: Partial<Target> = {}): Target {
+  return { url, headers: {}, subprotocols: [], connectTimeoutMs: 2000, closeTimeoutMs: 1000, ...extra };
+}
+
+/** Readiness with a 30 s budget (the default startup-timeout-s): it must end long before, with a NotReadyError. */
+async function notReady(target: Target, options: Partial<ReadinessOptions> = {}) {
+  const started = performance.now();
+  const error = await waitForHandshake(target, { timeoutMs: 30_000, signal: new AbortController().signal, ...options }).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  const elapsedMs = performance.now() - started;
+  expect(error).toBeInstanceOf(NotReadyError);
+  return { error: error as NotReadyError, elapsedMs };
+}
+
+describe('definite answers end start-up within 5 s, naming the likely cause', () => {
+  it('a wrong path (404)', async () => {
+    const server = await launch('strict', { WS_PATH: '/ws' });
+    const { error, elapsedMs } = await notReady(targetOf(server.url('/')));
+    console.log(`404: ${error.message} (${Math.round(elapsedMs)} ms)`);
+    expect(error.kind).toBe('http');
+    expect(error.message).toMatch(/answered HTTP 404 "Not Found" to every WebSocket handshake .*the path \/ is likely wrong/);
+    expect(elapsedMs).toBeLessThan(5000);
+    // The right path is ready at once: the rule did not misjudge the server.
+    await expect(
+      waitForHandshake(targetOf(server.url('/ws')), { timeoutMs: 5000, signal: new AbortController().signal }),
+    ).resolves.toMatchObject({
+      attempts: 1,
+    });
+  });
+
+  it('a missing auth header (401)', async () => {
+    const server = await launch('strict', { REQUIRE_TOKEN: 'sesame' });
+    const { error, elapsedMs } = await notReady(targetOf(server.url()));
+    console.log(`401: ${error.message} (${Math.round(elapsedMs)} ms)`);
+    expect(error.message).toMatch(/HTTP 401 "Unauthorized" .*it wants credentials; add them with headers/);
+    expect(elapsedMs).toBeLessThan(5000);
+    const withHeader = targetOf(server.url(), { headers: { Authorization: 'Bearer sesame' } });
+    await expect(waitForHandshake(withHeader, { timeoutMs: 5000, signal: new AbortController().signal })).resolves.toBeTruthy();
+  });
+
+  it('a missing subprotocol that the server names (400 "Subprotocol required: chat.v2")', async () => {
+    const server = await launch('strict', { REQUIRE_PROTOCOL: 'chat.v2' });
+    const { error, elapsedMs } = await notReady(targetOf(server.url()));
+    console.log(`400 named: ${error.message} (${Math.round(elapsedMs)} ms)`);
+    expect(error.message).toMatch(/HTTP 400 .*it requires a subprotocol: it asks for chat\.v2; set subprotocols: chat\.v2/);
+    expect(elapsedMs).toBeLessThan(5000);
+  });
+
+  it('a missing subprotocol that the server does not name (400, empty body)', async () => {
+    const server = await startServer(process.execPath, ['__tests__/fixtures/faulty-server.js'], { REQUIRE_PROTOCOL: 'chat.v2' });
+    running.push(server);
+    const { error, elapsedMs } = await notReady(targetOf(server.url()));
+    expect(error.message).toMatch(/HTTP 400 to every .*it may require a subprotocol \(none was offered; set subprotocols\)/);
+    expect(elapsedMs).toBeLessThan(5000);
+  });
+
+  it('graphql-ws without its subprotocol: closes every connection right away with 4406, and says so', async () => {
+    const server = await launch('graphqlWs');
+    const { error, elapsedMs } = await notReady(targetOf(server.url('/graphql')));
+    console.log(`4406: ${error.message} (${Math.round(elapsedMs)} ms)`);
+    expect(error.kind).toBe('closes-at-once');
+    expect(error.message).toMatch(/closes every connection right away \(code 4406 "Subprotocol not acceptable"; .*it wants a subprotocol/);
+    expect(elapsedMs).toBeLessThan(5000);
+  });
+
+  it('graphql-ws with the known subprotocols as fallback (protocol: auto): ready, offering graphql-transport-ws', async () => {
+    const server = await launch('graphqlWs');
+    const ready = await waitForHandshake(targetOf(server.url('/graphql')), {
+      timeoutMs: 10_000,
+      signal: new AbortController().signal,
+      fallbackSubprotocols: knownSubprotocols(),
+    });
+    expect(ready.target.subprotocols).toEqual(['graphql-transport-ws']);
+    expect(ready.note).toMatch(/4406 "Subprotocol not acceptable" without a subprotocol; it accepted graphql-transport-ws/);
+  });
+
+  it('a server that closes every connection at once with its own code and reason', async () => {
+    const server = await launch('strict', { CLOSE_AT_ONCE: '4000' });
+    const { error, elapsedMs } = await notReady(targetOf(server.url()), { fallbackSubprotocols: knownSubprotocols() });
+    expect(error.message).toMatch(/closes every connection right away \(code 4000 "Go away"; \d+ attempts/);
+    expect(elapsedMs).toBeLessThan(5000);
+  });
+});
+
+describe('what is not a definite answer', () => {
+  it.each([
+    ['closes every connection with 1011 (a server fault)', { CLOSE_WITH: '1011' }],
+    ['drops every connection without a close frame', { DROP_AFTER_MS: '5' }],
+  ])('a server that %s is ready: the scenarios measure that', async (_name, faults) => {
+    const server = await startServer(process.execPath, ['__tests__/fixtures/faulty-server.js'], faults);
+    running.push(server);
+    const ready = await waitForHandshake(targetOf(server.url()), { timeoutMs: 10_000, signal: new AbortController().signal });
+    expect(ready.attempts).toBe(1);
+  });
+});
+
+describe('the failure summary when the budget runs out', () => {
+  it('Socket.IO at the root: the most frequent real failure (socket hang up), not the attempt cut by the budget', async () => {
+    const server = await launch('socketIo');
+    const { error, elapsedMs } = await notReady(targetOf(server.url('/')), { timeoutMs: 3000 });
+    console.log(`socket.io at /: ${error.message} (${Math.round(elapsedMs)} ms)`);
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toMatch(/within 3 s \(\d+ attempts; most frequent: reset: socket hang up \(\d+ of \d+\); .*likely a wrong path/);
+    expect(error.message).not.toMatch(/most frequent: timeout/);
+  });
+});
