@@ -3,7 +3,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { FAULT_INPUTS } from '../src/config/faults.js';
 import { INPUTS } from '../src/config/inputs.js';
 
 interface Step {
@@ -19,8 +18,7 @@ const gate = (name: string): Step => steps(name).find((s) => s.uses?.startsWith(
 
 describe('example workflows', () => {
   it.each(readdirSync(dir).filter((f) => f.endsWith('.yml')))('%s passes only inputs the action declares', (name) => {
-    // FAULT_INPUTS: proposed with the fault scenarios (faults.yml), until they are merged into INPUTS.
-    const known = new Set<string>([...INPUTS, ...FAULT_INPUTS].map((i) => i.name));
+    const known = new Set<string>(INPUTS.map((i) => i.name));
     for (const step of steps(name).filter((s) => s.uses?.startsWith('ws-resilience-gate/') || s.uses === './')) {
       expect(Object.keys(step.with ?? {}).filter((k) => !known.has(k))).toEqual([]);
     }

@@ -108,12 +108,12 @@ describe('slow-consumer-memory', () => {
     const check = slowConsumerMemoryCheck(slow({}));
     expect(check).toMatchObject({
       status: 'pass',
-      measured: '+10.0 MB',
-      limit: '≤ 50 MiB',
+      measured: '+10.0\u00A0MiB',
+      limit: '≤\u00A050\u00A0MiB',
       threshold: { op: '<=', value: 50, unit: 'MiB' },
       value: 10,
     });
-    expect(check.detail).toBe('the server wrote 64.0 MB towards a client that did not read; the server stopped reading it');
+    expect(check.detail).toBe('the server wrote 64.0\u00A0MiB towards a client that did not read; the server stopped reading it');
   });
 
   it('fails above the limit with the fix', () => {
@@ -121,7 +121,7 @@ describe('slow-consumer-memory', () => {
       value: 100,
       explicit: true,
     });
-    expect(check).toMatchObject({ status: 'fail', limit: '≤ 100 MiB', value: 123 });
+    expect(check).toMatchObject({ status: 'fail', limit: '≤\u00A0100\u00A0MiB', value: 123 });
     expect(check.detail).toMatch(/buffering it in memory: check bufferedAmount and pause or drop a client that does not read$/);
   });
 

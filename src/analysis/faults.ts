@@ -1,14 +1,14 @@
 // Checks of the fault scenarios (pure): dead-peer reaping and slow-consumer memory.
 
-import type { Threshold } from '../model/checks.js';
-import { FAULT_CHECKS, type DeadPeersResult, type FaultCheckId, type SlowConsumerResult } from '../model/faults.js';
-import { formatMbDelta, formatThreshold } from '../model/format.js';
+import { checkDefinition, type Threshold } from '../model/checks.js';
+import { type DeadPeersResult, type FaultCheckId, type SlowConsumerResult } from '../model/faults.js';
+import { formatMb, formatMbDelta, formatThreshold } from '../model/format.js';
 import type { Check, CheckLevel, CheckStatus } from '../model/report.js';
 
 /** A Check whose id is one of the fault checks (a CheckId once FAULT_CHECKS joins the registry). */
 export type FaultCheck = Omit<Check, 'id'> & { id: FaultCheckId };
 
-const titleOf = (id: FaultCheckId): string => FAULT_CHECKS.find((c) => c.id === id)!.title;
+const titleOf = (id: FaultCheckId): string => checkDefinition(id).title;
 
 /** The default of `max-slow-consumer-growth-mb`. */
 export const DEFAULT_MAX_SLOW_CONSUMER_GROWTH_MB = 50;
@@ -98,7 +98,7 @@ export function slowConsumerMemoryCheck(
       ? 'the server stopped reading it'
       : null;
   const wrote = result.serverBytesWhilePaused + result.serverBytesAfter;
-  const sent = `the server wrote ${(wrote / MB).toFixed(1)} MB towards a client that did not read`;
+  const sent = `the server wrote ${formatMb(wrote)} towards a client that did not read`;
   const pass = growth <= limit.value * MB;
   return {
     ...base,

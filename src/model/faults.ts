@@ -1,34 +1,10 @@
 // The Faults section of the Report: what the fault proxy injected, and what the dead-peer and slow-consumer
 // scenarios measured. Plain JSON; imports nothing but the Report's own shared types.
 
-import type { CheckDefinition } from './checks.js';
-import type { FailureKind, LatencySummary } from './report.js';
+import type { FailureKind, LatencySummary } from './measures.js';
 
-/**
- * The fault scenarios' checks, as entries of the check registry (src/model/checks.ts CHECKS): appended there when
- * runChecks produces them (the registry test requires every registered check to be produced).
- */
-export const FAULT_CHECKS = [
-  {
-    id: 'dead-peer-reaping',
-    title: 'dead peers reaped',
-    input: 'dead-peer-timeout-s',
-    unit: null,
-    op: null,
-    reads:
-      'dead-peers scenario: every client that went silent (no FIN, no RST) is given up by the server, with a close frame or a TCP close, within dead-peer-timeout-s.',
-  },
-  {
-    id: 'slow-consumer-memory',
-    title: 'memory with a slow consumer',
-    input: 'max-slow-consumer-growth-mb',
-    unit: 'MiB',
-    op: '<=',
-    reads: "slow-consumer scenario: the server tree's peak RSS while one client does not read, minus its RSS before.",
-  },
-] as const satisfies readonly CheckDefinition[];
-export type FaultCheckId = (typeof FAULT_CHECKS)[number]['id'];
-export const FAULT_CHECK_IDS: readonly FaultCheckId[] = FAULT_CHECKS.map((c) => c.id);
+/** The fault scenarios' checks. */
+export type FaultCheckId = 'dead-peer-reaping' | 'slow-consumer-memory';
 
 /** One toxic as it was applied: parameters in ms, bytes, bytes/s or 0..1, as their names say. */
 export interface InjectedToxic {

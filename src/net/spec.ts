@@ -1,6 +1,6 @@
 // The `network` input (pure): `latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2` into typed toxics.
 
-import { ConfigError } from '../config/types.js';
+import { ConfigError } from '../model/config-error.js';
 import { TOXICS, TOXIC_NAMES, type ToxicName, type ToxicParams } from './toxics/index.js';
 import type { Direction, Toxic, ValueKind } from './toxics/toxic.js';
 

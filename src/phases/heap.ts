@@ -33,7 +33,7 @@ export async function prepareHeap(run: RunContext, env: Record<string, string>):
 export async function findHeapTarget(run: RunContext): Promise<void> {
   const heap = run.heap;
   if (!heap || !run.server) return;
-  const found = await findSnapshotTarget(await run.server.tree(), portOf(run.requireTarget().url), heap.snapshotter.dir);
+  const found = await findSnapshotTarget(await run.server.tree(), portOf(run.serverInfo.url), heap.snapshotter.dir);
   heap.pid = found.pid;
   heap.stopped = found.pid === null ? found.reason : null;
 }
@@ -85,7 +85,7 @@ export async function finishHeap(run: RunContext): Promise<HeapEvidence> {
 async function untilQuiet(run: RunContext): Promise<void> {
   const server = run.server;
   if (!server) return;
-  const port = portOf(run.requireTarget().url);
+  const port = portOf(run.serverInfo.url);
   const deadline = performance.now() + QUIET_MS;
   while (performance.now() < deadline && !run.stopped) {
     const { lingeringConnections } = await readSignals(await server.tree(), port);
