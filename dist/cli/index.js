@@ -12301,6 +12301,11 @@ async function findSnapshotTarget(tree, port, dir, platform = process.platform) 
 
 /** Fewest instances a constructor must grow by before it can be a suspect (one-off allocations are not leaks). */
 const MIN_INSTANCES = 20;
+/**
+ * Node's own bounded pools, which grow with the connections open at once, not with the connections made: the HTTP
+ * server keeps up to 1,000 parsers of finished upgrades in a free list (50 concurrent clients left +47).
+ */
+const NODE_POOLS = ['HTTPParser'];
 /** How long a snapshot waits for the connections of the rounds before it to be closed on the server's side. */
 const QUIET_MS = 2000;
 /**
@@ -12364,7 +12369,8 @@ async function finishHeap(run) {
     try {
         if (heap.pid === null)
             return heapEvidenceWithout('n/a', heap.stopped ?? 'no Node process owns the port', limit);
-        const options = { maxRetainedPerConnection: limit, minInstances: MIN_INSTANCES, ignore: run.config.heap.ignore };
+        const ignore = [...NODE_POOLS, ...run.config.heap.ignore];
+        const options = { maxRetainedPerConnection: limit, minInstances: MIN_INSTANCES, ignore };
         const evidence = heap.snapshotter.attachRetainerPaths(diffHeap(heap.snapshots, options));
         if (heap.stopped !== null && evidence.status !== 'measured')
             return { ...evidence, status: 'skipped', reason: heap.stopped };
@@ -14082,6 +14088,8 @@ const leak = {
     describe: ({ leak: l }) => `${l.clients} clients x ${l.cycles} cycles in ${l.rounds} rounds, ${Math.round(l.abruptRatio * 100)} % abrupt`,
     async run(run) {
         const before = run.results.flapping.attempts;
+        // As runLoad splits them: never more rounds than cycles.
+        const rounds = Math.max(1, Math.min(run.config.leak.rounds, run.config.leak.cycles));
         const spec = {
             ...loadSpecOf(run.config, 'leak'),
             onRound: async (round, attempts) => {
@@ -14089,7 +14097,7 @@ const leak = {
                 if (rss !== null)
                     run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss - run.probeOverhead() });
                 // The last round's snapshot is the one after cooldown.
-                if (round + 1 < run.config.leak.rounds)
+                if (round + 1 < rounds)
                     await heapSnapshot(run, `after-round-${round + 1}`, before + attempts);
             },
         };
