@@ -110,7 +110,7 @@ describe('parseConfig', () => {
     [
       'unknown scenario',
       { ...URL_ONLY, scenarios: 'flapping,soak' },
-      /'scenarios' must be a comma-separated list of flapping, leak, recovery, hostile, got 'flapping,soak'/,
+      /'scenarios' must be a comma-separated list of flapping, leak, recovery, hostile, dead-peers, slow-consumer, got 'flapping,soak'/,
     ],
     ['no scenario', { ...URL_ONLY, scenarios: ' , ' }, /'scenarios' must be a comma-separated list/],
     [

@@ -82,7 +82,7 @@ describe('server faults', () => {
   });
 
   it('classifies a close frame with an error code as server-close-<code>', async () => {
-    const { report } = await timedGate({ CLOSE_WITH: 1011 }, QUICK);
+    const { report } = await timedGate({ CLOSE_WITH: 1011 }, { ...QUICK, 'flap-hold-ms': '200' });
     expect(check(report, 'disconnect-success-rate').value).toBe(0);
     expect(Object.keys(allFailures(report, 'disconnectFailures'))).toEqual(['server-close-1011']);
     expect(check(report, 'connect-success-rate').status).toBe('pass');
@@ -91,7 +91,8 @@ describe('server faults', () => {
   });
 
   it('classifies a connection dropped without a close frame as dropped', async () => {
-    const { report } = await timedGate({ DROP_AFTER_MS: 5 }, QUICK);
+    // Held 200 ms, so the server's drop at 5 ms comes first even when a loaded machine fires its timer late.
+    const { report } = await timedGate({ DROP_AFTER_MS: 5 }, { ...QUICK, 'flap-hold-ms': '200' });
     expect(Object.keys(allFailures(report, 'disconnectFailures'))).toEqual(['dropped']);
     expect(check(report, 'disconnect-success-rate').status).toBe('fail');
     expectNothingLeftRunning(report);

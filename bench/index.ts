@@ -10,6 +10,7 @@ import { runFidelity } from './fidelity.js';
 import { readerChild, runHeapBench } from './heap.js';
 import { ROOT, note, round } from './lib.js';
 import { runOverhead } from './overhead.js';
+import { runProxyOverhead } from './proxy.js';
 import { runSamplerCost } from './sampler.js';
 import { heldMemory, runScaleFlapping, runScaleHeld, scaleEnvironment } from './scale.js';
 import { runStartup } from './startup.js';
@@ -19,6 +20,7 @@ import { runWallTime } from './walltime.js';
 const SECTIONS = {
   startup: runStartup,
   overhead: runOverhead,
+  proxy: runProxyOverhead,
   fidelity: runFidelity,
   sampler: runSamplerCost,
   walltime: runWallTime,

@@ -4,6 +4,7 @@ import type { FidelityResult } from './fidelity.js';
 import type { HeapBenchResult } from './heap.js';
 import { median } from './lib.js';
 import type { OverheadResult } from './overhead.js';
+import type { ProxyResult } from './proxy.js';
 import type { SamplerResult } from './sampler.js';
 import type { HeldMemory, ScaleRun } from './scale.js';
 import type { StartupResult } from './startup.js';
@@ -67,6 +68,25 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
         row.ratio >= 0.9,
       );
     }
+  });
+
+  section<ProxyResult>('proxy', 1, 'fault proxy, no toxic', '≥ 0.90', (p) => {
+    const cpu = p.cpuUsPerCycle;
+    add(
+      1,
+      `through the fault proxy (no toxic) / straight to the server, concurrency ${p.concurrency}, close(1000)`,
+      `${fmt(p.proxyCyclesPerSecond)} / ${fmt(p.directCyclesPerSecond)} cycles/s = **${fmt(p.ratio, 3)}** (${p.pairs} rotated blocks of ${fmt(p.cyclesPerBlock)} each; blocks ${fmt(p.ratioRange[0], 3)}–${fmt(p.ratioRange[1], 3)}); a bare pipe() relay: ${fmt(p.pipeCyclesPerSecond)} cycles/s (proxy / pipe ${fmt(p.ratioToPipe, 3)}); gate-process CPU per cycle: proxy ${fmt(cpu.proxy)}, pipe ${fmt(cpu.pipe)}, direct ${fmt(cpu.direct)} µs; pairs left open: ${p.pairsLeft}`,
+      '≥ 0.90',
+      p.ratio >= 0.9 && p.pairsLeft === 0,
+    );
+    const l = p.latency;
+    add(
+      1,
+      '… one client, cycle after cycle: median handshake and close, through the proxy / straight',
+      `handshake ${ms(l.proxy.handshakeMs)} / ${ms(l.direct.handshakeMs)}, close ${ms(l.proxy.closeMs)} / ${ms(l.direct.closeMs)} (600 cycles each)`,
+      '—',
+      null,
+    );
   });
 
   section<FidelityResult>('fidelity', 2, 'flapping cycle timing', '≤ 3 ms', (fidelity) => {

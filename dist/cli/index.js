@@ -6460,7 +6460,7 @@ const INPUTS = [
     {
         name: 'scenarios',
         default: '',
-        description: 'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, stalled handshakes).',
+        description: 'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, stalled handshakes), dead-peers (clients that go silent), slow-consumer (a client that stops reading).',
     },
     { name: 'warmup-connections', default: '', description: 'Connections made before the memory baseline is taken.' },
     { name: 'flap-cycles', default: '', description: 'Flapping: connect/hold/close/pause cycles.' },
@@ -6510,6 +6510,42 @@ const INPUTS = [
         name: 'hostile-strict',
         default: 'false',
         description: 'hostile: true fails hostile-survived when a case is not handled as RFC 6455 asks (a wrong close code, a drop); false warns.',
+    },
+    // Faults (opt-in scenarios dead-peers and slow-consumer; network applies to flapping, leak and recovery)
+    {
+        name: 'network',
+        default: 'none',
+        description: 'Network faults on the flapping, leak and recovery traffic, injected by a proxy inside the gate: comma-separated key=value, e.g. `latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2`. Keys: latency, jitter, bandwidth (bytes/s), slice (bytes), slice-delay, slow-close, blackhole (after a duration), reset-ratio (share of connections reset mid-handshake or mid-message). Prefix up. or down. for one direction. `none`: no proxy.',
+    },
+    {
+        name: 'dead-peer-clients',
+        default: '5',
+        description: 'dead-peers scenario: clients that complete the handshake and then go silent (no FIN, no RST).',
+    },
+    {
+        name: 'dead-peer-timeout-s',
+        default: '60',
+        description: 'dead-peers scenario: seconds the server may keep a silent client open before `dead-peer-reaping` fails. A server reaps them with a ping/pong heartbeat.',
+    },
+    {
+        name: 'slow-consumer-duration-s',
+        default: '10',
+        description: 'slow-consumer scenario: the longest time the client does not read.',
+    },
+    {
+        name: 'slow-consumer-mb',
+        default: '160',
+        description: 'slow-consumer scenario: megabytes the client sends for the server to echo (ignored with subscribe-message).',
+    },
+    {
+        name: 'subscribe-message',
+        default: '',
+        description: 'slow-consumer scenario: a message after which the server pushes to the client (the client then sends nothing else). Empty: the client sends messages the server echoes.',
+    },
+    {
+        name: 'max-slow-consumer-growth-mb',
+        default: '50',
+        description: "Limit of the server tree's memory growth while one client does not read (`slow-consumer-memory`), or `off`.",
     },
     // Heap evidence (Node servers)
     {
@@ -6671,8 +6707,8 @@ function inputs_inputDefault(name) {
     return INPUTS.find((i) => i.name === name).default;
 }
 
-;// CONCATENATED MODULE: ./src/config/types.ts
-// The validated configuration's types and the error for bad input: what every layer may import.
+;// CONCATENATED MODULE: ./src/model/config-error.ts
+// Bad input: the one error every parser throws, naming the input, what was given and what is accepted.
 /** Bad input: names the input, what was given and what is accepted. */
 class ConfigError extends Error {
     input;
@@ -6686,9 +6722,13 @@ class ConfigError extends Error {
         this.name = 'ConfigError';
     }
 }
+
+;// CONCATENATED MODULE: ./src/config/types.ts
+// The validated configuration's types and the error for bad input: what every layer may import.
+
 /** `auto` (detected from what the server does) or an adapter id. */
 const PROTOCOL_CHOICES = ['auto', 'raw', 'socket.io', 'graphql-ws'];
-const SCENARIO_IDS = ['flapping', 'leak', 'recovery', 'hostile'];
+const SCENARIO_IDS = ['flapping', 'leak', 'recovery', 'hostile', 'dead-peers', 'slow-consumer'];
 const RUN_MODES = ['gate', 'post-comment'];
 const COMMENT_MODES = ['always', 'on-failure', 'never'];
 /** Longest `comment-key`: it is repeated in every comment's hidden marker. */
@@ -6810,6 +6850,22 @@ const CHECKS = [
         reads: 'hostile scenario: the server stays up, keeps accepting handshakes, passes recovery afterwards and grows its memory by at most the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
     },
     {
+        id: 'dead-peer-reaping',
+        title: 'dead peers reaped',
+        input: 'dead-peer-timeout-s',
+        unit: null,
+        op: null,
+        reads: 'dead-peers scenario: every client that went silent (no FIN, no RST) is given up by the server, with a close frame or a TCP close, within dead-peer-timeout-s.',
+    },
+    {
+        id: 'slow-consumer-memory',
+        title: 'memory with a slow consumer',
+        input: 'max-slow-consumer-growth-mb',
+        unit: 'MiB',
+        op: '<=',
+        reads: "slow-consumer scenario: the server tree's peak RSS while one client does not read, minus its RSS before.",
+    },
+    {
         id: 'server-crash',
         title: 'server stayed up',
         input: null,
@@ -6841,6 +6897,469 @@ const CHECK_IDS = [...CHECKS.map((c) => c.id), ...COMPARED_METRICS.map((m) => `r
 /** The definition of a check (not of a regression check). */
 function checkDefinition(id) {
     return CHECKS.find((c) => c.id === id);
+}
+
+;// CONCATENATED MODULE: ./src/net/toxics/delay-queue.ts
+// Ordered, timed hand-over for the toxics that delay bytes: one timer per queue, chunks never overtake each other.
+const now = () => performance.now();
+/**
+ * Holds chunks until their due time and hands them on in the order they were queued: a TCP stream keeps its
+ * order, so a chunk given a shorter delay (jitter) still waits for the one before it.
+ */
+class DelayQueue {
+    next;
+    spacingMs;
+    items = [];
+    timer = null;
+    lastDue = 0;
+    destroyed = false;
+    held = 0;
+    /**
+     * `spacingMs`: the least time between two hand-overs, even when a late timer finds several items due (the
+     * slicer's segments must stay apart; latency and bandwidth catch up instead, keeping their schedule).
+     */
+    constructor(next, spacingMs = 0) {
+        this.next = next;
+        this.spacingMs = spacingMs;
+    }
+    /** Bytes queued and not yet handed on. */
+    get heldBytes() {
+        return this.held;
+    }
+    /** When the last queued item is due (performance.now() time); now when the queue is empty. */
+    get tail() {
+        return Math.max(this.lastDue, now());
+    }
+    /** Queues a chunk (null: the FIN) due `delayMs` from now, or after the item before it if that is later. */
+    push(chunk, delayMs) {
+        this.pushAt(chunk, now() + Math.max(0, delayMs));
+    }
+    /** Queues a chunk due at `due` (performance.now() time), or after the item before it if that is later. */
+    pushAt(chunk, due) {
+        if (this.destroyed)
+            return;
+        const at = Math.max(due, this.lastDue);
+        this.lastDue = at;
+        if (this.items.length === 0 && at <= now()) {
+            this.deliver(chunk);
+            return;
+        }
+        this.items.push({ due: at, chunk });
+        this.held += chunk?.length ?? 0;
+        this.schedule();
+    }
+    destroy() {
+        this.destroyed = true;
+        this.items.length = 0;
+        this.held = 0;
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = null;
+    }
+    deliver(chunk) {
+        if (chunk === null)
+            this.next.end();
+        else
+            this.next.write(chunk);
+    }
+    schedule() {
+        if (this.timer || this.items.length === 0)
+            return;
+        this.timer = setTimeout(this.onTimer, Math.max(0, this.items[0].due - now()));
+    }
+    onTimer = () => {
+        this.timer = null;
+        // Node timers fire up to a millisecond early against performance.now(): that much early is on time.
+        const until = now() + 1;
+        while (!this.destroyed && this.items.length > 0 && this.items[0].due <= until) {
+            const { chunk } = this.items.shift();
+            this.held -= chunk?.length ?? 0;
+            this.deliver(chunk);
+            const following = this.items[0];
+            if (this.spacingMs > 0 && following && chunk !== null) {
+                following.due = Math.max(following.due, now() + this.spacingMs);
+                this.lastDue = Math.max(this.lastDue, following.due);
+                break;
+            }
+        }
+        if (!this.destroyed)
+            this.schedule();
+    };
+}
+
+;// CONCATENATED MODULE: ./src/net/toxics/bandwidth.ts
+// The bandwidth toxic: bytes leave no faster than a rate, in slices of a tenth of a second (Toxiproxy's `bandwidth`).
+
+/** Slices of ~100 ms worth of bytes: small enough to keep the rate smooth, few enough to keep timers rare. */
+function bandwidthSliceBytes(bytesPerSecond) {
+    return Math.max(1, Math.floor(bytesPerSecond / 10));
+}
+/** How long `bytes` take on the wire at the rate, in milliseconds. */
+function transmitMs(bytes, bytesPerSecond) {
+    return (bytes * 1000) / bytesPerSecond;
+}
+/** `bandwidth=64kb` (bytes per second; kb = 1024 bytes). */
+const bandwidth = {
+    name: 'bandwidth',
+    keys: { bandwidth: 'rate' },
+    defaultDirections: ['upstream', 'downstream'],
+    params(values) {
+        const bytesPerSecond = values.bandwidth ?? 0;
+        if (bytesPerSecond < 1)
+            return 'bandwidth must be at least 1 byte per second';
+        return { bytesPerSecond };
+    },
+    create(params, next) {
+        const queue = new DelayQueue(next);
+        const slice = bandwidthSliceBytes(params.bytesPerSecond);
+        return {
+            write(chunk) {
+                // Each slice leaves when the one before it has had its time on the wire.
+                for (let offset = 0; offset < chunk.length; offset += slice) {
+                    const part = chunk.subarray(offset, offset + slice);
+                    queue.pushAt(part, queue.tail + transmitMs(part.length, params.bytesPerSecond));
+                }
+            },
+            end: () => queue.push(null, 0),
+            destroy: () => queue.destroy(),
+            get heldBytes() {
+                return queue.heldBytes;
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/net/toxics/blackhole.ts
+// The blackhole toxic: after a while, forward nothing, not even the FIN, and keep both sockets open
+// (Toxiproxy's `timeout` with timeout 0): to the other side the peer is dead without a word.
+/** A stage that passes bytes until swallow() (or its timer) turns it into a hole. The proxy's blackhole() uses it too. */
+class BlackholeStage {
+    next;
+    swallowing = false;
+    timer = null;
+    /** Bytes dropped since it started swallowing. */
+    dropped = 0;
+    /** Sees every chunk it drops (the dead-peer scenario looks for the server's close frame in them). */
+    onSwallow = null;
+    constructor(next, afterMs) {
+        this.next = next;
+        if (afterMs === 0)
+            this.swallowing = true;
+        else if (afterMs !== null)
+            this.timer = setTimeout(this.swallow, afterMs);
+    }
+    get isSwallowing() {
+        return this.swallowing;
+    }
+    /** From now on, forward nothing. */
+    swallow = () => {
+        this.swallowing = true;
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = null;
+    };
+    write(chunk) {
+        if (this.swallowing) {
+            this.dropped += chunk.length;
+            this.onSwallow?.(chunk);
+        }
+        else
+            this.next.write(chunk);
+    }
+    end() {
+        if (!this.swallowing)
+            this.next.end();
+    }
+    destroy() {
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = null;
+    }
+}
+/** `blackhole=5s`: every connection goes silent 5 s after it opened (`blackhole=0` from the start). */
+const blackhole = {
+    name: 'blackhole',
+    keys: { blackhole: 'duration' },
+    defaultDirections: ['upstream', 'downstream'],
+    params: (values) => ({ afterMs: values.blackhole ?? 0 }),
+    create: (params, next) => new BlackholeStage(next, params.afterMs),
+};
+
+;// CONCATENATED MODULE: ./src/net/toxics/latency.ts
+// The latency toxic: every chunk waits latency ± jitter before it goes on (Toxiproxy's `latency`).
+
+/** The delay of one chunk for a draw `random` in [0, 1). */
+function latencyDelay(params, random) {
+    return Math.max(0, params.latencyMs + (random * 2 - 1) * params.jitterMs);
+}
+/** `latency=100ms,jitter=20ms`: jitter alone means nothing and is refused. */
+const latency = {
+    name: 'latency',
+    keys: { latency: 'duration', jitter: 'duration' },
+    defaultDirections: ['upstream', 'downstream'],
+    params(values) {
+        const jitterMs = values.jitter ?? 0;
+        const latencyMs = values.latency ?? 0;
+        if (jitterMs > latencyMs)
+            return `jitter (${jitterMs} ms) must not exceed latency (${latencyMs} ms)`;
+        return { latencyMs, jitterMs };
+    },
+    create(params, next, context) {
+        const queue = new DelayQueue(next);
+        return {
+            write: (chunk) => queue.push(chunk, latencyDelay(params, context.random())),
+            // The FIN travels the same wire: it arrives after the last byte, delayed like one.
+            end: () => queue.push(null, latencyDelay(params, context.random())),
+            destroy: () => queue.destroy(),
+            get heldBytes() {
+                return queue.heldBytes;
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/net/toxics/reset.ts
+// The reset toxic: a share of connections ends in an RST at a random point, mid-handshake or mid-message
+// (Toxiproxy's `reset_peer`, decided per connection).
+/** The plan for one connection from three draws in [0, 1): whether, where, and how far into the chunk. */
+function resetPlan(ratio, draws) {
+    if (draws[0] >= ratio)
+        return null;
+    return { at: draws[1] < 0.5 ? 'handshake' : 'message', fraction: draws[2] };
+}
+/** Bytes of a chunk of `length` let through before the RST: at least one (else the cut is not mid-anything), at most length - 1. */
+function cutOffset(length, fraction) {
+    if (length <= 1)
+        return 0;
+    return 1 + Math.floor(fraction * (length - 1));
+}
+/** `reset-ratio=0.2` (or 20%): decided on the client-to-server bytes, once per connection. */
+const reset_reset = {
+    name: 'reset',
+    keys: { 'reset-ratio': 'ratio' },
+    defaultDirections: ['upstream'],
+    params: (values) => ({ ratio: values['reset-ratio'] ?? 0 }),
+    create(params, next, context) {
+        const plan = resetPlan(params.ratio, [context.random(), context.random(), context.random()]);
+        let chunks = 0;
+        let done = false;
+        return {
+            write(chunk) {
+                if (done)
+                    return;
+                const index = chunks++;
+                if (plan && index === (plan.at === 'handshake' ? 0 : 1)) {
+                    const cut = cutOffset(chunk.length, plan.fraction);
+                    if (cut > 0)
+                        next.write(chunk.subarray(0, cut));
+                    done = true;
+                    context.reset(`reset toxic: mid-${plan.at} after ${cut} of ${chunk.length} bytes`);
+                    return;
+                }
+                next.write(chunk);
+            },
+            end: () => {
+                if (!done)
+                    next.end();
+            },
+            destroy: () => {
+                done = true;
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/net/toxics/slicer.ts
+// The slicer toxic: each write is cut into segments of N bytes sent apart (Toxiproxy's `slicer`), so a frame
+// arrives in pieces and the server's parser must reassemble it.
+
+/** The segments of one chunk (views, no copies). */
+function sliceChunk(chunk, sliceBytes) {
+    const parts = [];
+    for (let offset = 0; offset < chunk.length; offset += sliceBytes)
+        parts.push(chunk.subarray(offset, offset + sliceBytes));
+    return parts;
+}
+/** `slice=64,slice-delay=1ms` (the delay defaults to 1 ms: without one, the kernel would merge the segments again). */
+const slicer = {
+    name: 'slicer',
+    keys: { slice: 'bytes', 'slice-delay': 'duration' },
+    defaultDirections: ['upstream', 'downstream'],
+    params(values) {
+        const sliceBytes = values.slice ?? 0;
+        if (!Number.isInteger(sliceBytes) || sliceBytes < 1)
+            return 'slice must be a whole number of bytes >= 1';
+        return { sliceBytes, delayMs: values['slice-delay'] ?? 1 };
+    },
+    create(params, next) {
+        const queue = new DelayQueue(next, params.delayMs);
+        return {
+            write(chunk) {
+                for (const part of sliceChunk(chunk, params.sliceBytes))
+                    queue.pushAt(part, queue.tail + params.delayMs);
+            },
+            end: () => queue.push(null, 0),
+            destroy: () => queue.destroy(),
+            get heldBytes() {
+                return queue.heldBytes;
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/net/toxics/slow-close.ts
+// The slow-close toxic: the FIN is held back for a while after the last byte (Toxiproxy's `slow_close`).
+
+/** `slow-close=2s`: a peer that lingers before it hangs up. */
+const slowClose = {
+    name: 'slow-close',
+    keys: { 'slow-close': 'duration' },
+    defaultDirections: ['upstream', 'downstream'],
+    params: (values) => ({ delayMs: values['slow-close'] ?? 0 }),
+    create(params, next) {
+        const queue = new DelayQueue(next);
+        return {
+            write: (chunk) => queue.push(chunk, 0),
+            end: () => queue.push(null, params.delayMs),
+            destroy: () => queue.destroy(),
+            get heldBytes() {
+                return queue.heldBytes;
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/net/toxics/index.ts
+// The registry of toxics: one line each. The `network` parser and the proxy know toxics only through it.
+
+
+
+
+
+
+/**
+ * Every toxic by name, in the order a chunk passes them on its way. Reset first: it counts the writes as the
+ * sender made them (its "message" is the first write after the upgrade), before the slicer splits them.
+ */
+const TOXICS = {
+    reset: reset_reset,
+    latency: latency,
+    bandwidth: bandwidth,
+    slicer: slicer,
+    'slow-close': slowClose,
+    blackhole: blackhole,
+};
+const TOXIC_NAMES = Object.keys(TOXICS);
+
+;// CONCATENATED MODULE: ./src/net/spec.ts
+// The `network` input (pure): `latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2` into typed toxics.
+
+
+const INPUT = 'network';
+const DIRECTION_PREFIX = { 'up.': 'upstream', 'down.': 'downstream' };
+const KIND_FORMS = {
+    duration: 'a duration (100ms, 1.5s; a bare number is ms)',
+    bytes: 'a size (64, 512b, 4kb, 1mb; kb = 1024 bytes)',
+    rate: 'bytes per second (64kb, 1mb/s, 8000)',
+    ratio: 'a share from 0 to 1 (0.2 or 20%)',
+};
+/** Every key any toxic reads, with its toxic. */
+function keyTable() {
+    const table = new Map();
+    for (const toxic of TOXIC_NAMES) {
+        for (const [key, kind] of Object.entries(TOXICS[toxic].keys))
+            table.set(key, { toxic, kind });
+    }
+    return table;
+}
+/** The accepted form, one line, for error messages and docs. */
+function networkForm() {
+    const keys = [...keyTable().keys()].join(', ');
+    return `'none' or comma-separated key=value pairs (keys: ${keys}; prefix up. or down. for one direction), e.g. latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2`;
+}
+const UNITS = {
+    duration: { '': 1, ms: 1, s: 1000 },
+    bytes: { '': 1, b: 1, kb: 1024, mb: 1024 * 1024 },
+    rate: { '': 1, b: 1, kb: 1024, mb: 1024 * 1024 },
+    ratio: { '': 1, '%': 0.01 },
+};
+/** A value of `kind` as a number (ms, bytes, bytes/s, 0..1); null when it is not of that form. */
+function parseValue(kind, raw) {
+    const text = raw.trim().toLowerCase();
+    const body = kind === 'rate' ? text.replace(/\/s$/, '') : text;
+    const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([a-z%]*)$/.exec(body);
+    if (!match)
+        return null;
+    const factor = UNITS[kind][match[2]];
+    if (factor === undefined)
+        return null;
+    const value = Number(match[1]) * factor;
+    if (!Number.isFinite(value))
+        return null;
+    if (kind === 'ratio' && value > 1)
+        return null;
+    return kind === 'bytes' || kind === 'rate' ? Math.round(value) : value;
+}
+/** Parses the `network` input; throws ConfigError naming the input, the offending pair and the accepted form. */
+function parseNetwork(raw) {
+    const text = raw.trim();
+    if (text === '' || /^(none|off)$/i.test(text))
+        return { text: '', toxics: [] };
+    const keys = keyTable();
+    const fail = (given, why) => {
+        throw new ConfigError(INPUT, given, why ? `${networkForm()}; ${why}` : networkForm());
+    };
+    // toxic -> direction -> key -> value
+    const groups = new Map();
+    for (const pair of text.split(',').map((p) => p.trim())) {
+        if (pair === '')
+            fail(text, 'an empty pair');
+        const eq = pair.indexOf('=');
+        if (eq <= 0)
+            fail(pair, 'each pair is key=value');
+        let key = pair.slice(0, eq).trim().toLowerCase();
+        const value = pair.slice(eq + 1).trim();
+        let directions = null;
+        for (const [prefix, direction] of Object.entries(DIRECTION_PREFIX)) {
+            if (key.startsWith(prefix)) {
+                key = key.slice(prefix.length);
+                directions = [direction];
+            }
+        }
+        const known = keys.get(key);
+        if (!known)
+            fail(pair, `unknown toxic key '${key}'`);
+        const number = parseValue(known.kind, value);
+        if (number === null)
+            fail(pair, `${key} takes ${KIND_FORMS[known.kind]}`);
+        const toxic = TOXICS[known.toxic];
+        const byDirection = groups.get(known.toxic) ?? new Map();
+        groups.set(known.toxic, byDirection);
+        for (const direction of directions ?? toxic.defaultDirections) {
+            const values = byDirection.get(direction) ?? {};
+            if (values[key] !== undefined)
+                fail(pair, `${key} is given twice for the ${direction} direction`);
+            values[key] = number;
+            byDirection.set(direction, values);
+        }
+    }
+    const toxics = [];
+    for (const direction of ['upstream', 'downstream']) {
+        for (const name of TOXIC_NAMES) {
+            const values = groups.get(name)?.get(direction);
+            if (!values)
+                continue;
+            const toxic = TOXICS[name];
+            const main = Object.keys(toxic.keys)[0];
+            if (values[main] === undefined)
+                fail(text, `${Object.keys(values).join(', ')} needs ${main} on the ${direction} direction`);
+            const params = toxic.params(values);
+            if (typeof params === 'string')
+                fail(text, params);
+            toxics.push({ toxic: name, direction, params });
+        }
+    }
+    return { text, toxics };
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -7096,6 +7615,7 @@ function parseProtocol(text) {
 
 
 
+
 /**
  * Builds the Config from raw inputs, or throws a ConfigError for the first bad one.
  * `defaults` replaces some defaults (the CLI writes no JSON report unless asked).
@@ -7168,6 +7688,19 @@ function parseConfig(raw, defaults = {}) {
             timeoutMs: int('heap-snapshot-timeout-s', 1, 3600) * 1000,
             maxRssBytes: int('heap-snapshot-max-mb', 1, 1_048_576) * 1024 * 1024,
         },
+        faults: {
+            network: parseNetwork(get('network')),
+            deadPeers: {
+                clients: int('dead-peer-clients', 1, 1000),
+                timeoutMs: parseNumber('dead-peer-timeout-s', get('dead-peer-timeout-s'), 1, 3600) * 1000,
+            },
+            slowConsumer: {
+                durationMs: parseNumber('slow-consumer-duration-s', get('slow-consumer-duration-s'), 1, 600) * 1000,
+                maxBytes: parseNumber('slow-consumer-mb', get('slow-consumer-mb'), 1, 4096) * 1024 * 1024,
+                messageBytes: 64 * 1024,
+                subscribeMessage: raw['subscribe-message'] === undefined || raw['subscribe-message'] === '' ? null : raw['subscribe-message'],
+            },
+        },
         hostile: {
             maxBytes: int('hostile-max-bytes', 65_536, 1024 * 1024 * 1024),
             pings: int('hostile-pings', 1, 100_000),
@@ -7186,6 +7719,7 @@ function parseConfig(raw, defaults = {}) {
             maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
             maxHostileMemoryGrowthMb: limit('max-hostile-memory-growth-mb', 0, 1_000_000),
             maxRetainedPerConnection: limit('max-retained-per-connection', 0.01, 1000),
+            maxSlowConsumerGrowthMb: limit('max-slow-consumer-growth-mb', 0, 1_000_000),
         },
         warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
         baseCompare: parseBaseCompare(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
@@ -7434,6 +7968,105 @@ function summarize(values) {
         p95: round2(percentile(sorted, 95)),
         p99: round2(percentile(sorted, 99)),
         max: round2(sorted[sorted.length - 1]),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/faults.ts
+// Checks of the fault scenarios (pure): dead-peer reaping and slow-consumer memory.
+
+
+const titleOf = (id) => checkDefinition(id).title;
+/** The default of `max-slow-consumer-growth-mb`. */
+const DEFAULT_MAX_SLOW_CONSUMER_GROWTH_MB = 50;
+const MB = 1024 * 1024;
+function faults_status(outcome, level) {
+    return outcome === 'fail' && level === 'warn' ? 'warn' : outcome;
+}
+/**
+ * `dead-peer-reaping`: every silent client must be closed by the server within dead-peer-timeout-s. Fails when one
+ * is still open, or when no client went silent (nothing was tested).
+ */
+function deadPeerReapingCheck(result, level = 'error') {
+    const id = 'dead-peer-reaping';
+    const seconds = Math.round(result.timeoutMs / 1000);
+    const base = { id, title: titleOf(id), limit: `all within ${seconds} s`, threshold: null, level };
+    if (result.silenced === 0) {
+        const failures = Object.entries(result.connectFailures).map(([kind, n]) => `${kind} ${n}`);
+        const why = result.stoppedEarly ? 'the run stopped before any client went silent' : 'no client completed the handshake';
+        return {
+            ...base,
+            measured: 'none',
+            value: null,
+            status: faults_status('fail', level),
+            detail: failures.length > 0 ? `${why} (${failures.join(', ')})` : why,
+        };
+    }
+    const slowest = result.reapMs ? ` (slowest ${(result.reapMs.max / 1000).toFixed(1)} s)` : '';
+    const measured = `${result.reaped}/${result.silenced} reaped${slowest}`;
+    if (result.stillOpen === 0 && !result.stoppedEarly) {
+        return { ...base, measured, value: result.stillOpen, status: 'pass' };
+    }
+    if (result.stillOpen === 0) {
+        return {
+            ...base,
+            measured,
+            value: result.stillOpen,
+            status: 'pass',
+            detail: 'the run stopped before the timeout; all silent clients were reaped',
+        };
+    }
+    const waited = result.stoppedEarly ? `when the run stopped (${(result.durationMs / 1000).toFixed(1)} s)` : `after ${seconds} s`;
+    return {
+        ...base,
+        measured,
+        value: result.stillOpen,
+        status: faults_status(result.stoppedEarly ? 'not-measured' : 'fail', level),
+        detail: `${result.stillOpen} dead connection${result.stillOpen === 1 ? '' : 's'} still open ${waited}: add a ping/pong heartbeat`,
+    };
+}
+/**
+ * `slow-consumer-memory`: the server tree's memory growth while one client did not read must stay within the limit.
+ * A limit set explicitly that cannot be measured fails; the default one is not-measured.
+ */
+function slowConsumerMemoryCheck(result, limit = { value: DEFAULT_MAX_SLOW_CONSUMER_GROWTH_MB, explicit: false }, level = 'error') {
+    const id = 'slow-consumer-memory';
+    const threshold = { op: '<=', value: limit.value, unit: 'MiB' };
+    const base = { id, title: titleOf(id), limit: formatThreshold(threshold), threshold, level };
+    if (!result.connected) {
+        return {
+            ...base,
+            measured: 'n/a',
+            value: null,
+            status: faults_status('fail', level),
+            detail: `the slow client could not connect${result.connectFailure ? ` (${result.connectFailure})` : ''}`,
+        };
+    }
+    if (result.memoryGrowthBytes === null) {
+        return {
+            ...base,
+            measured: 'n/a',
+            value: null,
+            status: faults_status(limit.explicit ? 'fail' : 'not-measured', level),
+            detail: "the server's memory could not be read",
+        };
+    }
+    const growth = result.memoryGrowthBytes;
+    const reaction = result.serverClosed
+        ? 'the server closed the slow client'
+        : result.serverPausedReading
+            ? 'the server stopped reading it'
+            : null;
+    const wrote = result.serverBytesWhilePaused + result.serverBytesAfter;
+    const sent = `the server wrote ${formatMb(wrote)} towards a client that did not read`;
+    const pass = growth <= limit.value * MB;
+    return {
+        ...base,
+        measured: formatMbDelta(growth),
+        value: Math.round((growth / MB) * 100) / 100,
+        status: faults_status(pass ? 'pass' : 'fail', level),
+        detail: pass
+            ? `${sent}${reaction ? `; ${reaction}` : ''}`
+            : `${sent}, buffering it in memory: check bufferedAmount and pause or drop a client that does not read`,
     };
 }
 
@@ -7687,6 +8320,7 @@ function slopeLowerBound(slope, standardError, points) {
 
 
 
+
 /** The id, title and limit of a registered check, its limit text formatted from the threshold. */
 function head(id, limitValue) {
     const def = checkDefinition(id);
@@ -7729,6 +8363,7 @@ function runChecks(config, m) {
         drafts.push(recoveryCheck(m.recovery, stoppedNote));
     if (config.scenarios.includes('hostile'))
         drafts.push(hostileCheck(config, m));
+    drafts.push(...faultChecks(config, m.faults, stoppedNote));
     drafts.push(crashCheck(m.server));
     drafts.push(completedCheck(m.stopped));
     return drafts.map((d) => finalize(d, config.warnOnly));
@@ -7992,6 +8627,37 @@ function hostileCheck(config, m) {
         ...(detail ? { detail } : {}),
     };
 }
+/** Dead peers reaped, and memory bounded with a slow consumer: each when its scenario was selected. */
+function faultChecks(config, faults, stoppedNote) {
+    const drafts = [];
+    const asDraft = ({ level: _level, status, ...rest }) => ({ ...rest, outcome: status === 'warn' ? 'fail' : status });
+    if (config.scenarios.includes('dead-peers')) {
+        const result = faults?.deadPeers;
+        drafts.push(result
+            ? asDraft(deadPeerReapingCheck(result))
+            : {
+                ...head('dead-peer-reaping'),
+                measured: 'did not run',
+                value: null,
+                outcome: 'fail',
+                detail: `the dead-peers scenario did not run${stoppedNote}`,
+            });
+    }
+    const limit = config.limits.maxSlowConsumerGrowthMb;
+    if (config.scenarios.includes('slow-consumer') && limit.value !== null) {
+        const result = faults?.slowConsumer;
+        drafts.push(result
+            ? asDraft(slowConsumerMemoryCheck(result, { value: limit.value, explicit: limit.explicit }))
+            : {
+                ...head('slow-consumer-memory', limit.value),
+                measured: 'did not run',
+                value: null,
+                outcome: 'fail',
+                detail: `the slow-consumer scenario did not run${stoppedNote}`,
+            });
+    }
+    return drafts;
+}
 function crashCheck(server) {
     const base = head('server-crash');
     if (server.exit) {
@@ -8157,6 +8823,8 @@ const PHASES = {
     flapping: true,
     leak: true,
     cooldown: true,
+    'dead-peers': true,
+    'slow-consumer': true,
     hostile: true,
     recovery: true,
     teardown: true,
@@ -8222,7 +8890,7 @@ class Fields {
         return this.value[key] !== undefined;
     }
 }
-function latency(f, key) {
+function validate_latency(f, key) {
     if (f.value[key] === null)
         return;
     const l = f.obj(key);
@@ -8251,7 +8919,7 @@ function loadScenario(f, id) {
     counts(s, 'connectFailures');
     counts(s, 'disconnectFailures');
     for (const k of ['handshakeMs', 'closeMs', 'cycleMs'])
-        latency(s, k);
+        validate_latency(s, k);
 }
 function recovery(f) {
     const r = f.obj('recovery');
@@ -8263,7 +8931,7 @@ function recovery(f) {
     r.num('handshakeMs', true);
     for (const k of ['pingsSent', 'pongsReceived', 'messagesSent', 'messagesAnswered', 'heldMs'])
         r.num(k);
-    latency(r, 'pingRttMs');
+    validate_latency(r, 'pingRttMs');
     r.str('expect');
     r.list('problems', (p, path) => typeof p === 'string' || expect(path, 'a string', p));
 }
@@ -9026,7 +9694,7 @@ var websocket_server = __nccwpck_require__(129);
 /** How much of a refusal's body is kept, and how long we wait for it: enough for a one-line reason. */
 const BODY_EXCERPT_BYTES = 1024;
 const BODY_WAIT_MS = 200;
-const now = () => performance.now();
+const connection_now = () => performance.now();
 /** How early a Node timer may fire against performance.now() (measured: about 0.6 ms). */
 const TIMER_SLACK_MS = 5;
 /** Options handed to `ws` for every connection of the target. */
@@ -9068,7 +9736,7 @@ function pinnedLookup(pinned) {
 }
 /** Opens one connection; resolves (never rejects) with the socket or a classified failure. */
 function openConnection(target, signal) {
-    const start = now();
+    const start = connection_now();
     return new Promise((resolve) => {
         if (signal?.aborted) {
             resolve({ ok: false, failure: 'aborted', message: 'aborted before connecting', elapsedMs: 0 });
@@ -9091,7 +9759,7 @@ function openConnection(target, signal) {
         const fail = (failure, message, response) => {
             ws.on('error', ignore);
             ws.terminate();
-            finish({ ok: false, failure, message, elapsedMs: now() - start, ...(response ? { response } : {}) });
+            finish({ ok: false, failure, message, elapsedMs: connection_now() - start, ...(response ? { response } : {}) });
         };
         function onOpen() {
             // From here on, errors show up as an unclean close; an unheard 'error' event would crash the gate.
@@ -9101,7 +9769,7 @@ function openConnection(target, signal) {
                 if (!closing.has(ws))
                     closedEarly.set(ws, { code, reason: reason.toString('utf8') });
             });
-            finish({ ok: true, ws, handshakeMs: now() - start });
+            finish({ ok: true, ws, handshakeMs: connection_now() - start });
         }
         function onError(err) {
             fail(classifyError(err), err.message);
@@ -9192,7 +9860,7 @@ function serverCloseKind(code) {
  * A connection the server closed (or dropped) first is never clean.
  */
 function closeConnection(ws, mode, timeoutMs) {
-    const start = now();
+    const start = connection_now();
     return new Promise((resolve) => {
         ws.on('error', ignore);
         closing.add(ws);
@@ -9208,7 +9876,7 @@ function closeConnection(ws, mode, timeoutMs) {
         }, timeoutMs + 100);
         ws.once('close', (code) => {
             clearTimeout(timer);
-            const closeMs = now() - start;
+            const closeMs = connection_now() - start;
             if (mode === 'abrupt') {
                 resolve({ clean: true, closeMs, code });
             }
@@ -10154,6 +10822,8 @@ class RunContext {
     exactSignals = null;
     serverInfo;
     results;
+    /** The proxy that injects the network faults in front of the server; null without any. */
+    network = null;
     /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
     probeWindows = [];
     /** Heap snapshots of a launched Node server; null when none are taken. */
@@ -10188,6 +10858,7 @@ class RunContext {
             recovery: emptyRecoveryResult(config.recovery, enabled('recovery')),
             hostile: hostileNotRun(enabled('hostile'), enabled('hostile') ? 'the run stopped before the hostile scenario' : 'not selected'),
             heap: null,
+            faults: { network: null, deadPeers: null, slowConsumer: null },
             trendPoints: [],
         };
     }
@@ -10237,6 +10908,12 @@ class RunContext {
     async idle(ms) {
         await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal: this.signal }).catch(() => undefined);
     }
+    /** The server itself, not the fault proxy in front of it: for scenarios that bring their own proxy. */
+    serverTarget() {
+        return this.directTarget ?? this.requireTarget();
+    }
+    /** The target before the network faults' proxy was put in front; null without one. */
+    directTarget = null;
     /** The target; only phases after startup may ask for it. */
     requireTarget() {
         if (!this.target)
@@ -11624,6 +12301,11 @@ async function findSnapshotTarget(tree, port, dir, platform = process.platform) 
 
 /** Fewest instances a constructor must grow by before it can be a suspect (one-off allocations are not leaks). */
 const MIN_INSTANCES = 20;
+/**
+ * Node's own bounded pools, which grow with the connections open at once, not with the connections made: the HTTP
+ * server keeps up to 1,000 parsers of finished upgrades in a free list (50 concurrent clients left +47).
+ */
+const NODE_POOLS = ['HTTPParser'];
 /** How long a snapshot waits for the connections of the rounds before it to be closed on the server's side. */
 const QUIET_MS = 2000;
 /**
@@ -11646,7 +12328,7 @@ async function findHeapTarget(run) {
     const heap = run.heap;
     if (!heap || !run.server)
         return;
-    const found = await findSnapshotTarget(await run.server.tree(), portOf(run.requireTarget().url), heap.snapshotter.dir);
+    const found = await findSnapshotTarget(await run.server.tree(), portOf(run.serverInfo.url), heap.snapshotter.dir);
     heap.pid = found.pid;
     heap.stopped = found.pid === null ? found.reason : null;
 }
@@ -11687,7 +12369,8 @@ async function finishHeap(run) {
     try {
         if (heap.pid === null)
             return heapEvidenceWithout('n/a', heap.stopped ?? 'no Node process owns the port', limit);
-        const options = { maxRetainedPerConnection: limit, minInstances: MIN_INSTANCES, ignore: run.config.heap.ignore };
+        const ignore = [...NODE_POOLS, ...run.config.heap.ignore];
+        const options = { maxRetainedPerConnection: limit, minInstances: MIN_INSTANCES, ignore };
         const evidence = heap.snapshotter.attachRetainerPaths(diffHeap(heap.snapshots, options));
         if (heap.stopped !== null && evidence.status !== 'measured')
             return { ...evidence, status: 'skipped', reason: heap.stopped };
@@ -11702,7 +12385,7 @@ async function untilQuiet(run) {
     const server = run.server;
     if (!server)
         return;
-    const port = portOf(run.requireTarget().url);
+    const port = portOf(run.serverInfo.url);
     const deadline = performance.now() + QUIET_MS;
     while (performance.now() < deadline && !run.stopped) {
         const { lingeringConnections } = await readSignals(await server.tree(), port);
@@ -11712,8 +12395,382 @@ async function untilQuiet(run) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/net/target.ts
+// Where the proxy relays to, and the client target that reaches the server through it.
+
+/** The server's address for the proxy: the loopback address readiness pinned, else the URL's host. */
+function upstreamOf(target) {
+    const url = new URL(target.url);
+    const host = target.pinned?.address ?? url.hostname.replace(/^\[|\]$/g, '');
+    const port = url.port !== '' ? Number(url.port) : url.protocol === 'wss:' ? 443 : 80;
+    return { host, port };
+}
+/**
+ * The target through a proxy on 127.0.0.1:`proxyPort`. A host name stays in the URL (TLS checks the certificate
+ * and sends SNI for it, the Host header names it) and is pinned to 127.0.0.1; an IP literal becomes 127.0.0.1.
+ */
+function proxiedTarget(target, proxy) {
+    const url = new URL(target.url);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    url.port = String(proxy.port);
+    const { pinned: _pinned, ...rest } = target;
+    if ((0,external_node_net_namespaceObject.isIP)(host) !== 0) {
+        url.hostname = '127.0.0.1';
+        return { ...rest, url: url.toString() };
+    }
+    return { ...rest, url: url.toString(), pinned: { address: '127.0.0.1', family: 4 } };
+}
+
+;// CONCATENATED MODULE: ./src/net/proxy.ts
+// The fault proxy: a loopback TCP relay between the gate's clients and the server, with a chain of toxics on
+// each direction and per-connection control (silence, pause, reset) for the fault scenarios.
+
+
+
+
+const DEFAULT_HIGH_WATER = 1024 * 1024;
+const proxy_now = () => performance.now();
+const proxy_ignore = () => { };
+/** One direction of a pair: source socket -> blackhole control -> toxics -> destination socket, with backpressure. */
+class Pipe {
+    direction;
+    source;
+    destination;
+    highWater;
+    /** The per-connection silence switch, first in the chain so nothing enters the toxics once it is on. */
+    hole;
+    stages = [];
+    pauses = new Set();
+    /** Bytes read from the source. */
+    bytesIn = 0;
+    /** Bytes written to the destination. */
+    bytesOut = 0;
+    /** The destination refused more (write returned false) and has not drained since. */
+    backedUp = false;
+    /** The source's FIN reached the destination. */
+    ended = false;
+    constructor(direction, source, destination, toxics, context, highWater) {
+        this.direction = direction;
+        this.source = source;
+        this.destination = destination;
+        this.highWater = highWater;
+        const terminal = { write: this.toDestination, end: this.endDestination };
+        let next = terminal;
+        for (const spec of [...toxics].reverse()) {
+            const stage = TOXICS[spec.toxic].create(spec.params, next, context);
+            this.stages.unshift(stage);
+            next = stage;
+        }
+        const first = next;
+        const watched = {
+            write: (chunk) => {
+                first.write(chunk);
+                if (this.heldBytes() > this.highWater)
+                    this.pause('chain-full');
+            },
+            end: () => first.end(),
+        };
+        this.hole = new BlackholeStage(watched, null);
+        source.on('data', this.onData);
+        source.on('end', this.onEnd);
+        destination.on('drain', this.onDrain);
+    }
+    /** Stops reading the source for `reason`; it is read again once every reason is gone. */
+    pause(reason) {
+        this.pauses.add(reason);
+        this.source.pause();
+    }
+    /** Drops `reason`; reads the source again when no other reason holds it. */
+    resume(reason) {
+        this.pauses.delete(reason);
+        if (this.pauses.size === 0 && !this.source.destroyed)
+            this.source.resume();
+    }
+    /** Paused on purpose (FaultProxy.pause), whatever the backpressure does. */
+    get userPaused() {
+        return this.pauses.has('user');
+    }
+    /** Clears the toxics' timers and unhooks the sockets (called once both sockets closed). */
+    destroy() {
+        this.hole.destroy();
+        for (const stage of this.stages)
+            stage.destroy();
+        this.source.off('data', this.onData);
+        this.source.off('end', this.onEnd);
+        this.destination.off('drain', this.onDrain);
+    }
+    onData = (chunk) => {
+        this.bytesIn += chunk.length;
+        this.hole.write(chunk);
+    };
+    onEnd = () => {
+        this.hole.end();
+    };
+    onDrain = () => {
+        this.backedUp = false;
+        this.resume('destination-full');
+    };
+    /** Bytes the toxics hold back (bytes a toxic dropped are not held). */
+    heldBytes() {
+        let sum = 0;
+        for (const stage of this.stages)
+            sum += stage.heldBytes ?? 0;
+        return sum;
+    }
+    toDestination = (chunk) => {
+        if (this.pauses.has('chain-full') && this.heldBytes() <= this.highWater / 2)
+            this.resume('chain-full');
+        if (this.destination.destroyed)
+            return;
+        this.bytesOut += chunk.length;
+        if (!this.destination.write(chunk)) {
+            this.backedUp = true;
+            this.pause('destination-full');
+        }
+    };
+    endDestination = () => {
+        this.ended = true;
+        if (!this.destination.destroyed)
+            this.destination.end();
+    };
+}
+/** One relayed connection: the accepted client socket, the socket to the server, a pipe each way. */
+class ProxyPair {
+    id;
+    client;
+    upstream;
+    onGone;
+    openedAt = proxy_now();
+    /** When the server's side ended (FIN) or closed; null while it is open. */
+    upstreamClosedAt = null;
+    /** Resolves with upstreamClosedAt once the server's side ended or closed. */
+    upstreamClosed;
+    /** Resolves once both sockets are closed. */
+    closed;
+    /** Why the proxy reset it (a reset toxic or reset()); null otherwise. */
+    resetReason = null;
+    up;
+    down;
+    socketsOpen = 2;
+    onUpstreamClosed;
+    onClosed;
+    constructor(id, client, upstream, network, random, highWater, onGone) {
+        this.id = id;
+        this.client = client;
+        this.upstream = upstream;
+        this.onGone = onGone;
+        this.upstreamClosed = new Promise((resolve) => (this.onUpstreamClosed = resolve));
+        this.closed = new Promise((resolve) => (this.onClosed = resolve));
+        const toxics = network?.toxics ?? [];
+        const context = (direction) => ({ direction, random, reset: this.resetBy });
+        this.up = new Pipe('upstream', client, upstream, toxics.filter((t) => t.direction === 'upstream'), context('upstream'), highWater);
+        this.down = new Pipe('downstream', upstream, client, toxics.filter((t) => t.direction === 'downstream'), context('downstream'), highWater);
+        client.on('error', proxy_ignore);
+        upstream.on('error', proxy_ignore);
+        client.on('close', this.onClientClose);
+        upstream.on('close', this.onUpstreamClose);
+        upstream.on('end', this.onUpstreamEnd);
+    }
+    /** Either socket still open. */
+    get live() {
+        return this.socketsOpen > 0;
+    }
+    /** The pipe(s) of a direction. */
+    pipes(which) {
+        return which === 'both' ? [this.up, this.down] : [which === 'upstream' ? this.up : this.down];
+    }
+    /** RST on both sockets (unsent data dropped). */
+    reset(reason) {
+        this.resetReason ??= reason;
+        for (const socket of [this.client, this.upstream])
+            if (!socket.destroyed)
+                socket.resetAndDestroy();
+    }
+    /** Closes both sockets now (FIN where possible). */
+    destroy() {
+        this.client.destroy();
+        this.upstream.destroy();
+    }
+    resetBy = (reason) => this.reset(reason);
+    onUpstreamEnd = () => {
+        this.markUpstreamClosed();
+    };
+    onClientClose = (hadError) => {
+        // An RST from the client goes on to the server, unless that direction is silenced: a dead peer says nothing.
+        if (hadError && !this.up.hole.isSwallowing && !this.upstream.destroyed)
+            this.upstream.resetAndDestroy();
+        this.socketGone();
+    };
+    onUpstreamClose = (hadError) => {
+        this.markUpstreamClosed();
+        if (hadError && !this.down.hole.isSwallowing && !this.client.destroyed)
+            this.client.resetAndDestroy();
+        this.socketGone();
+    };
+    markUpstreamClosed() {
+        if (this.upstreamClosedAt !== null)
+            return;
+        this.upstreamClosedAt = proxy_now();
+        this.onUpstreamClosed(this.upstreamClosedAt);
+    }
+    socketGone() {
+        this.socketsOpen -= 1;
+        if (this.socketsOpen > 0)
+            return;
+        this.up.destroy();
+        this.down.destroy();
+        this.client.off('error', proxy_ignore);
+        this.upstream.off('error', proxy_ignore);
+        this.onGone(this);
+        this.onClosed();
+    }
+}
+/** A TCP proxy on 127.0.0.1:0 in front of the server. Start with FaultProxy.start(); always close(). */
+class FaultProxy {
+    server;
+    port;
+    options;
+    live = new Set();
+    acceptedCount = 0;
+    resetCount = 0;
+    closing = null;
+    /** Called for every accepted connection, once its pair exists. */
+    onPair = null;
+    constructor(server, port, options) {
+        this.server = server;
+        this.port = port;
+        this.options = options;
+        server.on('connection', this.onConnection);
+    }
+    /** Listens on 127.0.0.1 on a free port. */
+    static async start(options) {
+        // Half-open connections are relayed as they are: each FIN is passed on by the pipe of its direction.
+        const server = (0,external_node_net_namespaceObject.createServer)({ allowHalfOpen: true });
+        const port = await new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', () => {
+                server.off('error', reject);
+                const address = server.address();
+                resolve(typeof address === 'object' && address ? address.port : 0);
+            });
+        });
+        return new FaultProxy(server, port, options);
+    }
+    /**
+     * A proxy with `network`'s toxics in front of the server `target` points at, and the target that goes through
+     * it; null when the spec has no toxics (no proxy then: nothing to inject).
+     */
+    static async inFrontOf(target, network) {
+        if (network.toxics.length === 0)
+            return null;
+        const proxy = await FaultProxy.start({ upstream: upstreamOf(target), network });
+        return { proxy, target: proxiedTarget(target, proxy) };
+    }
+    /** Pairs with a socket still open, in accept order. */
+    get pairs() {
+        return [...this.live];
+    }
+    /** Connections accepted so far; pair ids run from 1 to this. */
+    get accepted() {
+        return this.acceptedCount;
+    }
+    /** Connections ended with an RST by a reset toxic or reset(). */
+    get resets() {
+        return this.resetCount;
+    }
+    /** The live pair with this id, if any. */
+    pair(id) {
+        for (const pair of this.live)
+            if (pair.id === id)
+                return pair;
+        return undefined;
+    }
+    /** Forward nothing more in `which` direction(s), sockets kept open: no FIN, no RST (a dead peer). */
+    blackhole(pair, which = 'both') {
+        for (const pipe of pair.pipes(which))
+            pipe.hole.swallow();
+    }
+    /** Stop reading the source of `which` direction(s), so the kernel buffers and TCP windows fill (a slow reader). */
+    pause(pair, which) {
+        for (const pipe of pair.pipes(which))
+            pipe.pause('user');
+    }
+    resume(pair, which) {
+        for (const pipe of pair.pipes(which))
+            pipe.resume('user');
+    }
+    /** RST both sockets of the pair. */
+    reset(pair) {
+        pair.reset('reset by the gate');
+    }
+    /** Stops listening, destroys every pair, and resolves once every socket and the listener are closed. */
+    close() {
+        this.closing ??= (async () => {
+            const listening = new Promise((resolve) => this.server.close(() => resolve()));
+            const pairs = [...this.live];
+            for (const pair of pairs)
+                pair.destroy();
+            await Promise.all([listening, ...pairs.map((pair) => pair.closed)]);
+            this.server.off('connection', this.onConnection);
+        })();
+        return this.closing;
+    }
+    onConnection = (client) => {
+        if (this.closing) {
+            client.destroy();
+            return;
+        }
+        client.setNoDelay(true);
+        const upstream = (0,external_node_net_namespaceObject.connect)({ ...this.options.upstream, allowHalfOpen: true, noDelay: true });
+        this.acceptedCount += 1;
+        const pair = new ProxyPair(this.acceptedCount, client, upstream, this.options.network, this.options.random ?? Math.random, this.options.highWaterBytes ?? DEFAULT_HIGH_WATER, this.onPairGone);
+        this.live.add(pair);
+        this.onPair?.(pair);
+    };
+    onPairGone = (pair) => {
+        this.live.delete(pair);
+        if (pair.resetReason !== null)
+            this.resetCount += 1;
+    };
+}
+/** The Report's account of a proxy's run: the spec it applied, the connections it relayed and the resets it made. */
+function networkFaults(spec, proxy) {
+    return {
+        spec: spec.text,
+        toxics: spec.toxics.map((t) => ({ toxic: t.toxic, direction: t.direction, params: { ...t.params } })),
+        connections: proxy.accepted,
+        resets: proxy.resets,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/phases/network.ts
+// Network faults: a proxy inside the gate in front of the server, for the flapping, leak and recovery traffic.
+
+/** Puts the proxy in front of the server when the network input names a toxic; every later connection goes through it. */
+async function applyNetwork(run) {
+    const spec = run.config.faults.network;
+    if (spec.toxics.length === 0 || run.network)
+        return;
+    const front = await FaultProxy.inFrontOf(run.requireTarget(), spec);
+    if (!front)
+        return;
+    run.network = front.proxy;
+    run.directTarget = run.requireTarget();
+    run.target = front.target;
+    run.progress(`  network faults through a proxy on port ${front.proxy.port}: ${spec.text}`);
+}
+/** Closes the proxy (every pair it holds) and records what it injected. Runs in teardown, on every path. */
+async function closeNetwork(run) {
+    const proxy = run.network;
+    if (!proxy)
+        return;
+    run.results.faults.network = networkFaults(run.config.faults.network, proxy);
+    await proxy.close();
+}
+
 ;// CONCATENATED MODULE: ./src/phases/baseline.ts
 // Baseline: an idle window after warm-up; its memory is what growth is measured from, and the exact signals' start.
+
 
 
 
@@ -11725,6 +12782,7 @@ const baseline = {
     describe: (config) => `${baselineWindowMs(config.sampleIntervalMs)} ms idle`,
     async run(run) {
         await run.protocolSettled;
+        await applyNetwork(run);
         // Before the idle window, so the memory a snapshot leaves behind is part of the baseline, not of growth.
         await heapSnapshot(run, 'before-load', 0);
         await run.idle(baselineWindowMs(run.config.sampleIntervalMs));
@@ -11733,7 +12791,7 @@ const baseline = {
         await run.sampler?.sampleOnce();
         const server = run.server;
         const tree = server && server.pid !== null ? () => server.tree() : null;
-        run.exactSignals = new ExactSignals(run.config, portOf(run.requireTarget().url), tree);
+        run.exactSignals = new ExactSignals(run.config, portOf(run.serverInfo.url), tree);
         await run.exactSignals.readBaseline();
         const rss = median(run.sampler?.samples.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes) ?? []);
         if (rss !== null)
@@ -11760,6 +12818,352 @@ const cooldown = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/client/protocols/adapter.ts
+// The shape of a protocol adapter: what the gate must say and hear to hold a real session with a server.
+/** Parses `text` as a JSON object, or null. */
+function jsonObject(text) {
+    try {
+        const value = JSON.parse(text);
+        return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null;
+    }
+    catch {
+        return null;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/client/protocols/graphql-ws.ts
+// The graphql-ws adapter: the graphql-transport-ws subprotocol, connection_init/ack, ping/pong messages.
+
+/** The subprotocol of the graphql-ws library (not the older subscriptions-transport-ws `graphql-ws`). */
+const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws';
+/** The `type` of a graphql-transport-ws message, or null when `text` is not one. */
+function messageType(text) {
+    const message = jsonObject(text);
+    return message && typeof message.type === 'string' ? message.type : null;
+}
+/** graphql-ws: the protocol's own ping is answered by the server with a pong, no schema needed. */
+const graphqlWs = {
+    id: 'graphql-ws',
+    subprotocols: [GRAPHQL_TRANSPORT_WS],
+    opening: {
+        send: JSON.stringify({ type: 'connection_init' }),
+        ack: { describe: 'connection_ack', matches: (text) => messageType(text) === 'connection_ack' },
+    },
+    keepAlive: (text) => (messageType(text) === 'ping' ? JSON.stringify({ type: 'pong' }) : null),
+    probe: {
+        message: JSON.stringify({ type: 'ping', payload: { from: 'ws-resilience-gate' } }),
+        describe: 'a graphql-ws ping message, answered by a pong message',
+        answers: (reply) => messageType(reply) === 'pong',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/client/protocols/socket-io.ts
+// The Socket.IO adapter: Engine.IO v4 on its WebSocket transport, the default namespace, Engine.IO heartbeats.
+
+/**
+ * The namespace recovery asks for. A stock server answers a connect to a namespace it does not know with a
+ * connect error (`44/ns,{"message":"Invalid namespace"}`), and one with dynamic namespaces with a connect
+ * (`40/ns,{"sid":...}`): either reply comes from the Socket.IO layer itself and runs none of the application's
+ * handlers. An event with an ack id (`421["x"]`) would not do: a server without a handler for it never acks.
+ */
+const PROBE_NAMESPACE = '/ws-resilience-gate';
+/** Engine.IO's open packet: `0` followed by the handshake JSON with the session id and heartbeat settings. */
+function isEngineIoOpen(text) {
+    if (!text.startsWith('0{'))
+        return false;
+    const open = jsonObject(text.slice(1));
+    return open !== null && typeof open.sid === 'string' && typeof open.pingInterval === 'number';
+}
+/** Socket.IO v4 over Engine.IO v4 (URL `/socket.io/?EIO=4&transport=websocket`). */
+const socketIo = {
+    id: 'socket.io',
+    subprotocols: [],
+    opening: {
+        greeting: { describe: 'the Engine.IO open packet 0{"sid":…}', matches: isEngineIoOpen },
+        send: '40',
+        ack: { describe: 'the connect ack 40{"sid":…} of the default namespace', matches: (text) => /^40\{/.test(text) },
+        refusal: (text) => (/^44(\{|$)/.test(text) ? `the default namespace refused the connection: ${text.slice(2, 200)}` : null),
+    },
+    // Engine.IO v4: the server pings (`2`), the client must pong (`3`) within pingTimeout or be dropped.
+    keepAlive: (text) => (text === '2' ? '3' : null),
+    probe: {
+        message: `40${PROBE_NAMESPACE},`,
+        describe: `a connect to namespace ${PROBE_NAMESPACE} (40${PROBE_NAMESPACE},), answered by its connect or connect error`,
+        answers: (reply) => reply.startsWith(`40${PROBE_NAMESPACE},`) || reply.startsWith(`44${PROBE_NAMESPACE},`),
+        // A server with dynamic namespaces connected us: leave the namespace, or the next probe is a duplicate connect,
+        // which Socket.IO answers by closing the whole connection.
+        after: (reply) => (reply.startsWith(`40${PROBE_NAMESPACE},`) ? `41${PROBE_NAMESPACE},` : null),
+    },
+};
+
+;// CONCATENATED MODULE: ./src/client/protocols/registry.ts
+// The adapters by id, the `protocol` setting's values, and a target that offers an adapter's subprotocols.
+
+
+
+/** Every adapter, by id. Adding a protocol = one file and one line here. */
+const ADAPTERS = {
+    raw: raw,
+    'socket.io': socketIo,
+    'graphql-ws': graphqlWs,
+};
+/** The adapter of `id`. */
+function adapterFor(id) {
+    return ADAPTERS[id];
+}
+/** The adapter of an explicit `protocol` choice; null for `auto` (call detectProtocol). */
+function chosenAdapter(choice) {
+    return choice === 'auto' ? null : ADAPTERS[choice];
+}
+/** Subprotocols some adapter offers: what auto-detection tries on a server that wants one. */
+function knownSubprotocols() {
+    return [...new Set(Object.values(ADAPTERS).flatMap((a) => a.subprotocols))];
+}
+/** `target` offering the adapter's subprotocols after the user's own (no duplicates). */
+function targetFor(target, adapter) {
+    const subprotocols = [...new Set([...target.subprotocols, ...adapter.subprotocols])];
+    return subprotocols.length === target.subprotocols.length ? target : { ...target, subprotocols };
+}
+
+;// CONCATENATED MODULE: ./src/net/ws-frames.ts
+// Reads the opcodes of WebSocket frames from a byte stream that starts at a frame boundary (pure), so the proxy
+// can tell a close frame in traffic it swallows from a ping.
+const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa };
+/** Tracks frame boundaries across chunks: feed it bytes, get the opcodes of the frames whose header it completed. */
+class FrameScanner {
+    /** Bytes of the current frame still to skip (its payload). */
+    skip = 0;
+    /** A header cut between two chunks. */
+    partial = Buffer.alloc(0);
+    /** Opcodes of the frames whose header is in `chunk` (or completed by it), in order. */
+    push(chunk) {
+        const opcodes = [];
+        let data = this.partial.length > 0 ? Buffer.concat([this.partial, chunk]) : chunk;
+        this.partial = Buffer.alloc(0);
+        for (;;) {
+            if (this.skip > 0) {
+                const n = Math.min(this.skip, data.length);
+                this.skip -= n;
+                data = data.subarray(n);
+            }
+            if (data.length === 0)
+                return opcodes;
+            const header = frameHeader(data);
+            if (header === null) {
+                this.partial = Buffer.from(data);
+                return opcodes;
+            }
+            opcodes.push(header.opcode);
+            data = data.subarray(header.headerBytes);
+            this.skip = header.payloadBytes;
+        }
+    }
+}
+/** Opcode, header size and payload size of the frame at the start of `data`; null when the header is incomplete. */
+function frameHeader(data) {
+    if (data.length < 2)
+        return null;
+    const opcode = data[0] & 0x0f;
+    const masked = (data[1] & 0x80) !== 0;
+    const len7 = data[1] & 0x7f;
+    let headerBytes = 2;
+    let payloadBytes = len7;
+    if (len7 === 126) {
+        if (data.length < 4)
+            return null;
+        payloadBytes = data.readUInt16BE(2);
+        headerBytes = 4;
+    }
+    else if (len7 === 127) {
+        if (data.length < 10)
+            return null;
+        payloadBytes = Number(data.readBigUInt64BE(2));
+        headerBytes = 10;
+    }
+    if (masked)
+        headerBytes += 4;
+    if (data.length < headerBytes)
+        return null;
+    return { opcode, headerBytes, payloadBytes };
+}
+
+;// CONCATENATED MODULE: ./src/scenarios/dead-peers.ts
+// Dead peers: clients that complete the handshake, then go silent without FIN or RST; how long until the server
+// gives up on each, with a close frame or by closing the TCP connection (a heartbeat reaps them; without one
+// they stay open for good).
+
+
+
+
+
+
+/** Silences the pair both ways and watches, in what the proxy swallows from the server, for its close frame. */
+function silence(proxy, client, ws, pair) {
+    const scanner = new FrameScanner();
+    let onCloseFrame;
+    const closeFrame = new Promise((resolve) => (onCloseFrame = resolve));
+    const silent = {
+        client,
+        ws,
+        pair,
+        silentAt: performance.now(),
+        closeFrameAt: null,
+        gaveUp: Promise.race([closeFrame, pair.upstreamClosed.then(() => undefined)]),
+    };
+    pair.down.hole.onSwallow = function onServerBytes(chunk) {
+        if (silent.closeFrameAt === null && scanner.push(chunk).includes(OPCODE.close)) {
+            silent.closeFrameAt = performance.now();
+            onCloseFrame();
+        }
+    };
+    proxy.blackhole(pair, 'both');
+    return silent;
+}
+/**
+ * Connects `clients` clients one by one through a proxy of its own, silences each after its handshake, and waits
+ * until the server gave up on every one (sent a close frame or closed the TCP connection), until `timeoutMs`
+ * after the last went silent, or until `signal` aborts. Always closes its clients and its proxy before it returns.
+ */
+async function runDeadPeers(spec, target, signal) {
+    const start = performance.now();
+    const result = {
+        id: 'dead-peers',
+        enabled: true,
+        clients: spec.clients,
+        silenced: 0,
+        connectFailures: {},
+        reaped: 0,
+        stillOpen: 0,
+        timeoutMs: spec.timeoutMs,
+        perClient: [],
+        reapMs: null,
+        serverSideOpen: null,
+        stoppedEarly: false,
+        durationMs: 0,
+    };
+    const proxy = await FaultProxy.start({ upstream: upstreamOf(target) });
+    const silent = [];
+    const opened = [];
+    try {
+        const before = spec.lingering ? await spec.lingering() : null;
+        const through = proxiedTarget(target, proxy);
+        for (let client = 1; client <= spec.clients && !signal.aborted; client++) {
+            // One at a time: the pair the proxy accepts next is this client's.
+            const id = proxy.accepted + 1;
+            const open = await openConnection(through, signal);
+            if (!open.ok) {
+                result.connectFailures[open.failure] = (result.connectFailures[open.failure] ?? 0) + 1;
+                continue;
+            }
+            opened.push(open.ws);
+            const pair = proxy.pair(id);
+            if (!pair || pair.upstreamClosedAt !== null) {
+                result.connectFailures.dropped = (result.connectFailures.dropped ?? 0) + 1;
+                continue;
+            }
+            if (spec.greet) {
+                try {
+                    await spec.greet(open.ws, signal);
+                }
+                catch {
+                    result.connectFailures.greeting = (result.connectFailures.greeting ?? 0) + 1;
+                    continue;
+                }
+            }
+            silent.push(silence(proxy, client, open.ws, pair));
+        }
+        result.silenced = silent.length;
+        if (silent.length > 0)
+            await waitForReaping(silent, spec.timeoutMs, signal);
+        result.stoppedEarly = signal.aborted;
+        // Read before the cleanup below: the closes it causes are ours, not the server's.
+        for (const s of silent)
+            result.perClient.push(clientOutcome(s, spec.timeoutMs));
+        if (spec.lingering && before !== null) {
+            const after = await spec.lingering();
+            result.serverSideOpen = after === null ? null : Math.max(0, after - before);
+        }
+    }
+    finally {
+        await Promise.all(opened.map((ws) => closeConnection(ws, 'abrupt', target.closeTimeoutMs)));
+        await proxy.close();
+    }
+    const reaped = result.perClient.flatMap((c) => (c.reapedAfterMs === null ? [] : [c.reapedAfterMs]));
+    result.reaped = reaped.length;
+    result.stillOpen = silent.length - reaped.length;
+    result.reapMs = summarize(reaped);
+    result.durationMs = Math.round(performance.now() - start);
+    return result;
+}
+/** One client's times from going silent; reaped when the server gave up on it within the timeout. */
+function clientOutcome(s, timeoutMs) {
+    const since = (at) => (at === null ? null : Math.round(at - s.silentAt));
+    const closeFrameAfterMs = since(s.closeFrameAt);
+    const tcpClosedAfterMs = since(s.pair.upstreamClosedAt);
+    const first = [closeFrameAfterMs, tcpClosedAfterMs].filter((t) => t !== null);
+    const earliest = first.length > 0 ? Math.min(...first) : null;
+    return {
+        client: s.client,
+        reapedAfterMs: earliest !== null && earliest <= timeoutMs ? earliest : null,
+        closeFrameAfterMs,
+        tcpClosedAfterMs,
+    };
+}
+/** Resolves when every silent client's server side closed, the last one's timeout passed, or `signal` aborted. */
+async function waitForReaping(silent, timeoutMs, signal) {
+    const deadline = silent[silent.length - 1].silentAt + timeoutMs;
+    const done = new AbortController();
+    const allClosed = Promise.all(silent.map((s) => s.gaveUp));
+    const timeout = (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.max(0, deadline - performance.now()), undefined, { signal: AbortSignal.any([signal, done.signal]) });
+    try {
+        await Promise.race([allClosed, timeout]);
+    }
+    catch {
+        // Aborted by the run's signal: partial results.
+    }
+    finally {
+        done.abort();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/phases/dead-peers.ts
+// Dead peers: clients that go silent without a FIN or RST, which only a heartbeat lets the server reap.
+
+
+
+
+
+const deadPeers = {
+    name: 'dead-peers',
+    enabled: (config) => config.scenarios.includes('dead-peers'),
+    describe: ({ faults: f }) => `${f.deadPeers.clients} clients go silent, reaped within ${f.deadPeers.timeoutMs / 1000} s?`,
+    async run(run) {
+        const server = run.server;
+        const port = portOf(run.serverInfo.url);
+        const adapter = adapterFor(run.serverInfo.protocol?.id ?? 'raw');
+        const result = await runDeadPeers({
+            ...run.config.faults.deadPeers,
+            // The protocol's opening exchange first (Socket.IO counts a client only after 40), then silence.
+            ...(adapter.opening
+                ? {
+                    greet: async (ws, signal) => {
+                        const session = ProtocolSession.attach(ws, adapter);
+                        const failed = await session.open(run.config.client.connectTimeoutMs, signal);
+                        session.detach();
+                        if (failed)
+                            throw new Error(failed);
+                    },
+                }
+                : {}),
+            ...(server && server.pid !== null
+                ? { lingering: async () => (await readSignals(await server.tree(), port)).lingeringConnections }
+                : {}),
+        }, run.serverTarget(), run.signal);
+        run.results.faults.deadPeers = result;
+        run.progress(`  ${result.reaped}/${result.silenced} reaped, ${result.stillOpen} still open`);
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/phases/flapping.ts
 // Flapping: one client that connects, holds, closes and pauses, cycle after cycle.
 
@@ -11779,13 +13183,13 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 // RFC 6455 frames as bytes (pure): a writer that can break every rule on purpose, and a reader for what a server sends.
 
 /** Opcodes of RFC 6455 section 5.2; 0x3-0x7 and 0xB-0xF are reserved. */
-const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa };
+const frames_OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa };
 /** Control frames carry at most this many payload bytes (RFC 6455 section 5.5). */
 const MAX_CONTROL_PAYLOAD = 125;
 /** The largest length the 64-bit form may claim: its most significant bit must be 0 (section 5.2). */
 const LARGEST_LENGTH = 2n ** 63n - 1n;
 /** The header of a frame (with its masking key, if masked) for a payload of `length` bytes. */
-function frameHeader(spec, length, maskKey) {
+function frames_frameHeader(spec, length, maskKey) {
     const len = BigInt(length);
     if (len < 0n || len > 2n ** 64n - 1n)
         throw new RangeError(`a frame length must fit 64 bits, got ${len}`);
@@ -11816,7 +13220,7 @@ function frames_frame(spec) {
     const key = (spec.mask ?? true) ? (spec.maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)) : null;
     if (key && key.length !== 4)
         throw new RangeError(`a masking key has 4 bytes, got ${key.length}`);
-    const header = frameHeader(spec, spec.lengthOverride ?? payload.length, key);
+    const header = frames_frameHeader(spec, spec.lengthOverride ?? payload.length, key);
     return Buffer.concat([header, key ? maskBytes(payload, key) : payload]);
 }
 /** A close frame's payload: the code as 2 bytes, then the UTF-8 reason. */
@@ -11828,11 +13232,11 @@ function closePayload(code, reason = '') {
 }
 /** A valid close frame from a client. */
 function closeFrame(code, reason = '', maskKey) {
-    return frames_frame({ opcode: OPCODE.close, payload: closePayload(code, reason), ...(maskKey ? { maskKey } : {}) });
+    return frames_frame({ opcode: frames_OPCODE.close, payload: closePayload(code, reason), ...(maskKey ? { maskKey } : {}) });
 }
 /** A valid ping from a client. */
 function pingFrame(payload, maskKey) {
-    return frames_frame({ opcode: OPCODE.ping, payload, ...(maskKey ? { maskKey } : {}) });
+    return frames_frame({ opcode: frames_OPCODE.ping, payload, ...(maskKey ? { maskKey } : {}) });
 }
 /**
  * Text that is not UTF-8: "κόσμε" followed by ED A0 80, the encoding of the surrogate U+D800, which
@@ -11842,23 +13246,23 @@ const INVALID_UTF8 = Buffer.concat([Buffer.from('κόσμε', 'utf8'), Buffer.fr
 /** The malformed frames of the hostile scenario, each breaking one rule of RFC 6455. */
 const malformed = {
     /** A text frame whose payload is not UTF-8: the server must fail with 1007 (section 8.1). */
-    invalidUtf8Text: (maskKey) => frames_frame({ opcode: OPCODE.text, payload: INVALID_UTF8, ...(maskKey ? { maskKey } : {}) }),
+    invalidUtf8Text: (maskKey) => frames_frame({ opcode: frames_OPCODE.text, payload: INVALID_UTF8, ...(maskKey ? { maskKey } : {}) }),
     /** RSV1-3 set although no extension was negotiated: fail the connection (section 5.2). */
-    reservedBits: (maskKey) => frames_frame({ opcode: OPCODE.text, rsv1: true, rsv2: true, rsv3: true, payload: 'reserved', ...(maskKey ? { maskKey } : {}) }),
+    reservedBits: (maskKey) => frames_frame({ opcode: frames_OPCODE.text, rsv1: true, rsv2: true, rsv3: true, payload: 'reserved', ...(maskKey ? { maskKey } : {}) }),
     /** Opcode 0x3, reserved for future non-control frames: fail the connection (section 5.2). */
     unknownOpcode: (maskKey) => frames_frame({ opcode: 0x3, payload: 'opcode 3', ...(maskKey ? { maskKey } : {}) }),
     /** A client frame without a mask: the server must close the connection (section 5.1). */
-    unmaskedText: () => frames_frame({ opcode: OPCODE.text, mask: false, payload: 'unmasked' }),
+    unmaskedText: () => frames_frame({ opcode: frames_OPCODE.text, mask: false, payload: 'unmasked' }),
     /** A ping with FIN clear: control frames must not be fragmented (section 5.5). */
-    fragmentedPing: (maskKey) => frames_frame({ opcode: OPCODE.ping, fin: false, payload: 'fragment', ...(maskKey ? { maskKey } : {}) }),
+    fragmentedPing: (maskKey) => frames_frame({ opcode: frames_OPCODE.ping, fin: false, payload: 'fragment', ...(maskKey ? { maskKey } : {}) }),
     /** A ping with 126 payload bytes (the 16-bit length form): more than a control frame may carry (section 5.5). */
-    oversizedPing: (maskKey) => frames_frame({ opcode: OPCODE.ping, payload: Buffer.alloc(MAX_CONTROL_PAYLOAD + 1, 0x2a), ...(maskKey ? { maskKey } : {}) }),
+    oversizedPing: (maskKey) => frames_frame({ opcode: frames_OPCODE.ping, payload: Buffer.alloc(MAX_CONTROL_PAYLOAD + 1, 0x2a), ...(maskKey ? { maskKey } : {}) }),
     /** A continuation frame with no message started: fail the connection (section 5.4). */
-    orphanContinuation: (maskKey) => frames_frame({ opcode: OPCODE.continuation, payload: 'orphan', ...(maskKey ? { maskKey } : {}) }),
+    orphanContinuation: (maskKey) => frames_frame({ opcode: frames_OPCODE.continuation, payload: 'orphan', ...(maskKey ? { maskKey } : {}) }),
     /** A close frame with code 999, outside every range section 7.4 allows. */
     invalidCloseCode: (maskKey) => closeFrame(999, '', maskKey),
     /** Only the header of a binary frame claiming 2^63 - 1 bytes: no server can buffer that (section 10.4). */
-    hugeLengthHeader: (maskKey) => frameHeader({ opcode: OPCODE.binary }, LARGEST_LENGTH, maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)),
+    hugeLengthHeader: (maskKey) => frames_frameHeader({ opcode: frames_OPCODE.binary }, LARGEST_LENGTH, maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)),
 };
 /** The code and reason of a close frame's payload. */
 function parseClosePayload(payload) {
@@ -12246,9 +13650,9 @@ class RawSocket {
     }
     readFrames(data) {
         for (const frame of this.reader.push(data)) {
-            if (frame.opcode === OPCODE.close && !this.closeInfo)
+            if (frame.opcode === frames_OPCODE.close && !this.closeInfo)
                 this.closeInfo = parseClosePayload(frame.payload);
-            if (frame.opcode === OPCODE.pong) {
+            if (frame.opcode === frames_OPCODE.pong) {
                 this.pongs += 1;
                 this.lastPong = frame.payload;
             }
@@ -12537,7 +13941,7 @@ async function oversized(raw, maxBytes, timeoutMs, signal) {
     for (let i = 0; i < CHUNK; i++)
         chunk[i] = key[i & 3];
     const reacted = () => raw.closeInfo !== null || raw.ended || signal.aborted;
-    raw.write(frameHeader({ opcode: OPCODE.binary }, maxBytes, key));
+    raw.write(frames_frameHeader({ opcode: frames_OPCODE.binary }, maxBytes, key));
     let sent = 0;
     let stalled = false;
     while (sent < maxBytes && !reacted()) {
@@ -12684,6 +14088,8 @@ const leak = {
     describe: ({ leak: l }) => `${l.clients} clients x ${l.cycles} cycles in ${l.rounds} rounds, ${Math.round(l.abruptRatio * 100)} % abrupt`,
     async run(run) {
         const before = run.results.flapping.attempts;
+        // As runLoad splits them: never more rounds than cycles.
+        const rounds = Math.max(1, Math.min(run.config.leak.rounds, run.config.leak.cycles));
         const spec = {
             ...loadSpecOf(run.config, 'leak'),
             onRound: async (round, attempts) => {
@@ -12691,7 +14097,7 @@ const leak = {
                 if (rss !== null)
                     run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss - run.probeOverhead() });
                 // The last round's snapshot is the one after cooldown.
-                if (round + 1 < run.config.leak.rounds)
+                if (round + 1 < rounds)
                     await heapSnapshot(run, `after-round-${round + 1}`, before + attempts);
             },
         };
@@ -12713,113 +14119,6 @@ async function settledRss(run) {
     return median(sampler.samples.filter((s) => s.tMs >= from).map((s) => s.rssBytes));
 }
 
-;// CONCATENATED MODULE: ./src/client/protocols/adapter.ts
-// The shape of a protocol adapter: what the gate must say and hear to hold a real session with a server.
-/** Parses `text` as a JSON object, or null. */
-function jsonObject(text) {
-    try {
-        const value = JSON.parse(text);
-        return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null;
-    }
-    catch {
-        return null;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/client/protocols/graphql-ws.ts
-// The graphql-ws adapter: the graphql-transport-ws subprotocol, connection_init/ack, ping/pong messages.
-
-/** The subprotocol of the graphql-ws library (not the older subscriptions-transport-ws `graphql-ws`). */
-const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws';
-/** The `type` of a graphql-transport-ws message, or null when `text` is not one. */
-function messageType(text) {
-    const message = jsonObject(text);
-    return message && typeof message.type === 'string' ? message.type : null;
-}
-/** graphql-ws: the protocol's own ping is answered by the server with a pong, no schema needed. */
-const graphqlWs = {
-    id: 'graphql-ws',
-    subprotocols: [GRAPHQL_TRANSPORT_WS],
-    opening: {
-        send: JSON.stringify({ type: 'connection_init' }),
-        ack: { describe: 'connection_ack', matches: (text) => messageType(text) === 'connection_ack' },
-    },
-    keepAlive: (text) => (messageType(text) === 'ping' ? JSON.stringify({ type: 'pong' }) : null),
-    probe: {
-        message: JSON.stringify({ type: 'ping', payload: { from: 'ws-resilience-gate' } }),
-        describe: 'a graphql-ws ping message, answered by a pong message',
-        answers: (reply) => messageType(reply) === 'pong',
-    },
-};
-
-;// CONCATENATED MODULE: ./src/client/protocols/socket-io.ts
-// The Socket.IO adapter: Engine.IO v4 on its WebSocket transport, the default namespace, Engine.IO heartbeats.
-
-/**
- * The namespace recovery asks for. A stock server answers a connect to a namespace it does not know with a
- * connect error (`44/ns,{"message":"Invalid namespace"}`), and one with dynamic namespaces with a connect
- * (`40/ns,{"sid":...}`): either reply comes from the Socket.IO layer itself and runs none of the application's
- * handlers. An event with an ack id (`421["x"]`) would not do: a server without a handler for it never acks.
- */
-const PROBE_NAMESPACE = '/ws-resilience-gate';
-/** Engine.IO's open packet: `0` followed by the handshake JSON with the session id and heartbeat settings. */
-function isEngineIoOpen(text) {
-    if (!text.startsWith('0{'))
-        return false;
-    const open = jsonObject(text.slice(1));
-    return open !== null && typeof open.sid === 'string' && typeof open.pingInterval === 'number';
-}
-/** Socket.IO v4 over Engine.IO v4 (URL `/socket.io/?EIO=4&transport=websocket`). */
-const socketIo = {
-    id: 'socket.io',
-    subprotocols: [],
-    opening: {
-        greeting: { describe: 'the Engine.IO open packet 0{"sid":…}', matches: isEngineIoOpen },
-        send: '40',
-        ack: { describe: 'the connect ack 40{"sid":…} of the default namespace', matches: (text) => /^40\{/.test(text) },
-        refusal: (text) => (/^44(\{|$)/.test(text) ? `the default namespace refused the connection: ${text.slice(2, 200)}` : null),
-    },
-    // Engine.IO v4: the server pings (`2`), the client must pong (`3`) within pingTimeout or be dropped.
-    keepAlive: (text) => (text === '2' ? '3' : null),
-    probe: {
-        message: `40${PROBE_NAMESPACE},`,
-        describe: `a connect to namespace ${PROBE_NAMESPACE} (40${PROBE_NAMESPACE},), answered by its connect or connect error`,
-        answers: (reply) => reply.startsWith(`40${PROBE_NAMESPACE},`) || reply.startsWith(`44${PROBE_NAMESPACE},`),
-        // A server with dynamic namespaces connected us: leave the namespace, or the next probe is a duplicate connect,
-        // which Socket.IO answers by closing the whole connection.
-        after: (reply) => (reply.startsWith(`40${PROBE_NAMESPACE},`) ? `41${PROBE_NAMESPACE},` : null),
-    },
-};
-
-;// CONCATENATED MODULE: ./src/client/protocols/registry.ts
-// The adapters by id, the `protocol` setting's values, and a target that offers an adapter's subprotocols.
-
-
-
-/** Every adapter, by id. Adding a protocol = one file and one line here. */
-const ADAPTERS = {
-    raw: raw,
-    'socket.io': socketIo,
-    'graphql-ws': graphqlWs,
-};
-/** The adapter of `id`. */
-function adapterFor(id) {
-    return ADAPTERS[id];
-}
-/** The adapter of an explicit `protocol` choice; null for `auto` (call detectProtocol). */
-function chosenAdapter(choice) {
-    return choice === 'auto' ? null : ADAPTERS[choice];
-}
-/** Subprotocols some adapter offers: what auto-detection tries on a server that wants one. */
-function knownSubprotocols() {
-    return [...new Set(Object.values(ADAPTERS).flatMap((a) => a.subprotocols))];
-}
-/** `target` offering the adapter's subprotocols after the user's own (no duplicates). */
-function targetFor(target, adapter) {
-    const subprotocols = [...new Set([...target.subprotocols, ...adapter.subprotocols])];
-    return subprotocols.length === target.subprotocols.length ? target : { ...target, subprotocols };
-}
-
 ;// CONCATENATED MODULE: ./src/phases/recovery.ts
 // Recovery: after the storm, one stable connection must answer pings and test messages.
 
@@ -12835,6 +14134,198 @@ const recovery_recovery = {
         run.progress(`  ${result.problems.length === 0 ? 'recovered' : result.problems.join('; ')}`);
         for (const note of result.notes ?? [])
             run.progress(`  note: ${note}`);
+    },
+};
+
+;// CONCATENATED MODULE: ./src/scenarios/slow-consumer.ts
+// Slow consumer: one client that stops reading (the proxy stops taking the server's bytes, so TCP windows fill)
+// while the server keeps writing to it: echoes of what the client sends, or pushes after a subscribe-message.
+// Measures what that costs the server's memory, and whether it closed or stopped reading the client.
+
+
+
+
+/** How long the phase goes on after the last byte was sent, for the server to buffer what it was given. */
+const SETTLE_MS = 1000;
+/** Bytes the client keeps queued locally before it waits: enough to keep the pipe full, little of our own memory. */
+const CLIENT_QUEUE_BYTES = 256 * 1024;
+/** The client's sends stuck this long while the proxy cannot write to the server: the server stopped reading. */
+const STALL_MS = 1000;
+/** A text message of `bytes` bytes (text: every echo server answers text; some refuse binary). */
+function messageOf(bytes) {
+    return 'x'.repeat(Math.max(1, bytes));
+}
+/** Peak growth over a baseline from memory readings; null when either side is missing. */
+function memoryGrowth(before, readings) {
+    const known = readings.filter((r) => r !== null);
+    const peak = known.length > 0 ? Math.max(...known) : null;
+    return { peak, growth: before === null || peak === null ? null : Math.max(0, peak - before) };
+}
+/**
+ * Runs the phase through a proxy of its own and returns what it measured. Ends after `durationMs`, after
+ * `maxBytes` were sent and the server had a second to take them, when the server closes the client, or when
+ * `signal` aborts; always closes its client and its proxy.
+ */
+async function runSlowConsumer(spec, target, signal) {
+    const start = performance.now();
+    const result = {
+        id: 'slow-consumer',
+        enabled: true,
+        mode: spec.subscribeMessage === null ? 'echo' : 'subscribe',
+        connected: false,
+        messagesSent: 0,
+        bytesSent: 0,
+        serverBytesWhilePaused: 0,
+        serverBytesAfter: 0,
+        memoryBeforeBytes: null,
+        memoryPeakBytes: null,
+        memoryGrowthBytes: null,
+        serverClosed: false,
+        serverPausedReading: false,
+        endedBy: 'duration',
+        durationMs: 0,
+    };
+    const proxy = await FaultProxy.start({ upstream: upstreamOf(target) });
+    let ws = null;
+    const readings = [];
+    let sampler = null;
+    try {
+        const id = proxy.accepted + 1;
+        const open = await openConnection(proxiedTarget(target, proxy), signal);
+        const pair = open.ok ? proxy.pair(id) : undefined;
+        if (!open.ok || !pair) {
+            result.connectFailure = open.ok ? 'dropped' : open.failure;
+            result.endedBy = signal.aborted ? 'aborted' : 'connect-failed';
+            if (open.ok)
+                ws = open.ws;
+            return result;
+        }
+        ws = open.ws;
+        result.connected = true;
+        // Not reading from here on: the server's bytes stay in its own buffers and the kernel's.
+        proxy.pause(pair, 'downstream');
+        result.memoryBeforeBytes = await spec.readMemory();
+        let reading = false;
+        sampler = setInterval(function sampleMemory() {
+            if (reading)
+                return;
+            reading = true;
+            void spec.readMemory().then((bytes) => {
+                readings.push(bytes);
+                reading = false;
+            }, () => {
+                reading = false;
+            });
+        }, spec.sampleMs ?? 250);
+        const client = ws;
+        let clientClosed = false;
+        client.once('close', function onClientClose() {
+            clientClosed = true;
+        });
+        const serverClosed = () => clientClosed || pair.upstreamClosedAt !== null;
+        const deadline = start + spec.durationMs;
+        const message = messageOf(spec.messageBytes);
+        let allSentAt = null;
+        let stalledSince = null;
+        if (spec.subscribeMessage !== null) {
+            client.send(spec.subscribeMessage);
+            result.messagesSent = 1;
+            result.bytesSent = Buffer.byteLength(spec.subscribeMessage);
+        }
+        for (let turn = 0;; turn++) {
+            const t = performance.now();
+            if (signal.aborted) {
+                result.endedBy = 'aborted';
+                break;
+            }
+            if (serverClosed()) {
+                result.endedBy = 'server-closed';
+                break;
+            }
+            if (t >= deadline)
+                break;
+            if (allSentAt !== null && t >= allSentAt + SETTLE_MS) {
+                result.endedBy = 'bytes';
+                break;
+            }
+            if (result.mode === 'subscribe' || allSentAt !== null) {
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(20);
+                continue;
+            }
+            if (client.bufferedAmount >= CLIENT_QUEUE_BYTES) {
+                // Our queue is full: the proxy stopped taking our bytes because the server stopped reading them.
+                if (pair.up.backedUp) {
+                    stalledSince ??= t;
+                    if (t - stalledSince >= STALL_MS)
+                        result.serverPausedReading = true;
+                }
+                else
+                    stalledSince = null;
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(10);
+                continue;
+            }
+            stalledSince = null;
+            client.send(message);
+            result.messagesSent += 1;
+            result.bytesSent += message.length;
+            if (result.bytesSent >= spec.maxBytes)
+                allSentAt = performance.now();
+            // Let the sockets, the sampler and the signal have their turn.
+            if (turn % 16 === 15)
+                await new Promise((resolve) => setImmediate(resolve));
+        }
+        clearInterval(sampler);
+        sampler = null;
+        const last = await spec.readMemory();
+        readings.push(last);
+        result.serverBytesWhilePaused = pair.down.bytesIn;
+        // Take and drop what the server still holds for the client: a FIN behind it tells whether it let the client go.
+        proxy.blackhole(pair, 'downstream');
+        proxy.resume(pair, 'downstream');
+        if (!signal.aborted && pair.upstreamClosedAt === null)
+            await drain(pair.upstreamClosed, spec.drainMs ?? 2000, signal);
+        result.serverBytesAfter = pair.down.bytesIn - result.serverBytesWhilePaused;
+        result.serverClosed = serverClosed();
+    }
+    finally {
+        if (sampler)
+            clearInterval(sampler);
+        if (ws)
+            await closeConnection(ws, 'abrupt', target.closeTimeoutMs);
+        await proxy.close();
+        const { peak, growth } = memoryGrowth(result.memoryBeforeBytes, readings);
+        result.memoryPeakBytes = peak;
+        result.memoryGrowthBytes = growth;
+        result.durationMs = Math.round(performance.now() - start);
+    }
+    return result;
+}
+/** Waits for `closed`, `ms` or the signal, whichever is first; clears its timer either way. */
+async function drain(closed, ms, signal) {
+    const done = new AbortController();
+    try {
+        await Promise.race([closed, (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal: AbortSignal.any([signal, done.signal]) })]);
+    }
+    catch {
+        // Aborted: the caller reports what it has.
+    }
+    finally {
+        done.abort();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/phases/slow-consumer.ts
+// Slow consumer: one client stops reading while the server keeps writing; its memory must stay bounded.
+
+const slowConsumer = {
+    name: 'slow-consumer',
+    enabled: (config) => config.scenarios.includes('slow-consumer'),
+    describe: ({ faults: f }) => `${f.slowConsumer.subscribeMessage === null ? 'echo' : 'subscribe'}, up to ${f.slowConsumer.durationMs / 1000} s without reading`,
+    async run(run) {
+        const sampler = run.sampler;
+        const result = await runSlowConsumer({ ...run.config.faults.slowConsumer, readMemory: async () => (sampler ? ((await sampler.sampleOnce())?.rssBytes ?? null) : null) }, run.serverTarget(), run.signal);
+        run.results.faults.slowConsumer = result;
+        run.progress(`  server ${result.serverClosed ? 'closed the slow client' : result.serverPausedReading ? 'paused reading' : 'kept writing'}`);
     },
 };
 
@@ -13493,8 +14984,12 @@ const warmup = {
 
 
 
-// Hostile runs after the retained memory is read and before recovery, which then proves the server still serves.
-const phases_PHASES = [startup, warmup, baseline, flapping, leak, cooldown, hostile, recovery_recovery];
+
+
+// The fault scenarios and hostile run after the retained memory is read and before recovery, which then proves the
+// server still serves.
+const phases_PHASES = [startup, warmup, baseline, flapping, leak, cooldown, deadPeers, slowConsumer, hostile, recovery_recovery];
+
 
 
 
@@ -13642,6 +15137,7 @@ function assembleReport(config, m, probes, facts) {
         memory,
         signals,
         ...(m.heap ? { heap: m.heap } : {}),
+        ...(m.faults.network || m.faults.deadPeers || m.faults.slowConsumer ? { faults: m.faults } : {}),
         checks,
         verdict: verdictOf(checks),
     };
@@ -13708,6 +15204,7 @@ async function runGate(config, options = {}) {
 async function teardown(run) {
     const line = run.stopped ? `after ${run.stopped.reason} during ${run.phase}` : undefined;
     run.enter('teardown', line ?? (run.server?.mode === 'attach' ? 'leaving the attached server running' : 'stopping the server'));
+    await closeNetwork(run);
     await run.sampler?.stop();
     run.results.heap = await finishHeap(run);
     const server = run.server;
@@ -13839,6 +15336,41 @@ async function withCancelSignals(onSignal, body) {
 /** The CLI's exit status after a cancel: 128 + the signal's number. */
 function cancelExitCode(signal) {
     return signal === 'SIGINT' ? 130 : 143;
+}
+
+;// CONCATENATED MODULE: ./src/report/faults.ts
+// The Faults section in words (pure): what the proxy injected, how the server handled dead peers and a slow consumer.
+
+/** One sentence per part of the Faults section that ran; empty when none did. */
+function faultLines(report) {
+    const faults = report.faults;
+    if (!faults)
+        return [];
+    const lines = [];
+    const n = faults.network;
+    if (n) {
+        const toxics = n.toxics.map((t) => `${t.toxic} ${t.direction} ${Object.entries(t.params)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`);
+        lines.push(`network: ${n.spec} (${toxics.join('; ')}), ${n.connections} connections through the proxy, ${n.resets} reset on purpose`);
+    }
+    const d = faults.deadPeers;
+    if (d) {
+        const reap = d.reapMs ? `, reaped after ${formatMs(d.reapMs.p50)} (p50) to ${formatMs(d.reapMs.max)} (max)` : '';
+        const open = d.stillOpen > 0 ? `; ${d.stillOpen} still open after ${Math.round(d.timeoutMs / 1000)} s` : '';
+        lines.push(`dead peers: ${d.silenced} of ${d.clients} clients went silent, ${d.reaped} reaped${reap}${open}`);
+    }
+    const s = report.faults?.slowConsumer;
+    if (s) {
+        const reaction = s.serverClosed
+            ? 'the server closed the slow client'
+            : s.serverPausedReading
+                ? 'the server stopped reading it'
+                : 'the server kept reading and writing';
+        const wrote = formatMb(s.serverBytesWhilePaused);
+        lines.push(`slow consumer (${s.mode}): ${s.messagesSent} messages sent, the server wrote ${wrote} towards it while it did not read; ${reaction}; memory ${formatMbDelta(s.memoryGrowthBytes)}`);
+    }
+    return lines;
 }
 
 ;// CONCATENATED MODULE: ./src/report/escape.ts
@@ -14201,8 +15733,9 @@ function keyFigures(report) {
         figures.push('memory not measured');
     // The figure the leak verdict judged: the heap's after a full GC for a Node server, else the RSS trend.
     const judged = report.checks.find((c) => c.id === 'leak-per-connection')?.value ?? m.trend?.kbPerConnection ?? null;
+    const byHeap = report.heap?.status === 'measured' && report.heap.heapKbPerConnection != null;
     if (judged !== null)
-        figures.push(`${report.heap?.status === 'measured' ? 'heap' : 'trend'} ${formatKibPerConnection(judged)}`);
+        figures.push(`${byHeap ? 'heap' : 'trend'} ${formatKibPerConnection(judged)}`);
     const r = report.scenarios.recovery;
     if (r.enabled) {
         const ok = r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && r.messagesAnswered === r.messagesSent;
@@ -14743,6 +16276,7 @@ function fitToLimit(build, logTail, maxChars) {
 
 
 
+
 /** Safely below GitHub's 65,536-character limit for a comment body, leaving room for a marker and a header. */
 const DEFAULT_MAX_CHARS = 65_000;
 /** Lines of the server's output shown near the top when it crashed or never came up. */
@@ -14821,6 +16355,9 @@ function checksSection(report, plan, open) {
         if (report.signals.notes.length > 0)
             parts.push(`*Signals:* ${report.signals.notes.map((n) => escapeInline(n, 200)).join('; ')}`);
     }
+    const faults = faultLines(report);
+    if (faults.length > 0)
+        parts.push(['**Faults**', '', ...faults.map((l) => `- ${escapeInline(l, 500)}`)].join('\n'));
     if (report.scenarios.hostile)
         parts.push(hostileMarkdown(report.scenarios.hostile));
     if (plan.chart) {
@@ -14926,6 +16463,7 @@ function renderMarkdown(report, options = {}) {
 
 
 
+
 /** Log lines shown when the run failed. */
 const TERMINAL_LOG_LINES = 20;
 const LOG_LINE_MAX = 300;
@@ -15010,6 +16548,9 @@ function renderTerminal(report, options = {}) {
         out.push(tableSection('Failures and close reasons', FAILURE_HEADER, failures.map((f) => [f.scenario, f.stage, f.kind, String(f.count)])));
     }
     out.push(`Recovery: ${describeRecovery(report, plain)}`);
+    const faults = faultLines(report);
+    if (faults.length > 0)
+        out.push(section('Faults', faults.map((l) => `  ${plain(l)}`)));
     const hostile = report.scenarios.hostile;
     if (hostile)
         out.push(tableSection('Hostile input', HOSTILE_TERMINAL_HEADER, hostileRows(hostile).map((r) => r.map((cell) => plain(cell)))));
@@ -15054,7 +16595,50 @@ function renderTerminal(report, options = {}) {
 const CLI_DEFAULTS = { 'report-path': '' };
 // The PR comment and its modes belong to the action alone: the CLI offers no flags for them.
 const INPUT_SET = new Set(GATE_INPUTS.map((i) => i.name));
-/** Parses `--name value` / `--name=value` flags named like the action's inputs. Throws ConfigError. */
+/** How to run this CLI from a clone: the package is not published, so there is no bare command to name. */
+const CLI_COMMAND = 'node dist/cli/index.js';
+const HELP_HINT = `run ${CLI_COMMAND} --help for the list`;
+/** A command line the CLI cannot read: says what was wrong and where to look, in one line. */
+class UsageError extends ConfigError {
+    constructor(message, given) {
+        super('arguments', given, 'flags of the form --name value');
+        this.message = message;
+        this.name = 'UsageError';
+    }
+}
+/** Levenshtein distance, for "did you mean": flag names are short, so the quadratic table is nothing. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+const CLI_FLAGS = [...GATE_INPUTS.map((i) => i.name), 'json', 'markdown', 'help', 'version'];
+const ACTION_ONLY = new Set(INPUTS.filter((i) => 'actionOnly' in i && i.actionOnly).map((i) => i.name));
+/** The flag a typo most likely meant, when one is close enough to be a typo. */
+function closestFlag(name) {
+    let best = null;
+    let bestDistance = Infinity;
+    for (const flag of CLI_FLAGS) {
+        const d = editDistance(name, flag);
+        if (d < bestDistance)
+            [best, bestDistance] = [flag, d];
+    }
+    return bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : null;
+}
+function unknownFlag(name, arg) {
+    if (ACTION_ONLY.has(name)) {
+        return new UsageError(`--${name} is an input of the GitHub Action only (the PR comment): the CLI has no such flag; ${HELP_HINT}`, arg);
+    }
+    const near = closestFlag(name);
+    return new UsageError(`unknown flag --${name}${near ? ` (did you mean --${near}?)` : ''}; ${HELP_HINT}`, arg);
+}
+/** Parses `--name value` / `--name=value` flags named like the action's inputs. Throws ConfigError (UsageError). */
 function parseArgs(argv) {
     const args = { inputs: {}, markdownPath: null, help: false, version: false };
     for (let i = 0; i < argv.length; i++) {
@@ -15067,38 +16651,46 @@ function parseArgs(argv) {
             args.version = true;
             continue;
         }
-        if (!arg.startsWith('--')) {
-            throw new ConfigError('arguments', arg, 'flags of the form --name value (see --help)');
+        if (!arg.startsWith('--') || arg === '--') {
+            throw new UsageError(`unexpected argument '${arg}': every option is a flag, --name value or --name=value; ${HELP_HINT}`, arg);
         }
         const eq = arg.indexOf('=');
         const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+        // Checked before the value is taken, so `--bogus --url x` names --bogus, not --url.
+        if (name !== 'json' && name !== 'markdown' && !INPUT_SET.has(name))
+            throw unknownFlag(name, arg);
         let value = eq === -1 ? undefined : arg.slice(eq + 1);
         if (value === undefined) {
             value = argv[i + 1];
             if (value === undefined)
-                throw new ConfigError(`--${name}`, '', 'followed by a value');
+                throw new UsageError(`flag --${name} needs a value: --${name} VALUE or --${name}=VALUE`, arg);
             i += 1;
         }
         if (name === 'json')
             args.inputs['report-path'] = value;
         else if (name === 'markdown')
             args.markdownPath = value;
-        else if (INPUT_SET.has(name))
-            args.inputs[name] = value;
         else
-            throw new ConfigError(`--${name}`, value, `one of the flags listed by --help`);
+            args.inputs[name] = value;
     }
     return args;
 }
+/** The --help text: how to run it, what it does, every flag with its default, exit codes. */
 function usage() {
     const width = Math.max(...GATE_INPUTS.map((i) => i.name.length)) + 4;
     const lines = [
-        `Usage: ${TOOL_NAME} --url ws://127.0.0.1:8080 [--server-command "node server.js"] [options]`,
+        `Usage: ${CLI_COMMAND} --url ws://127.0.0.1:0/ --server-command "node server.js" [options]`,
+        `       ${CLI_COMMAND} --url ws://127.0.0.1:8080/            (attach to a server that is already running)`,
         '',
         'Starts the server (or attaches to one), runs flapping, leak-prevention and recovery scenarios,',
-        'prints the report and exits 0 when every check passed, 1 when one failed, 2 on bad input.',
+        'prints the report and exits 0 when every check passed, 1 when one failed, 2 on bad input,',
+        '130/143 when interrupted. Port 0 in --url picks a free port and passes it to the server as PORT.',
+        'Run it from a clone of the repository (npm ci first); `npm start` runs it against the example server.',
         '',
-        'Options (the same names as the GitHub Action inputs):',
+        'Example:',
+        `  ${CLI_COMMAND} --server-command "node examples/echo-server.js" --url ws://127.0.0.1:0/ --expect echo`,
+        '',
+        'Options (the same names as the GitHub Action inputs; --name value or --name=value):',
         ...GATE_INPUTS.map((i) => {
             const fallback = CLI_DEFAULTS[i.name] ?? (i.default || profiles_profileDefaultText(i.name));
             return `  --${i.name.padEnd(width)}${i.description}${fallback !== '' ? ` (default: ${fallback})` : ''}`;

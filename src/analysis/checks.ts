@@ -13,9 +13,11 @@ import {
   NBSP,
   withUnit,
 } from '../model/format.js';
+import { deadPeerReapingCheck, slowConsumerMemoryCheck, type FaultCheck } from './faults.js';
 import { hostileNotRun, judgeHostile } from './hostile.js';
 import { recoveryPassed } from './recovery.js';
 import { slopeLowerBound } from './trend.js';
+import type { FaultsResult } from '../model/faults.js';
 import type { HeapEvidence } from '../model/heap.js';
 import type { HostileResult } from '../model/hostile.js';
 import type {
@@ -39,6 +41,8 @@ export interface Measurements {
   recovery: RecoveryResult;
   /** Absent when the hostile scenario was not selected. */
   hostile?: HostileResult;
+  /** The fault scenarios' results; absent when none ran. */
+  faults?: FaultsResult;
   /** What the heap snapshots showed; absent or null without them. */
   heap?: HeapEvidence | null;
   memory: MemoryResult;
@@ -92,6 +96,7 @@ export function runChecks(config: Config, m: Measurements): Check[] {
   drafts.push(...signalChecks(config, m.signals, stoppedNote));
   if (config.scenarios.includes('recovery')) drafts.push(recoveryCheck(m.recovery, stoppedNote));
   if (config.scenarios.includes('hostile')) drafts.push(hostileCheck(config, m));
+  drafts.push(...faultChecks(config, m.faults, stoppedNote));
   drafts.push(crashCheck(m.server));
   drafts.push(completedCheck(m.stopped));
 
@@ -359,6 +364,42 @@ function hostileCheck(config: Config, m: Measurements): Draft {
     outcome,
     ...(detail ? { detail } : {}),
   };
+}
+
+/** Dead peers reaped, and memory bounded with a slow consumer: each when its scenario was selected. */
+function faultChecks(config: Config, faults: FaultsResult | undefined, stoppedNote: string): Draft[] {
+  const drafts: Draft[] = [];
+  const asDraft = ({ level: _level, status, ...rest }: FaultCheck): Draft => ({ ...rest, outcome: status === 'warn' ? 'fail' : status });
+  if (config.scenarios.includes('dead-peers')) {
+    const result = faults?.deadPeers;
+    drafts.push(
+      result
+        ? asDraft(deadPeerReapingCheck(result))
+        : {
+            ...head('dead-peer-reaping'),
+            measured: 'did not run',
+            value: null,
+            outcome: 'fail',
+            detail: `the dead-peers scenario did not run${stoppedNote}`,
+          },
+    );
+  }
+  const limit = config.limits.maxSlowConsumerGrowthMb;
+  if (config.scenarios.includes('slow-consumer') && limit.value !== null) {
+    const result = faults?.slowConsumer;
+    drafts.push(
+      result
+        ? asDraft(slowConsumerMemoryCheck(result, { value: limit.value, explicit: limit.explicit }))
+        : {
+            ...head('slow-consumer-memory', limit.value),
+            measured: 'did not run',
+            value: null,
+            outcome: 'fail',
+            detail: `the slow-consumer scenario did not run${stoppedNote}`,
+          },
+    );
+  }
+  return drafts;
 }
 
 function crashCheck(server: ServerInfo): Draft {

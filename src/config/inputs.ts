@@ -72,7 +72,7 @@ export const INPUTS = [
     name: 'scenarios',
     default: '',
     description:
-      'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, stalled handshakes).',
+      'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, stalled handshakes), dead-peers (clients that go silent), slow-consumer (a client that stops reading).',
   },
   { name: 'warmup-connections', default: '', description: 'Connections made before the memory baseline is taken.' },
   { name: 'flap-cycles', default: '', description: 'Flapping: connect/hold/close/pause cycles.' },
@@ -126,6 +126,45 @@ export const INPUTS = [
     default: 'false',
     description:
       'hostile: true fails hostile-survived when a case is not handled as RFC 6455 asks (a wrong close code, a drop); false warns.',
+  },
+  // Faults (opt-in scenarios dead-peers and slow-consumer; network applies to flapping, leak and recovery)
+  {
+    name: 'network',
+    default: 'none',
+    description:
+      'Network faults on the flapping, leak and recovery traffic, injected by a proxy inside the gate: comma-separated key=value, e.g. `latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2`. Keys: latency, jitter, bandwidth (bytes/s), slice (bytes), slice-delay, slow-close, blackhole (after a duration), reset-ratio (share of connections reset mid-handshake or mid-message). Prefix up. or down. for one direction. `none`: no proxy.',
+  },
+  {
+    name: 'dead-peer-clients',
+    default: '5',
+    description: 'dead-peers scenario: clients that complete the handshake and then go silent (no FIN, no RST).',
+  },
+  {
+    name: 'dead-peer-timeout-s',
+    default: '60',
+    description:
+      'dead-peers scenario: seconds the server may keep a silent client open before `dead-peer-reaping` fails. A server reaps them with a ping/pong heartbeat.',
+  },
+  {
+    name: 'slow-consumer-duration-s',
+    default: '10',
+    description: 'slow-consumer scenario: the longest time the client does not read.',
+  },
+  {
+    name: 'slow-consumer-mb',
+    default: '160',
+    description: 'slow-consumer scenario: megabytes the client sends for the server to echo (ignored with subscribe-message).',
+  },
+  {
+    name: 'subscribe-message',
+    default: '',
+    description:
+      'slow-consumer scenario: a message after which the server pushes to the client (the client then sends nothing else). Empty: the client sends messages the server echoes.',
+  },
+  {
+    name: 'max-slow-consumer-growth-mb',
+    default: '50',
+    description: "Limit of the server tree's memory growth while one client does not read (`slow-consumer-memory`), or `off`.",
   },
   // Heap evidence (Node servers)
   {

@@ -2,6 +2,7 @@
 // The only I/O is in files.ts (ca-file is read, working-directory checked) so a wrong path is bad input too.
 
 import { CHECK_IDS } from '../model/checks.js';
+import { parseNetwork } from '../net/spec.js';
 import { readCaFile, parseWorkingDirectory } from './files.js';
 import { GATE_INPUTS, INPUTS, inputDefault, type InputName, type RawInputs } from './inputs.js';
 import { resolveInputs } from './resolve.js';
@@ -108,6 +109,19 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       timeoutMs: int('heap-snapshot-timeout-s', 1, 3600) * 1000,
       maxRssBytes: int('heap-snapshot-max-mb', 1, 1_048_576) * 1024 * 1024,
     },
+    faults: {
+      network: parseNetwork(get('network')),
+      deadPeers: {
+        clients: int('dead-peer-clients', 1, 1000),
+        timeoutMs: parseNumber('dead-peer-timeout-s', get('dead-peer-timeout-s'), 1, 3600) * 1000,
+      },
+      slowConsumer: {
+        durationMs: parseNumber('slow-consumer-duration-s', get('slow-consumer-duration-s'), 1, 600) * 1000,
+        maxBytes: parseNumber('slow-consumer-mb', get('slow-consumer-mb'), 1, 4096) * 1024 * 1024,
+        messageBytes: 64 * 1024,
+        subscribeMessage: raw['subscribe-message'] === undefined || raw['subscribe-message'] === '' ? null : raw['subscribe-message'],
+      },
+    },
     hostile: {
       maxBytes: int('hostile-max-bytes', 65_536, 1024 * 1024 * 1024),
       pings: int('hostile-pings', 1, 100_000),
@@ -126,6 +140,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
       maxHostileMemoryGrowthMb: limit('max-hostile-memory-growth-mb', 0, 1_000_000),
       maxRetainedPerConnection: limit('max-retained-per-connection', 0.01, 1000),
+      maxSlowConsumerGrowthMb: limit('max-slow-consumer-growth-mb', 0, 1_000_000),
     },
     warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
     baseCompare: parseBaseCompare(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),

@@ -2,25 +2,16 @@
 
 import type { CheckId } from '../model/checks.js';
 import type { ScenarioId } from '../model/report.js';
+import type { NetworkSpec } from '../net/spec.js';
 import type { Profile } from './profiles.js';
 
-/** Bad input: names the input, what was given and what is accepted. */
-export class ConfigError extends Error {
-  constructor(
-    readonly input: string,
-    readonly given: string,
-    readonly accepted: string,
-  ) {
-    super(`'${input}' must be ${accepted}, got '${given.length > 200 ? `${given.slice(0, 200)}…` : given}'`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from '../model/config-error.js';
 
 /** `auto` (detected from what the server does) or an adapter id. */
 export const PROTOCOL_CHOICES = ['auto', 'raw', 'socket.io', 'graphql-ws'] as const;
 export type ProtocolChoice = (typeof PROTOCOL_CHOICES)[number];
 
-export const SCENARIO_IDS: readonly ScenarioId[] = ['flapping', 'leak', 'recovery', 'hostile'];
+export const SCENARIO_IDS: readonly ScenarioId[] = ['flapping', 'leak', 'recovery', 'hostile', 'dead-peers', 'slow-consumer'];
 
 export type Expect = { kind: 'none' } | { kind: 'any' } | { kind: 'echo' } | { kind: 'regex'; source: string; flags: string };
 
@@ -67,6 +58,12 @@ export interface Config {
   recovery: { pings: number; messages: number; holdMs: number; message: string; expect: Expect; messageIsDefault: boolean };
   /** Heap snapshots of a Node server (heap evidence); `maxRetainedPerConnection` is in limits. */
   heap: { enabled: boolean; ignore: string[]; keepDir: string | null; timeoutMs: number; maxRssBytes: number };
+  /** Network faults on the load traffic, and the dead-peers and slow-consumer scenarios' sizes. */
+  faults: {
+    network: NetworkSpec;
+    deadPeers: { clients: number; timeoutMs: number };
+    slowConsumer: { durationMs: number; maxBytes: number; messageBytes: number; subscribeMessage: string | null };
+  };
   /** The hostile scenario: the oversized message's size, the ping flood, and whether RFC mismatches fail. */
   hostile: { maxBytes: number; pings: number; strict: boolean };
   limits: {
@@ -82,6 +79,7 @@ export interface Config {
     maxSessionGrowth: Limit;
     maxHostileMemoryGrowthMb: Limit;
     maxRetainedPerConnection: Limit;
+    maxSlowConsumerGrowthMb: Limit;
   };
   warnOnly: CheckId[];
   /** Comparison with the base branch: a report from an earlier run, or a base server run in this job. */

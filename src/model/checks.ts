@@ -140,6 +140,23 @@ export const CHECKS = [
       'hostile scenario: the server stays up, keeps accepting handshakes, passes recovery afterwards and grows its memory by at most the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
   },
   {
+    id: 'dead-peer-reaping',
+    title: 'dead peers reaped',
+    input: 'dead-peer-timeout-s',
+    unit: null,
+    op: null,
+    reads:
+      'dead-peers scenario: every client that went silent (no FIN, no RST) is given up by the server, with a close frame or a TCP close, within dead-peer-timeout-s.',
+  },
+  {
+    id: 'slow-consumer-memory',
+    title: 'memory with a slow consumer',
+    input: 'max-slow-consumer-growth-mb',
+    unit: 'MiB',
+    op: '<=',
+    reads: "slow-consumer scenario: the server tree's peak RSS while one client does not read, minus its RSS before.",
+  },
+  {
     id: 'server-crash',
     title: 'server stayed up',
     input: null,

@@ -1,42 +1,30 @@
 // The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer.
 
 import type { CheckId, CheckUnit, ComparedMetricId, Threshold } from './checks.js';
+import type { FaultsResult } from './faults.js';
 import type { HeapEvidence } from './heap.js';
 import type { HostileResult } from './hostile.js';
+import type { FailureKind, LatencySummary } from './measures.js';
 
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
 export const REPORT_SCHEMA_VERSION = 1;
 
-export type PhaseName = 'startup' | 'warmup' | 'baseline' | 'flapping' | 'leak' | 'cooldown' | 'hostile' | 'recovery' | 'teardown';
+export type PhaseName =
+  | 'startup'
+  | 'warmup'
+  | 'baseline'
+  | 'flapping'
+  | 'leak'
+  | 'cooldown'
+  | 'dead-peers'
+  | 'slow-consumer'
+  | 'hostile'
+  | 'recovery'
+  | 'teardown';
 
-export type ScenarioId = 'flapping' | 'leak' | 'recovery' | 'hostile';
+export type ScenarioId = 'flapping' | 'leak' | 'recovery' | 'hostile' | 'dead-peers' | 'slow-consumer';
 
-/**
- * Why a connection attempt or its close did not succeed: `http-<status>` for an unexpected HTTP response,
- * `server-close-<code>` when the server closed first, `close-<code>` for an unclean close code.
- */
-export type FailureKind =
-  | 'refused'
-  | 'reset'
-  | 'timeout'
-  | 'tls'
-  | 'error'
-  | 'aborted'
-  | 'dropped'
-  | 'close-timeout'
-  | 'no-close-frame'
-  | `http-${number}`
-  | `server-close-${number}`
-  | `close-${number}`;
-
-export interface LatencySummary {
-  count: number;
-  mean: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
+export type { FailureKind, LatencySummary } from './measures.js';
 
 export interface LoadScenarioResult {
   id: 'flapping' | 'leak';
@@ -276,6 +264,8 @@ export interface Report {
   };
   memory: MemoryResult;
   signals: SignalsResult;
+  /** What the fault proxy injected and the fault scenarios measured; absent when none ran. */
+  faults?: FaultsResult;
   /** Heap snapshot evidence, when heap snapshots were taken. */
   heap?: HeapEvidence | null;
   /** Set when a base-branch report or a same-job base run was compared with this one. */

@@ -7,7 +7,9 @@ import type { ProbeWindow } from '../analysis/memory.js';
 import type { Config } from '../config/types.js';
 import type { HeapEvidence, HeapSnapshotData } from '../model/heap.js';
 import type { HeapSnapshotter } from '../probe/heap-snapshot.js';
+import type { FaultsResult } from '../model/faults.js';
 import type { HostileResult } from '../model/hostile.js';
+import type { FaultProxy } from '../net/proxy.js';
 import type { LoadScenarioResult, PhaseName, PhaseSpan, RecoveryResult, ScenarioId, ServerInfo, StopInfo } from '../model/report.js';
 import type { ExactSignals } from '../probe/exact-signals.js';
 import type { ResourceSampler } from '../probe/sampler.js';
@@ -40,6 +42,8 @@ export interface Measurements {
   hostile: HostileResult;
   /** What the heap snapshots showed; null until the run is over. */
   heap: HeapEvidence | null;
+  /** What the fault proxy injected, and the dead-peers and slow-consumer scenarios' results. */
+  faults: FaultsResult;
   /** Retained memory against connections made, one point per settle window (the leak trend). */
   trendPoints: Array<{ connections: number; rssBytes: number }>;
 }
@@ -83,7 +87,9 @@ export class RunContext {
   sampler: ResourceSampler | null = null;
   exactSignals: ExactSignals | null = null;
   readonly serverInfo: ServerInfo;
-  readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'heap' | 'trendPoints'>;
+  readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'heap' | 'faults' | 'trendPoints'>;
+  /** The proxy that injects the network faults in front of the server; null without any. */
+  network: FaultProxy | null = null;
   /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
   readonly probeWindows: ProbeWindow[] = [];
   /** Heap snapshots of a launched Node server; null when none are taken. */
@@ -121,6 +127,7 @@ export class RunContext {
       recovery: emptyRecoveryResult(config.recovery, enabled('recovery')),
       hostile: hostileNotRun(enabled('hostile'), enabled('hostile') ? 'the run stopped before the hostile scenario' : 'not selected'),
       heap: null,
+      faults: { network: null, deadPeers: null, slowConsumer: null },
       trendPoints: [],
     };
   }
@@ -173,6 +180,14 @@ export class RunContext {
   async idle(ms: number): Promise<void> {
     await sleep(ms, undefined, { signal: this.signal }).catch(() => undefined);
   }
+
+  /** The server itself, not the fault proxy in front of it: for scenarios that bring their own proxy. */
+  serverTarget(): Target {
+    return this.directTarget ?? this.requireTarget();
+  }
+
+  /** The target before the network faults' proxy was put in front; null without one. */
+  directTarget: Target | null = null;
 
   /** The target; only phases after startup may ask for it. */
   requireTarget(): Target {

@@ -11,6 +11,12 @@ import type { RunContext } from './context.js';
 
 /** Fewest instances a constructor must grow by before it can be a suspect (one-off allocations are not leaks). */
 const MIN_INSTANCES = 20;
+/**
+ * Node's own bounded pools, which grow with the connections open at once, not with the connections made: the HTTP
+ * server keeps up to 1,000 parsers of finished upgrades in a free list (50 concurrent clients left +47).
+ */
+const NODE_POOLS = ['HTTPParser'];
+
 /** How long a snapshot waits for the connections of the rounds before it to be closed on the server's side. */
 const QUIET_MS = 2000;
 
@@ -33,7 +39,7 @@ export async function prepareHeap(run: RunContext, env: Record<string, string>):
 export async function findHeapTarget(run: RunContext): Promise<void> {
   const heap = run.heap;
   if (!heap || !run.server) return;
-  const found = await findSnapshotTarget(await run.server.tree(), portOf(run.requireTarget().url), heap.snapshotter.dir);
+  const found = await findSnapshotTarget(await run.server.tree(), portOf(run.serverInfo.url), heap.snapshotter.dir);
   heap.pid = found.pid;
   heap.stopped = found.pid === null ? found.reason : null;
 }
@@ -72,7 +78,8 @@ export async function finishHeap(run: RunContext): Promise<HeapEvidence> {
   }
   try {
     if (heap.pid === null) return heapEvidenceWithout('n/a', heap.stopped ?? 'no Node process owns the port', limit);
-    const options = { maxRetainedPerConnection: limit, minInstances: MIN_INSTANCES, ignore: run.config.heap.ignore };
+    const ignore = [...NODE_POOLS, ...run.config.heap.ignore];
+    const options = { maxRetainedPerConnection: limit, minInstances: MIN_INSTANCES, ignore };
     const evidence = heap.snapshotter.attachRetainerPaths(diffHeap(heap.snapshots, options));
     if (heap.stopped !== null && evidence.status !== 'measured') return { ...evidence, status: 'skipped', reason: heap.stopped };
     return heap.stopped === null ? evidence : { ...evidence, notes: [...evidence.notes, `stopped early: ${heap.stopped}`] };
@@ -85,7 +92,7 @@ export async function finishHeap(run: RunContext): Promise<HeapEvidence> {
 async function untilQuiet(run: RunContext): Promise<void> {
   const server = run.server;
   if (!server) return;
-  const port = portOf(run.requireTarget().url);
+  const port = portOf(run.serverInfo.url);
   const deadline = performance.now() + QUIET_MS;
   while (performance.now() < deadline && !run.stopped) {
     const { lingeringConnections } = await readSignals(await server.tree(), port);

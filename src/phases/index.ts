@@ -3,16 +3,20 @@
 import type { Phase } from './phase.js';
 import { baseline } from './baseline.js';
 import { cooldown } from './cooldown.js';
+import { deadPeers } from './dead-peers.js';
 import { flapping } from './flapping.js';
 import { hostile } from './hostile.js';
 import { leak } from './leak.js';
 import { recovery } from './recovery.js';
+import { slowConsumer } from './slow-consumer.js';
 import { startup } from './startup.js';
 import { warmup } from './warmup.js';
 
-// Hostile runs after the retained memory is read and before recovery, which then proves the server still serves.
-export const PHASES: readonly Phase[] = [startup, warmup, baseline, flapping, leak, cooldown, hostile, recovery];
+// The fault scenarios and hostile run after the retained memory is read and before recovery, which then proves the
+// server still serves.
+export const PHASES: readonly Phase[] = [startup, warmup, baseline, flapping, leak, cooldown, deadPeers, slowConsumer, hostile, recovery];
 
 export type { Phase } from './phase.js';
 export { finishHeap } from './heap.js';
+export { closeNetwork } from './network.js';
 export { RunContext, StopRun, baselineWindowMs, type Measurements, type RunOptions } from './context.js';

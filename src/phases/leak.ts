@@ -12,13 +12,15 @@ export const leak: Phase = {
   describe: ({ leak: l }) => `${l.clients} clients x ${l.cycles} cycles in ${l.rounds} rounds, ${Math.round(l.abruptRatio * 100)} % abrupt`,
   async run(run) {
     const before = run.results.flapping.attempts;
+    // As runLoad splits them: never more rounds than cycles.
+    const rounds = Math.max(1, Math.min(run.config.leak.rounds, run.config.leak.cycles));
     const spec = {
       ...loadSpecOf(run.config, 'leak'),
       onRound: async (round: number, attempts: number) => {
         const rss = await settledRss(run);
         if (rss !== null) run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss - run.probeOverhead() });
         // The last round's snapshot is the one after cooldown.
-        if (round + 1 < run.config.leak.rounds) await heapSnapshot(run, `after-round-${round + 1}`, before + attempts);
+        if (round + 1 < rounds) await heapSnapshot(run, `after-round-${round + 1}`, before + attempts);
       },
     };
     // runLoad returns what it counted even when the run stops mid-way (in a round or in a settle window).

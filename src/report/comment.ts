@@ -1,6 +1,7 @@
 // The Markdown body for a reader who glances (PR comment) or reads on (job summary): the decision first, each
 // failing check once with its cause, everything else in collapsible sections; escaped and under the size limit.
 
+import { faultLines } from './faults.js';
 import { hostileMarkdown } from './hostile.js';
 import type { Report, Verdict } from '../model/report.js';
 import { NBSP } from '../model/format.js';
@@ -119,6 +120,8 @@ function checksSection(report: Report, plan: Plan, open: boolean): string {
     parts.push(table(SIGNAL_HEADER, signalRows(report)));
     if (report.signals.notes.length > 0) parts.push(`*Signals:* ${report.signals.notes.map((n) => escapeInline(n, 200)).join('; ')}`);
   }
+  const faults = faultLines(report);
+  if (faults.length > 0) parts.push(['**Faults**', '', ...faults.map((l) => `- ${escapeInline(l, 500)}`)].join('\n'));
   if (report.scenarios.hostile) parts.push(hostileMarkdown(report.scenarios.hostile));
   if (plan.chart) {
     const chart = memoryChart(report);

@@ -1,6 +1,7 @@
 // The plain-text report for a terminal (the CLI): the decision and causes first, then aligned tables; nothing the
 // server printed is left raw.
 
+import { faultLines } from './faults.js';
 import { HOSTILE_TERMINAL_HEADER, hostileRows } from './hostile.js';
 import { sanitizeText } from './escape.js';
 import { causeOf, checkHeadline, describeNotMeasuredAfterStop, outcome } from './causes.js';
@@ -139,6 +140,14 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     );
   }
   out.push(`Recovery: ${describeRecovery(report, plain)}`);
+  const faults = faultLines(report);
+  if (faults.length > 0)
+    out.push(
+      section(
+        'Faults',
+        faults.map((l) => `  ${plain(l)}`),
+      ),
+    );
   const hostile = report.scenarios.hostile;
   if (hostile)
     out.push(

@@ -18,6 +18,8 @@ const PHASES: Record<PhaseName, true> = {
   flapping: true,
   leak: true,
   cooldown: true,
+  'dead-peers': true,
+  'slow-consumer': true,
   hostile: true,
   recovery: true,
   teardown: true,

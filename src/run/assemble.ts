@@ -55,6 +55,7 @@ export function assembleReport(config: Config, m: Measurements, probes: ProbeRea
     memory,
     signals,
     ...(m.heap ? { heap: m.heap } : {}),
+    ...(m.faults.network || m.faults.deadPeers || m.faults.slowConsumer ? { faults: m.faults } : {}),
     checks,
     verdict: verdictOf(checks),
   };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/types.js';
 import type { Report } from '../model/report.js';
-import { finishHeap, PHASES, RunContext, StopRun, type Phase, type RunOptions } from '../phases/index.js';
+import { closeNetwork, finishHeap, PHASES, RunContext, StopRun, type Phase, type RunOptions } from '../phases/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { listenerAfterTeardown, leftListeningText } from '../server/endpoint.js';
 import { assembleReport, type RunFacts } from './assemble.js';
@@ -73,6 +73,7 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
 async function teardown(run: RunContext): Promise<void> {
   const line = run.stopped ? `after ${run.stopped.reason} during ${run.phase}` : undefined;
   run.enter('teardown', line ?? (run.server?.mode === 'attach' ? 'leaving the attached server running' : 'stopping the server'));
+  await closeNetwork(run);
   await run.sampler?.stop();
   run.results.heap = await finishHeap(run);
   const server = run.server;

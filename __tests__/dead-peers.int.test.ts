@@ -1,0 +1,125 @@
+// Dead peers against real servers: clients go silent through the fault proxy (no FIN, no RST); a server without a
+// heartbeat keeps them open past the timeout, one with a heartbeat (ws, Socket.IO) reaps every one.
+
+import { join } from 'node:path';
+import type WebSocket from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deadPeerReapingCheck } from '../src/analysis/faults.js';
+import { runDeadPeers } from '../src/scenarios/dead-peers.js';
+import { ROOT } from './helpers/gate-run.js';
+import { EXAMPLE, startServer, type RunningServer } from './helpers/fault-servers.js';
+
+let running: RunningServer | null = null;
+afterEach(async () => {
+  await running?.stop();
+  running = null;
+});
+
+const CLIENTS = 5;
+
+/**
+ * Socket.IO over a raw WebSocket: send `40` (connect to the main namespace) and wait for the server's `40{sid}`.
+ * The open packet `0{...}` may arrive with the 101 response, before this runs: `40` does not have to wait for it.
+ */
+function engineIoGreeting(ws: WebSocket, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error('no Socket.IO connect reply within 5 s')), 5000);
+    function finish(err?: Error): void {
+      clearTimeout(timer);
+      ws.off('message', onMessage);
+      signal.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve();
+    }
+    function onMessage(data: WebSocket.RawData): void {
+      if (String(data).startsWith('40')) finish();
+    }
+    function onAbort(): void {
+      finish(new Error('aborted'));
+    }
+    ws.on('message', onMessage);
+    ws.send('40');
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+describe('dead peers', () => {
+  it('a server without a heartbeat keeps every silent client open past the timeout', async () => {
+    running = await startServer(`node ${JSON.stringify(EXAMPLE('heartbeat/no-heartbeat.js'))}`);
+    const started = performance.now();
+    const result = await runDeadPeers(
+      { clients: CLIENTS, timeoutMs: 3000, lingering: running.lingering },
+      running.target,
+      new AbortController().signal,
+    );
+    const elapsed = performance.now() - started;
+    expect(result).toMatchObject({ silenced: CLIENTS, reaped: 0, stillOpen: CLIENTS, stoppedEarly: false });
+    expect(result.perClient.every((c) => c.reapedAfterMs === null && c.closeFrameAfterMs === null && c.tcpClosedAfterMs === null)).toBe(
+      true,
+    );
+    // The server's side, read from /proc independently of the proxy: all still ESTABLISHED at the timeout.
+    expect(result.serverSideOpen).toBe(CLIENTS);
+    expect(elapsed).toBeGreaterThanOrEqual(3000 - 5);
+    expect(elapsed).toBeLessThan(3000 * 3);
+    const check = deadPeerReapingCheck(result);
+    expect(check.status).toBe('fail');
+    expect(check.detail).toBe(`${CLIENTS} dead connections still open after 3 s: add a ping/pong heartbeat`);
+    // The scenario closed its clients and proxy: the server's side lets go of them too.
+    await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
+  });
+
+  it('a ws server with a 1 s heartbeat reaps every silent client within two intervals', async () => {
+    running = await startServer(`node ${JSON.stringify(EXAMPLE('heartbeat/heartbeat.js'))}`, { HEARTBEAT_MS: '1000' });
+    const result = await runDeadPeers(
+      { clients: CLIENTS, timeoutMs: 8000, lingering: running.lingering },
+      running.target,
+      new AbortController().signal,
+    );
+    expect(result).toMatchObject({ silenced: CLIENTS, reaped: CLIENTS, stillOpen: 0, serverSideOpen: 0 });
+    // A ping is sent within one interval of going silent, the sweep after it terminates: 1–2 s; never at once.
+    for (const c of result.perClient) {
+      expect(c.reapedAfterMs).toBeGreaterThan(300);
+      expect(c.reapedAfterMs).toBeLessThan(3000 * 2);
+    }
+    expect(result.durationMs).toBeLessThan(8000);
+    expect(deadPeerReapingCheck(result).status).toBe('pass');
+    // terminate(): no close frame, the TCP connection closes at once.
+    for (const c of result.perClient) expect(c.tcpClosedAfterMs).toBe(c.reapedAfterMs);
+    console.log(`ws heartbeat 1 s: ${JSON.stringify(result.perClient)}`);
+  });
+
+  it('Socket.IO with a short pingInterval/pingTimeout reaps every silent client', async () => {
+    running = await startServer(
+      `node ${JSON.stringify(join(ROOT, '__tests__/fixtures/socketio-short-ping.js'))}`,
+      { PING_INTERVAL_MS: '500', PING_TIMEOUT_MS: '500' },
+      (port) => `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`,
+    );
+    const result = await runDeadPeers(
+      { clients: CLIENTS, timeoutMs: 8000, greet: engineIoGreeting, lingering: running.lingering },
+      running.target,
+      new AbortController().signal,
+    );
+    expect(result.connectFailures).toEqual({});
+    expect(result).toMatchObject({ silenced: CLIENTS, reaped: CLIENTS, stillOpen: 0 });
+    // Engine.IO closes with a close frame after pingInterval + pingTimeout; ws then waits 30 s for the reply
+    // before it drops the TCP connection, so the close frame is what reaps it here.
+    for (const c of result.perClient) {
+      expect(c.closeFrameAfterMs).not.toBeNull();
+      expect(c.reapedAfterMs).toBeLessThan(1000 * 3);
+    }
+    console.log(`socket.io 500+500 ms: ${JSON.stringify(result.perClient)}`);
+  });
+
+  it('stops when the run is cancelled, and still closes everything', async () => {
+    running = await startServer(`node ${JSON.stringify(EXAMPLE('heartbeat/no-heartbeat.js'))}`);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 500);
+    const started = performance.now();
+    const result = await runDeadPeers({ clients: 3, timeoutMs: 60_000 }, running.target, controller.signal);
+    clearTimeout(timer);
+    expect(performance.now() - started).toBeLessThan(500 * 3 + 2000);
+    expect(result).toMatchObject({ silenced: 3, stillOpen: 3, stoppedEarly: true });
+    expect(deadPeerReapingCheck(result).status).toBe('not-measured');
+    await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
+  });
+});

@@ -1,0 +1,111 @@
+// The fault scenarios inside whole gate runs against real servers: dead peers with and without a heartbeat,
+// a slow consumer with and without backpressure, and network faults on the load traffic. Nothing left running.
+
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, gate } from './helpers/gate-run.js';
+
+const example = (path: string): string => fileURLToPath(new URL(`../examples/${path}`, import.meta.url));
+const node = (path: string): string => `node ${JSON.stringify(path)}`;
+const linux = process.platform === 'linux';
+
+describe('dead peers', () => {
+  it('fails dead-peer-reaping for a ws server without a heartbeat, naming the fix', async () => {
+    const report = await gate({
+      ...QUICK,
+      'server-command': node(example('heartbeat/no-heartbeat.js')),
+      url: 'ws://127.0.0.1:0/',
+      scenarios: 'dead-peers,recovery',
+      'dead-peer-clients': '3',
+      'dead-peer-timeout-s': '3',
+    });
+    const reaping = check(report, 'dead-peer-reaping');
+    expect(reaping.status).toBe('fail');
+    expect(reaping.detail).toMatch(/3 dead connections still open after 3 s: add a ping\/pong heartbeat/);
+    expect(report.faults?.deadPeers).toMatchObject({ silenced: 3, stillOpen: 3 });
+    expect(report.phases.map((p) => p.name)).toContain('dead-peers');
+    expectNothingLeftRunning(report);
+  });
+
+  it('passes a ws server with a 5 s heartbeat at dead-peer-timeout-s 15', async () => {
+    const report = await gate({
+      ...QUICK,
+      'server-command': node(example('heartbeat/heartbeat.js')),
+      'server-env': 'HEARTBEAT_MS=5000',
+      url: 'ws://127.0.0.1:0/',
+      scenarios: 'dead-peers,recovery',
+      'dead-peer-clients': '3',
+      'dead-peer-timeout-s': '15',
+    });
+    expect(check(report, 'dead-peer-reaping').status).toBe('pass');
+    expect(report.faults!.deadPeers!.reaped).toBe(3);
+    expect(check(report, 'recovery').status).toBe('pass');
+    expectNothingLeftRunning(report);
+  });
+
+  it('passes Socket.IO with a short pingInterval/pingTimeout (the opening exchange spoken first)', async () => {
+    const report = await gate({
+      ...QUICK,
+      'server-command': node(fileURLToPath(new URL('./fixtures/socketio-short-ping.js', import.meta.url))),
+      'server-env': 'PING_INTERVAL_MS=500\nPING_TIMEOUT_MS=500',
+      url: 'ws://127.0.0.1:0/socket.io/?EIO=4&transport=websocket',
+      scenarios: 'dead-peers,recovery',
+      'dead-peer-clients': '3',
+      'dead-peer-timeout-s': '10',
+    });
+    expect(report.server.protocol?.id).toBe('socket.io');
+    expect(check(report, 'dead-peer-reaping').status).toBe('pass');
+    expectNothingLeftRunning(report);
+  });
+});
+
+describe('slow consumer', () => {
+  // The default 10 s and 160 MiB: an echo server that ignores bufferedAmount grows by 130 MiB or more.
+  const slow = (server: string) =>
+    gate({
+      ...QUICK,
+      'server-command': node(example(`backpressure/${server}.js`)),
+      url: 'ws://127.0.0.1:0/',
+      scenarios: 'slow-consumer,recovery',
+    });
+
+  it.runIf(linux)('fails slow-consumer-memory for an echo server that ignores bufferedAmount', async () => {
+    const report = await slow('unbounded');
+    const memory = check(report, 'slow-consumer-memory');
+    expect(memory.status).toBe('fail');
+    expect(memory.detail).toMatch(/bufferedAmount/);
+    expectNothingLeftRunning(report);
+  });
+
+  it.runIf(linux)('passes an echo server that pauses or drops a client that does not read', async () => {
+    const report = await slow('bounded');
+    expect(check(report, 'slow-consumer-memory').status).toBe('pass');
+    expect(check(report, 'recovery').status).toBe('pass');
+    expectNothingLeftRunning(report);
+  });
+});
+
+describe('network faults on the load traffic', () => {
+  it('latency with jitter, 64-byte slices and 20 % resets against ws: rates of 80 % or more, nothing lingering', async () => {
+    // The default profile's 65 connections: with a fifth of them reset, the rates stay well clear of 80 %.
+    const report = await gate({
+      'server-command': node(ECHO_SERVER),
+      url: 'ws://127.0.0.1:0/',
+      network: 'latency=100ms,jitter=20ms,slice=64,reset-ratio=0.2',
+      'timeout-s': '120',
+    });
+    expect(report.faults?.network).toMatchObject({ spec: 'latency=100ms,jitter=20ms,slice=64,reset-ratio=0.2' });
+    expect(report.faults!.network!.connections).toBeGreaterThan(0);
+    expect(check(report, 'connect-success-rate').value!).toBeGreaterThanOrEqual(0.8);
+    expect(check(report, 'disconnect-success-rate').value!).toBeGreaterThanOrEqual(0.8);
+    if (linux) expect(check(report, 'lingering-connections').value).toBe(0);
+    expect(report.scenarios.leak.handshakeMs!.p50).toBeGreaterThanOrEqual(100);
+    expectNothingLeftRunning(report);
+  });
+
+  it('refuses a malformed network input before anything starts, naming the input', async () => {
+    await expect(gate({ 'server-command': node(ECHO_SERVER), url: 'ws://127.0.0.1:0/', network: 'latency=fast' })).rejects.toThrow(
+      /'network' must be/,
+    );
+  });
+});

@@ -1,0 +1,24 @@
+// Network faults: a proxy inside the gate in front of the server, for the flapping, leak and recovery traffic.
+
+import { FaultProxy, networkFaults } from '../net/proxy.js';
+import type { RunContext } from './context.js';
+
+/** Puts the proxy in front of the server when the network input names a toxic; every later connection goes through it. */
+export async function applyNetwork(run: RunContext): Promise<void> {
+  const spec = run.config.faults.network;
+  if (spec.toxics.length === 0 || run.network) return;
+  const front = await FaultProxy.inFrontOf(run.requireTarget(), spec);
+  if (!front) return;
+  run.network = front.proxy;
+  run.directTarget = run.requireTarget();
+  run.target = front.target;
+  run.progress(`  network faults through a proxy on port ${front.proxy.port}: ${spec.text}`);
+}
+
+/** Closes the proxy (every pair it holds) and records what it injected. Runs in teardown, on every path. */
+export async function closeNetwork(run: RunContext): Promise<void> {
+  const proxy = run.network;
+  if (!proxy) return;
+  run.results.faults.network = networkFaults(run.config.faults.network, proxy);
+  await proxy.close();
+}
