@@ -108,8 +108,9 @@ describe('servers that hostile input hurts', () => {
     const r = await launchServer(`${NODE} ${fixturePath('hostile-buffering-server.js')}`);
     const result = await runHostile(SPEC, r.target, probesFor(r));
     console.log(table('buffering fixture', result));
+    // Taking it whole is within its own (raised) limit: what shows the buffering is the memory it grew by.
     const big = result.cases.find((c) => c.id === 'oversized-message')!;
-    expect(big).toMatchObject({ outcome: 'kept-open', bytesSent: SPEC.maxBytes, matchesRfc: false });
+    expect(big).toMatchObject({ outcome: 'kept-open', bytesSent: SPEC.maxBytes, matchesRfc: true });
     console.log(`buffering fixture: oversized-message grew the server by ${(big.memoryGrowthBytes! / MiB).toFixed(1)} MiB`);
     expect(big.memoryGrowthBytes).toBeGreaterThanOrEqual(SPEC.maxBytes);
     expect(result.serverSurvived).toBe(true);

@@ -12,8 +12,10 @@ import {
   mbFromBytes,
   NBSP,
   withUnit,
+  formatBytesDelta,
 } from '../model/format.js';
 import { deadPeerReapingCheck, slowConsumerMemoryCheck, type FaultCheck } from './faults.js';
+import { HEAP_DIFF_DEFAULTS } from './heap-diff.js';
 import { hostileNotRun, judgeHostile } from './hostile.js';
 import { recoveryPassed } from './recovery.js';
 import { slopeLowerBound } from './trend.js';
@@ -255,23 +257,21 @@ function retainedCheck(config: Config, heap: HeapEvidence | null, stoppedNote: s
     const why = heap?.reason ?? `no heap snapshots${stoppedNote}`;
     return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: why }];
   }
-  const top = heap.suspects[0] ?? heap.topGrowth[0] ?? null;
-  if (!top) return [{ ...base, measured: 'nothing grew', value: 0, outcome: 'pass' }];
+  const top = heap.suspects[0] ?? null;
+  if (!top) {
+    // Nothing grew steadily: the value is the largest steady growth (0 when none), the largest growth is a detail.
+    const steady = heap.topGrowth.filter((r) => r.consistent && r.countDelta >= HEAP_DIFF_DEFAULTS.minInstances);
+    const value = steady.length === 0 ? 0 : Math.max(...steady.map((r) => r.perConnection));
+    const largest = heap.topGrowth[0];
+    const detail = largest
+      ? `largest growth +${largest.countDelta} ${largest.name} (${largest.perConnection.toFixed(2)}/conn${largest.consistent ? '' : ', uneven across rounds'}): not a leak`
+      : 'nothing grew';
+    return [{ ...base, measured: 'none steady', value: Math.round(value * 1000) / 1000, outcome: 'pass', detail }];
+  }
   const perConnection = `${top.perConnection.toFixed(2)}/conn`;
   const measured = `${top.countDelta >= 0 ? '+' : ''}${top.countDelta} ${top.name} (${perConnection})`;
-  if (heap.suspects.length === 0) {
-    return [
-      {
-        ...base,
-        measured,
-        value: top.perConnection,
-        outcome: 'pass',
-        detail: 'largest growth; no constructor grew steadily with the connections',
-      },
-    ];
-  }
   const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
-  const bytes = `${formatMbDelta(top.bytesDelta)}, ${(top.bytesEach / 1024).toFixed(1)}${NBSP}KiB each`;
+  const bytes = `${formatBytesDelta(top.bytesDelta)}, ${(top.bytesEach / 1024).toFixed(1)}${NBSP}KiB each`;
   return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
 }
 

@@ -2,15 +2,13 @@
 // connected (after warm-up, between leak rounds, after cooldown), and the evidence read from them at the end.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { diffHeap } from '../analysis/heap-diff.js';
+import { diffHeap, HEAP_DIFF_DEFAULTS } from '../analysis/heap-diff.js';
 import { heapEvidenceWithout, type HeapEvidence } from '../model/heap.js';
 import { HeapSnapshotter, findSnapshotTarget } from '../probe/heap-snapshot.js';
 import { readSignals } from '../probe/proc-signals.js';
 import { portOf } from '../server/endpoint.js';
 import type { RunContext } from './context.js';
 
-/** Fewest instances a constructor must grow by before it can be a suspect (one-off allocations are not leaks). */
-const MIN_INSTANCES = 20;
 /**
  * Node's own bounded pools, which grow with the connections open at once, not with the connections made: the HTTP
  * server keeps up to 1,000 parsers of finished upgrades in a free list (50 concurrent clients left +47).
@@ -72,14 +70,14 @@ export async function finishHeap(run: RunContext): Promise<HeapEvidence> {
   if (!heap) {
     const why =
       run.config.server.command === null
-        ? 'attach mode: the gate did not start the server (start it with the flags in docs/leaks.md for heap evidence)'
+        ? 'attach mode: the gate did not start the server (start it with the flags in docs/leak-judging.md for heap evidence)'
         : 'the server never started';
     return heapEvidenceWithout('n/a', why, limit);
   }
   try {
     if (heap.pid === null) return heapEvidenceWithout('n/a', heap.stopped ?? 'no Node process owns the port', limit);
     const ignore = [...NODE_POOLS, ...run.config.heap.ignore];
-    const options = { maxRetainedPerConnection: limit, minInstances: MIN_INSTANCES, ignore };
+    const options = { maxRetainedPerConnection: limit, minInstances: HEAP_DIFF_DEFAULTS.minInstances, ignore };
     const evidence = heap.snapshotter.attachRetainerPaths(diffHeap(heap.snapshots, options));
     if (heap.stopped !== null && evidence.status !== 'measured') return { ...evidence, status: 'skipped', reason: heap.stopped };
     return heap.stopped === null ? evidence : { ...evidence, notes: [...evidence.notes, `stopped early: ${heap.stopped}`] };

@@ -151,8 +151,14 @@ export function describeRecovery(report: Report, esc: (text: string) => string =
   }
   const rtt = r.pingRttMs && r.pingRttMs.count > 0 ? ` (RTT p50 ${formatMs(r.pingRttMs.p50)})` : '';
   parts.push(`pings answered ${r.pongsReceived}/${r.pingsSent}${rtt}`);
-  parts.push(`messages answered ${r.messagesAnswered}/${r.messagesSent} (expect ${esc(r.expect)})`);
-  if (r.connected) parts.push(r.closedCleanly ? 'closed cleanly' : 'did not close cleanly');
+  const close = r.serverClose ? `${r.serverClose.code}${r.serverClose.reason ? ` "${esc(r.serverClose.reason)}"` : ''}` : null;
+  if (r.messagesJudged === false) {
+    // A deliberate close on the gate's own default text: responsive, so the messages were not judged.
+    parts.push(`messages not judged (the server closed ${close ?? 'the connection'} on the gate's default text)`);
+  } else {
+    parts.push(`messages answered ${r.messagesAnswered}/${r.messagesSent} (expect ${esc(r.expect)})`);
+    if (r.connected) parts.push(r.closedCleanly ? 'closed cleanly' : close ? `the server closed it (${close})` : 'did not close cleanly');
+  }
   if (r.problems.length === 0) {
     parts.push('no problems');
   } else {
@@ -174,7 +180,9 @@ export function describeTrend(report: Report): string {
   const t = report.memory.trend;
   if (!t || t.kbPerConnection === null) return 'n/a (fewer than two readings over the leak rounds)';
   const fitted = t.points.slice(t.skipped);
-  return `${formatKibPerConnection(t.kbPerConnection, t.standardErrorKb)}, fitted over ${fitted.length} readings (${fitted[0]!.connections} to ${fitted.at(-1)!.connections} connections)`;
+  const heap = report.heap?.status === 'measured' && report.heap.heapKbPerConnection != null;
+  const judged = heap ? 'information only: the heap after a full GC is judged; ' : '';
+  return `${formatKibPerConnection(t.kbPerConnection, t.standardErrorKb)} (${judged}RSS), fitted over ${fitted.length} readings (${fitted[0]!.connections} to ${fitted.at(-1)!.connections} connections)`;
 }
 
 /** "16 × http-503, 3 × timeout" (most frequent first, at most four kinds, then "and N more"). */
