@@ -24,7 +24,8 @@ module.exports = {
     {
       name: 'config-imports-only-model',
       comment:
-        'Config is parsed before anything runs: it knows the model, and the grammar of the network input that the toxics define (pure), nothing that runs.',
+        'Config is parsed before anything runs: it knows the model, and the grammar of the network input that the ' +
+        'toxics define (pure), nothing that runs.',
       severity: 'error',
       from: { path: layer('config') },
       to: { path: '^src/', pathNot: `${layer('config')}|${layer('model')}|^src/net/(spec\\.ts|toxics/)` },

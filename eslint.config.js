@@ -1,6 +1,7 @@
 // Lint rules for the TypeScript sources, tests and benchmarks; Prettier owns the layout.
 
 import js from '@eslint/js';
+import stylistic from '@stylistic/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -27,4 +28,9 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   prettier,
+  {
+    // After eslint-config-prettier (which turns layout rules off): Prettier's width holds for strings and comments too.
+    plugins: { '@stylistic': stylistic },
+    rules: { '@stylistic/max-len': ['error', { code: 140, ignoreUrls: true }] },
+  },
 );

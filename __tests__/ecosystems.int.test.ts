@@ -33,8 +33,10 @@ function figures(name: string, report: Report): string {
   const g = report.signals.growth;
   const peakProcesses = Math.max(...m.samples.map((s) => s.processes));
   return (
-    `${name}: ${report.verdict}; baseline ${(m.baselineBytes! / MB).toFixed(1)} MB, retained +${(m.retainedGrowthBytes! / MB).toFixed(1)} MB, ` +
-    `peak +${(m.peakGrowthBytes! / MB).toFixed(1)} MB, trend ${m.trend?.kbPerConnection?.toFixed(1)} ± ${m.trend?.standardErrorKb?.toFixed(1)} KB/conn; ` +
+    `${name}: ${report.verdict}; baseline ${(m.baselineBytes! / MB).toFixed(1)} MB, retained ` +
+    `+${(m.retainedGrowthBytes! / MB).toFixed(1)} MB, ` +
+    `peak +${(m.peakGrowthBytes! / MB).toFixed(1)} MB, trend ${m.trend?.kbPerConnection?.toFixed(1)} ± ` +
+    `${m.trend?.standardErrorKb?.toFixed(1)} KB/conn; ` +
     `fds ${g.fds} threads ${g.threads} processes ${g.processes} lingering ${g.lingeringConnections}; ` +
     `tree ${report.signals.baseline?.processes} processes at rest, ${peakProcesses} at most; ` +
     `measured: ${report.server.processes.map((p) => p.command).join(' | ')}`

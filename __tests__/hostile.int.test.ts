@@ -35,12 +35,16 @@ function probesFor(r: SpawnedServer) {
 function table(name: string, result: HostileResult): string {
   const rows = result.cases.map(
     (c) =>
-      `  ${c.id.padEnd(20)} ${outcomeText(c).padEnd(48)} ${c.matchesRfc ? 'rfc' : '---'} ${c.ms.toFixed(1).padStart(7)} ms ${((c.memoryGrowthBytes ?? 0) / MiB).toFixed(1).padStart(6)} MiB`,
+      `  ${c.id.padEnd(20)} ${outcomeText(c).padEnd(48)} ${c.matchesRfc ? 'rfc' : '---'} ${c.ms.toFixed(1).padStart(7)} ms ` +
+      `${((c.memoryGrowthBytes ?? 0) / MiB).toFixed(1).padStart(6)} MiB`,
   );
   const mem = result.memoryGrowthBytes === null ? 'n/a' : `${(result.memoryGrowthBytes / MiB).toFixed(1)} MiB`;
   const { beforeBytes, afterBytes } = result.memory;
   const end = beforeBytes !== null && afterBytes !== null ? `${((afterBytes - beforeBytes) / MiB).toFixed(1)} MiB` : 'n/a';
-  return `${name}: ${result.durationMs} ms, memory peak +${mem}, end +${end}, served during stalls ${result.servedOthersDuringStalls.succeeded}/${result.servedOthersDuringStalls.tried}\n${rows.join('\n')}`;
+  return (
+    `${name}: ${result.durationMs} ms, memory peak +${mem}, end +${end}, served during stalls ` +
+    `${result.servedOthersDuringStalls.succeeded}/${result.servedOthersDuringStalls.tried}\n${rows.join('\n')}`
+  );
 }
 
 describe('healthy servers survive every hostile case', () => {

@@ -245,7 +245,8 @@ describe('renderComment: the decision first', () => {
     const md = renderComment(report);
     expect(firstLine(md)).toBe(`### ❌ WebSocket resilience: 1 of ${report.checks.length} checks failed`);
     expect(causeItems(md)).toEqual([
-      `- ❌ **connect success rate 70.8${NBSP}% (46/65) < 80${NBSP}%** — 12${NBSP}×${NBSP}http-503 (flapping); 4${NBSP}×${NBSP}http-503, 3${NBSP}×${NBSP}http-502 (leak)`,
+      `- ❌ **connect success rate 70.8${NBSP}% (46/65) < 80${NBSP}%** — 12${NBSP}×${NBSP}http-503 (flapping); 4${NBSP}×${NBSP}http-503, ` +
+        `3${NBSP}×${NBSP}http-502 (leak)`,
     ]);
     // Once: the checks table holds it too, but behind <details>.
     expect(firstView(md).filter((l) => l.includes('connect success rate'))).toHaveLength(1);
@@ -339,7 +340,8 @@ describe('renderComment: the base comparison, once', () => {
     expect(regressed.length).toBe(2);
     expect(items).toHaveLength(2);
     expect(items[1]).toBe(
-      `- ❌ **retained memory growth 2.0${NBSP}MiB → 9.0${NBSP}MiB (+7.0${NBSP}MiB) against the base** — regressed: worse than the base by more than 25${NBSP}% of it and by more than 5.0${NBSP}MiB`,
+      `- ❌ **retained memory growth 2.0${NBSP}MiB → 9.0${NBSP}MiB (+7.0${NBSP}MiB) against the base** — regressed: worse than the base ` +
+        `by more than 25${NBSP}% of it and by more than 5.0${NBSP}MiB`,
     );
     // No regression rows in the checks table: the base table is the one place for them.
     expect(tableWithHeader(md, 'Check').rows.some((r) => r[0]!.includes('vs base'))).toBe(false);

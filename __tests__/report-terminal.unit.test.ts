@@ -31,7 +31,8 @@ describe('renderTerminal', () => {
     const why = sectionLines(text, 'Why');
     expect(why).toHaveLength(failed.length);
     expect(why[0]).toBe(
-      `  FAIL  connect success rate 64\u00A0% < 80\u00A0% - 4\u00A0×\u00A0timeout, 3\u00A0×\u00A0http-503 (flapping); 17\u00A0×\u00A0refused (leak)`,
+      `  FAIL  connect success rate 64\u00A0% < 80\u00A0% - 4\u00A0×\u00A0timeout, 3\u00A0×\u00A0http-503 (flapping); ` +
+        `17\u00A0×\u00A0refused (leak)`,
     );
 
     expect(lines(renderTerminal(warnReport()))[0]).toMatch(/^\[WARN\] .*1\swarning$/);

@@ -140,7 +140,8 @@ describe('validateReport', () => {
   });
 
   it('accepts a report from before the exact signals, trend and abrupt disconnects (still schema version 1)', () => {
-    const report = JSON.parse(JSON.stringify(makeReport())) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a report from an older version, edited freely
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a report from an older version, edited freely
+    const report = JSON.parse(JSON.stringify(makeReport())) as Record<string, any>;
     delete report.signals;
     delete report.memory.trend;
     delete report.scenarios.leak.abruptDisconnects;

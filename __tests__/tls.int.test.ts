@@ -165,7 +165,8 @@ describe.skipIf(NO_OPENSSL)('ca-file and insecure-tls as input', () => {
     });
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(
-      `ws-resilience-gate: 'ca-file' must be the path of a readable PEM file of CA certificates (no such file), got '${join(dir, 'nope.pem')}'`,
+      `ws-resilience-gate: 'ca-file' must be the path of a readable PEM file of CA certificates (no such file), got ` +
+        `'${join(dir, 'nope.pem')}'`,
     );
     expect(run.report).toBeNull();
     expect(() => execFileSync('test', ['-e', marker])).toThrow();

@@ -168,7 +168,9 @@ async function measure(mb: number): Promise<HeapBenchRow> {
       path: cost.path,
     };
     note(
-      `${mb} MB: ${row.nodes} nodes, ${row.fileMb} MB file, snapshot ${row.snapshotMs} ms, read ${row.readMs} ms (fresh process ${Math.round(cost.readMs)} ms), peak ${row.readerPeakRssMb} MB from ${row.readerBaseRssMb} (target ${row.targetPeakRssMb}), path ${row.pathMs} ms: ${row.path}`,
+      `${mb} MB: ${row.nodes} nodes, ${row.fileMb} MB file, snapshot ${row.snapshotMs} ms, read ${row.readMs} ms (fresh process ` +
+        `${Math.round(cost.readMs)} ms), peak ${row.readerPeakRssMb} MB from ${row.readerBaseRssMb} (target ${row.targetPeakRssMb}), ` +
+        `path ${row.pathMs} ms: ${row.path}`,
     );
     return row;
   } finally {

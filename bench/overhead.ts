@@ -216,7 +216,8 @@ export async function runOverhead(): Promise<OverheadResult> {
           trials: trials.map(({ engine: _engine, ...rest }) => rest),
         };
         note(
-          `c=${concurrency} ${mode}: gate ${gate}/s, bare ${bare}/s = ${row.ratio} (best blocks ${row.gateBestCyclesPerSecond}/${row.bareBestCyclesPerSecond} = ${row.bestBlocksRatio})`,
+          `c=${concurrency} ${mode}: gate ${gate}/s, bare ${bare}/s = ${row.ratio} (best blocks ` +
+            `${row.gateBestCyclesPerSecond}/${row.bareBestCyclesPerSecond} = ${row.bestBlocksRatio})`,
         );
         rows.push(row);
       }

@@ -63,7 +63,9 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
       add(
         1,
         `engine / bare \`ws\` loop, concurrency ${row.concurrency}, ${row.mode === 'clean' ? 'close(1000)' : 'terminate()'}`,
-        `${fmt(row.gateCyclesPerSecond)} / ${fmt(row.bareCyclesPerSecond)} cycles/s = **${fmt(row.ratio, 3)}** (${row.pairs} alternating blocks of ${fmt(row.cyclesPerBlock)} each; best blocks ${fmt(row.bestBlocksRatio, 3)}); client CPU ${fmt(gateCpu)} / ${fmt(bareCpu)} µs per cycle`,
+        `${fmt(row.gateCyclesPerSecond)} / ${fmt(row.bareCyclesPerSecond)} cycles/s = **${fmt(row.ratio, 3)}** (${row.pairs} ` +
+          `alternating blocks of ${fmt(row.cyclesPerBlock)} each; best blocks ${fmt(row.bestBlocksRatio, 3)}); client CPU ` +
+          `${fmt(gateCpu)} / ${fmt(bareCpu)} µs per cycle`,
         '≥ 0.90',
         row.ratio >= 0.9,
       );
@@ -75,7 +77,10 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
     add(
       1,
       `through the fault proxy (no toxic) / straight to the server, concurrency ${p.concurrency}, close(1000)`,
-      `${fmt(p.proxyCyclesPerSecond)} / ${fmt(p.directCyclesPerSecond)} cycles/s = **${fmt(p.ratio, 3)}** (${p.pairs} rotated blocks of ${fmt(p.cyclesPerBlock)} each; blocks ${fmt(p.ratioRange[0], 3)}–${fmt(p.ratioRange[1], 3)}); a bare pipe() relay: ${fmt(p.pipeCyclesPerSecond)} cycles/s (proxy / pipe ${fmt(p.ratioToPipe, 3)}); gate-process CPU per cycle: proxy ${fmt(cpu.proxy)}, pipe ${fmt(cpu.pipe)}, direct ${fmt(cpu.direct)} µs; pairs left open: ${p.pairsLeft}`,
+      `${fmt(p.proxyCyclesPerSecond)} / ${fmt(p.directCyclesPerSecond)} cycles/s = **${fmt(p.ratio, 3)}** (${p.pairs} rotated blocks of ` +
+        `${fmt(p.cyclesPerBlock)} each; blocks ${fmt(p.ratioRange[0], 3)}–${fmt(p.ratioRange[1], 3)}); a bare pipe() relay: ` +
+        `${fmt(p.pipeCyclesPerSecond)} cycles/s (proxy / pipe ${fmt(p.ratioToPipe, 3)}); gate-process CPU per cycle: proxy ` +
+        `${fmt(cpu.proxy)}, pipe ${fmt(cpu.pipe)}, direct ${fmt(cpu.direct)} µs; pairs left open: ${p.pairsLeft}`,
       '≥ 0.90',
       p.ratio >= 0.9 && p.pairsLeft === 0,
     );
@@ -83,7 +88,8 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
     add(
       1,
       '… one client, cycle after cycle: median handshake and close, through the proxy / straight',
-      `handshake ${ms(l.proxy.handshakeMs)} / ${ms(l.direct.handshakeMs)}, close ${ms(l.proxy.closeMs)} / ${ms(l.direct.closeMs)} (600 cycles each)`,
+      `handshake ${ms(l.proxy.handshakeMs)} / ${ms(l.direct.handshakeMs)}, close ${ms(l.proxy.closeMs)} / ${ms(l.direct.closeMs)} (600 ` +
+        `cycles each)`,
       '—',
       null,
     );
@@ -93,7 +99,8 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
     const { gate, bare } = fidelity;
     add(
       2,
-      `flapping cycle ${fidelity.holdMs} + ${fidelity.pauseMs} ms, ${gate.cycles} cycles: mean overhead beyond hold, pause and the server's handshake + close`,
+      `flapping cycle ${fidelity.holdMs} + ${fidelity.pauseMs} ms, ${gate.cycles} cycles: mean overhead beyond hold, pause and the ` +
+        `server's handshake + close`,
       `**${ms(gate.meanEngineOverheadMs)}** (bare loop ${ms(bare.meanEngineOverheadMs)}); p99 jitter ${ms(gate.p99JitterMs)}`,
       '≤ 3 ms',
       gate.meanEngineOverheadMs <= 3,
@@ -101,7 +108,9 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
     add(
       2,
       `… the whole cycle against the prescribed ${gate.prescribedMs} ms`,
-      `mean ${ms(gate.cycleMs.mean)} = +${ms(gate.meanOverheadMs)}: handshake ${ms(gate.handshakeMeanMs)} + close ${ms(gate.closeMeanMs)} + engine; p50 ${ms(gate.cycleMs.p50)}, p99 ${ms(gate.cycleMs.p99)} (bare loop: +${ms(bare.meanOverheadMs)})`,
+      `mean ${ms(gate.cycleMs.mean)} = +${ms(gate.meanOverheadMs)}: handshake ${ms(gate.handshakeMeanMs)} + close ` +
+        `${ms(gate.closeMeanMs)} + engine; p50 ${ms(gate.cycleMs.p50)}, p99 ${ms(gate.cycleMs.p99)} (bare loop: ` +
+        `+${ms(bare.meanOverheadMs)})`,
       '—',
       null,
     );
@@ -118,7 +127,9 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
       add(
         3,
         `default run (${run.attempts} connections, verdict ${run.verdict}): ${run.how}`,
-        `${s(run.wallMs)} / floor ${s(run.floor.ms)} = **${fmt(run.ratio, 2)}×** (floor: baseline ${p.baselineMs} + flapping ${p.flappingMs} + leak ${p.leakMs} + cooldown ${p.cooldownMs} + recovery ${p.recoveryHoldMs} ms); over it, ms: ${excess}${settles > 0 ? `; the leak's includes ${fmt(settles)} of settle windows between rounds (${fmt(run.ratioWithSettles, 2)}× counting them)` : ''}`,
+        `${s(run.wallMs)} / floor ${s(run.floor.ms)} = **${fmt(run.ratio, 2)}×** (floor: baseline ${p.baselineMs} + flapping ` +
+          `${p.flappingMs} + leak ${p.leakMs} + cooldown ${p.cooldownMs} + recovery ${p.recoveryHoldMs} ms); over it, ms: ` +
+          `${excess}${settles > 0 ? settlesText(settles, run.ratioWithSettles) : ''}`,
         '≤ 1.2 × floor',
         run.ratio <= 1.2,
       );
@@ -130,7 +141,8 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
     add(
       4,
       `sampler CPU at ${r.intervalMs} ms (${r.samplesTaken} samples over ${r.seconds} s, against as long idle)`,
-      `**${fmt(r.cpuPercentOfOneCore, 2)} %** of one core (${fmt(r.cpuUsPerSample)} µs per sample; idle ${fmt(r.idleCpuMsPerS, 2)}, sampling ${fmt(r.sampledCpuMsPerS, 2)} ms CPU/s)`,
+      `**${fmt(r.cpuPercentOfOneCore, 2)} %** of one core (${fmt(r.cpuUsPerSample)} µs per sample; idle ${fmt(r.idleCpuMsPerS, 2)}, ` +
+        `sampling ${fmt(r.sampledCpuMsPerS, 2)} ms CPU/s)`,
       '< 1 % of a core',
       r.cpuPercentOfOneCore < 1,
     );
@@ -138,7 +150,8 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
     add(
       4,
       `sampler memory over ${fmt(m.samples)} samples`,
-      `${fmt(m.heapBytesPerSample)} B of heap per sample (${fmt(m.jsonBytesPerSample)} B as JSON); heap after dropping the samples: ${m.residualHeapBytes >= 0 ? '+' : ''}${kb(m.residualHeapBytes)}`,
+      `${fmt(m.heapBytesPerSample)} B of heap per sample (${fmt(m.jsonBytesPerSample)} B as JSON); heap after dropping the samples: ` +
+        `${m.residualHeapBytes >= 0 ? '+' : ''}${kb(m.residualHeapBytes)}`,
       'no growth besides the samples',
       Math.abs(m.residualHeapBytes) < 256 * 1024,
     );
@@ -154,7 +167,13 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
         `${r.name} (${Object.entries(r.inputs)
           .map(([k, v]) => `${k}: ${v}`)
           .join(', ')})`,
-        `${r.completed ? 'completed' : `**stopped**: ${r.stopped}`} in ${s(r.wallMs)}, ${fmt(r.connected)}/${fmt(r.attempts)} connected (failures: ${failures(r.connectFailures)}; unclean: ${failures(r.disconnectFailures)}), peak ${fmt(r.peakEstablished)} open, handshake p99 ${ms(r.handshakeP99Ms ?? Number.NaN)}; gate RSS peak +${mbOf(r.gateRss.peakBytes - r.gateRss.beforeBytes)} = **${kb(r.gateRssBytesPerConnection)} per connection** (${fmt(concurrent)} at once), by third of the leak phase ${r.gateRssPeakByLeakThirdBytes.map(mbOf).join(' / ')}; TIME_WAIT peak: ${fmt(r.timeWait.peakServerSide)} server side, ${fmt(r.timeWait.peakClientSide)} client side; the server's verdict: ${r.verdict}${r.failedChecks.length > 0 ? ` (${r.failedChecks.join('; ')})` : ''}`,
+        `${r.completed ? 'completed' : `**stopped**: ${r.stopped}`} in ${s(r.wallMs)}, ${fmt(r.connected)}/${fmt(r.attempts)} connected ` +
+          `(failures: ${failures(r.connectFailures)}; unclean: ${failures(r.disconnectFailures)}), peak ${fmt(r.peakEstablished)} open, ` +
+          `handshake p99 ${ms(r.handshakeP99Ms ?? Number.NaN)}; gate RSS peak +${mbOf(r.gateRss.peakBytes - r.gateRss.beforeBytes)} = ` +
+          `**${kb(r.gateRssBytesPerConnection)} per connection** (${fmt(concurrent)} at once), ` +
+          `by third of the leak phase ${r.gateRssPeakByLeakThirdBytes.map(mbOf).join(' / ')}; ` +
+          `TIME_WAIT peak: ${fmt(r.timeWait.peakServerSide)} server side, ${fmt(r.timeWait.peakClientSide)} client side; ` +
+          `the server's verdict: ${r.verdict}${r.failedChecks.length > 0 ? ` (${r.failedChecks.join('; ')})` : ''}`,
         'completes, bounded RSS, no port exhaustion',
         r.completed && !Object.keys(r.connectFailures).some((k) => k === 'error'),
       );
@@ -166,7 +185,8 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
       add(
         5,
         `${fmt(gate.connections)} connections held open, after a full GC: the gate's connection layer / bare \`ws\``,
-        `${kb(gate.rssBytesPerConnection)} / ${kb(bare.rssBytesPerConnection)} RSS, ${kb(gate.heapBytesPerConnection)} / ${kb(bare.heapBytesPerConnection)} heap per connection (${fmt(gate.open)} and ${fmt(bare.open)} open)`,
+        `${kb(gate.rssBytesPerConnection)} / ${kb(bare.rssBytesPerConnection)} RSS, ${kb(gate.heapBytesPerConnection)} / ` +
+          `${kb(bare.heapBytesPerConnection)} heap per connection (${fmt(gate.open)} and ${fmt(bare.open)} open)`,
         '—',
         null,
       ),
@@ -200,8 +220,11 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
     for (const r of heap.rows) {
       add(
         7,
-        `heap snapshot of a server holding ${fmt(r.heldMb)} MB of small objects (heapUsed ${fmt(r.serverHeapUsedMb, 1)} MB; ${fmt(r.nodes)} nodes, ${fmt(r.fileMb, 1)} MB file)`,
-        `snapshot **${s(r.snapshotMs)}**, read **${s(r.readMs)}**; reader peak RSS **${fmt(r.readerPeakRssMb, 1)} MB** (from ${fmt(r.readerBaseRssMb, 1)} MB; target ${fmt(r.targetPeakRssMb, 1)} MB); retainer path search ${s(r.pathMs)}, peak ${fmt(r.pathPeakRssMb, 1)} MB`,
+        `heap snapshot of a server holding ${fmt(r.heldMb)} MB of small objects (heapUsed ${fmt(r.serverHeapUsedMb, 1)} MB; ` +
+          `${fmt(r.nodes)} nodes, ${fmt(r.fileMb, 1)} MB file)`,
+        `snapshot **${s(r.snapshotMs)}**, read **${s(r.readMs)}**; reader peak RSS **${fmt(r.readerPeakRssMb, 1)} MB** (from ` +
+          `${fmt(r.readerBaseRssMb, 1)} MB; target ${fmt(r.targetPeakRssMb, 1)} MB); retainer path search ${s(r.pathMs)}, peak ` +
+          `${fmt(r.pathPeakRssMb, 1)} MB`,
         r.heldMb === 50 ? '≤ 3 s each; peak ≤ target' : 'peak ≤ target',
         (r.heldMb !== 50 || (r.snapshotMs <= 3000 && r.readMs <= 3000)) && r.readerPeakRssMb <= r.targetPeakRssMb,
       );
@@ -217,7 +240,13 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
   const m = results.machine;
   lines.push(
     '',
-    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average ${(m.loadAverageAtStart as number[]).join(' ')} at start, ${(m.loadAverageAtEnd as number[]).join(' ')} at end.`,
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average ` +
+      `${(m.loadAverageAtStart as number[]).join(' ')} at start, ${(m.loadAverageAtEnd as number[]).join(' ')} at end.`,
   );
   return { rows, text: lines.join('\n') };
+}
+
+/** "; the leak's includes 1.2 s of settle windows between rounds (1.05× counting them)". */
+function settlesText(settles: number, ratioWithSettles: number): string {
+  return `; the leak's includes ${fmt(settles)} of settle windows between rounds (${fmt(ratioWithSettles, 2)}× counting them)`;
 }

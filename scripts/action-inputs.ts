@@ -12,7 +12,8 @@ const end = text.indexOf('\noutputs:\n');
 if (start < 0 || end < 0) throw new Error('action.yml has no inputs: followed by outputs:');
 const block = INPUTS.map(
   (i) =>
-    `  ${i.name}:\n    description: ${JSON.stringify(documentedDescription(i.name))}\n    required: false\n    default: ${JSON.stringify(i.default)}\n`,
+    `  ${i.name}:\n    description: ${JSON.stringify(documentedDescription(i.name))}\n    required: false\n    default: ` +
+    `${JSON.stringify(i.default)}\n`,
 ).join('');
 const next = `${text.slice(0, start)}\ninputs:\n${block}${text.slice(end)}`;
 if (process.argv.includes('--check')) {

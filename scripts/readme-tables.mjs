@@ -65,7 +65,9 @@ export function checksTable(checks, comparedMetrics, inputs, profileDefault = ()
   const rows = checks.map((c) => `| \`${c.id}\` | ${cell(c.title)} | ${cell(c.reads)} | ${limitOf(c.input)} |`);
   const regressions = comparedMetrics.map(
     (m) =>
-      `| \`regression-${m.id}\` | ${cell(`${m.title} vs base`)} | with a base to compare with: ${cell(m.title)} is not worse than the base by more than \`max-regression-percent\` and its noise floor | \`max-regression-percent\`: \`${defaults['max-regression-percent']}\` |`,
+      `| \`regression-${m.id}\` | ${cell(`${m.title} vs base`)} | with a base to compare with: ${cell(m.title)} is not worse than the ` +
+      `base by more than \`max-regression-percent\` and its noise floor | \`max-regression-percent\`: ` +
+      `\`${defaults['max-regression-percent']}\` |`,
   );
   return [
     GENERATED('the check registry in src/model/checks.ts'),

@@ -42,7 +42,8 @@ for (const pid of left) problems.push(`pid ${pid} of the server tree is still al
 
 for (const c of report.checks) console.log(`${c.status.padEnd(13)} ${c.id}: ${c.measured}`);
 console.log(
-  `memory: baseline ${(report.memory.baselineBytes / 1048576).toFixed(1)} MB, retained growth ${(report.memory.retainedGrowthBytes / 1048576).toFixed(1)} MB, ${report.memory.samples.length} samples`,
+  `memory: baseline ${(report.memory.baselineBytes / 1048576).toFixed(1)} MB, retained growth ` +
+    `${(report.memory.retainedGrowthBytes / 1048576).toFixed(1)} MB, ${report.memory.samples.length} samples`,
 );
 console.log(`processes: ${report.server.processes.map((p) => `${p.pid} ${p.command}`).join(' | ')}`);
 if (problems.length > 0) {

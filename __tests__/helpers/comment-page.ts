@@ -64,7 +64,8 @@ export function markdownToHtml(markdown: string): string {
 function pageHtml(body: string, theme: Theme): string {
   return `<!doctype html><html><head><meta charset="utf-8"></head>
 <body style="margin:0;background:${PAGE_BACKGROUND[theme]}">
-<article class="markdown-body" style="box-sizing:border-box;width:${VIEWPORT.width}px;padding:16px;background:${PAGE_BACKGROUND[theme]}">${body}</article>
+<article class="markdown-body"
+  style="box-sizing:border-box;width:${VIEWPORT.width}px;padding:16px;background:${PAGE_BACKGROUND[theme]}">${body}</article>
 </body></html>`;
 }
 

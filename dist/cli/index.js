@@ -6417,7 +6417,8 @@ const INPUTS = [
     {
         name: 'server-pid',
         default: '',
-        description: 'Attach mode only: pid of the running server, for memory sampling. When empty, the owner of the listening port is found (/proc on Linux, lsof on macOS, Get-NetTCPConnection on Windows).',
+        description: 'Attach mode only: pid of the running server, for memory sampling. When empty, the owner of the listening port is found (/proc on ' +
+            'Linux, lsof on macOS, Get-NetTCPConnection on Windows).',
     },
     {
         name: 'server-log',
@@ -6427,7 +6428,8 @@ const INPUTS = [
     {
         name: 'url',
         default: '',
-        description: 'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to the server as PORT.',
+        description: 'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to ' +
+            'the server as PORT.',
     },
     { name: 'startup-timeout-s', default: '30', description: 'Seconds to wait for the first successful WebSocket handshake.' },
     { name: 'shutdown-grace-s', default: '5', description: 'Seconds between SIGTERM and SIGKILL when the server tree is torn down.' },
@@ -6442,7 +6444,8 @@ const INPUTS = [
     {
         name: 'protocol',
         default: 'auto',
-        description: 'The protocol spoken on top of WebSocket: auto (detected from what the server does: an Engine.IO open packet, a subprotocol it asks for), raw, socket.io or graphql-ws. Recovery proves liveness through it.',
+        description: 'The protocol spoken on top of WebSocket: auto (detected from what the server does: an Engine.IO open packet, a subprotocol it ' +
+            'asks for), raw, socket.io or graphql-ws. Recovery proves liveness through it.',
     },
     { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
     { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
@@ -6460,7 +6463,8 @@ const INPUTS = [
     {
         name: 'scenarios',
         default: '',
-        description: 'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, stalled handshakes), dead-peers (clients that go silent), slow-consumer (a client that stops reading).',
+        description: 'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, ' +
+            'stalled handshakes), dead-peers (clients that go silent), slow-consumer (a client that stops reading).',
     },
     { name: 'warmup-connections', default: '', description: 'Connections made before the memory baseline is taken.' },
     { name: 'flap-cycles', default: '', description: 'Flapping: connect/hold/close/pause cycles.' },
@@ -6471,7 +6475,8 @@ const INPUTS = [
     {
         name: 'profile',
         default: 'default',
-        description: 'Scenario sizes: quick, default (the reference: 20 flapping cycles, 3 clients x 15 cycles), or soak (thousands of connections, to catch small leaks). Inputs you set yourself win.',
+        description: 'Scenario sizes: quick, default (the reference: 20 flapping cycles, 3 clients x 15 cycles), or soak (thousands of connections, to ' +
+            'catch small leaks). Inputs you set yourself win.',
     },
     {
         name: 'abrupt-ratio',
@@ -6515,7 +6520,10 @@ const INPUTS = [
     {
         name: 'network',
         default: 'none',
-        description: 'Network faults on the flapping, leak and recovery traffic, injected by a proxy inside the gate: comma-separated key=value, e.g. `latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2`. Keys: latency, jitter, bandwidth (bytes/s), slice (bytes), slice-delay, slow-close, blackhole (after a duration), reset-ratio (share of connections reset mid-handshake or mid-message). Prefix up. or down. for one direction. `none`: no proxy.',
+        description: 'Network faults on the flapping, leak and recovery traffic, injected by a proxy inside the gate: comma-separated key=value, e.g. ' +
+            '`latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2`. Keys: latency, jitter, bandwidth (bytes/s), slice (bytes), ' +
+            'slice-delay, slow-close, blackhole (after a duration), reset-ratio (share of connections reset mid-handshake or mid-message). ' +
+            'Prefix up. or down. for one direction. `none`: no proxy.',
     },
     {
         name: 'dead-peer-clients',
@@ -6525,7 +6533,8 @@ const INPUTS = [
     {
         name: 'dead-peer-timeout-s',
         default: '60',
-        description: 'dead-peers scenario: seconds the server may keep a silent client open before `dead-peer-reaping` fails. A server reaps them with a ping/pong heartbeat.',
+        description: 'dead-peers scenario: seconds the server may keep a silent client open before `dead-peer-reaping` fails. A server reaps them with ' +
+            'a ping/pong heartbeat.',
     },
     {
         name: 'slow-consumer-duration-s',
@@ -6540,7 +6549,8 @@ const INPUTS = [
     {
         name: 'subscribe-message',
         default: '',
-        description: 'slow-consumer scenario: a message after which the server pushes to the client (the client then sends nothing else). Empty: the client sends messages the server echoes.',
+        description: 'slow-consumer scenario: a message after which the server pushes to the client (the client then sends nothing else). Empty: the ' +
+            'client sends messages the server echoes.',
     },
     {
         name: 'max-slow-consumer-growth-mb',
@@ -6551,7 +6561,8 @@ const INPUTS = [
     {
         name: 'heap-snapshots',
         default: 'auto',
-        description: 'auto: when the launched server is a Node process, take V8 heap snapshots (after warm-up, between leak rounds, after cooldown) to judge leaks by the heap after a full GC and name what it retains per connection; off: never.',
+        description: 'auto: when the launched server is a Node process, take V8 heap snapshots (after warm-up, between leak rounds, after cooldown) to ' +
+            'judge leaks by the heap after a full GC and name what it retains per connection; off: never.',
     },
     {
         name: 'heap-ignore',
@@ -6561,7 +6572,8 @@ const INPUTS = [
     {
         name: 'heap-snapshot-dir',
         default: '',
-        description: 'Keep the heap snapshots in this directory. They hold the server memory (tokens, user data): never upload them. Empty: a private temporary directory, deleted after reading.',
+        description: 'Keep the heap snapshots in this directory. They hold the server memory (tokens, user data): never upload them. Empty: a private ' +
+            'temporary directory, deleted after reading.',
     },
     {
         name: 'heap-snapshot-timeout-s',
@@ -6616,12 +6628,14 @@ const INPUTS = [
     {
         name: 'max-hostile-memory-growth-mb',
         default: '100',
-        description: "hostile: most the server tree's memory may grow during the scenario, in MiB, or off. Healthy servers that take a 16 MiB message grow by up to about 65 MiB.",
+        description: "hostile: most the server tree's memory may grow during the scenario, in MiB, or off. Healthy servers that take a 16 MiB message " +
+            'grow by up to about 65 MiB.',
     },
     {
         name: 'max-retained-per-connection',
         default: '0.25',
-        description: 'Heap evidence: fail when a constructor grows by at least this many instances per connection made, steadily across rounds and by 20 or more in all, or off.',
+        description: 'Heap evidence: fail when a constructor grows by at least this many instances per connection made, steadily across rounds and by ' +
+            '20 or more in all, or off.',
     },
     // Against the base branch
     {
@@ -6632,7 +6646,8 @@ const INPUTS = [
     {
         name: 'baseline-server-command',
         default: '',
-        description: 'Shell command that starts the base branch server (e.g. checked out in another folder): it is gated in the same job, in rounds alternating with this one.',
+        description: 'Shell command that starts the base branch server (e.g. checked out in another folder): it is gated in the same job, in rounds ' +
+            'alternating with this one.',
     },
     {
         name: 'baseline-rounds',
@@ -6660,7 +6675,8 @@ const INPUTS = [
     {
         name: 'mode',
         default: 'gate',
-        description: 'gate: run the gate. post-comment: only post the PR comment from the JSON report at `report-path` written by an earlier run (fork pull requests, see the README).',
+        description: 'gate: run the gate. post-comment: only post the PR comment from the JSON report at `report-path` written by an earlier run (fork ' +
+            'pull requests, see the README).',
         actionOnly: true,
     },
     {
@@ -6691,7 +6707,8 @@ const INPUTS = [
     {
         name: 'pr-number',
         default: '',
-        description: 'Pull request to comment on. Empty: the pull request of the triggering event (in post-comment mode: of the workflow run, or the one recorded in the report).',
+        description: 'Pull request to comment on. Empty: the pull request of the triggering event (in post-comment mode: of the workflow run, or the ' +
+            'one recorded in the report).',
         actionOnly: true,
     },
 ];
@@ -6791,7 +6808,8 @@ const CHECKS = [
         input: 'max-retained-per-connection',
         unit: 'count',
         op: '<=',
-        reads: 'Node servers (heap snapshots after a full GC): the most instances of one constructor retained per connection made, steadily across rounds and 20 or more in all.',
+        reads: 'Node servers (heap snapshots after a full GC): the most instances of one constructor retained per connection made, steadily ' +
+            'across rounds and 20 or more in all.',
     },
     {
         id: 'fd-growth',
@@ -6847,7 +6865,8 @@ const CHECKS = [
         input: 'max-hostile-memory-growth-mb',
         unit: null,
         op: null,
-        reads: 'hostile scenario: the server stays up, keeps accepting handshakes, passes recovery afterwards and grows its memory by at most the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
+        reads: 'hostile scenario: the server stays up, keeps accepting handshakes, passes recovery afterwards and grows its memory by at most ' +
+            'the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
     },
     {
         id: 'dead-peer-reaping',
@@ -6855,7 +6874,8 @@ const CHECKS = [
         input: 'dead-peer-timeout-s',
         unit: null,
         op: null,
-        reads: 'dead-peers scenario: every client that went silent (no FIN, no RST) is given up by the server, with a close frame or a TCP close, within dead-peer-timeout-s.',
+        reads: 'dead-peers scenario: every client that went silent (no FIN, no RST) is given up by the server, with a close frame or a TCP ' +
+            'close, within dead-peer-timeout-s.',
     },
     {
         id: 'slow-consumer-memory',
@@ -7275,7 +7295,8 @@ function keyTable() {
 /** The accepted form, one line, for error messages and docs. */
 function networkForm() {
     const keys = [...keyTable().keys()].join(', ');
-    return `'none' or comma-separated key=value pairs (keys: ${keys}; prefix up. or down. for one direction), e.g. latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2`;
+    return (`'none' or comma-separated key=value pairs (keys: ${keys}; prefix up. or down. for one direction), e.g. ` +
+        `latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2`);
 }
 const UNITS = {
     duration: { '': 1, ms: 1, s: 1000 },
@@ -8452,7 +8473,8 @@ function judgeHostile(result, limits) {
     const notRun = result.cases.length - ran.length;
     const measured = !result.serverSurvived
         ? `crashed${result.crashedDuring ? ` (${result.crashedDuring})` : ''}`
-        : `${ran.length} cases survived${mismatches.length > 0 ? `, ${mismatches.length} not per RFC 6455` : ''}${notRun > 0 ? `, ${notRun} not run` : ''}`;
+        : `${ran.length} cases ` +
+            `survived${mismatches.length > 0 ? `, ${mismatches.length} not per RFC 6455` : ''}${notRun > 0 ? `, ${notRun} not run` : ''}`;
     const lines = [...failures, ...warnings];
     return {
         ...base,
@@ -8688,7 +8710,8 @@ function trendChecks(config, memory, heap, stoppedNote) {
         const points = heap.snapshots;
         const rss = memory.trend?.kbPerConnection;
         const rssNote = rss === null || rss === undefined ? '' : `; RSS trend ${withUnit(rss.toFixed(1), 'KiB/conn')} (information)`;
-        const what = `heap after a full GC, over ${points.length} snapshots from ${points[0].connections} to ${points.at(-1).connections} connections`;
+        const what = `heap after a full GC, over ${points.length} snapshots from ${points[0].connections} to ${points.at(-1).connections} ` +
+            `connections`;
         return [judgeSlope(base, limit.value, heap.heapKbPerConnection, heap.standardErrorKb, points.length, `${what}${rssNote}`)];
     }
     const slope = memory.trend?.kbPerConnection ?? null;
@@ -8719,7 +8742,7 @@ function trendChecks(config, memory, heap, stoppedNote) {
             },
         ];
     }
-    const fittedText = `RSS fitted over ${fitted.length} readings from ${fitted[0].connections} to ${fitted.at(-1).connections} connections`;
+    const fittedText = `RSS fitted over ${fitted.length} readings from ${fitted[0].connections} to ${fitted.at(-1).connections} ` + `connections`;
     return [judgeSlope(base, limit.value, slope, trend.standardErrorKb, fitted.length, fittedText)];
 }
 function slopeText(slope, se) {
@@ -8761,7 +8784,8 @@ function retainedCheck(config, heap, stoppedNote) {
         const value = steady.length === 0 ? 0 : Math.max(...steady.map((r) => r.perConnection));
         const largest = heap.topGrowth[0];
         const detail = largest
-            ? `largest growth +${largest.countDelta} ${largest.name} (${largest.perConnection.toFixed(2)}/conn${largest.consistent ? '' : ', uneven across rounds'}): not a leak`
+            ? `largest growth +${largest.countDelta} ${largest.name} ` +
+                `(${largest.perConnection.toFixed(2)}/conn${largest.consistent ? '' : ', uneven across rounds'}): not a leak`
             : 'nothing grew';
         return [{ ...base, measured: 'none steady', value: Math.round(value * 1000) / 1000, outcome: 'pass', detail }];
     }
@@ -8963,7 +8987,8 @@ function incompatibility(base, current) {
     }
     const differing = COMPARED_SETTINGS.filter((k) => (base.config[k] ?? '') !== (current.config[k] ?? ''));
     if (differing.length > 0) {
-        return `the scenario settings differ (${differing.map((k) => `${k}: ${base.config[k] ?? 'unset'} vs ${current.config[k] ?? 'unset'}`).join(', ')})`;
+        return (`the scenario settings differ ` +
+            `(${differing.map((k) => `${k}: ${base.config[k] ?? 'unset'} vs ${current.config[k] ?? 'unset'}`).join(', ')})`);
     }
     return null;
 }
@@ -9028,7 +9053,9 @@ function regressionChecks(comparison, options) {
             status,
             ...(m.regressed
                 ? {
-                    detail: `worse by ${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ${comparison.source}`,
+                    detail: `worse by ` +
+                        `${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ` +
+                        `${comparison.source}`,
                 }
                 : {}),
         };
@@ -9276,8 +9303,10 @@ function validateReport(value) {
     const version = root.value.schemaVersion;
     if (version !== REPORT_SCHEMA_VERSION) {
         throw new ReportShapeError(typeof version === 'number' && version > REPORT_SCHEMA_VERSION
-            ? `report schema version ${version} is newer than this gate reads (${REPORT_SCHEMA_VERSION}): use the same version of the action in both workflows`
-            : `report schema version must be ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(version) ?? 'nothing'}: is this a ws-resilience-gate report?`);
+            ? `report schema version ${version} is newer than this gate reads (${REPORT_SCHEMA_VERSION}): use the same version of the ` +
+                `action in both workflows`
+            : `report schema version must be ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(version) ?? 'nothing'}: is this a ` +
+                `ws-resilience-gate report?`);
     }
     const f = new Fields(root.value, '');
     const tool = f.obj('tool');
@@ -9352,7 +9381,8 @@ async function readJsonReport(path) {
         text = await (0,promises_namespaceObject.readFile)(absolute, 'utf8');
     }
     catch (err) {
-        throw new Error(`no report at ${absolute} (${err.code ?? err.message}): was the artifact downloaded to report-path?`, { cause: err });
+        throw new Error(`no report at ${absolute} (${err.code ?? err.message}): was the artifact downloaded to ` +
+            `report-path?`, { cause: err });
     }
     let parsed;
     try {
@@ -9591,7 +9621,8 @@ function parsePsTable(text) {
  * Every process as `pid ppid creation-FILETIME`, one a line. CIM rather than wmic, which newer Windows images
  * no longer ship. The System Idle Process has no creation date: 0.
  */
-const WINDOWS_TABLE_SCRIPT = "Get-CimInstance Win32_Process | ForEach-Object { '{0} {1} {2}' -f $_.ProcessId, $_.ParentProcessId, $(if ($_.CreationDate) { $_.CreationDate.ToFileTimeUtc() } else { 0 }) }";
+const WINDOWS_TABLE_SCRIPT = "Get-CimInstance Win32_Process | ForEach-Object { '{0} {1} {2}' -f $_.ProcessId, $_.ParentProcessId, $(if ($_.CreationDate) { " +
+    '$_.CreationDate.ToFileTimeUtc() } else { 0 }) }';
 /** Parses the output of WINDOWS_TABLE_SCRIPT (CRLF line ends). */
 function parseWindowsTable(text) {
     const rows = [];
@@ -10593,7 +10624,8 @@ async function runRecovery(spec, target, signal, adapter = raw) {
     const stillOpen = () => session.close === null && !signal.aborted;
     /** When the last message was sent (ms after open) and its number, to say what the server's close answered. */
     let lastSent = null;
-    // A user message that is itself the opening (Socket.IO's `40`, as older workflows set) opens the session: sent twice, a second `40` is refused.
+    // A user message that is itself the opening (Socket.IO's `40`, as older workflows set) opens the session: sent twice, a second `40` is
+    // refused.
     const userOpens = !probe && adapter.opening !== null && spec.message === adapter.opening.send;
     const openingProblem = userOpens ? null : await session.open(waitMs, signal);
     if (openingProblem !== null && stillOpen())
@@ -11703,7 +11735,34 @@ async function readHeapSnapshot(path, options = {}) {
  * not with connections: on Node 24 a clean ws server gains one SharedFunctionInfoWrapper and one
  * ProtectedFixedArray per connection for its first ~60 connections, then a few per hundred.
  */
-const EXCLUDED_NAMES = /^(system \/ (Code|CodeWrapper|CodeDataContainer|InstructionStream|BytecodeArray|BytecodeWrapper|Feedback\w*|ClosureFeedbackCellArray|SharedFunctionInfo\w*|ProtectedFixedArray|Trusted\w*|InterpreterData|DeoptimizationData\w*|UncompiledData\w*|PreparseData|ScopeInfo|WeakArrayList)|\((compiled code|code|code relocation info|feedback vector|feedback metadata|shared function info)\))$/;
+const EXCLUDED_SYSTEM = [
+    'Code',
+    'CodeWrapper',
+    'CodeDataContainer',
+    'InstructionStream',
+    'BytecodeArray',
+    'BytecodeWrapper',
+    'Feedback\\w*',
+    'ClosureFeedbackCellArray',
+    'SharedFunctionInfo\\w*',
+    'ProtectedFixedArray',
+    'Trusted\\w*',
+    'InterpreterData',
+    'DeoptimizationData\\w*',
+    'UncompiledData\\w*',
+    'PreparseData',
+    'ScopeInfo',
+    'WeakArrayList',
+];
+const EXCLUDED_PARENTHESIZED = [
+    'compiled code',
+    'code',
+    'code relocation info',
+    'feedback vector',
+    'feedback metadata',
+    'shared function info',
+];
+const EXCLUDED_NAMES = new RegExp(`^(system / (${EXCLUDED_SYSTEM.join('|')})|\\((${EXCLUDED_PARENTHESIZED.join('|')})\\))$`);
 /** True for a node the aggregation leaves out (see EXCLUDED_NAMES). */
 function isExcludedNode(type, name) {
     return type === 'code' || type === 'synthetic' || EXCLUDED_NAMES.test(name);
@@ -12068,7 +12127,8 @@ class HeapSnapshotter {
             throw new HeapSnapshotError('heap snapshotter already disposed');
         const rss = await rssBytes(pid);
         if (rss !== null && rss > this.maxRssBytes) {
-            throw new HeapSnapshotError(`pid ${pid} uses ${(rss / 1048576).toFixed(0)} MB RSS, above heap-snapshot-max-mb ${(this.maxRssBytes / 1048576).toFixed(0)}: no heap snapshot taken (writing one pauses the server and can double its memory)`);
+            throw new HeapSnapshotError(`pid ${pid} uses ${(rss / 1048576).toFixed(0)} MB RSS, above heap-snapshot-max-mb ${(this.maxRssBytes / 1048576).toFixed(0)}: ` +
+                `no heap snapshot taken (writing one pauses the server and can double its memory)`);
         }
         const before = new Set(await this.snapshotFiles());
         this.graph = null; // the previous graph is not needed any more: free it before reading the next
@@ -14629,7 +14689,8 @@ async function waitForHandshake(target, options) {
             throw new NotReadyError(reason, 'gave-up');
         const remaining = options.timeoutMs - elapsed();
         if (remaining <= 0) {
-            throw new NotReadyError(`the server did not accept a WebSocket handshake at ${target.url} within ${Math.round(options.timeoutMs / 1000)} s (${attempts} attempts; ${failureSummary(counts)})`, 'timeout');
+            throw new NotReadyError(`the server did not accept a WebSocket handshake at ${target.url} within ${Math.round(options.timeoutMs / 1000)} s (${attempts} ` +
+                `attempts; ${failureSummary(counts)})`, 'timeout');
         }
         try {
             await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(delay, remaining), undefined, { signal: options.signal });
@@ -14728,7 +14789,8 @@ function definiteFailureText(url, offered, outcome, seen) {
         else if (close.code === 1008 || close.code === 4401 || close.code === 4403 || /auth|token|forbidden|credential/i.test(close.reason)) {
             cause = 'it refuses the client: add the credentials it expects with headers';
         }
-        return `the server accepts the WebSocket handshake at ${url} but closes every connection right away (${closeWords(close)}; ${over}): ${cause}`;
+        return (`the server accepts the WebSocket handshake at ${url} but closes every connection right away (${closeWords(close)}; ` +
+            `${over}): ${cause}`);
     }
     const response = outcome.response;
     const status = response?.status ?? Number(/^http-(\d{3})$/.exec(outcome.key)?.[1] ?? 0);
@@ -14777,7 +14839,8 @@ function failureSummary(counts) {
 /** What the most frequent failure suggests, when it suggests something. */
 function summaryHint(failure) {
     if (/socket hang up/i.test(failure)) {
-        return '; the server takes the TCP connection but hangs up on the upgrade request: likely a wrong path (Socket.IO listens on /socket.io/?EIO=4&transport=websocket)';
+        return ('; the server takes the TCP connection but hangs up on the upgrade request: likely a wrong path (Socket.IO listens on ' +
+            '/socket.io/?EIO=4&transport=websocket)');
     }
     if (failure.startsWith('refused'))
         return '; nothing listens on the port: check the port and that the server binds 127.0.0.1';
@@ -14790,7 +14853,8 @@ function exitBeforeReadyText(exit) {
     if (exit.signal)
         return `the server was killed by signal ${exit.signal} before accepting a handshake`;
     if (exit.code === 0) {
-        return 'the server command exited (code 0) before accepting a handshake: the server command must keep running in the foreground (no trailing &, nohup, setsid or daemon mode)';
+        return ('the server command exited (code 0) before accepting a handshake: the server command must keep running in the foreground (no ' +
+            'trailing &, nohup, setsid or daemon mode)');
     }
     return `the server crashed before accepting a handshake (exit code ${exit.code})`;
 }
@@ -15370,7 +15434,8 @@ function faultLines(report) {
                 ? 'the server stopped reading it'
                 : 'the server kept reading and writing';
         const wrote = formatMb(s.serverBytesWhilePaused);
-        lines.push(`slow consumer (${s.mode}): ${s.messagesSent} messages sent, the server wrote ${wrote} towards it while it did not read; ${reaction}; memory ${formatMbDelta(s.memoryGrowthBytes)}`);
+        lines.push(`slow consumer (${s.mode}): ${s.messagesSent} messages sent, the server wrote ${wrote} towards it while it did not read; ` +
+            `${reaction}; memory ${formatMbDelta(s.memoryGrowthBytes)}`);
     }
     return lines;
 }
@@ -15692,7 +15757,8 @@ function describeTrend(report) {
     const fitted = t.points.slice(t.skipped);
     const heap = report.heap?.status === 'measured' && report.heap.heapKbPerConnection != null;
     const judged = heap ? 'information only: the heap after a full GC is judged; ' : '';
-    return `${formatKibPerConnection(t.kbPerConnection, t.standardErrorKb)} (${judged}RSS), fitted over ${fitted.length} readings (${fitted[0].connections} to ${fitted.at(-1).connections} connections)`;
+    return (`${formatKibPerConnection(t.kbPerConnection, t.standardErrorKb)} (${judged}RSS), fitted over ${fitted.length} readings ` +
+        `(${fitted[0].connections} to ${fitted.at(-1).connections} connections)`);
 }
 /** "16 × http-503, 3 × timeout" (most frequent first, at most four kinds, then "and N more"). */
 function failureKinds(counts, esc = (t) => t) {
@@ -16081,7 +16147,8 @@ function checkHeadline(check, report, esc) {
     const metric = isRegressionCheck(check) ? comparedMetric(check, report) : undefined;
     if (metric && metric.base !== null && metric.current !== null) {
         const change = formatChange(metric.change, metric.unit);
-        return `${esc(metric.title)} ${beforeAfter(formatValue(metric.base, metric.unit), formatValue(metric.current, metric.unit))} (${change}) against the base`;
+        return (`${esc(metric.title)} ${beforeAfter(formatValue(metric.base, metric.unit), formatValue(metric.current, metric.unit))} ` +
+            `(${change}) against the base`);
     }
     return describeViolation(check, esc);
 }
@@ -16389,7 +16456,8 @@ function comparisonSection(report, open) {
     const rows = comparisonRows(report);
     const regressed = c.metrics.filter((m) => m.regressed).length;
     const summary = `Base → this PR: ${plural(rows.length, 'metric')} changed beyond noise${regressed > 0 ? `, ${regressed} regressed` : ''}`;
-    const rule = `Base: ${source}. A metric regressed when it is worse than the base by more than ${c.maxRegressionPercent}${NBSP}% of the base value and by more than its noise floor.`;
+    const rule = `Base: ${source}. A metric regressed when it is worse than the base by more than ${c.maxRegressionPercent}${NBSP}% of ` +
+        `the base value and by more than its noise floor.`;
     const body = rows.length === 0
         ? `${rule}\n\nNo metric changed by more than its noise floor.`
         : `${rule}\n\n${table(COMPARISON_HEADER, rows.map((r) => r.map((cell) => escapeInline(cell))))}`;
@@ -16526,12 +16594,16 @@ function causeLines(report) {
         lines.push(`  ${rest}`);
     return lines;
 }
-/** Renders the report as plain text: verdict and key figures, causes, stop, then checks, scenarios, failures, memory, signals, base, and the server's last lines when it failed. */
+/**
+ * Renders the report as plain text: verdict and key figures, causes, stop, then checks, scenarios, failures, memory, signals, base, and the
+ * server's last lines when it failed.
+ */
 function renderTerminal(report, options = {}) {
     const color = options.color ?? false;
     const paint = (key, text) => (color ? `${ANSI[key][0]}${text}${ANSI[key][1]}` : text);
     const out = [];
-    out.push(`${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ${headline(report)}\n${keyFigures(report).join(' · ')}`);
+    out.push(`${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ` +
+        `${headline(report)}\n${keyFigures(report).join(' · ')}`);
     const stop = describeStop(report, PLAIN_STYLE);
     const causes = causeLines(report);
     if (stop && !causes.some((l) => l.includes(stop)))

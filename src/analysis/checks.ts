@@ -190,7 +190,9 @@ function trendChecks(config: Config, memory: MemoryResult, heap: HeapEvidence | 
     const points = heap.snapshots;
     const rss = memory.trend?.kbPerConnection;
     const rssNote = rss === null || rss === undefined ? '' : `; RSS trend ${withUnit(rss.toFixed(1), 'KiB/conn')} (information)`;
-    const what = `heap after a full GC, over ${points.length} snapshots from ${points[0]!.connections} to ${points.at(-1)!.connections} connections`;
+    const what =
+      `heap after a full GC, over ${points.length} snapshots from ${points[0]!.connections} to ${points.at(-1)!.connections} ` +
+      `connections`;
     return [judgeSlope(base, limit.value, heap.heapKbPerConnection, heap.standardErrorKb, points.length, `${what}${rssNote}`)];
   }
   const slope = memory.trend?.kbPerConnection ?? null;
@@ -221,7 +223,8 @@ function trendChecks(config: Config, memory: MemoryResult, heap: HeapEvidence | 
       },
     ];
   }
-  const fittedText = `RSS fitted over ${fitted.length} readings from ${fitted[0]!.connections} to ${fitted.at(-1)!.connections} connections`;
+  const fittedText =
+    `RSS fitted over ${fitted.length} readings from ${fitted[0]!.connections} to ${fitted.at(-1)!.connections} ` + `connections`;
   return [judgeSlope(base, limit.value, slope, trend.standardErrorKb, fitted.length, fittedText)];
 }
 
@@ -264,7 +267,8 @@ function retainedCheck(config: Config, heap: HeapEvidence | null, stoppedNote: s
     const value = steady.length === 0 ? 0 : Math.max(...steady.map((r) => r.perConnection));
     const largest = heap.topGrowth[0];
     const detail = largest
-      ? `largest growth +${largest.countDelta} ${largest.name} (${largest.perConnection.toFixed(2)}/conn${largest.consistent ? '' : ', uneven across rounds'}): not a leak`
+      ? `largest growth +${largest.countDelta} ${largest.name} ` +
+        `(${largest.perConnection.toFixed(2)}/conn${largest.consistent ? '' : ', uneven across rounds'}): not a leak`
       : 'nothing grew';
     return [{ ...base, measured: 'none steady', value: Math.round(value * 1000) / 1000, outcome: 'pass', detail }];
   }

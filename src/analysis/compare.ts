@@ -57,7 +57,10 @@ export function incompatibility(base: Report, current: Report): string | null {
   }
   const differing = COMPARED_SETTINGS.filter((k) => (base.config[k] ?? '') !== (current.config[k] ?? ''));
   if (differing.length > 0) {
-    return `the scenario settings differ (${differing.map((k) => `${k}: ${base.config[k] ?? 'unset'} vs ${current.config[k] ?? 'unset'}`).join(', ')})`;
+    return (
+      `the scenario settings differ ` +
+      `(${differing.map((k) => `${k}: ${base.config[k] ?? 'unset'} vs ${current.config[k] ?? 'unset'}`).join(', ')})`
+    );
   }
   return null;
 }
@@ -131,7 +134,10 @@ export function regressionChecks(comparison: ComparisonResult, options: CompareO
         status,
         ...(m.regressed
           ? {
-              detail: `worse by ${formatValue(Math.abs(m.change!), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ${comparison.source}`,
+              detail:
+                `worse by ` +
+                `${formatValue(Math.abs(m.change!), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ` +
+                `${comparison.source}`,
             }
           : {}),
       } satisfies Check;

@@ -173,7 +173,8 @@ export function judgeHostile(result: HostileResult, limits: HostileLimits): Host
   const notRun = result.cases.length - ran.length;
   const measured = !result.serverSurvived
     ? `crashed${result.crashedDuring ? ` (${result.crashedDuring})` : ''}`
-    : `${ran.length} cases survived${mismatches.length > 0 ? `, ${mismatches.length} not per RFC 6455` : ''}${notRun > 0 ? `, ${notRun} not run` : ''}`;
+    : `${ran.length} cases ` +
+      `survived${mismatches.length > 0 ? `, ${mismatches.length} not per RFC 6455` : ''}${notRun > 0 ? `, ${notRun} not run` : ''}`;
   const lines = [...failures, ...warnings];
   return {
     ...base,

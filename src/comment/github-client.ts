@@ -35,7 +35,8 @@ export function createGitHubClient(token: string, options: ClientOptions = {}): 
     (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
       const wait = retryCount < RATE_LIMIT_RETRIES && retryAfter <= RATE_LIMIT_MAX_WAIT_S;
       options.onRateLimit?.(
-        `GitHub ${kind} hit by ${request.method} ${request.url}: ${wait ? `retrying after ${retryAfter} s` : `giving up (retry after ${retryAfter} s)`}`,
+        `GitHub ${kind} hit by ${request.method} ${request.url}: ` +
+          `${wait ? `retrying after ${retryAfter} s` : `giving up (retry after ${retryAfter} s)`}`,
       );
       return wait;
     };

@@ -158,7 +158,9 @@ export async function postReportComment(report: Report, { config, event, client 
       if (data.head.sha !== target.expectedHeadSha) {
         return {
           status: 'skipped',
-          reason: `pull request #${pr.number} is at commit ${data.head.sha.slice(0, 7)}, the report is for ${target.expectedHeadSha.slice(0, 7)}: not posting an outdated (or misdirected) report`,
+          reason:
+            `pull request #${pr.number} is at commit ${data.head.sha.slice(0, 7)}, the report is for ` +
+            `${target.expectedHeadSha.slice(0, 7)}: not posting an outdated (or misdirected) report`,
           notice: true,
         };
       }

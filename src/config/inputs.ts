@@ -25,7 +25,8 @@ export const INPUTS = [
     name: 'server-pid',
     default: '',
     description:
-      'Attach mode only: pid of the running server, for memory sampling. When empty, the owner of the listening port is found (/proc on Linux, lsof on macOS, Get-NetTCPConnection on Windows).',
+      'Attach mode only: pid of the running server, for memory sampling. When empty, the owner of the listening port is found (/proc on ' +
+      'Linux, lsof on macOS, Get-NetTCPConnection on Windows).',
   },
   {
     name: 'server-log',
@@ -36,7 +37,8 @@ export const INPUTS = [
     name: 'url',
     default: '',
     description:
-      'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to the server as PORT.',
+      'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to ' +
+      'the server as PORT.',
   },
   { name: 'startup-timeout-s', default: '30', description: 'Seconds to wait for the first successful WebSocket handshake.' },
   { name: 'shutdown-grace-s', default: '5', description: 'Seconds between SIGTERM and SIGKILL when the server tree is torn down.' },
@@ -52,7 +54,8 @@ export const INPUTS = [
     name: 'protocol',
     default: 'auto',
     description:
-      'The protocol spoken on top of WebSocket: auto (detected from what the server does: an Engine.IO open packet, a subprotocol it asks for), raw, socket.io or graphql-ws. Recovery proves liveness through it.',
+      'The protocol spoken on top of WebSocket: auto (detected from what the server does: an Engine.IO open packet, a subprotocol it ' +
+      'asks for), raw, socket.io or graphql-ws. Recovery proves liveness through it.',
   },
   { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
   { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
@@ -72,7 +75,8 @@ export const INPUTS = [
     name: 'scenarios',
     default: '',
     description:
-      'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, stalled handshakes), dead-peers (clients that go silent), slow-consumer (a client that stops reading).',
+      'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, ' +
+      'stalled handshakes), dead-peers (clients that go silent), slow-consumer (a client that stops reading).',
   },
   { name: 'warmup-connections', default: '', description: 'Connections made before the memory baseline is taken.' },
   { name: 'flap-cycles', default: '', description: 'Flapping: connect/hold/close/pause cycles.' },
@@ -84,7 +88,8 @@ export const INPUTS = [
     name: 'profile',
     default: 'default',
     description:
-      'Scenario sizes: quick, default (the reference: 20 flapping cycles, 3 clients x 15 cycles), or soak (thousands of connections, to catch small leaks). Inputs you set yourself win.',
+      'Scenario sizes: quick, default (the reference: 20 flapping cycles, 3 clients x 15 cycles), or soak (thousands of connections, to ' +
+      'catch small leaks). Inputs you set yourself win.',
   },
   {
     name: 'abrupt-ratio',
@@ -132,7 +137,10 @@ export const INPUTS = [
     name: 'network',
     default: 'none',
     description:
-      'Network faults on the flapping, leak and recovery traffic, injected by a proxy inside the gate: comma-separated key=value, e.g. `latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2`. Keys: latency, jitter, bandwidth (bytes/s), slice (bytes), slice-delay, slow-close, blackhole (after a duration), reset-ratio (share of connections reset mid-handshake or mid-message). Prefix up. or down. for one direction. `none`: no proxy.',
+      'Network faults on the flapping, leak and recovery traffic, injected by a proxy inside the gate: comma-separated key=value, e.g. ' +
+      '`latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2`. Keys: latency, jitter, bandwidth (bytes/s), slice (bytes), ' +
+      'slice-delay, slow-close, blackhole (after a duration), reset-ratio (share of connections reset mid-handshake or mid-message). ' +
+      'Prefix up. or down. for one direction. `none`: no proxy.',
   },
   {
     name: 'dead-peer-clients',
@@ -143,7 +151,8 @@ export const INPUTS = [
     name: 'dead-peer-timeout-s',
     default: '60',
     description:
-      'dead-peers scenario: seconds the server may keep a silent client open before `dead-peer-reaping` fails. A server reaps them with a ping/pong heartbeat.',
+      'dead-peers scenario: seconds the server may keep a silent client open before `dead-peer-reaping` fails. A server reaps them with ' +
+      'a ping/pong heartbeat.',
   },
   {
     name: 'slow-consumer-duration-s',
@@ -159,7 +168,8 @@ export const INPUTS = [
     name: 'subscribe-message',
     default: '',
     description:
-      'slow-consumer scenario: a message after which the server pushes to the client (the client then sends nothing else). Empty: the client sends messages the server echoes.',
+      'slow-consumer scenario: a message after which the server pushes to the client (the client then sends nothing else). Empty: the ' +
+      'client sends messages the server echoes.',
   },
   {
     name: 'max-slow-consumer-growth-mb',
@@ -171,7 +181,8 @@ export const INPUTS = [
     name: 'heap-snapshots',
     default: 'auto',
     description:
-      'auto: when the launched server is a Node process, take V8 heap snapshots (after warm-up, between leak rounds, after cooldown) to judge leaks by the heap after a full GC and name what it retains per connection; off: never.',
+      'auto: when the launched server is a Node process, take V8 heap snapshots (after warm-up, between leak rounds, after cooldown) to ' +
+      'judge leaks by the heap after a full GC and name what it retains per connection; off: never.',
   },
   {
     name: 'heap-ignore',
@@ -182,7 +193,8 @@ export const INPUTS = [
     name: 'heap-snapshot-dir',
     default: '',
     description:
-      'Keep the heap snapshots in this directory. They hold the server memory (tokens, user data): never upload them. Empty: a private temporary directory, deleted after reading.',
+      'Keep the heap snapshots in this directory. They hold the server memory (tokens, user data): never upload them. Empty: a private ' +
+      'temporary directory, deleted after reading.',
   },
   {
     name: 'heap-snapshot-timeout-s',
@@ -239,13 +251,15 @@ export const INPUTS = [
     name: 'max-hostile-memory-growth-mb',
     default: '100',
     description:
-      "hostile: most the server tree's memory may grow during the scenario, in MiB, or off. Healthy servers that take a 16 MiB message grow by up to about 65 MiB.",
+      "hostile: most the server tree's memory may grow during the scenario, in MiB, or off. Healthy servers that take a 16 MiB message " +
+      'grow by up to about 65 MiB.',
   },
   {
     name: 'max-retained-per-connection',
     default: '0.25',
     description:
-      'Heap evidence: fail when a constructor grows by at least this many instances per connection made, steadily across rounds and by 20 or more in all, or off.',
+      'Heap evidence: fail when a constructor grows by at least this many instances per connection made, steadily across rounds and by ' +
+      '20 or more in all, or off.',
   },
   // Against the base branch
   {
@@ -257,7 +271,8 @@ export const INPUTS = [
     name: 'baseline-server-command',
     default: '',
     description:
-      'Shell command that starts the base branch server (e.g. checked out in another folder): it is gated in the same job, in rounds alternating with this one.',
+      'Shell command that starts the base branch server (e.g. checked out in another folder): it is gated in the same job, in rounds ' +
+      'alternating with this one.',
   },
   {
     name: 'baseline-rounds',
@@ -288,7 +303,8 @@ export const INPUTS = [
     name: 'mode',
     default: 'gate',
     description:
-      'gate: run the gate. post-comment: only post the PR comment from the JSON report at `report-path` written by an earlier run (fork pull requests, see the README).',
+      'gate: run the gate. post-comment: only post the PR comment from the JSON report at `report-path` written by an earlier run (fork ' +
+      'pull requests, see the README).',
     actionOnly: true,
   },
   {
@@ -323,7 +339,8 @@ export const INPUTS = [
     name: 'pr-number',
     default: '',
     description:
-      'Pull request to comment on. Empty: the pull request of the triggering event (in post-comment mode: of the workflow run, or the one recorded in the report).',
+      'Pull request to comment on. Empty: the pull request of the triggering event (in post-comment mode: of the workflow run, or the ' +
+      'one recorded in the report).',
     actionOnly: true,
   },
 ] as const satisfies readonly InputDefinition[];

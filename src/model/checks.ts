@@ -80,7 +80,8 @@ export const CHECKS = [
     unit: 'count',
     op: '<=',
     reads:
-      'Node servers (heap snapshots after a full GC): the most instances of one constructor retained per connection made, steadily across rounds and 20 or more in all.',
+      'Node servers (heap snapshots after a full GC): the most instances of one constructor retained per connection made, steadily ' +
+      'across rounds and 20 or more in all.',
   },
   {
     id: 'fd-growth',
@@ -137,7 +138,8 @@ export const CHECKS = [
     unit: null,
     op: null,
     reads:
-      'hostile scenario: the server stays up, keeps accepting handshakes, passes recovery afterwards and grows its memory by at most the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
+      'hostile scenario: the server stays up, keeps accepting handshakes, passes recovery afterwards and grows its memory by at most ' +
+      'the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
   },
   {
     id: 'dead-peer-reaping',
@@ -146,7 +148,8 @@ export const CHECKS = [
     unit: null,
     op: null,
     reads:
-      'dead-peers scenario: every client that went silent (no FIN, no RST) is given up by the server, with a close frame or a TCP close, within dead-peer-timeout-s.',
+      'dead-peers scenario: every client that went silent (no FIN, no RST) is given up by the server, with a close frame or a TCP ' +
+      'close, within dead-peer-timeout-s.',
   },
   {
     id: 'slow-consumer-memory',

@@ -36,7 +36,10 @@ function keyTable(): Map<string, { toxic: ToxicName; kind: ValueKind }> {
 /** The accepted form, one line, for error messages and docs. */
 export function networkForm(): string {
   const keys = [...keyTable().keys()].join(', ');
-  return `'none' or comma-separated key=value pairs (keys: ${keys}; prefix up. or down. for one direction), e.g. latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2`;
+  return (
+    `'none' or comma-separated key=value pairs (keys: ${keys}; prefix up. or down. for one direction), e.g. ` +
+    `latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2`
+  );
 }
 
 const UNITS: Record<ValueKind, Record<string, number>> = {

@@ -570,8 +570,34 @@ export async function readHeapSnapshot(path: string, options: { signal?: AbortSi
  * not with connections: on Node 24 a clean ws server gains one SharedFunctionInfoWrapper and one
  * ProtectedFixedArray per connection for its first ~60 connections, then a few per hundred.
  */
-export const EXCLUDED_NAMES =
-  /^(system \/ (Code|CodeWrapper|CodeDataContainer|InstructionStream|BytecodeArray|BytecodeWrapper|Feedback\w*|ClosureFeedbackCellArray|SharedFunctionInfo\w*|ProtectedFixedArray|Trusted\w*|InterpreterData|DeoptimizationData\w*|UncompiledData\w*|PreparseData|ScopeInfo|WeakArrayList)|\((compiled code|code|code relocation info|feedback vector|feedback metadata|shared function info)\))$/;
+const EXCLUDED_SYSTEM = [
+  'Code',
+  'CodeWrapper',
+  'CodeDataContainer',
+  'InstructionStream',
+  'BytecodeArray',
+  'BytecodeWrapper',
+  'Feedback\\w*',
+  'ClosureFeedbackCellArray',
+  'SharedFunctionInfo\\w*',
+  'ProtectedFixedArray',
+  'Trusted\\w*',
+  'InterpreterData',
+  'DeoptimizationData\\w*',
+  'UncompiledData\\w*',
+  'PreparseData',
+  'ScopeInfo',
+  'WeakArrayList',
+];
+const EXCLUDED_PARENTHESIZED = [
+  'compiled code',
+  'code',
+  'code relocation info',
+  'feedback vector',
+  'feedback metadata',
+  'shared function info',
+];
+export const EXCLUDED_NAMES = new RegExp(`^(system / (${EXCLUDED_SYSTEM.join('|')})|\\((${EXCLUDED_PARENTHESIZED.join('|')})\\))$`);
 
 /** True for a node the aggregation leaves out (see EXCLUDED_NAMES). */
 export function isExcludedNode(type: string, name: string): boolean {

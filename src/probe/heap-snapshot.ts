@@ -122,7 +122,8 @@ export class HeapSnapshotter {
     const rss = await rssBytes(pid);
     if (rss !== null && rss > this.maxRssBytes) {
       throw new HeapSnapshotError(
-        `pid ${pid} uses ${(rss / 1048576).toFixed(0)} MB RSS, above heap-snapshot-max-mb ${(this.maxRssBytes / 1048576).toFixed(0)}: no heap snapshot taken (writing one pauses the server and can double its memory)`,
+        `pid ${pid} uses ${(rss / 1048576).toFixed(0)} MB RSS, above heap-snapshot-max-mb ${(this.maxRssBytes / 1048576).toFixed(0)}: ` +
+          `no heap snapshot taken (writing one pauses the server and can double its memory)`,
       );
     }
     const before = new Set(await this.snapshotFiles());

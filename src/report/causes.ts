@@ -158,7 +158,10 @@ export function checkHeadline(check: Check, report: Report, esc: (text: string) 
   const metric = isRegressionCheck(check) ? comparedMetric(check, report) : undefined;
   if (metric && metric.base !== null && metric.current !== null) {
     const change = formatChange(metric.change, metric.unit);
-    return `${esc(metric.title)} ${beforeAfter(formatValue(metric.base, metric.unit), formatValue(metric.current, metric.unit))} (${change}) against the base`;
+    return (
+      `${esc(metric.title)} ${beforeAfter(formatValue(metric.base, metric.unit), formatValue(metric.current, metric.unit))} ` +
+      `(${change}) against the base`
+    );
   }
   return describeViolation(check, esc);
 }

@@ -139,7 +139,9 @@ function comparisonSection(report: Report, open: boolean): string | null {
   const rows = comparisonRows(report);
   const regressed = c.metrics.filter((m) => m.regressed).length;
   const summary = `Base → this PR: ${plural(rows.length, 'metric')} changed beyond noise${regressed > 0 ? `, ${regressed} regressed` : ''}`;
-  const rule = `Base: ${source}. A metric regressed when it is worse than the base by more than ${c.maxRegressionPercent}${NBSP}% of the base value and by more than its noise floor.`;
+  const rule =
+    `Base: ${source}. A metric regressed when it is worse than the base by more than ${c.maxRegressionPercent}${NBSP}% of ` +
+    `the base value and by more than its noise floor.`;
   const body =
     rows.length === 0
       ? `${rule}\n\nNo metric changed by more than its noise floor.`

@@ -33,7 +33,8 @@ export function faultLines(report: Report): string[] {
         : 'the server kept reading and writing';
     const wrote = formatMb(s.serverBytesWhilePaused);
     lines.push(
-      `slow consumer (${s.mode}): ${s.messagesSent} messages sent, the server wrote ${wrote} towards it while it did not read; ${reaction}; memory ${formatMbDelta(s.memoryGrowthBytes)}`,
+      `slow consumer (${s.mode}): ${s.messagesSent} messages sent, the server wrote ${wrote} towards it while it did not read; ` +
+        `${reaction}; memory ${formatMbDelta(s.memoryGrowthBytes)}`,
     );
   }
   return lines;

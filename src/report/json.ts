@@ -21,7 +21,8 @@ export async function readJsonReport(path: string): Promise<Report> {
     text = await readFile(absolute, 'utf8');
   } catch (err) {
     throw new Error(
-      `no report at ${absolute} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): was the artifact downloaded to report-path?`,
+      `no report at ${absolute} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): was the artifact downloaded to ` +
+        `report-path?`,
       { cause: err },
     );
   }

@@ -182,7 +182,10 @@ export function describeTrend(report: Report): string {
   const fitted = t.points.slice(t.skipped);
   const heap = report.heap?.status === 'measured' && report.heap.heapKbPerConnection != null;
   const judged = heap ? 'information only: the heap after a full GC is judged; ' : '';
-  return `${formatKibPerConnection(t.kbPerConnection, t.standardErrorKb)} (${judged}RSS), fitted over ${fitted.length} readings (${fitted[0]!.connections} to ${fitted.at(-1)!.connections} connections)`;
+  return (
+    `${formatKibPerConnection(t.kbPerConnection, t.standardErrorKb)} (${judged}RSS), fitted over ${fitted.length} readings ` +
+    `(${fitted[0]!.connections} to ${fitted.at(-1)!.connections} connections)`
+  );
 }
 
 /** "16 × http-503, 3 × timeout" (most frequent first, at most four kinds, then "and N more"). */

@@ -90,14 +90,18 @@ function causeLines(report: Report): string[] {
   return lines;
 }
 
-/** Renders the report as plain text: verdict and key figures, causes, stop, then checks, scenarios, failures, memory, signals, base, and the server's last lines when it failed. */
+/**
+ * Renders the report as plain text: verdict and key figures, causes, stop, then checks, scenarios, failures, memory, signals, base, and the
+ * server's last lines when it failed.
+ */
 export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
   const color = options.color ?? false;
   const paint = (key: Verdict | 'dim', text: string): string => (color ? `${ANSI[key][0]}${text}${ANSI[key][1]}` : text);
   const out: string[] = [];
 
   out.push(
-    `${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ${headline(report)}\n${keyFigures(report).join(' · ')}`,
+    `${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ` +
+      `${headline(report)}\n${keyFigures(report).join(' · ')}`,
   );
   const stop = describeStop(report, PLAIN_STYLE);
   const causes = causeLines(report);

@@ -237,8 +237,10 @@ export function validateReport(value: unknown): Report {
   if (version !== REPORT_SCHEMA_VERSION) {
     throw new ReportShapeError(
       typeof version === 'number' && version > REPORT_SCHEMA_VERSION
-        ? `report schema version ${version} is newer than this gate reads (${REPORT_SCHEMA_VERSION}): use the same version of the action in both workflows`
-        : `report schema version must be ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(version) ?? 'nothing'}: is this a ws-resilience-gate report?`,
+        ? `report schema version ${version} is newer than this gate reads (${REPORT_SCHEMA_VERSION}): use the same version of the ` +
+            `action in both workflows`
+        : `report schema version must be ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(version) ?? 'nothing'}: is this a ` +
+            `ws-resilience-gate report?`,
     );
   }
   const f = new Fields(root.value, '');

@@ -72,7 +72,8 @@ export async function runRecovery(
   /** When the last message was sent (ms after open) and its number, to say what the server's close answered. */
   let lastSent: { atMs: number; n: number } | null = null;
 
-  // A user message that is itself the opening (Socket.IO's `40`, as older workflows set) opens the session: sent twice, a second `40` is refused.
+  // A user message that is itself the opening (Socket.IO's `40`, as older workflows set) opens the session: sent twice, a second `40` is
+  // refused.
   const userOpens = !probe && adapter.opening !== null && spec.message === adapter.opening.send;
   const openingProblem = userOpens ? null : await session.open(waitMs, signal);
   if (openingProblem !== null && stillOpen()) result.problems.push(openingProblem);

@@ -43,7 +43,8 @@ export function parsePsTable(text: string): ProcessRow[] {
  * no longer ship. The System Idle Process has no creation date: 0.
  */
 export const WINDOWS_TABLE_SCRIPT =
-  "Get-CimInstance Win32_Process | ForEach-Object { '{0} {1} {2}' -f $_.ProcessId, $_.ParentProcessId, $(if ($_.CreationDate) { $_.CreationDate.ToFileTimeUtc() } else { 0 }) }";
+  "Get-CimInstance Win32_Process | ForEach-Object { '{0} {1} {2}' -f $_.ProcessId, $_.ParentProcessId, $(if ($_.CreationDate) { " +
+  '$_.CreationDate.ToFileTimeUtc() } else { 0 }) }';
 
 /** Parses the output of WINDOWS_TABLE_SCRIPT (CRLF line ends). */
 export function parseWindowsTable(text: string): ProcessRow[] {

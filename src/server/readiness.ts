@@ -127,7 +127,8 @@ export async function waitForHandshake(target: Target, options: ReadinessOptions
     const remaining = options.timeoutMs - elapsed();
     if (remaining <= 0) {
       throw new NotReadyError(
-        `the server did not accept a WebSocket handshake at ${target.url} within ${Math.round(options.timeoutMs / 1000)} s (${attempts} attempts; ${failureSummary(counts)})`,
+        `the server did not accept a WebSocket handshake at ${target.url} within ${Math.round(options.timeoutMs / 1000)} s (${attempts} ` +
+          `attempts; ${failureSummary(counts)})`,
         'timeout',
       );
     }
@@ -236,7 +237,10 @@ export function definiteFailureText(
     } else if (close.code === 1008 || close.code === 4401 || close.code === 4403 || /auth|token|forbidden|credential/i.test(close.reason)) {
       cause = 'it refuses the client: add the credentials it expects with headers';
     }
-    return `the server accepts the WebSocket handshake at ${url} but closes every connection right away (${closeWords(close)}; ${over}): ${cause}`;
+    return (
+      `the server accepts the WebSocket handshake at ${url} but closes every connection right away (${closeWords(close)}; ` +
+      `${over}): ${cause}`
+    );
   }
   const response = outcome.response;
   const status = response?.status ?? Number(/^http-(\d{3})$/.exec(outcome.key)?.[1] ?? 0);
@@ -285,7 +289,10 @@ function failureSummary(counts: Map<string, { text: string; n: number }>): strin
 /** What the most frequent failure suggests, when it suggests something. */
 function summaryHint(failure: string): string {
   if (/socket hang up/i.test(failure)) {
-    return '; the server takes the TCP connection but hangs up on the upgrade request: likely a wrong path (Socket.IO listens on /socket.io/?EIO=4&transport=websocket)';
+    return (
+      '; the server takes the TCP connection but hangs up on the upgrade request: likely a wrong path (Socket.IO listens on ' +
+      '/socket.io/?EIO=4&transport=websocket)'
+    );
   }
   if (failure.startsWith('refused')) return '; nothing listens on the port: check the port and that the server binds 127.0.0.1';
   if (failure.startsWith('timeout')) return '; the server takes the TCP connection but never answers the upgrade request';
@@ -296,7 +303,10 @@ function summaryHint(failure: string): string {
 export function exitBeforeReadyText(exit: { code: number | null; signal: string | null }): string {
   if (exit.signal) return `the server was killed by signal ${exit.signal} before accepting a handshake`;
   if (exit.code === 0) {
-    return 'the server command exited (code 0) before accepting a handshake: the server command must keep running in the foreground (no trailing &, nohup, setsid or daemon mode)';
+    return (
+      'the server command exited (code 0) before accepting a handshake: the server command must keep running in the foreground (no ' +
+      'trailing &, nohup, setsid or daemon mode)'
+    );
   }
   return `the server crashed before accepting a handshake (exit code ${exit.code})`;
 }
