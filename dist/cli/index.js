@@ -9401,6 +9401,70 @@ async function readJsonReport(path) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/analysis/memory.ts
+// Memory figures from the samples of a run: baseline, peak, retained and growth (pure).
+
+
+const LOAD_PHASES = ['flapping', 'leak'];
+/**
+ * The samples as the server's own memory: those taken while a probe ran are left out, and what each probe added
+ * is subtracted from every later sample. The report keeps the raw samples; only the figures use these.
+ */
+function withoutProbes(samples, windows) {
+    if (windows.length === 0)
+        return [...samples];
+    return samples
+        .filter((s) => !windows.some((w) => s.tMs > w.fromMs && s.tMs < w.toMs))
+        .map((s) => {
+        const added = windows.filter((w) => w.toMs <= s.tMs).reduce((sum, w) => sum + w.bytes, 0);
+        return added === 0 ? s : { ...s, rssBytes: s.rssBytes - added };
+    });
+}
+/**
+ * baseline = median of the baseline window; peak = max during load; retained = median of the
+ * cooldown window (or the first sample after load when there was no cooldown sample). Probe windows (heap
+ * snapshots) are taken out first, so memory the gate's own probing made the server allocate is not growth.
+ */
+function analyzeMemory(rawSamples, sampleIntervalMs, trendPoints = [], probeWindows = [], 
+/**
+ * Growth known for certain from elsewhere (the heap after a full GC between the first and last snapshot). What a
+ * probe added is only a bound: the allocator hands the memory a snapshot freed to the server's later growth, so
+ * after subtracting it the retained growth is at least this.
+ */
+knownGrowthBytes = null) {
+    const samples = withoutProbes(rawSamples, probeWindows);
+    const inPhase = (phases) => samples.filter((s) => phases.includes(s.phase));
+    const baselineBytes = median(inPhase(['baseline']).map((s) => s.rssBytes));
+    const load = inPhase(LOAD_PHASES);
+    const peakBytes = load.length === 0 ? null : Math.max(...load.map((s) => s.rssBytes));
+    let retainedBytes = median(inPhase(['cooldown']).map((s) => s.rssBytes));
+    if (retainedBytes !== null && baselineBytes !== null && knownGrowthBytes !== null && probeWindows.length > 0) {
+        retainedBytes = Math.max(retainedBytes, baselineBytes + knownGrowthBytes);
+    }
+    if (retainedBytes === null && load.length > 0) {
+        const lastLoad = samples.lastIndexOf(load[load.length - 1]);
+        retainedBytes = samples[lastLoad + 1]?.rssBytes ?? null;
+    }
+    const retainedGrowthBytes = baselineBytes !== null && retainedBytes !== null ? retainedBytes - baselineBytes : null;
+    const peakGrowthBytes = baselineBytes !== null && peakBytes !== null ? peakBytes - baselineBytes : null;
+    return {
+        measured: baselineBytes !== null,
+        ...(baselineBytes === null
+            ? { reason: samples.length === 0 ? 'no sample of the server tree was taken' : 'no baseline sample before the load' }
+            : {}),
+        sampleIntervalMs,
+        samples: rawSamples,
+        ...(probeWindows.length > 0 ? { probeOverheadBytes: probeWindows.reduce((sum, w) => sum + w.bytes, 0) } : {}),
+        baselineBytes,
+        peakBytes,
+        retainedBytes,
+        retainedGrowthBytes,
+        peakGrowthBytes,
+        growthPercent: retainedGrowthBytes !== null && baselineBytes ? Math.round((retainedGrowthBytes / baselineBytes) * 1000) / 10 : null,
+        trend: trendPoints.length === 0 ? null : fitTrend(trendPoints),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/server/proc-net-tcp.ts
 // Reads /proc/net/tcp and /proc/net/tcp6 tables: which socket inodes sit on a local port in which state.
 /** Socket states as /proc/net/tcp writes them (hex). */
@@ -12047,11 +12111,13 @@ function contextScript(graph, contextNode) {
 
 
 
-/** The signal Node is told to snapshot on. SIGUSR1 starts the inspector; SIGUSR2 is free, and kills a process
- * that has no handler for it: a pid is signalled only once its environment or argv shows the handler. */
+/**
+ * The signal Node is told to snapshot on. SIGUSR1 starts the inspector; SIGUSR2 is free, and kills a process
+ * that has no handler for it: a pid is signalled only once its environment or argv shows the handler.
+ */
 const SNAPSHOT_SIGNAL = 'SIGUSR2';
-/** How often the directory is looked at while V8 writes. */
-const POLL_MS = 50;
+/** How often the directory is looked at while V8 writes (each poll waited is latency added to a run). */
+const POLL_MS = 15;
 /** A snapshot that could not be taken or read; the message says why, for HeapEvidence.reason. */
 class HeapSnapshotError extends Error {
     constructor(message) {
@@ -12838,6 +12904,7 @@ async function closeNetwork(run) {
 
 
 
+
 const baseline = {
     name: 'baseline',
     enabled: () => true,
@@ -12845,9 +12912,9 @@ const baseline = {
     async run(run) {
         await run.protocolSettled;
         await applyNetwork(run);
-        // Before the idle window, so the memory a snapshot leaves behind is part of the baseline, not of growth.
-        await heapSnapshot(run, 'before-load', 0);
-        await run.idle(baselineWindowMs(run.config.sampleIntervalMs));
+        // The first snapshot runs inside the idle window (no client is connected): the samples it disturbs are left
+        // out of the baseline and what it adds is taken off every later sample, as for every snapshot.
+        await Promise.all([heapSnapshot(run, 'before-load', 0), run.idle(baselineWindowMs(run.config.sampleIntervalMs))]);
         if (run.stopped)
             return;
         await run.sampler?.sampleOnce();
@@ -12855,9 +12922,10 @@ const baseline = {
         const tree = server && server.pid !== null ? () => server.tree() : null;
         run.exactSignals = new ExactSignals(run.config, portOf(run.serverInfo.url), tree);
         await run.exactSignals.readBaseline();
-        const rss = median(run.sampler?.samples.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes) ?? []);
+        const own = withoutProbes(run.sampler?.samples ?? [], run.probeWindows);
+        const rss = median(own.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes));
         if (rss !== null)
-            run.results.trendPoints.push({ connections: 0, rssBytes: rss - run.probeOverhead() });
+            run.results.trendPoints.push({ connections: 0, rssBytes: rss });
     },
 };
 
@@ -15065,70 +15133,6 @@ const TOOL_NAME = 'ws-resilience-gate';
 const TOOL_VERSION = '0.1.0';
 /** Where the README lives; warnings link to its sections. */
 const TOOL_REPOSITORY_URL = 'https://github.com/ws-resilience-gate/ws-resilience-gate';
-
-;// CONCATENATED MODULE: ./src/analysis/memory.ts
-// Memory figures from the samples of a run: baseline, peak, retained and growth (pure).
-
-
-const LOAD_PHASES = ['flapping', 'leak'];
-/**
- * The samples as the server's own memory: those taken while a probe ran are left out, and what each probe added
- * is subtracted from every later sample. The report keeps the raw samples; only the figures use these.
- */
-function withoutProbes(samples, windows) {
-    if (windows.length === 0)
-        return [...samples];
-    return samples
-        .filter((s) => !windows.some((w) => s.tMs > w.fromMs && s.tMs < w.toMs))
-        .map((s) => {
-        const added = windows.filter((w) => w.toMs <= s.tMs).reduce((sum, w) => sum + w.bytes, 0);
-        return added === 0 ? s : { ...s, rssBytes: s.rssBytes - added };
-    });
-}
-/**
- * baseline = median of the baseline window; peak = max during load; retained = median of the
- * cooldown window (or the first sample after load when there was no cooldown sample). Probe windows (heap
- * snapshots) are taken out first, so memory the gate's own probing made the server allocate is not growth.
- */
-function analyzeMemory(rawSamples, sampleIntervalMs, trendPoints = [], probeWindows = [], 
-/**
- * Growth known for certain from elsewhere (the heap after a full GC between the first and last snapshot). What a
- * probe added is only a bound: the allocator hands the memory a snapshot freed to the server's later growth, so
- * after subtracting it the retained growth is at least this.
- */
-knownGrowthBytes = null) {
-    const samples = withoutProbes(rawSamples, probeWindows);
-    const inPhase = (phases) => samples.filter((s) => phases.includes(s.phase));
-    const baselineBytes = median(inPhase(['baseline']).map((s) => s.rssBytes));
-    const load = inPhase(LOAD_PHASES);
-    const peakBytes = load.length === 0 ? null : Math.max(...load.map((s) => s.rssBytes));
-    let retainedBytes = median(inPhase(['cooldown']).map((s) => s.rssBytes));
-    if (retainedBytes !== null && baselineBytes !== null && knownGrowthBytes !== null && probeWindows.length > 0) {
-        retainedBytes = Math.max(retainedBytes, baselineBytes + knownGrowthBytes);
-    }
-    if (retainedBytes === null && load.length > 0) {
-        const lastLoad = samples.lastIndexOf(load[load.length - 1]);
-        retainedBytes = samples[lastLoad + 1]?.rssBytes ?? null;
-    }
-    const retainedGrowthBytes = baselineBytes !== null && retainedBytes !== null ? retainedBytes - baselineBytes : null;
-    const peakGrowthBytes = baselineBytes !== null && peakBytes !== null ? peakBytes - baselineBytes : null;
-    return {
-        measured: baselineBytes !== null,
-        ...(baselineBytes === null
-            ? { reason: samples.length === 0 ? 'no sample of the server tree was taken' : 'no baseline sample before the load' }
-            : {}),
-        sampleIntervalMs,
-        samples: rawSamples,
-        ...(probeWindows.length > 0 ? { probeOverheadBytes: probeWindows.reduce((sum, w) => sum + w.bytes, 0) } : {}),
-        baselineBytes,
-        peakBytes,
-        retainedBytes,
-        retainedGrowthBytes,
-        peakGrowthBytes,
-        growthPercent: retainedGrowthBytes !== null && baselineBytes ? Math.round((retainedGrowthBytes / baselineBytes) * 1000) / 10 : null,
-        trend: trendPoints.length === 0 ? null : fitTrend(trendPoints),
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/analysis/signal-growth.ts
 // The exact leak signals as growth from baseline to after cooldown (pure).

@@ -1,5 +1,6 @@
 // Baseline: an idle window after warm-up; its memory is what growth is measured from, and the exact signals' start.
 
+import { withoutProbes } from '../analysis/memory.js';
 import { median } from '../analysis/stats.js';
 import { ExactSignals } from '../probe/exact-signals.js';
 import { portOf } from '../server/endpoint.js';
@@ -15,16 +16,17 @@ export const baseline: Phase = {
   async run(run) {
     await run.protocolSettled;
     await applyNetwork(run);
-    // Before the idle window, so the memory a snapshot leaves behind is part of the baseline, not of growth.
-    await heapSnapshot(run, 'before-load', 0);
-    await run.idle(baselineWindowMs(run.config.sampleIntervalMs));
+    // The first snapshot runs inside the idle window (no client is connected): the samples it disturbs are left
+    // out of the baseline and what it adds is taken off every later sample, as for every snapshot.
+    await Promise.all([heapSnapshot(run, 'before-load', 0), run.idle(baselineWindowMs(run.config.sampleIntervalMs))]);
     if (run.stopped) return;
     await run.sampler?.sampleOnce();
     const server = run.server;
     const tree = server && server.pid !== null ? () => server.tree() : null;
     run.exactSignals = new ExactSignals(run.config, portOf(run.serverInfo.url), tree);
     await run.exactSignals.readBaseline();
-    const rss = median(run.sampler?.samples.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes) ?? []);
-    if (rss !== null) run.results.trendPoints.push({ connections: 0, rssBytes: rss - run.probeOverhead() });
+    const own = withoutProbes(run.sampler?.samples ?? [], run.probeWindows);
+    const rss = median(own.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes));
+    if (rss !== null) run.results.trendPoints.push({ connections: 0, rssBytes: rss });
   },
 };

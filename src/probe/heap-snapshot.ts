@@ -19,12 +19,14 @@ import {
   type HeapGraph,
 } from './heap-reader.js';
 
-/** The signal Node is told to snapshot on. SIGUSR1 starts the inspector; SIGUSR2 is free, and kills a process
- * that has no handler for it: a pid is signalled only once its environment or argv shows the handler. */
+/**
+ * The signal Node is told to snapshot on. SIGUSR1 starts the inspector; SIGUSR2 is free, and kills a process
+ * that has no handler for it: a pid is signalled only once its environment or argv shows the handler.
+ */
 export const SNAPSHOT_SIGNAL = 'SIGUSR2';
 
-/** How often the directory is looked at while V8 writes. */
-const POLL_MS = 50;
+/** How often the directory is looked at while V8 writes (each poll waited is latency added to a run). */
+const POLL_MS = 15;
 
 /** A snapshot that could not be taken or read; the message says why, for HeapEvidence.reason. */
 export class HeapSnapshotError extends Error {
