@@ -7992,104 +7992,23 @@ function summarize(values) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/analysis/faults.ts
-// Checks of the fault scenarios (pure): dead-peer reaping and slow-consumer memory.
+;// CONCATENATED MODULE: ./src/analysis/check-draft.ts
+// What every check is built from before its level is known (pure): the draft, and the registry's id, title and limit.
 
 
-const titleOf = (id) => checkDefinition(id).title;
-/** The default of `max-slow-consumer-growth-mb`. */
-const DEFAULT_MAX_SLOW_CONSUMER_GROWTH_MB = 50;
-const MB = 1024 * 1024;
-function faults_status(outcome, level) {
-    return outcome === 'fail' && level === 'warn' ? 'warn' : outcome;
+/** The id, title and limit of a registered check, its limit text formatted from the threshold. */
+function head(id, limitValue) {
+    const def = checkDefinition(id);
+    const threshold = limitValue !== undefined && def.op !== null && def.unit !== null ? { op: def.op, value: limitValue, unit: def.unit } : null;
+    return { id, title: def.title, limit: threshold ? formatThreshold(threshold) : (FIXED_LIMITS[id] ?? ''), threshold };
 }
-/**
- * `dead-peer-reaping`: every silent client must be closed by the server within dead-peer-timeout-s. Fails when one
- * is still open, or when no client went silent (nothing was tested).
- */
-function deadPeerReapingCheck(result, level = 'error') {
-    const id = 'dead-peer-reaping';
-    const seconds = Math.round(result.timeoutMs / 1000);
-    const base = { id, title: titleOf(id), limit: `all within ${seconds} s`, threshold: null, level };
-    if (result.silenced === 0) {
-        const failures = Object.entries(result.connectFailures).map(([kind, n]) => `${kind} ${n}`);
-        const why = result.stoppedEarly ? 'the run stopped before any client went silent' : 'no client completed the handshake';
-        return {
-            ...base,
-            measured: 'none',
-            value: null,
-            status: faults_status('fail', level),
-            detail: failures.length > 0 ? `${why} (${failures.join(', ')})` : why,
-        };
-    }
-    const slowest = result.reapMs ? ` (slowest ${(result.reapMs.max / 1000).toFixed(1)} s)` : '';
-    const measured = `${result.reaped}/${result.silenced} reaped${slowest}`;
-    if (result.stillOpen === 0 && !result.stoppedEarly) {
-        return { ...base, measured, value: result.stillOpen, status: 'pass' };
-    }
-    if (result.stillOpen === 0) {
-        return {
-            ...base,
-            measured,
-            value: result.stillOpen,
-            status: 'pass',
-            detail: 'the run stopped before the timeout; all silent clients were reaped',
-        };
-    }
-    const waited = result.stoppedEarly ? `when the run stopped (${(result.durationMs / 1000).toFixed(1)} s)` : `after ${seconds} s`;
-    return {
-        ...base,
-        measured,
-        value: result.stillOpen,
-        status: faults_status(result.stoppedEarly ? 'not-measured' : 'fail', level),
-        detail: `${result.stillOpen} dead connection${result.stillOpen === 1 ? '' : 's'} still open ${waited}: add a ping/pong heartbeat`,
-    };
-}
-/**
- * `slow-consumer-memory`: the server tree's memory growth while one client did not read must stay within the limit.
- * A limit set explicitly that cannot be measured fails; the default one is not-measured.
- */
-function slowConsumerMemoryCheck(result, limit = { value: DEFAULT_MAX_SLOW_CONSUMER_GROWTH_MB, explicit: false }, level = 'error') {
-    const id = 'slow-consumer-memory';
-    const threshold = { op: '<=', value: limit.value, unit: 'MiB' };
-    const base = { id, title: titleOf(id), limit: formatThreshold(threshold), threshold, level };
-    if (!result.connected) {
-        return {
-            ...base,
-            measured: 'n/a',
-            value: null,
-            status: faults_status('fail', level),
-            detail: `the slow client could not connect${result.connectFailure ? ` (${result.connectFailure})` : ''}`,
-        };
-    }
-    if (result.memoryGrowthBytes === null) {
-        return {
-            ...base,
-            measured: 'n/a',
-            value: null,
-            status: faults_status(limit.explicit ? 'fail' : 'not-measured', level),
-            detail: "the server's memory could not be read",
-        };
-    }
-    const growth = result.memoryGrowthBytes;
-    const reaction = result.serverClosed
-        ? 'the server closed the slow client'
-        : result.serverPausedReading
-            ? 'the server stopped reading it'
-            : null;
-    const wrote = result.serverBytesWhilePaused + result.serverBytesAfter;
-    const sent = `the server wrote ${formatMb(wrote)} towards a client that did not read`;
-    const pass = growth <= limit.value * MB;
-    return {
-        ...base,
-        measured: formatMbDelta(growth),
-        value: Math.round((growth / MB) * 100) / 100,
-        status: faults_status(pass ? 'pass' : 'fail', level),
-        detail: pass
-            ? `${sent}${reaction ? `; ${reaction}` : ''}`
-            : `${sent}, buffering it in memory: check bufferedAmount and pause or drop a client that does not read`,
-    };
-}
+/** How the checks without a numeric limit state what they require. */
+const FIXED_LIMITS = {
+    'server-ready': 'handshake',
+    recovery: 'all answered',
+    'server-crash': 'no exit',
+    'run-completed': 'all phases',
+};
 
 ;// CONCATENATED MODULE: ./src/model/heap.ts
 // The heap evidence a Report carries for Node servers: snapshot summaries, growth per constructor, suspects with
@@ -8319,6 +8238,286 @@ function rankSuspects(evidence) {
     return { ...evidence, suspects: ranked, topGrowth: [...ranked, ...others].slice(0, TOP_GROWTH_ROWS) };
 }
 
+;// CONCATENATED MODULE: ./src/analysis/trend.ts
+// Least-squares fit of retained memory against connections made: the leak per connection (pure).
+/**
+ * Slope (KB per connection) and its standard error; null where too few points. With four or more
+ * readings the one at the baseline is left out: a clean server's memory grows fastest over its first
+ * connections (allocator and JIT warm-up), and that growth is not a leak.
+ */
+function fitTrend(all) {
+    const skipped = all.length >= 4 ? 1 : 0;
+    const points = all.slice(skipped);
+    const n = points.length;
+    const round = (v) => Math.round(v * 100) / 100;
+    const xs = points.map((p) => p.connections);
+    const ys = points.map((p) => p.rssBytes / 1024);
+    const meanX = xs.reduce((s, x) => s + x, 0) / (n || 1);
+    const meanY = ys.reduce((s, y) => s + y, 0) / (n || 1);
+    const sxx = xs.reduce((s, x) => s + (x - meanX) ** 2, 0);
+    if (n < 2 || sxx === 0)
+        return { points: all, skipped, kbPerConnection: null, standardErrorKb: null };
+    const slope = xs.reduce((s, x, i) => s + (x - meanX) * (ys[i] - meanY), 0) / sxx;
+    if (n < 3)
+        return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: null };
+    const intercept = meanY - slope * meanX;
+    const residuals = xs.reduce((s, x, i) => s + (ys[i] - (intercept + slope * x)) ** 2, 0);
+    return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx)) };
+}
+/** One-sided 95 % critical values of Student's t by degrees of freedom (readings fitted minus two). */
+const T_95 = [Infinity, 6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833, 1.812];
+/**
+ * The least leak per connection the readings are consistent with, at 95 % one-sided confidence: the slope minus
+ * t times its standard error. A trend fails only when this bound is above the limit, so a single GC step between
+ * three readings (a slope of ±80 with a standard error of 50) cannot fail a clean server, while a steady leak
+ * (29.7 ± 0.4) is judged at nearly its face value. Null when the fit has no standard error (two readings).
+ */
+function trendLowerBound(trend) {
+    return slopeLowerBound(trend.kbPerConnection, trend.standardErrorKb, trend.points.length - trend.skipped);
+}
+/** The slope minus t times its standard error for a fit over `points` readings; null without a standard error. */
+function slopeLowerBound(slope, standardError, points) {
+    if (slope === null || standardError === null || points < 3)
+        return null;
+    const t = T_95[points - 2] ?? 1.645;
+    return Math.round((slope - t * standardError) * 100) / 100;
+}
+
+;// CONCATENATED MODULE: ./src/analysis/checks-memory.ts
+// The memory checks (pure): retained and peak growth, the leak per connection, the heap's retained objects.
+
+
+
+
+function memoryChecks(config, memory, stoppedNote) {
+    const drafts = [];
+    const specs = [
+        { id: 'memory-growth', limit: config.limits.maxMemoryGrowthMb, bytes: memory.retainedGrowthBytes },
+        { id: 'peak-memory-growth', limit: config.limits.maxPeakMemoryGrowthMb, bytes: memory.peakGrowthBytes },
+    ];
+    for (const { id, limit, bytes } of specs) {
+        if (limit.value === null)
+            continue;
+        const base = head(id, limit.value);
+        if (bytes === null) {
+            const why = memory.reason ?? `no sample in the window this figure needs${stoppedNote}`;
+            // A limit the user set on purpose must not pass by measuring nothing.
+            drafts.push({
+                ...base,
+                measured: 'n/a',
+                value: null,
+                outcome: limit.explicit ? 'fail' : 'not-measured',
+                detail: why,
+            });
+            continue;
+        }
+        drafts.push({
+            ...base,
+            measured: formatMbDelta(bytes),
+            value: Math.round(mbFromBytes(bytes) * 100) / 100,
+            outcome: bytes <= bytesFromMb(limit.value) ? 'pass' : 'fail',
+            ...(memory.baselineBytes !== null ? { detail: `baseline ${formatMb(memory.baselineBytes)}` } : {}),
+        });
+    }
+    return drafts;
+}
+/** Fewest connections between the first and last fitted reading for a trend to mean anything. */
+const MIN_TREND_SPAN = 25;
+function trendChecks(config, memory, heap, stoppedNote) {
+    const limit = config.limits.maxLeakKbPerConnection;
+    if (limit.value === null)
+        return [];
+    const base = head('leak-per-connection', limit.value);
+    // A Node server's heap after a full GC is exact where RSS is noise: it is the figure judged when there is one.
+    if (heap?.status === 'measured' && heap.heapKbPerConnection !== null) {
+        const points = heap.snapshots;
+        const rss = memory.trend?.kbPerConnection;
+        const rssNote = rss === null || rss === undefined ? '' : `; RSS trend ${withUnit(rss.toFixed(1), 'KiB/conn')} (information)`;
+        const what = `heap after a full GC, over ${points.length} snapshots from ${points[0].connections} to ${points.at(-1).connections} ` +
+            `connections`;
+        return [judgeSlope(base, limit.value, heap.heapKbPerConnection, heap.standardErrorKb, points.length, `${what}${rssNote}`)];
+    }
+    const slope = memory.trend?.kbPerConnection ?? null;
+    if (slope === null) {
+        return [
+            {
+                ...base,
+                measured: 'n/a',
+                value: null,
+                outcome: limit.explicit ? 'fail' : 'not-measured',
+                detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}`,
+            },
+        ];
+    }
+    const trend = memory.trend;
+    const fitted = trend.points.slice(trend.skipped);
+    const span = fitted.at(-1).connections - fitted[0].connections;
+    if (span < MIN_TREND_SPAN) {
+        // Over a handful of connections, allocator noise alone reads as tens of KB per connection.
+        const detail = `fitted over only ${span} connections; a trend needs ${MIN_TREND_SPAN} or more (raise leak-cycles)`;
+        return [
+            {
+                ...base,
+                measured: slopeText(slope, trend.standardErrorKb),
+                value: null,
+                outcome: limit.explicit ? 'fail' : 'not-measured',
+                detail,
+            },
+        ];
+    }
+    const fittedText = `RSS fitted over ${fitted.length} readings from ${fitted[0].connections} to ${fitted.at(-1).connections} ` + `connections`;
+    return [judgeSlope(base, limit.value, slope, trend.standardErrorKb, fitted.length, fittedText)];
+}
+function slopeText(slope, se) {
+    return withUnit(`${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''}`, 'KiB/conn');
+}
+/**
+ * Judged by the least leak the readings allow (slope minus t·SE at 95 %): one GC step between three readings must
+ * not fail a clean server, while readings on a line are judged at nearly their face value.
+ */
+function judgeSlope(base, limit, slope, se, points, what) {
+    const bound = slopeLowerBound(slope, se, points);
+    const judged = bound ?? slope;
+    const boundText = bound !== null && slope > limit ? `; at least ${withUnit(bound.toFixed(1), 'KiB/conn')} at 95${NBSP}% confidence` : '';
+    return {
+        ...base,
+        measured: slopeText(slope, se),
+        value: slope,
+        outcome: judged <= limit ? 'pass' : 'fail',
+        detail: `${what}${boundText}`,
+    };
+}
+/** Heap evidence: no constructor may grow steadily with the connections made (Node servers the gate launched). */
+function retainedCheck(config, heap, stoppedNote) {
+    const limit = config.limits.maxRetainedPerConnection;
+    if (limit.value === null)
+        return [];
+    // Without snapshots on purpose, or of a server that is not Node, there is nothing to judge: unless the user asked.
+    if ((heap === null || heap.status === 'off' || heap.status === 'n/a') && !limit.explicit)
+        return [];
+    const base = head('retained-objects', limit.value);
+    if (heap === null || heap.status !== 'measured') {
+        const why = heap?.reason ?? `no heap snapshots${stoppedNote}`;
+        return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: why }];
+    }
+    const top = heap.suspects[0] ?? null;
+    if (!top) {
+        // Nothing grew steadily: the value is the largest steady growth (0 when none), the largest growth is a detail.
+        const steady = heap.topGrowth.filter((r) => r.consistent && r.countDelta >= HEAP_DIFF_DEFAULTS.minInstances);
+        const value = steady.length === 0 ? 0 : Math.max(...steady.map((r) => r.perConnection));
+        const largest = heap.topGrowth[0];
+        const detail = largest
+            ? `largest growth +${largest.countDelta} ${largest.name} ` +
+                `(${largest.perConnection.toFixed(2)}/conn${largest.consistent ? '' : ', uneven across rounds'}): not a leak`
+            : 'nothing grew';
+        return [{ ...base, measured: 'none steady', value: Math.round(value * 1000) / 1000, outcome: 'pass', detail }];
+    }
+    const perConnection = `${top.perConnection.toFixed(2)}/conn`;
+    const measured = `${top.countDelta >= 0 ? '+' : ''}${top.countDelta} ${top.name} (${perConnection})`;
+    const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
+    const bytes = `${formatBytesDelta(top.bytesDelta)}, ${(top.bytesEach / 1024).toFixed(1)}${NBSP}KiB each`;
+    return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
+}
+
+;// CONCATENATED MODULE: ./src/analysis/faults.ts
+// Checks of the fault scenarios (pure): dead-peer reaping and slow-consumer memory.
+
+
+const titleOf = (id) => checkDefinition(id).title;
+/** The default of `max-slow-consumer-growth-mb`. */
+const DEFAULT_MAX_SLOW_CONSUMER_GROWTH_MB = 50;
+const MB = 1024 * 1024;
+function faults_status(outcome, level) {
+    return outcome === 'fail' && level === 'warn' ? 'warn' : outcome;
+}
+/**
+ * `dead-peer-reaping`: every silent client must be closed by the server within dead-peer-timeout-s. Fails when one
+ * is still open, or when no client went silent (nothing was tested).
+ */
+function deadPeerReapingCheck(result, level = 'error') {
+    const id = 'dead-peer-reaping';
+    const seconds = Math.round(result.timeoutMs / 1000);
+    const base = { id, title: titleOf(id), limit: `all within ${seconds} s`, threshold: null, level };
+    if (result.silenced === 0) {
+        const failures = Object.entries(result.connectFailures).map(([kind, n]) => `${kind} ${n}`);
+        const why = result.stoppedEarly ? 'the run stopped before any client went silent' : 'no client completed the handshake';
+        return {
+            ...base,
+            measured: 'none',
+            value: null,
+            status: faults_status('fail', level),
+            detail: failures.length > 0 ? `${why} (${failures.join(', ')})` : why,
+        };
+    }
+    const slowest = result.reapMs ? ` (slowest ${(result.reapMs.max / 1000).toFixed(1)} s)` : '';
+    const measured = `${result.reaped}/${result.silenced} reaped${slowest}`;
+    if (result.stillOpen === 0 && !result.stoppedEarly) {
+        return { ...base, measured, value: result.stillOpen, status: 'pass' };
+    }
+    if (result.stillOpen === 0) {
+        return {
+            ...base,
+            measured,
+            value: result.stillOpen,
+            status: 'pass',
+            detail: 'the run stopped before the timeout; all silent clients were reaped',
+        };
+    }
+    const waited = result.stoppedEarly ? `when the run stopped (${(result.durationMs / 1000).toFixed(1)} s)` : `after ${seconds} s`;
+    return {
+        ...base,
+        measured,
+        value: result.stillOpen,
+        status: faults_status(result.stoppedEarly ? 'not-measured' : 'fail', level),
+        detail: `${result.stillOpen} dead connection${result.stillOpen === 1 ? '' : 's'} still open ${waited}: add a ping/pong heartbeat`,
+    };
+}
+/**
+ * `slow-consumer-memory`: the server tree's memory growth while one client did not read must stay within the limit.
+ * A limit set explicitly that cannot be measured fails; the default one is not-measured.
+ */
+function slowConsumerMemoryCheck(result, limit = { value: DEFAULT_MAX_SLOW_CONSUMER_GROWTH_MB, explicit: false }, level = 'error') {
+    const id = 'slow-consumer-memory';
+    const threshold = { op: '<=', value: limit.value, unit: 'MiB' };
+    const base = { id, title: titleOf(id), limit: formatThreshold(threshold), threshold, level };
+    if (!result.connected) {
+        return {
+            ...base,
+            measured: 'n/a',
+            value: null,
+            status: faults_status('fail', level),
+            detail: `the slow client could not connect${result.connectFailure ? ` (${result.connectFailure})` : ''}`,
+        };
+    }
+    if (result.memoryGrowthBytes === null) {
+        return {
+            ...base,
+            measured: 'n/a',
+            value: null,
+            status: faults_status(limit.explicit ? 'fail' : 'not-measured', level),
+            detail: "the server's memory could not be read",
+        };
+    }
+    const growth = result.memoryGrowthBytes;
+    const reaction = result.serverClosed
+        ? 'the server closed the slow client'
+        : result.serverPausedReading
+            ? 'the server stopped reading it'
+            : null;
+    const wrote = result.serverBytesWhilePaused + result.serverBytesAfter;
+    const sent = `the server wrote ${formatMb(wrote)} towards a client that did not read`;
+    const pass = growth <= limit.value * MB;
+    return {
+        ...base,
+        measured: formatMbDelta(growth),
+        value: Math.round((growth / MB) * 100) / 100,
+        status: faults_status(pass ? 'pass' : 'fail', level),
+        detail: pass
+            ? `${sent}${reaction ? `; ${reaction}` : ''}`
+            : `${sent}, buffering it in memory: check bufferedAmount and pause or drop a client that does not read`,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/model/hostile.ts
 // The hostile scenario's part of the Report: what the server did with each malformed frame or flood, as plain JSON.
 /** The cases, in the order they run. */
@@ -8524,123 +8723,13 @@ function recoveryPassed(r) {
     return r.connected && r.problems.length === 0 && r.pongsReceived === r.pingsSent && messagesOk;
 }
 
-;// CONCATENATED MODULE: ./src/analysis/trend.ts
-// Least-squares fit of retained memory against connections made: the leak per connection (pure).
-/**
- * Slope (KB per connection) and its standard error; null where too few points. With four or more
- * readings the one at the baseline is left out: a clean server's memory grows fastest over its first
- * connections (allocator and JIT warm-up), and that growth is not a leak.
- */
-function fitTrend(all) {
-    const skipped = all.length >= 4 ? 1 : 0;
-    const points = all.slice(skipped);
-    const n = points.length;
-    const round = (v) => Math.round(v * 100) / 100;
-    const xs = points.map((p) => p.connections);
-    const ys = points.map((p) => p.rssBytes / 1024);
-    const meanX = xs.reduce((s, x) => s + x, 0) / (n || 1);
-    const meanY = ys.reduce((s, y) => s + y, 0) / (n || 1);
-    const sxx = xs.reduce((s, x) => s + (x - meanX) ** 2, 0);
-    if (n < 2 || sxx === 0)
-        return { points: all, skipped, kbPerConnection: null, standardErrorKb: null };
-    const slope = xs.reduce((s, x, i) => s + (x - meanX) * (ys[i] - meanY), 0) / sxx;
-    if (n < 3)
-        return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: null };
-    const intercept = meanY - slope * meanX;
-    const residuals = xs.reduce((s, x, i) => s + (ys[i] - (intercept + slope * x)) ** 2, 0);
-    return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx)) };
-}
-/** One-sided 95 % critical values of Student's t by degrees of freedom (readings fitted minus two). */
-const T_95 = [Infinity, 6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833, 1.812];
-/**
- * The least leak per connection the readings are consistent with, at 95 % one-sided confidence: the slope minus
- * t times its standard error. A trend fails only when this bound is above the limit, so a single GC step between
- * three readings (a slope of ±80 with a standard error of 50) cannot fail a clean server, while a steady leak
- * (29.7 ± 0.4) is judged at nearly its face value. Null when the fit has no standard error (two readings).
- */
-function trendLowerBound(trend) {
-    return slopeLowerBound(trend.kbPerConnection, trend.standardErrorKb, trend.points.length - trend.skipped);
-}
-/** The slope minus t times its standard error for a fit over `points` readings; null without a standard error. */
-function slopeLowerBound(slope, standardError, points) {
-    if (slope === null || standardError === null || points < 3)
-        return null;
-    const t = T_95[points - 2] ?? 1.645;
-    return Math.round((slope - t * standardError) * 100) / 100;
-}
-
-;// CONCATENATED MODULE: ./src/analysis/checks.ts
-// Checks and verdict from what a run measured (pure): every limit becomes one row with a status.
+;// CONCATENATED MODULE: ./src/analysis/checks-scenarios.ts
+// The checks of what the scenarios did (pure): readiness, rates, recovery, hostile input, faults, crash, completion.
 
 
 
 
 
-
-
-/** The id, title and limit of a registered check, its limit text formatted from the threshold. */
-function head(id, limitValue) {
-    const def = checkDefinition(id);
-    const threshold = limitValue !== undefined && def.op !== null && def.unit !== null ? { op: def.op, value: limitValue, unit: def.unit } : null;
-    return { id, title: def.title, limit: threshold ? formatThreshold(threshold) : (FIXED_LIMITS[id] ?? ''), threshold };
-}
-/** How the checks without a numeric limit state what they require. */
-const FIXED_LIMITS = {
-    'server-ready': 'handshake',
-    recovery: 'all answered',
-    'server-crash': 'no exit',
-    'run-completed': 'all phases',
-};
-/** Every check that applies to this configuration, in report order. */
-function runChecks(config, m) {
-    const drafts = [readyCheck(m)];
-    const load = [m.flapping, m.leak].filter((s) => s.enabled);
-    const stoppedNote = m.stopped ? ` (the run stopped during ${m.stopped.phase}: ${m.stopped.reason})` : '';
-    if (load.length > 0) {
-        const attempts = sum(load, (s) => s.attempts);
-        const connected = sum(load, (s) => s.connected);
-        const clean = sum(load, (s) => s.cleanDisconnects);
-        // Abrupt closes (terminate()) are ours on purpose: only the clean closes we tried are judged.
-        const cleanTried = connected - sum(load, (s) => s.abruptDisconnects);
-        const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
-        if (connectLimit.value !== null) {
-            drafts.push(rateCheck('connect-success-rate', connected, attempts, connectLimit.value, `no connection was attempted${stoppedNote}`));
-        }
-        if (disconnectLimit.value !== null) {
-            drafts.push(rateCheck('disconnect-success-rate', clean, cleanTried, disconnectLimit.value, `no clean close was tried${stoppedNote}`));
-        }
-    }
-    drafts.push(...memoryChecks(config, m.memory, stoppedNote));
-    if (config.scenarios.includes('leak'))
-        drafts.push(...trendChecks(config, m.memory, m.heap ?? null, stoppedNote));
-    if (config.scenarios.includes('leak'))
-        drafts.push(...retainedCheck(config, m.heap ?? null, stoppedNote));
-    drafts.push(...signalChecks(config, m.signals, stoppedNote));
-    if (config.scenarios.includes('recovery'))
-        drafts.push(recoveryCheck(m.recovery, stoppedNote));
-    if (config.scenarios.includes('hostile'))
-        drafts.push(hostileCheck(config, m));
-    drafts.push(...faultChecks(config, m.faults, stoppedNote));
-    drafts.push(crashCheck(m.server));
-    drafts.push(completedCheck(m.stopped));
-    return drafts.map((d) => finalize(d, config.warnOnly));
-}
-/** fail if any error-level check failed; warn if only warnings; else pass. */
-function verdictOf(checks) {
-    if (checks.some((c) => c.status === 'fail'))
-        return 'fail';
-    if (checks.some((c) => c.status === 'warn'))
-        return 'warn';
-    return 'pass';
-}
-function finalize(draft, warnOnly) {
-    const { outcome, ...rest } = draft;
-    const level = warnOnly.includes(draft.id) ? 'warn' : 'error';
-    let status = outcome;
-    if (outcome === 'fail' && level === 'warn')
-        status = 'warn';
-    return { ...rest, level, status };
-}
 function readyCheck(m) {
     const base = head('server-ready');
     if (m.server.readyAfterMs !== null) {
@@ -8665,182 +8754,6 @@ function rateCheck(id, ok, total, min, whenNone) {
         value: rate,
         outcome: rate >= min ? 'pass' : 'fail',
     };
-}
-function memoryChecks(config, memory, stoppedNote) {
-    const drafts = [];
-    const specs = [
-        { id: 'memory-growth', limit: config.limits.maxMemoryGrowthMb, bytes: memory.retainedGrowthBytes },
-        { id: 'peak-memory-growth', limit: config.limits.maxPeakMemoryGrowthMb, bytes: memory.peakGrowthBytes },
-    ];
-    for (const { id, limit, bytes } of specs) {
-        if (limit.value === null)
-            continue;
-        const base = head(id, limit.value);
-        if (bytes === null) {
-            const why = memory.reason ?? `no sample in the window this figure needs${stoppedNote}`;
-            // A limit the user set on purpose must not pass by measuring nothing.
-            drafts.push({
-                ...base,
-                measured: 'n/a',
-                value: null,
-                outcome: limit.explicit ? 'fail' : 'not-measured',
-                detail: why,
-            });
-            continue;
-        }
-        drafts.push({
-            ...base,
-            measured: formatMbDelta(bytes),
-            value: Math.round(mbFromBytes(bytes) * 100) / 100,
-            outcome: bytes <= bytesFromMb(limit.value) ? 'pass' : 'fail',
-            ...(memory.baselineBytes !== null ? { detail: `baseline ${formatMb(memory.baselineBytes)}` } : {}),
-        });
-    }
-    return drafts;
-}
-/** Fewest connections between the first and last fitted reading for a trend to mean anything. */
-const MIN_TREND_SPAN = 25;
-function trendChecks(config, memory, heap, stoppedNote) {
-    const limit = config.limits.maxLeakKbPerConnection;
-    if (limit.value === null)
-        return [];
-    const base = head('leak-per-connection', limit.value);
-    // A Node server's heap after a full GC is exact where RSS is noise: it is the figure judged when there is one.
-    if (heap?.status === 'measured' && heap.heapKbPerConnection !== null) {
-        const points = heap.snapshots;
-        const rss = memory.trend?.kbPerConnection;
-        const rssNote = rss === null || rss === undefined ? '' : `; RSS trend ${withUnit(rss.toFixed(1), 'KiB/conn')} (information)`;
-        const what = `heap after a full GC, over ${points.length} snapshots from ${points[0].connections} to ${points.at(-1).connections} ` +
-            `connections`;
-        return [judgeSlope(base, limit.value, heap.heapKbPerConnection, heap.standardErrorKb, points.length, `${what}${rssNote}`)];
-    }
-    const slope = memory.trend?.kbPerConnection ?? null;
-    if (slope === null) {
-        return [
-            {
-                ...base,
-                measured: 'n/a',
-                value: null,
-                outcome: limit.explicit ? 'fail' : 'not-measured',
-                detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}`,
-            },
-        ];
-    }
-    const trend = memory.trend;
-    const fitted = trend.points.slice(trend.skipped);
-    const span = fitted.at(-1).connections - fitted[0].connections;
-    if (span < MIN_TREND_SPAN) {
-        // Over a handful of connections, allocator noise alone reads as tens of KB per connection.
-        const detail = `fitted over only ${span} connections; a trend needs ${MIN_TREND_SPAN} or more (raise leak-cycles)`;
-        return [
-            {
-                ...base,
-                measured: slopeText(slope, trend.standardErrorKb),
-                value: null,
-                outcome: limit.explicit ? 'fail' : 'not-measured',
-                detail,
-            },
-        ];
-    }
-    const fittedText = `RSS fitted over ${fitted.length} readings from ${fitted[0].connections} to ${fitted.at(-1).connections} ` + `connections`;
-    return [judgeSlope(base, limit.value, slope, trend.standardErrorKb, fitted.length, fittedText)];
-}
-function slopeText(slope, se) {
-    return withUnit(`${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''}`, 'KiB/conn');
-}
-/**
- * Judged by the least leak the readings allow (slope minus t·SE at 95 %): one GC step between three readings must
- * not fail a clean server, while readings on a line are judged at nearly their face value.
- */
-function judgeSlope(base, limit, slope, se, points, what) {
-    const bound = slopeLowerBound(slope, se, points);
-    const judged = bound ?? slope;
-    const boundText = bound !== null && slope > limit ? `; at least ${withUnit(bound.toFixed(1), 'KiB/conn')} at 95${NBSP}% confidence` : '';
-    return {
-        ...base,
-        measured: slopeText(slope, se),
-        value: slope,
-        outcome: judged <= limit ? 'pass' : 'fail',
-        detail: `${what}${boundText}`,
-    };
-}
-/** Heap evidence: no constructor may grow steadily with the connections made (Node servers the gate launched). */
-function retainedCheck(config, heap, stoppedNote) {
-    const limit = config.limits.maxRetainedPerConnection;
-    if (limit.value === null)
-        return [];
-    // Without snapshots on purpose, or of a server that is not Node, there is nothing to judge: unless the user asked.
-    if ((heap === null || heap.status === 'off' || heap.status === 'n/a') && !limit.explicit)
-        return [];
-    const base = head('retained-objects', limit.value);
-    if (heap === null || heap.status !== 'measured') {
-        const why = heap?.reason ?? `no heap snapshots${stoppedNote}`;
-        return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: why }];
-    }
-    const top = heap.suspects[0] ?? null;
-    if (!top) {
-        // Nothing grew steadily: the value is the largest steady growth (0 when none), the largest growth is a detail.
-        const steady = heap.topGrowth.filter((r) => r.consistent && r.countDelta >= HEAP_DIFF_DEFAULTS.minInstances);
-        const value = steady.length === 0 ? 0 : Math.max(...steady.map((r) => r.perConnection));
-        const largest = heap.topGrowth[0];
-        const detail = largest
-            ? `largest growth +${largest.countDelta} ${largest.name} ` +
-                `(${largest.perConnection.toFixed(2)}/conn${largest.consistent ? '' : ', uneven across rounds'}): not a leak`
-            : 'nothing grew';
-        return [{ ...base, measured: 'none steady', value: Math.round(value * 1000) / 1000, outcome: 'pass', detail }];
-    }
-    const perConnection = `${top.perConnection.toFixed(2)}/conn`;
-    const measured = `${top.countDelta >= 0 ? '+' : ''}${top.countDelta} ${top.name} (${perConnection})`;
-    const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
-    const bytes = `${formatBytesDelta(top.bytesDelta)}, ${(top.bytesEach / 1024).toFixed(1)}${NBSP}KiB each`;
-    return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
-}
-const SIGNAL_CHECKS = [
-    { id: 'fd-growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
-    {
-        id: 'lingering-connections',
-        key: 'lingeringConnections',
-        limit: (c) => c.limits.maxLingeringConnections,
-    },
-    { id: 'thread-growth', key: 'threads', limit: (c) => c.limits.maxThreadGrowth },
-    { id: 'process-growth', key: 'processes', limit: (c) => c.limits.maxProcessGrowth },
-    { id: 'session-growth', key: 'sessions', limit: (c) => c.limits.maxSessionGrowth },
-];
-function signalChecks(config, signals, stoppedNote) {
-    const drafts = [];
-    for (const { id, key, limit: limitOf } of SIGNAL_CHECKS) {
-        const limit = limitOf(config);
-        if (limit.value === null)
-            continue;
-        // Sessions exist only with a stats-url; without one, a default limit has nothing to judge.
-        if (key === 'sessions' && config.stats.url === null && !limit.explicit)
-            continue;
-        const base = head(id, limit.value);
-        const value = signals.growth[key];
-        if (value === null) {
-            const why = signals.notes.find((n) => (key === 'sessions' ? n.startsWith('stats-url') : !n.startsWith('stats-url')));
-            drafts.push({
-                ...base,
-                measured: 'n/a',
-                value: null,
-                // A stats-url the user gave that cannot be read fails like a limit set on purpose.
-                outcome: limit.explicit || (key === 'sessions' && config.stats.url !== null) ? 'fail' : 'not-measured',
-                detail: why ?? (key === 'sessions' && config.stats.url === null ? 'no stats-url given' : `not read${stoppedNote}`),
-            });
-            continue;
-        }
-        const before = signals.baseline?.[key];
-        drafts.push({
-            ...base,
-            measured: key === 'lingeringConnections' ? String(value) : `${value >= 0 ? '+' : ''}${value}`,
-            value,
-            outcome: value <= limit.value ? 'pass' : 'fail',
-            ...(before !== null && before !== undefined && key !== 'lingeringConnections'
-                ? { detail: `${before} → ${signals.after?.[key]}` }
-                : {}),
-        });
-    }
-    return drafts;
 }
 function recoveryCheck(r, stoppedNote) {
     const base = head('recovery');
@@ -8938,6 +8851,114 @@ function completedCheck(stopped) {
         return { ...base, measured: `stopped (${stopped.reason})`, value: 0, outcome: 'fail', detail: `${stopped.message}${where}` };
     }
     return { ...base, measured: 'yes', value: 1, outcome: 'pass' };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/checks-signals.ts
+// The exact leak signals' checks (pure): fds, lingering connections, threads, processes, sessions.
+
+const SIGNAL_CHECKS = [
+    { id: 'fd-growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
+    {
+        id: 'lingering-connections',
+        key: 'lingeringConnections',
+        limit: (c) => c.limits.maxLingeringConnections,
+    },
+    { id: 'thread-growth', key: 'threads', limit: (c) => c.limits.maxThreadGrowth },
+    { id: 'process-growth', key: 'processes', limit: (c) => c.limits.maxProcessGrowth },
+    { id: 'session-growth', key: 'sessions', limit: (c) => c.limits.maxSessionGrowth },
+];
+function signalChecks(config, signals, stoppedNote) {
+    const drafts = [];
+    for (const { id, key, limit: limitOf } of SIGNAL_CHECKS) {
+        const limit = limitOf(config);
+        if (limit.value === null)
+            continue;
+        // Sessions exist only with a stats-url; without one, a default limit has nothing to judge.
+        if (key === 'sessions' && config.stats.url === null && !limit.explicit)
+            continue;
+        const base = head(id, limit.value);
+        const value = signals.growth[key];
+        if (value === null) {
+            const why = signals.notes.find((n) => (key === 'sessions' ? n.startsWith('stats-url') : !n.startsWith('stats-url')));
+            drafts.push({
+                ...base,
+                measured: 'n/a',
+                value: null,
+                // A stats-url the user gave that cannot be read fails like a limit set on purpose.
+                outcome: limit.explicit || (key === 'sessions' && config.stats.url !== null) ? 'fail' : 'not-measured',
+                detail: why ?? (key === 'sessions' && config.stats.url === null ? 'no stats-url given' : `not read${stoppedNote}`),
+            });
+            continue;
+        }
+        const before = signals.baseline?.[key];
+        drafts.push({
+            ...base,
+            measured: key === 'lingeringConnections' ? String(value) : `${value >= 0 ? '+' : ''}${value}`,
+            value,
+            outcome: value <= limit.value ? 'pass' : 'fail',
+            ...(before !== null && before !== undefined && key !== 'lingeringConnections'
+                ? { detail: `${before} → ${signals.after?.[key]}` }
+                : {}),
+        });
+    }
+    return drafts;
+}
+
+;// CONCATENATED MODULE: ./src/analysis/checks.ts
+// Checks and verdict from what a run measured (pure): every limit becomes one row with a status, in registry order.
+
+
+
+
+/** Every check that applies to this configuration, in report order. */
+function runChecks(config, m) {
+    const drafts = [readyCheck(m)];
+    const load = [m.flapping, m.leak].filter((s) => s.enabled);
+    const stoppedNote = m.stopped ? ` (the run stopped during ${m.stopped.phase}: ${m.stopped.reason})` : '';
+    if (load.length > 0) {
+        const attempts = sum(load, (s) => s.attempts);
+        const connected = sum(load, (s) => s.connected);
+        const clean = sum(load, (s) => s.cleanDisconnects);
+        // Abrupt closes (terminate()) are ours on purpose: only the clean closes we tried are judged.
+        const cleanTried = connected - sum(load, (s) => s.abruptDisconnects);
+        const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
+        if (connectLimit.value !== null) {
+            drafts.push(rateCheck('connect-success-rate', connected, attempts, connectLimit.value, `no connection was attempted${stoppedNote}`));
+        }
+        if (disconnectLimit.value !== null) {
+            drafts.push(rateCheck('disconnect-success-rate', clean, cleanTried, disconnectLimit.value, `no clean close was tried${stoppedNote}`));
+        }
+    }
+    drafts.push(...memoryChecks(config, m.memory, stoppedNote));
+    if (config.scenarios.includes('leak'))
+        drafts.push(...trendChecks(config, m.memory, m.heap ?? null, stoppedNote));
+    if (config.scenarios.includes('leak'))
+        drafts.push(...retainedCheck(config, m.heap ?? null, stoppedNote));
+    drafts.push(...signalChecks(config, m.signals, stoppedNote));
+    if (config.scenarios.includes('recovery'))
+        drafts.push(recoveryCheck(m.recovery, stoppedNote));
+    if (config.scenarios.includes('hostile'))
+        drafts.push(hostileCheck(config, m));
+    drafts.push(...faultChecks(config, m.faults, stoppedNote));
+    drafts.push(crashCheck(m.server));
+    drafts.push(completedCheck(m.stopped));
+    return drafts.map((d) => finalize(d, config.warnOnly));
+}
+/** fail if any error-level check failed; warn if only warnings; else pass. */
+function verdictOf(checks) {
+    if (checks.some((c) => c.status === 'fail'))
+        return 'fail';
+    if (checks.some((c) => c.status === 'warn'))
+        return 'warn';
+    return 'pass';
+}
+function finalize(draft, warnOnly) {
+    const { outcome, ...rest } = draft;
+    const level = warnOnly.includes(draft.id) ? 'warn' : 'error';
+    let status = outcome;
+    if (outcome === 'fail' && level === 'warn')
+        status = 'warn';
+    return { ...rest, level, status };
 }
 function sum(items, f) {
     return items.reduce((s, t) => s + f(t), 0);

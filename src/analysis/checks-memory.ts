@@ -1,0 +1,142 @@
+// The memory checks (pure): retained and peak growth, the leak per connection, the heap's retained objects.
+
+import { head, type Defined, type Draft } from './check-draft.js';
+import type { Config, Limit } from '../config/types.js';
+import { bytesFromMb, formatMb, formatMbDelta, mbFromBytes, NBSP, withUnit, formatBytesDelta } from '../model/format.js';
+import { HEAP_DIFF_DEFAULTS } from './heap-diff.js';
+import { slopeLowerBound } from './trend.js';
+import type { HeapEvidence } from '../model/heap.js';
+import type { MemoryResult } from '../model/report.js';
+
+export function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
+  const drafts: Draft[] = [];
+  const specs: Array<{ id: Defined; limit: Limit; bytes: number | null }> = [
+    { id: 'memory-growth', limit: config.limits.maxMemoryGrowthMb, bytes: memory.retainedGrowthBytes },
+    { id: 'peak-memory-growth', limit: config.limits.maxPeakMemoryGrowthMb, bytes: memory.peakGrowthBytes },
+  ];
+  for (const { id, limit, bytes } of specs) {
+    if (limit.value === null) continue;
+    const base = head(id, limit.value);
+    if (bytes === null) {
+      const why = memory.reason ?? `no sample in the window this figure needs${stoppedNote}`;
+      // A limit the user set on purpose must not pass by measuring nothing.
+      drafts.push({
+        ...base,
+        measured: 'n/a',
+        value: null,
+        outcome: limit.explicit ? 'fail' : 'not-measured',
+        detail: why,
+      });
+      continue;
+    }
+    drafts.push({
+      ...base,
+      measured: formatMbDelta(bytes),
+      value: Math.round(mbFromBytes(bytes) * 100) / 100,
+      outcome: bytes <= bytesFromMb(limit.value) ? 'pass' : 'fail',
+      ...(memory.baselineBytes !== null ? { detail: `baseline ${formatMb(memory.baselineBytes)}` } : {}),
+    });
+  }
+  return drafts;
+}
+
+/** Fewest connections between the first and last fitted reading for a trend to mean anything. */
+export const MIN_TREND_SPAN = 25;
+
+export function trendChecks(config: Config, memory: MemoryResult, heap: HeapEvidence | null, stoppedNote: string): Draft[] {
+  const limit = config.limits.maxLeakKbPerConnection;
+  if (limit.value === null) return [];
+  const base = head('leak-per-connection', limit.value);
+  // A Node server's heap after a full GC is exact where RSS is noise: it is the figure judged when there is one.
+  if (heap?.status === 'measured' && heap.heapKbPerConnection !== null) {
+    const points = heap.snapshots;
+    const rss = memory.trend?.kbPerConnection;
+    const rssNote = rss === null || rss === undefined ? '' : `; RSS trend ${withUnit(rss.toFixed(1), 'KiB/conn')} (information)`;
+    const what =
+      `heap after a full GC, over ${points.length} snapshots from ${points[0]!.connections} to ${points.at(-1)!.connections} ` +
+      `connections`;
+    return [judgeSlope(base, limit.value, heap.heapKbPerConnection, heap.standardErrorKb, points.length, `${what}${rssNote}`)];
+  }
+  const slope = memory.trend?.kbPerConnection ?? null;
+  if (slope === null) {
+    return [
+      {
+        ...base,
+        measured: 'n/a',
+        value: null,
+        outcome: limit.explicit ? 'fail' : 'not-measured',
+        detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}`,
+      },
+    ];
+  }
+  const trend = memory.trend!;
+  const fitted = trend.points.slice(trend.skipped);
+  const span = fitted.at(-1)!.connections - fitted[0]!.connections;
+  if (span < MIN_TREND_SPAN) {
+    // Over a handful of connections, allocator noise alone reads as tens of KB per connection.
+    const detail = `fitted over only ${span} connections; a trend needs ${MIN_TREND_SPAN} or more (raise leak-cycles)`;
+    return [
+      {
+        ...base,
+        measured: slopeText(slope, trend.standardErrorKb),
+        value: null,
+        outcome: limit.explicit ? 'fail' : 'not-measured',
+        detail,
+      },
+    ];
+  }
+  const fittedText =
+    `RSS fitted over ${fitted.length} readings from ${fitted[0]!.connections} to ${fitted.at(-1)!.connections} ` + `connections`;
+  return [judgeSlope(base, limit.value, slope, trend.standardErrorKb, fitted.length, fittedText)];
+}
+
+function slopeText(slope: number, se: number | null): string {
+  return withUnit(`${slope.toFixed(1)}${se !== null ? ` ± ${se.toFixed(1)}` : ''}`, 'KiB/conn');
+}
+
+/**
+ * Judged by the least leak the readings allow (slope minus t·SE at 95 %): one GC step between three readings must
+ * not fail a clean server, while readings on a line are judged at nearly their face value.
+ */
+function judgeSlope(base: ReturnType<typeof head>, limit: number, slope: number, se: number | null, points: number, what: string): Draft {
+  const bound = slopeLowerBound(slope, se, points);
+  const judged = bound ?? slope;
+  const boundText = bound !== null && slope > limit ? `; at least ${withUnit(bound.toFixed(1), 'KiB/conn')} at 95${NBSP}% confidence` : '';
+  return {
+    ...base,
+    measured: slopeText(slope, se),
+    value: slope,
+    outcome: judged <= limit ? 'pass' : 'fail',
+    detail: `${what}${boundText}`,
+  };
+}
+
+/** Heap evidence: no constructor may grow steadily with the connections made (Node servers the gate launched). */
+export function retainedCheck(config: Config, heap: HeapEvidence | null, stoppedNote: string): Draft[] {
+  const limit = config.limits.maxRetainedPerConnection;
+  if (limit.value === null) return [];
+  // Without snapshots on purpose, or of a server that is not Node, there is nothing to judge: unless the user asked.
+  if ((heap === null || heap.status === 'off' || heap.status === 'n/a') && !limit.explicit) return [];
+  const base = head('retained-objects', limit.value);
+  if (heap === null || heap.status !== 'measured') {
+    const why = heap?.reason ?? `no heap snapshots${stoppedNote}`;
+    return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: why }];
+  }
+  const top = heap.suspects[0] ?? null;
+  if (!top) {
+    // Nothing grew steadily: the value is the largest steady growth (0 when none), the largest growth is a detail.
+    const steady = heap.topGrowth.filter((r) => r.consistent && r.countDelta >= HEAP_DIFF_DEFAULTS.minInstances);
+    const value = steady.length === 0 ? 0 : Math.max(...steady.map((r) => r.perConnection));
+    const largest = heap.topGrowth[0];
+    const detail = largest
+      ? `largest growth +${largest.countDelta} ${largest.name} ` +
+        `(${largest.perConnection.toFixed(2)}/conn${largest.consistent ? '' : ', uneven across rounds'}): not a leak`
+      : 'nothing grew';
+    return [{ ...base, measured: 'none steady', value: Math.round(value * 1000) / 1000, outcome: 'pass', detail }];
+  }
+  const perConnection = `${top.perConnection.toFixed(2)}/conn`;
+  const measured = `${top.countDelta >= 0 ? '+' : ''}${top.countDelta} ${top.name} (${perConnection})`;
+  const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
+  const bytes = `${formatBytesDelta(top.bytesDelta)}, ${(top.bytesEach / 1024).toFixed(1)}${NBSP}KiB each`;
+  return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
+}
