@@ -177,6 +177,42 @@ describe('the runner', () => {
   });
 });
 
+describe('the opt-in phases', () => {
+  it('run dead-peers, slow-consumer and hostile after cooldown and before recovery, each filling its result', async () => {
+    const report = await runGate(
+      launched({
+        scenarios: 'flapping,dead-peers,slow-consumer,hostile,recovery',
+        'dead-peer-clients': '2',
+        'dead-peer-timeout-s': '1',
+        'slow-consumer-duration-s': '1',
+        'slow-consumer-mb': '1',
+        'hostile-max-bytes': '65536',
+        'hostile-pings': '10',
+        'close-timeout-ms': '300',
+      }),
+      { launcher: StandInServer.launcher([]) },
+    );
+    expect(report.phases.map((p) => p.name)).toEqual([
+      'startup',
+      'warmup',
+      'baseline',
+      'flapping',
+      'cooldown',
+      'dead-peers',
+      'slow-consumer',
+      'hostile',
+      'recovery',
+      'teardown',
+    ]);
+    // The stand-in has no heartbeat: its silent clients are still open when the second is up.
+    expect(report.faults?.deadPeers).toMatchObject({ silenced: 2, stillOpen: 2 });
+    expect(report.checks.find((c) => c.id === 'dead-peer-reaping')!.status).toBe('fail');
+    expect(report.faults?.slowConsumer?.connected).toBe(true);
+    expect(report.scenarios.hostile!.cases.every((c) => c.outcome !== 'not-run')).toBe(true);
+    expect(report.scenarios.recovery.problems).toEqual([]);
+  });
+});
+
 describe('the leak phase', () => {
   it('keeps the tallies of the rounds it finished when the run stops in a settle window', async () => {
     const wss = await echoServer();

@@ -8829,6 +8829,11 @@ function faultChecks(config, faults, stoppedNote) {
 }
 function crashCheck(server) {
     const base = head('server-crash');
+    if (server.exit && server.exit.code === 0 && server.readyAfterMs === null) {
+        // A start script that returns at once: not a crash, but no server stayed up for the gate either.
+        const detail = 'the server command exited (code 0) before accepting a handshake: it must keep running in the foreground';
+        return { ...base, measured: 'exited (code 0) before ready', value: 0, outcome: 'fail', detail };
+    }
     if (server.exit) {
         const how = describeExit(server.exit);
         return {
@@ -11011,8 +11016,10 @@ class ServerProcess {
     async signalAll(signal) {
         // Only pids that are still ours: a pid seen earlier may belong to an unrelated process by now.
         const pids = await this.survivors();
-        // Nothing of ours is left: the group is gone too, and its id may name someone else's group by now.
-        if (pids.length === 0)
+        // The group goes on while any member lives (its id cannot be reused until then), also one never listed in the
+        // tree: the server a start script put in the background and left when it exited. Without members or pids,
+        // there is nothing of ours left to signal.
+        if (pids.length === 0 && !groupExists(this.pid))
             return;
         for (const step of killPlan(process.platform, this.pid, pids, signal)) {
             if (step.kind === 'taskkill') {
@@ -11031,7 +11038,7 @@ class ServerProcess {
     async waitAllDead(timeoutMs) {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
-            if ((await this.survivors()).length === 0 && this.exitInfo)
+            if ((await this.survivors()).length === 0 && this.exitInfo && !groupExists(this.pid))
                 return true;
             if (Date.now() >= deadline)
                 return false;
@@ -11054,6 +11061,18 @@ class ServerProcess {
  */
 function isSameProcess(recorded, now) {
     return recorded === null || now === null || recorded === now;
+}
+/** True while a process group with this id has a member (POSIX); false on Windows, which has no groups. */
+function groupExists(groupId, platform = process.platform) {
+    if (platform === 'win32')
+        return false;
+    try {
+        process.kill(-groupId, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/server/handle.ts

@@ -117,6 +117,11 @@ export function faultChecks(config: Config, faults: FaultsResult | undefined, st
 
 export function crashCheck(server: ServerInfo): Draft {
   const base = head('server-crash');
+  if (server.exit && server.exit.code === 0 && server.readyAfterMs === null) {
+    // A start script that returns at once: not a crash, but no server stayed up for the gate either.
+    const detail = 'the server command exited (code 0) before accepting a handshake: it must keep running in the foreground';
+    return { ...base, measured: 'exited (code 0) before ready', value: 0, outcome: 'fail', detail };
+  }
   if (server.exit) {
     const how = describeExit(server.exit);
     return {

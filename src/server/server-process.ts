@@ -149,8 +149,10 @@ export class ServerProcess {
   private async signalAll(signal: NodeJS.Signals): Promise<void> {
     // Only pids that are still ours: a pid seen earlier may belong to an unrelated process by now.
     const pids = await this.survivors();
-    // Nothing of ours is left: the group is gone too, and its id may name someone else's group by now.
-    if (pids.length === 0) return;
+    // The group goes on while any member lives (its id cannot be reused until then), also one never listed in the
+    // tree: the server a start script put in the background and left when it exited. Without members or pids,
+    // there is nothing of ours left to signal.
+    if (pids.length === 0 && !groupExists(this.pid)) return;
     for (const step of killPlan(process.platform, this.pid, pids, signal)) {
       if (step.kind === 'taskkill') {
         // It exits non-zero when one of the pids is gone already; the wait that follows judges the outcome.
@@ -168,7 +170,7 @@ export class ServerProcess {
   private async waitAllDead(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if ((await this.survivors()).length === 0 && this.exitInfo) return true;
+      if ((await this.survivors()).length === 0 && this.exitInfo && !groupExists(this.pid)) return true;
       if (Date.now() >= deadline) return false;
       await sleep(25);
     }
@@ -189,4 +191,15 @@ export class ServerProcess {
  */
 export function isSameProcess(recorded: number | null, now: number | null): boolean {
   return recorded === null || now === null || recorded === now;
+}
+
+/** True while a process group with this id has a member (POSIX); false on Windows, which has no groups. */
+export function groupExists(groupId: number, platform: NodeJS.Platform = process.platform): boolean {
+  if (platform === 'win32') return false;
+  try {
+    process.kill(-groupId, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,0 +1,39 @@
+// Process truth through whole gate runs: a start script that backgrounds the server is not a crash, and a server
+// that detaches with setsid is reported as a survivor by the port it still holds.
+
+import { describe, expect, it } from 'vitest';
+import { ECHO_SERVER, QUICK, check, gate, pidAlive } from './helpers/gate-run.js';
+
+const linux = process.platform === 'linux';
+
+describe.runIf(linux)('process truth', () => {
+  it('says a start script that exits 0 must keep running in the foreground, and calls it no crash', async () => {
+    // The shell exits at once; the server it put in the background is in the gate's process group and torn down.
+    const report = await gate({ ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)} &`, url: 'ws://127.0.0.1:0/' });
+    expect(report.stopped).toMatchObject({ phase: 'startup', reason: 'startup-failed' });
+    expect(report.stopped!.message).toMatch(/exited \(code 0\).*must keep running in the foreground/);
+    expect(check(report, 'server-crash').measured).not.toMatch(/crashed/);
+    expect(report.verdict).toBe('fail');
+    for (const pid of report.server.pidsSeen) expect(pidAlive(pid), `pid ${pid}`).toBe(false);
+    // The backgrounded server was in the gate's process group, never in its tree: torn down with the group.
+    expect(report.server.leftListening).toBeUndefined();
+    expect(report.server.survivors).toEqual([]);
+  });
+
+  it('reports a server that detached with setsid as a survivor, with its pid and a hint', async () => {
+    const report = await gate({
+      ...QUICK,
+      // setsid -f forks: the server is reparented away from the tree at once, as a daemonizing start script leaves it.
+      'server-command': `setsid -f ${JSON.stringify(process.execPath)} ${JSON.stringify(ECHO_SERVER)}; sleep 60`,
+      url: 'ws://127.0.0.1:0/',
+    });
+    const detached = report.server.survivors.filter(pidAlive);
+    try {
+      expect(report.server.leftListening).toMatch(/still listens on 127\.0\.0\.1:\d+ after teardown/);
+      expect(detached.length).toBeGreaterThan(0);
+      expect(report.server.leftListening).toContain(`pid ${detached[0]}`);
+    } finally {
+      for (const pid of detached) process.kill(pid, 'SIGKILL');
+    }
+  });
+});
