@@ -7,6 +7,7 @@ import type { Config } from '../config/types.js';
 import type { Report } from '../model/report.js';
 import { closeNetwork, finishHeap, PHASES, RunContext, StopRun, type Phase, type RunOptions } from '../phases/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { heapEvidenceWithout } from '../model/heap.js';
 import { listenerAfterTeardown, leftListeningText } from '../server/endpoint.js';
 import { assembleReport, type RunFacts } from './assemble.js';
 
@@ -73,9 +74,12 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
 async function teardown(run: RunContext): Promise<void> {
   const line = run.stopped ? `after ${run.stopped.reason} during ${run.phase}` : undefined;
   run.enter('teardown', line ?? (run.server?.mode === 'attach' ? 'leaving the attached server running' : 'stopping the server'));
-  await closeNetwork(run);
+  // Nothing that fails here may keep the server tree from being stopped below.
+  await closeNetwork(run).catch((err: unknown) => run.progress(`⚠ closing the fault proxy failed: ${(err as Error).message}`));
   await run.sampler?.stop();
-  run.results.heap = await finishHeap(run);
+  run.results.heap = await finishHeap(run).catch((err: unknown) =>
+    heapEvidenceWithout('skipped', `reading the heap snapshots failed: ${(err as Error).message}`, null),
+  );
   const server = run.server;
   if (server) {
     const survivors = await server.stop(run.config.server.shutdownGraceMs);
