@@ -87,10 +87,12 @@ describe('slow consumer', () => {
 
 describe('network faults on the load traffic', () => {
   it('latency with jitter, 64-byte slices and 20 % resets against ws: rates of 80 % or more, nothing lingering', async () => {
-    // The default profile's 65 connections: with a fifth of them reset, the rates stay well clear of 80 %.
+    // A fifth of the connections are reset, at a random point: the connect rate averages about 0.88. Over 140
+    // connections, 0.8 is three standard deviations below that; over the default 65 it was one run in a few.
     const report = await gate({
       'server-command': node(ECHO_SERVER),
       url: 'ws://127.0.0.1:0/',
+      'leak-cycles': '40',
       network: 'latency=100ms,jitter=20ms,slice=64,reset-ratio=0.2',
       'timeout-s': '120',
     });
