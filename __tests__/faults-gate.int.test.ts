@@ -86,22 +86,41 @@ describe('slow consumer', () => {
 });
 
 describe('network faults on the load traffic', () => {
-  it('latency with jitter, 64-byte slices and 20 % resets against ws: rates of 80 % or more, nothing lingering', async () => {
-    // A fifth of the connections are reset, at a random point: the connect rate averages about 0.88. Over 140
-    // connections, 0.8 is three standard deviations below that; over the default 65 it was one run in a few.
+  it('latency with jitter and 64-byte slices against ws: rates of 80 % or more, nothing lingering', async () => {
     const report = await gate({
       'server-command': node(ECHO_SERVER),
       url: 'ws://127.0.0.1:0/',
-      'leak-cycles': '40',
-      network: 'latency=100ms,jitter=20ms,slice=64,reset-ratio=0.2',
+      network: 'latency=100ms,jitter=20ms,slice=64',
       'timeout-s': '120',
     });
-    expect(report.faults?.network).toMatchObject({ spec: 'latency=100ms,jitter=20ms,slice=64,reset-ratio=0.2' });
+    expect(report.faults?.network).toMatchObject({ spec: 'latency=100ms,jitter=20ms,slice=64', resets: 0 });
     expect(report.faults!.network!.connections).toBeGreaterThan(0);
     expect(check(report, 'connect-success-rate').value!).toBeGreaterThanOrEqual(0.8);
     expect(check(report, 'disconnect-success-rate').value!).toBeGreaterThanOrEqual(0.8);
     if (linux) expect(check(report, 'lingering-connections').value).toBe(0);
     expect(report.scenarios.leak.handshakeMs!.p50).toBeGreaterThanOrEqual(100);
+    expectNothingLeftRunning(report);
+  });
+
+  it('20 % resets mid-handshake and mid-message: connect rate of 80 % or more, resets classified, nothing lingering', async () => {
+    // A fifth of the connections are reset at a random point: the connect rate averages about 0.88; over 140
+    // connections 0.8 is three standard deviations below. A reset after the handshake makes that close unclean
+    // on purpose, so the clean-close rate is not held to 80 % here: what matters is that nothing lingers or leaks.
+    const report = await gate({
+      'server-command': node(ECHO_SERVER),
+      url: 'ws://127.0.0.1:0/',
+      'leak-cycles': '40',
+      network: 'reset-ratio=0.2',
+      'timeout-s': '120',
+    });
+    expect(report.faults!.network!.resets).toBeGreaterThan(0);
+    expect(check(report, 'connect-success-rate').value!).toBeGreaterThanOrEqual(0.8);
+    const kinds = Object.keys({ ...report.scenarios.flapping.connectFailures, ...report.scenarios.leak.connectFailures });
+    for (const kind of kinds) expect(['reset', 'dropped', 'error', 'timeout']).toContain(kind);
+    if (linux) {
+      expect(check(report, 'lingering-connections').value).toBe(0);
+      expect(check(report, 'fd-growth').status).toBe('pass');
+    }
     expectNothingLeftRunning(report);
   });
 
