@@ -41,7 +41,11 @@ afterEach(async () => {
 async function echoServer(port = 0): Promise<WebSocketServer> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port });
   servers.push(wss);
-  wss.on('connection', (ws) => ws.on('message', (data, binary) => ws.send(data, { binary })));
+  wss.on('connection', (ws) => {
+    ws.on('message', (data, binary) => ws.send(data, { binary }));
+    // The hostile phase sends what the protocol forbids: ws reports it as an error event, which a server handles.
+    ws.on('error', () => ws.terminate());
+  });
   await once(wss, 'listening');
   return wss;
 }
