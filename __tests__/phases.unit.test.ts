@@ -8,6 +8,9 @@ import { WebSocketServer } from 'ws';
 import { parseConfig } from '../src/config/parse.js';
 import type { RawInputs } from '../src/config/inputs.js';
 import { leak } from '../src/phases/leak.js';
+import { recovery } from '../src/phases/recovery.js';
+import { FaultProxy } from '../src/net/proxy.js';
+import { proxiedTarget, upstreamOf } from '../src/net/target.js';
 import { PHASES, RunContext } from '../src/phases/index.js';
 import { ResourceSampler } from '../src/probe/sampler.js';
 import { runGate } from '../src/run/runner.js';
@@ -249,5 +252,35 @@ describe('the leak phase', () => {
     expect(run.stopped).toMatchObject({ phase: 'leak', reason: 'cancelled' });
     // The first round's 2 clients x 2 cycles, not zero.
     expect(run.results.leak).toMatchObject({ attempts: 4, connected: 4 });
+  });
+});
+
+describe('the recovery phase', () => {
+  it('probes again when the network faults reset the probe, and judges the probe that was not cut', async () => {
+    const wss = await echoServer();
+    const { port } = wss.address() as AddressInfo;
+    const config = parseConfig({ url: `ws://127.0.0.1:${port}/`, ...SMALL, network: 'reset-ratio=0.5' });
+    const lines: string[] = [];
+    const run = new RunContext(config, { progress: (line) => lines.push(line) });
+    const direct = { url: `ws://127.0.0.1:${port}/`, headers: {}, subprotocols: [], connectTimeoutMs: 2000, closeTimeoutMs: 2000 };
+    // The reset toxic draws three numbers per connection: the first two connections are cut mid-handshake, then none.
+    const draws = [0, 0, 0.5, 0, 0, 0.5];
+    const proxy = await FaultProxy.start({
+      upstream: upstreamOf(direct),
+      network: config.faults.network,
+      random: () => draws.shift() ?? 0.99,
+    });
+    run.network = proxy;
+    run.target = proxiedTarget(direct, proxy);
+    try {
+      run.enter('recovery');
+      await recovery.run(run);
+    } finally {
+      await proxy.close();
+    }
+    expect(proxy.resets).toBe(2);
+    expect(run.results.recovery).toMatchObject({ connected: true, problems: [] });
+    expect(run.results.recovery.notes).toContain('the network faults reset 2 earlier probe connections: not judged');
+    expect(lines.filter((l) => l.includes('probing again'))).toHaveLength(2);
   });
 });

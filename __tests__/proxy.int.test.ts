@@ -11,7 +11,7 @@ import type WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeConnection, openConnection, type Target } from '../src/client/connection.js';
 import { summarize } from '../src/analysis/stats.js';
-import { runLoad } from '../src/scenarios/load.js';
+import { loadLine, runLoad } from '../src/scenarios/load.js';
 import { FaultProxy, networkFaults } from '../src/net/proxy.js';
 import { parseNetwork } from '../src/net/spec.js';
 import { proxiedTarget, upstreamOf } from '../src/net/target.js';
@@ -128,6 +128,33 @@ describe('the fault proxy', () => {
     expect(rounds).toEqual([15, 30]);
     expect(result.connectRate!).toBeGreaterThanOrEqual(0.8);
     expect(result.abruptDisconnects).toBeGreaterThan(0);
+    await expect.poll(() => proxy!.pairs.length, { timeout: 5000 }).toBe(0);
+    await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
+  });
+
+  it('tells the resets it injected apart: they are counted as such and the rates judge the rest', async () => {
+    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    const front = (await FaultProxy.inFrontOf(running.target, parseNetwork('reset-ratio=0.4')))!;
+    proxy = front.proxy;
+    const spec = { id: 'flapping' as const, clients: 4, cyclesPerClient: 15, holdMs: 0, pauseMs: 0 };
+    const signal = new AbortController().signal;
+    // Without the proxy's word, each reset is a failure of the server's.
+    const blind = await runLoad(spec, front.target, signal);
+    const resetsBlind = proxy.resets;
+    expect(resetsBlind).toBeGreaterThan(0);
+    expect(blind.injectedResets).toBeUndefined();
+    expect(blind.connectRate! * blind.disconnectRate!).toBeLessThan(1);
+    // With it, each reset (mid-upgrade, or in the close frame: the client's second write) is one injected failure.
+    const told = await runLoad({ ...spec, resetByGate: (port) => proxy!.takeReset(port) }, front.target, signal);
+    const injected = told.injectedResets!;
+    expect(injected.connect + injected.disconnect).toBe(proxy.resets - resetsBlind);
+    expect(injected.connect).toBeGreaterThan(0);
+    expect(injected.disconnect).toBeGreaterThan(0);
+    expect(told.connectFailures).toEqual({});
+    expect(told.disconnectFailures).toEqual({});
+    expect(told.connectRate).toBe(1);
+    expect(told.disconnectRate).toBe(1);
+    expect(loadLine(told)).toMatch(new RegExp(`, ${injected.connect + injected.disconnect} reset by the network faults$`));
     await expect.poll(() => proxy!.pairs.length, { timeout: 5000 }).toBe(0);
     await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
   });

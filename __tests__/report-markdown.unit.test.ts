@@ -456,6 +456,22 @@ describe('renderComment: sections behind <details>', () => {
     const f = report.scenarios.flapping;
     expect(row('Connects')[1]).toBe(`${f.connected}/${f.attempts} (${formatRate(f.connectRate)})`);
     expect(row('Clean disconnects')[2]).toBe(`20/23 (87${NBSP}%), 22 cut on purpose`);
+    // The network faults' own resets are counted apart, and the fractions are those the rates judge.
+    const reset = failingReport({
+      scenarios: {
+        flapping: {
+          attempts: 20,
+          connected: 17,
+          cleanDisconnects: 16,
+          injectedResets: { connect: 3, disconnect: 1 },
+          connectRate: 1,
+          disconnectRate: 1,
+        },
+      },
+    });
+    const resetRow = (label: string): string => tableWithHeader(renderComment(reset), 'Scenario').rows.find((r) => r[0] === label)![1]!;
+    expect(resetRow('Connects')).toBe(`17/17 (100${NBSP}%), 3 reset by the network faults`);
+    expect(resetRow('Clean disconnects')).toBe(`16/16 (100${NBSP}%), 1 reset by the network faults`);
     const disabled = makeReport({ scenarios: { leak: { enabled: false } } });
     expect(tableWithHeader(renderComment(disabled), 'Scenario').rows.find((r) => r[0] === 'Clients × cycles')![2]).toBe('disabled');
   });

@@ -104,6 +104,7 @@ describe('validateReport', () => {
       'memory.trend.points[0].connections must be a number',
     ],
     ['scenarios.leak.abruptDisconnects', 'many', 'scenarios.leak.abruptDisconnects must be a number'],
+    ['scenarios.leak.injectedResets', { connect: 1, disconnect: '<b>' }, 'scenarios.leak.injectedResets.disconnect must be a number'],
     [
       'comparison',
       { source: 'base', skipped: null, maxRegressionPercent: '<img src=x onerror=alert(1)>', metrics: [] },

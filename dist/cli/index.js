@@ -7827,6 +7827,19 @@ function describeConfig(raw, defaults = {}) {
 // The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer.
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
 const REPORT_SCHEMA_VERSION = 1;
+/** Attempts the connect rate judges: all but those the gate's reset toxic cut mid-handshake. */
+function judgedAttempts(s) {
+    return s.attempts - (s.injectedResets?.connect ?? 0);
+}
+/** Closes the clean-close rate judges: those tried with a close frame, but for those the reset toxic cut. */
+function judgedCloses(s) {
+    // Reports from before abrupt closes existed lack the field.
+    return s.connected - (s.abruptDisconnects ?? 0) - (s.injectedResets?.disconnect ?? 0);
+}
+/** Connections the gate's reset toxic ended, in all. */
+function injectedResets(s) {
+    return (s.injectedResets?.connect ?? 0) + (s.injectedResets?.disconnect ?? 0);
+}
 
 ;// CONCATENATED MODULE: ./src/model/format.ts
 // Number formatting shared by checks and renderers, so a figure reads the same everywhere: one precision per unit,
@@ -8915,17 +8928,18 @@ function signalChecks(config, signals, stoppedNote) {
 
 
 
+
 /** Every check that applies to this configuration, in report order. */
 function runChecks(config, m) {
     const drafts = [readyCheck(m)];
     const load = [m.flapping, m.leak].filter((s) => s.enabled);
     const stoppedNote = m.stopped ? ` (the run stopped during ${m.stopped.phase}: ${m.stopped.reason})` : '';
     if (load.length > 0) {
-        const attempts = sum(load, (s) => s.attempts);
+        // Abrupt closes (terminate()) and the reset toxic's cuts are ours on purpose: neither is judged.
+        const attempts = sum(load, judgedAttempts);
         const connected = sum(load, (s) => s.connected);
         const clean = sum(load, (s) => s.cleanDisconnects);
-        // Abrupt closes (terminate()) are ours on purpose: only the clean closes we tried are judged.
-        const cleanTried = connected - sum(load, (s) => s.abruptDisconnects);
+        const cleanTried = sum(load, judgedCloses);
         const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
         if (connectLimit.value !== null) {
             drafts.push(rateCheck('connect-success-rate', connected, attempts, connectLimit.value, `no connection was attempted${stoppedNote}`));
@@ -9199,6 +9213,11 @@ function loadScenario(f, id) {
     // Fields added to schema version 1 later are optional, so a report from an older gate still posts.
     if (s.optional('abruptDisconnects'))
         s.num('abruptDisconnects');
+    if (s.optional('injectedResets')) {
+        const injected = s.obj('injectedResets');
+        injected.num('connect');
+        injected.num('disconnect');
+    }
     s.num('connectRate', true);
     s.num('disconnectRate', true);
     counts(s, 'connectFailures');
@@ -10044,15 +10063,38 @@ var websocket_server = __nccwpck_require__(129);
 // One WebSocket connection's lifecycle with timings: open, close cleanly or abruptly, classify failures.
 
 
+
 /** How much of a refusal's body is kept, and how long we wait for it: enough for a one-line reason. */
 const BODY_EXCERPT_BYTES = 1024;
 const BODY_WAIT_MS = 200;
 const connection_now = () => performance.now();
 /** How early a Node timer may fire against performance.now() (measured: about 0.6 ms). */
 const TIMER_SLACK_MS = 5;
+/**
+ * `ws`'s own socket factories (lib/websocket.js netConnect and tlsConnect), with the socket's local port noted
+ * once it connects: `ws` gives no handle on the socket before the upgrade, and a reset socket forgets its port.
+ */
+function connectNoting(secure, onPort) {
+    return (options) => {
+        let socket;
+        if (secure) {
+            const servername = options.servername || options.servername === '' ? options.servername : (0,external_node_net_namespaceObject.isIP)(options.host ?? '') ? '' : options.host;
+            socket = (0,external_node_tls_namespaceObject.connect)({ ...options, path: undefined, servername });
+        }
+        else {
+            socket = (0,external_node_net_namespaceObject.connect)({ ...options, path: options.socketPath });
+        }
+        socket.once('connect', () => {
+            if (socket.localPort !== undefined)
+                onPort(socket.localPort);
+        });
+        return socket;
+    };
+}
 /** Options handed to `ws` for every connection of the target. */
-function clientOptions(target) {
+function clientOptions(target, onPort) {
     return {
+        createConnection: connectNoting(target.url.startsWith('wss:'), onPort),
         headers: target.headers,
         handshakeTimeout: target.connectTimeoutMs,
         // ws waits 30 s for the server's close frame by default; our limit decides when a close is unclean.
@@ -10096,11 +10138,14 @@ function openConnection(target, signal) {
             return;
         }
         let settled = false;
-        const ws = new wrapper(target.url, target.subprotocols, clientOptions(target));
+        let localPort;
+        const ws = new wrapper(target.url, target.subprotocols, clientOptions(target, (port) => (localPort = port)));
         const finish = (result) => {
             if (settled)
                 return;
             settled = true;
+            if (localPort !== undefined)
+                result.localPort = localPort;
             clearTimeout(timer);
             signal?.removeEventListener('abort', onAbort);
             ws.off('open', onOpen);
@@ -10293,10 +10338,15 @@ function classifyError(err) {
 
 
 
-/** The flapping or leak scenario as the configuration prescribes it (both use the flapping hold and pause). */
-function loadSpecOf(config, id) {
+
+/**
+ * The flapping or leak scenario as the configuration prescribes it (both use the flapping hold and pause), with
+ * the resets of the network faults' proxy, when there is one, told apart.
+ */
+function loadSpecOf(config, id, proxy = null) {
     const flapping = id === 'flapping';
     return {
+        ...(proxy ? { resetByGate: (port) => proxy.takeReset(port) } : {}),
         id,
         clients: flapping ? 1 : config.leak.clients,
         cyclesPerClient: flapping ? config.flapping.cycles : config.leak.cycles,
@@ -10305,10 +10355,12 @@ function loadSpecOf(config, id) {
         ...(flapping ? {} : { abruptRatio: config.leak.abruptRatio, rounds: config.leak.rounds }),
     };
 }
-/** One line for people: "45/45 connected, 23/23 closed cleanly, 22 cut on purpose". */
+/** One line for people: "45/45 connected, 23/23 closed cleanly, 22 cut on purpose, 6 reset by the network faults". */
 function loadLine(r) {
     const cut = r.abruptDisconnects > 0 ? `, ${r.abruptDisconnects} cut on purpose` : '';
-    return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected - r.abruptDisconnects} closed cleanly${cut}`;
+    const injected = injectedResets(r);
+    const reset = injected > 0 ? `, ${injected} reset by the network faults` : '';
+    return `${r.connected}/${judgedAttempts(r)} connected, ${r.cleanDisconnects}/${judgedCloses(r)} closed cleanly${cut}${reset}`;
 }
 /** Runs the scenario until every client finished its cycles or `signal` aborts (partial results then). */
 async function runLoad(spec, target, signal) {
@@ -10359,9 +10411,14 @@ async function runClient(spec, client, from, until, target, signal, tally) {
                 tally.closeMs.push(closed.closeMs);
                 if (closed.clean)
                     tally.clean += 1;
+                else if (injected(spec, opened.localPort))
+                    tally.injectedDisconnect += 1;
                 else
                     bump(tally.disconnectFailures, closed.failure ?? 'error');
             }
+        }
+        else if (injected(spec, opened.localPort)) {
+            tally.injectedConnect += 1;
         }
         else {
             bump(tally.connectFailures, opened.failure);
@@ -10383,10 +10440,19 @@ async function pause(ms, signal) {
         return false;
     }
 }
+function injected(spec, localPort) {
+    return localPort !== undefined && spec.resetByGate !== undefined && spec.resetByGate(localPort);
+}
 function bump(counts, kind) {
     counts[kind] = (counts[kind] ?? 0) + 1;
 }
 function summarizeLoad(spec, tally, durationMs) {
+    const injectedCounts = tally.injectedConnect + tally.injectedDisconnect > 0
+        ? { injectedResets: { connect: tally.injectedConnect, disconnect: tally.injectedDisconnect } }
+        : {};
+    const counts = { attempts: tally.attempts, connected: tally.connected, abruptDisconnects: tally.abrupt, ...injectedCounts };
+    const attempts = judgedAttempts(counts);
+    const closes = judgedCloses(counts);
     return {
         id: spec.id,
         enabled: true,
@@ -10401,8 +10467,9 @@ function summarizeLoad(spec, tally, durationMs) {
         connected: tally.connected,
         cleanDisconnects: tally.clean,
         abruptDisconnects: tally.abrupt,
-        connectRate: tally.attempts === 0 ? null : tally.connected / tally.attempts,
-        disconnectRate: tally.connected - tally.abrupt === 0 ? null : tally.clean / (tally.connected - tally.abrupt),
+        ...injectedCounts,
+        connectRate: attempts === 0 ? null : tally.connected / attempts,
+        disconnectRate: closes === 0 ? null : tally.clean / closes,
         connectFailures: tally.connectFailures,
         disconnectFailures: tally.disconnectFailures,
         handshakeMs: summarize(tally.handshakeMs),
@@ -10421,6 +10488,8 @@ function emptyTally() {
         connected: 0,
         clean: 0,
         abrupt: 0,
+        injectedConnect: 0,
+        injectedDisconnect: 0,
         connectFailures: {},
         disconnectFailures: {},
         handshakeMs: [],
@@ -12708,6 +12777,7 @@ class ProxyPair {
     client;
     upstream;
     onGone;
+    onReset;
     openedAt = proxy_now();
     /** When the server's side ended (FIN) or closed; null while it is open. */
     upstreamClosedAt = null;
@@ -12717,16 +12787,20 @@ class ProxyPair {
     closed;
     /** Why the proxy reset it (a reset toxic or reset()); null otherwise. */
     resetReason = null;
+    /** The gate client's local port (the accepted socket's remote port), by which the client knows this pair. */
+    clientPort;
     up;
     down;
     socketsOpen = 2;
     onUpstreamClosed;
     onClosed;
-    constructor(id, client, upstream, network, random, highWater, onGone) {
+    constructor(id, client, upstream, network, random, highWater, onGone, onReset = proxy_ignore) {
         this.id = id;
         this.client = client;
         this.upstream = upstream;
         this.onGone = onGone;
+        this.onReset = onReset;
+        this.clientPort = client.remotePort;
         this.upstreamClosed = new Promise((resolve) => (this.onUpstreamClosed = resolve));
         this.closed = new Promise((resolve) => (this.onClosed = resolve));
         const toxics = network?.toxics ?? [];
@@ -12749,7 +12823,10 @@ class ProxyPair {
     }
     /** RST on both sockets (unsent data dropped). */
     reset(reason) {
-        this.resetReason ??= reason;
+        if (this.resetReason === null) {
+            this.resetReason = reason;
+            this.onReset(this);
+        }
         for (const socket of [this.client, this.upstream])
             if (!socket.destroyed)
                 socket.resetAndDestroy();
@@ -12799,6 +12876,8 @@ class FaultProxy {
     port;
     options;
     live = new Set();
+    /** Client ports of the pairs reset on purpose, until takeReset asks (or the port is used again). */
+    resetPorts = new Set();
     acceptedCount = 0;
     resetCount = 0;
     closing = null;
@@ -12842,9 +12921,17 @@ class FaultProxy {
     get accepted() {
         return this.acceptedCount;
     }
-    /** Connections ended with an RST by a reset toxic or reset(). */
+    /** Connections ended with an RST by a reset toxic or reset(), counted as the RST is sent. */
     get resets() {
         return this.resetCount;
+    }
+    /**
+     * True (once) when the proxy reset the connection whose client side had this local port: a failure the gate
+     * caused on purpose, which the rates do not judge. The port is noted before the RST is sent, so a client that
+     * sees the reset finds it here.
+     */
+    takeReset(localPort) {
+        return this.resetPorts.delete(localPort);
     }
     /** The live pair with this id, if any. */
     pair(id) {
@@ -12889,16 +12976,22 @@ class FaultProxy {
             return;
         }
         client.setNoDelay(true);
+        // A port seen again belongs to a new connection: an old reset nobody asked about is not this one's.
+        if (client.remotePort !== undefined)
+            this.resetPorts.delete(client.remotePort);
         const upstream = (0,external_node_net_namespaceObject.connect)({ ...this.options.upstream, allowHalfOpen: true, noDelay: true });
         this.acceptedCount += 1;
-        const pair = new ProxyPair(this.acceptedCount, client, upstream, this.options.network, this.options.random ?? Math.random, this.options.highWaterBytes ?? DEFAULT_HIGH_WATER, this.onPairGone);
+        const pair = new ProxyPair(this.acceptedCount, client, upstream, this.options.network, this.options.random ?? Math.random, this.options.highWaterBytes ?? DEFAULT_HIGH_WATER, this.onPairGone, this.onPairReset);
         this.live.add(pair);
         this.onPair?.(pair);
     };
+    onPairReset = (pair) => {
+        this.resetCount += 1;
+        if (pair.clientPort !== undefined)
+            this.resetPorts.add(pair.clientPort);
+    };
     onPairGone = (pair) => {
         this.live.delete(pair);
-        if (pair.resetReason !== null)
-            this.resetCount += 1;
     };
 }
 /** The Report's account of a proxy's run: the spec it applied, the connections it relayed and the resets it made. */
@@ -13342,7 +13435,7 @@ const flapping = {
     enabled: (config) => config.scenarios.includes('flapping'),
     describe: (config) => `${config.flapping.cycles} cycles, hold ${config.flapping.holdMs} ms, pause ${config.flapping.pauseMs} ms`,
     async run(run) {
-        run.results.flapping = await runLoad(loadSpecOf(run.config, 'flapping'), run.requireTarget(), run.signal);
+        run.results.flapping = await runLoad(loadSpecOf(run.config, 'flapping', run.network), run.requireTarget(), run.signal);
         run.progress(`  ${loadLine(run.results.flapping)}`);
     },
 };
@@ -14261,7 +14354,7 @@ const leak = {
         // As runLoad splits them: never more rounds than cycles.
         const rounds = Math.max(1, Math.min(run.config.leak.rounds, run.config.leak.cycles));
         const spec = {
-            ...loadSpecOf(run.config, 'leak'),
+            ...loadSpecOf(run.config, 'leak', run.network),
             onRound: async (round, attempts) => {
                 const rss = await settledRss(run);
                 if (rss !== null)
@@ -14293,13 +14386,28 @@ async function settledRss(run) {
 // Recovery: after the storm, one stable connection must answer pings and test messages.
 
 
+/** Probes made at most when the network faults' resets cut them (all five cut: 0.03 % at reset-ratio 0.2). */
+const RECOVERY_TRIES = 5;
 const recovery_recovery = {
     name: 'recovery',
     enabled: (config) => config.scenarios.includes('recovery'),
     describe: ({ recovery: r }) => `${r.pings} pings, ${r.messages} messages, expect ${describeExpect(r.expect)}`,
     async run(run) {
         const adapter = adapterFor(run.serverInfo.protocol?.id ?? 'raw');
-        const result = await runRecovery(run.config.recovery, run.requireTarget(), run.signal, adapter);
+        const probe = () => runRecovery(run.config.recovery, run.requireTarget(), run.signal, adapter);
+        let resetsBefore = run.network?.resets ?? 0;
+        let result = await probe();
+        // The probe connection is the only traffic now: a reset the proxy made meanwhile (network: reset-ratio) was
+        // made to it, on purpose. That says nothing about the server, so the probe is made again.
+        let cut = 0;
+        while (run.network && run.network.resets > resetsBefore && cut + 1 < RECOVERY_TRIES && !run.stopped) {
+            cut += 1;
+            run.progress(`  the probe connection was reset by the network faults: probing again (${cut + 1} of ${RECOVERY_TRIES})`);
+            resetsBefore = run.network.resets;
+            result = await probe();
+        }
+        if (cut > 0)
+            (result.notes ??= []).push(`the network faults reset ${cut} earlier probe connection${cut === 1 ? '' : 's'}: not judged`);
         run.results.recovery = result;
         run.progress(`  ${result.problems.length === 0 ? 'recovered' : result.problems.join('; ')}`);
         for (const note of result.notes ?? [])
@@ -15648,6 +15756,7 @@ function typeset(text) {
 
 
 
+
 /** Markdown: escaped inline text, bold with `**`. */
 const MARKDOWN_STYLE = { esc: (t) => escapeInline(t), strong: (t) => `**${t}**` };
 /** Terminal: one sanitised line, no emphasis. */
@@ -15843,8 +15952,8 @@ function loadRate(report, pick) {
 /** The key figures of a run, each short: "connect 100 %", "clean close 100 %", "retained +1.2 MiB", … */
 function keyFigures(report) {
     const figures = [];
-    const connect = loadRate(report, (s) => [s.connected, s.attempts]);
-    const clean = loadRate(report, (s) => [s.cleanDisconnects, s.connected - (s.abruptDisconnects ?? 0)]);
+    const connect = loadRate(report, (s) => [s.connected, judgedAttempts(s)]);
+    const clean = loadRate(report, (s) => [s.cleanDisconnects, judgedCloses(s)]);
     if (connect !== null)
         figures.push(`connect ${formatRate(connect)}`);
     if (clean !== null)
@@ -15884,6 +15993,7 @@ function memoryBeforeAfter(report) {
 // cells shared by Markdown and terminal, plus the Markdown table itself.
 
 
+
 /** A Markdown table; every cell must already be escaped. */
 function table(header, rows) {
     const line = (cells) => `| ${cells.join(' | ')} |`;
@@ -15912,13 +16022,21 @@ function latencyTriple(summary) {
     return `${formatMs(summary.p50)} / ${formatMs(summary.p95)} / ${formatMs(summary.p99)}`;
 }
 /**
- * Clean closes out of the closes that were tried: connections cut on purpose with terminate() are not judged, so
- * they are counted apart ("4/5 (80 %), 5 cut on purpose") and the fraction matches the rate next to it.
+ * Clean closes out of the closes that were tried: connections cut on purpose with terminate() or by the reset
+ * toxic are not judged, so they are counted apart ("4/5 (80 %), 5 cut on purpose") and the fraction matches the
+ * rate next to it.
  */
 function disconnectCell(s) {
     const abrupt = s.abruptDisconnects ?? 0;
-    const judged = `${s.cleanDisconnects}/${s.connected - abrupt} (${formatRate(s.disconnectRate)})`;
-    return abrupt > 0 ? `${judged}, ${abrupt} cut on purpose` : judged;
+    const reset = s.injectedResets?.disconnect ?? 0;
+    const apart = [abrupt > 0 ? `${abrupt} cut on purpose` : '', reset > 0 ? `${reset} reset by the network faults` : ''].filter(Boolean);
+    return [`${s.cleanDisconnects}/${judgedCloses(s)} (${formatRate(s.disconnectRate)})`, ...apart].join(', ');
+}
+/** Connections out of the attempts judged; those the reset toxic cut mid-handshake counted apart. */
+function connectCell(s) {
+    const reset = s.injectedResets?.connect ?? 0;
+    const judged = `${s.connected}/${judgedAttempts(s)} (${formatRate(s.connectRate)})`;
+    return reset > 0 ? `${judged}, ${reset} reset by the network faults` : judged;
 }
 const SCENARIO_HEADER = [
     'Scenario',
@@ -15935,7 +16053,7 @@ function scenarioCells(s) {
         return ['disabled', '–', '–', '–', '–', '–'];
     return [
         `${s.prescribed.clients} × ${s.prescribed.cyclesPerClient}`,
-        `${s.connected}/${s.attempts} (${formatRate(s.connectRate)})`,
+        connectCell(s),
         disconnectCell(s),
         `${s.cycleMs && s.cycleMs.count > 0 ? formatMs(s.cycleMs.mean) : 'n/a'} / ${formatMs(s.prescribed.cycleMs)}`,
         latencyTriple(s.handshakeMs),

@@ -6,7 +6,7 @@ import { completedCheck, crashCheck, faultChecks, hostileCheck, rateCheck, ready
 import { signalChecks } from './checks-signals.js';
 import type { Config } from '../config/types.js';
 import { type CheckId } from '../model/checks.js';
-import type { Check, CheckStatus, Verdict } from '../model/report.js';
+import { judgedAttempts, judgedCloses, type Check, type CheckStatus, type Verdict } from '../model/report.js';
 
 export type { Measurements } from './check-draft.js';
 export { MIN_TREND_SPAN } from './checks-memory.js';
@@ -18,11 +18,11 @@ export function runChecks(config: Config, m: Measurements): Check[] {
   const stoppedNote = m.stopped ? ` (the run stopped during ${m.stopped.phase}: ${m.stopped.reason})` : '';
 
   if (load.length > 0) {
-    const attempts = sum(load, (s) => s.attempts);
+    // Abrupt closes (terminate()) and the reset toxic's cuts are ours on purpose: neither is judged.
+    const attempts = sum(load, judgedAttempts);
     const connected = sum(load, (s) => s.connected);
     const clean = sum(load, (s) => s.cleanDisconnects);
-    // Abrupt closes (terminate()) are ours on purpose: only the clean closes we tried are judged.
-    const cleanTried = connected - sum(load, (s) => s.abruptDisconnects);
+    const cleanTried = sum(load, judgedCloses);
     const { minConnectSuccessRate: connectLimit, minDisconnectSuccessRate: disconnectLimit } = config.limits;
     if (connectLimit.value !== null) {
       drafts.push(rateCheck('connect-success-rate', connected, attempts, connectLimit.value, `no connection was attempted${stoppedNote}`));

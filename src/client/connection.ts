@@ -1,7 +1,8 @@
 // One WebSocket connection's lifecycle with timings: open, close cleanly or abruptly, classify failures.
 
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'node:net';
+import { connect as tlsConnect, createSecureContext, rootCertificates, type ConnectionOptions, type SecureContext } from 'node:tls';
 import WebSocket, { type ClientOptions } from 'ws';
 import type { FailureKind } from '../model/report.js';
 
@@ -25,9 +26,13 @@ export interface PinnedAddress {
   family: 4 | 6;
 }
 
+/**
+ * `localPort` is the client's side of the TCP connection once it connected (absent when it never did): the
+ * fault proxy knows its connections by that port, so a failure it caused on purpose can be told apart.
+ */
 export type OpenResult =
-  | { ok: true; ws: WebSocket; handshakeMs: number }
-  | { ok: false; failure: FailureKind; message: string; elapsedMs: number; response?: HttpAnswer };
+  | { ok: true; ws: WebSocket; handshakeMs: number; localPort?: number }
+  | { ok: false; failure: FailureKind; message: string; elapsedMs: number; response?: HttpAnswer; localPort?: number };
 
 /** An HTTP answer instead of 101 Switching Protocols: what readiness needs to say why (path, auth, subprotocol). */
 export interface HttpAnswer {
@@ -54,9 +59,31 @@ const now = (): number => performance.now();
 /** How early a Node timer may fire against performance.now() (measured: about 0.6 ms). */
 const TIMER_SLACK_MS = 5;
 
+/**
+ * `ws`'s own socket factories (lib/websocket.js netConnect and tlsConnect), with the socket's local port noted
+ * once it connects: `ws` gives no handle on the socket before the upgrade, and a reset socket forgets its port.
+ */
+function connectNoting(secure: boolean, onPort: (port: number) => void) {
+  return (options: ConnectionOptions & { socketPath?: string; host?: string }): Socket => {
+    let socket: Socket;
+    if (secure) {
+      const servername =
+        options.servername || options.servername === '' ? options.servername : isIP(options.host ?? '') ? '' : options.host;
+      socket = tlsConnect({ ...options, path: undefined, servername } as ConnectionOptions);
+    } else {
+      socket = netConnect({ ...options, path: options.socketPath } as NetConnectOpts);
+    }
+    socket.once('connect', () => {
+      if (socket.localPort !== undefined) onPort(socket.localPort);
+    });
+    return socket;
+  };
+}
+
 /** Options handed to `ws` for every connection of the target. */
-function clientOptions(target: Target): ClientOptions & { closeTimeout: number } {
+function clientOptions(target: Target, onPort: (port: number) => void): ClientOptions & { closeTimeout: number } {
   return {
+    createConnection: connectNoting(target.url.startsWith('wss:'), onPort) as unknown as ClientOptions['createConnection'],
     headers: target.headers,
     handshakeTimeout: target.connectTimeoutMs,
     // ws waits 30 s for the server's close frame by default; our limit decides when a close is unclean.
@@ -104,10 +131,16 @@ export function openConnection(target: Target, signal?: AbortSignal): Promise<Op
       return;
     }
     let settled = false;
-    const ws = new WebSocket(target.url, target.subprotocols, clientOptions(target));
+    let localPort: number | undefined;
+    const ws = new WebSocket(
+      target.url,
+      target.subprotocols,
+      clientOptions(target, (port) => (localPort = port)),
+    );
     const finish = (result: OpenResult): void => {
       if (settled) return;
       settled = true;
+      if (localPort !== undefined) result.localPort = localPort;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       ws.off('open', onOpen);

@@ -36,9 +36,14 @@ export interface LoadScenarioResult {
   cleanDisconnects: number;
   /** Connections ended on purpose with terminate() (no close handshake): not judged as disconnects. */
   abruptDisconnects: number;
-  /** connected / attempts; null when nothing was attempted. */
+  /**
+   * Connections the gate's own reset toxic (`network: reset-ratio=…`) ended, while connecting or while closing:
+   * injected on purpose, so neither counted as failures nor judged. Absent when there were none.
+   */
+  injectedResets?: { connect: number; disconnect: number };
+  /** connected / judgedAttempts; null when nothing was attempted. */
   connectRate: number | null;
-  /** cleanDisconnects / (connected - abruptDisconnects); null when no clean close was tried. */
+  /** cleanDisconnects / judgedCloses; null when no clean close was tried. */
   disconnectRate: number | null;
   /** Count per FailureKind. */
   connectFailures: Record<string, number>;
@@ -49,6 +54,24 @@ export interface LoadScenarioResult {
   /** Whole measured cycle: connect + hold + close + pause. Compare with prescribed.cycleMs. */
   cycleMs: LatencySummary | null;
   durationMs: number;
+}
+
+type LoadCounts = Pick<LoadScenarioResult, 'attempts' | 'connected' | 'abruptDisconnects' | 'injectedResets'>;
+
+/** Attempts the connect rate judges: all but those the gate's reset toxic cut mid-handshake. */
+export function judgedAttempts(s: LoadCounts): number {
+  return s.attempts - (s.injectedResets?.connect ?? 0);
+}
+
+/** Closes the clean-close rate judges: those tried with a close frame, but for those the reset toxic cut. */
+export function judgedCloses(s: LoadCounts): number {
+  // Reports from before abrupt closes existed lack the field.
+  return s.connected - (s.abruptDisconnects ?? 0) - (s.injectedResets?.disconnect ?? 0);
+}
+
+/** Connections the gate's reset toxic ended, in all. */
+export function injectedResets(s: Pick<LoadScenarioResult, 'injectedResets'>): number {
+  return (s.injectedResets?.connect ?? 0) + (s.injectedResets?.disconnect ?? 0);
 }
 
 export interface RecoveryResult {

@@ -148,6 +148,8 @@ export class ProxyPair {
   readonly closed: Promise<void>;
   /** Why the proxy reset it (a reset toxic or reset()); null otherwise. */
   resetReason: string | null = null;
+  /** The gate client's local port (the accepted socket's remote port), by which the client knows this pair. */
+  readonly clientPort: number | undefined;
   readonly up: Pipe;
   readonly down: Pipe;
   private socketsOpen = 2;
@@ -162,7 +164,9 @@ export class ProxyPair {
     random: () => number,
     highWater: number,
     private readonly onGone: (pair: ProxyPair) => void,
+    private readonly onReset: (pair: ProxyPair) => void = ignore,
   ) {
+    this.clientPort = client.remotePort;
     this.upstreamClosed = new Promise((resolve) => (this.onUpstreamClosed = resolve));
     this.closed = new Promise((resolve) => (this.onClosed = resolve));
     const toxics = network?.toxics ?? [];
@@ -202,7 +206,10 @@ export class ProxyPair {
 
   /** RST on both sockets (unsent data dropped). */
   reset(reason: string): void {
-    this.resetReason ??= reason;
+    if (this.resetReason === null) {
+      this.resetReason = reason;
+      this.onReset(this);
+    }
     for (const socket of [this.client, this.upstream]) if (!socket.destroyed) socket.resetAndDestroy();
   }
 
@@ -251,6 +258,8 @@ export class ProxyPair {
 /** A TCP proxy on 127.0.0.1:0 in front of the server. Start with FaultProxy.start(); always close(). */
 export class FaultProxy {
   private readonly live = new Set<ProxyPair>();
+  /** Client ports of the pairs reset on purpose, until takeReset asks (or the port is used again). */
+  private readonly resetPorts = new Set<number>();
   private acceptedCount = 0;
   private resetCount = 0;
   private closing: Promise<void> | null = null;
@@ -300,9 +309,18 @@ export class FaultProxy {
     return this.acceptedCount;
   }
 
-  /** Connections ended with an RST by a reset toxic or reset(). */
+  /** Connections ended with an RST by a reset toxic or reset(), counted as the RST is sent. */
   get resets(): number {
     return this.resetCount;
+  }
+
+  /**
+   * True (once) when the proxy reset the connection whose client side had this local port: a failure the gate
+   * caused on purpose, which the rates do not judge. The port is noted before the RST is sent, so a client that
+   * sees the reset finds it here.
+   */
+  takeReset(localPort: number): boolean {
+    return this.resetPorts.delete(localPort);
   }
 
   /** The live pair with this id, if any. */
@@ -348,6 +366,8 @@ export class FaultProxy {
       return;
     }
     client.setNoDelay(true);
+    // A port seen again belongs to a new connection: an old reset nobody asked about is not this one's.
+    if (client.remotePort !== undefined) this.resetPorts.delete(client.remotePort);
     const upstream = connect({ ...this.options.upstream, allowHalfOpen: true, noDelay: true });
     this.acceptedCount += 1;
     const pair = new ProxyPair(
@@ -358,14 +378,19 @@ export class FaultProxy {
       this.options.random ?? Math.random,
       this.options.highWaterBytes ?? DEFAULT_HIGH_WATER,
       this.onPairGone,
+      this.onPairReset,
     );
     this.live.add(pair);
     this.onPair?.(pair);
   };
 
+  private readonly onPairReset = (pair: ProxyPair): void => {
+    this.resetCount += 1;
+    if (pair.clientPort !== undefined) this.resetPorts.add(pair.clientPort);
+  };
+
   private readonly onPairGone = (pair: ProxyPair): void => {
     this.live.delete(pair);
-    if (pair.resetReason !== null) this.resetCount += 1;
   };
 }
 

@@ -12,7 +12,7 @@ import {
   formatThreshold,
   NBSP,
 } from '../model/format.js';
-import type { Check, LoadScenarioResult, Report } from '../model/report.js';
+import { judgedAttempts, judgedCloses, type Check, type LoadScenarioResult, type Report } from '../model/report.js';
 import { escapeInline, sanitizeText } from './escape.js';
 import { typeset } from './typeset.js';
 
@@ -225,8 +225,8 @@ function loadRate(report: Report, pick: (s: LoadScenarioResult) => [number, numb
 /** The key figures of a run, each short: "connect 100 %", "clean close 100 %", "retained +1.2 MiB", … */
 export function keyFigures(report: Report): string[] {
   const figures: string[] = [];
-  const connect = loadRate(report, (s) => [s.connected, s.attempts]);
-  const clean = loadRate(report, (s) => [s.cleanDisconnects, s.connected - (s.abruptDisconnects ?? 0)]);
+  const connect = loadRate(report, (s) => [s.connected, judgedAttempts(s)]);
+  const clean = loadRate(report, (s) => [s.cleanDisconnects, judgedCloses(s)]);
   if (connect !== null) figures.push(`connect ${formatRate(connect)}`);
   if (clean !== null) figures.push(`clean close ${formatRate(clean)}`);
   const m = report.memory;

@@ -11,7 +11,15 @@ import {
   formatSeconds,
   formatValue,
 } from '../model/format.js';
-import type { CheckStatus, ComparisonMetric, LatencySummary, LoadScenarioResult, Report } from '../model/report.js';
+import {
+  judgedAttempts,
+  judgedCloses,
+  type CheckStatus,
+  type ComparisonMetric,
+  type LatencySummary,
+  type LoadScenarioResult,
+  type Report,
+} from '../model/report.js';
 import { describeTrend, isRegressionCheck, limitText, measuredText } from './sentences.js';
 
 /** A Markdown table; every cell must already be escaped. */
@@ -47,13 +55,22 @@ function latencyTriple(summary: LatencySummary | null): string {
 }
 
 /**
- * Clean closes out of the closes that were tried: connections cut on purpose with terminate() are not judged, so
- * they are counted apart ("4/5 (80 %), 5 cut on purpose") and the fraction matches the rate next to it.
+ * Clean closes out of the closes that were tried: connections cut on purpose with terminate() or by the reset
+ * toxic are not judged, so they are counted apart ("4/5 (80 %), 5 cut on purpose") and the fraction matches the
+ * rate next to it.
  */
 function disconnectCell(s: LoadScenarioResult): string {
   const abrupt = s.abruptDisconnects ?? 0;
-  const judged = `${s.cleanDisconnects}/${s.connected - abrupt} (${formatRate(s.disconnectRate)})`;
-  return abrupt > 0 ? `${judged}, ${abrupt} cut on purpose` : judged;
+  const reset = s.injectedResets?.disconnect ?? 0;
+  const apart = [abrupt > 0 ? `${abrupt} cut on purpose` : '', reset > 0 ? `${reset} reset by the network faults` : ''].filter(Boolean);
+  return [`${s.cleanDisconnects}/${judgedCloses(s)} (${formatRate(s.disconnectRate)})`, ...apart].join(', ');
+}
+
+/** Connections out of the attempts judged; those the reset toxic cut mid-handshake counted apart. */
+function connectCell(s: LoadScenarioResult): string {
+  const reset = s.injectedResets?.connect ?? 0;
+  const judged = `${s.connected}/${judgedAttempts(s)} (${formatRate(s.connectRate)})`;
+  return reset > 0 ? `${judged}, ${reset} reset by the network faults` : judged;
 }
 
 export const SCENARIO_HEADER = [
@@ -71,7 +88,7 @@ export function scenarioCells(s: LoadScenarioResult): string[] {
   if (!s.enabled) return ['disabled', '–', '–', '–', '–', '–'];
   return [
     `${s.prescribed.clients} × ${s.prescribed.cyclesPerClient}`,
-    `${s.connected}/${s.attempts} (${formatRate(s.connectRate)})`,
+    connectCell(s),
     disconnectCell(s),
     `${s.cycleMs && s.cycleMs.count > 0 ? formatMs(s.cycleMs.mean) : 'n/a'} / ${formatMs(s.prescribed.cycleMs)}`,
     latencyTriple(s.handshakeMs),

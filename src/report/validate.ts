@@ -113,6 +113,11 @@ function loadScenario(f: Fields, id: 'flapping' | 'leak'): void {
   for (const k of ['attempts', 'connected', 'cleanDisconnects', 'durationMs']) s.num(k);
   // Fields added to schema version 1 later are optional, so a report from an older gate still posts.
   if (s.optional('abruptDisconnects')) s.num('abruptDisconnects');
+  if (s.optional('injectedResets')) {
+    const injected = s.obj('injectedResets');
+    injected.num('connect');
+    injected.num('disconnect');
+  }
   s.num('connectRate', true);
   s.num('disconnectRate', true);
   counts(s, 'connectFailures');

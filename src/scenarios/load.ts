@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { closeConnection, openConnection, type Target } from '../client/connection.js';
 import { summarize } from '../analysis/stats.js';
 import type { Config } from '../config/types.js';
-import type { LoadScenarioResult } from '../model/report.js';
+import type { FaultProxy } from '../net/proxy.js';
+import { injectedResets, judgedAttempts, judgedCloses, type LoadScenarioResult } from '../model/report.js';
 
 export interface LoadSpec {
   id: 'flapping' | 'leak';
@@ -18,12 +19,21 @@ export interface LoadSpec {
   rounds?: number;
   /** Called after each round, with the connections attempted so far (for the memory trend). */
   onRound?: (round: number, attempts: number) => Promise<void>;
+  /**
+   * True when the gate's own fault proxy reset the connection with this local port (the `network` input's
+   * reset toxic): that failure was injected, so it is counted apart and not judged.
+   */
+  resetByGate?: (localPort: number) => boolean;
 }
 
-/** The flapping or leak scenario as the configuration prescribes it (both use the flapping hold and pause). */
-export function loadSpecOf(config: Config, id: 'flapping' | 'leak'): LoadSpec {
+/**
+ * The flapping or leak scenario as the configuration prescribes it (both use the flapping hold and pause), with
+ * the resets of the network faults' proxy, when there is one, told apart.
+ */
+export function loadSpecOf(config: Config, id: 'flapping' | 'leak', proxy: Pick<FaultProxy, 'takeReset'> | null = null): LoadSpec {
   const flapping = id === 'flapping';
   return {
+    ...(proxy ? { resetByGate: (port: number) => proxy.takeReset(port) } : {}),
     id,
     clients: flapping ? 1 : config.leak.clients,
     cyclesPerClient: flapping ? config.flapping.cycles : config.leak.cycles,
@@ -33,10 +43,12 @@ export function loadSpecOf(config: Config, id: 'flapping' | 'leak'): LoadSpec {
   };
 }
 
-/** One line for people: "45/45 connected, 23/23 closed cleanly, 22 cut on purpose". */
+/** One line for people: "45/45 connected, 23/23 closed cleanly, 22 cut on purpose, 6 reset by the network faults". */
 export function loadLine(r: LoadScenarioResult): string {
   const cut = r.abruptDisconnects > 0 ? `, ${r.abruptDisconnects} cut on purpose` : '';
-  return `${r.connected}/${r.attempts} connected, ${r.cleanDisconnects}/${r.connected - r.abruptDisconnects} closed cleanly${cut}`;
+  const injected = injectedResets(r);
+  const reset = injected > 0 ? `, ${injected} reset by the network faults` : '';
+  return `${r.connected}/${judgedAttempts(r)} connected, ${r.cleanDisconnects}/${judgedCloses(r)} closed cleanly${cut}${reset}`;
 }
 
 interface Tally {
@@ -44,6 +56,9 @@ interface Tally {
   connected: number;
   clean: number;
   abrupt: number;
+  /** Failures the gate's reset toxic caused: while connecting, and while closing. */
+  injectedConnect: number;
+  injectedDisconnect: number;
   connectFailures: Record<string, number>;
   disconnectFailures: Record<string, number>;
   handshakeMs: number[];
@@ -106,8 +121,11 @@ async function runClient(
       else {
         tally.closeMs.push(closed.closeMs);
         if (closed.clean) tally.clean += 1;
+        else if (injected(spec, opened.localPort)) tally.injectedDisconnect += 1;
         else bump(tally.disconnectFailures, closed.failure ?? 'error');
       }
+    } else if (injected(spec, opened.localPort)) {
+      tally.injectedConnect += 1;
     } else {
       bump(tally.connectFailures, opened.failure);
     }
@@ -127,11 +145,22 @@ async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   }
 }
 
+function injected(spec: LoadSpec, localPort: number | undefined): boolean {
+  return localPort !== undefined && spec.resetByGate !== undefined && spec.resetByGate(localPort);
+}
+
 function bump(counts: Record<string, number>, kind: string): void {
   counts[kind] = (counts[kind] ?? 0) + 1;
 }
 
 function summarizeLoad(spec: LoadSpec, tally: Tally, durationMs: number): LoadScenarioResult {
+  const injectedCounts =
+    tally.injectedConnect + tally.injectedDisconnect > 0
+      ? { injectedResets: { connect: tally.injectedConnect, disconnect: tally.injectedDisconnect } }
+      : {};
+  const counts = { attempts: tally.attempts, connected: tally.connected, abruptDisconnects: tally.abrupt, ...injectedCounts };
+  const attempts = judgedAttempts(counts);
+  const closes = judgedCloses(counts);
   return {
     id: spec.id,
     enabled: true,
@@ -146,8 +175,9 @@ function summarizeLoad(spec: LoadSpec, tally: Tally, durationMs: number): LoadSc
     connected: tally.connected,
     cleanDisconnects: tally.clean,
     abruptDisconnects: tally.abrupt,
-    connectRate: tally.attempts === 0 ? null : tally.connected / tally.attempts,
-    disconnectRate: tally.connected - tally.abrupt === 0 ? null : tally.clean / (tally.connected - tally.abrupt),
+    ...injectedCounts,
+    connectRate: attempts === 0 ? null : tally.connected / attempts,
+    disconnectRate: closes === 0 ? null : tally.clean / closes,
     connectFailures: tally.connectFailures,
     disconnectFailures: tally.disconnectFailures,
     handshakeMs: summarize(tally.handshakeMs),
@@ -168,6 +198,8 @@ function emptyTally(): Tally {
     connected: 0,
     clean: 0,
     abrupt: 0,
+    injectedConnect: 0,
+    injectedDisconnect: 0,
     connectFailures: {},
     disconnectFailures: {},
     handshakeMs: [],
