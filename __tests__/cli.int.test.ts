@@ -81,6 +81,27 @@ describe('CLI bundle', () => {
     expect(run.stderr).not.toMatch(/Warning/);
   });
 
+  it('runs the network faults through the bundled proxy thread, its resets told apart', async () => {
+    const run = await cli([
+      ...flags({
+        ...QUICK,
+        'server-command': `node ${JSON.stringify(ECHO_SERVER)}`,
+        url: 'ws://127.0.0.1:0/',
+        network: 'latency=5ms,reset-ratio=0.3',
+      }),
+      '--json',
+      'report.json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/network faults through a proxy on port \d+: latency=5ms,reset-ratio=0.3/);
+    const report = JSON.parse(readFileSync(join(run.cwd, 'report.json'), 'utf8')) as Report;
+    // 18 load connections at 30 %: none reset has a chance of 0.7^18 = 0.2 %.
+    expect(report.faults!.network!.connections).toBeGreaterThanOrEqual(18);
+    expect(report.faults!.network!.resets).toBeGreaterThan(0);
+    expect(run.stderr).toMatch(/reset by the network faults/);
+    expect(report.verdict).toBe('pass');
+  });
+
   it('writes no JSON report unless asked', async () => {
     const run = await cli(
       flags({ ...QUICK, scenarios: 'recovery', 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' }),

@@ -1,15 +1,21 @@
 // After each fault scenario, nothing of ours stays open in this process: no socket, server, timer or pending
 // rejection, whether it ended by itself, by the server, or by the run's signal.
 
+import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ThreadedProxy } from '../src/net/proxy-thread.js';
+import { parseNetwork } from '../src/net/spec.js';
 import { runDeadPeers } from '../src/scenarios/dead-peers.js';
+import { runLoad } from '../src/scenarios/load.js';
 import { runSlowConsumer } from '../src/scenarios/slow-consumer.js';
 import { EXAMPLE, startServer, type RunningServer } from './helpers/fault-servers.js';
 
 function counts(): Record<string, number> {
   const out: Record<string, number> = {};
   for (const kind of process.getActiveResourcesInfo()) out[kind] = (out[kind] ?? 0) + 1;
+  // A worker thread's own sockets and timers are not this thread's resources: the thread itself is counted.
+  if (process.platform === 'linux') out['OS threads'] = readdirSync('/proc/self/task').length;
   return out;
 }
 
@@ -17,6 +23,28 @@ function counts(): Record<string, number> {
 async function settledCounts(): Promise<Record<string, number>> {
   await sleep(500);
   return counts();
+}
+
+/** Load cycles through the network phase's proxy thread, closed afterwards as teardown does. */
+async function loadThroughProxyThread(r: RunningServer, signal: AbortSignal, cyclesPerClient: number): Promise<void> {
+  const front = (await ThreadedProxy.inFrontOf(r.target, parseNetwork('latency=20ms,slice=64,reset-ratio=0.2')))!;
+  try {
+    await runLoad(
+      {
+        id: 'leak',
+        clients: 3,
+        cyclesPerClient,
+        holdMs: 10,
+        pauseMs: 0,
+        abruptRatio: 0.3,
+        resetByGate: (port) => front.proxy.takeReset(port),
+      },
+      front.target,
+      signal,
+    );
+  } finally {
+    await front.proxy.close();
+  }
 }
 
 let running: RunningServer | null = null;
@@ -72,6 +100,8 @@ describe('fault scenarios leave nothing open', () => {
           ),
         700,
       ],
+      ['network proxy thread, load done', 'echo-server.js', {}, (r, s) => loadThroughProxyThread(r, s, 5), null],
+      ['network proxy thread, cancelled', 'echo-server.js', {}, (r, s) => loadThroughProxyThread(r, s, 1000), 300],
     ];
 
   it.each(cases)('%s', async (_name, example, env, run, abortAfterMs) => {

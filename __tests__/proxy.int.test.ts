@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { closeConnection, openConnection, type Target } from '../src/client/conn
 import { summarize } from '../src/analysis/stats.js';
 import { loadLine, runLoad } from '../src/scenarios/load.js';
 import { FaultProxy, networkFaults } from '../src/net/proxy.js';
+import { ThreadedProxy, relayWorkerScript } from '../src/net/proxy-thread.js';
 import { parseNetwork } from '../src/net/spec.js';
 import { proxiedTarget, upstreamOf } from '../src/net/target.js';
 import { PYTHON_ECHO_SERVER } from './helpers/clean-servers.js';
@@ -21,9 +23,12 @@ import { startServer, type RunningServer } from './helpers/fault-servers.js';
 
 let running: RunningServer | null = null;
 let proxy: FaultProxy | null = null;
+let threaded: ThreadedProxy | null = null;
 afterEach(async () => {
   await proxy?.close();
   proxy = null;
+  await threaded?.close();
+  threaded = null;
   await running?.stop();
   running = null;
 });
@@ -157,6 +162,42 @@ describe('the fault proxy', () => {
     expect(loadLine(told)).toMatch(new RegExp(`, ${injected.connect + injected.disconnect} reset by the network faults$`));
     await expect.poll(() => proxy!.pairs.length, { timeout: 5000 }).toBe(0);
     await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
+  });
+
+  it("on a thread of its own (the network phase's): relays, shares its counts and resets, and closes every socket", async () => {
+    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    expect(await ThreadedProxy.inFrontOf(running.target, parseNetwork('none'))).toBeNull();
+    const front = (await ThreadedProxy.inFrontOf(running.target, parseNetwork('latency=5ms,reset-ratio=0.4')))!;
+    threaded = front.proxy;
+    const told = await runLoad(
+      { id: 'flapping', clients: 4, cyclesPerClient: 10, holdMs: 0, pauseMs: 0, resetByGate: (port) => threaded!.takeReset(port) },
+      front.target,
+      new AbortController().signal,
+    );
+    expect(threaded.accepted).toBe(40);
+    const injected = told.injectedResets!;
+    expect(injected.connect + injected.disconnect).toBe(threaded.resets);
+    expect(told.connectRate).toBe(1);
+    expect(told.disconnectRate).toBe(1);
+    expect(threaded.takeReset(1)).toBe(false);
+    await threaded.close();
+    await threaded.close(); // a second close is harmless
+    threaded = null;
+    // The listener is gone with the thread, and the server saw every relayed connection end.
+    const after = await openConnection({ ...front.target, connectTimeoutMs: 1000 }, new AbortController().signal);
+    expect(after.ok).toBe(false);
+    await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
+  });
+
+  it('names the files it looked for when the bundled proxy thread is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ws-gate-no-worker-'));
+    try {
+      expect(() => relayWorkerScript(pathToFileURL(join(dir, 'index.js')).href)).toThrow(
+        new RegExp(`the fault proxy's worker is missing: looked for ${join(dir, 'relay-worker/index.js')} and `),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("Python's websockets reassembles frames sliced into 16 bytes and delayed 50 ms", async () => {

@@ -12883,6 +12883,8 @@ class FaultProxy {
     closing = null;
     /** Called for every accepted connection, once its pair exists. */
     onPair = null;
+    /** Called for every pair reset on purpose, before its RST is sent. */
+    onReset = null;
     constructor(server, port, options) {
         this.server = server;
         this.port = port;
@@ -12989,6 +12991,7 @@ class FaultProxy {
         this.resetCount += 1;
         if (pair.clientPort !== undefined)
             this.resetPorts.add(pair.clientPort);
+        this.onReset?.(pair);
     };
     onPairGone = (pair) => {
         this.live.delete(pair);
@@ -13004,15 +13007,129 @@ function networkFaults(spec, proxy) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: ./src/net/proxy-thread.ts
+// The network faults' proxy in a worker thread (relay-worker.ts), as the network phase uses it: what it counts
+// and which connections it reset are shared memory, read here without a round trip.
+
+
+
+
+/** Slots of the shared counters. */
+const ACCEPTED = 0;
+const RESETS = 1;
+/** How long close() waits for the worker to close its sockets before terminating it. */
+const CLOSE_WAIT_MS = 5000;
+/**
+ * Where the worker's code is: beside this module when the gate runs from its TypeScript sources (tests, through
+ * Node's type stripping and the `.js` → `.ts` resolve hook), else the bundle ncc builds into dist/relay-worker/
+ * (beside dist/index.js, one level up from dist/cli/index.js).
+ */
+function relayWorkerScript(here = import.meta.url) {
+    if (here.endsWith('.ts')) {
+        const hook = new URL('../../scripts/ts-resolve.mjs', here);
+        return {
+            url: new URL('./relay-worker.ts', here),
+            execArgv: ['--no-warnings', '--experimental-transform-types', '--import', hook.href],
+        };
+    }
+    const candidates = ['./relay-worker/index.js', '../relay-worker/index.js'].map((p) => new URL(p, here));
+    const url = candidates.find((c) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_url_namespaceObject.fileURLToPath)(c)));
+    if (!url)
+        throw new Error(`the fault proxy's worker is missing: looked for ${candidates.map((c) => (0,external_node_url_namespaceObject.fileURLToPath)(c)).join(' and ')}`);
+    return { url, execArgv: [] };
+}
+/** The fault proxy on a thread of its own. Start with ThreadedProxy.start(); always close(). */
+class ThreadedProxy {
+    worker;
+    port;
+    counters;
+    resetPorts;
+    closing = null;
+    constructor(worker, port, counters, resetPorts) {
+        this.worker = worker;
+        this.port = port;
+        this.counters = counters;
+        this.resetPorts = resetPorts;
+    }
+    static async start(upstream, network) {
+        const counters = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+        const resetPorts = new SharedArrayBuffer(65536);
+        const script = relayWorkerScript();
+        const data = { upstream, network, counters, resetPorts };
+        const worker = new external_node_worker_threads_namespaceObject.Worker(script.url, { workerData: data, execArgv: script.execArgv, stdout: false, stderr: false });
+        const port = await new Promise((resolve, reject) => {
+            const fail = (err) => reject(new Error(`the fault proxy's worker did not start: ${err.message}`));
+            worker.once('error', fail);
+            worker.once('exit', (code) => fail(new Error(`it exited with code ${code}`)));
+            worker.once('message', (message) => {
+                if (message.kind === 'listening')
+                    resolve(message.port);
+                else
+                    fail(new Error(message.kind === 'failed' ? message.message : `it said ${message.kind}`));
+            });
+        }).catch(async (err) => {
+            await worker.terminate();
+            throw err;
+        });
+        worker.removeAllListeners();
+        // A worker that fails later ends its connections; the rates and the close say so. Unheard, it would crash the gate.
+        worker.on('error', () => { });
+        return new ThreadedProxy(worker, port, new Int32Array(counters), new Uint8Array(resetPorts));
+    }
+    /** A proxy with `network`'s toxics in front of the server `target` points at, and the target through it; null without toxics. */
+    static async inFrontOf(target, network) {
+        if (network.toxics.length === 0)
+            return null;
+        const proxy = await ThreadedProxy.start(upstreamOf(target), network);
+        return { proxy, target: proxiedTarget(target, proxy) };
+    }
+    /** Connections accepted so far. */
+    get accepted() {
+        return Atomics.load(this.counters, ACCEPTED);
+    }
+    /** Connections reset on purpose, counted as the RST is sent. */
+    get resets() {
+        return Atomics.load(this.counters, RESETS);
+    }
+    /** True (once) when the proxy reset the connection whose client side had this local port. */
+    takeReset(localPort) {
+        return localPort > 0 && localPort < this.resetPorts.length && Atomics.exchange(this.resetPorts, localPort, 0) === 1;
+    }
+    /** Closes every relayed connection and the listener, then ends the thread (terminated if it does not answer). */
+    close() {
+        this.closing ??= (async () => {
+            const ended = new Promise((resolve) => {
+                this.worker.once('exit', () => resolve());
+                this.worker.on('message', (message) => {
+                    if (message.kind === 'closed')
+                        resolve();
+                });
+            });
+            this.worker.postMessage('close');
+            const timer = setTimeout(() => void this.worker.terminate(), CLOSE_WAIT_MS);
+            await ended;
+            clearTimeout(timer);
+            await this.worker.terminate();
+        })();
+        return this.closing;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/phases/network.ts
 // Network faults: a proxy inside the gate in front of the server, for the flapping, leak and recovery traffic.
+
 
 /** Puts the proxy in front of the server when the network input names a toxic; every later connection goes through it. */
 async function applyNetwork(run) {
     const spec = run.config.faults.network;
     if (spec.toxics.length === 0 || run.network)
         return;
-    const front = await FaultProxy.inFrontOf(run.requireTarget(), spec);
+    // On a thread of its own: relaying on the gate's thread would take half the rate the gate's clients can drive.
+    const front = await ThreadedProxy.inFrontOf(run.requireTarget(), spec);
     if (!front)
         return;
     run.network = front.proxy;

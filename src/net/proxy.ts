@@ -265,6 +265,8 @@ export class FaultProxy {
   private closing: Promise<void> | null = null;
   /** Called for every accepted connection, once its pair exists. */
   onPair: ((pair: ProxyPair) => void) | null = null;
+  /** Called for every pair reset on purpose, before its RST is sent. */
+  onReset: ((pair: ProxyPair) => void) | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -387,6 +389,7 @@ export class FaultProxy {
   private readonly onPairReset = (pair: ProxyPair): void => {
     this.resetCount += 1;
     if (pair.clientPort !== undefined) this.resetPorts.add(pair.clientPort);
+    this.onReset?.(pair);
   };
 
   private readonly onPairGone = (pair: ProxyPair): void => {

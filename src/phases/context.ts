@@ -9,7 +9,7 @@ import type { HeapEvidence, HeapSnapshotData } from '../model/heap.js';
 import type { HeapSnapshotter } from '../probe/heap-snapshot.js';
 import type { FaultsResult } from '../model/faults.js';
 import type { HostileResult } from '../model/hostile.js';
-import type { FaultProxy } from '../net/proxy.js';
+import type { NetworkProxy } from '../net/proxy-thread.js';
 import type { LoadScenarioResult, PhaseName, PhaseSpan, RecoveryResult, ScenarioId, ServerInfo, StopInfo } from '../model/report.js';
 import type { ExactSignals } from '../probe/exact-signals.js';
 import type { ResourceSampler } from '../probe/sampler.js';
@@ -89,7 +89,7 @@ export class RunContext {
   readonly serverInfo: ServerInfo;
   readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'heap' | 'faults' | 'trendPoints'>;
   /** The proxy that injects the network faults in front of the server; null without any. */
-  network: FaultProxy | null = null;
+  network: NetworkProxy | null = null;
   /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
   readonly probeWindows: ProbeWindow[] = [];
   /** Heap snapshots of a launched Node server; null when none are taken. */

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { closeConnection, openConnection, type Target } from '../client/connection.js';
 import { summarize } from '../analysis/stats.js';
 import type { Config } from '../config/types.js';
-import type { FaultProxy } from '../net/proxy.js';
+import type { NetworkProxy } from '../net/proxy-thread.js';
 import { injectedResets, judgedAttempts, judgedCloses, type LoadScenarioResult } from '../model/report.js';
 
 export interface LoadSpec {
@@ -30,7 +30,7 @@ export interface LoadSpec {
  * The flapping or leak scenario as the configuration prescribes it (both use the flapping hold and pause), with
  * the resets of the network faults' proxy, when there is one, told apart.
  */
-export function loadSpecOf(config: Config, id: 'flapping' | 'leak', proxy: Pick<FaultProxy, 'takeReset'> | null = null): LoadSpec {
+export function loadSpecOf(config: Config, id: 'flapping' | 'leak', proxy: Pick<NetworkProxy, 'takeReset'> | null = null): LoadSpec {
   const flapping = id === 'flapping';
   return {
     ...(proxy ? { resetByGate: (port: number) => proxy.takeReset(port) } : {}),
