@@ -255,3 +255,20 @@ describe('opening handshake text', () => {
     expect(() => parseResponseHead(Buffer.from('HTTP/1.1 abc\r\n\r\n'))).toThrow(/not an HTTP status line/);
   });
 });
+
+describe('FrameReader without keeping payloads (the dead-peers scenario reads what the proxy swallows)', () => {
+  it('finds the close frame behind a large message, whatever the chunk boundaries', () => {
+    const stream = Buffer.concat([
+      frame({ opcode: OPCODE.ping, mask: false, payload: Buffer.alloc(4) }),
+      frame({ opcode: OPCODE.text, mask: false, payload: Buffer.alloc(70_000, 1) }),
+      frame({ opcode: OPCODE.close, mask: false, payload: Buffer.from([0x03, 0xe8]) }),
+    ]);
+    for (const size of [1, 3, 1000, stream.length]) {
+      const reader = new FrameReader(0);
+      const opcodes: number[] = [];
+      for (let offset = 0; offset < stream.length; offset += size)
+        opcodes.push(...reader.push(stream.subarray(offset, offset + size)).map((f) => f.opcode));
+      expect(opcodes, `chunks of ${size}`).toEqual([OPCODE.ping, OPCODE.text, OPCODE.close]);
+    }
+  });
+});

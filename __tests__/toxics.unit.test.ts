@@ -9,7 +9,6 @@ import { cutOffset, reset, resetPlan } from '../src/net/toxics/reset.js';
 import { sliceChunk, slicer } from '../src/net/toxics/slicer.js';
 import { slowClose } from '../src/net/toxics/slow-close.js';
 import type { Sink, ToxicContext } from '../src/net/toxics/toxic.js';
-import { FrameScanner, OPCODE, frameHeader } from '../src/net/ws-frames.js';
 
 /** A sink that records what reached it and when. */
 function recorder(): Sink & { got: Array<{ at: number; chunk: string | 'FIN' }>; ended: Promise<void> } {
@@ -200,35 +199,5 @@ describe('DelayQueue', () => {
     queue.destroy();
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(sink.got).toEqual([]);
-  });
-});
-
-describe('FrameScanner', () => {
-  const frame = (opcode: number, payload: number, masked = false): Buffer => {
-    const len =
-      payload < 126
-        ? [payload]
-        : payload < 65536
-          ? [126, payload >> 8, payload & 0xff]
-          : [127, 0, 0, 0, 0, 0, (payload >> 16) & 0xff, (payload >> 8) & 0xff, payload & 0xff];
-    const head = Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | len[0]!, ...len.slice(1)]);
-    return Buffer.concat([head, Buffer.alloc(masked ? 4 : 0), Buffer.alloc(payload, 1)]);
-  };
-
-  it('reads header sizes of 7-bit, 16-bit and 64-bit lengths, masked or not', () => {
-    expect(frameHeader(frame(OPCODE.ping, 0))).toEqual({ opcode: OPCODE.ping, headerBytes: 2, payloadBytes: 0 });
-    expect(frameHeader(frame(OPCODE.text, 300, true))).toEqual({ opcode: OPCODE.text, headerBytes: 8, payloadBytes: 300 });
-    expect(frameHeader(frame(OPCODE.binary, 70_000))).toEqual({ opcode: OPCODE.binary, headerBytes: 10, payloadBytes: 70_000 });
-    expect(frameHeader(Buffer.from([0x81, 126, 1]))).toBeNull();
-  });
-
-  it('finds the close frame behind a large message, whatever the chunk boundaries', () => {
-    const stream = Buffer.concat([frame(OPCODE.ping, 4), frame(OPCODE.text, 70_000), frame(OPCODE.close, 2)]);
-    for (const size of [1, 3, 1000, stream.length]) {
-      const scanner = new FrameScanner();
-      const opcodes: number[] = [];
-      for (let offset = 0; offset < stream.length; offset += size) opcodes.push(...scanner.push(stream.subarray(offset, offset + size)));
-      expect(opcodes, `chunks of ${size}`).toEqual([OPCODE.ping, OPCODE.text, OPCODE.close]);
-    }
   });
 });

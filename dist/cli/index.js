@@ -13305,66 +13305,192 @@ function targetFor(target, adapter) {
     return subprotocols.length === target.subprotocols.length ? target : { ...target, subprotocols };
 }
 
-;// CONCATENATED MODULE: ./src/net/ws-frames.ts
-// Reads the opcodes of WebSocket frames from a byte stream that starts at a frame boundary (pure), so the proxy
-// can tell a close frame in traffic it swallows from a ping.
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/client/frames.ts
+// RFC 6455 frames as bytes (pure): a writer that can break every rule on purpose, and a reader for what a server sends.
+
+/** Opcodes of RFC 6455 section 5.2; 0x3-0x7 and 0xB-0xF are reserved. */
 const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa };
-/** Tracks frame boundaries across chunks: feed it bytes, get the opcodes of the frames whose header it completed. */
-class FrameScanner {
-    /** Bytes of the current frame still to skip (its payload). */
-    skip = 0;
-    /** A header cut between two chunks. */
-    partial = Buffer.alloc(0);
-    /** Opcodes of the frames whose header is in `chunk` (or completed by it), in order. */
-    push(chunk) {
-        const opcodes = [];
-        let data = this.partial.length > 0 ? Buffer.concat([this.partial, chunk]) : chunk;
-        this.partial = Buffer.alloc(0);
-        for (;;) {
-            if (this.skip > 0) {
-                const n = Math.min(this.skip, data.length);
-                this.skip -= n;
-                data = data.subarray(n);
-            }
-            if (data.length === 0)
-                return opcodes;
-            const header = frameHeader(data);
-            if (header === null) {
-                this.partial = Buffer.from(data);
-                return opcodes;
-            }
-            opcodes.push(header.opcode);
-            data = data.subarray(header.headerBytes);
-            this.skip = header.payloadBytes;
-        }
-    }
+/** Control frames carry at most this many payload bytes (RFC 6455 section 5.5). */
+const MAX_CONTROL_PAYLOAD = 125;
+/** The largest length the 64-bit form may claim: its most significant bit must be 0 (section 5.2). */
+const LARGEST_LENGTH = 2n ** 63n - 1n;
+/** The header of a frame (with its masking key, if masked) for a payload of `length` bytes. */
+function frameHeader(spec, length, maskKey) {
+    const len = BigInt(length);
+    if (len < 0n || len > 2n ** 64n - 1n)
+        throw new RangeError(`a frame length must fit 64 bits, got ${len}`);
+    const lengthBytes = len <= 125n ? 0 : len <= 0xffffn ? 2 : 8;
+    const header = Buffer.alloc(2 + lengthBytes + (maskKey ? 4 : 0));
+    header[0] =
+        ((spec.fin ?? true) ? 0x80 : 0) | (spec.rsv1 ? 0x40 : 0) | (spec.rsv2 ? 0x20 : 0) | (spec.rsv3 ? 0x10 : 0) | (spec.opcode & 0x0f);
+    const lengthField = lengthBytes === 0 ? Number(len) : lengthBytes === 2 ? 126 : 127;
+    header[1] = (maskKey ? 0x80 : 0) | lengthField;
+    if (lengthBytes === 2)
+        header.writeUInt16BE(Number(len), 2);
+    if (lengthBytes === 8)
+        header.writeBigUInt64BE(len, 2);
+    if (maskKey)
+        maskKey.copy(header, 2 + lengthBytes, 0, 4);
+    return header;
 }
-/** Opcode, header size and payload size of the frame at the start of `data`; null when the header is incomplete. */
-function frameHeader(data) {
+/** XORs `data` with the key as if it started `offset` bytes into the payload; returns a new buffer. */
+function maskBytes(data, key, offset = 0) {
+    const out = Buffer.allocUnsafe(data.length);
+    for (let i = 0; i < data.length; i++)
+        out[i] = data[i] ^ key[(offset + i) & 3];
+    return out;
+}
+/** One whole frame: header, masking key and (masked) payload. */
+function frames_frame(spec) {
+    const payload = typeof spec.payload === 'string' ? Buffer.from(spec.payload, 'utf8') : (spec.payload ?? Buffer.alloc(0));
+    const key = (spec.mask ?? true) ? (spec.maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)) : null;
+    if (key && key.length !== 4)
+        throw new RangeError(`a masking key has 4 bytes, got ${key.length}`);
+    const header = frameHeader(spec, spec.lengthOverride ?? payload.length, key);
+    return Buffer.concat([header, key ? maskBytes(payload, key) : payload]);
+}
+/** A close frame's payload: the code as 2 bytes, then the UTF-8 reason. */
+function closePayload(code, reason = '') {
+    const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
+    payload.writeUInt16BE(code, 0);
+    payload.write(reason, 2, 'utf8');
+    return payload;
+}
+/** A valid close frame from a client. */
+function closeFrame(code, reason = '', maskKey) {
+    return frames_frame({ opcode: OPCODE.close, payload: closePayload(code, reason), ...(maskKey ? { maskKey } : {}) });
+}
+/** A valid ping from a client. */
+function pingFrame(payload, maskKey) {
+    return frames_frame({ opcode: OPCODE.ping, payload, ...(maskKey ? { maskKey } : {}) });
+}
+/**
+ * Text that is not UTF-8: "κόσμε" followed by ED A0 80, the encoding of the surrogate U+D800, which
+ * UTF-8 forbids (RFC 3629 section 3; Autobahn case 6.4.x uses the same kind of sequence).
+ */
+const INVALID_UTF8 = Buffer.concat([Buffer.from('κόσμε', 'utf8'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('edited', 'utf8')]);
+/** The malformed frames of the hostile scenario, each breaking one rule of RFC 6455. */
+const malformed = {
+    /** A text frame whose payload is not UTF-8: the server must fail with 1007 (section 8.1). */
+    invalidUtf8Text: (maskKey) => frames_frame({ opcode: OPCODE.text, payload: INVALID_UTF8, ...(maskKey ? { maskKey } : {}) }),
+    /** RSV1-3 set although no extension was negotiated: fail the connection (section 5.2). */
+    reservedBits: (maskKey) => frames_frame({ opcode: OPCODE.text, rsv1: true, rsv2: true, rsv3: true, payload: 'reserved', ...(maskKey ? { maskKey } : {}) }),
+    /** Opcode 0x3, reserved for future non-control frames: fail the connection (section 5.2). */
+    unknownOpcode: (maskKey) => frames_frame({ opcode: 0x3, payload: 'opcode 3', ...(maskKey ? { maskKey } : {}) }),
+    /** A client frame without a mask: the server must close the connection (section 5.1). */
+    unmaskedText: () => frames_frame({ opcode: OPCODE.text, mask: false, payload: 'unmasked' }),
+    /** A ping with FIN clear: control frames must not be fragmented (section 5.5). */
+    fragmentedPing: (maskKey) => frames_frame({ opcode: OPCODE.ping, fin: false, payload: 'fragment', ...(maskKey ? { maskKey } : {}) }),
+    /** A ping with 126 payload bytes (the 16-bit length form): more than a control frame may carry (section 5.5). */
+    oversizedPing: (maskKey) => frames_frame({ opcode: OPCODE.ping, payload: Buffer.alloc(MAX_CONTROL_PAYLOAD + 1, 0x2a), ...(maskKey ? { maskKey } : {}) }),
+    /** A continuation frame with no message started: fail the connection (section 5.4). */
+    orphanContinuation: (maskKey) => frames_frame({ opcode: OPCODE.continuation, payload: 'orphan', ...(maskKey ? { maskKey } : {}) }),
+    /** A close frame with code 999, outside every range section 7.4 allows. */
+    invalidCloseCode: (maskKey) => closeFrame(999, '', maskKey),
+    /** Only the header of a binary frame claiming 2^63 - 1 bytes: no server can buffer that (section 10.4). */
+    hugeLengthHeader: (maskKey) => frameHeader({ opcode: OPCODE.binary }, LARGEST_LENGTH, maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)),
+};
+/** The code and reason of a close frame's payload. */
+function parseClosePayload(payload) {
+    if (payload.length < 2)
+        return { code: 1005, reason: '' };
+    return { code: payload.readUInt16BE(0), reason: payload.subarray(2).toString('utf8') };
+}
+/** Parses a frame header at the start of `data`: null when more bytes are needed. */
+function parseHeader(data) {
     if (data.length < 2)
         return null;
-    const opcode = data[0] & 0x0f;
-    const masked = (data[1] & 0x80) !== 0;
-    const len7 = data[1] & 0x7f;
-    let headerBytes = 2;
-    let payloadBytes = len7;
-    if (len7 === 126) {
+    const b0 = data[0];
+    const b1 = data[1];
+    const masked = (b1 & 0x80) !== 0;
+    let length = b1 & 0x7f;
+    let size = 2;
+    if (length === 126) {
         if (data.length < 4)
             return null;
-        payloadBytes = data.readUInt16BE(2);
-        headerBytes = 4;
+        length = data.readUInt16BE(2);
+        size = 4;
     }
-    else if (len7 === 127) {
+    else if (length === 127) {
         if (data.length < 10)
             return null;
-        payloadBytes = Number(data.readBigUInt64BE(2));
-        headerBytes = 10;
+        const big = data.readBigUInt64BE(2);
+        if (big > BigInt(Number.MAX_SAFE_INTEGER))
+            throw new RangeError(`a frame claims ${big} bytes`);
+        length = Number(big);
+        size = 10;
     }
-    if (masked)
-        headerBytes += 4;
-    if (data.length < headerBytes)
+    if (masked && data.length < size + 4)
         return null;
-    return { opcode, headerBytes, payloadBytes };
+    const maskKey = masked ? Buffer.from(data.subarray(size, size + 4)) : null;
+    if (masked)
+        size += 4;
+    return { fin: (b0 & 0x80) !== 0, rsv: (b0 >> 4) & 0x7, opcode: b0 & 0x0f, masked, length, maskKey, size };
+}
+const EMPTY = Buffer.alloc(0);
+/**
+ * Reads frames from a byte stream that arrives in arbitrary pieces. Keeps at most `keepBytes` of each
+ * payload, so a server echoing a 16 MiB message costs the reader nothing. After a header it cannot
+ * read (a length beyond 2^53), `error` is set and the rest of the stream is ignored.
+ */
+class FrameReader {
+    keepBytes;
+    /** Why the stream stopped being readable; null while it reads. */
+    error = null;
+    /** Payload bytes of data frames (text, binary, continuation) seen so far, kept or not. */
+    dataBytes = 0;
+    head = EMPTY;
+    current = null;
+    constructor(keepBytes = 4096) {
+        this.keepBytes = keepBytes;
+    }
+    /** Feeds the next piece of the stream; returns the frames it completed. */
+    push(chunk) {
+        const frames = [];
+        let data = this.head.length > 0 ? Buffer.concat([this.head, chunk]) : chunk;
+        this.head = EMPTY;
+        while (this.error === null) {
+            if (!this.current) {
+                if (data.length === 0)
+                    break;
+                let header;
+                try {
+                    header = parseHeader(data);
+                }
+                catch (err) {
+                    this.error = err.message;
+                    break;
+                }
+                if (!header) {
+                    this.head = Buffer.from(data);
+                    break;
+                }
+                this.current = { ...header, remaining: header.length, kept: [], keptBytes: 0 };
+                data = data.subarray(header.size);
+            }
+            const current = this.current;
+            const take = Math.min(current.remaining, data.length);
+            const keep = Math.min(take, this.keepBytes - current.keptBytes);
+            if (keep > 0) {
+                const offset = current.length - current.remaining;
+                const piece = data.subarray(0, keep);
+                current.kept.push(current.maskKey ? maskBytes(piece, current.maskKey, offset) : Buffer.from(piece));
+                current.keptBytes += keep;
+            }
+            if (current.opcode < 0x8)
+                this.dataBytes += take;
+            current.remaining -= take;
+            data = data.subarray(take);
+            if (current.remaining > 0)
+                break;
+            const { fin, rsv, opcode, masked, length, kept } = current;
+            frames.push({ fin, rsv, opcode, masked, length, payload: Buffer.concat(kept) });
+            this.current = null;
+        }
+        return frames;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/scenarios/dead-peers.ts
@@ -13379,7 +13505,8 @@ function frameHeader(data) {
 
 /** Silences the pair both ways and watches, in what the proxy swallows from the server, for its close frame. */
 function silence(proxy, client, ws, pair) {
-    const scanner = new FrameScanner();
+    // Payloads are not kept: only the opcodes matter, and a server may push megabytes into the silence.
+    const reader = new FrameReader(0);
     let onCloseFrame;
     const closeFrame = new Promise((resolve) => (onCloseFrame = resolve));
     const silent = {
@@ -13391,7 +13518,7 @@ function silence(proxy, client, ws, pair) {
         gaveUp: Promise.race([closeFrame, pair.upstreamClosed.then(() => undefined)]),
     };
     pair.down.hole.onSwallow = function onServerBytes(chunk) {
-        if (silent.closeFrameAt === null && scanner.push(chunk).includes(OPCODE.close)) {
+        if (silent.closeFrameAt === null && reader.push(chunk).some((frame) => frame.opcode === OPCODE.close)) {
             silent.closeFrameAt = performance.now();
             onCloseFrame();
         }
@@ -13556,194 +13683,6 @@ const flapping = {
         run.progress(`  ${loadLine(run.results.flapping)}`);
     },
 };
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/client/frames.ts
-// RFC 6455 frames as bytes (pure): a writer that can break every rule on purpose, and a reader for what a server sends.
-
-/** Opcodes of RFC 6455 section 5.2; 0x3-0x7 and 0xB-0xF are reserved. */
-const frames_OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa };
-/** Control frames carry at most this many payload bytes (RFC 6455 section 5.5). */
-const MAX_CONTROL_PAYLOAD = 125;
-/** The largest length the 64-bit form may claim: its most significant bit must be 0 (section 5.2). */
-const LARGEST_LENGTH = 2n ** 63n - 1n;
-/** The header of a frame (with its masking key, if masked) for a payload of `length` bytes. */
-function frames_frameHeader(spec, length, maskKey) {
-    const len = BigInt(length);
-    if (len < 0n || len > 2n ** 64n - 1n)
-        throw new RangeError(`a frame length must fit 64 bits, got ${len}`);
-    const lengthBytes = len <= 125n ? 0 : len <= 0xffffn ? 2 : 8;
-    const header = Buffer.alloc(2 + lengthBytes + (maskKey ? 4 : 0));
-    header[0] =
-        ((spec.fin ?? true) ? 0x80 : 0) | (spec.rsv1 ? 0x40 : 0) | (spec.rsv2 ? 0x20 : 0) | (spec.rsv3 ? 0x10 : 0) | (spec.opcode & 0x0f);
-    const lengthField = lengthBytes === 0 ? Number(len) : lengthBytes === 2 ? 126 : 127;
-    header[1] = (maskKey ? 0x80 : 0) | lengthField;
-    if (lengthBytes === 2)
-        header.writeUInt16BE(Number(len), 2);
-    if (lengthBytes === 8)
-        header.writeBigUInt64BE(len, 2);
-    if (maskKey)
-        maskKey.copy(header, 2 + lengthBytes, 0, 4);
-    return header;
-}
-/** XORs `data` with the key as if it started `offset` bytes into the payload; returns a new buffer. */
-function maskBytes(data, key, offset = 0) {
-    const out = Buffer.allocUnsafe(data.length);
-    for (let i = 0; i < data.length; i++)
-        out[i] = data[i] ^ key[(offset + i) & 3];
-    return out;
-}
-/** One whole frame: header, masking key and (masked) payload. */
-function frames_frame(spec) {
-    const payload = typeof spec.payload === 'string' ? Buffer.from(spec.payload, 'utf8') : (spec.payload ?? Buffer.alloc(0));
-    const key = (spec.mask ?? true) ? (spec.maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)) : null;
-    if (key && key.length !== 4)
-        throw new RangeError(`a masking key has 4 bytes, got ${key.length}`);
-    const header = frames_frameHeader(spec, spec.lengthOverride ?? payload.length, key);
-    return Buffer.concat([header, key ? maskBytes(payload, key) : payload]);
-}
-/** A close frame's payload: the code as 2 bytes, then the UTF-8 reason. */
-function closePayload(code, reason = '') {
-    const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
-    payload.writeUInt16BE(code, 0);
-    payload.write(reason, 2, 'utf8');
-    return payload;
-}
-/** A valid close frame from a client. */
-function closeFrame(code, reason = '', maskKey) {
-    return frames_frame({ opcode: frames_OPCODE.close, payload: closePayload(code, reason), ...(maskKey ? { maskKey } : {}) });
-}
-/** A valid ping from a client. */
-function pingFrame(payload, maskKey) {
-    return frames_frame({ opcode: frames_OPCODE.ping, payload, ...(maskKey ? { maskKey } : {}) });
-}
-/**
- * Text that is not UTF-8: "κόσμε" followed by ED A0 80, the encoding of the surrogate U+D800, which
- * UTF-8 forbids (RFC 3629 section 3; Autobahn case 6.4.x uses the same kind of sequence).
- */
-const INVALID_UTF8 = Buffer.concat([Buffer.from('κόσμε', 'utf8'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('edited', 'utf8')]);
-/** The malformed frames of the hostile scenario, each breaking one rule of RFC 6455. */
-const malformed = {
-    /** A text frame whose payload is not UTF-8: the server must fail with 1007 (section 8.1). */
-    invalidUtf8Text: (maskKey) => frames_frame({ opcode: frames_OPCODE.text, payload: INVALID_UTF8, ...(maskKey ? { maskKey } : {}) }),
-    /** RSV1-3 set although no extension was negotiated: fail the connection (section 5.2). */
-    reservedBits: (maskKey) => frames_frame({ opcode: frames_OPCODE.text, rsv1: true, rsv2: true, rsv3: true, payload: 'reserved', ...(maskKey ? { maskKey } : {}) }),
-    /** Opcode 0x3, reserved for future non-control frames: fail the connection (section 5.2). */
-    unknownOpcode: (maskKey) => frames_frame({ opcode: 0x3, payload: 'opcode 3', ...(maskKey ? { maskKey } : {}) }),
-    /** A client frame without a mask: the server must close the connection (section 5.1). */
-    unmaskedText: () => frames_frame({ opcode: frames_OPCODE.text, mask: false, payload: 'unmasked' }),
-    /** A ping with FIN clear: control frames must not be fragmented (section 5.5). */
-    fragmentedPing: (maskKey) => frames_frame({ opcode: frames_OPCODE.ping, fin: false, payload: 'fragment', ...(maskKey ? { maskKey } : {}) }),
-    /** A ping with 126 payload bytes (the 16-bit length form): more than a control frame may carry (section 5.5). */
-    oversizedPing: (maskKey) => frames_frame({ opcode: frames_OPCODE.ping, payload: Buffer.alloc(MAX_CONTROL_PAYLOAD + 1, 0x2a), ...(maskKey ? { maskKey } : {}) }),
-    /** A continuation frame with no message started: fail the connection (section 5.4). */
-    orphanContinuation: (maskKey) => frames_frame({ opcode: frames_OPCODE.continuation, payload: 'orphan', ...(maskKey ? { maskKey } : {}) }),
-    /** A close frame with code 999, outside every range section 7.4 allows. */
-    invalidCloseCode: (maskKey) => closeFrame(999, '', maskKey),
-    /** Only the header of a binary frame claiming 2^63 - 1 bytes: no server can buffer that (section 10.4). */
-    hugeLengthHeader: (maskKey) => frames_frameHeader({ opcode: frames_OPCODE.binary }, LARGEST_LENGTH, maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)),
-};
-/** The code and reason of a close frame's payload. */
-function parseClosePayload(payload) {
-    if (payload.length < 2)
-        return { code: 1005, reason: '' };
-    return { code: payload.readUInt16BE(0), reason: payload.subarray(2).toString('utf8') };
-}
-/** Parses a frame header at the start of `data`: null when more bytes are needed. */
-function parseHeader(data) {
-    if (data.length < 2)
-        return null;
-    const b0 = data[0];
-    const b1 = data[1];
-    const masked = (b1 & 0x80) !== 0;
-    let length = b1 & 0x7f;
-    let size = 2;
-    if (length === 126) {
-        if (data.length < 4)
-            return null;
-        length = data.readUInt16BE(2);
-        size = 4;
-    }
-    else if (length === 127) {
-        if (data.length < 10)
-            return null;
-        const big = data.readBigUInt64BE(2);
-        if (big > BigInt(Number.MAX_SAFE_INTEGER))
-            throw new RangeError(`a frame claims ${big} bytes`);
-        length = Number(big);
-        size = 10;
-    }
-    if (masked && data.length < size + 4)
-        return null;
-    const maskKey = masked ? Buffer.from(data.subarray(size, size + 4)) : null;
-    if (masked)
-        size += 4;
-    return { fin: (b0 & 0x80) !== 0, rsv: (b0 >> 4) & 0x7, opcode: b0 & 0x0f, masked, length, maskKey, size };
-}
-const EMPTY = Buffer.alloc(0);
-/**
- * Reads frames from a byte stream that arrives in arbitrary pieces. Keeps at most `keepBytes` of each
- * payload, so a server echoing a 16 MiB message costs the reader nothing. After a header it cannot
- * read (a length beyond 2^53), `error` is set and the rest of the stream is ignored.
- */
-class FrameReader {
-    keepBytes;
-    /** Why the stream stopped being readable; null while it reads. */
-    error = null;
-    /** Payload bytes of data frames (text, binary, continuation) seen so far, kept or not. */
-    dataBytes = 0;
-    head = EMPTY;
-    current = null;
-    constructor(keepBytes = 4096) {
-        this.keepBytes = keepBytes;
-    }
-    /** Feeds the next piece of the stream; returns the frames it completed. */
-    push(chunk) {
-        const frames = [];
-        let data = this.head.length > 0 ? Buffer.concat([this.head, chunk]) : chunk;
-        this.head = EMPTY;
-        while (this.error === null) {
-            if (!this.current) {
-                if (data.length === 0)
-                    break;
-                let header;
-                try {
-                    header = parseHeader(data);
-                }
-                catch (err) {
-                    this.error = err.message;
-                    break;
-                }
-                if (!header) {
-                    this.head = Buffer.from(data);
-                    break;
-                }
-                this.current = { ...header, remaining: header.length, kept: [], keptBytes: 0 };
-                data = data.subarray(header.size);
-            }
-            const current = this.current;
-            const take = Math.min(current.remaining, data.length);
-            const keep = Math.min(take, this.keepBytes - current.keptBytes);
-            if (keep > 0) {
-                const offset = current.length - current.remaining;
-                const piece = data.subarray(0, keep);
-                current.kept.push(current.maskKey ? maskBytes(piece, current.maskKey, offset) : Buffer.from(piece));
-                current.keptBytes += keep;
-            }
-            if (current.opcode < 0x8)
-                this.dataBytes += take;
-            current.remaining -= take;
-            data = data.subarray(take);
-            if (current.remaining > 0)
-                break;
-            const { fin, rsv, opcode, masked, length, kept } = current;
-            frames.push({ fin, rsv, opcode, masked, length, payload: Buffer.concat(kept) });
-            this.current = null;
-        }
-        return frames;
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/client/handshake.ts
 // The HTTP/1.1 opening handshake of RFC 6455 section 4 as text (pure): the request we write and the response we judge.
@@ -14030,9 +13969,9 @@ class RawSocket {
     }
     readFrames(data) {
         for (const frame of this.reader.push(data)) {
-            if (frame.opcode === frames_OPCODE.close && !this.closeInfo)
+            if (frame.opcode === OPCODE.close && !this.closeInfo)
                 this.closeInfo = parseClosePayload(frame.payload);
-            if (frame.opcode === frames_OPCODE.pong) {
+            if (frame.opcode === OPCODE.pong) {
                 this.pongs += 1;
                 this.lastPong = frame.payload;
             }
@@ -14321,7 +14260,7 @@ async function oversized(raw, maxBytes, timeoutMs, signal) {
     for (let i = 0; i < CHUNK; i++)
         chunk[i] = key[i & 3];
     const reacted = () => raw.closeInfo !== null || raw.ended || signal.aborted;
-    raw.write(frames_frameHeader({ opcode: frames_OPCODE.binary }, maxBytes, key));
+    raw.write(frameHeader({ opcode: OPCODE.binary }, maxBytes, key));
     let sent = 0;
     let stalled = false;
     while (sent < maxBytes && !reacted()) {

@@ -5,11 +5,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
 import { closeConnection, openConnection, type Target } from '../client/connection.js';
+import { FrameReader, OPCODE } from '../client/frames.js';
 import { summarize } from '../analysis/stats.js';
 import type { DeadPeerClient, DeadPeersResult } from '../model/faults.js';
 import { FaultProxy, type ProxyPair } from '../net/proxy.js';
 import { proxiedTarget, upstreamOf } from '../net/target.js';
-import { FrameScanner, OPCODE } from '../net/ws-frames.js';
 
 export interface DeadPeersSpec {
   clients: number;
@@ -36,7 +36,8 @@ interface Silent {
 
 /** Silences the pair both ways and watches, in what the proxy swallows from the server, for its close frame. */
 function silence(proxy: FaultProxy, client: number, ws: WebSocket, pair: ProxyPair): Silent {
-  const scanner = new FrameScanner();
+  // Payloads are not kept: only the opcodes matter, and a server may push megabytes into the silence.
+  const reader = new FrameReader(0);
   let onCloseFrame!: () => void;
   const closeFrame = new Promise<void>((resolve) => (onCloseFrame = resolve));
   const silent: Silent = {
@@ -48,7 +49,7 @@ function silence(proxy: FaultProxy, client: number, ws: WebSocket, pair: ProxyPa
     gaveUp: Promise.race([closeFrame, pair.upstreamClosed.then(() => undefined)]),
   };
   pair.down.hole.onSwallow = function onServerBytes(chunk: Buffer): void {
-    if (silent.closeFrameAt === null && scanner.push(chunk).includes(OPCODE.close)) {
+    if (silent.closeFrameAt === null && reader.push(chunk).some((frame) => frame.opcode === OPCODE.close)) {
       silent.closeFrameAt = performance.now();
       onCloseFrame();
     }
