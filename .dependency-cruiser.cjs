@@ -37,13 +37,13 @@ module.exports = {
     ),
     below(
       'client',
-      ['server', 'probe', 'scenarios', 'phases', 'run', 'report', 'comment'],
-      'A connection knows nothing of the run around it.',
+      ['config', 'server', 'probe', 'scenarios', 'phases', 'run', 'report', 'comment'],
+      'A connection knows nothing of the run around it, nor of the configuration (its Target says what it needs).',
     ),
     below(
       'net',
-      ['server', 'probe', 'scenarios', 'phases', 'run', 'report', 'comment'],
-      'The fault proxy is a pipe: it knows sockets only.',
+      ['config', 'server', 'probe', 'scenarios', 'phases', 'run', 'report', 'comment'],
+      'The fault proxy is a pipe: it knows sockets only (config reads its grammar, not the other way round).',
     ),
     below('server', ['probe', 'scenarios', 'phases', 'run', 'report', 'comment'], 'Processes and ports: no measurement, no scenario.'),
     below('probe', ['scenarios', 'phases', 'run', 'report', 'comment'], 'Probes read the server; they do not drive it.'),

@@ -1,6 +1,7 @@
 // The heap diff on synthetic aggregates: leaks named, churn and filled caches not, heap growth per connection.
 
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/parse.js';
 import { HEAP_DIFF_DEFAULTS, diffHeap, fitHeapPerConnection, growthRows, isSteady, rankSuspects } from '../src/analysis/heap-diff.js';
 import type { HeapSnapshotData, RetainerStep } from '../src/model/heap.js';
 
@@ -73,14 +74,16 @@ describe('diffHeap', () => {
     expect(evidence.suspects).toEqual([]);
   });
 
-  it('takes a leak on exactly half the connections (the abrupt ones) at the default limit, and not just below it', () => {
-    const half = diffHeap(run((i) => ({ 'object:PeerState': [since(i) / 2, (since(i) / 2) * 48] })));
-    expect(half.suspects.map((s) => s.name)).toEqual(['PeerState']);
-    expect(half.suspects[0]!.perConnection).toBe(0.5);
-    const less = [0, 9, 19, 29, 29];
-    const below = diffHeap(run((i) => ({ 'object:PeerState': [less[i]!, less[i]! * 48] })));
+  it('takes a leak on a quarter of the connections at the default limit, and not just below it', () => {
+    const connections = [5, 85, 165, 245, 245];
+    const quarter = [0, 20, 40, 60, 60];
+    const at = diffHeap(run((i) => ({ 'object:PeerState': [quarter[i]!, quarter[i]! * 48] }), connections));
+    expect(at.suspects.map((s) => s.name)).toEqual(['PeerState']);
+    expect(at.suspects[0]!.perConnection).toBe(0.25);
+    const less = [0, 19, 39, 58, 58];
+    const below = diffHeap(run((i) => ({ 'object:PeerState': [less[i]!, less[i]! * 48] }), connections));
     expect(below.suspects).toEqual([]);
-    expect(below.topGrowth[0]!.perConnection).toBeCloseTo(0.483, 3);
+    expect(below.topGrowth[0]!.perConnection).toBeCloseTo(0.242, 3);
   });
 
   it('needs enough instances: a steady leak over few connections is a note, not a suspect', () => {
@@ -187,5 +190,12 @@ describe('rankSuspects', () => {
     expect(ranked.suspects.map((r) => r.name)).toEqual(['Session', 'Socket', 'Orphan', 'onMessage', '(number)']);
     expect(ranked.topGrowth.map((r) => r.name).slice(0, 5)).toEqual(['Session', 'Socket', 'Orphan', 'onMessage', '(number)']);
     expect(ranked.topGrowth.find((r) => r.name === 'Session')!.retainerPath).toHaveLength(3);
+  });
+});
+
+describe('HEAP_DIFF_DEFAULTS', () => {
+  it('holds the limit the max-retained-per-connection input defaults to', () => {
+    const config = parseConfig({ url: 'ws://127.0.0.1:1/' });
+    expect(HEAP_DIFF_DEFAULTS.maxRetainedPerConnection).toBe(config.limits.maxRetainedPerConnection.value);
   });
 });

@@ -4,12 +4,10 @@ import type { CheckId } from '../model/checks.js';
 import type { ScenarioId } from '../model/report.js';
 import type { NetworkSpec } from '../net/spec.js';
 import type { Profile } from './profiles.js';
+import type { ProtocolChoice } from '../model/protocol.js';
 
 export { ConfigError } from '../model/config-error.js';
-
-/** `auto` (detected from what the server does) or an adapter id. */
-export const PROTOCOL_CHOICES = ['auto', 'raw', 'socket.io', 'graphql-ws'] as const;
-export type ProtocolChoice = (typeof PROTOCOL_CHOICES)[number];
+export { PROTOCOL_CHOICES, type ProtocolChoice } from '../model/protocol.js';
 
 export const SCENARIO_IDS: readonly ScenarioId[] = ['flapping', 'leak', 'recovery', 'hostile', 'dead-peers', 'slow-consumer'];
 

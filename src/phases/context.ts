@@ -31,8 +31,8 @@ export function baselineWindowMs(sampleIntervalMs: number): number {
   return Math.max(500, 3 * sampleIntervalMs);
 }
 
-/** Everything a run measured, as the report is assembled from it. */
-export interface Measurements {
+/** Everything a run measured, as the report is assembled from it (the checks read their part: analysis's Measurements). */
+export interface RunMeasurements {
   server: ServerInfo;
   stopped: StopInfo | null;
   phases: PhaseSpan[];
@@ -87,7 +87,7 @@ export class RunContext {
   sampler: ResourceSampler | null = null;
   exactSignals: ExactSignals | null = null;
   readonly serverInfo: ServerInfo;
-  readonly results: Pick<Measurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'heap' | 'faults' | 'trendPoints'>;
+  readonly results: Pick<RunMeasurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'heap' | 'faults' | 'trendPoints'>;
   /** The proxy that injects the network faults in front of the server; null without any. */
   network: NetworkProxy | null = null;
   /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
@@ -201,7 +201,7 @@ export class RunContext {
   }
 
   /** Everything measured so far, for the report. */
-  measurements(): Measurements {
+  measurements(): RunMeasurements {
     return { server: this.serverInfo, stopped: this.stopInfo, phases: this.phases, ...this.results };
   }
 }

@@ -19,4 +19,4 @@ export const PHASES: readonly Phase[] = [startup, warmup, baseline, flapping, le
 export type { Phase } from './phase.js';
 export { finishHeap } from './heap.js';
 export { closeNetwork } from './network.js';
-export { RunContext, StopRun, baselineWindowMs, type Measurements, type RunOptions } from './context.js';
+export { RunContext, StopRun, baselineWindowMs, type RunMeasurements, type RunOptions } from './context.js';

@@ -6,7 +6,7 @@ import { analyzeSignals } from '../analysis/signal-growth.js';
 import type { Config } from '../config/types.js';
 import type { HeapEvidence } from '../model/heap.js';
 import { REPORT_SCHEMA_VERSION, type MemorySample, type Report, type SignalReading } from '../model/report.js';
-import type { Measurements } from '../phases/index.js';
+import type { RunMeasurements } from '../phases/index.js';
 import { redactSecrets } from '../model/redact.js';
 
 /** What the run's surroundings add to the report: who ran it, where, when. */
@@ -28,7 +28,7 @@ export interface ProbeReadings {
   probeWindows: ProbeWindow[];
 }
 
-export function assembleReport(config: Config, m: Measurements, probes: ProbeReadings, facts: RunFacts): Report {
+export function assembleReport(config: Config, m: RunMeasurements, probes: ProbeReadings, facts: RunFacts): Report {
   const launching = config.server.command !== null;
   const memory =
     m.server.pid === null

@@ -1,6 +1,6 @@
 // The adapters by id, the `protocol` setting's values, and a target that offers an adapter's subprotocols.
 
-import type { ProtocolChoice } from '../../config/types.js';
+import type { ProtocolChoice } from '../../model/protocol.js';
 import type { Target } from '../connection.js';
 import type { ProtocolAdapter, ProtocolId } from './adapter.js';
 import { graphqlWs } from './graphql-ws.js';
