@@ -4,16 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatRetainerPath } from '../src/model/heap.js';
+import { aggregateHeap, className, isExcludedNode } from '../src/probe/heap-classes.js';
+import { edgeOwner, retainerPath } from '../src/probe/heap-paths.js';
 import {
   HeapSnapshotParser,
   IncompleteSnapshotError,
-  aggregateHeap,
-  className,
-  edgeOwner,
-  isExcludedNode,
   parseHeapSnapshot,
   readHeapSnapshot,
-  retainerPath,
   type HeapGraph,
 } from '../src/probe/heap-reader.js';
 

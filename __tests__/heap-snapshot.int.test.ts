@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatRetainerPath } from '../src/model/heap.js';
-import { aggregateHeap, readHeapSnapshot, retainerPath } from '../src/probe/heap-reader.js';
+import { aggregateHeap } from '../src/probe/heap-classes.js';
+import { retainerPath } from '../src/probe/heap-paths.js';
+import { readHeapSnapshot } from '../src/probe/heap-reader.js';
 import { HeapSnapshotError, HeapSnapshotter, findSnapshotTarget } from '../src/probe/heap-snapshot.js';
 import { isAlive } from '../src/server/process-tree.js';
 

@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatRetainerPath } from '../src/model/heap.js';
-import { aggregateHeap, readHeapSnapshot, retainerPaths } from '../src/probe/heap-reader.js';
+import { aggregateHeap } from '../src/probe/heap-classes.js';
+import { retainerPaths } from '../src/probe/heap-paths.js';
+import { readHeapSnapshot } from '../src/probe/heap-reader.js';
 import { HeapSnapshotter } from '../src/probe/heap-snapshot.js';
 import { MB, fullGc, note, round } from './lib.js';
 

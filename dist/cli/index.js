@@ -11374,9 +11374,334 @@ class RunContext {
     }
 }
 
+;// CONCATENATED MODULE: ./src/probe/heap-graph.ts
+// The graph a .heapsnapshot file describes, as the reader stores it (typed arrays), and the node types whose names
+// are their contents. Shared by the reader (heap-reader.ts), the aggregation (heap-classes.ts) and the retainer
+// paths (heap-paths.ts).
+// Node types whose names are contents, not classes (a string's text, a regexp's source): one class each.
+const GROUPED_TYPES = {
+    string: '(string)',
+    'concatenated string': '(string)',
+    'sliced string': '(string)',
+    number: '(number)',
+    regexp: '(regexp)',
+    bigint: '(bigint)',
+    symbol: '(symbol)',
+};
+
+;// CONCATENATED MODULE: ./src/probe/heap-classes.ts
+// Aggregates a heap graph per (node type, class name): counts and self sizes, with compiled code and feedback
+// vectors left out (they grow with JIT warm-up, not with connections).
+
+/**
+ * Left out of the aggregation and of the heap total: V8's `code` node type (bytecode, scope infos, feedback
+ * metadata and cells, shared function infos, constant pools, compiled code), `synthetic` nodes (the roots, no
+ * size), and these names whatever their type, as V8 types some of them `hidden` (and older versions `array`):
+ * feedback vectors and cells, `(compiled code)`, `system / Code` and its wrappers, bytecode arrays, and the
+ * trusted-space metadata of functions (SharedFunctionInfoWrapper, ProtectedFixedArray, Trusted*, deoptimization
+ * and uncompiled data), and weak lists (WeakArrayList holds nothing alive). All of them grow with JIT warm-up,
+ * not with connections: on Node 24 a clean ws server gains one SharedFunctionInfoWrapper and one
+ * ProtectedFixedArray per connection for its first ~60 connections, then a few per hundred.
+ */
+const EXCLUDED_SYSTEM = [
+    'Code',
+    'CodeWrapper',
+    'CodeDataContainer',
+    'InstructionStream',
+    'BytecodeArray',
+    'BytecodeWrapper',
+    'Feedback\\w*',
+    'ClosureFeedbackCellArray',
+    'SharedFunctionInfo\\w*',
+    'ProtectedFixedArray',
+    'Trusted\\w*',
+    'InterpreterData',
+    'DeoptimizationData\\w*',
+    'UncompiledData\\w*',
+    'PreparseData',
+    'ScopeInfo',
+    'WeakArrayList',
+];
+const EXCLUDED_PARENTHESIZED = [
+    'compiled code',
+    'code',
+    'code relocation info',
+    'feedback vector',
+    'feedback metadata',
+    'shared function info',
+];
+const EXCLUDED_NAMES = new RegExp(`^(system / (${EXCLUDED_SYSTEM.join('|')})|\\((${EXCLUDED_PARENTHESIZED.join('|')})\\))$`);
+/** True for a node the aggregation leaves out (see EXCLUDED_NAMES). */
+function isExcludedNode(type, name) {
+    return type === 'code' || type === 'synthetic' || EXCLUDED_NAMES.test(name);
+}
+/** The class a node is counted under: its constructor or native type, or its type's group. */
+function className(type, name) {
+    const grouped = GROUPED_TYPES[type];
+    if (grouped !== undefined)
+        return grouped;
+    if (type === 'array' && name === '')
+        return '(array)';
+    if (type === 'closure' && name === '')
+        return '(anonymous)';
+    return name;
+}
+/**
+ * A number equal for nodes of the same class, to memoize per class without building strings: the type alone
+ * for grouped types (a million distinct strings are one class: a key per name would cost a Map entry each),
+ * else name index and type.
+ */
+function classPairKeys(graph) {
+    const types = graph.nodeTypes.length;
+    const grouped = new Uint8Array(types);
+    graph.nodeTypes.forEach((t, k) => (grouped[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
+    return (node) => {
+        const t = graph.nodeType[node];
+        return grouped[t] === 1 ? -1 - t : graph.nodeName[node] * types + t;
+    };
+}
+/** Count and self size per (node type, class name), excluded nodes left out. */
+function aggregateHeap(graph) {
+    const { nodeTypes, strings } = graph;
+    // Memo of classPairKey -> class slot, -1 for excluded.
+    const slotByPair = new Map();
+    const pairKey = classPairKeys(graph);
+    const slotByGroup = new Map();
+    const classes = [];
+    const slotOf = (type, name) => {
+        if (isExcludedNode(type, name))
+            return -1;
+        const cls = className(type, name);
+        const key = `${type}\u0000${cls}`;
+        let slot = slotByGroup.get(key);
+        if (slot === undefined) {
+            slot = classes.length;
+            classes.push({ nodeType: type, name: cls, count: 0, selfSize: 0 });
+            slotByGroup.set(key, slot);
+        }
+        return slot;
+    };
+    let totalBytes = 0;
+    let excludedBytes = 0;
+    let maxNodeId = 0;
+    const idTypes = new Uint8Array(nodeTypes.length);
+    nodeTypes.forEach((t, k) => (idTypes[k] = t === 'object' || t === 'closure' || t === 'array' ? 1 : 0));
+    for (let i = 0; i < graph.nodeCount; i++) {
+        const size = graph.nodeSelfSize[i];
+        const id = graph.nodeId[i];
+        if (id > maxNodeId && idTypes[graph.nodeType[i]] === 1)
+            maxNodeId = id;
+        const pair = pairKey(i);
+        let slot = slotByPair.get(pair);
+        if (slot === undefined) {
+            slot = slotOf(nodeTypes[graph.nodeType[i]] ?? 'unknown', strings[graph.nodeName[i]] ?? '');
+            slotByPair.set(pair, slot);
+        }
+        if (slot === -1) {
+            excludedBytes += size;
+            continue;
+        }
+        const cls = classes[slot];
+        cls.count++;
+        cls.selfSize += size;
+        totalBytes += size;
+    }
+    return { classes, totalBytes, excludedBytes, nodeCount: graph.nodeCount, maxNodeId };
+}
+/** A node's aggregation key: `${node type}\u0000${class name}`, as HeapClassStat rows are told apart. */
+function nodeClassKey(graph, node) {
+    const type = graph.nodeTypes[graph.nodeType[node]] ?? 'unknown';
+    return `${type}\u0000${className(type, graph.strings[graph.nodeName[node]] ?? '')}`;
+}
+
+;// CONCATENATED MODULE: ./src/probe/heap-paths.ts
+// Retainer paths in a heap graph: the shortest way from a GC root to an instance of a class, in the edge names
+// people read (property, context variable, Map entry).
+
+/** How a node reads in a path: its class, closures as `name()`, synthetic roots by their name. */
+function nodeLabel(graph, node) {
+    const type = graph.nodeTypes[graph.nodeType[node]] ?? 'unknown';
+    const name = graph.strings[graph.nodeName[node]] ?? '';
+    if (type === 'closure')
+        return `${name || '(anonymous)'}()`;
+    return className(type, name);
+}
+/** An edge's name: the string for named edges ('' for an index-like internal name, not kept), the index for elements and hidden edges. */
+function edgeName(graph, edge) {
+    const kind = graph.edgeTypes[graph.edgeType[edge]];
+    const v = graph.edgeNameOrIndex[edge];
+    return kind === 'element' || kind === 'hidden' ? String(v) : (graph.strings[v] ?? '');
+}
+/** Edge kinds a retainer path may follow: weak edges do not retain; hidden ones have no name a reader knows. */
+const PATH_EDGE_KINDS = new Set(['context', 'element', 'property', 'internal', 'shortcut']);
+/** Synthetic roots a path does not start from (see retainerPaths). */
+const TRANSIENT_ROOTS = new Set(['(Handle scope)']);
+/**
+ * The shortest path of named, non-weak edges from the synthetic root (through `(GC roots)`) to a node for which
+ * `predicate` holds, by breadth-first search; null when none is reachable. The root itself is not a step.
+ */
+function retainerPath(graph, predicate) {
+    return retainerPaths(graph, (node) => (predicate(node) ? 0 : -1), 1)[0] ?? null;
+}
+const MAX_CANDIDATES = 5000;
+const SIGNATURE_DEPTH = 4;
+/**
+ * Paths to several targets in one breadth-first search: `classify` maps a node to a target index in
+ * 0 .. targets - 1 (or -1). One pass over the graph however many suspects there are.
+ */
+function retainerPaths(graph, classify, targets, options = {}) {
+    const n = graph.nodeCount;
+    const common = options.pick === 'common';
+    const found = Array.from({ length: targets }, () => []);
+    if (n === 0 || targets === 0)
+        return found.map(() => null);
+    const followed = new Uint8Array(graph.edgeTypes.length);
+    graph.edgeTypes.forEach((kind, k) => (followed[k] = PATH_EDGE_KINDS.has(kind) ? 1 : 0));
+    // parentEdge[i]: the edge that first reached node i, or UNSEEN / NO_PARENT (the root, transient roots). The
+    // node an edge leaves is found from firstEdge when a path is built: 8 bytes a node for the whole search.
+    const parentEdge = new Uint32Array(n).fill(UNSEEN);
+    const queue = new Uint32Array(n);
+    let head = 0;
+    let tail = 0;
+    let left = targets;
+    queue[tail++] = 0;
+    parentEdge[0] = NO_PARENT;
+    // Handles that C++ code holds while the snapshot is taken keep an object for that moment only. The synthetic
+    // roots come first in a snapshot.
+    const synthetic = graph.nodeTypes.indexOf('synthetic');
+    for (let node = 1; node < n && graph.nodeType[node] === synthetic; node++) {
+        if (TRANSIENT_ROOTS.has(graph.strings[graph.nodeName[node]] ?? ''))
+            parentEdge[node] = NO_PARENT;
+    }
+    while (head < tail && (common || left > 0)) {
+        const node = queue[head++];
+        if (node !== 0) {
+            const target = classify(node);
+            if (target >= 0 && target < targets) {
+                const list = found[target];
+                if (list.length === 0)
+                    left--;
+                if (list.length < (common ? MAX_CANDIDATES : 1))
+                    list.push(node);
+            }
+        }
+        const end = graph.firstEdge[node + 1];
+        for (let e = graph.firstEdge[node]; e < end; e++) {
+            if (followed[graph.edgeType[e]] === 0)
+                continue;
+            const to = graph.edgeTo[e];
+            if (parentEdge[to] !== UNSEEN)
+                continue;
+            parentEdge[to] = e;
+            queue[tail++] = to;
+        }
+    }
+    return found.map((list) => {
+        if (list.length === 0)
+            return null;
+        const chosen = common ? mostCommon(graph, list, parentEdge) : list[0];
+        return pathTo(graph, chosen, parentEdge);
+    });
+}
+const UNSEEN = 0xffffffff;
+const NO_PARENT = 0xfffffffe;
+/** The node whose edges include edge `e`: the last node whose first edge is at or before it. */
+function edgeOwner(graph, e) {
+    const first = graph.firstEdge;
+    let lo = 0;
+    let hi = graph.nodeCount - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (first[mid] <= e)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+/** The first (nearest a root) of the candidates whose retainer signature is the most frequent. */
+function mostCommon(graph, candidates, parentEdge) {
+    const tally = new Map();
+    for (const node of candidates) {
+        const parts = [];
+        for (let at = node, k = 0; parentEdge[at] !== NO_PARENT && k < SIGNATURE_DEPTH; k++) {
+            const e = parentEdge[at];
+            const kind = graph.edgeTypes[graph.edgeType[e]];
+            at = edgeOwner(graph, e);
+            parts.push(`${nodeClassKey(graph, at)}|${kind}:${kind === 'element' ? '' : edgeName(graph, e)}`);
+        }
+        const key = parts.join('<');
+        const entry = tally.get(key);
+        if (entry)
+            entry.count++;
+        else
+            tally.set(key, { count: 1, first: node });
+    }
+    let best = { count: 0, first: candidates[0] };
+    for (const entry of tally.values())
+        if (entry.count > best.count)
+            best = entry;
+    return best.first;
+}
+function pathTo(graph, target, parentEdge) {
+    const steps = [];
+    for (let node = target; parentEdge[node] !== NO_PARENT;) {
+        const e = parentEdge[node];
+        const from = edgeOwner(graph, e);
+        const kind = (graph.edgeTypes[graph.edgeType[e]] ?? 'internal');
+        const step = { edge: edgeName(graph, e), kind, node: nodeLabel(graph, node) };
+        if (kind === 'context') {
+            const script = contextScript(graph, from);
+            if (script)
+                step.context = script;
+        }
+        steps.push(step);
+        node = from;
+    }
+    return steps.reverse();
+}
+/** The first edge of `node` named `name` (named kinds only); -1 when there is none. */
+function namedEdge(graph, node, names) {
+    const end = graph.firstEdge[node + 1];
+    for (let e = graph.firstEdge[node]; e < end; e++) {
+        const kind = graph.edgeTypes[graph.edgeType[e]];
+        if (kind === 'element' || kind === 'hidden')
+            continue;
+        if (names.includes(graph.strings[graph.edgeNameOrIndex[e]] ?? ''))
+            return e;
+    }
+    return -1;
+}
+/**
+ * The file name of the script that owns a context: a closure whose `context` edge points at it, then that
+ * closure's shared function info, then its script. One pass over the closures; null when none is found.
+ */
+function contextScript(graph, contextNode) {
+    const closureType = graph.nodeTypes.indexOf('closure');
+    for (let i = 0; i < graph.nodeCount; i++) {
+        if (graph.nodeType[i] !== closureType)
+            continue;
+        const c = namedEdge(graph, i, ['context']);
+        if (c === -1 || graph.edgeTo[c] !== contextNode)
+            continue;
+        const shared = namedEdge(graph, i, ['shared']);
+        if (shared === -1)
+            continue;
+        const script = namedEdge(graph, graph.edgeTo[shared], ['script', 'script_or_debug_info']);
+        if (script === -1)
+            continue;
+        const name = graph.strings[graph.nodeName[graph.edgeTo[script]]] ?? '';
+        if (name === '')
+            continue;
+        return name.split(/[\\/]/).filter(Boolean).pop() ?? name;
+    }
+    return null;
+}
+
 ;// CONCATENATED MODULE: ./src/probe/heap-reader.ts
 // Reads V8 .heapsnapshot files as a stream into typed arrays (the text is never held whole: real heaps reach
-// hundreds of MB), aggregates nodes per (node type, class name), and finds retainer paths from the GC roots.
+// hundreds of MB). What the graph means is read by heap-classes.ts (per class) and heap-paths.ts (retainers).
+
 
 /** The file ended before the snapshot did: V8 is probably still writing it. */
 class IncompleteSnapshotError extends Error {
@@ -11904,321 +12229,12 @@ async function readHeapSnapshot(path, options = {}) {
     }
     return parser.end();
 }
-// ---- aggregation
-/**
- * Left out of the aggregation and of the heap total: V8's `code` node type (bytecode, scope infos, feedback
- * metadata and cells, shared function infos, constant pools, compiled code), `synthetic` nodes (the roots, no
- * size), and these names whatever their type, as V8 types some of them `hidden` (and older versions `array`):
- * feedback vectors and cells, `(compiled code)`, `system / Code` and its wrappers, bytecode arrays, and the
- * trusted-space metadata of functions (SharedFunctionInfoWrapper, ProtectedFixedArray, Trusted*, deoptimization
- * and uncompiled data), and weak lists (WeakArrayList holds nothing alive). All of them grow with JIT warm-up,
- * not with connections: on Node 24 a clean ws server gains one SharedFunctionInfoWrapper and one
- * ProtectedFixedArray per connection for its first ~60 connections, then a few per hundred.
- */
-const EXCLUDED_SYSTEM = [
-    'Code',
-    'CodeWrapper',
-    'CodeDataContainer',
-    'InstructionStream',
-    'BytecodeArray',
-    'BytecodeWrapper',
-    'Feedback\\w*',
-    'ClosureFeedbackCellArray',
-    'SharedFunctionInfo\\w*',
-    'ProtectedFixedArray',
-    'Trusted\\w*',
-    'InterpreterData',
-    'DeoptimizationData\\w*',
-    'UncompiledData\\w*',
-    'PreparseData',
-    'ScopeInfo',
-    'WeakArrayList',
-];
-const EXCLUDED_PARENTHESIZED = [
-    'compiled code',
-    'code',
-    'code relocation info',
-    'feedback vector',
-    'feedback metadata',
-    'shared function info',
-];
-const EXCLUDED_NAMES = new RegExp(`^(system / (${EXCLUDED_SYSTEM.join('|')})|\\((${EXCLUDED_PARENTHESIZED.join('|')})\\))$`);
-/** True for a node the aggregation leaves out (see EXCLUDED_NAMES). */
-function isExcludedNode(type, name) {
-    return type === 'code' || type === 'synthetic' || EXCLUDED_NAMES.test(name);
-}
-// Node types whose names are contents, not classes (a string's text, a regexp's source): one class each.
-const GROUPED_TYPES = {
-    string: '(string)',
-    'concatenated string': '(string)',
-    'sliced string': '(string)',
-    number: '(number)',
-    regexp: '(regexp)',
-    bigint: '(bigint)',
-    symbol: '(symbol)',
-};
-/** The class a node is counted under: its constructor or native type, or its type's group. */
-function className(type, name) {
-    const grouped = GROUPED_TYPES[type];
-    if (grouped !== undefined)
-        return grouped;
-    if (type === 'array' && name === '')
-        return '(array)';
-    if (type === 'closure' && name === '')
-        return '(anonymous)';
-    return name;
-}
-/**
- * A number equal for nodes of the same class, to memoize per class without building strings: the type alone
- * for grouped types (a million distinct strings are one class: a key per name would cost a Map entry each),
- * else name index and type.
- */
-function classPairKeys(graph) {
-    const types = graph.nodeTypes.length;
-    const grouped = new Uint8Array(types);
-    graph.nodeTypes.forEach((t, k) => (grouped[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
-    return (node) => {
-        const t = graph.nodeType[node];
-        return grouped[t] === 1 ? -1 - t : graph.nodeName[node] * types + t;
-    };
-}
-/** Count and self size per (node type, class name), excluded nodes left out. */
-function aggregateHeap(graph) {
-    const { nodeTypes, strings } = graph;
-    // Memo of classPairKey -> class slot, -1 for excluded.
-    const slotByPair = new Map();
-    const pairKey = classPairKeys(graph);
-    const slotByGroup = new Map();
-    const classes = [];
-    const slotOf = (type, name) => {
-        if (isExcludedNode(type, name))
-            return -1;
-        const cls = className(type, name);
-        const key = `${type}\u0000${cls}`;
-        let slot = slotByGroup.get(key);
-        if (slot === undefined) {
-            slot = classes.length;
-            classes.push({ nodeType: type, name: cls, count: 0, selfSize: 0 });
-            slotByGroup.set(key, slot);
-        }
-        return slot;
-    };
-    let totalBytes = 0;
-    let excludedBytes = 0;
-    let maxNodeId = 0;
-    const idTypes = new Uint8Array(nodeTypes.length);
-    nodeTypes.forEach((t, k) => (idTypes[k] = t === 'object' || t === 'closure' || t === 'array' ? 1 : 0));
-    for (let i = 0; i < graph.nodeCount; i++) {
-        const size = graph.nodeSelfSize[i];
-        const id = graph.nodeId[i];
-        if (id > maxNodeId && idTypes[graph.nodeType[i]] === 1)
-            maxNodeId = id;
-        const pair = pairKey(i);
-        let slot = slotByPair.get(pair);
-        if (slot === undefined) {
-            slot = slotOf(nodeTypes[graph.nodeType[i]] ?? 'unknown', strings[graph.nodeName[i]] ?? '');
-            slotByPair.set(pair, slot);
-        }
-        if (slot === -1) {
-            excludedBytes += size;
-            continue;
-        }
-        const cls = classes[slot];
-        cls.count++;
-        cls.selfSize += size;
-        totalBytes += size;
-    }
-    return { classes, totalBytes, excludedBytes, nodeCount: graph.nodeCount, maxNodeId };
-}
-// ---- retainer paths
-/** How a node reads in a path: its class, closures as `name()`, synthetic roots by their name. */
-function nodeLabel(graph, node) {
-    const type = graph.nodeTypes[graph.nodeType[node]] ?? 'unknown';
-    const name = graph.strings[graph.nodeName[node]] ?? '';
-    if (type === 'closure')
-        return `${name || '(anonymous)'}()`;
-    return className(type, name);
-}
-/** An edge's name: the string for named edges ('' for an index-like internal name, not kept), the index for elements and hidden edges. */
-function edgeName(graph, edge) {
-    const kind = graph.edgeTypes[graph.edgeType[edge]];
-    const v = graph.edgeNameOrIndex[edge];
-    return kind === 'element' || kind === 'hidden' ? String(v) : (graph.strings[v] ?? '');
-}
-/** Edge kinds a retainer path may follow: weak edges do not retain; hidden ones have no name a reader knows. */
-const PATH_EDGE_KINDS = new Set(['context', 'element', 'property', 'internal', 'shortcut']);
-/** Synthetic roots a path does not start from (see retainerPaths). */
-const TRANSIENT_ROOTS = new Set(['(Handle scope)']);
-/**
- * The shortest path of named, non-weak edges from the synthetic root (through `(GC roots)`) to a node for which
- * `predicate` holds, by breadth-first search; null when none is reachable. The root itself is not a step.
- */
-function retainerPath(graph, predicate) {
-    return retainerPaths(graph, (node) => (predicate(node) ? 0 : -1), 1)[0] ?? null;
-}
-const MAX_CANDIDATES = 5000;
-const SIGNATURE_DEPTH = 4;
-/**
- * Paths to several targets in one breadth-first search: `classify` maps a node to a target index in
- * 0 .. targets - 1 (or -1). One pass over the graph however many suspects there are.
- */
-function retainerPaths(graph, classify, targets, options = {}) {
-    const n = graph.nodeCount;
-    const common = options.pick === 'common';
-    const found = Array.from({ length: targets }, () => []);
-    if (n === 0 || targets === 0)
-        return found.map(() => null);
-    const followed = new Uint8Array(graph.edgeTypes.length);
-    graph.edgeTypes.forEach((kind, k) => (followed[k] = PATH_EDGE_KINDS.has(kind) ? 1 : 0));
-    // parentEdge[i]: the edge that first reached node i, or UNSEEN / NO_PARENT (the root, transient roots). The
-    // node an edge leaves is found from firstEdge when a path is built: 8 bytes a node for the whole search.
-    const parentEdge = new Uint32Array(n).fill(UNSEEN);
-    const queue = new Uint32Array(n);
-    let head = 0;
-    let tail = 0;
-    let left = targets;
-    queue[tail++] = 0;
-    parentEdge[0] = NO_PARENT;
-    // Handles that C++ code holds while the snapshot is taken keep an object for that moment only. The synthetic
-    // roots come first in a snapshot.
-    const synthetic = graph.nodeTypes.indexOf('synthetic');
-    for (let node = 1; node < n && graph.nodeType[node] === synthetic; node++) {
-        if (TRANSIENT_ROOTS.has(graph.strings[graph.nodeName[node]] ?? ''))
-            parentEdge[node] = NO_PARENT;
-    }
-    while (head < tail && (common || left > 0)) {
-        const node = queue[head++];
-        if (node !== 0) {
-            const target = classify(node);
-            if (target >= 0 && target < targets) {
-                const list = found[target];
-                if (list.length === 0)
-                    left--;
-                if (list.length < (common ? MAX_CANDIDATES : 1))
-                    list.push(node);
-            }
-        }
-        const end = graph.firstEdge[node + 1];
-        for (let e = graph.firstEdge[node]; e < end; e++) {
-            if (followed[graph.edgeType[e]] === 0)
-                continue;
-            const to = graph.edgeTo[e];
-            if (parentEdge[to] !== UNSEEN)
-                continue;
-            parentEdge[to] = e;
-            queue[tail++] = to;
-        }
-    }
-    return found.map((list) => {
-        if (list.length === 0)
-            return null;
-        const chosen = common ? mostCommon(graph, list, parentEdge) : list[0];
-        return pathTo(graph, chosen, parentEdge);
-    });
-}
-const UNSEEN = 0xffffffff;
-const NO_PARENT = 0xfffffffe;
-/** The node whose edges include edge `e`: the last node whose first edge is at or before it. */
-function edgeOwner(graph, e) {
-    const first = graph.firstEdge;
-    let lo = 0;
-    let hi = graph.nodeCount - 1;
-    while (lo < hi) {
-        const mid = (lo + hi + 1) >>> 1;
-        if (first[mid] <= e)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo;
-}
-/** The first (nearest a root) of the candidates whose retainer signature is the most frequent. */
-function mostCommon(graph, candidates, parentEdge) {
-    const tally = new Map();
-    for (const node of candidates) {
-        const parts = [];
-        for (let at = node, k = 0; parentEdge[at] !== NO_PARENT && k < SIGNATURE_DEPTH; k++) {
-            const e = parentEdge[at];
-            const kind = graph.edgeTypes[graph.edgeType[e]];
-            at = edgeOwner(graph, e);
-            parts.push(`${nodeClassKey(graph, at)}|${kind}:${kind === 'element' ? '' : edgeName(graph, e)}`);
-        }
-        const key = parts.join('<');
-        const entry = tally.get(key);
-        if (entry)
-            entry.count++;
-        else
-            tally.set(key, { count: 1, first: node });
-    }
-    let best = { count: 0, first: candidates[0] };
-    for (const entry of tally.values())
-        if (entry.count > best.count)
-            best = entry;
-    return best.first;
-}
-function pathTo(graph, target, parentEdge) {
-    const steps = [];
-    for (let node = target; parentEdge[node] !== NO_PARENT;) {
-        const e = parentEdge[node];
-        const from = edgeOwner(graph, e);
-        const kind = (graph.edgeTypes[graph.edgeType[e]] ?? 'internal');
-        const step = { edge: edgeName(graph, e), kind, node: nodeLabel(graph, node) };
-        if (kind === 'context') {
-            const script = contextScript(graph, from);
-            if (script)
-                step.context = script;
-        }
-        steps.push(step);
-        node = from;
-    }
-    return steps.reverse();
-}
-/** A node's aggregation key: `${node type}\u0000${class name}`, as HeapClassStat rows are told apart. */
-function nodeClassKey(graph, node) {
-    const type = graph.nodeTypes[graph.nodeType[node]] ?? 'unknown';
-    return `${type}\u0000${className(type, graph.strings[graph.nodeName[node]] ?? '')}`;
-}
-/** The first edge of `node` named `name` (named kinds only); -1 when there is none. */
-function namedEdge(graph, node, names) {
-    const end = graph.firstEdge[node + 1];
-    for (let e = graph.firstEdge[node]; e < end; e++) {
-        const kind = graph.edgeTypes[graph.edgeType[e]];
-        if (kind === 'element' || kind === 'hidden')
-            continue;
-        if (names.includes(graph.strings[graph.edgeNameOrIndex[e]] ?? ''))
-            return e;
-    }
-    return -1;
-}
-/**
- * The file name of the script that owns a context: a closure whose `context` edge points at it, then that
- * closure's shared function info, then its script. One pass over the closures; null when none is found.
- */
-function contextScript(graph, contextNode) {
-    const closureType = graph.nodeTypes.indexOf('closure');
-    for (let i = 0; i < graph.nodeCount; i++) {
-        if (graph.nodeType[i] !== closureType)
-            continue;
-        const c = namedEdge(graph, i, ['context']);
-        if (c === -1 || graph.edgeTo[c] !== contextNode)
-            continue;
-        const shared = namedEdge(graph, i, ['shared']);
-        if (shared === -1)
-            continue;
-        const script = namedEdge(graph, graph.edgeTo[shared], ['script', 'script_or_debug_info']);
-        if (script === -1)
-            continue;
-        const name = graph.strings[graph.nodeName[graph.edgeTo[script]]] ?? '';
-        if (name === '')
-            continue;
-        return name.split(/[\\/]/).filter(Boolean).pop() ?? name;
-    }
-    return null;
-}
 
 ;// CONCATENATED MODULE: ./src/probe/heap-snapshot.ts
 // Takes V8 heap snapshots of a running Node server: the NODE_OPTIONS that install the snapshot signal, which pid
 // to signal, waiting for a complete file, reading and deleting it; the last graph stays for retainer paths.
+
+
 
 
 

@@ -9,15 +9,9 @@ import { rankSuspects } from '../analysis/heap-diff.js';
 import type { HeapEvidence, HeapGrowthRow, HeapSnapshotData } from '../model/heap.js';
 import { findPortOwner } from '../server/port-owner.js';
 import { isAlive } from '../server/process-tree.js';
-import {
-  aggregateHeap,
-  classPairKeys,
-  IncompleteSnapshotError,
-  nodeClassKey,
-  readHeapSnapshot,
-  retainerPaths,
-  type HeapGraph,
-} from './heap-reader.js';
+import { aggregateHeap, classPairKeys, nodeClassKey } from './heap-classes.js';
+import { retainerPaths } from './heap-paths.js';
+import { IncompleteSnapshotError, readHeapSnapshot, type HeapGraph } from './heap-reader.js';
 
 /**
  * The signal Node is told to snapshot on. SIGUSR1 starts the inspector; SIGUSR2 is free, and kills a process
