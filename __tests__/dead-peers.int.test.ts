@@ -92,7 +92,7 @@ describe('dead peers', () => {
     running = await startServer(
       `node ${JSON.stringify(join(ROOT, '__tests__/fixtures/socketio-short-ping.js'))}`,
       { PING_INTERVAL_MS: '500', PING_TIMEOUT_MS: '500' },
-      (port) => `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`,
+      { path: '/socket.io/?EIO=4&transport=websocket' },
     );
     const result = await runDeadPeers(
       { clients: CLIENTS, timeoutMs: 8000, greet: engineIoGreeting, lingering: running.lingering },

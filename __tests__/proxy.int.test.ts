@@ -262,7 +262,7 @@ describe('the fault proxy', () => {
       );
       const server = `node ${JSON.stringify(join(ROOT, '__tests__/fixtures/wss-echo-server.js'))}`;
       const ca = readFileSync(cert, 'utf8');
-      running = await startServer(server, { TLS_CERT: cert, TLS_KEY: key }, (port) => `wss://localhost:${port}/`, { ca });
+      running = await startServer(server, { TLS_CERT: cert, TLS_KEY: key }, { scheme: 'wss', host: 'localhost', target: { ca } });
       proxy = await FaultProxy.start({ upstream: upstreamOf(running.target), network: parseNetwork('latency=20ms,slice=32') });
       const open = await openConnection(proxiedTarget(running.target, proxy), new AbortController().signal);
       expect(open).toMatchObject({ ok: true });

@@ -1,15 +1,13 @@
-// Real servers for the fault tests: launched the gate's way on a free loopback port, read from /proc, always stopped.
+// Real servers for the fault tests (spawned-server.ts's, exec'd so the shell is not the server), with what the
+// fault tests read of them: the tree's RSS and the connections still open on the server's side.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
 import type { Target } from '../../src/client/connection.js';
 import { readSignals } from '../../src/probe/proc-signals.js';
-import { pickFreePort } from '../../src/server/endpoint.js';
-import { waitForHandshake } from '../../src/server/readiness.js';
-import { ServerProcess } from '../../src/server/server-process.js';
-import { ROOT, pidAlive } from './gate-run.js';
+import type { ServerProcess } from '../../src/server/server-process.js';
+import { ROOT } from './gate-run.js';
+import { launchServer, stopServer } from './spawned-server.js';
 
 export const EXAMPLE = (path: string): string => join(ROOT, 'examples', path);
 
@@ -21,6 +19,7 @@ export interface RunningServer {
   rss(): Promise<number>;
   /** Server-side TCP connections on its port still ESTABLISHED or CLOSE_WAIT (Linux /proc). */
   lingering(): Promise<number | null>;
+  /** Stops it and proves none of its processes survived. */
   stop(): Promise<void>;
 }
 
@@ -34,47 +33,20 @@ export function vmRss(pid: number): number {
   }
 }
 
-/** Starts `command` with PORT set (exec'd, so the shell is not the server) and waits for a handshake. */
+/** Starts `command` with PORT set and waits for a handshake (on `wss://localhost` with `{ scheme: 'wss', host: 'localhost' }`). */
 export async function startServer(
   command: string,
   env: Record<string, string> = {},
-  url = (port: number) => `ws://127.0.0.1:${port}/`,
-  client: Partial<Target> = {},
+  url: { scheme?: 'ws' | 'wss'; host?: string; path?: string; target?: Partial<Target> } = {},
 ): Promise<RunningServer> {
-  const port = await pickFreePort();
-  const logDir = mkdtempSync(join(tmpdir(), 'ws-gate-faults-'));
-  const server = await ServerProcess.launch({
-    command: `exec ${command}`,
-    cwd: ROOT,
-    env: { PORT: String(port), ...env },
-    logPath: join(logDir, 'server.log'),
-  });
-  const stop = async (): Promise<void> => {
-    const survivors = await server.stop(2000);
-    rmSync(logDir, { recursive: true, force: true });
-    expect(survivors).toEqual([]);
-    expect([...server.pidsSeen].filter(pidAlive)).toEqual([]);
+  const spawned = await launchServer(`exec ${command}`, { env, ...url });
+  const { server, port } = spawned;
+  return {
+    server,
+    port,
+    target: spawned.target,
+    rss: async () => (await server.tree()).reduce((sum, pid) => sum + vmRss(pid), 0),
+    lingering: async () => (await readSignals(await server.tree(), port)).lingeringConnections,
+    stop: () => stopServer(spawned),
   };
-  try {
-    const controller = new AbortController();
-    const ready = await waitForHandshake(
-      { url: url(port), headers: {}, subprotocols: [], connectTimeoutMs: 2000, closeTimeoutMs: 2000, ...client },
-      {
-        timeoutMs: 15_000,
-        signal: controller.signal,
-        gaveUp: () => (server.exit ? `the server exited: ${server.log.tail().join(' | ')}` : null),
-      },
-    );
-    return {
-      server,
-      port,
-      target: ready.target,
-      rss: async () => (await server.tree()).reduce((sum, pid) => sum + vmRss(pid), 0),
-      lingering: async () => (await readSignals(await server.tree(), port)).lingeringConnections,
-      stop,
-    };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
 }

@@ -1,12 +1,13 @@
-// Starts an example or fixture server as a real process on a free loopback port, and stops it for sure.
+// Starts an example or fixture server as a bare child process (not through the gate's launcher) on a free
+// loopback port, ready once its port takes TCP: for the tests of readiness and detection themselves, which must
+// not lean on the code they test. Stops it for sure.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { pickFreePort, tcpAnswers } from '../../src/server/endpoint.js';
+import { ROOT } from './gate-run.js';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { ROOT, pidAlive } from './gate-run.js';
 
 export interface RunningServer {
   port: number;
@@ -15,17 +16,6 @@ export interface RunningServer {
   url: (path?: string) => string;
   output: () => string;
   stop: () => Promise<void>;
-}
-
-/** Alive per /proc (a zombie counts as dead). */
-export function pidAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
 }
 
 /** Spawns `command args` with PORT set and waits until its port accepts TCP (not a handshake: readiness is under test). */

@@ -1,5 +1,7 @@
-// A real server process for tests that drive it without the gate: launched on a free loopback port, ready once a
-// handshake succeeds, stopped (and proven gone) by stopAll() in afterEach.
+// A real server process for tests that drive it without the gate: launched the gate's way (ServerProcess) on a
+// free loopback port, ready once a handshake succeeds, stopped and proven gone by stopServer() or, for every one
+// still running, stopAll() in afterEach. (server-process.ts spawns without the gate's launcher, for the tests of
+// readiness itself.)
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,11 +33,20 @@ export function fixturePath(name: string): string {
 
 /**
  * Launches `command` with PORT (a free port) and HOST=127.0.0.1 plus `env`, and waits until a handshake on
- * `scheme://127.0.0.1:PORT<path>` succeeds (with `target`'s trust settings), unless `ready` is false.
+ * `scheme://host:PORT<path>` succeeds (with `target`'s trust settings), unless `ready` is false. A server that
+ * never gets ready is stopped before the error is thrown.
  */
 export async function launchServer(
   command: string,
-  options: { path?: string; env?: Record<string, string>; target?: Partial<Target>; ready?: boolean; scheme?: 'ws' | 'wss' } = {},
+  options: {
+    path?: string;
+    env?: Record<string, string>;
+    target?: Partial<Target>;
+    ready?: boolean;
+    scheme?: 'ws' | 'wss';
+    /** The URL's host (default 127.0.0.1); `localhost` for a certificate made out to it. */
+    host?: string;
+  } = {},
 ): Promise<SpawnedServer> {
   const port = await pickFreePort();
   const dir = mkdtempSync(join(tmpdir(), 'ws-gate-spawned-'));
@@ -47,23 +58,29 @@ export async function launchServer(
   });
   launched.push({ server, dir });
   const target: Target = {
-    url: `${options.scheme ?? 'ws'}://127.0.0.1:${port}${options.path ?? '/'}`,
+    url: `${options.scheme ?? 'ws'}://${options.host ?? '127.0.0.1'}:${port}${options.path ?? '/'}`,
     headers: {},
     subprotocols: [],
     connectTimeoutMs: 2000,
     closeTimeoutMs: 2000,
     ...options.target,
   };
-  if (options.ready === false) {
-    await waitForLog(server, 'listening', 20_000);
-    return { server, target, port };
+  try {
+    if (options.ready === false) {
+      await waitForLog(server, 'listening', 20_000);
+      return { server, target, port };
+    }
+    const ready = await waitForHandshake(target, {
+      timeoutMs: 20_000,
+      signal: new AbortController().signal,
+      gaveUp: () =>
+        server.exit ? `the server exited (${server.exit.code ?? server.exit.signal}): ${server.log.tail().join(' | ')}` : null,
+    });
+    return { server, target: ready.target, port };
+  } catch (err) {
+    await stopServer({ server, target, port });
+    throw err;
   }
-  const ready = await waitForHandshake(target, {
-    timeoutMs: 20_000,
-    signal: new AbortController().signal,
-    gaveUp: () => (server.exit ? `the server exited (${server.exit.code ?? server.exit.signal}): ${server.log.tail().join(' | ')}` : null),
-  });
-  return { server, target: ready.target, port };
 }
 
 async function waitForLog(server: ServerProcess, text: string, timeoutMs: number): Promise<void> {
@@ -76,12 +93,22 @@ async function waitForLog(server: ServerProcess, text: string, timeoutMs: number
 
 /** Stops every server launched since the last call and proves none of their processes survived. */
 export async function stopAll(): Promise<void> {
-  for (const { server, dir } of launched.splice(0)) {
-    const survivors = await server.stop(2000);
-    rmSync(dir, { recursive: true, force: true });
-    expect(survivors).toEqual([]);
-    expect([...server.pidsSeen].filter(pidAlive)).toEqual([]);
-  }
+  for (const { server, dir } of launched.splice(0)) await stopProven(server, dir);
+}
+
+/** Stops one server launched here and proves none of its processes survived; nothing when it was stopped already. */
+export async function stopServer(spawned: SpawnedServer): Promise<void> {
+  const at = launched.findIndex((l) => l.server === spawned.server);
+  if (at === -1) return;
+  const [{ server, dir }] = launched.splice(at, 1) as [{ server: ServerProcess; dir: string }];
+  await stopProven(server, dir);
+}
+
+async function stopProven(server: ServerProcess, dir: string): Promise<void> {
+  const survivors = await server.stop(2000);
+  rmSync(dir, { recursive: true, force: true });
+  expect(survivors).toEqual([]);
+  expect([...server.pidsSeen].filter(pidAlive)).toEqual([]);
 }
 
 /** RSS of the server's process tree, summed from /proc/<pid>/status (VmRSS); null when none could be read. */
