@@ -1,7 +1,7 @@
 // Heap snapshots of servers holding about 5, 50 and 200 MB of small objects: time to snapshot, time to read, and
 // the reader's peak RSS (VmHWM of a fresh process that reads the kept file), against the targets in bench/table.ts.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,6 +40,8 @@ export interface HeapBenchRow {
 
 export interface HeapBenchResult {
   rows: HeapBenchRow[];
+  /** RSS of `node -e` with nothing loaded, on the same Node: what any reading process starts from. */
+  bareNodeRssMb: number;
 }
 
 /** Allocates HOLD_MB of small objects (an Item, its string and a one-element array each), then idles. */
@@ -186,5 +188,11 @@ async function measure(mb: number): Promise<HeapBenchRow> {
 export async function runHeapBench(): Promise<HeapBenchResult> {
   const rows: HeapBenchRow[] = [];
   for (const mb of HEAP_SIZES_MB) rows.push(await measure(mb));
-  return { rows };
+  return { rows, bareNodeRssMb: round(bareNodeRss() / MB, 1) };
+}
+
+/** RSS of a Node process that has loaded nothing, after its first tick. */
+function bareNodeRss(): number {
+  const out = execFileSync(process.execPath, ['-e', 'setTimeout(() => console.log(process.memoryUsage().rss), 100)'], { encoding: 'utf8' });
+  return Number(out.trim());
 }
