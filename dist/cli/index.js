@@ -6522,7 +6522,8 @@ const INPUTS = [
         default: 'none',
         description: 'Network faults on the flapping, leak and recovery traffic, injected by a proxy inside the gate: comma-separated key=value, e.g. ' +
             '`latency=100ms,jitter=20ms,slice=64,bandwidth=64kb,reset-ratio=0.2`. Keys: latency, jitter, bandwidth (bytes/s), slice (bytes), ' +
-            'slice-delay, slow-close, blackhole (after a duration), reset-ratio (share of connections reset mid-handshake or mid-message). ' +
+            'slice-delay, slow-close, blackhole (after a duration), reset-ratio (share of connections reset mid-handshake or mid-message; ' +
+            'those are counted apart, not against the rates). ' +
             'Prefix up. or down. for one direction. `none`: no proxy.',
     },
     {
