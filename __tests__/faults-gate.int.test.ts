@@ -1,6 +1,7 @@
 // The fault scenarios inside whole gate runs against real servers: dead peers with and without a heartbeat,
 // a slow consumer with and without backpressure, and network faults on the load traffic. Nothing left running.
 
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PYTHON_ECHO_SERVER } from './helpers/clean-servers.js';
@@ -154,6 +155,29 @@ describe('network faults on the load traffic', () => {
       expectNothingLeftRunning(report);
     },
   );
+
+  it('stays bounded by timeout-s when the network is slow: stopped, the proxy thread closed, nothing left running', async () => {
+    // Node names a worker's OS thread WorkerThread; this test file's process runs no other worker.
+    const threads = (): number =>
+      linux
+        ? readdirSync('/proc/self/task').filter((t) => readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim() === 'WorkerThread').length
+        : 0;
+    const before = threads();
+    const started = performance.now();
+    const report = await gate({
+      'server-command': node(ECHO_SERVER),
+      url: 'ws://127.0.0.1:0/',
+      network: 'latency=400ms',
+      'timeout-s': '6',
+    });
+    expect(report.stopped).toMatchObject({ reason: 'timeout' });
+    expect(check(report, 'run-completed').status).toBe('fail');
+    // The deadline ends the run; teardown (proxy, snapshots, the server) follows it, well inside a second deadline.
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(report.faults!.network!.connections).toBeGreaterThan(0);
+    await expect.poll(threads, { timeout: 5000 }).toBe(before);
+    expectNothingLeftRunning(report);
+  });
 
   it('refuses a malformed network input before anything starts, naming the input', async () => {
     await expect(gate({ 'server-command': node(ECHO_SERVER), url: 'ws://127.0.0.1:0/', network: 'latency=fast' })).rejects.toThrow(

@@ -1,7 +1,7 @@
 // After each fault scenario, nothing of ours stays open in this process: no socket, server, timer or pending
 // rejection, whether it ended by itself, by the server, or by the run's signal.
 
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ThreadedProxy } from '../src/net/proxy-thread.js';
@@ -14,8 +14,12 @@ import { EXAMPLE, startServer, type RunningServer } from './helpers/fault-server
 function counts(): Record<string, number> {
   const out: Record<string, number> = {};
   for (const kind of process.getActiveResourcesInfo()) out[kind] = (out[kind] ?? 0) + 1;
-  // A worker thread's own sockets and timers are not this thread's resources: the thread itself is counted.
-  if (process.platform === 'linux') out['OS threads'] = readdirSync('/proc/self/task').length;
+  // A worker thread's own sockets and timers are not this thread's resources: the thread itself is counted (Node
+  // names its OS thread WorkerThread; libuv's pool threads, started lazily, are not ours to count).
+  if (process.platform === 'linux') {
+    const comm = (task: string): string => readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim();
+    out.WorkerThread = readdirSync('/proc/self/task').filter((task) => comm(task) === 'WorkerThread').length;
+  }
   return out;
 }
 
