@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatRetainerPath } from '../src/model/heap.js';
-import { aggregateHeap, className, isExcludedNode } from '../src/probe/heap-classes.js';
+import { aggregateHeap, classPairKeys, className, isExcludedNode } from '../src/probe/heap-classes.js';
+import { isNewer } from '../src/probe/heap-graph.js';
 import { edgeOwner, retainerPath } from '../src/probe/heap-paths.js';
 import {
   HeapSnapshotParser,
@@ -28,9 +29,14 @@ describe('HeapSnapshotParser', () => {
     expect(g.edgeCount).toBe(13);
     expect(Array.from(g.firstEdge)).toEqual([0, 1, 2, 5, 7, 8, 9, 11, 11, 11, 11, 11, 11, 12, 12, 13, 13]);
     expect(classOf(g, 8)).toBe('Session');
-    expect(g.nodeId[8]).toBe(103);
-    expect(g.nodeSelfSize[15]).toBe(20480);
     expect(g.nodeTypes[g.nodeType[15]!]).toBe('native');
+    // Self sizes are summed per class pair as the nodes are read; ids give the highest object id and, asked, the newer nodes.
+    expect(g.pairs.bytes[g.pairs.slot.get(classPairKeys(g)(15))!]).toBe(20480);
+    expect(g.maxObjectId).toBe(103);
+    expect(g.newer).toBeNull();
+    const since101 = parseHeapSnapshot(tinyBytes, { newerThan: 101 });
+    const newer = Array.from({ length: since101.nodeCount }, (_, node) => node).filter((node) => isNewer(since101, node));
+    expect(newer.filter((node) => classOf(since101, node) === 'Session')).toEqual([8]);
     // Edge 3 is Object -weak-> Session(101): to_node 42 is field offset 7 * 6.
     expect(g.edgeTypes[g.edgeType[3]!]).toBe('weak');
     expect(g.edgeTo[3]).toBe(7);
@@ -48,7 +54,8 @@ describe('HeapSnapshotParser', () => {
     const split = parser.end();
     expect(split.strings).toEqual(whole.strings);
     expect(split.nodeName).toEqual(whole.nodeName);
-    expect(split.nodeSelfSize).toEqual(whole.nodeSelfSize);
+    expect(split.pairs).toEqual(whole.pairs);
+    expect(split.maxObjectId).toBe(whole.maxObjectId);
     expect(split.edgeTo).toEqual(whole.edgeTo);
     expect(split.edgeNameOrIndex).toEqual(whole.edgeNameOrIndex);
   });
@@ -130,9 +137,11 @@ describe('retainerPath', () => {
   });
 
   it('follows a predicate on ids (an instance allocated after an earlier snapshot) and returns null when unreachable', () => {
-    const path = retainerPath(g, (node) => classOf(g, node) === 'Session' && g.nodeId[node]! > 101);
+    const since101 = parseHeapSnapshot(tinyBytes, { newerThan: 101 });
+    const path = retainerPath(since101, (node) => classOf(since101, node) === 'Session' && isNewer(since101, node));
     expect(path?.at(-1)?.node).toBe('Session');
-    expect(retainerPath(g, (node) => g.nodeId[node] === 101)).toBeNull();
+    // Node 7 is the Session with id 101, held only weakly.
+    expect(retainerPath(g, (node) => node === 7)).toBeNull();
     // Reached only through a hidden edge: no path of named edges.
     expect(retainerPath(g, (node) => classOf(g, node) === 'system / BytecodeArray')).toBeNull();
     const buffer = retainerPath(g, (node) => classOf(g, node) === 'system / JSArrayBufferData');

@@ -242,10 +242,12 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
           `${fmt(r.nodes)} nodes, ${fmt(r.fileMb, 1)} MB file)`,
         `snapshot **${s(r.snapshotMs)}**, read **${s(r.readMs)}**; reader peak RSS **${fmt(r.readerPeakRssMb, 1)} MB** (from ` +
           `${fmt(r.readerBaseRssMb, 1)} MB: +${fmt(r.readerPeakRssMb - r.readerBaseRssMb, 1)} MB, against 2 × nodes × 32 B = ` +
-          `${fmt(r.targetPeakRssMb - 50, 1)} MB; target ${fmt(r.targetPeakRssMb, 1)} MB); retainer path search ${s(r.pathMs)}, peak ` +
+          `${fmt(r.targetPeakRssMb - 50, 1)} MB; 2 × nodes × 32 B + 50 MB = ${fmt(r.targetPeakRssMb, 1)} MB); retainer path search ` +
+          `${s(r.pathMs)}, peak ` +
           `${fmt(r.pathPeakRssMb, 1)} MB`,
-        r.heldMb === 50 ? '≤ 3 s each; peak ≤ target' : 'peak ≤ target',
-        (r.heldMb !== 50 || (r.snapshotMs <= 3000 && r.readMs <= 3000)) && r.readerPeakRssMb <= r.targetPeakRssMb,
+        // The issue sets its targets on the 50 MB heap and asks for the 5 and 200 MB figures beside it.
+        r.heldMb === 50 ? '≤ 3 s each; peak ≤ target' : '— (reported)',
+        r.heldMb === 50 ? r.snapshotMs <= 3000 && r.readMs <= 3000 && r.readerPeakRssMb <= r.targetPeakRssMb : null,
       );
     }
     add(

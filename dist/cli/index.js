@@ -11381,6 +11381,24 @@ class RunContext {
 // The graph a .heapsnapshot file describes, as the reader stores it (typed arrays), and the node types whose names
 // are their contents. Shared by the reader (heap-reader.ts), the aggregation (heap-classes.ts) and the retainer
 // paths (heap-paths.ts).
+/**
+ * A number equal for nodes of the same class, to sum per class without building strings: the type alone for
+ * grouped types (a million distinct strings are one class: a key per name would cost a Map entry each), else
+ * name index and type. `grouped[t]` is 1 for a grouped type index.
+ */
+function classPairKey(type, name, types, grouped) {
+    return grouped[type] === 1 ? -1 - type : name * types + type;
+}
+/** 1 at each index of `nodeTypes` that GROUPED_TYPES names. */
+function groupedTypeFlags(nodeTypes) {
+    const grouped = new Uint8Array(nodeTypes.length);
+    nodeTypes.forEach((t, k) => (grouped[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
+    return grouped;
+}
+/** True when node's id was above the reader's `newerThan`; every node counts as newer when none was given. */
+function isNewer(graph, node) {
+    return graph.newer === null || ((graph.newer[node >>> 5] >>> (node & 31)) & 1) === 1;
+}
 // Node types whose names are contents, not classes (a string's text, a regexp's source): one class each.
 const GROUPED_TYPES = {
     string: '(string)',
@@ -11449,31 +11467,28 @@ function className(type, name) {
         return '(anonymous)';
     return name;
 }
-/**
- * A number equal for nodes of the same class, to memoize per class without building strings: the type alone
- * for grouped types (a million distinct strings are one class: a key per name would cost a Map entry each),
- * else name index and type.
- */
+/** The class pair key of each node (classPairKey), for memos per class. */
 function classPairKeys(graph) {
     const types = graph.nodeTypes.length;
-    const grouped = new Uint8Array(types);
-    graph.nodeTypes.forEach((t, k) => (grouped[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
-    return (node) => {
-        const t = graph.nodeType[node];
-        return grouped[t] === 1 ? -1 - t : graph.nodeName[node] * types + t;
-    };
+    const grouped = groupedTypeFlags(graph.nodeTypes);
+    return (node) => classPairKey(graph.nodeType[node], graph.nodeName[node], types, grouped);
 }
-/** Count and self size per (node type, class name), excluded nodes left out. */
+/** Count and self size per (node type, class name), excluded nodes left out: the reader's sums per class pair, named. */
 function aggregateHeap(graph) {
-    const { nodeTypes, strings } = graph;
-    // Memo of classPairKey -> class slot, -1 for excluded.
-    const slotByPair = new Map();
-    const pairKey = classPairKeys(graph);
+    const { nodeTypes, strings, pairs } = graph;
     const slotByGroup = new Map();
     const classes = [];
-    const slotOf = (type, name) => {
-        if (isExcludedNode(type, name))
-            return -1;
+    let totalBytes = 0;
+    let excludedBytes = 0;
+    for (let p = 0; p < pairs.node.length; p++) {
+        const node = pairs.node[p];
+        const type = nodeTypes[graph.nodeType[node]] ?? 'unknown';
+        const name = strings[graph.nodeName[node]] ?? '';
+        const bytes = pairs.bytes[p];
+        if (isExcludedNode(type, name)) {
+            excludedBytes += bytes;
+            continue;
+        }
         const cls = className(type, name);
         const key = `${type}\u0000${cls}`;
         let slot = slotByGroup.get(key);
@@ -11482,34 +11497,11 @@ function aggregateHeap(graph) {
             classes.push({ nodeType: type, name: cls, count: 0, selfSize: 0 });
             slotByGroup.set(key, slot);
         }
-        return slot;
-    };
-    let totalBytes = 0;
-    let excludedBytes = 0;
-    let maxNodeId = 0;
-    const idTypes = new Uint8Array(nodeTypes.length);
-    nodeTypes.forEach((t, k) => (idTypes[k] = t === 'object' || t === 'closure' || t === 'array' ? 1 : 0));
-    for (let i = 0; i < graph.nodeCount; i++) {
-        const size = graph.nodeSelfSize[i];
-        const id = graph.nodeId[i];
-        if (id > maxNodeId && idTypes[graph.nodeType[i]] === 1)
-            maxNodeId = id;
-        const pair = pairKey(i);
-        let slot = slotByPair.get(pair);
-        if (slot === undefined) {
-            slot = slotOf(nodeTypes[graph.nodeType[i]] ?? 'unknown', strings[graph.nodeName[i]] ?? '');
-            slotByPair.set(pair, slot);
-        }
-        if (slot === -1) {
-            excludedBytes += size;
-            continue;
-        }
-        const cls = classes[slot];
-        cls.count++;
-        cls.selfSize += size;
-        totalBytes += size;
+        classes[slot].count += pairs.count[p];
+        classes[slot].selfSize += bytes;
+        totalBytes += bytes;
     }
-    return { classes, totalBytes, excludedBytes, nodeCount: graph.nodeCount, maxNodeId };
+    return { classes, totalBytes, excludedBytes, nodeCount: graph.nodeCount, maxNodeId: graph.maxObjectId };
 }
 /** A node's aggregation key: `${node type}\u0000${class name}`, as HeapClassStat rows are told apart. */
 function nodeClassKey(graph, node) {
@@ -11739,6 +11731,7 @@ const NINE = 0x39;
  * section (trace_function_infos, trace_tree, samples, locations) is skipped without being kept.
  */
 class HeapSnapshotParser {
+    options;
     mode = MODE_START;
     key = '';
     section = '';
@@ -11757,6 +11750,11 @@ class HeapSnapshotParser {
     tokenEscaped = false;
     meta = null;
     graph = null;
+    // MODE_INTS in nodes: the current row's id and self size, summed into graph.pairs at its end.
+    rowId = 0;
+    rowSize = 0;
+    groupedType = new Uint8Array(0);
+    objectType = new Uint8Array(0);
     nodeFieldCount = 0;
     edgeFieldCount = 0;
     nodeFieldSlot = new Int8Array(0);
@@ -11764,6 +11762,10 @@ class HeapSnapshotParser {
     seen = new Set();
     /** 1 for each string index a class, edge or script name uses; null (all needed) when strings come first. */
     neededStrings = null;
+    /** `newerThan`: mark the nodes whose id is above it (graph.newer), as instances allocated since that snapshot. */
+    constructor(options = {}) {
+        this.options = options;
+    }
     /** Feeds the next chunk of the file. */
     write(chunk) {
         const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -11973,6 +11975,9 @@ class HeapSnapshotParser {
         if (meta.nodeTypes.length > 255 || meta.edgeTypes.length > 255)
             throw new Error('heap snapshot: more node or edge types than fit a byte');
         this.meta = meta;
+        this.groupedType = groupedTypeFlags(meta.nodeTypes);
+        this.objectType = new Uint8Array(meta.nodeTypes.map((t) => (t === 'object' || t === 'closure' || t === 'array' ? 1 : 0)));
+        const newerThan = this.options.newerThan ?? null;
         this.graph = {
             nodeCount: meta.nodeCount,
             edgeCount: meta.edgeCount,
@@ -11982,8 +11987,9 @@ class HeapSnapshotParser {
             stringCount: 0,
             nodeType: new Uint8Array(meta.nodeCount),
             nodeName: new Uint32Array(meta.nodeCount),
-            nodeId: new Uint32Array(meta.nodeCount),
-            nodeSelfSize: new Uint32Array(meta.nodeCount),
+            pairs: { slot: new Map(), node: [], count: [], bytes: [] },
+            maxObjectId: 0,
+            newer: newerThan === null ? null : new Uint32Array(Math.ceil(meta.nodeCount / 32)),
             firstEdge: new Uint32Array(meta.nodeCount + 1),
             edgeType: new Uint8Array(meta.edgeCount),
             edgeNameOrIndex: new Uint32Array(meta.edgeCount),
@@ -12000,6 +12006,8 @@ class HeapSnapshotParser {
         let inNumber = this.inNumber;
         let field = this.fieldIndex;
         let row = this.row;
+        let rowId = this.rowId;
+        let rowSize = this.rowSize;
         for (; i < n; i++) {
             const c = buf[i];
             if (c >= ZERO && c <= NINE) {
@@ -12018,16 +12026,17 @@ class HeapSnapshotParser {
                         g.nodeName[row] = value;
                         break;
                     case 2:
-                        g.nodeId[row] = value;
+                        rowId = value;
                         break;
                     case 3:
-                        g.nodeSelfSize[row] = value > 0xffffffff ? 0xffffffff : value;
+                        rowSize = value;
                         break;
                     case 4:
                         g.firstEdge[row + 1] = value;
                         break;
                 }
                 if (++field === fields) {
+                    this.endNodeRow(row, rowId, rowSize);
                     field = 0;
                     row++;
                 }
@@ -12052,7 +12061,30 @@ class HeapSnapshotParser {
         this.inNumber = inNumber;
         this.fieldIndex = field;
         this.row = row;
+        this.rowId = rowId;
+        this.rowSize = rowSize;
         return n;
+    }
+    /** Sums a node's self size into its class pair and notes its id: neither is kept per node. */
+    endNodeRow(row, id, size) {
+        const g = this.graph;
+        const type = g.nodeType[row];
+        const key = classPairKey(type, g.nodeName[row], g.nodeTypes.length, this.groupedType);
+        const pairs = g.pairs;
+        let slot = pairs.slot.get(key);
+        if (slot === undefined) {
+            slot = pairs.node.length;
+            pairs.slot.set(key, slot);
+            pairs.node.push(row);
+            pairs.count.push(0);
+            pairs.bytes.push(0);
+        }
+        pairs.count[slot] += 1;
+        pairs.bytes[slot] += size;
+        if (this.objectType[type] === 1 && id > g.maxObjectId)
+            g.maxObjectId = id;
+        if (g.newer !== null && id > this.options.newerThan)
+            g.newer[row >>> 5] |= 1 << (row & 31);
     }
     edges(buf, i) {
         const g = this.graph;
@@ -12171,8 +12203,7 @@ const STRING_KEEP_UNLESS_INDEX = 2;
  * edges is kept unless it is all digits, which says nothing in a path.
  */
 function neededStrings(graph) {
-    const groupedType = new Uint8Array(graph.nodeTypes.length);
-    graph.nodeTypes.forEach((t, k) => (groupedType[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
+    const groupedType = groupedTypeFlags(graph.nodeTypes);
     let max = 0;
     for (let i = 0; i < graph.nodeCount; i++)
         if (graph.nodeName[i] > max)
@@ -12206,14 +12237,14 @@ function allDigits(parts, last) {
     return parts.every(digits) && digits(last) && parts.reduce((n, p) => n + p.length, last.length) > 0;
 }
 /** Parses a whole snapshot held in memory (tests, small files). */
-function parseHeapSnapshot(text) {
-    const parser = new HeapSnapshotParser();
+function parseHeapSnapshot(text, options = {}) {
+    const parser = new HeapSnapshotParser(options);
     parser.write(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
     return parser.end();
 }
 /** Streams a .heapsnapshot file into a HeapGraph, 1 MB at a time. */
 async function readHeapSnapshot(path, options = {}) {
-    const parser = new HeapSnapshotParser();
+    const parser = new HeapSnapshotParser({ newerThan: options.newerThan ?? null });
     // One buffer, reused: a stream's fresh chunk per MB would leave hundreds of MB of garbage for the GC to find
     // on a large file, all of it counted in the peak RSS. The parser copies what it keeps.
     const buffer = Buffer.allocUnsafe(1 << 20);
@@ -12236,6 +12267,7 @@ async function readHeapSnapshot(path, options = {}) {
 ;// CONCATENATED MODULE: ./src/probe/heap-snapshot.ts
 // Takes V8 heap snapshots of a running Node server: the NODE_OPTIONS that install the snapshot signal, which pid
 // to signal, waiting for a complete file, reading and deleting it; the last graph stays for retainer paths.
+
 
 
 
@@ -12386,7 +12418,8 @@ class HeapSnapshotter {
                     const snapshotMs = performance.now() - started;
                     const readStarted = performance.now();
                     try {
-                        const graph = await readHeapSnapshot(path, { signal: options.signal });
+                        // Instances newer than the first snapshot are marked, for the retainer paths of the last one.
+                        const graph = await readHeapSnapshot(path, { signal: options.signal, newerThan: this.firstMaxNodeId });
                         const readMs = performance.now() - readStarted;
                         const fileBytes = (await (0,promises_namespaceObject.stat)(path).catch(() => null))?.size ?? size;
                         if (!this.keep)
@@ -12436,8 +12469,7 @@ class HeapSnapshotter {
             }
             return target;
         };
-        const minId = this.firstMaxNodeId ?? 0;
-        const paths = retainerPaths(graph, (node) => (graph.nodeId[node] > minId ? targetOf(node) : -1), evidence.suspects.length, {
+        const paths = retainerPaths(graph, (node) => (isNewer(graph, node) ? targetOf(node) : -1), evidence.suspects.length, {
             pick: 'common',
         });
         if (paths.some((p) => p === null)) {

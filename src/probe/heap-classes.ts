@@ -2,7 +2,7 @@
 // vectors left out (they grow with JIT warm-up, not with connections).
 
 import type { HeapClassStat } from '../model/heap.js';
-import { GROUPED_TYPES, type HeapGraph } from './heap-graph.js';
+import { classPairKey, groupedTypeFlags, GROUPED_TYPES, type HeapGraph } from './heap-graph.js';
 
 /**
  * Left out of the aggregation and of the heap total: V8's `code` node type (bytecode, scope infos, feedback
@@ -57,19 +57,11 @@ export function className(type: string, name: string): string {
   return name;
 }
 
-/**
- * A number equal for nodes of the same class, to memoize per class without building strings: the type alone
- * for grouped types (a million distinct strings are one class: a key per name would cost a Map entry each),
- * else name index and type.
- */
+/** The class pair key of each node (classPairKey), for memos per class. */
 export function classPairKeys(graph: HeapGraph): (node: number) => number {
   const types = graph.nodeTypes.length;
-  const grouped = new Uint8Array(types);
-  graph.nodeTypes.forEach((t, k) => (grouped[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
-  return (node) => {
-    const t = graph.nodeType[node]!;
-    return grouped[t] === 1 ? -1 - t : graph.nodeName[node]! * types + t;
-  };
+  const grouped = groupedTypeFlags(graph.nodeTypes);
+  return (node) => classPairKey(graph.nodeType[node]!, graph.nodeName[node]!, types, grouped);
 }
 
 /** One snapshot's aggregation. */
@@ -80,24 +72,26 @@ export interface HeapAggregate {
   /** Sum of self sizes left out. */
   excludedBytes: number;
   nodeCount: number;
-  /**
-   * The highest id of a JS object (object, closure, array): one with a higher id in a later snapshot was
-   * allocated after this one. Native and synthetic nodes are left out: Node 20 gives the embedder's nodes ids
-   * from another range (hundreds of millions), above every JS object made later.
-   */
+  /** The highest id of a JS object (HeapGraph.maxObjectId): a later snapshot's nodes above it are newer. */
   maxNodeId: number;
 }
 
-/** Count and self size per (node type, class name), excluded nodes left out. */
+/** Count and self size per (node type, class name), excluded nodes left out: the reader's sums per class pair, named. */
 export function aggregateHeap(graph: HeapGraph): HeapAggregate {
-  const { nodeTypes, strings } = graph;
-  // Memo of classPairKey -> class slot, -1 for excluded.
-  const slotByPair = new Map<number, number>();
-  const pairKey = classPairKeys(graph);
+  const { nodeTypes, strings, pairs } = graph;
   const slotByGroup = new Map<string, number>();
   const classes: HeapClassStat[] = [];
-  const slotOf = (type: string, name: string): number => {
-    if (isExcludedNode(type, name)) return -1;
+  let totalBytes = 0;
+  let excludedBytes = 0;
+  for (let p = 0; p < pairs.node.length; p++) {
+    const node = pairs.node[p]!;
+    const type = nodeTypes[graph.nodeType[node]!] ?? 'unknown';
+    const name = strings[graph.nodeName[node]!] ?? '';
+    const bytes = pairs.bytes[p]!;
+    if (isExcludedNode(type, name)) {
+      excludedBytes += bytes;
+      continue;
+    }
     const cls = className(type, name);
     const key = `${type}\u0000${cls}`;
     let slot = slotByGroup.get(key);
@@ -106,33 +100,11 @@ export function aggregateHeap(graph: HeapGraph): HeapAggregate {
       classes.push({ nodeType: type, name: cls, count: 0, selfSize: 0 });
       slotByGroup.set(key, slot);
     }
-    return slot;
-  };
-  let totalBytes = 0;
-  let excludedBytes = 0;
-  let maxNodeId = 0;
-  const idTypes = new Uint8Array(nodeTypes.length);
-  nodeTypes.forEach((t, k) => (idTypes[k] = t === 'object' || t === 'closure' || t === 'array' ? 1 : 0));
-  for (let i = 0; i < graph.nodeCount; i++) {
-    const size = graph.nodeSelfSize[i]!;
-    const id = graph.nodeId[i]!;
-    if (id > maxNodeId && idTypes[graph.nodeType[i]!] === 1) maxNodeId = id;
-    const pair = pairKey(i);
-    let slot = slotByPair.get(pair);
-    if (slot === undefined) {
-      slot = slotOf(nodeTypes[graph.nodeType[i]!] ?? 'unknown', strings[graph.nodeName[i]!] ?? '');
-      slotByPair.set(pair, slot);
-    }
-    if (slot === -1) {
-      excludedBytes += size;
-      continue;
-    }
-    const cls = classes[slot]!;
-    cls.count++;
-    cls.selfSize += size;
-    totalBytes += size;
+    classes[slot]!.count += pairs.count[p]!;
+    classes[slot]!.selfSize += bytes;
+    totalBytes += bytes;
   }
-  return { classes, totalBytes, excludedBytes, nodeCount: graph.nodeCount, maxNodeId };
+  return { classes, totalBytes, excludedBytes, nodeCount: graph.nodeCount, maxNodeId: graph.maxObjectId };
 }
 
 /** A node's aggregation key: `${node type}\u0000${class name}`, as HeapClassStat rows are told apart. */

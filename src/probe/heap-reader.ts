@@ -2,7 +2,7 @@
 // hundreds of MB). What the graph means is read by heap-classes.ts (per class) and heap-paths.ts (retainers).
 
 import { open } from 'node:fs/promises';
-import { GROUPED_TYPES, type HeapGraph } from './heap-graph.js';
+import { classPairKey, groupedTypeFlags, type HeapGraph } from './heap-graph.js';
 
 export type { HeapGraph } from './heap-graph.js';
 
@@ -69,6 +69,11 @@ export class HeapSnapshotParser {
   private tokenEscaped = false;
   private meta: Meta | null = null;
   private graph: HeapGraph | null = null;
+  // MODE_INTS in nodes: the current row's id and self size, summed into graph.pairs at its end.
+  private rowId = 0;
+  private rowSize = 0;
+  private groupedType: Uint8Array = new Uint8Array(0);
+  private objectType: Uint8Array = new Uint8Array(0);
   private nodeFieldCount = 0;
   private edgeFieldCount = 0;
   private nodeFieldSlot: Int8Array = new Int8Array(0);
@@ -76,6 +81,9 @@ export class HeapSnapshotParser {
   private seen = new Set<string>();
   /** 1 for each string index a class, edge or script name uses; null (all needed) when strings come first. */
   private neededStrings: Uint8Array | null = null;
+
+  /** `newerThan`: mark the nodes whose id is above it (graph.newer), as instances allocated since that snapshot. */
+  constructor(private readonly options: { newerThan?: number | null } = {}) {}
 
   /** Feeds the next chunk of the file. */
   write(chunk: Uint8Array): void {
@@ -278,6 +286,9 @@ export class HeapSnapshotParser {
     if (meta.nodeTypes.length > 255 || meta.edgeTypes.length > 255)
       throw new Error('heap snapshot: more node or edge types than fit a byte');
     this.meta = meta;
+    this.groupedType = groupedTypeFlags(meta.nodeTypes);
+    this.objectType = new Uint8Array(meta.nodeTypes.map((t) => (t === 'object' || t === 'closure' || t === 'array' ? 1 : 0)));
+    const newerThan = this.options.newerThan ?? null;
     this.graph = {
       nodeCount: meta.nodeCount,
       edgeCount: meta.edgeCount,
@@ -287,8 +298,9 @@ export class HeapSnapshotParser {
       stringCount: 0,
       nodeType: new Uint8Array(meta.nodeCount),
       nodeName: new Uint32Array(meta.nodeCount),
-      nodeId: new Uint32Array(meta.nodeCount),
-      nodeSelfSize: new Uint32Array(meta.nodeCount),
+      pairs: { slot: new Map(), node: [], count: [], bytes: [] },
+      maxObjectId: 0,
+      newer: newerThan === null ? null : new Uint32Array(Math.ceil(meta.nodeCount / 32)),
       firstEdge: new Uint32Array(meta.nodeCount + 1),
       edgeType: new Uint8Array(meta.edgeCount),
       edgeNameOrIndex: new Uint32Array(meta.edgeCount),
@@ -306,6 +318,8 @@ export class HeapSnapshotParser {
     let inNumber = this.inNumber;
     let field = this.fieldIndex;
     let row = this.row;
+    let rowId = this.rowId;
+    let rowSize = this.rowSize;
     for (; i < n; i++) {
       const c = buf[i]!;
       if (c >= ZERO && c <= NINE) {
@@ -323,16 +337,17 @@ export class HeapSnapshotParser {
             g.nodeName[row] = value;
             break;
           case 2:
-            g.nodeId[row] = value;
+            rowId = value;
             break;
           case 3:
-            g.nodeSelfSize[row] = value > 0xffffffff ? 0xffffffff : value;
+            rowSize = value;
             break;
           case 4:
             g.firstEdge[row + 1] = value;
             break;
         }
         if (++field === fields) {
+          this.endNodeRow(row, rowId, rowSize);
           field = 0;
           row++;
         }
@@ -355,7 +370,29 @@ export class HeapSnapshotParser {
     this.inNumber = inNumber;
     this.fieldIndex = field;
     this.row = row;
+    this.rowId = rowId;
+    this.rowSize = rowSize;
     return n;
+  }
+
+  /** Sums a node's self size into its class pair and notes its id: neither is kept per node. */
+  private endNodeRow(row: number, id: number, size: number): void {
+    const g = this.graph!;
+    const type = g.nodeType[row]!;
+    const key = classPairKey(type, g.nodeName[row]!, g.nodeTypes.length, this.groupedType);
+    const pairs = g.pairs;
+    let slot = pairs.slot.get(key);
+    if (slot === undefined) {
+      slot = pairs.node.length;
+      pairs.slot.set(key, slot);
+      pairs.node.push(row);
+      pairs.count.push(0);
+      pairs.bytes.push(0);
+    }
+    pairs.count[slot]! += 1;
+    pairs.bytes[slot]! += size;
+    if (this.objectType[type] === 1 && id > g.maxObjectId) g.maxObjectId = id;
+    if (g.newer !== null && id > this.options.newerThan!) g.newer[row >>> 5]! |= 1 << (row & 31);
   }
 
   private edges(buf: Buffer, i: number): number {
@@ -475,8 +512,7 @@ const STRING_KEEP_UNLESS_INDEX = 2;
  * edges is kept unless it is all digits, which says nothing in a path.
  */
 function neededStrings(graph: HeapGraph): Uint8Array {
-  const groupedType = new Uint8Array(graph.nodeTypes.length);
-  graph.nodeTypes.forEach((t, k) => (groupedType[k] = GROUPED_TYPES[t] === undefined ? 0 : 1));
+  const groupedType = groupedTypeFlags(graph.nodeTypes);
   let max = 0;
   for (let i = 0; i < graph.nodeCount; i++) if (graph.nodeName[i]! > max) max = graph.nodeName[i]!;
   for (let e = 0; e < graph.edgeCount; e++) if (graph.edgeNameOrIndex[e]! > max) max = graph.edgeNameOrIndex[e]!;
@@ -505,15 +541,18 @@ function allDigits(parts: readonly Buffer[], last: Buffer): boolean {
 }
 
 /** Parses a whole snapshot held in memory (tests, small files). */
-export function parseHeapSnapshot(text: string | Uint8Array): HeapGraph {
-  const parser = new HeapSnapshotParser();
+export function parseHeapSnapshot(text: string | Uint8Array, options: { newerThan?: number | null } = {}): HeapGraph {
+  const parser = new HeapSnapshotParser(options);
   parser.write(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
   return parser.end();
 }
 
 /** Streams a .heapsnapshot file into a HeapGraph, 1 MB at a time. */
-export async function readHeapSnapshot(path: string, options: { signal?: AbortSignal } = {}): Promise<HeapGraph> {
-  const parser = new HeapSnapshotParser();
+export async function readHeapSnapshot(
+  path: string,
+  options: { signal?: AbortSignal; newerThan?: number | null } = {},
+): Promise<HeapGraph> {
+  const parser = new HeapSnapshotParser({ newerThan: options.newerThan ?? null });
   // One buffer, reused: a stream's fresh chunk per MB would leave hundreds of MB of garbage for the GC to find
   // on a large file, all of it counted in the peak RSS. The parser copies what it keeps.
   const buffer = Buffer.allocUnsafe(1 << 20);

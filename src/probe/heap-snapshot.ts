@@ -11,6 +11,7 @@ import { findPortOwner } from '../server/port-owner.js';
 import { isAlive } from '../server/process-tree.js';
 import { aggregateHeap, classPairKeys, nodeClassKey } from './heap-classes.js';
 import { retainerPaths } from './heap-paths.js';
+import { isNewer } from './heap-graph.js';
 import { IncompleteSnapshotError, readHeapSnapshot, type HeapGraph } from './heap-reader.js';
 
 /**
@@ -181,7 +182,8 @@ export class HeapSnapshotter {
           const snapshotMs = performance.now() - started;
           const readStarted = performance.now();
           try {
-            const graph = await readHeapSnapshot(path, { signal: options.signal });
+            // Instances newer than the first snapshot are marked, for the retainer paths of the last one.
+            const graph = await readHeapSnapshot(path, { signal: options.signal, newerThan: this.firstMaxNodeId });
             const readMs = performance.now() - readStarted;
             const fileBytes = (await stat(path).catch(() => null))?.size ?? size;
             if (!this.keep) await rm(path, { force: true });
@@ -229,8 +231,7 @@ export class HeapSnapshotter {
       }
       return target;
     };
-    const minId = this.firstMaxNodeId ?? 0;
-    const paths = retainerPaths(graph, (node) => (graph.nodeId[node]! > minId ? targetOf(node) : -1), evidence.suspects.length, {
+    const paths = retainerPaths(graph, (node) => (isNewer(graph, node) ? targetOf(node) : -1), evidence.suspects.length, {
       pick: 'common',
     });
     if (paths.some((p) => p === null)) {
