@@ -1,7 +1,11 @@
 // Process truth through whole gate runs: a start script that backgrounds the server is not a crash, and a server
 // that detaches with setsid is reported as a survivor by the port it still holds.
 
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { groupExists } from '../src/server/server-process.js';
 import { ECHO_SERVER, QUICK, check, gate, pidAlive } from './helpers/gate-run.js';
 
 const linux = process.platform === 'linux';
@@ -34,6 +38,25 @@ describe.runIf(linux)('process truth', () => {
       expect(report.server.leftListening).toContain(`pid ${detached[0]}`);
     } finally {
       for (const pid of detached) process.kill(pid, 'SIGKILL');
+    }
+  });
+});
+
+describe.runIf(linux)('groupExists', () => {
+  it('does not count a zombie as a living member of a process group', async () => {
+    // setsid makes `sleep 0.1` a group of its own; its parent becomes `sleep 30`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'setsid sleep 0.1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number((await once(parent.stdout!, 'data'))[0].toString().trim());
+      expect(groupExists(zombie)).toBe(true);
+      const state = (): string => readFileSync(`/proc/${zombie}/stat`, 'utf8').split(') ')[1]!.slice(0, 1);
+      await expect.poll(state, { timeout: 5000 }).toBe('Z');
+      // The group still has its member for kill(-pgid, 0), but nothing in it lives.
+      expect(() => process.kill(-zombie, 0)).not.toThrow();
+      expect(groupExists(zombie)).toBe(false);
+    } finally {
+      parent.kill('SIGKILL');
+      await once(parent, 'exit');
     }
   });
 });

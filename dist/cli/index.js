@@ -10972,6 +10972,7 @@ class ServerLog {
 
 
 
+
 /**
  * How the command is spawned on `platform`. POSIX: through /bin/sh, in its own process group (detached), so one
  * signal reaches the shell and everything it started. Windows: through cmd.exe (shell: true), and not detached:
@@ -11141,17 +11142,48 @@ class ServerProcess {
 function isSameProcess(recorded, now) {
     return recorded === null || now === null || recorded === now;
 }
-/** True while a process group with this id has a member (POSIX); false on Windows, which has no groups. */
+/**
+ * True while a process group with this id has a living member (POSIX); false on Windows, which has no groups.
+ * On Linux a zombie does not count: a member whose parent died is reaped by init, which in some containers
+ * takes a second or two, and waiting for that would only lengthen teardown.
+ */
 function groupExists(groupId, platform = process.platform) {
     if (platform === 'win32')
         return false;
     try {
         process.kill(-groupId, 0);
-        return true;
     }
     catch (err) {
-        return err.code === 'EPERM';
+        if (err.code !== 'EPERM')
+            return false;
     }
+    return platform === 'linux' ? groupHasLivingMember(groupId) : true;
+}
+/** Scans /proc for a process of the group that is not a zombie (or dead). */
+function groupHasLivingMember(groupId) {
+    let entries;
+    try {
+        entries = (0,external_node_fs_namespaceObject.readdirSync)('/proc');
+    }
+    catch {
+        return true;
+    }
+    for (const entry of entries) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        let stat;
+        try {
+            stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${entry}/stat`, 'utf8');
+        }
+        catch {
+            continue; // gone meanwhile
+        }
+        // After the command name in parentheses: state, ppid, pgrp, ...
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(fields[2]) === groupId && fields[0] !== 'Z' && fields[0] !== 'X')
+            return true;
+    }
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./src/server/handle.ts

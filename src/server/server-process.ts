@@ -1,6 +1,7 @@
 // The launched server: the one place that spawns it, watches it exit, and tears its whole tree down.
 
 import { spawn, execFile, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServerLog } from './server-log.js';
 import { isAlive, listTree, startTimeOf } from './process-tree.js';
@@ -193,13 +194,40 @@ export function isSameProcess(recorded: number | null, now: number | null): bool
   return recorded === null || now === null || recorded === now;
 }
 
-/** True while a process group with this id has a member (POSIX); false on Windows, which has no groups. */
+/**
+ * True while a process group with this id has a living member (POSIX); false on Windows, which has no groups.
+ * On Linux a zombie does not count: a member whose parent died is reaped by init, which in some containers
+ * takes a second or two, and waiting for that would only lengthen teardown.
+ */
 export function groupExists(groupId: number, platform: NodeJS.Platform = process.platform): boolean {
   if (platform === 'win32') return false;
   try {
     process.kill(-groupId, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return platform === 'linux' ? groupHasLivingMember(groupId) : true;
+}
+
+/** Scans /proc for a process of the group that is not a zombie (or dead). */
+function groupHasLivingMember(groupId: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // After the command name in parentheses: state, ppid, pgrp, ...
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === groupId && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
 }
