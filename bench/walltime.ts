@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { RawInputs } from '../src/config/inputs.js';
 import { type Config } from '../src/config/types.js';
 import { describeConfig, parseConfig } from '../src/config/parse.js';
+import { DETECT_LISTEN_MS } from '../src/client/protocols/detect.js';
 import { baselineWindowMs } from '../src/phases/index.js';
 import { runGate } from '../src/run/runner.js';
 import type { Report } from '../src/model/report.js';
@@ -16,7 +17,10 @@ export interface Floor {
   /** Sum of the parts, in ms. */
   ms: number;
   parts: {
-    /** Warm-up connections are made back to back: no hold or pause is prescribed, so they add nothing. */
+    /**
+     * Warm-up connections are made back to back (no hold or pause), but with `protocol: auto` detection watches a
+     * fresh connection alongside them for DETECT_LISTEN_MS, and warm-up waits for it: prescribed, so counted.
+     */
     warmupMs: number;
     /** gate.ts waits baselineWindowMs(sample-interval-ms) idle before the load: prescribed, so counted. */
     baselineMs: number;
@@ -46,6 +50,8 @@ export interface GateRun {
   /** wall / (floor + the leak-round settle windows). */
   ratioWithSettles: number;
   verdict: string;
+  /** Heap snapshots were taken (their time has an allowance of its own: 1.5 s). */
+  heapSnapshots: boolean;
   /** Time per phase, from the report. */
   phasesMs: Record<string, number>;
   /** Each phase's time beyond its part of the floor (startup and teardown have none); `other`: outside any phase. */
@@ -55,6 +61,11 @@ export interface GateRun {
 
 export interface WallTimeResult {
   runs: GateRun[];
+  /**
+   * What heap snapshots add to a default run against a small Node server: wall time with heap-snapshots auto
+   * minus off, per pair of runs made one after the other (the target is at most 1.5 s).
+   */
+  heapCostMs: number[];
 }
 
 /** warm-up + baseline window + flapping cycles x (hold + pause) + leak cycles x (hold + pause) + cooldown + recovery hold. */
@@ -62,7 +73,7 @@ export function floorOf(config: Config): Floor {
   const cycle = config.flapping.holdMs + config.flapping.pauseMs;
   const on = (id: string): boolean => (config.scenarios as string[]).includes(id);
   const parts = {
-    warmupMs: 0,
+    warmupMs: config.client.protocol === 'auto' ? DETECT_LISTEN_MS : 0,
     baselineMs: baselineWindowMs(config.sampleIntervalMs),
     flappingMs: on('flapping') ? config.flapping.cycles * cycle : 0,
     leakMs: on('leak') ? config.leak.cycles * cycle : 0,
@@ -137,6 +148,7 @@ function gateRun(how: string, report: Report, wallMs: number, floor: Floor): Gat
     ratio: round(wallMs / floor.ms, 3),
     ratioWithSettles: round(wallMs / (floor.ms + floor.leakRoundSettlesMs), 3),
     verdict: report.verdict,
+    heapSnapshots: report.heap?.status === 'measured',
     phasesMs,
     excessMs,
     attempts: attemptsOf(report),
@@ -180,13 +192,21 @@ async function runCliTimed(): Promise<GateRun | null> {
 
 export async function runWallTime(): Promise<WallTimeResult> {
   const runs: GateRun[] = [];
+  const heapCostMs: number[] = [];
   for (let i = 0; i < 2; i++) {
-    note(`default run ${i + 1}/2 (runGate from src/)`);
-    const { report, wallMs, config } = await runGateTimed(defaultInputs());
-    runs.push(gateRun('runGate() from src/ (start to report)', report, wallMs, floorOf(config)));
+    // Alternating, so a drift in the machine's load favours neither.
+    const order = i % 2 === 0 ? (['auto', 'off'] as const) : (['off', 'auto'] as const);
+    const wall: Record<string, number> = {};
+    for (const heap of order) {
+      note(`default run ${i + 1}/2, heap-snapshots ${heap} (runGate from src/)`);
+      const { report, wallMs, config } = await runGateTimed(defaultInputs({ 'heap-snapshots': heap }));
+      wall[heap] = wallMs;
+      runs.push(gateRun(`runGate() from src/, heap-snapshots ${heap} (start to report)`, report, wallMs, floorOf(config)));
+    }
+    heapCostMs.push(Math.round(wall.auto! - wall.off!));
   }
   note('default run with the committed CLI bundle');
   const cli = await runCliTimed();
   if (cli) runs.push(cli);
-  return { runs };
+  return { runs, heapCostMs };
 }

@@ -14760,6 +14760,8 @@ const slowConsumer = {
 
 
 
+/** How long detection watches a fresh connection for a message the server sends unasked (Engine.IO's open packet). */
+const DETECT_LISTEN_MS = 500;
 /**
  * Picks the protocol from what the server does: an Engine.IO open packet sent unasked means Socket.IO; a server
  * that accepts `graphql-transport-ws` (offered by the user, or tried after it refused a handshake without a
@@ -14767,7 +14769,7 @@ const slowConsumer = {
  * `listenMs` is how long a fresh connection is watched for a first message or a close.
  */
 async function detectProtocol(target, options) {
-    const listenMs = options.listenMs ?? 500;
+    const listenMs = options.listenMs ?? DETECT_LISTEN_MS;
     const first = await observe(target, listenMs, options.signal);
     const onSocketIoPath = /\/socket\.io\/?$/.test(new URL(target.url).pathname);
     if (first.kind === 'open' && first.first !== null && isEngineIoOpen(first.first)) {

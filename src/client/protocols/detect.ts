@@ -20,6 +20,9 @@ type Observation =
   | { kind: 'failed'; failure: string; message: string }
   | { kind: 'open'; protocol: string; first: string | null; close: SessionClose | null };
 
+/** How long detection watches a fresh connection for a message the server sends unasked (Engine.IO's open packet). */
+export const DETECT_LISTEN_MS = 500;
+
 /**
  * Picks the protocol from what the server does: an Engine.IO open packet sent unasked means Socket.IO; a server
  * that accepts `graphql-transport-ws` (offered by the user, or tried after it refused a handshake without a
@@ -27,7 +30,7 @@ type Observation =
  * `listenMs` is how long a fresh connection is watched for a first message or a close.
  */
 export async function detectProtocol(target: Target, options: { signal: AbortSignal; listenMs?: number }): Promise<Detection> {
-  const listenMs = options.listenMs ?? 500;
+  const listenMs = options.listenMs ?? DETECT_LISTEN_MS;
   const first = await observe(target, listenMs, options.signal);
   const onSocketIoPath = /\/socket\.io\/?$/.test(new URL(target.url).pathname);
   if (first.kind === 'open' && first.first !== null && isEngineIoOpen(first.first)) {
