@@ -86,6 +86,26 @@ describe('diffHeap', () => {
     expect(below.topGrowth[0]!.perConnection).toBeCloseTo(0.242, 3);
   });
 
+  it('takes no pool sized by concurrency for a leak: 50 clients filling it over two rounds, 2 cycles each', () => {
+    // As measured with 50 leak clients: Node's HTTP parser pool and the arrays each parser holds fill to the
+    // connections open at once, over both rounds when the machine is busy.
+    const connections = [0, 58, 108];
+    const pool = [0, 27, 53];
+    const filling = (i: number) => ({ 'array:(object elements)': [pool[i]!, pool[i]! * 428] as [number, number] });
+    const evidence = diffHeap(run(filling, connections), { ...HEAP_DIFF_DEFAULTS, maxConcurrent: 50 });
+    expect(evidence.suspects).toEqual([]);
+    expect(evidence.topGrowth[0]).toMatchObject({ name: '(object elements)', countDelta: 53, consistent: true, poolSized: true });
+    expect(evidence.notes.join(' ')).toMatch(
+      /\(object elements\) \(\+53\) grew steadily, but by no more than the 50 connections held open/,
+    );
+    // The same growth with 3 clients at once is a leak; so is one instance per connection with 50.
+    expect(diffHeap(run(filling, connections), { ...HEAP_DIFF_DEFAULTS, maxConcurrent: 3 }).suspects.map((r) => r.name)).toEqual([
+      '(object elements)',
+    ]);
+    const leak = (i: number) => ({ 'object:Session': [connections[i]!, connections[i]! * 40] as [number, number] });
+    expect(diffHeap(run(leak, connections), { ...HEAP_DIFF_DEFAULTS, maxConcurrent: 50 }).suspects.map((r) => r.name)).toEqual(['Session']);
+  });
+
   it('needs enough instances: a steady leak over few connections is a note, not a suspect', () => {
     const connections = [2, 7, 12, 17, 17];
     const evidence = diffHeap(run((i) => ({ 'object:Session': [connections[i]! - 2, (connections[i]! - 2) * 40] }), connections));

@@ -8084,6 +8084,8 @@ function formatRetainerPath(path) {
 // Compares heap snapshots taken at growing connection counts: growth per constructor, per connection, whether it
 // is steady across rounds, the suspects, and the heap's own growth per connection (pure).
 
+/** Instances beyond maxConcurrent a class must grow by before a pool sized by concurrency cannot explain it. */
+const POOL_MARGIN = 10;
 /**
  * Defaults, the limit being max-retained-per-connection's default (a test holds them equal): a clean `ws` echo
  * server measured at most 0.18 per connection for any constructor.
@@ -8125,8 +8127,12 @@ function diffHeap(snapshots, options = HEAP_DIFF_DEFAULTS) {
         };
     }
     const ignore = new Set(options.ignore.map((n) => n.trim()).filter(Boolean));
-    const rows = growthRows(snapshots).filter((r) => !ignore.has(r.name) && !LAYOUT_TYPES.has(r.nodeType));
-    const isSuspect = (r) => limit !== null && r.perConnection >= limit && r.countDelta >= options.minInstances && r.consistent;
+    const poolBound = (options.maxConcurrent ?? 1) + POOL_MARGIN;
+    const breaches = (r) => limit !== null && r.perConnection >= limit && r.countDelta >= options.minInstances && r.consistent;
+    const rows = growthRows(snapshots)
+        .filter((r) => !ignore.has(r.name) && !LAYOUT_TYPES.has(r.nodeType))
+        .map((r) => (breaches(r) && r.countDelta <= poolBound ? { ...r, poolSized: true } : r));
+    const isSuspect = (r) => breaches(r) && r.poolSized !== true;
     const bySize = (a, b) => b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta;
     const suspects = rows.filter(isSuspect).sort(bySize);
     const others = rows.filter((r) => !isSuspect(r) && (r.countDelta > 0 || r.bytesDelta > 0)).sort(bySize);
@@ -8136,6 +8142,12 @@ function diffHeap(snapshots, options = HEAP_DIFF_DEFAULTS) {
     if (rounds < 2)
         notes.push('one round of connections between snapshots: whether growth is steady could not be judged');
     const steadyBelow = rows.filter((r) => limit !== null && r.perConnection >= limit && r.consistent && r.countDelta > 0 && r.countDelta < options.minInstances);
+    const poolSized = rows.filter((r) => r.poolSized === true);
+    if (poolSized.length > 0) {
+        notes.push(`${poolSized.map((r) => `${r.name} (+${r.countDelta})`).join(', ')} grew steadily, but by no more than the ` +
+            `${options.maxConcurrent ?? 1} connections held open at once plus ${POOL_MARGIN}: a pool sized by concurrency cannot be told ` +
+            `from a leak with so few connections per client (more leak-cycles can)`);
+    }
     if (steadyBelow.length > 0) {
         notes.push(`${steadyBelow.length} class(es) grew per connection by ≥ ${limit} but by fewer than ${options.minInstances} instances in all`);
     }
@@ -8424,12 +8436,16 @@ function retainedCheck(config, heap, stoppedNote) {
     const top = heap.suspects[0] ?? null;
     if (!top) {
         // Nothing grew steadily: the value is the largest steady growth (0 when none), the largest growth is a detail.
-        const steady = heap.topGrowth.filter((r) => r.consistent && r.countDelta >= HEAP_DIFF_DEFAULTS.minInstances);
+        const steady = heap.topGrowth.filter((r) => r.consistent && r.countDelta >= HEAP_DIFF_DEFAULTS.minInstances && !r.poolSized);
         const value = steady.length === 0 ? 0 : Math.max(...steady.map((r) => r.perConnection));
         const largest = heap.topGrowth[0];
+        const why = largest?.poolSized
+            ? ', no more than the connections held open at once'
+            : largest?.consistent
+                ? ''
+                : ', uneven across rounds';
         const detail = largest
-            ? `largest growth +${largest.countDelta} ${largest.name} ` +
-                `(${largest.perConnection.toFixed(2)}/conn${largest.consistent ? '' : ', uneven across rounds'}): not a leak`
+            ? `largest growth +${largest.countDelta} ${largest.name} (${largest.perConnection.toFixed(2)}/conn${why}): not a leak`
             : 'nothing grew';
         return [{ ...base, measured: 'none steady', value: Math.round(value * 1000) / 1000, outcome: 'pass', detail }];
     }
@@ -12697,7 +12713,9 @@ async function finishHeap(run) {
         if (heap.pid === null)
             return heapEvidenceWithout('n/a', heap.stopped ?? 'no Node process owns the port', limit);
         const ignore = [...NODE_POOLS, ...run.config.heap.ignore];
-        const options = { maxRetainedPerConnection: limit, minInstances: HEAP_DIFF_DEFAULTS.minInstances, ignore };
+        // The snapshots end after cooldown: only the leak scenario's clients were open at once before then.
+        const maxConcurrent = run.config.scenarios.includes('leak') ? run.config.leak.clients : 1;
+        const options = { maxRetainedPerConnection: limit, minInstances: HEAP_DIFF_DEFAULTS.minInstances, ignore, maxConcurrent };
         const evidence = heap.snapshotter.attachRetainerPaths(diffHeap(heap.snapshots, options));
         if (heap.stopped !== null && evidence.status !== 'measured')
             return { ...evidence, status: 'skipped', reason: heap.stopped };

@@ -125,12 +125,16 @@ export function retainedCheck(config: Config, heap: HeapEvidence | null, stopped
   const top = heap.suspects[0] ?? null;
   if (!top) {
     // Nothing grew steadily: the value is the largest steady growth (0 when none), the largest growth is a detail.
-    const steady = heap.topGrowth.filter((r) => r.consistent && r.countDelta >= HEAP_DIFF_DEFAULTS.minInstances);
+    const steady = heap.topGrowth.filter((r) => r.consistent && r.countDelta >= HEAP_DIFF_DEFAULTS.minInstances && !r.poolSized);
     const value = steady.length === 0 ? 0 : Math.max(...steady.map((r) => r.perConnection));
     const largest = heap.topGrowth[0];
+    const why = largest?.poolSized
+      ? ', no more than the connections held open at once'
+      : largest?.consistent
+        ? ''
+        : ', uneven across rounds';
     const detail = largest
-      ? `largest growth +${largest.countDelta} ${largest.name} ` +
-        `(${largest.perConnection.toFixed(2)}/conn${largest.consistent ? '' : ', uneven across rounds'}): not a leak`
+      ? `largest growth +${largest.countDelta} ${largest.name} (${largest.perConnection.toFixed(2)}/conn${why}): not a leak`
       : 'nothing grew';
     return [{ ...base, measured: 'none steady', value: Math.round(value * 1000) / 1000, outcome: 'pass', detail }];
   }

@@ -18,7 +18,17 @@ export interface HeapDiffOptions {
   minInstances: number;
   /** Class names the user knows are bounded (input heap-ignore): never suspects, not listed. */
   ignore: readonly string[];
+  /**
+   * The most connections the gate held open at once (leak-clients). A pool the server sizes by concurrency
+   * (Node's pool of HTTP parsers, and the arrays each parser holds) grows by up to that many instances of a
+   * class however many connections are made, and it may fill over two rounds when the machine is busy: a
+   * suspect must grow by more than POOL_MARGIN beyond it. Default 1.
+   */
+  maxConcurrent?: number;
 }
+
+/** Instances beyond maxConcurrent a class must grow by before a pool sized by concurrency cannot explain it. */
+export const POOL_MARGIN = 10;
 
 /**
  * Defaults, the limit being max-retained-per-connection's default (a test holds them equal): a clean `ws` echo
@@ -65,9 +75,13 @@ export function diffHeap(snapshots: readonly HeapSnapshotData[], options: HeapDi
     };
   }
   const ignore = new Set(options.ignore.map((n) => n.trim()).filter(Boolean));
-  const rows = growthRows(snapshots).filter((r) => !ignore.has(r.name) && !LAYOUT_TYPES.has(r.nodeType));
-  const isSuspect = (r: HeapGrowthRow): boolean =>
+  const poolBound = (options.maxConcurrent ?? 1) + POOL_MARGIN;
+  const breaches = (r: HeapGrowthRow): boolean =>
     limit !== null && r.perConnection >= limit && r.countDelta >= options.minInstances && r.consistent;
+  const rows = growthRows(snapshots)
+    .filter((r) => !ignore.has(r.name) && !LAYOUT_TYPES.has(r.nodeType))
+    .map((r) => (breaches(r) && r.countDelta <= poolBound ? { ...r, poolSized: true } : r));
+  const isSuspect = (r: HeapGrowthRow): boolean => breaches(r) && r.poolSized !== true;
   const bySize = (a: HeapGrowthRow, b: HeapGrowthRow): number => b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta;
   const suspects = rows.filter(isSuspect).sort(bySize);
   const others = rows.filter((r) => !isSuspect(r) && (r.countDelta > 0 || r.bytesDelta > 0)).sort(bySize);
@@ -78,6 +92,14 @@ export function diffHeap(snapshots: readonly HeapSnapshotData[], options: HeapDi
   const steadyBelow = rows.filter(
     (r) => limit !== null && r.perConnection >= limit && r.consistent && r.countDelta > 0 && r.countDelta < options.minInstances,
   );
+  const poolSized = rows.filter((r) => r.poolSized === true);
+  if (poolSized.length > 0) {
+    notes.push(
+      `${poolSized.map((r) => `${r.name} (+${r.countDelta})`).join(', ')} grew steadily, but by no more than the ` +
+        `${options.maxConcurrent ?? 1} connections held open at once plus ${POOL_MARGIN}: a pool sized by concurrency cannot be told ` +
+        `from a leak with so few connections per client (more leak-cycles can)`,
+    );
+  }
   if (steadyBelow.length > 0) {
     notes.push(
       `${steadyBelow.length} class(es) grew per connection by ≥ ${limit} but by fewer than ${options.minInstances} instances in all`,

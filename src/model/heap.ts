@@ -67,6 +67,11 @@ export interface HeapGrowthRow {
   bytesEach: number;
   /** Every round that made connections grew it by a similar amount per connection. */
   consistent: boolean;
+  /**
+   * It grew steadily past the limit, but by no more than the connections held open at once and a margin: a pool
+   * sized by concurrency explains it, so it is not a suspect. Absent otherwise.
+   */
+  poolSized?: boolean;
   /** From a GC root to one instance created after the first snapshot, when one was looked for and found. */
   retainerPath: RetainerStep[] | null;
 }

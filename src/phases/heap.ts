@@ -77,7 +77,9 @@ export async function finishHeap(run: RunContext): Promise<HeapEvidence> {
   try {
     if (heap.pid === null) return heapEvidenceWithout('n/a', heap.stopped ?? 'no Node process owns the port', limit);
     const ignore = [...NODE_POOLS, ...run.config.heap.ignore];
-    const options = { maxRetainedPerConnection: limit, minInstances: HEAP_DIFF_DEFAULTS.minInstances, ignore };
+    // The snapshots end after cooldown: only the leak scenario's clients were open at once before then.
+    const maxConcurrent = run.config.scenarios.includes('leak') ? run.config.leak.clients : 1;
+    const options = { maxRetainedPerConnection: limit, minInstances: HEAP_DIFF_DEFAULTS.minInstances, ignore, maxConcurrent };
     const evidence = heap.snapshotter.attachRetainerPaths(diffHeap(heap.snapshots, options));
     if (heap.stopped !== null && evidence.status !== 'measured') return { ...evidence, status: 'skipped', reason: heap.stopped };
     return heap.stopped === null ? evidence : { ...evidence, notes: [...evidence.notes, `stopped early: ${heap.stopped}`] };
