@@ -189,6 +189,20 @@ describe('the fault proxy', () => {
     await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
   });
 
+  it('closes at once when its thread already ended (a crash), instead of waiting for an answer', async () => {
+    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    const front = (await ThreadedProxy.inFrontOf(running.target, parseNetwork('latency=5ms')))!;
+    threaded = front.proxy;
+    await (threaded as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const started = performance.now();
+    await threaded.close();
+    threaded = null;
+    // Far below the 5 s it would wait for a thread that does not answer.
+    expect(performance.now() - started).toBeLessThan(2000);
+    const after = await openConnection({ ...front.target, connectTimeoutMs: 1000 }, new AbortController().signal);
+    expect(after.ok).toBe(false);
+  });
+
   it('names the files it looked for when the bundled proxy thread is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ws-gate-no-worker-'));
     try {

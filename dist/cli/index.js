@@ -13157,11 +13157,14 @@ class ThreadedProxy {
     counters;
     resetPorts;
     closing = null;
+    /** Resolves once the thread ended, whenever and however (also before close(): a crash). */
+    ended;
     constructor(worker, port, counters, resetPorts) {
         this.worker = worker;
         this.port = port;
         this.counters = counters;
         this.resetPorts = resetPorts;
+        this.ended = new Promise((resolve) => worker.once('exit', () => resolve()));
     }
     static async start(upstream, network) {
         const counters = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
@@ -13210,8 +13213,7 @@ class ThreadedProxy {
     /** Closes every relayed connection and the listener, then ends the thread (terminated if it does not answer). */
     close() {
         this.closing ??= (async () => {
-            const ended = new Promise((resolve) => {
-                this.worker.once('exit', () => resolve());
+            const closed = new Promise((resolve) => {
                 this.worker.on('message', (message) => {
                     if (message.kind === 'closed')
                         resolve();
@@ -13219,7 +13221,7 @@ class ThreadedProxy {
             });
             this.worker.postMessage('close');
             const timer = setTimeout(() => void this.worker.terminate(), CLOSE_WAIT_MS);
-            await ended;
+            await Promise.race([closed, this.ended]);
             clearTimeout(timer);
             await this.worker.terminate();
         })();

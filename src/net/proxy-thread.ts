@@ -57,13 +57,17 @@ export function relayWorkerScript(here = import.meta.url): { url: URL; execArgv:
 /** The fault proxy on a thread of its own. Start with ThreadedProxy.start(); always close(). */
 export class ThreadedProxy implements NetworkProxy {
   private closing: Promise<void> | null = null;
+  /** Resolves once the thread ended, whenever and however (also before close(): a crash). */
+  private readonly ended: Promise<void>;
 
   private constructor(
     private readonly worker: Worker,
     readonly port: number,
     private readonly counters: Int32Array,
     private readonly resetPorts: Uint8Array,
-  ) {}
+  ) {
+    this.ended = new Promise((resolve) => worker.once('exit', () => resolve()));
+  }
 
   static async start(upstream: { host: string; port: number }, network: NetworkSpec): Promise<ThreadedProxy> {
     const counters = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
@@ -114,15 +118,14 @@ export class ThreadedProxy implements NetworkProxy {
   /** Closes every relayed connection and the listener, then ends the thread (terminated if it does not answer). */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      const ended = new Promise<void>((resolve) => {
-        this.worker.once('exit', () => resolve());
+      const closed = new Promise<void>((resolve) => {
         this.worker.on('message', (message: RelayWorkerMessage) => {
           if (message.kind === 'closed') resolve();
         });
       });
       this.worker.postMessage('close');
       const timer = setTimeout(() => void this.worker.terminate(), CLOSE_WAIT_MS);
-      await ended;
+      await Promise.race([closed, this.ended]);
       clearTimeout(timer);
       await this.worker.terminate();
     })();
