@@ -11,7 +11,10 @@ import { describeConfig, parseConfig } from '../src/config/parse.js';
 import { writeJsonReport } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import type { Report } from '../src/model/report.js';
+import { tempDirsRemovedAfterEach } from './helpers/temp.js';
 import { ECHO_SERVER, FAULTY_SERVER, check, expectNothingLeftRunning, fixtureInputs, gate } from './helpers/gate-run.js';
+
+const tempDir = tempDirsRemovedAfterEach();
 
 const CLEAN = { 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' };
 const OPTIONS: CompareOptions = { maxRegressionPercent: 25, level: 'error', source: 'the base report' };
@@ -76,7 +79,7 @@ describe('comparison with a base report', () => {
   });
 
   it('reads the base from baseline-report, and reports an unreadable one as not compared', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ws-gate-base-'));
+    const dir = tempDir('ws-gate-base-');
     const basePath = await writeJsonReport(leaky, join(dir, 'base.json'));
     const inputs = { ...CLEAN, profile: 'quick', 'baseline-report': basePath };
     // Quick settings differ from the default-profile base: skipped, not silently compared.

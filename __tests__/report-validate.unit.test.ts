@@ -1,9 +1,9 @@
 // A report read back from an artifact is untrusted: every field the renderers read is checked, by path.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readJsonReport, writeJsonReport } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import type { Report } from '../src/model/report.js';
@@ -160,6 +160,7 @@ describe('validateReport', () => {
 
 describe('readJsonReport', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ws-gate-read-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads back what writeJsonReport wrote', async () => {
     const report = crashedReport();
