@@ -44,13 +44,14 @@ describe.runIf(linux)('process truth', () => {
 
 describe.runIf(linux)('groupExists', () => {
   it('does not count a zombie as a living member of a process group', async () => {
-    // setsid makes `sleep 0.1` a group of its own; its parent becomes `sleep 30`, which never reaps it.
-    const parent = spawn('sh', ['-c', 'setsid sleep 0.1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // setsid makes `sleep 2` a group of its own; its parent becomes `sleep 30`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'setsid sleep 2 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number((await once(parent.stdout!, 'data'))[0].toString().trim());
-      expect(groupExists(zombie)).toBe(true);
+      // The group exists once the child has called setsid (a moment after its pid is printed) and while it lives.
+      await expect.poll(() => groupExists(zombie), { timeout: 1800, interval: 20 }).toBe(true);
       const state = (): string => readFileSync(`/proc/${zombie}/stat`, 'utf8').split(') ')[1]!.slice(0, 1);
-      await expect.poll(state, { timeout: 5000 }).toBe('Z');
+      await expect.poll(state, { timeout: 6000 }).toBe('Z');
       // The group still has its member for kill(-pgid, 0), but nothing in it lives.
       expect(() => process.kill(-zombie, 0)).not.toThrow();
       expect(groupExists(zombie)).toBe(false);
