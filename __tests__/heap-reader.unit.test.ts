@@ -136,6 +136,22 @@ describe('retainerPath', () => {
     expect(formatRetainerPath(path!)).toBe('(GC roots) → Object.app → handler() → Map sessions (context of server.js) → Session');
   });
 
+  it('starts no path at a root that holds objects only while the snapshot is written: the stack, handle scopes', () => {
+    // Object (node 2), the only way from (GC roots) to the Sessions, made the synthetic root (Stack roots): Node
+    // writes a snapshot from a JS signal listener, whose frames reach process._events for that moment only.
+    const text = JSON.parse(tinyBytes.toString('utf8')) as { nodes: number[]; strings: string[] };
+    const fields = 6;
+    text.strings.push('(Stack roots)');
+    text.nodes[2 * fields] = 9; // synthetic
+    text.nodes[2 * fields + 1] = text.strings.length - 1;
+    const viaStack = parseHeapSnapshot(JSON.stringify(text));
+    expect(classOf(viaStack, 2)).toBe('(Stack roots)');
+    expect(retainerPath(viaStack, (node) => classOf(viaStack, node) === 'Session')).toBeNull();
+    text.strings[text.strings.length - 1] = '(Strong roots)';
+    const viaStrong = parseHeapSnapshot(JSON.stringify(text));
+    expect(retainerPath(viaStrong, (node) => classOf(viaStrong, node) === 'Session')?.at(-1)?.node).toBe('Session');
+  });
+
   it('follows a predicate on ids (an instance allocated after an earlier snapshot) and returns null when unreachable', () => {
     const since101 = parseHeapSnapshot(tinyBytes, { newerThan: 101 });
     const path = retainerPath(since101, (node) => classOf(since101, node) === 'Session' && isNewer(since101, node));

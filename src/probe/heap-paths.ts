@@ -23,8 +23,8 @@ export function edgeName(graph: HeapGraph, edge: number): string {
 /** Edge kinds a retainer path may follow: weak edges do not retain; hidden ones have no name a reader knows. */
 const PATH_EDGE_KINDS = new Set(['context', 'element', 'property', 'internal', 'shortcut']);
 
-/** Synthetic roots a path does not start from (see retainerPaths). */
-const TRANSIENT_ROOTS = new Set(['(Handle scope)']);
+/** Synthetic roots a path does not start from, as they hold objects only while the snapshot is written (see retainerPaths). */
+const TRANSIENT_ROOTS = new Set(['(Handle scope)', '(Stack roots)']);
 
 /**
  * The shortest path of named, non-weak edges from the synthetic root (through `(GC roots)`) to a node for which
@@ -72,8 +72,9 @@ export function retainerPaths(
   let left = targets;
   queue[tail++] = 0;
   parentEdge[0] = NO_PARENT;
-  // Handles that C++ code holds while the snapshot is taken keep an object for that moment only. The synthetic
-  // roots come first in a snapshot.
+  // Handles that C++ code holds while the snapshot is taken keep an object for that moment only, and so does the
+  // stack: Node writes the snapshot from a JS signal listener, whose frames reach process._events and every
+  // listener in it. The synthetic roots come first in a snapshot.
   const synthetic = graph.nodeTypes.indexOf('synthetic');
   for (let node = 1; node < n && graph.nodeType[node] === synthetic; node++) {
     if (TRANSIENT_ROOTS.has(graph.strings[graph.nodeName[node]!] ?? '')) parentEdge[node] = NO_PARENT;
