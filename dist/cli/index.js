@@ -12741,6 +12741,38 @@ async function untilQuiet(run) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/net/reset-ledger.ts
+// Which connections the fault proxy reset on purpose, by the gate client's local port, until the client asks:
+// one flag per port in shared memory, so a proxy on a worker thread and the clients on the gate's thread read
+// the same ledger without a round trip.
+const PORTS = 65536;
+class ResetLedger {
+    buffer;
+    flags;
+    /** A fresh ledger, or one over the memory of another (the proxy thread's, handed over as `buffer`). */
+    constructor(buffer = new SharedArrayBuffer(PORTS)) {
+        this.buffer = buffer;
+        this.flags = new Uint8Array(buffer);
+    }
+    /** The proxy is about to reset this port's connection: noted before the RST goes out, so the client finds it. */
+    mark(port) {
+        if (inRange(port))
+            Atomics.store(this.flags, port, 1);
+    }
+    /** A port seen again belongs to a new connection: an old reset nobody asked about is not this one's. */
+    clear(port) {
+        if (inRange(port))
+            Atomics.store(this.flags, port, 0);
+    }
+    /** True (once) when this port's connection was reset on purpose. */
+    take(port) {
+        return inRange(port) && Atomics.exchange(this.flags, port, 0) === 1;
+    }
+}
+function inRange(port) {
+    return Number.isInteger(port) && port > 0 && port < PORTS;
+}
+
 ;// CONCATENATED MODULE: ./src/net/target.ts
 // Where the proxy relays to, and the client target that reaches the server through it.
 
@@ -12770,6 +12802,7 @@ function proxiedTarget(target, proxy) {
 ;// CONCATENATED MODULE: ./src/net/proxy.ts
 // The fault proxy: a loopback TCP relay between the gate's clients and the server, with a chain of toxics on
 // each direction and per-connection control (silence, pause, reset) for the fault scenarios.
+
 
 
 
@@ -12986,7 +13019,7 @@ class FaultProxy {
     options;
     live = new Set();
     /** Client ports of the pairs reset on purpose, until takeReset asks (or the port is used again). */
-    resetPorts = new Set();
+    resetLedger;
     acceptedCount = 0;
     resetCount = 0;
     closing = null;
@@ -12998,6 +13031,7 @@ class FaultProxy {
         this.server = server;
         this.port = port;
         this.options = options;
+        this.resetLedger = options.resetLedger ?? new ResetLedger();
         server.on('connection', this.onConnection);
     }
     /** Listens on 127.0.0.1 on a free port. */
@@ -13042,7 +13076,7 @@ class FaultProxy {
      * sees the reset finds it here.
      */
     takeReset(localPort) {
-        return this.resetPorts.delete(localPort);
+        return this.resetLedger.take(localPort);
     }
     /** The live pair with this id, if any. */
     pair(id) {
@@ -13087,9 +13121,8 @@ class FaultProxy {
             return;
         }
         client.setNoDelay(true);
-        // A port seen again belongs to a new connection: an old reset nobody asked about is not this one's.
         if (client.remotePort !== undefined)
-            this.resetPorts.delete(client.remotePort);
+            this.resetLedger.clear(client.remotePort);
         const upstream = (0,external_node_net_namespaceObject.connect)({ ...this.options.upstream, allowHalfOpen: true, noDelay: true });
         this.acceptedCount += 1;
         const pair = new ProxyPair(this.acceptedCount, client, upstream, this.options.network, this.options.random ?? Math.random, this.options.highWaterBytes ?? DEFAULT_HIGH_WATER, this.onPairGone, this.onPairReset);
@@ -13099,7 +13132,7 @@ class FaultProxy {
     onPairReset = (pair) => {
         this.resetCount += 1;
         if (pair.clientPort !== undefined)
-            this.resetPorts.add(pair.clientPort);
+            this.resetLedger.mark(pair.clientPort);
         this.onReset?.(pair);
     };
     onPairGone = (pair) => {
@@ -13120,6 +13153,13 @@ function networkFaults(spec, proxy) {
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: ./src/net/relay-shared.ts
+// What the gate's thread and the proxy thread (relay-worker.ts) share: the worker's start data, its messages,
+// and the slots of the counters it keeps in shared memory.
+/** Slots of the shared counters. */
+const ACCEPTED = 0;
+const RESETS = 1;
+
 ;// CONCATENATED MODULE: ./src/net/proxy-thread.ts
 // The network faults' proxy in a worker thread (relay-worker.ts), as the network phase uses it: what it counts
 // and which connections it reset are shared memory, read here without a round trip.
@@ -13127,9 +13167,8 @@ const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRe
 
 
 
-/** Slots of the shared counters. */
-const ACCEPTED = 0;
-const RESETS = 1;
+
+
 /** How long close() waits for the worker to close its sockets before terminating it. */
 const CLOSE_WAIT_MS = 5000;
 /**
@@ -13156,22 +13195,22 @@ class ThreadedProxy {
     worker;
     port;
     counters;
-    resetPorts;
+    resetLedger;
     closing = null;
     /** Resolves once the thread ended, whenever and however (also before close(): a crash). */
     ended;
-    constructor(worker, port, counters, resetPorts) {
+    constructor(worker, port, counters, resetLedger) {
         this.worker = worker;
         this.port = port;
         this.counters = counters;
-        this.resetPorts = resetPorts;
+        this.resetLedger = resetLedger;
         this.ended = new Promise((resolve) => worker.once('exit', () => resolve()));
     }
     static async start(upstream, network) {
         const counters = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
-        const resetPorts = new SharedArrayBuffer(65536);
+        const resetLedger = new ResetLedger();
         const script = relayWorkerScript();
-        const data = { upstream, network, counters, resetPorts };
+        const data = { upstream, network, counters, resetPorts: resetLedger.buffer };
         const worker = new external_node_worker_threads_namespaceObject.Worker(script.url, { workerData: data, execArgv: script.execArgv, stdout: false, stderr: false });
         const port = await new Promise((resolve, reject) => {
             const fail = (err) => reject(new Error(`the fault proxy's worker did not start: ${err.message}`));
@@ -13190,7 +13229,7 @@ class ThreadedProxy {
         worker.removeAllListeners();
         // A worker that fails later ends its connections; the rates and the close say so. Unheard, it would crash the gate.
         worker.on('error', () => { });
-        return new ThreadedProxy(worker, port, new Int32Array(counters), new Uint8Array(resetPorts));
+        return new ThreadedProxy(worker, port, new Int32Array(counters), resetLedger);
     }
     /** A proxy with `network`'s toxics in front of the server `target` points at, and the target through it; null without toxics. */
     static async inFrontOf(target, network) {
@@ -13209,7 +13248,7 @@ class ThreadedProxy {
     }
     /** True (once) when the proxy reset the connection whose client side had this local port. */
     takeReset(localPort) {
-        return localPort > 0 && localPort < this.resetPorts.length && Atomics.exchange(this.resetPorts, localPort, 0) === 1;
+        return this.resetLedger.take(localPort);
     }
     /** Closes every relayed connection and the listener, then ends the thread (terminated if it does not answer). */
     close() {

@@ -5,23 +5,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Target } from '../client/connection.js';
+import { ACCEPTED, RESETS, type RelayWorkerData, type RelayWorkerMessage } from './relay-shared.js';
+import { ResetLedger } from './reset-ledger.js';
 import type { NetworkSpec } from './spec.js';
 import { proxiedTarget, upstreamOf } from './target.js';
-
-/** Slots of the shared counters. */
-export const ACCEPTED = 0;
-export const RESETS = 1;
-
-export interface RelayWorkerData {
-  upstream: { host: string; port: number };
-  network: NetworkSpec;
-  /** Int32Array: ACCEPTED, RESETS. */
-  counters: SharedArrayBuffer;
-  /** Uint8Array by client port: 1 once the proxy reset that connection, until takeReset asks. */
-  resetPorts: SharedArrayBuffer;
-}
-
-export type RelayWorkerMessage = { kind: 'listening'; port: number } | { kind: 'closed' } | { kind: 'failed'; message: string };
 
 /** What the network phase needs of the proxy in front of the server. */
 export interface NetworkProxy {
@@ -64,16 +51,16 @@ export class ThreadedProxy implements NetworkProxy {
     private readonly worker: Worker,
     readonly port: number,
     private readonly counters: Int32Array,
-    private readonly resetPorts: Uint8Array,
+    private readonly resetLedger: ResetLedger,
   ) {
     this.ended = new Promise((resolve) => worker.once('exit', () => resolve()));
   }
 
   static async start(upstream: { host: string; port: number }, network: NetworkSpec): Promise<ThreadedProxy> {
     const counters = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
-    const resetPorts = new SharedArrayBuffer(65536);
+    const resetLedger = new ResetLedger();
     const script = relayWorkerScript();
-    const data: RelayWorkerData = { upstream, network, counters, resetPorts };
+    const data: RelayWorkerData = { upstream, network, counters, resetPorts: resetLedger.buffer };
     const worker = new Worker(script.url, { workerData: data, execArgv: script.execArgv, stdout: false, stderr: false });
     const port = await new Promise<number>((resolve, reject) => {
       const fail = (err: Error): void => reject(new Error(`the fault proxy's worker did not start: ${err.message}`));
@@ -90,7 +77,7 @@ export class ThreadedProxy implements NetworkProxy {
     worker.removeAllListeners();
     // A worker that fails later ends its connections; the rates and the close say so. Unheard, it would crash the gate.
     worker.on('error', () => {});
-    return new ThreadedProxy(worker, port, new Int32Array(counters), new Uint8Array(resetPorts));
+    return new ThreadedProxy(worker, port, new Int32Array(counters), resetLedger);
   }
 
   /** A proxy with `network`'s toxics in front of the server `target` points at, and the target through it; null without toxics. */
@@ -112,7 +99,7 @@ export class ThreadedProxy implements NetworkProxy {
 
   /** True (once) when the proxy reset the connection whose client side had this local port. */
   takeReset(localPort: number): boolean {
-    return localPort > 0 && localPort < this.resetPorts.length && Atomics.exchange(this.resetPorts, localPort, 0) === 1;
+    return this.resetLedger.take(localPort);
   }
 
   /** Closes every relayed connection and the listener, then ends the thread (terminated if it does not answer). */

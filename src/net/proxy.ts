@@ -4,6 +4,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Target } from '../client/connection.js';
 import type { NetworkFaults } from '../model/faults.js';
+import { ResetLedger } from './reset-ledger.js';
 import { proxiedTarget, upstreamOf } from './target.js';
 import type { NetworkSpec, ToxicSpec } from './spec.js';
 import { BlackholeStage } from './toxics/blackhole.js';
@@ -19,6 +20,8 @@ export interface ProxyOptions {
   random?: () => number;
   /** Bytes a direction's toxics may hold before the proxy stops reading its source (backpressure through the chain). */
   highWaterBytes?: number;
+  /** Where the connections reset on purpose are noted; a fresh one when absent (another thread may share one). */
+  resetLedger?: ResetLedger;
 }
 
 export type Which = Direction | 'both';
@@ -259,7 +262,7 @@ export class ProxyPair {
 export class FaultProxy {
   private readonly live = new Set<ProxyPair>();
   /** Client ports of the pairs reset on purpose, until takeReset asks (or the port is used again). */
-  private readonly resetPorts = new Set<number>();
+  private readonly resetLedger: ResetLedger;
   private acceptedCount = 0;
   private resetCount = 0;
   private closing: Promise<void> | null = null;
@@ -273,6 +276,7 @@ export class FaultProxy {
     readonly port: number,
     private readonly options: ProxyOptions,
   ) {
+    this.resetLedger = options.resetLedger ?? new ResetLedger();
     server.on('connection', this.onConnection);
   }
 
@@ -322,7 +326,7 @@ export class FaultProxy {
    * sees the reset finds it here.
    */
   takeReset(localPort: number): boolean {
-    return this.resetPorts.delete(localPort);
+    return this.resetLedger.take(localPort);
   }
 
   /** The live pair with this id, if any. */
@@ -368,8 +372,7 @@ export class FaultProxy {
       return;
     }
     client.setNoDelay(true);
-    // A port seen again belongs to a new connection: an old reset nobody asked about is not this one's.
-    if (client.remotePort !== undefined) this.resetPorts.delete(client.remotePort);
+    if (client.remotePort !== undefined) this.resetLedger.clear(client.remotePort);
     const upstream = connect({ ...this.options.upstream, allowHalfOpen: true, noDelay: true });
     this.acceptedCount += 1;
     const pair = new ProxyPair(
@@ -388,7 +391,7 @@ export class FaultProxy {
 
   private readonly onPairReset = (pair: ProxyPair): void => {
     this.resetCount += 1;
-    if (pair.clientPort !== undefined) this.resetPorts.add(pair.clientPort);
+    if (pair.clientPort !== undefined) this.resetLedger.mark(pair.clientPort);
     this.onReset?.(pair);
   };
 

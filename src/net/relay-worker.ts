@@ -4,22 +4,15 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { FaultProxy } from './proxy.js';
-import { ACCEPTED, RESETS, type RelayWorkerData, type RelayWorkerMessage } from './proxy-thread.js';
+import { ACCEPTED, RESETS, type RelayWorkerData, type RelayWorkerMessage } from './relay-shared.js';
+import { ResetLedger } from './reset-ledger.js';
 
 async function main(port: NonNullable<typeof parentPort>, data: RelayWorkerData): Promise<void> {
   const counters = new Int32Array(data.counters);
-  const resetPorts = new Uint8Array(data.resetPorts);
-  const proxy = await FaultProxy.start({ upstream: data.upstream, network: data.network });
-  proxy.onPair = (pair) => {
-    // A port seen again belongs to a new connection: an old reset nobody asked about is not this one's.
-    if (pair.clientPort !== undefined) Atomics.store(resetPorts, pair.clientPort, 0);
-    Atomics.store(counters, ACCEPTED, proxy.accepted);
-  };
-  // Before the RST goes out: a client that sees it finds its port marked.
-  proxy.onReset = (pair) => {
-    if (pair.clientPort !== undefined) Atomics.store(resetPorts, pair.clientPort, 1);
-    Atomics.store(counters, RESETS, proxy.resets);
-  };
+  const resetLedger = new ResetLedger(data.resetPorts);
+  const proxy = await FaultProxy.start({ upstream: data.upstream, network: data.network, resetLedger });
+  proxy.onPair = () => Atomics.store(counters, ACCEPTED, proxy.accepted);
+  proxy.onReset = () => Atomics.store(counters, RESETS, proxy.resets);
   port.on('message', (message: 'close') => {
     if (message !== 'close') return;
     void proxy.close().then(() => {
