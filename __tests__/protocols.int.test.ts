@@ -1,27 +1,15 @@
 // Protocol detection and recovery against real servers over loopback: Socket.IO, graphql-ws, hocuspocus, ws, Python.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeConnection, openConnection, type Target } from '../src/client/connection.js';
 import { adapterFor, detectProtocol, knownSubprotocols } from '../src/client/protocols/index.js';
 import type { Expect } from '../src/config/types.js';
 import { recoveryPassed, runRecovery, type RecoverySpec } from '../src/scenarios/recovery.js';
 import { waitForHandshake } from '../src/server/readiness.js';
-import { pidAlive, start, type RunningServer } from './helpers/server-process.js';
+import { serversStoppedAfterEach } from './helpers/server-process.js';
 
 const SOCKET_IO_PATH = '/socket.io/?EIO=4&transport=websocket';
-const running: RunningServer[] = [];
-
-afterEach(async () => {
-  const servers = running.splice(0);
-  await Promise.all(servers.map((s) => s.stop()));
-  for (const s of servers) expect(pidAlive(s.pid), `server ${s.pid} still alive`).toBe(false);
-});
-
-async function launch(...args: Parameters<typeof start>): Promise<RunningServer> {
-  const server = await start(...args);
-  running.push(server);
-  return server;
-}
+const { launch } = serversStoppedAfterEach();
 
 function targetOf(url: string): Target {
   return { url, headers: {}, subprotocols: [], connectTimeoutMs: 2000, closeTimeoutMs: 1000 };

@@ -2,7 +2,6 @@
 // a connect rate >= 80 %, and leave no pair in the proxy and no connection on the server; Python's websockets
 // reassembles sliced, delayed frames; close() leaves no handle behind.
 
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { proxiedTarget, upstreamOf } from '../src/net/target.js';
 import { PYTHON_ECHO_SERVER } from './helpers/clean-servers.js';
 import { ECHO_SERVER, ROOT } from './helpers/gate-run.js';
 import { startServer, type RunningServer } from './helpers/fault-servers.js';
+import { selfSignedCert } from './helpers/spawned-server.js';
 
 let running: RunningServer | null = null;
 let proxy: FaultProxy | null = null;
@@ -250,30 +250,8 @@ describe('the fault proxy', () => {
   });
 
   it('wss:// through the proxy: TLS passes end to end, checked against a certificate for localhost only', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ws-gate-proxy-tls-'));
+    const { cert, key, dir } = selfSignedCert('DNS:localhost');
     try {
-      const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          'subjectAltName=DNS:localhost',
-        ],
-        { stdio: 'ignore' },
-      );
       const server = `node ${JSON.stringify(join(ROOT, '__tests__/fixtures/wss-echo-server.js'))}`;
       const ca = readFileSync(cert, 'utf8');
       running = await startServer(server, { TLS_CERT: cert, TLS_KEY: key }, { scheme: 'wss', host: 'localhost', target: { ca } });

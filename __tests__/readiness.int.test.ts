@@ -1,24 +1,12 @@
 // Start-up against real servers: definite answers end it early with their likely cause; budget-cut attempts are not "last".
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Target } from '../src/client/connection.js';
 import { knownSubprotocols } from '../src/client/protocols/index.js';
 import { NotReadyError, waitForHandshake, type ReadinessOptions } from '../src/server/readiness.js';
-import { pidAlive, start, startServer, type RunningServer } from './helpers/server-process.js';
+import { serversStoppedAfterEach, startServer } from './helpers/server-process.js';
 
-const running: RunningServer[] = [];
-
-afterEach(async () => {
-  const servers = running.splice(0);
-  await Promise.all(servers.map((s) => s.stop()));
-  for (const s of servers) expect(pidAlive(s.pid), `server ${s.pid} still alive`).toBe(false);
-});
-
-async function launch(...args: Parameters<typeof start>): Promise<RunningServer> {
-  const server = await start(...args);
-  running.push(server);
-  return server;
-}
+const { launch, track } = serversStoppedAfterEach();
 
 function targetOf(url: string, extra: Partial<Target> = {}): Target {
   return { url, headers: {}, subprotocols: [], connectTimeoutMs: 2000, closeTimeoutMs: 1000, ...extra };
@@ -71,8 +59,7 @@ describe('definite answers end start-up within 5 s, naming the likely cause', ()
   });
 
   it('a missing subprotocol that the server does not name (400, empty body)', async () => {
-    const server = await startServer(process.execPath, ['__tests__/fixtures/faulty-server.js'], { REQUIRE_PROTOCOL: 'chat.v2' });
-    running.push(server);
+    const server = track(await startServer(process.execPath, ['__tests__/fixtures/faulty-server.js'], { REQUIRE_PROTOCOL: 'chat.v2' }));
     const { error, elapsedMs } = await notReady(targetOf(server.url()));
     expect(error.message).toMatch(/HTTP 400 to every .*it may require a subprotocol \(none was offered; set subprotocols\)/);
     expect(elapsedMs).toBeLessThan(5000);
@@ -111,8 +98,7 @@ describe('what is not a definite answer', () => {
     ['closes every connection with 1011 (a server fault)', { CLOSE_WITH: '1011' }],
     ['drops every connection without a close frame', { DROP_AFTER_MS: '5' }],
   ])('a server that %s is ready: the scenarios measure that', async (_name, faults) => {
-    const server = await startServer(process.execPath, ['__tests__/fixtures/faulty-server.js'], faults);
-    running.push(server);
+    const server = track(await startServer(process.execPath, ['__tests__/fixtures/faulty-server.js'], faults));
     const ready = await waitForHandshake(targetOf(server.url()), { timeoutMs: 10_000, signal: new AbortController().signal });
     expect(ready.attempts).toBe(1);
   });

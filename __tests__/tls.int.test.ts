@@ -2,8 +2,7 @@
 // insecure-tls; refused (fast, with what to change) without either; bad ca-file is bad input.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,39 +10,20 @@ import { ConfigError } from '../src/config/types.js';
 import { parseConfig } from '../src/config/parse.js';
 import { notPassed, runCli } from './helpers/cli-run.js';
 import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, gate } from './helpers/gate-run.js';
+import { selfSignedCert } from './helpers/spawned-server.js';
 import { requireTool } from './helpers/tools.js';
 
 const WSS_SERVER = fileURLToPath(new URL('./fixtures/wss-echo-server.js', import.meta.url));
 const NO_OPENSSL = requireTool('openssl');
-const dir = mkdtempSync(join(tmpdir(), 'ws-gate-tls-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const CERT = join(dir, 'cert.pem');
-const KEY = join(dir, 'key.pem');
-
+let CERT = '';
+let KEY = '';
+let dir = '';
 /** A self-signed certificate (its own CA) for localhost, 127.0.0.1 and ::1, valid for a day. */
 beforeAll(() => {
-  if (NO_OPENSSL) return;
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      KEY,
-      '-out',
-      CERT,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=ws-resilience-gate test',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
-    ],
-    { stdio: 'ignore' },
-  );
+  if (!NO_OPENSSL) ({ cert: CERT, key: KEY, dir } = selfSignedCert('DNS:localhost,IP:127.0.0.1,IP:::1'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const wssServer = (url = 'wss://127.0.0.1:0/'): Record<string, string> => ({
@@ -101,34 +81,14 @@ describe.skipIf(NO_OPENSSL)('wss:// with a self-signed certificate', () => {
   });
 
   it('trusts a wrong CA no more than none', async () => {
-    const otherDir = mkdtempSync(join(tmpdir(), 'ws-gate-tls-other-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(otherDir, 'key.pem'),
-        '-out',
-        join(otherDir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=another CA',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    // Another self-made CA, valid for the same address: not the one that signed the server's certificate.
+    const other = selfSignedCert();
     try {
-      const report = await gate({ ...QUICK, ...wssServer(), 'ca-file': join(otherDir, 'cert.pem') });
+      const report = await gate({ ...QUICK, ...wssServer(), 'ca-file': other.cert });
       expect(check(report, 'server-ready').detail).toMatch(/TLS handshake .* failed/);
       expectNothingLeftRunning(report);
     } finally {
-      rmSync(otherDir, { recursive: true, force: true });
+      rmSync(other.dir, { recursive: true, force: true });
     }
   });
 });

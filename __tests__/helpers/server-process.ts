@@ -4,8 +4,9 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, expect } from 'vitest';
 import { pickFreePort, tcpAnswers } from '../../src/server/endpoint.js';
-import { ROOT } from './gate-run.js';
+import { ROOT, pidAlive } from './gate-run.js';
 
 export { ROOT, pidAlive } from './gate-run.js';
 
@@ -67,4 +68,25 @@ export const SERVERS = {
 export function start(which: keyof typeof SERVERS, env: Record<string, string> = {}): Promise<RunningServer> {
   const [command, args] = SERVERS[which];
   return startServer(command, [...args], env);
+}
+
+/**
+ * Registers an afterEach in the calling file that stops every server started through `launch` (one of SERVERS)
+ * or handed to `track`, and proves each one gone, whether the test passed or failed.
+ */
+export function serversStoppedAfterEach(): {
+  launch: (...args: Parameters<typeof start>) => Promise<RunningServer>;
+  track: (server: RunningServer) => RunningServer;
+} {
+  const running: RunningServer[] = [];
+  afterEach(async function stopServers() {
+    const servers = running.splice(0);
+    await Promise.all(servers.map((s) => s.stop()));
+    for (const s of servers) expect(pidAlive(s.pid), `server ${s.pid} still alive`).toBe(false);
+  });
+  const track = (server: RunningServer): RunningServer => {
+    running.push(server);
+    return server;
+  };
+  return { launch: async (...args) => track(await start(...args)), track };
 }

@@ -129,31 +129,16 @@ export async function treeRss(server: ServerProcess): Promise<number | null> {
   return read ? total : null;
 }
 
-/** A self-signed certificate (its own CA) for 127.0.0.1, valid for a day, as PEM files in a new temp directory. */
-export function selfSignedCert(): { cert: string; key: string; dir: string } {
+/**
+ * A self-signed certificate (its own CA), valid for a day, as PEM files in a new temp directory the caller
+ * removes; `names` is its subjectAltName (default the loopback IP).
+ */
+export function selfSignedCert(names = 'IP:127.0.0.1'): { cert: string; key: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ws-gate-cert-'));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=ws-resilience-gate test',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
+  const subject = ['-subj', '/CN=ws-resilience-gate test', '-addext', `subjectAltName=${names}`];
+  const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', ...subject];
+  execFileSync('openssl', args, { stdio: 'ignore' });
   return { cert, key, dir };
 }
