@@ -37,10 +37,11 @@ describe.skipIf(process.platform !== 'linux')('listenerAfterTeardown', () => {
     } finally {
       if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
     }
-    // A killed multithreaded process shows as a zombie before its last thread has released the fds: poll.
+    // Death is not atomic: a killed multithreaded process can show as a zombie before its last thread has released
+    // the fds, and its fds can be closed while its leader is still exiting. Poll until both are true.
     const started = performance.now();
     let left = await listenerAfterTeardown(`ws://127.0.0.1:${port}/`);
-    while (left !== null && performance.now() - started < 5000) {
+    while ((left !== null || pidAlive(pid)) && performance.now() - started < 5000) {
       await sleep(50);
       left = await listenerAfterTeardown(`ws://127.0.0.1:${port}/`);
     }
