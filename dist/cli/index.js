@@ -12389,7 +12389,7 @@ class HeapSnapshotter {
             await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
             return new HeapSnapshotter(dir, true, options.maxRssBytes);
         }
-        const root = options.tmpRoot ?? process.env.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)();
+        const root = options.tmpRoot ?? (process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)());
         const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(root, 'ws-gate-heap-'));
         // mkdtemp makes it 0700 on POSIX already; said again for a umask or platform that differs.
         await (0,promises_namespaceObject.chmod)(dir, 0o700).catch(() => undefined);

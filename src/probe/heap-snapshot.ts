@@ -97,7 +97,7 @@ export class HeapSnapshotter {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       return new HeapSnapshotter(dir, true, options.maxRssBytes);
     }
-    const root = options.tmpRoot ?? process.env.RUNNER_TEMP ?? tmpdir();
+    const root = options.tmpRoot ?? (process.env.RUNNER_TEMP || tmpdir());
     const dir = await mkdtemp(join(root, 'ws-gate-heap-'));
     // mkdtemp makes it 0700 on POSIX already; said again for a umask or platform that differs.
     await chmod(dir, 0o700).catch(() => undefined);
