@@ -1,9 +1,13 @@
 // After a run inside this process, nothing of ours stays open: no timer, socket, child, file handle,
-// and no promise rejected without a handler, on the happy path and on the stop paths.
+// and no promise rejected without a handler, on the happy path and on the stop paths. Of the files it made in
+// the temp directory, only the server's log of a run that did not pass is left, for the user to read.
 
+import { existsSync, readdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ECHO_SERVER, QUICK, expectNothingLeftRunning, fixtureInputs, gate } from './helpers/gate-run.js';
+import { tempDirsRemovedAfterEach } from './helpers/temp.js';
 
 function counts(): Record<string, number> {
   const out: Record<string, number> = {};
@@ -23,17 +27,25 @@ describe('the gate leaves nothing open in its own process', () => {
   beforeAll(() => process.on('unhandledRejection', onRejection));
   afterAll(() => process.off('unhandledRejection', onRejection));
 
-  const runs: Array<[string, Parameters<typeof gate>[0]]> = [
-    ['a passing run', { ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' }],
-    ['a crash mid-run', fixtureInputs({ EXIT_AFTER_CONNECTIONS: 10 }, QUICK)],
-    ['a server that never listens', fixtureInputs({ NEVER_LISTEN: 1 }, { 'startup-timeout-s': '1' })],
-    ['a run stopped by timeout-s', fixtureInputs({}, { 'timeout-s': '1', 'flap-cycles': '100' })],
+  // Each run gets a temp directory of its own, to see what it left there.
+  const tempDir = tempDirsRemovedAfterEach();
+  const runnerTemp = process.env.RUNNER_TEMP;
+  afterEach(() => void (process.env.RUNNER_TEMP = runnerTemp));
+
+  const runs: Array<[string, Parameters<typeof gate>[0], 'passes' | 'does not pass']> = [
+    ['a passing run', { ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' }, 'passes'],
+    ['a crash mid-run', fixtureInputs({ EXIT_AFTER_CONNECTIONS: 10 }, QUICK), 'does not pass'],
+    ['a server that never listens', fixtureInputs({ NEVER_LISTEN: 1 }, { 'startup-timeout-s': '1' }), 'does not pass'],
+    ['a run stopped by timeout-s', fixtureInputs({}, { 'timeout-s': '1', 'flap-cycles': '100' }), 'does not pass'],
     [
       'a server that stops reading',
       fixtureInputs({ STOP_READING: 1 }, { ...QUICK, 'close-timeout-ms': '200', 'connect-timeout-ms': '500' }),
+      'does not pass',
     ],
   ];
-  it.each(runs)('after %s', async (_name, inputs) => {
+  it.each(runs)('after %s', async (_name, inputs, outcome) => {
+    const dir = tempDir('ws-gate-hygiene-');
+    process.env.RUNNER_TEMP = dir;
     const before = await settledCounts();
     const report = await gate(inputs);
     const after = await settledCounts();
@@ -42,5 +54,16 @@ describe('the gate leaves nothing open in its own process', () => {
     expect(added, `before: ${JSON.stringify(before)}, after: ${JSON.stringify(after)}`).toEqual([]);
     expect(rejections).toEqual([]);
     expectNothingLeftRunning(report);
+
+    // The heap snapshots' directory is always gone; the server's log stays only when the report names it.
+    expect(report.verdict === 'pass' ? 'passes' : 'does not pass').toBe(outcome);
+    if (outcome === 'passes') {
+      expect(report.server.logPath).toBeNull();
+      expect(readdirSync(dir)).toEqual([]);
+    } else {
+      expect(report.server.logPath).not.toBeNull();
+      expect(existsSync(report.server.logPath!)).toBe(true);
+      expect(readdirSync(dir)).toEqual([basename(report.server.logPath!)]);
+    }
   });
 });

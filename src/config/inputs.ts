@@ -31,7 +31,9 @@ export const INPUTS = [
   {
     name: 'server-log',
     default: '',
-    description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory.",
+    description:
+      "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory, removed after a passing run " +
+      'and named in the report otherwise.',
   },
   {
     name: 'url',
