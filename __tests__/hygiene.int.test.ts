@@ -2,7 +2,7 @@
 // and no promise rejected without a handler, on the happy path and on the stop paths. Of the files it made in
 // the temp directory, only the server's log of a run that did not pass is left, for the user to read.
 
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,7 @@ describe('the gate leaves nothing open in its own process', () => {
       expect(report.server.logPath).not.toBeNull();
       expect(existsSync(report.server.logPath!)).toBe(true);
       expect(readdirSync(dir)).toEqual([basename(report.server.logPath!)]);
+      expect((statSync(report.server.logPath!).mode & 0o777).toString(8)).toBe('600');
     }
   });
 });

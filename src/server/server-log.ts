@@ -16,7 +16,8 @@ export class ServerLog {
     private readonly keepLines = 200,
   ) {
     mkdirSync(dirname(path), { recursive: true });
-    this.file = createWriteStream(path, { flags: 'w' });
+    // Only the user's: a server's output can hold what its snapshots would (tokens, user data).
+    this.file = createWriteStream(path, { flags: 'w', mode: 0o600 });
     // A full disk must not crash the gate; the in-memory tail still works.
     this.file.on('error', () => {});
   }
