@@ -1,8 +1,10 @@
-// Heap evidence in whole default runs (no stats-url): each leaking fixture fails retained-objects and names
-// what it retains, with a retainer path in the terminal report; the clean fixture passes with the heap trend.
+// Heap evidence in whole default runs (no stats-url): each leaking fixture fails retained-objects and names what
+// it retains, with a retainer path in the terminal report and the PR comment; the clean fixture passes with the
+// heap trend.
 
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { renderComment } from '../src/report/markdown.js';
 import { renderTerminal } from '../src/report/terminal.js';
 import { check, expectNothingLeftRunning, gate } from './helpers/gate-run.js';
 
@@ -28,8 +30,9 @@ describe.runIf(process.platform === 'linux')('heap evidence at the default profi
       expect(suspect.retainerPath).not.toBeNull();
       // Node writes the snapshot from a JS signal listener: its stack frames hold things only while it writes.
       expect(suspect.retainerPath!.map((step) => step.node)).not.toContain('(Stack roots)');
-      // The reader of the terminal report sees the path next to the failing check.
+      // The reader of the terminal report and of the PR comment sees the path next to the failing check.
       expect(renderTerminal(report)).toMatch(path);
+      expect(renderComment(report).split('\n').find((line) => line.includes('retained objects'))).toMatch(path);
       expect(report.verdict).toBe('fail');
       expectNothingLeftRunning(report);
     });

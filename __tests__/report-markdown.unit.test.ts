@@ -2,7 +2,9 @@ import type { CheckId } from '../src/model/checks.js';
 import { describe, expect, it } from 'vitest';
 import { codeBlock, escapeHtml, escapeInline, longestBacktickRun } from '../src/report/escape.js';
 import { formatMb, formatMbDelta, formatRate, NBSP } from '../src/model/format.js';
-import { CAUSES, causeOf, retainerPathText } from '../src/report/causes.js';
+import { CAUSES, causeOf, RETAINER_PATH_MAX, retainerPathText } from '../src/report/causes.js';
+import { renderTerminal } from '../src/report/terminal.js';
+import type { RetainerStep } from '../src/model/heap.js';
 import { CHART_LINE_COLOR, resampleEvenly } from '../src/report/chart.js';
 import { largestFitting } from '../src/report/fit.js';
 import {
@@ -21,6 +23,8 @@ import {
   crashCase,
   crashedReport,
   failingReport,
+  heapEvidence,
+  heapSuspect,
   leakCase,
   makeReport,
   memorySamples,
@@ -401,7 +405,93 @@ describe('renderComment: causes are a table from check id to evidence', () => {
     ).toBe('(GC roots) → Map sessions (context of server.js) → Session');
     expect(retainerPathText(null)).toBeNull();
   });
+
+  it("keeps the end of a long path, where the user's variable is, and leaves out its middle", () => {
+    const report = {
+      ...leakCase(),
+      heap: heapEvidence([
+        heapSuspect({ name: 'WebSocket', countDelta: 65, perConnection: 1, bytesDelta: 12_480, retainerPath: EXPRESS_PATH }),
+      ]),
+    };
+    const tail =
+      'EventEmitter bus (context of leak-server.js)._events → Object.announce → Array[7] → ' +
+      'onAnnounce() → WebSocket ws (context of leak-server.js)';
+    const text = retainerPathText(EXPRESS_PATH)!;
+    expect(text.startsWith('Node / TCPServerWrap → … → ')).toBe(true);
+    expect(text.endsWith(tail)).toBe(true);
+    expect(text.length).toBeLessThanOrEqual(RETAINER_PATH_MAX);
+    // As a reader sees it: the comment's failing check and the terminal's Why line, each in one piece.
+    const item = renderComment(report)
+      .split('\n')
+      .find((l) => l.includes('retained objects'))!;
+    expect(item).toContain('onAnnounce() → WebSocket ws (context of leak-server.js)');
+    expect(item).toContain('EventEmitter bus (context of leak-server.js)');
+    const why = renderTerminal(report)
+      .split('\n')
+      .find((l) => l.includes('FAIL  retained objects'))!;
+    expect(why.endsWith(`held by ${text}`)).toBe(true);
+    // Nothing to leave out of a short one, and the end alone when even that is too long.
+    expect(retainerPathText(EXPRESS_PATH, 1000)).not.toContain('…');
+    expect(retainerPathText(EXPRESS_PATH, 20)).toBe('… → WebSocket ws (context of leak-server.js)');
+  });
 });
+
+describe('heap suspects in a cause line', () => {
+  it('names the first with its path, and the next three by count and name', () => {
+    const row = (name: string, countDelta: number) =>
+      heapSuspect({ name, countDelta, perConnection: countDelta / 65, bytesDelta: countDelta * 100, retainerPath: null });
+    const report = {
+      ...leakCase(),
+      heap: heapEvidence([
+        heapSuspect({ name: 'WebSocket', countDelta: 65, perConnection: 1, bytesDelta: 12_480, retainerPath: EXPRESS_PATH }),
+        row('Socket', 65),
+        row('Receiver', 65),
+        row('Object', 272),
+        row('Array', 130),
+      ]),
+    };
+    const cause = causeOf(
+      report.checks.find((c) => c.id === 'retained-objects')!,
+      report,
+      MARKDOWN_STYLE,
+    )!;
+    expect(cause).toMatch(/^\+65 WebSocket \(1\.00 per connection, .*\), held by Node \/ TCPServerWrap → … → /);
+    expect(cause.endsWith('; also growing: +65 Socket, +65 Receiver, +272 Object and 1 more class')).toBe(true);
+    const two = { ...report, heap: heapEvidence(report.heap.suspects.slice(0, 2)) };
+    expect(
+      causeOf(
+        report.checks.find((c) => c.id === 'retained-objects')!,
+        two,
+        MARKDOWN_STYLE,
+      ),
+    ).toMatch(/; also growing: \+65 Socket$/);
+  });
+});
+
+/** A path as a run against an express-ws server read it: the router's 15 steps before the user's `bus`. */
+const EXPRESS_PATH: RetainerStep[] = [
+  { edge: '7', kind: 'element', node: 'Node / TCPServerWrap' },
+  { edge: 'native_to_javascript', kind: 'internal', node: 'TCP' },
+  { edge: '<symbol owner_symbol>', kind: 'property', node: 'Server' },
+  { edge: '_events', kind: 'property', node: 'Object' },
+  { edge: 'request', kind: 'property', node: 'app()' },
+  { edge: 'get router', kind: 'property', node: 'getrouter()' },
+  { edge: 'context', kind: 'internal', node: 'system / Context' },
+  { edge: 'router', kind: 'context', node: 'router()', context: 'application.js' },
+  { edge: 'stack', kind: 'property', node: 'Array' },
+  { edge: '0', kind: 'element', node: 'Layer' },
+  { edge: 'route', kind: 'property', node: 'Route' },
+  { edge: 'stack', kind: 'property', node: 'Array' },
+  { edge: '0', kind: 'element', node: 'Layer' },
+  { edge: 'handle', kind: 'property', node: '(anonymous)()' },
+  { edge: 'context', kind: 'internal', node: 'system / Context' },
+  { edge: 'bus', kind: 'context', node: 'EventEmitter', context: 'leak-server.js' },
+  { edge: '_events', kind: 'property', node: 'Object' },
+  { edge: 'announce', kind: 'property', node: 'Array' },
+  { edge: '7', kind: 'element', node: 'onAnnounce()' },
+  { edge: 'context', kind: 'internal', node: 'system / Context' },
+  { edge: 'ws', kind: 'context', node: 'WebSocket', context: 'leak-server.js' },
+];
 
 describe('renderComment: typography', () => {
   it('joins numbers and units with a non-breaking space, uses ≥ ≤ →, MiB and KiB, and one sign convention', () => {

@@ -8058,6 +8058,10 @@ const STORAGE_NODES = /^(system \/ .*|\(array\)|\(object elements\)|\(object pro
  * variable is named with the script that owns the context.
  */
 function formatRetainerPath(path) {
+    return retainerPathParts(path).join(' → ');
+}
+/** The parts formatRetainerPath joins with arrows, root first. */
+function retainerPathParts(path) {
     const parts = [];
     for (const step of path) {
         const holder = parts[parts.length - 1];
@@ -8075,10 +8079,7 @@ function formatRetainerPath(path) {
         }
         parts.push({ label: step.node, storage: STORAGE_NODES.test(step.node) });
     }
-    return parts
-        .filter((p, i) => i === parts.length - 1 || !p.storage)
-        .map((p) => p.label)
-        .join(' → ');
+    return parts.filter((p, i) => i === parts.length - 1 || !p.storage).map((p) => p.label);
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/heap-diff.ts
@@ -10948,7 +10949,8 @@ class ServerLog {
         this.path = path;
         this.keepLines = keepLines;
         (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        this.file = (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'w' });
+        // Only the user's: a server's output can hold what its snapshots would (tokens, user data).
+        this.file = (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'w', mode: 0o600 });
         // A full disk must not crash the gate; the in-memory tail still works.
         this.file.on('error', () => { });
     }
@@ -16416,21 +16418,54 @@ function movedSignals(report) {
         parts.push(`${lingering} lingering`);
     return parts.length === 0 ? null : parts.join(', ');
 }
-/** "(GC roots) → Map sessions → Session": each step's node, then the edge it holds the next one by. */
-function retainerPathText(path) {
+/** A retainer path in a cause line: short enough that no cap on a piece of text cuts it (the PR comment's is 200). */
+const RETAINER_PATH_MAX = 200;
+/**
+ * "(GC roots) → Map sessions → Session": each step's node, then the edge it holds the next one by. A path longer
+ * than maxChars keeps its first part and as many of its last as fit, with "…" between: the end is the user's code
+ * (the variable that holds the objects), the middle is often a framework's router or the runtime's handles.
+ */
+function retainerPathText(path, maxChars = RETAINER_PATH_MAX) {
     if (!path || path.length === 0)
         return null;
-    return formatRetainerPath(path);
+    const parts = retainerPathParts(path);
+    const whole = parts.join(' → ');
+    if (whole.length <= maxChars)
+        return whole;
+    const last = parts[parts.length - 1];
+    const head = `${parts[0]} → … → `;
+    if (head.length + last.length > maxChars)
+        return `… → ${last}`;
+    let tail = last;
+    for (let i = parts.length - 2; i > 0; i--) {
+        const longer = `${parts[i]} → ${tail}`;
+        if (head.length + longer.length > maxChars)
+            break;
+        tail = longer;
+    }
+    return head + tail;
 }
-/** The top heap suspect: "+65 Session (1.00 per connection, +1.3 MiB), held by (GC roots) → …"; null without heap evidence. */
+/** Suspects after the first that a cause line names: enough to see what else one leak holds on to. */
+const OTHER_SUSPECTS_NAMED = 3;
+function signedCount(n) {
+    return `${n >= 0 ? '+' : '-'}${Math.abs(n)}`;
+}
+/**
+ * The top heap suspect: "+65 Session (1.00 per connection, +1.3 MiB), held by (GC roots) → …", then the next
+ * few by name ("also growing: +65 Socket, +65 Receiver and 4 more classes"); null without heap evidence.
+ */
 function heapSuspect(report, esc) {
-    const suspect = report.heap?.suspects[0];
+    const [suspect, ...others] = report.heap?.suspects ?? [];
     if (!suspect)
         return null;
     const path = retainerPathText(suspect.retainerPath);
-    const count = `${suspect.countDelta >= 0 ? '+' : '-'}${Math.abs(suspect.countDelta)}`;
     const figures = `${suspect.perConnection.toFixed(2)} per connection, ${formatBytesDelta(suspect.bytesDelta)}`;
-    return `${count} ${esc(suspect.name)} (${figures})${path ? `, held by ${esc(path)}` : ''}`;
+    const named = others.slice(0, OTHER_SUSPECTS_NAMED).map((o) => `${signedCount(o.countDelta)} ${esc(o.name)}`);
+    const more = others.length - named.length;
+    const also = named.length === 0
+        ? ''
+        : `; also growing: ${named.join(', ')}${more > 0 ? ` and ${more} more ${more === 1 ? 'class' : 'classes'}` : ''}`;
+    return `${signedCount(suspect.countDelta)} ${esc(suspect.name)} (${figures})${path ? `, held by ${esc(path)}` : ''}${also}`;
 }
 function joinCauses(parts) {
     const kept = parts.filter((p) => p !== null && p !== '');

@@ -129,6 +129,11 @@ const STORAGE_NODES = /^(system \/ .*|\(array\)|\(object elements\)|\(object pro
  * variable is named with the script that owns the context.
  */
 export function formatRetainerPath(path: readonly RetainerStep[]): string {
+  return retainerPathParts(path).join(' → ');
+}
+
+/** The parts formatRetainerPath joins with arrows, root first. */
+export function retainerPathParts(path: readonly RetainerStep[]): string[] {
   const parts: Array<{ label: string; storage: boolean }> = [];
   for (const step of path) {
     const holder = parts[parts.length - 1];
@@ -143,8 +148,5 @@ export function formatRetainerPath(path: readonly RetainerStep[]): string {
     }
     parts.push({ label: step.node, storage: STORAGE_NODES.test(step.node) });
   }
-  return parts
-    .filter((p, i) => i === parts.length - 1 || !p.storage)
-    .map((p) => p.label)
-    .join(' → ');
+  return parts.filter((p, i) => i === parts.length - 1 || !p.storage).map((p) => p.label);
 }

@@ -2,7 +2,7 @@
 // new check adds one line here.
 
 import { formatBytesDelta, formatChange, formatMb, formatValue, NBSP } from '../model/format.js';
-import { formatRetainerPath, type HeapGrowthRow } from '../model/heap.js';
+import { retainerPathParts, type HeapGrowthRow } from '../model/heap.js';
 import type { Check, ComparisonMetric, Report, SignalReading } from '../model/report.js';
 import {
   beforeAfter,
@@ -42,20 +42,54 @@ export function movedSignals(report: Report): string | null {
   return parts.length === 0 ? null : parts.join(', ');
 }
 
-/** "(GC roots) → Map sessions → Session": each step's node, then the edge it holds the next one by. */
-export function retainerPathText(path: HeapGrowthRow['retainerPath']): string | null {
+/** A retainer path in a cause line: short enough that no cap on a piece of text cuts it (the PR comment's is 200). */
+export const RETAINER_PATH_MAX = 200;
+
+/**
+ * "(GC roots) → Map sessions → Session": each step's node, then the edge it holds the next one by. A path longer
+ * than maxChars keeps its first part and as many of its last as fit, with "…" between: the end is the user's code
+ * (the variable that holds the objects), the middle is often a framework's router or the runtime's handles.
+ */
+export function retainerPathText(path: HeapGrowthRow['retainerPath'], maxChars = RETAINER_PATH_MAX): string | null {
   if (!path || path.length === 0) return null;
-  return formatRetainerPath(path);
+  const parts = retainerPathParts(path);
+  const whole = parts.join(' → ');
+  if (whole.length <= maxChars) return whole;
+  const last = parts[parts.length - 1]!;
+  const head = `${parts[0]!} → … → `;
+  if (head.length + last.length > maxChars) return `… → ${last}`;
+  let tail = last;
+  for (let i = parts.length - 2; i > 0; i--) {
+    const longer = `${parts[i]!} → ${tail}`;
+    if (head.length + longer.length > maxChars) break;
+    tail = longer;
+  }
+  return head + tail;
 }
 
-/** The top heap suspect: "+65 Session (1.00 per connection, +1.3 MiB), held by (GC roots) → …"; null without heap evidence. */
+/** Suspects after the first that a cause line names: enough to see what else one leak holds on to. */
+const OTHER_SUSPECTS_NAMED = 3;
+
+function signedCount(n: number): string {
+  return `${n >= 0 ? '+' : '-'}${Math.abs(n)}`;
+}
+
+/**
+ * The top heap suspect: "+65 Session (1.00 per connection, +1.3 MiB), held by (GC roots) → …", then the next
+ * few by name ("also growing: +65 Socket, +65 Receiver and 4 more classes"); null without heap evidence.
+ */
 export function heapSuspect(report: Report, esc: (text: string) => string): string | null {
-  const suspect = report.heap?.suspects[0];
+  const [suspect, ...others] = report.heap?.suspects ?? [];
   if (!suspect) return null;
   const path = retainerPathText(suspect.retainerPath);
-  const count = `${suspect.countDelta >= 0 ? '+' : '-'}${Math.abs(suspect.countDelta)}`;
   const figures = `${suspect.perConnection.toFixed(2)} per connection, ${formatBytesDelta(suspect.bytesDelta)}`;
-  return `${count} ${esc(suspect.name)} (${figures})${path ? `, held by ${esc(path)}` : ''}`;
+  const named = others.slice(0, OTHER_SUSPECTS_NAMED).map((o) => `${signedCount(o.countDelta)} ${esc(o.name)}`);
+  const more = others.length - named.length;
+  const also =
+    named.length === 0
+      ? ''
+      : `; also growing: ${named.join(', ')}${more > 0 ? ` and ${more} more ${more === 1 ? 'class' : 'classes'}` : ''}`;
+  return `${signedCount(suspect.countDelta)} ${esc(suspect.name)} (${figures})${path ? `, held by ${esc(path)}` : ''}${also}`;
 }
 
 function joinCauses(parts: Array<string | null>): string | null {
