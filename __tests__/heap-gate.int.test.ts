@@ -32,7 +32,11 @@ describe.runIf(process.platform === 'linux')('heap evidence at the default profi
       expect(suspect.retainerPath!.map((step) => step.node)).not.toContain('(Stack roots)');
       // The reader of the terminal report and of the PR comment sees the path next to the failing check.
       expect(renderTerminal(report)).toMatch(path);
-      expect(renderComment(report).split('\n').find((line) => line.includes('retained objects'))).toMatch(path);
+      expect(
+        renderComment(report)
+          .split('\n')
+          .find((line) => line.includes('retained objects')),
+      ).toMatch(path);
       expect(report.verdict).toBe('fail');
       expectNothingLeftRunning(report);
     });

@@ -307,6 +307,18 @@ describe('renderComment: a crash', () => {
       `- ➖ ${notMeasured.length}${NBSP}checks not measured after the crash: ${notMeasured.map((c) => escapeInline(c.title)).join(', ')}`,
     );
     expect(view.join('\n').match(/exit code 3/g)).toHaveLength(1);
+
+    // A check that fails because it could not run is said apart, so the line counts as the heading does.
+    const recoveryFailed = {
+      ...report,
+      checks: report.checks.map((c) => (c.id === 'recovery' ? { ...c, status: 'fail' as const, value: null } : c)),
+    };
+    const unmeasured = recoveryFailed.checks.filter((c) => c.status === 'not-measured');
+    expect(causeItems(renderComment(recoveryFailed)).at(-1)).toBe(
+      `- ➖ ${unmeasured.length}${NBSP}checks not measured after the crash: ${unmeasured.map((c) => escapeInline(c.title)).join(', ')}` +
+        '; recovery could not run and fails for it',
+    );
+    expect(firstView(renderComment(recoveryFailed))[0]).toContain(`; ${unmeasured.length} not measured`);
     // The log excerpt comes before any collapsed section and ends with the server's last line.
     const excerpt = scan(md).fences.find((f) => f.info === 'text')!;
     expect(excerpt.lines).toEqual(report.server.logTail.slice(-LOG_EXCERPT_LINES));

@@ -228,7 +228,10 @@ export function outcome(report: Report): Outcome {
   return { shown, notMeasuredAfterStop: report.checks.filter((c) => afterStop(c) && c.status !== 'pass') };
 }
 
-/** "3 checks not measured after the crash: memory trend, fd growth, recovery"; null when none. */
+/**
+ * "2 checks not measured after the crash: memory trend, fd growth; recovery could not run and fails for it"; null
+ * when none. Said apart, so the line counts as the heading does (failed, not measured).
+ */
 export function describeNotMeasuredAfterStop(report: Report, checks: Check[], esc: (text: string) => string): string | null {
   if (checks.length === 0 || !report.stopped) return null;
   const why: Record<string, string> = {
@@ -238,6 +241,11 @@ export function describeNotMeasuredAfterStop(report: Report, checks: Check[], es
     'startup-failed': 'because the server did not start',
     error: 'after the error',
   };
-  const titles = checks.map((c) => esc(c.title.toLowerCase())).join(', ');
-  return `${plural(checks.length, 'check')} not measured ${why[report.stopped.reason] ?? 'after the stop'}: ${titles}`;
+  const when = why[report.stopped.reason] ?? 'after the stop';
+  const titles = (list: Check[]): string => list.map((c) => esc(c.title.toLowerCase())).join(', ');
+  const failed = checks.filter((c) => c.status === 'fail');
+  const unmeasured = checks.filter((c) => c.status !== 'fail');
+  const fails = failed.length === 0 ? '' : `${titles(failed)} could not run and ${failed.length === 1 ? 'fails' : 'fail'} for it`;
+  if (unmeasured.length === 0) return `${when[0]!.toUpperCase()}${when.slice(1)}, ${fails}`;
+  return `${plural(unmeasured.length, 'check')} not measured ${when}: ${titles(unmeasured)}${fails ? `; ${fails}` : ''}`;
 }
