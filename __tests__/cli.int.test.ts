@@ -50,7 +50,7 @@ describe('CLI bundle', () => {
       '--json',
       'out/report.json',
       '--markdown',
-      'report.md',
+      'md/report.md',
     ]);
     expect(run.code, run.stderr).toBe(0);
     for (const phase of ['startup', 'warmup', 'baseline', 'flapping', 'leak', 'cooldown', 'recovery', 'teardown']) {
@@ -63,7 +63,10 @@ describe('CLI bundle', () => {
     expect(report.verdict).toBe('pass');
     expect(report.config['flap-cycles']).toBe('8');
     expect(report.server.pidsSeen.filter(pidAlive)).toEqual([]);
-    expect(readFileSync(join(run.cwd, 'report.md'), 'utf8')).toMatch(/^### ✅ WebSocket resilience/);
+    expect(readFileSync(join(run.cwd, 'md/report.md'), 'utf8')).toMatch(/^### ✅ WebSocket resilience/);
+    // Both files are named by their whole path, as the user may have run the CLI from anywhere.
+    expect(run.stderr).toContain(`JSON report written to ${join(run.cwd, 'out/report.json')}`);
+    expect(run.stderr).toContain(`Markdown report written to ${join(run.cwd, 'md/report.md')}`);
   });
 
   it('prints no warning of its own with 50 concurrent clients on one abort signal', async () => {

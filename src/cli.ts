@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // CLI: argv -> config -> gate -> terminal report; exit 0 pass, 1 fail, 2 bad input, 130/143 cancelled.
 
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { profileDefaultText } from './config/profiles.js';
 import { GATE_INPUTS, INPUTS, type InputName, type RawInputs } from './config/inputs.js';
 import { ConfigError } from './config/types.js';
@@ -131,7 +132,7 @@ export function usage(): string {
       return `  --${i.name.padEnd(width)}${i.description}${fallback !== '' ? ` (default: ${fallback})` : ''}`;
     }),
     `  --${'json FILE'.padEnd(width)}Write the JSON report to FILE (same as --report-path).`,
-    `  --${'markdown FILE'.padEnd(width)}Write the Markdown report (as posted on a PR) to FILE.`,
+    `  --${'markdown FILE'.padEnd(width)}Write the Markdown report to FILE: the PR comment with every section open, as in the job summary.`,
     `  --${'help'.padEnd(width)}Show this help.`,
     `  --${'version'.padEnd(width)}Show the version.`,
   ];
@@ -177,8 +178,10 @@ export async function runCli(argv: string[], io = { out: process.stdout, err: pr
     io.err.write(`JSON report written to ${path}\n`);
   }
   if (args.markdownPath) {
-    await writeFile(args.markdownPath, renderMarkdown(report, { settingDefaults: defaultSettings(report.config.profile) }));
-    io.err.write(`Markdown report written to ${args.markdownPath}\n`);
+    const path = resolve(args.markdownPath);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, renderMarkdown(report, { settingDefaults: defaultSettings(report.config.profile) }));
+    io.err.write(`Markdown report written to ${path}\n`);
   }
   if (cancelledBy) return cancelExitCode(cancelledBy);
   return report.verdict === 'fail' ? 1 : 0;

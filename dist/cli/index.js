@@ -6348,6 +6348,8 @@ var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/config/profiles.ts
 // Profiles: named sets of defaults for the scenario sizes. Inputs the user sets win over them.
 const PROFILES = ['quick', 'default', 'soak'];
@@ -9130,8 +9132,6 @@ function regressionChecks(comparison, options) {
     });
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/report/validate.ts
 // Checks that a JSON report read back from a file (an artifact of another run: untrusted) has the Report's shape.
 
@@ -17091,6 +17091,7 @@ function renderTerminal(report, options = {}) {
 
 
 
+
 /** The CLI writes no JSON file unless asked to (--json or --report-path). */
 const CLI_DEFAULTS = { 'report-path': '' };
 // The PR comment and its modes belong to the action alone: the CLI offers no flags for them.
@@ -17196,7 +17197,7 @@ function usage() {
             return `  --${i.name.padEnd(width)}${i.description}${fallback !== '' ? ` (default: ${fallback})` : ''}`;
         }),
         `  --${'json FILE'.padEnd(width)}Write the JSON report to FILE (same as --report-path).`,
-        `  --${'markdown FILE'.padEnd(width)}Write the Markdown report (as posted on a PR) to FILE.`,
+        `  --${'markdown FILE'.padEnd(width)}Write the Markdown report to FILE: the PR comment with every section open, as in the job summary.`,
         `  --${'help'.padEnd(width)}Show this help.`,
         `  --${'version'.padEnd(width)}Show the version.`,
     ];
@@ -17239,8 +17240,10 @@ async function runCli(argv, io = { out: process.stdout, err: process.stderr }) {
         io.err.write(`JSON report written to ${path}\n`);
     }
     if (args.markdownPath) {
-        await (0,promises_namespaceObject.writeFile)(args.markdownPath, renderMarkdown(report, { settingDefaults: defaultSettings(report.config.profile) }));
-        io.err.write(`Markdown report written to ${args.markdownPath}\n`);
+        const path = (0,external_node_path_namespaceObject.resolve)(args.markdownPath);
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(path, renderMarkdown(report, { settingDefaults: defaultSettings(report.config.profile) }));
+        io.err.write(`Markdown report written to ${path}\n`);
     }
     if (cancelledBy)
         return cancelExitCode(cancelledBy);
