@@ -651,6 +651,13 @@ describe('the memory chart', () => {
     for (const span of report.phases.filter((p) => p.name !== 'startup')) {
       expect(caption).toContain(`${span.name} ${(span.startMs / 1000).toFixed(1)}${NBSP}s`);
     }
+    expect(caption).not.toContain('heap snapshots');
+    // The step the first heap snapshot puts in the line is said under it, with the figure the table leaves out.
+    const probed = { ...report, memory: { ...report.memory, probeOverheadBytes: 46.7 * 1024 * 1024 } };
+    const probedCaption = renderComment(probed)
+      .split('\n')
+      .find((l) => l.startsWith('Phases start at:'))!;
+    expect(probedCaption).toContain(`The heap snapshots add +46.7${NBSP}MiB to the line`);
   });
 
   it('places values at their times, not evenly by sample index', () => {

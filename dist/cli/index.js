@@ -16653,12 +16653,20 @@ function phaseStarts(report) {
     });
     return starts;
 }
-/** The line under the chart that says where each phase began ("warmup 0.4 s · baseline 1.4 s · …"). */
+/**
+ * The line under the chart that says where each phase began ("warmup 0.4 s · baseline 1.4 s · …"), and what in the
+ * line is not the server's own: the RSS its heap snapshots made it keep (often a step of tens of MiB at the first).
+ */
 function phaseCaption(report) {
     const parts = phaseStarts(report).map((p) => `${p.phase} ${formatSeconds(p.seconds * 1000)}`);
     const exit = report.server.exit;
     const exited = exit ? ` The server exited at ${formatSeconds(exit.atMs)}.` : '';
-    return parts.length === 0 ? exited.trim() : `Phases start at: ${parts.join(' · ')}.${exited}`;
+    const overhead = report.memory.probeOverheadBytes;
+    const probes = overhead
+        ? ` The heap snapshots add ${formatMbDelta(overhead)} to the line (the server keeps the memory it wrote them with); ` +
+            'the memory figures leave it out.'
+        : '';
+    return parts.length === 0 ? `${exited}${probes}`.trim() : `Phases start at: ${parts.join(' · ')}.${exited}${probes}`;
 }
 function axisNumber(value, decimals) {
     return value.toFixed(decimals);
