@@ -40,7 +40,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('the action on %s mid-run', (signa
     expect(code).toBe(1);
     expect(stdout).toContain(`${signal} received`);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
-    expect(report.stopped).toMatchObject({ reason: 'cancelled', phase: 'flapping' });
+    expect(report.stopped).toMatchObject({ reason: 'cancelled', phase: 'flapping', message: `${signal} received` });
     expect(report.server.pidsSeen.length).toBeGreaterThan(0);
     expect(report.server.pidsSeen.filter(pidAlive)).toEqual([]);
     expect(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')).toMatch(/❌ WebSocket resilience: [\s\S]*run completed/);

@@ -163,7 +163,8 @@ describe('CLI bundle', () => {
     const code = await exited(child);
     expect(code).toBe(exitCode);
     const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as Report;
-    expect(report.stopped).toMatchObject({ reason: 'cancelled', phase: 'flapping' });
+    expect(report.stopped).toMatchObject({ reason: 'cancelled', phase: 'flapping', message: `${signal} received` });
+    expect(stderr).toContain('▶ teardown: after the cancel during flapping');
     expect(report.verdict).toBe('fail');
     expect(report.server.pidsSeen.length).toBeGreaterThan(0);
     expect(report.server.pidsSeen.filter(pidAlive)).toEqual([]);

@@ -7848,6 +7848,14 @@ function judgedCloses(s) {
 function injectedResets(s) {
     return (s.injectedResets?.connect ?? 0) + (s.injectedResets?.disconnect ?? 0);
 }
+/** What came after a stop, in words: "3 checks not measured after the crash", "teardown after the cancel". */
+const AFTER_STOP = {
+    crash: 'after the crash',
+    timeout: 'after the deadline',
+    cancelled: 'after the cancel',
+    'startup-failed': 'because the server did not start',
+    error: 'after the error',
+};
 
 ;// CONCATENATED MODULE: ./src/model/format.ts
 // Number formatting shared by checks and renderers, so a figure reads the same everywhere: one precision per unit,
@@ -15590,11 +15598,16 @@ function heapGrowthBytes(heap) {
 
 
 
+
 async function runGate(config, options = {}) {
     const temporaryLog = config.server.logPath === null;
     const serverLogPath = (0,external_node_path_namespaceObject.resolve)(options.serverLogPath ?? config.server.logPath ?? defaultLogPath());
     const run = new RunContext(config, { progress: options.onProgress, serverLogPath, launcher: options.launcher });
-    const onCancel = () => run.stop('cancelled', 'the run was cancelled (SIGINT/SIGTERM)');
+    // The CLI and the action abort with the signal's name as the reason.
+    const onCancel = () => {
+        const reason = options.signal?.reason;
+        run.stop('cancelled', `${typeof reason === 'string' ? reason : 'SIGINT or SIGTERM'} received`);
+    };
     if (options.signal?.aborted)
         onCancel();
     options.signal?.addEventListener('abort', onCancel, { once: true });
@@ -15632,7 +15645,8 @@ async function runGate(config, options = {}) {
 }
 /** Stops the sampler and the server tree; what survived goes into the report. Runs on every path. */
 async function teardown(run) {
-    const line = run.stopped ? `after ${run.stopped.reason} during ${run.phase}` : undefined;
+    const stopped = run.stopped;
+    const line = stopped && `${AFTER_STOP[stopped.reason]}${stopped.reason === 'startup-failed' ? '' : ` during ${run.phase}`}`;
     run.enter('teardown', line ?? (run.server?.mode === 'attach' ? 'leaving the attached server running' : 'stopping the server'));
     // Nothing that fails here may keep the server tree from being stopped below.
     await closeNetwork(run).catch((err) => run.progress(`⚠ closing the fault proxy failed: ${err.message}`));
@@ -15751,7 +15765,8 @@ async function withCancelSignals(onSignal, body) {
             return;
         cancelledBy = signal;
         onSignal(signal);
-        cancel.abort();
+        // The signal's name is the reason: the report says which one stopped the run.
+        cancel.abort(signal);
     };
     process.on('SIGINT', handle);
     process.on('SIGTERM', handle);
@@ -16396,6 +16411,7 @@ function environmentRows(report) {
 
 
 
+
 const SIGNAL_NAMES = [
     ['fds', 'fds'],
     ['threads', 'threads'],
@@ -16583,14 +16599,7 @@ function outcome(report) {
 function describeNotMeasuredAfterStop(report, checks, esc) {
     if (checks.length === 0 || !report.stopped)
         return null;
-    const why = {
-        crash: 'after the crash',
-        timeout: 'after the deadline',
-        cancelled: 'after the cancel',
-        'startup-failed': 'because the server did not start',
-        error: 'after the error',
-    };
-    const when = why[report.stopped.reason] ?? 'after the stop';
+    const when = AFTER_STOP[report.stopped.reason] ?? 'after the stop';
     const titles = (list) => list.map((c) => esc(c.title.toLowerCase())).join(', ');
     const failed = checks.filter((c) => c.status === 'fail');
     const unmeasured = checks.filter((c) => c.status !== 'fail');

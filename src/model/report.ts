@@ -244,9 +244,20 @@ export interface ComparisonResult {
 
 export interface StopInfo {
   phase: PhaseName;
-  reason: 'crash' | 'timeout' | 'cancelled' | 'startup-failed' | 'error';
+  reason: StopReason;
   message: string;
 }
+
+export type StopReason = 'crash' | 'timeout' | 'cancelled' | 'startup-failed' | 'error';
+
+/** What came after a stop, in words: "3 checks not measured after the crash", "teardown after the cancel". */
+export const AFTER_STOP: Record<StopReason, string> = {
+  crash: 'after the crash',
+  timeout: 'after the deadline',
+  cancelled: 'after the cancel',
+  'startup-failed': 'because the server did not start',
+  error: 'after the error',
+};
 
 export interface PhaseSpan {
   name: PhaseName;

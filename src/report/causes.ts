@@ -3,7 +3,7 @@
 
 import { formatBytesDelta, formatChange, formatMb, formatValue, NBSP } from '../model/format.js';
 import { retainerPathParts, type HeapGrowthRow } from '../model/heap.js';
-import type { Check, ComparisonMetric, Report, SignalReading } from '../model/report.js';
+import { AFTER_STOP, type Check, type ComparisonMetric, type Report, type SignalReading } from '../model/report.js';
 import {
   beforeAfter,
   describeStop,
@@ -234,14 +234,7 @@ export function outcome(report: Report): Outcome {
  */
 export function describeNotMeasuredAfterStop(report: Report, checks: Check[], esc: (text: string) => string): string | null {
   if (checks.length === 0 || !report.stopped) return null;
-  const why: Record<string, string> = {
-    crash: 'after the crash',
-    timeout: 'after the deadline',
-    cancelled: 'after the cancel',
-    'startup-failed': 'because the server did not start',
-    error: 'after the error',
-  };
-  const when = why[report.stopped.reason] ?? 'after the stop';
+  const when = AFTER_STOP[report.stopped.reason] ?? 'after the stop';
   const titles = (list: Check[]): string => list.map((c) => esc(c.title.toLowerCase())).join(', ');
   const failed = checks.filter((c) => c.status === 'fail');
   const unmeasured = checks.filter((c) => c.status !== 'fail');

@@ -14,7 +14,8 @@ export async function withCancelSignals<T>(
     if (cancelledBy) return;
     cancelledBy = signal;
     onSignal(signal);
-    cancel.abort();
+    // The signal's name is the reason: the report says which one stopped the run.
+    cancel.abort(signal);
   };
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/types.js';
-import type { Report } from '../model/report.js';
+import { AFTER_STOP, type Report } from '../model/report.js';
 import { closeNetwork, finishHeap, PHASES, RunContext, StopRun, type Phase, type RunOptions } from '../phases/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { heapEvidenceWithout } from '../model/heap.js';
@@ -32,7 +32,11 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
   const temporaryLog = config.server.logPath === null;
   const serverLogPath = resolve(options.serverLogPath ?? config.server.logPath ?? defaultLogPath());
   const run = new RunContext(config, { progress: options.onProgress, serverLogPath, launcher: options.launcher });
-  const onCancel = (): void => run.stop('cancelled', 'the run was cancelled (SIGINT/SIGTERM)');
+  // The CLI and the action abort with the signal's name as the reason.
+  const onCancel = (): void => {
+    const reason: unknown = options.signal?.reason;
+    run.stop('cancelled', `${typeof reason === 'string' ? reason : 'SIGINT or SIGTERM'} received`);
+  };
   if (options.signal?.aborted) onCancel();
   options.signal?.addEventListener('abort', onCancel, { once: true });
   const deadline = setTimeout(() => run.stop('timeout', `the run exceeded timeout-s (${config.timeoutMs / 1000} s)`), config.timeoutMs);
@@ -72,7 +76,8 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
 
 /** Stops the sampler and the server tree; what survived goes into the report. Runs on every path. */
 async function teardown(run: RunContext): Promise<void> {
-  const line = run.stopped ? `after ${run.stopped.reason} during ${run.phase}` : undefined;
+  const stopped = run.stopped;
+  const line = stopped && `${AFTER_STOP[stopped.reason]}${stopped.reason === 'startup-failed' ? '' : ` during ${run.phase}`}`;
   run.enter('teardown', line ?? (run.server?.mode === 'attach' ? 'leaving the attached server running' : 'stopping the server'));
   // Nothing that fails here may keep the server tree from being stopped below.
   await closeNetwork(run).catch((err: unknown) => run.progress(`⚠ closing the fault proxy failed: ${(err as Error).message}`));
