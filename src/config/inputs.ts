@@ -226,7 +226,7 @@ export const INPUTS = [
   {
     name: 'max-leak-kb-per-connection',
     default: '',
-    description: 'Largest memory trend over the leak rounds, in KB per connection, or off.',
+    description: 'Largest memory trend over the leak rounds, in KiB (1,024 bytes) per connection as the report shows it, or off.',
   },
   {
     name: 'max-fd-growth',
