@@ -4,7 +4,6 @@ import { codeBlock, escapeHtml, escapeInline, longestBacktickRun } from '../src/
 import { formatMb, formatMbDelta, formatRate, NBSP } from '../src/model/format.js';
 import { CAUSES, causeOf, RETAINER_PATH_MAX, retainerPathText } from '../src/report/causes.js';
 import { renderTerminal } from '../src/report/terminal.js';
-import type { RetainerStep } from '../src/model/heap.js';
 import { CHART_LINE_COLOR, resampleEvenly } from '../src/report/chart.js';
 import { largestFitting } from '../src/report/fit.js';
 import {
@@ -22,6 +21,7 @@ import {
   check,
   crashCase,
   crashedReport,
+  EXPRESS_PATH,
   failingReport,
   heapEvidence,
   heapSuspect,
@@ -479,31 +479,6 @@ describe('heap suspects in a cause line', () => {
     ).toMatch(/; also growing: \+65 Socket$/);
   });
 });
-
-/** A path as a run against an express-ws server read it: the router's 15 steps before the user's `bus`. */
-const EXPRESS_PATH: RetainerStep[] = [
-  { edge: '7', kind: 'element', node: 'Node / TCPServerWrap' },
-  { edge: 'native_to_javascript', kind: 'internal', node: 'TCP' },
-  { edge: '<symbol owner_symbol>', kind: 'property', node: 'Server' },
-  { edge: '_events', kind: 'property', node: 'Object' },
-  { edge: 'request', kind: 'property', node: 'app()' },
-  { edge: 'get router', kind: 'property', node: 'getrouter()' },
-  { edge: 'context', kind: 'internal', node: 'system / Context' },
-  { edge: 'router', kind: 'context', node: 'router()', context: 'application.js' },
-  { edge: 'stack', kind: 'property', node: 'Array' },
-  { edge: '0', kind: 'element', node: 'Layer' },
-  { edge: 'route', kind: 'property', node: 'Route' },
-  { edge: 'stack', kind: 'property', node: 'Array' },
-  { edge: '0', kind: 'element', node: 'Layer' },
-  { edge: 'handle', kind: 'property', node: '(anonymous)()' },
-  { edge: 'context', kind: 'internal', node: 'system / Context' },
-  { edge: 'bus', kind: 'context', node: 'EventEmitter', context: 'leak-server.js' },
-  { edge: '_events', kind: 'property', node: 'Object' },
-  { edge: 'announce', kind: 'property', node: 'Array' },
-  { edge: '7', kind: 'element', node: 'onAnnounce()' },
-  { edge: 'context', kind: 'internal', node: 'system / Context' },
-  { edge: 'ws', kind: 'context', node: 'WebSocket', context: 'leak-server.js' },
-];
 
 describe('renderComment: typography', () => {
   it('joins numbers and units with a non-breaking space, uses ≥ ≤ →, MiB and KiB, and one sign convention', () => {

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { formatMb, formatRate } from '../src/model/format.js';
-import { renderTerminal, TERMINAL_LOG_LINES } from '../src/report/terminal.js';
-import { crashedReport, failingReport, makeReport, notMeasuredReport, warnReport, withChecks } from './helpers/report-factory.js';
+import { DETAIL_CELL_MAX, renderTerminal, TERMINAL_LOG_LINES } from '../src/report/terminal.js';
+import {
+  crashedReport,
+  EXPRESS_PATH,
+  failingReport,
+  heapEvidence,
+  heapSuspect,
+  leakCase,
+  makeReport,
+  notMeasuredReport,
+  warnReport,
+  withChecks,
+} from './helpers/report-factory.js';
 
 function lines(text: string): string[] {
   return text.split('\n');
@@ -17,6 +28,18 @@ function sectionLines(text: string, title: string): string[] {
 }
 
 describe('renderTerminal', () => {
+  it('keeps a long cause whole in the Why line and short in the Checks table', () => {
+    const suspect = heapSuspect({ name: 'WebSocket', countDelta: 65, perConnection: 1, bytesDelta: 12_480, retainerPath: EXPRESS_PATH });
+    const text = renderTerminal({ ...leakCase(), heap: heapEvidence([suspect]) });
+    const why = sectionLines(text, 'Why').find((l) => l.includes('retained objects'))!;
+    expect(why).toMatch(/held by Node \/ TCPServerWrap → … → .* → onAnnounce\(\) → WebSocket ws \(context of leak-server\.js\)$/);
+    const row = sectionLines(text, 'Checks').find((l) => l.startsWith('Retained objects'))!;
+    const detail = row.slice(row.indexOf('+65 WebSocket (1.00 per connection'));
+    expect(detail.length).toBe(DETAIL_CELL_MAX);
+    expect(detail.endsWith('…')).toBe(true);
+    expect(Math.max(...sectionLines(text, 'Checks').map((l) => l.length))).toBeLessThanOrEqual(200);
+  });
+
   it('starts with the verdict and the key figures, then why it failed', () => {
     const pass = makeReport();
     const [first, second] = lines(renderTerminal(pass));

@@ -1,6 +1,6 @@
 // Builds complete, realistic Reports for renderer tests: passing by default, with variants for the other outcomes.
 
-import { heapEvidenceWithout, type HeapEvidence, type HeapGrowthRow } from '../../src/model/heap.js';
+import { heapEvidenceWithout, type HeapEvidence, type HeapGrowthRow, type RetainerStep } from '../../src/model/heap.js';
 import { runChecks, verdictOf } from '../../src/analysis/checks.js';
 import { withComparison } from '../../src/analysis/compare.js';
 import { INPUTS, type RawInputs } from '../../src/config/inputs.js';
@@ -455,3 +455,28 @@ export function heapSuspect(
 export function heapEvidence(suspects: HeapGrowthRow[]): HeapEvidence {
   return { ...heapEvidenceWithout('n/a', '', 0.5), status: 'measured', reason: undefined, suspects, topGrowth: suspects };
 }
+
+/** A path as a run against an express-ws server read it: the router's 15 steps before the user's `bus`. */
+export const EXPRESS_PATH: RetainerStep[] = [
+  { edge: '7', kind: 'element', node: 'Node / TCPServerWrap' },
+  { edge: 'native_to_javascript', kind: 'internal', node: 'TCP' },
+  { edge: '<symbol owner_symbol>', kind: 'property', node: 'Server' },
+  { edge: '_events', kind: 'property', node: 'Object' },
+  { edge: 'request', kind: 'property', node: 'app()' },
+  { edge: 'get router', kind: 'property', node: 'getrouter()' },
+  { edge: 'context', kind: 'internal', node: 'system / Context' },
+  { edge: 'router', kind: 'context', node: 'router()', context: 'application.js' },
+  { edge: 'stack', kind: 'property', node: 'Array' },
+  { edge: '0', kind: 'element', node: 'Layer' },
+  { edge: 'route', kind: 'property', node: 'Route' },
+  { edge: 'stack', kind: 'property', node: 'Array' },
+  { edge: '0', kind: 'element', node: 'Layer' },
+  { edge: 'handle', kind: 'property', node: '(anonymous)()' },
+  { edge: 'context', kind: 'internal', node: 'system / Context' },
+  { edge: 'bus', kind: 'context', node: 'EventEmitter', context: 'leak-server.js' },
+  { edge: '_events', kind: 'property', node: 'Object' },
+  { edge: 'announce', kind: 'property', node: 'Array' },
+  { edge: '7', kind: 'element', node: 'onAnnounce()' },
+  { edge: 'context', kind: 'internal', node: 'system / Context' },
+  { edge: 'ws', kind: 'context', node: 'WebSocket', context: 'leak-server.js' },
+];

@@ -16980,6 +16980,8 @@ function renderMarkdown(report, options = {}) {
 /** Log lines shown when the run failed. */
 const TERMINAL_LOG_LINES = 20;
 const LOG_LINE_MAX = 300;
+/** The Checks table's Detail cell: with the other columns, a table that fits 200 columns. */
+const DETAIL_CELL_MAX = 100;
 const VERDICT_TAG = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
 const STATUS_TEXT = { pass: 'pass', warn: 'WARN', fail: 'FAIL', 'not-measured': 'not measured' };
 const ANSI = {
@@ -17048,7 +17050,8 @@ function renderTerminal(report, options = {}) {
     const rows = checkRows(report).map((row, i) => {
         const c = checks[i];
         const detail = c.status === 'fail' || c.status === 'warn' ? (causeOf(c, report, PLAIN_STYLE) ?? '') : plain(c.detail ?? '');
-        return [...row.slice(0, 3), STATUS_TEXT[c.status] ?? c.status, detail];
+        // The Why lines above hold a failing check's whole cause: a cell as long would widen every row of the table.
+        return [...row.slice(0, 3), STATUS_TEXT[c.status] ?? c.status, sanitizeText(detail, DETAIL_CELL_MAX)];
     });
     const statusColor = (row) => {
         const status = checks[row - 1]?.status;

@@ -24,6 +24,8 @@ import type { Report, Verdict } from '../model/report.js';
 /** Log lines shown when the run failed. */
 export const TERMINAL_LOG_LINES = 20;
 const LOG_LINE_MAX = 300;
+/** The Checks table's Detail cell: with the other columns, a table that fits 200 columns. */
+export const DETAIL_CELL_MAX = 100;
 
 export interface TerminalOptions {
   /** Colour the verdict and statuses with ANSI codes (default false). */
@@ -112,7 +114,8 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   const rows = checkRows(report).map((row, i) => {
     const c = checks[i]!;
     const detail = c.status === 'fail' || c.status === 'warn' ? (causeOf(c, report, PLAIN_STYLE) ?? '') : plain(c.detail ?? '');
-    return [...row.slice(0, 3), STATUS_TEXT[c.status] ?? c.status, detail];
+    // The Why lines above hold a failing check's whole cause: a cell as long would widen every row of the table.
+    return [...row.slice(0, 3), STATUS_TEXT[c.status] ?? c.status, sanitizeText(detail, DETAIL_CELL_MAX)];
   });
   const statusColor = (row: number): Verdict | null => {
     const status = checks[row - 1]?.status;
