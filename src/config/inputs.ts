@@ -40,7 +40,7 @@ export const INPUTS = [
     default: '',
     description:
       'WebSocket URL of the server (ws:// or wss://). Required in gate mode. In launch mode, port 0 picks a free port and passes it to ' +
-      'the server as PORT.',
+      'the server as PORT; a fixed port is not passed (set PORT in server-env if the server reads it).',
   },
   { name: 'startup-timeout-s', default: '30', description: 'Seconds to wait for the first successful WebSocket handshake.' },
   { name: 'shutdown-grace-s', default: '5', description: 'Seconds between SIGTERM and SIGKILL when the server tree is torn down.' },
