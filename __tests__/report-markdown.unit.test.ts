@@ -2,6 +2,7 @@ import type { CheckId } from '../src/model/checks.js';
 import { describe, expect, it } from 'vitest';
 import { codeBlock, escapeHtml, escapeInline, longestBacktickRun } from '../src/report/escape.js';
 import { formatMb, formatMbDelta, formatRate, NBSP } from '../src/model/format.js';
+import { trendLowerBound } from '../src/analysis/trend.js';
 import { CAUSES, causeOf, RETAINER_PATH_MAX, retainerPathText } from '../src/report/causes.js';
 import { renderTerminal } from '../src/report/terminal.js';
 import { CHART_LINE_COLOR, resampleEvenly } from '../src/report/chart.js';
@@ -260,7 +261,11 @@ describe('renderComment: the decision first', () => {
     const report = leakCase();
     const items = causeItems(renderComment(report));
     expect(items).toHaveLength(4);
-    expect(items[0]).toContain(`**memory trend 203.4 ±${NBSP}4.1 KiB/conn > 100 KiB/conn**`.replace(/ (KiB)/g, `${NBSP}$1`));
+    // Above the limit on its face: the figure judged (the least leak the readings allow) stands beside it.
+    const judged = trendLowerBound(report.memory.trend!)!.toFixed(1);
+    expect(items[0]).toContain(
+      `**memory trend 203.4 ±${NBSP}4.1 KiB/conn (at least ${judged} at 95${NBSP}%) > 100 KiB/conn**`.replace(/ (KiB)/g, `${NBSP}$1`),
+    );
     expect(items[0]).toContain('+65 Session (1.00 per connection, +12.7');
     expect(items[0]).toContain('held by (GC roots) → Map sessions → Session');
     // The heap names the leak as its own failing check, with the same retainer path beside it.
