@@ -134,10 +134,20 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
   it('passes a well-behaved server: exit 0, outputs, summary and JSON report', async () => {
     const result = await runAction(
       node,
-      { ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/', expect: 'echo' },
+      {
+        ...QUICK,
+        'server-command': `node ${JSON.stringify(ECHO_SERVER)}`,
+        url: 'ws://127.0.0.1:0/',
+        expect: 'echo',
+        'server-env': 'API_KEY=sk_live_distTest42',
+      },
       { GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'o/r' },
     );
     expect(result.code, result.stdout).toBe(0);
+    // A key from the workflow's secrets, given to the server: its name shows, its value nowhere.
+    expect(result.report!.config['server-env']).toBe('API_KEY=***');
+    expect(result.summary).toContain('API\\_KEY=\\*\\*\\*');
+    expect([result.stdout, result.summary, JSON.stringify(result.report)].join('\n')).not.toContain('sk_live_distTest42');
     expect(result.outputs).toMatchObject({ passed: 'true', verdict: 'pass', 'connect-success-rate': '1', 'disconnect-success-rate': '1' });
     expect(Number(result.outputs['memory-growth-mb'])).not.toBeNaN();
     expect(result.outputs['report-path']).toMatch(/report\.json$/);

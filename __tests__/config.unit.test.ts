@@ -158,6 +158,13 @@ describe('parseConfig', () => {
     expect(JSON.stringify(described)).not.toContain('s3cr3t');
     expect(described['flap-cycles']).toBe('20');
   });
+
+  it('shows the names of server-env, not its values', () => {
+    const described = describeConfig({ ...URL_ONLY, 'server-env': 'API_KEY=sk_live_s3cr3t\nHOST=127.0.0.1\nEMPTY=' });
+    expect(described['server-env']).toBe('API_KEY=***\nHOST=***\nEMPTY=***');
+    expect(JSON.stringify(described)).not.toContain('s3cr3t');
+    expect(describeConfig(URL_ONLY)['server-env']).toBe('');
+  });
 });
 
 describe('parseActionConfig', () => {

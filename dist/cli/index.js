@@ -6415,7 +6415,12 @@ const INPUTS = [
         description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.',
     },
     { name: 'working-directory', default: '.', description: 'Directory the server command runs in.' },
-    { name: 'server-env', default: '', description: 'Extra environment for the server, one KEY=VALUE per line.' },
+    {
+        name: 'server-env',
+        default: '',
+        description: 'Extra environment for the server, one KEY=VALUE per line. Reports and the comment show the names only (KEY=***).',
+        secretValues: true,
+    },
     {
         name: 'server-pid',
         default: '',
@@ -7814,6 +7819,13 @@ function parseBaseCompare(reportPath, serverCommand, rounds, get) {
     };
 }
 /** The effective configuration as name -> value, secrets masked, for the report. */
+/** `KEY=value` lines as `KEY=***`: a server-env line often carries an API key from the workflow's secrets. */
+function maskedValues(lines) {
+    return lines
+        .split('\n')
+        .map((line) => line.replace(/=.*$/, '=***'))
+        .join('\n');
+}
 function describeConfig(raw, defaults = {}) {
     const out = {};
     let get;
@@ -7826,7 +7838,12 @@ function describeConfig(raw, defaults = {}) {
     // The comment inputs steer the action, not the measurement; the token stays out even masked.
     for (const input of GATE_INPUTS) {
         const value = get(input.name);
-        out[input.name] = 'secret' in input && input.secret && value !== '' ? '***' : value;
+        if ('secret' in input && input.secret && value !== '')
+            out[input.name] = '***';
+        else if ('secretValues' in input && input.secretValues)
+            out[input.name] = maskedValues(value);
+        else
+            out[input.name] = value;
     }
     return out;
 }

@@ -8,6 +8,8 @@ export interface InputDefinition {
   description: string;
   /** Kept out of logs and reports. */
   secret?: boolean;
+  /** KEY=VALUE lines whose values are kept out of reports (`KEY=***`): the names say what was set. */
+  secretValues?: boolean;
   /** Only the GitHub Action reads it (the PR comment and its modes); the CLI offers no flag for it. */
   actionOnly?: boolean;
 }
@@ -20,7 +22,12 @@ export const INPUTS = [
     description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.',
   },
   { name: 'working-directory', default: '.', description: 'Directory the server command runs in.' },
-  { name: 'server-env', default: '', description: 'Extra environment for the server, one KEY=VALUE per line.' },
+  {
+    name: 'server-env',
+    default: '',
+    description: 'Extra environment for the server, one KEY=VALUE per line. Reports and the comment show the names only (KEY=***).',
+    secretValues: true,
+  },
   {
     name: 'server-pid',
     default: '',

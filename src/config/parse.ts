@@ -219,6 +219,14 @@ function parseBaseCompare(
 }
 
 /** The effective configuration as name -> value, secrets masked, for the report. */
+/** `KEY=value` lines as `KEY=***`: a server-env line often carries an API key from the workflow's secrets. */
+function maskedValues(lines: string): string {
+  return lines
+    .split('\n')
+    .map((line) => line.replace(/=.*$/, '=***'))
+    .join('\n');
+}
+
 export function describeConfig(raw: RawInputs, defaults: RawInputs = {}): Record<string, string> {
   const out: Record<string, string> = {};
   let get: (name: InputName) => string;
@@ -230,7 +238,9 @@ export function describeConfig(raw: RawInputs, defaults: RawInputs = {}): Record
   // The comment inputs steer the action, not the measurement; the token stays out even masked.
   for (const input of GATE_INPUTS) {
     const value = get(input.name);
-    out[input.name] = 'secret' in input && input.secret && value !== '' ? '***' : value;
+    if ('secret' in input && input.secret && value !== '') out[input.name] = '***';
+    else if ('secretValues' in input && input.secretValues) out[input.name] = maskedValues(value);
+    else out[input.name] = value;
   }
   return out;
 }
