@@ -57,6 +57,7 @@ async function echoServer(port = 0): Promise<WebSocketServer> {
 class StandInServer implements ServerHandle {
   readonly mode = 'launch';
   readonly pid = process.pid;
+  readonly killedAfterGrace = false;
   stops = 0;
   private exitListener: ((exit: ExitInfo) => void) | null = null;
 

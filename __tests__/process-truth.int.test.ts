@@ -1,12 +1,14 @@
-// Process truth through whole gate runs: a start script that backgrounds the server is not a crash, and a server
-// that detaches with setsid is reported as a survivor by the port it still holds.
+// Process truth through whole gate runs: a start script that backgrounds the server is not a crash, a server that
+// outlives SIGTERM is said to have been killed, and a server that detaches with setsid is reported as a survivor by
+// the port it still holds.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { groupExists } from '../src/server/server-process.js';
-import { ECHO_SERVER, QUICK, check, gate, pidAlive } from './helpers/gate-run.js';
+import { renderTerminal } from '../src/report/terminal.js';
+import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, fixtureInputs, gate, pidAlive } from './helpers/gate-run.js';
 
 const linux = process.platform === 'linux';
 
@@ -22,6 +24,19 @@ describe.runIf(linux)('process truth', () => {
     // The backgrounded server was in the gate's process group, never in its tree: torn down with the group.
     expect(report.server.leftListening).toBeUndefined();
     expect(report.server.survivors).toEqual([]);
+  });
+
+  it('says a server that outlived SIGTERM was killed, and does not take its dying for a server that left', async () => {
+    const report = await gate(fixtureInputs({ IGNORE_SIGTERM: 1 }, { ...QUICK, 'shutdown-grace-s': '1' }));
+    expect(report.server.killedAfterGrace).toMatch(/did not exit within shutdown-grace-s \(1 s\) of SIGTERM and was killed/);
+    expect(report.server.logTail).toContain('SIGTERM ignored');
+    // Killed a moment before teardown looks at the port: it still held it while dying, and that is not a survivor.
+    expect(report.server.leftListening).toBeUndefined();
+    expectNothingLeftRunning(report);
+    expect(renderTerminal(report)).toContain('Teardown: the server did not exit within shutdown-grace-s (1 s) of SIGTERM');
+    // A server that stops on SIGTERM is not said to have been killed.
+    const clean = await gate({ ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' });
+    expect(clean.server.killedAfterGrace).toBeUndefined();
   });
 
   it('reports a server that detached with setsid as a survivor, with its pid and a hint', async () => {

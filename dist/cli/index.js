@@ -9751,6 +9751,8 @@ function statsUrlFor(statsUrl, serverPort) {
 
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/server/process-tree.ts
@@ -10000,6 +10002,7 @@ async function findPortOwner(port, platform = process.platform) {
 // The server's address: picking a free port, and asking whether anything already listens there.
 
 
+
 /** Hosts to try for a URL host: `localhost` may be served on either loopback family. */
 function candidateAddresses(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '');
@@ -10061,12 +10064,20 @@ async function existingListener(url) {
     }
     return null;
 }
+/** How long a killed server may take to let go of its port before the gate says it left the tree. */
+const RELEASE_WAIT_MS = 1000;
 /**
  * After teardown: what still listens on the URL's port, or null. A server that left the launched tree (setsid,
  * a daemon mode, a double fork, a start script that backgrounds it) escapes the tree's teardown but not this.
  */
-async function listenerAfterTeardown(url, platform = process.platform) {
-    const address = await existingListener(url);
+async function listenerAfterTeardown(url, platform = process.platform, releaseWaitMs = RELEASE_WAIT_MS) {
+    // A server killed a moment ago still holds its port until its last thread has exited: not one that left.
+    const deadline = performance.now() + releaseWaitMs;
+    let address = await existingListener(url);
+    while (address !== null && performance.now() < deadline) {
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(50);
+        address = await existingListener(url);
+    }
     if (address === null)
         return null;
     const pid = await findPortOwner(portOf(url), platform).catch(() => null);
@@ -10082,8 +10093,6 @@ function leftListeningText(left) {
 
 ;// CONCATENATED MODULE: external "node:events"
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
 var stream = __nccwpck_require__(412);
 // EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
@@ -11105,6 +11114,8 @@ class ServerProcess {
             this.remember(pid);
         return pids;
     }
+    /** Set by stop() when SIGTERM did not end the tree within the grace: its own shutdown did not finish. */
+    killedAfterGrace = false;
     /**
      * SIGTERM the process group and every known pid, wait up to `graceMs`, then SIGKILL what is left.
      * Returns the pids of the tree still alive afterwards (empty on success).
@@ -11114,6 +11125,7 @@ class ServerProcess {
         await this.tree();
         await this.signalAll('SIGTERM');
         if (!(await this.waitAllDead(graceMs))) {
+            this.killedAfterGrace = true;
             await this.tree();
             await this.signalAll('SIGKILL');
             await this.waitAllDead(2000);
@@ -11269,6 +11281,9 @@ class LaunchedServer {
     stop(graceMs) {
         return this.process.stop(graceMs);
     }
+    get killedAfterGrace() {
+        return this.process.killedAfterGrace;
+    }
     logTail() {
         return this.process.log.tail();
     }
@@ -11278,6 +11293,7 @@ class AttachedServer {
     pid;
     mode = 'attach';
     logPath = null;
+    killedAfterGrace = false;
     seen = new Set();
     constructor(pid) {
         this.pid = pid;
@@ -15673,8 +15689,15 @@ async function teardown(run) {
     run.results.heap = await finishHeap(run).catch((err) => heapEvidenceWithout('skipped', `reading the heap snapshots failed: ${err.message}`, null));
     const server = run.server;
     if (server) {
-        const survivors = await server.stop(run.config.server.shutdownGraceMs);
+        const graceMs = run.config.server.shutdownGraceMs;
+        const survivors = await server.stop(graceMs);
         Object.assign(run.serverInfo, { survivors, logTail: server.logTail(), pidsSeen: server.pidsSeen() });
+        if (server.killedAfterGrace) {
+            run.serverInfo.killedAfterGrace =
+                `the server did not exit within shutdown-grace-s (${graceMs / 1000} s) of SIGTERM and was killed (SIGKILL): ` +
+                    'its own shutdown did not finish, so its log may end early (a longer shutdown-grace-s lets it)';
+            run.progress(`⚠ ${run.serverInfo.killedAfterGrace}`);
+        }
         if (survivors.length > 0)
             run.progress(`⚠ processes of the server tree survived teardown: ${survivors.join(', ')}`);
         // A server that left the tree (setsid, a daemon, a backgrounded start script) still holds the port.
@@ -17107,6 +17130,10 @@ function renderTerminal(report, options = {}) {
         out.push(`Not compared with the base (${plain(report.comparison.source)}): ${plain(report.comparison.skipped)}`);
     else if (comparison.length > 0)
         out.push(tableSection(`Base (${plain(report.comparison.source)}) → this PR`, COMPARISON_HEADER, comparison));
+    // How the server ended, when it was not by its own shutdown: the progress lines said it, the report keeps it.
+    for (const note of [report.server.killedAfterGrace, report.server.leftListening])
+        if (note)
+            out.push(`Teardown: ${plain(note)}`);
     const tail = report.server.logTail;
     if (report.verdict === 'fail' && tail.length > 0) {
         const shown = tail.slice(-TERMINAL_LOG_LINES).map((l) => `  ${paint('dim', sanitizeText(l, LOG_LINE_MAX))}`);

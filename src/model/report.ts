@@ -192,6 +192,8 @@ export interface ServerInfo {
   survivors: number[];
   /** Set when something still listened on the server's port after teardown (a server that left the tree). */
   leftListening?: string;
+  /** Set when the server outlived SIGTERM by shutdown-grace-s and was killed (SIGKILL): what it says of that. */
+  killedAfterGrace?: string;
 }
 
 export type CheckLevel = 'error' | 'warn';

@@ -178,6 +178,9 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   else if (comparison.length > 0)
     out.push(tableSection(`Base (${plain(report.comparison!.source)}) → this PR`, COMPARISON_HEADER, comparison));
 
+  // How the server ended, when it was not by its own shutdown: the progress lines said it, the report keeps it.
+  for (const note of [report.server.killedAfterGrace, report.server.leftListening]) if (note) out.push(`Teardown: ${plain(note)}`);
+
   const tail = report.server.logTail;
   if (report.verdict === 'fail' && tail.length > 0) {
     const shown = tail.slice(-TERMINAL_LOG_LINES).map((l) => `  ${paint('dim', sanitizeText(l, LOG_LINE_MAX))}`);

@@ -87,8 +87,15 @@ async function teardown(run: RunContext): Promise<void> {
   );
   const server = run.server;
   if (server) {
-    const survivors = await server.stop(run.config.server.shutdownGraceMs);
+    const graceMs = run.config.server.shutdownGraceMs;
+    const survivors = await server.stop(graceMs);
     Object.assign(run.serverInfo, { survivors, logTail: server.logTail(), pidsSeen: server.pidsSeen() });
+    if (server.killedAfterGrace) {
+      run.serverInfo.killedAfterGrace =
+        `the server did not exit within shutdown-grace-s (${graceMs / 1000} s) of SIGTERM and was killed (SIGKILL): ` +
+        'its own shutdown did not finish, so its log may end early (a longer shutdown-grace-s lets it)';
+      run.progress(`⚠ ${run.serverInfo.killedAfterGrace}`);
+    }
     if (survivors.length > 0) run.progress(`⚠ processes of the server tree survived teardown: ${survivors.join(', ')}`);
     // A server that left the tree (setsid, a daemon, a backgrounded start script) still holds the port.
     const left = server.mode === 'launch' ? await listenerAfterTeardown(run.serverInfo.url) : null;

@@ -1,6 +1,7 @@
 // The server's address: picking a free port, and asking whether anything already listens there.
 
 import { createServer, connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PinnedAddress } from '../client/connection.js';
 import { findPortOwner } from './port-owner.js';
 
@@ -75,12 +76,25 @@ export interface LeftListening {
   pid: number | null;
 }
 
+/** How long a killed server may take to let go of its port before the gate says it left the tree. */
+const RELEASE_WAIT_MS = 1000;
+
 /**
  * After teardown: what still listens on the URL's port, or null. A server that left the launched tree (setsid,
  * a daemon mode, a double fork, a start script that backgrounds it) escapes the tree's teardown but not this.
  */
-export async function listenerAfterTeardown(url: string, platform: NodeJS.Platform = process.platform): Promise<LeftListening | null> {
-  const address = await existingListener(url);
+export async function listenerAfterTeardown(
+  url: string,
+  platform: NodeJS.Platform = process.platform,
+  releaseWaitMs = RELEASE_WAIT_MS,
+): Promise<LeftListening | null> {
+  // A server killed a moment ago still holds its port until its last thread has exited: not one that left.
+  const deadline = performance.now() + releaseWaitMs;
+  let address = await existingListener(url);
+  while (address !== null && performance.now() < deadline) {
+    await sleep(50);
+    address = await existingListener(url);
+  }
   if (address === null) return null;
   const pid = await findPortOwner(portOf(url), platform).catch(() => null);
   return { address, pid };

@@ -18,6 +18,8 @@ export interface ServerHandle {
   onUnexpectedExit(listener: (exit: ExitInfo) => void): void;
   /** Ends what the gate started and returns the pids still alive; an attached server is left running. */
   stop(graceMs: number): Promise<number[]>;
+  /** After stop(): true when the tree outlived SIGTERM by the grace and was killed. */
+  readonly killedAfterGrace: boolean;
   /** The last lines the server printed (empty in attach mode). */
   logTail(): string[];
 }
@@ -60,6 +62,10 @@ export class LaunchedServer implements ServerHandle {
     return this.process.stop(graceMs);
   }
 
+  get killedAfterGrace(): boolean {
+    return this.process.killedAfterGrace;
+  }
+
   logTail(): string[] {
     return this.process.log.tail();
   }
@@ -69,6 +75,7 @@ export class LaunchedServer implements ServerHandle {
 export class AttachedServer implements ServerHandle {
   readonly mode = 'attach';
   readonly logPath = null;
+  readonly killedAfterGrace = false;
   private readonly seen = new Set<number>();
 
   constructor(readonly pid: number | null) {}

@@ -113,6 +113,9 @@ export class ServerProcess {
     return pids;
   }
 
+  /** Set by stop() when SIGTERM did not end the tree within the grace: its own shutdown did not finish. */
+  killedAfterGrace = false;
+
   /**
    * SIGTERM the process group and every known pid, wait up to `graceMs`, then SIGKILL what is left.
    * Returns the pids of the tree still alive afterwards (empty on success).
@@ -122,6 +125,7 @@ export class ServerProcess {
     await this.tree();
     await this.signalAll('SIGTERM');
     if (!(await this.waitAllDead(graceMs))) {
+      this.killedAfterGrace = true;
       await this.tree();
       await this.signalAll('SIGKILL');
       await this.waitAllDead(2000);
