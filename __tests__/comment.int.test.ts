@@ -154,6 +154,20 @@ describe('sticky PR comment against the GitHub API stand-in', () => {
     expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
+  it('says GitHub could not be reached when nothing answers, not that it answered 500', async () => {
+    // Octokit gives a request without an answer status 500 as well: the message must not say GitHub answered.
+    const gone = await GitHubApiStandIn.start({ token: TOKEN });
+    const url = gone.url;
+    await gone.close();
+    const outcome = await postReportComment(makeKeyed(failingReport()), {
+      config: config(),
+      event: prEvent(),
+      client: { baseUrl: url, retryAfterBaseMs: 5, throttleId: randomUUID() },
+    });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.status === 'failed' && outcome.message).toMatch(/^could not reach GitHub for the PR comment on o\/r#17: /);
+  });
+
   it('cannot get a 422 "body is too long": a 1 MB log line and thousands more are trimmed to fit', async () => {
     const logTail = ['`'.repeat(40), 'z'.repeat(1_000_000), ...Array.from({ length: 4000 }, (_, i) => `line ${i} ${'ü'.repeat(100)}`)];
     const outcome = await post(crashedReport({ server: { logTail } }), { 'comment-key': 'k'.repeat(100) });

@@ -201,9 +201,13 @@ describe('describeApiError', () => {
   });
 
   it('names other statuses and network errors', () => {
-    expect(describeApiError(Object.assign(new Error('Server Error'), { status: 500 }), pr)).toBe(
+    expect(describeApiError(Object.assign(new Error('Server Error'), { status: 500, response: { status: 500 } }), pr)).toBe(
       'GitHub answered 500 to the PR comment on o/r#4: Server Error',
     );
     expect(describeApiError(new Error('connect ECONNREFUSED'), pr)).toContain('could not reach GitHub');
+    // Octokit's error for a request that got no answer: status 500, no response.
+    expect(describeApiError(Object.assign(new Error('getaddrinfo ENOTFOUND api.github.com'), { status: 500 }), pr)).toBe(
+      'could not reach GitHub for the PR comment on o/r#4: getaddrinfo ENOTFOUND api.github.com',
+    );
   });
 });

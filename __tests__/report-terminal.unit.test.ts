@@ -54,7 +54,7 @@ describe('renderTerminal', () => {
     const why = sectionLines(text, 'Why');
     expect(why).toHaveLength(failed.length);
     expect(why[0]).toBe(
-      `  FAIL  connect success rate 64\u00A0% < 80\u00A0% - 4\u00A0×\u00A0timeout, 3\u00A0×\u00A0http-503 (flapping); ` +
+      `  FAIL  connect success rate 64\u00A0% < 80\u00A0% — 4\u00A0×\u00A0timeout, 3\u00A0×\u00A0http-503 (flapping); ` +
         `17\u00A0×\u00A0refused (leak)`,
     );
 
@@ -130,7 +130,7 @@ describe('renderTerminal', () => {
     const report = crashedReport();
     const text = renderTerminal(report);
     expect(text).toContain(
-      `Server stayed up - The server crashed during ${report.server.exit!.phase} (exit code ${report.server.exit!.code}).`,
+      `Server stayed up — The server crashed during ${report.server.exit!.phase} (exit code ${report.server.exit!.code}).`,
     );
     expect(text).not.toContain('**');
     const log = sectionLines(text, 'Server log');

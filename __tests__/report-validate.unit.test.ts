@@ -172,6 +172,8 @@ describe('readJsonReport', () => {
     await expect(readJsonReport(join(dir, 'absent.json'))).rejects.toThrow(
       /no report at .*absent\.json \(ENOENT\): was the artifact downloaded to report-path\?/,
     );
+    // The base report is named by its own input.
+    await expect(readJsonReport(join(dir, 'absent.json'), 'baseline-report')).rejects.toThrow(/downloaded to baseline-report\?$/);
     writeFileSync(join(dir, 'broken.json'), '{"schemaVersion": 1,');
     await expect(readJsonReport(join(dir, 'broken.json'))).rejects.toThrow(/the report at .*broken\.json is not JSON/);
     writeFileSync(join(dir, 'old.json'), JSON.stringify({ ...makeReport(), verdict: 'green' }));

@@ -6604,9 +6604,9 @@ const INPUTS = [
     {
         name: 'max-memory-growth-mb',
         default: '50',
-        description: 'Largest retained memory growth of the server tree after cooldown, in MB, or off.',
+        description: 'Largest retained memory growth of the server tree after cooldown, in MiB, or off.',
     },
-    { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MB, or off.' },
+    { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MiB, or off.' },
     {
         name: 'max-leak-kb-per-connection',
         default: '',
@@ -8483,7 +8483,7 @@ function retainedCheck(config, heap, stoppedNote) {
     const perConnection = `${top.perConnection.toFixed(2)}/conn`;
     const measured = `${top.countDelta >= 0 ? '+' : ''}${top.countDelta} ${top.name} (${perConnection})`;
     const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
-    const bytes = `${formatBytesDelta(top.bytesDelta)}, ${(top.bytesEach / 1024).toFixed(1)}${NBSP}KiB each`;
+    const bytes = `${formatBytesDelta(top.bytesDelta)}, ${formatBytesDelta(top.bytesEach).replace(/^[+±]/, '')} each`;
     return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
 }
 
@@ -9473,8 +9473,11 @@ async function writeJsonReport(report, path) {
     await (0,promises_namespaceObject.writeFile)(absolute, `${JSON.stringify(report, null, 2)}\n`);
     return absolute;
 }
-/** Reads a report written by writeJsonReport (maybe by another run); throws naming the file and what is wrong with it. */
-async function readJsonReport(path) {
+/**
+ * Reads a report written by writeJsonReport (maybe by another run); throws naming the file and what is wrong with it.
+ * `input` is the input that named the file, for the hint when it is missing.
+ */
+async function readJsonReport(path, input = 'report-path') {
     const absolute = (0,external_node_path_namespaceObject.resolve)(path);
     let text;
     try {
@@ -9482,7 +9485,7 @@ async function readJsonReport(path) {
     }
     catch (err) {
         throw new Error(`no report at ${absolute} (${err.code ?? err.message}): was the artifact downloaded to ` +
-            `report-path?`, { cause: err });
+            `${input}?`, { cause: err });
     }
     let parsed;
     try {
@@ -15751,7 +15754,7 @@ async function runGateWithBaseCompare(config, options = {}) {
         const current = await runGate(config, options);
         const source = `the base report ${reportPath}`;
         try {
-            return withComparison(current, [await readJsonReport(reportPath)], compare(source));
+            return withComparison(current, [await readJsonReport(reportPath, 'baseline-report')], compare(source));
         }
         catch (err) {
             // A missing or unreadable base is said in the report (and so in the comment), never compared silently.
@@ -17065,7 +17068,7 @@ function causeLines(report) {
     const lines = shown.map((c) => {
         const cause = causeOf(c, report, PLAIN_STYLE);
         const what = checkHeadline(c, report, plain);
-        return `  ${STATUS_TEXT[c.status] ?? c.status}  ${what}${cause ? ` - ${cause}` : ''}`;
+        return `  ${STATUS_TEXT[c.status] ?? c.status}  ${what}${cause ? ` — ${cause}` : ''}`;
     });
     const rest = describeNotMeasuredAfterStop(report, notMeasuredAfterStop, plain);
     if (rest)

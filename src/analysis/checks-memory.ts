@@ -143,6 +143,6 @@ export function retainedCheck(config: Config, heap: HeapEvidence | null, stopped
   const perConnection = `${top.perConnection.toFixed(2)}/conn`;
   const measured = `${top.countDelta >= 0 ? '+' : ''}${top.countDelta} ${top.name} (${perConnection})`;
   const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
-  const bytes = `${formatBytesDelta(top.bytesDelta)}, ${(top.bytesEach / 1024).toFixed(1)}${NBSP}KiB each`;
+  const bytes = `${formatBytesDelta(top.bytesDelta)}, ${formatBytesDelta(top.bytesEach).replace(/^[+±]/, '')} each`;
   return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
 }

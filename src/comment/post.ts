@@ -131,7 +131,9 @@ export function describeApiError(err: unknown, pr: PullRequestRef): string {
   }
   if (status === 404)
     return `GitHub found no pull request ${where} for the PR comment (404: ${message}): check pr-number and the token's repository access.`;
-  if (typeof status === 'number') return `GitHub answered ${status} to the PR comment on ${where}: ${message}`;
+  // Octokit gives a request that never got an answer status 500 too: only an HTTP response is GitHub answering.
+  const answered = typeof status === 'number' && (err as { response?: unknown }).response !== undefined;
+  if (answered) return `GitHub answered ${status} to the PR comment on ${where}: ${message}`;
   return `could not reach GitHub for the PR comment on ${where}: ${message}`;
 }
 

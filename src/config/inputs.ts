@@ -227,9 +227,9 @@ export const INPUTS = [
   {
     name: 'max-memory-growth-mb',
     default: '50',
-    description: 'Largest retained memory growth of the server tree after cooldown, in MB, or off.',
+    description: 'Largest retained memory growth of the server tree after cooldown, in MiB, or off.',
   },
-  { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MB, or off.' },
+  { name: 'max-peak-memory-growth-mb', default: 'off', description: 'Largest peak memory growth during load, in MiB, or off.' },
   {
     name: 'max-leak-kb-per-connection',
     default: '',

@@ -13,8 +13,11 @@ export async function writeJsonReport(report: Report, path: string): Promise<str
   return absolute;
 }
 
-/** Reads a report written by writeJsonReport (maybe by another run); throws naming the file and what is wrong with it. */
-export async function readJsonReport(path: string): Promise<Report> {
+/**
+ * Reads a report written by writeJsonReport (maybe by another run); throws naming the file and what is wrong with it.
+ * `input` is the input that named the file, for the hint when it is missing.
+ */
+export async function readJsonReport(path: string, input: 'report-path' | 'baseline-report' = 'report-path'): Promise<Report> {
   const absolute = resolve(path);
   let text: string;
   try {
@@ -22,7 +25,7 @@ export async function readJsonReport(path: string): Promise<Report> {
   } catch (err) {
     throw new Error(
       `no report at ${absolute} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): was the artifact downloaded to ` +
-        `report-path?`,
+        `${input}?`,
       { cause: err },
     );
   }

@@ -85,7 +85,7 @@ function causeLines(report: Report): string[] {
   const lines = shown.map((c) => {
     const cause = causeOf(c, report, PLAIN_STYLE);
     const what = checkHeadline(c, report, plain);
-    return `  ${STATUS_TEXT[c.status] ?? c.status}  ${what}${cause ? ` - ${cause}` : ''}`;
+    return `  ${STATUS_TEXT[c.status] ?? c.status}  ${what}${cause ? ` — ${cause}` : ''}`;
   });
   const rest = describeNotMeasuredAfterStop(report, notMeasuredAfterStop, plain);
   if (rest) lines.push(`  ${rest}`);

@@ -16,7 +16,7 @@ export async function runGateWithBaseCompare(config: Config, options: GateOption
     const current = await runGate(config, options);
     const source = `the base report ${reportPath}`;
     try {
-      return withComparison(current, [await readJsonReport(reportPath)], compare(source));
+      return withComparison(current, [await readJsonReport(reportPath, 'baseline-report')], compare(source));
     } catch (err) {
       // A missing or unreadable base is said in the report (and so in the comment), never compared silently.
       return { ...current, comparison: { source, skipped: (err as Error).message, maxRegressionPercent, metrics: [] } };
