@@ -16838,7 +16838,11 @@ function fitToLimit(build, logTail, maxChars) {
 const DEFAULT_MAX_CHARS = 65_000;
 /** Lines of the server's output shown near the top when it crashed or never came up. */
 const LOG_EXCERPT_LINES = 8;
+/** How far back the excerpt may reach for the line that starts the error (Node prints 10 frames after it). */
+const LOG_EXCERPT_MAX_LINES = 24;
 const LOG_EXCERPT_LINE_MAX = 200;
+/** The line an error's output starts with: Node's `Error: …` (its frames follow), Python's traceback, Go's panic. */
+const ERROR_START = /^(Traceback \(most recent call last\)|panic: |([\w$]+\.)*[\w$]*(Error|Exception)\b.*)/;
 const CAUSE_MAX = 600;
 const VERDICT_ICON = { pass: '✅', warn: '⚠️', fail: '❌' };
 const STATUS_ICON = { fail: '❌', warn: '⚠️', 'not-measured': '➖' };
@@ -16884,10 +16888,24 @@ function failingList(report) {
         items.unshift(`- ${stop}`);
     return items.length === 0 ? null : items.join('\n');
 }
+/**
+ * The last lines of the server's output, reaching back (up to LOG_EXCERPT_MAX_LINES) to the line that starts its
+ * error when the last LOG_EXCERPT_LINES hold none: a Node crash ends in stack frames, its message above them.
+ */
+function excerptLines(tail) {
+    const window = Math.max(0, tail.length - LOG_EXCERPT_LINES);
+    if (tail.slice(window).some((l) => ERROR_START.test(l)))
+        return tail.slice(window);
+    for (let i = window - 1; i >= Math.max(0, tail.length - LOG_EXCERPT_MAX_LINES); i--) {
+        if (ERROR_START.test(tail[i]))
+            return tail.slice(i);
+    }
+    return tail.slice(window);
+}
 function logExcerpt(report) {
     if (!serverFailed(report) || report.server.logTail.length === 0)
         return null;
-    const lines = report.server.logTail.slice(-LOG_EXCERPT_LINES).map((l) => truncate(l, LOG_EXCERPT_LINE_MAX));
+    const lines = excerptLines(report.server.logTail).map((l) => truncate(l, LOG_EXCERPT_LINE_MAX));
     const of = report.server.logTail.length > lines.length ? ` (of ${report.server.logTail.length})` : '';
     return `The last ${plural(lines.length, 'line')} the server printed${of}:\n\n${codeBlock(lines.join('\n'), 'text')}`;
 }

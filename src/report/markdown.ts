@@ -4,7 +4,7 @@ import type { Report } from '../model/report.js';
 import { DEFAULT_MAX_CHARS, renderComment, type CommentOptions } from './comment.js';
 
 export { CHART_MAX_POINTS, CHART_LINE_COLOR, memoryChart } from './chart.js';
-export { DEFAULT_MAX_CHARS, LOG_EXCERPT_LINES, renderComment, type CommentOptions } from './comment.js';
+export { DEFAULT_MAX_CHARS, excerptLines, LOG_EXCERPT_LINES, renderComment, type CommentOptions } from './comment.js';
 export { LOG_LINE_CAP } from './fit.js';
 export { describeRecovery, describeStop, describeTrend, describeViolation, headline, type TextStyle } from './sentences.js';
 
