@@ -244,6 +244,27 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
     expect(result.report!.server.pidsSeen.filter(pidAlive)).toEqual([]);
   });
 
+  it('fails the step naming the crash first, with the checks it left unmeasured in one clause', async () => {
+    const result = await runAction(
+      node,
+      {
+        ...QUICK,
+        'server-command': `node ${JSON.stringify(FAULTY_SERVER)}`,
+        'server-env': 'EXIT_AFTER_CONNECTIONS=10',
+        url: 'ws://127.0.0.1:0/',
+      },
+      { GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'o/r' },
+    );
+    expect(result.code).toBe(1);
+    const error = result.stdout.split('\n').find((l) => l.startsWith('::error::'))!;
+    expect(error).toMatch(/^::error::WebSocket resilience gate failed: server stayed up — The server crashed during \w+ \(exit code 3\)/);
+    expect(error).toMatch(/; \d+\s(checks?) not measured after the crash: /);
+    // Each failing check once: the crash is not repeated by run completed, recovery not said twice.
+    expect(error.match(/crashed/g)).toHaveLength(1);
+    expect(error).not.toMatch(/recovery did not run \(/);
+    expect(result.report!.server.pidsSeen.filter(pidAlive)).toEqual([]);
+  });
+
   it('fails the step on bad input before anything starts', async () => {
     const result = await runAction(node, { 'server-command': 'touch started', url: 'ws://127.0.0.1:0/', 'flap-cycles': 'many' });
     expect(result.code).toBe(1);

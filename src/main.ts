@@ -12,6 +12,8 @@ import { runGateWithBaseCompare } from './run/base-compare.js';
 import { withCancelSignals } from './run/cancel.js';
 import { readJsonReport, writeJsonReport } from './report/json.js';
 import { describeViolation, renderMarkdown } from './report/markdown.js';
+import { whyLines } from './report/causes.js';
+import { PLAIN_STYLE } from './report/sentences.js';
 import type { Report } from './model/report.js';
 import { renderTerminal } from './report/terminal.js';
 
@@ -188,7 +190,7 @@ async function comment(report: Report, config: CommentConfig): Promise<void> {
 /** Fails the step when an error-level check failed, naming each failed check. */
 function stateVerdict(report: Report): void {
   if (report.verdict !== 'fail') return;
-  const failed = report.checks.filter((c) => c.status === 'fail');
-  const list = failed.map((c) => `${describeViolation(c)}${c.detail ? ` (${c.detail})` : ''}`).join('; ');
-  core.setFailed(`WebSocket resilience gate failed: ${list}`);
+  // As the Why section says it: the crash before what it stopped, the unmeasured checks folded into one line.
+  const lines = whyLines(report, PLAIN_STYLE).filter(({ check }) => check === null || check.status === 'fail');
+  core.setFailed(`WebSocket resilience gate failed: ${lines.map((l) => l.text).join('; ')}`);
 }

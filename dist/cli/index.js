@@ -16653,6 +16653,21 @@ function describeNotMeasuredAfterStop(report, checks, esc) {
         return `${when[0].toUpperCase()}${when.slice(1)}, ${fails}`;
     return `${plural(unmeasured.length, 'check')} not measured ${when}: ${titles(unmeasured)}${fails ? `; ${fails}` : ''}`;
 }
+/**
+ * The Why section as lines: each failing or warning check once, with its cause beside it, then one line for the
+ * checks the stop left unmeasured. The terminal prints them; the action's failure message joins the failing ones.
+ */
+function whyLines(report, style) {
+    const { shown, notMeasuredAfterStop } = outcome(report);
+    const lines = shown.map((check) => {
+        const cause = causeOf(check, report, style);
+        return { check, text: `${checkHeadline(check, report, style.esc)}${cause ? ` — ${cause}` : ''}` };
+    });
+    const rest = describeNotMeasuredAfterStop(report, notMeasuredAfterStop, style.esc);
+    if (rest)
+        lines.push({ check: null, text: rest });
+    return lines;
+}
 
 ;// CONCATENATED MODULE: ./src/report/chart.ts
 // The memory chart: a Mermaid xychart of the server tree's RSS over time, on a numeric axis in seconds.
@@ -17082,16 +17097,7 @@ function tableSection(title, header, rows, paint) {
 }
 /** The failing and warning checks with their causes, as the comment shows them; empty when all passed. */
 function causeLines(report) {
-    const { shown, notMeasuredAfterStop } = outcome(report);
-    const lines = shown.map((c) => {
-        const cause = causeOf(c, report, PLAIN_STYLE);
-        const what = checkHeadline(c, report, plain);
-        return `  ${STATUS_TEXT[c.status] ?? c.status}  ${what}${cause ? ` — ${cause}` : ''}`;
-    });
-    const rest = describeNotMeasuredAfterStop(report, notMeasuredAfterStop, plain);
-    if (rest)
-        lines.push(`  ${rest}`);
-    return lines;
+    return whyLines(report, PLAIN_STYLE).map(({ check, text }) => `  ${check ? `${STATUS_TEXT[check.status] ?? check.status}  ` : ''}${text}`);
 }
 /**
  * Renders the report as plain text: verdict and key figures, causes, stop, then checks, scenarios, failures, memory, signals, base, and the

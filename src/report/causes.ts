@@ -242,3 +242,18 @@ export function describeNotMeasuredAfterStop(report: Report, checks: Check[], es
   if (unmeasured.length === 0) return `${when[0]!.toUpperCase()}${when.slice(1)}, ${fails}`;
   return `${plural(unmeasured.length, 'check')} not measured ${when}: ${titles(unmeasured)}${fails ? `; ${fails}` : ''}`;
 }
+
+/**
+ * The Why section as lines: each failing or warning check once, with its cause beside it, then one line for the
+ * checks the stop left unmeasured. The terminal prints them; the action's failure message joins the failing ones.
+ */
+export function whyLines(report: Report, style: TextStyle): Array<{ check: Check | null; text: string }> {
+  const { shown, notMeasuredAfterStop } = outcome(report);
+  const lines: Array<{ check: Check | null; text: string }> = shown.map((check) => {
+    const cause = causeOf(check, report, style);
+    return { check, text: `${checkHeadline(check, report, style.esc)}${cause ? ` — ${cause}` : ''}` };
+  });
+  const rest = describeNotMeasuredAfterStop(report, notMeasuredAfterStop, style.esc);
+  if (rest) lines.push({ check: null, text: rest });
+  return lines;
+}

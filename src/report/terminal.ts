@@ -4,7 +4,7 @@
 import { faultLines } from './faults.js';
 import { HOSTILE_TERMINAL_HEADER, hostileRows } from './hostile.js';
 import { sanitizeText } from './escape.js';
-import { causeOf, checkHeadline, describeNotMeasuredAfterStop, outcome } from './causes.js';
+import { causeOf, whyLines } from './causes.js';
 import { describeRecovery, describeStop, headline, keyFigures, PLAIN_STYLE } from './sentences.js';
 import {
   CHECK_HEADER,
@@ -81,15 +81,9 @@ function tableSection(
 
 /** The failing and warning checks with their causes, as the comment shows them; empty when all passed. */
 function causeLines(report: Report): string[] {
-  const { shown, notMeasuredAfterStop } = outcome(report);
-  const lines = shown.map((c) => {
-    const cause = causeOf(c, report, PLAIN_STYLE);
-    const what = checkHeadline(c, report, plain);
-    return `  ${STATUS_TEXT[c.status] ?? c.status}  ${what}${cause ? ` — ${cause}` : ''}`;
-  });
-  const rest = describeNotMeasuredAfterStop(report, notMeasuredAfterStop, plain);
-  if (rest) lines.push(`  ${rest}`);
-  return lines;
+  return whyLines(report, PLAIN_STYLE).map(
+    ({ check, text }) => `  ${check ? `${STATUS_TEXT[check.status] ?? check.status}  ` : ''}${text}`,
+  );
 }
 
 /**
