@@ -6678,7 +6678,8 @@ const INPUTS = [
     {
         name: 'report-path',
         default: 'ws-resilience-report.json',
-        description: 'Where the JSON report is written (the CLI writes one only with --json or --report-path). In post-comment mode: the report to read.',
+        description: "Where the JSON report is written (the CLI writes one only with --json or --report-path); a relative path is from the step's " +
+            'directory (the workspace), not working-directory. In post-comment mode: the report to read.',
     },
     // PR comment (action only)
     {
