@@ -1,6 +1,6 @@
 // After a run inside this process, nothing of ours stays open: no timer, socket, child, file handle,
 // and no promise rejected without a handler, on the happy path and on the stop paths. Of the files it made in
-// the temp directory, only the server's log of a run that did not pass is left, for the user to read.
+// the temp directory, only the server's log of a run that failed is left, for the user to read.
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ECHO_SERVER, QUICK, expectNothingLeftRunning, fixtureInputs, gate } from './helpers/gate-run.js';
 import { tempDirsRemovedAfterEach } from './helpers/temp.js';
+import type { Verdict } from '../src/model/report.js';
 
 function counts(): Record<string, number> {
   const out: Record<string, number> = {};
@@ -32,15 +33,16 @@ describe('the gate leaves nothing open in its own process', () => {
   const runnerTemp = process.env.RUNNER_TEMP;
   afterEach(() => void (process.env.RUNNER_TEMP = runnerTemp));
 
-  const runs: Array<[string, Parameters<typeof gate>[0], 'passes' | 'does not pass']> = [
-    ['a passing run', { ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' }, 'passes'],
-    ['a crash mid-run', fixtureInputs({ EXIT_AFTER_CONNECTIONS: 10 }, QUICK), 'does not pass'],
-    ['a server that never listens', fixtureInputs({ NEVER_LISTEN: 1 }, { 'startup-timeout-s': '1' }), 'does not pass'],
-    ['a run stopped by timeout-s', fixtureInputs({}, { 'timeout-s': '1', 'flap-cycles': '100' }), 'does not pass'],
+  const runs: Array<[string, Parameters<typeof gate>[0], Verdict]> = [
+    ['a passing run', { ...QUICK, 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' }, 'pass'],
+    ['a run that only warns', fixtureInputs({ REJECT_EVERY: 2 }, { ...QUICK, 'warn-only': 'connect-success-rate' }), 'warn'],
+    ['a crash mid-run', fixtureInputs({ EXIT_AFTER_CONNECTIONS: 10 }, QUICK), 'fail'],
+    ['a server that never listens', fixtureInputs({ NEVER_LISTEN: 1 }, { 'startup-timeout-s': '1' }), 'fail'],
+    ['a run stopped by timeout-s', fixtureInputs({}, { 'timeout-s': '1', 'flap-cycles': '100' }), 'fail'],
     [
       'a server that stops reading',
       fixtureInputs({ STOP_READING: 1 }, { ...QUICK, 'close-timeout-ms': '200', 'connect-timeout-ms': '500' }),
-      'does not pass',
+      'fail',
     ],
   ];
   it.each(runs)('after %s', async (_name, inputs, outcome) => {
@@ -55,9 +57,9 @@ describe('the gate leaves nothing open in its own process', () => {
     expect(rejections).toEqual([]);
     expectNothingLeftRunning(report);
 
-    // The heap snapshots' directory is always gone; the server's log stays only when the report names it.
-    expect(report.verdict === 'pass' ? 'passes' : 'does not pass').toBe(outcome);
-    if (outcome === 'passes') {
+    // The heap snapshots' directory is always gone; the server's log stays only for a failed run, which names it.
+    expect(report.verdict).toBe(outcome);
+    if (outcome !== 'fail') {
       expect(report.server.logPath).toBeNull();
       expect(readdirSync(dir)).toEqual([]);
     } else {

@@ -6430,8 +6430,8 @@ const INPUTS = [
     {
         name: 'server-log',
         default: '',
-        description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory, removed after a passing run " +
-            'and named in the report otherwise.',
+        description: "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory, removed unless the run " +
+            'fails, and named in the report when it does.',
     },
     {
         name: 'url',
@@ -15675,8 +15675,8 @@ async function runGate(config, options = {}) {
         signals: run.exactSignals?.readings() ?? { baseline: null, after: null, notes: [] },
         probeWindows: run.probeWindows,
     }, factsOf(run, options));
-    // A log the user did not ask for is kept only when there is something to read in it.
-    if (temporaryLog && report.verdict === 'pass' && report.server.logPath !== null) {
+    // A log the user did not ask for is kept only when the run failed: the report shows its tail and names it then.
+    if (temporaryLog && report.verdict !== 'fail' && report.server.logPath !== null) {
         await (0,promises_namespaceObject.rm)(report.server.logPath, { force: true });
         return { ...report, server: { ...report.server, logPath: null } };
     }
@@ -17278,8 +17278,8 @@ function usage() {
         `       ${CLI_COMMAND} --url ws://127.0.0.1:8080/            (attach to a server that is already running)`,
         '',
         'Starts the server (or attaches to one), runs flapping, leak-prevention and recovery scenarios,',
-        'prints the report and exits 0 when every check passed, 1 when one failed, 2 on bad input,',
-        '130/143 when interrupted. Port 0 in --url picks a free port and passes it to the server as PORT.',
+        'prints the report and exits 0 when no check failed (a warning does not fail), 1 when one failed,',
+        '2 on bad input, 130/143 when interrupted. Port 0 in --url picks a free port and passes it to the server as PORT.',
         'Run it from a clone of the repository (npm ci first); `npm start` runs it against the example server.',
         '',
         'Example:',

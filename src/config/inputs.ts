@@ -39,8 +39,8 @@ export const INPUTS = [
     name: 'server-log',
     default: '',
     description:
-      "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory, removed after a passing run " +
-      'and named in the report otherwise.',
+      "File that receives the server's stdout and stderr. Empty: a file in the runner's temp directory, removed unless the run " +
+      'fails, and named in the report when it does.',
   },
   {
     name: 'url',

@@ -66,8 +66,8 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
     },
     factsOf(run, options),
   );
-  // A log the user did not ask for is kept only when there is something to read in it.
-  if (temporaryLog && report.verdict === 'pass' && report.server.logPath !== null) {
+  // A log the user did not ask for is kept only when the run failed: the report shows its tail and names it then.
+  if (temporaryLog && report.verdict !== 'fail' && report.server.logPath !== null) {
     await rm(report.server.logPath, { force: true });
     return { ...report, server: { ...report.server, logPath: null } };
   }
