@@ -7995,15 +7995,22 @@ function formatThreshold(t) {
     const value = t.unit === '%' ? formatRate(t.value) : t.unit === 'count' ? String(t.value) : withUnit(String(t.value), printedUnit(t.unit));
     return `${t.op === '<=' ? '≤' : '≥'}${NBSP}${value}`;
 }
+/** A size in bytes in the unit that suits it: "12.7 MiB", "13.0 KiB", "200 B". */
+function formatBytes(bytes) {
+    if (bytes >= MIB)
+        return withUnit((bytes / MIB).toFixed(1), 'MiB');
+    if (bytes >= 1024)
+        return withUnit((bytes / 1024).toFixed(1), 'KiB');
+    return withUnit(String(bytes), 'B');
+}
 /** A signed change in bytes in the unit that suits its size: "+12.7 MiB", "+13.0 KiB", "±0 B". */
 function formatBytesDelta(bytes) {
     const magnitude = Math.abs(bytes);
-    const text = magnitude >= MIB
-        ? withUnit((magnitude / MIB).toFixed(1), 'MiB')
-        : magnitude >= 1024
-            ? withUnit((magnitude / 1024).toFixed(1), 'KiB')
-            : withUnit(String(magnitude), 'B');
-    return `${magnitude === 0 ? '±' : sign(bytes)}${text}`;
+    return `${magnitude === 0 ? '±' : sign(bytes)}${formatBytes(magnitude)}`;
+}
+/** A signed change in a count: "+65", "-3", "+0". */
+function formatCountDelta(n) {
+    return `${n >= 0 ? '+' : '-'}${Math.abs(n)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/stats.ts
@@ -8482,9 +8489,9 @@ function retainedCheck(config, heap, stoppedNote) {
         return [{ ...base, measured: 'none steady', value: Math.round(value * 1000) / 1000, outcome: 'pass', detail }];
     }
     const perConnection = `${top.perConnection.toFixed(2)}/conn`;
-    const measured = `${top.countDelta >= 0 ? '+' : ''}${top.countDelta} ${top.name} (${perConnection})`;
+    const measured = `${formatCountDelta(top.countDelta)} ${top.name} (${perConnection})`;
     const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
-    const bytes = `${formatBytesDelta(top.bytesDelta)}, ${formatBytesDelta(top.bytesEach).replace(/^[+±]/, '')} each`;
+    const bytes = `${formatBytesDelta(top.bytesDelta)}, ${formatBytes(top.bytesEach)} each`;
     return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
 }
 
@@ -8932,6 +8939,7 @@ function completedCheck(stopped) {
 ;// CONCATENATED MODULE: ./src/analysis/checks-signals.ts
 // The exact leak signals' checks (pure): fds, lingering connections, threads, processes, sessions.
 
+
 const SIGNAL_CHECKS = [
     { id: 'fd-growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
     {
@@ -8969,7 +8977,7 @@ function signalChecks(config, signals, stoppedNote) {
         const before = signals.baseline?.[key];
         drafts.push({
             ...base,
-            measured: key === 'lingeringConnections' ? String(value) : `${value >= 0 ? '+' : ''}${value}`,
+            measured: key === 'lingeringConnections' ? String(value) : formatCountDelta(value),
             value,
             outcome: value <= limit.value ? 'pass' : 'fail',
             ...(before !== null && before !== undefined && key !== 'lingeringConnections'
@@ -16473,7 +16481,7 @@ function movedSignals(report) {
     for (const [key, name] of SIGNAL_NAMES) {
         const v = growth[key];
         if (v !== null && v !== 0)
-            parts.push(`${name} ${v > 0 ? '+' : '-'}${Math.abs(v)}`);
+            parts.push(`${name} ${formatCountDelta(v)}`);
     }
     const lingering = growth.lingeringConnections;
     if (lingering !== null && lingering > 0)
@@ -16509,9 +16517,6 @@ function retainerPathText(path, maxChars = RETAINER_PATH_MAX) {
 }
 /** Suspects after the first that a cause line names: enough to see what else one leak holds on to. */
 const OTHER_SUSPECTS_NAMED = 3;
-function signedCount(n) {
-    return `${n >= 0 ? '+' : '-'}${Math.abs(n)}`;
-}
 /**
  * The top heap suspect: "+65 Session (1.00 per connection, +1.3 MiB), held by (GC roots) → …", then the next
  * few by name ("also growing: +65 Socket, +65 Receiver and 4 more classes"); null without heap evidence.
@@ -16522,12 +16527,12 @@ function heapSuspect(report, esc) {
         return null;
     const path = retainerPathText(suspect.retainerPath);
     const figures = `${suspect.perConnection.toFixed(2)} per connection, ${formatBytesDelta(suspect.bytesDelta)}`;
-    const named = others.slice(0, OTHER_SUSPECTS_NAMED).map((o) => `${signedCount(o.countDelta)} ${esc(o.name)}`);
+    const named = others.slice(0, OTHER_SUSPECTS_NAMED).map((o) => `${formatCountDelta(o.countDelta)} ${esc(o.name)}`);
     const more = others.length - named.length;
     const also = named.length === 0
         ? ''
         : `; also growing: ${named.join(', ')}${more > 0 ? ` and ${more} more ${more === 1 ? 'class' : 'classes'}` : ''}`;
-    return `${signedCount(suspect.countDelta)} ${esc(suspect.name)} (${figures})${path ? `, held by ${esc(path)}` : ''}${also}`;
+    return `${formatCountDelta(suspect.countDelta)} ${esc(suspect.name)} (${figures})${path ? `, held by ${esc(path)}` : ''}${also}`;
 }
 function joinCauses(parts) {
     const kept = parts.filter((p) => p !== null && p !== '');

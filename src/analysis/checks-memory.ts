@@ -2,7 +2,17 @@
 
 import { head, type Defined, type Draft } from './check-draft.js';
 import type { Config, Limit } from '../config/types.js';
-import { bytesFromMb, formatMb, formatMbDelta, mbFromBytes, NBSP, withUnit, formatBytesDelta } from '../model/format.js';
+import {
+  bytesFromMb,
+  formatBytes,
+  formatBytesDelta,
+  formatCountDelta,
+  formatMb,
+  formatMbDelta,
+  mbFromBytes,
+  NBSP,
+  withUnit,
+} from '../model/format.js';
 import { HEAP_DIFF_DEFAULTS } from './heap-diff.js';
 import { slopeLowerBound } from './trend.js';
 import type { HeapEvidence } from '../model/heap.js';
@@ -141,8 +151,8 @@ export function retainedCheck(config: Config, heap: HeapEvidence | null, stopped
     return [{ ...base, measured: 'none steady', value: Math.round(value * 1000) / 1000, outcome: 'pass', detail }];
   }
   const perConnection = `${top.perConnection.toFixed(2)}/conn`;
-  const measured = `${top.countDelta >= 0 ? '+' : ''}${top.countDelta} ${top.name} (${perConnection})`;
+  const measured = `${formatCountDelta(top.countDelta)} ${top.name} (${perConnection})`;
   const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
-  const bytes = `${formatBytesDelta(top.bytesDelta)}, ${formatBytesDelta(top.bytesEach).replace(/^[+±]/, '')} each`;
+  const bytes = `${formatBytesDelta(top.bytesDelta)}, ${formatBytes(top.bytesEach)} each`;
   return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
 }

@@ -3,6 +3,7 @@
 import { head, type Defined, type Draft } from './check-draft.js';
 import type { Config, Limit } from '../config/types.js';
 import type { SignalReading, SignalsResult } from '../model/report.js';
+import { formatCountDelta } from '../model/format.js';
 
 const SIGNAL_CHECKS: Array<{ id: Defined; key: keyof SignalReading; limit: (c: Config) => Limit }> = [
   { id: 'fd-growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
@@ -40,7 +41,7 @@ export function signalChecks(config: Config, signals: SignalsResult, stoppedNote
     const before = signals.baseline?.[key];
     drafts.push({
       ...base,
-      measured: key === 'lingeringConnections' ? String(value) : `${value >= 0 ? '+' : ''}${value}`,
+      measured: key === 'lingeringConnections' ? String(value) : formatCountDelta(value),
       value,
       outcome: value <= limit.value ? 'pass' : 'fail',
       ...(before !== null && before !== undefined && key !== 'lingeringConnections'

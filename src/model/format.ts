@@ -124,14 +124,20 @@ export function formatThreshold(t: Threshold): string {
   return `${t.op === '<=' ? '≤' : '≥'}${NBSP}${value}`;
 }
 
+/** A size in bytes in the unit that suits it: "12.7 MiB", "13.0 KiB", "200 B". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= MIB) return withUnit((bytes / MIB).toFixed(1), 'MiB');
+  if (bytes >= 1024) return withUnit((bytes / 1024).toFixed(1), 'KiB');
+  return withUnit(String(bytes), 'B');
+}
+
 /** A signed change in bytes in the unit that suits its size: "+12.7 MiB", "+13.0 KiB", "±0 B". */
 export function formatBytesDelta(bytes: number): string {
   const magnitude = Math.abs(bytes);
-  const text =
-    magnitude >= MIB
-      ? withUnit((magnitude / MIB).toFixed(1), 'MiB')
-      : magnitude >= 1024
-        ? withUnit((magnitude / 1024).toFixed(1), 'KiB')
-        : withUnit(String(magnitude), 'B');
-  return `${magnitude === 0 ? '±' : sign(bytes)}${text}`;
+  return `${magnitude === 0 ? '±' : sign(bytes)}${formatBytes(magnitude)}`;
+}
+
+/** A signed change in a count: "+65", "-3", "+0". */
+export function formatCountDelta(n: number): string {
+  return `${n >= 0 ? '+' : '-'}${Math.abs(n)}`;
 }

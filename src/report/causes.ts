@@ -1,7 +1,7 @@
 // The cause shown beside a failing or warning check: a table from check id to the evidence that explains it, so a
 // new check adds one line here.
 
-import { formatBytesDelta, formatChange, formatMb, formatValue, NBSP } from '../model/format.js';
+import { formatBytesDelta, formatChange, formatCountDelta, formatMb, formatValue, NBSP } from '../model/format.js';
 import { retainerPathParts, type HeapGrowthRow } from '../model/heap.js';
 import { AFTER_STOP, type Check, type ComparisonMetric, type Report, type SignalReading } from '../model/report.js';
 import {
@@ -35,7 +35,7 @@ export function movedSignals(report: Report): string | null {
   const parts: string[] = [];
   for (const [key, name] of SIGNAL_NAMES) {
     const v = growth[key];
-    if (v !== null && v !== 0) parts.push(`${name} ${v > 0 ? '+' : '-'}${Math.abs(v)}`);
+    if (v !== null && v !== 0) parts.push(`${name} ${formatCountDelta(v)}`);
   }
   const lingering = growth.lingeringConnections;
   if (lingering !== null && lingering > 0) parts.push(`${lingering} lingering`);
@@ -70,10 +70,6 @@ export function retainerPathText(path: HeapGrowthRow['retainerPath'], maxChars =
 /** Suspects after the first that a cause line names: enough to see what else one leak holds on to. */
 const OTHER_SUSPECTS_NAMED = 3;
 
-function signedCount(n: number): string {
-  return `${n >= 0 ? '+' : '-'}${Math.abs(n)}`;
-}
-
 /**
  * The top heap suspect: "+65 Session (1.00 per connection, +1.3 MiB), held by (GC roots) → …", then the next
  * few by name ("also growing: +65 Socket, +65 Receiver and 4 more classes"); null without heap evidence.
@@ -83,13 +79,13 @@ export function heapSuspect(report: Report, esc: (text: string) => string): stri
   if (!suspect) return null;
   const path = retainerPathText(suspect.retainerPath);
   const figures = `${suspect.perConnection.toFixed(2)} per connection, ${formatBytesDelta(suspect.bytesDelta)}`;
-  const named = others.slice(0, OTHER_SUSPECTS_NAMED).map((o) => `${signedCount(o.countDelta)} ${esc(o.name)}`);
+  const named = others.slice(0, OTHER_SUSPECTS_NAMED).map((o) => `${formatCountDelta(o.countDelta)} ${esc(o.name)}`);
   const more = others.length - named.length;
   const also =
     named.length === 0
       ? ''
       : `; also growing: ${named.join(', ')}${more > 0 ? ` and ${more} more ${more === 1 ? 'class' : 'classes'}` : ''}`;
-  return `${signedCount(suspect.countDelta)} ${esc(suspect.name)} (${figures})${path ? `, held by ${esc(path)}` : ''}${also}`;
+  return `${formatCountDelta(suspect.countDelta)} ${esc(suspect.name)} (${figures})${path ? `, held by ${esc(path)}` : ''}${also}`;
 }
 
 function joinCauses(parts: Array<string | null>): string | null {
