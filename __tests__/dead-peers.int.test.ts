@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deadPeerReapingCheck } from '../src/analysis/faults.js';
+import { deadPeerReapingCheck } from '../src/analysis/checks-faults.js';
 import { runDeadPeers } from '../src/scenarios/dead-peers.js';
 import { ROOT } from './helpers/gate-run.js';
 import { EXAMPLE, startServer, type RunningServer } from './helpers/fault-servers.js';
@@ -62,7 +62,7 @@ describe('dead peers', () => {
     expect(elapsed).toBeGreaterThanOrEqual(3000 - 5);
     expect(elapsed).toBeLessThan(3000 * 3);
     const check = deadPeerReapingCheck(result);
-    expect(check.status).toBe('fail');
+    expect(check.outcome).toBe('fail');
     expect(check.detail).toBe(`${CLIENTS} dead connections still open after 3 s: add a ping/pong heartbeat`);
     // The scenario closed its clients and proxy: the server's side lets go of them too.
     await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
@@ -82,7 +82,7 @@ describe('dead peers', () => {
       expect(c.reapedAfterMs).toBeLessThan(3000 * 2);
     }
     expect(result.durationMs).toBeLessThan(8000);
-    expect(deadPeerReapingCheck(result).status).toBe('pass');
+    expect(deadPeerReapingCheck(result).outcome).toBe('pass');
     // terminate(): no close frame, the TCP connection closes at once.
     for (const c of result.perClient) expect(c.tcpClosedAfterMs).toBe(c.reapedAfterMs);
     console.log(`ws heartbeat 1 s: ${JSON.stringify(result.perClient)}`);
@@ -119,7 +119,7 @@ describe('dead peers', () => {
     clearTimeout(timer);
     expect(performance.now() - started).toBeLessThan(500 * 3 + 2000);
     expect(result).toMatchObject({ silenced: 3, stillOpen: 3, stoppedEarly: true });
-    expect(deadPeerReapingCheck(result).status).toBe('not-measured');
+    expect(deadPeerReapingCheck(result).outcome).toBe('not-measured');
     await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
   });
 });

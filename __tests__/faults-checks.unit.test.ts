@@ -1,12 +1,16 @@
 // The fault checks from measured results: dead-peer reaping and slow-consumer memory, every outcome.
 
 import { describe, expect, it } from 'vitest';
-import { deadPeerReapingCheck, slowConsumerMemoryCheck } from '../src/analysis/faults.js';
+import { finalize } from '../src/analysis/check-draft.js';
+import { deadPeerReapingCheck, slowConsumerMemoryCheck } from '../src/analysis/checks-faults.js';
+import { parseConfig } from '../src/config/parse.js';
 import type { DeadPeersResult, SlowConsumerResult } from '../src/model/faults.js';
 import { clientOutcome } from '../src/scenarios/dead-peers.js';
 import { memoryGrowth } from '../src/scenarios/slow-consumer.js';
 
 const MB = 1024 * 1024;
+const { value: defaultMb, explicit } = parseConfig({ url: 'ws://127.0.0.1:1/' }).limits.maxSlowConsumerGrowthMb;
+const DEFAULT_LIMIT = { value: defaultMb!, explicit };
 
 function deadPeers(over: Partial<DeadPeersResult>): DeadPeersResult {
   return {
@@ -51,7 +55,7 @@ function slow(over: Partial<SlowConsumerResult>): SlowConsumerResult {
 describe('dead-peer-reaping', () => {
   it('passes when every silent client was reaped', () => {
     expect(deadPeerReapingCheck(deadPeers({}))).toMatchObject({
-      status: 'pass',
+      outcome: 'pass',
       measured: '4/4 reaped (slowest 1.9 s)',
       limit: 'all within 60 s',
       value: 0,
@@ -61,7 +65,7 @@ describe('dead-peer-reaping', () => {
   it('fails naming the count, the timeout and the fix', () => {
     const check = deadPeerReapingCheck(deadPeers({ reaped: 1, stillOpen: 3 }));
     expect(check).toMatchObject({
-      status: 'fail',
+      outcome: 'fail',
       value: 3,
       detail: '3 dead connections still open after 60 s: add a ping/pong heartbeat',
     });
@@ -71,17 +75,17 @@ describe('dead-peer-reaping', () => {
   });
 
   it('is a warning at warn level, and not measured when the run stopped first', () => {
-    expect(deadPeerReapingCheck(deadPeers({ reaped: 0, stillOpen: 4, reapMs: null }), 'warn').status).toBe('warn');
+    expect(finalize(deadPeerReapingCheck(deadPeers({ reaped: 0, stillOpen: 4, reapMs: null })), 'warn').status).toBe('warn');
     const stopped = deadPeerReapingCheck(deadPeers({ reaped: 0, stillOpen: 4, reapMs: null, stoppedEarly: true, durationMs: 5200 }));
     expect(stopped).toMatchObject({
-      status: 'not-measured',
+      outcome: 'not-measured',
       detail: '4 dead connections still open when the run stopped (5.2 s): add a ping/pong heartbeat',
     });
   });
 
   it('fails when no client went silent, with the connect failures', () => {
     const check = deadPeerReapingCheck(deadPeers({ silenced: 0, reaped: 0, reapMs: null, connectFailures: { refused: 4 } }));
-    expect(check).toMatchObject({ status: 'fail', measured: 'none', detail: 'no client completed the handshake (refused 4)' });
+    expect(check).toMatchObject({ outcome: 'fail', measured: 'none', detail: 'no client completed the handshake (refused 4)' });
   });
 
   it('a client is reaped by the earlier of close frame and TCP close, within the timeout only', () => {
@@ -105,9 +109,9 @@ describe('dead-peer-reaping', () => {
 
 describe('slow-consumer-memory', () => {
   it('passes within the default 50 MB, saying how the server reacted', () => {
-    const check = slowConsumerMemoryCheck(slow({}));
+    const check = slowConsumerMemoryCheck(slow({}), DEFAULT_LIMIT);
     expect(check).toMatchObject({
-      status: 'pass',
+      outcome: 'pass',
       measured: '+10.0\u00A0MiB',
       limit: '≤\u00A050\u00A0MiB',
       threshold: { op: '<=', value: 50, unit: 'MiB' },
@@ -121,18 +125,18 @@ describe('slow-consumer-memory', () => {
       value: 100,
       explicit: true,
     });
-    expect(check).toMatchObject({ status: 'fail', limit: '≤\u00A0100\u00A0MiB', value: 123 });
+    expect(check).toMatchObject({ outcome: 'fail', limit: '≤\u00A0100\u00A0MiB', value: 123 });
     expect(check.detail).toMatch(/buffering it in memory: check bufferedAmount and pause or drop a client that does not read$/);
   });
 
   it('without a memory reading: not measured by default, failed when the limit was set explicitly', () => {
-    expect(slowConsumerMemoryCheck(slow({ memoryGrowthBytes: null })).status).toBe('not-measured');
-    expect(slowConsumerMemoryCheck(slow({ memoryGrowthBytes: null }), { value: 50, explicit: true }).status).toBe('fail');
+    expect(slowConsumerMemoryCheck(slow({ memoryGrowthBytes: null }), DEFAULT_LIMIT).outcome).toBe('not-measured');
+    expect(slowConsumerMemoryCheck(slow({ memoryGrowthBytes: null }), { value: 50, explicit: true }).outcome).toBe('fail');
   });
 
   it('fails when the slow client could not connect', () => {
-    expect(slowConsumerMemoryCheck(slow({ connected: false, connectFailure: 'refused' }))).toMatchObject({
-      status: 'fail',
+    expect(slowConsumerMemoryCheck(slow({ connected: false, connectFailure: 'refused' }), DEFAULT_LIMIT)).toMatchObject({
+      outcome: 'fail',
       detail: 'the slow client could not connect (refused)',
     });
   });

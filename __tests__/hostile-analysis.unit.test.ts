@@ -105,7 +105,7 @@ describe('caseMatchesRfc', () => {
 describe('judgeHostile', () => {
   it('passes a server that handled every case as the RFC asks', () => {
     const judged = judgeHostile(result(), LIMITS);
-    expect(judged).toMatchObject({ id: 'hostile-survived', outcome: 'pass', value: 1, failures: [], warnings: [], mismatches: [] });
+    expect(judged).toMatchObject({ outcome: 'pass', value: 1, failures: [], warnings: [], mismatches: [] });
     expect(judged.measured).toBe('13 cases survived');
     expect(judged.limit).toBe('no crash, still accepting, memory ≤ 100\u00A0MiB');
     expect(judged.detail).toBeUndefined();

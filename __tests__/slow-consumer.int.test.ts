@@ -4,12 +4,17 @@
 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { slowConsumerMemoryCheck } from '../src/analysis/faults.js';
+import { slowConsumerMemoryCheck } from '../src/analysis/checks-faults.js';
+import { parseConfig } from '../src/config/parse.js';
 import { runSlowConsumer, type SlowConsumerSpec } from '../src/scenarios/slow-consumer.js';
 import { EXAMPLE, startServer, type RunningServer } from './helpers/fault-servers.js';
 import { ROOT } from './helpers/gate-run.js';
 
 const PUSH_SERVER = `node ${JSON.stringify(join(ROOT, '__tests__/fixtures/push-server.js'))}`;
+
+// The limit a run gets when max-slow-consumer-growth-mb is not set.
+const { value: defaultMb, explicit } = parseConfig({ url: 'ws://127.0.0.1:1/' }).limits.maxSlowConsumerGrowthMb;
+const DEFAULT_LIMIT = { value: defaultMb!, explicit };
 
 let running: RunningServer | null = null;
 afterEach(async () => {
@@ -37,8 +42,8 @@ describe('slow consumer', () => {
     expect(result.memoryGrowthBytes!).toBeGreaterThan(60 * MB);
     // What the server had queued reached the proxy once it read again.
     expect(result.serverBytesWhilePaused + result.serverBytesAfter).toBeGreaterThan(60 * MB);
-    const check = slowConsumerMemoryCheck(result);
-    expect(check.status).toBe('fail');
+    const check = slowConsumerMemoryCheck(result, DEFAULT_LIMIT);
+    expect(check.outcome).toBe('fail');
     expect(check.detail).toMatch(/bufferedAmount/);
   });
 
@@ -52,7 +57,7 @@ describe('slow consumer', () => {
     expect(result.bytesSent).toBeLessThan(64 * MB);
     // Measured: ~16 MB (the kernel's socket buffers let it take ~20 MB before it pushes back), against 120+ MB above.
     expect(result.memoryGrowthBytes!).toBeLessThan(45 * MB);
-    expect(slowConsumerMemoryCheck(result).status).toBe('pass');
+    expect(slowConsumerMemoryCheck(result, DEFAULT_LIMIT).outcome).toBe('pass');
   });
 
   it('an echo server that drops a client stuck past SLOW_CLIENT_TIMEOUT_MS closes it', async () => {
@@ -85,7 +90,7 @@ describe('slow consumer', () => {
       expect(r).toMatchObject({ mode: 'subscribe', messagesSent: 1, endedBy: 'duration', serverClosed: false });
     expect(unbounded.memoryGrowthBytes!).toBeGreaterThan(60 * MB);
     expect(bounded.memoryGrowthBytes!).toBeLessThan(45 * MB);
-    expect(slowConsumerMemoryCheck(unbounded).status).toBe('fail');
-    expect(slowConsumerMemoryCheck(bounded).status).toBe('pass');
+    expect(slowConsumerMemoryCheck(unbounded, DEFAULT_LIMIT).outcome).toBe('fail');
+    expect(slowConsumerMemoryCheck(bounded, DEFAULT_LIMIT).outcome).toBe('pass');
   });
 });

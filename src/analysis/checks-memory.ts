@@ -1,6 +1,6 @@
 // The memory checks (pure): retained and peak growth, the leak per connection, the heap's retained objects.
 
-import { head, type Defined, type Draft } from './check-draft.js';
+import { head, unmeasured, type Draft, type Head } from './check-draft.js';
 import type { Config, Limit } from '../config/types.js';
 import {
   bytesFromMb,
@@ -11,16 +11,18 @@ import {
   formatMbDelta,
   mbFromBytes,
   NBSP,
+  round,
   withUnit,
 } from '../model/format.js';
 import { HEAP_DIFF_DEFAULTS } from './heap-diff.js';
 import { slopeLowerBound } from './trend.js';
+import type { RegisteredCheckId } from '../model/checks.js';
 import type { HeapEvidence } from '../model/heap.js';
 import type { MemoryResult } from '../model/report.js';
 
 export function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
   const drafts: Draft[] = [];
-  const specs: Array<{ id: Defined; limit: Limit; bytes: number | null }> = [
+  const specs: Array<{ id: RegisteredCheckId; limit: Limit; bytes: number | null }> = [
     { id: 'memory-growth', limit: config.limits.maxMemoryGrowthMb, bytes: memory.retainedGrowthBytes },
     { id: 'peak-memory-growth', limit: config.limits.maxPeakMemoryGrowthMb, bytes: memory.peakGrowthBytes },
   ];
@@ -28,21 +30,13 @@ export function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: 
     if (limit.value === null) continue;
     const base = head(id, limit.value);
     if (bytes === null) {
-      const why = memory.reason ?? `no sample in the window this figure needs${stoppedNote}`;
-      // A limit the user set on purpose must not pass by measuring nothing.
-      drafts.push({
-        ...base,
-        measured: 'n/a',
-        value: null,
-        outcome: limit.explicit ? 'fail' : 'not-measured',
-        detail: why,
-      });
+      drafts.push(unmeasured(base, limit, memory.reason ?? `no sample in the window this figure needs${stoppedNote}`));
       continue;
     }
     drafts.push({
       ...base,
       measured: formatMbDelta(bytes),
-      value: Math.round(mbFromBytes(bytes) * 100) / 100,
+      value: round(mbFromBytes(bytes), 2),
       outcome: bytes <= bytesFromMb(limit.value) ? 'pass' : 'fail',
       ...(memory.baselineBytes !== null ? { detail: `baseline ${formatMb(memory.baselineBytes)}` } : {}),
     });
@@ -69,15 +63,7 @@ export function trendChecks(config: Config, memory: MemoryResult, heap: HeapEvid
   }
   const slope = memory.trend?.kbPerConnection ?? null;
   if (slope === null) {
-    return [
-      {
-        ...base,
-        measured: 'n/a',
-        value: null,
-        outcome: limit.explicit ? 'fail' : 'not-measured',
-        detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}`,
-      },
-    ];
+    return [unmeasured(base, limit, memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}`)];
   }
   const trend = memory.trend!;
   const fitted = trend.points.slice(trend.skipped);
@@ -85,15 +71,7 @@ export function trendChecks(config: Config, memory: MemoryResult, heap: HeapEvid
   if (span < MIN_TREND_SPAN) {
     // Over a handful of connections, allocator noise alone reads as tens of KB per connection.
     const detail = `fitted over only ${span} connections; a trend needs ${MIN_TREND_SPAN} or more (raise leak-cycles)`;
-    return [
-      {
-        ...base,
-        measured: slopeText(slope, trend.standardErrorKb),
-        value: null,
-        outcome: limit.explicit ? 'fail' : 'not-measured',
-        detail,
-      },
-    ];
+    return [unmeasured(base, limit, detail, slopeText(slope, trend.standardErrorKb))];
   }
   const fittedText =
     `RSS fitted over ${fitted.length} readings from ${fitted[0]!.connections} to ${fitted.at(-1)!.connections} ` + `connections`;
@@ -108,7 +86,7 @@ function slopeText(slope: number, se: number | null): string {
  * Judged by the least leak the readings allow (slope minus t·SE at 95 %): one GC step between three readings must
  * not fail a clean server, while readings on a line are judged at nearly their face value.
  */
-function judgeSlope(base: ReturnType<typeof head>, limit: number, slope: number, se: number | null, points: number, what: string): Draft {
+function judgeSlope(base: Head, limit: number, slope: number, se: number | null, points: number, what: string): Draft {
   const bound = slopeLowerBound(slope, se, points);
   const judged = bound ?? slope;
   // Above the limit on its face, the figure judged goes beside it: a table without the detail must not read
@@ -132,7 +110,7 @@ export function retainedCheck(config: Config, heap: HeapEvidence | null, stopped
   const base = head('retained-objects', limit.value);
   if (heap === null || heap.status !== 'measured') {
     const why = heap?.reason ?? `no heap snapshots${stoppedNote}`;
-    return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: why }];
+    return [unmeasured(base, limit, why)];
   }
   const top = heap.suspects[0] ?? null;
   if (!top) {
@@ -148,7 +126,7 @@ export function retainedCheck(config: Config, heap: HeapEvidence | null, stopped
     const detail = largest
       ? `largest growth +${largest.countDelta} ${largest.name} (${largest.perConnection.toFixed(2)}/conn${why}): not a leak`
       : 'nothing grew';
-    return [{ ...base, measured: 'none steady', value: Math.round(value * 1000) / 1000, outcome: 'pass', detail }];
+    return [{ ...base, measured: 'none steady', value: round(value, 3), outcome: 'pass', detail }];
   }
   const perConnection = `${top.perConnection.toFixed(2)}/conn`;
   const measured = `${formatCountDelta(top.countDelta)} ${top.name} (${perConnection})`;

@@ -1,12 +1,11 @@
-// The checks of what the scenarios did (pure): readiness, rates, recovery, hostile input, faults, crash, completion.
+// The checks of what the scenarios did (pure): readiness, rates, recovery, hostile input, crash, completion.
 
-import { head, type Defined, type Draft, type Measurements } from './check-draft.js';
+import { didNotRun, head, type Draft, type Measurements } from './check-draft.js';
 import type { Config } from '../config/types.js';
+import type { RegisteredCheckId } from '../model/checks.js';
 import { formatRate, describeExit } from '../model/format.js';
-import { deadPeerReapingCheck, slowConsumerMemoryCheck, type FaultCheck } from './faults.js';
 import { hostileNotRun, judgeHostile } from './hostile.js';
 import { recoveryPassed } from './recovery.js';
-import type { FaultsResult } from '../model/faults.js';
 import type { RecoveryResult, ServerInfo, StopInfo } from '../model/report.js';
 
 export function readyCheck(m: Measurements): Draft {
@@ -23,7 +22,7 @@ export function readyCheck(m: Measurements): Draft {
   };
 }
 
-export function rateCheck(id: Defined, ok: number, total: number, min: number, whenNone: string): Draft {
+export function rateCheck(id: RegisteredCheckId, ok: number, total: number, min: number, whenNone: string): Draft {
   const base = head(id, min);
   if (total === 0) return { ...base, measured: 'none', value: null, outcome: 'fail', detail: whenNone };
   const rate = ok / total;
@@ -37,9 +36,7 @@ export function rateCheck(id: Defined, ok: number, total: number, min: number, w
 
 export function recoveryCheck(r: RecoveryResult, stoppedNote: string): Draft {
   const base = head('recovery');
-  if (!r.connected && r.problems.length === 0) {
-    return { ...base, measured: 'did not run', value: null, outcome: 'fail', detail: `recovery did not run${stoppedNote}` };
-  }
+  if (!r.connected && r.problems.length === 0) return didNotRun(base, `recovery did not run${stoppedNote}`);
   const passed = recoveryPassed(r);
   // A server that closed deliberately on the gate's default text is responsive: its messages were not judged.
   const closed = r.serverClose ? `closed ${r.serverClose.code}${r.serverClose.reason ? ` "${r.serverClose.reason}"` : ''}` : 'not judged';
@@ -70,49 +67,12 @@ export function hostileCheck(config: Config, m: Measurements): Draft {
   const outcome = recoveryFailed ? 'fail' : judged.outcome;
   const detail = recoveryFailed ? ['recovery failed after the hostile cases', judged.detail].filter(Boolean).join('; ') : judged.detail;
   return {
-    ...head('hostile-survived'),
-    limit: judged.limit,
+    ...head('hostile-survived', judged.limit),
     measured: judged.measured,
     value: outcome === 'fail' ? 0 : judged.value,
     outcome,
     ...(detail ? { detail } : {}),
   };
-}
-
-/** Dead peers reaped, and memory bounded with a slow consumer: each when its scenario was selected. */
-export function faultChecks(config: Config, faults: FaultsResult | undefined, stoppedNote: string): Draft[] {
-  const drafts: Draft[] = [];
-  const asDraft = ({ level: _level, status, ...rest }: FaultCheck): Draft => ({ ...rest, outcome: status === 'warn' ? 'fail' : status });
-  if (config.scenarios.includes('dead-peers')) {
-    const result = faults?.deadPeers;
-    drafts.push(
-      result
-        ? asDraft(deadPeerReapingCheck(result))
-        : {
-            ...head('dead-peer-reaping'),
-            measured: 'did not run',
-            value: null,
-            outcome: 'fail',
-            detail: `the dead-peers scenario did not run${stoppedNote}`,
-          },
-    );
-  }
-  const limit = config.limits.maxSlowConsumerGrowthMb;
-  if (config.scenarios.includes('slow-consumer') && limit.value !== null) {
-    const result = faults?.slowConsumer;
-    drafts.push(
-      result
-        ? asDraft(slowConsumerMemoryCheck(result, { value: limit.value, explicit: limit.explicit }))
-        : {
-            ...head('slow-consumer-memory', limit.value),
-            measured: 'did not run',
-            value: null,
-            outcome: 'fail',
-            detail: `the slow-consumer scenario did not run${stoppedNote}`,
-          },
-    );
-  }
-  return drafts;
 }
 
 export function crashCheck(server: ServerInfo): Draft {

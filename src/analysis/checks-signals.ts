@@ -1,11 +1,12 @@
 // The exact leak signals' checks (pure): fds, lingering connections, threads, processes, sessions.
 
-import { head, type Defined, type Draft } from './check-draft.js';
+import { head, type Draft } from './check-draft.js';
 import type { Config, Limit } from '../config/types.js';
+import type { RegisteredCheckId } from '../model/checks.js';
 import type { SignalReading, SignalsResult } from '../model/report.js';
 import { formatCountDelta } from '../model/format.js';
 
-const SIGNAL_CHECKS: Array<{ id: Defined; key: keyof SignalReading; limit: (c: Config) => Limit }> = [
+const SIGNAL_CHECKS: Array<{ id: RegisteredCheckId; key: keyof SignalReading; limit: (c: Config) => Limit }> = [
   { id: 'fd-growth', key: 'fds', limit: (c) => c.limits.maxFdGrowth },
   {
     id: 'lingering-connections',

@@ -1,12 +1,12 @@
 // Checks and verdict from what a run measured (pure): every limit becomes one row with a status, in registry order.
 
-import { type Draft, type Measurements } from './check-draft.js';
+import { finalize, levelOf, type Draft, type Measurements } from './check-draft.js';
+import { faultChecks } from './checks-faults.js';
 import { memoryChecks, retainedCheck, trendChecks } from './checks-memory.js';
-import { completedCheck, crashCheck, faultChecks, hostileCheck, rateCheck, readyCheck, recoveryCheck } from './checks-scenarios.js';
+import { completedCheck, crashCheck, hostileCheck, rateCheck, readyCheck, recoveryCheck } from './checks-scenarios.js';
 import { signalChecks } from './checks-signals.js';
 import type { Config } from '../config/types.js';
-import { type CheckId } from '../model/checks.js';
-import { judgedAttempts, judgedCloses, type Check, type CheckStatus, type Verdict } from '../model/report.js';
+import { judgedAttempts, judgedCloses, type Check, type Verdict } from '../model/report.js';
 
 export type { Measurements } from './check-draft.js';
 export { MIN_TREND_SPAN } from './checks-memory.js';
@@ -42,7 +42,7 @@ export function runChecks(config: Config, m: Measurements): Check[] {
   drafts.push(crashCheck(m.server));
   drafts.push(completedCheck(m.stopped));
 
-  return drafts.map((d) => finalize(d, config.warnOnly));
+  return drafts.map((d) => finalize(d, levelOf(d.id, config.warnOnly)));
 }
 
 /** fail if any error-level check failed; warn if only warnings; else pass. */
@@ -50,14 +50,6 @@ export function verdictOf(checks: Check[]): Verdict {
   if (checks.some((c) => c.status === 'fail')) return 'fail';
   if (checks.some((c) => c.status === 'warn')) return 'warn';
   return 'pass';
-}
-
-function finalize(draft: Draft, warnOnly: CheckId[]): Check {
-  const { outcome, ...rest } = draft;
-  const level = warnOnly.includes(draft.id) ? 'warn' : 'error';
-  let status: CheckStatus = outcome;
-  if (outcome === 'fail' && level === 'warn') status = 'warn';
-  return { ...rest, level, status };
 }
 
 function sum<T>(items: T[], f: (t: T) => number): number {

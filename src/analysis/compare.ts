@@ -7,6 +7,7 @@ import { COMPARED_METRICS, type CheckId, type ComparedMetricId } from '../model/
 import { formatValue, mbFromBytes } from '../model/format.js';
 import { median } from './stats.js';
 import { verdictOf } from './checks.js';
+import { finalize, head, levelOf, type Draft } from './check-draft.js';
 
 /** Settings that change what the numbers mean: two reports are compared only when these match. */
 export const COMPARED_SETTINGS = [
@@ -118,28 +119,21 @@ export function withComparison(
 
 /** One check per metric measured on both sides; a skipped comparison adds none (the report says why). */
 export function regressionChecks(comparison: ComparisonResult, options: CompareOptions): Check[] {
+  const limit = (m: ComparisonMetric): string => `worse by at most ${options.maxRegressionPercent} % or ${formatValue(m.floor, m.unit)}`;
+  const worse = (m: ComparisonMetric): string =>
+    `worse by ${formatValue(Math.abs(m.change!), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ` +
+    `${comparison.source}`;
   return comparison.metrics
     .filter((m) => m.base !== null && m.current !== null)
     .map((m) => {
       const id = `regression-${m.id}` as const;
-      const level = options.level === 'warn' || options.warnOnly?.includes(id) ? 'warn' : 'error';
-      const status = m.regressed ? (level === 'warn' ? 'warn' : 'fail') : 'pass';
-      return {
-        id,
-        title: `${m.title} vs base`,
+      const draft: Draft = {
+        ...head(id, limit(m)),
         measured: `${formatValue(m.base, m.unit)} → ${formatValue(m.current, m.unit)}`,
-        limit: `worse by at most ${options.maxRegressionPercent} % or ${formatValue(m.floor, m.unit)}`,
         value: m.change,
-        level,
-        status,
-        ...(m.regressed
-          ? {
-              detail:
-                `worse by ` +
-                `${formatValue(Math.abs(m.change!), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ` +
-                `${comparison.source}`,
-            }
-          : {}),
-      } satisfies Check;
+        outcome: m.regressed ? 'fail' : 'pass',
+        ...(m.regressed ? { detail: worse(m) } : {}),
+      };
+      return finalize(draft, levelOf(id, options.warnOnly ?? [], options.level));
     });
 }

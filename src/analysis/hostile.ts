@@ -99,10 +99,8 @@ export interface HostileLimits {
   strict: boolean;
 }
 
-/** The `hostile-survived` check as data; the caller adds its level and turns it into a Check row. */
+/** The `hostile-survived` check's findings; the caller builds its Check row from them (analysis/checks-scenarios.ts). */
 export interface HostileJudgement {
-  id: 'hostile-survived';
-  title: string;
   outcome: 'pass' | 'warn' | 'fail' | 'not-measured';
   measured: string;
   limit: string;
@@ -116,13 +114,11 @@ export interface HostileJudgement {
   mismatches: HostileCaseId[];
 }
 
-const TITLE = 'survived hostile input';
-
 /** Judges the scenario: the server must stay up, keep accepting handshakes and keep its memory within the limit. */
 export function judgeHostile(result: HostileResult, limits: HostileLimits): HostileJudgement {
   const memoryLimit = limits.maxMemoryGrowthMb === null ? '' : `, memory ≤ ${withUnit(String(limits.maxMemoryGrowthMb), 'MiB')}`;
   const limit = `no crash, still accepting${memoryLimit}${limits.strict ? ', RFC 6455 in every case' : ''}`;
-  const base = { id: 'hostile-survived' as const, title: TITLE, limit };
+  const base = { limit };
   const ran = result.cases.filter((c) => c.outcome !== 'not-run');
   if (!result.enabled || ran.length === 0) {
     // A scenario that was selected and made no attempt fails, as every scenario does; one not selected is off.

@@ -1,4 +1,12 @@
 // The registry of checks: one entry per check, from which the ids, the regression ids and the docs table come.
+//
+// To add a check:
+//   1. an entry in CHECKS below, in the order reports list it (id, title, the input that sets its limit, the
+//      limit's unit and operator, or `requires` for a fixed one, and what it reads for the docs);
+//   2. its limit input in src/config/inputs.ts and its field in Config.limits (src/config/types.ts, parse.ts);
+//   3. one function in src/analysis/checks-<family>.ts that returns a Draft built on head(id, limit), pushed by
+//      runChecks (src/analysis/checks.ts); the level, the status and the verdict follow from there;
+//   4. npm run docs:tables and npm run action:inputs.
 
 /** How a measured value is held against its limit. */
 export type Operator = '<=' | '>=';
@@ -20,6 +28,8 @@ export interface CheckDefinition {
   input: string | null;
   unit: CheckUnit | null;
   op: Operator | null;
+  /** The limit as it reads for a check without a numeric one ("all phases"); null when a run states it. */
+  requires: string | null;
   /** What the check measures and when it fails, for the docs. */
   reads: string;
 }
@@ -31,6 +41,7 @@ export const CHECKS = [
     input: null,
     unit: null,
     op: null,
+    requires: 'handshake',
     reads: 'A WebSocket handshake succeeds within startup-timeout-s.',
   },
   {
@@ -39,6 +50,7 @@ export const CHECKS = [
     input: 'min-connect-success-rate',
     unit: '%',
     op: '>=',
+    requires: null,
     reads: 'Share of connection attempts (flapping and leak) that opened within connect-timeout-ms.',
   },
   {
@@ -47,6 +59,7 @@ export const CHECKS = [
     input: 'min-disconnect-success-rate',
     unit: '%',
     op: '>=',
+    requires: null,
     reads: 'Share of clean closes whose close frame came back within close-timeout-ms (connections cut on purpose are not judged).',
   },
   {
@@ -55,6 +68,7 @@ export const CHECKS = [
     input: 'max-memory-growth-mb',
     unit: 'MiB',
     op: '<=',
+    requires: null,
     reads: "The server tree's RSS after cooldown minus its idle baseline.",
   },
   {
@@ -63,6 +77,7 @@ export const CHECKS = [
     input: 'max-peak-memory-growth-mb',
     unit: 'MiB',
     op: '<=',
+    requires: null,
     reads: "The server tree's highest RSS during load minus its idle baseline.",
   },
   {
@@ -71,6 +86,7 @@ export const CHECKS = [
     input: 'max-leak-kb-per-connection',
     unit: 'KiB/conn',
     op: '<=',
+    requires: null,
     reads: 'Least-squares slope of retained memory against connections made, over the leak rounds.',
   },
   {
@@ -79,6 +95,7 @@ export const CHECKS = [
     input: 'max-retained-per-connection',
     unit: 'count',
     op: '<=',
+    requires: null,
     reads:
       'Node servers (heap snapshots after a full GC): the most instances of one constructor retained per connection made, steadily ' +
       'across rounds and 20 or more in all.',
@@ -89,6 +106,7 @@ export const CHECKS = [
     input: 'max-fd-growth',
     unit: 'count',
     op: '<=',
+    requires: null,
     reads: 'Open file descriptors of the server tree after cooldown minus at baseline (Linux).',
   },
   {
@@ -97,6 +115,7 @@ export const CHECKS = [
     input: 'max-lingering-connections',
     unit: 'count',
     op: '<=',
+    requires: null,
     reads: "TCP connections on the server's port still ESTABLISHED or CLOSE_WAIT after cooldown (Linux).",
   },
   {
@@ -105,6 +124,7 @@ export const CHECKS = [
     input: 'max-thread-growth',
     unit: 'count',
     op: '<=',
+    requires: null,
     reads: 'Threads of the server tree after cooldown minus at baseline (Linux).',
   },
   {
@@ -113,6 +133,7 @@ export const CHECKS = [
     input: 'max-process-growth',
     unit: 'count',
     op: '<=',
+    requires: null,
     reads: 'Processes in the server tree after cooldown minus at baseline.',
   },
   {
@@ -121,6 +142,7 @@ export const CHECKS = [
     input: 'max-session-growth',
     unit: 'count',
     op: '<=',
+    requires: null,
     reads: 'Sessions the server reports at stats-url after cooldown minus at baseline (only with stats-url).',
   },
   {
@@ -129,6 +151,7 @@ export const CHECKS = [
     input: null,
     unit: null,
     op: null,
+    requires: 'all answered',
     reads: 'After the load, one connection answers every ping and test message, and closes cleanly.',
   },
   {
@@ -137,6 +160,7 @@ export const CHECKS = [
     input: 'max-hostile-memory-growth-mb',
     unit: null,
     op: null,
+    requires: null,
     reads:
       'hostile scenario: the server stays up, keeps accepting handshakes, passes recovery afterwards and grows its memory by at most ' +
       'the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
@@ -147,6 +171,7 @@ export const CHECKS = [
     input: 'dead-peer-timeout-s',
     unit: null,
     op: null,
+    requires: null,
     reads:
       'dead-peers scenario: every client that went silent (no FIN, no RST) is given up by the server, with a close frame or a TCP ' +
       'close, within dead-peer-timeout-s.',
@@ -157,6 +182,7 @@ export const CHECKS = [
     input: 'max-slow-consumer-growth-mb',
     unit: 'MiB',
     op: '<=',
+    requires: null,
     reads: "slow-consumer scenario: the server tree's peak RSS while one client does not read, minus its RSS before.",
   },
   {
@@ -165,6 +191,7 @@ export const CHECKS = [
     input: null,
     unit: null,
     op: null,
+    requires: 'no exit',
     reads: "The server tree's root did not exit during the run.",
   },
   {
@@ -173,6 +200,7 @@ export const CHECKS = [
     input: null,
     unit: null,
     op: null,
+    requires: 'all phases',
     reads: 'Every phase ran: no crash, timeout-s deadline or cancel cut the run short.',
   },
 ] as const satisfies readonly CheckDefinition[];
@@ -190,12 +218,13 @@ export const COMPARED_METRICS = [
 
 export type ComparedMetricId = (typeof COMPARED_METRICS)[number]['id'];
 export type RegressionCheckId = `regression-${ComparedMetricId}`;
-export type CheckId = (typeof CHECKS)[number]['id'] | RegressionCheckId;
+export type RegisteredCheckId = (typeof CHECKS)[number]['id'];
+export type CheckId = RegisteredCheckId | RegressionCheckId;
 
 /** Every check id the gate can report: `warn-only` accepts exactly these. */
 export const CHECK_IDS: readonly CheckId[] = [...CHECKS.map((c) => c.id), ...COMPARED_METRICS.map((m) => `regression-${m.id}` as const)];
 
 /** The definition of a check (not of a regression check). */
-export function checkDefinition(id: (typeof CHECKS)[number]['id']): (typeof CHECKS)[number] {
+export function checkDefinition(id: RegisteredCheckId): (typeof CHECKS)[number] {
   return CHECKS.find((c) => c.id === id)!;
 }

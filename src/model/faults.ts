@@ -3,9 +3,6 @@
 
 import type { FailureKind, LatencySummary } from './measures.js';
 
-/** The fault scenarios' checks. */
-export type FaultCheckId = 'dead-peer-reaping' | 'slow-consumer-memory';
-
 /** One toxic as it was applied: parameters in ms, bytes, bytes/s or 0..1, as their names say. */
 export interface InjectedToxic {
   toxic: string;

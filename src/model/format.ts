@@ -11,6 +11,12 @@ export const NBSP = '\u00A0';
 /** The one arrow used for "before → after". */
 export const ARROW = '→';
 
+/** A number rounded to `digits` decimals, for a report's raw values (what people read is formatted apart). */
+export function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
 /** A number followed by its unit, joined by a non-breaking space. */
 export function withUnit(number: string, unit: string): string {
   return unit === '' ? number : `${number}${NBSP}${unit}`;
@@ -36,7 +42,7 @@ export function formatMbDelta(bytes: number | null): string {
 
 /** A percentage: at most one decimal, a trailing ".0" dropped ("64 %", "99.5 %"). */
 function percentNumber(pct: number): string {
-  const rounded = Math.round(pct * 10) / 10;
+  const rounded = round(pct, 1);
   return Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1);
 }
 
