@@ -105,12 +105,60 @@ describe('what is not a definite answer', () => {
 });
 
 describe('the failure summary when the budget runs out', () => {
-  it('Socket.IO at the root: the most frequent real failure (socket hang up), not the attempt cut by the budget', async () => {
+  it('the most frequent real failure (socket hang up), not the attempt cut by the budget', async () => {
     const server = await launch('socketIo');
-    const { error, elapsedMs } = await notReady(targetOf(server.url('/')), { timeoutMs: 3000 });
-    console.log(`socket.io at /: ${error.message} (${Math.round(elapsedMs)} ms)`);
+    // Hang-ups never count as definite here, so the budget runs out and the summary speaks.
+    const { error } = await notReady(targetOf(server.url('/')), { timeoutMs: 3000, definiteAttempts: 1000 });
     expect(error.kind).toBe('timeout');
     expect(error.message).toMatch(/within 3 s \(\d+ attempts; most frequent: reset: socket hang up \(\d+ of \d+\); .*likely a wrong path/);
     expect(error.message).not.toMatch(/most frequent: timeout/);
+  });
+});
+
+describe('a server that hangs up on every upgrade once its port is open', () => {
+  it('Socket.IO at the root: start-up ends in a few seconds with the whole hint, not after the 30 s budget', async () => {
+    const server = await launch('socketIo');
+    const { error, elapsedMs } = await notReady(targetOf(server.url('/')));
+    console.log(`socket.io at /: ${error.message} (${Math.round(elapsedMs)} ms)`);
+    expect(error.kind).toBe('hangs-up');
+    expect(error.message).toMatch(/takes the TCP connection at ws:\/\/127\.0\.0\.1:\d+\/ but hangs up on every WebSocket upgrade request/);
+    expect(error.message).toMatch(/\(\d+ attempts over \d\.\d s; reset: socket hang up\): the path \/ is likely wrong/);
+    expect(error.message).toMatch(/\(Socket\.IO listens on \/socket\.io\/\?EIO=4&transport=websocket\)$/);
+    expect(elapsedMs).toBeLessThan(10_000);
+  });
+
+  it('a server whose WebSocket handler comes up a moment after its port opens is still waited for', async () => {
+    // Node hangs up on an upgrade nobody handles: for the first 1.5 s this server does exactly that.
+    const server = track(await startServer(process.execPath, ['__tests__/fixtures/faulty-server.js'], { UPGRADE_AFTER_MS: '1500' }));
+    const ready = await waitForHandshake(targetOf(server.url()), { timeoutMs: 10_000, signal: new AbortController().signal });
+    expect(ready.afterMs).toBeGreaterThan(1000);
+  });
+});
+
+describe('protocol detection never breaks a server that wants its own subprotocol', () => {
+  // As a ws server with handleProtocols: it refuses any other subprotocol (the client then fails with "Server sent
+  // no subprotocol") and closes a connection without one with 1002.
+  const env = { CLOSE_WITHOUT_PROTOCOL: 'chat.v1', REQUIRE_TOKEN: 'sesame' };
+  const headers = { Authorization: 'Bearer sesame' };
+
+  it('without the subprotocol: ends within seconds, naming the close reason and the subprotocols input', async () => {
+    const server = await launch('strict', env);
+    const { error, elapsedMs } = await notReady(targetOf(server.url(), { headers }), { fallbackSubprotocols: knownSubprotocols() });
+    console.log(`chat.v1: ${error.message} (${Math.round(elapsedMs)} ms)`);
+    expect(error.kind).toBe('closes-at-once');
+    expect(error.message).toMatch(/closes every connection right away \(code 1002 "subprotocol chat\.v1 required"; \d+ attempts /);
+    expect(error.message).toMatch(/: it wants the subprotocol chat\.v1: set subprotocols: chat\.v1 /);
+    expect(error.message).toMatch(/\(offered graphql-transport-ws as well: error: Server sent no subprotocol\)$/);
+    expect(elapsedMs).toBeLessThan(5000);
+  });
+
+  it('with it: ready at the first attempt, offering only what the user set', async () => {
+    const server = await launch('strict', env);
+    const ready = await waitForHandshake(targetOf(server.url(), { headers, subprotocols: ['chat.v1'] }), {
+      timeoutMs: 5000,
+      signal: new AbortController().signal,
+      fallbackSubprotocols: [],
+    });
+    expect(ready).toMatchObject({ attempts: 1, target: { subprotocols: ['chat.v1'] } });
   });
 });

@@ -4,6 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
 import { closeConnection, earlyClose, isDeliberateClose, openConnection, type HttpAnswer, type Target } from '../client/connection.js';
 import { candidateAddresses } from './endpoint.js';
+import { closeWords, definiteFailureText, failureSummary, tlsFailureText, type FailureCounts } from './readiness-text.js';
+
+export { askedSubprotocol, definiteFailureText, exitBeforeReadyText, tlsFailureText } from './readiness-text.js';
 
 /** A server that took a handshake and kept the connection. */
 export interface Ready {
@@ -16,7 +19,7 @@ export interface Ready {
 }
 
 /** Why start-up gave up: the budget ran out, a definite answer repeated, TLS, the process exited, or the run stopped. */
-export type NotReadyKind = 'timeout' | 'http' | 'closes-at-once' | 'tls' | 'gave-up' | 'stopped';
+export type NotReadyKind = 'timeout' | 'http' | 'closes-at-once' | 'hangs-up' | 'tls' | 'gave-up' | 'stopped';
 
 /** Start-up ended without a ready server: the message is the sentence for the report, `kind` says why. */
 export class NotReadyError extends Error {
@@ -29,21 +32,37 @@ export class NotReadyError extends Error {
   }
 }
 
+/** How long a new connection must stay open to count: a server that closes at once is not ready. */
+export const SETTLE_MS = 100;
+/** A definite answer must repeat this many times in a row... */
+export const DEFINITE_ATTEMPTS = 3;
+/** ...over at least this long: a server still starting can answer 404 or 400 for a moment (routes not mounted yet). */
+export const DEFINITE_AFTER_MS = 1000;
+/**
+ * A hang-up on the upgrade (the TCP connection taken, no HTTP answer) must repeat at least this long: a server may
+ * listen a moment before its WebSocket handler is attached, and Node hangs up on an upgrade nobody handles.
+ */
+export const HANGUP_DEFINITE_AFTER_MS = 2000;
+/** The pause between rounds of attempts grows from the first to the last: a refused attempt costs little. */
+const FIRST_BACKOFF_MS = 50;
+const MAX_BACKOFF_MS = 100;
+
 /** How long to wait, when to give up, and what counts as definite. */
 export interface ReadinessOptions {
   timeoutMs: number;
   signal: AbortSignal;
   /** A reason to give up (the server process exited), or null to go on. */
   gaveUp?: () => string | null;
-  /** How long a new connection must stay open to count (a server that closes at once is not ready). Default 100. */
+  /** Default SETTLE_MS. */
   settleMs?: number;
-  /** A definite answer must repeat this many times, over at least `definiteAfterMs`, before start-up ends. Default 3. */
+  /** Default DEFINITE_ATTEMPTS. */
   definiteAttempts?: number;
-  /** Default 1000: a server still starting can answer 404 or 400 for a moment (routes not mounted yet). */
+  /** Default DEFINITE_AFTER_MS (HANGUP_DEFINITE_AFTER_MS for hang-ups, whichever is longer). */
   definiteAfterMs?: number;
   /**
    * Subprotocols to offer instead when the server refuses a handshake without one or closes it at once with 4406
-   * (pass `knownSubprotocols()` for `protocol: auto` when the user set none). Empty: never.
+   * (pass `knownSubprotocols()` for `protocol: auto` when the user set none). Tried once: a server that refuses
+   * them too is spoken to as the user configured it. Empty: never.
    */
   fallbackSubprotocols?: string[];
 }
@@ -60,84 +79,138 @@ interface Outcome {
   cut: boolean;
 }
 
+/** The same outcome, attempt after attempt: how many times, since when. */
+interface Streak {
+  key: string;
+  n: number;
+  sinceMs: number;
+}
+
 /**
- * Tries handshakes until one succeeds and the connection stays open `settleMs`, `timeoutMs` passes, `signal`
- * aborts, `gaveUp()` returns a reason, or a definite answer repeats (an HTTP 4xx, a close right after the
- * handshake): waiting will not change those. Backoff grows from 50 ms to 100 ms: a refused attempt costs little.
+ * One wait for a ready server: what it offers, what it saw, and when it gives up. Each attempt's outcome goes
+ * through `judge`, which throws when waiting cannot help; `throwIfOver` is the one place the budget, the
+ * server's exit and the run's stop end the wait.
  */
-export async function waitForHandshake(target: Target, options: ReadinessOptions): Promise<Ready> {
-  const start = performance.now();
-  const settleMs = options.settleMs ?? 100;
-  const definiteAttempts = options.definiteAttempts ?? 3;
-  const definiteAfterMs = options.definiteAfterMs ?? 1000;
-  const fallback = options.fallbackSubprotocols ?? [];
-  const candidates = candidateAddresses(new URL(target.url).hostname).map((c) => c.pinned);
-  const counts = new Map<string, { text: string; n: number }>();
-  let streak = null as { key: string; n: number; sinceMs: number } | null;
-  let offered = target.subprotocols;
-  let refusedWithout: Outcome | null = null;
-  let attempts = 0;
-  let delay = 50;
-  const elapsed = (): number => performance.now() - start;
-  for (;;) {
-    for (const pinned of candidates) {
-      const remaining = options.timeoutMs - elapsed();
-      if (remaining <= 0) break;
-      const reason = options.gaveUp?.();
-      if (reason) throw new NotReadyError(reason, 'gave-up');
-      if (options.signal.aborted) throw new NotReadyError('stopped while waiting for the server to accept a handshake', 'stopped');
-      const connectTimeoutMs = Math.max(1, Math.min(target.connectTimeoutMs, remaining));
-      const attemptTarget: Target = { ...target, subprotocols: offered, connectTimeoutMs, ...(pinned ? { pinned } : {}) };
-      attempts += 1;
-      const outcome = await attempt(attemptTarget, connectTimeoutMs < target.connectTimeoutMs, settleMs, options.signal);
-      if (outcome === null) {
-        const ready: Ready = {
-          target: { ...target, subprotocols: offered, ...(pinned ? { pinned } : {}) },
-          afterMs: elapsed(),
-          attempts,
-        };
-        if (refusedWithout) ready.note = `${refusedWithout.text} without a subprotocol; it accepted ${offered.join(', ')}`;
-        return ready;
-      }
-      if (outcome.key === 'tls') throw new NotReadyError(tlsFailureText(target.url, outcome.text.replace(/^tls: /, '')), 'tls');
-      if (outcome.cut) continue;
-      const seen = counts.get(outcome.key) ?? { text: outcome.text, n: 0 };
-      seen.n += 1;
-      seen.text = outcome.text;
-      counts.set(outcome.key, seen);
-      if (offered.length === 0 && fallback.length > 0 && wantsSubprotocol(outcome)) {
-        // Not a failure yet: the next attempts offer the known subprotocols.
-        refusedWithout = outcome;
-        offered = fallback;
-        streak = null;
-        continue;
-      }
-      streak =
-        streak !== null && streak.key === outcome.key ? { ...streak, n: streak.n + 1 } : { key: outcome.key, n: 1, sinceMs: elapsed() };
-      if (isDefinite(outcome) && streak.n >= definiteAttempts && elapsed() - streak.sinceMs >= definiteAfterMs) {
-        const text = definiteFailureText(target.url, offered, outcome, { attempts: streak.n, overMs: elapsed() - streak.sinceMs });
-        throw new NotReadyError(
-          refusedWithout ? `${text} (without a subprotocol: ${refusedWithout.text})` : text,
-          outcome.close ? 'closes-at-once' : 'http',
-        );
-      }
-    }
-    const reason = options.gaveUp?.();
+class HandshakeWait {
+  private readonly start = performance.now();
+  private readonly counts: FailureCounts = new Map();
+  /** Per address tried (localhost has two): one that refuses must not break the other's streak. */
+  private readonly streaks = new Map<string, Streak>();
+  /** The subprotocols offered now: the user's, or the fallback while it is tried. */
+  private offered: string[];
+  /** The refusal that made us try the fallback subprotocols, once tried. */
+  private fallback: { refusal: Outcome; result: Outcome | null } | null = null;
+  attempts = 0;
+
+  constructor(
+    private readonly target: Target,
+    private readonly options: ReadinessOptions,
+  ) {
+    this.offered = target.subprotocols;
+  }
+
+  elapsed(): number {
+    return performance.now() - this.start;
+  }
+
+  /** Throws when the server exited, the run stopped or the budget ran out; else the budget left. */
+  throwIfOver(): number {
+    const reason = this.options.gaveUp?.();
     if (reason) throw new NotReadyError(reason, 'gave-up');
-    const remaining = options.timeoutMs - elapsed();
+    if (this.options.signal.aborted) throw new NotReadyError('stopped while waiting for the server to accept a handshake', 'stopped');
+    const remaining = this.options.timeoutMs - this.elapsed();
     if (remaining <= 0) {
       throw new NotReadyError(
-        `the server did not accept a WebSocket handshake at ${target.url} within ${Math.round(options.timeoutMs / 1000)} s (${attempts} ` +
-          `attempts; ${failureSummary(counts)})`,
+        `the server did not accept a WebSocket handshake at ${this.target.url} within ${Math.round(this.options.timeoutMs / 1000)} s ` +
+          `(${this.attempts} attempts; ${failureSummary(this.counts)})`,
         'timeout',
       );
     }
-    try {
-      await sleep(Math.min(delay, remaining), undefined, { signal: options.signal });
-    } catch {
-      throw new NotReadyError('stopped while waiting for the server to accept a handshake', 'stopped');
+    return remaining;
+  }
+
+  /** The target of the next attempt, its connect timeout cut to the budget left. */
+  nextTarget(pinned: Target['pinned'], remaining: number): Target {
+    const connectTimeoutMs = Math.max(1, Math.min(this.target.connectTimeoutMs, remaining));
+    return { ...this.target, subprotocols: this.offered, connectTimeoutMs, ...(pinned ? { pinned } : {}) };
+  }
+
+  ready(pinned: Target['pinned']): Ready {
+    const ready: Ready = {
+      target: { ...this.target, subprotocols: this.offered, ...(pinned ? { pinned } : {}) },
+      afterMs: this.elapsed(),
+      attempts: this.attempts,
+    };
+    if (this.fallback && this.offered !== this.target.subprotocols) {
+      ready.note = `${this.fallback.refusal.text} without a subprotocol; it accepted ${this.offered.join(', ')}`;
     }
-    delay = Math.min(delay * 2, 100);
+    return ready;
+  }
+
+  /** Counts a failed attempt at `address`; throws when the same definite answer has repeated long enough. */
+  judge(outcome: Outcome, address: string): void {
+    if (outcome.key === 'tls') throw new NotReadyError(tlsFailureText(this.target.url, outcome.text.replace(/^tls: /, '')), 'tls');
+    if (outcome.cut) return;
+    const seen = this.counts.get(outcome.key) ?? { text: outcome.text, n: 0 };
+    seen.n += 1;
+    seen.text = outcome.text;
+    this.counts.set(outcome.key, seen);
+    if (this.offered !== this.target.subprotocols) {
+      // The fallback was refused as well: back to what the user configured, whose refusal is the answer.
+      this.fallback!.result = outcome;
+      this.offered = this.target.subprotocols;
+      return;
+    }
+    const fallback = this.options.fallbackSubprotocols ?? [];
+    if (this.fallback === null && this.offered.length === 0 && fallback.length > 0 && wantsSubprotocol(outcome)) {
+      // Not a failure yet: the next attempt offers the known subprotocols.
+      this.fallback = { refusal: outcome, result: null };
+      this.offered = fallback;
+      return;
+    }
+    const last = this.streaks.get(address);
+    const streak = last?.key === outcome.key ? { ...last, n: last.n + 1 } : { key: outcome.key, n: 1, sinceMs: this.elapsed() };
+    this.streaks.set(address, streak);
+    const kind = definiteKind(outcome);
+    const overMs = this.elapsed() - streak.sinceMs;
+    if (kind === null || streak.n < (this.options.definiteAttempts ?? DEFINITE_ATTEMPTS) || overMs < this.definiteAfterMs(kind)) return;
+    const text = definiteFailureText(this.target.url, this.offered, outcome, { attempts: streak.n, overMs });
+    throw new NotReadyError(`${text}${this.fallbackWords()}`, kind);
+  }
+
+  private definiteAfterMs(kind: NotReadyKind): number {
+    const asked = this.options.definiteAfterMs ?? DEFINITE_AFTER_MS;
+    return kind === 'hangs-up' ? Math.max(asked, HANGUP_DEFINITE_AFTER_MS) : asked;
+  }
+
+  /** What the fallback subprotocols got, when they were tried. */
+  private fallbackWords(): string {
+    if (!this.fallback) return '';
+    const offered = (this.options.fallbackSubprotocols ?? []).join(', ');
+    const result = this.fallback.result;
+    return result ? ` (offered ${offered} as well: ${result.text})` : '';
+  }
+}
+
+/**
+ * Tries handshakes until one succeeds and the connection stays open `settleMs`, `timeoutMs` passes, `signal`
+ * aborts, `gaveUp()` returns a reason, or a definite answer repeats (an HTTP 4xx, a close right after the
+ * handshake, a hang-up on every upgrade): waiting will not change those.
+ */
+export async function waitForHandshake(target: Target, options: ReadinessOptions): Promise<Ready> {
+  const wait = new HandshakeWait(target, options);
+  const candidates = candidateAddresses(new URL(target.url).hostname).map((c) => c.pinned);
+  const settleMs = options.settleMs ?? SETTLE_MS;
+  for (let delay = FIRST_BACKOFF_MS; ; delay = Math.min(delay * 2, MAX_BACKOFF_MS)) {
+    for (const pinned of candidates) {
+      const attemptTarget = wait.nextTarget(pinned, wait.throwIfOver());
+      wait.attempts += 1;
+      const outcome = await attempt(attemptTarget, attemptTarget.connectTimeoutMs < target.connectTimeoutMs, settleMs, options.signal);
+      if (outcome === null) return wait.ready(pinned);
+      wait.judge(outcome, pinned?.address ?? '');
+    }
+    const remaining = wait.throwIfOver();
+    await sleep(Math.min(delay, remaining), undefined, { signal: options.signal }).catch(() => undefined);
   }
 }
 
@@ -187,11 +260,16 @@ function closedWithin(ws: WebSocket, ms: number, signal: AbortSignal): Promise<{
   });
 }
 
-/** HTTP answers that will not change while the server starts: client errors, except timeouts and rate limits. */
-function isDefinite(outcome: Outcome): boolean {
-  if (outcome.close) return isDeliberateClose(outcome.close.code);
+/**
+ * The kind of a definite answer, or null when waiting may change it: an HTTP client error (except timeouts and
+ * rate limits), a deliberate close right after the handshake, or a hang-up on the upgrade (`reset`: the TCP
+ * connection was taken, so the port is open, and dropped before any HTTP answer).
+ */
+function definiteKind(outcome: Outcome): NotReadyKind | null {
+  if (outcome.close) return isDeliberateClose(outcome.close.code) ? 'closes-at-once' : null;
+  if (outcome.key === 'reset') return 'hangs-up';
   const status = outcome.response?.status ?? Number(/^http-(\d{3})$/.exec(outcome.key)?.[1] ?? 0);
-  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+  return status >= 400 && status < 500 && status !== 408 && status !== 429 ? 'http' : null;
 }
 
 /** A refusal or a close that servers give when the client offered no subprotocol they speak. */
@@ -199,123 +277,4 @@ function wantsSubprotocol(outcome: Outcome): boolean {
   if (outcome.close) return outcome.close.code === 4406 || outcome.close.code === 1002 || /protocol/i.test(outcome.close.reason);
   const status = outcome.response?.status ?? 0;
   return status === 400 || status === 406 || status === 426;
-}
-
-/** `code 4406 "Subprotocol not acceptable"`. */
-function closeWords(close: { code: number; reason: string }): string {
-  return `code ${close.code}${close.reason ? ` ${JSON.stringify(close.reason.slice(0, 200))}` : ' (no reason given)'}`;
-}
-
-/** The subprotocol a refusal names (in its Sec-WebSocket-Protocol header or its body), or null. */
-export function askedSubprotocol(response: HttpAnswer): string | null {
-  if (response.protocolHeader) return response.protocolHeader.trim();
-  const named = /(?:sub-?)?protocols?\b[^:\n]{0,40}?:\s*["'`]?([A-Za-z0-9][A-Za-z0-9._+-]*(?:\s*,\s*[A-Za-z0-9][A-Za-z0-9._+-]*)*)/i.exec(
-    response.body,
-  );
-  return named?.[1] ?? null;
-}
-
-/**
- * The sentence for a definite answer that repeated: what the server said and its likely cause (wrong path,
- * missing credentials, a subprotocol it requires, or a server that closes every connection right away).
- */
-export function definiteFailureText(
-  url: string,
-  offered: readonly string[],
-  outcome: { response?: HttpAnswer; close?: { code: number; reason: string }; key: string },
-  seen: { attempts: number; overMs: number },
-): string {
-  const over = `${seen.attempts} attempts over ${(seen.overMs / 1000).toFixed(1)} s`;
-  if (outcome.close) {
-    const close = outcome.close;
-    let cause = "check the server's log for why";
-    if (close.code === 4406 || close.code === 1002 || /protocol/i.test(close.reason)) {
-      cause =
-        offered.length > 0
-          ? `it does not accept the subprotocols offered (${offered.join(', ')})`
-          : 'it wants a subprotocol: offer it with subprotocols (graphql-transport-ws for graphql-ws), or set protocol: auto';
-    } else if (close.code === 1008 || close.code === 4401 || close.code === 4403 || /auth|token|forbidden|credential/i.test(close.reason)) {
-      cause = 'it refuses the client: add the credentials it expects with headers';
-    }
-    return (
-      `the server accepts the WebSocket handshake at ${url} but closes every connection right away (${closeWords(close)}; ` +
-      `${over}): ${cause}`
-    );
-  }
-  const response = outcome.response;
-  const status = response?.status ?? Number(/^http-(\d{3})$/.exec(outcome.key)?.[1] ?? 0);
-  const body = response?.body.replace(/\s+/g, ' ').trim() ?? '';
-  const said = body ? ` ${JSON.stringify(body.slice(0, 120))}` : '';
-  const head = `the server answered HTTP ${status}${said} to every WebSocket handshake at ${url} (${over})`;
-  const path = new URL(url).pathname + new URL(url).search;
-  const asked = response ? askedSubprotocol(response) : null;
-  if (asked || (status === 400 && /protocol/i.test(body))) {
-    const which = asked ? `: it asks for ${asked}; set subprotocols: ${asked}` : ': offer the one it expects with subprotocols';
-    const refused = offered.length > 0 ? ` (offered: ${offered.join(', ')})` : '';
-    return `${head}: it requires a subprotocol${refused}${which}`;
-  }
-  if (status === 404 || status === 410) {
-    return `${head}: the path ${path} is likely wrong; check the URL's path (Socket.IO listens on /socket.io/?EIO=4&transport=websocket)`;
-  }
-  if (status === 401 || status === 403 || status === 407) {
-    return `${head}: it wants credentials; add them with headers (for example Authorization: Bearer …) or check the ones given`;
-  }
-  if (status === 400 || status === 426) {
-    const none = offered.length === 0 ? 'none was offered' : `offered: ${offered.join(', ')}`;
-    return `${head}: it rejects the handshake; it may require a subprotocol (${none}; set subprotocols), a header, or another path`;
-  }
-  return `${head}: waiting will not change a ${status}`;
-}
-
-/**
- * `most frequent: reset: socket hang up (290 of 293)`, from the counted (not budget-cut) failures. Refusals are
- * what a server that is still starting gives: once any attempt got further, the summary is about those attempts.
- */
-function failureSummary(counts: Map<string, { text: string; n: number }>): string {
-  const answered = [...counts.entries()].filter(([key]) => key !== 'refused');
-  const pool = answered.length > 0 ? answered.map(([, entry]) => entry) : [...counts.values()];
-  let top: { text: string; n: number } | null = null;
-  let total = 0;
-  for (const entry of pool) {
-    total += entry.n;
-    if (!top || entry.n > top.n) top = entry;
-  }
-  if (!top) return 'no attempt completed';
-  const refused = answered.length > 0 ? (counts.get('refused')?.n ?? 0) : 0;
-  const before = refused > 0 ? `, after ${refused} refused while the port was not yet listening` : '';
-  return `most frequent: ${top.text} (${top.n} of ${total}${before})${summaryHint(top.text)}`;
-}
-
-/** What the most frequent failure suggests, when it suggests something. */
-function summaryHint(failure: string): string {
-  if (/socket hang up/i.test(failure)) {
-    return (
-      '; the server takes the TCP connection but hangs up on the upgrade request: likely a wrong path (Socket.IO listens on ' +
-      '/socket.io/?EIO=4&transport=websocket)'
-    );
-  }
-  if (failure.startsWith('refused')) return '; nothing listens on the port: check the port and that the server binds 127.0.0.1';
-  if (failure.startsWith('timeout')) return '; the server takes the TCP connection but never answers the upgrade request';
-  return '';
-}
-
-/** The sentence for a server command that exited before the server accepted a handshake. */
-export function exitBeforeReadyText(exit: { code: number | null; signal: string | null }): string {
-  if (exit.signal) return `the server was killed by signal ${exit.signal} before accepting a handshake`;
-  if (exit.code === 0) {
-    return (
-      'the server command exited (code 0) before accepting a handshake: the server command must keep running in the foreground (no ' +
-      'trailing &, nohup, setsid or daemon mode)'
-    );
-  }
-  return `the server crashed before accepting a handshake (exit code ${exit.code})`;
-}
-
-/** Why a wss:// handshake failed, with what to change. */
-export function tlsFailureText(url: string, message: string): string {
-  const plain = /wrong version number|EPROTO|packet length too long/i.test(message);
-  const hint = plain
-    ? 'the server does not speak TLS on this port: use a ws:// URL'
-    : 'set ca-file to the PEM file of the CA that signed its certificate, or insecure-tls: true for a loopback test server';
-  return `the TLS handshake with ${url} failed: ${message} (${hint})`;
 }
