@@ -23,6 +23,27 @@ export default tseslint.config(
     },
   },
   {
+    // A module a reader can hold in mind, and a function that fits on a screen or two. Every line counts, comments and
+    // blank ones too: the number the rule reports is the one an editor's gutter and `wc -l` show, so a file or function
+    // is judged by the same figure everywhere, and a comment is part of what its reader reads.
+    files: ['src/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': ['error', { max: 100, skipBlankLines: false, skipComments: false, IIFEs: true }],
+    },
+  },
+  {
+    // Temporary: these are being split along their steps (issue #23); each line goes with its file's split.
+    files: [
+      'bench/table.ts', // renderTable
+      'src/config/parse.ts', // parseConfig
+      'src/net/proxy.ts',
+      'src/probe/heap-reader.ts',
+      'src/scenarios/slow-consumer.ts', // runSlowConsumer
+    ],
+    rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
+  },
+  {
     // Example and fixture servers are plain Node scripts.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: globals.node },
