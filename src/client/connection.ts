@@ -5,6 +5,7 @@ import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'n
 import { connect as tlsConnect, createSecureContext, rootCertificates, type ConnectionOptions, type SecureContext } from 'node:tls';
 import WebSocket, { type ClientOptions } from 'ws';
 import type { FailureKind } from '../model/report.js';
+import { now } from '../model/clock.js';
 
 /** Where and how to connect: the same for every connection of a run. */
 export interface Target {
@@ -55,7 +56,6 @@ export interface CloseResult {
   failure?: FailureKind;
 }
 
-const now = (): number => performance.now();
 /** How early a Node timer may fire against performance.now() (measured: about 0.6 ms). */
 const TIMER_SLACK_MS = 5;
 

@@ -8,6 +8,7 @@ import { OPCODE, frameHeader, malformed, pingFrame } from '../client/frames.js';
 import { newKey, upgradeRequest } from '../client/handshake.js';
 import { RawOpenError, RawSocket, openRaw } from '../client/raw-socket.js';
 import { HOSTILE_CASE_IDS, type HostileCaseId, type HostileCaseResult, type HostileResult } from '../model/hostile.js';
+import { now } from '../model/clock.js';
 
 /** The scenario's own settings (from the hostile-* inputs). */
 export interface HostileSpec {
@@ -45,8 +46,6 @@ const GARBAGE = Buffer.concat([
 ]);
 
 type Observed = CaseObservation & Omit<Partial<HostileCaseResult>, 'outcome'> & { ms: number };
-
-const now = (): number => performance.now();
 
 /** Runs the selected cases in order, each on its own connection; stops early when the server exits or stops accepting. */
 export async function runHostile(spec: HostileSpec, target: Target, probes: HostileProbes): Promise<HostileResult> {

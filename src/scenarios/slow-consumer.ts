@@ -5,8 +5,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
 import { closeConnection, openConnection, type Target } from '../client/connection.js';
+import { now, since } from '../model/clock.js';
 import type { SlowConsumerResult } from '../model/faults.js';
-import { FaultProxy } from '../net/proxy.js';
+import { FaultProxy, type ProxyPair } from '../net/proxy.js';
 import { proxiedTarget, upstreamOf } from '../net/target.js';
 
 export interface SlowConsumerSpec {
@@ -32,6 +33,16 @@ const SETTLE_MS = 1000;
 const CLIENT_QUEUE_BYTES = 256 * 1024;
 /** The client's sends stuck this long while the proxy cannot write to the server: the server stopped reading. */
 const STALL_MS = 1000;
+/** How often the server tree's memory is read during the phase, unless the spec says. */
+const SAMPLE_MS = 250;
+/** After the phase, how long the proxy drains what the server still had queued, unless the spec says. */
+const DRAIN_MS = 2000;
+/** With nothing to send (subscribed, or every byte sent): how often the phase looks at the server and the clock. */
+const IDLE_CHECK_MS = 20;
+/** With the client's queue full: how long it waits before looking again (short, to notice a stall promptly). */
+const QUEUE_FULL_WAIT_MS = 10;
+/** Sends between two turns given to the sockets, the sampler and the signal. */
+const SENDS_PER_TURN = 16;
 
 /** A text message of `bytes` bytes (text: every echo server answers text; some refuse binary). */
 export function messageOf(bytes: number): string {
@@ -54,8 +65,51 @@ export function memoryGrowth(
  * `signal` aborts; always closes its client and its proxy.
  */
 export async function runSlowConsumer(spec: SlowConsumerSpec, target: Target, signal: AbortSignal): Promise<SlowConsumerResult> {
-  const start = performance.now();
-  const result: SlowConsumerResult = {
+  const start = now();
+  const result = emptyResult(spec);
+  const proxy = await FaultProxy.start({ upstream: upstreamOf(target) });
+  let ws: WebSocket | null = null;
+  const sampler = new MemorySampler(spec.readMemory);
+  try {
+    const id = proxy.accepted + 1;
+    const open = await openConnection(proxiedTarget(target, proxy), signal);
+    const pair = open.ok ? proxy.pair(id) : undefined;
+    if (open.ok) ws = open.ws;
+    if (!open.ok || !pair) {
+      result.connectFailure = open.ok ? 'dropped' : open.failure;
+      result.endedBy = signal.aborted ? 'aborted' : 'connect-failed';
+      return result;
+    }
+    result.connected = true;
+    // Not reading from here on: the server's bytes stay in its own buffers and the kernel's.
+    proxy.pause(pair, 'downstream');
+    result.memoryBeforeBytes = await spec.readMemory();
+    sampler.start(spec.sampleMs ?? SAMPLE_MS);
+    const serverClosed = watchServerClose(open.ws, pair);
+    await sendWhileNotRead(spec, open.ws, pair, serverClosed, start + spec.durationMs, result, signal);
+    sampler.stop();
+    await sampler.readOnce();
+    result.serverBytesWhilePaused = pair.down.bytesIn;
+    // Take and drop what the server still holds for the client: a FIN behind it tells whether it let the client go.
+    proxy.blackhole(pair, 'downstream');
+    proxy.resume(pair, 'downstream');
+    if (!signal.aborted && pair.upstreamClosedAt === null) await drain(pair.upstreamClosed, spec.drainMs ?? DRAIN_MS, signal);
+    result.serverBytesAfter = pair.down.bytesIn - result.serverBytesWhilePaused;
+    result.serverClosed = serverClosed();
+  } finally {
+    sampler.stop();
+    if (ws) await closeConnection(ws, 'abrupt', target.closeTimeoutMs);
+    await proxy.close();
+    const { peak, growth } = memoryGrowth(result.memoryBeforeBytes, sampler.readings);
+    result.memoryPeakBytes = peak;
+    result.memoryGrowthBytes = growth;
+    result.durationMs = Math.round(since(start));
+  }
+  return result;
+}
+
+function emptyResult(spec: SlowConsumerSpec): SlowConsumerResult {
+  return {
     id: 'slow-consumer',
     enabled: true,
     mode: spec.subscribeMessage === null ? 'echo' : 'subscribe',
@@ -72,112 +126,117 @@ export async function runSlowConsumer(spec: SlowConsumerSpec, target: Target, si
     endedBy: 'duration',
     durationMs: 0,
   };
-  const proxy = await FaultProxy.start({ upstream: upstreamOf(target) });
-  let ws: WebSocket | null = null;
-  const readings: Array<number | null> = [];
-  let sampler: NodeJS.Timeout | null = null;
-  try {
-    const id = proxy.accepted + 1;
-    const open = await openConnection(proxiedTarget(target, proxy), signal);
-    const pair = open.ok ? proxy.pair(id) : undefined;
-    if (!open.ok || !pair) {
-      result.connectFailure = open.ok ? 'dropped' : open.failure;
-      result.endedBy = signal.aborted ? 'aborted' : 'connect-failed';
-      if (open.ok) ws = open.ws;
-      return result;
-    }
-    ws = open.ws;
-    result.connected = true;
-    // Not reading from here on: the server's bytes stay in its own buffers and the kernel's.
-    proxy.pause(pair, 'downstream');
-    result.memoryBeforeBytes = await spec.readMemory();
-    let reading = false;
-    sampler = setInterval(function sampleMemory() {
-      if (reading) return;
-      reading = true;
-      void spec.readMemory().then(
-        (bytes) => {
-          readings.push(bytes);
-          reading = false;
-        },
-        () => {
-          reading = false;
-        },
-      );
-    }, spec.sampleMs ?? 250);
+}
 
-    const client = ws;
-    let clientClosed = false;
-    client.once('close', function onClientClose() {
-      clientClosed = true;
-    });
-    const serverClosed = (): boolean => clientClosed || pair.upstreamClosedAt !== null;
-    const deadline = start + spec.durationMs;
-    const message = messageOf(spec.messageBytes);
-    let allSentAt: number | null = null;
-    let stalledSince: number | null = null;
-    if (spec.subscribeMessage !== null) {
-      client.send(spec.subscribeMessage);
-      result.messagesSent = 1;
-      result.bytesSent = Buffer.byteLength(spec.subscribeMessage);
-    }
-    for (let turn = 0; ; turn++) {
-      const t = performance.now();
-      if (signal.aborted) {
-        result.endedBy = 'aborted';
-        break;
-      }
-      if (serverClosed()) {
-        result.endedBy = 'server-closed';
-        break;
-      }
-      if (t >= deadline) break;
-      if (allSentAt !== null && t >= allSentAt + SETTLE_MS) {
-        result.endedBy = 'bytes';
-        break;
-      }
-      if (result.mode === 'subscribe' || allSentAt !== null) {
-        await sleep(20);
-        continue;
-      }
-      if (client.bufferedAmount >= CLIENT_QUEUE_BYTES) {
-        // Our queue is full: the proxy stopped taking our bytes because the server stopped reading them.
-        if (pair.up.backedUp) {
-          stalledSince ??= t;
-          if (t - stalledSince >= STALL_MS) result.serverPausedReading = true;
-        } else stalledSince = null;
-        await sleep(10);
-        continue;
-      }
-      stalledSince = null;
-      client.send(message);
-      result.messagesSent += 1;
-      result.bytesSent += message.length;
-      if (result.bytesSent >= spec.maxBytes) allSentAt = performance.now();
-      // Let the sockets, the sampler and the signal have their turn.
-      if (turn % 16 === 15) await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    clearInterval(sampler);
-    sampler = null;
-    const last = await spec.readMemory();
-    readings.push(last);
-    result.serverBytesWhilePaused = pair.down.bytesIn;
-    // Take and drop what the server still holds for the client: a FIN behind it tells whether it let the client go.
-    proxy.blackhole(pair, 'downstream');
-    proxy.resume(pair, 'downstream');
-    if (!signal.aborted && pair.upstreamClosedAt === null) await drain(pair.upstreamClosed, spec.drainMs ?? 2000, signal);
-    result.serverBytesAfter = pair.down.bytesIn - result.serverBytesWhilePaused;
-    result.serverClosed = serverClosed();
-  } finally {
-    if (sampler) clearInterval(sampler);
-    if (ws) await closeConnection(ws, 'abrupt', target.closeTimeoutMs);
-    await proxy.close();
-    const { peak, growth } = memoryGrowth(result.memoryBeforeBytes, readings);
-    result.memoryPeakBytes = peak;
-    result.memoryGrowthBytes = growth;
-    result.durationMs = Math.round(performance.now() - start);
+/** Reads the server tree's memory on an interval, one reading at a time; keeps every reading. */
+class MemorySampler {
+  readonly readings: Array<number | null> = [];
+  private timer: NodeJS.Timeout | null = null;
+  private reading = false;
+
+  constructor(private readonly readMemory: () => Promise<number | null>) {}
+
+  start(everyMs: number): void {
+    this.timer = setInterval(this.sample, everyMs);
   }
-  return result;
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One more reading, awaited: the last one of the phase. */
+  async readOnce(): Promise<void> {
+    this.readings.push(await this.readMemory());
+  }
+
+  private readonly sample = (): void => {
+    if (this.reading) return;
+    this.reading = true;
+    void this.readMemory().then(
+      (bytes) => {
+        this.readings.push(bytes);
+        this.reading = false;
+      },
+      () => {
+        this.reading = false;
+      },
+    );
+  };
+}
+
+/** Whether the server has let the client go: its close reached the client, or its side of the TCP pair ended. */
+function watchServerClose(client: WebSocket, pair: ProxyPair): () => boolean {
+  let clientClosed = false;
+  client.once('close', function onClientClose() {
+    clientClosed = true;
+  });
+  return () => clientClosed || pair.upstreamClosedAt !== null;
+}
+
+/**
+ * The phase itself: echo mode sends until the server stops taking bytes, `maxBytes` were sent or the time is up;
+ * subscribe mode sends its one message and waits. Notes what ended it, and a server that stopped reading.
+ */
+async function sendWhileNotRead(
+  spec: SlowConsumerSpec,
+  client: WebSocket,
+  pair: ProxyPair,
+  serverClosed: () => boolean,
+  deadline: number,
+  result: SlowConsumerResult,
+  signal: AbortSignal,
+): Promise<void> {
+  const message = messageOf(spec.messageBytes);
+  let allSentAt: number | null = null;
+  let stalledSince: number | null = null;
+  if (spec.subscribeMessage !== null) {
+    client.send(spec.subscribeMessage);
+    result.messagesSent = 1;
+    result.bytesSent = Buffer.byteLength(spec.subscribeMessage);
+  }
+  for (let turn = 0; ; turn++) {
+    const t = now();
+    const ended = endOfPhase(t, deadline, allSentAt, serverClosed, signal);
+    if (ended !== null) {
+      if (ended !== 'duration') result.endedBy = ended;
+      return;
+    }
+    if (result.mode === 'subscribe' || allSentAt !== null) {
+      await sleep(IDLE_CHECK_MS);
+      continue;
+    }
+    if (client.bufferedAmount >= CLIENT_QUEUE_BYTES) {
+      // Our queue is full: the proxy stopped taking our bytes because the server stopped reading them.
+      if (pair.up.backedUp) {
+        stalledSince ??= t;
+        if (t - stalledSince >= STALL_MS) result.serverPausedReading = true;
+      } else stalledSince = null;
+      await sleep(QUEUE_FULL_WAIT_MS);
+      continue;
+    }
+    stalledSince = null;
+    client.send(message);
+    result.messagesSent += 1;
+    result.bytesSent += message.length;
+    if (result.bytesSent >= spec.maxBytes) allSentAt = now();
+    if (turn % SENDS_PER_TURN === SENDS_PER_TURN - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** What ends the phase at time `t`, or null while it goes on. */
+function endOfPhase(
+  t: number,
+  deadline: number,
+  allSentAt: number | null,
+  serverClosed: () => boolean,
+  signal: AbortSignal,
+): SlowConsumerResult['endedBy'] | null {
+  if (signal.aborted) return 'aborted';
+  if (serverClosed()) return 'server-closed';
+  if (t >= deadline) return 'duration';
+  if (allSentAt !== null && t >= allSentAt + SETTLE_MS) return 'bytes';
+  return null;
 }
 
 /** Waits for `closed`, `ms` or the signal, whichever is first; clears its timer either way. */

@@ -1,14 +1,13 @@
 // Ordered, timed hand-over for the toxics that delay bytes: one timer per queue, chunks never overtake each other.
 
 import type { Sink } from './toxic.js';
+import { now } from '../../model/clock.js';
 
 interface Item {
   due: number;
   /** null: the FIN. */
   chunk: Buffer | null;
 }
-
-const now = (): number => performance.now();
 
 /**
  * Holds chunks until their due time and hands them on in the order they were queued: a TCP stream keeps its
