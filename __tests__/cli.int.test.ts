@@ -127,6 +127,32 @@ describe('CLI bundle', () => {
     expect(run.stdout).toContain('did not accept a WebSocket handshake');
   });
 
+  it.each([
+    [
+      'a Socket.IO server gated at /',
+      { 'server-command': 'node examples/socketio/server.js' },
+      /hangs up on every WebSocket upgrade request .*: the path \/ is likely wrong \(Socket\.IO listens on \/socket\.io\/\?EIO=4&transport=websocket\)$/m,
+    ],
+    [
+      'a server that closes a connection without its subprotocol chat.v1 (protocol auto)',
+      {
+        'server-command': 'node __tests__/fixtures/strict-server.js',
+        'server-env': 'CLOSE_WITHOUT_PROTOCOL=chat.v1\nREQUIRE_TOKEN=sesame',
+        headers: 'Authorization: Bearer sesame',
+      },
+      /code 1002 "subprotocol chat\.v1 required".*: it wants the subprotocol chat\.v1: set subprotocols: chat\.v1 \(offered .* as well: error: Server sent no subprotocol\)$/m,
+    ],
+  ])('%s: fails start-up within seconds, the whole hint in the Why line', async (_name, inputs, hint) => {
+    const started = performance.now();
+    const run = await cli(flags({ ...inputs, url: 'ws://127.0.0.1:0/' }), ROOT);
+    const elapsedMs = performance.now() - started;
+    expect(run.code, run.stderr).toBe(1);
+    const why = run.stdout.slice(run.stdout.indexOf('\nWhy\n'), run.stdout.indexOf('\n\nChecks'));
+    expect(why).toMatch(/FAIL {2}server ready — The server did not start \(startup\): /);
+    expect(why).toMatch(hint);
+    expect(elapsedMs).toBeLessThan(10_000);
+  });
+
   it('exits 2 with one line naming the input on bad input, before starting anything', async () => {
     const run = await cli(['--server-command', 'touch started', '--url', 'ws://127.0.0.1:0/', '--max-memory-growth-mb', 'lots']);
     expect(run.code).toBe(2);

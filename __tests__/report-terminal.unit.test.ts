@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatMb, formatRate } from '../src/model/format.js';
+import { renderComment } from '../src/report/markdown.js';
 import { DETAIL_CELL_MAX, renderTerminal, TERMINAL_LOG_LINES } from '../src/report/terminal.js';
+import { definiteFailureText } from '../src/server/readiness.js';
 import {
   crashedReport,
   EXPRESS_PATH,
@@ -8,6 +10,7 @@ import {
   heapEvidence,
   heapSuspect,
   leakCase,
+  judged,
   makeReport,
   notMeasuredReport,
   warnReport,
@@ -28,6 +31,29 @@ function sectionLines(text: string, title: string): string[] {
 }
 
 describe('renderTerminal', () => {
+  it('never cuts a Why line, in the terminal or the comment: the hint that fixes the run is at its end', () => {
+    // What start-up says about a Socket.IO server gated at a path it does not serve (over 300 characters).
+    const message = definiteFailureText(
+      'ws://127.0.0.1:40123/api/realtime/collaboration?room=design-review',
+      [],
+      { key: 'reset', text: 'reset: socket hang up' },
+      { attempts: 3, overMs: 2300 },
+    );
+    expect(message.length).toBeGreaterThan(300);
+    const report = judged(
+      makeReport({
+        verdict: 'fail',
+        stopped: { phase: 'startup', reason: 'startup-failed', message },
+        server: { readyAfterMs: null },
+      }),
+    );
+    const why = sectionLines(renderTerminal(report), 'Why').join('\n');
+    expect(why).toContain(message);
+    expect(why).toMatch(/\(Socket\.IO listens on \/socket\.io\/\?EIO=4&transport=websocket\)$/m);
+    const comment = renderComment(report).replace(/\\/g, '');
+    expect(comment).toContain(message.replace(/&/g, '&amp;'));
+  });
+
   it('keeps a long cause whole in the Why line and short in the Checks table', () => {
     const suspect = heapSuspect({ name: 'WebSocket', countDelta: 65, perConnection: 1, bytesDelta: 12_480, retainerPath: EXPRESS_PATH });
     const text = renderTerminal({ ...leakCase(), heap: heapEvidence([suspect]) });

@@ -35,7 +35,6 @@ export const LOG_EXCERPT_MAX_LINES = 24;
 const LOG_EXCERPT_LINE_MAX = 200;
 /** The line an error's output starts with: Node's `Error: …` (its frames follow), Python's traceback, Go's panic. */
 const ERROR_START = /^(Traceback \(most recent call last\)|panic: |([\w$]+\.)*[\w$]*(Error|Exception)\b.*)/;
-const CAUSE_MAX = 600;
 
 export interface CommentOptions {
   /** Largest body to produce, in characters (default 65,000). */
@@ -49,7 +48,8 @@ export interface CommentOptions {
 const VERDICT_ICON: Record<Verdict, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
 const STATUS_ICON: Record<string, string> = { fail: '❌', warn: '⚠️', 'not-measured': '➖' };
 
-const STYLE: TextStyle = { esc: (t) => escapeInline(t, 200), strong: MARKDOWN_STYLE.strong };
+// Why lines are never cut: the cause and its fix live there (tables below may cut their cells).
+const STYLE: TextStyle = MARKDOWN_STYLE;
 
 /** A collapsible section. */
 function details(summary: string, body: string, open: boolean): string {
@@ -83,8 +83,8 @@ function failingList(report: Report): string | null {
   for (const check of shown) {
     const icon = STATUS_ICON[check.status] ?? '❔';
     const cause = causeOf(check, report, STYLE);
-    const what = checkHeadline(check, report, (t) => escapeInline(t, 200));
-    items.push(`- ${icon} **${what}**${cause ? ` — ${truncate(cause, CAUSE_MAX)}` : ''}`);
+    const what = checkHeadline(check, report, STYLE.esc);
+    items.push(`- ${icon} **${what}**${cause ? ` — ${cause}` : ''}`);
   }
   const rest = describeNotMeasuredAfterStop(report, notMeasuredAfterStop, (t) => escapeInline(t, 120));
   if (rest) items.push(`- ➖ ${rest}`);

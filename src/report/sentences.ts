@@ -22,11 +22,18 @@ export interface TextStyle {
   strong: (text: string) => string;
 }
 
+/**
+ * The longest piece of text (a stop message, a close reason) a cause keeps. Why lines are never cut: the whole cause
+ * and its fix live there, and every source already bounds the server's text it quotes (a body at 120 characters, a
+ * reply at 200), so this only bounds what no source foresaw.
+ */
+export const WHY_PIECE_MAX = 2000;
+
 /** Markdown: escaped inline text, bold with `**`. */
-export const MARKDOWN_STYLE: TextStyle = { esc: (t) => escapeInline(t), strong: (t) => `**${t}**` };
+export const MARKDOWN_STYLE: TextStyle = { esc: (t) => escapeInline(t, WHY_PIECE_MAX), strong: (t) => `**${t}**` };
 
 /** Terminal: one sanitised line, no emphasis. */
-export const PLAIN_STYLE: TextStyle = { esc: (t) => sanitizeText(t), strong: (t) => t };
+export const PLAIN_STYLE: TextStyle = { esc: (t) => sanitizeText(t, WHY_PIECE_MAX), strong: (t) => t };
 
 const PROBLEMS_IN_RECOVERY_LINE = 3;
 const KINDS_SHOWN = 4;
