@@ -96,7 +96,7 @@ describe('CLI bundle', () => {
       'report.json',
     ]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/network faults through a proxy on port \d+: latency=5ms,reset-ratio=0.3/);
+    expect(run.stderr).toMatch(/▶ network: faults through a proxy on port \d+: latency=5ms,reset-ratio=0.3/);
     const report = JSON.parse(readFileSync(join(run.cwd, 'report.json'), 'utf8')) as Report;
     // 18 load connections at 30 %: none reset has a chance of 0.7^18 = 0.2 %.
     expect(report.faults!.network!.connections).toBeGreaterThanOrEqual(18);

@@ -1,206 +1,183 @@
-// The phases and the runner against a stand-in ServerHandle and an in-process `ws` server: real sockets on
-// loopback, no processes, milliseconds per phase.
+// The phase table and the runner's own logic: rows in order under one stop and one deadline, the closings the rows
+// deferred run in reverse on every path, and the load target derived from what startup and the network row wrote.
+// Rows here are stand-ins that open nothing real; the real table against real sockets is phases.int.test.ts.
 
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
-import { parseConfig } from '../src/config/parse.js';
+import { describe, expect, it } from 'vitest';
+import type { Target } from '../src/client/connection.js';
 import type { RawInputs } from '../src/config/inputs.js';
-import { leak } from '../src/phases/leak.js';
-import { recovery } from '../src/phases/recovery.js';
-import { FaultProxy } from '../src/net/proxy.js';
-import { proxiedTarget, upstreamOf } from '../src/net/target.js';
-import { PHASES, RunContext } from '../src/phases/index.js';
-import { ResourceSampler } from '../src/probe/sampler.js';
+import { parseConfig } from '../src/config/parse.js';
+import type { PhaseName } from '../src/model/report.js';
+import type { NetworkProxy } from '../src/net/proxy-thread.js';
+import { PHASES, RunContext, StopRun, type Phase } from '../src/phases/index.js';
 import { runGate } from '../src/run/runner.js';
-import type { ServerHandle } from '../src/server/handle.js';
-import type { ExitInfo, LaunchOptions } from '../src/server/server-process.js';
 
-/** Small workloads and short idles: a whole run takes about a second. */
-const SMALL: RawInputs = {
-  'warmup-connections': '2',
-  'flap-cycles': '3',
-  'flap-hold-ms': '5',
-  'flap-pause-ms': '5',
-  'leak-clients': '2',
-  'leak-cycles': '3',
-  'leak-rounds': '1',
-  'cooldown-ms': '50',
-  'sample-interval-ms': '50',
-  'recovery-hold-ms': '20',
-  'recovery-messages': '2',
-  'max-leak-kb-per-connection': 'off',
-  // The stand-in is this test process: no Node server of ours to take heap snapshots of.
-  'heap-snapshots': 'off',
-  'report-path': '',
-};
+/** Attach mode to a port nothing is asked of: the stand-in rows never connect. */
+const attach = (inputs: RawInputs = {}) => parseConfig({ url: 'ws://127.0.0.1:9/', 'report-path': '', ...inputs });
 
-const servers: WebSocketServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
-});
-
-async function echoServer(port = 0): Promise<WebSocketServer> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port });
-  servers.push(wss);
-  wss.on('connection', (ws) => {
-    ws.on('message', (data, binary) => ws.send(data, { binary }));
-    // The hostile phase sends what the protocol forbids: ws reports it as an error event, which a server handles.
-    ws.on('error', () => ws.terminate());
-  });
-  await once(wss, 'listening');
-  return wss;
+/** A row that records its entry, opens what `opens` names (deferring each closing), then does `body`. */
+function row(name: PhaseName, log: string[], options: { opens?: string[]; body?: (run: RunContext) => Promise<void> | void } = {}): Phase {
+  return {
+    name,
+    enabled: () => true,
+    async run(run) {
+      log.push(`enter ${name}`);
+      for (const thing of options.opens ?? []) run.defer(`closing ${thing}`, () => void log.push(`close ${thing}`));
+      await options.body?.(run);
+    },
+  };
 }
-
-/** A launched server as the runner sees it, backed by an in-process ws server; the tree is this process. */
-class StandInServer implements ServerHandle {
-  readonly mode = 'launch';
-  readonly pid = process.pid;
-  readonly killedAfterGrace = false;
-  stops = 0;
-  private exitListener: ((exit: ExitInfo) => void) | null = null;
-
-  constructor(
-    readonly logPath: string,
-    private readonly wss: WebSocketServer,
-  ) {}
-
-  static launcher(made: StandInServer[]) {
-    return async (options: LaunchOptions): Promise<ServerHandle> => {
-      const server = new StandInServer(options.logPath, await echoServer(Number(options.env.PORT)));
-      made.push(server);
-      return server;
-    };
-  }
-
-  async tree(): Promise<number[]> {
-    return [process.pid];
-  }
-  pidsSeen(): number[] {
-    return [process.pid];
-  }
-  onUnexpectedExit(listener: (exit: ExitInfo) => void): void {
-    this.exitListener = listener;
-  }
-  /** Plays a crash: clients are cut and the exit is reported. */
-  crash(code: number): void {
-    for (const client of this.wss.clients) client.terminate();
-    this.wss.close();
-    this.exitListener?.({ code, signal: null });
-  }
-  async stop(): Promise<number[]> {
-    this.stops += 1;
-    await new Promise((resolve) => this.wss.close(resolve));
-    return [];
-  }
-  logTail(): string[] {
-    return ['stand-in server'];
-  }
-}
-
-const launched = (inputs: RawInputs = {}) => parseConfig({ 'server-command': 'stand-in', url: 'ws://127.0.0.1:0/', ...SMALL, ...inputs });
 
 describe('the runner', () => {
-  it('enters every enabled phase in table order, tears down once, and passes a healthy server', async () => {
-    const made: StandInServer[] = [];
+  it('enters the enabled rows in order, skips the others, and closes what they opened in reverse', async () => {
+    const log: string[] = [];
     const lines: string[] = [];
-    const report = await runGate(launched(), { launcher: StandInServer.launcher(made), onProgress: (l) => lines.push(l) });
-    expect(report.phases.map((p) => p.name)).toEqual([
+    const phases = [
+      row('startup', log, { opens: ['the server', 'the sampler'] }),
+      { ...row('warmup', log), enabled: () => false },
+      row('network', log, { opens: ['the proxy'] }),
+      row('baseline', log),
+    ];
+    const report = await runGate(attach(), { phases, onProgress: (l) => lines.push(l) });
+    expect(log).toEqual(['enter startup', 'enter network', 'enter baseline', 'close the proxy', 'close the sampler', 'close the server']);
+    expect(report.phases.map((p) => p.name)).toEqual(['startup', 'network', 'baseline', 'teardown']);
+    expect(report.stopped).toBeNull();
+    // The teardown line says what it closes, in the order it closes it.
+    expect(lines).toContain('▶ teardown: closing the proxy, closing the sampler, closing the server');
+  });
+
+  it('runs every closing when one fails, and names the one that failed', async () => {
+    const log: string[] = [];
+    const lines: string[] = [];
+    const phases = [
+      row('startup', log, {
+        opens: ['the server'],
+        body: (run) =>
+          run.defer('closing the sampler', () => {
+            throw new Error('EBADF');
+          }),
+      }),
+      row('network', log, { opens: ['the proxy'] }),
+    ];
+    await runGate(attach(), { phases, onProgress: (l) => lines.push(l) });
+    expect(log).toEqual(['enter startup', 'enter network', 'close the proxy', 'close the server']);
+    expect(lines).toContain('⚠ closing the sampler failed: EBADF');
+  });
+
+  it('ends the run at a StopRun, enters no later row, and still closes what was opened', async () => {
+    const log: string[] = [];
+    const lines: string[] = [];
+    const phases = [
+      row('startup', log, {
+        opens: ['the server'],
+        body: () => {
+          throw new StopRun({ phase: 'startup', reason: 'startup-failed', message: 'the server did not accept a handshake' });
+        },
+      }),
+      row('warmup', log),
+    ];
+    const report = await runGate(attach(), { phases, onProgress: (l) => lines.push(l) });
+    expect(log).toEqual(['enter startup', 'close the server']);
+    expect(report.stopped).toEqual({ phase: 'startup', reason: 'startup-failed', message: 'the server did not accept a handshake' });
+    expect(report.phases.map((p) => p.name)).toEqual(['startup', 'teardown']);
+    expect(lines).toContain('▶ teardown: because the server did not start');
+    expect(report.verdict).toBe('fail');
+  });
+
+  it('turns an exception of a row into a stop of kind error, with the phase it happened in', async () => {
+    const log: string[] = [];
+    const phases = [
+      row('startup', log, { opens: ['the server'] }),
+      row('baseline', log, {
+        body: () => {
+          throw new TypeError('x is undefined');
+        },
+      }),
+      row('flapping', log),
+    ];
+    const report = await runGate(attach(), { phases });
+    expect(report.stopped).toMatchObject({ phase: 'baseline', reason: 'error' });
+    expect(report.stopped!.message).toMatch(/^internal error: TypeError: x is undefined/);
+    expect(log).toEqual(['enter startup', 'enter baseline', 'close the server']);
+  });
+
+  it('enters no row when cancelled before it began', async () => {
+    const log: string[] = [];
+    const cancel = new AbortController();
+    cancel.abort('SIGTERM');
+    const report = await runGate(attach(), { phases: [row('startup', log, { opens: ['the server'] })], signal: cancel.signal });
+    expect(log).toEqual([]);
+    expect(report.stopped).toEqual({ phase: 'startup', reason: 'cancelled', message: 'SIGTERM received' });
+  });
+
+  it('ends the row a cancel arrives in (its idle wakes at once), and closes what was opened', async () => {
+    const log: string[] = [];
+    const lines: string[] = [];
+    const cancel = new AbortController();
+    const phases = [
+      row('startup', log, { opens: ['the server'] }),
+      row('cooldown', log, {
+        body: async (run) => {
+          setTimeout(() => cancel.abort('SIGINT'), 20);
+          await run.idle(60_000);
+        },
+      }),
+      row('recovery', log),
+    ];
+    const report = await runGate(attach(), { phases, signal: cancel.signal, onProgress: (l) => lines.push(l) });
+    expect(report.stopped).toMatchObject({ phase: 'cooldown', reason: 'cancelled' });
+    expect(log).toEqual(['enter startup', 'enter cooldown', 'close the server']);
+    expect(lines).toContain('▶ teardown: after the cancel during cooldown');
+  });
+
+  it('stops at timeout-s in whatever row it is in', async () => {
+    const log: string[] = [];
+    const phases = [row('startup', log, { opens: ['the server'] }), row('cooldown', log, { body: (run) => run.idle(60_000) })];
+    const report = await runGate(attach({ 'timeout-s': '1' }), { phases });
+    expect(report.stopped).toMatchObject({ phase: 'cooldown', reason: 'timeout', message: 'the run exceeded timeout-s (1 s)' });
+    expect(log).toEqual(['enter startup', 'enter cooldown', 'close the server']);
+    expect(report.checks.find((c) => c.id === 'run-completed')!.status).toBe('fail');
+  });
+
+  it('keeps the first stop: a crash reported while teardown runs does not replace the timeout', async () => {
+    const phases: Phase[] = [
+      {
+        name: 'startup',
+        enabled: () => true,
+        async run(run) {
+          run.defer('stopping the server', () => run.stop('crash', 'the server exited during teardown'));
+          run.stop('timeout', 'the run exceeded timeout-s (1 s)');
+        },
+      },
+    ];
+    const report = await runGate(attach(), { phases });
+    expect(report.stopped).toMatchObject({ reason: 'timeout' });
+  });
+});
+
+describe('the phase table', () => {
+  const names = (inputs: RawInputs) => PHASES.filter((p) => p.enabled(attach(inputs))).map((p) => p.name);
+
+  it('runs the default scenarios in the documented order', () => {
+    expect(PHASES.map((p) => p.name)).toEqual([
       'startup',
       'warmup',
+      'network',
       'baseline',
       'flapping',
       'leak',
       'cooldown',
+      'dead-peers',
+      'slow-consumer',
+      'hostile',
       'recovery',
-      'teardown',
     ]);
-    expect(made).toHaveLength(1);
-    expect(made[0]!.stops).toBe(1);
-    expect(report.stopped).toBeNull();
-    expect(report.scenarios.flapping).toMatchObject({ attempts: 3, connected: 3 });
-    expect(report.scenarios.leak).toMatchObject({ attempts: 6, connected: 6 });
-    expect(report.scenarios.recovery.problems).toEqual([]);
-    expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
-    expect(lines.some((l) => l.startsWith('▶ teardown: stopping the server'))).toBe(true);
+    expect(names({})).toEqual(['startup', 'warmup', 'baseline', 'flapping', 'leak', 'cooldown', 'recovery']);
   });
 
-  it('skips the phases the configuration turns off', async () => {
-    const config = launched({ scenarios: 'recovery', 'warmup-connections': '0' });
-    expect(PHASES.filter((p) => p.enabled(config)).map((p) => p.name)).toEqual(['startup', 'baseline', 'cooldown', 'recovery']);
-    const report = await runGate(config, { launcher: StandInServer.launcher([]) });
-    expect(report.phases.map((p) => p.name)).toEqual(['startup', 'baseline', 'cooldown', 'recovery', 'teardown']);
-    expect(report.scenarios.flapping.enabled).toBe(false);
-  });
-
-  it('starts nothing when cancelled before it began, and says so', async () => {
-    const made: StandInServer[] = [];
-    const cancel = new AbortController();
-    cancel.abort();
-    const report = await runGate(launched(), { launcher: StandInServer.launcher(made), signal: cancel.signal });
-    expect(made).toHaveLength(0);
-    expect(report.stopped).toMatchObject({ phase: 'startup', reason: 'cancelled' });
-    expect(report.verdict).toBe('fail');
-  });
-
-  it('ends the phase a crash happens in, records the exit, and still tears down', async () => {
-    const made: StandInServer[] = [];
-    const report = await runGate(launched({ 'flap-cycles': '200', 'flap-hold-ms': '20' }), {
-      launcher: StandInServer.launcher(made),
-      onProgress: (line) => {
-        if (line.startsWith('▶ flapping')) setTimeout(() => made[0]!.crash(3), 100);
-      },
-    });
-    expect(report.stopped).toMatchObject({ phase: 'flapping', reason: 'crash' });
-    expect(report.server.exit).toMatchObject({ code: 3, phase: 'flapping' });
-    expect(report.checks.find((c) => c.id === 'server-crash')).toMatchObject({ status: 'fail', measured: 'crashed (exit code 3)' });
-    expect(report.phases.map((p) => p.name)).toEqual(['startup', 'warmup', 'baseline', 'flapping', 'teardown']);
-    expect(made[0]!.stops).toBe(1);
-    // The cycles made before the crash are counted, not lost.
-    expect(report.scenarios.flapping.attempts).toBeGreaterThan(0);
-  });
-
-  it('stops at timeout-s in whatever phase it is in', async () => {
-    const made: StandInServer[] = [];
-    const report = await runGate(launched({ 'cooldown-ms': '60000', 'timeout-s': '3' }), { launcher: StandInServer.launcher(made) });
-    expect(report.stopped).toMatchObject({ phase: 'cooldown', reason: 'timeout' });
-    expect(made[0]!.stops).toBe(1);
-    expect(report.checks.find((c) => c.id === 'run-completed')!.status).toBe('fail');
-  });
-
-  it('leaves an attached server running and lists the tree it was given', async () => {
-    const wss = await echoServer();
-    const { port } = wss.address() as AddressInfo;
-    const lines: string[] = [];
-    const config = parseConfig({ url: `ws://127.0.0.1:${port}/`, 'server-pid': String(process.pid), ...SMALL });
-    const report = await runGate(config, { onProgress: (l) => lines.push(l) });
-    expect(report.server).toMatchObject({ mode: 'attach', pid: process.pid, pidSource: 'server-pid', survivors: [] });
-    expect(report.server.pidsSeen).toContain(process.pid);
-    expect(lines).toContain('▶ teardown: leaving the attached server running');
-    expect(wss.clients.size).toBe(0);
-    // Still serving: the gate did not stop it.
-    expect(report.verdict).not.toBe('fail');
-    expect((wss.address() as AddressInfo).port).toBe(port);
-  });
-});
-
-describe('the opt-in phases', () => {
-  it('run dead-peers, slow-consumer and hostile after cooldown and before recovery, each filling its result', async () => {
-    const report = await runGate(
-      launched({
-        scenarios: 'flapping,dead-peers,slow-consumer,hostile,recovery',
-        'dead-peer-clients': '2',
-        'dead-peer-timeout-s': '1',
-        'slow-consumer-duration-s': '1',
-        'slow-consumer-mb': '1',
-        'hostile-max-bytes': '65536',
-        'hostile-pings': '10',
-        'close-timeout-ms': '300',
-      }),
-      { launcher: StandInServer.launcher([]) },
-    );
-    expect(report.phases.map((p) => p.name)).toEqual([
+  it('skips what the configuration turns off, and opens the fault proxy only when network names a toxic', () => {
+    expect(names({ scenarios: 'recovery', 'warmup-connections': '0' })).toEqual(['startup', 'baseline', 'cooldown', 'recovery']);
+    expect(names({ network: 'latency=5ms' })).toContain('network');
+    expect(names({ scenarios: 'flapping,dead-peers,slow-consumer,hostile,recovery' })).toEqual([
       'startup',
       'warmup',
       'baseline',
@@ -210,78 +187,41 @@ describe('the opt-in phases', () => {
       'slow-consumer',
       'hostile',
       'recovery',
-      'teardown',
     ]);
-    // The stand-in has no heartbeat: its silent clients are still open when the second is up.
-    expect(report.faults?.deadPeers).toMatchObject({ silenced: 2, stillOpen: 2 });
-    expect(report.checks.find((c) => c.id === 'dead-peer-reaping')!.status).toBe('fail');
-    expect(report.faults?.slowConsumer?.connected).toBe(true);
-    expect(report.scenarios.hostile!.cases.every((c) => c.outcome !== 'not-run')).toBe(true);
-    expect(report.scenarios.recovery.problems).toEqual([]);
   });
 });
 
-describe('the leak phase', () => {
-  it('keeps the tallies of the rounds it finished when the run stops in a settle window', async () => {
-    const wss = await echoServer();
-    const { port } = wss.address() as AddressInfo;
-    // 400 ms samples: each settle window lasts 600 ms, while a round of 2 x 2 cycles takes a few ms.
-    const config = parseConfig({
-      url: `ws://127.0.0.1:${port}/`,
-      ...SMALL,
-      'sample-interval-ms': '400',
-      'leak-cycles': '6',
-      'leak-rounds': '3',
-    });
-    const run = new RunContext(config);
-    run.target = { url: `ws://127.0.0.1:${port}/`, headers: {}, subprotocols: [], connectTimeoutMs: 2000, closeTimeoutMs: 2000 };
-    run.sampler = new ResourceSampler({
-      intervalMs: 400,
-      listTree: async () => [process.pid],
-      phase: () => run.phase,
-      originMs: run.origin,
-    });
-    await run.sampler.start();
-    try {
-      run.enter('leak');
-      const stopper = setTimeout(() => run.stop('cancelled', 'the run was cancelled (SIGINT/SIGTERM)'), 250);
-      await leak.run(run);
-      clearTimeout(stopper);
-    } finally {
-      await run.sampler.stop();
-    }
-    expect(run.stopped).toMatchObject({ phase: 'leak', reason: 'cancelled' });
-    // The first round's 2 clients x 2 cycles, not zero.
-    expect(run.results.leak).toMatchObject({ attempts: 4, connected: 4 });
-  });
-});
+describe('the targets a run derives', () => {
+  const ready: Target = {
+    url: 'ws://localhost:4000/graphql',
+    headers: {},
+    subprotocols: [],
+    connectTimeoutMs: 2000,
+    closeTimeoutMs: 2000,
+    pinned: { address: '::1', family: 6 },
+  };
 
-describe('the recovery phase', () => {
-  it('probes again when the network faults reset the probe, and judges the probe that was not cut', async () => {
-    const wss = await echoServer();
-    const { port } = wss.address() as AddressInfo;
-    const config = parseConfig({ url: `ws://127.0.0.1:${port}/`, ...SMALL, network: 'reset-ratio=0.5' });
-    const lines: string[] = [];
-    const run = new RunContext(config, { progress: (line) => lines.push(line) });
-    const direct = { url: `ws://127.0.0.1:${port}/`, headers: {}, subprotocols: [], connectTimeoutMs: 2000, closeTimeoutMs: 2000 };
-    // The reset toxic draws three numbers per connection: the first two connections are cut mid-handshake, then none.
-    const draws = [0, 0, 0.5, 0, 0, 0.5];
-    const proxy = await FaultProxy.start({
-      upstream: upstreamOf(direct),
-      network: config.faults.network,
-      random: () => draws.shift() ?? 0.99,
-    });
-    run.network = proxy;
-    run.target = proxiedTarget(direct, proxy);
-    try {
-      run.enter('recovery');
-      await recovery.run(run);
-    } finally {
-      await proxy.close();
-    }
-    expect(proxy.resets).toBe(2);
-    expect(run.results.recovery).toMatchObject({ connected: true, problems: [] });
-    expect(run.results.recovery.notes).toContain('the network faults reset 2 earlier probe connections: not judged');
-    expect(lines.filter((l) => l.includes('probing again'))).toHaveLength(2);
+  it('asks for startup before any phase may connect', () => {
+    const run = new RunContext(attach());
+    expect(() => run.loadTarget()).toThrow(/startup sets/);
+  });
+
+  it('speaks to the ready endpoint as is until the protocol settles, then offers its subprotocol', () => {
+    const run = new RunContext(attach());
+    run.ready = ready;
+    expect(run.loadTarget()).toBe(ready);
+    run.serverInfo.protocol = { id: 'graphql-ws', why: 'the server accepted the subprotocol graphql-transport-ws' };
+    expect(run.serverTarget()).toEqual({ ...ready, subprotocols: ['graphql-transport-ws'] });
+    expect(run.loadTarget()).toEqual(run.serverTarget());
+  });
+
+  it('sends the load through the fault proxy once the network row opened it, and the fault scenarios past it', () => {
+    const run = new RunContext(attach());
+    run.ready = ready;
+    run.serverInfo.protocol = { id: 'raw', why: 'the server sent nothing unasked' };
+    run.network = { port: 4321 } as NetworkProxy;
+    // A host name stays in the URL (TLS, Host) and is pinned to the proxy's address.
+    expect(run.loadTarget()).toMatchObject({ url: 'ws://localhost:4321/graphql', pinned: { address: '127.0.0.1', family: 4 } });
+    expect(run.serverTarget()).toBe(ready);
   });
 });

@@ -12,6 +12,7 @@ export const REPORT_SCHEMA_VERSION = 1;
 export type PhaseName =
   | 'startup'
   | 'warmup'
+  | 'network'
   | 'baseline'
   | 'flapping'
   | 'leak'

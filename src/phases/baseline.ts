@@ -6,7 +6,6 @@ import { ExactSignals } from '../probe/exact-signals.js';
 import { portOf } from '../server/endpoint.js';
 import { baselineWindowMs } from './context.js';
 import { heapSnapshot } from './heap.js';
-import { applyNetwork } from './network.js';
 import type { Phase } from './phase.js';
 
 export const baseline: Phase = {
@@ -15,7 +14,6 @@ export const baseline: Phase = {
   describe: (config) => `${baselineWindowMs(config.sampleIntervalMs)} ms idle`,
   async run(run) {
     await run.protocolSettled;
-    await applyNetwork(run);
     // The first snapshot runs inside the idle window (no client is connected): the samples it disturbs are left
     // out of the baseline and what it adds is taken off every later sample, as for every snapshot.
     await Promise.all([heapSnapshot(run, 'before-load', 0), run.idle(baselineWindowMs(run.config.sampleIntervalMs))]);

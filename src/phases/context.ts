@@ -1,4 +1,5 @@
-// One run's shared state: the clock, the stop, the server, the measurements so far. Every phase reads and fills it.
+// One run's shared state: the clock, the stop, the server, the measurements so far, and what teardown must close.
+// Every phase reads it; each field has one writer (named on the field).
 
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +16,8 @@ import type { ExactSignals } from '../probe/exact-signals.js';
 import type { ResourceSampler } from '../probe/sampler.js';
 import { emptyLoadResult, loadSpecOf } from '../scenarios/load.js';
 import { hostileNotRun } from '../analysis/hostile.js';
+import { adapterFor, targetFor } from '../client/protocols/registry.js';
+import { proxiedTarget } from '../net/target.js';
 import { emptyRecoveryResult } from '../scenarios/recovery.js';
 import { LaunchedServer, type ServerHandle } from '../server/handle.js';
 import type { LaunchOptions } from '../server/server-process.js';
@@ -79,17 +82,25 @@ export class RunContext {
   readonly launcher: (options: LaunchOptions) => Promise<ServerHandle>;
   readonly serverLogPath: string;
 
+  /** Written by startup: the server launched or attached. */
   server: ServerHandle | null = null;
-  /** Where and how every connection of the run connects; set once the server accepted a handshake. */
-  target: Target | null = null;
-  /** Settles when the protocol is known and `target` offers its subprotocol; the scenarios wait for it. */
+  /**
+   * Written by startup: the endpoint that accepted the first handshake (the address that answered, for localhost,
+   * and a fallback subprotocol the server took). Connections use `serverTarget()` or `loadTarget()`, derived from it.
+   */
+  ready: Target | null = null;
+  /** Written by startup: settles when `serverInfo.protocol` is known (detection runs alongside the warm-up). */
   protocolSettled: Promise<void> = Promise.resolve();
+  /** Written by startup. */
   sampler: ResourceSampler | null = null;
+  /** Written by baseline. */
   exactSignals: ExactSignals | null = null;
   readonly serverInfo: ServerInfo;
   readonly results: Pick<RunMeasurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'heap' | 'faults' | 'trendPoints'>;
-  /** The proxy that injects the network faults in front of the server; null without any. */
+  /** Written by the network row: the proxy that injects the network faults in front of the server; null without any. */
   network: NetworkProxy | null = null;
+  /** What the phases opened that must outlive them, in the order they opened it; teardown closes it in reverse. */
+  private readonly closings: Array<{ label: string; close: () => Promise<void> | void }> = [];
   /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
   readonly probeWindows: ProbeWindow[] = [];
   /** Heap snapshots of a launched Node server; null when none are taken. */
@@ -181,18 +192,47 @@ export class RunContext {
     await sleep(ms, undefined, { signal: this.signal }).catch(() => undefined);
   }
 
-  /** The server itself, not the fault proxy in front of it: for scenarios that bring their own proxy. */
+  /**
+   * The server itself, speaking the settled protocol (its subprotocol offered), not through the fault proxy: for
+   * the warm-up and the scenarios that bring their own proxy. Before the protocol settles, the ready endpoint as is.
+   */
   serverTarget(): Target {
-    return this.directTarget ?? this.requireTarget();
+    if (!this.ready) throw new Error(`phase ${this.current} needs the server's address, which startup sets`);
+    const protocol = this.serverInfo.protocol;
+    return protocol ? targetFor(this.ready, adapterFor(protocol.id)) : this.ready;
   }
 
-  /** The target before the network faults' proxy was put in front; null without one. */
-  directTarget: Target | null = null;
+  /** Where every load connection goes: the server, through the network faults' proxy when there is one. */
+  loadTarget(): Target {
+    return this.network ? proxiedTarget(this.serverTarget(), this.network) : this.serverTarget();
+  }
 
-  /** The target; only phases after startup may ask for it. */
-  requireTarget(): Target {
-    if (!this.target) throw new Error(`phase ${this.current} needs the server's target, which startup sets`);
-    return this.target;
+  /**
+   * Registers the closing of something a phase opened that must outlive it (the server, the sampler, the fault
+   * proxy, the heap snapshots' directory). `label` says what the closing does ("stopping the server"): teardown
+   * names it in its progress line, and in the warning when it fails.
+   */
+  defer(label: string, close: () => Promise<void> | void): void {
+    this.closings.push({ label, close });
+  }
+
+  /** What teardown will close, in the order it will close it. */
+  pendingClosings(): string[] {
+    return this.closings.map((c) => c.label).reverse();
+  }
+
+  /**
+   * Teardown: the deferred closings, last opened first. Each one runs whatever the ones before it did: a failure
+   * is a warning naming its label, never a reason to leave the rest (the server tree) open.
+   */
+  async closeAll(): Promise<void> {
+    for (const { label, close } of this.closings.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (err) {
+        this.progress(`⚠ ${label} failed: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** RSS the probes have added so far (subtracted from the trend's readings as they are taken). */

@@ -10,7 +10,7 @@ export const hostile: Phase = {
   async run(run) {
     const sampler = run.sampler;
     const watched = run.server?.mode === 'launch';
-    run.results.hostile = await runHostile(run.config.hostile, run.requireTarget(), {
+    run.results.hostile = await runHostile(run.config.hostile, run.loadTarget(), {
       signal: run.signal,
       ...(watched ? { isServerAlive: () => run.serverInfo.exit === null } : {}),
       // A sample taken now, between cases, so a case's memory is read when it ends.

@@ -24,7 +24,7 @@ export const leak: Phase = {
       },
     };
     // runLoad returns what it counted even when the run stops mid-way (in a round or in a settle window).
-    run.results.leak = await runLoad(spec, run.requireTarget(), run.signal);
+    run.results.leak = await runLoad(spec, run.loadTarget(), run.signal);
     run.progress(`  ${loadLine(run.results.leak)}`);
   },
 };

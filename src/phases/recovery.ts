@@ -13,7 +13,7 @@ export const recovery: Phase = {
   describe: ({ recovery: r }) => `${r.pings} pings, ${r.messages} messages, expect ${describeExpect(r.expect)}`,
   async run(run) {
     const adapter = adapterFor(run.serverInfo.protocol?.id ?? 'raw');
-    const probe = () => runRecovery(run.config.recovery, run.requireTarget(), run.signal, adapter);
+    const probe = () => runRecovery(run.config.recovery, run.loadTarget(), run.signal, adapter);
     let resetsBefore = run.network?.resets ?? 0;
     let result = await probe();
     // The probe connection is the only traffic now: a reset the proxy made meanwhile (network: reset-ratio) was

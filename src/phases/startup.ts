@@ -1,4 +1,5 @@
-// Startup: the address, the server (launched or attached), the first handshake, the tree and its sampler.
+// Startup: the address, the server (launched or attached), the first handshake, the tree and its sampler. Each
+// thing it opens registers its closing with run.defer, so teardown closes what startup got to, in reverse.
 
 import { resolve } from 'node:path';
 import type { Target } from '../client/connection.js';
@@ -9,17 +10,15 @@ import type { Config } from '../config/types.js';
 import { describeExit } from '../model/format.js';
 import { ResourceSampler } from '../probe/sampler.js';
 import { existingListener, pickFreePort, portOf, withPort } from '../server/endpoint.js';
-import { AttachedServer, type ServerHandle } from '../server/handle.js';
+import { AttachedServer } from '../server/handle.js';
 import { findPortOwner } from '../server/port-owner.js';
 import { commandLine } from '../server/process-tree.js';
 import { exitBeforeReadyText, NotReadyError, waitForHandshake } from '../server/readiness.js';
-import type { LaunchOptions } from '../server/server-process.js';
+import { heapEvidenceWithout } from '../model/heap.js';
 import { StopRun, type RunContext } from './context.js';
-import { findHeapTarget, prepareHeap } from './heap.js';
+import { findHeapTarget, finishHeap, prepareHeap } from './heap.js';
 import type { Phase } from './phase.js';
-
-/** Starts the server; tests give a stand-in. */
-export type Launcher = (options: LaunchOptions) => Promise<ServerHandle>;
+import { stopServer, leaveAttached } from './server-stop.js';
 
 export const startup: Phase = {
   name: 'startup',
@@ -27,14 +26,14 @@ export const startup: Phase = {
   async run(run) {
     const { config } = run;
     const launching = config.server.command !== null;
-    const url = launching ? await launch(run) : attachTo(run);
+    const url = launching ? await launch(run) : await attachTo(run);
     const chosen = chosenAdapter(config.client.protocol);
     // A chosen protocol's subprotocol is offered from the first handshake: graphql-ws refuses one without it.
     const ready = await handshake(run, chosen ? targetFor(targetOf(config, url), chosen) : targetOf(config, url));
     run.serverInfo.readyAfterMs = Math.round(ready.afterMs);
     const attempts = `${ready.attempts} handshake attempt${ready.attempts === 1 ? '' : 's'}`;
     run.progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${attempts})${ready.note ? `; ${ready.note}` : ''}`);
-    run.target = ready.target;
+    run.ready = ready.target;
     // Detecting the protocol listens up to 500 ms for a server that speaks first: it runs alongside the warm-up.
     run.protocolSettled = settleProtocol(run, ready.target, chosen);
     if (!launching) await findAttachedPid(run, url);
@@ -66,6 +65,7 @@ async function launch(run: RunContext): Promise<string> {
   run.serverInfo.logPath = logPath;
   run.progress(`▶ startup: launching \`${config.server.command}\` (log: ${logPath})`);
   const launchEnv = await prepareHeap(run, env);
+  await deferHeapEvidence(run);
   const server = await run.launcher({
     command: config.server.command!,
     cwd: resolve(config.server.workingDirectory),
@@ -73,6 +73,7 @@ async function launch(run: RunContext): Promise<string> {
     logPath,
   });
   run.server = server;
+  run.defer('stopping the server', () => stopServer(run, server));
   run.serverInfo.pid = server.pid;
   run.serverInfo.pidSource = 'launched';
   server.onUnexpectedExit((exit) => {
@@ -84,9 +85,24 @@ async function launch(run: RunContext): Promise<string> {
   return url;
 }
 
-function attachTo(run: RunContext): string {
+async function attachTo(run: RunContext): Promise<string> {
   run.progress(`▶ startup: attaching to ${run.config.client.url}`);
+  await deferHeapEvidence(run);
   return run.config.client.url;
+}
+
+/**
+ * The heap evidence is read in teardown, from the snapshots the phases took, and their directory removed then;
+ * without snapshots to take (heap-snapshots off, attach mode) what it says is known now.
+ */
+async function deferHeapEvidence(run: RunContext): Promise<void> {
+  const finish = async (): Promise<void> => {
+    run.results.heap = await finishHeap(run).catch((err: unknown) =>
+      heapEvidenceWithout('skipped', `reading the heap snapshots failed: ${(err as Error).message}`, null),
+    );
+  };
+  if (run.heap) run.defer('reading the heap snapshots', finish);
+  else await finish();
 }
 
 function targetOf(config: Config, url: string): Target {
@@ -125,13 +141,11 @@ async function handshake(run: RunContext, target: Target): ReturnType<typeof wai
  */
 async function settleProtocol(run: RunContext, ready: Target, chosen: ProtocolAdapter | null): Promise<void> {
   if (chosen) {
-    run.target = ready;
     run.serverInfo.protocol = { id: chosen.id, why: 'set by the protocol input' };
     return;
   }
   try {
     const detected = await detectProtocol(ready, { signal: run.signal });
-    run.target = detected.target;
     run.serverInfo.protocol = { id: detected.id, why: detected.why };
     run.progress(`  protocol ${detected.id}: ${detected.why}`);
   } catch (err) {
@@ -149,7 +163,9 @@ async function findAttachedPid(run: RunContext, url: string): Promise<void> {
       run.serverInfo.pidSource = 'port-owner';
     }
   }
-  run.server = new AttachedServer(run.serverInfo.pid);
+  const server = new AttachedServer(run.serverInfo.pid);
+  run.server = server;
+  run.defer('leaving the attached server running', () => leaveAttached(run, server));
 }
 
 /** Lists the tree once for the report, then samples it for the rest of the run. */
@@ -164,5 +180,7 @@ async function startSampling(run: RunContext): Promise<void> {
     phase: () => run.phase,
     originMs: run.origin,
   });
-  await run.sampler.start();
+  const sampler = run.sampler;
+  run.defer('stopping the sampler', () => sampler.stop());
+  await sampler.start();
 }

@@ -9,7 +9,7 @@ export const warmup: Phase = {
   describe: (config) => `${config.warmupConnections} connections`,
   async run(run) {
     const spec = { id: 'flapping' as const, clients: 1, cyclesPerClient: run.config.warmupConnections, holdMs: 0, pauseMs: 0 };
-    await runLoad(spec, run.requireTarget(), run.signal);
+    await runLoad(spec, run.serverTarget(), run.signal);
     await run.protocolSettled;
   },
 };

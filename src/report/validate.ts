@@ -14,6 +14,7 @@ export class ReportShapeError extends Error {
 const PHASES: Record<PhaseName, true> = {
   startup: true,
   warmup: true,
+  network: true,
   baseline: true,
   flapping: true,
   leak: true,

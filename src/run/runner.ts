@@ -1,14 +1,13 @@
-// Runs the phase table under one stop and one deadline, always tears down, and returns the Report.
+// Runs the phase table under one stop and one deadline, always tears down what the phases opened, and returns the
+// Report.
 
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/types.js';
 import { AFTER_STOP, type Report } from '../model/report.js';
-import { closeNetwork, finishHeap, PHASES, RunContext, StopRun, type Phase, type RunOptions } from '../phases/index.js';
+import { PHASES, RunContext, StopRun, type Phase, type RunOptions } from '../phases/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { heapEvidenceWithout } from '../model/heap.js';
-import { listenerAfterTeardown, leftListeningText } from '../server/endpoint.js';
 import { assembleReport, type RunFacts } from './assemble.js';
 
 export interface GateOptions {
@@ -74,37 +73,15 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
   return report;
 }
 
-/** Stops the sampler and the server tree; what survived goes into the report. Runs on every path. */
+/**
+ * Closes what the phases opened (run.defer), last opened first: the fault proxy, the sampler, the server tree, the
+ * heap snapshots. Runs on every path; a closing that fails is a warning and the others still run.
+ */
 async function teardown(run: RunContext): Promise<void> {
   const stopped = run.stopped;
   const line = stopped && `${AFTER_STOP[stopped.reason]}${stopped.reason === 'startup-failed' ? '' : ` during ${run.phase}`}`;
-  run.enter('teardown', line ?? (run.server?.mode === 'attach' ? 'leaving the attached server running' : 'stopping the server'));
-  // Nothing that fails here may keep the server tree from being stopped below.
-  await closeNetwork(run).catch((err: unknown) => run.progress(`⚠ closing the fault proxy failed: ${(err as Error).message}`));
-  await run.sampler?.stop();
-  run.results.heap = await finishHeap(run).catch((err: unknown) =>
-    heapEvidenceWithout('skipped', `reading the heap snapshots failed: ${(err as Error).message}`, null),
-  );
-  const server = run.server;
-  if (server) {
-    const graceMs = run.config.server.shutdownGraceMs;
-    const survivors = await server.stop(graceMs);
-    Object.assign(run.serverInfo, { survivors, logTail: server.logTail(), pidsSeen: server.pidsSeen() });
-    if (server.killedAfterGrace) {
-      run.serverInfo.killedAfterGrace =
-        `the server did not exit within shutdown-grace-s (${graceMs / 1000} s) of SIGTERM and was killed (SIGKILL): ` +
-        'its own shutdown did not finish, so its log may end early (a longer shutdown-grace-s lets it)';
-      run.progress(`⚠ ${run.serverInfo.killedAfterGrace}`);
-    }
-    if (survivors.length > 0) run.progress(`⚠ processes of the server tree survived teardown: ${survivors.join(', ')}`);
-    // A server that left the tree (setsid, a daemon, a backgrounded start script) still holds the port.
-    const left = server.mode === 'launch' ? await listenerAfterTeardown(run.serverInfo.url) : null;
-    if (left) {
-      if (left.pid !== null && !survivors.includes(left.pid)) run.serverInfo.survivors = [...survivors, left.pid];
-      run.serverInfo.leftListening = leftListeningText(left);
-      run.progress(`⚠ ${run.serverInfo.leftListening}`);
-    }
-  }
+  run.enter('teardown', line || run.pendingClosings().join(', ') || undefined);
+  await run.closeAll();
   run.close();
 }
 
