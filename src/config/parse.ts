@@ -45,28 +45,11 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
   parseCommentConfig(raw);
   const { profile, get, explicit } = resolveInputs(raw, defaults);
   const int = (name: InputName, min: number, max = Number.MAX_SAFE_INTEGER): number => parseInteger(name, get(name), min, max);
-  const limit = (name: InputName, min: number, max: number): Limit => ({
-    value: parseLimit(name, get(name), min, max),
-    explicit: explicit(name),
-  });
-
+  const r: Reader = { raw, get, int, explicit };
   const command = get('server-command');
-  const serverPidText = get('server-pid');
-  const serverPid = serverPidText === '' ? null : parseInteger('server-pid', serverPidText, 1, 2 ** 31 - 1);
-  if (command !== '' && serverPid !== null) {
-    throw new ConfigError('server-pid', serverPidText, 'empty when server-command is set (the gate knows the pid of a server it launches)');
-  }
 
   const config: Config = {
-    server: {
-      command: command === '' ? null : command,
-      workingDirectory: parseWorkingDirectory(get('working-directory'), command !== ''),
-      env: parseKeyValueLines('server-env', raw['server-env'] ?? ''),
-      pid: serverPid,
-      logPath: get('server-log') === '' ? null : get('server-log'),
-      startupTimeoutMs: int('startup-timeout-s', 1, 3600) * 1000,
-      shutdownGraceMs: parseNumber('shutdown-grace-s', get('shutdown-grace-s'), 0, 600) * 1000,
-    },
+    server: parseServer(r),
     client: {
       url: parseUrl(get('url'), command !== ''),
       headers: parseHeaders(raw.headers ?? ''),
@@ -109,45 +92,83 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       timeoutMs: int('heap-snapshot-timeout-s', 1, 3600) * 1000,
       maxRssBytes: int('heap-snapshot-max-mb', 1, 1_048_576) * 1024 * 1024,
     },
-    faults: {
-      network: parseNetwork(get('network')),
-      deadPeers: {
-        clients: int('dead-peer-clients', 1, 1000),
-        timeoutMs: parseNumber('dead-peer-timeout-s', get('dead-peer-timeout-s'), 1, 3600) * 1000,
-      },
-      slowConsumer: {
-        durationMs: parseNumber('slow-consumer-duration-s', get('slow-consumer-duration-s'), 1, 600) * 1000,
-        maxBytes: parseNumber('slow-consumer-mb', get('slow-consumer-mb'), 1, 4096) * 1024 * 1024,
-        messageBytes: 64 * 1024,
-        subscribeMessage: raw['subscribe-message'] === undefined || raw['subscribe-message'] === '' ? null : raw['subscribe-message'],
-      },
-    },
+    faults: parseFaults(r),
     hostile: {
       maxBytes: int('hostile-max-bytes', 65_536, 1024 * 1024 * 1024),
       pings: int('hostile-pings', 1, 100_000),
       strict: parseBoolean('hostile-strict', get('hostile-strict')),
     },
-    limits: {
-      minConnectSuccessRate: limit('min-connect-success-rate', 0, 1),
-      minDisconnectSuccessRate: limit('min-disconnect-success-rate', 0, 1),
-      maxMemoryGrowthMb: limit('max-memory-growth-mb', 0, 1_000_000),
-      maxPeakMemoryGrowthMb: limit('max-peak-memory-growth-mb', 0, 1_000_000),
-      maxLeakKbPerConnection: limit('max-leak-kb-per-connection', 0, 1_000_000),
-      maxFdGrowth: limit('max-fd-growth', 0, 1_000_000),
-      maxLingeringConnections: limit('max-lingering-connections', 0, 1_000_000),
-      maxThreadGrowth: limit('max-thread-growth', 0, 1_000_000),
-      maxProcessGrowth: limit('max-process-growth', 0, 1_000_000),
-      maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
-      maxHostileMemoryGrowthMb: limit('max-hostile-memory-growth-mb', 0, 1_000_000),
-      maxRetainedPerConnection: limit('max-retained-per-connection', 0.01, 1000),
-      maxSlowConsumerGrowthMb: limit('max-slow-consumer-growth-mb', 0, 1_000_000),
-    },
+    limits: parseLimits(r),
     warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
     baseCompare: parseBaseCompare(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
     timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
     reportPath: get('report-path') === '' ? null : get('report-path'),
   };
   return config;
+}
+
+/** What each section's parser reads the inputs with: the raw values, the resolved ones, and whether one was set. */
+interface Reader {
+  raw: RawInputs;
+  get: (name: InputName) => string;
+  int: (name: InputName, min: number, max?: number) => number;
+  explicit: (name: InputName) => boolean;
+}
+
+function parseServer({ raw, get, int }: Reader): Config['server'] {
+  const command = get('server-command');
+  const serverPidText = get('server-pid');
+  const serverPid = serverPidText === '' ? null : parseInteger('server-pid', serverPidText, 1, 2 ** 31 - 1);
+  if (command !== '' && serverPid !== null) {
+    throw new ConfigError('server-pid', serverPidText, 'empty when server-command is set (the gate knows the pid of a server it launches)');
+  }
+  return {
+    command: command === '' ? null : command,
+    workingDirectory: parseWorkingDirectory(get('working-directory'), command !== ''),
+    env: parseKeyValueLines('server-env', raw['server-env'] ?? ''),
+    pid: serverPid,
+    logPath: get('server-log') === '' ? null : get('server-log'),
+    startupTimeoutMs: int('startup-timeout-s', 1, 3600) * 1000,
+    shutdownGraceMs: parseNumber('shutdown-grace-s', get('shutdown-grace-s'), 0, 600) * 1000,
+  };
+}
+
+function parseFaults({ raw, get, int }: Reader): Config['faults'] {
+  return {
+    network: parseNetwork(get('network')),
+    deadPeers: {
+      clients: int('dead-peer-clients', 1, 1000),
+      timeoutMs: parseNumber('dead-peer-timeout-s', get('dead-peer-timeout-s'), 1, 3600) * 1000,
+    },
+    slowConsumer: {
+      durationMs: parseNumber('slow-consumer-duration-s', get('slow-consumer-duration-s'), 1, 600) * 1000,
+      maxBytes: parseNumber('slow-consumer-mb', get('slow-consumer-mb'), 1, 4096) * 1024 * 1024,
+      messageBytes: 64 * 1024,
+      subscribeMessage: raw['subscribe-message'] === undefined || raw['subscribe-message'] === '' ? null : raw['subscribe-message'],
+    },
+  };
+}
+
+function limit({ get, explicit }: Reader, name: InputName, min: number, max: number): Limit {
+  return { value: parseLimit(name, get(name), min, max), explicit: explicit(name) };
+}
+
+function parseLimits(r: Reader): Config['limits'] {
+  return {
+    minConnectSuccessRate: limit(r, 'min-connect-success-rate', 0, 1),
+    minDisconnectSuccessRate: limit(r, 'min-disconnect-success-rate', 0, 1),
+    maxMemoryGrowthMb: limit(r, 'max-memory-growth-mb', 0, 1_000_000),
+    maxPeakMemoryGrowthMb: limit(r, 'max-peak-memory-growth-mb', 0, 1_000_000),
+    maxLeakKbPerConnection: limit(r, 'max-leak-kb-per-connection', 0, 1_000_000),
+    maxFdGrowth: limit(r, 'max-fd-growth', 0, 1_000_000),
+    maxLingeringConnections: limit(r, 'max-lingering-connections', 0, 1_000_000),
+    maxThreadGrowth: limit(r, 'max-thread-growth', 0, 1_000_000),
+    maxProcessGrowth: limit(r, 'max-process-growth', 0, 1_000_000),
+    maxSessionGrowth: limit(r, 'max-session-growth', 0, 1_000_000),
+    maxHostileMemoryGrowthMb: limit(r, 'max-hostile-memory-growth-mb', 0, 1_000_000),
+    maxRetainedPerConnection: limit(r, 'max-retained-per-connection', 0.01, 1000),
+    maxSlowConsumerGrowthMb: limit(r, 'max-slow-consumer-growth-mb', 0, 1_000_000),
+  };
 }
 
 function assertKnownInputs(raw: RawInputs): void {

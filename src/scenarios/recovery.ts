@@ -6,6 +6,7 @@ import { raw } from '../client/protocols/raw.js';
 import { ProtocolSession, type SessionClose } from '../client/protocols/session.js';
 import { summarize } from '../analysis/stats.js';
 import type { Expect } from '../config/types.js';
+import { round } from '../model/format.js';
 import type { RecoveryResult } from '../model/report.js';
 
 export { isDeliberateClose };
@@ -43,6 +44,20 @@ export function replyMatches(expect: Expect, sent: string, reply: string): boole
   }
 }
 
+/** What one recovery connection is judged with, shared by its steps. */
+interface Exchange {
+  session: ProtocolSession;
+  result: RecoveryResult;
+  /** The adapter's own probe, sent when the user left message and expect at their defaults; null otherwise. */
+  probe: ProtocolAdapter['probe'] | null;
+  /** Each wait's bound: the connect timeout. */
+  waitMs: number;
+  signal: AbortSignal;
+}
+
+/** When a message was sent (ms after open) and its number, to say what a server's close answered. */
+type LastSent = { atMs: number; n: number } | null;
+
 /**
  * One connection held `holdMs`: the adapter's opening exchange, `pings` WebSocket pings, then `messages` messages.
  * Every wait ends at once when the server closes the connection; the close (code, reason, when) is in the result.
@@ -66,69 +81,15 @@ export async function runRecovery(
   // Attached before any await: a protocol that speaks first (Engine.IO) sends right after the handshake.
   const session = ProtocolSession.attach(opened.ws, adapter);
   result.connected = true;
-  result.handshakeMs = Math.round(opened.handshakeMs * 100) / 100;
-  const waitMs = target.connectTimeoutMs;
-  const stillOpen = (): boolean => session.close === null && !signal.aborted;
-  /** When the last message was sent (ms after open) and its number, to say what the server's close answered. */
-  let lastSent: { atMs: number; n: number } | null = null;
+  result.handshakeMs = round(opened.handshakeMs, 2);
+  const x: Exchange = { session, result, probe, waitMs: target.connectTimeoutMs, signal };
 
   // A user message that is itself the opening (Socket.IO's `40`, as older workflows set) opens the session: sent twice, a second `40` is
   // refused.
   const userOpens = !probe && adapter.opening !== null && spec.message === adapter.opening.send;
-  const openingProblem = userOpens ? null : await session.open(waitMs, signal);
-  if (openingProblem !== null && stillOpen()) result.problems.push(openingProblem);
-
-  const rtts: number[] = [];
-  for (let i = 0; i < spec.pings && openingProblem === null && stillOpen(); i++) {
-    result.pingsSent += 1;
-    const pong = await session.ping(waitMs, signal);
-    if (pong.kind === 'pong') {
-      result.pongsReceived += 1;
-      rtts.push(pong.rttMs);
-    } else if (pong.kind === 'timeout') {
-      result.problems.push(`ping ${i + 1} got no pong within ${waitMs} ms`);
-    }
-  }
-  result.pingRttMs = summarize(rtts);
-
-  for (let i = 0; i < spec.messages && openingProblem === null && stillOpen(); i++) {
-    // Sent as given: a protocol packet (Socket.IO's `40`, a JSON command) must reach the server intact.
-    const text = probe ? probe.message : spec.message;
-    session.clearInbox();
-    const sentAt = session.elapsedMs();
-    const sendError = await session.send(text, waitMs);
-    result.messagesSent += 1;
-    if (sendError) {
-      result.problems.push(`message ${i + 1} could not be sent: ${sendError}`);
-      // A server that stopped reading takes no further message either.
-      break;
-    }
-    lastSent = { atMs: sentAt, n: i + 1 };
-    if (probe) {
-      const reply = await session.next(waitMs, signal, probe.answers);
-      if (reply.kind === 'message') {
-        result.messagesAnswered += 1;
-        const after = probe.after?.(reply.text) ?? null;
-        if (after !== null && (await session.send(after, waitMs)) === null) {
-          // Socket.IO handles a namespace's disconnect on a later tick: a pong proves the server read past it before the next probe.
-          await session.ping(waitMs, signal);
-        }
-      } else if (reply.kind === 'timeout') result.problems.push(`message ${i + 1} (${probe.describe}) got no answer within ${waitMs} ms`);
-    } else if (spec.expect.kind === 'none') {
-      // Nothing to read back: a pong to a ping sent after the message proves the server read it and kept the connection.
-      const pong = await session.ping(waitMs, signal);
-      if (pong.kind === 'pong') result.messagesAnswered += 1;
-      else if (pong.kind === 'timeout') result.problems.push(`message ${i + 1}: no pong to the ping sent after it within ${waitMs} ms`);
-    } else {
-      const reply = await session.next(waitMs, signal);
-      if (reply.kind === 'message') {
-        if (replyMatches(spec.expect, text, reply.text)) result.messagesAnswered += 1;
-        else result.problems.push(`message ${i + 1}: reply does not match expect ${result.expect}: ${reply.text.slice(0, 200)}`);
-      } else if (reply.kind === 'timeout') {
-        result.problems.push(`message ${i + 1} got no reply within ${waitMs} ms`);
-      }
-    }
-  }
+  const openingProblem = userOpens ? null : await session.open(x.waitMs, signal);
+  if (openingProblem !== null && stillOpen(x)) result.problems.push(openingProblem);
+  const lastSent = openingProblem === null ? await pingThenSend(x, spec) : null;
 
   await session.hold(spec.holdMs - session.elapsedMs(), signal);
   result.heldMs = Math.round(session.elapsedMs());
@@ -146,14 +107,82 @@ export async function runRecovery(
   return result;
 }
 
+function stillOpen(x: Exchange): boolean {
+  return x.session.close === null && !x.signal.aborted;
+}
+
+/** The pings, then the messages, each while the connection is open; returns the last message sent. */
+async function pingThenSend(x: Exchange, spec: RecoverySpec): Promise<LastSent> {
+  const { session, result, waitMs, signal } = x;
+  const rtts: number[] = [];
+  for (let i = 0; i < spec.pings && stillOpen(x); i++) {
+    result.pingsSent += 1;
+    const pong = await session.ping(waitMs, signal);
+    if (pong.kind === 'pong') {
+      result.pongsReceived += 1;
+      rtts.push(pong.rttMs);
+    } else if (pong.kind === 'timeout') {
+      result.problems.push(`ping ${i + 1} got no pong within ${waitMs} ms`);
+    }
+  }
+  result.pingRttMs = summarize(rtts);
+
+  let lastSent: LastSent = null;
+  for (let n = 1; n <= spec.messages && stillOpen(x); n++) {
+    // Sent as given: a protocol packet (Socket.IO's `40`, a JSON command) must reach the server intact.
+    const text = x.probe ? x.probe.message : spec.message;
+    session.clearInbox();
+    const sentAt = session.elapsedMs();
+    const sendError = await session.send(text, waitMs);
+    result.messagesSent += 1;
+    if (sendError) {
+      result.problems.push(`message ${n} could not be sent: ${sendError}`);
+      // A server that stopped reading takes no further message either.
+      break;
+    }
+    lastSent = { atMs: sentAt, n };
+    const answer = await awaitAnswer(x, spec.expect, text, n);
+    if (answer === 'answered') result.messagesAnswered += 1;
+    else if (answer !== 'cut short') result.problems.push(answer.problem);
+  }
+  return lastSent;
+}
+
+/** A message's fate: answered, a problem, or a wait cut short by the server's close or the run's stop (judged apart). */
+type Answer = 'answered' | 'cut short' | { problem: string };
+
+/** Waits for message `n`'s answer: the probe's, a pong (expect none) or a reply `expect` accepts. */
+async function awaitAnswer(x: Exchange, expect: Expect, text: string, n: number): Promise<Answer> {
+  const { session, probe, waitMs, signal } = x;
+  if (probe) {
+    const reply = await session.next(waitMs, signal, probe.answers);
+    if (reply.kind === 'message') {
+      const after = probe.after?.(reply.text) ?? null;
+      if (after !== null && (await session.send(after, waitMs)) === null) {
+        // Socket.IO handles a namespace's disconnect on a later tick: a pong proves the server read past it before the next probe.
+        await session.ping(waitMs, signal);
+      }
+      return 'answered';
+    }
+    return reply.kind === 'timeout' ? { problem: `message ${n} (${probe.describe}) got no answer within ${waitMs} ms` } : 'cut short';
+  }
+  if (expect.kind === 'none') {
+    // Nothing to read back: a pong to a ping sent after the message proves the server read it and kept the connection.
+    const pong = await session.ping(waitMs, signal);
+    if (pong.kind === 'pong') return 'answered';
+    return pong.kind === 'timeout' ? { problem: `message ${n}: no pong to the ping sent after it within ${waitMs} ms` } : 'cut short';
+  }
+  const reply = await session.next(waitMs, signal);
+  if (reply.kind === 'message') {
+    return replyMatches(expect, text, reply.text)
+      ? 'answered'
+      : { problem: `message ${n}: reply does not match expect ${x.result.expect}: ${reply.text.slice(0, 200)}` };
+  }
+  return reply.kind === 'timeout' ? { problem: `message ${n} got no reply within ${waitMs} ms` } : 'cut short';
+}
+
 /** A problem, or (for the gate's own default text) a note that the server answered it with a deliberate close. */
-function judgeServerClose(
-  result: RecoveryResult,
-  close: SessionClose,
-  lastSent: { atMs: number; n: number } | null,
-  spec: RecoverySpec,
-  defaultText: boolean,
-): void {
+function judgeServerClose(result: RecoveryResult, close: SessionClose, lastSent: LastSent, spec: RecoverySpec, defaultText: boolean): void {
   const at = Math.round(close.atMs);
   const answeredText = lastSent !== null && close.atMs >= lastSent.atMs;
   if (defaultText && answeredText && isDeliberateClose(close.code) && result.problems.length === 0) {
