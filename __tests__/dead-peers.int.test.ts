@@ -1,19 +1,13 @@
 // Dead peers against real servers: clients go silent through the fault proxy (no FIN, no RST); a server without a
 // heartbeat keeps them open past the timeout, one with a heartbeat (ws, Socket.IO) reaps every one.
 
-import { join } from 'node:path';
 import type WebSocket from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deadPeerReapingCheck } from '../src/analysis/checks-faults.js';
 import { runDeadPeers } from '../src/scenarios/dead-peers.js';
-import { ROOT } from './helpers/gate-run.js';
-import { EXAMPLE, startServer, type RunningServer } from './helpers/fault-servers.js';
+import { NODE, SOCKET_IO_PATH, examplePath, fixturePath, testServers } from './helpers/test-server.js';
 
-let running: RunningServer | null = null;
-afterEach(async () => {
-  await running?.stop();
-  running = null;
-});
+const { start } = testServers();
 
 const CLIENTS = 5;
 
@@ -45,7 +39,7 @@ function engineIoGreeting(ws: WebSocket, signal: AbortSignal): Promise<void> {
 
 describe('dead peers', () => {
   it('a server without a heartbeat keeps every silent client open past the timeout', async () => {
-    running = await startServer(`node ${JSON.stringify(EXAMPLE('heartbeat/no-heartbeat.js'))}`);
+    const running = await start(`${NODE} ${examplePath('heartbeat/no-heartbeat.js')}`);
     const started = performance.now();
     const result = await runDeadPeers(
       { clients: CLIENTS, timeoutMs: 3000, lingering: running.lingering },
@@ -65,11 +59,11 @@ describe('dead peers', () => {
     expect(check.outcome).toBe('fail');
     expect(check.detail).toBe(`${CLIENTS} dead connections still open after 3 s: add a ping/pong heartbeat`);
     // The scenario closed its clients and proxy: the server's side lets go of them too.
-    await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => running.lingering(), { timeout: 5000 }).toBe(0);
   });
 
   it('a ws server with a 1 s heartbeat reaps every silent client within two intervals', async () => {
-    running = await startServer(`node ${JSON.stringify(EXAMPLE('heartbeat/heartbeat.js'))}`, { HEARTBEAT_MS: '1000' });
+    const running = await start(`${NODE} ${examplePath('heartbeat/heartbeat.js')}`, { env: { HEARTBEAT_MS: '1000' } });
     const result = await runDeadPeers(
       { clients: CLIENTS, timeoutMs: 8000, lingering: running.lingering },
       running.target,
@@ -89,11 +83,10 @@ describe('dead peers', () => {
   });
 
   it('Socket.IO with a short pingInterval/pingTimeout reaps every silent client', async () => {
-    running = await startServer(
-      `node ${JSON.stringify(join(ROOT, '__tests__/fixtures/socketio-short-ping.js'))}`,
-      { PING_INTERVAL_MS: '500', PING_TIMEOUT_MS: '500' },
-      { path: '/socket.io/?EIO=4&transport=websocket' },
-    );
+    const running = await start(`${NODE} ${fixturePath('socketio-short-ping.js')}`, {
+      env: { PING_INTERVAL_MS: '500', PING_TIMEOUT_MS: '500' },
+      path: SOCKET_IO_PATH,
+    });
     const result = await runDeadPeers(
       { clients: CLIENTS, timeoutMs: 8000, greet: engineIoGreeting, lingering: running.lingering },
       running.target,
@@ -111,7 +104,7 @@ describe('dead peers', () => {
   });
 
   it('stops when the run is cancelled, and still closes everything', async () => {
-    running = await startServer(`node ${JSON.stringify(EXAMPLE('heartbeat/no-heartbeat.js'))}`);
+    const running = await start(`${NODE} ${examplePath('heartbeat/no-heartbeat.js')}`);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 500);
     const started = performance.now();
@@ -120,6 +113,6 @@ describe('dead peers', () => {
     expect(performance.now() - started).toBeLessThan(500 * 3 + 2000);
     expect(result).toMatchObject({ silenced: 3, stillOpen: 3, stoppedEarly: true });
     expect(deadPeerReapingCheck(result).outcome).toBe('not-measured');
-    await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => running.lingering(), { timeout: 5000 }).toBe(0);
   });
 });

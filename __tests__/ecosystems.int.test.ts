@@ -1,20 +1,18 @@
 // Servers from other ecosystems, launched the way they are launched there, gated by the committed CLI bundle
 // with the settings of their example workflows: the verdict, and that the memory is that of the right processes.
 
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/model/report.js';
-import { pickFreePort, tcpAnswers } from '../src/server/endpoint.js';
 import { cliForUser, notPassed, runCli } from './helpers/cli-run.js';
 import { ROOT, expectNothingLeftRunning, pidAlive } from './helpers/gate-run.js';
-import { stopAfterEach, stopSpawned } from './helpers/processes.js';
+import { SERVERS, testServers } from './helpers/test-server.js';
 import { SYSTEM_PYTHON, requireTool } from './helpers/tools.js';
 
 const MB = 1024 * 1024;
+const { start } = testServers();
 
 /** The `with:` of the gate step in examples/workflows/<name>. */
 function exampleInputs(name: string): Record<string, string> {
@@ -111,43 +109,26 @@ describe('servers from other ecosystems, through the CLI bundle', () => {
 });
 
 describe('a server started with npm start in an earlier step, attached to by URL', () => {
-  const track = stopAfterEach();
   it('samples the server that owns the port, not npm, and never stops it', async () => {
-    const port = await pickFreePort();
     // As the example workflow does: npm start in the background, then the gate with a URL and no server-command.
-    const npm = spawn('npm', ['start'], {
-      cwd: join(ROOT, 'examples/attach'),
-      env: { ...process.env, PORT: String(port) },
-      detached: true,
-      stdio: 'ignore',
-    });
-    track(npm, { group: true });
-    let serverPid: number | null = null;
-    try {
-      for (let i = 0; i < 100 && !(await tcpAnswers('127.0.0.1', port)); i++) await sleep(100);
-      const { 'startup-timeout-s': _s, ...inputs } = exampleInputs('attach-npm-start.yml');
-      const run = await runCli({ ...inputs, url: `ws://127.0.0.1:${port}/` });
-      const report = run.report!;
-      expect(notPassed(report)).toEqual([]);
-      expect(run.code, run.stderr).toBe(0);
-      console.log(figures('npm start, attached', report));
-      expect(report.server).toMatchObject({ mode: 'attach', pidSource: 'port-owner' });
-      expect(report.server.pid).not.toBe(npm.pid);
-      expect(report.server.processes.map((p) => p.command)).toEqual(['node ../echo-server.js']);
-      // Attached: the gate left the server running.
-      serverPid = report.server.pid;
-      expect(pidAlive(serverPid!)).toBe(true);
-      expect(report.server.survivors).toEqual([]);
-    } finally {
-      await stopSpawned(npm, { group: true, also: serverPid === null ? [] : [serverPid] });
-    }
-    expect(pidAlive(npm.pid!)).toBe(false);
-    expect(pidAlive(serverPid!)).toBe(false);
+    const npm = await start('npm start', { cwd: 'examples/attach' });
+    const { 'startup-timeout-s': _s, ...inputs } = exampleInputs('attach-npm-start.yml');
+    const run = await runCli({ ...inputs, url: npm.target.url });
+    const report = run.report!;
+    expect(notPassed(report)).toEqual([]);
+    expect(run.code, run.stderr).toBe(0);
+    console.log(figures('npm start, attached', report));
+    expect(report.server).toMatchObject({ mode: 'attach', pidSource: 'port-owner' });
+    expect(report.server.pid).not.toBe(npm.pid);
+    expect(npm.tree()).toContain(report.server.pid);
+    expect(report.server.processes.map((p) => p.command)).toEqual(['node ../echo-server.js']);
+    // Attached: the gate left the server running.
+    expect(pidAlive(report.server.pid!)).toBe(true);
+    expect(report.server.survivors).toEqual([]);
   });
 });
 
 describe("a server of another user (a container's root process, as with docker compose)", () => {
-  const track = stopAfterEach();
   const nobody = { uid: 65534, gid: 65534 };
   it.skipIf(process.getuid?.() !== 0)('shows its fds and lingering connections as not measured, never as 0', async (ctx) => {
     // The clone may sit where nobody cannot enter (root's home, a 0700 mktemp -d): run a copy from a directory it can.
@@ -157,21 +138,10 @@ describe("a server of another user (a container's root process, as with docker c
       ctx.skip(prepared.reason);
       return;
     }
-    const port = await pickFreePort();
-    const server = track(
-      spawn(process.execPath, [join(ROOT, 'examples/echo-server.js')], {
-        env: { ...process.env, PORT: String(port) },
-        stdio: 'ignore',
-      }),
-    );
+    const server = await start(SERVERS.echo);
     try {
-      for (let i = 0; i < 100 && !(await tcpAnswers('127.0.0.1', port)); i++) await sleep(100);
       // The gate as nobody, the server as root: /proc/<pid>/fd is closed to the gate, the rest is readable.
-      const run = await runCli(
-        { url: `ws://127.0.0.1:${port}/`, 'server-pid': String(server.pid), 'recovery-hold-ms': '100' },
-        {},
-        prepared.as,
-      );
+      const run = await runCli({ url: server.target.url, 'server-pid': String(server.pid), 'recovery-hold-ms': '100' }, {}, prepared.as);
       const report = run.report!;
       expect(run.code, run.stderr).toBe(0);
       expect(report.signals.after).toMatchObject({ fds: null, lingeringConnections: null, processes: 1 });
@@ -182,8 +152,6 @@ describe("a server of another user (a container's root process, as with docker c
       expect(report.memory.baselineBytes!).toBeGreaterThan(30 * MB);
     } finally {
       prepared.cleanup();
-      expect(await stopSpawned(server)).toEqual([]);
     }
-    expect(pidAlive(server.pid!)).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { leftListeningText, listenerAfterTeardown, pickFreePort, tcpAnswers } from '../src/server/endpoint.js';
-import { pidAlive, ROOT } from './helpers/server-process.js';
+import { pidAlive, ROOT } from './helpers/gate-run.js';
 
 /** Runs `script` in sh with PORT set; resolves with its stdout once it exits. */
 function sh(script: string, port: number): Promise<string> {

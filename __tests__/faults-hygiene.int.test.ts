@@ -3,13 +3,13 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ThreadedProxy } from '../src/net/proxy-thread.js';
 import { parseNetwork } from '../src/net/spec.js';
 import { runDeadPeers } from '../src/scenarios/dead-peers.js';
 import { runLoad } from '../src/scenarios/load.js';
 import { runSlowConsumer } from '../src/scenarios/slow-consumer.js';
-import { EXAMPLE, startServer, type RunningServer } from './helpers/fault-servers.js';
+import { NODE, examplePath, testServers, type TestServer } from './helpers/test-server.js';
 
 function counts(): Record<string, number> {
   const out: Record<string, number> = {};
@@ -30,7 +30,7 @@ async function settledCounts(): Promise<Record<string, number>> {
 }
 
 /** Load cycles through the network phase's proxy thread, closed afterwards as teardown does. */
-async function loadThroughProxyThread(r: RunningServer, signal: AbortSignal, cyclesPerClient: number): Promise<void> {
+async function loadThroughProxyThread(r: TestServer, signal: AbortSignal, cyclesPerClient: number): Promise<void> {
   const front = (await ThreadedProxy.inFrontOf(r.target, parseNetwork('latency=20ms,slice=64,reset-ratio=0.2')))!;
   try {
     await runLoad(
@@ -51,11 +51,7 @@ async function loadThroughProxyThread(r: RunningServer, signal: AbortSignal, cyc
   }
 }
 
-let running: RunningServer | null = null;
-afterEach(async () => {
-  await running?.stop();
-  running = null;
-});
+const { start } = testServers();
 
 describe('fault scenarios leave nothing open', () => {
   const rejections: unknown[] = [];
@@ -63,53 +59,46 @@ describe('fault scenarios leave nothing open', () => {
   beforeAll(() => process.on('unhandledRejection', onRejection));
   afterAll(() => process.off('unhandledRejection', onRejection));
 
-  const cases: Array<[string, string, Record<string, string>, (r: RunningServer, signal: AbortSignal) => Promise<unknown>, number | null]> =
+  const cases: Array<[string, string, Record<string, string>, (r: TestServer, signal: AbortSignal) => Promise<unknown>, number | null]> = [
     [
-      [
-        'dead peers, all reaped',
-        'heartbeat/heartbeat.js',
-        { HEARTBEAT_MS: '300' },
-        (r, s) => runDeadPeers({ clients: 3, timeoutMs: 3000 }, r.target, s),
-        null,
-      ],
-      ['dead peers, timed out', 'heartbeat/no-heartbeat.js', {}, (r, s) => runDeadPeers({ clients: 3, timeoutMs: 500 }, r.target, s), null],
-      [
-        'dead peers, cancelled',
-        'heartbeat/no-heartbeat.js',
-        {},
-        (r, s) => runDeadPeers({ clients: 3, timeoutMs: 60_000 }, r.target, s),
-        300,
-      ],
-      [
-        'slow consumer, server closed it',
-        'backpressure/bounded.js',
-        { SLOW_CLIENT_TIMEOUT_MS: '500' },
-        (r, s) =>
-          runSlowConsumer(
-            { durationMs: 5000, maxBytes: 64 << 20, messageBytes: 65536, subscribeMessage: null, readMemory: r.rss },
-            r.target,
-            s,
-          ),
-        null,
-      ],
-      [
-        'slow consumer, cancelled',
-        'backpressure/unbounded.js',
-        {},
-        (r, s) =>
-          runSlowConsumer(
-            { durationMs: 60_000, maxBytes: 1 << 30, messageBytes: 65536, subscribeMessage: null, readMemory: r.rss },
-            r.target,
-            s,
-          ),
-        700,
-      ],
-      ['network proxy thread, load done', 'echo-server.js', {}, (r, s) => loadThroughProxyThread(r, s, 5), null],
-      ['network proxy thread, cancelled', 'echo-server.js', {}, (r, s) => loadThroughProxyThread(r, s, 1000), 300],
-    ];
+      'dead peers, all reaped',
+      'heartbeat/heartbeat.js',
+      { HEARTBEAT_MS: '300' },
+      (r, s) => runDeadPeers({ clients: 3, timeoutMs: 3000 }, r.target, s),
+      null,
+    ],
+    ['dead peers, timed out', 'heartbeat/no-heartbeat.js', {}, (r, s) => runDeadPeers({ clients: 3, timeoutMs: 500 }, r.target, s), null],
+    ['dead peers, cancelled', 'heartbeat/no-heartbeat.js', {}, (r, s) => runDeadPeers({ clients: 3, timeoutMs: 60_000 }, r.target, s), 300],
+    [
+      'slow consumer, server closed it',
+      'backpressure/bounded.js',
+      { SLOW_CLIENT_TIMEOUT_MS: '500' },
+      (r, s) =>
+        runSlowConsumer(
+          { durationMs: 5000, maxBytes: 64 << 20, messageBytes: 65536, subscribeMessage: null, readMemory: r.rss },
+          r.target,
+          s,
+        ),
+      null,
+    ],
+    [
+      'slow consumer, cancelled',
+      'backpressure/unbounded.js',
+      {},
+      (r, s) =>
+        runSlowConsumer(
+          { durationMs: 60_000, maxBytes: 1 << 30, messageBytes: 65536, subscribeMessage: null, readMemory: r.rss },
+          r.target,
+          s,
+        ),
+      700,
+    ],
+    ['network proxy thread, load done', 'echo-server.js', {}, (r, s) => loadThroughProxyThread(r, s, 5), null],
+    ['network proxy thread, cancelled', 'echo-server.js', {}, (r, s) => loadThroughProxyThread(r, s, 1000), 300],
+  ];
 
   it.each(cases)('%s', async (_name, example, env, run, abortAfterMs) => {
-    running = await startServer(`node ${JSON.stringify(EXAMPLE(example))}`, env);
+    const running = await start(`${NODE} ${examplePath(example)}`, { env });
     const before = await settledCounts();
     const controller = new AbortController();
     const timer = abortAfterMs === null ? null : setTimeout(() => controller.abort(), abortAfterMs);

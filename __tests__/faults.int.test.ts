@@ -1,14 +1,13 @@
 // Server faults, bounds and secrets: each run must end within its bounds with the right report,
 // and leave nothing of the server running.
 
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { renderTerminal } from '../src/report/terminal.js';
-import { pickFreePort } from '../src/server/endpoint.js';
-import { waitForHandshake } from '../src/server/readiness.js';
 import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, fixtureInputs, gate, pidAlive } from './helpers/gate-run.js';
-import { stopSpawned } from './helpers/processes.js';
+import { SERVERS, testServers } from './helpers/test-server.js';
+
+const { start } = testServers();
 
 /** Runs the gate and returns the report with the wall time it took. */
 async function timedGate(...args: Parameters<typeof fixtureInputs>) {
@@ -99,23 +98,13 @@ describe('server faults', () => {
   });
 
   it('refuses a port held by a stale server process, and leaves that process alone', async () => {
-    const port = await pickFreePort();
-    const stale = spawn(process.execPath, [ECHO_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
-    try {
-      const url = `ws://127.0.0.1:${port}/`;
-      await waitForHandshake(
-        { url, headers: {}, subprotocols: [], connectTimeoutMs: 1000, closeTimeoutMs: 1000 },
-        { timeoutMs: 10_000, signal: new AbortController().signal },
-      );
-      const report = await gate({ 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url });
-      expect(report.stopped).toMatchObject({ reason: 'startup-failed', phase: 'startup' });
-      expect(report.stopped!.message).toContain(`something already answers on 127.0.0.1:${port}`);
-      expect(report.server.pidsSeen).toEqual([]);
-      expect(report.verdict).toBe('fail');
-      expect(pidAlive(stale.pid!)).toBe(true);
-    } finally {
-      expect(await stopSpawned(stale)).toEqual([]);
-    }
+    const stale = await start(SERVERS.echo);
+    const report = await gate({ 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: stale.target.url });
+    expect(report.stopped).toMatchObject({ reason: 'startup-failed', phase: 'startup' });
+    expect(report.stopped!.message).toContain(`something already answers on 127.0.0.1:${stale.port}`);
+    expect(report.server.pidsSeen).toEqual([]);
+    expect(report.verdict).toBe('fail');
+    expect(pidAlive(stale.pid)).toBe(true);
   });
 });
 

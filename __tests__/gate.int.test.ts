@@ -1,13 +1,13 @@
 // Whole gate runs against real server processes over loopback: the verdict, the figures, and teardown.
 
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { pickFreePort } from '../src/server/endpoint.js';
 import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, fixtureInputs, gate, pidAlive } from './helpers/gate-run.js';
-import { stopSpawned } from './helpers/processes.js';
+import { SERVERS, testServers } from './helpers/test-server.js';
 import { hasIpv6Loopback } from './helpers/tools.js';
+
+const { start } = testServers();
 
 const MB = 1024 * 1024;
 
@@ -147,20 +147,15 @@ describe('gate against real servers', () => {
   });
 
   it('attaches to a running server by URL and finds its pid through the listening port', async () => {
-    const port = await pickFreePort();
-    const server = spawn(process.execPath, [ECHO_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
-    try {
-      const report = await gate({ url: `ws://127.0.0.1:${port}/`, ...QUICK });
-      expect(report.verdict).toBe('pass');
-      expect(report.server.mode).toBe('attach');
-      expect(report.server.pid).toBe(server.pid);
-      expect(report.server.pidSource).toBe('port-owner');
-      expect(report.memory.measured).toBe(true);
-      // Attach mode never stops a server it did not start.
-      expect(pidAlive(server.pid!)).toBe(true);
-    } finally {
-      expect(await stopSpawned(server)).toEqual([]);
-    }
+    const server = await start(SERVERS.echo);
+    const report = await gate({ url: server.target.url, ...QUICK });
+    expect(report.verdict).toBe('pass');
+    expect(report.server.mode).toBe('attach');
+    expect(report.server.pid).toBe(server.pid);
+    expect(report.server.pidSource).toBe('port-owner');
+    expect(report.memory.measured).toBe(true);
+    // Attach mode never stops a server it did not start.
+    expect(pidAlive(server.pid)).toBe(true);
   });
 
   it('reaches a localhost URL whether the server listens on ::1 or on 127.0.0.1', async () => {

@@ -4,12 +4,13 @@
 
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { judgeHostile } from '../src/analysis/hostile.js';
 import { HOSTILE_CASE_IDS, outcomeText, type HostileResult } from '../src/model/hostile.js';
 import { runHostile, type HostileSpec } from '../src/scenarios/hostile.js';
 import { ROOT } from './helpers/gate-run.js';
-import { NODE, fixturePath, launchServer, selfSignedCert, stopAll, treeRss, type SpawnedServer } from './helpers/spawned-server.js';
+import { selfSignedCert } from './helpers/certificate.js';
+import { NODE, fixturePath, testServers, type TestServer } from './helpers/test-server.js';
 
 const SERVERS = {
   ws: `${NODE} ${JSON.stringify(join(ROOT, 'examples/echo-server.js'))}`,
@@ -22,13 +23,13 @@ const PATHS: Partial<Record<keyof typeof SERVERS, string>> = { 'socket.io': '/so
 const SPEC: HostileSpec = { maxBytes: 16 * 1024 * 1024, pings: 1000 };
 const MiB = 1024 * 1024;
 
-afterEach(stopAll);
+const { start: startServer } = testServers();
 
-function probesFor(r: SpawnedServer) {
+function probesFor(r: TestServer) {
   return {
     signal: new AbortController().signal,
-    isServerAlive: () => r.server.exit === null,
-    readMemory: () => treeRss(r.server),
+    isServerAlive: r.running,
+    readMemory: r.rss,
   };
 }
 
@@ -50,7 +51,7 @@ function table(name: string, result: HostileResult): string {
 describe('healthy servers survive every hostile case', () => {
   for (const [name, command] of Object.entries(SERVERS) as Array<[keyof typeof SERVERS, string]>) {
     it(name, async () => {
-      const r = await launchServer(command, { path: PATHS[name] ?? '/' });
+      const r = await startServer(command, { path: PATHS[name] ?? '/' });
       const result = await runHostile(SPEC, r.target, probesFor(r));
       console.log(table(name, result));
       expect(result.cases.map((c) => c.id)).toEqual([...HOSTILE_CASE_IDS]);
@@ -67,7 +68,7 @@ describe('healthy servers survive every hostile case', () => {
       const judged = judgeHostile(result, { maxMemoryGrowthMb: 100, strict: false });
       expect(judged.failures).toEqual([]);
       expect(judged.outcome).not.toBe('fail');
-      expect(r.server.exit).toBeNull();
+      expect(r.running()).toBe(true);
     });
   }
 });
@@ -78,7 +79,7 @@ describe('over TLS', () => {
 
   it('a wss:// echo server survives every case, the broken handshakes sent inside TLS', async () => {
     cert = selfSignedCert();
-    const r = await launchServer(`${NODE} ${fixturePath('wss-echo-server.js')}`, {
+    const r = await startServer(`${NODE} ${fixturePath('wss-echo-server.js')}`, {
       scheme: 'wss',
       env: { TLS_CERT: cert.cert, TLS_KEY: cert.key },
       target: { ca: readFileSync(cert.cert, 'utf8') },
@@ -94,14 +95,14 @@ describe('over TLS', () => {
 
 describe('servers that hostile input hurts', () => {
   it('a server whose text decoder throws crashes on invalid UTF-8, and the check names the case', async () => {
-    const r = await launchServer(`${NODE} ${fixturePath('hostile-crash-server.js')}`);
+    const r = await startServer(`${NODE} ${fixturePath('hostile-crash-server.js')}`);
     const result = await runHostile(SPEC, r.target, probesFor(r));
     console.log(table('crash fixture', result));
     expect(result.serverSurvived).toBe(false);
     expect(result.crashedDuring).toBe('invalid-utf8');
     expect(result.cases[0]).toMatchObject({ id: 'invalid-utf8', outcome: 'crashed', matchesRfc: false, acceptingAfter: false });
     expect(result.cases.slice(1).every((c) => c.outcome === 'not-run')).toBe(true);
-    expect(r.server.exit).not.toBeNull();
+    expect(r.running()).toBe(false);
     const judged = judgeHostile(result, { maxMemoryGrowthMb: 64, strict: false });
     expect(judged.outcome).toBe('fail');
     expect(judged.failures[0]).toContain("'invalid-utf8'");
@@ -109,7 +110,7 @@ describe('servers that hostile input hurts', () => {
   });
 
   it('a server without a size limit keeps the whole oversized message, and its memory shows it', async () => {
-    const r = await launchServer(`${NODE} ${fixturePath('hostile-buffering-server.js')}`);
+    const r = await startServer(`${NODE} ${fixturePath('hostile-buffering-server.js')}`);
     const result = await runHostile(SPEC, r.target, probesFor(r));
     console.log(table('buffering fixture', result));
     // Taking it whole is within its own (raised) limit: what shows the buffering is the memory it grew by.
@@ -141,8 +142,8 @@ describe('nothing of ours stays open', () => {
     const onRejection = (reason: unknown): void => void rejections.push(reason);
     process.on('unhandledRejection', onRejection);
     try {
-      const healthy = await launchServer(SERVERS.ws);
-      const crashing = await launchServer(`${NODE} ${fixturePath('hostile-crash-server.js')}`);
+      const healthy = await startServer(SERVERS.ws);
+      const crashing = await startServer(`${NODE} ${fixturePath('hostile-crash-server.js')}`);
       const before = await settledCounts();
 
       await runHostile(SPEC, healthy.target, probesFor(healthy));

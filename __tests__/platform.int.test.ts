@@ -16,9 +16,11 @@ import { ServerProcess } from '../src/server/server-process.js';
 import { ECHO_SERVER } from './helpers/gate-run.js';
 import { requireTool } from './helpers/tools.js';
 import { tempDirsRemovedAfterEach } from './helpers/temp.js';
+import { SERVERS, testServers } from './helpers/test-server.js';
 
 const linux = process.platform === 'linux';
 const tempDir = tempDirsRemovedAfterEach();
+const { start } = testServers();
 
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 200 && !(await tcpAnswers('127.0.0.1', port)); i++) await sleep(50);
@@ -73,18 +75,12 @@ describe.runIf(linux)('the macOS branches, on Linux', () => {
   });
 
   it.skipIf(linux && requireTool('lsof'))('lsof finds the owner of a listening port, as /proc does', async () => {
-    const port = await pickFreePort();
-    const server = spawn(process.execPath, [ECHO_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
-    try {
-      await waitForPort(port);
-      expect(await findPortOwner(port, 'linux')).toBe(server.pid);
-      expect(await findPortOwner(port, 'darwin')).toBe(server.pid);
-    } finally {
-      server.kill('SIGKILL');
-      await once(server, 'exit');
-    }
-    expect(await isAlive(server.pid!)).toBe(false);
-    expect(await findPortOwner(port, 'darwin')).toBeNull();
+    const server = await start(SERVERS.echo, { ready: 'port' });
+    expect(await findPortOwner(server.port, 'linux')).toBe(server.pid);
+    expect(await findPortOwner(server.port, 'darwin')).toBe(server.pid);
+    await server.stop();
+    expect(await isAlive(server.pid)).toBe(false);
+    expect(await findPortOwner(server.port, 'darwin')).toBeNull();
   });
 });
 

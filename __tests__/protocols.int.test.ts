@@ -6,10 +6,11 @@ import { adapterFor, detectProtocol, knownSubprotocols } from '../src/client/pro
 import type { Expect } from '../src/config/types.js';
 import { recoveryPassed, runRecovery, type RecoverySpec } from '../src/scenarios/recovery.js';
 import { waitForHandshake } from '../src/server/readiness.js';
-import { serversStoppedAfterEach } from './helpers/server-process.js';
+import { SERVERS, SOCKET_IO_PATH, testServers } from './helpers/test-server.js';
 
-const SOCKET_IO_PATH = '/socket.io/?EIO=4&transport=websocket';
-const { launch } = serversStoppedAfterEach();
+const { start } = testServers();
+/** Started once its port takes TCP: readiness and detection are what is under test. */
+const launch = (which: keyof typeof SERVERS) => start(SERVERS[which], { ready: 'port' });
 
 function targetOf(url: string): Target {
   return { url, headers: {}, subprotocols: [], connectTimeoutMs: 2000, closeTimeoutMs: 1000 };

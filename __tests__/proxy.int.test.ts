@@ -16,12 +16,11 @@ import { FaultProxy, networkFaults } from '../src/net/proxy.js';
 import { ThreadedProxy, relayWorkerScript } from '../src/net/proxy-thread.js';
 import { parseNetwork } from '../src/net/spec.js';
 import { proxiedTarget, upstreamOf } from '../src/net/target.js';
-import { PYTHON_ECHO_SERVER } from './helpers/clean-servers.js';
-import { ECHO_SERVER, ROOT } from './helpers/gate-run.js';
-import { startServer, type RunningServer } from './helpers/fault-servers.js';
-import { selfSignedCert } from './helpers/spawned-server.js';
+import { selfSignedCert } from './helpers/certificate.js';
+import { SERVERS, testServers, type TestServer } from './helpers/test-server.js';
 
-let running: RunningServer | null = null;
+const { start } = testServers();
+let running: TestServer | null = null;
 let proxy: FaultProxy | null = null;
 let threaded: ThreadedProxy | null = null;
 afterEach(async () => {
@@ -29,8 +28,6 @@ afterEach(async () => {
   proxy = null;
   await threaded?.close();
   threaded = null;
-  await running?.stop();
-  running = null;
 });
 
 interface CycleTally {
@@ -80,7 +77,7 @@ function echo(ws: WebSocket, text: string, ms: number): Promise<string | null> {
 
 describe('the fault proxy', () => {
   it('ws echo server: latency 100 ms ± 20, 64-byte slices and 20 % resets keep >= 80 % connected and leave nothing open', async () => {
-    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    running = await start(SERVERS.echo);
     const network = parseNetwork('latency=100ms,jitter=20ms,slice=64,reset-ratio=0.2');
     expect(await FaultProxy.inFrontOf(running.target, parseNetwork('none'))).toBeNull();
     const front = (await FaultProxy.inFrontOf(running.target, network))!;
@@ -111,7 +108,7 @@ describe('the fault proxy', () => {
   });
 
   it("the gate's load engine through toxics: leak rounds with abrupt closes end with nothing open", async () => {
-    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    running = await start(SERVERS.echo);
     const front = (await FaultProxy.inFrontOf(running.target, parseNetwork('latency=20ms,jitter=10ms,slice=128,reset-ratio=0.1')))!;
     proxy = front.proxy;
     const rounds: number[] = [];
@@ -138,7 +135,7 @@ describe('the fault proxy', () => {
   });
 
   it('tells the resets it injected apart: they are counted as such and the rates judge the rest', async () => {
-    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    running = await start(SERVERS.echo);
     const front = (await FaultProxy.inFrontOf(running.target, parseNetwork('reset-ratio=0.4')))!;
     proxy = front.proxy;
     const spec = { id: 'flapping' as const, clients: 4, cyclesPerClient: 15, holdMs: 0, pauseMs: 0 };
@@ -165,7 +162,7 @@ describe('the fault proxy', () => {
   });
 
   it("on a thread of its own (the network phase's): relays, shares its counts and resets, and closes every socket", async () => {
-    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    running = await start(SERVERS.echo);
     expect(await ThreadedProxy.inFrontOf(running.target, parseNetwork('none'))).toBeNull();
     const front = (await ThreadedProxy.inFrontOf(running.target, parseNetwork('latency=5ms,reset-ratio=0.4')))!;
     threaded = front.proxy;
@@ -190,7 +187,7 @@ describe('the fault proxy', () => {
   });
 
   it('closes at once when its thread already ended (a crash), instead of waiting for an answer', async () => {
-    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    running = await start(SERVERS.echo);
     const front = (await ThreadedProxy.inFrontOf(running.target, parseNetwork('latency=5ms')))!;
     threaded = front.proxy;
     await (threaded as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
@@ -215,7 +212,7 @@ describe('the fault proxy', () => {
   });
 
   it("Python's websockets reassembles frames sliced into 16 bytes and delayed 50 ms", async () => {
-    running = await startServer(PYTHON_ECHO_SERVER);
+    running = await start(SERVERS.python);
     proxy = await FaultProxy.start({ upstream: upstreamOf(running.target), network: parseNetwork('latency=50ms,slice=16') });
     const target = proxiedTarget(running.target, proxy);
     const tally = await cycles(target, 3, 4);
@@ -234,7 +231,7 @@ describe('the fault proxy', () => {
   });
 
   it('relays bytes both ways, and the client closing reaches the server', async () => {
-    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    running = await start(SERVERS.echo);
     proxy = await FaultProxy.start({ upstream: upstreamOf(running.target) });
     const target = proxiedTarget(running.target, proxy);
     const open = await openConnection(target, new AbortController().signal);
@@ -252,9 +249,8 @@ describe('the fault proxy', () => {
   it('wss:// through the proxy: TLS passes end to end, checked against a certificate for localhost only', async () => {
     const { cert, key, dir } = selfSignedCert('DNS:localhost');
     try {
-      const server = `node ${JSON.stringify(join(ROOT, '__tests__/fixtures/wss-echo-server.js'))}`;
       const ca = readFileSync(cert, 'utf8');
-      running = await startServer(server, { TLS_CERT: cert, TLS_KEY: key }, { scheme: 'wss', host: 'localhost', target: { ca } });
+      running = await start(SERVERS.wssEcho, { env: { TLS_CERT: cert, TLS_KEY: key }, scheme: 'wss', host: 'localhost', target: { ca } });
       proxy = await FaultProxy.start({ upstream: upstreamOf(running.target), network: parseNetwork('latency=20ms,slice=32') });
       const open = await openConnection(proxiedTarget(running.target, proxy), new AbortController().signal);
       expect(open).toMatchObject({ ok: true });
@@ -267,7 +263,7 @@ describe('the fault proxy', () => {
   });
 
   it('bandwidth: bytes reach the server at the rate, and a fast sender is pushed back instead of buffered', async () => {
-    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    running = await start(SERVERS.echo);
     const highWaterBytes = 64 * 1024;
     proxy = await FaultProxy.start({ upstream: upstreamOf(running.target), network: parseNetwork('up.bandwidth=256kb'), highWaterBytes });
     const open = await openConnection(proxiedTarget(running.target, proxy), new AbortController().signal);
@@ -289,7 +285,7 @@ describe('the fault proxy', () => {
   });
 
   it('a refused upstream reaches the client as a reset, and leaves no pair', async () => {
-    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    running = await start(SERVERS.echo);
     const upstream = upstreamOf(running.target);
     await running.stop();
     running = null;
@@ -304,7 +300,7 @@ describe('the fault proxy', () => {
   });
 
   it('close() with toxics holding data and connections open leaves no socket, server or timer behind', async () => {
-    running = await startServer(`node ${JSON.stringify(ECHO_SERVER)}`);
+    running = await start(SERVERS.echo);
     await sleep(200);
     const before = resourceCounts();
     const local = await FaultProxy.start({

@@ -2,15 +2,16 @@
 // classified like the ws client's, every wait bounded, and wss:// with the target's trust settings.
 
 import { readFileSync, rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../src/client/connection.js';
 import { OPCODE, closeFrame, frame, pingFrame } from '../src/client/frames.js';
 import { RawOpenError, RawSocket, openRaw } from '../src/client/raw-socket.js';
 import { pickFreePort } from '../src/server/endpoint.js';
 import { ECHO_SERVER, FAULTY_SERVER } from './helpers/gate-run.js';
-import { NODE, fixturePath, launchServer, selfSignedCert, stopAll } from './helpers/spawned-server.js';
+import { selfSignedCert } from './helpers/certificate.js';
+import { NODE, fixturePath, testServers } from './helpers/test-server.js';
 
-afterEach(stopAll);
+const { start: startServer } = testServers();
 
 const echo = `${NODE} ${JSON.stringify(ECHO_SERVER)}`;
 const faulty = `${NODE} ${JSON.stringify(FAULTY_SERVER)}`;
@@ -39,7 +40,7 @@ async function openError(target: Target): Promise<RawOpenError> {
 
 describe('raw connection to a ws echo server', () => {
   it('echoes a text frame, answers a ping and completes the closing handshake', async () => {
-    const { target } = await launchServer(echo);
+    const { target } = await startServer(echo);
     const raw = await openRaw(target);
     try {
       expect(raw.protocol).toBeNull();
@@ -61,7 +62,7 @@ describe('raw connection to a ws echo server', () => {
 
 describe('what the handshake offers, and refusals', () => {
   it('offers the subprotocols: accepted when it offers the one required, HTTP 400 otherwise', async () => {
-    const { target } = await launchServer(faulty, { env: { REQUIRE_PROTOCOL: 'chat.v2' }, target: { subprotocols: ['chat.v2'] } });
+    const { target } = await startServer(faulty, { env: { REQUIRE_PROTOCOL: 'chat.v2' }, target: { subprotocols: ['chat.v2'] } });
     const raw = await openRaw({ ...target, subprotocols: ['chat.v1', 'chat.v2'] });
     expect(raw.protocol).toBe('chat.v2');
     raw.destroy();
@@ -70,7 +71,7 @@ describe('what the handshake offers, and refusals', () => {
   });
 
   it("sends the user's headers: accepted with the token, HTTP 401 without", async () => {
-    const { target } = await launchServer(faulty, {
+    const { target } = await startServer(faulty, {
       env: { REQUIRE_HEADER: 'X-Token: s3cret' },
       target: { headers: { 'X-Token': 's3cret' } },
     });
@@ -80,7 +81,7 @@ describe('what the handshake offers, and refusals', () => {
   });
 
   it('gives up after its timeout when the server never answers the upgrade', async () => {
-    const { target } = await launchServer(faulty, { env: { NO_UPGRADE_REPLY: '1' }, ready: false });
+    const { target } = await startServer(faulty, { env: { NO_UPGRADE_REPLY: '1' }, ready: 'port' });
     const start = performance.now();
     const err = await openError({ ...target, connectTimeoutMs: 300 });
     const elapsed = performance.now() - start;
@@ -99,7 +100,7 @@ describe('what the handshake offers, and refusals', () => {
   });
 
   it('stops at once when aborted', async () => {
-    const { target } = await launchServer(faulty, { env: { NO_UPGRADE_REPLY: '1' }, ready: false });
+    const { target } = await startServer(faulty, { env: { NO_UPGRADE_REPLY: '1' }, ready: 'port' });
     const controller = new AbortController();
     const start = performance.now();
     setTimeout(() => controller.abort(), 100);
@@ -119,7 +120,7 @@ describe('wss:// with a self-signed certificate', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('completes the handshake with insecure-tls or the CA trusted, and is refused (tls) otherwise', async () => {
-    const { target } = await launchServer(`${NODE} ${fixturePath('wss-echo-server.js')}`, {
+    const { target } = await startServer(`${NODE} ${fixturePath('wss-echo-server.js')}`, {
       scheme: 'wss',
       env: { TLS_CERT: cert, TLS_KEY: key },
       target: { rejectUnauthorized: false },

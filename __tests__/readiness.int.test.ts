@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { Target } from '../src/client/connection.js';
 import { knownSubprotocols } from '../src/client/protocols/index.js';
 import { NotReadyError, waitForHandshake, type ReadinessOptions } from '../src/server/readiness.js';
-import { serversStoppedAfterEach, startServer } from './helpers/server-process.js';
+import { SERVERS, testServers } from './helpers/test-server.js';
 
-const { launch, track } = serversStoppedAfterEach();
+const { start } = testServers();
+/** Started once its port takes TCP: the handshake is what is under test. */
+const launch = (which: keyof typeof SERVERS, env: Record<string, string> = {}) => start(SERVERS[which], { env, ready: 'port' });
 
 function targetOf(url: string, extra: Partial<Target> = {}): Target {
   return { url, headers: {}, subprotocols: [], connectTimeoutMs: 2000, closeTimeoutMs: 1000, ...extra };
@@ -59,7 +61,7 @@ describe('definite answers end start-up within 5 s, naming the likely cause', ()
   });
 
   it('a missing subprotocol that the server does not name (400, empty body)', async () => {
-    const server = track(await startServer(process.execPath, ['__tests__/fixtures/faulty-server.js'], { REQUIRE_PROTOCOL: 'chat.v2' }));
+    const server = await launch('faulty', { REQUIRE_PROTOCOL: 'chat.v2' });
     const { error, elapsedMs } = await notReady(targetOf(server.url()));
     expect(error.message).toMatch(/HTTP 400 to every .*it may require a subprotocol \(none was offered; set subprotocols\)/);
     expect(elapsedMs).toBeLessThan(5000);
@@ -98,7 +100,7 @@ describe('what is not a definite answer', () => {
     ['closes every connection with 1011 (a server fault)', { CLOSE_WITH: '1011' }],
     ['drops every connection without a close frame', { DROP_AFTER_MS: '5' }],
   ])('a server that %s is ready: the scenarios measure that', async (_name, faults) => {
-    const server = track(await startServer(process.execPath, ['__tests__/fixtures/faulty-server.js'], faults));
+    const server = await launch('faulty', faults);
     const ready = await waitForHandshake(targetOf(server.url()), { timeoutMs: 10_000, signal: new AbortController().signal });
     expect(ready.attempts).toBe(1);
   });
@@ -129,7 +131,7 @@ describe('a server that hangs up on every upgrade once its port is open', () => 
 
   it('a server whose WebSocket handler comes up a moment after its port opens is still waited for', async () => {
     // Node hangs up on an upgrade nobody handles: for the first 1.5 s this server does exactly that.
-    const server = track(await startServer(process.execPath, ['__tests__/fixtures/faulty-server.js'], { UPGRADE_AFTER_MS: '1500' }));
+    const server = await launch('faulty', { UPGRADE_AFTER_MS: '1500' });
     const ready = await waitForHandshake(targetOf(server.url()), { timeoutMs: 10_000, signal: new AbortController().signal });
     expect(ready.afterMs).toBeGreaterThan(1000);
   });

@@ -2,28 +2,22 @@
 // A server that ignores bufferedAmount buffers everything (its RSS, read from /proc, grows by about what was sent);
 // one that stops reading a client past a limit stays flat and pushes back on the sender.
 
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { slowConsumerMemoryCheck } from '../src/analysis/checks-faults.js';
 import { parseConfig } from '../src/config/parse.js';
 import { runSlowConsumer, type SlowConsumerSpec } from '../src/scenarios/slow-consumer.js';
-import { EXAMPLE, startServer, type RunningServer } from './helpers/fault-servers.js';
-import { ROOT } from './helpers/gate-run.js';
+import { NODE, examplePath, fixturePath, testServers, type TestServer } from './helpers/test-server.js';
 
-const PUSH_SERVER = `node ${JSON.stringify(join(ROOT, '__tests__/fixtures/push-server.js'))}`;
+const PUSH_SERVER = `${NODE} ${fixturePath('push-server.js')}`;
 
 // The limit a run gets when max-slow-consumer-growth-mb is not set.
 const { value: defaultMb, explicit } = parseConfig({ url: 'ws://127.0.0.1:1/' }).limits.maxSlowConsumerGrowthMb;
 const DEFAULT_LIMIT = { value: defaultMb!, explicit };
 
-let running: RunningServer | null = null;
-afterEach(async () => {
-  await running?.stop();
-  running = null;
-});
+const { start } = testServers();
 
 const MB = 1024 * 1024;
-const spec = (server: RunningServer): SlowConsumerSpec => ({
+const spec = (server: TestServer): SlowConsumerSpec => ({
   durationMs: 15_000,
   maxBytes: 96 * MB,
   messageBytes: 64 * 1024,
@@ -33,7 +27,7 @@ const spec = (server: RunningServer): SlowConsumerSpec => ({
 
 describe('slow consumer', () => {
   it('an echo server that ignores bufferedAmount grows by about what the client sent', async () => {
-    running = await startServer(`node ${JSON.stringify(EXAMPLE('backpressure/unbounded.js'))}`);
+    const running = await start(`${NODE} ${examplePath('backpressure/unbounded.js')}`);
     const result = await runSlowConsumer(spec(running), running.target, new AbortController().signal);
     console.log(`unbounded: ${JSON.stringify({ ...result, growthMb: (result.memoryGrowthBytes ?? 0) / MB })}`);
     expect(result).toMatchObject({ connected: true, mode: 'echo', endedBy: 'bytes', serverClosed: false, serverPausedReading: false });
@@ -48,7 +42,7 @@ describe('slow consumer', () => {
   });
 
   it('an echo server that stops reading a client past 1 MiB queued stays flat and pushes back', async () => {
-    running = await startServer(`node ${JSON.stringify(EXAMPLE('backpressure/bounded.js'))}`);
+    const running = await start(`${NODE} ${examplePath('backpressure/bounded.js')}`);
     const result = await runSlowConsumer({ ...spec(running), durationMs: 5000 }, running.target, new AbortController().signal);
     console.log(`bounded: ${JSON.stringify({ ...result, growthMb: (result.memoryGrowthBytes ?? 0) / MB })}`);
     expect(result).toMatchObject({ connected: true, endedBy: 'duration', serverPausedReading: true, serverClosed: false });
@@ -61,26 +55,25 @@ describe('slow consumer', () => {
   });
 
   it('an echo server that drops a client stuck past SLOW_CLIENT_TIMEOUT_MS closes it', async () => {
-    running = await startServer(`node ${JSON.stringify(EXAMPLE('backpressure/bounded.js'))}`, { SLOW_CLIENT_TIMEOUT_MS: '1000' });
+    const running = await start(`${NODE} ${examplePath('backpressure/bounded.js')}`, { env: { SLOW_CLIENT_TIMEOUT_MS: '1000' } });
     const started = performance.now();
     const result = await runSlowConsumer(spec(running), running.target, new AbortController().signal);
     console.log(`bounded, drops after 1 s: ${JSON.stringify(result)}`);
     expect(result.serverClosed).toBe(true);
     expect(result.endedBy).toBe('server-closed');
     expect(performance.now() - started).toBeLessThan(15_000);
-    await expect.poll(() => running!.lingering(), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => running.lingering(), { timeout: 5000 }).toBe(0);
   });
 
   it('subscribe mode: a server that pushes regardless grows; one that skips pushes past 1 MiB queued does not', async () => {
     const run = async (env: Record<string, string>) => {
-      running = await startServer(PUSH_SERVER, env);
+      const running = await start(PUSH_SERVER, { env });
       const result = await runSlowConsumer(
         { ...spec(running), durationMs: 4000, subscribeMessage: 'subscribe' },
         running.target,
         new AbortController().signal,
       );
       await running.stop();
-      running = null;
       return result;
     };
     const unbounded = await run({});

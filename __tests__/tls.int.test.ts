@@ -10,7 +10,7 @@ import { ConfigError } from '../src/config/types.js';
 import { parseConfig } from '../src/config/parse.js';
 import { notPassed, runCli } from './helpers/cli-run.js';
 import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, gate } from './helpers/gate-run.js';
-import { selfSignedCert } from './helpers/spawned-server.js';
+import { selfSignedCert } from './helpers/certificate.js';
 import { requireTool } from './helpers/tools.js';
 
 const WSS_SERVER = fileURLToPath(new URL('./fixtures/wss-echo-server.js', import.meta.url));

@@ -1,3 +1,4 @@
+// Deprecated: start test servers with testServers() from test-server.ts; this file goes once no test imports it.
 // Real servers for the fault tests (spawned-server.ts's, exec'd so the shell is not the server), with what the
 // fault tests read of them: the tree's RSS and the connections still open on the server's side.
 

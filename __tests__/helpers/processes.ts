@@ -63,7 +63,8 @@ export async function stopSpawned(child: ChildProcess, options: StopOptions = {}
   if (child.pid === undefined) return [];
   const pids = [child.pid, ...descendants(child.pid), ...also];
   const live = (): number[] => pids.filter(pidAlive);
-  if (live().length === 0) return [];
+  // A group may hold processes the root left behind when it exited: signal it even then.
+  if (live().length === 0 && !group) return [];
   if (group) signal(-child.pid, 'SIGTERM');
   for (const pid of live()) signal(pid, 'SIGTERM');
   for (let waited = 0; waited < graceMs && live().length > 0; waited += 50) await sleep(50);

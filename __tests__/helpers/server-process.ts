@@ -1,3 +1,4 @@
+// Deprecated: start test servers with testServers() from test-server.ts; this file goes once no test imports it.
 // Starts an example or fixture server as a bare child process (not through the gate's launcher) on a free
 // loopback port, ready once its port takes TCP: for the tests of readiness and detection themselves, which must
 // not lean on the code they test. Stops it for sure.

@@ -1,9 +1,9 @@
+// Deprecated: start test servers with testServers() from test-server.ts; this file goes once no test imports it.
 // A real server process for tests that drive it without the gate: launched the gate's way (ServerProcess) on a
 // free loopback port, ready once a handshake succeeds, stopped and proven gone by stopServer() or, for every one
 // still running, stopAll() in afterEach. (server-process.ts spawns without the gate's launcher, for the tests of
 // readiness itself.)
 
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,16 +129,4 @@ export async function treeRss(server: ServerProcess): Promise<number | null> {
   return read ? total : null;
 }
 
-/**
- * A self-signed certificate (its own CA), valid for a day, as PEM files in a new temp directory the caller
- * removes; `names` is its subjectAltName (default the loopback IP).
- */
-export function selfSignedCert(names = 'IP:127.0.0.1'): { cert: string; key: string; dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ws-gate-cert-'));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  const subject = ['-subj', '/CN=ws-resilience-gate test', '-addext', `subjectAltName=${names}`];
-  const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', ...subject];
-  execFileSync('openssl', args, { stdio: 'ignore' });
-  return { cert, key, dir };
-}
+export { selfSignedCert } from './certificate.js';
