@@ -12,27 +12,36 @@ import type {
   CheckStatus,
   LoadScenarioResult,
   MemoryResult,
+  PhaseSpan,
   RecoveryResult,
   ServerInfo,
   SignalsResult,
   StopInfo,
 } from '../model/report.js';
 
-export interface Measurements {
+/** Everything a run's phases measured: what RunContext fills in, and the report is assembled from. */
+export interface RunMeasurements {
   server: ServerInfo;
   stopped: StopInfo | null;
+  phases: PhaseSpan[];
   flapping: LoadScenarioResult;
   leak: LoadScenarioResult;
   recovery: RecoveryResult;
-  /** Absent when the hostile scenario was not selected. */
-  hostile?: HostileResult;
-  /** The fault scenarios' results; absent when none ran. */
-  faults?: FaultsResult;
-  /** What the heap snapshots showed; absent or null without them. */
-  heap?: HeapEvidence | null;
-  memory: MemoryResult;
-  signals: SignalsResult;
+  hostile: HostileResult;
+  /** What the heap snapshots showed; null until the run is over. */
+  heap: HeapEvidence | null;
+  /** What the fault proxy injected, and the dead-peers and slow-consumer scenarios' results. */
+  faults: FaultsResult;
+  /** Retained memory against connections made, one point per settle window (the leak trend). */
+  trendPoints: Array<{ connections: number; rssBytes: number }>;
 }
+
+/**
+ * What the checks read: a run's measurements and the memory and signal figures derived from its samples. The
+ * hostile, fault and heap results may be absent, as in a report read back (a scenario that was not selected).
+ */
+export type Measurements = Pick<RunMeasurements, 'server' | 'stopped' | 'flapping' | 'leak' | 'recovery'> &
+  Partial<Pick<RunMeasurements, 'hostile' | 'faults' | 'heap'>> & { memory: MemoryResult; signals: SignalsResult };
 
 /**
  * A check before its level is known. `warn`: a finding that warns whatever the level (a hostile case answered

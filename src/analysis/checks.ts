@@ -8,7 +8,7 @@ import { signalChecks } from './checks-signals.js';
 import type { Config } from '../config/types.js';
 import { judgedAttempts, judgedCloses, type Check, type Verdict } from '../model/report.js';
 
-export type { Measurements } from './check-draft.js';
+export type { Measurements, RunMeasurements } from './check-draft.js';
 export { MIN_TREND_SPAN } from './checks-memory.js';
 
 /** Every check that applies to this configuration, in report order. */

@@ -6,15 +6,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Target } from '../client/connection.js';
 import type { ProbeWindow } from '../analysis/memory.js';
 import type { Config } from '../config/types.js';
-import type { HeapEvidence, HeapSnapshotData } from '../model/heap.js';
+import type { HeapSnapshotData } from '../model/heap.js';
 import type { HeapSnapshotter } from '../probe/heap-snapshot.js';
-import type { FaultsResult } from '../model/faults.js';
-import type { HostileResult } from '../model/hostile.js';
 import type { NetworkProxy } from '../net/proxy-thread.js';
-import type { LoadScenarioResult, PhaseName, PhaseSpan, RecoveryResult, ScenarioId, ServerInfo, StopInfo } from '../model/report.js';
+import type { PhaseName, PhaseSpan, ScenarioId, ServerInfo, StopInfo } from '../model/report.js';
 import type { ExactSignals } from '../probe/exact-signals.js';
 import type { ResourceSampler } from '../probe/sampler.js';
 import { emptyLoadResult, loadSpecOf } from '../scenarios/load.js';
+import type { RunMeasurements } from '../analysis/checks.js';
 import { hostileNotRun } from '../analysis/hostile.js';
 import { adapterFor, targetFor } from '../client/protocols/registry.js';
 import { proxiedTarget } from '../net/target.js';
@@ -32,23 +31,6 @@ export class StopRun extends Error {
 /** The idle window the baseline needs: at least 500 ms and three samples. */
 export function baselineWindowMs(sampleIntervalMs: number): number {
   return Math.max(500, 3 * sampleIntervalMs);
-}
-
-/** Everything a run measured, as the report is assembled from it (the checks read their part: analysis's Measurements). */
-export interface RunMeasurements {
-  server: ServerInfo;
-  stopped: StopInfo | null;
-  phases: PhaseSpan[];
-  flapping: LoadScenarioResult;
-  leak: LoadScenarioResult;
-  recovery: RecoveryResult;
-  hostile: HostileResult;
-  /** What the heap snapshots showed; null until the run is over. */
-  heap: HeapEvidence | null;
-  /** What the fault proxy injected, and the dead-peers and slow-consumer scenarios' results. */
-  faults: FaultsResult;
-  /** Retained memory against connections made, one point per settle window (the leak trend). */
-  trendPoints: Array<{ connections: number; rssBytes: number }>;
 }
 
 /** One run's snapshots of its server; `stopped` says why no more are taken. */

@@ -31,4 +31,4 @@ export const PHASES: readonly Phase[] = [
 ];
 
 export type { Phase } from './phase.js';
-export { RunContext, StopRun, baselineWindowMs, type RunMeasurements, type RunOptions } from './context.js';
+export { RunContext, StopRun, baselineWindowMs, type RunOptions } from './context.js';

@@ -2,15 +2,11 @@
 // TCP connections on the server's port still ESTABLISHED or CLOSE_WAIT. Null where not measurable.
 
 import { readFile, readdir, readlink } from 'node:fs/promises';
+import type { SignalReading } from '../model/report.js';
 import { socketInodes, TCP_STATE } from '../server/proc-net-tcp.js';
 
-export interface SignalSnapshot {
-  fds: number | null;
-  threads: number | null;
-  processes: number | null;
-  /** Server-side TCP connections on its port in ESTABLISHED or CLOSE_WAIT. */
-  lingeringConnections: number | null;
-}
+/** The signals /proc tells (the report's SignalReading but sessions, which the stats URL tells). */
+export type SignalSnapshot = Omit<SignalReading, 'sessions'>;
 
 /** Inodes of sockets with local port `port` in ESTABLISHED or CLOSE_WAIT, from a /proc/net/tcp{,6} table. */
 export function lingeringInodes(procNetTcp: string, port: number): string[] {

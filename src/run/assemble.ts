@@ -6,7 +6,7 @@ import { analyzeSignals } from '../analysis/signal-growth.js';
 import type { Config } from '../config/types.js';
 import type { HeapEvidence } from '../model/heap.js';
 import { REPORT_SCHEMA_VERSION, type MemorySample, type Report, type SignalReading } from '../model/report.js';
-import type { RunMeasurements } from '../phases/index.js';
+import type { RunMeasurements } from '../analysis/checks.js';
 import { redactSecrets } from '../model/redact.js';
 
 /** What the run's surroundings add to the report: who ran it, where, when. */
