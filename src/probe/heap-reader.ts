@@ -3,6 +3,9 @@
 
 import { open } from 'node:fs/promises';
 import { classPairKey, groupedTypeFlags, type HeapGraph } from './heap-graph.js';
+import { readLayout, type Meta } from './heap-meta.js';
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, NINE, OPEN_BRACE, OPEN_BRACKET, QUOTE, ValueScanner, ZERO } from './heap-json.js';
+import { StringTableReader } from './heap-strings.js';
 
 export type { HeapGraph } from './heap-graph.js';
 
@@ -21,29 +24,9 @@ const MODE_SCAN = 3; // inside a value that is captured (snapshot) or skipped (t
 const MODE_INTS_OPEN = 4; // before the '[' of nodes or edges
 const MODE_INTS = 5;
 const MODE_STRINGS_OPEN = 6; // before the '[' of strings
-const MODE_STRINGS = 7; // between strings
-const MODE_STRING = 8; // inside one string of the string table
-const MODE_DONE = 9;
-const MODE_START = 10; // before the opening '{'
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COLON = 0x3a;
-const ZERO = 0x30;
-const NINE = 0x39;
-
-interface Meta {
-  nodeFields: string[];
-  nodeTypes: string[];
-  edgeFields: string[];
-  edgeTypes: string[];
-  nodeCount: number;
-  edgeCount: number;
-}
+const MODE_STRINGS = 7; // inside the string table
+const MODE_DONE = 8;
+const MODE_START = 9; // before the opening '{'
 
 /**
  * A push parser for the documented .heapsnapshot layout: `snapshot` (meta and counts) is captured and JSON-parsed,
@@ -55,18 +38,14 @@ export class HeapSnapshotParser {
   private key = '';
   private section = '';
   // MODE_SCAN
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
-  private capture: Buffer[] | null = null;
+  private scanner: ValueScanner | null = null;
   // MODE_INTS
   private value = 0;
   private inNumber = false;
   private fieldIndex = 0;
   private row = 0;
-  // MODE_STRING
-  private token: Buffer[] = [];
-  private tokenEscaped = false;
+  // MODE_STRINGS
+  private strings: StringTableReader | null = null;
   private meta: Meta | null = null;
   private graph: HeapGraph | null = null;
   // MODE_INTS in nodes: the current row's id and self size, summed into graph.pairs at its end.
@@ -79,8 +58,6 @@ export class HeapSnapshotParser {
   private nodeFieldSlot: Int8Array = new Int8Array(0);
   private edgeFieldSlot: Int8Array = new Int8Array(0);
   private seen = new Set<string>();
-  /** 1 for each string index a class, edge or script name uses; null (all needed) when strings come first. */
-  private neededStrings: Uint8Array | null = null;
 
   /** `newerThan`: mark the nodes whose id is above it (graph.newer), as instances allocated since that snapshot. */
   constructor(private readonly options: { newerThan?: number | null } = {}) {}
@@ -124,7 +101,8 @@ export class HeapSnapshotParser {
           }
           break;
         case MODE_SCAN:
-          i = this.scan(buf, i);
+          i = this.scanner!.read(buf, i);
+          if (this.scanner!.done) this.finishScan();
           break;
         case MODE_INTS_OPEN:
         case MODE_STRINGS_OPEN:
@@ -139,10 +117,8 @@ export class HeapSnapshotParser {
           i = this.section === 'nodes' ? this.nodes(buf, i) : this.edges(buf, i);
           break;
         case MODE_STRINGS:
-          i = this.betweenStrings(buf, i);
-          break;
-        case MODE_STRING:
-          i = this.inToken(buf, i);
+          i = this.strings!.read(buf, i);
+          if (this.strings!.done) this.mode = MODE_TOP;
           break;
         case MODE_DONE:
           i = this.skipSpace(buf, i);
@@ -198,114 +174,31 @@ export class HeapSnapshotParser {
       this.value = 0;
       this.mode = MODE_INTS_OPEN;
     } else if (key === 'strings') {
-      this.neededStrings = this.seen.has('nodes') && this.seen.has('edges') ? neededStrings(this.graph!) : null;
+      this.strings = new StringTableReader(this.graph!, this.seen.has('nodes') && this.seen.has('edges'));
       this.mode = MODE_STRINGS_OPEN;
     } else {
-      this.depth = 0;
-      this.inString = false;
-      this.escaped = false;
-      this.capture = key === 'snapshot' ? [] : null;
+      this.scanner = new ValueScanner(key === 'snapshot');
       this.mode = MODE_SCAN;
     }
   }
 
-  /** A JSON value of any shape, followed to its end; kept only for `snapshot`. */
-  private scan(buf: Buffer, i: number): number {
-    const start = i;
-    const n = buf.length;
-    for (; i < n; i++) {
-      const c = buf[i]!;
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE) this.inString = false;
-        continue;
-      }
-      if (c === QUOTE) this.inString = true;
-      else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
-      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-        this.depth--;
-        if (this.depth === 0) {
-          this.capture?.push(Buffer.from(buf.subarray(start, i + 1)));
-          this.finishScan();
-          return i + 1;
-        }
-      } else if (this.depth === 0 && (c === 0x2c || c === CLOSE_BRACE)) {
-        // A scalar value at the top level ends at the next separator, which belongs to the top level.
-        this.capture?.push(Buffer.from(buf.subarray(start, i)));
-        this.finishScan();
-        return i;
-      }
-    }
-    this.capture?.push(Buffer.from(buf.subarray(start, n)));
-    return n;
-  }
-
   private finishScan(): void {
-    if (this.capture) this.readMeta(Buffer.concat(this.capture).toString('utf8'));
-    this.capture = null;
+    const captured = this.scanner!.captured();
+    if (captured !== null) this.readMeta(captured);
+    this.scanner = null;
     this.mode = MODE_TOP;
   }
 
   private readMeta(text: string): void {
-    const snapshot = JSON.parse(text) as {
-      meta?: { node_fields?: string[]; node_types?: unknown[]; edge_fields?: string[]; edge_types?: unknown[] };
-      node_count?: number;
-      edge_count?: number;
-    };
-    const m = snapshot.meta;
-    const nodeTypes = m?.node_types?.[0];
-    const edgeTypes = m?.edge_types?.[0];
-    if (!m?.node_fields || !m.edge_fields || !Array.isArray(nodeTypes) || !Array.isArray(edgeTypes)) {
-      throw new Error('not a heap snapshot: no field lists in snapshot.meta');
-    }
-    if (typeof snapshot.node_count !== 'number' || typeof snapshot.edge_count !== 'number') {
-      throw new Error('not a heap snapshot: no node_count / edge_count');
-    }
-    const meta: Meta = {
-      nodeFields: m.node_fields,
-      edgeFields: m.edge_fields,
-      nodeTypes: nodeTypes as string[],
-      edgeTypes: edgeTypes as string[],
-      nodeCount: snapshot.node_count,
-      edgeCount: snapshot.edge_count,
-    };
-    const slots = (fields: string[], wanted: string[]): Int8Array => {
-      const slot = new Int8Array(fields.length).fill(-1);
-      wanted.forEach((name, k) => {
-        const at = fields.indexOf(name);
-        if (at === -1) throw new Error(`not a heap snapshot: no "${name}" field`);
-        slot[at] = k;
-      });
-      return slot;
-    };
-    this.nodeFieldSlot = slots(meta.nodeFields, ['type', 'name', 'id', 'self_size', 'edge_count']);
-    this.edgeFieldSlot = slots(meta.edgeFields, ['type', 'name_or_index', 'to_node']);
-    this.nodeFieldCount = meta.nodeFields.length;
-    this.edgeFieldCount = meta.edgeFields.length;
-    if (meta.nodeTypes.length > 255 || meta.edgeTypes.length > 255)
-      throw new Error('heap snapshot: more node or edge types than fit a byte');
-    this.meta = meta;
-    this.groupedType = groupedTypeFlags(meta.nodeTypes);
-    this.objectType = new Uint8Array(meta.nodeTypes.map((t) => (t === 'object' || t === 'closure' || t === 'array' ? 1 : 0)));
-    const newerThan = this.options.newerThan ?? null;
-    this.graph = {
-      nodeCount: meta.nodeCount,
-      edgeCount: meta.edgeCount,
-      nodeTypes: meta.nodeTypes,
-      edgeTypes: meta.edgeTypes,
-      strings: [],
-      stringCount: 0,
-      nodeType: new Uint8Array(meta.nodeCount),
-      nodeName: new Uint32Array(meta.nodeCount),
-      pairs: { slot: new Map(), node: [], count: [], bytes: [] },
-      maxObjectId: 0,
-      newer: newerThan === null ? null : new Uint32Array(Math.ceil(meta.nodeCount / 32)),
-      firstEdge: new Uint32Array(meta.nodeCount + 1),
-      edgeType: new Uint8Array(meta.edgeCount),
-      edgeNameOrIndex: new Uint32Array(meta.edgeCount),
-      edgeTo: new Uint32Array(meta.edgeCount),
-    };
+    const layout = readLayout(text, this.options.newerThan ?? null);
+    this.meta = layout.meta;
+    this.graph = layout.graph;
+    this.nodeFieldSlot = layout.nodeFieldSlot;
+    this.edgeFieldSlot = layout.edgeFieldSlot;
+    this.nodeFieldCount = layout.meta.nodeFields.length;
+    this.edgeFieldCount = layout.meta.edgeFields.length;
+    this.groupedType = groupedTypeFlags(layout.meta.nodeTypes);
+    this.objectType = new Uint8Array(layout.meta.nodeTypes.map((t) => (t === 'object' || t === 'closure' || t === 'array' ? 1 : 0)));
   }
 
   // The two integer loops dominate the reading time: one byte at a time, no allocation.
@@ -448,96 +341,6 @@ export class HeapSnapshotParser {
     this.row = row;
     return n;
   }
-
-  private betweenStrings(buf: Buffer, i: number): number {
-    for (; i < buf.length; i++) {
-      const c = buf[i]!;
-      if (c === QUOTE) {
-        this.token = [];
-        this.tokenEscaped = false;
-        this.escaped = false;
-        this.mode = MODE_STRING;
-        return i + 1;
-      }
-      if (c === CLOSE_BRACKET) {
-        this.mode = MODE_TOP;
-        return i + 1;
-      }
-    }
-    return i;
-  }
-
-  private inToken(buf: Buffer, i: number): number {
-    const start = i;
-    const n = buf.length;
-    for (; i < n; i++) {
-      const c = buf[i]!;
-      if (this.escaped) {
-        this.escaped = false;
-      } else if (c === BACKSLASH) {
-        this.escaped = true;
-        this.tokenEscaped = true;
-      } else if (c === QUOTE) {
-        const graph = this.graph!;
-        const index = graph.stringCount++;
-        const need = this.neededStrings === null ? STRING_KEEP : (this.neededStrings[index] ?? STRING_SKIP);
-        const part = buf.subarray(start, i);
-        if (need === STRING_KEEP || (need === STRING_KEEP_UNLESS_INDEX && !allDigits(this.token, part))) {
-          const bytes = this.token.length === 0 ? part : Buffer.concat([...this.token, part]);
-          const text = bytes.toString('utf8');
-          graph.strings[index] = this.tokenEscaped ? (JSON.parse(`"${text}"`) as string) : text;
-        }
-        this.token = [];
-        this.mode = MODE_STRINGS;
-        return i + 1;
-      }
-    }
-    // A string that goes on in the next chunk: copied, since the stream may reuse its buffer.
-    if (this.neededStrings === null || (this.neededStrings[this.graph!.stringCount] ?? STRING_SKIP) !== STRING_SKIP)
-      this.token.push(Buffer.from(buf.subarray(start, n)));
-    return n;
-  }
-}
-
-/** neededStrings values: not kept; kept; kept unless all digits (the name of an internal edge only). */
-const STRING_SKIP = 0;
-const STRING_KEEP = 1;
-const STRING_KEEP_UNLESS_INDEX = 2;
-
-/**
- * Which strings the graph uses as names: of nodes of every type but strings, numbers, regexps, bigints and
- * symbols (their names are their contents, counted as one class each), and of named edges. The others (source
- * texts, every string value on the heap: most of the table in a real app) are read as '' without being kept.
- * Internal edges of a large array are named by their index ("0" ... "290000"): a name used only by internal
- * edges is kept unless it is all digits, which says nothing in a path.
- */
-function neededStrings(graph: HeapGraph): Uint8Array {
-  const groupedType = groupedTypeFlags(graph.nodeTypes);
-  let max = 0;
-  for (let i = 0; i < graph.nodeCount; i++) if (graph.nodeName[i]! > max) max = graph.nodeName[i]!;
-  for (let e = 0; e < graph.edgeCount; e++) if (graph.edgeNameOrIndex[e]! > max) max = graph.edgeNameOrIndex[e]!;
-  const needed = new Uint8Array(max + 1);
-  const edgeNeed = new Uint8Array(graph.edgeTypes.length);
-  graph.edgeTypes.forEach(
-    (t, k) => (edgeNeed[k] = t === 'element' || t === 'hidden' ? STRING_SKIP : t === 'internal' ? STRING_KEEP_UNLESS_INDEX : STRING_KEEP),
-  );
-  for (let e = 0; e < graph.edgeCount; e++) {
-    const need = edgeNeed[graph.edgeType[e]!]!;
-    const at = graph.edgeNameOrIndex[e]!;
-    if (need > STRING_SKIP && needed[at] !== STRING_KEEP) needed[at] = need;
-  }
-  for (let i = 0; i < graph.nodeCount; i++) if (groupedType[graph.nodeType[i]!] === 0) needed[graph.nodeName[i]!] = STRING_KEEP;
-  needed[0] = STRING_KEEP;
-  return needed;
-}
-
-/** True when a string token (its earlier chunks and its last) is all ASCII digits, and not empty. */
-function allDigits(parts: readonly Buffer[], last: Buffer): boolean {
-  const digits = (part: Buffer): boolean => {
-    for (let i = 0; i < part.length; i++) if (part[i]! < ZERO || part[i]! > NINE) return false;
-    return true;
-  };
-  return parts.every(digits) && digits(last) && parts.reduce((n, p) => n + p.length, last.length) > 0;
 }
 
 /** Parses a whole snapshot held in memory (tests, small files). */
