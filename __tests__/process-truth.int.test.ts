@@ -4,8 +4,13 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { renderComment } from '../src/report/comment.js';
+import { validateReport } from '../src/report/validate.js';
 import { groupExists } from '../src/server/server-process.js';
 import { renderTerminal } from '../src/report/terminal.js';
 import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, fixtureInputs, gate, pidAlive } from './helpers/gate-run.js';
@@ -24,6 +29,44 @@ describe.runIf(linux)('process truth', () => {
     // The backgrounded server was in the gate's process group, never in its tree: torn down with the group.
     expect(report.server.leftListening).toBeUndefined();
     expect(report.server.survivors).toEqual([]);
+  });
+
+  it('names a server the start script detached with setsid and left listening, with its pid and how to stop it', async () => {
+    // A start script as a deploy might have one: the server in a session of its own, the script done at once.
+    const dir = mkdtempSync(join(tmpdir(), 'ws-gate-detached-'));
+    const pidFile = join(dir, 'server.pid');
+    const script = join(dir, 'start.sh');
+    const node = JSON.stringify(process.execPath);
+    writeFileSync(script, `setsid ${node} ${JSON.stringify(ECHO_SERVER)} >/dev/null 2>&1 &\necho $! > server.pid\nexit 0\n`);
+    try {
+      const report = await gate({ ...QUICK, 'server-command': 'sh start.sh', 'working-directory': dir, url: 'ws://127.0.0.1:0/' });
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(report.stopped).toMatchObject({ phase: 'startup', reason: 'startup-failed' });
+      const cause = report.stopped!.message;
+      expect(cause).toMatch(/exited \(code 0\) before accepting a handshake/);
+      expect(cause).toContain(`pid ${pid} (${process.execPath} ${ECHO_SERVER}) then began listening on 127.0.0.1:`);
+      expect(cause).toContain(`kill ${pid}`);
+      expect(cause).toMatch(/start the server in the foreground of server-command/);
+      // Left running, as the cause says: the gate did not start it in a group it stops, so it does not kill it.
+      expect(pidAlive(pid)).toBe(true);
+      expect(report.server.detached).toMatchObject({ pid, command: `${process.execPath} ${ECHO_SERVER}` });
+      expect(report.server.survivors).toContain(pid);
+      // Said once, in the failure's cause, not again as a listener found after teardown.
+      expect(report.server.leftListening).toBeUndefined();
+      expect(check(report, 'server-crash').measured).not.toMatch(/crashed/);
+      expect(renderTerminal(report)).toContain(`kill ${pid}`);
+      expect(renderComment(report)).toContain(`kill ${pid}`);
+      expect(validateReport(JSON.parse(JSON.stringify(report))).server.detached?.pid).toBe(pid);
+    } finally {
+      // The survivor is the test's to end, whatever the gate said of it.
+      if (existsSync(pidFile)) {
+        const pid = Number(readFileSync(pidFile, 'utf8'));
+        if (pid > 0 && pidAlive(pid)) process.kill(pid, 'SIGKILL');
+        for (let i = 0; i < 100 && pid > 0 && pidAlive(pid); i++) await sleep(20);
+        expect(pidAlive(pid)).toBe(false);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says a server that outlived SIGTERM was killed, and does not take its dying for a server that left', async () => {

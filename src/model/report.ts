@@ -193,6 +193,11 @@ export interface ServerInfo {
   survivors: number[];
   /** Set when something still listened on the server's port after teardown (a server that left the tree). */
   leftListening?: string;
+  /**
+   * Set when the server command exited 0 before the first handshake and a process outside its process group then
+   * listened on the port: a server the command detached, left running (named in the stop's message).
+   */
+  detached?: { address: string; pid: number | null; command: string };
   /** Set when the server outlived SIGTERM by shutdown-grace-s and was killed (SIGKILL): what it says of that. */
   killedAfterGrace?: string;
 }

@@ -157,6 +157,12 @@ function server(f: Fields): void {
   s.list('logTail', (l, path) => typeof l === 'string' || expect(path, 'a string', l));
   s.list('pidsSeen', (p, path) => (typeof p === 'number' && Number.isFinite(p)) || expect(path, 'a number', p));
   s.list('survivors', (p, path) => (typeof p === 'number' && Number.isFinite(p)) || expect(path, 'a number', p));
+  if (s.optional('detached')) {
+    const d = s.obj('detached');
+    d.str('address');
+    d.num('pid', true);
+    d.str('command');
+  }
   s.list('processes', (p, path) => {
     const proc = Fields.of(p, path);
     proc.num('pid');

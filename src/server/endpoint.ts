@@ -4,6 +4,7 @@ import { createServer, connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PinnedAddress } from '../client/connection.js';
 import { findPortOwner } from './port-owner.js';
+import { commandLine, processGroupOf } from './process-tree.js';
 
 /** Hosts to try for a URL host: `localhost` may be served on either loopback family. */
 export function candidateAddresses(hostname: string): Array<{ host: string; pinned?: PinnedAddress }> {
@@ -107,5 +108,53 @@ export function leftListeningText(left: LeftListening): string {
     `${who} still listens on ${left.address} after teardown: the server left the process tree the gate started ` +
     `(setsid, a daemon mode, or a start script that backgrounds it), so it was not stopped; keep the server in the ` +
     `foreground of server-command${left.pid !== null ? `, and stop it yourself (kill ${left.pid})` : ''}`
+  );
+}
+
+/** A process a start command left behind: it listens on the gate's port outside the group the gate stops. */
+export interface Detached {
+  address: string;
+  /** Null when the owner of the port cannot be found (another user's process, no lsof). */
+  pid: number | null;
+  command: string;
+}
+
+/** How long the port is watched after a start command exited 0 before ready: a server it detached binds within it. */
+export const DETACHED_WATCH_MS = 2000;
+const DETACHED_POLL_MS = 50;
+
+/**
+ * After the start command exited 0 before the first handshake: what begins listening on the URL's port within
+ * `watchMs`, unless it belongs to `launchedGroup` (a job the command put in the background, which teardown ends with
+ * its group). Null when nothing listens by then, or the run stops (`signal`).
+ */
+export async function detachedListener(
+  url: string,
+  launchedGroup: number,
+  signal: AbortSignal,
+  watchMs = DETACHED_WATCH_MS,
+): Promise<Detached | null> {
+  const deadline = performance.now() + watchMs;
+  for (;;) {
+    const address = await existingListener(url);
+    if (address !== null) {
+      const pid = await findPortOwner(portOf(url)).catch(() => null);
+      if (pid !== null && (await processGroupOf(pid)) === launchedGroup) return null;
+      return { address, pid, command: pid === null ? '' : await commandLine(pid).catch(() => '') };
+    }
+    if (performance.now() >= deadline || signal.aborted) return null;
+    await sleep(DETACHED_POLL_MS, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+/** The sentence for a detached server, added to the start-up failure's: who it is, that it runs on, what to do. */
+export function detachedText(detached: Detached): string {
+  const named = detached.pid !== null ? `pid ${detached.pid}${detached.command ? ` (${detached.command})` : ''}` : null;
+  const who = named ?? 'a process the gate could not identify';
+  const stop = detached.pid !== null ? `stop it yourself (kill ${detached.pid})` : `stop what listens on ${detached.address} yourself`;
+  return (
+    `${who} then began listening on ${detached.address}: the command detached it from the process group the gate ` +
+    `stops, so it was neither tested nor stopped and is still running; ${stop}, and start the server in the ` +
+    'foreground of server-command (exec it, without setsid or &)'
   );
 }

@@ -194,3 +194,23 @@ export async function commandLine(pid: number, platform: NodeJS.Platform = proce
     return '';
   }
 }
+
+/**
+ * The process group of a pid (POSIX): /proc/<pid>/stat field 5 on Linux, `ps -o pgid=` elsewhere; null on Windows
+ * (no groups) or when the pid is gone. A process in the launched group is ended with it; one outside it is not.
+ */
+export async function processGroupOf(pid: number, platform: NodeJS.Platform = process.platform): Promise<number | null> {
+  if (platform === 'win32') return null;
+  if (platform !== 'linux') {
+    const group = Number((await commandOutput('ps', ['-o', 'pgid=', '-p', String(pid)])).trim());
+    return Number.isInteger(group) && group > 0 ? group : null;
+  }
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // After the command name in parentheses: state, ppid, pgrp, ...
+    const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    return Number.isInteger(group) && group > 0 ? group : null;
+  } catch {
+    return null;
+  }
+}
