@@ -7,6 +7,8 @@ import type { Target } from '../src/client/connection.js';
 import { pickFreePort } from '../src/server/endpoint.js';
 import { waitForHandshake } from '../src/server/readiness.js';
 import { ServerProcess } from '../src/server/server-process.js';
+import { median as medianOf, percentile as percentileOf } from '../src/analysis/stats.js';
+import { round as roundTo } from '../src/model/format.js';
 
 /** The repository root: the nearest folder above the bench bundle (`<root>/.bench-build/`) that has the example server. */
 export const ROOT = findRoot(dirname(resolve(process.argv[1] ?? '.')));
@@ -148,25 +150,23 @@ export function fullGc(): void {
   }
 }
 
+/** The median, NaN for no values (a table cell, never a crash). */
 export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return medianOf(values) ?? Number.NaN;
 }
 
-/** Nearest-rank percentile (p in 0..100). */
+/** Nearest-rank percentile (p in 0..100) of unsorted values; NaN for none. */
 export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+  return values.length === 0
+    ? Number.NaN
+    : percentileOf(
+        [...values].sort((a, b) => a - b),
+        p,
+      );
 }
 
-export const round = (n: number, digits = 2): number => {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-};
+/** Rounded to `digits` decimals, 2 unless said. */
+export const round = (n: number, digits = 2): number => roundTo(n, digits);
 
 export const MB = 1024 * 1024;
 

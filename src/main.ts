@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { mbFromBytes } from './model/format.js';
-import { postReportComment, readEvent, resolveTarget, type CommentOutcome } from './comment/post.js';
+import { postReportComment, readEvent, resolveTarget, runUrlOf, type CommentOutcome } from './comment/post.js';
 import { INPUTS, type RawInputs } from './config/inputs.js';
 import { ConfigError, type ActionConfig, type CommentConfig, type Config } from './config/types.js';
 import { describeConfig, parseActionConfig } from './config/parse.js';
@@ -92,13 +92,13 @@ export async function run(): Promise<void> {
 
 /** What the runner tells of the run through its environment: the engine itself reads none of it. */
 export function runnerEnvironment(env: NodeJS.ProcessEnv = process.env): Partial<Report['environment']> {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = env;
+  const runUrl = runUrlOf(env);
   return {
     runnerOs: env.RUNNER_OS ?? null,
     commit: env.GITHUB_SHA ?? null,
     workflow: env.GITHUB_WORKFLOW ?? null,
     job: env.GITHUB_JOB ?? null,
-    ...(server && repo && runId ? { runUrl: `${server}/${repo}/actions/runs/${runId}` } : {}),
+    ...(runUrl !== null ? { runUrl } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type HeapSnapshotData,
   type HeapSnapshotSummary,
 } from '../model/heap.js';
+import { round } from '../model/format.js';
 
 export interface HeapDiffOptions {
   /** A row breaches at this many retained instances per connection (input max-retained-per-connection); null: never. */
@@ -48,8 +49,6 @@ export const CONSISTENCY_FACTOR = 2;
  * in the objects themselves. Their bytes stay in the heap total.
  */
 export const LAYOUT_TYPES: ReadonlySet<string> = new Set(['object shape']);
-
-const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /**
  * The evidence from snapshots in the order they were taken (connections never decrease): `skipped` when fewer

@@ -1,6 +1,7 @@
 // Percentiles and medians over measured values (pure).
 
 import type { LatencySummary } from '../model/report.js';
+import { round } from '../model/format.js';
 
 /** Nearest-rank percentile of sorted values (p in 0..100). */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -16,8 +17,6 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-const round2 = (n: number): number => Math.round(n * 100) / 100;
-
 /** p50/p95/p99/max/mean of the values, rounded to 0.01; null for no values. */
 export function summarize(values: readonly number[]): LatencySummary | null {
   if (values.length === 0) return null;
@@ -25,10 +24,10 @@ export function summarize(values: readonly number[]): LatencySummary | null {
   const mean = sorted.reduce((s, v) => s + v, 0) / sorted.length;
   return {
     count: sorted.length,
-    mean: round2(mean),
-    p50: round2(percentile(sorted, 50)),
-    p95: round2(percentile(sorted, 95)),
-    p99: round2(percentile(sorted, 99)),
-    max: round2(sorted[sorted.length - 1]!),
+    mean: round(mean, 2),
+    p50: round(percentile(sorted, 50), 2),
+    p95: round(percentile(sorted, 95), 2),
+    p99: round(percentile(sorted, 99), 2),
+    max: round(sorted[sorted.length - 1]!, 2),
   };
 }

@@ -1,6 +1,7 @@
 // Least-squares fit of retained memory against connections made: the leak per connection (pure).
 
 import type { LeakTrend } from '../model/report.js';
+import { round } from '../model/format.js';
 
 /**
  * Slope (KB per connection) and its standard error; null where too few points. With four or more
@@ -11,7 +12,6 @@ export function fitTrend(all: Array<{ connections: number; rssBytes: number }>):
   const skipped = all.length >= 4 ? 1 : 0;
   const points = all.slice(skipped);
   const n = points.length;
-  const round = (v: number): number => Math.round(v * 100) / 100;
   const xs = points.map((p) => p.connections);
   const ys = points.map((p) => p.rssBytes / 1024);
   const meanX = xs.reduce((s, x) => s + x, 0) / (n || 1);
@@ -19,10 +19,10 @@ export function fitTrend(all: Array<{ connections: number; rssBytes: number }>):
   const sxx = xs.reduce((s, x) => s + (x - meanX) ** 2, 0);
   if (n < 2 || sxx === 0) return { points: all, skipped, kbPerConnection: null, standardErrorKb: null };
   const slope = xs.reduce((s, x, i) => s + (x - meanX) * (ys[i]! - meanY), 0) / sxx;
-  if (n < 3) return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: null };
+  if (n < 3) return { points: all, skipped, kbPerConnection: round(slope, 2), standardErrorKb: null };
   const intercept = meanY - slope * meanX;
   const residuals = xs.reduce((s, x, i) => s + (ys[i]! - (intercept + slope * x)) ** 2, 0);
-  return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx)) };
+  return { points: all, skipped, kbPerConnection: round(slope, 2), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx), 2) };
 }
 
 /** One-sided 95 % critical values of Student's t by degrees of freedom (readings fitted minus two). */
@@ -42,5 +42,5 @@ export function trendLowerBound(trend: LeakTrend): number | null {
 export function slopeLowerBound(slope: number | null, standardError: number | null, points: number): number | null {
   if (slope === null || standardError === null || points < 3) return null;
   const t = T_95[points - 2] ?? 1.645;
-  return Math.round((slope - t * standardError) * 100) / 100;
+  return round(slope - t * standardError, 2);
 }

@@ -2,13 +2,14 @@
 
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, rootCertificates, type ConnectionOptions, type SecureContext } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import WebSocket, { type ClientOptions } from 'ws';
 import type { FailureKind } from '../model/report.js';
 import { now } from '../model/clock.js';
+import { isTlsFailure, trustOptions, type TlsTrust } from './tls.js';
 
 /** Where and how to connect: the same for every connection of a run. */
-export interface Target {
+export interface Target extends TlsTrust {
   url: string;
   headers: Record<string, string>;
   subprotocols: string[];
@@ -16,10 +17,6 @@ export interface Target {
   closeTimeoutMs: number;
   /** For a `localhost` URL: the loopback address that answered during readiness (no DNS involved). */
   pinned?: PinnedAddress;
-  /** wss://: PEM CA certificates trusted besides Node's bundled ones (ca-file). */
-  ca?: string | null;
-  /** wss://: false accepts any server certificate (insecure-tls). */
-  rejectUnauthorized?: boolean;
 }
 
 export interface PinnedAddress {
@@ -33,7 +30,16 @@ export interface PinnedAddress {
  */
 export type OpenResult =
   | { ok: true; ws: WebSocket; handshakeMs: number; localPort?: number }
-  | { ok: false; failure: FailureKind; message: string; elapsedMs: number; response?: HttpAnswer; localPort?: number };
+  | {
+      ok: false;
+      failure: FailureKind;
+      message: string;
+      elapsedMs: number;
+      response?: HttpAnswer;
+      localPort?: number;
+      /** Node's code for the error that ended the attempt (ECONNREFUSED, ERR_SSL_WRONG_VERSION_NUMBER, ...), when it had one. */
+      code?: string;
+    };
 
 /** An HTTP answer instead of 101 Switching Protocols: what readiness needs to say why (path, auth, subprotocol). */
 export interface HttpAnswer {
@@ -85,28 +91,13 @@ function clientOptions(target: Target, onPort: (port: number) => void): ClientOp
   return {
     createConnection: connectNoting(target.url.startsWith('wss:'), onPort) as unknown as ClientOptions['createConnection'],
     headers: target.headers,
-    handshakeTimeout: target.connectTimeoutMs,
     // ws waits 30 s for the server's close frame by default; our limit decides when a close is unclean.
     closeTimeout: target.closeTimeoutMs,
     perMessageDeflate: false,
     followRedirects: false,
     ...(target.pinned ? { lookup: pinnedLookup(target.pinned) } : {}),
-    ...(target.ca ? { secureContext: secureContextFor(target.ca) } : {}),
-    ...(target.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+    ...trustOptions(target),
   };
-}
-
-/** One TLS context per CA bundle: built per connection it would parse ~150 PEM certificates every handshake. */
-const secureContexts = new Map<string, SecureContext>();
-
-/** A context trusting Node's bundled CAs and the given PEM certificates (like NODE_EXTRA_CA_CERTS). */
-function secureContextFor(ca: string): SecureContext {
-  let context = secureContexts.get(ca);
-  if (!context) {
-    context = createSecureContext({ ca: [...rootCertificates, ca] });
-    secureContexts.set(ca, context);
-  }
-  return context;
 }
 
 type LookupCallback = (err: Error | null, address: string | Array<{ address: string; family: number }>, family?: number) => void;
@@ -149,10 +140,10 @@ export function openConnection(target: Target, signal?: AbortSignal): Promise<Op
       ws.off('unexpected-response', onUnexpectedResponse);
       resolve(result);
     };
-    const fail = (failure: FailureKind, message: string, response?: HttpAnswer): void => {
+    const fail = (failure: FailureKind, message: string, response?: HttpAnswer, code?: string): void => {
       ws.on('error', ignore);
       ws.terminate();
-      finish({ ok: false, failure, message, elapsedMs: now() - start, ...(response ? { response } : {}) });
+      finish({ ok: false, failure, message, elapsedMs: now() - start, ...(response ? { response } : {}), ...(code ? { code } : {}) });
     };
     function onOpen(): void {
       // From here on, errors show up as an unclean close; an unheard 'error' event would crash the gate.
@@ -163,8 +154,8 @@ export function openConnection(target: Target, signal?: AbortSignal): Promise<Op
       });
       finish({ ok: true, ws, handshakeMs: now() - start });
     }
-    function onError(err: Error): void {
-      fail(classifyError(err), err.message);
+    function onError(err: Error & { code?: string }): void {
+      fail(classifyError(err), err.message, undefined, err.code);
     }
     function onEarlyClose(code: number): void {
       fail('reset', `closed with code ${code} before the handshake completed`);
@@ -198,8 +189,9 @@ export function openConnection(target: Target, signal?: AbortSignal): Promise<Op
       res.once('end', answered);
       res.once('error', answered);
     }
-    // ws has its own handshake timeout; this one also covers a stalled TCP connect.
-    const timer = setTimeout(() => fail('timeout', `no handshake within ${target.connectTimeoutMs} ms`), target.connectTimeoutMs + 50);
+    // The one handshake timeout (ws's own would end the attempt with an error that has no code): it covers a stalled
+    // TCP connect, TLS and the upgrade.
+    const timer = setTimeout(() => fail('timeout', `no handshake within ${target.connectTimeoutMs} ms`), target.connectTimeoutMs);
     ws.once('open', onOpen);
     ws.once('error', onError);
     ws.once('close', onEarlyClose);
@@ -307,16 +299,13 @@ export function isDeliberateClose(code: number): boolean {
 
 function ignore(): void {}
 
-/** Maps a ws/net error to a failure kind: refused, reset, timeout, http-<status>, tls or error. */
+/** Maps a ws/net error to a failure kind by its code: refused, reset, timeout, tls or error. */
 export function classifyError(err: Error & { code?: string }): FailureKind {
-  const http = /Unexpected server response: (\d{3})/.exec(err.message);
-  if (http) return `http-${Number(http[1])}`;
-  // A certificate that does not verify (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, ...) or
-  // no TLS at all on a wss:// URL (EPROTO, wrong version number): waiting will not change either.
-  if (err.code && /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_|^EPROTO$/.test(err.code)) return 'tls';
+  if (isTlsFailure(err.code)) return 'tls';
   switch (err.code) {
     case 'ECONNREFUSED':
       return 'refused';
+    // 'socket hang up' (the server closed before answering the upgrade) carries ECONNRESET too.
     case 'ECONNRESET':
     case 'EPIPE':
     case 'ECONNABORTED':
@@ -324,7 +313,5 @@ export function classifyError(err: Error & { code?: string }): FailureKind {
     case 'ETIMEDOUT':
       return 'timeout';
   }
-  if (/handshake has timed out/i.test(err.message)) return 'timeout';
-  if (/socket hang up/i.test(err.message)) return 'reset';
   return 'error';
 }

@@ -1,10 +1,11 @@
 // A WebSocket connection at the byte level (own TCP/TLS socket and handshake), for bytes the `ws` client refuses to send.
 
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import { connect as tlsConnect } from 'node:tls';
 import type { FailureKind } from '../model/report.js';
 import { classifyError, type Target } from './connection.js';
 import { FrameReader, OPCODE, closeFrame, parseClosePayload, type CloseInfo } from './frames.js';
+import { trustOptions } from './tls.js';
 import { MAX_RESPONSE_HEAD, handshakeProblem, newKey, parseResponseHead, upgradeRequest, type ResponseHead } from './handshake.js';
 
 /** Why a raw connection could not be opened: a FailureKind as the rest of the gate uses them, plus the HTTP status. */
@@ -26,18 +27,6 @@ export interface RawOptions {
   timeoutMs?: number;
 }
 
-/** One TLS context per CA bundle (parsing Node's ~150 bundled certificates per connection would cost milliseconds). */
-const secureContexts = new Map<string, SecureContext>();
-
-function secureContextFor(ca: string): SecureContext {
-  let context = secureContexts.get(ca);
-  if (!context) {
-    context = createSecureContext({ ca: [...rootCertificates, ca] });
-    secureContexts.set(ca, context);
-  }
-  return context;
-}
-
 /** A socket to the target's host and port, plain or TLS; the handshake is the caller's (or openRaw's). */
 function dial(target: Target): Socket {
   const url = new URL(target.url);
@@ -51,8 +40,7 @@ function dial(target: Target): Socket {
     // SNI takes host names only (RFC 6066 section 3).
     ...(isIP(hostname) ? {} : { servername: hostname }),
     ALPNProtocols: ['http/1.1'],
-    ...(target.ca ? { secureContext: secureContextFor(target.ca) } : {}),
-    ...(target.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+    ...trustOptions(target),
   });
 }
 

@@ -35,13 +35,18 @@ export function readEvent(env: NodeJS.ProcessEnv = process.env): ActionEvent {
       payload = {};
     }
   }
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
   return {
     name: env.GITHUB_EVENT_NAME ?? null,
     payload,
-    repository: repository ?? null,
-    runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : null,
+    repository: env.GITHUB_REPOSITORY ?? null,
+    runUrl: runUrlOf(env),
   };
+}
+
+/** This workflow run's page ($GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID); null outside a runner. */
+export function runUrlOf(env: NodeJS.ProcessEnv): string | null {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+  return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : null;
 }
 
 /** The value at a path of plain objects and arrays, or undefined. */

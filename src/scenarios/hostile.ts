@@ -172,7 +172,7 @@ function refusedObservation(err: unknown, start: number): Observed {
 function reaction(raw: RawSocket, start: number): Observed {
   if (raw.closeInfo) return { outcome: 'closed', code: raw.closeInfo.code, reason: raw.closeInfo.reason, ms: now() - start };
   if (raw.ended) {
-    const reset = raw.endError?.message.includes('ECONNRESET') ? { detail: 'the server reset the connection' } : {};
+    const reset = raw.endError?.code === 'ECONNRESET' ? { detail: 'the server reset the connection' } : {};
     return { outcome: 'dropped', ms: now() - start, ...reset };
   }
   return { outcome: 'kept-open', ms: now() - start };

@@ -1,6 +1,7 @@
 // The sentences start-up ends with: what the server answered, its likely cause, and the input that fixes it.
 
 import type { HttpAnswer } from '../client/connection.js';
+import { answeredWithoutTls } from '../client/tls.js';
 
 /** Failures seen while waiting, by key (`http-404`, `reset`, ...): the last text of each and how often. */
 export type FailureCounts = Map<string, { text: string; n: number }>;
@@ -141,9 +142,8 @@ export function exitBeforeReadyText(exit: { code: number | null; signal: string 
 }
 
 /** Why a wss:// handshake failed, with what to change. */
-export function tlsFailureText(url: string, message: string): string {
-  const plain = /wrong version number|EPROTO|packet length too long/i.test(message);
-  const hint = plain
+export function tlsFailureText(url: string, message: string, code: string | undefined): string {
+  const hint = answeredWithoutTls(code)
     ? 'the server does not speak TLS on this port: use a ws:// URL'
     : 'set ca-file to the PEM file of the CA that signed its certificate, or insecure-tls: true for a loopback test server';
   return `the TLS handshake with ${url} failed: ${message} (${hint})`;

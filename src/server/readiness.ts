@@ -77,6 +77,8 @@ interface Outcome {
   close?: { code: number; reason: string };
   /** A timeout of an attempt whose connect timeout was cut by the remaining budget: not a real failure. */
   cut: boolean;
+  /** Node's error code, when the attempt ended with one. */
+  code?: string;
 }
 
 /** The same outcome, attempt after attempt: how many times, since when. */
@@ -149,7 +151,8 @@ class HandshakeWait {
 
   /** Counts a failed attempt at `address`; throws when the same definite answer has repeated long enough. */
   judge(outcome: Outcome, address: string): void {
-    if (outcome.key === 'tls') throw new NotReadyError(tlsFailureText(this.target.url, outcome.text.replace(/^tls: /, '')), 'tls');
+    if (outcome.key === 'tls')
+      throw new NotReadyError(tlsFailureText(this.target.url, outcome.text.replace(/^tls: /, ''), outcome.code), 'tls');
     if (outcome.cut) return;
     const seen = this.counts.get(outcome.key) ?? { text: outcome.text, n: 0 };
     seen.n += 1;
@@ -224,6 +227,7 @@ async function attempt(target: Target, budgetCut: boolean, settleMs: number, sig
       key: result.failure,
       text: `${result.failure}: ${result.message}`,
       ...(result.response ? { response: result.response } : {}),
+      ...(result.code ? { code: result.code } : {}),
       cut,
     };
   }
