@@ -1,11 +1,15 @@
 // Dead peers against real servers: clients go silent through the fault proxy (no FIN, no RST); a server without a
-// heartbeat keeps them open past the timeout, one with a heartbeat (ws, Socket.IO) reaps every one.
+// heartbeat keeps them open past the timeout and the watch after it, one with a heartbeat (ws, Socket.IO, gorilla's
+// chat example) reaps every one: in time, or later than the limit, which the check tells apart. The heartbeats are
+// scaled to seconds; the real defaults (gorilla's 60 s against 90 s) are in docs/faults.md.
 
 import type WebSocket from 'ws';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadPeerReapingCheck } from '../src/analysis/checks-faults.js';
-import { runDeadPeers } from '../src/scenarios/dead-peers.js';
-import { NODE, SOCKET_IO_PATH, examplePath, fixturePath, testServers } from './helpers/test-server.js';
+import { runDeadPeers, watchMsFor } from '../src/scenarios/dead-peers.js';
+import { buildGoFixture, type GoBuild } from './helpers/go-build.js';
+import { NODE, SOCKET_IO_PATH, examplePath, fixturePath, testServers, type TestServer } from './helpers/test-server.js';
+import { requireTool } from './helpers/tools.js';
 
 const { start } = testServers();
 
@@ -38,26 +42,28 @@ function engineIoGreeting(ws: WebSocket, signal: AbortSignal): Promise<void> {
 }
 
 describe('dead peers', () => {
-  it('a server without a heartbeat keeps every silent client open past the timeout', async () => {
+  it('a server without a heartbeat keeps every silent client open past the timeout and the watch after it', async () => {
     const running = await start(`${NODE} ${examplePath('heartbeat/no-heartbeat.js')}`);
     const started = performance.now();
-    const result = await runDeadPeers(
-      { clients: CLIENTS, timeoutMs: 3000, lingering: running.lingering },
-      running.target,
-      new AbortController().signal,
-    );
+    const timeoutMs = 2000;
+    const spec = { clients: CLIENTS, timeoutMs, lingering: running.lingering };
+    const result = await runDeadPeers(spec, running.target, new AbortController().signal);
     const elapsed = performance.now() - started;
-    expect(result).toMatchObject({ silenced: CLIENTS, reaped: 0, stillOpen: CLIENTS, stoppedEarly: false });
-    expect(result.perClient.every((c) => c.reapedAfterMs === null && c.closeFrameAfterMs === null && c.tcpClosedAfterMs === null)).toBe(
+    expect(result).toMatchObject({ silenced: CLIENTS, reaped: 0, reapedLate: 0, stillOpen: CLIENTS, stoppedEarly: false });
+    expect(result.watchedMs).toBe(watchMsFor(timeoutMs));
+    expect(result.perClient.every((c) => c.gaveUpAfterMs === null && c.closeFrameAfterMs === null && c.tcpClosedAfterMs === null)).toBe(
       true,
     );
-    // The server's side, read from /proc independently of the proxy: all still ESTABLISHED at the timeout.
+    // The server's side, read from /proc independently of the proxy: all still ESTABLISHED at the end of the watch.
     expect(result.serverSideOpen).toBe(CLIENTS);
-    expect(elapsed).toBeGreaterThanOrEqual(3000 - 5);
-    expect(elapsed).toBeLessThan(3000 * 3);
+    expect(elapsed).toBeGreaterThanOrEqual(watchMsFor(timeoutMs) - 5);
+    expect(elapsed).toBeLessThan(watchMsFor(timeoutMs) * 3);
     const check = deadPeerReapingCheck(result);
     expect(check.outcome).toBe('fail');
-    expect(check.detail).toBe(`${CLIENTS} dead connections still open after 3 s: add a ping/pong heartbeat`);
+    expect(check.detail).toBe(
+      `${CLIENTS} dead connections not reaped within 4 s: no heartbeat; ` +
+        'add a ping/pong heartbeat that closes a peer whose pong does not come',
+    );
     // The scenario closed its clients and proxy: the server's side lets go of them too.
     await expect.poll(() => running.lingering(), { timeout: 5000 }).toBe(0);
   });
@@ -114,5 +120,47 @@ describe('dead peers', () => {
     expect(result).toMatchObject({ silenced: 3, stillOpen: 3, stoppedEarly: true });
     expect(deadPeerReapingCheck(result).outcome).toBe('not-measured');
     await expect.poll(() => running.lingering(), { timeout: 5000 }).toBe(0);
+  });
+});
+
+describe.skipIf(requireTool('go-gorilla'))("gorilla/websocket's chat example (its heartbeat: pongWait, pings at 9/10 of it)", () => {
+  let chat: GoBuild | null = null;
+  beforeAll(() => {
+    chat = buildGoFixture('__tests__/fixtures/gorilla-chat', 'chat');
+  });
+  afterAll(() => chat?.remove());
+
+  /** The example as its README runs it, `-addr` from the PORT the gate sets, pongWait scaled to `pongWaitMs`. */
+  const startChat = (pongWaitMs: number): Promise<TestServer> =>
+    start(`${JSON.stringify(chat!.binary)} -addr=127.0.0.1:$PORT`, { env: { PONG_WAIT_MS: String(pongWaitMs) }, path: '/ws' });
+
+  it('reaped within a limit that clears its heartbeat with a margin: passes (60 s against the default 90 s, scaled)', async () => {
+    const running = await startChat(2000);
+    const result = await runDeadPeers({ clients: CLIENTS, timeoutMs: 3000 }, running.target, new AbortController().signal);
+    expect(result).toMatchObject({ silenced: CLIENTS, reaped: CLIENTS, reapedLate: 0, stillOpen: 0 });
+    // The read deadline expires pongWait after the last read (the handshake): the TCP connection closes then.
+    for (const c of result.perClient) {
+      expect(c.tcpClosedAfterMs).toBeGreaterThan(1500);
+      expect(c.reapedAfterMs).toBeLessThan(3000);
+    }
+    expect(deadPeerReapingCheck(result)).toMatchObject({
+      outcome: 'pass',
+      measured: expect.stringMatching(/^5\/5 reaped \(slowest 2\.\d s\)$/),
+    });
+    console.log(`gorilla chat, pongWait 2 s, limit 3 s: ${JSON.stringify(result.perClient)}`);
+  });
+
+  it('a heartbeat slower than the limit: fails saying when it did reap them, not "no heartbeat" (90 s against 60 s, scaled)', async () => {
+    const running = await startChat(3000);
+    const result = await runDeadPeers({ clients: CLIENTS, timeoutMs: 2000 }, running.target, new AbortController().signal);
+    expect(result).toMatchObject({ silenced: CLIENTS, reaped: 0, reapedLate: CLIENTS, stillOpen: 0 });
+    for (const c of result.perClient) expect(c.gaveUpAfterMs).toBeGreaterThan(2000);
+    const check = deadPeerReapingCheck(result);
+    expect(check.outcome).toBe('fail');
+    expect(check.detail).toMatch(/^5 dead connections reaped after 3\.\d s(–3\.\d s)?, later than the 2 s limit: /);
+    expect(check.detail).toMatch(/: shorten the heartbeat \(ping interval plus pong timeout\) or raise dead-peer-timeout-s$/);
+    // It stopped watching once the last one went, long before the bounded watch ended.
+    expect(result.durationMs).toBeLessThan(watchMsFor(2000) + 2000);
+    console.log(`gorilla chat, pongWait 3 s, limit 2 s: ${check.measured}; ${check.detail}`);
   });
 });

@@ -20,10 +20,13 @@ function deadPeers(over: Partial<DeadPeersResult>): DeadPeersResult {
     silenced: 4,
     connectFailures: {},
     reaped: 4,
+    reapedLate: 0,
     stillOpen: 0,
     timeoutMs: 60_000,
+    watchedMs: 60_000,
     perClient: [],
     reapMs: { count: 4, mean: 1500, p50: 1500, p95: 1900, p99: 1900, max: 1900 },
+    lateMs: null,
     serverSideOpen: 0,
     stoppedEarly: false,
     durationMs: 2000,
@@ -62,25 +65,43 @@ describe('dead-peer-reaping', () => {
     });
   });
 
-  it('fails naming the count, the timeout and the fix', () => {
-    const check = deadPeerReapingCheck(deadPeers({ reaped: 1, stillOpen: 3 }));
+  it('without a heartbeat: fails saying none reaped them within the watch past the limit, and the fix', () => {
+    const check = deadPeerReapingCheck(deadPeers({ reaped: 1, stillOpen: 3, watchedMs: 120_000 }));
     expect(check).toMatchObject({
       outcome: 'fail',
       value: 3,
-      detail: '3 dead connections still open after 60 s: add a ping/pong heartbeat',
+      detail:
+        '3 dead connections not reaped within 120 s: no heartbeat; add a ping/pong heartbeat that closes a peer whose pong does not come',
     });
-    expect(deadPeerReapingCheck(deadPeers({ reaped: 3, stillOpen: 1 })).detail).toBe(
-      '1 dead connection still open after 60 s: add a ping/pong heartbeat',
+    expect(deadPeerReapingCheck(deadPeers({ reaped: 3, stillOpen: 1, watchedMs: 120_000 })).detail).toMatch(
+      /^1 dead connection not reaped within 120 s: no heartbeat/,
     );
+  });
+
+  it('with a heartbeat slower than the limit: fails saying when it did reap them, and to shorten it or raise the limit', () => {
+    const lateMs = { count: 4, mean: 62_003, p50: 62_003, p95: 62_006, p99: 62_006, max: 62_006 };
+    const check = deadPeerReapingCheck(deadPeers({ reaped: 1, reapedLate: 4, silenced: 5, lateMs, watchedMs: 120_000 }));
+    expect(check).toMatchObject({
+      outcome: 'fail',
+      value: 4,
+      measured: '1/5 reaped (slowest 1.9 s), 4 late (after 62.0 s)',
+      detail:
+        '4 dead connections reaped after 62.0 s, later than the 60 s limit: shorten the heartbeat (ping interval plus pong timeout) or ' +
+        'raise dead-peer-timeout-s',
+    });
+    expect(check.detail).not.toMatch(/no heartbeat|add a ping/);
+    const spread = { ...lateMs, count: 2, p50: 61_200, max: 88_000 };
+    const both = deadPeerReapingCheck(
+      deadPeers({ reaped: 0, reapMs: null, reapedLate: 2, stillOpen: 2, lateMs: spread, watchedMs: 120_000 }),
+    );
+    expect(both.detail).toMatch(/^2 dead connections reaped after 61\.2 s–88\.0 s, later than the 60 s limit: .*; /);
+    expect(both.detail).toMatch(/; 2 dead connections not reaped within 120 s: no heartbeat/);
   });
 
   it('is a warning at warn level, and not measured when the run stopped first', () => {
     expect(finalize(deadPeerReapingCheck(deadPeers({ reaped: 0, stillOpen: 4, reapMs: null })), 'warn').status).toBe('warn');
     const stopped = deadPeerReapingCheck(deadPeers({ reaped: 0, stillOpen: 4, reapMs: null, stoppedEarly: true, durationMs: 5200 }));
-    expect(stopped).toMatchObject({
-      outcome: 'not-measured',
-      detail: '4 dead connections still open when the run stopped (5.2 s): add a ping/pong heartbeat',
-    });
+    expect(stopped).toMatchObject({ outcome: 'not-measured', detail: '4 dead connections still open when the run stopped (5.2 s)' });
   });
 
   it('fails when no client went silent, with the connect failures', () => {
@@ -88,7 +109,7 @@ describe('dead-peer-reaping', () => {
     expect(check).toMatchObject({ outcome: 'fail', measured: 'none', detail: 'no client completed the handshake (refused 4)' });
   });
 
-  it('a client is reaped by the earlier of close frame and TCP close, within the timeout only', () => {
+  it('a client is reaped by the earlier of close frame and TCP close, within the timeout; late within the watch', () => {
     const s = (closeFrameAt: number | null, upstreamClosedAt: number | null) => ({
       client: 1,
       silentAt: 1000,
@@ -98,12 +119,20 @@ describe('dead-peer-reaping', () => {
     expect(clientOutcome(s(2000, 31_000), 5000)).toEqual({
       client: 1,
       reapedAfterMs: 1000,
+      gaveUpAfterMs: 1000,
       closeFrameAfterMs: 1000,
       tcpClosedAfterMs: 30_000,
     });
-    expect(clientOutcome(s(null, 1500), 5000)).toEqual({ client: 1, reapedAfterMs: 500, closeFrameAfterMs: null, tcpClosedAfterMs: 500 });
-    expect(clientOutcome(s(null, 7000), 5000)).toMatchObject({ reapedAfterMs: null, tcpClosedAfterMs: 6000 });
-    expect(clientOutcome(s(null, null), 5000)).toMatchObject({ reapedAfterMs: null });
+    expect(clientOutcome(s(null, 1500), 5000)).toEqual({
+      client: 1,
+      reapedAfterMs: 500,
+      gaveUpAfterMs: 500,
+      closeFrameAfterMs: null,
+      tcpClosedAfterMs: 500,
+    });
+    expect(clientOutcome(s(null, 7000), 5000)).toMatchObject({ reapedAfterMs: null, gaveUpAfterMs: null, tcpClosedAfterMs: 6000 });
+    expect(clientOutcome(s(null, 7000), 5000, 10_000)).toMatchObject({ reapedAfterMs: null, gaveUpAfterMs: 6000 });
+    expect(clientOutcome(s(null, null), 5000, 10_000)).toMatchObject({ reapedAfterMs: null, gaveUpAfterMs: null });
   });
 });
 

@@ -1,8 +1,9 @@
-// The programs some tests need beyond Node (Python websockets, websocketd, openssl, lsof, ps): whether each is
-// here, one printed line when one is not, and a failure instead of a skip where CI asks for every one of them.
+// The programs some tests need beyond Node (Python websockets and FastAPI, websocketd, openssl, lsof, ps, Go with
+// gorilla/websocket): whether each is here, one printed line when one is not, and a failure instead of a skip where
+// CI asks for every one of them.
 
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -13,6 +14,11 @@ export const TOOLS = {
   openssl: { package: 'openssl', skips: 'the wss:// tests (they make a self-signed certificate)' },
   lsof: { package: 'lsof', skips: 'the test of the port-owner lookup the gate does on macOS' },
   ps: { package: 'procps', skips: 'the test of the process-tree listing the gate does on macOS' },
+  'go-gorilla': {
+    package: 'golang-go golang-github-gorilla-websocket-dev',
+    skips: "the tests against gorilla/websocket's chat example (built at test time)",
+  },
+  'python3-fastapi': { package: 'python3-fastapi python3-uvicorn', skips: "the tests against FastAPI's documented WebSocket chat" },
 } as const;
 
 export type Tool = keyof typeof TOOLS;
@@ -39,10 +45,15 @@ export function onPath(name: string, path = process.env.PATH ?? ''): string | nu
   return null;
 }
 
+/** Where Debian's golang-github-gorilla-websocket-dev puts the library (a GOPATH root). */
+export const DEBIAN_GOCODE = '/usr/share/gocode';
+
 function probe(tool: Tool): boolean {
-  if (tool === 'python3-websockets') {
-    return spawnSync(SYSTEM_PYTHON, ['-c', 'import websockets'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  if (tool === 'python3-websockets' || tool === 'python3-fastapi') {
+    const modules = tool === 'python3-websockets' ? 'import websockets' : 'import fastapi, uvicorn';
+    return spawnSync(SYSTEM_PYTHON, ['-c', modules], { stdio: 'ignore', timeout: 10_000 }).status === 0;
   }
+  if (tool === 'go-gorilla') return onPath('go') !== null && existsSync(join(DEBIAN_GOCODE, 'src/github.com/gorilla/websocket'));
   return onPath(tool) !== null;
 }
 

@@ -4,6 +4,7 @@ import { didNotRun, head, unmeasured, type Draft } from './check-draft.js';
 import type { Config, Limit } from '../config/types.js';
 import type { DeadPeersResult, FaultsResult, SlowConsumerResult } from '../model/faults.js';
 import { bytesFromMb, formatMb, formatMbDelta, mbFromBytes, round } from '../model/format.js';
+import type { LatencySummary } from '../model/measures.js';
 
 export function faultChecks(config: Config, faults: FaultsResult | undefined, stoppedNote: string): Draft[] {
   const drafts: Draft[] = [];
@@ -25,13 +26,31 @@ export function faultChecks(config: Config, faults: FaultsResult | undefined, st
   return drafts;
 }
 
+/** Seconds as a report says them: "60 s", "62.0 s" (whole limits stay whole). */
+function seconds(ms: number, digits = 0): string {
+  return `${(ms / 1000).toFixed(digits)} s`;
+}
+
+/** "1 dead connection", "4 dead connections". */
+function connections(n: number): string {
+  return `${n} dead connection${n === 1 ? '' : 's'}`;
+}
+
+/** "after 62.0 s" or "after 61.2–62.0 s" for the clients reaped late. */
+function lateWhen(late: LatencySummary | null | undefined): string {
+  if (!late || late.count === 0) return '';
+  const min = Math.min(late.p50, late.max);
+  return late.count === 1 || late.max - min < 100 ? `after ${seconds(late.max, 1)}` : `after ${seconds(min, 1)}–${seconds(late.max, 1)}`;
+}
+
 /**
  * `dead-peer-reaping`: every silent client must be closed by the server within dead-peer-timeout-s. Fails when one
- * is still open, or when no client went silent (nothing was tested).
+ * was reaped later (the heartbeat is slower than the limit: said with when), when one was not reaped within the
+ * watch past the limit (no heartbeat), or when no client went silent (nothing was tested).
  */
 export function deadPeerReapingCheck(result: DeadPeersResult): Draft {
-  const seconds = Math.round(result.timeoutMs / 1000);
-  const base = head('dead-peer-reaping', `all within ${seconds} s`);
+  const limit = seconds(result.timeoutMs);
+  const base = head('dead-peer-reaping', `all within ${limit}`);
   if (result.silenced === 0) {
     const failures = Object.entries(result.connectFailures).map(([kind, n]) => `${kind} ${n}`);
     const why = result.stoppedEarly ? 'the run stopped before any client went silent' : 'no client completed the handshake';
@@ -43,20 +62,35 @@ export function deadPeerReapingCheck(result: DeadPeersResult): Draft {
       detail: failures.length > 0 ? `${why} (${failures.join(', ')})` : why,
     };
   }
-  const slowest = result.reapMs ? ` (slowest ${(result.reapMs.max / 1000).toFixed(1)} s)` : '';
-  const measured = `${result.reaped}/${result.silenced} reaped${slowest}`;
-  if (result.stillOpen === 0) {
+  const late = result.reapedLate ?? 0;
+  const slowest = result.reapMs ? ` (slowest ${seconds(result.reapMs.max, 1)})` : '';
+  const lateNote = late > 0 ? `, ${late} late (${lateWhen(result.lateMs)})` : '';
+  const measured = `${result.reaped}/${result.silenced} reaped${slowest}${lateNote}`;
+  const notInTime = late + result.stillOpen;
+  if (notInTime === 0) {
     const detail = result.stoppedEarly ? { detail: 'the run stopped before the timeout; all silent clients were reaped' } : {};
     return { ...base, measured, value: 0, outcome: 'pass', ...detail };
   }
-  const waited = result.stoppedEarly ? `when the run stopped (${(result.durationMs / 1000).toFixed(1)} s)` : `after ${seconds} s`;
-  return {
-    ...base,
-    measured,
-    value: result.stillOpen,
-    outcome: result.stoppedEarly ? 'not-measured' : 'fail',
-    detail: `${result.stillOpen} dead connection${result.stillOpen === 1 ? '' : 's'} still open ${waited}: add a ping/pong heartbeat`,
-  };
+  if (result.stoppedEarly && result.stillOpen > 0) {
+    const waited = `when the run stopped (${seconds(result.durationMs, 1)})`;
+    const detail = `${connections(result.stillOpen)} still open ${waited}`;
+    return { ...base, measured, value: notInTime, outcome: 'not-measured', detail };
+  }
+  const causes: string[] = [];
+  if (late > 0) {
+    causes.push(
+      `${connections(late)} reaped ${lateWhen(result.lateMs)}, later than the ${limit} limit: shorten the heartbeat ` +
+        '(ping interval plus pong timeout) or raise dead-peer-timeout-s',
+    );
+  }
+  if (result.stillOpen > 0) {
+    const watched = seconds(result.watchedMs ?? result.timeoutMs);
+    causes.push(
+      `${connections(result.stillOpen)} not reaped within ${watched}: no heartbeat; add a ping/pong heartbeat that closes ` +
+        'a peer whose pong does not come',
+    );
+  }
+  return { ...base, measured, value: notInTime, outcome: 'fail', detail: causes.join('; ') };
 }
 
 /**

@@ -159,10 +159,11 @@ export const INPUTS = [
   },
   {
     name: 'dead-peer-timeout-s',
-    default: '60',
+    default: '90',
     description:
       'dead-peers scenario: seconds the server may keep a silent client open before `dead-peer-reaping` fails. A server reaps them with ' +
-      'a ping/pong heartbeat.',
+      "a ping/pong heartbeat; the default clears the common ones (gorilla's 60 s pongWait, Socket.IO's 25 + 20 s, the 30 s sweep of " +
+      "ws's example). Past it the scenario watches as long again (at most 60 s more), to tell a late heartbeat from none.",
   },
   {
     name: 'slow-consumer-duration-s',

@@ -25,6 +25,8 @@ export interface DeadPeerClient {
   client: number;
   /** From going silent to the server giving up on it (close frame or TCP close, whichever came first); null: not within the timeout. */
   reapedAfterMs: number | null;
+  /** The same, seen while the scenario watched on past the timeout; null: not within the watch either. */
+  gaveUpAfterMs?: number | null;
   /** From going silent to the server's close frame (seen in the bytes the proxy swallowed); null when none came. */
   closeFrameAfterMs: number | null;
   /** From going silent to the server's FIN or RST; null when its socket was still open at the end of the wait. */
@@ -42,12 +44,18 @@ export interface DeadPeersResult {
   connectFailures: Record<string, number>;
   /** Silent clients whose server side closed within the timeout. */
   reaped: number;
-  /** Silent clients the server still held open at the timeout. */
+  /** Silent clients the server gave up on after the timeout, while the scenario watched on (a heartbeat slower than the limit). */
+  reapedLate?: number;
+  /** Silent clients the server still held open when the scenario stopped watching (no heartbeat, or one slower than the watch). */
   stillOpen: number;
   timeoutMs: number;
+  /** How long after going silent the scenario watched the last client: the timeout, and a bounded overtime when one was still open. */
+  watchedMs?: number;
   perClient: DeadPeerClient[];
   /** Over the reaped clients only. */
   reapMs: LatencySummary | null;
+  /** Over the clients reaped late only. */
+  lateMs?: LatencySummary | null;
   /**
    * Linux: the server's ESTABLISHED / CLOSE_WAIT sockets on its port at the end of the wait, less those before the
    * clients connected (from the integrator's /proc reading); null when not given or not measurable. A server that

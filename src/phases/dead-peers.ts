@@ -37,6 +37,7 @@ export const deadPeers: Phase = {
       run.signal,
     );
     run.results.faults.deadPeers = result;
-    run.progress(`  ${result.reaped}/${result.silenced} reaped, ${result.stillOpen} still open`);
+    const late = result.reapedLate ? `, ${result.reapedLate} reaped late` : '';
+    run.progress(`  ${result.reaped}/${result.silenced} reaped in time${late}, ${result.stillOpen} still open`);
   },
 };

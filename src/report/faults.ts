@@ -20,9 +20,12 @@ export function faultLines(report: Report): string[] {
   }
   const d = faults.deadPeers;
   if (d) {
+    const limit = `${Math.round(d.timeoutMs / 1000)} s`;
     const reap = d.reapMs ? `, reaped after ${formatMs(d.reapMs.p50)} (p50) to ${formatMs(d.reapMs.max)} (max)` : '';
-    const open = d.stillOpen > 0 ? `; ${d.stillOpen} still open after ${Math.round(d.timeoutMs / 1000)} s` : '';
-    lines.push(`dead peers: ${d.silenced} of ${d.clients} clients went silent, ${d.reaped} reaped${reap}${open}`);
+    const late = d.reapedLate && d.lateMs ? `; ${d.reapedLate} reaped late, after ${formatMs(d.lateMs.max)} at most` : '';
+    const watched = `${Math.round((d.watchedMs ?? d.timeoutMs) / 1000)} s`;
+    const open = d.stillOpen > 0 ? `; ${d.stillOpen} still open after ${watched}` : '';
+    lines.push(`dead peers: ${d.silenced} of ${d.clients} clients went silent, ${d.reaped} reaped within ${limit}${reap}${late}${open}`);
   }
   const s = report.faults?.slowConsumer;
   if (s) {

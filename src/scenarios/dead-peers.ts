@@ -1,6 +1,7 @@
 // Dead peers: clients that complete the handshake, then go silent without FIN or RST; how long until the server
 // gives up on each, with a close frame or by closing the TCP connection (a heartbeat reaps them; without one
-// they stay open for good).
+// they stay open for good). Past the limit it watches on for a while, so a heartbeat slower than the limit is told
+// apart from none.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
@@ -10,6 +11,14 @@ import { summarize } from '../analysis/stats.js';
 import type { DeadPeerClient, DeadPeersResult } from '../model/faults.js';
 import { FaultProxy, type ProxyPair } from '../net/proxy.js';
 import { proxiedTarget, upstreamOf } from '../net/target.js';
+
+/** The longest the scenario watches on past the limit for a client still open: a late heartbeat from none. */
+export const MAX_OVERTIME_MS = 60_000;
+
+/** How long after going silent a client is watched: the limit, then as long again (at most MAX_OVERTIME_MS more). */
+export function watchMsFor(timeoutMs: number): number {
+  return timeoutMs + Math.min(timeoutMs, MAX_OVERTIME_MS);
+}
 
 export interface DeadPeersSpec {
   clients: number;
@@ -58,63 +67,47 @@ function silence(proxy: FaultProxy, client: number, ws: WebSocket, pair: ProxyPa
   return silent;
 }
 
-/**
- * Connects `clients` clients one by one through a proxy of its own, silences each after its handshake, and waits
- * until the server gave up on every one (sent a close frame or closed the TCP connection), until `timeoutMs`
- * after the last went silent, or until `signal` aborts. Always closes its clients and its proxy before it returns.
- */
-export async function runDeadPeers(spec: DeadPeersSpec, target: Target, signal: AbortSignal): Promise<DeadPeersResult> {
-  const start = performance.now();
-  const result: DeadPeersResult = {
+/** An empty result for `spec`, filled in as the scenario runs. */
+function emptyResult(spec: DeadPeersSpec): DeadPeersResult {
+  return {
     id: 'dead-peers',
     enabled: true,
     clients: spec.clients,
     silenced: 0,
     connectFailures: {},
     reaped: 0,
+    reapedLate: 0,
     stillOpen: 0,
     timeoutMs: spec.timeoutMs,
+    watchedMs: spec.timeoutMs,
     perClient: [],
     reapMs: null,
+    lateMs: null,
     serverSideOpen: null,
     stoppedEarly: false,
     durationMs: 0,
   };
+}
+
+/**
+ * Connects `clients` clients one by one through a proxy of its own, silences each after its handshake, and waits
+ * until the server gave up on every one (sent a close frame or closed the TCP connection), until `timeoutMs`
+ * after the last went silent (watching on up to `watchMsFor(timeoutMs)` while one is still open), or until
+ * `signal` aborts. Always closes its clients and its proxy before it returns.
+ */
+export async function runDeadPeers(spec: DeadPeersSpec, target: Target, signal: AbortSignal): Promise<DeadPeersResult> {
+  const start = performance.now();
+  const result = emptyResult(spec);
   const proxy = await FaultProxy.start({ upstream: upstreamOf(target) });
-  const silent: Silent[] = [];
   const opened: WebSocket[] = [];
   try {
     const before = spec.lingering ? await spec.lingering() : null;
-    const through = proxiedTarget(target, proxy);
-    for (let client = 1; client <= spec.clients && !signal.aborted; client++) {
-      // One at a time: the pair the proxy accepts next is this client's.
-      const id = proxy.accepted + 1;
-      const open = await openConnection(through, signal);
-      if (!open.ok) {
-        result.connectFailures[open.failure] = (result.connectFailures[open.failure] ?? 0) + 1;
-        continue;
-      }
-      opened.push(open.ws);
-      const pair = proxy.pair(id);
-      if (!pair || pair.upstreamClosedAt !== null) {
-        result.connectFailures.dropped = (result.connectFailures.dropped ?? 0) + 1;
-        continue;
-      }
-      if (spec.greet) {
-        try {
-          await spec.greet(open.ws, signal);
-        } catch {
-          result.connectFailures.greeting = (result.connectFailures.greeting ?? 0) + 1;
-          continue;
-        }
-      }
-      silent.push(silence(proxy, client, open.ws, pair));
-    }
+    const silent = await silenceClients(spec, proxiedTarget(target, proxy), proxy, opened, result, signal);
     result.silenced = silent.length;
-    if (silent.length > 0) await waitForReaping(silent, spec.timeoutMs, signal);
+    if (silent.length > 0) result.watchedMs = await waitForReaping(silent, spec.timeoutMs, signal);
     result.stoppedEarly = signal.aborted;
     // Read before the cleanup below: the closes it causes are ours, not the server's.
-    for (const s of silent) result.perClient.push(clientOutcome(s, spec.timeoutMs));
+    for (const s of silent) result.perClient.push(clientOutcome(s, spec.timeoutMs, result.watchedMs));
     if (spec.lingering && before !== null) {
       const after = await spec.lingering();
       result.serverSideOpen = after === null ? null : Math.max(0, after - before);
@@ -124,17 +117,62 @@ export async function runDeadPeers(spec: DeadPeersSpec, target: Target, signal: 
     await proxy.close();
   }
   const reaped = result.perClient.flatMap((c) => (c.reapedAfterMs === null ? [] : [c.reapedAfterMs]));
+  const late = result.perClient.flatMap((c) => (c.reapedAfterMs === null && c.gaveUpAfterMs != null ? [c.gaveUpAfterMs] : []));
   result.reaped = reaped.length;
-  result.stillOpen = silent.length - reaped.length;
+  result.reapedLate = late.length;
+  result.stillOpen = result.silenced - reaped.length - late.length;
   result.reapMs = summarize(reaped);
+  result.lateMs = summarize(late);
   result.durationMs = Math.round(performance.now() - start);
   return result;
 }
 
-/** One client's times from going silent; reaped when the server gave up on it within the timeout. */
+/** Connects the clients one at a time through the proxy and silences each; counts the ones that failed in `result`. */
+async function silenceClients(
+  spec: DeadPeersSpec,
+  through: Target,
+  proxy: FaultProxy,
+  opened: WebSocket[],
+  result: DeadPeersResult,
+  signal: AbortSignal,
+): Promise<Silent[]> {
+  const silent: Silent[] = [];
+  const failed = (kind: string): void => void (result.connectFailures[kind] = (result.connectFailures[kind] ?? 0) + 1);
+  for (let client = 1; client <= spec.clients && !signal.aborted; client++) {
+    // One at a time: the pair the proxy accepts next is this client's.
+    const id = proxy.accepted + 1;
+    const open = await openConnection(through, signal);
+    if (!open.ok) {
+      failed(open.failure);
+      continue;
+    }
+    opened.push(open.ws);
+    const pair = proxy.pair(id);
+    if (!pair || pair.upstreamClosedAt !== null) {
+      failed('dropped');
+      continue;
+    }
+    if (spec.greet) {
+      try {
+        await spec.greet(open.ws, signal);
+      } catch {
+        failed('greeting');
+        continue;
+      }
+    }
+    silent.push(silence(proxy, client, open.ws, pair));
+  }
+  return silent;
+}
+
+/**
+ * One client's times from going silent: reaped when the server gave up on it within the timeout, `gaveUpAfterMs`
+ * whenever it did within the watch (`watchMs`, default the timeout).
+ */
 export function clientOutcome(
   s: Pick<Silent, 'client' | 'silentAt' | 'closeFrameAt'> & { pair: Pick<ProxyPair, 'upstreamClosedAt'> },
   timeoutMs: number,
+  watchMs = timeoutMs,
 ): DeadPeerClient {
   const since = (at: number | null): number | null => (at === null ? null : Math.round(at - s.silentAt));
   const closeFrameAfterMs = since(s.closeFrameAt);
@@ -144,21 +182,35 @@ export function clientOutcome(
   return {
     client: s.client,
     reapedAfterMs: earliest !== null && earliest <= timeoutMs ? earliest : null,
+    gaveUpAfterMs: earliest !== null && earliest <= watchMs ? earliest : null,
     closeFrameAfterMs,
     tcpClosedAfterMs,
   };
 }
 
-/** Resolves when every silent client's server side closed, the last one's timeout passed, or `signal` aborted. */
-async function waitForReaping(silent: readonly Silent[], timeoutMs: number, signal: AbortSignal): Promise<void> {
-  const deadline = silent[silent.length - 1]!.silentAt + timeoutMs;
+/**
+ * Waits until every silent client's server side closed, the last one's timeout passed with all of them closed,
+ * its watch passed, or `signal` aborted; returns how long the last client was watched after going silent.
+ */
+async function waitForReaping(silent: readonly Silent[], timeoutMs: number, signal: AbortSignal): Promise<number> {
+  const last = silent[silent.length - 1]!.silentAt;
+  const allClosed = Promise.all(silent.map((s) => s.gaveUp)).then(() => true);
+  if (await closedBefore(allClosed, last + timeoutMs, signal)) return timeoutMs;
+  // One is still open at the limit: watch on, so "reaped after 62 s" is told apart from "not reaped".
+  const watchMs = watchMsFor(timeoutMs);
+  await closedBefore(allClosed, last + watchMs, signal);
+  return signal.aborted ? Math.round(performance.now() - last) : watchMs;
+}
+
+/** True when `closed` settles before `deadline` (a performance.now() time); false at the deadline or on abort. */
+async function closedBefore(closed: Promise<boolean>, deadline: number, signal: AbortSignal): Promise<boolean> {
   const done = new AbortController();
-  const allClosed = Promise.all(silent.map((s) => s.gaveUp));
-  const timeout = sleep(Math.max(0, deadline - performance.now()), undefined, { signal: AbortSignal.any([signal, done.signal]) });
+  const timeout = sleep(Math.max(0, deadline - performance.now()), false, { signal: AbortSignal.any([signal, done.signal]) });
   try {
-    await Promise.race([allClosed, timeout]);
+    return await Promise.race([closed, timeout]);
   } catch {
     // Aborted by the run's signal: partial results.
+    return false;
   } finally {
     done.abort();
   }
