@@ -31,6 +31,7 @@ describe('the check registry', () => {
       url: 'ws://127.0.0.1:1/',
       'stats-url': 'http://127.0.0.1:1/',
       'max-peak-memory-growth-mb': '80',
+      session: '- send: hello',
       scenarios: 'flapping,leak,recovery,hostile,dead-peers,slow-consumer',
     });
     const checks = runChecks(config, {

@@ -4,6 +4,7 @@ import { finalize, levelOf, type Draft, type Measurements } from './check-draft.
 import { faultChecks } from './checks-faults.js';
 import { memoryChecks, retainedCheck, trendChecks } from './checks-memory.js';
 import { completedCheck, crashCheck, hostileCheck, rateCheck, readyCheck, recoveryCheck } from './checks-scenarios.js';
+import { sessionChecks } from './checks-session.js';
 import { signalChecks } from './checks-signals.js';
 import type { Config } from '../config/types.js';
 import { judgedAttempts, judgedCloses, type Check, type Verdict } from '../model/report.js';
@@ -31,6 +32,7 @@ export function runChecks(config: Config, m: Measurements): Check[] {
       drafts.push(rateCheck('disconnect-success-rate', clean, cleanTried, disconnectLimit.value, `no clean close was tried${stoppedNote}`));
     }
   }
+  drafts.push(...sessionChecks(config, load, stoppedNote));
 
   drafts.push(...memoryChecks(config, m.memory, stoppedNote));
   if (config.scenarios.includes('leak')) drafts.push(...trendChecks(config, m.memory, m.heap ?? null, stoppedNote));

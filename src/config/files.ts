@@ -1,6 +1,7 @@
 // The inputs that name files and folders: read or checked once, before anything starts, so a wrong path is bad input.
 
 import { readFileSync, statSync } from 'node:fs';
+import { SESSION_MAX_BYTES, type SessionFile } from './session.js';
 import { ConfigError } from './types.js';
 
 /** Largest ca-file read: a bundle of every public CA is about 250 KB. */
@@ -41,4 +42,27 @@ export function parseWorkingDirectory(path: string, launching: boolean): string 
   }
   if (!isDirectory) throw new ConfigError('working-directory', path, 'an existing directory (the server command runs there)');
   return path;
+}
+
+/**
+ * session-file: `PATH` or `PATH#scenario`, read once before anything starts (at most SESSION_MAX_BYTES). Null when
+ * the input is empty.
+ */
+export function readSessionFile(value: string): SessionFile | null {
+  if (value === '') return null;
+  const hash = value.lastIndexOf('#');
+  const path = hash === -1 ? value : value.slice(0, hash);
+  const scenario = hash === -1 || hash === value.length - 1 ? null : value.slice(hash + 1);
+  const accepted = (why: string): string => `the path of a readable Artillery script, optionally followed by #scenario-name (${why})`;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new ConfigError('session-file', value, accepted('not a file'));
+    if (stat.size > SESSION_MAX_BYTES)
+      throw new ConfigError('session-file', value, accepted(`larger than ${SESSION_MAX_BYTES / 1024} KiB`));
+    return { path, scenario, text: readFileSync(path, 'utf8') };
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError('session-file', value, accepted(code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')));
+  }
 }

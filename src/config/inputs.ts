@@ -66,6 +66,16 @@ export const INPUTS = [
       'The protocol spoken on top of WebSocket: auto (detected from what the server does: an Engine.IO open packet, a subprotocol it ' +
       'asks for), raw, socket.io or graphql-ws. Recovery proves liveness through it.',
   },
+  {
+    name: 'session',
+    default: '',
+    description: "What each load client says after the protocol's opening: a YAML list of Artillery flow steps (docs/sessions.md).",
+  },
+  {
+    name: 'session-file',
+    default: '',
+    description: 'An Artillery script whose first ws or socketio scenario is the session (or the one named after #: chat.yml#join).',
+  },
   { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
   { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
   {
@@ -226,6 +236,11 @@ export const INPUTS = [
     description: 'Lowest share of connections that must close cleanly (0..1), or off.',
   },
   {
+    name: 'min-session-success-rate',
+    default: '0.8',
+    description: 'Lowest share of load connections whose session completed (the opening and every step) (0..1), or off.',
+  },
+  {
     name: 'max-memory-growth-mb',
     default: '50',
     description: 'Largest retained memory growth of the server tree after cooldown, in MiB, or off.',
@@ -302,6 +317,11 @@ export const INPUTS = [
     name: 'timeout-s',
     default: '300',
     description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.',
+  },
+  {
+    name: 'export-artillery',
+    default: '',
+    description: "Write an Artillery script reproducing the run's load (phases, session) to this file, to run it at scale.",
   },
   {
     name: 'report-path',

@@ -3,7 +3,8 @@
 
 import { CHECK_IDS } from '../model/checks.js';
 import { parseNetwork } from '../net/spec.js';
-import { readCaFile, parseWorkingDirectory } from './files.js';
+import { readCaFile, readSessionFile, parseWorkingDirectory } from './files.js';
+import { parseSession } from './session.js';
 import { GATE_INPUTS, INPUTS, inputDefault, type InputName, type RawInputs } from './inputs.js';
 import { resolveInputs } from './resolve.js';
 import {
@@ -59,6 +60,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       ca: readCaFile(get('ca-file')),
       insecureTls: parseBoolean('insecure-tls', get('insecure-tls')),
       protocol: parseProtocol(get('protocol')),
+      session: parseSession(get('session'), readSessionFile(get('session-file'))),
     },
     profile,
     scenarios: parseIdList('scenarios', get('scenarios'), SCENARIO_IDS),
@@ -103,6 +105,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
     baseCompare: parseBaseCompare(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
     timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
     reportPath: get('report-path') === '' ? null : get('report-path'),
+    exportArtillery: get('export-artillery') === '' ? null : get('export-artillery'),
   };
   return config;
 }
@@ -157,6 +160,7 @@ function parseLimits(r: Reader): Config['limits'] {
   return {
     minConnectSuccessRate: limit(r, 'min-connect-success-rate', 0, 1),
     minDisconnectSuccessRate: limit(r, 'min-disconnect-success-rate', 0, 1),
+    minSessionSuccessRate: limit(r, 'min-session-success-rate', 0, 1),
     maxMemoryGrowthMb: limit(r, 'max-memory-growth-mb', 0, 1_000_000),
     maxPeakMemoryGrowthMb: limit(r, 'max-peak-memory-growth-mb', 0, 1_000_000),
     maxLeakKbPerConnection: limit(r, 'max-leak-kb-per-connection', 0, 1_000_000),

@@ -5,6 +5,7 @@ import type { ScenarioId } from '../model/report.js';
 import type { NetworkSpec } from '../net/spec.js';
 import type { Profile } from './profiles.js';
 import type { ProtocolChoice } from '../model/protocol.js';
+import type { SessionPlan } from '../model/session.js';
 
 export { ConfigError } from '../model/config-error.js';
 export { PROTOCOL_CHOICES, type ProtocolChoice } from '../model/protocol.js';
@@ -42,6 +43,8 @@ export interface Config {
     insecureTls: boolean;
     /** The protocol spoken on top of WebSocket: detected from what the server does, or chosen. */
     protocol: ProtocolChoice;
+    /** What each load client says after the protocol's opening (session or session-file); null: nothing. */
+    session: SessionPlan | null;
   };
   profile: Profile;
   scenarios: ScenarioId[];
@@ -67,6 +70,7 @@ export interface Config {
   limits: {
     minConnectSuccessRate: Limit;
     minDisconnectSuccessRate: Limit;
+    minSessionSuccessRate: Limit;
     maxMemoryGrowthMb: Limit;
     maxPeakMemoryGrowthMb: Limit;
     maxLeakKbPerConnection: Limit;
@@ -90,6 +94,8 @@ export interface Config {
   };
   timeoutMs: number;
   reportPath: string | null;
+  /** Where the Artillery script reproducing the run's load is written; null: none. */
+  exportArtillery: string | null;
 }
 
 export type RunMode = 'gate' | 'post-comment';

@@ -63,6 +63,17 @@ export const CHECKS = [
     reads: 'Share of clean closes whose close frame came back within close-timeout-ms (connections cut on purpose are not judged).',
   },
   {
+    id: 'session-success-rate',
+    title: 'session success rate',
+    input: 'min-session-success-rate',
+    unit: '%',
+    op: '>=',
+    requires: null,
+    reads:
+      "Share of load connections whose session completed: the protocol's opening (Socket.IO namespace connect, graphql-ws " +
+      'connection_init) and every step of session or session-file, each reply within close-timeout-ms. Only when a session ran.',
+  },
+  {
     id: 'memory-growth',
     title: 'retained memory growth',
     input: 'max-memory-growth-mb',

@@ -5,6 +5,7 @@ import type { FaultsResult } from './faults.js';
 import type { HeapEvidence } from './heap.js';
 import type { HostileResult } from './hostile.js';
 import type { FailureKind, LatencySummary } from './measures.js';
+import type { SessionResult } from './session.js';
 
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -55,6 +56,8 @@ export interface LoadScenarioResult {
   /** Whole measured cycle: connect + hold + close + pause. Compare with prescribed.cycleMs. */
   cycleMs: LatencySummary | null;
   durationMs: number;
+  /** What each client said after connecting (the protocol's opening, the session's steps); absent when nothing. */
+  session?: SessionResult;
 }
 
 type LoadCounts = Pick<LoadScenarioResult, 'attempts' | 'connected' | 'abruptDisconnects' | 'injectedResets'>;

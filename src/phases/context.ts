@@ -4,6 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Target } from '../client/connection.js';
+import type { SessionScript } from '../client/session/runner.js';
 import type { ProbeWindow } from '../analysis/memory.js';
 import type { Config } from '../config/types.js';
 import type { HeapSnapshotData } from '../model/heap.js';
@@ -74,6 +75,8 @@ export class RunContext {
   /** Written by startup: settles when `serverInfo.protocol` is known (detection runs alongside the warm-up). */
   protocolSettled: Promise<void> = Promise.resolve();
   /** Written by startup. */
+  /** Written by startup, with the protocol: what every load client says once connected (its opening, the session's steps). */
+  loadSession: SessionScript | null = null;
   sampler: ResourceSampler | null = null;
   /** Written by baseline. */
   exactSignals: ExactSignals | null = null;

@@ -8,7 +8,7 @@ export const flapping: Phase = {
   enabled: (config) => config.scenarios.includes('flapping'),
   describe: (config) => `${config.flapping.cycles} cycles, hold ${config.flapping.holdMs} ms, pause ${config.flapping.pauseMs} ms`,
   async run(run) {
-    run.results.flapping = await runLoad(loadSpecOf(run.config, 'flapping', run.network), run.loadTarget(), run.signal);
+    run.results.flapping = await runLoad(loadSpecOf(run.config, 'flapping', run.network, run.loadSession), run.loadTarget(), run.signal);
     run.progress(`  ${loadLine(run.results.flapping)}`);
   },
 };

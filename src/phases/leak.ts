@@ -15,7 +15,7 @@ export const leak: Phase = {
     // As runLoad splits them: never more rounds than cycles.
     const rounds = Math.max(1, Math.min(run.config.leak.rounds, run.config.leak.cycles));
     const spec = {
-      ...loadSpecOf(run.config, 'leak', run.network),
+      ...loadSpecOf(run.config, 'leak', run.network, run.loadSession),
       onRound: async (round: number, attempts: number) => {
         const rss = await settledRss(run);
         if (rss !== null) run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss - run.probeOverhead() });

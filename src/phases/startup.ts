@@ -4,7 +4,8 @@
 import type { Target } from '../client/connection.js';
 import type { ProtocolAdapter } from '../client/protocols/adapter.js';
 import { detectProtocol } from '../client/protocols/detect.js';
-import { chosenAdapter, knownSubprotocols, targetFor } from '../client/protocols/registry.js';
+import { adapterFor, chosenAdapter, knownSubprotocols, targetFor } from '../client/protocols/registry.js';
+import { compileSession } from '../client/session/runner.js';
 import type { Config } from '../config/types.js';
 import { ResourceSampler } from '../probe/sampler.js';
 import { commandLine } from '../server/process-tree.js';
@@ -81,16 +82,19 @@ async function handshake(run: RunContext, target: Target, exitedBeforeReady: Abo
 async function settleProtocol(run: RunContext, ready: Target, chosen: ProtocolAdapter | null): Promise<void> {
   if (chosen) {
     run.serverInfo.protocol = { id: chosen.id, why: 'set by the protocol input' };
-    return;
+  } else {
+    try {
+      const detected = await detectProtocol(ready, { signal: run.signal });
+      run.serverInfo.protocol = { id: detected.id, why: detected.why };
+      run.progress(`  protocol ${detected.id}: ${detected.why}`);
+    } catch (err) {
+      // The run stopped meanwhile, or the server went away: the stop says why; raw is what the gate then spoke.
+      run.serverInfo.protocol = { id: 'raw', why: `detection did not finish (${(err as Error).message})` };
+    }
   }
-  try {
-    const detected = await detectProtocol(ready, { signal: run.signal });
-    run.serverInfo.protocol = { id: detected.id, why: detected.why };
-    run.progress(`  protocol ${detected.id}: ${detected.why}`);
-  } catch (err) {
-    // The run stopped meanwhile, or the server went away: the stop says why; raw is what the gate then spoke.
-    run.serverInfo.protocol = { id: 'raw', why: `detection did not finish (${(err as Error).message})` };
-  }
+  // Compiled once, for the protocol spoken: every load client runs it.
+  run.loadSession = compileSession(run.config.client.session, adapterFor(run.serverInfo.protocol.id));
+  if (run.loadSession) run.progress(`  each load client: ${run.loadSession.describe}`);
 }
 
 /** Lists the tree once for the report, then samples it for the rest of the run. */

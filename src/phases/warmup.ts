@@ -8,8 +8,9 @@ export const warmup: Phase = {
   enabled: (config) => config.warmupConnections > 0,
   describe: (config) => `${config.warmupConnections} connections`,
   async run(run) {
-    const spec = { id: 'flapping' as const, clients: 1, cyclesPerClient: run.config.warmupConnections, holdMs: 0, pauseMs: 0 };
-    await runLoad(spec, run.serverTarget(), run.signal);
+    // The sessions of the load run here too, so the baseline includes their JIT: they need the protocol first.
     await run.protocolSettled;
+    const spec = { id: 'flapping' as const, clients: 1, cyclesPerClient: run.config.warmupConnections, holdMs: 0, pauseMs: 0 };
+    await runLoad({ ...spec, session: run.loadSession }, run.serverTarget(), run.signal);
   },
 };

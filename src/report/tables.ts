@@ -20,6 +20,7 @@ import {
   type LoadScenarioResult,
   type Report,
 } from '../model/report.js';
+import type { SessionFailureKind } from '../model/session.js';
 import { describeTrend, isRegressionCheck, limitText, measuredText } from './sentences.js';
 
 /** A Markdown table; every cell must already be escaped. */
@@ -81,11 +82,12 @@ export const SCENARIO_HEADER = [
   'Cycle (measured / prescribed)',
   'Handshake p50 / p95 / p99',
   'Close p50 / p95 / p99',
+  'Session',
 ];
 
 /** The scenario figures as cells: clients × cycles, connects, clean disconnects, cycle, handshake, close. */
 export function scenarioCells(s: LoadScenarioResult): string[] {
-  if (!s.enabled) return ['disabled', '–', '–', '–', '–', '–'];
+  if (!s.enabled) return ['disabled', '–', '–', '–', '–', '–', '–'];
   return [
     `${s.prescribed.clients} × ${s.prescribed.cyclesPerClient}`,
     connectCell(s),
@@ -93,8 +95,26 @@ export function scenarioCells(s: LoadScenarioResult): string[] {
     `${s.cycleMs && s.cycleMs.count > 0 ? formatMs(s.cycleMs.mean) : 'n/a'} / ${formatMs(s.prescribed.cycleMs)}`,
     latencyTriple(s.handshakeMs),
     latencyTriple(s.closeMs),
+    sessionCell(s),
   ];
 }
+
+/** What each client said and how many completed it: "socket.io connect + 2 steps, 45/45 completed"; "none". */
+function sessionCell(s: LoadScenarioResult): string {
+  if (!s.session) return 'none';
+  const { describe, completed, started } = s.session;
+  return `${describe}, ${completed}/${started} completed`;
+}
+
+/** How a session step failed, in words for the failures table. */
+const SESSION_FAILURE_WORDS: Record<SessionFailureKind, string> = {
+  'no-reply': 'no reply',
+  mismatch: 'no matching reply',
+  closed: 'closed by the server',
+  refused: 'refused',
+  'not-sent': 'not sent',
+  unsupported: 'not possible on this protocol',
+};
 
 /** The scenarios side by side, one row per figure (narrow enough for a comment column): header and rows. */
 export function scenarioColumns(report: Report): { header: string[]; rows: string[][] } {
@@ -167,6 +187,15 @@ export function failureRows(report: Report): FailureRow[] {
   for (const s of [report.scenarios.flapping, report.scenarios.leak]) {
     for (const [kind, count] of Object.entries(s.connectFailures)) rows.push({ scenario: s.id, stage: 'connect', kind, count });
     for (const [kind, count] of Object.entries(s.disconnectFailures)) rows.push({ scenario: s.id, stage: 'disconnect', kind, count });
+    // A session that did not complete is a failure of its own kind, named by the step that failed.
+    for (const f of s.session?.failures ?? []) {
+      rows.push({
+        scenario: s.id,
+        stage: `session ${f.step}`,
+        kind: `session: ${SESSION_FAILURE_WORDS[f.kind] ?? f.kind}`,
+        count: f.count,
+      });
+    }
   }
   const r = report.scenarios.recovery;
   if (r.connectFailure) rows.push({ scenario: 'recovery', stage: 'connect', kind: r.connectFailure, count: 1 });

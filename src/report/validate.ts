@@ -124,6 +124,17 @@ function loadScenario(f: Fields, id: 'flapping' | 'leak'): void {
   counts(s, 'connectFailures');
   counts(s, 'disconnectFailures');
   for (const k of ['handshakeMs', 'closeMs', 'cycleMs']) latency(s, k);
+  if (s.optional('session')) {
+    const session = s.obj('session');
+    session.str('describe');
+    for (const k of ['started', 'completed', 'thinkMs']) session.num(k);
+    session.list('failures', (f, path) => {
+      const failure = Fields.of(f, path);
+      for (const k of ['step', 'kind', 'example']) failure.str(k);
+      failure.num('count');
+      return true;
+    });
+  }
 }
 
 function recovery(f: Fields): void {

@@ -1,11 +1,13 @@
-// Flapping and leak prevention: clients that connect, hold, close and pause, cycle after cycle.
+// Flapping and leak prevention: clients that connect, run their session, hold, close and pause, cycle after cycle.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeConnection, openConnection, type Target } from '../client/connection.js';
+import { runSession, type RunningSession, type SessionScript, type StepFailure } from '../client/session/runner.js';
 import { summarize } from '../analysis/stats.js';
 import type { Config } from '../config/types.js';
 import type { NetworkProxy } from '../net/proxy-thread.js';
 import { injectedResets, judgedAttempts, judgedCloses, type LoadScenarioResult } from '../model/report.js';
+import { SESSION_FAILURES_KEPT, type SessionFailure, type SessionResult } from '../model/session.js';
 
 export interface LoadSpec {
   id: 'flapping' | 'leak';
@@ -24,16 +26,27 @@ export interface LoadSpec {
    * reset toxic): that failure was injected, so it is counted apart and not judged.
    */
   resetByGate?: (localPort: number) => boolean;
+  /**
+   * What each client says once connected, before its hold: the protocol's opening and the session's steps. Absent
+   * or null: nothing (the connection is opened, held and closed).
+   */
+  session?: SessionScript | null;
 }
 
 /**
  * The flapping or leak scenario as the configuration prescribes it (both use the flapping hold and pause), with
  * the resets of the network faults' proxy, when there is one, told apart.
  */
-export function loadSpecOf(config: Config, id: 'flapping' | 'leak', proxy: Pick<NetworkProxy, 'takeReset'> | null = null): LoadSpec {
+export function loadSpecOf(
+  config: Config,
+  id: 'flapping' | 'leak',
+  proxy: Pick<NetworkProxy, 'takeReset'> | null = null,
+  session: SessionScript | null = null,
+): LoadSpec {
   const flapping = id === 'flapping';
   return {
     ...(proxy ? { resetByGate: (port: number) => proxy.takeReset(port) } : {}),
+    ...(session ? { session } : {}),
     id,
     clients: flapping ? 1 : config.leak.clients,
     cyclesPerClient: flapping ? config.flapping.cycles : config.leak.cycles,
@@ -48,7 +61,8 @@ export function loadLine(r: LoadScenarioResult): string {
   const cut = r.abruptDisconnects > 0 ? `, ${r.abruptDisconnects} cut on purpose` : '';
   const injected = injectedResets(r);
   const reset = injected > 0 ? `, ${injected} reset by the network faults` : '';
-  return `${r.connected}/${judgedAttempts(r)} connected, ${r.cleanDisconnects}/${judgedCloses(r)} closed cleanly${cut}${reset}`;
+  const session = r.session ? `, ${r.session.completed}/${r.session.started} sessions completed (${r.session.describe})` : '';
+  return `${r.connected}/${judgedAttempts(r)} connected${session}, ${r.cleanDisconnects}/${judgedCloses(r)} closed cleanly${cut}${reset}`;
 }
 
 interface Tally {
@@ -64,6 +78,10 @@ interface Tally {
   handshakeMs: number[];
   closeMs: number[];
   cycleMs: number[];
+  sessionsStarted: number;
+  sessionsCompleted: number;
+  /** Failed steps by step and kind, in the order first seen. */
+  sessionFailures: Map<string, SessionFailure>;
 }
 
 /** Runs the scenario until every client finished its cycles or `signal` aborts (partial results then). */
@@ -99,38 +117,74 @@ async function runClient(
   for (let cycle = from; cycle < until && !signal.aborted; cycle++) {
     const cycleStart = performance.now();
     const abrupt = isAbrupt(cycle * spec.clients + client, spec.abruptRatio ?? 0);
-    const opened = await openConnection(target, signal);
-    if (signal.aborted) {
-      if (opened.ok) opened.ws.terminate();
-      return; // An interrupted cycle is not counted either way.
-    }
-    tally.attempts += 1;
-    if (opened.ok) {
-      tally.connected += 1;
-      tally.handshakeMs.push(opened.handshakeMs);
-      const held = await pause(spec.holdMs, signal);
-      if (!held) {
-        opened.ws.terminate();
-        tally.attempts -= 1;
-        tally.connected -= 1;
-        tally.handshakeMs.pop();
-        return;
-      }
-      const closed = await closeConnection(opened.ws, abrupt ? 'abrupt' : 'clean', target.closeTimeoutMs);
-      if (abrupt) tally.abrupt += 1;
-      else {
-        tally.closeMs.push(closed.closeMs);
-        if (closed.clean) tally.clean += 1;
-        else if (injected(spec, opened.localPort)) tally.injectedDisconnect += 1;
-        else bump(tally.disconnectFailures, closed.failure ?? 'error');
-      }
-    } else if (injected(spec, opened.localPort)) {
-      tally.injectedConnect += 1;
-    } else {
-      bump(tally.connectFailures, opened.failure);
-    }
+    // An interrupted cycle is not counted either way.
+    if (!(await runCycle(spec, abrupt, target, signal, tally))) return;
     if (!(await pause(spec.pauseMs, signal))) return;
     tally.cycleMs.push(performance.now() - cycleStart);
+  }
+}
+
+/** One connection: open, session, hold, close (or cut). False when the run stopped meanwhile (nothing counted). */
+async function runCycle(spec: LoadSpec, abrupt: boolean, target: Target, signal: AbortSignal, tally: Tally): Promise<boolean> {
+  const opened = await openConnection(target, signal);
+  if (signal.aborted) {
+    if (opened.ok) opened.ws.terminate();
+    return false;
+  }
+  if (!opened.ok) {
+    if (injected(spec, opened.localPort)) tally.injectedConnect += 1;
+    else bump(tally.connectFailures, opened.failure);
+    tally.attempts += 1;
+    return true;
+  }
+  let running: RunningSession | null = null;
+  try {
+    running = spec.session ? await runSession(opened.ws, spec.session, target.closeTimeoutMs, signal) : null;
+    const held = running ? await holdOpen(running, spec.holdMs, signal) : await pause(spec.holdMs, signal);
+    if (!held || signal.aborted) {
+      opened.ws.terminate();
+      return false;
+    }
+    tally.attempts += 1;
+    tally.connected += 1;
+    tally.handshakeMs.push(opened.handshakeMs);
+    if (running) countSession(tally, running.failure);
+    // The abrupt half is cut after its session, without a close handshake: a client that vanished.
+    const closed = await closeConnection(opened.ws, abrupt ? 'abrupt' : 'clean', target.closeTimeoutMs);
+    if (abrupt) tally.abrupt += 1;
+    else {
+      tally.closeMs.push(closed.closeMs);
+      if (closed.clean) tally.clean += 1;
+      else if (injected(spec, opened.localPort)) tally.injectedDisconnect += 1;
+      else bump(tally.disconnectFailures, closed.failure ?? 'error');
+    }
+    return true;
+  } finally {
+    running?.end();
+  }
+}
+
+/** Holds a connection whose session ran: keep-alives are answered meanwhile; a close from the server ends it early. */
+async function holdOpen(running: RunningSession, ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  await running.session.hold(ms, signal);
+  return !signal.aborted;
+}
+
+function countSession(tally: Tally, failure: StepFailure | null): void {
+  tally.sessionsStarted += 1;
+  if (!failure) {
+    tally.sessionsCompleted += 1;
+    return;
+  }
+  const key = `${failure.step}\u0000${failure.kind}`;
+  const seen = tally.sessionFailures.get(key);
+  if (seen) seen.count += 1;
+  else if (tally.sessionFailures.size < SESSION_FAILURES_KEPT) {
+    tally.sessionFailures.set(key, { step: failure.step, kind: failure.kind, example: failure.why, count: 1 });
+  } else {
+    // Past the kept ones, counted with the last, so the counts still add up to the failures.
+    [...tally.sessionFailures.values()].at(-1)!.count += 1;
   }
 }
 
@@ -169,7 +223,8 @@ function summarizeLoad(spec: LoadSpec, tally: Tally, durationMs: number): LoadSc
       cyclesPerClient: spec.cyclesPerClient,
       holdMs: spec.holdMs,
       pauseMs: spec.pauseMs,
-      cycleMs: spec.holdMs + spec.pauseMs,
+      // The session's own think time is prescribed too: by the user, in the flow.
+      cycleMs: spec.holdMs + spec.pauseMs + (spec.session?.thinkMs ?? 0),
     },
     attempts: tally.attempts,
     connected: tally.connected,
@@ -184,6 +239,17 @@ function summarizeLoad(spec: LoadSpec, tally: Tally, durationMs: number): LoadSc
     closeMs: summarize(tally.closeMs),
     cycleMs: summarize(tally.cycleMs),
     durationMs: Math.round(durationMs),
+    ...(spec.session ? { session: sessionResult(spec.session, tally) } : {}),
+  };
+}
+
+function sessionResult(script: SessionScript, tally: Tally): SessionResult {
+  return {
+    describe: script.describe,
+    started: tally.sessionsStarted,
+    completed: tally.sessionsCompleted,
+    failures: [...tally.sessionFailures.values()].sort((a, b) => b.count - a.count),
+    thinkMs: script.thinkMs,
   };
 }
 
@@ -205,5 +271,8 @@ function emptyTally(): Tally {
     handshakeMs: [],
     closeMs: [],
     cycleMs: [],
+    sessionsStarted: 0,
+    sessionsCompleted: 0,
+    sessionFailures: new Map(),
   };
 }

@@ -11,6 +11,12 @@ export interface SessionClose {
   atMs: number;
 }
 
+/**
+ * Messages kept unread at most: a server that pushes while a load client holds its connection would otherwise
+ * queue without bound; the oldest go first (a reply is waited for right after sending, so it is among the newest).
+ */
+const INBOX_MAX = 1024;
+
 /** Why a wait ended without the message it waited for. */
 export type WaitEnd = { kind: 'closed'; close: SessionClose } | { kind: 'timeout' } | { kind: 'aborted' };
 
@@ -72,6 +78,7 @@ export class ProtocolSession {
       if (this.ws.readyState === WebSocket.OPEN) this.ws.send(reply);
       return;
     }
+    if (this.inbox.length >= INBOX_MAX) this.inbox.shift();
     this.inbox.push({ text, atMs: this.elapsedMs() });
     this.wake?.();
   };
@@ -193,26 +200,44 @@ export class ProtocolSession {
    * for its acknowledgement. Resolves with null on success, or a sentence saying what went wrong.
    */
   async open(timeoutMs: number, signal: AbortSignal): Promise<string | null> {
+    return (await this.opening(timeoutMs, signal))?.text ?? null;
+  }
+
+  /** As open(), with how the opening failed: no answer, the server closed, refused, or our message not written. */
+  async opening(timeoutMs: number, signal: AbortSignal): Promise<OpeningProblem | null> {
     const opening = this.adapter.opening;
     if (!opening) return null;
     const name = this.adapter.id;
+    const ended = (end: WaitEnd): OpeningProblem['kind'] => (end.kind === 'closed' ? 'closed' : 'no-reply');
     if (opening.greeting) {
       const greeting = await this.next(timeoutMs, signal, opening.greeting.matches);
-      if (greeting.kind !== 'message') return `${name}: ${opening.greeting.describe} did not arrive: ${waitEndText(greeting, timeoutMs)}`;
+      if (greeting.kind !== 'message') {
+        return { kind: ended(greeting), text: `${name}: ${opening.greeting.describe} did not arrive: ${waitEndText(greeting, timeoutMs)}` };
+      }
     }
     this.clearInbox();
     const sendError = await this.send(opening.send, timeoutMs);
-    if (sendError) return `${name}: the opening message ${opening.send} could not be sent: ${sendError}`;
+    if (sendError) return { kind: 'not-sent', text: `${name}: the opening message ${opening.send} could not be sent: ${sendError}` };
     let refusal: string | null = null;
     const ack = await this.next(timeoutMs, signal, (text) => {
       refusal = opening.refusal?.(text) ?? null;
       return refusal !== null || opening.ack.matches(text);
     });
-    if (ack.kind !== 'message')
-      return `${name}: ${opening.ack.describe} did not arrive after ${opening.send}: ${waitEndText(ack, timeoutMs)}`;
-    if (refusal) return `${name}: ${refusal}`;
+    if (ack.kind !== 'message') {
+      return {
+        kind: ended(ack),
+        text: `${name}: ${opening.ack.describe} did not arrive after ${opening.send}: ${waitEndText(ack, timeoutMs)}`,
+      };
+    }
+    if (refusal) return { kind: 'refused', text: `${name}: ${refusal}` };
     return null;
   }
+}
+
+/** Why an opening exchange failed, and the sentence that says so. */
+export interface OpeningProblem {
+  kind: 'no-reply' | 'closed' | 'refused' | 'not-sent';
+  text: string;
 }
 
 /** `code 4401 "Unauthorized"`, or `code 1005 (no reason given)`. */
