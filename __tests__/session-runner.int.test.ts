@@ -7,14 +7,15 @@ import { adapterFor, targetFor } from '../src/client/protocols/index.js';
 import { compileSession, runSession } from '../src/client/session/runner.js';
 import { parseSession } from '../src/config/session.js';
 import type { ProtocolId } from '../src/client/protocols/adapter.js';
-import { serversStoppedAfterEach, startServer } from './helpers/server-process.js';
+import { fixturePath, NODE, SOCKET_IO_PATH, testServers } from './helpers/test-server.js';
 
-const FIXTURES = '__tests__/fixtures/sessions';
-const SOCKET_IO_PATH = '/socket.io/?EIO=4&transport=websocket';
-const { track } = serversStoppedAfterEach();
+const { startShared } = testServers();
 
-async function fixture(name: string, env: Record<string, string> = {}) {
-  return track(await startServer(process.execPath, [`${FIXTURES}/${name}`], env));
+/** One server per fixture for the whole file: each test opens its own connection. */
+const started = new Map<string, ReturnType<typeof startShared>>();
+function fixture(name: string) {
+  if (!started.has(name)) started.set(name, startShared(`${NODE} ${fixturePath(`sessions/${name}`)}`, { ready: 'port' }));
+  return started.get(name)!;
 }
 
 function targetOf(url: string, protocol: ProtocolId): Target {
