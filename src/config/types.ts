@@ -1,4 +1,4 @@
-// The validated configuration's types and the error for bad input: what every layer may import.
+// The validated configuration's types and the error for bad input (which layers may read them: CONTRIBUTING.md).
 
 import type { CheckId } from '../model/checks.js';
 import type { ScenarioId } from '../model/report.js';
