@@ -3,20 +3,9 @@
 
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/gate-run.js';
-
-interface MdNode {
-  type: string;
-  url?: string;
-  alt?: string | null;
-  value?: string;
-  depth?: number;
-  children?: MdNode[];
-}
+import { parseMarkdown, plainText, walk, type MdNode } from './helpers/markdown.js';
 
 const DOCS = [
   'README.md',
@@ -32,19 +21,7 @@ const DOCS = [
 const PENDING_IMAGES = new Set<string>(['docs/comment-dark.png']);
 
 function parse(path: string): MdNode {
-  return unified()
-    .use(remarkParse)
-    .use(remarkGfm)
-    .parse(readFileSync(join(ROOT, path), 'utf8')) as unknown as MdNode;
-}
-
-function walk(node: MdNode, visit: (n: MdNode) => void): void {
-  visit(node);
-  for (const child of node.children ?? []) walk(child, visit);
-}
-
-function text(node: MdNode): string {
-  return node.value ?? (node.children ?? []).map(text).join('');
+  return parseMarkdown(readFileSync(join(ROOT, path), 'utf8'));
 }
 
 /** GitHub's heading ids: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
@@ -53,7 +30,7 @@ function headingIds(root: MdNode): Set<string> {
   const ids = new Set<string>();
   walk(root, (n) => {
     if (n.type !== 'heading') return;
-    const base = text(n)
+    const base = plainText(n)
       .toLowerCase()
       .replace(/[^\p{L}\p{N}\s_-]/gu, '')
       .replace(/\s/g, '-');
@@ -113,9 +90,7 @@ describe('documentation links', () => {
   });
 
   it('gives headings the ids GitHub gives them', () => {
-    const ids = headingIds(
-      unified().use(remarkParse).parse('# A `code` title!\n## Fork pull requests\n## Fork pull requests\n') as unknown as MdNode,
-    );
+    const ids = headingIds(parseMarkdown('# A `code` title!\n## Fork pull requests\n## Fork pull requests\n'));
     expect([...ids]).toEqual(['a-code-title', 'fork-pull-requests', 'fork-pull-requests-1']);
   });
 

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PYTHON_ECHO_SERVER } from './helpers/clean-servers.js';
+import { SERVERS } from './helpers/servers.js';
 import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, gate } from './helpers/gate-run.js';
 import { requireTool } from './helpers/tools.js';
 
@@ -140,7 +140,7 @@ describe('network faults on the load traffic', () => {
     "Python's websockets through latency, 64-byte slices and 20 % resets: rates of 80 % or more, nothing lingering",
     async () => {
       const report = await gate({
-        'server-command': PYTHON_ECHO_SERVER,
+        'server-command': SERVERS.python,
         url: 'ws://127.0.0.1:0/',
         'leak-cycles': '40',
         network: 'latency=100ms,jitter=20ms,slice=64,reset-ratio=0.2',

@@ -12,7 +12,8 @@ const { start } = testServers();
 const MB = 1024 * 1024;
 
 describe('gate against real servers', () => {
-  it('passes a well-behaved echo server with the default scenarios, and tears it down', async () => {
+  // One run of the clean-node series (npm run evidence runs ten): no check may fail a clean server.
+  it('passes a well-behaved echo server with the default scenarios, every leak signal at rest, and tears it down', async () => {
     const report = await gate({
       'server-command': `node ${JSON.stringify(ECHO_SERVER)}`,
       url: 'ws://127.0.0.1:0/',
@@ -34,6 +35,9 @@ describe('gate against real servers', () => {
     const phases = new Set(report.memory.samples.map((s) => s.phase));
     for (const phase of ['baseline', 'flapping', 'leak', 'cooldown']) expect(phases).toContain(phase);
     expect(report.server.logTail.join('\n')).toContain('echo server listening');
+    // Clients vanished (1006) as well as closed, and nothing of them stayed on the server.
+    expect(report.scenarios.leak.abruptDisconnects).toBeGreaterThan(0);
+    expect(report.signals.growth).toMatchObject({ processes: 0, lingeringConnections: 0 });
     expectNothingLeftRunning(report);
   });
 

@@ -1,29 +1,11 @@
 // The hostile table read back by a real GFM parser: one row per case, six cells each, and whatever the server
 // put in its close reason stays text (no pipe splits a row, no HTML, no mention).
 
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_CASES } from '../src/analysis/hostile.js';
 import { HOSTILE_CASE_IDS, type HostileCaseResult, type HostileResult } from '../src/model/hostile.js';
 import { HOSTILE_HEADER, hostileMarkdown } from '../src/report/hostile.js';
-
-interface MdNode {
-  type: string;
-  value?: string;
-  children?: MdNode[];
-}
-
-function nodesOf(node: MdNode, type: string, found: MdNode[] = []): MdNode[] {
-  if (node.type === type) found.push(node);
-  for (const child of node.children ?? []) nodesOf(child, type, found);
-  return found;
-}
-
-function plainText(node: MdNode): string {
-  return node.value ?? (node.children ?? []).map(plainText).join('');
-}
+import { nodesOf, parseMarkdown, plainText } from './helpers/markdown.js';
 
 const HOSTILE_REASON = '| @octocat <img src=x onerror=alert(1)> **bold**';
 
@@ -56,7 +38,7 @@ const cases: HostileCaseResult[] = HOSTILE_CASE_IDS.map((id, i) => ({
 describe('hostileMarkdown', () => {
   it('renders one row of six cells per case, the server text inert', () => {
     const md = hostileMarkdown(result(cases, { serverSurvived: false, crashedDuring: 'reserved-bits', notes: ['the server exited'] }));
-    const tree = unified().use(remarkParse).use(remarkGfm).parse(md) as unknown as MdNode;
+    const tree = parseMarkdown(md);
     const [table] = nodesOf(tree, 'table');
     const rows = table!.children!;
     expect(rows).toHaveLength(1 + HOSTILE_CASE_IDS.length);

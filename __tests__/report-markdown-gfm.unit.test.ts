@@ -1,9 +1,6 @@
 // The rendered Markdown read back by a real GFM parser (unified + remark-parse + remark-gfm), as GitHub would read
 // it: every table keeps its columns, and the only HTML is our own (details, summary, the marker).
 
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { commentBody } from '../src/comment/sticky-comment.js';
 import { renderComment, renderMarkdown } from '../src/report/markdown.js';
@@ -18,34 +15,7 @@ import {
   warnReport,
   withChecks,
 } from './helpers/report-factory.js';
-
-/** The parts of an mdast node these tests read. */
-interface MdNode {
-  type: string;
-  value?: string;
-  align?: unknown[];
-  children?: MdNode[];
-}
-
-function parse(md: string): MdNode {
-  return unified().use(remarkParse).use(remarkGfm).parse(md) as unknown as MdNode;
-}
-
-function walk(node: MdNode, visit: (n: MdNode) => void): void {
-  visit(node);
-  for (const child of node.children ?? []) walk(child, visit);
-}
-
-function nodesOf(tree: MdNode, type: string): MdNode[] {
-  const found: MdNode[] = [];
-  walk(tree, (n) => n.type === type && found.push(n));
-  return found;
-}
-
-function plainText(node: MdNode): string {
-  if (node.value !== undefined) return node.value;
-  return (node.children ?? []).map(plainText).join('');
-}
+import { nodesOf, parseMarkdown, plainText, type MdNode } from './helpers/markdown.js';
 
 /** Every table as rows of cell texts, after checking that each row has exactly as many cells as the header. */
 function tables(tree: MdNode): string[][][] {
@@ -103,7 +73,7 @@ const REPORTS: Array<[string, () => Report, number]> = [
 describe('rendered Markdown through a GFM parser', () => {
   it.each(REPORTS)('%s: the verdict first, every table with consistent columns, nothing foreign', (_name, make, count) => {
     const report = make();
-    const tree = parse(renderMarkdown(report));
+    const tree = parseMarkdown(renderMarkdown(report));
     expect(tree.children![0]!.type).toBe('heading');
     expect(plainText(tree.children![0]!)).toMatch(/^(✅|⚠️|❌) WebSocket resilience: \d+ of \d+ checks (passed|failed)/);
     const found = tables(tree);
@@ -115,7 +85,7 @@ describe('rendered Markdown through a GFM parser', () => {
   });
 
   it('the hostile strings survive as text, not as markup', () => {
-    const tree = parse(renderMarkdown(hostileReport()));
+    const tree = parseMarkdown(renderMarkdown(hostileReport()));
     const failures = tables(tree).find((t) => t[0]!.join() === 'Scenario,Stage,Kind,Count')!;
     const kind = failures.find((row) => row[0] === 'flapping')![2]!;
     // One cell, the pipe kept as a character; the mention broken by an invisible joiner only.
@@ -130,7 +100,7 @@ describe('rendered Markdown through a GFM parser', () => {
       for (const maxChars of [600, 1_500, 3_000, 6_000, 12_000, 30_000, 65_000]) {
         const md = renderMarkdown(report, { maxChars });
         expect(md.length).toBeLessThanOrEqual(maxChars);
-        const tree = parse(md);
+        const tree = parseMarkdown(md);
         tables(tree);
         expectSafe(tree);
       }
@@ -142,7 +112,7 @@ describe('rendered Markdown through a GFM parser', () => {
       runUrl: 'https://github.com/o/r/actions/runs/1',
       headSha: 'abcdef1',
     });
-    const tree = parse(body);
+    const tree = parseMarkdown(body);
     tables(tree);
     expectSafe(tree);
     const last = tree.children![tree.children!.length - 1]!;
@@ -153,7 +123,7 @@ describe('rendered Markdown through a GFM parser', () => {
 
   it.each(Object.keys(REVIEW_CASES))('the comment of the %s case: a heading, a list of causes, tables intact, nothing foreign', (name) => {
     const report = REVIEW_CASES[name]!();
-    const tree = parse(renderComment(report, { settingDefaults: settingDefaults() }));
+    const tree = parseMarkdown(renderComment(report, { settingDefaults: settingDefaults() }));
     expect(tree.children![0]!.type).toBe('heading');
     const lists = tree.children!.filter((n) => n.type === 'list');
     const failing = report.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
@@ -165,7 +135,7 @@ describe('rendered Markdown through a GFM parser', () => {
 
   it('the comment of the hostile report', () => {
     for (const maxChars of [1_500, 6_000, 65_000]) {
-      const tree = parse(renderComment(hostileReport(), { maxChars }));
+      const tree = parseMarkdown(renderComment(hostileReport(), { maxChars }));
       tables(tree);
       expectSafe(tree);
     }

@@ -14,7 +14,6 @@ import type { Target } from '../../src/client/connection.js';
 import { readSignals } from '../../src/probe/proc-signals.js';
 import { ROOT, pidAlive } from './gate-run.js';
 import { descendants, stopSpawned } from './processes.js';
-import { SYSTEM_PYTHON } from './tools.js';
 
 /** How long a server gets to listen (a Python or Socket.IO server on two busy cores takes a few seconds). */
 const READY_TIMEOUT_MS = 20_000;
@@ -27,40 +26,7 @@ const STOP_GRACE_MS = 3000;
 /** The server's last output kept for error messages. */
 const OUTPUT_TAIL_CHARS = 4000;
 
-/** `node` as the tests run it, quoted for a shell command. */
-export const NODE = JSON.stringify(process.execPath);
-
-/** A path under the repository root, absolute and quoted for a shell command. */
-export function rootPath(relative: string): string {
-  return JSON.stringify(join(ROOT, relative));
-}
-
-/** Absolute path of a file under __tests__/fixtures, quoted for a shell command. */
-export function fixturePath(name: string): string {
-  return rootPath(join('__tests__', 'fixtures', name));
-}
-
-/** Absolute path of a file under examples/, quoted for a shell command. */
-export function examplePath(name: string): string {
-  return rootPath(join('examples', name));
-}
-
-/** The servers several test files start, as command lines. */
-export const SERVERS = {
-  echo: `${NODE} ${examplePath('echo-server.js')}`,
-  python: `${SYSTEM_PYTHON} ${examplePath('python/echo_server.py')}`,
-  socketIo: `${NODE} ${examplePath('socketio/server.js')}`,
-  socketIoDynamic: `${NODE} ${fixturePath('socketio-dynamic-server.js')}`,
-  graphqlWs: `${NODE} ${examplePath('graphql-ws/server.js')}`,
-  hocuspocus: `${NODE} ${examplePath('hocuspocus/server.js')}`,
-  strict: `${NODE} ${fixturePath('strict-server.js')}`,
-  faulty: `${NODE} ${fixturePath('faulty-server.js')}`,
-  faye: `${NODE} ${fixturePath('faye-echo-server.js')}`,
-  wssEcho: `${NODE} ${fixturePath('wss-echo-server.js')}`,
-} as const;
-
-/** The URL path Socket.IO's WebSocket transport answers on. */
-export const SOCKET_IO_PATH = '/socket.io/?EIO=4&transport=websocket';
+export { NODE, SERVERS, SOCKET_IO_PATH, examplePath, fixturePath, rootPath } from './servers.js';
 
 export interface ServerOptions {
   /** Added to this process's environment, after PORT and HOST=127.0.0.1 (so it may override HOST). */

@@ -1,5 +1,0 @@
-// No false positives on the python clean server (one file per server, so the two series run in parallel).
-
-import { describeCleanSeries } from './helpers/clean-servers.js';
-
-describeCleanSeries('python');

@@ -1,0 +1,55 @@
+// The evidence series `npm run evidence` runs: whole default gate runs repeated against one server, with the
+// checks each run must end with. Adding a series is one entry here (and, when it needs a program from outside
+// npm, its tool in __tests__/helpers/tools.ts).
+
+import type { RawInputs } from '../../src/config/inputs.js';
+import type { CheckId } from '../../src/model/checks.js';
+import type { Tool } from '../../__tests__/helpers/tools.js';
+
+/** What a series needs made before its runs (a binary built, a server started) and removed after them. */
+export interface Prepared {
+  /** Added to the series' inputs for every run. */
+  inputs: RawInputs;
+  cleanup(): Promise<void>;
+}
+
+export interface Series {
+  /** Names the results file (docs/evidence/<id>.json) and selects the series on the command line. */
+  id: string;
+  /** The server, as a row of the docs' table names it. */
+  title: string;
+  /** Whole gate runs, one after another. */
+  runs: number;
+  /** The gate's inputs (report-path is always off). */
+  inputs: RawInputs;
+  /**
+   * The checks every run must fail or warn on, and no others: [] for a clean server (a false positive is any check
+   * that does not pass), the leak's check for a leaking one.
+   */
+  expectNotPassed: CheckId[];
+  /** A program from outside npm the server needs: without it the series is skipped with one line. */
+  needs?: Tool;
+  /** Runs once before the series; its cleanup runs after it, whatever happened. */
+  prepare?: () => Promise<Prepared>;
+}
+
+/** The default profile on a server the gate starts on a free port; commands run from the repository root. */
+const launched = (command: string, extra: RawInputs = {}): RawInputs => ({ 'server-command': command, url: 'ws://127.0.0.1:0/', ...extra });
+
+export const SERIES: Series[] = [
+  {
+    id: 'clean-node',
+    title: 'example Node `ws` echo server',
+    runs: 10,
+    inputs: launched('node examples/echo-server.js'),
+    expectNotPassed: [],
+  },
+  {
+    id: 'clean-python',
+    title: 'Python `websockets` echo server (Debian python3-websockets)',
+    runs: 10,
+    inputs: launched('/usr/bin/python3 examples/python/echo_server.py'),
+    expectNotPassed: [],
+    needs: 'python3-websockets',
+  },
+];
