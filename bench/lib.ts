@@ -24,6 +24,9 @@ function findRoot(from: string): string {
 
 /** The gate's default client settings (connect-timeout-ms, close-timeout-ms). */
 export const DEFAULT_TIMEOUTS = { connectTimeoutMs: 5000, closeTimeoutMs: 2000 };
+/** How long the bench's echo server has to come up, and to exit on SIGTERM before it is killed. */
+const ECHO_STARTUP_MS = 10_000;
+const ECHO_SHUTDOWN_GRACE_MS = 2000;
 
 export interface EchoServer {
   server: ServerProcess;
@@ -51,7 +54,7 @@ export async function startEchoServer(label: string): Promise<EchoServer> {
   const controller = new AbortController();
   const ready = await waitForHandshake(
     { url, headers: {}, subprotocols: [], ...DEFAULT_TIMEOUTS },
-    { timeoutMs: 10_000, signal: controller.signal, gaveUp: () => (exited ? 'the bench echo server exited' : null) },
+    { timeoutMs: ECHO_STARTUP_MS, signal: controller.signal, gaveUp: () => (exited ? 'the bench echo server exited' : null) },
   );
   return {
     server,
@@ -59,7 +62,7 @@ export async function startEchoServer(label: string): Promise<EchoServer> {
     port,
     target: ready.target,
     stop: async () => {
-      await server.stop(2000);
+      await server.stop(ECHO_SHUTDOWN_GRACE_MS);
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   type HeapSnapshotSummary,
 } from '../model/heap.js';
 import { round } from '../model/format.js';
+import { fitKbPerConnection } from './trend.js';
 
 export interface HeapDiffOptions {
   /** A row breaches at this many retained instances per connection (input max-retained-per-connection); null: never. */
@@ -184,18 +185,7 @@ export function fitHeapPerConnection(summaries: readonly HeapSnapshotSummary[]):
   kbPerConnection: number | null;
   standardErrorKb: number | null;
 } {
-  const n = summaries.length;
-  const xs = summaries.map((s) => s.connections);
-  const ys = summaries.map((s) => s.heapBytes / 1024);
-  const meanX = xs.reduce((a, x) => a + x, 0) / (n || 1);
-  const meanY = ys.reduce((a, y) => a + y, 0) / (n || 1);
-  const sxx = xs.reduce((a, x) => a + (x - meanX) ** 2, 0);
-  if (n < 2 || sxx === 0) return { kbPerConnection: null, standardErrorKb: null };
-  const slope = xs.reduce((a, x, i) => a + (x - meanX) * (ys[i]! - meanY), 0) / sxx;
-  if (n < 3) return { kbPerConnection: round(slope, 2), standardErrorKb: null };
-  const intercept = meanY - slope * meanX;
-  const residuals = xs.reduce((a, x, i) => a + (ys[i]! - (intercept + slope * x)) ** 2, 0);
-  return { kbPerConnection: round(slope, 2), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx), 2) };
+  return fitKbPerConnection(summaries.map((s) => ({ connections: s.connections, kb: s.heapBytes / 1024 })));
 }
 
 /**

@@ -10,19 +10,30 @@ import { round } from '../model/format.js';
  */
 export function fitTrend(all: Array<{ connections: number; rssBytes: number }>): LeakTrend {
   const skipped = all.length >= 4 ? 1 : 0;
-  const points = all.slice(skipped);
+  const fit = fitKbPerConnection(all.slice(skipped).map((p) => ({ connections: p.connections, kb: p.rssBytes / 1024 })));
+  return { points: all, skipped, ...fit };
+}
+
+/**
+ * Least-squares slope of KB against connections, and its standard error, each to 0.01: null slope under two
+ * distinct connection counts, null standard error under three readings. RSS and heap trends are both this fit.
+ */
+export function fitKbPerConnection(points: ReadonlyArray<{ connections: number; kb: number }>): {
+  kbPerConnection: number | null;
+  standardErrorKb: number | null;
+} {
   const n = points.length;
   const xs = points.map((p) => p.connections);
-  const ys = points.map((p) => p.rssBytes / 1024);
+  const ys = points.map((p) => p.kb);
   const meanX = xs.reduce((s, x) => s + x, 0) / (n || 1);
   const meanY = ys.reduce((s, y) => s + y, 0) / (n || 1);
   const sxx = xs.reduce((s, x) => s + (x - meanX) ** 2, 0);
-  if (n < 2 || sxx === 0) return { points: all, skipped, kbPerConnection: null, standardErrorKb: null };
+  if (n < 2 || sxx === 0) return { kbPerConnection: null, standardErrorKb: null };
   const slope = xs.reduce((s, x, i) => s + (x - meanX) * (ys[i]! - meanY), 0) / sxx;
-  if (n < 3) return { points: all, skipped, kbPerConnection: round(slope, 2), standardErrorKb: null };
+  if (n < 3) return { kbPerConnection: round(slope, 2), standardErrorKb: null };
   const intercept = meanY - slope * meanX;
   const residuals = xs.reduce((s, x, i) => s + (ys[i]! - (intercept + slope * x)) ** 2, 0);
-  return { points: all, skipped, kbPerConnection: round(slope, 2), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx), 2) };
+  return { kbPerConnection: round(slope, 2), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx), 2) };
 }
 
 /** One-sided 95 % critical values of Student's t by degrees of freedom (readings fitted minus two). */

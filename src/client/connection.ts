@@ -62,6 +62,9 @@ export interface CloseResult {
   failure?: FailureKind;
 }
 
+/** How long after the close timeout the gate ends a close that ws's own timer did not. */
+const CLOSE_BACKSTOP_MS = 100;
+
 /** How early a Node timer may fire against performance.now() (measured: about 0.6 ms). */
 const TIMER_SLACK_MS = 5;
 
@@ -263,10 +266,8 @@ export function closeConnection(ws: WebSocket, mode: 'clean' | 'abrupt', timeout
       return;
     }
     const serverClosedFirst = ws.readyState === WebSocket.CLOSING;
-    const timer = setTimeout(() => {
-      // ws's own closeTimeout normally fires first; this is the backstop.
-      ws.terminate();
-    }, timeoutMs + 100);
+    // ws's own closeTimeout normally fires first; this is the backstop.
+    const timer = setTimeout(() => ws.terminate(), timeoutMs + CLOSE_BACKSTOP_MS);
     ws.once('close', (code: number) => {
       clearTimeout(timer);
       const closeMs = now() - start;
