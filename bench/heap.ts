@@ -12,6 +12,9 @@ import { readHeapSnapshot } from '../src/probe/heap-reader.js';
 import { HeapSnapshotter } from '../src/probe/heap-snapshot.js';
 import { MB, fullGc, note, round } from './lib.js';
 
+/** A 200 MB heap snapshots in tens of seconds on a busy machine: far below this, which only ends a hang. */
+const SNAPSHOT_TIMEOUT_MS = 120_000;
+
 /** Sizes of heap the server holds, in MB (heapUsed after the allocation loop). */
 export const HEAP_SIZES_MB = [5, 50, 200];
 
@@ -153,7 +156,7 @@ async function measure(mb: number): Promise<HeapBenchRow> {
     const started = await startHolder(mb, snapshotter.nodeOptions(''));
     child = started.child;
     const label = `held-${mb}-mb`;
-    const data = await snapshotter.take(child.pid!, label, { connections: 0, timeoutMs: 120_000 });
+    const data = await snapshotter.take(child.pid!, label, { connections: 0, timeoutMs: SNAPSHOT_TIMEOUT_MS });
     await stop(child);
     snapshotter.releaseGraph();
     const cost = await readInChild(join(keepDir, `${label}.heapsnapshot`), join(keepDir, 'cost.json'));

@@ -2,6 +2,7 @@
 
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { now, remaining } from '../model/clock.js';
 import type { FailureKind } from '../model/report.js';
 import { classifyError, type Target } from './connection.js';
 import { FrameReader, OPCODE, closeFrame, parseClosePayload, type CloseInfo } from './frames.js';
@@ -241,11 +242,11 @@ function validEcho(code: number): number {
 
 /** Connects and completes the opening handshake; throws RawOpenError and leaves nothing open when it cannot. */
 export async function openRaw(target: Target, options: RawOptions = {}): Promise<RawSocket> {
-  const start = performance.now();
-  const timeoutMs = options.timeoutMs ?? target.connectTimeoutMs;
+  const deadline = now() + (options.timeoutMs ?? target.connectTimeoutMs);
   const raw = await RawSocket.connect(target, options);
   try {
-    await raw.upgrade(target, { ...options, timeoutMs: Math.max(1, timeoutMs - (performance.now() - start)) });
+    // What the TCP (and TLS) connect left of the budget; at least 1 ms, so a late upgrade times out rather than never.
+    await raw.upgrade(target, { ...options, timeoutMs: Math.max(1, remaining(deadline)) });
     return raw;
   } catch (err) {
     raw.destroy();
