@@ -1,9 +1,12 @@
-// The hostile-survived judgement and the RFC 6455 expectation of each case, from results built by hand.
+// The hostile-survived judgement and the RFC 6455 expectation of each case of the registry, from results built by hand.
 
 import { describe, expect, it } from 'vitest';
-import { HOSTILE_CASES, caseMatchesRfc, judgeHostile, type CaseObservation } from '../src/analysis/hostile.js';
+import { judgeHostile } from '../src/analysis/hostile.js';
 import { HOSTILE_CASE_IDS, outcomeText, type HostileCaseId, type HostileCaseResult, type HostileResult } from '../src/model/hostile.js';
-import { hostileNotRun } from '../src/analysis/hostile.js';
+import { hostileNotRun } from '../src/scenarios/hostile.js';
+import { HOSTILE_CASES, type CaseObservation } from '../src/scenarios/hostile/index.js';
+
+const caseMatchesRfc = (id: HostileCaseId, o: CaseObservation): boolean => HOSTILE_CASES[id].matchesRfc(o);
 
 const MiB = 1024 * 1024;
 
@@ -14,7 +17,7 @@ function good(id: HostileCaseId, extra: Partial<HostileCaseResult> = {}): Hostil
     code: id === 'invalid-utf8' ? 1007 : id === 'oversized-message' || id === 'huge-length-claim' ? 1009 : 1002,
   };
   const outcome: Partial<HostileCaseResult> =
-    id === 'ping-flood'
+    id === 'ping-flood' || id === 'binary-message'
       ? { outcome: 'kept-open', pings: 1000, pongs: 1000 }
       : id === 'slow-handshake'
         ? { outcome: 'kept-open' }
@@ -23,7 +26,8 @@ function good(id: HostileCaseId, extra: Partial<HostileCaseResult> = {}): Hostil
           : closed;
   return {
     id,
-    ...HOSTILE_CASES[id],
+    title: HOSTILE_CASES[id].title,
+    expected: HOSTILE_CASES[id].expected,
     outcome: 'closed',
     matchesRfc: true,
     ms: 1,
@@ -72,6 +76,11 @@ describe('caseMatchesRfc', () => {
     ['oversized-message', { outcome: 'dropped' }, true],
     // Taken whole within the server's own limit: conformant (its memory is judged apart).
     ['oversized-message', { outcome: 'kept-open' }, true],
+    // A valid message: taken, or refused with 1003 (or any deliberate close); an internal error or a drop is not.
+    ['binary-message', { outcome: 'kept-open' }, true],
+    ['binary-message', { outcome: 'closed', code: 1003 }, true],
+    ['binary-message', { outcome: 'closed', code: 1011 }, false],
+    ['binary-message', { outcome: 'dropped' }, false],
     ['huge-length-claim', { outcome: 'closed', code: 1002 }, true],
     ['huge-length-claim', { outcome: 'kept-open' }, false],
     ['ping-flood', { outcome: 'kept-open', lastPongAnswered: true }, true],
@@ -94,6 +103,15 @@ describe('caseMatchesRfc', () => {
     });
   }
 
+  it('the registry holds every case the Report names, in its order, each with a title and an expectation', () => {
+    expect(Object.keys(HOSTILE_CASES)).toEqual([...HOSTILE_CASE_IDS]);
+    for (const id of HOSTILE_CASE_IDS) {
+      expect(HOSTILE_CASES[id].id).toBe(id);
+      expect(HOSTILE_CASES[id].title.length).toBeGreaterThan(5);
+      expect(HOSTILE_CASES[id].expected.length).toBeGreaterThan(5);
+    }
+  });
+
   it('a crash or a refused handshake never matches, whatever the case', () => {
     for (const id of HOSTILE_CASE_IDS) {
       expect(caseMatchesRfc(id, { outcome: 'crashed' }), id).toBe(false);
@@ -106,8 +124,8 @@ describe('judgeHostile', () => {
   it('passes a server that handled every case as the RFC asks', () => {
     const judged = judgeHostile(result(), LIMITS);
     expect(judged).toMatchObject({ outcome: 'pass', value: 1, failures: [], warnings: [], mismatches: [] });
-    expect(judged.measured).toBe('13 cases survived');
-    expect(judged.limit).toBe('no crash, still accepting, memory ≤ 100\u00A0MiB');
+    expect(judged.measured).toBe('14 cases survived');
+    expect(judged.limit).toBe('no crash, still accepting and serving, memory ≤ 100\u00A0MiB');
     expect(judged.detail).toBeUndefined();
   });
 
@@ -118,7 +136,7 @@ describe('judgeHostile', () => {
     const lenient = judgeHostile(result({}, cases), LIMITS);
     expect(lenient).toMatchObject({ outcome: 'warn', value: 1, failures: [], mismatches: ['invalid-close-code'] });
     expect(lenient.warnings).toEqual([`'invalid-close-code': close 1000 "bye", expected close 1002 (section 7.4)`]);
-    expect(lenient.measured).toBe('13 cases survived, 1 not per RFC 6455');
+    expect(lenient.measured).toBe('14 cases survived, 1 not per RFC 6455');
     const strict = judgeHostile(result({}, cases), { ...LIMITS, strict: true });
     expect(strict).toMatchObject({ outcome: 'fail', value: 0, warnings: [] });
     expect(strict.failures).toHaveLength(1);
@@ -144,6 +162,30 @@ describe('judgeHostile', () => {
     expect(judged.failures).toEqual(["the server stopped accepting handshakes after 'ping-flood'"]);
   });
 
+  it('fails a server whose sessions broke after a case, naming that case and what the session got', () => {
+    const problem = 'the server closed the connection (code 1006) without a reason, 2 ms after message 2 was sent';
+    const judged = judgeHostile(result({ brokenAfter: { case: 'binary-message', problem } }), LIMITS);
+    expect(judged.outcome).toBe('fail');
+    expect(judged.failures).toEqual([
+      `'binary-message' (binary message (4 bytes)) broke the server's handling: a normal session right after it failed (${problem})`,
+    ]);
+    expect(judged.measured).toBe('14 cases survived, sessions broken after binary-message');
+  });
+
+  it("fails what the cases left behind beyond the signal checks' limits, and only that", () => {
+    const before = { fds: 20, lingeringConnections: 0, processes: 1, sessions: 0 };
+    const leftBehind = { fds: 4, lingeringConnections: 0, processes: 0, sessions: 0 };
+    const limits = { ...LIMITS, leftBehind };
+    const sessions = judgeHostile(result({ signals: { before, after: { ...before, fds: 22, sessions: 2 } } }), limits);
+    expect(sessions.failures).toEqual(['the hostile cases left behind sessions (stats-url) +2 (0 → 2)']);
+    const lingering = judgeHostile(result({ signals: { before, after: { ...before, fds: 25, lingeringConnections: 1 } } }), limits);
+    expect(lingering.failures).toEqual(['the hostile cases left behind lingering connections +1 (0 → 1), open fds +5 (20 → 25)']);
+    // Within the limits, unread, or not judged: nothing.
+    expect(judgeHostile(result({ signals: { before, after: { ...before, fds: 24 } } }), limits).outcome).toBe('pass');
+    expect(judgeHostile(result({ signals: { before, after: { ...before, sessions: null } } }), limits).outcome).toBe('pass');
+    expect(judgeHostile(result({ signals: { before, after: { ...before, sessions: 3 } } }), LIMITS).outcome).toBe('pass');
+  });
+
   it('fails when handshakes failed while the stalled handshakes were open', () => {
     const judged = judgeHostile(result({ servedOthersDuringStalls: { tried: 2, succeeded: 1 } }), LIMITS);
     expect(judged.outcome).toBe('fail');
@@ -161,7 +203,7 @@ describe('judgeHostile', () => {
     expect(under.outcome).toBe('pass');
     const off = judgeHostile(result({ memoryGrowthBytes: 900 * MiB }, cases), { ...LIMITS, maxMemoryGrowthMb: null });
     expect(off.outcome).toBe('pass');
-    expect(off.limit).toBe('no crash, still accepting');
+    expect(off.limit).toBe('no crash, still accepting and serving');
   });
 
   it('unreadable memory: a warning under the default limit, a failure under one the user set', () => {

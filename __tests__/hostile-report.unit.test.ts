@@ -2,9 +2,9 @@
 // put in its close reason stays text (no pipe splits a row, no HTML, no mention).
 
 import { describe, expect, it } from 'vitest';
-import { HOSTILE_CASES } from '../src/analysis/hostile.js';
 import { HOSTILE_CASE_IDS, type HostileCaseResult, type HostileResult } from '../src/model/hostile.js';
 import { HOSTILE_HEADER, hostileMarkdown } from '../src/report/hostile.js';
+import { HOSTILE_CASES } from '../src/scenarios/hostile/index.js';
 import { nodesOf, parseMarkdown, plainText } from './helpers/markdown.js';
 
 const HOSTILE_REASON = '| @octocat <img src=x onerror=alert(1)> **bold**';
@@ -27,7 +27,8 @@ function result(cases: HostileCaseResult[], overrides: Partial<HostileResult> = 
 
 const cases: HostileCaseResult[] = HOSTILE_CASE_IDS.map((id, i) => ({
   id,
-  ...HOSTILE_CASES[id],
+  title: HOSTILE_CASES[id].title,
+  expected: HOSTILE_CASES[id].expected,
   outcome: i === 0 ? 'closed' : i === 1 ? 'crashed' : 'not-run',
   ...(i === 0 ? { code: 1002, reason: HOSTILE_REASON, memoryGrowthBytes: 512 * 1024 } : {}),
   matchesRfc: false,

@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { judgeHostile } from '../src/analysis/hostile.js';
 import { HOSTILE_CASE_IDS, outcomeText, type HostileResult } from '../src/model/hostile.js';
+import { recoveryPassed } from '../src/analysis/recovery.js';
+import { adapterFor } from '../src/client/protocols/registry.js';
+import { parseConfig } from '../src/config/parse.js';
 import { runHostile, type HostileSpec } from '../src/scenarios/hostile.js';
+import { runRecovery } from '../src/scenarios/recovery.js';
 import { ROOT } from './helpers/gate-run.js';
 import { selfSignedCert } from './helpers/certificate.js';
 import { NODE, fixturePath, testServers, type TestServer } from './helpers/test-server.js';
@@ -25,11 +29,19 @@ const MiB = 1024 * 1024;
 
 const { start: startServer } = testServers();
 
-function probesFor(r: TestServer) {
+/** Recovery's exchange at its defaults, held for no time, in the server's protocol: what the phase tries after each case. */
+const RECOVERY = { ...parseConfig({ url: 'ws://127.0.0.1:1/' }).recovery, holdMs: 0 };
+
+function probesFor(r: TestServer, protocol: 'raw' | 'socket.io' = 'raw') {
+  const signal = new AbortController().signal;
   return {
-    signal: new AbortController().signal,
+    signal,
     isServerAlive: r.running,
     readMemory: r.rss,
+    servesSession: async () => {
+      const session = await runRecovery(RECOVERY, r.target, signal, adapterFor(protocol));
+      return recoveryPassed(session) ? null : session.problems.join('; ');
+    },
   };
 }
 
@@ -52,10 +64,12 @@ describe('healthy servers survive every hostile case', () => {
   for (const [name, command] of Object.entries(SERVERS) as Array<[keyof typeof SERVERS, string]>) {
     it(name, async () => {
       const r = await startServer(command, { path: PATHS[name] ?? '/' });
-      const result = await runHostile(SPEC, r.target, probesFor(r));
+      const result = await runHostile(SPEC, r.target, probesFor(r, name === 'socket.io' ? 'socket.io' : 'raw'));
       console.log(table(name, result));
       expect(result.cases.map((c) => c.id)).toEqual([...HOSTILE_CASE_IDS]);
       expect(result.serverSurvived).toBe(true);
+      // A normal session after every case: none broke what the server does for everyone else.
+      expect(result.brokenAfter).toBeUndefined();
       expect(result.stillAccepting).toBe(true);
       for (const c of result.cases) {
         expect(c.outcome, c.id).not.toMatch(c.id === 'garbage-handshake' ? /crashed|not-run/ : /crashed|not-run|refused/);

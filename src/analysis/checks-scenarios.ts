@@ -4,7 +4,7 @@ import { didNotRun, head, type Draft, type Measurements } from './check-draft.js
 import type { Config } from '../config/types.js';
 import type { RegisteredCheckId } from '../model/checks.js';
 import { formatRate, describeExit } from '../model/format.js';
-import { hostileNotRun, judgeHostile } from './hostile.js';
+import { judgeHostile } from './hostile.js';
 import { recoveryPassed } from './recovery.js';
 import type { RecoveryResult, ServerInfo, StopInfo } from '../model/report.js';
 
@@ -54,18 +54,29 @@ export function recoveryCheck(r: RecoveryResult, stoppedNote: string): Draft {
 
 /** The server survived hostile input: stayed up, kept accepting, passed recovery after it, kept its memory. */
 export function hostileCheck(config: Config, m: Measurements): Draft {
+  const result = m.hostile;
+  if (!result) return didNotRun(head('hostile-survived'), 'the hostile scenario did not run');
   const limit = config.limits.maxHostileMemoryGrowthMb;
-  const result = m.hostile ?? hostileNotRun(true, 'the hostile scenario did not run');
+  const { maxFdGrowth, maxLingeringConnections, maxProcessGrowth, maxSessionGrowth } = config.limits;
   const judged = judgeHostile(result, {
     maxMemoryGrowthMb: limit.value,
     memoryLimitExplicit: limit.explicit,
     strict: config.hostile.strict,
+    // What a hostile frame leaves behind is judged by the limits of the signals' own checks.
+    leftBehind: {
+      fds: maxFdGrowth.value,
+      lingeringConnections: maxLingeringConnections.value,
+      processes: maxProcessGrowth.value,
+      sessions: maxSessionGrowth.value,
+    },
   });
   const ran = result.cases.some((c) => c.outcome !== 'not-run');
   const recoveryFailed =
     config.scenarios.includes('recovery') && ran && result.serverSurvived && recoveryCheck(m.recovery, '').outcome === 'fail';
   const outcome = recoveryFailed ? 'fail' : judged.outcome;
-  const detail = recoveryFailed ? ['recovery failed after the hostile cases', judged.detail].filter(Boolean).join('; ') : judged.detail;
+  // The case that broke the server is named by the judgement when a session right after it failed.
+  const recoveryWords = result.brokenAfter ? null : 'recovery failed after the hostile cases';
+  const detail = recoveryFailed ? [recoveryWords, judged.detail].filter(Boolean).join('; ') : judged.detail;
   return {
     ...head('hostile-survived', judged.limit),
     measured: judged.measured,

@@ -10,6 +10,7 @@ export const HOSTILE_CASE_IDS = [
   'oversized-control',
   'orphan-continuation',
   'invalid-close-code',
+  'binary-message',
   'oversized-message',
   'huge-length-claim',
   'ping-flood',
@@ -59,6 +60,15 @@ export interface HostileCaseResult {
   detail?: string;
 }
 
+/** The exact signals that say a connection's state was left behind (model/report.ts's SignalReading, threads aside). */
+export interface LeftBehindReading {
+  fds: number | null;
+  lingeringConnections: number | null;
+  processes: number | null;
+  /** From stats-url; null without one. */
+  sessions: number | null;
+}
+
 /** The hostile scenario in the Report. */
 export interface HostileResult {
   id: 'hostile';
@@ -79,6 +89,13 @@ export interface HostileResult {
   memoryGrowthBytes: number | null;
   /** Handshakes made while the slow and the garbage handshakes were held open: succeeded / tried. */
   servedOthersDuringStalls: { tried: number; succeeded: number };
+  /**
+   * The first case after which a normal session (recovery's exchange, held briefly) failed while the server still
+   * accepted handshakes: the case that broke its handling. Sessions are not tried after it.
+   */
+  brokenAfter?: { case: HostileCaseId; problem: string };
+  /** The exact signals before the first case and after the last (once settled): what the cases left behind. */
+  signals?: { before: LeftBehindReading; after: LeftBehindReading };
   durationMs: number;
   notes: string[];
 }

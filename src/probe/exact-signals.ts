@@ -29,6 +29,11 @@ export class ExactSignals {
     this.after = await this.read();
   }
 
+  /** A reading now, kept nowhere: the hostile phase reads before and after its cases. */
+  readNow(): Promise<SignalReading> {
+    return this.read();
+  }
+
   /** Both readings and the notes, as the report's analysis takes them. */
   readings(): { baseline: SignalReading | null; after: SignalReading | null; notes: string[] } {
     return { baseline: this.baseline, after: this.after, notes: [...this.notes] };

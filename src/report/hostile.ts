@@ -28,6 +28,7 @@ export function hostileMarkdown(result: HostileResult): string {
   const figures = [
     result.serverSurvived ? 'the server stayed up' : `the server exited during \`${result.crashedDuring ?? '?'}\``,
     result.stillAccepting ? 'kept accepting handshakes' : 'stopped accepting handshakes',
+    ...(result.brokenAfter ? [`a normal session failed after \`${result.brokenAfter.case}\``] : []),
     ...(tried > 0 ? [`${succeeded}/${tried} handshakes served during the stalled ones`] : []),
     `memory ${formatMbDelta(result.memoryGrowthBytes)}`,
     `${(result.durationMs / 1000).toFixed(1)}\u00a0s`,

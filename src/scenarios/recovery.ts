@@ -194,9 +194,11 @@ function judgeServerClose(result: RecoveryResult, close: SessionClose, lastSent:
     );
     return;
   }
+  // A session held for no time (the hostile phase's, after each case) has no hold to compare with.
+  const of = spec.holdMs > 0 ? `, of ${spec.holdMs} ms` : '';
   const when = answeredText
-    ? `${Math.round(close.atMs - lastSent.atMs)} ms after message ${lastSent.n} was sent (${at} ms after it opened, of ${spec.holdMs} ms)`
-    : `${at} ms after it opened, before any message was sent (hold ${spec.holdMs} ms)`;
+    ? `${Math.round(close.atMs - lastSent.atMs)} ms after message ${lastSent.n} was sent (${at} ms after it opened${of})`
+    : `${at} ms after it opened, before any message was sent${spec.holdMs > 0 ? ` (hold ${spec.holdMs} ms)` : ''}`;
   result.problems.push(`the server closed the connection ${closedWith(close)}, ${when}`);
 }
 
