@@ -138,22 +138,20 @@ describe.skipIf(!AVAILABLE && !REQUIRED)('the PR comment in Chromium (GitHub sty
     expect(chromiumDescendants()).toEqual([]);
   }, 60_000);
 
-  async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
-    const page = await browser!.newPage();
-    try {
-      return await fn(page);
-    } finally {
-      await page.close();
-    }
-  }
-
   for (const [name, make] of Object.entries(REVIEW_CASES)) {
     for (const theme of THEMES) {
-      it(`${name}, ${theme}: the first screen holds the verdict and every failing check with its cause`, async () => {
+      // One page per case and theme, drawn once: the first test reads it as a reviewer first sees it, the second
+      // opens every section.
+      describe(`${name}, ${theme}`, () => {
         const report = make();
-        const markdown = renderComment(report, { settingDefaults: settingDefaults() });
-        await withPage(async (page) => {
-          await showComment(page, markdown, theme);
+        let page: Page;
+        beforeAll(async () => {
+          page = await browser!.newPage();
+          await showComment(page, renderComment(report, { settingDefaults: settingDefaults() }), theme);
+        }, 30_000);
+        afterAll(() => page?.close());
+
+        it(`the first screen holds the verdict and every failing check with its cause`, async () => {
           const heading = page.locator('article > h3').first();
           const headingBox = (await heading.boundingBox())!;
           expect(await heading.textContent()).toMatch(/^(✅|⚠️|❌) WebSocket resilience: /);
@@ -176,13 +174,9 @@ describe.skipIf(!AVAILABLE && !REQUIRED)('the PR comment in Chromium (GitHub sty
             expect(lines).toBeGreaterThanOrEqual(2);
             expect(lines).toBeLessThanOrEqual(MAX_VISIBLE_LINES_ON_PASS);
           }
-        });
-      }, 30_000);
+        }, 30_000);
 
-      it(`${name}, ${theme}: the chart's line contrasts, its x labels do not overlap, no table overflows`, async () => {
-        const markdown = renderComment(make(), { settingDefaults: settingDefaults() });
-        await withPage(async (page) => {
-          await showComment(page, markdown, theme);
+        it(`the chart's line contrasts, its x labels do not overlap, no table overflows`, async () => {
           await openAllDetails(page);
           const chart = await page.evaluate(() => {
             const svg = document.querySelector('.mermaid svg');
@@ -229,8 +223,8 @@ describe.skipIf(!AVAILABLE && !REQUIRED)('the PR comment in Chromium (GitHub sty
             expect(t.scroll, `table "${t.head}" scrolls sideways`).toBeLessThanOrEqual(t.client + 1);
             expect(t.right, `table "${t.head}" sticks out of the column`).toBeLessThanOrEqual(t.columnRight + 1);
           }
-        });
-      }, 30_000);
+        }, 30_000);
+      });
     }
   }
 });

@@ -1,33 +1,17 @@
 // After each fault scenario, nothing of ours stays open in this process: no socket, server, timer or pending
 // rejection, whether it ended by itself, by the server, or by the run's signal.
 
-import { readFileSync, readdirSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ThreadedProxy } from '../src/net/proxy-thread.js';
 import { parseNetwork } from '../src/net/spec.js';
 import { runDeadPeers } from '../src/scenarios/dead-peers.js';
 import { runLoad } from '../src/scenarios/load.js';
 import { runSlowConsumer } from '../src/scenarios/slow-consumer.js';
+import { expectNothingAdded, settledResourceCounts, unhandledRejectionsCollected } from './helpers/resources.js';
 import { NODE, examplePath, testServers, type TestServer } from './helpers/test-server.js';
 
-function counts(): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const kind of process.getActiveResourcesInfo()) out[kind] = (out[kind] ?? 0) + 1;
-  // A worker thread's own sockets and timers are not this thread's resources: the thread itself is counted (Node
-  // names its OS thread WorkerThread; libuv's pool threads, started lazily, are not ours to count).
-  if (process.platform === 'linux') {
-    const comm = (task: string): string => readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim();
-    out.WorkerThread = readdirSync('/proc/self/task').filter((task) => comm(task) === 'WorkerThread').length;
-  }
-  return out;
-}
-
-/** Resources settle a tick after the last close callback. */
-async function settledCounts(): Promise<Record<string, number>> {
-  await sleep(500);
-  return counts();
-}
+/** A scenario's sockets settle within half a second of its end (no gate run, no runner timers in between). */
+const SCENARIO_SETTLE_MS = 500;
 
 /** Load cycles through the network phase's proxy thread, closed afterwards as teardown does. */
 async function loadThroughProxyThread(r: TestServer, signal: AbortSignal, cyclesPerClient: number): Promise<void> {
@@ -54,10 +38,7 @@ async function loadThroughProxyThread(r: TestServer, signal: AbortSignal, cycles
 const { start } = testServers();
 
 describe('fault scenarios leave nothing open', () => {
-  const rejections: unknown[] = [];
-  const onRejection = (reason: unknown): void => void rejections.push(reason);
-  beforeAll(() => process.on('unhandledRejection', onRejection));
-  afterAll(() => process.off('unhandledRejection', onRejection));
+  const rejections = unhandledRejectionsCollected();
 
   const cases: Array<[string, string, Record<string, string>, (r: TestServer, signal: AbortSignal) => Promise<unknown>, number | null]> = [
     [
@@ -99,14 +80,12 @@ describe('fault scenarios leave nothing open', () => {
 
   it.each(cases)('%s', async (_name, example, env, run, abortAfterMs) => {
     const running = await start(`${NODE} ${examplePath(example)}`, { env });
-    const before = await settledCounts();
+    const before = await settledResourceCounts(SCENARIO_SETTLE_MS);
     const controller = new AbortController();
     const timer = abortAfterMs === null ? null : setTimeout(() => controller.abort(), abortAfterMs);
     await run(running, controller.signal);
     if (timer) clearTimeout(timer);
-    const after = await settledCounts();
-    const added = Object.entries(after).filter(([kind, n]) => n > (before[kind] ?? 0));
-    expect(added, `before: ${JSON.stringify(before)}, after: ${JSON.stringify(after)}`).toEqual([]);
+    expectNothingAdded(before, await settledResourceCounts(SCENARIO_SETTLE_MS));
     expect(rejections).toEqual([]);
   });
 });

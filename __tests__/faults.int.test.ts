@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { renderTerminal } from '../src/report/terminal.js';
 import { ECHO_SERVER, QUICK, check, expectNothingLeftRunning, fixtureInputs, gate, pidAlive } from './helpers/gate-run.js';
+import { expectNothingAdded, settledResourceCounts, unhandledRejectionsCollected } from './helpers/resources.js';
 import { SERVERS, testServers } from './helpers/test-server.js';
 
 const { start } = testServers();
@@ -25,6 +26,8 @@ const allFailures = (r: Awaited<ReturnType<typeof gate>>, stage: 'connectFailure
 };
 
 describe('server faults', () => {
+  const rejections = unhandledRejectionsCollected();
+
   it('names the leak phase when the server crashes in the middle of the leak scenario', async () => {
     // 1 readiness + 5 warm-up + 20 flapping = 26 connections before the leak scenario starts.
     const { report } = await timedGate({ EXIT_AFTER_CONNECTIONS: 35, EXIT_CODE: 9 }, { 'cooldown-ms': '300' });
@@ -60,7 +63,8 @@ describe('server faults', () => {
     expectNothingLeftRunning(report);
   });
 
-  it('does not hang on a server that stops reading, even with a full send buffer', async () => {
+  it('does not hang on a server that stops reading, even with a full send buffer, and leaves nothing open', async () => {
+    const before = await settledResourceCounts();
     const { report } = await timedGate(
       { STOP_READING: 1 },
       {
@@ -78,6 +82,9 @@ describe('server faults', () => {
     expect(report.scenarios.recovery.problems.join('\n')).toMatch(/got no pong|could not be sent: not written within 1000 ms/);
     expect(report.stopped).toBeNull();
     expectNothingLeftRunning(report);
+    // Sends stuck in a full buffer are the likeliest to leave a socket or a timer behind in the gate's own process.
+    expectNothingAdded(before, await settledResourceCounts());
+    expect(rejections).toEqual([]);
   });
 
   it('classifies a close frame with an error code as server-close-<code>', async () => {

@@ -14,6 +14,7 @@ import { runHostile, type HostileSpec } from '../src/scenarios/hostile.js';
 import { runRecovery } from '../src/scenarios/recovery.js';
 import { ROOT } from './helpers/gate-run.js';
 import { selfSignedCert } from './helpers/certificate.js';
+import { expectNothingAdded, settledResourceCounts, unhandledRejectionsCollected } from './helpers/resources.js';
 import { NODE, fixturePath, testServers, type TestServer } from './helpers/test-server.js';
 
 const SERVERS = {
@@ -140,49 +141,31 @@ describe('servers that hostile input hurts', () => {
 });
 
 describe('nothing of ours stays open', () => {
-  function counts(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const kind of process.getActiveResourcesInfo()) out[kind] = (out[kind] ?? 0) + 1;
-    return out;
-  }
-  /** Resources settle a tick after the last close callback; the test runner's own short timers within a second. */
-  async function settledCounts(): Promise<Record<string, number>> {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    return counts();
-  }
+  const rejections = unhandledRejectionsCollected();
 
   it('after a full run, a crash, and a run stopped by its signal in the middle of the stalled handshakes', async () => {
-    const rejections: unknown[] = [];
-    const onRejection = (reason: unknown): void => void rejections.push(reason);
-    process.on('unhandledRejection', onRejection);
-    try {
-      const healthy = await startServer(SERVERS.ws);
-      const crashing = await startServer(`${NODE} ${fixturePath('hostile-crash-server.js')}`);
-      const before = await settledCounts();
+    const healthy = await startServer(SERVERS.ws);
+    const crashing = await startServer(`${NODE} ${fixturePath('hostile-crash-server.js')}`);
+    const before = await settledResourceCounts();
 
-      await runHostile(SPEC, healthy.target, probesFor(healthy));
-      await runHostile(SPEC, crashing.target, probesFor(crashing));
-      const controller = new AbortController();
-      const stopAt = setTimeout(() => controller.abort(), 300);
-      const start = performance.now();
-      const stalls = { ...SPEC, cases: ['slow-handshake', 'garbage-handshake'] as const };
-      const stopped = await runHostile(stalls, healthy.target, { ...probesFor(healthy), signal: controller.signal });
-      clearTimeout(stopAt);
-      const elapsed = performance.now() - start;
+    await runHostile(SPEC, healthy.target, probesFor(healthy));
+    await runHostile(SPEC, crashing.target, probesFor(crashing));
+    const controller = new AbortController();
+    const stopAt = setTimeout(() => controller.abort(), 300);
+    const start = performance.now();
+    const stalls = { ...SPEC, cases: ['slow-handshake', 'garbage-handshake'] as const };
+    const stopped = await runHostile(stalls, healthy.target, { ...probesFor(healthy), signal: controller.signal });
+    clearTimeout(stopAt);
+    const elapsed = performance.now() - start;
 
-      const after = await settledCounts();
-      const added = Object.entries(after).filter(([kind, n]) => n > (before[kind] ?? 0));
-      expect(added, `before: ${JSON.stringify(before)}, after: ${JSON.stringify(after)}`).toEqual([]);
-      expect(rejections).toEqual([]);
-      // The stalls hold for close-timeout-ms (2 s) unless the signal ends them.
-      expect(elapsed).toBeLessThan(1500);
-      expect(stopped.notes).toContain('the run was stopped');
-      expect(stopped.cases.map((c) => [c.id, c.outcome, c.detail])).toEqual([
-        ['slow-handshake', 'not-run', 'the run was stopped during the case'],
-        ['garbage-handshake', 'not-run', 'the run was stopped during the case'],
-      ]);
-    } finally {
-      process.off('unhandledRejection', onRejection);
-    }
+    expectNothingAdded(before, await settledResourceCounts());
+    expect(rejections).toEqual([]);
+    // The stalls hold for close-timeout-ms (2 s) unless the signal ends them.
+    expect(elapsed).toBeLessThan(1500);
+    expect(stopped.notes).toContain('the run was stopped');
+    expect(stopped.cases.map((c) => [c.id, c.outcome, c.detail])).toEqual([
+      ['slow-handshake', 'not-run', 'the run was stopped during the case'],
+      ['garbage-handshake', 'not-run', 'the run was stopped during the case'],
+    ]);
   });
 });

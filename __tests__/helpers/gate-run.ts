@@ -25,6 +25,8 @@ export const QUICK: RawInputs = {
   'shutdown-grace-s': '2',
   // Ten leak connections are too few for a memory trend (it would show as not measured).
   'max-leak-kb-per-connection': 'off',
+  // Heap snapshots double a short run's time; the tests of heap evidence ask for them.
+  'heap-snapshots': 'off',
 };
 
 /** `node <fixture>` with the faults given as server-env lines. */
