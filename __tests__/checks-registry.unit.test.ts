@@ -66,5 +66,7 @@ describe('the check registry', () => {
     expect(checks.find((c) => c.id === 'connect-success-rate')!.limit).toBe('≥\u00A080\u00A0%');
     expect(checks.find((c) => c.id === 'fd-growth')!.limit).toBe('≤\u00A04');
     expect(checks.find((c) => c.id === 'recovery')!.threshold).toBeNull();
+    // A scenario that did not run still states its limit: the row reads as the one of a run that did.
+    expect(checks.find((c) => c.id === 'dead-peer-reaping')).toMatchObject({ measured: 'did not run', limit: 'all within 90 s' });
   });
 });

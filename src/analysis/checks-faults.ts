@@ -1,6 +1,6 @@
 // The fault scenarios' checks (pure): dead-peer reaping and slow-consumer memory, each when its scenario was selected.
 
-import { didNotRun, head, unmeasured, type Draft } from './check-draft.js';
+import { didNotRun, head, unmeasured, type Draft, type Head } from './check-draft.js';
 import type { Config, Limit } from '../config/types.js';
 import type { DeadPeersResult, FaultsResult, SlowConsumerResult } from '../model/faults.js';
 import { bytesFromMb, formatMb, formatMbDelta, mbFromBytes, round } from '../model/format.js';
@@ -11,7 +11,9 @@ export function faultChecks(config: Config, faults: FaultsResult | undefined, st
   if (config.scenarios.includes('dead-peers')) {
     const result = faults?.deadPeers;
     drafts.push(
-      result ? deadPeerReapingCheck(result) : didNotRun(head('dead-peer-reaping'), `the dead-peers scenario did not run${stoppedNote}`),
+      result
+        ? deadPeerReapingCheck(result)
+        : didNotRun(reapingHead(config.faults.deadPeers.timeoutMs), `the dead-peers scenario did not run${stoppedNote}`),
     );
   }
   const limit = config.limits.maxSlowConsumerGrowthMb;
@@ -29,6 +31,11 @@ export function faultChecks(config: Config, faults: FaultsResult | undefined, st
 /** Seconds as a report says them: "60 s", "62.0 s" (whole limits stay whole). */
 function seconds(ms: number, digits = 0): string {
   return `${(ms / 1000).toFixed(digits)} s`;
+}
+
+/** The check's id, title and limit: "all within 90 s" (dead-peer-timeout-s), whether the scenario ran or not. */
+function reapingHead(timeoutMs: number): Head {
+  return head('dead-peer-reaping', `all within ${seconds(timeoutMs)}`);
 }
 
 /** "1 dead connection", "4 dead connections". */
@@ -50,7 +57,7 @@ function lateWhen(late: LatencySummary | null | undefined): string {
  */
 export function deadPeerReapingCheck(result: DeadPeersResult): Draft {
   const limit = seconds(result.timeoutMs);
-  const base = head('dead-peer-reaping', `all within ${limit}`);
+  const base = reapingHead(result.timeoutMs);
   if (result.silenced === 0) {
     const failures = Object.entries(result.connectFailures).map(([kind, n]) => `${kind} ${n}`);
     const why = result.stoppedEarly ? 'the run stopped before any client went silent' : 'no client completed the handshake';
