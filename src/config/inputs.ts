@@ -94,8 +94,8 @@ export const INPUTS = [
     name: 'scenarios',
     default: '',
     description:
-      'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, ' +
-      'stalled handshakes), dead-peers (clients that go silent), slow-consumer (a client that stops reading).',
+      'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, a binary and an oversized message, ' +
+      'a ping flood, stalled handshakes), dead-peers (clients that go silent), slow-consumer (a client that stops reading).',
   },
   { name: 'warmup-connections', default: '', description: 'Connections made before the memory baseline is taken.' },
   { name: 'flap-cycles', default: '', description: 'Flapping: connect/hold/close/pause cycles.' },

@@ -173,8 +173,9 @@ export const CHECKS = [
     op: null,
     requires: null,
     reads:
-      'hostile scenario: the server stays up, keeps accepting handshakes, passes recovery afterwards and grows its memory by at most ' +
-      'the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
+      'hostile scenario: the server stays up, keeps accepting handshakes and serving a normal session after each case (the first ' +
+      'case after which one fails is named), leaves no session, fd or connection behind (the signal checks\' limits), passes ' +
+      'recovery afterwards and grows its memory by at most the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
   },
   {
     id: 'dead-peer-reaping',
