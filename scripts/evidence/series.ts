@@ -4,6 +4,7 @@
 
 import type { RawInputs } from '../../src/config/inputs.js';
 import type { CheckId } from '../../src/model/checks.js';
+import { buildGoFixture } from '../../__tests__/helpers/go-build.js';
 import type { Tool } from '../../__tests__/helpers/tools.js';
 
 /** What a series needs made before its runs (a binary built, a server started) and removed after them. */
@@ -36,6 +37,25 @@ export interface Series {
 /** The default profile on a server the gate starts on a free port; commands run from the repository root. */
 const launched = (command: string, extra: RawInputs = {}): RawInputs => ({ 'server-command': command, url: 'ws://127.0.0.1:0/', ...extra });
 
+/**
+ * gorilla/websocket's chat example (__tests__/fixtures/gorilla-chat), built once, run as its README runs it with
+ * the dead-peers scenario added: its heartbeat at the real timings, which the tests only run scaled down.
+ */
+function gorillaChat(id: string, title: string, extra: RawInputs, expectNotPassed: CheckId[]): Series {
+  return {
+    id,
+    title,
+    runs: 1,
+    inputs: { url: 'ws://127.0.0.1:0/ws', scenarios: 'flapping,leak,recovery,dead-peers', ...extra },
+    expectNotPassed,
+    needs: 'go-gorilla',
+    prepare: async () => {
+      const chat = buildGoFixture('__tests__/fixtures/gorilla-chat', 'chat');
+      return { inputs: { 'server-command': `${JSON.stringify(chat.binary)} -addr=127.0.0.1:$PORT` }, cleanup: async () => chat.remove() };
+    },
+  };
+}
+
 export const SERIES: Series[] = [
   {
     id: 'clean-node',
@@ -52,4 +72,11 @@ export const SERIES: Series[] = [
     expectNotPassed: [],
     needs: 'python3-websockets',
   },
+  gorillaChat('dead-peers-gorilla-defaults', "gorilla/websocket's chat example (pongWait 60 s), dead-peers at the default 90 s", {}, []),
+  gorillaChat(
+    'dead-peers-gorilla-late',
+    "gorilla/websocket's chat example with pongWait 90 s, dead-peers at 60 s",
+    { 'server-env': 'PONG_WAIT_MS=90000', 'dead-peer-timeout-s': '60' },
+    ['dead-peer-reaping'],
+  ),
 ];

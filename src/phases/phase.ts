@@ -8,8 +8,11 @@ export interface Phase {
   name: PhaseName;
   /** False skips the phase (a scenario the user turned off, a warm-up of zero connections). */
   enabled(config: Config): boolean;
-  /** The progress line when the phase starts; none when the phase speaks for itself. */
-  describe?(config: Config): string;
+  /**
+   * The progress line when the phase starts (what earlier phases learnt, such as the protocol, is in `run`); none
+   * when the phase speaks for itself.
+   */
+  describe?(config: Config, run: RunContext): string;
   /** Does the phase's work. A stop ends it early: it returns (or throws StopRun) and the runner tears down. */
   run(run: RunContext): Promise<void>;
 }

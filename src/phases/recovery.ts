@@ -1,7 +1,7 @@
 // Recovery: after the storm, one stable connection must answer pings and test messages.
 
 import { adapterFor } from '../client/protocols/registry.js';
-import { describeExpect, runRecovery } from '../scenarios/recovery.js';
+import { expectWords, runRecovery } from '../scenarios/recovery.js';
 import type { Phase } from './phase.js';
 
 /** Probes made at most when the network faults' resets cut them (all five cut: 0.03 % at reset-ratio 0.2). */
@@ -10,7 +10,9 @@ const RECOVERY_TRIES = 5;
 export const recovery: Phase = {
   name: 'recovery',
   enabled: (config) => config.scenarios.includes('recovery'),
-  describe: ({ recovery: r }) => `${r.pings} pings, ${r.messages} messages, expect ${describeExpect(r.expect)}`,
+  // The expectation in the words the result uses: the protocol's answer when its probe is what is sent.
+  describe: ({ recovery: r }, run) =>
+    `${r.pings} pings, ${r.messages} messages, expect ${expectWords(r, adapterFor(run.serverInfo.protocol?.id ?? 'raw'))}`,
   async run(run) {
     const adapter = adapterFor(run.serverInfo.protocol?.id ?? 'raw');
     const probe = () => runRecovery(run.config.recovery, run.loadTarget(), run.signal, adapter);

@@ -43,7 +43,7 @@ export async function runGate(config: Config, options: GateOptions = {}): Promis
     for (const phase of options.phases ?? PHASES) {
       run.throwIfStopped();
       if (!phase.enabled(config)) continue;
-      run.enter(phase.name, phase.describe?.(config));
+      run.enter(phase.name, phase.describe?.(config, run));
       await phase.run(run);
     }
     run.throwIfStopped();

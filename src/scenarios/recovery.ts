@@ -31,6 +31,14 @@ export function describeExpect(expect: Expect): string {
   return expect.kind === 'regex' ? `/${expect.source}/${expect.flags}` : expect.kind;
 }
 
+/**
+ * What recovery's messages are judged by, in the one wording the progress line and the result share: the
+ * protocol's own answer when its probe is sent (the user set neither message nor expect), else `expect`.
+ */
+export function expectWords(spec: RecoverySpec, adapter: ProtocolAdapter): string {
+  return spec.messageIsDefault && adapter.probe ? `${adapter.id} answer` : describeExpect(spec.expect);
+}
+
 /** Does `reply` answer `sent` under `expect`? */
 export function replyMatches(expect: Expect, sent: string, reply: string): boolean {
   switch (expect.kind) {
@@ -71,7 +79,7 @@ export async function runRecovery(
   const result = emptyRecoveryResult(spec, true);
   result.protocol = adapter.id;
   const probe = spec.messageIsDefault ? adapter.probe : null;
-  if (probe) result.expect = `${adapter.id} answer`;
+  result.expect = expectWords(spec, adapter);
   const opened = await openConnection(target, signal);
   if (!opened.ok) {
     result.connectFailure = opened.failure;
