@@ -174,7 +174,7 @@ export const CHECKS = [
     requires: null,
     reads:
       'hostile scenario: the server stays up, keeps accepting handshakes and serving a normal session after each case (the first ' +
-      'case after which one fails is named), leaves no session, fd or connection behind (the signal checks\' limits), passes ' +
+      "case after which one fails is named), leaves no session, fd or connection behind (the signal checks' limits), passes " +
       'recovery afterwards and grows its memory by at most the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
   },
   {
