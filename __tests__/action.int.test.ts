@@ -29,9 +29,13 @@ function systemNode(): string {
 }
 const SYSTEM_NODE = systemNode();
 const SYSTEM_MAJOR = execFileSync(SYSTEM_NODE, ['--version']).toString().trim().split('.')[0]!;
-const RUNTIMES: Array<[string, string, string]> = [
-  [`the machine's Node (${SYSTEM_MAJOR})`, SYSTEM_NODE, SYSTEM_MAJOR],
-  ['Node 24 (runners)', NODE_24, 'v24'],
+/**
+ * Under the machine's Node: that the bundle runs, passing a server and refusing bad input. The comment and the
+ * failed step are the bundle's own logic, the same under any Node: they run under the runners' Node 24 only.
+ */
+const RUNTIMES: Array<[string, string, string, boolean]> = [
+  [`the machine's Node (${SYSTEM_MAJOR})`, SYSTEM_NODE, SYSTEM_MAJOR, false],
+  ['Node 24 (runners)', NODE_24, 'v24', true],
 ];
 
 const actionDefaults = Object.fromEntries(
@@ -118,7 +122,8 @@ function pullRequestEnv(
   };
 }
 
-describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
+describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major, everyCase) => {
+  const itEveryCase = (everyCase ? it : () => undefined) as typeof it;
   let api: GitHubApiStandIn;
   beforeEach(async () => {
     api = await GitHubApiStandIn.start({ token: TOKEN });
@@ -160,7 +165,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
     expect(result.outputs['comment-url']).toBe('');
   });
 
-  it('posts the PR comment through the real client, and a post-comment run with a read-only token only warns', async () => {
+  itEveryCase('posts the PR comment through the real client, and a post-comment run with a read-only token only warns', async () => {
     const gateRun = await runAction(
       node,
       {
@@ -219,7 +224,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
     ]);
   });
 
-  it('fails on a server that rejects half its upgrades: exit 1, the failed check named, outputs still set', async () => {
+  itEveryCase('fails on a server that rejects half its upgrades: exit 1, the failed check named, outputs still set', async () => {
     // A fork PR's token: the comment is refused, which must change neither the exit status nor the error.
     api.readOnly = true;
     const result = await runAction(
@@ -244,7 +249,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_name, node, major) => {
     expect(result.report!.server.pidsSeen.filter(pidAlive)).toEqual([]);
   });
 
-  it('fails the step naming the crash first, with the checks it left unmeasured in one clause', async () => {
+  itEveryCase('fails the step naming the crash first, with the checks it left unmeasured in one clause', async () => {
     const result = await runAction(
       node,
       {

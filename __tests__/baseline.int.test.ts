@@ -17,6 +17,8 @@ import { ECHO_SERVER, FAULTY_SERVER, check, expectNothingLeftRunning, fixtureInp
 const tempDir = tempDirsRemovedAfterEach();
 
 const CLEAN = { 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: 'ws://127.0.0.1:0/' };
+/** For runs whose comparison is not about the heap: snapshots add seconds to each. */
+const NO_HEAP = { 'heap-snapshots': 'off' };
 const OPTIONS: CompareOptions = { maxRegressionPercent: 25, level: 'error', source: 'the base report' };
 
 const regressions = (r: Report): string[] => r.checks.filter((c) => c.id.startsWith('regression-') && c.status !== 'pass').map((c) => c.id);
@@ -81,7 +83,7 @@ describe('comparison with a base report', () => {
   it('reads the base from baseline-report, and reports an unreadable one as not compared', async () => {
     const dir = tempDir('ws-gate-base-');
     const basePath = await writeJsonReport(leaky, join(dir, 'base.json'));
-    const inputs = { ...CLEAN, profile: 'quick', 'baseline-report': basePath };
+    const inputs = { ...CLEAN, ...NO_HEAP, profile: 'quick', 'baseline-report': basePath };
     // Quick settings differ from the default-profile base: skipped, not silently compared.
     const mismatched = await runGateWithBaseCompare(parseConfig({ ...inputs, 'report-path': '' }), {
       configDescription: describeConfig(inputs),
@@ -89,7 +91,7 @@ describe('comparison with a base report', () => {
     expect(mismatched.comparison!.skipped).toMatch(/the scenario settings differ \(profile: default vs quick/);
     expectNothingLeftRunning(mismatched);
 
-    const missing = { ...CLEAN, 'baseline-report': join(dir, 'nope.json') };
+    const missing = { ...CLEAN, ...NO_HEAP, 'baseline-report': join(dir, 'nope.json') };
     const report = await runGateWithBaseCompare(parseConfig({ ...missing, 'report-path': '', profile: 'quick' }), {
       configDescription: describeConfig(missing),
     });
@@ -113,6 +115,8 @@ describe('same-job base server, alternating rounds', () => {
       'cooldown-ms': '500',
       'baseline-rounds': '2',
       'server-log': join(logDir, 'server.log'),
+      // A 300 KB leak stands far out of the RSS trend's noise: the heap is not needed to see it.
+      ...NO_HEAP,
     };
     const report = await runGateWithBaseCompare(parseConfig({ ...inputs, 'report-path': '' }), {
       configDescription: describeConfig(inputs),
@@ -141,7 +145,7 @@ describe('same-job base server, alternating rounds', () => {
   });
 
   it('passes a run that is no worse than its base', async () => {
-    const inputs = { ...CLEAN, 'baseline-server-command': CLEAN['server-command'], profile: 'quick', 'baseline-rounds': '1' };
+    const inputs = { ...CLEAN, ...NO_HEAP, 'baseline-server-command': CLEAN['server-command'], profile: 'quick', 'baseline-rounds': '1' };
     const report = await runGateWithBaseCompare(parseConfig({ ...inputs, 'report-path': '' }), {
       configDescription: describeConfig(inputs),
     });

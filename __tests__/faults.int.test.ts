@@ -30,7 +30,7 @@ describe('server faults', () => {
 
   it('names the leak phase when the server crashes in the middle of the leak scenario', async () => {
     // 1 readiness + 5 warm-up + 20 flapping = 26 connections before the leak scenario starts.
-    const { report } = await timedGate({ EXIT_AFTER_CONNECTIONS: 35, EXIT_CODE: 9 }, { 'cooldown-ms': '300' });
+    const { report } = await timedGate({ EXIT_AFTER_CONNECTIONS: 35, EXIT_CODE: 9 }, { 'cooldown-ms': '300', 'heap-snapshots': 'off' });
     expect(report.server.exit).toMatchObject({ code: 9, phase: 'leak' });
     expect(report.stopped).toMatchObject({ reason: 'crash', phase: 'leak' });
     expect(report.scenarios.flapping.attempts).toBe(20);
