@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import type { CheckId } from '../src/model/checks.js';
 import { describe, expect, it } from 'vitest';
 import { codeBlock, escapeHtml, escapeInline, longestBacktickRun } from '../src/report/escape.js';
@@ -11,7 +10,6 @@ import { largestFitting } from '../src/report/fit.js';
 import {
   CHART_MAX_POINTS,
   DEFAULT_MAX_CHARS,
-  excerptLines,
   LOG_EXCERPT_LINES,
   LOG_LINE_CAP,
   renderComment,
@@ -452,25 +450,6 @@ describe('renderComment: causes are a table from check id to evidence', () => {
     // Nothing to leave out of a short one, and the end alone when even that is too long.
     expect(retainerPathText(EXPRESS_PATH, 1000)).not.toContain('…');
     expect(retainerPathText(EXPRESS_PATH, 20)).toBe('… → WebSocket ws (context of leak-server.js)');
-  });
-});
-
-describe('the log excerpt of a crash', () => {
-  it('reaches back to the line a Node crash starts with, above its stack frames', () => {
-    // What Node prints for an uncaught error, from a real process: the message, 10 frames, its version.
-    const crash = spawnSync(process.execPath, ['-e', "function a(n) { if (!n) throw new Error('boom'); a(n - 1); } a(12);"]);
-    const printed = crash.stderr.toString().split('\n');
-    const tail = ['listening on 40123', ...Array.from({ length: 20 }, (_, i) => `session ${i} opened`), ...printed];
-    const lines = excerptLines(tail);
-    expect(lines[0]).toBe('Error: boom');
-    expect(lines.length).toBeGreaterThan(LOG_EXCERPT_LINES);
-    expect(lines.at(-1)).toBe(tail.at(-1));
-    const report = crashedReport({ server: { logTail: tail } });
-    expect(scan(renderComment(report)).fences.find((f) => f.info === 'text')!.lines[0]).toBe('Error: boom');
-    // Python ends with its exception: the last lines are enough, and so they are for output with no error at all.
-    const python = [...tail.slice(0, 20), 'Traceback (most recent call last):', '  File "server.py", line 3', 'ModuleNotFoundError: x'];
-    expect(excerptLines(python)).toEqual(python.slice(-LOG_EXCERPT_LINES));
-    expect(excerptLines(tail.slice(0, 21))).toEqual(tail.slice(21 - LOG_EXCERPT_LINES, 21));
   });
 });
 

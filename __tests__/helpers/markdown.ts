@@ -11,6 +11,8 @@ export interface MdNode {
   url?: string;
   alt?: string | null;
   depth?: number;
+  /** A code block's info string (` ```text `). */
+  lang?: string | null;
   align?: unknown[];
   children?: MdNode[];
 }
