@@ -66,9 +66,9 @@ class StandInServer implements ServerHandle {
     private readonly wss: WebSocketServer,
   ) {}
 
-  static launcher(made: StandInServer[]) {
+  static launcher(made: StandInServer[], serve: (port: number) => Promise<WebSocketServer> = echoServer) {
     return async (options: LaunchOptions): Promise<ServerHandle> => {
-      const server = new StandInServer(options.logPath, await echoServer(Number(options.env.PORT)));
+      const server = new StandInServer(options.logPath, await serve(Number(options.env.PORT)));
       made.push(server);
       return server;
     };
@@ -173,6 +173,67 @@ describe('the runner', () => {
     // Still serving: the gate did not stop it.
     expect(report.verdict).not.toBe('fail');
     expect((wss.address() as AddressInfo).port).toBe(port);
+  });
+});
+
+/**
+ * An Engine.IO-like server that speaks first `delayMs` after each handshake (its open packet) and acks the default
+ * namespace's connect, noting the phase each connect arrived in.
+ */
+async function speaksFirstAfter(port: number, delayMs: number, phase: () => string, connects: string[]): Promise<WebSocketServer> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port });
+  servers.push(wss);
+  wss.on('connection', (ws) => {
+    const open = '0{"sid":"s1","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}';
+    const timer = setTimeout(() => ws.send(open), delayMs);
+    ws.on('close', () => clearTimeout(timer));
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data) => {
+      if (data.toString() !== '40') return;
+      connects.push(phase());
+      ws.send('40{"sid":"n1"}');
+    });
+  });
+  await once(wss, 'listening');
+  return wss;
+}
+
+describe('the warm-up', () => {
+  it('does not wait for protocol detection on a server that never speaks first', async () => {
+    const lines: string[] = [];
+    const report = await runGate(launched({ scenarios: 'flapping' }), {
+      launcher: StandInServer.launcher([]),
+      onProgress: (l) => lines.push(l),
+    });
+    expect(report.server.protocol?.id).toBe('raw');
+    // Detection listens 500 ms for a first message: the baseline's window began before it concluded.
+    const baselineAt = lines.findIndex((l) => l.startsWith('▶ baseline'));
+    expect(baselineAt).toBeGreaterThan(-1);
+    expect(baselineAt).toBeLessThan(lines.findIndex((l) => l.startsWith('  protocol raw:')));
+    expect(report.verdict).not.toBe('fail');
+  });
+
+  it.each([
+    ['at once', 0],
+    ['only after the warm-up', 300],
+  ])('speaks the load session before the baseline to a server that speaks first %s', async (_when, delayMs) => {
+    const connects: string[] = [];
+    let phase = 'startup';
+    const onProgress = (line: string): void => {
+      phase = /^▶ ([a-z-]+)/.exec(line)?.[1] ?? phase;
+    };
+    const serve = (port: number) => speaksFirstAfter(port, delayMs, () => phase, connects);
+    const report = await runGate(launched({ scenarios: 'flapping' }), { launcher: StandInServer.launcher([], serve), onProgress });
+    expect(report.server.protocol?.id).toBe('socket.io');
+    // Both warm-up connections completed the namespace connect before the load, whenever detection settled.
+    const beforeLoad = connects.filter((p) => p === 'warmup' || p === 'baseline');
+    expect(beforeLoad).toHaveLength(2);
+    expect(connects.filter((p) => p === 'flapping')).toHaveLength(3);
+    if (delayMs > 0) {
+      // Warmed in its session inside the baseline: the samples before that are left out of the baseline.
+      expect(connects.slice(0, 2)).toEqual(['baseline', 'baseline']);
+      expect(report.memory.baselineBytes).not.toBeNull();
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { parseConfig } from '../src/config/parse.js';
 import type { PhaseName } from '../src/model/report.js';
 import type { NetworkProxy } from '../src/net/proxy-thread.js';
 import { PHASES, RunContext, StopRun, type Phase } from '../src/phases/index.js';
+import { idleWithEvidence } from '../src/phases/idle.js';
 import { runGate } from '../src/run/runner.js';
 
 /** Attach mode to a port nothing is asked of: the stand-in rows never connect. */
@@ -223,5 +224,54 @@ describe('the targets a run derives', () => {
     // A host name stays in the URL (TLS, Host) and is pinned to the proxy's address.
     expect(run.loadTarget()).toMatchObject({ url: 'ws://localhost:4321/graphql', pinned: { address: '127.0.0.1', family: 4 } });
     expect(run.serverTarget()).toBe(ready);
+  });
+});
+
+describe('an idle window with evidence inside it', () => {
+  /** Runs idleWithEvidence and says when the evidence started and when the window ended, in ms from the call. */
+  async function timed(run: RunContext, windowMs: number, evidenceMs: number, after?: Promise<void>) {
+    const t0 = performance.now();
+    let startedAt: number | null = null;
+    const evidence = async () => {
+      startedAt = performance.now() - t0;
+      await new Promise((resolve) => setTimeout(resolve, evidenceMs));
+    };
+    await idleWithEvidence(run, windowMs, evidence, after);
+    return { startedAt, endedAt: performance.now() - t0 };
+  }
+
+  it('reads the first evidence at once, and lasts until it is read when it outlasts the window', async () => {
+    const run = new RunContext(attach());
+    const { startedAt, endedAt } = await timed(run, 100, 250);
+    expect(startedAt).toBeLessThan(60);
+    expect(endedAt).toBeGreaterThanOrEqual(245);
+    expect(run.evidenceMs).toBeGreaterThanOrEqual(245);
+  });
+
+  it('reads a later one as near the end of the window as the longest reading so far allows', async () => {
+    const run = new RunContext(attach());
+    run.evidenceMs = 80;
+    const { startedAt, endedAt } = await timed(run, 400, 20);
+    // 400 less 1.25 x 80: not before 300 ms, and the window still lasts its 400 ms.
+    expect(startedAt).toBeGreaterThanOrEqual(290);
+    expect(endedAt).toBeGreaterThanOrEqual(395);
+    // The longest reading is kept, not the last.
+    expect(run.evidenceMs).toBe(80);
+  });
+
+  it('waits for what must end first (protocol detection) before it reads', async () => {
+    const run = new RunContext(attach());
+    const detection = new Promise<void>((resolve) => setTimeout(resolve, 150));
+    const { startedAt } = await timed(run, 50, 10, detection);
+    expect(startedAt).toBeGreaterThanOrEqual(145);
+  });
+
+  it('reads nothing once the run has stopped, and ends the window early', async () => {
+    const run = new RunContext(attach());
+    setTimeout(() => run.stop('cancelled', 'SIGINT received'), 30);
+    run.evidenceMs = 100;
+    const { startedAt, endedAt } = await timed(run, 60_000, 10);
+    expect(startedAt).toBeNull();
+    expect(endedAt).toBeLessThan(30_000);
   });
 });

@@ -4,19 +4,24 @@ import { withoutProbes } from '../analysis/memory.js';
 import { median } from '../analysis/stats.js';
 import { ExactSignals } from '../probe/exact-signals.js';
 import { portOf } from '../server/endpoint.js';
-import { baselineWindowMs } from './context.js';
+import { baselineWindowMs, type RunContext } from './context.js';
 import { heapSnapshot } from './heap.js';
+import { idleWithEvidence } from './idle.js';
 import type { Phase } from './phase.js';
+import { warmUpInSession } from './warmup.js';
 
 export const baseline: Phase = {
   name: 'baseline',
   enabled: () => true,
   describe: (config) => `${baselineWindowMs(config.sampleIntervalMs)} ms idle`,
   async run(run) {
-    await run.protocolSettled;
-    // The first snapshot runs inside the idle window (no client is connected): the samples it disturbs are left
-    // out of the baseline and what it adds is taken off every later sample, as for every snapshot.
-    await Promise.all([heapSnapshot(run, 'before-load', 0), run.idle(baselineWindowMs(run.config.sampleIntervalMs))]);
+    // The window opens as the warm-up ends, while protocol detection (started at readiness) may still listen on its
+    // one idle connection: it is part of the warm-up the baseline follows. The first evidence is read inside the
+    // window once detection has closed it (no client is connected then): the samples it disturbs are left out of the
+    // baseline and what it adds is taken off every later sample, as for every reading.
+    const windowMs = baselineWindowMs(run.config.sampleIntervalMs);
+    const evidence = () => heapSnapshot(run, 'before-load', 0);
+    await idleWithEvidence(run, windowMs, evidence, settledAndWarm(run, windowMs));
     if (run.stopped) return;
     await run.sampler?.sampleOnce();
     const server = run.server;
@@ -28,3 +33,16 @@ export const baseline: Phase = {
     if (rss !== null) run.results.trendPoints.push({ connections: 0, rssBytes: rss });
   },
 };
+
+/**
+ * Settles when the protocol is known and the server warm in its session. A server told to speak first only after
+ * the warm-up (rare: it is told within milliseconds) is warmed again in its session here; the samples before are not
+ * of a warm server: left out, and a whole window waited after it.
+ */
+async function settledAndWarm(run: RunContext, windowMs: number): Promise<void> {
+  const fromMs = run.elapsed();
+  await run.protocolSettled;
+  if (run.stopped || !(await warmUpInSession(run))) return;
+  run.probeWindows.push({ fromMs, toMs: run.elapsed(), bytes: 0 });
+  await run.idle(windowMs);
+}

@@ -74,9 +74,11 @@ export class RunContext {
   ready: Target | null = null;
   /** Written by startup: settles when `serverInfo.protocol` is known (detection runs alongside the warm-up). */
   protocolSettled: Promise<void> = Promise.resolve();
-  /** Written by startup. */
   /** Written by startup, with the protocol: what every load client says once connected (its opening, the session's steps). */
   loadSession: SessionScript | null = null;
+  /** Written by the warm-up: the session its connections spoke (null: raw clients); undefined before it ran. */
+  warmedWith: SessionScript | null | undefined = undefined;
+  /** Written by startup. */
   sampler: ResourceSampler | null = null;
   /** Written by baseline. */
   exactSignals: ExactSignals | null = null;
@@ -86,6 +88,8 @@ export class RunContext {
   network: NetworkProxy | null = null;
   /** What the phases opened that must outlive them, in the order they opened it; teardown closes it in reverse. */
   private readonly closings: Array<{ label: string; close: () => Promise<void> | void }> = [];
+  /** Written by idleWithEvidence: the longest an evidence reading took so far, to start the next one in time. */
+  evidenceMs = 0;
   /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
   readonly probeWindows: ProbeWindow[] = [];
   /** Heap snapshots of a launched Node server; null when none are taken. */
@@ -218,11 +222,6 @@ export class RunContext {
         this.progress(`⚠ ${label} failed: ${(err as Error).message}`);
       }
     }
-  }
-
-  /** RSS the probes have added so far (subtracted from the trend's readings as they are taken). */
-  probeOverhead(): number {
-    return this.probeWindows.reduce((sum, w) => sum + w.bytes, 0);
   }
 
   /** Everything measured so far, for the report. */

@@ -1,6 +1,7 @@
 // Cooldown: idle after the load; what the server still holds then is what it retained.
 
 import { heapSnapshot } from './heap.js';
+import { idleWithEvidence } from './idle.js';
 import type { Phase } from './phase.js';
 
 export const cooldown: Phase = {
@@ -8,12 +9,13 @@ export const cooldown: Phase = {
   enabled: () => true,
   describe: (config) => `${config.cooldownMs} ms idle`,
   async run(run) {
-    await run.idle(run.config.cooldownMs);
+    const { flapping, leak } = run.results;
+    // The evidence after cooldown is read at the window's end, inside it: the retained memory is the median of the
+    // samples before it (and after it, less what it made the server allocate), the exact signals are read after it.
+    const evidence = () => heapSnapshot(run, 'after-cooldown', flapping.attempts + leak.attempts);
+    await idleWithEvidence(run, run.config.cooldownMs, evidence);
     if (run.stopped) return;
     await run.sampler?.sampleOnce();
     await run.exactSignals?.readAfter();
-    // After the retained RSS is read: a snapshot makes the server allocate.
-    const { flapping, leak } = run.results;
-    await heapSnapshot(run, 'after-cooldown', flapping.attempts + leak.attempts);
   },
 };

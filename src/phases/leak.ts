@@ -1,9 +1,11 @@
 // Leak prevention: concurrent clients in rounds, some cut abruptly; memory is read after each round for the trend.
 
+import { withoutProbes } from '../analysis/memory.js';
 import { median } from '../analysis/stats.js';
 import { loadLine, loadSpecOf, runLoad } from '../scenarios/load.js';
 import { baselineWindowMs, type RunContext } from './context.js';
 import { heapSnapshot } from './heap.js';
+import { idleWithEvidence } from './idle.js';
 import type { Phase } from './phase.js';
 
 export const leak: Phase = {
@@ -17,10 +19,10 @@ export const leak: Phase = {
     const spec = {
       ...loadSpecOf(run.config, 'leak', run.network, run.loadSession),
       onRound: async (round: number, attempts: number) => {
-        const rss = await settledRss(run);
-        if (rss !== null) run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss - run.probeOverhead() });
-        // The last round's snapshot is the one after cooldown.
-        if (round + 1 < rounds) await heapSnapshot(run, `after-round-${round + 1}`, before + attempts);
+        // The last round's evidence is the one after cooldown.
+        const evidence = round + 1 < rounds ? () => heapSnapshot(run, `after-round-${round + 1}`, before + attempts) : null;
+        const rss = await settledRss(run, evidence);
+        if (rss !== null) run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss });
       },
     };
     // runLoad returns what it counted even when the run stops mid-way (in a round or in a settle window).
@@ -29,13 +31,25 @@ export const leak: Phase = {
   },
 };
 
-/** Waits half a baseline window and returns the median RSS sampled in it: one point of the leak trend. */
-async function settledRss(run: RunContext): Promise<number | null> {
+/**
+ * Waits half a baseline window, with the round's evidence read inside it, and returns the median RSS sampled in it:
+ * one point of the leak trend. Like every memory figure, it leaves out the samples a reading disturbed and takes off
+ * what each reading so far made the server allocate.
+ */
+async function settledRss(run: RunContext, evidence: (() => Promise<void>) | null): Promise<number | null> {
   const sampler = run.sampler;
-  if (!sampler) return null;
+  if (!sampler) {
+    await evidence?.();
+    return null;
+  }
   const from = performance.now() - run.origin;
-  await run.idle(baselineWindowMs(run.config.sampleIntervalMs) / 2);
+  const windowMs = baselineWindowMs(run.config.sampleIntervalMs) / 2;
+  await (evidence ? idleWithEvidence(run, windowMs, evidence) : run.idle(windowMs));
   if (run.stopped) return null;
   await sampler.sampleOnce();
-  return median(sampler.samples.filter((s) => s.tMs >= from).map((s) => s.rssBytes));
+  return median(
+    withoutProbes(sampler.samples, run.probeWindows)
+      .filter((s) => s.tMs >= from)
+      .map((s) => s.rssBytes),
+  );
 }

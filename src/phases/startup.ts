@@ -30,7 +30,8 @@ export const startup: Phase = {
     const attempts = `${ready.attempts} handshake attempt${ready.attempts === 1 ? '' : 's'}`;
     run.progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${attempts})${ready.note ? `; ${ready.note}` : ''}`);
     run.ready = ready.target;
-    // Detecting the protocol listens up to 500 ms for a server that speaks first: it runs alongside the warm-up.
+    // Detecting the protocol listens up to 500 ms for a server that speaks first: it runs alongside the warm-up and
+    // into the baseline's idle window, which waits for it before the first evidence and the load.
     run.protocolSettled = settleProtocol(run, ready.target, chosen);
     if (!launching) await findAttachedPid(run, url);
     await startSampling(run);
