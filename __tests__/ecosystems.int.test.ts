@@ -1,5 +1,7 @@
 // Servers from other ecosystems, launched the way they are launched there, gated by the committed CLI bundle
 // with the settings of their example workflows: the verdict, and that the memory is that of the right processes.
+// The verdicts are the ones docs/ecosystems.md claims: each row of its Verdict column is run here, and a run that
+// disagrees with its row fails the test (so do a row nobody runs and a run no row claims).
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,12 +9,29 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/model/report.js';
 import { cliForUser, notPassed, runCli } from './helpers/cli-run.js';
+import { docsClaims, disagreement } from './helpers/docs-claims.js';
 import { ROOT, expectNothingLeftRunning, pidAlive } from './helpers/gate-run.js';
 import { SERVERS, testServers } from './helpers/test-server.js';
 import { SYSTEM_PYTHON, requireTool } from './helpers/tools.js';
 
 const MB = 1024 * 1024;
 const { start } = testServers();
+
+/** The rows of docs/ecosystems.md's Verdict column this file runs, by the start of their server cell. */
+const CLAIMED = {
+  python: 'Python `websockets`',
+  websocketd: '`websocketd`',
+  socketIoExample: 'Socket.IO 4.8, example settings',
+  socketIoDefaults: 'Socket.IO 4.8, every default',
+  npmStart: 'Node `ws` started by `npm start`',
+} as const;
+
+/** The run agrees with the verdict docs/ecosystems.md claims for its row. */
+function expectDocsClaim(row: keyof typeof CLAIMED, report: Report): void {
+  const claim = docsClaims('ecosystems.md').find((c) => c.row.startsWith(CLAIMED[row].replace(/`/g, '')));
+  expect(claim, `docs/ecosystems.md has no verdict for ${CLAIMED[row]}`).toBeDefined();
+  expect(disagreement(claim!, report)).toBeNull();
+}
 
 /** The `with:` of the gate step in examples/workflows/<name>. */
 function exampleInputs(name: string): Record<string, string> {
@@ -53,6 +72,15 @@ function expectCleanPass(run: { code: number | null; stderr: string; report: Rep
   return report;
 }
 
+describe('docs/ecosystems.md', () => {
+  it('claims a verdict only for servers this file runs, and for every one of them', () => {
+    const rows = docsClaims('ecosystems.md').map((c) => c.row);
+    const runs = Object.values(CLAIMED).map((start) => start.replace(/`/g, ''));
+    expect(rows.map((row) => runs.filter((start) => row.startsWith(start)).length)).toEqual(rows.map(() => 1));
+    expect(runs.map((start) => rows.filter((row) => row.startsWith(start)).length)).toEqual(runs.map(() => 1));
+  });
+});
+
 describe('servers from other ecosystems, through the CLI bundle', () => {
   // One run of the clean-python series (npm run evidence runs ten): no check may fail a clean server.
   it.skipIf(requireTool('python3-websockets'))(
@@ -60,6 +88,7 @@ describe('servers from other ecosystems, through the CLI bundle', () => {
     async () => {
       const inputs = { ...exampleInputs('python.yml'), 'server-command': `${SYSTEM_PYTHON} examples/python/echo_server.py` };
       const report = expectCleanPass(await runCli(inputs));
+      expectDocsClaim('python', report);
       console.log(figures('python websockets', report));
       const python = report.server.processes.find((p) => p.command.includes('echo_server.py'))!;
       expect(python.command).toMatch(/python3/);
@@ -73,6 +102,7 @@ describe('servers from other ecosystems, through the CLI bundle', () => {
     'websocketd wrapping cat: passes, samples the cat it forks per connection, and every one is gone after',
     async () => {
       const report = expectCleanPass(await runCli(exampleInputs('websocketd.yml')));
+      expectDocsClaim('websocketd', report);
       console.log(figures('websocketd cat', report));
       expect(report.server.processes.map((p) => p.command).join('\n')).toMatch(/websocketd --address=127\.0\.0\.1 --port=\d+ cat/);
       const atRest = report.signals.baseline!.processes!;
@@ -91,6 +121,7 @@ describe('servers from other ecosystems, through the CLI bundle', () => {
     const inputs = exampleInputs('socketio.yml');
     expect(inputs.url).toContain('/socket.io/?EIO=4&transport=websocket');
     const report = expectCleanPass(await runCli(inputs));
+    expectDocsClaim('socketIoExample', report);
     console.log(figures('socket.io', report));
     expect(report.server.processes.map((p) => p.command).join('\n')).toContain('node examples/socketio/server.js');
     // Pings are answered by ws under Engine.IO; `40` is answered with the namespace's `40{"sid":...}`.
@@ -102,9 +133,12 @@ describe('servers from other ecosystems, through the CLI bundle', () => {
     const { 'recovery-messages': _n, message: _m, expect: _e, ...defaults } = exampleInputs('socketio.yml');
     const run = await runCli(defaults);
     const report = run.report!;
+    expectDocsClaim('socketIoDefaults', report);
     expect(run.code, notPassed(report).join('\n')).toBe(0);
     expect(report.server.protocol?.id).toBe('socket.io');
-    expect(report.scenarios.recovery).toMatchObject({ pongsReceived: 3, problems: [] });
+    expect(report.scenarios.recovery).toMatchObject({ pongsReceived: 3, problems: [], expect: 'socket.io answer' });
+    // One word for the expectation: the progress line says what the result says.
+    expect(run.stderr).toContain('▶ recovery: 3 pings, 5 messages, expect socket.io answer');
     expectNothingLeftRunning(report);
   });
 });
@@ -118,6 +152,7 @@ describe('a server started with npm start in an earlier step, attached to by URL
     const report = run.report!;
     expect(notPassed(report)).toEqual([]);
     expect(run.code, run.stderr).toBe(0);
+    expectDocsClaim('npmStart', report);
     console.log(figures('npm start, attached', report));
     expect(report.server).toMatchObject({ mode: 'attach', pidSource: 'port-owner' });
     expect(report.server.pid).not.toBe(npm.pid);
