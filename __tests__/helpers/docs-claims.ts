@@ -56,11 +56,12 @@ export function docsClaims(page: string): VerdictClaim[] {
 /** Why a run disagrees with the claim (its verdict, or failing checks the claim does not name); null when it agrees. */
 export function disagreement(claim: VerdictClaim, report: Pick<Report, 'verdict' | 'checks'>): string | null {
   const notPassed = report.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => c.id);
+  const failed = notPassed.join(', ') || 'none';
   if (report.verdict !== claim.verdict) {
-    return `the docs say '${claim.said}' for ${claim.row}, the run's verdict is ${report.verdict} (not passed: ${notPassed.join(', ') || 'none'})`;
+    return `the docs say '${claim.said}' for ${claim.row}, the run's verdict is ${report.verdict} (not passed: ${failed})`;
   }
   if (claim.checks.length > 0 && [...notPassed].sort().join() !== [...claim.checks].sort().join()) {
-    return `the docs say '${claim.said}' for ${claim.row}, the run did not pass: ${notPassed.join(', ') || 'none'}`;
+    return `the docs say '${claim.said}' for ${claim.row}, the run did not pass: ${failed}`;
   }
   return null;
 }
