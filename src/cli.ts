@@ -10,6 +10,7 @@ import { describeConfig, parseConfig } from './config/parse.js';
 import { defaultSettings } from './config/resolve.js';
 import { runGateWithBaseCompare } from './run/base-compare.js';
 import { cancelExitCode, withCancelSignals } from './run/cancel.js';
+import { exportLine, writeArtilleryExport } from './report/artillery-file.js';
 import { writeJsonReport } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTerminal } from './report/terminal.js';
@@ -173,6 +174,9 @@ export async function runCli(argv: string[], io = { out: process.stdout, err: pr
     }),
   );
   io.out.write(`\n${renderTerminal(report)}\n`);
+  if (config.exportArtillery) {
+    io.err.write(`${exportLine(await writeArtilleryExport(config, report, config.exportArtillery))}\n`);
+  }
   if (config.reportPath) {
     const path = await writeJsonReport(report, config.reportPath);
     io.err.write(`JSON report written to ${path}\n`);

@@ -10,6 +10,7 @@ import { describeConfig, parseActionConfig } from './config/parse.js';
 import { defaultSettings } from './config/resolve.js';
 import { runGateWithBaseCompare } from './run/base-compare.js';
 import { withCancelSignals } from './run/cancel.js';
+import { exportLine, writeArtilleryExport } from './report/artillery-file.js';
 import { readJsonReport, writeJsonReport } from './report/json.js';
 import { describeViolation, renderMarkdown } from './report/markdown.js';
 import { whyLines } from './report/causes.js';
@@ -82,6 +83,7 @@ export async function run(): Promise<void> {
     const report = withPullRequest(measured, action.comment);
     core.info(renderTerminal(report));
     const reportPath = await writeReport(report, config);
+    await exportArtillery(report, config);
     await publish(report, reportPath);
     await comment(report, action.comment);
     stateVerdict(report);
@@ -145,6 +147,16 @@ async function writeReport(report: Report, config: Config): Promise<string | nul
   } catch (err) {
     core.warning(`could not write the JSON report to '${config.reportPath}': ${(err as Error).message}`);
     return null;
+  }
+}
+
+/** export-artillery: the script reproducing the run's load. A failure to write it is a warning, as the report's is. */
+async function exportArtillery(report: Report, config: Config): Promise<void> {
+  if (!config.exportArtillery) return;
+  try {
+    core.info(exportLine(await writeArtilleryExport(config, report, config.exportArtillery)));
+  } catch (err) {
+    core.warning(`could not write the Artillery script to '${config.exportArtillery}': ${(err as Error).message}`);
   }
 }
 

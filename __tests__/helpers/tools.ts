@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The tools a test may need, with the Debian package that brings each. */
 export const TOOLS = {
@@ -19,7 +20,18 @@ export const TOOLS = {
     skips: "the tests against gorilla/websocket's chat example (built at test time)",
   },
   'python3-fastapi': { package: 'python3-fastapi python3-uvicorn', skips: "the tests against FastAPI's documented WebSocket chat" },
+  // A test tool from npm, never a dependency of the gate (461 MB): installed into a git-ignored folder.
+  artillery: { package: 'artillery (npm)', skips: 'the test that runs an exported script with Artillery itself' },
 } as const;
+
+/** Where `.ci/run` installs Artillery (npm, into a git-ignored folder of the clone). */
+export const ARTILLERY_BIN = join(fileURLToPath(new URL('../../', import.meta.url)), '.tools/artillery/node_modules/.bin/artillery');
+
+/** How to get a tool: its Debian package, or for Artillery the npm install `.ci/run` does. */
+export function howToGet(tool: Tool): string {
+  if (tool === 'artillery') return 'PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix .tools/artillery artillery';
+  return `apt-get install ${TOOLS[tool].package}`;
+}
 
 export type Tool = keyof typeof TOOLS;
 
@@ -53,6 +65,7 @@ function probe(tool: Tool): boolean {
     const modules = tool === 'python3-websockets' ? 'import websockets' : 'import fastapi, uvicorn';
     return spawnSync(SYSTEM_PYTHON, ['-c', modules], { stdio: 'ignore', timeout: 10_000 }).status === 0;
   }
+  if (tool === 'artillery') return existsSync(ARTILLERY_BIN);
   if (tool === 'go-gorilla') return onPath('go') !== null && existsSync(join(DEBIAN_GOCODE, 'src/github.com/gorilla/websocket'));
   return onPath(tool) !== null;
 }
@@ -80,8 +93,8 @@ export function hasTool(tool: Tool): boolean {
 
 /** The line printed when a tool is missing: what is skipped, and how to get the tool. */
 export function skipLine(tool: Tool): string {
-  const { package: pkg, skips } = TOOLS[tool];
-  return `${tool} is missing: skipping ${skips} (Debian: apt-get install ${pkg})`;
+  const how = tool === 'artillery' ? howToGet(tool) : `Debian: ${howToGet(tool)}`;
+  return `${tool} is missing: skipping ${TOOLS[tool].skips} (${how})`;
 }
 
 const printed = new Set<Tool>();
@@ -93,7 +106,7 @@ const printed = new Set<Tool>();
 export function requireTool(tool: Tool): boolean {
   if (hasTool(tool)) return false;
   if (process.env[REQUIRE_ENV] === '1') {
-    throw new Error(`${tool} is required (${REQUIRE_ENV}=1) but missing: apt-get install ${TOOLS[tool].package}`);
+    throw new Error(`${tool} is required (${REQUIRE_ENV}=1) but missing: ${howToGet(tool)}`);
   }
   if (!printed.has(tool)) {
     printed.add(tool);

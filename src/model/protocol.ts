@@ -3,3 +3,6 @@
 
 export const PROTOCOL_CHOICES = ['auto', 'raw', 'socket.io', 'graphql-ws'] as const;
 export type ProtocolChoice = (typeof PROTOCOL_CHOICES)[number];
+
+/** The subprotocol of the graphql-ws library (not the older subscriptions-transport-ws `graphql-ws`). */
+export const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws';

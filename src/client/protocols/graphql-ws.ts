@@ -1,9 +1,9 @@
 // The graphql-ws adapter: the graphql-transport-ws subprotocol, connection_init/ack, ping/pong messages.
 
+import { GRAPHQL_TRANSPORT_WS } from '../../model/protocol.js';
 import { jsonObject, type ProtocolAdapter } from './adapter.js';
 
-/** The subprotocol of the graphql-ws library (not the older subscriptions-transport-ws `graphql-ws`). */
-export const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws';
+export { GRAPHQL_TRANSPORT_WS };
 
 /** The `type` of a graphql-transport-ws message, or null when `text` is not one. */
 export function messageType(text: string): string | null {
