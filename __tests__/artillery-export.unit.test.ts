@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RawInputs } from '../src/config/inputs.js';
+import { loadShapeOf } from '../src/config/load-shape.js';
 import { parseConfig } from '../src/config/parse.js';
 import { artilleryExport, processorFileName, type SpokenProtocol } from '../src/report/artillery.js';
 
@@ -13,7 +14,7 @@ interface Script {
 }
 
 function exported(inputs: RawInputs, protocol: SpokenProtocol, url = 'ws://127.0.0.1:8080/') {
-  const result = artilleryExport(parseConfig({ url, ...inputs }), url, protocol, 'load.yml');
+  const result = artilleryExport(loadShapeOf(parseConfig({ url, ...inputs })), url, protocol, 'load.yml');
   return { ...result, parsed: parse(result.script) as Script };
 }
 

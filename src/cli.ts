@@ -10,6 +10,7 @@ import { describeConfig, parseConfig } from './config/parse.js';
 import { defaultSettings } from './config/resolve.js';
 import { runGateWithBaseCompare } from './run/base-compare.js';
 import { cancelExitCode, withCancelSignals } from './run/cancel.js';
+import { loadShapeOf } from './config/load-shape.js';
 import { exportLine, writeArtilleryExport } from './report/artillery-file.js';
 import { writeJsonReport } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
@@ -175,7 +176,7 @@ export async function runCli(argv: string[], io = { out: process.stdout, err: pr
   );
   io.out.write(`\n${renderTerminal(report)}\n`);
   if (config.exportArtillery) {
-    io.err.write(`${exportLine(await writeArtilleryExport(config, report, config.exportArtillery))}\n`);
+    io.err.write(`${exportLine(await writeArtilleryExport(loadShapeOf(config), report, config.exportArtillery))}\n`);
   }
   if (config.reportPath) {
     const path = await writeJsonReport(report, config.reportPath);

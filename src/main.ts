@@ -10,6 +10,7 @@ import { describeConfig, parseActionConfig } from './config/parse.js';
 import { defaultSettings } from './config/resolve.js';
 import { runGateWithBaseCompare } from './run/base-compare.js';
 import { withCancelSignals } from './run/cancel.js';
+import { loadShapeOf } from './config/load-shape.js';
 import { exportLine, writeArtilleryExport } from './report/artillery-file.js';
 import { readJsonReport, writeJsonReport } from './report/json.js';
 import { describeViolation, renderMarkdown } from './report/markdown.js';
@@ -154,7 +155,7 @@ async function writeReport(report: Report, config: Config): Promise<string | nul
 async function exportArtillery(report: Report, config: Config): Promise<void> {
   if (!config.exportArtillery) return;
   try {
-    core.info(exportLine(await writeArtilleryExport(config, report, config.exportArtillery)));
+    core.info(exportLine(await writeArtilleryExport(loadShapeOf(config), report, config.exportArtillery)));
   } catch (err) {
     core.warning(`could not write the Artillery script to '${config.exportArtillery}': ${(err as Error).message}`);
   }

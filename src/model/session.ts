@@ -82,3 +82,19 @@ export interface SessionResult {
 
 /** Distinct step failures a scenario keeps (the rest are counted in the last one's step). */
 export const SESSION_FAILURES_KEPT = 10;
+
+/** A run's load as its settings say it: what the Artillery export reproduces (config's loadShapeOf builds it). */
+export interface LoadShape {
+  /** Null when the scenario was not selected. */
+  flapping: { cycles: number } | null;
+  leak: { clients: number; cycles: number; abruptRatio: number } | null;
+  holdMs: number;
+  pauseMs: number;
+  closeTimeoutMs: number;
+  subprotocols: string[];
+  /** The handshake headers' names (their values are secrets). */
+  headerNames: string[];
+  /** The protocol input as given: `auto` when detection decides. */
+  protocolChoice: string;
+  session: SessionPlan | null;
+}

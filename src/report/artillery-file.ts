@@ -2,18 +2,18 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Config } from '../config/types.js';
 import type { Report } from '../model/report.js';
+import type { LoadShape } from '../model/session.js';
 import { artilleryExport, processorFileName, spokenProtocol } from './artillery.js';
 
 /** Writes the script to `path` (folders created) and the processor beside it when one is needed; the absolute paths. */
 export async function writeArtilleryExport(
-  config: Config,
+  load: LoadShape,
   report: Report,
   path: string,
 ): Promise<{ script: string; processor: string | null }> {
   const script = resolve(path);
-  const written = artilleryExport(config, report.server.url, spokenProtocol(config, report.server), basename(script));
+  const written = artilleryExport(load, report.server.url, spokenProtocol(load, report.server), basename(script));
   await mkdir(dirname(script), { recursive: true });
   await writeFile(script, written.script);
   if (written.processor === null) return { script, processor: null };

@@ -2,9 +2,8 @@
 // abrupt share cut without a close handshake), so a team can run it at any scale with Artillery. Pure: text out.
 
 import { stringify } from 'yaml';
-import type { Config } from '../config/types.js';
 import { GRAPHQL_TRANSPORT_WS } from '../model/protocol.js';
-import type { JsonValue, ReplyMatch, SessionStep } from '../model/session.js';
+import type { JsonValue, LoadShape, ReplyMatch, SessionStep } from '../model/session.js';
 import type { ServerInfo } from '../model/report.js';
 
 /** The protocol the run spoke, as the report has it. */
@@ -31,19 +30,19 @@ type Step = Record<string, unknown>;
  * The Artillery script for a run of `config` against `url`, speaking `protocol`. `scriptFileName` is the script's own
  * file name (the processor is named after it).
  */
-export function artilleryExport(config: Config, url: string, protocol: SpokenProtocol, scriptFileName: string): ArtilleryExport {
-  const plan = config.client.session;
+export function artilleryExport(load: LoadShape, url: string, protocol: SpokenProtocol, scriptFileName: string): ArtilleryExport {
+  const plan = load.session;
   // A Socket.IO server with no flow, or an emit flow, is driven by Artillery's socketio engine; a ws flow by its ws
   // engine, which then speaks Engine.IO's opening itself.
   const socketio = protocol === 'socket.io' && (plan === null || plan.engine === 'socketio');
-  const cycleMs = config.flapping.holdMs + config.flapping.pauseMs + (plan?.thinkMs ?? 0);
+  const cycleMs = load.holdMs + load.pauseMs + (plan?.thinkMs ?? 0);
   const phases = [
-    config.scenarios.includes('flapping') ? phase('flapping', config.flapping.cycles, config.flapping.cycles * cycleMs) : null,
-    config.scenarios.includes('leak') ? phase('leak', config.leak.clients * config.leak.cycles, config.leak.cycles * cycleMs) : null,
+    load.flapping ? phase('flapping', load.flapping.cycles, load.flapping.cycles * cycleMs) : null,
+    load.leak ? phase('leak', load.leak.clients * load.leak.cycles, load.leak.cycles * cycleMs) : null,
   ].filter((p) => p !== null);
   const flow: Step[] = [...opening(protocol, socketio), ...(plan ? plan.steps.map(artilleryStep) : [])];
-  if (config.flapping.holdMs > 0) flow.push({ think: config.flapping.holdMs / 1000 });
-  const share = abruptShare(config);
+  if (load.holdMs > 0) flow.push({ think: load.holdMs / 1000 });
+  const share = abruptShare(load);
   const engine = socketio ? 'socketio' : 'ws';
   const scenarios =
     share === 0
@@ -62,13 +61,13 @@ export function artilleryExport(config: Config, url: string, protocol: SpokenPro
       target: socketio ? socketIoOrigin(url) : url,
       ...(share > 0 ? { processor: `./${processorFileName(scriptFileName)}` } : {}),
       // A step that waits for a reply waits as long as the gate's does (close-timeout-ms), in seconds.
-      timeout: config.client.closeTimeoutMs / 1000,
+      timeout: load.closeTimeoutMs / 1000,
       phases,
-      ...(socketio ? socketIoConfig(config, url) : wsConfig(config, protocol)),
+      ...(socketio ? socketIoConfig(load, url) : wsConfig(load, protocol)),
     },
     scenarios,
   };
-  return { script: header(config, url, protocol, share) + stringify(script, { lineWidth: 0 }), processor: share > 0 ? PROCESSOR : null };
+  return { script: header(load, url, protocol, share) + stringify(script, { lineWidth: 0 }), processor: share > 0 ? PROCESSOR : null };
 }
 
 /** Arrivals spread evenly over the scenario's prescribed time: one every cycle per client, as the gate's clients do. */
@@ -81,11 +80,11 @@ function phase(name: string, arrivals: number, durationMs: number): Record<strin
  * The share of connections the gate cuts, over the whole run, in percent: Artillery picks a scenario per virtual user
  * by weight over all phases, so the leak scenario's abrupt ratio is spread over flapping's connections too.
  */
-function abruptShare(config: Config): number {
-  const flapping = config.scenarios.includes('flapping') ? config.flapping.cycles : 0;
-  const leak = config.scenarios.includes('leak') ? config.leak.clients * config.leak.cycles : 0;
+function abruptShare(load: LoadShape): number {
+  const flapping = load.flapping?.cycles ?? 0;
+  const leak = load.leak ? load.leak.clients * load.leak.cycles : 0;
   if (flapping + leak === 0) return 0;
-  return Math.round((100 * leak * config.leak.abruptRatio) / (flapping + leak));
+  return Math.round((100 * leak * (load.leak?.abruptRatio ?? 0)) / (flapping + leak));
 }
 
 /** The protocol's opening as flow steps, where the engine does not do it itself. */
@@ -103,22 +102,22 @@ function opening(protocol: SpokenProtocol, socketio: boolean): Step[] {
   return [];
 }
 
-function wsConfig(config: Config, protocol: SpokenProtocol): Record<string, unknown> {
-  const subprotocols = [...new Set([...config.client.subprotocols, ...(protocol === 'graphql-ws' ? [GRAPHQL_TRANSPORT_WS] : [])])];
-  const headers = headerTemplates(config);
+function wsConfig(load: LoadShape, protocol: SpokenProtocol): Record<string, unknown> {
+  const subprotocols = [...new Set([...load.subprotocols, ...(protocol === 'graphql-ws' ? [GRAPHQL_TRANSPORT_WS] : [])])];
+  const headers = headerTemplates(load);
   if (subprotocols.length === 0 && Object.keys(headers).length === 0) return {};
   return { ws: { ...(subprotocols.length > 0 ? { subprotocols } : {}), ...(Object.keys(headers).length > 0 ? { headers } : {}) } };
 }
 
-function socketIoConfig(config: Config, url: string): Record<string, unknown> {
-  const headers = headerTemplates(config);
+function socketIoConfig(load: LoadShape, url: string): Record<string, unknown> {
+  const headers = headerTemplates(load);
   const path = new URL(url).pathname.replace(/\/?$/, '/');
   return { socketio: { path, transports: ['websocket'], ...(Object.keys(headers).length > 0 ? { extraHeaders: headers } : {}) } };
 }
 
 /** Header values are secrets: the script reads each from an environment variable named after the header. */
-function headerTemplates(config: Config): Record<string, string> {
-  return Object.fromEntries(Object.keys(config.client.headers).map((name) => [name, `{{ $env.${envName(name)} }}`]));
+function headerTemplates(load: LoadShape): Record<string, string> {
+  return Object.fromEntries(load.headerNames.map((name) => [name, `{{ $env.${envName(name)} }}`]));
 }
 
 function envName(header: string): string {
@@ -177,20 +176,28 @@ function conditions(matches: readonly ReplyMatch[]): Step {
   };
 }
 
-function header(config: Config, url: string, protocol: SpokenProtocol, share: number): string {
+function header(load: LoadShape, url: string, protocol: SpokenProtocol, share: number): string {
   const lines = [
     `Written by ws-resilience-gate: the load of its run against ${url} (${protocol}), to run at any scale with Artillery:`,
     '  artillery run THIS_FILE   (--target URL points it elsewhere; artillery run-fargate runs it distributed)',
-    `Phases: flapping and leak as the gate ran them (${config.flapping.cycles} and ${config.leak.clients} × ${config.leak.cycles} ` +
-      `connections, hold ${config.flapping.holdMs} ms); raise arrivalCount and duration together to scale the rate.`,
+    `Phases: ${phasesText(load)} as the gate ran them (hold ${load.holdMs} ms); raise arrivalCount and duration together to scale.`,
     ...(share > 0
       ? [`${share} % of connections end without a close handshake, as the gate's abrupt cycles (the processor beside this file).`]
       : []),
-    ...(Object.keys(config.client.headers).length > 0
-      ? [`Header values are read from the environment: set ${Object.keys(config.client.headers).map(envName).join(', ')} first.`]
+    ...(load.headerNames.length > 0
+      ? [`Header values are read from the environment: set ${load.headerNames.map(envName).join(', ')} first.`]
       : []),
   ];
   return `${lines.map((l) => `# ${l}`).join('\n')}\n`;
+}
+
+/** "flapping (20 connections) and leak (3 × 15)". */
+function phasesText(load: LoadShape): string {
+  const parts = [
+    load.flapping ? `flapping (${load.flapping.cycles} connections)` : null,
+    load.leak ? `leak (${load.leak.clients} × ${load.leak.cycles})` : null,
+  ].filter((p) => p !== null);
+  return parts.join(' and ') || 'no load';
 }
 
 const PROCESSOR = `// Written by ws-resilience-gate: ends a virtual user's connection without a close handshake, as the gate's
@@ -208,6 +215,11 @@ module.exports = {
 `;
 
 /** The protocol a run spoke: detected or chosen; raw when a stopped run never settled it. */
-export function spokenProtocol(config: Config, server: ServerInfo): SpokenProtocol {
-  return server.protocol?.id ?? (config.client.protocol === 'auto' ? 'raw' : config.client.protocol);
+export function spokenProtocol(load: LoadShape, server: ServerInfo): SpokenProtocol {
+  return (
+    server.protocol?.id ??
+    (load.protocolChoice === 'raw' || load.protocolChoice === 'socket.io' || load.protocolChoice === 'graphql-ws'
+      ? load.protocolChoice
+      : 'raw')
+  );
 }
