@@ -53,6 +53,11 @@ describe('usage', () => {
     expect(text).not.toMatch(/npx/);
     expect(text).toContain('npm start');
   });
+  it('says the server command runs with PORT set, for a server that takes an address flag instead of reading it', () => {
+    expect(text).toContain(
+      "the server command runs in a shell, so a server that takes an address flag gets it there: './chat -addr=127.0.0.1:$PORT'",
+    );
+  });
   it('lists every gate input and no action-only one', () => {
     for (const input of GATE_INPUTS) expect(text).toContain(`--${input.name} `);
     for (const input of INPUTS.filter((i) => 'actionOnly' in i && i.actionOnly)) expect(text).not.toContain(`--${input.name} `);

@@ -19,7 +19,9 @@ export const INPUTS = [
   {
     name: 'server-command',
     default: '',
-    description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.',
+    description:
+      'Shell command that starts the server, run with PORT set (port 0 in `url`): a server that takes an address flag gets it ' +
+      'there, e.g. `./chat -addr=127.0.0.1:$PORT`. Leave empty to attach to a server that is already running at `url`.',
   },
   { name: 'working-directory', default: '.', description: 'Directory the server command runs in.' },
   {
