@@ -2,6 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { runChecks, verdictOf, type Measurements } from '../src/analysis/checks.js';
+import { retainedCheck } from '../src/analysis/checks-memory.js';
+import { heapEvidenceWithout, type HeapGrowthRow } from '../src/model/heap.js';
 import { analyzeMemory, withoutProbes } from '../src/analysis/memory.js';
 import { analyzeSignals } from '../src/analysis/signal-growth.js';
 import { median, percentile, summarize } from '../src/analysis/stats.js';
@@ -400,5 +402,41 @@ describe('withoutProbes and the heap', () => {
     const windows = [{ fromMs: 150, toMs: 250, bytes: 50 * MB }];
     expect(analyzeMemory(samples, 100, [], windows).retainedGrowthBytes).toBe(0);
     expect(analyzeMemory(samples, 100, [], windows, 30 * MB).retainedGrowthBytes).toBe(30 * MB);
+  });
+});
+
+describe('retained-objects when nothing grew steadily', () => {
+  const config = parseConfig({ url: 'ws://127.0.0.1:1/' });
+  const row = (over: Partial<HeapGrowthRow>): HeapGrowthRow => ({
+    name: 'Object',
+    nodeType: 'object',
+    countFirst: 100,
+    countLast: 117,
+    countDelta: 17,
+    perConnection: 0.26,
+    bytesDelta: 17 * 56,
+    bytesEach: 56,
+    consistent: true,
+    retainerPath: null,
+    ...over,
+  });
+  const detailFor = (top: HeapGrowthRow): string => {
+    const heap = { ...heapEvidenceWithout('n/a', '', 0.25), status: 'measured' as const, reason: undefined, topGrowth: [top] };
+    return retainedCheck(config, heap, '')[0]!.detail!;
+  };
+
+  it('says why the largest growth is no leak without a per-connection figure above the limit beside the pass', () => {
+    expect(detailFor(row({ consistent: false }))).toBe(
+      'largest growth +17 Object (uneven across rounds, not with the connections made): not a leak',
+    );
+    expect(detailFor(row({ poolSized: true }))).toBe(
+      'largest growth +17 Object (no more than the connections held open at once): not a leak',
+    );
+    expect(detailFor(row({ countDelta: 5 }))).toBe('largest growth +5 Object (fewer than 20 instances): not a leak');
+    // Within the limit, the figure says it.
+    expect(detailFor(row({ perConnection: 0.12, countDelta: 40 }))).toBe(
+      'largest growth +40 Object (0.12/conn, within the 0.25 limit): not a leak',
+    );
+    for (const over of [{ consistent: false }, { poolSized: true }, { countDelta: 5 }]) expect(detailFor(row(over))).not.toMatch(/0\.26/);
   });
 });

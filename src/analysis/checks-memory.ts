@@ -17,7 +17,7 @@ import {
 import { HEAP_DIFF_DEFAULTS } from './heap-diff.js';
 import { slopeLowerBound } from './trend.js';
 import type { RegisteredCheckId } from '../model/checks.js';
-import type { HeapEvidence } from '../model/heap.js';
+import type { HeapEvidence, HeapGrowthRow } from '../model/heap.js';
 import type { MemoryResult } from '../model/report.js';
 
 export function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
@@ -101,6 +101,17 @@ function judgeSlope(base: Head, limit: number, slope: number, se: number | null,
   };
 }
 
+/**
+ * Why a growth row that is not a suspect is none, in words: a per-connection figure goes with it only when it is
+ * within the limit, since one above it beside a pass reads as a breach (the row grew unevenly, or by a pool's size).
+ */
+function whyNotALeak(row: HeapGrowthRow, limit: number): string {
+  if (row.poolSized) return 'no more than the connections held open at once';
+  if (!row.consistent) return 'uneven across rounds, not with the connections made';
+  if (row.countDelta < HEAP_DIFF_DEFAULTS.minInstances) return `fewer than ${HEAP_DIFF_DEFAULTS.minInstances} instances`;
+  return `${row.perConnection.toFixed(2)}/conn, within the ${limit} limit`;
+}
+
 /** Heap evidence: no constructor may grow steadily with the connections made (Node servers the gate launched). */
 export function retainedCheck(config: Config, heap: HeapEvidence | null, stoppedNote: string): Draft[] {
   const limit = config.limits.maxRetainedPerConnection;
@@ -118,13 +129,8 @@ export function retainedCheck(config: Config, heap: HeapEvidence | null, stopped
     const steady = heap.topGrowth.filter((r) => r.consistent && r.countDelta >= HEAP_DIFF_DEFAULTS.minInstances && !r.poolSized);
     const value = steady.length === 0 ? 0 : Math.max(...steady.map((r) => r.perConnection));
     const largest = heap.topGrowth[0];
-    const why = largest?.poolSized
-      ? ', no more than the connections held open at once'
-      : largest?.consistent
-        ? ''
-        : ', uneven across rounds';
     const detail = largest
-      ? `largest growth +${largest.countDelta} ${largest.name} (${largest.perConnection.toFixed(2)}/conn${why}): not a leak`
+      ? `largest growth ${formatCountDelta(largest.countDelta)} ${largest.name} (${whyNotALeak(largest, limit.value)}): not a leak`
       : 'nothing grew';
     return [{ ...base, measured: 'none steady', value: round(value, 3), outcome: 'pass', detail }];
   }
