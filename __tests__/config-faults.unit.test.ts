@@ -10,7 +10,7 @@ describe('the fault inputs', () => {
     const config = parseConfig(URL_ONLY);
     expect(config.faults).toEqual({
       network: { text: '', toxics: [] },
-      deadPeers: { clients: 5, timeoutMs: 60_000 },
+      deadPeers: { clients: 5, timeoutMs: 90_000 },
       slowConsumer: { durationMs: 10_000, maxBytes: 160 * 1024 * 1024, messageBytes: 65536, subscribeMessage: null },
     });
     expect(config.limits.maxSlowConsumerGrowthMb).toEqual({ value: 50, explicit: false });

@@ -44,23 +44,20 @@ export class ProxyPair {
     this.upstreamClosed = new Promise((resolve) => (this.onUpstreamClosed = resolve));
     this.closed = new Promise((resolve) => (this.onClosed = resolve));
     const toxics = network?.toxics ?? [];
-    const context = (direction: Direction): ToxicContext => ({ direction, random, reset: this.resetBy });
-    this.up = new Pipe(
-      'upstream',
-      client,
-      upstream,
-      toxics.filter((t) => t.direction === 'upstream'),
-      context('upstream'),
-      highWater,
-    );
-    this.down = new Pipe(
-      'downstream',
-      upstream,
-      client,
-      toxics.filter((t) => t.direction === 'downstream'),
-      context('downstream'),
-      highWater,
-    );
+    /** The pipe from `source` to `destination`, with the toxics of its direction. */
+    const pipe = (direction: Direction, source: Socket, destination: Socket): Pipe => {
+      const context: ToxicContext = { direction, random, reset: this.resetBy };
+      return new Pipe(
+        direction,
+        source,
+        destination,
+        toxics.filter((t) => t.direction === direction),
+        context,
+        highWater,
+      );
+    };
+    this.up = pipe('upstream', client, upstream);
+    this.down = pipe('downstream', upstream, client);
     client.on('error', ignore);
     upstream.on('error', ignore);
     client.on('close', this.onClientClose);
