@@ -90,7 +90,10 @@ export class RunContext {
   private readonly closings: Array<{ label: string; close: () => Promise<void> | void }> = [];
   /** Written by idleWithEvidence: the longest an evidence reading took so far, to start the next one in time. */
   evidenceMs = 0;
-  /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
+  /**
+   * Appended by each evidence reading (and a warm-up made late, in the baseline): where the gate's own doing disturbed
+   * the server's memory; those samples are left out of the memory figures, and what a reading added off later ones.
+   */
   readonly probeWindows: ProbeWindow[] = [];
   /** Heap snapshots of a launched Node server; null when none are taken. */
   heap: HeapRun | null = null;
