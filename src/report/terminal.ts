@@ -79,6 +79,12 @@ function tableSection(
   return section(title, [lines[0]!, rule(lines), ...lines.slice(1)]);
 }
 
+/** Wraps text in an ANSI colour when colour is on. */
+type Paint = (key: Verdict | 'dim', text: string) => string;
+
+/** One section of the terminal report; null when it has nothing to show. */
+type Section = (report: Report, paint: Paint) => string | null;
+
 /** The failing and warning checks with their causes, as the comment shows them; empty when all passed. */
 function causeLines(report: Report): string[] {
   return whyLines(report, PLAIN_STYLE).map(
@@ -86,24 +92,21 @@ function causeLines(report: Report): string[] {
   );
 }
 
-/**
- * Renders the report as plain text: verdict and key figures, causes, stop, then checks, scenarios, failures, memory, signals, base, and the
- * server's last lines when it failed.
- */
-export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
-  const color = options.color ?? false;
-  const paint = (key: Verdict | 'dim', text: string): string => (color ? `${ANSI[key][0]}${text}${ANSI[key][1]}` : text);
-  const out: string[] = [];
+/** The verdict and the key figures. */
+const heading: Section = (report, paint) =>
+  `${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ` +
+  `${headline(report)}\n${keyFigures(report).join(' · ')}`;
 
-  out.push(
-    `${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ` +
-      `${headline(report)}\n${keyFigures(report).join(' · ')}`,
-  );
+/** The stop, unless a Why line already says it, then the Why lines (never cut: the whole cause and its fix). */
+const why: Section = (report) => {
   const stop = describeStop(report, PLAIN_STYLE);
   const causes = causeLines(report);
-  if (stop && !causes.some((l) => l.includes(stop))) out.push(stop);
-  if (causes.length > 0) out.push(section('Why', causes));
+  const parts = [stop && !causes.some((l) => l.includes(stop)) ? stop : null, causes.length > 0 ? section('Why', causes) : null];
+  return parts.filter((p) => p !== null).join('\n\n') || null;
+};
 
+/** Every check but the base comparison's, its status coloured; a failing one's cause cut to a cell. */
+const checksTable: Section = (report, paint) => {
   const checks = report.checks.filter((c) => !c.id.startsWith('regression-'));
   const rows = checkRows(report).map((row, i) => {
     const c = checks[i]!;
@@ -115,72 +118,107 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     const status = checks[row - 1]?.status;
     return status === 'fail' ? 'fail' : status === 'warn' ? 'warn' : status === 'pass' ? 'pass' : null;
   };
-  out.push(
-    tableSection('Checks', [...CHECK_HEADER, 'Detail'], rows, (cell, r, c) => {
-      const key = r > 0 && c === 3 ? statusColor(r) : null;
-      return key ? paint(key, cell) : cell;
-    }),
-  );
+  return tableSection('Checks', [...CHECK_HEADER, 'Detail'], rows, (cell, r, c) => {
+    const key = r > 0 && c === 3 ? statusColor(r) : null;
+    return key ? paint(key, cell) : cell;
+  });
+};
 
+const scenarios: Section = (report) => {
   const { flapping, leak } = report.scenarios;
-  out.push(
-    tableSection(
-      'Scenarios',
-      SCENARIO_HEADER,
-      [flapping, leak].map((s) => [s.id, ...scenarioCells(s)]),
-    ),
+  return tableSection(
+    'Scenarios',
+    SCENARIO_HEADER,
+    [flapping, leak].map((s) => [s.id, ...scenarioCells(s)]),
   );
-  const failures = failureRows(report);
-  if (failures.length > 0) {
-    out.push(
-      tableSection(
-        'Failures and close reasons',
-        FAILURE_HEADER,
-        failures.map((f) => [f.scenario, f.stage, f.kind, String(f.count)]),
-      ),
-    );
-  }
-  out.push(`Recovery: ${describeRecovery(report, plain)}`);
-  const faults = faultLines(report);
-  if (faults.length > 0)
-    out.push(
-      section(
+};
+
+const failures: Section = (report) => {
+  const rows = failureRows(report);
+  if (rows.length === 0) return null;
+  return tableSection(
+    'Failures and close reasons',
+    FAILURE_HEADER,
+    rows.map((f) => [f.scenario, f.stage, f.kind, String(f.count)]),
+  );
+};
+
+const recovery: Section = (report) => `Recovery: ${describeRecovery(report, plain)}`;
+
+const faults: Section = (report) => {
+  const lines = faultLines(report);
+  return lines.length === 0
+    ? null
+    : section(
         'Faults',
-        faults.map((l) => `  ${plain(l)}`),
-      ),
-    );
-  const hostile = report.scenarios.hostile;
-  if (hostile)
-    out.push(
-      tableSection(
-        'Hostile input',
-        HOSTILE_TERMINAL_HEADER,
-        hostileRows(hostile).map((r) => r.map((cell) => plain(cell))),
-      ),
-    );
+        lines.map((l) => `  ${plain(l)}`),
+      );
+};
 
-  const memory = memoryRows(report);
-  if (memory) {
-    out.push(section('Memory (server tree RSS)', alignColumns(memory.map(([label, value]) => [`  ${label}`, value]))));
-  } else {
-    out.push(`Memory: not measured${report.memory.reason ? ` (${plain(report.memory.reason)})` : ''}`);
-  }
-  if (report.signals) out.push(tableSection('Exact leak signals', SIGNAL_HEADER, signalRows(report)));
-  const comparison = comparisonRows(report);
+const hostile: Section = (report) => {
+  const result = report.scenarios.hostile;
+  if (!result) return null;
+  return tableSection(
+    'Hostile input',
+    HOSTILE_TERMINAL_HEADER,
+    hostileRows(result).map((r) => r.map((cell) => plain(cell))),
+  );
+};
+
+const memory: Section = (report) => {
+  const rows = memoryRows(report);
+  if (rows) return section('Memory (server tree RSS)', alignColumns(rows.map(([label, value]) => [`  ${label}`, value])));
+  return `Memory: not measured${report.memory.reason ? ` (${plain(report.memory.reason)})` : ''}`;
+};
+
+const signals: Section = (report) => (report.signals ? tableSection('Exact leak signals', SIGNAL_HEADER, signalRows(report)) : null);
+
+const comparison: Section = (report) => {
+  const rows = comparisonRows(report);
   if (report.comparison?.skipped)
-    out.push(`Not compared with the base (${plain(report.comparison.source)}): ${plain(report.comparison.skipped)}`);
-  else if (comparison.length > 0)
-    out.push(tableSection(`Base (${plain(report.comparison!.source)}) → this PR`, COMPARISON_HEADER, comparison));
+    return `Not compared with the base (${plain(report.comparison.source)}): ${plain(report.comparison.skipped)}`;
+  return rows.length > 0 ? tableSection(`Base (${plain(report.comparison!.source)}) → this PR`, COMPARISON_HEADER, rows) : null;
+};
 
-  // How the server ended, when it was not by its own shutdown: the progress lines said it, the report keeps it.
-  for (const note of [report.server.killedAfterGrace, report.server.leftListening]) if (note) out.push(`Teardown: ${plain(note)}`);
+/** How the server ended, when it was not by its own shutdown: the progress lines said it, the report keeps it. */
+const teardown: Section = (report) => {
+  const notes = [report.server.killedAfterGrace, report.server.leftListening].filter((n): n is string => Boolean(n));
+  return notes.length === 0 ? null : notes.map((note) => `Teardown: ${plain(note)}`).join('\n\n');
+};
 
+/** The server's last lines, when the run failed. */
+const serverLog: Section = (report, paint) => {
   const tail = report.server.logTail;
-  if (report.verdict === 'fail' && tail.length > 0) {
-    const shown = tail.slice(-TERMINAL_LOG_LINES).map((l) => `  ${paint('dim', sanitizeText(l, LOG_LINE_MAX))}`);
-    const from = report.server.logPath ? ` (full log: ${plain(report.server.logPath)})` : '';
-    out.push(section(`Server log, last ${shown.length} of ${tail.length} lines${from}`, shown));
-  }
+  if (report.verdict !== 'fail' || tail.length === 0) return null;
+  const shown = tail.slice(-TERMINAL_LOG_LINES).map((l) => `  ${paint('dim', sanitizeText(l, LOG_LINE_MAX))}`);
+  const from = report.server.logPath ? ` (full log: ${plain(report.server.logPath)})` : '';
+  return section(`Server log, last ${shown.length} of ${tail.length} lines${from}`, shown);
+};
 
+/** The sections in the order a reader wants them: the decision and its causes first, then the evidence. */
+const SECTIONS: readonly Section[] = [
+  heading,
+  why,
+  checksTable,
+  scenarios,
+  failures,
+  recovery,
+  faults,
+  hostile,
+  memory,
+  signals,
+  comparison,
+  teardown,
+  serverLog,
+];
+
+/**
+ * Renders the report as plain text: verdict and key figures, causes, stop, then checks, scenarios, failures, memory,
+ * signals, base, and the server's last lines when it failed.
+ */
+export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
+  const color = options.color ?? false;
+  const paint: Paint = (key, text) => (color ? `${ANSI[key][0]}${text}${ANSI[key][1]}` : text);
+  const out = SECTIONS.map((render) => render(report, paint)).filter((part): part is string => part !== null);
   return `${out.join('\n\n')}\n`;
 }
