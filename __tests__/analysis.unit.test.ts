@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks, verdictOf, type Measurements } from '../src/analysis/checks.js';
 import { retainedCheck } from '../src/analysis/checks-memory.js';
-import { heapEvidenceWithout, type HeapGrowthRow } from '../src/model/heap.js';
+import { evidenceWithout, type GrowthRow } from '../src/model/evidence.js';
 import { analyzeMemory, withoutProbes } from '../src/analysis/memory.js';
 import { analyzeSignals } from '../src/analysis/signal-growth.js';
 import { median, percentile, summarize } from '../src/analysis/stats.js';
@@ -407,9 +407,9 @@ describe('withoutProbes and the heap', () => {
 
 describe('retained-objects when nothing grew steadily', () => {
   const config = parseConfig({ url: 'ws://127.0.0.1:1/' });
-  const row = (over: Partial<HeapGrowthRow>): HeapGrowthRow => ({
+  const row = (over: Partial<GrowthRow>): GrowthRow => ({
     name: 'Object',
-    nodeType: 'object',
+    kind: 'object',
     countFirst: 100,
     countLast: 117,
     countDelta: 17,
@@ -420,9 +420,14 @@ describe('retained-objects when nothing grew steadily', () => {
     retainerPath: null,
     ...over,
   });
-  const detailFor = (top: HeapGrowthRow): string => {
-    const heap = { ...heapEvidenceWithout('n/a', '', 0.25), status: 'measured' as const, reason: undefined, topGrowth: [top] };
-    return retainedCheck(config, heap, '')[0]!.detail!;
+  const detailFor = (top: GrowthRow): string => {
+    const heap = {
+      ...evidenceWithout('heap-snapshots', 'n/a', '', 0.25),
+      status: 'measured' as const,
+      reason: undefined,
+      topGrowth: [top],
+    };
+    return retainedCheck(config, [heap], '')[0]!.detail!;
   };
 
   it('says why the largest growth is no leak without a per-connection figure above the limit beside the pass', () => {

@@ -8,7 +8,7 @@ import { INPUTS } from '../src/config/inputs.js';
 import { parseConfig } from '../src/config/parse.js';
 import { CHECK_IDS, CHECKS, COMPARED_METRICS } from '../src/model/checks.js';
 import { formatThreshold } from '../src/model/format.js';
-import { heapEvidenceWithout } from '../src/model/heap.js';
+import { evidenceWithout } from '../src/model/evidence.js';
 import { emptyLoadResult, loadSpecOf } from '../src/scenarios/load.js';
 import { emptyRecoveryResult } from '../src/scenarios/recovery.js';
 
@@ -55,7 +55,7 @@ describe('the check registry', () => {
       recovery: emptyRecoveryResult(config.recovery, true),
       memory: analyzeMemory([], 100),
       signals: analyzeSignals(null, null, [], 'linux'),
-      heap: heapEvidenceWithout('skipped', 'the snapshot timed out', 0.25),
+      evidence: [evidenceWithout('heap-snapshots', 'skipped', 'the snapshot timed out', 0.25)],
     });
     expect(checks.map((c) => c.id)).toEqual(CHECKS.map((c) => c.id));
     const titles = Object.fromEntries(CHECKS.map((c) => [c.id, c.title]));

@@ -40,6 +40,8 @@ const TABLE: Record<InputName, { bad: string; accepted: string; base?: RawInputs
   'leak-rounds': { bad: '0', accepted: 'a whole number from 1 to 1000' },
   'stats-url': { bad: 'ws://127.0.0.1:1/stats', accepted: 'an http:// or https:// URL, or empty' },
   'stats-field': { bad: 'a..b', accepted: 'a JSON field name or dotted path' },
+  'metrics-url': { bad: 'metrics', accepted: "an http:// or https:// URL, a path such as /metrics on the server's port, or empty" },
+  'metrics-ignore': 'free',
   'cooldown-ms': { bad: '2s', accepted: 'a whole number from 0' },
   'sample-interval-ms': { bad: '5', accepted: 'a whole number from 10' },
   'recovery-pings': { bad: 'three', accepted: 'a whole number from 0' },

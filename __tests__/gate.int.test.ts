@@ -43,7 +43,12 @@ describe('gate against real servers', () => {
     const trend = check(report, 'leak-per-connection');
     expect(trend.detail).toContain('heap after a full GC');
     expect(Math.abs(trend.value!)).toBeLessThan(5);
-    expect(report.heap!.snapshots.map((s) => s.label)).toEqual(['before-load', 'after-round-1', 'after-round-2', 'after-cooldown']);
+    const heap = report.evidence.find((e) => e.source === 'heap-snapshots')!;
+    expect(heap.readings.map((s) => s.label)).toEqual(['before-load', 'after-round-1', 'after-round-2', 'after-cooldown']);
+    // One process, the one that held every connection: its heap stands for the server.
+    expect(heap.processes.filter((p) => p.read)).toHaveLength(1);
+    expect(heap.coversConnections).toBe(true);
+    expect(report.memoryJudge.by).toBe('heap-snapshots');
     expectNothingLeftRunning(report);
   });
 

@@ -8,9 +8,11 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { diffHeap } from '../src/analysis/heap-diff.js';
-import { formatRetainerPath, type HeapEvidence, type HeapSnapshotData } from '../src/model/heap.js';
-import { HeapSnapshotter, findSnapshotTarget } from '../src/probe/heap-snapshot.js';
+import { diffEvidence, rankSuspects } from '../src/analysis/evidence-diff.js';
+import { sumBoundaries, whereSuspectsGrew } from '../src/analysis/evidence-judge.js';
+import { formatRetainerPath, type Boundary, type Evidence } from '../src/model/evidence.js';
+import { withPaths } from '../src/probe/evidence-source.js';
+import { NodeHeapSource } from '../src/probe/node-heap.js';
 import { readSignals } from '../src/probe/proc-signals.js';
 import { isAlive } from '../src/server/process-tree.js';
 import { pickFreePort } from '../src/server/endpoint.js';
@@ -65,8 +67,8 @@ async function waitForNoConnections(pid: number, port: number): Promise<void> {
 }
 
 interface Measured {
-  evidence: HeapEvidence;
-  snapshots: HeapSnapshotData[];
+  evidence: Evidence;
+  boundaries: Boundary[];
   dir: string;
   shellPid: number;
   target: number;
@@ -74,8 +76,8 @@ interface Measured {
 
 /** The heap evidence of the fixture in one LEAK mode. */
 async function measure(leak: string): Promise<Measured> {
-  const snapshotter = await HeapSnapshotter.create({ maxRssBytes: 512 * 1024 * 1024 });
-  cleanup.push(() => snapshotter.dispose());
+  const source = await NodeHeapSource.create({ maxRssBytes: 512 * 1024 * 1024 });
+  cleanup.push(() => source.dispose());
   const port = await pickFreePort();
   const url = `ws://127.0.0.1:${port}/`;
   // A shell stays the root of the tree (two commands): the signal must go to the node child, never to sh.
@@ -83,7 +85,7 @@ async function measure(leak: string): Promise<Measured> {
   const server = await ServerProcess.launch({
     command: `${JSON.stringify(FIXTURE_NODE)} ${JSON.stringify(FIXTURE)}; echo heap-leak-server ended`,
     cwd: ROOT,
-    env: { PORT: String(port), LEAK: leak, NODE_OPTIONS: snapshotter.nodeOptions('--max-old-space-size=256') },
+    env: source.launchEnv({ PORT: String(port), LEAK: leak, NODE_OPTIONS: '--max-old-space-size=256' }),
     logPath,
   });
   cleanup.push(async () => {
@@ -97,14 +99,16 @@ async function measure(leak: string): Promise<Measured> {
     { timeoutMs: 15_000, signal: controller.signal, gaveUp: () => (server.exit ? 'the fixture exited' : null) },
   );
   let connections = 1;
-  const found = await findSnapshotTarget(await server.tree(), port, snapshotter.dir);
-  if (found.pid === null) throw new Error(`no snapshot target: ${found.reason}`);
-  const pid = found.pid;
+  // The shell serves nothing: it is the node child that listens.
+  const tree = await server.tree();
+  const found = await source.find(tree, tree.slice(1));
+  if (!found.readable) throw new Error(`no snapshot target: ${found.reason}`);
+  const pid = found.processes.find((p) => p.read)!.pid;
 
-  const snapshots: HeapSnapshotData[] = [];
+  const boundaries: Boundary[] = [];
   const snapshot = async (label: string): Promise<void> => {
     await waitForNoConnections(pid, port);
-    snapshots.push(await snapshotter.take(pid, label, { connections, timeoutMs: 60_000 }));
+    boundaries.push({ label, connections, readings: await source.read({ label, connections, timeoutMs: 60_000 }) });
   };
   for (let i = 0; i < WARMUP; i++, connections++) await connectOnce(url, false);
   await snapshot('after-warmup');
@@ -114,13 +118,14 @@ async function measure(leak: string): Promise<Measured> {
   }
   await sleep(300);
   await snapshot('after-cooldown');
-  const evidence = snapshotter.attachRetainerPaths(diffHeap(snapshots));
+  const diffed = diffEvidence('heap-snapshots', sumBoundaries(boundaries, null));
+  const evidence = rankSuspects(withPaths(diffed, await source.explain(whereSuspectsGrew(boundaries, diffed.suspects))));
   expect(await isAlive(server.pid), 'the shell wrapper survived the snapshots').toBe(true);
   expect(server.exit).toBeNull();
-  return { evidence, snapshots, dir: snapshotter.dir, shellPid: server.pid, target: pid };
+  return { evidence, boundaries, dir: source.snapshotter.dir, shellPid: server.pid, target: pid };
 }
 
-function suspect(evidence: HeapEvidence, name: string) {
+function suspect(evidence: Evidence, name: string) {
   const row = evidence.suspects.find((s) => s.name === name);
   expect(row, `no suspect ${name} among ${evidence.suspects.map((s) => `${s.name} ${s.perConnection}`).join(', ')}`).toBeDefined();
   return row!;
@@ -128,10 +133,10 @@ function suspect(evidence: HeapEvidence, name: string) {
 
 describe('heap evidence from a real Node server', () => {
   it('finds no suspect in a clean echo server, with the files deleted and the directory gone afterwards', async () => {
-    const { evidence, snapshots, dir, shellPid, target } = await measure('none');
+    const { evidence, boundaries, dir, shellPid, target } = await measure('none');
     expect(target).not.toBe(shellPid);
     expect(evidence.status).toBe('measured');
-    expect(evidence.snapshots.map((s) => [s.label, s.connections])).toEqual([
+    expect(evidence.readings.map((s) => [s.label, s.connections])).toEqual([
       ['after-warmup', 6],
       ['after-round-1', 26],
       ['after-round-2', 46],
@@ -140,10 +145,10 @@ describe('heap evidence from a real Node server', () => {
     ]);
     expect(
       evidence.suspects,
-      JSON.stringify(evidence.topGrowth.map((r) => [r.nodeType, r.name, r.countDelta, r.perConnection, r.consistent])),
+      JSON.stringify(evidence.topGrowth.map((r) => [r.kind, r.name, r.countDelta, r.perConnection, r.consistent])),
     ).toEqual([]);
     for (const row of evidence.topGrowth) expect(row.perConnection < 0.5 || !row.consistent || row.countDelta < 20).toBe(true);
-    for (const s of snapshots) expect(s.summary.heapBytes).toBeGreaterThan(1024 * 1024);
+    for (const b of boundaries) expect(b.readings[0]!.totalBytes).toBeGreaterThan(1024 * 1024);
     expect(existsSync(dir)).toBe(true);
     for (const step of cleanup.reverse()) await step();
     cleanup = [];
@@ -154,10 +159,10 @@ describe('heap evidence from a real Node server', () => {
     const { evidence } = await measure('buffer');
     expect(evidence.suspects[0]!.name).toBe('Buffer');
     const row = suspect(evidence, 'system / JSArrayBufferData');
-    expect(row.nodeType).toBe('native');
+    expect(row.kind).toBe('native');
     expect(row.perConnection).toBeGreaterThanOrEqual(0.9);
     expect(row.bytesDelta).toBeGreaterThanOrEqual(55 * 20 * 1024);
-    expect(evidence.heapKbPerConnection!).toBeGreaterThan(15);
+    expect(evidence.kbPerConnection!).toBeGreaterThan(15);
     expect(formatRetainerPath(row.retainerPath!)).toMatch(/buffers \(context of heap-leak-server\.js\)/);
   });
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatRetainerPath } from '../src/model/heap.js';
+import { formatRetainerPath } from '../src/model/evidence.js';
 import { aggregateHeap, classPairKeys, className, isExcludedNode } from '../src/probe/heap-classes.js';
 import { isNewer } from '../src/probe/heap-graph.js';
 import { edgeOwner, retainerPath } from '../src/probe/heap-paths.js';
@@ -89,12 +89,12 @@ describe('HeapSnapshotParser', () => {
 describe('aggregateHeap', () => {
   it('counts per (node type, class), groups strings, leaves out code and synthetic nodes', () => {
     const agg = aggregateHeap(parseHeapSnapshot(tinyBytes));
-    const find = (type: string, name: string) => agg.classes.find((c) => c.nodeType === type && c.name === name);
-    expect(find('object', 'Session')).toEqual({ nodeType: 'object', name: 'Session', count: 2, selfSize: 80 });
-    expect(find('string', '(string)')).toEqual({ nodeType: 'string', name: '(string)', count: 2, selfSize: 44 });
+    const find = (type: string, name: string) => agg.classes.find((c) => c.kind === type && c.name === name);
+    expect(find('object', 'Session')).toEqual({ kind: 'object', name: 'Session', count: 2, bytes: 80 });
+    expect(find('string', '(string)')).toEqual({ kind: 'string', name: '(string)', count: 2, bytes: 44 });
     expect(find('array', '(array)')?.count).toBe(1);
-    expect(find('native', 'system / JSArrayBufferData')?.selfSize).toBe(20480);
-    expect(agg.classes.some((c) => c.nodeType === 'code' || c.nodeType === 'synthetic')).toBe(false);
+    expect(find('native', 'system / JSArrayBufferData')?.bytes).toBe(20480);
+    expect(agg.classes.some((c) => c.kind === 'code' || c.kind === 'synthetic')).toBe(false);
     expect(agg.excludedBytes).toBe(500 + 64 + 80);
     expect(agg.totalBytes).toBe(40 + 32 + 48 + 32 + 100 + 80 + 44 + 56 + 20480);
     expect(agg.maxNodeId).toBe(103);

@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatRetainerPath } from '../src/model/heap.js';
+import { formatRetainerPath } from '../src/model/evidence.js';
 import { aggregateHeap } from '../src/probe/heap-classes.js';
 import { retainerPath } from '../src/probe/heap-paths.js';
 import { readHeapSnapshot } from '../src/probe/heap-reader.js';
-import { HeapSnapshotError, HeapSnapshotter, findSnapshotTarget } from '../src/probe/heap-snapshot.js';
+import { HeapSnapshotError, HeapSnapshotter } from '../src/probe/heap-snapshot.js';
+import { NodeHeapSource } from '../src/probe/node-heap.js';
 import { isAlive } from '../src/server/process-tree.js';
 
 let cleanup: Array<() => Promise<void> | void> = [];
@@ -62,7 +63,7 @@ describe('reading a real snapshot', () => {
     expect(run.status, run.stderr).toBe(0);
     const graph = await readHeapSnapshot(file);
     const agg = aggregateHeap(graph);
-    expect(agg.classes.find((c) => c.nodeType === 'object' && c.name === 'Marker')?.count).toBe(300);
+    expect(agg.classes.find((c) => c.kind === 'object' && c.name === 'Marker')?.count).toBe(300);
     expect(agg.nodeCount).toBe(graph.nodeCount);
     // Every node's self size is counted once, included or left out: against the file read whole, apart from the reader.
     const whole = JSON.parse(readFileSync(file, 'utf8')) as { snapshot: { meta: { node_fields: string[] } }; nodes: number[] };
@@ -88,19 +89,17 @@ describe('HeapSnapshotter', () => {
     cleanup.push(() => snapshotter.dispose());
     expect(statSync(snapshotter.dir).mode & 0o777).toBe(0o700);
     const child = await startNode(KEEPER, { NODE_OPTIONS: snapshotter.nodeOptions('') });
-    const target = await findSnapshotTarget([child.pid!], null, snapshotter.dir);
-    expect(target).toEqual({ pid: child.pid });
-    const first = await snapshotter.take(child.pid!, 'first', { connections: 0, timeoutMs: 60_000 });
+    const first = await snapshotter.take(child.pid!, 'first', { timeoutMs: 60_000 });
     expect(readdirSync(snapshotter.dir)).toEqual([]);
-    const second = await snapshotter.take(child.pid!, 'second', { connections: 10, timeoutMs: 60_000 });
-    expect(second.classes.find((c) => c.nodeType === 'object' && c.name === 'Marker')?.count).toBe(300);
-    expect(second.summary).toMatchObject({ label: 'second', connections: 10 });
-    expect(second.summary.fileBytes).toBeGreaterThan(1024 * 1024);
-    expect(Math.abs(second.summary.heapBytes - first.summary.heapBytes)).toBeLessThan(first.summary.heapBytes / 2);
+    const second = await snapshotter.take(child.pid!, 'second', { timeoutMs: 60_000 });
+    expect(second.classes.find((c) => c.kind === 'object' && c.name === 'Marker')?.count).toBe(300);
+    expect(second.pid).toBe(child.pid);
+    expect(second.fileBytes).toBeGreaterThan(1024 * 1024);
+    expect(Math.abs(second.totalBytes! - first.totalBytes!)).toBeLessThan(first.totalBytes! / 2);
     expect(await isAlive(child.pid!)).toBe(true);
     await snapshotter.dispose();
     expect(existsSync(snapshotter.dir)).toBe(false);
-    await expect(snapshotter.take(child.pid!, 'late', { connections: 0, timeoutMs: 1000 })).rejects.toThrow(/disposed/);
+    await expect(snapshotter.take(child.pid!, 'late', { timeoutMs: 1000 })).rejects.toThrow(/disposed/);
   });
 
   it('keeps the files under their labels in heap-snapshot-dir, and leaves that directory', async () => {
@@ -109,18 +108,16 @@ describe('HeapSnapshotter', () => {
     const snapshotter = await HeapSnapshotter.create({ keepDir, maxRssBytes: 512 * 1024 * 1024 });
     cleanup.push(() => snapshotter.dispose());
     const child = await startNode(KEEPER, { NODE_OPTIONS: snapshotter.nodeOptions('') });
-    await snapshotter.take(child.pid!, 'after warm-up', { connections: 0, timeoutMs: 60_000 });
+    await snapshotter.take(child.pid!, 'after warm-up', { timeoutMs: 60_000 });
     await snapshotter.dispose();
-    expect(readdirSync(keepDir)).toEqual(['after_warm-up.heapsnapshot']);
+    expect(readdirSync(keepDir)).toEqual([`after_warm-up-${child.pid}.heapsnapshot`]);
   });
 
   it('takes no snapshot of a process above the size cap, and the process lives on', async () => {
     const snapshotter = await HeapSnapshotter.create({ maxRssBytes: 1024 * 1024 });
     cleanup.push(() => snapshotter.dispose());
     const child = await startNode(KEEPER, { NODE_OPTIONS: snapshotter.nodeOptions('') });
-    await expect(snapshotter.take(child.pid!, 'capped', { connections: 0, timeoutMs: 60_000 })).rejects.toThrow(
-      /above heap-snapshot-max-mb 1/,
-    );
+    await expect(snapshotter.take(child.pid!, 'capped', { timeoutMs: 60_000 })).rejects.toThrow(/above heap-snapshot-max-mb 1/);
     await sleep(200);
     expect(await isAlive(child.pid!)).toBe(true);
     expect(readdirSync(snapshotter.dir)).toEqual([]);
@@ -132,20 +129,36 @@ describe('HeapSnapshotter', () => {
     // Handles the signal itself, so no snapshot is written and the process is not killed.
     const child = await startNode(`process.on('SIGUSR2', () => {}); setInterval(() => {}, 1000); console.log('ready');`, {});
     const started = performance.now();
-    await expect(snapshotter.take(child.pid!, 'never', { connections: 0, timeoutMs: 300 })).rejects.toThrow(HeapSnapshotError);
+    await expect(snapshotter.take(child.pid!, 'never', { timeoutMs: 300 })).rejects.toThrow(HeapSnapshotError);
     expect(performance.now() - started).toBeLessThan(5000);
     const controller = new AbortController();
-    const cancelled = snapshotter.take(child.pid!, 'cancelled', { connections: 0, timeoutMs: 60_000, signal: controller.signal });
+    const cancelled = snapshotter.take(child.pid!, 'cancelled', { timeoutMs: 60_000, signal: controller.signal });
     setTimeout(() => controller.abort(), 100);
     await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
     expect(await isAlive(child.pid!)).toBe(true);
-    expect(await findSnapshotTarget([child.pid!], null, snapshotter.dir)).toMatchObject({ pid: null });
+  });
+
+  it('reads only the Node processes whose NODE_OPTIONS install the signal: SIGUSR2 kills any other', async () => {
+    const source = await NodeHeapSource.create({ maxRssBytes: 512 * 1024 * 1024 });
+    cleanup.push(() => source.dispose());
+    const ready = await startNode(KEEPER, source.launchEnv({}));
+    const bare = await startNode(KEEPER, { NODE_OPTIONS: '' });
+    const found = await source.find([ready.pid!, bare.pid!], []);
+    expect(found.readable).toBe(true);
+    expect(found.processes).toEqual([
+      { pid: ready.pid, exe: 'node', read: true, heldConnections: false },
+      { pid: bare.pid, exe: 'node', read: false, heldConnections: false, why: 'did not get the snapshot NODE_OPTIONS' },
+    ]);
+    const readings = await source.read({ label: 'only-ready', connections: 0, timeoutMs: 60_000 });
+    expect(readings.map((r) => r.pid)).toEqual([ready.pid]);
+    expect(await isAlive(bare.pid!)).toBe(true);
+    expect((await source.find([bare.pid!], [])).readable).toBe(false);
   });
 
   it('says when the process dies while it should be writing', async () => {
     const snapshotter = await HeapSnapshotter.create({ maxRssBytes: 512 * 1024 * 1024 });
     cleanup.push(() => snapshotter.dispose());
     const child = await startNode(`process.on('SIGUSR2', () => process.exit(3)); setInterval(() => {}, 1000); console.log('ready');`, {});
-    await expect(snapshotter.take(child.pid!, 'dies', { connections: 0, timeoutMs: 30_000 })).rejects.toThrow(/exited while writing/);
+    await expect(snapshotter.take(child.pid!, 'dies', { timeoutMs: 30_000 })).rejects.toThrow(/exited while writing/);
   });
 });

@@ -1,15 +1,9 @@
-// The snapshotter's pure parts: NODE_OPTIONS quoting, reading options back, and which pid may be signalled.
+// The snapshotter's pure parts: NODE_OPTIONS quoting, reading options back, which pid may be signalled, and which
+// processes of a tree an evidence source reads.
 
 import { describe, expect, it } from 'vitest';
-import {
-  chooseSnapshotTarget,
-  isNodeExecutable,
-  lastNodeOption,
-  quoteNodeOption,
-  snapshotNodeOptions,
-  snapshotReady,
-  type ProcessFacts,
-} from '../src/probe/heap-snapshot.js';
+import { processesToRead, type ProcessFacts } from '../src/probe/evidence-source.js';
+import { isNodeExecutable, lastNodeOption, quoteNodeOption, snapshotNodeOptions, snapshotReady } from '../src/probe/heap-snapshot.js';
 
 describe('NODE_OPTIONS for the server', () => {
   it("appends the signal and directory after the user's own options, quoting a path with spaces", () => {
@@ -45,29 +39,24 @@ describe('NODE_OPTIONS for the server', () => {
   });
 });
 
-describe('chooseSnapshotTarget', () => {
-  const sh: ProcessFacts = { pid: 10, exe: 'dash', snapshotReady: false };
-  const npm: ProcessFacts = { pid: 11, exe: 'node', snapshotReady: true }; // npm is node too, with our NODE_OPTIONS
-  const server: ProcessFacts = { pid: 12, exe: 'node', snapshotReady: true };
-  const tree = [10, 11, 12];
+describe('processesToRead', () => {
+  const fact = (pid: number, ppid: number, exe: string): ProcessFacts => ({ pid, ppid, exe, argv: [exe], env: new Map() });
+  // sh -> npm (node) -> the server (node, listening) -> two cluster workers (node).
+  const facts = [fact(10, 1, 'dash'), fact(11, 10, 'node'), fact(12, 11, 'node'), fact(13, 12, 'node'), fact(14, 12, 'node')];
+  const node = [11, 12, 13, 14];
 
-  it('signals the node process that owns the port, never the shell or npm above it', () => {
-    expect(chooseSnapshotTarget(tree, 12, [sh, npm, server])).toEqual({ pid: 12 });
+  it('reads the process that serves and its workers, never npm above it', () => {
+    expect(processesToRead(facts, node, [12])).toEqual([12, 13, 14]);
+    // A worker seen holding a connection: its siblings are not its descendants, the listener's are.
+    expect(processesToRead(facts, node, [12, 13])).toEqual([12, 13, 14]);
   });
 
-  it('refuses an owner that is not Node, or that did not get the options', () => {
-    const go: ProcessFacts = { pid: 12, exe: 'server-go', snapshotReady: false };
-    expect(chooseSnapshotTarget(tree, 12, [sh, npm, go])).toMatchObject({ pid: null, reason: expect.stringMatching(/not Node/) });
-    const bare: ProcessFacts = { ...server, snapshotReady: false };
-    expect(chooseSnapshotTarget(tree, 12, [sh, npm, bare])).toMatchObject({ pid: null, reason: expect.stringMatching(/NODE_OPTIONS/) });
+  it('reads every process of the runtime when it is not known which one serves', () => {
+    expect(processesToRead(facts, node, [])).toEqual(node);
   });
 
-  it('without a known owner, takes the one ready Node process, and refuses to guess between two', () => {
-    expect(chooseSnapshotTarget([10, 12], null, [sh, server])).toEqual({ pid: 12 });
-    expect(chooseSnapshotTarget(tree, 999, [sh, npm, server])).toMatchObject({
-      pid: null,
-      reason: expect.stringMatching(/2 Node processes/),
-    });
-    expect(chooseSnapshotTarget([10], null, [sh])).toMatchObject({ pid: null, reason: expect.stringMatching(/no Node process/) });
+  it('reads none of a runtime that only helps: a Go server started by npm serves itself', () => {
+    const go = [fact(10, 1, 'node'), fact(11, 10, 'server')];
+    expect(processesToRead(go, [10], [11])).toEqual([]);
   });
 });

@@ -426,9 +426,11 @@ describe('renderComment: causes are a table from check id to evidence', () => {
   it("keeps the end of a long path, where the user's variable is, and leaves out its middle", () => {
     const report = {
       ...leakCase(),
-      heap: heapEvidence([
-        heapSuspect({ name: 'WebSocket', countDelta: 65, perConnection: 1, bytesDelta: 12_480, retainerPath: EXPRESS_PATH }),
-      ]),
+      evidence: [
+        heapEvidence([
+          heapSuspect({ name: 'WebSocket', countDelta: 65, perConnection: 1, bytesDelta: 12_480, retainerPath: EXPRESS_PATH }),
+        ]),
+      ],
     };
     const tail =
       'EventEmitter bus (context of leak-server.js)._events → Object.announce → Array[7] → ' +
@@ -459,13 +461,15 @@ describe('heap suspects in a cause line', () => {
       heapSuspect({ name, countDelta, perConnection: countDelta / 65, bytesDelta: countDelta * 100, retainerPath: null });
     const report = {
       ...leakCase(),
-      heap: heapEvidence([
-        heapSuspect({ name: 'WebSocket', countDelta: 65, perConnection: 1, bytesDelta: 12_480, retainerPath: EXPRESS_PATH }),
-        row('Socket', 65),
-        row('Receiver', 65),
-        row('Object', 272),
-        row('Array', 130),
-      ]),
+      evidence: [
+        heapEvidence([
+          heapSuspect({ name: 'WebSocket', countDelta: 65, perConnection: 1, bytesDelta: 12_480, retainerPath: EXPRESS_PATH }),
+          row('Socket', 65),
+          row('Receiver', 65),
+          row('Object', 272),
+          row('Array', 130),
+        ]),
+      ],
     };
     const cause = causeOf(
       report.checks.find((c) => c.id === 'retained-objects')!,
@@ -474,7 +478,7 @@ describe('heap suspects in a cause line', () => {
     )!;
     expect(cause).toMatch(/^\+65 WebSocket \(1\.00 per connection, .*\), held by Node \/ TCPServerWrap → … → /);
     expect(cause.endsWith('; also growing: +65 Socket, +65 Receiver, +272 Object and 1 more class')).toBe(true);
-    const two = { ...report, heap: heapEvidence(report.heap.suspects.slice(0, 2)) };
+    const two = { ...report, evidence: [heapEvidence(report.evidence[0]!.suspects.slice(0, 2))] };
     expect(
       causeOf(
         report.checks.find((c) => c.id === 'retained-objects')!,

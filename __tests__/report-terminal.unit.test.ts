@@ -56,7 +56,7 @@ describe('renderTerminal', () => {
 
   it('keeps a long cause whole in the Why line and short in the Checks table', () => {
     const suspect = heapSuspect({ name: 'WebSocket', countDelta: 65, perConnection: 1, bytesDelta: 12_480, retainerPath: EXPRESS_PATH });
-    const text = renderTerminal({ ...leakCase(), heap: heapEvidence([suspect]) });
+    const text = renderTerminal({ ...leakCase(), evidence: [heapEvidence([suspect])] });
     const why = sectionLines(text, 'Why').find((l) => l.includes('retained objects'))!;
     expect(why).toMatch(/held by Node \/ TCPServerWrap → … → .* → onAnnounce\(\) → WebSocket ws \(context of leak-server\.js\)$/);
     const row = sectionLines(text, 'Checks').find((l) => l.startsWith('Retained objects'))!;

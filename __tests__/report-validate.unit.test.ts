@@ -35,7 +35,9 @@ describe('validateReport', () => {
     [
       'with a suspect without a retainer path',
       makeReport({
-        heap: heapEvidence([heapSuspect({ name: 'Buffer', countDelta: 3, perConnection: 0.05, bytesDelta: 3072, retainerPath: null })]),
+        evidence: [
+          heapEvidence([heapSuspect({ name: 'Buffer', countDelta: 3, perConnection: 0.05, bytesDelta: 3072, retainerPath: null })]),
+        ],
       }),
     ],
     [
@@ -67,11 +69,15 @@ describe('validateReport', () => {
   });
 
   it('checks the schema version first, with a message that says what to do', () => {
-    expect(() => validateReport(tampered(makeReport(), 'schemaVersion', 2))).toThrow(
-      'report schema version 2 is newer than this gate reads (1): use the same version of the action in both workflows',
+    expect(() => validateReport(tampered(makeReport(), 'schemaVersion', 3))).toThrow(
+      'report schema version 3 is newer than this gate reads (2): use the same version of the action in both workflows',
+    );
+    // Schema 1 had one `heap` where schema 2 has `evidence` per source and `memoryJudge`: said, not misread.
+    expect(() => validateReport(tampered(makeReport(), 'schemaVersion', 1))).toThrow(
+      'report schema version 1 is older than this gate reads (2): it was written by an earlier version of the action',
     );
     expect(() => validateReport({ hello: 'world' })).toThrow(
-      'report schema version must be 1, got nothing: is this a ws-resilience-gate report?',
+      'report schema version must be 2, got nothing: is this a ws-resilience-gate report?',
     );
     expect(() => validateReport([1, 2])).toThrow('report must be an object, got array');
   });
@@ -121,12 +127,21 @@ describe('validateReport', () => {
       'comparison.metrics[0].change must be a number or null',
     ],
     ['environment.runUrl', 42, 'environment.runUrl must be a string or null'],
-    ['heap', { suspects: 'many' }, 'heap.suspects must be an array'],
+    ['evidence', { suspects: 'many' }, 'evidence must be an array'],
     [
-      'heap',
-      { suspects: [{ name: 'Session', countDelta: 65, perConnection: 1, bytesDelta: 1, retainerPath: [{ edge: 1, node: 'Map' }] }] },
-      'heap.suspects[0].retainerPath[0].edge must be a string',
+      'evidence',
+      [
+        {
+          ...heapEvidence([]),
+          suspects: [
+            { name: 'Session', kind: 'object', countDelta: 65, perConnection: 1, bytesDelta: 1, retainerPath: [{ edge: 1, node: 'Map' }] },
+          ],
+        },
+      ],
+      'evidence[0].suspects[0].retainerPath[0].edge must be a string',
     ],
+    ['evidence', [{ ...heapEvidence([]), source: 'pprof' }], 'evidence[0].source must be one of heap-snapshots'],
+    ['memoryJudge', { by: 'guess', processes: 0, why: '', better: null }, 'memoryJudge.by must be one of'],
   ];
   it.each(bad)('rejects a bad %s, naming the field', (path, value, message) => {
     const report = path === 'stopped' ? crashedReport() : makeReport();
@@ -140,7 +155,7 @@ describe('validateReport', () => {
     expect((error as Error).message).toContain(message);
   });
 
-  it('accepts a report from before the exact signals, trend and abrupt disconnects (still schema version 1)', () => {
+  it('accepts a report without the fields added to a schema version later (exact signals, trend, abrupt disconnects)', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a report from an older version, edited freely
     const report = JSON.parse(JSON.stringify(makeReport())) as Record<string, any>;
     delete report.signals;

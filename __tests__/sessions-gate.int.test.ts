@@ -25,7 +25,7 @@ function notPassed(report: Report): string[] {
 function expectLeakNamed(leaking: Report, clean: Report, className: string, session: string): void {
   const retained = check(leaking, 'retained-objects');
   expect(retained.status, notPassed(leaking).join('\n')).toBe('fail');
-  expect(leaking.heap?.suspects[0]?.name).toBe(className);
+  expect(leaking.evidence.find((e) => e.source === 'heap-snapshots')?.suspects[0]?.name).toBe(className);
   expect(retained.measured).toContain(className);
   expect(leaking.verdict).toBe('fail');
   expect(notPassed(clean)).toEqual([]);

@@ -5,7 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatRetainerPath } from '../src/model/heap.js';
+import { formatRetainerPath } from '../src/model/evidence.js';
 import { aggregateHeap } from '../src/probe/heap-classes.js';
 import { retainerPaths } from '../src/probe/heap-paths.js';
 import { readHeapSnapshot } from '../src/probe/heap-reader.js';
@@ -156,20 +156,20 @@ async function measure(mb: number): Promise<HeapBenchRow> {
     const started = await startHolder(mb, snapshotter.nodeOptions(''));
     child = started.child;
     const label = `held-${mb}-mb`;
-    const data = await snapshotter.take(child.pid!, label, { connections: 0, timeoutMs: SNAPSHOT_TIMEOUT_MS });
+    const data = await snapshotter.take(child.pid!, label, { timeoutMs: SNAPSHOT_TIMEOUT_MS });
     await stop(child);
-    snapshotter.releaseGraph();
-    const cost = await readInChild(join(keepDir, `${label}.heapsnapshot`), join(keepDir, 'cost.json'));
+    snapshotter.releaseGraphs();
+    const cost = await readInChild(join(keepDir, `${label}-${child.pid}.heapsnapshot`), join(keepDir, 'cost.json'));
     const row: HeapBenchRow = {
       heldMb: mb,
       serverHeapUsedMb: round(started.heapUsed / MB, 1),
-      nodes: data.summary.nodeCount,
-      fileMb: round(data.summary.fileBytes / MB, 1),
-      snapshotMs: data.summary.snapshotMs,
-      readMs: data.summary.readMs,
+      nodes: data.nodeCount ?? 0,
+      fileMb: round((data.fileBytes ?? 0) / MB, 1),
+      snapshotMs: data.takeMs,
+      readMs: data.readMs,
       readerPeakRssMb: round(cost.readPeakRssBytes / MB, 1),
       readerBaseRssMb: round(cost.baseRssBytes / MB, 1),
-      targetPeakRssMb: round((2 * data.summary.nodeCount * 32) / MB + 50, 1),
+      targetPeakRssMb: round((2 * (data.nodeCount ?? 0) * 32) / MB + 50, 1),
       pathMs: Math.round(cost.pathMs),
       pathPeakRssMb: round(cost.pathPeakRssBytes / MB, 1),
       path: cost.path,

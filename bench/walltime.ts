@@ -153,7 +153,7 @@ function gateRun(how: string, report: Report, wallMs: number, floor: Floor): Gat
     floor,
     ratio: round(wallMs / floor.ms, 3),
     verdict: report.verdict,
-    heapSnapshots: report.heap?.status === 'measured',
+    heapSnapshots: report.evidence.some((e) => e.source === 'heap-snapshots' && e.status === 'measured'),
     phasesMs,
     excessMs,
     attempts: attemptsOf(report),

@@ -1,6 +1,6 @@
 // Builds complete, realistic Reports for renderer tests: passing by default, with variants for the other outcomes.
 
-import { heapEvidenceWithout, type HeapEvidence, type HeapGrowthRow, type RetainerStep } from '../../src/model/heap.js';
+import { evidenceWithout, type Evidence, type GrowthRow, type RetainerStep } from '../../src/model/evidence.js';
 import { runChecks, verdictOf } from '../../src/analysis/checks.js';
 import { withComparison } from '../../src/analysis/compare.js';
 import { INPUTS, type RawInputs } from '../../src/config/inputs.js';
@@ -200,6 +200,8 @@ export function makeReport(overrides: DeepPartial<Report> = {}): Report {
       growth: { fds: 0, threads: 0, processes: 0, lingeringConnections: 0, sessions: null },
       notes: [],
     },
+    evidence: [],
+    memoryJudge: { by: 'rss', processes: 0, why: 'the processes that served run python3: no heap evidence for that runtime', better: null },
     checks: passingChecks(),
     verdict: 'pass',
   };
@@ -317,7 +319,8 @@ export function judged(report: Report, raw: RawInputs = {}): Report {
     recovery: report.scenarios.recovery,
     memory: report.memory,
     signals: report.signals,
-    heap: report.heap ?? null,
+    evidence: report.evidence,
+    memoryJudge: report.memoryJudge,
     ...(report.scenarios.hostile ? { hostile: report.scenarios.hostile } : {}),
   });
   return { ...report, config: describeConfig(inputs), checks, verdict: verdictOf(checks) };
@@ -353,19 +356,21 @@ export function leakCase(): Report {
         after: { fds: 88, threads: 7, processes: 1, lingeringConnections: 71, sessions: null },
         growth: { fds: 65, threads: 0, processes: 0, lingeringConnections: 71, sessions: null },
       },
-      heap: heapEvidence([
-        heapSuspect({
-          name: 'Session',
-          countDelta: 65,
-          perConnection: 1,
-          bytesDelta: 65 * 200 * 1024,
-          retainerPath: [
-            { edge: '', kind: 'internal', node: '(GC roots)' },
-            { edge: 'sessions', kind: 'context', node: 'Map' },
-            { edge: '', kind: 'internal', node: 'Session' },
-          ],
-        }),
-      ]),
+      evidence: [
+        heapEvidence([
+          heapSuspect({
+            name: 'Session',
+            countDelta: 65,
+            perConnection: 1,
+            bytesDelta: 65 * 200 * 1024,
+            retainerPath: [
+              { edge: '', kind: 'internal', node: '(GC roots)' },
+              { edge: 'sessions', kind: 'context', node: 'Map' },
+              { edge: '', kind: 'internal', node: 'Session' },
+            ],
+          }),
+        ]),
+      ],
     }),
   );
 }
@@ -438,11 +443,9 @@ export const REVIEW_CASES: Record<string, () => Report> = {
 };
 
 /** A growth row with the fields a renderer does not read filled in. */
-export function heapSuspect(
-  row: Pick<HeapGrowthRow, 'name' | 'countDelta' | 'perConnection' | 'bytesDelta' | 'retainerPath'>,
-): HeapGrowthRow {
+export function heapSuspect(row: Pick<GrowthRow, 'name' | 'countDelta' | 'perConnection' | 'bytesDelta' | 'retainerPath'>): GrowthRow {
   return {
-    nodeType: 'object',
+    kind: 'object',
     countFirst: 5,
     countLast: 5 + row.countDelta,
     bytesEach: row.bytesDelta / row.countDelta,
@@ -452,8 +455,8 @@ export function heapSuspect(
 }
 
 /** Measured heap evidence with these suspects (snapshots left out). */
-export function heapEvidence(suspects: HeapGrowthRow[]): HeapEvidence {
-  return { ...heapEvidenceWithout('n/a', '', 0.5), status: 'measured', reason: undefined, suspects, topGrowth: suspects };
+export function heapEvidence(suspects: GrowthRow[]): Evidence {
+  return { ...evidenceWithout('heap-snapshots', 'n/a', '', 0.5), status: 'measured', reason: undefined, suspects, topGrowth: suspects };
 }
 
 /** A path as a run against an express-ws server read it: the router's 15 steps before the user's `bus`. */

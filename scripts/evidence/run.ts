@@ -24,8 +24,10 @@ export interface RunFigures {
   /** Growth of the exact signals between the baseline and the end of cooldown. */
   signals: { fds: number | null; threads: number | null; processes: number | null; lingering: number | null; sessions: number | null };
   abruptDisconnects: number;
-  /** Whether the server's heap was read (a Node server the gate started). */
+  /** Whether a runtime's heap judged the trend (heap snapshots, a Python census, a JVM class histogram). */
   heapEvidence: boolean;
+  /** What judged the memory trend: the evidence's source, or rss. */
+  judgedBy: Report['memoryJudge']['by'];
   /** The run's wall time. */
   seconds: number;
   /** Server processes the gate saw that are still alive after it (always [] unless teardown failed). */
@@ -52,7 +54,8 @@ export function figuresOf(report: Report, series: Series, seconds: number): RunF
     retainedGrowthMb: round(report.memory.retainedGrowthBytes === null ? null : report.memory.retainedGrowthBytes / MB),
     signals: { fds: g.fds, threads: g.threads, processes: g.processes, lingering: g.lingeringConnections, sessions: g.sessions },
     abruptDisconnects: report.scenarios.leak.abruptDisconnects,
-    heapEvidence: report.heap?.status === 'measured',
+    heapEvidence: report.memoryJudge.by !== 'rss',
+    judgedBy: report.memoryJudge.by,
     seconds: round(seconds)!,
     survivors: report.server.survivors,
   };

@@ -4,7 +4,7 @@ import { checkDefinition, COMPARED_METRICS, type CheckId, type RegisteredCheckId
 import { formatThreshold } from '../model/format.js';
 import type { Limit } from '../config/types.js';
 import type { FaultsResult } from '../model/faults.js';
-import type { HeapEvidence } from '../model/heap.js';
+import type { Evidence, MemoryJudge } from '../model/evidence.js';
 import type { HostileResult } from '../model/hostile.js';
 import type {
   Check,
@@ -28,8 +28,10 @@ export interface RunMeasurements {
   leak: LoadScenarioResult;
   recovery: RecoveryResult;
   hostile: HostileResult;
-  /** What the heap snapshots showed; null until the run is over. */
-  heap: HeapEvidence | null;
+  /** What each source of leak evidence showed (heap snapshots, census, class histogram, metrics); empty until the end. */
+  evidence: Evidence[];
+  /** Which figure judged the memory trend; null until the run is over. */
+  memoryJudge: MemoryJudge | null;
   /** What the fault proxy injected, and the dead-peers and slow-consumer scenarios' results. */
   faults: FaultsResult;
   /** Retained memory against connections made, one point per settle window (the leak trend). */
@@ -38,10 +40,10 @@ export interface RunMeasurements {
 
 /**
  * What the checks read: a run's measurements and the memory and signal figures derived from its samples. The
- * hostile, fault and heap results may be absent, as in a report read back (a scenario that was not selected).
+ * hostile, fault and evidence results may be absent, as in a report read back (a scenario that was not selected).
  */
 export type Measurements = Pick<RunMeasurements, 'server' | 'stopped' | 'flapping' | 'leak' | 'recovery'> &
-  Partial<Pick<RunMeasurements, 'hostile' | 'faults' | 'heap'>> & { memory: MemoryResult; signals: SignalsResult };
+  Partial<Pick<RunMeasurements, 'hostile' | 'faults' | 'evidence' | 'memoryJudge'>> & { memory: MemoryResult; signals: SignalsResult };
 
 /**
  * A check before its level is known. `warn`: a finding that warns whatever the level (a hostile case answered

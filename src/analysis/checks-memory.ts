@@ -14,10 +14,10 @@ import {
   round,
   withUnit,
 } from '../model/format.js';
-import { HEAP_DIFF_DEFAULTS } from './heap-diff.js';
+import { DIFF_DEFAULTS } from './evidence-diff.js';
 import { slopeLowerBound } from './trend.js';
 import type { RegisteredCheckId } from '../model/checks.js';
-import type { HeapEvidence, HeapGrowthRow } from '../model/heap.js';
+import { SOURCE_NAMES, type Evidence, type GrowthRow, type MemoryJudge } from '../model/evidence.js';
 import type { MemoryResult } from '../model/report.js';
 
 export function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
@@ -47,19 +47,28 @@ export function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: 
 /** Fewest connections between the first and last fitted reading for a trend to mean anything. */
 export const MIN_TREND_SPAN = 25;
 
-export function trendChecks(config: Config, memory: MemoryResult, heap: HeapEvidence | null, stoppedNote: string): Draft[] {
+export function trendChecks(
+  config: Config,
+  memory: MemoryResult,
+  evidence: readonly Evidence[],
+  judge: MemoryJudge | null,
+  stoppedNote: string,
+): Draft[] {
   const limit = config.limits.maxLeakKbPerConnection;
   if (limit.value === null) return [];
   const base = head('leak-per-connection', limit.value);
-  // A Node server's heap after a full GC is exact where RSS is noise: it is the figure judged when there is one.
-  if (heap?.status === 'measured' && heap.heapKbPerConnection !== null) {
-    const points = heap.snapshots;
+  // A heap after a full GC is exact where RSS is noise: it is the figure judged when it covers every process that
+  // held connections (the judge says so).
+  const judged = judge && judge.by !== 'rss' ? evidence.find((e) => e.source === judge.by) : undefined;
+  if (judged && judged.kbPerConnection !== null) {
+    const points = judged.readings;
     const rss = memory.trend?.kbPerConnection;
     const rssNote = rss === null || rss === undefined ? '' : `; RSS trend ${withUnit(rss.toFixed(1), 'KiB/conn')} (information)`;
+    const processes = judge!.processes > 1 ? ` of ${judge!.processes} processes` : '';
     const what =
-      `heap after a full GC, over ${points.length} snapshots from ${points[0]!.connections} to ${points.at(-1)!.connections} ` +
-      `connections`;
-    return [judgeSlope(base, limit.value, heap.heapKbPerConnection, heap.standardErrorKb, points.length, `${what}${rssNote}`)];
+      `${judged.source === 'heap-snapshots' ? 'heap' : SOURCE_NAMES[judged.source]}${processes} after a full GC, over ${points.length} ` +
+      `readings from ${points[0]!.connections} to ${points.at(-1)!.connections} connections`;
+    return [judgeSlope(base, limit.value, judged.kbPerConnection, judged.standardErrorKb, points.length, `${what}${rssNote}`)];
   }
   const slope = memory.trend?.kbPerConnection ?? null;
   if (slope === null) {
@@ -105,38 +114,46 @@ function judgeSlope(base: Head, limit: number, slope: number, se: number | null,
  * Why a growth row that is not a suspect is none, in words: a per-connection figure goes with it only when it is
  * within the limit, since one above it beside a pass reads as a breach (the row grew unevenly, or by a pool's size).
  */
-function whyNotALeak(row: HeapGrowthRow, limit: number): string {
+function whyNotALeak(row: GrowthRow, limit: number): string {
   if (row.poolSized) return 'no more than the connections held open at once';
   if (!row.consistent) return 'uneven across rounds, not with the connections made';
-  if (row.countDelta < HEAP_DIFF_DEFAULTS.minInstances) return `fewer than ${HEAP_DIFF_DEFAULTS.minInstances} instances`;
+  if (row.countDelta < DIFF_DEFAULTS.minInstances) return `fewer than ${DIFF_DEFAULTS.minInstances} instances`;
   return `${row.perConnection.toFixed(2)}/conn, within the ${limit} limit`;
 }
 
-/** Heap evidence: no constructor may grow steadily with the connections made (Node servers the gate launched). */
-export function retainedCheck(config: Config, heap: HeapEvidence | null, stoppedNote: string): Draft[] {
+/** Leak evidence: no class (or metric series) may grow steadily with the connections made. */
+export function retainedCheck(config: Config, evidence: readonly Evidence[], stoppedNote: string): Draft[] {
   const limit = config.limits.maxRetainedPerConnection;
   if (limit.value === null) return [];
-  // Without snapshots on purpose, or of a server that is not Node, there is nothing to judge: unless the user asked.
-  if ((heap === null || heap.status === 'off' || heap.status === 'n/a') && !limit.explicit) return [];
+  // Without evidence on purpose, or of a runtime it cannot read, there is nothing to judge: unless the user asked.
+  const wanted = evidence.filter((e) => e.status !== 'off' && e.status !== 'n/a');
+  if (wanted.length === 0 && !limit.explicit) return [];
   const base = head('retained-objects', limit.value);
-  if (heap === null || heap.status !== 'measured') {
-    const why = heap?.reason ?? `no heap snapshots${stoppedNote}`;
+  const measured = wanted.filter((e) => e.status === 'measured');
+  if (measured.length === 0) {
+    const why = wanted[0]?.reason ?? evidence[0]?.reason ?? `no heap evidence${stoppedNote}`;
     return [unmeasured(base, limit, why)];
   }
-  const top = heap.suspects[0] ?? null;
+  const suspects = measured.flatMap((e) => e.suspects);
+  const top = suspects[0] ?? null;
   if (!top) {
     // Nothing grew steadily: the value is the largest steady growth (0 when none), the largest growth is a detail.
-    const steady = heap.topGrowth.filter((r) => r.consistent && r.countDelta >= HEAP_DIFF_DEFAULTS.minInstances && !r.poolSized);
+    const rows = measured.flatMap((e) => e.topGrowth).filter((r) => r.countDelta > 0);
+    const steady = rows.filter((r) => r.consistent && r.countDelta >= DIFF_DEFAULTS.minInstances && !r.poolSized);
     const value = steady.length === 0 ? 0 : Math.max(...steady.map((r) => r.perConnection));
-    const largest = heap.topGrowth[0];
+    // The largest growth by bytes (as the evidence lists it), of a class that grew in count (a gauge of bytes does not).
+    const largest = rows[0];
     const detail = largest
       ? `largest growth ${formatCountDelta(largest.countDelta)} ${largest.name} (${whyNotALeak(largest, limit.value)}): not a leak`
       : 'nothing grew';
     return [{ ...base, measured: 'none steady', value: round(value, 3), outcome: 'pass', detail }];
   }
   const perConnection = `${top.perConnection.toFixed(2)}/conn`;
-  const measured = `${formatCountDelta(top.countDelta)} ${top.name} (${perConnection})`;
-  const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
-  const bytes = `${formatBytesDelta(top.bytesDelta)}, ${formatBytes(top.bytesEach)} each`;
-  return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
+  const measuredText = `${formatCountDelta(top.countDelta)} ${top.name} (${perConnection})`;
+  const others = suspects.length > 1 ? `; ${suspects.length - 1} more grew with it` : '';
+  const bytes =
+    top.bytesDelta === 0 && top.kind === 'gauge'
+      ? 'a metric series'
+      : `${formatBytesDelta(top.bytesDelta)}, ${formatBytes(top.bytesEach)} each`;
+  return [{ ...base, measured: measuredText, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
 }

@@ -35,8 +35,9 @@ export function runChecks(config: Config, m: Measurements): Check[] {
   drafts.push(...sessionChecks(config, load, stoppedNote));
 
   drafts.push(...memoryChecks(config, m.memory, stoppedNote));
-  if (config.scenarios.includes('leak')) drafts.push(...trendChecks(config, m.memory, m.heap ?? null, stoppedNote));
-  if (config.scenarios.includes('leak')) drafts.push(...retainedCheck(config, m.heap ?? null, stoppedNote));
+  if (config.scenarios.includes('leak'))
+    drafts.push(...trendChecks(config, m.memory, m.evidence ?? [], m.memoryJudge ?? null, stoppedNote));
+  if (config.scenarios.includes('leak')) drafts.push(...retainedCheck(config, m.evidence ?? [], stoppedNote));
   drafts.push(...signalChecks(config, m.signals, stoppedNote));
   if (config.scenarios.includes('recovery')) drafts.push(recoveryCheck(m.recovery, stoppedNote));
   if (config.scenarios.includes('hostile')) drafts.push(hostileCheck(config, m));

@@ -129,6 +129,13 @@ export const INPUTS = [
       'Optional HTTP URL where the server reports its sessions as JSON, read at baseline and after cooldown. Port 0: the port of `url`.',
   },
   { name: 'stats-field', default: 'sessions', description: 'Field (dotted path) of the stats-url JSON that holds the session count.' },
+  {
+    name: 'metrics-url',
+    default: '',
+    description:
+      "Prometheus page (a URL, or a path like /metrics on the server's port) read at each idle boundary; its counting gauges are judged.",
+  },
+  { name: 'metrics-ignore', default: '', description: 'Comma-separated metrics-url names or series never judged.' },
   { name: 'cooldown-ms', default: '', description: 'Idle time after the load before retained memory is measured.' },
   { name: 'sample-interval-ms', default: '100', description: "Milliseconds between samples of the server tree's memory." },
   { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
@@ -203,32 +210,27 @@ export const INPUTS = [
   {
     name: 'heap-snapshots',
     default: 'auto',
-    description:
-      'auto: when the launched server is a Node process, take V8 heap snapshots (after warm-up, between leak rounds, after cooldown) to ' +
-      'judge leaks by the heap after a full GC and name what it retains per connection; off: never.',
+    description: 'auto: judge leaks by the heap after a full GC (Node snapshots, a Python census, a JVM class histogram); off: never.',
   },
   {
     name: 'heap-ignore',
     default: '',
-    description: 'Comma-separated constructor or native type names that are bounded caches in your server: never reported as leaks.',
+    description: 'Comma-separated class names (constructor, module.QualName, Java class) of bounded caches in your server: never leaks.',
   },
   {
     name: 'heap-snapshot-dir',
     default: '',
-    description:
-      'Keep the heap snapshots in this directory. They hold the server memory (tokens, user data): never upload them. Empty: a private ' +
-      'temporary directory, deleted after reading.',
+    description: 'Keep heap snapshots here (server memory: never upload them). Empty: a private temp directory deleted after reading.',
   },
   {
     name: 'heap-snapshot-timeout-s',
     default: '60',
-    description: 'Seconds to wait for one heap snapshot before giving up on heap evidence (the verdict falls back to RSS).',
+    description: 'Seconds to wait for one heap snapshot, census or histogram before heap evidence stops (RSS judges then).',
   },
   {
     name: 'heap-snapshot-max-mb',
     default: '512',
-    description:
-      'No heap snapshot of a server process whose RSS is above this many MiB: writing one pauses the server and can double its memory.',
+    description: 'No heap snapshot of a process above this many MiB RSS: writing one pauses it and can double its memory.',
   },
   // Checks
   { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
@@ -286,8 +288,7 @@ export const INPUTS = [
     name: 'max-retained-per-connection',
     default: '0.25',
     description:
-      'Heap evidence: fail when a constructor grows by at least this many instances per connection made, steadily across rounds and by ' +
-      '20 or more in all, or off.',
+      'Fail when a class or metrics-url gauge grows by this much per connection, steadily across rounds and by 20 in all; or off.',
   },
   // Against the base branch
   {

@@ -21,6 +21,7 @@ import {
   parseNumber,
   parseProtocol,
   parseStatsUrl,
+  parseMetricsUrl,
   parseUrl,
 } from './scalars.js';
 import {
@@ -77,6 +78,7 @@ export function parseConfig(raw: RawInputs, defaults: RawInputs = {}): Config {
       abruptRatio: parseNumber('abrupt-ratio', get('abrupt-ratio'), 0, 1),
     },
     stats: { url: parseStatsUrl(get('stats-url')), field: parseField(get('stats-field')) },
+    metrics: { url: parseMetricsUrl(get('metrics-url')), ignore: parseList(get('metrics-ignore')) },
     cooldownMs: int('cooldown-ms', 0, 600_000),
     sampleIntervalMs: int('sample-interval-ms', 10, 60_000),
     recovery: {

@@ -76,6 +76,22 @@ export function parseStatsUrl(text: string): string | null {
   return text;
 }
 
+/** A metrics page: an http(s) URL, or a path (starting with /) on the server's own host and port. */
+export function parseMetricsUrl(text: string): string | null {
+  if (text === '') return null;
+  if (/^\/[^\s]*$/.test(text)) return text;
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError('metrics-url', text, "an http:// or https:// URL, a path such as /metrics on the server's port, or empty");
+  }
+  return text;
+}
+
 export function parseField(text: string): string {
   if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(text)) {
     throw new ConfigError('stats-field', text, 'a JSON field name or dotted path such as sessions or ws.clients');

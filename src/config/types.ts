@@ -53,11 +53,13 @@ export interface Config {
   leak: { clients: number; cycles: number; rounds: number; abruptRatio: number };
   /** Where the server reports its sessions; null when not given. */
   stats: { url: string | null; field: string };
+  /** A Prometheus page read at each boundary (a URL, or a path on the server's host and port); null when not given. */
+  metrics: { url: string | null; ignore: string[] };
   cooldownMs: number;
   sampleIntervalMs: number;
   /** `messageIsDefault`: the user set neither message nor expect, so the protocol's own probe is judged. */
   recovery: { pings: number; messages: number; holdMs: number; message: string; expect: Expect; messageIsDefault: boolean };
-  /** Heap snapshots of a Node server (heap evidence); `maxRetainedPerConnection` is in limits. */
+  /** Heap evidence (Node snapshots, Python census, JVM class histogram); `maxRetainedPerConnection` is in limits. */
   heap: { enabled: boolean; ignore: string[]; keepDir: string | null; timeoutMs: number; maxRssBytes: number };
   /** Network faults on the load traffic, and the dead-peers and slow-consumer scenarios' sizes. */
   faults: {

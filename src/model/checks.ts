@@ -108,8 +108,8 @@ export const CHECKS = [
     op: '<=',
     requires: null,
     reads:
-      'Node servers (heap snapshots after a full GC): the most instances of one constructor retained per connection made, steadily ' +
-      'across rounds and 20 or more in all.',
+      'Heap evidence (Node heap snapshots, Python census, JVM class histogram, after a full GC) and metrics-url gauges: the most ' +
+      'instances of one class (or units of one gauge) retained per connection made, steadily across rounds and 20 or more in all.',
   },
   {
     id: 'fd-growth',

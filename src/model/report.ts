@@ -2,13 +2,13 @@
 
 import type { CheckId, CheckUnit, ComparedMetricId, Threshold } from './checks.js';
 import type { FaultsResult } from './faults.js';
-import type { HeapEvidence } from './heap.js';
+import type { Evidence, MemoryJudge } from './evidence.js';
 import type { HostileResult } from './hostile.js';
 import type { FailureKind, LatencySummary } from './measures.js';
 import type { SessionResult } from './session.js';
 
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 export type PhaseName =
   | 'startup'
@@ -142,7 +142,7 @@ export interface MemoryResult {
   /** retainedGrowthBytes relative to baselineBytes, in percent. */
   growthPercent: number | null;
   trend: LeakTrend | null;
-  /** RSS the heap snapshots made the server allocate, left out of baseline, peak, retained and trend. */
+  /** RSS the heap evidence's readings made the server allocate, left out of baseline, peak, retained and trend. */
   probeOverheadBytes?: number;
 }
 
@@ -311,8 +311,13 @@ export interface Report {
   signals: SignalsResult;
   /** What the fault proxy injected and the fault scenarios measured; absent when none ran. */
   faults?: FaultsResult;
-  /** Heap snapshot evidence, when heap snapshots were taken. */
-  heap?: HeapEvidence | null;
+  /**
+   * Leak evidence per source that found its runtime in the server tree (heap snapshots, Python census, JVM class
+   * histogram) or was asked for (metrics). Schema 2: replaces schema 1's `heap`.
+   */
+  evidence: Evidence[];
+  /** Which figure judged the memory trend: a runtime's heap covering every process that held connections, or RSS. */
+  memoryJudge: MemoryJudge;
   /** Set when a base-branch report or a same-job base run was compared with this one. */
   comparison?: ComparisonResult | null;
   checks: Check[];

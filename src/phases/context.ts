@@ -7,8 +7,9 @@ import type { Target } from '../client/connection.js';
 import type { SessionScript } from '../client/session/runner.js';
 import type { ProbeWindow } from '../analysis/memory.js';
 import type { Config } from '../config/types.js';
-import type { HeapSnapshotData } from '../model/heap.js';
-import type { HeapSnapshotter } from '../probe/heap-snapshot.js';
+import type { Boundary } from '../model/evidence.js';
+import type { EvidenceSource, SourceTargets } from '../probe/evidence-source.js';
+import type { SocketHolderWatch } from '../probe/socket-holders.js';
 import type { NetworkProxy } from '../net/proxy-thread.js';
 import type { PhaseName, PhaseSpan, ScenarioId, ServerInfo, StopInfo } from '../model/report.js';
 import type { ExactSignals } from '../probe/exact-signals.js';
@@ -34,12 +35,23 @@ export function baselineWindowMs(sampleIntervalMs: number): number {
   return Math.max(500, 3 * sampleIntervalMs);
 }
 
-/** One run's snapshots of its server; `stopped` says why no more are taken. */
-export interface HeapRun {
-  snapshotter: HeapSnapshotter;
-  pid: number | null;
-  snapshots: HeapSnapshotData[];
+/** One evidence source's run: what it found to read, its readings so far, and why it stopped (null: it did not). */
+export interface SourceRun {
+  source: EvidenceSource;
+  targets: SourceTargets | null;
+  boundaries: Boundary[];
   stopped: string | null;
+}
+
+/**
+ * The evidence sources of a run and the watch on which processes serve; `found`: the processes were chosen;
+ * `finished`: the evidence was read into the results.
+ */
+export interface EvidenceRun {
+  sources: SourceRun[];
+  watch: SocketHolderWatch | null;
+  found: boolean;
+  finished: boolean;
 }
 
 /** How a run is set up besides its configuration. */
@@ -83,7 +95,10 @@ export class RunContext {
   /** Written by baseline. */
   exactSignals: ExactSignals | null = null;
   readonly serverInfo: ServerInfo;
-  readonly results: Pick<RunMeasurements, 'flapping' | 'leak' | 'recovery' | 'hostile' | 'heap' | 'faults' | 'trendPoints'>;
+  readonly results: Pick<
+    RunMeasurements,
+    'flapping' | 'leak' | 'recovery' | 'hostile' | 'evidence' | 'memoryJudge' | 'faults' | 'trendPoints'
+  >;
   /** Written by the network row: the proxy that injects the network faults in front of the server; null without any. */
   network: NetworkProxy | null = null;
   /** What the phases opened that must outlive them, in the order they opened it; teardown closes it in reverse. */
@@ -95,8 +110,8 @@ export class RunContext {
    * the server's memory; those samples are left out of the memory figures, and what a reading added off later ones.
    */
   readonly probeWindows: ProbeWindow[] = [];
-  /** Heap snapshots of a launched Node server; null when none are taken. */
-  heap: HeapRun | null = null;
+  /** The leak evidence sources of the run; null when none is read. */
+  evidence: EvidenceRun | null = null;
 
   constructor(
     readonly config: Config,
@@ -129,7 +144,8 @@ export class RunContext {
       leak: emptyLoadResult(loadSpecOf(config, 'leak'), enabled('leak')),
       recovery: emptyRecoveryResult(config.recovery, enabled('recovery')),
       hostile: hostileNotRun(enabled('hostile'), enabled('hostile') ? 'the run stopped before the hostile scenario' : 'not selected'),
-      heap: null,
+      evidence: [],
+      memoryJudge: null,
       faults: { network: null, deadPeers: null, slowConsumer: null },
       trendPoints: [],
     };

@@ -4,7 +4,6 @@
 
 import { resolve } from 'node:path';
 import { describeExit } from '../model/format.js';
-import { heapEvidenceWithout } from '../model/heap.js';
 import {
   detachedListener,
   detachedText,
@@ -20,7 +19,7 @@ import { findPortOwner } from '../server/port-owner.js';
 import { exitBeforeReadyText } from '../server/readiness.js';
 import type { ExitInfo } from '../server/server-process.js';
 import { StopRun, type RunContext } from './context.js';
-import { finishHeap, prepareHeap } from './heap.js';
+import { prepareHeap } from './heap.js';
 
 /** Where the server listens, and a signal aborted when its command exits 0 before the first handshake. */
 export interface Started {
@@ -50,8 +49,8 @@ export async function launch(run: RunContext): Promise<Started> {
   const logPath = run.serverLogPath;
   run.serverInfo.logPath = logPath;
   run.progress(`▶ startup: launching \`${config.server.command}\` (log: ${logPath})`);
+  // Registers the removal of the evidence's files before the server's stop: teardown runs it after the stop.
   const launchEnv = await prepareHeap(run, env);
-  await deferHeapEvidence(run);
   const cwd = resolve(config.server.workingDirectory);
   const server = await run.launcher({ command: config.server.command!, cwd, env: launchEnv, logPath });
   run.server = server;
@@ -72,7 +71,6 @@ export async function launch(run: RunContext): Promise<Started> {
 /** Attach mode: the server is the user's, running before the gate and after it. */
 export async function attachTo(run: RunContext): Promise<Started> {
   run.progress(`▶ startup: attaching to ${run.config.client.url}`);
-  await deferHeapEvidence(run);
   return { url: run.config.client.url, exitedBeforeReady: new AbortController().signal };
 }
 
@@ -105,20 +103,6 @@ export async function exitedZeroBeforeReady(run: RunContext, exit: ExitInfo): Pr
   }
   const message = `${exitBeforeReadyText(exit)}${detached ? `; ${detachedText(detached)}` : ''}`;
   return new StopRun({ phase: 'startup', reason: 'startup-failed', message });
-}
-
-/**
- * The heap evidence is read in teardown, from the snapshots the phases took, and their directory removed then;
- * without snapshots to take (heap-snapshots off, attach mode) what it says is known now.
- */
-async function deferHeapEvidence(run: RunContext): Promise<void> {
-  const finish = async (): Promise<void> => {
-    run.results.heap = await finishHeap(run).catch((err: unknown) =>
-      heapEvidenceWithout('skipped', `reading the heap snapshots failed: ${(err as Error).message}`, null),
-    );
-  };
-  if (run.heap) run.defer('reading the heap snapshots', finish);
-  else await finish();
 }
 
 /** Ends the launched tree; what survived it, or left it and still holds the port, goes into the report. */

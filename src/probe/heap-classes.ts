@@ -1,7 +1,7 @@
 // Aggregates a heap graph per (node type, class name): counts and self sizes, with compiled code and feedback
 // vectors left out (they grow with JIT warm-up, not with connections).
 
-import type { HeapClassStat } from '../model/heap.js';
+import type { ClassCount } from '../model/evidence.js';
 import { classPairKey, groupedTypeFlags, GROUPED_TYPES, type HeapGraph } from './heap-graph.js';
 
 /**
@@ -66,7 +66,7 @@ export function classPairKeys(graph: HeapGraph): (node: number) => number {
 
 /** One snapshot's aggregation. */
 export interface HeapAggregate {
-  classes: HeapClassStat[];
+  classes: ClassCount[];
   /** Sum of self sizes of the nodes counted (code and feedback vectors left out). */
   totalBytes: number;
   /** Sum of self sizes left out. */
@@ -80,7 +80,7 @@ export interface HeapAggregate {
 export function aggregateHeap(graph: HeapGraph): HeapAggregate {
   const { nodeTypes, strings, pairs } = graph;
   const slotByGroup = new Map<string, number>();
-  const classes: HeapClassStat[] = [];
+  const classes: ClassCount[] = [];
   let totalBytes = 0;
   let excludedBytes = 0;
   for (let p = 0; p < pairs.node.length; p++) {
@@ -97,17 +97,17 @@ export function aggregateHeap(graph: HeapGraph): HeapAggregate {
     let slot = slotByGroup.get(key);
     if (slot === undefined) {
       slot = classes.length;
-      classes.push({ nodeType: type, name: cls, count: 0, selfSize: 0 });
+      classes.push({ kind: type, name: cls, count: 0, bytes: 0 });
       slotByGroup.set(key, slot);
     }
     classes[slot]!.count += pairs.count[p]!;
-    classes[slot]!.selfSize += bytes;
+    classes[slot]!.bytes += bytes;
     totalBytes += bytes;
   }
   return { classes, totalBytes, excludedBytes, nodeCount: graph.nodeCount, maxNodeId: graph.maxObjectId };
 }
 
-/** A node's aggregation key: `${node type}\u0000${class name}`, as HeapClassStat rows are told apart. */
+/** A node's aggregation key: `${node type}\u0000${class name}`, as ClassCount rows are told apart. */
 export function nodeClassKey(graph: HeapGraph, node: number): string {
   const type = graph.nodeTypes[graph.nodeType[node]!] ?? 'unknown';
   return `${type}\u0000${className(type, graph.strings[graph.nodeName[node]!] ?? '')}`;

@@ -1,7 +1,7 @@
 // Retainer paths in a heap graph: the shortest way from a GC root to an instance of a class, in the edge names
 // people read (property, context variable, Map entry).
 
-import type { HeapEdgeKind, RetainerStep } from '../model/heap.js';
+import type { HeapEdgeKind, RetainerStep } from '../model/evidence.js';
 import { className, nodeClassKey } from './heap-classes.js';
 import type { HeapGraph } from './heap-graph.js';
 

@@ -1,14 +1,14 @@
-// Takes V8 heap snapshots of a running Node server: the NODE_OPTIONS that install the snapshot signal, which pid
-// to signal, waiting for a complete file, reading and deleting it; the last graph stays for retainer paths.
+// Takes V8 heap snapshots of running Node processes: the NODE_OPTIONS that install the snapshot signal, whether a
+// pid has it, waiting for its complete file, reading and deleting it; each process's last graph stays for retainer
+// paths.
 
-import { chmod, mkdir, mkdtemp, open, readFile, readdir, readlink, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rankSuspects } from '../analysis/heap-diff.js';
-import type { HeapEvidence, HeapGrowthRow, HeapSnapshotData } from '../model/heap.js';
-import { findPortOwner } from '../server/port-owner.js';
+import type { GrowthRow, RetainerStep } from '../model/evidence.js';
 import { isAlive } from '../server/process-tree.js';
+import type { ProcessReading } from './evidence-source.js';
 import { aggregateHeap, classPairKeys, nodeClassKey } from './heap-classes.js';
 import { retainerPaths } from './heap-paths.js';
 import { isNewer } from './heap-graph.js';
@@ -41,8 +41,6 @@ export interface HeapSnapshotterOptions {
 }
 
 export interface TakeOptions {
-  /** Connections the gate had made when the snapshot is taken. */
-  connections: number;
   /** From the signal to a complete file (heap-snapshot-timeout-s). */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -65,22 +63,23 @@ function fileLabel(label: string): string {
 }
 
 /**
- * Owns one private directory for a run's snapshots. Create it before launching the server (its NODE_OPTIONS
- * name the directory), take snapshots at phase boundaries (never while a scenario runs: a snapshot pauses the
- * server for seconds), attach retainer paths at the end, dispose always:
+ * Owns one private directory for a run's snapshots, of one process or several. Create it before launching the
+ * server (its NODE_OPTIONS name the directory), take snapshots at phase boundaries (never while a scenario runs: a
+ * snapshot pauses the process for seconds), find retainer paths at the end, dispose always:
  *
  *   const heap = await HeapSnapshotter.create({ keepDir: cfg.keepDir, maxRssBytes: cfg.maxRssBytes });
  *   try {
  *     launch with env NODE_OPTIONS = heap.nodeOptions(userEnv.NODE_OPTIONS ?? process.env.NODE_OPTIONS)
- *     const target = await findSnapshotTarget(await server.tree(), port, heap.dir); // once, after readiness
- *     snapshots.push(await heap.take(target.pid, 'after-warmup', { connections, timeoutMs, signal }));
+ *     readings.push(await heap.take(pid, 'before-load', { timeoutMs, signal })); // each pid whose argv or env is ready
  *     ... 'after-round-N' after each leak round, 'after-cooldown' ...
- *     evidence = heap.attachRetainerPaths(diffHeap(snapshots, options));
+ *     paths = heap.retainerPathsIn(pid, suspects);
  *   } finally { await heap.dispose(); }
  */
 export class HeapSnapshotter {
-  private graph: HeapGraph | null = null;
-  private firstMaxNodeId: number | null = null;
+  /** Each process's last graph, for retainer paths. */
+  private readonly graphs = new Map<number, HeapGraph>();
+  /** Each process's highest object id at its first snapshot: later ones above it are newer. */
+  private readonly firstMaxNodeId = new Map<number, number>();
   private disposed = false;
 
   private constructor(
@@ -110,11 +109,11 @@ export class HeapSnapshotter {
   }
 
   /**
-   * Signals `pid`, waits until its snapshot file is complete, reads it, deletes it (unless kept) and returns the
-   * summary and per-class counts. The graph is kept for retainer paths until the next take (only the last one
-   * is needed). Throws HeapSnapshotError (RSS above the cap, the process gone, timeout) or an AbortError.
+   * Signals `pid`, waits until its snapshot file is complete, reads it, deletes it (unless kept) and returns its
+   * counts per class. The graph is kept for retainer paths until the next take of that pid (only the last one is
+   * needed). Throws HeapSnapshotError (RSS above the cap, the process gone, timeout) or an AbortError.
    */
-  async take(pid: number, label: string, options: TakeOptions): Promise<HeapSnapshotData> {
+  async take(pid: number, label: string, options: TakeOptions): Promise<ProcessReading> {
     if (this.disposed) throw new HeapSnapshotError('heap snapshotter already disposed');
     const rss = await rssBytes(pid);
     if (rss !== null && rss > this.maxRssBytes) {
@@ -123,8 +122,8 @@ export class HeapSnapshotter {
           `no heap snapshot taken (writing one pauses the server and can double its memory)`,
       );
     }
-    const before = new Set(await this.snapshotFiles());
-    this.graph = null; // the previous graph is not needed any more: free it before reading the next
+    const before = new Set(await this.snapshotFiles(pid));
+    this.graphs.delete(pid); // the previous graph is not needed any more: free it before reading the next
     const started = performance.now();
     try {
       process.kill(pid, SNAPSHOT_SIGNAL);
@@ -135,28 +134,26 @@ export class HeapSnapshotter {
     try {
       const readStarted = performance.now();
       const aggregate = aggregateHeap(graph);
-      this.graph = graph;
-      this.firstMaxNodeId ??= aggregate.maxNodeId;
+      this.graphs.set(pid, graph);
+      if (!this.firstMaxNodeId.has(pid)) this.firstMaxNodeId.set(pid, aggregate.maxNodeId);
       return {
-        summary: {
-          label,
-          connections: options.connections,
-          heapBytes: aggregate.totalBytes,
-          nodeCount: aggregate.nodeCount,
-          snapshotMs: Math.round(snapshotMs),
-          readMs: Math.round(readMs + performance.now() - readStarted),
-          fileBytes,
-        },
+        pid,
         classes: aggregate.classes,
+        totalBytes: aggregate.totalBytes,
+        takeMs: Math.round(snapshotMs),
+        readMs: Math.round(readMs + performance.now() - readStarted),
+        nodeCount: aggregate.nodeCount,
+        fileBytes,
       };
     } finally {
-      if (this.keep) await rename(path, join(this.dir, `${fileLabel(label)}.heapsnapshot`)).catch(() => undefined);
+      if (this.keep) await rename(path, join(this.dir, `${fileLabel(`${label}-${pid}`)}.heapsnapshot`)).catch(() => undefined);
     }
   }
 
-  /** `.heapsnapshot` files in the directory now. */
-  private async snapshotFiles(): Promise<string[]> {
-    return (await readdir(this.dir).catch(() => [] as string[])).filter((f) => f.endsWith('.heapsnapshot'));
+  /** `.heapsnapshot` files of one pid in the directory now: Node names them `Heap.<date>.<time>.<pid>.<tid>.<seq>`. */
+  private async snapshotFiles(pid: number): Promise<string[]> {
+    const ofPid = new RegExp(`^Heap\\.\\d+\\.\\d+\\.${pid}\\.\\d+\\.\\d+\\.heapsnapshot$`);
+    return (await readdir(this.dir).catch(() => [] as string[])).filter((f) => ofPid.test(f));
   }
 
   /**
@@ -174,7 +171,7 @@ export class HeapSnapshotter {
     const deadline = started + options.timeoutMs;
     let lastSize = -1;
     for (;;) {
-      const name = (await this.snapshotFiles()).find((f) => !before.has(f));
+      const name = (await this.snapshotFiles(pid)).find((f) => !before.has(f));
       if (name) {
         const path = join(this.dir, name);
         const size = (await stat(path).catch(() => null))?.size ?? -1;
@@ -183,7 +180,7 @@ export class HeapSnapshotter {
           const readStarted = performance.now();
           try {
             // Instances newer than the first snapshot are marked, for the retainer paths of the last one.
-            const graph = await readHeapSnapshot(path, { signal: options.signal, newerThan: this.firstMaxNodeId });
+            const graph = await readHeapSnapshot(path, { signal: options.signal, newerThan: this.firstMaxNodeId.get(pid) ?? null });
             const readMs = performance.now() - readStarted;
             const fileBytes = (await stat(path).catch(() => null))?.size ?? size;
             if (!this.keep) await rm(path, { force: true });
@@ -210,16 +207,16 @@ export class HeapSnapshotter {
   }
 
   /**
-   * The evidence with a retainer path on each suspect (and the same rows among topGrowth), from the last
-   * snapshot's graph: to an instance allocated after the first snapshot where one is reachable, else to any,
-   * retained the way most of them are; then ranked nearest a root first (rankSuspects). One breadth-first
-   * search, however many suspects. Drops the graph afterwards.
+   * A retainer path to each of `rows` (keyed `kind\u0000name`) in the last graph of `pid`: to an instance allocated
+   * after that process's first snapshot where one is reachable, else to any, retained the way most of them are.
+   * One breadth-first search, however many rows. Drops the graph afterwards.
    */
-  attachRetainerPaths(evidence: HeapEvidence): HeapEvidence {
-    const graph = this.graph;
-    this.graph = null;
-    if (!graph || evidence.suspects.length === 0) return evidence;
-    const index = new Map(evidence.suspects.map((s, i) => [`${s.nodeType}\u0000${s.name}`, i]));
+  retainerPathsIn(pid: number, rows: readonly GrowthRow[]): Map<string, RetainerStep[] | null> {
+    const graph = this.graphs.get(pid);
+    this.graphs.delete(pid);
+    const found = new Map<string, RetainerStep[] | null>();
+    if (!graph || rows.length === 0) return found;
+    const index = new Map(rows.map((s, i) => [`${s.kind}\u0000${s.name}`, i]));
     const memo = new Map<number, number>();
     const pairKey = classPairKeys(graph);
     const targetOf = (node: number): number => {
@@ -231,28 +228,23 @@ export class HeapSnapshotter {
       }
       return target;
     };
-    const paths = retainerPaths(graph, (node) => (isNewer(graph, node) ? targetOf(node) : -1), evidence.suspects.length, {
-      pick: 'common',
-    });
+    const paths = retainerPaths(graph, (node) => (isNewer(graph, node) ? targetOf(node) : -1), rows.length, { pick: 'common' });
     if (paths.some((p) => p === null)) {
-      const any = retainerPaths(graph, targetOf, evidence.suspects.length, { pick: 'common' });
+      const any = retainerPaths(graph, targetOf, rows.length, { pick: 'common' });
       any.forEach((p, i) => (paths[i] ??= p));
     }
-    const withPath = (row: HeapGrowthRow): HeapGrowthRow => {
-      const i = index.get(`${row.nodeType}\u0000${row.name}`);
-      return i === undefined ? row : { ...row, retainerPath: paths[i] ?? null };
-    };
-    return rankSuspects({ ...evidence, suspects: evidence.suspects.map(withPath), topGrowth: evidence.topGrowth.map(withPath) });
+    for (const [key, i] of index) found.set(key, paths[i] ?? null);
+    return found;
   }
 
-  /** Drops the kept graph (memory) without disposing the directory. */
-  releaseGraph(): void {
-    this.graph = null;
+  /** Drops the kept graphs (memory) without disposing the directory. */
+  releaseGraphs(): void {
+    this.graphs.clear();
   }
 
   /** Removes the private directory and everything in it (a kept directory stays). Safe to call twice. */
   async dispose(): Promise<void> {
-    this.graph = null;
+    this.graphs.clear();
     if (this.disposed) return;
     this.disposed = true;
     if (!this.keep) await rm(this.dir, { recursive: true, force: true });
@@ -279,16 +271,7 @@ async function rssBytes(pid: number): Promise<number | null> {
   return kb === undefined ? null : Number(kb) * 1024;
 }
 
-// ---- which pid to signal
-
-/** What /proc says about one process of the server tree. */
-export interface ProcessFacts {
-  pid: number;
-  /** The executable's file name (from /proc/<pid>/exe, else argv[0]). */
-  exe: string;
-  /** argv and NODE_OPTIONS show `--heapsnapshot-signal=SIGUSR2` and our directory. */
-  snapshotReady: boolean;
-}
+// ---- whether a pid may be signalled
 
 /** True for the Node binary's usual names: node, nodejs, node20, node-24 ... */
 export function isNodeExecutable(exe: string): boolean {
@@ -310,64 +293,4 @@ export function lastNodeOption(text: string, name: string): string | null {
 export function snapshotReady(argv: readonly string[], nodeOptions: string, dir: string): boolean {
   const text = `${nodeOptions} ${argv.map((a) => quoteNodeOption(a)).join(' ')}`;
   return lastNodeOption(text, '--heapsnapshot-signal') === SNAPSHOT_SIGNAL && lastNodeOption(text, '--diagnostic-dir') === dir;
-}
-
-/** The pid to snapshot, or why there is none (pure). */
-export function chooseSnapshotTarget(
-  tree: readonly number[],
-  portOwner: number | null,
-  facts: readonly ProcessFacts[],
-): { pid: number } | { pid: null; reason: string } {
-  const byPid = new Map(facts.map((f) => [f.pid, f]));
-  if (portOwner !== null && tree.includes(portOwner)) {
-    const owner = byPid.get(portOwner);
-    if (!owner || !isNodeExecutable(owner.exe)) {
-      return { pid: null, reason: `the process listening on the port (pid ${portOwner}, ${owner?.exe || 'unknown'}) is not Node` };
-    }
-    if (!owner.snapshotReady) {
-      return { pid: null, reason: `the Node process listening on the port (pid ${portOwner}) did not get the snapshot NODE_OPTIONS` };
-    }
-    return { pid: portOwner };
-  }
-  const ready = facts.filter((f) => tree.includes(f.pid) && isNodeExecutable(f.exe) && f.snapshotReady);
-  if (ready.length === 1) return { pid: ready[0]!.pid };
-  if (ready.length === 0) return { pid: null, reason: 'no Node process of the server tree has the snapshot signal installed' };
-  return {
-    pid: null,
-    reason: `the port's owner is unknown and ${ready.length} Node processes could be the server (${ready.map((f) => f.pid).join(', ')})`,
-  };
-}
-
-/** Reads ProcessFacts of one pid from /proc (Linux); null when the process is gone. */
-export async function readProcessFacts(pid: number, dir: string): Promise<ProcessFacts | null> {
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null);
-  if (cmdline === null) return null;
-  const argv = cmdline.split('\0').filter((a) => a !== '');
-  const exe = basename(await readlink(`/proc/${pid}/exe`).catch(() => argv[0] ?? ''));
-  // Another user's environ is unreadable: then only argv can show the options.
-  const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
-  const nodeOptions =
-    environ
-      .split('\0')
-      .find((e) => e.startsWith('NODE_OPTIONS='))
-      ?.slice('NODE_OPTIONS='.length) ?? '';
-  return { pid, exe, snapshotReady: snapshotReady(argv.slice(1), nodeOptions, dir) };
-}
-
-/**
- * Which pid of the server tree to signal: the Node process that owns the listening `port` (never a shell or
- * npm wrapper: SIGUSR2 would kill it), else the one Node process of the tree with the signal installed. Linux
- * only: elsewhere the signal's handler cannot be confirmed, and signalling a process without it kills it.
- */
-export async function findSnapshotTarget(
-  tree: readonly number[],
-  port: number | null,
-  dir: string,
-  platform: NodeJS.Platform = process.platform,
-): Promise<{ pid: number } | { pid: null; reason: string }> {
-  if (platform !== 'linux')
-    return { pid: null, reason: `heap snapshots need /proc (Linux) to confirm the signal handler; not on ${platform}` };
-  const owner = port === null ? null : await findPortOwner(port, platform);
-  const facts = (await Promise.all(tree.map((pid) => readProcessFacts(pid, dir)))).filter((f): f is ProcessFacts => f !== null);
-  return chooseSnapshotTarget(tree, owner, facts);
 }

@@ -2,7 +2,7 @@
 // new check adds one line here.
 
 import { formatBytesDelta, formatChange, formatCountDelta, formatMb, formatValue, NBSP } from '../model/format.js';
-import { retainerPathParts, type HeapGrowthRow } from '../model/heap.js';
+import { evidenceWithSuspects, retainerPathParts, type GrowthRow } from '../model/evidence.js';
 import { AFTER_STOP, type Check, type ComparisonMetric, type Report, type SignalReading } from '../model/report.js';
 import {
   beforeAfter,
@@ -50,7 +50,7 @@ export const RETAINER_PATH_MAX = 200;
  * than maxChars keeps its first part and as many of its last as fit, with "…" between: the end is the user's code
  * (the variable that holds the objects), the middle is often a framework's router or the runtime's handles.
  */
-export function retainerPathText(path: HeapGrowthRow['retainerPath'], maxChars = RETAINER_PATH_MAX): string | null {
+export function retainerPathText(path: GrowthRow['retainerPath'], maxChars = RETAINER_PATH_MAX): string | null {
   if (!path || path.length === 0) return null;
   const parts = retainerPathParts(path);
   const whole = parts.join(' → ');
@@ -75,10 +75,12 @@ const OTHER_SUSPECTS_NAMED = 3;
  * few by name ("also growing: +65 Socket, +65 Receiver and 4 more classes"); null without heap evidence.
  */
 export function heapSuspect(report: Report, esc: (text: string) => string): string | null {
-  const [suspect, ...others] = report.heap?.suspects ?? [];
+  const [suspect, ...others] = evidenceWithSuspects(report.evidence)?.suspects ?? [];
   if (!suspect) return null;
   const path = retainerPathText(suspect.retainerPath);
-  const figures = `${suspect.perConnection.toFixed(2)} per connection, ${formatBytesDelta(suspect.bytesDelta)}`;
+  // A gauge of a metrics page counts things, not bytes.
+  const bytes = suspect.kind === 'gauge' ? '' : `, ${formatBytesDelta(suspect.bytesDelta)}`;
+  const figures = `${suspect.perConnection.toFixed(2)} per connection${bytes}`;
   const named = others.slice(0, OTHER_SUSPECTS_NAMED).map((o) => `${formatCountDelta(o.countDelta)} ${esc(o.name)}`);
   const more = others.length - named.length;
   const also =
@@ -154,7 +156,7 @@ export const CAUSES: Record<string, CauseFn> = {
       : `peak ${formatMb(report.memory.peakBytes)} over a baseline of ${formatMb(report.memory.baselineBytes)}`,
   'leak-per-connection': (check, report, style) =>
     joinCauses([
-      report.heap?.status === 'measured' ? (check.detail ?? null) : trendFit(report),
+      (report.memoryJudge?.by ?? 'rss') !== 'rss' ? (check.detail ?? null) : trendFit(report),
       signalsUnlessShown(report),
       heapSuspect(report, style.esc),
     ]),

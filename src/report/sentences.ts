@@ -187,7 +187,7 @@ export function describeTrend(report: Report): string {
   const t = report.memory.trend;
   if (!t || t.kbPerConnection === null) return 'n/a (fewer than two readings over the leak rounds)';
   const fitted = t.points.slice(t.skipped);
-  const heap = report.heap?.status === 'measured' && report.heap.heapKbPerConnection != null;
+  const heap = (report.memoryJudge?.by ?? 'rss') !== 'rss';
   const judged = heap ? 'information only: the heap after a full GC is judged; ' : '';
   return (
     `${formatKibPerConnection(t.kbPerConnection, t.standardErrorKb)} (${judged}RSS), fitted over ${fitted.length} readings ` +
@@ -241,7 +241,7 @@ export function keyFigures(report: Report): string[] {
   else figures.push('memory not measured');
   // The figure the leak verdict judged: the heap's after a full GC for a Node server, else the RSS trend.
   const judged = report.checks.find((c) => c.id === 'leak-per-connection')?.value ?? m.trend?.kbPerConnection ?? null;
-  const byHeap = report.heap?.status === 'measured' && report.heap.heapKbPerConnection != null;
+  const byHeap = (report.memoryJudge?.by ?? 'rss') !== 'rss';
   if (judged !== null) figures.push(`${byHeap ? 'heap' : 'trend'} ${formatKibPerConnection(judged)}`);
   const r = report.scenarios.recovery;
   if (r.enabled) {

@@ -1,5 +1,6 @@
 // Checks that a JSON report read back from a file (an artifact of another run: untrusted) has the Report's shape.
 
+import type { EvidenceSourceId, EvidenceStatus, MemoryJudgeId } from '../model/evidence.js';
 import { REPORT_SCHEMA_VERSION, type CheckLevel, type CheckStatus, type PhaseName, type Report, type Verdict } from '../model/report.js';
 
 /** A report that cannot be trusted to render: names the field, what it should be and what it was. */
@@ -234,19 +235,53 @@ function comparison(f: Fields): void {
   });
 }
 
-function heap(f: Fields): void {
-  if (!f.optional('heap') || f.value.heap === null) return;
-  f.obj('heap').list('suspects', (item, path) => {
-    const suspect = Fields.of(item, path);
-    suspect.str('name');
-    for (const k of ['countDelta', 'perConnection', 'bytesDelta']) suspect.num(k);
-    if (suspect.value.retainerPath === null) return;
-    suspect.list('retainerPath', (step, stepPath) => {
-      const s = Fields.of(step, stepPath);
-      s.str('edge');
-      s.str('node');
-    });
+const SOURCES: Record<EvidenceSourceId, true> = { 'heap-snapshots': true, 'python-census': true, 'class-histogram': true, metrics: true };
+const EVIDENCE_STATUSES: Record<EvidenceStatus, true> = { measured: true, skipped: true, off: true, 'n/a': true };
+const JUDGES: Record<MemoryJudgeId, true> = { 'heap-snapshots': true, 'python-census': true, 'class-histogram': true, rss: true };
+
+function growthRow(item: unknown, path: string): void {
+  const row = Fields.of(item, path);
+  row.str('name');
+  row.str('kind');
+  for (const k of ['countDelta', 'perConnection', 'bytesDelta']) row.num(k);
+  if (row.value.retainerPath === null) return;
+  row.list('retainerPath', (step, stepPath) => {
+    const s = Fields.of(step, stepPath);
+    s.str('edge');
+    s.str('node');
   });
+}
+
+function evidence(f: Fields): void {
+  f.list('evidence', (item, path) => {
+    const e = Fields.of(item, path);
+    e.oneOf('source', Object.keys(SOURCES));
+    e.oneOf('status', Object.keys(EVIDENCE_STATUSES));
+    if (e.optional('reason')) e.str('reason');
+    e.list('processes', (p, pPath) => {
+      const proc = Fields.of(p, pPath);
+      proc.num('pid');
+      proc.str('exe');
+      proc.bool('read');
+      proc.bool('heldConnections');
+    });
+    e.list('readings', (r, rPath) => {
+      const reading = Fields.of(r, rPath);
+      reading.str('label');
+      reading.num('connections');
+      reading.num('totalBytes', true);
+    });
+    e.list('suspects', growthRow);
+    e.list('topGrowth', growthRow);
+    e.num('kbPerConnection', true);
+    e.bool('coversConnections');
+    e.list('notes', (n, nPath) => typeof n === 'string' || expect(nPath, 'a string', n));
+  });
+  const judge = f.obj('memoryJudge');
+  judge.oneOf('by', Object.keys(JUDGES));
+  judge.num('processes');
+  judge.str('why');
+  judge.str('better', true);
 }
 
 /**
@@ -262,7 +297,10 @@ export function validateReport(value: unknown): Report {
       typeof version === 'number' && version > REPORT_SCHEMA_VERSION
         ? `report schema version ${version} is newer than this gate reads (${REPORT_SCHEMA_VERSION}): use the same version of the ` +
             `action in both workflows`
-        : `report schema version must be ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(version) ?? 'nothing'}: is this a ` +
+        : typeof version === 'number' && Number.isInteger(version) && version >= 1
+          ? `report schema version ${version} is older than this gate reads (${REPORT_SCHEMA_VERSION}): it was written by an earlier ` +
+            `version of the action; run the base branch with this version once`
+          : `report schema version must be ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(version) ?? 'nothing'}: is this a ` +
             `ws-resilience-gate report?`,
     );
   }
@@ -299,7 +337,7 @@ export function validateReport(value: unknown): Report {
   memory(f);
   signals(f);
   comparison(f);
-  heap(f);
+  evidence(f);
   f.list('checks', (c, path) => {
     const check = Fields.of(c, path);
     for (const k of ['id', 'title', 'measured', 'limit']) check.str(k);

@@ -4,7 +4,7 @@ import { runChecks, verdictOf } from '../analysis/checks.js';
 import { analyzeMemory, type ProbeWindow } from '../analysis/memory.js';
 import { analyzeSignals } from '../analysis/signal-growth.js';
 import type { Config } from '../config/types.js';
-import type { HeapEvidence } from '../model/heap.js';
+import type { Evidence, MemoryJudge } from '../model/evidence.js';
 import { REPORT_SCHEMA_VERSION, type MemorySample, type Report, type SignalReading } from '../model/report.js';
 import type { RunMeasurements } from '../analysis/checks.js';
 import { redactSecrets } from '../model/redact.js';
@@ -38,7 +38,13 @@ export function assembleReport(config: Config, m: RunMeasurements, probes: Probe
             ? 'the server never started'
             : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
-      : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints, probes.probeWindows, heapGrowthBytes(m.heap));
+      : analyzeMemory(
+          probes.samples,
+          config.sampleIntervalMs,
+          m.trendPoints,
+          probes.probeWindows,
+          heapGrowthBytes(m.evidence, m.memoryJudge),
+        );
   const signals = analyzeSignals(probes.signals.baseline, probes.signals.after, probes.signals.notes, facts.platform);
   const checks = runChecks(config, { ...m, memory, signals });
   const report: Report = {
@@ -54,7 +60,8 @@ export function assembleReport(config: Config, m: RunMeasurements, probes: Probe
     scenarios: { flapping: m.flapping, leak: m.leak, recovery: m.recovery, ...(m.hostile.enabled ? { hostile: m.hostile } : {}) },
     memory,
     signals,
-    ...(m.heap ? { heap: m.heap } : {}),
+    evidence: m.evidence,
+    memoryJudge: m.memoryJudge ?? { by: 'rss', processes: 0, why: 'no heap evidence was taken', better: null },
     ...(m.faults.network || m.faults.deadPeers || m.faults.slowConsumer ? { faults: m.faults } : {}),
     checks,
     verdict: verdictOf(checks),
@@ -63,8 +70,10 @@ export function assembleReport(config: Config, m: RunMeasurements, probes: Probe
   return redactSecrets(report, Object.values(config.client.headers));
 }
 
-/** The heap's growth after a full GC from the first to the last snapshot (array buffers included); null without one. */
-function heapGrowthBytes(heap: HeapEvidence | null): number | null {
-  if (heap?.status !== 'measured' || heap.snapshots.length < 2) return null;
-  return heap.snapshots.at(-1)!.heapBytes - heap.snapshots[0]!.heapBytes;
+/** The judged heap's growth after a full GC from the first to the last reading (array buffers included); null without one. */
+function heapGrowthBytes(evidence: readonly Evidence[], judge: MemoryJudge | null): number | null {
+  const judged = evidence.find((e) => e.source === judge?.by);
+  const [first, last] = [judged?.readings[0], judged?.readings.at(-1)];
+  if (judged?.status !== 'measured' || !first || !last || first === last) return null;
+  return first.totalBytes === null || last.totalBytes === null ? null : last.totalBytes - first.totalBytes;
 }

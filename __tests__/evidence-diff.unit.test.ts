@@ -2,28 +2,29 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/parse.js';
-import { HEAP_DIFF_DEFAULTS, diffHeap, fitHeapPerConnection, growthRows, isSteady, rankSuspects } from '../src/analysis/heap-diff.js';
-import type { HeapSnapshotData, RetainerStep } from '../src/model/heap.js';
+import { DIFF_DEFAULTS, diffEvidence, fitPerConnection, growthRows, isSteady, rankSuspects } from '../src/analysis/evidence-diff.js';
+import type { ReadingData, RetainerStep } from '../src/model/evidence.js';
 
 const BASE: Record<string, [number, number]> = { 'object:Object': [5000, 200_000], 'object:WebSocketServer': [1, 200] };
 const LABELS = ['after-warmup', 'after-round-1', 'after-round-2', 'after-round-3', 'after-cooldown'];
 const CONNECTIONS = [5, 25, 45, 65, 65];
 
 /** Snapshots at the default connection counts; `classes(i)` gives extra (type:name -> [count, bytes]) at snapshot i. */
-function run(classes: (i: number) => Record<string, [number, number]>, connections = CONNECTIONS): HeapSnapshotData[] {
+function run(classes: (i: number) => Record<string, [number, number]>, connections = CONNECTIONS): ReadingData[] {
   return connections.map((c, i) => {
     const all = { ...BASE, ...classes(i) };
-    const list = Object.entries(all).map(([key, [count, selfSize]]) => {
-      const [nodeType, name] = key.split(':') as [string, string];
-      return { nodeType, name, count, selfSize };
+    const list = Object.entries(all).map(([key, [count, bytes]]) => {
+      const [kind, name] = key.split(':') as [string, string];
+      return { kind, name, count, bytes };
     });
     return {
       summary: {
         label: LABELS[i] ?? `snapshot-${i}`,
         connections: c,
-        heapBytes: list.reduce((s, k) => s + k.selfSize, 0),
+        totalBytes: list.reduce((s, k) => s + k.bytes, 0),
+        processes: 1,
         nodeCount: list.reduce((s, k) => s + k.count, 0),
-        snapshotMs: 100,
+        takeMs: 100,
         readMs: 10,
         fileBytes: 1000,
       },
@@ -35,9 +36,10 @@ function run(classes: (i: number) => Record<string, [number, number]>, connectio
 /** Connections made before snapshot i counted from the first. */
 const since = (i: number): number => CONNECTIONS[i]! - CONNECTIONS[0]!;
 
-describe('diffHeap', () => {
+describe('diffEvidence', () => {
   it('names a session kept per connection, with WebSocket and Socket, consistent across rounds', () => {
-    const evidence = diffHeap(
+    const evidence = diffEvidence(
+      'heap-snapshots',
       run((i) => ({
         'object:Session': [since(i), since(i) * 40],
         'object:WebSocket': [2 + since(i), (2 + since(i)) * 200],
@@ -51,23 +53,27 @@ describe('diffHeap', () => {
     expect(session.consistent).toBe(true);
     expect(session.retainerPath).toBeNull();
     expect(evidence.topGrowth.slice(0, 3)).toEqual(evidence.suspects);
-    expect(evidence.snapshots.map((s) => s.label)).toEqual(LABELS);
+    expect(evidence.readings.map((s) => s.label)).toEqual(LABELS);
   });
 
   it('finds nothing in a clean server whose WebSocket churn returns to baseline', () => {
     const churn = [0, 3, 1, 2, 0];
-    const evidence = diffHeap(
+    const evidence = diffEvidence(
+      'heap-snapshots',
       run((i) => ({ 'object:WebSocket': [churn[i]!, churn[i]! * 200], 'closure:onMessage': [churn[i]!, churn[i]! * 32] })),
     );
     expect(evidence.status).toBe('measured');
     expect(evidence.suspects).toEqual([]);
     expect(evidence.topGrowth).toEqual([]);
-    expect(evidence.heapKbPerConnection).toBeCloseTo(0, 1);
+    expect(evidence.kbPerConnection).toBeCloseTo(0, 1);
   });
 
   it('does not call a cache that fills in the first round and then stays a leak', () => {
     const filled = [0, 40, 40, 41, 41];
-    const evidence = diffHeap(run((i) => ({ 'object:CacheEntry': [filled[i]!, filled[i]! * 64] })));
+    const evidence = diffEvidence(
+      'heap-snapshots',
+      run((i) => ({ 'object:CacheEntry': [filled[i]!, filled[i]! * 64] })),
+    );
     const row = evidence.topGrowth.find((r) => r.name === 'CacheEntry')!;
     expect(row.perConnection).toBeGreaterThanOrEqual(0.5);
     expect(row.consistent).toBe(false);
@@ -77,11 +83,17 @@ describe('diffHeap', () => {
   it('takes a leak on a quarter of the connections at the default limit, and not just below it', () => {
     const connections = [5, 85, 165, 245, 245];
     const quarter = [0, 20, 40, 60, 60];
-    const at = diffHeap(run((i) => ({ 'object:PeerState': [quarter[i]!, quarter[i]! * 48] }), connections));
+    const at = diffEvidence(
+      'heap-snapshots',
+      run((i) => ({ 'object:PeerState': [quarter[i]!, quarter[i]! * 48] }), connections),
+    );
     expect(at.suspects.map((s) => s.name)).toEqual(['PeerState']);
     expect(at.suspects[0]!.perConnection).toBe(0.25);
     const less = [0, 19, 39, 58, 58];
-    const below = diffHeap(run((i) => ({ 'object:PeerState': [less[i]!, less[i]! * 48] }), connections));
+    const below = diffEvidence(
+      'heap-snapshots',
+      run((i) => ({ 'object:PeerState': [less[i]!, less[i]! * 48] }), connections),
+    );
     expect(below.suspects).toEqual([]);
     expect(below.topGrowth[0]!.perConnection).toBeCloseTo(0.242, 3);
   });
@@ -92,23 +104,28 @@ describe('diffHeap', () => {
     const connections = [0, 58, 108];
     const pool = [0, 27, 53];
     const filling = (i: number) => ({ 'array:(object elements)': [pool[i]!, pool[i]! * 428] as [number, number] });
-    const evidence = diffHeap(run(filling, connections), { ...HEAP_DIFF_DEFAULTS, maxConcurrent: 50 });
+    const evidence = diffEvidence('heap-snapshots', run(filling, connections), { ...DIFF_DEFAULTS, maxConcurrent: 50 });
     expect(evidence.suspects).toEqual([]);
     expect(evidence.topGrowth[0]).toMatchObject({ name: '(object elements)', countDelta: 53, consistent: true, poolSized: true });
     expect(evidence.notes.join(' ')).toMatch(
       /\(object elements\) \(\+53\) grew steadily, but by no more than the 50 connections held open/,
     );
     // The same growth with 3 clients at once is a leak; so is one instance per connection with 50.
-    expect(diffHeap(run(filling, connections), { ...HEAP_DIFF_DEFAULTS, maxConcurrent: 3 }).suspects.map((r) => r.name)).toEqual([
-      '(object elements)',
-    ]);
+    expect(
+      diffEvidence('heap-snapshots', run(filling, connections), { ...DIFF_DEFAULTS, maxConcurrent: 3 }).suspects.map((r) => r.name),
+    ).toEqual(['(object elements)']);
     const leak = (i: number) => ({ 'object:Session': [connections[i]!, connections[i]! * 40] as [number, number] });
-    expect(diffHeap(run(leak, connections), { ...HEAP_DIFF_DEFAULTS, maxConcurrent: 50 }).suspects.map((r) => r.name)).toEqual(['Session']);
+    expect(
+      diffEvidence('heap-snapshots', run(leak, connections), { ...DIFF_DEFAULTS, maxConcurrent: 50 }).suspects.map((r) => r.name),
+    ).toEqual(['Session']);
   });
 
   it('needs enough instances: a steady leak over few connections is a note, not a suspect', () => {
     const connections = [2, 7, 12, 17, 17];
-    const evidence = diffHeap(run((i) => ({ 'object:Session': [connections[i]! - 2, (connections[i]! - 2) * 40] }), connections));
+    const evidence = diffEvidence(
+      'heap-snapshots',
+      run((i) => ({ 'object:Session': [connections[i]! - 2, (connections[i]! - 2) * 40] }), connections),
+    );
     expect(evidence.suspects).toEqual([]);
     expect(evidence.notes.join(' ')).toMatch(/fewer than 20 instances/);
   });
@@ -118,28 +135,37 @@ describe('diffHeap', () => {
       'object:Session': [since(i), since(i) * 40],
       'native:system / JSArrayBufferData': [since(i), since(i) * 20480],
     });
-    const ignored = diffHeap(run(leak), { ...HEAP_DIFF_DEFAULTS, ignore: [' Session ', ''] });
+    const ignored = diffEvidence('heap-snapshots', run(leak), { ...DIFF_DEFAULTS, ignore: [' Session ', ''] });
     expect(ignored.suspects.map((s) => s.name)).toEqual(['system / JSArrayBufferData']);
     expect(ignored.topGrowth.some((r) => r.name === 'Session')).toBe(false);
     expect(ignored.ignored).toEqual(['Session']);
-    const off = diffHeap(run(leak), { ...HEAP_DIFF_DEFAULTS, maxRetainedPerConnection: null });
+    const off = diffEvidence('heap-snapshots', run(leak), { ...DIFF_DEFAULTS, maxRetainedPerConnection: null });
     expect(off.suspects).toEqual([]);
     expect(off.topGrowth.map((r) => r.name)).toEqual(['system / JSArrayBufferData', 'Session']);
     expect(off.maxRetainedPerConnection).toBeNull();
   });
 
   it('skips with a reason when there is nothing to compare', () => {
-    const one = diffHeap(run(() => ({}), [5]));
-    expect(one).toMatchObject({ status: 'skipped', suspects: [], heapKbPerConnection: null });
+    const one = diffEvidence(
+      'heap-snapshots',
+      run(() => ({}), [5]),
+    );
+    expect(one).toMatchObject({ status: 'skipped', suspects: [], kbPerConnection: null });
     expect(one.reason).toMatch(/two or more/);
-    expect(one.snapshots).toHaveLength(1);
-    const still = diffHeap(run(() => ({}), [5, 5, 5]));
+    expect(one.readings).toHaveLength(1);
+    const still = diffEvidence(
+      'heap-snapshots',
+      run(() => ({}), [5, 5, 5]),
+    );
     expect(still.status).toBe('skipped');
     expect(still.reason).toMatch(/no connections/);
   });
 
   it('notes when only one round was measured', () => {
-    const evidence = diffHeap(run((i) => ({ 'object:Session': i === 0 ? [0, 0] : [60, 2400] }), [5, 65]));
+    const evidence = diffEvidence(
+      'heap-snapshots',
+      run((i) => ({ 'object:Session': i === 0 ? [0, 0] : [60, 2400] }), [5, 65]),
+    );
     expect(evidence.suspects.map((s) => s.name)).toEqual(['Session']);
     expect(evidence.notes.join(' ')).toMatch(/one round/);
   });
@@ -147,20 +173,20 @@ describe('diffHeap', () => {
 
 describe('heap per connection', () => {
   it('is the slope of the heap total against connections, with its standard error', () => {
-    const exact = fitHeapPerConnection(
+    const exact = fitPerConnection(
       run((i) => ({ 'native:system / JSArrayBufferData': [since(i), since(i) * 20 * 1024] })).map((s) => s.summary),
     );
     expect(exact).toEqual({ kbPerConnection: 20, standardErrorKb: 0 });
-    const line = fitHeapPerConnection(
+    const line = fitPerConnection(
       [0, 20, 40, 60].map((c, i) => ({
         ...run(() => ({}), [c])[0]!.summary,
         connections: c,
-        heapBytes: 1e6 + c * 10 * 1024 + (i % 2) * 10,
+        totalBytes: 1e6 + c * 10 * 1024 + (i % 2) * 10,
       })),
     );
     expect(line.kbPerConnection).toBe(10);
     expect(line.standardErrorKb).toBeLessThan(0.01);
-    expect(fitHeapPerConnection(run(() => ({}), [5, 25]).map((s) => s.summary)).standardErrorKb).toBeNull();
+    expect(fitPerConnection(run(() => ({}), [5, 25]).map((s) => s.summary)).standardErrorKb).toBeNull();
   });
 });
 
@@ -185,7 +211,8 @@ describe('growthRows and isSteady', () => {
 
 describe('rankSuspects', () => {
   it('puts the constructor nearest a root first, then what it drags along, storage and primitives last', () => {
-    const evidence = diffHeap(
+    const evidence = diffEvidence(
+      'heap-snapshots',
       run((i) => ({
         'object:Socket': [since(i), since(i) * 400],
         'object:Session': [since(i), since(i) * 40],
@@ -213,9 +240,9 @@ describe('rankSuspects', () => {
   });
 });
 
-describe('HEAP_DIFF_DEFAULTS', () => {
+describe('DIFF_DEFAULTS', () => {
   it('holds the limit the max-retained-per-connection input defaults to', () => {
     const config = parseConfig({ url: 'ws://127.0.0.1:1/' });
-    expect(HEAP_DIFF_DEFAULTS.maxRetainedPerConnection).toBe(config.limits.maxRetainedPerConnection.value);
+    expect(DIFF_DEFAULTS.maxRetainedPerConnection).toBe(config.limits.maxRetainedPerConnection.value);
   });
 });

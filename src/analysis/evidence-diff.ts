@@ -1,24 +1,26 @@
-// Compares heap snapshots taken at growing connection counts: growth per constructor, per connection, whether it
-// is steady across rounds, the suspects, and the heap's own growth per connection (pure).
+// Compares readings taken at growing connection counts (heap snapshots, a Python census, a JVM class histogram,
+// metrics): growth per class or series, per connection, whether it is steady across rounds, the suspects, and the
+// total's own growth per connection (pure).
 
 import {
   TOP_GROWTH_ROWS,
-  heapEvidenceWithout,
-  type HeapClassStat,
-  type HeapEvidence,
-  type HeapGrowthRow,
-  type HeapSnapshotData,
-  type HeapSnapshotSummary,
-} from '../model/heap.js';
+  evidenceWithout,
+  type ClassCount,
+  type Evidence,
+  type EvidenceReading,
+  type EvidenceSourceId,
+  type GrowthRow,
+  type ReadingData,
+} from '../model/evidence.js';
 import { round } from '../model/format.js';
 import { fitKbPerConnection } from './trend.js';
 
-export interface HeapDiffOptions {
+export interface EvidenceDiffOptions {
   /** A row breaches at this many retained instances per connection (input max-retained-per-connection); null: never. */
   maxRetainedPerConnection: number | null;
-  /** ... and at least this many more instances than at the first snapshot (a handful is no evidence). */
+  /** ... and at least this many more instances than at the first reading (a handful is no evidence). */
   minInstances: number;
-  /** Class names the user knows are bounded (input heap-ignore): never suspects, not listed. */
+  /** Class or series names the user knows are bounded (heap-ignore, metrics-ignore): never suspects, not listed. */
   ignore: readonly string[];
   /**
    * The most connections the gate held open at once (leak-clients). A pool the server sizes by concurrency
@@ -36,7 +38,7 @@ export const POOL_MARGIN = 10;
  * Defaults, the limit being max-retained-per-connection's default (a test holds them equal): a clean `ws` echo
  * server measured at most 0.18 per connection for any constructor.
  */
-export const HEAP_DIFF_DEFAULTS: HeapDiffOptions = { maxRetainedPerConnection: 0.25, minInstances: 20, ignore: [] };
+export const DIFF_DEFAULTS: EvidenceDiffOptions = { maxRetainedPerConnection: 0.25, minInstances: 20, ignore: [] };
 
 /**
  * A round counts as steady when its own growth per connection is within this factor of the whole run's: a leak
@@ -52,43 +54,58 @@ export const CONSISTENCY_FACTOR = 2;
 export const LAYOUT_TYPES: ReadonlySet<string> = new Set(['object shape']);
 
 /**
- * The evidence from snapshots in the order they were taken (connections never decrease): `skipped` when fewer
- * than two or no connections were made between the first and the last. Retainer paths are left null: they need
- * the last snapshot's graph, which the prober holds (HeapSnapshotter.attachRetainerPaths).
+ * The evidence from readings in the order they were taken (connections never decrease): `skipped` when fewer than
+ * two or no connections were made between the first and the last. Paths are left null (the source that read the
+ * counts finds them), `processes` empty and `coversConnections` false: the caller knows which processes were read.
  */
-export function diffHeap(snapshots: readonly HeapSnapshotData[], options: HeapDiffOptions = HEAP_DIFF_DEFAULTS): HeapEvidence {
+export function diffEvidence(
+  source: EvidenceSourceId,
+  readings: readonly ReadingData[],
+  options: EvidenceDiffOptions = DIFF_DEFAULTS,
+): Evidence {
   const limit = options.maxRetainedPerConnection;
-  const summaries = snapshots.map((s) => s.summary);
-  if (snapshots.length < 2) {
-    return {
-      ...heapEvidenceWithout('skipped', `${snapshots.length} heap snapshot(s); two or more are needed`, limit),
-      snapshots: summaries,
-    };
+  const summaries = readings.map((s) => s.summary);
+  if (readings.length < 2) {
+    return { ...evidenceWithout(source, 'skipped', `${readings.length} reading(s); two or more are needed`, limit), readings: summaries };
   }
-  const first = summaries[0]!;
-  const last = summaries[summaries.length - 1]!;
-  const made = last.connections - first.connections;
+  const made = summaries.at(-1)!.connections - summaries[0]!.connections;
   if (made <= 0) {
-    return {
-      ...heapEvidenceWithout('skipped', 'no connections were made between the first and the last heap snapshot', limit),
-      snapshots: summaries,
-    };
+    const why = 'no connections were made between the first and the last reading';
+    return { ...evidenceWithout(source, 'skipped', why, limit), readings: summaries };
   }
   const ignore = new Set(options.ignore.map((n) => n.trim()).filter(Boolean));
   const poolBound = (options.maxConcurrent ?? 1) + POOL_MARGIN;
-  const breaches = (r: HeapGrowthRow): boolean =>
+  const breaches = (r: GrowthRow): boolean =>
     limit !== null && r.perConnection >= limit && r.countDelta >= options.minInstances && r.consistent;
-  const rows = growthRows(snapshots)
-    .filter((r) => !ignore.has(r.name) && !LAYOUT_TYPES.has(r.nodeType))
+  const rows = growthRows(readings)
+    .filter((r) => !ignore.has(r.name) && !LAYOUT_TYPES.has(r.kind))
     .map((r) => (breaches(r) && r.countDelta <= poolBound ? { ...r, poolSized: true } : r));
-  const isSuspect = (r: HeapGrowthRow): boolean => breaches(r) && r.poolSized !== true;
-  const bySize = (a: HeapGrowthRow, b: HeapGrowthRow): number => b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta;
+  const isSuspect = (r: GrowthRow): boolean => breaches(r) && r.poolSized !== true;
+  const bySize = (a: GrowthRow, b: GrowthRow): number => b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta;
   const suspects = rows.filter(isSuspect).sort(bySize);
   const others = rows.filter((r) => !isSuspect(r) && (r.countDelta > 0 || r.bytesDelta > 0)).sort(bySize);
-  const fit = fitHeapPerConnection(summaries);
-  const rounds = countRounds(summaries);
+  const fit = fitPerConnection(summaries);
+  return {
+    source,
+    status: 'measured',
+    processes: [],
+    readings: summaries,
+    suspects,
+    topGrowth: [...suspects, ...others].slice(0, TOP_GROWTH_ROWS),
+    maxRetainedPerConnection: limit,
+    ignored: [...ignore],
+    kbPerConnection: fit.kbPerConnection,
+    standardErrorKb: fit.standardErrorKb,
+    coversConnections: false,
+    notes: diffNotes(rows, summaries, options),
+  };
+}
+
+/** What a reader needs to know about rows that did not become suspects, and about the rounds. */
+function diffNotes(rows: readonly GrowthRow[], summaries: readonly EvidenceReading[], options: EvidenceDiffOptions): string[] {
+  const limit = options.maxRetainedPerConnection;
   const notes: string[] = [];
-  if (rounds < 2) notes.push('one round of connections between snapshots: whether growth is steady could not be judged');
+  if (countRounds(summaries) < 2) notes.push('one round of connections between readings: whether growth is steady could not be judged');
   const steadyBelow = rows.filter(
     (r) => limit !== null && r.perConnection >= limit && r.consistent && r.countDelta > 0 && r.countDelta < options.minInstances,
   );
@@ -105,36 +122,26 @@ export function diffHeap(snapshots: readonly HeapSnapshotData[], options: HeapDi
       `${steadyBelow.length} class(es) grew per connection by ≥ ${limit} but by fewer than ${options.minInstances} instances in all`,
     );
   }
-  return {
-    status: 'measured',
-    snapshots: summaries,
-    suspects,
-    topGrowth: [...suspects, ...others].slice(0, TOP_GROWTH_ROWS),
-    maxRetainedPerConnection: limit,
-    ignored: [...ignore],
-    heapKbPerConnection: fit.kbPerConnection,
-    standardErrorKb: fit.standardErrorKb,
-    notes,
-  };
+  return notes;
 }
 
-/** Intervals between consecutive snapshots in which connections were made. */
-function countRounds(summaries: readonly HeapSnapshotSummary[]): number {
+/** Intervals between consecutive readings in which connections were made. */
+function countRounds(summaries: readonly EvidenceReading[]): number {
   let n = 0;
   for (let i = 1; i < summaries.length; i++) if (summaries[i]!.connections > summaries[i - 1]!.connections) n++;
   return n;
 }
 
-/** Key of a class across snapshots. */
-const keyOf = (c: HeapClassStat): string => `${c.nodeType}\u0000${c.name}`;
+/** Key of a class across readings. */
+const keyOf = (c: ClassCount): string => `${c.kind}\u0000${c.name}`;
 
-/** One row per class present in any snapshot, first against last; retainerPath null. */
-export function growthRows(snapshots: readonly HeapSnapshotData[]): HeapGrowthRow[] {
-  const maps = snapshots.map((s) => new Map(s.classes.map((c) => [keyOf(c), c])));
+/** One row per class present in any reading, first against last; retainerPath null. */
+export function growthRows(readings: readonly ReadingData[]): GrowthRow[] {
+  const maps = readings.map((s) => new Map(s.classes.map((c) => [keyOf(c), c])));
   const keys = new Set(maps.flatMap((m) => [...m.keys()]));
-  const connections = snapshots.map((s) => s.summary.connections);
+  const connections = readings.map((s) => s.summary.connections);
   const made = connections[connections.length - 1]! - connections[0]!;
-  const rows: HeapGrowthRow[] = [];
+  const rows: GrowthRow[] = [];
   for (const key of keys) {
     const stats = maps.map((m) => m.get(key));
     const some = stats.find((s) => s !== undefined)!;
@@ -147,13 +154,13 @@ export function growthRows(snapshots: readonly HeapSnapshotData[]): HeapGrowthRo
     const perConnection = made > 0 ? countDelta / made : 0;
     rows.push({
       name: some.name,
-      nodeType: some.nodeType,
+      kind: some.kind,
       countFirst,
       countLast,
       countDelta,
       perConnection: round(perConnection, 3),
-      bytesDelta: (lastStat?.selfSize ?? 0) - (firstStat?.selfSize ?? 0),
-      bytesEach: lastStat && lastStat.count > 0 ? Math.round(lastStat.selfSize / lastStat.count) : 0,
+      bytesDelta: (lastStat?.bytes ?? 0) - (firstStat?.bytes ?? 0),
+      bytesEach: lastStat && lastStat.count > 0 ? Math.round(lastStat.bytes / lastStat.count) : 0,
       consistent: isSteady(connections, counts, perConnection),
       retainerPath: null,
     });
@@ -178,24 +185,28 @@ export function isSteady(connections: readonly number[], counts: readonly number
 }
 
 /**
- * Least-squares slope of the heap total (KB) against connections, over every snapshot (each one follows a full
- * GC, so unlike RSS there is no warm-up reading to drop), with its standard error.
+ * Least-squares slope of the total (KiB) against connections, over every reading (each one follows a full GC, so
+ * unlike RSS there is no warm-up reading to drop), with its standard error; null when a reading has no total.
  */
-export function fitHeapPerConnection(summaries: readonly HeapSnapshotSummary[]): {
+export function fitPerConnection(summaries: readonly EvidenceReading[]): {
   kbPerConnection: number | null;
   standardErrorKb: number | null;
 } {
-  return fitKbPerConnection(summaries.map((s) => ({ connections: s.connections, kb: s.heapBytes / 1024 })));
+  if (summaries.some((s) => s.totalBytes === null)) return { kbPerConnection: null, standardErrorKb: null };
+  return fitKbPerConnection(summaries.map((s) => ({ connections: s.connections, kb: s.totalBytes! / 1024 })));
 }
 
+/** Kinds a reader learns something from, though less than from a class of their own code. */
+const TIER_ONE_KINDS: ReadonlySet<string> = new Set(['object', 'closure', 'native', 'regexp', 'jdk', 'gauge']);
+
 /**
- * 0: an instance of a constructor (what a user names in code); 1: closures, native data, V8's own objects;
- * 2: storage and primitives (arrays, property stores, strings, heap numbers), whose paths say least.
+ * 0: an instance of a class (what a user names in code); 1: closures, native data, the runtime's own objects (V8's,
+ * the JDK's), metric series; 2: storage and primitives (arrays, property stores, strings, heap numbers, Python's
+ * builtins), whose paths say least.
  */
-export function suspectTier(row: Pick<HeapGrowthRow, 'nodeType' | 'name'>): number {
-  if (row.nodeType === 'object' && !row.name.startsWith('system / ')) return 0;
-  if (row.nodeType === 'object' || row.nodeType === 'closure' || row.nodeType === 'native' || row.nodeType === 'regexp') return 1;
-  return 2;
+export function suspectTier(row: Pick<GrowthRow, 'kind' | 'name'>): number {
+  if (row.kind === 'object' && !row.name.startsWith('system / ')) return 0;
+  return TIER_ONE_KINDS.has(row.kind) ? 1 : 2;
 }
 
 /**
@@ -204,13 +215,13 @@ export function suspectTier(row: Pick<HeapGrowthRow, 'nodeType' | 'name'>): numb
  * before what it drags along (its WebSocket, Socket), whose paths run through it and so are longer. Ties and
  * rows without a path keep their order (largest growth first); topGrowth follows.
  */
-export function rankSuspects(evidence: HeapEvidence): HeapEvidence {
-  const length = (r: HeapGrowthRow): number => r.retainerPath?.length ?? Number.POSITIVE_INFINITY;
+export function rankSuspects(evidence: Evidence): Evidence {
+  const length = (r: GrowthRow): number => r.retainerPath?.length ?? Number.POSITIVE_INFINITY;
   const ranked = evidence.suspects
     .map((r, i) => ({ r, i }))
     .sort((a, b) => suspectTier(a.r) - suspectTier(b.r) || length(a.r) - length(b.r) || a.i - b.i)
     .map((s) => s.r);
-  const isSuspect = new Set(ranked.map((r) => `${r.nodeType}\u0000${r.name}`));
-  const others = evidence.topGrowth.filter((r) => !isSuspect.has(`${r.nodeType}\u0000${r.name}`));
+  const isSuspect = new Set(ranked.map((r) => `${r.kind}\u0000${r.name}`));
+  const others = evidence.topGrowth.filter((r) => !isSuspect.has(`${r.kind}\u0000${r.name}`));
   return { ...evidence, suspects: ranked, topGrowth: [...ranked, ...others].slice(0, TOP_GROWTH_ROWS) };
 }
