@@ -197,15 +197,32 @@ export function fitPerConnection(summaries: readonly EvidenceReading[]): {
 }
 
 /** Kinds a reader learns something from, though less than from a class of their own code. */
-const TIER_ONE_KINDS: ReadonlySet<string> = new Set(['object', 'closure', 'native', 'regexp', 'jdk', 'gauge']);
+const TIER_ONE_KINDS: ReadonlySet<string> = new Set(['object', 'closure', 'native', 'regexp', 'jdk', 'stdlib', 'gauge']);
 
 /**
- * 0: an instance of a class (what a user names in code); 1: closures, native data, the runtime's own objects (V8's,
- * the JDK's), metric series; 2: storage and primitives (arrays, property stores, strings, heap numbers, Python's
- * builtins), whose paths say least.
+ * JavaScript's own constructors: an Array or an Object grows with any leak (each leaked instance holds some), and the
+ * nearest one to a root is often a pool's (a cluster worker's HTTP parsers), so it says least of what leaked.
+ */
+const JS_BUILTINS: ReadonlySet<string> = new Set([
+  'Object',
+  'Array',
+  'Map',
+  'Set',
+  'WeakMap',
+  'WeakSet',
+  'Promise',
+  'Function',
+  'Error',
+  'Date',
+]);
+
+/**
+ * 0: an instance of a class (what a user names in code); 1: closures, native data, the language's and the
+ * runtime's own objects (V8's, the JDK's, Python's standard library), metric series; 2: storage and primitives
+ * (arrays, property stores, strings, heap numbers, Python's builtins), whose paths say least.
  */
 export function suspectTier(row: Pick<GrowthRow, 'kind' | 'name'>): number {
-  if (row.kind === 'object' && !row.name.startsWith('system / ')) return 0;
+  if (row.kind === 'object' && !row.name.startsWith('system / ') && !JS_BUILTINS.has(row.name)) return 0;
   return TIER_ONE_KINDS.has(row.kind) ? 1 : 2;
 }
 

@@ -42,6 +42,11 @@ export interface RetainerPathOptions {
    * those: a leak retains its instances all the same way, while the nearest one may be a buffer on the stack.
    */
   pick?: 'first' | 'common';
+  /**
+   * Follow V8's hidden edges too (what a native object holds for the engine): a last resort for an instance that
+   * named edges do not reach, as in a cluster worker, whose connections come in through its IPC channel.
+   */
+  hidden?: boolean;
 }
 
 const MAX_CANDIDATES = 5000;
@@ -62,7 +67,7 @@ export function retainerPaths(
   const found: number[][] = Array.from({ length: targets }, () => []);
   if (n === 0 || targets === 0) return found.map(() => null);
   const followed = new Uint8Array(graph.edgeTypes.length);
-  graph.edgeTypes.forEach((kind, k) => (followed[k] = PATH_EDGE_KINDS.has(kind) ? 1 : 0));
+  graph.edgeTypes.forEach((kind, k) => (followed[k] = PATH_EDGE_KINDS.has(kind) || (options.hidden === true && kind === 'hidden') ? 1 : 0));
   // parentEdge[i]: the edge that first reached node i, or UNSEEN / NO_PARENT (the root, transient roots). The
   // node an edge leaves is found from firstEdge when a path is built: 8 bytes a node for the whole search.
   const parentEdge = new Uint32Array(n).fill(UNSEEN);

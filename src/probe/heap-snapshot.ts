@@ -228,10 +228,19 @@ export class HeapSnapshotter {
       }
       return target;
     };
-    const paths = retainerPaths(graph, (node) => (isNewer(graph, node) ? targetOf(node) : -1), rows.length, { pick: 'common' });
-    if (paths.some((p) => p === null)) {
-      const any = retainerPaths(graph, targetOf, rows.length, { pick: 'common' });
-      any.forEach((p, i) => (paths[i] ??= p));
+    // A new instance over named edges, then over hidden ones too, then any instance: an old one (a socket of the
+    // IPC channel) would give a short path that has nothing to do with the leak.
+    const newer = (node: number): number => (isNewer(graph, node) ? targetOf(node) : -1);
+    const passes = [
+      [newer, false],
+      [newer, true],
+      [targetOf, false],
+      [targetOf, true],
+    ] as const;
+    const paths: Array<RetainerStep[] | null> = rows.map(() => null);
+    for (const [classify, hidden] of passes) {
+      if (paths.every((p) => p !== null)) break;
+      retainerPaths(graph, classify, rows.length, { pick: 'common', hidden }).forEach((p, i) => (paths[i] ??= p));
     }
     for (const [key, i] of index) found.set(key, paths[i] ?? null);
     return found;

@@ -7,6 +7,7 @@ import { chmod, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { suspectTier } from '../analysis/evidence-diff.js';
 import type { ClassCount, RetainerStep } from '../model/evidence.js';
 import { isAlive } from '../server/process-tree.js';
 import {
@@ -28,6 +29,12 @@ const POLL_MS = 15;
 const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 /** Real-time signals on Linux: the only ones the census listens on (a ready file naming another is not ours). */
 const RT_SIGNALS = { min: 34, max: 64 };
+
+/** The census's kinds: the app's and its libraries' classes, the standard library's, the builtins. */
+const CENSUS_KINDS: ReadonlySet<string> = new Set(['object', 'stdlib', 'builtin']);
+
+/** Paths are walked for this many suspects at most: each step of a walk scans every object of the process. */
+export const MAX_PATHS = 8;
 
 /** True for a Python interpreter's executable name: python, python3, python3.11, pypy3 ... */
 export function isPythonExecutable(exe: string): boolean {
@@ -61,8 +68,7 @@ export function parseCensusAnswer(
     const classes = (answer.classes as unknown[]).map((row) => {
       if (!Array.isArray(row) || row.length !== 4) bad();
       const [kind, name, count, bytes] = row as unknown[];
-      if ((kind !== 'object' && kind !== 'builtin') || typeof name !== 'string' || typeof count !== 'number' || typeof bytes !== 'number')
-        bad();
+      if (!CENSUS_KINDS.has(String(kind)) || typeof name !== 'string' || typeof count !== 'number' || typeof bytes !== 'number') bad();
       return { kind: kind as string, name: name as string, count: count as number, bytes: bytes as number };
     });
     return { classes, ms };
@@ -164,7 +170,10 @@ export class PythonCensus implements EvidenceSource {
     for (const [pid, rows] of suspects) {
       const target = this.targets.find((t) => t.pid === pid);
       if (!target || rows.length === 0) continue;
-      const names = rows.map((r) => r.name);
+      const names = [...rows]
+        .sort((a, b) => suspectTier(a) - suspectTier(b))
+        .slice(0, MAX_PATHS)
+        .map((r) => r.name);
       const [answer] = await this.ask({ mode: 'paths', names }, [target], { label: 'paths', connections: 0, timeoutMs: 10_000, signal });
       const found = parseCensusAnswer(answer!.text, target.pid).paths ?? {};
       for (const row of rows) paths.set(`${row.kind}\u0000${row.name}`, found[row.name] ?? null);

@@ -29,6 +29,7 @@ def _ws_gate_census_install():
 
     here = os.path.dirname(os.path.abspath(__file__))
     names = {}
+    stdlib = getattr(sys, "stdlib_module_names", frozenset())
 
     def write_atomically(name, payload):
         final = os.path.join(here, name)
@@ -43,7 +44,9 @@ def _ws_gate_census_install():
         if found is None:
             module = getattr(t, "__module__", None) or "?"
             qualname = getattr(t, "__qualname__", None) or getattr(t, "__name__", "?")
-            found = ("builtin" if module == "builtins" else "object", "%s.%s" % (module, qualname))
+            top = module.split(".")[0]
+            kind = "builtin" if module == "builtins" else "stdlib" if top in stdlib else "object"
+            found = (kind, "%s.%s" % (module, qualname))
             names[t] = found
         return found
 
@@ -79,81 +82,81 @@ def _ws_gate_census_install():
         del objs
         return [[k[0], k[1], v[0], v[1]] for k, v in counts.items()]
 
-    def module_dicts():
-        found = {}
+    def edge_from(parent, child, modules):
+        """The edge from parent to child, and what to call parent: (edge, kind, label)."""
+        if isinstance(parent, dict):
+            for k, v in parent.items():
+                if v is child:
+                    key = k if isinstance(k, str) else repr(k)
+                    if id(parent) in modules:
+                        return key, "property", "module " + modules[id(parent)]
+                    return key, "element", "builtins.dict"
+            return "", "internal", "builtins.dict"
+        if isinstance(parent, (list, tuple)):
+            for i, v in enumerate(parent):
+                if v is child:
+                    return str(i), "element", name_of(type(parent))[1]
+        code = getattr(parent, "__code__", None)
+        if code is not None and getattr(parent, "__closure__", None):
+            for name, cell in zip(code.co_freevars, parent.__closure__):
+                if cell is child:
+                    return name, "property", getattr(parent, "__qualname__", "function") + "()"
+        attrs = getattr(parent, "__dict__", None)
+        if isinstance(attrs, dict):
+            for k, v in attrs.items():
+                if v is child:
+                    return k, "property", name_of(type(parent))[1]
+        return "", "internal", name_of(type(parent))[1]
+
+    def paths_to(wanted):
+        """Breadth-first from every module's globals: the shortest path to one instance of each wanted class."""
+        import collections
+
+        modules = {}
         for name, module in list(sys.modules.items()):
             d = getattr(module, "__dict__", None)
-            if d is not None:
-                found[id(d)] = name
-        return found
-
-    def step_towards(holder, node, modules):
-        """The edge from holder to node, and what to call holder: (edge, kind, label, done)."""
-        if isinstance(holder, dict):
-            edge = next((repr(k) if not isinstance(k, str) else k for k, v in holder.items() if v is node), "?")
-            if id(holder) in modules:
-                return edge, "property", "module " + modules[id(holder)], True
-            return edge, "element", "builtins.dict", False
-        if isinstance(holder, (list, tuple)):
-            index = next((str(i) for i, v in enumerate(holder) if v is node), "?")
-            return index, "element", name_of(type(holder))[1], False
-        attrs = getattr(holder, "__dict__", None)
-        if isinstance(attrs, dict):
-            edge = next((k for k, v in attrs.items() if v is node), None)
-            if edge is not None:
-                return edge, "property", name_of(type(holder))[1], False
-        if type(holder).__name__ == "cell":
-            return "", "internal", "cell", False
-        return "", "internal", name_of(type(holder))[1], False
-
-    def path_to(wanted, objs):
-        target = None
-        for o in reversed(objs):
-            if name_of(type(o))[1] == wanted:
-                target = o
-                break
-        if target is None:
-            return None
-        modules = module_dicts()
-        frame = sys._getframe()
-        skip = {id(objs), id(frame)}
-        steps = []
-        node = target
-        visited = {id(target)}
-        for _ in range(10):
-            holders = [
-                h for h in gc.get_referrers(node)
-                if id(h) not in skip and id(h) not in visited and type(h).__name__ != "frame"
-            ]
-            if not holders:
-                break
-            # A module's globals end the walk; an instance that owns the node comes before a bare container.
-            holders.sort(key=lambda h: 0 if id(h) in modules else 1 if not isinstance(h, (dict, list, tuple)) else 2)
-            holder = holders[0]
-            edge, kind, label, done = step_towards(holder, node, modules)
-            steps.append([edge, kind, label])
-            if done:
-                break
-            # An instance's attribute dict (before Python 3.11): step to the instance itself.
-            if isinstance(holder, dict) and id(holder) not in modules:
-                owners = [o for o in gc.get_referrers(holder) if getattr(o, "__dict__", None) is holder]
-                if owners:
-                    steps[-1] = [edge, "property", name_of(type(owners[0]))[1]]
-                    visited.add(id(holder))
-                    holder = owners[0]
-            visited.add(id(holder))
-            node = holder
-        # Root first: each step names the holder and the edge from it to the next node.
-        result = []
-        labels = [s[2] for s in reversed(steps)] + [wanted]
-        edges = [s[0] for s in reversed(steps)]
-        kinds = [s[1] for s in reversed(steps)]
-        for i, label in enumerate(labels):
-            if i == 0:
-                result.append({"edge": "", "kind": "hidden", "node": label})
-            else:
-                result.append({"edge": edges[i - 1], "kind": kinds[i - 1], "node": label})
-        return result
+            if isinstance(d, dict) and id(d) not in modules:
+                modules[id(d)] = name
+        parent = {}
+        found = {}
+        queue = collections.deque()
+        for name, module in list(sys.modules.items()):
+            d = getattr(module, "__dict__", None)
+            if isinstance(d, dict) and id(d) not in parent:
+                parent[id(d)] = None
+                queue.append(d)
+        is_tracked = gc.is_tracked
+        get_referents = gc.get_referents
+        while queue and len(found) < len(wanted):
+            obj = queue.popleft()
+            for child in get_referents(obj):
+                if not is_tracked(child) or id(child) in parent:
+                    continue
+                parent[id(child)] = obj
+                label = name_of(type(child))[1]
+                if label in wanted and label not in found:
+                    found[label] = child
+                queue.append(child)
+        paths = {}
+        for label in wanted:
+            child = found.get(label)
+            if child is None:
+                paths[label] = None
+                continue
+            steps = []
+            node = child
+            while parent.get(id(node)) is not None and len(steps) < 40:
+                holder = parent[id(node)]
+                steps.append(edge_from(holder, node, modules) + (holder,))
+                node = holder
+            # Root first: each node after the first is reached by the edge its holder (the node before) holds it by.
+            chain = list(reversed(steps))
+            path = [{"edge": "", "kind": "hidden", "node": chain[0][2]}] if chain else []
+            for i, (edge, kind, _, _) in enumerate(chain):
+                following = chain[i + 1][2] if i + 1 < len(chain) else label
+                path.append({"edge": edge, "kind": kind, "node": following})
+            paths[label] = path
+        return paths
 
     def answer():
         with open(os.path.join(here, "request.json")) as f:
@@ -162,9 +165,7 @@ def _ws_gate_census_install():
         payload = {"pid": os.getpid(), "seq": request["seq"]}
         if request.get("mode") == "paths":
             gc.collect()
-            objs = gc.get_objects()
-            payload["paths"] = {name: path_to(name, objs) for name in request.get("names", [])}
-            del objs
+            payload["paths"] = paths_to(set(request.get("names", [])))
         else:
             payload["classes"] = census()
         payload["ms"] = round((time.perf_counter() - started) * 1000)
