@@ -733,7 +733,8 @@ describe('renderComment: hostile server output', () => {
       .at(-1)!;
     expect(full.lines).toEqual(logTail.slice(-kept));
     expect(md).toContain('```mermaid');
-    expect(md.length + logTail[0]!.length + 1).toBeGreaterThan(DEFAULT_MAX_CHARS);
+    // The next older line, the one that did not fit (older lines have fewer digits: line 0 would fit where 2000 does not).
+    expect(md.length + logTail[logTail.length - kept - 1]!.length + 1).toBeGreaterThan(DEFAULT_MAX_CHARS);
   });
 
   it('gives up the chart after the log, then the sections, and always respects maxChars', () => {

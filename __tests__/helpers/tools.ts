@@ -1,6 +1,6 @@
-// The programs some tests need beyond Node (Python websockets and FastAPI, websocketd, openssl, lsof, ps, Go with
-// gorilla/websocket): whether each is here, one printed line when one is not, and a failure instead of a skip where
-// CI asks for every one of them.
+// The programs some tests need beyond Node (Python websockets, FastAPI, aiohttp and tornado, websocketd, openssl,
+// lsof, ps, Go with gorilla/websocket and client_golang, a JDK with Netty): whether each is here, one printed line
+// when one is not, and a failure instead of a skip where CI asks for every one of them.
 
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
@@ -22,6 +22,16 @@ export const TOOLS = {
   'python3-fastapi': { package: 'python3-fastapi python3-uvicorn', skips: "the tests against FastAPI's documented WebSocket chat" },
   // A test tool from npm, never a dependency of the gate (461 MB): installed into a git-ignored folder.
   artillery: { package: 'artillery (npm)', skips: 'the test that runs an exported script with Artillery itself' },
+  'python3-aiohttp': { package: 'python3-aiohttp', skips: 'the aiohttp server of the clean Python series' },
+  'python3-tornado': { package: 'python3-tornado', skips: 'the tornado server of the clean Python series' },
+  'go-prometheus': {
+    package: 'golang-go golang-github-gorilla-websocket-dev golang-github-prometheus-client-golang-dev',
+    skips: "the metrics-url tests against a Go server exposing client_golang's /metrics (built at test time)",
+  },
+  'jdk-netty': {
+    package: 'openjdk-17-jdk-headless libnetty-java',
+    skips: 'the class-histogram tests against a Netty WebSocket server (compiled at test time; read with jcmd)',
+  },
 } as const;
 
 /** Where `.ci/run` installs Artillery (npm, into a git-ignored folder of the clone). */
@@ -60,13 +70,26 @@ export function onPath(name: string, path = process.env.PATH ?? ''): string | nu
 /** Where Debian's golang-github-gorilla-websocket-dev puts the library (a GOPATH root). */
 export const DEBIAN_GOCODE = '/usr/share/gocode';
 
+/** Where Debian's libnetty-java puts Netty's jars. */
+export const DEBIAN_JAVA = '/usr/share/java';
+
+/** The Python modules each Python tool stands for. */
+const PYTHON_MODULES: Partial<Record<Tool, string>> = {
+  'python3-websockets': 'import websockets',
+  'python3-fastapi': 'import fastapi, uvicorn',
+  'python3-aiohttp': 'import aiohttp',
+  'python3-tornado': 'import tornado',
+};
+
 function probe(tool: Tool): boolean {
-  if (tool === 'python3-websockets' || tool === 'python3-fastapi') {
-    const modules = tool === 'python3-websockets' ? 'import websockets' : 'import fastapi, uvicorn';
-    return spawnSync(SYSTEM_PYTHON, ['-c', modules], { stdio: 'ignore', timeout: 10_000 }).status === 0;
-  }
+  const modules = PYTHON_MODULES[tool];
+  if (modules) return spawnSync(SYSTEM_PYTHON, ['-c', modules], { stdio: 'ignore', timeout: 10_000 }).status === 0;
   if (tool === 'artillery') return existsSync(ARTILLERY_BIN);
-  if (tool === 'go-gorilla') return onPath('go') !== null && existsSync(join(DEBIAN_GOCODE, 'src/github.com/gorilla/websocket'));
+  const gorilla = (): boolean => onPath('go') !== null && existsSync(join(DEBIAN_GOCODE, 'src/github.com/gorilla/websocket'));
+  if (tool === 'go-gorilla') return gorilla();
+  if (tool === 'go-prometheus') return gorilla() && existsSync(join(DEBIAN_GOCODE, 'src/github.com/prometheus/client_golang/prometheus'));
+  if (tool === 'jdk-netty')
+    return onPath('javac') !== null && onPath('jcmd') !== null && existsSync(join(DEBIAN_JAVA, 'netty-codec-http.jar'));
   return onPath(tool) !== null;
 }
 

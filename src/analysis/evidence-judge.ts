@@ -142,12 +142,15 @@ export function judgeMemory(
   const inProcess = evidence.filter((e) => e.source !== 'metrics');
   const judge = inProcess.find((e) => e.status === 'measured' && e.coversConnections && e.kbPerConnection !== null);
   if (judge) {
-    const read = judge.processes.filter((p) => p.read).map((p) => p.pid);
-    const many = read.length === 1 ? `pid ${read[0]}` : `${read.length} processes (pid ${read.join(', ')})`;
+    const summed = judge.readings.at(-1)?.processes ?? 0;
+    const held = judge.processes.filter((p) => p.heldConnections).map((p) => p.pid);
+    const many = summed === 1 ? 'one process' : `${summed} processes`;
     return {
       by: judge.source as MemoryJudge['by'],
-      processes: read.length,
-      why: `${SOURCE_NAMES[judge.source]} of ${many} after a full GC: every process that held connections`,
+      processes: summed,
+      why:
+        `${SOURCE_NAMES[judge.source]} of ${many} after a full GC` +
+        (held.length > 0 ? `, among them every one that held connections (pid ${held.join(', ')})` : ''),
       better: null,
     };
   }

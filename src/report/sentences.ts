@@ -12,6 +12,7 @@ import {
   formatThreshold,
   NBSP,
 } from '../model/format.js';
+import { SOURCE_NAMES } from '../model/evidence.js';
 import { judgedAttempts, judgedCloses, type Check, type LoadScenarioResult, type Report } from '../model/report.js';
 import { escapeInline, sanitizeText } from './escape.js';
 import { typeset } from './typeset.js';
@@ -187,8 +188,8 @@ export function describeTrend(report: Report): string {
   const t = report.memory.trend;
   if (!t || t.kbPerConnection === null) return 'n/a (fewer than two readings over the leak rounds)';
   const fitted = t.points.slice(t.skipped);
-  const heap = (report.memoryJudge?.by ?? 'rss') !== 'rss';
-  const judged = heap ? 'information only: the heap after a full GC is judged; ' : '';
+  const by = report.memoryJudge?.by ?? 'rss';
+  const judged = by !== 'rss' ? `information only: the ${SOURCE_NAMES[by]} after a full GC is judged; ` : '';
   return (
     `${formatKibPerConnection(t.kbPerConnection, t.standardErrorKb)} (${judged}RSS), fitted over ${fitted.length} readings ` +
     `(${fitted[0]!.connections} to ${fitted.at(-1)!.connections} connections)`

@@ -20,6 +20,7 @@ import {
   type LoadScenarioResult,
   type Report,
 } from '../model/report.js';
+import { SOURCE_NAMES } from '../model/evidence.js';
 import type { SessionFailureKind } from '../model/session.js';
 import { describeTrend, isRegressionCheck, limitText, measuredText } from './sentences.js';
 
@@ -126,6 +127,14 @@ export function scenarioColumns(report: Report): { header: string[]; rows: strin
   };
 }
 
+/** Which figure judged the memory trend, and when RSS did, how to get evidence for the server's runtime. */
+export function judgeRows(report: Report): Array<[string, string]> {
+  const judge = report.memoryJudge;
+  if (!judge) return [];
+  const by = judge.by === 'rss' ? 'RSS' : SOURCE_NAMES[judge.by];
+  return [['Judged by', `${by}: ${judge.why}`], ...(judge.better ? [['Better evidence', judge.better] as [string, string]] : [])];
+}
+
 /** Memory figures as label/value pairs; null when memory was not measured. */
 export function memoryRows(report: Report): Array<[string, string]> | null {
   const m = report.memory;
@@ -142,6 +151,7 @@ export function memoryRows(report: Report): Array<[string, string]> | null {
     ],
     ['Peak growth', formatMbDelta(m.peakGrowthBytes)],
     ['Trend (leak per connection)', describeTrend(report)],
+    ...judgeRows(report),
     ['Samples', `${m.samples.length}, every ${formatMs(m.sampleIntervalMs)}`],
     ...(m.probeOverheadBytes
       ? [['Heap snapshots (left out of the figures)', `${formatMbDelta(m.probeOverheadBytes)} of RSS`] as [string, string]]
