@@ -5,6 +5,7 @@
 import type { RawInputs } from '../../src/config/inputs.js';
 import type { CheckId } from '../../src/model/checks.js';
 import { buildGoFixture } from '../../__tests__/helpers/go-build.js';
+import { buildJavaFixture } from '../../__tests__/helpers/java-build.js';
 import type { Tool } from '../../__tests__/helpers/tools.js';
 
 /** What a series needs made before its runs (a binary built, a server started) and removed after them. */
@@ -56,6 +57,120 @@ function gorillaChat(id: string, title: string, extra: RawInputs, expectNotPasse
   };
 }
 
+/** A Python fixture of the leak evidence tests, under Debian's Python. */
+const python = (fixture: string, env = 'LEAK=none'): RawInputs =>
+  launched(`/usr/bin/python3 __tests__/fixtures/python/${fixture}`, { 'server-env': env });
+
+/** The Go server exposing client_golang's /metrics (__tests__/fixtures/go-metrics), built once. */
+function goMetrics(id: string, title: string, leak: string, expectNotPassed: CheckId[]): Series {
+  return {
+    id,
+    title,
+    runs: leak === 'none' ? 10 : 3,
+    inputs: { url: 'ws://127.0.0.1:0/', 'metrics-url': '/metrics', 'server-env': `LEAK=${leak}` },
+    expectNotPassed,
+    needs: 'go-prometheus',
+    prepare: async () => {
+      const server = buildGoFixture('__tests__/fixtures/go-metrics', 'wsmetrics');
+      return { inputs: { 'server-command': JSON.stringify(server.binary) }, cleanup: async () => server.remove() };
+    },
+  };
+}
+
+/** Leak evidence in every runtime (docs/leak-judging.md): clean servers must pass every run, leaks fail on retained-objects. */
+const EVIDENCE_SERIES: Series[] = [
+  {
+    id: 'clean-python-aiohttp',
+    title: 'aiohttp echo server (Debian python3-aiohttp), Python census',
+    runs: 10,
+    inputs: python('aiohttp_server.py'),
+    expectNotPassed: [],
+    needs: 'python3-aiohttp',
+  },
+  {
+    id: 'clean-python-fastapi',
+    title: 'FastAPI ConnectionManager with disconnect (Debian python3-fastapi), Python census',
+    runs: 10,
+    inputs: python('fastapi_server.py'),
+    expectNotPassed: [],
+    needs: 'python3-fastapi',
+  },
+  {
+    id: 'clean-python-tornado',
+    title: 'tornado echo server (Debian python3-tornado), Python census',
+    runs: 10,
+    inputs: python('tornado_server.py'),
+    expectNotPassed: [],
+    needs: 'python3-tornado',
+  },
+  {
+    id: 'clean-python-websockets-fixture',
+    title: '`websockets` echo server of the leak fixtures, LEAK=none, Python census',
+    runs: 10,
+    inputs: python('websockets_server.py'),
+    expectNotPassed: [],
+    needs: 'python3-websockets',
+  },
+  {
+    id: 'leak-python-session',
+    title: '`websockets` keeping a 20 KB Session per connection',
+    runs: 3,
+    inputs: python('websockets_server.py', 'LEAK=session'),
+    expectNotPassed: ['retained-objects'],
+    needs: 'python3-websockets',
+  },
+  {
+    id: 'leak-python-fastapi-workers',
+    title: 'FastAPI ConnectionManager without disconnect, uvicorn --workers 2',
+    runs: 3,
+    inputs: python('fastapi_server.py', 'LEAK=manager\nWORKERS=2'),
+    expectNotPassed: ['retained-objects'],
+    needs: 'python3-fastapi',
+  },
+  {
+    id: 'clean-node-cluster',
+    title: 'node:cluster, 2 workers, clean',
+    runs: 5,
+    inputs: launched('node __tests__/fixtures/cluster-server.js'),
+    expectNotPassed: [],
+  },
+  {
+    id: 'leak-node-cluster',
+    title: 'node:cluster, 2 workers, a Presence per connection in each',
+    runs: 3,
+    inputs: launched('node __tests__/fixtures/cluster-server.js', { 'server-env': 'LEAK=presence' }),
+    expectNotPassed: ['retained-objects'],
+  },
+  goMetrics('clean-go-metrics', "Go gorilla server with client_golang's /metrics, clean", 'none', []),
+  goMetrics('leak-go-metrics', "Go gorilla server with client_golang's /metrics, a goroutine per connection", 'goroutine', [
+    'retained-objects',
+  ]),
+  {
+    id: 'leak-jvm-netty',
+    title: 'Netty server keeping a Session per connection, jcmd class histogram',
+    runs: 3,
+    inputs: { url: 'ws://127.0.0.1:0/', 'server-env': 'LEAK=session' },
+    expectNotPassed: ['retained-objects'],
+    needs: 'jdk-netty',
+    prepare: async () => {
+      const server = buildJavaFixture('__tests__/fixtures/java/NettyWsServer.java');
+      return { inputs: { 'server-command': server.command }, cleanup: async () => server.remove() };
+    },
+  },
+  {
+    id: 'clean-jvm-netty',
+    title: 'Netty echo server, clean, jcmd class histogram',
+    runs: 5,
+    inputs: { url: 'ws://127.0.0.1:0/', 'server-env': 'LEAK=none' },
+    expectNotPassed: [],
+    needs: 'jdk-netty',
+    prepare: async () => {
+      const server = buildJavaFixture('__tests__/fixtures/java/NettyWsServer.java');
+      return { inputs: { 'server-command': server.command }, cleanup: async () => server.remove() };
+    },
+  },
+];
+
 export const SERIES: Series[] = [
   {
     id: 'clean-node',
@@ -79,4 +194,5 @@ export const SERIES: Series[] = [
     { 'server-env': 'PONG_WAIT_MS=90000', 'dead-peer-timeout-s': '60' },
     ['dead-peer-reaping'],
   ),
+  ...EVIDENCE_SERIES,
 ];
