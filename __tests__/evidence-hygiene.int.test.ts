@@ -17,8 +17,10 @@ import { tempDirsRemovedAfterEach } from './helpers/temp.js';
 import { requireTool, SYSTEM_PYTHON } from './helpers/tools.js';
 
 const SERVER = join(import.meta.dirname, 'fixtures/python/websockets_server.py');
+// QUICK leaves heap evidence off for speed: these runs are about it.
 const python = (env: string, extra: RawInputs = {}): RawInputs => ({
   ...QUICK,
+  'heap-snapshots': 'auto',
   'server-command': `${SYSTEM_PYTHON} ${JSON.stringify(SERVER)}`,
   'server-env': env,
   url: 'ws://127.0.0.1:0/',
@@ -69,6 +71,7 @@ describe.skipIf(process.platform !== 'linux' || requireTool('jdk-netty'))("the J
       // The shell swallows SIGTERM for the JVM's sake and the grace is short: the tree is killed with SIGKILL.
       const report = await run({
         ...QUICK,
+        'heap-snapshots': 'auto',
         'server-command': `trap '' TERM; ${build.command}`,
         url: 'ws://127.0.0.1:0/',
         'shutdown-grace-s': '1',

@@ -2,7 +2,7 @@
 // waits the run itself prescribes (DESIGN.md, "Wall-time floor"). Protocol detection and the leak evidence (heap
 // snapshots) are not in it: they overlap the warm-up and the idle windows the run already has.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { baselineWindowMs } from '../src/phases/index.js';
 import { runGate } from '../src/run/runner.js';
 import type { Report } from '../src/model/report.js';
 import { ECHO_SERVER, ROOT, note, round } from './lib.js';
+import { buildJavaFixture } from '../__tests__/helpers/java-build.js';
 
 /** The most a default run may take, heap evidence on, as a multiple of its floor (issue 23). */
 export const WALL_TIME_TARGET = 1.1;
@@ -70,6 +71,11 @@ export interface WallTimeResult {
    * minus off, per pair of runs made one after the other (the target is at most 1.5 s).
    */
   heapCostMs: number[];
+  /**
+   * The same for the other runtimes' evidence (a Python census, a node:cluster's three heaps, a JVM's class
+   * histogram), by what it was read from; a runtime whose tools are missing has no entry.
+   */
+  evidenceCostMs?: Record<string, number[]>;
 }
 
 /**
@@ -195,23 +201,55 @@ async function runCliTimed(): Promise<GateRun | null> {
   }
 }
 
-export async function runWallTime(): Promise<WallTimeResult> {
-  const runs: GateRun[] = [];
-  const heapCostMs: number[] = [];
+/** heap-snapshots auto minus off against one server, in two pairs run one after the other, alternating the order. */
+async function heapCostPairs(inputs: RawInputs, what: string, runs: GateRun[]): Promise<number[]> {
+  const cost: number[] = [];
   for (let i = 0; i < 2; i++) {
     // Alternating, so a drift in the machine's load favours neither.
     const order = i % 2 === 0 ? (['auto', 'off'] as const) : (['off', 'auto'] as const);
     const wall: Record<string, number> = {};
     for (const heap of order) {
-      note(`default run ${i + 1}/2, heap-snapshots ${heap} (runGate from src/)`);
-      const { report, wallMs, config } = await runGateTimed(defaultInputs({ 'heap-snapshots': heap }));
+      note(`default run ${i + 1}/2 against ${what}, heap-snapshots ${heap} (runGate from src/)`);
+      const { report, wallMs, config } = await runGateTimed({ ...inputs, 'heap-snapshots': heap });
       wall[heap] = wallMs;
-      runs.push(gateRun(`runGate() from src/, heap-snapshots ${heap} (start to report)`, report, wallMs, floorOf(config)));
+      runs.push(gateRun(`runGate() from src/ against ${what}, heap-snapshots ${heap} (start to report)`, report, wallMs, floorOf(config)));
     }
-    heapCostMs.push(Math.round(wall.auto! - wall.off!));
+    cost.push(Math.round(wall.auto! - wall.off!));
   }
+  return cost;
+}
+
+/** The other runtimes' evidence, each against a server of the tests' fixtures, where its tools are here. */
+async function otherRuntimes(runs: GateRun[]): Promise<Record<string, number[]>> {
+  const cost: Record<string, number[]> = {};
+  const python = spawnSync('/usr/bin/python3', ['-c', 'import websockets'], { stdio: 'ignore' }).status === 0;
+  if (python) {
+    const server = defaultInputs({ 'server-command': `/usr/bin/python3 ${JSON.stringify(join(ROOT, 'examples/python/echo_server.py'))}` });
+    cost['Python census (websockets echo server)'] = await heapCostPairs(server, 'the Python websockets echo server', runs);
+  }
+  const cluster = defaultInputs({ 'server-command': `node ${JSON.stringify(join(ROOT, '__tests__/fixtures/cluster-server.js'))}` });
+  cost['heap snapshots of a node:cluster (primary and 2 workers)'] = await heapCostPairs(cluster, 'a node:cluster with 2 workers', runs);
+  if (spawnSync('javac', ['-version'], { stdio: 'ignore' }).status === 0) {
+    const netty = buildJavaFixture('__tests__/fixtures/java/NettyWsServer.java', ROOT);
+    try {
+      cost['JVM class histogram (Netty echo server)'] = await heapCostPairs(
+        defaultInputs({ 'server-command': netty.command }),
+        'a Netty server',
+        runs,
+      );
+    } finally {
+      netty.remove();
+    }
+  }
+  return cost;
+}
+
+export async function runWallTime(): Promise<WallTimeResult> {
+  const runs: GateRun[] = [];
+  const heapCostMs = await heapCostPairs(defaultInputs(), 'the example echo server', runs);
+  const evidenceCostMs = await otherRuntimes(runs);
   note('default run with the committed CLI bundle');
   const cli = await runCliTimed();
   if (cli) runs.push(cli);
-  return { runs, heapCostMs };
+  return { runs, heapCostMs, evidenceCostMs };
 }

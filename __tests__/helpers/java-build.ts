@@ -5,8 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { ROOT } from './gate-run.js';
+import { fileURLToPath } from 'node:url';
 import { DEBIAN_JAVA } from './tools.js';
+
+/** The repository (tests); the benchmark's bundle passes its own. */
+const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A cold javac of the Netty server takes about 8 s on a busy 2-core machine. */
 const BUILD_TIMEOUT_MS = 120_000;
@@ -22,13 +25,13 @@ export interface JavaBuild {
   remove(): void;
 }
 
-/** `javac -d <tmp> -cp <Netty> <fixture>`; the command runs the class named like the file. */
-export function buildJavaFixture(fixture: string): JavaBuild {
+/** `javac -d <tmp> -cp <Netty> <fixture>` (relative to `root`); the command runs the class named like the file. */
+export function buildJavaFixture(fixture: string, root = REPOSITORY): JavaBuild {
   const dir = mkdtempSync(join(tmpdir(), 'ws-gate-java-'));
   const remove = (): void => rmSync(dir, { recursive: true, force: true });
   try {
     const classpath = [...NETTY_JARS].join(delimiter);
-    const built = spawnSync('javac', ['-d', dir, '-cp', classpath, join(ROOT, fixture)], { encoding: 'utf8', timeout: BUILD_TIMEOUT_MS });
+    const built = spawnSync('javac', ['-d', dir, '-cp', classpath, join(root, fixture)], { encoding: 'utf8', timeout: BUILD_TIMEOUT_MS });
     if (built.status !== 0) throw new Error(`javac of ${fixture} failed: ${built.stderr || built.error?.message}`);
     const main = fixture
       .split('/')
