@@ -22,6 +22,8 @@ type Observation =
 
 /** How long detection watches a fresh connection for a message the server sends unasked (Engine.IO's open packet). */
 export const DETECT_LISTEN_MS = 500;
+/** A close this soon after the handshake answers the handshake itself (graphql-ws's 4406), not something said later. */
+const CLOSED_AT_ONCE_MS = 1000;
 
 /**
  * Picks the protocol from what the server does: an Engine.IO open packet sent unasked means Socket.IO; a server
@@ -71,7 +73,7 @@ function refusedForWantOfSubprotocol(seen: Observation): string | null {
     return /^http-(400|406|426)$/.test(seen.failure) ? `the server refused the handshake (${seen.failure})` : null;
   }
   const close = seen.close;
-  if (close && close.atMs < 1000 && (close.code === 4406 || close.code === 1002 || /protocol/i.test(close.reason))) {
+  if (close && close.atMs < CLOSED_AT_ONCE_MS && (close.code === 4406 || close.code === 1002 || /protocol/i.test(close.reason))) {
     return `the server closed the connection at once (${closeText(close)})`;
   }
   return null;
