@@ -3,7 +3,7 @@
 
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { socketInodes, TCP_STATE } from './proc-net-tcp.js';
-import { commandOutput, powershellArgs } from './process-tree.js';
+import { commandOutput, listTree, powershellArgs } from './process-tree.js';
 
 /** Inodes of sockets listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
 export function listeningInodes(procNetTcp: string, port: number): string[] {
@@ -39,8 +39,11 @@ export async function findPortOwner(port: number, platform: NodeJS.Platform = pr
   const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => readFile(f, 'utf8').catch(() => '')));
   const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((i) => `socket:[${i}]`));
   if (wanted.size === 0) return null;
-  const pids = (await readdir('/proc')).filter((d) => /^\d+$/.test(d));
-  for (const pid of pids) {
+  // The gate's own descendants first: a launched server is one, and a scan of every process's fds takes seconds on a
+  // machine running many (each link read is a round trip to the thread pool).
+  const own = (await listTree(process.pid).catch(() => [] as number[])).map(String);
+  const others = (await readdir('/proc')).filter((d) => /^\d+$/.test(d) && !own.includes(d));
+  for (const pid of [...own, ...others]) {
     if (Number(pid) === process.pid) continue;
     let fds: string[];
     try {
