@@ -15,7 +15,7 @@ import { runSamplerCost } from './sampler.js';
 import { heldMemory, runScaleFlapping, runScaleHeld, scaleEnvironment } from './scale.js';
 import { runStartup } from './startup.js';
 import { renderTable, type Results } from './table.js';
-import { runWallTime } from './walltime.js';
+import { runEvidenceCost, runWallTime } from './walltime.js';
 
 const SECTIONS = {
   startup: runStartup,
@@ -24,6 +24,7 @@ const SECTIONS = {
   fidelity: runFidelity,
   sampler: runSamplerCost,
   walltime: runWallTime,
+  'evidence-cost': runEvidenceCost,
   'scale-flapping': runScaleFlapping,
   'scale-held': runScaleHeld,
   'held-gate': () => heldMemory('gate'),

@@ -63,6 +63,7 @@ const SECTIONS: Section[] = [
   { key: 'proxy', n: 1, what: 'fault proxy, no toxic', target: '≥ 0.90', rows: proxyRows },
   { key: 'fidelity', n: 2, what: 'flapping cycle timing', target: '≤ 3 ms', rows: fidelityRows },
   { key: 'walltime', n: 3, what: 'default run wall time', target: `≤ ${WALL_TIME_TARGET} × floor`, rows: wallTimeRows },
+  { key: 'evidence-cost', n: 3, what: "other runtimes' evidence", target: '≤ 1.5 s', rows: wallTimeRows },
   { key: 'sampler', n: 4, what: 'sampler cost', target: '< 1 % of a core', rows: samplerRows },
   { key: 'scale-flapping', n: 5, what: 'scale-flapping', target: SCALE_TARGET, rows: scaleRows(1000) },
   { key: 'scale-held', n: 5, what: 'scale-held', target: SCALE_TARGET, rows: scaleRows(5000) },

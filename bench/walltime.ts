@@ -244,12 +244,22 @@ async function otherRuntimes(runs: GateRun[]): Promise<Record<string, number[]>>
   return cost;
 }
 
+/** `walltime`: the default run against the example echo server, heap snapshots on and off, and the CLI bundle's. */
 export async function runWallTime(): Promise<WallTimeResult> {
   const runs: GateRun[] = [];
   const heapCostMs = await heapCostPairs(defaultInputs(), 'the example echo server', runs);
-  const evidenceCostMs = await otherRuntimes(runs);
   note('default run with the committed CLI bundle');
   const cli = await runCliTimed();
   if (cli) runs.push(cli);
-  return { runs, heapCostMs, evidenceCostMs };
+  return { runs, heapCostMs };
+}
+
+/**
+ * `evidence-cost`: the other runtimes' evidence, a section of its own: twelve more default runs would take the
+ * walltime section past the time a section is given.
+ */
+export async function runEvidenceCost(): Promise<WallTimeResult> {
+  const runs: GateRun[] = [];
+  const evidenceCostMs = await otherRuntimes(runs);
+  return { runs, heapCostMs: [], evidenceCostMs };
 }
