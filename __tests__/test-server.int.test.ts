@@ -1,8 +1,10 @@
-// The tests' own server helper: what a test starts is stopped, with everything under it, after a failed
-// assertion and after a timeout too; a server that never gets ready is stopped before the error names it.
+// The tests' own ways to start servers: what a test starts is stopped, with everything under it, after a failed
+// assertion and after a timeout too, whether the test started it (testServers) or a gate run did (gate); a server
+// that never gets ready is stopped before the error names it.
 
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pidAlive } from './helpers/gate-run.js';
+import { fixtureInputs, gate, pidAlive } from './helpers/gate-run.js';
 import { NODE, SERVERS, rootPath, startTestServer, testServers } from './helpers/test-server.js';
 
 const { start, startShared } = testServers();
@@ -71,5 +73,30 @@ describe('testServers', () => {
     it('is still running in the next test', () => {
       expect(pidAlive(sharedPid)).toBe(true);
     });
+  });
+});
+
+describe('gate', () => {
+  // Marks the run's server in its environment, to find it without the report the timed-out test never got.
+  const MARK = `WS_GATE_TEST_MARK_${process.pid}`;
+  const marked = (): number[] =>
+    readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`${MARK}=`);
+        } catch {
+          return false;
+        }
+      })
+      .filter(pidAlive);
+
+  it.fails('cancels a run its test left behind (this test times out on purpose in a 60 s cooldown)', { timeout: 4000 }, async () => {
+    await gate(fixtureInputs({ [MARK]: 1 }, { 'cooldown-ms': '60000', 'heap-snapshots': 'off' }));
+  });
+
+  it('... and its teardown ended the server before the next test', () => {
+    expect(marked()).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, onTestFinished } from 'vitest';
 import type { RawInputs } from '../../src/config/inputs.js';
 import { describeConfig, parseConfig } from '../../src/config/parse.js';
 import { runGate } from '../../src/run/runner.js';
@@ -42,9 +43,28 @@ export function fixtureInputs(faults: Record<string, string | number>, extra: Ra
   };
 }
 
+/** How long a run cancelled after its test ended gets to tear its server down (the CLI's SIGTERM path, in-process). */
+const CANCELLED_TEARDOWN_MS = 30_000;
+
+/**
+ * One whole gate run in this process. Inside a test, a run still going when the test ends (a failed assertion in a
+ * Promise.all, a timeout) is cancelled then, as SIGINT would cancel the CLI, and its teardown awaited: its server
+ * does not outlive the test.
+ */
 export async function gate(inputs: RawInputs): Promise<Report> {
   const config = parseConfig({ 'report-path': '', ...inputs });
-  return runGate(config, { configDescription: describeConfig(inputs) });
+  const cancel = new AbortController();
+  const run = runGate(config, { configDescription: describeConfig(inputs), signal: cancel.signal });
+  if (expect.getState().currentTestName !== undefined) {
+    onTestFinished(async function cancelRunStillGoing() {
+      cancel.abort('the test ended');
+      const giveUp = new AbortController();
+      const waited = sleep(CANCELLED_TEARDOWN_MS, undefined, { signal: giveUp.signal }).catch(() => undefined);
+      await Promise.race([run.catch(() => undefined), waited]);
+      giveUp.abort();
+    });
+  }
+  return run;
 }
 
 /** Alive per /proc (a zombie counts as dead): independent of the gate's own process-tree code. */
