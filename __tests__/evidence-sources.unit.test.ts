@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { coverage, judgeMemory, sumBoundaries, whereSuspectsGrew, type ServingProcess } from '../src/analysis/evidence-judge.js';
-import { diffEvidence } from '../src/analysis/evidence-diff.js';
+import { DIFF_DEFAULTS, JVM_STORAGE_KINDS, diffEvidence } from '../src/analysis/evidence-diff.js';
 import type { Boundary, ClassCount, Evidence, EvidenceProcess } from '../src/model/evidence.js';
 import { javaClassName, javaKind, parseClassHistogram } from '../src/probe/jvm-histogram.js';
 import { gaugeCounts, metricsUrlFor } from '../src/probe/metrics-source.js';
@@ -94,6 +94,21 @@ Total          8075         474040
     ]);
     expect(javaClassName('[[I')).toBe('int[][]');
     expect(javaKind('io.netty.channel.DefaultChannelPipeline')).toBe('object');
+  });
+
+  it("lists the JDK's own classes and arrays by growth, never as suspects: a clean Netty server keeps 1.2 Strings a connection", () => {
+    const boundaries = [0, 35, 50, 65].map((connections, i) => ({
+      summary: { label: `b${i}`, connections, totalBytes: 1000, processes: 1, takeMs: 1, readMs: 1 },
+      classes: [
+        { kind: 'jdk', name: 'java.lang.String', count: 1000 + Math.round(connections * 1.25), bytes: 24_000 },
+        { kind: 'array', name: 'byte[]', count: 900 + Math.round(connections * 1.15), bytes: 24_000 },
+        { kind: 'object', name: 'Session', count: i === 0 ? 0 : connections, bytes: 24 * connections },
+      ],
+    }));
+    const options = { ...DIFF_DEFAULTS, neverSuspects: JVM_STORAGE_KINDS };
+    const evidence = diffEvidence('class-histogram', boundaries, options);
+    expect(evidence.suspects.map((r) => r.name)).toEqual(['Session']);
+    expect(evidence.topGrowth.map((r) => r.name)).toContain('java.lang.String');
   });
 
   it('says what jcmd said when there is no table', () => {

@@ -14,10 +14,10 @@ import {
   round,
   withUnit,
 } from '../model/format.js';
-import { DIFF_DEFAULTS } from './evidence-diff.js';
+import { DIFF_DEFAULTS, JVM_STORAGE_KINDS } from './evidence-diff.js';
 import { slopeLowerBound } from './trend.js';
 import type { RegisteredCheckId } from '../model/checks.js';
-import { SOURCE_NAMES, type Evidence, type GrowthRow, type MemoryJudge } from '../model/evidence.js';
+import { SOURCE_NAMES, type Evidence, type EvidenceSourceId, type GrowthRow, type MemoryJudge } from '../model/evidence.js';
 import type { MemoryResult } from '../model/report.js';
 
 export function memoryChecks(config: Config, memory: MemoryResult, stoppedNote: string): Draft[] {
@@ -114,7 +114,8 @@ function judgeSlope(base: Head, limit: number, slope: number, se: number | null,
  * Why a growth row that is not a suspect is none, in words: a per-connection figure goes with it only when it is
  * within the limit, since one above it beside a pass reads as a breach (the row grew unevenly, or by a pool's size).
  */
-function whyNotALeak(row: GrowthRow, limit: number): string {
+function whyNotALeak(row: GrowthRow, limit: number, source: EvidenceSourceId): string {
+  if (source === 'class-histogram' && JVM_STORAGE_KINDS.includes(row.kind)) return "the JDK's own, never a suspect by itself";
   if (row.poolSized) return 'no more than the connections held open at once';
   if (!row.consistent) return 'uneven across rounds, not with the connections made';
   if (row.countDelta < DIFF_DEFAULTS.minInstances) return `fewer than ${DIFF_DEFAULTS.minInstances} instances`;
@@ -138,13 +139,17 @@ export function retainedCheck(config: Config, evidence: readonly Evidence[], sto
   const top = suspects[0] ?? null;
   if (!top) {
     // Nothing grew steadily: the value is the largest steady growth (0 when none), the largest growth is a detail.
-    const rows = measured.flatMap((e) => e.topGrowth).filter((r) => r.countDelta > 0);
-    const steady = rows.filter((r) => r.consistent && r.countDelta >= DIFF_DEFAULTS.minInstances && !r.poolSized);
+    const sourced = measured.flatMap((e) => e.topGrowth.map((row) => ({ row, source: e.source }))).filter((r) => r.row.countDelta > 0);
+    const steady = sourced
+      .filter(({ row: r, source }) => !(source === 'class-histogram' && JVM_STORAGE_KINDS.includes(r.kind)))
+      .map((s) => s.row)
+      .filter((r) => r.consistent && r.countDelta >= DIFF_DEFAULTS.minInstances && !r.poolSized);
     const value = steady.length === 0 ? 0 : Math.max(...steady.map((r) => r.perConnection));
     // The largest growth by bytes (as the evidence lists it), of a class that grew in count (a gauge of bytes does not).
-    const largest = rows[0];
+    const largest = sourced[0];
+    const why = largest && whyNotALeak(largest.row, limit.value, largest.source);
     const detail = largest
-      ? `largest growth ${formatCountDelta(largest.countDelta)} ${largest.name} (${whyNotALeak(largest, limit.value)}): not a leak`
+      ? `largest growth ${formatCountDelta(largest.row.countDelta)} ${largest.row.name} (${why}): not a leak`
       : 'nothing grew';
     return [{ ...base, measured: 'none steady', value: round(value, 3), outcome: 'pass', detail }];
   }

@@ -29,7 +29,19 @@ export interface EvidenceDiffOptions {
    * suspect must grow by more than POOL_MARGIN beyond it. Default 1.
    */
   maxConcurrent?: number;
+  /**
+   * Kinds listed by growth but never suspects on their own: the runtime's storage, which a clean server may grow
+   * (a clean Netty server kept 1.2 JDK Strings per connection in every run); a leak of the app shows in its classes.
+   */
+  neverSuspects?: readonly string[];
 }
+
+/**
+ * The JDK's own classes and arrays: listed by growth, never suspects on their own (neverSuspects for the class
+ * histogram). A clean Netty echo server kept 1.2 Strings (and their byte arrays) per connection in every run,
+ * steadily in 2 runs of 5; a leak of the app's state shows in the app's classes.
+ */
+export const JVM_STORAGE_KINDS: readonly string[] = ['jdk', 'array'];
 
 /** Instances beyond maxConcurrent a class must grow by before a pool sized by concurrency cannot explain it. */
 export const POOL_MARGIN = 10;
@@ -75,8 +87,9 @@ export function diffEvidence(
   }
   const ignore = new Set(options.ignore.map((n) => n.trim()).filter(Boolean));
   const poolBound = (options.maxConcurrent ?? 1) + POOL_MARGIN;
+  const storage = new Set(options.neverSuspects ?? []);
   const breaches = (r: GrowthRow): boolean =>
-    limit !== null && r.perConnection >= limit && r.countDelta >= options.minInstances && r.consistent;
+    limit !== null && r.perConnection >= limit && r.countDelta >= options.minInstances && r.consistent && !storage.has(r.kind);
   const rows = growthRows(readings)
     .filter((r) => !ignore.has(r.name) && !LAYOUT_TYPES.has(r.kind))
     .map((r) => (breaches(r) && r.countDelta <= poolBound ? { ...r, poolSized: true } : r));

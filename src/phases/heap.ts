@@ -5,7 +5,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { coverage, judgeMemory, sumBoundaries, whereSuspectsGrew, type ServingProcess } from '../analysis/evidence-judge.js';
-import { diffEvidence, DIFF_DEFAULTS, rankSuspects } from '../analysis/evidence-diff.js';
+import { diffEvidence, DIFF_DEFAULTS, JVM_STORAGE_KINDS, rankSuspects } from '../analysis/evidence-diff.js';
 import { evidenceWithout, type Evidence, type MemoryJudge } from '../model/evidence.js';
 import { readFacts, withPaths, type EvidenceSource } from '../probe/evidence-source.js';
 import { JvmHistogram } from '../probe/jvm-histogram.js';
@@ -192,7 +192,8 @@ async function finishSource(run: RunContext, s: SourceRun, serving: ServingProce
   const ignore = id === 'metrics' ? run.config.metrics.ignore : [...RUNTIME_POOLS, ...run.config.heap.ignore];
   // The readings end after cooldown: only the leak scenario's clients were open at once before then.
   const maxConcurrent = run.config.scenarios.includes('leak') ? run.config.leak.clients : 1;
-  const options = { maxRetainedPerConnection: limit, minInstances: DIFF_DEFAULTS.minInstances, ignore, maxConcurrent };
+  const neverSuspects = id === 'class-histogram' ? JVM_STORAGE_KINDS : [];
+  const options = { maxRetainedPerConnection: limit, minInstances: DIFF_DEFAULTS.minInstances, ignore, maxConcurrent, neverSuspects };
   let evidence = diffEvidence(id, sumBoundaries(s.boundaries, id === 'metrics' ? null : cover.sum), options);
   evidence = { ...evidence, processes: cover.processes, coversConnections: id !== 'metrics' && cover.covers };
   if (evidence.suspects.length > 0 && !run.stopped) {
