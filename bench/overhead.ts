@@ -2,10 +2,14 @@
 
 import WebSocket from 'ws';
 import { closeConnection, openConnection, type Target } from '../src/client/connection.js';
+import { raw } from '../src/client/protocols/raw.js';
+import { compileSession } from '../src/client/session/runner.js';
+import { parseSession } from '../src/config/session.js';
 import { runLoad, type LoadSpec } from '../src/scenarios/load.js';
 import { fullGc, median, note, portSockets, round, startEchoServer, type PortSockets } from './lib.js';
 
-export type CloseMode = 'clean' | 'terminate';
+/** `session`: close(1000) after one message sent and its echo awaited (a session of one step, `send` with `match`). */
+export type CloseMode = 'clean' | 'terminate' | 'session';
 
 export interface Trial {
   impl: 'bare' | 'gate';
@@ -49,7 +53,12 @@ export interface OverheadResult {
 }
 
 const CONCURRENCY = [1, 10, 100];
-const MODES: CloseMode[] = ['clean', 'terminate'];
+const MODES: CloseMode[] = ['clean', 'terminate', 'session'];
+/** The session row is measured at one concurrency, the gate's own (leak clients are a few). */
+const modesAt = (concurrency: number): CloseMode[] => MODES.filter((m) => m !== 'session' || concurrency === 10);
+/** The session both loops run: the gate's compiled once, as a run compiles it. */
+const SESSION_MESSAGE = 'ws-resilience-gate bench';
+const SESSION = compileSession(parseSession(`- send: { payload: '${SESSION_MESSAGE}', match: { regexp: bench } }`, null), raw);
 /** Short blocks, many pairs: on a shared 2-core machine the load drifts within seconds. */
 const PAIRS = (concurrency: number): number => (concurrency === 1 ? 12 : concurrency === 10 ? 10 : 8);
 const CYCLES = (concurrency: number): number => (concurrency === 1 ? 150 : concurrency === 10 ? 400 : 1000);
@@ -64,9 +73,11 @@ function bareCycle(url: string, mode: CloseMode): Promise<boolean> {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     ws.on('open', () => {
       opened = true;
-      if (mode === 'clean') ws.close(1000);
+      if (mode === 'session') ws.send(SESSION_MESSAGE);
+      else if (mode === 'clean') ws.close(1000);
       else ws.terminate();
     });
+    ws.on('message', () => ws.close(1000));
     ws.on('error', () => {});
     ws.on('close', () => resolve(opened));
   });
@@ -103,6 +114,7 @@ async function gateLoop(
     holdMs: 0,
     pauseMs: 0,
     abruptRatio: mode === 'terminate' ? 1 : 0,
+    ...(mode === 'session' ? { session: SESSION } : {}),
   };
   if (mode === 'terminate' && runLoadTerminates === false) return connectionLayerLoop(target, concurrency, cycles);
   const result = (await runLoad(spec, target, signal)) as Awaited<ReturnType<typeof runLoad>> & { abruptDisconnects?: number };
@@ -113,8 +125,9 @@ async function gateLoop(
       return connectionLayerLoop(target, concurrency, cycles);
     }
   }
-  const cleanFailures = mode === 'clean' ? result.connected - result.cleanDisconnects : 0;
-  return { failures: result.attempts - result.connected + cleanFailures, engine: 'runLoad' };
+  const cleanFailures = mode === 'terminate' ? 0 : result.connected - result.cleanDisconnects;
+  const sessionFailures = result.session ? result.session.started - result.session.completed : 0;
+  return { failures: result.attempts - result.connected + cleanFailures + sessionFailures, engine: 'runLoad' };
 }
 
 /** runLoad's cycle with terminate(): openConnection + closeConnection('abrupt'), timings kept as runLoad keeps them. */
@@ -180,7 +193,7 @@ export async function runOverhead(): Promise<OverheadResult> {
     }
     const rows: OverheadRow[] = [];
     for (const concurrency of CONCURRENCY) {
-      for (const mode of MODES) {
+      for (const mode of modesAt(concurrency)) {
         const cycles = CYCLES(concurrency);
         const trials: Array<Trial & { engine: string }> = [];
         const ratios: number[] = [];

@@ -102,12 +102,14 @@ export function renderTable(results: Results): { rows: Row[]; text: string } {
   return { rows, text: lines.join('\n') };
 }
 
+const MODE_TEXT = { clean: 'close(1000)', terminate: 'terminate()', session: 'a session (send, await the echo, close(1000))' };
+
 function overheadRows(overhead: OverheadResult, add: Add): void {
   for (const row of overhead.rows) {
     const gateCpu = median(row.trials.filter((t) => t.impl === 'gate').map((t) => t.cpuUsPerCycle));
     const bareCpu = median(row.trials.filter((t) => t.impl === 'bare').map((t) => t.cpuUsPerCycle));
     add(
-      `engine / bare \`ws\` loop, concurrency ${row.concurrency}, ${row.mode === 'clean' ? 'close(1000)' : 'terminate()'}`,
+      `engine / bare \`ws\` loop, concurrency ${row.concurrency}, ${MODE_TEXT[row.mode]}`,
       `${fmt(row.gateCyclesPerSecond)} / ${fmt(row.bareCyclesPerSecond)} cycles/s = **${fmt(row.ratio, 3)}** (${row.pairs} ` +
         `alternating blocks of ${fmt(row.cyclesPerBlock)} each; best blocks ${fmt(row.bestBlocksRatio, 3)}); client CPU ` +
         `${fmt(gateCpu)} / ${fmt(bareCpu)} µs per cycle`,

@@ -83,7 +83,8 @@ export interface WallTimeResult {
  * windows + cooldown + recovery hold.
  */
 export function floorOf(config: Config): Floor {
-  const cycle = config.flapping.holdMs + config.flapping.pauseMs;
+  // A session's think time is prescribed too, by the user, once per connection.
+  const cycle = config.flapping.holdMs + config.flapping.pauseMs + (config.client.session?.thinkMs ?? 0);
   const on = (id: string): boolean => (config.scenarios as string[]).includes(id);
   const leak = config.leak as { clients: number; cycles: number; rounds?: number; abruptRatio?: number };
   // As runLoad splits them: never more rounds than cycles; memory is read after every round, the last included.
@@ -201,6 +202,14 @@ async function runCliTimed(): Promise<GateRun | null> {
   }
 }
 
+const SESSION_RUN = 'Socket.IO example with a session: namespace connect, emit echo awaited, think 50 ms';
+const SESSION_INPUTS: RawInputs = {
+  ...defaultInputs(),
+  'server-command': `node ${JSON.stringify(join(ROOT, 'examples/socketio/server.js'))}`,
+  url: 'ws://127.0.0.1:0/socket.io/?EIO=4&transport=websocket',
+  session: '- emit: [echo, hi]\n  response: { channel: echo, data: hi }\n- think: 0.05',
+};
+
 /** heap-snapshots auto minus off against one server, in two pairs run one after the other, alternating the order. */
 async function heapCostPairs(inputs: RawInputs, what: string, runs: GateRun[]): Promise<number[]> {
   const cost: number[] = [];
@@ -248,6 +257,9 @@ async function otherRuntimes(runs: GateRun[]): Promise<Record<string, number[]>>
 export async function runWallTime(): Promise<WallTimeResult> {
   const runs: GateRun[] = [];
   const heapCostMs = await heapCostPairs(defaultInputs(), 'the example echo server', runs);
+  note('default run with a session (the Socket.IO example: namespace connect, an emit answered, think 50 ms)');
+  const session = await runGateTimed(SESSION_INPUTS);
+  runs.push(gateRun(`runGate() from src/, ${SESSION_RUN}`, session.report, session.wallMs, floorOf(session.config)));
   note('default run with the committed CLI bundle');
   const cli = await runCliTimed();
   if (cli) runs.push(cli);
