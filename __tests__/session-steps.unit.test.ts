@@ -13,7 +13,7 @@ function matchesOf(yaml: string): ReplyMatch[] {
 
 const test = (yaml: string) => {
   const t = compileMatches(matchesOf(yaml));
-  return (text: string) => t(text, parseJson(text));
+  return (text: string) => t(text, () => parseJson(text));
 };
 
 describe('reply conditions', () => {

@@ -176,6 +176,13 @@ export class ProtocolSession {
     });
   }
 
+  /** Queues one message without waiting for it to be written; why it could not be, or null. */
+  write(text: string): string | null {
+    if (this.ws.readyState !== WebSocket.OPEN) return 'the connection was already closing';
+    this.ws.send(text);
+    return null;
+  }
+
   /** Sends one message; resolves with why it failed, or null once it is written. Never waits past timeoutMs. */
   async send(text: string, timeoutMs: number): Promise<string | null> {
     if (this.ws.readyState !== WebSocket.OPEN) {
@@ -216,7 +223,8 @@ export class ProtocolSession {
       }
     }
     this.clearInbox();
-    const sendError = await this.send(opening.send, timeoutMs);
+    // The acknowledgement is waited for anyway: a write that fails closes the connection, which ends that wait.
+    const sendError = this.write(opening.send);
     if (sendError) return { kind: 'not-sent', text: `${name}: the opening message ${opening.send} could not be sent: ${sendError}` };
     let refusal: string | null = null;
     const ack = await this.next(timeoutMs, signal, (text) => {

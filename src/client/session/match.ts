@@ -3,19 +3,26 @@
 
 import type { JsonValue, ReplyMatch } from '../../model/session.js';
 
-/** A condition compiled once: regexps built, paths kept. */
-export type ReplyTest = (text: string, doc: unknown) => boolean;
+/**
+ * A condition compiled once: regexps built, paths kept. `doc` gives the reply parsed as JSON (undefined if it is not
+ * JSON), parsed only when a condition reads it.
+ */
+export type ReplyTest = (text: string, doc: () => unknown) => boolean;
 
-/** Compiles every condition of a step into one test over the reply's text and its parsed JSON (undefined if not JSON). */
+/** Compiles every condition of a step into one test over the reply's text and its parsed JSON. */
 export function compileMatches(matches: readonly ReplyMatch[]): ReplyTest {
   const tests = matches.map(compileMatch);
-  return (text, doc) => tests.every((t) => t(text, doc));
+  return (text, doc) => {
+    let parsed: { value: unknown } | null = null;
+    const once = (): unknown => (parsed ??= { value: doc() }).value;
+    return tests.every((t) => t(text, once));
+  };
 }
 
 function compileMatch(match: ReplyMatch): ReplyTest {
   if (match.kind === 'json') {
     return (_text, doc) => {
-      const found = fieldAt(doc, match.path);
+      const found = fieldAt(doc(), match.path);
       if (found === undefined) return false;
       return match.value === undefined || sameJson(found, match.value);
     };

@@ -66,7 +66,9 @@ function compileSend(label: string, text: string, test: ReplyTest | null, wanted
   return async (ctx) => {
     // A reply that arrived before we sent answers nothing of ours.
     ctx.session.clearInbox();
-    const sendError = await ctx.session.send(text, ctx.timeoutMs);
+    // A step that waits for its reply need not wait for the write as well: a write that fails closes the connection,
+    // which ends the wait at once.
+    const sendError = test ? ctx.session.write(text) : await ctx.session.send(text, ctx.timeoutMs);
     if (sendError) return { step: label, kind: 'not-sent', why: `not sent: ${sendError}` };
     return test ? awaitReply(ctx, label, test, wanted) : null;
   };
@@ -81,7 +83,7 @@ function compileWait(label: string, test: ReplyTest, wanted: string): CompiledSt
 async function awaitReply(ctx: StepContext, label: string, test: ReplyTest, wanted: string): Promise<StepFailure | null> {
   const others = { count: 0, last: '' };
   const result = await ctx.session.next(ctx.timeoutMs, ctx.signal, (text) => {
-    if (test(text, parseJson(text))) return true;
+    if (test(text, () => parseJson(text))) return true;
     others.count += 1;
     others.last = text;
     return false;
@@ -119,7 +121,9 @@ function compileEmit(step: Extract<SessionStep, { kind: 'emit' }>): CompiledStep
     if (joined) return joined;
     ctx.session.clearInbox();
     const ackId = step.acknowledge ? ctx.nextAckId++ : null;
-    const sendError = await ctx.session.send(eventPacket(step.namespace, step.event, step.args, ackId), ctx.timeoutMs);
+    const packet = eventPacket(step.namespace, step.event, step.args, ackId);
+    const awaits = step.acknowledge !== null || step.response !== null;
+    const sendError = awaits ? ctx.session.write(packet) : await ctx.session.send(packet, ctx.timeoutMs);
     if (sendError) return { step: label, kind: 'not-sent', why: `not sent: ${sendError}` };
     const awaited: Awaited[] = [];
     if (step.response && responseTest) {
@@ -133,7 +137,7 @@ function compileEmit(step: Extract<SessionStep, { kind: 'emit' }>): CompiledStep
             p.namespace === step.namespace &&
             e.event === channel &&
             carries(e.args, data) &&
-            responseTest(JSON.stringify(e.args), e.args)
+            responseTest(JSON.stringify(e.args), () => e.args)
           );
         },
       });
@@ -149,7 +153,7 @@ function compileEmit(step: Extract<SessionStep, { kind: 'emit' }>): CompiledStep
             p.id === ackId &&
             p.namespace === step.namespace &&
             carries(args, data) &&
-            ackTest(JSON.stringify(args), args)
+            ackTest(JSON.stringify(args), () => args)
           );
         },
       });
@@ -207,7 +211,7 @@ async function awaitPacket(
 async function joinNamespace(ctx: StepContext, namespace: string, label: string): Promise<StepFailure | null> {
   if (ctx.namespaces.has(namespace)) return null;
   ctx.session.clearInbox();
-  const sendError = await ctx.session.send(connectPacket(namespace), ctx.timeoutMs);
+  const sendError = ctx.session.write(connectPacket(namespace));
   if (sendError) return { step: label, kind: 'not-sent', why: `the connect to namespace ${namespace} was not sent: ${sendError}` };
   let refused: string | null = null;
   const failure = await awaitPacket(ctx, label, `connect ack of namespace ${namespace}`, ctx.timeoutMs, (p) => {
