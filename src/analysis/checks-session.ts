@@ -33,10 +33,20 @@ export function sessionChecks(config: Config, load: readonly LoadScenarioResult[
   ];
 }
 
-/** "step 2 (send …): no reply … (12 of 45, leak); and 3 more failures": the most frequent failing step first. */
+/**
+ * "step 2 (send …): no reply … (30 of 45 failed sessions); 15 more failed at other steps": the step that failed most,
+ * its failures counted over both scenarios.
+ */
 function failureText(failures: Array<SessionFailure & { scenario: string }>, failed: number): string {
-  const top = [...failures].sort((a, b) => b.count - a.count)[0]!;
+  const byStep = new Map<string, SessionFailure>();
+  for (const f of failures) {
+    const key = `${f.step}\u0000${f.kind}`;
+    const seen = byStep.get(key);
+    if (seen) seen.count += f.count;
+    else byStep.set(key, { ...f });
+  }
+  const top = [...byStep.values()].sort((a, b) => b.count - a.count)[0]!;
   const rest = failed - top.count;
-  const more = rest > 0 ? `; ${rest} more failed elsewhere (see the failures table)` : '';
-  return `${top.step}: ${top.example} (${top.count} of ${failed} failed sessions, ${top.scenario})${more}`;
+  const more = rest > 0 ? `; ${rest} more failed otherwise (see the failures table)` : '';
+  return `${top.step}: ${top.example} (${top.count} of ${failed} failed sessions)${more}`;
 }
