@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCli } from '../src/cli.js';
 import type { Report } from '../src/model/report.js';
@@ -15,8 +15,8 @@ import { fixturePath, NODE, SOCKET_IO_PATH, testServers } from './helpers/test-s
 import { ARTILLERY_BIN, requireTool } from './helpers/tools.js';
 import { stopSpawned } from './helpers/processes.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ws-gate-artillery-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** Made when the tests run (not when they are skipped for want of Artillery), removed after them. */
+let dir = '';
 const { start } = testServers();
 
 /** A short run (the export reproduces whatever sizes the run had): 10 flapping cycles, 2 × 10 leak cycles, half cut. */
@@ -69,6 +69,11 @@ async function stats<T>(server: { url(path?: string): string }): Promise<T> {
 }
 
 describe.skipIf(requireTool('artillery'))('the Artillery export, run with Artillery', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ws-gate-artillery-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('raw JSON with a session-file: every connection joins, about the same share is cut', { timeout: 300_000 }, async () => {
     const chat = `${NODE} ${fixturePath('sessions/chat-join-server.js')}`;
     const { report, script, stderr } = await gateWithExport(

@@ -1,14 +1,16 @@
 // The session inputs: Artillery flow steps read into a plan before anything starts, and every bad one refused in
 // one line that names the step and the forms accepted.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { readSessionFile } from '../src/config/files.js';
 import { parseConfig } from '../src/config/parse.js';
 import { parseSession, SESSION_MAX_BYTES } from '../src/config/session.js';
 import { ConfigError } from '../src/config/types.js';
+import { ROOT } from './helpers/gate-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ws-gate-session-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -220,5 +222,41 @@ scenarios:
   it('refuses a file over the size cap without reading it', () => {
     const big = file('big.yml', `# ${'x'.repeat(SESSION_MAX_BYTES)}`);
     expect(() => readSessionFile(big)).toThrow(/larger than 256 KiB/);
+  });
+});
+
+describe('the session examples of the docs', () => {
+  it('every `session: |` block in README.md and docs/sessions.md is a session the gate accepts', () => {
+    const blocks: string[] = [];
+    for (const doc of ['README.md', 'docs/sessions.md']) {
+      const text = readFileSync(join(ROOT, doc), 'utf8');
+      for (const [, yaml] of text.matchAll(/```yaml\n([\s\S]*?)```/g)) if (/^session: \|/m.test(yaml!)) blocks.push(yaml!);
+    }
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    for (const yaml of blocks) {
+      const { session } = parse(yaml) as { session: string };
+      expect(() => parseSession(session, null), yaml).not.toThrow();
+    }
+  });
+});
+
+describe('the CLI with a bad session', () => {
+  it('exits 2 with one line on stderr, before anything starts', async () => {
+    const { runCli } = await import('../src/cli.js');
+    for (const args of [
+      ['--session', '[{sned: x}]'],
+      ['--session', '- send: { payload: x, match: { regexp: "(" } }'],
+      ['--session-file', join(dir, 'no-such.yml')],
+    ]) {
+      let err = '';
+      let out = '';
+      const io = { out: { write: (s: string) => ((out += s), true) }, err: { write: (s: string) => ((err += s), true) } } as never;
+      const started = performance.now();
+      expect(await runCli(['--server-command', 'node -e "process.exit(9)"', '--url', 'ws://127.0.0.1:0/', ...args], io)).toBe(2);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(err).toMatch(/^ws-resilience-gate: 'session(-file)?' must be /);
+      expect(out).toBe('');
+      expect(performance.now() - started).toBeLessThan(2000);
+    }
   });
 });
