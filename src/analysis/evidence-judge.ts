@@ -144,13 +144,16 @@ export function judgeMemory(
   if (judge) {
     const summed = judge.readings.at(-1)?.processes ?? 0;
     const held = judge.processes.filter((p) => p.heldConnections).map((p) => p.pid);
-    const many = summed === 1 ? 'one process' : `${summed} processes`;
+    const name = SOURCE_NAMES[judge.source];
+    const why =
+      summed === 1 && held.length <= 1
+        ? `${name} of ${held.length === 1 ? `pid ${held[0]}` : 'one process'} after a full GC, the process that held the connections`
+        : `${name} of ${summed} processes after a full GC` +
+          (held.length > 0 ? `, among them every one that held connections (pid ${held.join(', ')})` : '');
     return {
       by: judge.source as MemoryJudge['by'],
       processes: summed,
-      why:
-        `${SOURCE_NAMES[judge.source]} of ${many} after a full GC` +
-        (held.length > 0 ? `, among them every one that held connections (pid ${held.join(', ')})` : ''),
+      why,
       better: null,
     };
   }

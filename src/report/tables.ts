@@ -20,7 +20,6 @@ import {
   type LoadScenarioResult,
   type Report,
 } from '../model/report.js';
-import { SOURCE_NAMES } from '../model/evidence.js';
 import type { SessionFailureKind } from '../model/session.js';
 import { describeTrend, isRegressionCheck, limitText, measuredText } from './sentences.js';
 
@@ -131,8 +130,9 @@ export function scenarioColumns(report: Report): { header: string[]; rows: strin
 export function judgeRows(report: Report): Array<[string, string]> {
   const judge = report.memoryJudge;
   if (!judge) return [];
-  const by = judge.by === 'rss' ? 'RSS' : SOURCE_NAMES[judge.by];
-  return [['Judged by', `${by}: ${judge.why}`], ...(judge.better ? [['Better evidence', judge.better] as [string, string]] : [])];
+  // The evidence's own sentence names it; RSS's says why no evidence judged.
+  const judged = judge.by === 'rss' ? `RSS: ${judge.why}` : judge.why;
+  return [['Judged by', judged], ...(judge.better ? [['Better evidence', judge.better] as [string, string]] : [])];
 }
 
 /** Memory figures as label/value pairs; null when memory was not measured. */
