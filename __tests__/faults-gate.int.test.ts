@@ -172,7 +172,8 @@ describe('network faults on the load traffic', () => {
       'server-command': node(ECHO_SERVER),
       url: 'ws://127.0.0.1:0/',
       network: 'latency=400ms',
-      'timeout-s': '6',
+      // Past start-up and the baseline's heap snapshot (seconds on a busy machine), and long before 20 slowed cycles end.
+      'timeout-s': '10',
     });
     expect(report.stopped).toMatchObject({ reason: 'timeout' });
     expect(check(report, 'run-completed').status).toBe('fail');
