@@ -60,14 +60,8 @@ describe.runIf(linux)('a node:cluster with 2 workers, at defaults', () => {
     expect(heap.readings.every((r) => r.processes === 3)).toBe(true);
     expect(report.memoryJudge).toMatchObject({ by: 'heap-snapshots', processes: 3, better: null });
   });
-
-  it('passes the clean cluster, judged by the heap of all three processes', async () => {
-    const report = await run('none');
-    expectNothingLeftRunning(report);
-    expect(notPassed(report)).toEqual([]);
-    expect(report.memoryJudge.by).toBe('heap-snapshots');
-    expect(check(report, 'leak-per-connection').detail).toMatch(/^heap of 3 processes after a full GC/);
-  });
+  // The clean cluster passing, judged by the heap of all three processes: the evidence series' clean-node-cluster
+  // (5 of 5, docs/leak-judging.md), kept out of npm test for its 12 snapshots.
 });
 
 describe.skipIf(!linux || requireTool('python3-websockets'))("Python's websockets, a Session kept per connection", () => {
@@ -129,7 +123,9 @@ describe.skipIf(!linux || requireTool('go-prometheus'))("a Go server exposing cl
     expectNothingLeftRunning(report);
     expectNamedEverywhere(report, /go_goroutines/);
     const metrics = evidenceOf(report, 'metrics');
-    expect(metrics.suspects[0]!.countDelta).toBeGreaterThanOrEqual(65);
+    // 65 connections leak 65 goroutines; the server's own (an HTTP keep-alive, a scrape) come and go by one or two.
+    expect(metrics.suspects[0]!.countDelta).toBeGreaterThanOrEqual(60);
+    expect(metrics.suspects[0]!.perConnection).toBeGreaterThanOrEqual(0.9);
     // Go has no heap evidence here: RSS judges the trend, and the report says why.
     expect(report.memoryJudge).toMatchObject({ by: 'rss', why: expect.stringMatching(/no heap evidence for that runtime/) });
   });
