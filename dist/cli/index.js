@@ -2,12 +2,12 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 636:
+/***/ 7636:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const stats = __nccwpck_require__(931)
+const stats = __nccwpck_require__(5931)
 
 /**
  * Get pid informations.
@@ -52,12 +52,12 @@ module.exports.clear = __nccwpck_require__(244).clear
 
 /***/ }),
 
-/***/ 353:
+/***/ 5353:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const spawn = (__nccwpck_require__(317).spawn)
+const spawn = (__nccwpck_require__(5317).spawn)
 
 /**
   * Spawn a binary and read its stdout.
@@ -113,7 +113,7 @@ module.exports = run
 
 
 const os = __nccwpck_require__(857)
-const bin = __nccwpck_require__(353)
+const bin = __nccwpck_require__(5353)
 const history = __nccwpck_require__(244)
 
 function parseDate (datestr) {
@@ -253,12 +253,12 @@ module.exports = gwmi
 
 /***/ }),
 
-/***/ 152:
+/***/ 9152:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const os = __nccwpck_require__(857)
-const fs = __nccwpck_require__(896)
-const exec = (__nccwpck_require__(317).exec)
+const fs = __nccwpck_require__(9896)
+const exec = (__nccwpck_require__(5317).exec)
 const parallel = __nccwpck_require__(708)
 
 /**
@@ -501,12 +501,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 852:
+/***/ 2852:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const fs = __nccwpck_require__(896)
-const path = __nccwpck_require__(928)
-const updateCpu = __nccwpck_require__(152)
+const fs = __nccwpck_require__(9896)
+const path = __nccwpck_require__(6928)
+const updateCpu = __nccwpck_require__(9152)
 const parallel = __nccwpck_require__(708)
 const history = __nccwpck_require__(244)
 let cpuInfo = null
@@ -654,7 +654,7 @@ module.exports = procfile
 
 
 const os = __nccwpck_require__(857)
-const bin = __nccwpck_require__(353)
+const bin = __nccwpck_require__(5353)
 const history = __nccwpck_require__(244)
 
 const PLATFORM = os.platform()
@@ -790,19 +790,19 @@ module.exports = ps
 
 /***/ }),
 
-/***/ 931:
+/***/ 5931:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const fs = __nccwpck_require__(896)
+const fs = __nccwpck_require__(9896)
 const os = __nccwpck_require__(857)
-const path = __nccwpck_require__(928)
+const path = __nccwpck_require__(6928)
 
 const requireMap = {
   ps: () => __nccwpck_require__(363),
-  procfile: () => __nccwpck_require__(852),
-  wmic: () => __nccwpck_require__(938),
+  procfile: () => __nccwpck_require__(2852),
+  wmic: () => __nccwpck_require__(8938),
   gwmi: () => __nccwpck_require__(346)
 }
 
@@ -906,13 +906,13 @@ module.exports = get
 
 /***/ }),
 
-/***/ 938:
+/***/ 8938:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const os = __nccwpck_require__(857)
-const bin = __nccwpck_require__(353)
+const bin = __nccwpck_require__(5353)
 const history = __nccwpck_require__(244)
 
 function parseDate (datestr) {
@@ -1046,14 +1046,14 @@ module.exports = wmic
 
 /***/ }),
 
-/***/ 803:
+/***/ 5803:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { websocketMask, websocketUnmask } = __nccwpck_require__(611);
+const { websocketMask, websocketUnmask } = __nccwpck_require__(8611);
 
-const { EMPTY_BUFFER } = __nccwpck_require__(791);
+const { EMPTY_BUFFER } = __nccwpck_require__(1791);
 
 const FastBuffer = Buffer[Symbol.species];
 
@@ -1176,7 +1176,7 @@ if (websocketMask) {
   };
 } /* istanbul ignore else  */ else if (!process.env.WS_NO_BUFFER_UTIL) {
   try {
-    const bufferUtil = __nccwpck_require__(327);
+    const bufferUtil = __nccwpck_require__(8327);
 
     module.exports.mask = function (source, mask, output, offset, length) {
       if (length < 48) _mask(source, mask, output, offset, length);
@@ -1195,7 +1195,7 @@ if (websocketMask) {
 
 /***/ }),
 
-/***/ 791:
+/***/ 1791:
 /***/ ((module) => {
 
 
@@ -1221,12 +1221,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 634:
+/***/ 4634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kForOnEventAttribute, kListener } = __nccwpck_require__(791);
+const { kForOnEventAttribute, kListener } = __nccwpck_require__(1791);
 
 const kCode = Symbol('kCode');
 const kData = Symbol('kData');
@@ -1520,12 +1520,12 @@ function callListener(listener, thisArg, event) {
 
 /***/ }),
 
-/***/ 335:
+/***/ 1335:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { tokenChars } = __nccwpck_require__(615);
+const { tokenChars } = __nccwpck_require__(6615);
 
 /**
  * Adds an offer to the map of extension offers or a parameter to the map of
@@ -1792,16 +1792,16 @@ module.exports = Limiter;
 
 /***/ }),
 
-/***/ 376:
+/***/ 4376:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const zlib = __nccwpck_require__(106);
+const zlib = __nccwpck_require__(3106);
 
-const bufferUtil = __nccwpck_require__(803);
+const bufferUtil = __nccwpck_require__(5803);
 const Limiter = __nccwpck_require__(958);
-const { kStatusCode } = __nccwpck_require__(791);
+const { kStatusCode } = __nccwpck_require__(1791);
 
 const FastBuffer = Buffer[Symbol.species];
 const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -2334,17 +2334,17 @@ function inflateOnError(err) {
 
 
 
-const { Writable } = __nccwpck_require__(203);
+const { Writable } = __nccwpck_require__(2203);
 
-const PerMessageDeflate = __nccwpck_require__(376);
+const PerMessageDeflate = __nccwpck_require__(4376);
 const {
   BINARY_TYPES,
   EMPTY_BUFFER,
   kStatusCode,
   kWebSocket
-} = __nccwpck_require__(791);
-const { concat, toArrayBuffer, unmask } = __nccwpck_require__(803);
-const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(615);
+} = __nccwpck_require__(1791);
+const { concat, toArrayBuffer, unmask } = __nccwpck_require__(5803);
+const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(6615);
 
 const FastBuffer = Buffer[Symbol.species];
 
@@ -3087,23 +3087,23 @@ module.exports = Receiver;
 
 /***/ }),
 
-/***/ 389:
+/***/ 7389:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex" }] */
 
 
 
-const { Duplex } = __nccwpck_require__(203);
-const { randomFillSync } = __nccwpck_require__(982);
+const { Duplex } = __nccwpck_require__(2203);
+const { randomFillSync } = __nccwpck_require__(6982);
 const {
   types: { isUint8Array }
-} = __nccwpck_require__(23);
+} = __nccwpck_require__(9023);
 
-const PerMessageDeflate = __nccwpck_require__(376);
-const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(791);
-const { isBlob, isValidStatusCode } = __nccwpck_require__(615);
-const { mask: applyMask, toBuffer } = __nccwpck_require__(803);
+const PerMessageDeflate = __nccwpck_require__(4376);
+const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(1791);
+const { isBlob, isValidStatusCode } = __nccwpck_require__(6615);
+const { mask: applyMask, toBuffer } = __nccwpck_require__(5803);
 
 const kByteLength = Symbol('kByteLength');
 const maskBuffer = Buffer.alloc(4);
@@ -3704,14 +3704,14 @@ function onError(sender, err, cb) {
 
 /***/ }),
 
-/***/ 412:
+/***/ 6412:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^WebSocket$" }] */
 
 
-const WebSocket = __nccwpck_require__(681);
-const { Duplex } = __nccwpck_require__(203);
+const WebSocket = __nccwpck_require__(6681);
+const { Duplex } = __nccwpck_require__(2203);
 
 /**
  * Emits the `'close'` event on a stream.
@@ -3872,12 +3872,12 @@ module.exports = createWebSocketStream;
 
 /***/ }),
 
-/***/ 332:
+/***/ 3332:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { tokenChars } = __nccwpck_require__(615);
+const { tokenChars } = __nccwpck_require__(6615);
 
 /**
  * Parses the `Sec-WebSocket-Protocol` header into a set of subprotocol names.
@@ -3941,14 +3941,14 @@ module.exports = { parse };
 
 /***/ }),
 
-/***/ 615:
+/***/ 6615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isUtf8 } = __nccwpck_require__(181);
 
-const { hasBlob } = __nccwpck_require__(791);
+const { hasBlob } = __nccwpck_require__(1791);
 
 //
 // Allowed token characters:
@@ -4087,7 +4087,7 @@ if (isUtf8) {
   };
 } /* istanbul ignore else  */ else if (!process.env.WS_NO_UTF_8_VALIDATE) {
   try {
-    const isValidUTF8 = __nccwpck_require__(414);
+    const isValidUTF8 = __nccwpck_require__(2414);
 
     module.exports.isValidUTF8 = function (buf) {
       return buf.length < 32 ? _isValidUTF8(buf) : isValidUTF8(buf);
@@ -4107,16 +4107,16 @@ if (isUtf8) {
 
 
 
-const EventEmitter = __nccwpck_require__(434);
-const http = __nccwpck_require__(611);
-const { Duplex } = __nccwpck_require__(203);
-const { createHash } = __nccwpck_require__(982);
+const EventEmitter = __nccwpck_require__(4434);
+const http = __nccwpck_require__(8611);
+const { Duplex } = __nccwpck_require__(2203);
+const { createHash } = __nccwpck_require__(6982);
 
-const extension = __nccwpck_require__(335);
-const PerMessageDeflate = __nccwpck_require__(376);
-const subprotocol = __nccwpck_require__(332);
-const WebSocket = __nccwpck_require__(681);
-const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(791);
+const extension = __nccwpck_require__(1335);
+const PerMessageDeflate = __nccwpck_require__(4376);
+const subprotocol = __nccwpck_require__(3332);
+const WebSocket = __nccwpck_require__(6681);
+const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(1791);
 
 const keyRegex = /^[+/0-9A-Za-z]{22}==$/;
 
@@ -4672,27 +4672,27 @@ function abortHandshakeOrEmitwsClientError(
 
 /***/ }),
 
-/***/ 681:
+/***/ 6681:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex|Readable$", "caughtErrors": "none" }] */
 
 
 
-const EventEmitter = __nccwpck_require__(434);
-const https = __nccwpck_require__(692);
-const http = __nccwpck_require__(611);
-const net = __nccwpck_require__(278);
-const querystring = __nccwpck_require__(480);
-const tls = __nccwpck_require__(756);
-const { randomBytes, createHash } = __nccwpck_require__(982);
-const { Duplex, Readable } = __nccwpck_require__(203);
-const { URL } = __nccwpck_require__(16);
+const EventEmitter = __nccwpck_require__(4434);
+const https = __nccwpck_require__(5692);
+const http = __nccwpck_require__(8611);
+const net = __nccwpck_require__(9278);
+const querystring = __nccwpck_require__(3480);
+const tls = __nccwpck_require__(4756);
+const { randomBytes, createHash } = __nccwpck_require__(6982);
+const { Duplex, Readable } = __nccwpck_require__(2203);
+const { URL } = __nccwpck_require__(7016);
 
-const PerMessageDeflate = __nccwpck_require__(376);
+const PerMessageDeflate = __nccwpck_require__(4376);
 const Receiver = __nccwpck_require__(893);
-const Sender = __nccwpck_require__(389);
-const { isBlob } = __nccwpck_require__(615);
+const Sender = __nccwpck_require__(7389);
+const { isBlob } = __nccwpck_require__(6615);
 
 const {
   BINARY_TYPES,
@@ -4704,12 +4704,12 @@ const {
   kStatusCode,
   kWebSocket,
   NOOP
-} = __nccwpck_require__(791);
+} = __nccwpck_require__(1791);
 const {
   EventTarget: { addEventListener, removeEventListener }
-} = __nccwpck_require__(634);
-const { format, parse } = __nccwpck_require__(335);
-const { toBuffer } = __nccwpck_require__(803);
+} = __nccwpck_require__(4634);
+const { format, parse } = __nccwpck_require__(1335);
+const { toBuffer } = __nccwpck_require__(5803);
 
 const kAborted = Symbol('kAborted');
 const protocolVersions = [8, 13];
@@ -6150,7 +6150,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 327:
+/***/ 8327:
 /***/ ((module) => {
 
 module.exports = eval("require")("bufferutil");
@@ -6158,7 +6158,7 @@ module.exports = eval("require")("bufferutil");
 
 /***/ }),
 
-/***/ 414:
+/***/ 2414:
 /***/ ((module) => {
 
 module.exports = eval("require")("utf-8-validate");
@@ -6173,49 +6173,49 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
-/***/ 317:
+/***/ 5317:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 
 /***/ }),
 
-/***/ 982:
+/***/ 6982:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
-/***/ 434:
+/***/ 4434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 896:
+/***/ 9896:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
-/***/ 611:
+/***/ 8611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 692:
+/***/ 5692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 278:
+/***/ 9278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
@@ -6229,52 +6229,8626 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
-/***/ 928:
+/***/ 6928:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 
 /***/ }),
 
-/***/ 480:
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3480:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
 
 /***/ }),
 
-/***/ 203:
+/***/ 2203:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
-/***/ 756:
+/***/ 4756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 16:
+/***/ 7016:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 /***/ }),
 
-/***/ 23:
+/***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 106:
+/***/ 3106:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 7349:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveBlockMap = __nccwpck_require__(7103);
+var resolveBlockSeq = __nccwpck_require__(334);
+var resolveFlowCollection = __nccwpck_require__(3142);
+
+function resolveCollection(CN, ctx, token, onError, tagName, tag) {
+    const coll = token.type === 'block-map'
+        ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag)
+        : token.type === 'block-seq'
+            ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag)
+            : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+    const Coll = coll.constructor;
+    // If we got a tagName matching the class, or the tag name is '!',
+    // then use the tagName from the node class used to create it.
+    if (tagName === '!' || tagName === Coll.tagName) {
+        coll.tag = Coll.tagName;
+        return coll;
+    }
+    if (tagName)
+        coll.tag = tagName;
+    return coll;
+}
+function composeCollection(CN, ctx, token, props, onError) {
+    const tagToken = props.tag;
+    const tagName = !tagToken
+        ? null
+        : ctx.directives.tagName(tagToken.source, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg));
+    if (token.type === 'block-seq') {
+        const { anchor, newlineAfterProp: nl } = props;
+        const lastProp = anchor && tagToken
+            ? anchor.offset > tagToken.offset
+                ? anchor
+                : tagToken
+            : (anchor ?? tagToken);
+        if (lastProp && (!nl || nl.offset < lastProp.offset)) {
+            const message = 'Missing newline after block sequence props';
+            onError(lastProp, 'MISSING_CHAR', message);
+        }
+    }
+    const expType = token.type === 'block-map'
+        ? 'map'
+        : token.type === 'block-seq'
+            ? 'seq'
+            : token.start.source === '{'
+                ? 'map'
+                : 'seq';
+    // shortcut: check if it's a generic YAMLMap or YAMLSeq
+    // before jumping into the custom tag logic.
+    if (!tagToken ||
+        !tagName ||
+        tagName === '!' ||
+        (tagName === YAMLMap.YAMLMap.tagName && expType === 'map') ||
+        (tagName === YAMLSeq.YAMLSeq.tagName && expType === 'seq')) {
+        return resolveCollection(CN, ctx, token, onError, tagName);
+    }
+    let tag = ctx.schema.tags.find(t => t.tag === tagName && t.collection === expType);
+    if (!tag) {
+        const kt = ctx.schema.knownTags[tagName];
+        if (kt?.collection === expType) {
+            ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
+            tag = kt;
+        }
+        else {
+            if (kt) {
+                onError(tagToken, 'BAD_COLLECTION_TYPE', `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? 'scalar'}`, true);
+            }
+            else {
+                onError(tagToken, 'TAG_RESOLVE_FAILED', `Unresolved tag: ${tagName}`, true);
+            }
+            return resolveCollection(CN, ctx, token, onError, tagName);
+        }
+    }
+    const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+    const res = tag.resolve?.(coll, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg), ctx.options) ?? coll;
+    const node = identity.isNode(res)
+        ? res
+        : new Scalar.Scalar(res);
+    node.range = coll.range;
+    node.tag = tagName;
+    if (tag?.format)
+        node.format = tag.format;
+    return node;
+}
+
+exports.composeCollection = composeCollection;
+
+
+/***/ }),
+
+/***/ 3683:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Document = __nccwpck_require__(3021);
+var composeNode = __nccwpck_require__(5937);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+
+function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    const opts = Object.assign({ _directives: directives }, options);
+    const doc = new Document.Document(undefined, opts);
+    const ctx = {
+        atKey: false,
+        atRoot: true,
+        directives: doc.directives,
+        options: doc.options,
+        schema: doc.schema
+    };
+    const props = resolveProps.resolveProps(start, {
+        indicator: 'doc-start',
+        next: value ?? end?.[0],
+        offset,
+        onError,
+        parentIndent: 0,
+        startOnNewline: true
+    });
+    if (props.found) {
+        doc.directives.docStart = true;
+        if (value &&
+            (value.type === 'block-map' || value.type === 'block-seq') &&
+            !props.hasNewline)
+            onError(props.end, 'MISSING_CHAR', 'Block collection cannot start on same line with directives-end marker');
+    }
+    // @ts-expect-error If Contents is set, let's trust the user
+    doc.contents = value
+        ? composeNode.composeNode(ctx, value, props, onError)
+        : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+    const contentEnd = doc.contents.range[2];
+    const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+    if (re.comment)
+        doc.comment = re.comment;
+    doc.range = [offset, contentEnd, re.offset];
+    return doc;
+}
+
+exports.composeDoc = composeDoc;
+
+
+/***/ }),
+
+/***/ 5937:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var composeCollection = __nccwpck_require__(7349);
+var composeScalar = __nccwpck_require__(5413);
+var resolveEnd = __nccwpck_require__(7788);
+var utilEmptyScalarPosition = __nccwpck_require__(2599);
+
+const CN = { composeNode, composeEmptyNode };
+function composeNode(ctx, token, props, onError) {
+    const atKey = ctx.atKey;
+    const { spaceBefore, comment, anchor, tag } = props;
+    let node;
+    let isSrcToken = true;
+    switch (token.type) {
+        case 'alias':
+            node = composeAlias(ctx, token, onError);
+            if (anchor || tag)
+                onError(token, 'ALIAS_PROPS', 'An alias node must not specify any properties');
+            break;
+        case 'scalar':
+        case 'single-quoted-scalar':
+        case 'double-quoted-scalar':
+        case 'block-scalar':
+            node = composeScalar.composeScalar(ctx, token, tag, onError);
+            if (anchor)
+                node.anchor = anchor.source.substring(1);
+            break;
+        case 'block-map':
+        case 'block-seq':
+        case 'flow-collection':
+            try {
+                node = composeCollection.composeCollection(CN, ctx, token, props, onError);
+                if (anchor)
+                    node.anchor = anchor.source.substring(1);
+            }
+            catch (error) {
+                // Almost certainly here due to a stack overflow
+                const message = error instanceof Error ? error.message : String(error);
+                onError(token, 'RESOURCE_EXHAUSTION', message);
+            }
+            break;
+        default: {
+            const message = token.type === 'error'
+                ? token.message
+                : `Unsupported token (type: ${token.type})`;
+            onError(token, 'UNEXPECTED_TOKEN', message);
+            isSrcToken = false;
+        }
+    }
+    node ?? (node = composeEmptyNode(ctx, token.offset, undefined, null, props, onError));
+    if (anchor && node.anchor === '')
+        onError(anchor, 'BAD_ALIAS', 'Anchor cannot be an empty string');
+    if (atKey &&
+        ctx.options.stringKeys &&
+        (!identity.isScalar(node) ||
+            typeof node.value !== 'string' ||
+            (node.tag && node.tag !== 'tag:yaml.org,2002:str'))) {
+        const msg = 'With stringKeys, all keys must be strings';
+        onError(tag ?? token, 'NON_STRING_KEY', msg);
+    }
+    if (spaceBefore)
+        node.spaceBefore = true;
+    if (comment) {
+        if (token.type === 'scalar' && token.source === '')
+            node.comment = comment;
+        else
+            node.commentBefore = comment;
+    }
+    // @ts-expect-error Type checking misses meaning of isSrcToken
+    if (ctx.options.keepSourceTokens && isSrcToken)
+        node.srcToken = token;
+    return node;
+}
+function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    const token = {
+        type: 'scalar',
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        indent: -1,
+        source: ''
+    };
+    const node = composeScalar.composeScalar(ctx, token, tag, onError);
+    if (anchor) {
+        node.anchor = anchor.source.substring(1);
+        if (node.anchor === '')
+            onError(anchor, 'BAD_ALIAS', 'Anchor cannot be an empty string');
+    }
+    if (spaceBefore)
+        node.spaceBefore = true;
+    if (comment) {
+        node.comment = comment;
+        node.range[2] = end;
+    }
+    return node;
+}
+function composeAlias({ options }, { offset, source, end }, onError) {
+    const alias = new Alias.Alias(source.substring(1));
+    if (alias.source === '')
+        onError(offset, 'BAD_ALIAS', 'Alias cannot be an empty string');
+    if (alias.source.endsWith(':'))
+        onError(offset + source.length - 1, 'BAD_ALIAS', 'Alias ending in : is ambiguous', true);
+    const valueEnd = offset + source.length;
+    const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+    alias.range = [offset, valueEnd, re.offset];
+    if (re.comment)
+        alias.comment = re.comment;
+    return alias;
+}
+
+exports.composeEmptyNode = composeEmptyNode;
+exports.composeNode = composeNode;
+
+
+/***/ }),
+
+/***/ 5413:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+
+function composeScalar(ctx, token, tagToken, onError) {
+    const { value, type, comment, range } = token.type === 'block-scalar'
+        ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError)
+        : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+    const tagName = tagToken
+        ? ctx.directives.tagName(tagToken.source, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg))
+        : null;
+    let tag;
+    if (ctx.options.stringKeys && ctx.atKey) {
+        tag = ctx.schema[identity.SCALAR];
+    }
+    else if (tagName)
+        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+    else if (token.type === 'scalar')
+        tag = findScalarTagByTest(ctx, value, token, onError);
+    else
+        tag = ctx.schema[identity.SCALAR];
+    let scalar;
+    try {
+        const res = tag.resolve(value, msg => onError(tagToken ?? token, 'TAG_RESOLVE_FAILED', msg), ctx.options);
+        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+    }
+    catch (error) {
+        const msg = error instanceof Error ? error.message : String(error);
+        onError(tagToken ?? token, 'TAG_RESOLVE_FAILED', msg);
+        scalar = new Scalar.Scalar(value);
+    }
+    scalar.range = range;
+    scalar.source = value;
+    if (type)
+        scalar.type = type;
+    if (tagName)
+        scalar.tag = tagName;
+    if (tag.format)
+        scalar.format = tag.format;
+    if (comment)
+        scalar.comment = comment;
+    return scalar;
+}
+function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    if (tagName === '!')
+        return schema[identity.SCALAR]; // non-specific tag
+    const matchWithTest = [];
+    for (const tag of schema.tags) {
+        if (!tag.collection && tag.tag === tagName) {
+            if (tag.default && tag.test)
+                matchWithTest.push(tag);
+            else
+                return tag;
+        }
+    }
+    for (const tag of matchWithTest)
+        if (tag.test?.test(value))
+            return tag;
+    const kt = schema.knownTags[tagName];
+    if (kt && !kt.collection) {
+        // Ensure that the known tag is available for stringifying,
+        // but does not get used by default.
+        schema.tags.push(Object.assign({}, kt, { default: false, test: undefined }));
+        return kt;
+    }
+    onError(tagToken, 'TAG_RESOLVE_FAILED', `Unresolved tag: ${tagName}`, tagName !== 'tag:yaml.org,2002:str');
+    return schema[identity.SCALAR];
+}
+function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
+    const tag = schema.tags.find(tag => (tag.default === true || (atKey && tag.default === 'key')) &&
+        tag.test?.test(value)) || schema[identity.SCALAR];
+    if (schema.compat) {
+        const compat = schema.compat.find(tag => tag.default && tag.test?.test(value)) ??
+            schema[identity.SCALAR];
+        if (tag.tag !== compat.tag) {
+            const ts = directives.tagString(tag.tag);
+            const cs = directives.tagString(compat.tag);
+            const msg = `Value may be parsed as either ${ts} or ${cs}`;
+            onError(token, 'TAG_RESOLVE_FAILED', msg, true);
+        }
+    }
+    return tag;
+}
+
+exports.composeScalar = composeScalar;
+
+
+/***/ }),
+
+/***/ 9984:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+var directives = __nccwpck_require__(1342);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var identity = __nccwpck_require__(1127);
+var composeDoc = __nccwpck_require__(3683);
+var resolveEnd = __nccwpck_require__(7788);
+
+function getErrorPos(src) {
+    if (typeof src === 'number')
+        return [src, src + 1];
+    if (Array.isArray(src))
+        return src.length === 2 ? src : [src[0], src[1]];
+    const { offset, source } = src;
+    return [offset, offset + (typeof source === 'string' ? source.length : 1)];
+}
+function parsePrelude(prelude) {
+    let comment = '';
+    let atComment = false;
+    let afterEmptyLine = false;
+    for (let i = 0; i < prelude.length; ++i) {
+        const source = prelude[i];
+        switch (source[0]) {
+            case '#':
+                comment +=
+                    (comment === '' ? '' : afterEmptyLine ? '\n\n' : '\n') +
+                        (source.substring(1) || ' ');
+                atComment = true;
+                afterEmptyLine = false;
+                break;
+            case '%':
+                if (prelude[i + 1]?.[0] !== '#')
+                    i += 1;
+                atComment = false;
+                break;
+            default:
+                // This may be wrong after doc-end, but in that case it doesn't matter
+                if (!atComment)
+                    afterEmptyLine = true;
+                atComment = false;
+        }
+    }
+    return { comment, afterEmptyLine };
+}
+/**
+ * Compose a stream of CST nodes into a stream of YAML Documents.
+ *
+ * ```ts
+ * import { Composer, Parser } from 'yaml'
+ *
+ * const src: string = ...
+ * const tokens = new Parser().parse(src)
+ * const docs = new Composer().compose(tokens)
+ * ```
+ */
+class Composer {
+    constructor(options = {}) {
+        this.doc = null;
+        this.atDirectives = false;
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+        this.onError = (source, code, message, warning) => {
+            const pos = getErrorPos(source);
+            if (warning)
+                this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            else
+                this.errors.push(new errors.YAMLParseError(pos, code, message));
+        };
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+        this.directives = new directives.Directives({ version: options.version || '1.2' });
+        this.options = options;
+    }
+    decorate(doc, afterDoc) {
+        const { comment, afterEmptyLine } = parsePrelude(this.prelude);
+        //console.log({ dc: doc.comment, prelude, comment })
+        if (comment) {
+            const dc = doc.contents;
+            if (afterDoc) {
+                doc.comment = doc.comment ? `${doc.comment}\n${comment}` : comment;
+            }
+            else if (afterEmptyLine || doc.directives.docStart || !dc) {
+                doc.commentBefore = comment;
+            }
+            else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+                let it = dc.items[0];
+                if (identity.isPair(it))
+                    it = it.key;
+                const cb = it.commentBefore;
+                it.commentBefore = cb ? `${comment}\n${cb}` : comment;
+            }
+            else {
+                const cb = dc.commentBefore;
+                dc.commentBefore = cb ? `${comment}\n${cb}` : comment;
+            }
+        }
+        if (afterDoc) {
+            for (let i = 0; i < this.errors.length; ++i)
+                doc.errors.push(this.errors[i]);
+            for (let i = 0; i < this.warnings.length; ++i)
+                doc.warnings.push(this.warnings[i]);
+        }
+        else {
+            doc.errors = this.errors;
+            doc.warnings = this.warnings;
+        }
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+    }
+    /**
+     * Current stream status information.
+     *
+     * Mostly useful at the end of input for an empty stream.
+     */
+    streamInfo() {
+        return {
+            comment: parsePrelude(this.prelude).comment,
+            directives: this.directives,
+            errors: this.errors,
+            warnings: this.warnings
+        };
+    }
+    /**
+     * Compose tokens into documents.
+     *
+     * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+     * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+     */
+    *compose(tokens, forceDoc = false, endOffset = -1) {
+        for (const token of tokens)
+            yield* this.next(token);
+        yield* this.end(forceDoc, endOffset);
+    }
+    /** Advance the composer by one CST token. */
+    *next(token) {
+        if (node_process.env.LOG_STREAM)
+            console.dir(token, { depth: null });
+        switch (token.type) {
+            case 'directive':
+                this.directives.add(token.source, (offset, message, warning) => {
+                    const pos = getErrorPos(token);
+                    pos[0] += offset;
+                    this.onError(pos, 'BAD_DIRECTIVE', message, warning);
+                });
+                this.prelude.push(token.source);
+                this.atDirectives = true;
+                break;
+            case 'document': {
+                const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
+                if (this.atDirectives && !doc.directives.docStart)
+                    this.onError(token, 'MISSING_CHAR', 'Missing directives-end/doc-start indicator line');
+                this.decorate(doc, false);
+                if (this.doc)
+                    yield this.doc;
+                this.doc = doc;
+                this.atDirectives = false;
+                break;
+            }
+            case 'byte-order-mark':
+            case 'space':
+                break;
+            case 'comment':
+            case 'newline':
+                this.prelude.push(token.source);
+                break;
+            case 'error': {
+                const msg = token.source
+                    ? `${token.message}: ${JSON.stringify(token.source)}`
+                    : token.message;
+                const error = new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', msg);
+                if (this.atDirectives || !this.doc)
+                    this.errors.push(error);
+                else
+                    this.doc.errors.push(error);
+                break;
+            }
+            case 'doc-end': {
+                if (!this.doc) {
+                    const msg = 'Unexpected doc-end without preceding document';
+                    this.errors.push(new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', msg));
+                    break;
+                }
+                this.doc.directives.docEnd = true;
+                const end = resolveEnd.resolveEnd(token.end, token.offset + token.source.length, this.doc.options.strict, this.onError);
+                this.decorate(this.doc, true);
+                if (end.comment) {
+                    const dc = this.doc.comment;
+                    this.doc.comment = dc ? `${dc}\n${end.comment}` : end.comment;
+                }
+                this.doc.range[2] = end.offset;
+                break;
+            }
+            default:
+                this.errors.push(new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', `Unsupported token ${token.type}`));
+        }
+    }
+    /**
+     * Call at end of input to yield any remaining document.
+     *
+     * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+     * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+     */
+    *end(forceDoc = false, endOffset = -1) {
+        if (this.doc) {
+            this.decorate(this.doc, true);
+            yield this.doc;
+            this.doc = null;
+        }
+        else if (forceDoc) {
+            const opts = Object.assign({ _directives: this.directives }, this.options);
+            const doc = new Document.Document(undefined, opts);
+            if (this.atDirectives)
+                this.onError(endOffset, 'MISSING_CHAR', 'Missing directives-end indicator line');
+            doc.range = [0, endOffset, endOffset];
+            this.decorate(doc, false);
+            yield doc;
+        }
+    }
+}
+
+exports.Composer = Composer;
+
+
+/***/ }),
+
+/***/ 7103:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+var utilMapIncludes = __nccwpck_require__(1187);
+
+const startColMsg = 'All mapping items must start at the same column';
+function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
+    const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+    const map = new NodeClass(ctx.schema);
+    if (ctx.atRoot)
+        ctx.atRoot = false;
+    let offset = bm.offset;
+    let commentEnd = null;
+    for (const collItem of bm.items) {
+        const { start, key, sep, value } = collItem;
+        // key properties
+        const keyProps = resolveProps.resolveProps(start, {
+            indicator: 'explicit-key-ind',
+            next: key ?? sep?.[0],
+            offset,
+            onError,
+            parentIndent: bm.indent,
+            startOnNewline: true
+        });
+        const implicitKey = !keyProps.found;
+        if (implicitKey) {
+            if (key) {
+                if (key.type === 'block-seq')
+                    onError(offset, 'BLOCK_AS_IMPLICIT_KEY', 'A block sequence may not be used as an implicit map key');
+                else if ('indent' in key && key.indent !== bm.indent)
+                    onError(offset, 'BAD_INDENT', startColMsg);
+            }
+            if (!keyProps.anchor && !keyProps.tag && !sep) {
+                commentEnd = keyProps.end;
+                if (keyProps.comment) {
+                    if (map.comment)
+                        map.comment += '\n' + keyProps.comment;
+                    else
+                        map.comment = keyProps.comment;
+                }
+                continue;
+            }
+            if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
+                onError(key ?? start[start.length - 1], 'MULTILINE_IMPLICIT_KEY', 'Implicit keys need to be on a single line');
+            }
+        }
+        else if (keyProps.found?.indent !== bm.indent) {
+            onError(offset, 'BAD_INDENT', startColMsg);
+        }
+        // key value
+        ctx.atKey = true;
+        const keyStart = keyProps.end;
+        const keyNode = key
+            ? composeNode(ctx, key, keyProps, onError)
+            : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+        ctx.atKey = false;
+        if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+            onError(keyStart, 'DUPLICATE_KEY', 'Map keys must be unique');
+        // value properties
+        const valueProps = resolveProps.resolveProps(sep ?? [], {
+            indicator: 'map-value-ind',
+            next: value,
+            offset: keyNode.range[2],
+            onError,
+            parentIndent: bm.indent,
+            startOnNewline: !key || key.type === 'block-scalar'
+        });
+        offset = valueProps.end;
+        if (valueProps.found) {
+            if (implicitKey) {
+                if (value?.type === 'block-map' && !valueProps.hasNewline)
+                    onError(offset, 'BLOCK_AS_IMPLICIT_KEY', 'Nested mappings are not allowed in compact mappings');
+                if (ctx.options.strict &&
+                    keyProps.start < valueProps.found.offset - 1024)
+                    onError(keyNode.range, 'KEY_OVER_1024_CHARS', 'The : indicator must be at most 1024 chars after the start of an implicit block mapping key');
+            }
+            // value value
+            const valueNode = value
+                ? composeNode(ctx, value, valueProps, onError)
+                : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+            if (ctx.schema.compat)
+                utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            offset = valueNode.range[2];
+            const pair = new Pair.Pair(keyNode, valueNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            map.items.push(pair);
+        }
+        else {
+            // key with no value
+            if (implicitKey)
+                onError(keyNode.range, 'MISSING_CHAR', 'Implicit map keys need to be followed by map values');
+            if (valueProps.comment) {
+                if (keyNode.comment)
+                    keyNode.comment += '\n' + valueProps.comment;
+                else
+                    keyNode.comment = valueProps.comment;
+            }
+            const pair = new Pair.Pair(keyNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            map.items.push(pair);
+        }
+    }
+    if (commentEnd && commentEnd < offset)
+        onError(commentEnd, 'IMPOSSIBLE', 'Map comment with trailing content');
+    map.range = [bm.offset, offset, commentEnd ?? offset];
+    return map;
+}
+
+exports.resolveBlockMap = resolveBlockMap;
+
+
+/***/ }),
+
+/***/ 8913:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+function resolveBlockScalar(ctx, scalar, onError) {
+    const start = scalar.offset;
+    const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    if (!header)
+        return { value: '', type: null, comment: '', range: [start, start, start] };
+    const type = header.mode === '>' ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+    const lines = scalar.source ? splitLines(scalar.source) : [];
+    // determine the end of content & start of chomping
+    let chompStart = lines.length;
+    for (let i = lines.length - 1; i >= 0; --i) {
+        const content = lines[i][1];
+        if (content === '' || content === '\r')
+            chompStart = i;
+        else
+            break;
+    }
+    // shortcut for empty contents
+    if (chompStart === 0) {
+        const value = header.chomp === '+' && lines.length > 0
+            ? '\n'.repeat(Math.max(1, lines.length - 1))
+            : '';
+        let end = start + header.length;
+        if (scalar.source)
+            end += scalar.source.length;
+        return { value, type, comment: header.comment, range: [start, end, end] };
+    }
+    // find the indentation level to trim from start
+    let trimIndent = scalar.indent + header.indent;
+    let offset = scalar.offset + header.length;
+    let contentStart = 0;
+    for (let i = 0; i < chompStart; ++i) {
+        const [indent, content] = lines[i];
+        if (content === '' || content === '\r') {
+            if (header.indent === 0 && indent.length > trimIndent)
+                trimIndent = indent.length;
+        }
+        else {
+            if (indent.length < trimIndent) {
+                const message = 'Block scalars with more-indented leading empty lines must use an explicit indentation indicator';
+                onError(offset + indent.length, 'MISSING_CHAR', message);
+            }
+            if (header.indent === 0)
+                trimIndent = indent.length;
+            contentStart = i;
+            if (trimIndent === 0 && !ctx.atRoot) {
+                const message = 'Block scalar values in collections must be indented';
+                onError(offset, 'BAD_INDENT', message);
+            }
+            break;
+        }
+        offset += indent.length + content.length + 1;
+    }
+    // include trailing more-indented empty lines in content
+    for (let i = lines.length - 1; i >= chompStart; --i) {
+        if (lines[i][0].length > trimIndent)
+            chompStart = i + 1;
+    }
+    let value = '';
+    let sep = '';
+    let prevMoreIndented = false;
+    // leading whitespace is kept intact
+    for (let i = 0; i < contentStart; ++i)
+        value += lines[i][0].slice(trimIndent) + '\n';
+    for (let i = contentStart; i < chompStart; ++i) {
+        let [indent, content] = lines[i];
+        offset += indent.length + content.length + 1;
+        const crlf = content[content.length - 1] === '\r';
+        if (crlf)
+            content = content.slice(0, -1);
+        /* istanbul ignore if already caught in lexer */
+        if (content && indent.length < trimIndent) {
+            const src = header.indent
+                ? 'explicit indentation indicator'
+                : 'first line';
+            const message = `Block scalar lines must not be less indented than their ${src}`;
+            onError(offset - content.length - (crlf ? 2 : 1), 'BAD_INDENT', message);
+            indent = '';
+        }
+        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+            value += sep + indent.slice(trimIndent) + content;
+            sep = '\n';
+        }
+        else if (indent.length > trimIndent || content[0] === '\t') {
+            // more-indented content within a folded block
+            if (sep === ' ')
+                sep = '\n';
+            else if (!prevMoreIndented && sep === '\n')
+                sep = '\n\n';
+            value += sep + indent.slice(trimIndent) + content;
+            sep = '\n';
+            prevMoreIndented = true;
+        }
+        else if (content === '') {
+            // empty line
+            if (sep === '\n')
+                value += '\n';
+            else
+                sep = '\n';
+        }
+        else {
+            value += sep + content;
+            sep = ' ';
+            prevMoreIndented = false;
+        }
+    }
+    switch (header.chomp) {
+        case '-':
+            break;
+        case '+':
+            for (let i = chompStart; i < lines.length; ++i)
+                value += '\n' + lines[i][0].slice(trimIndent);
+            if (value[value.length - 1] !== '\n')
+                value += '\n';
+            break;
+        default:
+            value += '\n';
+    }
+    const end = start + header.length + scalar.source.length;
+    return { value, type, comment: header.comment, range: [start, end, end] };
+}
+function parseBlockScalarHeader({ offset, props }, strict, onError) {
+    /* istanbul ignore if should not happen */
+    if (props[0].type !== 'block-scalar-header') {
+        onError(props[0], 'IMPOSSIBLE', 'Block scalar header not found');
+        return null;
+    }
+    const { source } = props[0];
+    const mode = source[0];
+    let indent = 0;
+    let chomp = '';
+    let error = -1;
+    for (let i = 1; i < source.length; ++i) {
+        const ch = source[i];
+        if (!chomp && (ch === '-' || ch === '+'))
+            chomp = ch;
+        else {
+            const n = Number(ch);
+            if (!indent && n)
+                indent = n;
+            else if (error === -1)
+                error = offset + i;
+        }
+    }
+    if (error !== -1)
+        onError(error, 'UNEXPECTED_TOKEN', `Block scalar header includes extra characters: ${source}`);
+    let hasSpace = false;
+    let comment = '';
+    let length = source.length;
+    for (let i = 1; i < props.length; ++i) {
+        const token = props[i];
+        switch (token.type) {
+            case 'space':
+                hasSpace = true;
+            // fallthrough
+            case 'newline':
+                length += token.source.length;
+                break;
+            case 'comment':
+                if (strict && !hasSpace) {
+                    const message = 'Comments must be separated from other tokens by white space characters';
+                    onError(token, 'MISSING_CHAR', message);
+                }
+                length += token.source.length;
+                comment = token.source.substring(1);
+                break;
+            case 'error':
+                onError(token, 'UNEXPECTED_TOKEN', token.message);
+                length += token.source.length;
+                break;
+            /* istanbul ignore next should not happen */
+            default: {
+                const message = `Unexpected token in block scalar header: ${token.type}`;
+                onError(token, 'UNEXPECTED_TOKEN', message);
+                const ts = token.source;
+                if (ts && typeof ts === 'string')
+                    length += ts.length;
+            }
+        }
+    }
+    return { mode, indent, chomp, comment, length };
+}
+/** @returns Array of lines split up as `[indent, content]` */
+function splitLines(source) {
+    const split = source.split(/\n( *)/);
+    const first = split[0];
+    const m = first.match(/^( *)/);
+    const line0 = m?.[1]
+        ? [m[1], first.slice(m[1].length)]
+        : ['', first];
+    const lines = [line0];
+    for (let i = 1; i < split.length; i += 2)
+        lines.push([split[i], split[i + 1]]);
+    return lines;
+}
+
+exports.resolveBlockScalar = resolveBlockScalar;
+
+
+/***/ }),
+
+/***/ 334:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveProps = __nccwpck_require__(4631);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+
+function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
+    const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+    const seq = new NodeClass(ctx.schema);
+    if (ctx.atRoot)
+        ctx.atRoot = false;
+    if (ctx.atKey)
+        ctx.atKey = false;
+    let offset = bs.offset;
+    let commentEnd = null;
+    for (const { start, value } of bs.items) {
+        const props = resolveProps.resolveProps(start, {
+            indicator: 'seq-item-ind',
+            next: value,
+            offset,
+            onError,
+            parentIndent: bs.indent,
+            startOnNewline: true
+        });
+        if (!props.found) {
+            if (props.anchor || props.tag || value) {
+                if (value?.type === 'block-seq')
+                    onError(props.end, 'BAD_INDENT', 'All sequence items must start at the same column');
+                else
+                    onError(offset, 'MISSING_CHAR', 'Sequence item without - indicator');
+            }
+            else {
+                commentEnd = props.end;
+                if (props.comment)
+                    seq.comment = props.comment;
+                continue;
+            }
+        }
+        const node = value
+            ? composeNode(ctx, value, props, onError)
+            : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+        offset = node.range[2];
+        seq.items.push(node);
+    }
+    seq.range = [bs.offset, offset, commentEnd ?? offset];
+    return seq;
+}
+
+exports.resolveBlockSeq = resolveBlockSeq;
+
+
+/***/ }),
+
+/***/ 7788:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function resolveEnd(end, offset, reqSpace, onError) {
+    let comment = '';
+    if (end) {
+        let hasSpace = false;
+        let sep = '';
+        for (const token of end) {
+            const { source, type } = token;
+            switch (type) {
+                case 'space':
+                    hasSpace = true;
+                    break;
+                case 'comment': {
+                    if (reqSpace && !hasSpace)
+                        onError(token, 'MISSING_CHAR', 'Comments must be separated from other tokens by white space characters');
+                    const cb = source.substring(1) || ' ';
+                    if (!comment)
+                        comment = cb;
+                    else
+                        comment += sep + cb;
+                    sep = '';
+                    break;
+                }
+                case 'newline':
+                    if (comment)
+                        sep += source;
+                    hasSpace = true;
+                    break;
+                default:
+                    onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${type} at node end`);
+            }
+            offset += source.length;
+        }
+    }
+    return { comment, offset };
+}
+
+exports.resolveEnd = resolveEnd;
+
+
+/***/ }),
+
+/***/ 3142:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilMapIncludes = __nccwpck_require__(1187);
+
+const blockMsg = 'Block collections are not allowed within flow collections';
+const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
+function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
+    const isMap = fc.start.source === '{';
+    const fcName = isMap ? 'flow map' : 'flow sequence';
+    const NodeClass = (tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq));
+    const coll = new NodeClass(ctx.schema);
+    coll.flow = true;
+    const atRoot = ctx.atRoot;
+    if (atRoot)
+        ctx.atRoot = false;
+    if (ctx.atKey)
+        ctx.atKey = false;
+    let offset = fc.offset + fc.start.source.length;
+    for (let i = 0; i < fc.items.length; ++i) {
+        const collItem = fc.items[i];
+        const { start, key, sep, value } = collItem;
+        const props = resolveProps.resolveProps(start, {
+            flow: fcName,
+            indicator: 'explicit-key-ind',
+            next: key ?? sep?.[0],
+            offset,
+            onError,
+            parentIndent: fc.indent,
+            startOnNewline: false
+        });
+        if (!props.found) {
+            if (!props.anchor && !props.tag && !sep && !value) {
+                if (i === 0 && props.comma)
+                    onError(props.comma, 'UNEXPECTED_TOKEN', `Unexpected , in ${fcName}`);
+                else if (i < fc.items.length - 1)
+                    onError(props.start, 'UNEXPECTED_TOKEN', `Unexpected empty item in ${fcName}`);
+                if (props.comment) {
+                    if (coll.comment)
+                        coll.comment += '\n' + props.comment;
+                    else
+                        coll.comment = props.comment;
+                }
+                offset = props.end;
+                continue;
+            }
+            if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+                onError(key, // checked by containsNewline()
+                'MULTILINE_IMPLICIT_KEY', 'Implicit keys of flow sequence pairs need to be on a single line');
+        }
+        if (i === 0) {
+            if (props.comma)
+                onError(props.comma, 'UNEXPECTED_TOKEN', `Unexpected , in ${fcName}`);
+        }
+        else {
+            if (!props.comma)
+                onError(props.start, 'MISSING_CHAR', `Missing , between ${fcName} items`);
+            if (props.comment) {
+                let prevItemComment = '';
+                loop: for (const st of start) {
+                    switch (st.type) {
+                        case 'comma':
+                        case 'space':
+                            break;
+                        case 'comment':
+                            prevItemComment = st.source.substring(1);
+                            break loop;
+                        default:
+                            break loop;
+                    }
+                }
+                if (prevItemComment) {
+                    let prev = coll.items[coll.items.length - 1];
+                    if (identity.isPair(prev))
+                        prev = prev.value ?? prev.key;
+                    if (prev.comment)
+                        prev.comment += '\n' + prevItemComment;
+                    else
+                        prev.comment = prevItemComment;
+                    props.comment = props.comment.substring(prevItemComment.length + 1);
+                }
+            }
+        }
+        if (!isMap && !sep && !props.found) {
+            // item is a value in a seq
+            // → key & sep are empty, start does not include ? or :
+            const valueNode = value
+                ? composeNode(ctx, value, props, onError)
+                : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+            coll.items.push(valueNode);
+            offset = valueNode.range[2];
+            if (isBlock(value))
+                onError(valueNode.range, 'BLOCK_IN_FLOW', blockMsg);
+        }
+        else {
+            // item is a key+value pair
+            // key value
+            ctx.atKey = true;
+            const keyStart = props.end;
+            const keyNode = key
+                ? composeNode(ctx, key, props, onError)
+                : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+            if (isBlock(key))
+                onError(keyNode.range, 'BLOCK_IN_FLOW', blockMsg);
+            ctx.atKey = false;
+            // value properties
+            const valueProps = resolveProps.resolveProps(sep ?? [], {
+                flow: fcName,
+                indicator: 'map-value-ind',
+                next: value,
+                offset: keyNode.range[2],
+                onError,
+                parentIndent: fc.indent,
+                startOnNewline: false
+            });
+            if (valueProps.found) {
+                if (!isMap && !props.found && ctx.options.strict) {
+                    if (sep)
+                        for (const st of sep) {
+                            if (st === valueProps.found)
+                                break;
+                            if (st.type === 'newline') {
+                                onError(st, 'MULTILINE_IMPLICIT_KEY', 'Implicit keys of flow sequence pairs need to be on a single line');
+                                break;
+                            }
+                        }
+                    if (props.start < valueProps.found.offset - 1024)
+                        onError(valueProps.found, 'KEY_OVER_1024_CHARS', 'The : indicator must be at most 1024 chars after the start of an implicit flow sequence key');
+                }
+            }
+            else if (value) {
+                if ('source' in value && value.source?.[0] === ':')
+                    onError(value, 'MISSING_CHAR', `Missing space after : in ${fcName}`);
+                else
+                    onError(valueProps.start, 'MISSING_CHAR', `Missing , or : between ${fcName} items`);
+            }
+            // value value
+            const valueNode = value
+                ? composeNode(ctx, value, valueProps, onError)
+                : valueProps.found
+                    ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError)
+                    : null;
+            if (valueNode) {
+                if (isBlock(value))
+                    onError(valueNode.range, 'BLOCK_IN_FLOW', blockMsg);
+            }
+            else if (valueProps.comment) {
+                if (keyNode.comment)
+                    keyNode.comment += '\n' + valueProps.comment;
+                else
+                    keyNode.comment = valueProps.comment;
+            }
+            const pair = new Pair.Pair(keyNode, valueNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            if (isMap) {
+                const map = coll;
+                if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+                    onError(keyStart, 'DUPLICATE_KEY', 'Map keys must be unique');
+                map.items.push(pair);
+            }
+            else {
+                const map = new YAMLMap.YAMLMap(ctx.schema);
+                map.flow = true;
+                map.items.push(pair);
+                const endRange = (valueNode ?? keyNode).range;
+                map.range = [keyNode.range[0], endRange[1], endRange[2]];
+                coll.items.push(map);
+            }
+            offset = valueNode ? valueNode.range[2] : valueProps.end;
+        }
+    }
+    const expectedEnd = isMap ? '}' : ']';
+    const [ce, ...ee] = fc.end;
+    let cePos = offset;
+    if (ce?.source === expectedEnd)
+        cePos = ce.offset + ce.source.length;
+    else {
+        const name = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot
+            ? `${name} must end with a ${expectedEnd}`
+            : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        onError(offset, atRoot ? 'MISSING_CHAR' : 'BAD_INDENT', msg);
+        if (ce && ce.source.length !== 1)
+            ee.unshift(ce);
+    }
+    if (ee.length > 0) {
+        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
+        if (end.comment) {
+            if (coll.comment)
+                coll.comment += '\n' + end.comment;
+            else
+                coll.comment = end.comment;
+        }
+        coll.range = [fc.offset, cePos, end.offset];
+    }
+    else {
+        coll.range = [fc.offset, cePos, cePos];
+    }
+    return coll;
+}
+
+exports.resolveFlowCollection = resolveFlowCollection;
+
+
+/***/ }),
+
+/***/ 6842:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var resolveEnd = __nccwpck_require__(7788);
+
+function resolveFlowScalar(scalar, strict, onError) {
+    const { offset, type, source, end } = scalar;
+    let _type;
+    let value;
+    const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+    switch (type) {
+        case 'scalar':
+            _type = Scalar.Scalar.PLAIN;
+            value = plainValue(source, _onError);
+            break;
+        case 'single-quoted-scalar':
+            _type = Scalar.Scalar.QUOTE_SINGLE;
+            value = singleQuotedValue(source, _onError);
+            break;
+        case 'double-quoted-scalar':
+            _type = Scalar.Scalar.QUOTE_DOUBLE;
+            value = doubleQuotedValue(source, _onError);
+            break;
+        /* istanbul ignore next should not happen */
+        default:
+            onError(scalar, 'UNEXPECTED_TOKEN', `Expected a flow scalar value, but found: ${type}`);
+            return {
+                value: '',
+                type: null,
+                comment: '',
+                range: [offset, offset + source.length, offset + source.length]
+            };
+    }
+    const valueEnd = offset + source.length;
+    const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+    return {
+        value,
+        type: _type,
+        comment: re.comment,
+        range: [offset, valueEnd, re.offset]
+    };
+}
+function plainValue(source, onError) {
+    let badChar = '';
+    switch (source[0]) {
+        /* istanbul ignore next should not happen */
+        case '\t':
+            badChar = 'a tab character';
+            break;
+        case ',':
+            badChar = 'flow indicator character ,';
+            break;
+        case '%':
+            badChar = 'directive indicator character %';
+            break;
+        case '|':
+        case '>': {
+            badChar = `block scalar indicator ${source[0]}`;
+            break;
+        }
+        case '@':
+        case '`': {
+            badChar = `reserved character ${source[0]}`;
+            break;
+        }
+    }
+    if (badChar)
+        onError(0, 'BAD_SCALAR_START', `Plain value cannot start with ${badChar}`);
+    return unfoldLines(source);
+}
+function singleQuotedValue(source, onError) {
+    if (source[source.length - 1] !== "'" || source.length === 1)
+        onError(source.length, 'MISSING_CHAR', "Missing closing 'quote");
+    return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
+}
+function unfoldLines(source) {
+    const line = /(.*?)\r?\n/sy;
+    let match = line.exec(source);
+    if (!match)
+        return source;
+    /**
+     * The negative lookbehinds in these RegExps are to
+     * prevent causing a polynomial search time in certain cases.
+     *
+     * The try-catch is for Safari < 16.4 and other old browsers:
+     * https://caniuse.com/js-regexp-lookbehind
+     */
+    let trimEnd, trimBoth;
+    try {
+        trimEnd = new RegExp('(?<![ \t])[ \t]+$');
+        trimBoth = new RegExp('^[ \t]+|(?<![ \t])[ \t]+$', 'g');
+    }
+    catch {
+        trimEnd = /[ \t]+$/;
+        trimBoth = /^[ \t]+|[ \t]+$/g;
+    }
+    let res = match[1].replace(trimEnd, '');
+    let sep = ' ';
+    let pos = line.lastIndex;
+    while ((match = line.exec(source))) {
+        const lm = match[1].replace(trimBoth, '');
+        if (lm === '') {
+            if (sep === '\n')
+                res += sep;
+            else
+                sep = '\n';
+        }
+        else {
+            res += sep + lm;
+            sep = ' ';
+        }
+        pos = line.lastIndex;
+    }
+    const last = /[ \t]*(.*)/sy;
+    last.lastIndex = pos;
+    match = last.exec(source);
+    return res + sep + (match?.[1] ?? '');
+}
+function doubleQuotedValue(source, onError) {
+    let res = '';
+    for (let i = 1; i < source.length - 1; ++i) {
+        const ch = source[i];
+        if (ch === '\r' && source[i + 1] === '\n')
+            continue;
+        if (ch === '\n') {
+            const { fold, offset } = foldNewline(source, i);
+            res += fold;
+            i = offset;
+        }
+        else if (ch === '\\') {
+            let next = source[++i];
+            const cc = escapeCodes[next];
+            if (cc)
+                res += cc;
+            else if (next === '\n') {
+                // skip escaped newlines, but still trim the following line
+                next = source[i + 1];
+                while (next === ' ' || next === '\t')
+                    next = source[++i + 1];
+            }
+            else if (next === '\r' && source[i + 1] === '\n') {
+                // skip escaped CRLF newlines, but still trim the following line
+                next = source[++i + 1];
+                while (next === ' ' || next === '\t')
+                    next = source[++i + 1];
+            }
+            else if (next === 'x' || next === 'u' || next === 'U') {
+                const length = next === 'x' ? 2 : next === 'u' ? 4 : 8;
+                res += parseCharCode(source, i + 1, length, onError);
+                i += length;
+            }
+            else {
+                const raw = source.substr(i - 1, 2);
+                onError(i - 1, 'BAD_DQ_ESCAPE', `Invalid escape sequence ${raw}`);
+                res += raw;
+            }
+        }
+        else if (ch === ' ' || ch === '\t') {
+            // trim trailing whitespace
+            const wsStart = i;
+            let next = source[i + 1];
+            while (next === ' ' || next === '\t')
+                next = source[++i + 1];
+            if (next !== '\n' && !(next === '\r' && source[i + 2] === '\n'))
+                res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
+        }
+        else {
+            res += ch;
+        }
+    }
+    if (source[source.length - 1] !== '"' || source.length === 1)
+        onError(source.length, 'MISSING_CHAR', 'Missing closing "quote');
+    return res;
+}
+/**
+ * Fold a single newline into a space, multiple newlines to N - 1 newlines.
+ * Presumes `source[offset] === '\n'`
+ */
+function foldNewline(source, offset) {
+    let fold = '';
+    let ch = source[offset + 1];
+    while (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+        if (ch === '\r' && source[offset + 2] !== '\n')
+            break;
+        if (ch === '\n')
+            fold += '\n';
+        offset += 1;
+        ch = source[offset + 1];
+    }
+    if (!fold)
+        fold = ' ';
+    return { fold, offset };
+}
+const escapeCodes = {
+    '0': '\0', // null character
+    a: '\x07', // bell character
+    b: '\b', // backspace
+    e: '\x1b', // escape character
+    f: '\f', // form feed
+    n: '\n', // line feed
+    r: '\r', // carriage return
+    t: '\t', // horizontal tab
+    v: '\v', // vertical tab
+    N: '\u0085', // Unicode next line
+    _: '\u00a0', // Unicode non-breaking space
+    L: '\u2028', // Unicode line separator
+    P: '\u2029', // Unicode paragraph separator
+    ' ': ' ',
+    '"': '"',
+    '/': '/',
+    '\\': '\\',
+    '\t': '\t'
+};
+function parseCharCode(source, offset, length, onError) {
+    const cc = source.substr(offset, length);
+    const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+    const code = ok ? parseInt(cc, 16) : NaN;
+    try {
+        return String.fromCodePoint(code);
+    }
+    catch {
+        const raw = source.substr(offset - 2, length + 2);
+        onError(offset - 2, 'BAD_DQ_ESCAPE', `Invalid escape sequence ${raw}`);
+        return raw;
+    }
+}
+
+exports.resolveFlowScalar = resolveFlowScalar;
+
+
+/***/ }),
+
+/***/ 4631:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    let spaceBefore = false;
+    let atNewline = startOnNewline;
+    let hasSpace = startOnNewline;
+    let comment = '';
+    let commentSep = '';
+    let hasNewline = false;
+    let reqSpace = false;
+    let tab = null;
+    let anchor = null;
+    let tag = null;
+    let newlineAfterProp = null;
+    let comma = null;
+    let found = null;
+    let start = null;
+    for (const token of tokens) {
+        if (reqSpace) {
+            if (token.type !== 'space' &&
+                token.type !== 'newline' &&
+                token.type !== 'comma')
+                onError(token.offset, 'MISSING_CHAR', 'Tags and anchors must be separated from the next token by white space');
+            reqSpace = false;
+        }
+        if (tab) {
+            if (atNewline && token.type !== 'comment' && token.type !== 'newline') {
+                onError(tab, 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
+            }
+            tab = null;
+        }
+        switch (token.type) {
+            case 'space':
+                // At the doc level, tabs at line start may be parsed
+                // as leading white space rather than indentation.
+                // In a flow collection, only the parser handles indent.
+                if (!flow &&
+                    (indicator !== 'doc-start' || next?.type !== 'flow-collection') &&
+                    token.source.includes('\t')) {
+                    tab = token;
+                }
+                hasSpace = true;
+                break;
+            case 'comment': {
+                if (!hasSpace)
+                    onError(token, 'MISSING_CHAR', 'Comments must be separated from other tokens by white space characters');
+                const cb = token.source.substring(1) || ' ';
+                if (!comment)
+                    comment = cb;
+                else
+                    comment += commentSep + cb;
+                commentSep = '';
+                atNewline = false;
+                break;
+            }
+            case 'newline':
+                if (atNewline) {
+                    if (comment)
+                        comment += token.source;
+                    else if (!found || indicator !== 'seq-item-ind')
+                        spaceBefore = true;
+                }
+                else
+                    commentSep += token.source;
+                atNewline = true;
+                hasNewline = true;
+                if (anchor || tag)
+                    newlineAfterProp = token;
+                hasSpace = true;
+                break;
+            case 'anchor':
+                if (anchor)
+                    onError(token, 'MULTIPLE_ANCHORS', 'A node can have at most one anchor');
+                if (token.source.endsWith(':'))
+                    onError(token.offset + token.source.length - 1, 'BAD_ALIAS', 'Anchor ending in : is ambiguous', true);
+                anchor = token;
+                start ?? (start = token.offset);
+                atNewline = false;
+                hasSpace = false;
+                reqSpace = true;
+                break;
+            case 'tag': {
+                if (tag)
+                    onError(token, 'MULTIPLE_TAGS', 'A node can have at most one tag');
+                tag = token;
+                start ?? (start = token.offset);
+                atNewline = false;
+                hasSpace = false;
+                reqSpace = true;
+                break;
+            }
+            case indicator:
+                // Could here handle preceding comments differently
+                if (anchor || tag)
+                    onError(token, 'BAD_PROP_ORDER', `Anchors and tags must be after the ${token.source} indicator`);
+                if (found)
+                    onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${token.source} in ${flow ?? 'collection'}`);
+                found = token;
+                atNewline =
+                    indicator === 'seq-item-ind' || indicator === 'explicit-key-ind';
+                hasSpace = false;
+                break;
+            case 'comma':
+                if (flow) {
+                    if (comma)
+                        onError(token, 'UNEXPECTED_TOKEN', `Unexpected , in ${flow}`);
+                    comma = token;
+                    atNewline = false;
+                    hasSpace = false;
+                    break;
+                }
+            // else fallthrough
+            default:
+                onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${token.type} token`);
+                atNewline = false;
+                hasSpace = false;
+        }
+    }
+    const last = tokens[tokens.length - 1];
+    const end = last ? last.offset + last.source.length : offset;
+    if (reqSpace &&
+        next &&
+        next.type !== 'space' &&
+        next.type !== 'newline' &&
+        next.type !== 'comma' &&
+        (next.type !== 'scalar' || next.source !== '')) {
+        onError(next.offset, 'MISSING_CHAR', 'Tags and anchors must be separated from the next token by white space');
+    }
+    if (tab &&
+        ((atNewline && tab.indent <= parentIndent) ||
+            next?.type === 'block-map' ||
+            next?.type === 'block-seq'))
+        onError(tab, 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
+    return {
+        comma,
+        found,
+        spaceBefore,
+        comment,
+        hasNewline,
+        anchor,
+        tag,
+        newlineAfterProp,
+        end,
+        start: start ?? end
+    };
+}
+
+exports.resolveProps = resolveProps;
+
+
+/***/ }),
+
+/***/ 9499:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function containsNewline(key) {
+    if (!key)
+        return null;
+    switch (key.type) {
+        case 'alias':
+        case 'scalar':
+        case 'double-quoted-scalar':
+        case 'single-quoted-scalar':
+            if (key.source.includes('\n'))
+                return true;
+            if (key.end)
+                for (const st of key.end)
+                    if (st.type === 'newline')
+                        return true;
+            return false;
+        case 'flow-collection':
+            for (const it of key.items) {
+                for (const st of it.start)
+                    if (st.type === 'newline')
+                        return true;
+                if (it.sep)
+                    for (const st of it.sep)
+                        if (st.type === 'newline')
+                            return true;
+                if (containsNewline(it.key) || containsNewline(it.value))
+                    return true;
+            }
+            return false;
+        default:
+            return true;
+    }
+}
+
+exports.containsNewline = containsNewline;
+
+
+/***/ }),
+
+/***/ 2599:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function emptyScalarPosition(offset, before, pos) {
+    if (before) {
+        pos ?? (pos = before.length);
+        for (let i = pos - 1; i >= 0; --i) {
+            let st = before[i];
+            switch (st.type) {
+                case 'space':
+                case 'comment':
+                case 'newline':
+                    offset -= st.source.length;
+                    continue;
+            }
+            // Technically, an empty scalar is immediately after the last non-empty
+            // node, but it's more useful to place it after any whitespace.
+            st = before[++i];
+            while (st?.type === 'space') {
+                offset += st.source.length;
+                st = before[++i];
+            }
+            break;
+        }
+    }
+    return offset;
+}
+
+exports.emptyScalarPosition = emptyScalarPosition;
+
+
+/***/ }),
+
+/***/ 4051:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var utilContainsNewline = __nccwpck_require__(9499);
+
+function flowIndentCheck(indent, fc, onError) {
+    if (fc?.type === 'flow-collection') {
+        const end = fc.end[0];
+        if (end.indent === indent &&
+            (end.source === ']' || end.source === '}') &&
+            utilContainsNewline.containsNewline(fc)) {
+            const msg = 'Flow end indicator should be more indented than parent';
+            onError(end, 'BAD_INDENT', msg, true);
+        }
+    }
+}
+
+exports.flowIndentCheck = flowIndentCheck;
+
+
+/***/ }),
+
+/***/ 1187:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+function mapIncludes(ctx, items, search) {
+    const { uniqueKeys } = ctx.options;
+    if (uniqueKeys === false)
+        return false;
+    const isEqual = typeof uniqueKeys === 'function'
+        ? uniqueKeys
+        : (a, b) => a === b || (identity.isScalar(a) && identity.isScalar(b) && a.value === b.value);
+    return items.some(pair => isEqual(pair.key, search));
+}
+
+exports.mapIncludes = mapIncludes;
+
+
+/***/ }),
+
+/***/ 3021:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var toJS = __nccwpck_require__(4043);
+var Schema = __nccwpck_require__(5840);
+var stringifyDocument = __nccwpck_require__(6829);
+var anchors = __nccwpck_require__(1596);
+var applyReviver = __nccwpck_require__(3661);
+var createNode = __nccwpck_require__(2404);
+var directives = __nccwpck_require__(1342);
+
+class Document {
+    constructor(value, replacer, options) {
+        /** A comment before this Document */
+        this.commentBefore = null;
+        /** A comment immediately after this Document */
+        this.comment = null;
+        /** Errors encountered during parsing. */
+        this.errors = [];
+        /** Warnings encountered during parsing. */
+        this.warnings = [];
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        let _replacer = null;
+        if (typeof replacer === 'function' || Array.isArray(replacer)) {
+            _replacer = replacer;
+        }
+        else if (options === undefined && replacer) {
+            options = replacer;
+            replacer = undefined;
+        }
+        const opt = Object.assign({
+            intAsBigInt: false,
+            keepSourceTokens: false,
+            logLevel: 'warn',
+            prettyErrors: true,
+            strict: true,
+            stringKeys: false,
+            uniqueKeys: true,
+            version: '1.2'
+        }, options);
+        this.options = opt;
+        let { version } = opt;
+        if (options?._directives) {
+            this.directives = options._directives.atDocument();
+            if (this.directives.yaml.explicit)
+                version = this.directives.yaml.version;
+        }
+        else
+            this.directives = new directives.Directives({ version });
+        this.setSchema(version, options);
+        // @ts-expect-error We can't really know that this matches Contents.
+        this.contents =
+            value === undefined ? null : this.createNode(value, _replacer, options);
+    }
+    /**
+     * Create a deep copy of this Document and its contents.
+     *
+     * Custom Node values that inherit from `Object` still refer to their original instances.
+     */
+    clone() {
+        const copy = Object.create(Document.prototype, {
+            [identity.NODE_TYPE]: { value: identity.DOC }
+        });
+        copy.commentBefore = this.commentBefore;
+        copy.comment = this.comment;
+        copy.errors = this.errors.slice();
+        copy.warnings = this.warnings.slice();
+        copy.options = Object.assign({}, this.options);
+        if (this.directives)
+            copy.directives = this.directives.clone();
+        copy.schema = this.schema.clone();
+        // @ts-expect-error We can't really know that this matches Contents.
+        copy.contents = identity.isNode(this.contents)
+            ? this.contents.clone(copy.schema)
+            : this.contents;
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /** Adds a value to the document. */
+    add(value) {
+        if (assertCollection(this.contents))
+            this.contents.add(value);
+    }
+    /** Adds a value to the document. */
+    addIn(path, value) {
+        if (assertCollection(this.contents))
+            this.contents.addIn(path, value);
+    }
+    /**
+     * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
+     *
+     * If `node` already has an anchor, `name` is ignored.
+     * Otherwise, the `node.anchor` value will be set to `name`,
+     * or if an anchor with that name is already present in the document,
+     * `name` will be used as a prefix for a new unique anchor.
+     * If `name` is undefined, the generated anchor will use 'a' as a prefix.
+     */
+    createAlias(node, name) {
+        if (!node.anchor) {
+            const prev = anchors.anchorNames(this);
+            node.anchor =
+                // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+                !name || prev.has(name) ? anchors.findNewAnchor(name || 'a', prev) : name;
+        }
+        return new Alias.Alias(node.anchor);
+    }
+    createNode(value, replacer, options) {
+        let _replacer = undefined;
+        if (typeof replacer === 'function') {
+            value = replacer.call({ '': value }, '', value);
+            _replacer = replacer;
+        }
+        else if (Array.isArray(replacer)) {
+            const keyToStr = (v) => typeof v === 'number' || v instanceof String || v instanceof Number;
+            const asStr = replacer.filter(keyToStr).map(String);
+            if (asStr.length > 0)
+                replacer = replacer.concat(asStr);
+            _replacer = replacer;
+        }
+        else if (options === undefined && replacer) {
+            options = replacer;
+            replacer = undefined;
+        }
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(this, 
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+        anchorPrefix || 'a');
+        const ctx = {
+            aliasDuplicateObjects: aliasDuplicateObjects ?? true,
+            keepUndefined: keepUndefined ?? false,
+            onAnchor,
+            onTagObj,
+            replacer: _replacer,
+            schema: this.schema,
+            sourceObjects
+        };
+        const node = createNode.createNode(value, tag, ctx);
+        if (flow && identity.isCollection(node))
+            node.flow = true;
+        setAnchors();
+        return node;
+    }
+    /**
+     * Convert a key and a value into a `Pair` using the current schema,
+     * recursively wrapping all values as `Scalar` or `Collection` nodes.
+     */
+    createPair(key, value, options = {}) {
+        const k = this.createNode(key, null, options);
+        const v = this.createNode(value, null, options);
+        return new Pair.Pair(k, v);
+    }
+    /**
+     * Removes a value from the document.
+     * @returns `true` if the item was found and removed.
+     */
+    delete(key) {
+        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+    }
+    /**
+     * Removes a value from the document.
+     * @returns `true` if the item was found and removed.
+     */
+    deleteIn(path) {
+        if (Collection.isEmptyPath(path)) {
+            if (this.contents == null)
+                return false;
+            // @ts-expect-error Presumed impossible if Strict extends false
+            this.contents = null;
+            return true;
+        }
+        return assertCollection(this.contents)
+            ? this.contents.deleteIn(path)
+            : false;
+    }
+    /**
+     * Returns item at `key`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    get(key, keepScalar) {
+        return identity.isCollection(this.contents)
+            ? this.contents.get(key, keepScalar)
+            : undefined;
+    }
+    /**
+     * Returns item at `path`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    getIn(path, keepScalar) {
+        if (Collection.isEmptyPath(path))
+            return !keepScalar && identity.isScalar(this.contents)
+                ? this.contents.value
+                : this.contents;
+        return identity.isCollection(this.contents)
+            ? this.contents.getIn(path, keepScalar)
+            : undefined;
+    }
+    /**
+     * Checks if the document includes a value with the key `key`.
+     */
+    has(key) {
+        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+    }
+    /**
+     * Checks if the document includes a value at `path`.
+     */
+    hasIn(path) {
+        if (Collection.isEmptyPath(path))
+            return this.contents !== undefined;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
+    }
+    /**
+     * Sets a value in this document. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    set(key, value) {
+        if (this.contents == null) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = Collection.collectionFromPath(this.schema, [key], value);
+        }
+        else if (assertCollection(this.contents)) {
+            this.contents.set(key, value);
+        }
+    }
+    /**
+     * Sets a value in this document. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    setIn(path, value) {
+        if (Collection.isEmptyPath(path)) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = value;
+        }
+        else if (this.contents == null) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+        }
+        else if (assertCollection(this.contents)) {
+            this.contents.setIn(path, value);
+        }
+    }
+    /**
+     * Change the YAML version and schema used by the document.
+     * A `null` version disables support for directives, explicit tags, anchors, and aliases.
+     * It also requires the `schema` option to be given as a `Schema` instance value.
+     *
+     * Overrides all previously set schema options.
+     */
+    setSchema(version, options = {}) {
+        if (typeof version === 'number')
+            version = String(version);
+        let opt;
+        switch (version) {
+            case '1.1':
+                if (this.directives)
+                    this.directives.yaml.version = '1.1';
+                else
+                    this.directives = new directives.Directives({ version: '1.1' });
+                opt = { resolveKnownTags: false, schema: 'yaml-1.1' };
+                break;
+            case '1.2':
+            case 'next':
+                if (this.directives)
+                    this.directives.yaml.version = version;
+                else
+                    this.directives = new directives.Directives({ version });
+                opt = { resolveKnownTags: true, schema: 'core' };
+                break;
+            case null:
+                if (this.directives)
+                    delete this.directives;
+                opt = null;
+                break;
+            default: {
+                const sv = JSON.stringify(version);
+                throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
+            }
+        }
+        // Not using `instanceof Schema` to allow for duck typing
+        if (options.schema instanceof Object)
+            this.schema = options.schema;
+        else if (opt)
+            this.schema = new Schema.Schema(Object.assign(opt, options));
+        else
+            throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
+    }
+    // json & jsonArg are only used from toJSON()
+    toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        const ctx = {
+            anchors: new Map(),
+            doc: this,
+            keep: !json,
+            mapAsMap: mapAsMap === true,
+            mapKeyWarned: false,
+            maxAliasCount: typeof maxAliasCount === 'number' ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this.contents, jsonArg ?? '', ctx);
+        if (typeof onAnchor === 'function')
+            for (const { count, res } of ctx.anchors.values())
+                onAnchor(res, count);
+        return typeof reviver === 'function'
+            ? applyReviver.applyReviver(reviver, { '': res }, '', res)
+            : res;
+    }
+    /**
+     * A JSON representation of the document `contents`.
+     *
+     * @param jsonArg Used by `JSON.stringify` to indicate the array index or
+     *   property name.
+     */
+    toJSON(jsonArg, onAnchor) {
+        return this.toJS({ json: true, jsonArg, mapAsMap: false, onAnchor });
+    }
+    /** A YAML representation of the document. */
+    toString(options = {}) {
+        if (this.errors.length > 0)
+            throw new Error('Document with errors cannot be stringified');
+        if ('indent' in options &&
+            (!Number.isInteger(options.indent) || Number(options.indent) <= 0)) {
+            const s = JSON.stringify(options.indent);
+            throw new Error(`"indent" option must be a positive integer, not ${s}`);
+        }
+        return stringifyDocument.stringifyDocument(this, options);
+    }
+}
+function assertCollection(contents) {
+    if (identity.isCollection(contents))
+        return true;
+    throw new Error('Expected a YAML collection as document contents');
+}
+
+exports.Document = Document;
+
+
+/***/ }),
+
+/***/ 1596:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
+
+/**
+ * Verify that the input string is a valid anchor.
+ *
+ * Will throw on errors.
+ */
+function anchorIsValid(anchor) {
+    if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
+        const sa = JSON.stringify(anchor);
+        const msg = `Anchor must not contain whitespace or control characters: ${sa}`;
+        throw new Error(msg);
+    }
+    return true;
+}
+function anchorNames(root) {
+    const anchors = new Set();
+    visit.visit(root, {
+        Value(_key, node) {
+            if (node.anchor)
+                anchors.add(node.anchor);
+        }
+    });
+    return anchors;
+}
+/** Find a new anchor name with the given `prefix` and a one-indexed suffix. */
+function findNewAnchor(prefix, exclude) {
+    for (let i = 1; true; ++i) {
+        const name = `${prefix}${i}`;
+        if (!exclude.has(name))
+            return name;
+    }
+}
+function createNodeAnchors(doc, prefix) {
+    const aliasObjects = [];
+    const sourceObjects = new Map();
+    let prevAnchors = null;
+    return {
+        onAnchor: (source) => {
+            aliasObjects.push(source);
+            prevAnchors ?? (prevAnchors = anchorNames(doc));
+            const anchor = findNewAnchor(prefix, prevAnchors);
+            prevAnchors.add(anchor);
+            return anchor;
+        },
+        /**
+         * With circular references, the source node is only resolved after all
+         * of its child nodes are. This is why anchors are set only after all of
+         * the nodes have been created.
+         */
+        setAnchors: () => {
+            for (const source of aliasObjects) {
+                const ref = sourceObjects.get(source);
+                if (typeof ref === 'object' &&
+                    ref.anchor &&
+                    (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+                    ref.node.anchor = ref.anchor;
+                }
+                else {
+                    const error = new Error('Failed to resolve repeated object (this should not happen)');
+                    error.source = source;
+                    throw error;
+                }
+            }
+        },
+        sourceObjects
+    };
+}
+
+exports.anchorIsValid = anchorIsValid;
+exports.anchorNames = anchorNames;
+exports.createNodeAnchors = createNodeAnchors;
+exports.findNewAnchor = findNewAnchor;
+
+
+/***/ }),
+
+/***/ 3661:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Applies the JSON.parse reviver algorithm as defined in the ECMA-262 spec,
+ * in section 24.5.1.1 "Runtime Semantics: InternalizeJSONProperty" of the
+ * 2021 edition: https://tc39.es/ecma262/#sec-json.parse
+ *
+ * Includes extensions for handling Map and Set objects.
+ */
+function applyReviver(reviver, obj, key, val) {
+    if (val && typeof val === 'object') {
+        if (Array.isArray(val)) {
+            for (let i = 0, len = val.length; i < len; ++i) {
+                const v0 = val[i];
+                const v1 = applyReviver(reviver, val, String(i), v0);
+                // eslint-disable-next-line @typescript-eslint/no-array-delete
+                if (v1 === undefined)
+                    delete val[i];
+                else if (v1 !== v0)
+                    val[i] = v1;
+            }
+        }
+        else if (val instanceof Map) {
+            for (const k of Array.from(val.keys())) {
+                const v0 = val.get(k);
+                const v1 = applyReviver(reviver, val, k, v0);
+                if (v1 === undefined)
+                    val.delete(k);
+                else if (v1 !== v0)
+                    val.set(k, v1);
+            }
+        }
+        else if (val instanceof Set) {
+            for (const v0 of Array.from(val)) {
+                const v1 = applyReviver(reviver, val, v0, v0);
+                if (v1 === undefined)
+                    val.delete(v0);
+                else if (v1 !== v0) {
+                    val.delete(v0);
+                    val.add(v1);
+                }
+            }
+        }
+        else {
+            for (const [k, v0] of Object.entries(val)) {
+                const v1 = applyReviver(reviver, val, k, v0);
+                if (v1 === undefined)
+                    delete val[k];
+                else if (v1 !== v0)
+                    val[k] = v1;
+            }
+        }
+    }
+    return reviver.call(obj, key, val);
+}
+
+exports.applyReviver = applyReviver;
+
+
+/***/ }),
+
+/***/ 2404:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+
+const defaultTagPrefix = 'tag:yaml.org,2002:';
+function findTagObject(value, tagName, tags) {
+    if (tagName) {
+        const match = tags.filter(t => t.tag === tagName);
+        const tagObj = match.find(t => !t.format) ?? match[0];
+        if (!tagObj)
+            throw new Error(`Tag ${tagName} not found`);
+        return tagObj;
+    }
+    return tags.find(t => t.identify?.(value) && !t.format);
+}
+function createNode(value, tagName, ctx) {
+    if (identity.isDocument(value))
+        value = value.contents;
+    if (identity.isNode(value))
+        return value;
+    if (identity.isPair(value)) {
+        const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+        map.items.push(value);
+        return map;
+    }
+    if (value instanceof String ||
+        value instanceof Number ||
+        value instanceof Boolean ||
+        (typeof BigInt !== 'undefined' && value instanceof BigInt) // not supported everywhere
+    ) {
+        // https://tc39.es/ecma262/#sec-serializejsonproperty
+        value = value.valueOf();
+    }
+    const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
+    // Detect duplicate references to the same object & use Alias nodes for all
+    // after first. The `ref` wrapper allows for circular references to resolve.
+    let ref = undefined;
+    if (aliasDuplicateObjects && value && typeof value === 'object') {
+        ref = sourceObjects.get(value);
+        if (ref) {
+            ref.anchor ?? (ref.anchor = onAnchor(value));
+            return new Alias.Alias(ref.anchor);
+        }
+        else {
+            ref = { anchor: null, node: null };
+            sourceObjects.set(value, ref);
+        }
+    }
+    if (tagName?.startsWith('!!'))
+        tagName = defaultTagPrefix + tagName.slice(2);
+    let tagObj = findTagObject(value, tagName, schema.tags);
+    if (!tagObj) {
+        if (value && typeof value.toJSON === 'function') {
+            // eslint-disable-next-line @typescript-eslint/no-unsafe-call
+            value = value.toJSON();
+        }
+        if (!value || typeof value !== 'object') {
+            const node = new Scalar.Scalar(value);
+            if (ref)
+                ref.node = node;
+            return node;
+        }
+        tagObj =
+            value instanceof Map
+                ? schema[identity.MAP]
+                : Symbol.iterator in Object(value)
+                    ? schema[identity.SEQ]
+                    : schema[identity.MAP];
+    }
+    if (onTagObj) {
+        onTagObj(tagObj);
+        delete ctx.onTagObj;
+    }
+    const node = tagObj?.createNode
+        ? tagObj.createNode(ctx.schema, value, ctx)
+        : typeof tagObj?.nodeClass?.from === 'function'
+            ? tagObj.nodeClass.from(ctx.schema, value, ctx)
+            : new Scalar.Scalar(value);
+    if (tagName)
+        node.tag = tagName;
+    else if (!tagObj.default)
+        node.tag = tagObj.tag;
+    if (ref)
+        ref.node = node;
+    return node;
+}
+
+exports.createNode = createNode;
+
+
+/***/ }),
+
+/***/ 1342:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
+
+const escapeChars = {
+    '!': '%21',
+    ',': '%2C',
+    '[': '%5B',
+    ']': '%5D',
+    '{': '%7B',
+    '}': '%7D'
+};
+const escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, ch => escapeChars[ch]);
+class Directives {
+    constructor(yaml, tags) {
+        /**
+         * The directives-end/doc-start marker `---`. If `null`, a marker may still be
+         * included in the document's stringified representation.
+         */
+        this.docStart = null;
+        /** The doc-end marker `...`.  */
+        this.docEnd = false;
+        this.yaml = Object.assign({}, Directives.defaultYaml, yaml);
+        this.tags = Object.assign({}, Directives.defaultTags, tags);
+    }
+    clone() {
+        const copy = new Directives(this.yaml, this.tags);
+        copy.docStart = this.docStart;
+        return copy;
+    }
+    /**
+     * During parsing, get a Directives instance for the current document and
+     * update the stream state according to the current version's spec.
+     */
+    atDocument() {
+        const res = new Directives(this.yaml, this.tags);
+        switch (this.yaml.version) {
+            case '1.1':
+                this.atNextDocument = true;
+                break;
+            case '1.2':
+                this.atNextDocument = false;
+                this.yaml = {
+                    explicit: Directives.defaultYaml.explicit,
+                    version: '1.2'
+                };
+                this.tags = Object.assign({}, Directives.defaultTags);
+                break;
+        }
+        return res;
+    }
+    /**
+     * @param onError - May be called even if the action was successful
+     * @returns `true` on success
+     */
+    add(line, onError) {
+        if (this.atNextDocument) {
+            this.yaml = { explicit: Directives.defaultYaml.explicit, version: '1.1' };
+            this.tags = Object.assign({}, Directives.defaultTags);
+            this.atNextDocument = false;
+        }
+        const parts = line.trim().split(/[ \t]+/);
+        const name = parts.shift();
+        switch (name) {
+            case '%TAG': {
+                if (parts.length !== 2) {
+                    onError(0, '%TAG directive should contain exactly two parts');
+                    if (parts.length < 2)
+                        return false;
+                }
+                const [handle, prefix] = parts;
+                this.tags[handle] = prefix;
+                return true;
+            }
+            case '%YAML': {
+                this.yaml.explicit = true;
+                if (parts.length !== 1) {
+                    onError(0, '%YAML directive should contain exactly one part');
+                    return false;
+                }
+                const [version] = parts;
+                if (version === '1.1' || version === '1.2') {
+                    this.yaml.version = version;
+                    return true;
+                }
+                else {
+                    const isValid = /^\d+\.\d+$/.test(version);
+                    onError(6, `Unsupported YAML version ${version}`, isValid);
+                    return false;
+                }
+            }
+            default:
+                onError(0, `Unknown directive ${name}`, true);
+                return false;
+        }
+    }
+    /**
+     * Resolves a tag, matching handles to those defined in %TAG directives.
+     *
+     * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
+     *   `'!local'` tag, or `null` if unresolvable.
+     */
+    tagName(source, onError) {
+        if (source === '!')
+            return '!'; // non-specific tag
+        if (source[0] !== '!') {
+            onError(`Not a valid tag: ${source}`);
+            return null;
+        }
+        if (source[1] === '<') {
+            const verbatim = source.slice(2, -1);
+            if (verbatim === '!' || verbatim === '!!') {
+                onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
+                return null;
+            }
+            if (source[source.length - 1] !== '>')
+                onError('Verbatim tags must end with a >');
+            return verbatim;
+        }
+        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        if (!suffix)
+            onError(`The ${source} tag has no suffix`);
+        const prefix = this.tags[handle];
+        if (prefix) {
+            try {
+                return prefix + decodeURIComponent(suffix);
+            }
+            catch (error) {
+                onError(String(error));
+                return null;
+            }
+        }
+        if (handle === '!')
+            return source; // local tag
+        onError(`Could not resolve tag: ${source}`);
+        return null;
+    }
+    /**
+     * Given a fully resolved tag, returns its printable string form,
+     * taking into account current tag prefixes and defaults.
+     */
+    tagString(tag) {
+        for (const [handle, prefix] of Object.entries(this.tags)) {
+            if (tag.startsWith(prefix))
+                return handle + escapeTagName(tag.substring(prefix.length));
+        }
+        return tag[0] === '!' ? tag : `!<${tag}>`;
+    }
+    toString(doc) {
+        const lines = this.yaml.explicit
+            ? [`%YAML ${this.yaml.version || '1.2'}`]
+            : [];
+        const tagEntries = Object.entries(this.tags);
+        let tagNames;
+        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+            const tags = {};
+            visit.visit(doc.contents, (_key, node) => {
+                if (identity.isNode(node) && node.tag)
+                    tags[node.tag] = true;
+            });
+            tagNames = Object.keys(tags);
+        }
+        else
+            tagNames = [];
+        for (const [handle, prefix] of tagEntries) {
+            if (handle === '!!' && prefix === 'tag:yaml.org,2002:')
+                continue;
+            if (!doc || tagNames.some(tn => tn.startsWith(prefix)))
+                lines.push(`%TAG ${handle} ${prefix}`);
+        }
+        return lines.join('\n');
+    }
+}
+Directives.defaultYaml = { explicit: false, version: '1.2' };
+Directives.defaultTags = { '!!': 'tag:yaml.org,2002:' };
+
+exports.Directives = Directives;
+
+
+/***/ }),
+
+/***/ 1464:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+class YAMLError extends Error {
+    constructor(name, pos, code, message) {
+        super();
+        this.name = name;
+        this.code = code;
+        this.message = message;
+        this.pos = pos;
+    }
+}
+class YAMLParseError extends YAMLError {
+    constructor(pos, code, message) {
+        super('YAMLParseError', pos, code, message);
+    }
+}
+class YAMLWarning extends YAMLError {
+    constructor(pos, code, message) {
+        super('YAMLWarning', pos, code, message);
+    }
+}
+const prettifyError = (src, lc) => (error) => {
+    if (error.pos[0] === -1)
+        return;
+    error.linePos = error.pos.map(pos => lc.linePos(pos));
+    const { line, col } = error.linePos[0];
+    error.message += ` at line ${line}, column ${col}`;
+    let ci = col - 1;
+    let lineStr = src
+        .substring(lc.lineStarts[line - 1], lc.lineStarts[line])
+        .replace(/[\n\r]+$/, '');
+    // Trim to max 80 chars, keeping col position near the middle
+    if (ci >= 60 && lineStr.length > 80) {
+        const trimStart = Math.min(ci - 39, lineStr.length - 79);
+        lineStr = '…' + lineStr.substring(trimStart);
+        ci -= trimStart - 1;
+    }
+    if (lineStr.length > 80)
+        lineStr = lineStr.substring(0, 79) + '…';
+    // Include previous line in context if pointing at line start
+    if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        // Regexp won't match if start is trimmed
+        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+        if (prev.length > 80)
+            prev = prev.substring(0, 79) + '…\n';
+        lineStr = prev + lineStr;
+    }
+    if (/[^ ]/.test(lineStr)) {
+        let count = 1;
+        const end = error.linePos[1];
+        if (end?.line === line && end.col > col) {
+            count = Math.max(1, Math.min(end.col - col, 80 - ci));
+        }
+        const pointer = ' '.repeat(ci) + '^'.repeat(count);
+        error.message += `:\n\n${lineStr}\n${pointer}\n`;
+    }
+};
+
+exports.YAMLError = YAMLError;
+exports.YAMLParseError = YAMLParseError;
+exports.YAMLWarning = YAMLWarning;
+exports.prettifyError = prettifyError;
+
+
+/***/ }),
+
+/***/ 8815:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var Schema = __nccwpck_require__(5840);
+var errors = __nccwpck_require__(1464);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+var publicApi = __nccwpck_require__(4047);
+var visit = __nccwpck_require__(204);
+
+
+
+__webpack_unused_export__ = composer.Composer;
+__webpack_unused_export__ = Document.Document;
+__webpack_unused_export__ = Schema.Schema;
+__webpack_unused_export__ = errors.YAMLError;
+__webpack_unused_export__ = errors.YAMLParseError;
+__webpack_unused_export__ = errors.YAMLWarning;
+__webpack_unused_export__ = Alias.Alias;
+__webpack_unused_export__ = identity.isAlias;
+__webpack_unused_export__ = identity.isCollection;
+__webpack_unused_export__ = identity.isDocument;
+__webpack_unused_export__ = identity.isMap;
+__webpack_unused_export__ = identity.isNode;
+__webpack_unused_export__ = identity.isPair;
+__webpack_unused_export__ = identity.isScalar;
+__webpack_unused_export__ = identity.isSeq;
+__webpack_unused_export__ = Pair.Pair;
+__webpack_unused_export__ = Scalar.Scalar;
+__webpack_unused_export__ = YAMLMap.YAMLMap;
+__webpack_unused_export__ = YAMLSeq.YAMLSeq;
+__webpack_unused_export__ = cst;
+__webpack_unused_export__ = lexer.Lexer;
+__webpack_unused_export__ = lineCounter.LineCounter;
+__webpack_unused_export__ = parser.Parser;
+__webpack_unused_export__ = publicApi.parse;
+__webpack_unused_export__ = publicApi.parseAllDocuments;
+exports.Tp = publicApi.parseDocument;
+exports.As = publicApi.stringify;
+__webpack_unused_export__ = visit.visit;
+__webpack_unused_export__ = visit.visitAsync;
+
+
+/***/ }),
+
+/***/ 7249:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+
+function debug(logLevel, ...messages) {
+    if (logLevel === 'debug')
+        console.log(...messages);
+}
+function warn(logLevel, warning) {
+    if (logLevel === 'debug' || logLevel === 'warn') {
+        if (typeof node_process.emitWarning === 'function')
+            node_process.emitWarning(warning);
+        else
+            console.warn(warning);
+    }
+}
+
+exports.debug = debug;
+exports.warn = warn;
+
+
+/***/ }),
+
+/***/ 4065:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var anchors = __nccwpck_require__(1596);
+var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(4043);
+
+class Alias extends Node.NodeBase {
+    constructor(source) {
+        super(identity.ALIAS);
+        this.source = source;
+        Object.defineProperty(this, 'tag', {
+            set() {
+                throw new Error('Alias nodes cannot have tags');
+            }
+        });
+    }
+    /**
+     * Resolve the value of this alias within `doc`, finding the last
+     * instance of the `source` anchor before this node.
+     */
+    resolve(doc, ctx) {
+        if (ctx?.maxAliasCount === 0)
+            throw new ReferenceError('Alias resolution is disabled');
+        let nodes;
+        if (ctx?.aliasResolveCache) {
+            nodes = ctx.aliasResolveCache;
+        }
+        else {
+            nodes = [];
+            visit.visit(doc, {
+                Node: (_key, node) => {
+                    if (identity.isAlias(node) || identity.hasAnchor(node))
+                        nodes.push(node);
+                }
+            });
+            if (ctx)
+                ctx.aliasResolveCache = nodes;
+        }
+        let found = undefined;
+        for (const node of nodes) {
+            if (node === this)
+                break;
+            if (node.anchor === this.source)
+                found = node;
+        }
+        if (found && ctx) {
+            const { anchors, doc, maxAliasCount } = ctx;
+            let data = anchors.get(found);
+            if (!data) {
+                // Resolve anchors for Node.prototype.toJS()
+                toJS.toJS(found, null, ctx);
+                data = anchors.get(found);
+            }
+            /* istanbul ignore if */
+            if (data?.res === undefined) {
+                const msg = 'This should not happen: Alias anchor was not resolved?';
+                throw new ReferenceError(msg);
+            }
+            if (maxAliasCount >= 0) {
+                data.count += 1;
+                if (data.aliasCount === 0)
+                    data.aliasCount = getAliasCount(doc, found, anchors);
+                if (data.count * data.aliasCount > maxAliasCount) {
+                    const msg = 'Excessive alias count indicates a resource exhaustion attack';
+                    throw new ReferenceError(msg);
+                }
+            }
+        }
+        return found;
+    }
+    toJSON(_arg, ctx) {
+        if (!ctx)
+            return { source: this.source };
+        const source = this.resolve(ctx.doc, ctx);
+        if (!source) {
+            const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+            throw new ReferenceError(msg);
+        }
+        return ctx.anchors.get(source).res;
+    }
+    toString(ctx, _onComment, _onChompKeep) {
+        const src = `*${this.source}`;
+        if (ctx) {
+            anchors.anchorIsValid(this.source);
+            if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
+                const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+                throw new Error(msg);
+            }
+            if (ctx.implicitKey)
+                return `${src} `;
+        }
+        return src;
+    }
+}
+function getAliasCount(doc, node, anchors) {
+    if (identity.isAlias(node)) {
+        const source = node.resolve(doc);
+        const anchor = anchors && source && anchors.get(source);
+        return anchor ? anchor.count * anchor.aliasCount : 0;
+    }
+    else if (identity.isCollection(node)) {
+        let count = 0;
+        for (const item of node.items) {
+            const c = getAliasCount(doc, item, anchors);
+            if (c > count)
+                count = c;
+        }
+        return count;
+    }
+    else if (identity.isPair(node)) {
+        const kc = getAliasCount(doc, node.key, anchors);
+        const vc = getAliasCount(doc, node.value, anchors);
+        return Math.max(kc, vc);
+    }
+    return 1;
+}
+
+exports.Alias = Alias;
+
+
+/***/ }),
+
+/***/ 101:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+
+function collectionFromPath(schema, path, value) {
+    let v = value;
+    for (let i = path.length - 1; i >= 0; --i) {
+        const k = path[i];
+        if (typeof k === 'number' && Number.isInteger(k) && k >= 0) {
+            const a = [];
+            a[k] = v;
+            v = a;
+        }
+        else {
+            v = new Map([[k, v]]);
+        }
+    }
+    return createNode.createNode(v, undefined, {
+        aliasDuplicateObjects: false,
+        keepUndefined: false,
+        onAnchor: () => {
+            throw new Error('This should not happen, please report a bug.');
+        },
+        schema,
+        sourceObjects: new Map()
+    });
+}
+// Type guard is intentionally a little wrong so as to be more useful,
+// as it does not cover untypable empty non-string iterables (e.g. []).
+const isEmptyPath = (path) => path == null ||
+    (typeof path === 'object' && !!path[Symbol.iterator]().next().done);
+class Collection extends Node.NodeBase {
+    constructor(type, schema) {
+        super(type);
+        Object.defineProperty(this, 'schema', {
+            value: schema,
+            configurable: true,
+            enumerable: false,
+            writable: true
+        });
+    }
+    /**
+     * Create a copy of this collection.
+     *
+     * @param schema - If defined, overwrites the original's schema
+     */
+    clone(schema) {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (schema)
+            copy.schema = schema;
+        copy.items = copy.items.map(it => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /**
+     * Adds a value to the collection. For `!!map` and `!!omap` the value must
+     * be a Pair instance or a `{ key, value }` object, which may not have a key
+     * that already exists in the map.
+     */
+    addIn(path, value) {
+        if (isEmptyPath(path))
+            this.add(value);
+        else {
+            const [key, ...rest] = path;
+            const node = this.get(key, true);
+            if (identity.isCollection(node))
+                node.addIn(rest, value);
+            else if (node === undefined && this.schema)
+                this.set(key, collectionFromPath(this.schema, rest, value));
+            else
+                throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+    }
+    /**
+     * Removes a value from the collection.
+     * @returns `true` if the item was found and removed.
+     */
+    deleteIn(path) {
+        const [key, ...rest] = path;
+        if (rest.length === 0)
+            return this.delete(key);
+        const node = this.get(key, true);
+        if (identity.isCollection(node))
+            return node.deleteIn(rest);
+        else
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+    }
+    /**
+     * Returns item at `key`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    getIn(path, keepScalar) {
+        const [key, ...rest] = path;
+        const node = this.get(key, true);
+        if (rest.length === 0)
+            return !keepScalar && identity.isScalar(node) ? node.value : node;
+        else
+            return identity.isCollection(node) ? node.getIn(rest, keepScalar) : undefined;
+    }
+    hasAllNullValues(allowScalar) {
+        return this.items.every(node => {
+            if (!identity.isPair(node))
+                return false;
+            const n = node.value;
+            return (n == null ||
+                (allowScalar &&
+                    identity.isScalar(n) &&
+                    n.value == null &&
+                    !n.commentBefore &&
+                    !n.comment &&
+                    !n.tag));
+        });
+    }
+    /**
+     * Checks if the collection includes a value with the key `key`.
+     */
+    hasIn(path) {
+        const [key, ...rest] = path;
+        if (rest.length === 0)
+            return this.has(key);
+        const node = this.get(key, true);
+        return identity.isCollection(node) ? node.hasIn(rest) : false;
+    }
+    /**
+     * Sets a value in this collection. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    setIn(path, value) {
+        const [key, ...rest] = path;
+        if (rest.length === 0) {
+            this.set(key, value);
+        }
+        else {
+            const node = this.get(key, true);
+            if (identity.isCollection(node))
+                node.setIn(rest, value);
+            else if (node === undefined && this.schema)
+                this.set(key, collectionFromPath(this.schema, rest, value));
+            else
+                throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+    }
+}
+
+exports.Collection = Collection;
+exports.collectionFromPath = collectionFromPath;
+exports.isEmptyPath = isEmptyPath;
+
+
+/***/ }),
+
+/***/ 6673:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var applyReviver = __nccwpck_require__(3661);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(4043);
+
+class NodeBase {
+    constructor(type) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+    }
+    /** Create a copy of this node.  */
+    clone() {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /** A plain JavaScript representation of this node. */
+    toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        if (!identity.isDocument(doc))
+            throw new TypeError('A document argument is required');
+        const ctx = {
+            anchors: new Map(),
+            doc,
+            keep: true,
+            mapAsMap: mapAsMap === true,
+            mapKeyWarned: false,
+            maxAliasCount: typeof maxAliasCount === 'number' ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this, '', ctx);
+        if (typeof onAnchor === 'function')
+            for (const { count, res } of ctx.anchors.values())
+                onAnchor(res, count);
+        return typeof reviver === 'function'
+            ? applyReviver.applyReviver(reviver, { '': res }, '', res)
+            : res;
+    }
+}
+
+exports.NodeBase = NodeBase;
+
+
+/***/ }),
+
+/***/ 7165:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var stringifyPair = __nccwpck_require__(9748);
+var addPairToJSMap = __nccwpck_require__(7104);
+var identity = __nccwpck_require__(1127);
+
+function createPair(key, value, ctx) {
+    const k = createNode.createNode(key, undefined, ctx);
+    const v = createNode.createNode(value, undefined, ctx);
+    return new Pair(k, v);
+}
+class Pair {
+    constructor(key, value = null) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        this.key = key;
+        this.value = value;
+    }
+    clone(schema) {
+        let { key, value } = this;
+        if (identity.isNode(key))
+            key = key.clone(schema);
+        if (identity.isNode(value))
+            value = value.clone(schema);
+        return new Pair(key, value);
+    }
+    toJSON(_, ctx) {
+        const pair = ctx?.mapAsMap ? new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
+    }
+    toString(ctx, onComment, onChompKeep) {
+        return ctx?.doc
+            ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep)
+            : JSON.stringify(this);
+    }
+}
+
+exports.Pair = Pair;
+exports.createPair = createPair;
+
+
+/***/ }),
+
+/***/ 3301:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(4043);
+
+const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
+class Scalar extends Node.NodeBase {
+    constructor(value) {
+        super(identity.SCALAR);
+        this.value = value;
+    }
+    toJSON(arg, ctx) {
+        return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
+    }
+    toString() {
+        return String(this.value);
+    }
+}
+Scalar.BLOCK_FOLDED = 'BLOCK_FOLDED';
+Scalar.BLOCK_LITERAL = 'BLOCK_LITERAL';
+Scalar.PLAIN = 'PLAIN';
+Scalar.QUOTE_DOUBLE = 'QUOTE_DOUBLE';
+Scalar.QUOTE_SINGLE = 'QUOTE_SINGLE';
+
+exports.Scalar = Scalar;
+exports.isScalarValue = isScalarValue;
+
+
+/***/ }),
+
+/***/ 4454:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyCollection = __nccwpck_require__(1212);
+var addPairToJSMap = __nccwpck_require__(7104);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+
+function findPair(items, key) {
+    const k = identity.isScalar(key) ? key.value : key;
+    for (const it of items) {
+        if (identity.isPair(it)) {
+            if (it.key === key || it.key === k)
+                return it;
+            if (identity.isScalar(it.key) && it.key.value === k)
+                return it;
+        }
+    }
+    return undefined;
+}
+class YAMLMap extends Collection.Collection {
+    static get tagName() {
+        return 'tag:yaml.org,2002:map';
+    }
+    constructor(schema) {
+        super(identity.MAP, schema);
+        this.items = [];
+    }
+    /**
+     * A generic collection parsing method that can be extended
+     * to other node classes that inherit from YAMLMap
+     */
+    static from(schema, obj, ctx) {
+        const { keepUndefined, replacer } = ctx;
+        const map = new this(schema);
+        const add = (key, value) => {
+            if (typeof replacer === 'function')
+                value = replacer.call(obj, key, value);
+            else if (Array.isArray(replacer) && !replacer.includes(key))
+                return;
+            if (value !== undefined || keepUndefined)
+                map.items.push(Pair.createPair(key, value, ctx));
+        };
+        if (obj instanceof Map) {
+            for (const [key, value] of obj)
+                add(key, value);
+        }
+        else if (obj && typeof obj === 'object') {
+            for (const key of Object.keys(obj))
+                add(key, obj[key]);
+        }
+        if (typeof schema.sortMapEntries === 'function') {
+            map.items.sort(schema.sortMapEntries);
+        }
+        return map;
+    }
+    /**
+     * Adds a value to the collection.
+     *
+     * @param overwrite - If not set `true`, using a key that is already in the
+     *   collection will throw. Otherwise, overwrites the previous value.
+     */
+    add(pair, overwrite) {
+        let _pair;
+        if (identity.isPair(pair))
+            _pair = pair;
+        else if (!pair || typeof pair !== 'object' || !('key' in pair)) {
+            // In TypeScript, this never happens.
+            _pair = new Pair.Pair(pair, pair?.value);
+        }
+        else
+            _pair = new Pair.Pair(pair.key, pair.value);
+        const prev = findPair(this.items, _pair.key);
+        const sortEntries = this.schema?.sortMapEntries;
+        if (prev) {
+            if (!overwrite)
+                throw new Error(`Key ${_pair.key} already set`);
+            // For scalars, keep the old node & its comments and anchors
+            if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+                prev.value.value = _pair.value;
+            else
+                prev.value = _pair.value;
+        }
+        else if (sortEntries) {
+            const i = this.items.findIndex(item => sortEntries(_pair, item) < 0);
+            if (i === -1)
+                this.items.push(_pair);
+            else
+                this.items.splice(i, 0, _pair);
+        }
+        else {
+            this.items.push(_pair);
+        }
+    }
+    delete(key) {
+        const it = findPair(this.items, key);
+        if (!it)
+            return false;
+        const del = this.items.splice(this.items.indexOf(it), 1);
+        return del.length > 0;
+    }
+    get(key, keepScalar) {
+        const it = findPair(this.items, key);
+        const node = it?.value;
+        return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? undefined;
+    }
+    has(key) {
+        return !!findPair(this.items, key);
+    }
+    set(key, value) {
+        this.add(new Pair.Pair(key, value), true);
+    }
+    /**
+     * @param ctx - Conversion context, originally set in Document#toJS()
+     * @param {Class} Type - If set, forces the returned collection type
+     * @returns Instance of Type, Map, or Object
+     */
+    toJSON(_, ctx, Type) {
+        const map = Type ? new Type() : ctx?.mapAsMap ? new Map() : {};
+        if (ctx?.onCreate)
+            ctx.onCreate(map);
+        for (const item of this.items)
+            addPairToJSMap.addPairToJSMap(ctx, map, item);
+        return map;
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        for (const item of this.items) {
+            if (!identity.isPair(item))
+                throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
+        }
+        if (!ctx.allNullValues && this.hasAllNullValues(false))
+            ctx = Object.assign({}, ctx, { allNullValues: true });
+        return stringifyCollection.stringifyCollection(this, ctx, {
+            blockItemPrefix: '',
+            flowChars: { start: '{', end: '}' },
+            itemIndent: ctx.indent || '',
+            onChompKeep,
+            onComment
+        });
+    }
+}
+
+exports.YAMLMap = YAMLMap;
+exports.findPair = findPair;
+
+
+/***/ }),
+
+/***/ 2223:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var stringifyCollection = __nccwpck_require__(1212);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var toJS = __nccwpck_require__(4043);
+
+class YAMLSeq extends Collection.Collection {
+    static get tagName() {
+        return 'tag:yaml.org,2002:seq';
+    }
+    constructor(schema) {
+        super(identity.SEQ, schema);
+        this.items = [];
+    }
+    add(value) {
+        this.items.push(value);
+    }
+    /**
+     * Removes a value from the collection.
+     *
+     * `key` must contain a representation of an integer for this to succeed.
+     * It may be wrapped in a `Scalar`.
+     *
+     * @returns `true` if the item was found and removed.
+     */
+    delete(key) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            return false;
+        const del = this.items.splice(idx, 1);
+        return del.length > 0;
+    }
+    get(key, keepScalar) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            return undefined;
+        const it = this.items[idx];
+        return !keepScalar && identity.isScalar(it) ? it.value : it;
+    }
+    /**
+     * Checks if the collection includes a value with the key `key`.
+     *
+     * `key` must contain a representation of an integer for this to succeed.
+     * It may be wrapped in a `Scalar`.
+     */
+    has(key) {
+        const idx = asItemIndex(key);
+        return typeof idx === 'number' && idx < this.items.length;
+    }
+    /**
+     * Sets a value in this collection. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     *
+     * If `key` does not contain a representation of an integer, this will throw.
+     * It may be wrapped in a `Scalar`.
+     */
+    set(key, value) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            throw new Error(`Expected a valid index, not ${key}.`);
+        const prev = this.items[idx];
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+            prev.value = value;
+        else
+            this.items[idx] = value;
+    }
+    toJSON(_, ctx) {
+        const seq = [];
+        if (ctx?.onCreate)
+            ctx.onCreate(seq);
+        let i = 0;
+        for (const item of this.items)
+            seq.push(toJS.toJS(item, String(i++), ctx));
+        return seq;
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        return stringifyCollection.stringifyCollection(this, ctx, {
+            blockItemPrefix: '- ',
+            flowChars: { start: '[', end: ']' },
+            itemIndent: (ctx.indent || '') + '  ',
+            onChompKeep,
+            onComment
+        });
+    }
+    static from(schema, obj, ctx) {
+        const { replacer } = ctx;
+        const seq = new this(schema);
+        if (obj && Symbol.iterator in Object(obj)) {
+            let i = 0;
+            for (let it of obj) {
+                if (typeof replacer === 'function') {
+                    const key = obj instanceof Set ? it : String(i++);
+                    it = replacer.call(obj, key, it);
+                }
+                seq.items.push(createNode.createNode(it, undefined, ctx));
+            }
+        }
+        return seq;
+    }
+}
+function asItemIndex(key) {
+    let idx = identity.isScalar(key) ? key.value : key;
+    if (idx && typeof idx === 'string')
+        idx = Number(idx);
+    return typeof idx === 'number' && Number.isInteger(idx) && idx >= 0
+        ? idx
+        : null;
+}
+
+exports.YAMLSeq = YAMLSeq;
+
+
+/***/ }),
+
+/***/ 7104:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var log = __nccwpck_require__(7249);
+var merge = __nccwpck_require__(452);
+var stringify = __nccwpck_require__(2148);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(4043);
+
+function addPairToJSMap(ctx, map, { key, value }) {
+    if (identity.isNode(key) && key.addToJSMap)
+        key.addToJSMap(ctx, map, value);
+    // TODO: Should drop this special case for bare << handling
+    else if (merge.isMergeKey(ctx, key))
+        merge.addMergeToJSMap(ctx, map, value);
+    else {
+        const jsKey = toJS.toJS(key, '', ctx);
+        if (map instanceof Map) {
+            map.set(jsKey, toJS.toJS(value, jsKey, ctx));
+        }
+        else if (map instanceof Set) {
+            map.add(jsKey);
+        }
+        else {
+            const stringKey = stringifyKey(key, jsKey, ctx);
+            const jsValue = toJS.toJS(value, stringKey, ctx);
+            if (stringKey in map)
+                Object.defineProperty(map, stringKey, {
+                    value: jsValue,
+                    writable: true,
+                    enumerable: true,
+                    configurable: true
+                });
+            else
+                map[stringKey] = jsValue;
+        }
+    }
+    return map;
+}
+function stringifyKey(key, jsKey, ctx) {
+    if (jsKey === null)
+        return '';
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+    if (typeof jsKey !== 'object')
+        return String(jsKey);
+    if (identity.isNode(key) && ctx?.doc) {
+        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        strCtx.anchors = new Set();
+        for (const node of ctx.anchors.keys())
+            strCtx.anchors.add(node.anchor);
+        strCtx.inFlow = true;
+        strCtx.inStringifyKey = true;
+        const strKey = key.toString(strCtx);
+        if (!ctx.mapKeyWarned) {
+            let jsonStr = JSON.stringify(strKey);
+            if (jsonStr.length > 40)
+                jsonStr = jsonStr.substring(0, 36) + '..."';
+            log.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
+            ctx.mapKeyWarned = true;
+        }
+        return strKey;
+    }
+    return JSON.stringify(jsKey);
+}
+
+exports.addPairToJSMap = addPairToJSMap;
+
+
+/***/ }),
+
+/***/ 1127:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const ALIAS = Symbol.for('yaml.alias');
+const DOC = Symbol.for('yaml.document');
+const MAP = Symbol.for('yaml.map');
+const PAIR = Symbol.for('yaml.pair');
+const SCALAR = Symbol.for('yaml.scalar');
+const SEQ = Symbol.for('yaml.seq');
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const isAlias = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === ALIAS;
+const isDocument = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === DOC;
+const isMap = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === MAP;
+const isPair = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === PAIR;
+const isScalar = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === SCALAR;
+const isSeq = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === SEQ;
+function isCollection(node) {
+    if (node && typeof node === 'object')
+        switch (node[NODE_TYPE]) {
+            case MAP:
+            case SEQ:
+                return true;
+        }
+    return false;
+}
+function isNode(node) {
+    if (node && typeof node === 'object')
+        switch (node[NODE_TYPE]) {
+            case ALIAS:
+            case MAP:
+            case SCALAR:
+            case SEQ:
+                return true;
+        }
+    return false;
+}
+const hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
+
+exports.ALIAS = ALIAS;
+exports.DOC = DOC;
+exports.MAP = MAP;
+exports.NODE_TYPE = NODE_TYPE;
+exports.PAIR = PAIR;
+exports.SCALAR = SCALAR;
+exports.SEQ = SEQ;
+exports.hasAnchor = hasAnchor;
+exports.isAlias = isAlias;
+exports.isCollection = isCollection;
+exports.isDocument = isDocument;
+exports.isMap = isMap;
+exports.isNode = isNode;
+exports.isPair = isPair;
+exports.isScalar = isScalar;
+exports.isSeq = isSeq;
+
+
+/***/ }),
+
+/***/ 4043:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+/**
+ * Recursively convert any node or its contents to native JavaScript
+ *
+ * @param value - The input value
+ * @param arg - If `value` defines a `toJSON()` method, use this
+ *   as its first argument
+ * @param ctx - Conversion context, originally set in Document#toJS(). If
+ *   `{ keep: true }` is not set, output should be suitable for JSON
+ *   stringification.
+ */
+function toJS(value, arg, ctx) {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-return
+    if (Array.isArray(value))
+        return value.map((v, i) => toJS(v, String(i), ctx));
+    if (value && typeof value.toJSON === 'function') {
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-call
+        if (!ctx || !identity.hasAnchor(value))
+            return value.toJSON(arg, ctx);
+        const data = { aliasCount: 0, count: 1, res: undefined };
+        ctx.anchors.set(value, data);
+        ctx.onCreate = res => {
+            data.res = res;
+            delete ctx.onCreate;
+        };
+        const res = value.toJSON(arg, ctx);
+        if (ctx.onCreate)
+            ctx.onCreate(res);
+        return res;
+    }
+    if (typeof value === 'bigint' && !ctx?.keep)
+        return Number(value);
+    return value;
+}
+
+exports.toJS = toJS;
+
+
+/***/ }),
+
+/***/ 110:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+var errors = __nccwpck_require__(1464);
+var stringifyString = __nccwpck_require__(3069);
+
+function resolveAsScalar(token, strict = true, onError) {
+    if (token) {
+        const _onError = (pos, code, message) => {
+            const offset = typeof pos === 'number' ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
+            if (onError)
+                onError(offset, code, message);
+            else
+                throw new errors.YAMLParseError([offset, offset + 1], code, message);
+        };
+        switch (token.type) {
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+            case 'block-scalar':
+                return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+        }
+    }
+    return null;
+}
+/**
+ * Create a new scalar token with `value`
+ *
+ * Values that represent an actual string but may be parsed as a different type should use a `type` other than `'PLAIN'`,
+ * as this function does not support any schema operations and won't check for such conflicts.
+ *
+ * @param value The string representation of the value, which will have its content properly indented.
+ * @param context.end Comments and whitespace after the end of the value, or after the block scalar header. If undefined, a newline will be added.
+ * @param context.implicitKey Being within an implicit key may affect the resolved type of the token's value.
+ * @param context.indent The indent level of the token.
+ * @param context.inFlow Is this scalar within a flow collection? This may affect the resolved type of the token's value.
+ * @param context.offset The offset position of the token.
+ * @param context.type The preferred type of the scalar token. If undefined, the previous type of the `token` will be used, defaulting to `'PLAIN'`.
+ */
+function createScalarToken(value, context) {
+    const { implicitKey = false, indent, inFlow = false, offset = -1, type = 'PLAIN' } = context;
+    const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey,
+        indent: indent > 0 ? ' '.repeat(indent) : '',
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+    });
+    const end = context.end ?? [
+        { type: 'newline', offset: -1, indent, source: '\n' }
+    ];
+    switch (source[0]) {
+        case '|':
+        case '>': {
+            const he = source.indexOf('\n');
+            const head = source.substring(0, he);
+            const body = source.substring(he + 1) + '\n';
+            const props = [
+                { type: 'block-scalar-header', offset, indent, source: head }
+            ];
+            if (!addEndtoBlockProps(props, end))
+                props.push({ type: 'newline', offset: -1, indent, source: '\n' });
+            return { type: 'block-scalar', offset, indent, props, source: body };
+        }
+        case '"':
+            return { type: 'double-quoted-scalar', offset, indent, source, end };
+        case "'":
+            return { type: 'single-quoted-scalar', offset, indent, source, end };
+        default:
+            return { type: 'scalar', offset, indent, source, end };
+    }
+}
+/**
+ * Set the value of `token` to the given string `value`, overwriting any previous contents and type that it may have.
+ *
+ * Best efforts are made to retain any comments previously associated with the `token`,
+ * though all contents within a collection's `items` will be overwritten.
+ *
+ * Values that represent an actual string but may be parsed as a different type should use a `type` other than `'PLAIN'`,
+ * as this function does not support any schema operations and won't check for such conflicts.
+ *
+ * @param token Any token. If it does not include an `indent` value, the value will be stringified as if it were an implicit key.
+ * @param value The string representation of the value, which will have its content properly indented.
+ * @param context.afterKey In most cases, values after a key should have an additional level of indentation.
+ * @param context.implicitKey Being within an implicit key may affect the resolved type of the token's value.
+ * @param context.inFlow Being within a flow collection may affect the resolved type of the token's value.
+ * @param context.type The preferred type of the scalar token. If undefined, the previous type of the `token` will be used, defaulting to `'PLAIN'`.
+ */
+function setScalarValue(token, value, context = {}) {
+    let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+    let indent = 'indent' in token ? token.indent : null;
+    if (afterKey && typeof indent === 'number')
+        indent += 2;
+    if (!type)
+        switch (token.type) {
+            case 'single-quoted-scalar':
+                type = 'QUOTE_SINGLE';
+                break;
+            case 'double-quoted-scalar':
+                type = 'QUOTE_DOUBLE';
+                break;
+            case 'block-scalar': {
+                const header = token.props[0];
+                if (header.type !== 'block-scalar-header')
+                    throw new Error('Invalid block scalar header');
+                type = header.source[0] === '>' ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL';
+                break;
+            }
+            default:
+                type = 'PLAIN';
+        }
+    const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey: implicitKey || indent === null,
+        indent: indent !== null && indent > 0 ? ' '.repeat(indent) : '',
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+    });
+    switch (source[0]) {
+        case '|':
+        case '>':
+            setBlockScalarValue(token, source);
+            break;
+        case '"':
+            setFlowScalarValue(token, source, 'double-quoted-scalar');
+            break;
+        case "'":
+            setFlowScalarValue(token, source, 'single-quoted-scalar');
+            break;
+        default:
+            setFlowScalarValue(token, source, 'scalar');
+    }
+}
+function setBlockScalarValue(token, source) {
+    const he = source.indexOf('\n');
+    const head = source.substring(0, he);
+    const body = source.substring(he + 1) + '\n';
+    if (token.type === 'block-scalar') {
+        const header = token.props[0];
+        if (header.type !== 'block-scalar-header')
+            throw new Error('Invalid block scalar header');
+        header.source = head;
+        token.source = body;
+    }
+    else {
+        const { offset } = token;
+        const indent = 'indent' in token ? token.indent : -1;
+        const props = [
+            { type: 'block-scalar-header', offset, indent, source: head }
+        ];
+        if (!addEndtoBlockProps(props, 'end' in token ? token.end : undefined))
+            props.push({ type: 'newline', offset: -1, indent, source: '\n' });
+        for (const key of Object.keys(token))
+            if (key !== 'type' && key !== 'offset')
+                delete token[key];
+        Object.assign(token, { type: 'block-scalar', indent, props, source: body });
+    }
+}
+/** @returns `true` if last token is a newline */
+function addEndtoBlockProps(props, end) {
+    if (end)
+        for (const st of end)
+            switch (st.type) {
+                case 'space':
+                case 'comment':
+                    props.push(st);
+                    break;
+                case 'newline':
+                    props.push(st);
+                    return true;
+            }
+    return false;
+}
+function setFlowScalarValue(token, source, type) {
+    switch (token.type) {
+        case 'scalar':
+        case 'double-quoted-scalar':
+        case 'single-quoted-scalar':
+            token.type = type;
+            token.source = source;
+            break;
+        case 'block-scalar': {
+            const end = token.props.slice(1);
+            let oa = source.length;
+            if (token.props[0].type === 'block-scalar-header')
+                oa -= token.props[0].source.length;
+            for (const tok of end)
+                tok.offset += oa;
+            delete token.props;
+            Object.assign(token, { type, source, end });
+            break;
+        }
+        case 'block-map':
+        case 'block-seq': {
+            const offset = token.offset + source.length;
+            const nl = { type: 'newline', offset, indent: token.indent, source: '\n' };
+            delete token.items;
+            Object.assign(token, { type, source, end: [nl] });
+            break;
+        }
+        default: {
+            const indent = 'indent' in token ? token.indent : -1;
+            const end = 'end' in token && Array.isArray(token.end)
+                ? token.end.filter(st => st.type === 'space' ||
+                    st.type === 'comment' ||
+                    st.type === 'newline')
+                : [];
+            for (const key of Object.keys(token))
+                if (key !== 'type' && key !== 'offset')
+                    delete token[key];
+            Object.assign(token, { type, indent, source, end });
+        }
+    }
+}
+
+exports.createScalarToken = createScalarToken;
+exports.resolveAsScalar = resolveAsScalar;
+exports.setScalarValue = setScalarValue;
+
+
+/***/ }),
+
+/***/ 1733:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Stringify a CST document, token, or collection item
+ *
+ * Fair warning: This applies no validation whatsoever, and
+ * simply concatenates the sources in their logical order.
+ */
+const stringify = (cst) => 'type' in cst ? stringifyToken(cst) : stringifyItem(cst);
+function stringifyToken(token) {
+    switch (token.type) {
+        case 'block-scalar': {
+            let res = '';
+            for (const tok of token.props)
+                res += stringifyToken(tok);
+            return res + token.source;
+        }
+        case 'block-map':
+        case 'block-seq': {
+            let res = '';
+            for (const item of token.items)
+                res += stringifyItem(item);
+            return res;
+        }
+        case 'flow-collection': {
+            let res = token.start.source;
+            for (const item of token.items)
+                res += stringifyItem(item);
+            for (const st of token.end)
+                res += st.source;
+            return res;
+        }
+        case 'document': {
+            let res = stringifyItem(token);
+            if (token.end)
+                for (const st of token.end)
+                    res += st.source;
+            return res;
+        }
+        default: {
+            let res = token.source;
+            if ('end' in token && token.end)
+                for (const st of token.end)
+                    res += st.source;
+            return res;
+        }
+    }
+}
+function stringifyItem({ start, key, sep, value }) {
+    let res = '';
+    for (const st of start)
+        res += st.source;
+    if (key)
+        res += stringifyToken(key);
+    if (sep)
+        for (const st of sep)
+            res += st.source;
+    if (value)
+        res += stringifyToken(value);
+    return res;
+}
+
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 7715:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const BREAK = Symbol('break visit');
+const SKIP = Symbol('skip children');
+const REMOVE = Symbol('remove item');
+/**
+ * Apply a visitor to a CST document or item.
+ *
+ * Walks through the tree (depth-first) starting from the root, calling a
+ * `visitor` function with two arguments when entering each item:
+ *   - `item`: The current item, which included the following members:
+ *     - `start: SourceToken[]` – Source tokens before the key or value,
+ *       possibly including its anchor or tag.
+ *     - `key?: Token | null` – Set for pair values. May then be `null`, if
+ *       the key before the `:` separator is empty.
+ *     - `sep?: SourceToken[]` – Source tokens between the key and the value,
+ *       which should include the `:` map value indicator if `value` is set.
+ *     - `value?: Token` – The value of a sequence item, or of a map pair.
+ *   - `path`: The steps from the root to the current node, as an array of
+ *     `['key' | 'value', number]` tuples.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this token, continue with
+ *      next sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current item, then continue with the next one
+ *   - `number`: Set the index of the next step. This is useful especially if
+ *     the index of the current token has changed.
+ *   - `function`: Define the next visitor for this item. After the original
+ *     visitor is called on item entry, next visitors are called after handling
+ *     a non-empty `key` and when exiting the item.
+ */
+function visit(cst, visitor) {
+    if ('type' in cst && cst.type === 'document')
+        cst = { start: cst.start, value: cst.value };
+    _visit(Object.freeze([]), cst, visitor);
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visit.BREAK = BREAK;
+/** Do not visit the children of the current item */
+visit.SKIP = SKIP;
+/** Remove the current item */
+visit.REMOVE = REMOVE;
+/** Find the item at `path` from `cst` as the root */
+visit.itemAtPath = (cst, path) => {
+    let item = cst;
+    for (const [field, index] of path) {
+        const tok = item?.[field];
+        if (tok && 'items' in tok) {
+            item = tok.items[index];
+        }
+        else
+            return undefined;
+    }
+    return item;
+};
+/**
+ * Get the immediate parent collection of the item at `path` from `cst` as the root.
+ *
+ * Throws an error if the collection is not found, which should never happen if the item itself exists.
+ */
+visit.parentCollection = (cst, path) => {
+    const parent = visit.itemAtPath(cst, path.slice(0, -1));
+    const field = path[path.length - 1][0];
+    const coll = parent?.[field];
+    if (coll && 'items' in coll)
+        return coll;
+    throw new Error('Parent collection not found');
+};
+function _visit(path, item, visitor) {
+    let ctrl = visitor(item, path);
+    if (typeof ctrl === 'symbol')
+        return ctrl;
+    for (const field of ['key', 'value']) {
+        const token = item[field];
+        if (token && 'items' in token) {
+            for (let i = 0; i < token.items.length; ++i) {
+                const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    token.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+            if (typeof ctrl === 'function' && field === 'key')
+                ctrl = ctrl(item, path);
+        }
+    }
+    return typeof ctrl === 'function' ? ctrl(item, path) : ctrl;
+}
+
+exports.visit = visit;
+
+
+/***/ }),
+
+/***/ 3461:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var cstScalar = __nccwpck_require__(110);
+var cstStringify = __nccwpck_require__(1733);
+var cstVisit = __nccwpck_require__(7715);
+
+/** The byte order mark */
+const BOM = '\u{FEFF}';
+/** Start of doc-mode */
+const DOCUMENT = '\x02'; // C0: Start of Text
+/** Unexpected end of flow-mode */
+const FLOW_END = '\x18'; // C0: Cancel
+/** Next token is a scalar value */
+const SCALAR = '\x1f'; // C0: Unit Separator
+/** @returns `true` if `token` is a flow or block collection */
+const isCollection = (token) => !!token && 'items' in token;
+/** @returns `true` if `token` is a flow or block scalar; not an alias */
+const isScalar = (token) => !!token &&
+    (token.type === 'scalar' ||
+        token.type === 'single-quoted-scalar' ||
+        token.type === 'double-quoted-scalar' ||
+        token.type === 'block-scalar');
+/* istanbul ignore next */
+/** Get a printable representation of a lexer token */
+function prettyToken(token) {
+    switch (token) {
+        case BOM:
+            return '<BOM>';
+        case DOCUMENT:
+            return '<DOC>';
+        case FLOW_END:
+            return '<FLOW_END>';
+        case SCALAR:
+            return '<SCALAR>';
+        default:
+            return JSON.stringify(token);
+    }
+}
+/** Identify the type of a lexer token. May return `null` for unknown tokens. */
+function tokenType(source) {
+    switch (source) {
+        case BOM:
+            return 'byte-order-mark';
+        case DOCUMENT:
+            return 'doc-mode';
+        case FLOW_END:
+            return 'flow-error-end';
+        case SCALAR:
+            return 'scalar';
+        case '---':
+            return 'doc-start';
+        case '...':
+            return 'doc-end';
+        case '':
+        case '\n':
+        case '\r\n':
+            return 'newline';
+        case '-':
+            return 'seq-item-ind';
+        case '?':
+            return 'explicit-key-ind';
+        case ':':
+            return 'map-value-ind';
+        case '{':
+            return 'flow-map-start';
+        case '}':
+            return 'flow-map-end';
+        case '[':
+            return 'flow-seq-start';
+        case ']':
+            return 'flow-seq-end';
+        case ',':
+            return 'comma';
+    }
+    switch (source[0]) {
+        case ' ':
+        case '\t':
+            return 'space';
+        case '#':
+            return 'comment';
+        case '%':
+            return 'directive-line';
+        case '*':
+            return 'alias';
+        case '&':
+            return 'anchor';
+        case '!':
+            return 'tag';
+        case "'":
+            return 'single-quoted-scalar';
+        case '"':
+            return 'double-quoted-scalar';
+        case '|':
+        case '>':
+            return 'block-scalar-header';
+    }
+    return null;
+}
+
+exports.createScalarToken = cstScalar.createScalarToken;
+exports.resolveAsScalar = cstScalar.resolveAsScalar;
+exports.setScalarValue = cstScalar.setScalarValue;
+exports.stringify = cstStringify.stringify;
+exports.visit = cstVisit.visit;
+exports.BOM = BOM;
+exports.DOCUMENT = DOCUMENT;
+exports.FLOW_END = FLOW_END;
+exports.SCALAR = SCALAR;
+exports.isCollection = isCollection;
+exports.isScalar = isScalar;
+exports.prettyToken = prettyToken;
+exports.tokenType = tokenType;
+
+
+/***/ }),
+
+/***/ 361:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var cst = __nccwpck_require__(3461);
+
+/*
+START -> stream
+
+stream
+  directive -> line-end -> stream
+  indent + line-end -> stream
+  [else] -> line-start
+
+line-end
+  comment -> line-end
+  newline -> .
+  input-end -> END
+
+line-start
+  doc-start -> doc
+  doc-end -> stream
+  [else] -> indent -> block-start
+
+block-start
+  seq-item-start -> block-start
+  explicit-key-start -> block-start
+  map-value-start -> block-start
+  [else] -> doc
+
+doc
+  line-end -> line-start
+  spaces -> doc
+  anchor -> doc
+  tag -> doc
+  flow-start -> flow -> doc
+  flow-end -> error -> doc
+  seq-item-start -> error -> doc
+  explicit-key-start -> error -> doc
+  map-value-start -> doc
+  alias -> doc
+  quote-start -> quoted-scalar -> doc
+  block-scalar-header -> line-end -> block-scalar(min) -> line-start
+  [else] -> plain-scalar(false, min) -> doc
+
+flow
+  line-end -> flow
+  spaces -> flow
+  anchor -> flow
+  tag -> flow
+  flow-start -> flow -> flow
+  flow-end -> .
+  seq-item-start -> error -> flow
+  explicit-key-start -> flow
+  map-value-start -> flow
+  alias -> flow
+  quote-start -> quoted-scalar -> flow
+  comma -> flow
+  [else] -> plain-scalar(true, 0) -> flow
+
+quoted-scalar
+  quote-end -> .
+  [else] -> quoted-scalar
+
+block-scalar(min)
+  newline + peek(indent < min) -> .
+  [else] -> block-scalar(min)
+
+plain-scalar(is-flow, min)
+  scalar-end(is-flow) -> .
+  peek(newline + (indent < min)) -> .
+  [else] -> plain-scalar(min)
+*/
+function isEmpty(ch) {
+    switch (ch) {
+        case undefined:
+        case ' ':
+        case '\n':
+        case '\r':
+        case '\t':
+            return true;
+        default:
+            return false;
+    }
+}
+const hexDigits = new Set('0123456789ABCDEFabcdef');
+const tagChars = new Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");
+const flowIndicatorChars = new Set(',[]{}');
+const invalidAnchorChars = new Set(' ,[]{}\n\r\t');
+const isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
+/**
+ * Splits an input string into lexical tokens, i.e. smaller strings that are
+ * easily identifiable by `tokens.tokenType()`.
+ *
+ * Lexing starts always in a "stream" context. Incomplete input may be buffered
+ * until a complete token can be emitted.
+ *
+ * In addition to slices of the original input, the following control characters
+ * may also be emitted:
+ *
+ * - `\x02` (Start of Text): A document starts with the next token
+ * - `\x18` (Cancel): Unexpected end of flow-mode (indicates an error)
+ * - `\x1f` (Unit Separator): Next token is a scalar value
+ * - `\u{FEFF}` (Byte order mark): Emitted separately outside documents
+ */
+class Lexer {
+    constructor() {
+        /**
+         * Flag indicating whether the end of the current buffer marks the end of
+         * all input
+         */
+        this.atEnd = false;
+        /**
+         * Explicit indent set in block scalar header, as an offset from the current
+         * minimum indent, so e.g. set to 1 from a header `|2+`. Set to -1 if not
+         * explicitly set.
+         */
+        this.blockScalarIndent = -1;
+        /**
+         * Block scalars that include a + (keep) chomping indicator in their header
+         * include trailing empty lines, which are otherwise excluded from the
+         * scalar's contents.
+         */
+        this.blockScalarKeep = false;
+        /** Current input */
+        this.buffer = '';
+        /**
+         * Flag noting whether the map value indicator : can immediately follow this
+         * node within a flow context.
+         */
+        this.flowKey = false;
+        /** Count of surrounding flow collection levels. */
+        this.flowLevel = 0;
+        /**
+         * Minimum level of indentation required for next lines to be parsed as a
+         * part of the current scalar value.
+         */
+        this.indentNext = 0;
+        /** Indentation level of the current line. */
+        this.indentValue = 0;
+        /** Position of the next \n character. */
+        this.lineEndPos = null;
+        /** Stores the state of the lexer if reaching the end of incpomplete input */
+        this.next = null;
+        /** A pointer to `buffer`; the current position of the lexer. */
+        this.pos = 0;
+    }
+    /**
+     * Generate YAML tokens from the `source` string. If `incomplete`,
+     * a part of the last line may be left as a buffer for the next call.
+     *
+     * @returns A generator of lexical tokens
+     */
+    *lex(source, incomplete = false) {
+        if (source) {
+            if (typeof source !== 'string')
+                throw TypeError('source is not a string');
+            this.buffer = this.buffer ? this.buffer + source : source;
+            this.lineEndPos = null;
+        }
+        this.atEnd = !incomplete;
+        let next = this.next ?? 'stream';
+        while (next && (incomplete || this.hasChars(1)))
+            next = yield* this.parseNext(next);
+    }
+    atLineEnd() {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (ch === ' ' || ch === '\t')
+            ch = this.buffer[++i];
+        if (!ch || ch === '#' || ch === '\n')
+            return true;
+        if (ch === '\r')
+            return this.buffer[i + 1] === '\n';
+        return false;
+    }
+    charAt(n) {
+        return this.buffer[this.pos + n];
+    }
+    continueScalar(offset) {
+        let ch = this.buffer[offset];
+        if (this.indentNext > 0) {
+            let indent = 0;
+            while (ch === ' ')
+                ch = this.buffer[++indent + offset];
+            if (ch === '\r') {
+                const next = this.buffer[indent + offset + 1];
+                if (next === '\n' || (!next && !this.atEnd))
+                    return offset + indent + 1;
+            }
+            return ch === '\n' || indent >= this.indentNext || (!ch && !this.atEnd)
+                ? offset + indent
+                : -1;
+        }
+        if (ch === '-' || ch === '.') {
+            const dt = this.buffer.substr(offset, 3);
+            if ((dt === '---' || dt === '...') && isEmpty(this.buffer[offset + 3]))
+                return -1;
+        }
+        return offset;
+    }
+    getLine() {
+        let end = this.lineEndPos;
+        if (typeof end !== 'number' || (end !== -1 && end < this.pos)) {
+            end = this.buffer.indexOf('\n', this.pos);
+            this.lineEndPos = end;
+        }
+        if (end === -1)
+            return this.atEnd ? this.buffer.substring(this.pos) : null;
+        if (this.buffer[end - 1] === '\r')
+            end -= 1;
+        return this.buffer.substring(this.pos, end);
+    }
+    hasChars(n) {
+        return this.pos + n <= this.buffer.length;
+    }
+    setNext(state) {
+        this.buffer = this.buffer.substring(this.pos);
+        this.pos = 0;
+        this.lineEndPos = null;
+        this.next = state;
+        return null;
+    }
+    peek(n) {
+        return this.buffer.substr(this.pos, n);
+    }
+    *parseNext(next) {
+        switch (next) {
+            case 'stream':
+                return yield* this.parseStream();
+            case 'line-start':
+                return yield* this.parseLineStart();
+            case 'block-start':
+                return yield* this.parseBlockStart();
+            case 'doc':
+                return yield* this.parseDocument();
+            case 'flow':
+                return yield* this.parseFlowCollection();
+            case 'quoted-scalar':
+                return yield* this.parseQuotedScalar();
+            case 'block-scalar':
+                return yield* this.parseBlockScalar();
+            case 'plain-scalar':
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseStream() {
+        let line = this.getLine();
+        if (line === null)
+            return this.setNext('stream');
+        if (line[0] === cst.BOM) {
+            yield* this.pushCount(1);
+            line = line.substring(1);
+        }
+        if (line[0] === '%') {
+            let dirEnd = line.length;
+            let cs = line.indexOf('#');
+            while (cs !== -1) {
+                const ch = line[cs - 1];
+                if (ch === ' ' || ch === '\t') {
+                    dirEnd = cs - 1;
+                    break;
+                }
+                else {
+                    cs = line.indexOf('#', cs + 1);
+                }
+            }
+            while (true) {
+                const ch = line[dirEnd - 1];
+                if (ch === ' ' || ch === '\t')
+                    dirEnd -= 1;
+                else
+                    break;
+            }
+            const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
+            yield* this.pushCount(line.length - n); // possible comment
+            this.pushNewline();
+            return 'stream';
+        }
+        if (this.atLineEnd()) {
+            const sp = yield* this.pushSpaces(true);
+            yield* this.pushCount(line.length - sp);
+            yield* this.pushNewline();
+            return 'stream';
+        }
+        yield cst.DOCUMENT;
+        return yield* this.parseLineStart();
+    }
+    *parseLineStart() {
+        const ch = this.charAt(0);
+        if (!ch && !this.atEnd)
+            return this.setNext('line-start');
+        if (ch === '-' || ch === '.') {
+            if (!this.atEnd && !this.hasChars(4))
+                return this.setNext('line-start');
+            const s = this.peek(3);
+            if ((s === '---' || s === '...') && isEmpty(this.charAt(3))) {
+                yield* this.pushCount(3);
+                this.indentValue = 0;
+                this.indentNext = 0;
+                return s === '---' ? 'doc' : 'stream';
+            }
+        }
+        this.indentValue = yield* this.pushSpaces(false);
+        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+            this.indentNext = this.indentValue;
+        return yield* this.parseBlockStart();
+    }
+    *parseBlockStart() {
+        const [ch0, ch1] = this.peek(2);
+        if (!ch1 && !this.atEnd)
+            return this.setNext('block-start');
+        if ((ch0 === '-' || ch0 === '?' || ch0 === ':') && isEmpty(ch1)) {
+            const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
+            this.indentNext = this.indentValue + 1;
+            this.indentValue += n;
+            return 'block-start';
+        }
+        return 'doc';
+    }
+    *parseDocument() {
+        yield* this.pushSpaces(true);
+        const line = this.getLine();
+        if (line === null)
+            return this.setNext('doc');
+        let n = yield* this.pushIndicators();
+        switch (line[n]) {
+            case '#':
+                yield* this.pushCount(line.length - n);
+            // fallthrough
+            case undefined:
+                yield* this.pushNewline();
+                return yield* this.parseLineStart();
+            case '{':
+            case '[':
+                yield* this.pushCount(1);
+                this.flowKey = false;
+                this.flowLevel = 1;
+                return 'flow';
+            case '}':
+            case ']':
+                // this is an error
+                yield* this.pushCount(1);
+                return 'doc';
+            case '*':
+                yield* this.pushUntil(isNotAnchorChar);
+                return 'doc';
+            case '"':
+            case "'":
+                return yield* this.parseQuotedScalar();
+            case '|':
+            case '>':
+                n += yield* this.parseBlockScalarHeader();
+                n += yield* this.pushSpaces(true);
+                yield* this.pushCount(line.length - n);
+                yield* this.pushNewline();
+                return yield* this.parseBlockScalar();
+            default:
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseFlowCollection() {
+        let nl, sp;
+        let indent = -1;
+        do {
+            nl = yield* this.pushNewline();
+            if (nl > 0) {
+                sp = yield* this.pushSpaces(false);
+                this.indentValue = indent = sp;
+            }
+            else {
+                sp = 0;
+            }
+            sp += yield* this.pushSpaces(true);
+        } while (nl + sp > 0);
+        const line = this.getLine();
+        if (line === null)
+            return this.setNext('flow');
+        if ((indent !== -1 && indent < this.indentNext && line[0] !== '#') ||
+            (indent === 0 &&
+                (line.startsWith('---') || line.startsWith('...')) &&
+                isEmpty(line[3]))) {
+            // Allowing for the terminal ] or } at the same (rather than greater)
+            // indent level as the initial [ or { is technically invalid, but
+            // failing here would be surprising to users.
+            const atFlowEndMarker = indent === this.indentNext - 1 &&
+                this.flowLevel === 1 &&
+                (line[0] === ']' || line[0] === '}');
+            if (!atFlowEndMarker) {
+                // this is an error
+                this.flowLevel = 0;
+                yield cst.FLOW_END;
+                return yield* this.parseLineStart();
+            }
+        }
+        let n = 0;
+        while (line[n] === ',') {
+            n += yield* this.pushCount(1);
+            n += yield* this.pushSpaces(true);
+            this.flowKey = false;
+        }
+        n += yield* this.pushIndicators();
+        switch (line[n]) {
+            case undefined:
+                return 'flow';
+            case '#':
+                yield* this.pushCount(line.length - n);
+                return 'flow';
+            case '{':
+            case '[':
+                yield* this.pushCount(1);
+                this.flowKey = false;
+                this.flowLevel += 1;
+                return 'flow';
+            case '}':
+            case ']':
+                yield* this.pushCount(1);
+                this.flowKey = true;
+                this.flowLevel -= 1;
+                return this.flowLevel ? 'flow' : 'doc';
+            case '*':
+                yield* this.pushUntil(isNotAnchorChar);
+                return 'flow';
+            case '"':
+            case "'":
+                this.flowKey = true;
+                return yield* this.parseQuotedScalar();
+            case ':': {
+                const next = this.charAt(1);
+                if (this.flowKey || isEmpty(next) || next === ',') {
+                    this.flowKey = false;
+                    yield* this.pushCount(1);
+                    yield* this.pushSpaces(true);
+                    return 'flow';
+                }
+            }
+            // fallthrough
+            default:
+                this.flowKey = false;
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseQuotedScalar() {
+        const quote = this.charAt(0);
+        let end = this.buffer.indexOf(quote, this.pos + 1);
+        if (quote === "'") {
+            while (end !== -1 && this.buffer[end + 1] === "'")
+                end = this.buffer.indexOf("'", end + 2);
+        }
+        else {
+            // double-quote
+            while (end !== -1) {
+                let n = 0;
+                while (this.buffer[end - 1 - n] === '\\')
+                    n += 1;
+                if (n % 2 === 0)
+                    break;
+                end = this.buffer.indexOf('"', end + 1);
+            }
+        }
+        // Only looking for newlines within the quotes
+        const qb = this.buffer.substring(0, end);
+        let nl = qb.indexOf('\n', this.pos);
+        if (nl !== -1) {
+            while (nl !== -1) {
+                const cs = this.continueScalar(nl + 1);
+                if (cs === -1)
+                    break;
+                nl = qb.indexOf('\n', cs);
+            }
+            if (nl !== -1) {
+                // this is an error caused by an unexpected unindent
+                end = nl - (qb[nl - 1] === '\r' ? 2 : 1);
+            }
+        }
+        if (end === -1) {
+            if (!this.atEnd)
+                return this.setNext('quoted-scalar');
+            end = this.buffer.length;
+        }
+        yield* this.pushToIndex(end + 1, false);
+        return this.flowLevel ? 'flow' : 'doc';
+    }
+    *parseBlockScalarHeader() {
+        this.blockScalarIndent = -1;
+        this.blockScalarKeep = false;
+        let i = this.pos;
+        while (true) {
+            const ch = this.buffer[++i];
+            if (ch === '+')
+                this.blockScalarKeep = true;
+            else if (ch > '0' && ch <= '9')
+                this.blockScalarIndent = Number(ch) - 1;
+            else if (ch !== '-')
+                break;
+        }
+        return yield* this.pushUntil(ch => isEmpty(ch) || ch === '#');
+    }
+    *parseBlockScalar() {
+        let nl = this.pos - 1; // may be -1 if this.pos === 0
+        let indent = 0;
+        let ch;
+        loop: for (let i = this.pos; (ch = this.buffer[i]); ++i) {
+            switch (ch) {
+                case ' ':
+                    indent += 1;
+                    break;
+                case '\n':
+                    nl = i;
+                    indent = 0;
+                    break;
+                case '\r': {
+                    const next = this.buffer[i + 1];
+                    if (!next && !this.atEnd)
+                        return this.setNext('block-scalar');
+                    if (next === '\n')
+                        break;
+                } // fallthrough
+                default:
+                    break loop;
+            }
+        }
+        if (!ch && !this.atEnd)
+            return this.setNext('block-scalar');
+        if (indent >= this.indentNext) {
+            if (this.blockScalarIndent === -1)
+                this.indentNext = indent;
+            else {
+                this.indentNext =
+                    this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
+            }
+            do {
+                const cs = this.continueScalar(nl + 1);
+                if (cs === -1)
+                    break;
+                nl = this.buffer.indexOf('\n', cs);
+            } while (nl !== -1);
+            if (nl === -1) {
+                if (!this.atEnd)
+                    return this.setNext('block-scalar');
+                nl = this.buffer.length;
+            }
+        }
+        // Trailing insufficiently indented tabs are invalid.
+        // To catch that during parsing, we include them in the block scalar value.
+        let i = nl + 1;
+        ch = this.buffer[i];
+        while (ch === ' ')
+            ch = this.buffer[++i];
+        if (ch === '\t') {
+            while (ch === '\t' || ch === ' ' || ch === '\r' || ch === '\n')
+                ch = this.buffer[++i];
+            nl = i - 1;
+        }
+        else if (!this.blockScalarKeep) {
+            do {
+                let i = nl - 1;
+                let ch = this.buffer[i];
+                if (ch === '\r')
+                    ch = this.buffer[--i];
+                const lastChar = i; // Drop the line if last char not more indented
+                while (ch === ' ')
+                    ch = this.buffer[--i];
+                if (ch === '\n' && i >= this.pos && i + 1 + indent > lastChar)
+                    nl = i;
+                else
+                    break;
+            } while (true);
+        }
+        yield cst.SCALAR;
+        yield* this.pushToIndex(nl + 1, true);
+        return yield* this.parseLineStart();
+    }
+    *parsePlainScalar() {
+        const inFlow = this.flowLevel > 0;
+        let end = this.pos - 1;
+        let i = this.pos - 1;
+        let ch;
+        while ((ch = this.buffer[++i])) {
+            if (ch === ':') {
+                const next = this.buffer[i + 1];
+                if (isEmpty(next) || (inFlow && flowIndicatorChars.has(next)))
+                    break;
+                end = i;
+            }
+            else if (isEmpty(ch)) {
+                let next = this.buffer[i + 1];
+                if (ch === '\r') {
+                    if (next === '\n') {
+                        i += 1;
+                        ch = '\n';
+                        next = this.buffer[i + 1];
+                    }
+                    else
+                        end = i;
+                }
+                if (next === '#' || (inFlow && flowIndicatorChars.has(next)))
+                    break;
+                if (ch === '\n') {
+                    const cs = this.continueScalar(i + 1);
+                    if (cs === -1)
+                        break;
+                    i = Math.max(i, cs - 2); // to advance, but still account for ' #'
+                }
+            }
+            else {
+                if (inFlow && flowIndicatorChars.has(ch))
+                    break;
+                end = i;
+            }
+        }
+        if (!ch && !this.atEnd)
+            return this.setNext('plain-scalar');
+        yield cst.SCALAR;
+        yield* this.pushToIndex(end + 1, true);
+        return inFlow ? 'flow' : 'doc';
+    }
+    *pushCount(n) {
+        if (n > 0) {
+            yield this.buffer.substr(this.pos, n);
+            this.pos += n;
+            return n;
+        }
+        return 0;
+    }
+    *pushToIndex(i, allowEmpty) {
+        const s = this.buffer.slice(this.pos, i);
+        if (s) {
+            yield s;
+            this.pos += s.length;
+            return s.length;
+        }
+        else if (allowEmpty)
+            yield '';
+        return 0;
+    }
+    *pushIndicators() {
+        let n = 0;
+        loop: while (true) {
+            switch (this.charAt(0)) {
+                case '!':
+                    n += yield* this.pushTag();
+                    n += yield* this.pushSpaces(true);
+                    continue loop;
+                case '&':
+                    n += yield* this.pushUntil(isNotAnchorChar);
+                    n += yield* this.pushSpaces(true);
+                    continue loop;
+                case '-': // this is an error
+                case '?': // this is an error outside flow collections
+                case ':': {
+                    const inFlow = this.flowLevel > 0;
+                    const ch1 = this.charAt(1);
+                    if (isEmpty(ch1) || (inFlow && flowIndicatorChars.has(ch1))) {
+                        if (!inFlow)
+                            this.indentNext = this.indentValue + 1;
+                        else if (this.flowKey)
+                            this.flowKey = false;
+                        n += yield* this.pushCount(1);
+                        n += yield* this.pushSpaces(true);
+                        continue loop;
+                    }
+                }
+            }
+            break loop;
+        }
+        return n;
+    }
+    *pushTag() {
+        if (this.charAt(1) === '<') {
+            let i = this.pos + 2;
+            let ch = this.buffer[i];
+            while (!isEmpty(ch) && ch !== '>')
+                ch = this.buffer[++i];
+            return yield* this.pushToIndex(ch === '>' ? i + 1 : i, false);
+        }
+        else {
+            let i = this.pos + 1;
+            let ch = this.buffer[i];
+            while (ch) {
+                if (tagChars.has(ch))
+                    ch = this.buffer[++i];
+                else if (ch === '%' &&
+                    hexDigits.has(this.buffer[i + 1]) &&
+                    hexDigits.has(this.buffer[i + 2])) {
+                    ch = this.buffer[(i += 3)];
+                }
+                else
+                    break;
+            }
+            return yield* this.pushToIndex(i, false);
+        }
+    }
+    *pushNewline() {
+        const ch = this.buffer[this.pos];
+        if (ch === '\n')
+            return yield* this.pushCount(1);
+        else if (ch === '\r' && this.charAt(1) === '\n')
+            return yield* this.pushCount(2);
+        else
+            return 0;
+    }
+    *pushSpaces(allowTabs) {
+        let i = this.pos - 1;
+        let ch;
+        do {
+            ch = this.buffer[++i];
+        } while (ch === ' ' || (allowTabs && ch === '\t'));
+        const n = i - this.pos;
+        if (n > 0) {
+            yield this.buffer.substr(this.pos, n);
+            this.pos = i;
+        }
+        return n;
+    }
+    *pushUntil(test) {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (!test(ch))
+            ch = this.buffer[++i];
+        return yield* this.pushToIndex(i, false);
+    }
+}
+
+exports.Lexer = Lexer;
+
+
+/***/ }),
+
+/***/ 6628:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Tracks newlines during parsing in order to provide an efficient API for
+ * determining the one-indexed `{ line, col }` position for any offset
+ * within the input.
+ */
+class LineCounter {
+    constructor() {
+        this.lineStarts = [];
+        /**
+         * Should be called in ascending order. Otherwise, call
+         * `lineCounter.lineStarts.sort()` before calling `linePos()`.
+         */
+        this.addNewLine = (offset) => this.lineStarts.push(offset);
+        /**
+         * Performs a binary search and returns the 1-indexed { line, col }
+         * position of `offset`. If `line === 0`, `addNewLine` has never been
+         * called or `offset` is before the first known newline.
+         */
+        this.linePos = (offset) => {
+            let low = 0;
+            let high = this.lineStarts.length;
+            while (low < high) {
+                const mid = (low + high) >> 1; // Math.floor((low + high) / 2)
+                if (this.lineStarts[mid] < offset)
+                    low = mid + 1;
+                else
+                    high = mid;
+            }
+            if (this.lineStarts[low] === offset)
+                return { line: low + 1, col: 1 };
+            if (low === 0)
+                return { line: 0, col: offset };
+            const start = this.lineStarts[low - 1];
+            return { line: low, col: offset - start + 1 };
+        };
+    }
+}
+
+exports.LineCounter = LineCounter;
+
+
+/***/ }),
+
+/***/ 3456:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+
+function includesToken(list, type) {
+    for (let i = 0; i < list.length; ++i)
+        if (list[i].type === type)
+            return true;
+    return false;
+}
+function findNonEmptyIndex(list) {
+    for (let i = 0; i < list.length; ++i) {
+        switch (list[i].type) {
+            case 'space':
+            case 'comment':
+            case 'newline':
+                break;
+            default:
+                return i;
+        }
+    }
+    return -1;
+}
+function isFlowToken(token) {
+    switch (token?.type) {
+        case 'alias':
+        case 'scalar':
+        case 'single-quoted-scalar':
+        case 'double-quoted-scalar':
+        case 'flow-collection':
+            return true;
+        default:
+            return false;
+    }
+}
+function getPrevProps(parent) {
+    switch (parent.type) {
+        case 'document':
+            return parent.start;
+        case 'block-map': {
+            const it = parent.items[parent.items.length - 1];
+            return it.sep ?? it.start;
+        }
+        case 'block-seq':
+            return parent.items[parent.items.length - 1].start;
+        /* istanbul ignore next should not happen */
+        default:
+            return [];
+    }
+}
+/** Note: May modify input array */
+function getFirstKeyStartProps(prev) {
+    if (prev.length === 0)
+        return [];
+    let i = prev.length;
+    loop: while (--i >= 0) {
+        switch (prev[i].type) {
+            case 'doc-start':
+            case 'explicit-key-ind':
+            case 'map-value-ind':
+            case 'seq-item-ind':
+            case 'newline':
+                break loop;
+        }
+    }
+    while (prev[++i]?.type === 'space') {
+        /* loop */
+    }
+    return prev.splice(i, prev.length);
+}
+function arrayPushArray(target, source) {
+    // May exhaust call stack with large `source` array
+    if (source.length < 1e5)
+        Array.prototype.push.apply(target, source);
+    else
+        for (let i = 0; i < source.length; ++i)
+            target.push(source[i]);
+}
+function fixFlowSeqItems(fc) {
+    if (fc.start.type === 'flow-seq-start') {
+        for (const it of fc.items) {
+            if (it.sep &&
+                !it.value &&
+                !includesToken(it.start, 'explicit-key-ind') &&
+                !includesToken(it.sep, 'map-value-ind')) {
+                if (it.key)
+                    it.value = it.key;
+                delete it.key;
+                if (isFlowToken(it.value)) {
+                    if (it.value.end)
+                        arrayPushArray(it.value.end, it.sep);
+                    else
+                        it.value.end = it.sep;
+                }
+                else
+                    arrayPushArray(it.start, it.sep);
+                delete it.sep;
+            }
+        }
+    }
+}
+/**
+ * A YAML concrete syntax tree (CST) parser
+ *
+ * ```ts
+ * const src: string = ...
+ * for (const token of new Parser().parse(src)) {
+ *   // token: Token
+ * }
+ * ```
+ *
+ * To use the parser with a user-provided lexer:
+ *
+ * ```ts
+ * function* parse(source: string, lexer: Lexer) {
+ *   const parser = new Parser()
+ *   for (const lexeme of lexer.lex(source))
+ *     yield* parser.next(lexeme)
+ *   yield* parser.end()
+ * }
+ *
+ * const src: string = ...
+ * const lexer = new Lexer()
+ * for (const token of parse(src, lexer)) {
+ *   // token: Token
+ * }
+ * ```
+ */
+class Parser {
+    /**
+     * @param onNewLine - If defined, called separately with the start position of
+     *   each new line (in `parse()`, including the start of input).
+     */
+    constructor(onNewLine) {
+        /** If true, space and sequence indicators count as indentation */
+        this.atNewLine = true;
+        /** If true, next token is a scalar value */
+        this.atScalar = false;
+        /** Current indentation level */
+        this.indent = 0;
+        /** Current offset since the start of parsing */
+        this.offset = 0;
+        /** On the same line with a block map key */
+        this.onKeyLine = false;
+        /** Top indicates the node that's currently being built */
+        this.stack = [];
+        /** The source of the current token, set in parse() */
+        this.source = '';
+        /** The type of the current token, set in parse() */
+        this.type = '';
+        // Must be defined after `next()`
+        this.lexer = new lexer.Lexer();
+        this.onNewLine = onNewLine;
+    }
+    /**
+     * Parse `source` as a YAML stream.
+     * If `incomplete`, a part of the last line may be left as a buffer for the next call.
+     *
+     * Errors are not thrown, but yielded as `{ type: 'error', message }` tokens.
+     *
+     * @returns A generator of tokens representing each directive, document, and other structure.
+     */
+    *parse(source, incomplete = false) {
+        if (this.onNewLine && this.offset === 0)
+            this.onNewLine(0);
+        for (const lexeme of this.lexer.lex(source, incomplete))
+            yield* this.next(lexeme);
+        if (!incomplete)
+            yield* this.end();
+    }
+    /**
+     * Advance the parser by the `source` of one lexical token.
+     */
+    *next(source) {
+        this.source = source;
+        if (node_process.env.LOG_TOKENS)
+            console.log('|', cst.prettyToken(source));
+        if (this.atScalar) {
+            this.atScalar = false;
+            yield* this.step();
+            this.offset += source.length;
+            return;
+        }
+        const type = cst.tokenType(source);
+        if (!type) {
+            const message = `Not a YAML token: ${source}`;
+            yield* this.pop({ type: 'error', offset: this.offset, message, source });
+            this.offset += source.length;
+        }
+        else if (type === 'scalar') {
+            this.atNewLine = false;
+            this.atScalar = true;
+            this.type = 'scalar';
+        }
+        else {
+            this.type = type;
+            yield* this.step();
+            switch (type) {
+                case 'newline':
+                    this.atNewLine = true;
+                    this.indent = 0;
+                    if (this.onNewLine)
+                        this.onNewLine(this.offset + source.length);
+                    break;
+                case 'space':
+                    if (this.atNewLine && source[0] === ' ')
+                        this.indent += source.length;
+                    break;
+                case 'explicit-key-ind':
+                case 'map-value-ind':
+                case 'seq-item-ind':
+                    if (this.atNewLine)
+                        this.indent += source.length;
+                    break;
+                case 'doc-mode':
+                case 'flow-error-end':
+                    return;
+                default:
+                    this.atNewLine = false;
+            }
+            this.offset += source.length;
+        }
+    }
+    /** Call at end of input to push out any remaining constructions */
+    *end() {
+        while (this.stack.length > 0)
+            yield* this.pop();
+    }
+    get sourceToken() {
+        const st = {
+            type: this.type,
+            offset: this.offset,
+            indent: this.indent,
+            source: this.source
+        };
+        return st;
+    }
+    *step() {
+        const top = this.peek(1);
+        if (this.type === 'doc-end' && top?.type !== 'doc-end') {
+            while (this.stack.length > 0)
+                yield* this.pop();
+            this.stack.push({
+                type: 'doc-end',
+                offset: this.offset,
+                source: this.source
+            });
+            return;
+        }
+        if (!top)
+            return yield* this.stream();
+        switch (top.type) {
+            case 'document':
+                return yield* this.document(top);
+            case 'alias':
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return yield* this.scalar(top);
+            case 'block-scalar':
+                return yield* this.blockScalar(top);
+            case 'block-map':
+                return yield* this.blockMap(top);
+            case 'block-seq':
+                return yield* this.blockSequence(top);
+            case 'flow-collection':
+                return yield* this.flowCollection(top);
+            case 'doc-end':
+                return yield* this.documentEnd(top);
+        }
+        /* istanbul ignore next should not happen */
+        yield* this.pop();
+    }
+    peek(n) {
+        return this.stack[this.stack.length - n];
+    }
+    *pop(error) {
+        const token = error ?? this.stack.pop();
+        /* istanbul ignore if should not happen */
+        if (!token) {
+            const message = 'Tried to pop an empty stack';
+            yield { type: 'error', offset: this.offset, source: '', message };
+        }
+        else if (this.stack.length === 0) {
+            yield token;
+        }
+        else {
+            const top = this.peek(1);
+            if (token.type === 'block-scalar') {
+                // Block scalars use their parent rather than header indent
+                token.indent = 'indent' in top ? top.indent : 0;
+            }
+            else if (token.type === 'flow-collection' && top.type === 'document') {
+                // Ignore all indent for top-level flow collections
+                token.indent = 0;
+            }
+            if (token.type === 'flow-collection')
+                fixFlowSeqItems(token);
+            switch (top.type) {
+                case 'document':
+                    top.value = token;
+                    break;
+                case 'block-scalar':
+                    top.props.push(token); // error
+                    break;
+                case 'block-map': {
+                    const it = top.items[top.items.length - 1];
+                    if (it.value) {
+                        top.items.push({ start: [], key: token, sep: [] });
+                        this.onKeyLine = true;
+                        return;
+                    }
+                    else if (it.sep) {
+                        it.value = token;
+                    }
+                    else {
+                        Object.assign(it, { key: token, sep: [] });
+                        this.onKeyLine = !it.explicitKey;
+                        return;
+                    }
+                    break;
+                }
+                case 'block-seq': {
+                    const it = top.items[top.items.length - 1];
+                    if (it.value)
+                        top.items.push({ start: [], value: token });
+                    else
+                        it.value = token;
+                    break;
+                }
+                case 'flow-collection': {
+                    const it = top.items[top.items.length - 1];
+                    if (!it || it.value)
+                        top.items.push({ start: [], key: token, sep: [] });
+                    else if (it.sep)
+                        it.value = token;
+                    else
+                        Object.assign(it, { key: token, sep: [] });
+                    return;
+                }
+                /* istanbul ignore next should not happen */
+                default:
+                    yield* this.pop();
+                    yield* this.pop(token);
+            }
+            if ((top.type === 'document' ||
+                top.type === 'block-map' ||
+                top.type === 'block-seq') &&
+                (token.type === 'block-map' || token.type === 'block-seq')) {
+                const last = token.items[token.items.length - 1];
+                if (last &&
+                    !last.sep &&
+                    !last.value &&
+                    last.start.length > 0 &&
+                    findNonEmptyIndex(last.start) === -1 &&
+                    (token.indent === 0 ||
+                        last.start.every(st => st.type !== 'comment' || st.indent < token.indent))) {
+                    if (top.type === 'document')
+                        top.end = last.start;
+                    else
+                        top.items.push({ start: last.start });
+                    token.items.splice(-1, 1);
+                }
+            }
+        }
+    }
+    *stream() {
+        switch (this.type) {
+            case 'directive-line':
+                yield { type: 'directive', offset: this.offset, source: this.source };
+                return;
+            case 'byte-order-mark':
+            case 'space':
+            case 'comment':
+            case 'newline':
+                yield this.sourceToken;
+                return;
+            case 'doc-mode':
+            case 'doc-start': {
+                const doc = {
+                    type: 'document',
+                    offset: this.offset,
+                    start: []
+                };
+                if (this.type === 'doc-start')
+                    doc.start.push(this.sourceToken);
+                this.stack.push(doc);
+                return;
+            }
+        }
+        yield {
+            type: 'error',
+            offset: this.offset,
+            message: `Unexpected ${this.type} token in YAML stream`,
+            source: this.source
+        };
+    }
+    *document(doc) {
+        if (doc.value)
+            return yield* this.lineEnd(doc);
+        switch (this.type) {
+            case 'doc-start': {
+                if (findNonEmptyIndex(doc.start) !== -1) {
+                    yield* this.pop();
+                    yield* this.step();
+                }
+                else
+                    doc.start.push(this.sourceToken);
+                return;
+            }
+            case 'anchor':
+            case 'tag':
+            case 'space':
+            case 'comment':
+            case 'newline':
+                doc.start.push(this.sourceToken);
+                return;
+        }
+        const bv = this.startBlockValue(doc);
+        if (bv)
+            this.stack.push(bv);
+        else {
+            yield {
+                type: 'error',
+                offset: this.offset,
+                message: `Unexpected ${this.type} token in YAML document`,
+                source: this.source
+            };
+        }
+    }
+    *scalar(scalar) {
+        if (this.type === 'map-value-ind') {
+            const prev = getPrevProps(this.peek(2));
+            const start = getFirstKeyStartProps(prev);
+            let sep;
+            if (scalar.end) {
+                sep = scalar.end;
+                sep.push(this.sourceToken);
+                delete scalar.end;
+            }
+            else
+                sep = [this.sourceToken];
+            const map = {
+                type: 'block-map',
+                offset: scalar.offset,
+                indent: scalar.indent,
+                items: [{ start, key: scalar, sep }]
+            };
+            this.onKeyLine = true;
+            this.stack[this.stack.length - 1] = map;
+        }
+        else
+            yield* this.lineEnd(scalar);
+    }
+    *blockScalar(scalar) {
+        switch (this.type) {
+            case 'space':
+            case 'comment':
+            case 'newline':
+                scalar.props.push(this.sourceToken);
+                return;
+            case 'scalar':
+                scalar.source = this.source;
+                // block-scalar source includes trailing newline
+                this.atNewLine = true;
+                this.indent = 0;
+                if (this.onNewLine) {
+                    let nl = this.source.indexOf('\n') + 1;
+                    while (nl !== 0) {
+                        this.onNewLine(this.offset + nl);
+                        nl = this.source.indexOf('\n', nl) + 1;
+                    }
+                }
+                yield* this.pop();
+                break;
+            /* istanbul ignore next should not happen */
+            default:
+                yield* this.pop();
+                yield* this.step();
+        }
+    }
+    *blockMap(map) {
+        const it = map.items[map.items.length - 1];
+        // it.sep is true-ish if pair already has key or : separator
+        switch (this.type) {
+            case 'newline':
+                this.onKeyLine = false;
+                if (it.value) {
+                    const end = 'end' in it.value ? it.value.end : undefined;
+                    const last = Array.isArray(end) ? end[end.length - 1] : undefined;
+                    if (last?.type === 'comment')
+                        end?.push(this.sourceToken);
+                    else
+                        map.items.push({ start: [this.sourceToken] });
+                }
+                else if (it.sep) {
+                    it.sep.push(this.sourceToken);
+                }
+                else {
+                    it.start.push(this.sourceToken);
+                }
+                return;
+            case 'space':
+            case 'comment':
+                if (it.value) {
+                    map.items.push({ start: [this.sourceToken] });
+                }
+                else if (it.sep) {
+                    it.sep.push(this.sourceToken);
+                }
+                else {
+                    if (this.atIndentedComment(it.start, map.indent)) {
+                        const prev = map.items[map.items.length - 2];
+                        const end = prev?.value?.end;
+                        if (Array.isArray(end)) {
+                            arrayPushArray(end, it.start);
+                            end.push(this.sourceToken);
+                            map.items.pop();
+                            return;
+                        }
+                    }
+                    it.start.push(this.sourceToken);
+                }
+                return;
+        }
+        if (this.indent >= map.indent) {
+            const atMapIndent = !this.onKeyLine && this.indent === map.indent;
+            const atNextItem = atMapIndent &&
+                (it.sep || it.explicitKey) &&
+                this.type !== 'seq-item-ind';
+            // For empty nodes, assign newline-separated not indented empty tokens to following node
+            let start = [];
+            if (atNextItem && it.sep && !it.value) {
+                const nl = [];
+                for (let i = 0; i < it.sep.length; ++i) {
+                    const st = it.sep[i];
+                    switch (st.type) {
+                        case 'newline':
+                            nl.push(i);
+                            break;
+                        case 'space':
+                            break;
+                        case 'comment':
+                            if (st.indent > map.indent)
+                                nl.length = 0;
+                            break;
+                        default:
+                            nl.length = 0;
+                    }
+                }
+                if (nl.length >= 2)
+                    start = it.sep.splice(nl[1]);
+            }
+            switch (this.type) {
+                case 'anchor':
+                case 'tag':
+                    if (atNextItem || it.value) {
+                        start.push(this.sourceToken);
+                        map.items.push({ start });
+                        this.onKeyLine = true;
+                    }
+                    else if (it.sep) {
+                        it.sep.push(this.sourceToken);
+                    }
+                    else {
+                        it.start.push(this.sourceToken);
+                    }
+                    return;
+                case 'explicit-key-ind':
+                    if (!it.sep && !it.explicitKey) {
+                        it.start.push(this.sourceToken);
+                        it.explicitKey = true;
+                    }
+                    else if (atNextItem || it.value) {
+                        start.push(this.sourceToken);
+                        map.items.push({ start, explicitKey: true });
+                    }
+                    else {
+                        this.stack.push({
+                            type: 'block-map',
+                            offset: this.offset,
+                            indent: this.indent,
+                            items: [{ start: [this.sourceToken], explicitKey: true }]
+                        });
+                    }
+                    this.onKeyLine = true;
+                    return;
+                case 'map-value-ind':
+                    if (it.explicitKey) {
+                        if (!it.sep) {
+                            if (includesToken(it.start, 'newline')) {
+                                Object.assign(it, { key: null, sep: [this.sourceToken] });
+                            }
+                            else {
+                                const start = getFirstKeyStartProps(it.start);
+                                this.stack.push({
+                                    type: 'block-map',
+                                    offset: this.offset,
+                                    indent: this.indent,
+                                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                                });
+                            }
+                        }
+                        else if (it.value) {
+                            map.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                        }
+                        else if (includesToken(it.sep, 'map-value-ind')) {
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start, key: null, sep: [this.sourceToken] }]
+                            });
+                        }
+                        else if (isFlowToken(it.key) &&
+                            !includesToken(it.sep, 'newline')) {
+                            const start = getFirstKeyStartProps(it.start);
+                            const key = it.key;
+                            const sep = it.sep;
+                            sep.push(this.sourceToken);
+                            // @ts-expect-error type guard is wrong here
+                            delete it.key;
+                            // @ts-expect-error type guard is wrong here
+                            delete it.sep;
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start, key, sep }]
+                            });
+                        }
+                        else if (start.length > 0) {
+                            // Not actually at next item
+                            it.sep = it.sep.concat(start, this.sourceToken);
+                        }
+                        else {
+                            it.sep.push(this.sourceToken);
+                        }
+                    }
+                    else {
+                        if (!it.sep) {
+                            Object.assign(it, { key: null, sep: [this.sourceToken] });
+                        }
+                        else if (it.value || atNextItem) {
+                            map.items.push({ start, key: null, sep: [this.sourceToken] });
+                        }
+                        else if (includesToken(it.sep, 'map-value-ind')) {
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start: [], key: null, sep: [this.sourceToken] }]
+                            });
+                        }
+                        else {
+                            it.sep.push(this.sourceToken);
+                        }
+                    }
+                    this.onKeyLine = true;
+                    return;
+                case 'alias':
+                case 'scalar':
+                case 'single-quoted-scalar':
+                case 'double-quoted-scalar': {
+                    const fs = this.flowScalar(this.type);
+                    if (atNextItem || it.value) {
+                        map.items.push({ start, key: fs, sep: [] });
+                        this.onKeyLine = true;
+                    }
+                    else if (it.sep) {
+                        this.stack.push(fs);
+                    }
+                    else {
+                        Object.assign(it, { key: fs, sep: [] });
+                        this.onKeyLine = true;
+                    }
+                    return;
+                }
+                default: {
+                    const bv = this.startBlockValue(map);
+                    if (bv) {
+                        if (bv.type === 'block-seq') {
+                            if (!it.explicitKey &&
+                                it.sep &&
+                                !includesToken(it.sep, 'newline')) {
+                                yield* this.pop({
+                                    type: 'error',
+                                    offset: this.offset,
+                                    message: 'Unexpected block-seq-ind on same line with key',
+                                    source: this.source
+                                });
+                                return;
+                            }
+                        }
+                        else if (atMapIndent) {
+                            map.items.push({ start });
+                        }
+                        this.stack.push(bv);
+                        return;
+                    }
+                }
+            }
+        }
+        yield* this.pop();
+        yield* this.step();
+    }
+    *blockSequence(seq) {
+        const it = seq.items[seq.items.length - 1];
+        switch (this.type) {
+            case 'newline':
+                if (it.value) {
+                    const end = 'end' in it.value ? it.value.end : undefined;
+                    const last = Array.isArray(end) ? end[end.length - 1] : undefined;
+                    if (last?.type === 'comment')
+                        end?.push(this.sourceToken);
+                    else
+                        seq.items.push({ start: [this.sourceToken] });
+                }
+                else
+                    it.start.push(this.sourceToken);
+                return;
+            case 'space':
+            case 'comment':
+                if (it.value)
+                    seq.items.push({ start: [this.sourceToken] });
+                else {
+                    if (this.atIndentedComment(it.start, seq.indent)) {
+                        const prev = seq.items[seq.items.length - 2];
+                        const end = prev?.value?.end;
+                        if (Array.isArray(end)) {
+                            arrayPushArray(end, it.start);
+                            end.push(this.sourceToken);
+                            seq.items.pop();
+                            return;
+                        }
+                    }
+                    it.start.push(this.sourceToken);
+                }
+                return;
+            case 'anchor':
+            case 'tag':
+                if (it.value || this.indent <= seq.indent)
+                    break;
+                it.start.push(this.sourceToken);
+                return;
+            case 'seq-item-ind':
+                if (this.indent !== seq.indent)
+                    break;
+                if (it.value || includesToken(it.start, 'seq-item-ind'))
+                    seq.items.push({ start: [this.sourceToken] });
+                else
+                    it.start.push(this.sourceToken);
+                return;
+        }
+        if (this.indent > seq.indent) {
+            const bv = this.startBlockValue(seq);
+            if (bv) {
+                this.stack.push(bv);
+                return;
+            }
+        }
+        yield* this.pop();
+        yield* this.step();
+    }
+    *flowCollection(fc) {
+        const it = fc.items[fc.items.length - 1];
+        if (this.type === 'flow-error-end') {
+            let top;
+            do {
+                yield* this.pop();
+                top = this.peek(1);
+            } while (top?.type === 'flow-collection');
+        }
+        else if (fc.end.length === 0) {
+            switch (this.type) {
+                case 'comma':
+                case 'explicit-key-ind':
+                    if (!it || it.sep)
+                        fc.items.push({ start: [this.sourceToken] });
+                    else
+                        it.start.push(this.sourceToken);
+                    return;
+                case 'map-value-ind':
+                    if (!it || it.value)
+                        fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                    else if (it.sep)
+                        it.sep.push(this.sourceToken);
+                    else
+                        Object.assign(it, { key: null, sep: [this.sourceToken] });
+                    return;
+                case 'space':
+                case 'comment':
+                case 'newline':
+                case 'anchor':
+                case 'tag':
+                    if (!it || it.value)
+                        fc.items.push({ start: [this.sourceToken] });
+                    else if (it.sep)
+                        it.sep.push(this.sourceToken);
+                    else
+                        it.start.push(this.sourceToken);
+                    return;
+                case 'alias':
+                case 'scalar':
+                case 'single-quoted-scalar':
+                case 'double-quoted-scalar': {
+                    const fs = this.flowScalar(this.type);
+                    if (!it || it.value)
+                        fc.items.push({ start: [], key: fs, sep: [] });
+                    else if (it.sep)
+                        this.stack.push(fs);
+                    else
+                        Object.assign(it, { key: fs, sep: [] });
+                    return;
+                }
+                case 'flow-map-end':
+                case 'flow-seq-end':
+                    fc.end.push(this.sourceToken);
+                    return;
+            }
+            const bv = this.startBlockValue(fc);
+            /* istanbul ignore else should not happen */
+            if (bv)
+                this.stack.push(bv);
+            else {
+                yield* this.pop();
+                yield* this.step();
+            }
+        }
+        else {
+            const parent = this.peek(2);
+            if (parent.type === 'block-map' &&
+                ((this.type === 'map-value-ind' && parent.indent === fc.indent) ||
+                    (this.type === 'newline' &&
+                        !parent.items[parent.items.length - 1].sep))) {
+                yield* this.pop();
+                yield* this.step();
+            }
+            else if (this.type === 'map-value-ind' &&
+                parent.type !== 'flow-collection') {
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                fixFlowSeqItems(fc);
+                const sep = fc.end.splice(1, fc.end.length);
+                sep.push(this.sourceToken);
+                const map = {
+                    type: 'block-map',
+                    offset: fc.offset,
+                    indent: fc.indent,
+                    items: [{ start, key: fc, sep }]
+                };
+                this.onKeyLine = true;
+                this.stack[this.stack.length - 1] = map;
+            }
+            else {
+                yield* this.lineEnd(fc);
+            }
+        }
+    }
+    flowScalar(type) {
+        if (this.onNewLine) {
+            let nl = this.source.indexOf('\n') + 1;
+            while (nl !== 0) {
+                this.onNewLine(this.offset + nl);
+                nl = this.source.indexOf('\n', nl) + 1;
+            }
+        }
+        return {
+            type,
+            offset: this.offset,
+            indent: this.indent,
+            source: this.source
+        };
+    }
+    startBlockValue(parent) {
+        switch (this.type) {
+            case 'alias':
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return this.flowScalar(this.type);
+            case 'block-scalar-header':
+                return {
+                    type: 'block-scalar',
+                    offset: this.offset,
+                    indent: this.indent,
+                    props: [this.sourceToken],
+                    source: ''
+                };
+            case 'flow-map-start':
+            case 'flow-seq-start':
+                return {
+                    type: 'flow-collection',
+                    offset: this.offset,
+                    indent: this.indent,
+                    start: this.sourceToken,
+                    items: [],
+                    end: []
+                };
+            case 'seq-item-ind':
+                return {
+                    type: 'block-seq',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start: [this.sourceToken] }]
+                };
+            case 'explicit-key-ind': {
+                this.onKeyLine = true;
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                start.push(this.sourceToken);
+                return {
+                    type: 'block-map',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, explicitKey: true }]
+                };
+            }
+            case 'map-value-ind': {
+                this.onKeyLine = true;
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                return {
+                    type: 'block-map',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                };
+            }
+        }
+        return null;
+    }
+    atIndentedComment(start, indent) {
+        if (this.type !== 'comment')
+            return false;
+        if (this.indent <= indent)
+            return false;
+        return start.every(st => st.type === 'newline' || st.type === 'space');
+    }
+    *documentEnd(docEnd) {
+        if (this.type !== 'doc-mode') {
+            if (docEnd.end)
+                docEnd.end.push(this.sourceToken);
+            else
+                docEnd.end = [this.sourceToken];
+            if (this.type === 'newline')
+                yield* this.pop();
+        }
+    }
+    *lineEnd(token) {
+        switch (this.type) {
+            case 'comma':
+            case 'doc-start':
+            case 'doc-end':
+            case 'flow-seq-end':
+            case 'flow-map-end':
+            case 'map-value-ind':
+                yield* this.pop();
+                yield* this.step();
+                break;
+            case 'newline':
+                this.onKeyLine = false;
+            // fallthrough
+            case 'space':
+            case 'comment':
+            default:
+                // all other values are errors
+                if (token.end)
+                    token.end.push(this.sourceToken);
+                else
+                    token.end = [this.sourceToken];
+                if (this.type === 'newline')
+                    yield* this.pop();
+        }
+    }
+}
+
+exports.Parser = Parser;
+
+
+/***/ }),
+
+/***/ 4047:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var log = __nccwpck_require__(7249);
+var identity = __nccwpck_require__(1127);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+
+function parseOptions(options) {
+    const prettyErrors = options.prettyErrors !== false;
+    const lineCounter$1 = options.lineCounter || (prettyErrors && new lineCounter.LineCounter()) || null;
+    return { lineCounter: lineCounter$1, prettyErrors };
+}
+/**
+ * Parse the input as a stream of YAML documents.
+ *
+ * Documents should be separated from each other by `...` or `---` marker lines.
+ *
+ * @returns If an empty `docs` array is returned, it will be of type
+ *   EmptyStream and contain additional stream information. In
+ *   TypeScript, you should use `'empty' in docs` as a type guard for it.
+ */
+function parseAllDocuments(source, options = {}) {
+    const { lineCounter, prettyErrors } = parseOptions(options);
+    const parser$1 = new parser.Parser(lineCounter?.addNewLine);
+    const composer$1 = new composer.Composer(options);
+    const docs = Array.from(composer$1.compose(parser$1.parse(source)));
+    if (prettyErrors && lineCounter)
+        for (const doc of docs) {
+            doc.errors.forEach(errors.prettifyError(source, lineCounter));
+            doc.warnings.forEach(errors.prettifyError(source, lineCounter));
+        }
+    if (docs.length > 0)
+        return docs;
+    return Object.assign([], { empty: true }, composer$1.streamInfo());
+}
+/** Parse an input string into a single YAML.Document */
+function parseDocument(source, options = {}) {
+    const { lineCounter, prettyErrors } = parseOptions(options);
+    const parser$1 = new parser.Parser(lineCounter?.addNewLine);
+    const composer$1 = new composer.Composer(options);
+    // `doc` is always set by compose.end(true) at the very latest
+    let doc = null;
+    for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
+        if (!doc)
+            doc = _doc;
+        else if (doc.options.logLevel !== 'silent') {
+            doc.errors.push(new errors.YAMLParseError(_doc.range.slice(0, 2), 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+            break;
+        }
+    }
+    if (prettyErrors && lineCounter) {
+        doc.errors.forEach(errors.prettifyError(source, lineCounter));
+        doc.warnings.forEach(errors.prettifyError(source, lineCounter));
+    }
+    return doc;
+}
+function parse(src, reviver, options) {
+    let _reviver = undefined;
+    if (typeof reviver === 'function') {
+        _reviver = reviver;
+    }
+    else if (options === undefined && reviver && typeof reviver === 'object') {
+        options = reviver;
+    }
+    const doc = parseDocument(src, options);
+    if (!doc)
+        return null;
+    doc.warnings.forEach(warning => log.warn(doc.options.logLevel, warning));
+    if (doc.errors.length > 0) {
+        if (doc.options.logLevel !== 'silent')
+            throw doc.errors[0];
+        else
+            doc.errors = [];
+    }
+    return doc.toJS(Object.assign({ reviver: _reviver }, options));
+}
+function stringify(value, replacer, options) {
+    let _replacer = null;
+    if (typeof replacer === 'function' || Array.isArray(replacer)) {
+        _replacer = replacer;
+    }
+    else if (options === undefined && replacer) {
+        options = replacer;
+    }
+    if (typeof options === 'string')
+        options = options.length;
+    if (typeof options === 'number') {
+        const indent = Math.round(options);
+        options = indent < 1 ? undefined : indent > 8 ? { indent: 8 } : { indent };
+    }
+    if (value === undefined) {
+        const { keepUndefined } = options ?? replacer ?? {};
+        if (!keepUndefined)
+            return undefined;
+    }
+    if (identity.isDocument(value) && !_replacer)
+        return value.toString(options);
+    return new Document.Document(value, _replacer, options).toString(options);
+}
+
+exports.parse = parse;
+exports.parseAllDocuments = parseAllDocuments;
+exports.parseDocument = parseDocument;
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 5840:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var tags = __nccwpck_require__(18);
+
+const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+class Schema {
+    constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+        this.compat = Array.isArray(compat)
+            ? tags.getTags(compat, 'compat')
+            : compat
+                ? tags.getTags(null, compat)
+                : null;
+        this.name = (typeof schema === 'string' && schema) || 'core';
+        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
+        this.tags = tags.getTags(customTags, this.name, merge);
+        this.toStringOptions = toStringDefaults ?? null;
+        Object.defineProperty(this, identity.MAP, { value: map.map });
+        Object.defineProperty(this, identity.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        // Used by createMap()
+        this.sortMapEntries =
+            typeof sortMapEntries === 'function'
+                ? sortMapEntries
+                : sortMapEntries === true
+                    ? sortMapEntriesByKey
+                    : null;
+    }
+    clone() {
+        const copy = Object.create(Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy.tags = this.tags.slice();
+        return copy;
+    }
+}
+
+exports.Schema = Schema;
+
+
+/***/ }),
+
+/***/ 7451:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var YAMLMap = __nccwpck_require__(4454);
+
+const map = {
+    collection: 'map',
+    default: true,
+    nodeClass: YAMLMap.YAMLMap,
+    tag: 'tag:yaml.org,2002:map',
+    resolve(map, onError) {
+        if (!identity.isMap(map))
+            onError('Expected a mapping for this tag');
+        return map;
+    },
+    createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+};
+
+exports.map = map;
+
+
+/***/ }),
+
+/***/ 3632:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+const nullTag = {
+    identify: value => value == null,
+    createNode: () => new Scalar.Scalar(null),
+    default: true,
+    tag: 'tag:yaml.org,2002:null',
+    test: /^(?:~|[Nn]ull|NULL)?$/,
+    resolve: () => new Scalar.Scalar(null),
+    stringify: ({ source }, ctx) => typeof source === 'string' && nullTag.test.test(source)
+        ? source
+        : ctx.options.nullStr
+};
+
+exports.nullTag = nullTag;
+
+
+/***/ }),
+
+/***/ 1706:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var YAMLSeq = __nccwpck_require__(2223);
+
+const seq = {
+    collection: 'seq',
+    default: true,
+    nodeClass: YAMLSeq.YAMLSeq,
+    tag: 'tag:yaml.org,2002:seq',
+    resolve(seq, onError) {
+        if (!identity.isSeq(seq))
+            onError('Expected a sequence for this tag');
+        return seq;
+    },
+    createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+};
+
+exports.seq = seq;
+
+
+/***/ }),
+
+/***/ 6464:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyString = __nccwpck_require__(3069);
+
+const string = {
+    identify: value => typeof value === 'string',
+    default: true,
+    tag: 'tag:yaml.org,2002:str',
+    resolve: str => str,
+    stringify(item, ctx, onComment, onChompKeep) {
+        ctx = Object.assign({ actualString: true }, ctx);
+        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
+    }
+};
+
+exports.string = string;
+
+
+/***/ }),
+
+/***/ 3959:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+const boolTag = {
+    identify: value => typeof value === 'boolean',
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+    resolve: str => new Scalar.Scalar(str[0] === 't' || str[0] === 'T'),
+    stringify({ source, value }, ctx) {
+        if (source && boolTag.test.test(source)) {
+            const sv = source[0] === 't' || source[0] === 'T';
+            if (value === sv)
+                return source;
+        }
+        return value ? ctx.options.trueStr : ctx.options.falseStr;
+    }
+};
+
+exports.boolTag = boolTag;
+
+
+/***/ }),
+
+/***/ 8405:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
+
+const floatNaN = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    resolve: str => str.slice(-3).toLowerCase() === 'nan'
+        ? NaN
+        : str[0] === '-'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY,
+    stringify: stringifyNumber.stringifyNumber
+};
+const floatExp = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'EXP',
+    test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+    resolve: str => parseFloat(str),
+    stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+    }
+};
+const float = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+    resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str));
+        const dot = str.indexOf('.');
+        if (dot !== -1 && str[str.length - 1] === '0')
+            node.minFractionDigits = str.length - dot - 1;
+        return node;
+    },
+    stringify: stringifyNumber.stringifyNumber
+};
+
+exports.float = float;
+exports.floatExp = floatExp;
+exports.floatNaN = floatNaN;
+
+
+/***/ }),
+
+/***/ 9874:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
+const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
+function intStringify(node, radix, prefix) {
+    const { value } = node;
+    if (intIdentify(value) && value >= 0)
+        return prefix + value.toString(radix);
+    return stringifyNumber.stringifyNumber(node);
+}
+const intOct = {
+    identify: value => intIdentify(value) && value >= 0,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'OCT',
+    test: /^0o[0-7]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+    stringify: node => intStringify(node, 8, '0o')
+};
+const int = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: /^[-+]?[0-9]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+    stringify: stringifyNumber.stringifyNumber
+};
+const intHex = {
+    identify: value => intIdentify(value) && value >= 0,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'HEX',
+    test: /^0x[0-9a-fA-F]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+    stringify: node => intStringify(node, 16, '0x')
+};
+
+exports.int = int;
+exports.intHex = intHex;
+exports.intOct = intOct;
+
+
+/***/ }),
+
+/***/ 896:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+
+const schema = [
+    map.map,
+    seq.seq,
+    string.string,
+    _null.nullTag,
+    bool.boolTag,
+    int.intOct,
+    int.int,
+    int.intHex,
+    float.floatNaN,
+    float.floatExp,
+    float.float
+];
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 3559:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+
+function intIdentify(value) {
+    return typeof value === 'bigint' || Number.isInteger(value);
+}
+const stringifyJSON = ({ value }) => JSON.stringify(value);
+const jsonScalars = [
+    {
+        identify: value => typeof value === 'string',
+        default: true,
+        tag: 'tag:yaml.org,2002:str',
+        resolve: str => str,
+        stringify: stringifyJSON
+    },
+    {
+        identify: value => value == null,
+        createNode: () => new Scalar.Scalar(null),
+        default: true,
+        tag: 'tag:yaml.org,2002:null',
+        test: /^null$/,
+        resolve: () => null,
+        stringify: stringifyJSON
+    },
+    {
+        identify: value => typeof value === 'boolean',
+        default: true,
+        tag: 'tag:yaml.org,2002:bool',
+        test: /^true$|^false$/,
+        resolve: str => str === 'true',
+        stringify: stringifyJSON
+    },
+    {
+        identify: intIdentify,
+        default: true,
+        tag: 'tag:yaml.org,2002:int',
+        test: /^-?(?:0|[1-9][0-9]*)$/,
+        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+    },
+    {
+        identify: value => typeof value === 'number',
+        default: true,
+        tag: 'tag:yaml.org,2002:float',
+        test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
+        resolve: str => parseFloat(str),
+        stringify: stringifyJSON
+    }
+];
+const jsonError = {
+    default: true,
+    tag: '',
+    test: /^/,
+    resolve(str, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
+        return str;
+    }
+};
+const schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 18:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+var schema = __nccwpck_require__(896);
+var schema$1 = __nccwpck_require__(3559);
+var binary = __nccwpck_require__(6083);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var schema$2 = __nccwpck_require__(5913);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(6752);
+
+const schemas = new Map([
+    ['core', schema.schema],
+    ['failsafe', [map.map, seq.seq, string.string]],
+    ['json', schema$1.schema],
+    ['yaml11', schema$2.schema],
+    ['yaml-1.1', schema$2.schema]
+]);
+const tagsByName = {
+    binary: binary.binary,
+    bool: bool.boolTag,
+    float: float.float,
+    floatExp: float.floatExp,
+    floatNaN: float.floatNaN,
+    floatTime: timestamp.floatTime,
+    int: int.int,
+    intHex: int.intHex,
+    intOct: int.intOct,
+    intTime: timestamp.intTime,
+    map: map.map,
+    merge: merge.merge,
+    null: _null.nullTag,
+    omap: omap.omap,
+    pairs: pairs.pairs,
+    seq: seq.seq,
+    set: set.set,
+    timestamp: timestamp.timestamp
+};
+const coreKnownTags = {
+    'tag:yaml.org,2002:binary': binary.binary,
+    'tag:yaml.org,2002:merge': merge.merge,
+    'tag:yaml.org,2002:omap': omap.omap,
+    'tag:yaml.org,2002:pairs': pairs.pairs,
+    'tag:yaml.org,2002:set': set.set,
+    'tag:yaml.org,2002:timestamp': timestamp.timestamp
+};
+function getTags(customTags, schemaName, addMergeTag) {
+    const schemaTags = schemas.get(schemaName);
+    if (schemaTags && !customTags) {
+        return addMergeTag && !schemaTags.includes(merge.merge)
+            ? schemaTags.concat(merge.merge)
+            : schemaTags.slice();
+    }
+    let tags = schemaTags;
+    if (!tags) {
+        if (Array.isArray(customTags))
+            tags = [];
+        else {
+            const keys = Array.from(schemas.keys())
+                .filter(key => key !== 'yaml11')
+                .map(key => JSON.stringify(key))
+                .join(', ');
+            throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
+        }
+    }
+    if (Array.isArray(customTags)) {
+        for (const tag of customTags)
+            tags = tags.concat(tag);
+    }
+    else if (typeof customTags === 'function') {
+        tags = customTags(tags.slice());
+    }
+    if (addMergeTag)
+        tags = tags.concat(merge.merge);
+    return tags.reduce((tags, tag) => {
+        const tagObj = typeof tag === 'string' ? tagsByName[tag] : tag;
+        if (!tagObj) {
+            const tagName = JSON.stringify(tag);
+            const keys = Object.keys(tagsByName)
+                .map(key => JSON.stringify(key))
+                .join(', ');
+            throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
+        }
+        if (!tags.includes(tagObj))
+            tags.push(tagObj);
+        return tags;
+    }, []);
+}
+
+exports.coreKnownTags = coreKnownTags;
+exports.getTags = getTags;
+
+
+/***/ }),
+
+/***/ 6083:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_buffer = __nccwpck_require__(181);
+var Scalar = __nccwpck_require__(3301);
+var stringifyString = __nccwpck_require__(3069);
+
+const binary = {
+    identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
+    default: false,
+    tag: 'tag:yaml.org,2002:binary',
+    /**
+     * Returns a Buffer in node and an Uint8Array in browsers
+     *
+     * To use the resulting buffer as an image, you'll want to do something like:
+     *
+     *   const blob = new Blob([buffer], { type: 'image/jpeg' })
+     *   document.querySelector('#photo').src = URL.createObjectURL(blob)
+     */
+    resolve(src, onError) {
+        if (typeof node_buffer.Buffer === 'function') {
+            return node_buffer.Buffer.from(src, 'base64');
+        }
+        else if (typeof atob === 'function') {
+            // On IE 11, atob() can't handle newlines
+            const str = atob(src.replace(/[\n\r]/g, ''));
+            const buffer = new Uint8Array(str.length);
+            for (let i = 0; i < str.length; ++i)
+                buffer[i] = str.charCodeAt(i);
+            return buffer;
+        }
+        else {
+            onError('This environment does not support reading binary tags; either Buffer or atob is required');
+            return src;
+        }
+    },
+    stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
+        if (!value)
+            return '';
+        const buf = value; // checked earlier by binary.identify()
+        let str;
+        if (typeof node_buffer.Buffer === 'function') {
+            str =
+                buf instanceof node_buffer.Buffer
+                    ? buf.toString('base64')
+                    : node_buffer.Buffer.from(buf.buffer).toString('base64');
+        }
+        else if (typeof btoa === 'function') {
+            let s = '';
+            for (let i = 0; i < buf.length; ++i)
+                s += String.fromCharCode(buf[i]);
+            str = btoa(s);
+        }
+        else {
+            throw new Error('This environment does not support writing binary tags; either Buffer or btoa is required');
+        }
+        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+            const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
+            const n = Math.ceil(str.length / lineWidth);
+            const lines = new Array(n);
+            for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+                lines[i] = str.substr(o, lineWidth);
+            }
+            str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? '\n' : ' ');
+        }
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+    }
+};
+
+exports.binary = binary;
+
+
+/***/ }),
+
+/***/ 8398:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+function boolStringify({ value, source }, ctx) {
+    const boolObj = value ? trueTag : falseTag;
+    if (source && boolObj.test.test(source))
+        return source;
+    return value ? ctx.options.trueStr : ctx.options.falseStr;
+}
+const trueTag = {
+    identify: value => value === true,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+    resolve: () => new Scalar.Scalar(true),
+    stringify: boolStringify
+};
+const falseTag = {
+    identify: value => value === false,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+    resolve: () => new Scalar.Scalar(false),
+    stringify: boolStringify
+};
+
+exports.falseTag = falseTag;
+exports.trueTag = trueTag;
+
+
+/***/ }),
+
+/***/ 5782:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
+
+const floatNaN = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    resolve: (str) => str.slice(-3).toLowerCase() === 'nan'
+        ? NaN
+        : str[0] === '-'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY,
+    stringify: stringifyNumber.stringifyNumber
+};
+const floatExp = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'EXP',
+    test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+    resolve: (str) => parseFloat(str.replace(/_/g, '')),
+    stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+    }
+};
+const float = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
+    resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, '')));
+        const dot = str.indexOf('.');
+        if (dot !== -1) {
+            const f = str.substring(dot + 1).replace(/_/g, '');
+            if (f[f.length - 1] === '0')
+                node.minFractionDigits = f.length;
+        }
+        return node;
+    },
+    stringify: stringifyNumber.stringifyNumber
+};
+
+exports.float = float;
+exports.floatExp = floatExp;
+exports.floatNaN = floatNaN;
+
+
+/***/ }),
+
+/***/ 873:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
+function intResolve(str, offset, radix, { intAsBigInt }) {
+    const sign = str[0];
+    if (sign === '-' || sign === '+')
+        offset += 1;
+    str = str.substring(offset).replace(/_/g, '');
+    if (intAsBigInt) {
+        switch (radix) {
+            case 2:
+                str = `0b${str}`;
+                break;
+            case 8:
+                str = `0o${str}`;
+                break;
+            case 16:
+                str = `0x${str}`;
+                break;
+        }
+        const n = BigInt(str);
+        return sign === '-' ? BigInt(-1) * n : n;
+    }
+    const n = parseInt(str, radix);
+    return sign === '-' ? -1 * n : n;
+}
+function intStringify(node, radix, prefix) {
+    const { value } = node;
+    if (intIdentify(value)) {
+        const str = value.toString(radix);
+        return value < 0 ? '-' + prefix + str.substr(1) : prefix + str;
+    }
+    return stringifyNumber.stringifyNumber(node);
+}
+const intBin = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'BIN',
+    test: /^[-+]?0b[0-1_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+    stringify: node => intStringify(node, 2, '0b')
+};
+const intOct = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'OCT',
+    test: /^[-+]?0[0-7_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+    stringify: node => intStringify(node, 8, '0')
+};
+const int = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: /^[-+]?[0-9][0-9_]*$/,
+    resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+    stringify: stringifyNumber.stringifyNumber
+};
+const intHex = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'HEX',
+    test: /^[-+]?0x[0-9a-fA-F_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+    stringify: node => intStringify(node, 16, '0x')
+};
+
+exports.int = int;
+exports.intBin = intBin;
+exports.intHex = intHex;
+exports.intOct = intOct;
+
+
+/***/ }),
+
+/***/ 452:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+
+// If the value associated with a merge key is a single mapping node, each of
+// its key/value pairs is inserted into the current mapping, unless the key
+// already exists in it. If the value associated with the merge key is a
+// sequence, then this sequence is expected to contain mapping nodes and each
+// of these nodes is merged in turn according to its order in the sequence.
+// Keys in mapping nodes earlier in the sequence override keys specified in
+// later mapping nodes. -- http://yaml.org/type/merge.html
+const MERGE_KEY = '<<';
+const merge = {
+    identify: value => value === MERGE_KEY ||
+        (typeof value === 'symbol' && value.description === MERGE_KEY),
+    default: 'key',
+    tag: 'tag:yaml.org,2002:merge',
+    test: /^<<$/,
+    resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+        addToJSMap: addMergeToJSMap
+    }),
+    stringify: () => MERGE_KEY
+};
+const isMergeKey = (ctx, key) => (merge.identify(key) ||
+    (identity.isScalar(key) &&
+        (!key.type || key.type === Scalar.Scalar.PLAIN) &&
+        merge.identify(key.value))) &&
+    ctx?.doc.schema.tags.some(tag => tag.tag === merge.tag && tag.default);
+function addMergeToJSMap(ctx, map, value) {
+    const source = resolveAliasValue(ctx, value);
+    if (identity.isSeq(source))
+        for (const it of source.items)
+            mergeValue(ctx, map, it);
+    else if (Array.isArray(source))
+        for (const it of source)
+            mergeValue(ctx, map, it);
+    else
+        mergeValue(ctx, map, source);
+}
+function mergeValue(ctx, map, value) {
+    const source = resolveAliasValue(ctx, value);
+    if (!identity.isMap(source))
+        throw new Error('Merge sources must be maps or map aliases');
+    const srcMap = source.toJSON(null, ctx, Map);
+    for (const [key, value] of srcMap) {
+        if (map instanceof Map) {
+            if (!map.has(key))
+                map.set(key, value);
+        }
+        else if (map instanceof Set) {
+            map.add(key);
+        }
+        else if (!Object.prototype.hasOwnProperty.call(map, key)) {
+            Object.defineProperty(map, key, {
+                value,
+                writable: true,
+                enumerable: true,
+                configurable: true
+            });
+        }
+    }
+    return map;
+}
+function resolveAliasValue(ctx, value) {
+    return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+}
+
+exports.addMergeToJSMap = addMergeToJSMap;
+exports.isMergeKey = isMergeKey;
+exports.merge = merge;
+
+
+/***/ }),
+
+/***/ 303:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(4043);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var pairs = __nccwpck_require__(8385);
+
+class YAMLOMap extends YAMLSeq.YAMLSeq {
+    constructor() {
+        super();
+        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.tag = YAMLOMap.tag;
+    }
+    /**
+     * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
+     * but TypeScript won't allow widening the signature of a child method.
+     */
+    toJSON(_, ctx) {
+        if (!ctx)
+            return super.toJSON(_);
+        const map = new Map();
+        if (ctx?.onCreate)
+            ctx.onCreate(map);
+        for (const pair of this.items) {
+            let key, value;
+            if (identity.isPair(pair)) {
+                key = toJS.toJS(pair.key, '', ctx);
+                value = toJS.toJS(pair.value, key, ctx);
+            }
+            else {
+                key = toJS.toJS(pair, '', ctx);
+            }
+            if (map.has(key))
+                throw new Error('Ordered maps must not include duplicate keys');
+            map.set(key, value);
+        }
+        return map;
+    }
+    static from(schema, iterable, ctx) {
+        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+        const omap = new this();
+        omap.items = pairs$1.items;
+        return omap;
+    }
+}
+YAMLOMap.tag = 'tag:yaml.org,2002:omap';
+const omap = {
+    collection: 'seq',
+    identify: value => value instanceof Map,
+    nodeClass: YAMLOMap,
+    default: false,
+    tag: 'tag:yaml.org,2002:omap',
+    resolve(seq, onError) {
+        const pairs$1 = pairs.resolvePairs(seq, onError);
+        const seenKeys = [];
+        for (const { key } of pairs$1.items) {
+            if (identity.isScalar(key)) {
+                if (seenKeys.includes(key.value)) {
+                    onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+                }
+                else {
+                    seenKeys.push(key.value);
+                }
+            }
+        }
+        return Object.assign(new YAMLOMap(), pairs$1);
+    },
+    createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+};
+
+exports.YAMLOMap = YAMLOMap;
+exports.omap = omap;
+
+
+/***/ }),
+
+/***/ 8385:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLSeq = __nccwpck_require__(2223);
+
+function resolvePairs(seq, onError) {
+    if (identity.isSeq(seq)) {
+        for (let i = 0; i < seq.items.length; ++i) {
+            let item = seq.items[i];
+            if (identity.isPair(item))
+                continue;
+            else if (identity.isMap(item)) {
+                if (item.items.length > 1)
+                    onError('Each pair must have its own sequence indicator');
+                const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+                if (item.commentBefore)
+                    pair.key.commentBefore = pair.key.commentBefore
+                        ? `${item.commentBefore}\n${pair.key.commentBefore}`
+                        : item.commentBefore;
+                if (item.comment) {
+                    const cn = pair.value ?? pair.key;
+                    cn.comment = cn.comment
+                        ? `${item.comment}\n${cn.comment}`
+                        : item.comment;
+                }
+                item = pair;
+            }
+            seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+        }
+    }
+    else
+        onError('Expected a sequence for this tag');
+    return seq;
+}
+function createPairs(schema, iterable, ctx) {
+    const { replacer } = ctx;
+    const pairs = new YAMLSeq.YAMLSeq(schema);
+    pairs.tag = 'tag:yaml.org,2002:pairs';
+    let i = 0;
+    if (iterable && Symbol.iterator in Object(iterable))
+        for (let it of iterable) {
+            if (typeof replacer === 'function')
+                it = replacer.call(iterable, String(i++), it);
+            let key, value;
+            if (Array.isArray(it)) {
+                if (it.length === 2) {
+                    key = it[0];
+                    value = it[1];
+                }
+                else
+                    throw new TypeError(`Expected [key, value] tuple: ${it}`);
+            }
+            else if (it && it instanceof Object) {
+                const keys = Object.keys(it);
+                if (keys.length === 1) {
+                    key = keys[0];
+                    value = it[key];
+                }
+                else {
+                    throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
+                }
+            }
+            else {
+                key = it;
+            }
+            pairs.items.push(Pair.createPair(key, value, ctx));
+        }
+    return pairs;
+}
+const pairs = {
+    collection: 'seq',
+    default: false,
+    tag: 'tag:yaml.org,2002:pairs',
+    resolve: resolvePairs,
+    createNode: createPairs
+};
+
+exports.createPairs = createPairs;
+exports.pairs = pairs;
+exports.resolvePairs = resolvePairs;
+
+
+/***/ }),
+
+/***/ 5913:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var binary = __nccwpck_require__(6083);
+var bool = __nccwpck_require__(8398);
+var float = __nccwpck_require__(5782);
+var int = __nccwpck_require__(873);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(6752);
+
+const schema = [
+    map.map,
+    seq.seq,
+    string.string,
+    _null.nullTag,
+    bool.trueTag,
+    bool.falseTag,
+    int.intBin,
+    int.intOct,
+    int.int,
+    int.intHex,
+    float.floatNaN,
+    float.floatExp,
+    float.float,
+    binary.binary,
+    merge.merge,
+    omap.omap,
+    pairs.pairs,
+    set.set,
+    timestamp.intTime,
+    timestamp.floatTime,
+    timestamp.timestamp
+];
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 1528:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+
+class YAMLSet extends YAMLMap.YAMLMap {
+    constructor(schema) {
+        super(schema);
+        this.tag = YAMLSet.tag;
+    }
+    add(key) {
+        let pair;
+        if (identity.isPair(key))
+            pair = key;
+        else if (key &&
+            typeof key === 'object' &&
+            'key' in key &&
+            'value' in key &&
+            key.value === null)
+            pair = new Pair.Pair(key.key, null);
+        else
+            pair = new Pair.Pair(key, null);
+        const prev = YAMLMap.findPair(this.items, pair.key);
+        if (!prev)
+            this.items.push(pair);
+    }
+    /**
+     * If `keepPair` is `true`, returns the Pair matching `key`.
+     * Otherwise, returns the value of that Pair's key.
+     */
+    get(key, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key);
+        return !keepPair && identity.isPair(pair)
+            ? identity.isScalar(pair.key)
+                ? pair.key.value
+                : pair.key
+            : pair;
+    }
+    set(key, value) {
+        if (typeof value !== 'boolean')
+            throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+        const prev = YAMLMap.findPair(this.items, key);
+        if (prev && !value) {
+            this.items.splice(this.items.indexOf(prev), 1);
+        }
+        else if (!prev && value) {
+            this.items.push(new Pair.Pair(key));
+        }
+    }
+    toJSON(_, ctx) {
+        return super.toJSON(_, ctx, Set);
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        if (this.hasAllNullValues(true))
+            return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
+        else
+            throw new Error('Set items must all have null values');
+    }
+    static from(schema, iterable, ctx) {
+        const { replacer } = ctx;
+        const set = new this(schema);
+        if (iterable && Symbol.iterator in Object(iterable))
+            for (let value of iterable) {
+                if (typeof replacer === 'function')
+                    value = replacer.call(iterable, value, value);
+                set.items.push(Pair.createPair(value, null, ctx));
+            }
+        return set;
+    }
+}
+YAMLSet.tag = 'tag:yaml.org,2002:set';
+const set = {
+    collection: 'map',
+    identify: value => value instanceof Set,
+    nodeClass: YAMLSet,
+    default: false,
+    tag: 'tag:yaml.org,2002:set',
+    createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
+    resolve(map, onError) {
+        if (identity.isMap(map)) {
+            if (map.hasAllNullValues(true))
+                return Object.assign(new YAMLSet(), map);
+            else
+                onError('Set items must all have null values');
+        }
+        else
+            onError('Expected a mapping for this tag');
+        return map;
+    }
+};
+
+exports.YAMLSet = YAMLSet;
+exports.set = set;
+
+
+/***/ }),
+
+/***/ 6752:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+/** Internal types handle bigint as number, because TS can't figure it out. */
+function parseSexagesimal(str, asBigInt) {
+    const sign = str[0];
+    const parts = sign === '-' || sign === '+' ? str.substring(1) : str;
+    const num = (n) => asBigInt ? BigInt(n) : Number(n);
+    const res = parts
+        .replace(/_/g, '')
+        .split(':')
+        .reduce((res, p) => res * num(60) + num(p), num(0));
+    return (sign === '-' ? num(-1) * res : res);
+}
+/**
+ * hhhh:mm:ss.sss
+ *
+ * Internal types handle bigint as number, because TS can't figure it out.
+ */
+function stringifySexagesimal(node) {
+    let { value } = node;
+    let num = (n) => n;
+    if (typeof value === 'bigint')
+        num = n => BigInt(n);
+    else if (isNaN(value) || !isFinite(value))
+        return stringifyNumber.stringifyNumber(node);
+    let sign = '';
+    if (value < 0) {
+        sign = '-';
+        value *= num(-1);
+    }
+    const _60 = num(60);
+    const parts = [value % _60]; // seconds, including ms
+    if (value < 60) {
+        parts.unshift(0); // at least one : is required
+    }
+    else {
+        value = (value - parts[0]) / _60;
+        parts.unshift(value % _60); // minutes
+        if (value >= 60) {
+            value = (value - parts[0]) / _60;
+            parts.unshift(value); // hours
+        }
+    }
+    return (sign +
+        parts
+            .map(n => String(n).padStart(2, '0'))
+            .join(':')
+            .replace(/000000\d*$/, '') // % 60 may introduce error
+    );
+}
+const intTime = {
+    identify: value => typeof value === 'bigint' || Number.isInteger(value),
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'TIME',
+    test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
+    resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+    stringify: stringifySexagesimal
+};
+const floatTime = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'TIME',
+    test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
+    resolve: str => parseSexagesimal(str, false),
+    stringify: stringifySexagesimal
+};
+const timestamp = {
+    identify: value => value instanceof Date,
+    default: true,
+    tag: 'tag:yaml.org,2002:timestamp',
+    // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
+    // may be omitted altogether, resulting in a date format. In such a case, the time part is
+    // assumed to be 00:00:00Z (start of day, UTC).
+    test: RegExp('^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})' + // YYYY-Mm-Dd
+        '(?:' + // time is optional
+        '(?:t|T|[ \\t]+)' + // t | T | whitespace
+        '([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)' + // Hh:Mm:Ss(.ss)?
+        '(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?' + // Z | +5 | -03:30
+        ')?$'),
+    resolve(str) {
+        const match = str.match(timestamp.test);
+        if (!match)
+            throw new Error('!!timestamp expects a date, starting with yyyy-mm-dd');
+        const [, year, month, day, hour, minute, second] = match.map(Number);
+        const millisec = match[7] ? Number((match[7] + '00').substr(1, 3)) : 0;
+        let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
+        const tz = match[8];
+        if (tz && tz !== 'Z') {
+            let d = parseSexagesimal(tz, false);
+            if (Math.abs(d) < 30)
+                d *= 60;
+            date -= 60000 * d;
+        }
+        return new Date(date);
+    },
+    stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, '') ?? ''
+};
+
+exports.floatTime = floatTime;
+exports.intTime = intTime;
+exports.timestamp = timestamp;
+
+
+/***/ }),
+
+/***/ 4475:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const FOLD_FLOW = 'flow';
+const FOLD_BLOCK = 'block';
+const FOLD_QUOTED = 'quoted';
+/**
+ * Tries to keep input at up to `lineWidth` characters, splitting only on spaces
+ * not followed by newlines or spaces unless `mode` is `'quoted'`. Lines are
+ * terminated with `\n` and started with `indent`.
+ */
+function foldFlowLines(text, indent, mode = 'flow', { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    if (!lineWidth || lineWidth < 0)
+        return text;
+    if (lineWidth < minContentWidth)
+        minContentWidth = 0;
+    const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+    if (text.length <= endStep)
+        return text;
+    const folds = [];
+    const escapedFolds = {};
+    let end = lineWidth - indent.length;
+    if (typeof indentAtStart === 'number') {
+        if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
+            folds.push(0);
+        else
+            end = lineWidth - indentAtStart;
+    }
+    let split = undefined;
+    let prev = undefined;
+    let overflow = false;
+    let i = -1;
+    let escStart = -1;
+    let escEnd = -1;
+    if (mode === FOLD_BLOCK) {
+        i = consumeMoreIndentedLines(text, i, indent.length);
+        if (i !== -1)
+            end = i + endStep;
+    }
+    for (let ch; (ch = text[(i += 1)]);) {
+        if (mode === FOLD_QUOTED && ch === '\\') {
+            escStart = i;
+            switch (text[i + 1]) {
+                case 'x':
+                    i += 3;
+                    break;
+                case 'u':
+                    i += 5;
+                    break;
+                case 'U':
+                    i += 9;
+                    break;
+                default:
+                    i += 1;
+            }
+            escEnd = i;
+        }
+        if (ch === '\n') {
+            if (mode === FOLD_BLOCK)
+                i = consumeMoreIndentedLines(text, i, indent.length);
+            end = i + indent.length + endStep;
+            split = undefined;
+        }
+        else {
+            if (ch === ' ' &&
+                prev &&
+                prev !== ' ' &&
+                prev !== '\n' &&
+                prev !== '\t') {
+                // space surrounded by non-space can be replaced with newline + indent
+                const next = text[i + 1];
+                if (next && next !== ' ' && next !== '\n' && next !== '\t')
+                    split = i;
+            }
+            if (i >= end) {
+                if (split) {
+                    folds.push(split);
+                    end = split + endStep;
+                    split = undefined;
+                }
+                else if (mode === FOLD_QUOTED) {
+                    // white-space collected at end may stretch past lineWidth
+                    while (prev === ' ' || prev === '\t') {
+                        prev = ch;
+                        ch = text[(i += 1)];
+                        overflow = true;
+                    }
+                    // Account for newline escape, but don't break preceding escape
+                    const j = i > escEnd + 1 ? i - 2 : escStart - 1;
+                    // Bail out if lineWidth & minContentWidth are shorter than an escape string
+                    if (escapedFolds[j])
+                        return text;
+                    folds.push(j);
+                    escapedFolds[j] = true;
+                    end = j + endStep;
+                    split = undefined;
+                }
+                else {
+                    overflow = true;
+                }
+            }
+        }
+        prev = ch;
+    }
+    if (overflow && onOverflow)
+        onOverflow();
+    if (folds.length === 0)
+        return text;
+    if (onFold)
+        onFold();
+    let res = text.slice(0, folds[0]);
+    for (let i = 0; i < folds.length; ++i) {
+        const fold = folds[i];
+        const end = folds[i + 1] || text.length;
+        if (fold === 0)
+            res = `\n${indent}${text.slice(0, end)}`;
+        else {
+            if (mode === FOLD_QUOTED && escapedFolds[fold])
+                res += `${text[fold]}\\`;
+            res += `\n${indent}${text.slice(fold + 1, end)}`;
+        }
+    }
+    return res;
+}
+/**
+ * Presumes `i + 1` is at the start of a line
+ * @returns index of last newline in more-indented block
+ */
+function consumeMoreIndentedLines(text, i, indent) {
+    let end = i;
+    let start = i + 1;
+    let ch = text[start];
+    while (ch === ' ' || ch === '\t') {
+        if (i < start + indent) {
+            ch = text[++i];
+        }
+        else {
+            do {
+                ch = text[++i];
+            } while (ch && ch !== '\n');
+            end = i;
+            start = i + 1;
+            ch = text[start];
+        }
+    }
+    return end;
+}
+
+exports.FOLD_BLOCK = FOLD_BLOCK;
+exports.FOLD_FLOW = FOLD_FLOW;
+exports.FOLD_QUOTED = FOLD_QUOTED;
+exports.foldFlowLines = foldFlowLines;
+
+
+/***/ }),
+
+/***/ 2148:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var anchors = __nccwpck_require__(1596);
+var identity = __nccwpck_require__(1127);
+var stringifyComment = __nccwpck_require__(9799);
+var stringifyString = __nccwpck_require__(3069);
+
+function createStringifyContext(doc, options) {
+    const opt = Object.assign({
+        blockQuote: true,
+        commentString: stringifyComment.stringifyComment,
+        defaultKeyType: null,
+        defaultStringType: 'PLAIN',
+        directives: null,
+        doubleQuotedAsJSON: false,
+        doubleQuotedMinMultiLineLength: 40,
+        falseStr: 'false',
+        flowCollectionPadding: true,
+        indentSeq: true,
+        lineWidth: 80,
+        minContentWidth: 20,
+        nullStr: 'null',
+        simpleKeys: false,
+        singleQuote: null,
+        trailingComma: false,
+        trueStr: 'true',
+        verifyAliasOrder: true
+    }, doc.schema.toStringOptions, options);
+    let inFlow;
+    switch (opt.collectionStyle) {
+        case 'block':
+            inFlow = false;
+            break;
+        case 'flow':
+            inFlow = true;
+            break;
+        default:
+            inFlow = null;
+    }
+    return {
+        anchors: new Set(),
+        doc,
+        flowCollectionPadding: opt.flowCollectionPadding ? ' ' : '',
+        indent: '',
+        indentStep: typeof opt.indent === 'number' ? ' '.repeat(opt.indent) : '  ',
+        inFlow,
+        options: opt
+    };
+}
+function getTagObject(tags, item) {
+    if (item.tag) {
+        const match = tags.filter(t => t.tag === item.tag);
+        if (match.length > 0)
+            return match.find(t => t.format === item.format) ?? match[0];
+    }
+    let tagObj = undefined;
+    let obj;
+    if (identity.isScalar(item)) {
+        obj = item.value;
+        let match = tags.filter(t => t.identify?.(obj));
+        if (match.length > 1) {
+            const testMatch = match.filter(t => t.test);
+            if (testMatch.length > 0)
+                match = testMatch;
+        }
+        tagObj =
+            match.find(t => t.format === item.format) ?? match.find(t => !t.format);
+    }
+    else {
+        obj = item;
+        tagObj = tags.find(t => t.nodeClass && obj instanceof t.nodeClass);
+    }
+    if (!tagObj) {
+        const name = obj?.constructor?.name ?? (obj === null ? 'null' : typeof obj);
+        throw new Error(`Tag not resolved for ${name} value`);
+    }
+    return tagObj;
+}
+// needs to be called before value stringifier to allow for circular anchor refs
+function stringifyProps(node, tagObj, { anchors: anchors$1, doc }) {
+    if (!doc.directives)
+        return '';
+    const props = [];
+    const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
+    if (anchor && anchors.anchorIsValid(anchor)) {
+        anchors$1.add(anchor);
+        props.push(`&${anchor}`);
+    }
+    const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
+    if (tag)
+        props.push(doc.directives.tagString(tag));
+    return props.join(' ');
+}
+function stringify(item, ctx, onComment, onChompKeep) {
+    if (identity.isPair(item))
+        return item.toString(ctx, onComment, onChompKeep);
+    if (identity.isAlias(item)) {
+        if (ctx.doc.directives)
+            return item.toString(ctx);
+        if (ctx.resolvedAliases?.has(item)) {
+            throw new TypeError(`Cannot stringify circular structure without alias nodes`);
+        }
+        else {
+            if (ctx.resolvedAliases)
+                ctx.resolvedAliases.add(item);
+            else
+                ctx.resolvedAliases = new Set([item]);
+            item = item.resolve(ctx.doc);
+        }
+    }
+    let tagObj = undefined;
+    const node = identity.isNode(item)
+        ? item
+        : ctx.doc.createNode(item, { onTagObj: o => (tagObj = o) });
+    tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
+    const props = stringifyProps(node, tagObj, ctx);
+    if (props.length > 0)
+        ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
+    const str = typeof tagObj.stringify === 'function'
+        ? tagObj.stringify(node, ctx, onComment, onChompKeep)
+        : identity.isScalar(node)
+            ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep)
+            : node.toString(ctx, onComment, onChompKeep);
+    if (!props)
+        return str;
+    return identity.isScalar(node) || str[0] === '{' || str[0] === '['
+        ? `${props} ${str}`
+        : `${props}\n${ctx.indent}${str}`;
+}
+
+exports.createStringifyContext = createStringifyContext;
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 1212:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyCollection(collection, ctx, options) {
+    const flow = ctx.inFlow ?? collection.flow;
+    const stringify = flow ? stringifyFlowCollection : stringifyBlockCollection;
+    return stringify(collection, ctx, options);
+}
+function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    const { indent, options: { commentString } } = ctx;
+    const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
+    let chompKeep = false; // flag for the preceding node's status
+    const lines = [];
+    for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity.isNode(item)) {
+            if (!chompKeep && item.spaceBefore)
+                lines.push('');
+            addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            if (item.comment)
+                comment = item.comment;
+        }
+        else if (identity.isPair(item)) {
+            const ik = identity.isNode(item.key) ? item.key : null;
+            if (ik) {
+                if (!chompKeep && ik.spaceBefore)
+                    lines.push('');
+                addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+            }
+        }
+        chompKeep = false;
+        let str = stringify.stringify(item, itemCtx, () => (comment = null), () => (chompKeep = true));
+        if (comment)
+            str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        if (chompKeep && comment)
+            chompKeep = false;
+        lines.push(blockItemPrefix + str);
+    }
+    let str;
+    if (lines.length === 0) {
+        str = flowChars.start + flowChars.end;
+    }
+    else {
+        str = lines[0];
+        for (let i = 1; i < lines.length; ++i) {
+            const line = lines[i];
+            str += line ? `\n${indent}${line}` : '\n';
+        }
+    }
+    if (comment) {
+        str += '\n' + stringifyComment.indentComment(commentString(comment), indent);
+        if (onComment)
+            onComment();
+    }
+    else if (chompKeep && onChompKeep)
+        onChompKeep();
+    return str;
+}
+function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+    itemIndent += indentStep;
+    const itemCtx = Object.assign({}, ctx, {
+        indent: itemIndent,
+        inFlow: true,
+        type: null
+    });
+    let reqNewline = false;
+    let linesAtValue = 0;
+    const lines = [];
+    for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity.isNode(item)) {
+            if (item.spaceBefore)
+                lines.push('');
+            addCommentBefore(ctx, lines, item.commentBefore, false);
+            if (item.comment)
+                comment = item.comment;
+        }
+        else if (identity.isPair(item)) {
+            const ik = identity.isNode(item.key) ? item.key : null;
+            if (ik) {
+                if (ik.spaceBefore)
+                    lines.push('');
+                addCommentBefore(ctx, lines, ik.commentBefore, false);
+                if (ik.comment)
+                    reqNewline = true;
+            }
+            const iv = identity.isNode(item.value) ? item.value : null;
+            if (iv) {
+                if (iv.comment)
+                    comment = iv.comment;
+                if (iv.commentBefore)
+                    reqNewline = true;
+            }
+            else if (item.value == null && ik?.comment) {
+                comment = ik.comment;
+            }
+        }
+        if (comment)
+            reqNewline = true;
+        let str = stringify.stringify(item, itemCtx, () => (comment = null));
+        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes('\n'));
+        if (i < items.length - 1) {
+            str += ',';
+        }
+        else if (ctx.options.trailingComma) {
+            if (ctx.options.lineWidth > 0) {
+                reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) +
+                    (str.length + 2) >
+                    ctx.options.lineWidth);
+            }
+            if (reqNewline) {
+                str += ',';
+            }
+        }
+        if (comment)
+            str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        lines.push(str);
+        linesAtValue = lines.length;
+    }
+    const { start, end } = flowChars;
+    if (lines.length === 0) {
+        return start + end;
+    }
+    else {
+        if (!reqNewline) {
+            const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+            reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
+        }
+        if (reqNewline) {
+            let str = start;
+            for (const line of lines)
+                str += line ? `\n${indentStep}${indent}${line}` : '\n';
+            return `${str}\n${indent}${end}`;
+        }
+        else {
+            return `${start}${fcPadding}${lines.join(' ')}${fcPadding}${end}`;
+        }
+    }
+}
+function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    if (comment && chompKeep)
+        comment = comment.replace(/^\n+/, '');
+    if (comment) {
+        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        lines.push(ic.trimStart()); // Avoid double indent on first line
+    }
+}
+
+exports.stringifyCollection = stringifyCollection;
+
+
+/***/ }),
+
+/***/ 9799:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Stringifies a comment.
+ *
+ * Empty comment lines are left empty,
+ * lines consisting of a single space are replaced by `#`,
+ * and all other lines are prefixed with a `#`.
+ */
+const stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, '#');
+function indentComment(comment, indent) {
+    if (/^\n+$/.test(comment))
+        return comment.substring(1);
+    return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+}
+const lineComment = (str, indent, comment) => str.endsWith('\n')
+    ? indentComment(comment, indent)
+    : comment.includes('\n')
+        ? '\n' + indentComment(comment, indent)
+        : (str.endsWith(' ') ? '' : ' ') + comment;
+
+exports.indentComment = indentComment;
+exports.lineComment = lineComment;
+exports.stringifyComment = stringifyComment;
+
+
+/***/ }),
+
+/***/ 6829:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyDocument(doc, options) {
+    const lines = [];
+    let hasDirectives = options.directives === true;
+    if (options.directives !== false && doc.directives) {
+        const dir = doc.directives.toString(doc);
+        if (dir) {
+            lines.push(dir);
+            hasDirectives = true;
+        }
+        else if (doc.directives.docStart)
+            hasDirectives = true;
+    }
+    if (hasDirectives)
+        lines.push('---');
+    const ctx = stringify.createStringifyContext(doc, options);
+    const { commentString } = ctx.options;
+    if (doc.commentBefore) {
+        if (lines.length !== 1)
+            lines.unshift('');
+        const cs = commentString(doc.commentBefore);
+        lines.unshift(stringifyComment.indentComment(cs, ''));
+    }
+    let chompKeep = false;
+    let contentComment = null;
+    if (doc.contents) {
+        if (identity.isNode(doc.contents)) {
+            if (doc.contents.spaceBefore && hasDirectives)
+                lines.push('');
+            if (doc.contents.commentBefore) {
+                const cs = commentString(doc.contents.commentBefore);
+                lines.push(stringifyComment.indentComment(cs, ''));
+            }
+            // top-level block scalars need to be indented if followed by a comment
+            ctx.forceBlockIndent = !!doc.comment;
+            contentComment = doc.contents.comment;
+        }
+        const onChompKeep = contentComment ? undefined : () => (chompKeep = true);
+        let body = stringify.stringify(doc.contents, ctx, () => (contentComment = null), onChompKeep);
+        if (contentComment)
+            body += stringifyComment.lineComment(body, '', commentString(contentComment));
+        if ((body[0] === '|' || body[0] === '>') &&
+            lines[lines.length - 1] === '---') {
+            // Top-level block scalars with a preceding doc marker ought to use the
+            // same line for their header.
+            lines[lines.length - 1] = `--- ${body}`;
+        }
+        else
+            lines.push(body);
+    }
+    else {
+        lines.push(stringify.stringify(doc.contents, ctx));
+    }
+    if (doc.directives?.docEnd) {
+        if (doc.comment) {
+            const cs = commentString(doc.comment);
+            if (cs.includes('\n')) {
+                lines.push('...');
+                lines.push(stringifyComment.indentComment(cs, ''));
+            }
+            else {
+                lines.push(`... ${cs}`);
+            }
+        }
+        else {
+            lines.push('...');
+        }
+    }
+    else {
+        let dc = doc.comment;
+        if (dc && chompKeep)
+            dc = dc.replace(/^\n+/, '');
+        if (dc) {
+            if ((!chompKeep || contentComment) && lines[lines.length - 1] !== '')
+                lines.push('');
+            lines.push(stringifyComment.indentComment(commentString(dc), ''));
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+
+exports.stringifyDocument = stringifyDocument;
+
+
+/***/ }),
+
+/***/ 8689:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function stringifyNumber({ format, minFractionDigits, tag, value }) {
+    if (typeof value === 'bigint')
+        return String(value);
+    const num = typeof value === 'number' ? value : Number(value);
+    if (!isFinite(num))
+        return isNaN(num) ? '.nan' : num < 0 ? '-.inf' : '.inf';
+    let n = Object.is(value, -0) ? '-0' : JSON.stringify(value);
+    if (!format &&
+        minFractionDigits &&
+        (!tag || tag === 'tag:yaml.org,2002:float') &&
+        /^-?\d/.test(n) &&
+        !n.includes('e')) {
+        let i = n.indexOf('.');
+        if (i < 0) {
+            i = n.length;
+            n += '.';
+        }
+        let d = minFractionDigits - (n.length - i - 1);
+        while (d-- > 0)
+            n += '0';
+    }
+    return n;
+}
+
+exports.stringifyNumber = stringifyNumber;
+
+
+/***/ }),
+
+/***/ 9748:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+    let keyComment = (identity.isNode(key) && key.comment) || null;
+    if (simpleKeys) {
+        if (keyComment) {
+            throw new Error('With simple keys, key nodes cannot have comments');
+        }
+        if (identity.isCollection(key) || (!identity.isNode(key) && typeof key === 'object')) {
+            const msg = 'With simple keys, collection cannot be used as a key value';
+            throw new Error(msg);
+        }
+    }
+    let explicitKey = !simpleKeys &&
+        (!key ||
+            (keyComment && value == null && !ctx.inFlow) ||
+            identity.isCollection(key) ||
+            (identity.isScalar(key)
+                ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL
+                : typeof key === 'object'));
+    ctx = Object.assign({}, ctx, {
+        allNullValues: false,
+        implicitKey: !explicitKey && (simpleKeys || !allNullValues),
+        indent: indent + indentStep
+    });
+    let keyCommentDone = false;
+    let chompKeep = false;
+    let str = stringify.stringify(key, ctx, () => (keyCommentDone = true), () => (chompKeep = true));
+    if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+        if (simpleKeys)
+            throw new Error('With simple keys, single line scalar must not span more than 1024 characters');
+        explicitKey = true;
+    }
+    if (ctx.inFlow) {
+        if (allNullValues || value == null) {
+            if (keyCommentDone && onComment)
+                onComment();
+            return str === '' ? '?' : explicitKey ? `? ${str}` : str;
+        }
+    }
+    else if ((allNullValues && !simpleKeys) || (value == null && explicitKey)) {
+        str = `? ${str}`;
+        if (keyComment && !keyCommentDone) {
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        }
+        else if (chompKeep && onChompKeep)
+            onChompKeep();
+        return str;
+    }
+    if (keyCommentDone)
+        keyComment = null;
+    if (explicitKey) {
+        if (keyComment)
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        str = `? ${str}\n${indent}:`;
+    }
+    else {
+        str = `${str}:`;
+        if (keyComment)
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+    }
+    let vsb, vcb, valueComment;
+    if (identity.isNode(value)) {
+        vsb = !!value.spaceBefore;
+        vcb = value.commentBefore;
+        valueComment = value.comment;
+    }
+    else {
+        vsb = false;
+        vcb = null;
+        valueComment = null;
+        if (value && typeof value === 'object')
+            value = doc.createNode(value);
+    }
+    ctx.implicitKey = false;
+    if (!explicitKey && !keyComment && identity.isScalar(value))
+        ctx.indentAtStart = str.length + 1;
+    chompKeep = false;
+    if (!indentSeq &&
+        indentStep.length >= 2 &&
+        !ctx.inFlow &&
+        !explicitKey &&
+        identity.isSeq(value) &&
+        !value.flow &&
+        !value.tag &&
+        !value.anchor) {
+        // If indentSeq === false, consider '- ' as part of indentation where possible
+        ctx.indent = ctx.indent.substring(2);
+    }
+    let valueCommentDone = false;
+    const valueStr = stringify.stringify(value, ctx, () => (valueCommentDone = true), () => (chompKeep = true));
+    let ws = ' ';
+    if (keyComment || vsb || vcb) {
+        ws = vsb ? '\n' : '';
+        if (vcb) {
+            const cs = commentString(vcb);
+            ws += `\n${stringifyComment.indentComment(cs, ctx.indent)}`;
+        }
+        if (valueStr === '' && !ctx.inFlow) {
+            if (ws === '\n' && valueComment)
+                ws = '\n\n';
+        }
+        else {
+            ws += `\n${ctx.indent}`;
+        }
+    }
+    else if (!explicitKey && identity.isCollection(value)) {
+        const vs0 = valueStr[0];
+        const nl0 = valueStr.indexOf('\n');
+        const hasNewline = nl0 !== -1;
+        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        if (hasNewline || !flow) {
+            let hasPropsLine = false;
+            if (hasNewline && (vs0 === '&' || vs0 === '!')) {
+                let sp0 = valueStr.indexOf(' ');
+                if (vs0 === '&' &&
+                    sp0 !== -1 &&
+                    sp0 < nl0 &&
+                    valueStr[sp0 + 1] === '!') {
+                    sp0 = valueStr.indexOf(' ', sp0 + 1);
+                }
+                if (sp0 === -1 || nl0 < sp0)
+                    hasPropsLine = true;
+            }
+            if (!hasPropsLine)
+                ws = `\n${ctx.indent}`;
+        }
+    }
+    else if (valueStr === '' || valueStr[0] === '\n') {
+        ws = '';
+    }
+    str += ws + valueStr;
+    if (ctx.inFlow) {
+        if (valueCommentDone && onComment)
+            onComment();
+    }
+    else if (valueComment && !valueCommentDone) {
+        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+    }
+    else if (chompKeep && onChompKeep) {
+        onChompKeep();
+    }
+    return str;
+}
+
+exports.stringifyPair = stringifyPair;
+
+
+/***/ }),
+
+/***/ 3069:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var foldFlowLines = __nccwpck_require__(4475);
+
+const getFoldOptions = (ctx, isBlock) => ({
+    indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
+    lineWidth: ctx.options.lineWidth,
+    minContentWidth: ctx.options.minContentWidth
+});
+// Also checks for lines starting with %, as parsing the output as YAML 1.1 will
+// presume that's starting a new document.
+const containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
+function lineLengthOverLimit(str, lineWidth, indentLength) {
+    if (!lineWidth || lineWidth < 0)
+        return false;
+    const limit = lineWidth - indentLength;
+    const strLen = str.length;
+    if (strLen <= limit)
+        return false;
+    for (let i = 0, start = 0; i < strLen; ++i) {
+        if (str[i] === '\n') {
+            if (i - start > limit)
+                return true;
+            start = i + 1;
+            if (strLen - start <= limit)
+                return false;
+        }
+    }
+    return true;
+}
+function doubleQuotedString(value, ctx) {
+    const json = JSON.stringify(value);
+    if (ctx.options.doubleQuotedAsJSON)
+        return json;
+    const { implicitKey } = ctx;
+    const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
+    const indent = ctx.indent || (containsDocumentMarker(value) ? '  ' : '');
+    let str = '';
+    let start = 0;
+    for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
+        if (ch === ' ' && json[i + 1] === '\\' && json[i + 2] === 'n') {
+            // space before newline needs to be escaped to not be folded
+            str += json.slice(start, i) + '\\ ';
+            i += 1;
+            start = i;
+            ch = '\\';
+        }
+        if (ch === '\\')
+            switch (json[i + 1]) {
+                case 'u':
+                    {
+                        str += json.slice(start, i);
+                        const code = json.substr(i + 2, 4);
+                        switch (code) {
+                            case '0000':
+                                str += '\\0';
+                                break;
+                            case '0007':
+                                str += '\\a';
+                                break;
+                            case '000b':
+                                str += '\\v';
+                                break;
+                            case '001b':
+                                str += '\\e';
+                                break;
+                            case '0085':
+                                str += '\\N';
+                                break;
+                            case '00a0':
+                                str += '\\_';
+                                break;
+                            case '2028':
+                                str += '\\L';
+                                break;
+                            case '2029':
+                                str += '\\P';
+                                break;
+                            default:
+                                if (code.substr(0, 2) === '00')
+                                    str += '\\x' + code.substr(2);
+                                else
+                                    str += json.substr(i, 6);
+                        }
+                        i += 5;
+                        start = i + 1;
+                    }
+                    break;
+                case 'n':
+                    if (implicitKey ||
+                        json[i + 2] === '"' ||
+                        json.length < minMultiLineLength) {
+                        i += 1;
+                    }
+                    else {
+                        // folding will eat first newline
+                        str += json.slice(start, i) + '\n\n';
+                        while (json[i + 2] === '\\' &&
+                            json[i + 3] === 'n' &&
+                            json[i + 4] !== '"') {
+                            str += '\n';
+                            i += 2;
+                        }
+                        str += indent;
+                        // space after newline needs to be escaped to not be folded
+                        if (json[i + 2] === ' ')
+                            str += '\\';
+                        i += 1;
+                        start = i + 1;
+                    }
+                    break;
+                default:
+                    i += 1;
+            }
+    }
+    str = start ? str + json.slice(start) : json;
+    return implicitKey
+        ? str
+        : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+}
+function singleQuotedString(value, ctx) {
+    if (ctx.options.singleQuote === false ||
+        (ctx.implicitKey && value.includes('\n')) ||
+        /[ \t]\n|\n[ \t]/.test(value) // single quoted string can't have leading or trailing whitespace around newline
+    )
+        return doubleQuotedString(value, ctx);
+    const indent = ctx.indent || (containsDocumentMarker(value) ? '  ' : '');
+    const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&\n${indent}`) + "'";
+    return ctx.implicitKey
+        ? res
+        : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+}
+function quotedString(value, ctx) {
+    const { singleQuote } = ctx.options;
+    let qs;
+    if (singleQuote === false)
+        qs = doubleQuotedString;
+    else {
+        const hasDouble = value.includes('"');
+        const hasSingle = value.includes("'");
+        if (hasDouble && !hasSingle)
+            qs = singleQuotedString;
+        else if (hasSingle && !hasDouble)
+            qs = doubleQuotedString;
+        else
+            qs = singleQuote ? singleQuotedString : doubleQuotedString;
+    }
+    return qs(value, ctx);
+}
+// The negative lookbehind avoids a polynomial search,
+// but isn't supported yet on Safari: https://caniuse.com/js-regexp-lookbehind
+let blockEndNewlines;
+try {
+    blockEndNewlines = new RegExp('(^|(?<!\n))\n+(?!\n|$)', 'g');
+}
+catch {
+    blockEndNewlines = /\n+(?!\n|$)/g;
+}
+function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    const { blockQuote, commentString, lineWidth } = ctx.options;
+    // 1. Block can't end in whitespace unless the last line is non-empty.
+    // 2. Strings consisting of only whitespace are best rendered explicitly.
+    if (!blockQuote || /\n[\t ]+$/.test(value)) {
+        return quotedString(value, ctx);
+    }
+    const indent = ctx.indent ||
+        (ctx.forceBlockIndent || containsDocumentMarker(value) ? '  ' : '');
+    const literal = blockQuote === 'literal'
+        ? true
+        : blockQuote === 'folded' || type === Scalar.Scalar.BLOCK_FOLDED
+            ? false
+            : type === Scalar.Scalar.BLOCK_LITERAL
+                ? true
+                : !lineLengthOverLimit(value, lineWidth, indent.length);
+    if (!value)
+        return literal ? '|\n' : '>\n';
+    // determine chomping from whitespace at value end
+    let chomp;
+    let endStart;
+    for (endStart = value.length; endStart > 0; --endStart) {
+        const ch = value[endStart - 1];
+        if (ch !== '\n' && ch !== '\t' && ch !== ' ')
+            break;
+    }
+    let end = value.substring(endStart);
+    const endNlPos = end.indexOf('\n');
+    if (endNlPos === -1) {
+        chomp = '-'; // strip
+    }
+    else if (value === end || endNlPos !== end.length - 1) {
+        chomp = '+'; // keep
+        if (onChompKeep)
+            onChompKeep();
+    }
+    else {
+        chomp = ''; // clip
+    }
+    if (end) {
+        value = value.slice(0, -end.length);
+        if (end[end.length - 1] === '\n')
+            end = end.slice(0, -1);
+        end = end.replace(blockEndNewlines, `$&${indent}`);
+    }
+    // determine indent indicator from whitespace at value start
+    let startWithSpace = false;
+    let startEnd;
+    let startNlPos = -1;
+    for (startEnd = 0; startEnd < value.length; ++startEnd) {
+        const ch = value[startEnd];
+        if (ch === ' ')
+            startWithSpace = true;
+        else if (ch === '\n')
+            startNlPos = startEnd;
+        else
+            break;
+    }
+    let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+    if (start) {
+        value = value.substring(start.length);
+        start = start.replace(/\n+/g, `$&${indent}`);
+    }
+    const indentSize = indent ? '2' : '1'; // root is at -1
+    // Leading | or > is added later
+    let header = (startWithSpace ? indentSize : '') + chomp;
+    if (comment) {
+        header += ' ' + commentString(comment.replace(/ ?[\r\n]+/g, ' '));
+        if (onComment)
+            onComment();
+    }
+    if (!literal) {
+        const foldedValue = value
+            .replace(/\n+/g, '\n$&')
+            .replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, '$1$2') // more-indented lines aren't folded
+            //                ^ more-ind. ^ empty     ^ capture next empty lines only at end of indent
+            .replace(/\n+/g, `$&${indent}`);
+        let literalFallback = false;
+        const foldOptions = getFoldOptions(ctx, true);
+        if (blockQuote !== 'folded' && type !== Scalar.Scalar.BLOCK_FOLDED) {
+            foldOptions.onOverflow = () => {
+                literalFallback = true;
+            };
+        }
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        if (!literalFallback)
+            return `>${header}\n${indent}${body}`;
+    }
+    value = value.replace(/\n+/g, `$&${indent}`);
+    return `|${header}\n${indent}${start}${value}${end}`;
+}
+function plainString(item, ctx, onComment, onChompKeep) {
+    const { type, value } = item;
+    const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+    if ((implicitKey && value.includes('\n')) ||
+        (inFlow && /[[\]{},]/.test(value))) {
+        return quotedString(value, ctx);
+    }
+    if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
+        // not allowed:
+        // - '-' or '?'
+        // - start with an indicator character (except [?:-]) or /[?-] /
+        // - '\n ', ': ' or ' \n' anywhere
+        // - '#' not preceded by a non-space char
+        // - end with ' ' or ':'
+        return implicitKey || inFlow || !value.includes('\n')
+            ? quotedString(value, ctx)
+            : blockString(item, ctx, onComment, onChompKeep);
+    }
+    if (!implicitKey &&
+        !inFlow &&
+        type !== Scalar.Scalar.PLAIN &&
+        value.includes('\n')) {
+        // Where allowed & type not set explicitly, prefer block style for multiline strings
+        return blockString(item, ctx, onComment, onChompKeep);
+    }
+    if (containsDocumentMarker(value)) {
+        if (indent === '') {
+            ctx.forceBlockIndent = true;
+            return blockString(item, ctx, onComment, onChompKeep);
+        }
+        else if (implicitKey && indent === indentStep) {
+            return quotedString(value, ctx);
+        }
+    }
+    const str = value.replace(/\n+/g, `$&\n${indent}`);
+    // Verify that output will be parsed as a string, as e.g. plain numbers and
+    // booleans get parsed with those types in v1.2 (e.g. '42', 'true' & '0.9e-3'),
+    // and others in v1.1.
+    if (actualString) {
+        const test = (tag) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test?.test(str);
+        const { compat, tags } = ctx.doc.schema;
+        if (tags.some(test) || compat?.some(test))
+            return quotedString(value, ctx);
+    }
+    return implicitKey
+        ? str
+        : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+}
+function stringifyString(item, ctx, onComment, onChompKeep) {
+    const { implicitKey, inFlow } = ctx;
+    const ss = typeof item.value === 'string'
+        ? item
+        : Object.assign({}, item, { value: String(item.value) });
+    let { type } = item;
+    if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        // force double quotes on control characters & unpaired surrogates
+        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
+            type = Scalar.Scalar.QUOTE_DOUBLE;
+    }
+    const _stringify = (_type) => {
+        switch (_type) {
+            case Scalar.Scalar.BLOCK_FOLDED:
+            case Scalar.Scalar.BLOCK_LITERAL:
+                return implicitKey || inFlow
+                    ? quotedString(ss.value, ctx) // blocks are not valid inside flow containers
+                    : blockString(ss, ctx, onComment, onChompKeep);
+            case Scalar.Scalar.QUOTE_DOUBLE:
+                return doubleQuotedString(ss.value, ctx);
+            case Scalar.Scalar.QUOTE_SINGLE:
+                return singleQuotedString(ss.value, ctx);
+            case Scalar.Scalar.PLAIN:
+                return plainString(ss, ctx, onComment, onChompKeep);
+            default:
+                return null;
+        }
+    };
+    let res = _stringify(type);
+    if (res === null) {
+        const { defaultKeyType, defaultStringType } = ctx.options;
+        const t = (implicitKey && defaultKeyType) || defaultStringType;
+        res = _stringify(t);
+        if (res === null)
+            throw new Error(`Unsupported default string type ${t}`);
+    }
+    return res;
+}
+
+exports.stringifyString = stringifyString;
+
+
+/***/ }),
+
+/***/ 204:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+const BREAK = Symbol('break visit');
+const SKIP = Symbol('skip children');
+const REMOVE = Symbol('remove node');
+/**
+ * Apply a visitor to an AST node or document.
+ *
+ * Walks through the tree (depth-first) starting from `node`, calling a
+ * `visitor` function with three arguments:
+ *   - `key`: For sequence values and map `Pair`, the node's index in the
+ *     collection. Within a `Pair`, `'key'` or `'value'`, correspondingly.
+ *     `null` for the root node.
+ *   - `node`: The current node.
+ *   - `path`: The ancestry of the current node.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this node, continue with next
+ *     sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current node, then continue with the next one
+ *   - `Node`: Replace the current node, then continue by visiting it
+ *   - `number`: While iterating the items of a sequence or map, set the index
+ *     of the next step. This is useful especially if the index of the current
+ *     node has changed.
+ *
+ * If `visitor` is a single function, it will be called with all values
+ * encountered in the tree, including e.g. `null` values. Alternatively,
+ * separate visitor functions may be defined for each `Map`, `Pair`, `Seq`,
+ * `Alias` and `Scalar` node. To define the same visitor function for more than
+ * one node type, use the `Collection` (map and seq), `Value` (map, seq & scalar)
+ * and `Node` (alias, map, seq & scalar) targets. Of all these, only the most
+ * specific defined one will be used for each node.
+ */
+function visit(node, visitor) {
+    const visitor_ = initVisitor(visitor);
+    if (identity.isDocument(node)) {
+        const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+            node.contents = null;
+    }
+    else
+        visit_(null, node, visitor_, Object.freeze([]));
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visit.BREAK = BREAK;
+/** Do not visit the children of the current node */
+visit.SKIP = SKIP;
+/** Remove the current node */
+visit.REMOVE = REMOVE;
+function visit_(key, node, visitor, path) {
+    const ctrl = callVisitor(key, node, visitor, path);
+    if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path, ctrl);
+        return visit_(key, ctrl, visitor, path);
+    }
+    if (typeof ctrl !== 'symbol') {
+        if (identity.isCollection(node)) {
+            path = Object.freeze(path.concat(node));
+            for (let i = 0; i < node.items.length; ++i) {
+                const ci = visit_(i, node.items[i], visitor, path);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    node.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+        }
+        else if (identity.isPair(node)) {
+            path = Object.freeze(path.concat(node));
+            const ck = visit_('key', node.key, visitor, path);
+            if (ck === BREAK)
+                return BREAK;
+            else if (ck === REMOVE)
+                node.key = null;
+            const cv = visit_('value', node.value, visitor, path);
+            if (cv === BREAK)
+                return BREAK;
+            else if (cv === REMOVE)
+                node.value = null;
+        }
+    }
+    return ctrl;
+}
+/**
+ * Apply an async visitor to an AST node or document.
+ *
+ * Walks through the tree (depth-first) starting from `node`, calling a
+ * `visitor` function with three arguments:
+ *   - `key`: For sequence values and map `Pair`, the node's index in the
+ *     collection. Within a `Pair`, `'key'` or `'value'`, correspondingly.
+ *     `null` for the root node.
+ *   - `node`: The current node.
+ *   - `path`: The ancestry of the current node.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `Promise`: Must resolve to one of the following values
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this node, continue with next
+ *     sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current node, then continue with the next one
+ *   - `Node`: Replace the current node, then continue by visiting it
+ *   - `number`: While iterating the items of a sequence or map, set the index
+ *     of the next step. This is useful especially if the index of the current
+ *     node has changed.
+ *
+ * If `visitor` is a single function, it will be called with all values
+ * encountered in the tree, including e.g. `null` values. Alternatively,
+ * separate visitor functions may be defined for each `Map`, `Pair`, `Seq`,
+ * `Alias` and `Scalar` node. To define the same visitor function for more than
+ * one node type, use the `Collection` (map and seq), `Value` (map, seq & scalar)
+ * and `Node` (alias, map, seq & scalar) targets. Of all these, only the most
+ * specific defined one will be used for each node.
+ */
+async function visitAsync(node, visitor) {
+    const visitor_ = initVisitor(visitor);
+    if (identity.isDocument(node)) {
+        const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+            node.contents = null;
+    }
+    else
+        await visitAsync_(null, node, visitor_, Object.freeze([]));
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visitAsync.BREAK = BREAK;
+/** Do not visit the children of the current node */
+visitAsync.SKIP = SKIP;
+/** Remove the current node */
+visitAsync.REMOVE = REMOVE;
+async function visitAsync_(key, node, visitor, path) {
+    const ctrl = await callVisitor(key, node, visitor, path);
+    if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path, ctrl);
+        return visitAsync_(key, ctrl, visitor, path);
+    }
+    if (typeof ctrl !== 'symbol') {
+        if (identity.isCollection(node)) {
+            path = Object.freeze(path.concat(node));
+            for (let i = 0; i < node.items.length; ++i) {
+                const ci = await visitAsync_(i, node.items[i], visitor, path);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    node.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+        }
+        else if (identity.isPair(node)) {
+            path = Object.freeze(path.concat(node));
+            const ck = await visitAsync_('key', node.key, visitor, path);
+            if (ck === BREAK)
+                return BREAK;
+            else if (ck === REMOVE)
+                node.key = null;
+            const cv = await visitAsync_('value', node.value, visitor, path);
+            if (cv === BREAK)
+                return BREAK;
+            else if (cv === REMOVE)
+                node.value = null;
+        }
+    }
+    return ctrl;
+}
+function initVisitor(visitor) {
+    if (typeof visitor === 'object' &&
+        (visitor.Collection || visitor.Node || visitor.Value)) {
+        return Object.assign({
+            Alias: visitor.Node,
+            Map: visitor.Node,
+            Scalar: visitor.Node,
+            Seq: visitor.Node
+        }, visitor.Value && {
+            Map: visitor.Value,
+            Scalar: visitor.Value,
+            Seq: visitor.Value
+        }, visitor.Collection && {
+            Map: visitor.Collection,
+            Seq: visitor.Collection
+        }, visitor);
+    }
+    return visitor;
+}
+function callVisitor(key, node, visitor, path) {
+    if (typeof visitor === 'function')
+        return visitor(key, node, path);
+    if (identity.isMap(node))
+        return visitor.Map?.(key, node, path);
+    if (identity.isSeq(node))
+        return visitor.Seq?.(key, node, path);
+    if (identity.isPair(node))
+        return visitor.Pair?.(key, node, path);
+    if (identity.isScalar(node))
+        return visitor.Scalar?.(key, node, path);
+    if (identity.isAlias(node))
+        return visitor.Alias?.(key, node, path);
+    return undefined;
+}
+function replaceNode(key, path, node) {
+    const parent = path[path.length - 1];
+    if (identity.isCollection(parent)) {
+        parent.items[key] = node;
+    }
+    else if (identity.isPair(parent)) {
+        if (key === 'key')
+            parent.key = node;
+        else
+            parent.value = node;
+    }
+    else if (identity.isDocument(parent)) {
+        parent.contents = node;
+    }
+    else {
+        const pt = identity.isAlias(parent) ? 'alias' : 'scalar';
+        throw new Error(`Cannot replace node with ${pt} parent`);
+    }
+}
+
+exports.visit = visit;
+exports.visitAsync = visitAsync;
+
 
 /***/ })
 
@@ -6412,7 +14986,8 @@ const INPUTS = [
     {
         name: 'server-command',
         default: '',
-        description: 'Shell command that starts the server. Leave empty to attach to a server that is already running at `url`.',
+        description: 'Shell command that starts the server, run with PORT set (port 0 in `url`): a server that takes an address flag gets it ' +
+            'there, e.g. `./chat -addr=127.0.0.1:$PORT`. Leave empty to attach to a server that is already running at `url`.',
     },
     { name: 'working-directory', default: '.', description: 'Directory the server command runs in.' },
     {
@@ -6455,6 +15030,16 @@ const INPUTS = [
         description: 'The protocol spoken on top of WebSocket: auto (detected from what the server does: an Engine.IO open packet, a subprotocol it ' +
             'asks for), raw, socket.io or graphql-ws. Recovery proves liveness through it.',
     },
+    {
+        name: 'session',
+        default: '',
+        description: "What each load client says after the protocol's opening: a YAML list of Artillery flow steps (docs/sessions.md).",
+    },
+    {
+        name: 'session-file',
+        default: '',
+        description: 'An Artillery script whose first ws or socketio scenario is the session (or the one named after #: chat.yml#join).',
+    },
     { name: 'connect-timeout-ms', default: '5000', description: 'A connection attempt fails when the handshake takes longer.' },
     { name: 'close-timeout-ms', default: '2000', description: "A disconnect is unclean when the server's close frame takes longer." },
     {
@@ -6471,8 +15056,8 @@ const INPUTS = [
     {
         name: 'scenarios',
         default: '',
-        description: 'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, an oversized message, a ping flood, ' +
-            'stalled handshakes), dead-peers (clients that go silent), slow-consumer (a client that stops reading).',
+        description: 'Scenarios to run, comma-separated: flapping, leak, recovery, hostile (malformed frames, a binary and an oversized message, ' +
+            'a ping flood, stalled handshakes), dead-peers (clients that go silent), slow-consumer (a client that stops reading).',
     },
     { name: 'warmup-connections', default: '', description: 'Connections made before the memory baseline is taken.' },
     { name: 'flap-cycles', default: '', description: 'Flapping: connect/hold/close/pause cycles.' },
@@ -6502,6 +15087,12 @@ const INPUTS = [
         description: 'Optional HTTP URL where the server reports its sessions as JSON, read at baseline and after cooldown. Port 0: the port of `url`.',
     },
     { name: 'stats-field', default: 'sessions', description: 'Field (dotted path) of the stats-url JSON that holds the session count.' },
+    {
+        name: 'metrics-url',
+        default: '',
+        description: "Prometheus page (a URL, or a path like /metrics on the server's port) read at each idle boundary; its counting gauges are judged.",
+    },
+    { name: 'metrics-ignore', default: '', description: 'Comma-separated metrics-url names or series never judged.' },
     { name: 'cooldown-ms', default: '', description: 'Idle time after the load before retained memory is measured.' },
     { name: 'sample-interval-ms', default: '100', description: "Milliseconds between samples of the server tree's memory." },
     { name: 'recovery-pings', default: '3', description: 'Recovery: WebSocket pings that must all be answered.' },
@@ -6541,9 +15132,10 @@ const INPUTS = [
     },
     {
         name: 'dead-peer-timeout-s',
-        default: '60',
+        default: '90',
         description: 'dead-peers scenario: seconds the server may keep a silent client open before `dead-peer-reaping` fails. A server reaps them with ' +
-            'a ping/pong heartbeat.',
+            "a ping/pong heartbeat; the default clears the common ones (gorilla's 60 s pongWait, Socket.IO's 25 + 20 s, the 30 s sweep of " +
+            "ws's example). Past it the scenario watches as long again (at most 60 s more), to tell a late heartbeat from none.",
     },
     {
         name: 'slow-consumer-duration-s',
@@ -6570,29 +15162,27 @@ const INPUTS = [
     {
         name: 'heap-snapshots',
         default: 'auto',
-        description: 'auto: when the launched server is a Node process, take V8 heap snapshots (after warm-up, between leak rounds, after cooldown) to ' +
-            'judge leaks by the heap after a full GC and name what it retains per connection; off: never.',
+        description: 'auto: judge leaks by the heap after a full GC (Node snapshots, a Python census, a JVM class histogram); off: never.',
     },
     {
         name: 'heap-ignore',
         default: '',
-        description: 'Comma-separated constructor or native type names that are bounded caches in your server: never reported as leaks.',
+        description: 'Comma-separated class names (constructor, module.QualName, Java class) of bounded caches in your server: never leaks.',
     },
     {
         name: 'heap-snapshot-dir',
         default: '',
-        description: 'Keep the heap snapshots in this directory. They hold the server memory (tokens, user data): never upload them. Empty: a private ' +
-            'temporary directory, deleted after reading.',
+        description: 'Keep heap snapshots here (server memory: never upload them). Empty: a private temp directory deleted after reading.',
     },
     {
         name: 'heap-snapshot-timeout-s',
         default: '60',
-        description: 'Seconds to wait for one heap snapshot before giving up on heap evidence (the verdict falls back to RSS).',
+        description: 'Seconds to wait for one heap snapshot, census or histogram before heap evidence stops (RSS judges then).',
     },
     {
         name: 'heap-snapshot-max-mb',
         default: '512',
-        description: 'No heap snapshot of a server process whose RSS is above this many MiB: writing one pauses the server and can double its memory.',
+        description: 'No heap snapshot of a process above this many MiB RSS: writing one pauses it and can double its memory.',
     },
     // Checks
     { name: 'min-connect-success-rate', default: '0.8', description: 'Lowest share of connection attempts that must open (0..1), or off.' },
@@ -6600,6 +15190,11 @@ const INPUTS = [
         name: 'min-disconnect-success-rate',
         default: '0.8',
         description: 'Lowest share of connections that must close cleanly (0..1), or off.',
+    },
+    {
+        name: 'min-session-success-rate',
+        default: '0.8',
+        description: 'Lowest share of load connections whose session completed (the opening and every step) (0..1), or off.',
     },
     {
         name: 'max-memory-growth-mb',
@@ -6643,8 +15238,7 @@ const INPUTS = [
     {
         name: 'max-retained-per-connection',
         default: '0.25',
-        description: 'Heap evidence: fail when a constructor grows by at least this many instances per connection made, steadily across rounds and by ' +
-            '20 or more in all, or off.',
+        description: 'Fail when a class or metrics-url gauge grows by this much per connection, steadily across rounds and by 20 in all; or off.',
     },
     // Against the base branch
     {
@@ -6674,6 +15268,11 @@ const INPUTS = [
         name: 'timeout-s',
         default: '300',
         description: 'Seconds the whole run may take; the gate stops, reports and fails when it is exceeded.',
+    },
+    {
+        name: 'export-artillery',
+        default: '',
+        description: "Write an Artillery script reproducing the run's load (phases, session) to this file, to run it at scale.",
     },
     {
         name: 'report-path',
@@ -6754,9 +15353,11 @@ class ConfigError extends Error {
 // The protocol input's choices: `auto` (detected from what the server does) or the id of an adapter the client
 // speaks (src/client/protocols/). Here, below both, so the client need not read the configuration's types.
 const PROTOCOL_CHOICES = ['auto', 'raw', 'socket.io', 'graphql-ws'];
+/** The subprotocol of the graphql-ws library (not the older subscriptions-transport-ws `graphql-ws`). */
+const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws';
 
 ;// CONCATENATED MODULE: ./src/config/types.ts
-// The validated configuration's types and the error for bad input: what every layer may import.
+// The validated configuration's types and the error for bad input (which layers may read them: CONTRIBUTING.md).
 
 
 const SCENARIO_IDS = ['flapping', 'leak', 'recovery', 'hostile', 'dead-peers', 'slow-consumer'];
@@ -6767,6 +15368,14 @@ const COMMENT_KEY_MAX = 100;
 
 ;// CONCATENATED MODULE: ./src/model/checks.ts
 // The registry of checks: one entry per check, from which the ids, the regression ids and the docs table come.
+//
+// To add a check:
+//   1. an entry in CHECKS below, in the order reports list it (id, title, the input that sets its limit, the
+//      limit's unit and operator, or `requires` for a fixed one, and what it reads for the docs);
+//   2. its limit input in src/config/inputs.ts and its field in Config.limits (src/config/types.ts, parse.ts);
+//   3. one function in src/analysis/checks-<family>.ts that returns a Draft built on head(id, limit), pushed by
+//      runChecks (src/analysis/checks.ts); the level, the status and the verdict follow from there;
+//   4. npm run docs:tables and npm run action:inputs.
 const CHECKS = [
     {
         id: 'server-ready',
@@ -6774,6 +15383,7 @@ const CHECKS = [
         input: null,
         unit: null,
         op: null,
+        requires: 'handshake',
         reads: 'A WebSocket handshake succeeds within startup-timeout-s.',
     },
     {
@@ -6782,6 +15392,7 @@ const CHECKS = [
         input: 'min-connect-success-rate',
         unit: '%',
         op: '>=',
+        requires: null,
         reads: 'Share of connection attempts (flapping and leak) that opened within connect-timeout-ms.',
     },
     {
@@ -6790,7 +15401,18 @@ const CHECKS = [
         input: 'min-disconnect-success-rate',
         unit: '%',
         op: '>=',
+        requires: null,
         reads: 'Share of clean closes whose close frame came back within close-timeout-ms (connections cut on purpose are not judged).',
+    },
+    {
+        id: 'session-success-rate',
+        title: 'session success rate',
+        input: 'min-session-success-rate',
+        unit: '%',
+        op: '>=',
+        requires: null,
+        reads: "Share of load connections whose session completed: the protocol's opening (Socket.IO namespace connect, graphql-ws " +
+            'connection_init) and every step of session or session-file, each reply within close-timeout-ms. Only when a session ran.',
     },
     {
         id: 'memory-growth',
@@ -6798,6 +15420,7 @@ const CHECKS = [
         input: 'max-memory-growth-mb',
         unit: 'MiB',
         op: '<=',
+        requires: null,
         reads: "The server tree's RSS after cooldown minus its idle baseline.",
     },
     {
@@ -6806,6 +15429,7 @@ const CHECKS = [
         input: 'max-peak-memory-growth-mb',
         unit: 'MiB',
         op: '<=',
+        requires: null,
         reads: "The server tree's highest RSS during load minus its idle baseline.",
     },
     {
@@ -6814,6 +15438,7 @@ const CHECKS = [
         input: 'max-leak-kb-per-connection',
         unit: 'KiB/conn',
         op: '<=',
+        requires: null,
         reads: 'Least-squares slope of retained memory against connections made, over the leak rounds.',
     },
     {
@@ -6822,8 +15447,9 @@ const CHECKS = [
         input: 'max-retained-per-connection',
         unit: 'count',
         op: '<=',
-        reads: 'Node servers (heap snapshots after a full GC): the most instances of one constructor retained per connection made, steadily ' +
-            'across rounds and 20 or more in all.',
+        requires: null,
+        reads: 'Heap evidence (Node heap snapshots, Python census, JVM class histogram, after a full GC) and metrics-url gauges: the most ' +
+            'instances of one class (or units of one gauge) retained per connection made, steadily across rounds and 20 or more in all.',
     },
     {
         id: 'fd-growth',
@@ -6831,6 +15457,7 @@ const CHECKS = [
         input: 'max-fd-growth',
         unit: 'count',
         op: '<=',
+        requires: null,
         reads: 'Open file descriptors of the server tree after cooldown minus at baseline (Linux).',
     },
     {
@@ -6839,6 +15466,7 @@ const CHECKS = [
         input: 'max-lingering-connections',
         unit: 'count',
         op: '<=',
+        requires: null,
         reads: "TCP connections on the server's port still ESTABLISHED or CLOSE_WAIT after cooldown (Linux).",
     },
     {
@@ -6847,6 +15475,7 @@ const CHECKS = [
         input: 'max-thread-growth',
         unit: 'count',
         op: '<=',
+        requires: null,
         reads: 'Threads of the server tree after cooldown minus at baseline (Linux).',
     },
     {
@@ -6855,6 +15484,7 @@ const CHECKS = [
         input: 'max-process-growth',
         unit: 'count',
         op: '<=',
+        requires: null,
         reads: 'Processes in the server tree after cooldown minus at baseline.',
     },
     {
@@ -6863,6 +15493,7 @@ const CHECKS = [
         input: 'max-session-growth',
         unit: 'count',
         op: '<=',
+        requires: null,
         reads: 'Sessions the server reports at stats-url after cooldown minus at baseline (only with stats-url).',
     },
     {
@@ -6871,6 +15502,7 @@ const CHECKS = [
         input: null,
         unit: null,
         op: null,
+        requires: 'all answered',
         reads: 'After the load, one connection answers every ping and test message, and closes cleanly.',
     },
     {
@@ -6879,8 +15511,10 @@ const CHECKS = [
         input: 'max-hostile-memory-growth-mb',
         unit: null,
         op: null,
-        reads: 'hostile scenario: the server stays up, keeps accepting handshakes, passes recovery afterwards and grows its memory by at most ' +
-            'the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
+        requires: null,
+        reads: 'hostile scenario: the server stays up, keeps accepting handshakes and serving a normal session after each case (the first ' +
+            "case after which one fails is named), leaves no session, fd or connection behind (the signal checks' limits), passes " +
+            'recovery afterwards and grows its memory by at most the limit; answers that differ from RFC 6455 warn (fail with hostile-strict).',
     },
     {
         id: 'dead-peer-reaping',
@@ -6888,6 +15522,7 @@ const CHECKS = [
         input: 'dead-peer-timeout-s',
         unit: null,
         op: null,
+        requires: null,
         reads: 'dead-peers scenario: every client that went silent (no FIN, no RST) is given up by the server, with a close frame or a TCP ' +
             'close, within dead-peer-timeout-s.',
     },
@@ -6897,6 +15532,7 @@ const CHECKS = [
         input: 'max-slow-consumer-growth-mb',
         unit: 'MiB',
         op: '<=',
+        requires: null,
         reads: "slow-consumer scenario: the server tree's peak RSS while one client does not read, minus its RSS before.",
     },
     {
@@ -6905,6 +15541,7 @@ const CHECKS = [
         input: null,
         unit: null,
         op: null,
+        requires: 'no exit',
         reads: "The server tree's root did not exit during the run.",
     },
     {
@@ -6913,6 +15550,7 @@ const CHECKS = [
         input: null,
         unit: null,
         op: null,
+        requires: 'all phases',
         reads: 'Every phase ran: no crash, timeout-s deadline or cancel cut the run short.',
     },
 ];
@@ -6933,9 +15571,25 @@ function checkDefinition(id) {
     return CHECKS.find((c) => c.id === id);
 }
 
+;// CONCATENATED MODULE: ./src/model/clock.ts
+// The gate's one clock: monotonic milliseconds (performance.now), on which every duration, deadline and timestamp
+// of a run is measured, so two readings from different modules can be subtracted.
+/** Monotonic milliseconds; never jumps with the wall clock. */
+function now() {
+    return performance.now();
+}
+/** Milliseconds since `start`, a reading of now(). */
+function since(start) {
+    return performance.now() - start;
+}
+/** Milliseconds left until `deadline`, a reading of now() plus a budget; never below 0. */
+function remaining(deadline) {
+    return Math.max(0, deadline - performance.now());
+}
+
 ;// CONCATENATED MODULE: ./src/net/toxics/delay-queue.ts
 // Ordered, timed hand-over for the toxics that delay bytes: one timer per queue, chunks never overtake each other.
-const now = () => performance.now();
+
 /**
  * Holds chunks until their due time and hands them on in the order they were queued: a TCP stream keeps its
  * order, so a chunk given a shorter delay (jitter) still waits for the one before it.
@@ -7399,8 +16053,483 @@ function parseNetwork(raw) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/config/session-match.ts
+// Artillery's `match` and `capture` specs, read into the replies a session step waits for. Pure.
+/** A bad step: where it is, what was wrong, and the forms accepted there. */
+class StepError extends Error {
+    where;
+    problem;
+    accepted;
+    constructor(where, problem, accepted) {
+        super(`${where}: ${problem}; ${accepted}`);
+        this.where = where;
+        this.problem = problem;
+        this.accepted = accepted;
+        this.name = 'StepError';
+    }
+}
+const MATCH_FORMS = "match is { json: '$.field', value: … } (the field equals the value, or exists without one) or { regexp: '…', flags, value } " +
+    '(the reply matches), or a list of them';
+/** Reads `match` and `capture` of a step: every entry becomes a reply condition; non-strict ones (strict: false) are left out. */
+function parseMatches(spec, where) {
+    const entries = [...asList(spec.match), ...asList(spec.capture)];
+    const matches = [];
+    for (const entry of entries) {
+        if (!isRecord(entry))
+            throw new StepError(where, `a match of ${describe(entry)}`, MATCH_FORMS);
+        // Artillery only reports a non-strict match, without failing the flow: the gate does not wait for it either.
+        if (entry.strict === false)
+            continue;
+        matches.push(parseMatch(entry, where));
+    }
+    return matches;
+}
+function parseMatch(entry, where) {
+    const value = entry.value;
+    if (typeof value === 'string' && value.includes('{{'))
+        throw templateError(where);
+    if (typeof entry.json === 'string') {
+        return {
+            kind: 'json',
+            expr: entry.json,
+            path: parseJsonPath(entry.json, where),
+            ...(value !== undefined ? { value: json(value, where) } : {}),
+        };
+    }
+    if (typeof entry.regexp === 'string') {
+        const flags = entry.flags === undefined ? '' : String(entry.flags);
+        try {
+            new RegExp(entry.regexp, flags);
+        }
+        catch (err) {
+            throw new StepError(where, `the regexp /${entry.regexp}/${flags} does not compile (${err.message})`, MATCH_FORMS);
+        }
+        const group = entry.group;
+        if (group !== undefined && typeof group !== 'number' && typeof group !== 'string') {
+            throw new StepError(where, `group ${describe(group)}`, 'group is a capture group number or name');
+        }
+        return {
+            kind: 'regexp',
+            source: entry.regexp,
+            flags,
+            ...(group !== undefined ? { group } : {}),
+            ...(value !== undefined ? { value: String(value) } : {}),
+        };
+    }
+    const keys = Object.keys(entry).join(', ') || 'nothing';
+    throw new StepError(where, `a match with ${keys}`, MATCH_FORMS);
+}
+/**
+ * `$.a.b[0]`, `$['a b']`, `$.0` as keys. Only plain paths: what a reply's field is, not a query
+ * (no `..`, `*` or filters, which would pick one of several values at random as Artillery does).
+ */
+function parseJsonPath(expr, where) {
+    const bad = (why) => new StepError(where, `the JSON path '${expr}' ${why}`, "a JSON path is $ followed by .name, [0] or ['name'] parts, e.g. $.type or $.data[0].id");
+    if (!expr.startsWith('$'))
+        throw bad('does not start with $');
+    const path = [];
+    let rest = expr.slice(1);
+    while (rest.length > 0) {
+        const part = /^\.([A-Za-z0-9_$-]+)/.exec(rest) ?? /^\[(\d+)\]/.exec(rest) ?? /^\[(?:'([^']*)'|"([^"]*)")\]/.exec(rest);
+        if (!part)
+            throw bad(`has a part the gate does not read at '${rest.slice(0, 20)}'`);
+        const key = part[1] ?? part[2] ?? '';
+        path.push(/^\d+$/.test(key) && !part[0].startsWith("['") && !part[0].startsWith('["') ? Number(key) : key);
+        rest = rest.slice(part[0].length);
+    }
+    return path;
+}
+function templateError(where) {
+    return new StepError(where, 'it has a template ({{ … }})', 'the gate sends what the step says: variables and functions are not filled in (write the value itself)');
+}
+/** A YAML value as JSON: a template in a string is refused, since it would be sent as written. */
+function json(value, where) {
+    if (value === null || typeof value === 'number' || typeof value === 'boolean')
+        return value;
+    if (typeof value === 'string') {
+        if (value.includes('{{'))
+            throw templateError(where);
+        return value;
+    }
+    if (Array.isArray(value))
+        return value.map((v) => json(v, where));
+    if (isRecord(value))
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, json(v, where)]));
+    throw new StepError(where, `a value of type ${typeof value}`, 'values are strings, numbers, booleans, null, lists or maps');
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+function asList(value) {
+    if (value === undefined || value === null)
+        return [];
+    return Array.isArray(value) ? value : [value];
+}
+/** A short rendering of what was given, for messages. */
+function describe(value) {
+    const text = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
+    return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/config/session-steps.ts
+// Artillery flow steps (the ws engine's send, wait, think, loop; the socketio engine's emit), read and checked into a
+// session plan before anything starts. Pure: the YAML and the Artillery script around the flow are session.ts's.
+
+/** Most steps a flow may list (loops' steps included), and most a session may run once loops are multiplied out. */
+const MAX_STEPS = 1000;
+const MAX_RUN_STEPS = 100_000;
+const MAX_LOOP_COUNT = 10_000;
+const MAX_THINK_S = 3600;
+const FORMS = {
+    send: 'send is a string, an object (sent as JSON), or { payload, match } to wait for a reply that matches',
+    wait: 'wait is { match } (waits for a reply that matches, sending nothing)',
+    think: `think is seconds, a number from 0 to ${MAX_THINK_S}`,
+    loop: `loop is a list of steps, with count: a whole number from 1 to ${MAX_LOOP_COUNT}`,
+    emit: "emit is { channel, data } or [event, ...args], with namespace: '/name', acknowledge: { data, match } to wait for the ack, " +
+        'response: { channel, data, match } to wait for an event',
+};
+/** The keys each step may have beside its own. */
+const SIBLINGS = {
+    send: [],
+    wait: [],
+    think: [],
+    log: [],
+    loop: ['count'],
+    emit: ['namespace', 'acknowledge', 'response'],
+};
+const STEPS_OF = {
+    ws: ['send', 'wait', 'think', 'loop', 'log'],
+    socketio: ['emit', 'think', 'loop', 'log'],
+};
+function acceptedSteps(engine) {
+    const steps = STEPS_OF[engine].join(', ');
+    return engine === 'ws'
+        ? `the ws engine's steps are ${steps} (emit needs the socketio engine)`
+        : `the socketio engine's steps are ${steps} (send needs the ws engine)`;
+}
+/** Reads a flow (a list of Artillery steps) for `engine`. `where` prefixes every message ("'session' step"). */
+function parseSteps(flow, engine, where) {
+    if (!Array.isArray(flow) || flow.length === 0) {
+        throw new StepError(where, `the flow is ${describe(flow)}`, 'a flow is a non-empty list of steps');
+    }
+    const counter = { steps: 0 };
+    const steps = parseList(flow, engine, where, '', counter);
+    const runs = runSteps(steps);
+    if (runs > MAX_RUN_STEPS) {
+        throw new StepError(where, `the loops run ${runs} steps per session`, `at most ${MAX_RUN_STEPS} (lower a loop's count)`);
+    }
+    return steps;
+}
+function parseList(list, engine, where, prefix, counter) {
+    const steps = [];
+    list.forEach((raw, i) => {
+        counter.steps += 1;
+        if (counter.steps > MAX_STEPS)
+            throw new StepError(where, `more than ${MAX_STEPS} steps`, `a flow lists at most ${MAX_STEPS}`);
+        const number = `${prefix}${i + 1}`;
+        const step = parseStep(raw, engine, `${where} ${number}`, number, counter);
+        if (step)
+            steps.push(step);
+    });
+    return steps;
+}
+/** One step; null for one that does nothing here (`log`). */
+function parseStep(raw, engine, where, number, counter) {
+    if (!isRecord(raw))
+        throw new StepError(where, `${describe(raw)} is not a step`, acceptedSteps(engine));
+    const kind = STEPS_OF[engine].find((k) => k in raw);
+    if (!kind) {
+        const given = Object.keys(raw)[0] ?? 'nothing';
+        const other = engine === 'ws' ? 'emit' : 'send';
+        const hint = given === 'connect'
+            ? ' (the gate connects to url itself: drop it)'
+            : given === 'function'
+                ? ' (processor functions do not run in the gate)'
+                : '';
+        if (given === other)
+            throw new StepError(where, `${given} in a flow of the ${engine} engine`, acceptedSteps(engine));
+        throw new StepError(where, `unknown step '${given}'${hint}`, acceptedSteps(engine));
+    }
+    const extra = Object.keys(raw).filter((k) => k !== kind && !SIBLINGS[kind].includes(k));
+    if (extra.length > 0) {
+        const inside = kind === 'send' && (extra.includes('match') || extra.includes('capture')) ? ': it goes inside send, { payload, match }' : '';
+        throw new StepError(where, `${kind} with ${extra.join(', ')} beside it${inside}`, FORMS[kind] ?? acceptedSteps(engine));
+    }
+    switch (kind) {
+        case 'log':
+            return null;
+        case 'think':
+            return parseThink(raw.think, where, number);
+        case 'loop':
+            return parseLoop(raw, engine, where, number, counter);
+        case 'send':
+            return parseSend(raw.send, where, number);
+        case 'wait':
+            return parseWait(raw.wait, where, number);
+        default:
+            return parseEmit(raw, where, number);
+    }
+}
+function parseThink(value, where, number) {
+    const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
+    if (typeof value === 'string' && value.includes('{{'))
+        throw templateError(where);
+    if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_THINK_S)
+        throw new StepError(where, `think: ${describe(value)}`, FORMS.think);
+    return { kind: 'think', label: `step ${number} (think ${seconds} s)`, ms: Math.round(seconds * 1000) };
+}
+function parseLoop(raw, engine, where, number, counter) {
+    const count = raw.count;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_LOOP_COUNT) {
+        const problem = count === undefined ? 'a loop without count (Artillery would loop forever)' : `loop count ${describe(count)}`;
+        throw new StepError(where, problem, FORMS.loop);
+    }
+    for (const key of ['over', 'whileTrue'])
+        if (key in raw)
+            throw new StepError(where, `a loop with ${key}`, FORMS.loop);
+    if (!Array.isArray(raw.loop) || raw.loop.length === 0)
+        throw new StepError(where, `loop: ${describe(raw.loop)}`, FORMS.loop);
+    const steps = parseList(raw.loop, engine, where.replace(/ [\d.]+$/, ''), `${number}.`, counter);
+    return { kind: 'loop', label: `step ${number} (loop ×${count})`, count, steps };
+}
+function parseSend(value, where, number) {
+    if (value === undefined || value === null)
+        throw new StepError(where, 'send without a payload', FORMS.send);
+    const withReply = isRecord(value) && ('match' in value || 'capture' in value);
+    const payload = withReply ? value.payload : value;
+    if (payload === undefined || payload === null)
+        throw new StepError(where, 'send without a payload', FORMS.send);
+    const text = typeof payload === 'string' ? payload : JSON.stringify(json(payload, where));
+    if (text.includes('{{'))
+        throw templateError(where);
+    const match = withReply ? parseMatches(value, where) : [];
+    return { kind: 'send', label: `step ${number} (send ${clip(text)})`, text, match };
+}
+function parseWait(value, where, number) {
+    const match = isRecord(value) ? parseMatches(value, where) : [];
+    if (match.length === 0)
+        throw new StepError(where, `wait: ${describe(value)}`, `${FORMS.wait}; ${MATCH_FORMS}`);
+    return { kind: 'wait', label: `step ${number} (wait)`, match };
+}
+function parseEmit(raw, where, number) {
+    const emit = raw.emit;
+    let event;
+    let args;
+    if (Array.isArray(emit))
+        [event, ...args] = emit.map((v) => json(v, where));
+    else if (isRecord(emit)) {
+        event = emit.channel;
+        args = emit.data === undefined ? [] : [json(emit.data, where)];
+    }
+    else {
+        event = emit;
+        args = [];
+    }
+    if (typeof event !== 'string' || event === '')
+        throw new StepError(where, `emit: ${describe(emit)}`, FORMS.emit);
+    if (event.includes('{{'))
+        throw templateError(where);
+    const namespace = raw.namespace === undefined ? '' : raw.namespace;
+    if (typeof namespace !== 'string' || (namespace !== '' && !/^\/[^\s,]*$/.test(namespace))) {
+        throw new StepError(where, `namespace ${describe(namespace)}`, "a namespace is '' (the default) or starts with / and has no comma or space");
+    }
+    return {
+        kind: 'emit',
+        label: `step ${number} (emit ${clip(event)}${namespace === '' || namespace === '/' ? '' : ` on ${namespace}`})`,
+        namespace: namespace === '/' ? '' : namespace,
+        event,
+        args,
+        acknowledge: parseReplySpec(raw.acknowledge, where, 'acknowledge'),
+        response: parseResponse(raw.response, where),
+    };
+}
+/** `acknowledge: true` or `{ data | args, match, capture }`. */
+function parseReplySpec(value, where, name) {
+    if (value === undefined || value === null || value === false)
+        return null;
+    if (value === true)
+        return { match: [] };
+    if (!isRecord(value))
+        throw new StepError(where, `${name}: ${describe(value)}`, FORMS.emit);
+    const data = value.data ?? value.args;
+    return { ...(data !== undefined ? { data: json(data, where) } : {}), match: parseMatches(value, where) };
+}
+function parseResponse(value, where) {
+    const spec = parseReplySpec(value, where, 'response');
+    if (spec === null)
+        return null;
+    const channel = isRecord(value) ? (value.channel ?? value.on) : undefined;
+    if (typeof channel !== 'string' || channel === '')
+        throw new StepError(where, `response without a channel`, FORMS.emit);
+    if (channel.includes('{{'))
+        throw templateError(where);
+    return { channel, ...spec };
+}
+/** Steps one session runs, loops multiplied out. */
+function runSteps(steps) {
+    return steps.reduce((n, s) => n + (s.kind === 'loop' ? s.count * runSteps(s.steps) : 1), 0);
+}
+/** Think time one session prescribes, loops multiplied out. */
+function thinkMsOf(steps) {
+    return steps.reduce((ms, s) => ms + (s.kind === 'think' ? s.ms : s.kind === 'loop' ? s.count * thinkMsOf(s.steps) : 0), 0);
+}
+function clip(text) {
+    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/config/session.ts
+// The session inputs: `session` (an inline YAML list of Artillery flow steps) and `session-file` (an Artillery script,
+// whose first ws or socketio scenario is used, or the one named after '#'). Pure: files.ts reads the file.
+
+
+
+
+/** Largest session YAML read: a flow is a few lines; a script with many scenarios a few KiB. */
+const SESSION_MAX_BYTES = 256 * 1024;
+/** Aliases a session's YAML may use (each expands to a copy: a billion laughs needs many). */
+const MAX_ALIASES = 50;
+/** Deepest nesting of lists and maps: a flow with loops in loops is a few levels. */
+const MAX_DEPTH = 32;
+/** Artillery engines whose flows the gate runs, and the engine each is. */
+const ENGINES = { ws: 'ws', socketio: 'socketio', 'socketio-v3': 'socketio' };
+/**
+ * An error about a session input, in the one-line form of every bad input: `'session' must be Artillery flow steps
+ * (step 2: unknown step 'sned'; the ws engine's steps are …), got '…'`.
+ */
+class SessionError extends ConfigError {
+    constructor(input, given, detail) {
+        const what = input === 'session' ? 'Artillery flow steps' : 'an Artillery script with a ws or socketio scenario';
+        super(input, oneLine(given), `${what} (${detail})`);
+    }
+}
+/** Inline YAML on one line, for the message: its lines joined by a space. */
+function oneLine(text) {
+    return text.trim().replace(/\s*\n\s*/g, ' ');
+}
+/** The session plan from the two inputs; null when neither is set. Throws SessionError (a ConfigError). */
+function parseSession(inline, file) {
+    if (inline.trim() !== '' && file) {
+        throw new SessionError('session', inline, 'given once: session and session-file are both set');
+    }
+    if (file)
+        return fromScript(file);
+    if (inline.trim() === '')
+        return null;
+    return fromInline(inline);
+}
+function fromInline(text) {
+    const value = readYaml(text, 'session', 'the text', text);
+    const steps = Array.isArray(value) ? value : null;
+    if (!steps) {
+        throw new SessionError('session', text, `a YAML list of them, e.g. [{ send: '{"type":"join"}' }, { think: 1 }]; this is ${describe(value)}`);
+    }
+    // Inline steps say their engine themselves: an emit is Socket.IO's.
+    const engine = steps.some((s) => isRecord(s) && 'emit' in s) ? 'socketio' : 'ws';
+    return plan('session', engine, null, steps, 'step', text, 'session');
+}
+function fromScript(file) {
+    const where = file.path;
+    const given = `${file.path}${file.scenario !== null ? `#${file.scenario}` : ''}`;
+    const script = readYaml(file.text, 'session-file', where, given);
+    const scenarios = isRecord(script) && Array.isArray(script.scenarios) ? script.scenarios : null;
+    if (!scenarios)
+        throw new SessionError('session-file', given, `${file.path} has no scenarios: list`);
+    const found = scenarios.filter(isRecord).map((s, i) => ({
+        name: typeof s.name === 'string' ? s.name : null,
+        engine: typeof s.engine === 'string' ? s.engine : 'http',
+        index: i,
+        spec: s,
+    }));
+    const listed = found.map((s) => `${s.name ?? `#${s.index + 1}`} (${s.engine})`).join(', ') || 'none';
+    const chosen = file.scenario !== null ? found.find((s) => s.name === file.scenario) : found.find((s) => ENGINES[s.engine] !== undefined);
+    if (!chosen) {
+        const what = file.scenario !== null ? `no scenario named '${file.scenario}'` : 'no scenario whose engine is ws, socketio or socketio-v3';
+        throw new SessionError('session-file', given, `${file.path} has ${what}; its scenarios: ${listed}`);
+    }
+    const engine = ENGINES[chosen.engine];
+    if (!engine) {
+        throw new SessionError('session-file', given, `${file.path} scenario '${file.scenario}' has engine ${chosen.engine}; the gate runs ws, socketio and socketio-v3 scenarios`);
+    }
+    const scenarioName = chosen.name ?? `#${chosen.index + 1}`;
+    return plan(`session-file ${given}`, engine, chosen.name, chosen.spec.flow, `scenario '${scenarioName}' step`, given, 'session-file');
+}
+function plan(source, engine, name, flow, where, given, input) {
+    let steps;
+    try {
+        steps = parseSteps(flow, engine, where);
+    }
+    catch (err) {
+        if (err instanceof StepError)
+            throw new SessionError(input, given, err.message);
+        throw err;
+    }
+    return { source, engine, name, steps, thinkMs: thinkMsOf(steps) };
+}
+/** Parses YAML text with the size, alias and depth bounded; a syntax error names its line. */
+function readYaml(text, input, where, given) {
+    if (Buffer.byteLength(text) > SESSION_MAX_BYTES) {
+        throw new SessionError(input, given.slice(0, 100), `at most ${SESSION_MAX_BYTES / 1024} KiB of YAML`);
+    }
+    // The YAML library recurses per level: absurd nesting must be refused before it parses (it can run out of memory).
+    if (nestingBound(text) > MAX_DEPTH)
+        throw new SessionError(input, given, `${where} is nested deeper than ${MAX_DEPTH} levels`);
+    let value;
+    try {
+        const doc = (0,dist/* parseDocument */.Tp)(text, { uniqueKeys: true, prettyErrors: false });
+        const error = doc.errors[0];
+        if (error) {
+            const line = error.linePos?.[0]?.line;
+            throw new SessionError(input, given, `${where} is not valid YAML${line ? ` (line ${line})` : ''}: ${error.message.split('\n')[0]}`);
+        }
+        value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    }
+    catch (err) {
+        if (err instanceof SessionError)
+            throw err;
+        // yaml throws on too many aliases; a stack overflow on absurd nesting is a RangeError.
+        const why = err instanceof RangeError ? `nested deeper than the gate reads` : err.message;
+        throw new SessionError(input, given, `${where} could not be read as YAML: ${why}`);
+    }
+    if (depthOf(value, 0) > MAX_DEPTH)
+        throw new SessionError(input, given, `${where} is nested deeper than ${MAX_DEPTH} levels`);
+    return value;
+}
+/**
+ * A cheap upper bound of the nesting the text can make without indentation: open flow brackets ([ and {, quotes not
+ * told apart, so a string full of brackets counts too), and compact sequences (`- - - x`) on one line.
+ */
+function nestingBound(text) {
+    let flow = 0;
+    let most = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0x5b || c === 0x7b)
+            most = Math.max(most, ++flow);
+        else if ((c === 0x5d || c === 0x7d) && flow > 0)
+            flow--;
+    }
+    for (const line of text.split('\n')) {
+        const compact = /^(?:\s*[-?:](?:\s|$))+/.exec(line);
+        if (compact)
+            most = Math.max(most, compact[0].replace(/[^-?:]/g, '').length);
+    }
+    return most;
+}
+function depthOf(value, depth) {
+    if (depth > MAX_DEPTH)
+        return depth;
+    if (Array.isArray(value))
+        return value.reduce((d, v) => Math.max(d, depthOf(v, depth + 1)), depth + 1);
+    if (isRecord(value))
+        return Object.values(value).reduce((d, v) => Math.max(d, depthOf(v, depth + 1)), depth + 1);
+    return depth;
+}
+
 ;// CONCATENATED MODULE: ./src/config/files.ts
 // The inputs that name files and folders: read or checked once, before anything starts, so a wrong path is bad input.
+
 
 
 /** Largest ca-file read: a bundle of every public CA is about 250 KB. */
@@ -7446,6 +16575,32 @@ function parseWorkingDirectory(path, launching) {
     if (!isDirectory)
         throw new ConfigError('working-directory', path, 'an existing directory (the server command runs there)');
     return path;
+}
+/**
+ * session-file: `PATH` or `PATH#scenario`, read once before anything starts (at most SESSION_MAX_BYTES). Null when
+ * the input is empty.
+ */
+function readSessionFile(value) {
+    if (value === '')
+        return null;
+    const hash = value.lastIndexOf('#');
+    const path = hash === -1 ? value : value.slice(0, hash);
+    const scenario = hash === -1 || hash === value.length - 1 ? null : value.slice(hash + 1);
+    const accepted = (why) => `the path of a readable Artillery script, optionally followed by #scenario-name (${why})`;
+    try {
+        const stat = (0,external_node_fs_namespaceObject.statSync)(path);
+        if (!stat.isFile())
+            throw new ConfigError('session-file', value, accepted('not a file'));
+        if (stat.size > SESSION_MAX_BYTES)
+            throw new ConfigError('session-file', value, accepted(`larger than ${SESSION_MAX_BYTES / 1024} KiB`));
+        return { path, scenario, text: (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8') };
+    }
+    catch (err) {
+        if (err instanceof ConfigError)
+            throw err;
+        const code = err.code;
+        throw new ConfigError('session-file', value, accepted(code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')));
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/config/resolve.ts
@@ -7558,20 +16713,38 @@ function parseStatsUrl(text) {
     }
     return text;
 }
+/** A metrics page: an http(s) URL, or a path (starting with /) on the server's own host and port. */
+function parseMetricsUrl(text) {
+    if (text === '')
+        return null;
+    if (/^\/[^\s]*$/.test(text))
+        return text;
+    let url = null;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        // reported below
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+        throw new ConfigError('metrics-url', text, "an http:// or https:// URL, a path such as /metrics on the server's port, or empty");
+    }
+    return text;
+}
 function parseField(text) {
     if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(text)) {
         throw new ConfigError('stats-field', text, 'a JSON field name or dotted path such as sessions or ws.clients');
     }
     return text;
 }
-function parseList(text) {
+function scalars_parseList(text) {
     return text
         .split(',')
         .map((s) => s.trim())
         .filter((s) => s !== '');
 }
 function parseIdList(name, text, known, allowEmpty = false) {
-    const ids = parseList(text);
+    const ids = scalars_parseList(text);
     const accepted = `a comma-separated list of ${known.join(', ')}`;
     for (const id of ids) {
         if (!known.includes(id))
@@ -7651,6 +16824,7 @@ function parseProtocol(text) {
 
 
 
+
 /**
  * Builds the Config from raw inputs, or throws a ConfigError for the first bad one.
  * `defaults` replaces some defaults (the CLI writes no JSON report unless asked).
@@ -7661,35 +16835,20 @@ function parseConfig(raw, defaults = {}) {
     parseCommentConfig(raw);
     const { profile, get, explicit } = resolveInputs(raw, defaults);
     const int = (name, min, max = Number.MAX_SAFE_INTEGER) => parseInteger(name, get(name), min, max);
-    const limit = (name, min, max) => ({
-        value: parseLimit(name, get(name), min, max),
-        explicit: explicit(name),
-    });
+    const r = { raw, get, int, explicit };
     const command = get('server-command');
-    const serverPidText = get('server-pid');
-    const serverPid = serverPidText === '' ? null : parseInteger('server-pid', serverPidText, 1, 2 ** 31 - 1);
-    if (command !== '' && serverPid !== null) {
-        throw new ConfigError('server-pid', serverPidText, 'empty when server-command is set (the gate knows the pid of a server it launches)');
-    }
     const config = {
-        server: {
-            command: command === '' ? null : command,
-            workingDirectory: parseWorkingDirectory(get('working-directory'), command !== ''),
-            env: parseKeyValueLines('server-env', raw['server-env'] ?? ''),
-            pid: serverPid,
-            logPath: get('server-log') === '' ? null : get('server-log'),
-            startupTimeoutMs: int('startup-timeout-s', 1, 3600) * 1000,
-            shutdownGraceMs: parseNumber('shutdown-grace-s', get('shutdown-grace-s'), 0, 600) * 1000,
-        },
+        server: parseServer(r),
         client: {
             url: parseUrl(get('url'), command !== ''),
             headers: parseHeaders(raw.headers ?? ''),
-            subprotocols: parseList(get('subprotocols')),
+            subprotocols: scalars_parseList(get('subprotocols')),
             connectTimeoutMs: int('connect-timeout-ms', 1, 600_000),
             closeTimeoutMs: int('close-timeout-ms', 1, 600_000),
             ca: readCaFile(get('ca-file')),
             insecureTls: parseBoolean('insecure-tls', get('insecure-tls')),
             protocol: parseProtocol(get('protocol')),
+            session: parseSession(get('session'), readSessionFile(get('session-file'))),
         },
         profile,
         scenarios: parseIdList('scenarios', get('scenarios'), SCENARIO_IDS),
@@ -7706,6 +16865,7 @@ function parseConfig(raw, defaults = {}) {
             abruptRatio: parseNumber('abrupt-ratio', get('abrupt-ratio'), 0, 1),
         },
         stats: { url: parseStatsUrl(get('stats-url')), field: parseField(get('stats-field')) },
+        metrics: { url: parseMetricsUrl(get('metrics-url')), ignore: scalars_parseList(get('metrics-ignore')) },
         cooldownMs: int('cooldown-ms', 0, 600_000),
         sampleIntervalMs: int('sample-interval-ms', 10, 60_000),
         recovery: {
@@ -7718,50 +16878,78 @@ function parseConfig(raw, defaults = {}) {
         },
         heap: {
             enabled: oneOf('heap-snapshots', get('heap-snapshots'), ['auto', 'off']) === 'auto',
-            ignore: parseList(get('heap-ignore')),
+            ignore: scalars_parseList(get('heap-ignore')),
             keepDir: get('heap-snapshot-dir') === '' ? null : get('heap-snapshot-dir'),
             timeoutMs: int('heap-snapshot-timeout-s', 1, 3600) * 1000,
             maxRssBytes: int('heap-snapshot-max-mb', 1, 1_048_576) * 1024 * 1024,
         },
-        faults: {
-            network: parseNetwork(get('network')),
-            deadPeers: {
-                clients: int('dead-peer-clients', 1, 1000),
-                timeoutMs: parseNumber('dead-peer-timeout-s', get('dead-peer-timeout-s'), 1, 3600) * 1000,
-            },
-            slowConsumer: {
-                durationMs: parseNumber('slow-consumer-duration-s', get('slow-consumer-duration-s'), 1, 600) * 1000,
-                maxBytes: parseNumber('slow-consumer-mb', get('slow-consumer-mb'), 1, 4096) * 1024 * 1024,
-                messageBytes: 64 * 1024,
-                subscribeMessage: raw['subscribe-message'] === undefined || raw['subscribe-message'] === '' ? null : raw['subscribe-message'],
-            },
-        },
+        faults: parseFaults(r),
         hostile: {
             maxBytes: int('hostile-max-bytes', 65_536, 1024 * 1024 * 1024),
             pings: int('hostile-pings', 1, 100_000),
             strict: parseBoolean('hostile-strict', get('hostile-strict')),
         },
-        limits: {
-            minConnectSuccessRate: limit('min-connect-success-rate', 0, 1),
-            minDisconnectSuccessRate: limit('min-disconnect-success-rate', 0, 1),
-            maxMemoryGrowthMb: limit('max-memory-growth-mb', 0, 1_000_000),
-            maxPeakMemoryGrowthMb: limit('max-peak-memory-growth-mb', 0, 1_000_000),
-            maxLeakKbPerConnection: limit('max-leak-kb-per-connection', 0, 1_000_000),
-            maxFdGrowth: limit('max-fd-growth', 0, 1_000_000),
-            maxLingeringConnections: limit('max-lingering-connections', 0, 1_000_000),
-            maxThreadGrowth: limit('max-thread-growth', 0, 1_000_000),
-            maxProcessGrowth: limit('max-process-growth', 0, 1_000_000),
-            maxSessionGrowth: limit('max-session-growth', 0, 1_000_000),
-            maxHostileMemoryGrowthMb: limit('max-hostile-memory-growth-mb', 0, 1_000_000),
-            maxRetainedPerConnection: limit('max-retained-per-connection', 0.01, 1000),
-            maxSlowConsumerGrowthMb: limit('max-slow-consumer-growth-mb', 0, 1_000_000),
-        },
+        limits: parseLimits(r),
         warnOnly: parseIdList('warn-only', get('warn-only'), CHECK_IDS, true),
         baseCompare: parseBaseCompare(get('baseline-report'), get('baseline-server-command'), int('baseline-rounds', 1, 20), get),
         timeoutMs: int('timeout-s', 1, 6 * 3600) * 1000,
         reportPath: get('report-path') === '' ? null : get('report-path'),
+        exportArtillery: get('export-artillery') === '' ? null : get('export-artillery'),
     };
     return config;
+}
+function parseServer({ raw, get, int }) {
+    const command = get('server-command');
+    const serverPidText = get('server-pid');
+    const serverPid = serverPidText === '' ? null : parseInteger('server-pid', serverPidText, 1, 2 ** 31 - 1);
+    if (command !== '' && serverPid !== null) {
+        throw new ConfigError('server-pid', serverPidText, 'empty when server-command is set (the gate knows the pid of a server it launches)');
+    }
+    return {
+        command: command === '' ? null : command,
+        workingDirectory: parseWorkingDirectory(get('working-directory'), command !== ''),
+        env: parseKeyValueLines('server-env', raw['server-env'] ?? ''),
+        pid: serverPid,
+        logPath: get('server-log') === '' ? null : get('server-log'),
+        startupTimeoutMs: int('startup-timeout-s', 1, 3600) * 1000,
+        shutdownGraceMs: parseNumber('shutdown-grace-s', get('shutdown-grace-s'), 0, 600) * 1000,
+    };
+}
+function parseFaults({ raw, get, int }) {
+    return {
+        network: parseNetwork(get('network')),
+        deadPeers: {
+            clients: int('dead-peer-clients', 1, 1000),
+            timeoutMs: parseNumber('dead-peer-timeout-s', get('dead-peer-timeout-s'), 1, 3600) * 1000,
+        },
+        slowConsumer: {
+            durationMs: parseNumber('slow-consumer-duration-s', get('slow-consumer-duration-s'), 1, 600) * 1000,
+            maxBytes: parseNumber('slow-consumer-mb', get('slow-consumer-mb'), 1, 4096) * 1024 * 1024,
+            messageBytes: 64 * 1024,
+            subscribeMessage: raw['subscribe-message'] === undefined || raw['subscribe-message'] === '' ? null : raw['subscribe-message'],
+        },
+    };
+}
+function limit({ get, explicit }, name, min, max) {
+    return { value: parseLimit(name, get(name), min, max), explicit: explicit(name) };
+}
+function parseLimits(r) {
+    return {
+        minConnectSuccessRate: limit(r, 'min-connect-success-rate', 0, 1),
+        minDisconnectSuccessRate: limit(r, 'min-disconnect-success-rate', 0, 1),
+        minSessionSuccessRate: limit(r, 'min-session-success-rate', 0, 1),
+        maxMemoryGrowthMb: limit(r, 'max-memory-growth-mb', 0, 1_000_000),
+        maxPeakMemoryGrowthMb: limit(r, 'max-peak-memory-growth-mb', 0, 1_000_000),
+        maxLeakKbPerConnection: limit(r, 'max-leak-kb-per-connection', 0, 1_000_000),
+        maxFdGrowth: limit(r, 'max-fd-growth', 0, 1_000_000),
+        maxLingeringConnections: limit(r, 'max-lingering-connections', 0, 1_000_000),
+        maxThreadGrowth: limit(r, 'max-thread-growth', 0, 1_000_000),
+        maxProcessGrowth: limit(r, 'max-process-growth', 0, 1_000_000),
+        maxSessionGrowth: limit(r, 'max-session-growth', 0, 1_000_000),
+        maxHostileMemoryGrowthMb: limit(r, 'max-hostile-memory-growth-mb', 0, 1_000_000),
+        maxRetainedPerConnection: limit(r, 'max-retained-per-connection', 0.01, 1000),
+        maxSlowConsumerGrowthMb: limit(r, 'max-slow-consumer-growth-mb', 0, 1_000_000),
+    };
 }
 function assertKnownInputs(raw) {
     for (const name of Object.keys(raw)) {
@@ -7852,7 +17040,7 @@ function describeConfig(raw, defaults = {}) {
 ;// CONCATENATED MODULE: ./src/model/report.ts
 // The Report: everything one run learned, as plain JSON-serialisable data. Imported by every layer.
 /** Bumped whenever a field changes meaning or disappears; readers compare it before trusting a report. */
-const REPORT_SCHEMA_VERSION = 1;
+const REPORT_SCHEMA_VERSION = 2;
 /** Attempts the connect rate judges: all but those the gate's reset toxic cut mid-handshake. */
 function judgedAttempts(s) {
     return s.attempts - (s.injectedResets?.connect ?? 0);
@@ -7883,6 +17071,11 @@ const MIB = 1024 * 1024;
 const NBSP = '\u00A0';
 /** The one arrow used for "before → after". */
 const ARROW = '→';
+/** A number rounded to `digits` decimals, for a report's raw values (what people read is formatted apart). */
+function round(value, digits) {
+    const factor = 10 ** digits;
+    return Math.round(value * factor) / factor;
+}
 /** A number followed by its unit, joined by a non-breaking space. */
 function withUnit(number, unit) {
     return unit === '' ? number : `${number}${NBSP}${unit}`;
@@ -7906,7 +17099,7 @@ function formatMbDelta(bytes) {
 }
 /** A percentage: at most one decimal, a trailing ".0" dropped ("64 %", "99.5 %"). */
 function percentNumber(pct) {
-    const rounded = Math.round(pct * 10) / 10;
+    const rounded = round(pct, 1);
     return Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1);
 }
 /** A 0..1 rate as a percentage ("64 %", "99.5 %"). */
@@ -8015,6 +17208,7 @@ function formatCountDelta(n) {
 
 ;// CONCATENATED MODULE: ./src/analysis/stats.ts
 // Percentiles and medians over measured values (pure).
+
 /** Nearest-rank percentile of sorted values (p in 0..100). */
 function percentile(sorted, p) {
     if (sorted.length === 0)
@@ -8029,7 +17223,6 @@ function median(values) {
     const mid = sorted.length >> 1;
     return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
-const round2 = (n) => Math.round(n * 100) / 100;
 /** p50/p95/p99/max/mean of the values, rounded to 0.01; null for no values. */
 function summarize(values) {
     if (values.length === 0)
@@ -8038,51 +17231,206 @@ function summarize(values) {
     const mean = sorted.reduce((s, v) => s + v, 0) / sorted.length;
     return {
         count: sorted.length,
-        mean: round2(mean),
-        p50: round2(percentile(sorted, 50)),
-        p95: round2(percentile(sorted, 95)),
-        p99: round2(percentile(sorted, 99)),
-        max: round2(sorted[sorted.length - 1]),
+        mean: round(mean, 2),
+        p50: round(percentile(sorted, 50), 2),
+        p95: round(percentile(sorted, 95), 2),
+        p99: round(percentile(sorted, 99), 2),
+        max: round(sorted[sorted.length - 1], 2),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/check-draft.ts
-// What every check is built from before its level is known (pure): the draft, and the registry's id, title and limit.
+// The one way a check is built (pure): a draft from the registry's id, title and limit, then its level and status.
 
 
-/** The id, title and limit of a registered check, its limit text formatted from the threshold. */
-function head(id, limitValue) {
+/**
+ * The id, title and limit of a check, from the registry. `limit`: a number is the value of the registry's
+ * threshold (op and unit); a string is a limit the run states in words (dead-peer-timeout-s, the hostile
+ * scenario's limits, a regression's share); none is the registry's fixed requirement.
+ */
+function head(id, limit) {
+    const regressed = COMPARED_METRICS.find((m) => `regression-${m.id}` === id);
+    if (regressed)
+        return { id, title: `${regressed.title} vs base`, limit: typeof limit === 'string' ? limit : '', threshold: null };
     const def = checkDefinition(id);
-    const threshold = limitValue !== undefined && def.op !== null && def.unit !== null ? { op: def.op, value: limitValue, unit: def.unit } : null;
-    return { id, title: def.title, limit: threshold ? formatThreshold(threshold) : (FIXED_LIMITS[id] ?? ''), threshold };
+    if (typeof limit === 'number' && def.op !== null && def.unit !== null) {
+        const threshold = { op: def.op, value: limit, unit: def.unit };
+        return { id, title: def.title, limit: formatThreshold(threshold), threshold };
+    }
+    return { id, title: def.title, limit: typeof limit === 'string' ? limit : (def.requires ?? ''), threshold: null };
 }
-/** How the checks without a numeric limit state what they require. */
-const FIXED_LIMITS = {
-    'server-ready': 'handshake',
-    recovery: 'all answered',
-    'server-crash': 'no exit',
-    'run-completed': 'all phases',
-};
+/**
+ * Nothing to measure: a limit the user set on purpose fails (it must not pass by measuring nothing); a default
+ * one is `not-measured`, shown as such.
+ */
+function unmeasured(base, limit, detail, measured = 'n/a') {
+    return { ...base, measured, value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail };
+}
+/** A scenario that was selected and did not run fails its check, as a scenario with zero attempts does. */
+function didNotRun(base, detail) {
+    return { ...base, measured: 'did not run', value: null, outcome: 'fail', detail };
+}
+/** `warn-only` downgrades a check to a warning; `level` applies to a whole family (compare-level). */
+function levelOf(id, warnOnly, level = 'error') {
+    return level === 'warn' || warnOnly.includes(id) ? 'warn' : 'error';
+}
+/** The Check row: a failure at warn level is a warning. */
+function finalize(draft, level) {
+    const { outcome, ...rest } = draft;
+    const status = outcome === 'fail' && level === 'warn' ? 'warn' : outcome;
+    return { ...rest, level, status };
+}
 
-;// CONCATENATED MODULE: ./src/model/heap.ts
-// The heap evidence a Report carries for Node servers: snapshot summaries, growth per constructor, suspects with
-// their retainer paths, heap per connection; plus how a retainer path reads as one line.
+;// CONCATENATED MODULE: ./src/analysis/checks-faults.ts
+// The fault scenarios' checks (pure): dead-peer reaping and slow-consumer memory, each when its scenario was selected.
+
+
+function faultChecks(config, faults, stoppedNote) {
+    const drafts = [];
+    if (config.scenarios.includes('dead-peers')) {
+        const result = faults?.deadPeers;
+        drafts.push(result
+            ? deadPeerReapingCheck(result)
+            : didNotRun(reapingHead(config.faults.deadPeers.timeoutMs), `the dead-peers scenario did not run${stoppedNote}`));
+    }
+    const limit = config.limits.maxSlowConsumerGrowthMb;
+    if (config.scenarios.includes('slow-consumer') && limit.value !== null) {
+        const result = faults?.slowConsumer;
+        drafts.push(result
+            ? slowConsumerMemoryCheck(result, { value: limit.value, explicit: limit.explicit })
+            : didNotRun(head('slow-consumer-memory', limit.value), `the slow-consumer scenario did not run${stoppedNote}`));
+    }
+    return drafts;
+}
+/** Seconds as a report says them: "60 s", "62.0 s" (whole limits stay whole). */
+function seconds(ms, digits = 0) {
+    return `${(ms / 1000).toFixed(digits)} s`;
+}
+/** The check's id, title and limit: "all within 90 s" (dead-peer-timeout-s), whether the scenario ran or not. */
+function reapingHead(timeoutMs) {
+    return head('dead-peer-reaping', `all within ${seconds(timeoutMs)}`);
+}
+/** "1 dead connection", "4 dead connections". */
+function connections(n) {
+    return `${n} dead connection${n === 1 ? '' : 's'}`;
+}
+/** "after 62.0 s" or "after 61.2–62.0 s" for the clients reaped late. */
+function lateWhen(late) {
+    if (!late || late.count === 0)
+        return '';
+    const min = Math.min(late.p50, late.max);
+    return late.count === 1 || late.max - min < 100 ? `after ${seconds(late.max, 1)}` : `after ${seconds(min, 1)}–${seconds(late.max, 1)}`;
+}
+/**
+ * `dead-peer-reaping`: every silent client must be closed by the server within dead-peer-timeout-s. Fails when one
+ * was reaped later (the heartbeat is slower than the limit: said with when), when one was not reaped within the
+ * watch past the limit (no heartbeat), or when no client went silent (nothing was tested).
+ */
+function deadPeerReapingCheck(result) {
+    const limit = seconds(result.timeoutMs);
+    const base = reapingHead(result.timeoutMs);
+    if (result.silenced === 0) {
+        const failures = Object.entries(result.connectFailures).map(([kind, n]) => `${kind} ${n}`);
+        const why = result.stoppedEarly ? 'the run stopped before any client went silent' : 'no client completed the handshake';
+        return {
+            ...base,
+            measured: 'none',
+            value: null,
+            outcome: 'fail',
+            detail: failures.length > 0 ? `${why} (${failures.join(', ')})` : why,
+        };
+    }
+    const late = result.reapedLate ?? 0;
+    const slowest = result.reapMs ? ` (slowest ${seconds(result.reapMs.max, 1)})` : '';
+    const lateNote = late > 0 ? `, ${late} late (${lateWhen(result.lateMs)})` : '';
+    const measured = `${result.reaped}/${result.silenced} reaped${slowest}${lateNote}`;
+    const notInTime = late + result.stillOpen;
+    if (notInTime === 0) {
+        const detail = result.stoppedEarly ? { detail: 'the run stopped before the timeout; all silent clients were reaped' } : {};
+        return { ...base, measured, value: 0, outcome: 'pass', ...detail };
+    }
+    if (result.stoppedEarly && result.stillOpen > 0) {
+        const waited = `when the run stopped (${seconds(result.durationMs, 1)})`;
+        const detail = `${connections(result.stillOpen)} still open ${waited}`;
+        return { ...base, measured, value: notInTime, outcome: 'not-measured', detail };
+    }
+    const causes = [];
+    if (late > 0) {
+        causes.push(`${connections(late)} reaped ${lateWhen(result.lateMs)}, later than the ${limit} limit: shorten the heartbeat ` +
+            '(ping interval plus pong timeout) or raise dead-peer-timeout-s');
+    }
+    if (result.stillOpen > 0) {
+        const watched = seconds(result.watchedMs ?? result.timeoutMs);
+        causes.push(`${connections(result.stillOpen)} not reaped within ${watched}: no heartbeat; add a ping/pong heartbeat that closes ` +
+            'a peer whose pong does not come');
+    }
+    return { ...base, measured, value: notInTime, outcome: 'fail', detail: causes.join('; ') };
+}
+/**
+ * `slow-consumer-memory`: the server tree's memory growth while one client did not read must stay within the limit.
+ * A limit set explicitly that cannot be measured fails; the default one is not-measured.
+ */
+function slowConsumerMemoryCheck(result, limit) {
+    const base = head('slow-consumer-memory', limit.value);
+    if (!result.connected) {
+        const why = `the slow client could not connect${result.connectFailure ? ` (${result.connectFailure})` : ''}`;
+        return { ...base, measured: 'n/a', value: null, outcome: 'fail', detail: why };
+    }
+    if (result.memoryGrowthBytes === null)
+        return unmeasured(base, limit, "the server's memory could not be read");
+    const growth = result.memoryGrowthBytes;
+    const reaction = result.serverClosed
+        ? 'the server closed the slow client'
+        : result.serverPausedReading
+            ? 'the server stopped reading it'
+            : null;
+    const sent = `the server wrote ${formatMb(result.serverBytesWhilePaused + result.serverBytesAfter)} towards a client that did not read`;
+    const pass = growth <= bytesFromMb(limit.value);
+    return {
+        ...base,
+        measured: formatMbDelta(growth),
+        value: round(mbFromBytes(growth), 2),
+        outcome: pass ? 'pass' : 'fail',
+        detail: pass
+            ? `${sent}${reaction ? `; ${reaction}` : ''}`
+            : `${sent}, buffering it in memory: check bufferedAmount and pause or drop a client that does not read`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/model/evidence.ts
+// The leak evidence a Report carries, one shape for every runtime: counts per class (or per metric series) read
+// at the idle boundaries, the growth per connection made, the suspects with the path that holds them, which
+// processes were read, and which figure judged the memory verdict; plus how a retainer path reads as one line.
 /** At most this many growth rows go into the Report. */
 const TOP_GROWTH_ROWS = 10;
 /** Evidence that says only why there is none. */
-function heapEvidenceWithout(status, reason, maxRetainedPerConnection) {
+function evidenceWithout(source, status, reason, maxRetainedPerConnection, processes = []) {
     return {
+        source,
         status,
         reason,
-        snapshots: [],
+        processes,
+        readings: [],
         suspects: [],
         topGrowth: [],
         maxRetainedPerConnection,
         ignored: [],
-        heapKbPerConnection: null,
+        kbPerConnection: null,
         standardErrorKb: null,
+        coversConnections: false,
         notes: [],
     };
+}
+/** How each source names itself in a sentence. */
+const SOURCE_NAMES = {
+    'heap-snapshots': 'heap snapshots',
+    'python-census': 'Python census',
+    'class-histogram': 'JVM class histogram',
+    metrics: 'metrics',
+};
+/** The evidence that found suspects first, then the rest: the one a cause line names. */
+function evidenceWithSuspects(evidence) {
+    return evidence?.find((e) => e.status === 'measured' && e.suspects.length > 0) ?? null;
 }
 // Steps that only say how V8 stores something (a Map's backing array, an object's property store): a reader
 // learns nothing from them, so the one-line form leaves them out unless they are the end of the path.
@@ -8117,17 +17465,78 @@ function retainerPathParts(path) {
     return parts.filter((p, i) => i === parts.length - 1 || !p.storage).map((p) => p.label);
 }
 
-;// CONCATENATED MODULE: ./src/analysis/heap-diff.ts
-// Compares heap snapshots taken at growing connection counts: growth per constructor, per connection, whether it
-// is steady across rounds, the suspects, and the heap's own growth per connection (pure).
+;// CONCATENATED MODULE: ./src/analysis/trend.ts
+// Least-squares fit of retained memory against connections made: the leak per connection (pure).
 
+/**
+ * Slope (KB per connection) and its standard error; null where too few points. With four or more
+ * readings the one at the baseline is left out: a clean server's memory grows fastest over its first
+ * connections (allocator and JIT warm-up), and that growth is not a leak.
+ */
+function fitTrend(all) {
+    const skipped = all.length >= 4 ? 1 : 0;
+    const fit = fitKbPerConnection(all.slice(skipped).map((p) => ({ connections: p.connections, kb: p.rssBytes / 1024 })));
+    return { points: all, skipped, ...fit };
+}
+/**
+ * Least-squares slope of KB against connections, and its standard error, each to 0.01: null slope under two
+ * distinct connection counts, null standard error under three readings. RSS and heap trends are both this fit.
+ */
+function fitKbPerConnection(points) {
+    const n = points.length;
+    const xs = points.map((p) => p.connections);
+    const ys = points.map((p) => p.kb);
+    const meanX = xs.reduce((s, x) => s + x, 0) / (n || 1);
+    const meanY = ys.reduce((s, y) => s + y, 0) / (n || 1);
+    const sxx = xs.reduce((s, x) => s + (x - meanX) ** 2, 0);
+    if (n < 2 || sxx === 0)
+        return { kbPerConnection: null, standardErrorKb: null };
+    const slope = xs.reduce((s, x, i) => s + (x - meanX) * (ys[i] - meanY), 0) / sxx;
+    if (n < 3)
+        return { kbPerConnection: round(slope, 2), standardErrorKb: null };
+    const intercept = meanY - slope * meanX;
+    const residuals = xs.reduce((s, x, i) => s + (ys[i] - (intercept + slope * x)) ** 2, 0);
+    return { kbPerConnection: round(slope, 2), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx), 2) };
+}
+/** One-sided 95 % critical values of Student's t by degrees of freedom (readings fitted minus two). */
+const T_95 = [Infinity, 6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833, 1.812];
+/**
+ * The least leak per connection the readings are consistent with, at 95 % one-sided confidence: the slope minus
+ * t times its standard error. A trend fails only when this bound is above the limit, so a single GC step between
+ * three readings (a slope of ±80 with a standard error of 50) cannot fail a clean server, while a steady leak
+ * (29.7 ± 0.4) is judged at nearly its face value. Null when the fit has no standard error (two readings).
+ */
+function trendLowerBound(trend) {
+    return slopeLowerBound(trend.kbPerConnection, trend.standardErrorKb, trend.points.length - trend.skipped);
+}
+/** The slope minus t times its standard error for a fit over `points` readings; null without a standard error. */
+function slopeLowerBound(slope, standardError, points) {
+    if (slope === null || standardError === null || points < 3)
+        return null;
+    const t = T_95[points - 2] ?? 1.645;
+    return round(slope - t * standardError, 2);
+}
+
+;// CONCATENATED MODULE: ./src/analysis/evidence-diff.ts
+// Compares readings taken at growing connection counts (heap snapshots, a Python census, a JVM class histogram,
+// metrics): growth per class or series, per connection, whether it is steady across rounds, the suspects, and the
+// total's own growth per connection (pure).
+
+
+
+/**
+ * The JDK's own classes and arrays: listed by growth, never suspects on their own (neverSuspects for the class
+ * histogram). A clean Netty echo server kept 1.2 Strings (and their byte arrays) per connection in every run,
+ * steadily in 2 runs of 5; a leak of the app's state shows in the app's classes.
+ */
+const JVM_STORAGE_KINDS = ['jdk', 'array'];
 /** Instances beyond maxConcurrent a class must grow by before a pool sized by concurrency cannot explain it. */
 const POOL_MARGIN = 10;
 /**
  * Defaults, the limit being max-retained-per-connection's default (a test holds them equal): a clean `ws` echo
  * server measured at most 0.18 per connection for any constructor.
  */
-const HEAP_DIFF_DEFAULTS = { maxRetainedPerConnection: 0.25, minInstances: 20, ignore: [] };
+const DIFF_DEFAULTS = { maxRetainedPerConnection: 0.25, minInstances: 20, ignore: [] };
 /**
  * A round counts as steady when its own growth per connection is within this factor of the whole run's: a leak
  * grows by about the same amount every round, while a cache or pool that fills once grows in the first round only.
@@ -8139,45 +17548,55 @@ const CONSISTENCY_FACTOR = 2;
  * in the objects themselves. Their bytes stay in the heap total.
  */
 const LAYOUT_TYPES = new Set(['object shape']);
-const round = (v, digits) => Math.round(v * 10 ** digits) / 10 ** digits;
 /**
- * The evidence from snapshots in the order they were taken (connections never decrease): `skipped` when fewer
- * than two or no connections were made between the first and the last. Retainer paths are left null: they need
- * the last snapshot's graph, which the prober holds (HeapSnapshotter.attachRetainerPaths).
+ * The evidence from readings in the order they were taken (connections never decrease): `skipped` when fewer than
+ * two or no connections were made between the first and the last. Paths are left null (the source that read the
+ * counts finds them), `processes` empty and `coversConnections` false: the caller knows which processes were read.
  */
-function diffHeap(snapshots, options = HEAP_DIFF_DEFAULTS) {
+function diffEvidence(source, readings, options = DIFF_DEFAULTS) {
     const limit = options.maxRetainedPerConnection;
-    const summaries = snapshots.map((s) => s.summary);
-    if (snapshots.length < 2) {
-        return {
-            ...heapEvidenceWithout('skipped', `${snapshots.length} heap snapshot(s); two or more are needed`, limit),
-            snapshots: summaries,
-        };
+    const summaries = readings.map((s) => s.summary);
+    if (readings.length < 2) {
+        return { ...evidenceWithout(source, 'skipped', `${readings.length} reading(s); two or more are needed`, limit), readings: summaries };
     }
-    const first = summaries[0];
-    const last = summaries[summaries.length - 1];
-    const made = last.connections - first.connections;
+    const made = summaries.at(-1).connections - summaries[0].connections;
     if (made <= 0) {
-        return {
-            ...heapEvidenceWithout('skipped', 'no connections were made between the first and the last heap snapshot', limit),
-            snapshots: summaries,
-        };
+        const why = 'no connections were made between the first and the last reading';
+        return { ...evidenceWithout(source, 'skipped', why, limit), readings: summaries };
     }
     const ignore = new Set(options.ignore.map((n) => n.trim()).filter(Boolean));
     const poolBound = (options.maxConcurrent ?? 1) + POOL_MARGIN;
-    const breaches = (r) => limit !== null && r.perConnection >= limit && r.countDelta >= options.minInstances && r.consistent;
-    const rows = growthRows(snapshots)
-        .filter((r) => !ignore.has(r.name) && !LAYOUT_TYPES.has(r.nodeType))
+    const storage = new Set(options.neverSuspects ?? []);
+    const breaches = (r) => limit !== null && r.perConnection >= limit && r.countDelta >= options.minInstances && r.consistent && !storage.has(r.kind);
+    const rows = growthRows(readings)
+        .filter((r) => !ignore.has(r.name) && !LAYOUT_TYPES.has(r.kind))
         .map((r) => (breaches(r) && r.countDelta <= poolBound ? { ...r, poolSized: true } : r));
     const isSuspect = (r) => breaches(r) && r.poolSized !== true;
     const bySize = (a, b) => b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta;
     const suspects = rows.filter(isSuspect).sort(bySize);
     const others = rows.filter((r) => !isSuspect(r) && (r.countDelta > 0 || r.bytesDelta > 0)).sort(bySize);
-    const fit = fitHeapPerConnection(summaries);
-    const rounds = countRounds(summaries);
+    const fit = fitPerConnection(summaries);
+    return {
+        source,
+        status: 'measured',
+        processes: [],
+        readings: summaries,
+        suspects,
+        topGrowth: [...suspects, ...others].slice(0, TOP_GROWTH_ROWS),
+        maxRetainedPerConnection: limit,
+        ignored: [...ignore],
+        kbPerConnection: fit.kbPerConnection,
+        standardErrorKb: fit.standardErrorKb,
+        coversConnections: false,
+        notes: diffNotes(rows, summaries, options),
+    };
+}
+/** What a reader needs to know about rows that did not become suspects, and about the rounds. */
+function diffNotes(rows, summaries, options) {
+    const limit = options.maxRetainedPerConnection;
     const notes = [];
-    if (rounds < 2)
-        notes.push('one round of connections between snapshots: whether growth is steady could not be judged');
+    if (countRounds(summaries) < 2)
+        notes.push('one round of connections between readings: whether growth is steady could not be judged');
     const steadyBelow = rows.filter((r) => limit !== null && r.perConnection >= limit && r.consistent && r.countDelta > 0 && r.countDelta < options.minInstances);
     const poolSized = rows.filter((r) => r.poolSized === true);
     if (poolSized.length > 0) {
@@ -8188,19 +17607,9 @@ function diffHeap(snapshots, options = HEAP_DIFF_DEFAULTS) {
     if (steadyBelow.length > 0) {
         notes.push(`${steadyBelow.length} class(es) grew per connection by ≥ ${limit} but by fewer than ${options.minInstances} instances in all`);
     }
-    return {
-        status: 'measured',
-        snapshots: summaries,
-        suspects,
-        topGrowth: [...suspects, ...others].slice(0, TOP_GROWTH_ROWS),
-        maxRetainedPerConnection: limit,
-        ignored: [...ignore],
-        heapKbPerConnection: fit.kbPerConnection,
-        standardErrorKb: fit.standardErrorKb,
-        notes,
-    };
+    return notes;
 }
-/** Intervals between consecutive snapshots in which connections were made. */
+/** Intervals between consecutive readings in which connections were made. */
 function countRounds(summaries) {
     let n = 0;
     for (let i = 1; i < summaries.length; i++)
@@ -8208,13 +17617,13 @@ function countRounds(summaries) {
             n++;
     return n;
 }
-/** Key of a class across snapshots. */
-const keyOf = (c) => `${c.nodeType}\u0000${c.name}`;
-/** One row per class present in any snapshot, first against last; retainerPath null. */
-function growthRows(snapshots) {
-    const maps = snapshots.map((s) => new Map(s.classes.map((c) => [keyOf(c), c])));
+/** Key of a class across readings. */
+const keyOf = (c) => `${c.kind}\u0000${c.name}`;
+/** One row per class present in any reading, first against last; retainerPath null. */
+function growthRows(readings) {
+    const maps = readings.map((s) => new Map(s.classes.map((c) => [keyOf(c), c])));
     const keys = new Set(maps.flatMap((m) => [...m.keys()]));
-    const connections = snapshots.map((s) => s.summary.connections);
+    const connections = readings.map((s) => s.summary.connections);
     const made = connections[connections.length - 1] - connections[0];
     const rows = [];
     for (const key of keys) {
@@ -8229,13 +17638,13 @@ function growthRows(snapshots) {
         const perConnection = made > 0 ? countDelta / made : 0;
         rows.push({
             name: some.name,
-            nodeType: some.nodeType,
+            kind: some.kind,
             countFirst,
             countLast,
             countDelta,
             perConnection: round(perConnection, 3),
-            bytesDelta: (lastStat?.selfSize ?? 0) - (firstStat?.selfSize ?? 0),
-            bytesEach: lastStat && lastStat.count > 0 ? Math.round(lastStat.selfSize / lastStat.count) : 0,
+            bytesDelta: (lastStat?.bytes ?? 0) - (firstStat?.bytes ?? 0),
+            bytesEach: lastStat && lastStat.count > 0 ? Math.round(lastStat.bytes / lastStat.count) : 0,
             consistent: isSteady(connections, counts, perConnection),
             retainerPath: null,
         });
@@ -8261,35 +17670,41 @@ function isSteady(connections, counts, overall) {
     return true;
 }
 /**
- * Least-squares slope of the heap total (KB) against connections, over every snapshot (each one follows a full
- * GC, so unlike RSS there is no warm-up reading to drop), with its standard error.
+ * Least-squares slope of the total (KiB) against connections, over every reading (each one follows a full GC, so
+ * unlike RSS there is no warm-up reading to drop), with its standard error; null when a reading has no total.
  */
-function fitHeapPerConnection(summaries) {
-    const n = summaries.length;
-    const xs = summaries.map((s) => s.connections);
-    const ys = summaries.map((s) => s.heapBytes / 1024);
-    const meanX = xs.reduce((a, x) => a + x, 0) / (n || 1);
-    const meanY = ys.reduce((a, y) => a + y, 0) / (n || 1);
-    const sxx = xs.reduce((a, x) => a + (x - meanX) ** 2, 0);
-    if (n < 2 || sxx === 0)
+function fitPerConnection(summaries) {
+    if (summaries.some((s) => s.totalBytes === null))
         return { kbPerConnection: null, standardErrorKb: null };
-    const slope = xs.reduce((a, x, i) => a + (x - meanX) * (ys[i] - meanY), 0) / sxx;
-    if (n < 3)
-        return { kbPerConnection: round(slope, 2), standardErrorKb: null };
-    const intercept = meanY - slope * meanX;
-    const residuals = xs.reduce((a, x, i) => a + (ys[i] - (intercept + slope * x)) ** 2, 0);
-    return { kbPerConnection: round(slope, 2), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx), 2) };
+    return fitKbPerConnection(summaries.map((s) => ({ connections: s.connections, kb: s.totalBytes / 1024 })));
 }
+/** Kinds a reader learns something from, though less than from a class of their own code. */
+const TIER_ONE_KINDS = new Set(['object', 'closure', 'native', 'regexp', 'jdk', 'stdlib', 'gauge']);
 /**
- * 0: an instance of a constructor (what a user names in code); 1: closures, native data, V8's own objects;
- * 2: storage and primitives (arrays, property stores, strings, heap numbers), whose paths say least.
+ * JavaScript's own constructors: an Array or an Object grows with any leak (each leaked instance holds some), and the
+ * nearest one to a root is often a pool's (a cluster worker's HTTP parsers), so it says least of what leaked.
+ */
+const JS_BUILTINS = new Set([
+    'Object',
+    'Array',
+    'Map',
+    'Set',
+    'WeakMap',
+    'WeakSet',
+    'Promise',
+    'Function',
+    'Error',
+    'Date',
+]);
+/**
+ * 0: an instance of a class (what a user names in code); 1: closures, native data, the language's and the
+ * runtime's own objects (V8's, the JDK's, Python's standard library), metric series; 2: storage and primitives
+ * (arrays, property stores, strings, heap numbers, Python's builtins), whose paths say least.
  */
 function suspectTier(row) {
-    if (row.nodeType === 'object' && !row.name.startsWith('system / '))
+    if (row.kind === 'object' && !row.name.startsWith('system / ') && !JS_BUILTINS.has(row.name))
         return 0;
-    if (row.nodeType === 'object' || row.nodeType === 'closure' || row.nodeType === 'native' || row.nodeType === 'regexp')
-        return 1;
-    return 2;
+    return TIER_ONE_KINDS.has(row.kind) ? 1 : 2;
 }
 /**
  * Suspects in the order a reader should see them, once retainer paths are known: constructors first
@@ -8303,58 +17718,14 @@ function rankSuspects(evidence) {
         .map((r, i) => ({ r, i }))
         .sort((a, b) => suspectTier(a.r) - suspectTier(b.r) || length(a.r) - length(b.r) || a.i - b.i)
         .map((s) => s.r);
-    const isSuspect = new Set(ranked.map((r) => `${r.nodeType}\u0000${r.name}`));
-    const others = evidence.topGrowth.filter((r) => !isSuspect.has(`${r.nodeType}\u0000${r.name}`));
+    const isSuspect = new Set(ranked.map((r) => `${r.kind}\u0000${r.name}`));
+    const others = evidence.topGrowth.filter((r) => !isSuspect.has(`${r.kind}\u0000${r.name}`));
     return { ...evidence, suspects: ranked, topGrowth: [...ranked, ...others].slice(0, TOP_GROWTH_ROWS) };
-}
-
-;// CONCATENATED MODULE: ./src/analysis/trend.ts
-// Least-squares fit of retained memory against connections made: the leak per connection (pure).
-/**
- * Slope (KB per connection) and its standard error; null where too few points. With four or more
- * readings the one at the baseline is left out: a clean server's memory grows fastest over its first
- * connections (allocator and JIT warm-up), and that growth is not a leak.
- */
-function fitTrend(all) {
-    const skipped = all.length >= 4 ? 1 : 0;
-    const points = all.slice(skipped);
-    const n = points.length;
-    const round = (v) => Math.round(v * 100) / 100;
-    const xs = points.map((p) => p.connections);
-    const ys = points.map((p) => p.rssBytes / 1024);
-    const meanX = xs.reduce((s, x) => s + x, 0) / (n || 1);
-    const meanY = ys.reduce((s, y) => s + y, 0) / (n || 1);
-    const sxx = xs.reduce((s, x) => s + (x - meanX) ** 2, 0);
-    if (n < 2 || sxx === 0)
-        return { points: all, skipped, kbPerConnection: null, standardErrorKb: null };
-    const slope = xs.reduce((s, x, i) => s + (x - meanX) * (ys[i] - meanY), 0) / sxx;
-    if (n < 3)
-        return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: null };
-    const intercept = meanY - slope * meanX;
-    const residuals = xs.reduce((s, x, i) => s + (ys[i] - (intercept + slope * x)) ** 2, 0);
-    return { points: all, skipped, kbPerConnection: round(slope), standardErrorKb: round(Math.sqrt(residuals / (n - 2) / sxx)) };
-}
-/** One-sided 95 % critical values of Student's t by degrees of freedom (readings fitted minus two). */
-const T_95 = [Infinity, 6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833, 1.812];
-/**
- * The least leak per connection the readings are consistent with, at 95 % one-sided confidence: the slope minus
- * t times its standard error. A trend fails only when this bound is above the limit, so a single GC step between
- * three readings (a slope of ±80 with a standard error of 50) cannot fail a clean server, while a steady leak
- * (29.7 ± 0.4) is judged at nearly its face value. Null when the fit has no standard error (two readings).
- */
-function trendLowerBound(trend) {
-    return slopeLowerBound(trend.kbPerConnection, trend.standardErrorKb, trend.points.length - trend.skipped);
-}
-/** The slope minus t times its standard error for a fit over `points` readings; null without a standard error. */
-function slopeLowerBound(slope, standardError, points) {
-    if (slope === null || standardError === null || points < 3)
-        return null;
-    const t = T_95[points - 2] ?? 1.645;
-    return Math.round((slope - t * standardError) * 100) / 100;
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/checks-memory.ts
 // The memory checks (pure): retained and peak growth, the leak per connection, the heap's retained objects.
+
 
 
 
@@ -8370,21 +17741,13 @@ function memoryChecks(config, memory, stoppedNote) {
             continue;
         const base = head(id, limit.value);
         if (bytes === null) {
-            const why = memory.reason ?? `no sample in the window this figure needs${stoppedNote}`;
-            // A limit the user set on purpose must not pass by measuring nothing.
-            drafts.push({
-                ...base,
-                measured: 'n/a',
-                value: null,
-                outcome: limit.explicit ? 'fail' : 'not-measured',
-                detail: why,
-            });
+            drafts.push(unmeasured(base, limit, memory.reason ?? `no sample in the window this figure needs${stoppedNote}`));
             continue;
         }
         drafts.push({
             ...base,
             measured: formatMbDelta(bytes),
-            value: Math.round(mbFromBytes(bytes) * 100) / 100,
+            value: round(mbFromBytes(bytes), 2),
             outcome: bytes <= bytesFromMb(limit.value) ? 'pass' : 'fail',
             ...(memory.baselineBytes !== null ? { detail: `baseline ${formatMb(memory.baselineBytes)}` } : {}),
         });
@@ -8393,31 +17756,26 @@ function memoryChecks(config, memory, stoppedNote) {
 }
 /** Fewest connections between the first and last fitted reading for a trend to mean anything. */
 const MIN_TREND_SPAN = 25;
-function trendChecks(config, memory, heap, stoppedNote) {
+function trendChecks(config, memory, evidence, judge, stoppedNote) {
     const limit = config.limits.maxLeakKbPerConnection;
     if (limit.value === null)
         return [];
     const base = head('leak-per-connection', limit.value);
-    // A Node server's heap after a full GC is exact where RSS is noise: it is the figure judged when there is one.
-    if (heap?.status === 'measured' && heap.heapKbPerConnection !== null) {
-        const points = heap.snapshots;
+    // A heap after a full GC is exact where RSS is noise: it is the figure judged when it covers every process that
+    // held connections (the judge says so).
+    const judged = judge && judge.by !== 'rss' ? evidence.find((e) => e.source === judge.by) : undefined;
+    if (judged && judged.kbPerConnection !== null) {
+        const points = judged.readings;
         const rss = memory.trend?.kbPerConnection;
         const rssNote = rss === null || rss === undefined ? '' : `; RSS trend ${withUnit(rss.toFixed(1), 'KiB/conn')} (information)`;
-        const what = `heap after a full GC, over ${points.length} snapshots from ${points[0].connections} to ${points.at(-1).connections} ` +
-            `connections`;
-        return [judgeSlope(base, limit.value, heap.heapKbPerConnection, heap.standardErrorKb, points.length, `${what}${rssNote}`)];
+        const processes = judge.processes > 1 ? ` of ${judge.processes} processes` : '';
+        const what = `${judged.source === 'heap-snapshots' ? 'heap' : SOURCE_NAMES[judged.source]}${processes} after a full GC, over ${points.length} ` +
+            `readings from ${points[0].connections} to ${points.at(-1).connections} connections`;
+        return [judgeSlope(base, limit.value, judged.kbPerConnection, judged.standardErrorKb, points.length, `${what}${rssNote}`)];
     }
     const slope = memory.trend?.kbPerConnection ?? null;
     if (slope === null) {
-        return [
-            {
-                ...base,
-                measured: 'n/a',
-                value: null,
-                outcome: limit.explicit ? 'fail' : 'not-measured',
-                detail: memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}`,
-            },
-        ];
+        return [unmeasured(base, limit, memory.reason ?? `fewer than two memory readings over the leak rounds${stoppedNote}`)];
     }
     const trend = memory.trend;
     const fitted = trend.points.slice(trend.skipped);
@@ -8425,15 +17783,7 @@ function trendChecks(config, memory, heap, stoppedNote) {
     if (span < MIN_TREND_SPAN) {
         // Over a handful of connections, allocator noise alone reads as tens of KB per connection.
         const detail = `fitted over only ${span} connections; a trend needs ${MIN_TREND_SPAN} or more (raise leak-cycles)`;
-        return [
-            {
-                ...base,
-                measured: slopeText(slope, trend.standardErrorKb),
-                value: null,
-                outcome: limit.explicit ? 'fail' : 'not-measured',
-                detail,
-            },
-        ];
+        return [unmeasured(base, limit, detail, slopeText(slope, trend.standardErrorKb))];
     }
     const fittedText = `RSS fitted over ${fitted.length} readings from ${fitted[0].connections} to ${fitted.at(-1).connections} ` + `connections`;
     return [judgeSlope(base, limit.value, slope, trend.standardErrorKb, fitted.length, fittedText)];
@@ -8459,139 +17809,61 @@ function judgeSlope(base, limit, slope, se, points, what) {
         detail: what,
     };
 }
-/** Heap evidence: no constructor may grow steadily with the connections made (Node servers the gate launched). */
-function retainedCheck(config, heap, stoppedNote) {
+/**
+ * Why a growth row that is not a suspect is none, in words: a per-connection figure goes with it only when it is
+ * within the limit, since one above it beside a pass reads as a breach (the row grew unevenly, or by a pool's size).
+ */
+function whyNotALeak(row, limit, source) {
+    if (source === 'class-histogram' && JVM_STORAGE_KINDS.includes(row.kind))
+        return "the JDK's own, never a suspect by itself";
+    if (row.poolSized)
+        return 'no more than the connections held open at once';
+    if (!row.consistent)
+        return 'uneven across rounds, not with the connections made';
+    if (row.countDelta < DIFF_DEFAULTS.minInstances)
+        return `fewer than ${DIFF_DEFAULTS.minInstances} instances`;
+    return `${row.perConnection.toFixed(2)}/conn, within the ${limit} limit`;
+}
+/** Leak evidence: no class (or metric series) may grow steadily with the connections made. */
+function retainedCheck(config, evidence, stoppedNote) {
     const limit = config.limits.maxRetainedPerConnection;
     if (limit.value === null)
         return [];
-    // Without snapshots on purpose, or of a server that is not Node, there is nothing to judge: unless the user asked.
-    if ((heap === null || heap.status === 'off' || heap.status === 'n/a') && !limit.explicit)
+    // Without evidence on purpose, or of a runtime it cannot read, there is nothing to judge: unless the user asked.
+    const wanted = evidence.filter((e) => e.status !== 'off' && e.status !== 'n/a');
+    if (wanted.length === 0 && !limit.explicit)
         return [];
     const base = head('retained-objects', limit.value);
-    if (heap === null || heap.status !== 'measured') {
-        const why = heap?.reason ?? `no heap snapshots${stoppedNote}`;
-        return [{ ...base, measured: 'n/a', value: null, outcome: limit.explicit ? 'fail' : 'not-measured', detail: why }];
+    const measured = wanted.filter((e) => e.status === 'measured');
+    if (measured.length === 0) {
+        const why = wanted[0]?.reason ?? evidence[0]?.reason ?? `no heap evidence${stoppedNote}`;
+        return [unmeasured(base, limit, why)];
     }
-    const top = heap.suspects[0] ?? null;
+    const suspects = measured.flatMap((e) => e.suspects);
+    const top = suspects[0] ?? null;
     if (!top) {
         // Nothing grew steadily: the value is the largest steady growth (0 when none), the largest growth is a detail.
-        const steady = heap.topGrowth.filter((r) => r.consistent && r.countDelta >= HEAP_DIFF_DEFAULTS.minInstances && !r.poolSized);
+        const sourced = measured.flatMap((e) => e.topGrowth.map((row) => ({ row, source: e.source }))).filter((r) => r.row.countDelta > 0);
+        const steady = sourced
+            .filter(({ row: r, source }) => !(source === 'class-histogram' && JVM_STORAGE_KINDS.includes(r.kind)))
+            .map((s) => s.row)
+            .filter((r) => r.consistent && r.countDelta >= DIFF_DEFAULTS.minInstances && !r.poolSized);
         const value = steady.length === 0 ? 0 : Math.max(...steady.map((r) => r.perConnection));
-        const largest = heap.topGrowth[0];
-        const why = largest?.poolSized
-            ? ', no more than the connections held open at once'
-            : largest?.consistent
-                ? ''
-                : ', uneven across rounds';
+        // The largest growth by bytes (as the evidence lists it), of a class that grew in count (a gauge of bytes does not).
+        const largest = sourced[0];
+        const why = largest && whyNotALeak(largest.row, limit.value, largest.source);
         const detail = largest
-            ? `largest growth +${largest.countDelta} ${largest.name} (${largest.perConnection.toFixed(2)}/conn${why}): not a leak`
+            ? `largest growth ${formatCountDelta(largest.row.countDelta)} ${largest.row.name} (${why}): not a leak`
             : 'nothing grew';
-        return [{ ...base, measured: 'none steady', value: Math.round(value * 1000) / 1000, outcome: 'pass', detail }];
+        return [{ ...base, measured: 'none steady', value: round(value, 3), outcome: 'pass', detail }];
     }
     const perConnection = `${top.perConnection.toFixed(2)}/conn`;
-    const measured = `${formatCountDelta(top.countDelta)} ${top.name} (${perConnection})`;
-    const others = heap.suspects.length > 1 ? `; ${heap.suspects.length - 1} more grew with it` : '';
-    const bytes = `${formatBytesDelta(top.bytesDelta)}, ${formatBytes(top.bytesEach)} each`;
-    return [{ ...base, measured, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
-}
-
-;// CONCATENATED MODULE: ./src/analysis/faults.ts
-// Checks of the fault scenarios (pure): dead-peer reaping and slow-consumer memory.
-
-
-const titleOf = (id) => checkDefinition(id).title;
-/** The default of `max-slow-consumer-growth-mb`. */
-const DEFAULT_MAX_SLOW_CONSUMER_GROWTH_MB = 50;
-const MB = 1024 * 1024;
-function faults_status(outcome, level) {
-    return outcome === 'fail' && level === 'warn' ? 'warn' : outcome;
-}
-/**
- * `dead-peer-reaping`: every silent client must be closed by the server within dead-peer-timeout-s. Fails when one
- * is still open, or when no client went silent (nothing was tested).
- */
-function deadPeerReapingCheck(result, level = 'error') {
-    const id = 'dead-peer-reaping';
-    const seconds = Math.round(result.timeoutMs / 1000);
-    const base = { id, title: titleOf(id), limit: `all within ${seconds} s`, threshold: null, level };
-    if (result.silenced === 0) {
-        const failures = Object.entries(result.connectFailures).map(([kind, n]) => `${kind} ${n}`);
-        const why = result.stoppedEarly ? 'the run stopped before any client went silent' : 'no client completed the handshake';
-        return {
-            ...base,
-            measured: 'none',
-            value: null,
-            status: faults_status('fail', level),
-            detail: failures.length > 0 ? `${why} (${failures.join(', ')})` : why,
-        };
-    }
-    const slowest = result.reapMs ? ` (slowest ${(result.reapMs.max / 1000).toFixed(1)} s)` : '';
-    const measured = `${result.reaped}/${result.silenced} reaped${slowest}`;
-    if (result.stillOpen === 0 && !result.stoppedEarly) {
-        return { ...base, measured, value: result.stillOpen, status: 'pass' };
-    }
-    if (result.stillOpen === 0) {
-        return {
-            ...base,
-            measured,
-            value: result.stillOpen,
-            status: 'pass',
-            detail: 'the run stopped before the timeout; all silent clients were reaped',
-        };
-    }
-    const waited = result.stoppedEarly ? `when the run stopped (${(result.durationMs / 1000).toFixed(1)} s)` : `after ${seconds} s`;
-    return {
-        ...base,
-        measured,
-        value: result.stillOpen,
-        status: faults_status(result.stoppedEarly ? 'not-measured' : 'fail', level),
-        detail: `${result.stillOpen} dead connection${result.stillOpen === 1 ? '' : 's'} still open ${waited}: add a ping/pong heartbeat`,
-    };
-}
-/**
- * `slow-consumer-memory`: the server tree's memory growth while one client did not read must stay within the limit.
- * A limit set explicitly that cannot be measured fails; the default one is not-measured.
- */
-function slowConsumerMemoryCheck(result, limit = { value: DEFAULT_MAX_SLOW_CONSUMER_GROWTH_MB, explicit: false }, level = 'error') {
-    const id = 'slow-consumer-memory';
-    const threshold = { op: '<=', value: limit.value, unit: 'MiB' };
-    const base = { id, title: titleOf(id), limit: formatThreshold(threshold), threshold, level };
-    if (!result.connected) {
-        return {
-            ...base,
-            measured: 'n/a',
-            value: null,
-            status: faults_status('fail', level),
-            detail: `the slow client could not connect${result.connectFailure ? ` (${result.connectFailure})` : ''}`,
-        };
-    }
-    if (result.memoryGrowthBytes === null) {
-        return {
-            ...base,
-            measured: 'n/a',
-            value: null,
-            status: faults_status(limit.explicit ? 'fail' : 'not-measured', level),
-            detail: "the server's memory could not be read",
-        };
-    }
-    const growth = result.memoryGrowthBytes;
-    const reaction = result.serverClosed
-        ? 'the server closed the slow client'
-        : result.serverPausedReading
-            ? 'the server stopped reading it'
-            : null;
-    const wrote = result.serverBytesWhilePaused + result.serverBytesAfter;
-    const sent = `the server wrote ${formatMb(wrote)} towards a client that did not read`;
-    const pass = growth <= limit.value * MB;
-    return {
-        ...base,
-        measured: formatMbDelta(growth),
-        value: Math.round((growth / MB) * 100) / 100,
-        status: faults_status(pass ? 'pass' : 'fail', level),
-        detail: pass
-            ? `${sent}${reaction ? `; ${reaction}` : ''}`
-            : `${sent}, buffering it in memory: check bufferedAmount and pause or drop a client that does not read`,
-    };
+    const measuredText = `${formatCountDelta(top.countDelta)} ${top.name} (${perConnection})`;
+    const others = suspects.length > 1 ? `; ${suspects.length - 1} more grew with it` : '';
+    const bytes = top.bytesDelta === 0 && top.kind === 'gauge'
+        ? 'a metric series'
+        : `${formatBytesDelta(top.bytesDelta)}, ${formatBytes(top.bytesEach)} each`;
+    return [{ ...base, measured: measuredText, value: top.perConnection, outcome: 'fail', detail: `${bytes}${others}` }];
 }
 
 ;// CONCATENATED MODULE: ./src/model/hostile.ts
@@ -8606,6 +17878,7 @@ const HOSTILE_CASE_IDS = [
     'oversized-control',
     'orphan-continuation',
     'invalid-close-code',
+    'binary-message',
     'oversized-message',
     'huge-length-claim',
     'ping-flood',
@@ -8635,78 +17908,31 @@ function outcomeText(c) {
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/hostile.ts
-// What RFC 6455 asks of a server for each hostile case, and the `hostile-survived` judgement (pure).
+// The `hostile-survived` judgement (pure): the server stays up, keeps accepting handshakes and serving sessions,
+// keeps its memory, leaves nothing behind, and (when strict) does what RFC 6455 asks in every case.
 
 
-/** Every case's title and expectation, with the RFC 6455 section that asks for it. */
-const HOSTILE_CASES = {
-    'invalid-utf8': { title: 'text frame with invalid UTF-8', expected: 'close 1007 (section 8.1)' },
-    'reserved-bits': { title: 'RSV1-3 set without an extension', expected: 'close 1002 (section 5.2)' },
-    'unknown-opcode': { title: 'reserved opcode 0x3', expected: 'close 1002 (section 5.2)' },
-    'unmasked-frame': { title: 'unmasked client frame', expected: 'close (1002 suggested) or drop (section 5.1)' },
-    'fragmented-control': { title: 'ping with FIN clear', expected: 'close 1002 (section 5.5)' },
-    'oversized-control': { title: 'ping with 126 payload bytes', expected: 'close 1002 (section 5.5)' },
-    'orphan-continuation': { title: 'continuation without a start', expected: 'close 1002 (section 5.4)' },
-    'invalid-close-code': { title: 'close frame with code 999', expected: 'close 1002 (section 7.4)' },
-    'oversized-message': {
-        title: 'message of hostile-max-bytes',
-        expected: "close 1009 if above the server's size limit, or take it within that limit (section 10.4); its memory is judged",
-    },
-    'huge-length-claim': { title: 'header claiming 2^63 - 1 bytes', expected: 'close 1009 or drop (section 10.4)' },
-    'ping-flood': { title: 'burst of pings', expected: 'pong to the last ping, or a close or drop (flood protection) (section 5.5.3)' },
-    'slow-handshake': { title: 'handshake dribbled a byte per 100 ms', expected: 'drop it, or keep serving others meanwhile' },
-    'garbage-handshake': { title: 'garbage instead of HTTP', expected: 'HTTP 4xx or drop' },
+/** How a left-behind signal is named in a sentence. */
+const SIGNAL_WORDS = {
+    sessions: 'sessions (stats-url)',
+    lingeringConnections: 'lingering connections',
+    fds: 'open fds',
+    processes: 'processes',
 };
-const CLOSE_1002 = [
-    'reserved-bits',
-    'unknown-opcode',
-    'fragmented-control',
-    'oversized-control',
-    'orphan-continuation',
-    'invalid-close-code',
-];
-/**
- * Whether the server did what RFC 6455 asks. Strict where the RFC names a code: failing the connection
- * without a close frame is allowed by 7.1.7 only as a SHOULD, so it counts as a mismatch except where the
- * RFC itself says "close the connection" (an unmasked frame) or gives no code (size limits).
- */
-function caseMatchesRfc(id, o) {
-    const closedWith = (code) => o.outcome === 'closed' && o.code === code;
-    if (id === 'invalid-utf8')
-        return closedWith(1007);
-    if (CLOSE_1002.includes(id))
-        return closedWith(1002);
-    switch (id) {
-        case 'unmasked-frame':
-            // "MUST close the connection", and "MAY send a Close frame with a status code of 1002": any close meets the
-            // MUST (faye-websocket closes with 1003; the code is in the case's details).
-            return o.outcome === 'closed' || o.outcome === 'dropped';
-        case 'oversized-message':
-            // Within the server's own limit (ws allows 100 MiB) taking it whole is conformant; memory growth is judged apart.
-            return o.outcome === 'closed' || o.outcome === 'dropped' || o.outcome === 'kept-open';
-        case 'huge-length-claim':
-            return o.outcome === 'closed' || o.outcome === 'dropped';
-        case 'ping-flood':
-            // ws drops a client with 60 pongs pending: protection from a flood, which is what the case probes for.
-            return o.outcome === 'closed' || o.outcome === 'dropped' || (o.outcome === 'kept-open' && o.lastPongAnswered === true);
-        case 'slow-handshake':
-            return o.outcome === 'dropped' || o.outcome === 'refused' || (o.outcome === 'kept-open' && o.servedOthers === true);
-        case 'garbage-handshake':
-            return (o.outcome === 'dropped' || (o.outcome === 'refused' && o.httpStatus !== undefined && o.httpStatus >= 400 && o.httpStatus < 500));
-    }
-    return false;
+/** "'binary-message' (binary message (4 bytes))": a case as a sentence names it. */
+function named(result, id) {
+    const title = result.cases.find((c) => c.id === id)?.title;
+    return title ? `'${id}' (${title})` : `'${id}'`;
 }
-const TITLE = 'survived hostile input';
 /** Judges the scenario: the server must stay up, keep accepting handshakes and keep its memory within the limit. */
 function judgeHostile(result, limits) {
     const memoryLimit = limits.maxMemoryGrowthMb === null ? '' : `, memory ≤ ${withUnit(String(limits.maxMemoryGrowthMb), 'MiB')}`;
-    const limit = `no crash, still accepting${memoryLimit}${limits.strict ? ', RFC 6455 in every case' : ''}`;
-    const base = { id: 'hostile-survived', title: TITLE, limit };
+    const limit = `no crash, still accepting and serving${memoryLimit}${limits.strict ? ', RFC 6455 in every case' : ''}`;
     const ran = result.cases.filter((c) => c.outcome !== 'not-run');
     if (!result.enabled || ran.length === 0) {
         // A scenario that was selected and made no attempt fails, as every scenario does; one not selected is off.
         return {
-            ...base,
+            limit,
             outcome: result.enabled ? 'fail' : 'not-measured',
             measured: 'did not run',
             value: result.enabled ? 0 : null,
@@ -8716,52 +17942,88 @@ function judgeHostile(result, limits) {
             mismatches: [],
         };
     }
-    const failures = [];
+    const failures = [...survivalFailures(result), ...leftBehindFailures(result, limits)];
     const warnings = [];
-    if (!result.serverSurvived) {
-        const during = result.crashedDuring ? ` during '${result.crashedDuring}' (${HOSTILE_CASES[result.crashedDuring].title})` : '';
-        failures.push(`the server exited${during}`);
-    }
-    else if (!result.stillAccepting || result.stoppedAcceptingAfter) {
-        const after = result.stoppedAcceptingAfter ? ` after '${result.stoppedAcceptingAfter}'` : '';
-        failures.push(`the server stopped accepting handshakes${after}`);
-    }
-    const { tried, succeeded } = result.servedOthersDuringStalls;
-    if (tried > 0 && succeeded < tried) {
-        failures.push(`only ${succeeded} of ${tried} handshakes succeeded while a slow and a garbage handshake were open`);
-    }
-    if (limits.maxMemoryGrowthMb !== null) {
-        if (result.memoryGrowthBytes === null) {
-            const text = 'memory growth could not be read';
-            (limits.memoryLimitExplicit ? failures : warnings).push(text);
-        }
-        else if (result.memoryGrowthBytes > bytesFromMb(limits.maxMemoryGrowthMb)) {
-            const worst = largestGrowth(result.cases);
-            const most = worst ? `, most during '${worst.id}' (${formatMb(worst.memoryGrowthBytes ?? 0)})` : '';
-            failures.push(`memory grew by ${formatMb(result.memoryGrowthBytes)} (limit ${withUnit(String(limits.maxMemoryGrowthMb), 'MiB')})${most}`);
-        }
-    }
+    const memory = memoryFinding(result, limits);
+    if (memory)
+        (memory.fails ? failures : warnings).push(memory.text);
     const mismatches = ran.filter((c) => !c.matchesRfc && c.outcome !== 'crashed').map((c) => c.id);
     for (const id of mismatches) {
         const c = result.cases.find((x) => x.id === id);
         (limits.strict ? failures : warnings).push(`'${id}': ${outcomeText(c)}, expected ${c.expected}`);
     }
-    const outcome = failures.length > 0 ? 'fail' : warnings.length > 0 ? 'warn' : 'pass';
-    const notRun = result.cases.length - ran.length;
-    const measured = !result.serverSurvived
-        ? `crashed${result.crashedDuring ? ` (${result.crashedDuring})` : ''}`
-        : `${ran.length} cases ` +
-            `survived${mismatches.length > 0 ? `, ${mismatches.length} not per RFC 6455` : ''}${notRun > 0 ? `, ${notRun} not run` : ''}`;
     const lines = [...failures, ...warnings];
     return {
-        ...base,
-        outcome,
-        measured,
+        limit,
+        outcome: failures.length > 0 ? 'fail' : warnings.length > 0 ? 'warn' : 'pass',
+        measured: measuredText(result, ran.length, mismatches.length),
         value: failures.length === 0 ? 1 : 0,
         ...(lines.length > 0 ? { detail: lines.slice(0, 3).join('; ') + (lines.length > 3 ? `; and ${lines.length - 3} more` : '') } : {}),
         failures,
         warnings,
         mismatches,
+    };
+}
+/** "14 cases survived, 1 not per RFC 6455", "crashed (ping-flood)", "14 cases survived, sessions broken after binary-message". */
+function measuredText(result, ran, mismatches) {
+    if (!result.serverSurvived)
+        return `crashed${result.crashedDuring ? ` (${result.crashedDuring})` : ''}`;
+    const notRun = result.cases.length - ran;
+    const broken = result.brokenAfter ? `, sessions broken after ${result.brokenAfter.case}` : '';
+    const notPerRfc = mismatches > 0 ? `, ${mismatches} not per RFC 6455` : '';
+    return `${ran} cases survived${broken}${notPerRfc}${notRun > 0 ? `, ${notRun} not run` : ''}`;
+}
+/** The server exited, stopped accepting, stopped serving sessions, or served no one while the stalls were held. */
+function survivalFailures(result) {
+    const failures = [];
+    if (!result.serverSurvived) {
+        failures.push(`the server exited${result.crashedDuring ? ` during ${named(result, result.crashedDuring)}` : ''}`);
+    }
+    else if (!result.stillAccepting || result.stoppedAcceptingAfter) {
+        failures.push(`the server stopped accepting handshakes${result.stoppedAcceptingAfter ? ` after '${result.stoppedAcceptingAfter}'` : ''}`);
+    }
+    else if (result.brokenAfter) {
+        const { case: id, problem } = result.brokenAfter;
+        failures.push(`${named(result, id)} broke the server's handling: a normal session right after it failed (${problem})`);
+    }
+    const { tried, succeeded } = result.servedOthersDuringStalls;
+    if (tried > 0 && succeeded < tried) {
+        failures.push(`only ${succeeded} of ${tried} handshakes succeeded while a slow and a garbage handshake were open`);
+    }
+    return failures;
+}
+/** What the cases left behind, signal by signal, beyond the limit of that signal's own check. */
+function leftBehindFailures(result, limits) {
+    const signals = result.signals;
+    if (!signals || !limits.leftBehind)
+        return [];
+    const parts = [];
+    for (const key of Object.keys(SIGNAL_WORDS)) {
+        const allowed = limits.leftBehind[key];
+        const before = signals.before[key];
+        const after = signals.after[key];
+        if (allowed == null || before === null || after === null)
+            continue;
+        // Lingering connections are judged as a count (should be 0), the others as growth.
+        const excess = key === 'lingeringConnections' ? after : after - before;
+        if (excess > allowed)
+            parts.push(`${SIGNAL_WORDS[key]} ${formatCountDelta(after - before)} (${before} → ${after})`);
+    }
+    return parts.length === 0 ? [] : [`the hostile cases left behind ${parts.join(', ')}`];
+}
+/** Memory beyond the limit (a failure), or unreadable (a failure when the limit was set on purpose). */
+function memoryFinding(result, limits) {
+    if (limits.maxMemoryGrowthMb === null)
+        return null;
+    if (result.memoryGrowthBytes === null)
+        return { text: 'memory growth could not be read', fails: limits.memoryLimitExplicit === true };
+    if (result.memoryGrowthBytes <= bytesFromMb(limits.maxMemoryGrowthMb))
+        return null;
+    const worst = largestGrowth(result.cases);
+    const most = worst ? `, most during '${worst.id}' (${formatMb(worst.memoryGrowthBytes ?? 0)})` : '';
+    return {
+        text: `memory grew by ${formatMb(result.memoryGrowthBytes)} (limit ${withUnit(String(limits.maxMemoryGrowthMb), 'MiB')})${most}`,
+        fails: true,
     };
 }
 function largestGrowth(cases) {
@@ -8770,27 +18032,6 @@ function largestGrowth(cases) {
         if (c.memoryGrowthBytes !== undefined && c.memoryGrowthBytes > (worst?.memoryGrowthBytes ?? 0))
             worst = c;
     return worst;
-}
-/**
- * The result for a scenario that did not run: not selected (`enabled` false, no cases), or selected but the run
- * stopped before it (every case `not-run`, with the reason).
- */
-function hostileNotRun(enabled, reason) {
-    return {
-        id: 'hostile',
-        enabled,
-        cases: enabled ? HOSTILE_CASE_IDS.map((id) => notRunCase(id, reason)) : [],
-        serverSurvived: true,
-        stillAccepting: true,
-        memory: { beforeBytes: null, peakBytes: null, afterBytes: null },
-        memoryGrowthBytes: null,
-        servedOthersDuringStalls: { tried: 0, succeeded: 0 },
-        durationMs: 0,
-        notes: [reason],
-    };
-}
-function notRunCase(id, why) {
-    return { id, ...HOSTILE_CASES[id], outcome: 'not-run', matchesRfc: false, ms: 0, acceptingAfter: false, detail: why };
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/recovery.ts
@@ -8802,8 +18043,7 @@ function recoveryPassed(r) {
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/checks-scenarios.ts
-// The checks of what the scenarios did (pure): readiness, rates, recovery, hostile input, faults, crash, completion.
-
+// The checks of what the scenarios did (pure): readiness, rates, recovery, hostile input, crash, completion.
 
 
 
@@ -8835,9 +18075,8 @@ function rateCheck(id, ok, total, min, whenNone) {
 }
 function recoveryCheck(r, stoppedNote) {
     const base = head('recovery');
-    if (!r.connected && r.problems.length === 0) {
-        return { ...base, measured: 'did not run', value: null, outcome: 'fail', detail: `recovery did not run${stoppedNote}` };
-    }
+    if (!r.connected && r.problems.length === 0)
+        return didNotRun(base, `recovery did not run${stoppedNote}`);
     const passed = recoveryPassed(r);
     // A server that closed deliberately on the gate's default text is responsive: its messages were not judged.
     const closed = r.serverClose ? `closed ${r.serverClose.code}${r.serverClose.reason ? ` "${r.serverClose.reason}"` : ''}` : 'not judged';
@@ -8854,56 +18093,36 @@ function recoveryCheck(r, stoppedNote) {
 }
 /** The server survived hostile input: stayed up, kept accepting, passed recovery after it, kept its memory. */
 function hostileCheck(config, m) {
+    const result = m.hostile;
+    if (!result)
+        return didNotRun(head('hostile-survived'), 'the hostile scenario did not run');
     const limit = config.limits.maxHostileMemoryGrowthMb;
-    const result = m.hostile ?? hostileNotRun(true, 'the hostile scenario did not run');
+    const { maxFdGrowth, maxLingeringConnections, maxProcessGrowth, maxSessionGrowth } = config.limits;
     const judged = judgeHostile(result, {
         maxMemoryGrowthMb: limit.value,
         memoryLimitExplicit: limit.explicit,
         strict: config.hostile.strict,
+        // What a hostile frame leaves behind is judged by the limits of the signals' own checks.
+        leftBehind: {
+            fds: maxFdGrowth.value,
+            lingeringConnections: maxLingeringConnections.value,
+            processes: maxProcessGrowth.value,
+            sessions: maxSessionGrowth.value,
+        },
     });
     const ran = result.cases.some((c) => c.outcome !== 'not-run');
     const recoveryFailed = config.scenarios.includes('recovery') && ran && result.serverSurvived && recoveryCheck(m.recovery, '').outcome === 'fail';
     const outcome = recoveryFailed ? 'fail' : judged.outcome;
-    const detail = recoveryFailed ? ['recovery failed after the hostile cases', judged.detail].filter(Boolean).join('; ') : judged.detail;
+    // The case that broke the server is named by the judgement when a session right after it failed.
+    const recoveryWords = result.brokenAfter ? null : 'recovery failed after the hostile cases';
+    const detail = recoveryFailed ? [recoveryWords, judged.detail].filter(Boolean).join('; ') : judged.detail;
     return {
-        ...head('hostile-survived'),
-        limit: judged.limit,
+        ...head('hostile-survived', judged.limit),
         measured: judged.measured,
         value: outcome === 'fail' ? 0 : judged.value,
         outcome,
         ...(detail ? { detail } : {}),
     };
-}
-/** Dead peers reaped, and memory bounded with a slow consumer: each when its scenario was selected. */
-function faultChecks(config, faults, stoppedNote) {
-    const drafts = [];
-    const asDraft = ({ level: _level, status, ...rest }) => ({ ...rest, outcome: status === 'warn' ? 'fail' : status });
-    if (config.scenarios.includes('dead-peers')) {
-        const result = faults?.deadPeers;
-        drafts.push(result
-            ? asDraft(deadPeerReapingCheck(result))
-            : {
-                ...head('dead-peer-reaping'),
-                measured: 'did not run',
-                value: null,
-                outcome: 'fail',
-                detail: `the dead-peers scenario did not run${stoppedNote}`,
-            });
-    }
-    const limit = config.limits.maxSlowConsumerGrowthMb;
-    if (config.scenarios.includes('slow-consumer') && limit.value !== null) {
-        const result = faults?.slowConsumer;
-        drafts.push(result
-            ? asDraft(slowConsumerMemoryCheck(result, { value: limit.value, explicit: limit.explicit }))
-            : {
-                ...head('slow-consumer-memory', limit.value),
-                measured: 'did not run',
-                value: null,
-                outcome: 'fail',
-                detail: `the slow-consumer scenario did not run${stoppedNote}`,
-            });
-    }
-    return drafts;
 }
 function crashCheck(server) {
     const base = head('server-crash');
@@ -8934,6 +18153,57 @@ function completedCheck(stopped) {
         return { ...base, measured: `stopped (${stopped.reason})`, value: 0, outcome: 'fail', detail: `${stopped.message}${where}` };
     }
     return { ...base, measured: 'yes', value: 1, outcome: 'pass' };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/checks-session.ts
+// The session check (pure): how many load connections completed what they were to say, and the step that failed.
+
+
+/**
+ * `session-success-rate`, when a session ran (a protocol with an opening, or the user's steps) or one was asked for
+ * (session, session-file) in a load scenario that was to run; none otherwise.
+ */
+function sessionChecks(config, load, stoppedNote) {
+    const limit = config.limits.minSessionSuccessRate.value;
+    const ran = load.filter((s) => s.session !== undefined);
+    if (limit === null || (ran.length === 0 && config.client.session === null) || load.length === 0)
+        return [];
+    const started = ran.reduce((n, s) => n + s.session.started, 0);
+    const completed = ran.reduce((n, s) => n + s.session.completed, 0);
+    const base = head('session-success-rate', limit);
+    if (started === 0) {
+        return [{ ...base, measured: 'none', value: null, outcome: 'fail', detail: `no session was started${stoppedNote}` }];
+    }
+    const rate = completed / started;
+    const failures = ran.flatMap((s) => s.session.failures.map((f) => ({ ...f, scenario: s.id })));
+    return [
+        {
+            ...base,
+            measured: `${formatRate(rate)} (${completed}/${started})`,
+            value: rate,
+            outcome: rate >= limit ? 'pass' : 'fail',
+            ...(failures.length > 0 ? { detail: failureText(failures, started - completed) } : {}),
+        },
+    ];
+}
+/**
+ * "step 2 (send …): no reply … (30 of 45 failed sessions); 15 more failed at other steps": the step that failed most,
+ * its failures counted over both scenarios.
+ */
+function failureText(failures, failed) {
+    const byStep = new Map();
+    for (const f of failures) {
+        const key = `${f.step}\u0000${f.kind}`;
+        const seen = byStep.get(key);
+        if (seen)
+            seen.count += f.count;
+        else
+            byStep.set(key, { ...f });
+    }
+    const top = [...byStep.values()].sort((a, b) => b.count - a.count)[0];
+    const rest = failed - top.count;
+    const more = rest > 0 ? `; ${rest} more failed otherwise (see the failures table)` : '';
+    return `${top.step}: ${top.example} (${top.count} of ${failed} failed sessions)${more}`;
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/checks-signals.ts
@@ -8995,6 +18265,9 @@ function signalChecks(config, signals, stoppedNote) {
 
 
 
+
+
+
 /** Every check that applies to this configuration, in report order. */
 function runChecks(config, m) {
     const drafts = [readyCheck(m)];
@@ -9014,11 +18287,12 @@ function runChecks(config, m) {
             drafts.push(rateCheck('disconnect-success-rate', clean, cleanTried, disconnectLimit.value, `no clean close was tried${stoppedNote}`));
         }
     }
+    drafts.push(...sessionChecks(config, load, stoppedNote));
     drafts.push(...memoryChecks(config, m.memory, stoppedNote));
     if (config.scenarios.includes('leak'))
-        drafts.push(...trendChecks(config, m.memory, m.heap ?? null, stoppedNote));
+        drafts.push(...trendChecks(config, m.memory, m.evidence ?? [], m.memoryJudge ?? null, stoppedNote));
     if (config.scenarios.includes('leak'))
-        drafts.push(...retainedCheck(config, m.heap ?? null, stoppedNote));
+        drafts.push(...retainedCheck(config, m.evidence ?? [], stoppedNote));
     drafts.push(...signalChecks(config, m.signals, stoppedNote));
     if (config.scenarios.includes('recovery'))
         drafts.push(recoveryCheck(m.recovery, stoppedNote));
@@ -9027,7 +18301,7 @@ function runChecks(config, m) {
     drafts.push(...faultChecks(config, m.faults, stoppedNote));
     drafts.push(crashCheck(m.server));
     drafts.push(completedCheck(m.stopped));
-    return drafts.map((d) => finalize(d, config.warnOnly));
+    return drafts.map((d) => finalize(d, levelOf(d.id, config.warnOnly)));
 }
 /** fail if any error-level check failed; warn if only warnings; else pass. */
 function verdictOf(checks) {
@@ -9037,14 +18311,6 @@ function verdictOf(checks) {
         return 'warn';
     return 'pass';
 }
-function finalize(draft, warnOnly) {
-    const { outcome, ...rest } = draft;
-    const level = warnOnly.includes(draft.id) ? 'warn' : 'error';
-    let status = outcome;
-    if (outcome === 'fail' && level === 'warn')
-        status = 'warn';
-    return { ...rest, level, status };
-}
 function sum(items, f) {
     return items.reduce((s, t) => s + f(t), 0);
 }
@@ -9052,6 +18318,7 @@ function sum(items, f) {
 ;// CONCATENATED MODULE: ./src/analysis/compare.ts
 // Compares a run with one of the base branch: headline metrics side by side, and regression checks
 // that fail only when a metric worsened by more than a share of the base AND an absolute floor (pure).
+
 
 
 
@@ -9143,28 +18410,21 @@ function withComparison(current, bases, options, currents = [current]) {
 }
 /** One check per metric measured on both sides; a skipped comparison adds none (the report says why). */
 function regressionChecks(comparison, options) {
+    const limit = (m) => `worse by at most ${options.maxRegressionPercent} % or ${formatValue(m.floor, m.unit)}`;
+    const worse = (m) => `worse by ${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ` +
+        `${comparison.source}`;
     return comparison.metrics
         .filter((m) => m.base !== null && m.current !== null)
         .map((m) => {
         const id = `regression-${m.id}`;
-        const level = options.level === 'warn' || options.warnOnly?.includes(id) ? 'warn' : 'error';
-        const status = m.regressed ? (level === 'warn' ? 'warn' : 'fail') : 'pass';
-        return {
-            id,
-            title: `${m.title} vs base`,
+        const draft = {
+            ...head(id, limit(m)),
             measured: `${formatValue(m.base, m.unit)} → ${formatValue(m.current, m.unit)}`,
-            limit: `worse by at most ${options.maxRegressionPercent} % or ${formatValue(m.floor, m.unit)}`,
             value: m.change,
-            level,
-            status,
-            ...(m.regressed
-                ? {
-                    detail: `worse by ` +
-                        `${formatValue(Math.abs(m.change), m.unit)}${m.changePercent !== null ? ` (${Math.abs(m.changePercent)} %)` : ''} than ` +
-                        `${comparison.source}`,
-                }
-                : {}),
+            outcome: m.regressed ? 'fail' : 'pass',
+            ...(m.regressed ? { detail: worse(m) } : {}),
         };
+        return finalize(draft, levelOf(id, options.warnOnly ?? [], options.level));
     });
 }
 
@@ -9182,6 +18442,7 @@ class ReportShapeError extends Error {
 const PHASES = {
     startup: true,
     warmup: true,
+    network: true,
     baseline: true,
     flapping: true,
     leak: true,
@@ -9288,6 +18549,19 @@ function loadScenario(f, id) {
     counts(s, 'disconnectFailures');
     for (const k of ['handshakeMs', 'closeMs', 'cycleMs'])
         validate_latency(s, k);
+    if (s.optional('session')) {
+        const session = s.obj('session');
+        session.str('describe');
+        for (const k of ['started', 'completed', 'thinkMs'])
+            session.num(k);
+        session.list('failures', (f, path) => {
+            const failure = Fields.of(f, path);
+            for (const k of ['step', 'kind', 'example'])
+                failure.str(k);
+            failure.num('count');
+            return true;
+        });
+    }
 }
 function recovery(f) {
     const r = f.obj('recovery');
@@ -9322,6 +18596,12 @@ function server(f) {
     s.list('logTail', (l, path) => typeof l === 'string' || expect(path, 'a string', l));
     s.list('pidsSeen', (p, path) => (typeof p === 'number' && Number.isFinite(p)) || expect(path, 'a number', p));
     s.list('survivors', (p, path) => (typeof p === 'number' && Number.isFinite(p)) || expect(path, 'a number', p));
+    if (s.optional('detached')) {
+        const d = s.obj('detached');
+        d.str('address');
+        d.num('pid', true);
+        d.str('command');
+    }
     s.list('processes', (p, path) => {
         const proc = Fields.of(p, path);
         proc.num('pid');
@@ -9385,22 +18665,54 @@ function comparison(f) {
         metric.bool('regressed');
     });
 }
-function heap(f) {
-    if (!f.optional('heap') || f.value.heap === null)
+const SOURCES = { 'heap-snapshots': true, 'python-census': true, 'class-histogram': true, metrics: true };
+const EVIDENCE_STATUSES = { measured: true, skipped: true, off: true, 'n/a': true };
+const JUDGES = { 'heap-snapshots': true, 'python-census': true, 'class-histogram': true, rss: true };
+function growthRow(item, path) {
+    const row = Fields.of(item, path);
+    row.str('name');
+    row.str('kind');
+    for (const k of ['countDelta', 'perConnection', 'bytesDelta'])
+        row.num(k);
+    if (row.value.retainerPath === null)
         return;
-    f.obj('heap').list('suspects', (item, path) => {
-        const suspect = Fields.of(item, path);
-        suspect.str('name');
-        for (const k of ['countDelta', 'perConnection', 'bytesDelta'])
-            suspect.num(k);
-        if (suspect.value.retainerPath === null)
-            return;
-        suspect.list('retainerPath', (step, stepPath) => {
-            const s = Fields.of(step, stepPath);
-            s.str('edge');
-            s.str('node');
-        });
+    row.list('retainerPath', (step, stepPath) => {
+        const s = Fields.of(step, stepPath);
+        s.str('edge');
+        s.str('node');
     });
+}
+function evidence(f) {
+    f.list('evidence', (item, path) => {
+        const e = Fields.of(item, path);
+        e.oneOf('source', Object.keys(SOURCES));
+        e.oneOf('status', Object.keys(EVIDENCE_STATUSES));
+        if (e.optional('reason'))
+            e.str('reason');
+        e.list('processes', (p, pPath) => {
+            const proc = Fields.of(p, pPath);
+            proc.num('pid');
+            proc.str('exe');
+            proc.bool('read');
+            proc.bool('heldConnections');
+        });
+        e.list('readings', (r, rPath) => {
+            const reading = Fields.of(r, rPath);
+            reading.str('label');
+            reading.num('connections');
+            reading.num('totalBytes', true);
+        });
+        e.list('suspects', growthRow);
+        e.list('topGrowth', growthRow);
+        e.num('kbPerConnection', true);
+        e.bool('coversConnections');
+        e.list('notes', (n, nPath) => typeof n === 'string' || expect(nPath, 'a string', n));
+    });
+    const judge = f.obj('memoryJudge');
+    judge.oneOf('by', Object.keys(JUDGES));
+    judge.num('processes');
+    judge.str('why');
+    judge.str('better', true);
 }
 /**
  * Returns the value as a Report when every field the renderers read has the right type and every enum a known
@@ -9414,8 +18726,11 @@ function validateReport(value) {
         throw new ReportShapeError(typeof version === 'number' && version > REPORT_SCHEMA_VERSION
             ? `report schema version ${version} is newer than this gate reads (${REPORT_SCHEMA_VERSION}): use the same version of the ` +
                 `action in both workflows`
-            : `report schema version must be ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(version) ?? 'nothing'}: is this a ` +
-                `ws-resilience-gate report?`);
+            : typeof version === 'number' && Number.isInteger(version) && version >= 1
+                ? `report schema version ${version} is older than this gate reads (${REPORT_SCHEMA_VERSION}): it was written by an earlier ` +
+                    `version of the action; run the base branch with this version once`
+                : `report schema version must be ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(version) ?? 'nothing'}: is this a ` +
+                    `ws-resilience-gate report?`);
     }
     const f = new Fields(root.value, '');
     const tool = f.obj('tool');
@@ -9455,7 +18770,7 @@ function validateReport(value) {
     memory(f);
     signals(f);
     comparison(f);
-    heap(f);
+    evidence(f);
     f.list('checks', (c, path) => {
         const check = Fields.of(c, path);
         for (const k of ['id', 'title', 'measured', 'limit'])
@@ -9731,6 +19046,10 @@ class ExactSignals {
     async readAfter() {
         this.after = await this.read();
     }
+    /** A reading now, kept nowhere: the hostile phase reads before and after its cases. */
+    readNow() {
+        return this.read();
+    }
     /** Both readings and the notes, as the report's analysis takes them. */
     readings() {
         return { baseline: this.baseline, after: this.after, notes: [...this.notes] };
@@ -9951,6 +19270,27 @@ async function commandLine(pid, platform = process.platform) {
         return '';
     }
 }
+/**
+ * The process group of a pid (POSIX): /proc/<pid>/stat field 5 on Linux, `ps -o pgid=` elsewhere; null on Windows
+ * (no groups) or when the pid is gone. A process in the launched group is ended with it; one outside it is not.
+ */
+async function processGroupOf(pid, platform = process.platform) {
+    if (platform === 'win32')
+        return null;
+    if (platform !== 'linux') {
+        const group = Number((await commandOutput('ps', ['-o', 'pgid=', '-p', String(pid)])).trim());
+        return Number.isInteger(group) && group > 0 ? group : null;
+    }
+    try {
+        const stat = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/stat`, 'utf8');
+        // After the command name in parentheses: state, ppid, pgrp, ...
+        const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+        return Number.isInteger(group) && group > 0 ? group : null;
+    }
+    catch {
+        return null;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/server/port-owner.ts
 // Attach mode: finds the pid that owns the listening socket on a port: /proc on Linux, lsof on macOS, and
@@ -9990,8 +19330,11 @@ async function findPortOwner(port, platform = process.platform) {
     const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((i) => `socket:[${i}]`));
     if (wanted.size === 0)
         return null;
-    const pids = (await (0,promises_namespaceObject.readdir)('/proc')).filter((d) => /^\d+$/.test(d));
-    for (const pid of pids) {
+    // The gate's own descendants first: a launched server is one, and a scan of every process's fds takes seconds on a
+    // machine running many (each link read is a round trip to the thread pool).
+    const own = (await listTree(process.pid).catch(() => [])).map(String);
+    const others = (await (0,promises_namespaceObject.readdir)('/proc')).filter((d) => /^\d+$/.test(d) && !own.includes(d));
+    for (const pid of [...own, ...others]) {
         if (Number(pid) === process.pid)
             continue;
         let fds;
@@ -10012,6 +19355,7 @@ async function findPortOwner(port, platform = process.platform) {
 
 ;// CONCATENATED MODULE: ./src/server/endpoint.ts
 // The server's address: picking a free port, and asking whether anything already listens there.
+
 
 
 
@@ -10102,23 +19446,55 @@ function leftListeningText(left) {
         `(setsid, a daemon mode, or a start script that backgrounds it), so it was not stopped; keep the server in the ` +
         `foreground of server-command${left.pid !== null ? `, and stop it yourself (kill ${left.pid})` : ''}`);
 }
+/** How long the port is watched after a start command exited 0 before ready: a server it detached binds within it. */
+const DETACHED_WATCH_MS = 2000;
+const DETACHED_POLL_MS = 50;
+/**
+ * After the start command exited 0 before the first handshake: what begins listening on the URL's port within
+ * `watchMs`, unless it belongs to `launchedGroup` (a job the command put in the background, which teardown ends with
+ * its group). Null when nothing listens by then, or the run stops (`signal`).
+ */
+async function detachedListener(url, launchedGroup, signal, watchMs = DETACHED_WATCH_MS) {
+    const deadline = performance.now() + watchMs;
+    for (;;) {
+        const address = await existingListener(url);
+        if (address !== null) {
+            const pid = await findPortOwner(portOf(url)).catch(() => null);
+            if (pid !== null && (await processGroupOf(pid)) === launchedGroup)
+                return null;
+            return { address, pid, command: pid === null ? '' : await commandLine(pid).catch(() => '') };
+        }
+        if (performance.now() >= deadline || signal.aborted)
+            return null;
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(DETACHED_POLL_MS, undefined, { signal }).catch(() => undefined);
+    }
+}
+/** The sentence for a detached server, added to the start-up failure's: who it is, that it runs on, what to do. */
+function detachedText(detached) {
+    const named = detached.pid !== null ? `pid ${detached.pid}${detached.command ? ` (${detached.command})` : ''}` : null;
+    const who = named ?? 'a process the gate could not identify';
+    const stop = detached.pid !== null ? `stop it yourself (kill ${detached.pid})` : `stop what listens on ${detached.address} yourself`;
+    return (`${who} then began listening on ${detached.address}: the command detached it from the process group the gate ` +
+        `stops, so it was neither tested nor stopped and is still running; ${stop}, and start the server in the ` +
+        'foreground of server-command (exec it, without setsid or &)');
+}
 
 ;// CONCATENATED MODULE: external "node:events"
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 // EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
-var stream = __nccwpck_require__(412);
+var stream = __nccwpck_require__(6412);
 // EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
-var extension = __nccwpck_require__(335);
+var extension = __nccwpck_require__(1335);
 // EXTERNAL MODULE: ./node_modules/ws/lib/permessage-deflate.js
-var permessage_deflate = __nccwpck_require__(376);
+var permessage_deflate = __nccwpck_require__(4376);
 // EXTERNAL MODULE: ./node_modules/ws/lib/receiver.js
 var receiver = __nccwpck_require__(893);
 // EXTERNAL MODULE: ./node_modules/ws/lib/sender.js
-var sender = __nccwpck_require__(389);
+var sender = __nccwpck_require__(7389);
 // EXTERNAL MODULE: ./node_modules/ws/lib/subprotocol.js
-var subprotocol = __nccwpck_require__(332);
+var subprotocol = __nccwpck_require__(3332);
 // EXTERNAL MODULE: ./node_modules/ws/lib/websocket.js
-var websocket = __nccwpck_require__(681);
+var websocket = __nccwpck_require__(6681);
 // EXTERNAL MODULE: ./node_modules/ws/lib/websocket-server.js
 var websocket_server = __nccwpck_require__(129);
 ;// CONCATENATED MODULE: ./node_modules/ws/wrapper.mjs
@@ -10135,15 +19511,56 @@ var websocket_server = __nccwpck_require__(129);
 
 /* harmony default export */ const wrapper = (websocket);
 
+;// CONCATENATED MODULE: ./src/client/tls.ts
+// How a wss:// connection trusts its server: ca-file's certificates besides Node's own, or insecure-tls.
+
+/** The TLS options of every connection to the target: `ws`'s and a raw socket's alike. */
+function trustOptions(target) {
+    return {
+        ...(target.ca ? { secureContext: secureContextFor(target.ca) } : {}),
+        ...(target.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+    };
+}
+/** One TLS context per CA bundle: built per connection it would parse ~150 PEM certificates every handshake. */
+const secureContexts = new Map();
+/** A context trusting Node's bundled CAs and the given PEM certificates (like NODE_EXTRA_CA_CERTS). */
+function secureContextFor(ca) {
+    let context = secureContexts.get(ca);
+    if (!context) {
+        context = (0,external_node_tls_namespaceObject.createSecureContext)({ ca: [...external_node_tls_namespaceObject.rootCertificates, ca] });
+        secureContexts.set(ca, context);
+    }
+    return context;
+}
+/**
+ * Node's error codes for a TLS handshake that got an answer which is not TLS (a plain ws:// server, an HTTP
+ * answer): OpenSSL 3 names the record it could not read; EPROTO is what older builds say.
+ */
+const NOT_TLS_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST', 'EPROTO']);
+/** The server answered a TLS handshake in plain text: it does not speak TLS on that port. */
+function answeredWithoutTls(code) {
+    return code !== undefined && NOT_TLS_CODES.has(code);
+}
+/**
+ * A certificate that does not verify (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, ...) or no TLS at
+ * all on a wss:// URL: waiting will not change either.
+ */
+function isTlsFailure(code) {
+    return code !== undefined && (/CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_/.test(code) || answeredWithoutTls(code));
+}
+
 ;// CONCATENATED MODULE: ./src/client/connection.ts
 // One WebSocket connection's lifecycle with timings: open, close cleanly or abruptly, classify failures.
+
+
 
 
 
 /** How much of a refusal's body is kept, and how long we wait for it: enough for a one-line reason. */
 const BODY_EXCERPT_BYTES = 1024;
 const BODY_WAIT_MS = 200;
-const connection_now = () => performance.now();
+/** How long after the close timeout the gate ends a close that ws's own timer did not. */
+const CLOSE_BACKSTOP_MS = 100;
 /** How early a Node timer may fire against performance.now() (measured: about 0.6 ms). */
 const TIMER_SLACK_MS = 5;
 /**
@@ -10172,26 +19589,13 @@ function clientOptions(target, onPort) {
     return {
         createConnection: connectNoting(target.url.startsWith('wss:'), onPort),
         headers: target.headers,
-        handshakeTimeout: target.connectTimeoutMs,
         // ws waits 30 s for the server's close frame by default; our limit decides when a close is unclean.
         closeTimeout: target.closeTimeoutMs,
         perMessageDeflate: false,
         followRedirects: false,
         ...(target.pinned ? { lookup: pinnedLookup(target.pinned) } : {}),
-        ...(target.ca ? { secureContext: secureContextFor(target.ca) } : {}),
-        ...(target.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+        ...trustOptions(target),
     };
-}
-/** One TLS context per CA bundle: built per connection it would parse ~150 PEM certificates every handshake. */
-const secureContexts = new Map();
-/** A context trusting Node's bundled CAs and the given PEM certificates (like NODE_EXTRA_CA_CERTS). */
-function secureContextFor(ca) {
-    let context = secureContexts.get(ca);
-    if (!context) {
-        context = (0,external_node_tls_namespaceObject.createSecureContext)({ ca: [...external_node_tls_namespaceObject.rootCertificates, ca] });
-        secureContexts.set(ca, context);
-    }
-    return context;
 }
 /**
  * A dns.lookup stand-in that always answers the pinned address: /etc/hosts may not list ::1 as
@@ -10207,7 +19611,7 @@ function pinnedLookup(pinned) {
 }
 /** Opens one connection; resolves (never rejects) with the socket or a classified failure. */
 function openConnection(target, signal) {
-    const start = connection_now();
+    const start = now();
     return new Promise((resolve) => {
         if (signal?.aborted) {
             resolve({ ok: false, failure: 'aborted', message: 'aborted before connecting', elapsedMs: 0 });
@@ -10230,10 +19634,10 @@ function openConnection(target, signal) {
             ws.off('unexpected-response', onUnexpectedResponse);
             resolve(result);
         };
-        const fail = (failure, message, response) => {
+        const fail = (failure, message, response, code) => {
             ws.on('error', ignore);
             ws.terminate();
-            finish({ ok: false, failure, message, elapsedMs: connection_now() - start, ...(response ? { response } : {}) });
+            finish({ ok: false, failure, message, elapsedMs: now() - start, ...(response ? { response } : {}), ...(code ? { code } : {}) });
         };
         function onOpen() {
             // From here on, errors show up as an unclean close; an unheard 'error' event would crash the gate.
@@ -10243,10 +19647,10 @@ function openConnection(target, signal) {
                 if (!closing.has(ws))
                     closedEarly.set(ws, { code, reason: reason.toString('utf8') });
             });
-            finish({ ok: true, ws, handshakeMs: connection_now() - start });
+            finish({ ok: true, ws, handshakeMs: now() - start });
         }
         function onError(err) {
-            fail(classifyError(err), err.message);
+            fail(classifyError(err), err.message, undefined, err.code);
         }
         function onEarlyClose(code) {
             fail('reset', `closed with code ${code} before the handshake completed`);
@@ -10282,8 +19686,9 @@ function openConnection(target, signal) {
             res.once('end', answered);
             res.once('error', answered);
         }
-        // ws has its own handshake timeout; this one also covers a stalled TCP connect.
-        const timer = setTimeout(() => fail('timeout', `no handshake within ${target.connectTimeoutMs} ms`), target.connectTimeoutMs + 50);
+        // The one handshake timeout (ws's own would end the attempt with an error that has no code): it covers a stalled
+        // TCP connect, TLS and the upgrade.
+        const timer = setTimeout(() => fail('timeout', `no handshake within ${target.connectTimeoutMs} ms`), target.connectTimeoutMs);
         ws.once('open', onOpen);
         ws.once('error', onError);
         ws.once('close', onEarlyClose);
@@ -10334,7 +19739,7 @@ function serverCloseKind(code) {
  * A connection the server closed (or dropped) first is never clean.
  */
 function closeConnection(ws, mode, timeoutMs) {
-    const start = connection_now();
+    const start = now();
     return new Promise((resolve) => {
         ws.on('error', ignore);
         closing.add(ws);
@@ -10344,13 +19749,11 @@ function closeConnection(ws, mode, timeoutMs) {
             return;
         }
         const serverClosedFirst = ws.readyState === wrapper.CLOSING;
-        const timer = setTimeout(() => {
-            // ws's own closeTimeout normally fires first; this is the backstop.
-            ws.terminate();
-        }, timeoutMs + 100);
+        // ws's own closeTimeout normally fires first; this is the backstop.
+        const timer = setTimeout(() => ws.terminate(), timeoutMs + CLOSE_BACKSTOP_MS);
         ws.once('close', (code) => {
             clearTimeout(timer);
-            const closeMs = connection_now() - start;
+            const closeMs = now() - start;
             if (mode === 'abrupt') {
                 resolve({ clean: true, closeMs, code });
             }
@@ -10383,18 +19786,14 @@ function isDeliberateClose(code) {
     return code !== 1006 && !(code === 1001 || (code >= 1011 && code <= 1015));
 }
 function ignore() { }
-/** Maps a ws/net error to a failure kind: refused, reset, timeout, http-<status>, tls or error. */
+/** Maps a ws/net error to a failure kind by its code: refused, reset, timeout, tls or error. */
 function classifyError(err) {
-    const http = /Unexpected server response: (\d{3})/.exec(err.message);
-    if (http)
-        return `http-${Number(http[1])}`;
-    // A certificate that does not verify (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, ...) or
-    // no TLS at all on a wss:// URL (EPROTO, wrong version number): waiting will not change either.
-    if (err.code && /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_|^EPROTO$/.test(err.code))
+    if (isTlsFailure(err.code))
         return 'tls';
     switch (err.code) {
         case 'ECONNREFUSED':
             return 'refused';
+        // 'socket hang up' (the server closed before answering the upgrade) carries ECONNRESET too.
         case 'ECONNRESET':
         case 'EPIPE':
         case 'ECONNABORTED':
@@ -10402,193 +19801,1093 @@ function classifyError(err) {
         case 'ETIMEDOUT':
             return 'timeout';
     }
-    if (/handshake has timed out/i.test(err.message))
-        return 'timeout';
-    if (/socket hang up/i.test(err.message))
-        return 'reset';
     return 'error';
 }
 
-;// CONCATENATED MODULE: ./src/scenarios/load.ts
-// Flapping and leak prevention: clients that connect, hold, close and pause, cycle after cycle.
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/client/frames.ts
+// RFC 6455 frames as bytes (pure): a writer that can break every rule on purpose, and a reader for what a server sends.
+
+/** Opcodes of RFC 6455 section 5.2; 0x3-0x7 and 0xB-0xF are reserved. */
+const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa };
+/** Control frames carry at most this many payload bytes (RFC 6455 section 5.5). */
+const MAX_CONTROL_PAYLOAD = 125;
+/** The largest length the 64-bit form may claim: its most significant bit must be 0 (section 5.2). */
+const LARGEST_LENGTH = 2n ** 63n - 1n;
+/** The header of a frame (with its masking key, if masked) for a payload of `length` bytes. */
+function frameHeader(spec, length, maskKey) {
+    const len = BigInt(length);
+    if (len < 0n || len > 2n ** 64n - 1n)
+        throw new RangeError(`a frame length must fit 64 bits, got ${len}`);
+    const lengthBytes = len <= 125n ? 0 : len <= 0xffffn ? 2 : 8;
+    const header = Buffer.alloc(2 + lengthBytes + (maskKey ? 4 : 0));
+    header[0] =
+        ((spec.fin ?? true) ? 0x80 : 0) | (spec.rsv1 ? 0x40 : 0) | (spec.rsv2 ? 0x20 : 0) | (spec.rsv3 ? 0x10 : 0) | (spec.opcode & 0x0f);
+    const lengthField = lengthBytes === 0 ? Number(len) : lengthBytes === 2 ? 126 : 127;
+    header[1] = (maskKey ? 0x80 : 0) | lengthField;
+    if (lengthBytes === 2)
+        header.writeUInt16BE(Number(len), 2);
+    if (lengthBytes === 8)
+        header.writeBigUInt64BE(len, 2);
+    if (maskKey)
+        maskKey.copy(header, 2 + lengthBytes, 0, 4);
+    return header;
+}
+/** XORs `data` with the key as if it started `offset` bytes into the payload; returns a new buffer. */
+function maskBytes(data, key, offset = 0) {
+    const out = Buffer.allocUnsafe(data.length);
+    for (let i = 0; i < data.length; i++)
+        out[i] = data[i] ^ key[(offset + i) & 3];
+    return out;
+}
+/** One whole frame: header, masking key and (masked) payload. */
+function frames_frame(spec) {
+    const payload = typeof spec.payload === 'string' ? Buffer.from(spec.payload, 'utf8') : (spec.payload ?? Buffer.alloc(0));
+    const key = (spec.mask ?? true) ? (spec.maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)) : null;
+    if (key && key.length !== 4)
+        throw new RangeError(`a masking key has 4 bytes, got ${key.length}`);
+    const header = frameHeader(spec, spec.lengthOverride ?? payload.length, key);
+    return Buffer.concat([header, key ? maskBytes(payload, key) : payload]);
+}
+/** A close frame's payload: the code as 2 bytes, then the UTF-8 reason. */
+function closePayload(code, reason = '') {
+    const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
+    payload.writeUInt16BE(code, 0);
+    payload.write(reason, 2, 'utf8');
+    return payload;
+}
+/** A valid close frame from a client. */
+function closeFrame(code, reason = '', maskKey) {
+    return frames_frame({ opcode: OPCODE.close, payload: closePayload(code, reason), ...(maskKey ? { maskKey } : {}) });
+}
+/** A valid ping from a client. */
+function pingFrame(payload, maskKey) {
+    return frames_frame({ opcode: OPCODE.ping, payload, ...(maskKey ? { maskKey } : {}) });
+}
+/**
+ * Text that is not UTF-8: "κόσμε" followed by ED A0 80, the encoding of the surrogate U+D800, which
+ * UTF-8 forbids (RFC 3629 section 3; Autobahn case 6.4.x uses the same kind of sequence).
+ */
+const INVALID_UTF8 = Buffer.concat([Buffer.from('κόσμε', 'utf8'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('edited', 'utf8')]);
+/** The malformed frames of the hostile scenario, each breaking one rule of RFC 6455. */
+const malformed = {
+    /** A text frame whose payload is not UTF-8: the server must fail with 1007 (section 8.1). */
+    invalidUtf8Text: (maskKey) => frames_frame({ opcode: OPCODE.text, payload: INVALID_UTF8, ...(maskKey ? { maskKey } : {}) }),
+    /** RSV1-3 set although no extension was negotiated: fail the connection (section 5.2). */
+    reservedBits: (maskKey) => frames_frame({ opcode: OPCODE.text, rsv1: true, rsv2: true, rsv3: true, payload: 'reserved', ...(maskKey ? { maskKey } : {}) }),
+    /** Opcode 0x3, reserved for future non-control frames: fail the connection (section 5.2). */
+    unknownOpcode: (maskKey) => frames_frame({ opcode: 0x3, payload: 'opcode 3', ...(maskKey ? { maskKey } : {}) }),
+    /** A client frame without a mask: the server must close the connection (section 5.1). */
+    unmaskedText: () => frames_frame({ opcode: OPCODE.text, mask: false, payload: 'unmasked' }),
+    /** A ping with FIN clear: control frames must not be fragmented (section 5.5). */
+    fragmentedPing: (maskKey) => frames_frame({ opcode: OPCODE.ping, fin: false, payload: 'fragment', ...(maskKey ? { maskKey } : {}) }),
+    /** A ping with 126 payload bytes (the 16-bit length form): more than a control frame may carry (section 5.5). */
+    oversizedPing: (maskKey) => frames_frame({ opcode: OPCODE.ping, payload: Buffer.alloc(MAX_CONTROL_PAYLOAD + 1, 0x2a), ...(maskKey ? { maskKey } : {}) }),
+    /** A continuation frame with no message started: fail the connection (section 5.4). */
+    orphanContinuation: (maskKey) => frames_frame({ opcode: OPCODE.continuation, payload: 'orphan', ...(maskKey ? { maskKey } : {}) }),
+    /** A close frame with code 999, outside every range section 7.4 allows. */
+    invalidCloseCode: (maskKey) => closeFrame(999, '', maskKey),
+    /** Only the header of a binary frame claiming 2^63 - 1 bytes: no server can buffer that (section 10.4). */
+    hugeLengthHeader: (maskKey) => frameHeader({ opcode: OPCODE.binary }, LARGEST_LENGTH, maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)),
+};
+/** The code and reason of a close frame's payload. */
+function parseClosePayload(payload) {
+    if (payload.length < 2)
+        return { code: 1005, reason: '' };
+    return { code: payload.readUInt16BE(0), reason: payload.subarray(2).toString('utf8') };
+}
+/** Parses a frame header at the start of `data`: null when more bytes are needed. */
+function parseHeader(data) {
+    if (data.length < 2)
+        return null;
+    const b0 = data[0];
+    const b1 = data[1];
+    const masked = (b1 & 0x80) !== 0;
+    let length = b1 & 0x7f;
+    let size = 2;
+    if (length === 126) {
+        if (data.length < 4)
+            return null;
+        length = data.readUInt16BE(2);
+        size = 4;
+    }
+    else if (length === 127) {
+        if (data.length < 10)
+            return null;
+        const big = data.readBigUInt64BE(2);
+        if (big > BigInt(Number.MAX_SAFE_INTEGER))
+            throw new RangeError(`a frame claims ${big} bytes`);
+        length = Number(big);
+        size = 10;
+    }
+    if (masked && data.length < size + 4)
+        return null;
+    const maskKey = masked ? Buffer.from(data.subarray(size, size + 4)) : null;
+    if (masked)
+        size += 4;
+    return { fin: (b0 & 0x80) !== 0, rsv: (b0 >> 4) & 0x7, opcode: b0 & 0x0f, masked, length, maskKey, size };
+}
+const EMPTY = Buffer.alloc(0);
+/**
+ * Reads frames from a byte stream that arrives in arbitrary pieces. Keeps at most `keepBytes` of each
+ * payload, so a server echoing a 16 MiB message costs the reader nothing. After a header it cannot
+ * read (a length beyond 2^53), `error` is set and the rest of the stream is ignored.
+ */
+class FrameReader {
+    keepBytes;
+    /** Why the stream stopped being readable; null while it reads. */
+    error = null;
+    /** Payload bytes of data frames (text, binary, continuation) seen so far, kept or not. */
+    dataBytes = 0;
+    head = EMPTY;
+    current = null;
+    constructor(keepBytes = 4096) {
+        this.keepBytes = keepBytes;
+    }
+    /** Feeds the next piece of the stream; returns the frames it completed. */
+    push(chunk) {
+        const frames = [];
+        let data = this.head.length > 0 ? Buffer.concat([this.head, chunk]) : chunk;
+        this.head = EMPTY;
+        while (this.error === null) {
+            if (!this.current) {
+                if (data.length === 0)
+                    break;
+                let header;
+                try {
+                    header = parseHeader(data);
+                }
+                catch (err) {
+                    this.error = err.message;
+                    break;
+                }
+                if (!header) {
+                    this.head = Buffer.from(data);
+                    break;
+                }
+                this.current = { ...header, remaining: header.length, kept: [], keptBytes: 0 };
+                data = data.subarray(header.size);
+            }
+            const current = this.current;
+            const take = Math.min(current.remaining, data.length);
+            const keep = Math.min(take, this.keepBytes - current.keptBytes);
+            if (keep > 0) {
+                const offset = current.length - current.remaining;
+                const piece = data.subarray(0, keep);
+                current.kept.push(current.maskKey ? maskBytes(piece, current.maskKey, offset) : Buffer.from(piece));
+                current.keptBytes += keep;
+            }
+            if (current.opcode < 0x8)
+                this.dataBytes += take;
+            current.remaining -= take;
+            data = data.subarray(take);
+            if (current.remaining > 0)
+                break;
+            const { fin, rsv, opcode, masked, length, kept } = current;
+            frames.push({ fin, rsv, opcode, masked, length, payload: Buffer.concat(kept) });
+            this.current = null;
+        }
+        return frames;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/client/handshake.ts
+// The HTTP/1.1 opening handshake of RFC 6455 section 4 as text (pure): the request we write and the response we judge.
+
+/** The GUID of RFC 6455 section 1.3, appended to the key before hashing. */
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+/** Responses longer than this without their blank line are not a handshake. */
+const MAX_RESPONSE_HEAD = 16 * 1024;
+/** A fresh Sec-WebSocket-Key: 16 random bytes, base64 (section 4.1). */
+function newKey() {
+    return (0,external_node_crypto_namespaceObject.randomBytes)(16).toString('base64');
+}
+/** The Sec-WebSocket-Accept a server must answer for `key` (section 4.2.2). */
+function acceptFor(key) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha1')
+        .update(key + WS_GUID)
+        .digest('base64');
+}
+/** The GET request that opens a WebSocket at `url`, offering `subprotocols` and carrying the user's `headers`. */
+function upgradeRequest(url, key, subprotocols, headers) {
+    const u = new URL(url);
+    const path = `${u.pathname || '/'}${u.search}`;
+    const lines = [
+        `GET ${path} HTTP/1.1`,
+        `Host: ${u.host}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Key: ${key}`,
+        'Sec-WebSocket-Version: 13',
+    ];
+    if (subprotocols.length > 0)
+        lines.push(`Sec-WebSocket-Protocol: ${subprotocols.join(', ')}`);
+    for (const [name, value] of Object.entries(headers))
+        lines.push(`${name}: ${value}`);
+    return `${lines.join('\r\n')}\r\n\r\n`;
+}
+/**
+ * The status and headers of an HTTP response at the start of `data`; null while the blank line has not
+ * arrived. Throws when it is not HTTP or the head exceeds MAX_RESPONSE_HEAD.
+ */
+function parseResponseHead(data) {
+    const end = data.indexOf('\r\n\r\n');
+    if (end < 0) {
+        if (data.length >= 5 && !data.subarray(0, 5).equals(Buffer.from('HTTP/')))
+            throw new Error('the server did not answer HTTP');
+        if (data.length > MAX_RESPONSE_HEAD)
+            throw new Error(`no end of the response head within ${MAX_RESPONSE_HEAD} bytes`);
+        return null;
+    }
+    const [statusLine = '', ...lines] = data.subarray(0, end).toString('latin1').split('\r\n');
+    const match = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
+    if (!match)
+        throw new Error(`not an HTTP status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
+    const headers = {};
+    for (const line of lines) {
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const name = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).trim();
+        headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    }
+    return { status: Number(match[1]), headers, rest: data.subarray(end + 4) };
+}
+/** Why a response does not complete the handshake for `key` and the offered subprotocols; null when it does. */
+function handshakeProblem(head, key, subprotocols) {
+    if (head.status !== 101)
+        return `HTTP ${head.status} instead of 101`;
+    if ((head.headers['upgrade'] ?? '').toLowerCase() !== 'websocket')
+        return "no 'Upgrade: websocket' header";
+    if (!/\bupgrade\b/i.test(head.headers['connection'] ?? ''))
+        return "no 'Connection: Upgrade' header";
+    if (head.headers['sec-websocket-accept'] !== acceptFor(key))
+        return 'Sec-WebSocket-Accept does not match the key';
+    const protocol = head.headers['sec-websocket-protocol'];
+    if (protocol !== undefined && !subprotocols.includes(protocol))
+        return `the server chose subprotocol '${protocol}', which was not offered`;
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/client/raw-socket.ts
+// A WebSocket connection at the byte level (own TCP/TLS socket and handshake), for bytes the `ws` client refuses to send.
+
+
+
+
+
+
+
+/** Why a raw connection could not be opened: a FailureKind as the rest of the gate uses them, plus the HTTP status. */
+class RawOpenError extends Error {
+    failure;
+    httpStatus;
+    constructor(failure, message, httpStatus) {
+        super(message);
+        this.failure = failure;
+        this.httpStatus = httpStatus;
+        this.name = 'RawOpenError';
+    }
+}
+/** A socket to the target's host and port, plain or TLS; the handshake is the caller's (or openRaw's). */
+function dial(target) {
+    const url = new URL(target.url);
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const host = target.pinned?.address ?? hostname;
+    const port = Number(url.port || (url.protocol === 'wss:' ? 443 : 80));
+    if (url.protocol !== 'wss:')
+        return (0,external_node_net_namespaceObject.connect)({ host, port });
+    return (0,external_node_tls_namespaceObject.connect)({
+        host,
+        port,
+        // SNI takes host names only (RFC 6066 section 3).
+        ...((0,external_node_net_namespaceObject.isIP)(hostname) ? {} : { servername: hostname }),
+        ALPNProtocols: ['http/1.1'],
+        ...trustOptions(target),
+    });
+}
+/**
+ * One raw connection. Before `upgrade()` it keeps the first bytes the server sends (an HTTP answer to a
+ * broken request); after it, it reads frames: the close frame, pongs, and counts data.
+ */
+class RawSocket {
+    socket;
+    /** Bytes received before the handshake completed (at most MAX_RESPONSE_HEAD). */
+    received = Buffer.alloc(0);
+    /** The server's close frame, once one arrived. */
+    closeInfo = null;
+    /** True once the TCP connection ended (FIN, RST or error) or was destroyed. */
+    ended = false;
+    /** The error that ended it, if one did (ECONNRESET: the server reset it). */
+    endError = null;
+    pongs = 0;
+    lastPong = null;
+    /** The subprotocol the server chose; null without one. */
+    protocol = null;
+    reader = new FrameReader();
+    framing = false;
+    drained = true;
+    waiters = new Set();
+    constructor(socket) {
+        this.socket = socket;
+        socket.on('data', this.onData);
+        socket.on('drain', this.onDrain);
+        socket.on('error', this.onError);
+        socket.on('close', this.onClose);
+    }
+    /** Opens the TCP (or TLS) connection only: for handshakes that are themselves the test. */
+    static connect(target, options = {}) {
+        const timeoutMs = options.timeoutMs ?? target.connectTimeoutMs;
+        const { signal } = options;
+        return new Promise((resolve, reject) => {
+            if (signal?.aborted) {
+                reject(new RawOpenError('aborted', 'aborted before connecting'));
+                return;
+            }
+            const socket = dial(target);
+            const ready = target.url.startsWith('wss:') ? 'secureConnect' : 'connect';
+            const finish = (err) => {
+                clearTimeout(timer);
+                signal?.removeEventListener('abort', onAbort);
+                socket.off(ready, onReady);
+                socket.off('error', onError);
+                if (err) {
+                    socket.destroy();
+                    reject(err);
+                }
+                else
+                    resolve(new RawSocket(socket));
+            };
+            function onReady() {
+                finish(null);
+            }
+            function onError(err) {
+                finish(new RawOpenError(classifyError(err), err.message));
+            }
+            function onAbort() {
+                finish(new RawOpenError('aborted', 'aborted while connecting'));
+            }
+            const timer = setTimeout(() => finish(new RawOpenError('timeout', `no connection within ${timeoutMs} ms`)), timeoutMs);
+            socket.once(ready, onReady);
+            socket.once('error', onError);
+            signal?.addEventListener('abort', onAbort, { once: true });
+        });
+    }
+    /**
+     * Performs the opening handshake: a fresh key, the target's subprotocols and headers; checks the 101, the
+     * Upgrade and Connection headers and Sec-WebSocket-Accept. Throws RawOpenError (http-<status> for a refusal).
+     */
+    async upgrade(target, options = {}) {
+        const timeoutMs = options.timeoutMs ?? target.connectTimeoutMs;
+        const key = newKey();
+        this.write(Buffer.from(upgradeRequest(target.url, key, target.subprotocols, target.headers), 'latin1'));
+        // Written by the condition below, which runs on every event until the head is complete.
+        const state = { head: null, problem: null };
+        const complete = () => {
+            try {
+                state.head = parseResponseHead(this.received);
+            }
+            catch (err) {
+                state.problem = err.message;
+            }
+            return state.head !== null || state.problem !== null || this.ended;
+        };
+        const answered = await this.waitUntil(complete, timeoutMs, options.signal);
+        if (options.signal?.aborted)
+            throw new RawOpenError('aborted', 'aborted during the handshake');
+        if (state.problem)
+            throw new RawOpenError('error', state.problem);
+        if (!answered)
+            throw new RawOpenError('timeout', `no handshake response within ${timeoutMs} ms`);
+        const head = state.head;
+        if (!head)
+            throw new RawOpenError(this.endError ? classifyError(this.endError) : 'reset', 'the server closed the connection during the handshake');
+        const { status, headers, rest } = head;
+        const wrong = handshakeProblem(head, key, target.subprotocols);
+        if (wrong)
+            throw new RawOpenError(status === 101 ? 'error' : `http-${status}`, wrong, status);
+        this.protocol = headers['sec-websocket-protocol'] ?? null;
+        this.framing = true;
+        this.received = Buffer.alloc(0);
+        if (rest.length > 0)
+            this.readFrames(rest);
+    }
+    /** Writes bytes unless the connection ended; false when the kernel buffer is full (wait with drain()). */
+    write(data) {
+        if (this.ended || this.socket.destroyed)
+            return false;
+        const flushed = this.socket.write(data);
+        if (!flushed)
+            this.drained = false;
+        return flushed;
+    }
+    /** Waits until the socket can take more bytes, `stop()` holds, or `timeoutMs` passes; true when drained. */
+    async drain(timeoutMs, stop, signal) {
+        await this.waitUntil(() => this.drained || this.ended || stop(), timeoutMs, signal);
+        return this.drained && !this.ended;
+    }
+    /** Resolves true as soon as `condition()` holds (checked after every event), false at the timeout or abort. */
+    waitUntil(condition, timeoutMs, signal) {
+        if (condition())
+            return Promise.resolve(true);
+        return new Promise((resolve) => {
+            const finish = (result) => {
+                clearTimeout(timer);
+                signal?.removeEventListener('abort', onAbort);
+                this.waiters.delete(check);
+                resolve(result);
+            };
+            function check() {
+                if (condition())
+                    finish(true);
+            }
+            function onAbort() {
+                finish(false);
+            }
+            const timer = setTimeout(() => finish(condition()), timeoutMs);
+            this.waiters.add(check);
+            if (signal?.aborted)
+                onAbort();
+            else
+                signal?.addEventListener('abort', onAbort, { once: true });
+        });
+    }
+    /** Answers the server's close frame (the polite half of the closing handshake) and ends our side. */
+    replyClose() {
+        if (this.ended || this.socket.destroyed)
+            return;
+        this.socket.end(closeFrame(this.closeInfo?.code === 1005 || !this.closeInfo ? 1000 : validEcho(this.closeInfo.code)));
+    }
+    /** Ends the connection now; safe to call more than once. */
+    destroy() {
+        this.socket.destroy();
+        this.ended = true;
+        this.notify();
+    }
+    readFrames(data) {
+        for (const frame of this.reader.push(data)) {
+            if (frame.opcode === OPCODE.close && !this.closeInfo)
+                this.closeInfo = parseClosePayload(frame.payload);
+            if (frame.opcode === OPCODE.pong) {
+                this.pongs += 1;
+                this.lastPong = frame.payload;
+            }
+        }
+    }
+    notify() {
+        for (const check of [...this.waiters])
+            check();
+    }
+    onData = (data) => {
+        if (this.framing)
+            this.readFrames(data);
+        else if (this.received.length < MAX_RESPONSE_HEAD)
+            this.received = Buffer.concat([this.received, data]);
+        this.notify();
+    };
+    onDrain = () => {
+        this.drained = true;
+        this.notify();
+    };
+    onError = (err) => {
+        this.endError ??= err;
+        this.ended = true;
+        this.notify();
+    };
+    onClose = () => {
+        this.ended = true;
+        this.notify();
+    };
+}
+/** The code to echo in our close reply: the server's own when a client may send it, else 1000. */
+function validEcho(code) {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999) ? code : 1000;
+}
+/** Connects and completes the opening handshake; throws RawOpenError and leaves nothing open when it cannot. */
+async function openRaw(target, options = {}) {
+    const deadline = now() + (options.timeoutMs ?? target.connectTimeoutMs);
+    const raw = await RawSocket.connect(target, options);
+    try {
+        // What the TCP (and TLS) connect left of the budget; at least 1 ms, so a late upgrade times out rather than never.
+        await raw.upgrade(target, { ...options, timeoutMs: Math.max(1, remaining(deadline)) });
+        return raw;
+    }
+    catch (err) {
+        raw.destroy();
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/scenarios/hostile/case.ts
+// The one shape every hostile case has: its name, what RFC 6455 asks, how its bytes go out, and how the server's
+// reaction is judged. Adding a case is one entry in a file of this folder plus one registry line (index.ts).
+/** `closed` with exactly `code`. */
+function closedWith(o, code) {
+    return o.outcome === 'closed' && o.code === code;
+}
+/** Closed with any code, or the TCP connection dropped. */
+function closedOrDropped(o) {
+    return o.outcome === 'closed' || o.outcome === 'dropped';
+}
+
+;// CONCATENATED MODULE: ./src/scenarios/hostile/reaction.ts
+// What the server did on a hostile connection: its close frame, a drop, or nothing, with a ping behind the hostile
+// bytes whose pong proves it read past them and stayed.
+
+
+
+/** The payload of the ping sent after a hostile frame: its pong proves the server read past the frame and stayed. */
+const PROBE = Buffer.from('hostile-probe');
+/** How long a kept-open verdict waits after the probe's pong for a close that might still be on its way. */
+const AFTER_PROBE_MS = 30;
+/** The server's reaction as an outcome: its close frame, a drop, or nothing. */
+function reaction(raw, start) {
+    if (raw.closeInfo)
+        return { outcome: 'closed', code: raw.closeInfo.code, reason: raw.closeInfo.reason, ms: now() - start };
+    if (raw.ended) {
+        const reset = raw.endError?.code === 'ECONNRESET' ? { detail: 'the server reset the connection' } : {};
+        return { outcome: 'dropped', ms: now() - start, ...reset };
+    }
+    return { outcome: 'kept-open', ms: now() - start };
+}
+/** Waits for a close or a drop; with `probe`, a pong to a ping sent behind the hostile bytes ends the wait early. */
+async function awaitReaction(raw, start, probe, timeoutMs, signal) {
+    const reacted = () => raw.closeInfo !== null || raw.ended;
+    const probed = () => raw.lastPong !== null && raw.lastPong.equals(PROBE);
+    if (probe)
+        raw.write(pingFrame(PROBE));
+    await raw.waitUntil(() => reacted() || (probe && probed()), timeoutMs, signal);
+    const ms = now() - start;
+    if (!reacted() && probe && probed())
+        await raw.waitUntil(reacted, AFTER_PROBE_MS, signal);
+    return { ...reaction(raw, start), ms: reacted() ? now() - start : ms };
+}
+/** A handshake that failed where the case needed an open connection. */
+function refusedObservation(err, start) {
+    const e = err instanceof RawOpenError ? err : new RawOpenError('error', String(err));
+    return {
+        outcome: 'refused',
+        ms: now() - start,
+        ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
+        detail: `the opening handshake failed (${e.failure}: ${e.message})`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/scenarios/hostile/malformed-frames.ts
+// The single-frame cases: one frame that breaks one rule of RFC 6455 (or, for binary-message, a valid frame a
+// text-only handler may not expect), then a ping whose pong shows the server read past it.
 
 
 
 
 /**
- * The flapping or leak scenario as the configuration prescribes it (both use the flapping hold and pause), with
- * the resets of the network faults' proxy, when there is one, told apart.
+ * A case that writes `bytes` and waits for the reaction. `probe` false: nothing may follow the frame (a close
+ * frame), or a ping would only be read as more payload (a length claim).
  */
-function loadSpecOf(config, id, proxy = null) {
-    const flapping = id === 'flapping';
+function singleFrame(id, title, expected, bytes, matchesRfc, probe = true) {
     return {
-        ...(proxy ? { resetByGate: (port) => proxy.takeReset(port) } : {}),
         id,
-        clients: flapping ? 1 : config.leak.clients,
-        cyclesPerClient: flapping ? config.flapping.cycles : config.leak.cycles,
-        holdMs: config.flapping.holdMs,
-        pauseMs: config.flapping.pauseMs,
-        ...(flapping ? {} : { abruptRatio: config.leak.abruptRatio, rounds: config.leak.rounds }),
-    };
-}
-/** One line for people: "45/45 connected, 23/23 closed cleanly, 22 cut on purpose, 6 reset by the network faults". */
-function loadLine(r) {
-    const cut = r.abruptDisconnects > 0 ? `, ${r.abruptDisconnects} cut on purpose` : '';
-    const injected = injectedResets(r);
-    const reset = injected > 0 ? `, ${injected} reset by the network faults` : '';
-    return `${r.connected}/${judgedAttempts(r)} connected, ${r.cleanDisconnects}/${judgedCloses(r)} closed cleanly${cut}${reset}`;
-}
-/** Runs the scenario until every client finished its cycles or `signal` aborts (partial results then). */
-async function runLoad(spec, target, signal) {
-    const tally = emptyTally();
-    const start = performance.now();
-    const rounds = Math.max(1, Math.min(spec.rounds ?? 1, spec.cyclesPerClient));
-    let done = 0;
-    for (let round = 0; round < rounds && !signal.aborted; round++) {
-        const until = Math.round(((round + 1) * spec.cyclesPerClient) / rounds);
-        const from = done;
-        await Promise.all(Array.from({ length: spec.clients }, (_, client) => runClient(spec, client, from, until, target, signal, tally)));
-        done = until;
-        if (!signal.aborted)
-            await spec.onRound?.(round, tally.attempts);
-    }
-    return summarizeLoad(spec, tally, performance.now() - start);
-}
-/** Does cycle k (numbered across all clients) end abruptly? Spreads ratio*n abrupt cycles evenly. */
-function isAbrupt(k, ratio) {
-    return Math.floor((k + 1) * ratio) > Math.floor(k * ratio);
-}
-async function runClient(spec, client, from, until, target, signal, tally) {
-    for (let cycle = from; cycle < until && !signal.aborted; cycle++) {
-        const cycleStart = performance.now();
-        const abrupt = isAbrupt(cycle * spec.clients + client, spec.abruptRatio ?? 0);
-        const opened = await openConnection(target, signal);
-        if (signal.aborted) {
-            if (opened.ok)
-                opened.ws.terminate();
-            return; // An interrupted cycle is not counted either way.
-        }
-        tally.attempts += 1;
-        if (opened.ok) {
-            tally.connected += 1;
-            tally.handshakeMs.push(opened.handshakeMs);
-            const held = await pause(spec.holdMs, signal);
-            if (!held) {
-                opened.ws.terminate();
-                tally.attempts -= 1;
-                tally.connected -= 1;
-                tally.handshakeMs.pop();
-                return;
-            }
-            const closed = await closeConnection(opened.ws, abrupt ? 'abrupt' : 'clean', target.closeTimeoutMs);
-            if (abrupt)
-                tally.abrupt += 1;
-            else {
-                tally.closeMs.push(closed.closeMs);
-                if (closed.clean)
-                    tally.clean += 1;
-                else if (injected(spec, opened.localPort))
-                    tally.injectedDisconnect += 1;
-                else
-                    bump(tally.disconnectFailures, closed.failure ?? 'error');
-            }
-        }
-        else if (injected(spec, opened.localPort)) {
-            tally.injectedConnect += 1;
-        }
-        else {
-            bump(tally.connectFailures, opened.failure);
-        }
-        if (!(await pause(spec.pauseMs, signal)))
-            return;
-        tally.cycleMs.push(performance.now() - cycleStart);
-    }
-}
-/** Waits ms; false when aborted meanwhile. */
-async function pause(ms, signal) {
-    if (ms <= 0)
-        return !signal.aborted;
-    try {
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-function injected(spec, localPort) {
-    return localPort !== undefined && spec.resetByGate !== undefined && spec.resetByGate(localPort);
-}
-function bump(counts, kind) {
-    counts[kind] = (counts[kind] ?? 0) + 1;
-}
-function summarizeLoad(spec, tally, durationMs) {
-    const injectedCounts = tally.injectedConnect + tally.injectedDisconnect > 0
-        ? { injectedResets: { connect: tally.injectedConnect, disconnect: tally.injectedDisconnect } }
-        : {};
-    const counts = { attempts: tally.attempts, connected: tally.connected, abruptDisconnects: tally.abrupt, ...injectedCounts };
-    const attempts = judgedAttempts(counts);
-    const closes = judgedCloses(counts);
-    return {
-        id: spec.id,
-        enabled: true,
-        prescribed: {
-            clients: spec.clients,
-            cyclesPerClient: spec.cyclesPerClient,
-            holdMs: spec.holdMs,
-            pauseMs: spec.pauseMs,
-            cycleMs: spec.holdMs + spec.pauseMs,
+        kind: 'frame',
+        title,
+        expected,
+        matchesRfc,
+        async run(raw, { timeoutMs, signal }) {
+            const start = now();
+            raw.write(bytes());
+            return awaitReaction(raw, start, probe, timeoutMs, signal);
         },
-        attempts: tally.attempts,
-        connected: tally.connected,
-        cleanDisconnects: tally.clean,
-        abruptDisconnects: tally.abrupt,
-        ...injectedCounts,
-        connectRate: attempts === 0 ? null : tally.connected / attempts,
-        disconnectRate: closes === 0 ? null : tally.clean / closes,
-        connectFailures: tally.connectFailures,
-        disconnectFailures: tally.disconnectFailures,
-        handshakeMs: summarize(tally.handshakeMs),
-        closeMs: summarize(tally.closeMs),
-        cycleMs: summarize(tally.cycleMs),
-        durationMs: Math.round(durationMs),
     };
 }
-/** The result of a scenario that did not run (disabled on purpose, or the run stopped before it). */
-function emptyLoadResult(spec, enabled) {
-    return { ...summarizeLoad(spec, emptyTally(), 0), enabled };
-}
-function emptyTally() {
+/** Where the RFC names 1002: failing the connection without a close frame is only a SHOULD (7.1.7), so a drop is a mismatch. */
+const close1002 = (o) => closedWith(o, 1002);
+const invalidUtf8 = singleFrame('invalid-utf8', 'text frame with invalid UTF-8', 'close 1007 (section 8.1)', () => malformed.invalidUtf8Text(), (o) => closedWith(o, 1007));
+const reservedBits = singleFrame('reserved-bits', 'RSV1-3 set without an extension', 'close 1002 (section 5.2)', () => malformed.reservedBits(), close1002);
+const unknownOpcode = singleFrame('unknown-opcode', 'reserved opcode 0x3', 'close 1002 (section 5.2)', () => malformed.unknownOpcode(), close1002);
+// "MUST close the connection", and "MAY send a Close frame with a status code of 1002": any close meets the MUST
+// (faye-websocket closes with 1003; the code is in the case's details).
+const unmaskedFrame = singleFrame('unmasked-frame', 'unmasked client frame', 'close (1002 suggested) or drop (section 5.1)', () => malformed.unmaskedText(), closedOrDropped);
+const fragmentedControl = singleFrame('fragmented-control', 'ping with FIN clear', 'close 1002 (section 5.5)', () => malformed.fragmentedPing(), close1002);
+const oversizedControl = singleFrame('oversized-control', 'ping with 126 payload bytes', 'close 1002 (section 5.5)', () => malformed.oversizedPing(), close1002);
+const orphanContinuation = singleFrame('orphan-continuation', 'continuation without a start', 'close 1002 (section 5.4)', () => malformed.orphanContinuation(), close1002);
+const invalidCloseCode = singleFrame('invalid-close-code', 'close frame with code 999', 'close 1002 (section 7.4)', () => malformed.invalidCloseCode(), close1002, false);
+/**
+ * A valid binary message of four bytes. RFC 6455 lets a text-only endpoint refuse it with 1003 (7.4.1); a handler
+ * that reads only text and fails on it (FastAPI's `receive_text()` raises KeyError 'text') shows as a 1011 or a
+ * drop here, and as a broken session after it.
+ */
+const binaryMessage = singleFrame('binary-message', 'binary message (4 bytes)', 'take it, or close 1003 if only text is accepted (section 7.4.1)', () => frames_frame({ opcode: OPCODE.binary, payload: Buffer.from([0x00, 0xff, 0x10, 0x80]) }), (o) => o.outcome === 'kept-open' || (o.outcome === 'closed' && o.code !== 1011 && o.code !== 1006));
+const hugeLengthClaim = singleFrame('huge-length-claim', 'header claiming 2^63 - 1 bytes', 'close 1009 or drop (section 10.4)', () => malformed.hugeLengthHeader(), closedOrDropped, false);
+
+;// CONCATENATED MODULE: ./src/scenarios/hostile/oversized-message.ts
+// oversized-message: one binary message of hostile-max-bytes, sent for real, a chunk at a time with backpressure,
+// until the server closes, drops, or stops reading.
+
+
+
+
+
+/** Bytes per write (a multiple of 4, so every chunk starts at the same mask offset). */
+const CHUNK = 64 * 1024;
+/** Sends the message; stops writing at the server's reaction or when it stops reading for `timeoutMs`. */
+async function oversized(raw, maxBytes, timeoutMs, signal) {
+    const start = now();
+    const key = (0,external_node_crypto_namespaceObject.randomBytes)(4);
+    // Zeros masked with the key are the key repeated: one chunk serves for the whole message.
+    const chunk = Buffer.alloc(CHUNK);
+    for (let i = 0; i < CHUNK; i++)
+        chunk[i] = key[i & 3];
+    const reacted = () => raw.closeInfo !== null || raw.ended || signal.aborted;
+    raw.write(frameHeader({ opcode: OPCODE.binary }, maxBytes, key));
+    let sent = 0;
+    let stalled = false;
+    while (sent < maxBytes && !reacted()) {
+        const n = Math.min(CHUNK, maxBytes - sent);
+        const flushed = raw.write(n === CHUNK ? chunk : chunk.subarray(0, n));
+        sent += n;
+        if (!flushed && !(await raw.drain(timeoutMs, reacted, signal)) && !reacted()) {
+            stalled = true;
+            break;
+        }
+    }
+    const observed = stalled ? reaction(raw, start) : await awaitReaction(raw, start, true, timeoutMs, signal);
+    const took = observed.outcome === 'kept-open' && sent === maxBytes && !stalled;
     return {
-        attempts: 0,
-        connected: 0,
-        clean: 0,
-        abrupt: 0,
-        injectedConnect: 0,
-        injectedDisconnect: 0,
-        connectFailures: {},
-        disconnectFailures: {},
-        handshakeMs: [],
-        closeMs: [],
-        cycleMs: [],
+        ...observed,
+        bytesSent: sent,
+        ...(stalled ? { detail: `the server stopped reading after ${sent} bytes and did not close within ${timeoutMs} ms` } : {}),
+        ...(took ? { detail: `the server took all ${maxBytes} bytes and stayed open` } : {}),
     };
+}
+const oversizedMessage = {
+    id: 'oversized-message',
+    kind: 'frame',
+    title: 'binary message of hostile-max-bytes',
+    expected: "close 1009 if above the server's size limit, or take it within that limit (section 10.4); its memory is judged",
+    // Within the server's own limit (ws allows 100 MiB) taking it whole is conformant; memory growth is judged apart.
+    matchesRfc: (o) => closedOrDropped(o) || o.outcome === 'kept-open',
+    run: (raw, { spec, timeoutMs, signal }) => oversized(raw, spec.maxBytes, timeoutMs, signal),
+};
+
+;// CONCATENATED MODULE: ./src/scenarios/hostile/ping-flood.ts
+// ping-flood: hostile-pings pings written at once; the server answers the last, or protects itself by closing.
+
+
+
+
+const pingFlood = {
+    id: 'ping-flood',
+    kind: 'frame',
+    title: 'burst of pings',
+    expected: 'pong to the last ping, or a close or drop (flood protection) (section 5.5.3)',
+    // ws drops a client with 60 pongs pending: protection from a flood, which is what the case probes for.
+    matchesRfc: (o) => closedOrDropped(o) || (o.outcome === 'kept-open' && o.lastPongAnswered === true),
+    async run(raw, { spec, timeoutMs, signal }) {
+        const payloads = Array.from({ length: spec.pings }, (_, i) => Buffer.from(`flood-${i}`));
+        const last = payloads[payloads.length - 1] ?? PROBE;
+        const start = now();
+        raw.write(Buffer.concat(payloads.map((p) => pingFrame(p))));
+        const answered = () => raw.lastPong !== null && raw.lastPong.equals(last);
+        await raw.waitUntil(() => raw.closeInfo !== null || raw.ended || answered(), timeoutMs, signal);
+        return { ...reaction(raw, start), pings: spec.pings, pongs: raw.pongs, lastPongAnswered: answered() };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/scenarios/hostile/stalled-handshakes.ts
+// The stalled handshakes: a request dribbled a byte at a time and garbage instead of HTTP, held open together for
+// close-timeout-ms while normal handshakes must still succeed.
+
+
+
+
+
+/** The slow handshake's pace: one byte per interval. */
+const DRIBBLE_MS = 100;
+/** Instead of an HTTP request: a TLS ClientHello's first bytes, a NUL and binary noise, then a blank line. */
+const GARBAGE = Buffer.concat([
+    Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x00, 0xff, 0xfe]),
+    Buffer.from('\u0000garbage\r\n\r\n', 'latin1'),
+]);
+/** When, as a share of the window, a normal handshake is tried while the stalled ones are held. */
+const SERVED_PROBES_AT = [1 / 4, 1 / 2];
+const slowHandshake = {
+    id: 'slow-handshake',
+    kind: 'stall',
+    title: `handshake dribbled a byte per ${DRIBBLE_MS} ms`,
+    expected: 'drop it, or keep serving others meanwhile',
+    matchesRfc: (o) => o.outcome === 'dropped' || o.outcome === 'refused' || (o.outcome === 'kept-open' && o.servedOthers === true),
+    begin(raw, target) {
+        const request = Buffer.from(upgradeRequest(target.url, newKey(), target.subprotocols, target.headers), 'latin1');
+        let sent = 0;
+        // Never the last byte: the request must not complete however long the window.
+        const dribble = () => {
+            if (sent < request.length - 1)
+                raw.write(request.subarray(sent, ++sent));
+        };
+        dribble();
+        const timer = setInterval(dribble, DRIBBLE_MS);
+        return () => clearInterval(timer);
+    },
+};
+const garbageHandshake = {
+    id: 'garbage-handshake',
+    kind: 'stall',
+    title: 'garbage instead of HTTP',
+    expected: 'HTTP 4xx or drop',
+    matchesRfc: (o) => o.outcome === 'dropped' || (o.outcome === 'refused' && o.httpStatus !== undefined && o.httpStatus >= 400 && o.httpStatus < 500),
+    begin(raw) {
+        raw.write(GARBAGE);
+        return () => { };
+    },
+};
+/**
+ * Holds every stall case open together for `target.closeTimeoutMs`; meanwhile `accepts` (a normal handshake)
+ * must succeed at a quarter and at half of the window.
+ */
+async function runStalls(cases, target, signal, accepts) {
+    const windowMs = target.closeTimeoutMs;
+    const running = cases.map((c) => stall(c, target, windowMs, signal));
+    const served = { tried: 0, succeeded: 0 };
+    const start = now();
+    for (const share of SERVED_PROBES_AT) {
+        const wait = share * windowMs - (now() - start);
+        if (wait > 0)
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(wait, undefined, { signal }).catch(() => undefined);
+        if (signal.aborted)
+            break;
+        served.tried += 1;
+        if (await accepts())
+            served.succeeded += 1;
+    }
+    const observed = await Promise.all(running);
+    const servedOthers = served.tried > 0 && served.succeeded === served.tried;
+    return { cases: cases.map((c, i) => [c.id, { ...observed[i], servedOthers }]), served };
+}
+/** One broken handshake held for `windowMs`: the server should drop it (or answer it with an HTTP error). */
+async function stall(c, target, windowMs, signal) {
+    const start = now();
+    let raw;
+    try {
+        raw = await RawSocket.connect(target, { signal });
+    }
+    catch (err) {
+        return refusedObservation(err, start);
+    }
+    const stop = c.begin(raw, target);
+    try {
+        await raw.waitUntil(() => raw.ended, windowMs, signal);
+        const ms = now() - start;
+        const status = httpStatusOf(raw.received);
+        if (status !== null) {
+            return {
+                outcome: 'refused',
+                httpStatus: status,
+                ms,
+                ...(raw.ended ? {} : { detail: 'the server answered but kept the connection open' }),
+            };
+        }
+        if (raw.ended)
+            return { outcome: 'dropped', ms };
+        return raw.received.length > 0
+            ? { outcome: 'kept-open', ms, detail: 'the server sent something other than HTTP' }
+            : { outcome: 'kept-open', ms };
+    }
+    finally {
+        stop();
+        raw.destroy();
+    }
+}
+/** The status of an HTTP response at the start of `data`, or null when there is none. */
+function httpStatusOf(data) {
+    const match = /^HTTP\/1\.[01] (\d{3})/.exec(data.subarray(0, 16).toString('latin1'));
+    return match ? Number(match[1]) : null;
 }
 
-;// CONCATENATED MODULE: ./src/client/protocols/raw.ts
-// The raw adapter: plain WebSocket messages, no opening exchange, no keep-alive of its own.
-/** Plain WebSocket: recovery sends the configured message and judges it by `expect`. */
-const raw = {
-    id: 'raw',
-    subprotocols: [],
-    opening: null,
-    keepAlive: () => null,
-    probe: null,
+;// CONCATENATED MODULE: ./src/scenarios/hostile/index.ts
+// The registry of hostile cases: one line each, in the order they run. The scenario knows cases only through it.
+
+
+
+
+/**
+ * Every case by id. The ids (and their order) are the Report's vocabulary, in model/hostile.ts: a case missing
+ * here, or one the model does not name, is a type error.
+ */
+const HOSTILE_CASES = {
+    'invalid-utf8': invalidUtf8,
+    'reserved-bits': reservedBits,
+    'unknown-opcode': unknownOpcode,
+    'unmasked-frame': unmaskedFrame,
+    'fragmented-control': fragmentedControl,
+    'oversized-control': oversizedControl,
+    'orphan-continuation': orphanContinuation,
+    'invalid-close-code': invalidCloseCode,
+    'binary-message': binaryMessage,
+    'oversized-message': oversizedMessage,
+    'huge-length-claim': hugeLengthClaim,
+    'ping-flood': pingFlood,
+    'slow-handshake': slowHandshake,
+    'garbage-handshake': garbageHandshake,
 };
+
+;// CONCATENATED MODULE: ./src/scenarios/hostile.ts
+// The hostile scenario: the cases of the registry (scenarios/hostile/), each on its own raw connection, the stalled
+// handshakes together; after each, whether the server is alive, accepts handshakes and still serves a session.
+
+
+
+
+
+
+
+
+/** After a failed handshake, how long the server's exit may take to be noticed before it counts as alive. */
+const EXIT_GRACE_MS = 1000;
+const EXIT_POLL_MS = 25;
+/** A signal above its reading before the cases is read again this often, this long, before it counts as left behind. */
+const SETTLE_POLL_MS = 100;
+const SETTLE_MAX_MS = 2000;
+/** Runs the selected cases in order; stops early when the server exits or stops accepting handshakes. */
+async function runHostile(spec, target, probes) {
+    const start = now();
+    const readMemory = probes.readMemory ?? (async () => null);
+    const before = await readMemory();
+    const signalsBefore = (await probes.readSignals?.()) ?? null;
+    const result = {
+        id: 'hostile',
+        enabled: true,
+        cases: [],
+        serverSurvived: true,
+        stillAccepting: true,
+        memory: { beforeBytes: before, peakBytes: before, afterBytes: before },
+        memoryGrowthBytes: null,
+        servedOthersDuringStalls: { tried: 0, succeeded: 0 },
+        durationMs: 0,
+        notes: [],
+    };
+    let stopReason = null;
+    for (const step of stepsOf(spec)) {
+        const ids = step.kind === 'frame' ? [step.case.id] : step.cases.map((c) => c.id);
+        if (!stopReason && probes.signal.aborted)
+            stopReason = 'the run was stopped';
+        if (stopReason) {
+            for (const id of ids)
+                result.cases.push(notRunCase(id, stopReason));
+            continue;
+        }
+        stopReason = await runStep(step, ids, spec, target, probes, result);
+    }
+    if (stopReason)
+        result.notes.push(stopReason);
+    const { beforeBytes, peakBytes } = result.memory;
+    if (beforeBytes !== null && peakBytes !== null)
+        result.memoryGrowthBytes = peakBytes - beforeBytes;
+    else
+        result.notes.push('the server tree memory could not be read: growth not measured');
+    if (signalsBefore && probes.readSignals && result.serverSurvived) {
+        const after = await settledSignals(signalsBefore, probes.readSignals, probes.signal);
+        if (after)
+            result.signals = { before: signalsBefore, after };
+    }
+    result.durationMs = Math.round(now() - start);
+    return result;
+}
+/** The frame cases one by one, then the stall cases together: the point is that others are served while both are open. */
+function stepsOf(spec) {
+    const selected = HOSTILE_CASE_IDS.filter((id) => !spec.cases || spec.cases.includes(id)).map((id) => HOSTILE_CASES[id]);
+    const frames = selected.filter((c) => c.kind === 'frame');
+    const stalls = selected.filter((c) => c.kind === 'stall');
+    return [
+        ...frames.map((c) => ({ kind: 'frame', case: c })),
+        ...(stalls.length > 0 ? [{ kind: 'stall', cases: stalls }] : []),
+    ];
+}
+/** Runs one step, judges what it saw into `result`, and returns why the scenario stops here (null: go on). */
+async function runStep(step, ids, spec, target, probes, result) {
+    // The reading after the previous case is the one before this case: /proc walks cost time on a busy machine.
+    const memoryBefore = result.memory.afterBytes;
+    let observed;
+    if (step.kind === 'frame') {
+        observed = [[step.case.id, await runFrameCase(step.case, spec, target, probes.signal)]];
+    }
+    else {
+        const stalls = await runStalls(step.cases, target, probes.signal, () => acceptsHandshake(target, probes.signal));
+        result.servedOthersDuringStalls = stalls.served;
+        observed = stalls.cases;
+    }
+    const alive = await survived(target, probes);
+    const memoryAfter = await readMemoryInto(result, probes);
+    // The run stops at once when the server exits: that stop is the crash this case caused, judged below.
+    if (probes.signal.aborted && alive.serverAlive) {
+        // What a case saw after the run's stop is no reaction of the server's.
+        for (const [id] of observed)
+            result.cases.push(notRunCase(id, 'the run was stopped during the case'));
+        return 'the run was stopped';
+    }
+    const growth = memoryBefore !== null && memoryAfter !== null ? memoryAfter - memoryBefore : undefined;
+    for (const [id, o] of observed)
+        result.cases.push(caseResult(id, o, alive, growth));
+    const quoted = `'${ids.join("' / '")}'`;
+    if (!alive.serverAlive) {
+        result.serverSurvived = false;
+        result.stillAccepting = false;
+        result.crashedDuring = ids[0];
+        return `the server exited during ${quoted}`;
+    }
+    if (!alive.accepting) {
+        result.stillAccepting = false;
+        result.stoppedAcceptingAfter = ids[ids.length - 1];
+        return `the server stopped accepting handshakes after ${quoted}`;
+    }
+    if (!result.brokenAfter && probes.servesSession)
+        await trySession(ids, probes.servesSession, result);
+    return null;
+}
+/** A normal session after the case; the first that fails names the case as the one that broke the server's handling. */
+async function trySession(ids, servesSession, result) {
+    const problem = await servesSession();
+    if (problem === null)
+        return;
+    const after = ids[ids.length - 1];
+    result.brokenAfter = { case: after, problem };
+    for (const c of result.cases.filter((x) => ids.includes(x.id))) {
+        c.detail = `${c.detail ? `${c.detail}; ` : ''}a normal session failed right after it`;
+    }
+}
+/** One case's result from what it saw and what the server was right after it. */
+function caseResult(id, o, alive, growth) {
+    const { title, expected, matchesRfc } = HOSTILE_CASES[id];
+    const crashed = !alive.serverAlive;
+    // Only the judgement needs these two; the Report carries what they were derived from.
+    const { lastPongAnswered: _pong, servedOthers: _served, ...fields } = o;
+    const c = {
+        id,
+        title,
+        expected,
+        ...fields,
+        outcome: crashed ? 'crashed' : o.outcome,
+        matchesRfc: !crashed && matchesRfc(o),
+        ms: Math.round(o.ms * 10) / 10,
+        acceptingAfter: alive.accepting,
+        ...(growth !== undefined ? { memoryGrowthBytes: growth } : {}),
+    };
+    if (crashed && o.outcome !== 'crashed')
+        c.detail = `the server exited; on the connection: ${o.outcome}${c.detail ? ` (${c.detail})` : ''}`;
+    return c;
+}
+/** Reads the tree's memory into the result's after and peak; returns the reading. */
+async function readMemoryInto(result, probes) {
+    const reading = (await probes.readMemory?.()) ?? null;
+    if (reading !== null) {
+        result.memory.afterBytes = reading;
+        result.memory.peakBytes = Math.max(result.memory.peakBytes ?? reading, reading);
+    }
+    return reading;
+}
+/** Whether the server process is alive and a normal handshake succeeds; a crash may take a moment to be seen. */
+async function survived(target, probes) {
+    const accepting = await acceptsHandshake(target, probes.signal);
+    const isAlive = probes.isServerAlive;
+    if (accepting || !isAlive)
+        return { serverAlive: isAlive?.() ?? true, accepting };
+    const deadline = now() + EXIT_GRACE_MS;
+    while (isAlive() && now() < deadline && !probes.signal.aborted)
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(EXIT_POLL_MS);
+    return { serverAlive: isAlive(), accepting: false };
+}
+/** One normal handshake with the `ws` client, closed cleanly: the server still serves. */
+async function acceptsHandshake(target, signal) {
+    const opened = await openConnection(target, signal);
+    if (!opened.ok)
+        return false;
+    await closeConnection(opened.ws, 'clean', target.closeTimeoutMs);
+    return true;
+}
+/** Opens a raw connection, runs one frame case on it, and always destroys it. */
+async function runFrameCase(c, spec, target, signal) {
+    const start = now();
+    let raw;
+    try {
+        raw = await openRaw(target, { signal });
+    }
+    catch (err) {
+        return refusedObservation(err, start);
+    }
+    try {
+        return await c.run(raw, { spec, timeoutMs: target.closeTimeoutMs, signal });
+    }
+    finally {
+        if (raw.closeInfo)
+            raw.replyClose();
+        raw.destroy();
+    }
+}
+/** What rose above its reading before the cases; empty when nothing did. */
+function risen(before, after) {
+    return Object.keys(before).filter((k) => (after[k] ?? 0) > (before[k] ?? 0));
+}
+/**
+ * The signals after the cases, read again while one is above its reading before them (a connection the gate just
+ * closed may take the server a moment to let go of), for at most SETTLE_MAX_MS.
+ */
+async function settledSignals(before, read, signal) {
+    const deadline = now() + SETTLE_MAX_MS;
+    let after = await read();
+    while (after && risen(before, after).length > 0 && now() < deadline && !signal.aborted) {
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(SETTLE_POLL_MS);
+        after = (await read()) ?? after;
+    }
+    return after;
+}
+/**
+ * The result for a scenario that did not run: not selected (`enabled` false, no cases), or selected but the run
+ * stopped before it (every case `not-run`, with the reason).
+ */
+function hostileNotRun(enabled, reason) {
+    return {
+        id: 'hostile',
+        enabled,
+        cases: enabled ? HOSTILE_CASE_IDS.map((id) => notRunCase(id, reason)) : [],
+        serverSurvived: true,
+        stillAccepting: true,
+        memory: { beforeBytes: null, peakBytes: null, afterBytes: null },
+        memoryGrowthBytes: null,
+        servedOthersDuringStalls: { tried: 0, succeeded: 0 },
+        durationMs: 0,
+        notes: [reason],
+    };
+}
+/** A case the run did not reach, and why. */
+function notRunCase(id, why) {
+    const { title, expected } = HOSTILE_CASES[id];
+    return { id, title, expected, outcome: 'not-run', matchesRfc: false, ms: 0, acceptingAfter: false, detail: why };
+}
+
+;// CONCATENATED MODULE: ./src/model/session.ts
+// A session plan: the flow steps each load client runs after connecting, parsed and checked before anything starts.
+// Here, below both, so the client runs what the configuration parsed without reading the configuration's types.
+/** Whether a plan has a step that only Socket.IO can run. */
+function needsSocketIo(steps) {
+    return steps.some((s) => s.kind === 'emit' || (s.kind === 'loop' && needsSocketIo(s.steps)));
+}
+/** "2 steps", "1 step": the flow as the scenario tables count it (top-level steps; a loop is one). */
+function stepsText(plan) {
+    const n = plan?.steps.length ?? 0;
+    return `${n} step${n === 1 ? '' : 's'}`;
+}
+/** Distinct step failures a scenario keeps (the rest are counted in the last one's step). */
+const SESSION_FAILURES_KEPT = 10;
 
 ;// CONCATENATED MODULE: ./src/client/protocols/session.ts
 // One open connection spoken through an adapter: answers keep-alives, queues the server's messages, knows when it closed.
 
 
+/**
+ * Messages kept unread at most: a server that pushes while a load client holds its connection would otherwise
+ * queue without bound; the oldest go first (a reply is waited for right after sending, so it is among the newest).
+ */
+const INBOX_MAX = 1024;
 /**
  * Wraps an open `ws`. Every wait ends at once when the connection closes: a closed connection will not answer,
  * and waiting out a timeout would misreport when the close happened.
@@ -10642,6 +20941,8 @@ class ProtocolSession {
                 this.ws.send(reply);
             return;
         }
+        if (this.inbox.length >= INBOX_MAX)
+            this.inbox.shift();
         this.inbox.push({ text, atMs: this.elapsedMs() });
         this.wake?.();
     };
@@ -10740,6 +21041,13 @@ class ProtocolSession {
             }
         });
     }
+    /** Queues one message without waiting for it to be written; why it could not be, or null. */
+    write(text) {
+        if (this.ws.readyState !== wrapper.OPEN)
+            return 'the connection was already closing';
+        this.ws.send(text);
+        return null;
+    }
     /** Sends one message; resolves with why it failed, or null once it is written. Never waits past timeoutMs. */
     async send(text, timeoutMs) {
         if (this.ws.readyState !== wrapper.OPEN) {
@@ -10760,28 +21068,39 @@ class ProtocolSession {
      * for its acknowledgement. Resolves with null on success, or a sentence saying what went wrong.
      */
     async open(timeoutMs, signal) {
+        return (await this.opening(timeoutMs, signal))?.text ?? null;
+    }
+    /** As open(), with how the opening failed: no answer, the server closed, refused, or our message not written. */
+    async opening(timeoutMs, signal) {
         const opening = this.adapter.opening;
         if (!opening)
             return null;
         const name = this.adapter.id;
+        const ended = (end) => (end.kind === 'closed' ? 'closed' : 'no-reply');
         if (opening.greeting) {
             const greeting = await this.next(timeoutMs, signal, opening.greeting.matches);
-            if (greeting.kind !== 'message')
-                return `${name}: ${opening.greeting.describe} did not arrive: ${waitEndText(greeting, timeoutMs)}`;
+            if (greeting.kind !== 'message') {
+                return { kind: ended(greeting), text: `${name}: ${opening.greeting.describe} did not arrive: ${waitEndText(greeting, timeoutMs)}` };
+            }
         }
         this.clearInbox();
-        const sendError = await this.send(opening.send, timeoutMs);
+        // The acknowledgement is waited for anyway: a write that fails closes the connection, which ends that wait.
+        const sendError = this.write(opening.send);
         if (sendError)
-            return `${name}: the opening message ${opening.send} could not be sent: ${sendError}`;
+            return { kind: 'not-sent', text: `${name}: the opening message ${opening.send} could not be sent: ${sendError}` };
         let refusal = null;
         const ack = await this.next(timeoutMs, signal, (text) => {
             refusal = opening.refusal?.(text) ?? null;
             return refusal !== null || opening.ack.matches(text);
         });
-        if (ack.kind !== 'message')
-            return `${name}: ${opening.ack.describe} did not arrive after ${opening.send}: ${waitEndText(ack, timeoutMs)}`;
+        if (ack.kind !== 'message') {
+            return {
+                kind: ended(ack),
+                text: `${name}: ${opening.ack.describe} did not arrive after ${opening.send}: ${waitEndText(ack, timeoutMs)}`,
+            };
+        }
         if (refusal)
-            return `${name}: ${refusal}`;
+            return { kind: 'refused', text: `${name}: ${refusal}` };
         return null;
     }
 }
@@ -10811,8 +21130,751 @@ function rawLength(data) {
     return data.byteLength;
 }
 
+;// CONCATENATED MODULE: ./src/client/session/match.ts
+// Whether a reply satisfies a step's conditions (Artillery's match: a JSON field's value, or a regexp), and how to
+// say what it was instead.
+/** Compiles every condition of a step into one test over the reply's text and its parsed JSON. */
+function compileMatches(matches) {
+    const tests = matches.map(compileMatch);
+    return (text, doc) => {
+        let parsed = null;
+        const once = () => (parsed ??= { value: doc() }).value;
+        return tests.every((t) => t(text, once));
+    };
+}
+function compileMatch(match) {
+    if (match.kind === 'json') {
+        return (_text, doc) => {
+            const found = fieldAt(doc(), match.path);
+            if (found === undefined)
+                return false;
+            return match.value === undefined || sameJson(found, match.value);
+        };
+    }
+    const regexp = new RegExp(match.source, match.flags.replace(/[gy]/g, ''));
+    return (text) => {
+        const m = regexp.exec(text);
+        if (!m)
+            return false;
+        if (match.value === undefined)
+            return true;
+        const got = match.group === undefined ? m[0] : typeof match.group === 'number' ? m[match.group] : m.groups?.[match.group];
+        return got === match.value;
+    };
+}
+/** The value at a plain JSON path, or undefined. */
+function fieldAt(doc, path) {
+    let here = doc;
+    for (const key of path) {
+        if (typeof here !== 'object' || here === null)
+            return undefined;
+        here = here[key];
+    }
+    return here;
+}
+/** Deep equality of JSON values (key order does not matter). */
+function sameJson(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a) !== Array.isArray(b))
+        return false;
+    if (Array.isArray(a) && Array.isArray(b))
+        return a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return (ka.length === kb.length &&
+        ka.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k])));
+}
+/** The reply parsed as JSON, or undefined. */
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** What a step waited for, for a failure line: "a reply with $.type = "joined"", "a reply matching /ok/". */
+function describeMatches(matches) {
+    if (matches.length === 0)
+        return 'a reply';
+    return matches
+        .map((m) => m.kind === 'json'
+        ? `${m.expr}${m.value === undefined ? ' present' : ` = ${JSON.stringify(m.value)}`}`
+        : `/${m.source}/${m.flags}${m.value === undefined ? '' : ` giving "${m.value}"`}`)
+        .join(' and ');
+}
+/** A received message shortened for a failure line. */
+function excerpt(text) {
+    const oneLine = text.replace(/\s+/g, ' ');
+    return oneLine.length > 80 ? `${oneLine.slice(0, 79)}…` : oneLine;
+}
+
+;// CONCATENATED MODULE: ./src/client/session/socket-io-packets.ts
+// Socket.IO v5 packets on Engine.IO v4's message type (`4`): namespace connect, event, ack. Pure text in, text out.
+const TYPES = { '0': 'connect', '1': 'disconnect', '2': 'event', '3': 'ack', '4': 'connect-error' };
+/** `40/chat,`: connect to a namespace ('' is the default one, which the adapter's opening connects). */
+function connectPacket(namespace) {
+    return `40${prefix(namespace)}`;
+}
+/** `42/chat,7["event",…args]`: an event, with an ack id when an acknowledgement is awaited. */
+function eventPacket(namespace, event, args, ackId) {
+    return `42${prefix(namespace)}${ackId ?? ''}${JSON.stringify([event, ...args])}`;
+}
+function prefix(namespace) {
+    return namespace === '' ? '' : `${namespace},`;
+}
+/** Reads an Engine.IO message as a Socket.IO packet; null when it is none (a heartbeat, binary, not Socket.IO). */
+function parsePacket(text) {
+    if (text.length < 2 || text[0] !== '4')
+        return null;
+    const type = TYPES[text[1]] ?? 'other';
+    let rest = text.slice(2);
+    // Binary packets (`45-`, `46-`) carry attachments the session does not read.
+    if (/^\d+-/.test(rest))
+        return { type: 'other', namespace: '', id: null, data: undefined };
+    let namespace = '';
+    if (rest.startsWith('/')) {
+        const comma = rest.indexOf(',');
+        namespace = comma === -1 ? rest : rest.slice(0, comma);
+        rest = comma === -1 ? '' : rest.slice(comma + 1);
+    }
+    const digits = /^\d+/.exec(rest);
+    const id = digits ? Number(digits[0]) : null;
+    if (digits)
+        rest = rest.slice(digits[0].length);
+    let data;
+    try {
+        data = rest === '' ? undefined : JSON.parse(rest);
+    }
+    catch {
+        return null;
+    }
+    return { type, namespace: namespace === '/' ? '' : namespace, id, data };
+}
+/** An event packet's name and arguments, or null when the packet is no event. */
+function eventOf(packet) {
+    if (packet.type !== 'event' || !Array.isArray(packet.data) || typeof packet.data[0] !== 'string')
+        return null;
+    return { event: packet.data[0], args: packet.data.slice(1) };
+}
+
+;// CONCATENATED MODULE: ./src/client/session/steps.ts
+// Each flow step compiled once into a function of one connection's session (as Artillery's engines compile theirs):
+// the plan is read and its regexps built before the first client connects, never per connection.
+
+
+
+
+/** Compiles a flow; `socketIo` says whether the connection speaks Socket.IO (emit steps need it). */
+function compileSteps(steps, socketIo) {
+    return steps.map((step) => compileStep(step, socketIo));
+}
+function compileStep(step, socketIo) {
+    switch (step.kind) {
+        case 'think':
+            return async (ctx) => {
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(step.ms, undefined, { signal: ctx.signal }).catch(() => undefined);
+                return null;
+            };
+        case 'loop': {
+            const body = compileSteps(step.steps, socketIo);
+            return async (ctx) => {
+                for (let i = 0; i < step.count && !ctx.signal.aborted; i++) {
+                    for (const run of body) {
+                        const failure = await run(ctx);
+                        if (failure)
+                            return failure;
+                    }
+                }
+                return null;
+            };
+        }
+        case 'send':
+            return compileSend(step.label, step.text, step.match.length > 0 ? compileMatches(step.match) : null, describeMatches(step.match));
+        case 'wait':
+            return compileWait(step.label, compileMatches(step.match), describeMatches(step.match));
+        case 'emit':
+            return socketIo
+                ? compileEmit(step)
+                : async () => ({ step: step.label, kind: 'unsupported', why: 'emit is a Socket.IO step, and the server does not speak Socket.IO' });
+    }
+}
+function compileSend(label, text, test, wanted) {
+    return async (ctx) => {
+        // A reply that arrived before we sent answers nothing of ours.
+        ctx.session.clearInbox();
+        // A step that waits for its reply need not wait for the write as well: a write that fails closes the connection,
+        // which ends the wait at once.
+        const sendError = test ? ctx.session.write(text) : await ctx.session.send(text, ctx.timeoutMs);
+        if (sendError)
+            return { step: label, kind: 'not-sent', why: `not sent: ${sendError}` };
+        return test ? awaitReply(ctx, label, test, wanted) : null;
+    };
+}
+function compileWait(label, test, wanted) {
+    // What arrived since the last step that sent counts: the reply to a send without match may already be here.
+    return (ctx) => awaitReply(ctx, label, test, wanted);
+}
+/** Waits for the first message that passes `test`; says what came instead when none does. */
+async function awaitReply(ctx, label, test, wanted) {
+    const others = { count: 0, last: '' };
+    const result = await ctx.session.next(ctx.timeoutMs, ctx.signal, (text) => {
+        if (test(text, () => parseJson(text)))
+            return true;
+        others.count += 1;
+        others.last = text;
+        return false;
+    });
+    return result.kind === 'message' ? null : missed(label, wanted, result, ctx.timeoutMs, others);
+}
+/** The failure of a wait that ended without its reply: nothing came, only other messages, or the server closed. */
+function missed(label, wanted, end, timeoutMs, others) {
+    const seen = others.count === 0
+        ? 'nothing else arrived'
+        : `${others.count} other message${others.count === 1 ? '' : 's'}, the last: ${excerpt(others.last)}`;
+    if (end.kind === 'timeout') {
+        return { step: label, kind: others.count === 0 ? 'no-reply' : 'mismatch', why: `no ${wanted} within ${timeoutMs} ms (${seen})` };
+    }
+    return { step: label, kind: 'closed', why: `no ${wanted}: ${waitEndText(end, timeoutMs)} (${seen})` };
+}
+/** Does a Socket.IO reply's arguments carry `data` (Artillery: a list equals them all, anything else the last one)? */
+function carries(args, data) {
+    if (data === undefined)
+        return true;
+    if (Array.isArray(data))
+        return sameJson(args, data);
+    const last = args[args.length - 1];
+    if (typeof data === 'string')
+        return typeof last === 'string' && last.includes(data);
+    return sameJson(last, data);
+}
+function compileEmit(step) {
+    const ackTest = step.acknowledge ? compileMatches(step.acknowledge.match) : null;
+    const responseTest = step.response ? compileMatches(step.response.match) : null;
+    const label = step.label;
+    return async (ctx) => {
+        const joined = await joinNamespace(ctx, step.namespace, label);
+        if (joined)
+            return joined;
+        ctx.session.clearInbox();
+        const ackId = step.acknowledge ? ctx.nextAckId++ : null;
+        const packet = eventPacket(step.namespace, step.event, step.args, ackId);
+        const awaits = step.acknowledge !== null || step.response !== null;
+        const sendError = awaits ? ctx.session.write(packet) : await ctx.session.send(packet, ctx.timeoutMs);
+        if (sendError)
+            return { step: label, kind: 'not-sent', why: `not sent: ${sendError}` };
+        const awaited = [];
+        if (step.response && responseTest) {
+            const { channel, data } = step.response;
+            awaited.push({
+                wanted: `event '${channel}'${data === undefined ? '' : ` carrying ${excerpt(JSON.stringify(data))}`}`,
+                accept: (p) => {
+                    const e = eventOf(p);
+                    return (e !== null &&
+                        p.namespace === step.namespace &&
+                        e.event === channel &&
+                        carries(e.args, data) &&
+                        responseTest(JSON.stringify(e.args), () => e.args));
+                },
+            });
+        }
+        if (step.acknowledge && ackTest) {
+            const { data } = step.acknowledge;
+            awaited.push({
+                wanted: `acknowledgement${data === undefined ? '' : ` carrying ${excerpt(JSON.stringify(data))}`}`,
+                accept: (p) => {
+                    const args = Array.isArray(p.data) ? p.data : [];
+                    return (p.type === 'ack' &&
+                        p.id === ackId &&
+                        p.namespace === step.namespace &&
+                        carries(args, data) &&
+                        ackTest(JSON.stringify(args), () => args));
+                },
+            });
+        }
+        return awaitPackets(ctx, label, awaited);
+    };
+}
+/** Waits until every awaited packet came, in any order (an ack may come before or after a response event). */
+async function awaitPackets(ctx, label, awaited) {
+    const pending = [...awaited];
+    const deadline = performance.now() + ctx.timeoutMs;
+    while (pending.length > 0) {
+        const failure = await awaitPacket(ctx, label, pending.map((a) => a.wanted).join(' and '), Math.max(0, deadline - performance.now()), (p) => {
+            const i = pending.findIndex((a) => a.accept(p));
+            if (i === -1)
+                return false;
+            pending.splice(i, 1);
+            return true;
+        });
+        if (failure)
+            return failure;
+    }
+    return null;
+}
+async function awaitPacket(ctx, label, wanted, timeoutMs, accept) {
+    const others = { count: 0, last: '' };
+    const result = await ctx.session.next(timeoutMs, ctx.signal, (text) => {
+        const packet = parsePacket(text);
+        if (packet && accept(packet))
+            return true;
+        others.count += 1;
+        others.last = text;
+        return false;
+    });
+    return result.kind === 'message' ? null : missed(label, wanted, result, ctx.timeoutMs, others);
+}
+/** Connects a namespace once per connection (`40/ns,` answered by `40/ns,{"sid":…}`, refused by `44/ns,{…}`). */
+async function joinNamespace(ctx, namespace, label) {
+    if (ctx.namespaces.has(namespace))
+        return null;
+    ctx.session.clearInbox();
+    const sendError = ctx.session.write(connectPacket(namespace));
+    if (sendError)
+        return { step: label, kind: 'not-sent', why: `the connect to namespace ${namespace} was not sent: ${sendError}` };
+    let refused = null;
+    const failure = await awaitPacket(ctx, label, `connect ack of namespace ${namespace}`, ctx.timeoutMs, (p) => {
+        if (p.namespace !== namespace)
+            return false;
+        if (p.type === 'connect-error')
+            refused = excerpt(JSON.stringify(p.data));
+        return p.type === 'connect' || p.type === 'connect-error';
+    });
+    if (failure)
+        return failure;
+    if (refused)
+        return { step: label, kind: 'refused', why: `namespace ${namespace} refused the connection: ${refused}` };
+    ctx.namespaces.add(namespace);
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/client/session/runner.ts
+// The session runner: on one open connection, the protocol's opening (Socket.IO namespace connect, graphql-ws
+// connection_init) and then the flow's compiled steps. What the app's own handlers need to run.
+
+
+
+/** The opening as people name it. */
+const OPENING_LABELS = { 'socket.io': 'socket.io connect', 'graphql-ws': 'graphql-ws connection_init' };
+/**
+ * Compiles `plan` for connections spoken through `adapter`. Null when there is nothing to say: no plan and a protocol
+ * without an opening (raw), so such a connection is only opened, held and closed, as before sessions existed.
+ */
+function compileSession(plan, adapter) {
+    const openingLabel = adapter.opening ? (OPENING_LABELS[adapter.id] ?? `${adapter.id} opening`) : null;
+    if (!plan && !openingLabel)
+        return null;
+    const socketIo = adapter.id === 'socket.io';
+    const steps = plan ? compileSteps(plan.steps, socketIo) : [];
+    // A Socket.IO flow on a server that speaks something else fails at once, saying so, rather than sending events as text.
+    if (plan && needsSocketIo(plan.steps) && !socketIo) {
+        const why = `the session's emit steps need Socket.IO; the server speaks ${adapter.id}`;
+        steps.splice(0, steps.length, async () => ({ step: 'step 1', kind: 'unsupported', why }));
+    }
+    const parts = [openingLabel, plan ? stepsText(plan) : null].filter((p) => p !== null);
+    return { adapter, describe: parts.join(' + '), openingLabel, steps, thinkMs: plan?.thinkMs ?? 0 };
+}
+/**
+ * Runs the opening and every step on `ws` (just opened: attached before any await, as a protocol that speaks first
+ * sends right after the handshake). Each wait lasts at most `timeoutMs` and ends early when the server closes.
+ */
+async function runSession(ws, script, timeoutMs, signal) {
+    const session = ProtocolSession.attach(ws, script.adapter);
+    const running = { session, failure: null, end: () => session.detach() };
+    if (script.openingLabel) {
+        const problem = await session.opening(timeoutMs, signal);
+        if (problem !== null) {
+            // The adapter's sentence starts with its id: the label says it already.
+            const why = problem.text.startsWith(`${script.adapter.id}: `) ? problem.text.slice(script.adapter.id.length + 2) : problem.text;
+            running.failure = { step: script.openingLabel, kind: problem.kind, why };
+            return running;
+        }
+    }
+    const ctx = { session, timeoutMs, signal, namespaces: new Set(['']), nextAckId: 0 };
+    for (const step of script.steps) {
+        if (signal.aborted)
+            break;
+        const failure = await step(ctx);
+        if (failure) {
+            running.failure = failure;
+            break;
+        }
+    }
+    return running;
+}
+
+;// CONCATENATED MODULE: ./src/scenarios/load.ts
+// Flapping and leak prevention: clients that connect, run their session, hold, close and pause, cycle after cycle.
+
+
+
+
+
+
+/**
+ * The flapping or leak scenario as the configuration prescribes it (both use the flapping hold and pause), with
+ * the resets of the network faults' proxy, when there is one, told apart.
+ */
+function loadSpecOf(config, id, proxy = null, session = null) {
+    const flapping = id === 'flapping';
+    return {
+        ...(proxy ? { resetByGate: (port) => proxy.takeReset(port) } : {}),
+        ...(session ? { session } : {}),
+        id,
+        clients: flapping ? 1 : config.leak.clients,
+        cyclesPerClient: flapping ? config.flapping.cycles : config.leak.cycles,
+        holdMs: config.flapping.holdMs,
+        pauseMs: config.flapping.pauseMs,
+        ...(flapping ? {} : { abruptRatio: config.leak.abruptRatio, rounds: config.leak.rounds }),
+    };
+}
+/** One line for people: "45/45 connected, 23/23 closed cleanly, 22 cut on purpose, 6 reset by the network faults". */
+function loadLine(r) {
+    const cut = r.abruptDisconnects > 0 ? `, ${r.abruptDisconnects} cut on purpose` : '';
+    const injected = injectedResets(r);
+    const reset = injected > 0 ? `, ${injected} reset by the network faults` : '';
+    const session = r.session ? `, ${r.session.completed}/${r.session.started} sessions completed (${r.session.describe})` : '';
+    return `${r.connected}/${judgedAttempts(r)} connected${session}, ${r.cleanDisconnects}/${judgedCloses(r)} closed cleanly${cut}${reset}`;
+}
+/** Runs the scenario until every client finished its cycles or `signal` aborts (partial results then). */
+async function runLoad(spec, target, signal) {
+    const tally = emptyTally();
+    const start = performance.now();
+    const rounds = Math.max(1, Math.min(spec.rounds ?? 1, spec.cyclesPerClient));
+    let done = 0;
+    for (let round = 0; round < rounds && !signal.aborted; round++) {
+        const until = Math.round(((round + 1) * spec.cyclesPerClient) / rounds);
+        const from = done;
+        await Promise.all(Array.from({ length: spec.clients }, (_, client) => runClient(spec, client, from, until, target, signal, tally)));
+        done = until;
+        if (!signal.aborted)
+            await spec.onRound?.(round, tally.attempts);
+    }
+    return summarizeLoad(spec, tally, performance.now() - start);
+}
+/** Does cycle k (numbered across all clients) end abruptly? Spreads ratio*n abrupt cycles evenly. */
+function isAbrupt(k, ratio) {
+    return Math.floor((k + 1) * ratio) > Math.floor(k * ratio);
+}
+async function runClient(spec, client, from, until, target, signal, tally) {
+    for (let cycle = from; cycle < until && !signal.aborted; cycle++) {
+        const cycleStart = performance.now();
+        const abrupt = isAbrupt(cycle * spec.clients + client, spec.abruptRatio ?? 0);
+        // An interrupted cycle is not counted either way.
+        if (!(await runCycle(spec, abrupt, target, signal, tally)))
+            return;
+        if (!(await pause(spec.pauseMs, signal)))
+            return;
+        tally.cycleMs.push(performance.now() - cycleStart);
+    }
+}
+/** One connection: open, session, hold, close (or cut). False when the run stopped meanwhile (nothing counted). */
+async function runCycle(spec, abrupt, target, signal, tally) {
+    const opened = await openConnection(target, signal);
+    if (signal.aborted) {
+        if (opened.ok)
+            opened.ws.terminate();
+        return false;
+    }
+    if (!opened.ok) {
+        if (injected(spec, opened.localPort))
+            tally.injectedConnect += 1;
+        else
+            bump(tally.connectFailures, opened.failure);
+        tally.attempts += 1;
+        return true;
+    }
+    let running = null;
+    try {
+        running = spec.session ? await runSession(opened.ws, spec.session, target.closeTimeoutMs, signal) : null;
+        const held = running ? await holdOpen(running, spec.holdMs, signal) : await pause(spec.holdMs, signal);
+        if (!held || signal.aborted) {
+            opened.ws.terminate();
+            return false;
+        }
+        tally.attempts += 1;
+        tally.connected += 1;
+        tally.handshakeMs.push(opened.handshakeMs);
+        if (running)
+            countSession(tally, running.failure);
+        // The abrupt half is cut after its session, without a close handshake: a client that vanished.
+        const closed = await closeConnection(opened.ws, abrupt ? 'abrupt' : 'clean', target.closeTimeoutMs);
+        if (abrupt)
+            tally.abrupt += 1;
+        else {
+            tally.closeMs.push(closed.closeMs);
+            if (closed.clean)
+                tally.clean += 1;
+            else if (injected(spec, opened.localPort))
+                tally.injectedDisconnect += 1;
+            else
+                bump(tally.disconnectFailures, closed.failure ?? 'error');
+        }
+        return true;
+    }
+    finally {
+        running?.end();
+    }
+}
+/** Holds a connection whose session ran: keep-alives are answered meanwhile; a close from the server ends it early. */
+async function holdOpen(running, ms, signal) {
+    if (signal.aborted)
+        return false;
+    await running.session.hold(ms, signal);
+    return !signal.aborted;
+}
+function countSession(tally, failure) {
+    tally.sessionsStarted += 1;
+    if (!failure) {
+        tally.sessionsCompleted += 1;
+        return;
+    }
+    const key = `${failure.step}\u0000${failure.kind}`;
+    const seen = tally.sessionFailures.get(key);
+    if (seen)
+        seen.count += 1;
+    else if (tally.sessionFailures.size < SESSION_FAILURES_KEPT) {
+        tally.sessionFailures.set(key, { step: failure.step, kind: failure.kind, example: failure.why, count: 1 });
+    }
+    else {
+        // Past the kept ones, counted with the last, so the counts still add up to the failures.
+        [...tally.sessionFailures.values()].at(-1).count += 1;
+    }
+}
+/** Waits ms; false when aborted meanwhile. */
+async function pause(ms, signal) {
+    if (ms <= 0)
+        return !signal.aborted;
+    try {
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function injected(spec, localPort) {
+    return localPort !== undefined && spec.resetByGate !== undefined && spec.resetByGate(localPort);
+}
+function bump(counts, kind) {
+    counts[kind] = (counts[kind] ?? 0) + 1;
+}
+function summarizeLoad(spec, tally, durationMs) {
+    const injectedCounts = tally.injectedConnect + tally.injectedDisconnect > 0
+        ? { injectedResets: { connect: tally.injectedConnect, disconnect: tally.injectedDisconnect } }
+        : {};
+    const counts = { attempts: tally.attempts, connected: tally.connected, abruptDisconnects: tally.abrupt, ...injectedCounts };
+    const attempts = judgedAttempts(counts);
+    const closes = judgedCloses(counts);
+    return {
+        id: spec.id,
+        enabled: true,
+        prescribed: {
+            clients: spec.clients,
+            cyclesPerClient: spec.cyclesPerClient,
+            holdMs: spec.holdMs,
+            pauseMs: spec.pauseMs,
+            // The session's own think time is prescribed too: by the user, in the flow.
+            cycleMs: spec.holdMs + spec.pauseMs + (spec.session?.thinkMs ?? 0),
+        },
+        attempts: tally.attempts,
+        connected: tally.connected,
+        cleanDisconnects: tally.clean,
+        abruptDisconnects: tally.abrupt,
+        ...injectedCounts,
+        connectRate: attempts === 0 ? null : tally.connected / attempts,
+        disconnectRate: closes === 0 ? null : tally.clean / closes,
+        connectFailures: tally.connectFailures,
+        disconnectFailures: tally.disconnectFailures,
+        handshakeMs: summarize(tally.handshakeMs),
+        closeMs: summarize(tally.closeMs),
+        cycleMs: summarize(tally.cycleMs),
+        durationMs: Math.round(durationMs),
+        ...(spec.session ? { session: sessionResult(spec.session, tally) } : {}),
+    };
+}
+function sessionResult(script, tally) {
+    return {
+        describe: script.describe,
+        started: tally.sessionsStarted,
+        completed: tally.sessionsCompleted,
+        failures: [...tally.sessionFailures.values()].sort((a, b) => b.count - a.count),
+        thinkMs: script.thinkMs,
+    };
+}
+/** The result of a scenario that did not run (disabled on purpose, or the run stopped before it). */
+function emptyLoadResult(spec, enabled) {
+    return { ...summarizeLoad(spec, emptyTally(), 0), enabled };
+}
+function emptyTally() {
+    return {
+        attempts: 0,
+        connected: 0,
+        clean: 0,
+        abrupt: 0,
+        injectedConnect: 0,
+        injectedDisconnect: 0,
+        connectFailures: {},
+        disconnectFailures: {},
+        handshakeMs: [],
+        closeMs: [],
+        cycleMs: [],
+        sessionsStarted: 0,
+        sessionsCompleted: 0,
+        sessionFailures: new Map(),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/client/protocols/adapter.ts
+// The shape of a protocol adapter: what the gate must say and hear to hold a real session with a server.
+/** Parses `text` as a JSON object, or null. */
+function jsonObject(text) {
+    try {
+        const value = JSON.parse(text);
+        return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null;
+    }
+    catch {
+        return null;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/client/protocols/graphql-ws.ts
+// The graphql-ws adapter: the graphql-transport-ws subprotocol, connection_init/ack, ping/pong messages.
+
+
+
+/** The `type` of a graphql-transport-ws message, or null when `text` is not one. */
+function messageType(text) {
+    const message = jsonObject(text);
+    return message && typeof message.type === 'string' ? message.type : null;
+}
+/** graphql-ws: the protocol's own ping is answered by the server with a pong, no schema needed. */
+const graphqlWs = {
+    id: 'graphql-ws',
+    subprotocols: [GRAPHQL_TRANSPORT_WS],
+    opening: {
+        send: JSON.stringify({ type: 'connection_init' }),
+        ack: { describe: 'connection_ack', matches: (text) => messageType(text) === 'connection_ack' },
+    },
+    keepAlive: (text) => (messageType(text) === 'ping' ? JSON.stringify({ type: 'pong' }) : null),
+    probe: {
+        message: JSON.stringify({ type: 'ping', payload: { from: 'ws-resilience-gate' } }),
+        describe: 'a graphql-ws ping message, answered by a pong message',
+        answers: (reply) => messageType(reply) === 'pong',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/client/protocols/raw.ts
+// The raw adapter: plain WebSocket messages, no opening exchange, no keep-alive of its own.
+/** Plain WebSocket: recovery sends the configured message and judges it by `expect`. */
+const raw = {
+    id: 'raw',
+    subprotocols: [],
+    opening: null,
+    keepAlive: () => null,
+    probe: null,
+};
+
+;// CONCATENATED MODULE: ./src/client/protocols/socket-io.ts
+// The Socket.IO adapter: Engine.IO v4 on its WebSocket transport, the default namespace, Engine.IO heartbeats.
+
+/**
+ * The namespace recovery asks for. A stock server answers a connect to a namespace it does not know with a
+ * connect error (`44/ns,{"message":"Invalid namespace"}`), and one with dynamic namespaces with a connect
+ * (`40/ns,{"sid":...}`): either reply comes from the Socket.IO layer itself and runs none of the application's
+ * handlers. An event with an ack id (`421["x"]`) would not do: a server without a handler for it never acks.
+ */
+const PROBE_NAMESPACE = '/ws-resilience-gate';
+/** Engine.IO's open packet: `0` followed by the handshake JSON with the session id and heartbeat settings. */
+function isEngineIoOpen(text) {
+    if (!text.startsWith('0{'))
+        return false;
+    const open = jsonObject(text.slice(1));
+    return open !== null && typeof open.sid === 'string' && typeof open.pingInterval === 'number';
+}
+/** Socket.IO v4 over Engine.IO v4 (URL `/socket.io/?EIO=4&transport=websocket`). */
+const socketIo = {
+    id: 'socket.io',
+    subprotocols: [],
+    opening: {
+        greeting: { describe: 'the Engine.IO open packet 0{"sid":…}', matches: isEngineIoOpen },
+        send: '40',
+        ack: { describe: 'the connect ack 40{"sid":…} of the default namespace', matches: (text) => /^40\{/.test(text) },
+        refusal: (text) => (/^44(\{|$)/.test(text) ? `the default namespace refused the connection: ${text.slice(2, 200)}` : null),
+    },
+    // Engine.IO v4: the server pings (`2`), the client must pong (`3`) within pingTimeout or be dropped.
+    keepAlive: (text) => (text === '2' ? '3' : null),
+    probe: {
+        message: `40${PROBE_NAMESPACE},`,
+        describe: `a connect to namespace ${PROBE_NAMESPACE} (40${PROBE_NAMESPACE},), answered by its connect or connect error`,
+        answers: (reply) => reply.startsWith(`40${PROBE_NAMESPACE},`) || reply.startsWith(`44${PROBE_NAMESPACE},`),
+        // A server with dynamic namespaces connected us: leave the namespace, or the next probe is a duplicate connect,
+        // which Socket.IO answers by closing the whole connection.
+        after: (reply) => (reply.startsWith(`40${PROBE_NAMESPACE},`) ? `41${PROBE_NAMESPACE},` : null),
+    },
+};
+
+;// CONCATENATED MODULE: ./src/client/protocols/registry.ts
+// The adapters by id, the `protocol` setting's values, and a target that offers an adapter's subprotocols.
+
+
+
+/** Every adapter, by id. Adding a protocol = one file and one line here. */
+const ADAPTERS = {
+    raw: raw,
+    'socket.io': socketIo,
+    'graphql-ws': graphqlWs,
+};
+/** The adapter of `id`. */
+function adapterFor(id) {
+    return ADAPTERS[id];
+}
+/** The adapter of an explicit `protocol` choice; null for `auto` (call detectProtocol). */
+function chosenAdapter(choice) {
+    return choice === 'auto' ? null : ADAPTERS[choice];
+}
+/** Subprotocols some adapter offers: what auto-detection tries on a server that wants one. */
+function knownSubprotocols() {
+    return [...new Set(Object.values(ADAPTERS).flatMap((a) => a.subprotocols))];
+}
+/** `target` offering the adapter's subprotocols after the user's own (no duplicates). */
+function targetFor(target, adapter) {
+    const subprotocols = [...new Set([...target.subprotocols, ...adapter.subprotocols])];
+    return subprotocols.length === target.subprotocols.length ? target : { ...target, subprotocols };
+}
+
+;// CONCATENATED MODULE: ./src/net/target.ts
+// Where the proxy relays to, and the client target that reaches the server through it.
+
+/** The server's address for the proxy: the loopback address readiness pinned, else the URL's host. */
+function upstreamOf(target) {
+    const url = new URL(target.url);
+    const host = target.pinned?.address ?? url.hostname.replace(/^\[|\]$/g, '');
+    const port = url.port !== '' ? Number(url.port) : url.protocol === 'wss:' ? 443 : 80;
+    return { host, port };
+}
+/**
+ * The target through a proxy on 127.0.0.1:`proxyPort`. A host name stays in the URL (TLS checks the certificate
+ * and sends SNI for it, the Host header names it) and is pinned to 127.0.0.1; an IP literal becomes 127.0.0.1.
+ */
+function proxiedTarget(target, proxy) {
+    const url = new URL(target.url);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    url.port = String(proxy.port);
+    const { pinned: _pinned, ...rest } = target;
+    if ((0,external_node_net_namespaceObject.isIP)(host) !== 0) {
+        url.hostname = '127.0.0.1';
+        return { ...rest, url: url.toString() };
+    }
+    return { ...rest, url: url.toString(), pinned: { address: '127.0.0.1', family: 4 } };
+}
+
 ;// CONCATENATED MODULE: ./src/scenarios/recovery.ts
 // Recovery: after the storm, one stable connection must answer pings and test messages, spoken through the server's protocol.
+
 
 
 
@@ -10822,6 +21884,13 @@ function rawLength(data) {
 /** Text of an Expect as the user wrote it. */
 function describeExpect(expect) {
     return expect.kind === 'regex' ? `/${expect.source}/${expect.flags}` : expect.kind;
+}
+/**
+ * What recovery's messages are judged by, in the one wording the progress line and the result share: the
+ * protocol's own answer when its probe is sent (the user set neither message nor expect), else `expect`.
+ */
+function expectWords(spec, adapter) {
+    return spec.messageIsDefault && adapter.probe ? `${adapter.id} answer` : describeExpect(spec.expect);
 }
 /** Does `reply` answer `sent` under `expect`? */
 function replyMatches(expect, sent, reply) {
@@ -10843,8 +21912,7 @@ async function runRecovery(spec, target, signal, adapter = raw) {
     const result = emptyRecoveryResult(spec, true);
     result.protocol = adapter.id;
     const probe = spec.messageIsDefault ? adapter.probe : null;
-    if (probe)
-        result.expect = `${adapter.id} answer`;
+    result.expect = expectWords(spec, adapter);
     const opened = await openConnection(target, signal);
     if (!opened.ok) {
         result.connectFailure = opened.failure;
@@ -10854,77 +21922,15 @@ async function runRecovery(spec, target, signal, adapter = raw) {
     // Attached before any await: a protocol that speaks first (Engine.IO) sends right after the handshake.
     const session = ProtocolSession.attach(opened.ws, adapter);
     result.connected = true;
-    result.handshakeMs = Math.round(opened.handshakeMs * 100) / 100;
-    const waitMs = target.connectTimeoutMs;
-    const stillOpen = () => session.close === null && !signal.aborted;
-    /** When the last message was sent (ms after open) and its number, to say what the server's close answered. */
-    let lastSent = null;
+    result.handshakeMs = round(opened.handshakeMs, 2);
+    const x = { session, result, probe, waitMs: target.connectTimeoutMs, signal };
     // A user message that is itself the opening (Socket.IO's `40`, as older workflows set) opens the session: sent twice, a second `40` is
     // refused.
     const userOpens = !probe && adapter.opening !== null && spec.message === adapter.opening.send;
-    const openingProblem = userOpens ? null : await session.open(waitMs, signal);
-    if (openingProblem !== null && stillOpen())
+    const openingProblem = userOpens ? null : await session.open(x.waitMs, signal);
+    if (openingProblem !== null && stillOpen(x))
         result.problems.push(openingProblem);
-    const rtts = [];
-    for (let i = 0; i < spec.pings && openingProblem === null && stillOpen(); i++) {
-        result.pingsSent += 1;
-        const pong = await session.ping(waitMs, signal);
-        if (pong.kind === 'pong') {
-            result.pongsReceived += 1;
-            rtts.push(pong.rttMs);
-        }
-        else if (pong.kind === 'timeout') {
-            result.problems.push(`ping ${i + 1} got no pong within ${waitMs} ms`);
-        }
-    }
-    result.pingRttMs = summarize(rtts);
-    for (let i = 0; i < spec.messages && openingProblem === null && stillOpen(); i++) {
-        // Sent as given: a protocol packet (Socket.IO's `40`, a JSON command) must reach the server intact.
-        const text = probe ? probe.message : spec.message;
-        session.clearInbox();
-        const sentAt = session.elapsedMs();
-        const sendError = await session.send(text, waitMs);
-        result.messagesSent += 1;
-        if (sendError) {
-            result.problems.push(`message ${i + 1} could not be sent: ${sendError}`);
-            // A server that stopped reading takes no further message either.
-            break;
-        }
-        lastSent = { atMs: sentAt, n: i + 1 };
-        if (probe) {
-            const reply = await session.next(waitMs, signal, probe.answers);
-            if (reply.kind === 'message') {
-                result.messagesAnswered += 1;
-                const after = probe.after?.(reply.text) ?? null;
-                if (after !== null && (await session.send(after, waitMs)) === null) {
-                    // Socket.IO handles a namespace's disconnect on a later tick: a pong proves the server read past it before the next probe.
-                    await session.ping(waitMs, signal);
-                }
-            }
-            else if (reply.kind === 'timeout')
-                result.problems.push(`message ${i + 1} (${probe.describe}) got no answer within ${waitMs} ms`);
-        }
-        else if (spec.expect.kind === 'none') {
-            // Nothing to read back: a pong to a ping sent after the message proves the server read it and kept the connection.
-            const pong = await session.ping(waitMs, signal);
-            if (pong.kind === 'pong')
-                result.messagesAnswered += 1;
-            else if (pong.kind === 'timeout')
-                result.problems.push(`message ${i + 1}: no pong to the ping sent after it within ${waitMs} ms`);
-        }
-        else {
-            const reply = await session.next(waitMs, signal);
-            if (reply.kind === 'message') {
-                if (replyMatches(spec.expect, text, reply.text))
-                    result.messagesAnswered += 1;
-                else
-                    result.problems.push(`message ${i + 1}: reply does not match expect ${result.expect}: ${reply.text.slice(0, 200)}`);
-            }
-            else if (reply.kind === 'timeout') {
-                result.problems.push(`message ${i + 1} got no reply within ${waitMs} ms`);
-            }
-        }
-    }
+    const lastSent = openingProblem === null ? await pingThenSend(x, spec) : null;
     await session.hold(spec.holdMs - session.elapsedMs(), signal);
     result.heldMs = Math.round(session.elapsedMs());
     session.detach();
@@ -10943,24 +21949,97 @@ async function runRecovery(spec, target, signal, adapter = raw) {
         result.problems.push('the run was stopped during recovery');
     return result;
 }
+function stillOpen(x) {
+    return x.session.close === null && !x.signal.aborted;
+}
+/** The pings, then the messages, each while the connection is open; returns the last message sent. */
+async function pingThenSend(x, spec) {
+    const { session, result, waitMs, signal } = x;
+    const rtts = [];
+    for (let i = 0; i < spec.pings && stillOpen(x); i++) {
+        result.pingsSent += 1;
+        const pong = await session.ping(waitMs, signal);
+        if (pong.kind === 'pong') {
+            result.pongsReceived += 1;
+            rtts.push(pong.rttMs);
+        }
+        else if (pong.kind === 'timeout') {
+            result.problems.push(`ping ${i + 1} got no pong within ${waitMs} ms`);
+        }
+    }
+    result.pingRttMs = summarize(rtts);
+    let lastSent = null;
+    for (let n = 1; n <= spec.messages && stillOpen(x); n++) {
+        // Sent as given: a protocol packet (Socket.IO's `40`, a JSON command) must reach the server intact.
+        const text = x.probe ? x.probe.message : spec.message;
+        session.clearInbox();
+        const sentAt = session.elapsedMs();
+        const sendError = await session.send(text, waitMs);
+        result.messagesSent += 1;
+        if (sendError) {
+            result.problems.push(`message ${n} could not be sent: ${sendError}`);
+            // A server that stopped reading takes no further message either.
+            break;
+        }
+        lastSent = { atMs: sentAt, n };
+        const answer = await awaitAnswer(x, spec.expect, text, n);
+        if (answer === 'answered')
+            result.messagesAnswered += 1;
+        else if (answer !== 'cut short')
+            result.problems.push(answer.problem);
+    }
+    return lastSent;
+}
+/** Waits for message `n`'s answer: the probe's, a pong (expect none) or a reply `expect` accepts. */
+async function awaitAnswer(x, expect, text, n) {
+    const { session, probe, waitMs, signal } = x;
+    if (probe) {
+        const reply = await session.next(waitMs, signal, probe.answers);
+        if (reply.kind === 'message') {
+            const after = probe.after?.(reply.text) ?? null;
+            if (after !== null && (await session.send(after, waitMs)) === null) {
+                // Socket.IO handles a namespace's disconnect on a later tick: a pong proves the server read past it before the next probe.
+                await session.ping(waitMs, signal);
+            }
+            return 'answered';
+        }
+        return reply.kind === 'timeout' ? { problem: `message ${n} (${probe.describe}) got no answer within ${waitMs} ms` } : 'cut short';
+    }
+    if (expect.kind === 'none') {
+        // Nothing to read back: a pong to a ping sent after the message proves the server read it and kept the connection.
+        const pong = await session.ping(waitMs, signal);
+        if (pong.kind === 'pong')
+            return 'answered';
+        return pong.kind === 'timeout' ? { problem: `message ${n}: no pong to the ping sent after it within ${waitMs} ms` } : 'cut short';
+    }
+    const reply = await session.next(waitMs, signal);
+    if (reply.kind === 'message') {
+        return replyMatches(expect, text, reply.text)
+            ? 'answered'
+            : { problem: `message ${n}: reply does not match expect ${x.result.expect}: ${reply.text.slice(0, 200)}` };
+    }
+    return reply.kind === 'timeout' ? { problem: `message ${n} got no reply within ${waitMs} ms` } : 'cut short';
+}
 /** A problem, or (for the gate's own default text) a note that the server answered it with a deliberate close. */
 function judgeServerClose(result, close, lastSent, spec, defaultText) {
     const at = Math.round(close.atMs);
     const answeredText = lastSent !== null && close.atMs >= lastSent.atMs;
     if (defaultText && answeredText && isDeliberateClose(close.code) && result.problems.length === 0) {
         result.messagesJudged = false;
-        (result.notes ??= []).push(`the server closed the connection ${closedWith(close)}, ${Math.round(close.atMs - lastSent.atMs)} ms after the gate's default ` +
+        (result.notes ??= []).push(`the server closed the connection ${recovery_closedWith(close)}, ${Math.round(close.atMs - lastSent.atMs)} ms after the gate's default ` +
             `test message: it is responsive but does not take arbitrary text, so the messages were not judged; to test a real ` +
             `exchange set protocol (socket.io, graphql-ws) or message and expect`);
         return;
     }
+    // A session held for no time (the hostile phase's, after each case) has no hold to compare with.
+    const of = spec.holdMs > 0 ? `, of ${spec.holdMs} ms` : '';
     const when = answeredText
-        ? `${Math.round(close.atMs - lastSent.atMs)} ms after message ${lastSent.n} was sent (${at} ms after it opened, of ${spec.holdMs} ms)`
-        : `${at} ms after it opened, before any message was sent (hold ${spec.holdMs} ms)`;
-    result.problems.push(`the server closed the connection ${closedWith(close)}, ${when}`);
+        ? `${Math.round(close.atMs - lastSent.atMs)} ms after message ${lastSent.n} was sent (${at} ms after it opened${of})`
+        : `${at} ms after it opened, before any message was sent${spec.holdMs > 0 ? ` (hold ${spec.holdMs} ms)` : ''}`;
+    result.problems.push(`the server closed the connection ${recovery_closedWith(close)}, ${when}`);
 }
 /** `(code 4401) with reason "Unauthorized"`, or `(code 1005) without a reason`. */
-function closedWith(close) {
+function recovery_closedWith(close) {
     return `(code ${close.code}) ${close.reason ? `with reason ${JSON.stringify(close.reason.slice(0, 200))}` : 'without a reason'}`;
 }
 /** The result of a recovery that did not run. */
@@ -11334,7 +22413,10 @@ class AttachedServer {
 }
 
 ;// CONCATENATED MODULE: ./src/phases/context.ts
-// One run's shared state: the clock, the stop, the server, the measurements so far. Every phase reads and fills it.
+// One run's shared state: the clock, the stop, the server, the measurements so far, and what teardown must close.
+// Every phase reads it; each field has one writer (named on the field).
+
+
 
 
 
@@ -11366,21 +22448,38 @@ class RunContext {
     progress;
     launcher;
     serverLogPath;
+    /** Written by startup: the server launched or attached. */
     server = null;
-    /** Where and how every connection of the run connects; set once the server accepted a handshake. */
-    target = null;
-    /** Settles when the protocol is known and `target` offers its subprotocol; the scenarios wait for it. */
+    /**
+     * Written by startup: the endpoint that accepted the first handshake (the address that answered, for localhost,
+     * and a fallback subprotocol the server took). Connections use `serverTarget()` or `loadTarget()`, derived from it.
+     */
+    ready = null;
+    /** Written by startup: settles when `serverInfo.protocol` is known (detection runs alongside the warm-up). */
     protocolSettled = Promise.resolve();
+    /** Written by startup, with the protocol: what every load client says once connected (its opening, the session's steps). */
+    loadSession = null;
+    /** Written by the warm-up: the session its connections spoke (null: raw clients); undefined before it ran. */
+    warmedWith = undefined;
+    /** Written by startup. */
     sampler = null;
+    /** Written by baseline. */
     exactSignals = null;
     serverInfo;
     results;
-    /** The proxy that injects the network faults in front of the server; null without any. */
+    /** Written by the network row: the proxy that injects the network faults in front of the server; null without any. */
     network = null;
-    /** Where the gate's own probing (heap snapshots) made the server allocate: left out of the memory figures. */
+    /** What the phases opened that must outlive them, in the order they opened it; teardown closes it in reverse. */
+    closings = [];
+    /** Written by idleWithEvidence: the longest an evidence reading took so far, to start the next one in time. */
+    evidenceMs = 0;
+    /**
+     * Appended by each evidence reading (and a warm-up made late, in the baseline): where the gate's own doing disturbed
+     * the server's memory; those samples are left out of the memory figures, and what a reading added off later ones.
+     */
     probeWindows = [];
-    /** Heap snapshots of a launched Node server; null when none are taken. */
-    heap = null;
+    /** The leak evidence sources of the run; null when none is read. */
+    evidence = null;
     constructor(config, options = {}) {
         this.config = config;
         this.progress = options.progress ?? (() => { });
@@ -11410,7 +22509,8 @@ class RunContext {
             leak: emptyLoadResult(loadSpecOf(config, 'leak'), enabled('leak')),
             recovery: emptyRecoveryResult(config.recovery, enabled('recovery')),
             hostile: hostileNotRun(enabled('hostile'), enabled('hostile') ? 'the run stopped before the hostile scenario' : 'not selected'),
-            heap: null,
+            evidence: [],
+            memoryJudge: null,
             faults: { network: null, deadPeers: null, slowConsumer: null },
             trendPoints: [],
         };
@@ -11461,26 +22561,630 @@ class RunContext {
     async idle(ms) {
         await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal: this.signal }).catch(() => undefined);
     }
-    /** The server itself, not the fault proxy in front of it: for scenarios that bring their own proxy. */
+    /**
+     * The server itself, speaking the settled protocol (its subprotocol offered), not through the fault proxy: for
+     * the warm-up and the scenarios that bring their own proxy. Before the protocol settles, the ready endpoint as is.
+     */
     serverTarget() {
-        return this.directTarget ?? this.requireTarget();
+        if (!this.ready)
+            throw new Error(`phase ${this.current} needs the server's address, which startup sets`);
+        const protocol = this.serverInfo.protocol;
+        return protocol ? targetFor(this.ready, adapterFor(protocol.id)) : this.ready;
     }
-    /** The target before the network faults' proxy was put in front; null without one. */
-    directTarget = null;
-    /** The target; only phases after startup may ask for it. */
-    requireTarget() {
-        if (!this.target)
-            throw new Error(`phase ${this.current} needs the server's target, which startup sets`);
-        return this.target;
+    /** Where every load connection goes: the server, through the network faults' proxy when there is one. */
+    loadTarget() {
+        return this.network ? proxiedTarget(this.serverTarget(), this.network) : this.serverTarget();
     }
-    /** RSS the probes have added so far (subtracted from the trend's readings as they are taken). */
-    probeOverhead() {
-        return this.probeWindows.reduce((sum, w) => sum + w.bytes, 0);
+    /**
+     * Registers the closing of something a phase opened that must outlive it (the server, the sampler, the fault
+     * proxy, the heap snapshots' directory). `label` says what the closing does ("stopping the server"): teardown
+     * names it in its progress line, and in the warning when it fails.
+     */
+    defer(label, close) {
+        this.closings.push({ label, close });
+    }
+    /** What teardown will close, in the order it will close it. */
+    pendingClosings() {
+        return this.closings.map((c) => c.label).reverse();
+    }
+    /**
+     * Teardown: the deferred closings, last opened first. Each one runs whatever the ones before it did: a failure
+     * is a warning naming its label, never a reason to leave the rest (the server tree) open.
+     */
+    async closeAll() {
+        for (const { label, close } of this.closings.splice(0).reverse()) {
+            try {
+                await close();
+            }
+            catch (err) {
+                this.progress(`⚠ ${label} failed: ${err.message}`);
+            }
+        }
     }
     /** Everything measured so far, for the report. */
     measurements() {
         return { server: this.serverInfo, stopped: this.stopInfo, phases: this.phases, ...this.results };
     }
+}
+
+;// CONCATENATED MODULE: ./src/analysis/evidence-judge.ts
+// From the counts each process gave at each boundary to what the report says (pure): the sum over the processes
+// that served connections, where each suspect grew most, whether the processes read cover every one that held
+// connections, and which figure judges the memory trend (a runtime's evidence, or RSS and how to do better).
+
+/**
+ * The boundaries as readings of the diff: counts and totals summed over the processes in `sum` (all of them when
+ * `sum` is null). A total is null when any process summed has none.
+ */
+function sumBoundaries(boundaries, sum) {
+    return boundaries.map((b) => {
+        const readings = b.readings.filter((r) => sum === null || sum.has(r.pid));
+        const byKey = new Map();
+        for (const r of readings) {
+            for (const c of r.classes) {
+                const key = `${c.kind}\u0000${c.name}`;
+                const seen = byKey.get(key);
+                if (seen) {
+                    seen.count += c.count;
+                    seen.bytes += c.bytes;
+                }
+                else
+                    byKey.set(key, { ...c });
+            }
+        }
+        const totals = readings.map((r) => r.totalBytes);
+        const nodeCounts = readings.map((r) => r.nodeCount).filter((n) => n !== undefined);
+        const files = readings.map((r) => r.fileBytes).filter((n) => n !== undefined);
+        return {
+            summary: {
+                label: b.label,
+                connections: b.connections,
+                totalBytes: totals.some((t) => t === null) ? null : totals.reduce((s, t) => s + t, 0),
+                processes: readings.length,
+                takeMs: Math.max(0, ...readings.map((r) => r.takeMs)),
+                readMs: readings.reduce((s, r) => s + r.readMs, 0),
+                ...(nodeCounts.length > 0 ? { nodeCount: nodeCounts.reduce((s, n) => s + n, 0) } : {}),
+                ...(files.length > 0 ? { fileBytes: files.reduce((s, n) => s + n, 0) } : {}),
+            },
+            classes: [...byKey.values()],
+        };
+    });
+}
+/** For each suspect, the process whose count of it grew most from the first boundary to the last: where to look for its path. */
+function whereSuspectsGrew(boundaries, suspects) {
+    const first = boundaries[0]?.readings ?? [];
+    const last = boundaries.at(-1)?.readings ?? [];
+    const count = (r, row) => r?.classes.find((c) => c.kind === row.kind && c.name === row.name)?.count ?? 0;
+    const out = new Map();
+    for (const row of suspects) {
+        let best = null;
+        let bestGrowth = -Infinity;
+        for (const r of last) {
+            const growth = count(r, row) -
+                count(first.find((f) => f.pid === r.pid), row);
+            if (growth > bestGrowth)
+                [best, bestGrowth] = [r.pid, growth];
+        }
+        out.set(best, [...(out.get(best) ?? []), row]);
+    }
+    return out;
+}
+/**
+ * Which processes' counts are summed (those read that served, or every one read when none is known to serve), and
+ * the process rows marked with who held connections; `covers` when every holder was read (pure).
+ */
+function coverage(processes, serving) {
+    const holders = serving.filter((s) => s.heldConnections);
+    const judgedBy = holders.length > 0 ? holders : serving;
+    const read = new Set(processes.filter((p) => p.read).map((p) => p.pid));
+    const servingRead = serving.filter((s) => read.has(s.pid)).map((s) => s.pid);
+    const missing = judgedBy.filter((s) => !read.has(s.pid));
+    const held = new Set(holders.map((h) => h.pid));
+    return {
+        sum: servingRead.length > 0 ? new Set(servingRead) : null,
+        processes: processes.map((p) => ({ ...p, heldConnections: held.has(p.pid) })),
+        covers: judgedBy.length > 0 && missing.length === 0 && read.size > 0,
+        missing,
+    };
+}
+/** How the judge reads for each runtime the serving processes run, when only RSS could judge. */
+function betterEvidence(serving, opts) {
+    const exes = serving.map((s) => s.exe);
+    const metrics = opts.metricsSet
+        ? null
+        : 'expose Prometheus metrics and set metrics-url (e.g. /metrics): goroutines, open fds, handles and threads are then judged per ' +
+            'connection';
+    const hints = [];
+    if (exes.some((e) => /^(node|nodejs)/i.test(e))) {
+        hints.push(opts.launched
+            ? 'keep heap-snapshots: auto and NODE_OPTIONS (heap snapshots name the class)'
+            : 'start the server with server-command: heap snapshots then name the class');
+    }
+    if (exes.some((e) => /^(python|pypy)/i.test(e))) {
+        hints.push(opts.launched
+            ? 'let the Python server keep PYTHONPATH and run without -I, -E or -S (the census loads through PYTHONPATH)'
+            : 'start the Python server with server-command: a census of its objects then names the class');
+    }
+    if (exes.some((e) => /^java/.test(e)))
+        hints.push("put a JDK's jcmd on PATH: the JVM's class histogram then names the class");
+    if (metrics)
+        hints.push(metrics);
+    return hints.join('; ');
+}
+/**
+ * The figure the memory trend is judged by: the first in-process evidence (Node, Python, JVM) that covers every
+ * process that held connections and has a total per connection; else RSS, with why and how to do better.
+ */
+function judgeMemory(evidence, context) {
+    const inProcess = evidence.filter((e) => e.source !== 'metrics');
+    const judge = inProcess.find((e) => e.status === 'measured' && e.coversConnections && e.kbPerConnection !== null);
+    if (judge) {
+        const summed = judge.readings.at(-1)?.processes ?? 0;
+        const held = judge.processes.filter((p) => p.heldConnections).map((p) => p.pid);
+        const name = SOURCE_NAMES[judge.source];
+        const why = summed === 1 && held.length <= 1
+            ? `${name} of ${held.length === 1 ? `pid ${held[0]}` : 'one process'} after a full GC, the process that held the connections`
+            : `${name} of ${summed} processes after a full GC` +
+                (held.length > 0 ? `, among them every one that held connections (pid ${held.join(', ')})` : '');
+        return {
+            by: judge.source,
+            processes: summed,
+            why,
+            better: null,
+        };
+    }
+    return { by: 'rss', processes: 0, why: rssReason(inProcess, context), better: betterEvidence(context.serving, context) || null };
+}
+function rssReason(inProcess, context) {
+    const partial = inProcess.find((e) => e.status === 'measured' && !e.coversConnections);
+    if (partial) {
+        const read = partial.processes.filter((p) => p.read).map((p) => p.pid);
+        const missing = context.serving.filter((s) => s.heldConnections && !read.includes(s.pid));
+        if (missing.length > 0) {
+            return (`${SOURCE_NAMES[partial.source]} read pid ${read.join(', ')}, but ${missing.map((m) => `pid ${m.pid} (${m.exe})`).join(', ')} ` +
+                'held connections too: a heap figure that leaves out a process that serves cannot stand for the server');
+        }
+        if (partial.kbPerConnection !== null)
+            return `which processes held the connections could not be seen: ${SOURCE_NAMES[partial.source]} stand only for the processes read`;
+    }
+    const stopped = inProcess.find((e) => e.status === 'skipped' && e.reason);
+    if (stopped)
+        return `${SOURCE_NAMES[stopped.source]}: ${stopped.reason}`;
+    if (!context.heapEnabled)
+        return 'heap-snapshots is off';
+    if (!context.launched)
+        return 'attach mode: the gate did not start the server, so it cannot read its heap';
+    const exes = [...new Set(context.serving.map((s) => s.exe))];
+    if (exes.length > 0)
+        return `the processes that served run ${exes.join(', ')}: no heap evidence for that runtime`;
+    return inProcess.find((e) => e.reason)?.reason ?? 'no heap evidence was taken';
+}
+
+;// CONCATENATED MODULE: ./src/probe/evidence-source.ts
+// The one interface every runtime's evidence sits behind (Node heap snapshots, a Python census, a JVM class
+// histogram, Prometheus metrics): prepare the launch, find the processes to read, read counts per class or
+// series at a boundary, explain the suspects, dispose. The phases drive it without knowing the runtime.
+
+
+/** An error reading evidence whose message is the reason the report gives. */
+class EvidenceError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'EvidenceError';
+    }
+}
+/** Reads ProcessFacts of one pid (Linux); null when the process is gone. */
+async function readFacts(pid) {
+    const cmdline = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/cmdline`, 'utf8').catch(() => null);
+    const stat = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+    if (cmdline === null || stat === null)
+        return null;
+    const argv = cmdline.split('\0').filter((a) => a !== '');
+    const exe = (0,external_node_path_namespaceObject.basename)(await (0,promises_namespaceObject.readlink)(`/proc/${pid}/exe`).catch(() => argv[0] ?? ''));
+    // Fields after the command name (which may hold spaces and parentheses): state, then ppid.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? 0);
+    // Another user's environ is unreadable: then only argv can show the options.
+    const environ = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    const env = new Map();
+    for (const entry of environ.split('\0')) {
+        const eq = entry.indexOf('=');
+        if (eq > 0)
+            env.set(entry.slice(0, eq), entry.slice(eq + 1));
+    }
+    return { pid, ppid, exe, argv, env };
+}
+/** Facts of every pid of the tree that is still there. */
+async function treeFacts(tree) {
+    return (await Promise.all(tree.map((pid) => readFacts(pid)))).filter((f) => f !== null);
+}
+/**
+ * The processes of one runtime to read (pure): those that serve (listen on the port, or held a connection) and
+ * their descendants (a cluster's workers, which the primary hands connections to); every one of the runtime when
+ * it is not known which process serves. Wrappers that only start the server (npm, a shell, tsx's parent) are
+ * ancestors, not descendants: left out, as is a runtime that only helps a server of another runtime.
+ */
+function processesToRead(facts, ofRuntime, serving) {
+    const servingSet = new Set(serving);
+    const parent = new Map(facts.map((f) => [f.pid, f.ppid]));
+    const servesOrDescends = (pid) => {
+        for (let p = pid, hops = 0; p !== undefined && hops < 64; p = parent.get(p), hops++) {
+            if (servingSet.has(p))
+                return true;
+        }
+        return false;
+    };
+    return serving.length === 0 ? [...ofRuntime] : ofRuntime.filter(servesOrDescends);
+}
+/** A process of the tree as an EvidenceProcess row. */
+function processRow(facts, read, why) {
+    return { pid: facts.pid, exe: facts.exe, read, heldConnections: false, ...(why ? { why } : {}) };
+}
+/** A growth row's key among others of its evidence: `kind\u0000name`. */
+const rowKey = (row) => `${row.kind}\u0000${row.name}`;
+/** The evidence with each suspect's path from `paths` (by rowKey), in topGrowth too. */
+function withPaths(evidence, paths) {
+    const withPath = (row) => (paths.has(rowKey(row)) ? { ...row, retainerPath: paths.get(rowKey(row)) ?? null } : row);
+    return { ...evidence, suspects: evidence.suspects.map(withPath), topGrowth: evidence.topGrowth.map(withPath) };
+}
+
+;// CONCATENATED MODULE: ./src/probe/jvm-histogram.ts
+// JVM evidence with no change to the server: `jcmd <pid> GC.class_histogram` (a full GC, then instances and bytes
+// per class) for each Java process of the tree, at the same boundaries as every other source.
+
+
+
+
+
+
+/** jcmd's output is a few hundred KB for a server with thousands of classes: bounded all the same. */
+const MAX_HISTOGRAM_BYTES = 64 * 1024 * 1024;
+/** Java's primitive descriptors, as `[B` writes them. */
+const PRIMITIVES = { B: 'byte', C: 'char', D: 'double', F: 'float', I: 'int', J: 'long', S: 'short', Z: 'boolean' };
+/** `[B` -> `byte[]`, `[[Ljava.lang.String;` -> `java.lang.String[][]`; other names unchanged. */
+function javaClassName(name) {
+    const dims = /^\[+/.exec(name)?.[0].length ?? 0;
+    if (dims === 0)
+        return name;
+    const element = name.slice(dims);
+    const base = element.startsWith('L') && element.endsWith(';') ? element.slice(1, -1) : (PRIMITIVES[element] ?? element);
+    return `${base}${'[]'.repeat(dims)}`;
+}
+/** Arrays say least, the JDK's own classes more, the server's and its libraries' classes most. */
+function javaKind(name) {
+    if (name.endsWith('[]'))
+        return 'array';
+    return /^(java|javax|jdk|sun|com\.sun)\./.test(name) ? 'jdk' : 'object';
+}
+/** Parses `jcmd <pid> GC.class_histogram` (pure): the classes and the total bytes. Throws when there is no table. */
+function parseClassHistogram(text) {
+    const classes = [];
+    let total = null;
+    for (const line of text.split('\n')) {
+        const row = /^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)/.exec(line);
+        if (row) {
+            const name = javaClassName(row[3]);
+            classes.push({ kind: javaKind(name), name, count: Number(row[1]), bytes: Number(row[2]) });
+            continue;
+        }
+        const sum = /^Total\s+(\d+)\s+(\d+)/.exec(line.trim());
+        if (sum)
+            total = Number(sum[2]);
+    }
+    if (classes.length === 0 || total === null) {
+        const said = text.trim().split('\n').slice(-2).join(' ').slice(0, 200);
+        throw new EvidenceError(`jcmd printed no class histogram${said ? `: ${said}` : ''}`);
+    }
+    return { classes, totalBytes: total };
+}
+/** True for a JVM launcher's executable name. */
+function isJavaExecutable(exe) {
+    return exe === 'java' || exe === 'java.exe';
+}
+async function executable(path) {
+    return (0,promises_namespaceObject.access)(path, promises_namespaceObject.constants.X_OK).then(() => true, () => false);
+}
+/** The jcmd of the JDK the process runs on (beside its `java`), else the first on PATH; null without one. */
+async function findJcmd(pid, path = process.env.PATH ?? '') {
+    const java = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/exe`).catch(() => null);
+    if (java !== null && (await executable((0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(java), 'jcmd'))))
+        return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(java), 'jcmd');
+    for (const dir of path.split(external_node_path_namespaceObject.delimiter)) {
+        if (dir !== '' && (await executable((0,external_node_path_namespaceObject.join)(dir, 'jcmd'))))
+            return (0,external_node_path_namespaceObject.join)(dir, 'jcmd');
+    }
+    return null;
+}
+class JvmHistogram {
+    id = 'class-histogram';
+    targets = [];
+    launchEnv(env) {
+        return { ...env };
+    }
+    async find(tree, serving) {
+        const facts = await treeFacts(tree);
+        const java = facts.filter((f) => isJavaExecutable(f.exe));
+        if (java.length === 0)
+            return { processes: [], readable: false, reason: 'no Java process in the server tree' };
+        const chosen = new Set(processesToRead(facts, java.map((f) => f.pid), serving));
+        const jcmds = new Map(await Promise.all([...chosen].map(async (pid) => [pid, await findJcmd(pid)])));
+        this.targets = [...chosen].filter((pid) => jcmds.get(pid)).map((pid) => ({ pid, jcmd: jcmds.get(pid) }));
+        const noJcmd = 'jcmd not found beside its java nor on PATH (a JDK has it; a JRE does not)';
+        const processes = java.map((f) => !chosen.has(f.pid)
+            ? processRow(f, false, 'does not serve the port')
+            : jcmds.get(f.pid)
+                ? processRow(f, true)
+                : processRow(f, false, noJcmd));
+        const reason = this.targets.length === 0 ? (chosen.size > 0 ? noJcmd : 'no Java process serves the port') : null;
+        return { processes, readable: this.targets.length > 0, reason };
+    }
+    async read(options) {
+        return Promise.all(this.targets.map(async ({ pid, jcmd }) => {
+            const started = performance.now();
+            const text = await runJcmd(jcmd, pid, options);
+            const readStarted = performance.now();
+            const { classes, totalBytes } = parseClassHistogram(text);
+            return { pid, classes, totalBytes, takeMs: Math.round(readStarted - started), readMs: Math.round(performance.now() - readStarted) };
+        }));
+    }
+    async explain() {
+        return new Map();
+    }
+    /**
+     * jcmd leaves nothing of its own; the JVM's attach socket (`/tmp/.java_pid<pid>`) is removed by the JVM when it
+     * exits normally, and here when the JVM is gone but its socket is not (it was killed).
+     */
+    async dispose() {
+        for (const { pid } of this.targets) {
+            if (!(await isAlive(pid)))
+                await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), `.java_pid${pid}`), { force: true }).catch(() => undefined);
+        }
+    }
+}
+/** jcmd's output, or an EvidenceError with what it said. */
+function runJcmd(jcmd, pid, options) {
+    return new Promise((resolve, reject) => {
+        (0,external_node_child_process_namespaceObject.execFile)(jcmd, 
+        // A small, quick JVM for jcmd itself: it only attaches and prints.
+        ['-J-XX:TieredStopAtLevel=1', '-J-XX:+UseSerialGC', '-J-Xshare:auto', String(pid), 'GC.class_histogram'], { timeout: options.timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_HISTOGRAM_BYTES, signal: options.signal, windowsHide: true }, (err, stdout, stderr) => {
+            if (!err)
+                return resolve(stdout);
+            if (err.name === 'AbortError')
+                return reject(err);
+            const said = `${stdout}\n${stderr}`.trim().split('\n').slice(-1)[0]?.slice(0, 200) ?? '';
+            reject(new EvidenceError(`jcmd ${pid} GC.class_histogram failed${err.killed ? ' (timed out)' : ''}${said ? `: ${said}` : ''}`));
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/probe/prometheus-text.ts
+// A small strict parser of the Prometheus text exposition format (0.0.4, and OpenMetrics' `# EOF`), keeping what
+// the leak evidence reads: each sample's family, labels and value, and each family's declared type (pure).
+// The npm parser that exists (parse-prometheus-text-format) was last released in 2018 and accepts malformed
+// lines silently; the gauges this gate needs are a few lines of grammar.
+/** A line the format does not allow; the message names the line. */
+class MetricsFormatError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'MetricsFormatError';
+    }
+}
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
+const prometheus_text_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped', 'unknown', 'info', 'stateset', 'gaugehistogram']);
+/** A sample value: a float, NaN, +Inf or -Inf (Go's and Python's spellings). */
+function prometheus_text_parseValue(text) {
+    if (/^[+-]?(inf|Inf|INF)$/.test(text))
+        return text.startsWith('-') ? -Infinity : Infinity;
+    if (/^(nan|NaN|NAN)$/.test(text))
+        return NaN;
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text))
+        return null;
+    return Number(text);
+}
+/** Parses a whole page; throws MetricsFormatError naming the first bad line. */
+function parseMetrics(text) {
+    const page = { samples: [], types: new Map() };
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i].replace(/\r$/, '');
+        if (line.trim() === '')
+            continue;
+        const fail = (why) => {
+            throw new MetricsFormatError(`line ${i + 1}: ${why}: ${JSON.stringify(line.slice(0, 80))}`);
+        };
+        if (line.startsWith('#')) {
+            const typeLine = /^#\s+TYPE\s+(\S+)\s+(\S+)\s*$/.exec(line);
+            if (typeLine) {
+                if (!NAME.test(typeLine[1]) || !prometheus_text_TYPES.has(typeLine[2]))
+                    fail('a TYPE line needs a metric name and a known type');
+                page.types.set(typeLine[1], typeLine[2]);
+            }
+            continue;
+        }
+        page.samples.push(parseSample(line, fail));
+    }
+    return page;
+}
+function parseSample(line, fail) {
+    const name = NAME.exec(line)?.[0] ?? fail('a sample starts with a metric name');
+    let rest = line.slice(name.length);
+    const labels = {};
+    if (rest.startsWith('{')) {
+        rest = rest.slice(1);
+        for (;;) {
+            rest = rest.replace(/^\s+/, '');
+            if (rest.startsWith('}')) {
+                rest = rest.slice(1);
+                break;
+            }
+            const label = LABEL_NAME.exec(rest)?.[0] ?? fail('a label name was expected');
+            rest = rest.slice(label.length).replace(/^\s+/, '');
+            if (!rest.startsWith('="'))
+                fail(`label ${label} needs ="…"`);
+            const { value, end } = quoted(rest.slice(2), fail);
+            labels[label] = value;
+            rest = rest.slice(2 + end).replace(/^\s+/, '');
+            if (rest.startsWith(','))
+                rest = rest.slice(1);
+            else if (!rest.startsWith('}'))
+                fail('labels are separated by commas and closed by }');
+        }
+    }
+    // Value, an optional timestamp, and OpenMetrics' optional exemplar after `#`.
+    const fields = rest.split('#')[0].trim().split(/\s+/);
+    if (fields.length < 1 || fields.length > 2 || fields[0] === '')
+        fail('a sample needs a value and at most a timestamp');
+    const value = prometheus_text_parseValue(fields[0]);
+    if (value === null)
+        fail('the value is not a number');
+    return { name, labels, value: value };
+}
+/** A label value after its opening quote: the unescaped text and the index just past the closing quote. */
+function quoted(text, fail) {
+    let value = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"')
+            return { value, end: i + 1 };
+        if (c === '\\') {
+            const next = text[++i];
+            if (next === 'n')
+                value += '\n';
+            else if (next === '\\' || next === '"')
+                value += next;
+            else
+                fail('a label value escapes only \\\\, \\" and \\n');
+        }
+        else
+            value += c;
+    }
+    return fail('a label value is not closed');
+}
+/** `name{a="1",b="2"}` with labels sorted: one series' key, the same on every page. */
+function seriesKey(sample) {
+    const labels = Object.keys(sample.labels)
+        .sort()
+        .map((k) => `${k}=${JSON.stringify(sample.labels[k])}`);
+    return labels.length === 0 ? sample.name : `${sample.name}{${labels.join(',')}}`;
+}
+
+;// CONCATENATED MODULE: ./src/probe/metrics-source.ts
+// Prometheus metrics as leak evidence, for any runtime and in attach mode too: the page at `metrics-url` is read
+// at each boundary (a timeout and a size cap), and every gauge that counts something (goroutines, open fds,
+// handles, threads, the app's own) is a series for the same diff as the heap's classes.
+
+
+
+
+/** A page larger than this is refused: a metrics page of a server is kilobytes; this bounds a hostile one. */
+const MAX_METRICS_BYTES = 4 * 1024 * 1024;
+/**
+ * Gauges whose name says they do not count things held: times, ratios, temperatures, build info. `_bytes` gauges
+ * are read as bytes (listed by growth, never suspects: a byte figure read without a full GC is allocator noise).
+ */
+const NOT_COUNTS = /_(seconds|ratio|percent|celsius|info|timestamp|time|fraction|utilization)$/;
+/**
+ * Gauges that count garbage as well as what is held: Go's heap objects include every object not yet swept since
+ * the last GC, so a clean server's count climbs with the connections made until its next cycle.
+ */
+const METRICS_NOISE = ['go_memstats_heap_objects'];
+/** The absolute URL to read: a path alone means the server's own host and port, over http (https for wss). */
+function metricsUrlFor(metricsUrl, serverUrl) {
+    if (!metricsUrl.startsWith('/'))
+        return metricsUrl;
+    const server = new URL(serverUrl);
+    const scheme = server.protocol === 'wss:' ? 'https:' : 'http:';
+    return `${scheme}//${server.host}${metricsUrl}`;
+}
+/** The page's gauges as counts per series (pure): count gauges as counts, `_bytes` ones as bytes, the rest left out. */
+function gaugeCounts(page, ignore = []) {
+    const ignored = new Set([...METRICS_NOISE, ...ignore]);
+    const out = [];
+    for (const sample of page.samples) {
+        if (page.types.get(sample.name) !== 'gauge' || !Number.isFinite(sample.value))
+            continue;
+        const key = seriesKey(sample);
+        if (ignored.has(sample.name) || ignored.has(key) || NOT_COUNTS.test(sample.name))
+            continue;
+        const bytes = /_bytes$/.test(sample.name);
+        out.push({ kind: 'gauge', name: key, count: bytes ? 0 : sample.value, bytes: bytes ? sample.value : 0 });
+    }
+    return out;
+}
+class MetricsSource {
+    options;
+    id = 'metrics';
+    constructor(options) {
+        this.options = options;
+    }
+    launchEnv(env) {
+        return { ...env };
+    }
+    /** One read now: a page that does not answer, or has no gauge, is said at once rather than at the end. */
+    async find() {
+        try {
+            const counts = gaugeCounts(await this.page(this.options.timeoutMs), this.options.ignore);
+            if (counts.length === 0)
+                return { processes: [], readable: false, reason: `${this.options.url} has no gauge` };
+            return { processes: [], readable: true, reason: null };
+        }
+        catch (err) {
+            return { processes: [], readable: false, reason: err.message };
+        }
+    }
+    async read(options) {
+        const started = performance.now();
+        const page = await this.page(Math.min(options.timeoutMs, this.options.timeoutMs), options.signal);
+        const takeMs = Math.round(performance.now() - started);
+        return [{ pid: null, classes: gaugeCounts(page, this.options.ignore), totalBytes: null, takeMs, readMs: 0 }];
+    }
+    async explain() {
+        return new Map();
+    }
+    async dispose() { }
+    async page(timeoutMs, signal) {
+        const text = await fetchCapped(this.options, timeoutMs, signal);
+        try {
+            return parseMetrics(text);
+        }
+        catch (err) {
+            throw new EvidenceError(`${this.options.url} is not a Prometheus text page: ${err.message}`);
+        }
+    }
+}
+/** One GET without keep-alive, ended at timeoutMs or at MAX_METRICS_BYTES, whichever comes first. */
+function fetchCapped(options, timeoutMs, signal) {
+    const { url } = options;
+    return new Promise((resolve, reject) => {
+        const https = url.startsWith('https:');
+        const request = (https ? external_node_https_namespaceObject.get : external_node_http_namespaceObject.get)(url, {
+            agent: false,
+            headers: { accept: 'text/plain;version=0.0.4', connection: 'close' },
+            signal,
+            ...(https && options.ca ? { ca: options.ca } : {}),
+            ...(https && options.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+        }, (response) => {
+            if ((response.statusCode ?? 0) < 200 || (response.statusCode ?? 0) >= 300) {
+                response.resume();
+                request.destroy(new EvidenceError(`HTTP ${response.statusCode} from ${url}`));
+                return;
+            }
+            const chunks = [];
+            let size = 0;
+            response.on('data', (chunk) => {
+                size += chunk.length;
+                if (size > MAX_METRICS_BYTES)
+                    request.destroy(new EvidenceError(`${url} sent more than ${MAX_METRICS_BYTES} bytes`));
+                else
+                    chunks.push(chunk);
+            });
+            response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+            response.on('error', reject);
+        });
+        const timer = setTimeout(() => request.destroy(new EvidenceError(`no whole page from ${url} within ${timeoutMs} ms`)), timeoutMs);
+        request.on('close', () => clearTimeout(timer));
+        request.on('error', (err) => reject(err instanceof EvidenceError || err.name === 'AbortError' ? err : new EvidenceError(`${url}: ${err.code ?? err.message}`)));
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/probe/heap-graph.ts
@@ -11600,16 +23304,16 @@ function aggregateHeap(graph) {
         let slot = slotByGroup.get(key);
         if (slot === undefined) {
             slot = classes.length;
-            classes.push({ nodeType: type, name: cls, count: 0, selfSize: 0 });
+            classes.push({ kind: type, name: cls, count: 0, bytes: 0 });
             slotByGroup.set(key, slot);
         }
         classes[slot].count += pairs.count[p];
-        classes[slot].selfSize += bytes;
+        classes[slot].bytes += bytes;
         totalBytes += bytes;
     }
     return { classes, totalBytes, excludedBytes, nodeCount: graph.nodeCount, maxNodeId: graph.maxObjectId };
 }
-/** A node's aggregation key: `${node type}\u0000${class name}`, as HeapClassStat rows are told apart. */
+/** A node's aggregation key: `${node type}\u0000${class name}`, as ClassCount rows are told apart. */
 function nodeClassKey(graph, node) {
     const type = graph.nodeTypes[graph.nodeType[node]] ?? 'unknown';
     return `${type}\u0000${className(type, graph.strings[graph.nodeName[node]] ?? '')}`;
@@ -11657,7 +23361,7 @@ function retainerPaths(graph, classify, targets, options = {}) {
     if (n === 0 || targets === 0)
         return found.map(() => null);
     const followed = new Uint8Array(graph.edgeTypes.length);
-    graph.edgeTypes.forEach((kind, k) => (followed[k] = PATH_EDGE_KINDS.has(kind) ? 1 : 0));
+    graph.edgeTypes.forEach((kind, k) => (followed[k] = PATH_EDGE_KINDS.has(kind) || (options.hidden === true && kind === 'hidden') ? 1 : 0));
     // parentEdge[i]: the edge that first reached node i, or UNSEEN / NO_PARENT (the root, transient roots). The
     // node an edge leaves is found from firstEdge when a path is built: 8 bytes a node for the whole search.
     const parentEdge = new Uint32Array(n).fill(UNSEEN);
@@ -11800,9 +23504,258 @@ function contextScript(graph, contextNode) {
     return null;
 }
 
+;// CONCATENATED MODULE: ./src/probe/heap-meta.ts
+// The layout of a .heapsnapshot, from its `snapshot` section: the field lists, the counts, and the empty graph of
+// typed arrays sized by them that the reader fills.
+/** Reads the `snapshot` section's JSON text; `newerThan`: mark the nodes whose id is above it (graph.newer). */
+function readLayout(text, newerThan) {
+    const snapshot = JSON.parse(text);
+    const m = snapshot.meta;
+    const nodeTypes = m?.node_types?.[0];
+    const edgeTypes = m?.edge_types?.[0];
+    if (!m?.node_fields || !m.edge_fields || !Array.isArray(nodeTypes) || !Array.isArray(edgeTypes)) {
+        throw new Error('not a heap snapshot: no field lists in snapshot.meta');
+    }
+    if (typeof snapshot.node_count !== 'number' || typeof snapshot.edge_count !== 'number') {
+        throw new Error('not a heap snapshot: no node_count / edge_count');
+    }
+    const meta = {
+        nodeFields: m.node_fields,
+        edgeFields: m.edge_fields,
+        nodeTypes: nodeTypes,
+        edgeTypes: edgeTypes,
+        nodeCount: snapshot.node_count,
+        edgeCount: snapshot.edge_count,
+    };
+    const slots = (fields, wanted) => {
+        const slot = new Int8Array(fields.length).fill(-1);
+        wanted.forEach((name, k) => {
+            const at = fields.indexOf(name);
+            if (at === -1)
+                throw new Error(`not a heap snapshot: no "${name}" field`);
+            slot[at] = k;
+        });
+        return slot;
+    };
+    const nodeFieldSlot = slots(meta.nodeFields, ['type', 'name', 'id', 'self_size', 'edge_count']);
+    const edgeFieldSlot = slots(meta.edgeFields, ['type', 'name_or_index', 'to_node']);
+    if (meta.nodeTypes.length > 255 || meta.edgeTypes.length > 255)
+        throw new Error('heap snapshot: more node or edge types than fit a byte');
+    const graph = {
+        nodeCount: meta.nodeCount,
+        edgeCount: meta.edgeCount,
+        nodeTypes: meta.nodeTypes,
+        edgeTypes: meta.edgeTypes,
+        strings: [],
+        stringCount: 0,
+        nodeType: new Uint8Array(meta.nodeCount),
+        nodeName: new Uint32Array(meta.nodeCount),
+        pairs: { slot: new Map(), node: [], count: [], bytes: [] },
+        maxObjectId: 0,
+        newer: newerThan === null ? null : new Uint32Array(Math.ceil(meta.nodeCount / 32)),
+        firstEdge: new Uint32Array(meta.nodeCount + 1),
+        edgeType: new Uint8Array(meta.edgeCount),
+        edgeNameOrIndex: new Uint32Array(meta.edgeCount),
+        edgeTo: new Uint32Array(meta.edgeCount),
+    };
+    return { meta, graph, nodeFieldSlot, edgeFieldSlot };
+}
+
+;// CONCATENATED MODULE: ./src/probe/heap-json.ts
+// The bytes of JSON the heap snapshot reader looks for, and a scanner that follows one JSON value of any shape to
+// its end, keeping it or not, across chunks.
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const ZERO = 0x30;
+const NINE = 0x39;
+/** Follows a value from its first byte to its end; `keep`: its text is kept (the `snapshot` section's meta). */
+class ValueScanner {
+    /** The value ended. */
+    done = false;
+    depth = 0;
+    inString = false;
+    escaped = false;
+    kept;
+    constructor(keep) {
+        this.kept = keep ? [] : null;
+    }
+    /** The value's text when kept, once done; null when not kept. */
+    captured() {
+        return this.kept === null ? null : Buffer.concat(this.kept).toString('utf8');
+    }
+    /** Reads from `i`; returns where it stopped: the end of the chunk, or just after the value (a scalar's separator is left). */
+    read(buf, i) {
+        const start = i;
+        const n = buf.length;
+        for (; i < n; i++) {
+            const c = buf[i];
+            if (this.inString) {
+                if (this.escaped)
+                    this.escaped = false;
+                else if (c === BACKSLASH)
+                    this.escaped = true;
+                else if (c === QUOTE)
+                    this.inString = false;
+                continue;
+            }
+            if (c === QUOTE)
+                this.inString = true;
+            else if (c === OPEN_BRACE || c === OPEN_BRACKET)
+                this.depth++;
+            else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+                this.depth--;
+                if (this.depth === 0)
+                    return this.end(buf, start, i + 1);
+            }
+            else if (this.depth === 0 && (c === COMMA || c === CLOSE_BRACE)) {
+                // A scalar value at the top level ends at the next separator, which belongs to the top level.
+                return this.end(buf, start, i);
+            }
+        }
+        this.kept?.push(Buffer.from(buf.subarray(start, n)));
+        return n;
+    }
+    end(buf, start, end) {
+        this.kept?.push(Buffer.from(buf.subarray(start, end)));
+        this.done = true;
+        return end;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/probe/heap-strings.ts
+// The string table of a .heapsnapshot, read one string at a time: only the strings the graph uses as names are
+// kept (source texts and string values, most of a real app's table, are read as '' without being kept).
+
+
+/** Reads the strings array after its '[' into graph.strings, chunk by chunk, until its ']'. */
+class StringTableReader {
+    graph;
+    /** The table's closing ']' was read. */
+    done = false;
+    inString = false;
+    token = [];
+    tokenEscaped = false;
+    escaped = false;
+    needed;
+    /** `namesKnown`: the nodes and edges came first, so only the strings they name are kept; otherwise all are. */
+    constructor(graph, namesKnown) {
+        this.graph = graph;
+        this.needed = namesKnown ? neededStrings(graph) : null;
+    }
+    /** Reads from `i`; returns where it stopped: the end of the chunk, or just after the table's ']'. */
+    read(buf, i) {
+        while (i < buf.length && !this.done)
+            i = this.inString ? this.inToken(buf, i) : this.between(buf, i);
+        return i;
+    }
+    between(buf, i) {
+        for (; i < buf.length; i++) {
+            const c = buf[i];
+            if (c === QUOTE) {
+                this.token = [];
+                this.tokenEscaped = false;
+                this.escaped = false;
+                this.inString = true;
+                return i + 1;
+            }
+            if (c === CLOSE_BRACKET) {
+                this.done = true;
+                return i + 1;
+            }
+        }
+        return i;
+    }
+    inToken(buf, i) {
+        const start = i;
+        const n = buf.length;
+        for (; i < n; i++) {
+            const c = buf[i];
+            if (this.escaped) {
+                this.escaped = false;
+            }
+            else if (c === BACKSLASH) {
+                this.escaped = true;
+                this.tokenEscaped = true;
+            }
+            else if (c === QUOTE) {
+                const graph = this.graph;
+                const index = graph.stringCount++;
+                const need = this.needed === null ? STRING_KEEP : (this.needed[index] ?? STRING_SKIP);
+                const part = buf.subarray(start, i);
+                if (need === STRING_KEEP || (need === STRING_KEEP_UNLESS_INDEX && !allDigits(this.token, part))) {
+                    const bytes = this.token.length === 0 ? part : Buffer.concat([...this.token, part]);
+                    const text = bytes.toString('utf8');
+                    graph.strings[index] = this.tokenEscaped ? JSON.parse(`"${text}"`) : text;
+                }
+                this.token = [];
+                this.inString = false;
+                return i + 1;
+            }
+        }
+        // A string that goes on in the next chunk: copied, since the stream may reuse its buffer.
+        if (this.needed === null || (this.needed[this.graph.stringCount] ?? STRING_SKIP) !== STRING_SKIP)
+            this.token.push(Buffer.from(buf.subarray(start, n)));
+        return n;
+    }
+}
+/** neededStrings values: not kept; kept; kept unless all digits (the name of an internal edge only). */
+const STRING_SKIP = 0;
+const STRING_KEEP = 1;
+const STRING_KEEP_UNLESS_INDEX = 2;
+/**
+ * Which strings the graph uses as names: of nodes of every type but strings, numbers, regexps, bigints and
+ * symbols (their names are their contents, counted as one class each), and of named edges. The others (source
+ * texts, every string value on the heap: most of the table in a real app) are read as '' without being kept.
+ * Internal edges of a large array are named by their index ("0" ... "290000"): a name used only by internal
+ * edges is kept unless it is all digits, which says nothing in a path.
+ */
+function neededStrings(graph) {
+    const groupedType = groupedTypeFlags(graph.nodeTypes);
+    let max = 0;
+    for (let i = 0; i < graph.nodeCount; i++)
+        if (graph.nodeName[i] > max)
+            max = graph.nodeName[i];
+    for (let e = 0; e < graph.edgeCount; e++)
+        if (graph.edgeNameOrIndex[e] > max)
+            max = graph.edgeNameOrIndex[e];
+    const needed = new Uint8Array(max + 1);
+    const edgeNeed = new Uint8Array(graph.edgeTypes.length);
+    graph.edgeTypes.forEach((t, k) => (edgeNeed[k] = t === 'element' || t === 'hidden' ? STRING_SKIP : t === 'internal' ? STRING_KEEP_UNLESS_INDEX : STRING_KEEP));
+    for (let e = 0; e < graph.edgeCount; e++) {
+        const need = edgeNeed[graph.edgeType[e]];
+        const at = graph.edgeNameOrIndex[e];
+        if (need > STRING_SKIP && needed[at] !== STRING_KEEP)
+            needed[at] = need;
+    }
+    for (let i = 0; i < graph.nodeCount; i++)
+        if (groupedType[graph.nodeType[i]] === 0)
+            needed[graph.nodeName[i]] = STRING_KEEP;
+    needed[0] = STRING_KEEP;
+    return needed;
+}
+/** True when a string token (its earlier chunks and its last) is all ASCII digits, and not empty. */
+function allDigits(parts, last) {
+    const digits = (part) => {
+        for (let i = 0; i < part.length; i++)
+            if (part[i] < ZERO || part[i] > NINE)
+                return false;
+        return true;
+    };
+    return parts.every(digits) && digits(last) && parts.reduce((n, p) => n + p.length, last.length) > 0;
+}
+
 ;// CONCATENATED MODULE: ./src/probe/heap-reader.ts
 // Reads V8 .heapsnapshot files as a stream into typed arrays (the text is never held whole: real heaps reach
 // hundreds of MB). What the graph means is read by heap-classes.ts (per class) and heap-paths.ts (retainers).
+
+
+
 
 
 /** The file ended before the snapshot did: V8 is probably still writing it. */
@@ -11819,19 +23772,9 @@ const MODE_SCAN = 3; // inside a value that is captured (snapshot) or skipped (t
 const MODE_INTS_OPEN = 4; // before the '[' of nodes or edges
 const MODE_INTS = 5;
 const MODE_STRINGS_OPEN = 6; // before the '[' of strings
-const MODE_STRINGS = 7; // between strings
-const MODE_STRING = 8; // inside one string of the string table
-const MODE_DONE = 9;
-const MODE_START = 10; // before the opening '{'
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COLON = 0x3a;
-const ZERO = 0x30;
-const NINE = 0x39;
+const MODE_STRINGS = 7; // inside the string table
+const MODE_DONE = 8;
+const MODE_START = 9; // before the opening '{'
 /**
  * A push parser for the documented .heapsnapshot layout: `snapshot` (meta and counts) is captured and JSON-parsed,
  * `nodes` and `edges` are tokenized straight into typed arrays, `strings` one string at a time, and every other
@@ -11843,18 +23786,14 @@ class HeapSnapshotParser {
     key = '';
     section = '';
     // MODE_SCAN
-    depth = 0;
-    inString = false;
-    escaped = false;
-    capture = null;
+    scanner = null;
     // MODE_INTS
     value = 0;
     inNumber = false;
     fieldIndex = 0;
     row = 0;
-    // MODE_STRING
-    token = [];
-    tokenEscaped = false;
+    // MODE_STRINGS
+    strings = null;
     meta = null;
     graph = null;
     // MODE_INTS in nodes: the current row's id and self size, summed into graph.pairs at its end.
@@ -11867,8 +23806,6 @@ class HeapSnapshotParser {
     nodeFieldSlot = new Int8Array(0);
     edgeFieldSlot = new Int8Array(0);
     seen = new Set();
-    /** 1 for each string index a class, edge or script name uses; null (all needed) when strings come first. */
-    neededStrings = null;
     /** `newerThan`: mark the nodes whose id is above it (graph.newer), as instances allocated since that snapshot. */
     constructor(options = {}) {
         this.options = options;
@@ -11915,7 +23852,9 @@ class HeapSnapshotParser {
                     }
                     break;
                 case MODE_SCAN:
-                    i = this.scan(buf, i);
+                    i = this.scanner.read(buf, i);
+                    if (this.scanner.done)
+                        this.finishScan();
                     break;
                 case MODE_INTS_OPEN:
                 case MODE_STRINGS_OPEN:
@@ -11931,10 +23870,9 @@ class HeapSnapshotParser {
                     i = this.section === 'nodes' ? this.nodes(buf, i) : this.edges(buf, i);
                     break;
                 case MODE_STRINGS:
-                    i = this.betweenStrings(buf, i);
-                    break;
-                case MODE_STRING:
-                    i = this.inToken(buf, i);
+                    i = this.strings.read(buf, i);
+                    if (this.strings.done)
+                        this.mode = MODE_TOP;
                     break;
                 case MODE_DONE:
                     i = this.skipSpace(buf, i);
@@ -11992,116 +23930,31 @@ class HeapSnapshotParser {
             this.mode = MODE_INTS_OPEN;
         }
         else if (key === 'strings') {
-            this.neededStrings = this.seen.has('nodes') && this.seen.has('edges') ? neededStrings(this.graph) : null;
+            this.strings = new StringTableReader(this.graph, this.seen.has('nodes') && this.seen.has('edges'));
             this.mode = MODE_STRINGS_OPEN;
         }
         else {
-            this.depth = 0;
-            this.inString = false;
-            this.escaped = false;
-            this.capture = key === 'snapshot' ? [] : null;
+            this.scanner = new ValueScanner(key === 'snapshot');
             this.mode = MODE_SCAN;
         }
     }
-    /** A JSON value of any shape, followed to its end; kept only for `snapshot`. */
-    scan(buf, i) {
-        const start = i;
-        const n = buf.length;
-        for (; i < n; i++) {
-            const c = buf[i];
-            if (this.inString) {
-                if (this.escaped)
-                    this.escaped = false;
-                else if (c === BACKSLASH)
-                    this.escaped = true;
-                else if (c === QUOTE)
-                    this.inString = false;
-                continue;
-            }
-            if (c === QUOTE)
-                this.inString = true;
-            else if (c === OPEN_BRACE || c === OPEN_BRACKET)
-                this.depth++;
-            else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-                this.depth--;
-                if (this.depth === 0) {
-                    this.capture?.push(Buffer.from(buf.subarray(start, i + 1)));
-                    this.finishScan();
-                    return i + 1;
-                }
-            }
-            else if (this.depth === 0 && (c === 0x2c || c === CLOSE_BRACE)) {
-                // A scalar value at the top level ends at the next separator, which belongs to the top level.
-                this.capture?.push(Buffer.from(buf.subarray(start, i)));
-                this.finishScan();
-                return i;
-            }
-        }
-        this.capture?.push(Buffer.from(buf.subarray(start, n)));
-        return n;
-    }
     finishScan() {
-        if (this.capture)
-            this.readMeta(Buffer.concat(this.capture).toString('utf8'));
-        this.capture = null;
+        const captured = this.scanner.captured();
+        if (captured !== null)
+            this.readMeta(captured);
+        this.scanner = null;
         this.mode = MODE_TOP;
     }
     readMeta(text) {
-        const snapshot = JSON.parse(text);
-        const m = snapshot.meta;
-        const nodeTypes = m?.node_types?.[0];
-        const edgeTypes = m?.edge_types?.[0];
-        if (!m?.node_fields || !m.edge_fields || !Array.isArray(nodeTypes) || !Array.isArray(edgeTypes)) {
-            throw new Error('not a heap snapshot: no field lists in snapshot.meta');
-        }
-        if (typeof snapshot.node_count !== 'number' || typeof snapshot.edge_count !== 'number') {
-            throw new Error('not a heap snapshot: no node_count / edge_count');
-        }
-        const meta = {
-            nodeFields: m.node_fields,
-            edgeFields: m.edge_fields,
-            nodeTypes: nodeTypes,
-            edgeTypes: edgeTypes,
-            nodeCount: snapshot.node_count,
-            edgeCount: snapshot.edge_count,
-        };
-        const slots = (fields, wanted) => {
-            const slot = new Int8Array(fields.length).fill(-1);
-            wanted.forEach((name, k) => {
-                const at = fields.indexOf(name);
-                if (at === -1)
-                    throw new Error(`not a heap snapshot: no "${name}" field`);
-                slot[at] = k;
-            });
-            return slot;
-        };
-        this.nodeFieldSlot = slots(meta.nodeFields, ['type', 'name', 'id', 'self_size', 'edge_count']);
-        this.edgeFieldSlot = slots(meta.edgeFields, ['type', 'name_or_index', 'to_node']);
-        this.nodeFieldCount = meta.nodeFields.length;
-        this.edgeFieldCount = meta.edgeFields.length;
-        if (meta.nodeTypes.length > 255 || meta.edgeTypes.length > 255)
-            throw new Error('heap snapshot: more node or edge types than fit a byte');
-        this.meta = meta;
-        this.groupedType = groupedTypeFlags(meta.nodeTypes);
-        this.objectType = new Uint8Array(meta.nodeTypes.map((t) => (t === 'object' || t === 'closure' || t === 'array' ? 1 : 0)));
-        const newerThan = this.options.newerThan ?? null;
-        this.graph = {
-            nodeCount: meta.nodeCount,
-            edgeCount: meta.edgeCount,
-            nodeTypes: meta.nodeTypes,
-            edgeTypes: meta.edgeTypes,
-            strings: [],
-            stringCount: 0,
-            nodeType: new Uint8Array(meta.nodeCount),
-            nodeName: new Uint32Array(meta.nodeCount),
-            pairs: { slot: new Map(), node: [], count: [], bytes: [] },
-            maxObjectId: 0,
-            newer: newerThan === null ? null : new Uint32Array(Math.ceil(meta.nodeCount / 32)),
-            firstEdge: new Uint32Array(meta.nodeCount + 1),
-            edgeType: new Uint8Array(meta.edgeCount),
-            edgeNameOrIndex: new Uint32Array(meta.edgeCount),
-            edgeTo: new Uint32Array(meta.edgeCount),
-        };
+        const layout = readLayout(text, this.options.newerThan ?? null);
+        this.meta = layout.meta;
+        this.graph = layout.graph;
+        this.nodeFieldSlot = layout.nodeFieldSlot;
+        this.edgeFieldSlot = layout.edgeFieldSlot;
+        this.nodeFieldCount = layout.meta.nodeFields.length;
+        this.edgeFieldCount = layout.meta.edgeFields.length;
+        this.groupedType = groupedTypeFlags(layout.meta.nodeTypes);
+        this.objectType = new Uint8Array(layout.meta.nodeTypes.map((t) => (t === 'object' || t === 'closure' || t === 'array' ? 1 : 0)));
     }
     // The two integer loops dominate the reading time: one byte at a time, no allocation.
     nodes(buf, i) {
@@ -12248,100 +24101,6 @@ class HeapSnapshotParser {
         this.row = row;
         return n;
     }
-    betweenStrings(buf, i) {
-        for (; i < buf.length; i++) {
-            const c = buf[i];
-            if (c === QUOTE) {
-                this.token = [];
-                this.tokenEscaped = false;
-                this.escaped = false;
-                this.mode = MODE_STRING;
-                return i + 1;
-            }
-            if (c === CLOSE_BRACKET) {
-                this.mode = MODE_TOP;
-                return i + 1;
-            }
-        }
-        return i;
-    }
-    inToken(buf, i) {
-        const start = i;
-        const n = buf.length;
-        for (; i < n; i++) {
-            const c = buf[i];
-            if (this.escaped) {
-                this.escaped = false;
-            }
-            else if (c === BACKSLASH) {
-                this.escaped = true;
-                this.tokenEscaped = true;
-            }
-            else if (c === QUOTE) {
-                const graph = this.graph;
-                const index = graph.stringCount++;
-                const need = this.neededStrings === null ? STRING_KEEP : (this.neededStrings[index] ?? STRING_SKIP);
-                const part = buf.subarray(start, i);
-                if (need === STRING_KEEP || (need === STRING_KEEP_UNLESS_INDEX && !allDigits(this.token, part))) {
-                    const bytes = this.token.length === 0 ? part : Buffer.concat([...this.token, part]);
-                    const text = bytes.toString('utf8');
-                    graph.strings[index] = this.tokenEscaped ? JSON.parse(`"${text}"`) : text;
-                }
-                this.token = [];
-                this.mode = MODE_STRINGS;
-                return i + 1;
-            }
-        }
-        // A string that goes on in the next chunk: copied, since the stream may reuse its buffer.
-        if (this.neededStrings === null || (this.neededStrings[this.graph.stringCount] ?? STRING_SKIP) !== STRING_SKIP)
-            this.token.push(Buffer.from(buf.subarray(start, n)));
-        return n;
-    }
-}
-/** neededStrings values: not kept; kept; kept unless all digits (the name of an internal edge only). */
-const STRING_SKIP = 0;
-const STRING_KEEP = 1;
-const STRING_KEEP_UNLESS_INDEX = 2;
-/**
- * Which strings the graph uses as names: of nodes of every type but strings, numbers, regexps, bigints and
- * symbols (their names are their contents, counted as one class each), and of named edges. The others (source
- * texts, every string value on the heap: most of the table in a real app) are read as '' without being kept.
- * Internal edges of a large array are named by their index ("0" ... "290000"): a name used only by internal
- * edges is kept unless it is all digits, which says nothing in a path.
- */
-function neededStrings(graph) {
-    const groupedType = groupedTypeFlags(graph.nodeTypes);
-    let max = 0;
-    for (let i = 0; i < graph.nodeCount; i++)
-        if (graph.nodeName[i] > max)
-            max = graph.nodeName[i];
-    for (let e = 0; e < graph.edgeCount; e++)
-        if (graph.edgeNameOrIndex[e] > max)
-            max = graph.edgeNameOrIndex[e];
-    const needed = new Uint8Array(max + 1);
-    const edgeNeed = new Uint8Array(graph.edgeTypes.length);
-    graph.edgeTypes.forEach((t, k) => (edgeNeed[k] = t === 'element' || t === 'hidden' ? STRING_SKIP : t === 'internal' ? STRING_KEEP_UNLESS_INDEX : STRING_KEEP));
-    for (let e = 0; e < graph.edgeCount; e++) {
-        const need = edgeNeed[graph.edgeType[e]];
-        const at = graph.edgeNameOrIndex[e];
-        if (need > STRING_SKIP && needed[at] !== STRING_KEEP)
-            needed[at] = need;
-    }
-    for (let i = 0; i < graph.nodeCount; i++)
-        if (groupedType[graph.nodeType[i]] === 0)
-            needed[graph.nodeName[i]] = STRING_KEEP;
-    needed[0] = STRING_KEEP;
-    return needed;
-}
-/** True when a string token (its earlier chunks and its last) is all ASCII digits, and not empty. */
-function allDigits(parts, last) {
-    const digits = (part) => {
-        for (let i = 0; i < part.length; i++)
-            if (part[i] < ZERO || part[i] > NINE)
-                return false;
-        return true;
-    };
-    return parts.every(digits) && digits(last) && parts.reduce((n, p) => n + p.length, last.length) > 0;
 }
 /** Parses a whole snapshot held in memory (tests, small files). */
 function parseHeapSnapshot(text, options = {}) {
@@ -12372,10 +24131,9 @@ async function readHeapSnapshot(path, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/probe/heap-snapshot.ts
-// Takes V8 heap snapshots of a running Node server: the NODE_OPTIONS that install the snapshot signal, which pid
-// to signal, waiting for a complete file, reading and deleting it; the last graph stays for retainer paths.
-
-
+// Takes V8 heap snapshots of running Node processes: the NODE_OPTIONS that install the snapshot signal, whether a
+// pid has it, waiting for its complete file, reading and deleting it; each process's last graph stays for retainer
+// paths.
 
 
 
@@ -12413,25 +24171,26 @@ function fileLabel(label) {
     return label.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'snapshot';
 }
 /**
- * Owns one private directory for a run's snapshots. Create it before launching the server (its NODE_OPTIONS
- * name the directory), take snapshots at phase boundaries (never while a scenario runs: a snapshot pauses the
- * server for seconds), attach retainer paths at the end, dispose always:
+ * Owns one private directory for a run's snapshots, of one process or several. Create it before launching the
+ * server (its NODE_OPTIONS name the directory), take snapshots at phase boundaries (never while a scenario runs: a
+ * snapshot pauses the process for seconds), find retainer paths at the end, dispose always:
  *
  *   const heap = await HeapSnapshotter.create({ keepDir: cfg.keepDir, maxRssBytes: cfg.maxRssBytes });
  *   try {
  *     launch with env NODE_OPTIONS = heap.nodeOptions(userEnv.NODE_OPTIONS ?? process.env.NODE_OPTIONS)
- *     const target = await findSnapshotTarget(await server.tree(), port, heap.dir); // once, after readiness
- *     snapshots.push(await heap.take(target.pid, 'after-warmup', { connections, timeoutMs, signal }));
+ *     readings.push(await heap.take(pid, 'before-load', { timeoutMs, signal })); // each pid whose argv or env is ready
  *     ... 'after-round-N' after each leak round, 'after-cooldown' ...
- *     evidence = heap.attachRetainerPaths(diffHeap(snapshots, options));
+ *     paths = heap.retainerPathsIn(pid, suspects);
  *   } finally { await heap.dispose(); }
  */
 class HeapSnapshotter {
     dir;
     keep;
     maxRssBytes;
-    graph = null;
-    firstMaxNodeId = null;
+    /** Each process's last graph, for retainer paths. */
+    graphs = new Map();
+    /** Each process's highest object id at its first snapshot: later ones above it are newer. */
+    firstMaxNodeId = new Map();
     disposed = false;
     constructor(
     /** Where V8 writes the snapshots. */
@@ -12458,9 +24217,9 @@ class HeapSnapshotter {
         return snapshotNodeOptions(this.dir, existing);
     }
     /**
-     * Signals `pid`, waits until its snapshot file is complete, reads it, deletes it (unless kept) and returns the
-     * summary and per-class counts. The graph is kept for retainer paths until the next take (only the last one
-     * is needed). Throws HeapSnapshotError (RSS above the cap, the process gone, timeout) or an AbortError.
+     * Signals `pid`, waits until its snapshot file is complete, reads it, deletes it (unless kept) and returns its
+     * counts per class. The graph is kept for retainer paths until the next take of that pid (only the last one is
+     * needed). Throws HeapSnapshotError (RSS above the cap, the process gone, timeout) or an AbortError.
      */
     async take(pid, label, options) {
         if (this.disposed)
@@ -12470,8 +24229,8 @@ class HeapSnapshotter {
             throw new HeapSnapshotError(`pid ${pid} uses ${(rss / 1048576).toFixed(0)} MB RSS, above heap-snapshot-max-mb ${(this.maxRssBytes / 1048576).toFixed(0)}: ` +
                 `no heap snapshot taken (writing one pauses the server and can double its memory)`);
         }
-        const before = new Set(await this.snapshotFiles());
-        this.graph = null; // the previous graph is not needed any more: free it before reading the next
+        const before = new Set(await this.snapshotFiles(pid));
+        this.graphs.delete(pid); // the previous graph is not needed any more: free it before reading the next
         const started = performance.now();
         try {
             process.kill(pid, SNAPSHOT_SIGNAL);
@@ -12483,29 +24242,28 @@ class HeapSnapshotter {
         try {
             const readStarted = performance.now();
             const aggregate = aggregateHeap(graph);
-            this.graph = graph;
-            this.firstMaxNodeId ??= aggregate.maxNodeId;
+            this.graphs.set(pid, graph);
+            if (!this.firstMaxNodeId.has(pid))
+                this.firstMaxNodeId.set(pid, aggregate.maxNodeId);
             return {
-                summary: {
-                    label,
-                    connections: options.connections,
-                    heapBytes: aggregate.totalBytes,
-                    nodeCount: aggregate.nodeCount,
-                    snapshotMs: Math.round(snapshotMs),
-                    readMs: Math.round(readMs + performance.now() - readStarted),
-                    fileBytes,
-                },
+                pid,
                 classes: aggregate.classes,
+                totalBytes: aggregate.totalBytes,
+                takeMs: Math.round(snapshotMs),
+                readMs: Math.round(readMs + performance.now() - readStarted),
+                nodeCount: aggregate.nodeCount,
+                fileBytes,
             };
         }
         finally {
             if (this.keep)
-                await (0,promises_namespaceObject.rename)(path, (0,external_node_path_namespaceObject.join)(this.dir, `${fileLabel(label)}.heapsnapshot`)).catch(() => undefined);
+                await (0,promises_namespaceObject.rename)(path, (0,external_node_path_namespaceObject.join)(this.dir, `${fileLabel(`${label}-${pid}`)}.heapsnapshot`)).catch(() => undefined);
         }
     }
-    /** `.heapsnapshot` files in the directory now. */
-    async snapshotFiles() {
-        return (await (0,promises_namespaceObject.readdir)(this.dir).catch(() => [])).filter((f) => f.endsWith('.heapsnapshot'));
+    /** `.heapsnapshot` files of one pid in the directory now: Node names them `Heap.<date>.<time>.<pid>.<tid>.<seq>`. */
+    async snapshotFiles(pid) {
+        const ofPid = new RegExp(`^Heap\\.\\d+\\.\\d+\\.${pid}\\.\\d+\\.\\d+\\.heapsnapshot$`);
+        return (await (0,promises_namespaceObject.readdir)(this.dir).catch(() => [])).filter((f) => ofPid.test(f));
     }
     /**
      * Polls for a new file. It is read once its size held still for one poll and it ends like a snapshot (`]}`):
@@ -12517,7 +24275,7 @@ class HeapSnapshotter {
         const deadline = started + options.timeoutMs;
         let lastSize = -1;
         for (;;) {
-            const name = (await this.snapshotFiles()).find((f) => !before.has(f));
+            const name = (await this.snapshotFiles(pid)).find((f) => !before.has(f));
             if (name) {
                 const path = (0,external_node_path_namespaceObject.join)(this.dir, name);
                 const size = (await (0,promises_namespaceObject.stat)(path).catch(() => null))?.size ?? -1;
@@ -12526,7 +24284,7 @@ class HeapSnapshotter {
                     const readStarted = performance.now();
                     try {
                         // Instances newer than the first snapshot are marked, for the retainer paths of the last one.
-                        const graph = await readHeapSnapshot(path, { signal: options.signal, newerThan: this.firstMaxNodeId });
+                        const graph = await readHeapSnapshot(path, { signal: options.signal, newerThan: this.firstMaxNodeId.get(pid) ?? null });
                         const readMs = performance.now() - readStarted;
                         const fileBytes = (await (0,promises_namespaceObject.stat)(path).catch(() => null))?.size ?? size;
                         if (!this.keep)
@@ -12554,17 +24312,17 @@ class HeapSnapshotter {
         }
     }
     /**
-     * The evidence with a retainer path on each suspect (and the same rows among topGrowth), from the last
-     * snapshot's graph: to an instance allocated after the first snapshot where one is reachable, else to any,
-     * retained the way most of them are; then ranked nearest a root first (rankSuspects). One breadth-first
-     * search, however many suspects. Drops the graph afterwards.
+     * A retainer path to each of `rows` (keyed `kind\u0000name`) in the last graph of `pid`: to an instance allocated
+     * after that process's first snapshot where one is reachable, else to any, retained the way most of them are.
+     * One breadth-first search, however many rows. Drops the graph afterwards.
      */
-    attachRetainerPaths(evidence) {
-        const graph = this.graph;
-        this.graph = null;
-        if (!graph || evidence.suspects.length === 0)
-            return evidence;
-        const index = new Map(evidence.suspects.map((s, i) => [`${s.nodeType}\u0000${s.name}`, i]));
+    retainerPathsIn(pid, rows) {
+        const graph = this.graphs.get(pid);
+        this.graphs.delete(pid);
+        const found = new Map();
+        if (!graph || rows.length === 0)
+            return found;
+        const index = new Map(rows.map((s, i) => [`${s.kind}\u0000${s.name}`, i]));
         const memo = new Map();
         const pairKey = classPairKeys(graph);
         const targetOf = (node) => {
@@ -12576,26 +24334,32 @@ class HeapSnapshotter {
             }
             return target;
         };
-        const paths = retainerPaths(graph, (node) => (isNewer(graph, node) ? targetOf(node) : -1), evidence.suspects.length, {
-            pick: 'common',
-        });
-        if (paths.some((p) => p === null)) {
-            const any = retainerPaths(graph, targetOf, evidence.suspects.length, { pick: 'common' });
-            any.forEach((p, i) => (paths[i] ??= p));
+        // A new instance over named edges, then over hidden ones too, then any instance: an old one (a socket of the
+        // IPC channel) would give a short path that has nothing to do with the leak.
+        const newer = (node) => (isNewer(graph, node) ? targetOf(node) : -1);
+        const passes = [
+            [newer, false],
+            [newer, true],
+            [targetOf, false],
+            [targetOf, true],
+        ];
+        const paths = rows.map(() => null);
+        for (const [classify, hidden] of passes) {
+            if (paths.every((p) => p !== null))
+                break;
+            retainerPaths(graph, classify, rows.length, { pick: 'common', hidden }).forEach((p, i) => (paths[i] ??= p));
         }
-        const withPath = (row) => {
-            const i = index.get(`${row.nodeType}\u0000${row.name}`);
-            return i === undefined ? row : { ...row, retainerPath: paths[i] ?? null };
-        };
-        return rankSuspects({ ...evidence, suspects: evidence.suspects.map(withPath), topGrowth: evidence.topGrowth.map(withPath) });
+        for (const [key, i] of index)
+            found.set(key, paths[i] ?? null);
+        return found;
     }
-    /** Drops the kept graph (memory) without disposing the directory. */
-    releaseGraph() {
-        this.graph = null;
+    /** Drops the kept graphs (memory) without disposing the directory. */
+    releaseGraphs() {
+        this.graphs.clear();
     }
     /** Removes the private directory and everything in it (a kept directory stays). Safe to call twice. */
     async dispose() {
-        this.graph = null;
+        this.graphs.clear();
         if (this.disposed)
             return;
         this.disposed = true;
@@ -12623,6 +24387,7 @@ async function rssBytes(pid) {
     const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
     return kb === undefined ? null : Number(kb) * 1024;
 }
+// ---- whether a pid may be signalled
 /** True for the Node binary's usual names: node, nodejs, node20, node-24 ... */
 function isNodeExecutable(exe) {
     return /^(node|nodejs)([-_]?\d+(\.\d+)*)?(\.exe)?$/i.test((0,external_node_path_namespaceObject.basename)(exe));
@@ -12643,60 +24408,654 @@ function snapshotReady(argv, nodeOptions, dir) {
     const text = `${nodeOptions} ${argv.map((a) => quoteNodeOption(a)).join(' ')}`;
     return lastNodeOption(text, '--heapsnapshot-signal') === SNAPSHOT_SIGNAL && lastNodeOption(text, '--diagnostic-dir') === dir;
 }
-/** The pid to snapshot, or why there is none (pure). */
-function chooseSnapshotTarget(tree, portOwner, facts) {
-    const byPid = new Map(facts.map((f) => [f.pid, f]));
-    if (portOwner !== null && tree.includes(portOwner)) {
-        const owner = byPid.get(portOwner);
-        if (!owner || !isNodeExecutable(owner.exe)) {
-            return { pid: null, reason: `the process listening on the port (pid ${portOwner}, ${owner?.exe || 'unknown'}) is not Node` };
-        }
-        if (!owner.snapshotReady) {
-            return { pid: null, reason: `the Node process listening on the port (pid ${portOwner}) did not get the snapshot NODE_OPTIONS` };
-        }
-        return { pid: portOwner };
+
+;// CONCATENATED MODULE: ./src/probe/node-heap.ts
+// Node evidence: V8 heap snapshots of every Node process of the tree that serves the port (a cluster's primary and
+// its workers alike), taken at once at each boundary; retainer paths in the process where a suspect grew most.
+
+
+class NodeHeapSource {
+    snapshotter;
+    id = 'heap-snapshots';
+    targets = [];
+    constructor(snapshotter) {
+        this.snapshotter = snapshotter;
     }
-    const ready = facts.filter((f) => tree.includes(f.pid) && isNodeExecutable(f.exe) && f.snapshotReady);
-    if (ready.length === 1)
-        return { pid: ready[0].pid };
-    if (ready.length === 0)
-        return { pid: null, reason: 'no Node process of the server tree has the snapshot signal installed' };
-    return {
-        pid: null,
-        reason: `the port's owner is unknown and ${ready.length} Node processes could be the server (${ready.map((f) => f.pid).join(', ')})`,
-    };
+    /** Makes the snapshots' private directory (or uses heap-snapshot-dir). */
+    static async create(options) {
+        return new NodeHeapSource(await HeapSnapshotter.create(options));
+    }
+    launchEnv(env) {
+        return { ...env, NODE_OPTIONS: this.snapshotter.nodeOptions(env.NODE_OPTIONS ?? process.env.NODE_OPTIONS) };
+    }
+    /**
+     * Node processes whose argv or environment shows the snapshot signal (SIGUSR2 kills one without it: never a
+     * shell or a process that dropped NODE_OPTIONS), those that serve and their workers. Linux only: elsewhere the
+     * handler cannot be confirmed.
+     */
+    async find(tree, serving) {
+        if (process.platform !== 'linux') {
+            return {
+                processes: [],
+                readable: false,
+                reason: `heap snapshots need /proc (Linux) to confirm the signal handler; not on ${process.platform}`,
+            };
+        }
+        const facts = await treeFacts(tree);
+        const node = facts.filter((f) => isNodeExecutable(f.exe));
+        if (node.length === 0)
+            return { processes: [], readable: false, reason: 'no Node process in the server tree' };
+        const dir = this.snapshotter.dir;
+        const ready = node.filter((f) => snapshotReady(f.argv.slice(1), f.env.get('NODE_OPTIONS') ?? '', dir)).map((f) => f.pid);
+        const chosen = new Set(processesToRead(facts, ready, serving));
+        this.targets = [...chosen];
+        const processes = node.map((f) => chosen.has(f.pid)
+            ? processRow(f, true)
+            : processRow(f, false, ready.includes(f.pid) ? 'does not serve the port' : 'did not get the snapshot NODE_OPTIONS'));
+        const reason = this.targets.length === 0
+            ? `no Node process of the server tree got the snapshot NODE_OPTIONS (pid ${node.map((f) => f.pid).join(', ')})`
+            : null;
+        return { processes, readable: this.targets.length > 0, reason };
+    }
+    read(options) {
+        return Promise.all(this.targets.map((pid) => this.snapshotter.take(pid, options.label, options)));
+    }
+    async explain(suspects) {
+        const paths = new Map();
+        for (const [pid, rows] of suspects) {
+            if (pid === null)
+                continue;
+            for (const [key, path] of this.snapshotter.retainerPathsIn(pid, rows))
+                paths.set(key, path);
+        }
+        this.snapshotter.releaseGraphs();
+        return paths;
+    }
+    dispose() {
+        return this.snapshotter.dispose();
+    }
 }
-/** Reads ProcessFacts of one pid from /proc (Linux); null when the process is gone. */
-async function readProcessFacts(pid, dir) {
-    const cmdline = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/cmdline`, 'utf8').catch(() => null);
-    if (cmdline === null)
-        return null;
-    const argv = cmdline.split('\0').filter((a) => a !== '');
-    const exe = (0,external_node_path_namespaceObject.basename)(await (0,promises_namespaceObject.readlink)(`/proc/${pid}/exe`).catch(() => argv[0] ?? ''));
-    // Another user's environ is unreadable: then only argv can show the options.
-    const environ = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/environ`, 'utf8').catch(() => '');
-    const nodeOptions = environ
-        .split('\0')
-        .find((e) => e.startsWith('NODE_OPTIONS='))
-        ?.slice('NODE_OPTIONS='.length) ?? '';
-    return { pid, exe, snapshotReady: snapshotReady(argv.slice(1), nodeOptions, dir) };
+
+;// CONCATENATED MODULE: ./src/probe/python-sitecustomize.ts
+// The `sitecustomize` the gate plants first on a launched Python server's PYTHONPATH (as OpenTelemetry's
+// auto-instrumentation loads itself): on a real-time signal no other handler claimed it collects garbage fully,
+// counts the live objects per `module.QualName` with their sizes, and writes them atomically beside itself; asked
+// for paths, it walks referrers from one instance of each suspect up to a module. It never prints, never raises
+// into the app, and runs the app's own sitecustomize after itself.
+/** The file name Python imports at startup from the first PYTHONPATH entry that has it. */
+const SITECUSTOMIZE_FILE = 'sitecustomize.py';
+/** `ready-<pid>.json`: written by each process that installed the handler; names the signal it listens on. */
+const READY_PREFIX = 'ready-';
+/** `request.json`: what the next signal asks for (`census`, or `paths` for names). */
+const REQUEST_FILE = 'request.json';
+/** `census-<pid>-<seq>.json`: one answer. */
+const ANSWER_PREFIX = 'census-';
+const SITECUSTOMIZE_SOURCE = String.raw `# Planted by ws-resilience-gate for one run, in a private directory removed after it:
+# counts the live objects of this process when the gate asks (a signal), for its leak evidence.
+# Silent; the app's own sitecustomize runs next.
+
+
+def _ws_gate_census_install():
+    import gc
+    import json
+    import os
+    import signal
+    import sys
+    import time
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    names = {}
+    stdlib = getattr(sys, "stdlib_module_names", frozenset())
+
+    def write_atomically(name, payload):
+        final = os.path.join(here, name)
+        tmp = os.path.join(here, ".%s.%d.tmp" % (name, os.getpid()))
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump(payload, out, separators=(",", ":"))
+        os.replace(tmp, final)
+
+    def name_of(t):
+        found = names.get(t)
+        if found is None:
+            module = getattr(t, "__module__", None) or "?"
+            qualname = getattr(t, "__qualname__", None) or getattr(t, "__name__", "?")
+            top = module.split(".")[0]
+            kind = "builtin" if module == "builtins" else "stdlib" if top in stdlib else "object"
+            found = (kind, "%s.%s" % (module, qualname))
+            names[t] = found
+        return found
+
+    def census():
+        gc.collect()
+        objs = gc.get_objects()
+        counts = {}
+        is_tracked = gc.is_tracked
+        get_referents = gc.get_referents
+        getsizeof = sys.getsizeof
+        seen = set()
+
+        def count(o):
+            key = name_of(type(o))
+            try:
+                size = getsizeof(o)
+            except Exception:
+                size = 0
+            entry = counts.get(key)
+            if entry is None:
+                counts[key] = [1, size]
+            else:
+                entry[0] += 1
+                entry[1] += size
+
+        for o in objs:
+            count(o)
+            # Strings, bytes and numbers are not tracked by the collector: count those a tracked object holds, once.
+            for r in get_referents(o):
+                if not is_tracked(r) and id(r) not in seen:
+                    seen.add(id(r))
+                    count(r)
+        del objs
+        return [[k[0], k[1], v[0], v[1]] for k, v in counts.items()]
+
+    def edge_from(parent, child, modules):
+        """The edge from parent to child, and what to call parent: (edge, kind, label)."""
+        if isinstance(parent, dict):
+            for k, v in parent.items():
+                if v is child:
+                    key = k if isinstance(k, str) else repr(k)
+                    if id(parent) in modules:
+                        return key, "property", "module " + modules[id(parent)]
+                    return key, "element", "builtins.dict"
+            return "", "internal", "builtins.dict"
+        if isinstance(parent, (list, tuple)):
+            for i, v in enumerate(parent):
+                if v is child:
+                    return str(i), "element", name_of(type(parent))[1]
+        code = getattr(parent, "__code__", None)
+        if code is not None and getattr(parent, "__closure__", None):
+            for name, cell in zip(code.co_freevars, parent.__closure__):
+                if cell is child:
+                    return name, "property", getattr(parent, "__qualname__", "function") + "()"
+        attrs = getattr(parent, "__dict__", None)
+        if isinstance(attrs, dict):
+            for k, v in attrs.items():
+                if v is child:
+                    return k, "property", name_of(type(parent))[1]
+        return "", "internal", name_of(type(parent))[1]
+
+    def paths_to(wanted):
+        """Breadth-first from every module's globals: the shortest path to one instance of each wanted class."""
+        import collections
+
+        modules = {}
+        for name, module in list(sys.modules.items()):
+            d = getattr(module, "__dict__", None)
+            if isinstance(d, dict) and id(d) not in modules:
+                modules[id(d)] = name
+        parent = {}
+        found = {}
+        queue = collections.deque()
+        for name, module in list(sys.modules.items()):
+            d = getattr(module, "__dict__", None)
+            if isinstance(d, dict) and id(d) not in parent:
+                parent[id(d)] = None
+                queue.append(d)
+        is_tracked = gc.is_tracked
+        get_referents = gc.get_referents
+        while queue and len(found) < len(wanted):
+            obj = queue.popleft()
+            for child in get_referents(obj):
+                if not is_tracked(child) or id(child) in parent:
+                    continue
+                parent[id(child)] = obj
+                label = name_of(type(child))[1]
+                if label in wanted and label not in found:
+                    found[label] = child
+                queue.append(child)
+        paths = {}
+        for label in wanted:
+            child = found.get(label)
+            if child is None:
+                paths[label] = None
+                continue
+            steps = []
+            node = child
+            while parent.get(id(node)) is not None and len(steps) < 40:
+                holder = parent[id(node)]
+                steps.append(edge_from(holder, node, modules) + (holder,))
+                node = holder
+            # Root first: each node after the first is reached by the edge its holder (the node before) holds it by.
+            chain = list(reversed(steps))
+            path = [{"edge": "", "kind": "hidden", "node": chain[0][2]}] if chain else []
+            for i, (edge, kind, _, _) in enumerate(chain):
+                following = chain[i + 1][2] if i + 1 < len(chain) else label
+                path.append({"edge": edge, "kind": kind, "node": following})
+            paths[label] = path
+        return paths
+
+    def answer():
+        with open(os.path.join(here, "request.json")) as f:
+            request = json.load(f)
+        started = time.perf_counter()
+        payload = {"pid": os.getpid(), "seq": request["seq"]}
+        if request.get("mode") == "paths":
+            gc.collect()
+            payload["paths"] = paths_to(set(request.get("names", [])))
+        else:
+            payload["classes"] = census()
+        payload["ms"] = round((time.perf_counter() - started) * 1000)
+        write_atomically("census-%d-%d.json" % (os.getpid(), request["seq"]), payload)
+
+    def on_signal(signum, frame):
+        try:
+            answer()
+        except Exception:
+            pass
+
+    chosen = None
+    for number in range(signal.SIGRTMIN + 6, signal.SIGRTMAX - 4):
+        if signal.getsignal(number) == signal.SIG_DFL:
+            chosen = number
+            break
+    if chosen is None:
+        return
+
+    def announce():
+        write_atomically(
+            "ready-%d.json" % os.getpid(),
+            {"pid": os.getpid(), "signal": chosen, "python": sys.version.split()[0], "executable": sys.executable},
+        )
+
+    signal.signal(chosen, on_signal)
+    announce()
+    if hasattr(os, "register_at_fork"):
+        # A forked worker keeps the handler: it says so under its own pid.
+        os.register_at_fork(after_in_child=lambda: _ws_gate_quietly(announce))
+
+
+def _ws_gate_quietly(action):
+    try:
+        action()
+    except Exception:
+        pass
+
+
+def _ws_gate_chain():
+    # The app's own sitecustomize (or the distribution's), as site.py would have imported it without us.
+    import importlib.machinery
+    import importlib.util
+    import os
+    import sys
+
+    try:
+        here = os.path.dirname(os.path.abspath(__file__))
+        rest = [p for p in sys.path if os.path.abspath(p or ".") != here]
+        spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
+        if spec is None or spec.loader is None:
+            return
+        module = importlib.util.module_from_spec(spec)
+    except Exception:
+        return
+    sys.modules["sitecustomize"] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as err:
+        if sys.flags.verbose:
+            sys.excepthook(*sys.exc_info())
+        else:
+            sys.stderr.write("Error in sitecustomize; set PYTHONVERBOSE for traceback:\n%s: %s\n" % (err.__class__.__name__, err))
+
+
+if __import__("sys").platform != "win32":
+    _ws_gate_quietly(_ws_gate_census_install)
+_ws_gate_chain()
+`;
+
+;// CONCATENATED MODULE: ./src/probe/python-census.ts
+// Python evidence: a private 0700 directory first on the launched server's PYTHONPATH holding the gate's
+// sitecustomize; each Python process that loads it announces the signal it listens on; at a boundary the gate
+// writes a request, signals each process and reads its census (live objects per `module.QualName`, after a full
+// gc.collect()); for the suspects, a short referrer chain. The directory goes on every path.
+
+
+
+
+
+
+
+
+/** How often the directory is looked at for answers. */
+const python_census_POLL_MS = 15;
+/** A census file larger than this is not read (a process cannot have that many types; something else wrote it). */
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+/** Real-time signals on Linux: the only ones the census listens on (a ready file naming another is not ours). */
+const RT_SIGNALS = { min: 34, max: 64 };
+/** The census's kinds: the app's and its libraries' classes, the standard library's, the builtins. */
+const CENSUS_KINDS = new Set(['object', 'stdlib', 'builtin']);
+/** Paths are walked for this many suspects at most: each step of a walk scans every object of the process. */
+const MAX_PATHS = 8;
+/** True for a Python interpreter's executable name: python, python3, python3.11, pypy3 ... */
+function isPythonExecutable(exe) {
+    return /^(python|pypy)\d*(\.\d+)?[a-z]*$/i.test(exe);
+}
+/** PYTHONPATH with `dir` first and the user's own entries after it. */
+function censusPythonPath(dir, existing) {
+    return existing && existing !== '' ? `${dir}${external_node_path_namespaceObject.delimiter}${existing}` : dir;
+}
+/** One census answer, checked (pure): the classes, or the paths. Throws EvidenceError on any other shape. */
+function parseCensusAnswer(text, pid) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw new EvidenceError(`the Python census of pid ${pid} is not JSON`);
+    }
+    const answer = value;
+    const bad = () => {
+        throw new EvidenceError(`the Python census of pid ${pid} has an unexpected shape`);
+    };
+    if (typeof answer !== 'object' || answer === null)
+        bad();
+    const ms = typeof answer.ms === 'number' ? answer.ms : 0;
+    if (answer.classes !== undefined) {
+        if (!Array.isArray(answer.classes))
+            bad();
+        const classes = answer.classes.map((row) => {
+            if (!Array.isArray(row) || row.length !== 4)
+                bad();
+            const [kind, name, count, bytes] = row;
+            if (!CENSUS_KINDS.has(String(kind)) || typeof name !== 'string' || typeof count !== 'number' || typeof bytes !== 'number')
+                bad();
+            return { kind: kind, name: name, count: count, bytes: bytes };
+        });
+        return { classes, ms };
+    }
+    if (typeof answer.paths !== 'object' || answer.paths === null)
+        bad();
+    const paths = {};
+    for (const [name, steps] of Object.entries(answer.paths)) {
+        if (steps === null) {
+            paths[name] = null;
+            continue;
+        }
+        if (!Array.isArray(steps))
+            bad();
+        paths[name] = steps.map((s) => {
+            const step = s;
+            if (typeof step.edge !== 'string' ||
+                typeof step.node !== 'string' ||
+                !['hidden', 'property', 'element', 'internal'].includes(String(step.kind)))
+                bad();
+            return { edge: step.edge, kind: step.kind, node: step.node };
+        });
+    }
+    return { paths, ms };
+}
+class PythonCensus {
+    dir;
+    id = 'python-census';
+    seq = 0;
+    targets = [];
+    disposed = false;
+    constructor(
+    /** The private directory: the sitecustomize, the ready files, the requests and the answers. */
+    dir) {
+        this.dir = dir;
+    }
+    /** Makes the 0700 directory (under RUNNER_TEMP or the OS temp dir) with the sitecustomize in it. */
+    static async create(tmpRoot = process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)()) {
+        const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(tmpRoot, 'ws-gate-census-'));
+        const census = new PythonCensus(dir);
+        try {
+            await (0,promises_namespaceObject.chmod)(dir, 0o700);
+            await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(dir, SITECUSTOMIZE_FILE), SITECUSTOMIZE_SOURCE, { mode: 0o600 });
+        }
+        catch (err) {
+            await census.dispose();
+            throw err;
+        }
+        return census;
+    }
+    launchEnv(env) {
+        return { ...env, PYTHONPATH: censusPythonPath(this.dir, env.PYTHONPATH ?? process.env.PYTHONPATH) };
+    }
+    async find(tree, serving) {
+        const facts = await treeFacts(tree);
+        const ready = await this.readyFiles();
+        const python = facts.filter((f) => isPythonExecutable(f.exe) || ready.has(f.pid));
+        if (python.length === 0)
+            return { processes: [], readable: false, reason: 'no Python process in the server tree' };
+        const loaded = python.filter((f) => ready.has(f.pid)).map((f) => f.pid);
+        const chosen = new Set(processesToRead(facts, loaded, serving));
+        this.targets = [...chosen].map((pid) => ({ pid, signal: ready.get(pid) }));
+        const processes = python.map((f) => chosen.has(f.pid)
+            ? processRow(f, true)
+            : processRow(f, false, ready.has(f.pid)
+                ? 'does not serve the port'
+                : 'did not load the census (python -I, -E or -S ignore PYTHONPATH, and a command that sets PYTHONPATH replaces it)'));
+        const reason = this.targets.length === 0
+            ? `no Python process of the server tree loaded the census (pid ${python.map((f) => f.pid).join(', ')})`
+            : null;
+        return { processes, readable: this.targets.length > 0, reason };
+    }
+    async read(options) {
+        const answers = await this.ask({ mode: 'census' }, this.targets, options);
+        return answers.map(({ pid, text, takeMs, readStarted }) => {
+            const { classes } = parseCensusAnswer(text, pid);
+            const list = classes ?? [];
+            return {
+                pid,
+                classes: list,
+                totalBytes: list.reduce((sum, c) => sum + c.bytes, 0),
+                takeMs,
+                readMs: Math.round(performance.now() - readStarted),
+            };
+        });
+    }
+    async explain(suspects, signal) {
+        const paths = new Map();
+        for (const [pid, rows] of suspects) {
+            const target = this.targets.find((t) => t.pid === pid);
+            if (!target || rows.length === 0)
+                continue;
+            const names = [...rows]
+                .sort((a, b) => suspectTier(a) - suspectTier(b))
+                .slice(0, MAX_PATHS)
+                .map((r) => r.name);
+            const [answer] = await this.ask({ mode: 'paths', names }, [target], { label: 'paths', connections: 0, timeoutMs: 10_000, signal });
+            const found = parseCensusAnswer(answer.text, target.pid).paths ?? {};
+            for (const row of rows)
+                paths.set(`${row.kind}\u0000${row.name}`, found[row.name] ?? null);
+        }
+        return paths;
+    }
+    async dispose() {
+        if (this.disposed)
+            return;
+        this.disposed = true;
+        await (0,promises_namespaceObject.rm)(this.dir, { recursive: true, force: true });
+    }
+    /** pid -> signal number from the ready files now in the directory. */
+    async readyFiles() {
+        const ready = new Map();
+        for (const name of await (0,promises_namespaceObject.readdir)(this.dir).catch(() => [])) {
+            const pid = Number(new RegExp(`^${READY_PREFIX}(\\d+)\\.json$`).exec(name)?.[1] ?? NaN);
+            if (!Number.isInteger(pid))
+                continue;
+            const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(this.dir, name), 'utf8').catch(() => '');
+            const signal = Number((/"signal":\s*(\d+)/.exec(text) ?? [])[1]);
+            if (Number.isInteger(signal) && signal >= RT_SIGNALS.min && signal <= RT_SIGNALS.max)
+                ready.set(pid, signal);
+        }
+        return ready;
+    }
+    /** Writes a request, signals each target, and waits for every answer (its text); the files are deleted. */
+    async ask(request, targets, options) {
+        if (this.disposed)
+            throw new EvidenceError('the Python census was already disposed');
+        const seq = ++this.seq;
+        const tmp = (0,external_node_path_namespaceObject.join)(this.dir, `.${REQUEST_FILE}.tmp`);
+        await (0,promises_namespaceObject.writeFile)(tmp, JSON.stringify({ ...request, seq, label: options.label }), { mode: 0o600 });
+        await (0,promises_namespaceObject.rename)(tmp, (0,external_node_path_namespaceObject.join)(this.dir, REQUEST_FILE));
+        const started = performance.now();
+        for (const { pid, signal } of targets) {
+            try {
+                process.kill(pid, signal);
+            }
+            catch (err) {
+                throw new EvidenceError(`could not signal Python pid ${pid} for its census: ${err.message}`);
+            }
+        }
+        return Promise.all(targets.map(({ pid }) => this.answer(pid, seq, started, options)));
+    }
+    async answer(pid, seq, started, options) {
+        const path = (0,external_node_path_namespaceObject.join)(this.dir, `${ANSWER_PREFIX}${pid}-${seq}.json`);
+        for (;;) {
+            const text = await readCapped(path);
+            if (text !== null) {
+                const readStarted = performance.now();
+                await (0,promises_namespaceObject.rm)(path, { force: true });
+                return { pid, text, takeMs: Math.round(readStarted - started), readStarted };
+            }
+            if (!(await isAlive(pid)))
+                throw new EvidenceError(`Python pid ${pid} exited before its census`);
+            if (performance.now() - started >= options.timeoutMs) {
+                throw new EvidenceError(`no census from Python pid ${pid} within ${Math.round(options.timeoutMs / 1000)} s (heap-snapshot-timeout-s): its main ` +
+                    'thread did not run the signal handler (busy in native code, or the app replaced the handler)');
+            }
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(python_census_POLL_MS, undefined, { signal: options.signal });
+        }
+    }
+}
+/** The file's text, or null when it is not there yet; an EvidenceError when it is too large to be a census. */
+async function readCapped(path) {
+    try {
+        const buffer = await (0,promises_namespaceObject.readFile)(path);
+        if (buffer.length > MAX_ANSWER_BYTES)
+            throw new EvidenceError(`${path} is larger than ${MAX_ANSWER_BYTES} bytes`);
+        return buffer.toString('utf8');
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return null;
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/probe/socket-holders.ts
+// Which processes of the server tree hold sockets on the server's port (listening, or connections), read from
+// /proc (Linux), and a watcher that remembers every process seen holding a connection while the load runs: the
+// processes whose evidence must be read for it to stand for the server.
+
+
+/** How often the watcher looks while the load runs: a flapping connection is held 100 ms by default. */
+const HOLDERS_POLL_MS = 40;
+/** The socket inodes each pid holds (unreadable fds: none). */
+async function socketsOf(pid) {
+    const inodes = new Set();
+    const fds = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`).catch(() => []);
+    await Promise.all(fds.map(async (fd) => {
+        const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
+        if (link.startsWith('socket:['))
+            inodes.add(link.slice(8, -1));
+    }));
+    return inodes;
+}
+/** Which pids of `tree` hold a listening socket on `port`, and which a connection (ESTABLISHED or CLOSE_WAIT). */
+async function portSockets(tree, port) {
+    if (process.platform !== 'linux' || tree.length === 0)
+        return { listening: [], connected: [] };
+    // The tree's own network namespace: /proc/<pid>/net is that of the process.
+    const root = tree[0];
+    const tables = await Promise.all([`/proc/${root}/net/tcp`, `/proc/${root}/net/tcp6`].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
+    const listening = new Set(tables.flatMap((t) => socketInodes(t, port, [TCP_STATE.LISTEN])));
+    const connected = new Set(tables.flatMap((t) => socketInodes(t, port, [TCP_STATE.ESTABLISHED, TCP_STATE.CLOSE_WAIT])));
+    const result = { listening: [], connected: [] };
+    if (listening.size === 0 && connected.size === 0)
+        return result;
+    for (const pid of tree) {
+        const held = await socketsOf(pid);
+        if ([...held].some((i) => listening.has(i)))
+            result.listening.push(pid);
+        if ([...held].some((i) => connected.has(i)))
+            result.connected.push(pid);
+    }
+    return result;
 }
 /**
- * Which pid of the server tree to signal: the Node process that owns the listening `port` (never a shell or
- * npm wrapper: SIGUSR2 would kill it), else the one Node process of the tree with the signal installed. Linux
- * only: elsewhere the signal's handler cannot be confirmed, and signalling a process without it kills it.
+ * Polls the tree while `active()` says the load runs, and remembers every pid seen holding a connection on the
+ * port. A process that served only connections shorter than a poll may be missed; the flapping and leak
+ * scenarios hold each one 100 ms by default, so every process that serves them is seen.
  */
-async function findSnapshotTarget(tree, port, dir, platform = process.platform) {
-    if (platform !== 'linux')
-        return { pid: null, reason: `heap snapshots need /proc (Linux) to confirm the signal handler; not on ${platform}` };
-    const owner = port === null ? null : await findPortOwner(port, platform);
-    const facts = (await Promise.all(tree.map((pid) => readProcessFacts(pid, dir)))).filter((f) => f !== null);
-    return chooseSnapshotTarget(tree, owner, facts);
+class SocketHolderWatch {
+    listTree;
+    port;
+    active;
+    intervalMs;
+    seen = new Set();
+    listeners = new Set();
+    timer = null;
+    polling = null;
+    constructor(listTree, port, active, intervalMs = HOLDERS_POLL_MS) {
+        this.listTree = listTree;
+        this.port = port;
+        this.active = active;
+        this.intervalMs = intervalMs;
+    }
+    /** Starts polling (Linux only: elsewhere nothing is seen, and the caller reads every process it can). */
+    start() {
+        if (process.platform !== 'linux' || this.timer)
+            return;
+        const tick = () => {
+            if (this.polling || !this.active())
+                return;
+            this.polling = this.pollOnce()
+                .then(() => undefined)
+                .catch(() => undefined)
+                .finally(() => (this.polling = null));
+        };
+        this.timer = setInterval(tick, this.intervalMs);
+        this.timer.unref();
+    }
+    /** One look now, whatever the phase: at a boundary it finds the listeners. */
+    async pollOnce() {
+        const found = await portSockets(await this.listTree(), this.port);
+        for (const pid of found.connected)
+            this.seen.add(pid);
+        for (const pid of found.listening)
+            this.listeners.add(pid);
+        return found;
+    }
+    /** Pids seen holding a connection so far. */
+    holders() {
+        return [...this.seen];
+    }
+    /** Pids seen listening on the port so far. */
+    listening() {
+        return [...this.listeners];
+    }
+    /** Stops polling and waits for a poll in flight. Safe to call twice. */
+    async stop() {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = null;
+        await this.polling;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/phases/heap.ts
-// Heap evidence across the phases: snapshots of a launched Node server at the boundaries where no client is
-// connected (after warm-up, between leak rounds, after cooldown), and the evidence read from them at the end.
+// Leak evidence across the phases, for every runtime behind one interface: the sources prepared before launch (Node
+// heap snapshots, the Python census), the processes that serve watched while the load runs, counts read at the
+// idle boundaries (after warm-up, between leak rounds, after cooldown), and at the end the diff, the paths, and
+// which figure judges the memory trend. Every source's files go on every path.
+
+
+
+
+
+
 
 
 
@@ -12704,87 +25063,194 @@ async function findSnapshotTarget(tree, port, dir, platform = process.platform) 
 
 
 /**
- * Node's own bounded pools, which grow with the connections open at once, not with the connections made: the HTTP
- * server keeps up to 1,000 parsers of finished upgrades in a free list (50 concurrent clients left +47).
+ * Bounded pools of the runtimes themselves, which grow with the connections open at once, not with the connections
+ * made: Node's HTTP server keeps up to 1,000 parsers of finished upgrades in a free list (50 concurrent clients left +47).
  */
-const NODE_POOLS = ['HTTPParser'];
-/** How long a snapshot waits for the connections of the rounds before it to be closed on the server's side. */
+const RUNTIME_POOLS = ['HTTPParser'];
+/** How long a reading waits for the connections of the rounds before it to be closed on the server's side. */
 const QUIET_MS = 2000;
+/** Phases whose connections tell which processes serve. */
+const SERVING_PHASES = new Set(['warmup', 'flapping', 'leak']);
 /**
- * Before launch: a private directory and the NODE_OPTIONS that make the server write a snapshot on SIGUSR2.
- * Returns the environment to launch with (the user's NODE_OPTIONS kept first).
+ * Before launch: the sources that need a hand in the server's start (Node's NODE_OPTIONS, Python's PYTHONPATH) and
+ * the JVM's, which needs none. Returns the environment to launch with (the user's values kept).
  */
 async function prepareHeap(run, env) {
     const { heap } = run.config;
     if (!heap.enabled || run.config.server.command === null)
         return env;
-    const snapshotter = await HeapSnapshotter.create({ keepDir: heap.keepDir, maxRssBytes: heap.maxRssBytes });
-    run.heap = { snapshotter, pid: null, snapshots: [], stopped: 'the server has not started' };
+    const evidence = newEvidenceRun(run, []);
+    const node = await NodeHeapSource.create({ keepDir: heap.keepDir, maxRssBytes: heap.maxRssBytes });
+    evidence.sources.push(sourceRun(node));
     if (heap.keepDir) {
-        run.progress(`⚠ heap snapshots are kept in ${snapshotter.dir}: they hold the server's memory (tokens, user data); never upload them`);
+        run.progress(`⚠ heap snapshots are kept in ${node.snapshotter.dir}: they hold the server's memory (tokens, user data); never upload them`);
     }
-    return { ...env, NODE_OPTIONS: snapshotter.nodeOptions(env.NODE_OPTIONS ?? process.env.NODE_OPTIONS) };
+    evidence.sources.push(sourceRun(await PythonCensus.create()), sourceRun(new JvmHistogram()));
+    return evidence.sources.reduce((launchEnv, s) => s.source.launchEnv(launchEnv), env);
 }
-/** After readiness: the Node process that owns the port is the one to signal; anything else means no evidence. */
+/** A new evidence run whose files teardown removes, after the server has stopped (registered before it). */
+function newEvidenceRun(run, sources) {
+    const evidence = { sources, watch: null, found: false, finished: false };
+    run.evidence = evidence;
+    run.defer('removing the heap evidence files', () => closeEvidence(run, evidence));
+    return evidence;
+}
+function sourceRun(source) {
+    return { source, targets: null, boundaries: [], stopped: null };
+}
+/**
+ * After readiness: watch which processes hold connections while the load runs; in attach mode, the JVM's histogram
+ * (jcmd attaches to a running JVM); the metrics page in either mode. What to read is chosen at the first boundary,
+ * and read at the end of the run before the server stops. Without any source, what the judge says is known now.
+ */
 async function findHeapTarget(run) {
-    const heap = run.heap;
-    if (!heap || !run.server)
+    const { config } = run;
+    if (!run.evidence && (config.heap.enabled || config.metrics.url !== null)) {
+        newEvidenceRun(run, config.heap.enabled ? [sourceRun(new JvmHistogram())] : []);
+    }
+    const evidence = run.evidence;
+    if (!evidence) {
+        record(run, await finishHeap(run));
         return;
-    const found = await findSnapshotTarget(await run.server.tree(), portOf(run.serverInfo.url), heap.snapshotter.dir);
-    heap.pid = found.pid;
-    heap.stopped = found.pid === null ? found.reason : null;
+    }
+    // Registered after the server's stop: teardown reads the evidence while the server still runs (Python's paths).
+    run.defer('reading the heap evidence', () => readEvidence(run, evidence));
+    if (config.metrics.url !== null) {
+        const url = metricsUrlFor(config.metrics.url, run.serverInfo.url);
+        const timeoutMs = Math.min(config.heap.timeoutMs, config.client.connectTimeoutMs);
+        const options = { url, ignore: config.metrics.ignore, timeoutMs, ca: config.client.ca, rejectUnauthorized: !config.client.insecureTls };
+        evidence.sources.push(sourceRun(new MetricsSource(options)));
+    }
+    const server = run.server;
+    if (server && server.pid !== null) {
+        evidence.watch = new SocketHolderWatch(() => server.tree(), portOf(run.serverInfo.url), () => SERVING_PHASES.has(run.phase));
+        evidence.watch.start();
+    }
 }
-/** Takes one snapshot once the server holds no client connection; a failure ends heap evidence, not the run. */
+/**
+ * Reads every source once the server holds no client connection; a source that fails ends its own evidence, not
+ * the run nor the other sources'. The signature stays `(run, label, connections)`: the phases call it at their
+ * idle boundaries.
+ */
 async function heapSnapshot(run, label, connections) {
-    const heap = run.heap;
-    if (!heap || heap.pid === null || heap.stopped !== null || run.stopped)
+    const evidence = run.evidence;
+    if (!evidence || run.stopped)
         return;
     await untilQuiet(run);
+    if (!evidence.found)
+        await findSources(run, evidence);
+    const live = evidence.sources.filter((s) => s.stopped === null && s.targets?.readable);
+    if (live.length === 0 || run.stopped)
+        return;
     const before = await run.sampler?.sampleOnce();
-    try {
-        const data = await heap.snapshotter.take(heap.pid, label, { connections, timeoutMs: run.config.heap.timeoutMs, signal: run.signal });
-        heap.snapshots.push(data);
-        // Writing a snapshot makes the server allocate, and it keeps that RSS: measured here, left out of growth.
-        const after = await run.sampler?.sampleOnce();
-        if (before && after)
-            run.probeWindows.push({ fromMs: before.tMs, toMs: after.tMs, bytes: Math.max(0, after.rssBytes - before.rssBytes) });
-    }
-    catch (err) {
-        if (run.stopped)
-            return;
-        heap.stopped = err.message;
-        run.progress(`⚠ heap evidence stopped: ${heap.stopped}; the memory verdict falls back to RSS`);
-    }
+    const options = { label, connections, timeoutMs: run.config.heap.timeoutMs, signal: run.signal };
+    await Promise.all(live.map(async (s) => {
+        try {
+            s.boundaries.push({ label, connections, readings: await s.source.read(options) });
+        }
+        catch (err) {
+            if (run.stopped)
+                return;
+            s.stopped = err.message;
+            run.progress(`⚠ ${s.source.id} stopped: ${s.stopped}; the memory verdict falls back to RSS`);
+        }
+    }));
+    // Reading makes the server allocate (a snapshot's writer, a census's lists), and it keeps that RSS: measured here,
+    // left out of growth.
+    const after = await run.sampler?.sampleOnce();
+    if (before && after)
+        run.probeWindows.push({ fromMs: before.tMs, toMs: after.tMs, bytes: Math.max(0, after.rssBytes - before.rssBytes) });
 }
-/** The evidence from the snapshots taken, retainer paths attached; the snapshots' directory removed. Every path. */
+/** At the first boundary (warm-up served): which processes each source reads. */
+async function findSources(run, evidence) {
+    evidence.found = true;
+    const tree = run.server && run.server.pid !== null ? await run.server.tree() : [];
+    const seen = await evidence.watch?.pollOnce();
+    const serving = [...new Set([...(evidence.watch?.holders() ?? []), ...(seen?.listening ?? [])])];
+    await Promise.all(evidence.sources.map(async (s) => {
+        s.targets = await s.source
+            .find(tree, serving)
+            .catch((err) => ({ processes: [], readable: false, reason: err.message }));
+        if (!s.targets.readable)
+            s.stopped = s.targets.reason;
+    }));
+}
+/** The evidence of every source that found something, and the memory judge. */
 async function finishHeap(run) {
-    const limit = run.config.limits.maxRetainedPerConnection.value;
-    const heap = run.heap;
-    if (!run.config.heap.enabled)
-        return heapEvidenceWithout('off', 'heap-snapshots is off', limit);
-    if (!heap) {
-        const why = run.config.server.command === null
-            ? 'attach mode: the gate did not start the server (start it with the flags in docs/leak-judging.md for heap evidence)'
-            : 'the server never started';
-        return heapEvidenceWithout('n/a', why, limit);
+    const { config } = run;
+    const evidence = run.evidence;
+    await evidence?.watch?.stop();
+    const serving = await servingProcesses(run, evidence);
+    const results = [];
+    for (const s of evidence?.sources ?? []) {
+        const found = await finishSource(run, s, serving);
+        if (found)
+            results.push(found);
     }
+    const launched = config.server.command !== null;
+    const context = { serving, launched, heapEnabled: config.heap.enabled, metricsSet: config.metrics.url !== null };
+    return { evidence: results, judge: judgeMemory(results, context) };
+}
+function record(run, found) {
+    run.results.evidence = found.evidence;
+    run.results.memoryJudge = found.judge;
+}
+/** Once per run: the evidence into the results (a failure is a judge that says so, and RSS judges). */
+async function readEvidence(run, evidence) {
+    if (evidence.finished)
+        return;
+    evidence.finished = true;
+    const why = (err) => `reading the heap evidence failed: ${err.message}`;
+    const failed = (err) => ({ evidence: [], judge: { by: 'rss', processes: 0, why: why(err), better: null } });
+    record(run, await finishHeap(run).catch(failed));
+}
+/** Every path: the evidence read if it was not (the run stopped before readiness), then every source's files removed. */
+async function closeEvidence(run, evidence) {
     try {
-        if (heap.pid === null)
-            return heapEvidenceWithout('n/a', heap.stopped ?? 'no Node process owns the port', limit);
-        const ignore = [...NODE_POOLS, ...run.config.heap.ignore];
-        // The snapshots end after cooldown: only the leak scenario's clients were open at once before then.
-        const maxConcurrent = run.config.scenarios.includes('leak') ? run.config.leak.clients : 1;
-        const options = { maxRetainedPerConnection: limit, minInstances: HEAP_DIFF_DEFAULTS.minInstances, ignore, maxConcurrent };
-        const evidence = heap.snapshotter.attachRetainerPaths(diffHeap(heap.snapshots, options));
-        if (heap.stopped !== null && evidence.status !== 'measured')
-            return { ...evidence, status: 'skipped', reason: heap.stopped };
-        return heap.stopped === null ? evidence : { ...evidence, notes: [...evidence.notes, `stopped early: ${heap.stopped}`] };
+        await readEvidence(run, evidence);
     }
     finally {
-        await heap.snapshotter.dispose();
+        await evidence.watch?.stop();
+        await Promise.all(evidence.sources.map((s) => s.source.dispose()));
     }
 }
-/** Waits (bounded) until no connection on the server's port is ESTABLISHED or CLOSE_WAIT: a snapshot counts them. */
+/** One source's evidence, or null when its runtime was not in the tree (a Python census of a Node server). */
+async function finishSource(run, s, serving) {
+    const limit = run.config.limits.maxRetainedPerConnection.value;
+    const id = s.source.id;
+    const processes = s.targets?.processes ?? [];
+    if (id !== 'metrics' && processes.length === 0)
+        return null;
+    if (s.targets === null)
+        return evidenceWithout(id, 'skipped', s.stopped ?? 'the run stopped before the first reading', limit, processes);
+    const cover = coverage(processes, serving);
+    const ignore = id === 'metrics' ? run.config.metrics.ignore : [...RUNTIME_POOLS, ...run.config.heap.ignore];
+    // The readings end after cooldown: only the leak scenario's clients were open at once before then.
+    const maxConcurrent = run.config.scenarios.includes('leak') ? run.config.leak.clients : 1;
+    const neverSuspects = id === 'class-histogram' ? JVM_STORAGE_KINDS : [];
+    const options = { maxRetainedPerConnection: limit, minInstances: DIFF_DEFAULTS.minInstances, ignore, maxConcurrent, neverSuspects };
+    let evidence = diffEvidence(id, sumBoundaries(s.boundaries, id === 'metrics' ? null : cover.sum), options);
+    evidence = { ...evidence, processes: cover.processes, coversConnections: id !== 'metrics' && cover.covers };
+    if (evidence.suspects.length > 0 && !run.stopped) {
+        const paths = await s.source.explain(whereSuspectsGrew(s.boundaries, evidence.suspects), run.signal).catch(() => new Map());
+        evidence = withPaths(evidence, paths);
+    }
+    evidence = rankSuspects(evidence);
+    if (s.stopped !== null && evidence.status !== 'measured')
+        return { ...evidence, status: 'skipped', reason: s.stopped };
+    return s.stopped === null ? evidence : { ...evidence, notes: [...evidence.notes, `stopped early: ${s.stopped}`] };
+}
+/** The processes seen serving (holding a connection, or listening), with their executables. */
+async function servingProcesses(run, evidence) {
+    const watch = evidence?.watch;
+    if (!watch)
+        return [];
+    const held = new Set(watch.holders());
+    const pids = [...new Set([...watch.holders(), ...watch.listening()])];
+    const known = new Map((evidence?.sources ?? []).flatMap((s) => s.targets?.processes ?? []).map((p) => [p.pid, p.exe]));
+    return Promise.all(pids.map(async (pid) => ({ pid, exe: known.get(pid) ?? (await readFacts(pid))?.exe ?? 'unknown', heldConnections: held.has(pid) })));
+}
+/** Waits (bounded) until no connection on the server's port is ESTABLISHED or CLOSE_WAIT: a reading counts them. */
 async function untilQuiet(run) {
     const server = run.server;
     if (!server)
@@ -12799,75 +25265,143 @@ async function untilQuiet(run) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/net/reset-ledger.ts
-// Which connections the fault proxy reset on purpose, by the gate client's local port, until the client asks:
-// one flag per port in shared memory, so a proxy on a worker thread and the clients on the gate's thread read
-// the same ledger without a round trip.
-const PORTS = 65536;
-class ResetLedger {
-    buffer;
-    flags;
-    /** A fresh ledger, or one over the memory of another (the proxy thread's, handed over as `buffer`). */
-    constructor(buffer = new SharedArrayBuffer(PORTS)) {
-        this.buffer = buffer;
-        this.flags = new Uint8Array(buffer);
-    }
-    /** The proxy is about to reset this port's connection: noted before the RST goes out, so the client finds it. */
-    mark(port) {
-        if (inRange(port))
-            Atomics.store(this.flags, port, 1);
-    }
-    /** A port seen again belongs to a new connection: an old reset nobody asked about is not this one's. */
-    clear(port) {
-        if (inRange(port))
-            Atomics.store(this.flags, port, 0);
-    }
-    /** True (once) when this port's connection was reset on purpose. */
-    take(port) {
-        return inRange(port) && Atomics.exchange(this.flags, port, 0) === 1;
-    }
-}
-function inRange(port) {
-    return Number.isInteger(port) && port > 0 && port < PORTS;
-}
-
-;// CONCATENATED MODULE: ./src/net/target.ts
-// Where the proxy relays to, and the client target that reaches the server through it.
-
-/** The server's address for the proxy: the loopback address readiness pinned, else the URL's host. */
-function upstreamOf(target) {
-    const url = new URL(target.url);
-    const host = target.pinned?.address ?? url.hostname.replace(/^\[|\]$/g, '');
-    const port = url.port !== '' ? Number(url.port) : url.protocol === 'wss:' ? 443 : 80;
-    return { host, port };
-}
+;// CONCATENATED MODULE: ./src/phases/idle.ts
+// The idle windows a run prescribes (the baseline, the settle after each leak round, the cooldown), with the leak
+// evidence taken inside them instead of after them: evidence is not a prescribed wait (DESIGN.md, "Wall-time floor").
+/** How much earlier than the longest evidence reading so far the next one starts in its window: room for noise. */
+const EVIDENCE_LEAD = 1.25;
 /**
- * The target through a proxy on 127.0.0.1:`proxyPort`. A host name stays in the URL (TLS checks the certificate
- * and sends SNI for it, the Host header names it) and is pinned to 127.0.0.1; an IP literal becomes 127.0.0.1.
+ * Waits out an idle window of `ms` with `evidence` taken inside it; lasts until both are done. The evidence starts
+ * once `after` settles, and no earlier than the window's end less the longest evidence reading of the run so far
+ * (at once for the first): what it reads is the state at the window's end, as if it were read after the window.
+ * Every sample it disturbs is left out of the memory figures by the evidence's own probe window.
  */
-function proxiedTarget(target, proxy) {
-    const url = new URL(target.url);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    url.port = String(proxy.port);
-    const { pinned: _pinned, ...rest } = target;
-    if ((0,external_node_net_namespaceObject.isIP)(host) !== 0) {
-        url.hostname = '127.0.0.1';
-        return { ...rest, url: url.toString() };
+async function idleWithEvidence(run, ms, evidence, after = Promise.resolve()) {
+    const end = performance.now() + ms;
+    const window = run.idle(ms);
+    await after;
+    // Without an earlier reading to time it by, the first starts at once: the window then hides what it can of it.
+    if (run.evidenceMs > 0)
+        await run.idle(Math.max(0, end - run.evidenceMs * EVIDENCE_LEAD - performance.now()));
+    if (!run.stopped) {
+        const started = performance.now();
+        await evidence();
+        run.evidenceMs = Math.max(run.evidenceMs, performance.now() - started);
     }
-    return { ...rest, url: url.toString(), pinned: { address: '127.0.0.1', family: 4 } };
+    await window;
 }
 
-;// CONCATENATED MODULE: ./src/net/proxy.ts
-// The fault proxy: a loopback TCP relay between the gate's clients and the server, with a chain of toxics on
-// each direction and per-connection control (silence, pause, reset) for the fault scenarios.
+;// CONCATENATED MODULE: ./src/phases/warmup.ts
+// Warm-up: a few connections before the idle baseline, in the session the load speaks, so the baseline is not a cold
+// start's (the JIT of the server's session handlers included).
+
+const warmup = {
+    name: 'warmup',
+    enabled: (config) => config.warmupConnections > 0,
+    describe: (config) => `${config.warmupConnections} connections`,
+    async run(run) {
+        // Detection (from readiness on) listens its whole 500 ms only on a server that sends nothing unasked, whose load
+        // clients say nothing either unless the user set a session: the warm-up does not wait for it then, and speaks as
+        // a raw client meanwhile. A server that speaks first is told within milliseconds: if it was, the warm-up is made
+        // again in its session now; if it is told later, the baseline does that (warmUpInSession) before its window.
+        if (run.config.client.session === null && run.serverInfo.protocol === undefined) {
+            await warmUp(run, null);
+            if (run.serverInfo.protocol !== undefined)
+                await warmUpInSession(run);
+            return;
+        }
+        await run.protocolSettled;
+        await warmUp(run, run.loadSession);
+    },
+};
+/** Once the protocol settled: the warm-up again in the load's session, unless it was made in it. True if it ran. */
+async function warmUpInSession(run) {
+    if (run.config.warmupConnections === 0 || run.warmedWith === undefined || run.warmedWith === run.loadSession)
+        return false;
+    await warmUp(run, run.loadSession);
+    return true;
+}
+async function warmUp(run, session) {
+    const spec = { id: 'flapping', clients: 1, cyclesPerClient: run.config.warmupConnections, holdMs: 0, pauseMs: 0, session };
+    await runLoad(spec, run.serverTarget(), run.signal);
+    run.warmedWith = session;
+}
+
+;// CONCATENATED MODULE: ./src/phases/baseline.ts
+// Baseline: an idle window after warm-up; its memory is what growth is measured from, and the exact signals' start.
 
 
 
 
 
-const DEFAULT_HIGH_WATER = 1024 * 1024;
-const proxy_now = () => performance.now();
-const proxy_ignore = () => { };
+
+
+
+const baseline = {
+    name: 'baseline',
+    enabled: () => true,
+    describe: (config) => `${baselineWindowMs(config.sampleIntervalMs)} ms idle`,
+    async run(run) {
+        // The window opens as the warm-up ends, while protocol detection (started at readiness) may still listen on its
+        // one idle connection: it is part of the warm-up the baseline follows. The first evidence is read inside the
+        // window once detection has closed it (no client is connected then): the samples it disturbs are left out of the
+        // baseline and what it adds is taken off every later sample, as for every reading.
+        const windowMs = baselineWindowMs(run.config.sampleIntervalMs);
+        const evidence = () => heapSnapshot(run, 'before-load', 0);
+        await idleWithEvidence(run, windowMs, evidence, settledAndWarm(run, windowMs));
+        if (run.stopped)
+            return;
+        await run.sampler?.sampleOnce();
+        const server = run.server;
+        const tree = server && server.pid !== null ? () => server.tree() : null;
+        run.exactSignals = new ExactSignals(run.config, portOf(run.serverInfo.url), tree);
+        await run.exactSignals.readBaseline();
+        const own = withoutProbes(run.sampler?.samples ?? [], run.probeWindows);
+        const rss = median(own.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes));
+        if (rss !== null)
+            run.results.trendPoints.push({ connections: 0, rssBytes: rss });
+    },
+};
+/**
+ * Settles when the protocol is known and the server warm in its session. A server told to speak first only after
+ * the warm-up (rare: it is told within milliseconds) is warmed again in its session here; the samples before are not
+ * of a warm server: left out, and a whole window waited after it.
+ */
+async function settledAndWarm(run, windowMs) {
+    const fromMs = run.elapsed();
+    await run.protocolSettled;
+    if (run.stopped || !(await warmUpInSession(run)))
+        return;
+    run.probeWindows.push({ fromMs, toMs: run.elapsed(), bytes: 0 });
+    await run.idle(windowMs);
+}
+
+;// CONCATENATED MODULE: ./src/phases/cooldown.ts
+// Cooldown: idle after the load; what the server still holds then is what it retained.
+
+
+const cooldown = {
+    name: 'cooldown',
+    enabled: () => true,
+    describe: (config) => `${config.cooldownMs} ms idle`,
+    async run(run) {
+        const { flapping, leak } = run.results;
+        // The evidence after cooldown is read at the window's end, inside it: the retained memory is the median of the
+        // samples before it (and after it, less what it made the server allocate), the exact signals are read after it.
+        const evidence = () => heapSnapshot(run, 'after-cooldown', flapping.attempts + leak.attempts);
+        await idleWithEvidence(run, run.config.cooldownMs, evidence);
+        if (run.stopped)
+            return;
+        await run.sampler?.sampleOnce();
+        await run.exactSignals?.readAfter();
+    },
+};
+
+;// CONCATENATED MODULE: ./src/net/pipe.ts
+// One direction of a relayed connection: its source socket, the silence switch, the toxics' chain and the
+// destination socket, with backpressure from each to the source.
+
+
 /** One direction of a pair: source socket -> blackhole control -> toxics -> destination socket, with backpressure. */
 class Pipe {
     direction;
@@ -12971,6 +25505,13 @@ class Pipe {
             this.destination.end();
     };
 }
+
+;// CONCATENATED MODULE: ./src/net/pair.ts
+// One relayed connection of the fault proxy: the accepted client socket, the socket to the server, a pipe each way,
+// and what the fault scenarios do to it (reset, and when the server's side closed).
+
+
+const pair_ignore = () => { };
 /** One relayed connection: the accepted client socket, the socket to the server, a pipe each way. */
 class ProxyPair {
     id;
@@ -12978,7 +25519,7 @@ class ProxyPair {
     upstream;
     onGone;
     onReset;
-    openedAt = proxy_now();
+    openedAt = now();
     /** When the server's side ended (FIN) or closed; null while it is open. */
     upstreamClosedAt = null;
     /** Resolves with upstreamClosedAt once the server's side ended or closed. */
@@ -12994,7 +25535,7 @@ class ProxyPair {
     socketsOpen = 2;
     onUpstreamClosed;
     onClosed;
-    constructor(id, client, upstream, network, random, highWater, onGone, onReset = proxy_ignore) {
+    constructor(id, client, upstream, network, random, highWater, onGone, onReset = pair_ignore) {
         this.id = id;
         this.client = client;
         this.upstream = upstream;
@@ -13004,11 +25545,15 @@ class ProxyPair {
         this.upstreamClosed = new Promise((resolve) => (this.onUpstreamClosed = resolve));
         this.closed = new Promise((resolve) => (this.onClosed = resolve));
         const toxics = network?.toxics ?? [];
-        const context = (direction) => ({ direction, random, reset: this.resetBy });
-        this.up = new Pipe('upstream', client, upstream, toxics.filter((t) => t.direction === 'upstream'), context('upstream'), highWater);
-        this.down = new Pipe('downstream', upstream, client, toxics.filter((t) => t.direction === 'downstream'), context('downstream'), highWater);
-        client.on('error', proxy_ignore);
-        upstream.on('error', proxy_ignore);
+        /** The pipe from `source` to `destination`, with the toxics of its direction. */
+        const pipe = (direction, source, destination) => {
+            const context = { direction, random, reset: this.resetBy };
+            return new Pipe(direction, source, destination, toxics.filter((t) => t.direction === direction), context, highWater);
+        };
+        this.up = pipe('upstream', client, upstream);
+        this.down = pipe('downstream', upstream, client);
+        client.on('error', pair_ignore);
+        upstream.on('error', pair_ignore);
         client.on('close', this.onClientClose);
         upstream.on('close', this.onUpstreamClose);
         upstream.on('end', this.onUpstreamEnd);
@@ -13055,7 +25600,7 @@ class ProxyPair {
     markUpstreamClosed() {
         if (this.upstreamClosedAt !== null)
             return;
-        this.upstreamClosedAt = proxy_now();
+        this.upstreamClosedAt = now();
         this.onUpstreamClosed(this.upstreamClosedAt);
     }
     socketGone() {
@@ -13064,12 +25609,54 @@ class ProxyPair {
             return;
         this.up.destroy();
         this.down.destroy();
-        this.client.off('error', proxy_ignore);
-        this.upstream.off('error', proxy_ignore);
+        this.client.off('error', pair_ignore);
+        this.upstream.off('error', pair_ignore);
         this.onGone(this);
         this.onClosed();
     }
 }
+
+;// CONCATENATED MODULE: ./src/net/reset-ledger.ts
+// Which connections the fault proxy reset on purpose, by the gate client's local port, until the client asks:
+// one flag per port in shared memory, so a proxy on a worker thread and the clients on the gate's thread read
+// the same ledger without a round trip.
+const PORTS = 65536;
+class ResetLedger {
+    buffer;
+    flags;
+    /** A fresh ledger, or one over the memory of another (the proxy thread's, handed over as `buffer`). */
+    constructor(buffer = new SharedArrayBuffer(PORTS)) {
+        this.buffer = buffer;
+        this.flags = new Uint8Array(buffer);
+    }
+    /** The proxy is about to reset this port's connection: noted before the RST goes out, so the client finds it. */
+    mark(port) {
+        if (inRange(port))
+            Atomics.store(this.flags, port, 1);
+    }
+    /** A port seen again belongs to a new connection: an old reset nobody asked about is not this one's. */
+    clear(port) {
+        if (inRange(port))
+            Atomics.store(this.flags, port, 0);
+    }
+    /** True (once) when this port's connection was reset on purpose. */
+    take(port) {
+        return inRange(port) && Atomics.exchange(this.flags, port, 0) === 1;
+    }
+}
+function inRange(port) {
+    return Number.isInteger(port) && port > 0 && port < PORTS;
+}
+
+;// CONCATENATED MODULE: ./src/net/proxy.ts
+// The fault proxy: a loopback TCP relay between the gate's clients and the server, with a chain of toxics on
+// each direction and per-connection control (silence, pause, reset) for the fault scenarios.
+
+
+
+
+
+const DEFAULT_HIGH_WATER = 1024 * 1024;
 /** A TCP proxy on 127.0.0.1:0 in front of the server. Start with FaultProxy.start(); always close(). */
 class FaultProxy {
     server;
@@ -13207,6 +25794,334 @@ function networkFaults(spec, proxy) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/scenarios/dead-peers.ts
+// Dead peers: clients that complete the handshake, then go silent without FIN or RST; how long until the server
+// gives up on each, with a close frame or by closing the TCP connection (a heartbeat reaps them; without one
+// they stay open for good). Past the limit it watches on for a while, so a heartbeat slower than the limit is told
+// apart from none.
+
+
+
+
+
+
+/** The longest the scenario watches on past the limit for a client still open: a late heartbeat from none. */
+const MAX_OVERTIME_MS = 60_000;
+/** How long after going silent a client is watched: the limit, then as long again (at most MAX_OVERTIME_MS more). */
+function watchMsFor(timeoutMs) {
+    return timeoutMs + Math.min(timeoutMs, MAX_OVERTIME_MS);
+}
+/** Silences the pair both ways and watches, in what the proxy swallows from the server, for its close frame. */
+function silence(proxy, client, ws, pair) {
+    // Payloads are not kept: only the opcodes matter, and a server may push megabytes into the silence.
+    const reader = new FrameReader(0);
+    let onCloseFrame;
+    const closeFrame = new Promise((resolve) => (onCloseFrame = resolve));
+    const silent = {
+        client,
+        ws,
+        pair,
+        silentAt: performance.now(),
+        closeFrameAt: null,
+        gaveUp: Promise.race([closeFrame, pair.upstreamClosed.then(() => undefined)]),
+    };
+    pair.down.hole.onSwallow = function onServerBytes(chunk) {
+        if (silent.closeFrameAt === null && reader.push(chunk).some((frame) => frame.opcode === OPCODE.close)) {
+            silent.closeFrameAt = performance.now();
+            onCloseFrame();
+        }
+    };
+    proxy.blackhole(pair, 'both');
+    return silent;
+}
+/** An empty result for `spec`, filled in as the scenario runs. */
+function emptyResult(spec) {
+    return {
+        id: 'dead-peers',
+        enabled: true,
+        clients: spec.clients,
+        silenced: 0,
+        connectFailures: {},
+        reaped: 0,
+        reapedLate: 0,
+        stillOpen: 0,
+        timeoutMs: spec.timeoutMs,
+        watchedMs: spec.timeoutMs,
+        perClient: [],
+        reapMs: null,
+        lateMs: null,
+        serverSideOpen: null,
+        stoppedEarly: false,
+        durationMs: 0,
+    };
+}
+/**
+ * Connects `clients` clients one by one through a proxy of its own, silences each after its handshake, and waits
+ * until the server gave up on every one (sent a close frame or closed the TCP connection), until `timeoutMs`
+ * after the last went silent (watching on up to `watchMsFor(timeoutMs)` while one is still open), or until
+ * `signal` aborts. Always closes its clients and its proxy before it returns.
+ */
+async function runDeadPeers(spec, target, signal) {
+    const start = performance.now();
+    const result = emptyResult(spec);
+    const proxy = await FaultProxy.start({ upstream: upstreamOf(target) });
+    const opened = [];
+    try {
+        const before = spec.lingering ? await spec.lingering() : null;
+        const silent = await silenceClients(spec, proxiedTarget(target, proxy), proxy, opened, result, signal);
+        result.silenced = silent.length;
+        if (silent.length > 0)
+            result.watchedMs = await waitForReaping(silent, spec.timeoutMs, signal);
+        result.stoppedEarly = signal.aborted;
+        // Read before the cleanup below: the closes it causes are ours, not the server's.
+        for (const s of silent)
+            result.perClient.push(clientOutcome(s, spec.timeoutMs, result.watchedMs));
+        if (spec.lingering && before !== null) {
+            const after = await spec.lingering();
+            result.serverSideOpen = after === null ? null : Math.max(0, after - before);
+        }
+    }
+    finally {
+        await Promise.all(opened.map((ws) => closeConnection(ws, 'abrupt', target.closeTimeoutMs)));
+        await proxy.close();
+    }
+    const reaped = result.perClient.flatMap((c) => (c.reapedAfterMs === null ? [] : [c.reapedAfterMs]));
+    const late = result.perClient.flatMap((c) => (c.reapedAfterMs === null && c.gaveUpAfterMs != null ? [c.gaveUpAfterMs] : []));
+    result.reaped = reaped.length;
+    result.reapedLate = late.length;
+    result.stillOpen = result.silenced - reaped.length - late.length;
+    result.reapMs = summarize(reaped);
+    result.lateMs = summarize(late);
+    result.durationMs = Math.round(performance.now() - start);
+    return result;
+}
+/** Connects the clients one at a time through the proxy and silences each; counts the ones that failed in `result`. */
+async function silenceClients(spec, through, proxy, opened, result, signal) {
+    const silent = [];
+    const failed = (kind) => void (result.connectFailures[kind] = (result.connectFailures[kind] ?? 0) + 1);
+    for (let client = 1; client <= spec.clients && !signal.aborted; client++) {
+        // One at a time: the pair the proxy accepts next is this client's.
+        const id = proxy.accepted + 1;
+        const open = await openConnection(through, signal);
+        if (!open.ok) {
+            failed(open.failure);
+            continue;
+        }
+        opened.push(open.ws);
+        const pair = proxy.pair(id);
+        if (!pair || pair.upstreamClosedAt !== null) {
+            failed('dropped');
+            continue;
+        }
+        if (spec.greet) {
+            try {
+                await spec.greet(open.ws, signal);
+            }
+            catch {
+                failed('greeting');
+                continue;
+            }
+        }
+        silent.push(silence(proxy, client, open.ws, pair));
+    }
+    return silent;
+}
+/**
+ * One client's times from going silent: reaped when the server gave up on it within the timeout, `gaveUpAfterMs`
+ * whenever it did within the watch (`watchMs`, default the timeout).
+ */
+function clientOutcome(s, timeoutMs, watchMs = timeoutMs) {
+    const since = (at) => (at === null ? null : Math.round(at - s.silentAt));
+    const closeFrameAfterMs = since(s.closeFrameAt);
+    const tcpClosedAfterMs = since(s.pair.upstreamClosedAt);
+    const first = [closeFrameAfterMs, tcpClosedAfterMs].filter((t) => t !== null);
+    const earliest = first.length > 0 ? Math.min(...first) : null;
+    return {
+        client: s.client,
+        reapedAfterMs: earliest !== null && earliest <= timeoutMs ? earliest : null,
+        gaveUpAfterMs: earliest !== null && earliest <= watchMs ? earliest : null,
+        closeFrameAfterMs,
+        tcpClosedAfterMs,
+    };
+}
+/**
+ * Waits until every silent client's server side closed, the last one's timeout passed with all of them closed,
+ * its watch passed, or `signal` aborted; returns how long the last client was watched after going silent.
+ */
+async function waitForReaping(silent, timeoutMs, signal) {
+    const last = silent[silent.length - 1].silentAt;
+    const allClosed = Promise.all(silent.map((s) => s.gaveUp)).then(() => true);
+    if (await closedBefore(allClosed, last + timeoutMs, signal))
+        return timeoutMs;
+    // One is still open at the limit: watch on, so "reaped after 62 s" is told apart from "not reaped".
+    const watchMs = watchMsFor(timeoutMs);
+    await closedBefore(allClosed, last + watchMs, signal);
+    return signal.aborted ? Math.round(performance.now() - last) : watchMs;
+}
+/** True when `closed` settles before `deadline` (a performance.now() time); false at the deadline or on abort. */
+async function closedBefore(closed, deadline, signal) {
+    const done = new AbortController();
+    const timeout = (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.max(0, deadline - performance.now()), false, { signal: AbortSignal.any([signal, done.signal]) });
+    try {
+        return await Promise.race([closed, timeout]);
+    }
+    catch {
+        // Aborted by the run's signal: partial results.
+        return false;
+    }
+    finally {
+        done.abort();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/phases/dead-peers.ts
+// Dead peers: clients that go silent without a FIN or RST, which only a heartbeat lets the server reap.
+
+
+
+
+
+const deadPeers = {
+    name: 'dead-peers',
+    enabled: (config) => config.scenarios.includes('dead-peers'),
+    describe: ({ faults: f }) => `${f.deadPeers.clients} clients go silent, reaped within ${f.deadPeers.timeoutMs / 1000} s?`,
+    async run(run) {
+        const server = run.server;
+        const port = portOf(run.serverInfo.url);
+        const adapter = adapterFor(run.serverInfo.protocol?.id ?? 'raw');
+        const result = await runDeadPeers({
+            ...run.config.faults.deadPeers,
+            // The protocol's opening exchange first (Socket.IO counts a client only after 40), then silence.
+            ...(adapter.opening
+                ? {
+                    greet: async (ws, signal) => {
+                        const session = ProtocolSession.attach(ws, adapter);
+                        const failed = await session.open(run.config.client.connectTimeoutMs, signal);
+                        session.detach();
+                        if (failed)
+                            throw new Error(failed);
+                    },
+                }
+                : {}),
+            ...(server && server.pid !== null
+                ? { lingering: async () => (await readSignals(await server.tree(), port)).lingeringConnections }
+                : {}),
+        }, run.serverTarget(), run.signal);
+        run.results.faults.deadPeers = result;
+        const late = result.reapedLate ? `, ${result.reapedLate} reaped late` : '';
+        run.progress(`  ${result.reaped}/${result.silenced} reaped in time${late}, ${result.stillOpen} still open`);
+    },
+};
+
+;// CONCATENATED MODULE: ./src/phases/flapping.ts
+// Flapping: one client that connects, holds, closes and pauses, cycle after cycle.
+
+const flapping = {
+    name: 'flapping',
+    enabled: (config) => config.scenarios.includes('flapping'),
+    describe: (config) => `${config.flapping.cycles} cycles, hold ${config.flapping.holdMs} ms, pause ${config.flapping.pauseMs} ms`,
+    async run(run) {
+        run.results.flapping = await runLoad(loadSpecOf(run.config, 'flapping', run.network, run.loadSession), run.loadTarget(), run.signal);
+        run.progress(`  ${loadLine(run.results.flapping)}`);
+    },
+};
+
+;// CONCATENATED MODULE: ./src/phases/hostile.ts
+// Hostile: one connection per malformed frame, oversized message, ping flood or stalled handshake; after each, a
+// normal session; the exact signals before and after the cases.
+
+
+
+
+const hostile = {
+    name: 'hostile',
+    enabled: (config) => config.scenarios.includes('hostile'),
+    describe: ({ hostile: h }) => `malformed frames, a ${h.maxBytes}-byte message, ${h.pings} pings, stalled handshakes`,
+    async run(run) {
+        const sampler = run.sampler;
+        const signals = run.exactSignals;
+        const watched = run.server?.mode === 'launch';
+        const result = await runHostile(run.config.hostile, run.loadTarget(), {
+            signal: run.signal,
+            ...(watched ? { isServerAlive: () => run.serverInfo.exit === null } : {}),
+            // A sample taken now, between cases, so a case's memory is read when it ends.
+            ...(sampler ? { readMemory: async () => (await sampler.sampleOnce())?.rssBytes ?? null } : {}),
+            servesSession: sessionProbe(run),
+            ...(signals ? { readSignals: () => signals.readNow() } : {}),
+        });
+        run.results.hostile = result;
+        const survived = result.serverSurvived ? 'survived' : `crashed during ${result.crashedDuring ?? 'a case'}`;
+        const broken = result.brokenAfter ? `; a normal session failed after ${result.brokenAfter.case}` : '';
+        run.progress(`  ${result.cases.length} cases, ${survived}${broken}`);
+    },
+};
+/**
+ * Recovery's exchange (the protocol's opening, its pings and messages, judged as recovery judges them) without its
+ * hold, on the server itself: after a case, it shows whether the server still serves the way it did before.
+ */
+function sessionProbe(run) {
+    return async () => {
+        const adapter = adapterFor(run.serverInfo.protocol?.id ?? 'raw');
+        const result = await runRecovery({ ...run.config.recovery, holdMs: 0 }, run.serverTarget(), run.signal, adapter);
+        if (recoveryPassed(result) || run.signal.aborted)
+            return null;
+        return result.problems.join('; ') || 'the session did not complete';
+    };
+}
+
+;// CONCATENATED MODULE: ./src/phases/leak.ts
+// Leak prevention: concurrent clients in rounds, some cut abruptly; memory is read after each round for the trend.
+
+
+
+
+
+
+const leak = {
+    name: 'leak',
+    enabled: (config) => config.scenarios.includes('leak'),
+    describe: ({ leak: l }) => `${l.clients} clients x ${l.cycles} cycles in ${l.rounds} rounds, ${Math.round(l.abruptRatio * 100)} % abrupt`,
+    async run(run) {
+        const before = run.results.flapping.attempts;
+        // As runLoad splits them: never more rounds than cycles.
+        const rounds = Math.max(1, Math.min(run.config.leak.rounds, run.config.leak.cycles));
+        const spec = {
+            ...loadSpecOf(run.config, 'leak', run.network, run.loadSession),
+            onRound: async (round, attempts) => {
+                // The last round's evidence is the one after cooldown.
+                const evidence = round + 1 < rounds ? () => heapSnapshot(run, `after-round-${round + 1}`, before + attempts) : null;
+                const rss = await settledRss(run, evidence);
+                if (rss !== null)
+                    run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss });
+            },
+        };
+        // runLoad returns what it counted even when the run stops mid-way (in a round or in a settle window).
+        run.results.leak = await runLoad(spec, run.loadTarget(), run.signal);
+        run.progress(`  ${loadLine(run.results.leak)}`);
+    },
+};
+/**
+ * Waits half a baseline window, with the round's evidence read inside it, and returns the median RSS sampled in it:
+ * one point of the leak trend. Like every memory figure, it leaves out the samples a reading disturbed and takes off
+ * what each reading so far made the server allocate.
+ */
+async function settledRss(run, evidence) {
+    const sampler = run.sampler;
+    if (!sampler) {
+        await evidence?.();
+        return null;
+    }
+    const from = performance.now() - run.origin;
+    const windowMs = baselineWindowMs(run.config.sampleIntervalMs) / 2;
+    await (evidence ? idleWithEvidence(run, windowMs, evidence) : run.idle(windowMs));
+    if (run.stopped)
+        return null;
+    await sampler.sampleOnce();
+    return median(withoutProbes(sampler.samples, run.probeWindows)
+        .filter((s) => s.tMs >= from)
+        .map((s) => s.rssBytes));
+}
+
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: external "node:worker_threads"
@@ -13328,1323 +26243,29 @@ class ThreadedProxy {
 }
 
 ;// CONCATENATED MODULE: ./src/phases/network.ts
-// Network faults: a proxy inside the gate in front of the server, for the flapping, leak and recovery traffic.
+// Network faults: a proxy inside the gate in front of the server, for the flapping, leak and recovery traffic. Its
+// own row of the table: it opens the proxy after the warm-up, and registers closing it (and what it injected).
 
 
-/** Puts the proxy in front of the server when the network input names a toxic; every later connection goes through it. */
-async function applyNetwork(run) {
-    const spec = run.config.faults.network;
-    if (spec.toxics.length === 0 || run.network)
-        return;
-    // On a thread of its own: relaying on the gate's thread would take half the rate the gate's clients can drive.
-    const front = await ThreadedProxy.inFrontOf(run.requireTarget(), spec);
-    if (!front)
-        return;
-    run.network = front.proxy;
-    run.directTarget = run.requireTarget();
-    run.target = front.target;
-    run.progress(`  network faults through a proxy on port ${front.proxy.port}: ${spec.text}`);
-}
-/** Closes the proxy (every pair it holds) and records what it injected. Runs in teardown, on every path. */
-async function closeNetwork(run) {
-    const proxy = run.network;
-    if (!proxy)
-        return;
-    run.results.faults.network = networkFaults(run.config.faults.network, proxy);
-    await proxy.close();
-}
-
-;// CONCATENATED MODULE: ./src/phases/baseline.ts
-// Baseline: an idle window after warm-up; its memory is what growth is measured from, and the exact signals' start.
-
-
-
-
-
-
-
-const baseline = {
-    name: 'baseline',
-    enabled: () => true,
-    describe: (config) => `${baselineWindowMs(config.sampleIntervalMs)} ms idle`,
+const network = {
+    name: 'network',
+    enabled: (config) => config.faults.network.toxics.length > 0,
     async run(run) {
-        await run.protocolSettled;
-        await applyNetwork(run);
-        // The first snapshot runs inside the idle window (no client is connected): the samples it disturbs are left
-        // out of the baseline and what it adds is taken off every later sample, as for every snapshot.
-        await Promise.all([heapSnapshot(run, 'before-load', 0), run.idle(baselineWindowMs(run.config.sampleIntervalMs))]);
-        if (run.stopped)
+        const spec = run.config.faults.network;
+        // On a thread of its own: relaying on the gate's thread would take half the rate the gate's clients can drive.
+        const front = await ThreadedProxy.inFrontOf(run.serverTarget(), spec);
+        if (!front)
             return;
-        await run.sampler?.sampleOnce();
-        const server = run.server;
-        const tree = server && server.pid !== null ? () => server.tree() : null;
-        run.exactSignals = new ExactSignals(run.config, portOf(run.serverInfo.url), tree);
-        await run.exactSignals.readBaseline();
-        const own = withoutProbes(run.sampler?.samples ?? [], run.probeWindows);
-        const rss = median(own.filter((s) => s.phase === 'baseline').map((s) => s.rssBytes));
-        if (rss !== null)
-            run.results.trendPoints.push({ connections: 0, rssBytes: rss });
-    },
-};
-
-;// CONCATENATED MODULE: ./src/phases/cooldown.ts
-// Cooldown: idle after the load; what the server still holds then is what it retained.
-
-const cooldown = {
-    name: 'cooldown',
-    enabled: () => true,
-    describe: (config) => `${config.cooldownMs} ms idle`,
-    async run(run) {
-        await run.idle(run.config.cooldownMs);
-        if (run.stopped)
-            return;
-        await run.sampler?.sampleOnce();
-        await run.exactSignals?.readAfter();
-        // After the retained RSS is read: a snapshot makes the server allocate.
-        const { flapping, leak } = run.results;
-        await heapSnapshot(run, 'after-cooldown', flapping.attempts + leak.attempts);
-    },
-};
-
-;// CONCATENATED MODULE: ./src/client/protocols/adapter.ts
-// The shape of a protocol adapter: what the gate must say and hear to hold a real session with a server.
-/** Parses `text` as a JSON object, or null. */
-function jsonObject(text) {
-    try {
-        const value = JSON.parse(text);
-        return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null;
-    }
-    catch {
-        return null;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/client/protocols/graphql-ws.ts
-// The graphql-ws adapter: the graphql-transport-ws subprotocol, connection_init/ack, ping/pong messages.
-
-/** The subprotocol of the graphql-ws library (not the older subscriptions-transport-ws `graphql-ws`). */
-const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws';
-/** The `type` of a graphql-transport-ws message, or null when `text` is not one. */
-function messageType(text) {
-    const message = jsonObject(text);
-    return message && typeof message.type === 'string' ? message.type : null;
-}
-/** graphql-ws: the protocol's own ping is answered by the server with a pong, no schema needed. */
-const graphqlWs = {
-    id: 'graphql-ws',
-    subprotocols: [GRAPHQL_TRANSPORT_WS],
-    opening: {
-        send: JSON.stringify({ type: 'connection_init' }),
-        ack: { describe: 'connection_ack', matches: (text) => messageType(text) === 'connection_ack' },
-    },
-    keepAlive: (text) => (messageType(text) === 'ping' ? JSON.stringify({ type: 'pong' }) : null),
-    probe: {
-        message: JSON.stringify({ type: 'ping', payload: { from: 'ws-resilience-gate' } }),
-        describe: 'a graphql-ws ping message, answered by a pong message',
-        answers: (reply) => messageType(reply) === 'pong',
-    },
-};
-
-;// CONCATENATED MODULE: ./src/client/protocols/socket-io.ts
-// The Socket.IO adapter: Engine.IO v4 on its WebSocket transport, the default namespace, Engine.IO heartbeats.
-
-/**
- * The namespace recovery asks for. A stock server answers a connect to a namespace it does not know with a
- * connect error (`44/ns,{"message":"Invalid namespace"}`), and one with dynamic namespaces with a connect
- * (`40/ns,{"sid":...}`): either reply comes from the Socket.IO layer itself and runs none of the application's
- * handlers. An event with an ack id (`421["x"]`) would not do: a server without a handler for it never acks.
- */
-const PROBE_NAMESPACE = '/ws-resilience-gate';
-/** Engine.IO's open packet: `0` followed by the handshake JSON with the session id and heartbeat settings. */
-function isEngineIoOpen(text) {
-    if (!text.startsWith('0{'))
-        return false;
-    const open = jsonObject(text.slice(1));
-    return open !== null && typeof open.sid === 'string' && typeof open.pingInterval === 'number';
-}
-/** Socket.IO v4 over Engine.IO v4 (URL `/socket.io/?EIO=4&transport=websocket`). */
-const socketIo = {
-    id: 'socket.io',
-    subprotocols: [],
-    opening: {
-        greeting: { describe: 'the Engine.IO open packet 0{"sid":…}', matches: isEngineIoOpen },
-        send: '40',
-        ack: { describe: 'the connect ack 40{"sid":…} of the default namespace', matches: (text) => /^40\{/.test(text) },
-        refusal: (text) => (/^44(\{|$)/.test(text) ? `the default namespace refused the connection: ${text.slice(2, 200)}` : null),
-    },
-    // Engine.IO v4: the server pings (`2`), the client must pong (`3`) within pingTimeout or be dropped.
-    keepAlive: (text) => (text === '2' ? '3' : null),
-    probe: {
-        message: `40${PROBE_NAMESPACE},`,
-        describe: `a connect to namespace ${PROBE_NAMESPACE} (40${PROBE_NAMESPACE},), answered by its connect or connect error`,
-        answers: (reply) => reply.startsWith(`40${PROBE_NAMESPACE},`) || reply.startsWith(`44${PROBE_NAMESPACE},`),
-        // A server with dynamic namespaces connected us: leave the namespace, or the next probe is a duplicate connect,
-        // which Socket.IO answers by closing the whole connection.
-        after: (reply) => (reply.startsWith(`40${PROBE_NAMESPACE},`) ? `41${PROBE_NAMESPACE},` : null),
-    },
-};
-
-;// CONCATENATED MODULE: ./src/client/protocols/registry.ts
-// The adapters by id, the `protocol` setting's values, and a target that offers an adapter's subprotocols.
-
-
-
-/** Every adapter, by id. Adding a protocol = one file and one line here. */
-const ADAPTERS = {
-    raw: raw,
-    'socket.io': socketIo,
-    'graphql-ws': graphqlWs,
-};
-/** The adapter of `id`. */
-function adapterFor(id) {
-    return ADAPTERS[id];
-}
-/** The adapter of an explicit `protocol` choice; null for `auto` (call detectProtocol). */
-function chosenAdapter(choice) {
-    return choice === 'auto' ? null : ADAPTERS[choice];
-}
-/** Subprotocols some adapter offers: what auto-detection tries on a server that wants one. */
-function knownSubprotocols() {
-    return [...new Set(Object.values(ADAPTERS).flatMap((a) => a.subprotocols))];
-}
-/** `target` offering the adapter's subprotocols after the user's own (no duplicates). */
-function targetFor(target, adapter) {
-    const subprotocols = [...new Set([...target.subprotocols, ...adapter.subprotocols])];
-    return subprotocols.length === target.subprotocols.length ? target : { ...target, subprotocols };
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/client/frames.ts
-// RFC 6455 frames as bytes (pure): a writer that can break every rule on purpose, and a reader for what a server sends.
-
-/** Opcodes of RFC 6455 section 5.2; 0x3-0x7 and 0xB-0xF are reserved. */
-const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa };
-/** Control frames carry at most this many payload bytes (RFC 6455 section 5.5). */
-const MAX_CONTROL_PAYLOAD = 125;
-/** The largest length the 64-bit form may claim: its most significant bit must be 0 (section 5.2). */
-const LARGEST_LENGTH = 2n ** 63n - 1n;
-/** The header of a frame (with its masking key, if masked) for a payload of `length` bytes. */
-function frameHeader(spec, length, maskKey) {
-    const len = BigInt(length);
-    if (len < 0n || len > 2n ** 64n - 1n)
-        throw new RangeError(`a frame length must fit 64 bits, got ${len}`);
-    const lengthBytes = len <= 125n ? 0 : len <= 0xffffn ? 2 : 8;
-    const header = Buffer.alloc(2 + lengthBytes + (maskKey ? 4 : 0));
-    header[0] =
-        ((spec.fin ?? true) ? 0x80 : 0) | (spec.rsv1 ? 0x40 : 0) | (spec.rsv2 ? 0x20 : 0) | (spec.rsv3 ? 0x10 : 0) | (spec.opcode & 0x0f);
-    const lengthField = lengthBytes === 0 ? Number(len) : lengthBytes === 2 ? 126 : 127;
-    header[1] = (maskKey ? 0x80 : 0) | lengthField;
-    if (lengthBytes === 2)
-        header.writeUInt16BE(Number(len), 2);
-    if (lengthBytes === 8)
-        header.writeBigUInt64BE(len, 2);
-    if (maskKey)
-        maskKey.copy(header, 2 + lengthBytes, 0, 4);
-    return header;
-}
-/** XORs `data` with the key as if it started `offset` bytes into the payload; returns a new buffer. */
-function maskBytes(data, key, offset = 0) {
-    const out = Buffer.allocUnsafe(data.length);
-    for (let i = 0; i < data.length; i++)
-        out[i] = data[i] ^ key[(offset + i) & 3];
-    return out;
-}
-/** One whole frame: header, masking key and (masked) payload. */
-function frames_frame(spec) {
-    const payload = typeof spec.payload === 'string' ? Buffer.from(spec.payload, 'utf8') : (spec.payload ?? Buffer.alloc(0));
-    const key = (spec.mask ?? true) ? (spec.maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)) : null;
-    if (key && key.length !== 4)
-        throw new RangeError(`a masking key has 4 bytes, got ${key.length}`);
-    const header = frameHeader(spec, spec.lengthOverride ?? payload.length, key);
-    return Buffer.concat([header, key ? maskBytes(payload, key) : payload]);
-}
-/** A close frame's payload: the code as 2 bytes, then the UTF-8 reason. */
-function closePayload(code, reason = '') {
-    const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
-    payload.writeUInt16BE(code, 0);
-    payload.write(reason, 2, 'utf8');
-    return payload;
-}
-/** A valid close frame from a client. */
-function closeFrame(code, reason = '', maskKey) {
-    return frames_frame({ opcode: OPCODE.close, payload: closePayload(code, reason), ...(maskKey ? { maskKey } : {}) });
-}
-/** A valid ping from a client. */
-function pingFrame(payload, maskKey) {
-    return frames_frame({ opcode: OPCODE.ping, payload, ...(maskKey ? { maskKey } : {}) });
-}
-/**
- * Text that is not UTF-8: "κόσμε" followed by ED A0 80, the encoding of the surrogate U+D800, which
- * UTF-8 forbids (RFC 3629 section 3; Autobahn case 6.4.x uses the same kind of sequence).
- */
-const INVALID_UTF8 = Buffer.concat([Buffer.from('κόσμε', 'utf8'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('edited', 'utf8')]);
-/** The malformed frames of the hostile scenario, each breaking one rule of RFC 6455. */
-const malformed = {
-    /** A text frame whose payload is not UTF-8: the server must fail with 1007 (section 8.1). */
-    invalidUtf8Text: (maskKey) => frames_frame({ opcode: OPCODE.text, payload: INVALID_UTF8, ...(maskKey ? { maskKey } : {}) }),
-    /** RSV1-3 set although no extension was negotiated: fail the connection (section 5.2). */
-    reservedBits: (maskKey) => frames_frame({ opcode: OPCODE.text, rsv1: true, rsv2: true, rsv3: true, payload: 'reserved', ...(maskKey ? { maskKey } : {}) }),
-    /** Opcode 0x3, reserved for future non-control frames: fail the connection (section 5.2). */
-    unknownOpcode: (maskKey) => frames_frame({ opcode: 0x3, payload: 'opcode 3', ...(maskKey ? { maskKey } : {}) }),
-    /** A client frame without a mask: the server must close the connection (section 5.1). */
-    unmaskedText: () => frames_frame({ opcode: OPCODE.text, mask: false, payload: 'unmasked' }),
-    /** A ping with FIN clear: control frames must not be fragmented (section 5.5). */
-    fragmentedPing: (maskKey) => frames_frame({ opcode: OPCODE.ping, fin: false, payload: 'fragment', ...(maskKey ? { maskKey } : {}) }),
-    /** A ping with 126 payload bytes (the 16-bit length form): more than a control frame may carry (section 5.5). */
-    oversizedPing: (maskKey) => frames_frame({ opcode: OPCODE.ping, payload: Buffer.alloc(MAX_CONTROL_PAYLOAD + 1, 0x2a), ...(maskKey ? { maskKey } : {}) }),
-    /** A continuation frame with no message started: fail the connection (section 5.4). */
-    orphanContinuation: (maskKey) => frames_frame({ opcode: OPCODE.continuation, payload: 'orphan', ...(maskKey ? { maskKey } : {}) }),
-    /** A close frame with code 999, outside every range section 7.4 allows. */
-    invalidCloseCode: (maskKey) => closeFrame(999, '', maskKey),
-    /** Only the header of a binary frame claiming 2^63 - 1 bytes: no server can buffer that (section 10.4). */
-    hugeLengthHeader: (maskKey) => frameHeader({ opcode: OPCODE.binary }, LARGEST_LENGTH, maskKey ?? (0,external_node_crypto_namespaceObject.randomBytes)(4)),
-};
-/** The code and reason of a close frame's payload. */
-function parseClosePayload(payload) {
-    if (payload.length < 2)
-        return { code: 1005, reason: '' };
-    return { code: payload.readUInt16BE(0), reason: payload.subarray(2).toString('utf8') };
-}
-/** Parses a frame header at the start of `data`: null when more bytes are needed. */
-function parseHeader(data) {
-    if (data.length < 2)
-        return null;
-    const b0 = data[0];
-    const b1 = data[1];
-    const masked = (b1 & 0x80) !== 0;
-    let length = b1 & 0x7f;
-    let size = 2;
-    if (length === 126) {
-        if (data.length < 4)
-            return null;
-        length = data.readUInt16BE(2);
-        size = 4;
-    }
-    else if (length === 127) {
-        if (data.length < 10)
-            return null;
-        const big = data.readBigUInt64BE(2);
-        if (big > BigInt(Number.MAX_SAFE_INTEGER))
-            throw new RangeError(`a frame claims ${big} bytes`);
-        length = Number(big);
-        size = 10;
-    }
-    if (masked && data.length < size + 4)
-        return null;
-    const maskKey = masked ? Buffer.from(data.subarray(size, size + 4)) : null;
-    if (masked)
-        size += 4;
-    return { fin: (b0 & 0x80) !== 0, rsv: (b0 >> 4) & 0x7, opcode: b0 & 0x0f, masked, length, maskKey, size };
-}
-const EMPTY = Buffer.alloc(0);
-/**
- * Reads frames from a byte stream that arrives in arbitrary pieces. Keeps at most `keepBytes` of each
- * payload, so a server echoing a 16 MiB message costs the reader nothing. After a header it cannot
- * read (a length beyond 2^53), `error` is set and the rest of the stream is ignored.
- */
-class FrameReader {
-    keepBytes;
-    /** Why the stream stopped being readable; null while it reads. */
-    error = null;
-    /** Payload bytes of data frames (text, binary, continuation) seen so far, kept or not. */
-    dataBytes = 0;
-    head = EMPTY;
-    current = null;
-    constructor(keepBytes = 4096) {
-        this.keepBytes = keepBytes;
-    }
-    /** Feeds the next piece of the stream; returns the frames it completed. */
-    push(chunk) {
-        const frames = [];
-        let data = this.head.length > 0 ? Buffer.concat([this.head, chunk]) : chunk;
-        this.head = EMPTY;
-        while (this.error === null) {
-            if (!this.current) {
-                if (data.length === 0)
-                    break;
-                let header;
-                try {
-                    header = parseHeader(data);
-                }
-                catch (err) {
-                    this.error = err.message;
-                    break;
-                }
-                if (!header) {
-                    this.head = Buffer.from(data);
-                    break;
-                }
-                this.current = { ...header, remaining: header.length, kept: [], keptBytes: 0 };
-                data = data.subarray(header.size);
-            }
-            const current = this.current;
-            const take = Math.min(current.remaining, data.length);
-            const keep = Math.min(take, this.keepBytes - current.keptBytes);
-            if (keep > 0) {
-                const offset = current.length - current.remaining;
-                const piece = data.subarray(0, keep);
-                current.kept.push(current.maskKey ? maskBytes(piece, current.maskKey, offset) : Buffer.from(piece));
-                current.keptBytes += keep;
-            }
-            if (current.opcode < 0x8)
-                this.dataBytes += take;
-            current.remaining -= take;
-            data = data.subarray(take);
-            if (current.remaining > 0)
-                break;
-            const { fin, rsv, opcode, masked, length, kept } = current;
-            frames.push({ fin, rsv, opcode, masked, length, payload: Buffer.concat(kept) });
-            this.current = null;
-        }
-        return frames;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/scenarios/dead-peers.ts
-// Dead peers: clients that complete the handshake, then go silent without FIN or RST; how long until the server
-// gives up on each, with a close frame or by closing the TCP connection (a heartbeat reaps them; without one
-// they stay open for good).
-
-
-
-
-
-
-/** Silences the pair both ways and watches, in what the proxy swallows from the server, for its close frame. */
-function silence(proxy, client, ws, pair) {
-    // Payloads are not kept: only the opcodes matter, and a server may push megabytes into the silence.
-    const reader = new FrameReader(0);
-    let onCloseFrame;
-    const closeFrame = new Promise((resolve) => (onCloseFrame = resolve));
-    const silent = {
-        client,
-        ws,
-        pair,
-        silentAt: performance.now(),
-        closeFrameAt: null,
-        gaveUp: Promise.race([closeFrame, pair.upstreamClosed.then(() => undefined)]),
-    };
-    pair.down.hole.onSwallow = function onServerBytes(chunk) {
-        if (silent.closeFrameAt === null && reader.push(chunk).some((frame) => frame.opcode === OPCODE.close)) {
-            silent.closeFrameAt = performance.now();
-            onCloseFrame();
-        }
-    };
-    proxy.blackhole(pair, 'both');
-    return silent;
-}
-/**
- * Connects `clients` clients one by one through a proxy of its own, silences each after its handshake, and waits
- * until the server gave up on every one (sent a close frame or closed the TCP connection), until `timeoutMs`
- * after the last went silent, or until `signal` aborts. Always closes its clients and its proxy before it returns.
- */
-async function runDeadPeers(spec, target, signal) {
-    const start = performance.now();
-    const result = {
-        id: 'dead-peers',
-        enabled: true,
-        clients: spec.clients,
-        silenced: 0,
-        connectFailures: {},
-        reaped: 0,
-        stillOpen: 0,
-        timeoutMs: spec.timeoutMs,
-        perClient: [],
-        reapMs: null,
-        serverSideOpen: null,
-        stoppedEarly: false,
-        durationMs: 0,
-    };
-    const proxy = await FaultProxy.start({ upstream: upstreamOf(target) });
-    const silent = [];
-    const opened = [];
-    try {
-        const before = spec.lingering ? await spec.lingering() : null;
-        const through = proxiedTarget(target, proxy);
-        for (let client = 1; client <= spec.clients && !signal.aborted; client++) {
-            // One at a time: the pair the proxy accepts next is this client's.
-            const id = proxy.accepted + 1;
-            const open = await openConnection(through, signal);
-            if (!open.ok) {
-                result.connectFailures[open.failure] = (result.connectFailures[open.failure] ?? 0) + 1;
-                continue;
-            }
-            opened.push(open.ws);
-            const pair = proxy.pair(id);
-            if (!pair || pair.upstreamClosedAt !== null) {
-                result.connectFailures.dropped = (result.connectFailures.dropped ?? 0) + 1;
-                continue;
-            }
-            if (spec.greet) {
-                try {
-                    await spec.greet(open.ws, signal);
-                }
-                catch {
-                    result.connectFailures.greeting = (result.connectFailures.greeting ?? 0) + 1;
-                    continue;
-                }
-            }
-            silent.push(silence(proxy, client, open.ws, pair));
-        }
-        result.silenced = silent.length;
-        if (silent.length > 0)
-            await waitForReaping(silent, spec.timeoutMs, signal);
-        result.stoppedEarly = signal.aborted;
-        // Read before the cleanup below: the closes it causes are ours, not the server's.
-        for (const s of silent)
-            result.perClient.push(clientOutcome(s, spec.timeoutMs));
-        if (spec.lingering && before !== null) {
-            const after = await spec.lingering();
-            result.serverSideOpen = after === null ? null : Math.max(0, after - before);
-        }
-    }
-    finally {
-        await Promise.all(opened.map((ws) => closeConnection(ws, 'abrupt', target.closeTimeoutMs)));
-        await proxy.close();
-    }
-    const reaped = result.perClient.flatMap((c) => (c.reapedAfterMs === null ? [] : [c.reapedAfterMs]));
-    result.reaped = reaped.length;
-    result.stillOpen = silent.length - reaped.length;
-    result.reapMs = summarize(reaped);
-    result.durationMs = Math.round(performance.now() - start);
-    return result;
-}
-/** One client's times from going silent; reaped when the server gave up on it within the timeout. */
-function clientOutcome(s, timeoutMs) {
-    const since = (at) => (at === null ? null : Math.round(at - s.silentAt));
-    const closeFrameAfterMs = since(s.closeFrameAt);
-    const tcpClosedAfterMs = since(s.pair.upstreamClosedAt);
-    const first = [closeFrameAfterMs, tcpClosedAfterMs].filter((t) => t !== null);
-    const earliest = first.length > 0 ? Math.min(...first) : null;
-    return {
-        client: s.client,
-        reapedAfterMs: earliest !== null && earliest <= timeoutMs ? earliest : null,
-        closeFrameAfterMs,
-        tcpClosedAfterMs,
-    };
-}
-/** Resolves when every silent client's server side closed, the last one's timeout passed, or `signal` aborted. */
-async function waitForReaping(silent, timeoutMs, signal) {
-    const deadline = silent[silent.length - 1].silentAt + timeoutMs;
-    const done = new AbortController();
-    const allClosed = Promise.all(silent.map((s) => s.gaveUp));
-    const timeout = (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.max(0, deadline - performance.now()), undefined, { signal: AbortSignal.any([signal, done.signal]) });
-    try {
-        await Promise.race([allClosed, timeout]);
-    }
-    catch {
-        // Aborted by the run's signal: partial results.
-    }
-    finally {
-        done.abort();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/phases/dead-peers.ts
-// Dead peers: clients that go silent without a FIN or RST, which only a heartbeat lets the server reap.
-
-
-
-
-
-const deadPeers = {
-    name: 'dead-peers',
-    enabled: (config) => config.scenarios.includes('dead-peers'),
-    describe: ({ faults: f }) => `${f.deadPeers.clients} clients go silent, reaped within ${f.deadPeers.timeoutMs / 1000} s?`,
-    async run(run) {
-        const server = run.server;
-        const port = portOf(run.serverInfo.url);
-        const adapter = adapterFor(run.serverInfo.protocol?.id ?? 'raw');
-        const result = await runDeadPeers({
-            ...run.config.faults.deadPeers,
-            // The protocol's opening exchange first (Socket.IO counts a client only after 40), then silence.
-            ...(adapter.opening
-                ? {
-                    greet: async (ws, signal) => {
-                        const session = ProtocolSession.attach(ws, adapter);
-                        const failed = await session.open(run.config.client.connectTimeoutMs, signal);
-                        session.detach();
-                        if (failed)
-                            throw new Error(failed);
-                    },
-                }
-                : {}),
-            ...(server && server.pid !== null
-                ? { lingering: async () => (await readSignals(await server.tree(), port)).lingeringConnections }
-                : {}),
-        }, run.serverTarget(), run.signal);
-        run.results.faults.deadPeers = result;
-        run.progress(`  ${result.reaped}/${result.silenced} reaped, ${result.stillOpen} still open`);
-    },
-};
-
-;// CONCATENATED MODULE: ./src/phases/flapping.ts
-// Flapping: one client that connects, holds, closes and pauses, cycle after cycle.
-
-const flapping = {
-    name: 'flapping',
-    enabled: (config) => config.scenarios.includes('flapping'),
-    describe: (config) => `${config.flapping.cycles} cycles, hold ${config.flapping.holdMs} ms, pause ${config.flapping.pauseMs} ms`,
-    async run(run) {
-        run.results.flapping = await runLoad(loadSpecOf(run.config, 'flapping', run.network), run.requireTarget(), run.signal);
-        run.progress(`  ${loadLine(run.results.flapping)}`);
-    },
-};
-
-;// CONCATENATED MODULE: ./src/client/handshake.ts
-// The HTTP/1.1 opening handshake of RFC 6455 section 4 as text (pure): the request we write and the response we judge.
-
-/** The GUID of RFC 6455 section 1.3, appended to the key before hashing. */
-const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-/** Responses longer than this without their blank line are not a handshake. */
-const MAX_RESPONSE_HEAD = 16 * 1024;
-/** A fresh Sec-WebSocket-Key: 16 random bytes, base64 (section 4.1). */
-function newKey() {
-    return (0,external_node_crypto_namespaceObject.randomBytes)(16).toString('base64');
-}
-/** The Sec-WebSocket-Accept a server must answer for `key` (section 4.2.2). */
-function acceptFor(key) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha1')
-        .update(key + WS_GUID)
-        .digest('base64');
-}
-/** The GET request that opens a WebSocket at `url`, offering `subprotocols` and carrying the user's `headers`. */
-function upgradeRequest(url, key, subprotocols, headers) {
-    const u = new URL(url);
-    const path = `${u.pathname || '/'}${u.search}`;
-    const lines = [
-        `GET ${path} HTTP/1.1`,
-        `Host: ${u.host}`,
-        'Upgrade: websocket',
-        'Connection: Upgrade',
-        `Sec-WebSocket-Key: ${key}`,
-        'Sec-WebSocket-Version: 13',
-    ];
-    if (subprotocols.length > 0)
-        lines.push(`Sec-WebSocket-Protocol: ${subprotocols.join(', ')}`);
-    for (const [name, value] of Object.entries(headers))
-        lines.push(`${name}: ${value}`);
-    return `${lines.join('\r\n')}\r\n\r\n`;
-}
-/**
- * The status and headers of an HTTP response at the start of `data`; null while the blank line has not
- * arrived. Throws when it is not HTTP or the head exceeds MAX_RESPONSE_HEAD.
- */
-function parseResponseHead(data) {
-    const end = data.indexOf('\r\n\r\n');
-    if (end < 0) {
-        if (data.length >= 5 && !data.subarray(0, 5).equals(Buffer.from('HTTP/')))
-            throw new Error('the server did not answer HTTP');
-        if (data.length > MAX_RESPONSE_HEAD)
-            throw new Error(`no end of the response head within ${MAX_RESPONSE_HEAD} bytes`);
-        return null;
-    }
-    const [statusLine = '', ...lines] = data.subarray(0, end).toString('latin1').split('\r\n');
-    const match = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
-    if (!match)
-        throw new Error(`not an HTTP status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
-    const headers = {};
-    for (const line of lines) {
-        const colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const name = line.slice(0, colon).trim().toLowerCase();
-        const value = line.slice(colon + 1).trim();
-        headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-    }
-    return { status: Number(match[1]), headers, rest: data.subarray(end + 4) };
-}
-/** Why a response does not complete the handshake for `key` and the offered subprotocols; null when it does. */
-function handshakeProblem(head, key, subprotocols) {
-    if (head.status !== 101)
-        return `HTTP ${head.status} instead of 101`;
-    if ((head.headers['upgrade'] ?? '').toLowerCase() !== 'websocket')
-        return "no 'Upgrade: websocket' header";
-    if (!/\bupgrade\b/i.test(head.headers['connection'] ?? ''))
-        return "no 'Connection: Upgrade' header";
-    if (head.headers['sec-websocket-accept'] !== acceptFor(key))
-        return 'Sec-WebSocket-Accept does not match the key';
-    const protocol = head.headers['sec-websocket-protocol'];
-    if (protocol !== undefined && !subprotocols.includes(protocol))
-        return `the server chose subprotocol '${protocol}', which was not offered`;
-    return null;
-}
-
-;// CONCATENATED MODULE: ./src/client/raw-socket.ts
-// A WebSocket connection at the byte level (own TCP/TLS socket and handshake), for bytes the `ws` client refuses to send.
-
-
-
-
-
-/** Why a raw connection could not be opened: a FailureKind as the rest of the gate uses them, plus the HTTP status. */
-class RawOpenError extends Error {
-    failure;
-    httpStatus;
-    constructor(failure, message, httpStatus) {
-        super(message);
-        this.failure = failure;
-        this.httpStatus = httpStatus;
-        this.name = 'RawOpenError';
-    }
-}
-/** One TLS context per CA bundle (parsing Node's ~150 bundled certificates per connection would cost milliseconds). */
-const raw_socket_secureContexts = new Map();
-function raw_socket_secureContextFor(ca) {
-    let context = raw_socket_secureContexts.get(ca);
-    if (!context) {
-        context = (0,external_node_tls_namespaceObject.createSecureContext)({ ca: [...external_node_tls_namespaceObject.rootCertificates, ca] });
-        raw_socket_secureContexts.set(ca, context);
-    }
-    return context;
-}
-/** A socket to the target's host and port, plain or TLS; the handshake is the caller's (or openRaw's). */
-function dial(target) {
-    const url = new URL(target.url);
-    const hostname = url.hostname.replace(/^\[|\]$/g, '');
-    const host = target.pinned?.address ?? hostname;
-    const port = Number(url.port || (url.protocol === 'wss:' ? 443 : 80));
-    if (url.protocol !== 'wss:')
-        return (0,external_node_net_namespaceObject.connect)({ host, port });
-    return (0,external_node_tls_namespaceObject.connect)({
-        host,
-        port,
-        // SNI takes host names only (RFC 6066 section 3).
-        ...((0,external_node_net_namespaceObject.isIP)(hostname) ? {} : { servername: hostname }),
-        ALPNProtocols: ['http/1.1'],
-        ...(target.ca ? { secureContext: raw_socket_secureContextFor(target.ca) } : {}),
-        ...(target.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
-    });
-}
-/**
- * One raw connection. Before `upgrade()` it keeps the first bytes the server sends (an HTTP answer to a
- * broken request); after it, it reads frames: the close frame, pongs, and counts data.
- */
-class RawSocket {
-    socket;
-    /** Bytes received before the handshake completed (at most MAX_RESPONSE_HEAD). */
-    received = Buffer.alloc(0);
-    /** The server's close frame, once one arrived. */
-    closeInfo = null;
-    /** True once the TCP connection ended (FIN, RST or error) or was destroyed. */
-    ended = false;
-    /** The error that ended it, if one did (ECONNRESET: the server reset it). */
-    endError = null;
-    pongs = 0;
-    lastPong = null;
-    /** The subprotocol the server chose; null without one. */
-    protocol = null;
-    reader = new FrameReader();
-    framing = false;
-    drained = true;
-    waiters = new Set();
-    constructor(socket) {
-        this.socket = socket;
-        socket.on('data', this.onData);
-        socket.on('drain', this.onDrain);
-        socket.on('error', this.onError);
-        socket.on('close', this.onClose);
-    }
-    /** Opens the TCP (or TLS) connection only: for handshakes that are themselves the test. */
-    static connect(target, options = {}) {
-        const timeoutMs = options.timeoutMs ?? target.connectTimeoutMs;
-        const { signal } = options;
-        return new Promise((resolve, reject) => {
-            if (signal?.aborted) {
-                reject(new RawOpenError('aborted', 'aborted before connecting'));
-                return;
-            }
-            const socket = dial(target);
-            const ready = target.url.startsWith('wss:') ? 'secureConnect' : 'connect';
-            const finish = (err) => {
-                clearTimeout(timer);
-                signal?.removeEventListener('abort', onAbort);
-                socket.off(ready, onReady);
-                socket.off('error', onError);
-                if (err) {
-                    socket.destroy();
-                    reject(err);
-                }
-                else
-                    resolve(new RawSocket(socket));
-            };
-            function onReady() {
-                finish(null);
-            }
-            function onError(err) {
-                finish(new RawOpenError(classifyError(err), err.message));
-            }
-            function onAbort() {
-                finish(new RawOpenError('aborted', 'aborted while connecting'));
-            }
-            const timer = setTimeout(() => finish(new RawOpenError('timeout', `no connection within ${timeoutMs} ms`)), timeoutMs);
-            socket.once(ready, onReady);
-            socket.once('error', onError);
-            signal?.addEventListener('abort', onAbort, { once: true });
+        const proxy = front.proxy;
+        run.network = proxy;
+        run.defer('closing the fault proxy', async () => {
+            run.results.faults.network = networkFaults(spec, proxy);
+            await proxy.close();
         });
-    }
-    /**
-     * Performs the opening handshake: a fresh key, the target's subprotocols and headers; checks the 101, the
-     * Upgrade and Connection headers and Sec-WebSocket-Accept. Throws RawOpenError (http-<status> for a refusal).
-     */
-    async upgrade(target, options = {}) {
-        const timeoutMs = options.timeoutMs ?? target.connectTimeoutMs;
-        const key = newKey();
-        this.write(Buffer.from(upgradeRequest(target.url, key, target.subprotocols, target.headers), 'latin1'));
-        // Written by the condition below, which runs on every event until the head is complete.
-        const state = { head: null, problem: null };
-        const complete = () => {
-            try {
-                state.head = parseResponseHead(this.received);
-            }
-            catch (err) {
-                state.problem = err.message;
-            }
-            return state.head !== null || state.problem !== null || this.ended;
-        };
-        const answered = await this.waitUntil(complete, timeoutMs, options.signal);
-        if (options.signal?.aborted)
-            throw new RawOpenError('aborted', 'aborted during the handshake');
-        if (state.problem)
-            throw new RawOpenError('error', state.problem);
-        if (!answered)
-            throw new RawOpenError('timeout', `no handshake response within ${timeoutMs} ms`);
-        const head = state.head;
-        if (!head)
-            throw new RawOpenError(this.endError ? classifyError(this.endError) : 'reset', 'the server closed the connection during the handshake');
-        const { status, headers, rest } = head;
-        const wrong = handshakeProblem(head, key, target.subprotocols);
-        if (wrong)
-            throw new RawOpenError(status === 101 ? 'error' : `http-${status}`, wrong, status);
-        this.protocol = headers['sec-websocket-protocol'] ?? null;
-        this.framing = true;
-        this.received = Buffer.alloc(0);
-        if (rest.length > 0)
-            this.readFrames(rest);
-    }
-    /** Writes bytes unless the connection ended; false when the kernel buffer is full (wait with drain()). */
-    write(data) {
-        if (this.ended || this.socket.destroyed)
-            return false;
-        const flushed = this.socket.write(data);
-        if (!flushed)
-            this.drained = false;
-        return flushed;
-    }
-    /** Waits until the socket can take more bytes, `stop()` holds, or `timeoutMs` passes; true when drained. */
-    async drain(timeoutMs, stop, signal) {
-        await this.waitUntil(() => this.drained || this.ended || stop(), timeoutMs, signal);
-        return this.drained && !this.ended;
-    }
-    /** Resolves true as soon as `condition()` holds (checked after every event), false at the timeout or abort. */
-    waitUntil(condition, timeoutMs, signal) {
-        if (condition())
-            return Promise.resolve(true);
-        return new Promise((resolve) => {
-            const finish = (result) => {
-                clearTimeout(timer);
-                signal?.removeEventListener('abort', onAbort);
-                this.waiters.delete(check);
-                resolve(result);
-            };
-            function check() {
-                if (condition())
-                    finish(true);
-            }
-            function onAbort() {
-                finish(false);
-            }
-            const timer = setTimeout(() => finish(condition()), timeoutMs);
-            this.waiters.add(check);
-            if (signal?.aborted)
-                onAbort();
-            else
-                signal?.addEventListener('abort', onAbort, { once: true });
-        });
-    }
-    /** Answers the server's close frame (the polite half of the closing handshake) and ends our side. */
-    replyClose() {
-        if (this.ended || this.socket.destroyed)
-            return;
-        this.socket.end(closeFrame(this.closeInfo?.code === 1005 || !this.closeInfo ? 1000 : validEcho(this.closeInfo.code)));
-    }
-    /** Ends the connection now; safe to call more than once. */
-    destroy() {
-        this.socket.destroy();
-        this.ended = true;
-        this.notify();
-    }
-    readFrames(data) {
-        for (const frame of this.reader.push(data)) {
-            if (frame.opcode === OPCODE.close && !this.closeInfo)
-                this.closeInfo = parseClosePayload(frame.payload);
-            if (frame.opcode === OPCODE.pong) {
-                this.pongs += 1;
-                this.lastPong = frame.payload;
-            }
-        }
-    }
-    notify() {
-        for (const check of [...this.waiters])
-            check();
-    }
-    onData = (data) => {
-        if (this.framing)
-            this.readFrames(data);
-        else if (this.received.length < MAX_RESPONSE_HEAD)
-            this.received = Buffer.concat([this.received, data]);
-        this.notify();
-    };
-    onDrain = () => {
-        this.drained = true;
-        this.notify();
-    };
-    onError = (err) => {
-        this.endError ??= err;
-        this.ended = true;
-        this.notify();
-    };
-    onClose = () => {
-        this.ended = true;
-        this.notify();
-    };
-}
-/** The code to echo in our close reply: the server's own when a client may send it, else 1000. */
-function validEcho(code) {
-    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999) ? code : 1000;
-}
-/** Connects and completes the opening handshake; throws RawOpenError and leaves nothing open when it cannot. */
-async function openRaw(target, options = {}) {
-    const start = performance.now();
-    const timeoutMs = options.timeoutMs ?? target.connectTimeoutMs;
-    const raw = await RawSocket.connect(target, options);
-    try {
-        await raw.upgrade(target, { ...options, timeoutMs: Math.max(1, timeoutMs - (performance.now() - start)) });
-        return raw;
-    }
-    catch (err) {
-        raw.destroy();
-        throw err;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/scenarios/hostile.ts
-// The hostile scenario: malformed frames, floods and broken handshakes, each on its own raw connection, then a liveness check.
-
-
-
-
-
-
-
-
-/** The payload of the ping sent after a hostile frame: its pong proves the server read past the frame and stayed. */
-const PROBE = Buffer.from('hostile-probe');
-/** How long a kept-open verdict waits after the probe's pong for a close that might still be on its way. */
-const AFTER_PROBE_MS = 30;
-/** The slow handshake's pace: one byte per interval. */
-const DRIBBLE_MS = 100;
-/** Bytes per write of the oversized message (a multiple of 4, so every chunk starts at the same mask offset). */
-const CHUNK = 64 * 1024;
-/** After a failed handshake, how long the server's exit may take to be noticed before it counts as alive. */
-const EXIT_GRACE_MS = 1000;
-/** Instead of an HTTP request: a TLS ClientHello's first bytes, a NUL and binary noise, then a blank line. */
-const GARBAGE = Buffer.concat([
-    Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x00, 0xff, 0xfe]),
-    Buffer.from('\u0000garbage\r\n\r\n', 'latin1'),
-]);
-const hostile_now = () => performance.now();
-/** Runs the selected cases in order, each on its own connection; stops early when the server exits or stops accepting. */
-async function runHostile(spec, target, probes) {
-    const start = hostile_now();
-    const selected = HOSTILE_CASE_IDS.filter((id) => !spec.cases || spec.cases.includes(id));
-    const readMemory = probes.readMemory ?? (async () => null);
-    const before = await readMemory();
-    const memory = { beforeBytes: before, peakBytes: before, afterBytes: before };
-    const result = {
-        id: 'hostile',
-        enabled: true,
-        cases: [],
-        serverSurvived: true,
-        stillAccepting: true,
-        memory,
-        memoryGrowthBytes: null,
-        servedOthersDuringStalls: { tried: 0, succeeded: 0 },
-        durationMs: 0,
-        notes: [],
-    };
-    let stopReason = null;
-    // The two stalled handshakes run together: the point is that others are served while both are open.
-    const stallIds = selected.filter((id) => id === 'slow-handshake' || id === 'garbage-handshake');
-    const steps = [
-        ...selected.filter((id) => !stallIds.includes(id)).map((id) => [id]),
-        ...(stallIds.length > 0 ? [stallIds] : []),
-    ];
-    for (const ids of steps) {
-        if (!stopReason && probes.signal.aborted)
-            stopReason = 'the run was stopped';
-        if (stopReason) {
-            for (const id of ids)
-                result.cases.push(notRunCase(id, stopReason));
-            continue;
-        }
-        // The reading after the previous case is the one before this case: /proc walks cost time on a busy machine.
-        const memoryBefore = memory.afterBytes;
-        let observed;
-        if (ids.length === 1 && !stallIds.includes(ids[0])) {
-            observed = [[ids[0], await runFrameCase(ids[0], spec, target, probes.signal)]];
-        }
-        else {
-            const stalls = await runStalls(ids, target, probes.signal);
-            result.servedOthersDuringStalls = stalls.served;
-            observed = stalls.cases;
-        }
-        const alive = await survived(target, probes);
-        const memoryAfter = await readMemory();
-        if (memoryAfter !== null) {
-            memory.afterBytes = memoryAfter;
-            memory.peakBytes = Math.max(memory.peakBytes ?? memoryAfter, memoryAfter);
-        }
-        // The run stops at once when the server exits: that stop is the crash this case caused, judged below.
-        if (probes.signal.aborted && alive.serverAlive) {
-            // What a case saw after the run's stop is no reaction of the server's.
-            stopReason = 'the run was stopped';
-            for (const [id] of observed)
-                result.cases.push(notRunCase(id, 'the run was stopped during the case'));
-            continue;
-        }
-        for (const [id, o] of observed) {
-            const crashed = !alive.serverAlive;
-            // Only the judgement needs these two; the Report carries what they were derived from.
-            const { lastPongAnswered, servedOthers, ...fields } = o;
-            const c = {
-                id,
-                ...HOSTILE_CASES[id],
-                ...fields,
-                outcome: crashed ? 'crashed' : o.outcome,
-                matchesRfc: !crashed && caseMatchesRfc(id, { ...fields, lastPongAnswered, servedOthers }),
-                ms: Math.round(o.ms * 10) / 10,
-                acceptingAfter: alive.accepting,
-                ...(memoryBefore !== null && memoryAfter !== null ? { memoryGrowthBytes: memoryAfter - memoryBefore } : {}),
-            };
-            if (crashed && o.outcome !== 'crashed')
-                c.detail = `the server exited; on the connection: ${o.outcome}${c.detail ? ` (${c.detail})` : ''}`;
-            result.cases.push(c);
-        }
-        if (!alive.serverAlive) {
-            result.serverSurvived = false;
-            result.stillAccepting = false;
-            result.crashedDuring = ids[0];
-            stopReason = `the server exited during '${ids.join("' / '")}'`;
-        }
-        else if (!alive.accepting) {
-            result.stillAccepting = false;
-            result.stoppedAcceptingAfter = ids[ids.length - 1];
-            stopReason = `the server stopped accepting handshakes after '${ids.join("' / '")}'`;
-        }
-    }
-    if (stopReason)
-        result.notes.push(stopReason);
-    if (memory.beforeBytes !== null && memory.peakBytes !== null)
-        result.memoryGrowthBytes = memory.peakBytes - memory.beforeBytes;
-    else
-        result.notes.push('the server tree memory could not be read: growth not measured');
-    result.durationMs = Math.round(hostile_now() - start);
-    return result;
-}
-/** Whether the server process is alive and a normal handshake succeeds; a crash may take a moment to be seen. */
-async function survived(target, probes) {
-    const accepting = await acceptsHandshake(target, probes.signal);
-    const isAlive = probes.isServerAlive;
-    if (accepting || !isAlive)
-        return { serverAlive: isAlive?.() ?? true, accepting };
-    const deadline = hostile_now() + EXIT_GRACE_MS;
-    while (isAlive() && hostile_now() < deadline && !probes.signal.aborted)
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(25);
-    return { serverAlive: isAlive(), accepting: false };
-}
-/** One normal handshake with the `ws` client, closed cleanly: the server still serves. */
-async function acceptsHandshake(target, signal) {
-    const opened = await openConnection(target, signal);
-    if (!opened.ok)
-        return false;
-    await closeConnection(opened.ws, 'clean', target.closeTimeoutMs);
-    return true;
-}
-/** A handshake that failed where the case needed an open connection. */
-function refusedObservation(err, start) {
-    const e = err instanceof RawOpenError ? err : new RawOpenError('error', String(err));
-    return {
-        outcome: 'refused',
-        ms: hostile_now() - start,
-        ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
-        detail: `the opening handshake failed (${e.failure}: ${e.message})`,
-    };
-}
-/** The server's reaction as an outcome: its close frame, a drop, or nothing. */
-function reaction(raw, start) {
-    if (raw.closeInfo)
-        return { outcome: 'closed', code: raw.closeInfo.code, reason: raw.closeInfo.reason, ms: hostile_now() - start };
-    if (raw.ended) {
-        const reset = raw.endError?.message.includes('ECONNRESET') ? { detail: 'the server reset the connection' } : {};
-        return { outcome: 'dropped', ms: hostile_now() - start, ...reset };
-    }
-    return { outcome: 'kept-open', ms: hostile_now() - start };
-}
-/** The bytes of a single-frame case. */
-function caseBytes(id) {
-    switch (id) {
-        case 'invalid-utf8':
-            return malformed.invalidUtf8Text();
-        case 'reserved-bits':
-            return malformed.reservedBits();
-        case 'unknown-opcode':
-            return malformed.unknownOpcode();
-        case 'unmasked-frame':
-            return malformed.unmaskedText();
-        case 'fragmented-control':
-            return malformed.fragmentedPing();
-        case 'oversized-control':
-            return malformed.oversizedPing();
-        case 'orphan-continuation':
-            return malformed.orphanContinuation();
-        case 'invalid-close-code':
-            return malformed.invalidCloseCode();
-        case 'huge-length-claim':
-            return malformed.hugeLengthHeader();
-        default:
-            throw new Error(`'${id}' is not a single-frame case`);
-    }
-}
-/** Opens a raw connection, runs one frame case on it, and always destroys it. */
-async function runFrameCase(id, spec, target, signal) {
-    const start = hostile_now();
-    let raw;
-    try {
-        raw = await openRaw(target, { signal });
-    }
-    catch (err) {
-        return refusedObservation(err, start);
-    }
-    try {
-        if (id === 'oversized-message')
-            return await oversized(raw, spec.maxBytes, target.closeTimeoutMs, signal);
-        if (id === 'ping-flood')
-            return await pingFlood(raw, spec.pings, target.closeTimeoutMs, signal);
-        const caseStart = hostile_now();
-        raw.write(caseBytes(id));
-        // After a close frame nothing may follow; after a huge length claim a ping would only be more payload.
-        const probe = id !== 'invalid-close-code' && id !== 'huge-length-claim';
-        return await awaitReaction(raw, caseStart, probe, target.closeTimeoutMs, signal);
-    }
-    finally {
-        if (raw.closeInfo)
-            raw.replyClose();
-        raw.destroy();
-    }
-}
-/** Waits for a close or a drop; with `probe`, a pong to a ping sent behind the hostile bytes ends the wait early. */
-async function awaitReaction(raw, start, probe, timeoutMs, signal) {
-    const reacted = () => raw.closeInfo !== null || raw.ended;
-    const probed = () => raw.lastPong !== null && raw.lastPong.equals(PROBE);
-    if (probe)
-        raw.write(pingFrame(PROBE));
-    await raw.waitUntil(() => reacted() || (probe && probed()), timeoutMs, signal);
-    const ms = hostile_now() - start;
-    if (!reacted() && probe && probed())
-        await raw.waitUntil(reacted, AFTER_PROBE_MS, signal);
-    return { ...reaction(raw, start), ms: reacted() ? hostile_now() - start : ms };
-}
-/**
- * Sends one binary message of `maxBytes` for real, a chunk at a time with backpressure, until the server
- * closes, drops, or stops reading for `timeoutMs`; then waits for its reaction as any other case.
- */
-async function oversized(raw, maxBytes, timeoutMs, signal) {
-    const start = hostile_now();
-    const key = (0,external_node_crypto_namespaceObject.randomBytes)(4);
-    // Zeros masked with the key are the key repeated: one chunk serves for the whole message.
-    const chunk = Buffer.alloc(CHUNK);
-    for (let i = 0; i < CHUNK; i++)
-        chunk[i] = key[i & 3];
-    const reacted = () => raw.closeInfo !== null || raw.ended || signal.aborted;
-    raw.write(frameHeader({ opcode: OPCODE.binary }, maxBytes, key));
-    let sent = 0;
-    let stalled = false;
-    while (sent < maxBytes && !reacted()) {
-        const n = Math.min(CHUNK, maxBytes - sent);
-        const flushed = raw.write(n === CHUNK ? chunk : chunk.subarray(0, n));
-        sent += n;
-        if (!flushed && !(await raw.drain(timeoutMs, reacted, signal)) && !reacted()) {
-            stalled = true;
-            break;
-        }
-    }
-    const observed = stalled ? reaction(raw, start) : await awaitReaction(raw, start, true, timeoutMs, signal);
-    const took = observed.outcome === 'kept-open' && sent === maxBytes && !stalled;
-    return {
-        ...observed,
-        bytesSent: sent,
-        ...(stalled ? { detail: `the server stopped reading after ${sent} bytes and did not close within ${timeoutMs} ms` } : {}),
-        ...(took ? { detail: `the server took all ${maxBytes} bytes and stayed open` } : {}),
-    };
-}
-/** Writes `count` pings at once and waits for the pong to the last one, a close or a drop. */
-async function pingFlood(raw, count, timeoutMs, signal) {
-    const payloads = Array.from({ length: count }, (_, i) => Buffer.from(`flood-${i}`));
-    const last = payloads[payloads.length - 1] ?? PROBE;
-    const start = hostile_now();
-    raw.write(Buffer.concat(payloads.map((p) => pingFrame(p))));
-    const answered = () => raw.lastPong !== null && raw.lastPong.equals(last);
-    await raw.waitUntil(() => raw.closeInfo !== null || raw.ended || answered(), timeoutMs, signal);
-    const observed = reaction(raw, start);
-    return { ...observed, pings: count, pongs: raw.pongs, lastPongAnswered: answered() };
-}
-/**
- * The slow and the garbage handshakes, together for `closeTimeoutMs`; meanwhile normal handshakes must
- * succeed (at a quarter and at half of the window).
- */
-async function runStalls(ids, target, signal) {
-    const windowMs = target.closeTimeoutMs;
-    const running = ids.map((id) => stall(id, target, windowMs, signal));
-    const served = { tried: 0, succeeded: 0 };
-    const start = hostile_now();
-    for (const at of [windowMs / 4, windowMs / 2]) {
-        const wait = at - (hostile_now() - start);
-        if (wait > 0)
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(wait, undefined, { signal }).catch(() => undefined);
-        if (signal.aborted)
-            break;
-        served.tried += 1;
-        if (await acceptsHandshake(target, signal))
-            served.succeeded += 1;
-    }
-    const observed = await Promise.all(running);
-    return {
-        cases: ids.map((id, i) => {
-            const o = observed[i];
-            return [id, id === 'slow-handshake' ? { ...o, servedOthers: served.tried > 0 && served.succeeded === served.tried } : o];
-        }),
-        served,
-    };
-}
-/** One broken handshake held for `windowMs`: the server should drop it (or answer it with an HTTP error). */
-async function stall(id, target, windowMs, signal) {
-    const start = hostile_now();
-    let raw;
-    try {
-        raw = await RawSocket.connect(target, { signal });
-    }
-    catch (err) {
-        return refusedObservation(err, start);
-    }
-    let timer;
-    try {
-        if (id === 'garbage-handshake') {
-            raw.write(GARBAGE);
-        }
-        else {
-            const request = Buffer.from(upgradeRequest(target.url, newKey(), target.subprotocols, target.headers), 'latin1');
-            let sent = 0;
-            // Never the last byte: the request must not complete however long the window.
-            const dribble = () => {
-                if (sent < request.length - 1)
-                    raw.write(request.subarray(sent, ++sent));
-            };
-            dribble();
-            timer = setInterval(dribble, DRIBBLE_MS);
-        }
-        await raw.waitUntil(() => raw.ended, windowMs, signal);
-        const ms = hostile_now() - start;
-        const status = httpStatusOf(raw.received);
-        if (status !== null) {
-            return {
-                outcome: 'refused',
-                httpStatus: status,
-                ms,
-                ...(raw.ended ? {} : { detail: 'the server answered but kept the connection open' }),
-            };
-        }
-        if (raw.ended)
-            return { outcome: 'dropped', ms };
-        return raw.received.length > 0
-            ? { outcome: 'kept-open', ms, detail: 'the server sent something other than HTTP' }
-            : { outcome: 'kept-open', ms };
-    }
-    finally {
-        clearInterval(timer);
-        raw.destroy();
-    }
-}
-/** The status of an HTTP response at the start of `data`, or null when there is none. */
-function httpStatusOf(data) {
-    const match = /^HTTP\/1\.[01] (\d{3})/.exec(data.subarray(0, 16).toString('latin1'));
-    return match ? Number(match[1]) : null;
-}
-
-;// CONCATENATED MODULE: ./src/phases/hostile.ts
-// Hostile: one connection per malformed frame, oversized message, ping flood or stalled handshake.
-
-const hostile = {
-    name: 'hostile',
-    enabled: (config) => config.scenarios.includes('hostile'),
-    describe: ({ hostile: h }) => `malformed frames, a ${h.maxBytes}-byte message, ${h.pings} pings, stalled handshakes`,
-    async run(run) {
-        const sampler = run.sampler;
-        const watched = run.server?.mode === 'launch';
-        run.results.hostile = await runHostile(run.config.hostile, run.requireTarget(), {
-            signal: run.signal,
-            ...(watched ? { isServerAlive: () => run.serverInfo.exit === null } : {}),
-            // A sample taken now, between cases, so a case's memory is read when it ends.
-            ...(sampler ? { readMemory: async () => (await sampler.sampleOnce())?.rssBytes ?? null } : {}),
-        });
-        const survived = run.results.hostile.serverSurvived ? 'survived' : `crashed during ${run.results.hostile.crashedDuring ?? 'a case'}`;
-        run.progress(`  ${run.results.hostile.cases.length} cases, ${survived}`);
+        // Every load connection from now on goes through it (run.loadTarget()).
+        run.progress(`▶ network: faults through a proxy on port ${proxy.port}: ${spec.text}`);
     },
 };
-
-;// CONCATENATED MODULE: ./src/phases/leak.ts
-// Leak prevention: concurrent clients in rounds, some cut abruptly; memory is read after each round for the trend.
-
-
-
-
-const leak = {
-    name: 'leak',
-    enabled: (config) => config.scenarios.includes('leak'),
-    describe: ({ leak: l }) => `${l.clients} clients x ${l.cycles} cycles in ${l.rounds} rounds, ${Math.round(l.abruptRatio * 100)} % abrupt`,
-    async run(run) {
-        const before = run.results.flapping.attempts;
-        // As runLoad splits them: never more rounds than cycles.
-        const rounds = Math.max(1, Math.min(run.config.leak.rounds, run.config.leak.cycles));
-        const spec = {
-            ...loadSpecOf(run.config, 'leak', run.network),
-            onRound: async (round, attempts) => {
-                const rss = await settledRss(run);
-                if (rss !== null)
-                    run.results.trendPoints.push({ connections: before + attempts, rssBytes: rss - run.probeOverhead() });
-                // The last round's snapshot is the one after cooldown.
-                if (round + 1 < rounds)
-                    await heapSnapshot(run, `after-round-${round + 1}`, before + attempts);
-            },
-        };
-        // runLoad returns what it counted even when the run stops mid-way (in a round or in a settle window).
-        run.results.leak = await runLoad(spec, run.requireTarget(), run.signal);
-        run.progress(`  ${loadLine(run.results.leak)}`);
-    },
-};
-/** Waits half a baseline window and returns the median RSS sampled in it: one point of the leak trend. */
-async function settledRss(run) {
-    const sampler = run.sampler;
-    if (!sampler)
-        return null;
-    const from = performance.now() - run.origin;
-    await run.idle(baselineWindowMs(run.config.sampleIntervalMs) / 2);
-    if (run.stopped)
-        return null;
-    await sampler.sampleOnce();
-    return median(sampler.samples.filter((s) => s.tMs >= from).map((s) => s.rssBytes));
-}
 
 ;// CONCATENATED MODULE: ./src/phases/recovery.ts
 // Recovery: after the storm, one stable connection must answer pings and test messages.
@@ -14655,10 +26276,11 @@ const RECOVERY_TRIES = 5;
 const recovery_recovery = {
     name: 'recovery',
     enabled: (config) => config.scenarios.includes('recovery'),
-    describe: ({ recovery: r }) => `${r.pings} pings, ${r.messages} messages, expect ${describeExpect(r.expect)}`,
+    // The expectation in the words the result uses: the protocol's answer when its probe is what is sent.
+    describe: ({ recovery: r }, run) => `${r.pings} pings, ${r.messages} messages, expect ${expectWords(r, adapterFor(run.serverInfo.protocol?.id ?? 'raw'))}`,
     async run(run) {
         const adapter = adapterFor(run.serverInfo.protocol?.id ?? 'raw');
-        const probe = () => runRecovery(run.config.recovery, run.requireTarget(), run.signal, adapter);
+        const probe = () => runRecovery(run.config.recovery, run.loadTarget(), run.signal, adapter);
         let resetsBefore = run.network?.resets ?? 0;
         let result = await probe();
         // The probe connection is the only traffic now: a reset the proxy made meanwhile (network: reset-ratio) was
@@ -14687,12 +26309,23 @@ const recovery_recovery = {
 
 
 
+
 /** How long the phase goes on after the last byte was sent, for the server to buffer what it was given. */
 const SETTLE_MS = 1000;
 /** Bytes the client keeps queued locally before it waits: enough to keep the pipe full, little of our own memory. */
 const CLIENT_QUEUE_BYTES = 256 * 1024;
 /** The client's sends stuck this long while the proxy cannot write to the server: the server stopped reading. */
 const STALL_MS = 1000;
+/** How often the server tree's memory is read during the phase, unless the spec says. */
+const SAMPLE_MS = 250;
+/** After the phase, how long the proxy drains what the server still had queued, unless the spec says. */
+const DRAIN_MS = 2000;
+/** With nothing to send (subscribed, or every byte sent): how often the phase looks at the server and the clock. */
+const IDLE_CHECK_MS = 20;
+/** With the client's queue full: how long it waits before looking again (short, to notice a stall promptly). */
+const QUEUE_FULL_WAIT_MS = 10;
+/** Sends between two turns given to the sockets, the sampler and the signal. */
+const SENDS_PER_TURN = 16;
 /** A text message of `bytes` bytes (text: every echo server answers text; some refuse binary). */
 function messageOf(bytes) {
     return 'x'.repeat(Math.max(1, bytes));
@@ -14709,8 +26342,54 @@ function memoryGrowth(before, readings) {
  * `signal` aborts; always closes its client and its proxy.
  */
 async function runSlowConsumer(spec, target, signal) {
-    const start = performance.now();
-    const result = {
+    const start = now();
+    const result = slow_consumer_emptyResult(spec);
+    const proxy = await FaultProxy.start({ upstream: upstreamOf(target) });
+    let ws = null;
+    const sampler = new MemorySampler(spec.readMemory);
+    try {
+        const id = proxy.accepted + 1;
+        const open = await openConnection(proxiedTarget(target, proxy), signal);
+        const pair = open.ok ? proxy.pair(id) : undefined;
+        if (open.ok)
+            ws = open.ws;
+        if (!open.ok || !pair) {
+            result.connectFailure = open.ok ? 'dropped' : open.failure;
+            result.endedBy = signal.aborted ? 'aborted' : 'connect-failed';
+            return result;
+        }
+        result.connected = true;
+        // Not reading from here on: the server's bytes stay in its own buffers and the kernel's.
+        proxy.pause(pair, 'downstream');
+        result.memoryBeforeBytes = await spec.readMemory();
+        sampler.start(spec.sampleMs ?? SAMPLE_MS);
+        const serverClosed = watchServerClose(open.ws, pair);
+        await sendWhileNotRead(spec, open.ws, pair, serverClosed, start + spec.durationMs, result, signal);
+        sampler.stop();
+        await sampler.readOnce();
+        result.serverBytesWhilePaused = pair.down.bytesIn;
+        // Take and drop what the server still holds for the client: a FIN behind it tells whether it let the client go.
+        proxy.blackhole(pair, 'downstream');
+        proxy.resume(pair, 'downstream');
+        if (!signal.aborted && pair.upstreamClosedAt === null)
+            await drain(pair.upstreamClosed, spec.drainMs ?? DRAIN_MS, signal);
+        result.serverBytesAfter = pair.down.bytesIn - result.serverBytesWhilePaused;
+        result.serverClosed = serverClosed();
+    }
+    finally {
+        sampler.stop();
+        if (ws)
+            await closeConnection(ws, 'abrupt', target.closeTimeoutMs);
+        await proxy.close();
+        const { peak, growth } = memoryGrowth(result.memoryBeforeBytes, sampler.readings);
+        result.memoryPeakBytes = peak;
+        result.memoryGrowthBytes = growth;
+        result.durationMs = Math.round(since(start));
+    }
+    return result;
+}
+function slow_consumer_emptyResult(spec) {
+    return {
         id: 'slow-consumer',
         enabled: true,
         mode: spec.subscribeMessage === null ? 'echo' : 'subscribe',
@@ -14727,120 +26406,106 @@ async function runSlowConsumer(spec, target, signal) {
         endedBy: 'duration',
         durationMs: 0,
     };
-    const proxy = await FaultProxy.start({ upstream: upstreamOf(target) });
-    let ws = null;
-    const readings = [];
-    let sampler = null;
-    try {
-        const id = proxy.accepted + 1;
-        const open = await openConnection(proxiedTarget(target, proxy), signal);
-        const pair = open.ok ? proxy.pair(id) : undefined;
-        if (!open.ok || !pair) {
-            result.connectFailure = open.ok ? 'dropped' : open.failure;
-            result.endedBy = signal.aborted ? 'aborted' : 'connect-failed';
-            if (open.ok)
-                ws = open.ws;
-            return result;
-        }
-        ws = open.ws;
-        result.connected = true;
-        // Not reading from here on: the server's bytes stay in its own buffers and the kernel's.
-        proxy.pause(pair, 'downstream');
-        result.memoryBeforeBytes = await spec.readMemory();
-        let reading = false;
-        sampler = setInterval(function sampleMemory() {
-            if (reading)
-                return;
-            reading = true;
-            void spec.readMemory().then((bytes) => {
-                readings.push(bytes);
-                reading = false;
-            }, () => {
-                reading = false;
-            });
-        }, spec.sampleMs ?? 250);
-        const client = ws;
-        let clientClosed = false;
-        client.once('close', function onClientClose() {
-            clientClosed = true;
+}
+/** Reads the server tree's memory on an interval, one reading at a time; keeps every reading. */
+class MemorySampler {
+    readMemory;
+    readings = [];
+    timer = null;
+    reading = false;
+    constructor(readMemory) {
+        this.readMemory = readMemory;
+    }
+    start(everyMs) {
+        this.timer = setInterval(this.sample, everyMs);
+    }
+    stop() {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = null;
+    }
+    /** One more reading, awaited: the last one of the phase. */
+    async readOnce() {
+        this.readings.push(await this.readMemory());
+    }
+    sample = () => {
+        if (this.reading)
+            return;
+        this.reading = true;
+        void this.readMemory().then((bytes) => {
+            this.readings.push(bytes);
+            this.reading = false;
+        }, () => {
+            this.reading = false;
         });
-        const serverClosed = () => clientClosed || pair.upstreamClosedAt !== null;
-        const deadline = start + spec.durationMs;
-        const message = messageOf(spec.messageBytes);
-        let allSentAt = null;
-        let stalledSince = null;
-        if (spec.subscribeMessage !== null) {
-            client.send(spec.subscribeMessage);
-            result.messagesSent = 1;
-            result.bytesSent = Buffer.byteLength(spec.subscribeMessage);
-        }
-        for (let turn = 0;; turn++) {
-            const t = performance.now();
-            if (signal.aborted) {
-                result.endedBy = 'aborted';
-                break;
-            }
-            if (serverClosed()) {
-                result.endedBy = 'server-closed';
-                break;
-            }
-            if (t >= deadline)
-                break;
-            if (allSentAt !== null && t >= allSentAt + SETTLE_MS) {
-                result.endedBy = 'bytes';
-                break;
-            }
-            if (result.mode === 'subscribe' || allSentAt !== null) {
-                await (0,external_node_timers_promises_namespaceObject.setTimeout)(20);
-                continue;
-            }
-            if (client.bufferedAmount >= CLIENT_QUEUE_BYTES) {
-                // Our queue is full: the proxy stopped taking our bytes because the server stopped reading them.
-                if (pair.up.backedUp) {
-                    stalledSince ??= t;
-                    if (t - stalledSince >= STALL_MS)
-                        result.serverPausedReading = true;
-                }
-                else
-                    stalledSince = null;
-                await (0,external_node_timers_promises_namespaceObject.setTimeout)(10);
-                continue;
-            }
-            stalledSince = null;
-            client.send(message);
-            result.messagesSent += 1;
-            result.bytesSent += message.length;
-            if (result.bytesSent >= spec.maxBytes)
-                allSentAt = performance.now();
-            // Let the sockets, the sampler and the signal have their turn.
-            if (turn % 16 === 15)
-                await new Promise((resolve) => setImmediate(resolve));
-        }
-        clearInterval(sampler);
-        sampler = null;
-        const last = await spec.readMemory();
-        readings.push(last);
-        result.serverBytesWhilePaused = pair.down.bytesIn;
-        // Take and drop what the server still holds for the client: a FIN behind it tells whether it let the client go.
-        proxy.blackhole(pair, 'downstream');
-        proxy.resume(pair, 'downstream');
-        if (!signal.aborted && pair.upstreamClosedAt === null)
-            await drain(pair.upstreamClosed, spec.drainMs ?? 2000, signal);
-        result.serverBytesAfter = pair.down.bytesIn - result.serverBytesWhilePaused;
-        result.serverClosed = serverClosed();
+    };
+}
+/** Whether the server has let the client go: its close reached the client, or its side of the TCP pair ended. */
+function watchServerClose(client, pair) {
+    let clientClosed = false;
+    client.once('close', function onClientClose() {
+        clientClosed = true;
+    });
+    return () => clientClosed || pair.upstreamClosedAt !== null;
+}
+/**
+ * The phase itself: echo mode sends until the server stops taking bytes, `maxBytes` were sent or the time is up;
+ * subscribe mode sends its one message and waits. Notes what ended it, and a server that stopped reading.
+ */
+async function sendWhileNotRead(spec, client, pair, serverClosed, deadline, result, signal) {
+    const message = messageOf(spec.messageBytes);
+    let allSentAt = null;
+    let stalledSince = null;
+    if (spec.subscribeMessage !== null) {
+        client.send(spec.subscribeMessage);
+        result.messagesSent = 1;
+        result.bytesSent = Buffer.byteLength(spec.subscribeMessage);
     }
-    finally {
-        if (sampler)
-            clearInterval(sampler);
-        if (ws)
-            await closeConnection(ws, 'abrupt', target.closeTimeoutMs);
-        await proxy.close();
-        const { peak, growth } = memoryGrowth(result.memoryBeforeBytes, readings);
-        result.memoryPeakBytes = peak;
-        result.memoryGrowthBytes = growth;
-        result.durationMs = Math.round(performance.now() - start);
+    for (let turn = 0;; turn++) {
+        const t = now();
+        const ended = endOfPhase(t, deadline, allSentAt, serverClosed, signal);
+        if (ended !== null) {
+            if (ended !== 'duration')
+                result.endedBy = ended;
+            return;
+        }
+        if (result.mode === 'subscribe' || allSentAt !== null) {
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(IDLE_CHECK_MS);
+            continue;
+        }
+        if (client.bufferedAmount >= CLIENT_QUEUE_BYTES) {
+            // Our queue is full: the proxy stopped taking our bytes because the server stopped reading them.
+            if (pair.up.backedUp) {
+                stalledSince ??= t;
+                if (t - stalledSince >= STALL_MS)
+                    result.serverPausedReading = true;
+            }
+            else
+                stalledSince = null;
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(QUEUE_FULL_WAIT_MS);
+            continue;
+        }
+        stalledSince = null;
+        client.send(message);
+        result.messagesSent += 1;
+        result.bytesSent += message.length;
+        if (result.bytesSent >= spec.maxBytes)
+            allSentAt = now();
+        if (turn % SENDS_PER_TURN === SENDS_PER_TURN - 1)
+            await new Promise((resolve) => setImmediate(resolve));
     }
-    return result;
+}
+/** What ends the phase at time `t`, or null while it goes on. */
+function endOfPhase(t, deadline, allSentAt, serverClosed, signal) {
+    if (signal.aborted)
+        return 'aborted';
+    if (serverClosed())
+        return 'server-closed';
+    if (t >= deadline)
+        return 'duration';
+    if (allSentAt !== null && t >= allSentAt + SETTLE_MS)
+        return 'bytes';
+    return null;
 }
 /** Waits for `closed`, `ms` or the signal, whichever is first; clears its timer either way. */
 async function drain(closed, ms, signal) {
@@ -14880,6 +26545,8 @@ const slowConsumer = {
 
 /** How long detection watches a fresh connection for a message the server sends unasked (Engine.IO's open packet). */
 const DETECT_LISTEN_MS = 500;
+/** A close this soon after the handshake answers the handshake itself (graphql-ws's 4406), not something said later. */
+const CLOSED_AT_ONCE_MS = 1000;
 /**
  * Picks the protocol from what the server does: an Engine.IO open packet sent unasked means Socket.IO; a server
  * that accepts `graphql-transport-ws` (offered by the user, or tried after it refused a handshake without a
@@ -14927,7 +26594,7 @@ function refusedForWantOfSubprotocol(seen) {
         return /^http-(400|406|426)$/.test(seen.failure) ? `the server refused the handshake (${seen.failure})` : null;
     }
     const close = seen.close;
-    if (close && close.atMs < 1000 && (close.code === 4406 || close.code === 1002 || /protocol/i.test(close.reason))) {
+    if (close && close.atMs < CLOSED_AT_ONCE_MS && (close.code === 4406 || close.code === 1002 || /protocol/i.test(close.reason))) {
         return `the server closed the connection at once (${closeText(close)})`;
     }
     return null;
@@ -14976,7 +26643,7 @@ async function tryAdapter(target, adapter, signal) {
 }
 
 // EXTERNAL MODULE: ./node_modules/pidusage/index.js
-var pidusage = __nccwpck_require__(636);
+var pidusage = __nccwpck_require__(7636);
 var pidusage_default = /*#__PURE__*/__nccwpck_require__.n(pidusage);
 ;// CONCATENATED MODULE: ./src/probe/sampler.ts
 // Samples the server tree's memory (summed RSS) and CPU at a fixed interval through the whole run.
@@ -15087,8 +26754,140 @@ class ResourceSampler {
     }
 }
 
+;// CONCATENATED MODULE: ./src/server/readiness-text.ts
+// The sentences start-up ends with: what the server answered, its likely cause, and the input that fixes it.
+
+/** Where Socket.IO serves its WebSocket transport: the path a hang-up or a 404 most often means. */
+const SOCKET_IO_PATH = '/socket.io/?EIO=4&transport=websocket';
+/** `code 4406 "Subprotocol not acceptable"`. */
+function closeWords(close) {
+    return `code ${close.code}${close.reason ? ` ${JSON.stringify(close.reason.slice(0, 200))}` : ' (no reason given)'}`;
+}
+/** A subprotocol-looking name (a dot, dash, digit or underscore in it) after "protocol" in `text`, or null. */
+function namedSubprotocol(text) {
+    const after = /protocols?\b([^\n]{0,60})/i.exec(text)?.[1] ?? '';
+    return after.match(/[A-Za-z][A-Za-z0-9]*[._+-][A-Za-z0-9._+-]*|[A-Za-z]+\d[A-Za-z0-9._+-]*/)?.[0] ?? null;
+}
+/** The subprotocol a refusal names (in its Sec-WebSocket-Protocol header or its body), or null. */
+function askedSubprotocol(response) {
+    if (response.protocolHeader)
+        return response.protocolHeader.trim();
+    const named = /(?:sub-?)?protocols?\b[^:\n]{0,40}?:\s*["'`]?([A-Za-z0-9][A-Za-z0-9._+-]*(?:\s*,\s*[A-Za-z0-9][A-Za-z0-9._+-]*)*)/i.exec(response.body);
+    return named?.[1] ?? null;
+}
+/** Why a server closes every connection right away, from its close code and reason, with the input that fixes it. */
+function closeCause(close, offered) {
+    if (close.code === 4406 || close.code === 1002 || /protocol/i.test(close.reason)) {
+        const named = namedSubprotocol(close.reason);
+        if (named && !offered.includes(named))
+            return `it wants the subprotocol ${named}: set subprotocols: ${named}`;
+        return offered.length > 0
+            ? `it does not accept the subprotocols offered (${offered.join(', ')}): set subprotocols to the one it expects`
+            : 'it wants a subprotocol: offer it with subprotocols (graphql-transport-ws for graphql-ws), or set protocol: auto';
+    }
+    if (close.code === 1008 || close.code === 4401 || close.code === 4403 || /auth|token|forbidden|credential/i.test(close.reason)) {
+        return 'it refuses the client: add the credentials it expects with headers';
+    }
+    return "check the server's log for why";
+}
+/** Why a server answers every handshake with an HTTP error, with the input that fixes it. */
+function httpCause(status, body, response, path, offered) {
+    const asked = response ? askedSubprotocol(response) : null;
+    if (asked || (status === 400 && /protocol/i.test(body))) {
+        const which = asked ? `: it asks for ${asked}; set subprotocols: ${asked}` : ': offer the one it expects with subprotocols';
+        const refused = offered.length > 0 ? ` (offered: ${offered.join(', ')})` : '';
+        return `it requires a subprotocol${refused}${which}`;
+    }
+    if (status === 404 || status === 410) {
+        return `the path ${path} is likely wrong; check the URL's path (Socket.IO listens on ${SOCKET_IO_PATH})`;
+    }
+    if (status === 401 || status === 403 || status === 407) {
+        return 'it wants credentials; add them with headers (for example Authorization: Bearer …) or check the ones given';
+    }
+    if (status === 400 || status === 426) {
+        const none = offered.length === 0 ? 'none was offered' : `offered: ${offered.join(', ')}`;
+        return `it rejects the handshake; it may require a subprotocol (${none}; set subprotocols), a header, or another path`;
+    }
+    return `waiting will not change a ${status}`;
+}
+/**
+ * The sentence for a definite answer that repeated: what the server said and its likely cause (wrong path,
+ * missing credentials, a subprotocol it requires, a server that closes every connection right away, or one
+ * that hangs up on every upgrade request).
+ */
+function definiteFailureText(url, offered, outcome, seen) {
+    const over = `${seen.attempts} attempts over ${(seen.overMs / 1000).toFixed(1)} s`;
+    const path = new URL(url).pathname + new URL(url).search;
+    if (outcome.close) {
+        return (`the server accepts the WebSocket handshake at ${url} but closes every connection right away (${closeWords(outcome.close)}; ` +
+            `${over}): ${closeCause(outcome.close, offered)}`);
+    }
+    if (outcome.key === 'reset') {
+        const said = outcome.text ? `; ${outcome.text}` : '';
+        return (`the server takes the TCP connection at ${url} but hangs up on every WebSocket upgrade request (${over}${said}): ` +
+            `the path ${path} is likely wrong (Socket.IO listens on ${SOCKET_IO_PATH})`);
+    }
+    const response = outcome.response;
+    const status = response?.status ?? Number(/^http-(\d{3})$/.exec(outcome.key)?.[1] ?? 0);
+    const body = response?.body.replace(/\s+/g, ' ').trim() ?? '';
+    const said = body ? ` ${JSON.stringify(body.slice(0, 120))}` : '';
+    const cause = httpCause(status, body, response, path, offered);
+    return `the server answered HTTP ${status}${said} to every WebSocket handshake at ${url} (${over}): ${cause}`;
+}
+/**
+ * `most frequent: reset: socket hang up (290 of 293)`, from the counted (not budget-cut) failures. Refusals are
+ * what a server that is still starting gives: once any attempt got further, the summary is about those attempts.
+ */
+function failureSummary(counts) {
+    const answered = [...counts.entries()].filter(([key]) => key !== 'refused');
+    const pool = answered.length > 0 ? answered.map(([, entry]) => entry) : [...counts.values()];
+    let top = null;
+    let total = 0;
+    for (const entry of pool) {
+        total += entry.n;
+        if (!top || entry.n > top.n)
+            top = entry;
+    }
+    if (!top)
+        return 'no attempt completed';
+    const refused = answered.length > 0 ? (counts.get('refused')?.n ?? 0) : 0;
+    const before = refused > 0 ? `, after ${refused} refused while the port was not yet listening` : '';
+    return `most frequent: ${top.text} (${top.n} of ${total}${before})${summaryHint(top.text)}`;
+}
+/** What the most frequent failure suggests, when it suggests something. */
+function summaryHint(failure) {
+    if (failure.startsWith('reset')) {
+        const socketIo = `Socket.IO listens on ${SOCKET_IO_PATH}`;
+        return `; the server takes the TCP connection but hangs up on the upgrade request: likely a wrong path (${socketIo})`;
+    }
+    if (failure.startsWith('refused'))
+        return '; nothing listens on the port: check the port and that the server binds 127.0.0.1';
+    if (failure.startsWith('timeout'))
+        return '; the server takes the TCP connection but never answers the upgrade request';
+    return '';
+}
+/** The sentence for a server command that exited before the server accepted a handshake. */
+function exitBeforeReadyText(exit) {
+    if (exit.signal)
+        return `the server was killed by signal ${exit.signal} before accepting a handshake`;
+    if (exit.code === 0) {
+        return ('the server command exited (code 0) before accepting a handshake: the server command must keep running in the foreground (no ' +
+            'trailing &, nohup, setsid or daemon mode)');
+    }
+    return `the server crashed before accepting a handshake (exit code ${exit.code})`;
+}
+/** Why a wss:// handshake failed, with what to change. */
+function tlsFailureText(url, message, code) {
+    const hint = answeredWithoutTls(code)
+        ? 'the server does not speak TLS on this port: use a ws:// URL'
+        : 'set ca-file to the PEM file of the CA that signed its certificate, or insecure-tls: true for a loopback test server';
+    return `the TLS handshake with ${url} failed: ${message} (${hint})`;
+}
+
 ;// CONCATENATED MODULE: ./src/server/readiness.ts
 // Waits until the server completes a real WebSocket handshake and keeps the connection; fails fast on definite answers.
+
+
 
 
 
@@ -15101,86 +26900,141 @@ class NotReadyError extends Error {
         this.name = 'NotReadyError';
     }
 }
+/** How long a new connection must stay open to count: a server that closes at once is not ready. */
+const readiness_SETTLE_MS = 100;
+/** A definite answer must repeat this many times in a row... */
+const DEFINITE_ATTEMPTS = 3;
+/** ...over at least this long: a server still starting can answer 404 or 400 for a moment (routes not mounted yet). */
+const DEFINITE_AFTER_MS = 1000;
+/**
+ * A hang-up on the upgrade (the TCP connection taken, no HTTP answer) must repeat at least this long: a server may
+ * listen a moment before its WebSocket handler is attached, and Node hangs up on an upgrade nobody handles.
+ */
+const HANGUP_DEFINITE_AFTER_MS = 2000;
+/** The pause between rounds of attempts grows from the first to the last: a refused attempt costs little. */
+const FIRST_BACKOFF_MS = 50;
+const MAX_BACKOFF_MS = 100;
+/**
+ * One wait for a ready server: what it offers, what it saw, and when it gives up. Each attempt's outcome goes
+ * through `judge`, which throws when waiting cannot help; `throwIfOver` is the one place the budget, the
+ * server's exit and the run's stop end the wait.
+ */
+class HandshakeWait {
+    target;
+    options;
+    start = performance.now();
+    counts = new Map();
+    /** Per address tried (localhost has two): one that refuses must not break the other's streak. */
+    streaks = new Map();
+    /** The subprotocols offered now: the user's, or the fallback while it is tried. */
+    offered;
+    /** The refusal that made us try the fallback subprotocols, once tried. */
+    fallback = null;
+    attempts = 0;
+    constructor(target, options) {
+        this.target = target;
+        this.options = options;
+        this.offered = target.subprotocols;
+    }
+    elapsed() {
+        return performance.now() - this.start;
+    }
+    /** Throws when the server exited, the run stopped or the budget ran out; else the budget left. */
+    throwIfOver() {
+        const reason = this.options.gaveUp?.();
+        if (reason)
+            throw new NotReadyError(reason, 'gave-up');
+        if (this.options.signal.aborted)
+            throw new NotReadyError('stopped while waiting for the server to accept a handshake', 'stopped');
+        const remaining = this.options.timeoutMs - this.elapsed();
+        if (remaining <= 0) {
+            throw new NotReadyError(`the server did not accept a WebSocket handshake at ${this.target.url} within ${Math.round(this.options.timeoutMs / 1000)} s ` +
+                `(${this.attempts} attempts; ${failureSummary(this.counts)})`, 'timeout');
+        }
+        return remaining;
+    }
+    /** The target of the next attempt, its connect timeout cut to the budget left. */
+    nextTarget(pinned, remaining) {
+        const connectTimeoutMs = Math.max(1, Math.min(this.target.connectTimeoutMs, remaining));
+        return { ...this.target, subprotocols: this.offered, connectTimeoutMs, ...(pinned ? { pinned } : {}) };
+    }
+    ready(pinned) {
+        const ready = {
+            target: { ...this.target, subprotocols: this.offered, ...(pinned ? { pinned } : {}) },
+            afterMs: this.elapsed(),
+            attempts: this.attempts,
+        };
+        if (this.fallback && this.offered !== this.target.subprotocols) {
+            ready.note = `${this.fallback.refusal.text} without a subprotocol; it accepted ${this.offered.join(', ')}`;
+        }
+        return ready;
+    }
+    /** Counts a failed attempt at `address`; throws when the same definite answer has repeated long enough. */
+    judge(outcome, address) {
+        if (outcome.key === 'tls')
+            throw new NotReadyError(tlsFailureText(this.target.url, outcome.text.replace(/^tls: /, ''), outcome.code), 'tls');
+        if (outcome.cut)
+            return;
+        const seen = this.counts.get(outcome.key) ?? { text: outcome.text, n: 0 };
+        seen.n += 1;
+        seen.text = outcome.text;
+        this.counts.set(outcome.key, seen);
+        if (this.offered !== this.target.subprotocols) {
+            // The fallback was refused as well: back to what the user configured, whose refusal is the answer.
+            this.fallback.result = outcome;
+            this.offered = this.target.subprotocols;
+            return;
+        }
+        const fallback = this.options.fallbackSubprotocols ?? [];
+        if (this.fallback === null && this.offered.length === 0 && fallback.length > 0 && wantsSubprotocol(outcome)) {
+            // Not a failure yet: the next attempt offers the known subprotocols.
+            this.fallback = { refusal: outcome, result: null };
+            this.offered = fallback;
+            return;
+        }
+        const last = this.streaks.get(address);
+        const streak = last?.key === outcome.key ? { ...last, n: last.n + 1 } : { key: outcome.key, n: 1, sinceMs: this.elapsed() };
+        this.streaks.set(address, streak);
+        const kind = definiteKind(outcome);
+        const overMs = this.elapsed() - streak.sinceMs;
+        if (kind === null || streak.n < (this.options.definiteAttempts ?? DEFINITE_ATTEMPTS) || overMs < this.definiteAfterMs(kind))
+            return;
+        const text = definiteFailureText(this.target.url, this.offered, outcome, { attempts: streak.n, overMs });
+        throw new NotReadyError(`${text}${this.fallbackWords()}`, kind);
+    }
+    definiteAfterMs(kind) {
+        const asked = this.options.definiteAfterMs ?? DEFINITE_AFTER_MS;
+        return kind === 'hangs-up' ? Math.max(asked, HANGUP_DEFINITE_AFTER_MS) : asked;
+    }
+    /** What the fallback subprotocols got, when they were tried. */
+    fallbackWords() {
+        if (!this.fallback)
+            return '';
+        const offered = (this.options.fallbackSubprotocols ?? []).join(', ');
+        const result = this.fallback.result;
+        return result ? ` (offered ${offered} as well: ${result.text})` : '';
+    }
+}
 /**
  * Tries handshakes until one succeeds and the connection stays open `settleMs`, `timeoutMs` passes, `signal`
  * aborts, `gaveUp()` returns a reason, or a definite answer repeats (an HTTP 4xx, a close right after the
- * handshake): waiting will not change those. Backoff grows from 50 ms to 100 ms: a refused attempt costs little.
+ * handshake, a hang-up on every upgrade): waiting will not change those.
  */
 async function waitForHandshake(target, options) {
-    const start = performance.now();
-    const settleMs = options.settleMs ?? 100;
-    const definiteAttempts = options.definiteAttempts ?? 3;
-    const definiteAfterMs = options.definiteAfterMs ?? 1000;
-    const fallback = options.fallbackSubprotocols ?? [];
+    const wait = new HandshakeWait(target, options);
     const candidates = candidateAddresses(new URL(target.url).hostname).map((c) => c.pinned);
-    const counts = new Map();
-    let streak = null;
-    let offered = target.subprotocols;
-    let refusedWithout = null;
-    let attempts = 0;
-    let delay = 50;
-    const elapsed = () => performance.now() - start;
-    for (;;) {
+    const settleMs = options.settleMs ?? readiness_SETTLE_MS;
+    for (let delay = FIRST_BACKOFF_MS;; delay = Math.min(delay * 2, MAX_BACKOFF_MS)) {
         for (const pinned of candidates) {
-            const remaining = options.timeoutMs - elapsed();
-            if (remaining <= 0)
-                break;
-            const reason = options.gaveUp?.();
-            if (reason)
-                throw new NotReadyError(reason, 'gave-up');
-            if (options.signal.aborted)
-                throw new NotReadyError('stopped while waiting for the server to accept a handshake', 'stopped');
-            const connectTimeoutMs = Math.max(1, Math.min(target.connectTimeoutMs, remaining));
-            const attemptTarget = { ...target, subprotocols: offered, connectTimeoutMs, ...(pinned ? { pinned } : {}) };
-            attempts += 1;
-            const outcome = await attempt(attemptTarget, connectTimeoutMs < target.connectTimeoutMs, settleMs, options.signal);
-            if (outcome === null) {
-                const ready = {
-                    target: { ...target, subprotocols: offered, ...(pinned ? { pinned } : {}) },
-                    afterMs: elapsed(),
-                    attempts,
-                };
-                if (refusedWithout)
-                    ready.note = `${refusedWithout.text} without a subprotocol; it accepted ${offered.join(', ')}`;
-                return ready;
-            }
-            if (outcome.key === 'tls')
-                throw new NotReadyError(tlsFailureText(target.url, outcome.text.replace(/^tls: /, '')), 'tls');
-            if (outcome.cut)
-                continue;
-            const seen = counts.get(outcome.key) ?? { text: outcome.text, n: 0 };
-            seen.n += 1;
-            seen.text = outcome.text;
-            counts.set(outcome.key, seen);
-            if (offered.length === 0 && fallback.length > 0 && wantsSubprotocol(outcome)) {
-                // Not a failure yet: the next attempts offer the known subprotocols.
-                refusedWithout = outcome;
-                offered = fallback;
-                streak = null;
-                continue;
-            }
-            streak =
-                streak !== null && streak.key === outcome.key ? { ...streak, n: streak.n + 1 } : { key: outcome.key, n: 1, sinceMs: elapsed() };
-            if (isDefinite(outcome) && streak.n >= definiteAttempts && elapsed() - streak.sinceMs >= definiteAfterMs) {
-                const text = definiteFailureText(target.url, offered, outcome, { attempts: streak.n, overMs: elapsed() - streak.sinceMs });
-                throw new NotReadyError(refusedWithout ? `${text} (without a subprotocol: ${refusedWithout.text})` : text, outcome.close ? 'closes-at-once' : 'http');
-            }
+            const attemptTarget = wait.nextTarget(pinned, wait.throwIfOver());
+            wait.attempts += 1;
+            const outcome = await attempt(attemptTarget, attemptTarget.connectTimeoutMs < target.connectTimeoutMs, settleMs, options.signal);
+            if (outcome === null)
+                return wait.ready(pinned);
+            wait.judge(outcome, pinned?.address ?? '');
         }
-        const reason = options.gaveUp?.();
-        if (reason)
-            throw new NotReadyError(reason, 'gave-up');
-        const remaining = options.timeoutMs - elapsed();
-        if (remaining <= 0) {
-            throw new NotReadyError(`the server did not accept a WebSocket handshake at ${target.url} within ${Math.round(options.timeoutMs / 1000)} s (${attempts} ` +
-                `attempts; ${failureSummary(counts)})`, 'timeout');
-        }
-        try {
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(delay, remaining), undefined, { signal: options.signal });
-        }
-        catch {
-            throw new NotReadyError('stopped while waiting for the server to accept a handshake', 'stopped');
-        }
-        delay = Math.min(delay * 2, 100);
+        const remaining = wait.throwIfOver();
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(delay, remaining), undefined, { signal: options.signal }).catch(() => undefined);
     }
 }
 /** One handshake: null when it opened and stayed open `settleMs` (then closed cleanly), else what happened. */
@@ -15193,6 +27047,7 @@ async function attempt(target, budgetCut, settleMs, signal) {
             key: result.failure,
             text: `${result.failure}: ${result.message}`,
             ...(result.response ? { response: result.response } : {}),
+            ...(result.code ? { code: result.code } : {}),
             cut,
         };
     }
@@ -15228,12 +27083,18 @@ function closedWithin(ws, ms, signal) {
         signal.addEventListener('abort', onAbort, { once: true });
     });
 }
-/** HTTP answers that will not change while the server starts: client errors, except timeouts and rate limits. */
-function isDefinite(outcome) {
+/**
+ * The kind of a definite answer, or null when waiting may change it: an HTTP client error (except timeouts and
+ * rate limits), a deliberate close right after the handshake, or a hang-up on the upgrade (`reset`: the TCP
+ * connection was taken, so the port is open, and dropped before any HTTP answer).
+ */
+function definiteKind(outcome) {
     if (outcome.close)
-        return isDeliberateClose(outcome.close.code);
+        return isDeliberateClose(outcome.close.code) ? 'closes-at-once' : null;
+    if (outcome.key === 'reset')
+        return 'hangs-up';
     const status = outcome.response?.status ?? Number(/^http-(\d{3})$/.exec(outcome.key)?.[1] ?? 0);
-    return status >= 400 && status < 500 && status !== 408 && status !== 429;
+    return status >= 400 && status < 500 && status !== 408 && status !== 429 ? 'http' : null;
 }
 /** A refusal or a close that servers give when the client offered no subprotocol they speak. */
 function wantsSubprotocol(outcome) {
@@ -15242,115 +27103,11 @@ function wantsSubprotocol(outcome) {
     const status = outcome.response?.status ?? 0;
     return status === 400 || status === 406 || status === 426;
 }
-/** `code 4406 "Subprotocol not acceptable"`. */
-function closeWords(close) {
-    return `code ${close.code}${close.reason ? ` ${JSON.stringify(close.reason.slice(0, 200))}` : ' (no reason given)'}`;
-}
-/** The subprotocol a refusal names (in its Sec-WebSocket-Protocol header or its body), or null. */
-function askedSubprotocol(response) {
-    if (response.protocolHeader)
-        return response.protocolHeader.trim();
-    const named = /(?:sub-?)?protocols?\b[^:\n]{0,40}?:\s*["'`]?([A-Za-z0-9][A-Za-z0-9._+-]*(?:\s*,\s*[A-Za-z0-9][A-Za-z0-9._+-]*)*)/i.exec(response.body);
-    return named?.[1] ?? null;
-}
-/**
- * The sentence for a definite answer that repeated: what the server said and its likely cause (wrong path,
- * missing credentials, a subprotocol it requires, or a server that closes every connection right away).
- */
-function definiteFailureText(url, offered, outcome, seen) {
-    const over = `${seen.attempts} attempts over ${(seen.overMs / 1000).toFixed(1)} s`;
-    if (outcome.close) {
-        const close = outcome.close;
-        let cause = "check the server's log for why";
-        if (close.code === 4406 || close.code === 1002 || /protocol/i.test(close.reason)) {
-            cause =
-                offered.length > 0
-                    ? `it does not accept the subprotocols offered (${offered.join(', ')})`
-                    : 'it wants a subprotocol: offer it with subprotocols (graphql-transport-ws for graphql-ws), or set protocol: auto';
-        }
-        else if (close.code === 1008 || close.code === 4401 || close.code === 4403 || /auth|token|forbidden|credential/i.test(close.reason)) {
-            cause = 'it refuses the client: add the credentials it expects with headers';
-        }
-        return (`the server accepts the WebSocket handshake at ${url} but closes every connection right away (${closeWords(close)}; ` +
-            `${over}): ${cause}`);
-    }
-    const response = outcome.response;
-    const status = response?.status ?? Number(/^http-(\d{3})$/.exec(outcome.key)?.[1] ?? 0);
-    const body = response?.body.replace(/\s+/g, ' ').trim() ?? '';
-    const said = body ? ` ${JSON.stringify(body.slice(0, 120))}` : '';
-    const head = `the server answered HTTP ${status}${said} to every WebSocket handshake at ${url} (${over})`;
-    const path = new URL(url).pathname + new URL(url).search;
-    const asked = response ? askedSubprotocol(response) : null;
-    if (asked || (status === 400 && /protocol/i.test(body))) {
-        const which = asked ? `: it asks for ${asked}; set subprotocols: ${asked}` : ': offer the one it expects with subprotocols';
-        const refused = offered.length > 0 ? ` (offered: ${offered.join(', ')})` : '';
-        return `${head}: it requires a subprotocol${refused}${which}`;
-    }
-    if (status === 404 || status === 410) {
-        return `${head}: the path ${path} is likely wrong; check the URL's path (Socket.IO listens on /socket.io/?EIO=4&transport=websocket)`;
-    }
-    if (status === 401 || status === 403 || status === 407) {
-        return `${head}: it wants credentials; add them with headers (for example Authorization: Bearer …) or check the ones given`;
-    }
-    if (status === 400 || status === 426) {
-        const none = offered.length === 0 ? 'none was offered' : `offered: ${offered.join(', ')}`;
-        return `${head}: it rejects the handshake; it may require a subprotocol (${none}; set subprotocols), a header, or another path`;
-    }
-    return `${head}: waiting will not change a ${status}`;
-}
-/**
- * `most frequent: reset: socket hang up (290 of 293)`, from the counted (not budget-cut) failures. Refusals are
- * what a server that is still starting gives: once any attempt got further, the summary is about those attempts.
- */
-function failureSummary(counts) {
-    const answered = [...counts.entries()].filter(([key]) => key !== 'refused');
-    const pool = answered.length > 0 ? answered.map(([, entry]) => entry) : [...counts.values()];
-    let top = null;
-    let total = 0;
-    for (const entry of pool) {
-        total += entry.n;
-        if (!top || entry.n > top.n)
-            top = entry;
-    }
-    if (!top)
-        return 'no attempt completed';
-    const refused = answered.length > 0 ? (counts.get('refused')?.n ?? 0) : 0;
-    const before = refused > 0 ? `, after ${refused} refused while the port was not yet listening` : '';
-    return `most frequent: ${top.text} (${top.n} of ${total}${before})${summaryHint(top.text)}`;
-}
-/** What the most frequent failure suggests, when it suggests something. */
-function summaryHint(failure) {
-    if (/socket hang up/i.test(failure)) {
-        return ('; the server takes the TCP connection but hangs up on the upgrade request: likely a wrong path (Socket.IO listens on ' +
-            '/socket.io/?EIO=4&transport=websocket)');
-    }
-    if (failure.startsWith('refused'))
-        return '; nothing listens on the port: check the port and that the server binds 127.0.0.1';
-    if (failure.startsWith('timeout'))
-        return '; the server takes the TCP connection but never answers the upgrade request';
-    return '';
-}
-/** The sentence for a server command that exited before the server accepted a handshake. */
-function exitBeforeReadyText(exit) {
-    if (exit.signal)
-        return `the server was killed by signal ${exit.signal} before accepting a handshake`;
-    if (exit.code === 0) {
-        return ('the server command exited (code 0) before accepting a handshake: the server command must keep running in the foreground (no ' +
-            'trailing &, nohup, setsid or daemon mode)');
-    }
-    return `the server crashed before accepting a handshake (exit code ${exit.code})`;
-}
-/** Why a wss:// handshake failed, with what to change. */
-function tlsFailureText(url, message) {
-    const plain = /wrong version number|EPROTO|packet length too long/i.test(message);
-    const hint = plain
-        ? 'the server does not speak TLS on this port: use a ws:// URL'
-        : 'set ca-file to the PEM file of the CA that signed its certificate, or insecure-tls: true for a loopback test server';
-    return `the TLS handshake with ${url} failed: ${message} (${hint})`;
-}
 
-;// CONCATENATED MODULE: ./src/phases/startup.ts
-// Startup: the address, the server (launched or attached), the first handshake, the tree and its sampler.
+;// CONCATENATED MODULE: ./src/phases/server.ts
+// The server in a run: launched (or attached to) by startup, watched for an early exit, and closed in teardown by
+// the closing startup deferred: the tree stopped, and what the report says of it (the pids that survived, a
+// shutdown killed after the grace, a server still listening on its port, a server the start command detached).
 
 
 
@@ -15359,32 +27116,6 @@ function tlsFailureText(url, message) {
 
 
 
-
-
-
-
-const startup = {
-    name: 'startup',
-    enabled: () => true,
-    async run(run) {
-        const { config } = run;
-        const launching = config.server.command !== null;
-        const url = launching ? await launch(run) : attachTo(run);
-        const chosen = chosenAdapter(config.client.protocol);
-        // A chosen protocol's subprotocol is offered from the first handshake: graphql-ws refuses one without it.
-        const ready = await handshake(run, chosen ? targetFor(targetOf(config, url), chosen) : targetOf(config, url));
-        run.serverInfo.readyAfterMs = Math.round(ready.afterMs);
-        const attempts = `${ready.attempts} handshake attempt${ready.attempts === 1 ? '' : 's'}`;
-        run.progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${attempts})${ready.note ? `; ${ready.note}` : ''}`);
-        run.target = ready.target;
-        // Detecting the protocol listens up to 500 ms for a server that speaks first: it runs alongside the warm-up.
-        run.protocolSettled = settleProtocol(run, ready.target, chosen);
-        if (!launching)
-            await findAttachedPid(run, url);
-        await startSampling(run);
-        await findHeapTarget(run);
-    },
-};
 /** Picks the port, refuses a port already taken, spawns the command and watches it for an early exit. */
 async function launch(run) {
     const { config } = run;
@@ -15407,30 +27138,126 @@ async function launch(run) {
     const logPath = run.serverLogPath;
     run.serverInfo.logPath = logPath;
     run.progress(`▶ startup: launching \`${config.server.command}\` (log: ${logPath})`);
+    // Registers the removal of the evidence's files before the server's stop: teardown runs it after the stop.
     const launchEnv = await prepareHeap(run, env);
-    const server = await run.launcher({
-        command: config.server.command,
-        cwd: (0,external_node_path_namespaceObject.resolve)(config.server.workingDirectory),
-        env: launchEnv,
-        logPath,
-    });
+    const cwd = (0,external_node_path_namespaceObject.resolve)(config.server.workingDirectory);
+    const server = await run.launcher({ command: config.server.command, cwd, env: launchEnv, logPath });
     run.server = server;
+    run.defer('stopping the server', () => stopServer(run, server));
     run.serverInfo.pid = server.pid;
     run.serverInfo.pidSource = 'launched';
+    const early = new AbortController();
     server.onUnexpectedExit((exit) => {
         run.serverInfo.exit = { ...exit, phase: run.phase, atMs: run.elapsed() };
-        // Exit code 0 before the first handshake is a start script that does not stay in the foreground, not a crash.
+        // Exit code 0 before the first handshake is a start script that does not stay in the foreground, not a crash:
+        // startup ends its wait and says what became of a server the script may have detached (exitedZeroBeforeReady).
         if (run.serverInfo.readyAfterMs === null && exit.code === 0)
-            run.stop('startup-failed', exitBeforeReadyText(exit));
+            early.abort();
         else
             run.stop('crash', `the server exited during ${run.phase} with ${describeExit(exit)}`);
     });
-    return url;
+    return { url, exitedBeforeReady: early.signal };
 }
-function attachTo(run) {
+/** Attach mode: the server is the user's, running before the gate and after it. */
+async function attachTo(run) {
     run.progress(`▶ startup: attaching to ${run.config.client.url}`);
-    return run.config.client.url;
+    return { url: run.config.client.url, exitedBeforeReady: new AbortController().signal };
 }
+/** Attach mode, once the server answered: the pid given, or the owner of the listening port. */
+async function findAttachedPid(run, url) {
+    if (run.serverInfo.pid === null) {
+        const owner = await findPortOwner(portOf(url));
+        if (owner !== null) {
+            run.serverInfo.pid = owner;
+            run.serverInfo.pidSource = 'port-owner';
+        }
+    }
+    const server = new AttachedServer(run.serverInfo.pid);
+    run.server = server;
+    run.defer('leaving the attached server running', () => leaveAttached(run, server));
+}
+/**
+ * The stop for a start command that exited 0 before the server accepted a handshake. A server it put in the
+ * background of its own group is ended with the group in teardown; one it detached (setsid, a daemon mode) would
+ * outlive the gate unmentioned, often binding the port a moment after the command exited: the port is watched
+ * briefly, and such a process is named, left running, in the stop's message.
+ */
+async function exitedZeroBeforeReady(run, exit) {
+    const server = run.server;
+    const detached = server?.pid != null ? await detachedListener(run.serverInfo.url, server.pid, run.signal) : null;
+    if (detached) {
+        run.serverInfo.detached = detached;
+        run.progress(`⚠ ${detachedText(detached)}`);
+    }
+    const message = `${exitBeforeReadyText(exit)}${detached ? `; ${detachedText(detached)}` : ''}`;
+    return new StopRun({ phase: 'startup', reason: 'startup-failed', message });
+}
+/** Ends the launched tree; what survived it, or left it and still holds the port, goes into the report. */
+async function stopServer(run, server) {
+    const graceMs = run.config.server.shutdownGraceMs;
+    const survivors = await server.stop(graceMs);
+    Object.assign(run.serverInfo, { survivors, logTail: server.logTail(), pidsSeen: server.pidsSeen() });
+    if (server.killedAfterGrace) {
+        run.serverInfo.killedAfterGrace =
+            `the server did not exit within shutdown-grace-s (${graceMs / 1000} s) of SIGTERM and was killed (SIGKILL): ` +
+                'its own shutdown did not finish, so its log may end early (a longer shutdown-grace-s lets it)';
+        run.progress(`⚠ ${run.serverInfo.killedAfterGrace}`);
+    }
+    if (survivors.length > 0)
+        run.progress(`⚠ processes of the server tree survived teardown: ${survivors.join(', ')}`);
+    // A server that left the tree (setsid, a daemon, a backgrounded start script) still holds the port.
+    const left = await listenerAfterTeardown(run.serverInfo.url);
+    if (!left)
+        return;
+    if (left.pid !== null && !survivors.includes(left.pid))
+        run.serverInfo.survivors = [...survivors, left.pid];
+    // One the start-up failure named already is not told twice.
+    if (left.pid !== null && left.pid === run.serverInfo.detached?.pid)
+        return;
+    run.serverInfo.leftListening = leftListeningText(left);
+    run.progress(`⚠ ${run.serverInfo.leftListening}`);
+}
+/** An attached server keeps running: the report lists the tree the run saw. */
+function leaveAttached(run, server) {
+    Object.assign(run.serverInfo, { survivors: [], logTail: server.logTail(), pidsSeen: server.pidsSeen() });
+}
+
+;// CONCATENATED MODULE: ./src/phases/startup.ts
+// Startup: the address, the server (launched or attached), the first handshake, the tree and its sampler. Each
+// thing it opens registers its closing with run.defer, so teardown closes what startup got to, in reverse.
+
+
+
+
+
+
+
+
+
+const startup = {
+    name: 'startup',
+    enabled: () => true,
+    async run(run) {
+        const { config } = run;
+        const launching = config.server.command !== null;
+        const { url, exitedBeforeReady } = launching ? await launch(run) : await attachTo(run);
+        const chosen = chosenAdapter(config.client.protocol);
+        // A chosen protocol's subprotocol is offered from the first handshake: graphql-ws refuses one without it.
+        const target = chosen ? targetFor(targetOf(config, url), chosen) : targetOf(config, url);
+        const ready = await handshake(run, target, exitedBeforeReady);
+        run.serverInfo.readyAfterMs = Math.round(ready.afterMs);
+        const attempts = `${ready.attempts} handshake attempt${ready.attempts === 1 ? '' : 's'}`;
+        run.progress(`✓ ready after ${(ready.afterMs / 1000).toFixed(1)} s (${attempts})${ready.note ? `; ${ready.note}` : ''}`);
+        run.ready = ready.target;
+        // Detecting the protocol listens up to 500 ms for a server that speaks first: it runs alongside the warm-up and
+        // into the baseline's idle window, which waits for it before the first evidence and the load.
+        run.protocolSettled = settleProtocol(run, ready.target, chosen);
+        if (!launching)
+            await findAttachedPid(run, url);
+        await startSampling(run);
+        await findHeapTarget(run);
+    },
+};
 function targetOf(config, url) {
     return {
         url,
@@ -15442,9 +27269,11 @@ function targetOf(config, url) {
         rejectUnauthorized: !config.client.insecureTls,
     };
 }
-async function handshake(run, target) {
+/** Waits for the first handshake; a command that exits meanwhile ends the wait (at its next attempt). */
+async function handshake(run, target, exitedBeforeReady) {
+    let ready;
     try {
-        return await waitForHandshake(target, {
+        ready = await waitForHandshake(target, {
             timeoutMs: run.config.server.startupTimeoutMs,
             signal: run.signal,
             gaveUp: () => (run.serverInfo.exit ? exitBeforeReadyText(run.serverInfo.exit) : null),
@@ -15453,12 +27282,19 @@ async function handshake(run, target) {
         });
     }
     catch (err) {
+        const exit = run.serverInfo.exit;
+        if (exit && exitedBeforeReady.aborted && !run.stopped)
+            throw await exitedZeroBeforeReady(run, exit);
         if (err instanceof NotReadyError && !run.stopped) {
             const crashed = run.serverInfo.exit !== null && run.serverInfo.exit.code !== 0;
             throw new StopRun({ phase: 'startup', reason: crashed ? 'crash' : 'startup-failed', message: err.message });
         }
         throw err;
     }
+    // The command exited 0 as an attempt succeeded: what answered is not a process the gate launched and watches.
+    if (run.serverInfo.exit && exitedBeforeReady.aborted)
+        throw await exitedZeroBeforeReady(run, run.serverInfo.exit);
+    return ready;
 }
 /**
  * The protocol every connection of the run speaks: the one chosen, or the one the server's behaviour shows (auto);
@@ -15466,31 +27302,23 @@ async function handshake(run, target) {
  */
 async function settleProtocol(run, ready, chosen) {
     if (chosen) {
-        run.target = ready;
         run.serverInfo.protocol = { id: chosen.id, why: 'set by the protocol input' };
-        return;
     }
-    try {
-        const detected = await detectProtocol(ready, { signal: run.signal });
-        run.target = detected.target;
-        run.serverInfo.protocol = { id: detected.id, why: detected.why };
-        run.progress(`  protocol ${detected.id}: ${detected.why}`);
-    }
-    catch (err) {
-        // The run stopped meanwhile, or the server went away: the stop says why; raw is what the gate then spoke.
-        run.serverInfo.protocol = { id: 'raw', why: `detection did not finish (${err.message})` };
-    }
-}
-/** Attach mode: the pid given, or the owner of the listening port. */
-async function findAttachedPid(run, url) {
-    if (run.serverInfo.pid === null) {
-        const owner = await findPortOwner(portOf(url));
-        if (owner !== null) {
-            run.serverInfo.pid = owner;
-            run.serverInfo.pidSource = 'port-owner';
+    else {
+        try {
+            const detected = await detectProtocol(ready, { signal: run.signal });
+            run.serverInfo.protocol = { id: detected.id, why: detected.why };
+            run.progress(`  protocol ${detected.id}: ${detected.why}`);
+        }
+        catch (err) {
+            // The run stopped meanwhile, or the server went away: the stop says why; raw is what the gate then spoke.
+            run.serverInfo.protocol = { id: 'raw', why: `detection did not finish (${err.message})` };
         }
     }
-    run.server = new AttachedServer(run.serverInfo.pid);
+    // Compiled once, for the protocol spoken: every load client runs it.
+    run.loadSession = compileSession(run.config.client.session, adapterFor(run.serverInfo.protocol.id));
+    if (run.loadSession)
+        run.progress(`  each load client: ${run.loadSession.describe}`);
 }
 /** Lists the tree once for the report, then samples it for the rest of the run. */
 async function startSampling(run) {
@@ -15505,22 +27333,10 @@ async function startSampling(run) {
         phase: () => run.phase,
         originMs: run.origin,
     });
-    await run.sampler.start();
+    const sampler = run.sampler;
+    run.defer('stopping the sampler', () => sampler.stop());
+    await sampler.start();
 }
-
-;// CONCATENATED MODULE: ./src/phases/warmup.ts
-// Warm-up: a few connections before the idle baseline, so the baseline is not a cold start's.
-
-const warmup = {
-    name: 'warmup',
-    enabled: (config) => config.warmupConnections > 0,
-    describe: (config) => `${config.warmupConnections} connections`,
-    async run(run) {
-        const spec = { id: 'flapping', clients: 1, cyclesPerClient: run.config.warmupConnections, holdMs: 0, pauseMs: 0 };
-        await runLoad(spec, run.requireTarget(), run.signal);
-        await run.protocolSettled;
-    },
-};
 
 ;// CONCATENATED MODULE: ./src/phases/index.ts
 // The phase table: the order a run goes through. A new scenario is one module and one row here.
@@ -15534,11 +27350,35 @@ const warmup = {
 
 
 
-// The fault scenarios and hostile run after the retained memory is read and before recovery, which then proves the
-// server still serves.
-const phases_PHASES = [startup, warmup, baseline, flapping, leak, cooldown, deadPeers, slowConsumer, hostile, recovery_recovery];
 
-
+/**
+ * A run, top to bottom (DESIGN.md, "The flow of a run"):
+ * - startup: launch or attach, wait until a handshake succeeds, start protocol detection (it listens for 500 ms
+ *   alongside what follows), list the tree and start its sampler, find what the leak evidence reads;
+ * - warmup: a few connections, straight to the server;
+ * - network (only with network faults): the fault proxy in front of the server, for the load from here on;
+ * - baseline: an idle window; detection ends in it, then the first evidence is read; its memory and exact signals
+ *   are what growth is measured from;
+ * - flapping, leak: the load; after each leak round a settle window reads memory (and evidence, but after the last);
+ * - cooldown: an idle window with the last evidence at its end; what the server still holds is what it retained;
+ * - dead-peers, slow-consumer, hostile (opt-in): after the retained memory is read, each with a proxy of its own;
+ * - recovery: one connection that must still be served.
+ * Then the runner's teardown closes, last opened first, what the rows deferred (run.defer): the fault proxy, the
+ * sampler, the server tree, the evidence's files. A stop (crash, deadline, cancel) ends the rows early, not that.
+ */
+const phases_PHASES = [
+    startup,
+    warmup,
+    network,
+    baseline,
+    flapping,
+    leak,
+    cooldown,
+    deadPeers,
+    slowConsumer,
+    hostile,
+    recovery_recovery,
+];
 
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -15604,7 +27444,7 @@ function assembleReport(config, m, probes, facts) {
                 ? 'the server never started'
                 : 'attached without a known pid: the owner of the port was not found; set server-pid',
         }
-        : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints, probes.probeWindows, heapGrowthBytes(m.heap));
+        : analyzeMemory(probes.samples, config.sampleIntervalMs, m.trendPoints, probes.probeWindows, heapGrowthBytes(m.evidence, m.memoryJudge));
     const signals = analyzeSignals(probes.signals.baseline, probes.signals.after, probes.signals.notes, facts.platform);
     const checks = runChecks(config, { ...m, memory, signals });
     const report = {
@@ -15620,7 +27460,8 @@ function assembleReport(config, m, probes, facts) {
         scenarios: { flapping: m.flapping, leak: m.leak, recovery: m.recovery, ...(m.hostile.enabled ? { hostile: m.hostile } : {}) },
         memory,
         signals,
-        ...(m.heap ? { heap: m.heap } : {}),
+        evidence: m.evidence,
+        memoryJudge: m.memoryJudge ?? { by: 'rss', processes: 0, why: 'no heap evidence was taken', better: null },
         ...(m.faults.network || m.faults.deadPeers || m.faults.slowConsumer ? { faults: m.faults } : {}),
         checks,
         verdict: verdictOf(checks),
@@ -15628,17 +27469,18 @@ function assembleReport(config, m, probes, facts) {
     // A server may print or echo a header value back; the report must not carry it.
     return redactSecrets(report, Object.values(config.client.headers));
 }
-/** The heap's growth after a full GC from the first to the last snapshot (array buffers included); null without one. */
-function heapGrowthBytes(heap) {
-    if (heap?.status !== 'measured' || heap.snapshots.length < 2)
+/** The judged heap's growth after a full GC from the first to the last reading (array buffers included); null without one. */
+function heapGrowthBytes(evidence, judge) {
+    const judged = evidence.find((e) => e.source === judge?.by);
+    const [first, last] = [judged?.readings[0], judged?.readings.at(-1)];
+    if (judged?.status !== 'measured' || !first || !last || first === last)
         return null;
-    return heap.snapshots.at(-1).heapBytes - heap.snapshots[0].heapBytes;
+    return first.totalBytes === null || last.totalBytes === null ? null : last.totalBytes - first.totalBytes;
 }
 
 ;// CONCATENATED MODULE: ./src/run/runner.ts
-// Runs the phase table under one stop and one deadline, always tears down, and returns the Report.
-
-
+// Runs the phase table under one stop and one deadline, always tears down what the phases opened, and returns the
+// Report.
 
 
 
@@ -15664,7 +27506,7 @@ async function runGate(config, options = {}) {
             run.throwIfStopped();
             if (!phase.enabled(config))
                 continue;
-            run.enter(phase.name, phase.describe?.(config));
+            run.enter(phase.name, phase.describe?.(config, run));
             await phase.run(run);
         }
         run.throwIfStopped();
@@ -15690,37 +27532,15 @@ async function runGate(config, options = {}) {
     }
     return report;
 }
-/** Stops the sampler and the server tree; what survived goes into the report. Runs on every path. */
+/**
+ * Closes what the phases opened (run.defer), last opened first: the fault proxy, the sampler, the server tree, the
+ * heap snapshots. Runs on every path; a closing that fails is a warning and the others still run.
+ */
 async function teardown(run) {
     const stopped = run.stopped;
     const line = stopped && `${AFTER_STOP[stopped.reason]}${stopped.reason === 'startup-failed' ? '' : ` during ${run.phase}`}`;
-    run.enter('teardown', line ?? (run.server?.mode === 'attach' ? 'leaving the attached server running' : 'stopping the server'));
-    // Nothing that fails here may keep the server tree from being stopped below.
-    await closeNetwork(run).catch((err) => run.progress(`⚠ closing the fault proxy failed: ${err.message}`));
-    await run.sampler?.stop();
-    run.results.heap = await finishHeap(run).catch((err) => heapEvidenceWithout('skipped', `reading the heap snapshots failed: ${err.message}`, null));
-    const server = run.server;
-    if (server) {
-        const graceMs = run.config.server.shutdownGraceMs;
-        const survivors = await server.stop(graceMs);
-        Object.assign(run.serverInfo, { survivors, logTail: server.logTail(), pidsSeen: server.pidsSeen() });
-        if (server.killedAfterGrace) {
-            run.serverInfo.killedAfterGrace =
-                `the server did not exit within shutdown-grace-s (${graceMs / 1000} s) of SIGTERM and was killed (SIGKILL): ` +
-                    'its own shutdown did not finish, so its log may end early (a longer shutdown-grace-s lets it)';
-            run.progress(`⚠ ${run.serverInfo.killedAfterGrace}`);
-        }
-        if (survivors.length > 0)
-            run.progress(`⚠ processes of the server tree survived teardown: ${survivors.join(', ')}`);
-        // A server that left the tree (setsid, a daemon, a backgrounded start script) still holds the port.
-        const left = server.mode === 'launch' ? await listenerAfterTeardown(run.serverInfo.url) : null;
-        if (left) {
-            if (left.pid !== null && !survivors.includes(left.pid))
-                run.serverInfo.survivors = [...survivors, left.pid];
-            run.serverInfo.leftListening = leftListeningText(left);
-            run.progress(`⚠ ${run.serverInfo.leftListening}`);
-        }
-    }
+    run.enter('teardown', line || run.pendingClosings().join(', ') || undefined);
+    await run.closeAll();
     run.close();
 }
 function factsOf(run, options) {
@@ -15838,6 +27658,241 @@ function cancelExitCode(signal) {
     return signal === 'SIGINT' ? 130 : 143;
 }
 
+;// CONCATENATED MODULE: ./src/config/load-shape.ts
+// The run's load as the Artillery export needs it: the settings of flapping and leak, the session, what connects.
+/** The load `config` prescribes (header values left out: they are secrets). */
+function loadShapeOf(config) {
+    const on = (id) => config.scenarios.includes(id);
+    return {
+        flapping: on('flapping') ? { cycles: config.flapping.cycles } : null,
+        leak: on('leak') ? { clients: config.leak.clients, cycles: config.leak.cycles, abruptRatio: config.leak.abruptRatio } : null,
+        holdMs: config.flapping.holdMs,
+        pauseMs: config.flapping.pauseMs,
+        closeTimeoutMs: config.client.closeTimeoutMs,
+        subprotocols: config.client.subprotocols,
+        headerNames: Object.keys(config.client.headers),
+        protocolChoice: config.client.protocol,
+        session: config.client.session,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/artillery.ts
+// The Artillery export: a script that reproduces a run's load (flapping and leak as phases, the same session flow, the
+// abrupt share cut without a close handshake), so a team can run it at any scale with Artillery. Pure: text out.
+
+
+/** The processor function that ends a virtual user's connection without a close handshake. */
+const CUT_FUNCTION = 'cutWithoutCloseHandshake';
+/** The processor's file name beside the script: `load.yml` → `load-processor.cjs`. */
+function processorFileName(scriptFileName) {
+    return `${scriptFileName.replace(/\.[^./]*$/, '')}-processor.cjs`;
+}
+/**
+ * The Artillery script for a run of `config` against `url`, speaking `protocol`. `scriptFileName` is the script's own
+ * file name (the processor is named after it).
+ */
+function artilleryExport(load, url, protocol, scriptFileName) {
+    const plan = load.session;
+    // A Socket.IO server with no flow, or an emit flow, is driven by Artillery's socketio engine; a ws flow by its ws
+    // engine, which then speaks Engine.IO's opening itself.
+    const socketio = protocol === 'socket.io' && (plan === null || plan.engine === 'socketio');
+    const cycleMs = load.holdMs + load.pauseMs + (plan?.thinkMs ?? 0);
+    const phases = [
+        load.flapping ? phase('flapping', load.flapping.cycles, load.flapping.cycles * cycleMs) : null,
+        load.leak ? phase('leak', load.leak.clients * load.leak.cycles, load.leak.cycles * cycleMs) : null,
+    ].filter((p) => p !== null);
+    const flow = [...opening(protocol, socketio), ...(plan ? plan.steps.map(artilleryStep) : [])];
+    if (load.holdMs > 0)
+        flow.push({ think: load.holdMs / 1000 });
+    const share = abruptShare(load);
+    const engine = socketio ? 'socketio' : 'ws';
+    const scenarios = share === 0
+        ? [{ name: 'connect, session, hold, close', engine, flow }]
+        : [
+            { name: 'connect, session, hold, close', engine, weight: 100 - share, flow },
+            {
+                name: 'connect, session, hold, cut without a close handshake',
+                engine,
+                weight: share,
+                flow: [...flow, { function: CUT_FUNCTION }],
+            },
+        ];
+    const script = {
+        config: {
+            target: socketio ? socketIoOrigin(url) : url,
+            ...(share > 0 ? { processor: `./${processorFileName(scriptFileName)}` } : {}),
+            // A step that waits for a reply waits as long as the gate's does (close-timeout-ms), in seconds.
+            timeout: load.closeTimeoutMs / 1000,
+            phases,
+            ...(socketio ? socketIoConfig(load, url) : wsConfig(load, protocol)),
+        },
+        scenarios,
+    };
+    return { script: header(load, url, protocol, share) + (0,dist/* stringify */.As)(script, { lineWidth: 0 }), processor: share > 0 ? PROCESSOR : null };
+}
+/** Arrivals spread evenly over the scenario's prescribed time: one every cycle per client, as the gate's clients do. */
+function phase(name, arrivals, durationMs) {
+    // Artillery reads "NNNms" as milliseconds (a bare number is seconds, whole ones only); it refuses a zero duration.
+    return { name, duration: `${Math.max(arrivals, Math.round(durationMs))}ms`, arrivalCount: arrivals };
+}
+/**
+ * The share of connections the gate cuts, over the whole run, in percent: Artillery picks a scenario per virtual user
+ * by weight over all phases, so the leak scenario's abrupt ratio is spread over flapping's connections too.
+ */
+function abruptShare(load) {
+    const flapping = load.flapping?.cycles ?? 0;
+    const leak = load.leak ? load.leak.clients * load.leak.cycles : 0;
+    if (flapping + leak === 0)
+        return 0;
+    return Math.round((100 * leak * (load.leak?.abruptRatio ?? 0)) / (flapping + leak));
+}
+/** The protocol's opening as flow steps, where the engine does not do it itself. */
+function opening(protocol, socketio) {
+    if (protocol === 'graphql-ws') {
+        return [{ send: { payload: '{"type":"connection_init"}', match: { json: '$.type', value: 'connection_ack' } } }];
+    }
+    if (protocol === 'socket.io' && !socketio) {
+        // Engine.IO's open packet, then the default namespace's connect and its ack.
+        return [
+            { wait: { capture: { regexp: '^0\\{', as: 'engineIoOpen' } } },
+            { send: { payload: '40', capture: { regexp: '^40', as: 'connected' } } },
+        ];
+    }
+    return [];
+}
+function wsConfig(load, protocol) {
+    const subprotocols = [...new Set([...load.subprotocols, ...(protocol === 'graphql-ws' ? [GRAPHQL_TRANSPORT_WS] : [])])];
+    const headers = headerTemplates(load);
+    if (subprotocols.length === 0 && Object.keys(headers).length === 0)
+        return {};
+    return { ws: { ...(subprotocols.length > 0 ? { subprotocols } : {}), ...(Object.keys(headers).length > 0 ? { headers } : {}) } };
+}
+function socketIoConfig(load, url) {
+    const headers = headerTemplates(load);
+    const path = new URL(url).pathname.replace(/\/?$/, '/');
+    return { socketio: { path, transports: ['websocket'], ...(Object.keys(headers).length > 0 ? { extraHeaders: headers } : {}) } };
+}
+/** Header values are secrets: the script reads each from an environment variable named after the header. */
+function headerTemplates(load) {
+    return Object.fromEntries(load.headerNames.map((name) => [name, `{{ $env.${envName(name)} }}`]));
+}
+function envName(header) {
+    return header.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+/** `ws://host:port/socket.io/?EIO=4…` → `http://host:port`: socket.io-client takes the origin and a path option. */
+function socketIoOrigin(url) {
+    const u = new URL(url);
+    return `${u.protocol === 'wss:' ? 'https:' : 'http:'}//${u.host}`;
+}
+/** One step of the plan in Artillery's own form. */
+function artilleryStep(step) {
+    switch (step.kind) {
+        case 'send':
+            return step.match.length > 0 ? { send: { payload: step.text, ...conditions(step.match) } } : { send: step.text };
+        case 'wait':
+            return { wait: conditions(step.match) };
+        case 'think':
+            return { think: step.ms / 1000 };
+        case 'loop':
+            return { loop: step.steps.map(artilleryStep), count: step.count };
+        case 'emit':
+            return {
+                emit: [step.event, ...step.args],
+                ...(step.namespace !== '' ? { namespace: step.namespace } : {}),
+                ...(step.acknowledge ? { acknowledge: reply(step.acknowledge) } : {}),
+                ...(step.response ? { response: { channel: step.response.channel, ...reply(step.response) } } : {}),
+            };
+    }
+}
+function reply(spec) {
+    return { ...(spec.data !== undefined ? { data: spec.data } : {}), ...conditions(spec.match) };
+}
+/**
+ * Reply conditions as Artillery reads them: a match with a value compares; a condition without one is a capture
+ * (Artillery fails a step whose capture finds nothing, and ignores a match that has no value).
+ */
+function conditions(matches) {
+    const match = [];
+    const capture = [];
+    matches.forEach((m, i) => {
+        const spec = m.kind === 'json'
+            ? { json: m.expr }
+            : { regexp: m.source, ...(m.flags ? { flags: m.flags } : {}), ...(m.group !== undefined ? { group: m.group } : {}) };
+        if (m.value !== undefined)
+            match.push({ ...spec, value: m.value });
+        else
+            capture.push({ ...spec, as: `gateCondition${i + 1}` });
+    });
+    return {
+        ...(match.length > 0 ? { match: match.length === 1 ? match[0] : match } : {}),
+        ...(capture.length > 0 ? { capture: capture.length === 1 ? capture[0] : capture } : {}),
+    };
+}
+function header(load, url, protocol, share) {
+    const lines = [
+        `Written by ws-resilience-gate: the load of its run against ${url} (${protocol}), to run at any scale with Artillery:`,
+        '  artillery run THIS_FILE   (--target URL points it elsewhere; artillery run-fargate runs it distributed)',
+        `Phases: ${phasesText(load)} as the gate ran them (hold ${load.holdMs} ms); raise arrivalCount and duration together to scale.`,
+        ...(share > 0
+            ? [`${share} % of connections end without a close handshake, as the gate's abrupt cycles (the processor beside this file).`]
+            : []),
+        ...(load.headerNames.length > 0
+            ? [`Header values are read from the environment: set ${load.headerNames.map(envName).join(', ')} first.`]
+            : []),
+    ];
+    return `${lines.map((l) => `# ${l}`).join('\n')}\n`;
+}
+/** "flapping (20 connections) and leak (3 × 15)". */
+function phasesText(load) {
+    const parts = [
+        load.flapping ? `flapping (${load.flapping.cycles} connections)` : null,
+        load.leak ? `leak (${load.leak.clients} × ${load.leak.cycles})` : null,
+    ].filter((p) => p !== null);
+    return parts.join(' and ') || 'no load';
+}
+const PROCESSOR = `// Written by ws-resilience-gate: ends a virtual user's connection without a close handshake, as the gate's
+// abrupt cycles do (a client that vanished). Loaded by the Artillery script beside it (config.processor).
+'use strict';
+
+module.exports = {
+  ${CUT_FUNCTION}(context, events, done) {
+    // The ws engine keeps its WebSocket in context.ws; the socketio engine's is under the Engine.IO transport.
+    const ws = context.ws || (context.sockets && context.sockets[''] && context.sockets[''].io.engine.transport.ws);
+    if (ws && typeof ws.terminate === 'function') ws.terminate();
+    done();
+  },
+};
+`;
+/** The protocol a run spoke: detected or chosen; raw when a stopped run never settled it. */
+function spokenProtocol(load, server) {
+    return (server.protocol?.id ??
+        (load.protocolChoice === 'raw' || load.protocolChoice === 'socket.io' || load.protocolChoice === 'graphql-ws'
+            ? load.protocolChoice
+            : 'raw'));
+}
+
+;// CONCATENATED MODULE: ./src/report/artillery-file.ts
+// Writes the Artillery export (export-artillery): the script, and beside it the processor that cuts connections.
+
+
+
+/** Writes the script to `path` (folders created) and the processor beside it when one is needed; the absolute paths. */
+async function writeArtilleryExport(load, report, path) {
+    const script = (0,external_node_path_namespaceObject.resolve)(path);
+    const written = artilleryExport(load, report.server.url, spokenProtocol(load, report.server), (0,external_node_path_namespaceObject.basename)(script));
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(script), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(script, written.script);
+    if (written.processor === null)
+        return { script, processor: null };
+    const processor = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(script), processorFileName((0,external_node_path_namespaceObject.basename)(script)));
+    await (0,promises_namespaceObject.writeFile)(processor, written.processor);
+    return { script, processor };
+}
+/** "Artillery script written to /x/load.yml (its processor: /x/load-processor.cjs)". */
+function exportLine(written) {
+    return `Artillery script written to ${written.script}${written.processor ? ` (its processor: ${written.processor})` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/faults.ts
 // The Faults section in words (pure): what the proxy injected, how the server handled dead peers and a slow consumer.
 
@@ -15856,9 +27911,12 @@ function faultLines(report) {
     }
     const d = faults.deadPeers;
     if (d) {
+        const limit = `${Math.round(d.timeoutMs / 1000)} s`;
         const reap = d.reapMs ? `, reaped after ${formatMs(d.reapMs.p50)} (p50) to ${formatMs(d.reapMs.max)} (max)` : '';
-        const open = d.stillOpen > 0 ? `; ${d.stillOpen} still open after ${Math.round(d.timeoutMs / 1000)} s` : '';
-        lines.push(`dead peers: ${d.silenced} of ${d.clients} clients went silent, ${d.reaped} reaped${reap}${open}`);
+        const late = d.reapedLate && d.lateMs ? `; ${d.reapedLate} reaped late, after ${formatMs(d.lateMs.max)} at most` : '';
+        const watched = `${Math.round((d.watchedMs ?? d.timeoutMs) / 1000)} s`;
+        const open = d.stillOpen > 0 ? `; ${d.stillOpen} still open after ${watched}` : '';
+        lines.push(`dead peers: ${d.silenced} of ${d.clients} clients went silent, ${d.reaped} reaped within ${limit}${reap}${late}${open}`);
     }
     const s = report.faults?.slowConsumer;
     if (s) {
@@ -15987,6 +28045,7 @@ function hostileMarkdown(result) {
     const figures = [
         result.serverSurvived ? 'the server stayed up' : `the server exited during \`${result.crashedDuring ?? '?'}\``,
         result.stillAccepting ? 'kept accepting handshakes' : 'stopped accepting handshakes',
+        ...(result.brokenAfter ? [`a normal session failed after \`${result.brokenAfter.case}\``] : []),
         ...(tried > 0 ? [`${succeeded}/${tried} handshakes served during the stalled ones`] : []),
         `memory ${formatMbDelta(result.memoryGrowthBytes)}`,
         `${(result.durationMs / 1000).toFixed(1)}\u00a0s`,
@@ -16037,10 +28096,17 @@ function typeset(text) {
 
 
 
+
+/**
+ * The longest piece of text (a stop message, a close reason) a cause keeps. Why lines are never cut: the whole cause
+ * and its fix live there, and every source already bounds the server's text it quotes (a body at 120 characters, a
+ * reply at 200), so this only bounds what no source foresaw.
+ */
+const WHY_PIECE_MAX = 2000;
 /** Markdown: escaped inline text, bold with `**`. */
-const MARKDOWN_STYLE = { esc: (t) => escapeInline(t), strong: (t) => `**${t}**` };
+const MARKDOWN_STYLE = { esc: (t) => escapeInline(t, WHY_PIECE_MAX), strong: (t) => `**${t}**` };
 /** Terminal: one sanitised line, no emphasis. */
-const PLAIN_STYLE = { esc: (t) => sanitizeText(t), strong: (t) => t };
+const PLAIN_STYLE = { esc: (t) => sanitizeText(t, WHY_PIECE_MAX), strong: (t) => t };
 const PROBLEMS_IN_RECOVERY_LINE = 3;
 const KINDS_SHOWN = 4;
 const INVERSE_OPERATOR = { '≥': '<', '≤': '>', '>': '≤', '<': '≥', '==': '≠', '=': '≠' };
@@ -16058,13 +28124,13 @@ function limitText(check) {
     return check.threshold ? formatThreshold(check.threshold) : typeset(check.limit);
 }
 /** The check's measured figure as printed. */
-function measuredText(check) {
+function sentences_measuredText(check) {
     return typeset(check.measured);
 }
 /** How a check missed its limit, in words: "connect success rate 64 % (41/65) < 80 %". */
 function describeViolation(check, esc = (t) => t) {
     const title = esc(lowerFirst(check.title));
-    const measured = esc(measuredText(check));
+    const measured = esc(sentences_measuredText(check));
     if (check.threshold) {
         const bound = formatThreshold(check.threshold).slice(2);
         return `${title} ${measured} ${check.threshold.op === '<=' ? '>' : '<'} ${esc(bound)}`;
@@ -16190,8 +28256,8 @@ function describeTrend(report) {
     if (!t || t.kbPerConnection === null)
         return 'n/a (fewer than two readings over the leak rounds)';
     const fitted = t.points.slice(t.skipped);
-    const heap = report.heap?.status === 'measured' && report.heap.heapKbPerConnection != null;
-    const judged = heap ? 'information only: the heap after a full GC is judged; ' : '';
+    const by = report.memoryJudge?.by ?? 'rss';
+    const judged = by !== 'rss' ? `information only: the ${SOURCE_NAMES[by]} after a full GC is judged; ` : '';
     return (`${formatKibPerConnection(t.kbPerConnection, t.standardErrorKb)} (${judged}RSS), fitted over ${fitted.length} readings ` +
         `(${fitted[0].connections} to ${fitted.at(-1).connections} connections)`);
 }
@@ -16245,7 +28311,7 @@ function keyFigures(report) {
         figures.push('memory not measured');
     // The figure the leak verdict judged: the heap's after a full GC for a Node server, else the RSS trend.
     const judged = report.checks.find((c) => c.id === 'leak-per-connection')?.value ?? m.trend?.kbPerConnection ?? null;
-    const byHeap = report.heap?.status === 'measured' && report.heap.heapKbPerConnection != null;
+    const byHeap = (report.memoryJudge?.by ?? 'rss') !== 'rss';
     if (judged !== null)
         figures.push(`${byHeap ? 'heap' : 'trend'} ${formatKibPerConnection(judged)}`);
     const r = report.scenarios.recovery;
@@ -16294,7 +28360,7 @@ const CHECK_HEADER = ['Check', 'Measured', 'Limit', 'Status'];
 function checkRows(report) {
     return report.checks
         .filter((c) => !isRegressionCheck(c))
-        .map((c) => [upperFirst(c.title), measuredText(c), limitText(c), STATUS_LABEL[c.status] ?? c.status]);
+        .map((c) => [upperFirst(c.title), sentences_measuredText(c), limitText(c), STATUS_LABEL[c.status] ?? c.status]);
 }
 function latencyTriple(summary) {
     if (!summary || summary.count === 0)
@@ -16326,11 +28392,12 @@ const SCENARIO_HEADER = [
     'Cycle (measured / prescribed)',
     'Handshake p50 / p95 / p99',
     'Close p50 / p95 / p99',
+    'Session',
 ];
 /** The scenario figures as cells: clients × cycles, connects, clean disconnects, cycle, handshake, close. */
 function scenarioCells(s) {
     if (!s.enabled)
-        return ['disabled', '–', '–', '–', '–', '–'];
+        return ['disabled', '–', '–', '–', '–', '–', '–'];
     return [
         `${s.prescribed.clients} × ${s.prescribed.cyclesPerClient}`,
         connectCell(s),
@@ -16338,8 +28405,25 @@ function scenarioCells(s) {
         `${s.cycleMs && s.cycleMs.count > 0 ? formatMs(s.cycleMs.mean) : 'n/a'} / ${formatMs(s.prescribed.cycleMs)}`,
         latencyTriple(s.handshakeMs),
         latencyTriple(s.closeMs),
+        sessionCell(s),
     ];
 }
+/** What each client said and how many completed it: "socket.io connect + 2 steps, 45/45 completed"; "none". */
+function sessionCell(s) {
+    if (!s.session)
+        return 'none';
+    const { describe, completed, started } = s.session;
+    return `${describe}, ${completed}/${started} completed`;
+}
+/** How a session step failed, in words for the failures table. */
+const SESSION_FAILURE_WORDS = {
+    'no-reply': 'no reply',
+    mismatch: 'no matching reply',
+    closed: 'closed by the server',
+    refused: 'refused',
+    'not-sent': 'not sent',
+    unsupported: 'not possible on this protocol',
+};
 /** The scenarios side by side, one row per figure (narrow enough for a comment column): header and rows. */
 function scenarioColumns(report) {
     const scenarios = [report.scenarios.flapping, report.scenarios.leak];
@@ -16348,6 +28432,15 @@ function scenarioColumns(report) {
         header: ['Scenario', ...scenarios.map((s) => s.id)],
         rows: SCENARIO_HEADER.slice(1).map((label, i) => [label, ...cells.map((c) => c[i])]),
     };
+}
+/** Which figure judged the memory trend, and when RSS did, how to get evidence for the server's runtime. */
+function judgeRows(report) {
+    const judge = report.memoryJudge;
+    if (!judge)
+        return [];
+    // The evidence's own sentence names it; RSS's says why no evidence judged.
+    const judged = judge.by === 'rss' ? `RSS: ${judge.why}` : judge.why;
+    return [['Judged by', judged], ...(judge.better ? [['Better evidence', judge.better]] : [])];
 }
 /** Memory figures as label/value pairs; null when memory was not measured. */
 function memoryRows(report) {
@@ -16366,6 +28459,7 @@ function memoryRows(report) {
         ],
         ['Peak growth', formatMbDelta(m.peakGrowthBytes)],
         ['Trend (leak per connection)', describeTrend(report)],
+        ...judgeRows(report),
         ['Samples', `${m.samples.length}, every ${formatMs(m.sampleIntervalMs)}`],
         ...(m.probeOverheadBytes
             ? [['Heap snapshots (left out of the figures)', `${formatMbDelta(m.probeOverheadBytes)} of RSS`]]
@@ -16398,6 +28492,15 @@ function failureRows(report) {
             rows.push({ scenario: s.id, stage: 'connect', kind, count });
         for (const [kind, count] of Object.entries(s.disconnectFailures))
             rows.push({ scenario: s.id, stage: 'disconnect', kind, count });
+        // A session that did not complete is a failure of its own kind, named by the step that failed.
+        for (const f of s.session?.failures ?? []) {
+            rows.push({
+                scenario: s.id,
+                stage: `session ${f.step}`,
+                kind: `session: ${SESSION_FAILURE_WORDS[f.kind] ?? f.kind}`,
+                count: f.count,
+            });
+        }
     }
     const r = report.scenarios.recovery;
     if (r.connectFailure)
@@ -16522,11 +28625,13 @@ const OTHER_SUSPECTS_NAMED = 3;
  * few by name ("also growing: +65 Socket, +65 Receiver and 4 more classes"); null without heap evidence.
  */
 function heapSuspect(report, esc) {
-    const [suspect, ...others] = report.heap?.suspects ?? [];
+    const [suspect, ...others] = evidenceWithSuspects(report.evidence)?.suspects ?? [];
     if (!suspect)
         return null;
     const path = retainerPathText(suspect.retainerPath);
-    const figures = `${suspect.perConnection.toFixed(2)} per connection, ${formatBytesDelta(suspect.bytesDelta)}`;
+    // A gauge of a metrics page counts things, not bytes.
+    const bytes = suspect.kind === 'gauge' ? '' : `, ${formatBytesDelta(suspect.bytesDelta)}`;
+    const figures = `${suspect.perConnection.toFixed(2)} per connection${bytes}`;
     const named = others.slice(0, OTHER_SUSPECTS_NAMED).map((o) => `${formatCountDelta(o.countDelta)} ${esc(o.name)}`);
     const more = others.length - named.length;
     const also = named.length === 0
@@ -16590,7 +28695,7 @@ const CAUSES = {
         ? null
         : `peak ${formatMb(report.memory.peakBytes)} over a baseline of ${formatMb(report.memory.baselineBytes)}`,
     'leak-per-connection': (check, report, style) => joinCauses([
-        report.heap?.status === 'measured' ? (check.detail ?? null) : trendFit(report),
+        (report.memoryJudge?.by ?? 'rss') !== 'rss' ? (check.detail ?? null) : trendFit(report),
         signalsUnlessShown(report),
         heapSuspect(report, style.esc),
     ]),
@@ -16864,10 +28969,10 @@ const LOG_EXCERPT_MAX_LINES = 24;
 const LOG_EXCERPT_LINE_MAX = 200;
 /** The line an error's output starts with: Node's `Error: …` (its frames follow), Python's traceback, Go's panic. */
 const ERROR_START = /^(Traceback \(most recent call last\)|panic: |([\w$]+\.)*[\w$]*(Error|Exception)\b.*)/;
-const CAUSE_MAX = 600;
 const VERDICT_ICON = { pass: '✅', warn: '⚠️', fail: '❌' };
 const STATUS_ICON = { fail: '❌', warn: '⚠️', 'not-measured': '➖' };
-const STYLE = { esc: (t) => escapeInline(t, 200), strong: MARKDOWN_STYLE.strong };
+// Why lines are never cut: the cause and its fix live there (tables below may cut their cells).
+const STYLE = MARKDOWN_STYLE;
 /** A collapsible section. */
 function details(summary, body, open) {
     // The blank lines end the HTML block so the body is parsed as Markdown (and a fence inside stays a fence).
@@ -16897,8 +29002,8 @@ function failingList(report) {
     for (const check of shown) {
         const icon = STATUS_ICON[check.status] ?? '❔';
         const cause = causeOf(check, report, STYLE);
-        const what = checkHeadline(check, report, (t) => escapeInline(t, 200));
-        items.push(`- ${icon} **${what}**${cause ? ` — ${truncate(cause, CAUSE_MAX)}` : ''}`);
+        const what = checkHeadline(check, report, STYLE.esc);
+        items.push(`- ${icon} **${what}**${cause ? ` — ${cause}` : ''}`);
     }
     const rest = describeNotMeasuredAfterStop(report, notMeasuredAfterStop, (t) => escapeInline(t, 120));
     if (rest)
@@ -17105,22 +29210,18 @@ function tableSection(title, header, rows, paint) {
 function causeLines(report) {
     return whyLines(report, PLAIN_STYLE).map(({ check, text }) => `  ${check ? `${STATUS_TEXT[check.status] ?? check.status}  ` : ''}${text}`);
 }
-/**
- * Renders the report as plain text: verdict and key figures, causes, stop, then checks, scenarios, failures, memory, signals, base, and the
- * server's last lines when it failed.
- */
-function renderTerminal(report, options = {}) {
-    const color = options.color ?? false;
-    const paint = (key, text) => (color ? `${ANSI[key][0]}${text}${ANSI[key][1]}` : text);
-    const out = [];
-    out.push(`${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ` +
-        `${headline(report)}\n${keyFigures(report).join(' · ')}`);
+/** The verdict and the key figures. */
+const heading = (report, paint) => `${paint(report.verdict, `[${VERDICT_TAG[report.verdict] ?? 'FAIL'}]`)} WebSocket resilience: ` +
+    `${headline(report)}\n${keyFigures(report).join(' · ')}`;
+/** The stop, unless a Why line already says it, then the Why lines (never cut: the whole cause and its fix). */
+const why = (report) => {
     const stop = describeStop(report, PLAIN_STYLE);
     const causes = causeLines(report);
-    if (stop && !causes.some((l) => l.includes(stop)))
-        out.push(stop);
-    if (causes.length > 0)
-        out.push(section('Why', causes));
+    const parts = [stop && !causes.some((l) => l.includes(stop)) ? stop : null, causes.length > 0 ? section('Why', causes) : null];
+    return parts.filter((p) => p !== null).join('\n\n') || null;
+};
+/** Every check but the base comparison's, its status coloured; a failing one's cause cut to a cell. */
+const checksTable = (report, paint) => {
     const checks = report.checks.filter((c) => !c.id.startsWith('regression-'));
     const rows = checkRows(report).map((row, i) => {
         const c = checks[i];
@@ -17132,52 +29233,92 @@ function renderTerminal(report, options = {}) {
         const status = checks[row - 1]?.status;
         return status === 'fail' ? 'fail' : status === 'warn' ? 'warn' : status === 'pass' ? 'pass' : null;
     };
-    out.push(tableSection('Checks', [...CHECK_HEADER, 'Detail'], rows, (cell, r, c) => {
+    return tableSection('Checks', [...CHECK_HEADER, 'Detail'], rows, (cell, r, c) => {
         const key = r > 0 && c === 3 ? statusColor(r) : null;
         return key ? paint(key, cell) : cell;
-    }));
+    });
+};
+const scenarios = (report) => {
     const { flapping, leak } = report.scenarios;
-    out.push(tableSection('Scenarios', SCENARIO_HEADER, [flapping, leak].map((s) => [s.id, ...scenarioCells(s)])));
-    const failures = failureRows(report);
-    if (failures.length > 0) {
-        out.push(tableSection('Failures and close reasons', FAILURE_HEADER, failures.map((f) => [f.scenario, f.stage, f.kind, String(f.count)])));
-    }
-    out.push(`Recovery: ${describeRecovery(report, plain)}`);
-    const faults = faultLines(report);
-    if (faults.length > 0)
-        out.push(section('Faults', faults.map((l) => `  ${plain(l)}`)));
-    const hostile = report.scenarios.hostile;
-    if (hostile)
-        out.push(tableSection('Hostile input', HOSTILE_TERMINAL_HEADER, hostileRows(hostile).map((r) => r.map((cell) => plain(cell)))));
-    const memory = memoryRows(report);
-    if (memory) {
-        out.push(section('Memory (server tree RSS)', alignColumns(memory.map(([label, value]) => [`  ${label}`, value]))));
-    }
-    else {
-        out.push(`Memory: not measured${report.memory.reason ? ` (${plain(report.memory.reason)})` : ''}`);
-    }
-    if (report.signals)
-        out.push(tableSection('Exact leak signals', SIGNAL_HEADER, signalRows(report)));
-    const comparison = comparisonRows(report);
+    return tableSection('Scenarios', SCENARIO_HEADER, [flapping, leak].map((s) => [s.id, ...scenarioCells(s)]));
+};
+const failures = (report) => {
+    const rows = failureRows(report);
+    if (rows.length === 0)
+        return null;
+    return tableSection('Failures and close reasons', FAILURE_HEADER, rows.map((f) => [f.scenario, f.stage, f.kind, String(f.count)]));
+};
+const terminal_recovery = (report) => `Recovery: ${describeRecovery(report, plain)}`;
+const faults = (report) => {
+    const lines = faultLines(report);
+    return lines.length === 0
+        ? null
+        : section('Faults', lines.map((l) => `  ${plain(l)}`));
+};
+const terminal_hostile = (report) => {
+    const result = report.scenarios.hostile;
+    if (!result)
+        return null;
+    return tableSection('Hostile input', HOSTILE_TERMINAL_HEADER, hostileRows(result).map((r) => r.map((cell) => plain(cell))));
+};
+const terminal_memory = (report) => {
+    const rows = memoryRows(report);
+    if (rows)
+        return section('Memory (server tree RSS)', alignColumns(rows.map(([label, value]) => [`  ${label}`, value])));
+    return `Memory: not measured${report.memory.reason ? ` (${plain(report.memory.reason)})` : ''}`;
+};
+const terminal_signals = (report) => (report.signals ? tableSection('Exact leak signals', SIGNAL_HEADER, signalRows(report)) : null);
+const terminal_comparison = (report) => {
+    const rows = comparisonRows(report);
     if (report.comparison?.skipped)
-        out.push(`Not compared with the base (${plain(report.comparison.source)}): ${plain(report.comparison.skipped)}`);
-    else if (comparison.length > 0)
-        out.push(tableSection(`Base (${plain(report.comparison.source)}) → this PR`, COMPARISON_HEADER, comparison));
-    // How the server ended, when it was not by its own shutdown: the progress lines said it, the report keeps it.
-    for (const note of [report.server.killedAfterGrace, report.server.leftListening])
-        if (note)
-            out.push(`Teardown: ${plain(note)}`);
+        return `Not compared with the base (${plain(report.comparison.source)}): ${plain(report.comparison.skipped)}`;
+    return rows.length > 0 ? tableSection(`Base (${plain(report.comparison.source)}) → this PR`, COMPARISON_HEADER, rows) : null;
+};
+/** How the server ended, when it was not by its own shutdown: the progress lines said it, the report keeps it. */
+const terminal_teardown = (report) => {
+    const notes = [report.server.killedAfterGrace, report.server.leftListening].filter((n) => Boolean(n));
+    return notes.length === 0 ? null : notes.map((note) => `Teardown: ${plain(note)}`).join('\n\n');
+};
+/** The server's last lines, when the run failed. */
+const serverLog = (report, paint) => {
     const tail = report.server.logTail;
-    if (report.verdict === 'fail' && tail.length > 0) {
-        const shown = tail.slice(-TERMINAL_LOG_LINES).map((l) => `  ${paint('dim', sanitizeText(l, LOG_LINE_MAX))}`);
-        const from = report.server.logPath ? ` (full log: ${plain(report.server.logPath)})` : '';
-        out.push(section(`Server log, last ${shown.length} of ${tail.length} lines${from}`, shown));
-    }
+    if (report.verdict !== 'fail' || tail.length === 0)
+        return null;
+    const shown = tail.slice(-TERMINAL_LOG_LINES).map((l) => `  ${paint('dim', sanitizeText(l, LOG_LINE_MAX))}`);
+    const from = report.server.logPath ? ` (full log: ${plain(report.server.logPath)})` : '';
+    return section(`Server log, last ${shown.length} of ${tail.length} lines${from}`, shown);
+};
+/** The sections in the order a reader wants them: the decision and its causes first, then the evidence. */
+const SECTIONS = [
+    heading,
+    why,
+    checksTable,
+    scenarios,
+    failures,
+    terminal_recovery,
+    faults,
+    terminal_hostile,
+    terminal_memory,
+    terminal_signals,
+    terminal_comparison,
+    terminal_teardown,
+    serverLog,
+];
+/**
+ * Renders the report as plain text: verdict and key figures, causes, stop, then checks, scenarios, failures, memory,
+ * signals, base, and the server's last lines when it failed.
+ */
+function renderTerminal(report, options = {}) {
+    const color = options.color ?? false;
+    const paint = (key, text) => (color ? `${ANSI[key][0]}${text}${ANSI[key][1]}` : text);
+    const out = SECTIONS.map((render) => render(report, paint)).filter((part) => part !== null);
     return `${out.join('\n\n')}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli.ts
 // CLI: argv -> config -> gate -> terminal report; exit 0 pass, 1 fail, 2 bad input, 130/143 cancelled.
+
+
 
 
 
@@ -17284,7 +29425,8 @@ function usage() {
         '',
         'Starts the server (or attaches to one), runs flapping, leak-prevention and recovery scenarios,',
         'prints the report and exits 0 when no check failed (a warning does not fail), 1 when one failed,',
-        '2 on bad input, 130/143 when interrupted. Port 0 in --url picks a free port and passes it to the server as PORT.',
+        '2 on bad input, 130/143 when interrupted. Port 0 in --url picks a free port and passes it to the server as PORT;',
+        "the server command runs in a shell, so a server that takes an address flag gets it there: './chat -addr=127.0.0.1:$PORT'.",
         'Run it from a clone of the repository (npm ci first); `npm start` runs it against the example server.',
         '',
         'Example:',
@@ -17334,6 +29476,9 @@ async function runCli(argv, io = { out: process.stdout, err: process.stderr }) {
         configDescription: describeConfig(args.inputs, CLI_DEFAULTS),
     }));
     io.out.write(`\n${renderTerminal(report)}\n`);
+    if (config.exportArtillery) {
+        io.err.write(`${exportLine(await writeArtilleryExport(loadShapeOf(config), report, config.exportArtillery))}\n`);
+    }
     if (config.reportPath) {
         const path = await writeJsonReport(report, config.reportPath);
         io.err.write(`JSON report written to ${path}\n`);
