@@ -13,7 +13,7 @@ import { sumBoundaries, whereSuspectsGrew } from '../src/analysis/evidence-judge
 import { formatRetainerPath, type Boundary, type Evidence } from '../src/model/evidence.js';
 import { withPaths } from '../src/probe/evidence-source.js';
 import { NodeHeapSource } from '../src/probe/node-heap.js';
-import { readSignals } from '../src/probe/proc-signals.js';
+import { unsettledConnections } from '../src/probe/proc-signals.js';
 import { isAlive } from '../src/server/process-tree.js';
 import { pickFreePort } from '../src/server/endpoint.js';
 import { waitForHandshake } from '../src/server/readiness.js';
@@ -57,10 +57,10 @@ function connectOnce(url: string, abrupt: boolean): Promise<void> {
   });
 }
 
-/** Waits until the server holds no connection on its port (ESTABLISHED or CLOSE_WAIT): every close was handled. */
+/** Waits until the server holds no connection on its port, open or closing: every close was handled. */
 async function waitForNoConnections(pid: number, port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if ((await readSignals([pid], port)).lingeringConnections === 0) return;
+    if ((await unsettledConnections([pid], port)) === 0) return;
     await sleep(25);
   }
   throw new Error(`the server pid ${pid} still holds connections on port ${port} after 5 s`);

@@ -11,7 +11,7 @@ import { readFacts, withPaths, type EvidenceSource } from '../probe/evidence-sou
 import { JvmHistogram } from '../probe/jvm-histogram.js';
 import { MetricsSource, metricsUrlFor } from '../probe/metrics-source.js';
 import { NodeHeapSource } from '../probe/node-heap.js';
-import { readSignals } from '../probe/proc-signals.js';
+import { unsettledConnections } from '../probe/proc-signals.js';
 import { PythonCensus } from '../probe/python-census.js';
 import { SocketHolderWatch } from '../probe/socket-holders.js';
 import { portOf } from '../server/endpoint.js';
@@ -217,15 +217,17 @@ async function servingProcesses(run: RunContext, evidence: EvidenceRun | null): 
   );
 }
 
-/** Waits (bounded) until no connection on the server's port is ESTABLISHED or CLOSE_WAIT: a reading counts them. */
+/**
+ * Waits (bounded) until no connection on the server's port is open or closing (its close handler not yet run): a
+ * reading counts what they hold.
+ */
 async function untilQuiet(run: RunContext): Promise<void> {
   const server = run.server;
   if (!server) return;
   const port = portOf(run.serverInfo.url);
   const deadline = performance.now() + QUIET_MS;
   while (performance.now() < deadline && !run.stopped) {
-    const { lingeringConnections } = await readSignals(await server.tree(), port);
-    if (!lingeringConnections) return;
+    if (!(await unsettledConnections(await server.tree(), port))) return;
     await sleep(25);
   }
 }

@@ -13,17 +13,27 @@ export function lingeringInodes(procNetTcp: string, port: number): string[] {
   return socketInodes(procNetTcp, port, [TCP_STATE.ESTABLISHED, TCP_STATE.CLOSE_WAIT]);
 }
 
-/** One reading of the tree's signals. On systems without /proc every figure but processes is null (reported n/a). */
-export async function readSignals(pids: number[], port: number, platform: NodeJS.Platform = process.platform): Promise<SignalSnapshot> {
-  if (platform !== 'linux' || pids.length === 0) {
-    return { fds: null, threads: null, processes: pids.length === 0 ? null : pids.length, lingeringConnections: null };
-  }
+/**
+ * States of a connection whose close the server has not finished: the lingering ones, and those it closed first and
+ * whose peer has not yet answered (FIN_WAIT, CLOSING, LAST_ACK). A WebSocket server that ends the TCP connection after
+ * the close handshake runs the app's close handler only once the peer's FIN is in.
+ */
+const CLOSING_STATES = [
+  TCP_STATE.ESTABLISHED,
+  TCP_STATE.CLOSE_WAIT,
+  TCP_STATE.FIN_WAIT1,
+  TCP_STATE.FIN_WAIT2,
+  TCP_STATE.CLOSING,
+  TCP_STATE.LAST_ACK,
+];
+
+/** The tree's open fds, the inodes of its sockets, and its threads, from /proc/<pid>/{fd,status}. */
+async function scanTree(pids: number[]): Promise<{ fds: number; fdsHidden: boolean; sockets: Set<string>; threads: number }> {
   let fds = 0;
   let threads = 0;
-  // Another user's process (a server in a container running as root): its fds cannot be listed. Counting
-  // them as 0 would pass every fd and lingering check unseen, so both become n/a.
+  // Another user's process (a server in a container running as root): its fds cannot be listed.
   let fdsHidden = false;
-  const socketInodes = new Set<string>();
+  const sockets = new Set<string>();
   for (const pid of pids) {
     const entries = await readdir(`/proc/${pid}/fd`).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'EACCES' || err.code === 'EPERM') fdsHidden = true;
@@ -32,15 +42,44 @@ export async function readSignals(pids: number[], port: number, platform: NodeJS
     fds += entries.length;
     for (const fd of entries) {
       const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
-      if (link.startsWith('socket:[')) socketInodes.add(link.slice(8, -1));
+      if (link.startsWith('socket:[')) sockets.add(link.slice(8, -1));
     }
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
     threads += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 0);
   }
-  // The tree's own network namespace: /proc/<pid>/net is that of the process.
-  const root = pids[0]!;
-  const tables = await Promise.all([`/proc/${root}/net/tcp`, `/proc/${root}/net/tcp6`].map((f) => readFile(f, 'utf8').catch(() => '')));
-  const lingering = tables.flatMap((t) => lingeringInodes(t, port)).filter((inode) => socketInodes.has(inode));
+  return { fds, fdsHidden, sockets, threads };
+}
+
+/** The tree's own network namespace's TCP tables: /proc/<pid>/net is that of the process. */
+function tcpTables(root: number): Promise<string[]> {
+  return Promise.all([`/proc/${root}/net/tcp`, `/proc/${root}/net/tcp6`].map((f) => readFile(f, 'utf8').catch(() => '')));
+}
+
+/** One reading of the tree's signals. On systems without /proc every figure but processes is null (reported n/a). */
+export async function readSignals(pids: number[], port: number, platform: NodeJS.Platform = process.platform): Promise<SignalSnapshot> {
+  if (platform !== 'linux' || pids.length === 0) {
+    return { fds: null, threads: null, processes: pids.length === 0 ? null : pids.length, lingeringConnections: null };
+  }
+  const { fds, fdsHidden, sockets, threads } = await scanTree(pids);
+  // Counting hidden fds as 0 would pass every fd and lingering check unseen, so both become n/a.
   if (fdsHidden) return { fds: null, threads, processes: pids.length, lingeringConnections: null };
+  const tables = await tcpTables(pids[0]!);
+  const lingering = tables.flatMap((t) => lingeringInodes(t, port)).filter((inode) => sockets.has(inode));
   return { fds, threads, processes: pids.length, lingeringConnections: lingering.length };
+}
+
+/**
+ * Connections of the tree on `port` that are open or still closing (CLOSING_STATES): a leak reading waits for none,
+ * so that every close handler has run. Null where not measurable (not Linux, hidden fds).
+ */
+export async function unsettledConnections(
+  pids: number[],
+  port: number,
+  platform: NodeJS.Platform = process.platform,
+): Promise<number | null> {
+  if (platform !== 'linux' || pids.length === 0) return null;
+  const { fdsHidden, sockets } = await scanTree(pids);
+  if (fdsHidden) return null;
+  const tables = await tcpTables(pids[0]!);
+  return tables.flatMap((t) => socketInodes(t, port, CLOSING_STATES)).filter((inode) => sockets.has(inode)).length;
 }

@@ -1,7 +1,15 @@
 // Reads /proc/net/tcp and /proc/net/tcp6 tables: which socket inodes sit on a local port in which state.
 
 /** Socket states as /proc/net/tcp writes them (hex). */
-export const TCP_STATE = { ESTABLISHED: '01', CLOSE_WAIT: '08', LISTEN: '0A' } as const;
+export const TCP_STATE = {
+  ESTABLISHED: '01',
+  FIN_WAIT1: '04',
+  FIN_WAIT2: '05',
+  CLOSE_WAIT: '08',
+  LAST_ACK: '09',
+  LISTEN: '0A',
+  CLOSING: '0B',
+} as const;
 
 /** Inodes of the sockets whose local port is `port` and whose state is one of `states`. */
 export function socketInodes(procNetTcp: string, port: number, states: readonly string[]): string[] {
