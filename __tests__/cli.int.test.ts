@@ -59,7 +59,7 @@ describe('CLI bundle', () => {
     expect(run.stdout).toMatch(/PASS.*WebSocket resilience: \d+ of \d+ checks passed/);
     expect(run.stdout).toMatch(/Connect success rate\s+100\s% \(18\/18\)/);
     const report = JSON.parse(readFileSync(join(run.cwd, 'out/report.json'), 'utf8')) as Report;
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.verdict).toBe('pass');
     expect(report.config['flap-cycles']).toBe('8');
     expect(report.server.pidsSeen.filter(pidAlive)).toEqual([]);
