@@ -42,16 +42,10 @@ describe('sessions at defaults: the leak in the app code is found and named', ()
     { timeout: 240_000 },
     async () => {
       const url = `ws://127.0.0.1:0${SOCKET_IO_PATH}`;
-      const leaking = await defaultRun({
-        'server-command': server('socketio-presence-server.js'),
-        url,
-        'server-env': 'PRESENCE_CLEANUP=logout',
-      });
-      const clean = await defaultRun({
-        'server-command': server('socketio-presence-server.js'),
-        url,
-        'server-env': 'PRESENCE_CLEANUP=disconnect',
-      });
+      const [leaking, clean] = await Promise.all([
+        defaultRun({ 'server-command': server('socketio-presence-server.js'), url, 'server-env': 'PRESENCE_CLEANUP=logout' }),
+        defaultRun({ 'server-command': server('socketio-presence-server.js'), url, 'server-env': 'PRESENCE_CLEANUP=disconnect' }),
+      ]);
       expect(leaking.server.protocol?.id).toBe('socket.io');
       expectLeakNamed(leaking, clean, 'Presence', 'socket.io connect');
     },
@@ -59,8 +53,10 @@ describe('sessions at defaults: the leak in the app code is found and named', ()
 
   it('graphql-ws: an AuditEntry kept from `onConnect` fails; removed in `onClose`, it passes', { timeout: 240_000 }, async () => {
     const url = 'ws://127.0.0.1:0/graphql';
-    const leaking = await defaultRun({ 'server-command': server('graphql-audit-server.js'), url, 'server-env': 'AUDIT_CLEANUP=never' });
-    const clean = await defaultRun({ 'server-command': server('graphql-audit-server.js'), url, 'server-env': 'AUDIT_CLEANUP=close' });
+    const [leaking, clean] = await Promise.all([
+      defaultRun({ 'server-command': server('graphql-audit-server.js'), url, 'server-env': 'AUDIT_CLEANUP=never' }),
+      defaultRun({ 'server-command': server('graphql-audit-server.js'), url, 'server-env': 'AUDIT_CLEANUP=close' }),
+    ]);
     expect(leaking.server.protocol?.id).toBe('graphql-ws');
     expectLeakNamed(leaking, clean, 'AuditEntry', 'graphql-ws connection_init');
   });
@@ -74,8 +70,10 @@ describe('sessions at defaults: the leak in the app code is found and named', ()
         'session-file': `${ROOT}__tests__/fixtures/sessions/chat-join.yml`,
         'server-command': server('chat-join-server.js'),
       };
-      const leaking = await defaultRun({ ...inputs, 'server-env': 'MEMBER_CLEANUP=never' });
-      const clean = await defaultRun({ ...inputs, 'server-env': 'MEMBER_CLEANUP=close' });
+      const [leaking, clean] = await Promise.all([
+        defaultRun({ ...inputs, 'server-env': 'MEMBER_CLEANUP=never' }),
+        defaultRun({ ...inputs, 'server-env': 'MEMBER_CLEANUP=close' }),
+      ]);
       expectLeakNamed(leaking, clean, 'Member', '3 steps');
       // The session's think time (50 ms) is part of each cycle's prescribed time.
       expect(leaking.scenarios.flapping.prescribed.cycleMs).toBe(100 + 50 + 50);
