@@ -130,7 +130,9 @@ async function pingThenSend(x: Exchange, spec: RecoverySpec): Promise<LastSent> 
       result.pongsReceived += 1;
       rtts.push(pong.rttMs);
     } else if (pong.kind === 'timeout') {
-      result.problems.push(`ping ${i + 1} got no pong within ${waitMs} ms`);
+      result.problems.push(`ping ${i + 1} got no pong within ${waitMs} ms${notSent(spec.pings - i - 1, spec.messages)}`);
+      result.pingRttMs = summarize(rtts);
+      return null;
     }
   }
   result.pingRttMs = summarize(rtts);
@@ -151,13 +153,29 @@ async function pingThenSend(x: Exchange, spec: RecoverySpec): Promise<LastSent> 
     lastSent = { atMs: sentAt, n };
     const answer = await awaitAnswer(x, spec.expect, text, n);
     if (answer === 'answered') result.messagesAnswered += 1;
-    else if (answer !== 'cut short') result.problems.push(answer.problem);
+    else if (answer !== 'cut short') {
+      result.problems.push(answer.timedOut ? `${answer.problem}${notSent(0, spec.messages - n)}` : answer.problem);
+      if (answer.timedOut) break;
+    }
   }
   return lastSent;
 }
 
+/**
+ * After a wait that timed out: what was not sent. Recovery already fails, and a server that answered nothing within
+ * the connect timeout would make each further wait as long (a server that stopped reading: pings x messages x it).
+ */
+function notSent(pings: number, messages: number): string {
+  const parts = [
+    pings > 0 ? `${pings} ping${pings === 1 ? '' : 's'}` : '',
+    messages > 0 ? `${messages} message${messages === 1 ? '' : 's'}` : '',
+  ];
+  const what = parts.filter((p) => p !== '').join(' and ');
+  return what === '' ? '' : `; the other ${what} not sent`;
+}
+
 /** A message's fate: answered, a problem, or a wait cut short by the server's close or the run's stop (judged apart). */
-type Answer = 'answered' | 'cut short' | { problem: string };
+type Answer = 'answered' | 'cut short' | { problem: string; timedOut?: true };
 
 /** Waits for message `n`'s answer: the probe's, a pong (expect none) or a reply `expect` accepts. */
 async function awaitAnswer(x: Exchange, expect: Expect, text: string, n: number): Promise<Answer> {
@@ -172,13 +190,17 @@ async function awaitAnswer(x: Exchange, expect: Expect, text: string, n: number)
       }
       return 'answered';
     }
-    return reply.kind === 'timeout' ? { problem: `message ${n} (${probe.describe}) got no answer within ${waitMs} ms` } : 'cut short';
+    return reply.kind === 'timeout'
+      ? { problem: `message ${n} (${probe.describe}) got no answer within ${waitMs} ms`, timedOut: true }
+      : 'cut short';
   }
   if (expect.kind === 'none') {
     // Nothing to read back: a pong to a ping sent after the message proves the server read it and kept the connection.
     const pong = await session.ping(waitMs, signal);
     if (pong.kind === 'pong') return 'answered';
-    return pong.kind === 'timeout' ? { problem: `message ${n}: no pong to the ping sent after it within ${waitMs} ms` } : 'cut short';
+    return pong.kind === 'timeout'
+      ? { problem: `message ${n}: no pong to the ping sent after it within ${waitMs} ms`, timedOut: true }
+      : 'cut short';
   }
   const reply = await session.next(waitMs, signal);
   if (reply.kind === 'message') {
@@ -186,7 +208,7 @@ async function awaitAnswer(x: Exchange, expect: Expect, text: string, n: number)
       ? 'answered'
       : { problem: `message ${n}: reply does not match expect ${x.result.expect}: ${reply.text.slice(0, 200)}` };
   }
-  return reply.kind === 'timeout' ? { problem: `message ${n} got no reply within ${waitMs} ms` } : 'cut short';
+  return reply.kind === 'timeout' ? { problem: `message ${n} got no reply within ${waitMs} ms`, timedOut: true } : 'cut short';
 }
 
 /** A problem, or (for the gate's own default text) a note that the server answered it with a deliberate close. */
