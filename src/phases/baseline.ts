@@ -5,7 +5,7 @@ import { median } from '../analysis/stats.js';
 import { ExactSignals } from '../probe/exact-signals.js';
 import { portOf } from '../server/endpoint.js';
 import { baselineWindowMs, type RunContext } from './context.js';
-import { heapSnapshot } from './heap.js';
+import { findEvidenceTargets, heapSnapshot } from './heap.js';
 import { idleWithEvidence } from './idle.js';
 import type { Phase } from './phase.js';
 import { warmUpInSession } from './warmup.js';
@@ -21,7 +21,9 @@ export const baseline: Phase = {
     // baseline and what it adds is taken off every later sample, as for every reading.
     const windowMs = baselineWindowMs(run.config.sampleIntervalMs);
     const evidence = () => heapSnapshot(run, 'before-load', 0);
-    await idleWithEvidence(run, windowMs, evidence, settledAndWarm(run, windowMs));
+    // Which processes the evidence reads is found while detection listens: the warm-up has been served.
+    const ready = Promise.all([settledAndWarm(run, windowMs), findEvidenceTargets(run)]).then(() => undefined);
+    await idleWithEvidence(run, windowMs, evidence, ready);
     if (run.stopped) return;
     await run.sampler?.sampleOnce();
     const server = run.server;

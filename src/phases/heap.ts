@@ -125,7 +125,16 @@ export async function heapSnapshot(run: RunContext, label: string, connections: 
   if (before && after) run.probeWindows.push({ fromMs: before.tMs, toMs: after.tMs, bytes: Math.max(0, after.rssBytes - before.rssBytes) });
 }
 
-/** At the first boundary (warm-up served): which processes each source reads. */
+/**
+ * Once the warm-up has been served: which processes each source reads. The baseline calls it while protocol
+ * detection still listens, so that its first reading is only the reading; a boundary calls it if nobody did.
+ */
+export async function findEvidenceTargets(run: RunContext): Promise<void> {
+  const evidence = run.evidence;
+  if (evidence && !evidence.found && !run.stopped) await findSources(run, evidence);
+}
+
+/** Which processes each source reads (see findEvidenceTargets). */
 async function findSources(run: RunContext, evidence: EvidenceRun): Promise<void> {
   evidence.found = true;
   const tree = run.server && run.server.pid !== null ? await run.server.tree() : [];

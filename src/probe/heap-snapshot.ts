@@ -157,10 +157,10 @@ export class HeapSnapshotter {
   }
 
   /**
-   * Polls for a new file. It is read once its size held still for one poll and it ends like a snapshot (`]}`):
-   * reading a file V8 is still writing would time the writer, not the reader. The reader itself is the proof of
-   * completeness (the top-level closing brace appears only at the very end): a read that meets the end of a file
-   * still being written just waits for the next poll. The file is deleted right after reading.
+   * Polls for a new file. It is read once it ends like a snapshot (`]}`, which V8 writes last). The reader itself is
+   * the proof of completeness (the top-level closing brace appears only at the very end): a read that meets the end
+   * of a file still being written (a chunk that happened to end in `]}`) just waits for the next poll. The file is
+   * deleted right after reading.
    */
   private async waitForSnapshot(
     pid: number,
@@ -169,13 +169,12 @@ export class HeapSnapshotter {
     options: TakeOptions,
   ): Promise<{ path: string; graph: HeapGraph; fileBytes: number; readMs: number; snapshotMs: number }> {
     const deadline = started + options.timeoutMs;
-    let lastSize = -1;
     for (;;) {
       const name = (await this.snapshotFiles(pid)).find((f) => !before.has(f));
       if (name) {
         const path = join(this.dir, name);
         const size = (await stat(path).catch(() => null))?.size ?? -1;
-        if (size > 0 && size === lastSize && (await endsLikeSnapshot(path, size))) {
+        if (size > 0 && (await endsLikeSnapshot(path, size))) {
           const snapshotMs = performance.now() - started;
           const readStarted = performance.now();
           try {
@@ -194,7 +193,6 @@ export class HeapSnapshotter {
             }
           }
         }
-        lastSize = size;
       }
       if (!(await isAlive(pid))) throw new HeapSnapshotError(`pid ${pid} exited while writing its heap snapshot`);
       if (performance.now() >= deadline) {
