@@ -3,24 +3,25 @@
 // its heap: gate.int.test.ts.)
 
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { renderComment } from '../src/report/markdown.js';
 import { renderTerminal } from '../src/report/terminal.js';
 import { check, expectNothingLeftRunning, gate } from './helpers/gate-run.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/heap-leak-server.js', import.meta.url));
-const run = (leak: string) =>
-  gate({ 'server-command': `node ${JSON.stringify(FIXTURE)}`, 'server-env': `LEAK=${leak}`, url: 'ws://127.0.0.1:0/' });
+const run = (leak: string, test: TestContext) =>
+  gate({ 'server-command': `node ${JSON.stringify(FIXTURE)}`, 'server-env': `LEAK=${leak}`, url: 'ws://127.0.0.1:0/' }, test);
 
-describe.runIf(process.platform === 'linux')('heap evidence at the default profile', () => {
+// The three runs are independent, mostly waits: side by side.
+describe.runIf(process.platform === 'linux').concurrent('heap evidence at the default profile', () => {
   const cases: Array<[string, RegExp, RegExp]> = [
     ['session-map', /Session/, /Map sessions \(context of heap-leak-server\.js\)/],
     ['buffer', /Buffer|JSArrayBufferData/, /context of heap-leak-server\.js/],
     ['vanished', /PeerState/, /Map peers \(context of heap-leak-server\.js\)/],
   ];
   for (const [leak, constructor, path] of cases) {
-    it(`fails retained-objects for a server that keeps ${leak} state, naming ${constructor.source}`, async () => {
-      const report = await run(leak);
+    it(`fails retained-objects for a server that keeps ${leak} state, naming ${constructor.source}`, async (test) => {
+      const report = await run(leak, test);
       const retained = check(report, 'retained-objects');
       expect(retained.status).toBe('fail');
       expect(retained.measured).toMatch(constructor);

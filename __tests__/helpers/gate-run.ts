@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect, onTestFinished } from 'vitest';
+import { expect, onTestFinished, type TestContext } from 'vitest';
 import type { RawInputs } from '../../src/config/inputs.js';
 import { describeConfig, parseConfig } from '../../src/config/parse.js';
 import { runGate } from '../../src/run/runner.js';
@@ -49,14 +49,16 @@ const CANCELLED_TEARDOWN_MS = 30_000;
 /**
  * One whole gate run in this process. Inside a test, a run still going when the test ends (a failed assertion in a
  * Promise.all, a timeout) is cancelled then, as SIGINT would cancel the CLI, and its teardown awaited: its server
- * does not outlive the test.
+ * does not outlive the test. A concurrent test (`describe.concurrent`) passes its context: only the context knows
+ * which of the tests running at once is its own.
  */
-export async function gate(inputs: RawInputs): Promise<Report> {
+export async function gate(inputs: RawInputs, test?: Pick<TestContext, 'onTestFinished'>): Promise<Report> {
   const config = parseConfig({ 'report-path': '', ...inputs });
   const cancel = new AbortController();
   const run = runGate(config, { configDescription: describeConfig(inputs), signal: cancel.signal });
-  if (expect.getState().currentTestName !== undefined) {
-    onTestFinished(async function cancelRunStillGoing() {
+  const whenFinished = test?.onTestFinished ?? (expect.getState().currentTestName !== undefined ? onTestFinished : null);
+  if (whenFinished) {
+    whenFinished(async function cancelRunStillGoing() {
       cancel.abort('the test ended');
       const giveUp = new AbortController();
       const waited = sleep(CANCELLED_TEARDOWN_MS, undefined, { signal: giveUp.signal }).catch(() => undefined);
