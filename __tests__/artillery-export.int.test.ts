@@ -68,13 +68,14 @@ async function stats<T>(server: { url(path?: string): string }): Promise<T> {
   return (await response.json()) as T;
 }
 
-describe.skipIf(requireTool('artillery'))('the Artillery export, run with Artillery', () => {
+// The two cases are independent (own servers, own files): side by side.
+describe.skipIf(requireTool('artillery')).concurrent('the Artillery export, run with Artillery', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'ws-gate-artillery-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('raw JSON with a session-file: every connection joins, about the same share is cut', { timeout: 300_000 }, async () => {
+  it('raw JSON with a session-file: every connection joins, about the same share is cut', { timeout: 300_000 }, async (test) => {
     const chat = `${NODE} ${fixturePath('sessions/chat-join-server.js')}`;
     const { report, script, stderr } = await gateWithExport(
       ['--server-command', chat, '--url', 'ws://127.0.0.1:0/', '--session-file', `${ROOT}__tests__/fixtures/sessions/chat-join.yml`],
@@ -90,7 +91,7 @@ describe.skipIf(requireTool('artillery'))('the Artillery export, run with Artill
     expect(report.scenarios.leak.abruptDisconnects).toBe(10);
     expect(exported.scenarios.map((s) => s.weight)).toEqual([67, 33]);
 
-    const server = await start(chat, { ready: 'port' });
+    const server = await start(chat, { ready: 'port' }, test);
     const run = await artillery(script, server.url('/'));
     expect(run.code, run.output).toBe(0);
     expect(run.counters['vusers.created']).toBe(30);
@@ -104,42 +105,46 @@ describe.skipIf(requireTool('artillery'))('the Artillery export, run with Artill
     expect(seen.closes.abrupt).toBeLessThanOrEqual(20);
   });
 
-  it('Socket.IO with an emit flow: the socketio engine connects, emits and gets every acknowledgement', { timeout: 300_000 }, async () => {
-    const presence = `${NODE} ${fixturePath('sessions/socketio-presence-server.js')}`;
-    const session = '- emit: [chat, hello]\n  acknowledge: { match: { json: $.0.ok, value: true } }\n- think: 0.05';
-    const { script } = await gateWithExport(
-      [
-        '--server-command',
-        presence,
-        '--url',
-        `ws://127.0.0.1:0${SOCKET_IO_PATH}`,
-        '--session',
-        session,
-        '--abrupt-ratio',
-        '0',
-        '--headers',
-        'X-Token: secret',
-      ],
-      'socketio-load.yml',
-    );
-    const text = readFileSync(script, 'utf8');
-    expect(text).not.toContain('secret');
-    const exported = parse(text) as { config: Record<string, unknown>; scenarios: Array<{ engine: string; flow: unknown[] }> };
-    expect(exported.config.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(exported.config.socketio).toEqual({
-      path: '/socket.io/',
-      transports: ['websocket'],
-      extraHeaders: { 'X-Token': '{{ $env.X_TOKEN }}' },
-    });
-    expect(exported.scenarios).toHaveLength(1);
-    expect(exported.scenarios[0]!.engine).toBe('socketio');
+  it(
+    'Socket.IO with an emit flow: the socketio engine connects, emits and gets every acknowledgement',
+    { timeout: 300_000 },
+    async (test) => {
+      const presence = `${NODE} ${fixturePath('sessions/socketio-presence-server.js')}`;
+      const session = '- emit: [chat, hello]\n  acknowledge: { match: { json: $.0.ok, value: true } }\n- think: 0.05';
+      const { script } = await gateWithExport(
+        [
+          '--server-command',
+          presence,
+          '--url',
+          `ws://127.0.0.1:0${SOCKET_IO_PATH}`,
+          '--session',
+          session,
+          '--abrupt-ratio',
+          '0',
+          '--headers',
+          'X-Token: secret',
+        ],
+        'socketio-load.yml',
+      );
+      const text = readFileSync(script, 'utf8');
+      expect(text).not.toContain('secret');
+      const exported = parse(text) as { config: Record<string, unknown>; scenarios: Array<{ engine: string; flow: unknown[] }> };
+      expect(exported.config.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(exported.config.socketio).toEqual({
+        path: '/socket.io/',
+        transports: ['websocket'],
+        extraHeaders: { 'X-Token': '{{ $env.X_TOKEN }}' },
+      });
+      expect(exported.scenarios).toHaveLength(1);
+      expect(exported.scenarios[0]!.engine).toBe('socketio');
 
-    const server = await start(presence, { ready: 'port' });
-    const run = await artillery(script, server.url('').replace(/^ws/, 'http'));
-    expect(run.code, run.output).toBe(0);
-    expect(run.counters['vusers.completed'], run.output).toBe(30);
-    expect(run.counters['vusers.failed'] ?? 0).toBe(0);
-    const seen = await stats<{ connections: number; chats: number }>(server);
-    expect(seen).toMatchObject({ connections: 30, chats: 30 });
-  });
+      const server = await start(presence, { ready: 'port' }, test);
+      const run = await artillery(script, server.url('').replace(/^ws/, 'http'));
+      expect(run.code, run.output).toBe(0);
+      expect(run.counters['vusers.completed'], run.output).toBe(30);
+      expect(run.counters['vusers.failed'] ?? 0).toBe(0);
+      const seen = await stats<{ connections: number; chats: number }>(server);
+      expect(seen).toMatchObject({ connections: 30, chats: 30 });
+    },
+  );
 });

@@ -46,7 +46,8 @@ describe('testServers', () => {
     expect(server.target.url).toBe(`ws://127.0.0.1:${server.port}/`);
     expect(server.tree()).toEqual([server.pid]);
     expect(await server.rss()).toBeGreaterThan(10 * 1024 * 1024);
-    expect(await server.lingering()).toBe(0);
+    // The readiness handshake's connection is closed; on a busy machine its server side goes a moment later.
+    await expect.poll(() => server.lingering(), { timeout: 2000 }).toBe(0);
     await server.stop();
     expect(pidAlive(server.pid)).toBe(false);
     expect(server.running()).toBe(false);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach } from 'vitest';
+import { afterAll, afterEach, type TestContext } from 'vitest';
 import WebSocket from 'ws';
 import type { Target } from '../../src/client/connection.js';
 import { readSignals } from '../../src/probe/proc-signals.js';
@@ -248,10 +248,11 @@ export async function startTestServer(
 /**
  * Registers hooks in the calling file that stop every server started through the returned functions and prove
  * none of their processes survived, even when the test failed or timed out (a `finally` after a hung await never
- * runs): `start` ones after each test, `startShared` ones (for a `beforeAll`) after the file.
+ * runs): `start` ones after each test, `startShared` ones (for a `beforeAll`) after the file. A concurrent test
+ * (`describe.concurrent`) passes its context to `start`: its servers stop when it ends, not when another one does.
  */
 export function testServers(): {
-  start: (command: string, options?: ServerOptions) => Promise<TestServer>;
+  start: (command: string, options?: ServerOptions, test?: Pick<TestContext, 'onTestFinished'>) => Promise<TestServer>;
   startShared: (command: string, options?: ServerOptions) => Promise<TestServer>;
 } {
   const perTest: TestServer[] = [];
@@ -270,5 +271,13 @@ export function testServers(): {
   // Tracked from the spawn on, so a test that times out while its server starts still stops it.
   const tracked = (list: TestServer[]) => (command: string, options?: ServerOptions) =>
     startTestServer(command, options, (server) => list.push(server));
-  return { start: tracked(perTest), startShared: tracked(perFile) };
+  const start = (command: string, options?: ServerOptions, test?: Pick<TestContext, 'onTestFinished'>): Promise<TestServer> => {
+    if (!test) return tracked(perTest)(command, options);
+    const own: TestServer[] = [];
+    test.onTestFinished(function stopThisTestsServers() {
+      return stopAll(own);
+    });
+    return tracked(own)(command, options);
+  };
+  return { start, startShared: tracked(perFile) };
 }
