@@ -180,6 +180,13 @@ export const SERIES: Series[] = [
     expectNotPassed: [],
   },
   {
+    id: 'clean-node-soak',
+    title: 'example Node `ws` echo server, soak profile (3,000 leak connections)',
+    runs: 3,
+    inputs: launched('node examples/echo-server.js', { profile: 'soak' }),
+    expectNotPassed: [],
+  },
+  {
     id: 'clean-python',
     title: 'Python `websockets` echo server (Debian python3-websockets)',
     runs: 10,
