@@ -11,14 +11,18 @@ const { start } = testServers();
 
 const MB = 1024 * 1024;
 
-describe('gate against real servers', () => {
+// Every run here is independent and mostly waits: side by side (each passes its test context to gate() and start()).
+describe.concurrent('gate against real servers', () => {
   // One run of the clean-node series (npm run evidence runs ten): no check may fail a clean server.
-  it('passes a well-behaved echo server with the default scenarios, every leak signal at rest, and tears it down', async () => {
-    const report = await gate({
-      'server-command': `node ${JSON.stringify(ECHO_SERVER)}`,
-      url: 'ws://127.0.0.1:0/',
-      expect: 'echo',
-    });
+  it('passes a well-behaved echo server with the default scenarios, every leak signal at rest, and tears it down', async (test) => {
+    const report = await gate(
+      {
+        'server-command': `node ${JSON.stringify(ECHO_SERVER)}`,
+        url: 'ws://127.0.0.1:0/',
+        expect: 'echo',
+      },
+      test,
+    );
     expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(report.verdict).toBe('pass');
     expect(report.stopped).toBeNull();
@@ -52,9 +56,9 @@ describe('gate against real servers', () => {
     expectNothingLeftRunning(report);
   });
 
-  it('fails the memory check for a server that retains 2 MB per connection', async () => {
+  it('fails the memory check for a server that retains 2 MB per connection', async (test) => {
     // The RSS is judged here: heap snapshots of a heap this size would add tens of seconds.
-    const report = await gate(fixtureInputs({ LEAK_KB_PER_CONNECTION: 2048 }, { 'cooldown-ms': '500', 'heap-snapshots': 'off' }));
+    const report = await gate(fixtureInputs({ LEAK_KB_PER_CONNECTION: 2048 }, { 'cooldown-ms': '500', 'heap-snapshots': 'off' }), test);
     const memory = check(report, 'memory-growth');
     expect(memory.status).toBe('fail');
     // 70 connections x 2 MB: well above the 50 MB limit.
@@ -64,8 +68,8 @@ describe('gate against real servers', () => {
     expectNothingLeftRunning(report);
   });
 
-  it('reports a crash with its exit code and phase for a server that exits after its 25th connection', async () => {
-    const report = await gate(fixtureInputs({ EXIT_AFTER_CONNECTIONS: 25, EXIT_CODE: 3 }, { 'heap-snapshots': 'off' }));
+  it('reports a crash with its exit code and phase for a server that exits after its 25th connection', async (test) => {
+    const report = await gate(fixtureInputs({ EXIT_AFTER_CONNECTIONS: 25, EXIT_CODE: 3 }, { 'heap-snapshots': 'off' }), test);
     expect(report.verdict).toBe('fail');
     const crash = check(report, 'server-crash');
     expect(crash.status).toBe('fail');
@@ -79,8 +83,8 @@ describe('gate against real servers', () => {
     expectNothingLeftRunning(report);
   });
 
-  it('fails the connect rate and classifies failures as http-503 for a server that rejects half its upgrades', async () => {
-    const report = await gate(fixtureInputs({ REJECT_EVERY: 2 }, QUICK));
+  it('fails the connect rate and classifies failures as http-503 for a server that rejects half its upgrades', async (test) => {
+    const report = await gate(fixtureInputs({ REJECT_EVERY: 2 }, QUICK), test);
     const connect = check(report, 'connect-success-rate');
     expect(connect.status).toBe('fail');
     expect(connect.value!).toBeGreaterThan(0.3);
@@ -90,9 +94,12 @@ describe('gate against real servers', () => {
     expectNothingLeftRunning(report);
   });
 
-  it('fails the clean-disconnect rate for a server that never answers the close handshake', async () => {
+  it('fails the clean-disconnect rate for a server that never answers the close handshake', async (test) => {
     // It answers no pings either: a short connect-timeout-ms bounds recovery's wait for pongs.
-    const report = await gate(fixtureInputs({ NO_CLOSE_REPLY: 1 }, { ...QUICK, 'close-timeout-ms': '300', 'connect-timeout-ms': '500' }));
+    const report = await gate(
+      fixtureInputs({ NO_CLOSE_REPLY: 1 }, { ...QUICK, 'close-timeout-ms': '300', 'connect-timeout-ms': '500' }),
+      test,
+    );
     const disconnect = check(report, 'disconnect-success-rate');
     expect(disconnect.status).toBe('fail');
     expect(disconnect.value).toBe(0);
@@ -101,9 +108,9 @@ describe('gate against real servers', () => {
     expectNothingLeftRunning(report);
   });
 
-  it('fails within startup-timeout-s for a server that never listens', async () => {
+  it('fails within startup-timeout-s for a server that never listens', async (test) => {
     const started = Date.now();
-    const report = await gate(fixtureInputs({ NEVER_LISTEN: 1 }, { 'startup-timeout-s': '2' }));
+    const report = await gate(fixtureInputs({ NEVER_LISTEN: 1 }, { 'startup-timeout-s': '2' }), test);
     const elapsed = Date.now() - started;
     expect(report.verdict).toBe('fail');
     const ready = check(report, 'server-ready');
@@ -117,11 +124,14 @@ describe('gate against real servers', () => {
     expectNothingLeftRunning(report);
   });
 
-  it('shows the exit code and the log tail of a server that exits before it is ready', async () => {
-    const report = await gate({
-      'server-command': `node -e "console.error('cannot bind: config missing'); process.exit(7)"`,
-      url: 'ws://127.0.0.1:0/',
-    });
+  it('shows the exit code and the log tail of a server that exits before it is ready', async (test) => {
+    const report = await gate(
+      {
+        'server-command': `node -e "console.error('cannot bind: config missing'); process.exit(7)"`,
+        url: 'ws://127.0.0.1:0/',
+      },
+      test,
+    );
     expect(report.verdict).toBe('fail');
     expect(report.server.exit).toMatchObject({ code: 7, phase: 'startup' });
     expect(check(report, 'server-crash').measured).toContain('exit code 7');
@@ -130,13 +140,16 @@ describe('gate against real servers', () => {
     expectNothingLeftRunning(report);
   });
 
-  it('measures the whole tree of a server launched through two shell wrappers', async () => {
+  it('measures the whole tree of a server launched through two shell wrappers', async (test) => {
     const inner = fixtureInputs({ BALLAST_MB: 150 }, QUICK);
     // Neither shell may exec its command: "; true" keeps each one alive as a parent.
-    const report = await gate({
-      ...inner,
-      'server-command': `bash -c 'bash -c "${inner['server-command']!.replace(/"/g, '\\"')}; true"; true'`,
-    });
+    const report = await gate(
+      {
+        ...inner,
+        'server-command': `bash -c 'bash -c "${inner['server-command']!.replace(/"/g, '\\"')}; true"; true'`,
+      },
+      test,
+    );
     expect(report.verdict).toBe('pass');
     expect(report.server.processes.length).toBeGreaterThanOrEqual(3);
     expect(report.server.processes.map((p) => p.command).join('\n')).toContain('faulty-server.js');
@@ -146,13 +159,13 @@ describe('gate against real servers', () => {
     expectNothingLeftRunning(report);
   });
 
-  it('refuses to start when something already answers on the port', async () => {
+  it('refuses to start when something already answers on the port', async (test) => {
     const squatter = createServer((s) => s.destroy());
     squatter.listen(0, '127.0.0.1');
     await once(squatter, 'listening');
     const port = (squatter.address() as { port: number }).port;
     try {
-      const report = await gate({ 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: `ws://127.0.0.1:${port}/` });
+      const report = await gate({ 'server-command': `node ${JSON.stringify(ECHO_SERVER)}`, url: `ws://127.0.0.1:${port}/` }, test);
       expect(report.verdict).toBe('fail');
       expect(report.stopped).toMatchObject({ reason: 'startup-failed' });
       expect(report.stopped!.message).toContain(`already answers on 127.0.0.1:${port}`);
@@ -162,9 +175,9 @@ describe('gate against real servers', () => {
     }
   });
 
-  it('attaches to a running server by URL and finds its pid through the listening port', async () => {
-    const server = await start(SERVERS.echo);
-    const report = await gate({ url: server.target.url, ...QUICK });
+  it('attaches to a running server by URL and finds its pid through the listening port', async (test) => {
+    const server = await start(SERVERS.echo, {}, test);
+    const report = await gate({ url: server.target.url, ...QUICK }, test);
     expect(report.verdict).toBe('pass');
     expect(report.server.mode).toBe('attach');
     expect(report.server.pid).toBe(server.pid);
@@ -174,12 +187,15 @@ describe('gate against real servers', () => {
     expect(pidAlive(server.pid)).toBe(true);
   });
 
-  it('reaches a localhost URL whether the server listens on ::1 or on 127.0.0.1', async () => {
+  it('reaches a localhost URL whether the server listens on ::1 or on 127.0.0.1', async (test) => {
     for (const host of hasIpv6Loopback() ? ['::1', '127.0.0.1'] : ['127.0.0.1']) {
-      const report = await gate({
-        ...fixtureInputs({ HOST: host }, QUICK),
-        url: 'ws://localhost:0/',
-      });
+      const report = await gate(
+        {
+          ...fixtureInputs({ HOST: host }, QUICK),
+          url: 'ws://localhost:0/',
+        },
+        test,
+      );
       expect(report.verdict, `${host}: ${JSON.stringify(report.stopped)}`).toBe('pass');
       expectNothingLeftRunning(report);
     }
