@@ -8,7 +8,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runFidelity } from './fidelity.js';
 import { readerChild, runHeapBench } from './heap.js';
-import { ROOT, note, round } from './lib.js';
+import { ROOT, note, round, sectionStop, stopSection } from './lib.js';
 import { runOverhead } from './overhead.js';
 import { runProxyOverhead } from './proxy.js';
 import { runSamplerCost } from './sampler.js';
@@ -34,8 +34,10 @@ const SECTIONS = {
 type SectionName = keyof typeof SECTIONS;
 const ORDER = Object.keys(SECTIONS) as SectionName[];
 
-/** Every bounded section together stays under ~5 minutes; one that hangs is killed after this. */
+/** Every bounded section together stays under ~5 minutes; one that hangs is stopped after this. */
 const SECTION_TIMEOUT_MS = 150_000;
+/** A stopped section tears its gate runs and servers down within this, or is killed. */
+const SECTION_STOP_GRACE_MS = 30_000;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -45,7 +47,8 @@ function arg(name: string): string | undefined {
 /** Child mode: run one section, write its result as JSON to --out. */
 async function runSection(name: SectionName, out: string): Promise<void> {
   const result = await SECTIONS[name]();
-  writeFileSync(out, JSON.stringify(result));
+  // A stopped section's figures are of cancelled runs: none is written, and the table says it ended without one.
+  if (!sectionStop.signal.aborted) writeFileSync(out, JSON.stringify(result));
 }
 
 /** Runs one section in a fresh node (own heap and RSS; fd limit raised to the hard limit where a shell can). */
@@ -60,9 +63,15 @@ function spawnSection(name: SectionName, dir: string): Promise<unknown> {
           stdio: ['ignore', 'inherit', 'inherit'],
         });
   return new Promise((resolvePromise) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), SECTION_TIMEOUT_MS);
+    // SIGTERM first: the section cancels its gate runs, which stop their servers; SIGKILL only if that hangs.
+    let kill: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      kill = setTimeout(() => child.kill('SIGKILL'), SECTION_STOP_GRACE_MS);
+    }, SECTION_TIMEOUT_MS);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(kill);
       try {
         resolvePromise(JSON.parse(readFileSync(out, 'utf8')));
       } catch {
@@ -147,6 +156,7 @@ if (process.argv.includes('--table')) {
   );
 } else if (section !== undefined) {
   if (!ORDER.includes(section as SectionName)) throw new Error(`unknown section ${section}`);
+  process.once('SIGTERM', () => void stopSection(`the bench stopped section ${section} after ${SECTION_TIMEOUT_MS / 1000} s`));
   runSection(section as SectionName, arg('--out')!).then(
     () => process.exit(0),
     (err: unknown) => {

@@ -28,6 +28,19 @@ export const DEFAULT_TIMEOUTS = { connectTimeoutMs: 5000, closeTimeoutMs: 2000 }
 const ECHO_STARTUP_MS = 10_000;
 const ECHO_SHUTDOWN_GRACE_MS = 2000;
 
+/**
+ * Aborted when the section is asked to stop (SIGTERM from the bench's per-section timeout): the gate runs it started
+ * tear down as a cancelled run does, and its echo servers are stopped, so that nothing of it outlives it.
+ */
+export const sectionStop = new AbortController();
+const echoServers = new Set<EchoServer>();
+
+/** Stops the section: its gate runs are cancelled and every echo server it still has is stopped. */
+export async function stopSection(reason: string): Promise<void> {
+  sectionStop.abort(reason);
+  await Promise.allSettled([...echoServers].map((s) => s.stop()));
+}
+
 export interface EchoServer {
   server: ServerProcess;
   url: string;
@@ -56,15 +69,18 @@ export async function startEchoServer(label: string): Promise<EchoServer> {
     { url, headers: {}, subprotocols: [], ...DEFAULT_TIMEOUTS },
     { timeoutMs: ECHO_STARTUP_MS, signal: controller.signal, gaveUp: () => (exited ? 'the bench echo server exited' : null) },
   );
-  return {
+  const echo: EchoServer = {
     server,
     url,
     port,
     target: ready.target,
     stop: async () => {
+      echoServers.delete(echo);
       await server.stop(ECHO_SHUTDOWN_GRACE_MS);
     },
   };
+  echoServers.add(echo);
+  return echo;
 }
 
 const TCP_STATES: Record<string, string> = {

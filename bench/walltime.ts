@@ -12,7 +12,7 @@ import { describeConfig, parseConfig } from '../src/config/parse.js';
 import { baselineWindowMs } from '../src/phases/index.js';
 import { runGate } from '../src/run/runner.js';
 import type { Report } from '../src/model/report.js';
-import { ECHO_SERVER, ROOT, note, round } from './lib.js';
+import { ECHO_SERVER, ROOT, note, round, sectionStop } from './lib.js';
 import { buildJavaFixture } from '../__tests__/helpers/java-build.js';
 
 /** The most a default run may take, heap evidence on, as a multiple of its floor (issue 23). */
@@ -137,7 +137,8 @@ export async function runGateTimed(
 ): Promise<{ report: Report; wallMs: number; config: Config }> {
   const config = parseConfig(inputs);
   const start = performance.now();
-  const report = await runGate(config, { configDescription: describeConfig(inputs), ...(onProgress ? { onProgress } : {}) });
+  const options = { configDescription: describeConfig(inputs), signal: sectionStop.signal, ...(onProgress ? { onProgress } : {}) };
+  const report = await runGate(config, options);
   return { report, wallMs: performance.now() - start, config };
 }
 
@@ -179,13 +180,13 @@ async function runCliTimed(): Promise<GateRun | null> {
     const child = spawn(
       process.execPath,
       [cli, '--server-command', `node ${JSON.stringify(ECHO_SERVER)}`, '--url', 'ws://127.0.0.1:0/', '--json', json],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
+      // A stopped section stops the CLI as a cancelled job would (SIGTERM: it tears its server down).
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], signal: sectionStop.signal },
     );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // The abort's AbortError: the exit that follows says how it ended.
+    child.on('error', () => undefined);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     const wallMs = performance.now() - start;
     if (!existsSync(json)) throw new Error(`dist/cli/index.js exited ${code} without a report: ${stderr.slice(-500)}`);
