@@ -5,6 +5,7 @@
 //   npm run evidence -- clean-node --runs 3  one series, three runs
 //   npm run evidence -- --list               the series
 //   npm run evidence -- --dry                run and print, write nothing
+//   npm run evidence -- --page               rebuild docs/evidence.md from the stored results, running nothing
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ const RESULTS_DIR = join(ROOT, 'docs/evidence');
 const PAGE = join(ROOT, 'docs/evidence.md');
 
 function usage(): string {
-  return `usage: npm run evidence -- [series...] [--runs N] [--dry] [--list]\nseries: ${SERIES.map((s) => s.id).join(', ')}`;
+  return `usage: npm run evidence -- [series...] [--runs N] [--dry] [--list] [--page]\nseries: ${SERIES.map((s) => s.id).join(', ')}`;
 }
 
 function environment(): SeriesResult['environment'] {
@@ -58,7 +59,7 @@ async function runOne(series: Series, signal: AbortSignal): Promise<SeriesResult
     return {
       id: series.id,
       title: series.title,
-      inputs: { ...series.inputs, ...prepared?.inputs },
+      inputs: { ...series.inputs, ...prepared?.shown },
       expectNotPassed: series.expectNotPassed,
       environment: environment(),
       runs,
@@ -95,10 +96,21 @@ async function main(): Promise<number> {
   process.chdir(ROOT);
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { runs: { type: 'string' }, dry: { type: 'boolean' }, list: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: {
+      runs: { type: 'string' },
+      dry: { type: 'boolean' },
+      list: { type: 'boolean' },
+      page: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) {
     process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  if (values.page) {
+    writeFileSync(PAGE, await format(markdownPage(storedResults()), { filepath: PAGE }));
+    process.stderr.write('wrote docs/evidence.md from docs/evidence/*.json\n');
     return 0;
   }
   if (values.list) {

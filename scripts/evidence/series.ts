@@ -12,6 +12,8 @@ import type { Tool } from '../../__tests__/helpers/tools.js';
 export interface Prepared {
   /** Added to the series' inputs for every run. */
   inputs: RawInputs;
+  /** The same inputs as the results record them: what was built, not the temporary path it was built to. */
+  shown: RawInputs;
   cleanup(): Promise<void>;
 }
 
@@ -52,7 +54,11 @@ function gorillaChat(id: string, title: string, extra: RawInputs, expectNotPasse
     needs: 'go-gorilla',
     prepare: async () => {
       const chat = buildGoFixture('__tests__/fixtures/gorilla-chat', 'chat');
-      return { inputs: { 'server-command': `${JSON.stringify(chat.binary)} -addr=127.0.0.1:$PORT` }, cleanup: async () => chat.remove() };
+      return {
+        inputs: { 'server-command': `${JSON.stringify(chat.binary)} -addr=127.0.0.1:$PORT` },
+        shown: { 'server-command': '<go build of __tests__/fixtures/gorilla-chat> -addr=127.0.0.1:$PORT' },
+        cleanup: async () => chat.remove(),
+      };
     },
   };
 }
@@ -72,10 +78,17 @@ function goMetrics(id: string, title: string, leak: string, expectNotPassed: Che
     needs: 'go-prometheus',
     prepare: async () => {
       const server = buildGoFixture('__tests__/fixtures/go-metrics', 'wsmetrics');
-      return { inputs: { 'server-command': JSON.stringify(server.binary) }, cleanup: async () => server.remove() };
+      return {
+        inputs: { 'server-command': JSON.stringify(server.binary) },
+        shown: { 'server-command': '<go build of __tests__/fixtures/go-metrics>' },
+        cleanup: async () => server.remove(),
+      };
     },
   };
 }
+
+/** The Netty fixture's command as the results record it. */
+const NETTY_SHOWN = 'java -cp <javac of __tests__/fixtures/java/NettyWsServer.java>:<Debian libnetty-java jars> NettyWsServer';
 
 /** Leak evidence in every runtime (docs/leak-judging.md): clean servers must pass every run, leaks fail on retained-objects. */
 const EVIDENCE_SERIES: Series[] = [
@@ -154,7 +167,11 @@ const EVIDENCE_SERIES: Series[] = [
     needs: 'jdk-netty',
     prepare: async () => {
       const server = buildJavaFixture('__tests__/fixtures/java/NettyWsServer.java');
-      return { inputs: { 'server-command': server.command }, cleanup: async () => server.remove() };
+      return {
+        inputs: { 'server-command': server.command },
+        shown: { 'server-command': NETTY_SHOWN },
+        cleanup: async () => server.remove(),
+      };
     },
   },
   {
@@ -166,7 +183,11 @@ const EVIDENCE_SERIES: Series[] = [
     needs: 'jdk-netty',
     prepare: async () => {
       const server = buildJavaFixture('__tests__/fixtures/java/NettyWsServer.java');
-      return { inputs: { 'server-command': server.command }, cleanup: async () => server.remove() };
+      return {
+        inputs: { 'server-command': server.command },
+        shown: { 'server-command': NETTY_SHOWN },
+        cleanup: async () => server.remove(),
+      };
     },
   },
 ];

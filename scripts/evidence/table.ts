@@ -76,7 +76,8 @@ export function markdownPage(results: SeriesResult[]): string {
       `- \`${r.id}\`: ${r.runs.length} runs on ${r.environment.date.slice(0, 10)}, commit ${r.environment.commit.slice(0, 7)}, ` +
       `Node ${r.environment.node}, ${r.environment.cpus} × ${r.environment.cpuModel} (${r.environment.platform}); ` +
       `inputs ${Object.entries(r.inputs)
-        .map(([k, v]) => `\`${k}: ${v}\``)
+        // A multi-line value (server-env) stays on the list item's line.
+        .map(([k, v]) => `\`${k}: ${v.replace(/\n/g, '\\n')}\``)
         .join(', ')}; ` +
       `expected to fail: ${r.expectNotPassed.length === 0 ? 'no check' : r.expectNotPassed.map((id) => `\`${id}\``).join(', ')}.`,
   );
