@@ -208,6 +208,13 @@ export const SERIES: Series[] = [
     expectNotPassed: [],
   },
   {
+    id: 'clean-socketio',
+    title: 'Socket.IO example server, every client in its session (namespace connect)',
+    runs: 10,
+    inputs: { 'server-command': 'node examples/socketio/server.js', url: 'ws://127.0.0.1:0/socket.io/?EIO=4&transport=websocket' },
+    expectNotPassed: [],
+  },
+  {
     id: 'clean-python',
     title: 'Python `websockets` echo server (Debian python3-websockets)',
     runs: 10,
