@@ -43,9 +43,14 @@ export const DEFINITE_AFTER_MS = 1000;
  * listen a moment before its WebSocket handler is attached, and Node hangs up on an upgrade nobody handles.
  */
 export const HANGUP_DEFINITE_AFTER_MS = 2000;
-/** The pause between rounds of attempts grows from the first to the last: a refused attempt costs little. */
+/** The pause between rounds of attempts that reached a server (an HTTP error, a hang-up, a close) grows from the first to the last. */
 const FIRST_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 100;
+/**
+ * The pause after a round in which every attempt was refused: nothing listens yet, and a refused connect costs the
+ * server nothing, so the gate looks again soon (a backoff here is latency added to every run's start-up).
+ */
+const REFUSED_RETRY_MS = 25;
 
 /** How long to wait, when to give up, and what counts as definite. */
 export interface ReadinessOptions {
@@ -204,16 +209,21 @@ export async function waitForHandshake(target: Target, options: ReadinessOptions
   const wait = new HandshakeWait(target, options);
   const candidates = candidateAddresses(new URL(target.url).hostname).map((c) => c.pinned);
   const settleMs = options.settleMs ?? SETTLE_MS;
-  for (let delay = FIRST_BACKOFF_MS; ; delay = Math.min(delay * 2, MAX_BACKOFF_MS)) {
+  let backoff = FIRST_BACKOFF_MS;
+  for (;;) {
+    let allRefused = true;
     for (const pinned of candidates) {
       const attemptTarget = wait.nextTarget(pinned, wait.throwIfOver());
       wait.attempts += 1;
       const outcome = await attempt(attemptTarget, attemptTarget.connectTimeoutMs < target.connectTimeoutMs, settleMs, options.signal);
       if (outcome === null) return wait.ready(pinned);
       wait.judge(outcome, pinned?.address ?? '');
+      if (outcome.key !== 'refused') allRefused = false;
     }
     const remaining = wait.throwIfOver();
-    await sleep(Math.min(delay, remaining), undefined, { signal: options.signal }).catch(() => undefined);
+    const pause = allRefused ? REFUSED_RETRY_MS : backoff;
+    if (!allRefused) backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    await sleep(Math.min(pause, remaining), undefined, { signal: options.signal }).catch(() => undefined);
   }
 }
 
