@@ -14,8 +14,10 @@ import { readHeapSnapshot } from '../src/probe/heap-reader.js';
 import { HeapSnapshotError, HeapSnapshotter } from '../src/probe/heap-snapshot.js';
 import { NodeHeapSource } from '../src/probe/node-heap.js';
 import { isAlive } from '../src/server/process-tree.js';
+import { unhandledRejectionsCollected } from './helpers/resources.js';
 
 let cleanup: Array<() => Promise<void> | void> = [];
+const unhandled = unhandledRejectionsCollected();
 afterEach(async () => {
   for (const step of cleanup.reverse()) await step();
   cleanup = [];
@@ -138,6 +140,59 @@ describe('HeapSnapshotter', () => {
     expect(await isAlive(child.pid!)).toBe(true);
   });
 
+  it('is done with the server once the file is written, and parses it after, in order', async () => {
+    const snapshotter = await HeapSnapshotter.create({ maxRssBytes: 512 * 1024 * 1024 });
+    cleanup.push(() => snapshotter.dispose());
+    const child = await startNode(KEEPER, { NODE_OPTIONS: snapshotter.nodeOptions('') });
+    const first = await snapshotter.write(child.pid!, 'first', { timeoutMs: 60_000 });
+    const second = await snapshotter.write(child.pid!, 'second', { timeoutMs: 60_000 });
+    let parsed = false;
+    void second.reading.then(() => (parsed = true));
+    // The second file is complete and waits for its parse (which reads no file before I/O): the window need not.
+    expect(parsed).toBe(false);
+    expect(readdirSync(snapshotter.dir).length).toBeGreaterThanOrEqual(1);
+    const [one, two] = await Promise.all([first.reading, second.reading]);
+    expect(two.classes.find((c) => c.kind === 'object' && c.name === 'Marker')?.count).toBe(300);
+    expect(one.nodeCount).toBeGreaterThan(0);
+    expect(readdirSync(snapshotter.dir)).toEqual([]);
+  });
+
+  it('removes its files when stopped while a parse is pending, and the pending reading rejects only where awaited', async () => {
+    const snapshotter = await HeapSnapshotter.create({ maxRssBytes: 512 * 1024 * 1024 });
+    cleanup.push(() => snapshotter.dispose());
+    const child = await startNode(KEEPER, { NODE_OPTIONS: snapshotter.nodeOptions('') });
+    const controller = new AbortController();
+    const written = await snapshotter.write(child.pid!, 'pending', { timeoutMs: 60_000, signal: controller.signal });
+    expect(readdirSync(snapshotter.dir)).toHaveLength(1);
+    controller.abort();
+    await snapshotter.dispose();
+    expect(existsSync(snapshotter.dir)).toBe(false);
+    await sleep(50);
+    expect(unhandled).toEqual([]);
+    await expect(written.reading).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await isAlive(child.pid!)).toBe(true);
+  });
+
+  it('says so when a snapshot that ends like one cannot be read, and removes it', async () => {
+    const snapshotter = await HeapSnapshotter.create({ maxRssBytes: 512 * 1024 * 1024 });
+    cleanup.push(() => snapshotter.dispose());
+    // Writes, as Node names it, a file that ends like a snapshot and is not one.
+    const child = await startNode(
+      `const { writeFileSync } = require('node:fs');
+       process.on('SIGUSR2', () => writeFileSync(require('node:path').join(${JSON.stringify(snapshotter.dir)},
+         'Heap.20260101.000000.' + process.pid + '.0.001.heapsnapshot'), '{"snapshot":{"meta":{}},"nodes":[1,2],"strings":["a"]}'));
+       setInterval(() => {}, 1000); console.log('ready');`,
+      {},
+    );
+    const written = await snapshotter.write(child.pid!, 'corrupt', { timeoutMs: 10_000 });
+    await expect(written.reading).rejects.toThrow(new RegExp(`^heap snapshot of pid ${child.pid} unreadable: not a heap snapshot`));
+    await expect(written.reading).rejects.toBeInstanceOf(HeapSnapshotError);
+    expect(readdirSync(snapshotter.dir)).toEqual([]);
+    await snapshotter.dispose();
+    expect(existsSync(snapshotter.dir)).toBe(false);
+    expect(unhandled).toEqual([]);
+  });
+
   it('reads only the Node processes whose NODE_OPTIONS install the signal: SIGUSR2 kills any other', async () => {
     const source = await NodeHeapSource.create({ maxRssBytes: 512 * 1024 * 1024 });
     cleanup.push(() => source.dispose());
@@ -149,7 +204,7 @@ describe('HeapSnapshotter', () => {
       { pid: ready.pid, exe: 'node', read: true, heldConnections: false },
       { pid: bare.pid, exe: 'node', read: false, heldConnections: false, why: 'did not get the snapshot NODE_OPTIONS' },
     ]);
-    const readings = await source.read({ label: 'only-ready', connections: 0, timeoutMs: 60_000 });
+    const readings = await (await source.read({ label: 'only-ready', connections: 0, timeoutMs: 60_000 })).counts;
     expect(readings.map((r) => r.pid)).toEqual([ready.pid]);
     expect(await isAlive(bare.pid!)).toBe(true);
     expect((await source.find([bare.pid!], [])).readable).toBe(false);

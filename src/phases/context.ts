@@ -40,6 +40,8 @@ export interface SourceRun {
   source: EvidenceSource;
   targets: SourceTargets | null;
   boundaries: Boundary[];
+  /** Settles once the counts of every reading taken so far are in `boundaries` (or stopped it); never rejects. */
+  counted: Promise<void>;
   stopped: string | null;
 }
 

@@ -6,8 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { coverage, judgeMemory, sumBoundaries, whereSuspectsGrew, type ServingProcess } from '../analysis/evidence-judge.js';
 import { diffEvidence, DIFF_DEFAULTS, JVM_STORAGE_KINDS, rankSuspects } from '../analysis/evidence-diff.js';
-import { evidenceWithout, type Evidence, type MemoryJudge } from '../model/evidence.js';
-import { readFacts, withPaths, type EvidenceSource } from '../probe/evidence-source.js';
+import { evidenceWithout, type Boundary, type Evidence, type MemoryJudge } from '../model/evidence.js';
+import { readFacts, withPaths, type EvidenceSource, type Reading } from '../probe/evidence-source.js';
 import { JvmHistogram } from '../probe/jvm-histogram.js';
 import { MetricsSource, metricsUrlFor } from '../probe/metrics-source.js';
 import { NodeHeapSource } from '../probe/node-heap.js';
@@ -57,7 +57,7 @@ function newEvidenceRun(run: RunContext, sources: SourceRun[]): EvidenceRun {
 }
 
 function sourceRun(source: EvidenceSource): SourceRun {
-  return { source, targets: null, boundaries: [], stopped: null };
+  return { source, targets: null, boundaries: [], counted: Promise.resolve(), stopped: null };
 }
 
 /**
@@ -111,11 +111,11 @@ export async function heapSnapshot(run: RunContext, label: string, connections: 
   await Promise.all(
     live.map(async (s) => {
       try {
-        s.boundaries.push({ label, connections, readings: await s.source.read(options) });
+        const reading = await s.source.read(options);
+        reading.counts.catch(() => undefined); // awaited in its turn below
+        s.counted = s.counted.then(() => countReading(run, s, { label, connections }, reading));
       } catch (err) {
-        if (run.stopped) return;
-        s.stopped = (err as Error).message;
-        run.progress(`⚠ ${s.source.id} stopped: ${s.stopped}; the memory verdict falls back to RSS`);
+        stopSource(run, s, err);
       }
     }),
   );
@@ -123,6 +123,23 @@ export async function heapSnapshot(run: RunContext, label: string, connections: 
   // left out of growth.
   const after = await run.sampler?.sampleOnce();
   if (before && after) run.probeWindows.push({ fromMs: before.tMs, toMs: after.tMs, bytes: Math.max(0, after.rssBytes - before.rssBytes) });
+}
+
+/** A reading's counts into the source's boundaries, in the order they were taken, once the gate has them. */
+async function countReading(run: RunContext, s: SourceRun, boundary: Omit<Boundary, 'readings'>, reading: Reading): Promise<void> {
+  try {
+    const readings = await reading.counts;
+    if (s.stopped === null) s.boundaries.push({ ...boundary, readings });
+  } catch (err) {
+    stopSource(run, s, err);
+  }
+}
+
+/** A source that failed ends its own evidence (the first failure says why), not the run nor the other sources'. */
+function stopSource(run: RunContext, s: SourceRun, err: unknown): void {
+  if (run.stopped || s.stopped !== null) return;
+  s.stopped = (err as Error).message;
+  run.progress(`⚠ ${s.source.id} stopped: ${s.stopped}; the memory verdict falls back to RSS`);
 }
 
 /**
@@ -155,6 +172,8 @@ export async function finishHeap(run: RunContext): Promise<{ evidence: Evidence[
   const { config } = run;
   const evidence = run.evidence;
   await evidence?.watch?.stop();
+  // Counts still being made out (a snapshot parsed after its window) are waited for: the diff needs them all.
+  await Promise.all((evidence?.sources ?? []).map((s) => s.counted));
   const serving = await servingProcesses(run, evidence);
   const results: Evidence[] = [];
   for (const s of evidence?.sources ?? []) {

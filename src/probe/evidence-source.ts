@@ -8,6 +8,16 @@ import type { Evidence, EvidenceProcess, EvidenceSourceId, GrowthRow, ProcessRea
 
 export type { ProcessReading } from '../model/evidence.js';
 
+/** A reading the server is done with: its counts, once the gate has them (rejects as `read` would). */
+export interface Reading {
+  counts: Promise<ProcessReading[]>;
+}
+
+/** A reading whose counts are known already. */
+export function readingOf(counts: ProcessReading[]): Reading {
+  return { counts: Promise.resolve(counts) };
+}
+
 /** What a source found to read in the server tree. */
 export interface SourceTargets {
   /** Processes of its runtime, read or not (`why` says why not). Empty for a metrics page. */
@@ -39,8 +49,12 @@ export interface EvidenceSource {
    * the pids seen listening on the port or holding a connection so far (empty when unknown).
    */
   find(tree: readonly number[], serving: readonly number[]): Promise<SourceTargets>;
-  /** Counts of every process found, at an idle boundary. Throws when one cannot be read (evidence stops there). */
-  read(options: ReadOptions): Promise<ProcessReading[]>;
+  /**
+   * Reads every process found, at an idle boundary: resolves once the server's part is done (it may serve again),
+   * with the counts still to come where the gate makes them out itself (a Node snapshot is parsed while the run goes
+   * on). Either throws when a process cannot be read (evidence stops there).
+   */
+  read(options: ReadOptions): Promise<Reading>;
   /** Paths to the suspects (null where not found), read in the process where each grew most; {} when it cannot tell. */
   explain(suspects: SuspectsByProcess, signal?: AbortSignal): Promise<Map<string, RetainerStep[] | null>>;
   /** Removes everything it made (directories, files); safe to call twice and on every path. */

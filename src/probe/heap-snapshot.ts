@@ -80,6 +80,8 @@ export class HeapSnapshotter {
   private readonly graphs = new Map<number, HeapGraph>();
   /** Each process's highest object id at its first snapshot: later ones above it are newer. */
   private readonly firstMaxNodeId = new Map<number, number>();
+  /** Each process's last parse queued, settled either way: the next one starts after it. */
+  private readonly parsing = new Map<number, Promise<void>>();
   private disposed = false;
 
   private constructor(
@@ -109,11 +111,13 @@ export class HeapSnapshotter {
   }
 
   /**
-   * Signals `pid`, waits until its snapshot file is complete, reads it, deletes it (unless kept) and returns its
-   * counts per class. The graph is kept for retainer paths until the next take of that pid (only the last one is
-   * needed). Throws HeapSnapshotError (RSS above the cap, the process gone, timeout) or an AbortError.
+   * Signals `pid` and waits until V8 has written its snapshot file (the server is then free to serve again); the
+   * counts per class come later, in `reading`, once the gate has parsed the file (in order per process: the first
+   * parse's highest object id marks newer instances in later ones) and deleted it (unless kept). The graph is kept
+   * for retainer paths until the next parse of that pid (only the last one is needed). Throws HeapSnapshotError (RSS
+   * above the cap, the process gone, timeout) or an AbortError; `reading` rejects the same way, or when unreadable.
    */
-  async take(pid: number, label: string, options: TakeOptions): Promise<ProcessReading> {
+  async write(pid: number, label: string, options: TakeOptions): Promise<WrittenSnapshot> {
     if (this.disposed) throw new HeapSnapshotError('heap snapshotter already disposed');
     const rss = await rssBytes(pid);
     if (rss !== null && rss > this.maxRssBytes) {
@@ -123,16 +127,48 @@ export class HeapSnapshotter {
       );
     }
     const before = new Set(await this.snapshotFiles(pid));
-    this.graphs.delete(pid); // the previous graph is not needed any more: free it before reading the next
     const started = performance.now();
     try {
       process.kill(pid, SNAPSHOT_SIGNAL);
     } catch (err) {
       throw new HeapSnapshotError(`could not signal pid ${pid} for a heap snapshot: ${(err as Error).message}`);
     }
-    const { path, graph, fileBytes, readMs, snapshotMs } = await this.waitForSnapshot(pid, before, started, options);
+    const written = { pid, label, started, deadline: started + options.timeoutMs, options };
+    const newFile = async (): Promise<string | null> => {
+      const name = (await this.snapshotFiles(pid)).find((f) => !before.has(f));
+      return name === undefined ? null : join(this.dir, name);
+    };
+    const { path, size } = await untilWritten(written, newFile, 0);
+    const snapshotMs = performance.now() - started;
+    return { reading: this.queueParse({ ...written, path, size, snapshotMs }) };
+  }
+
+  /** Writes a snapshot of `pid` and parses it: `write` and its reading in one. */
+  async take(pid: number, label: string, options: TakeOptions): Promise<ProcessReading> {
+    return (await this.write(pid, label, options)).reading;
+  }
+
+  /** Parses after the parses of `pid` already queued; the promise returned is handled here (never unhandled). */
+  private queueParse(file: WrittenFile): Promise<ProcessReading> {
+    const reading = (this.parsing.get(file.pid) ?? Promise.resolve()).then(() => this.parse(file));
+    this.parsing.set(
+      file.pid,
+      reading.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return reading;
+  }
+
+  private async parse(file: WrittenFile): Promise<ProcessReading> {
+    const { pid, path } = file;
+    this.graphs.delete(pid); // the previous graph is not needed any more: free it before reading the next
     try {
+      if (this.disposed) throw new HeapSnapshotError('heap snapshotter disposed before the snapshot was read');
       const readStarted = performance.now();
+      const graph = await this.readWhole(file);
+      const fileBytes = (await stat(path).catch(() => null))?.size ?? file.size;
       const aggregate = aggregateHeap(graph);
       this.graphs.set(pid, graph);
       if (!this.firstMaxNodeId.has(pid)) this.firstMaxNodeId.set(pid, aggregate.maxNodeId);
@@ -140,13 +176,34 @@ export class HeapSnapshotter {
         pid,
         classes: aggregate.classes,
         totalBytes: aggregate.totalBytes,
-        takeMs: Math.round(snapshotMs),
-        readMs: Math.round(readMs + performance.now() - readStarted),
+        takeMs: Math.round(file.snapshotMs),
+        readMs: Math.round(performance.now() - readStarted),
         nodeCount: aggregate.nodeCount,
         fileBytes,
       };
     } finally {
-      if (this.keep) await rename(path, join(this.dir, `${fileLabel(`${label}-${pid}`)}.heapsnapshot`)).catch(() => undefined);
+      if (this.keep) await rename(path, join(this.dir, `${fileLabel(`${file.label}-${pid}`)}.heapsnapshot`)).catch(() => undefined);
+      else await rm(path, { force: true });
+    }
+  }
+
+  /**
+   * Reads the file. The reader is the proof of completeness (the top-level closing brace appears only at the very
+   * end): a read that meets the end of a file still being written (it happened to end like a snapshot) waits until
+   * the file has grown and ends like one again.
+   */
+  private async readWhole(file: WrittenFile): Promise<HeapGraph> {
+    for (let size = file.size; ;) {
+      try {
+        // Instances newer than the first snapshot are marked, for the retainer paths of the last one.
+        return await readHeapSnapshot(file.path, { signal: file.options.signal, newerThan: this.firstMaxNodeId.get(file.pid) ?? null });
+      } catch (err) {
+        if (err instanceof Error && err.name === 'AbortError') throw err;
+        if (!(err instanceof IncompleteSnapshotError)) {
+          throw new HeapSnapshotError(`heap snapshot of pid ${file.pid} unreadable: ${(err as Error).message}`);
+        }
+      }
+      size = (await untilWritten(file, async () => file.path, size)).size;
     }
   }
 
@@ -154,54 +211,6 @@ export class HeapSnapshotter {
   private async snapshotFiles(pid: number): Promise<string[]> {
     const ofPid = new RegExp(`^Heap\\.\\d+\\.\\d+\\.${pid}\\.\\d+\\.\\d+\\.heapsnapshot$`);
     return (await readdir(this.dir).catch(() => [] as string[])).filter((f) => ofPid.test(f));
-  }
-
-  /**
-   * Polls for a new file. It is read once it ends like a snapshot (`]}`, which V8 writes last). The reader itself is
-   * the proof of completeness (the top-level closing brace appears only at the very end): a read that meets the end
-   * of a file still being written (a chunk that happened to end in `]}`) just waits for the next poll. The file is
-   * deleted right after reading.
-   */
-  private async waitForSnapshot(
-    pid: number,
-    before: ReadonlySet<string>,
-    started: number,
-    options: TakeOptions,
-  ): Promise<{ path: string; graph: HeapGraph; fileBytes: number; readMs: number; snapshotMs: number }> {
-    const deadline = started + options.timeoutMs;
-    for (;;) {
-      const name = (await this.snapshotFiles(pid)).find((f) => !before.has(f));
-      if (name) {
-        const path = join(this.dir, name);
-        const size = (await stat(path).catch(() => null))?.size ?? -1;
-        if (size > 0 && (await endsLikeSnapshot(path, size))) {
-          const snapshotMs = performance.now() - started;
-          const readStarted = performance.now();
-          try {
-            // Instances newer than the first snapshot are marked, for the retainer paths of the last one.
-            const graph = await readHeapSnapshot(path, { signal: options.signal, newerThan: this.firstMaxNodeId.get(pid) ?? null });
-            const readMs = performance.now() - readStarted;
-            const fileBytes = (await stat(path).catch(() => null))?.size ?? size;
-            if (!this.keep) await rm(path, { force: true });
-            return { path, graph, fileBytes, readMs, snapshotMs };
-          } catch (err) {
-            if (!(err instanceof IncompleteSnapshotError)) {
-              if (!this.keep) await rm(path, { force: true });
-              throw err instanceof Error && err.name === 'AbortError'
-                ? err
-                : new HeapSnapshotError(`heap snapshot of pid ${pid} unreadable: ${(err as Error).message}`);
-            }
-          }
-        }
-      }
-      if (!(await isAlive(pid))) throw new HeapSnapshotError(`pid ${pid} exited while writing its heap snapshot`);
-      if (performance.now() >= deadline) {
-        throw new HeapSnapshotError(
-          `no complete heap snapshot from pid ${pid} within ${Math.round(options.timeoutMs / 1000)} s (heap-snapshot-timeout-s)`,
-        );
-      }
-      await sleep(POLL_MS, undefined, { signal: options.signal });
-    }
   }
 
   /**
@@ -251,21 +260,74 @@ export class HeapSnapshotter {
 
   /** Removes the private directory and everything in it (a kept directory stays). Safe to call twice. */
   async dispose(): Promise<void> {
-    this.graphs.clear();
     if (this.disposed) return;
     this.disposed = true;
+    // A parse still queued ends at once (disposed) or is awaited (one under way: a stopped run's signal aborts it).
+    await Promise.all(this.parsing.values());
+    this.graphs.clear();
     if (!this.keep) await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Resolves once every parse queued so far has ended (read or failed). */
+  async settled(): Promise<void> {
+    await Promise.all(this.parsing.values());
   }
 }
 
-/** True when the last bytes of the file are the end of a snapshot: the strings array and the object closed. */
+/** A snapshot the server has written: its counts once the gate has parsed it. */
+export interface WrittenSnapshot {
+  reading: Promise<ProcessReading>;
+}
+
+/** One snapshot asked of a process: when, by when it must be complete, and how it is labelled. */
+interface Asked {
+  pid: number;
+  label: string;
+  started: number;
+  deadline: number;
+  options: TakeOptions;
+}
+
+/** A snapshot file that ends like a complete one. */
+interface WrittenFile extends Asked {
+  path: string;
+  size: number;
+  snapshotMs: number;
+}
+
+/**
+ * Polls until `find` names a file larger than `lastSize` that ends like a snapshot; throws when the process
+ * exits, the deadline passes or the signal aborts.
+ */
+async function untilWritten(asked: Asked, find: () => Promise<string | null>, lastSize: number): Promise<{ path: string; size: number }> {
+  const { pid, deadline, options } = asked;
+  for (;;) {
+    const path = await find();
+    const size = path === null ? -1 : ((await stat(path).catch(() => null))?.size ?? -1);
+    if (path !== null && size > lastSize && (await endsLikeSnapshot(path, size))) return { path, size };
+    if (!(await isAlive(pid))) throw new HeapSnapshotError(`pid ${pid} exited while writing its heap snapshot`);
+    if (performance.now() >= deadline) {
+      throw new HeapSnapshotError(
+        `no complete heap snapshot from pid ${pid} within ${Math.round(options.timeoutMs / 1000)} s (heap-snapshot-timeout-s)`,
+      );
+    }
+    await sleep(POLL_MS, undefined, { signal: options.signal });
+  }
+}
+
+/**
+ * True when the file ends like a snapshot: a string closed, then the strings array and the object (V8 writes the
+ * strings last). The quote must be unescaped: inside a string an unescaped quote cannot occur, so only the very end
+ * matches (the meta's `"column"]}` is within the first chunk V8 writes, never a file's end).
+ */
 async function endsLikeSnapshot(path: string, size: number): Promise<boolean> {
   const file = await open(path, 'r').catch(() => null);
   if (!file) return false;
   try {
     const tail = Buffer.alloc(Math.min(size, 64));
     await file.read(tail, 0, tail.length, size - tail.length);
-    return /\]\s*\}\s*$/.test(tail.toString('latin1'));
+    const end = /(\\*)"\]\s*\}\s*$/.exec(tail.toString('latin1'));
+    return end !== null && end[1]!.length % 2 === 0;
   } finally {
     await file.close();
   }

@@ -12,9 +12,11 @@ import {
   processRow,
   processesToRead,
   treeFacts,
+  readingOf,
   type EvidenceSource,
   type ProcessReading,
   type ReadOptions,
+  type Reading,
   type SourceTargets,
 } from './evidence-source.js';
 
@@ -115,7 +117,11 @@ export class JvmHistogram implements EvidenceSource {
     return { processes, readable: this.targets.length > 0, reason };
   }
 
-  async read(options: ReadOptions): Promise<ProcessReading[]> {
+  async read(options: ReadOptions): Promise<Reading> {
+    return readingOf(await this.counts(options));
+  }
+
+  private async counts(options: ReadOptions): Promise<ProcessReading[]> {
     return Promise.all(
       this.targets.map(async ({ pid, jcmd }) => {
         const started = performance.now();

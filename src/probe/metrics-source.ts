@@ -5,7 +5,15 @@
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import type { ClassCount, RetainerStep } from '../model/evidence.js';
-import { EvidenceError, type EvidenceSource, type ProcessReading, type ReadOptions, type SourceTargets } from './evidence-source.js';
+import {
+  EvidenceError,
+  readingOf,
+  type EvidenceSource,
+  type ProcessReading,
+  type ReadOptions,
+  type Reading,
+  type SourceTargets,
+} from './evidence-source.js';
 import { parseMetrics, seriesKey, type MetricsPage } from './prometheus-text.js';
 
 /** A page larger than this is refused: a metrics page of a server is kilobytes; this bounds a hostile one. */
@@ -77,7 +85,11 @@ export class MetricsSource implements EvidenceSource {
     }
   }
 
-  async read(options: ReadOptions): Promise<ProcessReading[]> {
+  async read(options: ReadOptions): Promise<Reading> {
+    return readingOf(await this.counts(options));
+  }
+
+  private async counts(options: ReadOptions): Promise<ProcessReading[]> {
     const started = performance.now();
     const page = await this.page(Math.min(options.timeoutMs, this.options.timeoutMs), options.signal);
     const takeMs = Math.round(performance.now() - started);

@@ -7,12 +7,12 @@ import {
   processesToRead,
   treeFacts,
   type EvidenceSource,
-  type ProcessReading,
   type ReadOptions,
+  type Reading,
   type SourceTargets,
   type SuspectsByProcess,
 } from './evidence-source.js';
-import { HeapSnapshotter, isNodeExecutable, snapshotReady, type HeapSnapshotterOptions } from './heap-snapshot.js';
+import { HeapSnapshotter, isNodeExecutable, snapshotReady, type HeapSnapshotterOptions, type WrittenSnapshot } from './heap-snapshot.js';
 
 export class NodeHeapSource implements EvidenceSource {
   readonly id = 'heap-snapshots' as const;
@@ -61,11 +61,20 @@ export class NodeHeapSource implements EvidenceSource {
     return { processes, readable: this.targets.length > 0, reason };
   }
 
-  read(options: ReadOptions): Promise<ProcessReading[]> {
-    return Promise.all(this.targets.map((pid) => this.snapshotter.take(pid, options.label, options)));
+  /** Every process writes its snapshot at once; the boundary waits for the files only, the parsing goes on after it. */
+  async read(options: ReadOptions): Promise<Reading> {
+    const written = await Promise.allSettled(this.targets.map((pid) => this.snapshotter.write(pid, options.label, options)));
+    const failed = written.find((w) => w.status === 'rejected');
+    // The other processes' parses go on, and end before the snapshotter is disposed.
+    if (failed) throw failed.reason;
+    const counts = Promise.all(written.map((w) => (w as PromiseFulfilledResult<WrittenSnapshot>).value.reading));
+    // Handled by whoever awaits it; never an unhandled rejection while it waits for its turn.
+    counts.catch(() => undefined);
+    return { counts };
   }
 
   async explain(suspects: SuspectsByProcess): Promise<Map<string, RetainerStep[] | null>> {
+    await this.snapshotter.settled();
     const paths = new Map<string, RetainerStep[] | null>();
     for (const [pid, rows] of suspects) {
       if (pid === null) continue;

@@ -15,9 +15,11 @@ import {
   processRow,
   processesToRead,
   treeFacts,
+  readingOf,
   type EvidenceSource,
   type ProcessReading,
   type ReadOptions,
+  type Reading,
   type SourceTargets,
   type SuspectsByProcess,
 } from './evidence-source.js';
@@ -150,7 +152,11 @@ export class PythonCensus implements EvidenceSource {
     return { processes, readable: this.targets.length > 0, reason };
   }
 
-  async read(options: ReadOptions): Promise<ProcessReading[]> {
+  async read(options: ReadOptions): Promise<Reading> {
+    return readingOf(await this.counts(options));
+  }
+
+  private async counts(options: ReadOptions): Promise<ProcessReading[]> {
     const answers = await this.ask({ mode: 'census' }, this.targets, options);
     return answers.map(({ pid, text, takeMs, readStarted }) => {
       const { classes } = parseCensusAnswer(text, pid);
