@@ -8,8 +8,11 @@ import type { RawInputs } from '../src/config/inputs.js';
 import { parseConfig } from '../src/config/parse.js';
 import type { PhaseName } from '../src/model/report.js';
 import type { NetworkProxy } from '../src/net/proxy-thread.js';
+import type { SourceRun } from '../src/phases/context.js';
 import { PHASES, RunContext, StopRun, type Phase } from '../src/phases/index.js';
+import { finishHeap, heapSnapshot } from '../src/phases/heap.js';
 import { idleWithEvidence } from '../src/phases/idle.js';
+import type { EvidenceSource, ProcessReading } from '../src/probe/evidence-source.js';
 import { runGate } from '../src/run/runner.js';
 
 /** Attach mode to a port nothing is asked of: the stand-in rows never connect. */
@@ -273,5 +276,56 @@ describe('an idle window with evidence inside it', () => {
     const { startedAt, endedAt } = await timed(run, 60_000, 10);
     expect(startedAt).toBeNull();
     expect(endedAt).toBeLessThan(30_000);
+  });
+});
+
+describe('evidence whose counts come after its window', () => {
+  /** A source whose readings' counts settle when the test says: as a Node snapshot's parse does, after its window. */
+  function laterSource() {
+    const pending: Array<{ resolve: (r: ProcessReading[]) => void; reject: (e: Error) => void }> = [];
+    const source: EvidenceSource = {
+      id: 'heap-snapshots',
+      launchEnv: (env) => ({ ...env }),
+      find: async () => ({ processes: [], readable: true, reason: null }),
+      read: async () => ({
+        counts: new Promise<ProcessReading[]>((resolve, reject) => void pending.push({ resolve, reject })),
+      }),
+      explain: async () => new Map(),
+      dispose: async () => {},
+    };
+    return { source, pending };
+  }
+  const reading = (count: number): ProcessReading[] => [
+    { pid: 4242, classes: [{ kind: 'object', name: 'Peer', count, bytes: count * 64 }], totalBytes: count * 64, takeMs: 1, readMs: 1 },
+  ];
+
+  it('keeps the readings in the order taken, and one whose counts cannot be made out ends its source, saying why', async () => {
+    const progress: string[] = [];
+    const run = new RunContext(attach(), { progress: (line) => void progress.push(line) });
+    const { source, pending } = laterSource();
+    const processes = [{ pid: 4242, exe: 'node', read: true, heldConnections: false }];
+    const s: SourceRun = {
+      source,
+      targets: { processes, readable: true, reason: null },
+      boundaries: [],
+      counted: Promise.resolve(),
+      stopped: null,
+    };
+    run.evidence = { sources: [s], watch: null, found: true, finished: false };
+    // Each boundary ends once the source's part is done, its counts still to come.
+    await heapSnapshot(run, 'before-load', 0);
+    await heapSnapshot(run, 'after-round-1', 10);
+    await heapSnapshot(run, 'after-cooldown', 20);
+    expect(pending).toHaveLength(3);
+    pending[1]!.resolve(reading(10));
+    pending[0]!.resolve(reading(0));
+    pending[2]!.reject(new Error('heap snapshot of pid 4242 unreadable: not a heap snapshot'));
+    const { evidence, judge } = await finishHeap(run);
+    expect(s.boundaries.map((b) => b.label)).toEqual(['before-load', 'after-round-1']);
+    expect(progress).toContain(
+      '⚠ heap-snapshots stopped: heap snapshot of pid 4242 unreadable: not a heap snapshot; the memory verdict falls back to RSS',
+    );
+    expect(evidence[0]!.notes).toContain('stopped early: heap snapshot of pid 4242 unreadable: not a heap snapshot');
+    expect(judge.by).toBe('rss');
   });
 });
