@@ -108,7 +108,7 @@ async function measure(leak: string): Promise<Measured> {
   const boundaries: Boundary[] = [];
   const snapshot = async (label: string): Promise<void> => {
     await waitForNoConnections(pid, port);
-    boundaries.push({ label, connections, readings: await (await source.read({ label, connections, timeoutMs: 60_000 })).counts });
+    boundaries.push({ label, connections, readings: await (await source.read({ label, connections, timeoutMs: 60_000 })).counts() });
   };
   for (let i = 0; i < WARMUP; i++, connections++) await connectOnce(url, false);
   await snapshot('after-warmup');

@@ -287,9 +287,11 @@ describe('evidence whose counts come after its window', () => {
       id: 'heap-snapshots',
       launchEnv: (env) => ({ ...env }),
       find: async () => ({ processes: [], readable: true, reason: null }),
-      read: async () => ({
-        counts: new Promise<ProcessReading[]>((resolve, reject) => void pending.push({ resolve, reject })),
-      }),
+      read: async () => {
+        const counts = new Promise<ProcessReading[]>((resolve, reject) => void pending.push({ resolve, reject }));
+        counts.catch(() => undefined); // the phase asks for it later, as it does of a Node snapshot's parse
+        return { counts: () => counts };
+      },
       explain: async () => new Map(),
       dispose: async () => {},
     };
@@ -320,6 +322,10 @@ describe('evidence whose counts come after its window', () => {
     pending[1]!.resolve(reading(10));
     pending[0]!.resolve(reading(0));
     pending[2]!.reject(new Error('heap snapshot of pid 4242 unreadable: not a heap snapshot'));
+    // Counted once the phase that read them has ended.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(s.boundaries).toEqual([]);
+    run.enter('teardown');
     const { evidence, judge } = await finishHeap(run);
     expect(s.boundaries.map((b) => b.label)).toEqual(['before-load', 'after-round-1']);
     expect(progress).toContain(

@@ -114,6 +114,8 @@ export class RunContext {
   readonly probeWindows: ProbeWindow[] = [];
   /** The leak evidence sources of the run; null when none is read. */
   evidence: EvidenceRun | null = null;
+  /** Written by close: the end of the phase running now. */
+  private phaseEnd = endOfPhase();
 
   constructor(
     readonly config: Config,
@@ -195,6 +197,14 @@ export class RunContext {
   close(): void {
     const last = this.phases.at(-1);
     if (last) last.endMs = this.elapsed();
+    const ended = this.phaseEnd;
+    this.phaseEnd = endOfPhase();
+    ended.resolve();
+  }
+
+  /** Resolves once the phase running now has ended (the next one entered, or the run closed). */
+  phaseEnded(): Promise<void> {
+    return this.phaseEnd.ended;
   }
 
   /** Waits ms unless the run stops meanwhile; never throws (the runner checks the stop after each phase). */
@@ -249,4 +259,11 @@ export class RunContext {
   measurements(): RunMeasurements {
     return { server: this.serverInfo, stopped: this.stopInfo, phases: this.phases, ...this.results };
   }
+}
+
+/** A promise of a phase's end and what resolves it. */
+function endOfPhase(): { ended: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const ended = new Promise<void>((r) => (resolve = r));
+  return { ended, resolve };
 }

@@ -112,8 +112,10 @@ export async function heapSnapshot(run: RunContext, label: string, connections: 
     live.map(async (s) => {
       try {
         const reading = await s.source.read(options);
-        reading.counts.catch(() => undefined); // awaited in its turn below
-        s.counted = s.counted.then(() => countReading(run, s, { label, connections }, reading));
+        // Counted once this phase has ended (a Node snapshot's parse would hold up the phase's own work after its
+        // window), in the order taken.
+        const phaseEnded = run.phaseEnded();
+        s.counted = s.counted.then(() => phaseEnded).then(() => countReading(run, s, { label, connections }, reading));
       } catch (err) {
         stopSource(run, s, err);
       }
@@ -128,7 +130,7 @@ export async function heapSnapshot(run: RunContext, label: string, connections: 
 /** A reading's counts into the source's boundaries, in the order they were taken, once the gate has them. */
 async function countReading(run: RunContext, s: SourceRun, boundary: Omit<Boundary, 'readings'>, reading: Reading): Promise<void> {
   try {
-    const readings = await reading.counts;
+    const readings = await reading.counts();
     if (s.stopped === null) s.boundaries.push({ ...boundary, readings });
   } catch (err) {
     stopSource(run, s, err);

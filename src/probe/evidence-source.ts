@@ -8,14 +8,17 @@ import type { Evidence, EvidenceProcess, EvidenceSourceId, GrowthRow, ProcessRea
 
 export type { ProcessReading } from '../model/evidence.js';
 
-/** A reading the server is done with: its counts, once the gate has them (rejects as `read` would). */
+/**
+ * A reading the server is done with: its counts, which the gate makes out when asked (a Node snapshot is parsed
+ * then, once the phase that took it has ended); asked again, the same promise. Rejects as `read` would.
+ */
 export interface Reading {
-  counts: Promise<ProcessReading[]>;
+  counts(): Promise<ProcessReading[]>;
 }
 
 /** A reading whose counts are known already. */
 export function readingOf(counts: ProcessReading[]): Reading {
-  return { counts: Promise.resolve(counts) };
+  return { counts: async () => counts };
 }
 
 /** What a source found to read in the server tree. */
@@ -51,8 +54,8 @@ export interface EvidenceSource {
   find(tree: readonly number[], serving: readonly number[]): Promise<SourceTargets>;
   /**
    * Reads every process found, at an idle boundary: resolves once the server's part is done (it may serve again),
-   * with the counts still to come where the gate makes them out itself (a Node snapshot is parsed while the run goes
-   * on). Either throws when a process cannot be read (evidence stops there).
+   * with the counts still to come where the gate makes them out itself (a Node snapshot is parsed later, while the
+   * gate has little else to do). Either throws when a process cannot be read (evidence stops there).
    */
   read(options: ReadOptions): Promise<Reading>;
   /** Paths to the suspects (null where not found), read in the process where each grew most; {} when it cannot tell. */

@@ -112,10 +112,11 @@ export class HeapSnapshotter {
 
   /**
    * Signals `pid` and waits until V8 has written its snapshot file (the server is then free to serve again); the
-   * counts per class come later, in `reading`, once the gate has parsed the file (in order per process: the first
-   * parse's highest object id marks newer instances in later ones) and deleted it (unless kept). The graph is kept
+   * counts per class come later, from `read`, once the gate has parsed the file (in the order asked, per process:
+   * the first parse's highest object id marks newer instances in later ones) and deleted it (unless kept; a file
+   * never read goes with the directory). The graph is kept
    * for retainer paths until the next parse of that pid (only the last one is needed). Throws HeapSnapshotError (RSS
-   * above the cap, the process gone, timeout) or an AbortError; `reading` rejects the same way, or when unreadable.
+   * above the cap, the process gone, timeout) or an AbortError; `read` rejects the same way, or when unreadable.
    */
   async write(pid: number, label: string, options: TakeOptions): Promise<WrittenSnapshot> {
     if (this.disposed) throw new HeapSnapshotError('heap snapshotter already disposed');
@@ -139,13 +140,14 @@ export class HeapSnapshotter {
       return name === undefined ? null : join(this.dir, name);
     };
     const { path, size } = await untilWritten(written, newFile, 0);
-    const snapshotMs = performance.now() - started;
-    return { reading: this.queueParse({ ...written, path, size, snapshotMs }) };
+    const file = { ...written, path, size, snapshotMs: performance.now() - started };
+    let reading: Promise<ProcessReading> | null = null;
+    return { read: () => (reading ??= this.queueParse(file)) };
   }
 
   /** Writes a snapshot of `pid` and parses it: `write` and its reading in one. */
   async take(pid: number, label: string, options: TakeOptions): Promise<ProcessReading> {
-    return (await this.write(pid, label, options)).reading;
+    return (await this.write(pid, label, options)).read();
   }
 
   /** Parses after the parses of `pid` already queued; the promise returned is handled here (never unhandled). */
@@ -274,9 +276,9 @@ export class HeapSnapshotter {
   }
 }
 
-/** A snapshot the server has written: its counts once the gate has parsed it. */
+/** A snapshot the server has written: `read` parses it (once; after the parses asked before it) for its counts. */
 export interface WrittenSnapshot {
-  reading: Promise<ProcessReading>;
+  read(): Promise<ProcessReading>;
 }
 
 /** One snapshot asked of a process: when, by when it must be complete, and how it is labelled. */

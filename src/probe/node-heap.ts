@@ -7,6 +7,7 @@ import {
   processesToRead,
   treeFacts,
   type EvidenceSource,
+  type ProcessReading,
   type ReadOptions,
   type Reading,
   type SourceTargets,
@@ -61,16 +62,15 @@ export class NodeHeapSource implements EvidenceSource {
     return { processes, readable: this.targets.length > 0, reason };
   }
 
-  /** Every process writes its snapshot at once; the boundary waits for the files only, the parsing goes on after it. */
+  /** Every process writes its snapshot at once; the boundary waits for the files only, the parsing is asked later. */
   async read(options: ReadOptions): Promise<Reading> {
     const written = await Promise.allSettled(this.targets.map((pid) => this.snapshotter.write(pid, options.label, options)));
     const failed = written.find((w) => w.status === 'rejected');
-    // The other processes' parses go on, and end before the snapshotter is disposed.
+    // The files of the other processes are removed with the directory.
     if (failed) throw failed.reason;
-    const counts = Promise.all(written.map((w) => (w as PromiseFulfilledResult<WrittenSnapshot>).value.reading));
-    // Handled by whoever awaits it; never an unhandled rejection while it waits for its turn.
-    counts.catch(() => undefined);
-    return { counts };
+    const snapshots = written.map((w) => (w as PromiseFulfilledResult<WrittenSnapshot>).value);
+    let counts: Promise<ProcessReading[]> | null = null;
+    return { counts: () => (counts ??= Promise.all(snapshots.map((s) => s.read()))) };
   }
 
   async explain(suspects: SuspectsByProcess): Promise<Map<string, RetainerStep[] | null>> {
