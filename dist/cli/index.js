@@ -18895,7 +18895,15 @@ knownGrowthBytes = null) {
 ;// CONCATENATED MODULE: ./src/server/proc-net-tcp.ts
 // Reads /proc/net/tcp and /proc/net/tcp6 tables: which socket inodes sit on a local port in which state.
 /** Socket states as /proc/net/tcp writes them (hex). */
-const TCP_STATE = { ESTABLISHED: '01', CLOSE_WAIT: '08', LISTEN: '0A' };
+const TCP_STATE = {
+    ESTABLISHED: '01',
+    FIN_WAIT1: '04',
+    FIN_WAIT2: '05',
+    CLOSE_WAIT: '08',
+    LAST_ACK: '09',
+    LISTEN: '0A',
+    CLOSING: '0B',
+};
 /** Inodes of the sockets whose local port is `port` and whose state is one of `states`. */
 function socketInodes(procNetTcp, port, states) {
     const inodes = [];
@@ -18921,17 +18929,26 @@ function socketInodes(procNetTcp, port, states) {
 function lingeringInodes(procNetTcp, port) {
     return socketInodes(procNetTcp, port, [TCP_STATE.ESTABLISHED, TCP_STATE.CLOSE_WAIT]);
 }
-/** One reading of the tree's signals. On systems without /proc every figure but processes is null (reported n/a). */
-async function readSignals(pids, port, platform = process.platform) {
-    if (platform !== 'linux' || pids.length === 0) {
-        return { fds: null, threads: null, processes: pids.length === 0 ? null : pids.length, lingeringConnections: null };
-    }
+/**
+ * States of a connection whose close the server has not finished: the lingering ones, and those it closed first and
+ * whose peer has not yet answered (FIN_WAIT, CLOSING, LAST_ACK). A WebSocket server that ends the TCP connection after
+ * the close handshake runs the app's close handler only once the peer's FIN is in.
+ */
+const CLOSING_STATES = [
+    TCP_STATE.ESTABLISHED,
+    TCP_STATE.CLOSE_WAIT,
+    TCP_STATE.FIN_WAIT1,
+    TCP_STATE.FIN_WAIT2,
+    TCP_STATE.CLOSING,
+    TCP_STATE.LAST_ACK,
+];
+/** The tree's open fds, the inodes of its sockets, and its threads, from /proc/<pid>/{fd,status}. */
+async function scanTree(pids) {
     let fds = 0;
     let threads = 0;
-    // Another user's process (a server in a container running as root): its fds cannot be listed. Counting
-    // them as 0 would pass every fd and lingering check unseen, so both become n/a.
+    // Another user's process (a server in a container running as root): its fds cannot be listed.
     let fdsHidden = false;
-    const socketInodes = new Set();
+    const sockets = new Set();
     for (const pid of pids) {
         const entries = await (0,promises_namespaceObject.readdir)(`/proc/${pid}/fd`).catch((err) => {
             if (err.code === 'EACCES' || err.code === 'EPERM')
@@ -18942,18 +18959,42 @@ async function readSignals(pids, port, platform = process.platform) {
         for (const fd of entries) {
             const link = await (0,promises_namespaceObject.readlink)(`/proc/${pid}/fd/${fd}`).catch(() => '');
             if (link.startsWith('socket:['))
-                socketInodes.add(link.slice(8, -1));
+                sockets.add(link.slice(8, -1));
         }
         const status = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => '');
         threads += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 0);
     }
-    // The tree's own network namespace: /proc/<pid>/net is that of the process.
-    const root = pids[0];
-    const tables = await Promise.all([`/proc/${root}/net/tcp`, `/proc/${root}/net/tcp6`].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
-    const lingering = tables.flatMap((t) => lingeringInodes(t, port)).filter((inode) => socketInodes.has(inode));
+    return { fds, fdsHidden, sockets, threads };
+}
+/** The tree's own network namespace's TCP tables: /proc/<pid>/net is that of the process. */
+function tcpTables(root) {
+    return Promise.all([`/proc/${root}/net/tcp`, `/proc/${root}/net/tcp6`].map((f) => (0,promises_namespaceObject.readFile)(f, 'utf8').catch(() => '')));
+}
+/** One reading of the tree's signals. On systems without /proc every figure but processes is null (reported n/a). */
+async function readSignals(pids, port, platform = process.platform) {
+    if (platform !== 'linux' || pids.length === 0) {
+        return { fds: null, threads: null, processes: pids.length === 0 ? null : pids.length, lingeringConnections: null };
+    }
+    const { fds, fdsHidden, sockets, threads } = await scanTree(pids);
+    // Counting hidden fds as 0 would pass every fd and lingering check unseen, so both become n/a.
     if (fdsHidden)
         return { fds: null, threads, processes: pids.length, lingeringConnections: null };
+    const tables = await tcpTables(pids[0]);
+    const lingering = tables.flatMap((t) => lingeringInodes(t, port)).filter((inode) => sockets.has(inode));
     return { fds, threads, processes: pids.length, lingeringConnections: lingering.length };
+}
+/**
+ * Connections of the tree on `port` that are open or still closing (CLOSING_STATES): a leak reading waits for none,
+ * so that every close handler has run. Null where not measurable (not Linux, hidden fds).
+ */
+async function unsettledConnections(pids, port, platform = process.platform) {
+    if (platform !== 'linux' || pids.length === 0)
+        return null;
+    const { fdsHidden, sockets } = await scanTree(pids);
+    if (fdsHidden)
+        return null;
+    const tables = await tcpTables(pids[0]);
+    return tables.flatMap((t) => socketInodes(t, port, CLOSING_STATES)).filter((inode) => sockets.has(inode)).length;
 }
 
 ;// CONCATENATED MODULE: external "node:http"
@@ -21964,7 +22005,9 @@ async function pingThenSend(x, spec) {
             rtts.push(pong.rttMs);
         }
         else if (pong.kind === 'timeout') {
-            result.problems.push(`ping ${i + 1} got no pong within ${waitMs} ms`);
+            result.problems.push(`ping ${i + 1} got no pong within ${waitMs} ms${notSent(spec.pings - i - 1, spec.messages)}`);
+            result.pingRttMs = summarize(rtts);
+            return null;
         }
     }
     result.pingRttMs = summarize(rtts);
@@ -21985,10 +22028,25 @@ async function pingThenSend(x, spec) {
         const answer = await awaitAnswer(x, spec.expect, text, n);
         if (answer === 'answered')
             result.messagesAnswered += 1;
-        else if (answer !== 'cut short')
-            result.problems.push(answer.problem);
+        else if (answer !== 'cut short') {
+            result.problems.push(answer.timedOut ? `${answer.problem}${notSent(0, spec.messages - n)}` : answer.problem);
+            if (answer.timedOut)
+                break;
+        }
     }
     return lastSent;
+}
+/**
+ * After a wait that timed out: what was not sent. Recovery already fails, and a server that answered nothing within
+ * the connect timeout would make each further wait as long (a server that stopped reading: pings x messages x it).
+ */
+function notSent(pings, messages) {
+    const parts = [
+        pings > 0 ? `${pings} ping${pings === 1 ? '' : 's'}` : '',
+        messages > 0 ? `${messages} message${messages === 1 ? '' : 's'}` : '',
+    ];
+    const what = parts.filter((p) => p !== '').join(' and ');
+    return what === '' ? '' : `; the other ${what} not sent`;
 }
 /** Waits for message `n`'s answer: the probe's, a pong (expect none) or a reply `expect` accepts. */
 async function awaitAnswer(x, expect, text, n) {
@@ -22003,14 +22061,18 @@ async function awaitAnswer(x, expect, text, n) {
             }
             return 'answered';
         }
-        return reply.kind === 'timeout' ? { problem: `message ${n} (${probe.describe}) got no answer within ${waitMs} ms` } : 'cut short';
+        return reply.kind === 'timeout'
+            ? { problem: `message ${n} (${probe.describe}) got no answer within ${waitMs} ms`, timedOut: true }
+            : 'cut short';
     }
     if (expect.kind === 'none') {
         // Nothing to read back: a pong to a ping sent after the message proves the server read it and kept the connection.
         const pong = await session.ping(waitMs, signal);
         if (pong.kind === 'pong')
             return 'answered';
-        return pong.kind === 'timeout' ? { problem: `message ${n}: no pong to the ping sent after it within ${waitMs} ms` } : 'cut short';
+        return pong.kind === 'timeout'
+            ? { problem: `message ${n}: no pong to the ping sent after it within ${waitMs} ms`, timedOut: true }
+            : 'cut short';
     }
     const reply = await session.next(waitMs, signal);
     if (reply.kind === 'message') {
@@ -22018,7 +22080,7 @@ async function awaitAnswer(x, expect, text, n) {
             ? 'answered'
             : { problem: `message ${n}: reply does not match expect ${x.result.expect}: ${reply.text.slice(0, 200)}` };
     }
-    return reply.kind === 'timeout' ? { problem: `message ${n} got no reply within ${waitMs} ms` } : 'cut short';
+    return reply.kind === 'timeout' ? { problem: `message ${n} got no reply within ${waitMs} ms`, timedOut: true } : 'cut short';
 }
 /** A problem, or (for the gate's own default text) a note that the server answered it with a deliberate close. */
 function judgeServerClose(result, close, lastSent, spec, defaultText) {
@@ -22480,6 +22542,8 @@ class RunContext {
     probeWindows = [];
     /** The leak evidence sources of the run; null when none is read. */
     evidence = null;
+    /** Written by close: the end of the phase running now. */
+    phaseEnd = endOfPhase();
     constructor(config, options = {}) {
         this.config = config;
         this.progress = options.progress ?? (() => { });
@@ -22556,6 +22620,13 @@ class RunContext {
         const last = this.phases.at(-1);
         if (last)
             last.endMs = this.elapsed();
+        const ended = this.phaseEnd;
+        this.phaseEnd = endOfPhase();
+        ended.resolve();
+    }
+    /** Resolves once the phase running now has ended (the next one entered, or the run closed). */
+    phaseEnded() {
+        return this.phaseEnd.ended;
     }
     /** Waits ms unless the run stops meanwhile; never throws (the runner checks the stop after each phase). */
     async idle(ms) {
@@ -22605,6 +22676,12 @@ class RunContext {
     measurements() {
         return { server: this.serverInfo, stopped: this.stopInfo, phases: this.phases, ...this.results };
     }
+}
+/** A promise of a phase's end and what resolves it. */
+function endOfPhase() {
+    let resolve = () => { };
+    const ended = new Promise((r) => (resolve = r));
+    return { ended, resolve };
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/evidence-judge.ts
@@ -22766,6 +22843,10 @@ function rssReason(inProcess, context) {
 // series at a boundary, explain the suspects, dispose. The phases drive it without knowing the runtime.
 
 
+/** A reading whose counts are known already. */
+function readingOf(counts) {
+    return { counts: async () => counts };
+}
 /** An error reading evidence whose message is the reason the report gives. */
 class EvidenceError extends Error {
     constructor(message) {
@@ -22918,6 +22999,9 @@ class JvmHistogram {
         return { processes, readable: this.targets.length > 0, reason };
     }
     async read(options) {
+        return readingOf(await this.counts(options));
+    }
+    async counts(options) {
         return Promise.all(this.targets.map(async ({ pid, jcmd }) => {
             const started = performance.now();
             const text = await runJcmd(jcmd, pid, options);
@@ -23133,6 +23217,9 @@ class MetricsSource {
         }
     }
     async read(options) {
+        return readingOf(await this.counts(options));
+    }
+    async counts(options) {
         const started = performance.now();
         const page = await this.page(Math.min(options.timeoutMs, this.options.timeoutMs), options.signal);
         const takeMs = Math.round(performance.now() - started);
@@ -24191,6 +24278,8 @@ class HeapSnapshotter {
     graphs = new Map();
     /** Each process's highest object id at its first snapshot: later ones above it are newer. */
     firstMaxNodeId = new Map();
+    /** Each process's last parse queued, settled either way: the next one starts after it. */
+    parsing = new Map();
     disposed = false;
     constructor(
     /** Where V8 writes the snapshots. */
@@ -24217,11 +24306,14 @@ class HeapSnapshotter {
         return snapshotNodeOptions(this.dir, existing);
     }
     /**
-     * Signals `pid`, waits until its snapshot file is complete, reads it, deletes it (unless kept) and returns its
-     * counts per class. The graph is kept for retainer paths until the next take of that pid (only the last one is
-     * needed). Throws HeapSnapshotError (RSS above the cap, the process gone, timeout) or an AbortError.
+     * Signals `pid` and waits until V8 has written its snapshot file (the server is then free to serve again); the
+     * counts per class come later, from `read`, once the gate has parsed the file (in the order asked, per process:
+     * the first parse's highest object id marks newer instances in later ones) and deleted it (unless kept; a file
+     * never read goes with the directory). The graph is kept
+     * for retainer paths until the next parse of that pid (only the last one is needed). Throws HeapSnapshotError (RSS
+     * above the cap, the process gone, timeout) or an AbortError; `read` rejects the same way, or when unreadable.
      */
-    async take(pid, label, options) {
+    async write(pid, label, options) {
         if (this.disposed)
             throw new HeapSnapshotError('heap snapshotter already disposed');
         const rss = await rssBytes(pid);
@@ -24230,7 +24322,6 @@ class HeapSnapshotter {
                 `no heap snapshot taken (writing one pauses the server and can double its memory)`);
         }
         const before = new Set(await this.snapshotFiles(pid));
-        this.graphs.delete(pid); // the previous graph is not needed any more: free it before reading the next
         const started = performance.now();
         try {
             process.kill(pid, SNAPSHOT_SIGNAL);
@@ -24238,9 +24329,35 @@ class HeapSnapshotter {
         catch (err) {
             throw new HeapSnapshotError(`could not signal pid ${pid} for a heap snapshot: ${err.message}`);
         }
-        const { path, graph, fileBytes, readMs, snapshotMs } = await this.waitForSnapshot(pid, before, started, options);
+        const written = { pid, label, started, deadline: started + options.timeoutMs, options };
+        const newFile = async () => {
+            const name = (await this.snapshotFiles(pid)).find((f) => !before.has(f));
+            return name === undefined ? null : (0,external_node_path_namespaceObject.join)(this.dir, name);
+        };
+        const { path, size } = await untilWritten(written, newFile, 0);
+        const file = { ...written, path, size, snapshotMs: performance.now() - started };
+        let reading = null;
+        return { read: () => (reading ??= this.queueParse(file)) };
+    }
+    /** Writes a snapshot of `pid` and parses it: `write` and its reading in one. */
+    async take(pid, label, options) {
+        return (await this.write(pid, label, options)).read();
+    }
+    /** Parses after the parses of `pid` already queued; the promise returned is handled here (never unhandled). */
+    queueParse(file) {
+        const reading = (this.parsing.get(file.pid) ?? Promise.resolve()).then(() => this.parse(file));
+        this.parsing.set(file.pid, reading.then(() => undefined, () => undefined));
+        return reading;
+    }
+    async parse(file) {
+        const { pid, path } = file;
+        this.graphs.delete(pid); // the previous graph is not needed any more: free it before reading the next
         try {
+            if (this.disposed)
+                throw new HeapSnapshotError('heap snapshotter disposed before the snapshot was read');
             const readStarted = performance.now();
+            const graph = await this.readWhole(file);
+            const fileBytes = (await (0,promises_namespaceObject.stat)(path).catch(() => null))?.size ?? file.size;
             const aggregate = aggregateHeap(graph);
             this.graphs.set(pid, graph);
             if (!this.firstMaxNodeId.has(pid))
@@ -24249,67 +24366,44 @@ class HeapSnapshotter {
                 pid,
                 classes: aggregate.classes,
                 totalBytes: aggregate.totalBytes,
-                takeMs: Math.round(snapshotMs),
-                readMs: Math.round(readMs + performance.now() - readStarted),
+                takeMs: Math.round(file.snapshotMs),
+                readMs: Math.round(performance.now() - readStarted),
                 nodeCount: aggregate.nodeCount,
                 fileBytes,
             };
         }
         finally {
             if (this.keep)
-                await (0,promises_namespaceObject.rename)(path, (0,external_node_path_namespaceObject.join)(this.dir, `${fileLabel(`${label}-${pid}`)}.heapsnapshot`)).catch(() => undefined);
+                await (0,promises_namespaceObject.rename)(path, (0,external_node_path_namespaceObject.join)(this.dir, `${fileLabel(`${file.label}-${pid}`)}.heapsnapshot`)).catch(() => undefined);
+            else
+                await (0,promises_namespaceObject.rm)(path, { force: true });
+        }
+    }
+    /**
+     * Reads the file. The reader is the proof of completeness (the top-level closing brace appears only at the very
+     * end): a read that meets the end of a file still being written (it happened to end like a snapshot) waits until
+     * the file has grown and ends like one again.
+     */
+    async readWhole(file) {
+        for (let size = file.size;;) {
+            try {
+                // Instances newer than the first snapshot are marked, for the retainer paths of the last one.
+                return await readHeapSnapshot(file.path, { signal: file.options.signal, newerThan: this.firstMaxNodeId.get(file.pid) ?? null });
+            }
+            catch (err) {
+                if (err instanceof Error && err.name === 'AbortError')
+                    throw err;
+                if (!(err instanceof IncompleteSnapshotError)) {
+                    throw new HeapSnapshotError(`heap snapshot of pid ${file.pid} unreadable: ${err.message}`);
+                }
+            }
+            size = (await untilWritten(file, async () => file.path, size)).size;
         }
     }
     /** `.heapsnapshot` files of one pid in the directory now: Node names them `Heap.<date>.<time>.<pid>.<tid>.<seq>`. */
     async snapshotFiles(pid) {
         const ofPid = new RegExp(`^Heap\\.\\d+\\.\\d+\\.${pid}\\.\\d+\\.\\d+\\.heapsnapshot$`);
         return (await (0,promises_namespaceObject.readdir)(this.dir).catch(() => [])).filter((f) => ofPid.test(f));
-    }
-    /**
-     * Polls for a new file. It is read once its size held still for one poll and it ends like a snapshot (`]}`):
-     * reading a file V8 is still writing would time the writer, not the reader. The reader itself is the proof of
-     * completeness (the top-level closing brace appears only at the very end): a read that meets the end of a file
-     * still being written just waits for the next poll. The file is deleted right after reading.
-     */
-    async waitForSnapshot(pid, before, started, options) {
-        const deadline = started + options.timeoutMs;
-        let lastSize = -1;
-        for (;;) {
-            const name = (await this.snapshotFiles(pid)).find((f) => !before.has(f));
-            if (name) {
-                const path = (0,external_node_path_namespaceObject.join)(this.dir, name);
-                const size = (await (0,promises_namespaceObject.stat)(path).catch(() => null))?.size ?? -1;
-                if (size > 0 && size === lastSize && (await endsLikeSnapshot(path, size))) {
-                    const snapshotMs = performance.now() - started;
-                    const readStarted = performance.now();
-                    try {
-                        // Instances newer than the first snapshot are marked, for the retainer paths of the last one.
-                        const graph = await readHeapSnapshot(path, { signal: options.signal, newerThan: this.firstMaxNodeId.get(pid) ?? null });
-                        const readMs = performance.now() - readStarted;
-                        const fileBytes = (await (0,promises_namespaceObject.stat)(path).catch(() => null))?.size ?? size;
-                        if (!this.keep)
-                            await (0,promises_namespaceObject.rm)(path, { force: true });
-                        return { path, graph, fileBytes, readMs, snapshotMs };
-                    }
-                    catch (err) {
-                        if (!(err instanceof IncompleteSnapshotError)) {
-                            if (!this.keep)
-                                await (0,promises_namespaceObject.rm)(path, { force: true });
-                            throw err instanceof Error && err.name === 'AbortError'
-                                ? err
-                                : new HeapSnapshotError(`heap snapshot of pid ${pid} unreadable: ${err.message}`);
-                        }
-                    }
-                }
-                lastSize = size;
-            }
-            if (!(await isAlive(pid)))
-                throw new HeapSnapshotError(`pid ${pid} exited while writing its heap snapshot`);
-            if (performance.now() >= deadline) {
-                throw new HeapSnapshotError(`no complete heap snapshot from pid ${pid} within ${Math.round(options.timeoutMs / 1000)} s (heap-snapshot-timeout-s)`);
-            }
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(POLL_MS, undefined, { signal: options.signal });
-        }
     }
     /**
      * A retainer path to each of `rows` (keyed `kind\u0000name`) in the last graph of `pid`: to an instance allocated
@@ -24359,15 +24453,44 @@ class HeapSnapshotter {
     }
     /** Removes the private directory and everything in it (a kept directory stays). Safe to call twice. */
     async dispose() {
-        this.graphs.clear();
         if (this.disposed)
             return;
         this.disposed = true;
+        // A parse still queued ends at once (disposed) or is awaited (one under way: a stopped run's signal aborts it).
+        await Promise.all(this.parsing.values());
+        this.graphs.clear();
         if (!this.keep)
             await (0,promises_namespaceObject.rm)(this.dir, { recursive: true, force: true });
     }
+    /** Resolves once every parse queued so far has ended (read or failed). */
+    async settled() {
+        await Promise.all(this.parsing.values());
+    }
 }
-/** True when the last bytes of the file are the end of a snapshot: the strings array and the object closed. */
+/**
+ * Polls until `find` names a file larger than `lastSize` that ends like a snapshot; throws when the process
+ * exits, the deadline passes or the signal aborts.
+ */
+async function untilWritten(asked, find, lastSize) {
+    const { pid, deadline, options } = asked;
+    for (;;) {
+        const path = await find();
+        const size = path === null ? -1 : ((await (0,promises_namespaceObject.stat)(path).catch(() => null))?.size ?? -1);
+        if (path !== null && size > lastSize && (await endsLikeSnapshot(path, size)))
+            return { path, size };
+        if (!(await isAlive(pid)))
+            throw new HeapSnapshotError(`pid ${pid} exited while writing its heap snapshot`);
+        if (performance.now() >= deadline) {
+            throw new HeapSnapshotError(`no complete heap snapshot from pid ${pid} within ${Math.round(options.timeoutMs / 1000)} s (heap-snapshot-timeout-s)`);
+        }
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(POLL_MS, undefined, { signal: options.signal });
+    }
+}
+/**
+ * True when the file ends like a snapshot: a string closed, then the strings array and the object (V8 writes the
+ * strings last). The quote must be unescaped: inside a string an unescaped quote cannot occur, so only the very end
+ * matches (the meta's `"column"]}` is within the first chunk V8 writes, never a file's end).
+ */
 async function endsLikeSnapshot(path, size) {
     const file = await (0,promises_namespaceObject.open)(path, 'r').catch(() => null);
     if (!file)
@@ -24375,7 +24498,8 @@ async function endsLikeSnapshot(path, size) {
     try {
         const tail = Buffer.alloc(Math.min(size, 64));
         await file.read(tail, 0, tail.length, size - tail.length);
-        return /\]\s*\}\s*$/.test(tail.toString('latin1'));
+        const end = /(\\*)"\]\s*\}\s*$/.exec(tail.toString('latin1'));
+        return end !== null && end[1].length % 2 === 0;
     }
     finally {
         await file.close();
@@ -24457,10 +24581,19 @@ class NodeHeapSource {
             : null;
         return { processes, readable: this.targets.length > 0, reason };
     }
-    read(options) {
-        return Promise.all(this.targets.map((pid) => this.snapshotter.take(pid, options.label, options)));
+    /** Every process writes its snapshot at once; the boundary waits for the files only, the parsing is asked later. */
+    async read(options) {
+        const written = await Promise.allSettled(this.targets.map((pid) => this.snapshotter.write(pid, options.label, options)));
+        const failed = written.find((w) => w.status === 'rejected');
+        // The files of the other processes are removed with the directory.
+        if (failed)
+            throw failed.reason;
+        const snapshots = written.map((w) => w.value);
+        let counts = null;
+        return { counts: () => (counts ??= Promise.all(snapshots.map((s) => s.read()))) };
     }
     async explain(suspects) {
+        await this.snapshotter.settled();
         const paths = new Map();
         for (const [pid, rows] of suspects) {
             if (pid === null)
@@ -24841,6 +24974,9 @@ class PythonCensus {
         return { processes, readable: this.targets.length > 0, reason };
     }
     async read(options) {
+        return readingOf(await this.counts(options));
+    }
+    async counts(options) {
         const answers = await this.ask({ mode: 'census' }, this.targets, options);
         return answers.map(({ pid, text, takeMs, readStarted }) => {
             const { classes } = parseCensusAnswer(text, pid);
@@ -25096,7 +25232,7 @@ function newEvidenceRun(run, sources) {
     return evidence;
 }
 function sourceRun(source) {
-    return { source, targets: null, boundaries: [], stopped: null };
+    return { source, targets: null, boundaries: [], counted: Promise.resolve(), stopped: null };
 }
 /**
  * After readiness: watch which processes hold connections while the load runs; in attach mode, the JVM's histogram
@@ -25146,13 +25282,14 @@ async function heapSnapshot(run, label, connections) {
     const options = { label, connections, timeoutMs: run.config.heap.timeoutMs, signal: run.signal };
     await Promise.all(live.map(async (s) => {
         try {
-            s.boundaries.push({ label, connections, readings: await s.source.read(options) });
+            const reading = await s.source.read(options);
+            // Counted once this phase has ended (a Node snapshot's parse would hold up the phase's own work after its
+            // window), in the order taken.
+            const phaseEnded = run.phaseEnded();
+            s.counted = s.counted.then(() => phaseEnded).then(() => countReading(run, s, { label, connections }, reading));
         }
         catch (err) {
-            if (run.stopped)
-                return;
-            s.stopped = err.message;
-            run.progress(`⚠ ${s.source.id} stopped: ${s.stopped}; the memory verdict falls back to RSS`);
+            stopSource(run, s, err);
         }
     }));
     // Reading makes the server allocate (a snapshot's writer, a census's lists), and it keeps that RSS: measured here,
@@ -25161,7 +25298,34 @@ async function heapSnapshot(run, label, connections) {
     if (before && after)
         run.probeWindows.push({ fromMs: before.tMs, toMs: after.tMs, bytes: Math.max(0, after.rssBytes - before.rssBytes) });
 }
-/** At the first boundary (warm-up served): which processes each source reads. */
+/** A reading's counts into the source's boundaries, in the order they were taken, once the gate has them. */
+async function countReading(run, s, boundary, reading) {
+    try {
+        const readings = await reading.counts();
+        if (s.stopped === null)
+            s.boundaries.push({ ...boundary, readings });
+    }
+    catch (err) {
+        stopSource(run, s, err);
+    }
+}
+/** A source that failed ends its own evidence (the first failure says why), not the run nor the other sources'. */
+function stopSource(run, s, err) {
+    if (run.stopped || s.stopped !== null)
+        return;
+    s.stopped = err.message;
+    run.progress(`⚠ ${s.source.id} stopped: ${s.stopped}; the memory verdict falls back to RSS`);
+}
+/**
+ * Once the warm-up has been served: which processes each source reads. The baseline calls it while protocol
+ * detection still listens, so that its first reading is only the reading; a boundary calls it if nobody did.
+ */
+async function findEvidenceTargets(run) {
+    const evidence = run.evidence;
+    if (evidence && !evidence.found && !run.stopped)
+        await findSources(run, evidence);
+}
+/** Which processes each source reads (see findEvidenceTargets). */
 async function findSources(run, evidence) {
     evidence.found = true;
     const tree = run.server && run.server.pid !== null ? await run.server.tree() : [];
@@ -25180,6 +25344,8 @@ async function finishHeap(run) {
     const { config } = run;
     const evidence = run.evidence;
     await evidence?.watch?.stop();
+    // Counts still being made out (a snapshot parsed after its window) are waited for: the diff needs them all.
+    await Promise.all((evidence?.sources ?? []).map((s) => s.counted));
     const serving = await servingProcesses(run, evidence);
     const results = [];
     for (const s of evidence?.sources ?? []) {
@@ -25250,7 +25416,10 @@ async function servingProcesses(run, evidence) {
     const known = new Map((evidence?.sources ?? []).flatMap((s) => s.targets?.processes ?? []).map((p) => [p.pid, p.exe]));
     return Promise.all(pids.map(async (pid) => ({ pid, exe: known.get(pid) ?? (await readFacts(pid))?.exe ?? 'unknown', heldConnections: held.has(pid) })));
 }
-/** Waits (bounded) until no connection on the server's port is ESTABLISHED or CLOSE_WAIT: a reading counts them. */
+/**
+ * Waits (bounded) until no connection on the server's port is open or closing (its close handler not yet run): a
+ * reading counts what they hold.
+ */
 async function untilQuiet(run) {
     const server = run.server;
     if (!server)
@@ -25258,8 +25427,7 @@ async function untilQuiet(run) {
     const port = portOf(run.serverInfo.url);
     const deadline = performance.now() + QUIET_MS;
     while (performance.now() < deadline && !run.stopped) {
-        const { lingeringConnections } = await readSignals(await server.tree(), port);
-        if (!lingeringConnections)
+        if (!(await unsettledConnections(await server.tree(), port)))
             return;
         await (0,external_node_timers_promises_namespaceObject.setTimeout)(25);
     }
@@ -25348,7 +25516,9 @@ const baseline = {
         // baseline and what it adds is taken off every later sample, as for every reading.
         const windowMs = baselineWindowMs(run.config.sampleIntervalMs);
         const evidence = () => heapSnapshot(run, 'before-load', 0);
-        await idleWithEvidence(run, windowMs, evidence, settledAndWarm(run, windowMs));
+        // Which processes the evidence reads is found while detection listens: the warm-up has been served.
+        const ready = Promise.all([settledAndWarm(run, windowMs), findEvidenceTargets(run)]).then(() => undefined);
+        await idleWithEvidence(run, windowMs, evidence, ready);
         if (run.stopped)
             return;
         await run.sampler?.sampleOnce();
@@ -26463,7 +26633,7 @@ async function sendWhileNotRead(spec, client, pair, serverClosed, deadline, resu
     }
     for (let turn = 0;; turn++) {
         const t = now();
-        const ended = endOfPhase(t, deadline, allSentAt, serverClosed, signal);
+        const ended = slow_consumer_endOfPhase(t, deadline, allSentAt, serverClosed, signal);
         if (ended !== null) {
             if (ended !== 'duration')
                 result.endedBy = ended;
@@ -26496,7 +26666,7 @@ async function sendWhileNotRead(spec, client, pair, serverClosed, deadline, resu
     }
 }
 /** What ends the phase at time `t`, or null while it goes on. */
-function endOfPhase(t, deadline, allSentAt, serverClosed, signal) {
+function slow_consumer_endOfPhase(t, deadline, allSentAt, serverClosed, signal) {
     if (signal.aborted)
         return 'aborted';
     if (serverClosed())
@@ -26911,9 +27081,14 @@ const DEFINITE_AFTER_MS = 1000;
  * listen a moment before its WebSocket handler is attached, and Node hangs up on an upgrade nobody handles.
  */
 const HANGUP_DEFINITE_AFTER_MS = 2000;
-/** The pause between rounds of attempts grows from the first to the last: a refused attempt costs little. */
+/** The pause between rounds of attempts that reached a server (an HTTP error, a hang-up, a close) grows from the first to the last. */
 const FIRST_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 100;
+/**
+ * The pause after a round in which every attempt was refused: nothing listens yet, and a refused connect costs the
+ * server nothing, so the gate looks again soon (a backoff here is latency added to every run's start-up).
+ */
+const REFUSED_RETRY_MS = 25;
 /**
  * One wait for a ready server: what it offers, what it saw, and when it gives up. Each attempt's outcome goes
  * through `judge`, which throws when waiting cannot help; `throwIfOver` is the one place the budget, the
@@ -27024,7 +27199,9 @@ async function waitForHandshake(target, options) {
     const wait = new HandshakeWait(target, options);
     const candidates = candidateAddresses(new URL(target.url).hostname).map((c) => c.pinned);
     const settleMs = options.settleMs ?? readiness_SETTLE_MS;
-    for (let delay = FIRST_BACKOFF_MS;; delay = Math.min(delay * 2, MAX_BACKOFF_MS)) {
+    let backoff = FIRST_BACKOFF_MS;
+    for (;;) {
+        let allRefused = true;
         for (const pinned of candidates) {
             const attemptTarget = wait.nextTarget(pinned, wait.throwIfOver());
             wait.attempts += 1;
@@ -27032,9 +27209,14 @@ async function waitForHandshake(target, options) {
             if (outcome === null)
                 return wait.ready(pinned);
             wait.judge(outcome, pinned?.address ?? '');
+            if (outcome.key !== 'refused')
+                allRefused = false;
         }
         const remaining = wait.throwIfOver();
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(delay, remaining), undefined, { signal: options.signal }).catch(() => undefined);
+        const pause = allRefused ? REFUSED_RETRY_MS : backoff;
+        if (!allRefused)
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(pause, remaining), undefined, { signal: options.signal }).catch(() => undefined);
     }
 }
 /** One handshake: null when it opened and stayed open `settleMs` (then closed cleanly), else what happened. */
