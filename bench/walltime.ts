@@ -30,6 +30,8 @@ export interface Floor {
     leakMs: number;
     /** One settle window of baselineWindowMs / 2 after each leak round, where memory is read for the trend. */
     settlesMs: number;
+    /** The warm-up connections' session think time (they run the load's session, one after the other). */
+    warmupThinkMs: number;
     cooldownMs: number;
     recoveryHoldMs: number;
   };
@@ -41,6 +43,7 @@ export interface Floor {
 export function floorText(floor: Floor): string {
   const p = floor.parts;
   return (
+    `${p.warmupThinkMs > 0 ? `warm-up think ${p.warmupThinkMs} + ` : ''}` +
     `baseline ${p.baselineMs} + flapping ${p.flappingMs} + leak ${p.leakMs} + settle windows ${p.settlesMs} + ` +
     `cooldown ${p.cooldownMs} + recovery ${p.recoveryHoldMs} ms`
   );
@@ -80,7 +83,7 @@ export interface WallTimeResult {
 
 /**
  * DESIGN.md's floor: baseline window + flapping cycles x (hold + pause) + leak cycles x (hold + pause) + settle
- * windows + cooldown + recovery hold.
+ * windows + cooldown + recovery hold; with a session, its think time per connection, the warm-up's included.
  */
 export function floorOf(config: Config): Floor {
   // A session's think time is prescribed too, by the user, once per connection.
@@ -94,6 +97,7 @@ export function floorOf(config: Config): Floor {
     flappingMs: on('flapping') ? config.flapping.cycles * cycle : 0,
     leakMs: on('leak') ? config.leak.cycles * cycle : 0,
     settlesMs: on('leak') ? rounds * (baselineWindowMs(config.sampleIntervalMs) / 2) : 0,
+    warmupThinkMs: config.warmupConnections * (config.client.session?.thinkMs ?? 0),
     cooldownMs: config.cooldownMs,
     recoveryHoldMs: on('recovery') ? config.recovery.holdMs : 0,
   };
@@ -145,6 +149,7 @@ export async function runGateTimed(
 function gateRun(how: string, report: Report, wallMs: number, floor: Floor): GateRun {
   const phasesMs = phasesOf(report);
   const part: Record<string, number> = {
+    warmup: floor.parts.warmupThinkMs,
     baseline: floor.parts.baselineMs,
     flapping: floor.parts.flappingMs,
     leak: floor.parts.leakMs + floor.parts.settlesMs,

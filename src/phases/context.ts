@@ -116,6 +116,7 @@ export class RunContext {
   evidence: EvidenceRun | null = null;
   /** Written by close: the end of the phase running now. */
   private phaseEnd = endOfPhase();
+  private readonly loadEnd = endOfPhase();
 
   constructor(
     readonly config: Config,
@@ -187,14 +188,20 @@ export class RunContext {
 
   /** Closes the current phase's span and opens the next one. */
   enter(name: PhaseName, line?: string): void {
-    this.close();
+    this.endSpan();
+    if (!UP_TO_THE_LOAD.has(name)) this.loadEnd.resolve();
     this.phases.push({ name, startMs: this.elapsed(), endMs: this.elapsed() });
     this.current = name;
     if (line) this.progress(`▶ ${name}: ${line}`);
   }
 
-  /** Closes the last phase's span (the run is over). */
+  /** Closes the last phase's span (the run is over, whether or not the load ran to its end). */
   close(): void {
+    this.endSpan();
+    this.loadEnd.resolve();
+  }
+
+  private endSpan(): void {
     const last = this.phases.at(-1);
     if (last) last.endMs = this.elapsed();
     const ended = this.phaseEnd;
@@ -205,6 +212,14 @@ export class RunContext {
   /** Resolves once the phase running now has ended (the next one entered, or the run closed). */
   phaseEnded(): Promise<void> {
     return this.phaseEnd.ended;
+  }
+
+  /**
+   * Resolves once the gate's own work disturbs no measurement of the load: when the phase running now has ended and,
+   * up to the load's end, only once the load is over (the cooldown's idle window entered, or the run closed).
+   */
+  quietForOwnWork(): Promise<void> {
+    return UP_TO_THE_LOAD.has(this.current) ? this.loadEnd.ended : this.phaseEnd.ended;
   }
 
   /** Waits ms unless the run stops meanwhile; never throws (the runner checks the stop after each phase). */
@@ -262,6 +277,9 @@ export class RunContext {
 }
 
 /** A promise of a phase's end and what resolves it. */
+/** The phases up to the end of the load: the gate's own CPU there would show in the timings and samples. */
+const UP_TO_THE_LOAD: ReadonlySet<PhaseName> = new Set<PhaseName>(['startup', 'warmup', 'network', 'baseline', 'flapping', 'leak']);
+
 function endOfPhase(): { ended: Promise<void>; resolve: () => void } {
   let resolve: () => void = () => {};
   const ended = new Promise<void>((r) => (resolve = r));

@@ -112,10 +112,10 @@ export async function heapSnapshot(run: RunContext, label: string, connections: 
     live.map(async (s) => {
       try {
         const reading = await s.source.read(options);
-        // Counted once this phase has ended (a Node snapshot's parse would hold up the phase's own work after its
-        // window), in the order taken.
-        const phaseEnded = run.phaseEnded();
-        s.counted = s.counted.then(() => phaseEnded).then(() => countReading(run, s, { label, connections }, reading));
+        // Counted once the load is over (a Node snapshot's parse holds the gate's event loop: in a load phase it would
+        // delay the cycles), or after this phase past it, in the order taken.
+        const quiet = run.quietForOwnWork();
+        s.counted = s.counted.then(() => quiet).then(() => countReading(run, s, { label, connections }, reading));
       } catch (err) {
         stopSource(run, s, err);
       }
