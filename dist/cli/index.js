@@ -22544,6 +22544,7 @@ class RunContext {
     evidence = null;
     /** Written by close: the end of the phase running now. */
     phaseEnd = endOfPhase();
+    loadEnd = endOfPhase();
     constructor(config, options = {}) {
         this.config = config;
         this.progress = options.progress ?? (() => { });
@@ -22609,14 +22610,20 @@ class RunContext {
     }
     /** Closes the current phase's span and opens the next one. */
     enter(name, line) {
-        this.close();
+        this.endSpan();
+        if (!UP_TO_THE_LOAD.has(name))
+            this.loadEnd.resolve();
         this.phases.push({ name, startMs: this.elapsed(), endMs: this.elapsed() });
         this.current = name;
         if (line)
             this.progress(`▶ ${name}: ${line}`);
     }
-    /** Closes the last phase's span (the run is over). */
+    /** Closes the last phase's span (the run is over, whether or not the load ran to its end). */
     close() {
+        this.endSpan();
+        this.loadEnd.resolve();
+    }
+    endSpan() {
         const last = this.phases.at(-1);
         if (last)
             last.endMs = this.elapsed();
@@ -22627,6 +22634,13 @@ class RunContext {
     /** Resolves once the phase running now has ended (the next one entered, or the run closed). */
     phaseEnded() {
         return this.phaseEnd.ended;
+    }
+    /**
+     * Resolves once the gate's own work disturbs no measurement of the load: when the phase running now has ended and,
+     * up to the load's end, only once the load is over (the cooldown's idle window entered, or the run closed).
+     */
+    quietForOwnWork() {
+        return UP_TO_THE_LOAD.has(this.current) ? this.loadEnd.ended : this.phaseEnd.ended;
     }
     /** Waits ms unless the run stops meanwhile; never throws (the runner checks the stop after each phase). */
     async idle(ms) {
@@ -22678,6 +22692,8 @@ class RunContext {
     }
 }
 /** A promise of a phase's end and what resolves it. */
+/** The phases up to the end of the load: the gate's own CPU there would show in the timings and samples. */
+const UP_TO_THE_LOAD = new Set(['startup', 'warmup', 'network', 'baseline', 'flapping', 'leak']);
 function endOfPhase() {
     let resolve = () => { };
     const ended = new Promise((r) => (resolve = r));
@@ -25283,10 +25299,10 @@ async function heapSnapshot(run, label, connections) {
     await Promise.all(live.map(async (s) => {
         try {
             const reading = await s.source.read(options);
-            // Counted once this phase has ended (a Node snapshot's parse would hold up the phase's own work after its
-            // window), in the order taken.
-            const phaseEnded = run.phaseEnded();
-            s.counted = s.counted.then(() => phaseEnded).then(() => countReading(run, s, { label, connections }, reading));
+            // Counted once the load is over (a Node snapshot's parse holds the gate's event loop: in a load phase it would
+            // delay the cycles), or after this phase past it, in the order taken.
+            const quiet = run.quietForOwnWork();
+            s.counted = s.counted.then(() => quiet).then(() => countReading(run, s, { label, connections }, reading));
         }
         catch (err) {
             stopSource(run, s, err);
