@@ -209,11 +209,6 @@ export class RunContext {
     ended.resolve();
   }
 
-  /** Resolves once the phase running now has ended (the next one entered, or the run closed). */
-  phaseEnded(): Promise<void> {
-    return this.phaseEnd.ended;
-  }
-
   /**
    * Resolves once the gate's own work disturbs no measurement of the load: when the phase running now has ended and,
    * up to the load's end, only once the load is over (the cooldown's idle window entered, or the run closed).
