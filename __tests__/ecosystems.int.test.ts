@@ -67,7 +67,9 @@ function expectCleanPass(run: { code: number | null; stderr: string; report: Rep
   expect(notPassed(report)).toEqual([]);
   expect(run.code, run.stderr).toBe(0);
   expect(report.scenarios.leak.abruptDisconnects).toBeGreaterThan(0);
-  expect(report.signals.growth).toMatchObject({ fds: 0, processes: 0, lingeringConnections: 0 });
+  expect(report.signals.growth).toMatchObject({ processes: 0, lingeringConnections: 0 });
+  // Nothing kept: an fd fewer at the end is a connection of the warm-up that Engine.IO was still closing at the baseline.
+  expect(report.signals.growth.fds).toBeLessThanOrEqual(0);
   expectNothingLeftRunning(report);
   return report;
 }

@@ -22631,10 +22631,6 @@ class RunContext {
         this.phaseEnd = endOfPhase();
         ended.resolve();
     }
-    /** Resolves once the phase running now has ended (the next one entered, or the run closed). */
-    phaseEnded() {
-        return this.phaseEnd.ended;
-    }
     /**
      * Resolves once the gate's own work disturbs no measurement of the load: when the phase running now has ended and,
      * up to the load's end, only once the load is over (the cooldown's idle window entered, or the run closed).
