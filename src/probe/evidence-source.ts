@@ -10,7 +10,7 @@ export type { ProcessReading } from '../model/evidence.js';
 
 /**
  * A reading the server is done with: its counts, which the gate makes out when asked (a Node snapshot is parsed
- * then, once the phase that took it has ended); asked again, the same promise. Rejects as `read` would.
+ * then, once the load is over); asked again, the same promise. Rejects as `read` would.
  */
 export interface Reading {
   counts(): Promise<ProcessReading[]>;
