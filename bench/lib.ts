@@ -1,6 +1,6 @@
 // Shared by the benchmark sections: the repo's paths, loopback echo servers, TCP state counts, CPU and GC helpers.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Target } from '../src/client/connection.js';
@@ -56,19 +56,28 @@ export interface EchoServer {
 export async function startEchoServer(label: string): Promise<EchoServer> {
   const port = await pickFreePort();
   const url = `ws://127.0.0.1:${port}/`;
+  const logPath = join(tmpdir(), `ws-gate-bench-${label}-${process.pid}.log`);
   const server = await ServerProcess.launch({
     command: `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec node ${JSON.stringify(ECHO_SERVER)}`,
     cwd: ROOT,
     env: { PORT: String(port) },
-    logPath: join(tmpdir(), `ws-gate-bench-${label}-${process.pid}.log`),
+    logPath,
   });
+  // The server and its log go however the section ends.
+  const stop = async (): Promise<void> => {
+    await server.stop(ECHO_SHUTDOWN_GRACE_MS);
+    rmSync(logPath, { force: true });
+  };
   let exited = false;
   void server.exited.then(() => (exited = true));
   const controller = new AbortController();
   const ready = await waitForHandshake(
     { url, headers: {}, subprotocols: [], ...DEFAULT_TIMEOUTS },
     { timeoutMs: ECHO_STARTUP_MS, signal: controller.signal, gaveUp: () => (exited ? 'the bench echo server exited' : null) },
-  );
+  ).catch(async (err: unknown) => {
+    await stop();
+    throw err;
+  });
   const echo: EchoServer = {
     server,
     url,
@@ -76,7 +85,7 @@ export async function startEchoServer(label: string): Promise<EchoServer> {
     target: ready.target,
     stop: async () => {
       echoServers.delete(echo);
-      await server.stop(ECHO_SHUTDOWN_GRACE_MS);
+      await stop();
     },
   };
   echoServers.add(echo);
