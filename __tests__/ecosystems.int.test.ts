@@ -68,8 +68,9 @@ function expectCleanPass(run: { code: number | null; stderr: string; report: Rep
   expect(run.code, run.stderr).toBe(0);
   expect(report.scenarios.leak.abruptDisconnects).toBeGreaterThan(0);
   expect(report.signals.growth).toMatchObject({ processes: 0, lingeringConnections: 0 });
-  // Nothing kept: an fd fewer at the end is a connection of the warm-up that Engine.IO was still closing at the baseline.
-  expect(report.signals.growth.fds).toBeLessThanOrEqual(0);
+  // At rest, within one of the baseline: Engine.IO's sockets can still be closing at either reading (seen: -1 and +1
+  // with other files' runs beside this one); fd-growth, passed above, allows 4.
+  expect(Math.abs(report.signals.growth.fds!)).toBeLessThanOrEqual(1);
   expectNothingLeftRunning(report);
   return report;
 }
