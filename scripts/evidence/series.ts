@@ -87,8 +87,27 @@ function goMetrics(id: string, title: string, leak: string, expectNotPassed: Che
   };
 }
 
-/** The Netty fixture's command as the results record it. */
-const NETTY_SHOWN = 'java -cp <javac of __tests__/fixtures/java/NettyWsServer.java>:<Debian libnetty-java jars> NettyWsServer';
+/** The Netty WebSocket server on the JVM (__tests__/fixtures/java/NettyWsServer.java), compiled once, read with jcmd. */
+function nettyJvm(id: string, title: string, runs: number, leak: string, expectNotPassed: CheckId[]): Series {
+  return {
+    id,
+    title,
+    runs,
+    inputs: { url: 'ws://127.0.0.1:0/', 'server-env': `LEAK=${leak}` },
+    expectNotPassed,
+    needs: 'jdk-netty',
+    prepare: async () => {
+      const server = buildJavaFixture('__tests__/fixtures/java/NettyWsServer.java');
+      return {
+        inputs: { 'server-command': server.command },
+        shown: {
+          'server-command': 'java -cp <javac of __tests__/fixtures/java/NettyWsServer.java>:<Debian libnetty-java jars> NettyWsServer',
+        },
+        cleanup: async () => server.remove(),
+      };
+    },
+  };
+}
 
 /** Leak evidence in every runtime (docs/leak-judging.md): clean servers must pass every run, leaks fail on retained-objects. */
 const EVIDENCE_SERIES: Series[] = [
@@ -158,38 +177,8 @@ const EVIDENCE_SERIES: Series[] = [
   goMetrics('leak-go-metrics', "Go gorilla server with client_golang's /metrics, a goroutine per connection", 'goroutine', [
     'retained-objects',
   ]),
-  {
-    id: 'leak-jvm-netty',
-    title: 'Netty server keeping a Session per connection, jcmd class histogram',
-    runs: 3,
-    inputs: { url: 'ws://127.0.0.1:0/', 'server-env': 'LEAK=session' },
-    expectNotPassed: ['retained-objects'],
-    needs: 'jdk-netty',
-    prepare: async () => {
-      const server = buildJavaFixture('__tests__/fixtures/java/NettyWsServer.java');
-      return {
-        inputs: { 'server-command': server.command },
-        shown: { 'server-command': NETTY_SHOWN },
-        cleanup: async () => server.remove(),
-      };
-    },
-  },
-  {
-    id: 'clean-jvm-netty',
-    title: 'Netty echo server, clean, jcmd class histogram',
-    runs: 5,
-    inputs: { url: 'ws://127.0.0.1:0/', 'server-env': 'LEAK=none' },
-    expectNotPassed: [],
-    needs: 'jdk-netty',
-    prepare: async () => {
-      const server = buildJavaFixture('__tests__/fixtures/java/NettyWsServer.java');
-      return {
-        inputs: { 'server-command': server.command },
-        shown: { 'server-command': NETTY_SHOWN },
-        cleanup: async () => server.remove(),
-      };
-    },
-  },
+  nettyJvm('leak-jvm-netty', 'Netty server keeping a Session per connection, jcmd class histogram', 3, 'session', ['retained-objects']),
+  nettyJvm('clean-jvm-netty', 'Netty echo server, clean, jcmd class histogram', 5, 'none', []),
 ];
 
 export const SERIES: Series[] = [
