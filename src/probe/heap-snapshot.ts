@@ -114,9 +114,9 @@ export class HeapSnapshotter {
    * Signals `pid` and waits until V8 has written its snapshot file (the server is then free to serve again); the
    * counts per class come later, from `read`, once the gate has parsed the file (in the order asked, per process:
    * the first parse's highest object id marks newer instances in later ones) and deleted it (unless kept; a file
-   * never read goes with the directory). The graph is kept
-   * for retainer paths until the next parse of that pid (only the last one is needed). Throws HeapSnapshotError (RSS
-   * above the cap, the process gone, timeout) or an AbortError; `read` rejects the same way, or when unreadable.
+   * never read goes with the directory). The graph is kept for retainer paths until the next parse of that pid
+   * (only the last one is needed). Throws HeapSnapshotError (RSS above the cap, the process gone, timeout) or an
+   * AbortError; `read` rejects the same way, or when unreadable.
    */
   async write(pid: number, label: string, options: TakeOptions): Promise<WrittenSnapshot> {
     if (this.disposed) throw new HeapSnapshotError('heap snapshotter already disposed');
@@ -265,7 +265,7 @@ export class HeapSnapshotter {
     if (this.disposed) return;
     this.disposed = true;
     // A parse still queued ends at once (disposed) or is awaited (one under way: a stopped run's signal aborts it).
-    await Promise.all(this.parsing.values());
+    await this.settled();
     this.graphs.clear();
     if (!this.keep) await rm(this.dir, { recursive: true, force: true });
   }
